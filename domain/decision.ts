@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { isoDateTimeSchema } from './report.js';
+
+const text = (max: number) => z.string().trim().min(1, 'expected a non-empty text').max(max, `expected at most ${max} characters`);
+const rationale = text(10_000);
+
+export const LEVELS = ['low', 'moderate', 'high'] as const;
+export type Level = (typeof LEVELS)[number];
+const level = z.enum(LEVELS);
+
+/** 5 FAM 468.5a (1)-(7). */
+export const OPTIONS = [
+  'notify-individuals',
+  'credit-protection',
+  'notify-issuing-bank',
+  'systemic-review',
+  'remediation',
+  'other-mitigation',
+  'no-further-action',
+] as const;
+export type ResponseOption = (typeof OPTIONS)[number];
+
+/** Privacy Act conditions of disclosure without consent (5 FAM 464b(9)(a)-(m)) and the HIPAA custody exemption. */
+export const AUTHORIZED_BASES = [
+  'need-to-know',
+  'foia',
+  'routine-use',
+  'census',
+  'statistical-research',
+  'nara',
+  'law-enforcement-request',
+  'health-and-safety',
+  'congress',
+  'gao',
+  'court-order',
+  'debt-collection',
+  'sorn',
+  'hipaa-custody-exemption',
+] as const;
+export type AuthorizedBasis = (typeof AUTHORIZED_BASES)[number];
+
+/** 45 CFR 164.512(k)(5)(i) (a)-(f), as quoted in the ICE memo. */
+export const CUSTODY_PURPOSES = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
+
+export const factorsSchema = z.strictObject({
+  dataNature: level, // 468.4(1)
+  misuseLikelihood: level, // 468.4(2)
+  logicalAccess: level, // 468.4(3)
+  physicalAccess: level, // 468.4(4)
+  deliberateTargeting: level, // 468.4(5)
+  priorMisuse: level, // 468.4(6)
+});
+export type Factors = z.infer<typeof factorsSchema>;
+
+export const authorizedDisclosureSchema = z.strictObject({
+  basis: z.enum(AUTHORIZED_BASES),
+  explanation: text(10_000),
+  custodyPurpose: z.enum(CUSTODY_PURPOSES).optional(),
+});
+export type AuthorizedDisclosure = z.infer<typeof authorizedDisclosureSchema>;
+
+export const letterSchema = z.strictObject({
+  whatHappened: z.string().max(20_000),
+  piiInvolved: z.string().max(20_000),
+  actionsTaken: z.string().max(20_000),
+  contact: z.strictObject({
+    tollFreePhone: z.string().max(40),
+    email: z.string().max(320).optional(),
+    website: z.string().max(2_000).optional(),
+    postalAddress: z.string().max(2_000).optional(),
+  }),
+  protectiveSteps: z.string().max(20_000),
+  protectionAtTime: z.string().max(20_000),
+});
+export type Letter = z.infer<typeof letterSchema>;
+
+export const rosterRefSchema = z.strictObject({
+  url: z
+    .string()
+    .max(4_000)
+    .refine((u) => /^(https?|file):\/\//.test(u), 'expected an http(s):// or file:// URL'),
+  count: z.number().int().min(0).max(1_000_000_000),
+});
+export type RosterRef = z.infer<typeof rosterRefSchema>;
+
+const FINAL_OUTCOMES = ['approve-notification', 'decline-notification'] as const;
+
+/**
+ * The decision kinds of the contract. Built twice: the API's body (no `actorId`, it comes from the
+ * token) and the workflow's message (with `actorId`).
+ */
+function kinds<A extends z.ZodRawShape>(actor: A) {
+  const base = { ...actor, decisionId: z.string().min(1).max(128).optional() };
+  return [
+    z.strictObject({ ...base, kind: z.literal('assign-responsible-office'), office: text(200) }),
+    z.strictObject({ ...base, kind: z.literal('convene-crg'), convene: z.boolean(), rationale }),
+    z.strictObject({
+      ...base,
+      kind: z.literal('submit-analysis'),
+      factors: factorsSchema,
+      authorizedDisclosure: authorizedDisclosureSchema.optional(),
+      riskOverride: z.strictObject({ level, rationale }).optional(),
+      options: z.array(z.enum(OPTIONS)).max(OPTIONS.length),
+      rationale,
+    }),
+    z.strictObject({ ...base, kind: z.literal('cost-estimate'), estimatedCostUsd: z.number().min(0).max(1e13), notes: text(10_000).optional() }),
+    z.strictObject({ ...base, kind: z.literal('ppgb-override'), rationale }),
+    z.strictObject({
+      ...base,
+      kind: z.literal('ppgb-chair-decision'),
+      outcome: z.enum(['refer-to-ppgb', 'refer-to-under-secretary', 'return-to-crg', ...FINAL_OUTCOMES]),
+      rationale,
+    }),
+    z.strictObject({
+      ...base,
+      kind: z.literal('ppgb-decision'),
+      outcome: z.enum(['refer-to-under-secretary', 'return-to-crg', ...FINAL_OUTCOMES]),
+      rationale,
+    }),
+    z.strictObject({ ...base, kind: z.literal('under-secretary-decision'), outcome: z.enum(FINAL_OUTCOMES), rationale }),
+    z.strictObject({ ...base, kind: z.literal('approve-letter'), letter: letterSchema, roster: rosterRefSchema, immediate: z.boolean().optional() }),
+    z.strictObject({ ...base, kind: z.literal('request-delay'), requestingEntity: text(300), reason: text(10_000), notifyAfter: isoDateTimeSchema }),
+    z.strictObject({ ...base, kind: z.literal('extend-delay'), notifyAfter: isoDateTimeSchema }),
+    z.strictObject({ ...base, kind: z.literal('lift-delay') }),
+    z.strictObject({ ...base, kind: z.literal('bar-notification'), reason: text(10_000) }),
+    z.strictObject({ ...base, kind: z.literal('complete-action-item'), itemId: text(64), evidence: text(10_000) }),
+    z.strictObject({ ...base, kind: z.literal('sign-off-closure'), rationale }),
+  ] as const;
+}
+
+export const decisionBodySchema = z.discriminatedUnion('kind', kinds({}));
+export const decisionSchema = z.discriminatedUnion('kind', kinds({ actorId: z.string().min(1).max(128) }));
+
+export type Decision = z.infer<typeof decisionSchema>;
+export type DecisionBody = z.infer<typeof decisionBodySchema>;
+export type DecisionKind = Decision['kind'];
+export type DecisionOf<K extends DecisionKind> = Extract<Decision, { kind: K }>;
+export const DECISION_KINDS = decisionSchema.options.map((o) => o.shape.kind.value) as DecisionKind[];

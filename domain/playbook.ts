@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { durationSchema } from './durations.js';
+import { ROLES, type Role } from './roles.js';
+import { issuesOf } from './report.js';
+
+const endpointSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+  /** Name of the environment variable holding the bearer token; the token itself never sits in the file. */
+  tokenEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name such as USCERT_TOKEN').optional(),
+  timeout: durationSchema.optional(),
+});
+export type Endpoint = z.infer<typeof endpointSchema>;
+
+export const ENDPOINTS = ['usCert', 'privacyDivision', 'oig', 'mailVendor', 'webPosting', 'recordsArchive'] as const;
+export type EndpointName = (typeof ENDPOINTS)[number];
+
+export const personSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'expected a lower-case id of letters, digits, dots, dashes (no spaces)'),
+  name: z.string().trim().min(1, 'expected a name'),
+  email: z.email('expected an email address'),
+  roles: z.array(z.enum(ROLES)).min(1, 'expected at least one role'),
+});
+export type Person = z.infer<typeof personSchema>;
+
+/** Roles a playbook cannot do without: each gate must have someone who may act on it. */
+export const REQUIRED_ROLES: readonly Role[] = [
+  'dsCirt',
+  'privacyDivision',
+  'ipsDirector',
+  'crg',
+  'cgfs',
+  'ppgbChair',
+  'ppgb',
+  'notificationOfficial',
+  'securityLiaison',
+];
+
+export const playbookSchema = z
+  .strictObject({
+    name: z.string().min(1).optional(),
+    description: z.string().optional(),
+    /** The department in letters and notices ("the Department of State"). */
+    organization: z.string().min(1).default('the Department'),
+    people: z.array(personSchema).min(1, 'expected at least one person'),
+    timers: z.strictObject({
+      reportingDeadline: durationSchema, // 468.3b(1): one hour
+      gateReminderInterval: durationSchema,
+      gateEscalateAfter: durationSchema,
+      minimalRiskObjectionWindow: durationSchema, // 468.5c
+    }),
+    finalNotificationAuthority: z.enum(['underSecretary', 'ppgbChair']), // 468.5e
+    endpoints: z.strictObject(Object.fromEntries(ENDPOINTS.map((name) => [name, endpointSchema])) as Record<EndpointName, typeof endpointSchema>),
+    notification: z
+      .strictObject({
+        /** Messages a second across the whole run (mail server and vendor limits). */
+        ratePerSecond: z.number().positive().max(100_000).default(200),
+        /** Roster lines a batch activity handles. */
+        batchSize: z.number().int().positive().max(100_000).default(500),
+      })
+      .default({ ratePerSecond: 200, batchSize: 500 }),
+  })
+  .superRefine((playbook, ctx) => {
+    const ids = new Set<string>();
+    playbook.people.forEach((person, index) => {
+      if (ids.has(person.id)) ctx.addIssue({ code: 'custom', path: ['people', index, 'id'], message: `duplicate person id "${person.id}"` });
+      ids.add(person.id);
+    });
+    const required = [...REQUIRED_ROLES, playbook.finalNotificationAuthority];
+    for (const role of required) {
+      if (!playbook.people.some((p) => p.roles.includes(role))) {
+        ctx.addIssue({ code: 'custom', path: ['people'], message: `expected at least one person with the role "${role}"` });
+      }
+    }
+  });
+
+export type Playbook = z.infer<typeof playbookSchema>;
+export type PlaybookInput = z.input<typeof playbookSchema>;
+
+export class PlaybookError extends Error {
+  constructor(
+    readonly source: string,
+    readonly issues: { path: string; message: string }[],
+  ) {
+    super(`playbook ${source} is not valid:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`);
+    this.name = 'PlaybookError';
+  }
+}
+
+/** Validates a parsed playbook; throws a PlaybookError naming each bad field. */
+export function parsePlaybook(value: unknown, source = '(inline)'): Playbook {
+  const result = playbookSchema.safeParse(value);
+  if (!result.success) throw new PlaybookError(source, issuesOf(result.error));
+  return result.data;
+}
+
+export function holdersOf(playbook: Playbook, role: Role): Person[] {
+  return playbook.people.filter((p) => p.roles.includes(role));
+}
+
+export function holds(playbook: Playbook, personId: string, role: Role): boolean {
+  return playbook.people.some((p) => p.id === personId && p.roles.includes(role));
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { incidentIdSchema } from './ids.js';
+
+/** 5 FAM 468.3a: the PII types a workforce member must report. */
+export const PII_TYPES = [
+  'personnel-payroll', // 468.3a(1)
+  'ssn-or-passport-number', // 468.3a(2)
+  'birth-data', // 468.3a(3)
+  'medical', // 468.3a(4)
+  'law-enforcement', // 468.3a(5)
+  'financial', // 468.3a(6)
+  'passport-application', // 468.3a(7)
+  'biometric', // 468.3a(8)
+  'other',
+] as const;
+export type PiiType = (typeof PII_TYPES)[number];
+
+/** ISO 8601 with an offset ("Z" included); a time without one is ambiguous across posts abroad. */
+export const isoDateTimeSchema = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 time with an offset, e.g. 2026-03-01T14:05:00Z' });
+
+const text = (max: number) => z.string().trim().min(1, 'expected a non-empty text').max(max, `expected at most ${max} characters`);
+
+export const contactSchema = z.strictObject({
+  name: text(200),
+  email: z.email('expected an email address'),
+});
+
+export const reportSchema = z
+  .strictObject({
+    incidentId: incidentIdSchema.optional(),
+    reporter: contactSchema.extend({ office: text(200) }),
+    supervisor: contactSchema,
+    programManager: contactSchema.optional(),
+    discoveredAt: isoDateTimeSchema,
+    occurredAt: isoDateTimeSchema.optional(),
+    medium: z.enum(['cyber', 'non-cyber']),
+    disclosureFormat: z.enum(['electronic', 'paper', 'verbal', 'other']).optional(),
+    summary: text(20_000),
+    piiTypes: z.array(z.enum(PII_TYPES)).min(1, 'expected at least one PII type (5 FAM 468.3a)').max(PII_TYPES.length),
+    affectedCount: z.number().int('expected a whole number').min(0, 'expected zero or more').max(1_000_000_000, 'expected at most 1,000,000,000'),
+    affectedPopulation: z.enum(['workforce', 'public', 'both']),
+    disclosedBy: text(500).optional(),
+    disclosedTo: text(500).optional(),
+    /** A workforce member caused the disclosure: opens a conduct review (5 FAM 469.6). */
+    causedByWorkforceMember: z.boolean().optional(),
+    encrypted: z.boolean(),
+    classifiedInvolved: z.boolean(),
+    criminalActSuspected: z.boolean(),
+  })
+  .superRefine((report, ctx) => {
+    // DHS Privacy Incident Handling Guidance (CBP seed): a disclosure of medical information needs the
+    // statement of its nature (electronic, paper, verbal), by whom and to whom; what is told in `summary`.
+    if (report.piiTypes.includes('medical')) {
+      for (const field of ['disclosureFormat', 'disclosedBy', 'disclosedTo'] as const) {
+        if (report[field] === undefined) {
+          ctx.addIssue({ code: 'custom', path: [field], message: `required when piiTypes holds "medical" (DHS Privacy Incident Handling Guidance)` });
+        }
+      }
+    }
+    if (report.occurredAt && Date.parse(report.occurredAt) > Date.parse(report.discoveredAt)) {
+      ctx.addIssue({ code: 'custom', path: ['occurredAt'], message: 'expected a time at or before discoveredAt' });
+    }
+  });
+
+export type Report = z.infer<typeof reportSchema>;
+/** A report after intake: the incident id is always known. */
+export type IntakeReport = Report & { incidentId: string };
+
+/** Zod issues as the contract's `[{ path, message }]`. */
+export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+}

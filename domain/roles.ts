@@ -1,0 +1,18 @@
+/** The roles of LIFECYCLE.md ("People and offices"); a playbook names who holds each. */
+export const ROLES = [
+  'programManager',
+  'dsCirt',
+  'privacyDivision',
+  'ipsDirector',
+  'crg',
+  'cgfs',
+  'ppgbChair',
+  'ppgb',
+  'underSecretary',
+  'notificationOfficial',
+  'oigInvestigations',
+  'securityIncident',
+  'securityLiaison',
+  'responsibleOffice',
+] as const;
+export type Role = (typeof ROLES)[number];

@@ -1,0 +1,117 @@
+import type { Level } from './decision.js';
+import type { Role } from './roles.js';
+
+/** `phase` in the state and the `BreachPhase` search attribute (CONTRACT.md "Phases"). */
+export const PHASES = [
+  'reporting',
+  'triage',
+  'analysis',
+  'cost-consultation',
+  'ppgb-advised',
+  'ppgb-chair-review',
+  'ppgb-review',
+  'under-secretary-review',
+  'notification-prep',
+  'notification-delayed',
+  'notifying',
+  'remediation',
+  'closure-review',
+  'closed',
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+export type ActionItemId =
+  | 'fact-finding'
+  | 'oig-referral'
+  | 'conduct-review'
+  | 'credit-protection'
+  | 'notify-issuing-bank'
+  | 'systemic-review'
+  | 'remediation'
+  | 'other-mitigation'
+  | 'risk-assessment'
+  | 'cost-consultation'
+  | 'notification';
+
+export interface ActionItem {
+  id: ActionItemId;
+  ownerRole: Role;
+  status: 'open' | 'done';
+  evidence?: string;
+  completedBy?: string;
+  completedAt?: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  event: string;
+  actorId?: string;
+  detail?: string;
+}
+
+export interface Awaiting {
+  role: Role;
+  kinds: string[];
+  since: string;
+}
+
+export interface NotificationProgress {
+  letters: number;
+  emails: number;
+  substituteNotice: boolean;
+  failed: number;
+  total?: number;
+  processed?: number;
+}
+
+export interface DelayState {
+  notifyAfter: string;
+  requestingEntity: string;
+  barred: boolean;
+}
+
+export interface RecordedDecision {
+  kind: string;
+  actorId: string;
+  at: string;
+  rationale?: string;
+  outcome?: string;
+}
+
+export interface IncidentState {
+  incidentId: string;
+  phase: Phase;
+  medium: 'cyber' | 'non-cyber';
+  risk: Level | null;
+  riskComputed: Level | null;
+  riskReasons: string[];
+  discoveredAt: string;
+  reportingDeadline: string;
+  reportedAt: string | null;
+  reportedLate: boolean;
+  responsibleOffice: string | null;
+  crgConvened: boolean | null;
+  options: string[];
+  authorizedDisclosure: { basis: string } | null;
+  costEstimateUsd: number | null;
+  awaiting: Awaiting | null;
+  actionItems: ActionItem[];
+  delay: DelayState | null;
+  notification: NotificationProgress | null;
+  decisions: RecordedDecision[];
+  timeline: TimelineEntry[];
+  supplements: number;
+  closedAt: string | null;
+}
+
+/** What the workflow returns when it closes: the summary of the case record (5 FAM 468.7). */
+export interface CaseSummary {
+  incidentId: string;
+  closedAt: string;
+  outcome: 'closed' | 'no-breach' | 'crg-declined' | 'minimal-risk' | 'notification-declined' | 'notification-barred' | 'notified';
+  risk: Level | null;
+  reportedLate: boolean;
+  notification: NotificationProgress | null;
+  decisions: number;
+  archiveRecordId: string | null;
+}

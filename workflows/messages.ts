@@ -1,0 +1,22 @@
+/**
+ * The incident workflow's messages, defined once and imported by the workflow, the worker-side API,
+ * the CLI and the tests (STYLE.md 1). Variable name = wire name + Signal/Query/Update.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Decision } from '../domain/decision.js';
+import type { Report } from '../domain/report.js';
+import type { IncidentState } from '../domain/state.js';
+
+/** Signal-with-start carries the first report; a second one for the same incident supplements it. */
+export const reportIntakeSignal = defineSignal<[Report]>('reportIntake');
+
+/** Fire-and-forget decision (email links, batch tools): a refusal is recorded in the timeline. */
+export const decisionSignal = defineSignal<[Decision]>('decision');
+
+/**
+ * The same decision as an update: the caller learns at once whether it was accepted (its validator
+ * rejects what the workflow would refuse) and gets the new state back. The API and CLI use this.
+ */
+export const decideUpdate = defineUpdate<IncidentState, [Decision]>('decide');
+
+export const incidentStateQuery = defineQuery<IncidentState>('incidentState');
