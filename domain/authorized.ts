@@ -1,0 +1,166 @@
+/**
+ * Authorized disclosure: the CRG may find that what was reported was no breach, because the disclosure
+ * had a lawful basis (LIFECYCLE.md phase 4). Each basis of the contract maps to a condition of
+ * disclosure without consent of the Privacy Act (5 FAM 464b(9)(a)-(m)) or to the HIPAA custody
+ * exemption (45 CFR 164.512(k)(5)(i), ICE memo of 26 January 2021).
+ *
+ * What is checked, and no more (a machine cannot judge whether a court order is real; it can refuse a
+ * finding that does not even say which order):
+ * - every basis: an explanation of at least a sentence (MIN_EXPLANATION characters);
+ * - bases that name a recipient body or an instrument: the explanation mentions it (KEYWORD column);
+ * - hipaa-custody-exemption: the custody purpose (a)-(f), medical information among the PII types, and
+ *   a custodian (correctional institution or law-enforcement official) in `disclosedTo` or the
+ *   explanation;
+ * - `custodyPurpose` is refused on any other basis, where it would mean nothing.
+ *
+ * Pure: it runs inside the workflow sandbox.
+ */
+import { AUTHORIZED_BASES, CUSTODY_PURPOSES, type AuthorizedBasis, type AuthorizedDisclosure } from './decision.js';
+import type { Report } from './report.js';
+
+export const MIN_EXPLANATION = 20;
+
+export interface BasisRule {
+  /** The paragraph the basis rests on. */
+  paragraph: string;
+  /** The condition, as the paragraph words it. */
+  condition: string;
+  /** What the finding must show. */
+  mustShow: string;
+  /** A term the explanation must contain, where the condition names a body or an instrument. */
+  keyword?: { pattern: RegExp; what: string };
+}
+
+export const AUTHORIZED_BASIS_RULES: Record<AuthorizedBasis, BasisRule> = {
+  'need-to-know': {
+    paragraph: '5 FAM 464b(9)(a), 463 "Need to know"',
+    condition: 'to workforce members of the agency on a need-to-know basis',
+    mustShow: 'the recipients are workforce members who maintain the record and need it in the performance of their official duties',
+  },
+  foia: {
+    paragraph: '5 FAM 464b(9)(b)',
+    condition: 'required under the Freedom of Information Act',
+    mustShow: 'the FOIA request and why release was required (no exemption applied)',
+    keyword: { pattern: /\b(FOIA|Freedom of Information)\b/i, what: 'the FOIA request ("FOIA" or "Freedom of Information")' },
+  },
+  'routine-use': {
+    paragraph: '5 FAM 464b(9)(c), 463 "Routine use"',
+    condition: 'for a routine use as published in the Federal Register',
+    mustShow: 'the published routine use (system of records and routine use) and that the disclosure is compatible with the purpose of collection',
+    keyword: { pattern: /\b(routine use|SORN|system of records|Federal Register)\b/i, what: 'the routine use ("routine use", "SORN", "system of records" or "Federal Register")' },
+  },
+  census: {
+    paragraph: '5 FAM 464b(9)(d)',
+    condition: 'to the U.S. Bureau of the Census',
+    mustShow: 'the recipient was the Census Bureau',
+    keyword: { pattern: /\bCensus\b/i, what: 'the Census Bureau ("Census")' },
+  },
+  'statistical-research': {
+    paragraph: '5 FAM 464b(9)(e)',
+    condition: 'for statistical research',
+    mustShow: 'the statistical research purpose and the recipient\'s assurance that records are used for it only',
+  },
+  nara: {
+    paragraph: '5 FAM 464b(9)(f)',
+    condition: 'to the National Archives and Records Administration',
+    mustShow: 'the recipient was NARA',
+    keyword: { pattern: /\b(NARA|National Archives|Archivist)\b/i, what: 'NARA ("NARA", "National Archives" or "Archivist")' },
+  },
+  'law-enforcement-request': {
+    paragraph: '5 FAM 464b(9)(g)',
+    condition: 'for law enforcement purposes, only pursuant to a request from the head of the law enforcement agency or designee',
+    mustShow: 'the request, from whom (head of the agency or designee) and for which law enforcement purpose',
+    keyword: { pattern: /\brequest/i, what: 'the request of the head of the law enforcement agency or designee ("request")' },
+  },
+  'health-and-safety': {
+    paragraph: '5 FAM 464b(9)(h)',
+    condition: 'for compelling cases of health and safety',
+    mustShow: 'the compelling circumstance affecting someone\'s health or safety',
+  },
+  congress: {
+    paragraph: '5 FAM 464b(9)(i)',
+    condition: 'to either House of Congress or authorized committees or subcommittees when the subject is within its jurisdiction',
+    mustShow: 'the House or the committee or subcommittee (a single member of Congress does not qualify) and its jurisdiction',
+    keyword: { pattern: /\b(House|Senate|committee|subcommittee)\b/i, what: 'the House, Senate, committee or subcommittee' },
+  },
+  gao: {
+    paragraph: '5 FAM 464b(9)(j)',
+    condition: 'to the Government Accountability Office',
+    mustShow: 'the recipient was GAO',
+    keyword: { pattern: /\b(GAO|Government Accountability Office|Comptroller General)\b/i, what: 'GAO ("GAO", "Government Accountability Office" or "Comptroller General")' },
+  },
+  'court-order': {
+    paragraph: '5 FAM 464b(9)(k)',
+    condition: 'required under court order',
+    mustShow: 'the order: the court and the order (a subpoena not signed by a judge is no court order)',
+    keyword: { pattern: /\border/i, what: 'the court order ("order", e.g. "order of the U.S. District Court ..., case no. ...")' },
+  },
+  'debt-collection': {
+    paragraph: '5 FAM 464b(9)(l)',
+    condition: 'pursuant to the Debt Collection Act',
+    mustShow: 'the debt and the Debt Collection Act provision relied on',
+    keyword: { pattern: /\bdebt/i, what: 'the debt collection ("debt")' },
+  },
+  sorn: {
+    paragraph: '5 FAM 464b(9)(m), 463 "System of Records Notice"',
+    condition: 'as disclosed in the current SORN as published in the Federal Register',
+    mustShow: 'the current SORN that discloses it',
+    keyword: { pattern: /\b(SORN|system of records|Federal Register)\b/i, what: 'the SORN ("SORN", "system of records" or "Federal Register")' },
+  },
+  'hipaa-custody-exemption': {
+    paragraph: '45 CFR 164.512(k)(5)(i) (ICE memo, 26 January 2021)',
+    condition:
+      'protected health information to a correctional institution or a law-enforcement official having lawful custody of the individual, who determines it necessary for one of the purposes (a)-(f)',
+    mustShow: 'medical information among the PII types; the custodian (in `disclosedTo` or the explanation); the purpose (a)-(f) in `custodyPurpose`',
+  },
+};
+
+/** 45 CFR 164.512(k)(5)(i)(A)-(F), lettered (a)-(f) and worded as in the ICE memo. */
+export const CUSTODY_PURPOSE_TEXT: Record<(typeof CUSTODY_PURPOSES)[number], string> = {
+  a: 'the provision of health care to such individuals',
+  b: 'the health and safety of such individuals or other inmates',
+  c: 'the health and safety of the officers, employees, or others at the correctional institution',
+  d: 'the health and safety of such individuals, officers, or other persons responsible for transporting the inmates or their transfer from one institution, facility, or setting to another',
+  e: 'law enforcement on the premises of the correctional institution',
+  f: 'the administration and maintenance of the safety, security, and good order of the correctional institution',
+};
+
+const CUSTODIAN = /\b(custody|custodial|correctional|detention|detainees?|inmates?|jail|prison|penitentiary|law[- ]enforcement|marshals?|sheriff|police)\b/i;
+const HIPAA = AUTHORIZED_BASIS_RULES['hipaa-custody-exemption'].paragraph.split(' (')[0];
+
+/**
+ * Why a finding of authorized disclosure cannot stand, each message naming the field; empty when it is
+ * accepted. Missing grounds are a problem, never a silent pass.
+ */
+export function authorizedDisclosureProblems(ad: AuthorizedDisclosure, report: Pick<Report, 'piiTypes' | 'disclosedTo'>): string[] {
+  const problems: string[] = [];
+  const rule = (AUTHORIZED_BASIS_RULES as Record<string, BasisRule | undefined>)[ad.basis];
+  if (!rule) {
+    return [`authorizedDisclosure.basis: expected one of ${AUTHORIZED_BASES.join(', ')}`];
+  }
+  const explanation = typeof ad.explanation === 'string' ? ad.explanation.trim() : '';
+  if (explanation.length < MIN_EXPLANATION) {
+    problems.push(
+      `authorizedDisclosure.explanation: required for ${ad.basis}: at least a sentence (${MIN_EXPLANATION} characters or more) showing ${rule.mustShow} (${rule.paragraph})`,
+    );
+  } else if (rule.keyword && !rule.keyword.pattern.test(explanation)) {
+    problems.push(`authorizedDisclosure.explanation: for ${ad.basis}, name ${rule.keyword.what} (${rule.paragraph})`);
+  }
+
+  if (ad.basis === 'hipaa-custody-exemption') {
+    if (ad.custodyPurpose === undefined || !(CUSTODY_PURPOSES as readonly string[]).includes(ad.custodyPurpose)) {
+      problems.push(`authorizedDisclosure.custodyPurpose: required for hipaa-custody-exemption: one of a–f (${HIPAA})`);
+    }
+    if (!report.piiTypes.includes('medical')) {
+      problems.push(`report.piiTypes: hipaa-custody-exemption covers protected health information only: expected "medical" among the PII types (${HIPAA})`);
+    }
+    if (!CUSTODIAN.test(`${report.disclosedTo ?? ''}\n${explanation}`)) {
+      problems.push(
+        `authorizedDisclosure.explanation: for hipaa-custody-exemption, name the correctional institution or law-enforcement official with lawful custody (neither report.disclosedTo nor the explanation does) (${HIPAA})`,
+      );
+    }
+  } else if (ad.custodyPurpose !== undefined) {
+    problems.push(`authorizedDisclosure.custodyPurpose: applies to hipaa-custody-exemption only, not to ${ad.basis}`);
+  }
+  return problems;
+}

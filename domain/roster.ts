@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { issuesOf } from './report.js';
+
+const emailSchema = z.email();
+
+/**
+ * One line of the roster of affected individuals (CONTRACT.md: newline-delimited JSON,
+ * `{ name, email?, postalAddress?, phone? }`).
+ *
+ * Strict on purpose: a misspelt column ("postal_address") would otherwise be dropped silently and every
+ * person on the roster would fall through to the substitute notice, which 5 FAM 468.6-2a keeps for
+ * people whose contact information is missing, not for a typo. Blank `email` / `postalAddress` are
+ * allowed and count as absent (the exports of real systems carry empty columns).
+ */
+export const rosterEntrySchema = z.strictObject({
+  name: z.string().trim().min(1, 'expected a name').max(300, 'expected at most 300 characters'),
+  email: z
+    .string()
+    .trim()
+    .max(320, 'expected at most 320 characters')
+    .refine((value) => value === '' || emailSchema.safeParse(value).success, 'expected an email address (or nothing)')
+    .optional(),
+  postalAddress: z.string().trim().max(2_000, 'expected at most 2,000 characters').optional(),
+  phone: z.string().trim().max(40, 'expected at most 40 characters').optional(),
+});
+
+export type RosterEntry = z.infer<typeof rosterEntrySchema>;
+
+export type RosterLineResult =
+  | { ok: true; entry: RosterEntry }
+  | { ok: false; issues: { path: string; message: string }[] };
+
+/** Parses one NDJSON line of the roster; never throws. The issues name the field, never its value (PII). */
+export function parseRosterLine(line: string): RosterLineResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { ok: false, issues: [{ path: '(root)', message: 'expected a JSON object on one line' }] };
+  }
+  const result = rosterEntrySchema.safeParse(value);
+  return result.success ? { ok: true, entry: result.data } : { ok: false, issues: issuesOf(result.error) };
+}
+
+/** A field counts as present when it holds more than white space. */
+export function present(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== '';
+}
