@@ -1,0 +1,261 @@
+/**
+ * The incident operations that the HTTP API and the CLI share: signal-with-start of a report, the
+ * `decide` update, the state query and the visibility list. Both front ends speak to Temporal through
+ * these functions so that they refuse, time out and name incidents the same way.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowExecutionAlreadyStartedError, ApplicationFailure, defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { Client, WorkflowUpdateFailedError, isGrpcServiceError, isGrpcDeadlineError, ServiceError } from '@temporalio/client';
+import type { Decision } from '../domain/decision.js';
+import { incidentIdFromWorkflowId, incidentWorkflowId, WORKFLOW_TYPE } from '../domain/ids.js';
+import type { Playbook } from '../domain/playbook.js';
+import { REFUSAL, type Refusal, type RefusalType } from '../domain/refusal.js';
+import type { Report } from '../domain/report.js';
+import type { Role } from '../domain/roles.js';
+import { PHASES, type IncidentState, type Phase } from '../domain/state.js';
+import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../workflows/messages.js';
+
+/** Search attributes of the contract (no PII in any of them). */
+export const searchAttributes = {
+  phase: defineSearchAttributeKey('BreachPhase', SearchAttributeType.KEYWORD),
+  medium: defineSearchAttributeKey('BreachMedium', SearchAttributeType.KEYWORD),
+  risk: defineSearchAttributeKey('BreachRisk', SearchAttributeType.KEYWORD),
+  reportingDeadline: defineSearchAttributeKey('BreachReportingDeadline', SearchAttributeType.DATETIME),
+  reportedLate: defineSearchAttributeKey('BreachReportedLate', SearchAttributeType.BOOL),
+  awaitingRole: defineSearchAttributeKey('BreachAwaitingRole', SearchAttributeType.KEYWORD),
+} as const;
+
+/** A report's discovery time may run ahead of our clock by this much (clock skew between posts). */
+export const DISCOVERY_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** How long a query or an update may take before the caller is told Temporal did not answer. */
+export const TEMPORAL_CALL_TIMEOUT_MS = 20_000;
+
+export interface IncidentDeps {
+  client: Client;
+  taskQueue: string;
+  /** The playbook a new incident starts with (and keeps). */
+  playbook: Playbook;
+}
+
+/** The start argument of `breachIncidentWorkflow`. */
+export interface IncidentStart {
+  incidentId: string;
+  playbook: Playbook;
+  /** When the API or CLI took the report (ISO). */
+  receivedAt: string;
+}
+
+export class IncidentNotFoundError extends Error {
+  override name = 'IncidentNotFoundError';
+  constructor(readonly incidentId: string) {
+    super(`no incident "${incidentId}"`);
+  }
+}
+
+/** The incident's workflow has ended (closed): it takes no more reports or decisions. */
+export class IncidentClosedError extends Error {
+  override name = 'IncidentClosedError';
+  constructor(readonly incidentId: string) {
+    super(`incident "${incidentId}" is closed`);
+  }
+}
+
+/** The workflow refused a decision (the `decide` update's validator or handler). */
+export class DecisionRefusedError extends Error {
+  override name = 'DecisionRefusedError';
+  constructor(readonly refusal: Refusal, message: string) {
+    super(message);
+  }
+}
+
+/** Temporal is unreachable or did not answer in time. */
+export class TemporalUnavailableError extends Error {
+  override name = 'TemporalUnavailableError';
+  constructor(
+    message: string,
+    readonly timedOut = false,
+  ) {
+    super(message);
+  }
+}
+
+/** An opaque incident id (no PII): the API and CLI make one when the report carries none. */
+export function newIncidentId(): string {
+  return `inc-${randomUUID()}`;
+}
+
+/** The contract's `[{ path, message }]` issue when discoveredAt lies in the future, else undefined. */
+export function futureDiscoveryIssue(report: Pick<Report, 'discoveredAt'>, now: Date): { path: string; message: string } | undefined {
+  const ahead = Date.parse(report.discoveredAt) - now.getTime();
+  if (ahead <= DISCOVERY_CLOCK_SKEW_MS) return undefined;
+  return {
+    path: 'discoveredAt',
+    message: `expected a time that has passed: ${report.discoveredAt} is ${Math.round(ahead / 60_000)} minutes ahead of the server clock (${now.toISOString()}); at most ${DISCOVERY_CLOCK_SKEW_MS / 60_000} minutes are tolerated`,
+  };
+}
+
+/**
+ * Signal-with-start of `reportIntake`: starts the incident's workflow, or supplements the running one.
+ * A closed incident is not started again (its ID is not reused): that is an IncidentClosedError.
+ */
+export async function submitReport(deps: IncidentDeps, report: Report, receivedAt: Date = new Date()): Promise<{ incidentId: string; workflowId: string }> {
+  const incidentId = report.incidentId ?? newIncidentId();
+  const workflowId = incidentWorkflowId(incidentId);
+  const start: IncidentStart = { incidentId, playbook: deps.playbook, receivedAt: receivedAt.toISOString() };
+  try {
+    await deps.client.workflow.signalWithStart(WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [start],
+      signal: reportIntakeSignal,
+      signalArgs: [{ ...report, incidentId }],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) throw new IncidentClosedError(incidentId);
+    throw asTemporalError(err);
+  }
+  return { incidentId, workflowId };
+}
+
+export async function getIncidentState(client: Client, incidentId: string): Promise<IncidentState> {
+  const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
+  try {
+    return await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => handle.query(incidentStateQuery));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new IncidentNotFoundError(incidentId);
+    throw asTemporalError(err);
+  }
+}
+
+/** The `decide` update: the new state, or a DecisionRefusedError with the workflow's reasons. */
+export async function decide(client: Client, incidentId: string, decision: Decision): Promise<IncidentState> {
+  const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
+  try {
+    return await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => handle.executeUpdate(decideUpdate, { args: [decision] }));
+  } catch (err) {
+    const refusal = refusalOf(err);
+    if (refusal) throw new DecisionRefusedError(refusal, messageOfRefusal(err));
+    if (err instanceof WorkflowNotFoundError) {
+      // An update to a workflow that has ended answers "not found" too: tell the two apart.
+      if (await hasEnded(client, incidentId)) throw new IncidentClosedError(incidentId);
+      throw new IncidentNotFoundError(incidentId);
+    }
+    throw asTemporalError(err);
+  }
+}
+
+async function hasEnded(client: Client, incidentId: string): Promise<boolean> {
+  try {
+    const description = await client.workflow.getHandle(incidentWorkflowId(incidentId)).describe();
+    return description.status.name !== 'RUNNING';
+  } catch {
+    return false;
+  }
+}
+
+const REFUSAL_TYPES = new Set<string>(Object.values(REFUSAL));
+
+/** The refusal carried by a failed `decide` update (ApplicationFailure type + details[0] reasons). */
+export function refusalOf(err: unknown): Refusal | undefined {
+  const failure = err instanceof WorkflowUpdateFailedError ? err.cause : err;
+  if (!(failure instanceof ApplicationFailure) || !failure.type || !REFUSAL_TYPES.has(failure.type)) return undefined;
+  const details = failure.details?.[0];
+  const reasons = Array.isArray(details) ? details.map(String) : [failure.message];
+  return { type: failure.type as RefusalType, reasons: reasons.length > 0 ? reasons : [failure.message] };
+}
+
+function messageOfRefusal(err: unknown): string {
+  const failure = err instanceof WorkflowUpdateFailedError ? err.cause : err;
+  return failure instanceof Error && failure.message ? failure.message : 'decision refused';
+}
+
+/** gRPC status codes (grpc-js is not a direct dependency). */
+const grpcStatus = { DEADLINE_EXCEEDED: 4, UNAVAILABLE: 14 } as const;
+
+/** gRPC unavailability and deadlines as TemporalUnavailableError; anything else unchanged. */
+export function asTemporalError(err: unknown): unknown {
+  if (isGrpcDeadlineError(err)) return new TemporalUnavailableError('Temporal did not answer in time', true);
+  const grpc = isGrpcServiceError(err) ? err : err instanceof ServiceError && isGrpcServiceError(err.cause) ? err.cause : undefined;
+  if (grpc && (grpc.code === grpcStatus.UNAVAILABLE || grpc.code === grpcStatus.DEADLINE_EXCEEDED)) {
+    return new TemporalUnavailableError('Temporal is unavailable', grpc.code === grpcStatus.DEADLINE_EXCEEDED);
+  }
+  return err;
+}
+
+export interface IncidentFilter {
+  phase?: Phase;
+  awaitingRole?: Role;
+  /** Incidents whose workflow started at or after this time. */
+  since?: Date;
+}
+
+export interface IncidentListItem {
+  incidentId: string;
+  phase: Phase | null;
+  risk: string | null;
+  reportedLate: boolean;
+  awaitingRole: string | null;
+  reportingDeadline: string | null;
+  startedAt: string;
+  closedAt: string | null;
+  /** Temporal's status of the workflow (RUNNING, COMPLETED, ...). */
+  status: string;
+}
+
+/**
+ * A visibility query over the incident workflows. The filter's values are checked against the closed
+ * lists of phases and roles before they get here, so nothing from a request is quoted into the query
+ * unchecked.
+ */
+export function visibilityQuery(filter: IncidentFilter): string {
+  const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
+  if (filter.phase) clauses.push(`${searchAttributes.phase.name} = '${quoteSafe(filter.phase)}'`);
+  if (filter.awaitingRole) clauses.push(`${searchAttributes.awaitingRole.name} = '${quoteSafe(filter.awaitingRole)}'`);
+  if (filter.since) clauses.push(`StartTime >= '${filter.since.toISOString()}'`);
+  return clauses.join(' AND ');
+}
+
+function quoteSafe(value: string): string {
+  if (!/^[A-Za-z0-9-]+$/.test(value)) throw new Error(`unexpected value in a visibility query: ${JSON.stringify(value)}`);
+  return value;
+}
+
+export async function listIncidents(client: Client, filter: IncidentFilter, limit = 1000): Promise<IncidentListItem[]> {
+  const items: IncidentListItem[] = [];
+  try {
+    for await (const execution of client.workflow.list({ query: visibilityQuery(filter), pageSize: Math.min(limit, 1000) })) {
+      const incidentId = incidentIdFromWorkflowId(execution.workflowId);
+      if (!incidentId) continue;
+      const attributes = execution.typedSearchAttributes;
+      const phase = attributes.get(searchAttributes.phase);
+      const deadline = attributes.get(searchAttributes.reportingDeadline);
+      items.push({
+        incidentId,
+        phase: phase && (PHASES as readonly string[]).includes(phase) ? (phase as Phase) : null,
+        risk: attributes.get(searchAttributes.risk) ?? null,
+        reportedLate: attributes.get(searchAttributes.reportedLate) ?? false,
+        awaitingRole: attributes.get(searchAttributes.awaitingRole) || null,
+        reportingDeadline: deadline ? deadline.toISOString() : null,
+        startedAt: execution.startTime.toISOString(),
+        closedAt: execution.closeTime ? execution.closeTime.toISOString() : null,
+        status: execution.status.name,
+      });
+      if (items.length >= limit) break;
+    }
+  } catch (err) {
+    throw asTemporalError(err);
+  }
+  return items;
+}
+
+/** Whether Temporal answers at all (GET /healthz). */
+export async function temporalAnswers(client: Client, timeoutMs = 3_000): Promise<boolean> {
+  try {
+    await client.withDeadline(Date.now() + timeoutMs, () => client.workflowService.getSystemInfo({}));
+    return true;
+  } catch {
+    return false;
+  }
+}

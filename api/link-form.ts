@@ -1,0 +1,157 @@
+/**
+ * The form an approval link shows for each decision kind, and its submission turned back into the
+ * decision body the API's JSON route takes (validated by the same decisionBodySchema). Field names are
+ * dotted paths into the decision (`letter.contact.tollFreePhone`); only the kind's own fields are read,
+ * so a form can never carry an `actorId` or another kind's field.
+ */
+import { AUTHORIZED_BASES, CUSTODY_PURPOSES, LEVELS, OPTIONS, type DecisionKind } from '../domain/decision.js';
+import type { Playbook } from '../domain/playbook.js';
+import type { IncidentState } from '../domain/state.js';
+
+export type FieldType = 'text' | 'textarea' | 'number' | 'select' | 'yes-no' | 'checkbox' | 'checkboxes' | 'time';
+
+export interface FormField {
+  name: string;
+  label: string;
+  type: FieldType;
+  required: boolean;
+  choices?: readonly string[];
+  hint?: string;
+}
+
+const rationale: FormField = { name: 'rationale', label: 'Rationale', type: 'textarea', required: true };
+const level = (name: string, label: string): FormField => ({ name: `factors.${name}`, label, type: 'select', required: true, choices: LEVELS });
+const FINAL = ['approve-notification', 'decline-notification'] as const;
+
+/** The fields of a kind's form. Outcomes that only the delegated authority may choose follow the playbook. */
+export function formFields(kind: DecisionKind, context: { playbook: Playbook; state?: IncidentState; personRoles?: readonly string[] }): FormField[] {
+  const delegated = context.playbook.finalNotificationAuthority === 'ppgbChair';
+  switch (kind) {
+    case 'assign-responsible-office':
+      return [{ name: 'office', label: 'Responsible office', type: 'text', required: true, hint: 'owns the administrative fact-finding (5 FAM 467.2c)' }];
+    case 'convene-crg':
+      return [{ name: 'convene', label: 'Convene the Core Response Group?', type: 'yes-no', required: true }, rationale];
+    case 'submit-analysis':
+      return [
+        level('dataNature', 'Nature, content and age of the data (468.4(1))'),
+        level('misuseLikelihood', 'Ability and likelihood of misuse (468.4(2))'),
+        level('logicalAccess', 'Ease of logical access (468.4(3))'),
+        level('physicalAccess', 'Ease of physical access (468.4(4))'),
+        level('deliberateTargeting', 'Evidence of deliberate targeting (468.4(5))'),
+        level('priorMisuse', 'Evidence of earlier misuse (468.4(6))'),
+        { name: 'options', label: 'Options (468.5a)', type: 'checkboxes', required: false, choices: OPTIONS },
+        rationale,
+        { name: 'riskOverride.level', label: 'Override the derived risk level', type: 'select', required: false, choices: LEVELS },
+        { name: 'riskOverride.rationale', label: 'Why override', type: 'textarea', required: false },
+        { name: 'authorizedDisclosure.basis', label: 'Authorized disclosure: basis', type: 'select', required: false, choices: AUTHORIZED_BASES },
+        { name: 'authorizedDisclosure.explanation', label: 'Authorized disclosure: explanation', type: 'textarea', required: false },
+        {
+          name: 'authorizedDisclosure.custodyPurpose',
+          label: 'Custody purpose (45 CFR 164.512(k)(5)(i))',
+          type: 'select',
+          required: false,
+          choices: CUSTODY_PURPOSES,
+          hint: 'required for hipaa-custody-exemption',
+        },
+      ];
+    case 'cost-estimate':
+      return [
+        { name: 'estimatedCostUsd', label: 'Estimated cost (USD)', type: 'number', required: true },
+        { name: 'notes', label: 'Notes', type: 'textarea', required: false },
+      ];
+    case 'ppgb-override':
+      return [rationale];
+    case 'ppgb-chair-decision':
+      return [
+        { name: 'outcome', label: 'Outcome', type: 'select', required: true, choices: ['refer-to-ppgb', 'refer-to-under-secretary', 'return-to-crg', ...(delegated ? FINAL : [])] },
+        rationale,
+      ];
+    case 'ppgb-decision':
+      return [{ name: 'outcome', label: 'Outcome', type: 'select', required: true, choices: ['refer-to-under-secretary', 'return-to-crg', ...(delegated ? FINAL : [])] }, rationale];
+    case 'under-secretary-decision':
+      return [{ name: 'outcome', label: 'Outcome', type: 'select', required: true, choices: FINAL }, rationale];
+    case 'approve-letter':
+      return [
+        { name: 'letter.whatHappened', label: 'What happened, with dates', type: 'textarea', required: true },
+        { name: 'letter.piiInvolved', label: 'The PII involved', type: 'textarea', required: true },
+        { name: 'letter.actionsTaken', label: 'What the Department is doing', type: 'textarea', required: true },
+        { name: 'letter.contact.tollFreePhone', label: 'Toll-free number', type: 'text', required: true },
+        { name: 'letter.contact.email', label: 'Contact email', type: 'text', required: false },
+        { name: 'letter.contact.website', label: 'Contact web site', type: 'text', required: false },
+        { name: 'letter.contact.postalAddress', label: 'Contact postal address', type: 'textarea', required: false },
+        { name: 'letter.protectiveSteps', label: 'Steps to protect oneself', type: 'textarea', required: true },
+        { name: 'letter.protectionAtTime', label: 'How the data was protected', type: 'textarea', required: true },
+        { name: 'roster.url', label: 'Roster URL', type: 'text', required: true, hint: 'http(s):// or file://, newline-delimited JSON' },
+        { name: 'roster.count', label: 'People on the roster', type: 'number', required: true },
+        { name: 'immediate', label: 'Notice must be immediate (email)', type: 'checkbox', required: false },
+      ];
+    case 'request-delay':
+      return [
+        { name: 'requestingEntity', label: 'Requesting entity', type: 'text', required: true },
+        { name: 'reason', label: 'Reason', type: 'textarea', required: true },
+        { name: 'notifyAfter', label: 'Notice no longer harms the investigation after', type: 'time', required: true },
+      ];
+    case 'extend-delay':
+      return [{ name: 'notifyAfter', label: 'New date after which notice may go out', type: 'time', required: true }];
+    case 'lift-delay':
+      return [];
+    case 'bar-notification':
+      return [{ name: 'reason', label: 'Reason', type: 'textarea', required: true }];
+    case 'complete-action-item': {
+      const roles = context.personRoles ?? [];
+      const open = (context.state?.actionItems ?? []).filter((item) => item.status === 'open' && (roles.includes(item.ownerRole) || roles.includes('ipsDirector')));
+      return [
+        { name: 'itemId', label: 'Action item', type: 'select', required: true, choices: open.map((item) => item.id) },
+        { name: 'evidence', label: 'Evidence', type: 'textarea', required: true },
+      ];
+    }
+    case 'sign-off-closure':
+      return [rationale];
+  }
+}
+
+/** A submitted form (`@fastify/formbody`: a value, or a list for a repeated name). */
+export type FormValues = Record<string, string | string[] | undefined>;
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    node = (node[key] ??= {}) as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+/**
+ * The decision body (without actorId) from the form: empty fields are left out, numbers and yes/no
+ * converted; what does not convert is passed on as text so the schema names the field.
+ */
+export function decisionFromForm(kind: DecisionKind, fields: FormField[], form: FormValues): Record<string, unknown> {
+  const body: Record<string, unknown> = { kind };
+  for (const field of fields) {
+    const raw = form[field.name];
+    if (field.type === 'checkboxes') {
+      setPath(body, field.name, raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]);
+      continue;
+    }
+    if (field.type === 'checkbox') {
+      if (raw !== undefined) setPath(body, field.name, true);
+      continue;
+    }
+    const text = first(raw)?.trim();
+    if (text === undefined || text === '') continue;
+    if (field.type === 'number') {
+      const number = Number(text.replace(/[,_\s]/g, ''));
+      setPath(body, field.name, Number.isFinite(number) ? number : text);
+    } else if (field.type === 'yes-no') {
+      setPath(body, field.name, text === 'yes' ? true : text === 'no' ? false : text);
+    } else {
+      setPath(body, field.name, text);
+    }
+  }
+  return body;
+}

@@ -1,0 +1,177 @@
+/**
+ * GET /openapi.json, generated with zod's z.toJSONSchema from the schemas the server validates with
+ * (schemas.ts), so the document describes exactly what the code accepts and answers.
+ */
+import { z } from 'zod';
+import {
+  decisionBodySchema,
+  errorSchema,
+  healthSchema,
+  incidentAcceptedSchema,
+  incidentListSchema,
+  incidentParamsSchema,
+  incidentStateSchema,
+  listQuerySchema,
+  refusalSchema,
+  reportSchema,
+  validationErrorSchema,
+} from './schemas.js';
+
+type JsonSchema = Record<string, unknown>;
+
+const COMPONENTS = {
+  Report: reportSchema,
+  DecisionBody: decisionBodySchema,
+  IncidentAccepted: incidentAcceptedSchema,
+  IncidentList: incidentListSchema,
+  IncidentState: incidentStateSchema,
+  ValidationError: validationErrorSchema,
+  Refusal: refusalSchema,
+  Error: errorSchema,
+  Health: healthSchema,
+} satisfies Record<string, z.ZodType>;
+
+type ComponentName = keyof typeof COMPONENTS;
+
+function toJsonSchema(schema: z.ZodType): JsonSchema {
+  // Requests are described as they are sent (input); refinements that JSON Schema cannot express
+  // (the medical statement, occurredAt before discoveredAt) are in the descriptions instead.
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+const ref = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: ComponentName, description: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
+
+const common = {
+  401: json('Error', 'missing or unknown bearer token'),
+  503: json('Error', 'Temporal is unavailable'),
+};
+
+const incidentIdParameter = {
+  name: 'incidentId',
+  in: 'path',
+  required: true,
+  schema: toJsonSchema(incidentParamsSchema.shape.incidentId),
+};
+
+function queryParameters(schema: z.ZodObject): JsonSchema[] {
+  return Object.entries(schema.shape).map(([name, property]) => ({ name, in: 'query', required: false, schema: toJsonSchema(property as z.ZodType) }));
+}
+
+export function openApiDocument(serverUrl: string): JsonSchema {
+  const descriptions: Partial<Record<ComponentName, string>> = {
+    Report:
+      'The Breach Incident report (5 FAM 468.3b). When piiTypes holds "medical", disclosureFormat, disclosedBy and disclosedTo are required; occurredAt is at or before discoveredAt; discoveredAt may not lie in the future.',
+    DecisionBody: 'A decision without actorId: the actor is the person of the bearer token.',
+  };
+  const schemas = Object.fromEntries(
+    Object.entries(COMPONENTS).map(([name, schema]) => {
+      const description = descriptions[name as ComponentName];
+      return [name, description ? { ...toJsonSchema(schema), description } : toJsonSchema(schema)];
+    }),
+  );
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Breach response API',
+      version: '1',
+      description: 'One durable workflow per PII breach incident (5 FAM 467-468). Every call but this document and the approval-link pages carries `Authorization: Bearer <token>`.',
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    paths: {
+      '/incidents': {
+        post: {
+          operationId: 'reportIncident',
+          summary: 'Report a breach: starts the incident, or supplements a running one with the same incidentId',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('Report') } } },
+          responses: {
+            202: json('IncidentAccepted', 'the report was taken'),
+            400: json('ValidationError', 'the report is not valid'),
+            409: json('Error', 'the incident is closed'),
+            413: json('Error', 'the body is larger than 1 MB'),
+            415: json('Error', 'the body is not JSON'),
+            ...common,
+          },
+        },
+        get: {
+          operationId: 'listIncidents',
+          summary: 'Incidents found by the search attributes BreachPhase and BreachAwaitingRole',
+          parameters: queryParameters(listQuerySchema),
+          responses: { 200: json('IncidentList', 'the incidents'), 400: json('ValidationError', 'a filter is not valid'), ...common },
+        },
+      },
+      '/incidents/{incidentId}': {
+        get: {
+          operationId: 'getIncident',
+          summary: "The incident's state (query incidentState)",
+          parameters: [incidentIdParameter],
+          responses: {
+            200: json('IncidentState', 'the state'),
+            400: json('ValidationError', 'the incident id is not valid'),
+            404: json('Error', 'no such incident'),
+            504: json('Error', 'the workflow did not answer in time'),
+            ...common,
+          },
+        },
+      },
+      '/incidents/{incidentId}/decisions': {
+        post: {
+          operationId: 'decide',
+          summary: 'A decision (update decide)',
+          parameters: [incidentIdParameter],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('DecisionBody') } } },
+          responses: {
+            200: json('IncidentState', 'the new state'),
+            400: { description: 'the decision is not valid', content: { 'application/json': { schema: { oneOf: [ref('ValidationError'), ref('Refusal')] } } } },
+            403: json('Refusal', "the token's person lacks the gate's role"),
+            404: json('Error', 'no such incident'),
+            409: json('Refusal', 'not allowed now (for a refused closure: the open action items)'),
+            413: json('Error', 'the body is larger than 1 MB'),
+            415: json('Error', 'the body is not JSON'),
+            504: json('Error', 'the workflow did not answer in time'),
+            ...common,
+          },
+        },
+      },
+      '/healthz': {
+        get: {
+          operationId: 'health',
+          summary: 'Whether the API reaches Temporal',
+          responses: { 200: json('Health', 'Temporal answers'), 401: common[401], 503: json('Health', 'Temporal does not answer') },
+        },
+      },
+      '/openapi.json': {
+        get: { operationId: 'openapi', summary: 'This document', security: [], responses: { 200: { description: 'the OpenAPI document' } } },
+      },
+      '/links/{token}': {
+        get: {
+          operationId: 'approvalLinkPage',
+          summary: "An approval link's page: the incident's summary and the decision form (never decides)",
+          security: [],
+          parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: { description: 'the form (HTML)' }, 400: { description: 'tampered link' }, 409: { description: 'used, or not open now' }, 410: { description: 'expired' } },
+        },
+        post: {
+          operationId: 'approvalLinkSubmit',
+          summary: "Sends the form's decision with the link's person as the actor",
+          security: [],
+          parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
+          responses: {
+            200: { description: 'recorded (HTML)' },
+            400: { description: 'tampered link or invalid form' },
+            403: { description: 'the person lacks the role' },
+            409: { description: 'used, or not open now' },
+            410: { description: 'expired' },
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas,
+    },
+  };
+}

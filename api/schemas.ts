@@ -1,0 +1,77 @@
+/**
+ * The zod schemas of the HTTP API: the server validates requests with them and openapi.ts turns the
+ * very same objects into GET /openapi.json, so the document cannot drift from the code.
+ */
+import { z } from 'zod';
+import { decisionBodySchema, LEVELS } from '../domain/decision.js';
+import { incidentIdSchema } from '../domain/ids.js';
+import { reportSchema } from '../domain/report.js';
+import { ROLES } from '../domain/roles.js';
+import { PHASES, type IncidentState } from '../domain/state.js';
+
+export { reportSchema, decisionBodySchema };
+
+export const issueSchema = z.object({ path: z.string(), message: z.string() });
+
+/** 400: the request's shape is wrong. */
+export const validationErrorSchema = z.object({ error: z.string(), issues: z.array(issueSchema) });
+
+/** 401, 404, 413, 415, 503, ...: a plain error. */
+export const errorSchema = z.object({ error: z.string() });
+
+/** 400, 403, 409 from the workflow: why the decision was refused. */
+export const refusalSchema = z.object({ error: z.string(), reasons: z.array(z.string()) });
+
+export const incidentParamsSchema = z.strictObject({ incidentId: incidentIdSchema });
+
+export const incidentAcceptedSchema = z.object({ incidentId: z.string(), workflowId: z.string() });
+
+export const listQuerySchema = z.strictObject({
+  phase: z.enum(PHASES).optional(),
+  awaitingRole: z.enum(ROLES).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('at most this many incidents (newest first)'),
+});
+
+export const incidentListSchema = z
+  .object({
+    incidents: z.array(
+      z.object({
+        incidentId: z.string(),
+        phase: z.enum(PHASES).nullable(),
+        risk: z.enum(LEVELS).nullable(),
+        reportedLate: z.boolean(),
+        awaitingRole: z.string().nullable(),
+      }),
+    ),
+  })
+  ;
+
+const iso = z.string().describe('ISO 8601 time');
+
+/** The state of CONTRACT.md (query `incidentState`); fields beyond the contract pass through. */
+const stateShape = {
+  incidentId: z.string(),
+  phase: z.enum(PHASES),
+  medium: z.enum(['cyber', 'non-cyber']),
+  risk: z.enum(LEVELS).nullable(),
+  discoveredAt: iso,
+  reportingDeadline: iso,
+  reportedAt: iso.nullable(),
+  reportedLate: z.boolean(),
+  awaiting: z.object({ role: z.enum(ROLES), kinds: z.array(z.string()), since: iso }).nullable(),
+  actionItems: z.array(
+    z.object({ id: z.string(), ownerRole: z.enum(ROLES), status: z.enum(['open', 'done']), evidence: z.string().optional() }),
+  ),
+  delay: z.object({ notifyAfter: iso, requestingEntity: z.string(), barred: z.boolean() }).nullable(),
+  notification: z.object({ letters: z.number(), emails: z.number(), substituteNotice: z.boolean(), failed: z.number() }).nullable(),
+  timeline: z.array(z.object({ at: iso, event: z.string(), actorId: z.string().optional() })),
+  closedAt: iso.nullable(),
+};
+export const incidentStateSchema = z.looseObject(stateShape);
+
+// The state the workflow returns must stay describable by the document: a renamed or removed field of
+// IncidentState breaks this line at compile time.
+type Describes<Doc, Actual extends Doc> = Actual;
+export type StateIsDocumented = Describes<z.infer<z.ZodObject<typeof stateShape>>, IncidentState>;
+
+export const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']) });
