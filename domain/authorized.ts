@@ -92,7 +92,7 @@ export const AUTHORIZED_BASIS_RULES: Record<AuthorizedBasis, BasisRule> = {
   'court-order': {
     paragraph: '5 FAM 464b(9)(k)',
     condition: 'required under court order',
-    mustShow: 'the order: the court and the order (a subpoena not signed by a judge is no court order)',
+    mustShow: 'the court and its order, e.g. by case number (a subpoena not signed by a judge is no court order)',
     keyword: { pattern: /\border/i, what: 'the court order ("order", e.g. "order of the U.S. District Court ..., case no. ...")' },
   },
   'debt-collection': {
