@@ -1,5 +1,15 @@
-/** Placeholder: the lifecycle activities are being written (issue 3). The factory's signature is final. */
+/**
+ * The incident workflow's activities, built by a factory taking their clients (STYLE.md 4): the worker
+ * and the tests build them the same way. Workflows import the *type* only.
+ */
+import { Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
+import type { Endpoint } from '../domain/playbook.js';
+import { renderSubstituteNotice } from '../domain/letters.js';
+import type { Letter } from '../domain/decision.js';
+import { postToEndpoint, type EndpointResult } from './http.js';
+import { notifyRange, type NotifyRangeInput } from './notify.js';
+import { renderNotice, type Notice } from './templates.js';
 
 export interface ActivityDeps {
   /** A nodemailer transport (pooled SMTP in production, the local mail catcher in development and tests). */
@@ -14,10 +24,87 @@ export interface ActivityDeps {
   signLink?: (claims: { incidentId: string; kind: string; personId: string; expiresAt: number }) => string;
 }
 
+export interface Recipient {
+  /** Person id in the playbook, when the recipient is an official (for signed links). */
+  id?: string;
+  name: string;
+  email: string;
+}
+
+export interface SendNoticeInput {
+  to: Recipient[];
+  notice: Notice;
+  /** Names the step; with the workflow id it makes the Message-ID, so a retried send is recognisable. */
+  step: string;
+  /** Ask for a decision: each recipient gets a message of their own with a signed link. */
+  link?: { kind: string; expiresAt: number };
+}
+
+export interface CallEndpointInput {
+  name: string;
+  endpoint: Endpoint;
+  step: string;
+  body: unknown;
+}
+
 export function createActivities(deps: ActivityDeps) {
+  const workflowId = () => Context.current().info.workflowExecution.workflowId;
+
   return {
-    async ping(): Promise<string> {
-      return deps.mailFrom ? 'pong' : 'pong';
+    /** Email to officials from a template (activities/templates.ts). */
+    async sendNotice(input: SendNoticeInput): Promise<{ sent: number }> {
+      if (input.to.length === 0) return { sent: 0 };
+      const base = `${workflowId()}.${input.step}`;
+      const incidentId = input.notice.incidentId;
+      if (input.link && deps.signLink) {
+        let sent = 0;
+        for (const [index, person] of input.to.entries()) {
+          const url = person.id
+            ? `${deps.publicUrl}/links/${deps.signLink({ incidentId, kind: input.link.kind, personId: person.id, expiresAt: input.link.expiresAt })}`
+            : undefined;
+          const mail = renderNotice(input.notice, url ? { url, label: 'Review and decide' } : undefined);
+          await deps.mailer.sendMail({
+            from: deps.mailFrom,
+            to: { name: person.name, address: person.email },
+            subject: mail.subject,
+            text: mail.text,
+            messageId: `<${base}.${index}@breach-response>`,
+          });
+          sent += 1;
+        }
+        return { sent };
+      }
+      const mail = renderNotice(input.notice);
+      await deps.mailer.sendMail({
+        from: deps.mailFrom,
+        to: input.to.map((p) => ({ name: p.name, address: p.email })),
+        subject: mail.subject,
+        text: mail.text,
+        messageId: `<${base}@breach-response>`,
+      });
+      return { sent: input.to.length };
+    },
+
+    /** POST to an external endpoint, idempotent by `<workflowId>:<step>`. */
+    async callEndpoint(input: CallEndpointInput): Promise<EndpointResult> {
+      return postToEndpoint(
+        { name: input.name, endpoint: input.endpoint, idempotencyKey: `${workflowId()}:${input.step}`, body: input.body },
+        deps.env,
+      );
+    },
+
+    /** Notify a range of the roster (5 FAM 468.6-1, 468.6-2); resumes from its last heartbeat. */
+    async notifyRange(input: Omit<NotifyRangeInput, 'workflowId'>) {
+      return notifyRange(deps, { ...input, workflowId: workflowId() });
+    },
+
+    /** One substitute notice (468.6-2b): web posting and media text with the toll-free number. */
+    async postSubstituteNotice(input: { incidentId: string; organization: string; letter: Letter; affectedCount: number; endpoint: Endpoint }) {
+      const notice = renderSubstituteNotice(input.letter, { organization: input.organization, affectedCount: input.affectedCount });
+      return postToEndpoint(
+        { name: 'webPosting', endpoint: input.endpoint, idempotencyKey: `${workflowId()}:substitute-notice`, body: { incidentId: input.incidentId, ...notice } },
+        deps.env,
+      );
     },
   };
 }

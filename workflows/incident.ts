@@ -1,15 +1,122 @@
-/** Placeholder while the lifecycle is written (issue 3); the name and messages are final. */
-import { condition, setHandler } from '@temporalio/workflow';
-import type { Report } from '../domain/report.js';
-import { incidentStateQuery, reportIntakeSignal } from './messages.js';
+/**
+ * breachIncidentWorkflow: one incident, from the first report to the closure sign-off (LIFECYCLE.md).
+ * The main function reads as the policy; each phase is a small function in its own module.
+ */
+import { ApplicationFailure, condition, setHandler, allHandlersFinished } from '@temporalio/workflow';
+import type { Decision } from '../domain/decision.js';
+import type { CaseSummary } from '../domain/state.js';
+import { parseDuration } from '../domain/durations.js';
+import { checkDecision } from './decisions.js';
+import { applyDecision } from './apply.js';
+import { mail } from './activities.js';
+import { afterResponsePhase, remediationAndClosure } from './closure.js';
+import { Incident, type IncidentInput } from './incident-state.js';
+import { decideUpdate, decisionSignal, incidentStateQuery, reportIntakeSignal } from './messages.js';
+import { notification } from './notification.js';
+import { inBackground, reportingPhase } from './reporting.js';
+import { respond, triage } from './response.js';
 
-export async function breachIncidentWorkflow(): Promise<void> {
-  let report: Report | undefined;
-  setHandler(reportIntakeSignal, (r) => {
-    report = r;
+export type { IncidentInput } from './incident-state.js';
+
+export async function breachIncidentWorkflow(input: IncidentInput): Promise<CaseSummary> {
+  const incident = new Incident(input);
+  registerHandlers(incident);
+
+  await condition(() => incident.state.discoveredAt !== '');
+  await reportingPhase(incident);
+  const convened = await triage(incident);
+
+  let summary: CaseSummary;
+  if (convened === 'declined') {
+    incident.outcome = 'crg-declined';
+    summary = await remediationAndClosure(incident, 'closure-review');
+  } else {
+    const next = await respond(incident);
+    if (next === 'notify') await notification(incident);
+    summary = await remediationAndClosure(incident, next === 'closure-review' ? 'closure-review' : afterResponsePhase(incident));
+  }
+  await condition(allHandlersFinished);
+  return summary;
+}
+
+function registerHandlers(incident: Incident): void {
+  const { state } = incident;
+
+  setHandler(reportIntakeSignal, (report) => {
+    if (state.discoveredAt === '') {
+      // The first report: the one-hour clock starts at discovery (468.3b(1)), not at intake.
+      incident.report = { ...report, incidentId: state.incidentId };
+      state.medium = report.medium;
+      state.discoveredAt = report.discoveredAt;
+      state.reportingDeadline = new Date(Date.parse(report.discoveredAt) + parseDuration(incident.playbook.timers.reportingDeadline)).toISOString();
+      incident.log('reported', undefined, `received ${incident.input.receivedAt}`);
+      return;
+    }
+    // A later report supplements the first; it never starts a second workflow. The facts that drive
+    // the response may only widen (more PII types, more people, newly classified or criminal).
+    const r = incident.report;
+    incident.report = {
+      ...r,
+      summary: `${r.summary}\n\n[Supplement ${state.supplements + 1}] ${report.summary}`,
+      piiTypes: [...new Set([...r.piiTypes, ...report.piiTypes])],
+      affectedCount: Math.max(r.affectedCount, report.affectedCount),
+      classifiedInvolved: r.classifiedInvolved || report.classifiedInvolved,
+      criminalActSuspected: r.criminalActSuspected || report.criminalActSuspected,
+      causedByWorkforceMember: r.causedByWorkforceMember || report.causedByWorkforceMember,
+    };
+    state.supplements += 1;
+    incident.log('report-supplemented');
   });
-  setHandler(incidentStateQuery, () => {
-    throw new Error('not yet');
+
+  setHandler(incidentStateQuery, () => state);
+
+  setHandler(decisionSignal, async (raw: Decision) => {
+    const checked = checkDecision(incident, raw);
+    if (!checked.ok) {
+      // A refused signal is recorded, never thrown away silently (CONTRACT.md).
+      incident.log(`decision-refused:${String((raw as { kind?: unknown })?.kind ?? 'unknown')}`, typeof raw?.actorId === 'string' ? raw.actorId : undefined, checked.refusal.reasons.join('; '));
+      return;
+    }
+    if (checked.duplicate) {
+      incident.log(`decision-repeated:${checked.decision.kind}`, checked.decision.actorId, `decisionId ${checked.decision.decisionId} already applied`);
+      return;
+    }
+    await accept(incident, checked.decision);
   });
-  await condition(() => report !== undefined);
+
+  setHandler(
+    decideUpdate,
+    async (decision) => {
+      const checked = checkDecision(incident, decision);
+      if (checked.ok && !checked.duplicate) await accept(incident, checked.decision);
+      return state;
+    },
+    {
+      validator: (decision) => {
+        const checked = checkDecision(incident, decision);
+        if (!checked.ok) throw ApplicationFailure.create({ type: checked.refusal.type, message: checked.refusal.reasons.join('; '), details: [checked.refusal.reasons], nonRetryable: true });
+      },
+    },
+  );
+}
+
+/** Apply, tell whom the policy says to tell, and let an update return after the phase has moved. */
+async function accept(incident: Incident, decision: Decision): Promise<void> {
+  const waited = incident.waitingFor.has(decision.kind);
+  applyDecision(incident, decision);
+  const { state } = incident;
+  if (decision.kind === 'request-delay' || decision.kind === 'extend-delay' || decision.kind === 'lift-delay' || decision.kind === 'bar-notification') {
+    // 468.6-3a: the PPGB must be informed of a delayed notification.
+    const event = ({ 'request-delay': 'delay-requested', 'extend-delay': 'delay-extended', 'lift-delay': 'delay-lifted', 'bar-notification': 'notification-barred' } as const)[decision.kind];
+    const detail = state.delay ? (state.delay.barred ? 'Notification is barred at the request of a security liaison (5 FAM 468.6-3b).' : `Notification delayed until ${state.delay.notifyAfter} at the request of ${state.delay.requestingEntity}.`) : 'The security delay was lifted.';
+    inBackground(incident, `tell-ppgb-${event}`, () =>
+      mail(`Tell the PPGB: ${event}`).sendNotice({
+        to: [...incident.recipients('ppgbChair'), ...incident.recipients('ppgb')],
+        notice: { template: 'ppgb-informed', incidentId: state.incidentId, event, detail },
+        step: `ppgb-${event}-${state.timeline.length}`,
+      }),
+    );
+  }
+  const seq = incident.acceptedSeq;
+  if (waited && incident.gateDone?.()) await condition(() => incident.processedSeq >= seq);
 }

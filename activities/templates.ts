@@ -1,0 +1,144 @@
+/**
+ * One clear template per message the workflow sends to officials. Mail to groups (CRG, PPGB, SAOP)
+ * carries the minimum: the opaque incident id, phase, medium, PII *types* and counts, never names,
+ * summaries or contact details of the people affected (LIFECYCLE.md, "What the system itself must not
+ * do with PII"). Only the reporter's own chain (supervisor, program manager) and the focal points that
+ * must act on the report (DS/CIRT, Privacy Division) receive the reporter's summary.
+ */
+export type Notice =
+  | { template: 'report-received'; audience: 'supervisor' | 'program-manager' | 'focal-point'; incidentId: string; medium: string; piiTypes: string[]; affectedCount: number; discoveredAt: string; reportingDeadline: string; summary: string; classified: boolean; criminal: boolean }
+  | { template: 'oig-referral'; incidentId: string; medium: string; piiTypes: string[]; affectedCount: number; discoveredAt: string }
+  | { template: 'security-incident'; incidentId: string; medium: string; discoveredAt: string }
+  | { template: 'reporting-late'; incidentId: string; discoveredAt: string; reportingDeadline: string; onArrival: boolean }
+  | { template: 'endpoint-rejected'; incidentId: string; endpoint: string; message: string }
+  | { template: 'decision-requested'; incidentId: string; role: string; kinds: string[]; phase: string; reminder: number }
+  | { template: 'gate-escalation'; incidentId: string; role: string; kinds: string[]; phase: string; since: string }
+  | { template: 'crg-convened'; incidentId: string; medium: string; piiTypes: string[]; affectedCount: number; affectedPopulation: string; responsibleOffice: string }
+  | { template: 'ppgb-informed'; incidentId: string; event: 'minimal-risk' | 'delay-requested' | 'delay-extended' | 'delay-lifted' | 'notification-barred' | 'case-closed' | 'response'; detail: string }
+  | { template: 'action-item-assigned'; incidentId: string; itemId: string };
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+}
+
+const FOOTER = 'This message was sent by the breach-response system. Do not forward it outside the response team.';
+
+function lines(...parts: (string | false | undefined)[]): string {
+  return [...parts.filter((p): p is string => typeof p === 'string'), '', FOOTER].join('\n');
+}
+
+export function renderNotice(notice: Notice, link?: { url: string; label: string }): RenderedMail {
+  const linkLine = link ? `\n${link.label}: ${link.url}\n(The link opens a page to review and confirm; opening it decides nothing.)` : undefined;
+  switch (notice.template) {
+    case 'report-received':
+      return {
+        subject: `[Breach ${notice.incidentId}] PII incident reported (${notice.medium})`,
+        text: lines(
+          notice.audience === 'supervisor'
+            ? 'A workforce member you supervise reported a suspected or confirmed breach of PII (5 FAM 468.3b).'
+            : notice.audience === 'program-manager'
+              ? 'A suspected or confirmed breach of PII was reported in your program (DHS Privacy Incident Handling Guidance).'
+              : 'A suspected or confirmed breach of PII was reported to your office as focal point (5 FAM 468.2).',
+          '',
+          `Incident: ${notice.incidentId}`,
+          `Medium: ${notice.medium}`,
+          `PII types: ${notice.piiTypes.join(', ')}`,
+          `People affected (estimate): ${notice.affectedCount}`,
+          `Discovered: ${notice.discoveredAt}`,
+          `Reporting deadline (one hour from discovery): ${notice.reportingDeadline}`,
+          notice.classified && 'Classified information is involved: DS does the fact-finding (5 FAM 467.2c).',
+          notice.criminal && 'A criminal act is suspected: OIG/INV is referred (5 FAM 468.3b(2)).',
+          '',
+          'Summary from the report:',
+          notice.summary,
+        ),
+      };
+    case 'oig-referral':
+      return {
+        subject: `[Breach ${notice.incidentId}] Referral to OIG/INV: criminal act suspected`,
+        text: lines(
+          'A PII breach in which a criminal act is suspected or confirmed is referred to you (5 FAM 468.3b(2)).',
+          `Incident: ${notice.incidentId}`,
+          `Medium: ${notice.medium}`,
+          `PII types: ${notice.piiTypes.join(', ')}`,
+          `People affected (estimate): ${notice.affectedCount}`,
+          `Discovered: ${notice.discoveredAt}`,
+        ),
+      };
+    case 'security-incident':
+      return {
+        subject: `[Breach ${notice.incidentId}] Security incident: classified information involved`,
+        text: lines(
+          'The reported PII breach involves classified information and is also a security incident (5 FAM 467.2b, 468.1(4)).',
+          'DS, not the responsible office, does the fact-finding (5 FAM 467.2c).',
+          `Incident: ${notice.incidentId}`,
+          `Medium: ${notice.medium}`,
+          `Discovered: ${notice.discoveredAt}`,
+        ),
+      };
+    case 'reporting-late':
+      return {
+        subject: `[Breach ${notice.incidentId}] ESCALATION: one-hour report not delivered`,
+        text: lines(
+          notice.onArrival
+            ? 'The incident was reported after its one-hour reporting window had already passed (5 FAM 468.3b(1)).'
+            : 'The required report was not delivered within one hour of discovery (5 FAM 468.3b(1)). Delivery goes on.',
+          `Incident: ${notice.incidentId}`,
+          `Discovered: ${notice.discoveredAt}`,
+          `Deadline: ${notice.reportingDeadline}`,
+        ),
+      };
+    case 'endpoint-rejected':
+      return {
+        subject: `[Breach ${notice.incidentId}] ACTION NEEDED: ${notice.endpoint} refused a report`,
+        text: lines(
+          `The ${notice.endpoint} endpoint refused the incident's report and will not be retried automatically.`,
+          `What it said: ${notice.message}`,
+          'Check the endpoint configuration and credentials, then deliver the report by hand and record it.',
+          `Incident: ${notice.incidentId}`,
+        ),
+      };
+    case 'decision-requested':
+      return {
+        subject: `[Breach ${notice.incidentId}] ${notice.reminder > 0 ? `Reminder ${notice.reminder}: ` : ''}decision needed (${notice.kinds.join(' / ')})`,
+        text: lines(
+          `The incident waits for a decision from the ${notice.role} role: ${notice.kinds.join(', ')}.`,
+          `Incident: ${notice.incidentId}`,
+          `Phase: ${notice.phase}`,
+          linkLine,
+        ),
+      };
+    case 'gate-escalation':
+      return {
+        subject: `[Breach ${notice.incidentId}] ESCALATION to the SAOP: decision overdue (${notice.role})`,
+        text: lines(
+          `The ${notice.role} role has not decided (${notice.kinds.join(', ')}) since ${notice.since}.`,
+          `Incident: ${notice.incidentId}`,
+          `Phase: ${notice.phase}`,
+        ),
+      };
+    case 'crg-convened':
+      return {
+        subject: `[Breach ${notice.incidentId}] Core Response Group convened`,
+        text: lines(
+          'The Director of IPS has convened the Core Response Group for a breach analysis (5 FAM 467.4-2).',
+          `Incident: ${notice.incidentId}`,
+          `Medium: ${notice.medium}`,
+          `PII types: ${notice.piiTypes.join(', ')}`,
+          `People affected (estimate): ${notice.affectedCount} (${notice.affectedPopulation})`,
+          `Responsible office: ${notice.responsibleOffice}`,
+        ),
+      };
+    case 'ppgb-informed':
+      return {
+        subject: `[Breach ${notice.incidentId}] For the PPGB: ${notice.event.replace(/-/g, ' ')}`,
+        text: lines(`Incident: ${notice.incidentId}`, notice.detail),
+      };
+    case 'action-item-assigned':
+      return {
+        subject: `[Breach ${notice.incidentId}] Action item for your office: ${notice.itemId}`,
+        text: lines(`An action item was opened for your role: ${notice.itemId}.`, `Incident: ${notice.incidentId}`, linkLine),
+      };
+  }
+}

@@ -1,0 +1,11 @@
+/** The contract's search attributes. None carries PII: phases, media, levels, roles, a deadline, a flag. */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const BreachPhase = defineSearchAttributeKey('BreachPhase', SearchAttributeType.KEYWORD);
+export const BreachMedium = defineSearchAttributeKey('BreachMedium', SearchAttributeType.KEYWORD);
+export const BreachRisk = defineSearchAttributeKey('BreachRisk', SearchAttributeType.KEYWORD);
+export const BreachReportingDeadline = defineSearchAttributeKey('BreachReportingDeadline', SearchAttributeType.DATETIME);
+export const BreachReportedLate = defineSearchAttributeKey('BreachReportedLate', SearchAttributeType.BOOL);
+export const BreachAwaitingRole = defineSearchAttributeKey('BreachAwaitingRole', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTES = [BreachPhase, BreachMedium, BreachRisk, BreachReportingDeadline, BreachReportedLate, BreachAwaitingRole];

@@ -1,0 +1,90 @@
+/**
+ * Phases 9-10: action items and closure (467.2c). The IPS Director's sign-off is refused while an item
+ * is open; on closure the case record (468.7) goes to the records archive and the PPGB is told.
+ */
+import type { CaseSummary } from '../domain/state.js';
+import { isCancellation } from '@temporalio/workflow';
+import { endpoint, mail } from './activities.js';
+import { failureMessage } from './reporting.js';
+import { gate } from './gates.js';
+import { nowIso, type Incident } from './incident-state.js';
+
+export async function remediationAndClosure(incident: Incident, start: 'remediation' | 'closure-review'): Promise<CaseSummary> {
+  if (start === 'remediation') {
+    for (let open = incident.openItems(); open.length > 0; open = incident.openItems()) {
+      incident.setPhase('remediation');
+      const count = open.length;
+      await gate(incident, open[0]!.ownerRole, ['complete-action-item', 'sign-off-closure'], () => incident.openItems().length < count);
+      incident.take('complete-action-item');
+    }
+  }
+  incident.setPhase('closure-review');
+  await gate(incident, 'ipsDirector', ['sign-off-closure'], () => incident.signedOff);
+  incident.take('sign-off-closure');
+  return close(incident);
+}
+
+/** After a response, the phase is remediation while items are open, closure review once none is. */
+export function afterResponsePhase(incident: Incident): 'remediation' | 'closure-review' {
+  return incident.openItems().length > 0 ? 'remediation' : 'closure-review';
+}
+
+async function close(incident: Incident): Promise<CaseSummary> {
+  const { state } = incident;
+  await Promise.allSettled(incident.background);
+  state.closedAt = nowIso();
+  incident.setPhase('closed');
+  const record = {
+    incidentId: state.incidentId,
+    outcome: incident.outcome,
+    medium: state.medium,
+    risk: state.risk,
+    riskComputed: state.riskComputed,
+    riskReasons: state.riskReasons,
+    discoveredAt: state.discoveredAt,
+    reportingDeadline: state.reportingDeadline,
+    reportedAt: state.reportedAt,
+    reportedLate: state.reportedLate,
+    responsibleOffice: state.responsibleOffice,
+    options: state.options,
+    authorizedDisclosure: state.authorizedDisclosure,
+    costEstimateUsd: state.costEstimateUsd,
+    decisions: state.decisions,
+    actionItems: state.actionItems,
+    delay: state.delay,
+    notification: state.notification,
+    notificationFailures: incident.notificationFailures,
+    timeline: state.timeline,
+    closedAt: state.closedAt,
+  };
+  let receipt: { id?: unknown } | undefined;
+  try {
+    const archived = await endpoint('Write the case record to the records archive').callEndpoint({
+      name: 'recordsArchive',
+      endpoint: incident.playbook.endpoints.recordsArchive,
+      step: 'case-record',
+      body: record,
+    });
+    receipt = archived.receipt as { id?: unknown } | undefined;
+    incident.log('case-record-archived');
+  } catch (err) {
+    // The archive refused the record (4xx): the case still closes, and an operator is told to file it.
+    if (isCancellation(err)) throw err;
+    incident.log('case-record-refused', undefined, failureMessage(err));
+  }
+  await mail('Tell the PPGB the case is closed').sendNotice({
+    to: [...incident.recipients('ppgbChair'), ...incident.recipients('ppgb')],
+    notice: { template: 'ppgb-informed', incidentId: state.incidentId, event: 'case-closed', detail: `Closed by the Director of IPS (outcome: ${incident.outcome}).` },
+    step: 'case-closed',
+  });
+  return {
+    incidentId: state.incidentId,
+    closedAt: state.closedAt,
+    outcome: incident.outcome,
+    risk: state.risk,
+    reportedLate: state.reportedLate,
+    notification: state.notification,
+    decisions: state.decisions.length,
+    archiveRecordId: typeof receipt?.id === 'string' ? receipt.id : null,
+  };
+}

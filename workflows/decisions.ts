@@ -1,0 +1,164 @@
+/**
+ * Who may send each decision and when (CONTRACT.md "Decisions", LIFECYCLE.md "Every decision names its
+ * actor"): shape, role in the playbook the incident started with, phase, and the decision's own
+ * grounds (authorized-disclosure basis, letter elements, delay dates). The same check serves the
+ * `decide` update's validator and the `decision` signal's handler.
+ */
+import { authorizedDisclosureProblems } from '../domain/authorized.js';
+import { decisionSchema, type Decision, type DecisionKind } from '../domain/decision.js';
+import { letterProblems } from '../domain/letters.js';
+import { holds } from '../domain/playbook.js';
+import { REFUSAL, type Refusal } from '../domain/refusal.js';
+import type { Role } from '../domain/roles.js';
+import type { ActionItemId, Phase } from '../domain/state.js';
+import { issuesOf } from '../domain/report.js';
+import type { Incident } from './incident-state.js';
+
+const GATE_ROLE: Record<Exclude<DecisionKind, 'complete-action-item'>, Role> = {
+  'assign-responsible-office': 'ipsDirector', // 467.2c
+  'convene-crg': 'ipsDirector', // 467.4-2a
+  'submit-analysis': 'ipsDirector', // as CRG chair, 467.4-4
+  'cost-estimate': 'cgfs', // 468.5d
+  'ppgb-override': 'ppgbChair', // 468.5c
+  'ppgb-chair-decision': 'ppgbChair', // 468.5b
+  'ppgb-decision': 'ppgbChair', // recording the board, 468.5b
+  'under-secretary-decision': 'underSecretary', // 468.5e
+  'approve-letter': 'notificationOfficial', // 468.6-1
+  'request-delay': 'securityLiaison', // 468.6-3
+  'extend-delay': 'securityLiaison',
+  'lift-delay': 'securityLiaison',
+  'bar-notification': 'securityLiaison', // 468.6-3b
+  'sign-off-closure': 'ipsDirector', // 467.2c
+};
+
+/** A delay may be asked for from the analysis until the first letter goes out (LIFECYCLE.md phase 8). */
+const DELAY_PHASES: Phase[] = [
+  'analysis',
+  'cost-consultation',
+  'ppgb-advised',
+  'ppgb-chair-review',
+  'ppgb-review',
+  'under-secretary-review',
+  'notification-prep',
+  'notification-delayed',
+];
+
+const PHASES: Record<DecisionKind, Phase[] | 'any-open'> = {
+  'assign-responsible-office': ['reporting', 'triage'],
+  'convene-crg': ['reporting', 'triage'],
+  'submit-analysis': ['analysis'],
+  'cost-estimate': ['cost-consultation'],
+  'ppgb-override': ['ppgb-advised'],
+  'ppgb-chair-decision': ['ppgb-chair-review'],
+  'ppgb-decision': ['ppgb-review'],
+  'under-secretary-decision': ['under-secretary-review'],
+  'approve-letter': ['notification-prep'],
+  'request-delay': DELAY_PHASES,
+  'extend-delay': DELAY_PHASES,
+  'lift-delay': DELAY_PHASES,
+  'bar-notification': DELAY_PHASES,
+  'complete-action-item': 'any-open',
+  'sign-off-closure': ['remediation', 'closure-review'],
+};
+
+/** Options that people must carry out, each an action item, with the role that owns it. */
+export const OPTION_ITEMS: Partial<Record<string, { id: ActionItemId; owner: Role }>> = {
+  'credit-protection': { id: 'credit-protection', owner: 'responsibleOffice' }, // 468.5a(2)
+  'notify-issuing-bank': { id: 'notify-issuing-bank', owner: 'cgfs' }, // 468.5a(3)
+  'systemic-review': { id: 'systemic-review', owner: 'crg' }, // 468.5a(4)
+  remediation: { id: 'remediation', owner: 'responsibleOffice' }, // 468.5a(5)
+  'other-mitigation': { id: 'other-mitigation', owner: 'responsibleOffice' }, // 468.5a(6)
+};
+
+const refuse = (type: Refusal['type'], ...reasons: string[]): Refusal => ({ type, reasons });
+
+export type Checked = { ok: true; decision: Decision; duplicate: boolean } | { ok: false; refusal: Refusal };
+
+export function checkDecision(incident: Incident, raw: unknown): Checked {
+  const parsed = decisionSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { ok: false, refusal: refuse(REFUSAL.invalid, ...issuesOf(parsed.error).map((i) => `${i.path}: ${i.message}`)) };
+  }
+  const decision = parsed.data;
+  if (decision.decisionId && incident.seenDecisionIds.has(decision.decisionId)) {
+    return { ok: true, decision, duplicate: true };
+  }
+  const { state, playbook } = incident;
+  const actor = decision.actorId;
+
+  if (!playbook.people.some((p) => p.id === actor)) {
+    return { ok: false, refusal: refuse(REFUSAL.forbidden, `actor "${actor}" is not a person of this incident's playbook`) };
+  }
+  if (decision.kind === 'complete-action-item') {
+    const item = state.actionItems.find((i) => i.id === decision.itemId);
+    if (!item) return { ok: false, refusal: refuse(REFUSAL.conflict, `no action item "${decision.itemId}" on this incident (items: ${state.actionItems.map((i) => i.id).join(', ')})`) };
+    if (!holds(playbook, actor, item.ownerRole) && !holds(playbook, actor, 'ipsDirector')) {
+      return { ok: false, refusal: refuse(REFUSAL.forbidden, `action item "${item.id}" is completed by the ${item.ownerRole} role or the ipsDirector; "${actor}" holds neither`) };
+    }
+    if (['risk-assessment', 'cost-consultation', 'notification'].includes(item.id)) {
+      return { ok: false, refusal: refuse(REFUSAL.conflict, `action item "${item.id}" is completed by the workflow itself when its step is done`) };
+    }
+    if (item.status === 'done') return { ok: false, refusal: refuse(REFUSAL.conflict, `action item "${item.id}" is already done`) };
+    if (state.phase === 'closed') return { ok: false, refusal: refuse(REFUSAL.conflict, 'the incident is closed') };
+    return { ok: true, decision, duplicate: false };
+  }
+
+  const role = GATE_ROLE[decision.kind];
+  if (!holds(playbook, actor, role)) {
+    return { ok: false, refusal: refuse(REFUSAL.forbidden, `${decision.kind} is decided by the ${role} role; "${actor}" does not hold it`) };
+  }
+  const phases = PHASES[decision.kind];
+  if (phases !== 'any-open' && !phases.includes(state.phase)) {
+    return { ok: false, refusal: refuse(REFUSAL.conflict, `${decision.kind} is not accepted in phase "${state.phase}" (only in: ${phases.join(', ')})`) };
+  }
+  const problems = groundsProblems(incident, decision);
+  if (problems.length) return { ok: false, refusal: refuse(problems[0]!.type, ...problems.map((p) => p.reason)) };
+  return { ok: true, decision, duplicate: false };
+}
+
+function groundsProblems(incident: Incident, d: Decision): { type: Refusal['type']; reason: string }[] {
+  const { state, playbook } = incident;
+  const invalid = (reason: string) => ({ type: REFUSAL.invalid, reason });
+  const conflict = (reason: string) => ({ type: REFUSAL.conflict, reason });
+  const now = Date.now();
+  switch (d.kind) {
+    case 'assign-responsible-office':
+      return state.responsibleOffice ? [conflict(`the responsible office is already "${state.responsibleOffice}"`)] : [];
+    case 'convene-crg':
+      return state.crgConvened !== null ? [conflict('the IPS Director has already decided whether to convene the CRG')] : [];
+    case 'submit-analysis': {
+      const problems: { type: Refusal['type']; reason: string }[] = [];
+      if (d.authorizedDisclosure) {
+        problems.push(...authorizedDisclosureProblems(d.authorizedDisclosure, incident.report).map(invalid));
+        if (d.options.includes('notify-individuals')) problems.push(invalid('options: an authorized disclosure is no breach; "notify-individuals" does not apply'));
+      }
+      if (d.options.length === 0 && !d.authorizedDisclosure) problems.push(invalid('options: expected at least one option of 5 FAM 468.5a'));
+      if (d.options.includes('no-further-action') && d.options.length > 1) problems.push(invalid('options: "no-further-action" excludes every other option (468.5a(7))'));
+      return problems;
+    }
+    case 'ppgb-chair-decision':
+    case 'ppgb-decision':
+      if ((d.outcome === 'approve-notification' || d.outcome === 'decline-notification') && playbook.finalNotificationAuthority !== 'ppgbChair') {
+        return [invalid(`outcome: "${d.outcome}" is the Under Secretary's decision (5 FAM 468.5e); this playbook does not delegate it to the PPGB Chair`)];
+      }
+      return [];
+    case 'approve-letter':
+      return letterProblems(d.letter).map((p) => invalid(`letter.${p.path}: ${p.message}`));
+    case 'request-delay':
+      if (state.delay) return [conflict(state.delay.barred ? 'notification is barred' : 'a delay already holds: use extend-delay or lift-delay')];
+      return Date.parse(d.notifyAfter) <= now ? [invalid('notifyAfter: expected a future time (5 FAM 468.6-3a)')] : [];
+    case 'extend-delay':
+      if (!state.delay || state.delay.barred) return [conflict('no delay holds to extend')];
+      return Date.parse(d.notifyAfter) <= Date.parse(state.delay.notifyAfter) ? [invalid(`notifyAfter: expected a time after the current ${state.delay.notifyAfter}`)] : [];
+    case 'lift-delay':
+      return !state.delay || state.delay.barred ? [conflict('no delay holds to lift')] : [];
+    case 'bar-notification':
+      return state.delay?.barred ? [conflict('notification is already barred')] : [];
+    case 'sign-off-closure': {
+      const open = incident.openItems().map((i) => i.id);
+      return open.length ? [conflict(`action items still open: ${open.join(', ')}`)] : [];
+    }
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Phase 8, notification (5 FAM 468.6): the letter approved by the notification official, the security
+ * delay (468.6-3: wait until the stated date unless lifted, extended or turned into a bar), then the
+ * roster notified by the means of 468.6-2 and one substitute notice for those who cannot be reached.
+ */
+import { condition } from '@temporalio/workflow';
+import { endpoint, notifier } from './activities.js';
+import { gate } from './gates.js';
+import type { Incident } from './incident-state.js';
+import { failureMessage } from './reporting.js';
+
+export async function notification(incident: Incident): Promise<void> {
+  const { state } = incident;
+  incident.setPhase('notification-prep');
+  const barred = () => state.delay?.barred === true;
+  await gate(incident, 'notificationOfficial', ['approve-letter'], () => incident.letter !== null || barred());
+  incident.take('approve-letter');
+
+  while (state.delay && !state.delay.barred && Date.parse(state.delay.notifyAfter) > Date.now()) {
+    incident.setPhase('notification-delayed');
+    const held = state.delay;
+    incident.await('securityLiaison', ['extend-delay', 'lift-delay', 'bar-notification']);
+    await condition(() => state.delay !== held, Date.parse(held.notifyAfter) - Date.now(), { summary: 'Security delay (5 FAM 468.6-3)' });
+    incident.await(null, []);
+  }
+  if (barred()) {
+    incident.log('notification-barred');
+    incident.outcome = 'notification-barred';
+    return;
+  }
+  await notifyRoster(incident);
+}
+
+async function notifyRoster(incident: Incident): Promise<void> {
+  const { state, playbook } = incident;
+  const approved = incident.letter!;
+  incident.setPhase('notifying');
+  state.notification = { letters: 0, emails: 0, substituteNotice: false, failed: 0, total: approved.roster.count, processed: 0 };
+  incident.publish();
+  try {
+    const counts = await notifier('Notify the affected individuals').notifyRange({
+      incidentId: state.incidentId,
+      organization: playbook.organization,
+      roster: approved.roster,
+      letter: approved.letter,
+      immediate: approved.immediate,
+      mailVendor: playbook.endpoints.mailVendor,
+      fromLine: 0,
+      letterBatch: playbook.notification.batchSize,
+      ratePerSecond: playbook.notification.ratePerSecond,
+    });
+    state.notification = { ...state.notification, letters: counts.letters, emails: counts.emails, failed: counts.failed, processed: counts.processed };
+    incident.notificationFailures = counts.failures;
+    if (counts.substitute > 0) {
+      // 468.6-2b: one substitute notice (web posting and media, with the toll-free number).
+      await endpoint('Post the substitute notice').postSubstituteNotice({
+        incidentId: state.incidentId,
+        organization: playbook.organization,
+        letter: approved.letter,
+        affectedCount: counts.substitute,
+        endpoint: playbook.endpoints.webPosting,
+      });
+      state.notification = { ...state.notification, substituteNotice: true };
+    }
+    incident.completeItem('notification', `${counts.letters} letters, ${counts.emails} emails, ${counts.substitute} by substitute notice, ${counts.failed} failed`);
+    incident.log('notified', undefined, `${counts.letters} letters, ${counts.emails} emails, ${counts.failed} failed`);
+    incident.outcome = 'notified';
+  } catch (err) {
+    // A roster that cannot be read or a vendor that refuses: an operator must act; the case stays open.
+    incident.log('notification-failed', undefined, failureMessage(err));
+  }
+}

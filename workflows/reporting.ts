@@ -1,0 +1,156 @@
+/**
+ * Phase 1, reporting (5 FAM 467.2a, 468.3b). At once and in parallel: the supervisor and program
+ * manager are told; the report is routed (cyber: DS/CIRT and US-CERT; non-cyber: the Privacy
+ * Division); OIG/INV is referred when a criminal act is suspected; the security-incident offices are
+ * told when classified information is involved. The one-hour clock runs from *discovery*, not from
+ * intake: a report that arrives after its hour is late on arrival (468.3b(1)).
+ */
+import { ApplicationFailure, type ActivityFailure } from '@temporalio/common';
+import { condition, isCancellation } from '@temporalio/workflow';
+import type { EndpointName } from '../domain/playbook.js';
+import { endpoint, mail } from './activities.js';
+import { nowIso, type Incident } from './incident-state.js';
+
+/** The part of the report an external focal point receives: what the Breach Incident form holds. */
+function reportBody(incident: Incident) {
+  const { report: r, state } = incident;
+  return {
+    incidentId: state.incidentId,
+    discoveredAt: r.discoveredAt,
+    occurredAt: r.occurredAt ?? null,
+    medium: r.medium,
+    disclosureFormat: r.disclosureFormat ?? null,
+    piiTypes: r.piiTypes,
+    affectedCount: r.affectedCount,
+    affectedPopulation: r.affectedPopulation,
+    encrypted: r.encrypted,
+    classifiedInvolved: r.classifiedInvolved,
+    criminalActSuspected: r.criminalActSuspected,
+    reportingOffice: r.reporter.office,
+    summary: r.summary,
+  };
+}
+
+/** Runs in the background of the main flow; a failure is an escalation, never a failed workflow. */
+export function inBackground(incident: Incident, what: string, work: () => Promise<unknown>): Promise<unknown> {
+  const task = work().catch(async (err: unknown) => {
+    if (isCancellation(err)) throw err;
+    incident.log(`failed:${what}`, undefined, failureMessage(err));
+  });
+  incident.background.push(task);
+  return task;
+}
+
+export function failureMessage(err: unknown): string {
+  const cause = (err as ActivityFailure).cause;
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'error'}: ${cause.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function deliver(incident: Incident, name: EndpointName, summary: string, step: string, body: unknown): Promise<boolean> {
+  try {
+    await endpoint(summary).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
+    return true;
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    // A 4xx or a missing token: retrying will not help. An operator must act (issue 3 part 5).
+    const message = failureMessage(err);
+    incident.log(`endpoint-rejected:${name}`, undefined, message);
+    await mail(`Escalate: ${name} refused the report`).sendNotice({
+      to: [...incident.recipients('ppgbChair'), ...incident.recipients('privacyDivision')],
+      notice: { template: 'endpoint-rejected', incidentId: incident.state.incidentId, endpoint: name, message },
+      step: `endpoint-rejected-${step}`,
+    });
+    return false;
+  }
+}
+
+export async function reportingPhase(incident: Incident): Promise<void> {
+  const { report: r, state } = incident;
+  const notice = {
+    incidentId: state.incidentId,
+    medium: r.medium,
+    piiTypes: r.piiTypes,
+    affectedCount: r.affectedCount,
+    discoveredAt: r.discoveredAt,
+    reportingDeadline: state.reportingDeadline,
+    summary: r.summary,
+    classified: r.classifiedInvolved,
+    criminal: r.criminalActSuspected,
+  };
+  const cyber = r.medium === 'cyber';
+
+  // 468.3b: the form serves as notification to the reporter's supervisor.
+  inBackground(incident, 'tell-supervisor', () =>
+    mail('Tell the supervisor').sendNotice({ to: [r.supervisor], notice: { template: 'report-received', audience: 'supervisor', ...notice }, step: 'tell-supervisor' }),
+  );
+  // DHS PIHG (CBP seed): the program manager is told immediately on discovery.
+  const programManagers = [...(r.programManager ? [r.programManager] : []), ...incident.recipients('programManager')];
+  if (programManagers.length) {
+    inBackground(incident, 'tell-program-manager', () =>
+      mail('Tell the program manager').sendNotice({ to: programManagers, notice: { template: 'report-received', audience: 'program-manager', ...notice }, step: 'tell-program-manager' }),
+    );
+  }
+  const focal = cyber ? 'dsCirt' : 'privacyDivision';
+  inBackground(incident, `tell-${focal}`, () =>
+    mail(cyber ? 'Route to DS/CIRT' : 'Route to the Privacy Division').sendNotice({
+      to: incident.recipients(focal),
+      notice: { template: 'report-received', audience: 'focal-point', ...notice },
+      step: `tell-${focal}`,
+    }),
+  );
+  // 468.3b(2): OIG/INV either concurrent with or subsequent to US-CERT; concurrent here, so a slow
+  // US-CERT endpoint never holds the referral back.
+  if (r.criminalActSuspected) {
+    incident.addItem('oig-referral', 'oigInvestigations');
+    inBackground(incident, 'refer-oig', async () => {
+      await mail('Refer to OIG/INV').sendNotice({
+        to: incident.recipients('oigInvestigations'),
+        notice: { template: 'oig-referral', incidentId: state.incidentId, medium: r.medium, piiTypes: r.piiTypes, affectedCount: r.affectedCount, discoveredAt: r.discoveredAt },
+        step: 'refer-oig-mail',
+      });
+      if (await deliver(incident, 'oig', 'Refer to OIG/INV', 'refer-oig', reportBody(incident))) incident.log('referred:oig');
+    });
+  }
+  // 467.2b, 468.1(4): classified information makes it a security incident as well.
+  if (r.classifiedInvolved) {
+    inBackground(incident, 'tell-security-incident', async () => {
+      await mail('Tell DS investigators, E.O. 13526 PM and L/M').sendNotice({
+        to: incident.recipients('securityIncident'),
+        notice: { template: 'security-incident', incidentId: state.incidentId, medium: r.medium, discoveredAt: r.discoveredAt },
+        step: 'tell-security-incident',
+      });
+      incident.log('security-incident-notified');
+    });
+  }
+
+  const required: EndpointName = cyber ? 'usCert' : 'privacyDivision';
+  const delivery = inBackground(incident, `report-${required}`, async () => {
+    const delivered = await deliver(incident, required, cyber ? 'Report to US-CERT' : 'Report to the Privacy Division', `report-${required}`, reportBody(incident));
+    if (delivered) {
+      state.reportedAt = nowIso();
+      incident.log(`reported:${required}`);
+    }
+  });
+
+  const remaining = Date.parse(state.reportingDeadline) - Date.now();
+  if (remaining <= 0) {
+    await markLate(incident, true);
+  } else {
+    const deliveredInTime = await condition(() => state.reportedAt !== null, remaining, { summary: 'One-hour reporting deadline' });
+    if (!deliveredInTime) await markLate(incident, false);
+  }
+  void delivery;
+}
+
+/** The hour has passed without the required report: escalate to the SAOP and the Privacy Division. */
+async function markLate(incident: Incident, onArrival: boolean): Promise<void> {
+  const { state } = incident;
+  state.reportedLate = true;
+  incident.log(onArrival ? 'reported-late:on-arrival' : 'reported-late:deadline-passed');
+  await mail('Escalate: one-hour report late').sendNotice({
+    to: [...incident.recipients('ppgbChair'), ...incident.recipients('privacyDivision')],
+    notice: { template: 'reporting-late', incidentId: state.incidentId, discoveredAt: state.discoveredAt, reportingDeadline: state.reportingDeadline, onArrival },
+    step: 'reporting-late',
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * Phases 2-7: triage, CRG, breach analysis, cost consultation, minimal risk, and the decision gates
+ * of 5 FAM 467.4 and 468.4-468.5. Each returns where the incident goes next.
+ */
+import { condition } from '@temporalio/workflow';
+import { mail } from './activities.js';
+import { gate } from './gates.js';
+import { inBackground } from './reporting.js';
+import type { Incident } from './incident-state.js';
+
+export type AfterResponse = 'notify' | 'decline' | 'closure-review';
+
+/** 467.4-2a: the IPS Director names the responsible office and decides whether to convene the CRG. */
+export async function triage(incident: Incident): Promise<'convened' | 'declined'> {
+  const { state, report } = incident;
+  incident.setPhase('triage');
+  await gate(incident, 'ipsDirector', ['assign-responsible-office', 'convene-crg'], () => state.responsibleOffice !== null && state.crgConvened !== null);
+  incident.take('assign-responsible-office');
+  incident.take('convene-crg');
+  // 467.2c: the responsible office owns the administrative fact-finding, DS when classified.
+  incident.addItem('fact-finding', report.classifiedInvolved ? 'securityIncident' : 'responsibleOffice');
+  if (report.causedByWorkforceMember) incident.addItem('conduct-review', 'responsibleOffice'); // 5 FAM 469.6
+  return state.crgConvened ? 'convened' : 'declined';
+}
+
+/** 467.4-2b: every CRG member is told, with the minimum PII needed. */
+function tellCrg(incident: Incident): void {
+  const { state, report: r } = incident;
+  incident.log('crg-notified');
+  inBackground(incident, 'tell-crg', () =>
+    mail('Tell the CRG').sendNotice({
+      to: incident.recipients('crg'),
+      notice: { template: 'crg-convened', incidentId: state.incidentId, medium: r.medium, piiTypes: r.piiTypes, affectedCount: r.affectedCount, affectedPopulation: r.affectedPopulation, responsibleOffice: state.responsibleOffice ?? '' },
+      step: 'tell-crg',
+    }),
+  );
+}
+
+export async function respond(incident: Incident): Promise<AfterResponse> {
+  tellCrg(incident);
+  for (;;) {
+    const next = await analysis(incident);
+    if (next !== 'return-to-crg') return next;
+  }
+}
+
+async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-crg'> {
+  const { state } = incident;
+  incident.setPhase('analysis');
+  incident.addItem('risk-assessment', 'crg');
+  await gate(incident, 'ipsDirector', ['submit-analysis'], () => incident.accepted.has('submit-analysis'));
+  const analysisDecision = incident.take('submit-analysis')!;
+
+  if (!analysisDecision.options.includes('notify-individuals')) {
+    // 468.5c minimal risk, an authorized disclosure (no breach), or a choice not to notify.
+    const override = await ppgbAdvised(incident);
+    if (!override) {
+      incident.outcome = analysisDecision.authorizedDisclosure ? 'no-breach' : 'minimal-risk';
+      return 'closure-review';
+    }
+  } else if (analysisDecision.options.includes('credit-protection')) {
+    // 468.5d: CGFS is consulted on the cost of mitigation before the final decision.
+    incident.setPhase('cost-consultation');
+    incident.addItem('cost-consultation', 'cgfs');
+    await gate(incident, 'cgfs', ['cost-estimate'], () => incident.accepted.has('cost-estimate'));
+    incident.take('cost-estimate');
+  }
+  return decisionGates(incident, state.phase);
+}
+
+/** 468.5c: the CRG advises the PPGB and takes no further action unless the PPGB decides otherwise. */
+async function ppgbAdvised(incident: Incident): Promise<boolean> {
+  const { state } = incident;
+  incident.setPhase('ppgb-advised');
+  inBackground(incident, 'advise-ppgb', () =>
+    mail('Advise the PPGB of the CRG finding').sendNotice({
+      to: [...incident.recipients('ppgbChair'), ...incident.recipients('ppgb')],
+      notice: {
+        template: 'ppgb-informed',
+        incidentId: state.incidentId,
+        event: 'minimal-risk',
+        detail: `The CRG found ${state.authorizedDisclosure ? `an authorized disclosure (${state.authorizedDisclosure.basis}), no breach` : `risk ${state.risk ?? 'unknown'} and recommends no notification`}. Options: ${state.options.join(', ') || 'none'}. The PPGB Chair may override within ${incident.playbook.timers.minimalRiskObjectionWindow}.`,
+      },
+      step: `advise-ppgb-${state.timeline.length}`,
+    }),
+  );
+  incident.await('ppgbChair', ['ppgb-override']);
+  incident.waitingFor.add('ppgb-override');
+  incident.gateDone = () => incident.accepted.has('ppgb-override');
+  const overridden = await condition(() => incident.accepted.has('ppgb-override'), incident.ms('minimalRiskObjectionWindow'), {
+    summary: 'PPGB objection window (5 FAM 468.5c)',
+  });
+  incident.waitingFor.delete('ppgb-override');
+  incident.gateDone = null;
+  incident.await(null, []);
+  if (overridden) incident.take('ppgb-override');
+  else incident.log('objection-window-ended');
+  return overridden;
+}
+
+/** 468.5b, 468.5e: PPGB Chair, the full PPGB, the Under Secretary (or the delegated official). */
+async function decisionGates(incident: Incident, _from: string): Promise<AfterResponse | 'return-to-crg'> {
+  incident.setPhase('ppgb-chair-review');
+  await gate(incident, 'ppgbChair', ['ppgb-chair-decision'], () => incident.accepted.has('ppgb-chair-decision'));
+  const chair = incident.take('ppgb-chair-decision')!;
+  let outcome: string = chair.outcome;
+  if (outcome === 'refer-to-ppgb') {
+    incident.setPhase('ppgb-review');
+    await gate(incident, 'ppgbChair', ['ppgb-decision'], () => incident.accepted.has('ppgb-decision'));
+    outcome = incident.take('ppgb-decision')!.outcome;
+  }
+  if (outcome === 'refer-to-under-secretary') {
+    incident.setPhase('under-secretary-review');
+    await gate(incident, 'underSecretary', ['under-secretary-decision'], () => incident.accepted.has('under-secretary-decision'));
+    outcome = incident.take('under-secretary-decision')!.outcome;
+  }
+  if (outcome === 'return-to-crg') return 'return-to-crg';
+  if (outcome === 'approve-notification') return 'notify';
+  incident.outcome = 'notification-declined';
+  return 'decline';
+}
