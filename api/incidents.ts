@@ -4,25 +4,25 @@
  * these functions so that they refuse, time out and name incidents the same way.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowExecutionAlreadyStartedError, ApplicationFailure, defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { Client, WorkflowUpdateFailedError, isGrpcServiceError, isGrpcDeadlineError, ServiceError } from '@temporalio/client';
 import type { Decision } from '../domain/decision.js';
 import { incidentIdFromWorkflowId, incidentWorkflowId, WORKFLOW_TYPE } from '../domain/ids.js';
 import type { Playbook } from '../domain/playbook.js';
 import { REFUSAL, type Refusal, type RefusalType } from '../domain/refusal.js';
 import type { Report } from '../domain/report.js';
+import { BreachAwaitingRole, BreachPhase, BreachReportedLate, BreachReportingDeadline, BreachRisk } from '../domain/search-attributes.js';
 import type { Role } from '../domain/roles.js';
 import { PHASES, type IncidentState, type Phase } from '../domain/state.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../workflows/messages.js';
 
-/** Search attributes of the contract (no PII in any of them). */
-export const searchAttributes = {
-  phase: defineSearchAttributeKey('BreachPhase', SearchAttributeType.KEYWORD),
-  medium: defineSearchAttributeKey('BreachMedium', SearchAttributeType.KEYWORD),
-  risk: defineSearchAttributeKey('BreachRisk', SearchAttributeType.KEYWORD),
-  reportingDeadline: defineSearchAttributeKey('BreachReportingDeadline', SearchAttributeType.DATETIME),
-  reportedLate: defineSearchAttributeKey('BreachReportedLate', SearchAttributeType.BOOL),
-  awaitingRole: defineSearchAttributeKey('BreachAwaitingRole', SearchAttributeType.KEYWORD),
+/** Search attributes of the contract (domain/search-attributes.ts), by the field they hold. */
+const searchAttributes = {
+  phase: BreachPhase,
+  risk: BreachRisk,
+  reportingDeadline: BreachReportingDeadline,
+  reportedLate: BreachReportedLate,
+  awaitingRole: BreachAwaitingRole,
 } as const;
 
 /** A report's discovery time may run ahead of our clock by this much (clock skew between posts). */

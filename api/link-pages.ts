@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import { decisionBodySchema, type DecisionKind } from '../domain/decision.js';
 import type { Playbook } from '../domain/playbook.js';
 import { issuesOf } from '../domain/report.js';
-import type { IncidentState, Phase } from '../domain/state.js';
+import { PHASES, type IncidentState, type Phase } from '../domain/state.js';
 import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError, decide, getIncidentState } from './incidents.js';
 import { decisionFromForm, formFields, type FormField, type FormValues } from './link-form.js';
 import { linkDecisionId, verifyLink, type VerifiedLink } from './links.js';
@@ -22,6 +22,7 @@ export interface LinkRouteDeps {
   linkSecret: string;
 }
 
+/** A delay may be asked for from the analysis until the first letter goes out (LIFECYCLE.md phase 8). */
 const BEFORE_LETTERS: Phase[] = [
   'analysis',
   'cost-consultation',
@@ -31,7 +32,6 @@ const BEFORE_LETTERS: Phase[] = [
   'under-secretary-review',
   'notification-prep',
   'notification-delayed',
-  'notifying',
 ];
 
 /**
@@ -52,19 +52,22 @@ export const KIND_PHASES: Record<DecisionKind, readonly Phase[]> = {
   'extend-delay': BEFORE_LETTERS,
   'lift-delay': BEFORE_LETTERS,
   'bar-notification': BEFORE_LETTERS,
-  'complete-action-item': ['triage', 'analysis', ...BEFORE_LETTERS, 'remediation', 'closure-review'],
+  'complete-action-item': PHASES.filter((phase) => phase !== 'closed'),
   'sign-off-closure': ['remediation', 'closure-review'],
 };
 
-/** Whether the incident's state shows this link's decision already applied (its decisionId). */
-export function linkUsedAt(state: IncidentState, decisionId: string): string | undefined {
-  const records: unknown[] = [...((state as { decisions?: unknown[] }).decisions ?? []), ...state.timeline];
-  for (const record of records) {
-    if (record && typeof record === 'object' && (record as { decisionId?: unknown }).decisionId === decisionId) {
-      return String((record as { at?: unknown }).at ?? '');
-    }
-  }
-  return undefined;
+/**
+ * When the decision this link asks for was recorded, if it was: by the link's own decisionId when the
+ * state records it, else by this person's decision of this kind since the link was made (the request
+ * the link carries is answered, whichever way the answer came). Action-item links are left out of the
+ * second test: one person may complete several items.
+ */
+export function linkUsedAt(state: IncidentState, claims: VerifiedLink): string | undefined {
+  const decisionId = linkDecisionId(claims.linkId);
+  const byId = state.decisions.find((d) => (d as { decisionId?: unknown }).decisionId === decisionId);
+  if (byId) return byId.at;
+  if (claims.kind === 'complete-action-item') return undefined;
+  return state.decisions.find((d) => d.kind === claims.kind && d.actorId === claims.personId && Date.parse(d.at) >= claims.issuedAt)?.at;
 }
 
 const escapeHtml = (text: string): string =>
@@ -189,9 +192,9 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
     }
     try {
       const state = await getIncidentState(deps.client, claims.incidentId);
-      const usedAt = linkUsedAt(state, linkDecisionId(claims.linkId));
+      const usedAt = linkUsedAt(state, claims);
       if (usedAt !== undefined) {
-        plain(reply, 409, 'This link has already been used', `The decision it carried was recorded${usedAt ? ` at ${usedAt}` : ''}; a link works once.`);
+        used(reply, usedAt);
         return undefined;
       }
       return { claims, state, roles: person.roles };
@@ -199,6 +202,10 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
       failure(reply, err);
       return undefined;
     }
+  }
+
+  function used(reply: FastifyReply, at?: string): FastifyReply {
+    return plain(reply, 409, 'This link has already been used', `The decision it asks for was recorded${at ? ` at ${at}` : ''}; a link works once. Nothing new was recorded.`);
   }
 
   function wrongPhase(reply: FastifyReply, claims: VerifiedLink, state: IncidentState, reasons: string[] = []): FastifyReply {
@@ -239,6 +246,10 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
     }
     try {
       const next = await decide(deps.client, claims.incidentId, { ...parsed.data, actorId: claims.personId, decisionId: linkDecisionId(claims.linkId) });
+      // The workflow applies a repeated decisionId once and answers with the state unchanged: a second
+      // submission of the same form (another tab, a double click) lands here.
+      const recorded = next.decisions.slice(state.decisions.length).find((d) => d.kind === claims.kind && d.actorId === claims.personId);
+      if (!recorded) return used(reply);
       return send(
         reply,
         200,

@@ -17,15 +17,25 @@ import { PROJECT_ROOT } from '../workers/config.js';
 
 export interface LinkClaims {
   incidentId: string;
-  kind: DecisionKind;
+  /** A decision kind (checked when signing). */
+  kind: string;
   personId: string;
   /** Epoch milliseconds after which the link no longer opens. */
   expiresAt: number;
   /** Unique per link; made when absent. */
   linkId?: string;
+  /** Epoch milliseconds when the link was made; now when absent. */
+  issuedAt?: number;
 }
 
-export type VerifiedLink = Required<LinkClaims>;
+export interface VerifiedLink {
+  incidentId: string;
+  kind: DecisionKind;
+  personId: string;
+  expiresAt: number;
+  linkId: string;
+  issuedAt: number;
+}
 
 export type LinkVerdict = { ok: true; claims: VerifiedLink } | { ok: false; reason: 'malformed' | 'tampered' | 'expired'; claims?: VerifiedLink };
 
@@ -36,6 +46,7 @@ const payloadSchema = z.strictObject({
   i: z.string().regex(INCIDENT_ID_PATTERN),
   k: z.enum(DECISION_KINDS as [DecisionKind, ...DecisionKind[]]),
   p: z.string().min(1).max(128),
+  t: z.number().int().positive(),
   e: z.number().int().positive(),
 });
 
@@ -49,7 +60,10 @@ export function newLinkId(): string {
   return randomBytes(12).toString('base64url');
 }
 
-/** The link's token: `<base64url payload>.<base64url HMAC>`. */
+/**
+ * The link's token, `<base64url payload>.<base64url HMAC>`; the mail puts it after `<publicUrl>/links/`.
+ * This is the `signLink` the activities take, once the secret is bound: `(claims) => signLink(secret, claims)`.
+ */
 export function signLink(secret: string, claims: LinkClaims): string {
   if (secret.length < MIN_SECRET_LENGTH) throw new Error(`the link secret must be at least ${MIN_SECRET_LENGTH} characters`);
   const payload = payloadSchema.parse({
@@ -58,6 +72,7 @@ export function signLink(secret: string, claims: LinkClaims): string {
     i: claims.incidentId,
     k: claims.kind,
     p: claims.personId,
+    t: Math.floor(claims.issuedAt ?? Date.now()),
     e: Math.floor(claims.expiresAt),
   });
   const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
@@ -78,7 +93,7 @@ export function verifyLink(secret: string, token: string, now: number = Date.now
   } catch {
     return { ok: false, reason: 'malformed' };
   }
-  const claims: VerifiedLink = { incidentId: payload.i, kind: payload.k, personId: payload.p, expiresAt: payload.e, linkId: payload.l };
+  const claims: VerifiedLink = { incidentId: payload.i, kind: payload.k, personId: payload.p, expiresAt: payload.e, linkId: payload.l, issuedAt: payload.t };
   if (now > claims.expiresAt) return { ok: false, reason: 'expired', claims };
   return { ok: true, claims };
 }
@@ -90,17 +105,6 @@ export function linkDecisionId(linkId: string): string {
 
 export function linkPath(token: string): string {
   return `/links/${token}`;
-}
-
-/**
- * The signer the activities take (`ActivityDeps.signLink`): claims in, the full URL of the link out.
- */
-export function createLinkSigner(secret: string, publicUrl: string) {
-  const base = publicUrl.replace(/\/$/, '');
-  return (claims: Omit<LinkClaims, 'kind'> & { kind: string }): string => {
-    if (!(DECISION_KINDS as string[]).includes(claims.kind)) throw new Error(`not a decision kind: ${claims.kind}`);
-    return `${base}${linkPath(signLink(secret, { ...claims, kind: claims.kind as DecisionKind }))}`;
-  };
 }
 
 export const DEFAULT_LINK_SECRET_FILE = resolve(PROJECT_ROOT, '.data/link-secret');

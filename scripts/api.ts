@@ -1,0 +1,52 @@
+/**
+ * `npm run api`: the HTTP API alone. Reads the configuration once (STYLE.md 6), connects to Temporal
+ * and listens on BREACH_API_PORT; SIGINT/SIGTERM stop taking requests, let those under way finish and
+ * close the connection.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { loadLinkSecret } from '../api/links.js';
+import { buildApi } from '../api/server.js';
+import { loadApiTokens, loadConfig, loadPlaybookFile, temporalConnectConfig } from '../workers/config.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const playbook = await loadPlaybookFile(config.playbookPath);
+  const tokens = await loadApiTokens(config.apiTokensPath, playbook);
+  const linkSecret = await loadLinkSecret();
+  const { connectionOptions, namespace } = temporalConnectConfig();
+  // Lazy: the API starts (and answers /healthz with 503) while Temporal is still coming up.
+  const connection = Connection.lazy(connectionOptions);
+  const client = new Client({ connection, namespace });
+
+  const app = await buildApi({
+    client,
+    taskQueue: config.taskQueue,
+    playbook,
+    tokens,
+    linkSecret,
+    publicUrl: config.publicUrl,
+    log: (line) => console.log(`[api] ${line}`),
+  });
+  const address = await app.listen({ port: config.apiPort, host: process.env.BREACH_API_HOST ?? '127.0.0.1' });
+  console.log(`[api] listening on ${address} (Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`);
+  console.log(`[api] OpenAPI document: ${address}/openapi.json`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[api] ${signal}: closing`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    await connection.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`[api] ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
