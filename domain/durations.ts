@@ -12,5 +12,7 @@ export function parseDuration(text: string): number {
 
 export const durationSchema = z
   .string()
-  .regex(DURATION, 'expected a duration such as "3s", "30m", "1h" or "5d"')
+  // abort: zod v4 runs later checks after a failed one, and parseDuration throws on a non-duration,
+  // which would escape safeParse instead of naming the field.
+  .regex(DURATION, { message: 'expected a duration such as "3s", "30m", "1h" or "5d"', abort: true })
   .refine((text) => parseDuration(text) > 0, 'expected a duration longer than zero');
