@@ -68,7 +68,7 @@ describe('authorizedDisclosureProblems: every basis', () => {
     expect(authorizedDisclosureProblems(ad(basis, c.accepted, c.custodyPurpose), c.report ?? report)).toEqual([]);
   });
 
-  it.each(AUTHORIZED_BASES.flatMap((b) => ['', '   ', 'Was authorized.'].map((e) => [b, e])))('%s: refused with explanation %j', (basis, explanation) => {
+  it.each(AUTHORIZED_BASES.flatMap((b) => ['', '   ', 'Was authorized.'].map((e): [AuthorizedBasis, string] => [b, e])))('%s: refused with explanation %j', (basis, explanation) => {
     const c = CASES[basis];
     const problems = authorizedDisclosureProblems(ad(basis, explanation, c.custodyPurpose), c.report ?? report);
     expect(problems.length).toBeGreaterThan(0);
