@@ -49,7 +49,10 @@ export interface LetterProblem {
 const emailSchema = z.email();
 const isHttpUrl = (value: string) => /^https?:\/\/[^\s<>"']+$/i.test(value.trim());
 
-/** Problems of a letter, each naming the field (`letter.<field>`); empty when all six elements are there. */
+/**
+ * Problems of a letter, each naming the field by its path in the letter (`contact.tollFreePhone`; the
+ * caller prefixes `letter.` where the letter sits in a decision); empty when all six elements are there.
+ */
 export function letterProblems(letter: Letter): LetterProblem[] {
   const problems: LetterProblem[] = [];
   for (const element of LETTER_ELEMENTS) {
@@ -57,23 +60,23 @@ export function letterProblems(letter: Letter): LetterProblem[] {
       const contact = letter.contact ?? { tollFreePhone: '' };
       const phone = contact.tollFreePhone ?? '';
       if (!present(phone)) {
-        problems.push({ path: 'letter.contact.tollFreePhone', message: `required: ${element.expected} (${element.paragraph})` });
+        problems.push({ path: 'contact.tollFreePhone', message: `required: ${element.expected} (${element.paragraph})` });
       } else if (!isTollFree(phone)) {
         problems.push({
-          path: 'letter.contact.tollFreePhone',
+          path: 'contact.tollFreePhone',
           message: `expected a US toll-free number (${TOLL_FREE_PREFIXES.join('/')}), e.g. 1-800-555-0100 (${element.paragraph}, 468.6-2b)`,
         });
       }
       if (present(contact.email) && !emailSchema.safeParse(contact.email.trim()).success) {
-        problems.push({ path: 'letter.contact.email', message: 'expected an email address' });
+        problems.push({ path: 'contact.email', message: 'expected an email address' });
       }
       if (present(contact.website) && !isHttpUrl(contact.website)) {
-        problems.push({ path: 'letter.contact.website', message: 'expected an http(s):// address' });
+        problems.push({ path: 'contact.website', message: 'expected an http(s):// address' });
       }
       continue;
     }
     const value = letter[element.field as TextElement];
-    if (!present(value)) problems.push({ path: `letter.${element.field}`, message: `required: ${element.expected} (${element.paragraph})` });
+    if (!present(value)) problems.push({ path: element.field, message: `required: ${element.expected} (${element.paragraph})` });
   }
   return problems;
 }

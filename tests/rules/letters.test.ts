@@ -43,24 +43,24 @@ describe('letterProblems: the six elements of 5 FAM 468.6-1a', () => {
   const textElements = ['whatHappened', 'piiInvolved', 'actionsTaken', 'protectiveSteps', 'protectionAtTime'] as const;
   it.each(textElements.flatMap((field) => ['', '   \n '].map((value) => [field, value])))('refuses %s = %j, naming the field', (field, value) => {
     const element = LETTER_ELEMENTS.find((e) => e.field === field)!;
-    expect(letterProblems({ ...letter, [field]: value })).toEqual([{ path: `letter.${field}`, message: `required: ${element.expected} (${element.paragraph})` }]);
+    expect(letterProblems({ ...letter, [field]: value })).toEqual([{ path: field, message: `required: ${element.expected} (${element.paragraph})` }]);
   });
 
   it.each(['', '  '])('refuses contact.tollFreePhone = %j (468.6-1a(4))', (tollFreePhone) => {
     expect(letterProblems({ ...letter, contact: { ...letter.contact, tollFreePhone } })).toEqual([
-      { path: 'letter.contact.tollFreePhone', message: expect.stringMatching(/^required: contact procedures with a toll-free telephone number \(5 FAM 468\.6-1a\(4\)\)/) },
+      { path: 'contact.tollFreePhone', message: expect.stringMatching(/^required: contact procedures with a toll-free telephone number \(5 FAM 468\.6-1a\(4\)\)/) },
     ]);
   });
 
   it('names every missing element at once', () => {
     const empty: Letter = { whatHappened: '', piiInvolved: '', actionsTaken: '', contact: { tollFreePhone: '' }, protectiveSteps: '', protectionAtTime: '' };
     expect(letterProblems(empty).map((p) => p.path)).toEqual([
-      'letter.whatHappened',
-      'letter.piiInvolved',
-      'letter.actionsTaken',
-      'letter.contact.tollFreePhone',
-      'letter.protectiveSteps',
-      'letter.protectionAtTime',
+      'whatHappened',
+      'piiInvolved',
+      'actionsTaken',
+      'contact.tollFreePhone',
+      'protectiveSteps',
+      'protectionAtTime',
     ]);
   });
 
@@ -69,9 +69,9 @@ describe('letterProblems: the six elements of 5 FAM 468.6-1a', () => {
   });
 
   it.each([
-    ['email', { email: 'not an address' }, 'letter.contact.email'],
-    ['web site', { website: 'javascript:alert(1)' }, 'letter.contact.website'],
-    ['web site', { website: 'www.state.example' }, 'letter.contact.website'],
+    ['email', { email: 'not an address' }, 'contact.email'],
+    ['web site', { website: 'javascript:alert(1)' }, 'contact.website'],
+    ['web site', { website: 'www.state.example' }, 'contact.website'],
   ])('refuses a malformed %s', (_name, patch, path) => {
     expect(letterProblems({ ...letter, contact: { ...letter.contact, ...patch } }).map((p) => p.path)).toEqual([path]);
   });
@@ -102,7 +102,7 @@ describe('toll-free numbers', () => {
     (phone) => {
       expect(isTollFree(phone)).toBe(false);
       expect(letterProblems({ ...letter, contact: { ...letter.contact, tollFreePhone: phone } })).toEqual([
-        { path: 'letter.contact.tollFreePhone', message: expect.stringMatching(/^expected a US toll-free number \(800\/833\/844\/855\/866\/877\/888\)/) },
+        { path: 'contact.tollFreePhone', message: expect.stringMatching(/^expected a US toll-free number \(800\/833\/844\/855\/866\/877\/888\)/) },
       ]);
     },
   );
