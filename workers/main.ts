@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     taskQueue: config.taskQueue,
     activities: createActivities({ mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, env: process.env }),
     ...source,
+    // Graceful: a running activity (a mail batch, an endpoint call) gets this long to finish on shutdown.
+    workerOptions: { shutdownGraceTime: '10s' },
   });
 
   let stopping = false;

@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTestWorker, startTimeSkippingEnv, type TestWorkflowEnvironment } from '../helpers/index.js';
+import type { waitAnHour } from './workflows/timer.js';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await startTimeSkippingEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+test('an hour-long timer passes at once on the time-skipping server', async () => {
+  const worker = await createTestWorker(env, {
+    workflowsPath: fileURLToPath(new URL('./workflows/timer.ts', import.meta.url)),
+    activities: {},
+  });
+  const started = Date.now();
+  const result = await worker.runUntil(
+    env.client.workflow.execute<typeof waitAnHour>('waitAnHour', { taskQueue: worker.options.taskQueue, workflowId: `timer-${Date.now()}` }),
+  );
+  expect(result.waitedMs).toBeGreaterThanOrEqual(3_600_000);
+  expect(Date.now() - started).toBeLessThan(30_000);
+});

@@ -1,0 +1,4 @@
+/** Shared test helpers: Temporal servers and workers, an SMTP receiver, an HTTP endpoint receiver. */
+export * from './temporal.js';
+export * from './mail.js';
+export * from './http.js';

@@ -1,0 +1,102 @@
+/**
+ * Temporal servers for the tests, from the binaries the project finds or installs
+ * (scripts/lib/temporal-binaries.ts): the time-skipping test server for workflow tests, and the real
+ * dev server (random free port, no UI, the contract's search attributes registered) for end-to-end ones.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes.js';
+import { locateBinary, withDownloadFallback } from '../../scripts/lib/temporal-binaries.js';
+import { PROJECT_ROOT } from '../../workers/config.js';
+import { createBreachWorker, type BreachWorkerOptions, workflowSourcesMtime, WORKFLOWS_PATH } from '../../workers/worker.js';
+
+export type { TestWorkflowEnvironment };
+
+let runtimeInstalled = false;
+
+/**
+ * Worker logs at WARN (BREACH_TEST_LOG=INFO or DEBUG for more): the INFO lines of every worker start
+ * and stop drown the test output. Installed once per test process, before the first server starts.
+ */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger((process.env.BREACH_TEST_LOG ?? 'WARN') as LogLevel), shutdownSignals: [] });
+  } catch {
+    // Already installed by the test itself: keep its choice.
+  }
+}
+
+/** The time-skipping test server: `env.sleep('30 days')` and timers in awaited workflows pass at once. */
+export function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const located = locateBinary('temporal-test-server');
+  return withDownloadFallback('temporal-test-server', located, (executable) => TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }));
+}
+
+/** The real Temporal dev server (in memory), on a random free port, with the contract's search attributes. */
+export function startDevServer(options: { namespace?: string } = {}): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const located = locateBinary('temporal');
+  return withDownloadFallback('temporal', located, (executable) =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable,
+        ip: '127.0.0.1',
+        ui: false,
+        namespace: options.namespace ?? 'default',
+        searchAttributes: SEARCH_ATTRIBUTES,
+        log: { format: 'pretty', level: 'error' },
+      },
+    }),
+  );
+}
+
+let bundlePromise: Promise<{ code: string }> | undefined;
+
+/**
+ * The real workflows bundled once per source state and shared by every test file (a cache file keyed by
+ * the sources' modification time): bundling takes seconds, and each worker would do it again.
+ */
+export function realWorkflowBundle(): Promise<{ code: string }> {
+  bundlePromise ??= (async () => {
+    const key = createHash('sha256').update(`${workflowSourcesMtime()}:${WORKFLOWS_PATH}`).digest('hex').slice(0, 16);
+    const dir = join(PROJECT_ROOT, 'node_modules', '.cache', 'breach-tests');
+    const file = join(dir, `workflow-bundle-${key}.js`);
+    try {
+      return { code: await readFile(file, 'utf8') };
+    } catch {
+      const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+      await mkdir(dir, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, code);
+      await rename(tmp, file);
+      return { code };
+    }
+  })();
+  return bundlePromise;
+}
+
+const quietLogger = { trace() {}, debug() {}, info() {}, log() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
+
+/**
+ * A worker on the test environment, built like the production one (createBreachWorker). Without
+ * `workflowsPath` it runs the real workflows from the shared bundle.
+ */
+export async function createTestWorker(
+  env: TestWorkflowEnvironment,
+  options: Omit<BreachWorkerOptions, 'connection' | 'taskQueue'> & { taskQueue?: string },
+): Promise<Worker> {
+  const workflowBundle = options.workflowBundle ?? (options.workflowsPath ? undefined : await realWorkflowBundle());
+  return createBreachWorker({
+    ...options,
+    connection: env.nativeConnection,
+    namespace: options.namespace ?? env.namespace ?? 'default',
+    taskQueue: options.taskQueue ?? `test-${Math.random().toString(36).slice(2, 10)}`,
+    workflowBundle,
+  });
+}
