@@ -14,6 +14,7 @@ import type { Report } from '../domain/report.js';
 import { BreachAwaitingRole, BreachPhase, BreachReportedLate, BreachReportingDeadline, BreachRisk } from '../domain/search-attributes.js';
 import type { Role } from '../domain/roles.js';
 import { PHASES, type IncidentState, type Phase } from '../domain/state.js';
+import type { breachIncidentWorkflow, IncidentInput } from '../workflows/incident.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../workflows/messages.js';
 
 /** Search attributes of the contract (domain/search-attributes.ts), by the field they hold. */
@@ -36,14 +37,6 @@ export interface IncidentDeps {
   taskQueue: string;
   /** The playbook a new incident starts with (and keeps). */
   playbook: Playbook;
-}
-
-/** The start argument of `breachIncidentWorkflow`. */
-export interface IncidentStart {
-  incidentId: string;
-  playbook: Playbook;
-  /** When the API or CLI took the report (ISO). */
-  receivedAt: string;
 }
 
 export class IncidentNotFoundError extends Error {
@@ -102,9 +95,9 @@ export function futureDiscoveryIssue(report: Pick<Report, 'discoveredAt'>, now: 
 export async function submitReport(deps: IncidentDeps, report: Report, receivedAt: Date = new Date()): Promise<{ incidentId: string; workflowId: string }> {
   const incidentId = report.incidentId ?? newIncidentId();
   const workflowId = incidentWorkflowId(incidentId);
-  const start: IncidentStart = { incidentId, playbook: deps.playbook, receivedAt: receivedAt.toISOString() };
+  const start: IncidentInput = { incidentId, playbook: deps.playbook, receivedAt: receivedAt.toISOString() };
   try {
-    await deps.client.workflow.signalWithStart(WORKFLOW_TYPE, {
+    await deps.client.workflow.signalWithStart<typeof breachIncidentWorkflow, [Report]>(WORKFLOW_TYPE, {
       workflowId,
       taskQueue: deps.taskQueue,
       args: [start],
