@@ -1,0 +1,179 @@
+/**
+ * The API and CLI tests' world: the real Temporal dev server (visibility answers the list and the
+ * compliance report), a worker running the real incident workflow with the real activities, an SMTP
+ * and an HTTP receiver standing in for the mail server and the playbook's endpoints, and the API built
+ * by buildApi around the server's client. Requests go through fastify's inject (no port).
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
+import type { Report } from '../../domain/report.js';
+import type { IncidentState, Phase } from '../../domain/state.js';
+import { signLink, type LinkClaims } from '../../api/links.js';
+import { buildApi } from '../../api/server.js';
+import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens } from '../../workers/config.js';
+import { createTestWorker, startDevServer, startHttpReceiver, startSmtpReceiver, withEndpointsAt, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+
+export const LINK_SECRET = 'test-link-secret-0123456789abcdefghijklmnop';
+export const PUBLIC_URL = 'http://breach.test';
+
+/** Demo tokens (playbooks/demo-api-tokens.json) by the role their person holds. */
+export const TOKEN = {
+  ipsDirector: 'demo-ips-director-token',
+  privacyDivision: 'demo-privacy-division-token',
+  cgfs: 'demo-crg-cgfs-token',
+  ppgbChair: 'demo-ppgb-chair-token',
+  underSecretary: 'demo-under-secretary-token',
+  securityLiaison: 'demo-ds-investigations-token',
+  notificationOfficial: 'demo-notification-official-token',
+} as const;
+
+export interface ApiFixture {
+  env: TestWorkflowEnvironment;
+  worker: Worker;
+  app: FastifyInstance;
+  playbook: Playbook;
+  taskQueue: string;
+  mail: SmtpReceiver;
+  receiver: EndpointReceiver;
+  close(): Promise<void>;
+}
+
+/** The shipped 5 FAM playbook with its endpoints pointed at the receiver (no tokens needed there). */
+export function testPlaybook(receiverUrl: string): Playbook {
+  const raw = JSON.parse(readFileSync(DEFAULT_PLAYBOOK, 'utf8')) as { endpoints: Record<string, { url: string; tokenEnv?: string }> };
+  const moved = withEndpointsAt(raw, receiverUrl);
+  for (const endpoint of Object.values(moved.endpoints)) delete endpoint.tokenEnv;
+  return parsePlaybook(moved);
+}
+
+export async function startApiFixture(): Promise<ApiFixture> {
+  const env = await startDevServer();
+  const receiver = await startHttpReceiver();
+  const mail = await startSmtpReceiver();
+  const playbook = testPlaybook(receiver.url);
+  const taskQueue = `api-test-${Math.random().toString(36).slice(2, 10)}`;
+  const worker = await createTestWorker(env, {
+    taskQueue,
+    activities: createActivities({
+      mailer: mail.mailer(),
+      mailFrom: 'breach@test.example',
+      publicUrl: PUBLIC_URL,
+      env: {},
+      signLink: (claims) => signLink(LINK_SECRET, claims),
+    }),
+  });
+  const run = worker.run();
+  const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
+  const app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL });
+  return {
+    env,
+    worker,
+    app,
+    playbook,
+    taskQueue,
+    mail,
+    receiver,
+    async close() {
+      await app.close();
+      worker.shutdown();
+      await run.catch(() => undefined);
+      await Promise.all([mail.close(), receiver.close()]);
+      await env.teardown();
+    },
+  };
+}
+
+let counter = 0;
+
+/** A distinct opaque incident id per call. */
+export function newId(prefix = 't'): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export function aReport(overrides: Partial<Report> = {}): Report {
+  return {
+    reporter: { name: 'Robin Reporter', email: 'robin.reporter@state.example', office: 'Bureau of Consular Affairs' },
+    supervisor: { name: 'Sam Supervisor', email: 'sam.supervisor@state.example' },
+    discoveredAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+    medium: 'cyber',
+    summary: 'A laptop holding a spreadsheet of visa applicants was stolen from a car.',
+    piiTypes: ['ssn-or-passport-number', 'birth-data'],
+    affectedCount: 120,
+    affectedPopulation: 'public',
+    encrypted: false,
+    classifiedInvolved: false,
+    criminalActSuspected: false,
+    ...overrides,
+  };
+}
+
+export interface Call {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  token?: string | null;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A JSON call through inject; `token: null` sends none. */
+export async function call(app: FastifyInstance, { method, url, token = TOKEN.ipsDirector, body, headers = {} }: Call) {
+  const response = await app.inject({
+    method,
+    url,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  let json: unknown;
+  try {
+    json = response.json();
+  } catch {
+    json = undefined;
+  }
+  return { status: response.statusCode, json: json as Record<string, unknown> & IncidentState, text: response.body, headers: response.headers };
+}
+
+/** Reports an incident through the API and waits until the workflow has taken the report. */
+export async function reportIncident(app: FastifyInstance, overrides: Partial<Report> = {}): Promise<string> {
+  const incidentId = overrides.incidentId ?? newId();
+  const res = await call(app, { method: 'POST', url: '/incidents', body: aReport({ ...overrides, incidentId }) });
+  if (res.status !== 202) throw new Error(`report answered ${res.status}: ${res.text}`);
+  await waitFor(app, incidentId, (s) => s.discoveredAt !== '', 'the report taken');
+  return incidentId;
+}
+
+export async function waitFor(app: FastifyInstance, incidentId: string, predicate: (s: IncidentState) => boolean, what: string, timeoutMs = 30_000): Promise<IncidentState> {
+  const until = Date.now() + timeoutMs;
+  let last: IncidentState | undefined;
+  while (Date.now() < until) {
+    const res = await call(app, { method: 'GET', url: `/incidents/${incidentId}` });
+    if (res.status === 200) {
+      last = res.json;
+      if (predicate(last)) return last;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}: phase ${last?.phase}, timeline ${JSON.stringify(last?.timeline.map((t) => t.event))}`);
+}
+
+export const waitForPhase = (app: FastifyInstance, incidentId: string, phase: Phase) => waitFor(app, incidentId, (s) => s.phase === phase, `phase ${phase}`);
+
+/** Sends the two triage decisions; convene=false sends the incident to closure review. */
+export async function triage(app: FastifyInstance, incidentId: string, convene: boolean): Promise<IncidentState> {
+  const office = await call(app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, body: { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' } });
+  if (office.status !== 200) throw new Error(`assign-responsible-office answered ${office.status}: ${office.text}`);
+  const crg = await call(app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, body: { kind: 'convene-crg', convene, rationale: convene ? 'Sensitive PII of the public.' : 'A handful of records, recovered at once.' } });
+  if (crg.status !== 200) throw new Error(`convene-crg answered ${crg.status}: ${crg.text}`);
+  return crg.json;
+}
+
+export function linkToken(claims: Partial<LinkClaims> & Pick<LinkClaims, 'incidentId' | 'kind' | 'personId'>): string {
+  return signLink(LINK_SECRET, { expiresAt: Date.now() + 3_600_000, ...claims });
+}
