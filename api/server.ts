@@ -82,7 +82,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   // Tokens are looked up by their digest: the map holds no token and the lookup takes no secret-dependent path.
   const people = new Map([...options.tokens].map(([token, personId]) => [digest(token), personId]));
 
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  // A link's token is one path parameter of a few hundred characters (the router's default is 100).
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 2_200 } });
   // JSON only: a text/plain body would reach the handlers as a string.
   app.removeContentTypeParser('text/plain');
 
