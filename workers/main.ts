@@ -4,13 +4,37 @@
  * setting TEMPORAL_ADDRESS / TEMPORAL_API_KEY / TEMPORAL_TLS*. The playbook is not read here: each
  * workflow receives the playbook it started with from the API or the CLI.
  */
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMailTransport } from '../activities/mailer.js';
 import { ConfigError, loadConfig, temporalConnectConfig } from './config.js';
-import { chooseWorkflowSource, createBreachWorker } from './worker.js';
+import { chooseWorkflowSource, createBreachWorker, WORKER_READY_MARK } from './worker.js';
 
 const LOCAL_MAIL_CATCHER = 'smtp://127.0.0.1:2525';
+const LOG_LEVELS: LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+function logLevel(value: string | undefined): LogLevel {
+  const level = (value ?? 'WARN').toUpperCase() as LogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`BREACH_WORKER_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  return level;
+}
+
+/**
+ * Temporal may still be starting (`npm start` launches the worker beside the dev server, so the worker
+ * bundles its code while the server comes up): retry for a minute before giving up.
+ */
+async function connectWithRetry(options: ReturnType<typeof temporalConnectConfig>['connectionOptions']): Promise<NativeConnection> {
+  const deadline = Date.now() + 60_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await NativeConnection.connect(options);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      if (attempt === 1) console.log(`[worker] waiting for Temporal at ${options.address}...`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,10 +43,11 @@ async function main(): Promise<void> {
   const { connectionOptions, namespace } = temporalConnectConfig();
 
   // Our own signal handling instead of the Runtime's: one log line, and a second Ctrl-C forces the exit.
-  Runtime.install({ shutdownSignals: [] });
+  // SDK logs at WARN by default: at INFO every start prints the whole webpack report.
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(logLevel(process.env.BREACH_WORKER_LOG_LEVEL)) });
 
   const mailer = createMailTransport({ smtpUrl, smtpUser: config.smtpUser, smtpPass: config.smtpPass });
-  const connection = await NativeConnection.connect(connectionOptions);
+  const connection = await connectWithRetry(connectionOptions);
   const source = chooseWorkflowSource();
   const worker = await createBreachWorker({
     connection,
@@ -48,7 +73,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 
   console.log(
-    `[worker] polling task queue ${config.taskQueue} on ${connectionOptions.address} (namespace ${namespace}); ` +
+    `[worker] ${WORKER_READY_MARK} ${config.taskQueue} on ${connectionOptions.address} (namespace ${namespace}); ` +
       `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}`,
   );
   try {

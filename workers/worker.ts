@@ -11,6 +11,9 @@ import { PROJECT_ROOT } from './config.js';
 export const WORKFLOWS_PATH = join(PROJECT_ROOT, 'workflows', 'index.ts');
 export const WORKFLOW_BUNDLE_PATH = join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 
+/** What workers/main.ts prints once it polls; `npm start` waits for it. */
+export const WORKER_READY_MARK = 'polling task queue';
+
 /** Pre-bundled workflow code: `{ codePath }` of a file written by scripts/bundle-workflows.ts, or `{ code }`. */
 export type WorkflowBundle = { codePath: string } | { code: string };
 

@@ -1,0 +1,168 @@
+/**
+ * The whole system as `npm start` runs it, on free ports and a temporary data folder: dev server, worker,
+ * API, mail catcher, endpoint receiver. A report posted to the API reaches the workflow, its first email
+ * arrives at the mail catcher; a second `npm start` beside it refuses to start; a restart keeps the incident.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { freePort, waitUntil } from '../../scripts/lib/ports.js';
+import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../workers/config.js';
+import { withEndpointsAt } from '../helpers/index.js';
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+let dataDir: string;
+let env: NodeJS.ProcessEnv;
+let ports: { temporal: number; ui: number; api: number; smtp: number; mailWeb: number; receiver: number };
+let token: string;
+let system: Started | undefined;
+
+function startSystem(): Started {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function untilReady(started: Started): Promise<number> {
+  const t0 = Date.now();
+  await Promise.race([
+    waitUntil(async () => started.output().includes('Breach response is running'), 'npm start to say it is ready', 90_000, 200),
+    started.exited.then((code) => {
+      throw new Error(`npm start exited (${code}) before it was ready:\n${started.output()}`);
+    }),
+  ]);
+  return Date.now() - t0;
+}
+
+async function stop(started: Started): Promise<number | null> {
+  started.child.kill('SIGINT');
+  return started.exited;
+}
+
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`http://127.0.0.1:${ports.api}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'breach-e2e-'));
+  ports = { temporal: await freePort(), ui: await freePort(), api: await freePort(), smtp: await freePort(), mailWeb: await freePort(), receiver: await freePort() };
+  // The shipped playbook, with its endpoints pointed at this run's receiver instead of port 4010.
+  const playbook = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as { endpoints: Record<string, { url: string }> };
+  const playbookPath = join(dataDir, 'playbook.json');
+  await writeFile(playbookPath, JSON.stringify(withEndpointsAt(playbook, `http://127.0.0.1:${ports.receiver}`)));
+  token = Object.keys(JSON.parse(await readFile(DEFAULT_API_TOKENS, 'utf8')) as Record<string, string>)[0]!;
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(TEMPORAL_|BREACH_|SMTP_)/.test(key)));
+  env = {
+    ...inherited,
+    TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+    BREACH_TEMPORAL_UI_PORT: String(ports.ui),
+    BREACH_API_PORT: String(ports.api),
+    BREACH_MAIL_SMTP_PORT: String(ports.smtp),
+    BREACH_MAIL_WEB_PORT: String(ports.mailWeb),
+    BREACH_RECEIVER_PORT: String(ports.receiver),
+    BREACH_DATA_DIR: dataDir,
+    BREACH_PLAYBOOK: playbookPath,
+  };
+  system = startSystem();
+  const ms = await untilReady(system);
+  console.log(`npm start was ready in ${(ms / 1000).toFixed(1)} s`);
+});
+
+afterAll(async () => {
+  if (system && system.child.exitCode === null) await stop(system);
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+test('GET /healthz answers 200', async () => {
+  const response = await api('/healthz');
+  expect(response.status).toBe(200);
+});
+
+test('the Temporal UI, the mail page and the receiver page answer', async () => {
+  for (const url of [`http://127.0.0.1:${ports.ui}/`, `http://127.0.0.1:${ports.mailWeb}/`, `http://127.0.0.1:${ports.receiver}/`]) {
+    expect((await fetch(url)).status, url).toBe(200);
+  }
+});
+
+const incidentId = `E2E-${Date.now().toString(36)}`;
+const supervisorEmail = `supervisor-${incidentId.toLowerCase()}@state.example`;
+
+test('a report posted to the API reaches the workflow, and its email arrives at the mail catcher', async () => {
+  const report = {
+    incidentId,
+    reporter: { name: 'Robin Reporter', email: 'robin.reporter@state.example', office: 'Bureau of Consular Affairs' },
+    supervisor: { name: 'Sam Supervisor', email: supervisorEmail },
+    discoveredAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+    medium: 'cyber',
+    summary: 'A laptop holding a spreadsheet of visa applicants was stolen from a car.',
+    piiTypes: ['ssn-or-passport-number'],
+    affectedCount: 12,
+    affectedPopulation: 'public',
+    encrypted: false,
+    classifiedInvolved: false,
+    criminalActSuspected: false,
+  };
+  const posted = await api('/incidents', { method: 'POST', body: JSON.stringify(report) });
+  expect(posted.status, await posted.clone().text()).toBe(202);
+  expect(await posted.json()).toEqual({ incidentId, workflowId: `breach-${incidentId}` });
+
+  let state: { incidentId?: string; phase?: string } = {};
+  await waitUntil(
+    async () => {
+      const response = await api(`/incidents/${incidentId}`);
+      if (response.status !== 200) return false;
+      state = (await response.json()) as typeof state;
+      return true;
+    },
+    `GET /incidents/${incidentId} to answer 200`,
+    20_000,
+    250,
+  );
+  expect(state.incidentId).toBe(incidentId);
+  expect(state.phase).toEqual(expect.any(String));
+
+  // 5 FAM 468.3b: the report goes to the supervisor at once.
+  await waitUntil(
+    async () => {
+      const listing = (await (await fetch(`http://127.0.0.1:${ports.mailWeb}/messages.json`)).json()) as { to: string[]; envelope: { to: string[] } }[];
+      return listing.some((m) => [...m.to, ...m.envelope.to].includes(supervisorEmail));
+    },
+    `an email to ${supervisorEmail} at the mail catcher`,
+    30_000,
+    250,
+  );
+});
+
+test('a second npm start beside the running one says so and exits non-zero', async () => {
+  const second = startSystem();
+  const code = await second.exited;
+  expect(code).not.toBe(0);
+  expect(second.output()).toContain('npm start is already running');
+});
+
+test('Ctrl-C stops everything cleanly, and a restarted npm start still has the incident', async () => {
+  const first = system!;
+  expect(await stop(first)).toBe(0);
+  expect(first.output()).toContain('stopped.');
+  for (const port of [ports.api, ports.temporal, ports.mailWeb, ports.receiver]) {
+    await expect(fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) }), `port ${port} still answers`).rejects.toThrow();
+  }
+
+  system = startSystem();
+  const ms = await untilReady(system);
+  console.log(`restarted npm start was ready in ${(ms / 1000).toFixed(1)} s`);
+  const response = await api(`/incidents/${incidentId}`);
+  expect(response.status).toBe(200);
+  expect(((await response.json()) as { incidentId: string }).incidentId).toBe(incidentId);
+  const mailPage = await (await fetch(`http://127.0.0.1:${ports.mailWeb}/`)).text();
+  expect(mailPage).toContain(supervisorEmail);
+});
