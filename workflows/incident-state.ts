@@ -24,6 +24,12 @@ export interface IncidentInput {
   playbook: Playbook;
   /** When the API or CLI took the first report. */
   receivedAt: string;
+  /**
+   * Upsert the Breach* search attributes (default true). Only for a server where they cannot be
+   * registered: the time-skipping test server has no operator service, and an unregistered attribute
+   * fails every workflow task. The API and CLI always leave it on.
+   */
+  searchAttributes?: boolean;
 }
 
 export function nowIso(): string {
@@ -142,7 +148,7 @@ export class Incident {
   publish(): void {
     const s = this.state;
     const key = JSON.stringify([s.phase, s.medium, s.risk, s.reportingDeadline, s.reportedLate, s.awaiting?.role ?? null]);
-    if (key !== this.published && s.reportingDeadline) {
+    if (key !== this.published && s.reportingDeadline && this.input.searchAttributes !== false) {
       this.published = key;
       upsertSearchAttributes([
         { key: BreachPhase, value: s.phase },

@@ -1,0 +1,164 @@
+/**
+ * A real setup for the incident workflow tests: the time-skipping test server, a worker with the real
+ * activities, a real SMTP receiver and a real HTTP receiver standing in for the playbook's endpoints.
+ */
+import { readFileSync } from 'node:fs';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import nodemailer from 'nodemailer';
+import { createActivities } from '../../activities/index.js';
+import type { DecisionBody } from '../../domain/decision.js';
+import { incidentWorkflowId } from '../../domain/ids.js';
+import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
+import type { Report } from '../../domain/report.js';
+import type { IncidentState, Phase } from '../../domain/state.js';
+import { locateBinary, withDownloadFallback } from '../../scripts/lib/temporal-binaries.js';
+import { startEndpointReceiver, type EndpointReceiver } from '../../scripts/lib/endpoint-receiver.js';
+import { startMailCatcher, type MailCatcher } from '../../scripts/lib/mail-catcher.js';
+import { DEFAULT_PLAYBOOK } from '../../workers/config.js';
+import { createBreachWorker } from '../../workers/worker.js';
+import type { breachIncidentWorkflow } from '../../workflows/incident.js';
+import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+export interface Fixture {
+  env: TestWorkflowEnvironment;
+  worker: Worker;
+  mail: MailCatcher;
+  receiver: EndpointReceiver;
+  playbook: Playbook;
+  taskQueue: string;
+  run: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The shipped 5 FAM playbook with its endpoints pointed at the test receiver. */
+export function testPlaybook(receiverUrl: string, changes: Partial<Playbook> = {}): Playbook {
+  const raw = JSON.parse(readFileSync(DEFAULT_PLAYBOOK, 'utf8')) as Record<string, unknown> & { endpoints: Record<string, { url: string }> };
+  for (const [name, endpoint] of Object.entries(raw.endpoints)) {
+    endpoint.url = `${receiverUrl}/${name}`;
+    delete (endpoint as { tokenEnv?: string }).tokenEnv;
+  }
+  return parsePlaybook({ ...raw, ...changes });
+}
+
+export async function startFixture(name: string): Promise<Fixture> {
+  // Retries of failing activities are the point of several tests: keep the worker's log to errors.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const env = await withDownloadFallback('temporal-test-server', locateBinary('temporal-test-server'), (executable) =>
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }),
+  );
+  const mail = await startMailCatcher({ smtpPort: 0, webPort: null });
+  const receiver = await startEndpointReceiver({ port: 0 });
+  const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: mail.smtpPort, secure: false, ignoreTLS: true });
+  const taskQueue = `test-${name}`;
+  const worker = await createBreachWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    activities: createActivities({ mailer, mailFrom: 'breach@test.example', publicUrl: 'http://localhost:3000', env: {} }),
+  });
+  const run = worker.run();
+  return {
+    env,
+    worker,
+    mail,
+    receiver,
+    playbook: testPlaybook(receiver.url),
+    taskQueue,
+    run,
+    async close() {
+      worker.shutdown();
+      await run.catch(() => undefined);
+      mailer.close();
+      await Promise.all([mail.close(), receiver.close()]);
+      await env.teardown();
+    },
+  };
+}
+
+let counter = 0;
+
+export function aReport(overrides: Partial<Report> = {}, nowMs = Date.now()): Report {
+  return {
+    reporter: { name: 'Robin Reporter', email: 'robin.reporter@state.example', office: 'Bureau of Consular Affairs' },
+    supervisor: { name: 'Sam Supervisor', email: 'sam.supervisor@state.example' },
+    discoveredAt: new Date(nowMs - 5 * 60_000).toISOString(),
+    medium: 'cyber',
+    summary: 'A laptop holding a spreadsheet of visa applicants was stolen from a car.',
+    piiTypes: ['ssn-or-passport-number', 'birth-data'],
+    affectedCount: 120,
+    affectedPopulation: 'public',
+    encrypted: false,
+    classifiedInvolved: false,
+    criminalActSuspected: false,
+    ...overrides,
+  };
+}
+
+export type IncidentHandle = WorkflowHandle<typeof breachIncidentWorkflow>;
+
+export async function report(f: Fixture, overrides: Partial<Report> = {}, playbook = f.playbook): Promise<{ handle: IncidentHandle; incidentId: string }> {
+  counter += 1;
+  const incidentId = `T${Date.now().toString(36)}-${counter}`;
+  const now = await f.env.currentTimeMs();
+  const handle = await f.env.client.workflow.signalWithStart('breachIncidentWorkflow', {
+    workflowId: incidentWorkflowId(incidentId),
+    taskQueue: f.taskQueue,
+    // The time-skipping server cannot register custom search attributes (no operator service); the
+    // dev-server tests (tests/e2e, tests/api) cover them.
+    args: [{ incidentId, playbook, receivedAt: new Date(now).toISOString(), searchAttributes: false }],
+    signal: reportIntakeSignal,
+    signalArgs: [{ ...aReport({}, now), ...overrides, incidentId }],
+  });
+  return { handle: handle as unknown as IncidentHandle, incidentId };
+}
+
+export function stateOf(handle: IncidentHandle): Promise<IncidentState> {
+  return handle.query(incidentStateQuery);
+}
+
+export async function waitForPhase(handle: IncidentHandle, phase: Phase, timeoutMs = 20_000): Promise<IncidentState> {
+  const until = Date.now() + timeoutMs;
+  let last: IncidentState | undefined;
+  while (Date.now() < until) {
+    last = await stateOf(handle).catch(() => undefined);
+    if (last?.phase === phase) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`incident did not reach phase ${phase} (it is in ${last?.phase ?? 'unknown'}); timeline: ${JSON.stringify(last?.timeline.map((t) => t.event))}`);
+}
+
+export async function waitForState(handle: IncidentHandle, predicate: (s: IncidentState) => boolean, what: string, timeoutMs = 20_000): Promise<IncidentState> {
+  const until = Date.now() + timeoutMs;
+  let last: IncidentState | undefined;
+  while (Date.now() < until) {
+    last = await stateOf(handle).catch(() => undefined);
+    if (last && predicate(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}; phase ${last?.phase}; timeline: ${JSON.stringify(last?.timeline.map((t) => t.event))}`);
+}
+
+export function decide(handle: IncidentHandle, actorId: string, decision: DecisionBody): Promise<IncidentState> {
+  return handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] });
+}
+
+/** The phases the incident went through, in order, from its timeline. */
+export function phases(state: IncidentState): string[] {
+  return ['reporting', ...state.timeline.filter((t) => t.event.startsWith('phase:')).map((t) => t.event.slice('phase:'.length))];
+}
+
+export const FACTORS_HIGH = { dataNature: 'high', misuseLikelihood: 'high', logicalAccess: 'high', physicalAccess: 'moderate', deliberateTargeting: 'moderate', priorMisuse: 'low' } as const;
+export const FACTORS_LOW = { dataNature: 'low', misuseLikelihood: 'low', logicalAccess: 'low', physicalAccess: 'low', deliberateTargeting: 'low', priorMisuse: 'low' } as const;
+
+export const LETTER = {
+  whatHappened: 'On 1 March 2026 a laptop holding your record was stolen; the theft was discovered the same day.',
+  piiInvolved: 'Your full name, passport number and date of birth.',
+  actionsTaken: 'We reported the theft to law enforcement, disabled the account and are reviewing our safeguards.',
+  contact: { tollFreePhone: '1-800-555-0100', email: 'privacy@state.example', website: 'https://state.example/breach' },
+  protectiveSteps: 'Place a fraud alert with a credit bureau, review your credit reports, and consider a credit freeze.',
+  protectionAtTime: 'The laptop was password protected but its disk was not encrypted.',
+};
