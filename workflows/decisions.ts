@@ -95,7 +95,7 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
     if (!holds(playbook, actor, item.ownerRole) && !holds(playbook, actor, 'ipsDirector')) {
       return { ok: false, refusal: refuse(REFUSAL.forbidden, `action item "${item.id}" is completed by the ${item.ownerRole} role or the ipsDirector; "${actor}" holds neither`) };
     }
-    if (['risk-assessment', 'cost-consultation', 'notification'].includes(item.id)) {
+    if (['risk-assessment', 'cost-consultation', 'notification'].includes(item.id) && !(item.id === 'notification' && incident.notificationFailed)) {
       return { ok: false, refusal: refuse(REFUSAL.conflict, `action item "${item.id}" is completed by the workflow itself when its step is done`) };
     }
     if (item.status === 'done') return { ok: false, refusal: refuse(REFUSAL.conflict, `action item "${item.id}" is already done`) };

@@ -51,6 +51,8 @@ export class Incident {
   processedSeq = 0;
   letter: { letter: Letter; roster: RosterRef; immediate: boolean } | null = null;
   signedOff = false;
+  /** The notification step failed for good: its item is then completed by a person, with evidence. */
+  notificationFailed = false;
   outcome: CaseSummary['outcome'] = 'closed';
   notificationFailures: { line: number; reason: string }[] = [];
   readonly background: Promise<unknown>[] = [];

@@ -12,6 +12,7 @@ import { failureMessage } from './reporting.js';
 export async function notification(incident: Incident): Promise<void> {
   const { state } = incident;
   incident.setPhase('notification-prep');
+  incident.addItem('notification', 'notificationOfficial');
   const barred = () => state.delay?.barred === true;
   await gate(incident, 'notificationOfficial', ['approve-letter'], () => incident.letter !== null || barred());
   incident.take('approve-letter');
@@ -24,6 +25,7 @@ export async function notification(incident: Incident): Promise<void> {
     incident.await(null, []);
   }
   if (barred()) {
+    incident.completeItem('notification', 'notification barred at the request of a security liaison (5 FAM 468.6-3b)');
     incident.log('notification-barred');
     incident.outcome = 'notification-barred';
     return;
@@ -68,5 +70,6 @@ async function notifyRoster(incident: Incident): Promise<void> {
   } catch (err) {
     // A roster that cannot be read or a vendor that refuses: an operator must act; the case stays open.
     incident.log('notification-failed', undefined, failureMessage(err));
+    incident.notificationFailed = true;
   }
 }

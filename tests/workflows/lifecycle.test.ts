@@ -1,0 +1,271 @@
+/** Phases 2-10 on the time-skipping server: every gate and path of LIFECYCLE.md. */
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAY, FACTORS_HIGH, FACTORS_LOW, LETTER, decide, phases, report, startFixture, stateOf, waitForPhase, waitForState, type Fixture, type IncidentHandle } from './fixture.js';
+
+let f: Fixture;
+let rosterUrl: string;
+beforeAll(async () => {
+  f = await startFixture('lifecycle');
+  const dir = mkdtempSync(join(tmpdir(), 'roster-'));
+  const file = join(dir, 'roster.ndjson');
+  writeFileSync(
+    file,
+    [
+      { name: 'Ada Letter', postalAddress: '1 Main St, Springfield, VA 22150' },
+      { name: 'Ben Email', email: 'ben.email@public.example' },
+      { name: 'Cy Both', email: 'cy.both@public.example', postalAddress: '2 Oak Ave, Arlington, VA 22201' },
+      { name: 'Di Nowhere' },
+    ]
+      .map((p) => JSON.stringify(p))
+      .join('\n'),
+  );
+  rosterUrl = pathToFileURL(file).href;
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+async function refusal(promise: Promise<unknown>): Promise<{ type: string; message: string }> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (err as WorkflowUpdateFailedError).cause as { type?: string; message: string };
+    return { type: cause.type ?? '', message: cause.message };
+  }
+  throw new Error('expected the decision to be refused');
+}
+
+async function toAnalysis(handle: IncidentHandle): Promise<void> {
+  await waitForPhase(handle, 'triage');
+  await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+  const state = await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public are involved.' });
+  expect(state.phase).toBe('analysis');
+}
+
+async function analyse(handle: IncidentHandle, options: string[], extra: Record<string, unknown> = {}) {
+  return decide(handle, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: options as never, rationale: 'CRG analysis of 468.4.', ...extra } as never);
+}
+
+describe('triage and analysis', () => {
+  it('CRG declined: rationale recorded, closure review; the sign-off waits for the fact-finding', async () => {
+    const { handle } = await report(f);
+    await waitForPhase(handle, 'triage');
+    await decide(handle, 'ips-director', { kind: 'convene-crg', convene: false, rationale: 'Encrypted media recovered unopened.' });
+    const state = await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+    expect(state.phase).toBe('closure-review');
+    expect(state.decisions.find((d) => d.kind === 'convene-crg')?.rationale).toBe('Encrypted media recovered unopened.');
+    expect(state.actionItems.map((i) => i.id)).toEqual(['fact-finding']);
+    expect(phases(state)).toEqual(['reporting', 'triage', 'closure-review']);
+  });
+
+  it('triage decisions are accepted while the report is still being delivered', async () => {
+    const restore = f.receiver.failWhile('/usCert', () => true, 503);
+    try {
+      const { handle } = await report(f);
+      const state = await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'IRM' });
+      expect(state.phase).toBe('reporting');
+      expect(state.responsibleOffice).toBe('IRM');
+    } finally {
+      restore();
+    }
+  });
+
+  it('authorized disclosure: no breach; PPGB advised; after the window, closure review', async () => {
+    const { handle, incidentId } = await report(f, { piiTypes: ['medical'], disclosureFormat: 'paper', disclosedBy: 'clinic records clerk', disclosedTo: 'ICE Health Service Corps, which has lawful custody of the detainee' });
+    await toAnalysis(handle);
+    const state = await analyse(handle, ['no-further-action'], {
+      authorizedDisclosure: { basis: 'hipaa-custody-exemption', custodyPurpose: 'a', explanation: 'Records sent to the correctional institution with lawful custody for the continuity of health care of the detainee.' },
+    });
+    expect(state.phase).toBe('ppgb-advised');
+    expect(state.authorizedDisclosure).toEqual({ basis: 'hipaa-custody-exemption' });
+    await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('minimal risk'));
+    await f.env.sleep(10 * DAY + 60_000);
+    const closed = await waitForPhase(handle, 'closure-review');
+    expect(closed.timeline.map((t) => t.event)).toContain('objection-window-ended');
+  });
+
+  it('authorized disclosure without its grounds is refused with the missing field', async () => {
+    const { handle } = await report(f);
+    await toAnalysis(handle);
+    const refused = await refusal(analyse(handle, ['no-further-action'], { authorizedDisclosure: { basis: 'hipaa-custody-exemption', explanation: 'Sent to the custodian for the health care of the detainee.' } }));
+    expect(refused.type).toBe('InvalidDecision');
+    expect(refused.message).toContain('custodyPurpose');
+    expect((await stateOf(handle)).phase).toBe('analysis');
+  });
+
+  it('minimal risk with a PPGB override goes to the PPGB Chair', async () => {
+    const { handle } = await report(f);
+    await toAnalysis(handle);
+    const advised = await decide(handle, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_LOW, options: ['no-further-action'], rationale: 'Minimal risk.' });
+    expect(advised.phase).toBe('ppgb-advised');
+    expect(advised.awaiting).toMatchObject({ role: 'ppgbChair', kinds: ['ppgb-override'] });
+    const overridden = await decide(handle, 'ppgb-chair', { kind: 'ppgb-override', rationale: 'The board wants notification considered.' });
+    expect(overridden.phase).toBe('ppgb-chair-review');
+  });
+});
+
+describe('decision gates, notification and closure', () => {
+  it('full chain: Chair → PPGB → Under Secretary → letter → notification → action items → closure', async () => {
+    const { handle, incidentId } = await report(f);
+    await toAnalysis(handle);
+    let state = await analyse(handle, ['notify-individuals', 'credit-protection', 'systemic-review']);
+    expect(state.phase).toBe('cost-consultation');
+    expect(state.risk).toBe('high');
+    expect(state.riskReasons.length).toBeGreaterThan(0);
+    state = await decide(handle, 'crg-cgfs', { kind: 'cost-estimate', estimatedCostUsd: 14_400, notes: '120 people, 12 months of monitoring' });
+    expect(state.phase).toBe('ppgb-chair-review');
+    state = await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-ppgb', rationale: 'Board review.' });
+    expect(state.phase).toBe('ppgb-review');
+    state = await decide(handle, 'ppgb-chair', { kind: 'ppgb-decision', outcome: 'refer-to-under-secretary', rationale: 'Recommend notification.' });
+    expect(state.phase).toBe('under-secretary-review');
+    state = await decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved under DA-198.' });
+    expect(state.phase).toBe('notification-prep');
+    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url: rosterUrl, count: 4 } });
+    state = await waitForPhase(handle, 'remediation');
+    expect(state.notification).toMatchObject({ letters: 2, emails: 1, substituteNotice: true, failed: 0 });
+    await f.mail.waitFor((m) => m.envelope.to.includes('ben.email@public.example'));
+    const letters = f.receiver.calls('/mailVendor').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
+    expect(letters).toHaveLength(1);
+    expect(JSON.stringify(letters[0]!.body)).toContain('Ada Letter');
+    expect(JSON.stringify(letters[0]!.body)).not.toContain('Ben Email');
+    const posting = f.receiver.calls('/webPosting').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
+    expect(posting).toHaveLength(1);
+    expect(JSON.stringify(posting[0]!.body)).toContain('800');
+
+    const open = state.actionItems.filter((i) => i.status === 'open').map((i) => i.id);
+    expect(open.sort()).toEqual(['credit-protection', 'fact-finding', 'systemic-review']);
+    expect(state.actionItems.find((i) => i.id === 'notification')?.status).toBe('done');
+
+    const refused = await refusal(decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done?' }));
+    expect(refused.type).toBe('NotAllowedNow');
+    expect(refused.message).toContain('credit-protection');
+    expect(refused.message).toContain('fact-finding');
+
+    await decide(handle, 'program-manager', { kind: 'complete-action-item', itemId: 'credit-protection', evidence: 'Contract 19AQMM-26 for 12 months of monitoring.' });
+    await decide(handle, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+    state = await decide(handle, 'crg-ds', { kind: 'complete-action-item', itemId: 'systemic-review', evidence: 'Laptop encryption enforced bureau-wide.' });
+    expect(state.phase).toBe('closure-review');
+    state = await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'All actions complete.' });
+    const summary = await handle.result();
+    expect(summary).toMatchObject({ incidentId, outcome: 'notified', risk: 'high' });
+    const record = await f.receiver.waitFor((c) => c.path === '/recordsArchive' && (c.body as { incidentId?: string }).incidentId === incidentId);
+    const body = record.body as { decisions: { kind: string; actorId: string }[]; timeline: unknown[]; notification: unknown };
+    expect(body.decisions.map((d) => d.kind)).toEqual(expect.arrayContaining(['convene-crg', 'submit-analysis', 'cost-estimate', 'under-secretary-decision', 'approve-letter', 'sign-off-closure']));
+    expect(body.decisions.every((d) => d.actorId)).toBe(true);
+    expect(summary.archiveRecordId).toBeTruthy();
+    await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('case closed'));
+    const final = await stateOf(handle);
+    expect(phases(final)).toEqual(['reporting', 'triage', 'analysis', 'cost-consultation', 'ppgb-chair-review', 'ppgb-review', 'under-secretary-review', 'notification-prep', 'notifying', 'remediation', 'closure-review', 'closed']);
+  });
+
+  it('Under Secretary declines: no notification, remediation of the open items', async () => {
+    const { handle } = await report(f);
+    await toAnalysis(handle);
+    await analyse(handle, ['notify-individuals']);
+    await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'Straight to M.' });
+    const state = await decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'decline-notification', rationale: 'Data recovered.' });
+    expect(state.phase).toBe('remediation');
+    expect(state.notification).toBeNull();
+  });
+
+  it('returned to the CRG and resubmitted', async () => {
+    const { handle } = await report(f);
+    await toAnalysis(handle);
+    await analyse(handle, ['notify-individuals']);
+    let state = await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'return-to-crg', rationale: 'Consider credit protection.' });
+    expect(state.phase).toBe('analysis');
+    state = await analyse(handle, ['notify-individuals', 'credit-protection']);
+    expect(state.phase).toBe('cost-consultation');
+    expect(state.options).toEqual(['notify-individuals', 'credit-protection']);
+  });
+
+  it('a delay requested, extended and lifted; the PPGB told each time', async () => {
+    const { handle, incidentId } = await report(f);
+    await toAnalysis(handle);
+    const now = await f.env.currentTimeMs();
+    let state = await decide(handle, 'ds-investigations', { kind: 'request-delay', requestingEntity: 'DS/ICI', reason: 'Ongoing investigation.', notifyAfter: new Date(now + 3 * DAY).toISOString() });
+    expect(state.delay).toMatchObject({ requestingEntity: 'DS/ICI', barred: false });
+    await analyse(handle, ['notify-individuals']);
+    await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
+    await decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
+    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url: rosterUrl, count: 4 } });
+    state = await waitForPhase(handle, 'notification-delayed');
+    state = await decide(handle, 'ds-investigations', { kind: 'extend-delay', notifyAfter: new Date(now + 6 * DAY).toISOString() });
+    expect(state.delay?.notifyAfter).toBe(new Date(now + 6 * DAY).toISOString());
+    await f.env.sleep(4 * DAY);
+    expect((await stateOf(handle)).phase).toBe('notification-delayed');
+    await decide(handle, 'ds-investigations', { kind: 'lift-delay' });
+    state = await waitForPhase(handle, 'remediation');
+    expect(state.notification?.letters).toBe(2);
+    for (const event of ['delay requested', 'delay extended', 'delay lifted']) {
+      await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes(event));
+    }
+  });
+
+  it('notification barred: no letters, straight to remediation', async () => {
+    const { handle, incidentId } = await report(f);
+    await toAnalysis(handle);
+    await analyse(handle, ['notify-individuals']);
+    await decide(handle, 'ds-investigations', { kind: 'bar-notification', reason: 'National security.' });
+    await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
+    await decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
+    const state = await waitForPhase(handle, 'remediation');
+    expect(state.delay?.barred).toBe(true);
+    expect(state.notification).toBeNull();
+    expect(state.timeline.map((t) => t.event)).toContain('notification-barred');
+    expect(state.actionItems.find((i) => i.id === 'notification')).toMatchObject({ status: 'done' });
+    expect(f.receiver.calls('/mailVendor').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId)).toHaveLength(0);
+  });
+});
+
+describe('who may decide, and when', () => {
+  it('an actor without the role is refused (update) and recorded (signal)', async () => {
+    const { handle } = await report(f);
+    await waitForPhase(handle, 'triage');
+    const refused = await refusal(decide(handle, 'crg-ds', { kind: 'convene-crg', convene: true, rationale: 'I think so.' }));
+    expect(refused.type).toBe('ActorLacksRole');
+    expect(refused.message).toContain('ipsDirector');
+    await handle.signal('decision', { kind: 'convene-crg', convene: true, rationale: 'Via signal.', actorId: 'crg-ds' });
+    const state = await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'decision-refused:convene-crg'), 'the refusal in the timeline');
+    expect(state.crgConvened).toBeNull();
+    expect(state.timeline.find((t) => t.event === 'decision-refused:convene-crg')).toMatchObject({ actorId: 'crg-ds' });
+  });
+
+  it('a decision out of phase is refused', async () => {
+    const { handle } = await report(f);
+    await waitForPhase(handle, 'triage');
+    const refused = await refusal(decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Early.' }));
+    expect(refused.type).toBe('NotAllowedNow');
+    expect(refused.message).toContain('triage');
+  });
+
+  it('a repeated decisionId is applied once', async () => {
+    const { handle } = await report(f);
+    await waitForPhase(handle, 'triage');
+    await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'CA', decisionId: 'd-1' });
+    const again = await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'CA', decisionId: 'd-1' });
+    expect(again.decisions.filter((d) => d.kind === 'assign-responsible-office')).toHaveLength(1);
+    await handle.signal('decision', { kind: 'assign-responsible-office', office: 'CA', decisionId: 'd-1', actorId: 'ips-director' });
+    const state = await waitForState(handle, (s) => s.timeline.some((t) => t.event.startsWith('decision-repeated')), 'the repeat noted');
+    expect(state.decisions.filter((d) => d.kind === 'assign-responsible-office')).toHaveLength(1);
+  });
+
+  it('a stalled gate reminds each interval, then escalates to the SAOP', async () => {
+    const { handle, incidentId } = await report(f);
+    await waitForPhase(handle, 'triage');
+    await f.env.sleep(2 * DAY + 60_000);
+    let state = await waitForState(handle, (s) => s.timeline.filter((t) => t.event === 'reminder:ipsDirector').length >= 2, 'two reminders');
+    await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('Reminder 2'));
+    await f.env.sleep(3 * DAY + 60_000);
+    state = await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'escalated:ipsDirector'), 'the escalation');
+    const escalation = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('ESCALATION to the SAOP'));
+    expect(escalation.envelope.to).toContain('ppgb.chair@state.example');
+    expect(state.phase).toBe('triage');
+  });
+});
