@@ -48,7 +48,11 @@ export interface CallEndpointInput {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const workflowId = () => Context.current().info.workflowExecution.workflowId;
+  // Activities here always run for a workflow; the id makes idempotency keys and Message-IDs.
+  const workflowId = () => {
+    const info = Context.current().info;
+    return info.workflowExecution?.workflowId ?? `activity-${info.activityId}`;
+  };
 
   return {
     /** Email to officials from a template (activities/templates.ts). */
