@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import type { Playbook } from '../../domain/playbook.js';
+import { TemporalUnavailableError } from '../../api/incidents.js';
 import { loadConfig, loadPlaybookFile, temporalConnectConfig, type AppConfig } from '../../workers/config.js';
 
 /** 0 ok, 1 refused (or failed), 2 bad usage. */
@@ -61,7 +62,11 @@ export function createContext(options: ContextOptions = {}): CliContext {
     client: () =>
       (client ??= (async () => {
         const { connectionOptions, namespace } = temporalConnectConfig(env);
-        connection = await Connection.connect(connectionOptions);
+        try {
+          connection = await Connection.connect(connectionOptions);
+        } catch (err) {
+          throw new TemporalUnavailableError(`cannot reach Temporal at ${connectionOptions.address}: ${err instanceof Error ? err.message : String(err)}`);
+        }
         return new Client({ connection, namespace });
       })()),
     async close() {
