@@ -15,7 +15,7 @@ import { BreachAwaitingRole, BreachPhase, BreachReportedLate, BreachReportingDea
 import type { Role } from '../domain/roles.js';
 import { PHASES, type IncidentState, type Phase } from '../domain/state.js';
 import type { breachIncidentWorkflow, IncidentInput } from '../workflows/incident.js';
-import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../workflows/messages.js';
+import { decideUpdate, decisionRefusedSignal, incidentStateQuery, reportIntakeSignal } from '../workflows/messages.js';
 
 /** Search attributes of the contract (domain/search-attributes.ts), by the field they hold. */
 const searchAttributes = {
@@ -129,7 +129,11 @@ export async function decide(client: Client, incidentId: string, decision: Decis
     return await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => handle.executeUpdate(decideUpdate, { args: [decision] }));
   } catch (err) {
     const refusal = refusalOf(err);
-    if (refusal) throw new DecisionRefusedError(refusal, messageOfRefusal(err));
+    if (refusal) {
+      // Record the refused attempt in the incident's timeline; a failure here must not hide the refusal.
+      await handle.signal(decisionRefusedSignal, { kind: decision.kind, actorId: decision.actorId, reasons: refusal.reasons }).catch(() => undefined);
+      throw new DecisionRefusedError(refusal, messageOfRefusal(err));
+    }
     if (err instanceof WorkflowNotFoundError) {
       // An update to a workflow that has ended answers "not found" too: tell the two apart.
       if (await hasEnded(client, incidentId)) throw new IncidentClosedError(incidentId);

@@ -72,6 +72,7 @@ export interface DelayState {
 
 export interface RecordedDecision {
   kind: string;
+  decisionId?: string;
   actorId: string;
   at: string;
   rationale?: string;

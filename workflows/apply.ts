@@ -14,7 +14,7 @@ export function applyDecision(incident: Incident, d: Decision): void {
   incident.acceptedSeq += 1;
   const rationale = 'rationale' in d ? d.rationale : undefined;
   const outcome = 'outcome' in d ? d.outcome : undefined;
-  state.decisions.push({ kind: d.kind, actorId: d.actorId, at: nowIso(), ...(rationale ? { rationale } : {}), ...(outcome ? { outcome } : {}) });
+  state.decisions.push({ kind: d.kind, ...(d.decisionId ? { decisionId: d.decisionId } : {}), actorId: d.actorId, at: nowIso(), ...(rationale ? { rationale } : {}), ...(outcome ? { outcome } : {}) });
   incident.log(`decision:${d.kind}${outcome ? `:${outcome}` : ''}`, d.actorId);
 
   switch (d.kind) {

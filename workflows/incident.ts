@@ -11,7 +11,7 @@ import { applyDecision } from './apply.js';
 import { mail } from './activities.js';
 import { afterResponsePhase, remediationAndClosure } from './closure.js';
 import { Incident, type IncidentInput } from './incident-state.js';
-import { decideUpdate, decisionSignal, incidentStateQuery, reportIntakeSignal } from './messages.js';
+import { decideUpdate, decisionRefusedSignal, decisionSignal, incidentStateQuery, reportIntakeSignal } from './messages.js';
 import { notification } from './notification.js';
 import { inBackground, reportingPhase } from './reporting.js';
 import { respond, triage } from './response.js';
@@ -69,6 +69,11 @@ function registerHandlers(incident: Incident): void {
   });
 
   setHandler(incidentStateQuery, () => state);
+
+  setHandler(decisionRefusedSignal, ({ kind, actorId, reasons }) => {
+    // Bounded, since anyone with a token can send it: one line, no more than 500 characters.
+    incident.log(`decision-refused:${String(kind).slice(0, 40)}`, String(actorId).slice(0, 128), `(update) ${reasons.join('; ')}`.slice(0, 500));
+  });
 
   setHandler(decisionSignal, async (raw: Decision) => {
     const checked = checkDecision(incident, raw);

@@ -19,4 +19,11 @@ export const decisionSignal = defineSignal<[Decision]>('decision');
  */
 export const decideUpdate = defineUpdate<IncidentState, [Decision]>('decide');
 
+/**
+ * A decision the `decide` validator refused leaves no trace in the history (validators run before the
+ * update is accepted). The API and CLI send this signal after such a refusal so the attempt is
+ * recorded in the timeline too (LIFECYCLE.md: "records rejected attempts too"). It only records.
+ */
+export const decisionRefusedSignal = defineSignal<[{ kind: string; actorId: string; reasons: string[] }]>('decisionRefused');
+
 export const incidentStateQuery = defineQuery<IncidentState>('incidentState');

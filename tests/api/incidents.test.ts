@@ -93,6 +93,10 @@ describe('POST /incidents/{incidentId}/decisions', () => {
     const res = await call(f.app, { method: 'POST', url: decisions(incidentId), token: TOKEN.cgfs, body: { kind: 'convene-crg', convene: true, rationale: 'Serious.' } });
     expect(res.status).toBe(403);
     expect(res.json.reasons).toEqual([expect.stringMatching(/ipsDirector/)]);
+    // The refused attempt is recorded in the incident's timeline, with its actor.
+    const state = await call(f.app, { method: 'GET', url: `/incidents/${incidentId}` });
+    expect(state.json.timeline).toContainEqual(expect.objectContaining({ event: 'decision-refused:convene-crg', actorId: 'crg-cgfs' }));
+    expect(state.json.crgConvened).toBeNull();
   });
 
   it('409 when the decision is not allowed in the phase', async () => {
