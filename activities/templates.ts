@@ -15,7 +15,8 @@ export type Notice =
   | { template: 'gate-escalation'; incidentId: string; role: string; kinds: string[]; phase: string; since: string }
   | { template: 'crg-convened'; incidentId: string; medium: string; piiTypes: string[]; affectedCount: number; affectedPopulation: string; responsibleOffice: string }
   | { template: 'ppgb-informed'; incidentId: string; event: 'minimal-risk' | 'delay-requested' | 'delay-extended' | 'delay-lifted' | 'notification-barred' | 'case-closed' | 'response'; detail: string }
-  | { template: 'action-item-assigned'; incidentId: string; itemId: string };
+  | { template: 'action-item-assigned'; incidentId: string; itemId: string }
+  | { template: 'liaison-notice'; incidentId: string; liaison: string; piiTypes: string[]; affectedCount: number; letters: number; emails: number; substituteNotice: boolean };
 
 export interface RenderedMail {
   subject: string;
@@ -134,6 +135,17 @@ export function renderNotice(notice: Notice, link?: { url: string; label: string
       return {
         subject: `[Breach ${notice.incidentId}] For the PPGB: ${notice.event.replace(/-/g, ' ')}`,
         text: lines(`Incident: ${notice.incidentId}`, notice.detail),
+      };
+    case 'liaison-notice':
+      return {
+        subject: `[Breach ${notice.incidentId}] Liaison notice due: ${notice.liaison}`,
+        text: lines(
+          `The CRG chose to inform ${notice.liaison} of this breach (5 FAM 467.4-2b(4)). Notification of the affected individuals has gone out.`,
+          `Incident: ${notice.incidentId}`,
+          `PII types: ${notice.piiTypes.join(', ')}`,
+          `People affected (estimate): ${notice.affectedCount}`,
+          `Sent: ${notice.letters} letters, ${notice.emails} emails${notice.substituteNotice ? ', and a substitute notice' : ''}`,
+        ),
       };
     case 'action-item-assigned':
       return {

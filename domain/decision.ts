@@ -39,6 +39,10 @@ export const AUTHORIZED_BASES = [
 ] as const;
 export type AuthorizedBasis = (typeof AUTHORIZED_BASES)[number];
 
+/** Outside entities the CRG keeps liaison with (5 FAM 467.4-2b(4)); US-CERT is reported to in phase 1. */
+export const LIAISONS = ['ftc', 'credit-bureaus', 'congress', 'law-enforcement'] as const;
+export type Liaison = (typeof LIAISONS)[number];
+
 /** 45 CFR 164.512(k)(5)(i) (a)-(f), as quoted in the ICE memo. */
 export const CUSTODY_PURPOSES = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
 
@@ -101,6 +105,8 @@ function kinds<A extends z.ZodRawShape>(actor: A) {
       authorizedDisclosure: authorizedDisclosureSchema.optional(),
       riskOverride: z.strictObject({ level, rationale }).optional(),
       options: z.array(z.enum(OPTIONS)).max(OPTIONS.length),
+      /** Liaison notices to send once notification goes out (467.4-2b(4)). */
+      liaisons: z.array(z.enum(LIAISONS)).max(LIAISONS.length).optional(),
       rationale,
     }),
     z.strictObject({ ...base, kind: z.literal('cost-estimate'), estimatedCostUsd: z.number().min(0).max(1e13), notes: text(10_000).optional() }),

@@ -34,6 +34,7 @@ export function applyDecision(incident: Incident, d: Decision): void {
       state.risk = determined.level;
       state.riskReasons = [...computed.reasons, ...(d.riskOverride ? [`overridden by the CRG to ${d.riskOverride.level}: ${d.riskOverride.rationale}`] : [])];
       state.options = [...d.options];
+      incident.liaisons = [...new Set(d.liaisons ?? [])];
       state.authorizedDisclosure = d.authorizedDisclosure ? { basis: d.authorizedDisclosure.basis } : null;
       // A resubmitted analysis replaces the option items not yet done.
       state.actionItems = state.actionItems.filter((item) => item.status === 'done' || !Object.values(OPTION_ITEMS).some((o) => o?.id === item.id));

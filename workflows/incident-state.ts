@@ -51,6 +51,8 @@ export class Incident {
   processedSeq = 0;
   letter: { letter: Letter; roster: RosterRef; immediate: boolean } | null = null;
   signedOff = false;
+  /** The liaison notices the CRG chose (467.4-2b(4)). */
+  liaisons: string[] = [];
   /** The notification step failed for good: its item is then completed by a person, with evidence. */
   notificationFailed = false;
   outcome: CaseSummary['outcome'] = 'closed';

@@ -12,6 +12,7 @@ import { mail } from './activities.js';
 import { afterResponsePhase, remediationAndClosure } from './closure.js';
 import { Incident, type IncidentInput } from './incident-state.js';
 import { decideUpdate, decisionRefusedSignal, decisionSignal, incidentStateQuery, reportIntakeSignal } from './messages.js';
+import { liaisonNotices } from './liaison.js';
 import { notification } from './notification.js';
 import { inBackground, reportingPhase } from './reporting.js';
 import { respond, triage } from './response.js';
@@ -32,7 +33,10 @@ export async function breachIncidentWorkflow(input: IncidentInput): Promise<Case
     summary = await remediationAndClosure(incident, 'closure-review');
   } else {
     const next = await respond(incident);
-    if (next === 'notify') await notification(incident);
+    if (next === 'notify') {
+      await notification(incident);
+      if (incident.outcome === 'notified') liaisonNotices(incident);
+    }
     summary = await remediationAndClosure(incident, next === 'closure-review' ? 'closure-review' : afterResponsePhase(incident));
   }
   await condition(allHandlersFinished);

@@ -114,7 +114,7 @@ describe('decision gates, notification and closure', () => {
   it('full chain: Chair → PPGB → Under Secretary → letter → notification → action items → closure', async () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
-    let state = await analyse(handle, ['notify-individuals', 'credit-protection', 'systemic-review']);
+    let state = await analyse(handle, ['notify-individuals', 'credit-protection', 'systemic-review'], { liaisons: ['ftc', 'credit-bureaus'] });
     expect(state.phase).toBe('cost-consultation');
     expect(state.risk).toBe('high');
     expect(state.riskReasons.length).toBeGreaterThan(0);
@@ -138,6 +138,11 @@ describe('decision gates, notification and closure', () => {
     expect(posting).toHaveLength(1);
     expect(JSON.stringify(posting[0]!.body)).toContain('800');
 
+    for (const liaison of ['ftc', 'credit-bureaus']) {
+      const notice = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes(`Liaison notice due: ${liaison}`));
+      expect(notice.envelope.to).toEqual(['privacy.division@state.example']);
+      expect(notice.text).not.toContain('Ada Letter');
+    }
     const open = state.actionItems.filter((i) => i.status === 'open').map((i) => i.id);
     expect(open.sort()).toEqual(['credit-protection', 'fact-finding', 'systemic-review']);
     expect(state.actionItems.find((i) => i.id === 'notification')?.status).toBe('done');
