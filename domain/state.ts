@@ -37,6 +37,8 @@ export interface ActionItem {
   id: ActionItemId;
   ownerRole: Role;
   status: 'open' | 'done';
+  /** What is expected, with the policy paragraph behind it. */
+  description?: string;
   evidence?: string;
   completedBy?: string;
   completedAt?: string;

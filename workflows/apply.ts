@@ -5,7 +5,7 @@
  */
 import { assessRisk, applyOverride } from '../domain/risk.js';
 import type { Decision } from '../domain/decision.js';
-import { OPTION_ITEMS } from './decisions.js';
+import { MEDICAL_MITIGATION, OPTION_ITEMS } from './decisions.js';
 import { nowIso, type Incident } from './incident-state.js';
 
 export function applyDecision(incident: Incident, d: Decision): void {
@@ -40,7 +40,8 @@ export function applyDecision(incident: Incident, d: Decision): void {
       state.actionItems = state.actionItems.filter((item) => item.status === 'done' || !Object.values(OPTION_ITEMS).some((o) => o?.id === item.id));
       for (const option of d.options) {
         const item = OPTION_ITEMS[option];
-        if (item) incident.addItem(item.id, item.owner);
+        const medical = option === 'other-mitigation' && r.piiTypes.includes('medical');
+        if (item) incident.addItem(item.id, item.owner, medical ? MEDICAL_MITIGATION : item.description);
       }
       incident.completeItem('risk-assessment', `risk ${state.risk} (${computed.level} computed)`, d.actorId);
       break;

@@ -127,9 +127,9 @@ export class Incident {
     return decision;
   }
 
-  addItem(id: ActionItemId, ownerRole: Role): void {
+  addItem(id: ActionItemId, ownerRole: Role, description?: string): void {
     if (!this.state.actionItems.some((item) => item.id === id)) {
-      this.state.actionItems.push({ id, ownerRole, status: 'open' });
+      this.state.actionItems.push({ id, ownerRole, status: 'open', ...(description ? { description } : {}) });
       this.log(`action-item-opened:${id}`);
     }
   }

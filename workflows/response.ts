@@ -18,8 +18,14 @@ export async function triage(incident: Incident): Promise<'convened' | 'declined
   incident.take('assign-responsible-office');
   incident.take('convene-crg');
   // 467.2c: the responsible office owns the administrative fact-finding, DS when classified.
-  incident.addItem('fact-finding', report.classifiedInvolved ? 'securityIncident' : 'responsibleOffice');
-  if (report.causedByWorkforceMember) incident.addItem('conduct-review', 'responsibleOffice'); // 5 FAM 469.6
+  incident.addItem(
+    'fact-finding',
+    report.classifiedInvolved ? 'securityIncident' : 'responsibleOffice',
+    report.classifiedInvolved ? 'DS conducts the fact-finding: classified information is involved (5 FAM 467.2c, 468.2b(2)).' : `Administrative fact-finding by ${state.responsibleOffice ?? 'the responsible office'} (5 FAM 467.2c).`,
+  );
+  if (report.causedByWorkforceMember) {
+    incident.addItem('conduct-review', 'responsibleOffice', 'Review the conduct of the workforce member who caused the disclosure: counseling, discipline or referral (5 FAM 469.6; DHS PIHG).');
+  }
   return state.crgConvened ? 'convened' : 'declined';
 }
 

@@ -64,6 +64,27 @@ describe('triage and analysis', () => {
     expect(phases(state)).toEqual(['reporting', 'triage', 'closure-review']);
   });
 
+  it('medical information disclosed by a workforce member (DHS PIHG): program manager told, conduct review, destruction of copies', async () => {
+    const { handle, incidentId } = await report(f, {
+      piiTypes: ['medical'],
+      disclosureFormat: 'verbal',
+      disclosedBy: 'a supervisor in the field office',
+      disclosedTo: 'co-workers without a need to know',
+      causedByWorkforceMember: true,
+      programManager: { name: 'Pia Manager', email: 'pia.manager@cbp.example' },
+      affectedPopulation: 'workforce',
+      affectedCount: 1,
+    });
+    const pm = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.envelope.to.includes('pia.manager@cbp.example'));
+    expect(pm.text).toContain('Privacy Incident Handling Guidance');
+    await toAnalysis(handle);
+    const state = await analyse(handle, ['other-mitigation']);
+    expect(state.actionItems).toContainEqual(expect.objectContaining({ id: 'conduct-review', ownerRole: 'responsibleOffice', status: 'open', description: expect.stringContaining('469.6') }));
+    expect(state.actionItems).toContainEqual(expect.objectContaining({ id: 'other-mitigation', description: expect.stringContaining('extra copies of the medical records destroyed') }));
+    const done = await decide(handle, 'program-manager', { kind: 'complete-action-item', itemId: 'other-mitigation', evidence: 'Three printed copies shredded on 3 March; certificate of destruction filed.' });
+    expect(done.actionItems.find((i) => i.id === 'other-mitigation')).toMatchObject({ status: 'done', evidence: expect.stringContaining('shredded'), completedBy: 'program-manager' });
+  });
+
   it('triage decisions are accepted while the report is still being delivered', async () => {
     const restore = f.receiver.failWhile('/usCert', () => true, 503);
     try {
