@@ -37,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts', 'domain/**/*.ts', 'tests/**/workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'domain/**/*.ts', 'tests/*/workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': 'off',
       '@typescript-eslint/no-restricted-imports': [
