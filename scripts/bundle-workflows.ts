@@ -10,6 +10,7 @@ import { dirname, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../workers/config.js';
+import { bundleOptions } from '../workers/data-converter.js';
 import { WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from '../workers/worker.js';
 
 /**
@@ -21,6 +22,8 @@ const FORBIDDEN = ['nodemailer', 'fastify', 'smtp-server', 'undici', '@temporali
 export async function bundleWorkflows(workflowsPath = WORKFLOWS_PATH): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath,
+    // Failures raised in the sandbox are encoded (then encrypted) like the worker's: workers/data-converter.ts.
+    ...bundleOptions,
     logger: { trace() {}, debug() {}, info() {}, warn: (m) => console.warn(m), error: (m) => console.error(m), log() {} },
   });
   for (const name of FORBIDDEN) {

@@ -8,6 +8,7 @@ import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@tempor
 import { createActivities } from '../activities/index.js';
 import { createMailTransport } from '../activities/mailer.js';
 import { ConfigError, loadConfig, temporalConnectConfig } from './config.js';
+import { dataConverterFromEnv } from './data-converter.js';
 import { chooseWorkflowSource, createBreachWorker, WORKER_READY_MARK } from './worker.js';
 
 const LOCAL_MAIL_CATCHER = 'smtp://127.0.0.1:2525';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   const smtpUrl = config.smtpUrl ?? LOCAL_MAIL_CATCHER;
   if (!config.smtpUrl) console.warn(`[worker] SMTP_URL is not set: mail goes to ${LOCAL_MAIL_CATCHER}, the local mail catcher of \`npm start\``);
   const { connectionOptions, namespace } = temporalConnectConfig();
+  const { dataConverter, source: keySource } = await dataConverterFromEnv();
 
   // Our own signal handling instead of the Runtime's: one log line, and a second Ctrl-C forces the exit.
   // SDK logs at WARN by default: at INFO every start prints the whole webpack report.
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
     namespace,
     taskQueue: config.taskQueue,
     activities: createActivities({ mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, env: process.env }),
+    dataConverter,
     ...source,
     // Graceful: a running activity (a mail batch, an endpoint call) gets this long to finish on shutdown.
     workerOptions: { shutdownGraceTime: '10s' },
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
 
   console.log(
     `[worker] ${WORKER_READY_MARK} ${config.taskQueue} on ${connectionOptions.address} (namespace ${namespace}); ` +
-      `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}`,
+      `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}; payloads encrypted with the ${keySource}`,
   );
   try {
     await worker.run();

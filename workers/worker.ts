@@ -2,11 +2,13 @@
  * Builds the breach-response worker. workers/main.ts and the tests build it the same way (STYLE.md 4):
  * only the connection, the activities and where the workflow code comes from differ.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { BreachActivities } from '../activities/index.js';
 import { PROJECT_ROOT } from './config.js';
+import { bundleHasFailureConverter } from './data-converter.js';
 
 export const WORKFLOWS_PATH = join(PROJECT_ROOT, 'workflows', 'index.ts');
 export const WORKFLOW_BUNDLE_PATH = join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
@@ -27,19 +29,33 @@ export interface BreachWorkerOptions {
   workflowBundle?: WorkflowBundle;
   /** Default workflows/index.ts; tests may point at their own workflows. */
   workflowsPath?: string;
-  /** Anything else Worker.create takes (data converter, interceptors, tuning). */
+  /** workers/data-converter.ts: payloads and failures encrypted (required: without it PII is stored in clear). */
+  dataConverter: DataConverter;
+  /** Anything else Worker.create takes (interceptors, tuning). */
   workerOptions?: Partial<WorkerOptions>;
+}
+
+/** A pre-built bundle must encode failures as the worker does, or workflow-side failure messages go out in clear. */
+function checkBundle(bundle: WorkflowBundle, dataConverter: DataConverter): void {
+  if (!dataConverter.failureConverterPath) return;
+  const code = 'code' in bundle ? bundle.code : readFileSync(bundle.codePath, 'utf8');
+  if (!bundleHasFailureConverter(code)) {
+    const where = 'codePath' in bundle ? ` ${bundle.codePath}` : '';
+    throw new Error(`the workflow bundle${where} was built without the failure converter of workers/data-converter.ts: rebuild it (\`npm run build:workflows\`)`);
+  }
 }
 
 export function createBreachWorker(options: BreachWorkerOptions): Promise<Worker> {
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH };
+  if (options.workflowBundle) checkBundle(options.workflowBundle, options.dataConverter);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
     activities: options.activities,
+    dataConverter: options.dataConverter,
     ...workflowSource,
     ...options.workerOptions,
   });
@@ -72,6 +88,9 @@ export function chooseWorkflowSource(env: Record<string, string | undefined> = p
     if (!bundleExists) throw new Error(`NODE_ENV=production but ${WORKFLOW_BUNDLE_PATH} is missing: run \`npm run build:workflows\` first`);
     return { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } };
   }
-  if (bundleExists && statSync(WORKFLOW_BUNDLE_PATH).mtimeMs > workflowSourcesMtime()) return { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } };
+  // A bundle from before the failure converter counts as stale (createBreachWorker would refuse it).
+  if (bundleExists && statSync(WORKFLOW_BUNDLE_PATH).mtimeMs > workflowSourcesMtime() && bundleHasFailureConverter(readFileSync(WORKFLOW_BUNDLE_PATH, 'utf8'))) {
+    return { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } };
+  }
   return { workflowsPath: WORKFLOWS_PATH };
 }
