@@ -2,15 +2,20 @@
  * Temporal servers for the tests, from the binaries the project finds or installs
  * (scripts/lib/temporal-binaries.ts): the time-skipping test server for workflow tests, and the real
  * dev server (random free port, no UI, the contract's search attributes registered) for end-to-end ones.
+ * Their clients and the workers built here encrypt like production (workers/data-converter.ts), with a
+ * key made at run time (testDataConverter).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes.js';
 import { locateBinary, withDownloadFallback } from '../../scripts/lib/temporal-binaries.js';
+import { createKeyring, generateKey } from '../../workers/codec.js';
 import { PROJECT_ROOT } from '../../workers/config.js';
+import { bundleOptions, createDataConverter, FAILURE_CONVERTER_PATH } from '../../workers/data-converter.js';
 import { createBreachWorker, type BreachWorkerOptions, workflowSourcesMtime, WORKFLOWS_PATH } from '../../workers/worker.js';
 
 export type { TestWorkflowEnvironment };
@@ -31,19 +36,29 @@ function quietRuntime(): void {
   }
 }
 
+let dataConverter: DataConverter | undefined;
+
+/** The production data converter with one key made at run time, shared by the test process. */
+export function testDataConverter(): DataConverter {
+  dataConverter ??= createDataConverter(createKeyring('test-key', { 'test-key': generateKey() }));
+  return dataConverter;
+}
+
 /** The time-skipping test server: `env.sleep('30 days')` and timers in awaited workflows pass at once. */
-export function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+export function startTimeSkippingEnv(options: { dataConverter?: DataConverter } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const located = locateBinary('temporal-test-server');
-  return withDownloadFallback('temporal-test-server', located, (executable) => TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }));
+  const client = { dataConverter: options.dataConverter ?? testDataConverter() };
+  return withDownloadFallback('temporal-test-server', located, (executable) => TestWorkflowEnvironment.createTimeSkipping({ server: { executable }, client }));
 }
 
 /** The real Temporal dev server (in memory), on a random free port, with the contract's search attributes. */
-export function startDevServer(options: { namespace?: string } = {}): Promise<TestWorkflowEnvironment> {
+export function startDevServer(options: { namespace?: string; dataConverter?: DataConverter } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const located = locateBinary('temporal');
   return withDownloadFallback('temporal', located, (executable) =>
     TestWorkflowEnvironment.createLocal({
+      client: { dataConverter: options.dataConverter ?? testDataConverter() },
       server: {
         executable,
         ip: '127.0.0.1',
@@ -64,13 +79,13 @@ let bundlePromise: Promise<{ code: string }> | undefined;
  */
 export function realWorkflowBundle(): Promise<{ code: string }> {
   bundlePromise ??= (async () => {
-    const key = createHash('sha256').update(`${workflowSourcesMtime()}:${WORKFLOWS_PATH}`).digest('hex').slice(0, 16);
+    const key = createHash('sha256').update(`${workflowSourcesMtime()}:${WORKFLOWS_PATH}:${FAILURE_CONVERTER_PATH}`).digest('hex').slice(0, 16);
     const dir = join(PROJECT_ROOT, 'node_modules', '.cache', 'breach-tests');
     const file = join(dir, `workflow-bundle-${key}.js`);
     try {
       return { code: await readFile(file, 'utf8') };
     } catch {
-      const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+      const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...bundleOptions, logger: quietLogger });
       await mkdir(dir, { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
       await writeFile(tmp, code);
@@ -85,15 +100,17 @@ const quietLogger = { trace() {}, debug() {}, info() {}, log() {}, warn: (m: str
 
 /**
  * A worker on the test environment, built like the production one (createBreachWorker). Without
- * `workflowsPath` it runs the real workflows from the shared bundle.
+ * `workflowsPath` it runs the real workflows from the shared bundle; without `dataConverter`, it
+ * encrypts with testDataConverter(), like the environments' clients.
  */
 export async function createTestWorker(
   env: TestWorkflowEnvironment,
-  options: Omit<BreachWorkerOptions, 'connection' | 'taskQueue'> & { taskQueue?: string },
+  options: Omit<BreachWorkerOptions, 'connection' | 'taskQueue' | 'dataConverter'> & { taskQueue?: string; dataConverter?: DataConverter },
 ): Promise<Worker> {
   const workflowBundle = options.workflowBundle ?? (options.workflowsPath ? undefined : await realWorkflowBundle());
   return createBreachWorker({
     ...options,
+    dataConverter: options.dataConverter ?? testDataConverter(),
     connection: env.nativeConnection,
     namespace: options.namespace ?? env.namespace ?? 'default',
     taskQueue: options.taskQueue ?? `test-${Math.random().toString(36).slice(2, 10)}`,

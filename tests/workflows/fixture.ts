@@ -18,6 +18,7 @@ import { startEndpointReceiver, type EndpointReceiver } from '../../scripts/lib/
 import { startMailCatcher, type MailCatcher } from '../../scripts/lib/mail-catcher.js';
 import { DEFAULT_PLAYBOOK } from '../../workers/config.js';
 import { createBreachWorker } from '../../workers/worker.js';
+import { testDataConverter } from '../helpers/temporal.js';
 import type { breachIncidentWorkflow } from '../../workflows/incident.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
 
@@ -49,7 +50,8 @@ export async function startFixture(name: string): Promise<Fixture> {
   // Retries of failing activities are the point of several tests: keep the worker's log to errors.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const env = await withDownloadFallback('temporal-test-server', locateBinary('temporal-test-server'), (executable) =>
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }),
+    // Encrypted like production (workers/data-converter.ts), with a key made at run time.
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable }, client: { dataConverter: testDataConverter() } }),
   );
   const mail = await startMailCatcher({ smtpPort: 0, webPort: null });
   const receiver = await startEndpointReceiver({ port: 0 });
@@ -59,6 +61,7 @@ export async function startFixture(name: string): Promise<Fixture> {
     connection: env.nativeConnection,
     taskQueue,
     activities: createActivities({ mailer, mailFrom: 'breach@test.example', publicUrl: 'http://localhost:3000', env: {} }),
+    dataConverter: testDataConverter(),
   });
   const run = worker.run();
   return {
