@@ -1,0 +1,127 @@
+/**
+ * The codec server of the Temporal Web UI (Temporal's remote codec protocol): `POST /decode` and
+ * `POST /encode` take and answer `{ payloads: [{ metadata: { <key>: <base64> }, data: <base64> }] }`,
+ * through the same codec as the worker and the clients (workers/data-converter.ts). The UI calls them
+ * from the browser: CORS for the UI's origin only (BREACH_UI_ORIGINS), the preflight included, and every
+ * call carries `Authorization: Bearer <token>` of BREACH_API_TOKENS. An operator with a token reads
+ * decrypted payloads; anyone else sees ciphertext. Payloads are never logged.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import { z } from 'zod';
+import { ConfigError } from '../workers/config.js';
+
+export const CODEC_PATHS = { decode: '/decode', encode: '/encode' } as const;
+
+/** The headers the UI sends (`x-namespace` names the namespace, unused here: one keyring for all). */
+export const CODEC_ALLOWED_HEADERS = 'content-type, x-namespace, authorization';
+
+/** A history page can hold many payloads: more room than the API's 1 MB. */
+export const CODEC_BODY_LIMIT = 8 * 1_048_576;
+
+/** `temporal server start-dev`'s UI on its default port. */
+export const DEFAULT_UI_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
+
+export interface CodecServerOptions {
+  codec: PayloadCodec;
+  /** Browser origins allowed to call (the Temporal UI), e.g. `http://localhost:8233`. */
+  origins: string[];
+}
+
+// Protobuf JSON writes bytes in base64 (standard or URL-safe alphabet).
+const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'expected base64');
+const payloadJson = z.object({ metadata: z.record(z.string(), base64).nullish(), data: base64.nullish() });
+const bodySchema = z.object({ payloads: z.array(payloadJson) });
+type PayloadJson = z.infer<typeof payloadJson>;
+
+const fromBase64 = (text: string) => new Uint8Array(Buffer.from(text, text.includes('-') || text.includes('_') ? 'base64url' : 'base64'));
+const toBase64 = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? new Uint8Array()).toString('base64');
+
+export function payloadFromJson(json: PayloadJson): Payload {
+  return {
+    metadata: Object.fromEntries(Object.entries(json.metadata ?? {}).map(([key, value]) => [key, fromBase64(value)])),
+    data: fromBase64(json.data ?? ''),
+  };
+}
+
+export function payloadToJson(payload: Payload): { metadata: Record<string, string>; data: string } {
+  return {
+    metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, toBase64(value)])),
+    data: toBase64(payload.data),
+  };
+}
+
+/** `http://host:port` as the browser sends it in `Origin`. */
+function normalizeOrigin(value: string): string {
+  const url = new URL(value);
+  return url.origin;
+}
+
+/** BREACH_UI_ORIGINS: comma-separated origins of the Temporal UI; default the dev server's UI. */
+export function codecOriginsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env.BREACH_UI_ORIGINS;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_UI_ORIGINS;
+  const origins = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const isOrigin = (text: string) => {
+    try {
+      const url = new URL(text);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !url.search && !url.hash;
+    } catch {
+      return false;
+    }
+  };
+  for (const origin of origins) {
+    if (!isOrigin(origin)) throw new ConfigError(`BREACH_UI_ORIGINS: "${origin}" is not an origin: expected http(s)://host[:port], comma-separated`);
+  }
+  return origins.map(normalizeOrigin);
+}
+
+/**
+ * The codec routes, in their own fastify scope: the CORS hook applies to them only. `authenticate` is
+ * the API's bearer-token check (401 without a known token).
+ */
+export async function codecRoutes(app: FastifyInstance, options: CodecServerOptions & { authenticate: onRequestHookHandler }): Promise<void> {
+  const allowed = new Set(options.origins.map(normalizeOrigin));
+
+  // Before authentication, so that a 401 is readable by the UI too.
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin && allowed.has(origin)) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('access-control-allow-credentials', 'true');
+    }
+    reply.header('vary', 'Origin');
+  });
+
+  const preflight = async (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = request.headers.origin;
+    if (!origin || !allowed.has(origin)) return reply.code(403).send({ error: 'this origin may not call the codec server: add it to BREACH_UI_ORIGINS' });
+    return reply
+      .code(204)
+      .header('access-control-allow-methods', 'POST, OPTIONS')
+      .header('access-control-allow-headers', CODEC_ALLOWED_HEADERS)
+      .header('access-control-max-age', '600')
+      .send();
+  };
+
+  for (const [operation, path] of Object.entries(CODEC_PATHS) as [keyof typeof CODEC_PATHS, string][]) {
+    // The browser's preflight carries no Authorization header: it is answered without one.
+    app.options(path, preflight);
+    app.post(path, { onRequest: options.authenticate, bodyLimit: CODEC_BODY_LIMIT }, async (request, reply) => {
+      const parsed = bodySchema.safeParse(request.body);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+        return reply.code(400).send({ error: 'expected { payloads: [{ metadata, data }] } with base64 values', issues });
+      }
+      const payloads = parsed.data.payloads.map(payloadFromJson);
+      let result: Payload[];
+      try {
+        result = operation === 'decode' ? await options.codec.decode(payloads) : await options.codec.encode(payloads);
+      } catch (err) {
+        // The codec's messages name a key id and what went wrong, never the payload.
+        return reply.code(422).send({ error: err instanceof Error ? err.message : 'the payloads cannot be processed' });
+      }
+      return reply.send({ payloads: result.map(payloadToJson) });
+    });
+  }
+}
