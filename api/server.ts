@@ -23,6 +23,7 @@ import {
   submitReport,
   temporalAnswers,
 } from './incidents.js';
+import { codecRoutes, type CodecServerOptions } from './codec.js';
 import { linkRoutes } from './link-pages.js';
 import { openApiDocument } from './openapi.js';
 import { decisionBodySchema, incidentParamsSchema, listQuerySchema, reportSchema } from './schemas.js';
@@ -42,6 +43,8 @@ export interface ApiOptions {
   publicUrl: string;
   /** One line per request (method, route pattern, status, time); never bodies, ids or tokens. */
   log?: (line: string) => void;
+  /** The Temporal UI's codec server (`/decode`, `/encode`; api/codec.ts): absent, not served. */
+  codecServer?: CodecServerOptions;
 }
 
 declare module 'fastify' {
@@ -163,6 +166,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
 
   await app.register(async (scope) => linkRoutes(scope, { client, playbook, linkSecret: options.linkSecret }));
+  const codecServer = options.codecServer;
+  if (codecServer) await app.register(async (scope) => codecRoutes(scope, { ...codecServer, authenticate }));
 
   return app;
 }
