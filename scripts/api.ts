@@ -4,19 +4,23 @@
  * close the connection.
  */
 import { Client, Connection } from '@temporalio/client';
+import { codecOriginsFromEnv } from '../api/codec.js';
 import { loadLinkSecret } from '../api/links.js';
 import { buildApi } from '../api/server.js';
 import { loadApiTokens, loadConfig, loadPlaybookFile, temporalConnectConfig } from '../workers/config.js';
+import { dataConverterFromEnv } from '../workers/data-converter.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const playbook = await loadPlaybookFile(config.playbookPath);
   const tokens = await loadApiTokens(config.apiTokensPath, playbook);
   const linkSecret = await loadLinkSecret();
+  const { dataConverter, source: keySource } = await dataConverterFromEnv();
+  const uiOrigins = codecOriginsFromEnv();
   const { connectionOptions, namespace } = temporalConnectConfig();
   // Lazy: the API starts (and answers /healthz with 503) while Temporal is still coming up.
   const connection = Connection.lazy(connectionOptions);
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter });
 
   const app = await buildApi({
     client,
@@ -26,10 +30,12 @@ async function main(): Promise<void> {
     linkSecret,
     publicUrl: config.publicUrl,
     log: (line) => console.log(`[api] ${line}`),
+    codecServer: { codec: dataConverter.payloadCodecs[0], origins: uiOrigins },
   });
   const address = await app.listen({ port: config.apiPort, host: process.env.BREACH_API_HOST ?? '127.0.0.1' });
   console.log(`[api] listening on ${address} (Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`);
   console.log(`[api] OpenAPI document: ${address}/openapi.json`);
+  console.log(`[api] codec server for the Temporal UI: ${address}/decode, /encode (origins ${uiOrigins.join(', ')}; bearer token); payloads encrypted with the ${keySource}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
