@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Playbook } from '../../domain/playbook.js';
 import { TemporalUnavailableError } from '../../api/incidents.js';
 import { loadConfig, loadPlaybookFile, temporalConnectConfig, type AppConfig } from '../../workers/config.js';
+import { dataConverterFromEnv } from '../../workers/data-converter.js';
 
 /** 0 ok, 1 refused (or failed), 2 bad usage. */
 export const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
@@ -62,12 +63,14 @@ export function createContext(options: ContextOptions = {}): CliContext {
     client: () =>
       (client ??= (async () => {
         const { connectionOptions, namespace } = temporalConnectConfig(env);
+        // Payloads encrypted like the worker's and the API's (workers/data-converter.ts).
+        const { dataConverter } = await dataConverterFromEnv(env);
         try {
           connection = await Connection.connect(connectionOptions);
         } catch (err) {
           throw new TemporalUnavailableError(`cannot reach Temporal at ${connectionOptions.address}: ${err instanceof Error ? err.message : String(err)}`);
         }
-        return new Client({ connection, namespace });
+        return new Client({ connection, namespace, dataConverter });
       })()),
     async close() {
       await connection?.close();
