@@ -56,8 +56,10 @@ export const playbookSchema = z
         ratePerSecond: z.number().positive().max(100_000).default(200),
         /** Roster lines a batch activity handles. */
         batchSize: z.number().int().positive().max(100_000).default(500),
+        /** Batches sending at once; they share ratePerSecond (workflows/notify-roster.ts). */
+        parallelBatches: z.number().int().positive().max(32).default(4),
       })
-      .default({ ratePerSecond: 200, batchSize: 500 }),
+      .default({ ratePerSecond: 200, batchSize: 500, parallelBatches: 4 }),
   })
   .superRefine((playbook, ctx) => {
     const ids = new Set<string>();
