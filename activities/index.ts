@@ -20,6 +20,11 @@ export interface ActivityDeps {
   publicUrl: string;
   /** Where endpoint tokens are read from, by the variable name the playbook gives (`tokenEnv`). */
   env: Record<string, string | undefined>;
+  /**
+   * Emails one notification batch keeps in flight; default: the pooled transport's maxConnections.
+   * Batches run in parallel, so more may wait in the pool's queue than it has connections.
+   */
+  mailConcurrency?: number;
   /** Signs one-click approval links (HMAC); absent: mails carry no links. */
   signLink?: (claims: { incidentId: string; kind: string; personId: string; expiresAt: number }) => string;
 }
@@ -97,7 +102,7 @@ export function createActivities(deps: ActivityDeps) {
       );
     },
 
-    /** Notify a range of the roster (5 FAM 468.6-1, 468.6-2); resumes from its last heartbeat. */
+    /** Notify lines [fromLine, toLine) of the roster (5 FAM 468.6-1, 468.6-2); resumes from its last heartbeat. */
     async notifyRange(input: Omit<NotifyRangeInput, 'workflowId'>) {
       return notifyRange(deps, { ...input, workflowId: workflowId() });
     },

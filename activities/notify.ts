@@ -1,11 +1,21 @@
 /**
- * Notification of the affected people (5 FAM 468.6): reads the roster as a stream, picks the means per
- * person (domain/means.ts), emails over the pooled transport, sends letters to the mail vendor in
- * batched requests, and counts the people for one substitute notice. It heartbeats its position so a
- * retry after a worker crash resumes where it stopped; every email has a Message-ID derived from the
- * incident and the person, so a receiver can drop the few repeats that were in flight at the crash.
+ * Notification of the affected people (5 FAM 468.6), one batch: the roster lines [fromLine, toLine).
+ * It reads its lines by seeking (activities/roster.ts), picks the means per person (domain/means.ts),
+ * keeps a few emails in flight on the worker's pooled transport, sends letters to the mail vendor in
+ * batched requests, and counts the people for one substitute notice.
+ *
+ * Crash safety. The heartbeat carries a checkpoint: `nextLine`, the first line not wholly done, with the
+ * counts of the lines before it (a line is done when its email was accepted or refused and its letter is
+ * with the vendor). A retry resumes there, so what is repeated after a crash is what was sent after the
+ * last heartbeat the server recorded: the messages in flight. Every email has a Message-ID derived from
+ * the incident and the person, and every vendor request an Idempotency-Key derived from the batch and its
+ * first line, so a receiver can drop those repeats.
+ *
+ * Rate. `ratePerSecond` is this batch's share of the playbook's rate (the workflow divides it among the
+ * batches it runs at once); every message, email or letter, takes one slot.
  */
 import { createHash } from 'node:crypto';
+import { CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import type { Letter, RosterRef } from '../domain/decision.js';
@@ -14,7 +24,7 @@ import { meansFor } from '../domain/means.js';
 import type { Endpoint } from '../domain/playbook.js';
 import { rosterEntrySchema, type RosterEntry } from '../domain/roster.js';
 import { postToEndpoint } from './http.js';
-import { rosterLines } from './roster.js';
+import { rosterLineCount, rosterLines } from './roster.js';
 
 export interface NotifyRangeInput {
   incidentId: string;
@@ -27,10 +37,21 @@ export interface NotifyRangeInput {
   /** Lines [fromLine, toLine) of the roster; toLine absent: to the end. */
   fromLine: number;
   toLine?: number;
-  /** Letters per mail-vendor request. */
+  /**
+   * Letters per mail-vendor request: the letters of roster lines [k × letterBatch, (k + 1) × letterBatch)
+   * go in one request. Fixed to the line grid, not to a count, so a retry that resumes inside a group
+   * sends it under the same Idempotency-Key.
+   */
   letterBatch: number;
-  /** Messages a second this activity may send. */
+  /** Messages a second this batch may send. */
   ratePerSecond: number;
+  /** Failures listed at most (every one is counted). Default 1,000. */
+  maxListedFailures?: number;
+}
+
+export interface PersonFailure {
+  line: number;
+  reason: string;
 }
 
 export interface NotifyCounts {
@@ -40,14 +61,28 @@ export interface NotifyCounts {
   substitute: number;
   failed: number;
   /** Lines that failed and why; never the person's data (the case record lists them). */
-  failures: { line: number; reason: string }[];
+  failures: PersonFailure[];
+  /** The people on the whole roster (non-blank lines), as the worker's roster index counts them. */
+  rosterLines?: number;
 }
 
-interface Progress extends NotifyCounts {
+/** The heartbeat: the counts of every line before `nextLine`. */
+export interface NotifyCheckpoint extends NotifyCounts {
   nextLine: number;
 }
 
-const MAX_LISTED_FAILURES = 1_000;
+export interface NotifyDeps {
+  mailer: Transporter;
+  mailFrom: string;
+  env: Record<string, string | undefined>;
+  /** Emails a batch keeps in flight; default: the pooled transport's maxConnections (1 unpooled). */
+  mailConcurrency?: number;
+}
+
+const DEFAULT_LISTED_FAILURES = 1_000;
+/** Heartbeat at most this often while progressing, and at least every KEEPALIVE_MS. */
+const HEARTBEAT_EVERY_MS = 100;
+const KEEPALIVE_MS = 2_000;
 
 export function messageIdFor(incidentId: string, person: RosterEntry, line: number): string {
   const who = createHash('sha256')
@@ -57,101 +92,184 @@ export function messageIdFor(incidentId: string, person: RosterEntry, line: numb
   return `<${incidentId}.${who}@notify.breach-response>`;
 }
 
-export async function notifyRange(
-  deps: { mailer: Transporter; mailFrom: string; env: Record<string, string | undefined> },
-  input: NotifyRangeInput,
-): Promise<NotifyCounts> {
+/** The pooled transport's connection count: as many emails in flight as it has connections. */
+export function transportConcurrency(mailer: Transporter): number {
+  const options = (mailer as unknown as { options?: { pool?: boolean; maxConnections?: number } }).options;
+  return options?.pool ? Math.max(1, options.maxConnections ?? 5) : 1;
+}
+
+interface LineWork {
+  line: number;
+  /** Email and letter still to be settled. */
+  open: number;
+  emails: number;
+  letters: number;
+  substitute: number;
+  failure?: string;
+}
+
+export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Promise<NotifyCounts> {
   const ctx = Context.current();
-  const resumed = ctx.info.heartbeatDetails as Progress | undefined;
-  const progress: Progress = resumed ?? { nextLine: input.fromLine, processed: 0, letters: 0, emails: 0, substitute: 0, failed: 0, failures: [] };
+  const signal = ctx.cancellationSignal;
+  const resumed = ctx.info.heartbeatDetails as NotifyCheckpoint | undefined;
+  const done: NotifyCheckpoint = resumed ?? { nextLine: input.fromLine, processed: 0, letters: 0, emails: 0, substitute: 0, failed: 0, failures: [] };
+  const maxListed = input.maxListedFailures ?? DEFAULT_LISTED_FAILURES;
+  const concurrency = Math.max(1, deps.mailConcurrency ?? transportConcurrency(deps.mailer));
   const ctxLetter = { organization: input.organization, incidentRef: input.incidentId };
+  const letterBatch = Math.max(1, input.letterBatch);
+
+  // Lines read but not yet wholly done, in roster order; the checkpoint never passes the first of them.
+  const queue: LineWork[] = [];
+  let readTo = done.nextLine;
+  const commit = () => {
+    while (queue.length > 0 && queue[0]!.open === 0) {
+      const work = queue.shift()!;
+      done.processed += 1;
+      done.emails += work.emails;
+      done.letters += work.letters;
+      done.substitute += work.substitute;
+      if (work.failure) {
+        done.failed += 1;
+        if (done.failures.length < maxListed) done.failures.push({ line: work.line, reason: work.failure });
+      }
+    }
+    done.nextLine = queue.length > 0 ? queue[0]!.line : readTo;
+  };
+
+  let beatLine = -1;
+  let beatAt = 0;
+  const heartbeat = (force = false) => {
+    const now = Date.now();
+    if (!force && done.nextLine === beatLine && now - beatAt < KEEPALIVE_MS) return;
+    beatLine = done.nextLine;
+    beatAt = now;
+    ctx.heartbeat({ ...done, failures: [...done.failures] });
+  };
+  // A timer, not the send loop, heartbeats: a slow vendor call or a long pause for the rate still beats.
+  const beating = setInterval(() => heartbeat(), HEARTBEAT_EVERY_MS);
+
   const intervalMs = 1_000 / input.ratePerSecond;
   const started = Date.now();
-  let sentHere = 0;
-  let pendingLetters: { line: number; letter: unknown }[] = [];
-
-  const fail = (line: number, reason: string) => {
-    progress.failed += 1;
-    if (progress.failures.length < MAX_LISTED_FAILURES) progress.failures.push({ line, reason });
+  let slots = 0;
+  const pace = async () => {
+    slots += 1;
+    const wait = started + slots * intervalMs - Date.now();
+    if (wait > 1) await ctx.sleep(wait);
   };
+
+  let fatal: unknown;
+  const inFlight = new Set<Promise<void>>();
+  const sendEmail = async (work: LineWork, person: RosterEntry) => {
+    while (inFlight.size >= concurrency) await Promise.race(inFlight);
+    if (fatal) return;
+    const mail = renderEmail(input.letter, person, ctxLetter);
+    const sending: Promise<void> = deps.mailer
+      .sendMail({
+        from: deps.mailFrom,
+        to: { name: person.name, address: person.email! },
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: messageIdFor(input.incidentId, person, work.line),
+      })
+      .then(
+        () => {
+          work.emails += 1;
+        },
+        (err: unknown) => {
+          const code = (err as { responseCode?: number }).responseCode ?? (err as { code?: string }).code;
+          // A refused address is the person's failure, not the run's; a lost connection is retried by Temporal.
+          if (typeof code === 'number' && code >= 500) work.failure = `email refused by the mail server (${code})`;
+          else if (code === 'EENVELOPE') work.failure = 'email address refused';
+          else fatal ??= err;
+        },
+      )
+      .finally(() => {
+        work.open -= 1;
+        inFlight.delete(sending);
+        commit();
+      });
+    inFlight.add(sending);
+  };
+
+  let group: { key: number; works: LineWork[]; letters: unknown[] } | null = null;
   const flushLetters = async () => {
-    if (pendingLetters.length === 0) return;
-    const first = pendingLetters[0]!.line;
+    if (!group) return;
+    const { key, works, letters } = group;
+    group = null;
     await postToEndpoint(
       {
         name: 'mailVendor',
         endpoint: input.mailVendor,
-        idempotencyKey: `${input.workflowId}:letters:${first}`,
-        body: { incidentId: input.incidentId, letters: pendingLetters.map((l) => l.letter) },
+        idempotencyKey: `${input.workflowId}:letters:${Math.max(key * letterBatch, input.fromLine)}`,
+        body: { incidentId: input.incidentId, letters },
       },
       deps.env,
     );
-    progress.letters += pendingLetters.length;
-    pendingLetters = [];
-  };
-  const pace = async () => {
-    sentHere += 1;
-    const due = started + sentHere * intervalMs;
-    const wait = due - Date.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-  };
-  const checkpoint = (nextLine: number) => {
-    progress.nextLine = nextLine;
-    ctx.heartbeat({ ...progress });
+    for (const work of works) {
+      work.letters += 1;
+      work.open -= 1;
+    }
+    commit();
   };
 
-  for await (const [line, text] of rosterLines(input.roster.url, progress.nextLine, ctx.cancellationSignal)) {
-    if (input.toLine !== undefined && line >= input.toLine) break;
-    progress.processed += 1;
-    let person: RosterEntry;
-    try {
-      const parsed = rosterEntrySchema.safeParse(JSON.parse(text));
-      if (!parsed.success) {
-        fail(line, `roster line ${line + 1}: ${parsed.error.issues[0]?.path.join('.') || 'line'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-        checkpoint(line + 1);
+  try {
+    for await (const [line, text] of rosterLines(input.roster.url, done.nextLine, signal, input.toLine)) {
+      if (signal.aborted || fatal) break;
+      // The letters of the previous group go before this line joins the queue, so the commit at the
+      // flush cannot count this line before its own messages are out.
+      if (group && Math.floor(line / letterBatch) !== group.key) await flushLetters();
+      const work: LineWork = { line, open: 0, emails: 0, letters: 0, substitute: 0 };
+      queue.push(work);
+      readTo = line + 1;
+      const person = parse(text, line);
+      if (typeof person === 'string') {
+        work.failure = person;
+        commit();
         continue;
       }
-      person = parsed.data;
-    } catch {
-      fail(line, `roster line ${line + 1}: not valid JSON`);
-      checkpoint(line + 1);
-      continue;
-    }
-    for (const means of meansFor(person, input.immediate)) {
-      if (means === 'letter') {
-        pendingLetters.push({ line, letter: { line, ...renderMailVendorLetter(input.letter, person, ctxLetter) } });
-        if (pendingLetters.length >= input.letterBatch) {
-          // Letters are only counted as sent once the vendor has them: flush before the heartbeat moves past.
-          await flushLetters();
-        }
-      } else if (means === 'email') {
-        const mail = renderEmail(input.letter, person, ctxLetter);
-        try {
-          await deps.mailer.sendMail({
-            from: deps.mailFrom,
-            to: { name: person.name, address: person.email! },
-            subject: mail.subject,
-            text: mail.text,
-            html: mail.html,
-            messageId: messageIdFor(input.incidentId, person, line),
-          });
-          progress.emails += 1;
-        } catch (err) {
-          const code = (err as { responseCode?: number; code?: string }).responseCode ?? (err as { code?: string }).code;
-          // A refused address is the person's failure, not the run's; a lost connection is retried by Temporal.
-          if (typeof code === 'number' && code >= 500) fail(line, `email refused by the mail server (${code})`);
-          else if (code === 'EENVELOPE') fail(line, 'email address refused');
-          else throw err;
+      const means = meansFor(person, input.immediate);
+      work.open = means.filter((m) => m !== 'substitute').length;
+      for (const how of means) {
+        if (how === 'substitute') {
+          work.substitute += 1;
+          continue;
         }
         await pace();
-      } else {
-        progress.substitute += 1;
+        if (how === 'letter') {
+          group ??= { key: Math.floor(line / letterBatch), works: [], letters: [] };
+          group.works.push(work);
+          group.letters.push({ line, ...renderMailVendorLetter(input.letter, person, ctxLetter) });
+        } else {
+          await sendEmail(work, person);
+        }
       }
+      commit();
     }
-    if (pendingLetters.length === 0) checkpoint(line + 1);
+    await Promise.all(inFlight);
+    if (!fatal && !signal.aborted) await flushLetters();
+  } finally {
+    clearInterval(beating);
+    await Promise.allSettled(inFlight);
+    commit();
+    heartbeat(true);
   }
-  await flushLetters();
-  checkpoint(progress.nextLine);
-  const { nextLine: _ignored, ...counts } = progress;
-  return counts;
+  if (fatal) throw fatal;
+  if (signal.aborted) throw new CancelledFailure('notification batch cancelled');
+  const { nextLine: _next, ...counts } = done;
+  return { ...counts, rosterLines: await rosterLineCount(input.roster.url, signal) };
+}
+
+/** The roster entry of a line, or why it is not one (naming the field, never its value). */
+function parse(text: string, line: number): RosterEntry | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return `roster line ${line + 1}: not valid JSON`;
+  }
+  const parsed = rosterEntrySchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  return `roster line ${line + 1}: ${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'}`;
 }

@@ -7,8 +7,11 @@
  *   policy retries 5xx, 408, 429, time-outs and network errors without limit ("keep trying to
  *   deliver", LIFECYCLE.md phase 1) with backoff capped at 5 minutes; a 4xx (EndpointRejected) or a
  *   missing token (EndpointMisconfigured) is final, and the workflow turns it into an escalation.
- * - Notification of the roster: long start-to-close, a heartbeat time-out so a dead worker is noticed
- *   within a minute, and a retry that resumes from the heartbeat (activities/notify.ts).
+ * - Notification of the roster, one batch of lines each (workflows/notify-roster.ts): long
+ *   start-to-close (a batch at a low playbook rate takes long), a heartbeat time-out of 20 seconds so a
+ *   dead worker's batches move to another worker soon (a batch heartbeats several times a second while
+ *   it sends, and every 2 seconds while it waits), and a retry that resumes from the heartbeat
+ *   (activities/notify.ts).
  */
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { BreachActivities } from '../activities/index.js';
@@ -27,7 +30,7 @@ export const ENDPOINT_OPTIONS: ActivityOptions = {
 
 export const NOTIFY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '24 hours',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
 };
 

@@ -30,6 +30,8 @@ export interface IncidentInput {
    * fails every workflow task. The API and CLI always leave it on.
    */
   searchAttributes?: boolean;
+  /** The notification run continues as new after this many events (default 2,000); tests make it small. */
+  notifyContinueAsNewAfter?: number;
 }
 
 export function nowIso(): string {
@@ -183,7 +185,9 @@ export class Incident {
     if (s.delay) lines.push(s.delay.barred ? '**Notification barred** (5 FAM 468.6-3b)' : `**Notification delayed until:** ${s.delay.notifyAfter}`);
     if (s.notification) {
       const n = s.notification;
-      lines.push(`**Notification:** ${n.letters} letters, ${n.emails} emails, ${n.failed} failed${n.total ? ` of ${n.total}` : ''}${n.substituteNotice ? ', substitute notice' : ''}`);
+      const done = n.processed ?? 0;
+      const progress = n.total ? ` · ${done} of ${n.total} people done, ${Math.max(0, n.total - done)} remaining` : '';
+      lines.push(`**Notification:** ${n.letters} letters, ${n.emails} emails, ${n.failed} failed${progress}${n.substituteNotice ? ', substitute notice' : ''}`);
     }
     const open = this.openItems().map((i) => i.id);
     if (open.length) lines.push(`**Open action items:** ${open.join(', ')}`);

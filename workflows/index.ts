@@ -1,2 +1,3 @@
 /** The workflows the worker registers. */
 export { breachIncidentWorkflow } from './incident.js';
+export { notifyRosterWorkflow } from './notify-roster.js';

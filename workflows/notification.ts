@@ -3,11 +3,16 @@
  * delay (468.6-3: wait until the stated date unless lifted, extended or turned into a bar), then the
  * roster notified by the means of 468.6-2 and one substitute notice for those who cannot be reached.
  */
-import { condition } from '@temporalio/workflow';
+import { condition, executeChild, patched, setHandler, workflowInfo, type ApplicationFailure, type ChildWorkflowFailure } from '@temporalio/workflow';
 import { endpoint, notifier } from './activities.js';
 import { gate } from './gates.js';
 import type { Incident } from './incident-state.js';
+import { notificationProgressSignal, notifyWorkflowId, type NotifyProgress, type NotifyRosterResult } from './notify-messages.js';
+import { notifyRosterWorkflow } from './notify-roster.js';
 import { failureMessage } from './reporting.js';
+
+/** Incidents that reached `notifying` before the roster was sent in batches replay the single activity. */
+const BATCHED_NOTIFICATION = 'notify-roster-child-workflow';
 
 export async function notification(incident: Incident): Promise<void> {
   const { state } = incident;
@@ -39,19 +44,16 @@ async function notifyRoster(incident: Incident): Promise<void> {
   incident.setPhase('notifying');
   state.notification = { letters: 0, emails: 0, substituteNotice: false, failed: 0, total: approved.roster.count, processed: 0 };
   incident.publish();
+  // The run tells its progress now and then (workflows/notify-roster.ts); counts only ever grow.
+  setHandler(notificationProgressSignal, (p: NotifyProgress) => {
+    if (!state.notification || p.processed < (state.notification.processed ?? 0)) return;
+    state.notification = { ...state.notification, letters: p.letters, emails: p.emails, failed: p.failed, total: p.total, processed: p.processed };
+    incident.publish();
+  });
   try {
-    const counts = await notifier('Notify the affected individuals').notifyRange({
-      incidentId: state.incidentId,
-      organization: playbook.organization,
-      roster: approved.roster,
-      letter: approved.letter,
-      immediate: approved.immediate,
-      mailVendor: playbook.endpoints.mailVendor,
-      fromLine: 0,
-      letterBatch: playbook.notification.batchSize,
-      ratePerSecond: playbook.notification.ratePerSecond,
-    });
+    const counts = patched(BATCHED_NOTIFICATION) ? await runBatches(incident) : await singleActivity(incident);
     state.notification = { ...state.notification, letters: counts.letters, emails: counts.emails, failed: counts.failed, processed: counts.processed };
+    if (counts.rosterLines !== undefined) state.notification.total = counts.rosterLines;
     incident.notificationFailures = counts.failures;
     if (counts.substitute > 0) {
       // 468.6-2b: one substitute notice (web posting and media, with the toll-free number).
@@ -69,7 +71,50 @@ async function notifyRoster(incident: Incident): Promise<void> {
     incident.outcome = 'notified';
   } catch (err) {
     // A roster that cannot be read or a vendor that refuses: an operator must act; the case stays open.
+    const sent = (((err as ChildWorkflowFailure).cause as ApplicationFailure | undefined)?.details?.[0] ?? undefined) as NotifyProgress | undefined;
+    if (sent && state.notification) state.notification = { ...state.notification, letters: sent.letters, emails: sent.emails, failed: sent.failed, processed: sent.processed };
     incident.log('notification-failed', undefined, failureMessage(err));
     incident.notificationFailed = true;
   }
+}
+
+/** The roster in batches, in a child workflow of its own (workflows/notify-roster.ts). */
+function runBatches(incident: Incident): Promise<NotifyRosterResult> {
+  const { state, playbook } = incident;
+  const approved = incident.letter!;
+  return executeChild(notifyRosterWorkflow, {
+    workflowId: notifyWorkflowId(workflowInfo().workflowId),
+    staticSummary: 'Notify the affected individuals (5 FAM 468.6)',
+    args: [
+      {
+        incidentId: state.incidentId,
+        organization: playbook.organization,
+        roster: approved.roster,
+        letter: approved.letter,
+        immediate: approved.immediate,
+        mailVendor: playbook.endpoints.mailVendor,
+        batchSize: playbook.notification.batchSize,
+        parallelBatches: playbook.notification.parallelBatches,
+        ratePerSecond: playbook.notification.ratePerSecond,
+        continueAsNewAfter: incident.input.notifyContinueAsNewAfter,
+      },
+    ],
+  });
+}
+
+/** Before batches: one activity over the whole roster. Kept so that incidents notifying at the upgrade replay. */
+function singleActivity(incident: Incident) {
+  const { state, playbook } = incident;
+  const approved = incident.letter!;
+  return notifier('Notify the affected individuals').notifyRange({
+    incidentId: state.incidentId,
+    organization: playbook.organization,
+    roster: approved.roster,
+    letter: approved.letter,
+    immediate: approved.immediate,
+    mailVendor: playbook.endpoints.mailVendor,
+    fromLine: 0,
+    letterBatch: playbook.notification.batchSize,
+    ratePerSecond: playbook.notification.ratePerSecond,
+  });
 }

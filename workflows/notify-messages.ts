@@ -1,0 +1,86 @@
+/**
+ * The notification run's messages and names (STYLE.md 1), shared by the run (workflows/notify-roster.ts),
+ * the incident that starts it (workflows/notification.ts), the bench and the tests.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { Letter, RosterRef } from '../domain/decision.js';
+import type { Endpoint } from '../domain/playbook.js';
+import type { PersonFailure } from '../activities/notify.js';
+
+export type { PersonFailure };
+
+export interface NotifyTotals {
+  /** Roster lines handled (sent, failed or counted for the substitute notice). */
+  processed: number;
+  letters: number;
+  emails: number;
+  /** People with neither address: counted into one substitute notice. */
+  substitute: number;
+  failed: number;
+}
+
+/** What the run tells its incident while it runs, and answers to `notifyProgress`. */
+export interface NotifyProgress extends NotifyTotals {
+  /** The people on the roster: as declared with the letter until the first batch has counted them. */
+  total: number;
+  /** Runs so far (continue-as-new starts a new one every few thousand events). */
+  runs: number;
+}
+
+/** Where one run stopped, carried to the next by continue-as-new. */
+export interface NotifyCarry {
+  /** Every line before it is done. */
+  nextLine: number;
+  totals: NotifyTotals;
+  /** The first failures, at most MAX_LISTED_FAILURES; every one is counted in totals.failed. */
+  failures: PersonFailure[];
+  /** Counted by the first batch; null until then. */
+  rosterLines: number | null;
+  runs: number;
+}
+
+export interface NotifyRosterInput {
+  incidentId: string;
+  organization: string;
+  roster: RosterRef;
+  letter: Letter;
+  immediate: boolean;
+  mailVendor: Endpoint;
+  /** Roster lines per batch (one activity). */
+  batchSize: number;
+  /** Batches running at once. */
+  parallelBatches: number;
+  /** Messages a second across the whole run; each running batch gets an equal share. */
+  ratePerSecond: number;
+  /** Continue as new once a run's history holds this many events (default DEFAULT_CONTINUE_AS_NEW_AFTER). */
+  continueAsNewAfter?: number;
+  /** Set by continue-as-new only. */
+  carried?: NotifyCarry;
+}
+
+export interface NotifyRosterResult extends NotifyTotals {
+  failures: PersonFailure[];
+  rosterLines: number;
+  runs: number;
+}
+
+export const MAX_LISTED_FAILURES = 1_000;
+/**
+ * Well under Temporal's suggested 10,000 and the 4,096 this project promises per run: the batches still
+ * running when the threshold is reached (at most 6 events each) land after it.
+ */
+export const DEFAULT_CONTINUE_AS_NEW_AFTER = 2_000;
+
+/** The run's workflow ID: the incident's, with a suffix no incident id can have (`:` is not allowed in one). */
+export function notifyWorkflowId(incidentWorkflowId: string): string {
+  return `${incidentWorkflowId}:notify`;
+}
+
+/**
+ * Sent by the run to its incident: cumulative, a few times a minute at most and once per continue-as-new,
+ * so the incident's history grows by a bounded number of events whatever the roster's length.
+ */
+export const notificationProgressSignal = defineSignal<[NotifyProgress]>('notificationProgress');
+
+/** The run's own progress (operators, the bench). */
+export const notifyProgressQuery = defineQuery<NotifyProgress>('notifyProgress');

@@ -1,0 +1,188 @@
+/**
+ * notifyRosterWorkflow: the roster of one incident notified (5 FAM 468.6-1, 468.6-2), started as a child
+ * of the incident (workflows/notification.ts) so the incident's own history stays small.
+ *
+ * The roster is cut into batches of `batchSize` lines, each an activity over [from, to) that reads its
+ * lines from the roster's URL (never through the workflow), sends, and heartbeats its checkpoint;
+ * `parallelBatches` run at once and share the playbook's rate. A batch costs about six history events
+ * whatever its size, so the run continues as new before its history reaches a few thousand events,
+ * carrying its cursor, its counts and the first failures. The incident hears of progress by a signal
+ * every so often (not per batch: its history must not grow with the roster).
+ */
+import {
+  ApplicationFailure,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+  type ActivityFailure,
+} from '@temporalio/workflow';
+import type { NotifyCounts } from '../activities/notify.js';
+import { notifier } from './activities.js';
+import {
+  DEFAULT_CONTINUE_AS_NEW_AFTER,
+  MAX_LISTED_FAILURES,
+  notificationProgressSignal,
+  notifyProgressQuery,
+  type NotifyCarry,
+  type NotifyProgress,
+  type NotifyRosterInput,
+  type NotifyRosterResult,
+} from './notify-messages.js';
+
+/** Letters per mail-vendor request, as a grid of roster lines (activities/notify.ts). */
+export const LETTERS_PER_REQUEST = 100;
+/** The incident hears at most this often; on long runs less often (about a hundred times a run). */
+const REPORT_EVERY_MS = 10_000;
+const MAX_PARALLEL_BATCHES = 32;
+
+export async function notifyRosterWorkflow(input: NotifyRosterInput): Promise<NotifyRosterResult> {
+  const carried: NotifyCarry = input.carried ?? { nextLine: 0, totals: { processed: 0, letters: 0, emails: 0, substitute: 0, failed: 0 }, failures: [], rosterLines: null, runs: 0 };
+  const run = new RosterRun(input, { ...carried, totals: { ...carried.totals }, failures: [...carried.failures], runs: carried.runs + 1 });
+  setHandler(notifyProgressQuery, () => run.progress());
+  run.show();
+
+  const stopped = await run.sendBatches();
+  if (stopped === 'failed') throw run.failure();
+  if (stopped === 'history-full') {
+    await run.report();
+    await continueAsNew<typeof notifyRosterWorkflow>({ ...input, carried: run.carry() });
+  }
+  return { ...run.state.totals, failures: run.state.failures, rosterLines: run.state.rosterLines ?? run.state.totals.processed, runs: run.state.runs };
+}
+
+class RosterRun {
+  private readonly parallel: number;
+  private readonly batchSize: number;
+  private readonly continueAfter: number;
+  /** The first line no batch has been given yet. */
+  private next: number;
+  private readonly running = new Map<number, Promise<void>>();
+  private error: unknown;
+  private reportedAt = Date.now();
+  private signalling: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly input: NotifyRosterInput,
+    readonly state: NotifyCarry,
+  ) {
+    this.parallel = Math.min(MAX_PARALLEL_BATCHES, Math.max(1, Math.floor(input.parallelBatches)));
+    this.batchSize = Math.max(1, Math.floor(input.batchSize));
+    this.continueAfter = input.continueAsNewAfter ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
+    this.next = state.nextLine;
+  }
+
+  /** The roster's length: declared with the letter until a batch has counted it (at least one batch runs). */
+  private total(): number {
+    return this.state.rosterLines ?? Math.max(1, this.input.roster.count);
+  }
+
+  private historyFull(): boolean {
+    const info = workflowInfo();
+    return info.historyLength >= this.continueAfter || info.continueAsNewSuggested;
+  }
+
+  /** Batches until the roster is done, the history is full (continue as new) or a batch failed for good. */
+  async sendBatches(): Promise<'done' | 'history-full' | 'failed'> {
+    for (;;) {
+      while (!this.error && this.running.size < this.parallel && this.next < this.total() && !this.historyFull()) this.start(this.next);
+      if (this.running.size === 0) break;
+      await Promise.race(this.running.values());
+      this.show();
+      if (Date.now() - this.reportedAt >= this.reportInterval()) void this.report();
+    }
+    if (this.error) return 'failed';
+    // Every batch given out has finished: the lines before `next` are done.
+    this.state.nextLine = this.next;
+    return this.next < this.total() ? 'history-full' : 'done';
+  }
+
+  private start(from: number): void {
+    const to = from + this.batchSize;
+    this.next = to;
+    const { input } = this;
+    const batch = notifier(`Notify roster lines ${from + 1}-${to}`)
+      .notifyRange({
+        incidentId: input.incidentId,
+        organization: input.organization,
+        roster: input.roster,
+        letter: input.letter,
+        immediate: input.immediate,
+        mailVendor: input.mailVendor,
+        fromLine: from,
+        toLine: to,
+        letterBatch: LETTERS_PER_REQUEST,
+        ratePerSecond: input.ratePerSecond / this.parallel,
+        maxListedFailures: Math.max(0, MAX_LISTED_FAILURES - this.state.failures.length),
+      })
+      .then(
+        (counts) => this.add(counts),
+        (err: unknown) => {
+          this.error ??= err;
+        },
+      )
+      .finally(() => this.running.delete(from));
+    this.running.set(from, batch);
+  }
+
+  private add(counts: NotifyCounts): void {
+    const t = this.state.totals;
+    t.processed += counts.processed;
+    t.letters += counts.letters;
+    t.emails += counts.emails;
+    t.substitute += counts.substitute;
+    t.failed += counts.failed;
+    for (const failure of counts.failures) {
+      if (this.state.failures.length >= MAX_LISTED_FAILURES) break;
+      this.state.failures.push(failure);
+    }
+    if (counts.rosterLines !== undefined) this.state.rosterLines = counts.rosterLines;
+  }
+
+  /** The run's expected length split in a hundred, but not under REPORT_EVERY_MS. */
+  private reportInterval(): number {
+    return Math.max(REPORT_EVERY_MS, ((this.total() / this.input.ratePerSecond) * 1_000) / 100);
+  }
+
+  progress(): NotifyProgress {
+    return { ...this.state.totals, total: this.total(), runs: this.state.runs };
+  }
+
+  /** Tells the incident (when there is one) how far the run is. */
+  report(): Promise<void> {
+    this.reportedAt = Date.now();
+    const parent = workflowInfo().parent;
+    if (!parent) return Promise.resolve();
+    const progress = this.progress();
+    // Signals go out in order; a failed one (the incident ended) is no reason to stop notifying.
+    this.signalling = this.signalling.then(() => getExternalWorkflowHandle(parent.workflowId).signal(notificationProgressSignal, progress).catch(() => undefined));
+    return this.signalling;
+  }
+
+  /** The UI's current details of the run (no PII: counts only). */
+  show(): void {
+    const p = this.progress();
+    const remaining = Math.max(0, p.total - p.processed);
+    setCurrentDetails(
+      `**Notified:** ${p.processed} of ${p.total} (${remaining} remaining) · ${p.letters} letters · ${p.emails} emails · ` +
+        `${p.substitute} for the substitute notice · ${p.failed} failed\n\n**Run:** ${p.runs} · **batches running:** ${this.running.size}`,
+    );
+  }
+
+  carry(): NotifyCarry {
+    return { ...this.state, nextLine: this.next };
+  }
+
+  /** The batch's failure as the run's: same type and message, the counts so far in the details. */
+  failure(): unknown {
+    const err = this.error;
+    if (isCancellation(err)) return err;
+    const cause = (err as ActivityFailure).cause;
+    const type = cause instanceof ApplicationFailure ? (cause.type ?? 'NotificationFailed') : 'NotificationFailed';
+    const message = cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
+    return ApplicationFailure.create({ type, message, nonRetryable: true, details: [this.progress()] });
+  }
+}
+
