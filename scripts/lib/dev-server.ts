@@ -16,6 +16,8 @@ export interface DevServerSettings {
   namespace: string;
   logFile: string;
   cwd: string;
+  /** The UI decrypts payloads through this codec server (the HTTP API's /decode; api/codec.ts). */
+  uiCodecEndpoint?: string;
 }
 
 export interface RunningDevServer {
@@ -41,6 +43,7 @@ export async function startDevServer(settings: DevServerSettings): Promise<Runni
     const args = ['server', 'start-dev', '--ip', settings.host, '--port', String(settings.port), '--ui-port', String(settings.uiPort)];
     args.push('--db-filename', settings.dbFile, '--log-level', 'warn', '--ui-disable-news-fetch');
     if (settings.namespace !== 'default') args.push('--namespace', settings.namespace);
+    if (settings.uiCodecEndpoint) args.push('--ui-codec-endpoint', settings.uiCodecEndpoint);
     const child = spawnChild('temporal', located.path, args, {
       cwd: settings.cwd,
       env: withoutTemporalEnv(process.env),
@@ -80,6 +83,7 @@ export async function startDevServer(settings: DevServerSettings): Promise<Runni
         dbFilename: settings.dbFile,
         namespace: settings.namespace,
         log: { format: 'pretty', level: 'warn' },
+        ...(settings.uiCodecEndpoint ? { extraArgs: ['--ui-codec-endpoint', settings.uiCodecEndpoint] } : {}),
       },
     });
   } catch (err) {
