@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { ConfigError, loadConfig, PROJECT_ROOT, temporalConnectConfig } from '../workers/config.js';
+import { prepareDevKeyring } from '../workers/keyring.js';
 import { WORKER_READY_MARK } from '../workers/worker.js';
 import { killAllNow, spawnChild, type Child } from './lib/children.js';
 import { startDevServer, type RunningDevServer } from './lib/dev-server.js';
@@ -169,7 +170,11 @@ async function main(): Promise<void> {
 
   // The worker and the API start beside the server: they wait for it, and their start-up (bundling the
   // workflow code, compiling TypeScript) overlaps with its.
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, SMTP_URL: smtpUrl, BREACH_API_PORT: String(config.apiPort) };
+  // Payloads are encrypted (workers/keyring.ts): configured keys, else a development key made on first run.
+  const keys = await prepareDevKeyring(process.env, dataDir);
+  console.log(`Encryption: ${keys.note}.`);
+  const uiOrigins = process.env.BREACH_UI_ORIGINS || `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...keys.childEnv, BREACH_UI_ORIGINS: uiOrigins, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, SMTP_URL: smtpUrl, BREACH_API_PORT: String(config.apiPort) };
   // One process per child (node with tsx's loader), not tsx's CLI and its own child: signals reach the code.
   const tsx = (file: string): [string, string[]] => [process.execPath, ['--import', 'tsx', file]];
   const worker = spawnChild('worker', ...tsx('workers/main.ts'), { cwd: PROJECT_ROOT, env: childEnv });
@@ -195,6 +200,8 @@ async function main(): Promise<void> {
         namespace,
         logFile: join(dataDir, 'temporal.log'),
         cwd: PROJECT_ROOT,
+        // The UI decrypts payloads through the API's codec routes (api/codec.ts), with a bearer token.
+        uiCodecEndpoint: `http://localhost:${config.apiPort}`,
       });
       if (services.temporal.child) children.push(services.temporal.child);
     }
@@ -233,6 +240,7 @@ async function main(): Promise<void> {
       `  Temporal UI        ${urls['Temporal UI']}`,
       `  Temporal server    ${temporalAddress}, namespace ${namespace}${temporal ? `, data in ${rel(join(dataDir, 'temporal.db'))} (${temporal.binary})` : ''}; search attributes: ${searchAttributes}`,
       `  HTTP API           ${urls['HTTP API']}${api && token ? `   e.g. curl -H 'Authorization: Bearer ${token}' ${apiUrl}/healthz` : ''}`,
+      `  Codec server       ${api ? `${apiUrl}/decode, /encode   (payloads are encrypted; the UI shows them decrypted to a bearer token of BREACH_API_TOKENS)` : '(not started)'}`,
       `  Mail catcher       ${urls['Mail catcher']}${mail ? `   (SMTP ${mail.smtpUrl}, messages in ${rel(join(dataDir, 'mail'))})` : ''}`,
       `  Endpoint receiver  ${urls['Endpoint receiver']}   (stands in for the playbook's external endpoints)`,
       `  Worker             task queue ${config.taskQueue}; playbook ${rel(config.playbookPath)}`,
