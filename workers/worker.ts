@@ -9,6 +9,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import type { BreachActivities } from '../activities/index.js';
 import { PROJECT_ROOT } from './config.js';
 import { bundleHasFailureConverter } from './data-converter.js';
+import { safeActivityErrors } from './redact.js';
 
 export const WORKFLOWS_PATH = join(PROJECT_ROOT, 'workflows', 'index.ts');
 export const WORKFLOW_BUNDLE_PATH = join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
@@ -58,6 +59,8 @@ export function createBreachWorker(options: BreachWorkerOptions): Promise<Worker
     dataConverter: options.dataConverter,
     ...workflowSource,
     ...options.workerOptions,
+    // Activity errors are logged in clear by the SDK: none may quote an address or a number (workers/redact.ts).
+    interceptors: { ...options.workerOptions?.interceptors, activity: [safeActivityErrors, ...(options.workerOptions?.interceptors?.activity ?? [])] },
   });
 }
 
