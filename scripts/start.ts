@@ -15,7 +15,8 @@ import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Connection } from '@temporalio/client';
 import { z } from 'zod';
-import { ConfigError, loadConfig, PROJECT_ROOT, temporalConnectConfig } from '../workers/config.js';
+import type { Playbook } from '../domain/playbook.js';
+import { ConfigError, loadConfig, loadPlaybookFile, PROJECT_ROOT, temporalConnectConfig } from '../workers/config.js';
 import { prepareDevKeyring } from '../workers/keyring.js';
 import { WORKER_READY_MARK } from '../workers/worker.js';
 import { killAllNow, spawnChild, type Child } from './lib/children.js';
@@ -59,6 +60,20 @@ function anyApiToken(path: string): string | undefined {
   }
 }
 
+/**
+ * The playbook's endpoints that point at the local receiver get a demo bearer token when their `tokenEnv`
+ * is unset, so the activities call the receiver as they would call US-CERT; real endpoints keep theirs.
+ */
+function demoEndpointTokens(playbook: Playbook, receiverPort: number, env: NodeJS.ProcessEnv): Record<string, string> {
+  const tokens: Record<string, string> = {};
+  for (const endpoint of Object.values(playbook.endpoints)) {
+    const url = new URL(endpoint.url);
+    const local = isLoopback(url.hostname.replace(/^\[|\]$/g, '')) && Number(url.port || 80) === receiverPort;
+    if (local && endpoint.tokenEnv && !env[endpoint.tokenEnv]) tokens[endpoint.tokenEnv] = `local-receiver-demo-${endpoint.tokenEnv.toLowerCase()}`;
+  }
+  return tokens;
+}
+
 async function registerWithRetry(address: string, connectionOptions: ReturnType<typeof temporalConnectConfig>['connectionOptions'], namespace: string): Promise<string> {
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -83,6 +98,8 @@ let stopEverything: ((code: number, why: string) => Promise<void>) | undefined;
 async function main(): Promise<void> {
   const settings = readSettings();
   const { config, dataDir } = settings;
+  // Read here too so a bad playbook stops npm start before anything starts, with the field named.
+  const playbook = await loadPlaybookFile(config.playbookPath);
   await mkdir(dataDir, { recursive: true });
 
   const lock = acquireInstanceLock(dataDir);
@@ -174,7 +191,8 @@ async function main(): Promise<void> {
   const keys = await prepareDevKeyring(process.env, dataDir);
   console.log(`Encryption: ${keys.note}.`);
   const uiOrigins = process.env.BREACH_UI_ORIGINS || `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...keys.childEnv, BREACH_UI_ORIGINS: uiOrigins, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, SMTP_URL: smtpUrl, BREACH_API_PORT: String(config.apiPort) };
+  const endpointTokens = demoEndpointTokens(playbook, receiver.port, process.env);
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...endpointTokens, ...keys.childEnv, BREACH_UI_ORIGINS: uiOrigins, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, SMTP_URL: smtpUrl, BREACH_API_PORT: String(config.apiPort) };
   // One process per child (node with tsx's loader), not tsx's CLI and its own child: signals reach the code.
   const tsx = (file: string): [string, string[]] => [process.execPath, ['--import', 'tsx', file]];
   const worker = spawnChild('worker', ...tsx('workers/main.ts'), { cwd: PROJECT_ROOT, env: childEnv });
@@ -242,7 +260,7 @@ async function main(): Promise<void> {
       `  HTTP API           ${urls['HTTP API']}${api && token ? `   e.g. curl -H 'Authorization: Bearer ${token}' ${apiUrl}/healthz` : ''}`,
       `  Codec server       ${api ? `${apiUrl}/decode, /encode   (payloads are encrypted; the UI shows them decrypted to a bearer token of BREACH_API_TOKENS)` : '(not started)'}`,
       `  Mail catcher       ${urls['Mail catcher']}${mail ? `   (SMTP ${mail.smtpUrl}, messages in ${rel(join(dataDir, 'mail'))})` : ''}`,
-      `  Endpoint receiver  ${urls['Endpoint receiver']}   (stands in for the playbook's external endpoints)`,
+      `  Endpoint receiver  ${urls['Endpoint receiver']}   (stands in for the playbook's external endpoints${Object.keys(endpointTokens).length > 0 ? `; demo tokens in ${Object.keys(endpointTokens).join(', ')}` : ''})`,
       `  Worker             task queue ${config.taskQueue}; playbook ${rel(config.playbookPath)}`,
       'Press Ctrl-C to stop everything.',
       '',
