@@ -175,17 +175,19 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
       .then(
         () => {
           work.emails += 1;
+          work.open -= 1;
         },
         (err: unknown) => {
           const code = (err as { responseCode?: number }).responseCode ?? (err as { code?: string }).code;
-          // A refused address is the person's failure, not the run's; a lost connection is retried by Temporal.
+          // A refused address is the person's failure, not the run's; a lost connection is retried by
+          // Temporal, and the line stays open so the checkpoint stops before it.
           if (typeof code === 'number' && code >= 500) work.failure = `email refused by the mail server (${code})`;
           else if (code === 'EENVELOPE') work.failure = 'email address refused';
-          else fatal ??= err;
+          else return void (fatal ??= err);
+          work.open -= 1;
         },
       )
       .finally(() => {
-        work.open -= 1;
         inFlight.delete(sending);
         commit();
       });

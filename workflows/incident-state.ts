@@ -18,6 +18,7 @@ import {
 } from '../domain/search-attributes.js';
 import type { ActionItem, ActionItemId, CaseSummary, IncidentState, Phase } from '../domain/state.js';
 import type { Recipient } from '../activities/index.js';
+import type { NotifyRosterInput } from './notify-messages.js';
 
 export interface IncidentInput {
   incidentId: string;
@@ -30,8 +31,8 @@ export interface IncidentInput {
    * fails every workflow task. The API and CLI always leave it on.
    */
   searchAttributes?: boolean;
-  /** The notification run continues as new after this many events (default 2,000); tests make it small. */
-  notifyContinueAsNewAfter?: number;
+  /** Tuning of the notification run (workflows/notify-roster.ts); the defaults suit production, tests make them small. */
+  notifyRun?: Pick<NotifyRosterInput, 'continueAsNewAfter' | 'progressEveryMs'>;
 }
 
 export function nowIso(): string {

@@ -96,7 +96,7 @@ function runBatches(incident: Incident): Promise<NotifyRosterResult> {
         batchSize: playbook.notification.batchSize,
         parallelBatches: playbook.notification.parallelBatches,
         ratePerSecond: playbook.notification.ratePerSecond,
-        continueAsNewAfter: incident.input.notifyContinueAsNewAfter,
+        ...incident.input.notifyRun,
       },
     ],
   });

@@ -37,6 +37,8 @@ export interface NotifyCarry {
   /** Counted by the first batch; null until then. */
   rosterLines: number | null;
   runs: number;
+  /** When the first run started (ms since the epoch, workflow time). */
+  startedAt: number;
 }
 
 export interface NotifyRosterInput {
@@ -54,6 +56,8 @@ export interface NotifyRosterInput {
   ratePerSecond: number;
   /** Continue as new once a run's history holds this many events (default DEFAULT_CONTINUE_AS_NEW_AFTER). */
   continueAsNewAfter?: number;
+  /** The incident hears of progress at most this often (default DEFAULT_PROGRESS_EVERY_MS; on long runs less often). */
+  progressEveryMs?: number;
   /** Set by continue-as-new only. */
   carried?: NotifyCarry;
 }
@@ -70,6 +74,8 @@ export const MAX_LISTED_FAILURES = 1_000;
  * running when the threshold is reached (at most 6 events each) land after it.
  */
 export const DEFAULT_CONTINUE_AS_NEW_AFTER = 2_000;
+
+export const DEFAULT_PROGRESS_EVERY_MS = 10_000;
 
 /** The run's workflow ID: the incident's, with a suffix no incident id can have (`:` is not allowed in one). */
 export function notifyWorkflowId(incidentWorkflowId: string): string {

@@ -23,6 +23,7 @@ import type { NotifyCounts } from '../activities/notify.js';
 import { notifier } from './activities.js';
 import {
   DEFAULT_CONTINUE_AS_NEW_AFTER,
+  DEFAULT_PROGRESS_EVERY_MS,
   MAX_LISTED_FAILURES,
   notificationProgressSignal,
   notifyProgressQuery,
@@ -34,12 +35,10 @@ import {
 
 /** Letters per mail-vendor request, as a grid of roster lines (activities/notify.ts). */
 export const LETTERS_PER_REQUEST = 100;
-/** The incident hears at most this often; on long runs less often (about a hundred times a run). */
-const REPORT_EVERY_MS = 10_000;
 const MAX_PARALLEL_BATCHES = 32;
 
 export async function notifyRosterWorkflow(input: NotifyRosterInput): Promise<NotifyRosterResult> {
-  const carried: NotifyCarry = input.carried ?? { nextLine: 0, totals: { processed: 0, letters: 0, emails: 0, substitute: 0, failed: 0 }, failures: [], rosterLines: null, runs: 0 };
+  const carried: NotifyCarry = input.carried ?? { nextLine: 0, totals: { processed: 0, letters: 0, emails: 0, substitute: 0, failed: 0 }, failures: [], rosterLines: null, runs: 0, startedAt: Date.now() };
   const run = new RosterRun(input, { ...carried, totals: { ...carried.totals }, failures: [...carried.failures], runs: carried.runs + 1 });
   setHandler(notifyProgressQuery, () => run.progress());
   run.show();
@@ -141,9 +140,15 @@ class RosterRun {
     if (counts.rosterLines !== undefined) this.state.rosterLines = counts.rosterLines;
   }
 
-  /** The run's expected length split in a hundred, but not under REPORT_EVERY_MS. */
+  /**
+   * Not under progressEveryMs, and on a long run its expected length (at the pace so far, else at the
+   * playbook's rate) split in a hundred: the incident's history grows by about four events a report, so
+   * the number of reports must not grow with the roster.
+   */
   private reportInterval(): number {
-    return Math.max(REPORT_EVERY_MS, ((this.total() / this.input.ratePerSecond) * 1_000) / 100);
+    const { processed } = this.state.totals;
+    const expectedMs = processed > 0 ? ((Date.now() - this.state.startedAt) / processed) * this.total() : (this.total() / this.input.ratePerSecond) * 1_000;
+    return Math.max(this.input.progressEveryMs ?? DEFAULT_PROGRESS_EVERY_MS, expectedMs / 100);
   }
 
   progress(): NotifyProgress {
