@@ -142,6 +142,19 @@ test('a report posted to the API reaches the workflow, and its email arrives at 
   );
 });
 
+test('the cyber report reaches the stand-in US-CERT endpoint, with a token and an idempotency key', async () => {
+  // 468.3b(1): cyber incidents go to US-CERT; npm start gives the local endpoints demo tokens.
+  await waitUntil(
+    async () => {
+      const calls = (await (await fetch(`http://127.0.0.1:${ports.receiver}/_calls.json`)).json()) as { path: string; body?: { incidentId?: string }; idempotencyKey?: string; hasAuthorization: boolean }[];
+      return calls.some((c) => c.path.startsWith('/us-cert') && c.body?.incidentId === incidentId && c.hasAuthorization && Boolean(c.idempotencyKey));
+    },
+    'a call to /us-cert at the endpoint receiver',
+    30_000,
+    250,
+  );
+});
+
 test('a second npm start beside the running one says so and exits non-zero', async () => {
   const second = startSystem();
   const code = await second.exited;
