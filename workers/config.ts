@@ -26,6 +26,7 @@ const envSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://host:port').optional(),
   SMTP_USER: z.string().optional(),
   SMTP_PASS: z.string().optional(),
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
   BREACH_MAIL_FROM: z.string().default('Breach Response <breach-response@privacy.example.gov>'),
 });
 
@@ -38,6 +39,8 @@ export interface AppConfig {
   smtpUrl: string | undefined;
   smtpUser: string | undefined;
   smtpPass: string | undefined;
+  /** Connections of the worker's pooled SMTP transport (the notification batches share them). */
+  smtpMaxConnections: number;
   mailFrom: string;
 }
 
@@ -60,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     smtpUrl: e.SMTP_URL,
     smtpUser: e.SMTP_USER,
     smtpPass: e.SMTP_PASS,
+    smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
     mailFrom: e.BREACH_MAIL_FROM,
   };
 }
