@@ -6,6 +6,7 @@
  * key made at run time (testDataConverter).
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -79,7 +80,7 @@ let bundlePromise: Promise<{ code: string }> | undefined;
  */
 export function realWorkflowBundle(): Promise<{ code: string }> {
   bundlePromise ??= (async () => {
-    const key = createHash('sha256').update(`${workflowSourcesMtime()}:${WORKFLOWS_PATH}:${FAILURE_CONVERTER_PATH}`).digest('hex').slice(0, 16);
+    const key = createHash('sha256').update(`${workflowSourcesMtime()}:${WORKFLOWS_PATH}:${FAILURE_CONVERTER_PATH}:${statSync(FAILURE_CONVERTER_PATH).mtimeMs}`).digest('hex').slice(0, 16);
     const dir = join(PROJECT_ROOT, 'node_modules', '.cache', 'breach-tests');
     const file = join(dir, `workflow-bundle-${key}.js`);
     try {
