@@ -1,0 +1,392 @@
+/**
+ * Nothing identifying in clear (issue 6): a whole incident, full of distinctive PII in its report,
+ * decisions and roster, runs through the HTTP API on the real dev server, with a mail server that
+ * refuses the supervisor once (quoting the address) and an OIG endpoint that answers 400 quoting the
+ * report. Then a client WITHOUT the codec reads every history (incident and notification child, every
+ * run), the executions' search attributes and memo, and the worker's, the API's and the console's log;
+ * not one of the PII strings may appear, in text or in base64. A positive control decrypts the same
+ * histories with the codec and finds them, so the search itself is known to work.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
+import { Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import type { Transporter } from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { createMailTransport } from '../../activities/mailer.js';
+import { signLink } from '../../api/links.js';
+import { buildApi } from '../../api/server.js';
+import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
+import { BreachPhase } from '../../domain/search-attributes.js';
+import type { IncidentState } from '../../domain/state.js';
+import { createKeyring, EncryptionCodec, generateKey } from '../../workers/codec.js';
+import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens } from '../../workers/config.js';
+import { createDataConverter } from '../../workers/data-converter.js';
+import { incidentStateQuery } from '../../workflows/messages.js';
+import { createTestWorker, startDevServer, startHttpReceiver, withEndpointsAt, type EndpointReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+
+// --- The PII ------------------------------------------------------------------------------------------
+const REPORTER = { name: 'Zelda Quintanilla-Okafor', email: 'zelda.qo@private.example' };
+const SUPERVISOR = { name: 'Bartholomew Nkemelu', email: 'b.nkemelu@private.example' };
+const PROGRAM_MANAGER = { name: 'Priscilla Vandermeer', email: 'p.vandermeer@private.example' };
+const ROSTER = [
+  { name: 'Ignatius Fairweather-Lund', postalAddress: '4417 Quillfeather Lane, Fairfax, VA 22031', phone: '(703) 555-0147' },
+  { name: 'Marisol Etxeberria', email: 'marisol.etx@public.example', phone: '571-555-0199' },
+  { name: 'Thaddeus Oyelaran-Brook', email: 'thaddeus.ob@public.example', postalAddress: '88 Zephyrine Court, Apt 12B, Reston, VA 20190' },
+  { name: 'Wilhelmina Castellanos-Reyes' },
+];
+const BAD_ROSTER_LINE = JSON.stringify({ name: 'Ulrich Brandvold', email: 'not an email 222-33-4444' });
+const SSNS = ['123-45-6789', '987-65-4321', '078-05-1120'];
+
+/** Every string that must never be found in clear. */
+const PII: string[] = [
+  ...[REPORTER, SUPERVISOR, PROGRAM_MANAGER].flatMap((p) => [p.name, p.email]),
+  ...ROSTER.flatMap((p) => Object.values(p)),
+  'Ulrich Brandvold',
+  '222-33-4444',
+  ...SSNS,
+  // Parts that a partial leak would show.
+  'Quintanilla',
+  'Nkemelu',
+  'Vandermeer',
+  'Fairweather',
+  'Etxeberria',
+  'Oyelaran',
+  'Castellanos',
+  'Quillfeather',
+  'Zephyrine',
+  '555-0147',
+  '555-0199',
+];
+
+const LETTER = {
+  whatHappened: 'On 1 March 2026 a laptop holding your record was stolen; the theft was discovered the same day.',
+  piiInvolved: 'Your full name, Social Security number and date of birth.',
+  actionsTaken: 'We reported the theft to law enforcement, disabled the account and are reviewing our safeguards.',
+  contact: { tollFreePhone: '1-800-555-0100', email: 'privacy@state.example', website: 'https://state.example/breach' },
+  protectiveSteps: 'Place a fraud alert with a credit bureau, review your credit reports, and consider a credit freeze.',
+  protectionAtTime: 'The laptop was password protected but its disk was not encrypted.',
+};
+
+// --- The log: the worker's (SDK and core), the API's, and anything on the console ---------------------
+const logLines: string[] = [];
+const remember = (line: string) => logLines.push(line);
+try {
+  Runtime.install({
+    logger: new DefaultLogger('DEBUG', (entry) => remember(`[${entry.level}] ${entry.message} ${inspect(entry.meta, { depth: 10, breakLength: Infinity })}`)),
+    telemetryOptions: { logging: { filter: { core: 'DEBUG', other: 'INFO' }, forward: {} } },
+    shutdownSignals: [],
+  });
+} catch (err) {
+  throw new Error('the leak test must install the runtime logger itself', { cause: err });
+}
+
+// --- A mail server that refuses the supervisor once, quoting the address and the name -----------------
+interface Smtp {
+  url: string;
+  refused: number;
+  delivered: string[];
+  close(): Promise<void>;
+}
+
+async function startRefusingSmtp(): Promise<Smtp> {
+  const state = { refused: 0, delivered: [] as string[] };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    closeTimeout: 200,
+    onRcptTo(address, _session, callback) {
+      if (address.address === SUPERVISOR.email && state.refused === 0) {
+        state.refused += 1;
+        return callback(Object.assign(new Error(`<${address.address}>: ${SUPERVISOR.name} mailbox busy, SSN ${SSNS[0]} on file`), { responseCode: 450 }));
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        state.delivered.push(...session.envelope.rcptTo.map((r) => r.address));
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    get refused() {
+      return state.refused;
+    },
+    delivered: state.delivered,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+// --- The world -----------------------------------------------------------------------------------------
+const TOKEN = { ips: 'demo-ips-director-token', cgfs: 'demo-crg-cgfs-token', chair: 'demo-ppgb-chair-token', us: 'demo-under-secretary-token', notification: 'demo-notification-official-token' };
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let run: Promise<void>;
+let app: FastifyInstance;
+let smtp: Smtp;
+let receiver: EndpointReceiver;
+let mailer: Transporter;
+let codec: EncryptionCodec;
+let incidentId: string;
+let noCodec: Client;
+const consoleLines: string[] = [];
+
+beforeAll(async () => {
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    const original = console[method].bind(console);
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      consoleLines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 10 }))).join(' '));
+      original(...args);
+    });
+  }
+  const keyring = createKeyring('leak-test', { 'leak-test': generateKey() });
+  const dataConverter = createDataConverter(keyring);
+  codec = dataConverter.payloadCodecs[0];
+  env = await startDevServer({ dataConverter });
+  noCodec = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  smtp = await startRefusingSmtp();
+  receiver = await startHttpReceiver();
+  // OIG refuses the report and quotes it back: the refusal must not carry it anywhere.
+  receiver.respondWith('/oig', { status: 400, body: { error: `rejected report of ${REPORTER.name} <${REPORTER.email}> about SSN ${SSNS[1]}` } });
+  const raw = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as { endpoints: Record<string, { url: string; tokenEnv?: string }> };
+  const moved = withEndpointsAt(raw, receiver.url);
+  for (const endpoint of Object.values(moved.endpoints)) delete endpoint.tokenEnv;
+  const playbook: Playbook = parsePlaybook(moved);
+  const taskQueue = `leak-${Math.random().toString(36).slice(2, 8)}`;
+  mailer = createMailTransport({ smtpUrl: smtp.url });
+  const linkSecret = 'leak-test-link-secret-0123456789abcdefghijkl';
+  worker = await createTestWorker(env, {
+    taskQueue,
+    dataConverter,
+    activities: createActivities({ mailer, mailFrom: 'breach@test.example', publicUrl: 'http://breach.test', env: {}, signLink: (claims) => signLink(linkSecret, claims) }),
+  });
+  run = worker.run();
+  const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
+  app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret, publicUrl: 'http://breach.test', log: (line) => remember(`[api] ${line}`), codecServer: { codec, origins: ['http://localhost:8233'] } });
+});
+
+afterAll(async () => {
+  await app?.close();
+  worker?.shutdown();
+  await run?.catch(() => undefined);
+  mailer?.close();
+  await Promise.all([smtp?.close(), receiver?.close()]);
+  await env?.teardown();
+  vi.restoreAllMocks();
+});
+
+async function call(token: string, method: 'GET' | 'POST', url: string, body?: unknown) {
+  const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { payload: JSON.stringify(body) } : {}) });
+  return { status: res.statusCode, json: res.json() as IncidentState & Record<string, unknown>, text: res.body };
+}
+
+async function decide(token: string, body: Record<string, unknown>): Promise<IncidentState> {
+  const res = await call(token, 'POST', `/incidents/${incidentId}/decisions`, body);
+  if (res.status !== 200) throw new Error(`${String(body.kind)} answered ${res.status}: ${res.text}`);
+  return res.json;
+}
+
+async function waitFor(predicate: (s: IncidentState) => boolean, what: string, timeoutMs = 60_000): Promise<IncidentState> {
+  const until = Date.now() + timeoutMs;
+  let last: IncidentState | undefined;
+  while (Date.now() < until) {
+    const res = await call(TOKEN.ips, 'GET', `/incidents/${incidentId}`);
+    if (res.status === 200) {
+      last = res.json;
+      if (predicate(last)) return last;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}: phase ${last?.phase}, timeline ${JSON.stringify(last?.timeline.map((t) => t.event))}`);
+}
+
+// --- Reading what Temporal stores -----------------------------------------------------------------------
+function isBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array;
+}
+
+/** Every string and every byte field (as UTF-8 text and as base64) of a protobuf object, as one text. */
+function flatten(value: unknown): string {
+  const out: string[] = [];
+  const seen = new Set<unknown>();
+  const walk = (v: unknown) => {
+    if (v === null || v === undefined) return;
+    if (typeof v === 'string') return void out.push(v);
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return void out.push(String(v));
+    if (isBytes(v)) {
+      const buffer = Buffer.from(v);
+      return void out.push(buffer.toString('utf8'), buffer.toString('base64'), buffer.toString('latin1'));
+    }
+    if (typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (typeof (v as { toJSON?: unknown }).toJSON === 'function' && !Array.isArray(v)) {
+      try {
+        out.push(JSON.stringify(v));
+      } catch {
+        // Not every object serializes; its fields are walked anyway.
+      }
+    }
+    for (const item of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) walk(item);
+  };
+  walk(value);
+  return out.join('\n');
+}
+
+/** Every payload in a protobuf object (an object with `data` bytes and a `metadata` map of bytes). */
+function payloadsIn(value: unknown, found: Payload[] = [], seen = new Set<unknown>()): Payload[] {
+  if (value === null || typeof value !== 'object' || isBytes(value) || seen.has(value)) return found;
+  seen.add(value);
+  const candidate = value as { metadata?: unknown; data?: unknown };
+  if (candidate.metadata && typeof candidate.metadata === 'object' && (candidate.data === undefined || candidate.data === null || isBytes(candidate.data))) {
+    const entries = Object.values(candidate.metadata as Record<string, unknown>);
+    if (entries.length > 0 && entries.every(isBytes)) found.push(candidate as Payload);
+  }
+  for (const item of Array.isArray(value) ? value : Object.values(value)) payloadsIn(item, found, seen);
+  return found;
+}
+
+function leaks(text: string): string[] {
+  const lower = text.toLowerCase();
+  return PII.filter((s) => lower.includes(s.toLowerCase()) || text.includes(Buffer.from(s).toString('base64')));
+}
+
+describe('a whole incident full of PII', () => {
+  let executions: WorkflowExecutionInfo[] = [];
+  let stored = '';
+
+  it('runs from report to closure through the API', async () => {
+    const rosterDir = await mkdtemp(join(tmpdir(), 'leak-roster-'));
+    const rosterFile = join(rosterDir, 'roster.ndjson');
+    await writeFile(rosterFile, [...ROSTER.map((p) => JSON.stringify(p)), BAD_ROSTER_LINE].join('\n'));
+    incidentId = `leak-${Date.now().toString(36)}`;
+    const report = {
+      incidentId,
+      reporter: { ...REPORTER, office: 'Bureau of Consular Affairs' },
+      supervisor: SUPERVISOR,
+      programManager: PROGRAM_MANAGER,
+      discoveredAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+      medium: 'cyber',
+      disclosureFormat: 'electronic',
+      disclosedBy: `${REPORTER.name} (${REPORTER.email})`,
+      disclosedTo: `an unknown party who phoned from ${ROSTER[0]!.phone}`,
+      summary: `A spreadsheet with the SSNs ${SSNS.join(', ')} of ${ROSTER.map((p) => p.name).join(', ')}, their addresses (${ROSTER[0]!.postalAddress}; ${ROSTER[2]!.postalAddress}) and phones (${ROSTER[1]!.phone}) was emailed by ${REPORTER.name} to the wrong list; the medical notes of ${ROSTER[3]!.name} were attached.`,
+      piiTypes: ['ssn-or-passport-number', 'medical', 'birth-data'],
+      affectedCount: ROSTER.length + 1,
+      affectedPopulation: 'public',
+      causedByWorkforceMember: true,
+      encrypted: false,
+      classifiedInvolved: false,
+      criminalActSuspected: true,
+    };
+    const accepted = await call(TOKEN.ips, 'POST', '/incidents', report);
+    expect(accepted.status, accepted.text).toBe(202);
+
+    await waitFor((s) => s.phase === 'triage', 'triage');
+    await decide(TOKEN.ips, { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+    await decide(TOKEN.ips, { kind: 'convene-crg', convene: true, rationale: `SSNs of ${ROSTER[1]!.name} and others; ${SSNS[2]}.` });
+    const factors = { dataNature: 'high', misuseLikelihood: 'high', logicalAccess: 'high', physicalAccess: 'moderate', deliberateTargeting: 'moderate', priorMisuse: 'low' };
+    let state = await decide(TOKEN.ips, { kind: 'submit-analysis', factors, options: ['notify-individuals', 'credit-protection'], rationale: `High risk for ${ROSTER[0]!.name} at ${ROSTER[0]!.postalAddress}.` });
+    expect(state.phase).toBe('cost-consultation');
+    await decide(TOKEN.cgfs, { kind: 'cost-estimate', estimatedCostUsd: 1_200, notes: `Monitoring for ${ROSTER[2]!.name}, ${ROSTER[2]!.email}.` });
+    await decide(TOKEN.chair, { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: `Notify ${ROSTER[1]!.name}.` });
+    state = await decide(TOKEN.us, { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: `Approved; see ${SUPERVISOR.name}'s note.` });
+    expect(state.phase).toBe('notification-prep');
+    await decide(TOKEN.notification, { kind: 'approve-letter', letter: LETTER, roster: { url: pathToFileURL(rosterFile).href, count: ROSTER.length + 1 } });
+
+    state = await waitFor((s) => s.phase === 'remediation' || s.phase === 'closure-review', 'notification done');
+    expect(state.notification).toMatchObject({ letters: 2, emails: 1, substituteNotice: true, failed: 1 });
+    for (const item of state.actionItems.filter((i) => i.status === 'open')) {
+      await decide(TOKEN.ips, { kind: 'complete-action-item', itemId: item.id, evidence: `Done for ${ROSTER[3]!.name}; called ${ROSTER[0]!.phone}.` });
+    }
+    await waitFor((s) => s.phase === 'closure-review', 'closure review');
+    await decide(TOKEN.ips, { kind: 'sign-off-closure', rationale: `Closed; ${REPORTER.name} retrained.` });
+    await waitFor((s) => s.phase === 'closed', 'closed');
+    await env.client.workflow.getHandle(`breach-${incidentId}`).result();
+
+    // The failure paths the test is about did happen.
+    expect(smtp.refused).toBe(1);
+    expect(smtp.delivered).toContain(SUPERVISOR.email);
+    expect(receiver.calls('/oig').length).toBeGreaterThan(0);
+    expect(state.timeline.map((t) => t.event)).toContain('endpoint-rejected:oig');
+  });
+
+  it('its histories, every run of every workflow, hold no PII in clear', async () => {
+    const list = noCodec.workflow.list({ query: `WorkflowId STARTS_WITH 'breach-${incidentId}'` });
+    executions = [];
+    for await (const execution of list) executions.push(execution);
+    const ids = executions.map((e) => e.workflowId);
+    expect(ids).toContain(`breach-${incidentId}`);
+    expect(ids.some((id) => id !== `breach-${incidentId}`), `the notification child is among ${ids.join(', ')}`).toBe(true);
+
+    const texts: string[] = [];
+    let payloads = 0;
+    for (const execution of executions) {
+      const history = await noCodec.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+      texts.push(JSON.stringify(history), flatten(history));
+      payloads += payloadsIn(history).length;
+    }
+    stored = texts.join('\n');
+    expect(payloads).toBeGreaterThan(20);
+    expect(leaks(stored)).toEqual([]);
+    // Failure messages are encoded too.
+    expect(stored).toContain('Encoded failure');
+  });
+
+  it('every payload is encrypted but search attributes and patch markers; decrypted with the codec, they do hold the PII (positive control)', async () => {
+    const decrypted: string[] = [];
+    const clear: string[] = [];
+    for (const execution of executions) {
+      const history = await noCodec.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+      const payloads = payloadsIn(history);
+      for (const [index, payload] of (await codec.decode(payloads)).entries()) {
+        const metadata = payloads[index]!.metadata!;
+        if (Buffer.from(metadata.encoding ?? []).toString() === 'binary/encrypted') decrypted.push(Buffer.from(payload.data ?? []).toString('utf8'));
+        // Search attributes carry their type; the SDK's patch marker its patch id: both are plain by design.
+        else if (!metadata.type) clear.push(Buffer.from(payload.data ?? []).toString('utf8'));
+      }
+    }
+    expect(decrypted.length).toBeGreaterThan(20);
+    for (const text of clear) expect(JSON.parse(text)).toEqual({ id: expect.any(String), deprecated: expect.any(Boolean) });
+    const found = leaks(decrypted.join('\n'));
+    for (const s of [REPORTER.name, REPORTER.email, SUPERVISOR.email, SSNS[0]!, ROSTER[0]!.postalAddress!, ROSTER[1]!.phone!]) expect(found).toContain(s);
+  });
+
+  it('search attributes, memo and the execution descriptions hold no PII', async () => {
+    const texts: string[] = [];
+    for (const execution of executions) {
+      texts.push(flatten(execution.raw), inspect(execution.searchAttributes, { depth: 10 }));
+      const described = await noCodec.workflowService.describeWorkflowExecution({ namespace: env.namespace ?? 'default', execution: { workflowId: execution.workflowId, runId: execution.runId } });
+      texts.push(flatten(described));
+    }
+    const incident = executions.find((e) => e.workflowId === `breach-${incidentId}`)!;
+    expect(incident.typedSearchAttributes.get(BreachPhase)).toBe('closed');
+    expect(leaks(texts.join('\n'))).toEqual([]);
+  });
+
+  it('a client without the key cannot read the state', async () => {
+    const handle = noCodec.workflow.getHandle(`breach-${incidentId}`);
+    await expect(handle.query(incidentStateQuery)).rejects.toThrow(/binary\/encrypted|[Ee]ncoding/);
+  });
+
+  it("the worker's, the API's and the console's log hold no PII", () => {
+    const log = [...logLines, ...consoleLines].join('\n');
+    expect(leaks(log)).toEqual([]);
+    expect(logLines.some((l) => l.includes('Activity failed')), 'the refused mail was logged').toBe(true);
+    expect(log).toContain('MailNotSent');
+    expect(logLines.some((l) => l.startsWith('[api] POST /incidents'))).toBe(true);
+  });
+});
