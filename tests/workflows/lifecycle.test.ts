@@ -178,6 +178,7 @@ describe('decision gates, notification and closure', () => {
     state = await decide(handle, 'crg-ds', { kind: 'complete-action-item', itemId: 'systemic-review', evidence: 'Laptop encryption enforced bureau-wide.' });
     expect(state.phase).toBe('closure-review');
     state = await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'All actions complete.' });
+    expect(state.decisions.at(-1)).toMatchObject({ kind: 'sign-off-closure', actorId: 'ips-director' });
     const summary = await handle.result();
     expect(summary).toMatchObject({ incidentId, outcome: 'notified', risk: 'high' });
     const record = await f.receiver.waitFor((c) => c.path === '/recordsArchive' && (c.body as { incidentId?: string }).incidentId === incidentId);
@@ -222,6 +223,7 @@ describe('decision gates, notification and closure', () => {
     await decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
     await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url: rosterUrl, count: 4 } });
     state = await waitForPhase(handle, 'notification-delayed');
+    expect(state.awaiting).toMatchObject({ role: 'securityLiaison' });
     state = await decide(handle, 'ds-investigations', { kind: 'extend-delay', notifyAfter: new Date(now + 6 * DAY).toISOString() });
     expect(state.delay?.notifyAfter).toBe(new Date(now + 6 * DAY).toISOString());
     await f.env.sleep(4 * DAY);
@@ -286,10 +288,11 @@ describe('who may decide, and when', () => {
     const { handle, incidentId } = await report(f);
     await waitForPhase(handle, 'triage');
     await f.env.sleep(2 * DAY + 60_000);
-    let state = await waitForState(handle, (s) => s.timeline.filter((t) => t.event === 'reminder:ipsDirector').length >= 2, 'two reminders');
+    const reminded = await waitForState(handle, (s) => s.timeline.filter((t) => t.event === 'reminder:ipsDirector').length >= 2, 'two reminders');
+    expect(reminded.timeline.some((t) => t.event === 'escalated:ipsDirector')).toBe(false);
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('Reminder 2'));
     await f.env.sleep(3 * DAY + 60_000);
-    state = await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'escalated:ipsDirector'), 'the escalation');
+    const state = await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'escalated:ipsDirector'), 'the escalation');
     const escalation = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('ESCALATION to the SAOP'));
     expect(escalation.envelope.to).toContain('ppgb.chair@state.example');
     expect(state.phase).toBe('triage');
