@@ -7,6 +7,7 @@
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMailTransport } from '../activities/mailer.js';
+import { loadLinkSecret, signLink } from '../api/links.js';
 import { ConfigError, loadConfig, temporalConnectConfig } from './config.js';
 import { dataConverterFromEnv } from './data-converter.js';
 import { chooseWorkflowSource, createBreachWorker, WORKER_READY_MARK } from './worker.js';
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
   if (!config.smtpUrl) console.warn(`[worker] SMTP_URL is not set: mail goes to ${LOCAL_MAIL_CATCHER}, the local mail catcher of \`npm start\``);
   const { connectionOptions, namespace } = temporalConnectConfig();
   const { dataConverter, source: keySource } = await dataConverterFromEnv();
+  // The secret the API verifies approval links with (BREACH_LINK_SECRET, else .data/link-secret).
+  const linkSecret = await loadLinkSecret();
 
   // Our own signal handling instead of the Runtime's: one log line, and a second Ctrl-C forces the exit.
   // SDK logs at WARN by default: at INFO every start prints the whole webpack report.
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
     connection,
     namespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, env: process.env }),
+    activities: createActivities({ mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, env: process.env, signLink: (claims) => signLink(linkSecret, claims) }),
     dataConverter,
     ...source,
     // Graceful: a running activity (a mail batch, an endpoint call) gets this long to finish on shutdown.
