@@ -34,7 +34,8 @@ const payloadJson = z.object({ metadata: z.record(z.string(), base64).nullish(),
 const bodySchema = z.object({ payloads: z.array(payloadJson) });
 type PayloadJson = z.infer<typeof payloadJson>;
 
-const fromBase64 = (text: string) => new Uint8Array(Buffer.from(text, text.includes('-') || text.includes('_') ? 'base64url' : 'base64'));
+// Node's base64 decoder reads both alphabets.
+const fromBase64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
 const toBase64 = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? new Uint8Array()).toString('base64');
 
 export function payloadFromJson(json: PayloadJson): Payload {
