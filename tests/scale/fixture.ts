@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import type { temporal } from '@temporalio/proto';
 import { createActivities } from '../../activities/index.js';
 import { createMailTransport } from '../../activities/mailer.js';
 import type { RosterEntry } from '../../domain/roster.js';
+import { runsOf, type HistoryEvent } from '../../scripts/lib/notify-inspect.js';
 import { startSmtpCounter, type SmtpCounter, type SmtpCounterOptions } from '../../scripts/lib/smtp-counter.js';
 import { notifyRosterWorkflow } from '../../workflows/notify-roster.js';
 import type { NotifyRosterInput } from '../../workflows/notify-messages.js';
@@ -115,20 +115,7 @@ export async function startRun(
   });
 }
 
-export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-/** Every run of a workflow that continued as new, first to last, with its events. */
-export async function runsOf(client: Client, workflowId: string, firstRunId: string): Promise<HistoryEvent[][]> {
-  const runs: HistoryEvent[][] = [];
-  let runId: string | undefined = firstRunId;
-  while (runId) {
-    const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const events: HistoryEvent[] = history.events ?? [];
-    runs.push(events);
-    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-  }
-  return runs;
-}
+export { runsOf, type HistoryEvent };
 
 export function eventsOfType(events: HistoryEvent[], type: string): HistoryEvent[] {
   return events.filter((e) => e[type as keyof HistoryEvent] != null);
