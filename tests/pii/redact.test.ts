@@ -1,6 +1,7 @@
-/** Activity errors say nothing identifying (workers/redact.ts): what is kept, what is dropped. */
+/** Nothing identifying in what is stored in clear: activity errors (workers/redact.ts) and incident ids (domain/ids.ts). */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import { incidentIdSchema, looksLikePii } from '../../domain/ids.js';
 import { redact, safeActivityError } from '../../workers/redact.js';
 
 describe('redact', () => {
@@ -54,5 +55,20 @@ describe('safeActivityError', () => {
     expect(safeActivityError(clean)).toBe(clean);
     const cancelled = new CancelledFailure('cancelled');
     expect(safeActivityError(cancelled)).toBe(cancelled);
+  });
+});
+
+describe('incident ids', () => {
+  it.each([
+    ['inc-2f6c1e9a-3b1d-4c2e-9f00-123456789abc', true],
+    ['2026-03-0001', true],
+    ['T-mf3k9x-12', true],
+    ['case-123-45-6789', false],
+    ['123456789', false],
+    ['call-703-555-0147', false],
+    ['1-800-555-0100', false],
+  ])('%s is accepted: %s', (id, accepted) => {
+    expect(incidentIdSchema.safeParse(id).success).toBe(accepted);
+    expect(looksLikePii(id)).toBe(!accepted);
   });
 });
