@@ -135,6 +135,10 @@ describe('decision gates, notification and closure', () => {
   it('full chain: Chair → PPGB → Under Secretary → letter → notification → action items → closure', async () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
+    // Mail to groups carries the minimum: no reporter, no summary, no contact details.
+    const crgMail = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('Core Response Group convened'));
+    expect(crgMail.envelope.to.length).toBeGreaterThan(5);
+    for (const pii of ['Robin Reporter', 'robin.reporter@state.example', 'Sam Supervisor', 'visa applicants']) expect(crgMail.text).not.toContain(pii);
     let state = await analyse(handle, ['notify-individuals', 'credit-protection', 'systemic-review'], { liaisons: ['ftc', 'credit-bureaus'] });
     expect(state.phase).toBe('cost-consultation');
     expect(state.risk).toBe('high');
