@@ -296,6 +296,9 @@ describe('a whole incident full of PII', () => {
     expect(accepted.status, accepted.text).toBe(202);
 
     await waitFor((s) => s.phase === 'triage', 'triage');
+    // A refused decision (the update's validator) carrying PII: its refusal is a failure too.
+    const refused = await call(TOKEN.us, 'POST', `/incidents/${incidentId}/decisions`, { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: `Notify ${ROSTER[0]!.name} at ${ROSTER[0]!.phone}.` });
+    expect(refused.status).toBe(409);
     await decide(TOKEN.ips, { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
     await decide(TOKEN.ips, { kind: 'convene-crg', convene: true, rationale: `SSNs of ${ROSTER[1]!.name} and others; ${SSNS[2]}.` });
     const factors = { dataNature: 'high', misuseLikelihood: 'high', logicalAccess: 'high', physicalAccess: 'moderate', deliberateTargeting: 'moderate', priorMisuse: 'low' };
