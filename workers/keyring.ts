@@ -109,8 +109,8 @@ export async function loadKeyring(env: NodeJS.ProcessEnv = process.env, devFile:
   );
 }
 
-/** The JSON of a new keyring with one fresh key. */
-export function newKeyringFile(keyId = `dev-${new Date().toISOString().slice(0, 10)}`): KeyringFile {
+/** The JSON of a new keyring with one fresh key; the id is unique, so two machines' keys are never confused. */
+export function newKeyringFile(keyId = `dev-${new Date().toISOString().slice(0, 10)}-${randomBytes(3).toString('hex')}`): KeyringFile {
   return { active: keyId, keys: { [keyId]: randomBytes(KEY_BYTES).toString('base64') } };
 }
 
@@ -139,7 +139,7 @@ export async function prepareDevKeyring(env: NodeJS.ProcessEnv, dataDir: string)
   return {
     childEnv: { BREACH_KEYRING: file },
     note: created
-      ? `made a development encryption key in ${shown} (git-ignored; keep it: the incidents of this data folder can only be read with it; set BREACH_KEYRING for real keys)`
+      ? `made a development encryption key in ${shown} (${file === DEV_KEYRING_FILE ? 'git-ignored; ' : ''}keep it: the incidents of this data folder can only be read with it; set BREACH_KEYRING for real keys)`
       : `payloads encrypted with the development keyring ${shown}`,
   };
 }
