@@ -2,12 +2,12 @@
  * Calls to the playbook's external endpoints (US-CERT, Privacy Division, OIG, mail vendor, web
  * posting, records archive). Every call is idempotent by an `Idempotency-Key` derived from the
  * workflow and the step (`<workflowId>:<step>`), the same on every retry, so a receiver can drop a
- * repeat (STYLE.md 8). Failure is classified for the retry policy (activities/policy.ts):
+ * repeat (STYLE.md 8). Failure is classified for the retry policy (workflows/activities.ts):
  * 5xx, 408, 429, time-outs and network errors are retried; any other 4xx is final.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { parseDuration } from '../domain/durations.js';
-import type { Endpoint } from '../domain/playbook.js';
+import { DEFAULT_ENDPOINT_TIMEOUT_MS, type Endpoint } from '../domain/playbook.js';
 
 export const ENDPOINT_REJECTED = 'EndpointRejected';
 export const ENDPOINT_UNAVAILABLE = 'EndpointUnavailable';
@@ -28,8 +28,6 @@ export interface EndpointResult {
   receipt?: unknown;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
-
 export async function postToEndpoint(call: EndpointCall, env: Record<string, string | undefined>): Promise<EndpointResult> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -46,7 +44,7 @@ export async function postToEndpoint(call: EndpointCall, env: Record<string, str
     }
     headers.authorization = `Bearer ${token}`;
   }
-  const timeoutMs = call.endpoint.timeout ? parseDuration(call.endpoint.timeout) : DEFAULT_TIMEOUT_MS;
+  const timeoutMs = call.endpoint.timeout ? parseDuration(call.endpoint.timeout) : DEFAULT_ENDPOINT_TIMEOUT_MS;
   let response: Response;
   try {
     response = await fetch(call.endpoint.url, {

@@ -11,6 +11,9 @@ const endpointSchema = z.strictObject({
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
 
+/** An endpoint's HTTP time-out when the playbook gives none (activities/http.ts, workflows/activities.ts). */
+export const DEFAULT_ENDPOINT_TIMEOUT_MS = 10_000;
+
 export const ENDPOINTS = ['usCert', 'privacyDivision', 'oig', 'mailVendor', 'webPosting', 'recordsArchive'] as const;
 export type EndpointName = (typeof ENDPOINTS)[number];
 

@@ -1,31 +1,58 @@
 /**
- * Every activity's time-outs and retry policy, in one place (issue 8 "Timeouts and retries").
+ * Every activity's time-outs and retry policy, in one place (issue 8 "Timeouts and retries"); the
+ * README's "Reliability" section carries the same table.
  *
- * - Mail to officials: short start-to-close (one SMTP exchange), retried without limit with backoff
- *   capped at 5 minutes: a mail server that is down for a while delays mail, never loses it.
- * - External endpoints: the call carries its own HTTP timeout (playbook `timeout`); the retry
- *   policy retries 5xx, 408, 429, time-outs and network errors without limit ("keep trying to
- *   deliver", LIFECYCLE.md phase 1) with backoff capped at 5 minutes; a 4xx (EndpointRejected) or a
- *   missing token (EndpointMisconfigured) is final, and the workflow turns it into an escalation.
- * - Notification of the roster, one batch of lines each (workflows/notify-roster.ts): long
- *   start-to-close (a batch at a low playbook rate takes long), a heartbeat time-out of 20 seconds so a
- *   dead worker's batches move to another worker soon (a batch heartbeats several times a second while
- *   it sends, and every 2 seconds while it waits), and a retry that resumes from the heartbeat
- *   (activities/notify.ts).
+ * | activity                             | start-to-close              | heartbeat | retry (all unlimited)       | non-retryable                                   |
+ * | ------------------------------------ | --------------------------- | --------- | --------------------------- | ----------------------------------------------- |
+ * | sendNotice (mail to officials)       | 1 minute                    | none      | 2 s, ×2, at most 5 minutes  | none                                            |
+ * | callEndpoint, postSubstituteNotice   | endpoint `timeout` + 10 s   | none      | 2 s, ×2, at most 5 minutes  | EndpointRejected, EndpointMisconfigured         |
+ * | notifyRange (one batch of the roster)| 24 hours                    | 20 s      | 5 s, ×2, at most 5 minutes  | EndpointRejected, EndpointMisconfigured, RosterUnreadable |
+ *
+ * Why these values:
+ * - No maximumAttempts and no schedule-to-close anywhere. An incident stays open for months and a
+ *   report, a mail or a letter given up on is lost ("keep trying to deliver", LIFECYCLE.md phase 1).
+ *   What retrying cannot fix fails at once instead (the non-retryable types), and the workflow turns
+ *   it into an escalation mail and a timeline entry (workflows/reporting.ts `deliver`).
+ * - Backoff from 2 s doubling to 5 minutes: a blip costs seconds; a long outage costs one attempt per
+ *   step every 5 minutes (12 an hour), never a retry storm against a server that is already down.
+ * - Start-to-close is not a budget for slow work but how long a *lost* attempt (its worker killed, the
+ *   network cut) holds its step before Temporal gives it to another worker. So it is the longest a
+ *   healthy attempt can take, plus a margin:
+ *   - mail: one SMTP exchange (nodemailer gives up after 10 s to connect, 10 s to greet, 30 s idle);
+ *     a message to a group, or one per person for the few people a gate asks, fits in a minute;
+ *   - endpoints: the playbook's `timeout` (default 10 s) bounds the whole HTTP exchange, body included
+ *     (activities/http.ts), so a worker killed mid-call delays the one-hour report by that plus 10 s
+ *     (before: a fixed 2 minutes, whatever the endpoint's own time-out);
+ *   - notification batches run for long at a low rate: the 20 s heartbeat time-out is what notices a
+ *     lost worker (a batch heartbeats several times a second while it sends, every 2 s while it
+ *     waits), and the retry resumes from the last heartbeat (activities/notify.ts).
+ * - Retried: 5xx, 408, 429, network errors and time-outs of endpoints (EndpointUnavailable); every mail
+ *   error (MailNotSent, workers/redact.ts), since a relay that refuses now usually accepts later.
+ *   Final: any other 4xx (EndpointRejected: our request or our credentials are wrong, and an operator
+ *   must act), a token variable that is not set (EndpointMisconfigured), a roster that cannot be read
+ *   (RosterUnreadable).
  */
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { BreachActivities } from '../activities/index.js';
+import { parseDuration } from '../domain/durations.js';
+import { DEFAULT_ENDPOINT_TIMEOUT_MS, type Endpoint } from '../domain/playbook.js';
 
 export const NON_RETRYABLE = ['EndpointRejected', 'EndpointMisconfigured', 'RosterUnreadable'];
 
+const BACKOFF = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5 minutes' } as const;
+
 export const MAIL_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  retry: { ...BACKOFF },
 };
 
+/** Beyond the endpoint's own HTTP time-out, before an attempt counts as lost. */
+export const ENDPOINT_MARGIN_MS = 10_000;
+
 export const ENDPOINT_OPTIONS: ActivityOptions = {
+  // For a call without its endpoint at hand: the longest time-out a playbook is expected to give.
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: { ...BACKOFF, nonRetryableErrorTypes: NON_RETRYABLE },
 };
 
 export const NOTIFY_OPTIONS: ActivityOptions = {
@@ -34,13 +61,18 @@ export const NOTIFY_OPTIONS: ActivityOptions = {
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
 };
 
+/** Start-to-close of a call to this endpoint: its HTTP time-out plus the margin. */
+export function endpointStartToClose(target: Endpoint): number {
+  return (target.timeout ? parseDuration(target.timeout) : DEFAULT_ENDPOINT_TIMEOUT_MS) + ENDPOINT_MARGIN_MS;
+}
+
 /** Activities with a summary, so the event history reads as the policy ("Report to US-CERT"). */
 export function mail(summary: string) {
   return proxyActivities<BreachActivities>({ ...MAIL_OPTIONS, summary });
 }
 
-export function endpoint(summary: string) {
-  return proxyActivities<BreachActivities>({ ...ENDPOINT_OPTIONS, summary });
+export function endpoint(summary: string, target?: Endpoint) {
+  return proxyActivities<BreachActivities>({ ...ENDPOINT_OPTIONS, ...(target ? { startToCloseTimeout: endpointStartToClose(target) } : {}), summary });
 }
 
 export function notifier(summary: string) {

@@ -59,7 +59,7 @@ async function close(incident: Incident): Promise<CaseSummary> {
   };
   let receipt: { id?: unknown } | undefined;
   try {
-    const archived = await endpoint('Write the case record to the records archive').callEndpoint({
+    const archived = await endpoint('Write the case record to the records archive', incident.playbook.endpoints.recordsArchive).callEndpoint({
       name: 'recordsArchive',
       endpoint: incident.playbook.endpoints.recordsArchive,
       step: 'case-record',

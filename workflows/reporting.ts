@@ -49,7 +49,7 @@ export function failureMessage(err: unknown): string {
 
 async function deliver(incident: Incident, name: EndpointName, summary: string, step: string, body: unknown): Promise<boolean> {
   try {
-    await endpoint(summary).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
+    await endpoint(summary, incident.playbook.endpoints[name]).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
     return true;
   } catch (err) {
     if (isCancellation(err)) throw err;
