@@ -24,8 +24,11 @@ export async function gate(incident: Incident, role: Role, kinds: DecisionKind[]
     for (;;) {
       const elapsed = Date.now() - opened;
       const untilEscalation = escalated ? Infinity : escalateAfter - elapsed;
-      const wait = Math.max(1, Math.min(interval * (reminders + 1) - elapsed, untilEscalation));
-      if (await condition(done, wait)) return;
+      const untilReminder = interval * (reminders + 1) - elapsed;
+      const wait = Math.max(1, Math.min(untilReminder, untilEscalation));
+      // The timer's summary names its outcome, so the event history reads as the policy.
+      const then = untilEscalation <= untilReminder ? 'escalate to the SAOP' : `reminder ${reminders + 1}`;
+      if (await condition(done, wait, { summary: `${role} to decide ${kinds.join(' / ')}, else ${then}` })) return;
       if (!escalated && Date.now() - opened >= escalateAfter) {
         escalated = true;
         await escalate(incident, role, kinds);

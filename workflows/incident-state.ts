@@ -169,19 +169,27 @@ export class Incident {
     setCurrentDetails(this.details());
   }
 
+  /**
+   * The UI's current details: what the incident waits for, from whom, and the next deadline, in a few
+   * lines of markdown. Roles, person ids, decision kinds and times only: no PII (and the codec encrypts it).
+   * Recomputed at every change; a gate's reminder or escalation logs to the timeline, so the deadline
+   * shown moves on when its timer fires.
+   */
   private details(): string {
     const s = this.state;
     const lines = [`**Phase:** ${s.phase} · **Medium:** ${s.medium}${s.risk ? ` · **Risk:** ${s.risk}` : ''}`];
+    if (s.awaiting) {
+      const who = holdersOf(this.playbook, s.awaiting.role).map((p) => p.id);
+      lines.push(`**Waiting for:** ${s.awaiting.kinds.join(', ')} — from the ${s.awaiting.role}${who.length ? ` (${who.join(', ')})` : ''}, since ${s.awaiting.since}`);
+    }
+    const next = this.deadlines().sort((a, b) => a.at - b.at)[0];
+    if (next) lines.push(`**Next deadline:** ${new Date(next.at).toISOString()} — ${next.what}`);
     if (s.phase === 'reporting' || !s.reportedAt) {
       lines.push(
         s.reportedAt
           ? `**Reported:** ${s.reportedAt}${s.reportedLate ? ' (late)' : ''}`
           : `**One-hour report due:** ${s.reportingDeadline}${s.reportedLate ? ' — **LATE, escalated**' : ''}`,
       );
-    }
-    if (s.awaiting) {
-      const due = new Date(Date.parse(s.awaiting.since) + this.ms('gateEscalateAfter')).toISOString();
-      lines.push(`**Waiting for:** ${s.awaiting.role} — ${s.awaiting.kinds.join(', ')} (since ${s.awaiting.since}; escalates to the SAOP at ${due})`);
     }
     if (s.delay) lines.push(s.delay.barred ? '**Notification barred** (5 FAM 468.6-3b)' : `**Notification delayed until:** ${s.delay.notifyAfter}`);
     if (s.notification) {
@@ -193,5 +201,31 @@ export class Incident {
     const open = this.openItems().map((i) => i.id);
     if (open.length) lines.push(`**Open action items:** ${open.join(', ')}`);
     return lines.join('\n\n');
+  }
+
+  /** The timers running now, as the policy names them (the same clocks as gates.ts, reporting.ts, response.ts, notification.ts). */
+  private deadlines(): { at: number; what: string }[] {
+    const s = this.state;
+    const now = Date.now();
+    const found: { at: number; what: string }[] = [];
+    if (!s.reportedAt && !s.reportedLate && s.reportingDeadline) {
+      found.push({ at: Date.parse(s.reportingDeadline), what: `the one-hour report to ${s.medium === 'cyber' ? 'US-CERT' : 'the Privacy Division'} (5 FAM 468.3b(1))` });
+    }
+    const awaiting = s.awaiting;
+    if (!awaiting) return found;
+    const since = Date.parse(awaiting.since);
+    if (s.phase === 'ppgb-advised') {
+      found.push({ at: since + this.ms('minimalRiskObjectionWindow'), what: 'the PPGB objection window ends: closure review unless the PPGB Chair overrides (5 FAM 468.5c)' });
+    } else if (s.phase === 'notification-delayed' && s.delay) {
+      found.push({ at: Date.parse(s.delay.notifyAfter), what: 'the security delay ends and notification goes out (5 FAM 468.6-3)' });
+    } else {
+      const interval = this.ms('gateReminderInterval');
+      const escalation = since + this.ms('gateEscalateAfter');
+      const reminder = since + interval * (Math.floor((now - since) / interval) + 1);
+      if (escalation > now && escalation <= reminder) found.push({ at: escalation, what: 'escalation to the SAOP (the PPGB Chair, 5 FAM 468.2a)' });
+      else if (escalation > now) found.push({ at: reminder, what: `reminder to the ${awaiting.role}; escalation to the SAOP at ${new Date(escalation).toISOString()}` });
+      else found.push({ at: reminder, what: `reminder to the ${awaiting.role} (escalated to the SAOP at ${new Date(escalation).toISOString()})` });
+    }
+    return found;
   }
 }
