@@ -167,7 +167,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   await app.register(async (scope) => linkRoutes(scope, { client, playbook, linkSecret: options.linkSecret }));
   const codecServer = options.codecServer;
-  if (codecServer) await app.register(async (scope) => codecRoutes(scope, { ...codecServer, authenticate }));
+  if (codecServer) {
+    const personForToken = (token: string) => people.get(digest(token));
+    await app.register(async (scope) => codecRoutes(scope, { ...codecServer, authenticate, personForToken, sessionSecret: options.linkSecret }));
+  }
 
   return app;
 }

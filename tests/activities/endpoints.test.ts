@@ -35,7 +35,7 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
 describe('callEndpoint', () => {
   it('posts JSON with an Idempotency-Key of <workflowId>:<step> and the bearer token the playbook names', async () => {
     const a = activities({ USCERT_TOKEN: 'tok-123' });
-    const result = await mockEnv().run(a.callEndpoint, { name: 'usCert', endpoint: { url: `${receiver.url}/us-cert`, tokenEnv: 'USCERT_TOKEN' }, step: 'report-usCert', body: { incidentId: 'ACT-1' } });
+    const result: { status: number } = await mockEnv().run(a.callEndpoint, { name: 'usCert', endpoint: { url: `${receiver.url}/us-cert`, tokenEnv: 'USCERT_TOKEN' }, step: 'report-usCert', body: { incidentId: 'ACT-1' } });
     expect(result.status).toBe(200);
     const call = receiver.calls('/us-cert').at(-1)!;
     expect(call.idempotencyKey).toBe('breach-ACT-1:report-usCert');
