@@ -154,6 +154,9 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     },
   });
   await listen(smtp.server, options.smtpPort ?? 2525, host);
+  // A client that vanishes mid-session (a worker killed, a pooled connection reset) is reported here;
+  // without a listener that error would end the process hosting the catcher (npm start, a test).
+  smtp.on('error', () => undefined);
   const smtpPort = (smtp.server.address() as AddressInfo).port;
 
   let web: Server | undefined;
