@@ -1,0 +1,102 @@
+/**
+ * The whole system as `npm start` runs it (scripts/start.ts), for the browser tests: the dev server with
+ * its Web UI (whose codec endpoint is the API), the worker, the API, the mail catcher and the endpoint
+ * receiver, on free ports and a temporary data folder, with the shipped playbook pointed at this run's
+ * receiver. What a person's browser reaches is what these tests reach.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitUntil } from '../../scripts/lib/ports.js';
+import { DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../workers/config.js';
+import { withEndpointsAt } from '../helpers/index.js';
+
+export interface RunningSystem {
+  ports: { temporal: number; ui: number; api: number; smtp: number; mailWeb: number; receiver: number };
+  /** The Temporal UI, as `npm start` prints it. */
+  uiUrl: string;
+  /** The API; also the UI's codec endpoint and the base of approval links. */
+  apiUrl: string;
+  mailUrl: string;
+  /** Seconds until `npm start` said it was ready. */
+  readySeconds: number;
+  /** A call to the API with a bearer token of playbooks/demo-api-tokens.json. */
+  api(token: string, path: string, init?: RequestInit): Promise<Response>;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startSystem(): Promise<RunningSystem> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'breach-browser-system-'));
+  const ports = { temporal: await freePort(), ui: await freePort(), api: await freePort(), smtp: await freePort(), mailWeb: await freePort(), receiver: await freePort() };
+  const playbook = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as { endpoints: Record<string, { url: string }> };
+  const playbookPath = join(dataDir, 'playbook.json');
+  await writeFile(playbookPath, JSON.stringify(withEndpointsAt(playbook, `http://127.0.0.1:${ports.receiver}`)));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(TEMPORAL_|BREACH_|SMTP_)/.test(key)));
+  const env: NodeJS.ProcessEnv = {
+    ...inherited,
+    TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+    BREACH_TEMPORAL_UI_PORT: String(ports.ui),
+    BREACH_API_PORT: String(ports.api),
+    BREACH_MAIL_SMTP_PORT: String(ports.smtp),
+    BREACH_MAIL_WEB_PORT: String(ports.mailWeb),
+    BREACH_RECEIVER_PORT: String(ports.receiver),
+    BREACH_DATA_DIR: dataDir,
+    BREACH_PLAYBOOK: playbookPath,
+  };
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT');
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const t0 = Date.now();
+  try {
+    await Promise.race([
+      waitUntil(async () => output.includes('Breach response is running'), 'npm start to say it is ready', 90_000, 200),
+      exited.then((code) => {
+        throw new Error(`npm start exited (${code}) before it was ready:\n${output}`);
+      }),
+    ]);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const apiUrl = `http://localhost:${ports.api}`;
+  return {
+    ports,
+    uiUrl: `http://localhost:${ports.ui}`,
+    apiUrl,
+    mailUrl: `http://127.0.0.1:${ports.mailWeb}`,
+    readySeconds: (Date.now() - t0) / 1000,
+    api: (token, path, init = {}) =>
+      fetch(`http://127.0.0.1:${ports.api}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } }),
+    output: () => output,
+    stop,
+  };
+}
+
+/** Polls until `check` gives a value (not undefined), or fails naming `what`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  let found: T | undefined;
+  await waitUntil(
+    async () => {
+      found = await check();
+      return found !== undefined;
+    },
+    what,
+    timeoutMs,
+    250,
+  );
+  return found!;
+}
