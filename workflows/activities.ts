@@ -31,6 +31,8 @@
  *   Final: any other 4xx (EndpointRejected: our request or our credentials are wrong, and an operator
  *   must act), a token variable that is not set (EndpointMisconfigured), a roster that cannot be read
  *   (RosterUnreadable).
+ * - Gates do not wait for their mail: a gate's ask, reminders and escalation go out in the background
+ *   (workflows/gates.ts), so a mail server that is down delays mail, never a decision.
  */
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { BreachActivities } from '../activities/index.js';

@@ -3,11 +3,26 @@
  * timeout). While it waits it reminds the role's holders every `gateReminderInterval` and escalates
  * to the SAOP (the PPGB Chair, 5 FAM 468.2a) once after `gateEscalateAfter`; all in the timeline.
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import type { DecisionKind } from '../domain/decision.js';
 import type { Role } from '../domain/roles.js';
 import { mail } from './activities.js';
 import type { Incident } from './incident-state.js';
+import { inBackground } from './reporting.js';
+
+/**
+ * A gate's ask, reminders and escalation go out in the background: a mail server that is down delays
+ * the mail, never the gate. Before this patch the gate awaited each mail, so while SMTP was down a
+ * decision was applied but its `decide` update waited for the mail (and the API answered 504).
+ * Incidents that opened a gate before the patch replay the old order (see README "Reliability").
+ */
+export const GATE_MAIL_IN_BACKGROUND = 'gate-mail-in-background';
+
+function send(incident: Incident, what: string, work: () => Promise<unknown>): Promise<unknown> {
+  if (!patched(GATE_MAIL_IN_BACKGROUND)) return work();
+  inBackground(incident, what, work);
+  return Promise.resolve();
+}
 
 export async function gate(incident: Incident, role: Role, kinds: DecisionKind[], done: () => boolean): Promise<void> {
   incident.await(role, kinds);
@@ -20,7 +35,7 @@ export async function gate(incident: Incident, role: Role, kinds: DecisionKind[]
   let reminders = 0;
   let escalated = false;
   try {
-    await ask(incident, role, kinds, 0);
+    await send(incident, `ask-${role}`, () => ask(incident, role, kinds, 0));
     for (;;) {
       const elapsed = Date.now() - opened;
       const untilEscalation = escalated ? Infinity : escalateAfter - elapsed;
@@ -31,11 +46,12 @@ export async function gate(incident: Incident, role: Role, kinds: DecisionKind[]
       if (await condition(done, wait, { summary: `${role} to decide ${kinds.join(' / ')}, else ${then}` })) return;
       if (!escalated && Date.now() - opened >= escalateAfter) {
         escalated = true;
-        await escalate(incident, role, kinds);
+        await send(incident, `escalate-${role}`, () => escalate(incident, role, kinds));
       } else {
         reminders += 1;
         incident.log(`reminder:${role}`, undefined, `reminder ${reminders}: ${kinds.join(', ')}`);
-        await ask(incident, role, kinds, reminders);
+        const reminder = reminders;
+        await send(incident, `remind-${role}`, () => ask(incident, role, kinds, reminder));
       }
     }
   } finally {
