@@ -75,4 +75,6 @@ export function applyDecision(incident: Incident, d: Decision): void {
       break;
   }
   incident.accepted.set(d.kind, d);
+  // The UI's current details leave out what has come in (incident-state.ts).
+  incident.publish();
 }

@@ -180,7 +180,10 @@ export class Incident {
     const lines = [`**Phase:** ${s.phase} · **Medium:** ${s.medium}${s.risk ? ` · **Risk:** ${s.risk}` : ''}`];
     if (s.awaiting) {
       const who = holdersOf(this.playbook, s.awaiting.role).map((p) => p.id);
-      lines.push(`**Waiting for:** ${s.awaiting.kinds.join(', ')} — from the ${s.awaiting.role}${who.length ? ` (${who.join(', ')})` : ''}, since ${s.awaiting.since}`);
+      // Triage waits for two decisions: the one already in is not waited for any more.
+      const pending = s.awaiting.kinds.filter((kind) => !(this.waitingFor.has(kind) && this.accepted.has(kind)));
+      const kinds = pending.length ? pending : s.awaiting.kinds;
+      lines.push(`**Waiting for:** ${kinds.join(', ')} — from the ${s.awaiting.role}${who.length ? ` (${who.join(', ')})` : ''}, since ${s.awaiting.since}`);
     }
     const next = this.deadlines().sort((a, b) => a.at - b.at)[0];
     if (next) lines.push(`**Next deadline:** ${new Date(next.at).toISOString()} — ${next.what}`);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { BreachAwaitingRole, BreachPhase, BreachReportedLate } from '../../domain/search-attributes.js';
 import { ENCRYPTED_ENCODING } from '../../workers/codec.js';
-import { aReport, call, reportIncident, startApiFixture, triage, waitForPhase, type ApiFixture } from '../api/fixture.js';
+import { aReport, call, reportIncident, startApiFixture, waitForPhase, type ApiFixture } from '../api/fixture.js';
 import { testDataConverter } from '../helpers/index.js';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -126,8 +126,16 @@ describe('an incident in triage, reported in time', () => {
     for (const text of ['Report to US-CERT', 'One-hour reporting deadline', 'Ask ipsDirector']) expect(raw.includes(text)).toBe(false);
   });
 
+  it('once one triage decision is in, the details wait for the other one only', async () => {
+    const res = await call(f.app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, body: { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' } });
+    expect(res.status, res.text).toBe(200);
+    const details = await detailsUntil(handle, (d) => d.includes('**Waiting for:** convene-crg —'));
+    expect(details).toContain('**Waiting for:** convene-crg — from the ipsDirector (ips-director), since ');
+  });
+
   it('after triage the search attributes and the details follow it into the analysis', async () => {
-    await triage(f.app, incidentId, true);
+    const res = await call(f.app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, body: { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public.' } });
+    expect(res.status, res.text).toBe(200);
     await waitForPhase(f.app, incidentId, 'analysis');
     expect(await listed(`BreachPhase = "analysis" AND WorkflowId = '${workflowId}'`, workflowId)).toEqual([workflowId]);
     const details = await detailsUntil(handle, (d) => d.includes('submit-analysis'));
