@@ -14,6 +14,7 @@ import { Incident, type IncidentInput } from './incident-state.js';
 import { decideUpdate, decisionRefusedSignal, decisionSignal, incidentStateQuery, reportIntakeSignal } from './messages.js';
 import { liaisonNotices } from './liaison.js';
 import { notification } from './notification.js';
+import { unreadableReport } from './intake.js';
 import { inBackground, reportingPhase } from './reporting.js';
 import { respond, triage } from './response.js';
 
@@ -47,6 +48,12 @@ function registerHandlers(incident: Incident): void {
   const { state } = incident;
 
   setHandler(reportIntakeSignal, (report) => {
+    // A report the workflow cannot read is refused and recorded, never thrown (workflows/intake.ts).
+    const unreadable = unreadableReport(report);
+    if (unreadable.length) {
+      incident.log('report-refused', undefined, unreadable.join('; ').slice(0, 500));
+      return;
+    }
     if (state.discoveredAt === '') {
       // The first report: the one-hour clock starts at discovery (468.3b(1)), not at intake.
       incident.report = { ...report, incidentId: state.incidentId };
@@ -74,9 +81,12 @@ function registerHandlers(incident: Incident): void {
 
   setHandler(incidentStateQuery, () => state);
 
-  setHandler(decisionRefusedSignal, ({ kind, actorId, reasons }) => {
-    // Bounded, since anyone with a token can send it: one line, no more than 500 characters.
-    incident.log(`decision-refused:${String(kind).slice(0, 40)}`, String(actorId).slice(0, 128), `(update) ${reasons.join('; ')}`.slice(0, 500));
+  setHandler(decisionRefusedSignal, (refused) => {
+    // Bounded, since anyone with a token can send it: one line, no more than 500 characters. Read
+    // defensively: a client other than the API may send anything, and a handler must never throw.
+    const { kind, actorId, reasons } = (refused !== null && typeof refused === 'object' ? refused : {}) as Partial<typeof refused>;
+    const listed = Array.isArray(reasons) ? reasons.map(String) : [];
+    incident.log(`decision-refused:${String(kind).slice(0, 40)}`, String(actorId).slice(0, 128), `(update) ${listed.join('; ')}`.slice(0, 500));
   });
 
   setHandler(decisionSignal, async (raw: Decision) => {
