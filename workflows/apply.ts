@@ -10,7 +10,7 @@ import { nowIso, type Incident } from './incident-state.js';
 
 export function applyDecision(incident: Incident, d: Decision): void {
   const { state } = incident;
-  if (d.decisionId) incident.seenDecisionIds.add(d.decisionId);
+  if (d.decisionId) incident.seenDecisionIds.set(d.decisionId, { kind: d.kind, actorId: d.actorId });
   incident.acceptedSeq += 1;
   const rationale = 'rationale' in d ? d.rationale : undefined;
   const outcome = 'outcome' in d ? d.outcome : undefined;

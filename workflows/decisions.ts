@@ -84,8 +84,12 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
     return { ok: false, refusal: refuse(REFUSAL.invalid, ...issuesOf(parsed.error).map((i) => `${i.path}: ${i.message}`)) };
   }
   const decision = parsed.data;
-  if (decision.decisionId && incident.seenDecisionIds.has(decision.decisionId)) {
-    return { ok: true, decision, duplicate: true };
+  const seen = decision.decisionId ? incident.seenDecisionIds.get(decision.decisionId) : undefined;
+  if (seen) {
+    // The same decision again (a retried request, a second click on a link): applied once.
+    if (seen.kind === decision.kind && seen.actorId === decision.actorId) return { ok: true, decision, duplicate: true };
+    // The id of another decision: answering "done" would drop this one without a word.
+    return { ok: false, refusal: refuse(REFUSAL.conflict, `decisionId "${decision.decisionId}" was already used for a ${seen.kind} decision by "${seen.actorId}": a new decision needs a new decisionId`) };
   }
   const { state, playbook } = incident;
   const actor = decision.actorId;

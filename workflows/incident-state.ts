@@ -45,7 +45,8 @@ export class Incident {
   readonly playbook: Playbook;
   /** Accepted gate decisions the main flow has not consumed yet, by kind. */
   readonly accepted = new Map<DecisionKind, Decision>();
-  readonly seenDecisionIds = new Set<string>();
+  /** Applied decisions by decisionId: a repeat of one is applied once; the id reused for another decision is refused. */
+  readonly seenDecisionIds = new Map<string, { kind: DecisionKind; actorId: string }>();
   /** Kinds the main flow is waiting for right now (an update for one of them returns after the transition). */
   readonly waitingFor = new Set<DecisionKind>();
   /** The predicate of the gate the main flow waits at: an update returns after the transition only when it opens the gate. */
