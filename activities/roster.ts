@@ -238,9 +238,11 @@ export async function rosterLineCount(url: string, signal?: AbortSignal): Promis
 
 /**
  * Yields `[lineIndex, text]` for every non-blank line in [fromLine, toLine) (0-based; toLine absent: to
- * the end), seeking by the index instead of reading the lines before `fromLine`.
+ * the end), a chunk of lines at a time, seeking by the index instead of reading the lines before
+ * `fromLine`. By chunks because a batch handles millions of lines: one await per line would be a good
+ * part of its work.
  */
-export async function* rosterLines(url: string, fromLine = 0, signal?: AbortSignal, toLine?: number): AsyncGenerator<[number, string]> {
+export async function* rosterLineChunks(url: string, fromLine = 0, signal?: AbortSignal, toLine?: number): AsyncGenerator<[number, string][]> {
   const { source, index } = await rosterIndex(url, signal);
   const end = Math.min(toLine ?? index.lines, index.lines);
   if (fromLine >= end) return;
@@ -249,13 +251,21 @@ export async function* rosterLines(url: string, fromLine = 0, signal?: AbortSign
   const chunks = await source.open(index.offsets[slot]!, signal);
   try {
     for await (const batch of linesFrom(chunks, index.offsets[slot]!)) {
+      const out: [number, string][] = [];
       for (const [, bytes] of batch) {
-        if (lineNo >= fromLine) yield [lineNo, bytes.toString('utf8')];
+        if (lineNo >= fromLine) out.push([lineNo, bytes.toString('utf8')]);
         lineNo += 1;
-        if (lineNo >= end) return;
+        if (lineNo >= end) break;
       }
+      if (out.length > 0) yield out;
+      if (lineNo >= end) return;
     }
   } finally {
     (chunks as Partial<Readable>).destroy?.();
   }
+}
+
+/** Like rosterLineChunks, a line at a time. */
+export async function* rosterLines(url: string, fromLine = 0, signal?: AbortSignal, toLine?: number): AsyncGenerator<[number, string]> {
+  for await (const chunk of rosterLineChunks(url, fromLine, signal, toLine)) yield* chunk;
 }
