@@ -16,6 +16,8 @@ export interface SmtpCounterOptions {
   rejectRecipient?: (address: string) => number | undefined;
   /** Answer the nth message (1-based, counting every DATA) with this temporary code (421, 451); undefined accepts. */
   failMessage?: (nth: number) => number | undefined;
+  /** Called for every message accepted, with its Message-ID and arrival time. */
+  onMessage?: (messageId: string, at: number) => void;
 }
 
 export interface SmtpCounterStats {
@@ -110,6 +112,7 @@ export async function startSmtpCounter(options: SmtpCounterOptions & { keepTimes
         firstAt ??= now;
         lastAt = now;
         if (options.keepTimes) arrivals.push(now);
+        options.onMessage?.(id, now);
         for (const waiter of waiters) {
           if (received >= waiter.count) {
             waiters.delete(waiter);

@@ -24,8 +24,8 @@ export interface WorkerProcess {
   output(): string;
 }
 
-export function startWorkerProcess(env: Record<string, string>, options: { readyTimeoutMs?: number } = {}): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'workers', 'main.ts')], {
+export function startWorkerProcess(env: Record<string, string>, options: { readyTimeoutMs?: number; nodeArgs?: string[] } = {}): WorkerProcess {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', join(PROJECT_ROOT, 'workers', 'main.ts')], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, BREACH_WORKER_LOG_LEVEL: 'ERROR', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
