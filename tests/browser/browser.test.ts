@@ -5,8 +5,9 @@
  *     it shows the form and decides nothing; submitting the form records the decision and the incident
  *     moves on (checked through the API); the link then works no more;
  *   - the Temporal UI's workflow list filtered by `BreachPhase` shows the incident's workflow;
- *   - the UI's workflow page shows no PII without the codec, and with the codec server's bearer token the
- *     current details and the summaries of the event history read as the policy.
+ *   - the UI's workflow page shows no PII without the codec; once the operator has signed in to the codec
+ *     server (/codec/login) and turned on cross-origin credentials in the UI's codec settings, the current
+ *     details and the summaries of the event history read as the policy.
  * Each page is saved as a screenshot in a temporary folder (printed), to look at.
  */
 import type { Page } from 'playwright-core';
@@ -142,35 +143,45 @@ test('the Temporal UI lists the incident under its BreachPhase', () =>
     console.log(`  ${await browser.screenshot(page, '3-ui-list-by-phase')}`);
   }));
 
-test('the UI shows no PII without the codec; with the codec token, details and summaries read as the policy', () =>
+test('the UI shows no PII without the codec; signed in to the codec server, details and summaries read as the policy', () =>
   timed('Temporal UI workflow page', async () => {
-    // Without a token the codec server answers 401: the UI says so and shows ciphertext.
+    // Without a session or token the codec server answers 401: the UI says so and shows ciphertext.
     const { page } = browser;
     await listFiltered(page, 'BreachAwaitingRole="ipsDirector"');
     await page.getByRole('link', { name: workflowId, exact: true }).click();
+    await page.waitForURL((url) => url.pathname.includes(`/workflows/${workflowId}/`));
+    const workflowPage = page.url();
     await page.locator('#content').getByText('Codec Server could not connect').waitFor({ timeout: 20_000 });
     await page.getByText('sendNotice').first().waitFor();
     const encrypted = await page.locator('body').innerText();
     for (const text of [...PII, 'Report to US-CERT', 'Waiting for']) expect(encrypted).not.toContain(text);
     console.log(`  ${await browser.screenshot(page, '4-ui-workflow-without-codec')}`);
 
-    // The UI sends no Authorization header of its own (without an identity provider it has no token to
-    // pass), so the codec's bearer token is added on the way, as a header-setting proxy or extension would.
-    const decoded = await browser.context.newPage();
-    await decoded.route(`${system.apiUrl}/**`, (route) =>
-      route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${IPS_DIRECTOR}` } }),
-    );
-    await decoded.goto(page.url());
-    await decoded.getByText('Report to US-CERT').first().waitFor({ timeout: 20_000 });
-    await decoded.getByText('One-hour reporting deadline').first().waitFor();
-    expect(await decoded.locator('#content').getByText('Codec Server could not connect').count()).toBe(0);
-    console.log(`  ${await browser.screenshot(decoded, '5-ui-timeline-with-codec')}`);
+    // What an operator does (README "Temporal UI for operators"): sign in to the codec server with an API
+    // token, then point the UI's codec settings at it with cross-origin credentials.
+    await page.goto(`${system.apiUrl}/codec/login`);
+    await page.locator('#token').fill(IPS_DIRECTOR);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in as ips-director').waitFor();
+    await page.goto(workflowPage);
+    await page.getByTestId(/^data-encoder-status/).click();
+    const settings = page.getByRole('dialog');
+    await settings.getByText('Use my browser setting').click();
+    await settings.getByRole('textbox').fill(system.apiUrl);
+    await settings.getByText('Include cross-origin credentials').click();
+    await settings.getByRole('button', { name: 'Apply' }).click();
 
-    await decoded.getByRole('tab', { name: 'User Metadata' }).click();
+    await page.goto(workflowPage);
+    await page.getByText('Report to US-CERT').first().waitFor({ timeout: 20_000 });
+    await page.getByText('One-hour reporting deadline').first().waitFor();
+    await page.getByText('ipsDirector to decide submit-analysis, else reminder 1').first().waitFor();
+    expect(await page.locator('#content').getByText('Codec Server could not connect').count()).toBe(0);
+    console.log(`  ${await browser.screenshot(page, '5-ui-timeline-with-codec')}`);
+
+    await page.getByRole('tab', { name: 'User Metadata' }).click();
     // The UI renders the markdown of the current details in a sandboxed frame of its own.
-    const details = decoded.frameLocator('#content iframe').first();
+    const details = page.frameLocator('#content iframe').first();
     await details.getByText(/submit-analysis — from the ipsDirector \(ips-director\)/).waitFor({ timeout: 20_000 });
     await details.getByText(/reminder to the ipsDirector; escalation to the SAOP/).waitFor();
-    console.log(`  ${await browser.screenshot(decoded, '6-ui-current-details-with-codec')}`);
-    await decoded.close();
+    console.log(`  ${await browser.screenshot(page, '6-ui-current-details-with-codec')}`);
   }));
