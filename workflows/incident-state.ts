@@ -182,7 +182,7 @@ export class Incident {
     if (s.awaiting) {
       const who = holdersOf(this.playbook, s.awaiting.role).map((p) => p.id);
       // Triage waits for two decisions: the one already in is not waited for any more.
-      const pending = s.awaiting.kinds.filter((kind) => !(this.waitingFor.has(kind) && this.accepted.has(kind)));
+      const pending = s.awaiting.kinds.filter((kind) => !(this.waitingFor.has(kind as DecisionKind) && this.accepted.has(kind as DecisionKind)));
       const kinds = pending.length ? pending : s.awaiting.kinds;
       lines.push(`**Waiting for:** ${kinds.join(', ')} — from the ${s.awaiting.role}${who.length ? ` (${who.join(', ')})` : ''}, since ${s.awaiting.since}`);
     }
