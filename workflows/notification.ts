@@ -46,6 +46,8 @@ async function notifyRoster(incident: Incident): Promise<void> {
   incident.publish();
   // The run tells its progress now and then (workflows/notify-roster.ts); counts only ever grow.
   setHandler(notificationProgressSignal, (p: NotifyProgress) => {
+    // Anyone with a client can send this signal: a payload that is not counts is ignored, never thrown.
+    if (!isProgress(p)) return;
     if (!state.notification || p.processed < (state.notification.processed ?? 0)) return;
     state.notification = { ...state.notification, letters: p.letters, emails: p.emails, failed: p.failed, total: p.total, processed: p.processed };
     incident.publish();
@@ -117,4 +119,10 @@ function singleActivity(incident: Incident) {
     letterBatch: playbook.notification.batchSize,
     ratePerSecond: playbook.notification.ratePerSecond,
   });
+}
+
+function isProgress(p: unknown): p is NotifyProgress {
+  if (p === null || typeof p !== 'object') return false;
+  const counts = p as Record<string, unknown>;
+  return ['processed', 'letters', 'emails', 'failed', 'total'].every((key) => typeof counts[key] === 'number' && Number.isFinite(counts[key]));
 }
