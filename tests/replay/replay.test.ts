@@ -1,0 +1,97 @@
+/**
+ * Replay safety (issue 8): every history under tests/replay/histories (recorded by
+ * `npm run record-histories`, scripts/record-histories.ts) is replayed against the current workflow
+ * code with Worker.runReplayHistories. A change that would make a running incident nondeterministic (a
+ * command added, removed or reordered without `patched()`) fails here, in CI, instead of failing the
+ * incident's next workflow task in production. Histories under a sub-folder (pre-gate-mail-patch/)
+ * were recorded by older code and are never re-recorded: they are the incidents already running when
+ * a change was deployed.
+ *
+ * A control replays the same histories against a deliberately changed workflow (one timer added
+ * before anything else) and expects every one of them to fail with a DeterminismViolationError, so a
+ * replay that silently checked nothing would show.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import proto from '@temporalio/proto';
+import { bundleWorkflowCode, Worker, type ReplayResult } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HISTORIES_DIR, TEST_KEYRING, type RecordedHistory } from '../../scripts/record-histories.js';
+import { PROJECT_ROOT } from '../../workers/config.js';
+import { bundleOptions, createDataConverter } from '../../workers/data-converter.js';
+import { readKeyringFile } from '../../workers/keyring.js';
+import { realWorkflowBundle } from '../helpers/index.js';
+
+interface Fixture extends RecordedHistory {
+  file: string;
+}
+
+function fixtures(dir: string): Fixture[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return fixtures(path);
+    if (!entry.name.endsWith('.json')) return [];
+    return [{ ...(JSON.parse(readFileSync(path, 'utf8')) as RecordedHistory), file: relative(HISTORIES_DIR, path) }];
+  });
+}
+
+const FIXTURES = fixtures(HISTORIES_DIR).sort((a, b) => a.file.localeCompare(b.file));
+
+/** The histories as runReplayHistories takes them: the protobuf History with the recorded workflow id. */
+function replayInput(list: Fixture[]) {
+  return list.map((f) => ({ workflowId: f.workflowId, history: proto.temporal.api.history.v1.History.fromObject(f.history as object) }));
+}
+
+async function replayAll(code: string, list: Fixture[]): Promise<Map<string, ReplayResult>> {
+  const dataConverter = createDataConverter(await readKeyringFile(TEST_KEYRING, 'test keyring'));
+  const results = new Map<string, ReplayResult>();
+  let index = 0;
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { code }, dataConverter }, replayInput(list))) {
+    results.set(list[index]!.file, result);
+    index += 1;
+  }
+  return results;
+}
+
+describe('recorded histories replay against the current workflow code', () => {
+  let results: Map<string, ReplayResult>;
+
+  beforeAll(async () => {
+    const { code } = await realWorkflowBundle();
+    results = await replayAll(code, FIXTURES);
+  });
+
+  it('covers the main paths, the notification run and an incident from before a patch', () => {
+    const files = FIXTURES.map((f) => f.file);
+    for (const path of ['on-time-cyber', 'late-report', 'full-chain-delay-notification', 'closure-refused-then-accepted']) {
+      expect(files).toContain(`${path}.json`);
+    }
+    expect(files).toContain('full-chain-delay-notification.notify.json');
+    expect(files.some((f) => f.includes('/'))).toBe(true);
+    console.log(`[replay] ${FIXTURES.length} histories, ${FIXTURES.reduce((n, f) => n + ((f.history as { events: unknown[] }).events.length ?? 0), 0)} events`);
+  });
+
+  it.each(FIXTURES.map((f) => [f.file, f]))('%s', (file, fixture) => {
+    const result = results.get(file);
+    expect(result, `${file} was not replayed`).toBeDefined();
+    // The error names what diverged ("Nondeterminism error: ..."): print it with the history's story.
+    if (result!.error) throw new Error(`${file} (${(fixture as Fixture).description}) does not replay: ${result!.error.name}: ${result!.error.message}`);
+  });
+});
+
+describe('the control: a workflow changed without patched()', () => {
+  it('fails every recorded incident history with a DeterminismViolationError', async () => {
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: join(PROJECT_ROOT, 'tests', 'replay', 'workflows', 'changed.ts'),
+      ...bundleOptions,
+      logger: { trace() {}, debug() {}, info() {}, log() {}, warn() {}, error: (m: string) => console.error(m) },
+    });
+    const incidents = FIXTURES.filter((f) => f.workflowType === 'breachIncidentWorkflow');
+    const results = await replayAll(code, incidents);
+    for (const fixture of incidents) {
+      const error = results.get(fixture.file)?.error;
+      expect(error, fixture.file).toBeInstanceOf(DeterminismViolationError);
+    }
+  });
+});
