@@ -188,7 +188,8 @@ export class Incident {
     }
     const next = this.deadlines().sort((a, b) => a.at - b.at)[0];
     if (next) lines.push(`**Next deadline:** ${new Date(next.at).toISOString()} — ${next.what}`);
-    if (s.phase === 'reporting' || !s.reportedAt) {
+    // A late report stays in view: the UI's list shows BreachReportedLate, the details say when.
+    if (s.phase === 'reporting' || !s.reportedAt || s.reportedLate) {
       lines.push(
         s.reportedAt
           ? `**Reported:** ${s.reportedAt}${s.reportedLate ? ' (late)' : ''}`
