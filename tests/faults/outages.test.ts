@@ -27,6 +27,7 @@ import {
   workflowBundleFile,
   Workers,
   type Incidents,
+  until,
 } from './fixture.js';
 
 const keys = faultKeys('faults-outages');
@@ -68,8 +69,8 @@ describe('a reporting endpoint down for longer than the deadline', () => {
     expect(events(late)).toContain('reported-late:deadline-passed');
     const escalation = await smtp.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('ESCALATION: one-hour report'));
     expect(escalation.envelope.to).toEqual(expect.arrayContaining(['privacy.division@state.example', 'ppgb.chair@state.example']));
-    const failedBeforeDeadline = receiver.calls('/down503/usCert').length;
-    expect(failedBeforeDeadline).toBeGreaterThanOrEqual(2);
+    // Still down until it has been retried at least once (a busy machine may start the incident late).
+    await until(async () => receiver.calls('/down503/usCert').length >= 2, 'a retry of the report', 20_000);
 
     down = false;
     const delivered = await waitForState(world, incidentId, (s) => s.reportedAt !== null, 'the delivery after the outage', 30_000);
@@ -126,6 +127,7 @@ describe('the SMTP server down for a while', () => {
   it('decisions are answered at once; every mail is retried and delivered, none lost, none twice', async () => {
     const incidentId = newIncidentId('smtp');
     const playbook = faultPlaybook(receiver.url);
+    let decided: number | undefined;
     await smtp.down();
     const downAt = Date.now();
     try {
@@ -137,9 +139,18 @@ describe('the SMTP server down for a while', () => {
       const analysis = await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public.' });
       const decidedMs = Date.now() - t0;
       expect(analysis.phase).toBe('analysis');
-      expect(decidedMs).toBeLessThan(5_000);
-      // Let the first attempts fail; then the server comes back.
-      await sleep(Math.max(0, downAt + 3_000 - Date.now()));
+      // Before the gates sent their mail in the background, the second decision waited for the mail and
+      // the API gave up after 20 s (504). Generous for a busy machine, far below that.
+      expect(decidedMs).toBeLessThan(15_000);
+      decided = decidedMs;
+      // Down until each of the incident's 6 mails so far has failed at least once.
+      await until(async () => {
+        const pending = (await world.client.workflow.getHandle(incidentWorkflowId(incidentId)).describe()).raw.pendingActivities ?? [];
+        const mails = pending.filter((a) => a.activityType?.name === 'sendNotice');
+        return mails.length >= 6 && mails.every((a) => (a.attempt ?? 1) >= 2);
+      }, 'every mail to fail once', 30_000, 200);
+      // And a while longer: retried again while the server is down.
+      await sleep(Math.max(0, downAt + 4_000 - Date.now()));
     } finally {
       await smtp.up();
     }
@@ -158,12 +169,12 @@ describe('the SMTP server down for a while', () => {
     const completed = (history.events ?? []).filter((e) => e.activityTaskCompletedEventAttributes).length;
     const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).length;
     expect(completed).toBe(scheduled);
-    expect(attempts.filter((a) => a.attempts > 1).length).toBeGreaterThanOrEqual(4);
+    expect(attempts.every((a) => a.attempts > 1)).toBe(true);
     const ids = mine().map((m) => m.messageId);
     expect(new Set(ids).size).toBe(ids.length);
     expect(mine().length).toBe(attempts.reduce((n, a) => n + (a.type === 'sendNotice' ? 1 : 0), 0));
     console.log(
-      `[faults] SMTP down ${((upAt - downAt) / 1000).toFixed(1)} s: decisions answered in ${'<'}5 s; ${attempts.length} mails, attempts ${attempts.map((a) => a.attempts).join('/')}; ` +
+      `[faults] SMTP down ${((upAt - downAt) / 1000).toFixed(1)} s: the two triage decisions answered in ${((decided ?? 0) / 1000).toFixed(1)} s; ${attempts.length} mails, attempts ${attempts.map((a) => a.attempts).join('/')}; ` +
         `${mine().length} delivered, ${ids.length - new Set(ids).size} twice, 0 lost`,
     );
   });
