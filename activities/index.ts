@@ -42,7 +42,7 @@ export interface SendNoticeInput {
   /** Names the step; with the workflow id it makes the Message-ID, so a retried send is recognisable. */
   step: string;
   /** Ask for a decision: each recipient gets a message of their own with a signed link. */
-  link?: { kind: string; expiresAt: number };
+  link?: { kind: string; expiresAt: number; /** Every kind the gate waits for (triage waits for two): a link each. */ kinds?: string[] };
 }
 
 export interface CallEndpointInput {
@@ -68,10 +68,15 @@ export function createActivities(deps: ActivityDeps) {
       if (input.link && deps.signLink) {
         let sent = 0;
         for (const [index, person] of input.to.entries()) {
-          const url = person.id
-            ? `${deps.publicUrl}/links/${deps.signLink({ incidentId, kind: input.link.kind, personId: person.id, expiresAt: input.link.expiresAt })}`
-            : undefined;
-          const mail = renderNotice(input.notice, url ? { url, label: 'Review and decide' } : undefined);
+          const { kind, kinds, expiresAt } = input.link;
+          const sign = deps.signLink;
+          const links = person.id
+            ? (kinds?.length ? kinds : [kind]).map((k) => ({
+                url: `${deps.publicUrl}/links/${sign({ incidentId, kind: k, personId: person.id!, expiresAt })}`,
+                label: kinds && kinds.length > 1 ? `Review and decide (${k})` : 'Review and decide',
+              }))
+            : [];
+          const mail = renderNotice(input.notice, links);
           await deps.mailer.sendMail({
             from: deps.mailFrom,
             to: { name: person.name, address: person.email },

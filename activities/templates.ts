@@ -29,8 +29,10 @@ function lines(...parts: (string | false | undefined)[]): string {
   return [...parts.filter((p): p is string => typeof p === 'string'), '', FOOTER].join('\n');
 }
 
-export function renderNotice(notice: Notice, link?: { url: string; label: string }): RenderedMail {
-  const linkLine = link ? `\n${link.label}: ${link.url}\n(The link opens a page to review and confirm; opening it decides nothing.)` : undefined;
+export function renderNotice(notice: Notice, links: { url: string; label: string }[] = []): RenderedMail {
+  const linkLine = links.length
+    ? `\n${links.map((l) => `${l.label}: ${l.url}`).join('\n')}\n(A link opens a page to review and confirm; opening it decides nothing.)`
+    : undefined;
   switch (notice.template) {
     case 'report-received':
       return {

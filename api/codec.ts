@@ -79,7 +79,8 @@ In the Temporal UI, open the codec server settings and turn on <em>Include cross
 // Protobuf JSON writes bytes in base64 (standard or URL-safe alphabet).
 const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'expected base64');
 const payloadJson = z.object({ metadata: z.record(z.string(), base64).nullish(), data: base64.nullish() });
-const bodySchema = z.object({ payloads: z.array(payloadJson) });
+// Protobuf JSON omits an empty list: `{}` is no payloads (the Temporal CLI sends it).
+const bodySchema = z.strictObject({ payloads: z.array(payloadJson).default([]) });
 type PayloadJson = z.infer<typeof payloadJson>;
 
 // Node's base64 decoder reads both alphabets.

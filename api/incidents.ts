@@ -104,6 +104,8 @@ export async function submitReport(deps: IncidentDeps, report: Report, receivedA
       signal: reportIntakeSignal,
       signalArgs: [{ ...report, incidentId }],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // What the UI shows at the top of the incident; no PII (and encrypted by the codec anyway).
+      staticSummary: `PII incident (${report.medium}): ${report.piiTypes.join(', ')}; about ${report.affectedCount} people`,
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) throw new IncidentClosedError(incidentId);

@@ -68,7 +68,7 @@ async function ask(incident: Incident, role: Role, kinds: DecisionKind[], remind
     to: incident.recipients(role),
     notice: { template: 'decision-requested', incidentId: state.incidentId, role, kinds, phase: state.phase, reminder },
     step: `ask-${state.phase}-${role}-${reminder}-${state.timeline.length}`,
-    link: { kind: kinds[0]!, expiresAt },
+    link: { kind: kinds[0]!, kinds, expiresAt },
   });
 }
 

@@ -80,6 +80,12 @@ describe('codec session', () => {
     expect((await decode(`${CODEC_SESSION_COOKIE}=${expired}`)).statusCode).toBe(401);
   });
 
+  it('answers an empty request (protobuf JSON omits the empty list, as the Temporal CLI sends it) with no payloads', async () => {
+    const res = await app.inject({ method: 'POST', url: '/decode', headers: { 'content-type': 'application/json', authorization: 'Bearer demo-ips-director-token' }, payload: '{}' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ payloads: [] });
+  });
+
   it('verifies only untampered, unexpired sessions', () => {
     const good = signCodecSession(SESSION_SECRET, 'ppgb-chair', 2_000);
     expect(verifyCodecSession(SESSION_SECRET, good, 1_000)).toBe('ppgb-chair');

@@ -8,6 +8,7 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import nodemailer from 'nodemailer';
 import { createActivities } from '../../activities/index.js';
+import { signLink } from '../../api/links.js';
 import type { DecisionBody } from '../../domain/decision.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
@@ -23,6 +24,7 @@ import type { breachIncidentWorkflow } from '../../workflows/incident.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
 
 export const HOUR = 3_600_000;
+export const LINK_SECRET = 'workflow-fixture-link-secret-0123456789abcdef';
 export const DAY = 24 * HOUR;
 
 export interface Fixture {
@@ -60,7 +62,7 @@ export async function startFixture(name: string): Promise<Fixture> {
   const worker = await createBreachWorker({
     connection: env.nativeConnection,
     taskQueue,
-    activities: createActivities({ mailer, mailFrom: 'breach@test.example', publicUrl: 'http://localhost:3000', env: {} }),
+    activities: createActivities({ mailer, mailFrom: 'breach@test.example', publicUrl: 'http://localhost:3000', env: {}, signLink: (claims) => signLink(LINK_SECRET, claims) }),
     dataConverter: testDataConverter(),
   });
   const run = worker.run();

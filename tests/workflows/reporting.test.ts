@@ -1,6 +1,7 @@
 /** Phase 1, reporting, on the time-skipping server (5 FAM 468.3b; LIFECYCLE.md phase 1). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOUR, phases, report, startFixture, stateOf, waitForPhase, waitForState, type Fixture } from './fixture.js';
+import { verifyLink } from '../../api/links.js';
+import { HOUR, LINK_SECRET, phases, report, startFixture, stateOf, waitForPhase, waitForState, type Fixture } from './fixture.js';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -29,6 +30,15 @@ describe('reporting', () => {
     const supervisorMail = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.envelope.to.includes('sam.supervisor@state.example'));
     expect(supervisorMail.text).toContain('5 FAM 468.3b');
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.envelope.to.includes('ds.cirt@state.example'));
+
+    // The IPS Director is asked for both triage decisions, each with a signed link of its own.
+    const ask = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('decision needed'));
+    expect(ask.envelope.to).toEqual(['ips.director@state.example']);
+    const links = [...ask.text.matchAll(/http:\/\/localhost:3000\/links\/(\S+)/g)].map((m) => verifyLink(LINK_SECRET, m[1]!));
+    expect(links.map((l) => (l.ok ? [l.claims.kind, l.claims.personId, l.claims.incidentId] : l.reason))).toEqual([
+      ['assign-responsible-office', 'ips-director', incidentId],
+      ['convene-crg', 'ips-director', incidentId],
+    ]);
   });
 
   it('non-cyber: routed to the Privacy Division endpoint and mailbox, not to US-CERT', async () => {
