@@ -179,9 +179,10 @@ test('the UI shows no PII without the codec; signed in to the codec server, deta
     console.log(`  ${await browser.screenshot(page, '5-ui-timeline-with-codec')}`);
 
     await page.getByRole('tab', { name: 'User Metadata' }).click();
-    // The UI renders the markdown of the current details in a sandboxed frame of its own.
-    const details = page.frameLocator('#content iframe').first();
-    await details.getByText(/submit-analysis — from the ipsDirector \(ips-director\)/).waitFor({ timeout: 20_000 });
-    await details.getByText(/reminder to the ipsDirector; escalation to the SAOP/).waitFor();
+    // The UI renders the markdown of the summary and of the current details each in a sandboxed frame.
+    const framesText = async () => (await Promise.all(page.frames().map((frame) => frame.locator('body').innerText().catch(() => '')))).join('\n');
+    await expect.poll(framesText, { timeout: 20_000 }).toMatch(/submit-analysis — from the ipsDirector \(ips-director\)/);
+    expect(await framesText()).toMatch(/reminder to the ipsDirector; escalation to the SAOP/);
+    expect(await framesText()).toMatch(/PII incident \(cyber\)/);
     console.log(`  ${await browser.screenshot(page, '6-ui-current-details-with-codec')}`);
   }));
