@@ -27,6 +27,7 @@ const envSchema = z.object({
   SMTP_USER: z.string().optional(),
   SMTP_PASS: z.string().optional(),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  BREACH_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(250),
   BREACH_MAIL_FROM: z.string().default('Breach Response <breach-response@privacy.example.gov>'),
 });
 
@@ -41,6 +42,8 @@ export interface AppConfig {
   smtpPass: string | undefined;
   /** Connections of the worker's pooled SMTP transport (the notification batches share them). */
   smtpMaxConnections: number;
+  /** Workflows the worker keeps in memory; the others are replayed from their history when they next have work. */
+  maxCachedWorkflows: number;
   mailFrom: string;
 }
 
@@ -64,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     smtpUser: e.SMTP_USER,
     smtpPass: e.SMTP_PASS,
     smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
+    maxCachedWorkflows: e.BREACH_WORKER_MAX_CACHED_WORKFLOWS,
     mailFrom: e.BREACH_MAIL_FROM,
   };
 }

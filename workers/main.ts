@@ -65,7 +65,13 @@ async function main(): Promise<void> {
     // Graceful: a running activity (a mail batch, an endpoint call) gets this long to finish on shutdown.
     // The heartbeat of a notification batch is its checkpoint: sent to the server at least every 100 ms
     // (not every 0.8 × its 20 s timeout), so a crash repeats only the messages of the last 100 ms.
-    workerOptions: { shutdownGraceTime: '10s', maxHeartbeatThrottleInterval: '100ms' },
+    // Cached workflows: each open incident in memory costs the worker about 2 MB (every workflow runs the
+    // bundle's module initialisation, zod's included, in a module scope of its own), so the cache is
+    // bounded (BREACH_WORKER_MAX_CACHED_WORKFLOWS, default 250) and an incident beyond it is replayed from
+    // its history when it next has work. The SDK's default follows the heap limit (some 2,300 workflows
+    // with Node's default heap here) and lets a surge of a thousand incidents take gigabytes; with this
+    // and a heap limit (NODE_OPTIONS=--max-old-space-size=768) the bench's surge stays under 1 GB.
+    workerOptions: { shutdownGraceTime: '10s', maxHeartbeatThrottleInterval: '100ms', maxCachedWorkflows: config.maxCachedWorkflows },
   });
 
   let stopping = false;
