@@ -98,7 +98,10 @@ interface World {
 }
 
 async function startWorker(world: World, taskQueue: string): Promise<WorkerProcess> {
-  const worker = startWorkerProcess(world.server.workerEnv(taskQueue, world.mail.smtpUrl, world.options.connections));
+  // A heap limit, as a worker's container or NODE_OPTIONS would set it: with Node's default (a quarter of
+  // this machine's memory) V8 lets garbage pile up to gigabytes before it collects.
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '--max-old-space-size=768').split(' ').filter(Boolean);
+  const worker = startWorkerProcess(world.server.workerEnv(taskQueue, world.mail.smtpUrl, world.options.connections), { nodeArgs });
   await worker.ready;
   return worker;
 }
@@ -289,7 +292,9 @@ async function benchSurge(world: World): Promise<void> {
   const { server, mail, options } = world;
   const count = options.incidents;
   console.log(`\nsurge: ${fmt(count)} incidents reported at once through the HTTP API`);
-  const emptyPerSecond = await emptyStarts(world, count);
+  // The yardstick is measured before the surge and again after it (the server then holds the open
+  // incidents): the machine's load moves, and the mean of the two is compared.
+  const emptyBefore = await emptyStarts(world, count);
 
   const reportedAt = new Map<string, number>();
   const floorCalls: number[] = [];
@@ -305,6 +310,7 @@ async function benchSurge(world: World): Promise<void> {
   const playbook = benchPlaybook(receiver.url);
   const taskQueue = `bench-surge-${randomBytes(3).toString('hex')}`;
   const worker = await startWorker(world, taskQueue);
+  const temporalPid = descendantPid(process.pid, 'start-dev');
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
   const app = await buildApi({ client: server.client, taskQueue, playbook, tokens, linkSecret: randomBytes(32).toString('hex'), publicUrl: 'http://127.0.0.1' });
   const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -322,6 +328,7 @@ async function benchSurge(world: World): Promise<void> {
     if (!health.ok) throw new Error(`the API answered /healthz with ${health.status}`);
 
     const memory = memorySampler(() => worker.rssMb());
+    const cpuBefore = { worker: cpuSeconds(worker.pid), mail: cpuSeconds(mail.pid), temporal: cpuSeconds(temporalPid), bench: cpuSeconds(process.pid) };
     const stamp = Date.now().toString(36);
     const ids = Array.from({ length: count }, (_, i) => `surge-${stamp}-${i}`);
     const sentAt = new Map<string, number>();
@@ -340,6 +347,12 @@ async function benchSurge(world: World): Promise<void> {
     const startsPerSecond = (count / (lastAccepted - first)) * 1_000;
     await waitFor(async () => (ids.every((id) => reportedAt.has(id)) ? true : undefined), 'every incident reported to US-CERT', 3_600_000, 100);
     const allReported = performance.now() - first;
+    const cpu = {
+      worker: cpuSeconds(worker.pid) - cpuBefore.worker,
+      mail: cpuSeconds(mail.pid) - cpuBefore.mail,
+      temporal: cpuSeconds(temporalPid) - cpuBefore.temporal,
+      bench: cpuSeconds(process.pid) - cpuBefore.bench,
+    };
     await new Promise((r) => setTimeout(r, 2_000));
     const mem = memory.stop();
     const latencies = ids.map((id) => reportedAt.get(id)! - sentAt.get(id)!);
@@ -365,15 +378,19 @@ async function benchSurge(world: World): Promise<void> {
       );
     }
     const reportCalls = receiver.calls('/usCert').length;
+    const emptyAfter = await emptyStarts(world, count);
+    const emptyPerSecond = (emptyBefore + emptyAfter) / 2;
     results.surge = {
       incidents: count,
       statuses: Object.fromEntries(statuses),
       startsPerSecond,
       emptyStartsPerSecond: emptyPerSecond,
+      emptyStartsPerSecondBeforeAfter: [emptyBefore, emptyAfter],
       allReportedMs: allReported,
       latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) },
       floorMs: { sequentialP50: percentile(floorCalls, 50), burstP50: percentile(burst, 50), burstP99: percentile(burst, 99) },
       memoryMb: mem,
+      cpuSeconds: cpu,
       failedWorkflowTasks: failedTasks,
       timedOutWorkflowTasks: timedOutTasks,
       usCertCalls: reportCalls,
@@ -385,8 +402,9 @@ async function benchSurge(world: World): Promise<void> {
     line('floor: one plain POST (alone) p50', `${fmt(percentile(floorCalls, 50), 2)} ms`);
     line('floor: 1,000 plain POSTs at once p50 / p99', `${fmt(percentile(burst, 50))} / ${fmt(percentile(burst, 99))} ms`);
     line('incident starts per second (API)', `${fmt(startsPerSecond)} /s`);
-    line('empty workflow starts per second (client)', `${fmt(emptyPerSecond)} /s`);
+    line('empty workflow starts per second (client)', `${fmt(emptyPerSecond)} /s (before ${fmt(emptyBefore)}, after ${fmt(emptyAfter)})`);
     line('incident / empty', `${fmt(ratio, 2)}×`, { ok: ratio >= 0.7, text: '≥ 0.7×' });
+    line('CPU s until every one was reported', `worker ${fmt(cpu.worker, 1)} + Temporal ${fmt(cpu.temporal, 1)} + API and receivers ${fmt(cpu.bench, 1)} + mail server ${fmt(cpu.mail, 1)}`);
     line('worker memory growth at 1,000 open incidents', `${fmt(mem.growth)} MB (${fmt(mem.baseline)} → peak ${fmt(mem.peak)}, now ${fmt(mem.last)} MB)`, { ok: mem.growth < 1_024, text: '< 1 GB' });
     line('failed workflow tasks', `${failedTasks} (timed out: ${timedOutTasks})`, { ok: failedTasks === 0, text: 'none' });
   } finally {
@@ -404,7 +422,7 @@ async function main(): Promise<void> {
   // The worker runs the pre-built workflow bundle, as in production (`npm run build:workflows`): a
   // worker that bundles at start keeps webpack's garbage in its heap and pays for it in every GC.
   await mkdir(dirname(WORKFLOW_BUNDLE_PATH), { recursive: true });
-  await writeFile(WORKFLOW_BUNDLE_PATH, await bundleWorkflows(undefined, { quiet: true }));
+  if (!process.env.BENCH_KEEP_BUNDLE) await writeFile(WORKFLOW_BUNDLE_PATH, await bundleWorkflows(undefined, { quiet: true }));
   const server = await startBenchServer();
   const mail = await startMailServer();
   const receiver = await startEndpointReceiver({ port: 0 });
