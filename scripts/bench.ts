@@ -422,7 +422,7 @@ async function main(): Promise<void> {
   // The worker runs the pre-built workflow bundle, as in production (`npm run build:workflows`): a
   // worker that bundles at start keeps webpack's garbage in its heap and pays for it in every GC.
   await mkdir(dirname(WORKFLOW_BUNDLE_PATH), { recursive: true });
-  if (!process.env.BENCH_KEEP_BUNDLE) await writeFile(WORKFLOW_BUNDLE_PATH, await bundleWorkflows(undefined, { quiet: true }));
+  await writeFile(WORKFLOW_BUNDLE_PATH, await bundleWorkflows(undefined, { quiet: true }));
   const server = await startBenchServer();
   const mail = await startMailServer();
   const receiver = await startEndpointReceiver({ port: 0 });
