@@ -7,10 +7,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Client } from '@temporalio/client';
-import { decisionBodySchema, type DecisionKind } from '../domain/decision.js';
+import { decisionBodySchema } from '../domain/decision.js';
 import type { Playbook } from '../domain/playbook.js';
 import { issuesOf } from '../domain/report.js';
-import { PHASES, type IncidentState, type Phase } from '../domain/state.js';
+import { KIND_PHASES } from '../domain/gates.js';
+import type { IncidentState } from '../domain/state.js';
 import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError, decide, getIncidentState } from './incidents.js';
 import { decisionFromForm, formFields, type FormField, type FormValues } from './link-form.js';
 import { linkDecisionId, verifyLink, type VerifiedLink } from './links.js';
@@ -21,40 +22,6 @@ export interface LinkRouteDeps {
   playbook: Playbook;
   linkSecret: string;
 }
-
-/** A delay may be asked for from the analysis until the first letter goes out (LIFECYCLE.md phase 8). */
-const BEFORE_LETTERS: Phase[] = [
-  'analysis',
-  'cost-consultation',
-  'ppgb-advised',
-  'ppgb-chair-review',
-  'ppgb-review',
-  'under-secretary-review',
-  'notification-prep',
-  'notification-delayed',
-];
-
-/**
- * Where each kind belongs (CONTRACT.md "Phases"). Only used to spare an official a form that cannot
- * succeed; the workflow's validator stays the judge when the form is submitted.
- */
-export const KIND_PHASES: Record<DecisionKind, readonly Phase[]> = {
-  'assign-responsible-office': ['reporting', 'triage'],
-  'convene-crg': ['reporting', 'triage'],
-  'submit-analysis': ['analysis'],
-  'cost-estimate': ['cost-consultation'],
-  'ppgb-override': ['ppgb-advised'],
-  'ppgb-chair-decision': ['ppgb-chair-review'],
-  'ppgb-decision': ['ppgb-review'],
-  'under-secretary-decision': ['under-secretary-review'],
-  'approve-letter': ['notification-prep'],
-  'request-delay': BEFORE_LETTERS,
-  'extend-delay': BEFORE_LETTERS,
-  'lift-delay': BEFORE_LETTERS,
-  'bar-notification': BEFORE_LETTERS,
-  'complete-action-item': PHASES.filter((phase) => phase !== 'closed'),
-  'sign-off-closure': ['remediation', 'closure-review'],
-};
 
 /**
  * When the decision this link asks for was recorded, if it was: by the link's own decisionId when the

@@ -5,61 +5,15 @@
  * `decide` update's validator and the `decision` signal's handler.
  */
 import { authorizedDisclosureProblems } from '../domain/authorized.js';
-import { decisionSchema, type Decision, type DecisionKind } from '../domain/decision.js';
+import { decisionSchema, type Decision } from '../domain/decision.js';
 import { letterProblems } from '../domain/letters.js';
+import { GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
 import { holds } from '../domain/playbook.js';
 import { REFUSAL, type Refusal } from '../domain/refusal.js';
 import type { Role } from '../domain/roles.js';
-import type { ActionItemId, Phase } from '../domain/state.js';
+import type { ActionItemId } from '../domain/state.js';
 import { issuesOf } from '../domain/report.js';
 import type { Incident } from './incident-state.js';
-
-const GATE_ROLE: Record<Exclude<DecisionKind, 'complete-action-item'>, Role> = {
-  'assign-responsible-office': 'ipsDirector', // 467.2c
-  'convene-crg': 'ipsDirector', // 467.4-2a
-  'submit-analysis': 'ipsDirector', // as CRG chair, 467.4-4
-  'cost-estimate': 'cgfs', // 468.5d
-  'ppgb-override': 'ppgbChair', // 468.5c
-  'ppgb-chair-decision': 'ppgbChair', // 468.5b
-  'ppgb-decision': 'ppgbChair', // recording the board, 468.5b
-  'under-secretary-decision': 'underSecretary', // 468.5e
-  'approve-letter': 'notificationOfficial', // 468.6-1
-  'request-delay': 'securityLiaison', // 468.6-3
-  'extend-delay': 'securityLiaison',
-  'lift-delay': 'securityLiaison',
-  'bar-notification': 'securityLiaison', // 468.6-3b
-  'sign-off-closure': 'ipsDirector', // 467.2c
-};
-
-/** A delay may be asked for from the analysis until the first letter goes out (LIFECYCLE.md phase 8). */
-const DELAY_PHASES: Phase[] = [
-  'analysis',
-  'cost-consultation',
-  'ppgb-advised',
-  'ppgb-chair-review',
-  'ppgb-review',
-  'under-secretary-review',
-  'notification-prep',
-  'notification-delayed',
-];
-
-const PHASES: Record<DecisionKind, Phase[] | 'any-open'> = {
-  'assign-responsible-office': ['reporting', 'triage'],
-  'convene-crg': ['reporting', 'triage'],
-  'submit-analysis': ['analysis'],
-  'cost-estimate': ['cost-consultation'],
-  'ppgb-override': ['ppgb-advised'],
-  'ppgb-chair-decision': ['ppgb-chair-review'],
-  'ppgb-decision': ['ppgb-review'],
-  'under-secretary-decision': ['under-secretary-review'],
-  'approve-letter': ['notification-prep'],
-  'request-delay': DELAY_PHASES,
-  'extend-delay': DELAY_PHASES,
-  'lift-delay': DELAY_PHASES,
-  'bar-notification': DELAY_PHASES,
-  'complete-action-item': 'any-open',
-  'sign-off-closure': ['remediation', 'closure-review'],
-};
 
 /** Options that people must carry out, each an action item, with the role that owns it. */
 export const OPTION_ITEMS: Partial<Record<string, { id: ActionItemId; owner: Role; description: string }>> = {
@@ -115,8 +69,8 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
   if (!holds(playbook, actor, role)) {
     return { ok: false, refusal: refuse(REFUSAL.forbidden, `${decision.kind} is decided by the ${role} role; "${actor}" does not hold it`) };
   }
-  const phases = PHASES[decision.kind];
-  if (phases !== 'any-open' && !phases.includes(state.phase)) {
+  const phases = KIND_PHASES[decision.kind];
+  if (!phases.includes(state.phase)) {
     return { ok: false, refusal: refuse(REFUSAL.conflict, `${decision.kind} is not accepted in phase "${state.phase}" (only in: ${phases.join(', ')})`) };
   }
   const problems = groundsProblems(incident, decision);

@@ -1,0 +1,55 @@
+/**
+ * Who decides each kind and in which phases it belongs (CONTRACT.md "Decisions" and "Phases"): one
+ * table, read by the workflow's check (workflows/decisions.ts) and by the approval-link pages, which
+ * spare an official a form that cannot succeed (the workflow stays the judge).
+ */
+import type { DecisionKind } from './decision.js';
+import type { Role } from './roles.js';
+import { PHASES, type Phase } from './state.js';
+
+export const GATE_ROLE: Record<Exclude<DecisionKind, 'complete-action-item'>, Role> = {
+  'assign-responsible-office': 'ipsDirector', // 467.2c
+  'convene-crg': 'ipsDirector', // 467.4-2a
+  'submit-analysis': 'ipsDirector', // as CRG chair, 467.4-4
+  'cost-estimate': 'cgfs', // 468.5d
+  'ppgb-override': 'ppgbChair', // 468.5c
+  'ppgb-chair-decision': 'ppgbChair', // 468.5b
+  'ppgb-decision': 'ppgbChair', // recording the board, 468.5b
+  'under-secretary-decision': 'underSecretary', // 468.5e
+  'approve-letter': 'notificationOfficial', // 468.6-1
+  'request-delay': 'securityLiaison', // 468.6-3
+  'extend-delay': 'securityLiaison',
+  'lift-delay': 'securityLiaison',
+  'bar-notification': 'securityLiaison', // 468.6-3b
+  'sign-off-closure': 'ipsDirector', // 467.2c
+};
+
+/** A delay may be asked for from the analysis until the first letter goes out (LIFECYCLE.md phase 8). */
+const BEFORE_LETTERS: readonly Phase[] = [
+  'analysis',
+  'cost-consultation',
+  'ppgb-advised',
+  'ppgb-chair-review',
+  'ppgb-review',
+  'under-secretary-review',
+  'notification-prep',
+  'notification-delayed',
+];
+
+export const KIND_PHASES: Record<DecisionKind, readonly Phase[]> = {
+  'assign-responsible-office': ['reporting', 'triage'],
+  'convene-crg': ['reporting', 'triage'],
+  'submit-analysis': ['analysis'],
+  'cost-estimate': ['cost-consultation'],
+  'ppgb-override': ['ppgb-advised'],
+  'ppgb-chair-decision': ['ppgb-chair-review'],
+  'ppgb-decision': ['ppgb-review'],
+  'under-secretary-decision': ['under-secretary-review'],
+  'approve-letter': ['notification-prep'],
+  'request-delay': BEFORE_LETTERS,
+  'extend-delay': BEFORE_LETTERS,
+  'lift-delay': BEFORE_LETTERS,
+  'bar-notification': BEFORE_LETTERS,
+  'complete-action-item': PHASES.filter((phase) => phase !== 'closed'),
+  'sign-off-closure': ['remediation', 'closure-review'],
+};
