@@ -159,9 +159,19 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
 
   // Every message takes a slot of the rate; a wait only when the batch is ahead of it.
   const intervalMs = 1_000 / input.ratePerSecond;
-  const started = Date.now();
+  let started = Date.now();
   let slots = 0;
-  const aheadBy = () => started + ++slots * intervalMs - Date.now();
+  const aheadBy = () => {
+    const now = Date.now();
+    const due = started + ++slots * intervalMs;
+    // Behind schedule after a stall (a slow vendor, a busy machine): start the schedule again from now
+    // rather than catch up in a burst above the rate.
+    if (due < now - intervalMs) {
+      started = now - slots * intervalMs;
+      return 0;
+    }
+    return due - now;
+  };
 
   // Emails in flight on the pooled transport, sent with callbacks: per message, one promise at most (a
   // wait for a free place). In a worker every promise pays for the activity context's async hooks, and
