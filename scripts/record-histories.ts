@@ -33,6 +33,7 @@ import { decisionSignal, reportIntakeSignal } from '../workflows/messages.js';
 import { notifyWorkflowId } from '../workflows/notify-messages.js';
 import { createTestWorker, startHttpReceiver, startSmtpReceiver, startTimeSkippingEnv, type EndpointReceiver, type TestWorkflowEnvironment } from '../tests/helpers/index.js';
 import { FACTORS_HIGH, FACTORS_LOW, LETTER, testPlaybook } from '../tests/workflows/fixture.js';
+import { sampleReport } from './lib/sample-report.js';
 
 export const HISTORIES_DIR = join(PROJECT_ROOT, 'tests', 'replay', 'histories');
 export const TEST_KEYRING = join(PROJECT_ROOT, 'tests', 'replay', 'test-keyring.json');
@@ -72,20 +73,7 @@ interface RecordedPath {
 
 async function report(world: World, incidentId: string, playbook: Playbook, overrides: Partial<Report> = {}): Promise<WorkflowHandle> {
   const now = await world.env.currentTimeMs();
-  const base: Report = {
-    incidentId,
-    reporter: { name: 'Robin Reporter', email: 'robin.reporter@state.example', office: 'Bureau of Consular Affairs' },
-    supervisor: { name: 'Sam Supervisor', email: 'sam.supervisor@state.example' },
-    discoveredAt: new Date(now - 5 * 60_000).toISOString(),
-    medium: 'cyber',
-    summary: 'A laptop holding a spreadsheet of visa applicants was stolen from a car.',
-    piiTypes: ['ssn-or-passport-number', 'birth-data'],
-    affectedCount: 4,
-    affectedPopulation: 'public',
-    encrypted: false,
-    classifiedInvolved: false,
-    criminalActSuspected: false,
-  };
+  const base = sampleReport({ incidentId, affectedCount: 4 }, now - 5 * 60_000);
   // As the API does, except that the time-skipping server has no custom search attributes.
   const workflowId = incidentWorkflowId(incidentId);
   await world.client.workflow.signalWithStart('breachIncidentWorkflow', {

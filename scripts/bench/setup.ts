@@ -23,6 +23,7 @@ import { createDataConverter, type BreachDataConverter } from '../../workers/dat
 import type { breachIncidentWorkflow } from '../../workflows/incident.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
 import { locateBinary, withDownloadFallback } from '../lib/temporal-binaries.js';
+import { sampleReport } from '../lib/sample-report.js';
 
 export const BENCH_ORGANIZATION = 'the Department of State';
 export const BENCH_MAIL_FROM = 'Breach Response <breach-response@privacy.example.gov>';
@@ -100,20 +101,7 @@ export async function writeBenchRoster(count: number): Promise<{ file: string; u
 }
 
 export function aReport(incidentId: string): Report {
-  return {
-    incidentId,
-    reporter: { name: 'Robin Reporter', email: 'robin.reporter@state.example', office: 'Bureau of Consular Affairs' },
-    supervisor: { name: 'Sam Supervisor', email: 'sam.supervisor@state.example' },
-    discoveredAt: new Date(Date.now() - 5 * 60_000).toISOString(),
-    medium: 'cyber',
-    summary: 'A laptop holding a spreadsheet of visa applicants was stolen from a car.',
-    piiTypes: ['ssn-or-passport-number', 'birth-data'],
-    affectedCount: 120,
-    affectedPopulation: 'public',
-    encrypted: false,
-    classifiedInvolved: false,
-    criminalActSuspected: false,
-  };
+  return sampleReport({ incidentId });
 }
 
 export type IncidentHandle = WorkflowHandle<typeof breachIncidentWorkflow>;

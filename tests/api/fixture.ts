@@ -15,6 +15,7 @@ import { signLink, type LinkClaims } from '../../api/links.js';
 import { buildApi } from '../../api/server.js';
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens } from '../../workers/config.js';
 import { createTestWorker, startDevServer, startHttpReceiver, startSmtpReceiver, withEndpointsAt, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+import { sampleReport } from '../../scripts/lib/sample-report.js';
 
 export const LINK_SECRET = 'test-link-secret-0123456789abcdefghijklmnop';
 export const PUBLIC_URL = 'http://breach.test';
@@ -95,20 +96,7 @@ export function newId(prefix = 't'): string {
 }
 
 export function aReport(overrides: Partial<Report> = {}): Report {
-  return {
-    reporter: { name: 'Robin Reporter', email: 'robin.reporter@state.example', office: 'Bureau of Consular Affairs' },
-    supervisor: { name: 'Sam Supervisor', email: 'sam.supervisor@state.example' },
-    discoveredAt: new Date(Date.now() - 5 * 60_000).toISOString(),
-    medium: 'cyber',
-    summary: 'A laptop holding a spreadsheet of visa applicants was stolen from a car.',
-    piiTypes: ['ssn-or-passport-number', 'birth-data'],
-    affectedCount: 120,
-    affectedPopulation: 'public',
-    encrypted: false,
-    classifiedInvolved: false,
-    criminalActSuspected: false,
-    ...overrides,
-  };
+  return sampleReport(overrides);
 }
 
 export interface Call {

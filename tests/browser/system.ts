@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { freePort, waitUntil } from '../../scripts/lib/ports.js';
 import { DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../workers/config.js';
 import { withEndpointsAt } from '../helpers/index.js';
+import { npmStartEnv } from '../helpers/system-env.js';
 
 export interface RunningSystem {
   ports: { temporal: number; ui: number; api: number; smtp: number; mailWeb: number; receiver: number };
@@ -33,18 +34,7 @@ export async function startSystem(): Promise<RunningSystem> {
   const playbook = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as { endpoints: Record<string, { url: string }> };
   const playbookPath = join(dataDir, 'playbook.json');
   await writeFile(playbookPath, JSON.stringify(withEndpointsAt(playbook, `http://127.0.0.1:${ports.receiver}`)));
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(TEMPORAL_|BREACH_|SMTP_)/.test(key)));
-  const env: NodeJS.ProcessEnv = {
-    ...inherited,
-    TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
-    BREACH_TEMPORAL_UI_PORT: String(ports.ui),
-    BREACH_API_PORT: String(ports.api),
-    BREACH_MAIL_SMTP_PORT: String(ports.smtp),
-    BREACH_MAIL_WEB_PORT: String(ports.mailWeb),
-    BREACH_RECEIVER_PORT: String(ports.receiver),
-    BREACH_DATA_DIR: dataDir,
-    BREACH_PLAYBOOK: playbookPath,
-  };
+  const env = npmStartEnv(ports, dataDir, playbookPath);
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

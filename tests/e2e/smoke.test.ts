@@ -11,6 +11,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { freePort, waitUntil } from '../../scripts/lib/ports.js';
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../workers/config.js';
 import { withEndpointsAt } from '../helpers/index.js';
+import { npmStartEnv, type SystemPorts } from '../helpers/system-env.js';
+import { sampleReport } from '../../scripts/lib/sample-report.js';
 
 interface Started {
   child: ChildProcess;
@@ -20,7 +22,7 @@ interface Started {
 
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
-let ports: { temporal: number; ui: number; api: number; smtp: number; mailWeb: number; receiver: number };
+let ports: SystemPorts;
 let token: string;
 let system: Started | undefined;
 
@@ -60,18 +62,7 @@ beforeAll(async () => {
   const playbookPath = join(dataDir, 'playbook.json');
   await writeFile(playbookPath, JSON.stringify(withEndpointsAt(playbook, `http://127.0.0.1:${ports.receiver}`)));
   token = Object.keys(JSON.parse(await readFile(DEFAULT_API_TOKENS, 'utf8')) as Record<string, string>)[0]!;
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(TEMPORAL_|BREACH_|SMTP_)/.test(key)));
-  env = {
-    ...inherited,
-    TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
-    BREACH_TEMPORAL_UI_PORT: String(ports.ui),
-    BREACH_API_PORT: String(ports.api),
-    BREACH_MAIL_SMTP_PORT: String(ports.smtp),
-    BREACH_MAIL_WEB_PORT: String(ports.mailWeb),
-    BREACH_RECEIVER_PORT: String(ports.receiver),
-    BREACH_DATA_DIR: dataDir,
-    BREACH_PLAYBOOK: playbookPath,
-  };
+  env = npmStartEnv(ports, dataDir, playbookPath);
   system = startSystem();
   const ms = await untilReady(system);
   console.log(`npm start was ready in ${(ms / 1000).toFixed(1)} s`);
@@ -97,20 +88,7 @@ const incidentId = `E2E-${Date.now().toString(36)}`;
 const supervisorEmail = `supervisor-${incidentId.toLowerCase()}@state.example`;
 
 test('a report posted to the API reaches the workflow, and its email arrives at the mail catcher', async () => {
-  const report = {
-    incidentId,
-    reporter: { name: 'Robin Reporter', email: 'robin.reporter@state.example', office: 'Bureau of Consular Affairs' },
-    supervisor: { name: 'Sam Supervisor', email: supervisorEmail },
-    discoveredAt: new Date(Date.now() - 5 * 60_000).toISOString(),
-    medium: 'cyber',
-    summary: 'A laptop holding a spreadsheet of visa applicants was stolen from a car.',
-    piiTypes: ['ssn-or-passport-number'],
-    affectedCount: 12,
-    affectedPopulation: 'public',
-    encrypted: false,
-    classifiedInvolved: false,
-    criminalActSuspected: false,
-  };
+  const report = sampleReport({ incidentId, supervisor: { name: 'Sam Supervisor', email: supervisorEmail }, piiTypes: ['ssn-or-passport-number'], affectedCount: 12 });
   const posted = await api('/incidents', { method: 'POST', body: JSON.stringify(report) });
   expect(posted.status, await posted.clone().text()).toBe(202);
   expect(await posted.json()).toEqual({ incidentId, workflowId: `breach-${incidentId}` });

@@ -25,6 +25,7 @@ import { createKeyring, generateKey } from '../../workers/codec.js';
 import { DEFAULT_PLAYBOOK } from '../../workers/config.js';
 import { createDataConverter, type BreachDataConverter } from '../../workers/data-converter.js';
 import { realWorkflowBundle } from '../helpers/index.js';
+import { sampleReport } from '../../scripts/lib/sample-report.js';
 
 export const LINK_SECRET = 'fault-tests-link-secret-0123456789abcdef';
 
@@ -144,21 +145,7 @@ export function newIncidentId(prefix: string): string {
 
 /** A cyber report discovered `agoMs` before now (a second by default: the deadline runs from here). */
 export function aReport(incidentId: string, overrides: Partial<Report> = {}, agoMs = 1_000): Report {
-  return {
-    incidentId,
-    reporter: { name: 'Robin Reporter', email: 'robin.reporter@state.example', office: 'Bureau of Consular Affairs' },
-    supervisor: { name: 'Sam Supervisor', email: 'sam.supervisor@state.example' },
-    discoveredAt: new Date(Date.now() - agoMs).toISOString(),
-    medium: 'cyber',
-    summary: 'A laptop holding a spreadsheet of visa applicants was stolen from a car.',
-    piiTypes: ['ssn-or-passport-number'],
-    affectedCount: 120,
-    affectedPopulation: 'public',
-    encrypted: false,
-    classifiedInvolved: false,
-    criminalActSuspected: false,
-    ...overrides,
-  };
+  return sampleReport({ incidentId, piiTypes: ['ssn-or-passport-number'], ...overrides }, Date.now() - agoMs);
 }
 
 export interface Incidents {

@@ -17,6 +17,7 @@ import type { IncidentState } from '../../domain/state.js';
 import { createKeyring, generateKey, KEY_ID_METADATA } from '../../workers/codec.js';
 import { DEFAULT_PLAYBOOK } from '../../workers/config.js';
 import { createDataConverter } from '../../workers/data-converter.js';
+import { sampleReport } from '../../scripts/lib/sample-report.js';
 import {
   createTestWorker,
   realWorkflowBundle,
@@ -83,20 +84,7 @@ async function waitFor(client: Client, incidentId: string, predicate: (s: Incide
   throw new Error(`timed out waiting for ${what}: phase ${last?.phase}`);
 }
 
-const aReport = (incidentId: string) => ({
-  incidentId,
-  reporter: { name: 'Robin Reporter', email: 'robin.reporter@state.example', office: 'Bureau of Consular Affairs' },
-  supervisor: { name: 'Sam Supervisor', email: 'sam.supervisor@state.example' },
-  discoveredAt: new Date(Date.now() - 5 * 60_000).toISOString(),
-  medium: 'cyber' as const,
-  summary: 'A laptop holding a spreadsheet of visa applicants was stolen from a car.',
-  piiTypes: ['ssn-or-passport-number' as const],
-  affectedCount: 12,
-  affectedPopulation: 'public' as const,
-  encrypted: false,
-  classifiedInvolved: false,
-  criminalActSuspected: false,
-});
+const aReport = (incidentId: string) => sampleReport({ incidentId, piiTypes: ['ssn-or-passport-number'], affectedCount: 12 });
 
 function keyIdsIn(history: unknown): Set<string> {
   const ids = new Set<string>();

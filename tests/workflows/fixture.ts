@@ -22,6 +22,7 @@ import { createBreachWorker } from '../../workers/worker.js';
 import { testDataConverter } from '../helpers/temporal.js';
 import type { breachIncidentWorkflow } from '../../workflows/incident.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
+import { sampleReport } from '../../scripts/lib/sample-report.js';
 
 export const HOUR = 3_600_000;
 export const LINK_SECRET = 'workflow-fixture-link-secret-0123456789abcdef';
@@ -87,20 +88,7 @@ export async function startFixture(name: string): Promise<Fixture> {
 let counter = 0;
 
 export function aReport(overrides: Partial<Report> = {}, nowMs = Date.now()): Report {
-  return {
-    reporter: { name: 'Robin Reporter', email: 'robin.reporter@state.example', office: 'Bureau of Consular Affairs' },
-    supervisor: { name: 'Sam Supervisor', email: 'sam.supervisor@state.example' },
-    discoveredAt: new Date(nowMs - 5 * 60_000).toISOString(),
-    medium: 'cyber',
-    summary: 'A laptop holding a spreadsheet of visa applicants was stolen from a car.',
-    piiTypes: ['ssn-or-passport-number', 'birth-data'],
-    affectedCount: 120,
-    affectedPopulation: 'public',
-    encrypted: false,
-    classifiedInvolved: false,
-    criminalActSuspected: false,
-    ...overrides,
-  };
+  return sampleReport(overrides, nowMs - 5 * 60_000);
 }
 
 export type IncidentHandle = WorkflowHandle<typeof breachIncidentWorkflow>;
