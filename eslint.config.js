@@ -1,6 +1,6 @@
 // ESLint flat config. The rule that matters most: workflow code (workflows/ and the pure domain/ code
 // they import) stays sandbox-safe by construction, so no Node built-ins and no I/O libraries there
-// (STYLE.md 5). `npm run bundle-check` backs it up by bundling the workflows as the worker would.
+// (docs/style.md 5). `npm run bundle-check` backs it up by bundling the workflows as the worker would.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -52,7 +52,7 @@ export default tseslint.config(
             { group: nodeBuiltins.map((name) => `${name}/*`), message: `Node built-ins: ${sandboxMessage}` },
             { group: ioLibraries.map((name) => (name.includes('*') ? name : `${name}/*`)), message: `I/O libraries: ${sandboxMessage}`, allowTypeImports: true },
             {
-              group: ['**/activities/*', '**/workers/*', '**/api/*', '**/scripts/*'],
+              group: ['**/activities/*', '**/worker/*', '**/api/*', '**/cli/*', '**/client/*', '**/config/*', '**/security/*', '**/dev/*', '**/bench/*'],
               message: 'workflow code imports activity *types* only (import type); the rest runs outside the sandbox',
               allowTypeImports: true,
             },

@@ -2,7 +2,7 @@
  * Calls to the playbook's external endpoints (US-CERT, Privacy Division, OIG, mail vendor, web
  * posting, records archive). Every call is idempotent by an `Idempotency-Key` derived from the
  * workflow and the step (`<workflowId>:<step>`), the same on every retry, so a receiver can drop a
- * repeat (STYLE.md 8). Failure is classified for the retry policy (workflows/activities.ts):
+ * repeat (docs/style.md 8). Failure is classified for the retry policy (workflows/activities.ts):
  * 5xx, 408, 429, time-outs and network errors are retried; any other 4xx is final.
  */
 import { ApplicationFailure } from '@temporalio/common';

@@ -1,5 +1,5 @@
 /**
- * The incident workflow's activities, built by a factory taking their clients (STYLE.md 4): the worker
+ * The incident workflow's activities, built by a factory taking their clients (docs/style.md 4): the worker
  * and the tests build them the same way. Workflows import the *type* only.
  */
 import { Context } from '@temporalio/activity';

@@ -1,7 +1,7 @@
 /**
  * One clear template per message the workflow sends to officials. Mail to groups (CRG, PPGB, SAOP)
  * carries the minimum: the opaque incident id, phase, medium, PII *types* and counts, never names,
- * summaries or contact details of the people affected (LIFECYCLE.md, "What the system itself must not
+ * summaries or contact details of the people affected (docs/lifecycle.md, "What the system itself must not
  * do with PII"). Only the reporter's own chain (supervisor, program manager) and the focal points that
  * must act on the report (DS/CIRT, Privacy Division) receive the reporter's summary.
  */

@@ -12,9 +12,9 @@ import type { Playbook } from '../domain/playbook.js';
 import { issuesOf } from '../domain/report.js';
 import { KIND_PHASES } from '../domain/gates.js';
 import type { IncidentState } from '../domain/state.js';
-import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError, decide, getIncidentState } from './incidents.js';
+import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError, decide, getIncidentState } from '../client/incidents.js';
 import { decisionFromForm, formFields, type FormField, type FormValues } from './link-form.js';
-import { linkDecisionId, verifyLink, type VerifiedLink } from './links.js';
+import { linkDecisionId, verifyLink, type VerifiedLink } from '../security/links.js';
 import { REFUSAL } from '../domain/refusal.js';
 
 export interface LinkRouteDeps {

@@ -48,7 +48,7 @@ export const incidentListSchema = z
 
 const iso = z.string().describe('ISO 8601 time');
 
-/** The state of CONTRACT.md (query `incidentState`); fields beyond the contract pass through. */
+/** The state of docs/contract.md (query `incidentState`); fields beyond the contract pass through. */
 const stateShape = {
   incidentId: z.string(),
   phase: z.enum(PHASES),

@@ -1,5 +1,5 @@
 /**
- * The HTTP API of CONTRACT.md on fastify. Requests are validated with the zod schemas of schemas.ts
+ * The HTTP API of docs/contract.md on fastify. Requests are validated with the zod schemas of schemas.ts
  * (the ones GET /openapi.json is generated from); a decision's actor is the token's person, never a
  * field of the body. Bad input answers 4xx with a reason, never 500 and never a stack trace; nothing
  * of a body is ever logged.
@@ -22,8 +22,8 @@ import {
   listIncidents,
   submitReport,
   temporalAnswers,
-} from './incidents.js';
-import { codecRoutes, type CodecServerOptions } from './codec.js';
+} from '../client/incidents.js';
+import { codecRoutes, type CodecServerOptions } from './codec-server.js';
 import { linkRoutes } from './link-pages.js';
 import { openApiDocument } from './openapi.js';
 import { decisionBodySchema, incidentParamsSchema, listQuerySchema, reportSchema } from './schemas.js';
@@ -43,7 +43,7 @@ export interface ApiOptions {
   publicUrl: string;
   /** One line per request (method, route pattern, status, time); never bodies, ids or tokens. */
   log?: (line: string) => void;
-  /** The Temporal UI's codec server (`/decode`, `/encode`; api/codec.ts): absent, not served. */
+  /** The Temporal UI's codec server (`/decode`, `/encode`; api/codec-server.ts): absent, not served. */
   codecServer?: CodecServerOptions;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Authorized disclosure: the CRG may find that what was reported was no breach, because the disclosure
- * had a lawful basis (LIFECYCLE.md phase 4). Each basis of the contract maps to a condition of
+ * had a lawful basis (docs/lifecycle.md phase 4). Each basis of the contract maps to a condition of
  * disclosure without consent of the Privacy Act (5 FAM 464b(9)(a)-(m)) or to the HIPAA custody
  * exemption (45 CFR 164.512(k)(5)(i), ICE memo of 26 January 2021).
  *

@@ -1,5 +1,5 @@
 /**
- * Who decides each kind and in which phases it belongs (CONTRACT.md "Decisions" and "Phases"): one
+ * Who decides each kind and in which phases it belongs (docs/contract.md "Decisions" and "Phases"): one
  * table, read by the workflow's check (workflows/decisions.ts) and by the approval-link pages, which
  * spare an official a form that cannot succeed (the workflow stays the judge).
  */
@@ -24,7 +24,7 @@ export const GATE_ROLE: Record<Exclude<DecisionKind, 'complete-action-item'>, Ro
   'sign-off-closure': 'ipsDirector', // 467.2c
 };
 
-/** A delay may be asked for from the analysis until the first letter goes out (LIFECYCLE.md phase 8). */
+/** A delay may be asked for from the analysis until the first letter goes out (docs/lifecycle.md phase 8). */
 const BEFORE_LETTERS: readonly Phase[] = [
   'analysis',
   'cost-consultation',

@@ -5,7 +5,7 @@ export const MEANS = ['letter', 'email', 'substitute'] as const;
 export type Means = (typeof MEANS)[number];
 
 /**
- * The means of notice for one person, as CONTRACT.md words it: a letter through the mail vendor where
+ * The means of notice for one person, as docs/contract.md words it: a letter through the mail vendor where
  * there is a postal address; an email where notice is immediate or there is no postal address; neither:
  * counted into one substitute notice.
  *

@@ -255,7 +255,7 @@ export class RiskOverrideError extends Error {
 }
 
 /**
- * The CRG may set the level against the rule (LIFECYCLE.md phase 4), with a rationale; both levels are
+ * The CRG may set the level against the rule (docs/lifecycle.md phase 4), with a rationale; both levels are
  * kept so the record shows what the rule said and who departed from it. Throws RiskOverrideError for
  * an override without rationale (callers validate first with riskOverrideProblems).
  */

@@ -1,4 +1,4 @@
-/** The roles of LIFECYCLE.md ("People and offices"); a playbook names who holds each. */
+/** The roles of docs/lifecycle.md ("People and offices"); a playbook names who holds each. */
 export const ROLES = [
   'programManager',
   'dsCirt',

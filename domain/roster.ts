@@ -4,7 +4,7 @@ import { issuesOf } from './report.js';
 const emailSchema = z.email();
 
 /**
- * One line of the roster of affected individuals (CONTRACT.md: newline-delimited JSON,
+ * One line of the roster of affected individuals (docs/contract.md: newline-delimited JSON,
  * `{ name, email?, postalAddress?, phone? }`).
  *
  * Strict on purpose: a misspelt column ("postal_address") would otherwise be dropped silently and every

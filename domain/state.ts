@@ -1,7 +1,7 @@
 import type { Level } from './decision.js';
 import type { Role } from './roles.js';
 
-/** `phase` in the state and the `BreachPhase` search attribute (CONTRACT.md "Phases"). */
+/** `phase` in the state and the `BreachPhase` search attribute (docs/contract.md "Phases"). */
 export const PHASES = [
   'reporting',
   'triage',

@@ -10,7 +10,7 @@
  *
  * Why these values:
  * - No maximumAttempts and no schedule-to-close anywhere. An incident stays open for months and a
- *   report, a mail or a letter given up on is lost ("keep trying to deliver", LIFECYCLE.md phase 1).
+ *   report, a mail or a letter given up on is lost ("keep trying to deliver", docs/lifecycle.md phase 1).
  *   What retrying cannot fix fails at once instead (the non-retryable types), and the workflow turns
  *   it into an escalation mail and a timeline entry (workflows/reporting.ts `deliver`).
  * - Backoff from 2 s doubling to 5 minutes: a blip costs seconds; a long outage costs one attempt per
@@ -27,7 +27,7 @@
  *     lost worker (a batch heartbeats several times a second while it sends, every 2 s while it
  *     waits), and the retry resumes from the last heartbeat (activities/notify.ts).
  * - Retried: 5xx, 408, 429, network errors and time-outs of endpoints (EndpointUnavailable); every mail
- *   error (MailNotSent, workers/redact.ts), since a relay that refuses now usually accepts later.
+ *   error (MailNotSent, security/redact.ts), since a relay that refuses now usually accepts later.
  *   Final: any other 4xx (EndpointRejected: our request or our credentials are wrong, and an operator
  *   must act), a token variable that is not set (EndpointMisconfigured), a roster that cannot be read
  *   (RosterUnreadable).

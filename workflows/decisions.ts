@@ -1,5 +1,5 @@
 /**
- * Who may send each decision and when (CONTRACT.md "Decisions", LIFECYCLE.md "Every decision names its
+ * Who may send each decision and when (docs/contract.md "Decisions", docs/lifecycle.md "Every decision names its
  * actor"): shape, role in the playbook the incident started with, phase, and the decision's own
  * grounds (authorized-disclosure basis, letter elements, delay dates). The same check serves the
  * `decide` update's validator and the `decision` signal's handler.

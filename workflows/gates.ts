@@ -1,5 +1,5 @@
 /**
- * A gate waits for a person (STYLE.md 2: a timer races each message, with a named outcome for the
+ * A gate waits for a person (docs/style.md 2: a timer races each message, with a named outcome for the
  * timeout). While it waits it reminds the role's holders every `gateReminderInterval` and escalates
  * to the SAOP (the PPGB Chair, 5 FAM 468.2a) once after `gateEscalateAfter`; all in the timeline.
  */

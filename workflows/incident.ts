@@ -1,5 +1,5 @@
 /**
- * breachIncidentWorkflow: one incident, from the first report to the closure sign-off (LIFECYCLE.md).
+ * breachIncidentWorkflow: one incident, from the first report to the closure sign-off (docs/lifecycle.md).
  * The main function reads as the policy; each phase is a small function in its own module.
  */
 import { ApplicationFailure, condition, setHandler, allHandlersFinished } from '@temporalio/workflow';
@@ -92,7 +92,7 @@ function registerHandlers(incident: Incident): void {
   setHandler(decisionSignal, async (raw: Decision) => {
     const checked = checkDecision(incident, raw);
     if (!checked.ok) {
-      // A refused signal is recorded, never thrown away silently (CONTRACT.md).
+      // A refused signal is recorded, never thrown away silently (docs/contract.md).
       incident.log(`decision-refused:${String((raw as { kind?: unknown })?.kind ?? 'unknown')}`, typeof raw?.actorId === 'string' ? raw.actorId : undefined, checked.refusal.reasons.join('; '));
       return;
     }

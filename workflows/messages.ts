@@ -1,6 +1,6 @@
 /**
  * The incident workflow's messages, defined once and imported by the workflow, the worker-side API,
- * the CLI and the tests (STYLE.md 1). Variable name = wire name + Signal/Query/Update.
+ * the CLI and the tests (docs/style.md 1). Variable name = wire name + Signal/Query/Update.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Decision } from '../domain/decision.js';
@@ -22,7 +22,7 @@ export const decideUpdate = defineUpdate<IncidentState, [Decision]>('decide');
 /**
  * A decision the `decide` validator refused leaves no trace in the history (validators run before the
  * update is accepted). The API and CLI send this signal after such a refusal so the attempt is
- * recorded in the timeline too (LIFECYCLE.md: "records rejected attempts too"). It only records.
+ * recorded in the timeline too (docs/lifecycle.md: "records rejected attempts too"). It only records.
  */
 export const decisionRefusedSignal = defineSignal<[{ kind: string; actorId: string; reasons: string[] }]>('decisionRefused');
 

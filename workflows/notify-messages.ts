@@ -1,5 +1,5 @@
 /**
- * The notification run's messages and names (STYLE.md 1), shared by the run (workflows/notify-roster.ts),
+ * The notification run's messages and names (docs/style.md 1), shared by the run (workflows/notify-roster.ts),
  * the incident that starts it (workflows/notification.ts), the bench and the tests.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';

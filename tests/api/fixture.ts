@@ -11,11 +11,11 @@ import { createActivities } from '../../activities/index.js';
 import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
 import type { Report } from '../../domain/report.js';
 import type { IncidentState, Phase } from '../../domain/state.js';
-import { signLink, type LinkClaims } from '../../api/links.js';
+import { signLink, type LinkClaims } from '../../security/links.js';
 import { buildApi } from '../../api/server.js';
-import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens } from '../../workers/config.js';
+import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens } from '../../config/index.js';
 import { createTestWorker, startDevServer, startHttpReceiver, startSmtpReceiver, withEndpointsAt, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
-import { sampleReport } from '../../scripts/lib/sample-report.js';
+import { sampleReport } from '../../dev/sample-report.js';
 
 export const LINK_SECRET = 'test-link-secret-0123456789abcdefghijklmnop';
 export const PUBLIC_URL = 'http://breach.test';

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkDecisionId, loadLinkSecret, signLink, verifyLink } from '../../api/links.js';
+import { linkDecisionId, loadLinkSecret, signLink, verifyLink } from '../../security/links.js';
 import { call, LINK_SECRET, linkToken, PUBLIC_URL, reportIncident, startApiFixture, triage, waitFor, waitForPhase, type ApiFixture } from './fixture.js';
 
 describe('signLink / verifyLink', () => {

@@ -1,5 +1,5 @@
 /**
- * The whole system as `npm start` runs it (scripts/start.ts), for the browser tests: the dev server with
+ * The whole system as `npm start` runs it (dev/start.ts), for the browser tests: the dev server with
  * its Web UI (whose codec endpoint is the API), the worker, the API, the mail catcher and the endpoint
  * receiver, on free ports and a temporary data folder, with the shipped playbook pointed at this run's
  * receiver. What a person's browser reaches is what these tests reach.
@@ -8,8 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitUntil } from '../../scripts/lib/ports.js';
-import { DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../workers/config.js';
+import { freePort, waitUntil } from '../../dev/ports.js';
+import { DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../config/index.js';
 import { withEndpointsAt } from '../helpers/index.js';
 import { npmStartEnv } from '../helpers/system-env.js';
 
@@ -35,7 +35,7 @@ export async function startSystem(): Promise<RunningSystem> {
   const playbookPath = join(dataDir, 'playbook.json');
   await writeFile(playbookPath, JSON.stringify(withEndpointsAt(playbook, `http://127.0.0.1:${ports.receiver}`)));
   const env = npmStartEnv(ports, dataDir, playbookPath);
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

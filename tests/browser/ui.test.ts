@@ -12,7 +12,7 @@ import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { BreachAwaitingRole, BreachPhase, BreachReportedLate } from '../../domain/search-attributes.js';
-import { ENCRYPTED_ENCODING } from '../../workers/codec.js';
+import { ENCRYPTED_ENCODING } from '../../security/codec.js';
 import { aReport, call, reportIncident, startApiFixture, waitFor, waitForPhase, type ApiFixture } from '../api/fixture.js';
 import { testDataConverter } from '../helpers/index.js';
 

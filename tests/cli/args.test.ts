@@ -1,6 +1,6 @@
 /** The CLI's option parsing for `decide`: field names as options, values typed by the kind's schema. */
 import { describe, expect, it } from 'vitest';
-import { convertValue, decisionFields, fieldSchema, looseOptions } from '../../scripts/cli/args.js';
+import { convertValue, decisionFields, fieldSchema, looseOptions } from '../../cli/args.js';
 
 describe('looseOptions', () => {
   it('takes --name value, --name=value and bare flags; keeps positionals apart', () => {

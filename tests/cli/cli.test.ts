@@ -6,9 +6,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext } from '../../scripts/cli/context.js';
-import { runCli } from '../../scripts/cli/main.js';
-import { DEFAULT_PLAYBOOK } from '../../workers/config.js';
+import { createContext } from '../../cli/context.js';
+import { runCli } from '../../cli/main.js';
+import { DEFAULT_PLAYBOOK } from '../../config/index.js';
 import { aReport, newId, reportIncident, startApiFixture, triage, waitFor, waitForPhase, type ApiFixture } from '../api/fixture.js';
 
 let f: ApiFixture;

@@ -1,8 +1,8 @@
 /** The compliance arithmetic on incidents with known timings (no Temporal). */
 import { describe, expect, it } from 'vitest';
 import { PHASES, type IncidentState } from '../../domain/state.js';
-import { complianceIncidentFromState, computeCompliance, median, phaseVisits, type ComplianceIncident } from '../../scripts/cli/compliance-report.js';
-import { complianceCsv, complianceTable } from '../../scripts/cli/compliance.js';
+import { complianceIncidentFromState, computeCompliance, median, phaseVisits, type ComplianceIncident } from '../../cli/compliance-report.js';
+import { complianceCsv, complianceTable } from '../../cli/compliance.js';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const MIN = 60_000;

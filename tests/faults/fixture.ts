@@ -1,9 +1,9 @@
 /**
- * The fault tests' world: a real Temporal dev server, the production worker (workers/main.ts) as a child
+ * The fault tests' world: a real Temporal dev server, the production worker (worker/main.ts) as a child
  * process that a test may SIGKILL and start again, a real SMTP server (the mail catcher) that a test may
  * stop and start again on the same port, and the endpoint receiver standing in for the playbook's
  * endpoints. Incidents are reported and decided through the functions the HTTP API and the CLI use
- * (api/incidents.ts), with a client that encrypts like production.
+ * (client/incidents.ts), with a client that encrypts like production.
  *
  * Worker processes run a workflow bundle made once per source state (tests/helpers realWorkflowBundle)
  * through BREACH_WORKFLOW_BUNDLE: a restart takes about a second instead of eight.
@@ -12,20 +12,20 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { decide as decideThroughApi, getIncidentState, submitReport } from '../../api/incidents.js';
+import { decide as decideThroughApi, getIncidentState, submitReport } from '../../client/incidents.js';
 import type { Decision, DecisionBody } from '../../domain/decision.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
 import type { Report } from '../../domain/report.js';
 import type { IncidentState } from '../../domain/state.js';
-import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../scripts/lib/mail-catcher.js';
-import { freePort } from '../../scripts/lib/ports.js';
-import { startWorkerProcess, type WorkerProcess } from '../../scripts/lib/worker-process.js';
-import { createKeyring, generateKey } from '../../workers/codec.js';
-import { DEFAULT_PLAYBOOK } from '../../workers/config.js';
-import { createDataConverter, type BreachDataConverter } from '../../workers/data-converter.js';
+import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../dev/mail-catcher.js';
+import { freePort } from '../../dev/ports.js';
+import { startWorkerProcess, type WorkerProcess } from '../../dev/worker-process.js';
+import { createKeyring, generateKey } from '../../security/codec.js';
+import { DEFAULT_PLAYBOOK } from '../../config/index.js';
+import { createDataConverter, type BreachDataConverter } from '../../security/data-converter.js';
 import { realWorkflowBundle } from '../helpers/index.js';
-import { sampleReport } from '../../scripts/lib/sample-report.js';
+import { sampleReport } from '../../dev/sample-report.js';
 
 export const LINK_SECRET = 'fault-tests-link-secret-0123456789abcdef';
 

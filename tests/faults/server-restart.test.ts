@@ -1,6 +1,6 @@
 /**
  * The Temporal dev server stopped and started again on its SQLite file (the `temporal server start-dev`
- * binary, as `npm start` runs it, scripts/lib/dev-server.ts), with the production worker as a child
+ * binary, as `npm start` runs it, dev/dev-server.ts), with the production worker as a child
  * process that stays up through the outage. Incidents continue: one waiting at a gate keeps its
  * decisions and takes the next; one whose reporting deadline passed while the server was down is
  * marked late when it comes back, and its report, refused until then, is delivered once.
@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { incidentWorkflowId } from '../../domain/ids.js';
-import { startDevServer as startDevServerProcess, type DevServerSettings, type RunningDevServer } from '../../scripts/lib/dev-server.js';
-import { freePort } from '../../scripts/lib/ports.js';
-import { registerSearchAttributes } from '../../scripts/lib/search-attributes.js';
-import { PROJECT_ROOT } from '../../workers/config.js';
+import { startDevServer as startDevServerProcess, type DevServerSettings, type RunningDevServer } from '../../dev/dev-server.js';
+import { freePort } from '../../dev/ports.js';
+import { registerSearchAttributes } from '../../client/search-attributes.js';
+import { PROJECT_ROOT } from '../../config/index.js';
 import { startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver } from '../helpers/index.js';
 import { decide, endpointsUnder, events, faultKeys, faultPlaybook, newIncidentId, report, stateOf, until, waitForState, workflowBundleFile, Workers, type Incidents } from './fixture.js';
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
-import { bundleWorkflows } from '../../scripts/bundle-workflows.js';
+import { bundleWorkflows } from '../../worker/bundle.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { registerSearchAttributes } from '../../scripts/lib/search-attributes.js';
+import { registerSearchAttributes } from '../../client/search-attributes.js';
 import { startDevServer, type TestWorkflowEnvironment } from '../helpers/index.js';
 
 let env: TestWorkflowEnvironment;

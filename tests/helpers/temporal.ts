@@ -1,8 +1,8 @@
 /**
  * Temporal servers for the tests, from the binaries the project finds or installs
- * (scripts/lib/temporal-binaries.ts): the time-skipping test server for workflow tests, and the real
+ * (dev/temporal-binaries.ts): the time-skipping test server for workflow tests, and the real
  * dev server (random free port, no UI, the contract's search attributes registered) for end-to-end ones.
- * Their clients and the workers built here encrypt like production (workers/data-converter.ts), with a
+ * Their clients and the workers built here encrypt like production (security/data-converter.ts), with a
  * key made at run time (testDataConverter).
  */
 import { createHash } from 'node:crypto';
@@ -13,11 +13,11 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes.js';
-import { locateBinary, withDownloadFallback } from '../../scripts/lib/temporal-binaries.js';
-import { createKeyring, generateKey } from '../../workers/codec.js';
-import { PROJECT_ROOT } from '../../workers/config.js';
-import { bundleOptions, createDataConverter, FAILURE_CONVERTER_PATH } from '../../workers/data-converter.js';
-import { createBreachWorker, type BreachWorkerOptions, workflowSourcesMtime, WORKFLOWS_PATH } from '../../workers/worker.js';
+import { locateBinary, withDownloadFallback } from '../../dev/temporal-binaries.js';
+import { createKeyring, generateKey } from '../../security/codec.js';
+import { PROJECT_ROOT } from '../../config/index.js';
+import { bundleOptions, createDataConverter, FAILURE_CONVERTER_PATH } from '../../security/data-converter.js';
+import { createBreachWorker, type BreachWorkerOptions, workflowSourcesMtime, WORKFLOWS_PATH } from '../../worker/worker.js';
 
 export type { TestWorkflowEnvironment };
 

@@ -20,7 +20,7 @@ import { reportSchema } from '../../domain/report.js';
 import type { Role } from '../../domain/roles.js';
 import type { IncidentState } from '../../domain/state.js';
 import { listQuerySchema } from '../../api/schemas.js';
-import { DEFAULT_API_TOKENS } from '../../workers/config.js';
+import { DEFAULT_API_TOKENS } from '../../config/index.js';
 import { unreadableReport } from '../../workflows/intake.js';
 import { decideUpdate, decisionRefusedSignal, decisionSignal, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
 import { aReport, call, reportIncident, startApiFixture, triage, waitFor, waitForPhase, type ApiFixture } from '../api/fixture.js';
@@ -53,7 +53,7 @@ const accepted: string[] = [];
 /** The tokens of playbooks/demo-api-tokens.json, by person id. */
 const TOKENS: Record<string, string> = {};
 
-/** Who decides what (CONTRACT.md "Decisions"): the oracle for 403, independent of the workflow's table. */
+/** Who decides what (docs/contract.md "Decisions"): the oracle for 403, independent of the workflow's table. */
 const ROLE_OF: Record<string, Role> = {
   'assign-responsible-office': 'ipsDirector',
   'convene-crg': 'ipsDirector',

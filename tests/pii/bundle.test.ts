@@ -5,10 +5,10 @@
  */
 import type { NativeConnection } from '@temporalio/worker';
 import { expect, it } from 'vitest';
-import { bundleWorkflows } from '../../scripts/bundle-workflows.js';
-import { createKeyring, generateKey } from '../../workers/codec.js';
-import { bundleHasFailureConverter, createDataConverter } from '../../workers/data-converter.js';
-import { createBreachWorker } from '../../workers/worker.js';
+import { bundleWorkflows } from '../../worker/bundle.js';
+import { createKeyring, generateKey } from '../../security/codec.js';
+import { bundleHasFailureConverter, createDataConverter } from '../../security/data-converter.js';
+import { createBreachWorker } from '../../worker/worker.js';
 
 it('the workflow bundle carries the failure converter, and a bundle without it is refused', async () => {
   const code = await bundleWorkflows();

@@ -1,5 +1,5 @@
 /**
- * The codec server of the Temporal UI (api/codec.ts, routes of the HTTP API): decodes and encodes for
+ * The codec server of the Temporal UI (api/codec-server.ts, routes of the HTTP API): decodes and encodes for
  * a valid bearer token, refuses without one (401, readable by the UI: CORS headers on it too), answers
  * the browser's preflight for the UI's origin only, and never logs a payload.
  */
@@ -7,10 +7,10 @@ import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codecOriginsFromEnv, DEFAULT_UI_ORIGINS, payloadFromJson, payloadToJson } from '../../api/codec.js';
+import { codecOriginsFromEnv, DEFAULT_UI_ORIGINS, payloadFromJson, payloadToJson } from '../../api/codec-server.js';
 import { buildApi } from '../../api/server.js';
-import { createKeyring, EncryptionCodec, generateKey } from '../../workers/codec.js';
-import { ConfigError, DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens, loadPlaybookFile } from '../../workers/config.js';
+import { createKeyring, EncryptionCodec, generateKey } from '../../security/codec.js';
+import { ConfigError, DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens, loadPlaybookFile } from '../../config/index.js';
 
 const UI = 'http://localhost:8233';
 const TOKEN = 'demo-ips-director-token';

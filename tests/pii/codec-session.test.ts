@@ -6,10 +6,10 @@ import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CODEC_SESSION_COOKIE, payloadToJson, signCodecSession, verifyCodecSession } from '../../api/codec.js';
+import { CODEC_SESSION_COOKIE, payloadToJson, signCodecSession, verifyCodecSession } from '../../api/codec-server.js';
 import { buildApi } from '../../api/server.js';
-import { createKeyring, EncryptionCodec, generateKey } from '../../workers/codec.js';
-import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens, loadPlaybookFile } from '../../workers/config.js';
+import { createKeyring, EncryptionCodec, generateKey } from '../../security/codec.js';
+import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens, loadPlaybookFile } from '../../config/index.js';
 
 const UI = 'http://localhost:8233';
 const SECRET = { name: 'Jane Q. Public', ssn: '123-45-6789' };

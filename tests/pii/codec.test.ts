@@ -1,5 +1,5 @@
 /**
- * The payload codec (workers/codec.ts) and the keyring configuration (workers/keyring.ts): what an
+ * The payload codec (security/codec.ts) and the keyring configuration (security/keyring.ts): what an
  * encrypted payload looks like, rotation, and clear failures for an unknown key or altered ciphertext.
  * Every key is made at run time.
  */
@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { createKeyring, decodePayload, encodePayload, EncryptionCodec, ENCRYPTED_ENCODING, generateKey, KEY_ID_METADATA, PayloadDecryptionError } from '../../workers/codec.js';
-import { ConfigError } from '../../workers/config.js';
-import { createDataConverter, FAILURE_CONVERTER_PATH } from '../../workers/data-converter.js';
-import { loadKeyring, prepareDevKeyring } from '../../workers/keyring.js';
+import { createKeyring, decodePayload, encodePayload, EncryptionCodec, ENCRYPTED_ENCODING, generateKey, KEY_ID_METADATA, PayloadDecryptionError } from '../../security/codec.js';
+import { ConfigError } from '../../config/index.js';
+import { createDataConverter, FAILURE_CONVERTER_PATH } from '../../security/data-converter.js';
+import { loadKeyring, prepareDevKeyring } from '../../security/keyring.js';
 
 const SECRET = { name: 'Zelda Quintanilla-Okafor', ssn: '123-45-6789', email: 'zelda.qo@private.example' };
 const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? []).toString('utf8');

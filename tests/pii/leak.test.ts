@@ -21,14 +21,14 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { createMailTransport } from '../../activities/mailer.js';
-import { signLink } from '../../api/links.js';
+import { signLink } from '../../security/links.js';
 import { buildApi } from '../../api/server.js';
 import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
 import { BreachPhase } from '../../domain/search-attributes.js';
 import type { IncidentState } from '../../domain/state.js';
-import { createKeyring, EncryptionCodec, generateKey } from '../../workers/codec.js';
-import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens } from '../../workers/config.js';
-import { createDataConverter } from '../../workers/data-converter.js';
+import { createKeyring, EncryptionCodec, generateKey } from '../../security/codec.js';
+import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens } from '../../config/index.js';
+import { createDataConverter } from '../../security/data-converter.js';
 import { incidentStateQuery } from '../../workflows/messages.js';
 import { createTestWorker, startDevServer, startHttpReceiver, withEndpointsAt, type EndpointReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
 

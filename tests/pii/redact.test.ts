@@ -1,8 +1,8 @@
-/** Nothing identifying in what is stored in clear: activity errors (workers/redact.ts) and incident ids (domain/ids.ts). */
+/** Nothing identifying in what is stored in clear: activity errors (security/redact.ts) and incident ids (domain/ids.ts). */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { incidentIdSchema, looksLikePii } from '../../domain/ids.js';
-import { redact, safeActivityError } from '../../workers/redact.js';
+import { redact, safeActivityError } from '../../security/redact.js';
 
 describe('redact', () => {
   it.each([

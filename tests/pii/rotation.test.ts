@@ -9,15 +9,15 @@ import { Client, type WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
-import { decide, getIncidentState, submitReport } from '../../api/incidents.js';
+import { decide, getIncidentState, submitReport } from '../../client/incidents.js';
 import type { Decision } from '../../domain/decision.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
 import type { IncidentState } from '../../domain/state.js';
-import { createKeyring, generateKey, KEY_ID_METADATA } from '../../workers/codec.js';
-import { DEFAULT_PLAYBOOK } from '../../workers/config.js';
-import { createDataConverter } from '../../workers/data-converter.js';
-import { sampleReport } from '../../scripts/lib/sample-report.js';
+import { createKeyring, generateKey, KEY_ID_METADATA } from '../../security/codec.js';
+import { DEFAULT_PLAYBOOK } from '../../config/index.js';
+import { createDataConverter } from '../../security/data-converter.js';
+import { sampleReport } from '../../dev/sample-report.js';
 import {
   createTestWorker,
   realWorkflowBundle,

@@ -1,6 +1,6 @@
 /**
  * Replay safety (issue 8): every history under tests/replay/histories (recorded by
- * `npm run record-histories`, scripts/record-histories.ts) is replayed against the current workflow
+ * `npm run record-histories`, tests/replay/record-histories.ts) is replayed against the current workflow
  * code with Worker.runReplayHistories. A change that would make a running incident nondeterministic (a
  * command added, removed or reordered without `patched()`) fails here, in CI, instead of failing the
  * incident's next workflow task in production. Histories under a sub-folder (pre-gate-mail-patch/)
@@ -17,10 +17,10 @@ import proto from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type ReplayResult } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HISTORIES_DIR, TEST_KEYRING, type RecordedHistory } from '../../scripts/record-histories.js';
-import { PROJECT_ROOT } from '../../workers/config.js';
-import { bundleOptions, createDataConverter } from '../../workers/data-converter.js';
-import { readKeyringFile } from '../../workers/keyring.js';
+import { HISTORIES_DIR, TEST_KEYRING, type RecordedHistory } from './record-histories.js';
+import { PROJECT_ROOT } from '../../config/index.js';
+import { bundleOptions, createDataConverter } from '../../security/data-converter.js';
+import { readKeyringFile } from '../../security/keyring.js';
 import { realWorkflowBundle } from '../helpers/index.js';
 
 interface Fixture extends RecordedHistory {

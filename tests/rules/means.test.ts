@@ -5,7 +5,7 @@ import { parseRosterLine, rosterEntrySchema, type RosterEntry } from '../../doma
 const POSTAL = '1 Elm Street\nSpringfield, VA 22150';
 const EMAIL = 'ada.quill@mail.example';
 
-describe('meansFor (5 FAM 468.6-2, CONTRACT.md "Means")', () => {
+describe('meansFor (5 FAM 468.6-2, docs/contract.md "Means")', () => {
   // postal address, email, immediate → means
   const table: [string | undefined, string | undefined, boolean, Means[]][] = [
     [POSTAL, EMAIL, true, ['letter', 'email']], // 468.6-2a letter first; 468.6-2c email as well when immediate

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENDPOINTS, parsePlaybook, PlaybookError, REQUIRED_ROLES } from '../../domain/playbook.js';
 import { ROLES } from '../../domain/roles.js';
-import { playbookCheck } from '../../scripts/cli/playbook-check.js';
-import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens, loadPlaybookFile } from '../../workers/config.js';
+import { playbookCheck } from '../../cli/playbook-check.js';
+import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens, loadPlaybookFile } from '../../config/index.js';
 
 const STATE = DEFAULT_PLAYBOOK;
 const CBP = new URL('../../playbooks/dhs-cbp.json', import.meta.url).pathname;

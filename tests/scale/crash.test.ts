@@ -1,5 +1,5 @@
 /**
- * Crash safety on the real dev server: the production worker (workers/main.ts, a child process) is
+ * Crash safety on the real dev server: the production worker (worker/main.ts, a child process) is
  * killed with SIGKILL in the middle of a notification run and started again. The run finishes, every
  * person gets a message, and the repeats are no more than the messages in flight at the kill: those the
  * receiver had got beyond the checkpoint the server held for each running batch.
@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { messageIdFor } from '../../activities/notify.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
-import { inFlight, notifyRunsOf, runningBatches } from '../../scripts/lib/notify-inspect.js';
-import { startSmtpCounter, type SmtpCounter } from '../../scripts/lib/smtp-counter.js';
-import { startWorkerProcess, type WorkerProcess } from '../../scripts/lib/worker-process.js';
-import { createKeyring, generateKey } from '../../workers/codec.js';
-import { createDataConverter } from '../../workers/data-converter.js';
+import { inFlight, notifyRunsOf, runningBatches } from '../../bench/notify-inspect.js';
+import { startSmtpCounter, type SmtpCounter } from '../../bench/smtp-counter.js';
+import { startWorkerProcess, type WorkerProcess } from '../../dev/worker-process.js';
+import { createKeyring, generateKey } from '../../security/codec.js';
+import { createDataConverter } from '../../security/data-converter.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
 import { notifyWorkflowId } from '../../workflows/notify-messages.js';
 import type { breachIncidentWorkflow } from '../../workflows/incident.js';

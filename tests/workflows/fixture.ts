@@ -8,21 +8,21 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import nodemailer from 'nodemailer';
 import { createActivities } from '../../activities/index.js';
-import { signLink } from '../../api/links.js';
+import { signLink } from '../../security/links.js';
 import type { DecisionBody } from '../../domain/decision.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
 import type { Report } from '../../domain/report.js';
 import type { IncidentState, Phase } from '../../domain/state.js';
-import { locateBinary, withDownloadFallback } from '../../scripts/lib/temporal-binaries.js';
-import { startEndpointReceiver, type EndpointReceiver } from '../../scripts/lib/endpoint-receiver.js';
-import { startMailCatcher, type MailCatcher } from '../../scripts/lib/mail-catcher.js';
-import { DEFAULT_PLAYBOOK } from '../../workers/config.js';
-import { createBreachWorker } from '../../workers/worker.js';
+import { locateBinary, withDownloadFallback } from '../../dev/temporal-binaries.js';
+import { startEndpointReceiver, type EndpointReceiver } from '../../dev/endpoint-receiver.js';
+import { startMailCatcher, type MailCatcher } from '../../dev/mail-catcher.js';
+import { DEFAULT_PLAYBOOK } from '../../config/index.js';
+import { createBreachWorker } from '../../worker/worker.js';
 import { testDataConverter } from '../helpers/temporal.js';
 import type { breachIncidentWorkflow } from '../../workflows/incident.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
-import { sampleReport } from '../../scripts/lib/sample-report.js';
+import { sampleReport } from '../../dev/sample-report.js';
 
 export const HOUR = 3_600_000;
 export const LINK_SECRET = 'workflow-fixture-link-secret-0123456789abcdef';
@@ -53,7 +53,7 @@ export async function startFixture(name: string): Promise<Fixture> {
   // Retries of failing activities are the point of several tests: keep the worker's log to errors.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const env = await withDownloadFallback('temporal-test-server', locateBinary('temporal-test-server'), (executable) =>
-    // Encrypted like production (workers/data-converter.ts), with a key made at run time.
+    // Encrypted like production (security/data-converter.ts), with a key made at run time.
     TestWorkflowEnvironment.createTimeSkipping({ server: { executable }, client: { dataConverter: testDataConverter() } }),
   );
   const mail = await startMailCatcher({ smtpPort: 0, webPort: null });

@@ -1,4 +1,4 @@
-/** Phases 2-10 on the time-skipping server: every gate and path of LIFECYCLE.md. */
+/** Phases 2-10 on the time-skipping server: every gate and path of docs/lifecycle.md. */
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
-/** Phase 1, reporting, on the time-skipping server (5 FAM 468.3b; LIFECYCLE.md phase 1). */
+/** Phase 1, reporting, on the time-skipping server (5 FAM 468.3b; docs/lifecycle.md phase 1). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyLink } from '../../api/links.js';
+import { verifyLink } from '../../security/links.js';
 import { HOUR, LINK_SECRET, phases, report, startFixture, stateOf, waitForPhase, waitForState, type Fixture } from './fixture.js';
 
 let f: Fixture;

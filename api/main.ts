@@ -1,0 +1,58 @@
+/**
+ * `npm run api`: the HTTP API alone. Reads the configuration once (docs/style.md 6), connects to Temporal
+ * and listens on BREACH_API_PORT; SIGINT/SIGTERM stop taking requests, let those under way finish and
+ * close the connection.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { codecOriginsFromEnv } from './codec-server.js';
+import { loadLinkSecret } from '../security/links.js';
+import { buildApi } from './server.js';
+import { loadApiTokens, loadConfig, loadPlaybookFile, temporalConnectConfig } from '../config/index.js';
+import { dataConverterFromEnv } from '../security/data-converter.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const playbook = await loadPlaybookFile(config.playbookPath);
+  const tokens = await loadApiTokens(config.apiTokensPath, playbook);
+  const linkSecret = await loadLinkSecret();
+  const { dataConverter, source: keySource } = await dataConverterFromEnv();
+  const uiOrigins = codecOriginsFromEnv();
+  const { connectionOptions, namespace } = temporalConnectConfig();
+  // Lazy: the API starts (and answers /healthz with 503) while Temporal is still coming up.
+  const connection = Connection.lazy(connectionOptions);
+  const client = new Client({ connection, namespace, dataConverter });
+
+  const app = await buildApi({
+    client,
+    taskQueue: config.taskQueue,
+    playbook,
+    tokens,
+    linkSecret,
+    publicUrl: config.publicUrl,
+    log: (line) => console.log(`[api] ${line}`),
+    codecServer: { codec: dataConverter.payloadCodecs[0], origins: uiOrigins },
+  });
+  const address = await app.listen({ port: config.apiPort, host: process.env.BREACH_API_HOST ?? '127.0.0.1' });
+  console.log(`[api] listening on ${address} (Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`);
+  console.log(`[api] OpenAPI document: ${address}/openapi.json`);
+  console.log(`[api] codec server for the Temporal UI: ${address}/decode, /encode (origins ${uiOrigins.join(', ')}; bearer token); payloads encrypted with the ${keySource}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[api] ${signal}: closing`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    await connection.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`[api] ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

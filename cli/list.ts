@@ -1,0 +1,41 @@
+/** `breach list [--phase P] [--awaiting-role R]`: incidents found by their search attributes. */
+import { parseArgs } from 'node:util';
+import { ROLES, type Role } from '../domain/roles.js';
+import { PHASES, type Phase } from '../domain/state.js';
+import { listIncidents } from '../client/incidents.js';
+import { UsageError, type CliContext } from './context.js';
+import { table } from './format.js';
+
+export const LIST_USAGE = 'breach list [--phase <phase>] [--awaiting-role <role>] [--limit N] [--json]    incidents by phase and awaited role';
+
+export async function listCommand(ctx: CliContext, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { phase: { type: 'string' }, 'awaiting-role': { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, LIST_USAGE);
+  if (values.phase !== undefined && !(PHASES as readonly string[]).includes(values.phase)) {
+    throw new UsageError(`unknown phase "${values.phase}" (one of ${PHASES.join(', ')})`, LIST_USAGE);
+  }
+  const role = values['awaiting-role'];
+  if (role !== undefined && !(ROLES as readonly string[]).includes(role)) throw new UsageError(`unknown role "${role}" (one of ${ROLES.join(', ')})`, LIST_USAGE);
+  const limit = values.limit === undefined ? 100 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit expects a whole number from 1 to 10000', LIST_USAGE);
+
+  const incidents = await listIncidents(await ctx.client(), { phase: values.phase as Phase | undefined, awaitingRole: role as Role | undefined }, limit);
+  if (values.json) {
+    ctx.out(JSON.stringify({ incidents }, null, 2));
+    return;
+  }
+  if (!incidents.length) {
+    ctx.out('no incidents');
+    return;
+  }
+  ctx.out(
+    table(
+      ['INCIDENT', 'PHASE', 'RISK', 'LATE', 'AWAITING', 'STARTED'],
+      incidents.map((i) => [i.incidentId, i.phase ?? '?', i.risk ?? '-', i.reportedLate ? 'late' : '-', i.awaitingRole ?? '-', i.startedAt]),
+    ),
+  );
+}

@@ -1,0 +1,72 @@
+/** `breach status <incidentId>`: the incident's state (query `incidentState`) as a short readable summary. */
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../domain/durations.js';
+import { incidentIdSchema, incidentWorkflowId } from '../domain/ids.js';
+import type { Playbook } from '../domain/playbook.js';
+import type { IncidentState } from '../domain/state.js';
+import { getIncidentState } from '../client/incidents.js';
+import { UsageError, type CliContext } from './context.js';
+import { humanDuration } from './format.js';
+
+export const STATUS_USAGE = 'breach status <incidentId> [--events N]    phase, what it waits for, deadlines, open action items, last events';
+
+export async function statusCommand(ctx: CliContext, args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { events: { type: 'string' } } });
+  if (positionals.length !== 1) throw new UsageError('status takes one incident id', STATUS_USAGE);
+  const incidentId = positionals[0]!;
+  if (!incidentIdSchema.safeParse(incidentId).success) throw new UsageError(`"${incidentId}" is not an incident id`, STATUS_USAGE);
+  const events = values.events === undefined ? 8 : Number(values.events);
+  if (!Number.isInteger(events) || events < 0) throw new UsageError('--events expects a whole number', STATUS_USAGE);
+  const state = await getIncidentState(await ctx.client(), incidentId);
+  printStatus(ctx, state, await ctx.playbook().catch(() => undefined), events);
+}
+
+/** `in 23m` or `23m ago`. */
+function relative(iso: string, now: Date): string {
+  const ms = Date.parse(iso) - now.getTime();
+  return ms >= 0 ? `in ${humanDuration(ms)}` : `${humanDuration(ms)} ago`;
+}
+
+/**
+ * The summary. Gate escalation times follow the configured playbook, which is the incident's own
+ * unless the file changed since the incident started.
+ */
+export function printStatus(ctx: CliContext, s: IncidentState, playbook: Playbook | undefined, events = 8): void {
+  const now = ctx.now();
+  const rows: [string, string][] = [];
+  rows.push(['Incident', `${s.incidentId} (workflow ${incidentWorkflowId(s.incidentId)})`]);
+  rows.push(['Phase', s.phase + (s.closedAt ? ` (closed ${s.closedAt})` : '')]);
+  rows.push(['Medium / risk', `${s.medium} / ${s.risk ?? 'not yet assessed'}`]);
+  if (s.discoveredAt) rows.push(['Discovered', `${s.discoveredAt} (${relative(s.discoveredAt, now)})`]);
+  if (s.reportingDeadline) {
+    const report = s.reportedAt
+      ? `delivered ${s.reportedAt}, ${s.reportedLate ? 'LATE' : 'on time'} (deadline ${s.reportingDeadline})`
+      : Date.parse(s.reportingDeadline) >= now.getTime()
+        ? `due ${s.reportingDeadline}: ${humanDuration(Date.parse(s.reportingDeadline) - now.getTime())} left`
+        : `OVERDUE since ${s.reportingDeadline} (${humanDuration(now.getTime() - Date.parse(s.reportingDeadline))})${s.reportedLate ? ', escalated' : ''}`;
+    rows.push(['One-hour report', report]);
+  }
+  if (s.awaiting) {
+    let waiting = `${s.awaiting.kinds.join(', ')} from the ${s.awaiting.role}, since ${s.awaiting.since} (${humanDuration(now.getTime() - Date.parse(s.awaiting.since))})`;
+    if (playbook) {
+      const due = Date.parse(s.awaiting.since) + parseDuration(playbook.timers.gateEscalateAfter);
+      waiting += due >= now.getTime() ? `; escalates to the SAOP in ${humanDuration(due - now.getTime())}` : '; escalated to the SAOP';
+    }
+    rows.push(['Waiting for', waiting]);
+  } else if (s.phase !== 'closed') rows.push(['Waiting for', 'nobody (the workflow is working)']);
+  if (s.delay) rows.push(['Delay', s.delay.barred ? `notification barred (${s.delay.requestingEntity})` : `until ${s.delay.notifyAfter} (${relative(s.delay.notifyAfter, now)}), asked by ${s.delay.requestingEntity}`]);
+  if (s.notification) {
+    const n = s.notification;
+    rows.push(['Notification', `${n.letters} letters, ${n.emails} emails, ${n.failed} failed${n.total ? ` of ${n.total}` : ''}${n.substituteNotice ? ', substitute notice' : ''}`]);
+  }
+  const open = s.actionItems.filter((i) => i.status === 'open');
+  rows.push(['Open action items', open.length ? open.map((i) => `${i.id} (${i.ownerRole})`).join(', ') : 'none']);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+  const last = events > 0 ? s.timeline.slice(-events) : [];
+  if (last.length) {
+    lines.push('', `Last ${last.length} of ${s.timeline.length} events:`);
+    for (const t of last) lines.push(`  ${t.at}  ${t.event}${t.actorId ? ` (${t.actorId})` : ''}`);
+  }
+  ctx.out(lines.join('\n'));
+}

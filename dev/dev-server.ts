@@ -1,0 +1,93 @@
+/**
+ * The Temporal dev server of `npm start`: the CLI's `temporal server start-dev` with its Web UI and a
+ * SQLite file in the data folder, so incidents survive a restart. Where no binary is found (env, PATH,
+ * .tools/venv) it falls back to the SDK's download through @temporalio/testing, which needs internet.
+ */
+import { appendFileSync } from 'node:fs';
+import { spawnChild, type Child } from './children.js';
+import { canConnect, waitUntil } from './ports.js';
+import { describeLocated, locateBinary, sdkExecutable, TemporalBinaryNotFound } from './temporal-binaries.js';
+
+export interface DevServerSettings {
+  host: string;
+  port: number;
+  uiPort: number;
+  dbFile: string;
+  namespace: string;
+  logFile: string;
+  cwd: string;
+  /** The UI decrypts payloads through this codec server (the HTTP API's /decode; api/codec-server.ts). */
+  uiCodecEndpoint?: string;
+}
+
+export interface RunningDevServer {
+  address: string;
+  uiUrl: string;
+  binary: string;
+  /** The child process, when the CLI runs as one (not with the SDK fallback). */
+  child: Child | undefined;
+  stop(): Promise<void>;
+}
+
+function withoutTemporalEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  // The CLI reads TEMPORAL_* as client settings; a profile or TLS meant for the API must not reach the server.
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('TEMPORAL_')));
+}
+
+export async function startDevServer(settings: DevServerSettings): Promise<RunningDevServer> {
+  const located = locateBinary('temporal');
+  const address = `${settings.host}:${settings.port}`;
+  const uiUrl = `http://${settings.host === '127.0.0.1' ? 'localhost' : settings.host}:${settings.uiPort}`;
+
+  if (located.source !== 'sdk-download') {
+    const args = ['server', 'start-dev', '--ip', settings.host, '--port', String(settings.port), '--ui-port', String(settings.uiPort)];
+    args.push('--db-filename', settings.dbFile, '--log-level', 'warn', '--ui-disable-news-fetch');
+    if (settings.namespace !== 'default') args.push('--namespace', settings.namespace);
+    if (settings.uiCodecEndpoint) args.push('--ui-codec-endpoint', settings.uiCodecEndpoint);
+    const child = spawnChild('temporal', located.path, args, {
+      cwd: settings.cwd,
+      env: withoutTemporalEnv(process.env),
+      quiet: (line) => appendFileSync(settings.logFile, `${line}\n`),
+      loud: /level=(ERROR|FATAL)|panic/,
+    });
+    const up = waitUntil(() => canConnect(settings.host, settings.port), `the Temporal dev server on ${address}`, 60_000);
+    const died = child.exited.then((code) => {
+      throw new Error(`the Temporal dev server exited (${code}) before it answered; see ${settings.logFile}`);
+    });
+    await Promise.race([up, died]);
+    return { address, uiUrl, binary: describeLocated('temporal', located), child, stop: () => child.stop(10_000) };
+  }
+
+  // The SDK fallback runs the server inside this process: @temporalio/testing is a dev dependency.
+  let testing: typeof import('@temporalio/testing');
+  try {
+    testing = await import('@temporalio/testing');
+  } catch (err) {
+    throw new TemporalBinaryNotFound('temporal', located.tried.slice(0, -1), err);
+  }
+  const { Runtime } = await import('@temporalio/worker');
+  try {
+    Runtime.install({ shutdownSignals: [] });
+  } catch {
+    // Installed already.
+  }
+  let env: Awaited<ReturnType<typeof testing.TestWorkflowEnvironment.createLocal>>;
+  try {
+    env = await testing.TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: sdkExecutable(located, settings.cwd),
+        ip: settings.host,
+        port: settings.port,
+        ui: true,
+        uiPort: settings.uiPort,
+        dbFilename: settings.dbFile,
+        namespace: settings.namespace,
+        log: { format: 'pretty', level: 'warn' },
+        ...(settings.uiCodecEndpoint ? { extraArgs: ['--ui-codec-endpoint', settings.uiCodecEndpoint] } : {}),
+      },
+    });
+  } catch (err) {
+    throw new TemporalBinaryNotFound('temporal', located.tried.slice(0, -1), err);
+  }
+  return { address, uiUrl, binary: describeLocated('temporal', located), child: undefined, stop: () => env.teardown() };
+}

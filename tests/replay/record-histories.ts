@@ -1,0 +1,316 @@
+/**
+ * Records the replay fixtures of tests/replay (issue 8, "Replay safety"): the main paths of an incident
+ * driven on the time-skipping test server by the real worker (the real workflows and activities, an
+ * SMTP and an HTTP receiver), each history written as JSON to tests/replay/histories/<path>.json. The
+ * payloads are encrypted with the committed TEST keyring (tests/replay/test-keyring.json: a test key
+ * for these fictional fixtures only, never used anywhere else), so the replay test can decrypt them.
+ *
+ *   npm run record-histories                      every path
+ *   npm run record-histories -- late-report       some paths
+ *   npm run record-histories -- --out <dir> ...   somewhere else (a history kept from before a patch)
+ *
+ * Re-record only for a change that is *meant* to change histories and is versioned with patched(), so
+ * that the old fixtures still replay first (README "Reliability"); never to make a failing replay pass.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import proto from '@temporalio/proto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { createActivities } from '../../activities/index.js';
+import { decide as decideThroughApi, getIncidentState } from '../../client/incidents.js';
+import { signLink } from '../../security/links.js';
+import type { Decision, DecisionBody } from '../../domain/decision.js';
+import { incidentWorkflowId } from '../../domain/ids.js';
+import type { Playbook } from '../../domain/playbook.js';
+import type { Report } from '../../domain/report.js';
+import type { IncidentState, Phase } from '../../domain/state.js';
+import { PROJECT_ROOT } from '../../config/index.js';
+import { createDataConverter } from '../../security/data-converter.js';
+import { readKeyringFile } from '../../security/keyring.js';
+import { decisionSignal, reportIntakeSignal } from '../../workflows/messages.js';
+import { notifyWorkflowId } from '../../workflows/notify-messages.js';
+import { createTestWorker, startHttpReceiver, startSmtpReceiver, startTimeSkippingEnv, type EndpointReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+import { FACTORS_HIGH, FACTORS_LOW, LETTER, testPlaybook } from '../workflows/fixture.js';
+import { sampleReport } from '../../dev/sample-report.js';
+
+export const HISTORIES_DIR = join(PROJECT_ROOT, 'tests', 'replay', 'histories');
+export const TEST_KEYRING = join(PROJECT_ROOT, 'tests', 'replay', 'test-keyring.json');
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const ROSTER = join(PROJECT_ROOT, 'tests', 'replay', 'roster.ndjson');
+
+/**
+ * A fixture file: the history, the workflow id it ran under (replay needs it), and what it shows. The
+ * history is protobufjs's JSON of temporal.api.history.v1.History (`History.fromObject` reads it back):
+ * the SDK's historyToJSON cannot be used here, since @temporalio/common and @temporalio/proto each
+ * install a protobufjs of their own and its `toJson` rejects the other's types.
+ */
+export interface RecordedHistory {
+  description: string;
+  workflowId: string;
+  workflowType: string;
+  history: unknown;
+}
+
+interface World {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  taskQueue: string;
+  receiver: EndpointReceiver;
+  /** The shipped 5 FAM playbook with its endpoints at `<receiver><prefix>/<name>`. */
+  playbook(prefix?: string): Playbook;
+}
+
+/** One path: drives an incident to its end and names the workflows whose histories to keep. */
+interface RecordedPath {
+  name: string;
+  description: string;
+  drive(world: World, incidentId: string): Promise<{ workflowId: string; workflowType: string; suffix?: string; description?: string }[]>;
+}
+
+async function report(world: World, incidentId: string, playbook: Playbook, overrides: Partial<Report> = {}): Promise<WorkflowHandle> {
+  const now = await world.env.currentTimeMs();
+  const base = sampleReport({ incidentId, affectedCount: 4 }, now - 5 * 60_000);
+  // As the API does, except that the time-skipping server has no custom search attributes.
+  const workflowId = incidentWorkflowId(incidentId);
+  await world.client.workflow.signalWithStart('breachIncidentWorkflow', {
+    workflowId,
+    taskQueue: world.taskQueue,
+    args: [{ incidentId, playbook, receivedAt: new Date(now).toISOString(), searchAttributes: false }],
+    signal: reportIntakeSignal,
+    signalArgs: [{ ...base, ...overrides, incidentId }],
+  });
+  await until(world, incidentId, (s) => s.discoveredAt !== '', 'the report taken');
+  return world.client.workflow.getHandle(workflowId);
+}
+
+/** Through the API's own function: a refusal also sends the decisionRefused signal, as in production. */
+async function decide(world: World, incidentId: string, actorId: string, decision: DecisionBody): Promise<IncidentState> {
+  return decideThroughApi(world.client, incidentId, { ...decision, actorId } as Decision);
+}
+
+async function refused(world: World, incidentId: string, actorId: string, decision: DecisionBody): Promise<void> {
+  try {
+    await decide(world, incidentId, actorId, decision);
+  } catch {
+    return;
+  }
+  throw new Error(`${decision.kind} by ${actorId} was expected to be refused`);
+}
+
+async function until(world: World, incidentId: string, predicate: (s: IncidentState) => boolean, what: string, timeoutMs = 30_000): Promise<IncidentState> {
+  const deadline = Date.now() + timeoutMs;
+  let last: IncidentState | undefined;
+  while (Date.now() < deadline) {
+    last = await getIncidentState(world.client, incidentId).catch(() => undefined);
+    if (last && predicate(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${incidentId}: timed out waiting for ${what} (phase ${last?.phase}; timeline ${JSON.stringify(last?.timeline.map((t) => t.event))})`);
+}
+
+const phase = (world: World, incidentId: string, p: Phase) => until(world, incidentId, (s) => s.phase === p, `phase ${p}`);
+
+async function closeOut(world: World, incidentId: string, handle: WorkflowHandle): Promise<void> {
+  const state = await phase(world, incidentId, 'closure-review');
+  if (state.actionItems.some((i) => i.status === 'open')) throw new Error(`${incidentId}: items open in closure review`);
+  await decide(world, incidentId, 'ips-director', { kind: 'sign-off-closure', rationale: 'Every action is complete; the case record is filed.' });
+  await handle.result();
+}
+
+const incident = (workflowId: string) => ({ workflowId, workflowType: 'breachIncidentWorkflow' });
+
+export const PATHS: RecordedPath[] = [
+  {
+    name: 'on-time-cyber',
+    description: 'Cyber incident reported to US-CERT within the hour; triage; the CRG not convened; fact-finding done; closure signed off.',
+    async drive(world, incidentId) {
+      const handle = await report(world, incidentId, world.playbook());
+      await phase(world, incidentId, 'triage');
+      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: false, rationale: 'Encrypted media recovered unopened.' });
+      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed on 3 March.' });
+      await closeOut(world, incidentId, handle);
+      return [incident(handle.workflowId)];
+    },
+  },
+  {
+    name: 'late-report',
+    description:
+      'US-CERT answers 503 past the hour: marked late and escalated at the deadline, delivered afterwards; the triage gate stalls (daily reminders, escalation to the SAOP after five days); the CRG declined; closure.',
+    async drive(world, incidentId) {
+      let down = true;
+      const restore = world.receiver.failWhile('/late/usCert', () => down, 503);
+      try {
+        const handle = await report(world, incidentId, world.playbook('/late'));
+        await world.env.sleep(HOUR);
+        await until(world, incidentId, (s) => s.reportedLate, 'the late mark');
+        down = false;
+        await world.env.sleep(10 * 60_000);
+        await until(world, incidentId, (s) => s.reportedAt !== null && s.phase === 'triage', 'the delivery after the outage');
+        await world.env.sleep(5 * DAY + 60_000);
+        await until(world, incidentId, (s) => s.timeline.some((t) => t.event === 'escalated:ipsDirector'), 'the gate escalation');
+        await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: false, rationale: 'Twelve records, recovered the same day.' });
+        await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+        await decide(world, incidentId, 'ips-director', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+        await closeOut(world, incidentId, handle);
+        return [incident(handle.workflowId)];
+      } finally {
+        restore();
+      }
+    },
+  },
+  {
+    name: 'full-chain-delay-notification',
+    description:
+      'The whole decision chain: CRG convened, a security delay requested then extended, analysis with credit protection and liaisons, the cost estimate, the PPGB Chair, the board, the Under Secretary, the letter; notification waits out the delay, then the roster is notified by the child workflow; action items completed; closure.',
+    async drive(world, incidentId) {
+      const handle = await report(world, incidentId, world.playbook());
+      await phase(world, incidentId, 'triage');
+      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public are involved.' });
+      const now = await world.env.currentTimeMs();
+      await decide(world, incidentId, 'ds-investigations', { kind: 'request-delay', requestingEntity: 'DS/ICI', reason: 'An investigation is under way.', notifyAfter: new Date(now + 3 * DAY).toISOString() });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'submit-analysis',
+        factors: FACTORS_HIGH,
+        options: ['notify-individuals', 'credit-protection', 'systemic-review'],
+        liaisons: ['ftc'],
+        rationale: 'CRG analysis under 5 FAM 468.4.',
+      });
+      await decide(world, incidentId, 'crg-cgfs', { kind: 'cost-estimate', estimatedCostUsd: 480, notes: '4 people, 12 months of monitoring' });
+      await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-ppgb', rationale: 'Board review.' });
+      await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-decision', outcome: 'refer-to-under-secretary', rationale: 'The board recommends notification.' });
+      await decide(world, incidentId, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved under DA-198.' });
+      await decide(world, incidentId, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url: pathToFileURL(ROSTER).href, count: 4 } });
+      await phase(world, incidentId, 'notification-delayed');
+      await decide(world, incidentId, 'ds-investigations', { kind: 'extend-delay', notifyAfter: new Date(now + 5 * DAY).toISOString() });
+      await world.env.sleep(5 * DAY + 60_000);
+      await phase(world, incidentId, 'remediation');
+      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'credit-protection', evidence: 'Contract 19AQMM-26 for 12 months of monitoring.' });
+      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+      await decide(world, incidentId, 'crg-ds', { kind: 'complete-action-item', itemId: 'systemic-review', evidence: 'Disk encryption enforced bureau-wide.' });
+      await closeOut(world, incidentId, handle);
+      return [
+        incident(handle.workflowId),
+        { workflowId: notifyWorkflowId(handle.workflowId), workflowType: 'notifyRosterWorkflow', suffix: 'notify', description: 'The notification run (child workflow) of the same incident: letters, an email and a substitute notice.' },
+      ];
+    },
+  },
+  {
+    name: 'closure-refused-then-accepted',
+    description:
+      'The Under Secretary declines notification; in remediation the sign-off is refused while items are open (by update, recorded through the decisionRefused signal, and by the decision signal), the gate reminds; the items are completed and the sign-off accepted.',
+    async drive(world, incidentId) {
+      const handle = await report(world, incidentId, world.playbook());
+      await phase(world, incidentId, 'triage');
+      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public are involved.' });
+      await decide(world, incidentId, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals', 'remediation'], rationale: 'CRG analysis.' });
+      await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'Straight to M.' });
+      await decide(world, incidentId, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'decline-notification', rationale: 'The data was recovered unread.' });
+      await phase(world, incidentId, 'remediation');
+      await refused(world, incidentId, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done?' });
+      await handle.signal(decisionSignal, { kind: 'sign-off-closure', rationale: 'Done now?', actorId: 'ips-director' });
+      await until(world, incidentId, (s) => s.timeline.filter((t) => t.event === 'decision-refused:sign-off-closure').length >= 2, 'both refusals recorded');
+      await world.env.sleep(2 * DAY + 60_000);
+      await until(world, incidentId, (s) => s.timeline.filter((t) => t.event.startsWith('reminder:')).length >= 2, 'two reminders');
+      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'remediation', evidence: 'Access rights of the share corrected.' });
+      await decide(world, incidentId, 'ips-director', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+      await closeOut(world, incidentId, handle);
+      return [incident(handle.workflowId)];
+    },
+  },
+  {
+    name: 'minimal-risk',
+    description:
+      'Non-cyber, criminal act suspected and classified information involved (Privacy Division, OIG, security incident offices), a supplementary report; minimal risk: the PPGB advised, the objection window runs out; the items completed; closure.',
+    async drive(world, incidentId) {
+      const handle = await report(world, incidentId, world.playbook(), { medium: 'non-cyber', disclosureFormat: 'paper', criminalActSuspected: true, classifiedInvolved: true });
+      await phase(world, incidentId, 'triage');
+      await handle.signal(reportIntakeSignal, {
+        incidentId,
+        reporter: { name: 'Robin Reporter', email: 'robin.reporter@state.example', office: 'Bureau of Consular Affairs' },
+        supervisor: { name: 'Sam Supervisor', email: 'sam.supervisor@state.example' },
+        discoveredAt: new Date((await world.env.currentTimeMs()) - 10 * 60_000).toISOString(),
+        medium: 'non-cyber',
+        summary: 'Two more printed pages were found in the same recycling bin.',
+        piiTypes: ['personnel-payroll'],
+        affectedCount: 6,
+        affectedPopulation: 'workforce',
+        encrypted: false,
+        classifiedInvolved: true,
+        criminalActSuspected: true,
+      });
+      await until(world, incidentId, (s) => s.supplements === 1, 'the supplement');
+      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Administration' });
+      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Classified and criminal: the CRG reviews it.' });
+      await decide(world, incidentId, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_LOW, options: ['no-further-action'], rationale: 'Recovered before anyone read it.' });
+      await phase(world, incidentId, 'ppgb-advised');
+      await world.env.sleep(10 * DAY + 60_000);
+      await phase(world, incidentId, 'closure-review');
+      await refused(world, incidentId, 'ips-director', { kind: 'sign-off-closure', rationale: 'Too early.' });
+      await decide(world, incidentId, 'ds-investigations', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'DS fact-finding closed.' });
+      await decide(world, incidentId, 'oig-investigations', { kind: 'complete-action-item', itemId: 'oig-referral', evidence: 'OIG case opened.' });
+      await closeOut(world, incidentId, handle);
+      return [incident(handle.workflowId)];
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const outAt = args.indexOf('--out');
+  const outDir = outAt >= 0 ? resolve(args[outAt + 1] ?? '') : HISTORIES_DIR;
+  const names = args.filter((a, i) => !a.startsWith('--') && i !== outAt + 1);
+  const unknown = names.filter((n) => !PATHS.some((p) => p.name === n));
+  if (unknown.length) throw new Error(`unknown path(s) ${unknown.join(', ')}; known: ${PATHS.map((p) => p.name).join(', ')}`);
+  const chosen = names.length ? PATHS.filter((p) => names.includes(p.name)) : PATHS;
+
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const dataConverter = createDataConverter(await readKeyringFile(TEST_KEYRING, 'test keyring'));
+  const env = await startTimeSkippingEnv({ dataConverter });
+  const [mail, receiver] = await Promise.all([startSmtpReceiver(), startHttpReceiver()]);
+  const taskQueue = 'record-histories';
+  const worker = await createTestWorker(env, {
+    taskQueue,
+    dataConverter,
+    activities: createActivities({
+      mailer: mail.mailer(),
+      mailFrom: 'breach@test.example',
+      publicUrl: 'http://breach.test',
+      env: {},
+      signLink: (claims) => signLink('replay-fixtures-link-secret-0123456789abcdef', claims),
+    }),
+  });
+  const world: World = { env, client: env.client, taskQueue, receiver, playbook: (prefix = '') => testPlaybook(`${receiver.url}${prefix}`) };
+  mkdirSync(outDir, { recursive: true });
+  try {
+    await worker.runUntil(async () => {
+      for (const path of chosen) {
+        const t0 = Date.now();
+        const kept = await path.drive(world, `replay-${path.name}`);
+        for (const { workflowId, workflowType, suffix, description } of kept) {
+          const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+          const file = join(outDir, `${path.name}${suffix ? `.${suffix}` : ''}.json`);
+          const recorded: RecordedHistory = { description: description ?? path.description, workflowId, workflowType, history: proto.temporal.api.history.v1.History.fromObject(history).toJSON() };
+          writeFileSync(file, `${JSON.stringify(recorded, null, 1)}\n`);
+          console.log(`${relative(PROJECT_ROOT, file)}: ${history.events?.length ?? 0} events (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+        }
+      }
+    });
+  } finally {
+    await Promise.all([mail.close(), receiver.close()]);
+    await env.teardown();
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(PROJECT_ROOT, 'tests', 'replay', 'record-histories.ts')) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exit(1);
+  });
+}
