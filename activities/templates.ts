@@ -16,6 +16,7 @@ export type Notice =
   | { template: 'crg-convened'; incidentId: string; medium: string; piiTypes: string[]; affectedCount: number; affectedPopulation: string; responsibleOffice: string }
   | { template: 'ppgb-informed'; incidentId: string; event: 'minimal-risk' | 'delay-requested' | 'delay-extended' | 'delay-lifted' | 'notification-barred' | 'case-closed' | 'response'; detail: string }
   | { template: 'action-item-assigned'; incidentId: string; itemId: string }
+  | { template: 'exercise-inject'; incidentId: string; runId: string; injectId: string; title: string }
   | { template: 'liaison-notice'; incidentId: string; liaison: string; piiTypes: string[]; affectedCount: number; letters: number; emails: number; substituteNotice: boolean };
 
 export interface RenderedMail {
@@ -149,10 +150,40 @@ export function renderNotice(notice: Notice, links: { url: string; label: string
           `Sent: ${notice.letters} letters, ${notice.emails} emails${notice.substituteNotice ? ', and a substitute notice' : ''}`,
         ),
       };
+    case 'exercise-inject':
+      return {
+        subject: `[Breach ${notice.incidentId}] Exercise inject: ${notice.injectId}`,
+        text: lines(`Exercise run ${notice.runId}. The facilitator's inject "${notice.injectId}":`, '', notice.title, '', `Incident: ${notice.incidentId}`),
+      };
     case 'action-item-assigned':
       return {
         subject: `[Breach ${notice.incidentId}] Action item for your office: ${notice.itemId}`,
         text: lines(`An action item was opened for your role: ${notice.itemId}.`, `Incident: ${notice.incidentId}`, linkLine),
       };
   }
+}
+
+/** Every message of an exercise says so, in the subject and at the top and bottom of the body (issue 14). */
+export const EXERCISE_MARK = 'EXERCISE';
+const EXERCISE_BANNER = '*** EXERCISE - EXERCISE - EXERCISE: a tabletop exercise of the breach response plan. Fictional incident; take no real action. ***';
+
+/**
+ * Marks a message as an exercise. The exercise worker applies it to every message it sends, notices and
+ * letters alike, at the mail transport (exercise/worker.ts), so no template can forget it.
+ */
+export function markExercise<M extends { subject?: string; text?: string; html?: string }>(mail: M): M {
+  const subject = mail.subject ?? '';
+  return {
+    ...mail,
+    subject: subject.startsWith(`[${EXERCISE_MARK}]`) ? subject : `[${EXERCISE_MARK}] ${subject}`,
+    ...(typeof mail.text === 'string' ? { text: `${EXERCISE_BANNER}\n\n${mail.text}\n\n${EXERCISE_BANNER}` } : {}),
+    ...(typeof mail.html === 'string' ? { html: bannerHtml(mail.html) } : {}),
+  };
+}
+
+function bannerHtml(html: string): string {
+  const banner = `<p role="note"><strong>${EXERCISE_BANNER}</strong></p>`;
+  // Inside the body of a whole document (the letters' e-mails are one), else around the fragment.
+  if (/<body[^>]*>/i.test(html)) return html.replace(/(<body[^>]*>)/i, `$1${banner}`).replace(/<\/body>/i, `${banner}</body>`);
+  return `${banner}${html}${banner}`;
 }

@@ -11,6 +11,7 @@ import { loadLinkSecret, signLink } from '../security/links.js';
 import { ConfigError, loadConfig, temporalConnectConfig } from '../config/index.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
 import { chooseWorkflowSource, createBreachWorker, WORKER_READY_MARK } from './worker.js';
+import { startExerciseWorker } from '../exercise/worker-main.js';
 
 const LOCAL_MAIL_CATCHER = 'smtp://127.0.0.1:2525';
 const LOG_LEVELS: LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
@@ -74,6 +75,9 @@ async function main(): Promise<void> {
     workerOptions: { shutdownGraceTime: '10s', maxHeartbeatThrottleInterval: '100ms', maxCachedWorkflows: config.maxCachedWorkflows },
   });
 
+  // Tabletop exercises on their own task queue, with local mail only (exercise/worker.ts).
+  const exercise = await startExerciseWorker({ env: process.env, connection, namespace, dataConverter, source, config, signLink: (claims) => signLink(linkSecret, claims) });
+
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -83,18 +87,21 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`[worker] ${signal}: finishing running tasks, then stopping`);
     worker.shutdown();
+    exercise?.worker.shutdown();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
   console.log(
     `[worker] ${WORKER_READY_MARK} ${config.taskQueue} on ${connectionOptions.address} (namespace ${namespace}); ` +
-      `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}; payloads encrypted with the ${keySource}`,
+      `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}; payloads encrypted with the ${keySource}` +
+      `${exercise ? `; exercises on ${exercise.taskQueue} (mail to ${exercise.smtpUrl})` : ''}`,
   );
   try {
-    await worker.run();
+    await Promise.all([worker.run(), exercise?.worker.run()]);
   } finally {
     mailer.close();
+    await exercise?.close();
     await connection.close();
   }
   console.log('[worker] stopped');
