@@ -8,6 +8,7 @@ import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, Tempo
 import { COMPLIANCE_USAGE, complianceCommand } from './compliance.js';
 import { EXIT, UsageError, type CliContext, type ExitCode } from './context.js';
 import { DECIDE_USAGE, decideCommand } from './decide.js';
+import { EXERCISE_USAGE, exerciseCommand } from './exercise.js';
 import { LIST_USAGE, listCommand } from './list.js';
 import { playbookCheck } from './playbook-check.js';
 import { REPORT_USAGE, reportCommand } from './report.js';
@@ -23,6 +24,7 @@ export const USAGE = `usage: npm run breach -- <command> …
   ${LIST_USAGE}
   ${COMPLIANCE_USAGE}
   ${PLAYBOOK_USAGE}
+  ${EXERCISE_USAGE}
 
 Temporal: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, … (as every Temporal tool); task queue BREACH_TASK_QUEUE;
 playbook BREACH_PLAYBOOK. Exit codes: 0 ok, 1 refused, 2 bad usage.`;
@@ -42,6 +44,7 @@ const COMMANDS: Record<string, (ctx: CliContext, args: string[]) => Promise<void
   list: listCommand,
   compliance: complianceCommand,
   playbook: playbookCommand,
+  exercise: exerciseCommand,
 };
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode> {

@@ -66,3 +66,5 @@ export interface ExerciseState {
 /** `exercise stop`: ends the exercise; the incident's workflow ends with it (parent close policy). */
 export const stopExerciseSignal = defineSignal<[{ reason: string }]>('stopExercise');
 export const exerciseStateQuery = defineQuery<ExerciseState>('exerciseState');
+/** The plan the run started with (scenario, compressed playbook, expectations): the after-action report reads it. */
+export const exerciseInputQuery = defineQuery<ExerciseInput>('exerciseInput');

@@ -15,7 +15,7 @@ import type { BreachActivities } from '../activities/index.js';
 import type { ExerciseActivities } from '../exercise/activities.js';
 import { breachIncidentWorkflow } from './incident.js';
 import { reportIntakeSignal } from './messages.js';
-import { exerciseStateQuery, stopExerciseSignal, type ExerciseInjectPlan, type ExerciseInput, type ExerciseState } from './exercise-messages.js';
+import { exerciseInputQuery, exerciseStateQuery, stopExerciseSignal, type ExerciseInjectPlan, type ExerciseInput, type ExerciseState } from './exercise-messages.js';
 import { MAIL_OPTIONS } from './activities.js';
 
 const mail = proxyActivities<BreachActivities>({ ...MAIL_OPTIONS, summary: 'Announce an exercise inject' });
@@ -41,6 +41,7 @@ export async function exerciseWorkflow(input: ExerciseInput): Promise<ExerciseSt
   let stopped = false;
   let incidentEnded = false;
   setHandler(exerciseStateQuery, () => state);
+  setHandler(exerciseInputQuery, () => input);
   setHandler(stopExerciseSignal, ({ reason }) => {
     stopped = true;
     state.stopReason = String(reason ?? '').slice(0, 500) || 'stopped by the facilitator';
