@@ -11,23 +11,10 @@ import { durationSchema } from './durations.js';
 import { ENDPOINTS, personSchema } from './playbook.js';
 import { issuesOf, reportSchema } from './report.js';
 import { ROLES } from './roles.js';
+import { MILESTONES } from './milestones.js';
 
-/** What an expectation measures, each found in the incident's timeline (exercise/report.ts). */
-export const EXPECTATION_EVENTS = [
-  'reported', // the one-hour report delivered (5 FAM 468.3b(1))
-  'responsible-office-assigned', // 467.2c
-  'crg-convened', // 467.4-2
-  'analysis-submitted', // 468.4
-  'cost-estimate', // 468.5d
-  'final-decision', // 468.5e (or the PPGB Chair where delegated)
-  'letters-approved', // 468.6-1
-  'notification-delayed', // 468.6-3a
-  'notification-barred', // 468.6-3b
-  'notified', // 468.6
-  'escalated', // a gate escalated to the SAOP (468.2a)
-  'oig-referred', // 468.3b(2)
-  'closed', // 467.2c sign-off
-] as const;
+/** What an expectation measures: a milestone of the incident's timeline (domain/milestones.ts). */
+export const EXPECTATION_EVENTS = MILESTONES;
 export type ExpectationEvent = (typeof EXPECTATION_EVENTS)[number];
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'expected a lower-case id of letters, digits and dashes');

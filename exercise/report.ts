@@ -4,8 +4,9 @@
  * time (real time × speed) from discovery, the clock the scenario and the policy speak in.
  */
 import { parseDuration } from '../domain/durations.js';
-import type { Expectation, ExpectationEvent } from '../domain/exercise.js';
-import type { IncidentState, TimelineEntry } from '../domain/state.js';
+import type { ExpectationEvent } from '../domain/exercise.js';
+import { marks } from '../domain/milestones.js';
+import type { IncidentState } from '../domain/state.js';
 import type { ExerciseInput, ExerciseState } from '../workflows/exercise-messages.js';
 
 export type ExpectationResult = 'met' | 'missed' | 'pending';
@@ -53,23 +54,6 @@ export interface AfterActionReport {
   findings: Finding[];
 }
 
-/** The timeline entries that show each event (workflows/*.ts log them). */
-const MATCHERS: Record<ExpectationEvent, (t: TimelineEntry, e: Expectation) => boolean> = {
-  reported: (t) => t.event.startsWith('reported:'),
-  'responsible-office-assigned': (t) => t.event === 'decision:assign-responsible-office',
-  'crg-convened': (t) => t.event === 'crg-notified',
-  'analysis-submitted': (t) => t.event === 'decision:submit-analysis',
-  'cost-estimate': (t) => t.event === 'decision:cost-estimate',
-  'final-decision': (t) => /^decision:(under-secretary-decision|ppgb-chair-decision|ppgb-decision):(approve|decline)-notification$/.test(t.event),
-  'letters-approved': (t) => t.event === 'decision:approve-letter',
-  'notification-delayed': (t) => t.event === 'decision:request-delay',
-  'notification-barred': (t) => t.event === 'decision:bar-notification' || t.event === 'notification-barred',
-  notified: (t) => t.event === 'notified',
-  escalated: (t, e) => (e.role ? t.event === `escalated:${e.role}` : t.event.startsWith('escalated:')),
-  'oig-referred': (t) => t.event === 'referred:oig',
-  closed: (t) => t.event === 'phase:closed',
-};
-
 /** Deadlines the policy puts on each phase (scenario time), by the playbook timer that carries it. */
 function gateDeadline(phase: string, timers: ExerciseInput['scenarioTimers']): { ms: number; what: string } | null {
   if (phase === 'reporting') return { ms: parseDuration(timers.reportingDeadline), what: 'one-hour report (5 FAM 468.3b(1))' };
@@ -94,7 +78,7 @@ export function afterAction(input: ExerciseInput, exercise: ExerciseState, incid
   const timeline = incident?.timeline ?? [];
 
   const expectations = input.expectations.map((e): ExpectationOutcome => {
-    const hit = timeline.find((t) => MATCHERS[e.event](t, e));
+    const hit = timeline.find((t) => marks(e.event, t, e.role));
     const atMs = hit ? scen(hit.at) : null;
     const withinMs = e.within ? parseDuration(e.within) : null;
     let result: ExpectationResult;
