@@ -1,5 +1,5 @@
 /** The after-action report as HTML (charts as inline SVG, cli/charts.ts) and as text for the terminal. */
-import { barChart, esc, htmlPage, timelineChart, type Mark } from '../cli/charts.js';
+import { barChart, esc, htmlPage, timelineChart, type Mark } from '../reports/charts.js';
 import { scenarioDuration as dur, type AfterActionReport } from './report.js';
 
 export function afterActionHtml(r: AfterActionReport): string {

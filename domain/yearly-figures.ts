@@ -1,5 +1,5 @@
 /**
- * The SAOP's yearly figures (issue 14, part 5), apart from Temporal (docs/style.md 3): incidents by medium
+ * The SAOP's yearly figures (issue 14, part 5), pure (docs/style.md 3): incidents by medium
  * and outcome, one-hour reports on time and late (the late ones by id), time from discovery to each
  * milestone (median and 90th percentile), notifications sent, returned and substituted, people affected,
  * major incidents, and the authorized disclosures with their accounting.
@@ -8,9 +8,8 @@
  * major incident; that is the only test here (the other criteria of the OMB memo are judgements the
  * figures cannot make).
  */
-import { MILESTONES, reachedAt, type Milestone } from '../domain/milestones.js';
-import type { IncidentState, NotificationProgress } from '../domain/state.js';
-import { median } from './compliance-report.js';
+import { MILESTONES, reachedAt, type Milestone } from './milestones.js';
+import type { IncidentState, NotificationProgress } from './state.js';
 
 export const MAJOR_INCIDENT_PEOPLE = 100_000;
 
@@ -53,6 +52,8 @@ export interface YearlyFigures {
   to: string;
   generatedAt: string;
   incidents: number;
+  /** Incidents listed whose state could not be read: not in the figures, named so that nobody misses them. */
+  unreadable: string[];
   byMediumAndOutcome: { medium: string; outcome: string; count: number }[];
   oneHourReports: { onTime: number; late: number; pending: number; lateIncidents: { incidentId: string; reportedAt: string | null; lateByMs: number | null }[] };
   /** Discovery to each milestone, over the incidents that reached it. */
@@ -65,6 +66,13 @@ export interface YearlyFigures {
   perMonth: { month: string; count: number }[];
   /** Time from discovery to the one-hour report, in bins (the distribution chart). */
   timeToReport: { bin: string; count: number; late: boolean }[];
+}
+
+export function median(values: number[]): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Nearest-rank percentile (p in 0..100). */
@@ -87,7 +95,7 @@ const BINS: { bin: string; upTo: number; late: boolean }[] = [
 
 const WHAT_THE_FIGURES_TIME: Milestone[] = ['reported', 'crg-convened', 'analysis-submitted', 'final-decision', 'letters-approved', 'notified', 'closed'];
 
-export function computeYearly(incidents: YearlyIncident[], year: number, now: Date): YearlyFigures {
+export function computeYearly(incidents: YearlyIncident[], year: number, now: Date, unreadable: string[] = []): YearlyFigures {
   const from = new Date(Date.UTC(year, 0, 1));
   const to = new Date(Date.UTC(year + 1, 0, 1));
   const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
@@ -143,6 +151,7 @@ export function computeYearly(incidents: YearlyIncident[], year: number, now: Da
     to: to.toISOString(),
     generatedAt: now.toISOString(),
     incidents: incidents.length,
+    unreadable,
     byMediumAndOutcome: [...groups.values()].sort((a, b) => a.medium.localeCompare(b.medium) || b.count - a.count || a.outcome.localeCompare(b.outcome)),
     oneHourReports: { onTime, late: lateIncidents.length, pending, lateIncidents },
     timeToMilestone,

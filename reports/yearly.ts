@@ -1,14 +1,33 @@
 /** The yearly figures as text (the terminal, the reminder mail) and as HTML with charts (cli/charts.ts). */
+import type { YearlyFigures } from '../domain/yearly-figures.js';
 import { columnChart, esc, htmlPage } from './charts.js';
-import type { YearlyFigures } from './compliance-yearly.js';
-import { humanDuration, table } from './format.js';
 
-const dur = (ms: number | null) => (ms === null ? '-' : humanDuration(ms));
+/** `2d 3h`, `45m`, `12s`: the two largest units (as the CLI's tables). */
+function dur(ms: number | null): string {
+  if (ms === null) return '-';
+  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]];
+  const parts: string[] = [];
+  let rest = Math.abs(ms);
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size);
+    if (n > 0 && parts.length < 2) parts.push(`${n}${unit}`);
+    if (n > 0) rest -= n * size;
+  }
+  return parts.join(' ') || `${Math.round(ms)}ms`;
+}
+
+/** Columns padded to their widest cell. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
 
 export function yearlyText(y: YearlyFigures): string {
   const r = y.oneHourReports;
   return [
     `SAOP yearly breach figures ${y.year} (${y.from.slice(0, 10)} to ${y.to.slice(0, 10)}), generated ${y.generatedAt}: ${y.incidents} incident${y.incidents === 1 ? '' : 's'}`,
+    ...(y.unreadable.length ? [`NOT COUNTED (state unreadable): ${y.unreadable.join(', ')}`] : []),
     '',
     'Incidents by medium and outcome',
     y.byMediumAndOutcome.length ? table(['MEDIUM', 'OUTCOME', 'INCIDENTS'], y.byMediumAndOutcome.map((g) => [g.medium, g.outcome, String(g.count)])) : '(none)',
@@ -33,6 +52,7 @@ export function yearlyHtml(y: YearlyFigures): string {
   const body = `
 <h1>SAOP yearly breach figures, ${y.year}</h1>
 <p>${y.incidents} incident(s) discovered or reported from ${esc(y.from.slice(0, 10))} to ${esc(y.to.slice(0, 10))}; generated ${esc(y.generatedAt)}. Exercises are not counted.</p>
+${y.unreadable.length ? `<p class="missed">Not counted (state unreadable): ${esc(y.unreadable.join(', '))}</p>` : ''}
 <h2>Incidents per month</h2><figure>${columnChart(`Incidents per month, ${y.year}`, y.perMonth.map((m) => ({ label: m.month.slice(5), value: m.count })))}</figure>
 <h2>Incidents by medium and outcome</h2>
 <table id="by-medium-outcome"><thead><tr><th>Medium</th><th>Outcome</th><th>Incidents</th></tr></thead><tbody>${rows(y.byMediumAndOutcome.map((g) => [g.medium, g.outcome, String(g.count)]))}</tbody></table>
