@@ -16,6 +16,7 @@ export type Notice =
   | { template: 'crg-convened'; incidentId: string; medium: string; piiTypes: string[]; affectedCount: number; affectedPopulation: string; responsibleOffice: string }
   | { template: 'ppgb-informed'; incidentId: string; event: 'minimal-risk' | 'delay-requested' | 'delay-extended' | 'delay-lifted' | 'notification-barred' | 'case-closed' | 'response'; detail: string }
   | { template: 'action-item-assigned'; incidentId: string; itemId: string }
+  | { template: 'yearly-duty'; incidentId: string; duty: 'annual-exercise' | 'annual-plan-review' | 'yearly-figures'; year: number; detail: string }
   | { template: 'exercise-inject'; incidentId: string; runId: string; injectId: string; title: string }
   | { template: 'liaison-notice'; incidentId: string; liaison: string; piiTypes: string[]; affectedCount: number; letters: number; emails: number; substituteNotice: boolean };
 
@@ -149,6 +150,11 @@ export function renderNotice(notice: Notice, links: { url: string; label: string
           `People affected (estimate): ${notice.affectedCount}`,
           `Sent: ${notice.letters} letters, ${notice.emails} emails${notice.substituteNotice ? ', and a substitute notice' : ''}`,
         ),
+      };
+    case 'yearly-duty':
+      return {
+        subject: `[Breach response] ${({ 'annual-exercise': 'Annual exercise of the breach response plan due', 'annual-plan-review': 'Annual review of the breach response plan due', 'yearly-figures': 'Yearly breach figures' } as const)[notice.duty]} (${notice.year})`,
+        text: lines(notice.detail),
       };
     case 'exercise-inject':
       return {

@@ -9,6 +9,7 @@ import { COMPLIANCE_USAGE, complianceCommand } from './compliance.js';
 import { EXIT, UsageError, type CliContext, type ExitCode } from './context.js';
 import { DECIDE_USAGE, decideCommand } from './decide.js';
 import { EXERCISE_USAGE, exerciseCommand } from './exercise.js';
+import { SCHEDULES_USAGE, schedulesCommand } from './schedules.js';
 import { LIST_USAGE, listCommand } from './list.js';
 import { playbookCheck } from './playbook-check.js';
 import { REPORT_USAGE, reportCommand } from './report.js';
@@ -25,6 +26,7 @@ export const USAGE = `usage: npm run breach -- <command> …
   ${COMPLIANCE_USAGE}
   ${PLAYBOOK_USAGE}
   ${EXERCISE_USAGE}
+  ${SCHEDULES_USAGE}
 
 Temporal: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, … (as every Temporal tool); task queue BREACH_TASK_QUEUE;
 playbook BREACH_PLAYBOOK. Exit codes: 0 ok, 1 refused, 2 bad usage.`;
@@ -45,6 +47,7 @@ const COMMANDS: Record<string, (ctx: CliContext, args: string[]) => Promise<void
   compliance: complianceCommand,
   playbook: playbookCommand,
   exercise: exerciseCommand,
+  schedules: schedulesCommand,
 };
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode> {

@@ -26,6 +26,7 @@ import { acquireInstanceLock } from './instance-lock.js';
 import { startMailCatcher, type MailCatcher } from './mail-catcher.js';
 import { answers, canConnect, isLoopback, isPortTaken, parseHostPort, waitUntil } from './ports.js';
 import { registerSearchAttributes } from '../client/search-attributes.js';
+import { ensureYearlySchedulesOnStart } from './yearly-schedules.js';
 
 const port = z.coerce.number().int().min(1, 'expected a port from 1 to 65535').max(65_535, 'expected a port from 1 to 65535');
 const settingsSchema = z.object({
@@ -224,6 +225,7 @@ async function main(): Promise<void> {
       if (services.temporal.child) children.push(services.temporal.child);
     }
     searchAttributes = await registerWithRetry(temporalAddress, connectionOptions, namespace);
+    await ensureYearlySchedulesOnStart({ address: temporalAddress, namespace, env: childEnv, taskQueue: config.taskQueue, playbook });
   })();
 
   const token = anyApiToken(config.apiTokensPath);

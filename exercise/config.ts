@@ -6,6 +6,7 @@
  *                               local mail catcher of `npm start`); must be loopback or a sink
  *   BREACH_EXERCISE_SINKS       host names besides loopback an exercise may reach (an exercise mail relay)
  *   BREACH_EXERCISE_DIR         where after-action reports are written (default .data/exercises)
+ *   BREACH_REPORT_DIR           where the yearly figures duty writes its JSON and HTML (default .data/reports)
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -21,6 +22,7 @@ const schema = z.object({
   BREACH_EXERCISE_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://host:port').optional(),
   BREACH_EXERCISE_SINKS: z.string().optional(),
   BREACH_EXERCISE_DIR: z.string().min(1).default(join(PROJECT_ROOT, '.data', 'exercises')),
+  BREACH_REPORT_DIR: z.string().min(1).default(join(PROJECT_ROOT, '.data', 'reports')),
   SMTP_URL: z.string().optional(),
   BREACH_TASK_QUEUE: z.string().optional(),
 });
@@ -31,6 +33,8 @@ export interface ExerciseConfig {
   smtpUrl: string;
   sinks: string[];
   reportDir: string;
+  /** The yearly figures' folder. */
+  yearlyDir: string;
 }
 
 export function loadExerciseConfig(env: NodeJS.ProcessEnv = process.env): ExerciseConfig {
@@ -44,5 +48,5 @@ export function loadExerciseConfig(env: NodeJS.ProcessEnv = process.env): Exerci
   if (taskQueue && taskQueue === (e.BREACH_TASK_QUEUE ?? 'breach-response')) {
     throw new ConfigError('BREACH_EXERCISE_TASK_QUEUE: expected a task queue of its own, not the incidents\' BREACH_TASK_QUEUE');
   }
-  return { taskQueue, smtpUrl, sinks, reportDir: e.BREACH_EXERCISE_DIR };
+  return { taskQueue, smtpUrl, sinks, reportDir: e.BREACH_EXERCISE_DIR, yearlyDir: e.BREACH_REPORT_DIR };
 }

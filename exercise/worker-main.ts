@@ -1,9 +1,9 @@
 /** The exercise worker as worker/main.ts starts it: its configuration, transport and client from the environment. */
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createMailTransport } from '../activities/mailer.js';
-import { temporalConnectConfig, type AppConfig } from '../config/index.js';
+import type { AppConfig } from '../config/index.js';
 import type { WorkflowBundle } from '../worker/worker.js';
 import { loadExerciseConfig } from './config.js';
 import { createExerciseWorker } from './worker.js';
@@ -16,16 +16,14 @@ export interface StartExerciseWorkerOptions {
   source: { workflowBundle: WorkflowBundle } | { workflowsPath: string };
   config: AppConfig;
   signLink: (claims: { incidentId: string; kind: string; personId: string; expiresAt: number }) => string;
+  /** The worker's client: the exercise's decisions go through the same `decide` update as the API's. */
+  client: Client;
 }
 
 export async function startExerciseWorker(options: StartExerciseWorkerOptions): Promise<{ worker: Worker; taskQueue: string; smtpUrl: string; close(): Promise<void> } | undefined> {
   const settings = loadExerciseConfig(options.env);
   if (!settings.taskQueue) return undefined;
   const mailer = createMailTransport({ smtpUrl: settings.smtpUrl, maxConnections: 2 });
-  // The exercise's decisions go through the same `decide` update as the API's: a client of its own.
-  const { connectionOptions } = temporalConnectConfig(options.env);
-  const clientConnection = await Connection.connect(connectionOptions);
-  const client = new Client({ connection: clientConnection, namespace: options.namespace, dataConverter: options.dataConverter });
   const worker = await createExerciseWorker({
     connection: options.connection,
     namespace: options.namespace,
@@ -34,7 +32,7 @@ export async function startExerciseWorker(options: StartExerciseWorkerOptions): 
     ...options.source,
     smtpUrl: settings.smtpUrl,
     sinks: settings.sinks,
-    client,
+    client: options.client,
     activityDeps: { mailer, mailFrom: options.config.mailFrom, publicUrl: options.config.publicUrl, env: options.env, signLink: options.signLink },
     workerOptions: { shutdownGraceTime: '10s', maxCachedWorkflows: 50 },
   });
@@ -44,7 +42,6 @@ export async function startExerciseWorker(options: StartExerciseWorkerOptions): 
     smtpUrl: settings.smtpUrl,
     async close() {
       mailer.close();
-      await clientConnection.close();
     },
   };
 }

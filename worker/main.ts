@@ -12,6 +12,9 @@ import { ConfigError, loadConfig, temporalConnectConfig } from '../config/index.
 import { dataConverterFromEnv } from '../security/data-converter.js';
 import { chooseWorkflowSource, createBreachWorker, WORKER_READY_MARK } from './worker.js';
 import { startExerciseWorker } from '../exercise/worker-main.js';
+import { loadExerciseConfig } from '../exercise/config.js';
+import { createYearlyActivities } from '../activities/yearly.js';
+import { Client, Connection } from '@temporalio/client';
 
 const LOCAL_MAIL_CATCHER = 'smtp://127.0.0.1:2525';
 const LOG_LEVELS: LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
@@ -55,12 +58,19 @@ async function main(): Promise<void> {
   // Pooled: a notification run sends millions of messages over a few connections kept open.
   const mailer = createMailTransport({ smtpUrl, smtpUser: config.smtpUser, smtpPass: config.smtpPass, maxConnections: config.smtpMaxConnections });
   const connection = await connectWithRetry(connectionOptions);
+  // A client for the activities that read incidents (the yearly figures, an exercise's decisions).
+  const clientConnection = await Connection.connect(connectionOptions);
+  const client = new Client({ connection: clientConnection, namespace, dataConverter });
+  const duties = loadExerciseConfig(process.env);
   const source = chooseWorkflowSource();
   const worker = await createBreachWorker({
     connection,
     namespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, env: process.env, signLink: (claims) => signLink(linkSecret, claims) }),
+    activities: {
+      ...createActivities({ mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, env: process.env, signLink: (claims) => signLink(linkSecret, claims) }),
+      ...createYearlyActivities({ client, reportDir: duties.yearlyDir, excludeTaskQueues: duties.taskQueue ? [duties.taskQueue] : [] }),
+    },
     dataConverter,
     ...source,
     // Graceful: a running activity (a mail batch, an endpoint call) gets this long to finish on shutdown.
@@ -76,7 +86,7 @@ async function main(): Promise<void> {
   });
 
   // Tabletop exercises on their own task queue, with local mail only (exercise/worker.ts).
-  const exercise = await startExerciseWorker({ env: process.env, connection, namespace, dataConverter, source, config, signLink: (claims) => signLink(linkSecret, claims) });
+  const exercise = await startExerciseWorker({ env: process.env, connection, namespace, dataConverter, source, config, signLink: (claims) => signLink(linkSecret, claims), client });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -102,6 +112,7 @@ async function main(): Promise<void> {
   } finally {
     mailer.close();
     await exercise?.close();
+    await clientConnection.close();
     await connection.close();
   }
   console.log('[worker] stopped');

@@ -2,3 +2,4 @@
 export { breachIncidentWorkflow } from './incident.js';
 export { notifyRosterWorkflow } from './notify-roster.js';
 export { exerciseWorkflow } from './exercise.js';
+export { yearlyDutyWorkflow } from './yearly.js';
