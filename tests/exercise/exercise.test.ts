@@ -16,6 +16,11 @@ import { TOKEN } from '../api/fixture.js';
 import { LETTER } from '../workflows/fixture.js';
 import { act, startExerciseFixture, until, type ExerciseFixture } from './fixture.js';
 
+/**
+ * 360: the one-hour report has 10 s, enough on a loaded machine; the longest wait (the major incident's
+ * escalation after 12 h) is two minutes. The three scenarios run at once.
+ */
+const SPEED = 360;
 const FACTORS = { dataNature: 'high', misuseLikelihood: 'moderate', logicalAccess: 'moderate', physicalAccess: 'moderate', deliberateTargeting: 'low', priorMisuse: 'low' } as const;
 const ROSTER = { url: pathToFileURL(join(PROJECT_ROOT, 'exercises/rosters/lost-laptop.ndjson')).href, count: 5 };
 
@@ -57,9 +62,9 @@ async function stopAndReport(runId: string): Promise<AfterActionReport> {
 const results = (r: AfterActionReport) => Object.fromEntries(r.expectations.map((e) => [e.id, e.result]));
 const details = (r: AfterActionReport) => JSON.stringify(r.expectations.map((e) => [e.id, e.detail]));
 
-describe.concurrent('shipped scenarios at high speed, acting by API', () => {
+describe.concurrent('shipped scenarios at high speed, acting by API', { timeout: 300_000 }, () => {
   it('lost laptop: US-CERT down makes the one-hour report late (468.3b(1)); the players meet every other expectation', async () => {
-    const runId = await start('lost-laptop', 720);
+    const runId = await start('lost-laptop', SPEED);
     // The report comes in at +15 min while US-CERT is down (+10 min for 90 min): retried, delivered late.
     await until(f, runId, (s) => s.phase === 'triage', 'triage', 60_000);
     await act(f, runId, TOKEN.ipsDirector, { kind: 'assign-responsible-office', office: 'Consular Section, Embassy Exerciseville' });
@@ -106,7 +111,7 @@ describe.concurrent('shipped scenarios at high speed, acting by API', () => {
   });
 
   it('medical records mailed to the wrong person: reported to the Privacy Division on time; nobody approves the letter within 12 hours, as planned', async () => {
-    const runId = await start('medical-records-misdirected', 720);
+    const runId = await start('medical-records-misdirected', SPEED);
     await until(f, runId, (s) => s.phase === 'triage', 'triage', 60_000);
     await act(f, runId, TOKEN.ipsDirector, { kind: 'assign-responsible-office', office: 'Medical Unit, Port of Entry Exercise' });
     await act(f, runId, TOKEN.ipsDirector, { kind: 'convene-crg', convene: true, rationale: 'Medical information of a person in custody.' });
@@ -120,10 +125,10 @@ describe.concurrent('shipped scenarios at high speed, acting by API', () => {
     // DHS PIHG: the supplement arrived, the conduct review and the destruction of copies are open items.
     expect(prep.actionItems.map((i) => i.id)).toEqual(expect.arrayContaining(['conduct-review', 'other-mitigation']));
     // Not acting: the Notification Official is "on leave". Wait past the 12-hour window (scenario time).
-    let status = '';
-    for (let i = 0; i < 600 && !/1 missed/.test(status); i++) {
-      status = (await f.breach(['exercise', 'status', runId])).out;
-      await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 1_000; i++) {
+      const now = JSON.parse((await f.breach(['exercise', 'report', runId, '--format', 'json'])).out) as AfterActionReport;
+      if (now.expectations.find((e) => e.id === 'letter-within-12-hours')!.result !== 'pending') break;
+      await new Promise((r) => setTimeout(r, 500));
     }
     const r = await stopAndReport(runId);
     expect(results(r), details(r)).toEqual({
@@ -139,7 +144,7 @@ describe.concurrent('shipped scenarios at high speed, acting by API', () => {
   });
 
   it('major incident: DS delays then bars notification (468.6-3), the silent Under Secretary is escalated to the SAOP (468.2a), no one is notified', async () => {
-    const runId = await start('major-incident-delay-bar', 720);
+    const runId = await start('major-incident-delay-bar', SPEED);
     await until(f, runId, (s) => s.phase === 'triage', 'triage', 60_000);
     await act(f, runId, TOKEN.ipsDirector, { kind: 'assign-responsible-office', office: 'Bureau of Information Resource Management' });
     await act(f, runId, TOKEN.ipsDirector, { kind: 'convene-crg', convene: true, rationale: 'A major incident.' });
@@ -155,7 +160,7 @@ describe.concurrent('shipped scenarios at high speed, acting by API', () => {
       runId,
       (s) => s.timeline.some((t) => t.event === 'escalated:underSecretary') && s.timeline.some((t) => t.event === 'decision:bar-notification'),
       'the escalation and the bar',
-      150_000,
+      240_000,
     );
     expect(barred.delay?.barred).toBe(true);
     expect(barred.supplements).toBe(1);

@@ -121,3 +121,25 @@ describe('plan', () => {
     expect(markExercise(marked).subject).toBe(marked.subject);
   });
 });
+
+describe('the local receiver\'s outage (an outage inject)', () => {
+  it('POST /_outage makes the path answer 503 for the time given, then 200 again; a bad request is a 400 naming the shape', async () => {
+    const { startHttpReceiver } = await import('../helpers/index.js');
+    const receiver = await startHttpReceiver();
+    try {
+      const started = Date.now();
+      const outage = await fetch(`${receiver.url}/_outage`, { method: 'POST', body: JSON.stringify({ path: '/us-cert', forMs: 3_000 }) });
+      expect(outage.status).toBe(204);
+      expect((await fetch(`${receiver.url}/us-cert`, { method: 'POST', body: '{}' })).status).toBe(503);
+      expect((await fetch(`${receiver.url}/oig`, { method: 'POST', body: '{}' })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, Math.max(0, started + 3_100 - Date.now())));
+      expect((await fetch(`${receiver.url}/us-cert`, { method: 'POST', body: '{}' })).status).toBe(200);
+      const bad = await fetch(`${receiver.url}/_outage`, { method: 'POST', body: JSON.stringify({ path: 'us-cert' }) });
+      expect(bad.status).toBe(400);
+      expect(await bad.text()).toContain('expected { path: "/...", forMs: > 0');
+      expect(receiver.calls().map((c) => c.path)).toEqual(['/us-cert', '/oig', '/us-cert']);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
