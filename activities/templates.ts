@@ -16,6 +16,17 @@ export type Notice =
   | { template: 'crg-convened'; incidentId: string; medium: string; piiTypes: string[]; affectedCount: number; affectedPopulation: string; responsibleOffice: string }
   | { template: 'ppgb-informed'; incidentId: string; event: 'minimal-risk' | 'delay-requested' | 'delay-extended' | 'delay-lifted' | 'notification-barred' | 'case-closed' | 'response'; detail: string }
   | { template: 'action-item-assigned'; incidentId: string; itemId: string }
+  | {
+      template: 'major-incident';
+      stage: 'flagged' | 'reminder' | 'escalation' | 'overdue';
+      incidentId: string;
+      affectedCount: number;
+      threshold: number;
+      since: string;
+      congressDueAt: string;
+      source: string;
+      reminder?: number;
+    }
   | { template: 'liaison-notice'; incidentId: string; liaison: string; piiTypes: string[]; affectedCount: number; letters: number; emails: number; substituteNotice: boolean };
 
 export interface RenderedMail {
@@ -149,6 +160,23 @@ export function renderNotice(notice: Notice, links: { url: string; label: string
           `Sent: ${notice.letters} letters, ${notice.emails} emails${notice.substituteNotice ? ', and a substitute notice' : ''}`,
         ),
       };
+    case 'major-incident': {
+      const subject = {
+        flagged: 'MAJOR INCIDENT: tell Congress',
+        reminder: `Reminder ${notice.reminder ?? 1}: Congress to be told of a major incident`,
+        escalation: 'ESCALATION: Congress not yet told of a major incident',
+        overdue: 'OVERDUE: Congress not told of a major incident in time',
+      }[notice.stage];
+      return {
+        subject: `[Breach ${notice.incidentId}] ${subject}`,
+        text: lines(
+          `The breach involves the PII of ${notice.affectedCount} people, at or above the major-incident threshold of ${notice.threshold} (OMB's definition of a major incident), since ${notice.since} (${notice.source}).`,
+          'The SAOP (the PPGB Chair, 5 FAM 468.2a) notifies Congress and the Chief Information Officer is told at once.',
+          `Congress to be notified by: ${notice.congressDueAt} (action item congress-notification; complete it with the evidence of the notification).`,
+          `Incident: ${notice.incidentId}`,
+        ),
+      };
+    }
     case 'action-item-assigned':
       return {
         subject: `[Breach ${notice.incidentId}] Action item for your office: ${notice.itemId}`,

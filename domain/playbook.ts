@@ -25,6 +25,8 @@ export const personSchema = z.strictObject({
 });
 export type Person = z.infer<typeof personSchema>;
 
+export const MAJOR_INCIDENT_DEFAULTS = { threshold: 100_000, congressWithin: '7d' };
+
 /** Roles a playbook cannot do without: each gate must have someone who may act on it. */
 export const REQUIRED_ROLES: readonly Role[] = [
   'dsCirt',
@@ -63,6 +65,16 @@ export const playbookSchema = z
         parallelBatches: z.number().int().positive().max(32).default(4),
       })
       .default({ ratePerSecond: 200, batchSize: 500, parallelBatches: 4 }),
+    /**
+     * A breach of the PII of at least `threshold` people is a major incident (OMB's definition:
+     * 100,000); Congress is to be told within `congressWithin` (7 days, FISMA 2014) by the SAOP.
+     */
+    majorIncident: z
+      .strictObject({
+        threshold: z.number().int().positive().max(1_000_000_000).default(MAJOR_INCIDENT_DEFAULTS.threshold),
+        congressWithin: durationSchema.default(MAJOR_INCIDENT_DEFAULTS.congressWithin),
+      })
+      .default(MAJOR_INCIDENT_DEFAULTS),
   })
   .superRefine((playbook, ctx) => {
     const ids = new Set<string>();

@@ -54,6 +54,11 @@ async function close(incident: Incident): Promise<CaseSummary> {
     delay: state.delay,
     notification: state.notification,
     notificationFailures: incident.notificationFailures,
+    // 5 FAM 464c: the accounting of disclosures is kept for the record's life, with the record.
+    disclosures: state.disclosures,
+    majorIncident: state.majorIncident,
+    reportReference: state.reportReference,
+    reportReceipts: state.reportReceipts,
     timeline: state.timeline,
     closedAt: state.closedAt,
   };

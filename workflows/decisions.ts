@@ -90,8 +90,12 @@ function groundsProblems(incident: Incident, d: Decision): { type: Refusal['type
       return state.crgConvened !== null ? [conflict('the IPS Director has already decided whether to convene the CRG')] : [];
     case 'submit-analysis': {
       const problems: { type: Refusal['type']; reason: string }[] = [];
+      const facts = (['classifiedInvolved', 'criminalActSuspected', 'causedByWorkforceMember', 'affectedCount'] as const).filter((f) => d[f] !== undefined);
+      if (facts.length && !incident.features.laterFacts) {
+        problems.push(invalid(`${facts[0]}: this incident started before an analysis could carry facts; send them as a supplement (a second report with the incident id)`));
+      }
       if (d.authorizedDisclosure) {
-        problems.push(...authorizedDisclosureProblems(d.authorizedDisclosure, incident.report).map(invalid));
+        problems.push(...authorizedDisclosureProblems(d.authorizedDisclosure, incident.report, { legacy: !incident.features.structuredGrounds }).map(invalid));
         if (d.options.includes('notify-individuals')) problems.push(invalid('options: an authorized disclosure is no breach; "notify-individuals" does not apply'));
       }
       if (d.options.length === 0 && !d.authorizedDisclosure) problems.push(invalid('options: expected at least one option of 5 FAM 468.5a'));

@@ -19,6 +19,7 @@ import {
 import type { ActionItem, ActionItemId, CaseSummary, IncidentState, Phase } from '../domain/state.js';
 import type { Recipient } from '../activities/index.js';
 import type { NotifyRosterInput } from './notify-messages.js';
+import { NO_FEATURES, type Features } from './features.js';
 
 export interface IncidentInput {
   incidentId: string;
@@ -62,6 +63,12 @@ export class Incident {
   outcome: CaseSummary['outcome'] = 'closed';
   notificationFailures: { line: number; reason: string }[] = [];
   readonly background: Promise<unknown>[] = [];
+  /** The rules this incident runs under, fixed at its start (workflows/features.ts). */
+  features: Features = NO_FEATURES;
+  /** Duties carried out once whoever asks for them first (the report, a supplement, the analysis): `oig`, `security-incident`. */
+  readonly duties = new Set<string>();
+  /** The one-hour report's delivery, once started: updates for supplements go after it. */
+  initialReport: Promise<unknown> | null = null;
   private published = '';
 
   constructor(readonly input: IncidentInput) {
@@ -90,6 +97,10 @@ export class Incident {
       timeline: [],
       supplements: 0,
       closedAt: null,
+      disclosures: [],
+      majorIncident: null,
+      reportReference: null,
+      reportReceipts: [],
     };
   }
 
@@ -196,6 +207,7 @@ export class Incident {
           : `**One-hour report due:** ${s.reportingDeadline}${s.reportedLate ? ' — **LATE, escalated**' : ''}`,
       );
     }
+    if (s.majorIncident) lines.push(`**Major incident** since ${s.majorIncident.since}: Congress to be told by ${s.majorIncident.congressDueAt}`);
     if (s.delay) lines.push(s.delay.barred ? '**Notification barred** (5 FAM 468.6-3b)' : `**Notification delayed until:** ${s.delay.notifyAfter}`);
     if (s.notification) {
       const n = s.notification;

@@ -15,13 +15,17 @@ import { decideUpdate, decisionRefusedSignal, decisionSignal, incidentStateQuery
 import { liaisonNotices } from './liaison.js';
 import { notification } from './notification.js';
 import { unreadableReport } from './intake.js';
-import { inBackground, reportingPhase } from './reporting.js';
+import { inBackground, reportingPhase, reportUpdate } from './reporting.js';
+import { startFeatures } from './features.js';
+import { reopenDuties } from './later-facts.js';
+import { checkMajorIncident } from './major-incident.js';
 import { respond, triage } from './response.js';
 
 export type { IncidentInput } from './incident-state.js';
 
 export async function breachIncidentWorkflow(input: IncidentInput): Promise<CaseSummary> {
   const incident = new Incident(input);
+  incident.features = startFeatures();
   registerHandlers(incident);
 
   await condition(() => incident.state.discoveredAt !== '');
@@ -61,6 +65,7 @@ function registerHandlers(incident: Incident): void {
       state.discoveredAt = report.discoveredAt;
       state.reportingDeadline = new Date(Date.parse(report.discoveredAt) + parseDuration(incident.playbook.timers.reportingDeadline)).toISOString();
       incident.log('reported', undefined, `received ${incident.input.receivedAt}`);
+      checkMajorIncident(incident, 'the report');
       return;
     }
     // A later report supplements the first; it never starts a second workflow. The facts that drive
@@ -77,6 +82,15 @@ function registerHandlers(incident: Incident): void {
     };
     state.supplements += 1;
     incident.log('report-supplemented');
+    const { features } = incident;
+    const source = `supplement ${state.supplements}`;
+    if (features.cisaReport) {
+      // What the reporter learned of CISA's fields later replaces what was not known.
+      incident.report = { ...incident.report, functionalImpact: report.functionalImpact ?? r.functionalImpact, recoverability: report.recoverability ?? r.recoverability, attackVector: report.attackVector ?? r.attackVector };
+    }
+    if (features.laterFacts) reopenDuties(incident, r, source);
+    checkMajorIncident(incident, source);
+    reportUpdate(incident, state.supplements);
   });
 
   setHandler(incidentStateQuery, () => state);
