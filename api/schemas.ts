@@ -29,6 +29,7 @@ export const incidentAcceptedSchema = z.object({ incidentId: z.string(), workflo
 export const listQuerySchema = z.strictObject({
   phase: z.enum(PHASES).optional(),
   awaitingRole: z.enum(ROLES).optional(),
+  majorIncident: z.stringbool({ error: 'expected true or false' }).optional().describe('only major incidents (true)'),
   limit: z.coerce.number().int().min(1).max(1000).default(100).describe('at most this many incidents (newest first)'),
 });
 
@@ -41,6 +42,7 @@ export const incidentListSchema = z
         risk: z.enum(LEVELS).nullable(),
         reportedLate: z.boolean(),
         awaitingRole: z.string().nullable(),
+        majorIncident: z.boolean(),
       }),
     ),
   })

@@ -178,6 +178,11 @@ export function authorizedDisclosureIssues(ad: AuthorizedDisclosure, report?: Pi
   return issues;
 }
 
+/** The grounds a decision body must carry before it is sent (API 400, link form, CLI); [] for other kinds. */
+export function decisionGroundsIssues(body: { kind: string; authorizedDisclosure?: AuthorizedDisclosure }): Issue[] {
+  return body.kind === 'submit-analysis' && body.authorizedDisclosure ? authorizedDisclosureIssues(body.authorizedDisclosure) : [];
+}
+
 /**
  * Why a finding of authorized disclosure cannot stand, each message naming the field; empty when it is
  * accepted. Missing grounds are a problem, never a silent pass.
