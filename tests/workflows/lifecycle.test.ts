@@ -101,7 +101,14 @@ describe('triage and analysis', () => {
     const { handle, incidentId } = await report(f, { piiTypes: ['medical'], disclosureFormat: 'paper', disclosedBy: 'clinic records clerk', disclosedTo: 'ICE Health Service Corps, which has lawful custody of the detainee' });
     await toAnalysis(handle);
     const state = await analyse(handle, ['no-further-action'], {
-      authorizedDisclosure: { basis: 'hipaa-custody-exemption', custodyPurpose: 'a', explanation: 'Records sent to the correctional institution with lawful custody for the continuity of health care of the detainee.' },
+      authorizedDisclosure: {
+        basis: 'hipaa-custody-exemption',
+        custodyPurpose: 'a',
+        explanation: 'Records sent to the correctional institution with lawful custody for the continuity of health care of the detainee.',
+        custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' },
+        subjectInLawfulCustody: true,
+        recipient: { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' },
+      },
     });
     expect(state.phase).toBe('ppgb-advised');
     expect(state.authorizedDisclosure).toEqual({ basis: 'hipaa-custody-exemption' });
