@@ -259,13 +259,56 @@ export const PATHS: RecordedPath[] = [
       return [incident(handle.workflowId)];
     },
   },
+  {
+    name: 'later-facts-major-incident',
+    description:
+      'Issue 12: a major incident from the report (SAOP and CIO told, congress-notification with a reminder, completed); a supplement newly says criminal and workforce (OIG referred, conduct review, an update of the one-hour report naming the first); the analysis learns classified (security offices told, fact-finding moved to DS) and finds the custody exemption on its structured grounds (accounting entry, 464c); the PPGB window runs out; closure.',
+    async drive(world, incidentId) {
+      const medical = { piiTypes: ['medical' as const], disclosureFormat: 'paper' as const, disclosedBy: 'clinic records office', disclosedTo: 'ICE Health Service Corps', affectedCount: 100_000 };
+      const handle = await report(world, incidentId, world.playbook(), medical);
+      await until(world, incidentId, (s) => s.majorIncident !== null && s.reportedAt !== null, 'the major-incident flag and the report');
+      await handle.signal(reportIntakeSignal, {
+        ...sampleReport({ incidentId, ...medical, summary: 'A clerk copied the files and sold them.', criminalActSuspected: true, causedByWorkforceMember: true }, (await world.env.currentTimeMs()) - 10 * 60_000),
+      });
+      await until(world, incidentId, (s) => s.reportReceipts.length === 2 && s.timeline.some((t) => t.event === 'referred:oig'), 'the update and the referral');
+      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Medical Services' });
+      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Medical records of 100,000 people.' });
+      await world.env.sleep(DAY + 60_000);
+      await until(world, incidentId, (s) => s.timeline.some((t) => t.event === 'reminder:congress-notification'), 'the congress reminder');
+      await decide(world, incidentId, 'ppgb-chair', { kind: 'complete-action-item', itemId: 'congress-notification', evidence: 'Committees of jurisdiction told on day 2.' });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'submit-analysis',
+        factors: FACTORS_LOW,
+        options: ['no-further-action'],
+        classifiedInvolved: true,
+        authorizedDisclosure: {
+          basis: 'hipaa-custody-exemption',
+          explanation: 'Discharge summaries sent to ICE Health Service Corps for the continuity of care of the detainees.',
+          custodyPurpose: 'a',
+          custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' },
+          subjectInLawfulCustody: true,
+          recipient: { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' },
+        },
+        rationale: 'The disclosure to the custodian was authorized; the copies sold are the OIG case.',
+      });
+      await until(world, incidentId, (s) => s.disclosures.length === 1 && s.timeline.some((t) => t.event === 'security-incident-notified'), 'the accounting and the security notice');
+      await phase(world, incidentId, 'ppgb-advised');
+      await world.env.sleep(10 * DAY + 60_000);
+      await phase(world, incidentId, 'closure-review');
+      await decide(world, incidentId, 'ds-investigations', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'DS fact-finding closed.' });
+      await decide(world, incidentId, 'oig-investigations', { kind: 'complete-action-item', itemId: 'oig-referral', evidence: 'OIG case opened.' });
+      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'conduct-review', evidence: 'The clerk was referred for discipline.' });
+      await closeOut(world, incidentId, handle);
+      return [incident(handle.workflowId)];
+    },
+  },
 ];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const outAt = args.indexOf('--out');
   const outDir = outAt >= 0 ? resolve(args[outAt + 1] ?? '') : HISTORIES_DIR;
-  const names = args.filter((a, i) => !a.startsWith('--') && i !== outAt + 1);
+  const names = args.filter((a, i) => !a.startsWith('--') && (outAt < 0 || i !== outAt + 1));
   const unknown = names.filter((n) => !PATHS.some((p) => p.name === n));
   if (unknown.length) throw new Error(`unknown path(s) ${unknown.join(', ')}; known: ${PATHS.map((p) => p.name).join(', ')}`);
   const chosen = names.length ? PATHS.filter((p) => names.includes(p.name)) : PATHS;

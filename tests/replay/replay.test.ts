@@ -64,7 +64,7 @@ describe('recorded histories replay against the current workflow code', () => {
 
   it('covers the main paths, the notification run and an incident from before a patch', () => {
     const files = FIXTURES.map((f) => f.file);
-    for (const path of ['on-time-cyber', 'late-report', 'full-chain-delay-notification', 'closure-refused-then-accepted']) {
+    for (const path of ['on-time-cyber', 'late-report', 'full-chain-delay-notification', 'closure-refused-then-accepted', 'later-facts-major-incident']) {
       expect(files).toContain(`${path}.json`);
     }
     expect(files).toContain('full-chain-delay-notification.notify.json');
