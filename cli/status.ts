@@ -54,6 +54,9 @@ export function printStatus(ctx: CliContext, s: IncidentState, playbook: Playboo
     }
     rows.push(['Waiting for', waiting]);
   } else if (s.phase !== 'closed') rows.push(['Waiting for', 'nobody (the workflow is working)']);
+  if (s.majorIncident) rows.push(['Major incident', `since ${s.majorIncident.since} (${s.majorIncident.source}); Congress due ${s.majorIncident.congressDueAt} (${relative(s.majorIncident.congressDueAt, now)})`]);
+  if (s.reportReference) rows.push(['Report reference', s.reportReference + (s.reportReceipts.length > 1 ? ` (${s.reportReceipts.length - 1} update${s.reportReceipts.length > 2 ? 's' : ''})` : '')]);
+  if (s.disclosures?.length) rows.push(['Disclosures', `${s.disclosures.length} accounted (5 FAM 464c): ${s.disclosures.map((d) => d.entryId).join(', ')}`]);
   if (s.delay) rows.push(['Delay', s.delay.barred ? `notification barred (${s.delay.requestingEntity})` : `until ${s.delay.notifyAfter} (${relative(s.delay.notifyAfter, now)}), asked by ${s.delay.requestingEntity}`]);
   if (s.notification) {
     const n = s.notification;

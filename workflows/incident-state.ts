@@ -228,6 +228,8 @@ export class Incident {
     if (!s.reportedAt && !s.reportedLate && s.reportingDeadline) {
       found.push({ at: Date.parse(s.reportingDeadline), what: `the one-hour report to ${s.medium === 'cyber' ? 'US-CERT' : 'the Privacy Division'} (5 FAM 468.3b(1))` });
     }
+    const congress = s.majorIncident && s.actionItems.find((i) => i.id === 'congress-notification' && i.status === 'open');
+    if (s.majorIncident && congress) found.push({ at: Date.parse(s.majorIncident.congressDueAt), what: 'the SAOP notifies Congress of the major incident (congress-notification)' });
     const awaiting = s.awaiting;
     if (!awaiting) return found;
     const since = Date.parse(awaiting.since);

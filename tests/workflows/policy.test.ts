@@ -197,6 +197,7 @@ describe('major incidents', () => {
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('Reminder 1: Congress'));
     await f.env.sleep(4 * DAY);
     state = await waitForState(handle, (s) => events(s).includes('escalated:congress-notification'), 'the escalation');
+    expect(state.timeline.filter((t) => t.event === 'reminder:congress-notification').length).toBeGreaterThanOrEqual(4);
     const escalation = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('ESCALATION: Congress'));
     // Never to the SAOP alone: the final authority, the Privacy Division and the CIO too.
     expect(escalation.envelope.to).toEqual(expect.arrayContaining(['under.secretary@state.example', 'privacy.division@state.example', 'ppgb.cio@state.example']));
