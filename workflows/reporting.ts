@@ -10,7 +10,7 @@ import { condition, isCancellation } from '@temporalio/workflow';
 import type { EndpointResult } from '../activities/http.js';
 import { cisaFields, receiverReference, type CisaFields } from '../domain/cisa.js';
 import type { EndpointName } from '../domain/playbook.js';
-import { endpoint, mail } from './activities.js';
+import { deadlineEndpoint, mail } from './activities.js';
 import { nowIso, type Incident } from './incident-state.js';
 
 /**
@@ -59,7 +59,8 @@ export function failureMessage(err: unknown): string {
 
 async function deliver(incident: Incident, name: EndpointName, summary: string, step: string, body: unknown): Promise<EndpointResult | null> {
   try {
-    return await endpoint(summary, incident.playbook.endpoints[name]).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
+    // Every caller carries a legal deadline (the one-hour report and its updates, the OIG referral): ahead of the mail.
+    return await deadlineEndpoint(summary, incident.playbook.endpoints[name]).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
   } catch (err) {
     if (isCancellation(err)) throw err;
     // A 4xx or a missing token: retrying will not help. An operator must act (issue 3 part 5).
