@@ -172,3 +172,19 @@ describe('playbookCheck', () => {
     expect(output).toMatch(/is not valid JSON/);
   });
 });
+
+describe('majorIncident and the cio role (OMB major incidents)', () => {
+  it('a playbook without them stays valid and gets the policy defaults: 100,000 people, Congress within 7 days', () => {
+    const old = stateJson();
+    delete old.majorIncident;
+    for (const person of old.people as Json[]) person.roles = (person.roles as string[]).filter((r) => r !== 'cio');
+    const playbook = parsePlaybook(old);
+    expect(playbook.majorIncident).toEqual({ threshold: 100_000, congressWithin: '7d' });
+    expect(playbook.people.some((p) => p.roles.includes('cio'))).toBe(false);
+  });
+
+  it('a playbook may set its own threshold and time; a bad one is named', () => {
+    expect(parsePlaybook({ ...stateJson(), majorIncident: { threshold: 50_000 } }).majorIncident).toEqual({ threshold: 50_000, congressWithin: '7d' });
+    expect(() => parsePlaybook({ ...stateJson(), majorIncident: { threshold: 0, congressWithin: 'a week' } })).toThrow(/majorIncident\.threshold[\s\S]*majorIncident\.congressWithin/);
+  });
+});
