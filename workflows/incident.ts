@@ -82,6 +82,8 @@ function registerHandlers(incident: Incident): void {
     };
     state.supplements += 1;
     incident.log('report-supplemented');
+    // What the supplement newly says re-opens its duties at once (later-facts.ts), may cross the
+    // major-incident threshold (major-incident.ts), and goes to the one-hour report's receiver as an update.
     const { features } = incident;
     const source = `supplement ${state.supplements}`;
     if (features.cisaReport) {
