@@ -55,6 +55,7 @@ function summary(path: string, playbook: Playbook): string {
     '',
     'timers',
     ...Object.entries(playbook.timers).map(([name, value]) => `  ${name.padEnd(pad)}  ${value}`),
+    `  ${'majorIncident'.padEnd(pad)}  ${playbook.majorIncident.threshold} people or more; Congress within ${playbook.majorIncident.congressWithin}`,
     '',
     'endpoints',
     ...ENDPOINTS.map((name) => {
