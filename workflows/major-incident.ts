@@ -18,7 +18,7 @@ import { BreachMajorIncident } from '../domain/search-attributes.js';
 import type { Recipient } from '../activities/index.js';
 import { mail } from './activities.js';
 import { nowIso, type Incident } from './incident-state.js';
-import { inBackground } from './reporting.js';
+import { inBackground } from './background.js';
 
 type Stage = 'flagged' | 'reminder' | 'escalation' | 'overdue';
 
@@ -43,7 +43,7 @@ export function checkMajorIncident(incident: Incident, source: string): void {
     'ppgbChair',
     `The SAOP notifies Congress of the major incident by ${congressDueAt} (FISMA 2014, 44 U.S.C. 3554(b)(7)(C)(iii)(III); the SAOP is the PPGB Chair, 5 FAM 468.2a).`,
   );
-  if (incident.input.searchAttributes !== false) upsertSearchAttributes([{ key: BreachMajorIncident, value: true }]);
+  if (incident.searchAttributesOn()) upsertSearchAttributes([{ key: BreachMajorIncident, value: true }]);
   inBackground(incident, 'major-incident', () => watchCongressNotification(incident));
 }
 

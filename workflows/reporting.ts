@@ -5,12 +5,12 @@
  * told when classified information is involved. The one-hour clock runs from *discovery*, not from
  * intake: a report that arrives after its hour is late on arrival (468.3b(1)).
  */
-import { ApplicationFailure, type ActivityFailure } from '@temporalio/common';
 import { condition, isCancellation } from '@temporalio/workflow';
 import type { EndpointResult } from '../activities/http.js';
 import { cisaFields, receiverReference, type CisaFields } from '../domain/cisa.js';
 import type { EndpointName } from '../domain/playbook.js';
 import { deadlineEndpoint, mail } from './activities.js';
+import { failureMessage, inBackground } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
 
 /**
@@ -39,22 +39,6 @@ function reportBody(incident: Incident, update?: CisaFields['updates']) {
   const focal = state.medium === 'cyber' ? 'dsCirt' : 'privacyDivision';
   const contacts = incident.recipients(focal).map(({ name, email }) => ({ name, email }));
   return { ...body, ...cisaFields(r, { organization: incident.playbook.organization, contactOffice: focal, contacts, ...(update ? { update } : {}) }) };
-}
-
-/** Runs in the background of the main flow; a failure is an escalation, never a failed workflow. */
-export function inBackground(incident: Incident, what: string, work: () => Promise<unknown>): Promise<unknown> {
-  const task = work().catch(async (err: unknown) => {
-    if (isCancellation(err)) throw err;
-    incident.log(`failed:${what}`, undefined, failureMessage(err));
-  });
-  incident.background.push(task);
-  return task;
-}
-
-export function failureMessage(err: unknown): string {
-  const cause = (err as ActivityFailure).cause;
-  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'error'}: ${cause.message}`;
-  return err instanceof Error ? err.message : String(err);
 }
 
 async function deliver(incident: Incident, name: EndpointName, summary: string, step: string, body: unknown): Promise<EndpointResult | null> {
