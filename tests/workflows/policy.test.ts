@@ -173,6 +173,22 @@ describe('custody exemption and the accounting of disclosures', () => {
     expect(events(state)).toContain('disclosure-accounted');
   });
 
+  it('464c: the accounting entry is kept in the case record filed at closure', async () => {
+    const { handle, incidentId } = await report(f, MEDICAL);
+    await toAnalysis(handle);
+    await decide(handle, 'ips-director', analysis({ options: ['no-further-action'], authorizedDisclosure: MEMO_CASE }));
+    await f.env.sleep(10 * DAY + 60_000);
+    await waitForPhase(handle, 'closure-review');
+    await decide(handle, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+    await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Authorized disclosure; nothing more to do.' });
+    await handle.result();
+    const record = await f.receiver.waitFor((c) => c.path === '/recordsArchive' && mine(incidentId)(c));
+    const body = record.body as { disclosures: { entryId: string; recipient: unknown }[]; reportReference: string | null; majorIncident: unknown };
+    expect(body.disclosures).toEqual([expect.objectContaining({ entryId: `${incidentId}-D1`, recipient: MEMO_CASE.recipient })]);
+    expect(body.reportReference).toMatch(/^rcv-/);
+    expect(body.majorIncident).toBeNull();
+  });
+
   it('464c: an analysis without an authorized disclosure makes no accounting entry', async () => {
     const { handle } = await report(f);
     await toAnalysis(handle);
