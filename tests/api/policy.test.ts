@@ -61,6 +61,11 @@ describe('custody exemption on facts (ICE memo; 45 CFR 164.512(k)(5)(i)) and the
     const wrongKind = await call(f.app, { method: 'POST', url: decisions(incidentId), body: analysis({ authorizedDisclosure: { ...MEMO_CASE, custodian: { name: 'ICE', kind: 'hospital' } } }) });
     expect(wrongKind.status).toBe(400);
     expect(JSON.stringify(wrongKind.json.issues)).toContain('authorizedDisclosure.custodian.kind');
+    // The CLI checks the same grounds before it sends (exit 2, each field named).
+    const cli = await breach(['decide', incidentId, 'submit-analysis', '--as', 'ips-director', '--factors', JSON.stringify(FACTORS_HIGH), '--options', 'no-further-action', '--rationale', 'r', '--authorizedDisclosure', JSON.stringify(bare)]);
+    expect(cli.code).toBe(2);
+    expect(cli.err).toContain('authorizedDisclosure.custodian');
+    expect(cli.err).toContain('authorizedDisclosure.subjectInLawfulCustody');
     const state = await call(f.app, { method: 'GET', url: `/incidents/${incidentId}` });
     expect(state.json.phase).toBe('analysis');
     expect(state.json.disclosures).toEqual([]);
