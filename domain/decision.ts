@@ -20,6 +20,13 @@ export const OPTIONS = [
 ] as const;
 export type ResponseOption = (typeof OPTIONS)[number];
 
+/**
+ * Measures besides credit protection that the CRG may mark as costing money (5 FAM 468.5d: CGFS is
+ * consulted whenever an option costs money). A call center is not an option of 468.5a but a usual
+ * cost of notification (the letter's toll-free number, 468.6-1).
+ */
+export const COSTED_MEASURES = ['call-center', 'other-mitigation', 'remediation', 'systemic-review'] as const;
+
 /** Privacy Act conditions of disclosure without consent (5 FAM 464b(9)(a)-(m)) and the HIPAA custody exemption. */
 export const AUTHORIZED_BASES = [
   'need-to-know',
@@ -107,6 +114,8 @@ function kinds<A extends z.ZodRawShape>(actor: A) {
       options: z.array(z.enum(OPTIONS)).max(OPTIONS.length),
       /** Liaison notices to send once notification goes out (467.4-2b(4)). */
       liaisons: z.array(z.enum(LIAISONS)).max(LIAISONS.length).optional(),
+      /** Measures the CRG marks as costed (468.5d); credit protection and mail at scale always are. */
+      costedMeasures: z.array(z.enum(COSTED_MEASURES)).max(COSTED_MEASURES.length).optional(),
       rationale,
     }),
     z.strictObject({ ...base, kind: z.literal('cost-estimate'), estimatedCostUsd: z.number().min(0).max(1e13), notes: text(10_000).optional() }),

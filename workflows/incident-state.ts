@@ -65,6 +65,8 @@ export class Incident {
   notificationFailed = false;
   outcome: CaseSummary['outcome'] = 'closed';
   notificationFailures: { line: number; reason: string }[] = [];
+  /** What CGFS is asked to estimate (5 FAM 468.5d, domain/costs.ts); empty when nothing costs money. */
+  costBasis: string[] = [];
   readonly background: Promise<unknown>[] = [];
   private published = '';
 
@@ -86,6 +88,7 @@ export class Incident {
       options: [],
       authorizedDisclosure: null,
       costEstimateUsd: null,
+      route: null,
       awaiting: null,
       actionItems: [],
       delay: null,
