@@ -120,10 +120,18 @@ describe('triage and analysis', () => {
     expect((await stateOf(handle)).phase).toBe('analysis');
   });
 
-  it('minimal risk with a PPGB override goes to the PPGB Chair', async () => {
+  it('468.5c: minimal risk with a PPGB override goes to the PPGB Chair', async () => {
     const { handle } = await report(f);
     await toAnalysis(handle);
-    const advised = await decide(handle, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_LOW, options: ['no-further-action'], rationale: 'Minimal risk.' });
+    // Passport numbers keep the computed risk at moderate even with low factors (468.4): the CRG finds
+    // minimal risk by overriding, with its rationale (a not-notify at moderate goes to the Chair, 468.5b).
+    const advised = await decide(handle, 'ips-director', {
+      kind: 'submit-analysis',
+      factors: FACTORS_LOW,
+      riskOverride: { level: 'low', rationale: 'Recovered unopened within the hour.' },
+      options: ['no-further-action'],
+      rationale: 'Minimal risk.',
+    });
     expect(advised.phase).toBe('ppgb-advised');
     expect(advised.awaiting).toMatchObject({ role: 'ppgbChair', kinds: ['ppgb-override'] });
     const overridden = await decide(handle, 'ppgb-chair', { kind: 'ppgb-override', rationale: 'The board wants notification considered.' });
