@@ -53,7 +53,7 @@ async function analyse(handle: IncidentHandle, options: string[], extra: Record<
 }
 
 describe('triage and analysis', () => {
-  it('CRG declined: rationale recorded, closure review; the sign-off waits for the fact-finding', async () => {
+  it('467.4-2a: CRG declined: rationale recorded, closure review; the sign-off waits for the fact-finding', async () => {
     const { handle } = await report(f);
     await waitForPhase(handle, 'triage');
     await decide(handle, 'ips-director', { kind: 'convene-crg', convene: false, rationale: 'Encrypted media recovered unopened.' });
@@ -64,7 +64,7 @@ describe('triage and analysis', () => {
     expect(phases(state)).toEqual(['reporting', 'triage', 'closure-review']);
   });
 
-  it('medical information disclosed by a workforce member (DHS PIHG): program manager told, conduct review, destruction of copies', async () => {
+  it('469.6: medical information disclosed by a workforce member (DHS PIHG): program manager told, conduct review, destruction of copies', async () => {
     const { handle, incidentId } = await report(f, {
       piiTypes: ['medical'],
       disclosureFormat: 'verbal',
@@ -97,7 +97,7 @@ describe('triage and analysis', () => {
     }
   });
 
-  it('authorized disclosure: no breach; PPGB advised; after the window, closure review', async () => {
+  it('468.5c: authorized disclosure (464b): no breach; PPGB advised; after the window, closure review', async () => {
     const { handle, incidentId } = await report(f, { piiTypes: ['medical'], disclosureFormat: 'paper', disclosedBy: 'clinic records clerk', disclosedTo: 'ICE Health Service Corps, which has lawful custody of the detainee' });
     await toAnalysis(handle);
     const state = await analyse(handle, ['no-further-action'], {
@@ -140,7 +140,7 @@ describe('triage and analysis', () => {
 });
 
 describe('decision gates, notification and closure', () => {
-  it('full chain: Chair → PPGB → Under Secretary → letter → notification → action items → closure', async () => {
+  it('468.5b, 468.5e, 468.6: full chain: Chair → PPGB → Under Secretary → letter → notification → action items → closure', async () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
     // Mail to groups carries the minimum: no reporter, no summary, no contact details.
@@ -203,7 +203,7 @@ describe('decision gates, notification and closure', () => {
     expect(phases(final)).toEqual(['reporting', 'triage', 'analysis', 'cost-consultation', 'ppgb-chair-review', 'ppgb-review', 'under-secretary-review', 'notification-prep', 'notifying', 'remediation', 'closure-review', 'closed']);
   });
 
-  it('Under Secretary declines: no notification, remediation of the open items', async () => {
+  it('468.5e: Under Secretary declines: no notification, remediation of the open items', async () => {
     const { handle } = await report(f);
     await toAnalysis(handle);
     await analyse(handle, ['notify-individuals']);
@@ -213,7 +213,7 @@ describe('decision gates, notification and closure', () => {
     expect(state.notification).toBeNull();
   });
 
-  it('returned to the CRG and resubmitted', async () => {
+  it('468.5b: returned to the CRG and resubmitted', async () => {
     const { handle } = await report(f);
     await toAnalysis(handle);
     await analyse(handle, ['notify-individuals']);
@@ -224,7 +224,7 @@ describe('decision gates, notification and closure', () => {
     expect(state.options).toEqual(['notify-individuals', 'credit-protection']);
   });
 
-  it('a delay requested, extended and lifted; the PPGB told each time', async () => {
+  it('468.6-3a: a delay requested, extended and lifted; the PPGB told each time', async () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
     const now = await f.env.currentTimeMs();
@@ -248,7 +248,7 @@ describe('decision gates, notification and closure', () => {
     }
   });
 
-  it('notification barred: no letters, straight to remediation', async () => {
+  it('468.6-3b: notification barred: no letters, straight to remediation', async () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
     await analyse(handle, ['notify-individuals']);
@@ -296,7 +296,7 @@ describe('who may decide, and when', () => {
     expect(state.decisions.filter((d) => d.kind === 'assign-responsible-office')).toHaveLength(1);
   });
 
-  it('a stalled gate reminds each interval, then escalates to the SAOP', async () => {
+  it('468.2a: a stalled gate reminds each interval, then escalates to the SAOP', async () => {
     const { handle, incidentId } = await report(f);
     await waitForPhase(handle, 'triage');
     await f.env.sleep(2 * DAY + 60_000);
