@@ -7,7 +7,7 @@
  */
 import { condition, isCancellation } from '@temporalio/workflow';
 import type { EndpointName } from '../domain/playbook.js';
-import { endpoint, mail } from './activities.js';
+import { deadlineEndpoint, mail } from './activities.js';
 import { failureMessage, inBackground } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
 
@@ -33,7 +33,8 @@ function reportBody(incident: Incident) {
 
 async function deliver(incident: Incident, name: EndpointName, summary: string, step: string, body: unknown): Promise<boolean> {
   try {
-    await endpoint(summary, incident.playbook.endpoints[name]).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
+    // Both callers carry a legal deadline (the one-hour report, the OIG referral): ahead of the mail.
+    await deadlineEndpoint(summary, incident.playbook.endpoints[name]).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
     return true;
   } catch (err) {
     if (isCancellation(err)) throw err;
