@@ -1,5 +1,5 @@
 /**
- * Separation of duties (docs/lifecycle.md "Separation of duties"): no person decides at two successive
+ * Separation of duties (playbooks/README.md "Separation of duties"): no person decides at two successive
  * gates of one incident where the second checks the first. The policy sets the gates in sequence for
  * that reason: the CRG's analysis goes to the PPGB Chair (5 FAM 468.5b), who may refer it to the PPGB
  * and to the Under Secretary, who decides (468.5e); the notification official approves the letter
