@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BreachAwaitingRole, BreachPhase } from '../../domain/search-attributes.js';
 import { DAY, FACTORS_HIGH, FACTORS_LOW, LETTER, decide, phases, report, startFixture, stateOf, waitForPhase, waitForState, type Fixture, type IncidentHandle } from './fixture.js';
 
 let f: Fixture;
@@ -62,6 +63,10 @@ describe('triage and analysis', () => {
     expect(state.decisions.find((d) => d.kind === 'convene-crg')?.rationale).toBe('Encrypted media recovered unopened.');
     expect(state.actionItems.map((i) => i.id)).toEqual(['fact-finding']);
     expect(phases(state)).toEqual(['reporting', 'triage', 'closure-review']);
+    // The search attributes are registered on the test server as on every real one, and upserted.
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(BreachPhase)).toBe('closure-review');
+    expect(described.typedSearchAttributes.get(BreachAwaitingRole)).toBe('ipsDirector');
   });
 
   it('469.6: medical information disclosed by a workforce member (DHS PIHG): program manager told, conduct review, destruction of copies', async () => {
