@@ -11,8 +11,8 @@ export type Notice =
   | { template: 'security-incident'; incidentId: string; medium: string; discoveredAt: string }
   | { template: 'reporting-late'; incidentId: string; discoveredAt: string; reportingDeadline: string; onArrival: boolean }
   | { template: 'endpoint-rejected'; incidentId: string; endpoint: string; message: string }
-  | { template: 'decision-requested'; incidentId: string; role: string; kinds: string[]; phase: string; reminder: number }
-  | { template: 'gate-escalation'; incidentId: string; role: string; kinds: string[]; phase: string; since: string }
+  | { template: 'decision-requested'; incidentId: string; role: string; kinds: string[]; phase: string; reminder: number; /** What the deciders need besides the kinds: the route taken, the CGFS estimate (468.5d). */ detail?: string }
+  | { template: 'gate-escalation'; incidentId: string; role: string; kinds: string[]; phase: string; since: string; /** Whom, when not the SAOP (a stalled Chair). */ to?: string }
   | { template: 'crg-convened'; incidentId: string; medium: string; piiTypes: string[]; affectedCount: number; affectedPopulation: string; responsibleOffice: string }
   | { template: 'ppgb-informed'; incidentId: string; event: 'minimal-risk' | 'delay-requested' | 'delay-extended' | 'delay-lifted' | 'notification-barred' | 'case-closed' | 'response'; detail: string }
   | { template: 'action-item-assigned'; incidentId: string; itemId: string }
@@ -120,12 +120,13 @@ export function renderNotice(notice: Notice, links: { url: string; label: string
           `The incident waits for a decision from the ${notice.role} role: ${notice.kinds.join(', ')}.`,
           `Incident: ${notice.incidentId}`,
           `Phase: ${notice.phase}`,
+          notice.detail,
           linkLine,
         ),
       };
     case 'gate-escalation':
       return {
-        subject: `[Breach ${notice.incidentId}] ESCALATION to the SAOP: decision overdue (${notice.role})`,
+        subject: `[Breach ${notice.incidentId}] ESCALATION to ${notice.to ?? 'the SAOP'}: decision overdue (${notice.role})`,
         text: lines(
           `The ${notice.role} role has not decided (${notice.kinds.join(', ')}) since ${notice.since}.`,
           `Incident: ${notice.incidentId}`,

@@ -4,7 +4,7 @@
  * dotted paths into the decision (`letter.contact.tollFreePhone`); only the kind's own fields are read,
  * so a form can never carry an `actorId` or another kind's field.
  */
-import { AUTHORIZED_BASES, CUSTODIAN_KINDS, CUSTODY_PURPOSES, LEVELS, OPTIONS, type DecisionKind } from '../domain/decision.js';
+import { AUTHORIZED_BASES, COSTED_MEASURES, CUSTODIAN_KINDS, CUSTODY_PURPOSES, LEVELS, OPTIONS, type DecisionKind } from '../domain/decision.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { IncidentState } from '../domain/state.js';
 
@@ -40,6 +40,14 @@ export function formFields(kind: DecisionKind, context: { playbook: Playbook; st
         level('deliberateTargeting', 'Evidence of deliberate targeting (468.4(5))'),
         level('priorMisuse', 'Evidence of earlier misuse (468.4(6))'),
         { name: 'options', label: 'Options (468.5a)', type: 'checkboxes', required: false, choices: OPTIONS },
+        {
+          name: 'costedMeasures',
+          label: 'Measures that cost money (468.5d)',
+          type: 'checkboxes',
+          required: false,
+          choices: COSTED_MEASURES,
+          hint: 'CGFS estimates them; credit protection and mail at scale always are',
+        },
         rationale,
         { name: 'riskOverride.level', label: 'Override the derived risk level', type: 'select', required: false, choices: LEVELS },
         { name: 'riskOverride.rationale', label: 'Why override', type: 'textarea', required: false },

@@ -20,6 +20,13 @@ export const OPTIONS = [
 ] as const;
 export type ResponseOption = (typeof OPTIONS)[number];
 
+/**
+ * Measures besides credit protection that the CRG may mark as costing money (5 FAM 468.5d: CGFS is
+ * consulted whenever an option costs money). A call center is not an option of 468.5a but a usual
+ * cost of notification (the letter's toll-free number, 468.6-1).
+ */
+export const COSTED_MEASURES = ['call-center', 'other-mitigation', 'remediation', 'systemic-review'] as const;
+
 /** Privacy Act conditions of disclosure without consent (5 FAM 464b(9)(a)-(m)) and the HIPAA custody exemption. */
 export const AUTHORIZED_BASES = [
   'need-to-know',
@@ -132,6 +139,8 @@ function kinds<A extends z.ZodRawShape>(actor: A) {
       causedByWorkforceMember: z.boolean().optional(),
       /** The CRG's count of the people affected, when it knows more than the report (a major incident may follow). */
       affectedCount: z.number().int('expected a whole number').min(0).max(1_000_000_000).optional(),
+      /** Measures the CRG marks as costed (468.5d); credit protection and mail at scale always are. */
+      costedMeasures: z.array(z.enum(COSTED_MEASURES)).max(COSTED_MEASURES.length).optional(),
       rationale,
     }),
     z.strictObject({ ...base, kind: z.literal('cost-estimate'), estimatedCostUsd: z.number().min(0).max(1e13), notes: text(10_000).optional() }),

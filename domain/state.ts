@@ -137,6 +137,11 @@ export interface IncidentState {
   options: string[];
   authorizedDisclosure: { basis: string } | null;
   costEstimateUsd: number | null;
+  /**
+   * Where the CRG's recommendation went and why (5 FAM 468.5b, c, e): `ppgb-advised` for a finding of
+   * minimal risk or an authorized disclosure, `ppgb-chair-review` for a recommendation about notification.
+   */
+  route: { phase: 'ppgb-advised' | 'ppgb-chair-review'; reason: string } | null;
   awaiting: Awaiting | null;
   actionItems: ActionItem[];
   delay: DelayState | null;

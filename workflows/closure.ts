@@ -49,6 +49,8 @@ async function close(incident: Incident): Promise<CaseSummary> {
     options: state.options,
     authorizedDisclosure: state.authorizedDisclosure,
     costEstimateUsd: state.costEstimateUsd,
+    costBasis: incident.costBasis,
+    route: state.route,
     decisions: state.decisions,
     actionItems: state.actionItems,
     delay: state.delay,

@@ -57,9 +57,10 @@ function deadlines(incident: Incident): { at: number; what: string }[] {
   } else if (clock?.kind === 'reminders') {
     const next = nextGateStep(clock, Date.now());
     const escalation = new Date(clock.opened + clock.escalateAfter).toISOString();
-    if (next.step === 'escalation') found.push({ at: next.at, what: 'escalation to the SAOP (the PPGB Chair, 5 FAM 468.2a)' });
-    else if (!clock.escalated) found.push({ at: next.at, what: `reminder to the ${clock.role}; escalation to the SAOP at ${escalation}` });
-    else found.push({ at: next.at, what: `reminder to the ${clock.role} (escalated to the SAOP at ${escalation})` });
+    const to = clock.escalateTo;
+    if (next.step === 'escalation') found.push({ at: next.at, what: to === 'the SAOP' ? 'escalation to the SAOP (the PPGB Chair, 5 FAM 468.2a)' : `escalation to ${to}` });
+    else if (!clock.escalated) found.push({ at: next.at, what: `reminder to the ${clock.role}; escalation to ${to} at ${escalation}` });
+    else found.push({ at: next.at, what: `reminder to the ${clock.role} (escalated to ${to} at ${escalation})` });
   }
   return found;
 }

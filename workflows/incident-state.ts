@@ -30,14 +30,14 @@ export interface IncidentInput {
 }
 
 /**
- * Fields an input may carry from older code, read only so that the incidents started with them replay
+ * A field an input may carry from older code, read only so that the incidents started with it replay
  * as they ran: `searchAttributes: false` once turned the search attributes off for a test server that
- * had not registered them (tests now register them, as `npm start` does), and `notifyRun` tuned the
- * notification run (now the playbook's `notification.continueAsNewAfter` and `progressEvery`).
+ * had not registered them (tests now register them, as `npm start` does). An older `notifyRun` (the
+ * notification run's tuning, now the playbook's `notification.continueAsNewAfter` and `progressEvery`)
+ * is ignored: it only changed the child's input, never the incident's commands.
  */
 export interface EarlierIncidentInput {
   searchAttributes?: boolean;
-  notifyRun?: { continueAsNewAfter?: number; progressEveryMs?: number };
 }
 
 /**
@@ -66,6 +66,8 @@ export class Incident {
   notificationFailed = false;
   outcome: CaseSummary['outcome'] = 'closed';
   notificationFailures: { line: number; reason: string }[] = [];
+  /** What CGFS is asked to estimate (5 FAM 468.5d, domain/costs.ts); empty when nothing costs money. */
+  costBasis: string[] = [];
   readonly background: Promise<unknown>[] = [];
   /** The rules this incident runs under, fixed at its start (workflows/features.ts). */
   features: Features = NO_FEATURES;
@@ -93,6 +95,7 @@ export class Incident {
       options: [],
       authorizedDisclosure: null,
       costEstimateUsd: null,
+      route: null,
       awaiting: null,
       actionItems: [],
       delay: null,
