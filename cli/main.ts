@@ -8,6 +8,7 @@ import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, Tempo
 import { COMPLIANCE_USAGE, complianceCommand } from './compliance.js';
 import { EXIT, UsageError, type CliContext, type ExitCode } from './context.js';
 import { DECIDE_USAGE, decideCommand } from './decide.js';
+import { DISCLOSURES_USAGE, disclosuresCommand } from './disclosures.js';
 import { EXERCISE_USAGE, exerciseCommand } from './exercise.js';
 import { SCHEDULES_USAGE, schedulesCommand } from './schedules.js';
 import { LIST_USAGE, listCommand } from './list.js';
@@ -24,6 +25,7 @@ export const USAGE = `usage: npm run breach -- <command> …
   ${STATUS_USAGE}
   ${LIST_USAGE}
   ${COMPLIANCE_USAGE}
+  ${DISCLOSURES_USAGE}
   ${PLAYBOOK_USAGE}
   ${EXERCISE_USAGE}
   ${SCHEDULES_USAGE}
@@ -45,6 +47,7 @@ const COMMANDS: Record<string, (ctx: CliContext, args: string[]) => Promise<void
   status: statusCommand,
   list: listCommand,
   compliance: complianceCommand,
+  disclosures: disclosuresCommand,
   playbook: playbookCommand,
   exercise: exerciseCommand,
   schedules: schedulesCommand,

@@ -4,9 +4,10 @@
  * milestone (median and 90th percentile), notifications sent, returned and substituted, people affected,
  * major incidents, and the authorized disclosures with their accounting.
  *
- * Reading taken for "major incident": OMB M-17-12 makes a breach of the PII of 100,000 or more people a
- * major incident; that is the only test here (the other criteria of the OMB memo are judgements the
- * figures cannot make).
+ * Major incidents: the workflow's own finding (`state.majorIncident`, the playbook's threshold, OMB's
+ * 100,000 people by default); for an incident from before that finding existed, 100,000 people or more.
+ * Authorized disclosures: the accounting entries of 5 FAM 464c from the state, without the recipient's
+ * name and address (they stay in the case record; the figures are mailed).
  */
 import { MILESTONES, reachedAt, type Milestone } from './milestones.js';
 import type { IncidentState, NotificationProgress } from './state.js';
@@ -28,9 +29,16 @@ export interface YearlyIncident {
   /** From the report (the workflow's history); null when it could not be read. */
   affectedCount: number | null;
   authorizedDisclosure: { basis: string; decidedAt: string | null } | null;
+  /** The workflow found it a major incident (null: not, or an incident from before the finding). */
+  major?: boolean;
+  /** 5 FAM 464c accounting entries, recipient left out. */
+  accounting?: { entryId: string; disclosedAt: string; basis: string; nature: string; purpose: string; accountingRequired: boolean }[];
 }
 
-export function yearlyIncidentFromState(state: IncidentState, outcome: string | null, affectedCount: number | null): YearlyIncident {
+export function yearlyIncidentFromState(state: IncidentState, outcome: string | null, reportedCount: number | null): YearlyIncident {
+  // The count may have grown since the first report (a supplement, the analysis): the larger one.
+  const grown = state.majorIncident?.affectedCount ?? null;
+  const affectedCount = reportedCount === null ? grown : Math.max(reportedCount, grown ?? 0);
   return {
     incidentId: state.incidentId,
     medium: state.medium,
@@ -43,6 +51,8 @@ export function yearlyIncidentFromState(state: IncidentState, outcome: string | 
     notification: state.notification,
     affectedCount,
     authorizedDisclosure: state.authorizedDisclosure ? { basis: state.authorizedDisclosure.basis, decidedAt: reachedAt(state.timeline, 'analysis-submitted') } : null,
+    ...(state.majorIncident !== undefined ? { major: state.majorIncident !== null } : {}),
+    accounting: (state.disclosures ?? []).map((d) => ({ entryId: d.entryId, disclosedAt: d.disclosedAt, basis: d.basis, nature: d.nature, purpose: d.purpose, accountingRequired: d.accountingRequired })),
   };
 }
 
@@ -61,7 +71,7 @@ export interface YearlyFigures {
   notifications: { letters: number; emails: number; sent: number; returned: number; substituteNotices: number; incidentsNotified: number };
   people: { affected: number; unknownFor: number };
   majorIncidents: { incidentId: string; affectedCount: number; outcome: string }[];
-  authorizedDisclosures: { incidentId: string; basis: string; decidedAt: string | null; medium: string }[];
+  authorizedDisclosures: { incidentId: string; basis: string; decidedAt: string | null; medium: string; accounting: NonNullable<YearlyIncident['accounting']> }[];
   /** Incidents by month of discovery (YYYY-MM), all twelve. */
   perMonth: { month: string; count: number }[];
   /** Time from discovery to the one-hour report, in bins (the distribution chart). */
@@ -157,8 +167,8 @@ export function computeYearly(incidents: YearlyIncident[], year: number, now: Da
     timeToMilestone,
     notifications: { letters, emails, sent: letters + emails, returned: sum((n) => n.failed), substituteNotices: notified.filter((i) => i.notification!.substituteNotice).length, incidentsNotified: notified.length },
     people: { affected: incidents.reduce((t, i) => t + (i.affectedCount ?? 0), 0), unknownFor: incidents.filter((i) => i.affectedCount === null).length },
-    majorIncidents: incidents.filter((i) => (i.affectedCount ?? 0) >= MAJOR_INCIDENT_PEOPLE).map((i) => ({ incidentId: i.incidentId, affectedCount: i.affectedCount!, outcome: i.outcome })),
-    authorizedDisclosures: incidents.filter((i) => i.authorizedDisclosure).map((i) => ({ incidentId: i.incidentId, basis: i.authorizedDisclosure!.basis, decidedAt: i.authorizedDisclosure!.decidedAt, medium: i.medium })),
+    majorIncidents: incidents.filter((i) => i.major ?? (i.affectedCount ?? 0) >= MAJOR_INCIDENT_PEOPLE).map((i) => ({ incidentId: i.incidentId, affectedCount: i.affectedCount ?? 0, outcome: i.outcome })),
+    authorizedDisclosures: incidents.filter((i) => i.authorizedDisclosure).map((i) => ({ incidentId: i.incidentId, basis: i.authorizedDisclosure!.basis, decidedAt: i.authorizedDisclosure!.decidedAt, medium: i.medium, accounting: i.accounting ?? [] })),
     perMonth,
     timeToReport: BINS.map((b, index) => ({ bin: b.bin, late: b.late, count: toReport.filter((v) => v < b.upTo && (index === 0 || v >= BINS[index - 1]!.upTo)).length })),
   };

@@ -42,7 +42,7 @@ export function yearlyText(y: YearlyFigures): string {
     `People affected: ${y.people.affected}${y.people.unknownFor ? ` (unknown for ${y.people.unknownFor} incident(s))` : ''}`,
     `Major incidents (100,000 people or more, OMB M-17-12): ${y.majorIncidents.length ? y.majorIncidents.map((m) => `${m.incidentId} (${m.affectedCount}, ${m.outcome})`).join(', ') : 'none'}`,
     'Authorized disclosures (accounting, 5 FAM 464b(9))',
-    y.authorizedDisclosures.length ? table(['INCIDENT', 'BASIS', 'DECIDED', 'MEDIUM'], y.authorizedDisclosures.map((a) => [a.incidentId, a.basis, a.decidedAt ?? '-', a.medium])) : '(none)',
+    y.authorizedDisclosures.length ? table(['INCIDENT', 'BASIS', 'DECIDED', 'MEDIUM', 'ACCOUNTING ENTRIES'], y.authorizedDisclosures.map((a) => [a.incidentId, a.basis, a.decidedAt ?? '-', a.medium, a.accounting.map((e) => `${e.entryId} ${e.disclosedAt}${e.accountingRequired ? '' : ' (not required)'}`).join('; ') || '-'])) : '(none)',
   ].join('\n');
 }
 
@@ -67,6 +67,6 @@ ${y.unreadable.length ? `<p class="missed">Not counted (state unreadable): ${esc
 <h2>Major incidents (OMB M-17-12: 100,000 people or more)</h2>
 <table id="major"><thead><tr><th>Incident</th><th>People</th><th>Outcome</th></tr></thead><tbody>${rows(y.majorIncidents.map((m) => [m.incidentId, String(m.affectedCount), m.outcome]))}</tbody></table>
 <h2>Authorized disclosures: accounting (5 FAM 464b(9))</h2>
-<table id="authorized"><thead><tr><th>Incident</th><th>Basis</th><th>Decided</th><th>Medium</th></tr></thead><tbody>${rows(y.authorizedDisclosures.map((a) => [a.incidentId, a.basis, a.decidedAt ?? '-', a.medium]))}</tbody></table>`;
+<table id="authorized"><thead><tr><th>Incident</th><th>Basis</th><th>Decided</th><th>Medium</th><th>Accounting (5 FAM 464c; recipients in the case record)</th></tr></thead><tbody>${rows(y.authorizedDisclosures.map((a) => [a.incidentId, a.basis, a.decidedAt ?? '-', a.medium, a.accounting.map((e) => `${e.entryId}, ${e.disclosedAt}: ${e.nature}; ${e.purpose}${e.accountingRequired ? '' : ' (accounting not required)'}`).join(' | ') || '-']))}</tbody></table>`;
   return htmlPage(`SAOP yearly breach figures ${y.year}`, body);
 }

@@ -64,7 +64,7 @@ describe('computeYearly', () => {
     expect(y.notifications).toEqual({ letters: 3, emails: 7, sent: 10, returned: 1, substituteNotices: 1, incidentsNotified: 2 });
     expect(y.people).toEqual({ affected: 250_030, unknownFor: 1 });
     expect(y.majorIncidents).toEqual([{ incidentId: 'c', affectedCount: 250_000, outcome: 'notification-barred' }]);
-    expect(y.authorizedDisclosures).toEqual([{ incidentId: 'b', basis: 'hipaa-custody-exemption', decidedAt: '2026-01-21T10:00:00Z', medium: 'non-cyber' }]);
+    expect(y.authorizedDisclosures).toEqual([{ incidentId: 'b', basis: 'hipaa-custody-exemption', decidedAt: '2026-01-21T10:00:00Z', medium: 'non-cyber', accounting: [] }]);
     expect(y.perMonth.map((m) => m.count)).toEqual([2, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
     expect(y.timeToReport.map((b) => [b.bin, b.count])).toEqual([
       ['< 15 min', 1],
@@ -75,6 +75,26 @@ describe('computeYearly', () => {
       ['2-6 h', 0],
       ['> 6 h', 1],
     ]);
+  });
+
+  it('major incidents follow the workflow\'s own finding (the playbook\'s threshold) when it made one; the 464c accounting is listed without recipients', () => {
+    const own = computeYearly(
+      [
+        incident('f', '2026-02-01T10:00:00Z', 10, { affectedCount: 50_000, major: true }),
+        incident('g', '2026-02-02T10:00:00Z', 10, { affectedCount: 200_000, major: false }),
+        incident('h', '2026-02-03T10:00:00Z', 10, {
+          outcome: 'no-breach',
+          authorizedDisclosure: { basis: 'routine-use', decidedAt: '2026-02-04T10:00:00Z' },
+          accounting: [{ entryId: 'acc-1', disclosedAt: '2026-02-03T09:00:00Z', basis: 'routine-use', nature: 'visa file', purpose: 'routine use 12', accountingRequired: true }],
+        }),
+      ],
+      2026,
+      new Date('2027-01-15T14:00:00Z'),
+    );
+    expect(own.majorIncidents.map((m) => m.incidentId)).toEqual(['f']);
+    expect(own.authorizedDisclosures[0]!.accounting.map((a) => a.entryId)).toEqual(['acc-1']);
+    expect(yearlyHtml(own)).toContain('acc-1, 2026-02-03T09:00:00Z: visa file; routine use 12');
+    expect(JSON.stringify(own)).not.toContain('recipient');
   });
 
   it('renders as text and as HTML with two charts, unreadable incidents named', () => {
