@@ -9,7 +9,7 @@ import formbody from '@fastify/formbody';
 import type { Client } from '@temporalio/client';
 import { decisionBodySchema } from '../domain/decision.js';
 import type { Playbook } from '../domain/playbook.js';
-import { issuesOf } from '../domain/report.js';
+import { issueLines } from '../domain/issues.js';
 import { KIND_PHASES } from '../domain/gates.js';
 import type { IncidentState } from '../domain/state.js';
 import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError, decide, getIncidentState } from '../client/incidents.js';
@@ -208,7 +208,7 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
     const fields = formFields(claims.kind, { playbook: deps.playbook, state, personRoles: roles });
     const parsed = decisionBodySchema.safeParse(decisionFromForm(claims.kind, fields, form));
     if (!parsed.success) {
-      const problems = issuesOf(parsed.error).map((i) => `${i.path}: ${i.message}`);
+      const problems = issueLines(parsed.error);
       return send(reply, 400, formPage(claims, state, fields, form, problems));
     }
     try {

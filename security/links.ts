@@ -113,7 +113,7 @@ export const DEFAULT_LINK_SECRET_FILE = resolve(PROJECT_ROOT, '.data/link-secret
  * The link secret: BREACH_LINK_SECRET, else the git-ignored file `.data/link-secret`, made with a fresh
  * random secret on first use so that the API and the worker of one machine agree without setup.
  */
-export async function loadLinkSecret(env: NodeJS.ProcessEnv = process.env, file: string = DEFAULT_LINK_SECRET_FILE): Promise<string> {
+export async function loadLinkSecret(env: Record<string, string | undefined>, file: string = DEFAULT_LINK_SECRET_FILE): Promise<string> {
   const fromEnv = env.BREACH_LINK_SECRET;
   if (fromEnv !== undefined && fromEnv !== '') {
     if (fromEnv.length < MIN_SECRET_LENGTH) throw new Error(`BREACH_LINK_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);

@@ -4,28 +4,22 @@
  * setting TEMPORAL_ADDRESS / TEMPORAL_API_KEY / TEMPORAL_TLS*. The playbook is not read here: each
  * workflow receives the playbook it started with from the API or the CLI.
  */
-import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { hostname } from 'node:os';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMailTransport } from '../activities/mailer.js';
 import { loadLinkSecret, signLink } from '../security/links.js';
-import { ConfigError, loadConfig, temporalConnectConfig } from '../config/index.js';
+import { ConfigError, EXIT_CONFIG, loadWorkerConfig, type TemporalConnect } from '../config/index.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
+import { waitUntilPolling } from './polling.js';
 import { chooseWorkflowSource, createBreachWorker, WORKER_READY_MARK } from './worker.js';
 
-const LOCAL_MAIL_CATCHER = 'smtp://127.0.0.1:2525';
-const LOG_LEVELS: LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
-
-function logLevel(value: string | undefined): LogLevel {
-  const level = (value ?? 'WARN').toUpperCase() as LogLevel;
-  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`BREACH_WORKER_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
-  return level;
-}
 
 /**
  * Temporal may still be starting (`npm start` launches the worker beside the dev server, so the worker
  * bundles its code while the server comes up): retry for a minute before giving up.
  */
-async function connectWithRetry(options: ReturnType<typeof temporalConnectConfig>['connectionOptions']): Promise<NativeConnection> {
+async function connectWithRetry(options: TemporalConnect['connectionOptions']): Promise<NativeConnection> {
   const deadline = Date.now() + 60_000;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -39,27 +33,27 @@ async function connectWithRetry(options: ReturnType<typeof temporalConnectConfig
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const smtpUrl = config.smtpUrl ?? LOCAL_MAIL_CATCHER;
-  if (!config.smtpUrl) console.warn(`[worker] SMTP_URL is not set: mail goes to ${LOCAL_MAIL_CATCHER}, the local mail catcher of \`npm start\``);
-  const { connectionOptions, namespace } = temporalConnectConfig();
-  const { dataConverter, source: keySource } = await dataConverterFromEnv();
+  const config = loadWorkerConfig();
+  if (config.smtpUrlIsDefault) console.warn(`[worker] SMTP_URL is not set: mail goes to ${config.smtpUrl}, the local mail catcher of \`npm start\``);
+  const { connectionOptions, namespace } = config.temporal;
+  const { dataConverter, source: keySource } = await dataConverterFromEnv(config.env);
   // The secret the API verifies approval links with (BREACH_LINK_SECRET, else .data/link-secret).
-  const linkSecret = await loadLinkSecret();
+  const linkSecret = await loadLinkSecret(config.env);
 
   // Our own signal handling instead of the Runtime's: one log line, and a second Ctrl-C forces the exit.
   // SDK logs at WARN by default: at INFO every start prints the whole webpack report.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(logLevel(process.env.BREACH_WORKER_LOG_LEVEL)) });
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.logLevel) });
 
   // Pooled: a notification run sends millions of messages over a few connections kept open.
-  const mailer = createMailTransport({ smtpUrl, smtpUser: config.smtpUser, smtpPass: config.smtpPass, maxConnections: config.smtpMaxConnections });
+  const mailer = createMailTransport({ smtpUrl: config.smtpUrl, smtpUser: config.smtpUser, smtpPass: config.smtpPass, maxConnections: config.smtpMaxConnections });
   const connection = await connectWithRetry(connectionOptions);
-  const source = chooseWorkflowSource();
+  const source = chooseWorkflowSource(config);
+  const identity = `${process.pid}@${hostname()}`;
   const worker = await createBreachWorker({
     connection,
     namespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, env: process.env, signLink: (claims) => signLink(linkSecret, claims) }),
+    activities: createActivities({ mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, env: config.env, signLink: (claims) => signLink(linkSecret, claims) }),
     dataConverter,
     ...source,
     // Graceful: a running activity (a mail batch, an endpoint call) gets this long to finish on shutdown.
@@ -71,7 +65,7 @@ async function main(): Promise<void> {
     // its history when it next has work. The SDK's default follows the heap limit (some 2,300 workflows
     // with Node's default heap here) and lets a surge of a thousand incidents take gigabytes; with this
     // and a heap limit (NODE_OPTIONS=--max-old-space-size=768) the bench's surge stays under 1 GB.
-    workerOptions: { shutdownGraceTime: '10s', maxHeartbeatThrottleInterval: '100ms', maxCachedWorkflows: config.maxCachedWorkflows },
+    workerOptions: { identity, shutdownGraceTime: '10s', maxHeartbeatThrottleInterval: '100ms', maxCachedWorkflows: config.maxCachedWorkflows },
   });
 
   let stopping = false;
@@ -87,12 +81,17 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  console.log(
-    `[worker] ${WORKER_READY_MARK} ${config.taskQueue} on ${connectionOptions.address} (namespace ${namespace}); ` +
-      `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}; payloads encrypted with the ${keySource}`,
-  );
+  const running = worker.run();
   try {
-    await worker.run();
+    // The ready line once the server has our pollers (worker/polling.ts); `npm start` waits for it.
+    const waited = await Promise.race([waitUntilPolling(connection, { namespace, taskQueue: config.taskQueue, identity }), running.then(() => undefined)]);
+    if (waited !== undefined) {
+      console.log(
+        `[worker] ${WORKER_READY_MARK} ${config.taskQueue} on ${connectionOptions.address} (namespace ${namespace}, pid ${process.pid}); ` +
+          `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}; payloads encrypted with the ${keySource}`,
+      );
+    }
+    await running;
   } finally {
     mailer.close();
     await connection.close();
@@ -102,5 +101,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(`[worker] ${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  process.exit(1);
+  // A wrong configuration stays wrong: `npm start` does not restart a worker that exits with EXIT_CONFIG.
+  process.exit(err instanceof ConfigError ? EXIT_CONFIG : 1);
 });
