@@ -14,7 +14,7 @@ import { KIND_PHASES } from '../domain/gates.js';
 import type { IncidentState } from '../domain/state.js';
 import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError, decide, getIncidentState } from '../client/incidents.js';
 import { decisionFromForm, formFields, type FormField, type FormValues } from './link-form.js';
-import { linkDecisionId, verifyLink, type VerifiedLink } from '../security/links.js';
+import { LINK_ROUTE, linkDecisionId, verifyLink, type VerifiedLink } from '../security/links.js';
 import { REFUSAL } from '../domain/refusal.js';
 
 export interface LinkRouteDeps {
@@ -191,7 +191,7 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
     throw err;
   }
 
-  app.get<{ Params: { token: string } }>('/links/:token', async (request, reply) => {
+  app.get<{ Params: { token: string } }>(LINK_ROUTE, async (request, reply) => {
     const opened = await open(request.params.token, reply);
     if (!opened) return reply;
     const { claims, state, roles } = opened;
@@ -199,7 +199,7 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
     return send(reply, 200, formPage(claims, state, formFields(claims.kind, { playbook: deps.playbook, state, personRoles: roles }), {}, []));
   });
 
-  app.post<{ Params: { token: string }; Body: FormValues | undefined }>('/links/:token', async (request, reply) => {
+  app.post<{ Params: { token: string }; Body: FormValues | undefined }>(LINK_ROUTE, async (request, reply) => {
     const opened = await open(request.params.token, reply);
     if (!opened) return reply;
     const { claims, state, roles } = opened;

@@ -103,8 +103,11 @@ export function linkDecisionId(linkId: string): string {
   return `link-${linkId}`;
 }
 
-export function linkPath(token: string): string {
-  return `/links/${token}`;
+/** The link pages' route (api/link-pages.ts) and the address a mail carries: built here only. */
+export const LINK_ROUTE = '/links/:token';
+
+export function linkUrl(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/$/, '')}${LINK_ROUTE.replace(':token', token)}`;
 }
 
 export const DEFAULT_LINK_SECRET_FILE = resolve(PROJECT_ROOT, '.data/link-secret');
