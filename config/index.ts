@@ -12,3 +12,4 @@ export { loadWorkerConfig, LOCAL_MAIL_CATCHER, type WorkerConfig } from './worke
 export { loadApiConfig, type ApiConfig } from './api.js';
 export { loadCliConfig, type CliConfig } from './cli.js';
 export { loadStartConfig, type StartConfig } from './start.js';
+export { loadBenchConfig, type BenchConfig } from './bench.js';
