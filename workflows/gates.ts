@@ -14,7 +14,7 @@ import { inBackground } from './reporting.js';
  * A gate's ask, reminders and escalation go out in the background: a mail server that is down delays
  * the mail, never the gate. Before this patch the gate awaited each mail, so while SMTP was down a
  * decision was applied but its `decide` update waited for the mail (and the API answered 504).
- * Incidents that opened a gate before the patch replay the old order (see README "Reliability").
+ * Incidents that opened a gate before the patch replay the old order (see docs/reliability.md).
  */
 export const GATE_MAIL_IN_BACKGROUND = 'gate-mail-in-background';
 
