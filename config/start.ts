@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, parseEnv, pathVar, PROJECT_ROOT, taskQueueVar, temporalConnectConfig, type Env, type TemporalConnect } from './shared.js';
 
-const port = (fallback: number) => z.coerce.number().int('expected a port from 1 to 65535').min(1, 'expected a port from 1 to 65535').max(65_535, 'expected a port from 1 to 65535').default(fallback);
+const anyPort = z.coerce.number().int('expected a port from 1 to 65535').min(1, 'expected a port from 1 to 65535').max(65_535, 'expected a port from 1 to 65535');
+const port = (fallback: number) => anyPort.default(fallback);
 
 const schema = z.object({
   BREACH_TASK_QUEUE: taskQueueVar,
@@ -17,7 +18,7 @@ const schema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://host:port').optional(),
   BREACH_UI_ORIGINS: z.string().optional(),
   BREACH_DATA_DIR: pathVar(join(PROJECT_ROOT, '.data')),
-  BREACH_TEMPORAL_UI_PORT: port(0).optional(),
+  BREACH_TEMPORAL_UI_PORT: anyPort.optional(),
   BREACH_MAIL_SMTP_PORT: port(2525),
   BREACH_MAIL_WEB_PORT: port(8025),
   BREACH_RECEIVER_PORT: port(4010),

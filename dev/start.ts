@@ -41,12 +41,21 @@ function tailOf(file: string, n = 8): string[] {
   }
 }
 
-/** Resolves when GET /healthz answers 200, while `child` runs; `last` keeps the last answer for a message. */
-async function apiAnswers(child: Child, url: string, token: string | undefined, last: { answer: string }): Promise<void> {
+/**
+ * Resolves when the API says it is ready, while `child` runs; `last` keeps the last answer for a message.
+ * Readiness is GET /readyz (200 once Temporal answers); an API without that route answers 404 there, and
+ * its /healthz says the same thing.
+ */
+async function apiAnswers(child: Child, apiUrl: string, token: string | undefined, last: { answer: string }): Promise<void> {
+  let path = '/readyz';
   while (child.running()) {
     try {
-      const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(2_000) });
-      last.answer = `${response.status} ${(await response.text()).slice(0, 200)}`;
+      const response = await fetch(`${apiUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(2_000) });
+      if (response.status === 404 && path === '/readyz') {
+        path = '/healthz';
+        continue;
+      }
+      last.answer = `${path} ${response.status} ${(await response.text()).slice(0, 200)}`;
       if (response.ok) return;
     } catch (err) {
       last.answer = `no answer (${err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err)})`;
@@ -170,7 +179,7 @@ async function main(): Promise<void> {
   const health = { answer: 'not asked yet' };
   const api = supervise('the API', {
     spawn: () => spawnChild('api', ...tsx('api/main.ts'), { cwd: PROJECT_ROOT, env: childEnv }),
-    ready: (child) => apiAnswers(child, `http://127.0.0.1:${config.apiPort}/healthz`, token, health),
+    ready: (child) => apiAnswers(child, `http://127.0.0.1:${config.apiPort}`, token, health),
     say,
     onFatal,
   });
@@ -203,7 +212,7 @@ async function main(): Promise<void> {
     [
       { what: `the Temporal server at ${temporalAddress}`, until: temporalReady, detail: () => (external ? '' : `    the last lines of ${temporalLog}:\n${indentLines(tailOf(temporalLog).map((l) => `  ${l}`))}`) },
       { what: `the worker (its pollers on task queue ${config.taskQueue}, as the server lists them)`, until: worker.firstReady, detail: lastLinesOf(worker) },
-      { what: `the API (GET ${apiUrl}/healthz 200)`, until: api.firstReady, detail: () => `    its last answer: ${health.answer}\n${lastLinesOf(api)()}` },
+      { what: `the API (GET ${apiUrl}/readyz or /healthz 200)`, until: api.firstReady, detail: () => `    its last answer: ${health.answer}\n${lastLinesOf(api)()}` },
       ...(mail ? [{ what: `the mail page ${mail.webUrl}`, until: waitUntil(() => answers(`${mail.webUrl}/`), 'the mail page', READY_TIMEOUT_MS) }] : []),
       ...(external ? [] : [{ what: `the Temporal UI ${uiUrl}`, until: temporalReady.then(() => waitUntil(() => answers(uiUrl), 'the Temporal UI', READY_TIMEOUT_MS)) }]),
     ],
