@@ -19,6 +19,8 @@ export interface DevServerSettings {
   cwd: string;
   /** The UI decrypts payloads through this codec server (the HTTP API's /decode; api/codec-server.ts). */
   uiCodecEndpoint?: string;
+  /** The environment of `npm start` (config/start.ts); the server gets it without TEMPORAL_*. */
+  env: Record<string, string | undefined>;
   /** Starts tried before giving up (3), each given this long to answer (30 s). */
   attempts?: number;
   attemptTimeoutMs?: number;
@@ -34,7 +36,7 @@ export interface RunningDevServer {
   stop(): Promise<void>;
 }
 
-function withoutTemporalEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function withoutTemporalEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   // The CLI reads TEMPORAL_* as client settings; a profile or TLS meant for the API must not reach the server.
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('TEMPORAL_')));
 }
@@ -54,7 +56,7 @@ export async function startDevServer(settings: DevServerSettings): Promise<Runni
     for (let attempt = 1; ; attempt++) {
       const child = spawnChild('temporal', located.path, args, {
         cwd: settings.cwd,
-        env: withoutTemporalEnv(process.env),
+        env: withoutTemporalEnv(settings.env),
         quiet: (line) => appendFileSync(settings.logFile, `${line}\n`),
         loud: /level=(ERROR|FATAL)|panic/,
       });

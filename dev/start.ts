@@ -197,6 +197,7 @@ async function main(): Promise<void> {
         namespace,
         logFile: temporalLog,
         cwd: PROJECT_ROOT,
+        env: config.env,
         // The UI decrypts payloads through the API's codec routes (api/codec-server.ts), with a bearer token.
         uiCodecEndpoint: `http://localhost:${config.apiPort}`,
         say,
