@@ -29,7 +29,8 @@ import { startEndpointReceiver } from '../dev/endpoint-receiver.js';
 
 import { benchCrash, benchNotify } from './notify.js';
 import { benchSurge } from './surge.js';
-import { fmt, parseArgs, results, type World } from './world.js';
+import { benchSoak } from './soak.js';
+import { fmt, line, parseArgs, results, type World } from './world.js';
 import { loadBenchConfig } from '../config/index.js';
 
 async function main(): Promise<void> {
@@ -49,6 +50,9 @@ async function main(): Promise<void> {
     if (options.parts.has('notify')) await benchNotify(world);
     if (options.parts.has('crash')) await benchCrash(world);
     if (options.parts.has('surge')) await benchSurge(world);
+    if (options.parts.has('soak')) {
+      results.soak = await benchSoak({ server, mail }, { incidents: options.incidents || 5_000, reminderEvery: options.reminderEvery, soakSeconds: options.soakSeconds, connections: options.connections, workerNodeArgs: options.workerNodeArgs }, line);
+    }
   } finally {
     mail.close();
     await receiver.close();

@@ -47,7 +47,7 @@ async function emptyStarts(world: World, count: number): Promise<number> {
 
 export async function benchSurge(world: World): Promise<void> {
   const { server, mail, options } = world;
-  const count = options.incidents;
+  const count = options.incidents || 1_000;
   console.log(`\nsurge: ${fmt(count)} incidents reported at once through the HTTP API`);
   // The yardstick is measured before the surge and again after it (the server then holds the open
   // incidents): the machine's load moves, and the mean of the two is compared.

@@ -8,8 +8,13 @@ import { waitFor, type BenchServer, type MailServer } from './setup.js';
 import { type EndpointReceiver } from '../dev/endpoint-receiver.js';
 import { startWorkerProcess, type WorkerProcess } from '../dev/worker-process.js';
 
+type Part = 'notify' | 'surge' | 'crash' | 'soak';
+
 export interface Options {
-  parts: Set<'notify' | 'surge' | 'crash'>;
+  parts: Set<Part>;
+  /** soak: the reminder interval of the gates, and how long the soak watches them fire. */
+  reminderEvery: string;
+  soakSeconds: number;
   recipients: number;
   million: boolean;
   incidents: number;
@@ -19,8 +24,8 @@ export interface Options {
 }
 
 export function parseArgs(argv: string[], config: BenchConfig): Options {
-  const parts = new Set<'notify' | 'surge' | 'crash'>();
-  const options: Options = { parts, recipients: 100_000, million: false, incidents: 1_000, connections: 5, workerNodeArgs: config.workerNodeArgs };
+  const parts = new Set<Part>();
+  const options: Options = { parts, recipients: 100_000, million: false, incidents: 0, connections: 5, reminderEvery: '5m', soakSeconds: 180, workerNodeArgs: config.workerNodeArgs };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -28,13 +33,15 @@ export function parseArgs(argv: string[], config: BenchConfig): Options {
       if (!Number.isInteger(n) || n <= 0) throw new Error(`${arg}: expected a positive whole number`);
       return n;
     };
-    if (arg === 'notify' || arg === 'surge' || arg === 'crash') parts.add(arg);
+    if (arg === 'notify' || arg === 'surge' || arg === 'crash' || arg === 'soak') parts.add(arg);
     else if (arg === 'all') ['notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
     else if (arg === '--recipients') options.recipients = value();
     else if (arg === '--incidents') options.incidents = value();
     else if (arg === '--connections') options.connections = value();
     else if (arg === '--million') options.million = true;
-    else throw new Error(`unknown argument ${arg}: expected notify, surge, crash, all, --recipients N, --million, --incidents N, --connections N`);
+    else if (arg === '--reminder-every') options.reminderEvery = argv[++i] ?? '';
+    else if (arg === '--soak') options.soakSeconds = value();
+    else throw new Error(`unknown argument ${arg}: expected notify, surge, crash, soak, all, --recipients N, --million, --incidents N, --connections N, --reminder-every 5m, --soak SECONDS`);
   }
   if (parts.size === 0) ['notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
   return options;

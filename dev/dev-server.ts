@@ -41,6 +41,13 @@ function withoutTemporalEnv(env: Record<string, string | undefined>): NodeJS.Pro
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('TEMPORAL_')));
 }
 
+/**
+ * Task priority on (the matching service's priority queues): the one-hour report is dispatched ahead of
+ * the mail queued with it (workflows/activities.ts `deadlineEndpoint`). A self-hosted cluster sets the
+ * same dynamic config value; Temporal Cloud has it on (docs/performance.md).
+ */
+export const PRIORITY_MATCHING = ['--dynamic-config-value', 'matching.useNewMatcher=true'];
+
 export async function startDevServer(settings: DevServerSettings): Promise<RunningDevServer> {
   const located = locateBinary('temporal');
   const address = `${settings.host}:${settings.port}`;
@@ -53,6 +60,7 @@ export async function startDevServer(settings: DevServerSettings): Promise<Runni
     if (settings.uiCodecEndpoint) args.push('--ui-codec-endpoint', settings.uiCodecEndpoint);
     const attempts = settings.attempts ?? 3;
     const attemptMs = settings.attemptTimeoutMs ?? 30_000;
+    args.push(...PRIORITY_MATCHING);
     for (let attempt = 1; ; attempt++) {
       const child = spawnChild('temporal', located.path, args, {
         cwd: settings.cwd,
@@ -98,7 +106,7 @@ export async function startDevServer(settings: DevServerSettings): Promise<Runni
         dbFilename: settings.dbFile,
         namespace: settings.namespace,
         log: { format: 'pretty', level: 'warn' },
-        ...(settings.uiCodecEndpoint ? { extraArgs: ['--ui-codec-endpoint', settings.uiCodecEndpoint] } : {}),
+        extraArgs: [...(settings.uiCodecEndpoint ? ['--ui-codec-endpoint', settings.uiCodecEndpoint] : []), ...PRIORITY_MATCHING],
       },
     });
   } catch (err) {
