@@ -18,7 +18,6 @@ export const OPTIONS = [
   'other-mitigation',
   'no-further-action',
 ] as const;
-export type ResponseOption = (typeof OPTIONS)[number];
 
 /** Privacy Act conditions of disclosure without consent (5 FAM 464b(9)(a)-(m)) and the HIPAA custody exemption. */
 export const AUTHORIZED_BASES = [

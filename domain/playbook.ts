@@ -86,7 +86,6 @@ export const playbookSchema = z
   });
 
 export type Playbook = z.infer<typeof playbookSchema>;
-export type PlaybookInput = z.input<typeof playbookSchema>;
 
 export class PlaybookError extends Error {
   constructor(
