@@ -34,6 +34,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await system?.stop();
+  // What a person saw of the restarts, for the record of the run.
+  console.log(system?.output().split('\n').filter((l) => l.startsWith('[start]') || l.startsWith('  starting it again')).join('\n'));
 });
 
 test('468.3b(1): the first report after "running" reaches the US-CERT stand-in within a second of its POST', async () => {
