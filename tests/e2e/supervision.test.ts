@@ -4,6 +4,7 @@
  * itself with the cause on the console, the incident goes on, and Ctrl-C still stops everything.
  */
 import { readFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { waitUntil } from '../../dev/ports.js';
 import { DEFAULT_API_TOKENS } from '../../config/index.js';
@@ -38,27 +39,34 @@ afterAll(async () => {
   console.log(system?.output().split('\n').filter((l) => l.startsWith('[start]') || l.startsWith('  starting it again')).join('\n'));
 });
 
-test('468.3b(1): the first report after "running" reaches the US-CERT stand-in within a second of its POST', async () => {
+/** Posts a cyber report and resolves with the milliseconds until its US-CERT call reached the receiver. */
+async function reportToUsCert(id: string): Promise<number> {
   const posted = Date.now();
-  const response = await api(director, '/incidents', { method: 'POST', body: JSON.stringify(sampleReport({ incidentId, medium: 'cyber' })) });
+  const response = await api(director, '/incidents', { method: 'POST', body: JSON.stringify(sampleReport({ incidentId: id, medium: 'cyber' })) });
   expect(response.status, await response.clone().text()).toBe(202);
   let reachedAt = 0;
   await waitUntil(
     async () => {
       const calls = (await (await fetch(`http://127.0.0.1:${system.ports.receiver}/_calls.json`)).json()) as { at: string; path: string; body?: { incidentId?: string } }[];
-      const call = calls.find((c) => c.path.startsWith('/us-cert') && c.body?.incidentId === incidentId);
+      const call = calls.find((c) => c.path.startsWith('/us-cert') && c.body?.incidentId === id);
       if (call) reachedAt = Date.parse(call.at);
       return call !== undefined;
     },
-    'the US-CERT call at the endpoint receiver',
+    `the US-CERT call of ${id} at the endpoint receiver`,
     30_000,
     25,
   );
-  const ms = reachedAt - posted;
-  console.log(`first report after "running": POST to US-CERT stand-in in ${ms} ms`);
-  // Measured here at a few hundred ms; before the worker's readiness meant polling it took 4.3 s. The
-  // bound tolerates a machine shared with other test runs.
-  expect(ms).toBeLessThan(2_000);
+  return reachedAt - posted;
+}
+
+test('468.3b(1): the first report after "running" reaches the US-CERT stand-in within a second, as fast as the next one', async () => {
+  const first = await reportToUsCert(incidentId);
+  const next = await reportToUsCert(`${incidentId}-2`);
+  console.log(`POST to the US-CERT stand-in: the first report after "running" ${first} ms, the next one ${next} ms (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`);
+  // A worker not yet polling when "running" is printed made the first report wait seconds while the
+  // next ones took a fraction of one (4.3 s against 0.2 s before). Within a second on a quiet machine;
+  // on a loaded one every call is slower, so the first is held to the pace of the next.
+  expect(first).toBeLessThan(Math.max(1_000, 3 * next + 500));
 });
 
 test('a worker killed with SIGKILL is started again by npm start, which says why, and the incident goes on', async () => {
