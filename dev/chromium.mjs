@@ -65,7 +65,16 @@ export function versionOf(path, env = process.env) {
  * Where playwright keeps (or would keep) its Chromium, as playwright-core computes it. Asked in a child
  * process: playwright-core reads PLAYWRIGHT_BROWSERS_PATH once, when it is first imported.
  */
+const playwrightPaths = new Map();
+
 export function playwrightChromiumPath(env = process.env) {
+  // A node process that loads playwright-core takes a second or more on a busy machine: once per place.
+  const key = `${env.PLAYWRIGHT_BROWSERS_PATH ?? ''}\0${env.HOME ?? ''}`;
+  if (!playwrightPaths.has(key)) playwrightPaths.set(key, askPlaywright(env));
+  return playwrightPaths.get(key);
+}
+
+function askPlaywright(env) {
   const script = "import('playwright-core').then((m) => console.log(m.chromium.executablePath()))";
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env, cwd: PROJECT_ROOT, timeout: 30_000 });
   return result.status === 0 ? result.stdout.trim() || undefined : undefined;

@@ -48,7 +48,8 @@ const env = (...dirs: string[]): NodeJS.ProcessEnv => ({
   PLAYWRIGHT_DOWNLOAD_HOST: 'http://127.0.0.1:9',
 });
 
-describe('finding a Chromium', () => {
+// Each lookup of playwright's path starts a node process that loads playwright-core: slow on a busy machine.
+describe('finding a Chromium', { timeout: 300_000 }, () => {
   test('BREACH_CHROMIUM_PATH comes first, before any on PATH', async () => {
     const explicit = join(folderWith(['my-chrome']), 'my-chrome');
     const found = await findChromium({ ...env(folderWith(['chromium'])), BREACH_CHROMIUM_PATH: explicit });
@@ -96,7 +97,7 @@ describe('finding a Chromium', () => {
   });
 });
 
-describe('installing one (npm install)', () => {
+describe('installing one (npm install)', { timeout: 300_000 }, () => {
   /**
    * A fake apt-get (a stand-in for the real one, which would change this machine): it writes its
    * arguments and DEBIAN_FRONTEND to a log, and `install ... chromium` puts a working chromium into
