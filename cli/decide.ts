@@ -1,7 +1,8 @@
 /** `breach decide <incidentId> <kind> [--field value …] | --file <json> --as <personId>`: the `decide` update. */
 import { DECISION_KINDS, decisionSchema, type DecisionKind } from '../domain/decision.js';
 import { incidentIdSchema } from '../domain/ids.js';
-import { issueLines } from '../domain/issues.js';
+import { asLines, issueLines } from '../domain/issues.js';
+import { decisionGroundsIssues } from '../domain/authorized.js';
 import { decide } from '../client/incidents.js';
 import { decisionFields, looseOptions } from './args.js';
 import { UsageError, type CliContext } from './context.js';
@@ -52,6 +53,8 @@ export async function decideCommand(ctx: CliContext, args: string[]): Promise<vo
   if (!parsed.success) {
     throw new UsageError(`the ${kind} decision is not valid:\n${issueLines(parsed.error).map((line) => `  ${line}`).join('\n')}`);
   }
+  const grounds = decisionGroundsIssues(parsed.data);
+  if (grounds.length) throw new UsageError(`the ${kind} decision is not valid:\n${asLines(grounds).map((line) => `  ${line}`).join('\n')}`);
   const state = await decide(await ctx.client(), incidentId, parsed.data);
   ctx.out(`decided: ${kind} by ${actorId}`);
   printStatus(ctx, state, await ctx.playbook().catch(() => undefined));

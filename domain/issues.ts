@@ -17,7 +17,12 @@ export function issuesOf(error: z.ZodError): Issue[] {
   }));
 }
 
-/** `path: message` per issue. */
+/** `path: message` per issue of a ZodError. */
 export function issueLines(error: z.ZodError): string[] {
-  return issuesOf(error).map((i) => `${i.path}: ${i.message}`);
+  return asLines(issuesOf(error));
+}
+
+/** `path: message` per issue (issues found by a rule rather than by zod). */
+export function asLines(issues: Issue[]): string[] {
+  return issues.map((i) => `${i.path}: ${i.message}`);
 }
