@@ -29,7 +29,7 @@ export async function yearlyCommand(ctx: CliContext, args: string[]): Promise<vo
 }
 
 export async function yearlyFigures(ctx: CliContext, year: number) {
-  const exercise = loadExerciseConfig(ctx.env);
+  const exercise = loadExerciseConfig(ctx.config().env);
   const { incidents, unreadable } = await collectYearlyIncidents(await ctx.client(), year, exercise.taskQueue ? [exercise.taskQueue] : []);
   return computeYearly(incidents, year, ctx.now(), unreadable);
 }

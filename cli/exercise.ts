@@ -76,7 +76,7 @@ async function run(ctx: CliContext, args: string[]): Promise<ExitCode> {
   const speed = Number(values.speed);
   if (!Number.isFinite(speed) || speed < 1) throw new UsageError(`--speed expects a number of at least 1, not "${values.speed}"`, EXERCISE_USAGE);
   const scenario = await loadScenario(ctx, positionals[0]!);
-  const settings = loadExerciseConfig(ctx.env);
+  const settings = loadExerciseConfig(ctx.config().env);
   if (!settings.taskQueue) throw new UsageError('exercises are off (BREACH_EXERCISE_TASK_QUEUE=off)');
   const playbookFile = values.playbook ?? (scenario.playbook ? resolve(PROJECT_ROOT, scenario.playbook) : ctx.config().playbookPath);
   const playbook = await loadPlaybookFile(playbookFile);
@@ -138,7 +138,7 @@ async function stop(ctx: CliContext, args: string[]): Promise<ExitCode> {
 }
 
 async function report(ctx: CliContext, args: string[]): Promise<ExitCode> {
-  const settings = loadExerciseConfig(ctx.env);
+  const settings = loadExerciseConfig(ctx.config().env);
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: settings.reportDir }, format: { type: 'string', default: 'text' } } });
   const runId = runIdOf(positionals[0]);
   const format = values.format!;

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createMailTransport } from '../activities/mailer.js';
-import type { AppConfig } from '../config/index.js';
+import type { WorkerConfig } from '../config/index.js';
 import type { WorkflowBundle } from '../worker/worker.js';
 import { loadExerciseConfig } from './config.js';
 import { createExerciseWorker } from './worker.js';
@@ -14,7 +14,7 @@ export interface StartExerciseWorkerOptions {
   namespace: string;
   dataConverter: DataConverter;
   source: { workflowBundle: WorkflowBundle } | { workflowsPath: string };
-  config: AppConfig;
+  config: Pick<WorkerConfig, 'mailFrom' | 'publicUrl'>;
   signLink: (claims: { incidentId: string; kind: string; personId: string; expiresAt: number }) => string;
   /** The worker's client: the exercise's decisions go through the same `decide` update as the API's. */
   client: Client;
