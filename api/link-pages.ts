@@ -12,7 +12,8 @@ import type { Playbook } from '../domain/playbook.js';
 import { issuesOf } from '../domain/report.js';
 import { KIND_PHASES } from '../domain/gates.js';
 import type { IncidentState } from '../domain/state.js';
-import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError, decide, getIncidentState } from '../client/incidents.js';
+import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError, getIncidentState } from '../client/incidents.js';
+import { submitDecision } from '../client/decisions.js';
 import { decisionFromForm, formFields, type FormField, type FormValues } from './link-form.js';
 import { linkDecisionId, verifyLink, type VerifiedLink } from '../security/links.js';
 import { REFUSAL } from '../domain/refusal.js';
@@ -21,6 +22,8 @@ export interface LinkRouteDeps {
   client: Client;
   playbook: Playbook;
   linkSecret: string;
+  /** How long a decision waits for a worker before it is recorded as pending (BREACH_DECISION_WAIT). */
+  decisionWaitMs?: number;
 }
 
 /**
@@ -212,7 +215,18 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
       return send(reply, 400, formPage(claims, state, fields, form, problems));
     }
     try {
-      const next = await decide(deps.client, claims.incidentId, { ...parsed.data, actorId: claims.personId, decisionId: linkDecisionId(claims.linkId) });
+      const submitted = await submitDecision(deps.client, claims.incidentId, { ...parsed.data, actorId: claims.personId, decisionId: linkDecisionId(claims.linkId) }, { waitMs: deps.decisionWaitMs });
+      if (submitted.status === 'pending') {
+        // The same words as the API's 202 and the CLI: recorded, not yet applied, and how to follow it.
+        return plain(
+          reply,
+          202,
+          'Decision received, not yet applied',
+          `Your decision "${claims.kind}" on incident ${claims.incidentId} is recorded (reference ${submitted.decisionId}), but the workflow service is not processing incidents at this moment.`,
+          'It will be applied, or refused with the reasons, as soon as processing resumes; nothing more is needed from you. Opening this link again shows whether it was applied.',
+        );
+      }
+      const next = submitted.state;
       // The workflow applies a repeated decisionId once and answers with the state unchanged: a second
       // submission of the same form (another tab, a double click) lands here.
       const recorded = next.decisions.slice(state.decisions.length).find((d) => d.kind === claims.kind && d.actorId === claims.personId);

@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
+import { durationSchema, parseDuration } from '../domain/durations.js';
 import { parsePlaybook, type Playbook } from '../domain/playbook.js';
 import { TASK_QUEUE_DEFAULT } from '../domain/ids.js';
 import { issuesOf } from '../domain/report.js';
@@ -29,6 +30,8 @@ const envSchema = z.object({
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
   BREACH_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(250),
   BREACH_MAIL_FROM: z.string().default('Breach Response <breach-response@privacy.example.gov>'),
+  /** How long the API and the CLI wait for a worker to accept a decision before recording it as pending. */
+  BREACH_DECISION_WAIT: durationSchema.default('5s'),
 });
 
 export interface AppConfig {
@@ -45,6 +48,8 @@ export interface AppConfig {
   /** Workflows the worker keeps in memory; the others are replayed from their history when they next have work. */
   maxCachedWorkflows: number;
   mailFrom: string;
+  /** BREACH_DECISION_WAIT in milliseconds (client/decisions.ts). */
+  decisionWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
     maxCachedWorkflows: e.BREACH_WORKER_MAX_CACHED_WORKFLOWS,
     mailFrom: e.BREACH_MAIL_FROM,
+    decisionWaitMs: parseDuration(e.BREACH_DECISION_WAIT),
   };
 }
 

@@ -2,11 +2,12 @@
  * The one state object the handlers and the phases share: the contract's IncidentState plus what the
  * workflow keeps for itself (the report, the playbook it started with, accepted decisions).
  */
-import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Decision, DecisionKind, DecisionOf, Letter, RosterRef } from '../domain/decision.js';
 import { parseDuration } from '../domain/durations.js';
 import { holdersOf, type Playbook } from '../domain/playbook.js';
 import type { IntakeReport } from '../domain/report.js';
+import type { Refusal } from '../domain/refusal.js';
 import type { Role } from '../domain/roles.js';
 import {
   BreachAwaitingRole,
@@ -35,6 +36,13 @@ export interface IncidentInput {
   notifyRun?: Pick<NotifyRosterInput, 'continueAsNewAfter' | 'progressEveryMs'>;
 }
 
+/**
+ * Timeline entries about a decision carry its decisionId, so that a decision recorded while no worker
+ * ran can be followed to its outcome. Incidents that logged refusals before this release replay
+ * without it (their timeline is what it was).
+ */
+export const DECISION_ID_IN_TIMELINE = 'decision-id-in-timeline';
+
 export function nowIso(): string {
   return new Date().toISOString();
 }
@@ -47,6 +55,8 @@ export class Incident {
   readonly accepted = new Map<DecisionKind, Decision>();
   /** Applied decisions by decisionId: a repeat of one is applied once; the id reused for another decision is refused. */
   readonly seenDecisionIds = new Map<string, { kind: DecisionKind; actorId: string }>();
+  /** Refused decisions by decisionId (the `decision` signal's and the refused updates'), for the `decisionOutcome` query. */
+  readonly refusedDecisionIds = new Map<string, Refusal>();
   /** Kinds the main flow is waiting for right now (an update for one of them returns after the transition). */
   readonly waitingFor = new Set<DecisionKind>();
   /** The predicate of the gate the main flow waits at: an update returns after the transition only when it opens the gate. */
@@ -101,8 +111,9 @@ export class Incident {
     return parseDuration(this.playbook.timers[timer]);
   }
 
-  log(event: string, actorId?: string, detail?: string): void {
-    this.state.timeline.push({ at: nowIso(), event, ...(actorId ? { actorId } : {}), ...(detail ? { detail } : {}) });
+  log(event: string, actorId?: string, detail?: string, decisionId?: string): void {
+    const withId = decisionId !== undefined && patched(DECISION_ID_IN_TIMELINE);
+    this.state.timeline.push({ at: nowIso(), event, ...(actorId ? { actorId } : {}), ...(detail ? { detail } : {}), ...(withId ? { decisionId } : {}) });
     this.publish();
   }
 

@@ -1,0 +1,161 @@
+/**
+ * A decision is never ambiguous and never lost while no worker runs (docs/releases.md "Decisions while
+ * no worker runs"). The `decide` update is tried for a short wait (BREACH_DECISION_WAIT); a worker that
+ * accepts it in time answers as before (the new state, or the refusal). When none does, the decision is
+ * sent again as the `decision` signal, which the server writes to the incident's history at once: it
+ * survives a restart of the server, and the workflow applies it when a worker comes back. An update
+ * the server had admitted in the meantime carries the same decisionId, so whichever of the two arrives
+ * second is a repeat and is applied once (workflows/decisions.ts). Its outcome is then read by
+ * decisionId: `decisionStatus`.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, type Payload } from '@temporalio/common';
+import { WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Decision } from '../domain/decision.js';
+import { incidentWorkflowId } from '../domain/ids.js';
+import type { Refusal } from '../domain/refusal.js';
+import type { IncidentState } from '../domain/state.js';
+import { decideUpdate, decisionOutcomeQuery, decisionRefusedSignal, decisionSignal } from '../workflows/messages.js';
+import { asTemporalError, DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, refusalOf, TEMPORAL_CALL_TIMEOUT_MS, TemporalUnavailableError } from './incidents.js';
+
+/** How long the API waits for a worker to accept a decision before it records it as pending. */
+export const DECISION_WAIT_MS_DEFAULT = 5_000;
+
+export type DecisionSubmitted = { status: 'applied'; decisionId: string; state: IncidentState } | { status: 'pending'; decisionId: string };
+
+export type DecisionStatus =
+  | { decisionId: string; status: 'pending' }
+  | { decisionId: string; status: 'applied'; state: IncidentState }
+  | { decisionId: string; status: 'refused'; refusal: Refusal };
+
+/** Neither the workflow nor its history knows this decisionId. */
+export class DecisionNotFoundError extends Error {
+  override name = 'DecisionNotFoundError';
+  constructor(
+    readonly incidentId: string,
+    readonly decisionId: string,
+  ) {
+    super(`no decision "${decisionId}" on incident "${incidentId}"`);
+  }
+}
+
+/** A decision that was recorded but not applied yet (for callers that need the new state at once). */
+export class DecisionPendingError extends Error {
+  override name = 'DecisionPendingError';
+  constructor(readonly decisionId: string) {
+    super(`decision ${decisionId} is recorded and pending: no worker has applied it yet`);
+  }
+}
+
+/** An opaque id (no PII) for a decision the caller sent without one. */
+export function newDecisionId(): string {
+  return `dec-${randomUUID()}`;
+}
+
+/** No answer in the time given: a deadline, not an unreachable server (that one is 503, nothing recorded). */
+function noAnswer(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  const mapped = asTemporalError(err);
+  return mapped instanceof TemporalUnavailableError && mapped.timedOut;
+}
+
+async function hasEnded(handle: WorkflowHandle): Promise<boolean> {
+  try {
+    return (await handle.describe()).status.name !== 'RUNNING';
+  } catch {
+    return false;
+  }
+}
+
+async function notFound(handle: WorkflowHandle, incidentId: string): Promise<Error> {
+  // An update or signal to a workflow that has ended answers "not found" too: tell the two apart.
+  return (await hasEnded(handle)) ? new IncidentClosedError(incidentId) : new IncidentNotFoundError(incidentId);
+}
+
+/**
+ * The `decide` update, waiting `waitMs` for a worker to accept it; else the decision recorded durably
+ * as the `decision` signal and answered `pending`. Refusals throw DecisionRefusedError as before.
+ */
+export async function submitDecision(client: Client, incidentId: string, decision: Decision, options: { waitMs?: number } = {}): Promise<DecisionSubmitted> {
+  const waitMs = options.waitMs ?? DECISION_WAIT_MS_DEFAULT;
+  const decisionId = decision.decisionId ?? newDecisionId();
+  const withId: Decision = { ...decision, decisionId };
+  const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
+  try {
+    const update = await client.withDeadline(Date.now() + waitMs, () => handle.startUpdate(decideUpdate, { args: [withId], waitForStage: WorkflowUpdateStage.ACCEPTED }));
+    // Accepted: a worker runs and the validator passed; the handler returns once the phase has moved.
+    const state = await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => update.result());
+    return { status: 'applied', decisionId, state };
+  } catch (err) {
+    const refusal = refusalOf(err);
+    if (refusal) {
+      // Record the refused attempt in the incident's timeline; a failure here must not hide the refusal.
+      await handle
+        .signal(decisionRefusedSignal, { kind: decision.kind, actorId: decision.actorId, reasons: refusal.reasons, decisionId, type: refusal.type })
+        .catch(() => undefined);
+      throw new DecisionRefusedError(refusal, err instanceof Error && err.cause instanceof Error ? err.cause.message : 'decision refused');
+    }
+    if (err instanceof WorkflowNotFoundError) throw await notFound(handle, incidentId);
+    if (!noAnswer(err)) throw asTemporalError(err);
+  }
+  // No worker answered in time (or the update was accepted but has not completed): the signal is durable.
+  try {
+    await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => handle.signal(decisionSignal, withId));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw await notFound(handle, incidentId);
+    throw asTemporalError(err);
+  }
+  return { status: 'pending', decisionId };
+}
+
+/** submitDecision for callers that need the new state: a pending decision is a DecisionPendingError. */
+export async function decide(client: Client, incidentId: string, decision: Decision, options: { waitMs?: number } = {}): Promise<IncidentState> {
+  const submitted = await submitDecision(client, incidentId, decision, { waitMs: options.waitMs ?? TEMPORAL_CALL_TIMEOUT_MS });
+  if (submitted.status === 'pending') throw new DecisionPendingError(submitted.decisionId);
+  return submitted.state;
+}
+
+/**
+ * What became of a decision: the workflow answers `applied` or `refused` (query `decisionOutcome`); when
+ * no worker answers, or the workflow has not seen it yet, the history tells whether the decision was
+ * recorded (`pending`) or never was (DecisionNotFoundError).
+ */
+export async function decisionStatus(client: Client, incidentId: string, decisionId: string, options: { waitMs?: number } = {}): Promise<DecisionStatus> {
+  const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
+  try {
+    const outcome = await client.withDeadline(Date.now() + (options.waitMs ?? DECISION_WAIT_MS_DEFAULT), () => handle.query(decisionOutcomeQuery, decisionId));
+    if (outcome.status === 'applied') return { decisionId, status: 'applied', state: outcome.state };
+    if (outcome.status === 'refused') return { decisionId, status: 'refused', refusal: outcome.refusal };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new IncidentNotFoundError(incidentId);
+    // No worker answered in time, or one of an earlier release without the query: the history decides.
+  }
+  if (await recordedInHistory(client, handle, incidentId, decisionId)) return { decisionId, status: 'pending' };
+  throw new DecisionNotFoundError(incidentId, decisionId);
+}
+
+/** Whether a `decision` signal with this decisionId is in the incident's history (payloads decoded with the client's codec). */
+async function recordedInHistory(client: Client, handle: WorkflowHandle, incidentId: string, decisionId: string): Promise<boolean> {
+  let history;
+  try {
+    history = await handle.fetchHistory();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new IncidentNotFoundError(incidentId);
+    throw asTemporalError(err);
+  }
+  for (const event of history.events ?? []) {
+    const signalled = event.workflowExecutionSignaledEventAttributes;
+    if (signalled?.signalName !== decisionSignal.name) continue;
+    const sent = await decodeFirst(client, signalled.input?.payloads ?? []).catch(() => null);
+    if (sent !== null && typeof sent === 'object' && (sent as Partial<Decision>).decisionId === decisionId) return true;
+  }
+  return false;
+}
+
+/** The first payload decoded as the client decodes (its codecs in reverse order, then the payload converter). */
+async function decodeFirst(client: Client, payloads: Payload[]): Promise<unknown> {
+  const { payloadCodecs, payloadConverter } = client.options.loadedDataConverter;
+  let decoded = payloads;
+  for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded);
+  return decoded[0] ? payloadConverter.fromPayload(decoded[0]) : null;
+}
