@@ -16,7 +16,7 @@ import { incidentWorkflowId } from '../domain/ids.js';
 import type { Refusal } from '../domain/refusal.js';
 import type { IncidentState } from '../domain/state.js';
 import { decideUpdate, decisionOutcomeQuery, decisionRefusedSignal, decisionSignal } from '../workflows/messages.js';
-import { asTemporalError, DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, refusalOf, TEMPORAL_CALL_TIMEOUT_MS, TemporalUnavailableError } from './incidents.js';
+import { asTemporalError, DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, messageOfRefusal, refusalOf, TEMPORAL_CALL_TIMEOUT_MS, TemporalUnavailableError } from './incidents.js';
 
 /** How long the API waits for a worker to accept a decision before it records it as pending. */
 export const DECISION_WAIT_MS_DEFAULT = 5_000;
@@ -93,7 +93,7 @@ export async function submitDecision(client: Client, incidentId: string, decisio
       await handle
         .signal(decisionRefusedSignal, { kind: decision.kind, actorId: decision.actorId, reasons: refusal.reasons, decisionId, type: refusal.type })
         .catch(() => undefined);
-      throw new DecisionRefusedError(refusal, err instanceof Error && err.cause instanceof Error ? err.cause.message : 'decision refused');
+      throw new DecisionRefusedError(refusal, messageOfRefusal(err));
     }
     if (err instanceof WorkflowNotFoundError) throw await notFound(handle, incidentId);
     if (!noAnswer(err)) throw asTemporalError(err);

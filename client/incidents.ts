@@ -134,7 +134,7 @@ export function refusalOf(err: unknown): Refusal | undefined {
   return { type: failure.type as RefusalType, reasons: reasons.length > 0 ? reasons : [failure.message] };
 }
 
-function messageOfRefusal(err: unknown): string {
+export function messageOfRefusal(err: unknown): string {
   const failure = err instanceof WorkflowUpdateFailedError ? err.cause : err;
   return failure instanceof Error && failure.message ? failure.message : 'decision refused';
 }
