@@ -13,7 +13,7 @@ import { issuesOf } from '../domain/report.js';
 import { KIND_PHASES } from '../domain/gates.js';
 import type { IncidentState } from '../domain/state.js';
 import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError, getIncidentState } from '../client/incidents.js';
-import { submitDecision } from '../client/decisions.js';
+import { DECISION_WAIT_MS_DEFAULT, submitDecision } from '../client/decisions.js';
 import { decisionFromForm, formFields, type FormField, type FormValues } from './link-form.js';
 import { linkDecisionId, verifyLink, type VerifiedLink } from '../security/links.js';
 import { REFUSAL } from '../domain/refusal.js';
@@ -118,11 +118,11 @@ function field(f: FormField, values: FormValues): string {
   }
 }
 
-function formPage(claims: VerifiedLink, state: IncidentState, fields: FormField[], values: FormValues, problems: string[]): string {
+function formPage(claims: VerifiedLink, state: IncidentState | undefined, fields: FormField[], values: FormValues, problems: string[]): string {
   const errors = problems.length ? `<div class="error" role="alert"><p>The decision was not sent:</p>${list(problems)}</div>` : '';
   return page(
     `Decision: ${claims.kind}`,
-    `${summary(state)}${errors}<form method="post" action="">${fields.map((f) => field(f, values)).join('\n')}
+    `${state ? summary(state) : ''}${errors}<form method="post" action="">${fields.map((f) => field(f, values)).join('\n')}
 <button type="submit">Send decision as ${escapeHtml(claims.personId)}</button></form>
 <p class="hint">This link is yours alone and works once, until ${escapeHtml(new Date(claims.expiresAt).toISOString())}.</p>`,
   );
@@ -146,7 +146,11 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
   });
 
   /** Checks the link, the person and the incident; answers the page itself when something is wrong. */
-  async function open(token: string, reply: FastifyReply): Promise<{ claims: VerifiedLink; state: IncidentState; roles: string[] } | undefined> {
+  /**
+   * With `stateWaitMs` (the form's POST), a state query no worker answers in that time is no reason to
+   * refuse the decision: it goes on without the state, and the workflow checks it when a worker runs.
+   */
+  async function open(token: string, reply: FastifyReply, stateWaitMs?: number): Promise<{ claims: VerifiedLink; state: IncidentState | undefined; roles: string[] } | undefined> {
     const verdict = verifyLink(deps.linkSecret, token);
     if (!verdict.ok) {
       const [status, title, line] = LINK_PROBLEM[verdict.reason];
@@ -161,7 +165,13 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
       return undefined;
     }
     try {
-      const state = await getIncidentState(deps.client, claims.incidentId);
+      let state: IncidentState | undefined;
+      try {
+        state = await getIncidentState(deps.client, claims.incidentId, stateWaitMs);
+      } catch (err) {
+        if (stateWaitMs === undefined || !(err instanceof TemporalUnavailableError && err.timedOut)) throw err;
+        return { claims, state: undefined, roles: person.roles };
+      }
       const usedAt = linkUsedAt(state, claims);
       if (usedAt !== undefined) {
         used(reply, usedAt);
@@ -178,7 +188,8 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
     return plain(reply, 409, 'This link has already been used', `The decision it asks for was recorded${at ? ` at ${at}` : ''}; a link works once. Nothing new was recorded.`);
   }
 
-  function wrongPhase(reply: FastifyReply, claims: VerifiedLink, state: IncidentState, reasons: string[] = []): FastifyReply {
+  function wrongPhase(reply: FastifyReply, claims: VerifiedLink, state: IncidentState | undefined, reasons: string[] = []): FastifyReply {
+    if (!state) return send(reply, 409, page('This decision is not open now', list(reasons)));
     const waiting = state.awaiting ? `It now waits for ${state.awaiting.kinds.join(', ')} from the ${state.awaiting.role}.` : '';
     return send(
       reply,
@@ -198,15 +209,16 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
     const opened = await open(request.params.token, reply);
     if (!opened) return reply;
     const { claims, state, roles } = opened;
+    if (!state) return failure(reply, new TemporalUnavailableError('Temporal did not answer in time', true));
     if (state.phase === 'closed' || !KIND_PHASES[claims.kind].includes(state.phase)) return wrongPhase(reply, claims, state);
     return send(reply, 200, formPage(claims, state, formFields(claims.kind, { playbook: deps.playbook, state, personRoles: roles }), {}, []));
   });
 
   app.post<{ Params: { token: string }; Body: FormValues | undefined }>('/links/:token', async (request, reply) => {
-    const opened = await open(request.params.token, reply);
+    const opened = await open(request.params.token, reply, deps.decisionWaitMs ?? DECISION_WAIT_MS_DEFAULT);
     if (!opened) return reply;
     const { claims, state, roles } = opened;
-    if (state.phase === 'closed') return wrongPhase(reply, claims, state);
+    if (state?.phase === 'closed') return wrongPhase(reply, claims, state);
     const form: FormValues = request.body && typeof request.body === 'object' ? request.body : {};
     const fields = formFields(claims.kind, { playbook: deps.playbook, state, personRoles: roles });
     const parsed = decisionBodySchema.safeParse(decisionFromForm(claims.kind, fields, form));
@@ -229,7 +241,7 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
       const next = submitted.state;
       // The workflow applies a repeated decisionId once and answers with the state unchanged: a second
       // submission of the same form (another tab, a double click) lands here.
-      const recorded = next.decisions.slice(state.decisions.length).find((d) => d.kind === claims.kind && d.actorId === claims.personId);
+      const recorded = next.decisions.slice(state?.decisions.length ?? 0).find((d) => d.kind === claims.kind && d.actorId === claims.personId);
       if (!recorded) return used(reply);
       return send(
         reply,

@@ -113,10 +113,10 @@ export async function submitReport(deps: IncidentDeps, report: Report, receivedA
   return { incidentId, workflowId };
 }
 
-export async function getIncidentState(client: Client, incidentId: string): Promise<IncidentState> {
+export async function getIncidentState(client: Client, incidentId: string, timeoutMs = TEMPORAL_CALL_TIMEOUT_MS): Promise<IncidentState> {
   const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
   try {
-    return await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => handle.query(incidentStateQuery));
+    return await client.withDeadline(Date.now() + timeoutMs, () => handle.query(incidentStateQuery));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new IncidentNotFoundError(incidentId);
     throw asTemporalError(err);
