@@ -171,7 +171,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.post('/incidents/:incidentId/decisions', { onRequest: authenticate }, async (request, reply) => {
     const { incidentId } = parse(incidentParamsSchema, request.params);
     const body = parse(decisionBodySchema, request.body);
-    const submitted = await submitDecision(client, incidentId, { ...body, actorId: request.actorId! }, { waitMs });
+    const submitted = await submitDecision(client, incidentId, { ...body, actorId: request.actorId! }, { waitMs, idSecret: options.linkSecret });
     if (submitted.status === 'applied') return submitted.state;
     // No worker accepted it in time: recorded in the incident's history, applied or refused when one runs.
     const { decisionId } = submitted;
@@ -180,7 +180,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.get('/incidents/:incidentId/decisions/:decisionId', { onRequest: authenticate }, async (request) => {
     const { incidentId, decisionId } = parse(decisionParamsSchema, request.params);
-    return decisionStatusBody(await decisionStatus(client, incidentId, decisionId, { waitMs }));
+    return decisionStatusBody(await decisionStatus(client, incidentId, decisionId, { waitMs, idSecret: options.linkSecret }));
   });
 
   await app.register(async (scope) => linkRoutes(scope, { client, playbook, linkSecret: options.linkSecret, decisionWaitMs: waitMs }));

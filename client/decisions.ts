@@ -8,7 +8,7 @@
  * second is a repeat and is applied once (workflows/decisions.ts). Its outcome is then read by
  * decisionId: `decisionStatus`.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { WorkflowNotFoundError, type Payload } from '@temporalio/common';
 import { WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Decision } from '../domain/decision.js';
@@ -47,11 +47,6 @@ export class DecisionPendingError extends Error {
   }
 }
 
-/** An opaque id (no PII) for a decision the caller sent without one. */
-export function newDecisionId(): string {
-  return `dec-${randomUUID()}`;
-}
-
 /** No answer in the time given: a deadline, not an unreachable server (that one is 503, nothing recorded). */
 function noAnswer(err: unknown): boolean {
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
@@ -76,9 +71,9 @@ async function notFound(handle: WorkflowHandle, incidentId: string): Promise<Err
  * The `decide` update, waiting `waitMs` for a worker to accept it; else the decision recorded durably
  * as the `decision` signal and answered `pending`. Refusals throw DecisionRefusedError as before.
  */
-export async function submitDecision(client: Client, incidentId: string, decision: Decision, options: { waitMs?: number } = {}): Promise<DecisionSubmitted> {
+export async function submitDecision(client: Client, incidentId: string, decision: Decision, options: { waitMs?: number; idSecret?: string } = {}): Promise<DecisionSubmitted> {
   const waitMs = options.waitMs ?? DECISION_WAIT_MS_DEFAULT;
-  const decisionId = decision.decisionId ?? newDecisionId();
+  const decisionId = decision.decisionId ?? issueDecisionId(incidentId, options.idSecret);
   const withId: Decision = { ...decision, decisionId };
   const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
   try {
@@ -119,8 +114,13 @@ export async function decide(client: Client, incidentId: string, decision: Decis
  * What became of a decision: the workflow answers `applied` or `refused` (query `decisionOutcome`); when
  * no worker answers, or the workflow has not seen it yet, the history tells whether the decision was
  * recorded (`pending`) or never was (DecisionNotFoundError).
+ *
+ * The history does not show everything the server holds: a signal that arrives while a workflow task is
+ * in flight (a worker that froze holding one) is kept aside until that task ends, at the latest at the
+ * workflow task timeout (10 s). A decisionId this API gave out (signed with `idSecret`) was only ever
+ * given in an answer after the server had taken the decision, so in that window it answers `pending` too.
  */
-export async function decisionStatus(client: Client, incidentId: string, decisionId: string, options: { waitMs?: number } = {}): Promise<DecisionStatus> {
+export async function decisionStatus(client: Client, incidentId: string, decisionId: string, options: { waitMs?: number; idSecret?: string } = {}): Promise<DecisionStatus> {
   const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
   try {
     const outcome = await client.withDeadline(Date.now() + (options.waitMs ?? DECISION_WAIT_MS_DEFAULT), () => handle.query(decisionOutcomeQuery, decisionId));
@@ -130,12 +130,29 @@ export async function decisionStatus(client: Client, incidentId: string, decisio
     if (err instanceof WorkflowNotFoundError) throw new IncidentNotFoundError(incidentId);
     // No worker answered in time, or one of an earlier release without the query: the history decides.
   }
-  if (await recordedInHistory(client, handle, incidentId, decisionId)) return { decisionId, status: 'pending' };
+  const found = await foundInHistory(client, handle, incidentId, decisionId);
+  // Accepted as an update: applied, but only a worker can say with what state.
+  if (found === 'update') throw new TemporalUnavailableError('the decision was applied, but no worker answered with the state in time', true);
+  if (found === 'signal' || issuedHere(options.idSecret, incidentId, decisionId)) return { decisionId, status: 'pending' };
   throw new DecisionNotFoundError(incidentId, decisionId);
 }
 
-/** Whether a `decision` signal with this decisionId is in the incident's history (payloads decoded with the client's codec). */
-async function recordedInHistory(client: Client, handle: WorkflowHandle, incidentId: string, decisionId: string): Promise<boolean> {
+const decisionIdMac = (secret: string, incidentId: string, id: string) => createHmac('sha256', secret).update(`decision-id:${incidentId}:${id}`).digest('hex').slice(0, 16);
+
+/** A decisionId for a decision sent without one: `dec-<uuid>`, signed (`-<mac>`) when the caller has a secret. */
+export function issueDecisionId(incidentId: string, secret?: string): string {
+  const id = randomUUID();
+  return secret ? `dec-${id}-${decisionIdMac(secret, incidentId, id)}` : `dec-${id}`;
+}
+
+function issuedHere(secret: string | undefined, incidentId: string, decisionId: string): boolean {
+  const match = /^dec-([0-9a-f-]{36})-([0-9a-f]{16})$/.exec(decisionId);
+  if (!secret || !match) return false;
+  return timingSafeEqual(Buffer.from(decisionIdMac(secret, incidentId, match[1]!)), Buffer.from(match[2]!));
+}
+
+/** Whether the history holds the decision: as a `decision` signal, or as an accepted `decide` update (payloads decoded with the client's codec). */
+async function foundInHistory(client: Client, handle: WorkflowHandle, incidentId: string, decisionId: string): Promise<'signal' | 'update' | undefined> {
   let history;
   try {
     history = await handle.fetchHistory();
@@ -143,13 +160,17 @@ async function recordedInHistory(client: Client, handle: WorkflowHandle, inciden
     if (err instanceof WorkflowNotFoundError) throw new IncidentNotFoundError(incidentId);
     throw asTemporalError(err);
   }
+  const carries = async (payloads: Payload[] | null | undefined) => {
+    const sent = await decodeFirst(client, payloads ?? []).catch(() => null);
+    return sent !== null && typeof sent === 'object' && (sent as Partial<Decision>).decisionId === decisionId;
+  };
   for (const event of history.events ?? []) {
     const signalled = event.workflowExecutionSignaledEventAttributes;
-    if (signalled?.signalName !== decisionSignal.name) continue;
-    const sent = await decodeFirst(client, signalled.input?.payloads ?? []).catch(() => null);
-    if (sent !== null && typeof sent === 'object' && (sent as Partial<Decision>).decisionId === decisionId) return true;
+    if (signalled?.signalName === decisionSignal.name && (await carries(signalled.input?.payloads))) return 'signal';
+    const accepted = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
+    if (accepted?.input?.name === decideUpdate.name && (await carries(accepted.input.args?.payloads))) return 'update';
   }
-  return false;
+  return undefined;
 }
 
 /** The first payload decoded as the client decodes (its codecs in reverse order, then the payload converter). */
