@@ -29,7 +29,12 @@ const envSchema = z.object({
   SMTP_PASS: z.string().optional(),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
   BREACH_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(250),
+  /** On SIGTERM, how long running activities get to finish before they are cancelled and handed back. */
+  BREACH_WORKER_SHUTDOWN_GRACE: durationSchema.default('10s'),
   BREACH_MAIL_FROM: z.string().default('Breach Response <breach-response@privacy.example.gov>'),
+  /** Worker versioning (docs/releases.md): the worker deployment's name and this release's build id, both or neither. */
+  BREACH_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'expected a deployment name of letters, digits, dots, dashes').optional(),
+  BREACH_BUILD_ID: z.string().regex(/^[A-Za-z0-9._+-]{1,100}$/, 'expected a build id of letters, digits, dots, dashes, plus').optional(),
   /** How long the API and the CLI wait for a worker to accept a decision before recording it as pending. */
   BREACH_DECISION_WAIT: durationSchema.default('5s'),
 });
@@ -50,6 +55,10 @@ export interface AppConfig {
   mailFrom: string;
   /** BREACH_DECISION_WAIT in milliseconds (client/decisions.ts). */
   decisionWaitMs: number;
+  /** BREACH_WORKER_SHUTDOWN_GRACE in milliseconds. */
+  shutdownGraceMs: number;
+  /** The worker deployment version (BREACH_DEPLOYMENT_NAME + BREACH_BUILD_ID); absent, the worker is unversioned. */
+  deployment: { deploymentName: string; buildId: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +71,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`bad configuration:\n${issuesOf(result.error).map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`);
   }
   const e = result.data;
+  if ((e.BREACH_DEPLOYMENT_NAME === undefined) !== (e.BREACH_BUILD_ID === undefined)) {
+    throw new ConfigError(`bad configuration:\n  - ${e.BREACH_BUILD_ID === undefined ? 'BREACH_BUILD_ID' : 'BREACH_DEPLOYMENT_NAME'}: expected it beside ${e.BREACH_BUILD_ID === undefined ? 'BREACH_DEPLOYMENT_NAME' : 'BREACH_BUILD_ID'} (worker versioning takes both)`);
+  }
   return {
     taskQueue: e.BREACH_TASK_QUEUE,
     playbookPath: resolve(e.BREACH_PLAYBOOK),
@@ -75,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxCachedWorkflows: e.BREACH_WORKER_MAX_CACHED_WORKFLOWS,
     mailFrom: e.BREACH_MAIL_FROM,
     decisionWaitMs: parseDuration(e.BREACH_DECISION_WAIT),
+    shutdownGraceMs: parseDuration(e.BREACH_WORKER_SHUTDOWN_GRACE),
+    deployment: e.BREACH_DEPLOYMENT_NAME && e.BREACH_BUILD_ID ? { deploymentName: e.BREACH_DEPLOYMENT_NAME, buildId: e.BREACH_BUILD_ID } : undefined,
   };
 }
 
