@@ -4,6 +4,7 @@ import { incidentIdSchema } from '../domain/ids.js';
 import { issuesOf } from '../domain/report.js';
 import { decisionStatus, submitDecision } from '../client/decisions.js';
 import { DecisionRefusedError } from '../client/incidents.js';
+import { decisionGroundsIssues } from '../domain/authorized.js';
 import { decisionFields, looseOptions } from './args.js';
 import { UsageError, type CliContext } from './context.js';
 import { printStatus } from './status.js';
@@ -53,6 +54,8 @@ export async function decideCommand(ctx: CliContext, args: string[]): Promise<vo
   if (!parsed.success) {
     throw new UsageError(`the ${kind} decision is not valid:\n${issuesOf(parsed.error).map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
   }
+  const grounds = decisionGroundsIssues(parsed.data);
+  if (grounds.length) throw new UsageError(`the ${kind} decision is not valid:\n${grounds.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
   const submitted = await submitDecision(await ctx.client(), incidentId, parsed.data, { waitMs: ctx.config().decisionWaitMs });
   if (submitted.status === 'pending') {
     ctx.out(pendingWords(incidentId, submitted.decisionId, kind, ctx.config().decisionWaitMs));
