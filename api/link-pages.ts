@@ -170,7 +170,7 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
       try {
         state = await getIncidentState(deps.client, claims.incidentId, stateWaitMs);
       } catch (err) {
-        if (stateWaitMs === undefined || !(err instanceof TemporalUnavailableError && err.timedOut)) throw err;
+        if (stateWaitMs === undefined || err instanceof IncidentNotFoundError || err instanceof IncidentClosedError) throw err;
         return { claims, state: undefined, roles: person.roles };
       }
       const usedAt = linkUsedAt(state, claims);

@@ -10,7 +10,7 @@
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { WorkflowNotFoundError, type Payload } from '@temporalio/common';
-import { WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Decision } from '../domain/decision.js';
 import { incidentWorkflowId } from '../domain/ids.js';
 import type { Refusal } from '../domain/refusal.js';
@@ -45,13 +45,6 @@ export class DecisionPendingError extends Error {
   constructor(readonly decisionId: string) {
     super(`decision ${decisionId} is recorded and pending: no worker has applied it yet`);
   }
-}
-
-/** No answer in the time given: a deadline, not an unreachable server (that one is 503, nothing recorded). */
-function noAnswer(err: unknown): boolean {
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-  const mapped = asTemporalError(err);
-  return mapped instanceof TemporalUnavailableError && mapped.timedOut;
 }
 
 async function hasEnded(handle: WorkflowHandle): Promise<boolean> {
@@ -91,7 +84,8 @@ export async function submitDecision(client: Client, incidentId: string, decisio
       throw new DecisionRefusedError(refusal, messageOfRefusal(err));
     }
     if (err instanceof WorkflowNotFoundError) throw await notFound(handle, incidentId);
-    if (!noAnswer(err)) throw asTemporalError(err);
+    // Any other end of the update (no worker in time, an update the server aborted when a stuck workflow
+    // task timed out, a busy workflow) leaves the decision to the signal: the workflow applies it once.
   }
   // No worker answered in time (or the update was accepted but has not completed): the signal is durable.
   try {

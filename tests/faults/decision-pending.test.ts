@@ -37,6 +37,8 @@ let receiver: EndpointReceiver;
 let workers: Workers;
 let world: Incidents;
 let app: FastifyInstance;
+/** The API's request lines: a 5xx names its error there (never a body). */
+const apiLog: string[] = [];
 
 async function startServer(restart: boolean): Promise<RunningDevServer> {
   for (let attempt = 1; ; attempt++) {
@@ -63,10 +65,12 @@ beforeAll(async () => {
   await workers.start();
   const playbook = faultPlaybook(receiver.url);
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
-  app = await buildApi({ client: world.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: 'http://breach.test', decisionWaitMs: WAIT_MS });
+  app = await buildApi({ client: world.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: 'http://breach.test', decisionWaitMs: WAIT_MS, log: (line) => apiLog.push(line) });
 }, 180_000);
 
 afterAll(async () => {
+  const errors = apiLog.filter((line) => line.startsWith('error') || / 5\d\d /.test(line));
+  if (errors.length) console.log(`[decisions] API errors:\n${errors.join('\n')}`);
   await workers?.kill('SIGKILL');
   await app?.close();
   await connection?.close().catch(() => undefined);
