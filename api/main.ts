@@ -7,7 +7,8 @@ import { Client, Connection } from '@temporalio/client';
 import { codecOriginsFromEnv } from './codec-server.js';
 import { loadLinkSecret } from '../security/links.js';
 import { buildApi } from './server.js';
-import { loadApiTokens, loadConfig, loadPlaybookFile, temporalConnectConfig } from '../config/index.js';
+import { loadApiTokens, loadConfig, loadOidcConfig, loadPlaybookFile, temporalConnectConfig } from '../config/index.js';
+import { createOidc } from '../security/oidc.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
 
 async function main(): Promise<void> {
@@ -15,6 +16,9 @@ async function main(): Promise<void> {
   const playbook = await loadPlaybookFile(config.playbookPath);
   const tokens = await loadApiTokens(config.apiTokensPath, playbook);
   const linkSecret = await loadLinkSecret();
+  const oidcConfig = loadOidcConfig();
+  // The pages' sign-in returns to <public URL>/auth/callback: register that redirect URI at the IdP.
+  const oidc = oidcConfig ? createOidc(oidcConfig, `${config.publicUrl}/auth/callback`) : undefined;
   const { dataConverter, source: keySource } = await dataConverterFromEnv();
   const uiOrigins = codecOriginsFromEnv();
   const { connectionOptions, namespace } = temporalConnectConfig();
@@ -31,10 +35,12 @@ async function main(): Promise<void> {
     publicUrl: config.publicUrl,
     log: (line) => console.log(`[api] ${line}`),
     codecServer: { codec: dataConverter.payloadCodecs[0], origins: uiOrigins },
+    oidc,
   });
   const address = await app.listen({ port: config.apiPort, host: process.env.BREACH_API_HOST ?? '127.0.0.1' });
   console.log(`[api] listening on ${address} (Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`);
   console.log(`[api] OpenAPI document: ${address}/openapi.json`);
+  console.log(`[api] pages: ${config.publicUrl}/report, ${config.publicUrl}/cases; sign-in ${oidcConfig ? `with ${oidcConfig.issuer} (client ${oidcConfig.clientId}, API audience ${oidcConfig.audience})` : 'not configured (BREACH_OIDC_ISSUER)'}`);
   console.log(`[api] codec server for the Temporal UI: ${address}/decode, /encode (origins ${uiOrigins.join(', ')}; bearer token); payloads encrypted with the ${keySource}`);
 
   let stopping = false;

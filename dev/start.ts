@@ -24,6 +24,8 @@ import { startDevServer, type RunningDevServer } from './dev-server.js';
 import { startEndpointReceiver, type EndpointReceiver } from './endpoint-receiver.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { startMailCatcher, type MailCatcher } from './mail-catcher.js';
+import { startDevIdp, type DevIdp } from './idp.js';
+import { randomBytes } from 'node:crypto';
 import { answers, canConnect, isLoopback, isPortTaken, parseHostPort, waitUntil } from './ports.js';
 import { registerSearchAttributes } from '../client/search-attributes.js';
 
@@ -34,6 +36,8 @@ const settingsSchema = z.object({
   BREACH_MAIL_SMTP_PORT: port.default(2525),
   BREACH_MAIL_WEB_PORT: port.default(8025),
   BREACH_RECEIVER_PORT: port.default(4010),
+  // 0: any free port (the tests); the issuer printed names the one taken.
+  BREACH_IDP_PORT: z.coerce.number().int().min(0).max(65_535).default(4011),
 });
 
 const READY_TIMEOUT_MS = 90_000;
@@ -115,7 +119,7 @@ async function main(): Promise<void> {
 
   const children: Child[] = [];
   // Filled in as they start; shutdown stops what is there.
-  const services: { temporal?: RunningDevServer; mail?: MailCatcher; receiver?: EndpointReceiver } = {};
+  const services: { temporal?: RunningDevServer; mail?: MailCatcher; receiver?: EndpointReceiver; idp?: DevIdp } = {};
   let stopping = false;
   process.on('exit', () => {
     killAllNow(children);
@@ -128,7 +132,7 @@ async function main(): Promise<void> {
     console.log(`\n${why}: stopping the API and the worker, then Temporal...`);
     await Promise.all(children.filter((c) => c.name !== 'temporal').map((c) => c.stop()));
     await services.temporal?.stop().catch((err: Error) => console.error(`[temporal] ${err.message}`));
-    await Promise.all([services.mail?.close(), services.receiver?.close()]);
+    await Promise.all([services.mail?.close(), services.receiver?.close(), services.idp?.close()]);
     lock.release();
     console.log('stopped.');
     process.exit(code);
@@ -159,6 +163,7 @@ async function main(): Promise<void> {
     [config.apiPort, 'the HTTP API', 'BREACH_API_PORT'],
     [settings.BREACH_RECEIVER_PORT, 'the endpoint receiver', 'BREACH_RECEIVER_PORT'],
   ];
+  if (!process.env.BREACH_OIDC_ISSUER && settings.BREACH_IDP_PORT !== 0) wanted.push([settings.BREACH_IDP_PORT, 'the development IdP', 'BREACH_IDP_PORT']);
   if (!config.smtpUrl) {
     wanted.push([settings.BREACH_MAIL_SMTP_PORT, 'the mail catcher (SMTP)', 'BREACH_MAIL_SMTP_PORT'], [settings.BREACH_MAIL_WEB_PORT, 'the mail catcher (web)', 'BREACH_MAIL_WEB_PORT']);
   }
@@ -192,7 +197,22 @@ async function main(): Promise<void> {
   console.log(`Encryption: ${keys.note}.`);
   const uiOrigins = process.env.BREACH_UI_ORIGINS || `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
   const endpointTokens = demoEndpointTokens(playbook, receiver.port, process.env);
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...endpointTokens, ...keys.childEnv, BREACH_UI_ORIGINS: uiOrigins, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, SMTP_URL: smtpUrl, BREACH_API_PORT: String(config.apiPort) };
+  // Sign-in: the development IdP (dev/idp.ts) whose users are the playbook's people, unless an IdP is configured.
+  let oidcEnv: Record<string, string> = {};
+  if (!process.env.BREACH_OIDC_ISSUER) {
+    const clientSecret = randomBytes(24).toString('base64url');
+    services.idp = await startDevIdp({
+      playbook,
+      port: settings.BREACH_IDP_PORT,
+      clientId: 'breach-pages',
+      clientSecret,
+      audience: 'breach-api',
+      redirectUris: [`${config.publicUrl}/auth/callback`],
+      postLogoutRedirectUris: [`${config.publicUrl}/cases`],
+    });
+    oidcEnv = { BREACH_OIDC_ISSUER: services.idp.issuer, BREACH_OIDC_CLIENT_ID: 'breach-pages', BREACH_OIDC_CLIENT_SECRET: clientSecret, BREACH_OIDC_AUDIENCE: 'breach-api' };
+  }
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...oidcEnv, ...endpointTokens, ...keys.childEnv, BREACH_UI_ORIGINS: uiOrigins, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, SMTP_URL: smtpUrl, BREACH_API_PORT: String(config.apiPort) };
   // One process per child (node with tsx's loader), not tsx's CLI and its own child: signals reach the code.
   const tsx = (file: string): [string, string[]] => [process.execPath, ['--import', 'tsx', file]];
   const worker = spawnChild('worker', ...tsx('worker/main.ts'), { cwd: PROJECT_ROOT, env: childEnv });
@@ -258,7 +278,10 @@ async function main(): Promise<void> {
       `  Temporal UI        ${urls['Temporal UI']}`,
       `  Temporal server    ${temporalAddress}, namespace ${namespace}${temporal ? `, data in ${rel(join(dataDir, 'temporal.db'))} (${temporal.binary})` : ''}; search attributes: ${searchAttributes}`,
       `  HTTP API           ${urls['HTTP API']}${api && token ? `   e.g. curl -H 'Authorization: Bearer ${token}' ${apiUrl}/healthz` : ''}`,
-      `  Codec server       ${api ? `${apiUrl}/decode, /encode   (payloads are encrypted; the UI shows them decrypted to a bearer token of BREACH_API_TOKENS)` : '(not started)'}`,
+      `  Pages              ${apiUrl}/report (the Breach Incident form), ${apiUrl}/cases (the case workspace)`,
+      `  Sign-in (IdP)      ${services.idp ? `${services.idp.issuer}   (development IdP: the playbook's people and a workforce member with no role; no passwords)` : process.env.BREACH_OIDC_ISSUER}`,
+      `  Codec server       ${api ? `${apiUrl}/decode, /encode   (payloads are encrypted)` : '(not started)'}`,
+      `  To decrypt in the Temporal UI: sign in at ${apiUrl}/cases, then tick "Include cross-origin credentials" in the UI's codec settings (once per browser).`,
       `  Mail catcher       ${urls['Mail catcher']}${mail ? `   (SMTP ${mail.smtpUrl}, messages in ${rel(join(dataDir, 'mail'))})` : ''}`,
       `  Endpoint receiver  ${urls['Endpoint receiver']}   (stands in for the playbook's external endpoints${Object.keys(endpointTokens).length > 0 ? `; demo tokens in ${Object.keys(endpointTokens).join(', ')}` : ''})`,
       `  Worker             task queue ${config.taskQueue}; playbook ${rel(config.playbookPath)}`,
