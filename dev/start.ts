@@ -206,11 +206,11 @@ async function main(): Promise<void> {
       port: settings.BREACH_IDP_PORT,
       clientId: 'breach-pages',
       clientSecret,
-      audience: 'breach-api',
+      audience: 'urn:breach-response:api',
       redirectUris: [`${config.publicUrl}/auth/callback`],
       postLogoutRedirectUris: [`${config.publicUrl}/cases`],
     });
-    oidcEnv = { BREACH_OIDC_ISSUER: services.idp.issuer, BREACH_OIDC_CLIENT_ID: 'breach-pages', BREACH_OIDC_CLIENT_SECRET: clientSecret, BREACH_OIDC_AUDIENCE: 'breach-api' };
+    oidcEnv = { BREACH_OIDC_ISSUER: services.idp.issuer, BREACH_OIDC_CLIENT_ID: 'breach-pages', BREACH_OIDC_CLIENT_SECRET: clientSecret, BREACH_OIDC_AUDIENCE: 'urn:breach-response:api' };
   }
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...oidcEnv, ...endpointTokens, ...keys.childEnv, BREACH_UI_ORIGINS: uiOrigins, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, SMTP_URL: smtpUrl, BREACH_API_PORT: String(config.apiPort) };
   // One process per child (node with tsx's loader), not tsx's CLI and its own child: signals reach the code.

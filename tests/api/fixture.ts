@@ -12,6 +12,7 @@ import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
 import type { Report } from '../../domain/report.js';
 import type { IncidentState, Phase } from '../../domain/state.js';
 import { signLink, type LinkClaims } from '../../security/links.js';
+import type { Oidc } from '../../security/oidc.js';
 import { buildApi } from '../../api/server.js';
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens } from '../../config/index.js';
 import { createTestWorker, startDevServer, startHttpReceiver, startSmtpReceiver, withEndpointsAt, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
@@ -50,7 +51,8 @@ export function testPlaybook(receiverUrl: string): Playbook {
   return parsePlaybook(moved);
 }
 
-export async function startApiFixture(): Promise<ApiFixture> {
+/** `oidc`: sign-in with an identity provider (the development IdP of dev/idp.ts in the tests). */
+export async function startApiFixture(options: { oidc?: Oidc } = {}): Promise<ApiFixture> {
   const env = await startDevServer();
   const receiver = await startHttpReceiver();
   const mail = await startSmtpReceiver();
@@ -68,7 +70,7 @@ export async function startApiFixture(): Promise<ApiFixture> {
   });
   const run = worker.run();
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
-  const app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL });
+  const app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL, ...(options.oidc ? { oidc: options.oidc } : {}) });
   return {
     env,
     worker,
