@@ -170,7 +170,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const body = parse(decisionBodySchema, request.body);
     const identity = request.identity!;
     if (identity.roles.length === 0) throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
-    await readableState(client, identity, incidentId);
+    // The workflow judges who may decide (403 without the gate's role, 409 out of phase); a refusal
+    // carries reasons, never the incident's state, and gives no read access (domain/need-to-know.ts).
     return decide(client, incidentId, { ...body, actorId: identity.key });
   });
 

@@ -140,10 +140,11 @@ export function linkRoutes(app: FastifyInstance, deps: PageDeps): void {
     return formPage(request, reply, 200, opened, formFields(claims.kind, { playbook: deps.playbook, state, personRoles: roles }), {}, {}, []);
   });
 
-  // The CSRF token is checked where a session is used (step-up); the link's signature guards the others.
+  // The CSRF token is checked where a session is used (step-up); the link's signature guards the others,
+  // and without a session a step-up link decides nothing (it answers with the sign-in page).
   const csrfWhereSignedIn = (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply, done: (err?: Error) => void) => {
     const verdict = verifyLink(deps.linkSecret, request.params.token);
-    if (verdict.ok && needsSignIn(verdict.claims)) return app.csrfProtection(request, reply, done);
+    if (verdict.ok && needsSignIn(verdict.claims) && request.identity) return app.csrfProtection(request, reply, done);
     done();
   };
 
