@@ -132,9 +132,10 @@ export function reportFromForm(form: FormValues, incidentId?: string): Record<st
 }
 
 /** zod's messages in words a reporter reads ("expected string, received undefined" → "Enter ..."). */
-function wordsFor(field: FormField | undefined, message: string): string {
+function wordsFor(field: FormField | undefined, message: string, empty: boolean): string {
   const what = field?.label.replace(/\?$/, '').replace(/^(Your|The) /, (m) => m.toLowerCase()) ?? 'this';
-  if (/received undefined|expected a non-empty text|Invalid input/.test(message) || (/expected (string|number|boolean|array)/.test(message) && !/ISO/.test(message))) {
+  if (empty && /required when piiTypes holds "medical"/.test(message)) return `Enter ${what.charAt(0).toLowerCase()}${what.slice(1)}: it is needed when medical information is involved`;
+  if (empty || /received undefined|expected a non-empty text|Invalid input/.test(message) || (/expected (string|number|boolean|array)/.test(message) && !/ISO/.test(message))) {
     if (field?.type === 'radios' || field?.type === 'yes-no' || field?.type === 'checkboxes') return `Choose ${field.type === 'checkboxes' ? 'at least one: ' : ''}${what.charAt(0).toLowerCase()}${what.slice(1)}`;
     return `Enter ${what.charAt(0).toLowerCase()}${what.slice(1)}`;
   }
@@ -160,9 +161,19 @@ export function checkReport(
       const path = issue.path.map(String);
       // piiTypes.0 → piiTypes; programManager → its name field.
       const name = byName.has(path.join('.')) ? path.join('.') : byName.has(path[0] ?? '') ? path[0]! : path[0] === 'programManager' ? 'programManager.name' : path.join('.');
-      errors[name] ??= wordsFor(byName.get(name), issue.message);
+      errors[name] ??= wordsFor(byName.get(name), issue.message, text(form, name) === undefined && form[name] === undefined);
     }
-    return { errors };
+    // zod runs the cross-field rules only once every field has its shape: say them now too, so that
+    // one round of corrections is enough.
+    const pii = form.piiTypes;
+    if ((Array.isArray(pii) ? pii : [pii]).includes('medical')) {
+      for (const name of ['disclosureFormat', 'disclosedBy', 'disclosedTo']) {
+        if (text(form, name) === undefined) errors[name] ??= wordsFor(byName.get(name), 'required when piiTypes holds "medical"', true);
+      }
+    }
+    // In the order of the form, as the error summary lists them.
+    const order = (name: string) => (REPORT_FIELDS.findIndex((f) => f.name === name) + REPORT_FIELDS.length + 1) % (REPORT_FIELDS.length + 1);
+    return { errors: Object.fromEntries(Object.entries(errors).sort(([a], [b]) => order(a) - order(b))) };
   }
   const future = futureIssue(parsed.data);
   if (future) return { errors: { discoveredAt: 'It must not be in the future: give the time in UTC' } };
