@@ -11,7 +11,7 @@ import type { Client } from '@temporalio/client';
 import { mayRead, readsAll } from '../domain/need-to-know.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { IncidentState } from '../domain/state.js';
-import { getIncidentState, IncidentNotFoundError, reporterOf, type IncidentListItem } from '../client/incidents.js';
+import { getIncidentState, IncidentNotFoundError, type IncidentListItem } from '../client/incidents.js';
 import { identityFromClaims, identityOfPerson, type Identity } from '../security/identity.js';
 import { AccessTokenError, SignInUnavailableError, type Oidc } from '../security/oidc.js';
 
@@ -75,8 +75,7 @@ export function authenticator(playbook: Playbook, tokens: Map<string, string>, o
 /** The incident's state when `identity` may see it; IncidentNotFoundError (404) otherwise. */
 export async function readableState(client: Client, identity: Identity, incidentId: string): Promise<IncidentState> {
   const state = await getIncidentState(client, incidentId);
-  if (mayRead(identity, state, undefined)) return state;
-  if (mayRead(identity, state, await reporterOf(client, incidentId))) return state;
+  if (mayRead(identity, state)) return state;
   throw new IncidentNotFoundError(incidentId);
 }
 
@@ -90,12 +89,8 @@ export async function visibleIncidents<T extends IncidentListItem>(client: Clien
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < items.length; i = next++) {
-      const item = items[i]!;
-      if (item.reportedBy === identity.key) visible[i] = true;
-      else if (identity.roles.length > 0) {
-        const state = await getIncidentState(client, item.incidentId).catch(() => undefined);
-        visible[i] = state !== undefined && mayRead(identity, state, item.reportedBy);
-      }
+      const state = await getIncidentState(client, items[i]!.incidentId).catch(() => undefined);
+      visible[i] = state !== undefined && mayRead(identity, state);
     }
   };
   await Promise.all(Array.from({ length: 6 }, worker));
@@ -105,14 +100,9 @@ export async function visibleIncidents<T extends IncidentListItem>(client: Clien
 /** Whether `identity` may file a report under this incident id: a new id, or an incident they may see (a supplement). */
 export async function mayReportOn(client: Client, identity: Identity, incidentId: string): Promise<boolean> {
   try {
-    await readableState(client, identity, incidentId);
-    return true;
+    return mayRead(identity, await getIncidentState(client, incidentId));
   } catch (err) {
-    if (!(err instanceof IncidentNotFoundError)) throw err;
-    // Not found for this person: new, or someone else's. Temporal tells the two apart.
-    return reporterOf(client, incidentId).then(
-      () => false,
-      (e: unknown) => (e instanceof IncidentNotFoundError ? true : Promise.reject(e)),
-    );
+    if (err instanceof IncidentNotFoundError) return true;
+    throw err;
   }
 }

@@ -26,9 +26,6 @@ const searchAttributes = {
   awaitingRole: BreachAwaitingRole,
 } as const;
 
-/** The memo field naming who filed an incident's first report. */
-export const REPORTED_BY_MEMO = 'reportedBy';
-
 /** A report's discovery time may run ahead of our clock by this much (clock skew between posts). */
 export const DISCOVERY_CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -95,6 +92,12 @@ export function futureDiscoveryIssue(report: Pick<Report, 'discoveredAt'>, now: 
  * Signal-with-start of `reportIntake`: starts the incident's workflow, or supplements the running one.
  * A closed incident is not started again (its ID is not reused): that is an IncidentClosedError.
  */
+/**
+ * `reportedBy`: who files it (an opaque key, security/identity.ts), sent beside the report so that the
+ * workflow records its reporters and a reporter can read their own report (need to know, 469.2c(1)).
+ * Not a memo: the Temporal UI's list decodes memos, and an encrypted one hides the row from an operator
+ * whose UI has no codec session.
+ */
 export async function submitReport(deps: IncidentDeps, report: Report, receivedAt: Date = new Date(), reportedBy?: string): Promise<{ incidentId: string; workflowId: string }> {
   const incidentId = report.incidentId ?? newIncidentId();
   const workflowId = incidentWorkflowId(incidentId);
@@ -105,14 +108,10 @@ export async function submitReport(deps: IncidentDeps, report: Report, receivedA
       taskQueue: deps.taskQueue,
       args: [start],
       signal: reportIntakeSignal,
-      signalArgs: [{ ...report, incidentId }],
+      signalArgs: [{ ...report, incidentId, ...(reportedBy ? { reportedBy } : {}) }],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       // What the UI shows at the top of the incident; no PII (and encrypted by the codec anyway).
       staticSummary: `PII incident (${report.medium}): ${report.piiTypes.join(', ')}; about ${report.affectedCount} people`,
-      // Who filed the first report (an opaque key, security/identity.ts), for need to know (5 FAM
-      // 469.2c(1)): a reporter reads their own report. Memo, not a search attribute: it is encrypted by
-      // the codec and never searchable. Only the first report sets it (a supplement does not start).
-      ...(reportedBy ? { memo: { [REPORTED_BY_MEMO]: reportedBy } } : {}),
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) throw new IncidentClosedError(incidentId);
@@ -208,8 +207,6 @@ export interface IncidentListItem {
   closedAt: string | null;
   /** Temporal's status of the workflow (RUNNING, COMPLETED, ...). */
   status: string;
-  /** Who filed the first report (memo), when known. */
-  reportedBy?: string;
 }
 
 /**
@@ -249,7 +246,6 @@ export async function listIncidents(client: Client, filter: IncidentFilter, limi
         startedAt: execution.startTime.toISOString(),
         closedAt: execution.closeTime ? execution.closeTime.toISOString() : null,
         status: execution.status.name,
-        ...reporterField(execution.memo),
       });
       if (items.length >= limit) break;
     }
@@ -257,22 +253,6 @@ export async function listIncidents(client: Client, filter: IncidentFilter, limi
     throw asTemporalError(err);
   }
   return items;
-}
-
-function reporterField(memo: Record<string, unknown> | undefined): { reportedBy?: string } {
-  const value = memo?.[REPORTED_BY_MEMO];
-  return typeof value === 'string' ? { reportedBy: value } : {};
-}
-
-/** Who filed the incident's first report (its memo), or undefined; IncidentNotFoundError when there is no such incident. */
-export async function reporterOf(client: Client, incidentId: string): Promise<string | undefined> {
-  try {
-    const description = await client.workflow.getHandle(incidentWorkflowId(incidentId)).describe();
-    return reporterField(description.memo).reportedBy;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new IncidentNotFoundError(incidentId);
-    throw asTemporalError(err);
-  }
 }
 
 /** Whether Temporal answers at all (GET /healthz). */

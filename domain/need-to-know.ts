@@ -55,9 +55,9 @@ export interface Reader {
   roles: readonly Role[];
 }
 
-/** Whether `reader` may see the incident; `reportedBy` is the key of whoever filed its first report. */
-export function mayRead(reader: Reader, state: IncidentState, reportedBy: string | undefined): boolean {
-  if (reportedBy !== undefined && reportedBy === reader.key) return true;
+/** Whether `reader` may see the incident. */
+export function mayRead(reader: Reader, state: IncidentState): boolean {
+  if (state.reporters?.includes(reader.key)) return true;
   if (reader.roles.some((role) => ALWAYS_INVOLVED.includes(role))) return true;
   const involved = rolesOnIncident(state);
   if (reader.roles.some((role) => involved.has(role))) return true;
