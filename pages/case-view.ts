@@ -12,11 +12,13 @@ import type { Role } from '../domain/roles.js';
 import type { IncidentState } from '../domain/state.js';
 import { IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError } from '../client/incidents.js';
 import type { Identity } from '../security/identity.js';
+import { csrfToken } from './index.js';
 import { deadlineHtml, escapeHtml, page, send, timeHtml } from './layout.js';
 import { eventWords, KIND_WORDS, PHASE_WORDS, ROLE_WORDS } from './words.js';
 
 export function incidentFailure(reply: FastifyReply, err: unknown, organization: string, identity?: Identity): FastifyReply {
-  const plain = (status: number, title: string, line: string) => send(reply, status, page(title, `<p>${escapeHtml(line)}</p>`, { organization, identity }));
+  const plain = (status: number, title: string, line: string) =>
+    send(reply, status, page(title, `<p>${escapeHtml(line)}</p>`, { organization, identity, ...(identity ? { csrf: csrfToken(reply) } : {}) }));
   if (err instanceof IncidentNotFoundError || (err instanceof Error && err.name === 'ZodError')) {
     return plain(404, 'No such case', 'There is no case with this number that you may see. Cases are shown to the people with a role on them and to their reporter (5 FAM 469.2c(1)).');
   }

@@ -72,7 +72,17 @@ export function requireSignIn(request: FastifyRequest, reply: FastifyReply): boo
   return false;
 }
 
-/** The CSRF token of the forms of a page. */
+const tokens = new WeakMap<FastifyReply, string>();
+
+/**
+ * The CSRF token of the forms of a page, one per response: a second generateCsrf() in the same
+ * response would make a second secret (the request has no cookie yet) and set its cookie over the first.
+ */
 export function csrfToken(reply: FastifyReply): string {
-  return reply.generateCsrf();
+  let token = tokens.get(reply);
+  if (!token) {
+    token = reply.generateCsrf();
+    tokens.set(reply, token);
+  }
+  return token;
 }

@@ -19,7 +19,7 @@ import { linkDecisionId, verifyLink, type VerifiedLink } from '../security/links
 import { freshEnough } from './case.js';
 import { summaryHtml } from './case-view.js';
 import { fieldId, renderField, type FieldErrors } from './fields.js';
-import type { PageDeps } from './index.js';
+import { csrfToken, type PageDeps } from './index.js';
 import { deadlineHtml, errorSummary, escapeHtml, page, send } from './layout.js';
 import { decisionFromForm, formFields, type FormField, type FormValues } from './link-form.js';
 import { KIND_WORDS, PHASE_WORDS, ROLE_WORDS, timeWords } from './words.js';
@@ -54,7 +54,7 @@ interface Opened {
 export function linkRoutes(app: FastifyInstance, deps: PageDeps): void {
   const organization = deps.playbook.organization;
   const html = (reply: FastifyReply, status: number, title: string, body: string, request?: FastifyRequest) =>
-    send(reply, status, page(title, body, { organization, identity: request?.identity, countdown: true }));
+    send(reply, status, page(title, body, { organization, identity: request?.identity, countdown: true, ...(request?.identity ? { csrf: csrfToken(reply) } : {}) }));
   const plain = (reply: FastifyReply, status: number, title: string, ...lines: string[]) => html(reply, status, title, lines.map((l) => `<p>${escapeHtml(l)}</p>`).join(''));
   const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : '');
   const needsSignIn = (claims: VerifiedLink) => deps.playbook.signInRequiredFor.includes(claims.kind);
@@ -118,7 +118,7 @@ export function linkRoutes(app: FastifyInstance, deps: PageDeps): void {
   function formPage(request: FastifyRequest, reply: FastifyReply, status: number, opened: Opened, fields: FormField[], values: FormValues, errors: FieldErrors, problems: string[]): FastifyReply {
     const { claims, state, personName } = opened;
     const words = KIND_WORDS[claims.kind];
-    const csrf = needsSignIn(claims) ? `<input type="hidden" name="_csrf" value="${escapeHtml(reply.generateCsrf())}">` : '';
+    const csrf = needsSignIn(claims) ? `<input type="hidden" name="_csrf" value="${escapeHtml(csrfToken(reply))}">` : '';
     const summary = errorSummary([
       ...problems.map((text) => ({ text })),
       ...Object.entries(errors).map(([name, text]) => ({ ...(fields.some((f) => f.name === name) ? { id: fieldId(name) } : {}), text })),
