@@ -56,7 +56,6 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
   });
 
   app.get('/assets/countdown.js', async (_request, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'max-age=3600').send(COUNTDOWN_JS));
-  app.get('/', async (_request, reply) => reply.redirect('/cases'));
 
   signInRoutes(app, deps);
   reportRoutes(app, deps);
