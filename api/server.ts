@@ -10,6 +10,7 @@ import { ZodError, type z } from 'zod';
 import type { Playbook } from '../domain/playbook.js';
 import { REFUSAL } from '../domain/refusal.js';
 import { issuesOf } from '../domain/report.js';
+import { decisionGroundsIssues } from '../domain/authorized.js';
 import {
   DecisionRefusedError,
   IncidentClosedError,
@@ -154,9 +155,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.get('/incidents', { onRequest: authenticate }, async (request) => {
     const query = parse(listQuerySchema, request.query);
-    const found = await visibleIncidents(client, request.identity!, await listIncidents(client, { phase: query.phase, awaitingRole: query.awaitingRole }, query.limit));
+    const found = await visibleIncidents(client, request.identity!, await listIncidents(client, { phase: query.phase, awaitingRole: query.awaitingRole, majorIncident: query.majorIncident }, query.limit));
     return {
-      incidents: found.map(({ incidentId, phase, risk, reportedLate, awaitingRole }) => ({ incidentId, phase, risk, reportedLate, awaitingRole })),
+      incidents: found.map(({ incidentId, phase, risk, reportedLate, awaitingRole, majorIncident }) => ({ incidentId, phase, risk, reportedLate, awaitingRole, majorIncident })),
     };
   });
 
@@ -170,6 +171,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const body = parse(decisionBodySchema, request.body);
     const identity = request.identity!;
     if (identity.roles.length === 0) throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
+    // The grounds the policy asks of the decision (the custody exemption's facts, the recipient 464c
+    // accounts for), each named, before the workflow is asked.
+    const grounds = decisionGroundsIssues(body);
+    if (grounds.length) throw new BadRequest(grounds);
     // The workflow judges who may decide (403 without the gate's role, 409 out of phase); a refusal
     // carries reasons, never the incident's state, and gives no read access (domain/need-to-know.ts).
     return decide(client, incidentId, { ...body, actorId: identity.key });

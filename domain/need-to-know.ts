@@ -46,6 +46,8 @@ export function rolesOnIncident(state: IncidentState): Set<Role> {
   }
   if (state.crgConvened) roles.add('crg');
   if (state.delay) roles.add('securityLiaison');
+  // A major incident is told to the CIO, and a stalled one escalates to the final authority (workflows/major-incident.ts).
+  if (state.majorIncident) roles.add('cio').add('underSecretary');
   for (const entry of state.timeline) for (const role of PHASE_ROLES[entry.event] ?? []) roles.add(role);
   return roles;
 }

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { decisionBodySchema, DECISION_KINDS, type DecisionKind } from '../domain/decision.js';
+import { decisionGroundsIssues } from '../domain/authorized.js';
 import { incidentIdSchema } from '../domain/ids.js';
 import { REFUSAL } from '../domain/refusal.js';
 import type { IncidentState } from '../domain/state.js';
@@ -106,6 +107,16 @@ ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to th
         const path = issue.path.map(String).join('.');
         const field = fields.find((f) => f.name === path || path.startsWith(`${f.name}.`));
         errors[field?.name ?? path] ??= field ? `${field.label}: ${issue.message.replace(/^Invalid input: /, '')}` : issue.message;
+      }
+      return casePage(reply, 400, state, identity, undefined, { kind, values: form, errors });
+    }
+    // The grounds the policy asks of the decision (domain/authorized.ts), as the API checks them.
+    const grounds = decisionGroundsIssues(parsed.data);
+    if (grounds.length) {
+      const errors: FieldErrors = {};
+      for (const issue of grounds) {
+        const field = fields.find((f) => f.name === issue.path || issue.path.startsWith(`${f.name}.`));
+        errors[field?.name ?? issue.path] ??= `${field?.label ?? issue.path}: ${issue.message}`;
       }
       return casePage(reply, 400, state, identity, undefined, { kind, values: form, errors });
     }

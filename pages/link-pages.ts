@@ -11,6 +11,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decisionBodySchema } from '../domain/decision.js';
+import { decisionGroundsIssues } from '../domain/authorized.js';
 import { KIND_PHASES } from '../domain/gates.js';
 import { REFUSAL } from '../domain/refusal.js';
 import type { IncidentState } from '../domain/state.js';
@@ -167,6 +168,16 @@ export function linkRoutes(app: FastifyInstance, deps: PageDeps): void {
         const path = issue.path.map(String).join('.');
         const field = fields.find((f) => f.name === path || path.startsWith(`${f.name}.`));
         errors[field?.name ?? path] ??= `${field?.label ?? path}: ${issue.message.replace(/^Invalid input: /, '')}`;
+      }
+      return formPage(request, reply, 400, opened, fields, form, errors, []);
+    }
+    // The grounds the policy asks of the decision (domain/authorized.ts), named before the workflow is asked.
+    const grounds = decisionGroundsIssues(parsed.data);
+    if (grounds.length) {
+      const errors: FieldErrors = {};
+      for (const issue of grounds) {
+        const field = fields.find((f) => f.name === issue.path || issue.path.startsWith(`${f.name}.`));
+        errors[field?.name ?? issue.path] ??= `${field?.label ?? issue.path}: ${issue.message}`;
       }
       return formPage(request, reply, 400, opened, fields, form, errors, []);
     }

@@ -49,6 +49,7 @@ export const ROLE_WORDS: Record<Role, string> = {
   securityIncident: 'the security-incident officials',
   securityLiaison: 'the security liaison',
   responsibleOffice: 'the responsible office',
+  cio: 'the Chief Information Officer',
 };
 
 export const PHASE_WORDS: Record<Phase, string> = {

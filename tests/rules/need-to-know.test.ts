@@ -28,6 +28,11 @@ function state(overrides: Partial<IncidentState> = {}): IncidentState {
     timeline: [],
     supplements: 0,
     closedAt: null,
+    route: null,
+    disclosures: [],
+    majorIncident: null,
+    reportReference: null,
+    reportReceipts: [],
     ...overrides,
   };
 }
