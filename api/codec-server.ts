@@ -19,6 +19,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { ConfigError } from '../config/index.js';
 import { issuesOf } from '../domain/issues.js';
+import type { Identity } from '../security/identity.js';
 
 export const CODEC_PATHS = { decode: '/decode', encode: '/encode' } as const;
 
@@ -133,7 +134,13 @@ export function codecOriginsFromEnv(env: Record<string, string | undefined>): st
  */
 export async function codecRoutes(
   app: FastifyInstance,
-  options: CodecServerOptions & { authenticate: onRequestHookHandler; personForToken: (token: string) => string | undefined; sessionSecret: string },
+  options: CodecServerOptions & {
+    authenticate: onRequestHookHandler;
+    personForToken: (token: string) => string | undefined;
+    sessionSecret: string;
+    /** The person signed in to the pages (their session cookie), if any. */
+    sessionIdentity?: (request: FastifyRequest) => Identity | undefined;
+  },
 ): Promise<void> {
   const allowed = new Set(options.origins.map(normalizeOrigin));
 
@@ -158,9 +165,17 @@ export async function codecRoutes(
       .send();
   };
 
-  // A bearer token, else the session cookie of /codec/login.
+  // A bearer token, else the pages' sign-in session, else the session cookie of /codec/login.
   const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.headers.authorization) return options.authenticate.call(app, request, reply, () => undefined);
+    const signedIn = options.sessionIdentity?.(request);
+    if (signedIn) {
+      // An operator decrypts; a workforce member with no role (a reporter) sees ciphertext.
+      if (signedIn.roles.length === 0) return reply.code(403).send({ error: 'you hold no role in the playbook: payloads stay encrypted for you' });
+      request.identity = signedIn;
+      request.actorId = signedIn.key;
+      return undefined;
+    }
     const session = cookieValue(request.headers.cookie, CODEC_SESSION_COOKIE);
     const personId = session ? verifyCodecSession(options.sessionSecret, session) : undefined;
     if (!personId) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'expected an Authorization: Bearer <token> header or a session from /codec/login' });

@@ -7,7 +7,8 @@ import { Client, Connection } from '@temporalio/client';
 import { codecOriginsFromEnv } from './codec-server.js';
 import { loadLinkSecret } from '../security/links.js';
 import { buildApi } from './server.js';
-import { ConfigError, EXIT_CONFIG, loadApiConfig, loadApiTokens, loadPlaybookFile } from '../config/index.js';
+import { ConfigError, EXIT_CONFIG, loadApiConfig, loadApiTokens, loadOidcConfig, loadPlaybookFile } from '../config/index.js';
+import { createOidc } from '../security/oidc.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
 
 async function main(): Promise<void> {
@@ -18,6 +19,9 @@ async function main(): Promise<void> {
   const { dataConverter, source: keySource } = await dataConverterFromEnv(config.env);
   const uiOrigins = codecOriginsFromEnv(config.env);
   const { connectionOptions, namespace } = config.temporal;
+  const oidcConfig = loadOidcConfig(config.env);
+  // The pages' sign-in returns to <public URL>/auth/callback: register that redirect URI at the IdP.
+  const oidc = oidcConfig ? createOidc(oidcConfig, `${config.publicUrl}/auth/callback`) : undefined;
   // Lazy: the API starts (and answers /healthz with 503) while Temporal is still coming up.
   const connection = Connection.lazy(connectionOptions);
   const client = new Client({ connection, namespace, dataConverter });
@@ -32,10 +36,12 @@ async function main(): Promise<void> {
     decisionWaitMs: config.decisionWaitMs,
     log: (line) => console.log(`[api] ${line}`),
     codecServer: { codec: dataConverter.payloadCodecs[0], origins: uiOrigins },
+    oidc,
   });
   const address = await app.listen({ port: config.apiPort, host: config.apiHost });
   console.log(`[api] listening on ${address} (pid ${process.pid}; Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`);
   console.log(`[api] OpenAPI document: ${address}/openapi.json`);
+  console.log(`[api] pages: ${config.publicUrl}/report, ${config.publicUrl}/cases; sign-in ${oidcConfig ? `with ${oidcConfig.issuer} (client ${oidcConfig.clientId}, API audience ${oidcConfig.audience})` : 'not configured (BREACH_OIDC_ISSUER)'}`);
   console.log(`[api] codec server for the Temporal UI: ${address}/decode, /encode (origins ${uiOrigins.join(', ')}; bearer token); payloads encrypted with the ${keySource}`);
 
   let stopping = false;

@@ -4,8 +4,7 @@
  * field of the body. Bad input answers 4xx with a reason, never 500 and never a stack trace; nothing
  * of a body is ever logged.
  */
-import { createHash } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { ZodError, type z } from 'zod';
 import type { Playbook } from '../domain/playbook.js';
@@ -18,14 +17,18 @@ import {
   IncidentNotFoundError,
   TemporalUnavailableError,
   futureDiscoveryIssue,
-  getIncidentState,
   listIncidents,
   submitReport,
   temporalAnswers,
 } from '../client/incidents.js';
 import { DECISION_WAIT_MS_DEFAULT, DecisionNotFoundError, decisionStatus, submitDecision, type DecisionStatus } from '../client/decisions.js';
+import fastifyCookie from '@fastify/cookie';
 import { codecRoutes, type CodecServerOptions } from './codec-server.js';
-import { linkRoutes } from './link-pages.js';
+import { authenticator, mayReportOn, readableState, visibleIncidents } from './access.js';
+import { pageRoutes } from '../pages/index.js';
+import type { Oidc } from '../security/oidc.js';
+import { readSession, sessionSecret } from '../security/session.js';
+import { identityFromClaims } from '../security/identity.js';
 import { openApiDocument } from './openapi.js';
 import { decisionBodySchema, decisionParamsSchema, incidentParamsSchema, listQuerySchema, reportSchema } from './schemas.js';
 
@@ -48,11 +51,13 @@ export interface ApiOptions {
   decisionWaitMs?: number;
   /** The Temporal UI's codec server (`/decode`, `/encode`; api/codec-server.ts): absent, not served. */
   codecServer?: CodecServerOptions;
+  /** Sign-in with the identity provider (BREACH_OIDC_*): the pages' sessions and the API's JWTs. Absent: bearer tokens only. */
+  oidc?: Oidc;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The person behind the bearer token. */
+    /** The caller's key (security/identity.ts): a playbook person's id, the actor of their decisions. */
     actorId?: string;
   }
 }
@@ -90,12 +95,18 @@ function decisionStatusBody(status: DecisionStatus) {
   return { decisionId, status: 'refused' as const, httpStatus: refusalStatus(refusal.type), error: refusal.reasons.join('; '), reasons: refusal.reasons };
 }
 
-const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+const NO_ROLE = 'you hold no role in the playbook: a workforce member may report and read their own reports (5 FAM 468.3a), not decide';
+
+const SUPPLEMENT_REFUSED = 'this incident id is taken: a report adds to an incident only for its reporter or someone with a role on it; leave incidentId out to report a new incident';
 
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const { client, playbook } = options;
-  // Tokens are looked up by their digest: the map holds no token and the lookup takes no secret-dependent path.
-  const people = new Map([...options.tokens].map(([token, personId]) => [digest(token), personId]));
+  const sessionIdentity = (request: FastifyRequest) => {
+    const session = readSession(request);
+    return session ? identityFromClaims(playbook, session.claims) : undefined;
+  };
+  const { authenticate, personForToken } = authenticator(playbook, options.tokens, options.oidc, sessionIdentity);
 
   // A link's token is one path parameter of a few hundred characters (the router's default is 100).
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 2_200 } });
@@ -109,14 +120,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     });
   }
 
-  async function authenticate(request: FastifyRequest, reply: FastifyReply) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    const personId = match ? people.get(digest(match[1]!)) : undefined;
-    if (!personId) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: match ? 'unknown bearer token' : 'expected an Authorization: Bearer <token> header' });
-    }
-    request.actorId = personId;
-  }
+  // Signed cookies: the pages' sessions (security/session.ts), also read by the codec server.
+  await app.register(fastifyCookie, { secret: sessionSecret(options.linkSecret) });
 
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
 
@@ -151,13 +156,15 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const now = new Date();
     const future = futureDiscoveryIssue(report, now);
     if (future) throw new BadRequest([future]);
-    const accepted = await submitReport({ client, taskQueue: options.taskQueue, playbook }, report, now);
+    // 468.3a: anyone signed in may report; adding to an existing incident needs need to know of it.
+    if (report.incidentId && !(await mayReportOn(client, request.identity!, report.incidentId))) return reply.code(403).send({ error: SUPPLEMENT_REFUSED });
+    const accepted = await submitReport({ client, taskQueue: options.taskQueue, playbook }, report, now, request.identity!.key);
     return reply.code(202).send(accepted);
   });
 
   app.get('/incidents', { onRequest: authenticate }, async (request) => {
     const query = parse(listQuerySchema, request.query);
-    const found = await listIncidents(client, { phase: query.phase, awaitingRole: query.awaitingRole, majorIncident: query.majorIncident }, query.limit);
+    const found = await visibleIncidents(client, request.identity!, await listIncidents(client, { phase: query.phase, awaitingRole: query.awaitingRole, majorIncident: query.majorIncident }, query.limit));
     return {
       incidents: found.map(({ incidentId, phase, risk, reportedLate, awaitingRole, majorIncident }) => ({ incidentId, phase, risk, reportedLate, awaitingRole, majorIncident })),
     };
@@ -165,18 +172,20 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.get('/incidents/:incidentId', { onRequest: authenticate }, async (request) => {
     const { incidentId } = parse(incidentParamsSchema, request.params);
-    return getIncidentState(client, incidentId);
+    return readableState(client, request.identity!, incidentId);
   });
 
   const waitMs = options.decisionWaitMs ?? DECISION_WAIT_MS_DEFAULT;
   app.post('/incidents/:incidentId/decisions', { onRequest: authenticate }, async (request, reply) => {
     const { incidentId } = parse(incidentParamsSchema, request.params);
     const body = parse(decisionBodySchema, request.body);
+    const identity = request.identity!;
+    if (identity.roles.length === 0) throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
     // The grounds the policy asks of the decision (the custody exemption's facts, the recipient 464c
     // accounts for), each named, before the workflow is asked.
     const grounds = decisionGroundsIssues(body);
     if (grounds.length) throw new BadRequest(grounds);
-    const submitted = await submitDecision(client, incidentId, { ...body, actorId: request.actorId! }, { waitMs, idSecret: options.linkSecret });
+    const submitted = await submitDecision(client, incidentId, { ...body, actorId: identity.key }, { waitMs, idSecret: options.linkSecret });
     if (submitted.status === 'applied') return submitted.state;
     // No worker accepted it in time: recorded in the incident's history, applied or refused when one runs.
     const { decisionId } = submitted;
@@ -185,14 +194,21 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.get('/incidents/:incidentId/decisions/:decisionId', { onRequest: authenticate }, async (request) => {
     const { incidentId, decisionId } = parse(decisionParamsSchema, request.params);
+    // Decisions are taken by people with a role; what became of one is theirs to ask (469.2c(1)).
+    if (request.identity!.roles.length === 0) throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
     return decisionStatusBody(await decisionStatus(client, incidentId, decisionId, { waitMs, idSecret: options.linkSecret }));
   });
 
-  await app.register(async (scope) => linkRoutes(scope, { client, playbook, linkSecret: options.linkSecret, decisionWaitMs: waitMs }));
+  await app.register(async (scope) => pageRoutes(scope, { client, taskQueue: options.taskQueue, playbook, linkSecret: options.linkSecret, publicUrl: options.publicUrl, oidc: options.oidc, decisionWaitMs: waitMs }));
   const codecServer = options.codecServer;
   if (codecServer) {
-    const personForToken = (token: string) => people.get(digest(token));
-    await app.register(async (scope) => codecRoutes(scope, { ...codecServer, authenticate, personForToken, sessionSecret: options.linkSecret }));
+    await app.register(async (scope) => codecRoutes(scope, {
+        ...codecServer,
+        authenticate,
+        personForToken,
+        sessionSecret: options.linkSecret,
+        sessionIdentity,
+      }));
   }
 
   return app;

@@ -92,7 +92,13 @@ export function futureDiscoveryIssue(report: Pick<Report, 'discoveredAt'>, now: 
  * Signal-with-start of `reportIntake`: starts the incident's workflow, or supplements the running one.
  * A closed incident is not started again (its ID is not reused): that is an IncidentClosedError.
  */
-export async function submitReport(deps: IncidentDeps, report: Report, receivedAt: Date = new Date()): Promise<{ incidentId: string; workflowId: string }> {
+/**
+ * `reportedBy`: who files it (an opaque key, security/identity.ts), sent beside the report so that the
+ * workflow records its reporters and a reporter can read their own report (need to know, 469.2c(1)).
+ * Not a memo: the Temporal UI's list decodes memos, and an encrypted one hides the row from an operator
+ * whose UI has no codec session.
+ */
+export async function submitReport(deps: IncidentDeps, report: Report, receivedAt: Date = new Date(), reportedBy?: string): Promise<{ incidentId: string; workflowId: string }> {
   const incidentId = report.incidentId ?? newIncidentId();
   const workflowId = incidentWorkflowId(incidentId);
   const start: IncidentInput = { incidentId, playbook: deps.playbook, receivedAt: receivedAt.toISOString() };
@@ -102,7 +108,7 @@ export async function submitReport(deps: IncidentDeps, report: Report, receivedA
       taskQueue: deps.taskQueue,
       args: [start],
       signal: reportIntakeSignal,
-      signalArgs: [{ ...report, incidentId }],
+      signalArgs: [{ ...report, incidentId, ...(reportedBy ? { reportedBy } : {}) }],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       // What the UI shows at the top of the incident; no PII (and encrypted by the codec anyway).
       staticSummary: `PII incident (${report.medium}): ${report.piiTypes.join(', ')}; about ${report.affectedCount} people`,

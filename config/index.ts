@@ -13,3 +13,4 @@ export { loadApiConfig, type ApiConfig } from './api.js';
 export { loadCliConfig, type CliConfig } from './cli.js';
 export { loadStartConfig, type StartConfig } from './start.js';
 export { loadBenchConfig, type BenchConfig } from './bench.js';
+export { loadOidcConfig, type OidcConfig } from './oidc.js';

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, parseEnv, pathVar, PROJECT_ROOT, taskQueueVar, temporalConnectConfig, type Env, type TemporalConnect } from './shared.js';
+import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, parseEnv, pathVar, PROJECT_ROOT, publicUrlOf, taskQueueVar, temporalConnectConfig, type Env, type TemporalConnect } from './shared.js';
 
 const anyPort = z.coerce.number().int('expected a port from 1 to 65535').min(1, 'expected a port from 1 to 65535').max(65_535, 'expected a port from 1 to 65535');
 const port = (fallback: number) => anyPort.default(fallback);
@@ -22,6 +22,9 @@ const schema = z.object({
   BREACH_MAIL_SMTP_PORT: port(2525),
   BREACH_MAIL_WEB_PORT: port(8025),
   BREACH_RECEIVER_PORT: port(4010),
+  // 0: any free port (the tests); the issuer printed names the one taken.
+  BREACH_IDP_PORT: z.coerce.number().int('expected a port from 0 to 65535').min(0, 'expected a port from 0 to 65535').max(65_535, 'expected a port from 0 to 65535').default(4011),
+  BREACH_OIDC_ISSUER: z.string().optional(),
 });
 
 export interface StartConfig {
@@ -39,6 +42,10 @@ export interface StartConfig {
   mailSmtpPort: number;
   mailWebPort: number;
   receiverPort: number;
+  /** The development IdP's port (dev/idp.ts), started unless BREACH_OIDC_ISSUER names a real one. */
+  idpPort: number;
+  oidcIssuer: string | undefined;
+  publicUrl: string;
   /** Passed on to the worker and the API, with what npm start adds (their own configuration reads it). */
   env: Env;
 }
@@ -58,6 +65,9 @@ export function loadStartConfig(env: Env = process.env): StartConfig {
     mailSmtpPort: e.BREACH_MAIL_SMTP_PORT,
     mailWebPort: e.BREACH_MAIL_WEB_PORT,
     receiverPort: e.BREACH_RECEIVER_PORT,
+    idpPort: e.BREACH_IDP_PORT,
+    oidcIssuer: e.BREACH_OIDC_ISSUER || undefined,
+    publicUrl: publicUrlOf(env, e.BREACH_API_PORT),
     env: { ...env },
   };
 }

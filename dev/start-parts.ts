@@ -67,6 +67,8 @@ export interface BannerFacts {
   demoTokens: string[];
   taskQueue: string;
   playbookPath: string;
+  /** The identity provider the pages sign in with. */
+  signIn: string;
 }
 
 /** What a person sees once everything answers (README's Quick start shows it). */
@@ -79,7 +81,10 @@ export function banner(f: BannerFacts): string {
     `  Temporal UI        ${f.urls['Temporal UI']}`,
     `  Temporal server    ${f.temporalAddress}, namespace ${f.namespace}${f.devServer ? `, data in ${rel(f.devServer.dbFile)} (${f.devServer.binary})` : ''}; search attributes: ${f.searchAttributes}`,
     `  HTTP API           ${f.urls['HTTP API']}${f.token ? `   e.g. curl -H 'Authorization: Bearer ${f.token}' ${f.apiUrl}/healthz` : ''}`,
-    `  Codec server       ${f.apiUrl}/decode, /encode   (payloads are encrypted; the UI shows them decrypted to a bearer token of BREACH_API_TOKENS)`,
+    `  Pages              ${f.apiUrl}/report (the Breach Incident form), ${f.apiUrl}/cases (the case workspace)`,
+    `  Sign-in (IdP)      ${f.signIn}`,
+    `  Codec server       ${f.apiUrl}/decode, /encode   (payloads are encrypted)`,
+    `  To decrypt in the Temporal UI: sign in at ${f.apiUrl}/cases, then tick "Include cross-origin credentials" in the UI's codec settings (once per browser).`,
     `  Mail catcher       ${f.urls['Mail catcher']}${f.mail ? `   (SMTP ${f.mail.smtpUrl}, messages in ${rel(f.mail.dir)})` : ''}`,
     `  Endpoint receiver  ${f.urls['Endpoint receiver']}   (stands in for the playbook's external endpoints${f.demoTokens.length > 0 ? `; demo tokens in ${f.demoTokens.join(', ')}` : ''})`,
     `  Worker             task queue ${f.taskQueue}; playbook ${rel(f.playbookPath)}`,

@@ -27,6 +27,8 @@ import { allReady, StartError } from './readiness.js';
 import { anyApiToken, banner, demoEndpointTokens, registerWithRetry } from './start-parts.js';
 import { supervise, type Supervised } from './supervisor.js';
 import { ensureYearlySchedulesOnStart } from './yearly-schedules.js';
+import { startDevIdp, type DevIdp } from './idp.js';
+import { randomBytes } from 'node:crypto';
 
 const READY_TIMEOUT_MS = 90_000;
 const say = (line: string) => console.log(`[start] ${line}`);
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
 
   const supervised: Supervised[] = [];
   // Filled in as they start; shutdown stops what is there.
-  const services: { temporal?: RunningDevServer; mail?: MailCatcher; receiver?: EndpointReceiver } = {};
+  const services: { temporal?: RunningDevServer; mail?: MailCatcher; receiver?: EndpointReceiver; idp?: DevIdp } = {};
   const allChildren = () => [...supervised.map((s) => s.current()), ...(services.temporal?.child ? [services.temporal.child] : [])];
   let stopping = false;
   process.on('exit', () => {
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
     console.log(`\n${why}: stopping the API and the worker, then Temporal...`);
     await Promise.all(supervised.map((s) => s.stop()));
     await services.temporal?.stop().catch((err: Error) => console.error(`[temporal] ${err.message}`));
-    await Promise.all([services.mail?.close(), services.receiver?.close()]);
+    await Promise.all([services.mail?.close(), services.receiver?.close(), services.idp?.close()]);
     lock.release();
     console.log('stopped.');
     process.exit(code);
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
     [config.apiPort, 'the HTTP API', 'BREACH_API_PORT'],
     [config.receiverPort, 'the endpoint receiver', 'BREACH_RECEIVER_PORT'],
   ];
+  if (!config.oidcIssuer && config.idpPort !== 0) wanted.push([config.idpPort, 'the development IdP', 'BREACH_IDP_PORT']);
   if (!config.smtpUrl) wanted.push([config.mailSmtpPort, 'the mail catcher (SMTP)', 'BREACH_MAIL_SMTP_PORT'], [config.mailWebPort, 'the mail catcher (web)', 'BREACH_MAIL_WEB_PORT']);
   if (!external) wanted.push([uiPort, 'the Temporal UI', 'BREACH_TEMPORAL_UI_PORT']);
   const taken = [];
@@ -160,7 +163,22 @@ async function main(): Promise<void> {
   console.log(`Encryption: ${keys.note}.`);
   const uiOrigins = config.uiOrigins ?? `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
   const endpointTokens = demoEndpointTokens(playbook, receiver.port, config.env);
-  const childEnv: NodeJS.ProcessEnv = { ...config.env, ...endpointTokens, ...keys.childEnv, BREACH_UI_ORIGINS: uiOrigins, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, SMTP_URL: smtpUrl, BREACH_API_PORT: String(config.apiPort) };
+  // Sign-in: the development IdP (dev/idp.ts) whose users are the playbook's people, unless an IdP is configured.
+  let oidcEnv: Record<string, string> = {};
+  if (!config.oidcIssuer) {
+    const clientSecret = randomBytes(24).toString('base64url');
+    services.idp = await startDevIdp({
+      playbook,
+      port: config.idpPort,
+      clientId: 'breach-pages',
+      clientSecret,
+      audience: 'urn:breach-response:api',
+      redirectUris: [`${config.publicUrl}/auth/callback`],
+      postLogoutRedirectUris: [`${config.publicUrl}/cases`],
+    });
+    oidcEnv = { BREACH_OIDC_ISSUER: services.idp.issuer, BREACH_OIDC_CLIENT_ID: 'breach-pages', BREACH_OIDC_CLIENT_SECRET: clientSecret, BREACH_OIDC_AUDIENCE: 'urn:breach-response:api' };
+  }
+  const childEnv: NodeJS.ProcessEnv = { ...config.env, ...oidcEnv, ...endpointTokens, ...keys.childEnv, BREACH_UI_ORIGINS: uiOrigins, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, SMTP_URL: smtpUrl, BREACH_API_PORT: String(config.apiPort) };
   // One process per child (node with tsx's loader), not tsx's CLI and its own child: signals reach the code.
   const tsx = (file: string): [string, string[]] => [process.execPath, ['--import', 'tsx', file]];
   let failedBeforeReady: (why: string) => void = () => undefined;
@@ -254,6 +272,7 @@ async function main(): Promise<void> {
       demoTokens: Object.keys(endpointTokens),
       taskQueue: config.taskQueue,
       playbookPath: config.playbookPath,
+      signIn: services.idp ? `${services.idp.issuer}   (development IdP: the playbook's people and a workforce member with no role; no passwords)` : (config.oidcIssuer ?? ''),
     }),
   );
 }

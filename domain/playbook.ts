@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { durationSchema } from './durations.js';
 import { ROLES, type Role } from './roles.js';
 import { issuesOf } from './issues.js';
+import { DECISION_KINDS, type DecisionKind } from './decision.js';
 
 const endpointSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
@@ -21,6 +22,8 @@ export const personSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'expected a lower-case id of letters, digits, dots, dashes (no spaces)'),
   name: z.string().trim().min(1, 'expected a name'),
   email: z.email('expected an email address'),
+  /** The identity provider's `sub` for this person, when sign-in should match it rather than the verified email. */
+  subject: z.string().min(1).max(255).optional(),
   roles: z.array(z.enum(ROLES)).min(1, 'expected at least one role'),
 });
 export type Person = z.infer<typeof personSchema>;
@@ -54,6 +57,11 @@ export const playbookSchema = z
       minimalRiskObjectionWindow: durationSchema, // 468.5c
     }),
     finalNotificationAuthority: z.enum(['underSecretary', 'ppgbChair']), // 468.5e
+    /**
+     * Decisions whose approval link asks the official to sign in (step-up) and checks that the one
+     * signed in is the person the link was sent to: a forwarded mail cannot decide these.
+     */
+    signInRequiredFor: z.array(z.enum(DECISION_KINDS as [DecisionKind, ...DecisionKind[]])).default(['under-secretary-decision', 'ppgb-chair-decision']),
     /**
      * Separation of duties (domain/separation.ts): people asked instead of a role's holders when every
      * holder is conflicted (the Chair submitted the analysis, the final authority chaired the review).

@@ -159,6 +159,12 @@ export interface IncidentState {
   reportReference: string | null;
   /** The initial report and every update sent for a supplement, with the receiver's references. */
   reportReceipts: ExternalReportReceipt[];
+  /**
+   * Who filed the reports: opaque keys (a playbook person's id, or `oidc-<hash>`; security/identity.ts),
+   * no PII. A reporter reads their own report (need to know, domain/need-to-know.ts). Absent in
+   * incidents reported before it was kept, or by a client that does not say who reported.
+   */
+  reporters?: string[];
 }
 
 /** What the workflow returns when it closes: the summary of the case record (5 FAM 468.7). */

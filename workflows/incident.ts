@@ -61,6 +61,12 @@ function registerHandlers(incident: Incident): void {
       incident.log('report-refused', undefined, unreadable.join('; ').slice(0, 500));
       return;
     }
+    // Who filed it (an opaque key the API adds beside the report; client/incidents.ts). Recorded in the
+    // state only: no command depends on it, so histories with or without it replay alike.
+    const reportedBy = (report as { reportedBy?: unknown }).reportedBy;
+    if (typeof reportedBy === 'string' && reportedBy.length > 0 && reportedBy.length <= 128 && !(state.reporters ?? []).includes(reportedBy)) {
+      state.reporters = [...(state.reporters ?? []), reportedBy];
+    }
     if (state.discoveredAt === '') {
       // The first report: the one-hour clock starts at discovery (468.3b(1)), not at intake.
       incident.report = { ...report, incidentId: state.incidentId };

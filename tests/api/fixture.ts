@@ -12,6 +12,7 @@ import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
 import type { Report } from '../../domain/report.js';
 import type { IncidentState, Phase } from '../../domain/state.js';
 import { signLink, type LinkClaims } from '../../security/links.js';
+import type { Oidc } from '../../security/oidc.js';
 import { buildApi } from '../../api/server.js';
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens } from '../../config/index.js';
 import { createTestWorker, startDevServer, startHttpReceiver, startSmtpReceiver, withEndpointsAt, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
@@ -50,8 +51,11 @@ export function testPlaybook(receiverUrl: string): Playbook {
   return parsePlaybook(moved);
 }
 
-/** `playbook`: a change to the shipped playbook, made before the API and the worker load it (as a deployment edits its file). */
-export async function startApiFixture(options: { playbook?: (playbook: Playbook) => Playbook } = {}): Promise<ApiFixture> {
+/**
+ * `playbook`: a change to the shipped playbook, made before the API and the worker load it (as a deployment edits its file).
+ * `oidc`: sign-in with an identity provider (the development IdP of dev/idp.ts in the tests).
+ */
+export async function startApiFixture(options: { playbook?: (playbook: Playbook) => Playbook; oidc?: Oidc } = {}): Promise<ApiFixture> {
   const env = await startDevServer();
   const receiver = await startHttpReceiver();
   const mail = await startSmtpReceiver();
@@ -72,7 +76,7 @@ export async function startApiFixture(options: { playbook?: (playbook: Playbook)
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
   // BREACH_DECISION_WAIT as long as the old update time-out: on a loaded test machine a worker may take
   // seconds to accept; 202 pending is for no worker at all (tests/faults/decision-pending.test.ts).
-  const app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL, decisionWaitMs: 20_000 });
+  const app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL, decisionWaitMs: 20_000, ...(options.oidc ? { oidc: options.oidc } : {}) });
   return {
     env,
     worker,

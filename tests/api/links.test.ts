@@ -130,8 +130,9 @@ describe('link pages', () => {
     const token = linkToken({ incidentId, kind: 'assign-responsible-office', personId: 'ips-director' });
     const [a, b] = await Promise.all([submit(token, { office: 'CA/PPT' }), submit(token, { office: 'CA/PPT' })]);
     // Two submissions racing past the page's check are both told the decision is in; it counts once.
-    expect(a.status).toBe(200);
-    expect([200, 409]).toContain(b.status);
+    // Which of the two gets there first depends on the machine's load: one is 200, the other 200 or 409.
+    expect([a.status, b.status]).toContain(200);
+    for (const res of [a, b]) expect([200, 409]).toContain(res.status);
     expect((await stateOf(incidentId)).decisions).toHaveLength(1);
   });
 
@@ -185,7 +186,7 @@ describe('link pages', () => {
     const token = linkToken({ incidentId, kind: 'convene-crg', personId: 'ips-director' });
     const res = await submit(token, { rationale: 'Because <b>of</b> it' });
     expect(res.status).toBe(400);
-    expect(res.text).toContain('convene:');
+    expect(res.text).toContain('Error: Convene the Core Response Group?');
     expect(res.text).toContain('Because &lt;b&gt;of&lt;/b&gt; it');
     expect((await stateOf(incidentId)).decisions).toEqual([]);
   });

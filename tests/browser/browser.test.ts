@@ -5,8 +5,8 @@
  *     it shows the form and decides nothing; submitting the form records the decision and the incident
  *     moves on (checked through the API); the link then works no more;
  *   - the Temporal UI's workflow list filtered by `BreachPhase` shows the incident's workflow;
- *   - the UI's workflow page shows no PII without the codec; once the operator has signed in to the codec
- *     server (/codec/login) and turned on cross-origin credentials in the UI's codec settings, the current
+ *   - the UI's workflow page shows no PII without the codec; once the operator has signed in to the pages
+ *     (through the development IdP of npm start) and turned on cross-origin credentials in the UI's codec settings, the current
  *     details and the summaries of the event history read as the policy.
  * Each page is saved as a screenshot in a temporary folder (printed), to look at.
  */
@@ -95,19 +95,22 @@ test('an approval link from a decision-request email opens a form; submitting it
     const { page } = browser;
     const opened = await page.goto(link);
     expect(opened?.status()).toBe(200);
-    await expect.poll(() => page.title()).toBe('Decision: assign-responsible-office');
+    // In the official's words, under the department's name.
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Name the office responsible');
     const form = await page.locator('body').innerText();
+    expect(form).toContain('Department of State');
     expect(form).toContain(incidentId);
-    expect(form).toMatch(/Phase\s+triage/);
+    expect(form).toMatch(/Phase\s+Triage/);
+    expect(form).toMatch(/works once, until \d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC \(\d+ (hours?|days?) left\)/);
     for (const pii of PII) expect(form).not.toContain(pii);
     console.log(`  ${await browser.screenshot(page, '1-approval-form')}`);
     // Opening the link (a mail scanner's prefetch too) decides nothing.
     expect((await state()).responsibleOffice).toBeNull();
 
     await page.locator('#f-office').fill('Bureau of Consular Affairs');
-    await Promise.all([page.waitForURL(link), page.getByRole('button', { name: 'Send decision as ips-director' }).click()]);
+    await Promise.all([page.waitForURL(link), page.getByRole('button', { name: /^Name this office as Dana Demo/ }).click()]);
     await expect.poll(() => page.locator('h1').innerText()).toBe('Decision recorded');
-    expect(await page.locator('body').innerText()).toMatch(/Phase\s+analysis/);
+    expect(await page.locator('body').innerText()).toMatch(/Phase\s+Risk analysis/);
     console.log(`  ${await browser.screenshot(page, '2-decision-recorded')}`);
 
     await phase('analysis');
@@ -146,6 +149,7 @@ test('the Temporal UI lists the incident under its BreachPhase', () =>
 test('the UI shows no PII without the codec; signed in to the codec server, details and summaries read as the policy', () =>
   timed('Temporal UI workflow page', async () => {
     // Without a session or token the codec server answers 401: the UI says so and shows ciphertext.
+    await browser.context.clearCookies();
     const { page } = browser;
     await listFiltered(page, 'BreachAwaitingRole="ipsDirector"');
     await page.getByRole('link', { name: workflowId, exact: true }).click();
@@ -157,12 +161,13 @@ test('the UI shows no PII without the codec; signed in to the codec server, deta
     for (const text of [...PII, 'Report to US-CERT', 'Waiting for']) expect(encrypted).not.toContain(text);
     console.log(`  ${await browser.screenshot(page, '4-ui-workflow-without-codec')}`);
 
-    // What an operator does (docs/operations.md "The Temporal UI"): sign in to the codec server with an API
-    // token, then point the UI's codec settings at it with cross-origin credentials.
-    await page.goto(`${system.apiUrl}/codec/login`);
-    await page.locator('#token').fill(IPS_DIRECTOR);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('Signed in as ips-director').waitFor();
+    // What an operator does (npm start prints it): sign in to the pages through the identity provider,
+    // which signs them in to the codec server too, then let the UI's codec calls carry the cookie.
+    await page.goto(`${system.apiUrl}/cases`);
+    await page.getByRole('radio', { name: /Dana Demo/ }).check();
+    await Promise.all([page.waitForURL(`${system.apiUrl}/cases`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await page.getByText('Signed in as Dana Demo').waitFor();
+    expect(system.output()).toContain('To decrypt in the Temporal UI: sign in at');
     await page.goto(workflowPage);
     await page.getByTestId(/^data-encoder-status/).click();
     const settings = page.getByRole('dialog');

@@ -6,6 +6,8 @@ export interface SystemPorts {
   smtp: number;
   mailWeb: number;
   receiver: number;
+  /** The development IdP; absent, any free port. */
+  idp?: number;
 }
 
 export function npmStartEnv(ports: SystemPorts, dataDir: string, playbookPath: string): NodeJS.ProcessEnv {
@@ -19,6 +21,7 @@ export function npmStartEnv(ports: SystemPorts, dataDir: string, playbookPath: s
     BREACH_MAIL_SMTP_PORT: String(ports.smtp),
     BREACH_MAIL_WEB_PORT: String(ports.mailWeb),
     BREACH_RECEIVER_PORT: String(ports.receiver),
+    BREACH_IDP_PORT: String(ports.idp ?? 0),
     BREACH_DATA_DIR: dataDir,
     BREACH_PLAYBOOK: playbookPath,
   };

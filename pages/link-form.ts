@@ -8,7 +8,7 @@ import { AUTHORIZED_BASES, COSTED_MEASURES, CUSTODIAN_KINDS, CUSTODY_PURPOSES, L
 import type { Playbook } from '../domain/playbook.js';
 import type { IncidentState } from '../domain/state.js';
 
-export type FieldType = 'text' | 'textarea' | 'number' | 'select' | 'yes-no' | 'checkbox' | 'checkboxes' | 'time';
+export type FieldType = 'text' | 'email' | 'textarea' | 'number' | 'select' | 'radios' | 'yes-no' | 'checkbox' | 'checkboxes' | 'time' | 'datetime';
 
 export interface FormField {
   name: string;
@@ -16,11 +16,23 @@ export interface FormField {
   type: FieldType;
   required: boolean;
   choices?: readonly string[];
+  /** What each choice is called on the page (the value stays the wire's). */
+  choiceLabels?: Readonly<Record<string, string>>;
   hint?: string;
+  /** Browser autofill (WCAG 1.3.5). */
+  autocomplete?: string;
 }
 
-const rationale: FormField = { name: 'rationale', label: 'Rationale', type: 'textarea', required: true };
-const level = (name: string, label: string): FormField => ({ name: `factors.${name}`, label, type: 'select', required: true, choices: LEVELS });
+const rationale: FormField = { name: 'rationale', label: 'Your reasons', type: 'textarea', required: true, hint: 'They go into the case record (5 FAM 468.7).' };
+const LEVEL_WORDS = { low: 'Low', moderate: 'Moderate', high: 'High' } as const;
+const level = (name: string, label: string): FormField => ({ name: `factors.${name}`, label, type: 'select', required: true, choices: LEVELS, choiceLabels: LEVEL_WORDS });
+const OUTCOMES: Record<string, string> = {
+  'refer-to-ppgb': 'Refer to the full PPGB',
+  'refer-to-under-secretary': 'Refer to the Under Secretary',
+  'return-to-crg': 'Return to the Core Response Group',
+  'approve-notification': 'Approve notification of the affected people',
+  'decline-notification': 'Decline notification',
+};
 const FINAL = ['approve-notification', 'decline-notification'] as const;
 
 /** The fields of a kind's form. Outcomes that only the delegated authority may choose follow the playbook. */
@@ -28,7 +40,7 @@ export function formFields(kind: DecisionKind, context: { playbook: Playbook; st
   const delegated = context.playbook.finalNotificationAuthority === 'ppgbChair';
   switch (kind) {
     case 'assign-responsible-office':
-      return [{ name: 'office', label: 'Responsible office', type: 'text', required: true, hint: 'owns the administrative fact-finding (5 FAM 467.2c)' }];
+      return [{ name: 'office', label: 'Office responsible', type: 'text', required: true, hint: 'The office that leads the administrative fact-finding (5 FAM 467.2c), e.g. Bureau of Consular Affairs.' }];
     case 'convene-crg':
       return [{ name: 'convene', label: 'Convene the Core Response Group?', type: 'yes-no', required: true }, rationale];
     case 'submit-analysis':
@@ -81,13 +93,13 @@ export function formFields(kind: DecisionKind, context: { playbook: Playbook; st
       return [rationale];
     case 'ppgb-chair-decision':
       return [
-        { name: 'outcome', label: 'Outcome', type: 'select', required: true, choices: ['refer-to-ppgb', 'refer-to-under-secretary', 'return-to-crg', ...(delegated ? FINAL : [])] },
+        { name: 'outcome', label: 'Outcome', type: 'radios', choiceLabels: OUTCOMES, required: true, choices: ['refer-to-ppgb', 'refer-to-under-secretary', 'return-to-crg', ...(delegated ? FINAL : [])] },
         rationale,
       ];
     case 'ppgb-decision':
-      return [{ name: 'outcome', label: 'Outcome', type: 'select', required: true, choices: ['refer-to-under-secretary', 'return-to-crg', ...(delegated ? FINAL : [])] }, rationale];
+      return [{ name: 'outcome', label: 'Outcome', type: 'radios', choiceLabels: OUTCOMES, required: true, choices: ['refer-to-under-secretary', 'return-to-crg', ...(delegated ? FINAL : [])] }, rationale];
     case 'under-secretary-decision':
-      return [{ name: 'outcome', label: 'Outcome', type: 'select', required: true, choices: FINAL }, rationale];
+      return [{ name: 'outcome', label: 'Outcome', type: 'radios', choiceLabels: OUTCOMES, required: true, choices: FINAL }, rationale];
     case 'approve-letter':
       return [
         { name: 'letter.whatHappened', label: 'What happened, with dates', type: 'textarea', required: true },
@@ -107,10 +119,10 @@ export function formFields(kind: DecisionKind, context: { playbook: Playbook; st
       return [
         { name: 'requestingEntity', label: 'Requesting entity', type: 'text', required: true },
         { name: 'reason', label: 'Reason', type: 'textarea', required: true },
-        { name: 'notifyAfter', label: 'Notice no longer harms the investigation after', type: 'time', required: true },
+        { name: 'notifyAfter', label: 'Notice no longer harms the investigation after', type: 'datetime', required: true, hint: 'Date and time in UTC.' },
       ];
     case 'extend-delay':
-      return [{ name: 'notifyAfter', label: 'New date after which notice may go out', type: 'time', required: true }];
+      return [{ name: 'notifyAfter', label: 'New date after which notice may go out', type: 'datetime', required: true, hint: 'Date and time in UTC.' }];
     case 'lift-delay':
       return [];
     case 'bar-notification':
@@ -165,6 +177,9 @@ export function decisionFromForm(kind: DecisionKind, fields: FormField[], form: 
     if (field.type === 'number') {
       const number = Number(text.replace(/[,_\s]/g, ''));
       setPath(body, field.name, Number.isFinite(number) ? number : text);
+    } else if (field.type === 'datetime') {
+      // <input type=datetime-local> gives "2026-03-01T14:05" with no zone: the form asks for UTC.
+      setPath(body, field.name, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text) ? `${text.length === 16 ? `${text}:00` : text}Z` : text);
     } else if (field.type === 'yes-no') {
       setPath(body, field.name, text === 'yes' ? true : text === 'no' ? false : text);
     } else {

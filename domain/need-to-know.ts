@@ -1,0 +1,73 @@
+/**
+ * Need to know (5 FAM 469.2c(1): PII is disclosed only to those who need it in the performance of
+ * their duties). A person sees an incident when they hold a role on it, or reported it.
+ *
+ * "A role on it" is read as: a playbook role the incident involves so far, which is
+ *   - the roles told of every report: the IPS Director, who directs the response (467.2c); the Privacy
+ *     Division, owner of the Breach Incident form (468.3b); the PPGB Chair as SAOP, to whom every late
+ *     report and stalled gate escalates (468.2a); the program manager, told on discovery (DHS PIHG);
+ *   - DS/CIRT for a cyber incident (468.3b(1));
+ *   - the role the incident waits for, the owners of its action items, the role of each decision taken;
+ *   - the CRG once convened (467.4-2), CGFS from the cost consultation (468.5d), the PPGB from its
+ *     review (468.5b/c), the Under Secretary from theirs (468.5e), the notification official from the
+ *     letter (468.6-1), the security liaison once a delay is asked (468.6-3), the security-incident
+ *     roles once told (467.2b), OIG/INV once referred (468.3b(2));
+ * plus, person by person, anyone who has decided or acted on it (their id is in its timeline).
+ * The workflow's state is the source: the set only grows as the incident moves on.
+ */
+import { GATE_ROLE } from './gates.js';
+import type { DecisionKind } from './decision.js';
+import type { Role } from './roles.js';
+import type { IncidentState } from './state.js';
+
+/** Told of every incident: they see all of them. */
+export const ALWAYS_INVOLVED: readonly Role[] = ['ipsDirector', 'privacyDivision', 'ppgbChair', 'programManager'];
+
+const PHASE_ROLES: Record<string, Role[]> = {
+  'phase:cost-consultation': ['cgfs'],
+  'phase:ppgb-advised': ['ppgb'],
+  'phase:ppgb-chair-review': ['ppgb'],
+  'phase:ppgb-review': ['ppgb'],
+  'phase:under-secretary-review': ['underSecretary'],
+  'phase:notification-prep': ['notificationOfficial'],
+  'phase:notification-delayed': ['securityLiaison'],
+  'security-incident-notified': ['securityIncident'],
+  'referred:oig': ['oigInvestigations'],
+};
+
+export function rolesOnIncident(state: IncidentState): Set<Role> {
+  const roles = new Set<Role>(ALWAYS_INVOLVED);
+  if (state.medium === 'cyber') roles.add('dsCirt');
+  if (state.awaiting) roles.add(state.awaiting.role);
+  for (const item of state.actionItems) roles.add(item.ownerRole);
+  for (const decision of state.decisions) {
+    const role = GATE_ROLE[decision.kind as Exclude<DecisionKind, 'complete-action-item'>];
+    if (role) roles.add(role);
+  }
+  if (state.crgConvened) roles.add('crg');
+  if (state.delay) roles.add('securityLiaison');
+  // A major incident is told to the CIO, and a stalled one escalates to the final authority (workflows/major-incident.ts).
+  if (state.majorIncident) roles.add('cio').add('underSecretary');
+  for (const entry of state.timeline) for (const role of PHASE_ROLES[entry.event] ?? []) roles.add(role);
+  return roles;
+}
+
+export interface Reader {
+  key: string;
+  roles: readonly Role[];
+}
+
+/** Whether `reader` may see the incident. */
+export function mayRead(reader: Reader, state: IncidentState): boolean {
+  if (state.reporters?.includes(reader.key)) return true;
+  if (reader.roles.some((role) => ALWAYS_INVOLVED.includes(role))) return true;
+  const involved = rolesOnIncident(state);
+  if (reader.roles.some((role) => involved.has(role))) return true;
+  // A refused attempt gives no access: only what was accepted counts.
+  return state.timeline.some((entry) => entry.actorId === reader.key && !entry.event.startsWith('decision-refused')) || state.decisions.some((d) => d.actorId === reader.key);
+}
+
+/** Whether the reader sees every incident without looking at it (the list then needs no state queries). */
+export function readsAll(reader: Reader): boolean {
+  return reader.roles.some((role) => ALWAYS_INVOLVED.includes(role));
+}

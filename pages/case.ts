@@ -1,0 +1,136 @@
+/**
+ * GET /cases/:incidentId, the case page, and POST /cases/:incidentId/decide, a decision from it. The
+ * decision is the API's: the same schema (decisionBodySchema), the same `decide` update with the
+ * signed-in person as the actor, the same refusals, here shown as messages. Decisions the playbook
+ * names for step-up ask for a fresh sign-in first.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { decisionBodySchema, DECISION_KINDS, type DecisionKind } from '../domain/decision.js';
+import { decisionGroundsIssues } from '../domain/authorized.js';
+import { incidentIdSchema } from '../domain/ids.js';
+import { REFUSAL } from '../domain/refusal.js';
+import type { IncidentState } from '../domain/state.js';
+import { DecisionRefusedError } from '../client/incidents.js';
+import { decide } from '../client/decisions.js';
+import { readableState } from '../api/access.js';
+import type { Identity } from '../security/identity.js';
+import { actionItemsHtml, deadlinesHtml, incidentFailure, openKinds, summaryHtml, timelineHtml } from './case-view.js';
+import { fieldId, renderField, type FieldErrors } from './fields.js';
+import { csrfToken, requireSignIn, type PageDeps } from './index.js';
+import { errorSummary, escapeHtml, page, send } from './layout.js';
+import { decisionFromForm, formFields, type FormValues } from './link-form.js';
+import { STEP_UP_MAX_AGE_S } from './sign-in.js';
+import { KIND_WORDS } from './words.js';
+
+interface Pending {
+  kind: DecisionKind;
+  values: FormValues;
+  errors: FieldErrors;
+}
+
+/** Whether the session is fresh enough for a decision the playbook names for step-up. */
+export function freshEnough(identity: Identity, now = Date.now()): boolean {
+  return identity.authTime !== undefined && now / 1000 - identity.authTime <= STEP_UP_MAX_AGE_S;
+}
+
+export function caseRoutes(app: FastifyInstance, deps: PageDeps): void {
+  const organization = deps.playbook.organization;
+
+  function decisionForm(state: IncidentState, identity: Identity, kind: DecisionKind, csrf: string, pending?: Pending): string {
+    const words = KIND_WORDS[kind];
+    const path = `/cases/${encodeURIComponent(state.incidentId)}`;
+    if (deps.playbook.signInRequiredFor.includes(kind) && !freshEnough(identity)) {
+      return `<section aria-labelledby="d-${kind}"><h3 id="d-${kind}">${escapeHtml(words.title)}</h3><p>${escapeHtml(words.then)}</p>
+<p>This decision needs a fresh sign-in. <a href="/auth/sign-in?stepUp=1&amp;returnTo=${encodeURIComponent(path)}">Sign in again to decide</a>.</p></section>`;
+    }
+    const fields = formFields(kind, { playbook: deps.playbook, state, personRoles: identity.roles });
+    const prefix = `${kind}-`;
+    const errors = pending?.kind === kind ? pending.errors : {};
+    const values = pending?.kind === kind ? pending.values : {};
+    const problems = Object.entries(errors).map(([name, text]) => ({ ...(fields.some((f) => f.name === name) ? { id: `${prefix}${fieldId(name)}` } : {}), text }));
+    return `<section aria-labelledby="d-${kind}"><h3 id="d-${kind}">${escapeHtml(words.title)}</h3>${errorSummary(problems, 'The decision was not recorded')}
+<p>${escapeHtml(words.then)}</p><form method="post" action="${path}/decide" novalidate><input type="hidden" name="_csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="kind" value="${kind}">
+${fields.map((f) => renderField(f, values, errors, prefix)).join('\n')}<button type="submit">${escapeHtml(words.button)}</button></form></section>`;
+  }
+
+  function casePage(reply: FastifyReply, status: number, state: IncidentState, identity: Identity, message?: { ok: boolean; lines: string[] }, pending?: Pending): FastifyReply {
+    const csrf = csrfToken(reply);
+    const kinds = openKinds(state, identity);
+    const id = encodeURIComponent(state.incidentId);
+    const notice = message
+      ? message.ok
+        ? `<div class="notice" role="status">${message.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}</div>`
+        : errorSummary(message.lines.map((text) => ({ text })), 'The decision was not recorded')
+      : '';
+    const record = state.phase === 'closed'
+      ? `<h2>Case record</h2><p><a href="/incidents/${id}/record">The case record</a> (5 FAM 468.7), once the records archive has it.</p>`
+      : '';
+    const body = `${notice}${summaryHtml(state)}<h2>Deadlines</h2>${deadlinesHtml(state, deps.playbook)}
+<h2>What you may do now</h2>${kinds.length ? kinds.map((k) => decisionForm(state, identity, k, csrf, pending)).join('\n') : '<p>Nothing waits for you on this case now.</p>'}
+<h2>Action items</h2>${actionItemsHtml(state, deps.playbook)}<h2>Timeline</h2>${timelineHtml(state, deps.playbook)}${record}
+${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to the report of this incident</a></p>`}`;
+    return send(reply, status, page(`Case ${state.incidentId}`, body, { organization, identity, csrf, countdown: true }));
+  }
+
+  app.get<{ Params: { incidentId: string }; Querystring: { done?: string } }>('/cases/:incidentId', async (request, reply) => {
+    if (!requireSignIn(request, reply)) return reply;
+    const identity = request.identity!;
+    try {
+      const state = await readableState(deps.client, identity, incidentIdSchema.parse(request.params.incidentId));
+      const done = DECISION_KINDS.find((k) => k === request.query.done);
+      return casePage(reply, 200, state, identity, done ? { ok: true, lines: [`Recorded: ${KIND_WORDS[done].title}.`] } : undefined);
+    } catch (err) {
+      return incidentFailure(reply, err, organization, identity);
+    }
+  });
+
+  app.post<{ Params: { incidentId: string }; Body: FormValues | undefined }>('/cases/:incidentId/decide', { preHandler: app.csrfProtection }, async (request, reply) => {
+    if (!requireSignIn(request, reply)) return reply;
+    const identity = request.identity!;
+    const form: FormValues = request.body && typeof request.body === 'object' ? request.body : {};
+    let state: IncidentState;
+    try {
+      state = await readableState(deps.client, identity, incidentIdSchema.parse(request.params.incidentId));
+    } catch (err) {
+      return incidentFailure(reply, err, organization, identity);
+    }
+    const kind = DECISION_KINDS.find((k) => k === form.kind);
+    if (!kind) return casePage(reply, 400, state, identity, { ok: false, lines: ['Choose a decision from this page.'] });
+    if (identity.roles.length === 0) return casePage(reply, 403, state, identity, { ok: false, lines: ['You hold no role in the playbook: you may report and follow your reports, not decide.'] });
+    if (deps.playbook.signInRequiredFor.includes(kind) && !freshEnough(identity)) {
+      return casePage(reply, 401, state, identity, { ok: false, lines: ['This decision needs a fresh sign-in: sign in again, then send it.'] });
+    }
+    const fields = formFields(kind, { playbook: deps.playbook, state, personRoles: identity.roles });
+    const parsed = decisionBodySchema.safeParse(decisionFromForm(kind, fields, form));
+    if (!parsed.success) {
+      const errors: FieldErrors = {};
+      for (const issue of parsed.error.issues) {
+        const path = issue.path.map(String).join('.');
+        const field = fields.find((f) => f.name === path || path.startsWith(`${f.name}.`));
+        errors[field?.name ?? path] ??= field ? `${field.label}: ${issue.message.replace(/^Invalid input: /, '')}` : issue.message;
+      }
+      return casePage(reply, 400, state, identity, undefined, { kind, values: form, errors });
+    }
+    // The grounds the policy asks of the decision (domain/authorized.ts), as the API checks them.
+    const grounds = decisionGroundsIssues(parsed.data);
+    if (grounds.length) {
+      const errors: FieldErrors = {};
+      for (const issue of grounds) {
+        const field = fields.find((f) => f.name === issue.path || issue.path.startsWith(`${f.name}.`));
+        errors[field?.name ?? issue.path] ??= `${field?.label ?? issue.path}: ${issue.message}`;
+      }
+      return casePage(reply, 400, state, identity, undefined, { kind, values: form, errors });
+    }
+    try {
+      await decide(deps.client, state.incidentId, { ...parsed.data, actorId: identity.key });
+      return reply.redirect(`/cases/${encodeURIComponent(state.incidentId)}?done=${kind}`, 303);
+    } catch (err) {
+      if (err instanceof DecisionRefusedError) {
+        const status = err.refusal.type === REFUSAL.forbidden ? 403 : err.refusal.type === REFUSAL.conflict ? 409 : 400;
+        const fresh = await readableState(deps.client, identity, state.incidentId).catch(() => state);
+        return casePage(reply, status, fresh, identity, { ok: false, lines: err.refusal.reasons }, { kind, values: form, errors: {} });
+      }
+      return incidentFailure(reply, err, organization, identity);
+    }
+  });
+}
