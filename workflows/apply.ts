@@ -7,6 +7,8 @@ import { assessRisk, applyOverride } from '../domain/risk.js';
 import type { Decision } from '../domain/decision.js';
 import { MEDICAL_MITIGATION, OPTION_ITEMS } from './decisions.js';
 import { nowIso, type Incident } from './incident-state.js';
+import { applyDelayDecision } from './delays.js';
+import { recordFiledByHand } from './archiving.js';
 
 export function applyDecision(incident: Incident, d: Decision): void {
   const { state } = incident;
@@ -14,10 +16,23 @@ export function applyDecision(incident: Incident, d: Decision): void {
   incident.acceptedSeq += 1;
   const rationale = 'rationale' in d ? d.rationale : undefined;
   const outcome = 'outcome' in d ? d.outcome : undefined;
+  incident.file.decisions.push({ at: nowIso(), decision: d });
   state.decisions.push({ kind: d.kind, ...(d.decisionId ? { decisionId: d.decisionId } : {}), actorId: d.actorId, at: nowIso(), ...(rationale ? { rationale } : {}), ...(outcome ? { outcome } : {}) });
   incident.log(`decision:${d.kind}${outcome ? `:${outcome}` : ''}`, d.actorId);
 
+  // Delay decisions under the rules of issue 13 (workflows/delays.ts); the rest, and older incidents, here.
+  if (!applyDelayDecision(incident, d)) applyOther(incident, d);
+  incident.accepted.set(d.kind, d);
+  // The UI's current details leave out what has come in (incident-state.ts).
+  incident.publish();
+}
+
+function applyOther(incident: Incident, d: Decision): void {
+  const { state } = incident;
   switch (d.kind) {
+    case 'record-filed':
+      recordFiledByHand(incident, d.reference, d.actorId);
+      break;
     case 'assign-responsible-office':
       state.responsibleOffice = d.office;
       break;
@@ -74,7 +89,4 @@ export function applyDecision(incident: Incident, d: Decision): void {
     default:
       break;
   }
-  incident.accepted.set(d.kind, d);
-  // The UI's current details leave out what has come in (incident-state.ts).
-  incident.publish();
 }

@@ -19,6 +19,7 @@ import {
 import type { ActionItem, ActionItemId, CaseSummary, IncidentState, Phase } from '../domain/state.js';
 import type { Recipient } from '../activities/index.js';
 import type { NotifyRosterInput } from './notify-messages.js';
+import { emptyCaseFile } from './case-file.js';
 
 export interface IncidentInput {
   incidentId: string;
@@ -62,6 +63,14 @@ export class Incident {
   outcome: CaseSummary['outcome'] = 'closed';
   notificationFailures: { line: number; reason: string }[] = [];
   readonly background: Promise<unknown>[] = [];
+  /** What the case record keeps beyond the state (workflows/case-file.ts). */
+  readonly file = emptyCaseFile();
+  /**
+   * The rules of issue 13 for letters (468.6-1a(1), (5), 468.6-1b) and delays (468.6-3): decided once,
+   * at the start (workflows/incident.ts), since the `decide` validator that applies them cannot call
+   * patched(). An incident started before them keeps the rules it started with.
+   */
+  rules468 = false;
   private published = '';
 
   constructor(readonly input: IncidentInput) {

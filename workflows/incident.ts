@@ -2,7 +2,7 @@
  * breachIncidentWorkflow: one incident, from the first report to the closure sign-off (docs/lifecycle.md).
  * The main function reads as the policy; each phase is a small function in its own module.
  */
-import { ApplicationFailure, condition, setHandler, allHandlersFinished } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler, allHandlersFinished } from '@temporalio/workflow';
 import type { Decision } from '../domain/decision.js';
 import type { CaseSummary } from '../domain/state.js';
 import { parseDuration } from '../domain/durations.js';
@@ -10,8 +10,12 @@ import { checkDecision } from './decisions.js';
 import { applyDecision } from './apply.js';
 import { mail } from './activities.js';
 import { afterResponsePhase, remediationAndClosure } from './closure.js';
-import { Incident, type IncidentInput } from './incident-state.js';
-import { decideUpdate, decisionRefusedSignal, decisionSignal, incidentStateQuery, reportIntakeSignal } from './messages.js';
+import { Incident, nowIso, type IncidentInput } from './incident-state.js';
+import { caseRecordQuery, decideUpdate, decisionRefusedSignal, decisionSignal, incidentStateQuery, noticesReturnedSignal, reportIntakeSignal } from './messages.js';
+import { buildCaseRecord } from './case-record.js';
+import { recordSource } from './archiving.js';
+import { receiveReturns } from './returns.js';
+import { afterDelayDecision } from './delays.js';
 import { liaisonNotices } from './liaison.js';
 import { notification } from './notification.js';
 import { unreadableReport } from './intake.js';
@@ -20,8 +24,12 @@ import { respond, triage } from './response.js';
 
 export type { IncidentInput } from './incident-state.js';
 
+/** The letter and delay rules of issue 13 (5 FAM 468.6-1, 468.6-3) for incidents started since. */
+export const RULES_468_6 = 'rules-468-6-letters-and-delays';
+
 export async function breachIncidentWorkflow(input: IncidentInput): Promise<CaseSummary> {
   const incident = new Incident(input);
+  incident.rules468 = patched(RULES_468_6);
   registerHandlers(incident);
 
   await condition(() => incident.state.discoveredAt !== '');
@@ -57,6 +65,7 @@ function registerHandlers(incident: Incident): void {
     if (state.discoveredAt === '') {
       // The first report: the one-hour clock starts at discovery (468.3b(1)), not at intake.
       incident.report = { ...report, incidentId: state.incidentId };
+      incident.file.firstReport = incident.report;
       state.medium = report.medium;
       state.discoveredAt = report.discoveredAt;
       state.reportingDeadline = new Date(Date.parse(report.discoveredAt) + parseDuration(incident.playbook.timers.reportingDeadline)).toISOString();
@@ -76,10 +85,13 @@ function registerHandlers(incident: Incident): void {
       causedByWorkforceMember: r.causedByWorkforceMember || report.causedByWorkforceMember,
     };
     state.supplements += 1;
+    incident.file.supplements.push({ at: nowIso(), report: { ...report, incidentId: state.incidentId } });
     incident.log('report-supplemented');
   });
 
   setHandler(incidentStateQuery, () => state);
+  setHandler(caseRecordQuery, () => buildCaseRecord(recordSource(incident)));
+  setHandler(noticesReturnedSignal, (payload) => receiveReturns(incident, payload));
 
   setHandler(decisionRefusedSignal, (refused) => {
     // Bounded, since anyone with a token can send it: one line, no more than 500 characters. Read
@@ -136,6 +148,7 @@ async function accept(incident: Incident, decision: Decision): Promise<void> {
       }),
     );
   }
+  afterDelayDecision(incident, decision);
   const seq = incident.acceptedSeq;
   if (waited && incident.gateDone?.()) await condition(() => incident.processedSeq >= seq);
 }
