@@ -8,6 +8,7 @@ import type { Decision } from '../domain/decision.js';
 import { MEDICAL_MITIGATION, OPTION_ITEMS } from './decisions.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { applyDelayDecision } from './delays.js';
+import { withIncidentDates } from '../domain/letter-rules.js';
 import { recordFiledByHand } from './archiving.js';
 
 export function applyDecision(incident: Incident, d: Decision): void {
@@ -66,7 +67,8 @@ function applyOther(incident: Incident, d: Decision): void {
       incident.completeItem('cost-consultation', `estimate USD ${d.estimatedCostUsd}`, d.actorId);
       break;
     case 'approve-letter':
-      incident.letter = { letter: d.letter, roster: d.roster, immediate: d.immediate ?? false };
+      // 468.6-1a(1): the dates of the breach and its discovery from the incident, for everyone alike.
+      incident.letter = { letter: incident.rules468 ? withIncidentDates(d.letter, { occurredAt: incident.report.occurredAt, discoveredAt: incident.report.discoveredAt }) : d.letter, roster: d.roster, immediate: d.immediate ?? false };
       break;
     case 'request-delay':
       state.delay = { notifyAfter: d.notifyAfter, requestingEntity: d.requestingEntity, barred: false };
