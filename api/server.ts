@@ -25,6 +25,7 @@ import {
 } from '../client/incidents.js';
 import { codecRoutes, type CodecServerOptions } from './codec-server.js';
 import { linkRoutes } from './link-pages.js';
+import { recordRoutes } from './record-routes.js';
 import { openApiDocument } from './openapi.js';
 import { decisionBodySchema, incidentParamsSchema, listQuerySchema, reportSchema } from './schemas.js';
 
@@ -45,6 +46,8 @@ export interface ApiOptions {
   log?: (line: string) => void;
   /** The Temporal UI's codec server (`/decode`, `/encode`; api/codec-server.ts): absent, not served. */
   codecServer?: CodecServerOptions;
+  /** The mail vendor's bearer token for POST /vendor/returns (BREACH_VENDOR_TOKEN); absent: 503. */
+  vendorToken?: string;
 }
 
 declare module 'fastify' {
@@ -166,6 +169,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
 
   await app.register(async (scope) => linkRoutes(scope, { client, playbook, linkSecret: options.linkSecret }));
+  await app.register(async (scope) => recordRoutes(scope, { client, playbook, authenticate, vendorToken: options.vendorToken, parse }));
   const codecServer = options.codecServer;
   if (codecServer) {
     const personForToken = (token: string) => people.get(digest(token));

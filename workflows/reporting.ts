@@ -47,14 +47,22 @@ export function failureMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A routing step for the case record (468.7): where the report went, when, and the receipt. */
+export function routed(incident: Incident, step: string, to: string, status: 'delivered' | 'sent' | 'refused' | 'failed', receipt?: unknown, detail?: string): void {
+  const id = receipt && typeof receipt === 'object' ? ((receipt as { id?: unknown; receipt?: unknown }).id ?? (receipt as { receipt?: unknown }).receipt) : undefined;
+  incident.file.routing.push({ step, to, at: nowIso(), status, receipt: typeof id === 'string' ? id.slice(0, 200) : null, ...(detail ? { detail: detail.slice(0, 500) } : {}) });
+}
+
 async function deliver(incident: Incident, name: EndpointName, summary: string, step: string, body: unknown): Promise<boolean> {
   try {
-    await endpoint(summary, incident.playbook.endpoints[name]).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
+    const result = await endpoint(summary, incident.playbook.endpoints[name]).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
+    routed(incident, step, name, 'delivered', result.receipt);
     return true;
   } catch (err) {
     if (isCancellation(err)) throw err;
     // A 4xx or a missing token: retrying will not help. An operator must act (issue 3 part 5).
     const message = failureMessage(err);
+    routed(incident, step, name, 'refused', undefined, message);
     incident.log(`endpoint-rejected:${name}`, undefined, message);
     await mail(`Escalate: ${name} refused the report`).sendNotice({
       to: [...incident.recipients('ppgbChair'), ...incident.recipients('privacyDivision')],
@@ -82,13 +90,13 @@ export async function reportingPhase(incident: Incident): Promise<void> {
 
   // 468.3b: the form serves as notification to the reporter's supervisor.
   inBackground(incident, 'tell-supervisor', () =>
-    mail('Tell the supervisor').sendNotice({ to: [r.supervisor], notice: { template: 'report-received', audience: 'supervisor', ...notice }, step: 'tell-supervisor' }),
+    mail('Tell the supervisor').sendNotice({ to: [r.supervisor], notice: { template: 'report-received', audience: 'supervisor', ...notice }, step: 'tell-supervisor' }).then(() => routed(incident, 'tell-supervisor', 'supervisor', 'sent')),
   );
   // DHS PIHG (CBP seed): the program manager is told immediately on discovery.
   const programManagers = [...(r.programManager ? [r.programManager] : []), ...incident.recipients('programManager')];
   if (programManagers.length) {
     inBackground(incident, 'tell-program-manager', () =>
-      mail('Tell the program manager').sendNotice({ to: programManagers, notice: { template: 'report-received', audience: 'program-manager', ...notice }, step: 'tell-program-manager' }),
+      mail('Tell the program manager').sendNotice({ to: programManagers, notice: { template: 'report-received', audience: 'program-manager', ...notice }, step: 'tell-program-manager' }).then(() => routed(incident, 'tell-program-manager', 'programManager', 'sent')),
     );
   }
   const focal = cyber ? 'dsCirt' : 'privacyDivision';
@@ -97,7 +105,7 @@ export async function reportingPhase(incident: Incident): Promise<void> {
       to: incident.recipients(focal),
       notice: { template: 'report-received', audience: 'focal-point', ...notice },
       step: `tell-${focal}`,
-    }),
+    }).then(() => routed(incident, `tell-${focal}`, focal, 'sent')),
   );
   // 468.3b(2): OIG/INV either concurrent with or subsequent to US-CERT; concurrent here, so a slow
   // US-CERT endpoint never holds the referral back.
@@ -109,6 +117,7 @@ export async function reportingPhase(incident: Incident): Promise<void> {
         notice: { template: 'oig-referral', incidentId: state.incidentId, medium: r.medium, piiTypes: r.piiTypes, affectedCount: r.affectedCount, discoveredAt: r.discoveredAt },
         step: 'refer-oig-mail',
       });
+      routed(incident, 'refer-oig-mail', 'oigInvestigations', 'sent');
       if (await deliver(incident, 'oig', 'Refer to OIG/INV', 'refer-oig', reportBody(incident))) incident.log('referred:oig');
     });
   }
@@ -120,6 +129,7 @@ export async function reportingPhase(incident: Incident): Promise<void> {
         notice: { template: 'security-incident', incidentId: state.incidentId, medium: r.medium, discoveredAt: r.discoveredAt },
         step: 'tell-security-incident',
       });
+      routed(incident, 'tell-security-incident', 'securityIncident', 'sent');
       incident.log('security-incident-notified');
     });
   }
