@@ -176,7 +176,7 @@ export function renderNotice(notice: Notice, links: { url: string; label: string
       // 467.4-2b(7): the comprehensive report of the actions taken; the facts of the report about people
       // stay in the record itself (a group mail carries the minimum).
       return {
-        subject: `[Breach ${notice.incidentId}] For the PPGB: comprehensive report at closure`,
+        subject: `[Breach ${notice.incidentId}] For the PPGB: case closed, comprehensive report (5 FAM 467.4-2b(7))`,
         text: lines(
           `The case is closed and its record filed (5 FAM 468.7). The comprehensive report of the actions taken (5 FAM 467.4-2b(7)) follows.`,
           `The full record: GET /incidents/${notice.incidentId}/record`,
