@@ -50,11 +50,15 @@ export function testPlaybook(receiverUrl: string): Playbook {
   return parsePlaybook(moved);
 }
 
-export async function startApiFixture(): Promise<ApiFixture> {
+/** The mail vendor's token for POST /vendor/returns (BREACH_VENDOR_TOKEN in production). */
+export const VENDOR_TOKEN = 'test-mail-vendor-token-0123456789';
+
+export async function startApiFixture(options: { notification?: Playbook['notification'] } = {}): Promise<ApiFixture> {
   const env = await startDevServer();
   const receiver = await startHttpReceiver();
   const mail = await startSmtpReceiver();
-  const playbook = testPlaybook(receiver.url);
+  const shipped = testPlaybook(receiver.url);
+  const playbook = options.notification ? { ...shipped, notification: options.notification } : shipped;
   const taskQueue = `api-test-${Math.random().toString(36).slice(2, 10)}`;
   const worker = await createTestWorker(env, {
     taskQueue,
@@ -68,7 +72,7 @@ export async function startApiFixture(): Promise<ApiFixture> {
   });
   const run = worker.run();
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
-  const app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL });
+  const app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL, vendorToken: VENDOR_TOKEN });
   return {
     env,
     worker,
