@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { notifyWorkflowId } from '../../workflows/notify-messages.js';
 import { testDataConverter } from '../helpers/index.js';
-import { call, reportIncident, startApiFixture, TOKEN, triage, VENDOR_TOKEN, waitFor, waitForPhase, type ApiFixture } from './fixture.js';
+import { call, reportIncident, startApiFixture, TOKEN, triage, VENDOR_TOKEN, waitFor, type ApiFixture } from './fixture.js';
 
 const PEOPLE = 10_000;
 let f: ApiFixture;
@@ -107,7 +107,7 @@ describe('POST /vendor/returns', () => {
 
     // A later return updates the posting with the new count.
     expect((await returns({ incidentId: id, returns: [{ line: 4, means: 'letter', reason: 'deceased' }] })).status).toBe(202);
-    state = await waitFor(f.app, id, (s) => (s.notification?.substituted ?? 0) === 501, 'the update', 60_000);
+    await waitFor(f.app, id, (s) => (s.notification?.substituted ?? 0) === 501, 'the update', 60_000);
     const updated = f.receiver.calls('/web-posting').filter((c) => (c.body as { incidentId?: string }).incidentId === id);
     expect(updated).toHaveLength(2);
     expect(JSON.stringify(updated[1]!.body)).toContain('501 people');

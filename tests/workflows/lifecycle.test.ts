@@ -256,7 +256,7 @@ describe('decision gates, notification and closure', () => {
     expect(state.notification).toBeNull();
     expect(f.receiver.calls('/mailVendor').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId)).toHaveLength(0);
     // Lifted by the security liaison: the letter (not yet approved when the bar came) is asked for, then sent.
-    state = await decide(handle, 'ds-investigations', { kind: 'lift-delay' });
+    await decide(handle, 'ds-investigations', { kind: 'lift-delay' });
     state = await waitForPhase(handle, 'notification-prep');
     expect(state.delay).toBeNull();
     await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url: rosterUrl, count: 4 } });
