@@ -250,7 +250,7 @@ describe('decision gates, notification and closure', () => {
     let state = await waitForPhase(handle, 'notification-delayed');
     expect(state.delay).toMatchObject({ barred: true, reason: 'National security.' });
     expect(state.awaiting).toMatchObject({ role: 'securityLiaison', kinds: ['lift-delay'] });
-    await f.env.sleep(60 * DAY);
+    await f.env.sleep(2 * DAY);
     state = await stateOf(handle);
     expect(state.phase).toBe('notification-delayed');
     expect(state.notification).toBeNull();
