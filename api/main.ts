@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     publicUrl: config.publicUrl,
     log: (line) => console.log(`[api] ${line}`),
     codecServer: { codec: dataConverter.payloadCodecs[0], origins: uiOrigins },
-    vendorToken: process.env.BREACH_VENDOR_TOKEN || undefined,
+    vendorToken: config.vendorToken,
   });
   const address = await app.listen({ port: config.apiPort, host: process.env.BREACH_API_HOST ?? '127.0.0.1' });
   console.log(`[api] listening on ${address} (Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`);

@@ -29,6 +29,8 @@ const envSchema = z.object({
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
   BREACH_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(250),
   BREACH_MAIL_FROM: z.string().default('Breach Response <breach-response@privacy.example.gov>'),
+  /** The mail vendor's bearer token for POST /vendor/returns; unset: the route answers 503. */
+  BREACH_VENDOR_TOKEN: z.string().min(16, 'expected a token of at least 16 characters').optional(),
 });
 
 export interface AppConfig {
@@ -45,6 +47,8 @@ export interface AppConfig {
   /** Workflows the worker keeps in memory; the others are replayed from their history when they next have work. */
   maxCachedWorkflows: number;
   mailFrom: string;
+  /** The mail vendor's token for returned letters (api/record-routes.ts). */
+  vendorToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
     maxCachedWorkflows: e.BREACH_WORKER_MAX_CACHED_WORKFLOWS,
     mailFrom: e.BREACH_MAIL_FROM,
+    vendorToken: e.BREACH_VENDOR_TOKEN,
   };
 }
 
