@@ -1,11 +1,12 @@
 /**
  * What an accepted decision changes in the incident. Gate decisions are handed to the main flow
- * (Incident.accepted), which moves the phase; side decisions (action items, security delays) take
+ * (gates.ts `handOver`), which moves the phase; side decisions (action items, security delays) take
  * effect here, whatever the main flow is doing.
  */
 import { assessRisk, applyOverride } from '../domain/risk.js';
 import type { Decision } from '../domain/decision.js';
 import { MEDICAL_MITIGATION, OPTION_ITEMS } from './decisions.js';
+import { handOver } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { applyDelayDecision } from './delays.js';
 import { withIncidentDates } from '../domain/letter-rules.js';
@@ -14,7 +15,6 @@ import { recordFiledByHand } from './archiving.js';
 export function applyDecision(incident: Incident, d: Decision): void {
   const { state } = incident;
   if (d.decisionId) incident.seenDecisionIds.set(d.decisionId, { kind: d.kind, actorId: d.actorId });
-  incident.acceptedSeq += 1;
   const rationale = 'rationale' in d ? d.rationale : undefined;
   const outcome = 'outcome' in d ? d.outcome : undefined;
   incident.file.decisions.push({ at: nowIso(), decision: d });
@@ -23,8 +23,8 @@ export function applyDecision(incident: Incident, d: Decision): void {
 
   // Delay decisions under the rules of issue 13 (workflows/delays.ts); the rest, and older incidents, here.
   if (!applyDelayDecision(incident, d)) applyOther(incident, d);
-  incident.accepted.set(d.kind, d);
-  // The UI's current details leave out what has come in (incident-state.ts).
+  handOver(incident, d);
+  // The UI's current details leave out what has come in (workflows/details.ts).
   incident.publish();
 }
 

@@ -11,9 +11,9 @@ import { CancellationScope, condition, isCancellation } from '@temporalio/workfl
 import type { CaseSummary } from '../domain/state.js';
 import { endpoint, mail } from './activities.js';
 import { buildCaseRecord, type RecordSource } from './case-record.js';
-import { gate } from './gates.js';
+import { gate, take } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
-import { failureMessage } from './reporting.js';
+import { failureMessage } from './background.js';
 
 export const CASE_RECORD_ARCHIVING = 'case-record-archiving';
 
@@ -68,7 +68,7 @@ export async function archiveAndClose(incident: Incident): Promise<CaseSummary> 
     });
     // The archive may still take it (a retry succeeds) while the Privacy Division is asked.
     await gate(incident, 'privacyDivision', ['record-filed'], () => filed(incident));
-    incident.take('record-filed');
+    take(incident, 'record-filed');
   }
   attempt.cancel();
   await archiving;

@@ -17,7 +17,7 @@ import { parseDuration } from '../domain/durations.js';
 import type { DelayState } from '../domain/state.js';
 import { mail } from './activities.js';
 import { nowIso, type Incident } from './incident-state.js';
-import { inBackground } from './reporting.js';
+import { inBackground } from './background.js';
 
 const DEFAULT_MAX_DELAY = '30d';
 

@@ -11,7 +11,7 @@ import { condition, patched } from '@temporalio/workflow';
 import type { NoticeReturn } from '../domain/returns.js';
 import { endpoint, notifier } from './activities.js';
 import type { Incident } from './incident-state.js';
-import { inBackground } from './reporting.js';
+import { inBackground } from './background.js';
 
 export const NOTICE_RETURNS = 'notice-returns';
 /** Lines handed to one resend activity. */
