@@ -138,6 +138,8 @@ function accept(incident: Incident, decision: Decision): Promise<void> {
   return settle(incident, decision.kind, () => {
     applyDecision(incident, decision);
     if (decision.kind === 'request-delay' || decision.kind === 'extend-delay' || decision.kind === 'lift-delay' || decision.kind === 'bar-notification') tellPpgbOfDelay(incident, decision.kind);
+    // 468.6-3a: a delay beyond timers.maxDelayWithoutReview asks the PPGB Chair (workflows/delays.ts).
+    afterDelayDecision(incident, decision);
   });
 }
 
