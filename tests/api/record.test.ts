@@ -92,3 +92,56 @@ describe('GET /incidents/{id}/record', () => {
     }
   });
 });
+
+/** Triage and analysis through the API; the Under Secretary approves: the letter is awaited. */
+async function toLetter(options: string[]): Promise<string> {
+  const id = await reportIncident(f.app);
+  await triage(f.app, id, true);
+  await decide(id, TOKEN.ipsDirector, { kind: 'submit-analysis', factors: { dataNature: 'high', misuseLikelihood: 'high', logicalAccess: 'high', physicalAccess: 'moderate', deliberateTargeting: 'moderate', priorMisuse: 'low' }, options, rationale: 'High risk.' });
+  if (options.includes('credit-protection')) await decide(id, TOKEN.cgfs, { kind: 'cost-estimate', estimatedCostUsd: 1_000 });
+  await decide(id, TOKEN.ppgbChair, { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
+  await decide(id, TOKEN.underSecretary, { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
+  await waitForPhase(f.app, id, 'notification-prep');
+  return id;
+}
+
+const LETTER = {
+  whatHappened: 'A laptop holding your record was stolen.',
+  piiInvolved: 'Your name and passport number.',
+  actionsTaken: 'We reported the theft and are reviewing our safeguards.',
+  contact: { tollFreePhone: '1-800-555-0100' },
+  protectiveSteps: 'Place a fraud alert with a credit bureau and consider a credit freeze.',
+  protectionAtTime: 'Password protected, not encrypted.',
+};
+
+describe('468.6-1 and 468.6-3 through the API', () => {
+  it('468.6-1a(1), (5), 468.6-1b: a contradicting date, missing fraud-alert steps, a missing credit offer are 400 naming the field; the right letter is taken', async () => {
+    const id = await toLetter(['notify-individuals', 'credit-protection']);
+    const approve = (letter: object) => call(f.app, { method: 'POST', url: `/incidents/${id}/decisions`, token: TOKEN.notificationOfficial, body: { kind: 'approve-letter', letter, roster: { url: 'file:///nonexistent/roster.ndjson', count: 0 } } });
+    const offer = { creditProtectionOffer: 'Twelve months of credit monitoring at no cost.' };
+    const dated = await approve({ ...LETTER, ...offer, whatHappened: 'On 4 July 2019 a laptop was stolen.' });
+    expect(dated.status).toBe(400);
+    expect(JSON.stringify(dated.json.reasons)).toContain('letter.whatHappened');
+    const steps = await approve({ ...LETTER, ...offer, protectiveSteps: 'Be careful.' });
+    expect(steps.status).toBe(400);
+    expect(JSON.stringify(steps.json.reasons)).toContain('letter.protectiveSteps');
+    const noOffer = await approve(LETTER);
+    expect(noOffer.status).toBe(400);
+    expect(JSON.stringify(noOffer.json.reasons)).toContain('letter.creditProtectionOffer');
+    const taken = await approve({ ...LETTER, ...offer });
+    expect(taken.status, taken.text).toBe(200);
+  });
+
+  it('468.6-3a: a delay beyond 30 days holds at the limit until the PPGB Chair acknowledges it (403 for others)', async () => {
+    const id = await toLetter(['notify-individuals']);
+    const far = new Date(Date.now() + 90 * 86_400_000).toISOString();
+    const requested = await decide(id, TOKEN.securityLiaison, { kind: 'request-delay', requestingEntity: 'FBI', reason: 'Arrest pending.', notifyAfter: far });
+    expect(requested.delay).toMatchObject({ requestingEntity: 'FBI', reason: 'Arrest pending.', pendingReview: { notifyAfter: far } });
+    expect(Date.parse(requested.delay!.notifyAfter)).toBeLessThan(Date.parse(far));
+    expect((await call(f.app, { method: 'POST', url: `/incidents/${id}/decisions`, token: TOKEN.underSecretary, body: { kind: 'acknowledge-delay', rationale: 'Fine.' } })).status).toBe(403);
+    const acknowledged = await decide(id, TOKEN.ppgbChair, { kind: 'acknowledge-delay', rationale: 'Does not unduly exacerbate the risk.' });
+    expect(acknowledged.delay).toMatchObject({ notifyAfter: far, pendingReview: null });
+    const again = await call(f.app, { method: 'POST', url: `/incidents/${id}/decisions`, token: TOKEN.ppgbChair, body: { kind: 'acknowledge-delay', rationale: 'Again.' } });
+    expect(again.status).toBe(409);
+  });
+});
