@@ -8,6 +8,7 @@ import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, Tempo
 import { COMPLIANCE_USAGE, complianceCommand } from './compliance.js';
 import { EXIT, UsageError, type CliContext, type ExitCode } from './context.js';
 import { DECIDE_USAGE, decideCommand } from './decide.js';
+import { DISCLOSURES_USAGE, disclosuresCommand } from './disclosures.js';
 import { LIST_USAGE, listCommand } from './list.js';
 import { playbookCheck } from './playbook-check.js';
 import { RECORD_USAGE, recordCommand } from './record.js';
@@ -24,6 +25,7 @@ export const USAGE = `usage: npm run breach -- <command> …
   ${LIST_USAGE}
   ${COMPLIANCE_USAGE}
   ${RECORD_USAGE}
+  ${DISCLOSURES_USAGE}
   ${PLAYBOOK_USAGE}
 
 Temporal: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, … (as every Temporal tool); task queue BREACH_TASK_QUEUE;
@@ -44,6 +46,7 @@ const COMMANDS: Record<string, (ctx: CliContext, args: string[]) => Promise<void
   list: listCommand,
   compliance: complianceCommand,
   record: recordCommand,
+  disclosures: disclosuresCommand,
   playbook: playbookCommand,
 };
 

@@ -4,7 +4,7 @@
  * `personal: false` leaves out what the report says of people (reporter, supervisor, summary, the
  * letter's roster address): mail to a group carries the minimum (activities/templates.ts).
  */
-import type { CaseRecord } from './case-record.js';
+import { CORE_FIELDS, type CaseRecord } from './case-record.js';
 import { escapeHtml } from './letters.js';
 
 export interface RecordSection {
@@ -109,7 +109,8 @@ export function recordSections(r: CaseRecord, options: { personal: boolean }): R
   out.push({ heading: 'Action items', table: { columns: ['Item', 'Owner', 'Status', 'Evidence', 'Completed'], rows: r.actionItems.map((i) => [i.id, i.ownerRole, i.status, or(i.evidence), [i.completedBy, i.completedAt].filter(Boolean).join(' ') || '—']) } });
   out.push({ heading: 'Deadlines', table: { columns: ['Deadline', 'Paragraph', 'Due', 'Met', 'Status'], rows: r.deadlines.map((d) => [d.name, d.paragraph, d.dueAt, or(d.metAt), d.status]) } });
   out.push({ heading: 'Escalations', table: { columns: ['At', 'Event', 'Detail'], rows: r.escalations.map((e) => [e.at, e.event, or(e.detail)]) } });
-  for (const [name, value] of Object.entries(r.extensions)) out.push({ heading: name, text: [short(value)] });
+  // Sections added by other parts of the system (docs/case-record.md).
+  for (const [name, value] of Object.entries(r)) if (!CORE_FIELDS.has(name) && value !== undefined) out.push({ heading: name, text: [short(value)] });
   const a = r.closure.archive;
   out.push({
     heading: 'Closure and filing (5 FAM 467.2c, 468.7)',

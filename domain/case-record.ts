@@ -60,7 +60,7 @@ export type DeadlineEntry = z.infer<typeof deadlineSchema>;
 
 export const timelineEntrySchema = z.object({ at: iso, event: z.string(), actorId: z.string().optional(), detail: z.string().optional() });
 
-export const caseRecordSchema = z.object({
+export const caseRecordSchema = z.looseObject({
   schema: z.literal(CASE_RECORD_SCHEMA),
   version: z.literal(CASE_RECORD_VERSION),
   incidentId: z.string(),
@@ -148,12 +148,13 @@ export const caseRecordSchema = z.object({
     }),
     closedAt: iso.nullable(),
   }),
-  /**
-   * Sections other parts of the system add (accounting of disclosures, major-incident reporting, ...),
-   * by name; each documented in docs/case-record.md. Absent sections are simply not there.
-   */
-  extensions: z.record(z.string(), z.unknown()),
+  // Sections other parts of the system add (the route, the accounting of disclosures, major-incident
+  // reporting, the report's references, the cost basis, ...) sit at the top level under their own names
+  // (a loose object): docs/case-record.md lists them.
 });
+
+/** The top-level fields of version 1 that this module defines; any other is a section added elsewhere. */
+export const CORE_FIELDS = new Set(Object.keys(caseRecordSchema.shape));
 export type CaseRecord = z.infer<typeof caseRecordSchema>;
 
 /** The letter's canonical text: its JSON with the keys sorted at every level. */

@@ -8,4 +8,7 @@ export const BreachReportingDeadline = defineSearchAttributeKey('BreachReporting
 export const BreachReportedLate = defineSearchAttributeKey('BreachReportedLate', SearchAttributeType.BOOL);
 export const BreachAwaitingRole = defineSearchAttributeKey('BreachAwaitingRole', SearchAttributeType.KEYWORD);
 
-export const SEARCH_ATTRIBUTES = [BreachPhase, BreachMedium, BreachRisk, BreachReportingDeadline, BreachReportedLate, BreachAwaitingRole];
+/** Set (true) once the incident is a major incident; absent before (workflows/major-incident.ts). */
+export const BreachMajorIncident = defineSearchAttributeKey('BreachMajorIncident', SearchAttributeType.BOOL);
+
+export const SEARCH_ATTRIBUTES = [BreachPhase, BreachMedium, BreachRisk, BreachReportingDeadline, BreachReportedLate, BreachAwaitingRole, BreachMajorIncident];

@@ -26,6 +26,7 @@ export function recordSource(incident: Incident): RecordSource {
     file: incident.file,
     letter: incident.letter,
     notificationFailures: incident.notificationFailures,
+    costBasis: (incident as { costBasis?: unknown }).costBasis,
     now: nowIso(),
   };
 }

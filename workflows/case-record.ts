@@ -4,7 +4,7 @@
  * letter's digest is left null here and filled by sealCaseRecord outside the sandbox.
  *
  * To extend: a field of IncidentState this file does not know (added by another part of the system)
- * lands under `extensions` by its own name without a change here; a section built from more than the
+ * lands at the record's top level by its own name without a change here; a section built from more than the
  * state is one function in SECTIONS.
  */
 import { CASE_RECORD_SCHEMA, CASE_RECORD_VERSION, canonicalJson, type CaseRecord, type DeadlineEntry } from '../domain/case-record.js';
@@ -24,6 +24,8 @@ export interface RecordSource {
   notificationFailures: { line: number; reason: string }[];
   /** Workflow time now (ISO). */
   now: string;
+  /** What the CGFS estimate was built on, when the incident keeps it. */
+  costBasis?: unknown;
 }
 
 /** State fields the record carries in sections of its own; any other field goes under `extensions`. */
@@ -50,8 +52,11 @@ const GATE_PHASES: Record<string, string> = {
 const ESCALATION = /^(escalated:|reported-late|endpoint-rejected:|case-record-refused|record-not-filed|failed:|notification-failed)/;
 const DELAY_KINDS = new Set(['request-delay', 'extend-delay', 'lift-delay', 'bar-notification', 'acknowledge-delay']);
 
-/** Sections built from more than one part of the source; extend here. */
-const SECTIONS: ((src: RecordSource) => Record<string, unknown>)[] = [];
+/** Sections built from more than the state; extend here. */
+const SECTIONS: ((src: RecordSource) => Record<string, unknown>)[] = [
+  // 468.5d: what the cost estimate was built on (policy's CGFS consultation), kept on the incident.
+  (src) => ('costBasis' in src && src.costBasis !== undefined ? { costBasis: src.costBasis } : {}),
+];
 
 export function buildCaseRecord(src: RecordSource): CaseRecord {
   const { state, file } = src;
@@ -61,6 +66,8 @@ export function buildCaseRecord(src: RecordSource): CaseRecord {
   for (const section of SECTIONS) Object.assign(extensions, section(src));
   const signOff = [...file.decisions].reverse().find((d) => d.decision.kind === 'sign-off-closure');
   return {
+    // Added sections first: a field of this module's never gives way to one of the same name.
+    ...extensions,
     schema: CASE_RECORD_SCHEMA,
     version: CASE_RECORD_VERSION,
     incidentId: state.incidentId,
@@ -106,7 +113,6 @@ export function buildCaseRecord(src: RecordSource): CaseRecord {
       archive: { ...file.archive },
       closedAt: state.closedAt,
     },
-    extensions,
   };
 }
 

@@ -53,12 +53,13 @@ export function testPlaybook(receiverUrl: string): Playbook {
 /** The mail vendor's token for POST /vendor/returns (BREACH_VENDOR_TOKEN in production). */
 export const VENDOR_TOKEN = 'test-mail-vendor-token-0123456789';
 
-export async function startApiFixture(options: { notification?: Playbook['notification'] } = {}): Promise<ApiFixture> {
+/** `playbook`: a change to the shipped playbook, made before the API and the worker load it (as a deployment edits its file). */
+export async function startApiFixture(options: { playbook?: (playbook: Playbook) => Playbook } = {}): Promise<ApiFixture> {
   const env = await startDevServer();
   const receiver = await startHttpReceiver();
   const mail = await startSmtpReceiver();
   const shipped = testPlaybook(receiver.url);
-  const playbook = options.notification ? { ...shipped, notification: options.notification } : shipped;
+  const playbook = options.playbook ? parsePlaybook(options.playbook(shipped)) : shipped;
   const taskQueue = `api-test-${Math.random().toString(36).slice(2, 10)}`;
   const worker = await createTestWorker(env, {
     taskQueue,

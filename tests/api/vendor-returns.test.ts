@@ -27,7 +27,7 @@ function person(i: number) {
 }
 
 beforeAll(async () => {
-  f = await startApiFixture({ notification: { ratePerSecond: 20_000, batchSize: 2_500, parallelBatches: 4 } });
+  f = await startApiFixture({ playbook: (p) => ({ ...p, notification: { ...p.notification, ratePerSecond: 20_000, batchSize: 2_500, parallelBatches: 4 } }) });
   const file = join(mkdtempSync(join(tmpdir(), 'roster-')), 'roster.ndjson');
   writeFileSync(file, Array.from({ length: PEOPLE }, (_, i) => JSON.stringify(person(i))).join('\n'));
   rosterUrl = pathToFileURL(file).href;
