@@ -9,6 +9,7 @@ import type { Transporter } from 'nodemailer';
 import type { Endpoint } from '../domain/playbook.js';
 import { renderSubstituteNotice } from '../domain/letters.js';
 import type { Letter } from '../domain/decision.js';
+import { linkUrl } from '../security/links.js';
 import { postToEndpoint, type EndpointResult } from './http.js';
 import { notifyRange, type NotifyRangeInput } from './notify.js';
 import { resendReturned, type ResendInput } from './resend.js';
@@ -75,7 +76,7 @@ export function createActivities(deps: ActivityDeps) {
           const sign = deps.signLink;
           const links = person.id
             ? (kinds?.length ? kinds : [kind]).map((k) => ({
-                url: `${deps.publicUrl}/links/${sign({ incidentId, kind: k, personId: person.id!, expiresAt })}`,
+                url: linkUrl(deps.publicUrl, sign({ incidentId, kind: k, personId: person.id!, expiresAt })),
                 label: kinds && kinds.length > 1 ? `Review and decide (${k})` : 'Review and decide',
               }))
             : [];

@@ -21,6 +21,8 @@ export type Notice =
   | { template: 'action-item-assigned'; incidentId: string; itemId: string }
   | { template: 'record-not-filed'; incidentId: string; refused: boolean }
   | { template: 'case-record'; incidentId: string; record: CaseRecord }
+  | { template: 'yearly-duty'; incidentId: string; duty: 'annual-exercise' | 'annual-plan-review' | 'yearly-figures'; year: number; detail: string }
+  | { template: 'exercise-inject'; incidentId: string; runId: string; injectId: string; title: string }
   | {
       template: 'major-incident';
       stage: 'flagged' | 'reminder' | 'escalation' | 'overdue';
@@ -166,6 +168,16 @@ export function renderNotice(notice: Notice, links: { url: string; label: string
           `Sent: ${notice.letters} letters, ${notice.emails} emails${notice.substituteNotice ? ', and a substitute notice' : ''}`,
         ),
       };
+    case 'yearly-duty':
+      return {
+        subject: `[Breach response] ${({ 'annual-exercise': 'Annual exercise of the breach response plan due', 'annual-plan-review': 'Annual review of the breach response plan due', 'yearly-figures': 'Yearly breach figures' } as const)[notice.duty]} (${notice.year})`,
+        text: lines(notice.detail),
+      };
+    case 'exercise-inject':
+      return {
+        subject: `[Breach ${notice.incidentId}] Exercise inject: ${notice.injectId}`,
+        text: lines(`Exercise run ${notice.runId}. The facilitator's inject "${notice.injectId}":`, '', notice.title, '', `Incident: ${notice.incidentId}`),
+      };
     case 'major-incident': {
       const subject = {
         flagged: 'MAJOR INCIDENT: tell Congress',
@@ -214,4 +226,29 @@ export function renderNotice(notice: Notice, links: { url: string; label: string
         ),
       };
   }
+}
+
+/** Every message of an exercise says so, in the subject and at the top and bottom of the body (issue 14). */
+export const EXERCISE_MARK = 'EXERCISE';
+const EXERCISE_BANNER = '*** EXERCISE - EXERCISE - EXERCISE: a tabletop exercise of the breach response plan. Fictional incident; take no real action. ***';
+
+/**
+ * Marks a message as an exercise. The exercise worker applies it to every message it sends, notices and
+ * letters alike, at the mail transport (exercise/worker.ts), so no template can forget it.
+ */
+export function markExercise<M extends { subject?: string; text?: string; html?: string }>(mail: M): M {
+  const subject = mail.subject ?? '';
+  return {
+    ...mail,
+    subject: subject.startsWith(`[${EXERCISE_MARK}]`) ? subject : `[${EXERCISE_MARK}] ${subject}`,
+    ...(typeof mail.text === 'string' ? { text: `${EXERCISE_BANNER}\n\n${mail.text}\n\n${EXERCISE_BANNER}` } : {}),
+    ...(typeof mail.html === 'string' ? { html: bannerHtml(mail.html) } : {}),
+  };
+}
+
+function bannerHtml(html: string): string {
+  const banner = `<p role="note"><strong>${EXERCISE_BANNER}</strong></p>`;
+  // Inside the body of a whole document (the letters' e-mails are one), else around the fragment.
+  if (/<body[^>]*>/i.test(html)) return html.replace(/(<body[^>]*>)/i, `$1${banner}`).replace(/<\/body>/i, `${banner}</body>`);
+  return `${banner}${html}${banner}`;
 }

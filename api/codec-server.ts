@@ -18,6 +18,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandle
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { ConfigError } from '../config/index.js';
+import { issuesOf } from '../domain/issues.js';
 
 export const CODEC_PATHS = { decode: '/decode', encode: '/encode' } as const;
 
@@ -108,7 +109,7 @@ function normalizeOrigin(value: string): string {
 }
 
 /** BREACH_UI_ORIGINS: comma-separated origins of the Temporal UI; default the dev server's UI. */
-export function codecOriginsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+export function codecOriginsFromEnv(env: Record<string, string | undefined>): string[] {
   const raw = env.BREACH_UI_ORIGINS;
   if (raw === undefined || raw.trim() === '') return DEFAULT_UI_ORIGINS;
   const origins = raw.split(',').map((s) => s.trim()).filter(Boolean);
@@ -185,7 +186,7 @@ export async function codecRoutes(
     app.post(path, { onRequest: authenticate, bodyLimit: CODEC_BODY_LIMIT }, async (request, reply) => {
       const parsed = bodySchema.safeParse(request.body);
       if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+        const issues = issuesOf(parsed.error);
         return reply.code(400).send({ error: 'expected { payloads: [{ metadata, data }] } with base64 values', issues });
       }
       const payloads = parsed.data.payloads.map(payloadFromJson);

@@ -9,13 +9,13 @@ import formbody from '@fastify/formbody';
 import type { Client } from '@temporalio/client';
 import { decisionBodySchema } from '../domain/decision.js';
 import type { Playbook } from '../domain/playbook.js';
-import { issuesOf } from '../domain/report.js';
+import { asLines, issueLines } from '../domain/issues.js';
 import { decisionGroundsIssues } from '../domain/authorized.js';
 import { KIND_PHASES } from '../domain/gates.js';
 import type { IncidentState } from '../domain/state.js';
 import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError, decide, getIncidentState } from '../client/incidents.js';
 import { decisionFromForm, formFields, type FormField, type FormValues } from './link-form.js';
-import { linkDecisionId, verifyLink, type VerifiedLink } from '../security/links.js';
+import { LINK_ROUTE, linkDecisionId, verifyLink, type VerifiedLink } from '../security/links.js';
 import { REFUSAL } from '../domain/refusal.js';
 
 export interface LinkRouteDeps {
@@ -192,7 +192,7 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
     throw err;
   }
 
-  app.get<{ Params: { token: string } }>('/links/:token', async (request, reply) => {
+  app.get<{ Params: { token: string } }>(LINK_ROUTE, async (request, reply) => {
     const opened = await open(request.params.token, reply);
     if (!opened) return reply;
     const { claims, state, roles } = opened;
@@ -200,7 +200,7 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
     return send(reply, 200, formPage(claims, state, formFields(claims.kind, { playbook: deps.playbook, state, personRoles: roles }), {}, []));
   });
 
-  app.post<{ Params: { token: string }; Body: FormValues | undefined }>('/links/:token', async (request, reply) => {
+  app.post<{ Params: { token: string }; Body: FormValues | undefined }>(LINK_ROUTE, async (request, reply) => {
     const opened = await open(request.params.token, reply);
     if (!opened) return reply;
     const { claims, state, roles } = opened;
@@ -209,11 +209,11 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
     const fields = formFields(claims.kind, { playbook: deps.playbook, state, personRoles: roles });
     const parsed = decisionBodySchema.safeParse(decisionFromForm(claims.kind, fields, form));
     if (!parsed.success) {
-      const problems = issuesOf(parsed.error).map((i) => `${i.path}: ${i.message}`);
+      const problems = issueLines(parsed.error);
       return send(reply, 400, formPage(claims, state, fields, form, problems));
     }
     const grounds = decisionGroundsIssues(parsed.data);
-    if (grounds.length) return send(reply, 400, formPage(claims, state, fields, form, grounds.map((i) => `${i.path}: ${i.message}`)));
+    if (grounds.length) return send(reply, 400, formPage(claims, state, fields, form, asLines(grounds)));
     try {
       const next = await decide(deps.client, claims.incidentId, { ...parsed.data, actorId: claims.personId, decisionId: linkDecisionId(claims.linkId) });
       // The workflow applies a repeated decisionId once and answers with the state unchanged: a second

@@ -7,17 +7,17 @@ import { Client, Connection } from '@temporalio/client';
 import { codecOriginsFromEnv } from './codec-server.js';
 import { loadLinkSecret } from '../security/links.js';
 import { buildApi } from './server.js';
-import { loadApiTokens, loadConfig, loadPlaybookFile, temporalConnectConfig } from '../config/index.js';
+import { ConfigError, EXIT_CONFIG, loadApiConfig, loadApiTokens, loadPlaybookFile } from '../config/index.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadApiConfig();
   const playbook = await loadPlaybookFile(config.playbookPath);
   const tokens = await loadApiTokens(config.apiTokensPath, playbook);
-  const linkSecret = await loadLinkSecret();
-  const { dataConverter, source: keySource } = await dataConverterFromEnv();
-  const uiOrigins = codecOriginsFromEnv();
-  const { connectionOptions, namespace } = temporalConnectConfig();
+  const linkSecret = await loadLinkSecret(config.env);
+  const { dataConverter, source: keySource } = await dataConverterFromEnv(config.env);
+  const uiOrigins = codecOriginsFromEnv(config.env);
+  const { connectionOptions, namespace } = config.temporal;
   // Lazy: the API starts (and answers /healthz with 503) while Temporal is still coming up.
   const connection = Connection.lazy(connectionOptions);
   const client = new Client({ connection, namespace, dataConverter });
@@ -33,8 +33,8 @@ async function main(): Promise<void> {
     codecServer: { codec: dataConverter.payloadCodecs[0], origins: uiOrigins },
     vendorToken: config.vendorToken,
   });
-  const address = await app.listen({ port: config.apiPort, host: process.env.BREACH_API_HOST ?? '127.0.0.1' });
-  console.log(`[api] listening on ${address} (Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`);
+  const address = await app.listen({ port: config.apiPort, host: config.apiHost });
+  console.log(`[api] listening on ${address} (pid ${process.pid}; Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`);
   console.log(`[api] OpenAPI document: ${address}/openapi.json`);
   console.log(`[api] codec server for the Temporal UI: ${address}/decode, /encode (origins ${uiOrigins.join(', ')}; bearer token); payloads encrypted with the ${keySource}`);
 
@@ -55,5 +55,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(`[api] ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+  // A wrong configuration stays wrong: `npm start` does not restart an API that exits with EXIT_CONFIG.
+  process.exit(err instanceof ConfigError ? EXIT_CONFIG : 1);
 });

@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import { ZodError, type z } from 'zod';
 import type { Playbook } from '../domain/playbook.js';
 import { REFUSAL } from '../domain/refusal.js';
-import { issuesOf } from '../domain/report.js';
+import { issuesOf } from '../domain/issues.js';
 import { decisionGroundsIssues } from '../domain/authorized.js';
 import {
   DecisionRefusedError,

@@ -33,6 +33,8 @@ export interface SoakOptions {
   reminderEvery: string;
   soakSeconds: number;
   connections: number;
+  /** Node options of the worker process (config/bench.ts BENCH_WORKER_NODE_ARGS). */
+  workerNodeArgs: string[];
 }
 
 export interface SoakWorld {
@@ -115,8 +117,7 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
   playbook.timers = { ...playbook.timers, gateReminderInterval: options.reminderEvery, gateEscalateAfter: '30d' };
   const taskQueue = `bench-soak-${randomBytes(3).toString('hex')}`;
   const metricsPort = 20_000 + Math.floor(Math.random() * 20_000);
-  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '--max-old-space-size=768').split(' ').filter(Boolean);
-  const worker: WorkerProcess = startWorkerProcess({ ...server.workerEnv(taskQueue, mail.smtpUrl, options.connections), BREACH_METRICS_PORT: String(metricsPort) }, { nodeArgs });
+  const worker: WorkerProcess = startWorkerProcess({ ...server.workerEnv(taskQueue, mail.smtpUrl, options.connections), BREACH_METRICS_PORT: String(metricsPort) }, { nodeArgs: options.workerNodeArgs });
   await worker.ready;
   const metricsUrl = (await workerHeapMb(`http://127.0.0.1:${metricsPort}/metrics`)) === undefined ? undefined : `http://127.0.0.1:${metricsPort}/metrics`;
   const temporalPid = descendantPid(process.pid, 'start-dev');

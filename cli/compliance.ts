@@ -10,14 +10,17 @@ import { getIncidentState, listIncidents, type IncidentListItem } from '../clien
 import { computeCompliance, complianceIncidentFromState, type ComplianceIncident, type ComplianceReport } from './compliance-report.js';
 import { UsageError, type CliContext } from './context.js';
 import { csv, humanDuration, table } from './format.js';
+import { YEARLY_USAGE, yearlyCommand } from './compliance-yearly-command.js';
 
-export const COMPLIANCE_USAGE = 'breach compliance [--since DATE] [--format table|csv|json]    reporting, gate times, open gates, missed deadlines';
+export const COMPLIANCE_USAGE = `breach compliance [--since DATE] [--format table|csv|json]    reporting, gate times, open gates, missed deadlines
+  ${YEARLY_USAGE}`;
 
 const FORMATS = ['table', 'csv', 'json'] as const;
 /** Queries at once: enough to be quick, few enough not to crowd the workers. */
 const CONCURRENCY = 8;
 
 export async function complianceCommand(ctx: CliContext, args: string[]): Promise<void> {
+  if (args.some((a) => a === '--year' || a.startsWith('--year='))) return yearlyCommand(ctx, args);
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { since: { type: 'string' }, format: { type: 'string', default: 'table' } } });
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, COMPLIANCE_USAGE);
   const format = values.format as (typeof FORMATS)[number];

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import type { Playbook } from '../domain/playbook.js';
 import { TemporalUnavailableError } from '../client/incidents.js';
-import { loadConfig, loadPlaybookFile, temporalConnectConfig, type AppConfig } from '../config/index.js';
+import { loadCliConfig, loadPlaybookFile, type CliConfig } from '../config/index.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
 
 /** 0 ok, 1 refused (or failed), 2 bad usage. */
@@ -28,10 +28,9 @@ export class UsageError extends Error {
 export interface CliContext {
   out(text: string): void;
   err(text: string): void;
-  env: NodeJS.ProcessEnv;
   now(): Date;
   readText(path: string): Promise<string>;
-  config(): AppConfig;
+  config(): CliConfig;
   playbook(): Promise<Playbook>;
   client(): Promise<Client>;
   close(): Promise<void>;
@@ -48,23 +47,23 @@ export interface ContextOptions {
 
 export function createContext(options: ContextOptions = {}): CliContext {
   const env = options.env ?? process.env;
-  let config: AppConfig | undefined;
+  let config: CliConfig | undefined;
   let playbook: Promise<Playbook> | undefined;
   let connection: Connection | undefined;
   let client: Promise<Client> | undefined = options.client ? Promise.resolve(options.client) : undefined;
   const context: CliContext = {
     out: options.out ?? ((text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)),
     err: options.err ?? ((text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`)),
-    env,
     now: options.now ?? (() => new Date()),
     readText: (path) => readFile(path, 'utf8'),
-    config: () => (config ??= loadConfig(env)),
+    config: () => (config ??= loadCliConfig(env)),
     playbook: () => (playbook ??= loadPlaybookFile(context.config().playbookPath)),
     client: () =>
       (client ??= (async () => {
-        const { connectionOptions, namespace } = temporalConnectConfig(env);
+        const { temporal, env: configured } = context.config();
+        const { connectionOptions, namespace } = temporal;
         // Payloads encrypted like the worker's and the API's (security/data-converter.ts).
-        const { dataConverter } = await dataConverterFromEnv(env);
+        const { dataConverter } = await dataConverterFromEnv(configured);
         try {
           connection = await Connection.connect(connectionOptions);
         } catch (err) {

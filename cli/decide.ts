@@ -1,7 +1,7 @@
 /** `breach decide <incidentId> <kind> [--field value …] | --file <json> --as <personId>`: the `decide` update. */
 import { DECISION_KINDS, decisionSchema, type DecisionKind } from '../domain/decision.js';
 import { incidentIdSchema } from '../domain/ids.js';
-import { issuesOf } from '../domain/report.js';
+import { asLines, issueLines } from '../domain/issues.js';
 import { decisionGroundsIssues } from '../domain/authorized.js';
 import { decide } from '../client/incidents.js';
 import { decisionFields, looseOptions } from './args.js';
@@ -23,7 +23,7 @@ export async function decideCommand(ctx: CliContext, args: string[]): Promise<vo
     if (last && last[1] === undefined) throw new UsageError(`--${name} needs a value`, DECIDE_USAGE);
     return last?.[1];
   };
-  const actorId = take('as') ?? ctx.env.BREACH_ACTOR;
+  const actorId = take('as') ?? ctx.config().actor;
   const file = take('file');
   const [incidentId, kindArg, ...extra] = positionals;
   if (!incidentId) throw new UsageError('decide needs an incident id', DECIDE_USAGE);
@@ -51,10 +51,10 @@ export async function decideCommand(ctx: CliContext, args: string[]): Promise<vo
   const body = decisionFields(kind as DecisionKind, options, { ...base, kind });
   const parsed = decisionSchema.safeParse({ ...body, actorId });
   if (!parsed.success) {
-    throw new UsageError(`the ${kind} decision is not valid:\n${issuesOf(parsed.error).map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
+    throw new UsageError(`the ${kind} decision is not valid:\n${issueLines(parsed.error).map((line) => `  ${line}`).join('\n')}`);
   }
   const grounds = decisionGroundsIssues(parsed.data);
-  if (grounds.length) throw new UsageError(`the ${kind} decision is not valid:\n${grounds.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
+  if (grounds.length) throw new UsageError(`the ${kind} decision is not valid:\n${asLines(grounds).map((line) => `  ${line}`).join('\n')}`);
   const state = await decide(await ctx.client(), incidentId, parsed.data);
   ctx.out(`decided: ${kind} by ${actorId}`);
   printStatus(ctx, state, await ctx.playbook().catch(() => undefined));

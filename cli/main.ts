@@ -9,6 +9,8 @@ import { COMPLIANCE_USAGE, complianceCommand } from './compliance.js';
 import { EXIT, UsageError, type CliContext, type ExitCode } from './context.js';
 import { DECIDE_USAGE, decideCommand } from './decide.js';
 import { DISCLOSURES_USAGE, disclosuresCommand } from './disclosures.js';
+import { EXERCISE_USAGE, exerciseCommand } from './exercise.js';
+import { SCHEDULES_USAGE, schedulesCommand } from './schedules.js';
 import { LIST_USAGE, listCommand } from './list.js';
 import { playbookCheck } from './playbook-check.js';
 import { RECORD_USAGE, recordCommand } from './record.js';
@@ -27,6 +29,8 @@ export const USAGE = `usage: npm run breach -- <command> …
   ${RECORD_USAGE}
   ${DISCLOSURES_USAGE}
   ${PLAYBOOK_USAGE}
+  ${EXERCISE_USAGE}
+  ${SCHEDULES_USAGE}
 
 Temporal: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, … (as every Temporal tool); task queue BREACH_TASK_QUEUE;
 playbook BREACH_PLAYBOOK. Exit codes: 0 ok, 1 refused, 2 bad usage.`;
@@ -48,6 +52,8 @@ const COMMANDS: Record<string, (ctx: CliContext, args: string[]) => Promise<void
   record: recordCommand,
   disclosures: disclosuresCommand,
   playbook: playbookCommand,
+  exercise: exerciseCommand,
+  schedules: schedulesCommand,
 };
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode> {

@@ -1,6 +1,7 @@
 /** `breach report <file.json>`: signal-with-start of the report, as POST /incidents does. */
 import { parseArgs } from 'node:util';
-import { issuesOf, reportSchema } from '../domain/report.js';
+import { issuesOf } from '../domain/issues.js';
+import { reportSchema } from '../domain/report.js';
 import { futureDiscoveryIssue, submitReport } from '../client/incidents.js';
 import { UsageError, type CliContext } from './context.js';
 

@@ -1,118 +1,15 @@
 /**
- * Configuration of the processes (worker, API, CLI, npm start), parsed once in entry points and never
- * at import time (docs/style.md 6). The Temporal connection is read with @temporalio/envconfig so that
- * TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY / TEMPORAL_TLS* / TEMPORAL_PROFILE work as
- * in every other Temporal tool.
+ * One configuration per process, each parsed once from the environment in its entry point
+ * (docs/style.md 6; every variable in docs/configuration.md):
+ *   config/worker.ts  worker/main.ts       config/api.ts    api/main.ts
+ *   config/cli.ts     cli/ (the CLI)        config/start.ts  dev/start.ts (`npm start`)
+ * config/shared.ts holds what they share: paths, errors naming the variable, the Temporal connection
+ * (@temporalio/envconfig, so TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY / TEMPORAL_TLS* /
+ * TEMPORAL_PROFILE work as in every Temporal tool), and the playbook and API token files.
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { z } from 'zod';
-import { parsePlaybook, type Playbook } from '../domain/playbook.js';
-import { TASK_QUEUE_DEFAULT } from '../domain/ids.js';
-import { issuesOf } from '../domain/report.js';
-
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const DEFAULT_PLAYBOOK = resolve(PROJECT_ROOT, 'playbooks/state-5fam.json');
-export const DEFAULT_API_TOKENS = resolve(PROJECT_ROOT, 'playbooks/demo-api-tokens.json');
-
-const envSchema = z.object({
-  BREACH_TASK_QUEUE: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'expected a task queue name of letters, digits, dots, dashes').default(TASK_QUEUE_DEFAULT),
-  BREACH_PLAYBOOK: z.string().min(1).default(DEFAULT_PLAYBOOK),
-  BREACH_API_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-  BREACH_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  BREACH_API_TOKENS: z.string().min(1).default(DEFAULT_API_TOKENS),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://host:port').optional(),
-  SMTP_USER: z.string().optional(),
-  SMTP_PASS: z.string().optional(),
-  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
-  BREACH_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(250),
-  BREACH_MAIL_FROM: z.string().default('Breach Response <breach-response@privacy.example.gov>'),
-  /** The mail vendor's bearer token for POST /vendor/returns; unset: the route answers 503. */
-  BREACH_VENDOR_TOKEN: z.string().min(16, 'expected a token of at least 16 characters').optional(),
-});
-
-export interface AppConfig {
-  taskQueue: string;
-  playbookPath: string;
-  apiPort: number;
-  publicUrl: string;
-  apiTokensPath: string;
-  smtpUrl: string | undefined;
-  smtpUser: string | undefined;
-  smtpPass: string | undefined;
-  /** Connections of the worker's pooled SMTP transport (the notification batches share them). */
-  smtpMaxConnections: number;
-  /** Workflows the worker keeps in memory; the others are replayed from their history when they next have work. */
-  maxCachedWorkflows: number;
-  mailFrom: string;
-  /** The mail vendor's token for returned letters (api/record-routes.ts). */
-  vendorToken: string | undefined;
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const result = envSchema.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(`bad configuration:\n${issuesOf(result.error).map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`);
-  }
-  const e = result.data;
-  return {
-    taskQueue: e.BREACH_TASK_QUEUE,
-    playbookPath: resolve(e.BREACH_PLAYBOOK),
-    apiPort: e.BREACH_API_PORT,
-    publicUrl: (e.BREACH_PUBLIC_URL ?? `http://localhost:${e.BREACH_API_PORT}`).replace(/\/$/, ''),
-    apiTokensPath: resolve(e.BREACH_API_TOKENS),
-    smtpUrl: e.SMTP_URL,
-    smtpUser: e.SMTP_USER,
-    smtpPass: e.SMTP_PASS,
-    smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
-    maxCachedWorkflows: e.BREACH_WORKER_MAX_CACHED_WORKFLOWS,
-    mailFrom: e.BREACH_MAIL_FROM,
-    vendorToken: e.BREACH_VENDOR_TOKEN,
-  };
-}
-
-async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`cannot read the ${what} at ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new ConfigError(`the ${what} at ${path} is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
-export async function loadPlaybookFile(path: string): Promise<Playbook> {
-  return parsePlaybook(await readJson(path, 'playbook'), path);
-}
-
-/** BREACH_API_TOKENS: `{ "<bearer token>": "<person id>" }`; each person must be in the playbook. */
-export async function loadApiTokens(path: string, playbook: Playbook): Promise<Map<string, string>> {
-  const parsed = z.record(z.string().min(16, 'expected a token of at least 16 characters'), z.string()).safeParse(await readJson(path, 'API token file'));
-  if (!parsed.success) throw new ConfigError(`API token file ${path}: ${issuesOf(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-  const tokens = new Map<string, string>();
-  for (const [token, personId] of Object.entries(parsed.data)) {
-    if (!playbook.people.some((p) => p.id === personId)) throw new ConfigError(`API token file ${path}: person "${personId}" is not in the playbook`);
-    tokens.set(token, personId);
-  }
-  return tokens;
-}
-
-/** Connection settings from TEMPORAL_* variables (and TEMPORAL_PROFILE / config file), defaulting to localhost:7233. */
-export function temporalConnectConfig(env: NodeJS.ProcessEnv = process.env) {
-  const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
-  const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars });
-  return {
-    connectionOptions: { ...connectionOptions, address: connectionOptions.address ?? 'localhost:7233' },
-    namespace: namespace ?? 'default',
-  };
-}
+export * from './shared.js';
+export { loadWorkerConfig, LOCAL_MAIL_CATCHER, type WorkerConfig } from './worker.js';
+export { loadApiConfig, type ApiConfig } from './api.js';
+export { loadCliConfig, type CliConfig } from './cli.js';
+export { loadStartConfig, type StartConfig } from './start.js';
+export { loadBenchConfig, type BenchConfig } from './bench.js';

@@ -11,6 +11,8 @@ export interface Child {
   process: ChildProcess;
   /** Resolves with the exit code (or the signal's name) when the process has ended. */
   exited: Promise<number | string>;
+  /** The last `n` lines it printed (for a message saying why it stopped or did not answer). */
+  lastLines(n?: number): string[];
   /** Resolves when a line of its output includes `text`. */
   lineIncluding(text: string): Promise<void>;
   /** SIGTERM to its process group, SIGKILL after `graceMs`; resolves once it has ended. */
@@ -27,11 +29,24 @@ export interface SpawnOptions {
   loud?: RegExp;
 }
 
+const RECENT_LINES = 50;
+
+/** "exit code 1", "signal SIGKILL": how a child ended, in words. */
+export function describeExit(code: number | string): string {
+  return typeof code === 'number' ? `exit code ${code}` : code === 'spawn-error' ? 'it could not be started' : `signal ${code}`;
+}
+
+/** Lines indented under a heading, or a note that there were none. */
+export function indentLines(lines: string[], none = '(it printed nothing)'): string {
+  return lines.length > 0 ? lines.map((l) => `    ${l}`).join('\n') : `    ${none}`;
+}
+
 export function spawnChild(name: string, command: string, args: string[], options: SpawnOptions): Child {
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let ended = false;
   let stopRequested = false;
   const waiters: { text: string; resolve: () => void }[] = [];
+  const recent: string[] = [];
   const exited = new Promise<number | string>((resolvePromise) => {
     child.once('exit', (code, signal) => {
       ended = true;
@@ -47,6 +62,8 @@ export function spawnChild(name: string, command: string, args: string[], option
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     createInterface({ input: stream }).on('line', (line) => {
+      recent.push(line);
+      if (recent.length > RECENT_LINES) recent.shift();
       for (const waiter of [...waiters]) {
         if (line.includes(waiter.text)) {
           waiters.splice(waiters.indexOf(waiter), 1);
@@ -71,6 +88,7 @@ export function spawnChild(name: string, command: string, args: string[], option
     process: child,
     exited,
     running: () => !ended,
+    lastLines: (n = 10) => recent.slice(-n),
     lineIncluding: (text) => new Promise<void>((resolvePromise) => waiters.push({ text, resolve: resolvePromise })),
     async stop(graceMs = 15_000) {
       if (ended) return;

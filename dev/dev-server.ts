@@ -4,8 +4,9 @@
  * .tools/venv) it falls back to the SDK's download through @temporalio/testing, which needs internet.
  */
 import { appendFileSync } from 'node:fs';
-import { spawnChild, type Child } from './children.js';
+import { describeExit, indentLines, spawnChild, type Child } from './children.js';
 import { canConnect, waitUntil } from './ports.js';
+import { StartError } from './readiness.js';
 import { describeLocated, locateBinary, sdkExecutable, TemporalBinaryNotFound } from './temporal-binaries.js';
 
 export interface DevServerSettings {
@@ -18,6 +19,12 @@ export interface DevServerSettings {
   cwd: string;
   /** The UI decrypts payloads through this codec server (the HTTP API's /decode; api/codec-server.ts). */
   uiCodecEndpoint?: string;
+  /** The environment of `npm start` (config/start.ts); the server gets it without TEMPORAL_*. */
+  env: Record<string, string | undefined>;
+  /** Starts tried before giving up (3), each given this long to answer (30 s). */
+  attempts?: number;
+  attemptTimeoutMs?: number;
+  say?: (line: string) => void;
 }
 
 export interface RunningDevServer {
@@ -29,7 +36,7 @@ export interface RunningDevServer {
   stop(): Promise<void>;
 }
 
-function withoutTemporalEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function withoutTemporalEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   // The CLI reads TEMPORAL_* as client settings; a profile or TLS meant for the API must not reach the server.
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('TEMPORAL_')));
 }
@@ -51,19 +58,27 @@ export async function startDevServer(settings: DevServerSettings): Promise<Runni
     args.push('--db-filename', settings.dbFile, '--log-level', 'warn', '--ui-disable-news-fetch');
     if (settings.namespace !== 'default') args.push('--namespace', settings.namespace);
     if (settings.uiCodecEndpoint) args.push('--ui-codec-endpoint', settings.uiCodecEndpoint);
+    const attempts = settings.attempts ?? 3;
+    const attemptMs = settings.attemptTimeoutMs ?? 30_000;
     args.push(...PRIORITY_MATCHING);
-    const child = spawnChild('temporal', located.path, args, {
-      cwd: settings.cwd,
-      env: withoutTemporalEnv(process.env),
-      quiet: (line) => appendFileSync(settings.logFile, `${line}\n`),
-      loud: /level=(ERROR|FATAL)|panic/,
-    });
-    const up = waitUntil(() => canConnect(settings.host, settings.port), `the Temporal dev server on ${address}`, 60_000);
-    const died = child.exited.then((code) => {
-      throw new Error(`the Temporal dev server exited (${code}) before it answered; see ${settings.logFile}`);
-    });
-    await Promise.race([up, died]);
-    return { address, uiUrl, binary: describeLocated('temporal', located), child, stop: () => child.stop(10_000) };
+    for (let attempt = 1; ; attempt++) {
+      const child = spawnChild('temporal', located.path, args, {
+        cwd: settings.cwd,
+        env: withoutTemporalEnv(settings.env),
+        quiet: (line) => appendFileSync(settings.logFile, `${line}\n`),
+        loud: /level=(ERROR|FATAL)|panic/,
+      });
+      const up = waitUntil(() => canConnect(settings.host, settings.port), `the Temporal dev server on ${address}`, attemptMs).then(() => undefined);
+      const died = child.exited.then((code) => `exited (${describeExit(code)}) before it answered`);
+      const failure = await Promise.race([up, died]).catch(() => `did not answer within ${attemptMs / 1000} s`);
+      if (failure === undefined) return { address, uiUrl, binary: describeLocated('temporal', located), child, stop: () => child.stop(10_000) };
+      // A start can fail on its own (SQLite answering "context deadline exceeded" on a busy machine):
+      // say what happened with the last lines of its log, and try again on the same database.
+      await child.stop(5_000);
+      const why = `the Temporal dev server on ${address} ${failure}; the last lines of its log (${settings.logFile}):\n${indentLines(child.lastLines(8))}`;
+      if (attempt >= attempts) throw new StartError(`${why}\n  gave up after ${attempts} attempts`);
+      (settings.say ?? console.log)(`${why}\n  starting it again (attempt ${attempt + 1} of ${attempts})`);
+    }
   }
 
   // The SDK fallback runs the server inside this process: @temporalio/testing is a dev dependency.

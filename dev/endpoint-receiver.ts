@@ -5,6 +5,8 @@
  *   GET /             a page listing the calls, newest first
  *   GET /_calls.json  the same as JSON
  *   DELETE /_calls    forget them
+ *   POST /_outage     `{ path, forMs, status? }`: calls to that path answer `status` (503) for forMs, the
+ *                     outage an exercise's inject plays (exercise/activities.ts); not recorded as a call
  * Every other method and path is an endpoint call. Authorization values are kept in memory for the tests
  * but shown on the page and in the JSON only as present/absent.
  */
@@ -136,6 +138,19 @@ export async function startEndpointReceiver(options: EndpointReceiverOptions = {
     if (method === 'DELETE' && url.pathname === '/_calls') {
       recorded.length = 0;
       res.writeHead(204).end();
+      return;
+    }
+    if (method === 'POST' && url.pathname === '/_outage') {
+      void readBody(req, 4_096)
+        .then((text) => {
+          const { path, forMs, status } = JSON.parse(text) as { path?: unknown; forMs?: unknown; status?: unknown };
+          const answer = typeof status === 'number' && status >= 400 && status <= 599 ? status : 503;
+          if (typeof path !== 'string' || !path.startsWith('/') || typeof forMs !== 'number' || !(forMs > 0)) throw new Error('expected { path: "/...", forMs: > 0, status?: 400-599 }');
+          const until = Date.now() + forMs;
+          on(path, () => (Date.now() < until ? { status: answer, body: { error: 'outage (exercise inject)' } } : undefined));
+          res.writeHead(204).end();
+        })
+        .catch((err: Error) => res.writeHead(400, { 'content-type': 'text/plain' }).end(err.message));
       return;
     }
     readBody(req, 10 * 1024 * 1024)

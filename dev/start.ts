@@ -1,103 +1,74 @@
 /**
  * `npm start`: the whole system on one machine.
  *   - Temporal: the server at TEMPORAL_ADDRESS when it answers; else a dev server with its Web UI and
- *     SQLite in the data folder (incidents survive a restart). The contract's search attributes are
- *     registered on every start, so an existing database gets them too.
- *   - the worker (worker/main.ts) and the HTTP API (api/main.ts), as child processes;
+ *     SQLite in the data folder (incidents survive a restart), started again when a start fails.
+ *   - the worker (worker/main.ts) and the HTTP API (api/main.ts), as child processes kept running by
+ *     dev/supervisor.ts: one that dies is started again with backoff, the cause said on the console;
  *   - a local mail catcher unless SMTP_URL is set, and a receiver standing in for the playbook's
  *     external endpoints.
- * Prints every URL and how long it took to be ready. Ctrl-C stops the API and the worker, then Temporal.
- * A second `npm start` on the same data folder or ports says so and exits 1.
+ * "Running" is printed once the worker's pollers are on its task queue (worker/polling.ts) and the API
+ * answers /healthz, so the first report finds a worker; a part that does not answer is named, with its
+ * last lines. Ctrl-C stops the API and the worker, then Temporal. A second `npm start` on the same data
+ * folder or ports says so and exits 1.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { Connection } from '@temporalio/client';
-import { z } from 'zod';
-import type { Playbook } from '../domain/playbook.js';
-import { ConfigError, loadConfig, loadPlaybookFile, PROJECT_ROOT, temporalConnectConfig } from '../config/index.js';
+import { join, relative } from 'node:path';
+import { ConfigError, loadPlaybookFile, loadStartConfig, PROJECT_ROOT } from '../config/index.js';
 import { prepareDevKeyring } from '../security/keyring.js';
 import { WORKER_READY_MARK } from '../worker/worker.js';
-import { killAllNow, spawnChild, type Child } from './children.js';
+import { describeExit, indentLines, killAllNow, spawnChild, type Child } from './children.js';
 import { startDevServer, type RunningDevServer } from './dev-server.js';
 import { startEndpointReceiver, type EndpointReceiver } from './endpoint-receiver.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { startMailCatcher, type MailCatcher } from './mail-catcher.js';
 import { answers, canConnect, isLoopback, isPortTaken, parseHostPort, waitUntil } from './ports.js';
-import { registerSearchAttributes } from '../client/search-attributes.js';
-
-const port = z.coerce.number().int().min(1, 'expected a port from 1 to 65535').max(65_535, 'expected a port from 1 to 65535');
-const settingsSchema = z.object({
-  BREACH_DATA_DIR: z.string().min(1).default(join(PROJECT_ROOT, '.data')),
-  BREACH_TEMPORAL_UI_PORT: port.optional(),
-  BREACH_MAIL_SMTP_PORT: port.default(2525),
-  BREACH_MAIL_WEB_PORT: port.default(8025),
-  BREACH_RECEIVER_PORT: port.default(4010),
-});
+import { allReady, StartError } from './readiness.js';
+import { anyApiToken, banner, demoEndpointTokens, registerWithRetry } from './start-parts.js';
+import { supervise, type Supervised } from './supervisor.js';
+import { ensureYearlySchedulesOnStart } from './yearly-schedules.js';
 
 const READY_TIMEOUT_MS = 90_000;
-
-class StartError extends Error {
-  override name = 'StartError';
-}
-
-function readSettings() {
-  const config = loadConfig();
-  const parsed = settingsSchema.safeParse(process.env);
-  if (!parsed.success) {
-    throw new ConfigError(`bad configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  }
-  return { config, ...parsed.data, dataDir: resolve(parsed.data.BREACH_DATA_DIR) };
-}
-
-/** A token of BREACH_API_TOKENS, to ask the API's /healthz (every call carries one). */
-function anyApiToken(path: string): string | undefined {
-  try {
-    return Object.keys(JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>)[0];
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The playbook's endpoints that point at the local receiver get a demo bearer token when their `tokenEnv`
- * is unset, so the activities call the receiver as they would call US-CERT; real endpoints keep theirs.
- */
-function demoEndpointTokens(playbook: Playbook, receiverPort: number, env: NodeJS.ProcessEnv): Record<string, string> {
-  const tokens: Record<string, string> = {};
-  for (const endpoint of Object.values(playbook.endpoints)) {
-    const url = new URL(endpoint.url);
-    const local = isLoopback(url.hostname.replace(/^\[|\]$/g, '')) && Number(url.port || 80) === receiverPort;
-    if (local && endpoint.tokenEnv && !env[endpoint.tokenEnv]) tokens[endpoint.tokenEnv] = `local-receiver-demo-${endpoint.tokenEnv.toLowerCase()}`;
-  }
-  return tokens;
-}
-
-async function registerWithRetry(address: string, connectionOptions: ReturnType<typeof temporalConnectConfig>['connectionOptions'], namespace: string): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    let connection: Connection | undefined;
-    try {
-      connection = await Connection.connect({ ...connectionOptions, address, connectTimeout: 5_000 });
-      const { added } = await registerSearchAttributes(connection, namespace);
-      return added.length > 0 ? `registered ${added.join(', ')}` : 'all present';
-    } catch (err) {
-      // The namespace appears a moment after the port opens; a hosted cluster may refuse the operator call.
-      if (Date.now() > deadline) return `not registered (${err instanceof Error ? err.message : String(err)}): register them with \`temporal operator search-attribute create\``;
-      await new Promise((r) => setTimeout(r, 300));
-    } finally {
-      await connection?.close().catch(() => undefined);
-    }
-  }
-}
+const say = (line: string) => console.log(`[start] ${line}`);
 
 /** Set once children may be running: a failure then stops them in order too. */
 let stopEverything: ((code: number, why: string) => Promise<void>) | undefined;
 
+function tailOf(file: string, n = 8): string[] {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(-n);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Resolves when the API says it is ready, while `child` runs; `last` keeps the last answer for a message.
+ * Readiness is GET /readyz (200 once Temporal answers); an API without that route answers 404 there, and
+ * its /healthz says the same thing.
+ */
+async function apiAnswers(child: Child, apiUrl: string, token: string | undefined, last: { answer: string }): Promise<void> {
+  let path = '/readyz';
+  while (child.running()) {
+    try {
+      const response = await fetch(`${apiUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(2_000) });
+      if (response.status === 404 && path === '/readyz') {
+        path = '/healthz';
+        continue;
+      }
+      last.answer = `${path} ${response.status} ${(await response.text()).slice(0, 200)}`;
+      if (response.ok) return;
+    } catch (err) {
+      last.answer = `no answer (${err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err)})`;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('it exited');
+}
+
 async function main(): Promise<void> {
-  const settings = readSettings();
-  const { config, dataDir } = settings;
+  const config = loadStartConfig();
+  const { dataDir } = config;
   // Read here too so a bad playbook stops npm start before anything starts, with the field named.
   const playbook = await loadPlaybookFile(config.playbookPath);
   await mkdir(dataDir, { recursive: true });
@@ -113,12 +84,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const children: Child[] = [];
+  const supervised: Supervised[] = [];
   // Filled in as they start; shutdown stops what is there.
   const services: { temporal?: RunningDevServer; mail?: MailCatcher; receiver?: EndpointReceiver } = {};
+  const allChildren = () => [...supervised.map((s) => s.current()), ...(services.temporal?.child ? [services.temporal.child] : [])];
   let stopping = false;
   process.on('exit', () => {
-    killAllNow(children);
+    killAllNow(allChildren());
     lock.release();
   });
 
@@ -126,7 +98,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${why}: stopping the API and the worker, then Temporal...`);
-    await Promise.all(children.filter((c) => c.name !== 'temporal').map((c) => c.stop()));
+    await Promise.all(supervised.map((s) => s.stop()));
     await services.temporal?.stop().catch((err: Error) => console.error(`[temporal] ${err.message}`));
     await Promise.all([services.mail?.close(), services.receiver?.close()]);
     lock.release();
@@ -138,7 +110,7 @@ async function main(): Promise<void> {
     process.on(signal, () => {
       if (stopping) {
         console.error(`${signal} again: killing everything now`);
-        killAllNow(children);
+        killAllNow(allChildren());
         process.exit(130);
       }
       void shutdown(0, signal);
@@ -146,22 +118,20 @@ async function main(): Promise<void> {
   }
 
   // Temporal: use the one that answers, else start one here.
-  const { connectionOptions, namespace } = temporalConnectConfig();
+  const { connectionOptions, namespace } = config.temporal;
   const configured = parseHostPort(connectionOptions.address);
   const external = await canConnect(configured.host, configured.port, 1_000);
   if (!external && !isLoopback(configured.host)) {
     throw new StartError(`TEMPORAL_ADDRESS=${connectionOptions.address} does not answer, and npm start only starts a Temporal server on this machine`);
   }
   const bindHost = configured.host === 'localhost' ? '127.0.0.1' : configured.host;
-  const uiPort = settings.BREACH_TEMPORAL_UI_PORT ?? configured.port + 1000;
+  const uiPort = config.temporalUiPort ?? configured.port + 1000;
 
   const wanted: [number, string, string][] = [
     [config.apiPort, 'the HTTP API', 'BREACH_API_PORT'],
-    [settings.BREACH_RECEIVER_PORT, 'the endpoint receiver', 'BREACH_RECEIVER_PORT'],
+    [config.receiverPort, 'the endpoint receiver', 'BREACH_RECEIVER_PORT'],
   ];
-  if (!config.smtpUrl) {
-    wanted.push([settings.BREACH_MAIL_SMTP_PORT, 'the mail catcher (SMTP)', 'BREACH_MAIL_SMTP_PORT'], [settings.BREACH_MAIL_WEB_PORT, 'the mail catcher (web)', 'BREACH_MAIL_WEB_PORT']);
-  }
+  if (!config.smtpUrl) wanted.push([config.mailSmtpPort, 'the mail catcher (SMTP)', 'BREACH_MAIL_SMTP_PORT'], [config.mailWebPort, 'the mail catcher (web)', 'BREACH_MAIL_WEB_PORT']);
   if (!external) wanted.push([uiPort, 'the Temporal UI', 'BREACH_TEMPORAL_UI_PORT']);
   const taken = [];
   for (const [p, what, variable] of wanted) if (await isPortTaken(p)) taken.push(`  port ${p} (${what}, ${variable}) is already in use`);
@@ -173,11 +143,9 @@ async function main(): Promise<void> {
   console.log(external ? `Using the Temporal server at ${temporalAddress} (namespace ${namespace}).` : `Starting a Temporal dev server on ${temporalAddress}...`);
 
   // Mail and endpoint stand-ins first: they take milliseconds, and the children send to them.
-  if (!config.smtpUrl) {
-    services.mail = await startMailCatcher({ smtpPort: settings.BREACH_MAIL_SMTP_PORT, webPort: settings.BREACH_MAIL_WEB_PORT, dir: join(dataDir, 'mail') });
-  }
+  if (!config.smtpUrl) services.mail = await startMailCatcher({ smtpPort: config.mailSmtpPort, webPort: config.mailWebPort, dir: join(dataDir, 'mail') });
   const receiver = await startEndpointReceiver({
-    port: settings.BREACH_RECEIVER_PORT,
+    port: config.receiverPort,
     onCall: (call) =>
       console.log(`[receiver] ${call.method} ${call.path} → ${call.status} (Idempotency-Key: ${call.idempotencyKey ? 'yes' : 'no'}, Authorization: ${call.hasAuthorization ? 'yes' : 'no'})`),
   });
@@ -188,25 +156,37 @@ async function main(): Promise<void> {
   // The worker and the API start beside the server: they wait for it, and their start-up (bundling the
   // workflow code, compiling TypeScript) overlaps with its.
   // Payloads are encrypted (security/keyring.ts): configured keys, else a development key made on first run.
-  const keys = await prepareDevKeyring(process.env, dataDir);
+  const keys = await prepareDevKeyring(config.env, dataDir);
   console.log(`Encryption: ${keys.note}.`);
-  const uiOrigins = process.env.BREACH_UI_ORIGINS || `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
-  const endpointTokens = demoEndpointTokens(playbook, receiver.port, process.env);
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...endpointTokens, ...keys.childEnv, BREACH_UI_ORIGINS: uiOrigins, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, SMTP_URL: smtpUrl, BREACH_API_PORT: String(config.apiPort) };
+  const uiOrigins = config.uiOrigins ?? `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
+  const endpointTokens = demoEndpointTokens(playbook, receiver.port, config.env);
+  const childEnv: NodeJS.ProcessEnv = { ...config.env, ...endpointTokens, ...keys.childEnv, BREACH_UI_ORIGINS: uiOrigins, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, SMTP_URL: smtpUrl, BREACH_API_PORT: String(config.apiPort) };
   // One process per child (node with tsx's loader), not tsx's CLI and its own child: signals reach the code.
   const tsx = (file: string): [string, string[]] => [process.execPath, ['--import', 'tsx', file]];
-  const worker = spawnChild('worker', ...tsx('worker/main.ts'), { cwd: PROJECT_ROOT, env: childEnv });
-  children.push(worker);
-  const apiScript = join(PROJECT_ROOT, 'api', 'main.ts');
-  const api = existsSync(apiScript) ? spawnChild('api', ...tsx('api/main.ts'), { cwd: PROJECT_ROOT, env: childEnv }) : undefined;
-  if (api) children.push(api);
-  else console.warn('api/main.ts is not there yet: the HTTP API is not started.');
+  let failedBeforeReady: (why: string) => void = () => undefined;
+  const fatal = new Promise<never>((_, reject) => (failedBeforeReady = (why) => reject(new StartError(why))));
+  fatal.catch(() => undefined);
+  let ready = false;
+  const onFatal = (why: string) => (ready ? void shutdown(1, why) : failedBeforeReady(why));
 
-  const childDied = Promise.race(children.map((c) => c.exited.then((code) => ({ child: c, code }))));
-  const failOnChildExit = childDied.then(({ child, code }) => {
-    throw new StartError(`${child.name} exited (${code}) while starting; its output is above`);
+  const worker = supervise('the worker', {
+    spawn: () => spawnChild('worker', ...tsx('worker/main.ts'), { cwd: PROJECT_ROOT, env: childEnv }),
+    ready: (child) => child.lineIncluding(WORKER_READY_MARK),
+    say,
+    onFatal,
   });
+  supervised.push(worker);
+  const token = anyApiToken(config.apiTokensPath);
+  const health = { answer: 'not asked yet' };
+  const api = supervise('the API', {
+    spawn: () => spawnChild('api', ...tsx('api/main.ts'), { cwd: PROJECT_ROOT, env: childEnv }),
+    ready: (child) => apiAnswers(child, `http://127.0.0.1:${config.apiPort}`, token, health),
+    say,
+    onFatal,
+  });
+  supervised.push(api);
 
+  const temporalLog = join(dataDir, 'temporal.log');
   let searchAttributes = 'n/a';
   const temporalReady = (async () => {
     if (!external) {
@@ -216,58 +196,66 @@ async function main(): Promise<void> {
         uiPort,
         dbFile: join(dataDir, 'temporal.db'),
         namespace,
-        logFile: join(dataDir, 'temporal.log'),
+        logFile: temporalLog,
         cwd: PROJECT_ROOT,
+        env: config.env,
         // The UI decrypts payloads through the API's codec routes (api/codec-server.ts), with a bearer token.
         uiCodecEndpoint: `http://localhost:${config.apiPort}`,
+        say,
       });
-      if (services.temporal.child) children.push(services.temporal.child);
     }
     searchAttributes = await registerWithRetry(temporalAddress, connectionOptions, namespace);
+    await ensureYearlySchedulesOnStart({ address: temporalAddress, namespace, env: childEnv, taskQueue: config.taskQueue, playbook });
   })();
 
-  const token = anyApiToken(config.apiTokensPath);
   const apiUrl = `http://localhost:${config.apiPort}`;
   const uiUrl = `http://localhost:${uiPort}`;
-  const ready = Promise.all([
-    temporalReady,
-    worker.lineIncluding(WORKER_READY_MARK),
-    api ? waitUntil(() => answers(`http://127.0.0.1:${config.apiPort}/healthz`, { headers: token ? { authorization: `Bearer ${token}` } : {} }), 'the API (GET /healthz 200)', READY_TIMEOUT_MS) : undefined,
-    mail ? waitUntil(() => answers(`${mail.webUrl}/`), 'the mail page', READY_TIMEOUT_MS) : undefined,
-    temporalReady.then(() => (external ? undefined : waitUntil(() => answers(uiUrl), 'the Temporal UI', READY_TIMEOUT_MS))),
-  ]);
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new StartError(`not ready within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS).unref());
-  await Promise.race([ready, failOnChildExit, timeout]);
+  const lastLinesOf = (s: Supervised) => () => `    its last lines:\n${indentLines(s.current().lastLines(8).map((l) => `  ${l}`))}`;
+  await allReady(
+    [
+      { what: `the Temporal server at ${temporalAddress}`, until: temporalReady, detail: () => (external ? '' : `    the last lines of ${temporalLog}:\n${indentLines(tailOf(temporalLog).map((l) => `  ${l}`))}`) },
+      { what: `the worker (its pollers on task queue ${config.taskQueue}, as the server lists them)`, until: worker.firstReady, detail: lastLinesOf(worker) },
+      { what: `the API (GET ${apiUrl}/readyz or /healthz 200)`, until: api.firstReady, detail: () => `    its last answer: ${health.answer}\n${lastLinesOf(api)()}` },
+      ...(mail ? [{ what: `the mail page ${mail.webUrl}`, until: waitUntil(() => answers(`${mail.webUrl}/`), 'the mail page', READY_TIMEOUT_MS) }] : []),
+      ...(external ? [] : [{ what: `the Temporal UI ${uiUrl}`, until: temporalReady.then(() => waitUntil(() => answers(uiUrl), 'the Temporal UI', READY_TIMEOUT_MS)) }]),
+    ],
+    READY_TIMEOUT_MS,
+    fatal,
+  );
   if (stopping) return;
+  ready = true;
+
+  // After "ready", the dev server going away is the end: the worker and the API cannot work without it.
+  const devServer = services.temporal?.child;
+  if (devServer) {
+    void devServer.exited.then((code) => {
+      if (!stopping) void shutdown(1, `the Temporal dev server stopped (${describeExit(code)}); the last lines of its log:\n${indentLines(devServer.lastLines(8))}\n`);
+    });
+  }
 
   const externalUi = external && isLoopback(configured.host) && (await answers(`http://127.0.0.1:${configured.port + 1000}`)) ? `http://localhost:${configured.port + 1000}` : undefined;
-  const urls: Record<string, string> = {
+  const urls = {
     'Temporal UI': external ? (externalUi ?? '(the UI of the server at TEMPORAL_ADDRESS)') : uiUrl,
-    'HTTP API': api ? apiUrl : '(not started: api/main.ts is missing)',
+    'HTTP API': apiUrl,
     'Mail catcher': mail?.webUrl?.replace('127.0.0.1', 'localhost') ?? `(SMTP_URL is set: mail goes to ${smtpUrl?.replace(/\/\/[^@/]*@/, '//***@')})`,
     'Endpoint receiver': receiver.url.replace('127.0.0.1', 'localhost'),
   };
   lock.update({ urls });
-  const temporal = services.temporal;
-  const seconds = (performance.now() / 1000).toFixed(1);
-  const rel = (path: string) => relative(process.cwd(), path) || path;
   console.log(
-    [
-      '',
-      `Breach response is running (ready in ${seconds} s).`,
-      `  Temporal UI        ${urls['Temporal UI']}`,
-      `  Temporal server    ${temporalAddress}, namespace ${namespace}${temporal ? `, data in ${rel(join(dataDir, 'temporal.db'))} (${temporal.binary})` : ''}; search attributes: ${searchAttributes}`,
-      `  HTTP API           ${urls['HTTP API']}${api && token ? `   e.g. curl -H 'Authorization: Bearer ${token}' ${apiUrl}/healthz` : ''}`,
-      `  Codec server       ${api ? `${apiUrl}/decode, /encode   (payloads are encrypted; the UI shows them decrypted to a bearer token of BREACH_API_TOKENS)` : '(not started)'}`,
-      `  Mail catcher       ${urls['Mail catcher']}${mail ? `   (SMTP ${mail.smtpUrl}, messages in ${rel(join(dataDir, 'mail'))})` : ''}`,
-      `  Endpoint receiver  ${urls['Endpoint receiver']}   (stands in for the playbook's external endpoints${Object.keys(endpointTokens).length > 0 ? `; demo tokens in ${Object.keys(endpointTokens).join(', ')}` : ''})`,
-      `  Worker             task queue ${config.taskQueue}; playbook ${rel(config.playbookPath)}`,
-      'Press Ctrl-C to stop everything.',
-      '',
-    ].join('\n'),
+    banner({
+      urls,
+      temporalAddress,
+      namespace,
+      devServer: services.temporal ? { dbFile: join(dataDir, 'temporal.db'), binary: services.temporal.binary } : undefined,
+      searchAttributes,
+      apiUrl,
+      token,
+      mail: mail ? { smtpUrl: mail.smtpUrl, dir: join(dataDir, 'mail') } : undefined,
+      demoTokens: Object.keys(endpointTokens),
+      taskQueue: config.taskQueue,
+      playbookPath: config.playbookPath,
+    }),
   );
-
-  void childDied.then(({ child, code }) => shutdown(1, `${child.name} exited (${code})`));
 }
 
 main().catch(async (err: unknown) => {

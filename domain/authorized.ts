@@ -22,6 +22,7 @@
  */
 import { AUTHORIZED_BASES, CUSTODIAN_KINDS, CUSTODY_PURPOSES, type AuthorizedBasis, type AuthorizedDisclosure } from './decision.js';
 import type { Report } from './report.js';
+import { asLines } from './issues.js';
 
 export interface Issue {
   path: string;
@@ -189,7 +190,7 @@ export function decisionGroundsIssues(body: { kind: string; authorizedDisclosure
  */
 export function authorizedDisclosureProblems(ad: AuthorizedDisclosure, report: Pick<Report, 'piiTypes' | 'disclosedTo'>, rules: { legacy?: boolean } = {}): string[] {
   if (rules.legacy) return legacyProblems(ad, report);
-  return authorizedDisclosureIssues(ad, report).map((i) => `${i.path}: ${i.message}`);
+  return asLines(authorizedDisclosureIssues(ad, report));
 }
 
 /**

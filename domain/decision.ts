@@ -18,7 +18,6 @@ export const OPTIONS = [
   'other-mitigation',
   'no-further-action',
 ] as const;
-export type ResponseOption = (typeof OPTIONS)[number];
 
 /**
  * Measures besides credit protection that the CRG may mark as costing money (5 FAM 468.5d: CGFS is

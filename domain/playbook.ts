@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from './durations.js';
 import { ROLES, type Role } from './roles.js';
-import { issuesOf } from './report.js';
+import { issuesOf } from './issues.js';
 
 const endpointSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
@@ -118,7 +118,6 @@ export const playbookSchema = z
   });
 
 export type Playbook = z.infer<typeof playbookSchema>;
-export type PlaybookInput = z.input<typeof playbookSchema>;
 
 export class PlaybookError extends Error {
   constructor(

@@ -71,10 +71,5 @@ export type Report = z.infer<typeof reportSchema>;
 /** A report after intake: the incident id is always known. */
 export type IntakeReport = Report & { incidentId: string };
 
-/** Zod issues as the contract's `[{ path, message }]`. */
-export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
-    message: issue.message,
-  }));
-}
+/** Zod issues as the contract's `[{ path, message }]` (domain/issues.ts; re-exported for the workflow code that imports it from here). */
+export { issuesOf } from './issues.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { issuesOf } from './report.js';
+import { issuesOf } from './issues.js';
 
 const emailSchema = z.email();
 

@@ -15,6 +15,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, PROJECT_ROOT } from '../config/index.js';
+import { issueLines } from '../domain/issues.js';
 import { createKeyring, KEY_BYTES, KEY_ID_PATTERN, type Keyring } from './codec.js';
 
 export const DEV_KEYRING_FILE_NAME = 'keyring.json';
@@ -44,7 +45,7 @@ export interface LoadedKeyring {
 }
 
 function issues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+  return issueLines(error).join('; ');
 }
 
 /** A parsed keyring file; `where` names it in errors. */
@@ -79,7 +80,7 @@ function isSet(value: string | undefined): value is string {
  * The keyring from the environment (see the module comment). `devFile` is the development keyring
  * used when nothing is configured, outside production only.
  */
-export async function loadKeyring(env: NodeJS.ProcessEnv = process.env, devFile: string = DEV_KEYRING_FILE): Promise<LoadedKeyring> {
+export async function loadKeyring(env: Record<string, string | undefined>, devFile: string = DEV_KEYRING_FILE): Promise<LoadedKeyring> {
   const file = env.BREACH_KEYRING;
   const key = env.BREACH_ENCRYPTION_KEY;
   const keyId = env.BREACH_ENCRYPTION_KEY_ID;
@@ -119,7 +120,7 @@ export function newKeyringFile(keyId = `dev-${new Date().toISOString().slice(0, 
  * are; else the development keyring in the data folder, made on first run (mode 0600, git-ignored).
  * Returns the variables for the children and what to tell the operator.
  */
-export async function prepareDevKeyring(env: NodeJS.ProcessEnv, dataDir: string): Promise<{ childEnv: Record<string, string>; note: string }> {
+export async function prepareDevKeyring(env: Record<string, string | undefined>, dataDir: string): Promise<{ childEnv: Record<string, string>; note: string }> {
   if (isSet(env.BREACH_KEYRING) || isSet(env.BREACH_ENCRYPTION_KEY) || isSet(env.BREACH_ENCRYPTION_KEY_ID)) {
     const { source } = await loadKeyring(env);
     return { childEnv: isSet(env.BREACH_KEYRING) ? { BREACH_KEYRING: resolve(env.BREACH_KEYRING) } : {}, note: `payloads encrypted with the ${source}` };

@@ -103,8 +103,11 @@ export function linkDecisionId(linkId: string): string {
   return `link-${linkId}`;
 }
 
-export function linkPath(token: string): string {
-  return `/links/${token}`;
+/** The link pages' route (api/link-pages.ts) and the address a mail carries: built here only. */
+export const LINK_ROUTE = '/links/:token';
+
+export function linkUrl(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/$/, '')}${LINK_ROUTE.replace(':token', token)}`;
 }
 
 export const DEFAULT_LINK_SECRET_FILE = resolve(PROJECT_ROOT, '.data/link-secret');
@@ -113,7 +116,7 @@ export const DEFAULT_LINK_SECRET_FILE = resolve(PROJECT_ROOT, '.data/link-secret
  * The link secret: BREACH_LINK_SECRET, else the git-ignored file `.data/link-secret`, made with a fresh
  * random secret on first use so that the API and the worker of one machine agree without setup.
  */
-export async function loadLinkSecret(env: NodeJS.ProcessEnv = process.env, file: string = DEFAULT_LINK_SECRET_FILE): Promise<string> {
+export async function loadLinkSecret(env: Record<string, string | undefined>, file: string = DEFAULT_LINK_SECRET_FILE): Promise<string> {
   const fromEnv = env.BREACH_LINK_SECRET;
   if (fromEnv !== undefined && fromEnv !== '') {
     if (fromEnv.length < MIN_SECRET_LENGTH) throw new Error(`BREACH_LINK_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);

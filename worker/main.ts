@@ -4,28 +4,26 @@
  * setting TEMPORAL_ADDRESS / TEMPORAL_API_KEY / TEMPORAL_TLS*. The playbook is not read here: each
  * workflow receives the playbook it started with from the API or the CLI.
  */
-import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { hostname } from 'node:os';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMailTransport } from '../activities/mailer.js';
 import { loadLinkSecret, signLink } from '../security/links.js';
-import { ConfigError, loadConfig, temporalConnectConfig } from '../config/index.js';
+import { ConfigError, EXIT_CONFIG, loadWorkerConfig, type TemporalConnect } from '../config/index.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
+import { waitUntilPolling } from './polling.js';
 import { chooseWorkflowSource, createBreachWorker, WORKER_READY_MARK } from './worker.js';
+import { Client, Connection } from '@temporalio/client';
+import { createYearlyActivities } from '../activities/yearly.js';
+import { loadExerciseConfig } from '../exercise/config.js';
+import { startExerciseWorker } from '../exercise/worker-main.js';
 
-const LOCAL_MAIL_CATCHER = 'smtp://127.0.0.1:2525';
-const LOG_LEVELS: LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
-
-function logLevel(value: string | undefined): LogLevel {
-  const level = (value ?? 'WARN').toUpperCase() as LogLevel;
-  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`BREACH_WORKER_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
-  return level;
-}
 
 /**
  * Temporal may still be starting (`npm start` launches the worker beside the dev server, so the worker
  * bundles its code while the server comes up): retry for a minute before giving up.
  */
-async function connectWithRetry(options: ReturnType<typeof temporalConnectConfig>['connectionOptions']): Promise<NativeConnection> {
+async function connectWithRetry(options: TemporalConnect['connectionOptions']): Promise<NativeConnection> {
   const deadline = Date.now() + 60_000;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -39,27 +37,34 @@ async function connectWithRetry(options: ReturnType<typeof temporalConnectConfig
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const smtpUrl = config.smtpUrl ?? LOCAL_MAIL_CATCHER;
-  if (!config.smtpUrl) console.warn(`[worker] SMTP_URL is not set: mail goes to ${LOCAL_MAIL_CATCHER}, the local mail catcher of \`npm start\``);
-  const { connectionOptions, namespace } = temporalConnectConfig();
-  const { dataConverter, source: keySource } = await dataConverterFromEnv();
+  const config = loadWorkerConfig();
+  if (config.smtpUrlIsDefault) console.warn(`[worker] SMTP_URL is not set: mail goes to ${config.smtpUrl}, the local mail catcher of \`npm start\``);
+  const { connectionOptions, namespace } = config.temporal;
+  const { dataConverter, source: keySource } = await dataConverterFromEnv(config.env);
   // The secret the API verifies approval links with (BREACH_LINK_SECRET, else .data/link-secret).
-  const linkSecret = await loadLinkSecret();
+  const linkSecret = await loadLinkSecret(config.env);
 
   // Our own signal handling instead of the Runtime's: one log line, and a second Ctrl-C forces the exit.
   // SDK logs at WARN by default: at INFO every start prints the whole webpack report.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(logLevel(process.env.BREACH_WORKER_LOG_LEVEL)) });
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.logLevel) });
 
   // Pooled: a notification run sends millions of messages over a few connections kept open.
-  const mailer = createMailTransport({ smtpUrl, smtpUser: config.smtpUser, smtpPass: config.smtpPass, maxConnections: config.smtpMaxConnections });
+  const mailer = createMailTransport({ smtpUrl: config.smtpUrl, smtpUser: config.smtpUser, smtpPass: config.smtpPass, maxConnections: config.smtpMaxConnections });
   const connection = await connectWithRetry(connectionOptions);
-  const source = chooseWorkflowSource();
+  // A client for the activities that read incidents (the yearly figures, an exercise's decisions).
+  const clientConnection = await Connection.connect(connectionOptions);
+  const client = new Client({ connection: clientConnection, namespace, dataConverter });
+  const duties = loadExerciseConfig(config.env);
+  const source = chooseWorkflowSource(config);
+  const identity = `${process.pid}@${hostname()}`;
   const worker = await createBreachWorker({
     connection,
     namespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, env: process.env, signLink: (claims) => signLink(linkSecret, claims) }),
+    activities: {
+      ...createActivities({ mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, env: config.env, signLink: (claims) => signLink(linkSecret, claims) }),
+      ...createYearlyActivities({ client, reportDir: duties.yearlyDir, excludeTaskQueues: duties.taskQueue ? [duties.taskQueue] : [] }),
+    },
     dataConverter,
     ...source,
     // Graceful: a running activity (a mail batch, an endpoint call) gets this long to finish on shutdown.
@@ -71,8 +76,11 @@ async function main(): Promise<void> {
     // its history when it next has work. The SDK's default follows the heap limit (some 2,300 workflows
     // with Node's default heap here) and lets a surge of a thousand incidents take gigabytes; with this
     // and a heap limit (NODE_OPTIONS=--max-old-space-size=768) the bench's surge stays under 1 GB.
-    workerOptions: { shutdownGraceTime: '10s', maxHeartbeatThrottleInterval: '100ms', maxCachedWorkflows: config.maxCachedWorkflows },
+    workerOptions: { identity, shutdownGraceTime: '10s', maxHeartbeatThrottleInterval: '100ms', maxCachedWorkflows: config.maxCachedWorkflows },
   });
+
+  // Tabletop exercises on their own task queue, with local mail only (exercise/worker.ts).
+  const exercise = await startExerciseWorker({ env: config.env, connection, namespace, dataConverter, source, config, signLink: (claims) => signLink(linkSecret, claims), client });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -83,18 +91,27 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`[worker] ${signal}: finishing running tasks, then stopping`);
     worker.shutdown();
+    exercise?.worker.shutdown();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  console.log(
-    `[worker] ${WORKER_READY_MARK} ${config.taskQueue} on ${connectionOptions.address} (namespace ${namespace}); ` +
-      `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}; payloads encrypted with the ${keySource}`,
-  );
+  const running = Promise.all([worker.run(), exercise?.worker.run()]);
   try {
-    await worker.run();
+    // The ready line once the server has our pollers (worker/polling.ts); `npm start` waits for it.
+    const waited = await Promise.race([waitUntilPolling(connection, { namespace, taskQueue: config.taskQueue, identity }), running.then(() => undefined)]);
+    if (waited !== undefined) {
+      console.log(
+        `[worker] ${WORKER_READY_MARK} ${config.taskQueue} on ${connectionOptions.address} (namespace ${namespace}, pid ${process.pid}); ` +
+          `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}; payloads encrypted with the ${keySource}` +
+          `${exercise ? `; exercises on ${exercise.taskQueue} (mail to ${exercise.smtpUrl})` : ''}`,
+      );
+    }
+    await running;
   } finally {
     mailer.close();
+    await exercise?.close();
+    await clientConnection.close();
     await connection.close();
   }
   console.log('[worker] stopped');
@@ -102,5 +119,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(`[worker] ${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  process.exit(1);
+  // A wrong configuration stays wrong: `npm start` does not restart a worker that exits with EXIT_CONFIG.
+  process.exit(err instanceof ConfigError ? EXIT_CONFIG : 1);
 });

@@ -85,16 +85,16 @@ export function workflowSourcesMtime(root = PROJECT_ROOT): number {
  * exists and is newer than the sources; else the sources, bundled at start. The bundle makes a worker
  * start in about a second instead of several, and it is exactly the code CI checked.
  */
-export function chooseWorkflowSource(env: Record<string, string | undefined> = process.env): { workflowBundle: WorkflowBundle } | { workflowsPath: string } {
-  // An explicit bundle (a deployment that ships it elsewhere; the fault tests, whose workers restart
-  // several times and must not spend seconds bundling each time). createBreachWorker checks it.
-  const explicit = env.BREACH_WORKFLOW_BUNDLE;
+export function chooseWorkflowSource(settings: { workflowBundle: string | undefined; production: boolean }): { workflowBundle: WorkflowBundle } | { workflowsPath: string } {
+  // An explicit bundle, BREACH_WORKFLOW_BUNDLE (a deployment that ships it elsewhere; the fault tests,
+  // whose workers restart several times and must not spend seconds bundling each time). createBreachWorker checks it.
+  const explicit = settings.workflowBundle;
   if (explicit) {
     if (!existsSync(explicit)) throw new Error(`BREACH_WORKFLOW_BUNDLE=${explicit}: no such file (build one with \`npm run build:workflows\`)`);
     return { workflowBundle: { codePath: explicit } };
   }
   const bundleExists = existsSync(WORKFLOW_BUNDLE_PATH);
-  if (env.NODE_ENV === 'production') {
+  if (settings.production) {
     if (!bundleExists) throw new Error(`NODE_ENV=production but ${WORKFLOW_BUNDLE_PATH} is missing: run \`npm run build:workflows\` first`);
     return { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } };
   }

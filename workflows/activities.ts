@@ -1,6 +1,6 @@
 /**
  * Every activity's time-outs and retry policy, in one place (issue 8 "Timeouts and retries"); the
- * README's "Reliability" section carries the same table.
+ * docs/reliability.md carries the same table.
  *
  * | activity                             | start-to-close              | heartbeat | retry (all unlimited)       | non-retryable                                   |
  * | ------------------------------------ | --------------------------- | --------- | --------------------------- | ----------------------------------------------- |

@@ -69,7 +69,7 @@ describe('bad input', () => {
     expect(paths).toEqual(expect.arrayContaining(['medium', 'affectedCount', 'reporter.email', 'reporter.office']));
   });
 
-  it('a medical disclosure without the DHS statement is 400 naming the fields', async () => {
+  it('DHS PIHG: a medical disclosure without the DHS statement is 400 naming the fields', async () => {
     const res = await call(app, { method: 'POST', url: '/incidents', body: aReport({ piiTypes: ['medical'] }) });
     expect(res.status).toBe(400);
     expect((res.json.issues as { path: string }[]).map((i) => i.path).sort()).toEqual(['disclosedBy', 'disclosedTo', 'disclosureFormat']);

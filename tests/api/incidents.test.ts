@@ -116,7 +116,7 @@ describe('POST /incidents/{incidentId}/decisions', () => {
     expect(res.json).toEqual({ error: expect.any(String), reasons: [expect.stringMatching(/at least one option/)] });
   });
 
-  it('a refused closure is 409 listing the open action items; once done, the incident closes', async () => {
+  it('467.2c: a refused closure is 409 listing the open action items; once done, the incident closes', async () => {
     const incidentId = await reportIncident(f.app);
     await triage(f.app, incidentId, false);
     const review = await waitForPhase(f.app, incidentId, 'closure-review');

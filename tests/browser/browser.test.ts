@@ -157,7 +157,7 @@ test('the UI shows no PII without the codec; signed in to the codec server, deta
     for (const text of [...PII, 'Report to US-CERT', 'Waiting for']) expect(encrypted).not.toContain(text);
     console.log(`  ${await browser.screenshot(page, '4-ui-workflow-without-codec')}`);
 
-    // What an operator does (README "Temporal UI for operators"): sign in to the codec server with an API
+    // What an operator does (docs/operations.md "The Temporal UI"): sign in to the codec server with an API
     // token, then point the UI's codec settings at it with cross-origin credentials.
     await page.goto(`${system.apiUrl}/codec/login`);
     await page.locator('#token').fill(IPS_DIRECTOR);

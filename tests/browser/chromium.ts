@@ -1,17 +1,15 @@
 /**
- * Headless Chromium for the browser tests: Debian's `chromium` package (installed by .ci/run) driven by
- * playwright-core, which brings no browser of its own. A fresh profile per launch, and none of
- * Chromium's own traffic (updates, sync, safe browsing lists), so the pages are all a test sees.
- * BREACH_CHROMIUM_PATH points at another Chromium; a missing one fails the test with the command that
- * installs it: a browser test that skips itself would pass without testing anything.
+ * Headless Chromium for the browser tests, driven by playwright-core: the one `npm install` found or
+ * installed (dev/chromium.mjs: BREACH_CHROMIUM_PATH, PATH, apt-get, playwright's download). A fresh
+ * profile per launch, and none of Chromium's own traffic (updates, sync, safe browsing lists), so the
+ * pages are all a test sees. With no Chromium the test fails with the line `npm install` printed, which
+ * names the command that fixes it: a browser test that skipped itself would pass without testing anything.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-
-export const CHROMIUM_PATH = process.env.BREACH_CHROMIUM_PATH || '/usr/bin/chromium';
+import { findChromium, missingChromiumLine } from '../../dev/chromium.mjs';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -33,17 +31,13 @@ export interface Chromium {
 }
 
 export async function launchChromium(): Promise<Chromium> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}. Install Debian's: apt-get update && apt-get install -y --no-install-recommends chromium ` +
-        '(.ci/run does), or set BREACH_CHROMIUM_PATH to a Chromium binary.',
-    );
-  }
+  const found = await findChromium();
+  if (!found.path) throw new Error(missingChromiumLine());
   const profile = await mkdtemp(join(tmpdir(), 'breach-chromium-profile-'));
   const screenshotDir = process.env.BREACH_SCREENSHOT_DIR || (await mkdtemp(join(tmpdir(), 'breach-browser-screenshots-')));
   await mkdir(screenshotDir, { recursive: true });
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: found.path,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1400, height: 1000 },

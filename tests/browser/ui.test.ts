@@ -143,7 +143,7 @@ describe('an incident in triage, reported in time', () => {
     expect(details).toContain('**Open action items:** fact-finding, risk-assessment');
   });
 
-  it('in the PPGB objection window the next deadline is the end of the window', async () => {
+  it('468.5c: in the PPGB objection window the next deadline is the end of the window', async () => {
     const factors = { dataNature: 'low', misuseLikelihood: 'low', logicalAccess: 'low', physicalAccess: 'low', deliberateTargeting: 'low', priorMisuse: 'low' };
     const res = await call(f.app, {
       method: 'POST',
@@ -163,7 +163,7 @@ describe('an incident in triage, reported in time', () => {
 });
 
 describe('an incident reported after its hour', () => {
-  it('is found by BreachReportedLate = true, and its details say the report is late', async () => {
+  it('468.3b(1): is found by BreachReportedLate = true, and its details say the report is late', async () => {
     const incidentId = await reportIncident(f.app, { discoveredAt: new Date(Date.now() - 2 * 3_600_000).toISOString() });
     const workflowId = incidentWorkflowId(incidentId);
     const handle = f.env.client.workflow.getHandle(workflowId);

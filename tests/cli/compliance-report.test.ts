@@ -62,7 +62,7 @@ describe('computeCompliance', () => {
     ]);
   });
 
-  it('gives the share of one-hour reports delivered in time, leaving out those still within the hour', () => {
+  it('468.3b(1): gives the share of one-hour reports delivered in time, leaving out those still within the hour', () => {
     expect(report.reporting).toEqual({ onTime: 2, late: 2, pending: 1, shareOnTime: 0.5 });
   });
 

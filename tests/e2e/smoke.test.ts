@@ -87,7 +87,7 @@ test('the Temporal UI, the mail page and the receiver page answer', async () => 
 const incidentId = `E2E-${Date.now().toString(36)}`;
 const supervisorEmail = `supervisor-${incidentId.toLowerCase()}@state.example`;
 
-test('a report posted to the API reaches the workflow, and its email arrives at the mail catcher', async () => {
+test('468.3b: a report posted to the API reaches the workflow, and the supervisor\'s email arrives at the mail catcher', async () => {
   const report = sampleReport({ incidentId, supervisor: { name: 'Sam Supervisor', email: supervisorEmail }, piiTypes: ['ssn-or-passport-number'], affectedCount: 12 });
   const posted = await api('/incidents', { method: 'POST', body: JSON.stringify(report) });
   expect(posted.status, await posted.clone().text()).toBe(202);
@@ -120,7 +120,7 @@ test('a report posted to the API reaches the workflow, and its email arrives at 
   );
 });
 
-test('the cyber report reaches the stand-in US-CERT endpoint, with a token and an idempotency key', async () => {
+test('468.3b(1): the cyber report reaches the stand-in US-CERT endpoint, with a token and an idempotency key', async () => {
   // 468.3b(1): cyber incidents go to US-CERT; npm start gives the local endpoints demo tokens.
   await waitUntil(
     async () => {

@@ -57,7 +57,7 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a reporting endpoint down for longer than the deadline', () => {
-  it('retries with backoff, escalates at the deadline, then delivers exactly once under one Idempotency-Key', async () => {
+  it('468.3b(1): retries with backoff, escalates at the deadline, then delivers exactly once under one Idempotency-Key', async () => {
     const incidentId = newIncidentId('down503');
     const playbook = endpointsUnder(faultPlaybook(receiver.url, { reportingDeadline: '5s' }), '/down503');
     let down = true;

@@ -46,7 +46,7 @@ async function startServer(restart: boolean): Promise<RunningDevServer> {
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'faults-restart-'));
-  settings = { host: '127.0.0.1', port: await freePort(), uiPort: await freePort(), dbFile: join(dir, 'temporal.db'), namespace: 'default', logFile: join(dir, 'temporal.log'), cwd: PROJECT_ROOT };
+  settings = { host: '127.0.0.1', port: await freePort(), uiPort: await freePort(), dbFile: join(dir, 'temporal.db'), namespace: 'default', logFile: join(dir, 'temporal.log'), cwd: PROJECT_ROOT, env: process.env };
   const [started, mail, http, bundle] = await Promise.all([startServer(false), startSmtpReceiver(), startHttpReceiver(), workflowBundleFile()]);
   server = started;
   smtp = mail;

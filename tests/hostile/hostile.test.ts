@@ -256,7 +256,7 @@ describe('reports at the HTTP API', () => {
     );
   });
 
-  it('discovery dates in the far past: accepted, late on arrival, escalated', async () => {
+  it('468.3b(1): discovery dates in the far past: accepted, late on arrival, escalated', async () => {
     for (const discoveredAt of fc.sample(farPast, 4)) {
       const incidentId = await reportIncident(f.app, { discoveredAt });
       accepted.push(incidentId);

@@ -26,7 +26,7 @@ describe('EncryptionCodec', () => {
   const keyB = generateKey();
   const codecA = new EncryptionCodec(ring('A', { A: keyA }));
 
-  it('encrypts with the active key: encoding and key id in the metadata, nothing of the value in clear', async () => {
+  it('469.3b: encrypts with the active key: encoding and key id in the metadata, nothing of the value in clear', async () => {
     const plain = defaultPayloadConverter.toPayload(SECRET);
     const [encrypted] = await codecA.encode([plain]);
     expect(text(encrypted!.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);

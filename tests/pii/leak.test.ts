@@ -327,7 +327,7 @@ describe('a whole incident full of PII', () => {
     expect(state.timeline.map((t) => t.event)).toContain('endpoint-rejected:oig');
   });
 
-  it('its histories, every run of every workflow, hold no PII in clear', async () => {
+  it('469.3b: its histories, every run of every workflow, hold no PII in clear', async () => {
     const list = noCodec.workflow.list({ query: `WorkflowId STARTS_WITH 'breach-${incidentId}'` });
     executions = [];
     for await (const execution of list) executions.push(execution);

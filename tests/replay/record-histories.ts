@@ -10,7 +10,7 @@
  *   npm run record-histories -- --out <dir> ...   somewhere else (a history kept from before a patch)
  *
  * Re-record only for a change that is *meant* to change histories and is versioned with patched(), so
- * that the old fixtures still replay first (README "Reliability"); never to make a failing replay pass.
+ * that the old fixtures still replay first (docs/reliability.md); never to make a failing replay pass.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';

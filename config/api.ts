@@ -1,0 +1,46 @@
+/** The HTTP API's configuration (api/main.ts), read once from the environment. */
+import { z } from 'zod';
+import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, parseEnv, pathVar, portVar, publicUrlOf, taskQueueVar, temporalConnectConfig, type Env, type TemporalConnect } from './shared.js';
+
+const schema = z.object({
+  BREACH_TASK_QUEUE: taskQueueVar,
+  BREACH_PLAYBOOK: pathVar(DEFAULT_PLAYBOOK),
+  BREACH_API_PORT: portVar(3000),
+  BREACH_API_HOST: z.string().min(1).default('127.0.0.1'),
+  BREACH_API_TOKENS: pathVar(DEFAULT_API_TOKENS),
+  BREACH_UI_ORIGINS: z.string().optional(),
+  /** The mail vendor's bearer token for POST /vendor/returns; unset: the route answers 503. */
+  BREACH_VENDOR_TOKEN: z.string().min(16, 'expected a token of at least 16 characters').optional(),
+});
+
+export interface ApiConfig {
+  temporal: TemporalConnect;
+  taskQueue: string;
+  playbookPath: string;
+  apiPort: number;
+  apiHost: string;
+  publicUrl: string;
+  apiTokensPath: string;
+  /** BREACH_UI_ORIGINS as given (api/codec-server.ts checks each origin). */
+  uiOrigins: string | undefined;
+  /** The mail vendor's token for returned letters (api/record-routes.ts). */
+  vendorToken: string | undefined;
+  /** For the keyring and the link secret, which read their own variables (security/). */
+  env: Env;
+}
+
+export function loadApiConfig(env: Env = process.env): ApiConfig {
+  const e = parseEnv(schema, env);
+  return {
+    temporal: temporalConnectConfig(env),
+    taskQueue: e.BREACH_TASK_QUEUE,
+    playbookPath: e.BREACH_PLAYBOOK,
+    apiPort: e.BREACH_API_PORT,
+    apiHost: e.BREACH_API_HOST,
+    publicUrl: publicUrlOf(env, e.BREACH_API_PORT),
+    apiTokensPath: e.BREACH_API_TOKENS,
+    uiOrigins: e.BREACH_UI_ORIGINS,
+    vendorToken: e.BREACH_VENDOR_TOKEN,
+    env: { ...env },
+  };
+}

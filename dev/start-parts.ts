@@ -1,0 +1,89 @@
+/**
+ * Pieces of `npm start` (dev/start.ts) that are not its order of events: the demo tokens for the local
+ * endpoint receiver, the API token it asks /healthz with, the search attributes' registration, and the
+ * "running" banner.
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Connection } from '@temporalio/client';
+import type { Playbook } from '../domain/playbook.js';
+import type { TemporalConnect } from '../config/index.js';
+import { registerSearchAttributes } from '../client/search-attributes.js';
+import { isLoopback } from './ports.js';
+
+/** A token of BREACH_API_TOKENS, to ask the API's /healthz and to show in the banner's example. */
+export function anyApiToken(path: string): string | undefined {
+  try {
+    return Object.keys(JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The playbook's endpoints that point at the local receiver get a demo bearer token when their `tokenEnv`
+ * is unset, so the activities call the receiver as they would call US-CERT; real endpoints keep theirs.
+ */
+export function demoEndpointTokens(playbook: Playbook, receiverPort: number, env: Record<string, string | undefined>): Record<string, string> {
+  const tokens: Record<string, string> = {};
+  for (const endpoint of Object.values(playbook.endpoints)) {
+    const url = new URL(endpoint.url);
+    const local = isLoopback(url.hostname.replace(/^\[|\]$/g, '')) && Number(url.port || 80) === receiverPort;
+    if (local && endpoint.tokenEnv && !env[endpoint.tokenEnv]) tokens[endpoint.tokenEnv] = `local-receiver-demo-${endpoint.tokenEnv.toLowerCase()}`;
+  }
+  return tokens;
+}
+
+/** The contract's search attributes, on every start (an existing database gets new ones too). */
+export async function registerWithRetry(address: string, connectionOptions: TemporalConnect['connectionOptions'], namespace: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    let connection: Connection | undefined;
+    try {
+      connection = await Connection.connect({ ...connectionOptions, address, connectTimeout: 5_000 });
+      const { added } = await registerSearchAttributes(connection, namespace);
+      return added.length > 0 ? `registered ${added.join(', ')}` : 'all present';
+    } catch (err) {
+      // The namespace appears a moment after the port opens; a hosted cluster may refuse the operator call.
+      if (Date.now() > deadline) return `not registered (${err instanceof Error ? err.message : String(err)}): register them with \`temporal operator search-attribute create\``;
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await connection?.close().catch(() => undefined);
+    }
+  }
+}
+
+export interface BannerFacts {
+  urls: Record<'Temporal UI' | 'HTTP API' | 'Mail catcher' | 'Endpoint receiver', string>;
+  temporalAddress: string;
+  namespace: string;
+  /** The dev server's database and binary, when npm start runs one. */
+  devServer: { dbFile: string; binary: string } | undefined;
+  searchAttributes: string;
+  apiUrl: string;
+  token: string | undefined;
+  mail: { smtpUrl: string; dir: string } | undefined;
+  demoTokens: string[];
+  taskQueue: string;
+  playbookPath: string;
+}
+
+/** What a person sees once everything answers (README's Quick start shows it). */
+export function banner(f: BannerFacts): string {
+  const rel = (path: string) => relative(process.cwd(), path) || path;
+  const seconds = (performance.now() / 1000).toFixed(1);
+  return [
+    '',
+    `Breach response is running (ready in ${seconds} s).`,
+    `  Temporal UI        ${f.urls['Temporal UI']}`,
+    `  Temporal server    ${f.temporalAddress}, namespace ${f.namespace}${f.devServer ? `, data in ${rel(f.devServer.dbFile)} (${f.devServer.binary})` : ''}; search attributes: ${f.searchAttributes}`,
+    `  HTTP API           ${f.urls['HTTP API']}${f.token ? `   e.g. curl -H 'Authorization: Bearer ${f.token}' ${f.apiUrl}/healthz` : ''}`,
+    `  Codec server       ${f.apiUrl}/decode, /encode   (payloads are encrypted; the UI shows them decrypted to a bearer token of BREACH_API_TOKENS)`,
+    `  Mail catcher       ${f.urls['Mail catcher']}${f.mail ? `   (SMTP ${f.mail.smtpUrl}, messages in ${rel(f.mail.dir)})` : ''}`,
+    `  Endpoint receiver  ${f.urls['Endpoint receiver']}   (stands in for the playbook's external endpoints${f.demoTokens.length > 0 ? `; demo tokens in ${f.demoTokens.join(', ')}` : ''})`,
+    `  Worker             task queue ${f.taskQueue}; playbook ${rel(f.playbookPath)}`,
+    'A worker or API that stops is started again. Press Ctrl-C to stop everything.',
+    '',
+  ].join('\n');
+}
