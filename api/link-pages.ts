@@ -13,7 +13,8 @@ import { asLines, issueLines } from '../domain/issues.js';
 import { decisionGroundsIssues } from '../domain/authorized.js';
 import { KIND_PHASES } from '../domain/gates.js';
 import type { IncidentState } from '../domain/state.js';
-import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError, decide, getIncidentState } from '../client/incidents.js';
+import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError, getIncidentState } from '../client/incidents.js';
+import { DECISION_WAIT_MS_DEFAULT, submitDecision } from '../client/decisions.js';
 import { decisionFromForm, formFields, type FormField, type FormValues } from './link-form.js';
 import { LINK_ROUTE, linkDecisionId, verifyLink, type VerifiedLink } from '../security/links.js';
 import { REFUSAL } from '../domain/refusal.js';
@@ -22,6 +23,8 @@ export interface LinkRouteDeps {
   client: Client;
   playbook: Playbook;
   linkSecret: string;
+  /** How long a decision waits for a worker before it is recorded as pending (BREACH_DECISION_WAIT). */
+  decisionWaitMs?: number;
 }
 
 /**
@@ -116,11 +119,11 @@ function field(f: FormField, values: FormValues): string {
   }
 }
 
-function formPage(claims: VerifiedLink, state: IncidentState, fields: FormField[], values: FormValues, problems: string[]): string {
+function formPage(claims: VerifiedLink, state: IncidentState | undefined, fields: FormField[], values: FormValues, problems: string[]): string {
   const errors = problems.length ? `<div class="error" role="alert"><p>The decision was not sent:</p>${list(problems)}</div>` : '';
   return page(
     `Decision: ${claims.kind}`,
-    `${summary(state)}${errors}<form method="post" action="">${fields.map((f) => field(f, values)).join('\n')}
+    `${state ? summary(state) : ''}${errors}<form method="post" action="">${fields.map((f) => field(f, values)).join('\n')}
 <button type="submit">Send decision as ${escapeHtml(claims.personId)}</button></form>
 <p class="hint">This link is yours alone and works once, until ${escapeHtml(new Date(claims.expiresAt).toISOString())}.</p>`,
   );
@@ -144,7 +147,11 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
   });
 
   /** Checks the link, the person and the incident; answers the page itself when something is wrong. */
-  async function open(token: string, reply: FastifyReply): Promise<{ claims: VerifiedLink; state: IncidentState; roles: string[] } | undefined> {
+  /**
+   * With `stateWaitMs` (the form's POST), a state query no worker answers in that time is no reason to
+   * refuse the decision: it goes on without the state, and the workflow checks it when a worker runs.
+   */
+  async function open(token: string, reply: FastifyReply, stateWaitMs?: number): Promise<{ claims: VerifiedLink; state: IncidentState | undefined; roles: string[] } | undefined> {
     const verdict = verifyLink(deps.linkSecret, token);
     if (!verdict.ok) {
       const [status, title, line] = LINK_PROBLEM[verdict.reason];
@@ -159,7 +166,13 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
       return undefined;
     }
     try {
-      const state = await getIncidentState(deps.client, claims.incidentId);
+      let state: IncidentState | undefined;
+      try {
+        state = await getIncidentState(deps.client, claims.incidentId, stateWaitMs);
+      } catch (err) {
+        if (stateWaitMs === undefined || err instanceof IncidentNotFoundError || err instanceof IncidentClosedError) throw err;
+        return { claims, state: undefined, roles: person.roles };
+      }
       const usedAt = linkUsedAt(state, claims);
       if (usedAt !== undefined) {
         used(reply, usedAt);
@@ -176,7 +189,8 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
     return plain(reply, 409, 'This link has already been used', `The decision it asks for was recorded${at ? ` at ${at}` : ''}; a link works once. Nothing new was recorded.`);
   }
 
-  function wrongPhase(reply: FastifyReply, claims: VerifiedLink, state: IncidentState, reasons: string[] = []): FastifyReply {
+  function wrongPhase(reply: FastifyReply, claims: VerifiedLink, state: IncidentState | undefined, reasons: string[] = []): FastifyReply {
+    if (!state) return send(reply, 409, page('This decision is not open now', list(reasons)));
     const waiting = state.awaiting ? `It now waits for ${state.awaiting.kinds.join(', ')} from the ${state.awaiting.role}.` : '';
     return send(
       reply,
@@ -196,15 +210,16 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
     const opened = await open(request.params.token, reply);
     if (!opened) return reply;
     const { claims, state, roles } = opened;
+    if (!state) return failure(reply, new TemporalUnavailableError('Temporal did not answer in time', true));
     if (state.phase === 'closed' || !KIND_PHASES[claims.kind].includes(state.phase)) return wrongPhase(reply, claims, state);
     return send(reply, 200, formPage(claims, state, formFields(claims.kind, { playbook: deps.playbook, state, personRoles: roles }), {}, []));
   });
 
   app.post<{ Params: { token: string }; Body: FormValues | undefined }>(LINK_ROUTE, async (request, reply) => {
-    const opened = await open(request.params.token, reply);
+    const opened = await open(request.params.token, reply, deps.decisionWaitMs ?? DECISION_WAIT_MS_DEFAULT);
     if (!opened) return reply;
     const { claims, state, roles } = opened;
-    if (state.phase === 'closed') return wrongPhase(reply, claims, state);
+    if (state?.phase === 'closed') return wrongPhase(reply, claims, state);
     const form: FormValues = request.body && typeof request.body === 'object' ? request.body : {};
     const fields = formFields(claims.kind, { playbook: deps.playbook, state, personRoles: roles });
     const parsed = decisionBodySchema.safeParse(decisionFromForm(claims.kind, fields, form));
@@ -215,10 +230,21 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
     const grounds = decisionGroundsIssues(parsed.data);
     if (grounds.length) return send(reply, 400, formPage(claims, state, fields, form, asLines(grounds)));
     try {
-      const next = await decide(deps.client, claims.incidentId, { ...parsed.data, actorId: claims.personId, decisionId: linkDecisionId(claims.linkId) });
+      const submitted = await submitDecision(deps.client, claims.incidentId, { ...parsed.data, actorId: claims.personId, decisionId: linkDecisionId(claims.linkId) }, { waitMs: deps.decisionWaitMs });
+      if (submitted.status === 'pending') {
+        // The same words as the API's 202 and the CLI: recorded, not yet applied, and how to follow it.
+        return plain(
+          reply,
+          202,
+          'Decision received, not yet applied',
+          `Your decision "${claims.kind}" on incident ${claims.incidentId} is recorded (reference ${submitted.decisionId}), but the workflow service is not processing incidents at this moment.`,
+          'It will be applied, or refused with the reasons, as soon as processing resumes; nothing more is needed from you. Opening this link again shows whether it was applied.',
+        );
+      }
+      const next = submitted.state;
       // The workflow applies a repeated decisionId once and answers with the state unchanged: a second
       // submission of the same form (another tab, a double click) lands here.
-      const recorded = next.decisions.slice(state.decisions.length).find((d) => d.kind === claims.kind && d.actorId === claims.personId);
+      const recorded = next.decisions.slice(state?.decisions.length ?? 0).find((d) => d.kind === claims.kind && d.actorId === claims.personId);
       if (!recorded) return used(reply);
       return send(
         reply,

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     tokens,
     linkSecret,
     publicUrl: config.publicUrl,
+    decisionWaitMs: config.decisionWaitMs,
     log: (line) => console.log(`[api] ${line}`),
     codecServer: { codec: dataConverter.payloadCodecs[0], origins: uiOrigins },
     vendorToken: config.vendorToken,

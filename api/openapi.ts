@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import {
   decisionBodySchema,
+  decisionPendingSchema,
+  decisionStatusSchema,
   errorSchema,
   healthSchema,
   incidentAcceptedSchema,
@@ -33,6 +35,8 @@ const COMPONENTS = {
   Health: healthSchema,
   CaseRecord: caseRecordSchema,
   VendorReturns: vendorReturnsSchema,
+  DecisionPending: decisionPendingSchema,
+  DecisionStatus: decisionStatusSchema,
 } satisfies Record<string, z.ZodType>;
 
 type ComponentName = keyof typeof COMPONENTS;
@@ -128,6 +132,7 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           requestBody: { required: true, content: { 'application/json': { schema: ref('DecisionBody') } } },
           responses: {
             200: json('IncidentState', 'the new state'),
+            202: json('DecisionPending', 'no worker accepted the decision in time (BREACH_DECISION_WAIT): it is recorded and will be applied or refused when a worker runs; follow it at GET .../decisions/{decisionId}'),
             400: { description: 'the decision is not valid', content: { 'application/json': { schema: { oneOf: [ref('ValidationError'), ref('Refusal')] } } } },
             403: json('Refusal', "the token's person lacks the gate's role"),
             404: json('Error', 'no such incident'),
@@ -149,6 +154,19 @@ export function openApiDocument(serverUrl: string): JsonSchema {
             400: json('ValidationError', 'the incident id or the format is not valid'),
             403: json('Error', 'the person is not of the playbook (need to know)'),
             404: json('Error', 'no such incident'),
+            ...common,
+          },
+        },
+      },
+      '/incidents/{incidentId}/decisions/{decisionId}': {
+        get: {
+          operationId: 'decisionStatus',
+          summary: 'What became of a decision: pending, applied (with the state) or refused (with the reasons)',
+          parameters: [incidentIdParameter, { name: 'decisionId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 128 } }],
+          responses: {
+            200: json('DecisionStatus', 'the decision is pending, applied or refused'),
+            400: json('ValidationError', 'the incident id or decision id is not valid'),
+            404: json('Error', 'no such incident, or no such decision on it'),
             ...common,
           },
         },

@@ -24,6 +24,25 @@ export const refusalSchema = z.object({ error: z.string(), reasons: z.array(z.st
 
 export const incidentParamsSchema = z.strictObject({ incidentId: incidentIdSchema });
 
+/** `GET /incidents/{incidentId}/decisions/{decisionId}`. */
+export const decisionParamsSchema = z.strictObject({ incidentId: incidentIdSchema, decisionId: z.string().min(1).max(128) });
+
+/** 202 of `POST /incidents/{incidentId}/decisions` when no worker accepted the decision in time. */
+export const decisionPendingSchema = z.object({ decisionId: z.string(), status: z.literal('pending') });
+
+/** What became of a decision: pending, applied (with the state) or refused (as the POST would have answered). */
+export const decisionStatusSchema = z.discriminatedUnion('status', [
+  decisionPendingSchema,
+  z.object({ decisionId: z.string(), status: z.literal('applied'), state: z.looseObject({ incidentId: z.string(), phase: z.enum(PHASES) }) }),
+  z.object({
+    decisionId: z.string(),
+    status: z.literal('refused'),
+    httpStatus: z.union([z.literal(400), z.literal(403), z.literal(409)]).describe('what POST .../decisions would have answered'),
+    error: z.string(),
+    reasons: z.array(z.string()),
+  }),
+]);
+
 export const incidentAcceptedSchema = z.object({ incidentId: z.string(), workflowId: z.string() });
 
 export const listQuerySchema = z.strictObject({

@@ -17,18 +17,18 @@ import {
   IncidentClosedError,
   IncidentNotFoundError,
   TemporalUnavailableError,
-  decide,
   futureDiscoveryIssue,
   getIncidentState,
   listIncidents,
   submitReport,
   temporalAnswers,
 } from '../client/incidents.js';
+import { DECISION_WAIT_MS_DEFAULT, DecisionNotFoundError, decisionStatus, submitDecision, type DecisionStatus } from '../client/decisions.js';
 import { codecRoutes, type CodecServerOptions } from './codec-server.js';
 import { linkRoutes } from './link-pages.js';
 import { recordRoutes } from './record-routes.js';
 import { openApiDocument } from './openapi.js';
-import { decisionBodySchema, incidentParamsSchema, listQuerySchema, reportSchema } from './schemas.js';
+import { decisionBodySchema, decisionParamsSchema, incidentParamsSchema, listQuerySchema, reportSchema } from './schemas.js';
 
 export const BODY_LIMIT = 1_048_576;
 
@@ -45,6 +45,8 @@ export interface ApiOptions {
   publicUrl: string;
   /** One line per request (method, route pattern, status, time); never bodies, ids or tokens. */
   log?: (line: string) => void;
+  /** How long a decision waits for a worker to accept it before it is answered 202 pending (BREACH_DECISION_WAIT). */
+  decisionWaitMs?: number;
   /** The Temporal UI's codec server (`/decode`, `/encode`; api/codec-server.ts): absent, not served. */
   codecServer?: CodecServerOptions;
   /** The mail vendor's bearer token for POST /vendor/returns (BREACH_VENDOR_TOKEN); absent: 503. */
@@ -82,6 +84,15 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   throw new BadRequest(issues);
 }
 
+const refusalStatus = (type: string): 400 | 403 | 409 => (type === REFUSAL.forbidden ? 403 : type === REFUSAL.conflict ? 409 : 400);
+
+/** A refused decision reads as the POST would have answered it: its status code, error and reasons. */
+function decisionStatusBody(status: DecisionStatus) {
+  if (status.status !== 'refused') return status;
+  const { decisionId, refusal } = status;
+  return { decisionId, status: 'refused' as const, httpStatus: refusalStatus(refusal.type), error: refusal.reasons.join('; '), reasons: refusal.reasons };
+}
+
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -114,12 +125,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof BadRequest) return reply.code(400).send({ error: error.message, issues: error.issues });
-    if (error instanceof IncidentNotFoundError) return reply.code(404).send({ error: error.message });
+    if (error instanceof IncidentNotFoundError || error instanceof DecisionNotFoundError) return reply.code(404).send({ error: error.message });
     if (error instanceof IncidentClosedError) return reply.code(409).send({ error: error.message, reasons: ['the incident is closed'] });
-    if (error instanceof DecisionRefusedError) {
-      const status = error.refusal.type === REFUSAL.forbidden ? 403 : error.refusal.type === REFUSAL.conflict ? 409 : 400;
-      return reply.code(status).send({ error: error.message, reasons: error.refusal.reasons });
-    }
+    if (error instanceof DecisionRefusedError) return reply.code(refusalStatus(error.refusal.type)).send({ error: error.message, reasons: error.refusal.reasons });
     if (error instanceof TemporalUnavailableError) return reply.code(error.timedOut ? 504 : 503).send({ error: error.message });
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status === 413) return reply.code(413).send({ error: `the body is larger than ${BODY_LIMIT} bytes (1 MB)` });
@@ -163,17 +171,27 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     return getIncidentState(client, incidentId);
   });
 
-  app.post('/incidents/:incidentId/decisions', { onRequest: authenticate }, async (request) => {
+  const waitMs = options.decisionWaitMs ?? DECISION_WAIT_MS_DEFAULT;
+  app.post('/incidents/:incidentId/decisions', { onRequest: authenticate }, async (request, reply) => {
     const { incidentId } = parse(incidentParamsSchema, request.params);
     const body = parse(decisionBodySchema, request.body);
     // The grounds the policy asks of the decision (the custody exemption's facts, the recipient 464c
     // accounts for), each named, before the workflow is asked.
     const grounds = decisionGroundsIssues(body);
     if (grounds.length) throw new BadRequest(grounds);
-    return decide(client, incidentId, { ...body, actorId: request.actorId! });
+    const submitted = await submitDecision(client, incidentId, { ...body, actorId: request.actorId! }, { waitMs, idSecret: options.linkSecret });
+    if (submitted.status === 'applied') return submitted.state;
+    // No worker accepted it in time: recorded in the incident's history, applied or refused when one runs.
+    const { decisionId } = submitted;
+    return reply.code(202).header('location', `/incidents/${encodeURIComponent(incidentId)}/decisions/${encodeURIComponent(decisionId)}`).send({ decisionId, status: 'pending' });
   });
 
-  await app.register(async (scope) => linkRoutes(scope, { client, playbook, linkSecret: options.linkSecret }));
+  app.get('/incidents/:incidentId/decisions/:decisionId', { onRequest: authenticate }, async (request) => {
+    const { incidentId, decisionId } = parse(decisionParamsSchema, request.params);
+    return decisionStatusBody(await decisionStatus(client, incidentId, decisionId, { waitMs, idSecret: options.linkSecret }));
+  });
+
+  await app.register(async (scope) => linkRoutes(scope, { client, playbook, linkSecret: options.linkSecret, decisionWaitMs: waitMs }));
   await app.register(async (scope) => recordRoutes(scope, { client, playbook, authenticate, vendorToken: options.vendorToken, parse }));
   const codecServer = options.codecServer;
   if (codecServer) {

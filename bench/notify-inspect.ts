@@ -44,6 +44,8 @@ export interface BatchAtCrash {
   toLine: number;
   /** The first line not done, as the server holds it (fromLine when no heartbeat reached it). */
   checkpoint: number;
+  /** The worker that ran it last (`<pid>@<host>` by default): with several workers, whose batches a crash cut. */
+  workerIdentity: string;
 }
 
 /** The batches running in the latest run of a notification workflow, with their ranges and checkpoints. */
@@ -65,7 +67,7 @@ export async function runningBatches(client: Client, dataConverter: DataConverte
     const range = ranges.get(activity.activityId ?? '');
     if (!range) continue;
     const [details] = (await decodePayloads(dataConverter, activity.heartbeatDetails?.payloads as Payload[])) as (NotifyCheckpoint | undefined)[];
-    batches.push({ activityId: activity.activityId!, ...range, checkpoint: details?.nextLine ?? range.fromLine });
+    batches.push({ activityId: activity.activityId!, ...range, checkpoint: details?.nextLine ?? range.fromLine, workerIdentity: activity.lastWorkerIdentity ?? '' });
   }
   return batches;
 }

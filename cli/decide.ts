@@ -2,8 +2,9 @@
 import { DECISION_KINDS, decisionSchema, type DecisionKind } from '../domain/decision.js';
 import { incidentIdSchema } from '../domain/ids.js';
 import { asLines, issueLines } from '../domain/issues.js';
+import { decisionStatus, submitDecision } from '../client/decisions.js';
+import { DecisionRefusedError } from '../client/incidents.js';
 import { decisionGroundsIssues } from '../domain/authorized.js';
-import { decide } from '../client/incidents.js';
 import { decisionFields, looseOptions } from './args.js';
 import { UsageError, type CliContext } from './context.js';
 import { printStatus } from './status.js';
@@ -55,7 +56,38 @@ export async function decideCommand(ctx: CliContext, args: string[]): Promise<vo
   }
   const grounds = decisionGroundsIssues(parsed.data);
   if (grounds.length) throw new UsageError(`the ${kind} decision is not valid:\n${asLines(grounds).map((line) => `  ${line}`).join('\n')}`);
-  const state = await decide(await ctx.client(), incidentId, parsed.data);
-  ctx.out(`decided: ${kind} by ${actorId}`);
-  printStatus(ctx, state, await ctx.playbook().catch(() => undefined));
+  const submitted = await submitDecision(await ctx.client(), incidentId, parsed.data, { waitMs: ctx.config().decisionWaitMs });
+  if (submitted.status === 'pending') {
+    ctx.out(pendingWords(incidentId, submitted.decisionId, kind, ctx.config().decisionWaitMs));
+    return;
+  }
+  ctx.out(`decided: ${kind} by ${actorId} (decision ${submitted.decisionId})`);
+  printStatus(ctx, submitted.state, await ctx.playbook().catch(() => undefined));
+}
+
+/** The words of the API's 202 and the link page: recorded, not applied yet, and how to follow it. */
+function pendingWords(incidentId: string, decisionId: string, kind: string, waitMs: number): string {
+  return [
+    `pending: no worker accepted the ${kind} decision within ${waitMs / 1000} s; it is recorded in the incident's history as decision ${decisionId}`,
+    '  and will be applied, or refused with the reasons, when a worker runs again. Follow it with:',
+    `  breach decision ${incidentId} ${decisionId}`,
+  ].join('\n');
+}
+
+export const DECISION_USAGE = 'breach decision <incidentId> <decisionId>    what became of a decision: pending, applied or refused (with the reasons)';
+
+/** `breach decision <incidentId> <decisionId>`: pending (exit 0), applied (exit 0) or refused (exit 1). */
+export async function decisionCommand(ctx: CliContext, args: string[]): Promise<void> {
+  const [incidentId, decisionId, ...extra] = args;
+  if (!incidentId || !decisionId || extra.length) throw new UsageError('decision takes an incident id and a decision id', DECISION_USAGE);
+  if (!incidentIdSchema.safeParse(incidentId).success) throw new UsageError(`"${incidentId}" is not an incident id`, DECISION_USAGE);
+  const status = await decisionStatus(await ctx.client(), incidentId, decisionId, { waitMs: ctx.config().decisionWaitMs });
+  if (status.status === 'pending') {
+    ctx.out(`pending: decision ${decisionId} is recorded; no worker has applied it yet`);
+    return;
+  }
+  if (status.status === 'refused') throw new DecisionRefusedError(status.refusal, status.refusal.reasons.join('; '));
+  const made = status.state.decisions.find((d) => d.decisionId === decisionId);
+  ctx.out(`applied: decision ${decisionId}${made ? ` (${made.kind} by ${made.actorId} at ${made.at})` : ''}`);
+  printStatus(ctx, status.state, await ctx.playbook().catch(() => undefined));
 }

@@ -5,9 +5,10 @@
  */
 import { ConfigError } from '../config/index.js';
 import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError } from '../client/incidents.js';
+import { DecisionNotFoundError } from '../client/decisions.js';
 import { COMPLIANCE_USAGE, complianceCommand } from './compliance.js';
 import { EXIT, UsageError, type CliContext, type ExitCode } from './context.js';
-import { DECIDE_USAGE, decideCommand } from './decide.js';
+import { DECIDE_USAGE, DECISION_USAGE, decideCommand, decisionCommand } from './decide.js';
 import { DISCLOSURES_USAGE, disclosuresCommand } from './disclosures.js';
 import { EXERCISE_USAGE, exerciseCommand } from './exercise.js';
 import { SCHEDULES_USAGE, schedulesCommand } from './schedules.js';
@@ -23,6 +24,7 @@ export const USAGE = `usage: npm run breach -- <command> …
 
   ${REPORT_USAGE}
   ${DECIDE_USAGE}
+  ${DECISION_USAGE}
   ${STATUS_USAGE}
   ${LIST_USAGE}
   ${COMPLIANCE_USAGE}
@@ -46,6 +48,7 @@ async function playbookCommand(ctx: CliContext, args: string[]): Promise<ExitCod
 const COMMANDS: Record<string, (ctx: CliContext, args: string[]) => Promise<void | ExitCode>> = {
   report: reportCommand,
   decide: decideCommand,
+  decision: decisionCommand,
   status: statusCommand,
   list: listCommand,
   compliance: complianceCommand,
@@ -94,7 +97,7 @@ function reportError(ctx: CliContext, err: unknown): ExitCode {
     ctx.err(`refused (${err.refusal.type}):\n${err.refusal.reasons.map((r) => `  - ${r}`).join('\n')}`);
     return EXIT.refused;
   }
-  if (err instanceof IncidentNotFoundError || err instanceof IncidentClosedError || err instanceof TemporalUnavailableError) {
+  if (err instanceof IncidentNotFoundError || err instanceof IncidentClosedError || err instanceof TemporalUnavailableError || err instanceof DecisionNotFoundError) {
     ctx.err(err.message);
     return EXIT.refused;
   }

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { Client, WorkflowUpdateFailedError, isGrpcServiceError, isGrpcDeadlineError, ServiceError } from '@temporalio/client';
-import type { Decision } from '../domain/decision.js';
 import { incidentIdFromWorkflowId, incidentWorkflowId, WORKFLOW_TYPE } from '../domain/ids.js';
 import type { Playbook } from '../domain/playbook.js';
 import { REFUSAL, type Refusal, type RefusalType } from '../domain/refusal.js';
@@ -15,7 +14,7 @@ import { BreachAwaitingRole, BreachMajorIncident, BreachPhase, BreachReportedLat
 import type { Role } from '../domain/roles.js';
 import { PHASES, type IncidentState, type Phase } from '../domain/state.js';
 import type { breachIncidentWorkflow, IncidentInput } from '../workflows/incident.js';
-import { decideUpdate, decisionRefusedSignal, incidentStateQuery, reportIntakeSignal } from '../workflows/messages.js';
+import { incidentStateQuery, reportIntakeSignal } from '../workflows/messages.js';
 
 /** Search attributes of the contract (domain/search-attributes.ts), by the field they hold. */
 const searchAttributes = {
@@ -115,43 +114,13 @@ export async function submitReport(deps: IncidentDeps, report: Report, receivedA
   return { incidentId, workflowId };
 }
 
-export async function getIncidentState(client: Client, incidentId: string): Promise<IncidentState> {
+export async function getIncidentState(client: Client, incidentId: string, timeoutMs = TEMPORAL_CALL_TIMEOUT_MS): Promise<IncidentState> {
   const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
   try {
-    return await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => handle.query(incidentStateQuery));
+    return await client.withDeadline(Date.now() + timeoutMs, () => handle.query(incidentStateQuery));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new IncidentNotFoundError(incidentId);
     throw asTemporalError(err);
-  }
-}
-
-/** The `decide` update: the new state, or a DecisionRefusedError with the workflow's reasons. */
-export async function decide(client: Client, incidentId: string, decision: Decision): Promise<IncidentState> {
-  const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
-  try {
-    return await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => handle.executeUpdate(decideUpdate, { args: [decision] }));
-  } catch (err) {
-    const refusal = refusalOf(err);
-    if (refusal) {
-      // Record the refused attempt in the incident's timeline; a failure here must not hide the refusal.
-      await handle.signal(decisionRefusedSignal, { kind: decision.kind, actorId: decision.actorId, reasons: refusal.reasons }).catch(() => undefined);
-      throw new DecisionRefusedError(refusal, messageOfRefusal(err));
-    }
-    if (err instanceof WorkflowNotFoundError) {
-      // An update to a workflow that has ended answers "not found" too: tell the two apart.
-      if (await hasEnded(client, incidentId)) throw new IncidentClosedError(incidentId);
-      throw new IncidentNotFoundError(incidentId);
-    }
-    throw asTemporalError(err);
-  }
-}
-
-async function hasEnded(client: Client, incidentId: string): Promise<boolean> {
-  try {
-    const description = await client.workflow.getHandle(incidentWorkflowId(incidentId)).describe();
-    return description.status.name !== 'RUNNING';
-  } catch {
-    return false;
   }
 }
 
@@ -166,7 +135,7 @@ export function refusalOf(err: unknown): Refusal | undefined {
   return { type: failure.type as RefusalType, reasons: reasons.length > 0 ? reasons : [failure.message] };
 }
 
-function messageOfRefusal(err: unknown): string {
+export function messageOfRefusal(err: unknown): string {
   const failure = err instanceof WorkflowUpdateFailedError ? err.cause : err;
   return failure instanceof Error && failure.message ? failure.message : 'decision refused';
 }

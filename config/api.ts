@@ -1,8 +1,11 @@
 /** The HTTP API's configuration (api/main.ts), read once from the environment. */
 import { z } from 'zod';
+import { parseDuration } from '../domain/durations.js';
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, parseEnv, pathVar, portVar, publicUrlOf, taskQueueVar, temporalConnectConfig, type Env, type TemporalConnect } from './shared.js';
+import { decisionWaitVar } from './shared.js';
 
 const schema = z.object({
+  BREACH_DECISION_WAIT: decisionWaitVar,
   BREACH_TASK_QUEUE: taskQueueVar,
   BREACH_PLAYBOOK: pathVar(DEFAULT_PLAYBOOK),
   BREACH_API_PORT: portVar(3000),
@@ -14,6 +17,8 @@ const schema = z.object({
 });
 
 export interface ApiConfig {
+  /** BREACH_DECISION_WAIT in milliseconds (client/decisions.ts). */
+  decisionWaitMs: number;
   temporal: TemporalConnect;
   taskQueue: string;
   playbookPath: string;
@@ -41,6 +46,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     apiTokensPath: e.BREACH_API_TOKENS,
     uiOrigins: e.BREACH_UI_ORIGINS,
     vendorToken: e.BREACH_VENDOR_TOKEN,
+    decisionWaitMs: parseDuration(e.BREACH_DECISION_WAIT),
     env: { ...env },
   };
 }

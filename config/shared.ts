@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
+import { durationSchema } from '../domain/durations.js';
 import { issueLines } from '../domain/issues.js';
 import { parsePlaybook, type Playbook } from '../domain/playbook.js';
 import { TASK_QUEUE_DEFAULT } from '../domain/ids.js';
@@ -92,3 +93,6 @@ export async function loadApiTokens(path: string, playbook: Playbook): Promise<M
   }
   return tokens;
 }
+
+/** BREACH_DECISION_WAIT: how long the API and the CLI wait for a worker to accept a decision before recording it as pending (client/decisions.ts). */
+export const decisionWaitVar = durationSchema.default('5s');

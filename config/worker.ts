@@ -1,6 +1,7 @@
 /** The worker's configuration (worker/main.ts), read once from the environment. */
 import { z } from 'zod';
-import { parseEnv, portVar, publicUrlOf, taskQueueVar, temporalConnectConfig, type Env, type TemporalConnect } from './shared.js';
+import { durationSchema, parseDuration } from '../domain/durations.js';
+import { ConfigError, parseEnv, portVar, publicUrlOf, taskQueueVar, temporalConnectConfig, type Env, type TemporalConnect } from './shared.js';
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
@@ -19,6 +20,11 @@ const schema = z.object({
   BREACH_WORKER_LOG_LEVEL: z.string().default('WARN').transform((v) => v.toUpperCase()).pipe(z.enum(LOG_LEVELS, `expected one of ${LOG_LEVELS.join(', ')}`)),
   BREACH_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   NODE_ENV: z.string().optional(),
+  /** On SIGTERM, how long running activities get to finish before they are cancelled and handed back. */
+  BREACH_WORKER_SHUTDOWN_GRACE: durationSchema.default('10s'),
+  /** Worker versioning (docs/releases.md): the worker deployment's name and this release's build id, both or neither. */
+  BREACH_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'expected a deployment name of letters, digits, dots, dashes').optional(),
+  BREACH_BUILD_ID: z.string().regex(/^[A-Za-z0-9._+-]{1,100}$/, 'expected a build id of letters, digits, dots, dashes, plus').optional(),
 });
 
 export interface WorkerConfig {
@@ -39,6 +45,10 @@ export interface WorkerConfig {
   /** A pre-built workflow bundle to run (worker/worker.ts chooseWorkflowSource). */
   workflowBundle: string | undefined;
   production: boolean;
+  /** BREACH_WORKER_SHUTDOWN_GRACE in milliseconds. */
+  shutdownGraceMs: number;
+  /** The worker deployment version (BREACH_DEPLOYMENT_NAME + BREACH_BUILD_ID); absent, the worker is unversioned. */
+  deployment: { deploymentName: string; buildId: string } | undefined;
   /**
    * The environment itself, for what is named elsewhere: each playbook endpoint names the variable
    * holding its token (`tokenEnv`), and the playbook travels with each incident, not with the worker;
@@ -49,6 +59,11 @@ export interface WorkerConfig {
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const e = parseEnv(schema, env);
+  if ((e.BREACH_DEPLOYMENT_NAME === undefined) !== (e.BREACH_BUILD_ID === undefined)) {
+    const missing = e.BREACH_BUILD_ID === undefined ? 'BREACH_BUILD_ID' : 'BREACH_DEPLOYMENT_NAME';
+    const given = missing === 'BREACH_BUILD_ID' ? 'BREACH_DEPLOYMENT_NAME' : 'BREACH_BUILD_ID';
+    throw new ConfigError(`bad configuration:\n  - ${missing}: expected it beside ${given} (worker versioning takes both)`);
+  }
   return {
     temporal: temporalConnectConfig(env),
     taskQueue: e.BREACH_TASK_QUEUE,
@@ -63,6 +78,8 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     logLevel: e.BREACH_WORKER_LOG_LEVEL,
     workflowBundle: e.BREACH_WORKFLOW_BUNDLE,
     production: e.NODE_ENV === 'production',
+    shutdownGraceMs: parseDuration(e.BREACH_WORKER_SHUTDOWN_GRACE),
+    deployment: e.BREACH_DEPLOYMENT_NAME && e.BREACH_BUILD_ID ? { deploymentName: e.BREACH_DEPLOYMENT_NAME, buildId: e.BREACH_BUILD_ID } : undefined,
     env: { ...env },
   };
 }

@@ -53,6 +53,8 @@ export interface TimelineEntry {
   event: string;
   actorId?: string;
   detail?: string;
+  /** The decision a `decision-refused:*` or `decision-repeated:*` entry is about, when it carried one. */
+  decisionId?: string;
 }
 
 export interface Awaiting {

@@ -1,13 +1,14 @@
 /**
  * What the exercise's world does besides mail (workflows/exercise.ts): an endpoint's outage on the
  * local receiver, and a decision by someone outside the players (DS asks for a delay), taken through
- * the same `decide` update as the API and CLI (client/incidents.ts), as soon as the incident's phase
+ * the same `decide` update as the API and CLI (client/decisions.ts), as soon as the incident's phase
  * accepts it.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import { decide, DecisionRefusedError, getIncidentState } from '../client/incidents.js';
+import { DecisionRefusedError, getIncidentState } from '../client/incidents.js';
+import { decide } from '../client/decisions.js';
 import type { Decision } from '../domain/decision.js';
 import { KIND_PHASES } from '../domain/gates.js';
 import { checkExerciseUrl } from './targets.js';

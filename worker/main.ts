@@ -12,7 +12,7 @@ import { loadLinkSecret, signLink } from '../security/links.js';
 import { ConfigError, EXIT_CONFIG, loadWorkerConfig, type TemporalConnect } from '../config/index.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
 import { waitUntilPolling } from './polling.js';
-import { chooseWorkflowSource, createBreachWorker, WORKER_READY_MARK } from './worker.js';
+import { chooseWorkflowSource, createBreachWorker, deploymentOptions, WORKER_READY_MARK } from './worker.js';
 import { Client, Connection } from '@temporalio/client';
 import { createYearlyActivities } from '../activities/yearly.js';
 import { loadExerciseConfig } from '../exercise/config.js';
@@ -67,7 +67,9 @@ async function main(): Promise<void> {
     },
     dataConverter,
     ...source,
-    // Graceful: a running activity (a mail batch, an endpoint call) gets this long to finish on shutdown.
+    // Graceful (SIGTERM): a running activity (a mail batch, an endpoint call) gets BREACH_WORKER_SHUTDOWN_GRACE
+    // (default 10 s) to finish; then it is cancelled, heartbeats its checkpoint and fails as cancelled, and
+    // the server gives it to another worker, which resumes from that checkpoint.
     // The heartbeat of a notification batch is its checkpoint: sent to the server at least every 100 ms
     // (not every 0.8 × its 20 s timeout), so a crash repeats only the messages of the last 100 ms.
     // Cached workflows: each open incident in memory costs the worker about 2 MB (every workflow runs the
@@ -76,7 +78,13 @@ async function main(): Promise<void> {
     // its history when it next has work. The SDK's default follows the heap limit (some 2,300 workflows
     // with Node's default heap here) and lets a surge of a thousand incidents take gigabytes; with this
     // and a heap limit (NODE_OPTIONS=--max-old-space-size=768) the bench's surge stays under 1 GB.
-    workerOptions: { identity, shutdownGraceTime: '10s', maxHeartbeatThrottleInterval: '100ms', maxCachedWorkflows: config.maxCachedWorkflows },
+    workerOptions: {
+      identity,
+      shutdownGraceTime: config.shutdownGraceMs,
+      maxHeartbeatThrottleInterval: '100ms',
+      maxCachedWorkflows: config.maxCachedWorkflows,
+      ...deploymentOptions(config.deployment),
+    },
   });
 
   // Tabletop exercises on their own task queue, with local mail only (exercise/worker.ts).
@@ -103,7 +111,8 @@ async function main(): Promise<void> {
     if (waited !== undefined) {
       console.log(
         `[worker] ${WORKER_READY_MARK} ${config.taskQueue} on ${connectionOptions.address} (namespace ${namespace}, pid ${process.pid}); ` +
-          `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}; payloads encrypted with the ${keySource}` +
+          `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}; payloads encrypted with the ${keySource}; ` +
+          (config.deployment ? `deployment ${config.deployment.deploymentName}, build ${config.deployment.buildId} (auto-upgrade)` : 'unversioned') +
           `${exercise ? `; exercises on ${exercise.taskQueue} (mail to ${exercise.smtpUrl})` : ''}`,
       );
     }

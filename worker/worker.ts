@@ -36,6 +36,19 @@ export interface BreachWorkerOptions {
   workerOptions?: Partial<WorkerOptions>;
 }
 
+/**
+ * Worker versioning (docs/releases.md): a worker of a deployment polls as its build, and the server
+ * sends each workflow task to the deployment's current build. Incidents auto-upgrade: one open for
+ * months moves to each new release at its next workflow task, which is why every change a running
+ * incident would see goes behind patched() and tests/replay replays the previous release's histories.
+ * Pinned would keep every release's workers running until its last incident closes, and a fix would
+ * never reach the incidents already open.
+ */
+export function deploymentOptions(deployment: { deploymentName: string; buildId: string } | undefined): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+  if (!deployment) return {};
+  return { workerDeploymentOptions: { version: deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' } };
+}
+
 /** A pre-built bundle must encode failures as the worker does, or workflow-side failure messages go out in clear. */
 function checkBundle(bundle: WorkflowBundle, dataConverter: DataConverter): void {
   if (!dataConverter.failureConverterPath) return;

@@ -61,6 +61,10 @@ export const NOTIFY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '24 hours',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
+  // Through the task queue, so that every worker's pollers take batches: dispatched eagerly, every batch
+  // went to the worker that ran the run's workflow task, and a second worker sent nothing (seen in
+  // tests/scale/two-workers.test.ts). Only a flag of the schedule command: replay does not compare it.
+  allowEagerDispatch: false,
 };
 
 /** Start-to-close of a call to this endpoint: its HTTP time-out plus the margin. */

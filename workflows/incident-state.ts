@@ -7,6 +7,7 @@ import type { DecisionKind, Letter, RosterRef } from '../domain/decision.js';
 import { parseDuration } from '../domain/durations.js';
 import { holdersOf, type Playbook } from '../domain/playbook.js';
 import type { IntakeReport } from '../domain/report.js';
+import type { Refusal } from '../domain/refusal.js';
 import type { Role } from '../domain/roles.js';
 import {
   BreachAwaitingRole,
@@ -29,6 +30,13 @@ export interface IncidentInput {
   /** When the API or CLI took the first report. */
   receivedAt: string;
 }
+
+/**
+ * Timeline entries about a decision carry its decisionId, so that a decision recorded while no worker
+ * ran can be followed to its outcome. Incidents that logged refusals before this release replay
+ * without it (their timeline is what it was).
+ */
+export const DECISION_ID_IN_TIMELINE = 'decision-id-in-timeline';
 
 /**
  * A field an input may carry from older code, read only so that the incidents started with it replay
@@ -57,6 +65,8 @@ export class Incident {
   readonly playbook: Playbook;
   /** Applied decisions by decisionId: a repeat of one is applied once; the id reused for another decision is refused. */
   readonly seenDecisionIds = new Map<string, { kind: DecisionKind; actorId: string }>();
+  /** Refused decisions by decisionId (the `decision` signal's and the refused updates'), for the `decisionOutcome` query. */
+  readonly refusedDecisionIds = new Map<string, Refusal>();
   /** The gate bookkeeping (workflows/gates.ts: nothing else reads or writes it). */
   readonly gates = new GateBook();
   letter: { letter: Letter; roster: RosterRef; immediate: boolean } | null = null;
@@ -128,8 +138,9 @@ export class Incident {
     return parseDuration(this.playbook.timers[timer]);
   }
 
-  log(event: string, actorId?: string, detail?: string): void {
-    this.state.timeline.push({ at: nowIso(), event, ...(actorId ? { actorId } : {}), ...(detail ? { detail } : {}) });
+  log(event: string, actorId?: string, detail?: string, decisionId?: string): void {
+    const withId = decisionId !== undefined && patched(DECISION_ID_IN_TIMELINE);
+    this.state.timeline.push({ at: nowIso(), event, ...(actorId ? { actorId } : {}), ...(detail ? { detail } : {}), ...(withId ? { decisionId } : {}) });
     this.publish();
   }
 

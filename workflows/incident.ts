@@ -4,6 +4,7 @@
  */
 import { ApplicationFailure, condition, patched, setHandler, allHandlersFinished } from '@temporalio/workflow';
 import type { Decision } from '../domain/decision.js';
+import { REFUSAL, type RefusalType } from '../domain/refusal.js';
 import type { CaseSummary } from '../domain/state.js';
 import { parseDuration } from '../domain/durations.js';
 import { checkDecision } from './decisions.js';
@@ -12,7 +13,7 @@ import { SEPARATION_OF_DUTIES, settle } from './gates.js';
 import { mail } from './activities.js';
 import { afterResponsePhase, remediationAndClosure } from './closure.js';
 import { Incident, nowIso, type IncidentInput } from './incident-state.js';
-import { caseRecordQuery, decideUpdate, decisionRefusedSignal, decisionSignal, incidentStateQuery, noticesReturnedSignal, reportIntakeSignal } from './messages.js';
+import { caseRecordQuery, decideUpdate, decisionOutcomeQuery, decisionRefusedSignal, decisionSignal, incidentStateQuery, noticesReturnedSignal, reportIntakeSignal, type DecisionOutcome } from './messages.js';
 import { buildCaseRecord } from './case-record.js';
 import { recordSource } from './archiving.js';
 import { receiveReturns } from './returns.js';
@@ -114,25 +115,41 @@ function registerHandlers(incident: Incident): void {
   setHandler(decisionRefusedSignal, (refused) => {
     // Bounded, since anyone with a token can send it: one line, no more than 500 characters. Read
     // defensively: a client other than the API may send anything, and a handler must never throw.
-    const { kind, actorId, reasons } = (refused !== null && typeof refused === 'object' ? refused : {}) as Partial<typeof refused>;
+    const { kind, actorId, reasons, decisionId, type } = (refused !== null && typeof refused === 'object' ? refused : {}) as Partial<typeof refused>;
     const listed = Array.isArray(reasons) ? reasons.map(String) : [];
-    incident.log(`decision-refused:${String(kind).slice(0, 40)}`, String(actorId).slice(0, 128), `(update) ${listed.join('; ')}`.slice(0, 500));
+    const id = boundedId(decisionId);
+    if (id && !incident.seenDecisionIds.has(id)) {
+      const refusalType = (Object.values(REFUSAL) as string[]).includes(String(type)) ? (type as RefusalType) : REFUSAL.conflict;
+      incident.refusedDecisionIds.set(id, { type: refusalType, reasons: listed.map((r) => r.slice(0, 500)).slice(0, 20) });
+    }
+    incident.log(`decision-refused:${String(kind).slice(0, 40)}`, String(actorId).slice(0, 128), `(update) ${listed.join('; ')}`.slice(0, 500), id);
   });
 
   setHandler(decisionSignal, async (raw: Decision) => {
     let checked = checkDecision(incident, raw);
     // Incidents that took such a signal before separation of duties replay as they ran.
     if (!checked.ok && checked.separation && !patched(SEPARATION_OF_DUTIES)) checked = { ok: true, decision: raw, duplicate: false };
+    const id = boundedId((raw as { decisionId?: unknown } | null)?.decisionId);
     if (!checked.ok) {
-      // A refused signal is recorded, never thrown away silently (docs/contract.md).
-      incident.log(`decision-refused:${String((raw as { kind?: unknown })?.kind ?? 'unknown')}`, typeof raw?.actorId === 'string' ? raw.actorId : undefined, checked.refusal.reasons.join('; '));
+      // A refused signal is recorded, never thrown away silently (docs/contract.md); by its decisionId
+      // too, which is how a decision the API recorded while no worker ran learns its outcome.
+      if (id && !incident.seenDecisionIds.has(id)) incident.refusedDecisionIds.set(id, checked.refusal);
+      incident.log(`decision-refused:${String((raw as { kind?: unknown })?.kind ?? 'unknown')}`, typeof raw?.actorId === 'string' ? raw.actorId : undefined, checked.refusal.reasons.join('; '), id);
       return;
     }
     if (checked.duplicate) {
-      incident.log(`decision-repeated:${checked.decision.kind}`, checked.decision.actorId, `decisionId ${checked.decision.decisionId} already applied`);
+      // The API records a decision as this signal when the update was not accepted in time; if the
+      // update was admitted and applied after all, the signal lands here: applied once.
+      incident.log(`decision-repeated:${checked.decision.kind}`, checked.decision.actorId, `decisionId ${checked.decision.decisionId} already applied`, id);
       return;
     }
     await accept(incident, checked.decision);
+  });
+
+  setHandler(decisionOutcomeQuery, (decisionId): DecisionOutcome => {
+    if (incident.seenDecisionIds.has(decisionId)) return { status: 'applied', state };
+    const refusal = incident.refusedDecisionIds.get(decisionId);
+    return refusal ? { status: 'refused', refusal } : { status: 'unknown' };
   });
 
   setHandler(
@@ -149,6 +166,11 @@ function registerHandlers(incident: Incident): void {
       },
     },
   );
+}
+
+/** A decisionId from a message, if it is one (a string of at most 128 characters, as the schema says). */
+function boundedId(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 && value.length <= 128 ? value : undefined;
 }
 
 /** Apply, tell whom the policy says to tell, and let an update return after the phase has moved (gates.ts `settle`). */

@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Decision } from '../domain/decision.js';
+import type { Refusal } from '../domain/refusal.js';
 import type { Report } from '../domain/report.js';
 import type { IncidentState } from '../domain/state.js';
 import type { CaseRecord } from '../domain/case-record.js';
@@ -26,7 +27,15 @@ export const decideUpdate = defineUpdate<IncidentState, [Decision]>('decide');
  * update is accepted). The API and CLI send this signal after such a refusal so the attempt is
  * recorded in the timeline too (docs/lifecycle.md: "records rejected attempts too"). It only records.
  */
-export const decisionRefusedSignal = defineSignal<[{ kind: string; actorId: string; reasons: string[] }]>('decisionRefused');
+export const decisionRefusedSignal = defineSignal<[{ kind: string; actorId: string; reasons: string[]; decisionId?: string; type?: Refusal['type'] }]>('decisionRefused');
+
+/**
+ * What became of a decision, by its decisionId: applied (with the state), refused (with the reasons the
+ * update would have given), or unknown to the workflow (not received yet, or never sent). The API's
+ * `GET /incidents/{id}/decisions/{decisionId}` asks this; when no worker answers, it reads the history.
+ */
+export type DecisionOutcome = { status: 'applied'; state: IncidentState } | { status: 'refused'; refusal: Refusal } | { status: 'unknown' };
+export const decisionOutcomeQuery = defineQuery<DecisionOutcome, [string]>('decisionOutcome');
 
 export const incidentStateQuery = defineQuery<IncidentState>('incidentState');
 

@@ -200,10 +200,11 @@ describe('GET /openapi.json', () => {
       components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }>; oneOf?: unknown[]; required?: string[] }> };
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/incidents', '/incidents/{incidentId}', '/incidents/{incidentId}/decisions', '/incidents/{incidentId}/record', '/links/{token}', '/openapi.json', '/vendor/returns']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/incidents', '/incidents/{incidentId}', '/incidents/{incidentId}/decisions', '/incidents/{incidentId}/decisions/{decisionId}', '/incidents/{incidentId}/record', '/links/{token}', '/openapi.json', '/vendor/returns']);
     expect(Object.keys(doc.paths['/vendor/returns']!.post!.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '404', '409']));
     expect(Object.keys(doc.paths['/incidents']!.post!.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '413', '415']));
-    expect(Object.keys(doc.paths['/incidents/{incidentId}/decisions']!.post!.responses)).toEqual(expect.arrayContaining(['200', '400', '403', '404', '409']));
+    expect(Object.keys(doc.paths['/incidents/{incidentId}/decisions']!.post!.responses)).toEqual(expect.arrayContaining(['200', '202', '400', '403', '404', '409']));
+    expect(Object.keys(doc.paths['/incidents/{incidentId}/decisions/{decisionId}']!.get!.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
     const { Report, DecisionBody, IncidentState } = doc.components.schemas;
     expect(Report!.properties!.medium!.enum).toEqual(['cyber', 'non-cyber']);
     expect(Report!.required).toEqual(expect.arrayContaining(['reporter', 'discoveredAt', 'piiTypes']));

@@ -73,7 +73,9 @@ export async function startApiFixture(options: { playbook?: (playbook: Playbook)
   });
   const run = worker.run();
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
-  const app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL, vendorToken: VENDOR_TOKEN });
+  // BREACH_DECISION_WAIT as long as the old update time-out: on a loaded test machine a worker may take
+  // seconds to accept; 202 pending is for no worker at all (tests/faults/decision-pending.test.ts).
+  const app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL, decisionWaitMs: 20_000, vendorToken: VENDOR_TOKEN });
   return {
     env,
     worker,

@@ -19,7 +19,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../../activities/index.js';
-import { decide as decideThroughApi, getIncidentState } from '../../client/incidents.js';
+import { getIncidentState } from '../../client/incidents.js';
+import { decide as decideThroughApi } from '../../client/decisions.js';
 import { signLink } from '../../security/links.js';
 import type { Decision, DecisionBody } from '../../domain/decision.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
@@ -204,7 +205,7 @@ export const PATHS: RecordedPath[] = [
   {
     name: 'closure-refused-then-accepted',
     description:
-      'The Under Secretary declines notification; in remediation the sign-off is refused while items are open (by update, recorded through the decisionRefused signal, and by the decision signal), the gate reminds; the items are completed and the sign-off accepted.',
+      'The Under Secretary declines notification; in remediation the sign-off is refused while items are open (by update, recorded through the decisionRefused signal, and by the decision signal, each with its decisionId in the timeline), the gate reminds; the items are completed and the sign-off accepted.',
     async drive(world, incidentId) {
       const handle = await report(world, incidentId, world.playbook());
       await phase(world, incidentId, 'triage');
@@ -215,7 +216,7 @@ export const PATHS: RecordedPath[] = [
       await decide(world, incidentId, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'decline-notification', rationale: 'The data was recovered unread.' });
       await phase(world, incidentId, 'remediation');
       await refused(world, incidentId, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done?' });
-      await handle.signal(decisionSignal, { kind: 'sign-off-closure', rationale: 'Done now?', actorId: 'ips-director' });
+      await handle.signal(decisionSignal, { kind: 'sign-off-closure', rationale: 'Done now?', actorId: 'ips-director', decisionId: 'dec-replay-refused-signal' });
       await until(world, incidentId, (s) => s.timeline.filter((t) => t.event === 'decision-refused:sign-off-closure').length >= 2, 'both refusals recorded');
       await world.env.sleep(2 * DAY + 60_000);
       await until(world, incidentId, (s) => s.timeline.filter((t) => t.event.startsWith('reminder:')).length >= 2, 'two reminders');

@@ -1,0 +1,198 @@
+/**
+ * Many workers (docs/releases.md "Many workers"): two production worker processes (worker/main.ts) on one
+ * task queue of the real dev server share a notification run. Its rate is the run's, not each
+ * worker's: the workflow gives every batch its share of the playbook's rate, whichever worker runs it.
+ * One worker is killed with SIGKILL mid-run: the other finishes, every person is reached, and the
+ * repeats are no more than the killed worker's messages in flight. One is stopped with SIGTERM
+ * mid-run: it exits cleanly within its grace time, handing back the batches it could not finish, and
+ * the other resumes them from their checkpoints.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { messageIdFor } from '../../activities/notify.js';
+import { incidentWorkflowId } from '../../domain/ids.js';
+import type { Payload } from '@temporalio/common';
+import type { NotifyRangeInput } from '../../activities/notify.js';
+import { decodePayloads, inFlight, notifyRunsOf, runningBatches, type BatchAtCrash } from '../../bench/notify-inspect.js';
+import { startSmtpCounter, type SmtpCounter } from '../../bench/smtp-counter.js';
+import { startWorkerProcess, type WorkerProcess } from '../../dev/worker-process.js';
+import { createKeyring, generateKey } from '../../security/codec.js';
+import { createDataConverter } from '../../security/data-converter.js';
+import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
+import { notifyWorkflowId } from '../../workflows/notify-messages.js';
+import type { breachIncidentWorkflow } from '../../workflows/incident.js';
+import type { IncidentState } from '../../domain/state.js';
+import { startDevServer, startHttpReceiver, type EndpointReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+import { FACTORS_HIGH, LETTER, aReport, testPlaybook } from '../workflows/fixture.js';
+import { rosterMail, writeRoster } from './fixture.js';
+
+// Low enough that two workers could send twice as fast on a loaded machine if the rate were each worker's.
+const RATE = 40;
+const PARALLEL = 4;
+const KEY = generateKey();
+const dataConverter = createDataConverter(createKeyring('two-workers', { 'two-workers': KEY }));
+
+let env: TestWorkflowEnvironment;
+let smtp: SmtpCounter;
+let receiver: EndpointReceiver;
+const workers: WorkerProcess[] = [];
+const taskQueue = `two-workers-${Math.random().toString(36).slice(2, 8)}`;
+
+function startWorker(extra: Record<string, string> = {}): WorkerProcess {
+  const worker = startWorkerProcess({
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: 'default',
+    BREACH_TASK_QUEUE: taskQueue,
+    SMTP_URL: smtp.smtpUrl,
+    SMTP_MAX_CONNECTIONS: '4',
+    BREACH_ENCRYPTION_KEY: KEY.toString('base64'),
+    BREACH_ENCRYPTION_KEY_ID: 'two-workers',
+    ...extra,
+  });
+  workers.push(worker);
+  return worker;
+}
+
+beforeAll(async () => {
+  env = await startDevServer({ dataConverter });
+  smtp = await startSmtpCounter();
+  receiver = await startHttpReceiver();
+});
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+  await Promise.all([smtp?.close(), receiver?.close()]);
+  await env?.teardown();
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number, intervalMs = 50): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** An incident taken through the gates to its notification run over `people` roster lines. */
+async function notifyIncident(name: string, people: number, batchSize: number) {
+  const url = writeRoster(people);
+  const incidentId = `${name}-${Date.now().toString(36)}`;
+  const playbook = testPlaybook(receiver.url);
+  playbook.notification = { ratePerSecond: RATE, batchSize, parallelBatches: PARALLEL };
+  const handle = await env.client.workflow.signalWithStart<typeof breachIncidentWorkflow, [ReturnType<typeof aReport>]>('breachIncidentWorkflow', {
+    workflowId: incidentWorkflowId(incidentId),
+    taskQueue,
+    args: [{ incidentId, playbook, receivedAt: new Date().toISOString() }],
+    signal: reportIntakeSignal,
+    signalArgs: [{ ...aReport(), incidentId }],
+  });
+  const decide = (actorId: string, decision: Record<string, unknown>) => handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] });
+  await waitFor(async () => ((await handle.query(incidentStateQuery)).phase === 'triage' ? true : undefined), 'triage', 60_000);
+  await decide('ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+  await decide('ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
+  await decide('ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'CRG analysis.' });
+  await decide('ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
+  await decide('under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
+  await decide('notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: people } });
+  const messageIdOfLine = (line: number) => (line < people ? messageIdFor(incidentId, { name: `Person ${line}`, email: `p${line}@roster.test` }, line) : undefined);
+  const finished = () =>
+    waitFor(async () => {
+      const s = await handle.query(incidentStateQuery);
+      return s.phase === 'remediation' ? s : undefined;
+    }, 'the run to finish', 240_000, 200);
+  return { handle, incidentId, messageIdOfLine, finished };
+}
+
+/** The running batches once each of the two workers holds at least one (the victim is one that does). */
+async function batchesOnBoth(workflowId: string, pids: number[]): Promise<BatchAtCrash[]> {
+  return waitFor(async () => {
+    const batches = await runningBatches(env.client, dataConverter, notifyWorkflowId(workflowId));
+    return pids.every((pid) => batches.some((b) => b.workerIdentity.startsWith(`${pid}@`))) ? batches : undefined;
+  }, 'batches running on both workers', 60_000, 100);
+}
+
+const identities = (runs: Awaited<ReturnType<typeof notifyRunsOf>>['runs']) =>
+  new Set(runs.flat().flatMap((e) => (e.activityTaskStartedEventAttributes?.identity ? [e.activityTaskStartedEventAttributes.identity.split('@')[0]!] : [])));
+
+it('two workers, one killed with SIGKILL mid-run: the other finishes, every person reached, repeats within the killed worker\'s messages in flight, the rate the run\'s', { timeout: 400_000 }, async () => {
+  const [a, b] = [startWorker(), startWorker()];
+  await Promise.all([a.ready, b.ready]);
+  const people = 1_600;
+  smtp.reset();
+  const run = await notifyIncident('two', people, 100);
+
+  // The rate measured in the steady state, from a sixth of the roster to the kill, while both workers send.
+  await waitFor(async () => (rosterMail(smtp).received >= people / 6 ? true : undefined), 'a sixth of the roster', 120_000);
+  const from = { at: Date.now(), received: rosterMail(smtp).received };
+  await waitFor(async () => (rosterMail(smtp).received >= people / 3 ? true : undefined), 'a third of the roster', 120_000);
+  // The victim is a worker holding batches at that moment, so the kill cuts some.
+  const batches = await batchesOnBoth(run.handle.workflowId, [a.pid, b.pid]);
+  const victim = batches.some((x) => x.workerIdentity.startsWith(`${a.pid}@`)) ? a : b;
+  const survivor = victim === a ? b : a;
+  await victim.kill('SIGKILL');
+  const sharedRate = ((rosterMail(smtp).received - from.received) * 1000) / (Date.now() - from.at);
+  await new Promise((r) => setTimeout(r, 500));
+  const atKill = rosterMail(smtp);
+  const cut = (await runningBatches(env.client, dataConverter, notifyWorkflowId(run.handle.workflowId))).filter((x) => x.workerIdentity.startsWith(`${victim.pid}@`));
+  const inFlightAtKill = inFlight(cut, smtp.counts(), run.messageIdOfLine);
+
+  const state: IncidentState = await run.finished();
+  const after = rosterMail(smtp);
+  const { runs } = await notifyRunsOf(env.client, run.handle.workflowId);
+  const ran = identities(runs);
+  // Every batch was given its share of the run's rate, whichever worker ran it.
+  const shares = new Set<number>();
+  for (const e of runs.flat()) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled) shares.add(((await decodePayloads(dataConverter, scheduled.input?.payloads as Payload[]))[0] as NotifyRangeInput).ratePerSecond);
+  }
+  console.log(
+    `[two-workers] ${people} people at ${RATE}/s in ${PARALLEL} batches: both workers ran batches (pids ${[...ran].join(', ')}), ` +
+      `rate while both ran ${Math.round(sharedRate)}/s (each batch given ${[...shares].join(', ')}/s); SIGKILL of one at ${atKill.received} received, ${cut.length} of its batches cut, ${inFlightAtKill} of its messages in flight; ` +
+      `the survivor finished: ${after.distinct} distinct, ${after.repeats} repeats`,
+  );
+  expect(ran).toEqual(new Set([String(a.pid), String(b.pid)]));
+  expect(shares).toEqual(new Set([RATE / PARALLEL]));
+  expect(survivor.child.exitCode).toBeNull();
+  expect(cut.length).toBeGreaterThan(0);
+  expect(state.notification).toMatchObject({ emails: people, failed: 0, processed: people });
+  expect(after.distinct).toBe(people);
+  expect(after.repeats).toBeLessThanOrEqual(inFlightAtKill);
+  // Shared, not per worker: two workers together stay at the run's rate (10% for timer jitter), far from twice it.
+  expect(sharedRate).toBeLessThanOrEqual(RATE * 1.1);
+});
+
+it('SIGTERM mid-run: the worker hands back what it cannot finish within its grace time and exits 0; the other resumes from the checkpoints, no person lost', { timeout: 400_000 }, async () => {
+  const survivor = workers.find((w) => w.child.exitCode === null && w.child.signalCode === null)!;
+  const leaving = startWorker({ BREACH_WORKER_SHUTDOWN_GRACE: '1s' });
+  await leaving.ready;
+  // Batches of 200 at a quarter of 40/s take 20 s each: longer than the grace time, so they are handed back.
+  const people = 1_600;
+  smtp.reset();
+  const run = await notifyIncident('term', people, 200);
+  await batchesOnBoth(run.handle.workflowId, [survivor.pid, leaving.pid]);
+  await waitFor(async () => (rosterMail(smtp).received >= people / 6 ? true : undefined), 'a sixth of the roster', 120_000);
+
+  const termAt = Date.now();
+  leaving.child.kill('SIGTERM');
+  const code = await leaving.exited;
+  const exitMs = Date.now() - termAt;
+  const atExit = rosterMail(smtp);
+
+  const state = await run.finished();
+  const after = rosterMail(smtp);
+  const { runs } = await notifyRunsOf(env.client, run.handle.workflowId);
+  const retried = runs.flat().filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length;
+  console.log(
+    `[two-workers] SIGTERM with a 1 s grace: exited ${code} after ${exitMs} ms at ${atExit.received} received; ${retried} batch(es) handed back and resumed by the other worker; ` +
+      `finished: ${after.distinct} distinct, ${after.repeats} repeats`,
+  );
+  expect(code).toBe(0);
+  // The grace time, the final heartbeats and the connection's close: well under a heartbeat time-out (20 s).
+  expect(exitMs).toBeLessThan(15_000);
+  expect(retried).toBeGreaterThan(0);
+  expect(state.notification).toMatchObject({ emails: people, failed: 0, processed: people });
+  expect(after.distinct).toBe(people);
+  // Handed back with a checkpoint, not abandoned: at most the messages of one heartbeat interval per batch repeat.
+  expect(after.repeats).toBeLessThanOrEqual(PARALLEL * 100);
+});
