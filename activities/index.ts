@@ -2,7 +2,9 @@
  * The incident workflow's activities, built by a factory taking their clients (docs/style.md 4): the worker
  * and the tests build them the same way. Workflows import the *type* only.
  */
+import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
+import { sealCaseRecord, type CaseRecord } from '../domain/case-record.js';
 import type { Transporter } from 'nodemailer';
 import type { Endpoint } from '../domain/playbook.js';
 import { renderSubstituteNotice } from '../domain/letters.js';
@@ -10,6 +12,7 @@ import type { Letter } from '../domain/decision.js';
 import { linkUrl } from '../security/links.js';
 import { postToEndpoint, type EndpointResult } from './http.js';
 import { notifyRange, type NotifyRangeInput } from './notify.js';
+import { resendReturned, type ResendInput } from './resend.js';
 import { renderNotice, type Notice } from './templates.js';
 
 export interface ActivityDeps {
@@ -113,13 +116,40 @@ export function createActivities(deps: ActivityDeps) {
       return notifyRange(deps, { ...input, workflowId: workflowId() });
     },
 
-    /** One substitute notice (468.6-2b): web posting and media text with the toll-free number. */
-    async postSubstituteNotice(input: { incidentId: string; organization: string; letter: Letter; affectedCount: number; endpoint: Endpoint }) {
+    /** Returned notices sent again by the next means, or counted for the substitute notice (468.6-2a). */
+    async resendReturned(input: ResendInput) {
+      return resendReturned({ ...deps, workflowId: workflowId() }, input);
+    },
+
+    /**
+     * One substitute notice (468.6-2b): web posting and media text with the toll-free number. `revision`
+     * > 0 updates the posting with a new count (people whose notices came back, 468.6-2a): the same
+     * incident, a new idempotency key, so the receiver replaces the posting instead of dropping a repeat.
+     */
+    async postSubstituteNotice(input: { incidentId: string; organization: string; letter: Letter; affectedCount: number; endpoint: Endpoint; revision?: number }) {
       const notice = renderSubstituteNotice(input.letter, { organization: input.organization, affectedCount: input.affectedCount });
+      const revision = input.revision ?? 0;
       return postToEndpoint(
-        { name: 'webPosting', endpoint: input.endpoint, idempotencyKey: `${workflowId()}:substitute-notice`, body: { incidentId: input.incidentId, ...notice } },
+        {
+          name: 'webPosting',
+          endpoint: input.endpoint,
+          idempotencyKey: `${workflowId()}:substitute-notice${revision ? `:${revision}` : ''}`,
+          body: { incidentId: input.incidentId, ...(revision ? { revision } : {}), ...notice },
+        },
         deps.env,
       );
+    },
+
+    /**
+     * The case record to the records archive (5 FAM 468.7), sealed with its letter digest; idempotent by
+     * `<workflowId>:case-record`. The archive's receipt `id` (or `reference`) is the filing reference.
+     */
+    async archiveCaseRecord(input: { endpoint: Endpoint; record: CaseRecord }): Promise<{ reference: string | null }> {
+      const record = sealCaseRecord(input.record, (text) => createHash('sha256').update(text).digest('hex'));
+      const result = await postToEndpoint({ name: 'recordsArchive', endpoint: input.endpoint, idempotencyKey: `${workflowId()}:case-record`, body: record }, deps.env);
+      const receipt = (result.receipt ?? {}) as { id?: unknown; reference?: unknown };
+      const reference = typeof receipt.id === 'string' ? receipt.id : typeof receipt.reference === 'string' ? receipt.reference : null;
+      return { reference };
     },
   };
 }

@@ -60,6 +60,11 @@ export interface NotifyCounts {
   emails: number;
   substitute: number;
   failed: number;
+  /**
+   * Emails refused for good (SMTP 5xx, a refused address): the person's contact information is out of
+   * date (468.6-2a). Not failures: with no letter going to them they count into the substitute notice.
+   */
+  returned?: number;
   /** Lines that failed and why; never the person's data (the case record lists them). */
   failures: PersonFailure[];
   /** The people on the whole roster (non-blank lines), as the worker's roster index counts them. */
@@ -113,6 +118,9 @@ interface LineWork {
   emails: number;
   letters: number;
   substitute: number;
+  returned: number;
+  /** A letter goes to this line as well. */
+  letter: boolean;
   failure?: string;
 }
 
@@ -136,6 +144,7 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
       done.emails += work.emails;
       done.letters += work.letters;
       done.substitute += work.substitute;
+      if (work.returned) done.returned = (done.returned ?? 0) + work.returned;
       if (work.failure) {
         done.failed += 1;
         if (done.failures.length < maxListed) done.failures.push({ line: work.line, reason: work.failure });
@@ -208,10 +217,13 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
           const code = (err as { responseCode?: number }).responseCode ?? (err as { code?: string }).code;
           // A refused address is the person's failure, not the run's; a lost connection is retried by
           // Temporal, and the line stays open so the checkpoint stops before it.
-          if (typeof code === 'number' && code >= 500) work.failure = `email refused by the mail server (${code})`;
-          else if (code === 'EENVELOPE') work.failure = 'email address refused';
-          if (work.failure) work.open -= 1;
-          else fatal ??= err;
+          // 468.6-2a: a refused address is out of date: returned, and with no letter going to the person,
+          // counted into the substitute notice (there is no postal address: meansFor would have sent one).
+          if ((typeof code === 'number' && code >= 500) || code === 'EENVELOPE') {
+            work.returned += 1;
+            if (!work.letter) work.substitute += 1;
+            work.open -= 1;
+          } else fatal ??= err;
         }
         commit();
         freed();
@@ -247,7 +259,7 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
         // The letters of the previous group go before this line joins the queue, so the commit at the
         // flush cannot count this line before its own messages are out.
         if (group && Math.floor(line / letterBatch) !== group.key) await flushLetters();
-        const work: LineWork = { line, open: 0, emails: 0, letters: 0, substitute: 0 };
+        const work: LineWork = { line, open: 0, emails: 0, letters: 0, substitute: 0, returned: 0, letter: false };
         queue.push(work);
         readTo = line + 1;
         const person = parse(text, line);
@@ -257,6 +269,7 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
           continue;
         }
         const means = meansFor(person, input.immediate);
+        work.letter = means.includes('letter');
         work.open = means.filter((m) => m !== 'substitute').length;
         for (const how of means) {
           if (how === 'substitute') {

@@ -1,3 +1,6 @@
+import type { CaseRecord } from '../domain/case-record.js';
+import { recordText } from '../domain/case-record-view.js';
+
 /**
  * One clear template per message the workflow sends to officials. Mail to groups (CRG, PPGB, SAOP)
  * carries the minimum: the opaque incident id, phase, medium, PII *types* and counts, never names,
@@ -16,6 +19,8 @@ export type Notice =
   | { template: 'crg-convened'; incidentId: string; medium: string; piiTypes: string[]; affectedCount: number; affectedPopulation: string; responsibleOffice: string }
   | { template: 'ppgb-informed'; incidentId: string; event: 'minimal-risk' | 'delay-requested' | 'delay-extended' | 'delay-lifted' | 'notification-barred' | 'case-closed' | 'response'; detail: string }
   | { template: 'action-item-assigned'; incidentId: string; itemId: string }
+  | { template: 'record-not-filed'; incidentId: string; refused: boolean }
+  | { template: 'case-record'; incidentId: string; record: CaseRecord }
   | { template: 'yearly-duty'; incidentId: string; duty: 'annual-exercise' | 'annual-plan-review' | 'yearly-figures'; year: number; detail: string }
   | { template: 'exercise-inject'; incidentId: string; runId: string; injectId: string; title: string }
   | {
@@ -194,6 +199,31 @@ export function renderNotice(notice: Notice, links: { url: string; label: string
       return {
         subject: `[Breach ${notice.incidentId}] Action item for your office: ${notice.itemId}`,
         text: lines(`An action item was opened for your role: ${notice.itemId}.`, `Incident: ${notice.incidentId}`, linkLine),
+      };
+    case 'record-not-filed':
+      return {
+        subject: `[Breach ${notice.incidentId}] ESCALATION: the case record is not filed`,
+        text: lines(
+          notice.refused
+            ? 'The records archive refused the case record and will not be asked again automatically.'
+            : 'The records archive has not taken the case record; it is still being retried.',
+          'The case stays open (phase archiving) until the record is filed (5 FAM 468.7). A person of the Privacy Division may file it by hand',
+          'and record where: decision { "kind": "record-filed", "reference": "<where it was filed>" }.',
+          `The record: GET /incidents/${notice.incidentId}/record or npm run breach -- record ${notice.incidentId} --pdf`,
+          `Incident: ${notice.incidentId}`,
+        ),
+      };
+    case 'case-record':
+      // 467.4-2b(7): the comprehensive report of the actions taken; the facts of the report about people
+      // stay in the record itself (a group mail carries the minimum).
+      return {
+        subject: `[Breach ${notice.incidentId}] For the PPGB: case closed, comprehensive report (5 FAM 467.4-2b(7))`,
+        text: lines(
+          `The case is closed and its record filed (5 FAM 468.7). The comprehensive report of the actions taken (5 FAM 467.4-2b(7)) follows.`,
+          `The full record: GET /incidents/${notice.incidentId}/record`,
+          '',
+          recordText(notice.record, { personal: false }),
+        ),
       };
   }
 }

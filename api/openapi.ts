@@ -18,6 +18,8 @@ import {
   reportSchema,
   validationErrorSchema,
 } from './schemas.js';
+import { caseRecordSchema } from '../domain/case-record.js';
+import { vendorReturnsSchema } from '../domain/returns.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -31,6 +33,8 @@ const COMPONENTS = {
   Refusal: refusalSchema,
   Error: errorSchema,
   Health: healthSchema,
+  CaseRecord: caseRecordSchema,
+  VendorReturns: vendorReturnsSchema,
   DecisionPending: decisionPendingSchema,
   DecisionStatus: decisionStatusSchema,
 } satisfies Record<string, z.ZodType>;
@@ -140,6 +144,20 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           },
         },
       },
+      '/incidents/{incidentId}/record': {
+        get: {
+          operationId: 'caseRecord',
+          summary: 'The case record (5 FAM 468.7; docs/case-record.md): JSON, or a printable page (Accept: text/html, ?format=html), or a PDF (Accept: application/pdf, ?format=pdf)',
+          parameters: [incidentIdParameter, { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'html', 'pdf'] } }],
+          responses: {
+            200: { description: 'the record', content: { 'application/json': { schema: ref('CaseRecord') }, 'text/html': {}, 'application/pdf': {} } },
+            400: json('ValidationError', 'the incident id or the format is not valid'),
+            403: json('Error', 'the person is not of the playbook (need to know)'),
+            404: json('Error', 'no such incident'),
+            ...common,
+          },
+        },
+      },
       '/incidents/{incidentId}/decisions/{decisionId}': {
         get: {
           operationId: 'decisionStatus',
@@ -150,6 +168,21 @@ export function openApiDocument(serverUrl: string): JsonSchema {
             400: json('ValidationError', 'the incident id or decision id is not valid'),
             404: json('Error', 'no such incident, or no such decision on it'),
             ...common,
+          },
+        },
+      },
+      '/vendor/returns': {
+        post: {
+          operationId: 'vendorReturns',
+          summary: "The mail vendor's undeliverable letters and bounced emails, by roster line (5 FAM 468.6-2a); the vendor's own bearer token",
+          requestBody: { required: true, content: { 'application/json': { schema: ref('VendorReturns') } } },
+          responses: {
+            202: { description: 'taken: `{ accepted }`' },
+            400: json('ValidationError', 'not returns (a free-text reason or a person\'s data is refused)'),
+            401: json('Error', 'missing or unknown vendor token'),
+            404: json('Error', 'no such incident'),
+            409: json('Error', 'the incident is closed'),
+            503: json('Error', 'returns are not taken (no vendor token configured) or Temporal is unavailable'),
           },
         },
       },

@@ -29,6 +29,7 @@ import { pageRoutes } from '../pages/index.js';
 import type { Oidc } from '../security/oidc.js';
 import { readSession, sessionSecret } from '../security/session.js';
 import { identityFromClaims } from '../security/identity.js';
+import { recordRoutes } from './record-routes.js';
 import { openApiDocument } from './openapi.js';
 import { decisionBodySchema, decisionParamsSchema, incidentParamsSchema, listQuerySchema, reportSchema } from './schemas.js';
 
@@ -53,6 +54,8 @@ export interface ApiOptions {
   codecServer?: CodecServerOptions;
   /** Sign-in with the identity provider (BREACH_OIDC_*): the pages' sessions and the API's JWTs. Absent: bearer tokens only. */
   oidc?: Oidc;
+  /** The mail vendor's bearer token for POST /vendor/returns (BREACH_VENDOR_TOKEN); absent: 503. */
+  vendorToken?: string;
 }
 
 declare module 'fastify' {
@@ -200,6 +203,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
 
   await app.register(async (scope) => pageRoutes(scope, { client, taskQueue: options.taskQueue, playbook, linkSecret: options.linkSecret, publicUrl: options.publicUrl, oidc: options.oidc, decisionWaitMs: waitMs }));
+  await app.register(async (scope) => recordRoutes(scope, { client, playbook, authenticate, vendorToken: options.vendorToken, parse }));
   const codecServer = options.codecServer;
   if (codecServer) {
     await app.register(async (scope) => codecRoutes(scope, {

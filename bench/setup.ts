@@ -29,7 +29,7 @@ import { sampleReport } from '../dev/sample-report.js';
 export const BENCH_ORGANIZATION = 'the Department of State';
 export const BENCH_MAIL_FROM = 'Breach Response <breach-response@privacy.example.gov>';
 export const BENCH_LETTER = {
-  whatHappened: 'On 1 March 2026 a laptop holding your record was stolen; the theft was discovered the same day.',
+  whatHappened: 'A laptop holding your record was stolen; the theft was discovered the same day.',
   piiInvolved: 'Your full name, passport number and date of birth.',
   actionsTaken: 'We reported the theft to law enforcement, disabled the account and are reviewing our safeguards.',
   contact: { tollFreePhone: '1-800-555-0100', email: 'privacy@state.example', website: 'https://state.example/breach' },

@@ -14,6 +14,7 @@ import { EXERCISE_USAGE, exerciseCommand } from './exercise.js';
 import { SCHEDULES_USAGE, schedulesCommand } from './schedules.js';
 import { LIST_USAGE, listCommand } from './list.js';
 import { playbookCheck } from './playbook-check.js';
+import { RECORD_USAGE, recordCommand } from './record.js';
 import { REPORT_USAGE, reportCommand } from './report.js';
 import { STATUS_USAGE, statusCommand } from './status.js';
 
@@ -27,6 +28,7 @@ export const USAGE = `usage: npm run breach -- <command> …
   ${STATUS_USAGE}
   ${LIST_USAGE}
   ${COMPLIANCE_USAGE}
+  ${RECORD_USAGE}
   ${DISCLOSURES_USAGE}
   ${PLAYBOOK_USAGE}
   ${EXERCISE_USAGE}
@@ -50,6 +52,7 @@ const COMMANDS: Record<string, (ctx: CliContext, args: string[]) => Promise<void
   status: statusCommand,
   list: listCommand,
   compliance: complianceCommand,
+  record: recordCommand,
   disclosures: disclosuresCommand,
   playbook: playbookCommand,
   exercise: exerciseCommand,

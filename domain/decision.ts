@@ -97,6 +97,12 @@ export const letterSchema = z.strictObject({
   }),
   protectiveSteps: z.string().max(20_000),
   protectionAtTime: z.string().max(20_000),
+  /**
+   * The credit protection offered when the CRG chose it (468.5a(2)): one text, the same for every
+   * person of the incident (468.6-1b, consistent and fair); rendered in every letter, email and the
+   * substitute notice.
+   */
+  creditProtectionOffer: z.string().max(20_000).optional(),
 });
 export type Letter = z.infer<typeof letterSchema>;
 
@@ -164,6 +170,10 @@ function kinds<A extends z.ZodRawShape>(actor: A) {
     z.strictObject({ ...base, kind: z.literal('bar-notification'), reason: text(10_000) }),
     z.strictObject({ ...base, kind: z.literal('complete-action-item'), itemId: text(64), evidence: text(10_000) }),
     z.strictObject({ ...base, kind: z.literal('sign-off-closure'), rationale }),
+    /** 468.6-3a: the PPGB Chair acknowledges a delay beyond timers.maxDelayWithoutReview. */
+    z.strictObject({ ...base, kind: z.literal('acknowledge-delay'), rationale }),
+    /** 468.7: where the case record was filed by hand, while the archive does not take it. */
+    z.strictObject({ ...base, kind: z.literal('record-filed'), reference: text(500) }),
   ] as const;
 }
 

@@ -22,6 +22,8 @@ export const GATE_ROLE: Record<Exclude<DecisionKind, 'complete-action-item'>, Ro
   'lift-delay': 'securityLiaison',
   'bar-notification': 'securityLiaison', // 468.6-3b
   'sign-off-closure': 'ipsDirector', // 467.2c
+  'acknowledge-delay': 'ppgbChair', // 468.6-3a
+  'record-filed': 'privacyDivision', // 468.7
 };
 
 /** A delay may be asked for from the analysis until the first letter goes out (docs/lifecycle.md phase 8). */
@@ -52,4 +54,12 @@ export const KIND_PHASES: Record<DecisionKind, readonly Phase[]> = {
   'bar-notification': BEFORE_LETTERS,
   'complete-action-item': PHASES.filter((phase) => phase !== 'closed'),
   'sign-off-closure': ['remediation', 'closure-review'],
+  'acknowledge-delay': [...BEFORE_LETTERS, 'notifying'],
+  'record-filed': ['archiving'],
 };
+
+/**
+ * Under the rules of issue 13 (workflows/incident-state.ts `rules468`) a delay or a bar may also come
+ * while the letters go out: the run pauses at its next batch boundary (468.6-3, workflows/notification.ts).
+ */
+export const DELAY_KINDS_WHILE_NOTIFYING: readonly DecisionKind[] = ['request-delay', 'extend-delay', 'lift-delay', 'bar-notification'];

@@ -152,11 +152,16 @@ interface Section {
 /** The body sections, in the order a reader needs them; the contact section last. */
 function sections(letter: Letter): Section[] {
   const order: TextElement[] = ['whatHappened', 'piiInvolved', 'actionsTaken', 'protectionAtTime', 'protectiveSteps'];
-  const body = order.map((field) => {
+  const body: Section[] = order.map((field) => {
     const element = LETTER_ELEMENTS.find((e) => e.field === field)!;
     const value = letter[field].trim();
     return { heading: element.heading, text: value, html: paragraphs(value) };
   });
+  if (present(letter.creditProtectionOffer)) {
+    // 468.6-1b: the same offer in every letter, email and the substitute notice.
+    const offer = letter.creditProtectionOffer.trim();
+    body.push({ heading: 'Credit protection offered to you', text: offer, html: paragraphs(offer) });
+  }
   const contact = contactLines(letter.contact);
   body.push({
     heading: 'For more information',

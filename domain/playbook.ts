@@ -55,6 +55,8 @@ export const playbookSchema = z
       gateReminderInterval: durationSchema,
       gateEscalateAfter: durationSchema,
       minimalRiskObjectionWindow: durationSchema, // 468.5c
+      /** 468.6-3a: a security delay longer than this needs the PPGB Chair's acknowledgement. */
+      maxDelayWithoutReview: durationSchema.default('30d'),
     }),
     finalNotificationAuthority: z.enum(['underSecretary', 'ppgbChair']), // 468.5e
     /**

@@ -16,6 +16,9 @@ export const PHASES = [
   'notifying',
   'remediation',
   'closure-review',
+  // Closure signed, the case record not yet filed (5 FAM 468.7): the archive is retried, or a person of
+  // the Privacy Division records where it was filed by hand (workflows/closure.ts).
+  'archiving',
   'closed',
 ] as const;
 export type Phase = (typeof PHASES)[number];
@@ -67,12 +70,30 @@ export interface NotificationProgress {
   failed: number;
   total?: number;
   processed?: number;
+  /**
+   * People whose notice came back (an email refused for good, a bounce or a letter the vendor reports
+   * undeliverable, 468.6-2a): their contact information is insufficient or out of date.
+   */
+  returned?: number;
+  /** Of the returned, those notified again by their next means (email after a letter, letter after an email). */
+  resent?: number;
+  /** People counted into the substitute notice (468.6-2b): no address at all, or every means returned. */
+  substituted?: number;
 }
 
 export interface DelayState {
   notifyAfter: string;
   requestingEntity: string;
   barred: boolean;
+  /** Why the requesting entity asked (468.6-3a); absent on delays from before it was kept. */
+  reason?: string;
+  /** When the first delay of this hold was asked for: the clock of `timers.maxDelayWithoutReview`. */
+  since?: string;
+  /**
+   * An extension beyond `timers.maxDelayWithoutReview` waiting for the PPGB Chair's acknowledgement that
+   * it does not unduly exacerbate the risk (468.6-3a); until then the delay holds at `notifyAfter`.
+   */
+  pendingReview?: { notifyAfter: string; requestedBy: string; at: string } | null;
 }
 
 /**

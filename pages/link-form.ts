@@ -111,6 +111,7 @@ export function formFields(kind: DecisionKind, context: { playbook: Playbook; st
         { name: 'letter.contact.postalAddress', label: 'Contact postal address', type: 'textarea', required: false },
         { name: 'letter.protectiveSteps', label: 'Steps to protect oneself', type: 'textarea', required: true },
         { name: 'letter.protectionAtTime', label: 'How the data was protected', type: 'textarea', required: true },
+        { name: 'letter.creditProtectionOffer', label: 'Credit protection offered', type: 'textarea', required: false, hint: 'required when the CRG chose credit protection (5 FAM 468.6-1b)' },
         { name: 'roster.url', label: 'Roster URL', type: 'text', required: true, hint: 'http(s):// or file://, newline-delimited JSON' },
         { name: 'roster.count', label: 'People on the roster', type: 'number', required: true },
         { name: 'immediate', label: 'Notice must be immediate (email)', type: 'checkbox', required: false },
@@ -135,6 +136,10 @@ export function formFields(kind: DecisionKind, context: { playbook: Playbook; st
         { name: 'evidence', label: 'Evidence', type: 'textarea', required: true },
       ];
     }
+    case 'acknowledge-delay':
+      return [{ ...rationale, hint: 'the delay does not unduly exacerbate the risk or harm to the people affected (5 FAM 468.6-3a)' }];
+    case 'record-filed':
+      return [{ name: 'reference', label: 'Where the case record was filed', type: 'text', required: true, hint: 'the records system and its reference (5 FAM 468.7)' }];
     case 'sign-off-closure':
       return [rationale];
   }

@@ -32,6 +32,8 @@ export const KIND_WORDS: Record<DecisionKind, KindWords> = {
   'bar-notification': { title: 'Bar notification', button: 'Bar notification', then: 'No notice goes out, for reasons of national security (5 FAM 468.6-3b); the PPGB is told.' },
   'complete-action-item': { title: 'Complete an action item', button: 'Mark it done', then: 'The item is recorded as done, with your evidence, in the case record (5 FAM 468.7).' },
   'sign-off-closure': { title: 'Sign off the closure', button: 'Close the incident', then: 'The case record is archived and the incident is closed (5 FAM 468.7).' },
+  'acknowledge-delay': { title: 'Acknowledge the longer delay of notification', button: 'Acknowledge the delay', then: 'You confirm that waiting longer does not unduly add to the risk of harm; notification waits until the date asked for (5 FAM 468.6-3).' },
+  'record-filed': { title: 'Record where the case record was filed', button: 'Record the filing', then: 'The records archive did not take the record; with your reference the case is closed (5 FAM 468.7).' },
 };
 
 export const ROLE_WORDS: Record<Role, string> = {
@@ -66,6 +68,7 @@ export const PHASE_WORDS: Record<Phase, string> = {
   notifying: 'Notifying',
   remediation: 'Remediation',
   'closure-review': 'Closure review',
+  archiving: 'Filing the case record',
   closed: 'Closed',
 };
 

@@ -9,6 +9,9 @@ import { accountingEntry } from '../domain/accounting.js';
 import { MEDICAL_MITIGATION, OPTION_ITEMS } from './decisions.js';
 import { handOver } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
+import { applyDelayDecision } from './delays.js';
+import { withIncidentDates } from '../domain/letter-rules.js';
+import { recordFiledByHand } from './archiving.js';
 import { reopenDuties, widened } from './later-facts.js';
 import { checkMajorIncident } from './major-incident.js';
 
@@ -17,10 +20,23 @@ export function applyDecision(incident: Incident, d: Decision): void {
   if (d.decisionId) incident.seenDecisionIds.set(d.decisionId, { kind: d.kind, actorId: d.actorId });
   const rationale = 'rationale' in d ? d.rationale : undefined;
   const outcome = 'outcome' in d ? d.outcome : undefined;
+  incident.file.decisions.push({ at: nowIso(), decision: d });
   state.decisions.push({ kind: d.kind, ...(d.decisionId ? { decisionId: d.decisionId } : {}), actorId: d.actorId, at: nowIso(), ...(rationale ? { rationale } : {}), ...(outcome ? { outcome } : {}) });
   incident.log(`decision:${d.kind}${outcome ? `:${outcome}` : ''}`, d.actorId);
 
+  // Delay decisions under the rules of issue 13 (workflows/delays.ts); the rest, and older incidents, here.
+  if (!applyDelayDecision(incident, d)) applyOther(incident, d);
+  handOver(incident, d);
+  // The UI's current details leave out what has come in (workflows/details.ts).
+  incident.publish();
+}
+
+function applyOther(incident: Incident, d: Decision): void {
+  const { state } = incident;
   switch (d.kind) {
+    case 'record-filed':
+      recordFiledByHand(incident, d.reference, d.actorId);
+      break;
     case 'assign-responsible-office':
       state.responsibleOffice = d.office;
       break;
@@ -56,7 +72,8 @@ export function applyDecision(incident: Incident, d: Decision): void {
       incident.completeItem('cost-consultation', `estimate USD ${d.estimatedCostUsd}`, d.actorId);
       break;
     case 'approve-letter':
-      incident.letter = { letter: d.letter, roster: d.roster, immediate: d.immediate ?? false };
+      // 468.6-1a(1): the dates of the breach and its discovery from the incident, for everyone alike.
+      incident.letter = { letter: incident.rules468 ? withIncidentDates(d.letter, { occurredAt: incident.report.occurredAt, discoveredAt: incident.report.discoveredAt }) : d.letter, roster: d.roster, immediate: d.immediate ?? false };
       break;
     case 'request-delay':
       state.delay = { notifyAfter: d.notifyAfter, requestingEntity: d.requestingEntity, barred: false };
@@ -79,9 +96,6 @@ export function applyDecision(incident: Incident, d: Decision): void {
     default:
       break;
   }
-  handOver(incident, d);
-  // The UI's current details leave out what has come in (workflows/details.ts).
-  incident.publish();
 }
 
 /**

@@ -3,11 +3,13 @@
  * is open; on closure the case record (468.7) goes to the records archive and the PPGB is told.
  */
 import type { CaseSummary } from '../domain/state.js';
-import { isCancellation } from '@temporalio/workflow';
+import { isCancellation, patched } from '@temporalio/workflow';
 import { endpoint, mail } from './activities.js';
 import { failureMessage } from './background.js';
 import { gate, take } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
+import { archiveAndClose, CASE_RECORD_ARCHIVING } from './archiving.js';
+import { finishReturns } from './returns.js';
 
 export async function remediationAndClosure(incident: Incident, start: 'remediation' | 'closure-review'): Promise<CaseSummary> {
   if (start === 'remediation') {
@@ -31,7 +33,11 @@ export function afterResponsePhase(incident: Incident): 'remediation' | 'closure
 
 async function close(incident: Incident): Promise<CaseSummary> {
   const { state } = incident;
+  await finishReturns(incident);
   await Promise.allSettled(incident.background);
+  // Since issue 13 a case never closes without its record filed (workflows/archiving.ts); incidents
+  // that reached this point before replay the old closure below.
+  if (patched(CASE_RECORD_ARCHIVING)) return archiveAndClose(incident);
   state.closedAt = nowIso();
   incident.setPhase('closed');
   const record = {

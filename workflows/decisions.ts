@@ -7,7 +7,9 @@
 import { authorizedDisclosureProblems } from '../domain/authorized.js';
 import { decisionSchema, type Decision } from '../domain/decision.js';
 import { letterProblems } from '../domain/letters.js';
-import { GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
+import { DELAY_KINDS_WHILE_NOTIFYING, GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
+import { letterRuleProblems } from '../domain/letter-rules.js';
+import { delayProblems } from './delays.js';
 import { holds } from '../domain/playbook.js';
 import { conflictReason, conflictsFor, eligibleDeciders } from '../domain/separation.js';
 import { REFUSAL, type Refusal } from '../domain/refusal.js';
@@ -79,7 +81,8 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
     }
   }
   const phases = KIND_PHASES[decision.kind];
-  if (!phases.includes(state.phase)) {
+  const whileNotifying = incident.rules468 && state.phase === 'notifying' && DELAY_KINDS_WHILE_NOTIFYING.includes(decision.kind);
+  if (!phases.includes(state.phase) && !whileNotifying) {
     return { ok: false, refusal: refuse(REFUSAL.conflict, `${decision.kind} is not accepted in phase "${state.phase}" (only in: ${phases.join(', ')})`) };
   }
   const problems = groundsProblems(incident, decision);
@@ -94,6 +97,14 @@ function groundsProblems(incident: Incident, d: Decision): { type: Refusal['type
   const invalid = (reason: string) => ({ type: REFUSAL.invalid, reason });
   const conflict = (reason: string) => ({ type: REFUSAL.conflict, reason });
   const now = Date.now();
+  // The delay rules of issue 13 (workflows/delays.ts); a date problem is bad input, the rest conflicts.
+  const delay = delayProblems(incident, d);
+  if (delay) return delay.map((reason) => (reason.startsWith('notifyAfter') ? invalid(reason) : conflict(reason)));
+  if (d.kind === 'approve-letter' && incident.rules468) {
+    const r = incident.report;
+    const facts = { occurredAt: r.occurredAt ?? null, discoveredAt: r.discoveredAt, piiTypes: r.piiTypes, options: state.options };
+    return [...letterProblems(d.letter), ...letterRuleProblems(d.letter, facts)].map((p) => invalid(`letter.${p.path}: ${p.message}`));
+  }
   switch (d.kind) {
     case 'assign-responsible-office':
       return state.responsibleOffice ? [conflict(`the responsible office is already "${state.responsibleOffice}"`)] : [];

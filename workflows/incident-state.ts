@@ -22,6 +22,7 @@ import type { Recipient } from '../activities/index.js';
 import { currentDetails } from './details.js';
 import { NO_FEATURES, type Features } from './features.js';
 import { GateBook } from './gates.js';
+import { emptyCaseFile } from './case-file.js';
 
 export interface IncidentInput {
   incidentId: string;
@@ -79,6 +80,14 @@ export class Incident {
   /** What CGFS is asked to estimate (5 FAM 468.5d, domain/costs.ts); empty when nothing costs money. */
   costBasis: string[] = [];
   readonly background: Promise<unknown>[] = [];
+  /** What the case record keeps beyond the state (workflows/case-file.ts). */
+  readonly file = emptyCaseFile();
+  /**
+   * The rules of issue 13 for letters (468.6-1a(1), (5), 468.6-1b) and delays (468.6-3): decided once,
+   * at the start (workflows/incident.ts), since the `decide` validator that applies them cannot call
+   * patched(). An incident started before them keeps the rules it started with.
+   */
+  rules468 = false;
   /** The rules this incident runs under, fixed at its start (workflows/features.ts). */
   features: Features = NO_FEATURES;
   /** Duties carried out once whoever asks for them first (the report, a supplement, the analysis): `oig`, `security-incident`. */

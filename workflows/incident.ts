@@ -12,8 +12,12 @@ import { applyDecision } from './apply.js';
 import { SEPARATION_OF_DUTIES, settle } from './gates.js';
 import { mail } from './activities.js';
 import { afterResponsePhase, remediationAndClosure } from './closure.js';
-import { Incident, type IncidentInput } from './incident-state.js';
-import { decideUpdate, decisionOutcomeQuery, decisionRefusedSignal, decisionSignal, incidentStateQuery, reportIntakeSignal, type DecisionOutcome } from './messages.js';
+import { Incident, nowIso, type IncidentInput } from './incident-state.js';
+import { caseRecordQuery, decideUpdate, decisionOutcomeQuery, decisionRefusedSignal, decisionSignal, incidentStateQuery, noticesReturnedSignal, reportIntakeSignal, type DecisionOutcome } from './messages.js';
+import { buildCaseRecord } from './case-record.js';
+import { recordSource } from './archiving.js';
+import { receiveReturns } from './returns.js';
+import { afterDelayDecision } from './delays.js';
 import { liaisonNotices } from './liaison.js';
 import { notification } from './notification.js';
 import { unreadableReport } from './intake.js';
@@ -26,9 +30,13 @@ import { respond, triage } from './response.js';
 
 export type { IncidentInput } from './incident-state.js';
 
+/** The letter and delay rules of issue 13 (5 FAM 468.6-1, 468.6-3) for incidents started since. */
+export const RULES_468_6 = 'rules-468-6-letters-and-delays';
+
 export async function breachIncidentWorkflow(input: IncidentInput): Promise<CaseSummary> {
   const incident = new Incident(input);
   incident.features = startFeatures();
+  incident.rules468 = patched(RULES_468_6);
   registerHandlers(incident);
 
   await condition(() => incident.state.discoveredAt !== '');
@@ -70,6 +78,7 @@ function registerHandlers(incident: Incident): void {
     if (state.discoveredAt === '') {
       // The first report: the one-hour clock starts at discovery (468.3b(1)), not at intake.
       incident.report = { ...report, incidentId: state.incidentId };
+      incident.file.firstReport = incident.report;
       state.medium = report.medium;
       state.discoveredAt = report.discoveredAt;
       state.reportingDeadline = new Date(Date.parse(report.discoveredAt) + parseDuration(incident.playbook.timers.reportingDeadline)).toISOString();
@@ -90,6 +99,7 @@ function registerHandlers(incident: Incident): void {
       causedByWorkforceMember: r.causedByWorkforceMember || report.causedByWorkforceMember,
     };
     state.supplements += 1;
+    incident.file.supplements.push({ at: nowIso(), report: { ...report, incidentId: state.incidentId } });
     incident.log('report-supplemented');
     // What the supplement newly says re-opens its duties at once (later-facts.ts), may cross the
     // major-incident threshold (major-incident.ts), and goes to the one-hour report's receiver as an update.
@@ -105,6 +115,8 @@ function registerHandlers(incident: Incident): void {
   });
 
   setHandler(incidentStateQuery, () => state);
+  setHandler(caseRecordQuery, () => buildCaseRecord(recordSource(incident)));
+  setHandler(noticesReturnedSignal, (payload) => receiveReturns(incident, payload));
 
   setHandler(decisionRefusedSignal, (refused) => {
     // Bounded, since anyone with a token can send it: one line, no more than 500 characters. Read
@@ -172,6 +184,8 @@ function accept(incident: Incident, decision: Decision): Promise<void> {
   return settle(incident, decision.kind, () => {
     applyDecision(incident, decision);
     if (decision.kind === 'request-delay' || decision.kind === 'extend-delay' || decision.kind === 'lift-delay' || decision.kind === 'bar-notification') tellPpgbOfDelay(incident, decision.kind);
+    // 468.6-3a: a delay beyond timers.maxDelayWithoutReview asks the PPGB Chair (workflows/delays.ts).
+    afterDelayDecision(incident, decision);
   });
 }
 

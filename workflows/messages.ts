@@ -7,6 +7,8 @@ import type { Decision } from '../domain/decision.js';
 import type { Refusal } from '../domain/refusal.js';
 import type { Report } from '../domain/report.js';
 import type { IncidentState } from '../domain/state.js';
+import type { CaseRecord } from '../domain/case-record.js';
+import type { NoticeReturn } from '../domain/returns.js';
 
 /** Signal-with-start carries the first report; a second one for the same incident supplements it. */
 export const reportIntakeSignal = defineSignal<[Report]>('reportIntake');
@@ -36,3 +38,12 @@ export type DecisionOutcome = { status: 'applied'; state: IncidentState } | { st
 export const decisionOutcomeQuery = defineQuery<DecisionOutcome, [string]>('decisionOutcome');
 
 export const incidentStateQuery = defineQuery<IncidentState>('incidentState');
+
+/** The case record as it stands (domain/case-record.ts; sealed by the caller): answers on closed incidents too. */
+export const caseRecordQuery = defineQuery<CaseRecord>('caseRecord');
+
+/**
+ * Notices that came back (5 FAM 468.6-2a), from the mail vendor's callback (POST /vendor/returns): roster
+ * lines, the means and a reason from a closed list only, so nothing of the person enters the history.
+ */
+export const noticesReturnedSignal = defineSignal<[{ returns: NoticeReturn[] }]>('noticesReturned');

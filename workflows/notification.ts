@@ -3,12 +3,14 @@
  * delay (468.6-3: wait until the stated date unless lifted, extended or turned into a bar), then the
  * roster notified by the means of 468.6-2 and one substitute notice for those who cannot be reached.
  */
-import { condition, executeChild, patched, setHandler, workflowInfo, type ApplicationFailure, type ChildWorkflowFailure } from '@temporalio/workflow';
+import { condition, executeChild, getExternalWorkflowHandle, patched, setHandler, workflowInfo, type ApplicationFailure, type ChildWorkflowFailure } from '@temporalio/workflow';
 import { endpoint, notifier } from './activities.js';
 import { gate, take } from './gates.js';
 import { parseDuration } from '../domain/durations.js';
 import type { Incident } from './incident-state.js';
-import { notificationProgressSignal, notifyWorkflowId, type NotifyProgress, type NotifyRosterInput, type NotifyRosterResult } from './notify-messages.js';
+import { notificationHoldSignal, notificationProgressSignal, notifyWorkflowId, type NotifyProgress, type NotifyRosterInput, type NotifyRosterResult } from './notify-messages.js';
+import { holds, waitWhileHeld } from './delays.js';
+import { postSubstitute } from './returns.js';
 import { notifyRosterWorkflow } from './notify-roster.js';
 import { failureMessage } from './background.js';
 
@@ -22,6 +24,14 @@ export async function notification(incident: Incident): Promise<void> {
   const barred = () => state.delay?.barred === true;
   await gate(incident, 'notificationOfficial', ['approve-letter'], () => incident.letter !== null || barred());
   take(incident, 'approve-letter');
+  if (incident.rules468) {
+    // 468.6-3: a delay holds until its date or its lifting; a bar until the security liaison lifts it.
+    // A bar that came before the letter was approved still needs the letter: back to its gate.
+    await waitWhileHeld(incident);
+    if (!incident.letter) return notification(incident);
+    await notifyRoster(incident);
+    return;
+  }
 
   while (state.delay && !state.delay.barred && Date.parse(state.delay.notifyAfter) > Date.now()) {
     incident.setPhase('notification-delayed');
@@ -58,7 +68,10 @@ async function notifyRoster(incident: Incident): Promise<void> {
     state.notification = { ...state.notification, letters: counts.letters, emails: counts.emails, failed: counts.failed, processed: counts.processed };
     if (counts.rosterLines !== undefined) state.notification.total = counts.rosterLines;
     incident.notificationFailures = counts.failures;
-    if (counts.substitute > 0) {
+    if (incident.rules468 || counts.returned) state.notification = { ...state.notification, returned: (state.notification.returned ?? 0) + (counts.returned ?? 0), substituted: counts.substitute };
+    if (counts.substitute > 0 && incident.rules468) {
+      await postSubstitute(incident);
+    } else if (counts.substitute > 0) {
       // 468.6-2b: one substitute notice (web posting and media, with the toll-free number).
       await endpoint('Post the substitute notice').postSubstituteNotice({
         incidentId: state.incidentId,
@@ -78,11 +91,45 @@ async function notifyRoster(incident: Incident): Promise<void> {
     if (sent && state.notification) state.notification = { ...state.notification, letters: sent.letters, emails: sent.emails, failed: sent.failed, processed: sent.processed };
     incident.log('notification-failed', undefined, failureMessage(err));
     incident.notificationFailed = true;
+  } finally {
+    incident.file.runFinished = true;
+  }
+}
+
+/**
+ * 468.6-3 while the letters go out: a delay or bar pauses the run at its next batch boundary, and its
+ * end or lifting resumes it; the phase shows `notification-delayed` meanwhile.
+ */
+async function holdWhileSending(incident: Incident, finished: () => boolean): Promise<void> {
+  const run = getExternalWorkflowHandle(notifyWorkflowId(workflowInfo().workflowId));
+  for (;;) {
+    await condition(() => finished() || holds(incident));
+    if (finished()) return;
+    await run.signal(notificationHoldSignal, { paused: true });
+    incident.log('notification-paused', undefined, 'at the next batch boundary (5 FAM 468.6-3)');
+    await waitWhileHeld(incident, finished);
+    if (finished()) return;
+    await run.signal(notificationHoldSignal, { paused: false });
+    incident.setPhase('notifying');
+    incident.log('notification-resumed');
   }
 }
 
 /** The roster in batches, in a child workflow of its own (workflows/notify-roster.ts). */
-function runBatches(incident: Incident): Promise<NotifyRosterResult> {
+async function runBatches(incident: Incident): Promise<NotifyRosterResult> {
+  if (!incident.rules468) return startBatches(incident);
+  let finished = false;
+  const running = startBatches(incident).finally(() => {
+    finished = true;
+  });
+  const holding = holdWhileSending(incident, () => finished);
+  const result = await running;
+  await holding;
+  if (incident.state.phase !== 'notifying') incident.setPhase('notifying');
+  return result;
+}
+
+function startBatches(incident: Incident): Promise<NotifyRosterResult> {
   const { state, playbook } = incident;
   const approved = incident.letter!;
   return executeChild(notifyRosterWorkflow, {

@@ -17,6 +17,8 @@ export interface NotifyTotals {
   /** People with neither address: counted into one substitute notice. */
   substitute: number;
   failed: number;
+  /** Emails refused for good (SMTP 5xx): the person's address is out of date (468.6-2a). Absent in runs from before. */
+  returned?: number;
 }
 
 /** What the run tells its incident while it runs, and answers to `notifyProgress`. */
@@ -60,6 +62,8 @@ export interface NotifyRosterInput {
   progressEveryMs?: number;
   /** Set by continue-as-new only. */
   carried?: NotifyCarry;
+  /** Paused when the run continued as new (set by continue-as-new only). */
+  paused?: boolean;
 }
 
 export interface NotifyRosterResult extends NotifyTotals {
@@ -90,3 +94,10 @@ export const notificationProgressSignal = defineSignal<[NotifyProgress]>('notifi
 
 /** The run's own progress (operators, the bench). */
 export const notifyProgressQuery = defineQuery<NotifyProgress>('notifyProgress');
+
+/**
+ * From the incident to its run: a security delay or bar came while the letters go out (5 FAM 468.6-3):
+ * `paused: true` stops the run at its next batch boundary (the batches running finish, no new one
+ * starts); `paused: false` resumes it.
+ */
+export const notificationHoldSignal = defineSignal<[{ paused: boolean }]>('notificationHold');

@@ -11,6 +11,7 @@
  */
 import {
   ApplicationFailure,
+  condition,
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
@@ -25,6 +26,7 @@ import {
   DEFAULT_CONTINUE_AS_NEW_AFTER,
   DEFAULT_PROGRESS_EVERY_MS,
   MAX_LISTED_FAILURES,
+  notificationHoldSignal,
   notificationProgressSignal,
   notifyProgressQuery,
   type NotifyCarry,
@@ -41,13 +43,18 @@ export async function notifyRosterWorkflow(input: NotifyRosterInput): Promise<No
   const carried: NotifyCarry = input.carried ?? { nextLine: 0, totals: { processed: 0, letters: 0, emails: 0, substitute: 0, failed: 0 }, failures: [], rosterLines: null, runs: 0, startedAt: Date.now() };
   const run = new RosterRun(input, { ...carried, totals: { ...carried.totals }, failures: [...carried.failures], runs: carried.runs + 1 });
   setHandler(notifyProgressQuery, () => run.progress());
+  run.paused = input.paused === true;
+  setHandler(notificationHoldSignal, (hold) => {
+    run.paused = hold?.paused === true;
+    run.show();
+  });
   run.show();
 
   const stopped = await run.sendBatches();
   if (stopped === 'failed') throw run.failure();
   if (stopped === 'history-full') {
     await run.report();
-    await continueAsNew<typeof notifyRosterWorkflow>({ ...input, carried: run.carry() });
+    await continueAsNew<typeof notifyRosterWorkflow>({ ...input, carried: run.carry(), ...(run.paused ? { paused: true } : {}) });
   }
   return { ...run.state.totals, failures: run.state.failures, rosterLines: run.state.rosterLines ?? run.state.totals.processed, runs: run.state.runs };
 }
@@ -62,6 +69,8 @@ class RosterRun {
   private error: unknown;
   private reportedAt = Date.now();
   private signalling: Promise<void> = Promise.resolve();
+  /** Held by a security delay or bar (468.6-3): no new batch starts. */
+  paused = false;
 
   constructor(
     private readonly input: NotifyRosterInput,
@@ -86,7 +95,13 @@ class RosterRun {
   /** Batches until the roster is done, the history is full (continue as new) or a batch failed for good. */
   async sendBatches(): Promise<'done' | 'history-full' | 'failed'> {
     for (;;) {
-      while (!this.error && this.running.size < this.parallel && this.next < this.total() && !this.historyFull()) this.start(this.next);
+      while (!this.error && !this.paused && this.running.size < this.parallel && this.next < this.total() && !this.historyFull()) this.start(this.next);
+      if (this.running.size === 0 && this.paused && !this.error && this.next < this.total()) {
+        // At a batch boundary with nothing in flight: wait for the hold to be lifted.
+        await this.report();
+        await condition(() => !this.paused);
+        continue;
+      }
       if (this.running.size === 0) break;
       await Promise.race(this.running.values());
       this.show();
@@ -133,6 +148,7 @@ class RosterRun {
     t.emails += counts.emails;
     t.substitute += counts.substitute;
     t.failed += counts.failed;
+    if (counts.returned) t.returned = (t.returned ?? 0) + counts.returned;
     for (const failure of counts.failures) {
       if (this.state.failures.length >= MAX_LISTED_FAILURES) break;
       this.state.failures.push(failure);
@@ -171,7 +187,7 @@ class RosterRun {
     const p = this.progress();
     const remaining = Math.max(0, p.total - p.processed);
     setCurrentDetails(
-      `**Notified:** ${p.processed} of ${p.total} (${remaining} remaining) · ${p.letters} letters · ${p.emails} emails · ` +
+      `${this.paused ? '**PAUSED by a security delay or bar (5 FAM 468.6-3)**\n\n' : ''}**Notified:** ${p.processed} of ${p.total} (${remaining} remaining) · ${p.letters} letters · ${p.emails} emails · ` +
         `${p.substitute} for the substitute notice · ${p.failed} failed\n\n**Run:** ${p.runs} · **batches running:** ${this.running.size}`,
     );
   }

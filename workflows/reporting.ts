@@ -41,14 +41,23 @@ function reportBody(incident: Incident, update?: CisaFields['updates']) {
   return { ...body, ...cisaFields(r, { organization: incident.playbook.organization, contactOffice: focal, contacts, ...(update ? { update } : {}) }) };
 }
 
+/** A routing step for the case record (468.7): where the report went, when, and the receipt. */
+export function routed(incident: Incident, step: string, to: string, status: 'delivered' | 'sent' | 'refused' | 'failed', receipt?: unknown, detail?: string): void {
+  const id = receipt && typeof receipt === 'object' ? ((receipt as { id?: unknown; receipt?: unknown }).id ?? (receipt as { receipt?: unknown }).receipt) : undefined;
+  incident.file.routing.push({ step, to, at: nowIso(), status, receipt: typeof id === 'string' ? id.slice(0, 200) : null, ...(detail ? { detail: detail.slice(0, 500) } : {}) });
+}
+
 async function deliver(incident: Incident, name: EndpointName, summary: string, step: string, body: unknown): Promise<EndpointResult | null> {
   try {
     // Every caller carries a legal deadline (the one-hour report and its updates, the OIG referral): ahead of the mail.
-    return await deadlineEndpoint(summary, incident.playbook.endpoints[name]).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
+    const result = await deadlineEndpoint(summary, incident.playbook.endpoints[name]).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
+    routed(incident, step, name, 'delivered', result.receipt);
+    return result;
   } catch (err) {
     if (isCancellation(err)) throw err;
     // A 4xx or a missing token: retrying will not help. An operator must act (issue 3 part 5).
     const message = failureMessage(err);
+    routed(incident, step, name, 'refused', undefined, message);
     incident.log(`endpoint-rejected:${name}`, undefined, message);
     await mail(`Escalate: ${name} refused the report`).sendNotice({
       to: [...incident.recipients('ppgbChair'), ...incident.recipients('privacyDivision')],
@@ -76,13 +85,13 @@ export async function reportingPhase(incident: Incident): Promise<void> {
 
   // 468.3b: the form serves as notification to the reporter's supervisor.
   inBackground(incident, 'tell-supervisor', () =>
-    mail('Tell the supervisor').sendNotice({ to: [r.supervisor], notice: { template: 'report-received', audience: 'supervisor', ...notice }, step: 'tell-supervisor' }),
+    mail('Tell the supervisor').sendNotice({ to: [r.supervisor], notice: { template: 'report-received', audience: 'supervisor', ...notice }, step: 'tell-supervisor' }).then(() => routed(incident, 'tell-supervisor', 'supervisor', 'sent')),
   );
   // DHS PIHG (CBP seed): the program manager is told immediately on discovery.
   const programManagers = [...(r.programManager ? [r.programManager] : []), ...incident.recipients('programManager')];
   if (programManagers.length) {
     inBackground(incident, 'tell-program-manager', () =>
-      mail('Tell the program manager').sendNotice({ to: programManagers, notice: { template: 'report-received', audience: 'program-manager', ...notice }, step: 'tell-program-manager' }),
+      mail('Tell the program manager').sendNotice({ to: programManagers, notice: { template: 'report-received', audience: 'program-manager', ...notice }, step: 'tell-program-manager' }).then(() => routed(incident, 'tell-program-manager', 'programManager', 'sent')),
     );
   }
   const focal = cyber ? 'dsCirt' : 'privacyDivision';
@@ -91,7 +100,7 @@ export async function reportingPhase(incident: Incident): Promise<void> {
       to: incident.recipients(focal),
       notice: { template: 'report-received', audience: 'focal-point', ...notice },
       step: `tell-${focal}`,
-    }),
+    }).then(() => routed(incident, `tell-${focal}`, focal, 'sent')),
   );
   // 468.3b(2): OIG/INV either concurrent with or subsequent to US-CERT; concurrent here, so a slow
   // US-CERT endpoint never holds the referral back.

@@ -200,14 +200,15 @@ describe('GET /openapi.json', () => {
       components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }>; oneOf?: unknown[]; required?: string[] }> };
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/incidents', '/incidents/{incidentId}', '/incidents/{incidentId}/decisions', '/incidents/{incidentId}/decisions/{decisionId}', '/links/{token}', '/openapi.json']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/incidents', '/incidents/{incidentId}', '/incidents/{incidentId}/decisions', '/incidents/{incidentId}/decisions/{decisionId}', '/incidents/{incidentId}/record', '/links/{token}', '/openapi.json', '/vendor/returns']);
+    expect(Object.keys(doc.paths['/vendor/returns']!.post!.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '404', '409']));
     expect(Object.keys(doc.paths['/incidents']!.post!.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '413', '415']));
     expect(Object.keys(doc.paths['/incidents/{incidentId}/decisions']!.post!.responses)).toEqual(expect.arrayContaining(['200', '202', '400', '403', '404', '409']));
     expect(Object.keys(doc.paths['/incidents/{incidentId}/decisions/{decisionId}']!.get!.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
     const { Report, DecisionBody, IncidentState } = doc.components.schemas;
     expect(Report!.properties!.medium!.enum).toEqual(['cyber', 'non-cyber']);
     expect(Report!.required).toEqual(expect.arrayContaining(['reporter', 'discoveredAt', 'piiTypes']));
-    expect(DecisionBody!.oneOf).toHaveLength(15);
+    expect(DecisionBody!.oneOf).toHaveLength(17);
     for (const kind of DecisionBody!.oneOf as { properties: Record<string, unknown> }[]) expect(kind.properties).not.toHaveProperty('actorId');
     expect(IncidentState!.properties!.phase!.enum).toContain('closure-review');
   });

@@ -51,6 +51,9 @@ export function testPlaybook(receiverUrl: string): Playbook {
   return parsePlaybook(moved);
 }
 
+/** The mail vendor's token for POST /vendor/returns (BREACH_VENDOR_TOKEN in production). */
+export const VENDOR_TOKEN = 'test-mail-vendor-token-0123456789';
+
 /**
  * `playbook`: a change to the shipped playbook, made before the API and the worker load it (as a deployment edits its file).
  * `oidc`: sign-in with an identity provider (the development IdP of dev/idp.ts in the tests).
@@ -76,7 +79,7 @@ export async function startApiFixture(options: { playbook?: (playbook: Playbook)
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
   // BREACH_DECISION_WAIT as long as the old update time-out: on a loaded test machine a worker may take
   // seconds to accept; 202 pending is for no worker at all (tests/faults/decision-pending.test.ts).
-  const app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL, decisionWaitMs: 20_000, ...(options.oidc ? { oidc: options.oidc } : {}) });
+  const app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL, decisionWaitMs: 20_000, vendorToken: VENDOR_TOKEN, ...(options.oidc ? { oidc: options.oidc } : {}) });
   return {
     env,
     worker,

@@ -199,7 +199,7 @@ export const wrongContentTypes = fc.constantFrom(
 
 const FACTORS = { dataNature: 'high', misuseLikelihood: 'high', logicalAccess: 'high', physicalAccess: 'moderate', deliberateTargeting: 'moderate', priorMisuse: 'low' } as const;
 const LETTER = {
-  whatHappened: 'On 1 March 2026 a laptop holding your record was stolen.',
+  whatHappened: 'A laptop holding your record was stolen.',
   piiInvolved: 'Your name and passport number.',
   actionsTaken: 'We reported the theft to law enforcement.',
   contact: { tollFreePhone: '1-800-555-0100' },

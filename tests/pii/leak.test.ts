@@ -67,7 +67,7 @@ const PII: string[] = [
 ];
 
 const LETTER = {
-  whatHappened: 'On 1 March 2026 a laptop holding your record was stolen; the theft was discovered the same day.',
+  whatHappened: 'A laptop holding your record was stolen; the theft was discovered the same day.',
   piiInvolved: 'Your full name, Social Security number and date of birth.',
   actionsTaken: 'We reported the theft to law enforcement, disabled the account and are reviewing our safeguards.',
   contact: { tollFreePhone: '1-800-555-0100', email: 'privacy@state.example', website: 'https://state.example/breach' },
@@ -308,7 +308,7 @@ describe('a whole incident full of PII', () => {
     await decide(TOKEN.chair, { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: `Notify ${ROSTER[1]!.name}.` });
     state = await decide(TOKEN.us, { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: `Approved; see ${SUPERVISOR.name}'s note.` });
     expect(state.phase).toBe('notification-prep');
-    await decide(TOKEN.notification, { kind: 'approve-letter', letter: LETTER, roster: { url: pathToFileURL(rosterFile).href, count: ROSTER.length + 1 } });
+    await decide(TOKEN.notification, { kind: 'approve-letter', letter: { ...LETTER, creditProtectionOffer: 'Twelve months of credit monitoring at no cost.' }, roster: { url: pathToFileURL(rosterFile).href, count: ROSTER.length + 1 } });
 
     state = await waitFor((s) => s.phase === 'remediation' || s.phase === 'closure-review', 'notification done');
     expect(state.notification).toMatchObject({ letters: 2, emails: 1, substituteNotice: true, failed: 1 });

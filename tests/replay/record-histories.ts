@@ -30,7 +30,7 @@ import type { IncidentState, Phase } from '../../domain/state.js';
 import { PROJECT_ROOT } from '../../config/index.js';
 import { createDataConverter } from '../../security/data-converter.js';
 import { readKeyringFile } from '../../security/keyring.js';
-import { decisionSignal, reportIntakeSignal } from '../../workflows/messages.js';
+import { decisionSignal, noticesReturnedSignal, reportIntakeSignal } from '../../workflows/messages.js';
 import { notifyWorkflowId } from '../../workflows/notify-messages.js';
 import { createTestWorker, startHttpReceiver, startSmtpReceiver, startTimeSkippingEnv, type EndpointReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
 import { FACTORS_HIGH, FACTORS_LOW, LETTER, testPlaybook } from '../workflows/fixture.js';
@@ -186,7 +186,8 @@ export const PATHS: RecordedPath[] = [
       await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-ppgb', rationale: 'Board review.' });
       await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-decision', outcome: 'refer-to-under-secretary', rationale: 'The board recommends notification.' });
       await decide(world, incidentId, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved under DA-198.' });
-      await decide(world, incidentId, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url: pathToFileURL(ROSTER).href, count: 4 } });
+      // 468.6-1b: credit protection was chosen, so the letter carries the offer (refused without it since issue 13).
+      await decide(world, incidentId, 'notification-official', { kind: 'approve-letter', letter: { ...LETTER, creditProtectionOffer: 'Twelve months of credit monitoring at no cost.' }, roster: { url: pathToFileURL(ROSTER).href, count: 4 } });
       await phase(world, incidentId, 'notification-delayed');
       await decide(world, incidentId, 'ds-investigations', { kind: 'extend-delay', notifyAfter: new Date(now + 5 * DAY).toISOString() });
       await world.env.sleep(5 * DAY + 60_000);
@@ -267,6 +268,40 @@ export const PATHS: RecordedPath[] = [
       await decide(world, incidentId, 'oig-investigations', { kind: 'complete-action-item', itemId: 'oig-referral', evidence: 'OIG case opened.' });
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
+    },
+  },
+  {
+    name: 'record-returns-archive-refused',
+    description:
+      'Issue 13: notification with credit protection (the offer in the letter, the incident dates added); the mail vendor reports two letters returned (one sent again by email, one to the substitute notice); the archive refuses the case record (4xx): archiving, escalated; the Privacy Division records where it was filed by hand; closed.',
+    async drive(world, incidentId) {
+      let refusing = true;
+      const restore = world.receiver.failWhile('/issue13/recordsArchive', () => refusing, 400);
+      try {
+        const handle = await report(world, incidentId, world.playbook('/issue13'));
+        await phase(world, incidentId, 'triage');
+        await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+        await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public are involved.' });
+        await decide(world, incidentId, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals', 'credit-protection'], rationale: 'CRG analysis.' });
+        await decide(world, incidentId, 'crg-cgfs', { kind: 'cost-estimate', estimatedCostUsd: 480, notes: '4 people, 12 months of monitoring' });
+        await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
+        await decide(world, incidentId, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
+        await decide(world, incidentId, 'notification-official', { kind: 'approve-letter', letter: { ...LETTER, creditProtectionOffer: 'Twelve months of credit monitoring at no cost.' }, roster: { url: pathToFileURL(ROSTER).href, count: 4 } });
+        await phase(world, incidentId, 'remediation');
+        await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'letter', reason: 'moved' }, { line: 2, means: 'letter', reason: 'undeliverable' }] });
+        await until(world, incidentId, (s) => (s.notification?.returned ?? 0) === 2 && s.timeline.some((t) => t.event === 'notices-resent'), 'the returns handled');
+        await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'credit-protection', evidence: 'Contract 19AQMM-26.' });
+        await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+        await phase(world, incidentId, 'closure-review');
+        await decide(world, incidentId, 'ips-director', { kind: 'sign-off-closure', rationale: 'Every action is complete.' });
+        await until(world, incidentId, (s) => s.phase === 'archiving' && s.awaiting?.role === 'privacyDivision', 'the escalation');
+        await decide(world, incidentId, 'privacy-division', { kind: 'record-filed', reference: 'ERMS 2026-0042' });
+        await handle.result();
+        return [incident(handle.workflowId)];
+      } finally {
+        refusing = false;
+        restore();
+      }
     },
   },
   {

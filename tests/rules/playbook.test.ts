@@ -45,7 +45,7 @@ describe('the shipped playbooks', () => {
     expect(playbook.people.filter((p) => p.roles.includes('ppgb')).length).toBeGreaterThanOrEqual(12);
     expect(playbook.finalNotificationAuthority).toBe('underSecretary');
     expect(playbook.organization).toBe('the Department of State');
-    expect(playbook.timers).toEqual({ reportingDeadline: '1h', gateReminderInterval: '24h', gateEscalateAfter: '5d', minimalRiskObjectionWindow: '10d' });
+    expect(playbook.timers).toEqual({ reportingDeadline: '1h', gateReminderInterval: '24h', gateEscalateAfter: '5d', minimalRiskObjectionWindow: '10d', maxDelayWithoutReview: '30d' });
     expect(playbook.people.find((p) => p.id === 'ips-director')?.email).toBe('ips.director@state.example');
   });
 

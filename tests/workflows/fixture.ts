@@ -143,7 +143,7 @@ export const FACTORS_HIGH = { dataNature: 'high', misuseLikelihood: 'high', logi
 export const FACTORS_LOW = { dataNature: 'low', misuseLikelihood: 'low', logicalAccess: 'low', physicalAccess: 'low', deliberateTargeting: 'low', priorMisuse: 'low' } as const;
 
 export const LETTER = {
-  whatHappened: 'On 1 March 2026 a laptop holding your record was stolen; the theft was discovered the same day.',
+  whatHappened: 'A laptop holding your record was stolen; the theft was discovered the same day.',
   piiInvolved: 'Your full name, passport number and date of birth.',
   actionsTaken: 'We reported the theft to law enforcement, disabled the account and are reviewing our safeguards.',
   contact: { tollFreePhone: '1-800-555-0100', email: 'privacy@state.example', website: 'https://state.example/breach' },

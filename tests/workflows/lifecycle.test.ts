@@ -171,7 +171,7 @@ describe('decision gates, notification and closure', () => {
     expect(state.phase).toBe('under-secretary-review');
     state = await decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved under DA-198.' });
     expect(state.phase).toBe('notification-prep');
-    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url: rosterUrl, count: 4 } });
+    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: { ...LETTER, creditProtectionOffer: 'Twelve months of credit monitoring at no cost: call the number below.' }, roster: { url: rosterUrl, count: 4 } });
     state = await waitForPhase(handle, 'remediation');
     expect(state.notification).toMatchObject({ letters: 2, emails: 1, substituteNotice: true, failed: 0 });
     await f.mail.waitFor((m) => m.envelope.to.includes('ben.email@public.example'));
@@ -212,7 +212,7 @@ describe('decision gates, notification and closure', () => {
     expect(summary.archiveRecordId).toBeTruthy();
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('case closed'));
     const final = await stateOf(handle);
-    expect(phases(final)).toEqual(['reporting', 'triage', 'analysis', 'cost-consultation', 'ppgb-chair-review', 'ppgb-review', 'under-secretary-review', 'notification-prep', 'notifying', 'remediation', 'closure-review', 'closed']);
+    expect(phases(final)).toEqual(['reporting', 'triage', 'analysis', 'cost-consultation', 'ppgb-chair-review', 'ppgb-review', 'under-secretary-review', 'notification-prep', 'notifying', 'remediation', 'closure-review', 'archiving', 'closed']);
   });
 
   it('468.5e: Under Secretary declines: no notification, remediation of the open items', async () => {
@@ -260,19 +260,28 @@ describe('decision gates, notification and closure', () => {
     }
   });
 
-  it('468.6-3b: notification barred: no letters, straight to remediation', async () => {
+  it('468.6-3b: a bar holds notification (no letters) until the security liaison lifts it; then notification goes ahead', async () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
     await analyse(handle, ['notify-individuals']);
     await decide(handle, 'ds-investigations', { kind: 'bar-notification', reason: 'National security.' });
     await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
     await decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
-    const state = await waitForPhase(handle, 'remediation');
-    expect(state.delay?.barred).toBe(true);
+    let state = await waitForPhase(handle, 'notification-delayed');
+    expect(state.delay).toMatchObject({ barred: true, reason: 'National security.' });
+    expect(state.awaiting).toMatchObject({ role: 'securityLiaison', kinds: ['lift-delay'] });
+    await f.env.sleep(2 * DAY);
+    state = await stateOf(handle);
+    expect(state.phase).toBe('notification-delayed');
     expect(state.notification).toBeNull();
-    expect(state.timeline.map((t) => t.event)).toContain('notification-barred');
-    expect(state.actionItems.find((i) => i.id === 'notification')).toMatchObject({ status: 'done' });
     expect(f.receiver.calls('/mailVendor').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId)).toHaveLength(0);
+    // Lifted by the security liaison: the letter (not yet approved when the bar came) is asked for, then sent.
+    await decide(handle, 'ds-investigations', { kind: 'lift-delay' });
+    state = await waitForPhase(handle, 'notification-prep');
+    expect(state.delay).toBeNull();
+    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url: rosterUrl, count: 4 } });
+    state = await waitForPhase(handle, 'remediation');
+    expect(state.notification).toMatchObject({ letters: 2, emails: 1 });
   });
 });
 

@@ -1,0 +1,136 @@
+/**
+ * Issue 13 on the time-skipping server: returned notices (468.6-2a/b) and a delay or bar that comes
+ * while the letters go out (468.6-3), both directions.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseRecordSchema } from '../../domain/case-record.js';
+import { caseRecordQuery, noticesReturnedSignal } from '../../workflows/messages.js';
+import { DAY, FACTORS_HIGH, LETTER, decide, report, startFixture, stateOf, waitForPhase, waitForState, type Fixture, type IncidentHandle } from './fixture.js';
+
+let f: Fixture;
+let dir: string;
+beforeAll(async () => {
+  f = await startFixture('returns');
+  dir = mkdtempSync(join(tmpdir(), 'roster-'));
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+function roster(name: string, people: object[]): string {
+  const file = join(dir, `${name}.ndjson`);
+  writeFileSync(file, people.map((p) => JSON.stringify(p)).join('\n'));
+  return pathToFileURL(file).href;
+}
+
+async function toLetter(handle: IncidentHandle): Promise<void> {
+  await waitForPhase(handle, 'triage');
+  await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+  await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
+  await decide(handle, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'CRG analysis.' });
+  await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
+  await decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
+  await waitForPhase(handle, 'notification-prep');
+}
+
+const vendorCalls = (incidentId: string) => f.receiver.calls('/mailVendor').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
+
+describe('468.6-2a/b: notices that came back', () => {
+  it('468.6-2a: a returned letter goes again by email; with no means left, the substitute notice is posted, then updated with the new count', async () => {
+    const url = roster('returns', [
+      { name: 'Ada Letter', postalAddress: '1 Main St, Springfield, VA 22150' },
+      { name: 'Ben Email', email: 'ben.email@public.example' },
+      { name: 'Cy Both', email: 'cy.both@public.example', postalAddress: '2 Oak Ave, Arlington, VA 22201' },
+      { name: 'Dee Letter', postalAddress: '3 Elm St, Fairfax, VA 22030' },
+    ]);
+    const { handle, incidentId } = await report(f);
+    await toLetter(handle);
+    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: 4 } });
+    let state = await waitForPhase(handle, 'remediation');
+    expect(state.notification).toMatchObject({ letters: 3, emails: 1, substituteNotice: false });
+
+    await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'letter', reason: 'moved' }, { line: 2, means: 'letter', reason: 'undeliverable' }, { line: 1, means: 'email', reason: 'bounced' }] });
+    state = await waitForState(handle, (s) => (s.notification?.substituted ?? 0) === 2 && s.notification?.substituteNotice === true, 'resend');
+    expect(state.notification).toMatchObject({ returned: 3, resent: 1, substituted: 2 });
+    const again = await f.mail.waitFor((m) => m.envelope.to.includes('cy.both@public.example') && m.subject.includes(incidentId));
+    expect(again.text).toContain('Cy Both');
+    let postings = f.receiver.calls('/webPosting').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
+    expect(postings).toHaveLength(1);
+    expect(JSON.stringify(postings[0]!.body)).toContain('2 people');
+
+    // The same return twice is counted once; a new one updates the posting.
+    await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'letter', reason: 'moved' }, { line: 3, means: 'letter', reason: 'deceased' }] });
+    state = await waitForState(handle, (s) => (s.notification?.substituted ?? 0) === 3, 'update');
+    expect(state.notification).toMatchObject({ returned: 4, substituted: 3 });
+    postings = f.receiver.calls('/webPosting').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
+    expect(postings).toHaveLength(2);
+    expect(postings[1]!.body).toMatchObject({ revision: 1 });
+    expect(JSON.stringify(postings[1]!.body)).toContain('3 people');
+    const record = caseRecordSchema.parse(await handle.query(caseRecordQuery));
+    expect(record.notification).toMatchObject({ returned: 4, resent: 1, substituted: 3, substituteNotice: true });
+    // Lines and counts only: nothing of the people in the state the workflow keeps.
+    expect(JSON.stringify(await stateOf(handle))).not.toMatch(/Ada|Cy Both|Oak Ave|cy\.both/);
+  });
+
+  it('468.6-2a: returns before any notice went out are ignored and recorded', async () => {
+    const { handle } = await report(f);
+    await waitForPhase(handle, 'triage');
+    await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'letter', reason: 'moved' }] });
+    const state = await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'notices-returned-ignored'), 'ignored');
+    expect(state.notification).toBeNull();
+  });
+});
+
+describe('468.6-3: a delay or bar while the letters go out', () => {
+  const slow = () => ({ ...f.playbook, notification: { batchSize: 2, parallelBatches: 1, ratePerSecond: 4 } });
+  const people = Array.from({ length: 24 }, (_, i) => ({ name: `Person ${i}`, postalAddress: `${i} Main St, Springfield, VA 22150` }));
+
+  it('468.6-3b: a bar pauses the run at its next batch boundary; nothing more is sent until the security liaison lifts it', async () => {
+    const url = roster('bar', people);
+    const { handle, incidentId } = await report(f, {}, slow());
+    await toLetter(handle);
+    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: people.length } });
+    await waitForPhase(handle, 'notifying');
+    const until = Date.now() + 20_000;
+    while (vendorCalls(incidentId).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await decide(handle, 'ds-investigations', { kind: 'bar-notification', reason: 'Recovery of the data under way.' });
+    const state = await waitForPhase(handle, 'notification-delayed');
+    expect(state.awaiting).toMatchObject({ role: 'securityLiaison', kinds: ['lift-delay'] });
+    await new Promise((r) => setTimeout(r, 2_000));
+    const atPause = vendorCalls(incidentId).length;
+    await f.env.sleep(10 * DAY);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(vendorCalls(incidentId).length).toBe(atPause);
+    expect(atPause).toBeLessThan(people.length / 2);
+    await decide(handle, 'ds-investigations', { kind: 'lift-delay' });
+    const done = await waitForPhase(handle, 'remediation', 60_000);
+    expect(done.notification).toMatchObject({ letters: people.length, processed: people.length });
+    const events = done.timeline.map((t) => t.event);
+    expect(events).toEqual(expect.arrayContaining(['notification-paused', 'notification-resumed']));
+  });
+
+  it('468.6-3a: a delay while sending pauses the run and resumes it when its date passes', async () => {
+    const url = roster('delay', people);
+    const { handle, incidentId } = await report(f, {}, slow());
+    await toLetter(handle);
+    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: people.length } });
+    await waitForPhase(handle, 'notifying');
+    const until = Date.now() + 20_000;
+    while (vendorCalls(incidentId).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    const now = await f.env.currentTimeMs();
+    await decide(handle, 'ds-investigations', { kind: 'request-delay', requestingEntity: 'FBI', reason: 'Arrest pending.', notifyAfter: new Date(now + 2 * DAY).toISOString() });
+    await waitForPhase(handle, 'notification-delayed');
+    await new Promise((r) => setTimeout(r, 1_500));
+    const atPause = vendorCalls(incidentId).length;
+    expect(atPause).toBeLessThan(people.length / 2);
+    // Time passes on this server only while a test sleeps: the delay's date comes and goes.
+    await f.env.sleep(2 * DAY + 60_000);
+    const done = await waitForPhase(handle, 'remediation', 60_000);
+    expect(done.notification).toMatchObject({ letters: people.length });
+    expect(done.timeline.map((t) => t.event)).toEqual(expect.arrayContaining(['notification-paused', 'delay-ended', 'notification-resumed']));
+  });
+});
