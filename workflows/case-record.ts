@@ -58,9 +58,16 @@ const SECTIONS: ((src: RecordSource) => Record<string, unknown>)[] = [
   (src) => ('costBasis' in src && src.costBasis !== undefined ? { costBasis: src.costBasis } : {}),
 ];
 
+/** The report as the form holds it: who filed it is kept once, in `reporters` (an opaque key), not in each copy. */
+function asFiled<R extends object | null>(report: R): R {
+  if (!report || !('reportedBy' in report)) return report;
+  const { reportedBy: _reportedBy, ...rest } = report as R & { reportedBy?: unknown };
+  return rest as R;
+}
+
 export function buildCaseRecord(src: RecordSource): CaseRecord {
   const { state, file } = src;
-  const first = file.firstReport;
+  const first = asFiled(file.firstReport);
   const extensions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(state)) if (!KNOWN_STATE_FIELDS.has(key)) extensions[key] = value;
   for (const section of SECTIONS) Object.assign(extensions, section(src));
@@ -76,7 +83,7 @@ export function buildCaseRecord(src: RecordSource): CaseRecord {
     outcome: src.outcome,
     report: {
       first,
-      supplements: file.supplements,
+      supplements: file.supplements.map((s) => ({ ...s, report: asFiled(s.report) })),
       receivedAt: src.receivedAt,
       medium: state.medium,
       occurredAt: first?.occurredAt ?? null,
