@@ -29,6 +29,11 @@ const envSchema = z.object({
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
   BREACH_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(250),
   BREACH_MAIL_FROM: z.string().default('Breach Response <breach-response@privacy.example.gov>'),
+  BREACH_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  BREACH_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  BREACH_METRICS_COLLECT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export interface AppConfig {
@@ -45,6 +50,13 @@ export interface AppConfig {
   /** Workflows the worker keeps in memory; the others are replayed from their history when they next have work. */
   maxCachedWorkflows: number;
   mailFrom: string;
+  /**
+   * Where the worker serves Prometheus metrics (`GET /metrics`): absent, nowhere. The SDK's runtime
+   * metrics and the project's own share the port (worker/metrics.ts).
+   */
+  metrics: { port: number; host: string; collectEverySeconds: number } | undefined;
+  /** The OTLP/HTTP traces endpoint: absent, no tracing (worker/tracing.ts). */
+  otlpTracesEndpoint: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
     maxCachedWorkflows: e.BREACH_WORKER_MAX_CACHED_WORKFLOWS,
     mailFrom: e.BREACH_MAIL_FROM,
+    metrics: e.BREACH_METRICS_PORT === undefined ? undefined : { port: e.BREACH_METRICS_PORT, host: e.BREACH_METRICS_HOST, collectEverySeconds: e.BREACH_METRICS_COLLECT_SECONDS },
+    // The standard OpenTelemetry variables: the traces endpoint as given, or <base>/v1/traces.
+    otlpTracesEndpoint: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined),
   };
 }
 

@@ -7,5 +7,7 @@ export const BreachRisk = defineSearchAttributeKey('BreachRisk', SearchAttribute
 export const BreachReportingDeadline = defineSearchAttributeKey('BreachReportingDeadline', SearchAttributeType.DATETIME);
 export const BreachReportedLate = defineSearchAttributeKey('BreachReportedLate', SearchAttributeType.BOOL);
 export const BreachAwaitingRole = defineSearchAttributeKey('BreachAwaitingRole', SearchAttributeType.KEYWORD);
+/** When the open gate began to wait: the operators' metrics count gates by how long they have waited. */
+export const BreachAwaitingSince = defineSearchAttributeKey('BreachAwaitingSince', SearchAttributeType.DATETIME);
 
-export const SEARCH_ATTRIBUTES = [BreachPhase, BreachMedium, BreachRisk, BreachReportingDeadline, BreachReportedLate, BreachAwaitingRole];
+export const SEARCH_ATTRIBUTES = [BreachPhase, BreachMedium, BreachRisk, BreachReportingDeadline, BreachReportedLate, BreachAwaitingRole, BreachAwaitingSince];

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../config/index.js';
 import { bundleOptions } from '../security/data-converter.js';
+import { WORKFLOW_TRACING_MODULE } from './tracing.js';
 import { WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './worker.js';
 
 /**
@@ -24,6 +25,9 @@ export async function bundleWorkflows(workflowsPath = WORKFLOWS_PATH, options: {
   const say = options.quiet ? () => {} : (m: string) => console.error(m);
   const { code } = await bundleWorkflowCode({
     workflowsPath,
+    // The OpenTelemetry interceptors are part of every bundle; the worker drops their spans unless an
+    // exporter is configured (worker/tracing.ts), so one image serves with and without tracing.
+    workflowInterceptorModules: [WORKFLOW_TRACING_MODULE],
     // Failures raised in the sandbox are encoded (then encrypted) like the worker's: security/data-converter.ts.
     ...bundleOptions,
     logger: { trace() {}, debug() {}, info() {}, warn: say, error: say, log() {} },

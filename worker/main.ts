@@ -4,12 +4,16 @@
  * setting TEMPORAL_ADDRESS / TEMPORAL_API_KEY / TEMPORAL_TLS*. The playbook is not read here: each
  * workflow receives the playbook it started with from the API or the CLI.
  */
+import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMailTransport } from '../activities/mailer.js';
 import { loadLinkSecret, signLink } from '../security/links.js';
 import { ConfigError, loadConfig, temporalConnectConfig } from '../config/index.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
+import { startCollector } from './collector.js';
+import { createBreachMetrics, freeLoopbackAddress, notificationObserver, startMetricsServer } from './metrics.js';
+import { createTracing, WORKFLOW_TRACING_MODULE } from './tracing.js';
 import { chooseWorkflowSource, createBreachWorker, WORKER_READY_MARK } from './worker.js';
 
 const LOCAL_MAIL_CATCHER = 'smtp://127.0.0.1:2525';
@@ -49,7 +53,16 @@ async function main(): Promise<void> {
 
   // Our own signal handling instead of the Runtime's: one log line, and a second Ctrl-C forces the exit.
   // SDK logs at WARN by default: at INFO every start prints the whole webpack report.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(logLevel(process.env.BREACH_WORKER_LOG_LEVEL)) });
+  // The SDK's runtime metrics (temporal_*) go to a loopback port of their own; the metrics server reads
+  // them from there and serves them with the project's on BREACH_METRICS_PORT (worker/metrics.ts).
+  const sdkMetricsAddress = config.metrics ? (process.env.BREACH_SDK_METRICS_ADDRESS ?? (await freeLoopbackAddress())) : undefined;
+  Runtime.install({
+    shutdownSignals: [],
+    logger: new DefaultLogger(logLevel(process.env.BREACH_WORKER_LOG_LEVEL)),
+    ...(sdkMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetricsAddress } } } } : {}),
+  });
+  const metrics = config.metrics ? createBreachMetrics() : undefined;
+  const tracing = createTracing({ endpoint: config.otlpTracesEndpoint, serviceName: process.env.OTEL_SERVICE_NAME ?? 'breach-worker' });
 
   // Pooled: a notification run sends millions of messages over a few connections kept open.
   const mailer = createMailTransport({ smtpUrl, smtpUser: config.smtpUser, smtpPass: config.smtpPass, maxConnections: config.smtpMaxConnections });
@@ -59,7 +72,14 @@ async function main(): Promise<void> {
     connection,
     namespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, env: process.env, signLink: (claims) => signLink(linkSecret, claims) }),
+    activities: createActivities({
+      mailer,
+      mailFrom: config.mailFrom,
+      publicUrl: config.publicUrl,
+      env: process.env,
+      signLink: (claims) => signLink(linkSecret, claims),
+      ...(metrics ? { observe: notificationObserver(metrics) } : {}),
+    }),
     dataConverter,
     ...source,
     // Graceful: a running activity (a mail batch, an endpoint call) gets this long to finish on shutdown.
@@ -71,8 +91,24 @@ async function main(): Promise<void> {
     // its history when it next has work. The SDK's default follows the heap limit (some 2,300 workflows
     // with Node's default heap here) and lets a surge of a thousand incidents take gigabytes; with this
     // and a heap limit (NODE_OPTIONS=--max-old-space-size=768) the bench's surge stays under 1 GB.
-    workerOptions: { shutdownGraceTime: '10s', maxHeartbeatThrottleInterval: '100ms', maxCachedWorkflows: config.maxCachedWorkflows },
+    workerOptions: {
+      shutdownGraceTime: '10s',
+      maxHeartbeatThrottleInterval: '100ms',
+      maxCachedWorkflows: config.maxCachedWorkflows,
+      // Tracing (worker/tracing.ts): the activity interceptors when an exporter is configured, and the sink
+      // of the workflow's interceptors always (a pre-built bundle has them built in: worker/bundle.ts).
+      sinks: tracing.workerOptions.sinks,
+      interceptors: {
+        ...tracing.workerOptions.interceptors,
+        ...('workflowsPath' in source ? { workflowModules: [WORKFLOW_TRACING_MODULE] } : {}),
+      },
+    },
   });
+  const metricsServer = config.metrics && metrics ? await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, metrics, sdkAddress: sdkMetricsAddress }) : undefined;
+  const collector =
+    metrics && config.metrics && config.metrics.collectEverySeconds > 0
+      ? startCollector(new Client({ connection, namespace, dataConverter }), metrics, config.metrics.collectEverySeconds * 1000, (line) => console.warn(`[worker] ${line}`))
+      : undefined;
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -89,11 +125,16 @@ async function main(): Promise<void> {
 
   console.log(
     `[worker] ${WORKER_READY_MARK} ${config.taskQueue} on ${connectionOptions.address} (namespace ${namespace}); ` +
-      `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}; payloads encrypted with the ${keySource}`,
+      `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}; payloads encrypted with the ${keySource}` +
+      (metricsServer ? `; metrics on http://${metricsServer.address}/metrics` : '') +
+      (tracing.enabled ? `; traces to ${config.otlpTracesEndpoint}` : ''),
   );
   try {
     await worker.run();
   } finally {
+    await collector?.stop();
+    await tracing.shutdown().catch(() => undefined);
+    await metricsServer?.close();
     mailer.close();
     await connection.close();
   }

@@ -2,7 +2,7 @@
  * The one state object the handlers and the phases share: the contract's IncidentState plus what the
  * workflow keeps for itself (the report, the playbook it started with, accepted decisions).
  */
-import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Decision, DecisionKind, DecisionOf, Letter, RosterRef } from '../domain/decision.js';
 import { parseDuration } from '../domain/durations.js';
 import { holdersOf, type Playbook } from '../domain/playbook.js';
@@ -10,6 +10,7 @@ import type { IntakeReport } from '../domain/report.js';
 import type { Role } from '../domain/roles.js';
 import {
   BreachAwaitingRole,
+  BreachAwaitingSince,
   BreachMedium,
   BreachPhase,
   BreachReportedLate,
@@ -34,6 +35,13 @@ export interface IncidentInput {
   /** Tuning of the notification run (workflows/notify-roster.ts); the defaults suit production, tests make them small. */
   notifyRun?: Pick<NotifyRosterInput, 'continueAsNewAfter' | 'progressEveryMs'>;
 }
+
+/**
+ * Since this patch the open gate's start is published too (BreachAwaitingSince), so that operators can
+ * count gates by how long they have waited without asking each workflow (worker/collector.ts). Incidents
+ * that published before it replay their upserts as they were and add the attribute from then on.
+ */
+export const AWAITING_SINCE_ATTRIBUTE = 'awaiting-since-attribute';
 
 export function nowIso(): string {
   return new Date().toISOString();
@@ -155,8 +163,10 @@ export class Incident {
   /** Search attributes and the UI's current details, at every change (no PII in either). */
   publish(): void {
     const s = this.state;
-    const key = JSON.stringify([s.phase, s.medium, s.risk, s.reportingDeadline, s.reportedLate, s.awaiting?.role ?? null]);
-    if (key !== this.published && s.reportingDeadline && this.input.searchAttributes !== false) {
+    const publishing = Boolean(s.reportingDeadline) && this.input.searchAttributes !== false;
+    const withSince = publishing && patched(AWAITING_SINCE_ATTRIBUTE);
+    const key = JSON.stringify([s.phase, s.medium, s.risk, s.reportingDeadline, s.reportedLate, s.awaiting?.role ?? null, withSince ? (s.awaiting?.since ?? null) : null]);
+    if (key !== this.published && publishing) {
       this.published = key;
       upsertSearchAttributes([
         { key: BreachPhase, value: s.phase },
@@ -165,6 +175,7 @@ export class Incident {
         { key: BreachReportingDeadline, value: new Date(s.reportingDeadline) },
         { key: BreachReportedLate, value: s.reportedLate },
         { key: BreachAwaitingRole, value: s.awaiting?.role ?? null },
+        ...(withSince ? [{ key: BreachAwaitingSince, value: s.awaiting ? new Date(s.awaiting.since) : null }] : []),
       ]);
     }
     setCurrentDetails(this.details());
