@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { codecOriginsFromEnv } from './codec-server.js';
 import { loadLinkSecret } from '../security/links.js';
 import { buildApi } from './server.js';
+import { clientTracing } from './tracing.js';
 import { loadApiTokens, loadConfig, loadPlaybookFile, temporalConnectConfig } from '../config/index.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
 
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
   const { connectionOptions, namespace } = temporalConnectConfig();
   // Lazy: the API starts (and answers /healthz with 503) while Temporal is still coming up.
   const connection = Connection.lazy(connectionOptions);
-  const client = new Client({ connection, namespace, dataConverter });
+  const tracing = clientTracing(config.otlpTracesEndpoint, process.env.OTEL_SERVICE_NAME ?? 'breach-api');
+  const client = new Client({ connection, namespace, dataConverter, interceptors: { workflow: tracing.interceptors } });
 
   const app = await buildApi({
     client,
@@ -34,7 +36,8 @@ async function main(): Promise<void> {
   });
   const address = await app.listen({ port: config.apiPort, host: process.env.BREACH_API_HOST ?? '127.0.0.1' });
   console.log(`[api] listening on ${address} (Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`);
-  console.log(`[api] OpenAPI document: ${address}/openapi.json`);
+  console.log(`[api] OpenAPI document: ${address}/openapi.json; liveness ${address}/healthz, readiness ${address}/readyz`);
+  if (config.otlpTracesEndpoint) console.log(`[api] traces to ${config.otlpTracesEndpoint}`);
   console.log(`[api] codec server for the Temporal UI: ${address}/decode, /encode (origins ${uiOrigins.join(', ')}; bearer token); payloads encrypted with the ${keySource}`);
 
   let stopping = false;
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close();
+    await tracing.shutdown().catch(() => undefined);
     await connection.close();
     process.exit(0);
   };

@@ -7,6 +7,7 @@ import {
   decisionBodySchema,
   errorSchema,
   healthSchema,
+  readinessSchema,
   incidentAcceptedSchema,
   incidentListSchema,
   incidentParamsSchema,
@@ -29,6 +30,7 @@ const COMPONENTS = {
   Refusal: refusalSchema,
   Error: errorSchema,
   Health: healthSchema,
+  Readiness: readinessSchema,
 } satisfies Record<string, z.ZodType>;
 
 type ComponentName = keyof typeof COMPONENTS;
@@ -137,9 +139,19 @@ export function openApiDocument(serverUrl: string): JsonSchema {
       },
       '/healthz': {
         get: {
-          operationId: 'health',
-          summary: 'Whether the API reaches Temporal',
-          responses: { 200: json('Health', 'Temporal answers'), 401: common[401], 503: json('Health', 'Temporal does not answer') },
+          operationId: 'liveness',
+          summary: 'Liveness: the process answers (no credentials, no details)',
+          security: [],
+          responses: { 200: json('Health', 'the API process is alive') },
+        },
+      },
+      '/readyz': {
+        get: {
+          operationId: 'readiness',
+          summary: 'Readiness: whether the API reaches Temporal; the checks are shown to a caller with a valid bearer token',
+          // Credentials are optional: without them, the status alone.
+          security: [{}, { bearer: [] }],
+          responses: { 200: json('Readiness', 'Temporal answers'), 503: json('Readiness', 'Temporal does not answer') },
         },
       },
       '/openapi.json': {

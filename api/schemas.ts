@@ -74,4 +74,11 @@ export const incidentStateSchema = z.looseObject(stateShape);
 type Describes<Doc, Actual extends Doc> = Actual;
 export type StateIsDocumented = Describes<z.infer<z.ZodObject<typeof stateShape>>, IncidentState>;
 
-export const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']) });
+/** GET /healthz: the process answers (no details). */
+export const healthSchema = z.strictObject({ status: z.literal('ok') });
+
+/** GET /readyz: whether Temporal answers; what was checked only for a caller with valid credentials. */
+export const readinessSchema = z.strictObject({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.strictObject({ temporal: z.strictObject({ reachable: z.boolean(), namespace: z.string(), latencyMs: z.number() }) }).optional(),
+});

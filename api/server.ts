@@ -21,10 +21,11 @@ import {
   getIncidentState,
   listIncidents,
   submitReport,
-  temporalAnswers,
 } from '../client/incidents.js';
 import { codecRoutes, type CodecServerOptions } from './codec-server.js';
+import { healthRoutes } from './health.js';
 import { linkRoutes } from './link-pages.js';
+import { notFoundOr405, trackMethods } from './methods.js';
 import { openApiDocument } from './openapi.js';
 import { decisionBodySchema, incidentParamsSchema, listQuerySchema, reportSchema } from './schemas.js';
 
@@ -97,16 +98,24 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     });
   }
 
+  const BEARER = /^Bearer\s+(\S+)\s*$/i;
+  const personOfHeader = (header: string | undefined) => {
+    const match = BEARER.exec(header ?? '');
+    return match ? people.get(digest(match[1]!)) : undefined;
+  };
+
   async function authenticate(request: FastifyRequest, reply: FastifyReply) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    const personId = match ? people.get(digest(match[1]!)) : undefined;
+    const match = BEARER.exec(request.headers.authorization ?? '');
+    const personId = personOfHeader(request.headers.authorization);
     if (!personId) {
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: match ? 'unknown bearer token' : 'expected an Authorization: Bearer <token> header' });
     }
     request.actorId = personId;
   }
 
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
+  // Before any route, so that every route is known to the 405 answer (api/methods.ts).
+  const methods = trackMethods(app);
+  app.setNotFoundHandler(notFoundOr405(methods));
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof BadRequest) return reply.code(400).send({ error: error.message, issues: error.issues });
@@ -133,9 +142,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const document = openApiDocument(options.publicUrl);
   app.get('/openapi.json', async () => document);
 
-  app.get('/healthz', { onRequest: authenticate }, async (_request, reply) =>
-    (await temporalAnswers(client)) ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'unavailable' }),
-  );
+  await app.register(async (scope) => healthRoutes(scope, { client, personOf: (request) => personOfHeader(request.headers.authorization) }));
 
   app.post('/incidents', { onRequest: authenticate }, async (request, reply) => {
     const report = parse(reportSchema, request.body);

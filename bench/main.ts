@@ -324,8 +324,8 @@ async function benchSurge(world: World): Promise<void> {
       await (await fetch(`${receiver.url}/floor`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).text();
       floorCalls.push(performance.now() - t);
     }
-    const health = await fetch(`${apiUrl}/healthz`, { headers: auth });
-    if (!health.ok) throw new Error(`the API answered /healthz with ${health.status}`);
+    const health = await fetch(`${apiUrl}/readyz`, { headers: auth });
+    if (!health.ok) throw new Error(`the API answered /readyz with ${health.status}`);
 
     const memory = memorySampler(() => worker.rssMb());
     const cpuBefore = { worker: cpuSeconds(worker.pid), mail: cpuSeconds(mail.pid), temporal: cpuSeconds(temporalPid), bench: cpuSeconds(process.pid) };

@@ -51,7 +51,7 @@ function readSettings() {
   return { config, ...parsed.data, dataDir: resolve(parsed.data.BREACH_DATA_DIR) };
 }
 
-/** A token of BREACH_API_TOKENS, to ask the API's /healthz (every call carries one). */
+/** A token of BREACH_API_TOKENS, to ask the API's /readyz (with a token it shows what it checked). */
 function anyApiToken(path: string): string | undefined {
   try {
     return Object.keys(JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>)[0];
@@ -232,7 +232,7 @@ async function main(): Promise<void> {
   const ready = Promise.all([
     temporalReady,
     worker.lineIncluding(WORKER_READY_MARK),
-    api ? waitUntil(() => answers(`http://127.0.0.1:${config.apiPort}/healthz`, { headers: token ? { authorization: `Bearer ${token}` } : {} }), 'the API (GET /healthz 200)', READY_TIMEOUT_MS) : undefined,
+    api ? waitUntil(() => answers(`http://127.0.0.1:${config.apiPort}/readyz`, { headers: token ? { authorization: `Bearer ${token}` } : {} }), 'the API (GET /readyz 200)', READY_TIMEOUT_MS) : undefined,
     mail ? waitUntil(() => answers(`${mail.webUrl}/`), 'the mail page', READY_TIMEOUT_MS) : undefined,
     temporalReady.then(() => (external ? undefined : waitUntil(() => answers(uiUrl), 'the Temporal UI', READY_TIMEOUT_MS))),
   ]);
@@ -257,7 +257,7 @@ async function main(): Promise<void> {
       `Breach response is running (ready in ${seconds} s).`,
       `  Temporal UI        ${urls['Temporal UI']}`,
       `  Temporal server    ${temporalAddress}, namespace ${namespace}${temporal ? `, data in ${rel(join(dataDir, 'temporal.db'))} (${temporal.binary})` : ''}; search attributes: ${searchAttributes}`,
-      `  HTTP API           ${urls['HTTP API']}${api && token ? `   e.g. curl -H 'Authorization: Bearer ${token}' ${apiUrl}/healthz` : ''}`,
+      `  HTTP API           ${urls['HTTP API']}${api && token ? `   e.g. curl -H 'Authorization: Bearer ${token}' ${apiUrl}/readyz` : ''}`,
       `  Codec server       ${api ? `${apiUrl}/decode, /encode   (payloads are encrypted; the UI shows them decrypted to a bearer token of BREACH_API_TOKENS)` : '(not started)'}`,
       `  Mail catcher       ${urls['Mail catcher']}${mail ? `   (SMTP ${mail.smtpUrl}, messages in ${rel(join(dataDir, 'mail'))})` : ''}`,
       `  Endpoint receiver  ${urls['Endpoint receiver']}   (stands in for the playbook's external endpoints${Object.keys(endpointTokens).length > 0 ? `; demo tokens in ${Object.keys(endpointTokens).join(', ')}` : ''})`,
