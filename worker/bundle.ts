@@ -1,12 +1,13 @@
 /**
  * Bundles the workflow code with the SDK's bundler, as the worker would at start.
- *   npm run build:workflows   writes dist/workflow-bundle.js (the worker uses it; see worker/worker.ts)
+ *   npm run build:workflows   writes dist/workflow-bundle.js (the worker uses it; see worker/worker.ts);
+ *                             the container image builds it (Dockerfile)
  *   npm run bundle-check      bundles without writing: fails when workflow code imports something the
  *                             sandbox cannot run (a Node built-in, an I/O library), so a stray import
  *                             fails CI and not the worker at 3 a.m. (docs/style.md 5)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../config/index.js';
@@ -49,9 +50,12 @@ async function main(): Promise<void> {
     console.log(`bundle check: ${relative(PROJECT_ROOT, WORKFLOWS_PATH)} bundles for the workflow sandbox (${(code.length / 1024).toFixed(0)} KiB, ${took} s)`);
     return;
   }
-  await mkdir(dirname(WORKFLOW_BUNDLE_PATH), { recursive: true });
-  await writeFile(WORKFLOW_BUNDLE_PATH, code);
-  console.log(`wrote ${relative(PROJECT_ROOT, WORKFLOW_BUNDLE_PATH)} (${(code.length / 1024).toFixed(0)} KiB, ${took} s)`);
+  // `--out <file>`: elsewhere than dist/ (tests/ops/deployment.test.ts lays out an image's files).
+  const outAt = process.argv.indexOf('--out');
+  const out = outAt > 0 && process.argv[outAt + 1] ? resolve(process.argv[outAt + 1]!) : WORKFLOW_BUNDLE_PATH;
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, code);
+  console.log(`wrote ${relative(PROJECT_ROOT, out)} (${(code.length / 1024).toFixed(0)} KiB, ${took} s)`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
