@@ -3,6 +3,7 @@
  * (schemas.ts), so the document describes exactly what the code accepts and answers.
  */
 import { z } from 'zod';
+import { PII_SHAPED_ID_PATTERN } from '../domain/ids.js';
 import {
   decisionBodySchema,
   errorSchema,
@@ -50,11 +51,36 @@ const common = {
   503: json('Error', 'Temporal is unavailable'),
 };
 
+/**
+ * What zod's refinements say, in JSON Schema, so that a request valid by the document is not refused
+ * for a rule the document leaves out: an incident id shaped like an SSN or a phone number (`not`), and
+ * the medical statement (`if`/`then`). Times (a discovery not in the future, occurredAt not after it)
+ * cannot be stated in JSON Schema and are in the descriptions.
+ */
+const incidentIdJsonSchema = {
+  ...toJsonSchema(incidentParamsSchema.shape.incidentId),
+  not: { pattern: PII_SHAPED_ID_PATTERN.source },
+  description: 'Opaque: 3 to 64 letters, digits or dashes, and no group of digits shaped like an SSN (123-45-6789, 123456789) or a phone number (703-555-0147).',
+};
+
+const MEDICAL_STATEMENT = {
+  if: { properties: { piiTypes: { contains: { const: 'medical' } } }, required: ['piiTypes'] },
+  then: { required: ['disclosureFormat', 'disclosedBy', 'disclosedTo'] },
+};
+
+function reportJsonSchema(): JsonSchema {
+  const schema = toJsonSchema(reportSchema) as JsonSchema & { properties: Record<string, JsonSchema> };
+  return { ...schema, properties: { ...schema.properties, incidentId: incidentIdJsonSchema }, allOf: [MEDICAL_STATEMENT] };
+}
+
+/** `<base64url payload>.<base64url HMAC-SHA256>` (security/links.ts); the signature is checked by the server (400 when it does not verify). */
+const LINK_TOKEN_SCHEMA = { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$', maxLength: 2_200 };
+
 const incidentIdParameter = {
   name: 'incidentId',
   in: 'path',
   required: true,
-  schema: toJsonSchema(incidentParamsSchema.shape.incidentId),
+  schema: incidentIdJsonSchema,
 };
 
 function queryParameters(schema: z.ZodObject): JsonSchema[] {
@@ -70,7 +96,8 @@ export function openApiDocument(serverUrl: string): JsonSchema {
   const schemas = Object.fromEntries(
     Object.entries(COMPONENTS).map(([name, schema]) => {
       const description = descriptions[name as ComponentName];
-      return [name, description ? { ...toJsonSchema(schema), description } : toJsonSchema(schema)];
+      const json = name === 'Report' ? reportJsonSchema() : toJsonSchema(schema);
+      return [name, description ? { ...json, description } : json];
     }),
   );
   return {
@@ -162,18 +189,18 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           operationId: 'approvalLinkPage',
           summary: "An approval link's page: the incident's summary and the decision form (never decides)",
           security: [],
-          parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { 200: { description: 'the form (HTML)' }, 400: { description: 'tampered link' }, 409: { description: 'used, or not open now' }, 410: { description: 'expired' } },
+          parameters: [{ name: 'token', in: 'path', required: true, schema: LINK_TOKEN_SCHEMA }],
+          responses: { 200: { description: 'the form (HTML)' }, 400: { description: 'tampered link (the signature does not verify)' }, 409: { description: 'used, or not open now' }, 410: { description: 'expired' } },
         },
         post: {
           operationId: 'approvalLinkSubmit',
           summary: "Sends the form's decision with the link's person as the actor",
           security: [],
-          parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [{ name: 'token', in: 'path', required: true, schema: LINK_TOKEN_SCHEMA }],
           requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
           responses: {
             200: { description: 'recorded (HTML)' },
-            400: { description: 'tampered link or invalid form' },
+            400: { description: "tampered link (the signature does not verify), or a form that is not the link's decision" },
             403: { description: 'the person lacks the role' },
             409: { description: 'used, or not open now' },
             410: { description: 'expired' },
