@@ -5,7 +5,7 @@
  * Every bad input is answered with a 4xx that names the problem (`issues` with path and message, or the
  * workflow's `reasons`), never a 5xx; the incidents' state is unchanged by what was refused (apart from
  * the timeline entries that record refusals); no workflow task ever fails; the incidents still take a
- * good decision afterwards. The distinct bad inputs tried are counted and printed.
+ * good decision afterwards. The distinct bad inputs tried are counted and printed: at least 10,000 a run.
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
@@ -151,7 +151,7 @@ describe('reports at the HTTP API', () => {
           expect(paths.some((p) => p === named || p.startsWith(`${named}.`) || named.startsWith(`${p}.`)), `${JSON.stringify(mutation)} → ${JSON.stringify(paths)}`).toBe(true);
         }
       }),
-      { numRuns: 400 },
+      { numRuns: 3_500 },
     );
   });
 
@@ -164,7 +164,7 @@ describe('reports at the HTTP API', () => {
           expectNamedRefusal(await call(f.app, { method: 'POST', url: '/incidents', body: JSON.stringify(value), headers: { 'content-type': 'application/json' } }));
         },
       ),
-      PROPERTY,
+      { numRuns: 2_000 },
     );
   });
 
@@ -177,7 +177,7 @@ describe('reports at the HTTP API', () => {
         expectNamedRefusal(res);
         expect(res.json.error).toMatch(/not valid JSON|not valid|expected/);
       }),
-      { numRuns: 150 },
+      { numRuns: 1_500 },
     );
   });
 
@@ -282,7 +282,7 @@ describe('the rest of the HTTP API', () => {
           expectNamedRefusal(res, [401]);
         },
       ),
-      PROPERTY,
+      { numRuns: 1_500 },
     );
   });
 
@@ -295,7 +295,7 @@ describe('the rest of the HTTP API', () => {
         expectNamedRefusal(res, [400, 404, 414]);
         if (res.status === 400) expect((res.json.issues as { path: string }[]).map((i) => i.path)).toContain('incidentId');
       }),
-      PROPERTY,
+      { numRuns: 1_000 },
     );
   });
 
@@ -311,7 +311,7 @@ describe('the rest of the HTTP API', () => {
           expectNamedRefusal(await call(f.app, { method: 'GET', url }));
         },
       ),
-      PROPERTY,
+      { numRuns: 600 },
     );
   });
 });
@@ -325,7 +325,7 @@ describe('decisions at the HTTP API', () => {
         const res = await call(f.app, { method: 'POST', url: `/incidents/${triaged}/decisions`, body });
         expectNamedRefusal(res);
       }),
-      { numRuns: 250 },
+      { numRuns: 2_800 },
     );
     expect(essence(await stateOf(triaged))).toEqual(before);
   });
@@ -387,7 +387,7 @@ describe('decisions at the HTTP API', () => {
         expectNamedRefusal(res, [404]);
         expect(res.json.error).toMatch(/no incident/);
       }),
-      { numRuns: 30 },
+      { numRuns: 200 },
     );
   });
 
@@ -477,7 +477,7 @@ describe('the workflow, as any Temporal client could reach it', () => {
         expect(refusalTypes).toContain((cause as ApplicationFailure).type);
         expect((cause as ApplicationFailure).message.length).toBeGreaterThan(0);
       }),
-      { numRuns: 150 },
+      { numRuns: 600 },
     );
     expect(essence(await handle.query(incidentStateQuery))).toEqual(before);
   });
@@ -492,7 +492,7 @@ describe('the workflow, as any Temporal client could reach it', () => {
         await handle.signal(decisionSignal, payload as never);
         sent += 1;
       }),
-      PROPERTY,
+      { numRuns: 300 },
     );
     const after = await waitForTimeline(handle, (s) => s.timeline.length >= before.timeline.length + sent);
     expect(after.timeline.slice(before.timeline.length).every((t) => t.event.startsWith('decision-refused:'))).toBe(true);
@@ -516,7 +516,7 @@ describe('the workflow, as any Temporal client could reach it', () => {
           sent += 1;
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 250 },
     );
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.jsonValue(), fc.record({ kind: fc.jsonValue(), actorId: fc.jsonValue(), reasons: fc.jsonValue() })), async (payload) => {
@@ -524,7 +524,7 @@ describe('the workflow, as any Temporal client could reach it', () => {
         await handle.signal(decisionRefusedSignal, payload as never);
         sent += 1;
       }),
-      { numRuns: 40 },
+      { numRuns: 200 },
     );
     const after = await waitForTimeline(handle, (s) => s.timeline.length >= before.timeline.length + sent);
     const added = after.timeline.slice(before.timeline.length);
@@ -538,6 +538,12 @@ describe('the workflow, as any Temporal client could reach it', () => {
     const state = await handleOf(target).executeUpdate(decideUpdate, { args: [{ ...(VALID_DECISIONS['submit-analysis'] as DecisionBody), actorId: 'ips-director' } as never] });
     expect(state.phase).toBe('ppgb-chair-review');
     expect(await workflowTaskFailures(target)).toBe(0);
+  });
+});
+
+describe('at scale', () => {
+  it('at least 10,000 distinct bad inputs were tried in this run (issue 17, 6)', () => {
+    expect(tallies().total).toBeGreaterThanOrEqual(10_000);
   });
 });
 
