@@ -31,6 +31,7 @@ import { DEFAULT_API_TOKENS, loadApiTokens, PROJECT_ROOT } from '../config/index
 import { WORKFLOW_BUNDLE_PATH } from '../worker/worker.js';
 import { notifyWorkflowId } from '../workflows/notify-messages.js';
 import { benchEmptyWorkflow } from './empty-workflow.js';
+import { benchSoak } from './soak.js';
 import { bundleWorkflows } from '../worker/bundle.js';
 import {
   aReport,
@@ -52,8 +53,13 @@ import { startEndpointReceiver, type EndpointReceiver } from '../dev/endpoint-re
 import { notifyRunsOf, runningBatches } from './notify-inspect.js';
 import { startWorkerProcess, type WorkerProcess } from '../dev/worker-process.js';
 
+type Part = 'notify' | 'surge' | 'crash' | 'soak';
+
 interface Options {
-  parts: Set<'notify' | 'surge' | 'crash'>;
+  parts: Set<Part>;
+  /** soak: the reminder interval of the gates, and how long the soak watches them fire. */
+  reminderEvery: string;
+  soakSeconds: number;
   recipients: number;
   million: boolean;
   incidents: number;
@@ -61,8 +67,8 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const parts = new Set<'notify' | 'surge' | 'crash'>();
-  const options: Options = { parts, recipients: 100_000, million: false, incidents: 1_000, connections: 5 };
+  const parts = new Set<Part>();
+  const options: Options = { parts, recipients: 100_000, million: false, incidents: 0, connections: 5, reminderEvery: '5m', soakSeconds: 180 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -70,13 +76,15 @@ function parseArgs(argv: string[]): Options {
       if (!Number.isInteger(n) || n <= 0) throw new Error(`${arg}: expected a positive whole number`);
       return n;
     };
-    if (arg === 'notify' || arg === 'surge' || arg === 'crash') parts.add(arg);
+    if (arg === 'notify' || arg === 'surge' || arg === 'crash' || arg === 'soak') parts.add(arg);
     else if (arg === 'all') ['notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
     else if (arg === '--recipients') options.recipients = value();
     else if (arg === '--incidents') options.incidents = value();
     else if (arg === '--connections') options.connections = value();
     else if (arg === '--million') options.million = true;
-    else throw new Error(`unknown argument ${arg}: expected notify, surge, crash, all, --recipients N, --million, --incidents N, --connections N`);
+    else if (arg === '--reminder-every') options.reminderEvery = argv[++i] ?? '';
+    else if (arg === '--soak') options.soakSeconds = value();
+    else throw new Error(`unknown argument ${arg}: expected notify, surge, crash, soak, all, --recipients N, --million, --incidents N, --connections N, --reminder-every 5m, --soak SECONDS`);
   }
   if (parts.size === 0) ['notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
   return options;
@@ -290,7 +298,7 @@ async function emptyStarts(world: World, count: number): Promise<number> {
 
 async function benchSurge(world: World): Promise<void> {
   const { server, mail, options } = world;
-  const count = options.incidents;
+  const count = options.incidents || 1_000;
   console.log(`\nsurge: ${fmt(count)} incidents reported at once through the HTTP API`);
   // The yardstick is measured before the surge and again after it (the server then holds the open
   // incidents): the machine's load moves, and the mean of the two is compared.
@@ -431,6 +439,9 @@ async function main(): Promise<void> {
     if (options.parts.has('notify')) await benchNotify(world);
     if (options.parts.has('crash')) await benchCrash(world);
     if (options.parts.has('surge')) await benchSurge(world);
+    if (options.parts.has('soak')) {
+      results.soak = await benchSoak({ server, mail }, { incidents: options.incidents || 5_000, reminderEvery: options.reminderEvery, soakSeconds: options.soakSeconds, connections: options.connections }, line);
+    }
   } finally {
     mail.close();
     await receiver.close();

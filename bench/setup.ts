@@ -23,6 +23,7 @@ import { createDataConverter, type BreachDataConverter } from '../security/data-
 import type { breachIncidentWorkflow } from '../workflows/incident.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../workflows/messages.js';
 import { locateBinary, withDownloadFallback } from '../dev/temporal-binaries.js';
+import { PRIORITY_MATCHING } from '../dev/dev-server.js';
 import { sampleReport } from '../dev/sample-report.js';
 
 export const BENCH_ORGANIZATION = 'the Department of State';
@@ -52,7 +53,7 @@ export async function startBenchServer(): Promise<BenchServer> {
   const env = await withDownloadFallback('temporal', locateBinary('temporal'), (executable) =>
     TestWorkflowEnvironment.createLocal({
       client: { dataConverter },
-      server: { executable, ip: '127.0.0.1', ui: false, searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+      server: { executable, ip: '127.0.0.1', ui: false, searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' }, extraArgs: PRIORITY_MATCHING },
     }),
   );
   const linkSecret = randomBytes(32).toString('hex');

@@ -22,6 +22,13 @@ const INDEXED_VALUE_TYPE: Partial<Record<SearchAttributeType, number>> = {
 
 const GRPC_ALREADY_EXISTS = 6;
 
+/** The wire number of a search attribute type (operatorService.addSearchAttributes takes these). */
+export function indexedValueType(type: SearchAttributeType): number {
+  const wanted = INDEXED_VALUE_TYPE[type];
+  if (wanted === undefined) throw new Error(`no indexed value type for search attribute type ${type}`);
+  return wanted;
+}
+
 export interface Registration {
   added: string[];
   existing: string[];
@@ -34,8 +41,7 @@ export async function registerSearchAttributes(connection: Connection, namespace
   const existing: string[] = [];
   const missing: Record<string, number> = {};
   for (const { name, type } of SEARCH_ATTRIBUTES) {
-    const wanted = INDEXED_VALUE_TYPE[type];
-    if (wanted === undefined) throw new Error(`search attribute ${name}: no indexed value type for ${type}`);
+    const wanted = indexedValueType(type);
     const have = present[name];
     if (have === undefined || have === null) missing[name] = wanted;
     else if (Number(have) !== wanted) throw new Error(`search attribute ${name} exists in namespace ${namespace} with another type (${String(have)}); expected ${type}`);

@@ -34,6 +34,13 @@ function withoutTemporalEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('TEMPORAL_')));
 }
 
+/**
+ * Task priority on (the matching service's priority queues): the one-hour report is dispatched ahead of
+ * the mail queued with it (workflows/activities.ts `deadlineEndpoint`). A self-hosted cluster sets the
+ * same dynamic config value; Temporal Cloud has it on (docs/performance.md).
+ */
+export const PRIORITY_MATCHING = ['--dynamic-config-value', 'matching.useNewMatcher=true'];
+
 export async function startDevServer(settings: DevServerSettings): Promise<RunningDevServer> {
   const located = locateBinary('temporal');
   const address = `${settings.host}:${settings.port}`;
@@ -44,6 +51,7 @@ export async function startDevServer(settings: DevServerSettings): Promise<Runni
     args.push('--db-filename', settings.dbFile, '--log-level', 'warn', '--ui-disable-news-fetch');
     if (settings.namespace !== 'default') args.push('--namespace', settings.namespace);
     if (settings.uiCodecEndpoint) args.push('--ui-codec-endpoint', settings.uiCodecEndpoint);
+    args.push(...PRIORITY_MATCHING);
     const child = spawnChild('temporal', located.path, args, {
       cwd: settings.cwd,
       env: withoutTemporalEnv(process.env),
@@ -83,7 +91,7 @@ export async function startDevServer(settings: DevServerSettings): Promise<Runni
         dbFilename: settings.dbFile,
         namespace: settings.namespace,
         log: { format: 'pretty', level: 'warn' },
-        ...(settings.uiCodecEndpoint ? { extraArgs: ['--ui-codec-endpoint', settings.uiCodecEndpoint] } : {}),
+        extraArgs: [...(settings.uiCodecEndpoint ? ['--ui-codec-endpoint', settings.uiCodecEndpoint] : []), ...PRIORITY_MATCHING],
       },
     });
   } catch (err) {

@@ -61,6 +61,13 @@ export const playbookSchema = z
         batchSize: z.number().int().positive().max(100_000).default(500),
         /** Batches sending at once; they share ratePerSecond (workflows/notify-roster.ts). */
         parallelBatches: z.number().int().positive().max(32).default(4),
+        /**
+         * The run starts anew (continue-as-new) once its history holds this many events; absent: 2,000
+         * (workflows/notify-messages.ts). Smaller keeps each history short; larger means fewer runs.
+         */
+        continueAsNewAfter: z.number().int().min(20).max(10_000).optional(),
+        /** The incident hears of the run's progress at most this often; absent: every 10 s (longer on long runs). */
+        progressEvery: durationSchema.optional(),
       })
       .default({ ratePerSecond: 200, batchSize: 500, parallelBatches: 4 }),
   })

@@ -24,8 +24,8 @@ export interface BreachWorkerOptions {
   connection: NativeConnection;
   namespace?: string;
   taskQueue: string;
-  /** createActivities(...) in production; tests may pass their own. */
-  activities: BreachActivities | object;
+  /** createActivities(...), built from the process's mail transport, links and endpoint tokens. */
+  activities: BreachActivities;
   /** Absent: bundle `workflowsPath` at start (a few seconds; fine in development and tests). */
   workflowBundle?: WorkflowBundle;
   /** Default workflows/index.ts; tests may point at their own workflows. */

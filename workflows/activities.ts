@@ -34,7 +34,7 @@
  * - Gates do not wait for their mail: a gate's ask, reminders and escalation go out in the background
  *   (workflows/gates.ts), so a mail server that is down delays mail, never a decision.
  */
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { patched, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { BreachActivities } from '../activities/index.js';
 import { parseDuration } from '../domain/durations.js';
 import { DEFAULT_ENDPOINT_TIMEOUT_MS, type Endpoint } from '../domain/playbook.js';
@@ -75,6 +75,23 @@ export function mail(summary: string) {
 
 export function endpoint(summary: string, target?: Endpoint) {
   return proxyActivities<BreachActivities>({ ...ENDPOINT_OPTIONS, ...(target ? { startToCloseTimeout: endpointStartToClose(target) } : {}), summary });
+}
+
+/**
+ * Work with a legal deadline first: the one-hour report (5 FAM 468.3b(1)) and the OIG referral
+ * (468.3b(2)) are dispatched ahead of notices, reminders and notification batches on the shared task
+ * queue (Temporal task priority: 1 is the highest, the default is 3). Under a burst of reports the
+ * matching service hands these tasks to the next free activity slot before any of the mail queued
+ * with them. A priority rather than a task queue of their own: every worker serves them, with no second
+ * poller to deploy, size and keep alive. Incidents whose report was scheduled before this change replay
+ * it without a priority (`patched`).
+ */
+export const DEADLINE_PRIORITY_PATCH = 'deadline-priority';
+export const DEADLINE_PRIORITY = { priorityKey: 1 } as const;
+
+export function deadlineEndpoint(summary: string, target: Endpoint) {
+  const priority = patched(DEADLINE_PRIORITY_PATCH) ? { priority: DEADLINE_PRIORITY } : {};
+  return proxyActivities<BreachActivities>({ ...ENDPOINT_OPTIONS, startToCloseTimeout: endpointStartToClose(target), summary, ...priority });
 }
 
 export function notifier(summary: string) {

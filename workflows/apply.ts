@@ -1,17 +1,17 @@
 /**
  * What an accepted decision changes in the incident. Gate decisions are handed to the main flow
- * (Incident.accepted), which moves the phase; side decisions (action items, security delays) take
+ * (gates.ts `handOver`), which moves the phase; side decisions (action items, security delays) take
  * effect here, whatever the main flow is doing.
  */
 import { assessRisk, applyOverride } from '../domain/risk.js';
 import type { Decision } from '../domain/decision.js';
 import { MEDICAL_MITIGATION, OPTION_ITEMS } from './decisions.js';
+import { handOver } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
 
 export function applyDecision(incident: Incident, d: Decision): void {
   const { state } = incident;
   if (d.decisionId) incident.seenDecisionIds.set(d.decisionId, { kind: d.kind, actorId: d.actorId });
-  incident.acceptedSeq += 1;
   const rationale = 'rationale' in d ? d.rationale : undefined;
   const outcome = 'outcome' in d ? d.outcome : undefined;
   state.decisions.push({ kind: d.kind, ...(d.decisionId ? { decisionId: d.decisionId } : {}), actorId: d.actorId, at: nowIso(), ...(rationale ? { rationale } : {}), ...(outcome ? { outcome } : {}) });
@@ -74,7 +74,7 @@ export function applyDecision(incident: Incident, d: Decision): void {
     default:
       break;
   }
-  incident.accepted.set(d.kind, d);
-  // The UI's current details leave out what has come in (incident-state.ts).
+  handOver(incident, d);
+  // The UI's current details leave out what has come in (workflows/details.ts).
   incident.publish();
 }

@@ -5,8 +5,8 @@
 import type { CaseSummary } from '../domain/state.js';
 import { isCancellation } from '@temporalio/workflow';
 import { endpoint, mail } from './activities.js';
-import { failureMessage } from './reporting.js';
-import { gate } from './gates.js';
+import { failureMessage } from './background.js';
+import { gate, take } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
 
 export async function remediationAndClosure(incident: Incident, start: 'remediation' | 'closure-review'): Promise<CaseSummary> {
@@ -15,12 +15,12 @@ export async function remediationAndClosure(incident: Incident, start: 'remediat
       incident.setPhase('remediation');
       const count = open.length;
       await gate(incident, open[0]!.ownerRole, ['complete-action-item', 'sign-off-closure'], () => incident.openItems().length < count);
-      incident.take('complete-action-item');
+      take(incident, 'complete-action-item');
     }
   }
   incident.setPhase('closure-review');
   await gate(incident, 'ipsDirector', ['sign-off-closure'], () => incident.signedOff);
-  incident.take('sign-off-closure');
+  take(incident, 'sign-off-closure');
   return close(incident);
 }
 

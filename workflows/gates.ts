@@ -1,22 +1,60 @@
 /**
- * A gate waits for a person (docs/style.md 2: a timer races each message, with a named outcome for the
- * timeout). While it waits it reminds the role's holders every `gateReminderInterval` and escalates
- * to the SAOP (the PPGB Chair, 5 FAM 468.2a) once after `gateEscalateAfter`; all in the timeline.
+ * The gates, in one module with one small state object (GateBook): a phase calls `gate(...)` (or
+ * `timedGate(...)` for a window that ends on its own) and reads the decision with `take(...)`; the
+ * handlers hand accepted decisions over with `settle(...)`; nothing else touches the bookkeeping.
+ *
+ * A gate waits for a person (docs/style.md 2: a timer races each message, with a named outcome for
+ * the timeout). While it waits it reminds the role's holders every `gateReminderInterval` and
+ * escalates once after `gateEscalateAfter` (to the SAOP, the PPGB Chair, 5 FAM 468.2a); all in the
+ * timeline. The `decide` update that opens a gate returns after the main flow has moved on, so its
+ * answer shows the new phase ("the update returns after the transition").
  */
 import { condition, patched } from '@temporalio/workflow';
-import type { DecisionKind } from '../domain/decision.js';
+import type { Decision, DecisionKind, DecisionOf } from '../domain/decision.js';
 import type { Role } from '../domain/roles.js';
 import { mail } from './activities.js';
+import { inBackground } from './background.js';
 import type { Incident } from './incident-state.js';
-import { inBackground } from './reporting.js';
 
 /**
  * A gate's ask, reminders and escalation go out in the background: a mail server that is down delays
  * the mail, never the gate. Before this patch the gate awaited each mail, so while SMTP was down a
  * decision was applied but its `decide` update waited for the mail (and the API answered 504).
- * Incidents that opened a gate before the patch replay the old order (see README "Reliability").
+ * Incidents that opened a gate before the patch replay the old order (docs/reliability.md).
  */
 export const GATE_MAIL_IN_BACKGROUND = 'gate-mail-in-background';
+
+/** Where an open gate's clock stands: what the display shows next (workflows/details.ts). */
+export type GateClock =
+  | { kind: 'reminders'; role: Role; opened: number; reminders: number; escalated: boolean; interval: number; escalateAfter: number }
+  | { kind: 'window'; role: Role; endsAt: number; what: string };
+
+/** The gate bookkeeping of one incident. Read and written by this module only. */
+export class GateBook {
+  /** Kinds the open gate waits for (an update for one of them returns after the transition). */
+  readonly waitingFor = new Set<DecisionKind>();
+  /** The open gate's predicate: an update returns after the transition only when it opens the gate. */
+  done: (() => boolean) | null = null;
+  /** Accepted gate decisions the main flow has not taken yet, by kind. */
+  readonly accepted = new Map<DecisionKind, Decision>();
+  /** Decisions accepted so far, and how many of them the main flow has answered with a transition. */
+  acceptedSeq = 0;
+  processedSeq = 0;
+  clock: GateClock | null = null;
+
+  /** A phase transition (Incident.setPhase) answers every decision accepted so far. */
+  transitioned(): void {
+    this.processedSeq = this.acceptedSeq;
+  }
+}
+
+/** The next reminder or escalation of a gate, the one arithmetic the gate's timer and the display share. */
+export function nextGateStep(clock: Extract<GateClock, { kind: 'reminders' }>, now: number): { at: number; step: 'reminder' | 'escalation' } {
+  const elapsed = now - clock.opened;
+  const untilEscalation = clock.escalated ? Infinity : clock.escalateAfter - elapsed;
+  const untilReminder = clock.interval * (clock.reminders + 1) - elapsed;
+  return { at: now + Math.max(1, Math.min(untilReminder, untilEscalation)), step: untilEscalation <= untilReminder ? 'escalation' : 'reminder' };
+}
 
 function send(incident: Incident, what: string, work: () => Promise<unknown>): Promise<unknown> {
   if (!patched(GATE_MAIL_IN_BACKGROUND)) return work();
@@ -24,41 +62,112 @@ function send(incident: Incident, what: string, work: () => Promise<unknown>): P
   return Promise.resolve();
 }
 
-export async function gate(incident: Incident, role: Role, kinds: DecisionKind[], done: () => boolean): Promise<void> {
+function open(incident: Incident, role: Role, kinds: DecisionKind[], done: () => boolean, clock: GateClock): GateBook {
+  const book = incident.gates;
+  // The clock first: the details published with `awaiting` show the gate's next step.
+  book.clock = clock;
   incident.await(role, kinds);
-  for (const kind of kinds) incident.waitingFor.add(kind);
-  incident.gateDone = done;
-  incident.processedSeq = incident.acceptedSeq;
-  const interval = incident.ms('gateReminderInterval');
-  const escalateAfter = incident.ms('gateEscalateAfter');
-  const opened = Date.now();
-  let reminders = 0;
-  let escalated = false;
+  for (const kind of kinds) book.waitingFor.add(kind);
+  book.done = done;
+  book.processedSeq = book.acceptedSeq;
+  return book;
+}
+
+function shut(incident: Incident, kinds: DecisionKind[]): void {
+  const book = incident.gates;
+  for (const kind of kinds) book.waitingFor.delete(kind);
+  book.done = null;
+  book.clock = null;
+  incident.await(null, []);
+}
+
+const allIn = (incident: Incident, kinds: DecisionKind[]) => () => kinds.every((kind) => incident.gates.accepted.has(kind));
+
+/** Waits until `done` (by default: every kind accepted), asking, reminding and escalating meanwhile. */
+export async function gate(incident: Incident, role: Role, kinds: DecisionKind[], done: () => boolean = allIn(incident, kinds)): Promise<void> {
+  const clock = { kind: 'reminders' as const, role, opened: Date.now(), reminders: 0, escalated: false, interval: incident.ms('gateReminderInterval'), escalateAfter: incident.ms('gateEscalateAfter') };
+  open(incident, role, kinds, done, clock);
   try {
     await send(incident, `ask-${role}`, () => ask(incident, role, kinds, 0));
     for (;;) {
-      const elapsed = Date.now() - opened;
-      const untilEscalation = escalated ? Infinity : escalateAfter - elapsed;
-      const untilReminder = interval * (reminders + 1) - elapsed;
-      const wait = Math.max(1, Math.min(untilReminder, untilEscalation));
+      const next = nextGateStep(clock, Date.now());
       // The timer's summary names its outcome, so the event history reads as the policy.
-      const then = untilEscalation <= untilReminder ? 'escalate to the SAOP' : `reminder ${reminders + 1}`;
-      if (await condition(done, wait, { summary: `${role} to decide ${kinds.join(' / ')}, else ${then}` })) return;
-      if (!escalated && Date.now() - opened >= escalateAfter) {
-        escalated = true;
+      const then = next.step === 'escalation' ? 'escalate to the SAOP' : `reminder ${clock.reminders + 1}`;
+      if (await condition(done, next.at - Date.now(), { summary: `${role} to decide ${kinds.join(' / ')}, else ${then}` })) return;
+      if (!clock.escalated && Date.now() - clock.opened >= clock.escalateAfter) {
+        clock.escalated = true;
         await send(incident, `escalate-${role}`, () => escalate(incident, role, kinds));
       } else {
-        reminders += 1;
-        incident.log(`reminder:${role}`, undefined, `reminder ${reminders}: ${kinds.join(', ')}`);
-        const reminder = reminders;
+        clock.reminders += 1;
+        incident.log(`reminder:${role}`, undefined, `reminder ${clock.reminders}: ${kinds.join(', ')}`);
+        const reminder = clock.reminders;
         await send(incident, `remind-${role}`, () => ask(incident, role, kinds, reminder));
       }
     }
   } finally {
-    for (const kind of kinds) incident.waitingFor.delete(kind);
-    incident.gateDone = null;
-    incident.await(null, []);
+    shut(incident, kinds);
   }
+}
+
+/**
+ * A gate that ends on its own after `window` (the 468.5c objection window): true when the decision
+ * came in time, false when the window ran out. No reminders: the window is the whole of the ask.
+ */
+export async function timedGate(
+  incident: Incident,
+  role: Role,
+  kinds: DecisionKind[],
+  options: { window: number; summary: string; whenOver: string; done?: () => boolean },
+): Promise<boolean> {
+  const done = options.done ?? allIn(incident, kinds);
+  open(incident, role, kinds, done, { kind: 'window', role, endsAt: Date.now() + options.window, what: options.whenOver });
+  try {
+    return await condition(done, options.window, { summary: options.summary });
+  } finally {
+    shut(incident, kinds);
+  }
+}
+
+/** The decision a gate waited for, handed to the phase once (a later gate of the same kind waits anew). */
+export function take<K extends DecisionKind>(incident: Incident, kind: K): DecisionOf<K> | undefined {
+  const decision = incident.gates.accepted.get(kind) as DecisionOf<K> | undefined;
+  incident.gates.accepted.delete(kind);
+  return decision;
+}
+
+/** Whether a decision of this kind has come in and waits for the main flow. */
+export function hasArrived(incident: Incident, kind: DecisionKind): boolean {
+  return incident.gates.accepted.has(kind);
+}
+
+/** The open gate's clock, for the display (workflows/details.ts); null when no gate is open. */
+export function openGateClock(incident: Incident): GateClock | null {
+  return incident.gates.clock;
+}
+
+/** Hands an applied decision to the main flow (workflows/apply.ts). */
+export function handOver(incident: Incident, decision: Decision): void {
+  incident.gates.accepted.set(decision.kind, decision);
+}
+
+/** The kinds of the open gate still waited for (triage waits for two: the one already in is not). */
+export function stillWaitedFor(incident: Incident, kinds: readonly string[]): string[] {
+  const book = incident.gates;
+  const pending = kinds.filter((kind) => !(book.waitingFor.has(kind as DecisionKind) && book.accepted.has(kind as DecisionKind)));
+  return pending.length ? pending : [...kinds];
+}
+
+/**
+ * Applies a decision (`apply`), then, when it opened the gate the main flow waits at, returns only
+ * once the main flow has moved on: the `decide` update's answer then shows the new phase.
+ */
+export async function settle(incident: Incident, kind: DecisionKind, apply: () => void): Promise<void> {
+  const book = incident.gates;
+  const waited = book.waitingFor.has(kind);
+  apply();
+  book.acceptedSeq += 1;
+  const seq = book.acceptedSeq;
+  if (waited && book.done?.()) await condition(() => book.processedSeq >= seq);
 }
 
 async function ask(incident: Incident, role: Role, kinds: DecisionKind[], reminder: number): Promise<void> {

@@ -8,6 +8,7 @@ import type { CaseSummary } from '../domain/state.js';
 import { parseDuration } from '../domain/durations.js';
 import { checkDecision } from './decisions.js';
 import { applyDecision } from './apply.js';
+import { settle } from './gates.js';
 import { mail } from './activities.js';
 import { afterResponsePhase, remediationAndClosure } from './closure.js';
 import { Incident, type IncidentInput } from './incident-state.js';
@@ -15,7 +16,8 @@ import { decideUpdate, decisionRefusedSignal, decisionSignal, incidentStateQuery
 import { liaisonNotices } from './liaison.js';
 import { notification } from './notification.js';
 import { unreadableReport } from './intake.js';
-import { inBackground, reportingPhase } from './reporting.js';
+import { inBackground } from './background.js';
+import { reportingPhase } from './reporting.js';
 import { respond, triage } from './response.js';
 
 export type { IncidentInput } from './incident-state.js';
@@ -119,23 +121,24 @@ function registerHandlers(incident: Incident): void {
   );
 }
 
-/** Apply, tell whom the policy says to tell, and let an update return after the phase has moved. */
-async function accept(incident: Incident, decision: Decision): Promise<void> {
-  const waited = incident.waitingFor.has(decision.kind);
-  applyDecision(incident, decision);
+/** Apply, tell whom the policy says to tell, and let an update return after the phase has moved (gates.ts `settle`). */
+function accept(incident: Incident, decision: Decision): Promise<void> {
+  return settle(incident, decision.kind, () => {
+    applyDecision(incident, decision);
+    if (decision.kind === 'request-delay' || decision.kind === 'extend-delay' || decision.kind === 'lift-delay' || decision.kind === 'bar-notification') tellPpgbOfDelay(incident, decision.kind);
+  });
+}
+
+/** 468.6-3a: the PPGB must be informed of a delayed notification. */
+function tellPpgbOfDelay(incident: Incident, kind: 'request-delay' | 'extend-delay' | 'lift-delay' | 'bar-notification'): void {
   const { state } = incident;
-  if (decision.kind === 'request-delay' || decision.kind === 'extend-delay' || decision.kind === 'lift-delay' || decision.kind === 'bar-notification') {
-    // 468.6-3a: the PPGB must be informed of a delayed notification.
-    const event = ({ 'request-delay': 'delay-requested', 'extend-delay': 'delay-extended', 'lift-delay': 'delay-lifted', 'bar-notification': 'notification-barred' } as const)[decision.kind];
-    const detail = state.delay ? (state.delay.barred ? 'Notification is barred at the request of a security liaison (5 FAM 468.6-3b).' : `Notification delayed until ${state.delay.notifyAfter} at the request of ${state.delay.requestingEntity}.`) : 'The security delay was lifted.';
-    inBackground(incident, `tell-ppgb-${event}`, () =>
-      mail(`Tell the PPGB: ${event}`).sendNotice({
-        to: [...incident.recipients('ppgbChair'), ...incident.recipients('ppgb')],
-        notice: { template: 'ppgb-informed', incidentId: state.incidentId, event, detail },
-        step: `ppgb-${event}-${state.timeline.length}`,
-      }),
-    );
-  }
-  const seq = incident.acceptedSeq;
-  if (waited && incident.gateDone?.()) await condition(() => incident.processedSeq >= seq);
+  const event = ({ 'request-delay': 'delay-requested', 'extend-delay': 'delay-extended', 'lift-delay': 'delay-lifted', 'bar-notification': 'notification-barred' } as const)[kind];
+  const detail = state.delay ? (state.delay.barred ? 'Notification is barred at the request of a security liaison (5 FAM 468.6-3b).' : `Notification delayed until ${state.delay.notifyAfter} at the request of ${state.delay.requestingEntity}.`) : 'The security delay was lifted.';
+  inBackground(incident, `tell-ppgb-${event}`, () =>
+    mail(`Tell the PPGB: ${event}`).sendNotice({
+      to: [...incident.recipients('ppgbChair'), ...incident.recipients('ppgb')],
+      notice: { template: 'ppgb-informed', incidentId: state.incidentId, event, detail },
+      step: `ppgb-${event}-${state.timeline.length}`,
+    }),
+  );
 }

@@ -5,7 +5,7 @@
  */
 import { mail } from './activities.js';
 import type { Incident } from './incident-state.js';
-import { inBackground } from './reporting.js';
+import { inBackground } from './background.js';
 
 export function liaisonNotices(incident: Incident): void {
   const { state, report } = incident;

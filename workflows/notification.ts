@@ -5,11 +5,12 @@
  */
 import { condition, executeChild, patched, setHandler, workflowInfo, type ApplicationFailure, type ChildWorkflowFailure } from '@temporalio/workflow';
 import { endpoint, notifier } from './activities.js';
-import { gate } from './gates.js';
-import type { Incident } from './incident-state.js';
-import { notificationProgressSignal, notifyWorkflowId, type NotifyProgress, type NotifyRosterResult } from './notify-messages.js';
+import { gate, take } from './gates.js';
+import { parseDuration } from '../domain/durations.js';
+import type { EarlierIncidentInput, Incident } from './incident-state.js';
+import { notificationProgressSignal, notifyWorkflowId, type NotifyProgress, type NotifyRosterInput, type NotifyRosterResult } from './notify-messages.js';
 import { notifyRosterWorkflow } from './notify-roster.js';
-import { failureMessage } from './reporting.js';
+import { failureMessage } from './background.js';
 
 /** Incidents that reached `notifying` before the roster was sent in batches replay the single activity. */
 const BATCHED_NOTIFICATION = 'notify-roster-child-workflow';
@@ -20,7 +21,7 @@ export async function notification(incident: Incident): Promise<void> {
   incident.addItem('notification', 'notificationOfficial');
   const barred = () => state.delay?.barred === true;
   await gate(incident, 'notificationOfficial', ['approve-letter'], () => incident.letter !== null || barred());
-  incident.take('approve-letter');
+  take(incident, 'approve-letter');
 
   while (state.delay && !state.delay.barred && Date.parse(state.delay.notifyAfter) > Date.now()) {
     incident.setPhase('notification-delayed');
@@ -98,10 +99,24 @@ function runBatches(incident: Incident): Promise<NotifyRosterResult> {
         batchSize: playbook.notification.batchSize,
         parallelBatches: playbook.notification.parallelBatches,
         ratePerSecond: playbook.notification.ratePerSecond,
-        ...incident.input.notifyRun,
+        ...runTuning(incident),
       },
     ],
   });
+}
+
+/**
+ * The run's continue-as-new threshold and progress pace: the playbook's, else the run's defaults.
+ * An input from before they moved into the playbook carries them as `notifyRun` (incident-state.ts).
+ */
+function runTuning(incident: Incident): Pick<NotifyRosterInput, 'continueAsNewAfter' | 'progressEveryMs'> {
+  const { continueAsNewAfter, progressEvery } = incident.playbook.notification;
+  const earlier = (incident.input as EarlierIncidentInput).notifyRun;
+  return {
+    ...earlier,
+    ...(continueAsNewAfter !== undefined ? { continueAsNewAfter } : {}),
+    ...(progressEvery !== undefined ? { progressEveryMs: parseDuration(progressEvery) } : {}),
+  };
 }
 
 /** Before batches: one activity over the whole roster. Kept so that incidents notifying at the upgrade replay. */

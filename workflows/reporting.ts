@@ -5,10 +5,10 @@
  * told when classified information is involved. The one-hour clock runs from *discovery*, not from
  * intake: a report that arrives after its hour is late on arrival (468.3b(1)).
  */
-import { ApplicationFailure, type ActivityFailure } from '@temporalio/common';
 import { condition, isCancellation } from '@temporalio/workflow';
 import type { EndpointName } from '../domain/playbook.js';
-import { endpoint, mail } from './activities.js';
+import { deadlineEndpoint, mail } from './activities.js';
+import { failureMessage, inBackground } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
 
 /** The part of the report an external focal point receives: what the Breach Incident form holds. */
@@ -31,25 +31,10 @@ function reportBody(incident: Incident) {
   };
 }
 
-/** Runs in the background of the main flow; a failure is an escalation, never a failed workflow. */
-export function inBackground(incident: Incident, what: string, work: () => Promise<unknown>): Promise<unknown> {
-  const task = work().catch(async (err: unknown) => {
-    if (isCancellation(err)) throw err;
-    incident.log(`failed:${what}`, undefined, failureMessage(err));
-  });
-  incident.background.push(task);
-  return task;
-}
-
-export function failureMessage(err: unknown): string {
-  const cause = (err as ActivityFailure).cause;
-  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'error'}: ${cause.message}`;
-  return err instanceof Error ? err.message : String(err);
-}
-
 async function deliver(incident: Incident, name: EndpointName, summary: string, step: string, body: unknown): Promise<boolean> {
   try {
-    await endpoint(summary, incident.playbook.endpoints[name]).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
+    // Both callers carry a legal deadline (the one-hour report, the OIG referral): ahead of the mail.
+    await deadlineEndpoint(summary, incident.playbook.endpoints[name]).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
     return true;
   } catch (err) {
     if (isCancellation(err)) throw err;

@@ -2,10 +2,9 @@
  * Phases 2-7: triage, CRG, breach analysis, cost consultation, minimal risk, and the decision gates
  * of 5 FAM 467.4 and 468.4-468.5. Each returns where the incident goes next.
  */
-import { condition } from '@temporalio/workflow';
 import { mail } from './activities.js';
-import { gate } from './gates.js';
-import { inBackground } from './reporting.js';
+import { gate, take, timedGate } from './gates.js';
+import { inBackground } from './background.js';
 import type { Incident } from './incident-state.js';
 
 export type AfterResponse = 'notify' | 'decline' | 'closure-review';
@@ -15,8 +14,8 @@ export async function triage(incident: Incident): Promise<'convened' | 'declined
   const { state, report } = incident;
   incident.setPhase('triage');
   await gate(incident, 'ipsDirector', ['assign-responsible-office', 'convene-crg'], () => state.responsibleOffice !== null && state.crgConvened !== null);
-  incident.take('assign-responsible-office');
-  incident.take('convene-crg');
+  take(incident, 'assign-responsible-office');
+  take(incident, 'convene-crg');
   // 467.2c: the responsible office owns the administrative fact-finding, DS when classified.
   incident.addItem(
     'fact-finding',
@@ -51,11 +50,10 @@ export async function respond(incident: Incident): Promise<AfterResponse> {
 }
 
 async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-crg'> {
-  const { state } = incident;
   incident.setPhase('analysis');
   incident.addItem('risk-assessment', 'crg');
-  await gate(incident, 'ipsDirector', ['submit-analysis'], () => incident.accepted.has('submit-analysis'));
-  const analysisDecision = incident.take('submit-analysis')!;
+  await gate(incident, 'ipsDirector', ['submit-analysis']);
+  const analysisDecision = take(incident, 'submit-analysis')!;
 
   if (!analysisDecision.options.includes('notify-individuals')) {
     // 468.5c minimal risk, an authorized disclosure (no breach), or a choice not to notify.
@@ -68,10 +66,10 @@ async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-
     // 468.5d: CGFS is consulted on the cost of mitigation before the final decision.
     incident.setPhase('cost-consultation');
     incident.addItem('cost-consultation', 'cgfs');
-    await gate(incident, 'cgfs', ['cost-estimate'], () => incident.accepted.has('cost-estimate'));
-    incident.take('cost-estimate');
+    await gate(incident, 'cgfs', ['cost-estimate']);
+    take(incident, 'cost-estimate');
   }
-  return decisionGates(incident, state.phase);
+  return decisionGates(incident);
 }
 
 /** 468.5c: the CRG advises the PPGB and takes no further action unless the PPGB decides otherwise. */
@@ -90,35 +88,31 @@ async function ppgbAdvised(incident: Incident): Promise<boolean> {
       step: `advise-ppgb-${state.timeline.length}`,
     }),
   );
-  incident.await('ppgbChair', ['ppgb-override']);
-  incident.waitingFor.add('ppgb-override');
-  incident.gateDone = () => incident.accepted.has('ppgb-override');
-  const overridden = await condition(() => incident.accepted.has('ppgb-override'), incident.ms('minimalRiskObjectionWindow'), {
+  const overridden = await timedGate(incident, 'ppgbChair', ['ppgb-override'], {
+    window: incident.ms('minimalRiskObjectionWindow'),
     summary: 'PPGB objection window (5 FAM 468.5c)',
+    whenOver: 'the PPGB objection window ends: closure review unless the PPGB Chair overrides (5 FAM 468.5c)',
   });
-  incident.waitingFor.delete('ppgb-override');
-  incident.gateDone = null;
-  incident.await(null, []);
-  if (overridden) incident.take('ppgb-override');
+  if (overridden) take(incident, 'ppgb-override');
   else incident.log('objection-window-ended');
   return overridden;
 }
 
 /** 468.5b, 468.5e: PPGB Chair, the full PPGB, the Under Secretary (or the delegated official). */
-async function decisionGates(incident: Incident, _from: string): Promise<AfterResponse | 'return-to-crg'> {
+async function decisionGates(incident: Incident): Promise<AfterResponse | 'return-to-crg'> {
   incident.setPhase('ppgb-chair-review');
-  await gate(incident, 'ppgbChair', ['ppgb-chair-decision'], () => incident.accepted.has('ppgb-chair-decision'));
-  const chair = incident.take('ppgb-chair-decision')!;
+  await gate(incident, 'ppgbChair', ['ppgb-chair-decision']);
+  const chair = take(incident, 'ppgb-chair-decision')!;
   let outcome: string = chair.outcome;
   if (outcome === 'refer-to-ppgb') {
     incident.setPhase('ppgb-review');
-    await gate(incident, 'ppgbChair', ['ppgb-decision'], () => incident.accepted.has('ppgb-decision'));
-    outcome = incident.take('ppgb-decision')!.outcome;
+    await gate(incident, 'ppgbChair', ['ppgb-decision']);
+    outcome = take(incident, 'ppgb-decision')!.outcome;
   }
   if (outcome === 'refer-to-under-secretary') {
     incident.setPhase('under-secretary-review');
-    await gate(incident, 'underSecretary', ['under-secretary-decision'], () => incident.accepted.has('under-secretary-decision'));
-    outcome = incident.take('under-secretary-decision')!.outcome;
+    await gate(incident, 'underSecretary', ['under-secretary-decision']);
+    outcome = take(incident, 'under-secretary-decision')!.outcome;
   }
   if (outcome === 'return-to-crg') return 'return-to-crg';
   if (outcome === 'approve-notification') return 'notify';

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createTestWorker, startTimeSkippingEnv, type TestWorkflowEnvironment } from '../helpers/index.js';
+import { createTestWorker, offlineActivities, startTimeSkippingEnv, type TestWorkflowEnvironment } from '../helpers/index.js';
 import type { waitAnHour } from './workflows/timer.js';
 
 let env: TestWorkflowEnvironment;
@@ -14,7 +14,7 @@ afterAll(async () => {
 test('an hour-long timer passes at once on the time-skipping server', async () => {
   const worker = await createTestWorker(env, {
     workflowsPath: fileURLToPath(new URL('./workflows/timer.ts', import.meta.url)),
-    activities: {},
+    activities: offlineActivities(),
   });
   const started = Date.now();
   const result = await worker.runUntil(

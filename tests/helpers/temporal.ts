@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import { createActivities, type BreachActivities } from '../../activities/index.js';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes.js';
+import { indexedValueType } from '../../client/search-attributes.js';
 import { locateBinary, withDownloadFallback } from '../../dev/temporal-binaries.js';
 import { createKeyring, generateKey } from '../../security/codec.js';
 import { PROJECT_ROOT } from '../../config/index.js';
@@ -45,12 +48,24 @@ export function testDataConverter(): DataConverter {
   return dataConverter;
 }
 
-/** The time-skipping test server: `env.sleep('30 days')` and timers in awaited workflows pass at once. */
-export function startTimeSkippingEnv(options: { dataConverter?: DataConverter } = {}): Promise<TestWorkflowEnvironment> {
+/**
+ * The time-skipping test server: `env.sleep('30 days')` and timers in awaited workflows pass at once.
+ * The contract's search attributes are registered on it as on every real server, so the workflow runs
+ * as in production. The Java test server implements the operator service's AddSearchAttributes (not
+ * its ListSearchAttributes, so client/search-attributes.ts's check-then-add cannot be used here).
+ */
+export async function startTimeSkippingEnv(options: { dataConverter?: DataConverter } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const located = locateBinary('temporal-test-server');
   const client = { dataConverter: options.dataConverter ?? testDataConverter() };
-  return withDownloadFallback('temporal-test-server', located, (executable) => TestWorkflowEnvironment.createTimeSkipping({ server: { executable }, client }));
+  const env = await withDownloadFallback('temporal-test-server', located, (executable) => TestWorkflowEnvironment.createTimeSkipping({ server: { executable }, client }));
+  try {
+    await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map(({ name, type }) => [name, indexedValueType(type)])) });
+  } catch (err) {
+    await env.teardown();
+    throw err;
+  }
+  return env;
 }
 
 /** The real Temporal dev server (in memory), on a random free port, with the contract's search attributes. */
@@ -70,6 +85,15 @@ export function startDevServer(options: { namespace?: string; dataConverter?: Da
       },
     }),
   );
+}
+
+/**
+ * The real activities for a worker whose workflows send nothing (a foundation test's own workflow, a
+ * worker that is refused before it starts): mail goes to nodemailer's JSON transport, which renders
+ * the message and sends it nowhere, and no endpoint has a token.
+ */
+export function offlineActivities(): BreachActivities {
+  return createActivities({ mailer: nodemailer.createTransport({ jsonTransport: true }), mailFrom: 'breach@test.example', publicUrl: 'http://localhost', env: {} });
 }
 
 let bundlePromise: Promise<{ code: string }> | undefined;

@@ -9,13 +9,14 @@ import { bundleWorkflows } from '../../worker/bundle.js';
 import { createKeyring, generateKey } from '../../security/codec.js';
 import { bundleHasFailureConverter, createDataConverter } from '../../security/data-converter.js';
 import { createBreachWorker } from '../../worker/worker.js';
+import { offlineActivities } from '../helpers/index.js';
 
 it('the workflow bundle carries the failure converter, and a bundle without it is refused', async () => {
   const code = await bundleWorkflows();
   expect(bundleHasFailureConverter(code)).toBe(true);
   const dataConverter = createDataConverter(createKeyring('k', { k: generateKey() }));
   const connection = {} as NativeConnection;
-  expect(() => createBreachWorker({ connection, taskQueue: 'nowhere', activities: {}, dataConverter, workflowBundle: { code: 'var x = 1;' } })).toThrow(
+  expect(() => createBreachWorker({ connection, taskQueue: 'nowhere', activities: offlineActivities(), dataConverter, workflowBundle: { code: 'var x = 1;' } })).toThrow(
     /built without the failure converter/,
   );
 });

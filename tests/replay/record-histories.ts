@@ -74,12 +74,12 @@ interface RecordedPath {
 async function report(world: World, incidentId: string, playbook: Playbook, overrides: Partial<Report> = {}): Promise<WorkflowHandle> {
   const now = await world.env.currentTimeMs();
   const base = sampleReport({ incidentId, affectedCount: 4 }, now - 5 * 60_000);
-  // As the API does, except that the time-skipping server has no custom search attributes.
+  // As the API does.
   const workflowId = incidentWorkflowId(incidentId);
   await world.client.workflow.signalWithStart('breachIncidentWorkflow', {
     workflowId,
     taskQueue: world.taskQueue,
-    args: [{ incidentId, playbook, receivedAt: new Date(now).toISOString(), searchAttributes: false }],
+    args: [{ incidentId, playbook, receivedAt: new Date(now).toISOString() }],
     signal: reportIntakeSignal,
     signalArgs: [{ ...base, ...overrides, incidentId }],
   });

@@ -116,12 +116,13 @@ describe('continue-as-new, progress and the case record (the whole incident)', (
     const url = writeRoster(60, (i) => (i === 20 ? 'not json' : {}));
     const incidentId = `CAN${Date.now().toString(36)}`;
     const playbook = testPlaybook(f.receiver.url, {});
-    playbook.notification = { ratePerSecond: 60, batchSize: 3, parallelBatches: 2 };
+    // A short continue-as-new threshold and progress at every batch, set the way a deployment sets them: in the playbook.
+    playbook.notification = { ratePerSecond: 60, batchSize: 3, parallelBatches: 2, continueAsNewAfter: 40, progressEvery: '1ms' };
     const now = await f.env.currentTimeMs();
     const handle = await f.client.workflow.signalWithStart<typeof breachIncidentWorkflow, [ReturnType<typeof aReport>]>('breachIncidentWorkflow', {
       workflowId: incidentWorkflowId(incidentId),
       taskQueue: f.taskQueue,
-      args: [{ incidentId, playbook, receivedAt: new Date(now).toISOString(), searchAttributes: false, notifyRun: { continueAsNewAfter: 40, progressEveryMs: 0 } }],
+      args: [{ incidentId, playbook, receivedAt: new Date(now).toISOString() }],
       signal: reportIntakeSignal,
       signalArgs: [{ ...aReport({}, now), incidentId }],
     });

@@ -3,7 +3,7 @@
  * activities, a real SMTP receiver and a real HTTP receiver standing in for the playbook's endpoints.
  */
 import { readFileSync } from 'node:fs';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import nodemailer from 'nodemailer';
@@ -14,12 +14,11 @@ import { incidentWorkflowId } from '../../domain/ids.js';
 import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
 import type { Report } from '../../domain/report.js';
 import type { IncidentState, Phase } from '../../domain/state.js';
-import { locateBinary, withDownloadFallback } from '../../dev/temporal-binaries.js';
 import { startEndpointReceiver, type EndpointReceiver } from '../../dev/endpoint-receiver.js';
 import { startMailCatcher, type MailCatcher } from '../../dev/mail-catcher.js';
 import { DEFAULT_PLAYBOOK } from '../../config/index.js';
 import { createBreachWorker } from '../../worker/worker.js';
-import { testDataConverter } from '../helpers/temporal.js';
+import { startTimeSkippingEnv, testDataConverter } from '../helpers/temporal.js';
 import type { breachIncidentWorkflow } from '../../workflows/incident.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
 import { sampleReport } from '../../dev/sample-report.js';
@@ -52,10 +51,8 @@ export function testPlaybook(receiverUrl: string, changes: Partial<Playbook> = {
 export async function startFixture(name: string): Promise<Fixture> {
   // Retries of failing activities are the point of several tests: keep the worker's log to errors.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const env = await withDownloadFallback('temporal-test-server', locateBinary('temporal-test-server'), (executable) =>
-    // Encrypted like production (security/data-converter.ts), with a key made at run time.
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable }, client: { dataConverter: testDataConverter() } }),
-  );
+  // Encrypted like production (security/data-converter.ts), with a key made at run time; the search attributes registered.
+  const env = await startTimeSkippingEnv();
   const mail = await startMailCatcher({ smtpPort: 0, webPort: null });
   const receiver = await startEndpointReceiver({ port: 0 });
   const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: mail.smtpPort, secure: false, ignoreTLS: true });
@@ -100,9 +97,7 @@ export async function report(f: Fixture, overrides: Partial<Report> = {}, playbo
   const handle = await f.env.client.workflow.signalWithStart('breachIncidentWorkflow', {
     workflowId: incidentWorkflowId(incidentId),
     taskQueue: f.taskQueue,
-    // The time-skipping server cannot register custom search attributes (no operator service); the
-    // dev-server tests (tests/e2e, tests/api) cover them.
-    args: [{ incidentId, playbook, receivedAt: new Date(now).toISOString(), searchAttributes: false }],
+    args: [{ incidentId, playbook, receivedAt: new Date(now).toISOString() }],
     signal: reportIntakeSignal,
     signalArgs: [{ ...aReport({}, now), ...overrides, incidentId }],
   });

@@ -1,0 +1,192 @@
+/**
+ * `npm run bench -- soak [--incidents N] [--reminder-every 5m] [--soak 3m]`: what open incidents cost one
+ * worker (issue 15). N incidents (default 5,000) are reported through the HTTP API and left waiting at
+ * the IPS Director's triage gate while their reminders fire on a short interval; one worker process runs
+ * them with the cache size it has in production (BREACH_WORKER_MAX_CACHED_WORKFLOWS, default 250) and a
+ * heap limit, so most incidents are replayed from their history whenever a reminder fires.
+ *
+ * Printed beside their targets: worker memory (RSS, and the V8 heap where the worker's metrics port
+ * answers) per open and per cached incident, worker CPU per reminder, workflow task latency p99
+ * (scheduled → started, from the histories), failed workflow tasks, and the replay time of one whole
+ * incident history with the cache forced to miss (p50/p99). Each part prints the machine's load and CPU
+ * by process.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import proto from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { buildApi } from '../api/server.js';
+import { DEFAULT_API_TOKENS, loadApiTokens, PROJECT_ROOT } from '../config/index.js';
+import { startEndpointReceiver } from '../dev/endpoint-receiver.js';
+import { startWorkerProcess, type WorkerProcess } from '../dev/worker-process.js';
+import { incidentWorkflowId } from '../domain/ids.js';
+import { createDataConverter } from '../security/data-converter.js';
+import { readKeyringFile } from '../security/keyring.js';
+import { aReport, benchPlaybook, cpuSeconds, descendantPid, percentile, waitFor, type BenchServer, type MailServer } from './setup.js';
+import { bundleWorkflows } from '../worker/bundle.js';
+
+export interface SoakOptions {
+  incidents: number;
+  reminderEvery: string;
+  soakSeconds: number;
+  connections: number;
+}
+
+export interface SoakWorld {
+  server: BenchServer;
+  mail: MailServer;
+}
+
+type Line = (label: string, value: string, target?: { ok: boolean; text: string }) => void;
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The V8 heap of the worker, from its Prometheus endpoint when it has one (prom-client's default metrics). */
+async function workerHeapMb(metricsUrl: string | undefined): Promise<number | undefined> {
+  if (!metricsUrl) return undefined;
+  try {
+    const text = await (await fetch(metricsUrl)).text();
+    const used = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([0-9.e+]+)$/m.exec(text)?.[1];
+    return used ? Number(used) / 1_048_576 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function machine(pids: Record<string, number | undefined>): string {
+  const [one, five] = loadavg();
+  return `load ${fmt(one!, 2)} / ${fmt(five!, 2)}; CPU s so far: ${Object.entries(pids).map(([name, pid]) => `${name} ${fmt(cpuSeconds(pid), 1)}`).join(', ')}`;
+}
+
+/** Replays one whole incident history again and again, each time as a new workflow (a cache miss). */
+export async function replayTimes(times: number): Promise<{ p50: number; p99: number; events: number }> {
+  const file = join(PROJECT_ROOT, 'tests', 'replay', 'histories', 'full-chain-delay-notification.json');
+  const fixture = JSON.parse(readFileSync(file, 'utf8')) as { workflowId: string; history: object };
+  const history = proto.temporal.api.history.v1.History.fromObject(fixture.history);
+  const dataConverter = createDataConverter(await readKeyringFile(join(PROJECT_ROOT, 'tests', 'replay', 'test-keyring.json'), 'test keyring'));
+  const code = await bundleWorkflows();
+  const histories = Array.from({ length: times + 3 }, () => ({ workflowId: fixture.workflowId, history }));
+  const durations: number[] = [];
+  let last = performance.now();
+  let index = 0;
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { code }, dataConverter }, histories)) {
+    const now = performance.now();
+    if (result.error) throw new Error(`the history does not replay: ${result.error.message}`);
+    // The first few warm the worker (its V8 context, the JIT): measured like a worker that has been up a while.
+    if (index++ >= 3) durations.push(now - last);
+    last = now;
+  }
+  return { p50: percentile(durations, 50), p99: percentile(durations, 99), events: history.events?.length ?? 0 };
+}
+
+async function histories(world: SoakWorld, ids: string[]) {
+  let failed = 0;
+  const latencies: number[] = [];
+  for (let i = 0; i < ids.length; i += 25) {
+    await Promise.all(
+      ids.slice(i, i + 25).map(async (id) => {
+        const events = (await world.server.client.workflow.getHandle(incidentWorkflowId(id)).fetchHistory()).events ?? [];
+        const scheduled = new Map<number, number>();
+        for (const e of events) {
+          const at = Number(e.eventTime?.seconds ?? 0) * 1_000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+          if (e.workflowTaskScheduledEventAttributes) scheduled.set(Number(e.eventId), at);
+          if (e.workflowTaskStartedEventAttributes) {
+            const from = scheduled.get(Number(e.workflowTaskStartedEventAttributes.scheduledEventId));
+            if (from !== undefined) latencies.push(at - from);
+          }
+          if (e.workflowTaskFailedEventAttributes) failed += 1;
+        }
+      }),
+    );
+  }
+  return { failed, latencyP99: percentile(latencies, 99), latencyP50: percentile(latencies, 50), tasks: latencies.length };
+}
+
+export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Line): Promise<Record<string, unknown>> {
+  const { server, mail } = world;
+  const count = options.incidents;
+  console.log(`\nsoak: ${fmt(count)} open incidents at a gate, reminders every ${options.reminderEvery}, one worker`);
+  const receiver = await startEndpointReceiver({ port: 0 });
+  const playbook = benchPlaybook(receiver.url);
+  // Reminders on a short interval; escalation out of the way (once per gate, it would only add a mail).
+  playbook.timers = { ...playbook.timers, gateReminderInterval: options.reminderEvery, gateEscalateAfter: '30d' };
+  const taskQueue = `bench-soak-${randomBytes(3).toString('hex')}`;
+  const metricsPort = 20_000 + Math.floor(Math.random() * 20_000);
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '--max-old-space-size=768').split(' ').filter(Boolean);
+  const worker: WorkerProcess = startWorkerProcess({ ...server.workerEnv(taskQueue, mail.smtpUrl, options.connections), BREACH_METRICS_PORT: String(metricsPort) }, { nodeArgs });
+  await worker.ready;
+  const metricsUrl = (await workerHeapMb(`http://127.0.0.1:${metricsPort}/metrics`)) === undefined ? undefined : `http://127.0.0.1:${metricsPort}/metrics`;
+  const temporalPid = descendantPid(process.pid, 'start-dev');
+  const pids = { worker: worker.pid, temporal: temporalPid, 'bench+API': process.pid, mail: mail.pid };
+  const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
+  const app = await buildApi({ client: server.client, taskQueue, playbook, tokens, linkSecret: randomBytes(32).toString('hex'), publicUrl: 'http://127.0.0.1' });
+  const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const auth = { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' };
+  const results: Record<string, unknown> = { incidents: count };
+  try {
+    await new Promise((r) => setTimeout(r, 2_000));
+    const baseline = { rss: worker.rssMb(), heap: await workerHeapMb(metricsUrl) };
+    const stamp = Date.now().toString(36);
+    const ids = Array.from({ length: count }, (_, i) => `soak-${stamp}-${i}`);
+    const started = performance.now();
+    // Reported as a privacy office's intake would see them: many at once, not all in one burst.
+    for (let i = 0; i < ids.length; i += 100) {
+      await Promise.all(
+        ids.slice(i, i + 100).map(async (id) => {
+          const response = await fetch(`${apiUrl}/incidents`, { method: 'POST', headers: auth, body: JSON.stringify(aReport(id)) });
+          await response.text();
+          if (response.status !== 202) throw new Error(`POST /incidents answered ${response.status}`);
+        }),
+      );
+    }
+    const query = `TaskQueue = '${taskQueue}' AND BreachPhase = 'triage'`;
+    await waitFor(async () => ((await server.client.workflow.count(query)).count >= count ? true : undefined), `${count} incidents at triage`, 3_600_000, 1_000);
+    const atGateMs = performance.now() - started;
+    await new Promise((r) => setTimeout(r, 3_000));
+    const open = { rss: worker.rssMb(), heap: await workerHeapMb(metricsUrl) };
+    const cached = Math.min(count, 250);
+    line('reported and at the triage gate', `${fmt(count)} in ${fmt(atGateMs / 1_000, 1)} s`);
+    line('machine', machine(pids));
+
+    // The soak: reminders fire; CPU per reminder from the worker's CPU and the reminder mails received.
+    const mailBefore = (await mail.stats()).received;
+    const cpuBefore = cpuSeconds(worker.pid);
+    let peakRss = open.rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, worker.rssMb())), 500);
+    await new Promise((r) => setTimeout(r, options.soakSeconds * 1_000));
+    clearInterval(sampler);
+    const reminders = (await mail.stats()).received - mailBefore;
+    const cpu = cpuSeconds(worker.pid) - cpuBefore;
+    const end = { rss: worker.rssMb(), heap: await workerHeapMb(metricsUrl) };
+    const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(count / 500)) === 0);
+    const tasks = await histories(world, ids);
+    const replay = await replayTimes(30);
+
+    const perOpen = (Math.max(peakRss, end.rss) - baseline.rss) / count;
+    const perCached = (open.rss - baseline.rss) / cached;
+    results.memory = { baseline, open, end, peakRss, perOpenMb: perOpen, perCachedMb: perCached };
+    results.reminders = { count: reminders, workerCpuSeconds: cpu, cpuMsPerReminder: reminders ? (cpu * 1_000) / reminders : null };
+    results.workflowTasks = tasks;
+    results.replay = replay;
+    results.sampled = sample.length;
+    line('worker RSS: before / at the gate / peak', `${fmt(baseline.rss)} / ${fmt(open.rss)} / ${fmt(peakRss)} MB`, { ok: peakRss <= 1_536, text: '≤ 1.5 GB' });
+    if (baseline.heap !== undefined && open.heap !== undefined) line('worker heap used: before / at the gate', `${fmt(baseline.heap)} / ${fmt(open.heap)} MB`);
+    else line('worker heap used', 'n/a (the worker has no metrics port)');
+    line('memory per cached open incident', `${fmt(perCached, 2)} MB (RSS growth / ${cached} cached)`, { ok: perCached <= 0.5, text: '≤ 0.5 MB' });
+    line('memory per open incident', `${fmt(perOpen * 1_024, 1)} KB (peak RSS growth / ${fmt(count)})`);
+    line('reminders sent in the soak', `${fmt(reminders)} in ${options.soakSeconds} s`);
+    line('worker CPU per reminder', reminders ? `${fmt((cpu * 1_000) / reminders, 1)} ms` : 'n/a (no reminder fired: lengthen --soak)');
+    line('workflow task latency p50 / p99', `${fmt(tasks.latencyP50)} / ${fmt(tasks.latencyP99)} ms (${fmt(tasks.tasks)} tasks)`);
+    line('failed workflow tasks', fmt(tasks.failed), { ok: tasks.failed === 0, text: '0' });
+    line('replay of one whole incident (cache miss) p50 / p99', `${fmt(replay.p50, 1)} / ${fmt(replay.p99, 1)} ms (${replay.events} events)`, { ok: replay.p99 <= 50, text: '≤ 50 ms p99' });
+    line('machine', machine(pids));
+    return results;
+  } finally {
+    await app.close();
+    await worker.kill('SIGTERM');
+    await receiver.close();
+  }
+}

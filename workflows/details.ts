@@ -1,0 +1,62 @@
+/**
+ * The UI's current details: what the incident waits for, from whom, and the next deadline, in a few
+ * lines of markdown. Roles, person ids, decision kinds and times only: no PII (and the codec encrypts
+ * it). Recomputed at every change (Incident.publish); a gate's reminder or escalation logs to the
+ * timeline, so the deadline shown moves on when its timer fires. The gate's next step comes from the
+ * same arithmetic as its timer (workflows/gates.ts `nextGateStep`).
+ */
+import { holdersOf } from '../domain/playbook.js';
+import { nextGateStep, openGateClock, stillWaitedFor } from './gates.js';
+import type { Incident } from './incident-state.js';
+
+export function currentDetails(incident: Incident): string {
+  const s = incident.state;
+  const lines = [`**Phase:** ${s.phase} · **Medium:** ${s.medium}${s.risk ? ` · **Risk:** ${s.risk}` : ''}`];
+  if (s.awaiting) {
+    const who = holdersOf(incident.playbook, s.awaiting.role).map((p) => p.id);
+    const kinds = stillWaitedFor(incident, s.awaiting.kinds);
+    lines.push(`**Waiting for:** ${kinds.join(', ')} — from the ${s.awaiting.role}${who.length ? ` (${who.join(', ')})` : ''}, since ${s.awaiting.since}`);
+  }
+  const next = deadlines(incident).sort((a, b) => a.at - b.at)[0];
+  if (next) lines.push(`**Next deadline:** ${new Date(next.at).toISOString()} — ${next.what}`);
+  // A late report stays in view: the UI's list shows BreachReportedLate, the details say when.
+  if (s.phase === 'reporting' || !s.reportedAt || s.reportedLate) {
+    lines.push(
+      s.reportedAt
+        ? `**Reported:** ${s.reportedAt}${s.reportedLate ? ' (late)' : ''}`
+        : `**One-hour report due:** ${s.reportingDeadline}${s.reportedLate ? ' — **LATE, escalated**' : ''}`,
+    );
+  }
+  if (s.delay) lines.push(s.delay.barred ? '**Notification barred** (5 FAM 468.6-3b)' : `**Notification delayed until:** ${s.delay.notifyAfter}`);
+  if (s.notification) {
+    const n = s.notification;
+    const done = n.processed ?? 0;
+    const progress = n.total ? ` · ${done} of ${n.total} people done, ${Math.max(0, n.total - done)} remaining` : '';
+    lines.push(`**Notification:** ${n.letters} letters, ${n.emails} emails, ${n.failed} failed${progress}${n.substituteNotice ? ', substitute notice' : ''}`);
+  }
+  const open = incident.openItems().map((i) => i.id);
+  if (open.length) lines.push(`**Open action items:** ${open.join(', ')}`);
+  return lines.join('\n\n');
+}
+
+/** The timers running now, as the policy names them (the same clocks as gates.ts, reporting.ts, notification.ts). */
+function deadlines(incident: Incident): { at: number; what: string }[] {
+  const s = incident.state;
+  const found: { at: number; what: string }[] = [];
+  if (!s.reportedAt && !s.reportedLate && s.reportingDeadline) {
+    found.push({ at: Date.parse(s.reportingDeadline), what: `the one-hour report to ${s.medium === 'cyber' ? 'US-CERT' : 'the Privacy Division'} (5 FAM 468.3b(1))` });
+  }
+  const clock = openGateClock(incident);
+  if (s.phase === 'notification-delayed' && s.delay && s.awaiting) {
+    found.push({ at: Date.parse(s.delay.notifyAfter), what: 'the security delay ends and notification goes out (5 FAM 468.6-3)' });
+  } else if (clock?.kind === 'window') {
+    found.push({ at: clock.endsAt, what: clock.what });
+  } else if (clock?.kind === 'reminders') {
+    const next = nextGateStep(clock, Date.now());
+    const escalation = new Date(clock.opened + clock.escalateAfter).toISOString();
+    if (next.step === 'escalation') found.push({ at: next.at, what: 'escalation to the SAOP (the PPGB Chair, 5 FAM 468.2a)' });
+    else if (!clock.escalated) found.push({ at: next.at, what: `reminder to the ${clock.role}; escalation to the SAOP at ${escalation}` });
+    else found.push({ at: next.at, what: `reminder to the ${clock.role} (escalated to the SAOP at ${escalation})` });
+  }
+  return found;
+}
