@@ -5,7 +5,7 @@
  * bundle, the playbooks, the failure converter) and its worker and API started from it exactly as the
  * images' CMD starts them, against the dev server: the API takes a report and the worker runs it. Then the
  * compose file's jobs, the documentation's commands and configuration examples, and the alert rules'
- * metrics.
+ * metrics. The started processes export traces to a stand-in OTLP collector.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { freePort } from '../../dev/ports.js';
 import { sampleReport } from '../../dev/sample-report.js';
 import { createBreachMetrics } from '../../worker/metrics.js';
 import { WORKER_READY_MARK } from '../../worker/worker.js';
-import { startDevServer, startSmtpReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+import { startDevServer, startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
 import { faultKeys, LINK_SECRET, until } from '../faults/fixture.js';
 
 const read = (path: string) => readFileSync(join(PROJECT_ROOT, path), 'utf8');
@@ -124,10 +124,12 @@ describe('the images\' layout, run here', () => {
   let image: string;
   let env: TestWorkflowEnvironment;
   let smtp: SmtpReceiver;
+  /** Stands in for an OpenTelemetry collector (OTLP/HTTP, JSON). */
+  let collector: EndpointReceiver;
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
-    [env, smtp] = await Promise.all([startDevServer({ dataConverter: keys.dataConverter }), startSmtpReceiver()]);
+    [env, smtp, collector] = await Promise.all([startDevServer({ dataConverter: keys.dataConverter }), startSmtpReceiver(), startHttpReceiver()]);
     // The runtime stage's files: package.json, node_modules, playbooks, the failure converter, dist/.
     image = mkdtempSync(join(tmpdir(), 'breach-image-'));
     copyFileSync(join(PROJECT_ROOT, 'package.json'), join(image, 'package.json'));
@@ -146,9 +148,20 @@ describe('the images\' layout, run here', () => {
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
-    await smtp?.close();
+    await Promise.all([smtp?.close(), collector?.close()]);
     await env?.teardown();
   });
+
+  /** Span names the collector received, by service.name. */
+  function spansBy(service: string): string[] {
+    type Otlp = { resourceSpans?: { resource?: { attributes?: { key: string; value: { stringValue?: string } }[] }; scopeSpans?: { spans?: { name: string }[] }[] }[] };
+    return collector
+      .calls()
+      .filter((c) => c.path === '/otel/v1/traces')
+      .flatMap((c) => (c.body as Otlp).resourceSpans ?? [])
+      .filter((r) => r.resource?.attributes?.some((a) => a.key === 'service.name' && a.value.stringValue === service))
+      .flatMap((r) => (r.scopeSpans ?? []).flatMap((s) => (s.spans ?? []).map((span) => span.name)));
+  }
 
   /** Runs a target's CMD in the layout with the stage's ENV and `extra`; resolves once `mark` is printed. */
   function run(target: 'worker' | 'api', extra: Record<string, string>, mark: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
@@ -202,9 +215,10 @@ describe('the images\' layout, run here', () => {
   it('the worker and the API start as the images start them; a report is taken and run; /healthz, /readyz and /metrics answer', async () => {
     const [apiPort, metricsPort] = await Promise.all([freePort(), freePort()]);
     const taskQueue = `ops-deploy-${Math.random().toString(36).slice(2, 8)}`;
-    const shared = { TEMPORAL_ADDRESS: env.address, BREACH_TASK_QUEUE: taskQueue, BREACH_LINK_SECRET: LINK_SECRET, ...keys.env };
+    const shared = { TEMPORAL_ADDRESS: env.address, BREACH_TASK_QUEUE: taskQueue, BREACH_LINK_SECRET: LINK_SECRET, OTEL_EXPORTER_OTLP_ENDPOINT: `${collector.url}/otel`, ...keys.env };
     const worker = await run('worker', { ...shared, SMTP_URL: smtp.smtpUrl, BREACH_METRICS_PORT: String(metricsPort), BREACH_METRICS_HOST: '127.0.0.1', BREACH_METRICS_COLLECT_SECONDS: '1' }, new RegExp(WORKER_READY_MARK));
     expect(worker.output()).toMatch(/workflow code: pre-built bundle/);
+    expect(worker.output()).toMatch(/traces to http:\/\/127\.0\.0\.1:\d+\/otel\/v1\/traces/);
     await run('api', { ...shared, BREACH_API_PORT: String(apiPort), BREACH_API_HOST: '127.0.0.1' }, /listening on/);
     const base = `http://127.0.0.1:${apiPort}`;
 
@@ -231,6 +245,12 @@ describe('the images\' layout, run here', () => {
       return /^breach_incidents\{phase="(reporting|triage)"\} 1$/m.test(text) ? text : undefined;
     }, 'the incident counted on /metrics', 30_000, 500);
     expect(page).toMatch(/^temporal_\w+/m);
+
+    // Tracing (docs/operations-alerts.md "Tracing"): the API's client calls, the worker's activities and,
+    // through the interceptors built into the production bundle, the workflow itself.
+    await until(async () => (spansBy('breach-api').length > 0 && spansBy('breach-worker').some((n) => /^RunActivity:/.test(n)) ? true : undefined), 'spans from the API and the worker', 30_000, 500);
+    expect(spansBy('breach-api').join(' ')).toMatch(/(StartWorkflow|SignalWithStartWorkflow|QueryWorkflow|StartWorkflowUpdate)/);
+    await until(async () => (spansBy('breach-worker').some((n) => /^(RunWorkflow|StartActivity|HandleQuery|HandleSignal|HandleUpdate)/.test(n)) ? true : undefined), 'spans from inside the workflow', 30_000, 500);
   });
 });
 
