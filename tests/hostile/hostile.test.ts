@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decisionSchema, type DecisionBody } from '../../domain/decision.js';
+import { decisionBodySchema, decisionSchema, type DecisionBody } from '../../domain/decision.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { holds } from '../../domain/playbook.js';
 import { REFUSAL } from '../../domain/refusal.js';
@@ -23,7 +23,8 @@ import { listQuerySchema } from '../../api/schemas.js';
 import { DEFAULT_API_TOKENS } from '../../config/index.js';
 import { unreadableReport } from '../../workflows/intake.js';
 import { decideUpdate, decisionRefusedSignal, decisionSignal, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
-import { aReport, call, reportIncident, startApiFixture, triage, waitFor, waitForPhase, type ApiFixture } from '../api/fixture.js';
+import { aReport, call, linkToken, reportIncident, startApiFixture, triage, waitFor, waitForPhase, type ApiFixture } from '../api/fixture.js';
+import { decisionFromForm, formFields } from '../../api/link-form.js';
 import {
   applyMutation,
   badCount,
@@ -435,6 +436,31 @@ describe('decisions at the HTTP API', () => {
     }
     tally('report for a closed incident', incidentId);
     expectNamedRefusal(await call(f.app, { method: 'POST', url: '/incidents', body: aReport({ incidentId }) }), [409]);
+  });
+
+  it('the approval-link page\'s form, filled in wrong (blank, too long, not a choice, repeated, odd text): 400 page naming the problem; the incident unchanged', async () => {
+    const before = essence(await stateOf(triaged));
+    const kinds = ['assign-responsible-office', 'convene-crg'] as const;
+    const value = fc.oneof(hostileText, fc.constantFrom('', ' ', '\t', 'maybe', 'YES', 'x'.repeat(201), 'x'.repeat(10_001)), fc.array(hostileText, { minLength: 2, maxLength: 3 }));
+    const form = fc.dictionary(fc.oneof(fc.constantFrom('office', 'convene', 'rationale', 'kind', 'actorId', 'decisionId'), fc.string({ maxLength: 8 })), value, { maxKeys: 4 });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...kinds), form, async (kind, values) => {
+        // Only forms the decision schema refuses: a valid one would decide (that is the link's purpose).
+        const fields = formFields(kind, { playbook: f.playbook });
+        if (decisionBodySchema.safeParse(decisionFromForm(kind, fields, values)).success) return;
+        tally('approval-link form', [kind, values]);
+        // A repeated name for a list, as a browser sends checkboxes (lone surrogates go as U+FFFD, as in a browser).
+        const body = new URLSearchParams(Object.entries(values).flatMap(([k, v]) => [v].flat().map((one): [string, string] => [k, one]))).toString();
+        const token = linkToken({ incidentId: triaged, kind, personId: 'ips-director' });
+        const res = await f.app.inject({ method: 'POST', url: `/links/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body });
+        expect(res.statusCode, `${kind} ${body.slice(0, 200)} → ${res.body.slice(0, 200)}`).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^text\/html/);
+        expect(res.body).toMatch(/class="error"|<li>/);
+        expect(res.body).not.toMatch(/\bat .+\.(ts|js):\d+/);
+      }),
+      { numRuns: 400 },
+    );
+    expect(essence(await stateOf(triaged))).toEqual(before);
   });
 
   it('after all that, each incident still takes a good decision, and no workflow task ever failed', async () => {
