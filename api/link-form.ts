@@ -4,7 +4,7 @@
  * dotted paths into the decision (`letter.contact.tollFreePhone`); only the kind's own fields are read,
  * so a form can never carry an `actorId` or another kind's field.
  */
-import { AUTHORIZED_BASES, CUSTODY_PURPOSES, LEVELS, OPTIONS, type DecisionKind } from '../domain/decision.js';
+import { AUTHORIZED_BASES, COSTED_MEASURES, CUSTODIAN_KINDS, CUSTODY_PURPOSES, LEVELS, OPTIONS, type DecisionKind } from '../domain/decision.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { IncidentState } from '../domain/state.js';
 
@@ -40,6 +40,14 @@ export function formFields(kind: DecisionKind, context: { playbook: Playbook; st
         level('deliberateTargeting', 'Evidence of deliberate targeting (468.4(5))'),
         level('priorMisuse', 'Evidence of earlier misuse (468.4(6))'),
         { name: 'options', label: 'Options (468.5a)', type: 'checkboxes', required: false, choices: OPTIONS },
+        {
+          name: 'costedMeasures',
+          label: 'Measures that cost money (468.5d)',
+          type: 'checkboxes',
+          required: false,
+          choices: COSTED_MEASURES,
+          hint: 'CGFS estimates them; credit protection and mail at scale always are',
+        },
         rationale,
         { name: 'riskOverride.level', label: 'Override the derived risk level', type: 'select', required: false, choices: LEVELS },
         { name: 'riskOverride.rationale', label: 'Why override', type: 'textarea', required: false },
@@ -53,6 +61,16 @@ export function formFields(kind: DecisionKind, context: { playbook: Playbook; st
           choices: CUSTODY_PURPOSES,
           hint: 'required for hipaa-custody-exemption',
         },
+        { name: 'authorizedDisclosure.custodian.name', label: 'Custodian with lawful custody', type: 'text', required: false, hint: 'required for hipaa-custody-exemption' },
+        { name: 'authorizedDisclosure.custodian.kind', label: 'Custodian is a', type: 'select', required: false, choices: CUSTODIAN_KINDS, hint: 'required for hipaa-custody-exemption' },
+        { name: 'authorizedDisclosure.subjectInLawfulCustody', label: 'The individual was in lawful custody', type: 'checkbox', required: false, hint: 'required for hipaa-custody-exemption' },
+        { name: 'authorizedDisclosure.recipient.name', label: 'Recipient of the disclosure (person or agency)', type: 'text', required: false, hint: 'for the accounting of disclosures (5 FAM 464c)' },
+        { name: 'authorizedDisclosure.recipient.address', label: 'Recipient address', type: 'textarea', required: false, hint: 'for the accounting of disclosures (5 FAM 464c)' },
+        { name: 'authorizedDisclosure.disclosedAt', label: 'Date of the disclosure', type: 'time', required: false, hint: 'default: when the report says it occurred' },
+        { name: 'classifiedInvolved', label: 'The analysis found classified information involved', type: 'checkbox', required: false, hint: '5 FAM 468.1(4)' },
+        { name: 'criminalActSuspected', label: 'The analysis suspects a criminal act', type: 'checkbox', required: false, hint: '5 FAM 468.3b(2)' },
+        { name: 'causedByWorkforceMember', label: 'The analysis found a workforce member caused it', type: 'checkbox', required: false, hint: '5 FAM 469.6' },
+        { name: 'affectedCount', label: 'People affected, as the CRG counts them', type: 'number', required: false },
       ];
     case 'cost-estimate':
       return [

@@ -10,6 +10,7 @@ import type { Client } from '@temporalio/client';
 import { decisionBodySchema } from '../domain/decision.js';
 import type { Playbook } from '../domain/playbook.js';
 import { issuesOf } from '../domain/report.js';
+import { decisionGroundsIssues } from '../domain/authorized.js';
 import { KIND_PHASES } from '../domain/gates.js';
 import type { IncidentState } from '../domain/state.js';
 import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError, decide, getIncidentState } from '../client/incidents.js';
@@ -211,6 +212,8 @@ export async function linkRoutes(app: FastifyInstance, deps: LinkRouteDeps): Pro
       const problems = issuesOf(parsed.error).map((i) => `${i.path}: ${i.message}`);
       return send(reply, 400, formPage(claims, state, fields, form, problems));
     }
+    const grounds = decisionGroundsIssues(parsed.data);
+    if (grounds.length) return send(reply, 400, formPage(claims, state, fields, form, grounds.map((i) => `${i.path}: ${i.message}`)));
     try {
       const next = await decide(deps.client, claims.incidentId, { ...parsed.data, actorId: claims.personId, decisionId: linkDecisionId(claims.linkId) });
       // The workflow applies a repeated decisionId once and answers with the state unchanged: a second

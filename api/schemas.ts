@@ -29,6 +29,7 @@ export const incidentAcceptedSchema = z.object({ incidentId: z.string(), workflo
 export const listQuerySchema = z.strictObject({
   phase: z.enum(PHASES).optional(),
   awaitingRole: z.enum(ROLES).optional(),
+  majorIncident: z.stringbool({ error: 'expected true or false' }).optional().describe('only major incidents (true)'),
   limit: z.coerce.number().int().min(1).max(1000).default(100).describe('at most this many incidents (newest first)'),
 });
 
@@ -41,6 +42,7 @@ export const incidentListSchema = z
         risk: z.enum(LEVELS).nullable(),
         reportedLate: z.boolean(),
         awaitingRole: z.string().nullable(),
+        majorIncident: z.boolean(),
       }),
     ),
   })
@@ -66,6 +68,27 @@ const stateShape = {
   notification: z.object({ letters: z.number(), emails: z.number(), substituteNotice: z.boolean(), failed: z.number() }).nullable(),
   timeline: z.array(z.object({ at: iso, event: z.string(), actorId: z.string().optional() })),
   closedAt: iso.nullable(),
+  /** 5 FAM 464c: the accounting of the disclosures the analysis found authorized. */
+  disclosures: z.array(
+    z.object({
+      entryId: z.string(),
+      incidentId: z.string(),
+      disclosedAt: iso,
+      nature: z.string(),
+      purpose: z.string(),
+      recipient: z.object({ name: z.string(), address: z.string() }),
+      basis: z.string(),
+      accountingRequired: z.boolean(),
+      keepAtLeastUntil: iso,
+      recordedAt: iso,
+      recordedBy: z.string(),
+    }),
+  ),
+  /** A breach of the PII of at least the playbook's threshold of people (OMB's major incident). */
+  majorIncident: z.object({ since: iso, congressDueAt: iso, source: z.string(), affectedCount: z.number() }).nullable(),
+  /** The receiver's case or ticket number for the one-hour report (CISA's guidelines). */
+  reportReference: z.string().nullable(),
+  reportReceipts: z.array(z.object({ kind: z.enum(['initial', 'update']), at: iso, reference: z.string().nullable(), supplement: z.number().optional() })),
 };
 export const incidentStateSchema = z.looseObject(stateShape);
 

@@ -11,6 +11,7 @@ import { ZodError, type z } from 'zod';
 import type { Playbook } from '../domain/playbook.js';
 import { REFUSAL } from '../domain/refusal.js';
 import { issuesOf } from '../domain/report.js';
+import { decisionGroundsIssues } from '../domain/authorized.js';
 import {
   DecisionRefusedError,
   IncidentClosedError,
@@ -155,9 +156,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.get('/incidents', { onRequest: authenticate }, async (request) => {
     const query = parse(listQuerySchema, request.query);
-    const found = await listIncidents(client, { phase: query.phase, awaitingRole: query.awaitingRole }, query.limit);
+    const found = await listIncidents(client, { phase: query.phase, awaitingRole: query.awaitingRole, majorIncident: query.majorIncident }, query.limit);
     return {
-      incidents: found.map(({ incidentId, phase, risk, reportedLate, awaitingRole }) => ({ incidentId, phase, risk, reportedLate, awaitingRole })),
+      incidents: found.map(({ incidentId, phase, risk, reportedLate, awaitingRole, majorIncident }) => ({ incidentId, phase, risk, reportedLate, awaitingRole, majorIncident })),
     };
   });
 
@@ -169,6 +170,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.post('/incidents/:incidentId/decisions', { onRequest: authenticate }, async (request) => {
     const { incidentId } = parse(incidentParamsSchema, request.params);
     const body = parse(decisionBodySchema, request.body);
+    // The grounds the policy asks of the decision (the custody exemption's facts, the recipient 464c
+    // accounts for), each named, before the workflow is asked.
+    const grounds = decisionGroundsIssues(body);
+    if (grounds.length) throw new BadRequest(grounds);
     return decide(client, incidentId, { ...body, actorId: request.actorId! });
   });
 

@@ -2,6 +2,7 @@
 import { DECISION_KINDS, decisionSchema, type DecisionKind } from '../domain/decision.js';
 import { incidentIdSchema } from '../domain/ids.js';
 import { issuesOf } from '../domain/report.js';
+import { decisionGroundsIssues } from '../domain/authorized.js';
 import { decide } from '../client/incidents.js';
 import { decisionFields, looseOptions } from './args.js';
 import { UsageError, type CliContext } from './context.js';
@@ -52,6 +53,8 @@ export async function decideCommand(ctx: CliContext, args: string[]): Promise<vo
   if (!parsed.success) {
     throw new UsageError(`the ${kind} decision is not valid:\n${issuesOf(parsed.error).map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
   }
+  const grounds = decisionGroundsIssues(parsed.data);
+  if (grounds.length) throw new UsageError(`the ${kind} decision is not valid:\n${grounds.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
   const state = await decide(await ctx.client(), incidentId, parsed.data);
   ctx.out(`decided: ${kind} by ${actorId}`);
   printStatus(ctx, state, await ctx.playbook().catch(() => undefined));

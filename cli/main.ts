@@ -8,6 +8,7 @@ import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, Tempo
 import { COMPLIANCE_USAGE, complianceCommand } from './compliance.js';
 import { EXIT, UsageError, type CliContext, type ExitCode } from './context.js';
 import { DECIDE_USAGE, decideCommand } from './decide.js';
+import { DISCLOSURES_USAGE, disclosuresCommand } from './disclosures.js';
 import { LIST_USAGE, listCommand } from './list.js';
 import { playbookCheck } from './playbook-check.js';
 import { REPORT_USAGE, reportCommand } from './report.js';
@@ -22,6 +23,7 @@ export const USAGE = `usage: npm run breach -- <command> …
   ${STATUS_USAGE}
   ${LIST_USAGE}
   ${COMPLIANCE_USAGE}
+  ${DISCLOSURES_USAGE}
   ${PLAYBOOK_USAGE}
 
 Temporal: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, … (as every Temporal tool); task queue BREACH_TASK_QUEUE;
@@ -41,6 +43,7 @@ const COMMANDS: Record<string, (ctx: CliContext, args: string[]) => Promise<void
   status: statusCommand,
   list: listCommand,
   compliance: complianceCommand,
+  disclosures: disclosuresCommand,
   playbook: playbookCommand,
 };
 

@@ -1,10 +1,12 @@
 /**
  * `npm run breach -- playbook check <file>`: validates a playbook the way the worker loads it
- * (loadPlaybookFile) and answers with either every bad field or a one-screen summary. The caller prints
- * `output` and exits non-zero when `ok` is false.
+ * (loadPlaybookFile) and answers with either every bad field or a one-screen summary, then the warnings
+ * about separation of duties (domain/separation.ts). The caller prints `output` and exits non-zero when
+ * `ok` is false.
  */
 import { ENDPOINTS, PlaybookError, type Playbook } from '../domain/playbook.js';
 import { ROLES } from '../domain/roles.js';
+import { separationProblems } from '../domain/separation.js';
 import { ConfigError, loadPlaybookFile } from '../config/index.js';
 
 export async function playbookCheck(path: string): Promise<{ ok: boolean; output: string }> {
@@ -19,7 +21,15 @@ export async function playbookCheck(path: string): Promise<{ ok: boolean; output
     if (err instanceof ConfigError) return { ok: false, output: `${err.message}\n` };
     throw err;
   }
-  return { ok: true, output: summary(path, playbook) };
+  // Separation of duties (domain/separation.ts): a person in two roles that check each other is a
+  // warning; one who would leave a gate with no one to decide fails the check.
+  const separation = separationProblems(playbook);
+  if (separation.failures.length) {
+    const lines = [...separation.failures.map((f) => `  separation of duties: ${f}`), ...separation.warnings.map((w) => `  warning: ${w}`)];
+    return { ok: false, output: `${path}: not valid (${separation.failures.length} problem${separation.failures.length === 1 ? '' : 's'})\n${lines.join('\n')}\n` };
+  }
+  const warnings = separation.warnings.map((w) => `warning: separation of duties: ${w}`);
+  return { ok: true, output: `${summary(path, playbook)}${warnings.length ? `\n${warnings.join('\n')}\n` : ''}` };
 }
 
 const WIDTH = 100;
@@ -55,6 +65,7 @@ function summary(path: string, playbook: Playbook): string {
     '',
     'timers',
     ...Object.entries(playbook.timers).map(([name, value]) => `  ${name.padEnd(pad)}  ${value}`),
+    `  ${'majorIncident'.padEnd(pad)}  ${playbook.majorIncident.threshold} people or more; Congress within ${playbook.majorIncident.congressWithin}`,
     '',
     'endpoints',
     ...ENDPOINTS.map((name) => {

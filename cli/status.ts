@@ -48,12 +48,20 @@ export function printStatus(ctx: CliContext, s: IncidentState, playbook: Playboo
   }
   if (s.awaiting) {
     let waiting = `${s.awaiting.kinds.join(', ')} from the ${s.awaiting.role}, since ${s.awaiting.since} (${humanDuration(now.getTime() - Date.parse(s.awaiting.since))})`;
-    if (playbook) {
+    // The objection window and a security delay end on their own; a gate escalates (workflows/gates.ts),
+    // a stalled Chair's to the final authority and the Privacy Division.
+    if (playbook && s.phase !== 'ppgb-advised' && s.phase !== 'notification-delayed') {
       const due = Date.parse(s.awaiting.since) + parseDuration(playbook.timers.gateEscalateAfter);
-      waiting += due >= now.getTime() ? `; escalates to the SAOP in ${humanDuration(due - now.getTime())}` : '; escalated to the SAOP';
+      const to = s.awaiting.role === 'ppgbChair' ? 'the final authority and the Privacy Division' : 'the SAOP';
+      waiting += due >= now.getTime() ? `; escalates to ${to} in ${humanDuration(due - now.getTime())}` : `; escalated to ${to}`;
     }
     rows.push(['Waiting for', waiting]);
   } else if (s.phase !== 'closed') rows.push(['Waiting for', 'nobody (the workflow is working)']);
+  if (s.majorIncident) rows.push(['Major incident', `since ${s.majorIncident.since} (${s.majorIncident.source}); Congress due ${s.majorIncident.congressDueAt} (${relative(s.majorIncident.congressDueAt, now)})`]);
+  if (s.reportReference) rows.push(['Report reference', s.reportReference + (s.reportReceipts.length > 1 ? ` (${s.reportReceipts.length - 1} update${s.reportReceipts.length > 2 ? 's' : ''})` : '')]);
+  if (s.disclosures?.length) rows.push(['Disclosures', `${s.disclosures.length} accounted (5 FAM 464c): ${s.disclosures.map((d) => d.entryId).join(', ')}`]);
+  // Where the CRG's recommendation went and why (5 FAM 468.5b, c, e); absent in incidents from before.
+  if (s.route) rows.push(['Route', s.route.reason]);
   if (s.delay) rows.push(['Delay', s.delay.barred ? `notification barred (${s.delay.requestingEntity})` : `until ${s.delay.notifyAfter} (${relative(s.delay.notifyAfter, now)}), asked by ${s.delay.requestingEntity}`]);
   if (s.notification) {
     const n = s.notification;

@@ -11,7 +11,7 @@ import { incidentIdFromWorkflowId, incidentWorkflowId, WORKFLOW_TYPE } from '../
 import type { Playbook } from '../domain/playbook.js';
 import { REFUSAL, type Refusal, type RefusalType } from '../domain/refusal.js';
 import type { Report } from '../domain/report.js';
-import { BreachAwaitingRole, BreachPhase, BreachReportedLate, BreachReportingDeadline, BreachRisk } from '../domain/search-attributes.js';
+import { BreachAwaitingRole, BreachMajorIncident, BreachPhase, BreachReportedLate, BreachReportingDeadline, BreachRisk } from '../domain/search-attributes.js';
 import type { Role } from '../domain/roles.js';
 import { PHASES, type IncidentState, type Phase } from '../domain/state.js';
 import type { breachIncidentWorkflow, IncidentInput } from '../workflows/incident.js';
@@ -24,6 +24,7 @@ const searchAttributes = {
   reportingDeadline: BreachReportingDeadline,
   reportedLate: BreachReportedLate,
   awaitingRole: BreachAwaitingRole,
+  majorIncident: BreachMajorIncident,
 } as const;
 
 /** A report's discovery time may run ahead of our clock by this much (clock skew between posts). */
@@ -188,6 +189,8 @@ export interface IncidentFilter {
   awaitingRole?: Role;
   /** Incidents whose workflow started at or after this time. */
   since?: Date;
+  /** Only major incidents (search attribute BreachMajorIncident, workflows/major-incident.ts). */
+  majorIncident?: boolean;
 }
 
 export interface IncidentListItem {
@@ -197,6 +200,8 @@ export interface IncidentListItem {
   reportedLate: boolean;
   awaitingRole: string | null;
   reportingDeadline: string | null;
+  /** Flagged a major incident (OMB's definition; the playbook's threshold). */
+  majorIncident: boolean;
   startedAt: string;
   closedAt: string | null;
   /** Temporal's status of the workflow (RUNNING, COMPLETED, ...). */
@@ -213,6 +218,7 @@ export function visibilityQuery(filter: IncidentFilter): string {
   if (filter.phase) clauses.push(`${searchAttributes.phase.name} = '${quoteSafe(filter.phase)}'`);
   if (filter.awaitingRole) clauses.push(`${searchAttributes.awaitingRole.name} = '${quoteSafe(filter.awaitingRole)}'`);
   if (filter.since) clauses.push(`StartTime >= '${filter.since.toISOString()}'`);
+  if (filter.majorIncident) clauses.push(`${searchAttributes.majorIncident.name} = true`);
   return clauses.join(' AND ');
 }
 
@@ -237,6 +243,7 @@ export async function listIncidents(client: Client, filter: IncidentFilter, limi
         reportedLate: attributes.get(searchAttributes.reportedLate) ?? false,
         awaitingRole: attributes.get(searchAttributes.awaitingRole) || null,
         reportingDeadline: deadline ? deadline.toISOString() : null,
+        majorIncident: attributes.get(searchAttributes.majorIncident) ?? false,
         startedAt: execution.startTime.toISOString(),
         closedAt: execution.closeTime ? execution.closeTime.toISOString() : null,
         status: execution.status.name,

@@ -6,17 +6,27 @@
  *
  * What is checked, and no more (a machine cannot judge whether a court order is real; it can refuse a
  * finding that does not even say which order):
- * - every basis: an explanation of at least a sentence (MIN_EXPLANATION characters);
+ * - every basis: an explanation of at least a sentence (MIN_EXPLANATION characters), and the recipient's
+ *   name and address, which the accounting of disclosures must hold (5 FAM 464c);
  * - bases that name a recipient body or an instrument: the explanation mentions it (KEYWORD column);
- * - hipaa-custody-exemption: the custody purpose (a)-(f), medical information among the PII types, and
- *   a custodian (correctional institution or law-enforcement official) in `disclosedTo` or the
- *   explanation;
- * - `custodyPurpose` is refused on any other basis, where it would mean nothing.
+ * - hipaa-custody-exemption, on facts and not on words (the ICE memo; 45 CFR 164.512(k)(5)(i)): the
+ *   custodian as a structured field (`custodian: { name, kind }`, kind a correctional institution or a
+ *   law-enforcement official), the custody purpose (a)-(f), `subjectInLawfulCustody: true`, and medical
+ *   information among the PII types. No word of the free text decides it;
+ * - the custody fields are refused on any other basis, where they would mean nothing.
+ *
+ * Incidents started before these rules keep the ones they started with (`legacy`, workflows/features.ts):
+ * their histories replay decisions accepted under them.
  *
  * Pure: it runs inside the workflow sandbox.
  */
-import { AUTHORIZED_BASES, CUSTODY_PURPOSES, type AuthorizedBasis, type AuthorizedDisclosure } from './decision.js';
+import { AUTHORIZED_BASES, CUSTODIAN_KINDS, CUSTODY_PURPOSES, type AuthorizedBasis, type AuthorizedDisclosure } from './decision.js';
 import type { Report } from './report.js';
+
+export interface Issue {
+  path: string;
+  message: string;
+}
 
 export const MIN_EXPLANATION = 20;
 
@@ -111,7 +121,8 @@ export const AUTHORIZED_BASIS_RULES: Record<AuthorizedBasis, BasisRule> = {
     paragraph: '45 CFR 164.512(k)(5)(i) (ICE memo, 26 January 2021)',
     condition:
       'protected health information to a correctional institution or a law-enforcement official having lawful custody of the individual, who determines it necessary for one of the purposes (a)-(f)',
-    mustShow: 'medical information among the PII types; the custodian (in `disclosedTo` or the explanation); the purpose (a)-(f) in `custodyPurpose`',
+    mustShow:
+      'medical information among the PII types; the custodian in `custodian: { name, kind }`; the purpose (a)-(f) in `custodyPurpose`; `subjectInLawfulCustody: true`',
   },
 };
 
@@ -125,39 +136,83 @@ export const CUSTODY_PURPOSE_TEXT: Record<(typeof CUSTODY_PURPOSES)[number], str
   f: 'the administration and maintenance of the safety, security, and good order of the correctional institution',
 };
 
-const CUSTODIAN = /\b(custody|custodial|correctional|detention|detainees?|inmates?|jail|prison|penitentiary|law[- ]enforcement|marshals?|sheriff|police)\b/i;
 const HIPAA = AUTHORIZED_BASIS_RULES['hipaa-custody-exemption'].paragraph.split(' (')[0];
+
+/**
+ * The grounds a finding must carry, as `{ path, message }` issues naming each field (the API answers
+ * them as a 400). Without `report`, only what the finding itself must hold; with it, the report's facts
+ * too (medical information for the custody exemption).
+ */
+export function authorizedDisclosureIssues(ad: AuthorizedDisclosure, report?: Pick<Report, 'piiTypes'>): Issue[] {
+  const issues: Issue[] = [];
+  const at = (field: string, message: string) => issues.push({ path: `authorizedDisclosure.${field}`, message });
+  const rule = (AUTHORIZED_BASIS_RULES as Record<string, BasisRule | undefined>)[ad.basis];
+  if (!rule) return [{ path: 'authorizedDisclosure.basis', message: `expected one of ${AUTHORIZED_BASES.join(', ')}` }];
+  const explanation = typeof ad.explanation === 'string' ? ad.explanation.trim() : '';
+  if (explanation.length < MIN_EXPLANATION) {
+    at('explanation', `required for ${ad.basis}: at least a sentence (${MIN_EXPLANATION} characters or more) showing ${rule.mustShow} (${rule.paragraph})`);
+  } else if (rule.keyword && !rule.keyword.pattern.test(explanation)) {
+    at('explanation', `for ${ad.basis}, name ${rule.keyword.what} (${rule.paragraph})`);
+  }
+  if (!ad.recipient) {
+    at('recipient', 'required: the name and address of the person or agency to whom the disclosure was made, for the accounting of disclosures (5 FAM 464c)');
+  }
+  if (ad.basis === 'hipaa-custody-exemption') {
+    if (!ad.custodian) {
+      at('custodian', `required for hipaa-custody-exemption: { name, kind: "${CUSTODIAN_KINDS.join('" | "')}" }, the custodian having lawful custody (${HIPAA})`);
+    }
+    if (ad.custodyPurpose === undefined || !(CUSTODY_PURPOSES as readonly string[]).includes(ad.custodyPurpose)) {
+      at('custodyPurpose', `required for hipaa-custody-exemption: one of a–f (${HIPAA})`);
+    }
+    if (ad.subjectInLawfulCustody !== true) {
+      at('subjectInLawfulCustody', `required for hipaa-custody-exemption: expected true, the individual in lawful custody of the custodian (${HIPAA})`);
+    }
+    if (report && !report.piiTypes.includes('medical')) {
+      issues.push({ path: 'report.piiTypes', message: `hipaa-custody-exemption covers protected health information only: expected "medical" among the PII types (${HIPAA})` });
+    }
+  } else {
+    for (const field of ['custodyPurpose', 'custodian', 'subjectInLawfulCustody'] as const) {
+      if (ad[field] !== undefined) at(field, `applies to hipaa-custody-exemption only, not to ${ad.basis}`);
+    }
+  }
+  return issues;
+}
+
+/** The grounds a decision body must carry before it is sent (API 400, link form, CLI); [] for other kinds. */
+export function decisionGroundsIssues(body: { kind: string; authorizedDisclosure?: AuthorizedDisclosure }): Issue[] {
+  return body.kind === 'submit-analysis' && body.authorizedDisclosure ? authorizedDisclosureIssues(body.authorizedDisclosure) : [];
+}
 
 /**
  * Why a finding of authorized disclosure cannot stand, each message naming the field; empty when it is
  * accepted. Missing grounds are a problem, never a silent pass.
  */
-export function authorizedDisclosureProblems(ad: AuthorizedDisclosure, report: Pick<Report, 'piiTypes' | 'disclosedTo'>): string[] {
+export function authorizedDisclosureProblems(ad: AuthorizedDisclosure, report: Pick<Report, 'piiTypes' | 'disclosedTo'>, rules: { legacy?: boolean } = {}): string[] {
+  if (rules.legacy) return legacyProblems(ad, report);
+  return authorizedDisclosureIssues(ad, report).map((i) => `${i.path}: ${i.message}`);
+}
+
+/**
+ * The rules of incidents started before the custody grounds were structured: the custodian found by
+ * words in `disclosedTo` or the explanation. Kept only so those incidents replay the decisions they
+ * accepted (docs/lifecycle.md); no new incident uses them.
+ */
+const LEGACY_CUSTODIAN = /\b(custody|custodial|correctional|detention|detainees?|inmates?|jail|prison|penitentiary|law[- ]enforcement|marshals?|sheriff|police)\b/i;
+
+function legacyProblems(ad: AuthorizedDisclosure, report: Pick<Report, 'piiTypes' | 'disclosedTo'>): string[] {
+  const rule = AUTHORIZED_BASIS_RULES[ad.basis];
   const problems: string[] = [];
-  const rule = (AUTHORIZED_BASIS_RULES as Record<string, BasisRule | undefined>)[ad.basis];
-  if (!rule) {
-    return [`authorizedDisclosure.basis: expected one of ${AUTHORIZED_BASES.join(', ')}`];
-  }
-  const explanation = typeof ad.explanation === 'string' ? ad.explanation.trim() : '';
+  const explanation = ad.explanation.trim();
   if (explanation.length < MIN_EXPLANATION) {
-    problems.push(
-      `authorizedDisclosure.explanation: required for ${ad.basis}: at least a sentence (${MIN_EXPLANATION} characters or more) showing ${rule.mustShow} (${rule.paragraph})`,
-    );
+    problems.push(`authorizedDisclosure.explanation: required for ${ad.basis}: at least a sentence (${MIN_EXPLANATION} characters or more) showing ${rule.mustShow} (${rule.paragraph})`);
   } else if (rule.keyword && !rule.keyword.pattern.test(explanation)) {
     problems.push(`authorizedDisclosure.explanation: for ${ad.basis}, name ${rule.keyword.what} (${rule.paragraph})`);
   }
-
   if (ad.basis === 'hipaa-custody-exemption') {
-    if (ad.custodyPurpose === undefined || !(CUSTODY_PURPOSES as readonly string[]).includes(ad.custodyPurpose)) {
-      problems.push(`authorizedDisclosure.custodyPurpose: required for hipaa-custody-exemption: one of a–f (${HIPAA})`);
-    }
-    if (!report.piiTypes.includes('medical')) {
-      problems.push(`report.piiTypes: hipaa-custody-exemption covers protected health information only: expected "medical" among the PII types (${HIPAA})`);
-    }
-    if (!CUSTODIAN.test(`${report.disclosedTo ?? ''}\n${explanation}`)) {
-      problems.push(
-        `authorizedDisclosure.explanation: for hipaa-custody-exemption, name the correctional institution or law-enforcement official with lawful custody (neither report.disclosedTo nor the explanation does) (${HIPAA})`,
-      );
+    if (ad.custodyPurpose === undefined) problems.push(`authorizedDisclosure.custodyPurpose: required for hipaa-custody-exemption: one of a–f (${HIPAA})`);
+    if (!report.piiTypes.includes('medical')) problems.push(`report.piiTypes: hipaa-custody-exemption covers protected health information only: expected "medical" among the PII types (${HIPAA})`);
+    if (!LEGACY_CUSTODIAN.test(`${report.disclosedTo ?? ''}\n${explanation}`)) {
+      problems.push(`authorizedDisclosure.explanation: for hipaa-custody-exemption, name the correctional institution or law-enforcement official with lawful custody (neither report.disclosedTo nor the explanation does) (${HIPAA})`);
     }
   } else if (ad.custodyPurpose !== undefined) {
     problems.push(`authorizedDisclosure.custodyPurpose: applies to hipaa-custody-exemption only, not to ${ad.basis}`);

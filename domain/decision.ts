@@ -22,6 +22,13 @@ export const OPTIONS = [
 ] as const;
 export type ResponseOption = (typeof OPTIONS)[number];
 
+/**
+ * Measures besides credit protection that the CRG may mark as costing money (5 FAM 468.5d: CGFS is
+ * consulted whenever an option costs money). A call center is not an option of 468.5a but a usual
+ * cost of notification (the letter's toll-free number, 468.6-1).
+ */
+export const COSTED_MEASURES = ['call-center', 'other-mitigation', 'remediation', 'systemic-review'] as const;
+
 /** Privacy Act conditions of disclosure without consent (5 FAM 464b(9)(a)-(m)) and the HIPAA custody exemption. */
 export const AUTHORIZED_BASES = [
   'need-to-know',
@@ -58,10 +65,26 @@ export const factorsSchema = z.strictObject({
 });
 export type Factors = z.infer<typeof factorsSchema>;
 
+/** Who may hold a person in lawful custody under 45 CFR 164.512(k)(5)(i). */
+export const CUSTODIAN_KINDS = ['correctional-institution', 'law-enforcement-official'] as const;
+
+/**
+ * The shape only. What each basis must carry (the custody exemption's grounds, the recipient the
+ * accounting of 464c names) is checked by domain/authorized.ts: in the API before the decision is sent,
+ * and by the workflow for incidents started since those rules (workflows/features.ts).
+ */
 export const authorizedDisclosureSchema = z.strictObject({
   basis: z.enum(AUTHORIZED_BASES),
   explanation: text(10_000),
   custodyPurpose: z.enum(CUSTODY_PURPOSES).optional(),
+  /** 45 CFR 164.512(k)(5)(i): the correctional institution or law-enforcement official with custody. */
+  custodian: z.strictObject({ name: text(300), kind: z.enum(CUSTODIAN_KINDS) }).optional(),
+  /** 45 CFR 164.512(k)(5)(i): the individual was in lawful custody when the information was disclosed. */
+  subjectInLawfulCustody: z.boolean().optional(),
+  /** 5 FAM 464c: the name and address of the person or agency to whom the disclosure was made. */
+  recipient: z.strictObject({ name: text(300), address: text(1_000) }).optional(),
+  /** 5 FAM 464c: the date of the disclosure; default: when the report says it occurred, else its discovery. */
+  disclosedAt: isoDateTimeSchema.optional(),
 });
 export type AuthorizedDisclosure = z.infer<typeof authorizedDisclosureSchema>;
 
@@ -110,6 +133,17 @@ function kinds<A extends z.ZodRawShape>(actor: A) {
       options: z.array(z.enum(OPTIONS)).max(OPTIONS.length),
       /** Liaison notices to send once notification goes out (467.4-2b(4)). */
       liaisons: z.array(z.enum(LIAISONS)).max(LIAISONS.length).optional(),
+      /**
+       * Facts the analysis learned (468.1(4), 468.3b(2), 469.6): each re-opens the duty it carries, as a
+       * supplement would. Facts only widen: `false` withdraws nothing the report said.
+       */
+      classifiedInvolved: z.boolean().optional(),
+      criminalActSuspected: z.boolean().optional(),
+      causedByWorkforceMember: z.boolean().optional(),
+      /** The CRG's count of the people affected, when it knows more than the report (a major incident may follow). */
+      affectedCount: z.number().int('expected a whole number').min(0).max(1_000_000_000).optional(),
+      /** Measures the CRG marks as costed (468.5d); credit protection and mail at scale always are. */
+      costedMeasures: z.array(z.enum(COSTED_MEASURES)).max(COSTED_MEASURES.length).optional(),
       rationale,
     }),
     z.strictObject({ ...base, kind: z.literal('cost-estimate'), estimatedCostUsd: z.number().min(0).max(1e13), notes: text(10_000).optional() }),

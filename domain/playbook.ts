@@ -25,6 +25,8 @@ export const personSchema = z.strictObject({
 });
 export type Person = z.infer<typeof personSchema>;
 
+export const MAJOR_INCIDENT_DEFAULTS = { threshold: 100_000, congressWithin: '7d' };
+
 /** Roles a playbook cannot do without: each gate must have someone who may act on it. */
 export const REQUIRED_ROLES: readonly Role[] = [
   'dsCirt',
@@ -52,6 +54,18 @@ export const playbookSchema = z
       minimalRiskObjectionWindow: durationSchema, // 468.5c
     }),
     finalNotificationAuthority: z.enum(['underSecretary', 'ppgbChair']), // 468.5e
+    /**
+     * Separation of duties (domain/separation.ts): people asked instead of a role's holders when every
+     * holder is conflicted (the Chair submitted the analysis, the final authority chaired the review).
+     */
+    alternates: z.partialRecord(z.enum(ROLES), z.array(z.string()).max(50)).optional(),
+    /** People who draft the notification letters; none of them may approve one (468.6-1). */
+    letterDrafters: z.array(z.string()).max(50).optional(),
+    /**
+     * What costs money (468.5d: CGFS is consulted on it). `mailAtScaleFrom`: notification by mail to at
+     * least this many people is a cost CGFS estimates (default 1,000; our reading of "at scale").
+     */
+    costs: z.strictObject({ mailAtScaleFrom: z.number().int().min(1).max(1_000_000_000).default(1_000) }).optional(),
     endpoints: z.strictObject(Object.fromEntries(ENDPOINTS.map((name) => [name, endpointSchema])) as Record<EndpointName, typeof endpointSchema>),
     notification: z
       .strictObject({
@@ -70,6 +84,16 @@ export const playbookSchema = z
         progressEvery: durationSchema.optional(),
       })
       .default({ ratePerSecond: 200, batchSize: 500, parallelBatches: 4 }),
+    /**
+     * A breach of the PII of at least `threshold` people is a major incident (OMB's definition:
+     * 100,000); Congress is to be told within `congressWithin` (7 days, FISMA 2014) by the SAOP.
+     */
+    majorIncident: z
+      .strictObject({
+        threshold: z.number().int().positive().max(1_000_000_000).default(MAJOR_INCIDENT_DEFAULTS.threshold),
+        congressWithin: durationSchema.default(MAJOR_INCIDENT_DEFAULTS.congressWithin),
+      })
+      .default(MAJOR_INCIDENT_DEFAULTS),
   })
   .superRefine((playbook, ctx) => {
     const ids = new Set<string>();
@@ -77,6 +101,12 @@ export const playbookSchema = z
       if (ids.has(person.id)) ctx.addIssue({ code: 'custom', path: ['people', index, 'id'], message: `duplicate person id "${person.id}"` });
       ids.add(person.id);
     });
+    const named = (ids: string[], path: (string | number)[]) =>
+      ids.forEach((id, index) => {
+        if (!playbook.people.some((p) => p.id === id)) ctx.addIssue({ code: 'custom', path: [...path, index], message: `expected the id of a person of this playbook, got "${id}"` });
+      });
+    for (const [role, ids] of Object.entries(playbook.alternates ?? {})) named(ids ?? [], ['alternates', role]);
+    named(playbook.letterDrafters ?? [], ['letterDrafters']);
     const required = [...REQUIRED_ROLES, playbook.finalNotificationAuthority];
     for (const role of required) {
       if (!playbook.people.some((p) => p.roles.includes(role))) {

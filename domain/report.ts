@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTACK_VECTORS, FUNCTIONAL_IMPACTS, RECOVERABILITY } from './cisa.js';
 import { incidentIdSchema } from './ids.js';
 
 /** 5 FAM 468.3a: the PII types a workforce member must report. */
@@ -48,6 +49,10 @@ export const reportSchema = z
     encrypted: z.boolean(),
     classifiedInvolved: z.boolean(),
     criminalActSuspected: z.boolean(),
+    /** CISA's Federal Incident Notification Guidelines, where the reporter knows them (domain/cisa.ts). */
+    functionalImpact: z.enum(FUNCTIONAL_IMPACTS).optional(),
+    recoverability: z.enum(RECOVERABILITY).optional(),
+    attackVector: z.enum(ATTACK_VECTORS).optional(),
   })
   .superRefine((report, ctx) => {
     // DHS Privacy Incident Handling Guidance (CBP seed): a disclosure of medical information needs the

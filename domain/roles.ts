@@ -14,5 +14,7 @@ export const ROLES = [
   'securityIncident',
   'securityLiaison',
   'responsibleOffice',
+  /** The Chief Information Officer: told at once of a major incident (OMB's definition; docs/lifecycle.md). */
+  'cio',
 ] as const;
 export type Role = (typeof ROLES)[number];

@@ -10,4 +10,7 @@ export const BreachAwaitingRole = defineSearchAttributeKey('BreachAwaitingRole',
 /** When the open gate began to wait: the operators' metrics count gates by how long they have waited. */
 export const BreachAwaitingSince = defineSearchAttributeKey('BreachAwaitingSince', SearchAttributeType.DATETIME);
 
-export const SEARCH_ATTRIBUTES = [BreachPhase, BreachMedium, BreachRisk, BreachReportingDeadline, BreachReportedLate, BreachAwaitingRole, BreachAwaitingSince];
+/** Set (true) once the incident is a major incident; absent before (workflows/major-incident.ts). */
+export const BreachMajorIncident = defineSearchAttributeKey('BreachMajorIncident', SearchAttributeType.BOOL);
+
+export const SEARCH_ATTRIBUTES = [BreachPhase, BreachMedium, BreachRisk, BreachReportingDeadline, BreachReportedLate, BreachAwaitingRole, BreachMajorIncident, BreachAwaitingSince];

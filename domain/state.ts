@@ -31,7 +31,8 @@ export type ActionItemId =
   | 'other-mitigation'
   | 'risk-assessment'
   | 'cost-consultation'
-  | 'notification';
+  | 'notification'
+  | 'congress-notification';
 
 export interface ActionItem {
   id: ActionItemId;
@@ -72,6 +73,45 @@ export interface DelayState {
   barred: boolean;
 }
 
+/**
+ * One entry of the accounting of disclosures (5 FAM 464c): date, nature and purpose of the disclosure
+ * and the name and address of the recipient. Kept in the state and the case record for the record's
+ * life (at least five years after the disclosure: `keepAtLeastUntil`).
+ */
+export interface DisclosureAccounting {
+  entryId: string;
+  incidentId: string;
+  disclosedAt: string;
+  nature: string;
+  purpose: string;
+  recipient: { name: string; address: string };
+  basis: string;
+  /** 464c leaves out disclosures within the agency on a need-to-know basis and under FOIA: still listed, marked. */
+  accountingRequired: boolean;
+  keepAtLeastUntil: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+/** OMB's major incident (a breach of the PII of at least the playbook's threshold of people). */
+export interface MajorIncident {
+  since: string;
+  congressDueAt: string;
+  /** What crossed the threshold: the report, supplement N, or the analysis. */
+  source: string;
+  affectedCount: number;
+}
+
+/** The one-hour report (and its updates) as the receiver acknowledged it. */
+export interface ExternalReportReceipt {
+  kind: 'initial' | 'update';
+  at: string;
+  /** The receiver's case or ticket number, when its answer carried one. */
+  reference: string | null;
+  /** For an update: the supplement it reports. */
+  supplement?: number;
+}
+
 export interface RecordedDecision {
   kind: string;
   decisionId?: string;
@@ -97,6 +137,11 @@ export interface IncidentState {
   options: string[];
   authorizedDisclosure: { basis: string } | null;
   costEstimateUsd: number | null;
+  /**
+   * Where the CRG's recommendation went and why (5 FAM 468.5b, c, e): `ppgb-advised` for a finding of
+   * minimal risk or an authorized disclosure, `ppgb-chair-review` for a recommendation about notification.
+   */
+  route: { phase: 'ppgb-advised' | 'ppgb-chair-review'; reason: string } | null;
   awaiting: Awaiting | null;
   actionItems: ActionItem[];
   delay: DelayState | null;
@@ -105,6 +150,13 @@ export interface IncidentState {
   timeline: TimelineEntry[];
   supplements: number;
   closedAt: string | null;
+  /** 5 FAM 464c: one entry per disclosure the analysis found authorized. */
+  disclosures: DisclosureAccounting[];
+  majorIncident: MajorIncident | null;
+  /** The receiver's reference for the one-hour report (CISA's case or ticket number), when it gave one. */
+  reportReference: string | null;
+  /** The initial report and every update sent for a supplement, with the receiver's references. */
+  reportReceipts: ExternalReportReceipt[];
 }
 
 /** What the workflow returns when it closes: the summary of the case record (5 FAM 468.7). */

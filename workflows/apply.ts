@@ -5,9 +5,12 @@
  */
 import { assessRisk, applyOverride } from '../domain/risk.js';
 import type { Decision } from '../domain/decision.js';
+import { accountingEntry } from '../domain/accounting.js';
 import { MEDICAL_MITIGATION, OPTION_ITEMS } from './decisions.js';
 import { handOver } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
+import { reopenDuties, widened } from './later-facts.js';
+import { checkMajorIncident } from './major-incident.js';
 
 export function applyDecision(incident: Incident, d: Decision): void {
   const { state } = incident;
@@ -25,6 +28,7 @@ export function applyDecision(incident: Incident, d: Decision): void {
       state.crgConvened = d.convene;
       break;
     case 'submit-analysis': {
+      if (incident.features.laterFacts) learnedInAnalysis(incident, d);
       // 5 FAM 468.4: the six considerations, the PII types and the protection give the risk of harm;
       // an override by the CRG is recorded beside the computed level.
       const r = incident.report;
@@ -36,6 +40,7 @@ export function applyDecision(incident: Incident, d: Decision): void {
       state.options = [...d.options];
       incident.liaisons = [...new Set(d.liaisons ?? [])];
       state.authorizedDisclosure = d.authorizedDisclosure ? { basis: d.authorizedDisclosure.basis } : null;
+      if (incident.features.accounting && d.authorizedDisclosure) account(incident, d);
       // A resubmitted analysis replaces the option items not yet done.
       state.actionItems = state.actionItems.filter((item) => item.status === 'done' || !Object.values(OPTION_ITEMS).some((o) => o?.id === item.id));
       for (const option of d.options) {
@@ -77,4 +82,29 @@ export function applyDecision(incident: Incident, d: Decision): void {
   handOver(incident, d);
   // The UI's current details leave out what has come in (workflows/details.ts).
   incident.publish();
+}
+
+/**
+ * Facts the analysis learned (468.1(4), 468.3b(2), 469.6) re-open their duties as a supplement's would;
+ * its count of the people affected, when higher than the report's, counts for the risk and for the
+ * major-incident threshold.
+ */
+function learnedInAnalysis(incident: Incident, d: Extract<Decision, { kind: 'submit-analysis' }>): void {
+  const before = incident.report;
+  incident.report = { ...widened(before, d), affectedCount: Math.max(before.affectedCount, d.affectedCount ?? 0) };
+  reopenDuties(incident, before, 'the analysis');
+  if (incident.report.affectedCount > before.affectedCount) incident.log('fact-learned:affected-count', d.actorId, `${before.affectedCount} → ${incident.report.affectedCount} people (the analysis)`);
+  checkMajorIncident(incident, 'the analysis');
+}
+
+/** 5 FAM 464c: the accounting entry of a disclosure found authorized, once per recipient and date. */
+function account(incident: Incident, d: Extract<Decision, { kind: 'submit-analysis' }>): void {
+  const ad = d.authorizedDisclosure;
+  const { state } = incident;
+  if (!ad?.recipient) return;
+  const entry = accountingEntry({ ...ad, recipient: ad.recipient }, incident.report, { incidentId: state.incidentId, seq: state.disclosures.length + 1, recordedAt: nowIso(), recordedBy: d.actorId });
+  const same = state.disclosures.find((e) => e.basis === entry.basis && e.recipient.name === entry.recipient.name && e.disclosedAt === entry.disclosedAt);
+  if (same) return;
+  state.disclosures.push(entry);
+  incident.log('disclosure-accounted', d.actorId, `${entry.entryId}: ${entry.basis} (5 FAM 464c)`);
 }

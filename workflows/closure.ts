@@ -49,11 +49,18 @@ async function close(incident: Incident): Promise<CaseSummary> {
     options: state.options,
     authorizedDisclosure: state.authorizedDisclosure,
     costEstimateUsd: state.costEstimateUsd,
+    costBasis: incident.costBasis,
+    route: state.route,
     decisions: state.decisions,
     actionItems: state.actionItems,
     delay: state.delay,
     notification: state.notification,
     notificationFailures: incident.notificationFailures,
+    // 5 FAM 464c: the accounting of disclosures is kept for the record's life, with the record.
+    disclosures: state.disclosures,
+    majorIncident: state.majorIncident,
+    reportReference: state.reportReference,
+    reportReceipts: state.reportReceipts,
     timeline: state.timeline,
     closedAt: state.closedAt,
   };

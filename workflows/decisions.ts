@@ -9,6 +9,7 @@ import { decisionSchema, type Decision } from '../domain/decision.js';
 import { letterProblems } from '../domain/letters.js';
 import { GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
 import { holds } from '../domain/playbook.js';
+import { conflictReason, conflictsFor, eligibleDeciders } from '../domain/separation.js';
 import { REFUSAL, type Refusal } from '../domain/refusal.js';
 import type { Role } from '../domain/roles.js';
 import type { ActionItemId } from '../domain/state.js';
@@ -30,7 +31,8 @@ export const MEDICAL_MITIGATION =
 
 const refuse = (type: Refusal['type'], ...reasons: string[]): Refusal => ({ type, reasons });
 
-export type Checked = { ok: true; decision: Decision; duplicate: boolean } | { ok: false; refusal: Refusal };
+/** `separation`: refused only by separation of duties (the signal path applies it behind a patch, incident.ts). */
+export type Checked = { ok: true; decision: Decision; duplicate: boolean } | { ok: false; refusal: Refusal; separation?: true };
 
 export function checkDecision(incident: Incident, raw: unknown): Checked {
   const parsed = decisionSchema.safeParse(raw);
@@ -66,8 +68,15 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
   }
 
   const role = GATE_ROLE[decision.kind];
+  // Separation of duties (domain/separation.ts): who made the decision this one checks may not make it.
+  const conflicts = conflictsFor(playbook, state.decisions, decision.kind);
   if (!holds(playbook, actor, role)) {
-    return { ok: false, refusal: refuse(REFUSAL.forbidden, `${decision.kind} is decided by the ${role} role; "${actor}" does not hold it`) };
+    // An alternate the playbook names decides when every holder of the role is conflicted.
+    const eligible = eligibleDeciders(playbook, role, new Set(conflicts.map((c) => c.personId)));
+    if (!eligible.alternates || !eligible.ids.includes(actor)) {
+      const alternates = playbook.alternates?.[role]?.includes(actor) ? ` (an alternate decides only when every ${role} is conflicted)` : '';
+      return { ok: false, refusal: refuse(REFUSAL.forbidden, `${decision.kind} is decided by the ${role} role; "${actor}" does not hold it${alternates}`) };
+    }
   }
   const phases = KIND_PHASES[decision.kind];
   if (!phases.includes(state.phase)) {
@@ -75,6 +84,8 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
   }
   const problems = groundsProblems(incident, decision);
   if (problems.length) return { ok: false, refusal: refuse(problems[0]!.type, ...problems.map((p) => p.reason)) };
+  const own = conflicts.filter((c) => c.personId === actor);
+  if (own.length) return { ok: false, refusal: refuse(REFUSAL.conflict, ...own.map(conflictReason)), separation: true };
   return { ok: true, decision, duplicate: false };
 }
 
@@ -90,8 +101,12 @@ function groundsProblems(incident: Incident, d: Decision): { type: Refusal['type
       return state.crgConvened !== null ? [conflict('the IPS Director has already decided whether to convene the CRG')] : [];
     case 'submit-analysis': {
       const problems: { type: Refusal['type']; reason: string }[] = [];
+      const facts = (['classifiedInvolved', 'criminalActSuspected', 'causedByWorkforceMember', 'affectedCount'] as const).filter((f) => d[f] !== undefined);
+      if (facts.length && !incident.features.laterFacts) {
+        problems.push(invalid(`${facts[0]}: this incident started before an analysis could carry facts; send them as a supplement (a second report with the incident id)`));
+      }
       if (d.authorizedDisclosure) {
-        problems.push(...authorizedDisclosureProblems(d.authorizedDisclosure, incident.report).map(invalid));
+        problems.push(...authorizedDisclosureProblems(d.authorizedDisclosure, incident.report, { legacy: !incident.features.structuredGrounds }).map(invalid));
         if (d.options.includes('notify-individuals')) problems.push(invalid('options: an authorized disclosure is no breach; "notify-individuals" does not apply'));
       }
       if (d.options.length === 0 && !d.authorizedDisclosure) problems.push(invalid('options: expected at least one option of 5 FAM 468.5a'));

@@ -27,6 +27,7 @@ export function currentDetails(incident: Incident): string {
         : `**One-hour report due:** ${s.reportingDeadline}${s.reportedLate ? ' — **LATE, escalated**' : ''}`,
     );
   }
+  if (s.majorIncident) lines.push(`**Major incident** since ${s.majorIncident.since}: Congress to be told by ${s.majorIncident.congressDueAt}`);
   if (s.delay) lines.push(s.delay.barred ? '**Notification barred** (5 FAM 468.6-3b)' : `**Notification delayed until:** ${s.delay.notifyAfter}`);
   if (s.notification) {
     const n = s.notification;
@@ -46,6 +47,8 @@ function deadlines(incident: Incident): { at: number; what: string }[] {
   if (!s.reportedAt && !s.reportedLate && s.reportingDeadline) {
     found.push({ at: Date.parse(s.reportingDeadline), what: `the one-hour report to ${s.medium === 'cyber' ? 'US-CERT' : 'the Privacy Division'} (5 FAM 468.3b(1))` });
   }
+  const congress = s.actionItems.find((i) => i.id === 'congress-notification' && i.status === 'open');
+  if (s.majorIncident && congress) found.push({ at: Date.parse(s.majorIncident.congressDueAt), what: 'the SAOP notifies Congress of the major incident (congress-notification)' });
   const clock = openGateClock(incident);
   if (s.phase === 'notification-delayed' && s.delay && s.awaiting) {
     found.push({ at: Date.parse(s.delay.notifyAfter), what: 'the security delay ends and notification goes out (5 FAM 468.6-3)' });
@@ -54,9 +57,10 @@ function deadlines(incident: Incident): { at: number; what: string }[] {
   } else if (clock?.kind === 'reminders') {
     const next = nextGateStep(clock, Date.now());
     const escalation = new Date(clock.opened + clock.escalateAfter).toISOString();
-    if (next.step === 'escalation') found.push({ at: next.at, what: 'escalation to the SAOP (the PPGB Chair, 5 FAM 468.2a)' });
-    else if (!clock.escalated) found.push({ at: next.at, what: `reminder to the ${clock.role}; escalation to the SAOP at ${escalation}` });
-    else found.push({ at: next.at, what: `reminder to the ${clock.role} (escalated to the SAOP at ${escalation})` });
+    const to = clock.escalateTo;
+    if (next.step === 'escalation') found.push({ at: next.at, what: to === 'the SAOP' ? 'escalation to the SAOP (the PPGB Chair, 5 FAM 468.2a)' : `escalation to ${to}` });
+    else if (!clock.escalated) found.push({ at: next.at, what: `reminder to the ${clock.role}; escalation to ${to} at ${escalation}` });
+    else found.push({ at: next.at, what: `reminder to the ${clock.role} (escalated to ${to} at ${escalation})` });
   }
   return found;
 }

@@ -20,6 +20,7 @@ import {
 import type { ActionItem, ActionItemId, CaseSummary, IncidentState, Phase } from '../domain/state.js';
 import type { Recipient } from '../activities/index.js';
 import { currentDetails } from './details.js';
+import { NO_FEATURES, type Features } from './features.js';
 import { GateBook } from './gates.js';
 
 export interface IncidentInput {
@@ -37,14 +38,14 @@ export interface IncidentInput {
 export const AWAITING_SINCE_ATTRIBUTE = 'awaiting-since-attribute';
 
 /**
- * Fields an input may carry from older code, read only so that the incidents started with them replay
+ * A field an input may carry from older code, read only so that the incidents started with it replay
  * as they ran: `searchAttributes: false` once turned the search attributes off for a test server that
- * had not registered them (tests now register them, as `npm start` does), and `notifyRun` tuned the
- * notification run (now the playbook's `notification.continueAsNewAfter` and `progressEvery`).
+ * had not registered them (tests now register them, as `npm start` does). An older `notifyRun` (the
+ * notification run's tuning, now the playbook's `notification.continueAsNewAfter` and `progressEvery`)
+ * is ignored: it only changed the child's input, never the incident's commands.
  */
 export interface EarlierIncidentInput {
   searchAttributes?: boolean;
-  notifyRun?: { continueAsNewAfter?: number; progressEveryMs?: number };
 }
 
 /**
@@ -73,7 +74,15 @@ export class Incident {
   notificationFailed = false;
   outcome: CaseSummary['outcome'] = 'closed';
   notificationFailures: { line: number; reason: string }[] = [];
+  /** What CGFS is asked to estimate (5 FAM 468.5d, domain/costs.ts); empty when nothing costs money. */
+  costBasis: string[] = [];
   readonly background: Promise<unknown>[] = [];
+  /** The rules this incident runs under, fixed at its start (workflows/features.ts). */
+  features: Features = NO_FEATURES;
+  /** Duties carried out once whoever asks for them first (the report, a supplement, the analysis): `oig`, `security-incident`. */
+  readonly duties = new Set<string>();
+  /** The one-hour report's delivery, once started: updates for supplements go after it. */
+  initialReport: Promise<unknown> | null = null;
   private published = '';
 
   constructor(readonly input: IncidentInput) {
@@ -94,6 +103,7 @@ export class Incident {
       options: [],
       authorizedDisclosure: null,
       costEstimateUsd: null,
+      route: null,
       awaiting: null,
       actionItems: [],
       delay: null,
@@ -102,6 +112,10 @@ export class Incident {
       timeline: [],
       supplements: 0,
       closedAt: null,
+      disclosures: [],
+      majorIncident: null,
+      reportReference: null,
+      reportReceipts: [],
     };
   }
 
@@ -180,7 +194,8 @@ export class Incident {
     setCurrentDetails(currentDetails(this));
   }
 
-  private searchAttributesOn(): boolean {
+  /** Whether this incident upserts search attributes (publish() and the major-incident flag). */
+  searchAttributesOn(): boolean {
     if ((this.input as EarlierIncidentInput).searchAttributes !== false) return true;
     return patched(SEARCH_ATTRIBUTES_ALWAYS);
   }

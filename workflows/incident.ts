@@ -2,13 +2,13 @@
  * breachIncidentWorkflow: one incident, from the first report to the closure sign-off (docs/lifecycle.md).
  * The main function reads as the policy; each phase is a small function in its own module.
  */
-import { ApplicationFailure, condition, setHandler, allHandlersFinished } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler, allHandlersFinished } from '@temporalio/workflow';
 import type { Decision } from '../domain/decision.js';
 import type { CaseSummary } from '../domain/state.js';
 import { parseDuration } from '../domain/durations.js';
 import { checkDecision } from './decisions.js';
 import { applyDecision } from './apply.js';
-import { settle } from './gates.js';
+import { SEPARATION_OF_DUTIES, settle } from './gates.js';
 import { mail } from './activities.js';
 import { afterResponsePhase, remediationAndClosure } from './closure.js';
 import { Incident, type IncidentInput } from './incident-state.js';
@@ -17,13 +17,17 @@ import { liaisonNotices } from './liaison.js';
 import { notification } from './notification.js';
 import { unreadableReport } from './intake.js';
 import { inBackground } from './background.js';
-import { reportingPhase } from './reporting.js';
+import { reportingPhase, reportUpdate } from './reporting.js';
+import { startFeatures } from './features.js';
+import { reopenDuties } from './later-facts.js';
+import { checkMajorIncident } from './major-incident.js';
 import { respond, triage } from './response.js';
 
 export type { IncidentInput } from './incident-state.js';
 
 export async function breachIncidentWorkflow(input: IncidentInput): Promise<CaseSummary> {
   const incident = new Incident(input);
+  incident.features = startFeatures();
   registerHandlers(incident);
 
   await condition(() => incident.state.discoveredAt !== '');
@@ -63,6 +67,7 @@ function registerHandlers(incident: Incident): void {
       state.discoveredAt = report.discoveredAt;
       state.reportingDeadline = new Date(Date.parse(report.discoveredAt) + parseDuration(incident.playbook.timers.reportingDeadline)).toISOString();
       incident.log('reported', undefined, `received ${incident.input.receivedAt}`);
+      checkMajorIncident(incident, 'the report');
       return;
     }
     // A later report supplements the first; it never starts a second workflow. The facts that drive
@@ -79,6 +84,17 @@ function registerHandlers(incident: Incident): void {
     };
     state.supplements += 1;
     incident.log('report-supplemented');
+    // What the supplement newly says re-opens its duties at once (later-facts.ts), may cross the
+    // major-incident threshold (major-incident.ts), and goes to the one-hour report's receiver as an update.
+    const { features } = incident;
+    const source = `supplement ${state.supplements}`;
+    if (features.cisaReport) {
+      // What the reporter learned of CISA's fields later replaces what was not known.
+      incident.report = { ...incident.report, functionalImpact: report.functionalImpact ?? r.functionalImpact, recoverability: report.recoverability ?? r.recoverability, attackVector: report.attackVector ?? r.attackVector };
+    }
+    if (features.laterFacts) reopenDuties(incident, r, source);
+    checkMajorIncident(incident, source);
+    reportUpdate(incident, state.supplements);
   });
 
   setHandler(incidentStateQuery, () => state);
@@ -92,7 +108,9 @@ function registerHandlers(incident: Incident): void {
   });
 
   setHandler(decisionSignal, async (raw: Decision) => {
-    const checked = checkDecision(incident, raw);
+    let checked = checkDecision(incident, raw);
+    // Incidents that took such a signal before separation of duties replay as they ran.
+    if (!checked.ok && checked.separation && !patched(SEPARATION_OF_DUTIES)) checked = { ok: true, decision: raw, duplicate: false };
     if (!checked.ok) {
       // A refused signal is recorded, never thrown away silently (docs/contract.md).
       incident.log(`decision-refused:${String((raw as { kind?: unknown })?.kind ?? 'unknown')}`, typeof raw?.actorId === 'string' ? raw.actorId : undefined, checked.refusal.reasons.join('; '));

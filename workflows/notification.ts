@@ -7,7 +7,7 @@ import { condition, executeChild, patched, setHandler, workflowInfo, type Applic
 import { endpoint, notifier } from './activities.js';
 import { gate, take } from './gates.js';
 import { parseDuration } from '../domain/durations.js';
-import type { EarlierIncidentInput, Incident } from './incident-state.js';
+import type { Incident } from './incident-state.js';
 import { notificationProgressSignal, notifyWorkflowId, type NotifyProgress, type NotifyRosterInput, type NotifyRosterResult } from './notify-messages.js';
 import { notifyRosterWorkflow } from './notify-roster.js';
 import { failureMessage } from './background.js';
@@ -105,15 +105,10 @@ function runBatches(incident: Incident): Promise<NotifyRosterResult> {
   });
 }
 
-/**
- * The run's continue-as-new threshold and progress pace: the playbook's, else the run's defaults.
- * An input from before they moved into the playbook carries them as `notifyRun` (incident-state.ts).
- */
+/** The run's continue-as-new threshold and progress pace: the playbook's, else the run's defaults. */
 function runTuning(incident: Incident): Pick<NotifyRosterInput, 'continueAsNewAfter' | 'progressEveryMs'> {
   const { continueAsNewAfter, progressEvery } = incident.playbook.notification;
-  const earlier = (incident.input as EarlierIncidentInput).notifyRun;
   return {
-    ...earlier,
     ...(continueAsNewAfter !== undefined ? { continueAsNewAfter } : {}),
     ...(progressEvery !== undefined ? { progressEveryMs: parseDuration(progressEvery) } : {}),
   };

@@ -6,15 +6,21 @@
  * intake: a report that arrives after its hour is late on arrival (468.3b(1)).
  */
 import { condition, isCancellation } from '@temporalio/workflow';
+import type { EndpointResult } from '../activities/http.js';
+import { cisaFields, receiverReference, type CisaFields } from '../domain/cisa.js';
 import type { EndpointName } from '../domain/playbook.js';
 import { deadlineEndpoint, mail } from './activities.js';
 import { failureMessage, inBackground } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
 
-/** The part of the report an external focal point receives: what the Breach Incident form holds. */
-function reportBody(incident: Incident) {
+/**
+ * The part of the report an external focal point receives: what the Breach Incident form holds, and,
+ * for incidents under the CISA rules, the field set of CISA's Federal Incident Notification Guidelines
+ * (domain/cisa.ts), as an initial report or as an update naming the first.
+ */
+function reportBody(incident: Incident, update?: CisaFields['updates']) {
   const { report: r, state } = incident;
-  return {
+  const body = {
     incidentId: state.incidentId,
     discoveredAt: r.discoveredAt,
     occurredAt: r.occurredAt ?? null,
@@ -29,13 +35,16 @@ function reportBody(incident: Incident) {
     reportingOffice: r.reporter.office,
     summary: r.summary,
   };
+  if (!incident.features.cisaReport) return body;
+  const focal = state.medium === 'cyber' ? 'dsCirt' : 'privacyDivision';
+  const contacts = incident.recipients(focal).map(({ name, email }) => ({ name, email }));
+  return { ...body, ...cisaFields(r, { organization: incident.playbook.organization, contactOffice: focal, contacts, ...(update ? { update } : {}) }) };
 }
 
-async function deliver(incident: Incident, name: EndpointName, summary: string, step: string, body: unknown): Promise<boolean> {
+async function deliver(incident: Incident, name: EndpointName, summary: string, step: string, body: unknown): Promise<EndpointResult | null> {
   try {
-    // Both callers carry a legal deadline (the one-hour report, the OIG referral): ahead of the mail.
-    await deadlineEndpoint(summary, incident.playbook.endpoints[name]).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
-    return true;
+    // Every caller carries a legal deadline (the one-hour report and its updates, the OIG referral): ahead of the mail.
+    return await deadlineEndpoint(summary, incident.playbook.endpoints[name]).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
   } catch (err) {
     if (isCancellation(err)) throw err;
     // A 4xx or a missing token: retrying will not help. An operator must act (issue 3 part 5).
@@ -46,7 +55,7 @@ async function deliver(incident: Incident, name: EndpointName, summary: string, 
       notice: { template: 'endpoint-rejected', incidentId: incident.state.incidentId, endpoint: name, message },
       step: `endpoint-rejected-${step}`,
     });
-    return false;
+    return null;
   }
 }
 
@@ -86,37 +95,24 @@ export async function reportingPhase(incident: Incident): Promise<void> {
   );
   // 468.3b(2): OIG/INV either concurrent with or subsequent to US-CERT; concurrent here, so a slow
   // US-CERT endpoint never holds the referral back.
-  if (r.criminalActSuspected) {
-    incident.addItem('oig-referral', 'oigInvestigations');
-    inBackground(incident, 'refer-oig', async () => {
-      await mail('Refer to OIG/INV').sendNotice({
-        to: incident.recipients('oigInvestigations'),
-        notice: { template: 'oig-referral', incidentId: state.incidentId, medium: r.medium, piiTypes: r.piiTypes, affectedCount: r.affectedCount, discoveredAt: r.discoveredAt },
-        step: 'refer-oig-mail',
-      });
-      if (await deliver(incident, 'oig', 'Refer to OIG/INV', 'refer-oig', reportBody(incident))) incident.log('referred:oig');
-    });
-  }
+  if (r.criminalActSuspected) referToOig(incident);
   // 467.2b, 468.1(4): classified information makes it a security incident as well.
-  if (r.classifiedInvolved) {
-    inBackground(incident, 'tell-security-incident', async () => {
-      await mail('Tell DS investigators, E.O. 13526 PM and L/M').sendNotice({
-        to: incident.recipients('securityIncident'),
-        notice: { template: 'security-incident', incidentId: state.incidentId, medium: r.medium, discoveredAt: r.discoveredAt },
-        step: 'tell-security-incident',
-      });
-      incident.log('security-incident-notified');
-    });
-  }
+  if (r.classifiedInvolved) tellSecurityIncident(incident);
 
   const required: EndpointName = cyber ? 'usCert' : 'privacyDivision';
   const delivery = inBackground(incident, `report-${required}`, async () => {
     const delivered = await deliver(incident, required, cyber ? 'Report to US-CERT' : 'Report to the Privacy Division', `report-${required}`, reportBody(incident));
     if (delivered) {
       state.reportedAt = nowIso();
-      incident.log(`reported:${required}`);
+      if (incident.features.cisaReport) {
+        // CISA's guidelines: the receiver answers with its case or ticket number; updates name it.
+        state.reportReference = receiverReference(delivered.receipt);
+        state.reportReceipts.push({ kind: 'initial', at: state.reportedAt, reference: state.reportReference });
+      }
+      incident.log(`reported:${required}`, undefined, state.reportReference ? `reference ${state.reportReference}` : undefined);
     }
   });
+  incident.initialReport = delivery;
 
   const remaining = Date.parse(state.reportingDeadline) - Date.now();
   if (remaining <= 0) {
@@ -126,6 +122,59 @@ export async function reportingPhase(incident: Incident): Promise<void> {
     if (!deliveredInTime) await markLate(incident, false);
   }
   void delivery;
+}
+
+/** 468.3b(2): refer to OIG/INV (mail and endpoint) and open its action item; once per incident. */
+export function referToOig(incident: Incident): void {
+  if (incident.duties.has('oig')) return;
+  incident.duties.add('oig');
+  const { report: r, state } = incident;
+  incident.addItem('oig-referral', 'oigInvestigations');
+  inBackground(incident, 'refer-oig', async () => {
+    await mail('Refer to OIG/INV').sendNotice({
+      to: incident.recipients('oigInvestigations'),
+      notice: { template: 'oig-referral', incidentId: state.incidentId, medium: r.medium, piiTypes: r.piiTypes, affectedCount: r.affectedCount, discoveredAt: r.discoveredAt },
+      step: 'refer-oig-mail',
+    });
+    if (await deliver(incident, 'oig', 'Refer to OIG/INV', 'refer-oig', reportBody(incident))) incident.log('referred:oig');
+  });
+}
+
+/** 467.2b, 468.1(4): DS investigators, the E.O. 13526 program manager and L/M are told; once per incident. */
+export function tellSecurityIncident(incident: Incident): void {
+  if (incident.duties.has('security-incident')) return;
+  incident.duties.add('security-incident');
+  const { report: r, state } = incident;
+  inBackground(incident, 'tell-security-incident', async () => {
+    await mail('Tell DS investigators, E.O. 13526 PM and L/M').sendNotice({
+      to: incident.recipients('securityIncident'),
+      notice: { template: 'security-incident', incidentId: state.incidentId, medium: r.medium, discoveredAt: r.discoveredAt },
+      step: 'tell-security-incident',
+    });
+    incident.log('security-incident-notified');
+  });
+}
+
+/**
+ * A supplement reaches the receiver of the one-hour report as an update naming the first (CISA's
+ * guidelines), after the first has gone. Before the first has started there is nothing to update:
+ * the first report carries the supplement's facts.
+ */
+export function reportUpdate(incident: Incident, supplement: number): void {
+  const first = incident.initialReport;
+  if (!first || !incident.features.cisaReport) return;
+  const { state } = incident;
+  const required: EndpointName = state.medium === 'cyber' ? 'usCert' : 'privacyDivision';
+  inBackground(incident, `update-${required}-${supplement}`, async () => {
+    await first;
+    const update = { incidentId: state.incidentId, reference: state.reportReference, supplement };
+    const summary = required === 'usCert' ? 'Update the report to US-CERT' : 'Update the report to the Privacy Division';
+    const delivered = await deliver(incident, required, summary, `report-${required}-update-${supplement}`, reportBody(incident, update));
+    if (!delivered) return;
+    const reference = receiverReference(delivered.receipt);
+    state.reportReceipts.push({ kind: 'update', at: nowIso(), reference, supplement });
+    incident.log(`report-updated:${required}`, undefined, `supplement ${supplement}${reference ? `, reference ${reference}` : ''}`);
+  });
 }
 
 /** The hour has passed without the required report: escalate to the SAOP and the Privacy Division. */

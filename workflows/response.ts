@@ -3,6 +3,8 @@
  * of 5 FAM 467.4 and 468.4-468.5. Each returns where the incident goes next.
  */
 import { mail } from './activities.js';
+import { patched } from '@temporalio/workflow';
+import { costBasis } from '../domain/costs.js';
 import { gate, take, timedGate } from './gates.js';
 import { inBackground } from './background.js';
 import type { Incident } from './incident-state.js';
@@ -49,27 +51,61 @@ export async function respond(incident: Incident): Promise<AfterResponse> {
   }
 }
 
+/**
+ * 468.5c is for a CRG finding of minimal risk (risk `low`, computed or overridden with a rationale) and
+ * for an authorized disclosure (no breach). Before this patch any analysis without `notify-individuals`
+ * went to the objection window, whatever the risk; a recommendation not to notify at moderate or high
+ * risk now goes to the PPGB Chair like any recommendation about notification (468.5b, 468.5e).
+ */
+export const NO_NOTIFICATION_FOLLOWS_RISK = 'no-notification-follows-risk';
+
+/**
+ * 468.5d: CGFS is consulted whenever an option costs money (domain/costs.ts), whether or not
+ * notification is recommended. Before this patch only notification with credit protection was costed.
+ */
+export const CGFS_ON_EVERY_COST = 'cgfs-on-every-cost';
+
 async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-crg'> {
+  const { state, report } = incident;
   incident.setPhase('analysis');
   incident.addItem('risk-assessment', 'crg');
   await gate(incident, 'ipsDirector', ['submit-analysis']);
   const analysisDecision = take(incident, 'submit-analysis')!;
+  const notify = analysisDecision.options.includes('notify-individuals');
 
-  if (!analysisDecision.options.includes('notify-individuals')) {
-    // 468.5c minimal risk, an authorized disclosure (no breach), or a choice not to notify.
-    const override = await ppgbAdvised(incident);
-    if (!override) {
-      incident.outcome = analysisDecision.authorizedDisclosure ? 'no-breach' : 'minimal-risk';
-      return 'closure-review';
-    }
-  } else if (analysisDecision.options.includes('credit-protection')) {
-    // 468.5d: CGFS is consulted on the cost of mitigation before the final decision.
+  incident.costBasis = costBasis(analysisDecision, report.affectedCount, incident.playbook);
+  const costedBefore = notify && analysisDecision.options.includes('credit-protection');
+  if (costedBefore || (incident.costBasis.length > 0 && patched(CGFS_ON_EVERY_COST))) {
+    // 468.5d: CGFS is consulted on the cost of mitigation before the decision.
     incident.setPhase('cost-consultation');
     incident.addItem('cost-consultation', 'cgfs');
+    if (incident.costBasis.length) incident.log('cost-consultation-asked', undefined, incident.costBasis.join('; '));
     await gate(incident, 'cgfs', ['cost-estimate']);
     take(incident, 'cost-estimate');
   }
+
+  if (!notify) {
+    const minimal = analysisDecision.authorizedDisclosure !== undefined || state.risk === 'low';
+    if (minimal || !patched(NO_NOTIFICATION_FOLLOWS_RISK)) {
+      routeTo(incident, 'ppgb-advised', analysisDecision.authorizedDisclosure ? 'An authorized disclosure, no breach: the PPGB is advised and may object (5 FAM 468.5c).' : `The CRG found minimal risk (risk ${state.risk ?? 'unknown'}) and recommends no notification: the PPGB is advised and may object (5 FAM 468.5c).`);
+      const override = await ppgbAdvised(incident);
+      if (!override) {
+        incident.outcome = analysisDecision.authorizedDisclosure ? 'no-breach' : 'minimal-risk';
+        return 'closure-review';
+      }
+    } else {
+      routeTo(incident, 'ppgb-chair-review', `The CRG recommends no notification at risk ${state.risk}: a recommendation about notification goes to the PPGB Chair, who may refer it to the PPGB and the Under Secretary, and the final authority decides (5 FAM 468.5b, 468.5e).`);
+    }
+  } else {
+    routeTo(incident, 'ppgb-chair-review', `The CRG recommends notification at risk ${state.risk ?? 'unknown'} (5 FAM 468.5b).`);
+  }
   return decisionGates(incident);
+}
+
+/** The route the recommendation takes, and why, in the state, the timeline and the case record. */
+function routeTo(incident: Incident, phase: 'ppgb-advised' | 'ppgb-chair-review', reason: string): void {
+  incident.state.route = { phase, reason };
+  incident.log(`routed:${phase}`, undefined, reason);
 }
 
 /** 468.5c: the CRG advises the PPGB and takes no further action unless the PPGB decides otherwise. */
@@ -83,7 +119,7 @@ async function ppgbAdvised(incident: Incident): Promise<boolean> {
         template: 'ppgb-informed',
         incidentId: state.incidentId,
         event: 'minimal-risk',
-        detail: `The CRG found ${state.authorizedDisclosure ? `an authorized disclosure (${state.authorizedDisclosure.basis}), no breach` : `risk ${state.risk ?? 'unknown'} and recommends no notification`}. Options: ${state.options.join(', ') || 'none'}. The PPGB Chair may override within ${incident.playbook.timers.minimalRiskObjectionWindow}.`,
+        detail: `The CRG found ${state.authorizedDisclosure ? `an authorized disclosure (${state.authorizedDisclosure.basis}), no breach` : `risk ${state.risk ?? 'unknown'} and recommends no notification`}. Options: ${state.options.join(', ') || 'none'}.${state.costEstimateUsd !== null ? ` CGFS cost estimate (5 FAM 468.5d): USD ${state.costEstimateUsd}.` : ''} The PPGB Chair may override within ${incident.playbook.timers.minimalRiskObjectionWindow}.`,
       },
       step: `advise-ppgb-${state.timeline.length}`,
     }),

@@ -15,4 +15,5 @@ add BreachReportingDeadline Datetime
 add BreachReportedLate Bool
 add BreachAwaitingRole Keyword
 add BreachAwaitingSince Datetime
+add BreachMajorIncident Bool
 echo "namespace $ns ready"

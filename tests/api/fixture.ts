@@ -50,11 +50,13 @@ export function testPlaybook(receiverUrl: string): Playbook {
   return parsePlaybook(moved);
 }
 
-export async function startApiFixture(): Promise<ApiFixture> {
+/** `playbook`: a change to the shipped playbook, made before the API and the worker load it (as a deployment edits its file). */
+export async function startApiFixture(options: { playbook?: (playbook: Playbook) => Playbook } = {}): Promise<ApiFixture> {
   const env = await startDevServer();
   const receiver = await startHttpReceiver();
   const mail = await startSmtpReceiver();
-  const playbook = testPlaybook(receiver.url);
+  const shipped = testPlaybook(receiver.url);
+  const playbook = options.playbook ? parsePlaybook(options.playbook(shipped)) : shipped;
   const taskQueue = `api-test-${Math.random().toString(36).slice(2, 10)}`;
   const worker = await createTestWorker(env, {
     taskQueue,

@@ -70,7 +70,7 @@ describe('GET /incidents', () => {
     const incidentId = await reportIncident(f.app);
     await waitForPhase(f.app, incidentId, 'triage');
     const byPhase = await listUntil('?phase=triage', (ids) => ids.includes(incidentId));
-    expect(byPhase.find((i) => i.incidentId === incidentId)).toEqual({ incidentId, phase: 'triage', risk: null, reportedLate: false, awaitingRole: 'ipsDirector' });
+    expect(byPhase.find((i) => i.incidentId === incidentId)).toEqual({ incidentId, phase: 'triage', risk: null, reportedLate: false, awaitingRole: 'ipsDirector', majorIncident: false });
     const byRole = await listUntil('?awaitingRole=ipsDirector', (ids) => ids.includes(incidentId));
     expect(byRole.map((i) => i.incidentId)).toContain(incidentId);
     const elsewhere = await call(f.app, { method: 'GET', url: '/incidents?phase=notifying&awaitingRole=cgfs' });

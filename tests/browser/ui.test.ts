@@ -148,7 +148,8 @@ describe('an incident in triage, reported in time', () => {
     const res = await call(f.app, {
       method: 'POST',
       url: `/incidents/${incidentId}/decisions`,
-      body: { kind: 'submit-analysis', factors, options: ['no-further-action'], rationale: 'Recovered at once; minimal risk.' },
+      // Low factors leave passport numbers at moderate risk (468.4); the CRG finds minimal risk by overriding (468.5c).
+      body: { kind: 'submit-analysis', factors, riskOverride: { level: 'low', rationale: 'Recovered at once, unopened.' }, options: ['no-further-action'], rationale: 'Recovered at once; minimal risk.' },
     });
     expect(res.status, res.text).toBe(200);
     await waitForPhase(f.app, incidentId, 'ppgb-advised');

@@ -174,7 +174,7 @@ describe('list', () => {
     await expect.poll(async () => (await breach(['list', '--phase', 'triage', '--awaiting-role', 'ipsDirector'])).out, { timeout: 20_000 }).toContain(incidentId);
     const res = await breach(['list', '--phase', 'triage']);
     expect(res.code).toBe(0);
-    expect(res.out).toMatch(/^INCIDENT\s+PHASE\s+RISK\s+LATE\s+AWAITING\s+STARTED/);
+    expect(res.out).toMatch(/^INCIDENT\s+PHASE\s+RISK\s+LATE\s+MAJOR\s+AWAITING\s+STARTED/);
     const json = await breach(['list', '--json', '--phase', 'triage']);
     expect(JSON.parse(json.out).incidents).toEqual(expect.arrayContaining([expect.objectContaining({ incidentId, phase: 'triage', awaitingRole: 'ipsDirector' })]));
     expect((await breach(['list', '--phase', 'closed', '--awaiting-role', 'cgfs'])).out).toBe('no incidents');

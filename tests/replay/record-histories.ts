@@ -248,7 +248,16 @@ export const PATHS: RecordedPath[] = [
       await until(world, incidentId, (s) => s.supplements === 1, 'the supplement');
       await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Administration' });
       await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Classified and criminal: the CRG reviews it.' });
-      await decide(world, incidentId, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_LOW, options: ['no-further-action'], rationale: 'Recovered before anyone read it.' });
+      // Low factors leave the payroll and passport data at moderate risk (468.4): the CRG finds minimal
+      // risk by overriding it, with its rationale (468.5c). The history recorded before the route
+      // followed the risk is kept in pre-route-by-risk/.
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'submit-analysis',
+        factors: FACTORS_LOW,
+        riskOverride: { level: 'low', rationale: 'Recovered before anyone read it.' },
+        options: ['no-further-action'],
+        rationale: 'Recovered before anyone read it.',
+      });
       await phase(world, incidentId, 'ppgb-advised');
       await world.env.sleep(10 * DAY + 60_000);
       await phase(world, incidentId, 'closure-review');
@@ -259,13 +268,106 @@ export const PATHS: RecordedPath[] = [
       return [incident(handle.workflowId)];
     },
   },
+  {
+    name: 'later-facts-major-incident',
+    description:
+      'Issue 12: a major incident from the report (SAOP and CIO told, congress-notification with a reminder, completed); a supplement newly says criminal and workforce (OIG referred, conduct review, an update of the one-hour report naming the first); the analysis learns classified (security offices told, fact-finding moved to DS) and finds the custody exemption on its structured grounds (accounting entry, 464c); the PPGB window runs out; closure.',
+    async drive(world, incidentId) {
+      const medical = { piiTypes: ['medical' as const], disclosureFormat: 'paper' as const, disclosedBy: 'clinic records office', disclosedTo: 'ICE Health Service Corps', affectedCount: 100_000 };
+      const handle = await report(world, incidentId, world.playbook(), medical);
+      await until(world, incidentId, (s) => s.majorIncident !== null && s.reportedAt !== null, 'the major-incident flag and the report');
+      await handle.signal(reportIntakeSignal, {
+        ...sampleReport({ incidentId, ...medical, summary: 'A clerk copied the files and sold them.', criminalActSuspected: true, causedByWorkforceMember: true }, (await world.env.currentTimeMs()) - 10 * 60_000),
+      });
+      await until(world, incidentId, (s) => s.reportReceipts.length === 2 && s.timeline.some((t) => t.event === 'referred:oig'), 'the update and the referral');
+      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Medical Services' });
+      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Medical records of 100,000 people.' });
+      await world.env.sleep(DAY + 60_000);
+      await until(world, incidentId, (s) => s.timeline.some((t) => t.event === 'reminder:congress-notification'), 'the congress reminder');
+      await decide(world, incidentId, 'ppgb-chair', { kind: 'complete-action-item', itemId: 'congress-notification', evidence: 'Committees of jurisdiction told on day 2.' });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'submit-analysis',
+        factors: FACTORS_LOW,
+        options: ['no-further-action'],
+        classifiedInvolved: true,
+        authorizedDisclosure: {
+          basis: 'hipaa-custody-exemption',
+          explanation: 'Discharge summaries sent to ICE Health Service Corps for the continuity of care of the detainees.',
+          custodyPurpose: 'a',
+          custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' },
+          subjectInLawfulCustody: true,
+          recipient: { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' },
+        },
+        rationale: 'The disclosure to the custodian was authorized; the copies sold are the OIG case.',
+      });
+      await until(world, incidentId, (s) => s.disclosures.length === 1 && s.timeline.some((t) => t.event === 'security-incident-notified'), 'the accounting and the security notice');
+      await phase(world, incidentId, 'ppgb-advised');
+      await world.env.sleep(10 * DAY + 60_000);
+      await phase(world, incidentId, 'closure-review');
+      await decide(world, incidentId, 'ds-investigations', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'DS fact-finding closed.' });
+      await decide(world, incidentId, 'oig-investigations', { kind: 'complete-action-item', itemId: 'oig-referral', evidence: 'OIG case opened.' });
+      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'conduct-review', evidence: 'The clerk was referred for discipline.' });
+      await closeOut(world, incidentId, handle);
+      return [incident(handle.workflowId)];
+    },
+  },
+  {
+    name: 'no-notification-at-moderate-risk',
+    description:
+      'A recommendation not to notify at moderate risk, with credit protection: CGFS consulted on its cost (468.5d), the recommendation to the PPGB Chair (468.5b), who stalls: reminders, then the escalation goes to the final authority and the Privacy Division, not to the Chair; referred to M, who declines (468.5e); the items completed; closure.',
+    async drive(world, incidentId) {
+      const handle = await report(world, incidentId, world.playbook());
+      await phase(world, incidentId, 'triage');
+      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public are involved.' });
+      await decide(world, incidentId, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_LOW, options: ['credit-protection', 'remediation'], rationale: 'Moderate risk; credit protection instead of letters.' });
+      await phase(world, incidentId, 'cost-consultation');
+      await decide(world, incidentId, 'crg-cgfs', { kind: 'cost-estimate', estimatedCostUsd: 480 });
+      await phase(world, incidentId, 'ppgb-chair-review');
+      await world.env.sleep(5 * DAY + 60_000);
+      await until(world, incidentId, (s) => s.timeline.some((t) => t.event === 'escalated:ppgbChair'), 'the escalation');
+      await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'For M.' });
+      await decide(world, incidentId, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'decline-notification', rationale: 'Credit protection suffices.' });
+      await phase(world, incidentId, 'remediation');
+      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'credit-protection', evidence: 'Contract for 12 months of monitoring.' });
+      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'remediation', evidence: 'Access rights corrected.' });
+      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+      await closeOut(world, incidentId, handle);
+      return [incident(handle.workflowId)];
+    },
+  },
+  {
+    name: 'separation-of-duties',
+    description:
+      'The IPS Director is also a PPGB Chair: after submitting the analysis the Director is refused as the Chair (by update, recorded, and by the decision signal), and only the other Chair is asked; the other Chair refers to M, who declines; closure.',
+    async drive(world, incidentId) {
+      const base = world.playbook();
+      const playbook = { ...base, people: base.people.map((p) => (p.id === 'ips-director' ? { ...p, roles: [...p.roles, 'ppgbChair' as const] } : p)) };
+      const handle = await report(world, incidentId, playbook);
+      await phase(world, incidentId, 'triage');
+      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public are involved.' });
+      await decide(world, incidentId, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'CRG analysis.' });
+      await phase(world, incidentId, 'ppgb-chair-review');
+      await refused(world, incidentId, 'ips-director', { kind: 'ppgb-chair-decision', outcome: 'refer-to-ppgb', rationale: 'My own analysis.' });
+      await handle.signal(decisionSignal, { kind: 'ppgb-chair-decision', outcome: 'refer-to-ppgb', rationale: 'My own analysis.', actorId: 'ips-director' });
+      await until(world, incidentId, (s) => s.timeline.filter((t) => t.event === 'decision-refused:ppgb-chair-decision').length >= 2, 'both refusals recorded');
+      await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'For M.' });
+      await decide(world, incidentId, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'decline-notification', rationale: 'Recovered unread.' });
+      await phase(world, incidentId, 'remediation');
+      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+      await closeOut(world, incidentId, handle);
+      return [incident(handle.workflowId)];
+    },
+  },
 ];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const outAt = args.indexOf('--out');
   const outDir = outAt >= 0 ? resolve(args[outAt + 1] ?? '') : HISTORIES_DIR;
-  const names = args.filter((a, i) => !a.startsWith('--') && i !== outAt + 1);
+  // The value after --out is a directory, not a path name (without --out, every argument is a name).
+  const names = args.filter((a, i) => !a.startsWith('--') && (outAt < 0 || i !== outAt + 1));
   const unknown = names.filter((n) => !PATHS.some((p) => p.name === n));
   if (unknown.length) throw new Error(`unknown path(s) ${unknown.join(', ')}; known: ${PATHS.map((p) => p.name).join(', ')}`);
   const chosen = names.length ? PATHS.filter((p) => names.includes(p.name)) : PATHS;

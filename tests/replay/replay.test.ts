@@ -5,7 +5,7 @@
  * command added, removed or reordered without `patched()`) fails here, in CI, instead of failing the
  * incident's next workflow task in production. Histories under a sub-folder (pre-gate-mail-patch/)
  * were recorded by older code and are never re-recorded: they are the incidents already running when
- * a change was deployed.
+ * a change was deployed (pre-gate-mail-patch/, pre-route-by-risk/).
  *
  * A control replays the same histories against a deliberately changed workflow (one timer added
  * before anything else) and expects every one of them to fail with a DeterminismViolationError, so a
@@ -64,11 +64,13 @@ describe('recorded histories replay against the current workflow code', () => {
 
   it('covers the main paths, the notification run and an incident from before a patch', () => {
     const files = FIXTURES.map((f) => f.file);
-    for (const path of ['on-time-cyber', 'late-report', 'full-chain-delay-notification', 'closure-refused-then-accepted']) {
+    for (const path of ['on-time-cyber', 'late-report', 'full-chain-delay-notification', 'closure-refused-then-accepted', 'minimal-risk', 'no-notification-at-moderate-risk', 'separation-of-duties', 'later-facts-major-incident']) {
       expect(files).toContain(`${path}.json`);
     }
     expect(files).toContain('full-chain-delay-notification.notify.json');
     expect(files.some((f) => f.includes('/'))).toBe(true);
+    // Recorded before a not-notify at moderate risk went to the PPGB Chair (workflows/response.ts NO_NOTIFICATION_FOLLOWS_RISK).
+    expect(files).toContain('pre-route-by-risk/minimal-risk-at-moderate.json');
     console.log(`[replay] ${FIXTURES.length} histories, ${FIXTURES.reduce((n, f) => n + ((f.history as { events: unknown[] }).events.length ?? 0), 0)} events`);
   });
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AUTHORIZED_BASES, CUSTODY_PURPOSES, type AuthorizedBasis, type AuthorizedDisclosure } from '../../domain/decision.js';
-import { AUTHORIZED_BASIS_RULES, authorizedDisclosureProblems, CUSTODY_PURPOSE_TEXT, MIN_EXPLANATION } from '../../domain/authorized.js';
+import { AUTHORIZED_BASIS_RULES, authorizedDisclosureIssues, authorizedDisclosureProblems, CUSTODY_PURPOSE_TEXT, decisionGroundsIssues, MIN_EXPLANATION } from '../../domain/authorized.js';
+import { accountingEntry } from '../../domain/accounting.js';
 import type { Report } from '../../domain/report.js';
 
 const report: Report = {
@@ -55,8 +56,17 @@ const CASES: Record<AuthorizedBasis, Case> = {
   },
 };
 
-const ad = (basis: AuthorizedBasis, explanation: string, custodyPurpose?: AuthorizedDisclosure['custodyPurpose']): AuthorizedDisclosure =>
-  custodyPurpose ? { basis, explanation, custodyPurpose } : { basis, explanation };
+const RECIPIENT = { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' };
+/** The ICE memo's case: records to ICE Health Service Corps for a detainee in ICE custody, purpose (a). */
+const CUSTODY = { custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' as const }, subjectInLawfulCustody: true };
+
+const ad = (basis: AuthorizedBasis, explanation: string, custodyPurpose?: AuthorizedDisclosure['custodyPurpose']): AuthorizedDisclosure => ({
+  basis,
+  explanation,
+  recipient: RECIPIENT,
+  ...(custodyPurpose ? { custodyPurpose } : {}),
+  ...(basis === 'hipaa-custody-exemption' ? CUSTODY : {}),
+});
 
 describe('authorizedDisclosureProblems: every basis', () => {
   it('has a case here for every basis of the contract', () => {
@@ -96,48 +106,122 @@ describe('authorizedDisclosureProblems: every basis', () => {
   });
 });
 
-describe('authorizedDisclosureProblems: hipaa-custody-exemption (45 CFR 164.512(k)(5)(i))', () => {
+describe('authorizedDisclosureProblems: hipaa-custody-exemption on facts, not words (ICE memo; 45 CFR 164.512(k)(5)(i))', () => {
   const explanation = CASES['hipaa-custody-exemption'].accepted;
+  const custody = (changes: Partial<AuthorizedDisclosure> = {}, drop: (keyof AuthorizedDisclosure)[] = []): AuthorizedDisclosure => {
+    const value: Record<string, unknown> = { ...ad('hipaa-custody-exemption', explanation, 'a'), ...changes };
+    for (const key of drop) delete value[key];
+    return value as AuthorizedDisclosure;
+  };
 
-  it.each(CUSTODY_PURPOSES.map((p) => [p]))('accepted for custody purpose (%s)', (purpose) => {
-    expect(authorizedDisclosureProblems(ad('hipaa-custody-exemption', explanation, purpose), medicalReport)).toEqual([]);
+  it('ICE memo: records sent to ICE Health Service Corps for a detainee in ICE custody, purpose (a), are accepted', () => {
+    expect(authorizedDisclosureProblems(custody(), medicalReport)).toEqual([]);
   });
 
-  it('refused without a custody purpose, with the message the contract asks for', () => {
-    expect(authorizedDisclosureProblems(ad('hipaa-custody-exemption', explanation), medicalReport)).toEqual([
+  it.each(CUSTODY_PURPOSES.map((p) => [p]))('accepted for custody purpose (%s)', (purpose) => {
+    expect(authorizedDisclosureProblems(custody({ custodyPurpose: purpose }), medicalReport)).toEqual([]);
+  });
+
+  it.each([['correctional-institution'], ['law-enforcement-official']] as const)('accepted with a custodian of kind %s', (kind) => {
+    expect(authorizedDisclosureProblems(custody({ custodian: { name: 'County Jail', kind } }), medicalReport)).toEqual([]);
+  });
+
+  it('164.512(k)(5)(i): refused without a custody purpose, with the message the contract asks for', () => {
+    expect(authorizedDisclosureProblems(custody({}, ['custodyPurpose']), medicalReport)).toEqual([
       'authorizedDisclosure.custodyPurpose: required for hipaa-custody-exemption: one of a–f (45 CFR 164.512(k)(5)(i))',
     ]);
   });
 
+  it('164.512(k)(5)(i): refused without the custodian, whatever the free text says of custody', () => {
+    const words = 'Sent to the correctional institution, the jail with lawful custody of the inmate and detainee, by the police.';
+    const problems = authorizedDisclosureIssues(custody({ explanation: words }, ['custodian']), { ...medicalReport, disclosedTo: 'County Jail, law enforcement' } as Report);
+    expect(problems).toEqual([{ path: 'authorizedDisclosure.custodian', message: expect.stringContaining('correctional-institution" | "law-enforcement-official') }]);
+  });
+
+  it('164.512(k)(5)(i): refused unless subjectInLawfulCustody is true', () => {
+    for (const changes of [{}, { subjectInLawfulCustody: false }]) {
+      const problems = authorizedDisclosureIssues(custody(changes, changes.subjectInLawfulCustody === undefined ? ['subjectInLawfulCustody'] : []), medicalReport);
+      expect(problems.map((p) => p.path)).toEqual(['authorizedDisclosure.subjectInLawfulCustody']);
+    }
+  });
+
+  it('164.512(k)(5)(i): accepted with the custodian named only in the structured field (no custody words anywhere)', () => {
+    const plain = custody({ explanation: 'Discharge summary sent so that the patient keeps receiving the same treatment.' });
+    expect(authorizedDisclosureProblems(plain, { ...medicalReport, disclosedTo: 'A federal agency' })).toEqual([]);
+  });
+
   it('refused when the PII holds no medical information', () => {
-    const problems = authorizedDisclosureProblems(ad('hipaa-custody-exemption', explanation, 'b'), { ...medicalReport, piiTypes: ['personnel-payroll'] });
+    const problems = authorizedDisclosureProblems(custody(), { ...medicalReport, piiTypes: ['personnel-payroll'] });
     expect(problems).toEqual([expect.stringMatching(/^report\.piiTypes: .*"medical"/)]);
   });
 
-  it('refused when nobody with lawful custody is named', () => {
-    const problems = authorizedDisclosureProblems(ad('hipaa-custody-exemption', 'The records were sent on to the requesting agency.', 'f'), {
-      ...medicalReport,
-      disclosedTo: 'A staffing agency',
-    });
-    expect(problems).toEqual([expect.stringMatching(/^authorizedDisclosure\.explanation: for hipaa-custody-exemption, name the correctional institution or law-enforcement official/)]);
+  it('the custody fields are refused on any other basis', () => {
+    const other = { ...ad('need-to-know', CASES['need-to-know'].accepted), ...CUSTODY };
+    expect(authorizedDisclosureIssues(other, report).map((i) => i.path)).toEqual(['authorizedDisclosure.custodian', 'authorizedDisclosure.subjectInLawfulCustody']);
   });
 
-  it.each([
-    ['the report names the custodian', 'County Jail medical unit', 'Sent on request for the continuity of care of the patient.'],
-    ['the explanation names the custodian', 'Officer on duty', 'Given to the correctional institution holding the inmate.'],
-    ['a law-enforcement official', 'U.S. Marshals Service', 'The marshals transport the prisoner tomorrow.'],
-  ])('accepted when %s', (_name, disclosedTo, text) => {
-    expect(authorizedDisclosureProblems(ad('hipaa-custody-exemption', text, 'd'), { ...medicalReport, disclosedTo })).toEqual([]);
+  it('lists every missing ground at once, each naming its field', () => {
+    const problems = authorizedDisclosureIssues({ basis: 'hipaa-custody-exemption', explanation: 'ok' }, report);
+    expect(problems.map((p) => p.path)).toEqual([
+      'authorizedDisclosure.explanation',
+      'authorizedDisclosure.recipient',
+      'authorizedDisclosure.custodian',
+      'authorizedDisclosure.custodyPurpose',
+      'authorizedDisclosure.subjectInLawfulCustody',
+      'report.piiTypes',
+    ]);
   });
 
-  it('lists every missing ground at once', () => {
-    const problems = authorizedDisclosureProblems(ad('hipaa-custody-exemption', 'ok'), { ...report, disclosedTo: undefined });
-    expect(problems.map((p) => p.split(':')[0])).toEqual(['authorizedDisclosure.explanation', 'authorizedDisclosure.custodyPurpose', 'report.piiTypes', 'authorizedDisclosure.explanation']);
+  it('decisionGroundsIssues (API, link form, CLI) checks the finding without the report, and nothing on other kinds', () => {
+    expect(decisionGroundsIssues({ kind: 'submit-analysis', authorizedDisclosure: custody({}, ['custodian']) }).map((i) => i.path)).toEqual(['authorizedDisclosure.custodian']);
+    expect(decisionGroundsIssues({ kind: 'submit-analysis', authorizedDisclosure: custody() })).toEqual([]);
+    expect(decisionGroundsIssues({ kind: 'submit-analysis' })).toEqual([]);
+    expect(decisionGroundsIssues({ kind: 'convene-crg' })).toEqual([]);
+  });
+
+  it('incidents started before the structured grounds keep their rules (legacy), so their histories replay', () => {
+    const old = { basis: 'hipaa-custody-exemption' as const, explanation, custodyPurpose: 'a' as const };
+    expect(authorizedDisclosureProblems(old, medicalReport, { legacy: true })).toEqual([]);
+    expect(authorizedDisclosureProblems({ ...old, explanation: 'The records were sent on to the requesting agency.' }, { ...medicalReport, disclosedTo: 'A staffing agency' }, { legacy: true })).toEqual([
+      expect.stringMatching(/^authorizedDisclosure\.explanation: for hipaa-custody-exemption, name the correctional institution/),
+    ]);
+    expect(authorizedDisclosureProblems(old, medicalReport).map((p) => p.split(':')[0])).toEqual(['authorizedDisclosure.recipient', 'authorizedDisclosure.custodian', 'authorizedDisclosure.subjectInLawfulCustody']);
   });
 
   it('has the text of every purpose (a)-(f)', () => {
     expect(Object.keys(CUSTODY_PURPOSE_TEXT)).toEqual([...CUSTODY_PURPOSES]);
     for (const text of Object.values(CUSTODY_PURPOSE_TEXT)) expect(text.length).toBeGreaterThan(20);
+  });
+});
+
+describe('accountingEntry (5 FAM 464c)', () => {
+  it('464c: date, nature, purpose, and the recipient\'s name and address; kept at least five years', () => {
+    const entry = accountingEntry({ ...ad('hipaa-custody-exemption', CASES['hipaa-custody-exemption'].accepted, 'a'), recipient: RECIPIENT }, { ...medicalReport, occurredAt: '2026-02-27T10:00:00Z' }, {
+      incidentId: 'inc-1',
+      seq: 1,
+      recordedAt: '2026-03-02T09:00:00Z',
+      recordedBy: 'ips-director',
+    });
+    expect(entry).toMatchObject({
+      entryId: 'inc-1-D1',
+      disclosedAt: '2026-02-27T10:00:00Z',
+      nature: 'paper disclosure of medical',
+      recipient: RECIPIENT,
+      basis: 'hipaa-custody-exemption',
+      accountingRequired: true,
+      keepAtLeastUntil: '2031-02-27T10:00:00.000Z',
+      recordedBy: 'ips-director',
+    });
+    expect(entry.purpose).toContain('45 CFR 164.512(k)(5)(i)');
+    expect(entry.purpose).toContain('(a): the provision of health care');
+    expect(entry.purpose).toContain('U.S. Immigration and Customs Enforcement (law-enforcement-official)');
+  });
+
+  it('464c: need-to-know and FOIA disclosures are entered but marked as not required; the given date wins', () => {
+    for (const basis of ['need-to-know', 'foia'] as const) {
+      const entry = accountingEntry({ ...ad(basis, CASES[basis].accepted), recipient: RECIPIENT, disclosedAt: '2026-01-05T00:00:00Z' }, report, { incidentId: 'inc-2', seq: 3, recordedAt: '2026-03-02T09:00:00Z', recordedBy: 'x' });
+      expect(entry).toMatchObject({ entryId: 'inc-2-D3', accountingRequired: false, disclosedAt: '2026-01-05T00:00:00Z', nature: 'non-electronic disclosure of personnel-payroll' });
+    }
   });
 });
 

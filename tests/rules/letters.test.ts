@@ -36,7 +36,7 @@ const roster: RosterEntry[] = [
 const dataOf = (p: RosterEntry) => [p.name, p.email, p.phone, ...(p.postalAddress ?? '').split('\n')].filter((x): x is string => !!x);
 
 describe('letterProblems: the six elements of 5 FAM 468.6-1a', () => {
-  it('accepts a complete letter', () => {
+  it('468.6-1a: accepts a complete letter', () => {
     expect(letterProblems(letter)).toEqual([]);
   });
 
@@ -52,7 +52,7 @@ describe('letterProblems: the six elements of 5 FAM 468.6-1a', () => {
     ]);
   });
 
-  it('names every missing element at once', () => {
+  it('468.6-1a: names every missing element at once', () => {
     const empty: Letter = { whatHappened: '', piiInvolved: '', actionsTaken: '', contact: { tollFreePhone: '' }, protectiveSteps: '', protectionAtTime: '' };
     expect(letterProblems(empty).map((p) => p.path)).toEqual([
       'whatHappened',
@@ -64,7 +64,7 @@ describe('letterProblems: the six elements of 5 FAM 468.6-1a', () => {
     ]);
   });
 
-  it('needs the toll-free number only: email, web site and postal address are optional', () => {
+  it('468.6-1a: needs the toll-free number only: email, web site and postal address are optional', () => {
     expect(letterProblems({ ...letter, contact: { tollFreePhone: '(888) 555-0100' } })).toEqual([]);
   });
 
@@ -119,7 +119,7 @@ describe('renderEmail', () => {
     expect(mail.subject).not.toContain('Ada');
   });
 
-  it('carries all six elements in the text and the HTML', () => {
+  it('468.6-1a: carries all six elements in the text and the HTML', () => {
     for (const value of [letter.whatHappened, letter.piiInvolved, letter.actionsTaken, letter.protectiveSteps, letter.protectionAtTime, letter.contact.tollFreePhone]) {
       expect(mail.text).toContain(value);
       expect(mail.html).toContain(escapeHtml(value));
@@ -213,14 +213,14 @@ describe('renderMailVendorLetter', () => {
 describe('renderSubstituteNotice (5 FAM 468.6-2b)', () => {
   const notice = renderSubstituteNotice(letter, { organization: 'the Department of State', affectedCount: 12_345 });
 
-  it('carries the toll-free number to call in the web posting and the media text', () => {
+  it('468.6-2b: carries the toll-free number to call in the web posting and the media text', () => {
     for (const text of [notice.webPosting.text, notice.webPosting.html, notice.mediaText]) {
       expect(text).toContain('1-800-555-0100');
       expect(text).toMatch(/possibly included/);
     }
   });
 
-  it('tells how many could not be reached and names nobody', () => {
+  it('468.6-2b: tells how many could not be reached and names nobody', () => {
     expect(notice.mediaText).toContain('12,345 people');
     expect(notice.webPosting.text).toContain('12,345 people');
     expect(notice.webPosting.text).not.toContain('Dear');

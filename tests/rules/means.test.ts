@@ -17,7 +17,7 @@ describe('meansFor (5 FAM 468.6-2, docs/contract.md "Means")', () => {
     [undefined, undefined, true, ['substitute']], // 468.6-2b
     [undefined, undefined, false, ['substitute']],
   ];
-  it.each(table)('postal %j, email %j, immediate %s → %j', (postalAddress, email, immediate, expected) => {
+  it.each(table)('468.6-2: postal %j, email %j, immediate %s → %j', (postalAddress, email, immediate, expected) => {
     const person: RosterEntry = { name: 'Ada Quill', ...(postalAddress ? { postalAddress } : {}), ...(email ? { email } : {}) };
     expect(meansFor(person, immediate)).toEqual(expected);
   });

@@ -111,6 +111,10 @@ const MUTATIONS: Mutation[] = [
   ]),
   ['an unknown top-level field', (pb) => (pb.owner = 'me'), '(root)', /owner/],
   ['notification.batchSize zero', (pb) => (pb.notification.batchSize = 0), 'notification.batchSize'],
+  ['notification.progressEvery not a duration', (pb) => (pb.notification.progressEvery = 'often'), 'notification.progressEvery', /duration/],
+  ['an alternate who is not a person of the playbook', (pb) => (pb.alternates = { ppgbChair: ['nobody-here'] }), 'alternates.ppgbChair.0', /"nobody-here"/],
+  ['alternates for an unknown role', (pb) => (pb.alternates = { boss: ['ppgb-chair'] }), 'alternates', /boss/],
+  ['a letter drafter who is not a person of the playbook', (pb) => (pb.letterDrafters = ['ghost-writer']), 'letterDrafters.0', /"ghost-writer"/],
 ];
 
 describe('a playbook broken in each required field: the error names it', () => {
@@ -170,5 +174,69 @@ describe('playbookCheck', () => {
     const { ok, output } = await playbookCheck(writeTemp('{ "people": [ '));
     expect(ok).toBe(false);
     expect(output).toMatch(/is not valid JSON/);
+  });
+});
+
+describe('majorIncident and the cio role (OMB major incidents)', () => {
+  it('a playbook without them stays valid and gets the policy defaults: 100,000 people, Congress within 7 days', () => {
+    const old = stateJson();
+    delete old.majorIncident;
+    for (const person of old.people as Json[]) person.roles = (person.roles as string[]).filter((r) => r !== 'cio');
+    const playbook = parsePlaybook(old);
+    expect(playbook.majorIncident).toEqual({ threshold: 100_000, congressWithin: '7d' });
+    expect(playbook.people.some((p) => p.roles.includes('cio'))).toBe(false);
+  });
+
+  it('a playbook may set its own threshold and time; a bad one is named', () => {
+    expect(parsePlaybook({ ...stateJson(), majorIncident: { threshold: 50_000 } }).majorIncident).toEqual({ threshold: 50_000, congressWithin: '7d' });
+    expect(() => parsePlaybook({ ...stateJson(), majorIncident: { threshold: 0, congressWithin: 'a week' } })).toThrow(/majorIncident\.threshold[\s\S]*majorIncident\.congressWithin/);
+  });
+});
+
+describe('separation of duties in playbook check', () => {
+  const withRoles = (roles: Record<string, string[]>, extra: Json = {}): Json => {
+    const pb = { ...stateJson(), ...extra };
+    pb.people = pb.people.map((p: Json) => (roles[p.id] ? { ...p, roles: [...p.roles, ...roles[p.id]!] } : p));
+    return pb;
+  };
+
+  it('468.5b: a person who is IPS Director and PPGB Chair is a warning when another Chair can decide', async () => {
+    const check = await playbookCheck(writeTemp(JSON.stringify(withRoles({ 'ips-director': ['ppgbChair'] }))));
+    expect(check.ok).toBe(true);
+    expect(check.output).toMatch(/warning: separation of duties: "ips-director" is in ipsDirector and holds ppgbChair: .*468\.5b.*ppgb-chair decide/);
+  });
+
+  it('468.5b: the only PPGB Chair also IPS Director, with no alternate, fails; an alternate makes it a warning', async () => {
+    const only = withRoles({ 'ips-director': ['ppgbChair'] });
+    only.people = only.people.map((p: Json) => (p.id === 'ppgb-chair' ? { ...p, roles: ['ppgb'] } : p));
+    const failed = await playbookCheck(writeTemp(JSON.stringify(only)));
+    expect(failed.ok).toBe(false);
+    expect(failed.output).toContain('separation of duties: "ips-director" is in ipsDirector and holds ppgbChair');
+    expect(failed.output).toContain('alternates.ppgbChair');
+    const fixed = await playbookCheck(writeTemp(JSON.stringify({ ...only, alternates: { ppgbChair: ['ppgb-m-pri'] } })));
+    expect(fixed.ok).toBe(true);
+    expect(fixed.output).toMatch(/warning: .*ppgb-m-pri decide \(alternates\)/);
+  });
+
+  it('468.5e: the PPGB Chair who is also the final authority, alone, fails; not when the Chair is the delegated final authority', async () => {
+    const both = withRoles({ 'ppgb-chair': ['underSecretary'] });
+    both.people = both.people.map((p: Json) => (p.id === 'under-secretary' ? { ...p, roles: ['ppgb'] } : p));
+    const failed = await playbookCheck(writeTemp(JSON.stringify(both)));
+    expect(failed.ok).toBe(false);
+    expect(failed.output).toContain('468.5e');
+    const delegated = await playbookCheck(writeTemp(JSON.stringify({ ...both, finalNotificationAuthority: 'ppgbChair' })));
+    expect(delegated.ok).toBe(true);
+  });
+
+  it('468.6-1: the only notification official named as a letter drafter fails without an alternate', async () => {
+    const failed = await playbookCheck(writeTemp(JSON.stringify({ ...stateJson(), letterDrafters: ['notification-official'] })));
+    expect(failed.ok).toBe(false);
+    expect(failed.output).toContain('468.6-1');
+    const fixed = await playbookCheck(writeTemp(JSON.stringify({ ...stateJson(), letterDrafters: ['notification-official'], alternates: { notificationOfficial: ['privacy-division'] } })));
+    expect(fixed.ok).toBe(true);
+  });
+
+  it('the shipped playbooks have no one checking their own decisions', async () => {
+    for (const path of [STATE, CBP]) expect((await playbookCheck(path)).output).not.toContain('warning');
   });
 });

@@ -57,7 +57,7 @@ describe('assessRisk: one test per row of the table (docs/risk-of-harm.md)', () 
     expect(r.reasons).toContain('5 FAM 468.4(3) data not encrypted (+1)');
   });
 
-  it.each(SENSITIVE_PII.map((t) => [t]))('sensitive-pii: %s adds 1 (463)', (type) => {
+  it.each(SENSITIVE_PII.map((t) => [t]))('463: sensitive-pii: %s adds 1', (type) => {
     const r = assessRisk(input({ piiTypes: [type] }));
     expect(r.score).toBe(1);
     expect(r.reasons.some((x) => x.startsWith('5 FAM 463 sensitive PII involved') && x.includes(type))).toBe(true);
@@ -192,7 +192,7 @@ const worseArb = (base: RiskInput): fc.Arbitrary<RiskInput> =>
   );
 
 describe('assessRisk: properties', () => {
-  it('is monotone: making the incident worse never lowers the level', () => {
+  it('468.4: is monotone: making the incident worse never lowers the level', () => {
     fc.assert(
       fc.property(inputArb.chain((base) => fc.tuple(fc.constant(base), worseArb(base))), ([base, worse]) => {
         expect(LEVEL_RANK[assessRisk(worse).level]).toBeGreaterThanOrEqual(LEVEL_RANK[assessRisk(base).level]);
@@ -224,7 +224,7 @@ describe('assessRisk: properties', () => {
     );
   });
 
-  it('never rates sensitive PII in plain text low', () => {
+  it('468.4: never rates sensitive PII in plain text low', () => {
     fc.assert(
       fc.property(inputArb, fc.constantFrom(...SENSITIVE_PII), (riskInput, type) => {
         const level = assessRisk({ ...riskInput, encrypted: false, piiTypes: [...new Set<PiiType>([...riskInput.piiTypes, type])] }).level;

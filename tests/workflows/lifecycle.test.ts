@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BreachAwaitingRole, BreachPhase } from '../../domain/search-attributes.js';
 import { DAY, FACTORS_HIGH, FACTORS_LOW, LETTER, decide, phases, report, startFixture, stateOf, waitForPhase, waitForState, type Fixture, type IncidentHandle } from './fixture.js';
 
 let f: Fixture;
@@ -53,7 +54,7 @@ async function analyse(handle: IncidentHandle, options: string[], extra: Record<
 }
 
 describe('triage and analysis', () => {
-  it('CRG declined: rationale recorded, closure review; the sign-off waits for the fact-finding', async () => {
+  it('467.4-2a: CRG declined: rationale recorded, closure review; the sign-off waits for the fact-finding', async () => {
     const { handle } = await report(f);
     await waitForPhase(handle, 'triage');
     await decide(handle, 'ips-director', { kind: 'convene-crg', convene: false, rationale: 'Encrypted media recovered unopened.' });
@@ -62,9 +63,13 @@ describe('triage and analysis', () => {
     expect(state.decisions.find((d) => d.kind === 'convene-crg')?.rationale).toBe('Encrypted media recovered unopened.');
     expect(state.actionItems.map((i) => i.id)).toEqual(['fact-finding']);
     expect(phases(state)).toEqual(['reporting', 'triage', 'closure-review']);
+    // The search attributes are registered on the test server as on every real one, and upserted.
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(BreachPhase)).toBe('closure-review');
+    expect(described.typedSearchAttributes.get(BreachAwaitingRole)).toBe('ipsDirector');
   });
 
-  it('medical information disclosed by a workforce member (DHS PIHG): program manager told, conduct review, destruction of copies', async () => {
+  it('469.6: medical information disclosed by a workforce member (DHS PIHG): program manager told, conduct review, destruction of copies', async () => {
     const { handle, incidentId } = await report(f, {
       piiTypes: ['medical'],
       disclosureFormat: 'verbal',
@@ -97,11 +102,18 @@ describe('triage and analysis', () => {
     }
   });
 
-  it('authorized disclosure: no breach; PPGB advised; after the window, closure review', async () => {
+  it('468.5c: authorized disclosure (464b): no breach; PPGB advised; after the window, closure review', async () => {
     const { handle, incidentId } = await report(f, { piiTypes: ['medical'], disclosureFormat: 'paper', disclosedBy: 'clinic records clerk', disclosedTo: 'ICE Health Service Corps, which has lawful custody of the detainee' });
     await toAnalysis(handle);
     const state = await analyse(handle, ['no-further-action'], {
-      authorizedDisclosure: { basis: 'hipaa-custody-exemption', custodyPurpose: 'a', explanation: 'Records sent to the correctional institution with lawful custody for the continuity of health care of the detainee.' },
+      authorizedDisclosure: {
+        basis: 'hipaa-custody-exemption',
+        custodyPurpose: 'a',
+        explanation: 'Records sent to the correctional institution with lawful custody for the continuity of health care of the detainee.',
+        custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' },
+        subjectInLawfulCustody: true,
+        recipient: { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' },
+      },
     });
     expect(state.phase).toBe('ppgb-advised');
     expect(state.authorizedDisclosure).toEqual({ basis: 'hipaa-custody-exemption' });
@@ -120,10 +132,18 @@ describe('triage and analysis', () => {
     expect((await stateOf(handle)).phase).toBe('analysis');
   });
 
-  it('minimal risk with a PPGB override goes to the PPGB Chair', async () => {
+  it('468.5c: minimal risk with a PPGB override goes to the PPGB Chair', async () => {
     const { handle } = await report(f);
     await toAnalysis(handle);
-    const advised = await decide(handle, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_LOW, options: ['no-further-action'], rationale: 'Minimal risk.' });
+    // Passport numbers keep the computed risk at moderate even with low factors (468.4): the CRG finds
+    // minimal risk by overriding, with its rationale (a not-notify at moderate goes to the Chair, 468.5b).
+    const advised = await decide(handle, 'ips-director', {
+      kind: 'submit-analysis',
+      factors: FACTORS_LOW,
+      riskOverride: { level: 'low', rationale: 'Recovered unopened within the hour.' },
+      options: ['no-further-action'],
+      rationale: 'Minimal risk.',
+    });
     expect(advised.phase).toBe('ppgb-advised');
     expect(advised.awaiting).toMatchObject({ role: 'ppgbChair', kinds: ['ppgb-override'] });
     const overridden = await decide(handle, 'ppgb-chair', { kind: 'ppgb-override', rationale: 'The board wants notification considered.' });
@@ -132,7 +152,7 @@ describe('triage and analysis', () => {
 });
 
 describe('decision gates, notification and closure', () => {
-  it('full chain: Chair → PPGB → Under Secretary → letter → notification → action items → closure', async () => {
+  it('468.5b, 468.5e, 468.6: full chain: Chair → PPGB → Under Secretary → letter → notification → action items → closure', async () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
     // Mail to groups carries the minimum: no reporter, no summary, no contact details.
@@ -195,7 +215,7 @@ describe('decision gates, notification and closure', () => {
     expect(phases(final)).toEqual(['reporting', 'triage', 'analysis', 'cost-consultation', 'ppgb-chair-review', 'ppgb-review', 'under-secretary-review', 'notification-prep', 'notifying', 'remediation', 'closure-review', 'closed']);
   });
 
-  it('Under Secretary declines: no notification, remediation of the open items', async () => {
+  it('468.5e: Under Secretary declines: no notification, remediation of the open items', async () => {
     const { handle } = await report(f);
     await toAnalysis(handle);
     await analyse(handle, ['notify-individuals']);
@@ -205,7 +225,7 @@ describe('decision gates, notification and closure', () => {
     expect(state.notification).toBeNull();
   });
 
-  it('returned to the CRG and resubmitted', async () => {
+  it('468.5b: returned to the CRG and resubmitted', async () => {
     const { handle } = await report(f);
     await toAnalysis(handle);
     await analyse(handle, ['notify-individuals']);
@@ -216,7 +236,7 @@ describe('decision gates, notification and closure', () => {
     expect(state.options).toEqual(['notify-individuals', 'credit-protection']);
   });
 
-  it('a delay requested, extended and lifted; the PPGB told each time', async () => {
+  it('468.6-3a: a delay requested, extended and lifted; the PPGB told each time', async () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
     const now = await f.env.currentTimeMs();
@@ -240,7 +260,7 @@ describe('decision gates, notification and closure', () => {
     }
   });
 
-  it('notification barred: no letters, straight to remediation', async () => {
+  it('468.6-3b: notification barred: no letters, straight to remediation', async () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
     await analyse(handle, ['notify-individuals']);
@@ -288,7 +308,7 @@ describe('who may decide, and when', () => {
     expect(state.decisions.filter((d) => d.kind === 'assign-responsible-office')).toHaveLength(1);
   });
 
-  it('a stalled gate reminds each interval, then escalates to the SAOP', async () => {
+  it('468.2a: a stalled gate reminds each interval, then escalates to the SAOP', async () => {
     const { handle, incidentId } = await report(f);
     await waitForPhase(handle, 'triage');
     await f.env.sleep(2 * DAY + 60_000);

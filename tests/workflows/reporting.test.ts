@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 describe('reporting', () => {
-  it('cyber on time: supervisor told, DS/CIRT told, US-CERT reported once within the hour, then triage', async () => {
+  it('468.3b(1): cyber on time: supervisor told, DS/CIRT told, US-CERT reported once within the hour, then triage', async () => {
     const { handle, incidentId } = await report(f, { medium: 'cyber' });
     const state = await waitForPhase(handle, 'triage');
     expect(state.reportedLate).toBe(false);
@@ -41,7 +41,7 @@ describe('reporting', () => {
     ]);
   });
 
-  it('non-cyber: routed to the Privacy Division endpoint and mailbox, not to US-CERT', async () => {
+  it('468.3b(1): non-cyber: routed to the Privacy Division endpoint and mailbox, not to US-CERT', async () => {
     const { handle, incidentId } = await report(f, { medium: 'non-cyber', disclosureFormat: 'paper' });
     const state = await waitForPhase(handle, 'triage');
     expect(state.medium).toBe('non-cyber');
@@ -52,7 +52,7 @@ describe('reporting', () => {
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.envelope.to.includes('privacy.division@state.example'));
   });
 
-  it('endpoint down past the hour: late, escalated, keeps retrying, delivered once afterwards with one Idempotency-Key', async () => {
+  it('468.3b(1): endpoint down past the hour: late, escalated, keeps retrying, delivered once afterwards with one Idempotency-Key', async () => {
     let down = true;
     const restore = f.receiver.failWhile('/usCert', () => down, 503);
     try {
@@ -79,7 +79,7 @@ describe('reporting', () => {
     }
   });
 
-  it('intake after the hour: late on arrival, escalated at once', async () => {
+  it('468.3b(1): intake after the hour: late on arrival, escalated at once', async () => {
     const now = await f.env.currentTimeMs();
     const { handle, incidentId } = await report(f, { discoveredAt: new Date(now - 3 * HOUR).toISOString() });
     const state = await waitForPhase(handle, 'triage');
@@ -88,7 +88,7 @@ describe('reporting', () => {
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('ESCALATION'));
   });
 
-  it('criminal act: OIG/INV referred (mail and endpoint) and an oig-referral action item opened', async () => {
+  it('468.3b(2): criminal act: OIG/INV referred (mail and endpoint) and an oig-referral action item opened', async () => {
     const { handle, incidentId } = await report(f, { criminalActSuspected: true });
     await waitForPhase(handle, 'triage');
     await f.receiver.waitFor((c) => c.path === '/oig' && (c.body as { incidentId?: string }).incidentId === incidentId);
@@ -98,7 +98,7 @@ describe('reporting', () => {
     expect(state.actionItems).toContainEqual(expect.objectContaining({ id: 'oig-referral', ownerRole: 'oigInvestigations', status: 'open' }));
   });
 
-  it('classified: DS investigators, the E.O. 13526 program manager and L/M told; DS owns the fact-finding', async () => {
+  it('468.1(4), 467.2c: classified: DS investigators, the E.O. 13526 program manager and L/M told; DS owns the fact-finding', async () => {
     const { handle, incidentId } = await report(f, { classifiedInvolved: true });
     await waitForPhase(handle, 'triage');
     const security = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('Security incident'));

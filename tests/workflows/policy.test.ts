@@ -1,0 +1,298 @@
+/**
+ * Issue 12 on the time-skipping server: later facts re-open duties, the custody exemption on facts, the
+ * accounting of disclosures, major incidents, and the one-hour report in CISA's field set. Each in both
+ * directions: the duty is carried out when the rule is met, and not when it is not.
+ */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../domain/report.js';
+import { reportIntakeSignal } from '../../workflows/messages.js';
+import { DAY, FACTORS_HIGH, aReport, decide, report, startFixture, stateOf, waitForPhase, waitForState, type Fixture, type IncidentHandle } from './fixture.js';
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await startFixture('policy');
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+const mine = (incidentId: string) => (c: { body: unknown }) => (c.body as { incidentId?: string }).incidentId === incidentId;
+const events = (s: { timeline: { event: string }[] }) => s.timeline.map((t) => t.event);
+
+async function refusal(promise: Promise<unknown>): Promise<{ type: string; message: string }> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (err as WorkflowUpdateFailedError).cause as { type?: string; message: string };
+    return { type: cause.type ?? '', message: cause.message };
+  }
+  throw new Error('expected the decision to be refused');
+}
+
+async function toAnalysis(handle: IncidentHandle): Promise<void> {
+  await waitForPhase(handle, 'triage');
+  await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+  await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'PII of the public.' });
+  await waitForPhase(handle, 'analysis');
+}
+
+async function supplement(handle: IncidentHandle, incidentId: string, changes: Partial<Report>): Promise<void> {
+  const now = await f.env.currentTimeMs();
+  await handle.signal(reportIntakeSignal, { ...aReport({}, now), summary: 'More is known now.', ...changes, incidentId });
+}
+
+function analysis(extra: Record<string, unknown> = {}) {
+  return { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'CRG analysis of 468.4.', ...extra } as never;
+}
+
+describe('later facts re-open duties', () => {
+  it('468.1(4), 467.2b-c: a supplement that newly says classified information is involved tells the security offices at once and moves the fact-finding to DS', async () => {
+    const { handle, incidentId } = await report(f);
+    await toAnalysis(handle);
+    expect((await stateOf(handle)).actionItems.find((i) => i.id === 'fact-finding')?.ownerRole).toBe('responsibleOffice');
+    await supplement(handle, incidentId, { classifiedInvolved: true });
+    const state = await waitForState(handle, (s) => events(s).includes('security-incident-notified'), 'the security-incident notice');
+    const item = state.actionItems.find((i) => i.id === 'fact-finding')!;
+    expect(item).toMatchObject({ ownerRole: 'securityIncident', status: 'open', description: expect.stringContaining('467.2c') });
+    expect(state.timeline.find((t) => t.event === 'action-item-reassigned:fact-finding')?.detail).toContain('responsibleOffice → securityIncident: supplement 1');
+    const notice = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('Security incident'));
+    expect(notice.envelope.to).toHaveLength(3);
+  });
+
+  it('468.1(4): a supplement that does not newly say it (the report already did, or it says false) sends nothing again and moves nothing', async () => {
+    const { handle, incidentId } = await report(f, { classifiedInvolved: true });
+    await toAnalysis(handle);
+    await supplement(handle, incidentId, { classifiedInvolved: true });
+    const other = await report(f);
+    await toAnalysis(other.handle);
+    await supplement(other.handle, other.incidentId, { classifiedInvolved: false });
+    const [state, otherState] = await Promise.all([
+      waitForState(handle, (s) => s.supplements === 1, 'the supplement'),
+      waitForState(other.handle, (s) => s.supplements === 1, 'the supplement'),
+    ]);
+    expect(events(state).filter((e) => e === 'security-incident-notified')).toHaveLength(1);
+    expect(events(state)).not.toContain('fact-learned:classified');
+    expect(state.actionItems.find((i) => i.id === 'fact-finding')?.ownerRole).toBe('securityIncident');
+    expect(events(otherState)).not.toContain('fact-learned:classified');
+    expect(events(otherState)).not.toContain('security-incident-notified');
+    expect(otherState.actionItems.find((i) => i.id === 'fact-finding')?.ownerRole).toBe('responsibleOffice');
+  });
+
+  it('468.3b(2): a supplement that newly says a criminal act is suspected refers to OIG/INV at once; a repeat does not refer twice', async () => {
+    const { handle, incidentId } = await report(f);
+    await toAnalysis(handle);
+    expect(f.receiver.calls('/oig').filter(mine(incidentId))).toHaveLength(0);
+    await supplement(handle, incidentId, { criminalActSuspected: true });
+    await f.receiver.waitFor((c) => c.path === '/oig' && mine(incidentId)(c));
+    const state = await waitForState(handle, (s) => events(s).includes('referred:oig'), 'the referral');
+    expect(state.actionItems).toContainEqual(expect.objectContaining({ id: 'oig-referral', ownerRole: 'oigInvestigations', status: 'open' }));
+    expect(state.timeline.find((t) => t.event === 'fact-learned:criminal')?.detail).toContain('supplement 1');
+    await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('OIG'));
+
+    await supplement(handle, incidentId, { criminalActSuspected: true });
+    await waitForState(handle, (s) => s.supplements === 2, 'the second supplement');
+    expect(f.receiver.calls('/oig').filter(mine(incidentId))).toHaveLength(1);
+  });
+
+  it('469.6: a supplement that newly says a workforce member caused it opens the conduct review; one that does not, does not', async () => {
+    const { handle, incidentId } = await report(f);
+    await toAnalysis(handle);
+    await supplement(handle, incidentId, { causedByWorkforceMember: false, piiTypes: ['financial'] });
+    let state = await waitForState(handle, (s) => s.supplements === 1, 'the supplement');
+    expect(state.actionItems.map((i) => i.id)).not.toContain('conduct-review');
+    await supplement(handle, incidentId, { causedByWorkforceMember: true });
+    state = await waitForState(handle, (s) => s.actionItems.some((i) => i.id === 'conduct-review'), 'the conduct review');
+    expect(state.actionItems.find((i) => i.id === 'conduct-review')).toMatchObject({ ownerRole: 'responsibleOffice', status: 'open', description: expect.stringContaining('469.6') });
+  });
+
+  it('468.3b(2), 468.1(4): facts learned in the analysis refer to OIG/INV, tell the security offices and move the fact-finding to DS', async () => {
+    const { handle, incidentId } = await report(f);
+    await toAnalysis(handle);
+    await decide(handle, 'ips-director', analysis({ criminalActSuspected: true, classifiedInvolved: true }));
+    await f.receiver.waitFor((c) => c.path === '/oig' && mine(incidentId)(c));
+    const state = await waitForState(handle, (s) => events(s).includes('security-incident-notified') && events(s).includes('referred:oig'), 'both duties');
+    expect(state.actionItems.find((i) => i.id === 'fact-finding')?.ownerRole).toBe('securityIncident');
+    expect(state.timeline.find((t) => t.event === 'fact-learned:criminal')?.detail).toContain('the analysis');
+  });
+
+  it('468.3b(2): an analysis that learns nothing new refers nobody', async () => {
+    const { handle, incidentId } = await report(f);
+    await toAnalysis(handle);
+    const state = await decide(handle, 'ips-director', analysis({ criminalActSuspected: false }));
+    expect(events(state).filter((e) => e.startsWith('fact-learned'))).toEqual([]);
+    expect(state.actionItems.map((i) => i.id)).not.toContain('oig-referral');
+    expect(f.receiver.calls('/oig').filter(mine(incidentId))).toHaveLength(0);
+  });
+});
+
+const MEMO_CASE = {
+  basis: 'hipaa-custody-exemption',
+  explanation: 'Discharge summary sent to ICE Health Service Corps for the continuity of care of the detainee.',
+  custodyPurpose: 'a',
+  custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' },
+  subjectInLawfulCustody: true,
+  recipient: { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' },
+};
+const MEDICAL: Partial<Report> = { piiTypes: ['medical'], disclosureFormat: 'paper', disclosedBy: 'clinic records clerk', disclosedTo: 'ICE Health Service Corps', affectedCount: 1, occurredAt: undefined };
+
+describe('custody exemption and the accounting of disclosures', () => {
+  it('45 CFR 164.512(k)(5)(i): a custody finding without its structured grounds is refused naming each, whatever the words say', async () => {
+    const { handle } = await report(f, MEDICAL);
+    await toAnalysis(handle);
+    const words = { ...MEMO_CASE, explanation: 'Sent to the jail with lawful custody of the inmate, a correctional institution.' } as Record<string, unknown>;
+    delete words.custodian;
+    delete words.subjectInLawfulCustody;
+    const refused = await refusal(decide(handle, 'ips-director', analysis({ options: ['no-further-action'], authorizedDisclosure: words })));
+    expect(refused.type).toBe('InvalidDecision');
+    expect(refused.message).toContain('authorizedDisclosure.custodian');
+    expect(refused.message).toContain('authorizedDisclosure.subjectInLawfulCustody');
+    const state = await stateOf(handle);
+    expect(state.phase).toBe('analysis');
+    expect(state.disclosures).toEqual([]);
+  });
+
+  it('ICE memo, 464c: the memo\'s own case is accepted and makes an accounting entry with date, nature, purpose, recipient name and address', async () => {
+    const { handle, incidentId } = await report(f, MEDICAL);
+    await toAnalysis(handle);
+    const state = await decide(handle, 'ips-director', analysis({ options: ['no-further-action'], authorizedDisclosure: MEMO_CASE }));
+    expect(state.authorizedDisclosure).toEqual({ basis: 'hipaa-custody-exemption' });
+    expect(state.disclosures).toHaveLength(1);
+    expect(state.disclosures[0]).toMatchObject({
+      entryId: `${incidentId}-D1`,
+      incidentId,
+      disclosedAt: state.discoveredAt,
+      nature: 'paper disclosure of medical',
+      recipient: MEMO_CASE.recipient,
+      basis: 'hipaa-custody-exemption',
+      accountingRequired: true,
+      recordedBy: 'ips-director',
+    });
+    expect(state.disclosures[0]!.purpose).toContain('(a): the provision of health care');
+    expect(events(state)).toContain('disclosure-accounted');
+  });
+
+  it('464c: the accounting entry is kept in the case record filed at closure', async () => {
+    const { handle, incidentId } = await report(f, MEDICAL);
+    await toAnalysis(handle);
+    await decide(handle, 'ips-director', analysis({ options: ['no-further-action'], authorizedDisclosure: MEMO_CASE }));
+    await f.env.sleep(10 * DAY + 60_000);
+    await waitForPhase(handle, 'closure-review');
+    await decide(handle, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+    await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Authorized disclosure; nothing more to do.' });
+    await handle.result();
+    const record = await f.receiver.waitFor((c) => c.path === '/recordsArchive' && mine(incidentId)(c));
+    const body = record.body as { disclosures: { entryId: string; recipient: unknown }[]; reportReference: string | null; majorIncident: unknown };
+    expect(body.disclosures).toEqual([expect.objectContaining({ entryId: `${incidentId}-D1`, recipient: MEMO_CASE.recipient })]);
+    expect(body.reportReference).toMatch(/^rcv-/);
+    expect(body.majorIncident).toBeNull();
+  });
+
+  it('464c: an analysis without an authorized disclosure makes no accounting entry', async () => {
+    const { handle } = await report(f);
+    await toAnalysis(handle);
+    const state = await decide(handle, 'ips-director', analysis());
+    expect(state.disclosures).toEqual([]);
+    expect(events(state)).not.toContain('disclosure-accounted');
+  });
+});
+
+describe('major incidents', () => {
+  it('OMB major incident: a report at the threshold flags it, tells the SAOP and the CIO, and opens congress-notification due in 7 days with reminders and escalation', async () => {
+    const { handle, incidentId } = await report(f, { affectedCount: 100_000 });
+    let state = await waitForState(handle, (s) => s.majorIncident !== null, 'the major-incident flag');
+    const { since, congressDueAt } = state.majorIncident!;
+    expect(Date.parse(congressDueAt) - Date.parse(since)).toBe(7 * DAY);
+    expect(state.majorIncident).toMatchObject({ source: 'the report', affectedCount: 100_000 });
+    expect(state.actionItems.find((i) => i.id === 'congress-notification')).toMatchObject({ ownerRole: 'ppgbChair', status: 'open', description: expect.stringContaining('468.2a') });
+    const told = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('MAJOR INCIDENT'));
+    expect(told.envelope.to.sort()).toEqual(['ppgb.chair@state.example', 'ppgb.cio@state.example']);
+
+    await f.env.sleep(DAY + 60_000);
+    await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('Reminder 1: Congress'));
+    await f.env.sleep(4 * DAY);
+    state = await waitForState(handle, (s) => events(s).includes('escalated:congress-notification'), 'the escalation');
+    expect(state.timeline.filter((t) => t.event === 'reminder:congress-notification').length).toBeGreaterThanOrEqual(4);
+    const escalation = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('ESCALATION: Congress'));
+    // Never to the SAOP alone: the final authority, the Privacy Division and the CIO too.
+    expect(escalation.envelope.to).toEqual(expect.arrayContaining(['under.secretary@state.example', 'privacy.division@state.example', 'ppgb.cio@state.example']));
+
+    state = await decide(handle, 'ppgb-chair', { kind: 'complete-action-item', itemId: 'congress-notification', evidence: 'Letters to the committees of jurisdiction sent on day 6.' });
+    expect(state.actionItems.find((i) => i.id === 'congress-notification')).toMatchObject({ status: 'done', completedBy: 'ppgb-chair' });
+    await f.env.sleep(3 * DAY);
+    expect(events(await stateOf(handle))).not.toContain('overdue:congress-notification');
+  });
+
+  it('OMB major incident: below the threshold nothing is flagged', async () => {
+    const { handle } = await report(f, { affectedCount: 99_999 });
+    const state = await waitForPhase(handle, 'triage');
+    expect(state.majorIncident).toBeNull();
+    expect(state.actionItems.map((i) => i.id)).not.toContain('congress-notification');
+  });
+
+  it('OMB major incident: a supplement or the analysis that crosses the threshold flags it, and names which', async () => {
+    const first = await report(f, { affectedCount: 120 });
+    await waitForPhase(first.handle, 'triage');
+    await supplement(first.handle, first.incidentId, { affectedCount: 250_000 });
+    const bySupplement = await waitForState(first.handle, (s) => s.majorIncident !== null, 'the flag');
+    expect(bySupplement.majorIncident).toMatchObject({ source: 'supplement 1', affectedCount: 250_000 });
+
+    const second = await report(f, { affectedCount: 120 });
+    await toAnalysis(second.handle);
+    const byAnalysis = await decide(second.handle, 'ips-director', analysis({ affectedCount: 100_001 }));
+    expect(byAnalysis.majorIncident).toMatchObject({ source: 'the analysis', affectedCount: 100_001 });
+    expect(byAnalysis.timeline.find((t) => t.event === 'fact-learned:affected-count')?.detail).toContain('120 → 100001');
+  });
+
+  it('OMB major incident: the playbook sets the threshold and the time for Congress; a congress notification left undone is marked overdue', async () => {
+    const playbook = { ...f.playbook, majorIncident: { threshold: 500, congressWithin: '2d' } };
+    const { handle, incidentId } = await report(f, { affectedCount: 600 }, playbook);
+    const state = await waitForState(handle, (s) => s.majorIncident !== null, 'the flag');
+    expect(Date.parse(state.majorIncident!.congressDueAt) - Date.parse(state.majorIncident!.since)).toBe(2 * DAY);
+    await f.env.sleep(2 * DAY + 60_000);
+    await waitForState(handle, (s) => events(s).includes('overdue:congress-notification'), 'overdue');
+    await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('OVERDUE'));
+  });
+});
+
+describe('the one-hour report in CISA\'s field set', () => {
+  it('CISA guidelines: the initial report carries the impact fields, what was affected and the focal point as contact; the receiver\'s reference is kept', async () => {
+    const restore = f.receiver.respondWith('/usCert', { status: 200, body: { ok: true, caseNumber: 'CISA-2026-004217' } });
+    try {
+      const { handle, incidentId } = await report(f, { functionalImpact: 'minimal-impact-to-non-critical-services', attackVector: 'loss-or-theft-of-equipment' });
+      const state = await waitForState(handle, (s) => s.reportedAt !== null, 'the report');
+      expect(state.reportReference).toBe('CISA-2026-004217');
+      expect(state.reportReceipts).toEqual([expect.objectContaining({ kind: 'initial', reference: 'CISA-2026-004217' })]);
+      const body = f.receiver.calls('/usCert').filter(mine(incidentId))[0]!.body as Record<string, unknown>;
+      expect(body).toMatchObject({
+        reportType: 'initial',
+        functionalImpact: 'minimal-impact-to-non-critical-services',
+        informationImpact: 'privacy-data-breach',
+        recoverability: null,
+        attackVector: 'loss-or-theft-of-equipment',
+        affected: { medium: 'cyber', piiTypes: ['ssn-or-passport-number', 'birth-data'], records: 120, population: 'public', encrypted: false },
+        contact: { organization: 'the Department of State', office: 'dsCirt', people: [{ email: 'ds.cirt@state.example' }] },
+      });
+      expect(body).not.toHaveProperty('updates');
+      expect(JSON.stringify(body.contact)).not.toContain('robin.reporter');
+    } finally {
+      restore();
+    }
+  });
+
+  it('CISA guidelines: a supplement sends an update naming the first report and its reference; no supplement, no update', async () => {
+    const { handle, incidentId } = await report(f);
+    const first = await waitForState(handle, (s) => s.reportedAt !== null, 'the report');
+    expect(first.reportReference).toMatch(/^rcv-\d+$/);
+    expect(f.receiver.calls('/usCert').filter(mine(incidentId))).toHaveLength(1);
+    await supplement(handle, incidentId, { recoverability: 'supplemented', affectedCount: 300 });
+    const state = await waitForState(handle, (s) => s.reportReceipts.length === 2, 'the update');
+    const calls = f.receiver.calls('/usCert').filter(mine(incidentId));
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.idempotencyKey).toBe(`breach-${incidentId}:report-usCert-update-1`);
+    expect(calls[1]!.body).toMatchObject({ reportType: 'update', updates: { incidentId, reference: first.reportReference, supplement: 1 }, recoverability: 'supplemented', affected: { records: 300 } });
+    expect(state.reportReceipts[1]).toMatchObject({ kind: 'update', supplement: 1, reference: expect.stringMatching(/^rcv-/) });
+    expect(events(state)).toContain('report-updated:usCert');
+  });
+});

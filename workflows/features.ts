@@ -1,0 +1,33 @@
+/**
+ * The policy rules an incident runs under, fixed when it starts. Incidents started before a rule was
+ * deployed keep the rules they started with: their histories replay, and a rule change never reaches
+ * back into a case half done (docs/lifecycle.md). One `patched()` marker per rule set, recorded in the
+ * first workflow task; old histories have none, so every rule below is off for them.
+ *
+ * The flags are read by signal handlers and by the `decide` update's validator too, where `patched()`
+ * may not be called (a validator must not add commands): hence once, at the start.
+ */
+import { patched } from '@temporalio/workflow';
+
+/** 5 FAM 468.1(4), 468.3b(2), 467.2b-c, 469.6, 464c; 45 CFR 164.512(k)(5)(i); OMB major incidents; CISA's guidelines. */
+export const POLICY_FACTS_PATCH = 'policy-facts-custody-accounting-major-cisa';
+
+export interface Features {
+  /** A supplement or the analysis that newly says classified / criminal / workforce re-opens the duty at once. */
+  laterFacts: boolean;
+  /** The custody exemption's grounds as structured fields, the recipient for the accounting (domain/authorized.ts). */
+  structuredGrounds: boolean;
+  /** An accounting entry (464c) for each disclosure found authorized. */
+  accounting: boolean;
+  /** The major-incident flag, the SAOP and CIO told, Congress within the playbook's time. */
+  majorIncident: boolean;
+  /** The one-hour report in CISA's field set; an update for each supplement; the receiver's reference kept. */
+  cisaReport: boolean;
+}
+
+export const NO_FEATURES: Features = { laterFacts: false, structuredGrounds: false, accounting: false, majorIncident: false, cisaReport: false };
+
+export function startFeatures(): Features {
+  const on = patched(POLICY_FACTS_PATCH);
+  return { laterFacts: on, structuredGrounds: on, accounting: on, majorIncident: on, cisaReport: on };
+}
