@@ -29,7 +29,13 @@ export const incidentAcceptedSchema = z.object({ incidentId: z.string(), workflo
 export const listQuerySchema = z.strictObject({
   phase: z.enum(PHASES).optional(),
   awaitingRole: z.enum(ROLES).optional(),
-  majorIncident: z.stringbool({ error: 'expected true or false' }).optional().describe('only major incidents (true)'),
+  // An enum, not z.stringbool: the document then says which words are taken (stringbool's input is
+  // described as any string, and a client generated from it sent "" and was refused).
+  majorIncident: z
+    .enum(['true', 'false'], { error: 'expected true or false' })
+    .transform((value) => value === 'true')
+    .optional()
+    .describe('only major incidents (true)'),
   limit: z.coerce.number().int().min(1).max(1000).default(100).describe('at most this many incidents (newest first)'),
 });
 
