@@ -3,6 +3,7 @@
  * (schemas.ts), so the document describes exactly what the code accepts and answers.
  */
 import { z } from 'zod';
+import { AUTHORIZED_BASIS_RULES, MIN_EXPLANATION } from '../domain/authorized.js';
 import { PII_SHAPED_ID_PATTERN } from '../domain/ids.js';
 import {
   decisionBodySchema,
@@ -76,6 +77,35 @@ function reportJsonSchema(): JsonSchema {
 /** `<base64url payload>.<base64url HMAC-SHA256>` (security/links.ts); the signature is checked by the server (400 when it does not verify). */
 const LINK_TOKEN_SCHEMA = { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$', maxLength: 2_200 };
 
+/**
+ * The grounds of a finding of authorized disclosure (domain/authorized.ts, checked by the API before the
+ * workflow): what JSON Schema can state is stated (the recipient, the explanation's length, the custody
+ * exemption's fields); the per-basis content of the explanation is in the description.
+ */
+function withDisclosureGrounds(decisionBody: JsonSchema): JsonSchema {
+  const oneOf = (decisionBody.oneOf as JsonSchema[]).map((variant) => {
+    const properties = variant.properties as Record<string, JsonSchema>;
+    if ((properties.kind as { const?: string }).const !== 'submit-analysis' || !properties.authorizedDisclosure) return variant;
+    const ad = properties.authorizedDisclosure as JsonSchema & { properties: Record<string, JsonSchema>; required: string[] };
+    const rules = Object.entries(AUTHORIZED_BASIS_RULES).map(([basis, rule]) => `${basis}: ${rule.mustShow}${rule.keyword ? ` (naming ${rule.keyword.what})` : ''} (${rule.paragraph})`);
+    const authorizedDisclosure = {
+      ...ad,
+      properties: { ...ad.properties, explanation: { ...ad.properties.explanation, minLength: MIN_EXPLANATION } },
+      required: [...ad.required, 'recipient'],
+      allOf: [
+        {
+          if: { properties: { basis: { const: 'hipaa-custody-exemption' } } },
+          then: { required: ['custodian', 'custodyPurpose', 'subjectInLawfulCustody'], properties: { subjectInLawfulCustody: { const: true } } },
+          else: { not: { anyOf: [{ required: ['custodian'] }, { required: ['custodyPurpose'] }, { required: ['subjectInLawfulCustody'] }] } },
+        },
+      ],
+      description: `The finding's grounds: the recipient (5 FAM 464c), and an explanation of at least ${MIN_EXPLANATION} characters showing, by basis: ${rules.join('; ')}. A finding without them is refused (400, issues under authorizedDisclosure).`,
+    };
+    return { ...variant, properties: { ...properties, authorizedDisclosure } };
+  });
+  return { ...decisionBody, oneOf };
+}
+
 const incidentIdParameter = {
   name: 'incidentId',
   in: 'path',
@@ -96,7 +126,7 @@ export function openApiDocument(serverUrl: string): JsonSchema {
   const schemas = Object.fromEntries(
     Object.entries(COMPONENTS).map(([name, schema]) => {
       const description = descriptions[name as ComponentName];
-      const json = name === 'Report' ? reportJsonSchema() : toJsonSchema(schema);
+      const json = name === 'Report' ? reportJsonSchema() : name === 'DecisionBody' ? withDisclosureGrounds(toJsonSchema(schema)) : toJsonSchema(schema);
       return [name, description ? { ...json, description } : json];
     }),
   );

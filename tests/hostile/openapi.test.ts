@@ -129,7 +129,13 @@ describe('requests generated from /openapi.json', () => {
           expect(res.statusCode, what).toBeLessThan(500);
           expect(Object.keys(op.responses), what).toContain(String(res.statusCode));
           if (res.statusCode === 400 && String(res.headers['content-type'] ?? '').includes('json')) {
-            expect(res.json(), what).not.toHaveProperty('issues');
+            const issues = (res.json() as { issues?: { path: string }[] }).issues;
+            // The one rule stated in words only: the content of an authorized-disclosure explanation by
+            // basis (the description of authorizedDisclosure says so); every other 400 with issues means
+            // the document allows what the validator refuses.
+            const inWords = op.operationId === 'decide' && issues?.every((i) => i.path === 'authorizedDisclosure.explanation');
+            if (inWords) count('decide (explanation refused, rule in words)', 400);
+            else expect(issues, what).toBeUndefined();
           }
           if (op.operationId === 'reportIncident') {
             // A report valid by the document (with the described times) is taken.
@@ -137,7 +143,8 @@ describe('requests generated from /openapi.json', () => {
             expect(res.statusCode, what).toBe(202);
           }
         }),
-        { numRuns: RUNS[op.operationId] ?? 60 },
+        // No shrinking: a shrink of a decision or a report re-runs workflows for minutes; the first counterexample says enough.
+        { numRuns: RUNS[op.operationId] ?? 60, endOnFailure: true },
       );
     }
     const reports = seen.get('reportIncident');
