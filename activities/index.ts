@@ -11,7 +11,7 @@ import { renderSubstituteNotice } from '../domain/letters.js';
 import type { Letter } from '../domain/decision.js';
 import { linkUrl } from '../security/links.js';
 import { postToEndpoint, type EndpointResult } from './http.js';
-import { notifyRange, type NotifyRangeInput } from './notify.js';
+import { notifyRange, type NotifyDeps, type NotifyRangeInput } from './notify.js';
 import { resendReturned, type ResendInput } from './resend.js';
 import { renderNotice, type Notice } from './templates.js';
 
@@ -29,6 +29,8 @@ export interface ActivityDeps {
    * Batches run in parallel, so more may wait in the pool's queue than it has connections.
    */
   mailConcurrency?: number;
+  /** Told of each settled roster line of a notification run (worker/metrics.ts counts them). */
+  observe?: NotifyDeps['observe'];
   /** Signs one-click approval links (HMAC); absent: mails carry no links. */
   signLink?: (claims: { incidentId: string; kind: string; personId: string; expiresAt: number }) => string;
 }

@@ -82,6 +82,8 @@ export interface NotifyDeps {
   env: Record<string, string | undefined>;
   /** Emails a batch keeps in flight; default: the pooled transport's maxConnections (1 unpooled). */
   mailConcurrency?: number;
+  /** Told of each roster line once settled (the operators' counters, worker/metrics.ts); absent, nobody is. */
+  observe?: (settled: { emails: number; letters: number; failed: boolean }) => void;
 }
 
 const DEFAULT_LISTED_FAILURES = 1_000;
@@ -145,6 +147,7 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
       done.letters += work.letters;
       done.substitute += work.substitute;
       if (work.returned) done.returned = (done.returned ?? 0) + work.returned;
+      deps.observe?.({ emails: work.emails, letters: work.letters, failed: work.failure !== undefined });
       if (work.failure) {
         done.failed += 1;
         if (done.failures.length < maxListed) done.failures.push({ line: work.line, reason: work.failure });

@@ -9,6 +9,7 @@ import { loadLinkSecret } from '../security/links.js';
 import { buildApi } from './server.js';
 import { ConfigError, EXIT_CONFIG, loadApiConfig, loadApiTokens, loadOidcConfig, loadPlaybookFile } from '../config/index.js';
 import { createOidc } from '../security/oidc.js';
+import { clientTracing } from './tracing.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
 
 async function main(): Promise<void> {
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   const oidc = oidcConfig ? createOidc(oidcConfig, `${config.publicUrl}/auth/callback`) : undefined;
   // Lazy: the API starts (and answers /healthz with 503) while Temporal is still coming up.
   const connection = Connection.lazy(connectionOptions);
-  const client = new Client({ connection, namespace, dataConverter });
+  const tracing = clientTracing(config.otlpTracesEndpoint, process.env.OTEL_SERVICE_NAME ?? 'breach-api');
+  const client = new Client({ connection, namespace, dataConverter, interceptors: { workflow: tracing.interceptors } });
 
   const app = await buildApi({
     client,
@@ -41,8 +43,9 @@ async function main(): Promise<void> {
   });
   const address = await app.listen({ port: config.apiPort, host: config.apiHost });
   console.log(`[api] listening on ${address} (pid ${process.pid}; Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`);
-  console.log(`[api] OpenAPI document: ${address}/openapi.json`);
+  console.log(`[api] OpenAPI document: ${address}/openapi.json; liveness ${address}/healthz, readiness ${address}/readyz`);
   console.log(`[api] pages: ${config.publicUrl}/report, ${config.publicUrl}/cases; sign-in ${oidcConfig ? `with ${oidcConfig.issuer} (client ${oidcConfig.clientId}, API audience ${oidcConfig.audience})` : 'not configured (BREACH_OIDC_ISSUER)'}`);
+  if (config.otlpTracesEndpoint) console.log(`[api] traces to ${config.otlpTracesEndpoint}`);
   console.log(`[api] codec server for the Temporal UI: ${address}/decode, /encode (origins ${uiOrigins.join(', ')}; bearer token); payloads encrypted with the ${keySource}`);
 
   let stopping = false;
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close();
+    await tracing.shutdown().catch(() => undefined);
     await connection.close();
     process.exit(0);
   };

@@ -3,12 +3,15 @@
  * (schemas.ts), so the document describes exactly what the code accepts and answers.
  */
 import { z } from 'zod';
+import { AUTHORIZED_BASIS_RULES, MIN_EXPLANATION } from '../domain/authorized.js';
+import { PII_SHAPED_ID_PATTERN } from '../domain/ids.js';
 import {
   decisionBodySchema,
   decisionPendingSchema,
   decisionStatusSchema,
   errorSchema,
   healthSchema,
+  readinessSchema,
   incidentAcceptedSchema,
   incidentListSchema,
   incidentParamsSchema,
@@ -37,6 +40,7 @@ const COMPONENTS = {
   VendorReturns: vendorReturnsSchema,
   DecisionPending: decisionPendingSchema,
   DecisionStatus: decisionStatusSchema,
+  Readiness: readinessSchema,
 } satisfies Record<string, z.ZodType>;
 
 type ComponentName = keyof typeof COMPONENTS;
@@ -56,11 +60,65 @@ const common = {
   503: json('Error', 'Temporal is unavailable'),
 };
 
+/**
+ * What zod's refinements say, in JSON Schema, so that a request valid by the document is not refused
+ * for a rule the document leaves out: an incident id shaped like an SSN or a phone number (`not`), and
+ * the medical statement (`if`/`then`). Times (a discovery not in the future, occurredAt not after it)
+ * cannot be stated in JSON Schema and are in the descriptions.
+ */
+const incidentIdJsonSchema = {
+  ...toJsonSchema(incidentParamsSchema.shape.incidentId),
+  not: { pattern: PII_SHAPED_ID_PATTERN.source },
+  description: 'Opaque: 3 to 64 letters, digits or dashes, and no group of digits shaped like an SSN (123-45-6789, 123456789) or a phone number (703-555-0147).',
+};
+
+const MEDICAL_STATEMENT = {
+  if: { properties: { piiTypes: { contains: { const: 'medical' } } }, required: ['piiTypes'] },
+  then: { required: ['disclosureFormat', 'disclosedBy', 'disclosedTo'] },
+};
+
+function reportJsonSchema(): JsonSchema {
+  const schema = toJsonSchema(reportSchema) as JsonSchema & { properties: Record<string, JsonSchema> };
+  return { ...schema, properties: { ...schema.properties, incidentId: incidentIdJsonSchema }, allOf: [MEDICAL_STATEMENT] };
+}
+
+/** `<base64url payload>.<base64url HMAC-SHA256>` (security/links.ts); the signature is checked by the server (400 when it does not verify). */
+const LINK_TOKEN_SCHEMA = { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$', maxLength: 2_200 };
+
+/**
+ * The grounds of a finding of authorized disclosure (domain/authorized.ts, checked by the API before the
+ * workflow): what JSON Schema can state is stated (the recipient, the explanation's length, the custody
+ * exemption's fields); the per-basis content of the explanation is in the description.
+ */
+function withDisclosureGrounds(decisionBody: JsonSchema): JsonSchema {
+  const oneOf = (decisionBody.oneOf as JsonSchema[]).map((variant) => {
+    const properties = variant.properties as Record<string, JsonSchema>;
+    if ((properties.kind as { const?: string }).const !== 'submit-analysis' || !properties.authorizedDisclosure) return variant;
+    const ad = properties.authorizedDisclosure as JsonSchema & { properties: Record<string, JsonSchema>; required: string[] };
+    const rules = Object.entries(AUTHORIZED_BASIS_RULES).map(([basis, rule]) => `${basis}: ${rule.mustShow}${rule.keyword ? ` (naming ${rule.keyword.what})` : ''} (${rule.paragraph})`);
+    const authorizedDisclosure = {
+      ...ad,
+      properties: { ...ad.properties, explanation: { ...ad.properties.explanation, minLength: MIN_EXPLANATION } },
+      required: [...ad.required, 'recipient'],
+      allOf: [
+        {
+          if: { properties: { basis: { const: 'hipaa-custody-exemption' } } },
+          then: { required: ['custodian', 'custodyPurpose', 'subjectInLawfulCustody'], properties: { subjectInLawfulCustody: { const: true } } },
+          else: { not: { anyOf: [{ required: ['custodian'] }, { required: ['custodyPurpose'] }, { required: ['subjectInLawfulCustody'] }] } },
+        },
+      ],
+      description: `The finding's grounds: the recipient (5 FAM 464c), and an explanation of at least ${MIN_EXPLANATION} characters showing, by basis: ${rules.join('; ')}. A finding without them is refused (400, issues under authorizedDisclosure).`,
+    };
+    return { ...variant, properties: { ...properties, authorizedDisclosure } };
+  });
+  return { ...decisionBody, oneOf };
+}
+
 const incidentIdParameter = {
   name: 'incidentId',
   in: 'path',
   required: true,
-  schema: toJsonSchema(incidentParamsSchema.shape.incidentId),
+  schema: incidentIdJsonSchema,
 };
 
 function queryParameters(schema: z.ZodObject): JsonSchema[] {
@@ -76,7 +134,8 @@ export function openApiDocument(serverUrl: string): JsonSchema {
   const schemas = Object.fromEntries(
     Object.entries(COMPONENTS).map(([name, schema]) => {
       const description = descriptions[name as ComponentName];
-      return [name, description ? { ...toJsonSchema(schema), description } : toJsonSchema(schema)];
+      const json = name === 'Report' ? reportJsonSchema() : name === 'DecisionBody' ? withDisclosureGrounds(toJsonSchema(schema)) : toJsonSchema(schema);
+      return [name, description ? { ...json, description } : json];
     }),
   );
   return {
@@ -188,9 +247,19 @@ export function openApiDocument(serverUrl: string): JsonSchema {
       },
       '/healthz': {
         get: {
-          operationId: 'health',
-          summary: 'Whether the API reaches Temporal',
-          responses: { 200: json('Health', 'Temporal answers'), 401: common[401], 503: json('Health', 'Temporal does not answer') },
+          operationId: 'liveness',
+          summary: 'Liveness: the process answers (no credentials, no details)',
+          security: [],
+          responses: { 200: json('Health', 'the API process is alive') },
+        },
+      },
+      '/readyz': {
+        get: {
+          operationId: 'readiness',
+          summary: 'Readiness: whether the API reaches Temporal; the checks are shown to a caller with a valid bearer token',
+          // Credentials are optional: without them, the status alone.
+          security: [{}, { bearer: [] }],
+          responses: { 200: json('Readiness', 'Temporal answers'), 503: json('Readiness', 'Temporal does not answer') },
         },
       },
       '/openapi.json': {
@@ -201,18 +270,18 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           operationId: 'approvalLinkPage',
           summary: "An approval link's page: the incident's summary and the decision form (never decides)",
           security: [],
-          parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { 200: { description: 'the form (HTML)' }, 400: { description: 'tampered link' }, 409: { description: 'used, or not open now' }, 410: { description: 'expired' } },
+          parameters: [{ name: 'token', in: 'path', required: true, schema: LINK_TOKEN_SCHEMA }],
+          responses: { 200: { description: 'the form (HTML)' }, 400: { description: 'tampered link (the signature does not verify)' }, 409: { description: 'used, or not open now' }, 410: { description: 'expired' } },
         },
         post: {
           operationId: 'approvalLinkSubmit',
           summary: "Sends the form's decision with the link's person as the actor",
           security: [],
-          parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [{ name: 'token', in: 'path', required: true, schema: LINK_TOKEN_SCHEMA }],
           requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
           responses: {
             200: { description: 'recorded (HTML)' },
-            400: { description: 'tampered link or invalid form' },
+            400: { description: "tampered link (the signature does not verify), or a form that is not the link's decision" },
             403: { description: 'the person lacks the role' },
             409: { description: 'used, or not open now' },
             410: { description: 'expired' },

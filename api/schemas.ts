@@ -48,7 +48,13 @@ export const incidentAcceptedSchema = z.object({ incidentId: z.string(), workflo
 export const listQuerySchema = z.strictObject({
   phase: z.enum(PHASES).optional(),
   awaitingRole: z.enum(ROLES).optional(),
-  majorIncident: z.stringbool({ error: 'expected true or false' }).optional().describe('only major incidents (true)'),
+  // An enum, not z.stringbool: the document then says which words are taken (stringbool's input is
+  // described as any string, and a client generated from it sent "" and was refused).
+  majorIncident: z
+    .enum(['true', 'false'], { error: 'expected true or false' })
+    .transform((value) => value === 'true')
+    .optional()
+    .describe('only major incidents (true)'),
   limit: z.coerce.number().int().min(1).max(1000).default(100).describe('at most this many incidents (newest first)'),
 });
 
@@ -116,4 +122,11 @@ export const incidentStateSchema = z.looseObject(stateShape);
 type Describes<Doc, Actual extends Doc> = Actual;
 export type StateIsDocumented = Describes<z.infer<z.ZodObject<typeof stateShape>>, IncidentState>;
 
-export const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']) });
+/** GET /healthz: the process answers (no details). */
+export const healthSchema = z.strictObject({ status: z.literal('ok') });
+
+/** GET /readyz: whether Temporal answers; what was checked only for a caller with valid credentials. */
+export const readinessSchema = z.strictObject({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.strictObject({ temporal: z.strictObject({ reachable: z.boolean(), namespace: z.string(), latencyMs: z.number() }) }).optional(),
+});

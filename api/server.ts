@@ -19,7 +19,6 @@ import {
   futureDiscoveryIssue,
   listIncidents,
   submitReport,
-  temporalAnswers,
 } from '../client/incidents.js';
 import { DECISION_WAIT_MS_DEFAULT, DecisionNotFoundError, decisionStatus, submitDecision, type DecisionStatus } from '../client/decisions.js';
 import fastifyCookie from '@fastify/cookie';
@@ -30,6 +29,8 @@ import type { Oidc } from '../security/oidc.js';
 import { readSession, sessionSecret } from '../security/session.js';
 import { identityFromClaims } from '../security/identity.js';
 import { recordRoutes } from './record-routes.js';
+import { healthRoutes } from './health.js';
+import { notFoundOr405, trackMethods } from './methods.js';
 import { openApiDocument } from './openapi.js';
 import { decisionBodySchema, decisionParamsSchema, incidentParamsSchema, listQuerySchema, reportSchema } from './schemas.js';
 
@@ -126,7 +127,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   // Signed cookies: the pages' sessions (security/session.ts), also read by the codec server.
   await app.register(fastifyCookie, { secret: sessionSecret(options.linkSecret) });
 
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
+  // Before any route, so that every route is known to the 405 answer (api/methods.ts).
+  const methods = trackMethods(app);
+  app.setNotFoundHandler(notFoundOr405(methods));
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof BadRequest) return reply.code(400).send({ error: error.message, issues: error.issues });
@@ -150,9 +153,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const document = openApiDocument(options.publicUrl);
   app.get('/openapi.json', async () => document);
 
-  app.get('/healthz', { onRequest: authenticate }, async (_request, reply) =>
-    (await temporalAnswers(client)) ? reply.send({ status: 'ok' }) : reply.code(503).send({ status: 'unavailable' }),
-  );
+  await app.register(async (scope) => healthRoutes(scope, { client, personOf: (request) => personForToken(/^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? '') }));
 
   app.post('/incidents', { onRequest: authenticate }, async (request, reply) => {
     const report = parse(reportSchema, request.body);

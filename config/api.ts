@@ -12,6 +12,8 @@ const schema = z.object({
   BREACH_API_HOST: z.string().min(1).default('127.0.0.1'),
   BREACH_API_TOKENS: pathVar(DEFAULT_API_TOKENS),
   BREACH_UI_ORIGINS: z.string().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   /** The mail vendor's bearer token for POST /vendor/returns; unset: the route answers 503. */
   BREACH_VENDOR_TOKEN: z.string().min(16, 'expected a token of at least 16 characters').optional(),
 });
@@ -28,6 +30,8 @@ export interface ApiConfig {
   apiTokensPath: string;
   /** BREACH_UI_ORIGINS as given (api/codec-server.ts checks each origin). */
   uiOrigins: string | undefined;
+  /** The OTLP/HTTP traces endpoint: absent, no tracing (api/tracing.ts). */
+  otlpTracesEndpoint: string | undefined;
   /** The mail vendor's token for returned letters (api/record-routes.ts). */
   vendorToken: string | undefined;
   /** For the keyring and the link secret, which read their own variables (security/). */
@@ -45,6 +49,8 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     publicUrl: publicUrlOf(env, e.BREACH_API_PORT),
     apiTokensPath: e.BREACH_API_TOKENS,
     uiOrigins: e.BREACH_UI_ORIGINS,
+    // The standard OpenTelemetry variables: the traces endpoint as given, or <base>/v1/traces.
+    otlpTracesEndpoint: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined),
     vendorToken: e.BREACH_VENDOR_TOKEN,
     decisionWaitMs: parseDuration(e.BREACH_DECISION_WAIT),
     env: { ...env },

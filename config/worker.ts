@@ -24,6 +24,11 @@ const schema = z.object({
   BREACH_WORKER_SHUTDOWN_GRACE: durationSchema.default('10s'),
   /** Worker versioning (docs/releases.md): the worker deployment's name and this release's build id, both or neither. */
   BREACH_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'expected a deployment name of letters, digits, dots, dashes').optional(),
+  BREACH_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  BREACH_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  BREACH_METRICS_COLLECT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   BREACH_BUILD_ID: z.string().regex(/^[A-Za-z0-9._+-]{1,100}$/, 'expected a build id of letters, digits, dots, dashes, plus').optional(),
 });
 
@@ -45,6 +50,13 @@ export interface WorkerConfig {
   /** A pre-built workflow bundle to run (worker/worker.ts chooseWorkflowSource). */
   workflowBundle: string | undefined;
   production: boolean;
+  /**
+   * Where the worker serves Prometheus metrics (`GET /metrics`): absent, nowhere. The SDK's runtime
+   * metrics and the project's own share the port (worker/metrics.ts).
+   */
+  metrics: { port: number; host: string; collectEverySeconds: number } | undefined;
+  /** The OTLP/HTTP traces endpoint: absent, no tracing (worker/tracing.ts). */
+  otlpTracesEndpoint: string | undefined;
   /** BREACH_WORKER_SHUTDOWN_GRACE in milliseconds. */
   shutdownGraceMs: number;
   /** The worker deployment version (BREACH_DEPLOYMENT_NAME + BREACH_BUILD_ID); absent, the worker is unversioned. */
@@ -78,6 +90,9 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     logLevel: e.BREACH_WORKER_LOG_LEVEL,
     workflowBundle: e.BREACH_WORKFLOW_BUNDLE,
     production: e.NODE_ENV === 'production',
+    metrics: e.BREACH_METRICS_PORT === undefined ? undefined : { port: e.BREACH_METRICS_PORT, host: e.BREACH_METRICS_HOST, collectEverySeconds: e.BREACH_METRICS_COLLECT_SECONDS },
+    // The standard OpenTelemetry variables: the traces endpoint as given, or <base>/v1/traces.
+    otlpTracesEndpoint: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined),
     shutdownGraceMs: parseDuration(e.BREACH_WORKER_SHUTDOWN_GRACE),
     deployment: e.BREACH_DEPLOYMENT_NAME && e.BREACH_BUILD_ID ? { deploymentName: e.BREACH_DEPLOYMENT_NAME, buildId: e.BREACH_BUILD_ID } : undefined,
     env: { ...env },

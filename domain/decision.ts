@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { isoDateTimeSchema } from './report.js';
 
-const text = (max: number) => z.string().trim().min(1, 'expected a non-empty text').max(max, `expected at most ${max} characters`);
+// `\S` rather than a minimum length after trimming: the same rule, and one the OpenAPI document can state (a
+// pattern), so that a client generated from /openapi.json does not send blank text.
+const text = (max: number) => z.string().trim().regex(/\S/, 'expected a non-empty text').max(max, `expected at most ${max} characters`);
 const rationale = text(10_000);
 
 export const LEVELS = ['low', 'moderate', 'high'] as const;
@@ -110,7 +112,8 @@ export const rosterRefSchema = z.strictObject({
   url: z
     .string()
     .max(4_000)
-    .refine((u) => /^(https?|file):\/\//.test(u), 'expected an http(s):// or file:// URL'),
+    // A pattern, not a refinement: the OpenAPI document states it.
+    .regex(/^(https?|file):\/\//, 'expected an http(s):// or file:// URL'),
   count: z.number().int().min(0).max(1_000_000_000),
 });
 export type RosterRef = z.infer<typeof rosterRefSchema>;

@@ -7,6 +7,9 @@ export const INCIDENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{2,63}$/;
  * Whether an id holds a group of digits shaped like an SSN (123-45-6789, 123456789) or a phone number
  * (703-555-0147). Names cannot be recognized; these can, and an id is stored and shown in clear.
  */
+/** The same test as looksLikePii as a regular expression, for the OpenAPI document (`not: { pattern }`). */
+export const PII_SHAPED_ID_PATTERN = /(^|-)([0-9]{9}|[0-9]{3}-[0-9]{2,3}-[0-9]{4})(-|$)/;
+
 export function looksLikePii(id: string): boolean {
   const groups = id.split('-');
   if (groups.some((g) => /^\d{9}$/.test(g))) return true;

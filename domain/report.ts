@@ -19,7 +19,9 @@ export type PiiType = (typeof PII_TYPES)[number];
 /** ISO 8601 with an offset ("Z" included); a time without one is ambiguous across posts abroad. */
 export const isoDateTimeSchema = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 time with an offset, e.g. 2026-03-01T14:05:00Z' });
 
-const text = (max: number) => z.string().trim().min(1, 'expected a non-empty text').max(max, `expected at most ${max} characters`);
+// `\S` rather than a minimum length after trimming: the same rule, and one the OpenAPI document can state (a
+// pattern), so that a client generated from /openapi.json does not send blank text.
+const text = (max: number) => z.string().trim().regex(/\S/, 'expected a non-empty text').max(max, `expected at most ${max} characters`);
 
 export const contactSchema = z.strictObject({
   name: text(200),

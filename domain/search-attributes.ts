@@ -7,8 +7,10 @@ export const BreachRisk = defineSearchAttributeKey('BreachRisk', SearchAttribute
 export const BreachReportingDeadline = defineSearchAttributeKey('BreachReportingDeadline', SearchAttributeType.DATETIME);
 export const BreachReportedLate = defineSearchAttributeKey('BreachReportedLate', SearchAttributeType.BOOL);
 export const BreachAwaitingRole = defineSearchAttributeKey('BreachAwaitingRole', SearchAttributeType.KEYWORD);
+/** When the open gate began to wait: the operators' metrics count gates by how long they have waited. */
+export const BreachAwaitingSince = defineSearchAttributeKey('BreachAwaitingSince', SearchAttributeType.DATETIME);
 
 /** Set (true) once the incident is a major incident; absent before (workflows/major-incident.ts). */
 export const BreachMajorIncident = defineSearchAttributeKey('BreachMajorIncident', SearchAttributeType.BOOL);
 
-export const SEARCH_ATTRIBUTES = [BreachPhase, BreachMedium, BreachRisk, BreachReportingDeadline, BreachReportedLate, BreachAwaitingRole, BreachMajorIncident];
+export const SEARCH_ATTRIBUTES = [BreachPhase, BreachMedium, BreachRisk, BreachReportingDeadline, BreachReportedLate, BreachAwaitingRole, BreachMajorIncident, BreachAwaitingSince];

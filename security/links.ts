@@ -122,6 +122,9 @@ export async function loadLinkSecret(env: Record<string, string | undefined>, fi
     if (fromEnv.length < MIN_SECRET_LENGTH) throw new Error(`BREACH_LINK_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
     return fromEnv;
   }
+  // Every worker (which signs links) and every API (which verifies them) must share one secret: a file
+  // made by each container would give each its own, and the links of one would not open on another.
+  if (env.NODE_ENV === 'production') throw new Error('BREACH_LINK_SECRET is required when NODE_ENV=production (the same secret for every worker and API; docs/deployment.md)');
   try {
     const stored = (await readFile(file, 'utf8')).trim();
     if (stored.length < MIN_SECRET_LENGTH) throw new Error(`${file} holds a link secret shorter than ${MIN_SECRET_LENGTH} characters: delete it to make a new one`);

@@ -1,16 +1,18 @@
 /**
  * Bundles the workflow code with the SDK's bundler, as the worker would at start.
- *   npm run build:workflows   writes dist/workflow-bundle.js (the worker uses it; see worker/worker.ts)
+ *   npm run build:workflows   writes dist/workflow-bundle.js (the worker uses it; see worker/worker.ts);
+ *                             the container image builds it (Dockerfile)
  *   npm run bundle-check      bundles without writing: fails when workflow code imports something the
  *                             sandbox cannot run (a Node built-in, an I/O library), so a stray import
  *                             fails CI and not the worker at 3 a.m. (docs/style.md 5)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../config/index.js';
 import { bundleOptions } from '../security/data-converter.js';
+import { WORKFLOW_TRACING_MODULE } from './tracing.js';
 import { WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './worker.js';
 
 /**
@@ -24,6 +26,9 @@ export async function bundleWorkflows(workflowsPath = WORKFLOWS_PATH, options: {
   const say = options.quiet ? () => {} : (m: string) => console.error(m);
   const { code } = await bundleWorkflowCode({
     workflowsPath,
+    // The OpenTelemetry interceptors are part of every bundle; the worker drops their spans unless an
+    // exporter is configured (worker/tracing.ts), so one image serves with and without tracing.
+    workflowInterceptorModules: [WORKFLOW_TRACING_MODULE],
     // Failures raised in the sandbox are encoded (then encrypted) like the worker's: security/data-converter.ts.
     ...bundleOptions,
     logger: { trace() {}, debug() {}, info() {}, warn: say, error: say, log() {} },
@@ -45,9 +50,12 @@ async function main(): Promise<void> {
     console.log(`bundle check: ${relative(PROJECT_ROOT, WORKFLOWS_PATH)} bundles for the workflow sandbox (${(code.length / 1024).toFixed(0)} KiB, ${took} s)`);
     return;
   }
-  await mkdir(dirname(WORKFLOW_BUNDLE_PATH), { recursive: true });
-  await writeFile(WORKFLOW_BUNDLE_PATH, code);
-  console.log(`wrote ${relative(PROJECT_ROOT, WORKFLOW_BUNDLE_PATH)} (${(code.length / 1024).toFixed(0)} KiB, ${took} s)`);
+  // `--out <file>`: elsewhere than dist/ (tests/ops/deployment.test.ts lays out an image's files).
+  const outAt = process.argv.indexOf('--out');
+  const out = outAt > 0 && process.argv[outAt + 1] ? resolve(process.argv[outAt + 1]!) : WORKFLOW_BUNDLE_PATH;
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, code);
+  console.log(`wrote ${relative(PROJECT_ROOT, out)} (${(code.length / 1024).toFixed(0)} KiB, ${took} s)`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -13,6 +13,9 @@ import { ConfigError, EXIT_CONFIG, loadWorkerConfig, type TemporalConnect } from
 import { dataConverterFromEnv } from '../security/data-converter.js';
 import { waitUntilPolling } from './polling.js';
 import { chooseWorkflowSource, createBreachWorker, deploymentOptions, WORKER_READY_MARK } from './worker.js';
+import { startCollector } from './collector.js';
+import { createBreachMetrics, freeLoopbackAddress, notificationObserver, startMetricsServer } from './metrics.js';
+import { createTracing, WORKFLOW_TRACING_MODULE } from './tracing.js';
 import { Client, Connection } from '@temporalio/client';
 import { createYearlyActivities } from '../activities/yearly.js';
 import { loadExerciseConfig } from '../exercise/config.js';
@@ -46,7 +49,16 @@ async function main(): Promise<void> {
 
   // Our own signal handling instead of the Runtime's: one log line, and a second Ctrl-C forces the exit.
   // SDK logs at WARN by default: at INFO every start prints the whole webpack report.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.logLevel) });
+  // The SDK's runtime metrics (temporal_*) go to a loopback port of their own; the metrics server reads
+  // them from there and serves them with the project's on BREACH_METRICS_PORT (worker/metrics.ts).
+  const sdkMetricsAddress = config.metrics ? (config.env.BREACH_SDK_METRICS_ADDRESS ?? (await freeLoopbackAddress())) : undefined;
+  Runtime.install({
+    shutdownSignals: [],
+    logger: new DefaultLogger(config.logLevel),
+    ...(sdkMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetricsAddress } } } } : {}),
+  });
+  const metrics = config.metrics ? createBreachMetrics() : undefined;
+  const tracing = createTracing({ endpoint: config.otlpTracesEndpoint, serviceName: config.env.OTEL_SERVICE_NAME ?? 'breach-worker' });
 
   // Pooled: a notification run sends millions of messages over a few connections kept open.
   const mailer = createMailTransport({ smtpUrl: config.smtpUrl, smtpUser: config.smtpUser, smtpPass: config.smtpPass, maxConnections: config.smtpMaxConnections });
@@ -62,7 +74,14 @@ async function main(): Promise<void> {
     namespace,
     taskQueue: config.taskQueue,
     activities: {
-      ...createActivities({ mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, env: config.env, signLink: (claims) => signLink(linkSecret, claims) }),
+      ...createActivities({
+        mailer,
+        mailFrom: config.mailFrom,
+        publicUrl: config.publicUrl,
+        env: config.env,
+        signLink: (claims) => signLink(linkSecret, claims),
+        ...(metrics ? { observe: notificationObserver(metrics) } : {}),
+      }),
       ...createYearlyActivities({ client, reportDir: duties.yearlyDir, excludeTaskQueues: duties.taskQueue ? [duties.taskQueue] : [] }),
     },
     dataConverter,
@@ -84,8 +103,20 @@ async function main(): Promise<void> {
       maxHeartbeatThrottleInterval: '100ms',
       maxCachedWorkflows: config.maxCachedWorkflows,
       ...deploymentOptions(config.deployment),
+      // Tracing (worker/tracing.ts): the activity interceptors when an exporter is configured, and the sink
+      // of the workflow's interceptors always (a pre-built bundle has them built in: worker/bundle.ts).
+      sinks: tracing.workerOptions.sinks,
+      interceptors: {
+        ...tracing.workerOptions.interceptors,
+        ...('workflowsPath' in source ? { workflowModules: [WORKFLOW_TRACING_MODULE] } : {}),
+      },
     },
   });
+  const metricsServer = config.metrics && metrics ? await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, metrics, sdkAddress: sdkMetricsAddress }) : undefined;
+  const collector =
+    metrics && config.metrics && config.metrics.collectEverySeconds > 0
+      ? startCollector(client, metrics, config.metrics.collectEverySeconds * 1000, (line) => console.warn(`[worker] ${line}`))
+      : undefined;
 
   // Tabletop exercises on their own task queue, with local mail only (exercise/worker.ts).
   const exercise = await startExerciseWorker({ env: config.env, connection, namespace, dataConverter, source, config, signLink: (claims) => signLink(linkSecret, claims), client });
@@ -113,11 +144,16 @@ async function main(): Promise<void> {
         `[worker] ${WORKER_READY_MARK} ${config.taskQueue} on ${connectionOptions.address} (namespace ${namespace}, pid ${process.pid}); ` +
           `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}; payloads encrypted with the ${keySource}; ` +
           (config.deployment ? `deployment ${config.deployment.deploymentName}, build ${config.deployment.buildId} (auto-upgrade)` : 'unversioned') +
-          `${exercise ? `; exercises on ${exercise.taskQueue} (mail to ${exercise.smtpUrl})` : ''}`,
+          `${exercise ? `; exercises on ${exercise.taskQueue} (mail to ${exercise.smtpUrl})` : ''}` +
+          (metricsServer ? `; metrics on http://${metricsServer.address}/metrics` : '') +
+          (tracing.enabled ? `; traces to ${config.otlpTracesEndpoint}` : ''),
       );
     }
     await running;
   } finally {
+    await collector?.stop();
+    await tracing.shutdown().catch(() => undefined);
+    await metricsServer?.close();
     mailer.close();
     await exercise?.close();
     await clientConnection.close();

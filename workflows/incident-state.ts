@@ -11,6 +11,7 @@ import type { Refusal } from '../domain/refusal.js';
 import type { Role } from '../domain/roles.js';
 import {
   BreachAwaitingRole,
+  BreachAwaitingSince,
   BreachMedium,
   BreachPhase,
   BreachReportedLate,
@@ -37,6 +38,13 @@ export interface IncidentInput {
  * without it (their timeline is what it was).
  */
 export const DECISION_ID_IN_TIMELINE = 'decision-id-in-timeline';
+
+/**
+ * Since this patch the open gate's start is published too (BreachAwaitingSince), so that operators can
+ * count gates by how long they have waited without asking each workflow (worker/collector.ts). Incidents
+ * that published before it replay their upserts as they were and add the attribute from then on.
+ */
+export const AWAITING_SINCE_ATTRIBUTE = 'awaiting-since-attribute';
 
 /**
  * A field an input may carry from older code, read only so that the incidents started with it replay
@@ -187,7 +195,10 @@ export class Incident {
   /** Search attributes and the UI's current details, at every change (no PII in either). */
   publish(): void {
     const s = this.state;
-    const key = JSON.stringify([s.phase, s.medium, s.risk, s.reportingDeadline, s.reportedLate, s.awaiting?.role ?? null]);
+    // Asked before the key (a new patch: new histories have its marker from their first publish); the
+    // older patch behind searchAttributesOn() stays where it was asked, after the key comparison.
+    const withSince = Boolean(s.reportingDeadline) && patched(AWAITING_SINCE_ATTRIBUTE);
+    const key = JSON.stringify([s.phase, s.medium, s.risk, s.reportingDeadline, s.reportedLate, s.awaiting?.role ?? null, withSince ? (s.awaiting?.since ?? null) : null]);
     if (key !== this.published && s.reportingDeadline && this.searchAttributesOn()) {
       this.published = key;
       upsertSearchAttributes([
@@ -197,6 +208,7 @@ export class Incident {
         { key: BreachReportingDeadline, value: new Date(s.reportingDeadline) },
         { key: BreachReportedLate, value: s.reportedLate },
         { key: BreachAwaitingRole, value: s.awaiting?.role ?? null },
+        ...(withSince ? [{ key: BreachAwaitingSince, value: s.awaiting ? new Date(s.awaiting.since) : null }] : []),
       ]);
     }
     setCurrentDetails(currentDetails(this));

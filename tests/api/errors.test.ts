@@ -32,7 +32,6 @@ const ROUTES = [
   { method: 'GET', url: '/incidents' },
   { method: 'GET', url: '/incidents/inc-123' },
   { method: 'POST', url: '/incidents/inc-123/decisions', body: { kind: 'lift-delay' } },
-  { method: 'GET', url: '/healthz' },
 ] as const;
 
 describe('authentication', () => {
@@ -173,14 +172,35 @@ describe('routes', () => {
       expect(res.status).toBe(404);
       expect(res.json.error).toMatch(/no route/);
     }
-    expect((await call(app, { method: 'DELETE', url: '/incidents/inc-123' })).status).toBe(404);
-    expect((await call(app, { method: 'PUT', url: '/incidents', body: {} })).status).toBe(404);
   });
 
-  it('healthz is 503 while Temporal does not answer', async () => {
-    const res = await call(app, { method: 'GET', url: '/healthz' });
-    expect(res.status).toBe(503);
-    expect(res.json).toEqual({ status: 'unavailable' });
+  it('a method a route does not have is 405 with Allow, not 404', async () => {
+    const cases = [
+      { method: 'DELETE', url: '/incidents/inc-123', allow: 'GET, HEAD' },
+      { method: 'PUT', url: '/incidents', allow: 'GET, HEAD, POST' },
+      { method: 'GET', url: '/incidents/inc-123/decisions', allow: 'POST' },
+      { method: 'POST', url: '/healthz', allow: 'GET, HEAD' },
+    ] as const;
+    for (const { method, url, allow } of cases) {
+      const res = await call(app, { method: method as 'DELETE', url, ...(method === 'GET' ? {} : { body: {} }) });
+      expect(res.status, `${method} ${url}`).toBe(405);
+      expect(res.headers.allow).toBe(allow);
+      expect(res.json.error).toContain(allow);
+    }
+  });
+
+  it('healthz (liveness) is 200 without credentials or details while Temporal does not answer; readyz is 503', async () => {
+    const live = await call(app, { method: 'GET', url: '/healthz', token: null });
+    expect(live.status).toBe(200);
+    expect(live.json).toEqual({ status: 'ok' });
+    const anonymous = await call(app, { method: 'GET', url: '/readyz', token: null });
+    expect(anonymous.status).toBe(503);
+    expect(anonymous.json).toEqual({ status: 'unavailable' });
+    const detailed = await call(app, { method: 'GET', url: '/readyz' });
+    expect(detailed.status).toBe(503);
+    expect(detailed.json).toMatchObject({ status: 'unavailable', checks: { temporal: { reachable: false, namespace: 'default' } } });
+    const stranger = await call(app, { method: 'GET', url: '/readyz', token: 'not-a-token-of-anybody-at-all' });
+    expect(stranger.json).toEqual({ status: 'unavailable' });
   });
 
   it('logs one line per request with the route pattern, never ids, bodies or tokens', async () => {
@@ -200,7 +220,7 @@ describe('GET /openapi.json', () => {
       components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }>; oneOf?: unknown[]; required?: string[] }> };
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/incidents', '/incidents/{incidentId}', '/incidents/{incidentId}/decisions', '/incidents/{incidentId}/decisions/{decisionId}', '/incidents/{incidentId}/record', '/links/{token}', '/openapi.json', '/vendor/returns']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/incidents', '/incidents/{incidentId}', '/incidents/{incidentId}/decisions', '/incidents/{incidentId}/decisions/{decisionId}', '/incidents/{incidentId}/record', '/links/{token}', '/openapi.json', '/readyz', '/vendor/returns']);
     expect(Object.keys(doc.paths['/vendor/returns']!.post!.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '404', '409']));
     expect(Object.keys(doc.paths['/incidents']!.post!.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '413', '415']));
     expect(Object.keys(doc.paths['/incidents/{incidentId}/decisions']!.post!.responses)).toEqual(expect.arrayContaining(['200', '202', '400', '403', '404', '409']));

@@ -160,10 +160,16 @@ describe('POST /incidents/{incidentId}/decisions', () => {
   });
 });
 
-describe('GET /healthz', () => {
-  it('200 once Temporal answers', async () => {
-    const res = await call(f.app, { method: 'GET', url: '/healthz' });
-    expect(res.status).toBe(200);
-    expect(res.json).toEqual({ status: 'ok' });
+describe('GET /healthz, GET /readyz', () => {
+  it('healthz 200 without credentials; readyz 200 once Temporal answers, with the checks only for a caller with a token', async () => {
+    const live = await call(f.app, { method: 'GET', url: '/healthz', token: null });
+    expect(live.status).toBe(200);
+    expect(live.json).toEqual({ status: 'ok' });
+    const anonymous = await call(f.app, { method: 'GET', url: '/readyz', token: null });
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.json).toEqual({ status: 'ok' });
+    const detailed = await call(f.app, { method: 'GET', url: '/readyz' });
+    expect(detailed.status).toBe(200);
+    expect(detailed.json).toMatchObject({ status: 'ok', checks: { temporal: { reachable: true, latencyMs: expect.any(Number) } } });
   });
 });
