@@ -83,15 +83,21 @@ export async function archiveAndClose(incident: Incident): Promise<CaseSummary> 
     notice: { template: 'case-record', incidentId: state.incidentId, record: filedRecord },
     step: 'case-closed',
   });
+  return caseSummary(incident, state.closedAt, file.archive.reference);
+}
+
+/** What the workflow returns when it closes: the outcome and the counts, and where the record went. */
+export function caseSummary(incident: Incident, closedAt: string, archiveRecordId: string | null): CaseSummary {
+  const { state } = incident;
   return {
     incidentId: state.incidentId,
-    closedAt: state.closedAt,
+    closedAt,
     outcome: incident.outcome,
     risk: state.risk,
     reportedLate: state.reportedLate,
     notification: state.notification,
     decisions: state.decisions.length,
-    archiveRecordId: file.archive.reference,
+    archiveRecordId,
   };
 }
 

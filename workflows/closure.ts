@@ -8,7 +8,7 @@ import { endpoint, mail } from './activities.js';
 import { failureMessage } from './background.js';
 import { gate, take } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
-import { archiveAndClose, CASE_RECORD_ARCHIVING } from './archiving.js';
+import { archiveAndClose, CASE_RECORD_ARCHIVING, caseSummary } from './archiving.js';
 import { finishReturns } from './returns.js';
 
 export async function remediationAndClosure(incident: Incident, start: 'remediation' | 'closure-review'): Promise<CaseSummary> {
@@ -90,14 +90,5 @@ async function close(incident: Incident): Promise<CaseSummary> {
     notice: { template: 'ppgb-informed', incidentId: state.incidentId, event: 'case-closed', detail: `Closed by the Director of IPS (outcome: ${incident.outcome}).` },
     step: 'case-closed',
   });
-  return {
-    incidentId: state.incidentId,
-    closedAt: state.closedAt,
-    outcome: incident.outcome,
-    risk: state.risk,
-    reportedLate: state.reportedLate,
-    notification: state.notification,
-    decisions: state.decisions.length,
-    archiveRecordId: typeof receipt?.id === 'string' ? receipt.id : null,
-  };
+  return caseSummary(incident, state.closedAt, typeof receipt?.id === 'string' ? receipt.id : null);
 }

@@ -1,0 +1,64 @@
+/** The notification batch's input, counts and checkpoint (activities/notify.ts): what the workflow and the batch exchange. */
+import type { Letter, RosterRef } from '../domain/decision.js';
+import type { Endpoint } from '../domain/playbook.js';
+import type { Transporter } from 'nodemailer';
+
+export interface NotifyRangeInput {
+  incidentId: string;
+  workflowId: string;
+  organization: string;
+  roster: RosterRef;
+  letter: Letter;
+  immediate: boolean;
+  mailVendor: Endpoint;
+  /** Lines [fromLine, toLine) of the roster; toLine absent: to the end. */
+  fromLine: number;
+  toLine?: number;
+  /**
+   * Letters per mail-vendor request: the letters of roster lines [k × letterBatch, (k + 1) × letterBatch)
+   * go in one request. Fixed to the line grid, not to a count, so a retry that resumes inside a group
+   * sends it under the same Idempotency-Key.
+   */
+  letterBatch: number;
+  /** Messages a second this batch may send. */
+  ratePerSecond: number;
+  /** Failures listed at most (every one is counted). Default 1,000. */
+  maxListedFailures?: number;
+}
+
+export interface PersonFailure {
+  line: number;
+  reason: string;
+}
+
+export interface NotifyCounts {
+  processed: number;
+  letters: number;
+  emails: number;
+  substitute: number;
+  failed: number;
+  /**
+   * Emails refused for good (SMTP 5xx, a refused address): the person's contact information is out of
+   * date (468.6-2a). Not failures: with no letter going to them they count into the substitute notice.
+   */
+  returned?: number;
+  /** Lines that failed and why; never the person's data (the case record lists them). */
+  failures: PersonFailure[];
+  /** The people on the whole roster (non-blank lines), as the worker's roster index counts them. */
+  rosterLines?: number;
+}
+
+/** The heartbeat: the counts of every line before `nextLine`. */
+export interface NotifyCheckpoint extends NotifyCounts {
+  nextLine: number;
+}
+
+export interface NotifyDeps {
+  mailer: Transporter;
+  mailFrom: string;
+  env: Record<string, string | undefined>;
+  /** Emails a batch keeps in flight; default: the pooled transport's maxConnections (1 unpooled). */
+  mailConcurrency?: number;
+  /** Told of each roster line once settled (the operators' counters, worker/metrics.ts); absent, nobody is. */
+  observe?: (settled: { emails: number; letters: number; failed: boolean }) => void;
+}
