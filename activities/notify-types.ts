@@ -42,6 +42,12 @@ export interface NotifyCounts {
    * date (468.6-2a). Not failures: with no letter going to them they count into the substitute notice.
    */
   returned?: number;
+  /**
+   * The lines of those refused emails, and whether a letter went to the person as well: the incident
+   * keeps them as returned (workflows/returns.ts), so that a later returned letter or bounce for the
+   * same person counts them once (into `returned` and the substitute notice). At most the batch's lines.
+   */
+  refused?: { line: number; letter: boolean }[];
   /** Lines that failed and why; never the person's data (the case record lists them). */
   failures: PersonFailure[];
   /** The people on the whole roster (non-blank lines), as the worker's roster index counts them. */

@@ -14,7 +14,6 @@
  * Rate. `ratePerSecond` is this batch's share of the playbook's rate (the workflow divides it among the
  * batches it runs at once); every message, email or letter, takes one slot.
  */
-import { createHash } from 'node:crypto';
 import { CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
@@ -23,6 +22,7 @@ import { meansFor } from '../domain/means.js';
 import { rosterEntrySchema, type RosterEntry } from '../domain/roster.js';
 import { postToEndpoint } from './http.js';
 import { rosterLineChunks, rosterLineCount } from './roster.js';
+import { noticeMessageId, noticeRef } from '../security/notice-ref.js';
 
 export type { NotifyRangeInput, PersonFailure, NotifyCounts, NotifyCheckpoint, NotifyDeps } from './notify-types.js';
 import type { NotifyRangeInput, NotifyCounts, NotifyCheckpoint, NotifyDeps } from './notify-types.js';
@@ -40,12 +40,13 @@ const PROGRESS_MS = 1_000;
 const KEEPALIVE_MS = 2_000;
 const TICK_MS = 50;
 
-export function messageIdFor(incidentId: string, person: RosterEntry, line: number): string {
-  const who = createHash('sha256')
-    .update(`${incidentId}\n${line}\n${person.email ?? ''}\n${person.name}`)
-    .digest('hex')
-    .slice(0, 32);
-  return `<${incidentId}.${who}@notify.breach-response>`;
+/**
+ * An email's Message-ID: derived from the incident and the line (one per person, the same on a retry), and
+ * carrying the notice's reference, so that a bounce the mail provider reports quoting it names the line
+ * (security/notice-ref.ts) and nothing of the person.
+ */
+export function messageIdFor(incidentId: string, line: number): string {
+  return noticeMessageId(incidentId, line);
 }
 
 /** The pooled transport's connection count: as many emails in flight as it has connections. */
@@ -62,6 +63,8 @@ interface LineWork {
   letters: number;
   substitute: number;
   returned: number;
+  /** Its email was refused for good (kept by line: a later return for the person must not count them twice). */
+  refused: boolean;
   /** A letter goes to this line as well. */
   letter: boolean;
   failure?: string;
@@ -88,6 +91,7 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
       done.letters += work.letters;
       done.substitute += work.substitute;
       if (work.returned) done.returned = (done.returned ?? 0) + work.returned;
+      if (work.refused) (done.refused ??= []).push({ line: work.line, letter: work.letter });
       deps.observe?.({ emails: work.emails, letters: work.letters, failed: work.failure !== undefined });
       if (work.failure) {
         done.failed += 1;
@@ -105,7 +109,7 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
     if (!force && moved < CHECKPOINT_LINES && !(moved > 0 && now - beatAt >= PROGRESS_MS) && now - beatAt < KEEPALIVE_MS) return;
     beatLine = done.nextLine;
     beatAt = now;
-    ctx.heartbeat({ ...done, failures: [...done.failures] });
+    ctx.heartbeat({ ...done, failures: [...done.failures], ...(done.refused ? { refused: [...done.refused] } : {}) });
   };
   // A timer, not the send loop, heartbeats: a slow vendor call or a long pause for the rate still beats.
   const beating = setInterval(() => heartbeat(), TICK_MS);
@@ -150,7 +154,7 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
-        messageId: messageIdFor(input.incidentId, person, work.line),
+        messageId: messageIdFor(input.incidentId, work.line),
       },
       (err) => {
         inFlight -= 1;
@@ -165,6 +169,7 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
           // counted into the substitute notice (there is no postal address: meansFor would have sent one).
           if ((typeof code === 'number' && code >= 500) || code === 'EENVELOPE') {
             work.returned += 1;
+            work.refused = true;
             if (!work.letter) work.substitute += 1;
             work.open -= 1;
           } else fatal ??= err;
@@ -203,7 +208,7 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
         // The letters of the previous group go before this line joins the queue, so the commit at the
         // flush cannot count this line before its own messages are out.
         if (group && Math.floor(line / letterBatch) !== group.key) await flushLetters();
-        const work: LineWork = { line, open: 0, emails: 0, letters: 0, substitute: 0, returned: 0, letter: false };
+        const work: LineWork = { line, open: 0, emails: 0, letters: 0, substitute: 0, returned: 0, refused: false, letter: false };
         queue.push(work);
         readTo = line + 1;
         const person = parse(text, line);
@@ -225,7 +230,7 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
           if (how === 'letter') {
             group ??= { key: Math.floor(line / letterBatch), works: [], letters: [] };
             group.works.push(work);
-            group.letters.push({ line, ...renderMailVendorLetter(input.letter, person, ctxLetter) });
+            group.letters.push({ line, mailPieceId: noticeRef(input.incidentId, line, 'letter'), ...renderMailVendorLetter(input.letter, person, ctxLetter) });
           } else {
             if (inFlight >= concurrency) await waitUntil(() => inFlight < concurrency || fatal !== undefined);
             if (fatal) break reading;

@@ -6,7 +6,9 @@
  * workflow is line numbers and outcomes only.
  *
  * Idempotent: an email's Message-ID and a letter request's Idempotency-Key derive from the incident,
- * the line and the means, so a retried activity repeats nothing a receiver has not already dropped.
+ * the line and the means (the Message-ID and the letter's `mailPieceId` carry the notice's reference,
+ * security/notice-ref.ts, so a second return names the line too), so a retried activity repeats
+ * nothing a receiver has not already dropped.
  */
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
@@ -18,6 +20,7 @@ import { present, rosterEntrySchema, type RosterEntry } from '../domain/roster.j
 import { postToEndpoint } from './http.js';
 import type { NotifyDeps } from './notify.js';
 import { rosterLineChunks } from './roster.js';
+import { noticeMessageId, noticeRef } from '../security/notice-ref.js';
 
 export interface ResendInput {
   incidentId: string;
@@ -33,7 +36,8 @@ export interface ResendInput {
 export type ResendOutcome = 'letter' | 'email' | 'substitute' | 'still-reached' | 'unreadable';
 
 export interface ResendResult {
-  outcomes: { line: number; outcome: ResendOutcome }[];
+  /** `refused`: the email sent again was refused at once (SMTP 5xx): returned again, kept by line. */
+  outcomes: { line: number; outcome: ResendOutcome; refused?: true }[];
   /** Emails sent again and refused at once (counted returned; their line goes to the substitute notice). */
   returnedAgain: number;
 }
@@ -87,21 +91,21 @@ export async function resendReturned(deps: NotifyDeps & { workflowId: string }, 
       continue;
     }
     const next = nextMeans(person, input.immediate, entry.returned, entry.resent);
-    const outcome = { line: entry.line, outcome: next as ResendOutcome };
+    const outcome: ResendResult['outcomes'][number] = { line: entry.line, outcome: next as ResendOutcome };
     outcomes.push(outcome);
     if (next === 'letter') {
       letters.push({ line: entry.line, outcome });
-      letterBodies.push({ line: entry.line, ...renderMailVendorLetter(input.letter, person, ctxLetter) });
+      letterBodies.push({ line: entry.line, mailPieceId: noticeRef(input.incidentId, entry.line, 'letter'), ...renderMailVendorLetter(input.letter, person, ctxLetter) });
     } else if (next === 'email') {
       const mail = renderEmail(input.letter, person, ctxLetter);
-      const id = createHash('sha256').update(`${input.incidentId}\n${entry.line}\nresend-email`).digest('hex').slice(0, 32);
       try {
-        await deps.mailer.sendMail({ from: deps.mailFrom, to: { name: person.name, address: person.email! }, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${input.incidentId}.${id}@notify.breach-response>` });
+        await deps.mailer.sendMail({ from: deps.mailFrom, to: { name: person.name, address: person.email! }, subject: mail.subject, text: mail.text, html: mail.html, messageId: noticeMessageId(input.incidentId, entry.line, true) });
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode ?? (err as { code?: string }).code;
         if (!((typeof code === 'number' && code >= 500) || code === 'EENVELOPE')) throw err;
         // Refused at once: this address is out of date too; nothing else is left.
         returnedAgain += 1;
+        outcome.refused = true;
         outcome.outcome = nextMeans(person, input.immediate, [...entry.returned, 'email'], [...entry.resent, 'email']) === 'still-reached' ? 'still-reached' : 'substitute';
       }
     }

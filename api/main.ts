@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     log: (line) => console.log(`[api] ${line}`),
     codecServer: { codec: dataConverter.payloadCodecs[0], origins: uiOrigins },
     oidc,
-    vendorToken: config.vendorToken,
+    vendor: { ...config.vendor },
   });
   const address = await app.listen({ port: config.apiPort, host: config.apiHost });
   console.log(`[api] listening on ${address} (pid ${process.pid}; Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`);

@@ -1,36 +1,29 @@
 /**
- * The case record and the mail vendor's returns (docs/case-record.md):
+ * The case record (docs/case-record.md):
  *
  * - `GET /incidents/{incidentId}/record`: the record as JSON; `Accept: text/html` or `?format=html` a
  *   printable page; `Accept: application/pdf` or `?format=pdf` a PDF. It holds the report's facts, so
  *   only a person of the playbook (need to know) may read it.
- * - `POST /vendor/returns`: the mail vendor reports letters (or bounced emails) that did not reach
- *   their person, by roster line, means and a reason from a closed list (domain/returns.ts). The vendor
- *   authenticates with its own bearer token (BREACH_VENDOR_TOKEN), never a person's.
+ * - `POST /vendor/returns` (returned letters and bounced emails) is api/vendor-routes.ts.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { recordHtml } from '../domain/case-record-view.js';
 import type { Playbook } from '../domain/playbook.js';
-import { vendorReturnsSchema } from '../domain/returns.js';
-import { caseRecordPdf, getCaseRecord, reportReturns } from '../client/case-record.js';
+import { caseRecordPdf, getCaseRecord } from '../client/case-record.js';
 import { incidentIdSchema } from '../domain/ids.js';
 
 export interface RecordRoutesOptions {
   client: Client;
   playbook: Playbook;
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
-  /** The mail vendor's bearer token; absent: POST /vendor/returns answers 503 (not configured). */
-  vendorToken?: string;
   /** Parses or throws the API's 400 (api/server.ts `parse`). */
   parse: <S extends z.ZodType>(schema: S, value: unknown) => z.infer<S>;
 }
 
 const recordQuerySchema = z.strictObject({ format: z.enum(['json', 'html', 'pdf']).optional() });
 const paramsSchema = z.strictObject({ incidentId: incidentIdSchema });
-const digest = (text: string) => createHash('sha256').update(text).digest();
 
 function wanted(request: FastifyRequest, format: 'json' | 'html' | 'pdf' | undefined): 'json' | 'html' | 'pdf' {
   if (format) return format;
@@ -54,18 +47,5 @@ export async function recordRoutes(app: FastifyInstance, options: RecordRoutesOp
     if (as === 'html') return reply.type('text/html; charset=utf-8').send(recordHtml(record));
     if (as === 'pdf') return reply.type('application/pdf').header('content-disposition', `inline; filename="case-record-${incidentId}.pdf"`).send(await caseRecordPdf(record));
     return record;
-  });
-
-  const vendorDigest = options.vendorToken ? digest(options.vendorToken) : undefined;
-  app.post('/vendor/returns', async (request, reply) => {
-    if (!vendorDigest) return reply.code(503).send({ error: 'returns are not taken: BREACH_VENDOR_TOKEN is not set' });
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (!match || !timingSafeEqual(digest(match[1]!), vendorDigest)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: match ? 'unknown vendor token' : 'expected an Authorization: Bearer <vendor token> header' });
-    }
-    const body = parse(vendorReturnsSchema, request.body);
-    if (!incidentIdSchema.safeParse(body.incidentId).success) return reply.code(400).send({ error: 'the request is not valid', issues: [{ path: 'incidentId', message: 'expected an incident id' }] });
-    await reportReturns(client, body.incidentId, body.returns);
-    return reply.code(202).send({ accepted: body.returns.length });
   });
 }

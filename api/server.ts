@@ -29,6 +29,7 @@ import type { Oidc } from '../security/oidc.js';
 import { readSession, sessionSecret } from '../security/session.js';
 import { identityFromClaims } from '../security/identity.js';
 import { recordRoutes } from './record-routes.js';
+import { vendorRoutes, type VendorCallback } from './vendor-routes.js';
 import { healthRoutes } from './health.js';
 import { notFoundOr405, trackMethods } from './methods.js';
 import { openApiDocument } from './openapi.js';
@@ -55,8 +56,8 @@ export interface ApiOptions {
   codecServer?: CodecServerOptions;
   /** Sign-in with the identity provider (BREACH_OIDC_*): the pages' sessions and the API's JWTs. Absent: bearer tokens only. */
   oidc?: Oidc;
-  /** The mail vendor's bearer token for POST /vendor/returns (BREACH_VENDOR_TOKEN); absent: 503. */
-  vendorToken?: string;
+  /** The mail vendor's callback, POST /vendor/returns (token and signing secret; either absent: 503). */
+  vendor?: VendorCallback;
 }
 
 declare module 'fastify' {
@@ -204,7 +205,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
 
   await app.register(async (scope) => pageRoutes(scope, { client, taskQueue: options.taskQueue, playbook, linkSecret: options.linkSecret, publicUrl: options.publicUrl, oidc: options.oidc, decisionWaitMs: waitMs }));
-  await app.register(async (scope) => recordRoutes(scope, { client, playbook, authenticate, vendorToken: options.vendorToken, parse }));
+  await app.register(async (scope) => recordRoutes(scope, { client, playbook, authenticate, parse }));
+  await app.register(async (scope) => vendorRoutes(scope, { client, vendor: options.vendor ?? { windowMs: 0 }, parse }));
   const codecServer = options.codecServer;
   if (codecServer) {
     await app.register(async (scope) => codecRoutes(scope, {

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     const mail = renderEmail(BENCH_LETTER, person, { organization: BENCH_ORGANIZATION, incidentRef: incidentId });
     while (inFlight.size >= window) await Promise.race(inFlight);
     const sending: Promise<void> = mailer
-      .sendMail({ from: BENCH_MAIL_FROM, to: { name: person.name, address: person.email! }, subject: mail.subject, text: mail.text, html: mail.html, messageId: messageIdFor(incidentId, person, line) })
+      .sendMail({ from: BENCH_MAIL_FROM, to: { name: person.name, address: person.email! }, subject: mail.subject, text: mail.text, html: mail.html, messageId: messageIdFor(incidentId, line) })
       .then(
         () => void (sent += 1),
         () => void (failed += 1),

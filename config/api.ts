@@ -1,6 +1,6 @@
 /** The HTTP API's configuration (api/main.ts), read once from the environment. */
 import { z } from 'zod';
-import { parseDuration } from '../domain/durations.js';
+import { durationSchema, parseDuration } from '../domain/durations.js';
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, parseEnv, pathVar, portVar, publicUrlOf, taskQueueVar, temporalConnectConfig, type Env, type TemporalConnect } from './shared.js';
 import { decisionWaitVar } from './shared.js';
 
@@ -16,6 +16,10 @@ const schema = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   /** The mail vendor's bearer token for POST /vendor/returns; unset: the route answers 503. */
   BREACH_VENDOR_TOKEN: z.string().min(16, 'expected a token of at least 16 characters').optional(),
+  /** The HMAC secret the vendor signs POST /vendor/returns with (X-Breach-Signature); unset: 503. */
+  BREACH_VENDOR_SIGNING_SECRET: z.string().min(32, 'expected a secret of at least 32 characters').optional(),
+  /** How far a signature's timestamp may be from now (a replay window), e.g. 5m. */
+  BREACH_VENDOR_SIGNATURE_WINDOW: durationSchema.refine((v) => parseDuration(v) >= 10_000 && parseDuration(v) <= 3_600_000, 'expected a duration from 10s to 1h').default('5m'),
 });
 
 export interface ApiConfig {
@@ -32,8 +36,8 @@ export interface ApiConfig {
   uiOrigins: string | undefined;
   /** The OTLP/HTTP traces endpoint: absent, no tracing (api/tracing.ts). */
   otlpTracesEndpoint: string | undefined;
-  /** The mail vendor's token for returned letters (api/record-routes.ts). */
-  vendorToken: string | undefined;
+  /** The mail vendor's callback for returned letters and bounces (api/vendor-routes.ts). */
+  vendor: { token: string | undefined; signingSecret: string | undefined; windowMs: number };
   /** For the keyring and the link secret, which read their own variables (security/). */
   env: Env;
 }
@@ -51,7 +55,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     uiOrigins: e.BREACH_UI_ORIGINS,
     // The standard OpenTelemetry variables: the traces endpoint as given, or <base>/v1/traces.
     otlpTracesEndpoint: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined),
-    vendorToken: e.BREACH_VENDOR_TOKEN,
+    vendor: { token: e.BREACH_VENDOR_TOKEN, signingSecret: e.BREACH_VENDOR_SIGNING_SECRET, windowMs: parseDuration(e.BREACH_VENDOR_SIGNATURE_WINDOW) },
     decisionWaitMs: parseDuration(e.BREACH_DECISION_WAIT),
     env: { ...env },
   };

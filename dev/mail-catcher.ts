@@ -8,6 +8,9 @@
  *   GET /messages/<id>.json  the parsed message (text and html bodies)
  *   DELETE /messages         forget them (files are kept)
  * It accepts any AUTH and no STARTTLS, so a client configured with SMTP_USER/SMTP_PASS works against it.
+ * A recipient on the reserved `.invalid` top-level domain (RFC 2606: a domain that cannot exist) is
+ * refused at RCPT TO with 550, as a real server refuses an address it cannot deliver to: that is how a
+ * roster's out-of-date address looks locally (468.6-2a, activities/notify.ts).
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -124,6 +127,11 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     closeTimeout: 500,
     onAuth(_auth, _session, callback) {
       callback(null, { user: 'catcher' });
+    },
+    onRcptTo(address, _session, callback) {
+      if (!/\.invalid$/i.test(address.address)) return callback();
+      const refused = Object.assign(new Error(`5.1.2 ${address.address}: the domain does not exist`), { responseCode: 550 });
+      return callback(refused);
     },
     onData(stream, session, callback) {
       streamToString(stream)

@@ -10,7 +10,7 @@ import { parseDuration } from '../domain/durations.js';
 import type { Incident } from './incident-state.js';
 import { notificationHoldSignal, notificationProgressSignal, notifyWorkflowId, type NotifyProgress, type NotifyRosterInput, type NotifyRosterResult } from './notify-messages.js';
 import { holds, waitWhileHeld } from './delays.js';
-import { postSubstitute } from './returns.js';
+import { keepRefused, postSubstitute } from './returns.js';
 import { notifyRosterWorkflow } from './notify-roster.js';
 import { failureMessage } from './background.js';
 
@@ -68,6 +68,7 @@ async function notifyRoster(incident: Incident): Promise<void> {
     state.notification = { ...state.notification, letters: counts.letters, emails: counts.emails, failed: counts.failed, processed: counts.processed };
     if (counts.rosterLines !== undefined) state.notification.total = counts.rosterLines;
     incident.notificationFailures = counts.failures;
+    keepRefused(incident, counts);
     if (incident.rules468 || counts.returned) state.notification = { ...state.notification, returned: (state.notification.returned ?? 0) + (counts.returned ?? 0), substituted: counts.substitute };
     if (counts.substitute > 0 && incident.rules468) {
       await postSubstitute(incident);

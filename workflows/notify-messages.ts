@@ -38,6 +38,10 @@ export interface NotifyCarry {
   failures: PersonFailure[];
   /** Counted by the first batch; null until then. */
   rosterLines: number | null;
+  /** Lines whose email was refused during the run (468.6-2a), at most MAX_KEPT_REFUSED with the next. */
+  refused?: number[];
+  /** Of those, the lines a letter went to as well (not counted into the substitute notice). */
+  refusedWithLetter?: number[];
   runs: number;
   /** When the first run started (ms since the epoch, workflow time). */
   startedAt: number;
@@ -68,11 +72,19 @@ export interface NotifyRosterInput {
 
 export interface NotifyRosterResult extends NotifyTotals {
   failures: PersonFailure[];
+  refused?: number[];
+  refusedWithLetter?: number[];
   rosterLines: number;
   runs: number;
 }
 
 export const MAX_LISTED_FAILURES = 1_000;
+/**
+ * Refused emails kept by line for the incident (a number each, some 400 kB at most in a result or a
+ * continue-as-new input; Temporal refuses payloads over 2 MB). Beyond it they are still counted; a later
+ * return for one of the others could count that person twice, which the timeline then says.
+ */
+export const MAX_KEPT_REFUSED = 50_000;
 /**
  * Well under Temporal's suggested 10,000 and the 4,096 this project promises per run: the batches still
  * running when the threshold is reached (at most 6 events each) land after it.

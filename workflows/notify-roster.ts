@@ -25,6 +25,7 @@ import { notifier } from './activities.js';
 import {
   DEFAULT_CONTINUE_AS_NEW_AFTER,
   DEFAULT_PROGRESS_EVERY_MS,
+  MAX_KEPT_REFUSED,
   MAX_LISTED_FAILURES,
   notificationHoldSignal,
   notificationProgressSignal,
@@ -41,7 +42,7 @@ const MAX_PARALLEL_BATCHES = 32;
 
 export async function notifyRosterWorkflow(input: NotifyRosterInput): Promise<NotifyRosterResult> {
   const carried: NotifyCarry = input.carried ?? { nextLine: 0, totals: { processed: 0, letters: 0, emails: 0, substitute: 0, failed: 0 }, failures: [], rosterLines: null, runs: 0, startedAt: Date.now() };
-  const run = new RosterRun(input, { ...carried, totals: { ...carried.totals }, failures: [...carried.failures], runs: carried.runs + 1 });
+  const run = new RosterRun(input, { ...carried, totals: { ...carried.totals }, failures: [...carried.failures], runs: carried.runs + 1, ...(carried.refused ? { refused: [...carried.refused], refusedWithLetter: [...(carried.refusedWithLetter ?? [])] } : {}) });
   setHandler(notifyProgressQuery, () => run.progress());
   run.paused = input.paused === true;
   setHandler(notificationHoldSignal, (hold) => {
@@ -56,7 +57,8 @@ export async function notifyRosterWorkflow(input: NotifyRosterInput): Promise<No
     await run.report();
     await continueAsNew<typeof notifyRosterWorkflow>({ ...input, carried: run.carry(), ...(run.paused ? { paused: true } : {}) });
   }
-  return { ...run.state.totals, failures: run.state.failures, rosterLines: run.state.rosterLines ?? run.state.totals.processed, runs: run.state.runs };
+  const { refused, refusedWithLetter } = run.state;
+  return { ...run.state.totals, failures: run.state.failures, rosterLines: run.state.rosterLines ?? run.state.totals.processed, runs: run.state.runs, ...(refused ? { refused, refusedWithLetter: refusedWithLetter ?? [] } : {}) };
 }
 
 class RosterRun {
@@ -152,6 +154,11 @@ class RosterRun {
     for (const failure of counts.failures) {
       if (this.state.failures.length >= MAX_LISTED_FAILURES) break;
       this.state.failures.push(failure);
+    }
+    for (const r of counts.refused ?? []) {
+      if ((this.state.refused?.length ?? 0) >= MAX_KEPT_REFUSED) break;
+      (this.state.refused ??= []).push(r.line);
+      if (r.letter) (this.state.refusedWithLetter ??= []).push(r.line);
     }
     if (counts.rosterLines !== undefined) this.state.rosterLines = counts.rosterLines;
   }

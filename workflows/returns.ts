@@ -45,6 +45,24 @@ export function receiveReturns(incident: Incident, payload: { returns: NoticeRet
   }
 }
 
+/**
+ * Emails refused during the roster run (SMTP 5xx) are already returned and, without a letter, counted into
+ * the substitute notice: they are kept by line here, so that a later bounce or returned letter for the
+ * same person counts them once (468.6-2a/b). Workflow memory only (the lines come in the run's result).
+ */
+export function keepRefused(incident: Incident, counts: { returned?: number; refused?: (number | { line: number; letter: boolean })[]; refusedWithLetter?: number[] }): void {
+  const refused = Array.isArray(counts.refused) ? counts.refused : [];
+  if (refused.length === 0) return;
+  const withLetter = new Set(counts.refusedWithLetter ?? []);
+  for (const r of refused) {
+    const { line, letter } = typeof r === 'number' ? { line: r, letter: withLetter.has(r) } : r;
+    if (!Number.isInteger(line) || incident.file.returned.has(line)) continue;
+    incident.file.returned.set(line, { returned: ['email'], resent: [], substituted: !letter });
+  }
+  const notKept = (counts.returned ?? 0) - refused.length;
+  if (notKept > 0) incident.log('notices-refused-not-kept', undefined, `${notKept} refused emails counted but not kept by line (over the limit): a later return for one of them may count that person twice`);
+}
+
 /** Resends by the next means until the queue is empty; waits for the roster run to finish first. */
 async function resendLoop(incident: Incident): Promise<void> {
   const { file, state } = incident;
@@ -69,6 +87,11 @@ async function resendLoop(incident: Incident): Promise<void> {
       for (const r of result.outcomes) {
         const entry = file.returned.get(r.line);
         if (!entry) continue;
+        // Sent again and refused at once: on record as sent and returned, so its bounce is not news.
+        if (r.refused) {
+          entry.resent.push('email');
+          entry.returned.push('email');
+        }
         if (r.outcome === 'letter' || r.outcome === 'email') {
           entry.resent.push(r.outcome);
           resent += 1;

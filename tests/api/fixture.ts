@@ -14,6 +14,7 @@ import type { IncidentState, Phase } from '../../domain/state.js';
 import { signLink, type LinkClaims } from '../../security/links.js';
 import type { Oidc } from '../../security/oidc.js';
 import { buildApi } from '../../api/server.js';
+import { signVendorBody } from '../../api/vendor-routes.js';
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens } from '../../config/index.js';
 import { createTestWorker, startDevServer, startHttpReceiver, startSmtpReceiver, withEndpointsAt, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
 import { sampleReport } from '../../dev/sample-report.js';
@@ -53,6 +54,27 @@ export function testPlaybook(receiverUrl: string): Playbook {
 
 /** The mail vendor's token for POST /vendor/returns (BREACH_VENDOR_TOKEN in production). */
 export const VENDOR_TOKEN = 'test-mail-vendor-token-0123456789';
+/** The secret the vendor signs its callbacks with (BREACH_VENDOR_SIGNING_SECRET in production). */
+export const VENDOR_SECRET = 'test-mail-vendor-signing-secret-0123456789abcdef';
+export const VENDOR_WINDOW_MS = 5 * 60_000;
+
+/** A call to POST /vendor/returns as the vendor makes it: its token, and the body signed now (unless `signature` says otherwise). */
+export async function vendorCall(app: FastifyInstance, body: unknown, options: { token?: string | null; signature?: string | null; raw?: string } = {}) {
+  const raw = options.raw ?? JSON.stringify(body);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const token = options.token === undefined ? VENDOR_TOKEN : options.token;
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  const signature = options.signature === undefined ? signVendorBody(VENDOR_SECRET, raw, Math.floor(Date.now() / 1_000)) : options.signature;
+  if (signature !== null) headers['x-breach-signature'] = signature;
+  const res = await app.inject({ method: 'POST', url: '/vendor/returns', headers, payload: raw });
+  let json: unknown;
+  try {
+    json = res.json();
+  } catch {
+    json = undefined;
+  }
+  return { status: res.statusCode, json: json as { error?: string; accepted?: number; issues?: { path: string; message: string }[] } | undefined, text: res.body };
+}
 
 /**
  * `playbook`: a change to the shipped playbook, made before the API and the worker load it (as a deployment edits its file).
@@ -79,7 +101,7 @@ export async function startApiFixture(options: { playbook?: (playbook: Playbook)
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
   // BREACH_DECISION_WAIT as long as the old update time-out: on a loaded test machine a worker may take
   // seconds to accept; 202 pending is for no worker at all (tests/faults/decision-pending.test.ts).
-  const app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL, decisionWaitMs: 20_000, vendorToken: VENDOR_TOKEN, ...(options.oidc ? { oidc: options.oidc } : {}) });
+  const app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL, decisionWaitMs: 20_000, vendor: { token: VENDOR_TOKEN, signingSecret: VENDOR_SECRET, windowMs: VENDOR_WINDOW_MS }, ...(options.oidc ? { oidc: options.oidc } : {}) });
   return {
     env,
     worker,

@@ -1,7 +1,9 @@
 /**
  * POST /vendor/returns against the real incident workflow on the Temporal dev server (5 FAM 468.6-2a/b):
- * a 10,000-person roster notified, returns for a share of it from the mail vendor, and the counts, the
- * fallback means, the substitute notice, and nothing of those people in the raw history.
+ * a 10,000-person roster notified (some addresses refused by the SMTP server during the run), returns for
+ * a share of it from the mail vendor (by mailPieceId and by line) and bounces from the mail provider (by
+ * Message-ID), and the counts (each person once), the fallback means, the substitute notice, and nothing
+ * of those people in the raw history. Then the callback's authentication: token and signed body.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,16 +14,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { notifyWorkflowId } from '../../workflows/notify-messages.js';
 import { testDataConverter } from '../helpers/index.js';
-import { call, reportIncident, startApiFixture, TOKEN, triage, VENDOR_TOKEN, waitFor, type ApiFixture } from './fixture.js';
+import { signVendorBody } from '../../api/vendor-routes.js';
+import { call, reportIncident, startApiFixture, TOKEN, triage, vendorCall, VENDOR_SECRET, waitFor, type ApiFixture } from './fixture.js';
 
 const PEOPLE = 10_000;
 let f: ApiFixture;
 let rosterUrl: string;
 
-/** Line i: i % 10 == 0 email only; == 1 both (a letter goes); otherwise a letter only. */
+/**
+ * Line i: i % 10 == 0 email only (i % 40 == 20 on a domain that cannot exist: the SMTP server refuses
+ * it during the run); == 1 both (a letter goes); otherwise a letter only.
+ */
 function person(i: number) {
   const name = `Rosterperson Number${i}`;
-  if (i % 10 === 0) return { name, email: `rp${i}@public.example` };
+  if (i % 10 === 0) return { name, email: i % 40 === 20 ? `rp${i}@gone.invalid` : `rp${i}@public.example` };
   if (i % 10 === 1) return { name, email: `rp${i}@public.example`, postalAddress: `${i} Roster Lane, Springfield, VA 22150` };
   return { name, postalAddress: `${i} Roster Lane, Springfield, VA 22150` };
 }
@@ -45,7 +51,8 @@ const LETTER = {
   protectionAtTime: 'Password protected, not encrypted.',
 };
 
-const returns = (body: unknown, token: string | null = VENDOR_TOKEN) => call(f.app, { method: 'POST', url: '/vendor/returns', token, body });
+const returns = (body: unknown, options: Parameters<typeof vendorCall>[2] = {}) => vendorCall(f.app, body, options);
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 async function decodedPayloads(workflowId: string): Promise<string> {
   const handle = f.env.client.workflow.getHandle(workflowId);
@@ -67,7 +74,7 @@ async function decodedPayloads(workflowId: string): Promise<string> {
 }
 
 describe('POST /vendor/returns', () => {
-  it('468.6-2a/b: returns for a share of a 10,000-person roster: counted, sent again by the next means, the rest by the substitute notice; nothing of them in the history', async () => {
+  it('468.6-2a/b: returns for a share of a 10,000-person roster, by mail-piece id, Message-ID and line: each person counted once, sent again by the next means, the rest by the substitute notice (updated with the count); nothing of them in the history', async () => {
     const id = await reportIncident(f.app);
     await triage(f.app, id, true);
     const decide = async (token: string, body: unknown) => {
@@ -79,23 +86,42 @@ describe('POST /vendor/returns', () => {
     await decide(TOKEN.underSecretary, { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
     await decide(TOKEN.notificationOfficial, { kind: 'approve-letter', letter: LETTER, roster: { url: rosterUrl, count: PEOPLE } });
     let state = await waitFor(f.app, id, (s) => s.phase === 'remediation', 'notification done', 180_000);
-    expect(state.notification).toMatchObject({ letters: 9_000, emails: 1_000, substituteNotice: false, failed: 0 });
+    // 250 addresses refused during the run: returned, and (no letter going to them) on the substitute notice.
+    expect(state.notification).toMatchObject({ letters: 9_000, emails: 750, returned: 250, substituted: 250, substituteNotice: true, failed: 0 });
+    const postingsOf = () => f.receiver.calls('/web-posting').filter((c) => (c.body as { incidentId?: string }).incidentId === id);
+    expect(postingsOf()).toHaveLength(1);
+    expect(JSON.stringify(postingsOf()[0]!.body)).toContain('250 people');
 
-    // The vendor's share: every 4th email-only line bounced, every 2nd "both" line's letter returned,
-    // every 4th letter-only line of the kind i % 10 == 2 returned.
+    // What the vendor and the mail provider hold: each letter's mailPieceId, each email's Message-ID.
+    const pieces = new Map<number, string>();
+    for (const c of f.receiver.calls('/mail-vendor')) {
+      const sent = c.body as { incidentId?: string; letters?: { line: number; mailPieceId?: string }[] };
+      if (sent.incidentId !== id) continue;
+      for (const l of sent.letters ?? []) pieces.set(l.line, l.mailPieceId!);
+    }
+    expect(pieces.size).toBe(9_000);
+    const messageIds = new Map<string, string>();
+    for (const m of f.mail.messages()) if (m.subject.includes(id) && m.messageId) messageIds.set(m.envelope.to[0]!, m.messageId);
+
+    // The share: every 4th email-only line bounced (by Message-ID), every 2nd "both" line's letter
+    // returned (by mail-piece id), every 4th letter-only line of the kind i % 10 == 2 (by line and
+    // means); and 50 bounces for addresses already refused during the run, which are no news.
     const share = [
-      ...Array.from({ length: PEOPLE }, (_, i) => i).filter((i) => i % 10 === 0 && i % 40 === 0).map((line) => ({ line, means: 'email', reason: 'bounced' })),
-      ...Array.from({ length: PEOPLE }, (_, i) => i).filter((i) => i % 10 === 1 && i % 20 === 1).map((line) => ({ line, means: 'letter', reason: 'moved' })),
-      ...Array.from({ length: PEOPLE }, (_, i) => i).filter((i) => i % 10 === 2 && i % 40 === 2).map((line) => ({ line, means: 'letter', reason: 'undeliverable' })),
+      ...range(PEOPLE).filter((i) => i % 40 === 0).map((line) => ({ reference: messageIds.get(`rp${line}@public.example`)!, means: 'email', reason: 'bounced' })),
+      ...range(PEOPLE).filter((i) => i % 20 === 1).map((line) => ({ reference: pieces.get(line)!, reason: 'moved' })),
+      ...range(PEOPLE).filter((i) => i % 40 === 2).map((line) => ({ line, means: 'letter', reason: 'undeliverable' })),
+      ...range(PEOPLE).filter((i) => i % 40 === 20).slice(0, 50).map((line) => ({ line, means: 'email', reason: 'mailbox-unavailable' })),
     ];
-    expect(share).toHaveLength(1_000);
+    expect(share.filter((r) => 'reference' in r && !r.reference)).toHaveLength(0);
+    expect(share).toHaveLength(1_050);
     f.mail.clear();
     const accepted = await returns({ incidentId: id, returns: share });
     expect(accepted.status, accepted.text).toBe(202);
-    expect(accepted.json).toMatchObject({ accepted: 1_000 });
+    expect(accepted.json).toMatchObject({ accepted: 1_050 });
 
-    state = await waitFor(f.app, id, (s) => (s.notification?.substituted ?? 0) === 500 && s.notification?.substituteNotice === true, 'the resend', 120_000);
-    expect(state.notification).toMatchObject({ returned: 1_000, resent: 500, substituted: 500 });
+    state = await waitFor(f.app, id, (s) => (s.notification?.substituted ?? 0) === 750, 'the resend', 120_000);
+    // Each person once: 250 refused at the run + 1,000 new returns; the 50 repeats counted nowhere.
+    expect(state.notification).toMatchObject({ returned: 1_250, resent: 500, substituted: 750, substituteNotice: true });
     // The fallback means: an email to each "both" person whose letter came back, and no one else.
     const until = Date.now() + 30_000;
     // The notices to people (officials' mail about the incident is caught here too).
@@ -103,39 +129,80 @@ describe('POST /vendor/returns', () => {
     while (notices().length < 500 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
     const resent = notices().flatMap((m) => m.envelope.to);
     expect(resent).toHaveLength(500);
-    expect(new Set(resent)).toEqual(new Set(share.filter((r) => r.line % 10 === 1).map((r) => `rp${r.line}@public.example`)));
-    const postings = f.receiver.calls('/web-posting').filter((c) => (c.body as { incidentId?: string }).incidentId === id);
-    expect(postings).toHaveLength(1);
-    expect(JSON.stringify(postings[0]!.body)).toContain('500 people');
+    expect(new Set(resent)).toEqual(new Set(range(PEOPLE).filter((i) => i % 20 === 1).map((line) => `rp${line}@public.example`)));
+    // The posting updated once for the batch, with the new count.
+    const postings = postingsOf();
+    expect(postings).toHaveLength(2);
+    expect(JSON.stringify(postings[1]!.body)).toContain('750 people');
 
-    // A later return updates the posting with the new count.
+    // A later return updates the posting again; the same return twice is counted once.
+    expect((await returns({ incidentId: id, returns: [{ reference: pieces.get(4)!, reason: 'deceased' }] })).status).toBe(202);
+    await waitFor(f.app, id, (s) => (s.notification?.substituted ?? 0) === 751, 'the update', 60_000);
     expect((await returns({ incidentId: id, returns: [{ line: 4, means: 'letter', reason: 'deceased' }] })).status).toBe(202);
-    await waitFor(f.app, id, (s) => (s.notification?.substituted ?? 0) === 501, 'the update', 60_000);
-    const updated = f.receiver.calls('/web-posting').filter((c) => (c.body as { incidentId?: string }).incidentId === id);
-    expect(updated).toHaveLength(2);
-    expect(JSON.stringify(updated[1]!.body)).toContain('501 people');
+    const updated = postingsOf();
+    expect(updated).toHaveLength(3);
+    expect(JSON.stringify(updated[2]!.body)).toContain('751 people');
+    state = await waitFor(f.app, id, (s) => s.timeline.filter((t) => t.event === 'notices-returned').length >= 3, 'the repeat', 30_000);
+    expect(state.notification).toMatchObject({ returned: 1_251, substituted: 751 });
 
     // Nothing of the people whose notices came back: not in any payload of the incident or its run.
     const history = `${await decodedPayloads(incidentWorkflowId(id))}\n${await decodedPayloads(notifyWorkflowId(incidentWorkflowId(id)))}`;
-    // The returns did reach the history, as lines, means and reasons only.
+    // The returns did reach the history, as lines, means and reasons only (never the references).
     expect(history).toContain('"reason":"moved"');
-    for (const r of [...share.slice(0, 50), ...share.slice(-50)]) {
-      const p = person(r.line);
+    expect(history).not.toContain(pieces.get(1)!);
+    for (const line of [...range(PEOPLE).filter((i) => i % 10 === 0).slice(0, 100), ...range(PEOPLE).filter((i) => i % 20 === 1).slice(-50)]) {
+      const p = person(line);
       expect(history).not.toContain(p.name);
       if ('email' in p) expect(history).not.toContain(p.email);
     }
     expect(history).not.toContain('Roster Lane');
   }, 400_000);
 
-  it('authenticated by the vendor token; a body that is not returns is 400 naming the field; a closed list of reasons', async () => {
-    expect((await returns({ incidentId: 'x-1', returns: [{ line: 1, means: 'letter', reason: 'moved' }] }, null)).status).toBe(401);
-    expect((await returns({ incidentId: 'x-1', returns: [{ line: 1, means: 'letter', reason: 'moved' }] }, TOKEN.ipsDirector)).status).toBe(401);
-    const free = await returns({ incidentId: 'x-1', returns: [{ line: 1, means: 'letter', reason: 'Mr Smith moved to 4 Elm St' }] });
-    expect(free.status).toBe(400);
-    expect(JSON.stringify(free.json.issues)).toContain('returns.0.reason');
-    const name = await returns({ incidentId: 'x-1', returns: [{ line: 1, means: 'letter', reason: 'moved', name: 'Mr Smith' }] });
-    expect(name.status).toBe(400);
-    expect(JSON.stringify(name.json.issues)).toContain('returns.0.name');
+  it('authenticated by the vendor token and a signature over the body with a timestamp: missing, wrong, stale or replayed is 401 naming what is wrong', async () => {
+    const body = { incidentId: 'no-such-incident-3', returns: [{ line: 1, means: 'letter', reason: 'moved' }] };
+    const raw = JSON.stringify(body);
+    const now = Math.floor(Date.now() / 1_000);
+    const expect401 = async (options: Parameters<typeof vendorCall>[2], says: RegExp) => {
+      const res = await returns(body, options);
+      expect(res.status, res.text).toBe(401);
+      expect(res.json?.error).toMatch(says);
+    };
+    await expect401({ token: null }, /Authorization: Bearer/);
+    await expect401({ token: TOKEN.ipsDirector }, /unknown vendor token/);
+    await expect401({ signature: null }, /expected an x-breach-signature header/);
+    await expect401({ signature: 'v1=abc' }, /expected t=/);
+    await expect401({ signature: `t=${now}` }, /expected v1=/);
+    await expect401({ signature: signVendorBody('another-secret-of-enough-length-0123456789', raw, now) }, /does not match the body/);
+    await expect401({ signature: signVendorBody(VENDOR_SECRET, raw.replace('moved', 'refused'), now) }, /does not match the body/);
+    await expect401({ signature: signVendorBody(VENDOR_SECRET, raw, now - 6 * 60) }, /outside the 300 s replay window/);
+    await expect401({ signature: signVendorBody(VENDOR_SECRET, raw, now + 6 * 60) }, /outside the 300 s replay window/);
+    // Signed right: past authentication (404: no such incident); the same signed request again is a replay.
+    const signature = signVendorBody(VENDOR_SECRET, raw, now - 1);
+    expect((await returns(body, { signature })).status).toBe(404);
+    await expect401({ signature }, /already used/);
+    // Authentication comes before the body is read: bad JSON unsigned is 401, signed is 400.
+    expect((await returns(null, { raw: '{"incidentId":', signature: null })).status).toBe(401);
+    const bad = await returns(null, { raw: '{"incidentId":' });
+    expect(bad.status).toBe(400);
+    expect(bad.json?.error).toBe('the body is not valid JSON');
+  });
+
+  it('a body that is not returns is 400 naming the field: a free-text reason, a person\'s data, neither line nor reference, both, an unknown reference', async () => {
+    const issuesOf = async (b: unknown) => {
+      const res = await returns(b);
+      expect(res.status, res.text).toBe(400);
+      return JSON.stringify(res.json?.issues);
+    };
+    expect(await issuesOf({ incidentId: 'x-1', returns: [{ line: 1, means: 'letter', reason: 'Mr Smith moved to 4 Elm St' }] })).toContain('returns.0.reason');
+    expect(await issuesOf({ incidentId: 'x-1', returns: [{ line: 1, means: 'letter', reason: 'moved', name: 'Mr Smith' }] })).toContain('returns.0.name');
+    expect(await issuesOf({ incidentId: 'x-1', returns: [{ means: 'letter', reason: 'moved' }] })).toContain('returns.0.reference');
+    expect(await issuesOf({ incidentId: 'x-1', returns: [{ line: 1, reference: 'L1-000000000000', reason: 'moved' }] })).toContain('not both');
+    expect(await issuesOf({ incidentId: 'x-1', returns: [{ line: 1, reason: 'moved' }] })).toContain('returns.0.means');
+    // A reference of another incident, altered, or made up: unknown, and nothing of the request is taken.
+    const unknown = await issuesOf({ incidentId: 'x-1', returns: [{ reference: 'L1-0123456789ab', reason: 'moved' }, { reference: 'Rosterperson Number1', reason: 'moved' }] });
+    expect(unknown).toContain('returns.0.reference');
+    expect(unknown).toContain('returns.1.reference');
+    expect(unknown).toContain('unknown reference');
     expect((await returns({ incidentId: 'no-such-incident-2', returns: [{ line: 1, means: 'letter', reason: 'moved' }] })).status).toBe(404);
   });
 });

@@ -94,7 +94,7 @@ async function notifyIncident(name: string, people: number, batchSize: number) {
   await decide('ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
   await decide('under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
   await decide('notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: people } });
-  const messageIdOfLine = (line: number) => (line < people ? messageIdFor(incidentId, { name: `Person ${line}`, email: `p${line}@roster.test` }, line) : undefined);
+  const messageIdOfLine = (line: number) => (line < people ? messageIdFor(incidentId, line) : undefined);
   const finished = () =>
     waitFor(async () => {
       const s = await handle.query(incidentStateQuery);
