@@ -233,15 +233,24 @@ export function openApiDocument(serverUrl: string): JsonSchema {
       '/vendor/returns': {
         post: {
           operationId: 'vendorReturns',
-          summary: "The mail vendor's undeliverable letters and bounced emails, by roster line (5 FAM 468.6-2a); the vendor's own bearer token",
+          summary: "The mail vendor's undeliverable letters and the mail provider's bounced emails, by notice reference (mailPieceId, Message-ID) or roster line (5 FAM 468.6-2a); the vendor's bearer token and an HMAC signature (docs/case-record.md)",
+          parameters: [
+            {
+              name: 'X-Breach-Signature',
+              in: 'header',
+              required: true,
+              description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with BREACH_VENDOR_SIGNING_SECRET>; within BREACH_VENDOR_SIGNATURE_WINDOW (5 minutes) of the server clock, used once',
+              schema: { type: 'string', pattern: '^t=\\d+,v1=[0-9a-f]{64}$' },
+            },
+          ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('VendorReturns') } } },
           responses: {
             202: { description: 'taken: `{ accepted }`' },
-            400: json('ValidationError', 'not returns (a free-text reason or a person\'s data is refused)'),
-            401: json('Error', 'missing or unknown vendor token'),
+            400: json('ValidationError', 'not returns (a free-text reason or a person\'s data is refused); an unknown reference names returns.N.reference'),
+            401: json('Error', 'missing or unknown vendor token, or a missing, wrong, stale or replayed X-Breach-Signature (the error says which)'),
             404: json('Error', 'no such incident'),
             409: json('Error', 'the incident is closed'),
-            503: json('Error', 'returns are not taken (no vendor token configured) or Temporal is unavailable'),
+            503: json('Error', 'returns are not taken (no vendor token or signing secret configured) or Temporal is unavailable'),
           },
         },
       },

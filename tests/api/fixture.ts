@@ -58,13 +58,21 @@ export const VENDOR_TOKEN = 'test-mail-vendor-token-0123456789';
 export const VENDOR_SECRET = 'test-mail-vendor-signing-secret-0123456789abcdef';
 export const VENDOR_WINDOW_MS = 5 * 60_000;
 
+/** The timestamps each body was signed with: the same body again gets one not used yet, so it is not a replay. */
+const signedBodies = new Map<string, Set<number>>();
+
 /** A call to POST /vendor/returns as the vendor makes it: its token, and the body signed now (unless `signature` says otherwise). */
 export async function vendorCall(app: FastifyInstance, body: unknown, options: { token?: string | null; signature?: string | null; raw?: string } = {}) {
   const raw = options.raw ?? JSON.stringify(body);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const token = options.token === undefined ? VENDOR_TOKEN : options.token;
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  const signature = options.signature === undefined ? signVendorBody(VENDOR_SECRET, raw, Math.floor(Date.now() / 1_000)) : options.signature;
+  const used = signedBodies.get(raw) ?? new Set<number>();
+  signedBodies.set(raw, used);
+  let at = Math.floor(Date.now() / 1_000);
+  while (used.has(at)) at -= 1;
+  used.add(at);
+  const signature = options.signature === undefined ? signVendorBody(VENDOR_SECRET, raw, at) : options.signature;
   if (signature !== null) headers['x-breach-signature'] = signature;
   const res = await app.inject({ method: 'POST', url: '/vendor/returns', headers, payload: raw });
   let json: unknown;

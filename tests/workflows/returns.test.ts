@@ -76,6 +76,34 @@ describe('468.6-2a/b: notices that came back', () => {
     expect(JSON.stringify(await stateOf(handle))).not.toMatch(/Ada|Cy Both|Oak Ave|cy\.both/);
   });
 
+  it('468.6-2a/b: an email refused during the run keeps its line: a later bounce or returned letter for the same person counts them once; a bounce after delivery goes to the letter they got, else to the substitute notice', async () => {
+    // Immediate notice: a letter and an email to whoever has both (468.6-2c). `.invalid` addresses are
+    // refused at RCPT TO by the SMTP server (550), as a domain that cannot exist is.
+    const url = roster('refused', [
+      { name: 'Eve Gone', email: 'eve@gone.invalid' },
+      { name: 'Fay Both', email: 'fay@gone.invalid', postalAddress: '5 Pine St, Springfield, VA 22150' },
+      { name: 'Gus Email', email: 'gus.email@public.example' },
+      { name: 'Hal Both', email: 'hal.both@public.example', postalAddress: '6 Birch St, Springfield, VA 22150' },
+    ]);
+    const { handle, incidentId } = await report(f);
+    await toLetter(handle);
+    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: 4 }, immediate: true });
+    let state = await waitForPhase(handle, 'remediation');
+    expect(state.notification).toMatchObject({ letters: 2, emails: 2, returned: 2, substituted: 1, substituteNotice: true });
+
+    // Eve's bounce reported again, and Fay's letter returned: Eve is no news; Fay has no means left.
+    await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'email', reason: 'bounced' }, { line: 1, means: 'letter', reason: 'moved' }] });
+    state = await waitForState(handle, (s) => (s.notification?.substituted ?? 0) === 2, 'Fay to the substitute notice');
+    expect(state.notification).toMatchObject({ returned: 3, resent: 0, substituted: 2 });
+    // Bounces after delivery: Gus (email only) to the substitute notice; Hal still reached by his letter.
+    await handle.signal(noticesReturnedSignal, { returns: [{ line: 2, means: 'email', reason: 'bounced' }, { line: 3, means: 'email', reason: 'mailbox-unavailable' }] });
+    state = await waitForState(handle, (s) => (s.notification?.returned ?? 0) === 5 && s.timeline.filter((t) => t.event === 'notices-resent').length === 2, 'the bounces');
+    expect(state.notification).toMatchObject({ returned: 5, resent: 0, substituted: 3 });
+    const postings = f.receiver.calls('/webPosting').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
+    expect(postings.map((p) => JSON.stringify(p.body).match(/(\d+) (?:people|person)\b/)?.[1])).toEqual(['1', '2', '3']);
+    expect(JSON.stringify(await stateOf(handle))).not.toMatch(/Eve|Fay|gone\.invalid|Pine St/);
+  });
+
   it('468.6-2a: returns before any notice went out are ignored and recorded', async () => {
     const { handle } = await report(f);
     await waitForPhase(handle, 'triage');
