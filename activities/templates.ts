@@ -21,7 +21,7 @@ export type Notice =
   | { template: 'action-item-assigned'; incidentId: string; itemId: string }
   | { template: 'record-not-filed'; incidentId: string; refused: boolean }
   | { template: 'case-record'; incidentId: string; record: CaseRecord }
-  | { template: 'yearly-duty'; incidentId: string; duty: 'annual-exercise' | 'annual-plan-review' | 'yearly-figures'; year: number; detail: string }
+  | { template: 'yearly-duty'; incidentId: string; duty: 'annual-exercise' | 'annual-plan-review' | 'yearly-figures'; year: number; /** e.g. FY2026 for the fiscal year's figures. */ period?: string; detail: string }
   | { template: 'exercise-inject'; incidentId: string; runId: string; injectId: string; title: string }
   | {
       template: 'major-incident';
@@ -170,7 +170,7 @@ export function renderNotice(notice: Notice, links: { url: string; label: string
       };
     case 'yearly-duty':
       return {
-        subject: `[Breach response] ${({ 'annual-exercise': 'Annual exercise of the breach response plan due', 'annual-plan-review': 'Annual review of the breach response plan due', 'yearly-figures': 'Yearly breach figures' } as const)[notice.duty]} (${notice.year})`,
+        subject: `[Breach response] ${({ 'annual-exercise': 'Annual exercise of the breach response plan due', 'annual-plan-review': 'Annual review of the breach response plan due', 'yearly-figures': 'Yearly breach figures' } as const)[notice.duty]} (${notice.period ?? notice.year})`,
         text: lines(notice.detail),
       };
     case 'exercise-inject':

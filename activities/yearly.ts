@@ -1,13 +1,13 @@
 /**
- * The activity of the yearly figures duty (workflows/yearly.ts): the year's figures computed as
- * `breach compliance --year` computes them, written as JSON and HTML to the reports folder, and a text
+ * The activity of the yearly figures duty (workflows/yearly.ts): the fiscal (or calendar) year's figures
+ * computed as `breach compliance --fiscal-year` (`--year`) computes them, written as JSON and HTML to the reports folder, and a text
  * summary for the mail to the SAOP and the Privacy Division (counts and opaque incident ids only).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { collectYearlyIncidents } from '../client/figures.js';
-import { computeYearly } from '../domain/yearly-figures.js';
+import { calendarYear, computeYearly, fiscalYear, periodName } from '../domain/yearly-figures.js';
 import { yearlyHtml, yearlyText } from '../reports/yearly.js';
 
 export interface YearlyActivityDeps {
@@ -20,11 +20,14 @@ export interface YearlyActivityDeps {
 
 export function createYearlyActivities(deps: YearlyActivityDeps) {
   return {
-    async produceYearlyFigures(input: { year: number }): Promise<{ summary: string; files: string[] }> {
-      const { incidents, unreadable } = await collectYearlyIncidents(deps.client, input.year, deps.excludeTaskQueues);
-      const figures = computeYearly(incidents, input.year, new Date(), unreadable);
+    /** `fiscal`: the federal fiscal year `year` (FY2026: October 2025 to September 2026); else the calendar year. */
+    async produceYearlyFigures(input: { year: number; fiscal?: boolean }): Promise<{ summary: string; files: string[] }> {
+      const period = input.fiscal ? fiscalYear(input.year) : calendarYear(input.year);
+      const { incidents, unreadable } = await collectYearlyIncidents(deps.client, period, deps.excludeTaskQueues);
+      const figures = computeYearly(incidents, period, new Date(), unreadable);
       await mkdir(deps.reportDir, { recursive: true });
-      const files = [join(deps.reportDir, `yearly-figures-${input.year}.json`), join(deps.reportDir, `yearly-figures-${input.year}.html`)];
+      const name = periodName(period);
+      const files = [join(deps.reportDir, `yearly-figures-${name}.json`), join(deps.reportDir, `yearly-figures-${name}.html`)];
       await writeFile(files[0]!, `${JSON.stringify(figures, null, 2)}\n`);
       await writeFile(files[1]!, yearlyHtml(figures));
       return { summary: `${yearlyText(figures)}\n\nThe full report, with charts: ${files.join(', ')}`, files };

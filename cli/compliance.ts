@@ -20,7 +20,7 @@ const FORMATS = ['table', 'csv', 'json'] as const;
 const CONCURRENCY = 8;
 
 export async function complianceCommand(ctx: CliContext, args: string[]): Promise<void> {
-  if (args.some((a) => a === '--year' || a.startsWith('--year='))) return yearlyCommand(ctx, args);
+  if (args.some((a) => /^--(fiscal-)?year(=|$)/.test(a))) return yearlyCommand(ctx, args);
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { since: { type: 'string' }, format: { type: 'string', default: 'table' } } });
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, COMPLIANCE_USAGE);
   const format = values.format as (typeof FORMATS)[number];

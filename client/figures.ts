@@ -8,14 +8,14 @@ import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { incidentWorkflowId, WORKFLOW_TYPE } from '../domain/ids.js';
 import type { CaseSummary } from '../domain/state.js';
-import { yearlyIncidentFromState, type YearlyIncident } from '../domain/yearly-figures.js';
+import { calendarYear, yearlyIncidentFromState, type ReportingPeriod, type YearlyIncident } from '../domain/yearly-figures.js';
 import { asTemporalError, getIncidentState } from './incidents.js';
 
 const QUEUE = /^[A-Za-z0-9._-]{1,200}$/;
 
-export function yearQuery(year: number, excludeTaskQueues: string[]): string {
-  const from = new Date(Date.UTC(year, 0, 1)).toISOString();
-  const to = new Date(Date.UTC(year + 1, 0, 1)).toISOString();
+/** The incidents started in the period (a calendar year when given a number), exercises' queues left out. */
+export function yearQuery(yearOrPeriod: number | ReportingPeriod, excludeTaskQueues: string[]): string {
+  const { from, to } = typeof yearOrPeriod === 'number' ? calendarYear(yearOrPeriod) : yearOrPeriod;
   const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`, `StartTime >= '${from}'`, `StartTime < '${to}'`];
   for (const queue of excludeTaskQueues) {
     if (!QUEUE.test(queue)) throw new Error(`unexpected task queue name ${JSON.stringify(queue)}`);
@@ -49,7 +49,7 @@ async function outcome(client: Client, incidentId: string, status: string): Prom
   }
 }
 
-export async function collectYearlyIncidents(client: Client, year: number, excludeTaskQueues: string[], concurrency = 8): Promise<{ incidents: YearlyIncident[]; unreadable: string[] }> {
+export async function collectYearlyIncidents(client: Client, year: number | ReportingPeriod, excludeTaskQueues: string[], concurrency = 8): Promise<{ incidents: YearlyIncident[]; unreadable: string[] }> {
   const listed: { incidentId: string; status: string }[] = [];
   try {
     for await (const execution of client.workflow.list({ query: yearQuery(year, excludeTaskQueues), pageSize: 1000 })) {

@@ -4,8 +4,8 @@
  * left alone when it is as wanted and updated when the playbook's SAOP or Privacy Division changed.
  *
  * When: the exercise reminder on 1 March (time to plan a spring tabletop), the plan review on 1 October
- * (the start of the federal fiscal year), the figures on 15 January (the calendar year just ended), at
- * 09:00 in America/New_York. These are this project's choice; OMB M-17-12 only says "at least annually".
+ * (the start of the federal fiscal year), the figures on 15 October (the federal fiscal year just ended,
+ * which FISMA reporting runs on), at 09:00 in America/New_York. These are this project's choice; OMB M-17-12 only says "at least annually".
  */
 import { ScheduleAlreadyRunning, type Client, type ScheduleOptions } from '@temporalio/client';
 import { holdersOf, type Playbook } from '../domain/playbook.js';
@@ -18,7 +18,7 @@ export const TIME_ZONE = 'America/New_York';
 export const YEARLY_SCHEDULES: { id: string; duty: YearlyDuty; month: 'JANUARY' | 'MARCH' | 'OCTOBER'; dayOfMonth: number; what: string }[] = [
   { id: 'breach-yearly-exercise-reminder', duty: 'annual-exercise', month: 'MARCH', dayOfMonth: 1, what: 'remind the SAOP and the Privacy Division of the annual exercise' },
   { id: 'breach-yearly-plan-review-reminder', duty: 'annual-plan-review', month: 'OCTOBER', dayOfMonth: 1, what: 'remind the SAOP and the Privacy Division of the annual plan review' },
-  { id: 'breach-yearly-figures', duty: 'yearly-figures', month: 'JANUARY', dayOfMonth: 15, what: 'produce the yearly figures and send them to the SAOP and the Privacy Division' },
+  { id: 'breach-yearly-figures', duty: 'yearly-figures', month: 'OCTOBER', dayOfMonth: 15, what: 'produce the figures of the fiscal year just ended and send them to the SAOP and the Privacy Division' },
 ];
 
 /** The SAOP (the PPGB Chair, 5 FAM 468.2a) and the Privacy Division. */
@@ -60,7 +60,9 @@ export async function ensureYearlySchedules(client: Client, input: { taskQueue: 
     const handle = client.schedule.getHandle(schedule.id);
     const current = await handle.describe();
     const action = current.action as { type: string; taskQueue?: string; args?: unknown[] };
-    const same = action.type === 'startWorkflow' && action.taskQueue === input.taskQueue && JSON.stringify(action.args) === JSON.stringify(wanted.action.args);
+    // The note says what the schedule does and when (it changes with the spec: the figures moved from
+    // January's calendar year to October's fiscal year), so a schedule of an older release is updated.
+    const same = action.type === 'startWorkflow' && action.taskQueue === input.taskQueue && JSON.stringify(action.args) === JSON.stringify(wanted.action.args) && current.state.note === wanted.state?.note;
     if (same) {
       result.unchanged.push(schedule.id);
       continue;

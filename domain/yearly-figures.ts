@@ -14,6 +14,44 @@ import type { IncidentState, NotificationProgress } from './state.js';
 
 export const MAJOR_INCIDENT_PEOPLE = 100_000;
 
+/**
+ * The period the figures cover: a calendar year, or a federal fiscal year (FISMA reporting runs on it):
+ * FY2026 is 1 October 2025 to 30 September 2026. `from` inclusive, `to` exclusive, both at 00:00 UTC
+ * (the incidents' times are UTC; the reading taken here is that a day's boundary is UTC's).
+ */
+export interface ReportingPeriod {
+  kind: 'calendar' | 'fiscal';
+  year: number;
+  from: string;
+  to: string;
+  /** e.g. "calendar year 2026 (2026-01-01 to 2026-12-31)", "FY2026 (federal fiscal year, 2025-10-01 to 2026-09-30)". */
+  label: string;
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export function calendarYear(year: number): ReportingPeriod {
+  const from = Date.UTC(year, 0, 1);
+  const to = Date.UTC(year + 1, 0, 1);
+  return { kind: 'calendar', year, from: new Date(from).toISOString(), to: new Date(to).toISOString(), label: `calendar year ${year} (${day(from)} to ${day(to - 86_400_000)})` };
+}
+
+export function fiscalYear(year: number): ReportingPeriod {
+  const from = Date.UTC(year - 1, 9, 1);
+  const to = Date.UTC(year, 9, 1);
+  return { kind: 'fiscal', year, from: new Date(from).toISOString(), to: new Date(to).toISOString(), label: `FY${year} (federal fiscal year, ${day(from)} to ${day(to - 86_400_000)})` };
+}
+
+/** The last federal fiscal year that has ended by `now` (on 15 October 2026: FY2026). */
+export function lastEndedFiscalYear(now: Date): number {
+  return now.getUTCMonth() >= 9 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
+}
+
+/** A short name for titles and files: `2026` or `FY2026`. */
+export function periodName(period: Pick<ReportingPeriod, 'kind' | 'year'>): string {
+  return period.kind === 'fiscal' ? `FY${period.year}` : String(period.year);
+}
+
 /** One incident as the yearly figures see it. */
 export interface YearlyIncident {
   incidentId: string;
@@ -57,7 +95,10 @@ export function yearlyIncidentFromState(state: IncidentState, outcome: string | 
 }
 
 export interface YearlyFigures {
+  /** The calendar year, or the fiscal year's number (FY2026: 2026). */
   year: number;
+  /** What the figures cover, said in the report. */
+  period: { kind: ReportingPeriod['kind']; label: string };
   from: string;
   to: string;
   generatedAt: string;
@@ -68,11 +109,12 @@ export interface YearlyFigures {
   oneHourReports: { onTime: number; late: number; pending: number; lateIncidents: { incidentId: string; reportedAt: string | null; lateByMs: number | null }[] };
   /** Discovery to each milestone, over the incidents that reached it. */
   timeToMilestone: { milestone: Milestone; reached: number; medianMs: number | null; p90Ms: number | null }[];
-  notifications: { letters: number; emails: number; sent: number; returned: number; substituteNotices: number; incidentsNotified: number };
+  /** `returned`: notices that came back (468.6-2a); `substituted`: people reached by a substitute notice; `failed`: roster lines that could not be sent. */
+  notifications: { letters: number; emails: number; sent: number; returned: number; substituted: number; failed: number; substituteNotices: number; incidentsNotified: number };
   people: { affected: number; unknownFor: number };
   majorIncidents: { incidentId: string; affectedCount: number; outcome: string }[];
   authorizedDisclosures: { incidentId: string; basis: string; decidedAt: string | null; medium: string; accounting: NonNullable<YearlyIncident['accounting']> }[];
-  /** Incidents by month of discovery (YYYY-MM), all twelve. */
+  /** Incidents by month of discovery (YYYY-MM), the period's twelve. */
   perMonth: { month: string; count: number }[];
   /** Time from discovery to the one-hour report, in bins (the distribution chart). */
   timeToReport: { bin: string; count: number; late: boolean }[];
@@ -105,9 +147,10 @@ const BINS: { bin: string; upTo: number; late: boolean }[] = [
 
 const WHAT_THE_FIGURES_TIME: Milestone[] = ['reported', 'crg-convened', 'analysis-submitted', 'final-decision', 'letters-approved', 'notified', 'closed'];
 
-export function computeYearly(incidents: YearlyIncident[], year: number, now: Date, unreadable: string[] = []): YearlyFigures {
-  const from = new Date(Date.UTC(year, 0, 1));
-  const to = new Date(Date.UTC(year + 1, 0, 1));
+export function computeYearly(incidents: YearlyIncident[], yearOrPeriod: number | ReportingPeriod, now: Date, unreadable: string[] = []): YearlyFigures {
+  const period = typeof yearOrPeriod === 'number' ? calendarYear(yearOrPeriod) : yearOrPeriod;
+  const from = new Date(period.from);
+  const to = new Date(period.to);
   const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
   const groups = new Map<string, { medium: string; outcome: string; count: number }>();
@@ -147,16 +190,19 @@ export function computeYearly(incidents: YearlyIncident[], year: number, now: Da
   const letters = sum((n) => n.letters);
   const emails = sum((n) => n.emails);
 
-  const perMonth = Array.from({ length: 12 }, (_, m) => ({ month: `${year}-${String(m + 1).padStart(2, '0')}`, count: 0 }));
+  // The period's twelve months from its first (January, or October for a fiscal year).
+  const perMonth = Array.from({ length: 12 }, (_, m) => ({ month: new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + m, 1)).toISOString().slice(0, 7), count: 0 }));
   for (const i of incidents) {
     const d = ms(i.discoveredAt);
     if (d === null) continue;
     const date = new Date(d);
-    if (date.getUTCFullYear() === year) perMonth[date.getUTCMonth()]!.count += 1;
+    const index = (date.getUTCFullYear() - from.getUTCFullYear()) * 12 + date.getUTCMonth() - from.getUTCMonth();
+    if (index >= 0 && index < 12) perMonth[index]!.count += 1;
   }
 
   return {
-    year,
+    year: period.year,
+    period: { kind: period.kind, label: period.label },
     from: from.toISOString(),
     to: to.toISOString(),
     generatedAt: now.toISOString(),
@@ -165,7 +211,7 @@ export function computeYearly(incidents: YearlyIncident[], year: number, now: Da
     byMediumAndOutcome: [...groups.values()].sort((a, b) => a.medium.localeCompare(b.medium) || b.count - a.count || a.outcome.localeCompare(b.outcome)),
     oneHourReports: { onTime, late: lateIncidents.length, pending, lateIncidents },
     timeToMilestone,
-    notifications: { letters, emails, sent: letters + emails, returned: sum((n) => n.failed), substituteNotices: notified.filter((i) => i.notification!.substituteNotice).length, incidentsNotified: notified.length },
+    notifications: { letters, emails, sent: letters + emails, returned: sum((n) => n.returned ?? 0), substituted: sum((n) => n.substituted ?? 0), failed: sum((n) => n.failed), substituteNotices: notified.filter((i) => i.notification!.substituteNotice).length, incidentsNotified: notified.length },
     people: { affected: incidents.reduce((t, i) => t + (i.affectedCount ?? 0), 0), unknownFor: incidents.filter((i) => i.affectedCount === null).length },
     majorIncidents: incidents.filter((i) => i.major ?? (i.affectedCount ?? 0) >= MAJOR_INCIDENT_PEOPLE).map((i) => ({ incidentId: i.incidentId, affectedCount: i.affectedCount ?? 0, outcome: i.outcome })),
     authorizedDisclosures: incidents.filter((i) => i.authorizedDisclosure).map((i) => ({ incidentId: i.incidentId, basis: i.authorizedDisclosure!.basis, decidedAt: i.authorizedDisclosure!.decidedAt, medium: i.medium, accounting: i.accounting ?? [] })),

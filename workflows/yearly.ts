@@ -1,13 +1,16 @@
 /**
  * yearlyDutyWorkflow: what a Temporal Schedule starts once a year (client/schedules.ts). OMB M-17-12
  * asks agencies to exercise the breach response plan at least once a year and to review the plan each
- * year, and the SAOP reports the year's breach figures: the first two remind the SAOP (the PPGB Chair,
+ * year, and the SAOP reports the year's breach figures (FISMA: by federal fiscal year): the first two remind the SAOP (the PPGB Chair,
  * 5 FAM 468.2a) and the Privacy Division; the third produces the figures and sends them the summary.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { BreachActivities, Recipient } from '../activities/index.js';
 import type { YearlyActivities } from '../activities/yearly.js';
 import { MAIL_OPTIONS } from './activities.js';
+
+/** The figures duty produces the federal fiscal year's figures (before: the calendar year's). */
+export const FISCAL_YEAR_FIGURES = 'yearly-fiscal-figures';
 
 export type YearlyDuty = 'annual-exercise' | 'annual-plan-review' | 'yearly-figures';
 
@@ -32,7 +35,15 @@ const DETAIL: Record<Exclude<YearlyDuty, 'yearly-figures'>, (year: number) => st
 export async function yearlyDutyWorkflow(input: YearlyDutyInput): Promise<{ duty: YearlyDuty; year: number; sent: number }> {
   const now = new Date(Date.now());
   if (input.duty === 'yearly-figures') {
-    // Run in January: the figures of the calendar year just ended.
+    if (patched(FISCAL_YEAR_FIGURES)) {
+      // FISMA reporting runs on the federal fiscal year: the figures of the last one ended (FY2026 ends
+      // 30 September 2026; run on 15 October 2026, or caught up later, it is FY2026).
+      const year = now.getUTCMonth() >= 9 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
+      const produced = await figures.produceYearlyFigures({ year, fiscal: true });
+      const { sent } = await mail.sendNotice({ to: input.recipients, notice: { template: 'yearly-duty', incidentId: `yearly-FY${year}`, duty: input.duty, year, period: `FY${year}`, detail: produced.summary }, step: `yearly-figures-FY${year}` });
+      return { duty: input.duty, year, sent };
+    }
+    // Before the fiscal year: run in January, the figures of the calendar year just ended.
     const year = now.getUTCFullYear() - 1;
     const produced = await figures.produceYearlyFigures({ year });
     const { sent } = await mail.sendNotice({ to: input.recipients, notice: { template: 'yearly-duty', incidentId: `yearly-${year}`, duty: input.duty, year, detail: produced.summary }, step: `yearly-figures-${year}` });

@@ -1,6 +1,6 @@
 /** The SAOP's yearly figures on incidents with known timings (no Temporal). */
 import { describe, expect, it } from 'vitest';
-import { computeYearly, percentile, type YearlyIncident } from '../../domain/yearly-figures.js';
+import { calendarYear, computeYearly, fiscalYear, lastEndedFiscalYear, percentile, type YearlyIncident } from '../../domain/yearly-figures.js';
 import { yearlyHtml, yearlyText } from '../../reports/yearly.js';
 
 const MIN = 60_000;
@@ -24,7 +24,7 @@ function incident(id: string, discoveredAt: string, reportedAfterMin: number | n
 }
 
 const INCIDENTS = [
-  incident('a', '2026-01-10T10:00:00Z', 10, { notification: { letters: 3, emails: 7, failed: 1, substituteNotice: false } }),
+  incident('a', '2026-01-10T10:00:00Z', 10, { notification: { letters: 3, emails: 7, failed: 1, returned: 4, substituted: 2, substituteNotice: true } }),
   incident('b', '2026-01-20T10:00:00Z', 20, { medium: 'non-cyber', outcome: 'no-breach', authorizedDisclosure: { basis: 'hipaa-custody-exemption', decidedAt: '2026-01-21T10:00:00Z' } }),
   incident('c', '2026-03-05T10:00:00Z', 90, { affectedCount: 250_000, outcome: 'notification-barred' }),
   incident('d', '2026-07-01T10:00:00Z', 400, { notification: { letters: 0, emails: 0, failed: 0, substituteNotice: true }, affectedCount: null }),
@@ -61,7 +61,7 @@ describe('computeYearly', () => {
       { medium: 'cyber', outcome: 'open (triage)', count: 1 },
       { medium: 'non-cyber', outcome: 'no-breach', count: 1 },
     ]);
-    expect(y.notifications).toEqual({ letters: 3, emails: 7, sent: 10, returned: 1, substituteNotices: 1, incidentsNotified: 2 });
+    expect(y.notifications).toEqual({ letters: 3, emails: 7, sent: 10, returned: 4, substituted: 2, failed: 1, substituteNotices: 2, incidentsNotified: 2 });
     expect(y.people).toEqual({ affected: 250_030, unknownFor: 1 });
     expect(y.majorIncidents).toEqual([{ incidentId: 'c', affectedCount: 250_000, outcome: 'notification-barred' }]);
     expect(y.authorizedDisclosures).toEqual([{ incidentId: 'b', basis: 'hipaa-custody-exemption', decidedAt: '2026-01-21T10:00:00Z', medium: 'non-cyber', accounting: [] }]);
@@ -104,5 +104,34 @@ describe('computeYearly', () => {
     const html = yearlyHtml(named);
     expect(html.match(/<svg /g)).toHaveLength(2);
     expect(html).toContain('Not counted (state unreadable): z');
+  });
+});
+
+describe('the federal fiscal year (FISMA)', () => {
+  it('FY2026 is 1 October 2025 to 30 September 2026; the calendar year is January to December; the last fiscal year ended', () => {
+    expect(fiscalYear(2026)).toEqual({ kind: 'fiscal', year: 2026, from: '2025-10-01T00:00:00.000Z', to: '2026-10-01T00:00:00.000Z', label: 'FY2026 (federal fiscal year, 2025-10-01 to 2026-09-30)' });
+    expect(calendarYear(2026)).toMatchObject({ kind: 'calendar', from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z', label: 'calendar year 2026 (2026-01-01 to 2026-12-31)' });
+    expect(lastEndedFiscalYear(new Date('2026-10-15T13:00:00Z'))).toBe(2026);
+    expect(lastEndedFiscalYear(new Date('2026-09-30T23:59:00Z'))).toBe(2025);
+    expect(lastEndedFiscalYear(new Date('2027-01-15T13:00:00Z'))).toBe(2026);
+  });
+
+  it('the figures of a fiscal year: its months from October, and the report says which period it covers', () => {
+    const fy = [
+      incident('sep', '2025-09-30T23:30:00Z', 10),
+      incident('oct', '2025-10-01T00:30:00Z', 10),
+      incident('jan', '2026-01-10T10:00:00Z', 10),
+      incident('sep2', '2026-09-30T20:00:00Z', 10),
+    ].filter((i) => (i.discoveredAt ?? '') >= fiscalYear(2026).from && (i.discoveredAt ?? '') < fiscalYear(2026).to);
+    const y = computeYearly(fy, fiscalYear(2026), new Date('2026-10-15T13:00:00Z'));
+    expect(y).toMatchObject({ year: 2026, period: { kind: 'fiscal', label: 'FY2026 (federal fiscal year, 2025-10-01 to 2026-09-30)' }, from: '2025-10-01T00:00:00.000Z', to: '2026-10-01T00:00:00.000Z', incidents: 3 });
+    expect(y.perMonth.map((m) => m.month)).toEqual(['2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09']);
+    expect(y.perMonth.map((m) => m.count)).toEqual([1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
+    expect(yearlyText(y)).toContain('SAOP yearly breach figures FY2026, covering FY2026 (federal fiscal year, 2025-10-01 to 2026-09-30)');
+    const html = yearlyHtml(y);
+    expect(html).toContain('<h1>SAOP yearly breach figures, FY2026</h1>');
+    expect(html).toContain('Covering FY2026 (federal fiscal year, 2025-10-01 to 2026-09-30)');
+    // The calendar year says so too.
+    expect(yearlyText(computeYearly(fy, 2026, new Date('2027-01-15T14:00:00Z')))).toContain('covering calendar year 2026 (2026-01-01 to 2026-12-31)');
   });
 });

@@ -13,7 +13,7 @@ import { createYearlyActivities } from '../../activities/yearly.js';
 import { ensureYearlySchedules, YEARLY_SCHEDULES } from '../../client/schedules.js';
 import { ensureYearlySchedulesOnStart } from '../../dev/yearly-schedules.js';
 import { parsePlaybook } from '../../domain/playbook.js';
-import type { YearlyFigures } from '../../domain/yearly-figures.js';
+import { fiscalYear, lastEndedFiscalYear, type YearlyFigures } from '../../domain/yearly-figures.js';
 import { createTestWorker } from '../helpers/index.js';
 import { reportIncident } from '../api/fixture.js';
 import { startExerciseFixture, until, type ExerciseFixture } from './fixture.js';
@@ -88,12 +88,14 @@ describe('yearly duties on a schedule', () => {
     expect(mail.text).toContain('exercise run lost-laptop');
   });
 
-  it('the figures duty produces last year\'s figures and mails the summary', async () => {
+  it('the figures duty produces the figures of the federal fiscal year last ended (FISMA) and mails the summary', async () => {
+    const schedule = await client.schedule.getHandle('breach-yearly-figures').describe();
+    expect(JSON.stringify(schedule.spec)).toMatch(/OCTOBER|"month":\[\{"start":10/);
     await client.schedule.getHandle('breach-yearly-figures').trigger();
-    const year = new Date().getUTCFullYear() - 1;
-    const mail = await f.mail.waitFor((m) => m.subject.includes(`Yearly breach figures (${year})`), 60_000);
-    expect(mail.text).toContain(`SAOP yearly breach figures ${year}`);
-    expect(mail.text).toContain(`yearly-figures-${year}.html`);
+    const fy = `FY${lastEndedFiscalYear(new Date())}`;
+    const mail = await f.mail.waitFor((m) => m.subject.includes(`Yearly breach figures (${fy})`), 60_000);
+    expect(mail.text).toContain(`SAOP yearly breach figures ${fy}, covering ${fy} (federal fiscal year, `);
+    expect(mail.text).toContain(`yearly-figures-${fy}.html`);
   });
 });
 
@@ -133,7 +135,31 @@ describe('the SAOP\'s yearly figures (breach compliance --year)', () => {
     await f.breach(['exercise', 'stop', runId]);
   });
 
+  it('by federal fiscal year: --fiscal-year counts the incidents of October to September and says which period it covers', async () => {
+    const now = new Date();
+    // The fiscal year the incidents of this test fall in (October onwards belongs to the next one).
+    const fy = now.getUTCMonth() >= 9 ? now.getUTCFullYear() + 1 : now.getUTCFullYear();
+    const json = await f.breach(['compliance', '--fiscal-year', String(fy), '--format', 'json']);
+    expect(json.code, json.err).toBe(0);
+    const figures = JSON.parse(json.out) as YearlyFigures;
+    expect(figures).toMatchObject({ year: fy, period: { kind: 'fiscal', label: fiscalYear(fy).label }, from: fiscalYear(fy).from, to: fiscalYear(fy).to });
+    expect(figures.incidents).toBeGreaterThanOrEqual(2);
+    expect(figures.perMonth[0]!.month).toBe(`${fy - 1}-10`);
+    const calendar = JSON.parse((await f.breach(['compliance', '--year', String(now.getUTCFullYear()), '--format', 'json'])).out) as YearlyFigures;
+    expect(calendar.period.kind).toBe('calendar');
+    // The fiscal year before holds none of them.
+    const before = JSON.parse((await f.breach(['compliance', '--fiscal-year', String(fy - 1), '--format', 'json'])).out) as YearlyFigures;
+    expect(before.incidents).toBe(0);
+    const text = await f.breach(['compliance', '--fiscal-year', String(fy)]);
+    expect(text.out).toContain(`SAOP yearly breach figures FY${fy}, covering FY${fy} (federal fiscal year, ${fy - 1}-10-01 to ${fy}-09-30)`);
+    const html = await f.breach(['compliance', '--fiscal-year', String(fy), '--format', 'html']);
+    expect(html.out).toContain(`<h1>SAOP yearly breach figures, FY${fy}</h1>`);
+    expect(html.out.match(/<svg /g)).toHaveLength(2);
+  });
+
   it('bad usage names the option', async () => {
+    expect(await f.breach(['compliance', '--fiscal-year', 'FY26'])).toMatchObject({ code: 2, err: expect.stringContaining('--fiscal-year expects a year such as 2026') });
+    expect(await f.breach(['compliance', '--year', '2026', '--fiscal-year', '2026'])).toMatchObject({ code: 2, err: expect.stringContaining('give one of them') });
     expect(await f.breach(['compliance', '--year', '26'])).toMatchObject({ code: 2, err: expect.stringContaining('--year expects a year such as 2026') });
     expect(await f.breach(['compliance', '--year', '2026', '--format', 'pdf'])).toMatchObject({ code: 2, err: expect.stringContaining('--format expects text, json or html') });
   });
