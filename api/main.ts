@@ -10,6 +10,7 @@ import { buildApi } from './server.js';
 import { ConfigError, EXIT_CONFIG, loadApiConfig, loadApiTokens, loadOidcConfig, loadPlaybookFile } from '../config/index.js';
 import { createOidc } from '../security/oidc.js';
 import { clientTracing } from './tracing.js';
+import { loadExerciseConfig } from '../exercise/config.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
 
 async function main(): Promise<void> {
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     codecServer: { codec: dataConverter.payloadCodecs[0], origins: uiOrigins },
     oidc,
     vendor: { ...config.vendor },
+    exerciseDir: loadExerciseConfig(config.env).reportDir,
   });
   const address = await app.listen({ port: config.apiPort, host: config.apiHost });
   console.log(`[api] listening on ${address} (pid ${process.pid}; Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`);

@@ -56,6 +56,8 @@ export interface ApiOptions {
   codecServer?: CodecServerOptions;
   /** Sign-in with the identity provider (BREACH_OIDC_*): the pages' sessions and the API's JWTs. Absent: bearer tokens only. */
   oidc?: Oidc;
+  /** Exercises' after-action reports and findings (BREACH_EXERCISE_DIR), for the case pages; absent: none. */
+  exerciseDir?: string;
   /** The mail vendor's callback, POST /vendor/returns (token and signing secret; either absent: 503). */
   vendor?: VendorCallback;
 }
@@ -204,7 +206,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     return decisionStatusBody(await decisionStatus(client, incidentId, decisionId, { waitMs, idSecret: options.linkSecret }));
   });
 
-  await app.register(async (scope) => pageRoutes(scope, { client, taskQueue: options.taskQueue, playbook, linkSecret: options.linkSecret, publicUrl: options.publicUrl, oidc: options.oidc, decisionWaitMs: waitMs }));
+  await app.register(async (scope) => pageRoutes(scope, { client, taskQueue: options.taskQueue, playbook, linkSecret: options.linkSecret, publicUrl: options.publicUrl, oidc: options.oidc, decisionWaitMs: waitMs, exerciseDir: options.exerciseDir }));
   await app.register(async (scope) => recordRoutes(scope, { client, playbook, authenticate, parse }));
   await app.register(async (scope) => vendorRoutes(scope, { client, vendor: options.vendor ?? { windowMs: 0 }, parse }));
   const codecServer = options.codecServer;

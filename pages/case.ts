@@ -16,6 +16,7 @@ import { readableState } from '../api/access.js';
 import type { Identity } from '../security/identity.js';
 import { actionItemsHtml, deadlinesHtml, incidentFailure, openKinds, summaryHtml, timelineHtml } from './case-view.js';
 import { fieldId, renderField, type FieldErrors } from './fields.js';
+import { isExerciseIncident } from './after-action.js';
 import { csrfToken, requireSignIn, type PageDeps } from './index.js';
 import { errorSummary, escapeHtml, page, send } from './layout.js';
 import { decisionFromForm, formFields, type FormValues } from './link-form.js';
@@ -53,7 +54,7 @@ export function caseRoutes(app: FastifyInstance, deps: PageDeps): void {
 ${fields.map((f) => renderField(f, values, errors, prefix)).join('\n')}<button type="submit">${escapeHtml(words.button)}</button></form></section>`;
   }
 
-  function casePage(reply: FastifyReply, status: number, state: IncidentState, identity: Identity, message?: { ok: boolean; lines: string[] }, pending?: Pending): FastifyReply {
+  async function casePage(reply: FastifyReply, status: number, state: IncidentState, identity: Identity, message?: { ok: boolean; lines: string[] }, pending?: Pending): Promise<FastifyReply> {
     const csrf = csrfToken(reply);
     const kinds = openKinds(state, identity);
     const id = encodeURIComponent(state.incidentId);
@@ -65,7 +66,11 @@ ${fields.map((f) => renderField(f, values, errors, prefix)).join('\n')}<button t
     const record = state.phase === 'closed'
       ? `<h2>Case record</h2><p><a href="/incidents/${id}/record">The case record</a> (5 FAM 468.7), once the records archive has it.</p>`
       : '';
-    const body = `${notice}${summaryHtml(state)}<h2>Deadlines</h2>${deadlinesHtml(state, deps.playbook)}
+    // An exercise's incident: its after-action report (pages/after-action.ts).
+    const exercise = deps.exerciseDir && (await isExerciseIncident(deps, state.incidentId))
+      ? `<h2>Exercise</h2><p>This case is a tabletop exercise. <a href="/cases/${id}/after-action">The after-action report</a>: expectations met and missed, time per gate, findings.</p>`
+      : '';
+    const body = `${notice}${summaryHtml(state)}${exercise}<h2>Deadlines</h2>${deadlinesHtml(state, deps.playbook)}
 <h2>What you may do now</h2>${kinds.length ? kinds.map((k) => decisionForm(state, identity, k, csrf, pending)).join('\n') : '<p>Nothing waits for you on this case now.</p>'}
 <h2>Action items</h2>${actionItemsHtml(state, deps.playbook)}<h2>Timeline</h2>${timelineHtml(state, deps.playbook)}${record}
 ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to the report of this incident</a></p>`}`;
@@ -78,7 +83,7 @@ ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to th
     try {
       const state = await readableState(deps.client, identity, incidentIdSchema.parse(request.params.incidentId));
       const done = DECISION_KINDS.find((k) => k === request.query.done);
-      return casePage(reply, 200, state, identity, done ? { ok: true, lines: [`Recorded: ${KIND_WORDS[done].title}.`] } : undefined);
+      return await casePage(reply, 200, state, identity, done ? { ok: true, lines: [`Recorded: ${KIND_WORDS[done].title}.`] } : undefined);
     } catch (err) {
       return incidentFailure(reply, err, organization, identity);
     }

@@ -13,6 +13,7 @@ import type { Playbook } from '../domain/playbook.js';
 import { identityFromClaims } from '../security/identity.js';
 import type { Oidc } from '../security/oidc.js';
 import { readSession } from '../security/session.js';
+import { afterActionRoutes } from './after-action.js';
 import { caseRoutes } from './case.js';
 import { casesRoutes } from './cases.js';
 import { COUNTDOWN_JS, escapeHtml, page, send } from './layout.js';
@@ -29,6 +30,8 @@ export interface PageDeps {
   oidc?: Oidc;
   /** How long a decision waits for a worker before it is recorded as pending (BREACH_DECISION_WAIT). */
   decisionWaitMs?: number;
+  /** Where exercises' after-action reports and findings live (BREACH_EXERCISE_DIR); absent: no after-action pages. */
+  exerciseDir?: string;
 }
 
 export const FORM_LIMIT = 1_048_576;
@@ -63,6 +66,7 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
   reportRoutes(app, deps);
   casesRoutes(app, deps);
   caseRoutes(app, deps);
+  afterActionRoutes(app, deps);
   linkRoutes(app, deps);
 }
 

@@ -22,6 +22,8 @@ export interface RunningSystem {
   mailUrl: string;
   /** Seconds until `npm start` said it was ready. */
   readySeconds: number;
+  /** The environment `npm start` was given: the CLI run with it reaches the same system. */
+  env: NodeJS.ProcessEnv;
   /** A call to the API with a bearer token of playbooks/demo-api-tokens.json. */
   api(token: string, path: string, init?: RequestInit): Promise<Response>;
   output(): string;
@@ -34,7 +36,8 @@ export async function startSystem(): Promise<RunningSystem> {
   const playbook = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as { endpoints: Record<string, { url: string }> };
   const playbookPath = join(dataDir, 'playbook.json');
   await writeFile(playbookPath, JSON.stringify(withEndpointsAt(playbook, `http://127.0.0.1:${ports.receiver}`)));
-  const env = npmStartEnv(ports, dataDir, playbookPath);
+  // Exercises' reports and findings in this run's data folder, for the API and the CLI alike.
+  const env = { ...npmStartEnv(ports, dataDir, playbookPath), BREACH_EXERCISE_DIR: join(dataDir, 'exercises') };
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -69,6 +72,7 @@ export async function startSystem(): Promise<RunningSystem> {
     apiUrl,
     mailUrl: `http://127.0.0.1:${ports.mailWeb}`,
     readySeconds: (Date.now() - t0) / 1000,
+    env,
     api: (token, path, init = {}) =>
       fetch(`http://127.0.0.1:${ports.api}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } }),
     output: () => output,
