@@ -115,3 +115,19 @@ test('the facilitator edits the findings on the page (CSRF form); the CLI\'s rep
   expect((await page.getByLabel('A new finding').inputValue()).length).toBe(4_001);
   console.log(`  ${await browser.screenshot(page, 'after-action-3-findings-error')}`);
 });
+
+test('who may edit: a person who may read the case but is not a facilitator sees the report without the form; a forged post is 403, nothing saved', async () => {
+  const { page } = browser;
+  // The program manager is told of every incident (need to know) and holds neither facilitator role.
+  await signInAs(page, /Morgan Mock/, `/cases/${runId}/after-action`);
+  await expect.poll(() => page.locator('h1').innerText()).toMatch(/^After-action report: /);
+  expect(await page.getByRole('heading', { name: 'Edit the findings' }).count()).toBe(0);
+  expect(await page.locator('main').innerText()).toContain('the exercise\'s facilitators (the IPS Director and the Privacy Division) edit them');
+  // The page's own CSRF token (the sign-out form's), posted as the edit form would be.
+  const csrf = await page.locator('input[name="_csrf"]').first().getAttribute('value');
+  const res = await page.request.post(`${system.apiUrl}/cases/${runId}/after-action/findings`, { form: { _csrf: csrf!, 'new-finding': 'Not a facilitator.' } });
+  expect(res.status()).toBe(403);
+  expect(await res.text()).toContain('You may not edit these findings');
+  const json = (await (await page.request.get(`${system.apiUrl}/cases/${runId}/after-action?format=json`)).json()) as AfterActionReport;
+  expect(JSON.stringify(json.findings)).not.toContain('Not a facilitator.');
+});
