@@ -111,17 +111,23 @@ export function oneOf<const T extends readonly string[]>(values: T): Check<T[num
   };
 }
 
-/** zod's `z.array(item).min().max()`: the length rules run after the items. */
+/** zod's `z.array(item).min().max()`. */
 export function array<T>(item: Check<T>, rules: { min?: [number, string?]; max?: [number, string?] } = {}): Check<T[]> {
   return (value, path, issues) => {
     if (!Array.isArray(value)) {
       issues.push({ path, message: invalidType('array', value) });
+      // zod runs the length limit on a string given for an array too, and says so.
+      if (rules.max && typeof value === 'string' && value.length > rules.max[0]) issues.push({ path, message: `Too big: expected string to have <=${rules.max[0]} characters` });
+      return FAIL;
+    }
+    // zod: too many items is reported alone, before any item is parsed; too few after the items' issues.
+    if (rules.max && value.length > rules.max[0]) {
+      issues.push({ path, message: rules.max[1] ?? `Too big: expected array to have <=${rules.max[0]} items` });
       return FAIL;
     }
     const before = issues.length;
     const out = value.map((v, i) => item(v, [...path, i], issues));
     if (rules.min && value.length < rules.min[0]) issues.push({ path, message: rules.min[1] ?? `Too small: expected array to have >=${rules.min[0]} items` });
-    if (rules.max && value.length > rules.max[0]) issues.push({ path, message: rules.max[1] ?? `Too big: expected array to have <=${rules.max[0]} items` });
     return issues.length > before ? FAIL : (out as T[]);
   };
 }

@@ -1,0 +1,12 @@
+import { z } from '/work/main/node_modules/zod/index.js';
+const p = (s: any, v: any) => console.log(JSON.stringify(v), JSON.stringify(s.safeParse(v).error?.issues.map((i: any)=>[i.path.join('.'),i.message])));
+const a = z.array(z.enum(['a','b'])).max(2);
+p(a, ['a','x','y']); p(a, ['x']); p(a, ['a','b','c']); p(a, ['a','a','a']);
+const b = z.array(z.enum(['a','b'])).min(2);
+p(b, ['x']);
+const o = z.strictObject({ arr: a, s: z.string() });
+p(o, { arr: ['x','y','z'], s: 1 });
+const s = z.string().trim().regex(/\S/, 'ne').max(3, 'max');
+p(s, '     ');
+const n = z.number().int('w').min(0).max(5);
+p(n, 7); p(n, -1);
