@@ -56,7 +56,6 @@ export function string(options: { trim?: boolean; typeMessage?: string }, ...rul
       if (rule[0] === 'max' && text.length > rule[1]) issues.push({ path, message: rule[2] ?? `Too big: expected string to have <=${rule[1]} characters` });
       if (rule[0] === 'refine' && !rule[1](text)) issues.push({ path, message: rule[2] });
       if (rule[0] === 'pattern') {
-        rule[1].lastIndex = 0;
         if (!rule[1].test(text)) issues.push({ path, message: rule[2] });
       }
     }

@@ -6,7 +6,7 @@ export function present(value: string | undefined): value is string {
 }
 
 /** zod's `z.email()` pattern (zod/v4 core regexes `email`), so the sandbox accepts exactly the addresses the API does. */
-export const EMAIL_PATTERN = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
+export const EMAIL_PATTERN = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 
 export function isEmail(value: string): boolean {
   return EMAIL_PATTERN.test(value);

@@ -16,6 +16,7 @@ import { chooseWorkflowSource, createBreachWorker, deploymentOptions, WORKER_REA
 import { startCollector } from './collector.js';
 import { createBreachMetrics, freeLoopbackAddress, notificationObserver, startMetricsServer } from './metrics.js';
 import { createTracing, WORKFLOW_TRACING_MODULE } from './tracing.js';
+import { PRELOAD_MODULES } from './bundle.js';
 import { Client, Connection } from '@temporalio/client';
 import { createYearlyActivities } from '../activities/yearly.js';
 import { loadExerciseConfig } from '../exercise/config.js';
@@ -67,7 +68,8 @@ async function main(): Promise<void> {
   const clientConnection = await Connection.connect(connectionOptions);
   const client = new Client({ connection: clientConnection, namespace, dataConverter });
   const duties = loadExerciseConfig(config.env);
-  const source = chooseWorkflowSource(config);
+  // The traced bundle only when spans go somewhere (worker/bundle.ts): the plain one spares every workflow OpenTelemetry's modules.
+  const source = chooseWorkflowSource({ ...config, traced: tracing.enabled });
   const identity = `${process.pid}@${hostname()}`;
   const worker = await createBreachWorker({
     connection,
@@ -104,12 +106,14 @@ async function main(): Promise<void> {
       maxCachedWorkflows: config.maxCachedWorkflows,
       ...deploymentOptions(config.deployment),
       // Tracing (worker/tracing.ts): the activity interceptors when an exporter is configured, and the sink
-      // of the workflow's interceptors always (a pre-built bundle has them built in: worker/bundle.ts).
+      // of the workflow's interceptors always (an explicit BREACH_WORKFLOW_BUNDLE may have them built in).
       sinks: tracing.workerOptions.sinks,
       interceptors: {
         ...tracing.workerOptions.interceptors,
-        ...('workflowsPath' in source ? { workflowModules: [WORKFLOW_TRACING_MODULE] } : {}),
+        ...('workflowsPath' in source && tracing.enabled ? { workflowModules: [WORKFLOW_TRACING_MODULE] } : {}),
       },
+      // Bundled from sources: the same shared modules as the pre-built bundles (worker/bundle.ts).
+      ...('workflowsPath' in source ? { bundlerOptions: { preloadModules: PRELOAD_MODULES } } : {}),
     },
   });
   const metricsServer = config.metrics && metrics ? await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, metrics, sdkAddress: sdkMetricsAddress }) : undefined;
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
     if (waited !== undefined) {
       console.log(
         `[worker] ${WORKER_READY_MARK} ${config.taskQueue} on ${connectionOptions.address} (namespace ${namespace}, pid ${process.pid}); ` +
-          `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}; payloads encrypted with the ${keySource}; ` +
+          `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}${tracing.enabled ? ' (traced)' : ''}; payloads encrypted with the ${keySource}; ` +
           (config.deployment ? `deployment ${config.deployment.deploymentName}, build ${config.deployment.buildId} (auto-upgrade)` : 'unversioned') +
           `${exercise ? `; exercises on ${exercise.taskQueue} (mail to ${exercise.smtpUrl})` : ''}` +
           (metricsServer ? `; metrics on http://${metricsServer.address}/metrics` : '') +
