@@ -7,6 +7,7 @@
 import { authorizedDisclosureProblems } from '../domain/authorized.js';
 import type { Decision } from '../domain/decision.js';
 import { checkDecisionShape } from '../domain/decision-check.js';
+import { asLines } from '../domain/issues.js';
 import { letterProblems } from '../domain/letters.js';
 import { DELAY_KINDS_WHILE_NOTIFYING, GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
 import { letterRuleProblems } from '../domain/letter-rules.js';
@@ -39,7 +40,7 @@ export type Checked = { ok: true; decision: Decision; duplicate: boolean } | { o
 export function checkDecision(incident: Incident, raw: unknown): Checked {
   // The shape, checked without zod (domain/decision-check.ts): the same issues and the same trimmed value.
   const parsed = checkDecisionShape(raw);
-  if (!parsed.ok) return { ok: false, refusal: refuse(REFUSAL.invalid, ...parsed.issues.map((i) => `${i.path}: ${i.message}`)) };
+  if (!parsed.ok) return { ok: false, refusal: refuse(REFUSAL.invalid, ...asLines(parsed.issues)) };
   const decision = parsed.decision;
   const seen = decision.decisionId ? incident.seenDecisionIds.get(decision.decisionId) : undefined;
   if (seen) {

@@ -12,6 +12,7 @@
  * same issues as the zod schema this replaced (tests/rules/plain-checks.test.ts keeps that schema to compare).
  */
 import { array, boolean, number, object, oneOf, optional, run, string } from '../domain/check.js';
+import { asLines } from '../domain/issues.js';
 
 const text = string({});
 const person = object({ name: text, email: text }, 'loose');
@@ -40,5 +41,5 @@ const readableReport = object(
 /** Why the workflow cannot read this report (`path: message`, no values), or [] when it can. */
 export function unreadableReport(raw: unknown): string[] {
   const result = run(readableReport, raw);
-  return result.ok ? [] : result.issues.map((i) => `${i.path}: ${i.message}`);
+  return result.ok ? [] : asLines(result.issues);
 }
