@@ -10,13 +10,16 @@
  *                             it in, so a stray import fails CI and not the worker at 3 a.m. (docs/style.md 5)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../config/index.js';
 import { bundleOptions } from '../security/data-converter.js';
 import { WORKFLOW_TRACING_MODULE } from './tracing.js';
+import { PRELOAD_MODULES } from './preload.js';
 import { tracedBundlePath, WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './worker.js';
+
+export { PRELOAD_MODULES };
 
 /**
  * Modules that must never reach the sandbox even when the bundler would accept them (it rejects Node
@@ -27,35 +30,6 @@ import { tracedBundlePath, WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './worker
 const FORBIDDEN = ['nodemailer', 'fastify', 'smtp-server', 'undici', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'zod'];
 /** Only in the traced bundle: the OpenTelemetry interceptors and what they load (some 360 modules). */
 const TRACING_ONLY = ['@opentelemetry/', '@temporalio/interceptors-opentelemetry'];
-
-/**
- * Pure, stateless modules the workflow code uses (no module-level `let`, cache or changing Map):
- * evaluated once per worker in the reusable V8 context and shared by every workflow (deep-frozen by the
- * SDK), instead of once per workflow. Listed by hand: a module that kept per-workflow state here would
- * leak it between incidents (docs/style.md 5).
- */
-export const PRELOAD_MODULES = [
-  'refusal',
-  'durations',
-  'decision-terms',
-  'issues',
-  'authorized',
-  'check',
-  'decision-check',
-  'text',
-  'letters',
-  'state',
-  'gates',
-  'letter-rules',
-  'playbook-terms',
-  'separation',
-  'risk',
-  'accounting',
-  'case-record-format',
-  'cisa',
-  'costs',
-  'workflow-ids',
-].map((name) => join(PROJECT_ROOT, 'domain', `${name}.ts`));
 
 /** The bundler's options every bundle of the workflow code is made with (this file, worker/main.ts, tests/helpers). */
 export function workflowBundlerOptions(traced: boolean) {

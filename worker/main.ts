@@ -16,7 +16,7 @@ import { chooseWorkflowSource, createBreachWorker, deploymentOptions, WORKER_REA
 import { startCollector } from './collector.js';
 import { createBreachMetrics, freeLoopbackAddress, notificationObserver, startMetricsServer } from './metrics.js';
 import { createTracing, WORKFLOW_TRACING_MODULE } from './tracing.js';
-import { PRELOAD_MODULES } from './bundle.js';
+import { PRELOAD_MODULES } from './preload.js';
 import { Client, Connection } from '@temporalio/client';
 import { createYearlyActivities } from '../activities/yearly.js';
 import { loadExerciseConfig } from '../exercise/config.js';
