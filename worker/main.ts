@@ -93,9 +93,9 @@ async function main(): Promise<void> {
     // the server gives it to another worker, which resumes from that checkpoint.
     // The heartbeat of a notification batch is its checkpoint: sent to the server at least every 100 ms
     // (not every 0.8 × its 20 s timeout), so a crash repeats only the messages of the last 100 ms.
-    // Cached workflows: each open incident in memory costs the worker about 2 MB (every workflow runs the
-    // bundle's module initialisation, zod's included, in a module scope of its own), so the cache is
-    // bounded (BREACH_WORKER_MAX_CACHED_WORKFLOWS, default 250) and an incident beyond it is replayed from
+    // Cached workflows: each open incident in memory costs the worker about 0.6 MB (about 2 MB before the
+    // sandbox lost zod and OpenTelemetry: docs/performance.md), so the cache is still bounded
+    // (BREACH_WORKER_MAX_CACHED_WORKFLOWS, default 250) and an incident beyond it is replayed from
     // its history when it next has work. The SDK's default follows the heap limit (some 2,300 workflows
     // with Node's default heap here) and lets a surge of a thousand incidents take gigabytes; with this
     // and a heap limit (NODE_OPTIONS=--max-old-space-size=768) the bench's surge stays under 1 GB.
