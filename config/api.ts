@@ -1,6 +1,7 @@
 /** The HTTP API's configuration (api/main.ts), read once from the environment. */
 import { z } from 'zod';
-import { durationSchema, parseDuration } from '../domain/durations.js';
+import { durationSchema } from '../domain/duration-schema.js';
+import { parseDuration } from '../domain/durations.js';
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, parseEnv, pathVar, portVar, publicUrlOf, taskQueueVar, temporalConnectConfig, type Env, type TemporalConnect } from './shared.js';
 import { decisionWaitVar } from './shared.js';
 
