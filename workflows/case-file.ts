@@ -24,6 +24,8 @@ export interface ReturnedLine {
   resent: Means[];
   /** Counted into the substitute notice. */
   substituted: boolean;
+  /** Means sent again and refused at once (SMTP 5xx): tried, and already counted as returned. */
+  refusedAgain?: Means[];
 }
 
 export interface CaseFile {

@@ -72,7 +72,10 @@ async function resendLoop(incident: Incident): Promise<void> {
     while (file.returnsQueue.length > 0) {
       const batch = file.returnsQueue.splice(0, RESEND_BATCH);
       const approved = incident.letter!;
-      const lines = [...new Set(batch.map((b) => b.line))].map((line) => ({ line, returned: [...file.returned.get(line)!.returned], resent: [...file.returned.get(line)!.resent] }));
+      const lines = [...new Set(batch.map((b) => b.line))].map((line) => {
+        const entry = file.returned.get(line)!;
+        return { line, returned: [...entry.returned], resent: [...entry.resent, ...(entry.refusedAgain ?? [])] };
+      });
       const result = await notifier('Notify again by the next means (5 FAM 468.6-2a)').resendReturned({
         incidentId: state.incidentId,
         organization: incident.playbook.organization,
@@ -87,10 +90,10 @@ async function resendLoop(incident: Incident): Promise<void> {
       for (const r of result.outcomes) {
         const entry = file.returned.get(r.line);
         if (!entry) continue;
-        // Sent again and refused at once: on record as sent and returned, so its bounce is not news.
+        // Sent again and refused at once: returned (so a bounce of it is no news) and tried (never sent again).
         if (r.refused) {
-          entry.resent.push('email');
           entry.returned.push('email');
+          (entry.refusedAgain ??= []).push('email');
         }
         if (r.outcome === 'letter' || r.outcome === 'email') {
           entry.resent.push(r.outcome);

@@ -104,6 +104,22 @@ describe('468.6-2a/b: notices that came back', () => {
     expect(JSON.stringify(await stateOf(handle))).not.toMatch(/Eve|Fay|gone\.invalid|Pine St/);
   });
 
+  it('468.6-2a/b: an email sent again after a returned letter and refused at once goes to the substitute notice; its later bounce is no news', async () => {
+    const url = roster('refused-again', [{ name: 'Ivy Moved', email: 'ivy@gone.invalid', postalAddress: '7 Cedar St, Springfield, VA 22150' }]);
+    const { handle } = await report(f);
+    await toLetter(handle);
+    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: 1 } });
+    let state = await waitForPhase(handle, 'remediation');
+    expect(state.notification).toMatchObject({ letters: 1, emails: 0, substituteNotice: false });
+    await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'letter', reason: 'moved' }] });
+    state = await waitForState(handle, (s) => s.notification?.substituteNotice === true, 'the substitute notice');
+    // The letter came back (1) and the email sent again was refused (1): one person, substituted once.
+    expect(state.notification).toMatchObject({ returned: 2, resent: 0, substituted: 1 });
+    await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'email', reason: 'bounced' }, { line: 0, means: 'letter', reason: 'moved' }] });
+    state = await waitForState(handle, (s) => s.timeline.filter((t) => t.event === 'notices-returned').length === 2, 'the repeat');
+    expect(state.notification).toMatchObject({ returned: 2, resent: 0, substituted: 1 });
+  });
+
   it('468.6-2a: returns before any notice went out are ignored and recorded', async () => {
     const { handle } = await report(f);
     await waitForPhase(handle, 'triage');
