@@ -1,10 +1,11 @@
 /**
  * Pieces of `npm start` (dev/start.ts) that are not its order of events: the demo tokens for the local
- * endpoint receiver, the API token it asks /healthz with, the search attributes' registration, and the
- * "running" banner.
+ * endpoint receiver and the mail vendor's callback, the API token it asks /healthz with, the search
+ * attributes' registration, and the "running" banner.
  */
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Connection } from '@temporalio/client';
 import type { Playbook } from '../domain/playbook.js';
@@ -33,6 +34,22 @@ export function demoEndpointTokens(playbook: Playbook, receiverPort: number, env
     if (local && endpoint.tokenEnv && !env[endpoint.tokenEnv]) tokens[endpoint.tokenEnv] = `local-receiver-demo-${endpoint.tokenEnv.toLowerCase()}`;
   }
   return tokens;
+}
+
+/**
+ * The mail vendor's callback (POST /vendor/returns) needs a bearer token and a signing secret; unless the
+ * environment names them, npm start makes a pair on the first run and keeps it in the data folder
+ * (`vendor-callback.json`, mode 0600), so a developer can sign a return as the vendor would.
+ */
+export function demoVendorCallback(env: Record<string, string | undefined>, dataDir: string): Record<string, string> {
+  if (env.BREACH_VENDOR_TOKEN && env.BREACH_VENDOR_SIGNING_SECRET) return {};
+  const file = join(dataDir, 'vendor-callback.json');
+  if (!existsSync(file)) {
+    const made = { BREACH_VENDOR_TOKEN: randomBytes(24).toString('base64url'), BREACH_VENDOR_SIGNING_SECRET: randomBytes(32).toString('hex') };
+    writeFileSync(file, `${JSON.stringify(made, null, 2)}\n`, { mode: 0o600 });
+  }
+  const kept = JSON.parse(readFileSync(file, 'utf8')) as { BREACH_VENDOR_TOKEN: string; BREACH_VENDOR_SIGNING_SECRET: string };
+  return { BREACH_VENDOR_TOKEN: env.BREACH_VENDOR_TOKEN ?? kept.BREACH_VENDOR_TOKEN, BREACH_VENDOR_SIGNING_SECRET: env.BREACH_VENDOR_SIGNING_SECRET ?? kept.BREACH_VENDOR_SIGNING_SECRET };
 }
 
 /** The contract's search attributes, on every start (an existing database gets new ones too). */

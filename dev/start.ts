@@ -24,7 +24,7 @@ import { acquireInstanceLock } from './instance-lock.js';
 import { startMailCatcher, type MailCatcher } from './mail-catcher.js';
 import { answers, canConnect, isLoopback, isPortTaken, parseHostPort, waitUntil } from './ports.js';
 import { allReady, StartError } from './readiness.js';
-import { anyApiToken, banner, demoEndpointTokens, registerWithRetry } from './start-parts.js';
+import { anyApiToken, banner, demoEndpointTokens, demoVendorCallback, registerWithRetry } from './start-parts.js';
 import { supervise, type Supervised } from './supervisor.js';
 import { ensureYearlySchedulesOnStart } from './yearly-schedules.js';
 import { startDevIdp, type DevIdp } from './idp.js';
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   const keys = await prepareDevKeyring(config.env, dataDir);
   console.log(`Encryption: ${keys.note}.`);
   const uiOrigins = config.uiOrigins ?? `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
-  const endpointTokens = demoEndpointTokens(playbook, receiver.port, config.env);
+  const endpointTokens = { ...demoEndpointTokens(playbook, receiver.port, config.env), ...demoVendorCallback(config.env, dataDir) };
   // Sign-in: the development IdP (dev/idp.ts) whose users are the playbook's people, unless an IdP is configured.
   let oidcEnv: Record<string, string> = {};
   if (!config.oidcIssuer) {

@@ -13,6 +13,7 @@ import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../config
 import { withEndpointsAt } from '../helpers/index.js';
 import { npmStartEnv, type SystemPorts } from '../helpers/system-env.js';
 import { sampleReport } from '../../dev/sample-report.js';
+import { signVendorBody } from '../../api/vendor-routes.js';
 
 interface Started {
   child: ChildProcess;
@@ -131,6 +132,22 @@ test('468.3b(1): the cyber report reaches the stand-in US-CERT endpoint, with a 
     30_000,
     250,
   );
+});
+
+test('468.6-2a: the mail vendor\'s callback is live under npm start, with the token and signing secret it made in the data folder', async () => {
+  const made = JSON.parse(await readFile(join(dataDir, 'vendor-callback.json'), 'utf8')) as { BREACH_VENDOR_TOKEN: string; BREACH_VENDOR_SIGNING_SECRET: string };
+  const body = JSON.stringify({ incidentId, returns: [{ reference: 'L0-000000000000', reason: 'moved' }] });
+  const signed = (secret: string) =>
+    fetch(`http://127.0.0.1:${ports.api}/vendor/returns`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${made.BREACH_VENDOR_TOKEN}`, 'content-type': 'application/json', 'x-breach-signature': signVendorBody(secret, body, Math.floor(Date.now() / 1000)) },
+      body,
+    });
+  // Signed as the vendor would: authenticated, then refused for the reference this incident never issued.
+  const answer = await signed(made.BREACH_VENDOR_SIGNING_SECRET);
+  expect(answer.status, await answer.clone().text()).toBe(400);
+  expect(JSON.stringify(await answer.json())).toContain('returns.0.reference');
+  expect((await signed('not-the-secret-0123456789abcdef0123456789')).status).toBe(401);
 });
 
 test('a second npm start beside the running one says so and exits non-zero', async () => {
