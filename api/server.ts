@@ -152,7 +152,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ error: 'internal error' });
   });
 
-  const document = openApiDocument(options.publicUrl);
+  const document = openApiDocument(options.publicUrl, options.oidc ? { oidcIssuer: options.oidc.config.issuer } : {});
   app.get('/openapi.json', async () => document);
 
   await app.register(async (scope) => healthRoutes(scope, { client, personOf: (request) => personForToken(/^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? '') }));
