@@ -17,6 +17,7 @@ import type { Playbook } from '../domain/playbook.js';
 import { vendorReturnsSchema } from '../domain/returns.js';
 import { caseRecordPdf, getCaseRecord, reportReturns } from '../client/case-record.js';
 import { incidentIdSchema } from '../domain/ids.js';
+import { readableState } from './access.js';
 
 export interface RecordRoutesOptions {
   client: Client;
@@ -48,6 +49,8 @@ export async function recordRoutes(app: FastifyInstance, options: RecordRoutesOp
     const { format } = parse(recordQuerySchema, request.query);
     // Need to know: the record carries the report's facts about people.
     if (!playbook.people.some((p) => p.id === request.actorId)) return reply.code(403).send({ error: 'the case record is for the people of the playbook only (need to know)' });
+    // ...and of them, those who may read this incident (469.2c(1)); any other is told it does not exist (404).
+    await readableState(client, request.identity!, incidentId);
     const record = await getCaseRecord(client, incidentId);
     const as = wanted(request, format);
     reply.header('cache-control', 'no-store');
