@@ -109,7 +109,7 @@ export async function reportingPhase(incident: Incident): Promise<void> {
   if (r.classifiedInvolved) tellSecurityIncident(incident);
 
   const required: EndpointName = cyber ? 'usCert' : 'privacyDivision';
-  const delivery = inBackground(incident, `report-${required}`, async () => {
+  incident.initialReport = inBackground(incident, `report-${required}`, async () => {
     const delivered = await deliver(incident, required, cyber ? 'Report to US-CERT' : 'Report to the Privacy Division', `report-${required}`, reportBody(incident));
     if (delivered) {
       state.reportedAt = nowIso();
@@ -121,7 +121,6 @@ export async function reportingPhase(incident: Incident): Promise<void> {
       incident.log(`reported:${required}`, undefined, state.reportReference ? `reference ${state.reportReference}` : undefined);
     }
   });
-  incident.initialReport = delivery;
 
   const remaining = Date.parse(state.reportingDeadline) - Date.now();
   if (remaining <= 0) {
@@ -130,7 +129,6 @@ export async function reportingPhase(incident: Incident): Promise<void> {
     const deliveredInTime = await condition(() => state.reportedAt !== null, remaining, { summary: 'One-hour reporting deadline' });
     if (!deliveredInTime) await markLate(incident, false);
   }
-  void delivery;
 }
 
 /** 468.3b(2): refer to OIG/INV (mail and endpoint) and open its action item; once per incident. */

@@ -7,75 +7,39 @@
  * is applied once, or refused with the reasons the 403 would have given, and
  * `GET /incidents/{id}/decisions/{decisionId}` and `breach decision` say which.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApi } from '../../api/server.js';
 import { createContext } from '../../cli/context.js';
 import { runCli } from '../../cli/main.js';
-import { registerSearchAttributes } from '../../client/search-attributes.js';
-import { DEFAULT_API_TOKENS, loadApiTokens, PROJECT_ROOT } from '../../config/index.js';
-import { startDevServer as startDevServerProcess, type DevServerSettings, type RunningDevServer } from '../../dev/dev-server.js';
-import { freePort } from '../../dev/ports.js';
+import { DEFAULT_API_TOKENS, loadApiTokens } from '../../config/index.js';
 import type { IncidentState } from '../../domain/state.js';
 import { signLink } from '../../security/links.js';
-import { startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver } from '../helpers/index.js';
-import { faultKeys, faultPlaybook, LINK_SECRET, newIncidentId, report, stateOf, until, waitForState, workflowBundleFile, Workers, type Incidents } from './fixture.js';
+import { DevServerWorld } from './dev-server-world.js';
+import { faultKeys, faultPlaybook, LINK_SECRET, newIncidentId, report, stateOf, until, waitForState, type Incidents } from './fixture.js';
 
 const WAIT_MS = 2_000;
 const keys = faultKeys('faults-pending');
-const taskQueue = `faults-pending-${Math.random().toString(36).slice(2, 8)}`;
 const TOKEN = { ipsDirector: 'demo-ips-director-token', notificationOfficial: 'demo-notification-official-token' };
-let settings: DevServerSettings;
-let server: RunningDevServer | undefined;
-let connection: Connection;
-let smtp: SmtpReceiver;
-let receiver: EndpointReceiver;
-let workers: Workers;
+let system: DevServerWorld;
 let world: Incidents;
 let app: FastifyInstance;
 /** The API's request lines: a 5xx names its error there (never a body). */
 const apiLog: string[] = [];
 
-async function startServer(restart: boolean): Promise<RunningDevServer> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startDevServerProcess(settings);
-    } catch (err) {
-      if (attempt >= 3) throw err;
-      settings = { ...settings, uiPort: await freePort(), ...(restart ? {} : { port: await freePort() }) };
-    }
-  }
-}
-
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'faults-pending-'));
-  settings = { host: '127.0.0.1', port: await freePort(), uiPort: await freePort(), dbFile: join(dir, 'temporal.db'), namespace: 'default', logFile: join(dir, 'temporal.log'), cwd: PROJECT_ROOT, env: process.env };
-  const [started, mail, http, bundle] = await Promise.all([startServer(false), startSmtpReceiver(), startHttpReceiver(), workflowBundleFile()]);
-  server = started;
-  smtp = mail;
-  receiver = http;
-  connection = await Connection.connect({ address: server.address });
-  await registerSearchAttributes(connection, 'default');
-  world = { client: new Client({ connection, namespace: 'default', dataConverter: keys.dataConverter }), taskQueue };
-  workers = new Workers(() => ({ TEMPORAL_ADDRESS: server!.address, BREACH_TASK_QUEUE: taskQueue, SMTP_URL: smtp.smtpUrl, BREACH_WORKFLOW_BUNDLE: bundle, ...keys.env }));
-  await workers.start();
-  const playbook = faultPlaybook(receiver.url);
+  system = await DevServerWorld.start('faults-pending', keys);
+  world = system.world;
+  const playbook = faultPlaybook(system.receiver.url);
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
-  app = await buildApi({ client: world.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: 'http://breach.test', decisionWaitMs: WAIT_MS, log: (line) => apiLog.push(line) });
+  app = await buildApi({ client: world.client, taskQueue: world.taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: 'http://breach.test', decisionWaitMs: WAIT_MS, log: (line) => apiLog.push(line) });
 }, 180_000);
 
 afterAll(async () => {
   const errors = apiLog.filter((line) => line.startsWith('error') || / 5\d\d /.test(line));
   if (errors.length) console.log(`[decisions] API errors:\n${errors.join('\n')}`);
-  await workers?.kill('SIGKILL');
   await app?.close();
-  await connection?.close().catch(() => undefined);
-  await server?.stop();
-  await Promise.all([smtp?.close(), receiver?.close()]);
+  await system?.close('SIGKILL');
 });
 
 const post = (incidentId: string, token: string, body: object) =>
@@ -86,7 +50,7 @@ const status = (incidentId: string, decisionId: string) =>
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const env = { BREACH_DECISION_WAIT: `${WAIT_MS / 1000}s`, BREACH_TASK_QUEUE: taskQueue };
+  const env = { BREACH_DECISION_WAIT: `${WAIT_MS / 1000}s`, BREACH_TASK_QUEUE: world.taskQueue };
   const code = await runCli(args, createContext({ out: (t) => out.push(t), err: (t) => err.push(t), env, client: world.client }));
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -98,7 +62,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 }
 
 it('no worker: the API, the link page and the CLI record the decision as pending; through a server restart it is applied once, or refused with the reasons, when the worker runs', { timeout: 300_000 }, async () => {
-  const playbook = faultPlaybook(receiver.url);
+  const playbook = faultPlaybook(system.receiver.url);
 
   // With a worker: 200 and the new state, as before.
   const live = newIncidentId('live');
@@ -114,7 +78,7 @@ it('no worker: the API, the link page and the CLI record the decision as pending
   const waiting = newIncidentId('pending');
   await report(world, playbook, waiting);
   await waitForState(world, waiting, (s) => s.phase === 'triage', 'triage');
-  process.kill(workers.current!.pid, 'SIGSTOP');
+  process.kill(system.workers.current!.pid, 'SIGSTOP');
 
   // The API: 202 pending after about the configured wait.
   const viaApi = await timed(() => post(waiting, TOKEN.ipsDirector, { kind: 'assign-responsible-office', office: 'Bureau of Diplomatic Security' }));
@@ -131,8 +95,8 @@ it('no worker: the API, the link page and the CLI record the decision as pending
   expect((await status(waiting, 'dec-never-sent')).statusCode).toBe(404);
 
   // The dev server restarts while the decision waits: it is in the history on the SQLite file.
-  await server!.stop();
-  server = await startServer(true);
+  await system.stopServer();
+  await system.startServerAgain();
   const afterRestart = await until(async () => {
     const answer = await status(waiting, pendingA.decisionId);
     return answer.statusCode === 200 ? answer : undefined;
@@ -157,7 +121,7 @@ it('no worker: the API, the link page and the CLI record the decision as pending
 
   // The worker runs again.
   const resumedAt = performance.now();
-  process.kill(workers.current!.pid, 'SIGCONT');
+  process.kill(system.workers.current!.pid, 'SIGCONT');
   const applied = await until(async () => {
     const answer = (await status(waiting, pendingA.decisionId)).json() as { status: string; state: IncidentState };
     return answer.status === 'applied' ? answer : undefined;

@@ -5,67 +5,26 @@
  * decisions and takes the next; one whose reporting deadline passed while the server was down is
  * marked late when it comes back, and its report, refused until then, is delivered once.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { incidentWorkflowId } from '../../domain/ids.js';
-import { startDevServer as startDevServerProcess, type DevServerSettings, type RunningDevServer } from '../../dev/dev-server.js';
-import { freePort } from '../../dev/ports.js';
-import { registerSearchAttributes } from '../../client/search-attributes.js';
-import { PROJECT_ROOT } from '../../config/index.js';
-import { startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver } from '../helpers/index.js';
-import { decide, endpointsUnder, events, faultKeys, faultPlaybook, newIncidentId, report, stateOf, until, waitForState, workflowBundleFile, Workers, type Incidents } from './fixture.js';
+import { DevServerWorld } from './dev-server-world.js';
+import { decide, endpointsUnder, events, faultKeys, faultPlaybook, newIncidentId, report, stateOf, until, waitForState, type Incidents } from './fixture.js';
 
 const keys = faultKeys('faults-restart');
-const taskQueue = `faults-restart-${Math.random().toString(36).slice(2, 8)}`;
-let settings: DevServerSettings;
-let server: RunningDevServer | undefined;
-let connection: Connection;
-let smtp: SmtpReceiver;
-let receiver: EndpointReceiver;
-let workers: Workers;
+let system: DevServerWorld;
 let world: Incidents;
 
-/**
- * The dev server on its database file. A port found free a moment ago may be taken by another test's
- * server by the time this one binds it (the UI's, most often): then again, with new ports, except the
- * Temporal port of a restart, which must stay the same.
- */
-async function startServer(restart: boolean): Promise<RunningDevServer> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startDevServerProcess(settings);
-    } catch (err) {
-      if (attempt >= 3) throw err;
-      settings = { ...settings, uiPort: await freePort(), ...(restart ? {} : { port: await freePort() }) };
-    }
-  }
-}
-
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'faults-restart-'));
-  settings = { host: '127.0.0.1', port: await freePort(), uiPort: await freePort(), dbFile: join(dir, 'temporal.db'), namespace: 'default', logFile: join(dir, 'temporal.log'), cwd: PROJECT_ROOT, env: process.env };
-  const [started, mail, http, bundle] = await Promise.all([startServer(false), startSmtpReceiver(), startHttpReceiver(), workflowBundleFile()]);
-  server = started;
-  smtp = mail;
-  receiver = http;
-  connection = await Connection.connect({ address: server.address });
-  await registerSearchAttributes(connection, 'default');
-  world = { client: new Client({ connection, namespace: 'default', dataConverter: keys.dataConverter }), taskQueue };
-  workers = new Workers(() => ({ TEMPORAL_ADDRESS: server!.address, BREACH_TASK_QUEUE: taskQueue, SMTP_URL: smtp.smtpUrl, BREACH_WORKFLOW_BUNDLE: bundle, ...keys.env }));
-  await workers.start();
+  system = await DevServerWorld.start('faults-restart', keys);
+  world = system.world;
 });
 
 afterAll(async () => {
-  await workers?.kill('SIGTERM');
-  await connection?.close().catch(() => undefined);
-  await server?.stop();
-  await Promise.all([smtp?.close(), receiver?.close()]);
+  await system?.close('SIGTERM');
 });
 
 it('stopped and restarted on its SQLite file: incidents, decisions and timers continue', async () => {
+  const { receiver, smtp } = system;
   const playbook = faultPlaybook(receiver.url, { reportingDeadline: '6s' });
 
   // Incident G at the triage gate with the office assigned.
@@ -84,10 +43,10 @@ it('stopped and restarted on its SQLite file: incidents, decisions and timers co
   const deadline = Date.parse(lateBefore.reportingDeadline);
 
   const stoppedAt = Date.now();
-  await server!.stop();
+  await system.stopServer();
   // Down until the deadline has passed.
   await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now() + 500)));
-  server = await startServer(true);
+  await system.startServerAgain();
   const outageMs = Date.now() - stoppedAt;
   down = false;
 
@@ -107,7 +66,7 @@ it('stopped and restarted on its SQLite file: incidents, decisions and timers co
   expect(ok).toHaveLength(1);
   expect(ok[0]!.idempotencyKey).toBe(`${incidentWorkflowId(late)}:report-usCert`);
   console.log(
-    `[faults] dev server stopped for ${(outageMs / 1000).toFixed(1)} s (SQLite ${settings.dbFile.split('/').at(-1)}): gated incident kept its ${after.decisions.length} decision(s) and moved on; ` +
+    `[faults] dev server stopped for ${(outageMs / 1000).toFixed(1)} s (SQLite ${system.dbFileName}): gated incident kept its ${after.decisions.length} decision(s) and moved on; ` +
       `the deadline that fell in the outage fired after it (late mark, escalation), report delivered once after ${receiver.calls('/restart/usCert').length - 1} refused attempts`,
   );
 });

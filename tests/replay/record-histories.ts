@@ -122,6 +122,13 @@ async function closeOut(world: World, incidentId: string, handle: WorkflowHandle
   await handle.result();
 }
 
+/** 467.4-2a: the IPS Director's triage (office named, CRG convened with `rationale`). */
+async function toAnalysis(world: World, incidentId: string, rationale: string): Promise<void> {
+  await phase(world, incidentId, 'triage');
+  await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+  await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale });
+}
+
 const incident = (workflowId: string) => ({ workflowId, workflowType: 'breachIncidentWorkflow' });
 
 export const PATHS: RecordedPath[] = [
@@ -170,9 +177,7 @@ export const PATHS: RecordedPath[] = [
       'The whole decision chain: CRG convened, a security delay requested then extended, analysis with credit protection and liaisons, the cost estimate, the PPGB Chair, the board, the Under Secretary, the letter; notification waits out the delay, then the roster is notified by the child workflow; action items completed; closure.',
     async drive(world, incidentId) {
       const handle = await report(world, incidentId, world.playbook());
-      await phase(world, incidentId, 'triage');
-      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public are involved.' });
+      await toAnalysis(world, incidentId, 'Passport numbers of the public are involved.');
       const now = await world.env.currentTimeMs();
       await decide(world, incidentId, 'ds-investigations', { kind: 'request-delay', requestingEntity: 'DS/ICI', reason: 'An investigation is under way.', notifyAfter: new Date(now + 3 * DAY).toISOString() });
       await decide(world, incidentId, 'ips-director', {
@@ -208,9 +213,7 @@ export const PATHS: RecordedPath[] = [
       'The Under Secretary declines notification; in remediation the sign-off is refused while items are open (by update, recorded through the decisionRefused signal, and by the decision signal, each with its decisionId in the timeline), the gate reminds; the items are completed and the sign-off accepted.',
     async drive(world, incidentId) {
       const handle = await report(world, incidentId, world.playbook());
-      await phase(world, incidentId, 'triage');
-      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public are involved.' });
+      await toAnalysis(world, incidentId, 'Passport numbers of the public are involved.');
       await decide(world, incidentId, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals', 'remediation'], rationale: 'CRG analysis.' });
       await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'Straight to M.' });
       await decide(world, incidentId, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'decline-notification', rationale: 'The data was recovered unread.' });
@@ -279,9 +282,7 @@ export const PATHS: RecordedPath[] = [
       const restore = world.receiver.failWhile('/issue13/recordsArchive', () => refusing, 400);
       try {
         const handle = await report(world, incidentId, world.playbook('/issue13'));
-        await phase(world, incidentId, 'triage');
-        await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-        await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public are involved.' });
+        await toAnalysis(world, incidentId, 'Passport numbers of the public are involved.');
         await decide(world, incidentId, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals', 'credit-protection'], rationale: 'CRG analysis.' });
         await decide(world, incidentId, 'crg-cgfs', { kind: 'cost-estimate', estimatedCostUsd: 480, notes: '4 people, 12 months of monitoring' });
         await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
@@ -353,9 +354,7 @@ export const PATHS: RecordedPath[] = [
       'A recommendation not to notify at moderate risk, with credit protection: CGFS consulted on its cost (468.5d), the recommendation to the PPGB Chair (468.5b), who stalls: reminders, then the escalation goes to the final authority and the Privacy Division, not to the Chair; referred to M, who declines (468.5e); the items completed; closure.',
     async drive(world, incidentId) {
       const handle = await report(world, incidentId, world.playbook());
-      await phase(world, incidentId, 'triage');
-      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public are involved.' });
+      await toAnalysis(world, incidentId, 'Passport numbers of the public are involved.');
       await decide(world, incidentId, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_LOW, options: ['credit-protection', 'remediation'], rationale: 'Moderate risk; credit protection instead of letters.' });
       await phase(world, incidentId, 'cost-consultation');
       await decide(world, incidentId, 'crg-cgfs', { kind: 'cost-estimate', estimatedCostUsd: 480 });
@@ -380,9 +379,7 @@ export const PATHS: RecordedPath[] = [
       const base = world.playbook();
       const playbook = { ...base, people: base.people.map((p) => (p.id === 'ips-director' ? { ...p, roles: [...p.roles, 'ppgbChair' as const] } : p)) };
       const handle = await report(world, incidentId, playbook);
-      await phase(world, incidentId, 'triage');
-      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public are involved.' });
+      await toAnalysis(world, incidentId, 'Passport numbers of the public are involved.');
       await decide(world, incidentId, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'CRG analysis.' });
       await phase(world, incidentId, 'ppgb-chair-review');
       await refused(world, incidentId, 'ips-director', { kind: 'ppgb-chair-decision', outcome: 'refer-to-ppgb', rationale: 'My own analysis.' });

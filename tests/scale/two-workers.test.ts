@@ -8,100 +8,33 @@
  * the other resumes them from their checkpoints.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { messageIdFor } from '../../activities/notify.js';
-import { incidentWorkflowId } from '../../domain/ids.js';
 import type { Payload } from '@temporalio/common';
 import type { NotifyRangeInput } from '../../activities/notify.js';
 import { decodePayloads, inFlight, notifyRunsOf, runningBatches, type BatchAtCrash } from '../../bench/notify-inspect.js';
-import { startSmtpCounter, type SmtpCounter } from '../../bench/smtp-counter.js';
-import { startWorkerProcess, type WorkerProcess } from '../../dev/worker-process.js';
-import { createKeyring, generateKey } from '../../security/codec.js';
-import { createDataConverter } from '../../security/data-converter.js';
-import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
 import { notifyWorkflowId } from '../../workflows/notify-messages.js';
-import type { breachIncidentWorkflow } from '../../workflows/incident.js';
 import type { IncidentState } from '../../domain/state.js';
-import { startDevServer, startHttpReceiver, type EndpointReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
-import { FACTORS_HIGH, LETTER, aReport, testPlaybook } from '../workflows/fixture.js';
-import { rosterMail, writeRoster } from './fixture.js';
+import { rosterMail } from './fixture.js';
+import { notifyIncident as notifyThrough, startProcessWorld, waitFor, type ProcessWorld } from './processes.js';
 
 // Low enough that two workers could send twice as fast on a loaded machine if the rate were each worker's.
 const RATE = 40;
 const PARALLEL = 4;
-const KEY = generateKey();
-const dataConverter = createDataConverter(createKeyring('two-workers', { 'two-workers': KEY }));
 
-let env: TestWorkflowEnvironment;
-let smtp: SmtpCounter;
-let receiver: EndpointReceiver;
-const workers: WorkerProcess[] = [];
-const taskQueue = `two-workers-${Math.random().toString(36).slice(2, 8)}`;
-
-function startWorker(extra: Record<string, string> = {}): WorkerProcess {
-  const worker = startWorkerProcess({
-    TEMPORAL_ADDRESS: env.address,
-    TEMPORAL_NAMESPACE: 'default',
-    BREACH_TASK_QUEUE: taskQueue,
-    SMTP_URL: smtp.smtpUrl,
-    SMTP_MAX_CONNECTIONS: '4',
-    BREACH_ENCRYPTION_KEY: KEY.toString('base64'),
-    BREACH_ENCRYPTION_KEY_ID: 'two-workers',
-    ...extra,
-  });
-  workers.push(worker);
-  return worker;
-}
+let world: ProcessWorld;
+let env: ProcessWorld['env'];
+let smtp: ProcessWorld['smtp'];
+let dataConverter: ProcessWorld['dataConverter'];
+const startWorker = (extra: Record<string, string> = {}) => world.startWorker(extra);
+const notifyIncident = (name: string, people: number, batchSize: number) => notifyThrough(world, name, people, { ratePerSecond: RATE, batchSize, parallelBatches: PARALLEL });
 
 beforeAll(async () => {
-  env = await startDevServer({ dataConverter });
-  smtp = await startSmtpCounter();
-  receiver = await startHttpReceiver();
+  world = await startProcessWorld('two-workers', 4);
+  ({ env, smtp, dataConverter } = world);
 });
+
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.kill('SIGKILL')));
-  await Promise.all([smtp?.close(), receiver?.close()]);
-  await env?.teardown();
+  await world?.close();
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number, intervalMs = 50): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** An incident taken through the gates to its notification run over `people` roster lines. */
-async function notifyIncident(name: string, people: number, batchSize: number) {
-  const url = writeRoster(people);
-  const incidentId = `${name}-${Date.now().toString(36)}`;
-  const playbook = testPlaybook(receiver.url);
-  playbook.notification = { ratePerSecond: RATE, batchSize, parallelBatches: PARALLEL };
-  const handle = await env.client.workflow.signalWithStart<typeof breachIncidentWorkflow, [ReturnType<typeof aReport>]>('breachIncidentWorkflow', {
-    workflowId: incidentWorkflowId(incidentId),
-    taskQueue,
-    args: [{ incidentId, playbook, receivedAt: new Date().toISOString() }],
-    signal: reportIntakeSignal,
-    signalArgs: [{ ...aReport(), incidentId }],
-  });
-  const decide = (actorId: string, decision: Record<string, unknown>) => handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] });
-  await waitFor(async () => ((await handle.query(incidentStateQuery)).phase === 'triage' ? true : undefined), 'triage', 60_000);
-  await decide('ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-  await decide('ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
-  await decide('ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'CRG analysis.' });
-  await decide('ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
-  await decide('under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
-  await decide('notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: people } });
-  const messageIdOfLine = (line: number) => (line < people ? messageIdFor(incidentId, { name: `Person ${line}`, email: `p${line}@roster.test` }, line) : undefined);
-  const finished = () =>
-    waitFor(async () => {
-      const s = await handle.query(incidentStateQuery);
-      return s.phase === 'remediation' ? s : undefined;
-    }, 'the run to finish', 240_000, 200);
-  return { handle, incidentId, messageIdOfLine, finished };
-}
 
 /** The running batches once each of the two workers holds at least one (the victim is one that does). */
 async function batchesOnBoth(workflowId: string, pids: number[]): Promise<BatchAtCrash[]> {
@@ -167,7 +100,7 @@ it('two workers, one killed with SIGKILL mid-run: the other finishes, every pers
 });
 
 it('SIGTERM mid-run: the worker hands back what it cannot finish within its grace time and exits 0; the other resumes from the checkpoints, no person lost', { timeout: 400_000 }, async () => {
-  const survivor = workers.find((w) => w.child.exitCode === null && w.child.signalCode === null)!;
+  const survivor = world.workers.find((w) => w.child.exitCode === null && w.child.signalCode === null)!;
   const leaving = startWorker({ BREACH_WORKER_SHUTDOWN_GRACE: '1s' });
   await leaving.ready;
   // Batches of 200 at a quarter of 40/s take 20 s each: longer than the grace time, so they are handed back.

@@ -4,11 +4,10 @@
  * consulted whenever an option costs money (468.5d). Each rule both ways: refused when broken, taken
  * when met.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Playbook } from '../../domain/playbook.js';
 import type { Role } from '../../domain/roles.js';
-import { DAY, FACTORS_HIGH, FACTORS_LOW, LETTER, decide, report, stateOf, startFixture, testPlaybook, waitForPhase, waitForState, type Fixture, type IncidentHandle } from './fixture.js';
+import { DAY, FACTORS_HIGH, FACTORS_LOW, LETTER, decide, refusal, report, stateOf, startFixture, toAnalysis, testPlaybook, waitForState, type Fixture } from './fixture.js';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -18,16 +17,6 @@ afterAll(async () => {
   await f?.close();
 });
 
-async function refusal(promise: Promise<unknown>): Promise<{ type: string; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    const cause = (err as WorkflowUpdateFailedError).cause as { type?: string; message: string };
-    return { type: cause.type ?? '', message: cause.message };
-  }
-  throw new Error('expected the decision to be refused');
-}
 
 /** The test playbook with roles added to people, and other changes. */
 function playbookWith(roles: Record<string, Role[]>, changes: Partial<Playbook> = {}): Playbook {
@@ -35,11 +24,6 @@ function playbookWith(roles: Record<string, Role[]>, changes: Partial<Playbook> 
   return { ...base, people: base.people.map((p) => (roles[p.id] ? { ...p, roles: [...p.roles, ...roles[p.id]!] } : p)) };
 }
 
-async function toAnalysis(handle: IncidentHandle): Promise<void> {
-  await waitForPhase(handle, 'triage');
-  await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-  await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public are involved.' });
-}
 
 const analysis = (options: string[], extra: Record<string, unknown> = {}) =>
   ({ kind: 'submit-analysis', factors: FACTORS_HIGH, options, rationale: 'CRG analysis of 468.4.', ...extra }) as never;

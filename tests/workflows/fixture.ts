@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import nodemailer from 'nodemailer';
 import { createActivities } from '../../activities/index.js';
 import { signLink } from '../../security/links.js';
@@ -150,3 +150,23 @@ export const LETTER = {
   protectiveSteps: 'Place a fraud alert with a credit bureau, review your credit reports, and consider a credit freeze.',
   protectionAtTime: 'The laptop was password protected but its disk was not encrypted.',
 };
+
+/** The refusal a decision update failed with (its failure type and message); fails the test if it was accepted. */
+export async function refusal(promise: Promise<unknown>): Promise<{ type: string; message: string }> {
+  try {
+    await promise;
+  } catch (err) {
+    if (!(err instanceof WorkflowUpdateFailedError)) throw err;
+    const cause = err.cause as { type?: string; message: string };
+    return { type: cause.type ?? '', message: cause.message };
+  }
+  throw new Error('expected the decision to be refused');
+}
+
+/** 467.4-2a: the IPS Director's triage (office named, CRG convened), to the analysis phase. */
+export async function toAnalysis(handle: IncidentHandle, rationale = 'Passport numbers of the public are involved.'): Promise<IncidentState> {
+  await waitForPhase(handle, 'triage');
+  await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+  await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale });
+  return waitForPhase(handle, 'analysis');
+}

@@ -3,10 +3,9 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreachAwaitingRole, BreachPhase } from '../../domain/search-attributes.js';
-import { DAY, FACTORS_HIGH, FACTORS_LOW, LETTER, decide, phases, report, startFixture, stateOf, waitForPhase, waitForState, type Fixture, type IncidentHandle } from './fixture.js';
+import { DAY, FACTORS_HIGH, FACTORS_LOW, LETTER, decide, phases, refusal, report, startFixture, toAnalysis, stateOf, waitForPhase, waitForState, type Fixture, type IncidentHandle } from './fixture.js';
 
 let f: Fixture;
 let rosterUrl: string;
@@ -31,23 +30,7 @@ afterAll(async () => {
   await f?.close();
 });
 
-async function refusal(promise: Promise<unknown>): Promise<{ type: string; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    const cause = (err as WorkflowUpdateFailedError).cause as { type?: string; message: string };
-    return { type: cause.type ?? '', message: cause.message };
-  }
-  throw new Error('expected the decision to be refused');
-}
 
-async function toAnalysis(handle: IncidentHandle): Promise<void> {
-  await waitForPhase(handle, 'triage');
-  await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-  const state = await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public are involved.' });
-  expect(state.phase).toBe('analysis');
-}
 
 async function analyse(handle: IncidentHandle, options: string[], extra: Record<string, unknown> = {}) {
   return decide(handle, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: options as never, rationale: 'CRG analysis of 468.4.', ...extra } as never);

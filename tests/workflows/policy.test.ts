@@ -3,11 +3,10 @@
  * accounting of disclosures, major incidents, and the one-hour report in CISA's field set. Each in both
  * directions: the duty is carried out when the rule is met, and not when it is not.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../domain/report.js';
 import { reportIntakeSignal } from '../../workflows/messages.js';
-import { DAY, FACTORS_HIGH, aReport, decide, report, startFixture, stateOf, waitForPhase, waitForState, type Fixture, type IncidentHandle } from './fixture.js';
+import { DAY, FACTORS_HIGH, aReport, decide, refusal, report, startFixture, toAnalysis, stateOf, waitForPhase, waitForState, type Fixture, type IncidentHandle } from './fixture.js';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -20,23 +19,7 @@ afterAll(async () => {
 const mine = (incidentId: string) => (c: { body: unknown }) => (c.body as { incidentId?: string }).incidentId === incidentId;
 const events = (s: { timeline: { event: string }[] }) => s.timeline.map((t) => t.event);
 
-async function refusal(promise: Promise<unknown>): Promise<{ type: string; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    const cause = (err as WorkflowUpdateFailedError).cause as { type?: string; message: string };
-    return { type: cause.type ?? '', message: cause.message };
-  }
-  throw new Error('expected the decision to be refused');
-}
 
-async function toAnalysis(handle: IncidentHandle): Promise<void> {
-  await waitForPhase(handle, 'triage');
-  await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-  await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'PII of the public.' });
-  await waitForPhase(handle, 'analysis');
-}
 
 async function supplement(handle: IncidentHandle, incidentId: string, changes: Partial<Report>): Promise<void> {
   const now = await f.env.currentTimeMs();

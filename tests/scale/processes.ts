@@ -1,0 +1,108 @@
+/**
+ * The scale tests' world with real worker processes: the Temporal dev server, production workers
+ * (worker/main.ts as child processes that a test may SIGKILL or SIGTERM), a counting SMTP receiver and
+ * the endpoint receiver, and a client that encrypts like production. `notifyIncident` takes an incident
+ * through the gates to its notification run. Shared by the crash and two-workers tests.
+ */
+import { messageIdFor } from '../../activities/notify.js';
+import { startSmtpCounter, type SmtpCounter } from '../../bench/smtp-counter.js';
+import { startWorkerProcess, type WorkerProcess } from '../../dev/worker-process.js';
+import { incidentWorkflowId } from '../../domain/ids.js';
+import type { Playbook } from '../../domain/playbook.js';
+import type { IncidentState } from '../../domain/state.js';
+import { createKeyring, generateKey } from '../../security/codec.js';
+import { createDataConverter, type BreachDataConverter } from '../../security/data-converter.js';
+import type { breachIncidentWorkflow } from '../../workflows/incident.js';
+import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
+import { startDevServer, startHttpReceiver, type EndpointReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+import { FACTORS_HIGH, LETTER, aReport, testPlaybook } from '../workflows/fixture.js';
+import { writeRoster } from './fixture.js';
+
+export interface ProcessWorld {
+  env: TestWorkflowEnvironment;
+  smtp: SmtpCounter;
+  receiver: EndpointReceiver;
+  dataConverter: BreachDataConverter;
+  taskQueue: string;
+  /** Every worker process started, for the teardown. */
+  workers: WorkerProcess[];
+  /** A production worker process on this world's task queue; `extra` adds to its environment. */
+  startWorker(extra?: Record<string, string>): WorkerProcess;
+  close(): Promise<void>;
+}
+
+export async function startProcessWorld(name: string, smtpConnections: number): Promise<ProcessWorld> {
+  const key = generateKey();
+  const dataConverter = createDataConverter(createKeyring(name, { [name]: key }));
+  const env = await startDevServer({ dataConverter });
+  const [smtp, receiver] = await Promise.all([startSmtpCounter(), startHttpReceiver()]);
+  const taskQueue = `${name}-${Math.random().toString(36).slice(2, 8)}`;
+  const workers: WorkerProcess[] = [];
+  return {
+    env,
+    smtp,
+    receiver,
+    dataConverter,
+    taskQueue,
+    workers,
+    startWorker(extra = {}) {
+      const worker = startWorkerProcess({
+        TEMPORAL_ADDRESS: env.address,
+        TEMPORAL_NAMESPACE: 'default',
+        BREACH_TASK_QUEUE: taskQueue,
+        SMTP_URL: smtp.smtpUrl,
+        SMTP_MAX_CONNECTIONS: String(smtpConnections),
+        BREACH_ENCRYPTION_KEY: key.toString('base64'),
+        BREACH_ENCRYPTION_KEY_ID: name,
+        ...extra,
+      });
+      workers.push(worker);
+      return worker;
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+      await Promise.all([smtp.close(), receiver.close()]);
+      await env.teardown();
+    },
+  };
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number, intervalMs = 50): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** An incident taken through the gates to its notification run over `people` roster lines. */
+export async function notifyIncident(world: ProcessWorld, name: string, people: number, notification: Playbook['notification']) {
+  const url = writeRoster(people);
+  const incidentId = `${name}-${Date.now().toString(36)}`;
+  const playbook = testPlaybook(world.receiver.url);
+  playbook.notification = notification;
+  const handle = await world.env.client.workflow.signalWithStart<typeof breachIncidentWorkflow, [ReturnType<typeof aReport>]>('breachIncidentWorkflow', {
+    workflowId: incidentWorkflowId(incidentId),
+    taskQueue: world.taskQueue,
+    args: [{ incidentId, playbook, receivedAt: new Date().toISOString() }],
+    signal: reportIntakeSignal,
+    signalArgs: [{ ...aReport(), incidentId }],
+  });
+  const decide = (actorId: string, decision: Record<string, unknown>) => handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] });
+  await waitFor(async () => ((await handle.query(incidentStateQuery)).phase === 'triage' ? true : undefined), 'triage', 60_000);
+  await decide('ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+  await decide('ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
+  await decide('ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'CRG analysis.' });
+  await decide('ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
+  await decide('under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
+  await decide('notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: people } });
+  const messageIdOfLine = (line: number) => (line < people ? messageIdFor(incidentId, { name: `Person ${line}`, email: `p${line}@roster.test` }, line) : undefined);
+  const finished = (timeoutMs = 240_000) =>
+    waitFor(async () => {
+      const s: IncidentState = await handle.query(incidentStateQuery);
+      return s.phase === 'remediation' ? s : undefined;
+    }, 'the run to finish', timeoutMs, 200);
+  return { handle, incidentId, messageIdOfLine, finished };
+}
