@@ -52,6 +52,11 @@ export async function startUiProxy(options: { host: string; port: number; uiPort
   });
   return {
     url: `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A browser's open connections would hold npm start's Ctrl-C up.
+        server.closeAllConnections();
+      }),
   };
 }
