@@ -31,8 +31,14 @@ export function cachedStates(load: StateOf, ttlMs = CODEC_STATE_TTL_MS, now = ()
     const hit = cache.get(incidentId);
     if (hit && now() - hit.at < ttlMs) return hit.state;
     if (cache.size >= CACHE_LIMIT) for (const [id, entry] of cache) if (now() - entry.at >= ttlMs || cache.size >= CACHE_LIMIT) cache.delete(id);
+    // An unreadable state (no worker a moment) is not kept: the next page asks again. A kept state can
+    // only under-grant: the roles on an incident only grow (domain/need-to-know.ts).
     const state = load(incidentId).catch(() => undefined);
-    cache.set(incidentId, { at: now(), state });
+    const entry = { at: now(), state };
+    cache.set(incidentId, entry);
+    void state.then((found) => {
+      if (found === undefined && cache.get(incidentId) === entry) cache.delete(incidentId);
+    });
     return state;
   };
 }
