@@ -16,6 +16,7 @@
  * token, which the API accepts) or `codec.includeCredentials` (docs/deployment.md).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 
 export const CODEC_ROUTES = ['/decode', '/encode'];
 
@@ -29,14 +30,17 @@ function forward(incoming: IncomingMessage, response: ServerResponse, target: { 
     { host: target.host, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
     (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
+      // pipeline: a browser that goes away (a navigation) ends the upstream exchange too.
+      pipeline(answer, response, () => undefined);
     },
   );
   upstream.on('error', () => {
-    if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
+    if (response.headersSent) return void response.destroy();
+    response.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
     response.end('the Temporal UI or the API behind this port did not answer');
   });
-  incoming.pipe(upstream);
+  response.on('close', () => upstream.destroy());
+  pipeline(incoming, upstream, () => undefined);
 }
 
 /** Listens on `host:port`; the UI is at 127.0.0.1:`uiPort`, the API at 127.0.0.1:`apiPort`. */
