@@ -26,7 +26,8 @@ COPY playbooks/ playbooks/
 COPY security/ security/
 COPY worker/ worker/
 COPY workflows/ workflows/
-# The workflow bundle is made here, once per release: every worker of the release runs exactly this
+# The workflow bundles (plain, and traced for workers with an OTLP endpoint) are made here, once per
+# release: every worker of the release runs exactly this
 # code (its build id), and a worker starts in a second instead of bundling for several.
 RUN npm run build:workflows && npm run build:server
 

@@ -1,2 +1,9 @@
+import { condition } from '@temporalio/workflow';
+
 /** The bench's yardstick for starts: a workflow that does nothing (its worker is the bench's own). */
 export async function benchEmptyWorkflow(): Promise<void> {}
+
+/** The yardstick of a cached incident at a gate (bench/sandbox.ts): a workflow that only waits. */
+export async function benchIdleWorkflow(): Promise<void> {
+  await condition(() => false);
+}

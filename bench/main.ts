@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- notify|surge|crash|all] [--recipients N] [--million] [--incidents N] [--connections N]`
+ * `npm run bench [-- notify|surge|crash|soak|sandbox|all] [--recipients N] [--million] [--incidents N] [--connections N]`
  *
  * Measures, on this machine, against a Temporal dev server (the CLI's, in memory) and the production
  * worker (worker/main.ts in a process of its own, running the workflow bundle this writes first, as
@@ -16,6 +16,10 @@
  *           its endpoint, intake-to-report p50/p99 beside one plain HTTP POST to the same receiver,
  *           starts per second beside an empty workflow on the same server, the worker's memory at
  *           1,000 open incidents, failed workflow tasks.
+ *   soak    N open incidents at a gate with reminders firing (bench/soak.ts).
+ *   sandbox what the workflow sandbox costs an incident beside an idle workflow: module initialisation
+ *           per workflow, worker CPU from report to triage, worker memory per cached incident with a GC
+ *           forced (bench/sandbox.ts; --incidents N, default 300).
  *
  * Outside `npm test`: it takes minutes and measures the machine as much as the code.
  */
@@ -30,6 +34,7 @@ import { startEndpointReceiver } from '../dev/endpoint-receiver.js';
 import { benchCrash, benchNotify } from './notify.js';
 import { benchSurge } from './surge.js';
 import { benchSoak } from './soak.js';
+import { benchSandbox } from './sandbox.js';
 import { fmt, line, parseArgs, results, type World } from './world.js';
 import { loadBenchConfig } from '../config/index.js';
 
@@ -50,6 +55,7 @@ async function main(): Promise<void> {
     if (options.parts.has('notify')) await benchNotify(world);
     if (options.parts.has('crash')) await benchCrash(world);
     if (options.parts.has('surge')) await benchSurge(world);
+    if (options.parts.has('sandbox')) results.sandbox = await benchSandbox(world);
     if (options.parts.has('soak')) {
       results.soak = await benchSoak({ server, mail }, { incidents: options.incidents || 5_000, reminderEvery: options.reminderEvery, soakSeconds: options.soakSeconds, connections: options.connections, workerNodeArgs: options.workerNodeArgs }, line);
     }

@@ -153,13 +153,13 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
     line('machine', machine(pids));
 
     // The soak: reminders fire; CPU per reminder from the worker's CPU and the reminder mails received.
-    const mailBefore = (await mail.stats()).received;
+    const mailBefore = (await mail.stats()).all;
     const cpuBefore = cpuSeconds(worker.pid);
     let peakRss = open.rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, worker.rssMb())), 500);
     await new Promise((r) => setTimeout(r, options.soakSeconds * 1_000));
     clearInterval(sampler);
-    const reminders = (await mail.stats()).received - mailBefore;
+    const reminders = (await mail.stats()).all - mailBefore;
     const cpu = cpuSeconds(worker.pid) - cpuBefore;
     const end = { rss: worker.rssMb(), heap: await workerHeapMb(metricsUrl) };
     const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(count / 500)) === 0);

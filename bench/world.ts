@@ -8,7 +8,7 @@ import { waitFor, type BenchServer, type MailServer } from './setup.js';
 import { type EndpointReceiver } from '../dev/endpoint-receiver.js';
 import { startWorkerProcess, type WorkerProcess } from '../dev/worker-process.js';
 
-type Part = 'notify' | 'surge' | 'crash' | 'soak';
+type Part = 'notify' | 'surge' | 'crash' | 'soak' | 'sandbox';
 
 export interface Options {
   parts: Set<Part>;
@@ -33,7 +33,7 @@ export function parseArgs(argv: string[], config: BenchConfig): Options {
       if (!Number.isInteger(n) || n <= 0) throw new Error(`${arg}: expected a positive whole number`);
       return n;
     };
-    if (arg === 'notify' || arg === 'surge' || arg === 'crash' || arg === 'soak') parts.add(arg);
+    if (arg === 'notify' || arg === 'surge' || arg === 'crash' || arg === 'soak' || arg === 'sandbox') parts.add(arg);
     else if (arg === 'all') ['notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
     else if (arg === '--recipients') options.recipients = value();
     else if (arg === '--incidents') options.incidents = value();
@@ -41,7 +41,7 @@ export function parseArgs(argv: string[], config: BenchConfig): Options {
     else if (arg === '--million') options.million = true;
     else if (arg === '--reminder-every') options.reminderEvery = argv[++i] ?? '';
     else if (arg === '--soak') options.soakSeconds = value();
-    else throw new Error(`unknown argument ${arg}: expected notify, surge, crash, soak, all, --recipients N, --million, --incidents N, --connections N, --reminder-every 5m, --soak SECONDS`);
+    else throw new Error(`unknown argument ${arg}: expected notify, surge, crash, soak, sandbox, all, --recipients N, --million, --incidents N, --connections N, --reminder-every 5m, --soak SECONDS`);
   }
   if (parts.size === 0) ['notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
   return options;

@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
-import { durationSchema } from '../domain/durations.js';
+import { durationSchema } from '../domain/duration-schema.js';
 import { issueLines } from '../domain/issues.js';
 import { parsePlaybook, type Playbook } from '../domain/playbook.js';
 import { TASK_QUEUE_DEFAULT } from '../domain/ids.js';

@@ -1,6 +1,7 @@
 /** The worker's configuration (worker/main.ts), read once from the environment. */
 import { z } from 'zod';
-import { durationSchema, parseDuration } from '../domain/durations.js';
+import { parseDuration } from '../domain/durations.js';
+import { durationSchema } from '../domain/duration-schema.js';
 import { ConfigError, parseEnv, portVar, publicUrlOf, taskQueueVar, temporalConnectConfig, type Env, type TemporalConnect } from './shared.js';
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;

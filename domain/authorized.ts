@@ -20,7 +20,8 @@
  *
  * Pure: it runs inside the workflow sandbox.
  */
-import { AUTHORIZED_BASES, CUSTODIAN_KINDS, CUSTODY_PURPOSES, type AuthorizedBasis, type AuthorizedDisclosure } from './decision.js';
+import { AUTHORIZED_BASES, CUSTODIAN_KINDS, CUSTODY_PURPOSES, type AuthorizedBasis } from './decision-terms.js';
+import type { AuthorizedDisclosure } from './decision.js';
 import type { Report } from './report.js';
 import { asLines } from './issues.js';
 

@@ -13,8 +13,10 @@ import { reportSchema } from './report.js';
 import { ROLES } from './roles.js';
 import { PHASES } from './state.js';
 
-export const CASE_RECORD_SCHEMA = 'breach-case-record';
-export const CASE_RECORD_VERSION = 1;
+import { CASE_RECORD_SCHEMA, CASE_RECORD_VERSION } from './case-record-format.js';
+
+// Plain (domain/case-record-format.ts, for the workflow sandbox); re-exported for the boundaries.
+export { CASE_RECORD_SCHEMA, CASE_RECORD_VERSION, canonicalJson } from './case-record-format.js';
 
 const iso = z.string().describe('ISO 8601 time');
 const level = z.enum(LEVELS);
@@ -157,17 +159,6 @@ export const caseRecordSchema = z.looseObject({
 export const CORE_FIELDS = new Set(Object.keys(caseRecordSchema.shape));
 export type CaseRecord = z.infer<typeof caseRecordSchema>;
 
-/** The letter's canonical text: its JSON with the keys sorted at every level. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** The record with its letter digest filled in; `sha256hex` is node:crypto's outside the sandbox. */
 export function sealCaseRecord(record: CaseRecord, sha256hex: (text: string) => string): CaseRecord {

@@ -1,58 +1,28 @@
 import { z } from 'zod';
 import { isoDateTimeSchema } from './report.js';
+import {
+  AUTHORIZED_BASES,
+  COSTED_MEASURES,
+  CUSTODIAN_KINDS,
+  CUSTODY_PURPOSES,
+  DECISION_KINDS as DECISION_KINDS_LIST,
+  FINAL_OUTCOMES,
+  LEVELS,
+  LIAISONS,
+  OPTIONS,
+  PPGB_CHAIR_OUTCOMES,
+  PPGB_OUTCOMES,
+} from './decision-terms.js';
+
+// The closed lists live in domain/decision-terms.ts (plain, for the workflow sandbox); re-exported for the boundaries.
+export { AUTHORIZED_BASES, COSTED_MEASURES, CUSTODIAN_KINDS, CUSTODY_PURPOSES, LEVELS, LIAISONS, OPTIONS, type AuthorizedBasis, type Level, type Liaison } from './decision-terms.js';
 
 // `\S` rather than a minimum length after trimming: the same rule, and one the OpenAPI document can state (a
 // pattern), so that a client generated from /openapi.json does not send blank text.
 const text = (max: number) => z.string().trim().regex(/\S/, 'expected a non-empty text').max(max, `expected at most ${max} characters`);
 const rationale = text(10_000);
 
-export const LEVELS = ['low', 'moderate', 'high'] as const;
-export type Level = (typeof LEVELS)[number];
 const level = z.enum(LEVELS);
-
-/** 5 FAM 468.5a (1)-(7). */
-export const OPTIONS = [
-  'notify-individuals',
-  'credit-protection',
-  'notify-issuing-bank',
-  'systemic-review',
-  'remediation',
-  'other-mitigation',
-  'no-further-action',
-] as const;
-
-/**
- * Measures besides credit protection that the CRG may mark as costing money (5 FAM 468.5d: CGFS is
- * consulted whenever an option costs money). A call center is not an option of 468.5a but a usual
- * cost of notification (the letter's toll-free number, 468.6-1).
- */
-export const COSTED_MEASURES = ['call-center', 'other-mitigation', 'remediation', 'systemic-review'] as const;
-
-/** Privacy Act conditions of disclosure without consent (5 FAM 464b(9)(a)-(m)) and the HIPAA custody exemption. */
-export const AUTHORIZED_BASES = [
-  'need-to-know',
-  'foia',
-  'routine-use',
-  'census',
-  'statistical-research',
-  'nara',
-  'law-enforcement-request',
-  'health-and-safety',
-  'congress',
-  'gao',
-  'court-order',
-  'debt-collection',
-  'sorn',
-  'hipaa-custody-exemption',
-] as const;
-export type AuthorizedBasis = (typeof AUTHORIZED_BASES)[number];
-
-/** Outside entities the CRG keeps liaison with (5 FAM 467.4-2b(4)); US-CERT is reported to in phase 1. */
-export const LIAISONS = ['ftc', 'credit-bureaus', 'congress', 'law-enforcement'] as const;
-export type Liaison = (typeof LIAISONS)[number];
-
-/** 45 CFR 164.512(k)(5)(i) (a)-(f), as quoted in the ICE memo. */
-export const CUSTODY_PURPOSES = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
 
 export const factorsSchema = z.strictObject({
   dataNature: level, // 468.4(1)
@@ -63,9 +33,6 @@ export const factorsSchema = z.strictObject({
   priorMisuse: level, // 468.4(6)
 });
 export type Factors = z.infer<typeof factorsSchema>;
-
-/** Who may hold a person in lawful custody under 45 CFR 164.512(k)(5)(i). */
-export const CUSTODIAN_KINDS = ['correctional-institution', 'law-enforcement-official'] as const;
 
 /**
  * The shape only. What each basis must carry (the custody exemption's grounds, the recipient the
@@ -118,8 +85,6 @@ export const rosterRefSchema = z.strictObject({
 });
 export type RosterRef = z.infer<typeof rosterRefSchema>;
 
-const FINAL_OUTCOMES = ['approve-notification', 'decline-notification'] as const;
-
 /**
  * The decision kinds of the contract. Built twice: the API's body (no `actorId`, it comes from the
  * token) and the workflow's message (with `actorId`).
@@ -156,13 +121,13 @@ function kinds<A extends z.ZodRawShape>(actor: A) {
     z.strictObject({
       ...base,
       kind: z.literal('ppgb-chair-decision'),
-      outcome: z.enum(['refer-to-ppgb', 'refer-to-under-secretary', 'return-to-crg', ...FINAL_OUTCOMES]),
+      outcome: z.enum(PPGB_CHAIR_OUTCOMES),
       rationale,
     }),
     z.strictObject({
       ...base,
       kind: z.literal('ppgb-decision'),
-      outcome: z.enum(['refer-to-under-secretary', 'return-to-crg', ...FINAL_OUTCOMES]),
+      outcome: z.enum(PPGB_OUTCOMES),
       rationale,
     }),
     z.strictObject({ ...base, kind: z.literal('under-secretary-decision'), outcome: z.enum(FINAL_OUTCOMES), rationale }),
@@ -187,4 +152,5 @@ export type Decision = z.infer<typeof decisionSchema>;
 export type DecisionBody = z.infer<typeof decisionBodySchema>;
 export type DecisionKind = Decision['kind'];
 export type DecisionOf<K extends DecisionKind> = Extract<Decision, { kind: K }>;
-export const DECISION_KINDS = decisionSchema.options.map((o) => o.shape.kind.value) as DecisionKind[];
+/** The kinds as a list (the same as domain/decision-terms.ts's, typed for the boundaries' schemas). */
+export const DECISION_KINDS: DecisionKind[] = [...DECISION_KINDS_LIST];

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { decisionBodySchema } from './decision.js';
-import { durationSchema } from './durations.js';
+import { durationSchema } from './duration-schema.js';
 import { ENDPOINTS, personSchema } from './playbook.js';
 import { issuesOf, reportSchema } from './report.js';
 import { ROLES } from './roles.js';

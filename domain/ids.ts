@@ -21,15 +21,4 @@ export const incidentIdSchema = z
   .regex(INCIDENT_ID_PATTERN, 'expected 3 to 64 letters, digits or dashes, starting with a letter or digit (no PII)')
   .refine((id) => !looksLikePii(id), 'expected an opaque id: this one holds a number shaped like an SSN or a phone number, and incident ids are stored in clear');
 
-const WORKFLOW_ID_PREFIX = 'breach-';
-
-export function incidentWorkflowId(incidentId: string): string {
-  return `${WORKFLOW_ID_PREFIX}${incidentId}`;
-}
-
-export function incidentIdFromWorkflowId(workflowId: string): string | undefined {
-  return workflowId.startsWith(WORKFLOW_ID_PREFIX) ? workflowId.slice(WORKFLOW_ID_PREFIX.length) : undefined;
-}
-
-export const TASK_QUEUE_DEFAULT = 'breach-response';
-export const WORKFLOW_TYPE = 'breachIncidentWorkflow';
+export { incidentIdFromWorkflowId, incidentWorkflowId, TASK_QUEUE_DEFAULT, WORKFLOW_TYPE } from './workflow-ids.js';

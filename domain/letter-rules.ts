@@ -11,7 +11,7 @@
  *   for everyone; an offer the CRG did not choose is refused (it would not be extended to all alike).
  */
 import type { Letter } from './decision.js';
-import { present } from './roster.js';
+import { present } from './text.js';
 import type { PiiType } from './report.js';
 
 export interface LetterFacts {

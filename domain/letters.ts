@@ -7,9 +7,9 @@
  * styling at all (so nothing is told by colour), a plain-text alternative, and the 711 relay for people
  * who are deaf or hard of hearing. Pure: it runs in the workflow sandbox as well as in activities.
  */
-import { z } from 'zod';
 import type { Letter } from './decision.js';
-import { present, type RosterEntry } from './roster.js';
+import type { RosterEntry } from './roster.js';
+import { isEmail, present } from './text.js';
 
 /** US toll-free area codes (FCC, 47 CFR 52.101). */
 export const TOLL_FREE_PREFIXES = ['800', '833', '844', '855', '866', '877', '888'] as const;
@@ -46,7 +46,6 @@ export interface LetterProblem {
   message: string;
 }
 
-const emailSchema = z.email();
 const isHttpUrl = (value: string) => /^https?:\/\/[^\s<>"']+$/i.test(value.trim());
 
 /**
@@ -67,7 +66,7 @@ export function letterProblems(letter: Letter): LetterProblem[] {
           message: `expected a US toll-free number (${TOLL_FREE_PREFIXES.join('/')}), e.g. 1-800-555-0100 (${element.paragraph}, 468.6-2b)`,
         });
       }
-      if (present(contact.email) && !emailSchema.safeParse(contact.email.trim()).success) {
+      if (present(contact.email) && !isEmail(contact.email.trim())) {
         problems.push({ path: 'contact.email', message: 'expected an email address' });
       }
       if (present(contact.website) && !isHttpUrl(contact.website)) {
@@ -128,7 +127,7 @@ function contactLines(contact: Letter['contact']): ContactLine[] {
   lines.push({ text: RELAY, html: escapeHtml(RELAY) });
   if (present(contact.email)) {
     const email = oneLine(contact.email);
-    const html = emailSchema.safeParse(email).success ? `<a href="mailto:${escapeHtml(email)}">${escapeHtml(email)}</a>` : escapeHtml(email);
+    const html = isEmail(email) ? `<a href="mailto:${escapeHtml(email)}">${escapeHtml(email)}</a>` : escapeHtml(email);
     lines.push({ text: `Email: ${email}`, html: `Email: ${html}` });
   }
   if (present(contact.website)) {

@@ -1,4 +1,5 @@
-import { present, type RosterEntry } from './roster.js';
+import type { RosterEntry } from './roster.js';
+import { present } from './text.js';
 
 /** How one affected person is notified (5 FAM 468.6-2). */
 export const MEANS = ['letter', 'email', 'substitute'] as const;

@@ -1,8 +1,12 @@
 import { z } from 'zod';
-import { durationSchema } from './durations.js';
+import { durationSchema } from './duration-schema.js';
 import { ROLES, type Role } from './roles.js';
 import { issuesOf } from './issues.js';
 import { DECISION_KINDS, type DecisionKind } from './decision.js';
+import { DEFAULT_ENDPOINT_TIMEOUT_MS, ENDPOINTS, MAJOR_INCIDENT_DEFAULTS, holdersOf, holds, type EndpointName } from './playbook-terms.js';
+
+// What the workflow reads of a playbook is plain (domain/playbook-terms.ts); re-exported for the boundaries.
+export { DEFAULT_ENDPOINT_TIMEOUT_MS, ENDPOINTS, MAJOR_INCIDENT_DEFAULTS, holdersOf, holds, type EndpointName };
 
 const endpointSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
@@ -12,11 +16,6 @@ const endpointSchema = z.strictObject({
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
 
-/** An endpoint's HTTP time-out when the playbook gives none (activities/http.ts, workflows/activities.ts). */
-export const DEFAULT_ENDPOINT_TIMEOUT_MS = 10_000;
-
-export const ENDPOINTS = ['usCert', 'privacyDivision', 'oig', 'mailVendor', 'webPosting', 'recordsArchive'] as const;
-export type EndpointName = (typeof ENDPOINTS)[number];
 
 export const personSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'expected a lower-case id of letters, digits, dots, dashes (no spaces)'),
@@ -28,7 +27,6 @@ export const personSchema = z.strictObject({
 });
 export type Person = z.infer<typeof personSchema>;
 
-export const MAJOR_INCIDENT_DEFAULTS = { threshold: 100_000, congressWithin: '7d' };
 
 /** Roles a playbook cannot do without: each gate must have someone who may act on it. */
 export const REQUIRED_ROLES: readonly Role[] = [
@@ -142,12 +140,4 @@ export function parsePlaybook(value: unknown, source = '(inline)'): Playbook {
   const result = playbookSchema.safeParse(value);
   if (!result.success) throw new PlaybookError(source, issuesOf(result.error));
   return result.data;
-}
-
-export function holdersOf(playbook: Playbook, role: Role): Person[] {
-  return playbook.people.filter((p) => p.roles.includes(role));
-}
-
-export function holds(playbook: Playbook, personId: string, role: Role): boolean {
-  return playbook.people.some((p) => p.id === personId && p.roles.includes(role));
 }

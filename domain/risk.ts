@@ -10,7 +10,8 @@
  *
  * Pure: it runs inside the workflow sandbox.
  */
-import { LEVELS, type Factors, type Level } from './decision.js';
+import { LEVELS, type Level } from './decision-terms.js';
+import type { Factors } from './decision.js';
 import type { PiiType } from './report.js';
 
 export interface RiskInput {

@@ -42,7 +42,4 @@ export function parseRosterLine(line: string): RosterLineResult {
   return result.success ? { ok: true, entry: result.data } : { ok: false, issues: issuesOf(result.error) };
 }
 
-/** A field counts as present when it holds more than white space. */
-export function present(value: string | undefined): value is string {
-  return value !== undefined && value.trim() !== '';
-}
+export { present } from './text.js';

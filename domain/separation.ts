@@ -11,7 +11,8 @@
  * `playbook check` (cli/playbook-check.ts).
  */
 import type { DecisionKind } from './decision.js';
-import { holdersOf, type Playbook } from './playbook.js';
+import { holdersOf } from './playbook-terms.js';
+import type { Playbook } from './playbook.js';
 import type { Role } from './roles.js';
 import type { RecordedDecision } from './state.js';
 

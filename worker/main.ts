@@ -16,6 +16,7 @@ import { chooseWorkflowSource, createBreachWorker, deploymentOptions, WORKER_REA
 import { startCollector } from './collector.js';
 import { createBreachMetrics, freeLoopbackAddress, notificationObserver, startMetricsServer } from './metrics.js';
 import { createTracing, WORKFLOW_TRACING_MODULE } from './tracing.js';
+import { PRELOAD_MODULES } from './preload.js';
 import { Client, Connection } from '@temporalio/client';
 import { createYearlyActivities } from '../activities/yearly.js';
 import { loadExerciseConfig } from '../exercise/config.js';
@@ -67,7 +68,8 @@ async function main(): Promise<void> {
   const clientConnection = await Connection.connect(connectionOptions);
   const client = new Client({ connection: clientConnection, namespace, dataConverter });
   const duties = loadExerciseConfig(config.env);
-  const source = chooseWorkflowSource(config);
+  // The traced bundle only when spans go somewhere (worker/bundle.ts): the plain one spares every workflow OpenTelemetry's modules.
+  const source = chooseWorkflowSource({ ...config, traced: tracing.enabled });
   const identity = `${process.pid}@${hostname()}`;
   const worker = await createBreachWorker({
     connection,
@@ -91,9 +93,9 @@ async function main(): Promise<void> {
     // the server gives it to another worker, which resumes from that checkpoint.
     // The heartbeat of a notification batch is its checkpoint: sent to the server at least every 100 ms
     // (not every 0.8 × its 20 s timeout), so a crash repeats only the messages of the last 100 ms.
-    // Cached workflows: each open incident in memory costs the worker about 2 MB (every workflow runs the
-    // bundle's module initialisation, zod's included, in a module scope of its own), so the cache is
-    // bounded (BREACH_WORKER_MAX_CACHED_WORKFLOWS, default 250) and an incident beyond it is replayed from
+    // Cached workflows: each open incident in memory costs the worker about 0.6 MB (about 2 MB before the
+    // sandbox lost zod and OpenTelemetry: docs/performance.md), so the cache is still bounded
+    // (BREACH_WORKER_MAX_CACHED_WORKFLOWS, default 250) and an incident beyond it is replayed from
     // its history when it next has work. The SDK's default follows the heap limit (some 2,300 workflows
     // with Node's default heap here) and lets a surge of a thousand incidents take gigabytes; with this
     // and a heap limit (NODE_OPTIONS=--max-old-space-size=768) the bench's surge stays under 1 GB.
@@ -104,12 +106,14 @@ async function main(): Promise<void> {
       maxCachedWorkflows: config.maxCachedWorkflows,
       ...deploymentOptions(config.deployment),
       // Tracing (worker/tracing.ts): the activity interceptors when an exporter is configured, and the sink
-      // of the workflow's interceptors always (a pre-built bundle has them built in: worker/bundle.ts).
+      // of the workflow's interceptors always (an explicit BREACH_WORKFLOW_BUNDLE may have them built in).
       sinks: tracing.workerOptions.sinks,
       interceptors: {
         ...tracing.workerOptions.interceptors,
-        ...('workflowsPath' in source ? { workflowModules: [WORKFLOW_TRACING_MODULE] } : {}),
+        ...('workflowsPath' in source && tracing.enabled ? { workflowModules: [WORKFLOW_TRACING_MODULE] } : {}),
       },
+      // Bundled from sources: the same shared modules as the pre-built bundles (worker/bundle.ts).
+      ...('workflowsPath' in source ? { bundlerOptions: { preloadModules: PRELOAD_MODULES } } : {}),
     },
   });
   const metricsServer = config.metrics && metrics ? await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, metrics, sdkAddress: sdkMetricsAddress }) : undefined;
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
     if (waited !== undefined) {
       console.log(
         `[worker] ${WORKER_READY_MARK} ${config.taskQueue} on ${connectionOptions.address} (namespace ${namespace}, pid ${process.pid}); ` +
-          `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}; payloads encrypted with the ${keySource}; ` +
+          `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}${tracing.enabled ? ' (traced)' : ''}; payloads encrypted with the ${keySource}; ` +
           (config.deployment ? `deployment ${config.deployment.deploymentName}, build ${config.deployment.buildId} (auto-upgrade)` : 'unversioned') +
           `${exercise ? `; exercises on ${exercise.taskQueue} (mail to ${exercise.smtpUrl})` : ''}` +
           (metricsServer ? `; metrics on http://${metricsServer.address}/metrics` : '') +

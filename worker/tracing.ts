@@ -15,7 +15,7 @@ import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundI
 import type { InjectedSinks, WorkerOptions } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../config/index.js';
 
-/** The workflow-side interceptors, built into every workflow bundle (worker/bundle.ts, worker/worker.ts). */
+/** The workflow-side interceptors, built into the traced workflow bundle only (worker/bundle.ts, worker/worker.ts). */
 export const WORKFLOW_TRACING_MODULE = join(PROJECT_ROOT, 'workflows', 'tracing.ts');
 
 export interface Tracing {

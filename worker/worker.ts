@@ -14,6 +14,12 @@ import { safeActivityErrors } from '../security/redact.js';
 export const WORKFLOWS_PATH = join(PROJECT_ROOT, 'workflows', 'index.ts');
 export const WORKFLOW_BUNDLE_PATH = join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 
+/** The bundle with the OpenTelemetry workflow interceptors, written beside the plain one (worker/bundle.ts). */
+export function tracedBundlePath(bundlePath: string): string {
+  return bundlePath.replace(/(\.js)?$/, '-traced.js');
+}
+export const WORKFLOW_BUNDLE_TRACED_PATH = tracedBundlePath(WORKFLOW_BUNDLE_PATH);
+
 /** What worker/main.ts prints once it polls; `npm start` waits for it. */
 export const WORKER_READY_MARK = 'polling task queue';
 
@@ -96,9 +102,11 @@ export function workflowSourcesMtime(root = PROJECT_ROOT): number {
 /**
  * Which workflow code the worker runs: the pre-built bundle in production (it must exist), or when it
  * exists and is newer than the sources; else the sources, bundled at start. The bundle makes a worker
- * start in about a second instead of several, and it is exactly the code CI checked.
+ * start in about a second instead of several, and it is exactly the code CI checked. `traced`: tracing
+ * is configured, so the bundle with the OpenTelemetry workflow interceptors (dist/workflow-bundle-traced.js);
+ * without it the plain one, whose workflows do not evaluate OpenTelemetry each (issue 15).
  */
-export function chooseWorkflowSource(settings: { workflowBundle: string | undefined; production: boolean }): { workflowBundle: WorkflowBundle } | { workflowsPath: string } {
+export function chooseWorkflowSource(settings: { workflowBundle: string | undefined; production: boolean; traced?: boolean }): { workflowBundle: WorkflowBundle } | { workflowsPath: string } {
   // An explicit bundle, BREACH_WORKFLOW_BUNDLE (a deployment that ships it elsewhere; the fault tests,
   // whose workers restart several times and must not spend seconds bundling each time). createBreachWorker checks it.
   const explicit = settings.workflowBundle;
@@ -106,14 +114,15 @@ export function chooseWorkflowSource(settings: { workflowBundle: string | undefi
     if (!existsSync(explicit)) throw new Error(`BREACH_WORKFLOW_BUNDLE=${explicit}: no such file (build one with \`npm run build:workflows\`)`);
     return { workflowBundle: { codePath: explicit } };
   }
-  const bundleExists = existsSync(WORKFLOW_BUNDLE_PATH);
+  const path = settings.traced ? WORKFLOW_BUNDLE_TRACED_PATH : WORKFLOW_BUNDLE_PATH;
+  const bundleExists = existsSync(path);
   if (settings.production) {
-    if (!bundleExists) throw new Error(`NODE_ENV=production but ${WORKFLOW_BUNDLE_PATH} is missing: run \`npm run build:workflows\` first`);
-    return { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } };
+    if (!bundleExists) throw new Error(`NODE_ENV=production but ${path} is missing: run \`npm run build:workflows\` first`);
+    return { workflowBundle: { codePath: path } };
   }
   // A bundle from before the failure converter counts as stale (createBreachWorker would refuse it).
-  if (bundleExists && statSync(WORKFLOW_BUNDLE_PATH).mtimeMs > workflowSourcesMtime() && bundleHasFailureConverter(readFileSync(WORKFLOW_BUNDLE_PATH, 'utf8'))) {
-    return { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } };
+  if (bundleExists && statSync(path).mtimeMs > workflowSourcesMtime() && bundleHasFailureConverter(readFileSync(path, 'utf8'))) {
+    return { workflowBundle: { codePath: path } };
   }
   return { workflowsPath: WORKFLOWS_PATH };
 }

@@ -37,7 +37,8 @@
 import { patched, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { BreachActivities } from '../activities/index.js';
 import { parseDuration } from '../domain/durations.js';
-import { DEFAULT_ENDPOINT_TIMEOUT_MS, type Endpoint } from '../domain/playbook.js';
+import { DEFAULT_ENDPOINT_TIMEOUT_MS } from '../domain/playbook-terms.js';
+import type { Endpoint } from '../domain/playbook.js';
 
 export const NON_RETRYABLE = ['EndpointRejected', 'EndpointMisconfigured', 'RosterUnreadable'];
 

@@ -7,7 +7,8 @@
  * lands at the record's top level by its own name without a change here; a section built from more than the
  * state is one function in SECTIONS.
  */
-import { CASE_RECORD_SCHEMA, CASE_RECORD_VERSION, canonicalJson, type CaseRecord, type DeadlineEntry } from '../domain/case-record.js';
+import { CASE_RECORD_SCHEMA, CASE_RECORD_VERSION, canonicalJson } from '../domain/case-record-format.js';
+import type { CaseRecord, DeadlineEntry } from '../domain/case-record.js';
 import type { Letter, RosterRef } from '../domain/decision.js';
 import { parseDuration } from '../domain/durations.js';
 import type { Playbook } from '../domain/playbook.js';

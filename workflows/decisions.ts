@@ -5,17 +5,18 @@
  * `decide` update's validator and the `decision` signal's handler.
  */
 import { authorizedDisclosureProblems } from '../domain/authorized.js';
-import { decisionSchema, type Decision } from '../domain/decision.js';
+import type { Decision } from '../domain/decision.js';
+import { checkDecisionShape } from '../domain/decision-check.js';
+import { asLines } from '../domain/issues.js';
 import { letterProblems } from '../domain/letters.js';
 import { DELAY_KINDS_WHILE_NOTIFYING, GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
 import { letterRuleProblems } from '../domain/letter-rules.js';
 import { delayProblems } from './delays.js';
-import { holds } from '../domain/playbook.js';
+import { holds } from '../domain/playbook-terms.js';
 import { conflictReason, conflictsFor, eligibleDeciders } from '../domain/separation.js';
 import { REFUSAL, type Refusal } from '../domain/refusal.js';
 import type { Role } from '../domain/roles.js';
 import type { ActionItemId } from '../domain/state.js';
-import { issuesOf } from '../domain/report.js';
 import type { Incident } from './incident-state.js';
 
 /** Options that people must carry out, each an action item, with the role that owns it. */
@@ -37,11 +38,10 @@ const refuse = (type: Refusal['type'], ...reasons: string[]): Refusal => ({ type
 export type Checked = { ok: true; decision: Decision; duplicate: boolean } | { ok: false; refusal: Refusal; separation?: true };
 
 export function checkDecision(incident: Incident, raw: unknown): Checked {
-  const parsed = decisionSchema.safeParse(raw);
-  if (!parsed.success) {
-    return { ok: false, refusal: refuse(REFUSAL.invalid, ...issuesOf(parsed.error).map((i) => `${i.path}: ${i.message}`)) };
-  }
-  const decision = parsed.data;
+  // The shape, checked without zod (domain/decision-check.ts): the same issues and the same trimmed value.
+  const parsed = checkDecisionShape(raw);
+  if (!parsed.ok) return { ok: false, refusal: refuse(REFUSAL.invalid, ...asLines(parsed.issues)) };
+  const decision = parsed.decision;
   const seen = decision.decisionId ? incident.seenDecisionIds.get(decision.decisionId) : undefined;
   if (seen) {
     // The same decision again (a retried request, a second click on a link): applied once.

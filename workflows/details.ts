@@ -5,7 +5,7 @@
  * timeline, so the deadline shown moves on when its timer fires. The gate's next step comes from the
  * same arithmetic as its timer (workflows/gates.ts `nextGateStep`).
  */
-import { holdersOf } from '../domain/playbook.js';
+import { holdersOf } from '../domain/playbook-terms.js';
 import { nextGateStep, openGateClock, stillWaitedFor } from './gates.js';
 import type { Incident } from './incident-state.js';
 

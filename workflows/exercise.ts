@@ -9,8 +9,8 @@
  * (ParentClosePolicy TERMINATE): an exercise never leaves a live incident behind.
  */
 import { condition, proxyActivities, setHandler, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
-import { incidentWorkflowId } from '../domain/ids.js';
-import { holdersOf } from '../domain/playbook.js';
+import { incidentWorkflowId } from '../domain/workflow-ids.js';
+import { holdersOf } from '../domain/playbook-terms.js';
 import type { BreachActivities } from '../activities/index.js';
 import type { ExerciseActivities } from '../exercise/activities.js';
 import { breachIncidentWorkflow } from './incident.js';

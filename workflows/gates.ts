@@ -11,7 +11,7 @@
  */
 import { condition, patched } from '@temporalio/workflow';
 import type { Decision, DecisionKind, DecisionOf } from '../domain/decision.js';
-import { holdersOf } from '../domain/playbook.js';
+import { holdersOf } from '../domain/playbook-terms.js';
 import type { Role } from '../domain/roles.js';
 import { conflictsFor, eligibleDeciders } from '../domain/separation.js';
 import type { Recipient } from '../activities/index.js';

@@ -5,7 +5,8 @@
 import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { DecisionKind, Letter, RosterRef } from '../domain/decision.js';
 import { parseDuration } from '../domain/durations.js';
-import { holdersOf, type Playbook } from '../domain/playbook.js';
+import { holdersOf } from '../domain/playbook-terms.js';
+import type { Playbook } from '../domain/playbook.js';
 import type { IntakeReport } from '../domain/report.js';
 import type { Refusal } from '../domain/refusal.js';
 import type { Role } from '../domain/roles.js';

@@ -8,32 +8,38 @@
  * Structural only, and never to be tightened: this check runs again on every replay, so a stricter
  * version would refuse a report that an incident already running had accepted, and that incident would
  * no longer replay. Policy rules (formats, limits, the medical statement) belong to domain/report.ts.
+ * Plain checks (domain/check.ts), not zod: the sandbox does not load a schema library (issue 15); the
+ * same issues as the zod schema this replaced (tests/rules/plain-checks.test.ts keeps that schema to compare).
  */
-import { z } from 'zod';
+import { array, boolean, number, object, oneOf, optional, run, string } from '../domain/check.js';
+import { asLines } from '../domain/issues.js';
 
-const text = z.string();
-const person = z.looseObject({ name: text, email: text });
+const text = string({});
+const person = object({ name: text, email: text }, 'loose');
 
-const readableReport = z.looseObject({
-  incidentId: text.optional(),
-  reporter: z.looseObject({ name: text, email: text, office: text }),
-  supervisor: person,
-  programManager: person.optional(),
-  discoveredAt: text.refine((t) => Number.isFinite(Date.parse(t)), 'expected a time'),
-  occurredAt: text.optional(),
-  medium: z.enum(['cyber', 'non-cyber']),
-  summary: text,
-  piiTypes: z.array(text),
-  affectedCount: z.number().finite().min(0),
-  affectedPopulation: text,
-  encrypted: z.boolean(),
-  classifiedInvolved: z.boolean(),
-  criminalActSuspected: z.boolean(),
-  causedByWorkforceMember: z.boolean().optional(),
-});
+const readableReport = object(
+  {
+    incidentId: optional(text),
+    reporter: object({ name: text, email: text, office: text }, 'loose'),
+    supervisor: person,
+    programManager: optional(person),
+    discoveredAt: string({}, ['refine', (t) => Number.isFinite(Date.parse(t)), 'expected a time']),
+    occurredAt: optional(text),
+    medium: oneOf(['cyber', 'non-cyber']),
+    summary: text,
+    piiTypes: array(text),
+    affectedCount: number({ min: [0] }),
+    affectedPopulation: text,
+    encrypted: boolean,
+    classifiedInvolved: boolean,
+    criminalActSuspected: boolean,
+    causedByWorkforceMember: optional(boolean),
+  },
+  'loose',
+);
 
 /** Why the workflow cannot read this report (`path: message`, no values), or [] when it can. */
 export function unreadableReport(raw: unknown): string[] {
-  const result = readableReport.safeParse(raw);
-  return result.success ? [] : result.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+  const result = run(readableReport, raw);
+  return result.ok ? [] : asLines(result.issues);
 }

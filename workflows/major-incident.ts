@@ -12,7 +12,7 @@
  */
 import { condition, upsertSearchAttributes } from '@temporalio/workflow';
 import { parseDuration } from '../domain/durations.js';
-import { MAJOR_INCIDENT_DEFAULTS } from '../domain/playbook.js';
+import { MAJOR_INCIDENT_DEFAULTS } from '../domain/playbook-terms.js';
 import type { Role } from '../domain/roles.js';
 import { BreachMajorIncident } from '../domain/search-attributes.js';
 import type { Recipient } from '../activities/index.js';

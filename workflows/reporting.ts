@@ -8,7 +8,7 @@
 import { condition, isCancellation } from '@temporalio/workflow';
 import type { EndpointResult } from '../activities/http.js';
 import { cisaFields, receiverReference, type CisaFields } from '../domain/cisa.js';
-import type { EndpointName } from '../domain/playbook.js';
+import type { EndpointName } from '../domain/playbook-terms.js';
 import { deadlineEndpoint, mail } from './activities.js';
 import { failureMessage, inBackground } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { expect, test } from 'vitest';
-import { bundleWorkflows } from '../../worker/bundle.js';
+import { describe, expect, test } from 'vitest';
+import { bundleHolds, bundleWorkflows, PRELOAD_MODULES } from '../../worker/bundle.js';
+import { chooseWorkflowSource } from '../../worker/worker.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -10,4 +11,42 @@ test('the bundle check refuses workflow code that imports a Node built-in', asyn
 
 test('the bundle check accepts sandbox-safe workflow code', async () => {
   await expect(bundleWorkflows(here('./workflows/timer.ts'))).resolves.toContain('waitAnHour');
+});
+
+describe('what reaches the workflow sandbox (issue 15)', () => {
+  test('the bundle check refuses workflow code that brings zod in, naming the import that did', async () => {
+    const refused = bundleWorkflows(here('./fixtures/zod-workflow.ts'), { quiet: true });
+    await expect(refused).rejects.toThrow(/workflow code imports zod/);
+    await expect(refused).rejects.toThrow(/tests\/foundation\/fixtures\/zod-workflow\.ts → domain\/decision\.ts → zod\//);
+  });
+
+  test('the plain bundle holds neither zod nor OpenTelemetry; the traced one holds the workflow interceptors; the pure domain modules are preloaded', async () => {
+    const plain = await bundleWorkflows(undefined, { quiet: true });
+    expect(bundleHolds(plain, 'zod')).toBe(false);
+    expect(bundleHolds(plain, '@opentelemetry/')).toBe(false);
+    expect(bundleHolds(plain, '@temporalio/interceptors-opentelemetry')).toBe(false);
+    expect(plain).not.toContain('OpenTelemetryInboundInterceptor');
+    // The SDK's preload hook requires each listed module once per worker, before any workflow.
+    const preload = /exports\.preloadModules = function preloadModules\(\) \{([\s\S]*?)\n\}/.exec(plain)?.[1] ?? '';
+    for (const file of PRELOAD_MODULES) expect(preload).toContain(file.replace(/^.*\/domain\//, 'domain/'));
+
+    const traced = await bundleWorkflows(undefined, { quiet: true, traced: true });
+    expect(bundleHolds(traced, 'zod')).toBe(false);
+    expect(bundleHolds(traced, '@temporalio/interceptors-opentelemetry')).toBe(true);
+    expect(traced).toContain('OpenTelemetryInboundInterceptor');
+  }, 120_000);
+
+  test('a worker with tracing configured runs the traced bundle, without it the plain one', () => {
+    const pick = (traced: boolean) => {
+      try {
+        const source = chooseWorkflowSource({ workflowBundle: undefined, production: true, traced });
+        return 'workflowBundle' in source && 'codePath' in source.workflowBundle ? source.workflowBundle.codePath : '';
+      } catch (err) {
+        return (err as Error).message; // production without the bundle built: the message names the file it needs
+      }
+    };
+    expect(pick(true)).toMatch(/dist\/workflow-bundle-traced\.js/);
+    expect(pick(false)).toMatch(/dist\/workflow-bundle\.js/);
+    expect(pick(false)).not.toMatch(/traced/);
+  });
 });

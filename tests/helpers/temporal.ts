@@ -11,7 +11,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataConverter } from '@temporalio/common';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { createActivities, type BreachActivities } from '../../activities/index.js';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes.js';
@@ -19,8 +19,9 @@ import { indexedValueType } from '../../client/search-attributes.js';
 import { locateBinary, withDownloadFallback } from '../../dev/temporal-binaries.js';
 import { createKeyring, generateKey } from '../../security/codec.js';
 import { PROJECT_ROOT } from '../../config/index.js';
-import { bundleOptions, createDataConverter, FAILURE_CONVERTER_PATH } from '../../security/data-converter.js';
+import { createDataConverter, FAILURE_CONVERTER_PATH } from '../../security/data-converter.js';
 import { createBreachWorker, type BreachWorkerOptions, workflowSourcesMtime, WORKFLOWS_PATH } from '../../worker/worker.js';
+import { bundleWorkflows, PRELOAD_MODULES } from '../../worker/bundle.js';
 
 export type { TestWorkflowEnvironment };
 
@@ -104,13 +105,14 @@ let bundlePromise: Promise<{ code: string }> | undefined;
  */
 export function realWorkflowBundle(): Promise<{ code: string }> {
   bundlePromise ??= (async () => {
-    const key = createHash('sha256').update(`${workflowSourcesMtime()}:${WORKFLOWS_PATH}:${FAILURE_CONVERTER_PATH}:${statSync(FAILURE_CONVERTER_PATH).mtimeMs}`).digest('hex').slice(0, 16);
+    const key = createHash('sha256').update(`${workflowSourcesMtime()}:${WORKFLOWS_PATH}:${PRELOAD_MODULES.length}:${FAILURE_CONVERTER_PATH}:${statSync(FAILURE_CONVERTER_PATH).mtimeMs}`).digest('hex').slice(0, 16);
     const dir = join(PROJECT_ROOT, 'node_modules', '.cache', 'breach-tests');
     const file = join(dir, `workflow-bundle-${key}.js`);
     try {
       return { code: await readFile(file, 'utf8') };
     } catch {
-      const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...bundleOptions, logger: quietLogger });
+      // As production bundles it (worker/bundle.ts): no tracing interceptors, the shared modules preloaded.
+      const code = await bundleWorkflows(WORKFLOWS_PATH, { quiet: true });
       await mkdir(dir, { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
       await writeFile(tmp, code);
@@ -120,8 +122,6 @@ export function realWorkflowBundle(): Promise<{ code: string }> {
   })();
   return bundlePromise;
 }
-
-const quietLogger = { trace() {}, debug() {}, info() {}, log() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
 
 /**
  * A worker on the test environment, built like the production one (createBreachWorker). Without
