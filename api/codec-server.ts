@@ -3,9 +3,10 @@
  * `POST /encode` take and answer `{ payloads: [{ metadata: { <key>: <base64> }, data: <base64> }] }`,
  * through the same codec as the worker and the clients (security/data-converter.ts). The UI calls them
  * from the browser: CORS for the UI's origin only (BREACH_UI_ORIGINS), the preflight included, and every
- * call carries `Authorization: Bearer <token>` of BREACH_API_TOKENS, or the session cookie of
- * `/codec/login`. An operator with a token reads decrypted payloads; anyone else sees ciphertext.
- * Payloads are never logged.
+ * call carries `Authorization: Bearer <token>` (BREACH_API_TOKENS or an IdP access token), the pages'
+ * sign-in session, or the session cookie of `/codec/login`. `/decode` decrypts a payload only for a
+ * person who may read the incident bound inside it (5 FAM 469.2c(1), api/codec-access.ts); every other
+ * payload is answered as it came (ciphertext). Payloads are never logged.
  *
  * Why a cookie: the Temporal UI sends an Authorization header to a codec server only with an OIDC login
  * ("pass access token"), which the local dev UI has not. It can send cookies ("include cross-origin
@@ -19,7 +20,9 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { ConfigError } from '../config/index.js';
 import { issuesOf } from '../domain/issues.js';
+import type { OwnedPayload } from '../security/codec.js';
 import type { Identity } from '../security/identity.js';
+import { releasable, type StateOf } from './codec-access.js';
 
 export const CODEC_PATHS = { decode: '/decode', encode: '/encode' } as const;
 
@@ -33,7 +36,8 @@ export const CODEC_BODY_LIMIT = 8 * 1_048_576;
 export const DEFAULT_UI_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
 
 export interface CodecServerOptions {
-  codec: PayloadCodec;
+  /** The payload codec that tells, payload by payload, the incident bound inside (security/codec.ts). */
+  codec: PayloadCodec & { decodeOwned(payloads: Payload[]): Promise<OwnedPayload[]> };
   /** Browser origins allowed to call (the Temporal UI), e.g. `http://localhost:8233`. */
   origins: string[];
 }
@@ -137,6 +141,10 @@ export async function codecRoutes(
   options: CodecServerOptions & {
     authenticate: onRequestHookHandler;
     personForToken: (token: string) => string | undefined;
+    /** The identity of a person of the playbook (a /codec/login session names one). */
+    identityOfPerson: (personId: string) => Identity;
+    /** An incident's state for need to know (api/codec-access.ts: cachedStates). */
+    stateOf: StateOf;
     sessionSecret: string;
     /** The person signed in to the pages (their session cookie), if any. */
     sessionIdentity?: (request: FastifyRequest) => Identity | undefined;
@@ -179,6 +187,7 @@ export async function codecRoutes(
     const session = cookieValue(request.headers.cookie, CODEC_SESSION_COOKIE);
     const personId = session ? verifyCodecSession(options.sessionSecret, session) : undefined;
     if (!personId) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'expected an Authorization: Bearer <token> header or a session from /codec/login' });
+    request.identity = options.identityOfPerson(personId);
     request.actorId = personId;
   };
 
@@ -207,7 +216,8 @@ export async function codecRoutes(
       const payloads = parsed.data.payloads.map(payloadFromJson);
       let result: Payload[];
       try {
-        result = operation === 'decode' ? await options.codec.decode(payloads) : await options.codec.encode(payloads);
+        if (operation === 'encode') result = await options.codec.encode(payloads);
+        else result = await releasable(request.identity!, payloads, await options.codec.decodeOwned(payloads), options.stateOf);
       } catch (err) {
         // The codec's messages name a key id and what went wrong, never the payload.
         return reply.code(422).send({ error: err instanceof Error ? err.message : 'the payloads cannot be processed' });

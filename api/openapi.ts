@@ -23,6 +23,7 @@ import {
 } from './schemas.js';
 import { caseRecordSchema } from '../domain/case-record.js';
 import { vendorReturnsSchema } from '../domain/returns.js';
+import { NO_ROLE, NOT_SEEN, securityOf } from './openapi-security.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -125,7 +126,8 @@ function queryParameters(schema: z.ZodObject): JsonSchema[] {
   return Object.entries(schema.shape).map(([name, property]) => ({ name, in: 'query', required: false, schema: toJsonSchema(property as z.ZodType) }));
 }
 
-export function openApiDocument(serverUrl: string): JsonSchema {
+export function openApiDocument(serverUrl: string, options: { oidcIssuer?: string } = {}): JsonSchema {
+  const security = securityOf(options.oidcIssuer);
   const descriptions: Partial<Record<ComponentName, string>> = {
     Report:
       'The Breach Incident report (5 FAM 468.3b). When piiTypes holds "medical", disclosureFormat, disclosedBy and disclosedTo are required; occurredAt is at or before discoveredAt; discoveredAt may not lie in the future.',
@@ -143,10 +145,11 @@ export function openApiDocument(serverUrl: string): JsonSchema {
     info: {
       title: 'Breach response API',
       version: '1',
-      description: 'One durable workflow per PII breach incident (5 FAM 467-468). Every call but this document and the approval-link pages carries `Authorization: Bearer <token>`.',
+      description:
+        'One durable workflow per PII breach incident (5 FAM 467-468). Every call but this document, /healthz and the approval-link pages carries `Authorization: Bearer <token>`: a token of BREACH_API_TOKENS or an access token of the OpenID provider (securitySchemes). Need to know (5 FAM 469.2c(1)): a caller sees an incident only when they hold a role it involves or reported it; any other answers 404 as if it did not exist.',
     },
     servers: [{ url: serverUrl }],
-    security: [{ bearer: [] }],
+    security: security.requirement,
     paths: {
       '/incidents': {
         post: {
@@ -156,6 +159,7 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           responses: {
             202: json('IncidentAccepted', 'the report was taken'),
             400: json('ValidationError', 'the report is not valid'),
+            403: json('Error', 'the incidentId is taken by an incident the caller may not see: a supplement is for its reporter or someone with a role on it (leave incidentId out to report a new incident)'),
             409: json('Error', 'the incident is closed'),
             413: json('Error', 'the body is larger than 1 MB'),
             415: json('Error', 'the body is not JSON'),
@@ -164,7 +168,7 @@ export function openApiDocument(serverUrl: string): JsonSchema {
         },
         get: {
           operationId: 'listIncidents',
-          summary: 'Incidents found by the search attributes BreachPhase and BreachAwaitingRole',
+          summary: 'Incidents found by the search attributes BreachPhase and BreachAwaitingRole: only those the caller may see (need to know, 5 FAM 469.2c(1))',
           parameters: queryParameters(listQuerySchema),
           responses: { 200: json('IncidentList', 'the incidents'), 400: json('ValidationError', 'a filter is not valid'), ...common },
         },
@@ -177,7 +181,7 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           responses: {
             200: json('IncidentState', 'the state'),
             400: json('ValidationError', 'the incident id is not valid'),
-            404: json('Error', 'no such incident'),
+            404: json('Error', NOT_SEEN),
             504: json('Error', 'the workflow did not answer in time'),
             ...common,
           },
@@ -193,7 +197,7 @@ export function openApiDocument(serverUrl: string): JsonSchema {
             200: json('IncidentState', 'the new state'),
             202: json('DecisionPending', 'no worker accepted the decision in time (BREACH_DECISION_WAIT): it is recorded and will be applied or refused when a worker runs; follow it at GET .../decisions/{decisionId}'),
             400: { description: 'the decision is not valid', content: { 'application/json': { schema: { oneOf: [ref('ValidationError'), ref('Refusal')] } } } },
-            403: json('Refusal', "the token's person lacks the gate's role"),
+            403: json('Refusal', `the caller lacks the gate's role; or ${NO_ROLE}`),
             404: json('Error', 'no such incident'),
             409: json('Refusal', 'not allowed now (for a refused closure: the open action items)'),
             413: json('Error', 'the body is larger than 1 MB'),
@@ -211,7 +215,7 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           responses: {
             200: { description: 'the record', content: { 'application/json': { schema: ref('CaseRecord') }, 'text/html': {}, 'application/pdf': {} } },
             400: json('ValidationError', 'the incident id or the format is not valid'),
-            403: json('Error', 'the person is not of the playbook (need to know)'),
+            403: json('Error', 'the caller is not of the playbook (need to know, 5 FAM 469.2c(1))'),
             404: json('Error', 'no such incident'),
             ...common,
           },
@@ -225,6 +229,7 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           responses: {
             200: json('DecisionStatus', 'the decision is pending, applied or refused'),
             400: json('ValidationError', 'the incident id or decision id is not valid'),
+            403: json('Refusal', NO_ROLE),
             404: json('Error', 'no such incident, or no such decision on it'),
             ...common,
           },
@@ -299,7 +304,7 @@ export function openApiDocument(serverUrl: string): JsonSchema {
       },
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: security.schemes,
       schemas,
     },
   };

@@ -13,6 +13,7 @@ import { recordHtml } from '../domain/case-record-view.js';
 import type { Playbook } from '../domain/playbook.js';
 import { caseRecordPdf, getCaseRecord } from '../client/case-record.js';
 import { incidentIdSchema } from '../domain/ids.js';
+import { readableState } from './access.js';
 
 export interface RecordRoutesOptions {
   client: Client;
@@ -41,6 +42,8 @@ export async function recordRoutes(app: FastifyInstance, options: RecordRoutesOp
     const { format } = parse(recordQuerySchema, request.query);
     // Need to know: the record carries the report's facts about people.
     if (!playbook.people.some((p) => p.id === request.actorId)) return reply.code(403).send({ error: 'the case record is for the people of the playbook only (need to know)' });
+    // ...and of them, those who may read this incident (469.2c(1)); any other is told it does not exist (404).
+    await readableState(client, request.identity!, incidentId);
     const record = await getCaseRecord(client, incidentId);
     const as = wanted(request, format);
     reply.header('cache-control', 'no-store');

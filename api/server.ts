@@ -17,17 +17,19 @@ import {
   IncidentNotFoundError,
   TemporalUnavailableError,
   futureDiscoveryIssue,
+  getIncidentState,
   listIncidents,
   submitReport,
 } from '../client/incidents.js';
 import { DECISION_WAIT_MS_DEFAULT, DecisionNotFoundError, decisionStatus, submitDecision, type DecisionStatus } from '../client/decisions.js';
 import fastifyCookie from '@fastify/cookie';
 import { codecRoutes, type CodecServerOptions } from './codec-server.js';
+import { cachedStates, CODEC_STATE_WAIT_MS } from './codec-access.js';
 import { authenticator, mayReportOn, readableState, visibleIncidents } from './access.js';
 import { pageRoutes } from '../pages/index.js';
 import type { Oidc } from '../security/oidc.js';
 import { readSession, sessionSecret } from '../security/session.js';
-import { identityFromClaims } from '../security/identity.js';
+import { identityFromClaims, identityOfPerson } from '../security/identity.js';
 import { recordRoutes } from './record-routes.js';
 import { vendorRoutes, type VendorCallback } from './vendor-routes.js';
 import { healthRoutes } from './health.js';
@@ -153,7 +155,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ error: 'internal error' });
   });
 
-  const document = openApiDocument(options.publicUrl);
+  const document = openApiDocument(options.publicUrl, options.oidc ? { oidcIssuer: options.oidc.config.issuer } : {});
   app.get('/openapi.json', async () => document);
 
   await app.register(async (scope) => healthRoutes(scope, { client, personOf: (request) => personForToken(/^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? '') }));
@@ -215,6 +217,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         ...codecServer,
         authenticate,
         personForToken,
+        identityOfPerson: (personId) => identityOfPerson(playbook, personId),
+        // Need to know per incident (api/codec-access.ts): its state, asked briefly and kept 30 s.
+        stateOf: cachedStates((incidentId) => getIncidentState(client, incidentId, CODEC_STATE_WAIT_MS)),
         sessionSecret: options.linkSecret,
         sessionIdentity,
       }));

@@ -86,6 +86,8 @@ export interface BannerFacts {
   playbookPath: string;
   /** The identity provider the pages sign in with. */
   signIn: string;
+  /** The UI of npm start, with the codec routes on its own origin (dev/ui-proxy.ts). */
+  codecOnUiOrigin?: boolean;
 }
 
 /** What a person sees once everything answers (README's Quick start shows it). */
@@ -101,7 +103,9 @@ export function banner(f: BannerFacts): string {
     `  Pages              ${f.apiUrl}/report (the Breach Incident form), ${f.apiUrl}/cases (the case workspace)`,
     `  Sign-in (IdP)      ${f.signIn}`,
     `  Codec server       ${f.apiUrl}/decode, /encode   (payloads are encrypted)`,
-    `  To decrypt in the Temporal UI: sign in at ${f.apiUrl}/cases, then tick "Include cross-origin credentials" in the UI's codec settings (once per browser).`,
+    f.codecOnUiOrigin
+      ? `  To decrypt in the Temporal UI: sign in at ${f.apiUrl}/cases (that is all: the UI then shows decrypted the incidents you have a role on, ciphertext otherwise).`
+      : `  To decrypt in the Temporal UI: sign in at ${f.apiUrl}/cases, then set its codec endpoint to ${f.apiUrl} with "Include cross-origin credentials" (once per browser).`,
     `  Mail catcher       ${f.urls['Mail catcher']}${f.mail ? `   (SMTP ${f.mail.smtpUrl}, messages in ${rel(f.mail.dir)})` : ''}`,
     `  Endpoint receiver  ${f.urls['Endpoint receiver']}   (stands in for the playbook's external endpoints${f.demoTokens.length > 0 ? `; demo tokens in ${f.demoTokens.join(', ')}` : ''})`,
     `  Worker             task queue ${f.taskQueue}; playbook ${rel(f.playbookPath)}`,

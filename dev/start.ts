@@ -22,12 +22,13 @@ import { startDevServer, type RunningDevServer } from './dev-server.js';
 import { startEndpointReceiver, type EndpointReceiver } from './endpoint-receiver.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { startMailCatcher, type MailCatcher } from './mail-catcher.js';
-import { answers, canConnect, isLoopback, isPortTaken, parseHostPort, waitUntil } from './ports.js';
+import { answers, canConnect, freePort, isLoopback, isPortTaken, parseHostPort, waitUntil } from './ports.js';
 import { allReady, StartError } from './readiness.js';
 import { anyApiToken, banner, demoEndpointTokens, demoVendorCallback, registerWithRetry } from './start-parts.js';
 import { supervise, type Supervised } from './supervisor.js';
 import { ensureYearlySchedulesOnStart } from './yearly-schedules.js';
 import { startDevIdp, type DevIdp } from './idp.js';
+import { startUiProxy, type UiProxy } from './ui-proxy.js';
 import { randomBytes } from 'node:crypto';
 
 const READY_TIMEOUT_MS = 90_000;
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
 
   const supervised: Supervised[] = [];
   // Filled in as they start; shutdown stops what is there.
-  const services: { temporal?: RunningDevServer; mail?: MailCatcher; receiver?: EndpointReceiver; idp?: DevIdp } = {};
+  const services: { temporal?: RunningDevServer; mail?: MailCatcher; receiver?: EndpointReceiver; idp?: DevIdp; uiProxy?: UiProxy } = {};
   const allChildren = () => [...supervised.map((s) => s.current()), ...(services.temporal?.child ? [services.temporal.child] : [])];
   let stopping = false;
   process.on('exit', () => {
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     console.log(`\n${why}: stopping the API and the worker, then Temporal...`);
     await Promise.all(supervised.map((s) => s.stop()));
     await services.temporal?.stop().catch((err: Error) => console.error(`[temporal] ${err.message}`));
-    await Promise.all([services.mail?.close(), services.receiver?.close(), services.idp?.close()]);
+    await Promise.all([services.mail?.close(), services.receiver?.close(), services.idp?.close(), services.uiProxy?.close()]);
     lock.release();
     console.log('stopped.');
     process.exit(code);
@@ -154,6 +155,10 @@ async function main(): Promise<void> {
   });
   services.receiver = receiver;
   const mail = services.mail;
+  // The UI's port is this proxy's: the UI behind it on a private port, the codec routes on its origin
+  // (dev/ui-proxy.ts), so that signing in to the pages is all an operator does to decrypt.
+  const uiBehindProxy = external ? undefined : await freePort();
+  if (uiBehindProxy) services.uiProxy = await startUiProxy({ host: bindHost, port: uiPort, uiPort: uiBehindProxy, apiPort: config.apiPort });
   const smtpUrl = config.smtpUrl ?? mail?.smtpUrl;
 
   // The worker and the API start beside the server: they wait for it, and their start-up (bundling the
@@ -211,14 +216,14 @@ async function main(): Promise<void> {
       services.temporal = await startDevServer({
         host: bindHost,
         port: configured.port,
-        uiPort,
+        uiPort: uiBehindProxy!,
         dbFile: join(dataDir, 'temporal.db'),
         namespace,
         logFile: temporalLog,
         cwd: PROJECT_ROOT,
         env: config.env,
-        // The UI decrypts payloads through the API's codec routes (api/codec-server.ts), with a bearer token.
-        uiCodecEndpoint: `http://localhost:${config.apiPort}`,
+        // The UI decrypts through the API's codec routes (api/codec-server.ts), reached on its own origin.
+        uiCodecEndpoint: `http://localhost:${uiPort}`,
         say,
       });
     }
@@ -272,6 +277,7 @@ async function main(): Promise<void> {
       demoTokens: Object.keys(endpointTokens),
       taskQueue: config.taskQueue,
       playbookPath: config.playbookPath,
+      codecOnUiOrigin: services.uiProxy !== undefined,
       signIn: services.idp ? `${services.idp.issuer}   (development IdP: the playbook's people and a workforce member with no role; no passwords)` : (config.oidcIssuer ?? ''),
     }),
   );

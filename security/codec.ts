@@ -8,16 +8,26 @@
  * An encrypted payload:
  *   metadata.encoding           "binary/encrypted"
  *   metadata.encryption-key-id  the id of the key it was encrypted with (clear: it names a key, not a person)
+ *   metadata.breach-incident    the incident that owns it, when the SDK says (security/codec-owner.ts)
  *   data                        12-byte random IV ‖ ciphertext ‖ 16-byte GCM tag
  * The plaintext is the original Payload in its protobuf encoding (as in Temporal's encryption samples,
  * so a codec written with another SDK reads it), and the key id is the GCM additional data: a payload
  * relabelled with another key id fails authentication instead of decrypting.
  *
+ * The owning incident is bound, but not through the additional data: it is written twice, in clear
+ * for people and tools, and inside the plaintext (the inner payload's `breach-incident` metadata),
+ * where the GCM tag covers it. The codec server trusts only the inner one and leaves a payload whose
+ * clear label disagrees as it came (api/codec-access.ts). Not the AAD because a codec of the previous
+ * release (keyId-only AAD) must still read what this one writes while a release rolls forward or back
+ * (docs/releases.md); the inner key is one metadata entry the payload converters ignore, and decode
+ * removes it. Payloads written before carry no incident: they decode as ever (owner unknown).
+ *
  * Keys rotate through the keyring: the active key encrypts, every key in the ring decrypts, so
  * histories written under an older key still replay and answer queries (security/keyring.ts).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
+import { INCIDENT_METADATA, incidentOfContext } from './codec-owner.js';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
@@ -64,59 +74,91 @@ export function generateKey(): Buffer {
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: false });
 
+/** A decoded payload and, for an encrypted one, the incident its plaintext names (authenticated). */
+export interface OwnedPayload {
+  payload: Payload;
+  encrypted: boolean;
+  /** The incident bound inside the ciphertext; undefined for a payload written without one. */
+  incidentId?: string;
+  /** The clear label names another incident than the bound one (or one was added): altered. */
+  relabelled: boolean;
+}
+
+export function isEncrypted(payload: Payload): boolean {
+  const encoding = payload.metadata?.encoding;
+  return encoding !== undefined && encoding !== null && fromUtf8.decode(encoding) === ENCRYPTED_ENCODING;
+}
+
 export class EncryptionCodec implements PayloadCodec {
   constructor(private readonly keyring: Keyring) {}
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
+  async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
     const keyId = this.keyring.activeKeyId;
     const key = this.keyring.keys.get(keyId)!;
+    const incidentId = incidentOfContext(context);
+    const label: Record<string, Uint8Array> = incidentId === undefined ? {} : { [INCIDENT_METADATA]: utf8.encode(incidentId) };
     return payloads.map((payload) => {
+      const inner = incidentId === undefined ? payload : { ...payload, metadata: { ...payload.metadata, ...label } };
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv(CIPHER, key, iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(utf8.encode(keyId));
-      const data = Buffer.concat([iv, cipher.update(encodePayload(payload)), cipher.final(), cipher.getAuthTag()]);
+      const data = Buffer.concat([iv, cipher.update(encodePayload(inner)), cipher.final(), cipher.getAuthTag()]);
       return {
-        metadata: { encoding: utf8.encode(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8.encode(keyId) },
+        metadata: { encoding: utf8.encode(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8.encode(keyId), ...label },
         data,
       };
     });
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => {
-      const metadata = payload.metadata ?? {};
+    return (await this.decodeOwned(payloads)).map((owned) => owned.payload);
+  }
+
+  /** decode, telling for each payload the incident bound inside it (for the codec server's need to know). */
+  async decodeOwned(payloads: Payload[]): Promise<OwnedPayload[]> {
+    return payloads.map((payload): OwnedPayload => {
       // Not ours (written before encryption, or by something else): left as it is.
-      if (!metadata.encoding || fromUtf8.decode(metadata.encoding) !== ENCRYPTED_ENCODING) return payload;
-      const rawKeyId = metadata[KEY_ID_METADATA];
-      if (!rawKeyId) throw new PayloadDecryptionError(`an encrypted payload carries no ${KEY_ID_METADATA}: it cannot be decrypted`, undefined);
-      const keyId = fromUtf8.decode(rawKeyId);
-      const key = this.keyring.keys.get(keyId);
-      if (!key) {
-        throw new PayloadDecryptionError(
-          `a payload is encrypted with key "${keyId}", which is not in the keyring (keys: ${[...this.keyring.keys.keys()].join(', ')}): add that key to the keyring to read it`,
-          keyId,
-        );
-      }
-      const data = payload.data ?? new Uint8Array();
-      if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError(`a payload encrypted with key "${keyId}" is truncated (${data.length} bytes)`, keyId);
-      let plain: Buffer;
-      try {
-        const decipher = createDecipheriv(CIPHER, key, data.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
-        decipher.setAAD(utf8.encode(keyId));
-        decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-        plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
-      } catch {
-        throw new PayloadDecryptionError(
-          `a payload encrypted with key "${keyId}" failed authentication: it was altered, or key "${keyId}" in this keyring is not the key it was encrypted with`,
-          keyId,
-        );
-      }
-      try {
-        return decodePayload(plain);
-      } catch (err) {
-        throw new PayloadDecryptionError(`a payload encrypted with key "${keyId}" decrypted to a malformed payload (${(err as Error).message})`, keyId);
-      }
+      if (!isEncrypted(payload)) return { payload, encrypted: false, relabelled: false };
+      const opened = this.open(payload);
+      const { [INCIDENT_METADATA]: bound, ...metadata } = opened.metadata ?? {};
+      const incidentId = bound ? fromUtf8.decode(bound) : undefined;
+      const labelled = payload.metadata?.[INCIDENT_METADATA];
+      const relabelled = (labelled ? fromUtf8.decode(labelled) : undefined) !== incidentId;
+      return { payload: { ...opened, metadata }, encrypted: true, ...(incidentId !== undefined ? { incidentId } : {}), relabelled };
     });
+  }
+
+  private open(payload: Payload): Payload {
+    const metadata = payload.metadata ?? {};
+    const rawKeyId = metadata[KEY_ID_METADATA];
+    if (!rawKeyId) throw new PayloadDecryptionError(`an encrypted payload carries no ${KEY_ID_METADATA}: it cannot be decrypted`, undefined);
+    const keyId = fromUtf8.decode(rawKeyId);
+    const key = this.keyring.keys.get(keyId);
+    if (!key) {
+      throw new PayloadDecryptionError(
+        `a payload is encrypted with key "${keyId}", which is not in the keyring (keys: ${[...this.keyring.keys.keys()].join(', ')}): add that key to the keyring to read it`,
+        keyId,
+      );
+    }
+    const data = payload.data ?? new Uint8Array();
+    if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError(`a payload encrypted with key "${keyId}" is truncated (${data.length} bytes)`, keyId);
+    let plain: Buffer;
+    try {
+      const decipher = createDecipheriv(CIPHER, key, data.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+      decipher.setAAD(utf8.encode(keyId));
+      decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+      plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+    } catch {
+      throw new PayloadDecryptionError(
+        `a payload encrypted with key "${keyId}" failed authentication: it was altered, or key "${keyId}" in this keyring is not the key it was encrypted with`,
+        keyId,
+      );
+    }
+    try {
+      return decodePayload(plain);
+    } catch (err) {
+      throw new PayloadDecryptionError(`a payload encrypted with key "${keyId}" decrypted to a malformed payload (${(err as Error).message})`, keyId);
+    }
   }
 }
 

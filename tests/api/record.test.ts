@@ -62,6 +62,16 @@ describe('GET /incidents/{id}/record', () => {
     expect((await call(f.app, { method: 'GET', url: '/incidents/no-such-incident-1/record' })).status).toBe(404);
   });
 
+  it('469.2c(1): the record of an incident is for those who may read it: DS/CIRT reads a cyber incident\'s, not a paper one\'s (404)', async () => {
+    const [cyber, paper] = await Promise.all([reportIncident(f.app, { medium: 'cyber' }), reportIncident(f.app, { medium: 'non-cyber' })]);
+    const asCirt = (id: string) => call(f.app, { method: 'GET', url: `/incidents/${id}/record`, token: 'demo-ds-cirt-token' });
+    expect((await asCirt(cyber)).status).toBe(200);
+    const refused = await asCirt(paper);
+    expect(refused.status).toBe(404);
+    expect(refused.text).not.toContain('summary');
+    expect((await call(f.app, { method: 'GET', url: `/incidents/${paper}/record` })).status).toBe(200);
+  });
+
   it('468.7: an archive that takes the record closes the case; the record of a closed case still answers', async () => {
     const id = await toClosureReview();
     await decide(id, TOKEN.ipsDirector, { kind: 'sign-off-closure', rationale: 'Done.' });

@@ -6,8 +6,8 @@
  *     moves on (checked through the API); the link then works no more;
  *   - the Temporal UI's workflow list filtered by `BreachPhase` shows the incident's workflow;
  *   - the UI's workflow page shows no PII without the codec; once the operator has signed in to the pages
- *     (through the development IdP of npm start) and turned on cross-origin credentials in the UI's codec settings, the current
- *     details and the summaries of the event history read as the policy.
+ *     (through the development IdP of npm start), and nothing more, the current details and the
+ *     summaries of the event history read as the policy (the codec routes on the UI's origin).
  * Each page is saved as a screenshot in a temporary folder (printed), to look at.
  */
 import type { Page } from 'playwright-core';
@@ -162,20 +162,13 @@ test('the UI shows no PII without the codec; signed in to the codec server, deta
     console.log(`  ${await browser.screenshot(page, '4-ui-workflow-without-codec')}`);
 
     // What an operator does (npm start prints it): sign in to the pages through the identity provider,
-    // which signs them in to the codec server too, then let the UI's codec calls carry the cookie.
+    // which signs them in to the codec server too; the UI's codec calls go to its own origin with the cookie.
     await page.goto(`${system.apiUrl}/cases`);
     await page.getByRole('radio', { name: /Dana Demo/ }).check();
     await Promise.all([page.waitForURL(`${system.apiUrl}/cases`), page.getByRole('button', { name: 'Sign in' }).click()]);
     await page.getByText('Signed in as Dana Demo').waitFor();
-    expect(system.output()).toContain('To decrypt in the Temporal UI: sign in at');
-    await page.goto(workflowPage);
-    await page.getByTestId(/^data-encoder-status/).click();
-    const settings = page.getByRole('dialog');
-    await settings.getByText('Use my browser setting').click();
-    await settings.getByRole('textbox').fill(system.apiUrl);
-    await settings.getByText('Include cross-origin credentials').click();
-    await settings.getByRole('button', { name: 'Apply' }).click();
-
+    // That is the one step (dev/ui-proxy.ts: the codec routes on the UI's own origin): no codec settings.
+    expect(system.output()).toContain(`To decrypt in the Temporal UI: sign in at ${system.apiUrl}/cases (that is all`);
     await page.goto(workflowPage);
     await page.getByText('Report to US-CERT').first().waitFor({ timeout: 20_000 });
     await page.getByText('One-hour reporting deadline').first().waitFor();

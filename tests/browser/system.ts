@@ -1,6 +1,6 @@
 /**
  * The whole system as `npm start` runs it (dev/start.ts), for the browser tests: the dev server with
- * its Web UI (whose codec endpoint is the API), the worker, the API, the mail catcher and the endpoint
+ * its Web UI (whose codec endpoint is its own origin, dev/ui-proxy.ts), the worker, the API, the mail catcher and the endpoint
  * receiver, on free ports and a temporary data folder, with the shipped playbook pointed at this run's
  * receiver. What a person's browser reaches is what these tests reach.
  */
@@ -17,7 +17,7 @@ export interface RunningSystem {
   ports: { temporal: number; ui: number; api: number; smtp: number; mailWeb: number; receiver: number };
   /** The Temporal UI, as `npm start` prints it. */
   uiUrl: string;
-  /** The API; also the UI's codec endpoint and the base of approval links. */
+  /** The API (behind the UI's codec routes too) and the base of approval links. */
   apiUrl: string;
   mailUrl: string;
   /** Seconds until `npm start` said it was ready. */

@@ -270,6 +270,15 @@ describe('deploy/ and the documentation', () => {
     expect(read('deploy/secrets/.gitignore')).toMatch(/^\*$/m);
   });
 
+  it('469.2c(1): the compose UI sends the session to the codec routes, and the API lets its origin call them', () => {
+    const compose = read('deploy/compose.yaml');
+    expect(compose).toMatch(/TEMPORAL_CODEC_ENDPOINT: \$\{BREACH_PUBLIC_URL/);
+    expect(compose).toMatch(/TEMPORAL_CODEC_INCLUDE_CREDENTIALS: "true"/);
+    const uiPort = /temporal-ui:[\s\S]*?"127\.0\.0\.1:(\d+):8080"/.exec(compose)?.[1];
+    expect(compose).toContain(`BREACH_UI_ORIGINS: \${BREACH_UI_ORIGINS:-http://localhost:${uiPort}}`);
+    expect(read('docs/deployment.md')).toMatch(/codec\.passAccessToken: true/);
+  });
+
   it('every npm script and repository file docs/deployment.md names exists', () => {
     const doc = read('docs/deployment.md');
     const scripts = [...doc.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]!);

@@ -145,3 +145,24 @@ describe('BREACH_UI_ORIGINS', () => {
     }
   });
 });
+
+describe('the state cache of need to know (api/codec-access.ts)', () => {
+  it('asks once per incident within the TTL, again after it, and keeps no unreadable state', async () => {
+    const { cachedStates } = await import('../../api/codec-access.js');
+    let clock = 0;
+    const asked: string[] = [];
+    const load = async (id: string) => {
+      asked.push(id);
+      return id === 'gone' ? undefined : ({ incidentId: id } as never);
+    };
+    const stateOf = cachedStates(load, 30_000, () => clock);
+    await Promise.all([stateOf('inc-a'), stateOf('inc-a'), stateOf('gone')]);
+    await stateOf('inc-a');
+    expect(asked).toEqual(['inc-a', 'gone']);
+    await stateOf('gone');
+    expect(asked).toEqual(['inc-a', 'gone', 'gone']);
+    clock = 30_001;
+    await stateOf('inc-a');
+    expect(asked).toEqual(['inc-a', 'gone', 'gone', 'inc-a']);
+  });
+});

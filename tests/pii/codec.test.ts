@@ -218,3 +218,62 @@ describe('keyring configuration', () => {
     expect(configured.childEnv).toEqual({});
   });
 });
+
+describe('the owning incident (469.2c(1): the codec server decrypts per incident)', () => {
+  const key = generateKey();
+  const codec = new EncryptionCodec(ring('A', { A: key }));
+  const workflow = (workflowId: string) => ({ type: 'workflow' as const, namespace: 'default', workflowId });
+  const activity = (workflowId: string) => ({ type: 'activity' as const, namespace: 'default', workflowId, activityId: '1', isLocal: false });
+
+  it('records the incident of the serialization context in clear and bound inside; decode gives back the payload as it was', async () => {
+    const plain = defaultPayloadConverter.toPayload(SECRET);
+    for (const [context, incident] of [
+      [workflow('breach-inc-A1'), 'inc-A1'],
+      [workflow('breach-inc-A1:notify'), 'inc-A1'], // the roster run of the incident
+      [activity('breach-inc-A1'), 'inc-A1'],
+    ] as const) {
+      const [encrypted] = await codec.encode([plain], context);
+      expect(text(encrypted!.metadata!['breach-incident'])).toBe(incident);
+      expect(text(encrypted!.data)).not.toContain('123-45-6789');
+      const [owned] = await codec.decodeOwned([encrypted!]);
+      expect(owned).toMatchObject({ encrypted: true, incidentId: incident, relabelled: false });
+      expect(await codec.decode([encrypted!])).toEqual([plain]);
+    }
+  });
+
+  it('records no incident for a workflow that is not an incident (an exercise) or without a context', async () => {
+    const plain = defaultPayloadConverter.toPayload(SECRET);
+    for (const context of [workflow('exercise-2026'), undefined]) {
+      const [encrypted] = await codec.encode([plain], context);
+      expect(encrypted!.metadata!['breach-incident']).toBeUndefined();
+      const [owned] = await codec.decodeOwned([encrypted!]);
+      expect(owned!.incidentId).toBeUndefined();
+      expect(owned!.relabelled).toBe(false);
+    }
+  });
+
+  it('a payload relabelled with another incident, or labelled after the fact, is known as relabelled', async () => {
+    const plain = defaultPayloadConverter.toPayload(SECRET);
+    const [ofB] = await codec.encode([plain], workflow('breach-inc-B2'));
+    const relabelled = { ...ofB!, metadata: { ...ofB!.metadata, 'breach-incident': Buffer.from('inc-A1') } };
+    expect((await codec.decodeOwned([relabelled]))[0]).toMatchObject({ incidentId: 'inc-B2', relabelled: true });
+    const [unlabelled] = await codec.encode([plain]);
+    const labelled = { ...unlabelled!, metadata: { ...unlabelled!.metadata, 'breach-incident': Buffer.from('inc-A1') } };
+    expect((await codec.decodeOwned([labelled]))[0]).toMatchObject({ relabelled: true });
+    expect((await codec.decodeOwned([labelled]))[0]!.incidentId).toBeUndefined();
+  });
+
+  it('the previous release reads what this one writes: the additional data is still the key id alone', async () => {
+    const plain = defaultPayloadConverter.toPayload(SECRET);
+    const [encrypted] = await codec.encode([plain], workflow('breach-inc-A1'));
+    const data = encrypted!.data!;
+    // As the codec before this change decrypted: AES-256-GCM, additional data = the key id.
+    const { createDecipheriv } = await import('node:crypto');
+    const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12), { authTagLength: 16 });
+    decipher.setAAD(Buffer.from('A'));
+    decipher.setAuthTag(data.subarray(data.length - 16));
+    const inner = decodePayload(Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]));
+    expect(defaultPayloadConverter.fromPayload(inner)).toEqual(SECRET);
+    expect(text(inner.metadata!.encoding)).toBe('json/plain');
+  });
+});
