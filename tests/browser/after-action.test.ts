@@ -5,16 +5,14 @@
  * A/AA rules, and takes the facilitator's findings through a form with CSRF; the CLI's report then has
  * the same findings. Screenshots go to a temporary folder (printed).
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createContext } from '../../cli/context.js';
 import { runCli } from '../../cli/main.js';
 import type { AfterActionReport } from '../../exercise/report.js';
-import { launchChromium, type Chromium } from './chromium.js';
-import { eventually, startSystem, type RunningSystem } from './system.js';
+import type { Chromium } from './chromium.js';
+import { eventually, startSystemAndBrowser, type RunningSystem } from './system.js';
 
 let system: RunningSystem;
 let browser: Chromium;
@@ -31,11 +29,7 @@ async function breach(args: string[]): Promise<{ code: number; out: string; err:
 }
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.all([startSystem(), launchChromium()]);
-  system = started;
-  browser = launched;
-  axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  console.log(`npm start was ready in ${system.readySeconds.toFixed(1)} s; screenshots in ${browser.screenshotDir}`);
+  ({ system, browser, axeSource } = await startSystemAndBrowser());
 }, 150_000);
 
 afterAll(async () => {

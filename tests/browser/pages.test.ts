@@ -8,23 +8,17 @@
  *   - axe-core finds no WCAG 2.1 A/AA violation on the form, the list and the case page.
  * Screenshots go to a temporary folder (printed).
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchChromium, type Chromium } from './chromium.js';
-import { eventually, startSystem, type RunningSystem } from './system.js';
+import type { Chromium } from './chromium.js';
+import { eventually, startSystemAndBrowser, type RunningSystem } from './system.js';
 
 let system: RunningSystem;
 let browser: Chromium;
 let axeSource: string;
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.all([startSystem(), launchChromium()]);
-  system = started;
-  browser = launched;
-  axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  console.log(`npm start was ready in ${system.readySeconds.toFixed(1)} s; screenshots in ${browser.screenshotDir}`);
+  ({ system, browser, axeSource } = await startSystemAndBrowser());
 }, 150_000);
 
 afterAll(async () => {

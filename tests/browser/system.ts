@@ -6,12 +6,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitUntil } from '../../dev/ports.js';
 import { DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../config/index.js';
 import { withEndpointsAt } from '../helpers/index.js';
 import { npmStartEnv } from '../helpers/system-env.js';
+import { launchChromium, type Chromium } from './chromium.js';
 
 export interface RunningSystem {
   ports: { temporal: number; ui: number; api: number; smtp: number; mailWeb: number; receiver: number };
@@ -93,4 +95,12 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
     250,
   );
   return found!;
+}
+
+/** `npm start` and a headless Chromium side by side, with axe-core's source to run in the pages. */
+export async function startSystemAndBrowser(): Promise<{ system: RunningSystem; browser: Chromium; axeSource: string }> {
+  const [system, browser] = await Promise.all([startSystem(), launchChromium()]);
+  const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  console.log(`npm start was ready in ${system.readySeconds.toFixed(1)} s; screenshots in ${browser.screenshotDir}`);
+  return { system, browser, axeSource };
 }
