@@ -1,7 +1,7 @@
 /**
  * The OpenAPI document's security schemes and the need-to-know answers it names (api/openapi.ts).
  */
-type JsonSchema = Record<string, unknown>;
+import type { JsonSchema } from './openapi-schemas.js';
 
 /**
  * How a caller authenticates (docs/contract.md "Sign-in"): a bearer token of BREACH_API_TOKENS, or an

@@ -3,8 +3,6 @@
  * (schemas.ts), so the document describes exactly what the code accepts and answers.
  */
 import { z } from 'zod';
-import { AUTHORIZED_BASIS_RULES, MIN_EXPLANATION } from '../domain/authorized.js';
-import { PII_SHAPED_ID_PATTERN } from '../domain/ids.js';
 import {
   decisionBodySchema,
   decisionPendingSchema,
@@ -14,7 +12,6 @@ import {
   readinessSchema,
   incidentAcceptedSchema,
   incidentListSchema,
-  incidentParamsSchema,
   incidentStateSchema,
   listQuerySchema,
   refusalSchema,
@@ -24,8 +21,7 @@ import {
 import { caseRecordSchema } from '../domain/case-record.js';
 import { vendorReturnsSchema } from '../domain/returns.js';
 import { NO_ROLE, NOT_SEEN, securityOf } from './openapi-security.js';
-
-type JsonSchema = Record<string, unknown>;
+import { incidentIdJsonSchema, LINK_TOKEN_SCHEMA, reportJsonSchema, toJsonSchema, withDisclosureGrounds, type JsonSchema } from './openapi-schemas.js';
 
 const COMPONENTS = {
   Report: reportSchema,
@@ -46,13 +42,6 @@ const COMPONENTS = {
 
 type ComponentName = keyof typeof COMPONENTS;
 
-function toJsonSchema(schema: z.ZodType): JsonSchema {
-  // Requests are described as they are sent (input); refinements that JSON Schema cannot express
-  // (the medical statement, occurredAt before discoveredAt) are in the descriptions instead.
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  return rest;
-}
-
 const ref = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: ComponentName, description: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
 
@@ -60,60 +49,6 @@ const common = {
   401: json('Error', 'missing or unknown bearer token'),
   503: json('Error', 'Temporal is unavailable'),
 };
-
-/**
- * What zod's refinements say, in JSON Schema, so that a request valid by the document is not refused
- * for a rule the document leaves out: an incident id shaped like an SSN or a phone number (`not`), and
- * the medical statement (`if`/`then`). Times (a discovery not in the future, occurredAt not after it)
- * cannot be stated in JSON Schema and are in the descriptions.
- */
-const incidentIdJsonSchema = {
-  ...toJsonSchema(incidentParamsSchema.shape.incidentId),
-  not: { pattern: PII_SHAPED_ID_PATTERN.source },
-  description: 'Opaque: 3 to 64 letters, digits or dashes, and no group of digits shaped like an SSN (123-45-6789, 123456789) or a phone number (703-555-0147).',
-};
-
-const MEDICAL_STATEMENT = {
-  if: { properties: { piiTypes: { contains: { const: 'medical' } } }, required: ['piiTypes'] },
-  then: { required: ['disclosureFormat', 'disclosedBy', 'disclosedTo'] },
-};
-
-function reportJsonSchema(): JsonSchema {
-  const schema = toJsonSchema(reportSchema) as JsonSchema & { properties: Record<string, JsonSchema> };
-  return { ...schema, properties: { ...schema.properties, incidentId: incidentIdJsonSchema }, allOf: [MEDICAL_STATEMENT] };
-}
-
-/** `<base64url payload>.<base64url HMAC-SHA256>` (security/links.ts); the signature is checked by the server (400 when it does not verify). */
-const LINK_TOKEN_SCHEMA = { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$', maxLength: 2_200 };
-
-/**
- * The grounds of a finding of authorized disclosure (domain/authorized.ts, checked by the API before the
- * workflow): what JSON Schema can state is stated (the recipient, the explanation's length, the custody
- * exemption's fields); the per-basis content of the explanation is in the description.
- */
-function withDisclosureGrounds(decisionBody: JsonSchema): JsonSchema {
-  const oneOf = (decisionBody.oneOf as JsonSchema[]).map((variant) => {
-    const properties = variant.properties as Record<string, JsonSchema>;
-    if ((properties.kind as { const?: string }).const !== 'submit-analysis' || !properties.authorizedDisclosure) return variant;
-    const ad = properties.authorizedDisclosure as JsonSchema & { properties: Record<string, JsonSchema>; required: string[] };
-    const rules = Object.entries(AUTHORIZED_BASIS_RULES).map(([basis, rule]) => `${basis}: ${rule.mustShow}${rule.keyword ? ` (naming ${rule.keyword.what})` : ''} (${rule.paragraph})`);
-    const authorizedDisclosure = {
-      ...ad,
-      properties: { ...ad.properties, explanation: { ...ad.properties.explanation, minLength: MIN_EXPLANATION } },
-      required: [...ad.required, 'recipient'],
-      allOf: [
-        {
-          if: { properties: { basis: { const: 'hipaa-custody-exemption' } } },
-          then: { required: ['custodian', 'custodyPurpose', 'subjectInLawfulCustody'], properties: { subjectInLawfulCustody: { const: true } } },
-          else: { not: { anyOf: [{ required: ['custodian'] }, { required: ['custodyPurpose'] }, { required: ['subjectInLawfulCustody'] }] } },
-        },
-      ],
-      description: `The finding's grounds: the recipient (5 FAM 464c), and an explanation of at least ${MIN_EXPLANATION} characters showing, by basis: ${rules.join('; ')}. A finding without them is refused (400, issues under authorizedDisclosure).`,
-    };
-    return { ...variant, properties: { ...properties, authorizedDisclosure } };
-  });
-  return { ...decisionBody, oneOf };
-}
 
 const incidentIdParameter = {
   name: 'incidentId',
