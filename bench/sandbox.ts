@@ -22,7 +22,7 @@ import { startWorkerProcess, type WorkerProcess } from '../dev/worker-process.js
 import { bundleWorkflows } from '../worker/bundle.js';
 import { tracedBundlePath, WORKFLOW_BUNDLE_PATH } from '../worker/worker.js';
 import { benchIdleWorkflow } from './empty-workflow.js';
-import { aReport, benchPlaybook, cpuSeconds, waitFor } from './setup.js';
+import { aFirstReport, benchPlaybook, cpuSeconds, waitFor } from './setup.js';
 import { fmt, line, type World } from './world.js';
 
 interface ModuleInit {
@@ -121,11 +121,10 @@ export async function benchSandbox(world: World): Promise<Record<string, unknown
       app = await buildApi({ client: world.server.client, taskQueue, playbook, tokens, linkSecret: randomBytes(32).toString('hex'), publicUrl: 'http://127.0.0.1' });
       const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
       const auth = { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' };
-      const stamp = Date.now().toString(36);
       for (let i = 0; i < count; i += 50) {
         await Promise.all(
-          Array.from({ length: Math.min(50, count - i) }, async (_, j) => {
-            const response = await fetch(`${apiUrl}/incidents`, { method: 'POST', headers: auth, body: JSON.stringify(aReport(`sandbox-${stamp}-${i + j}`)) });
+          Array.from({ length: Math.min(50, count - i) }, async () => {
+            const response = await fetch(`${apiUrl}/incidents`, { method: 'POST', headers: auth, body: JSON.stringify(aFirstReport()) });
             await response.text();
             if (response.status !== 202) throw new Error(`POST /incidents answered ${response.status}`);
           }),

@@ -105,6 +105,14 @@ export function aReport(incidentId: string): Report {
   return sampleReport({ incidentId });
 }
 
+/**
+ * A first report as a reporter files it: no incident id (the API makes one). A report that names an id
+ * supplements that incident, and the API first asks Temporal whether the reporter may (api/access.ts).
+ */
+export function aFirstReport(): Report {
+  return sampleReport();
+}
+
 export type IncidentHandle = WorkflowHandle<typeof breachIncidentWorkflow>;
 
 export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number, everyMs = 100): Promise<T> {

@@ -7,6 +7,7 @@ import { buildApi } from '../api/server.js';
 import { DEFAULT_API_TOKENS, loadApiTokens, PROJECT_ROOT } from '../config/index.js';
 import { benchEmptyWorkflow } from './empty-workflow.js';
 import {
+  aFirstReport,
   aReport,
   benchPlaybook,
   cpuSeconds,
@@ -86,21 +87,22 @@ export async function benchSurge(world: World): Promise<void> {
 
     const memory = memorySampler(() => worker.rssMb());
     const cpuBefore = { worker: cpuSeconds(worker.pid), mail: cpuSeconds(mail.pid), temporal: cpuSeconds(temporalPid), bench: cpuSeconds(process.pid) };
-    const stamp = Date.now().toString(36);
-    const ids = Array.from({ length: count }, (_, i) => `surge-${stamp}-${i}`);
+    // First reports, as reporters file them: the API makes each id, and the answer names it.
     const sentAt = new Map<string, number>();
     const statuses = new Map<number, number>();
     let lastAccepted = 0;
     const first = performance.now();
     await Promise.all(
-      ids.map(async (id) => {
-        sentAt.set(id, performance.now());
-        const response = await fetch(`${apiUrl}/incidents`, { method: 'POST', headers: auth, body: JSON.stringify(aReport(id)) });
-        await response.text();
+      Array.from({ length: count }, async () => {
+        const at = performance.now();
+        const response = await fetch(`${apiUrl}/incidents`, { method: 'POST', headers: auth, body: JSON.stringify(aFirstReport()) });
+        const accepted = (await response.json().catch(() => ({}))) as { incidentId?: string };
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        if (accepted.incidentId) sentAt.set(accepted.incidentId, at);
         lastAccepted = Math.max(lastAccepted, performance.now());
       }),
     );
+    const ids = [...sentAt.keys()];
     const startsPerSecond = (count / (lastAccepted - first)) * 1_000;
     await waitFor(async () => (ids.every((id) => reportedAt.has(id)) ? true : undefined), 'every incident reported to US-CERT', 3_600_000, 100);
     const allReported = performance.now() - first;
@@ -160,7 +162,7 @@ export async function benchSurge(world: World): Promise<void> {
     line('floor: 1,000 plain POSTs at once p50 / p99', `${fmt(percentile(burst, 50))} / ${fmt(percentile(burst, 99))} ms`);
     line('incident starts per second (API)', `${fmt(startsPerSecond)} /s`);
     line('empty workflow starts per second (client)', `${fmt(emptyPerSecond)} /s (before ${fmt(emptyBefore)}, after ${fmt(emptyAfter)})`);
-    line('incident / empty', `${fmt(ratio, 2)}×`, { ok: ratio >= 0.7, text: '≥ 0.7×' });
+    line('incident / empty', `${fmt(ratio, 2)}×`, { ok: ratio >= 0.9, text: '≥ 0.9×' });
     line('CPU s until every one was reported', `worker ${fmt(cpu.worker, 1)} + Temporal ${fmt(cpu.temporal, 1)} + API and receivers ${fmt(cpu.bench, 1)} + mail server ${fmt(cpu.mail, 1)}`);
     line('worker memory growth at 1,000 open incidents', `${fmt(mem.growth)} MB (${fmt(mem.baseline)} → peak ${fmt(mem.peak)}, now ${fmt(mem.last)} MB)`, { ok: mem.growth < 1_024, text: '< 1 GB' });
     line('failed workflow tasks', `${failedTasks} (timed out: ${timedOutTasks})`, { ok: failedTasks === 0, text: 'none' });
