@@ -5,6 +5,8 @@
  *   - module initialisation per workflow (ms) and the heap each workflow's modules keep, measured with the
  *     SDK's reusable V8 context on the plain bundle, the traced bundle and the yardstick's
  *     (bench/module-init.ts, in a process of its own with `--expose-gc`);
+ *   - the replay of one whole incident history (a cache miss), beside a workflow that only sleeps with
+ *     as many workflow tasks (bench/replay.ts);
  *   - worker CPU per new incident, from the report (POST /incidents) to the triage gate;
  *   - worker RSS and heap per cached incident at the gate: N incidents held in the cache (its size set
  *     above N), a full GC forced in the worker before and after (bench/gc-probe.mjs).
@@ -22,6 +24,7 @@ import { startWorkerProcess, type WorkerProcess } from '../dev/worker-process.js
 import { bundleWorkflows } from '../worker/bundle.js';
 import { tracedBundlePath, WORKFLOW_BUNDLE_PATH } from '../worker/worker.js';
 import { benchIdleWorkflow } from './empty-workflow.js';
+import { replayTimes, sleepsReplayTimes } from './replay.js';
 import { aFirstReport, benchPlaybook, cpuSeconds, waitFor } from './setup.js';
 import { fmt, line, type World } from './world.js';
 
@@ -98,6 +101,14 @@ export async function benchSandbox(world: World): Promise<Record<string, unknown
   const init = { incident: moduleInit(WORKFLOW_BUNDLE_PATH, 'breachIncidentWorkflow'), traced: moduleInit(traced, 'breachIncidentWorkflow'), idle: moduleInit(idle, 'benchIdleWorkflow') };
   const kb = (v: number | undefined) => (v === undefined ? 'n/a' : `${fmt(v)} KB`);
   line('module init per workflow: incident / idle', `${fmt(init.incident.msPerWorkflow, 2)} / ${fmt(init.idle.msPerWorkflow, 2)} ms (traced bundle ${fmt(init.traced.msPerWorkflow, 2)} ms)`);
+  // Replay of one whole incident (a cache miss), beside a workflow of sleeps with as many workflow tasks.
+  const replay = await replayTimes(30);
+  const sleeps = await sleepsReplayTimes(world.server, replay.workflowTasks, 30);
+  line(
+    'replay of one whole incident (cache miss) p50 / p99',
+    `${fmt(replay.p50, 1)} / ${fmt(replay.p99, 1)} ms (${replay.events} events, ${replay.workflowTasks} workflow tasks); sleeps only, as many tasks: ${fmt(sleeps.p50, 1)} / ${fmt(sleeps.p99, 1)} ms (${fmt(replay.p50 / sleeps.p50, 1)}× at p50)`,
+    { ok: replay.p99 <= 50, text: '≤ 50 ms p99' },
+  );
   line('heap of one workflow\'s modules: incident / idle', `${kb(init.incident.heapKbPerWorkflow)} / ${kb(init.idle.heapKbPerWorkflow)} (traced ${kb(init.traced.heapKbPerWorkflow)})`);
 
   // The yardstick: idle workflows started by the client on a worker running the idle bundle.
@@ -139,7 +150,7 @@ export async function benchSandbox(world: World): Promise<Record<string, unknown
     // The SDK runs workflows in worker threads: their heap is in the RSS above, not in the main thread's.
     line('worker main-thread heap per cached incident', `${fmt(incidentHeld.heapKbPer)} KB; idle ${fmt(idleHeld.heapKbPer)} KB (workflows' heap: module figures above)`);
     line('time to hold them all', `incidents ${fmt(incidentHeld.seconds, 1)} s; idle ${fmt(idleHeld.seconds, 1)} s`);
-    return { incidents: count, moduleInit: init, incident: incidentHeld, idle: idleHeld };
+    return { incidents: count, moduleInit: init, replay, sleepsReplay: sleeps, incident: incidentHeld, idle: idleHeld };
   } finally {
     await app?.close();
     await receiver.close();

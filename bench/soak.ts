@@ -12,21 +12,15 @@
  * by process.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import proto from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
 import { buildApi } from '../api/server.js';
-import { DEFAULT_API_TOKENS, loadApiTokens, PROJECT_ROOT } from '../config/index.js';
+import { DEFAULT_API_TOKENS, loadApiTokens } from '../config/index.js';
 import { startEndpointReceiver } from '../dev/endpoint-receiver.js';
 import { startWorkerProcess, type WorkerProcess } from '../dev/worker-process.js';
 import { incidentWorkflowId } from '../domain/ids.js';
-import { createDataConverter } from '../security/data-converter.js';
-import { readKeyringFile } from '../security/keyring.js';
 import { aReport, benchPlaybook, cpuSeconds, descendantPid, percentile, waitFor, type BenchServer, type MailServer } from './setup.js';
-import { bundleWorkflows } from '../worker/bundle.js';
+import { replayTimes } from './replay.js';
 
 export interface SoakOptions {
   incidents: number;
@@ -61,27 +55,6 @@ async function workerHeapMb(metricsUrl: string | undefined): Promise<number | un
 function machine(pids: Record<string, number | undefined>): string {
   const [one, five] = loadavg();
   return `load ${fmt(one!, 2)} / ${fmt(five!, 2)}; CPU s so far: ${Object.entries(pids).map(([name, pid]) => `${name} ${fmt(cpuSeconds(pid), 1)}`).join(', ')}`;
-}
-
-/** Replays one whole incident history again and again, each time as a new workflow (a cache miss). */
-export async function replayTimes(times: number): Promise<{ p50: number; p99: number; events: number }> {
-  const file = join(PROJECT_ROOT, 'tests', 'replay', 'histories', 'full-chain-delay-notification.json');
-  const fixture = JSON.parse(readFileSync(file, 'utf8')) as { workflowId: string; history: object };
-  const history = proto.temporal.api.history.v1.History.fromObject(fixture.history);
-  const dataConverter = createDataConverter(await readKeyringFile(join(PROJECT_ROOT, 'tests', 'replay', 'test-keyring.json'), 'test keyring'));
-  const code = await bundleWorkflows();
-  const histories = Array.from({ length: times + 3 }, () => ({ workflowId: fixture.workflowId, history }));
-  const durations: number[] = [];
-  let last = performance.now();
-  let index = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { code }, dataConverter }, histories)) {
-    const now = performance.now();
-    if (result.error) throw new Error(`the history does not replay: ${result.error.message}`);
-    // The first few warm the worker (its V8 context, the JIT): measured like a worker that has been up a while.
-    if (index++ >= 3) durations.push(now - last);
-    last = now;
-  }
-  return { p50: percentile(durations, 50), p99: percentile(durations, 99), events: history.events?.length ?? 0 };
 }
 
 async function histories(world: SoakWorld, ids: string[]) {
