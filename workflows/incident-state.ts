@@ -2,7 +2,7 @@
  * The one state object the handlers and the phases share: the contract's IncidentState plus what the
  * workflow keeps for itself (the report, the playbook it started with, accepted decisions).
  */
-import { condition, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { DecisionKind, Letter, RosterRef } from '../domain/decision.js';
 import { parseDuration } from '../domain/durations.js';
 import { holdersOf } from '../domain/playbook-terms.js';
@@ -64,14 +64,6 @@ export interface EarlierIncidentInput {
  */
 export const SEARCH_ATTRIBUTES_ALWAYS = 'search-attributes-always';
 
-/**
- * Issue 15: since this patch the search attributes and the UI's current details are published when the
- * activation is quiet (once, sometimes twice, per workflow task), with the state it ends in, instead of at
- * every timeline line: a full incident upserts them 18 times where it did 40, each a history event and
- * a visibility write on the server. Incidents that published before it replay their upserts where they were.
- */
-export const ONE_PUBLISH_PER_ACTIVATION = 'one-publish-per-activation';
-
 export function nowIso(): string {
   return new Date().toISOString();
 }
@@ -112,8 +104,6 @@ export class Incident {
   /** The one-hour report's delivery, once started: updates for supplements go after it. */
   initialReport: Promise<unknown> | null = null;
   private published = '';
-  private dirty = false;
-  private flushing = false;
 
   constructor(readonly input: IncidentInput) {
     this.playbook = input.playbook;
@@ -203,34 +193,8 @@ export class Incident {
     return this.state.actionItems.filter((i) => i.status === 'open');
   }
 
-  /**
-   * Search attributes and the UI's current details (no PII in either), once the activation is quiet:
-   * a background condition on `dirty`, which the SDK checks only after the activation's jobs and every
-   * microtask they started have run. When another condition unblocked in the same pass moves the state
-   * again, the next pass publishes once more, so the activation always ends published. Not a microtask:
-   * the workflow's own awaits would run between two of them.
-   */
+  /** Search attributes and the UI's current details, at every change (no PII in either). */
   publish(): void {
-    if (!patched(ONE_PUBLISH_PER_ACTIVATION)) return this.publishNow();
-    this.dirty = true;
-    if (this.flushing) return;
-    this.flushing = true;
-    void (async () => {
-      for (;;) {
-        await condition(() => this.dirty);
-        this.flush();
-      }
-    })();
-  }
-
-  /** What is pending, published now: before the workflow returns, since nothing may follow its completion. */
-  flush(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    this.publishNow();
-  }
-
-  private publishNow(): void {
     const s = this.state;
     // Asked before the key (a new patch: new histories have its marker from their first publish); the
     // older patch behind searchAttributesOn() stays where it was asked, after the key comparison.

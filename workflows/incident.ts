@@ -56,7 +56,6 @@ export async function breachIncidentWorkflow(input: IncidentInput): Promise<Case
     summary = await remediationAndClosure(incident, next === 'closure-review' ? 'closure-review' : afterResponsePhase(incident));
   }
   await condition(allHandlersFinished);
-  incident.flush();
   return summary;
 }
 

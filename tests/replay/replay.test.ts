@@ -71,8 +71,6 @@ describe('recorded histories replay against the current workflow code', () => {
     expect(files.some((f) => f.includes('/'))).toBe(true);
     // Recorded before a not-notify at moderate risk went to the PPGB Chair (workflows/response.ts NO_NOTIFICATION_FOLLOWS_RISK).
     expect(files).toContain('pre-route-by-risk/minimal-risk-at-moderate.json');
-    // Recorded before the search attributes were published once per activation (issue 15).
-    expect(files).toContain('pre-one-publish/on-time-cyber.json');
     console.log(`[replay] ${FIXTURES.length} histories, ${FIXTURES.reduce((n, f) => n + ((f.history as { events: unknown[] }).events.length ?? 0), 0)} events`);
   });
 
@@ -81,33 +79,6 @@ describe('recorded histories replay against the current workflow code', () => {
     expect(result, `${file} was not replayed`).toBeDefined();
     // The error names what diverged ("Nondeterminism error: ..."): print it with the history's story.
     if (result!.error) throw new Error(`${file} (${(fixture as Fixture).description}) does not replay: ${result!.error.name}: ${result!.error.message}`);
-  });
-});
-
-/** For each workflow task of a history, how many upserts carry the Breach* attributes (not the SDK's TemporalChangeVersion). */
-function breachUpsertsPerTask(fixture: Fixture): number[] {
-  const perTask: number[] = [];
-  for (const e of (fixture.history as { events: { eventType: string; upsertWorkflowSearchAttributesEventAttributes?: { searchAttributes?: { indexedFields?: object } } }[] }).events) {
-    if (e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED') perTask.push(0);
-    const fields = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
-    if (fields.includes('BreachPhase')) perTask[perTask.length - 1]! += 1;
-  }
-  return perTask;
-}
-
-describe('issue 15: the search attributes published when the activation is quiet (workflows/incident-state.ts ONE_PUBLISH_PER_ACTIVATION)', () => {
-  it('an incident recorded since publishes its search attributes at most twice per workflow task, a third fewer in all; one recorded before did not', () => {
-    const since = FIXTURES.filter((f) => f.workflowType === 'breachIncidentWorkflow' && !f.file.includes('/'));
-    expect(since.length).toBeGreaterThan(5);
-    // Once when the activation's jobs have run, again only if a condition the flush did not wait for moved the state.
-    for (const fixture of since) expect(Math.max(...breachUpsertsPerTask(fixture)), fixture.file).toBeLessThanOrEqual(2);
-    const total = (f: Fixture) => breachUpsertsPerTask(f).reduce((a, b) => a + b, 0);
-    for (const path of ['full-chain-delay-notification', 'on-time-cyber']) {
-      const before = FIXTURES.find((f) => f.file === `pre-one-publish/${path}.json`)!;
-      const now = FIXTURES.find((f) => f.file === `${path}.json`)!;
-      expect(Math.max(...breachUpsertsPerTask(before)), path).toBeGreaterThan(2);
-      expect(total(now), path).toBeLessThanOrEqual((total(before) * 2) / 3);
-    }
   });
 });
 
