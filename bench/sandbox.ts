@@ -6,7 +6,8 @@
  *     SDK's reusable V8 context on the plain bundle, the traced bundle and the yardstick's
  *     (bench/module-init.ts, in a process of its own with `--expose-gc`);
  *   - the replay of one whole incident history (a cache miss), beside a workflow that only sleeps with
- *     as many workflow tasks (bench/replay.ts);
+ *     as many workflow tasks (bench/replay.ts), and what one entry into a V8 context costs with the
+ *     SDK's time-out and without (bench/vm-call.ts);
  *   - worker CPU per new incident, from the report (POST /incidents) to the triage gate;
  *   - worker RSS and heap per cached incident at the gate: N incidents held in the cache (its size set
  *     above N), a full GC forced in the worker before and after (bench/gc-probe.mjs).
@@ -25,6 +26,7 @@ import { bundleWorkflows } from '../worker/bundle.js';
 import { tracedBundlePath, WORKFLOW_BUNDLE_PATH } from '../worker/worker.js';
 import { benchIdleWorkflow } from './empty-workflow.js';
 import { replayTimes, sleepsReplayTimes } from './replay.js';
+import { vmCallMicroseconds } from './vm-call.js';
 import { aFirstReport, benchPlaybook, cpuSeconds, waitFor } from './setup.js';
 import { fmt, line, type World } from './world.js';
 
@@ -109,6 +111,8 @@ export async function benchSandbox(world: World): Promise<Record<string, unknown
     `${fmt(replay.p50, 1)} / ${fmt(replay.p99, 1)} ms (${replay.events} events, ${replay.workflowTasks} workflow tasks); sleeps only, as many tasks: ${fmt(sleeps.p50, 1)} / ${fmt(sleeps.p99, 1)} ms (${fmt(replay.p50 / sleeps.p50, 1)}× at p50)`,
     { ok: replay.p99 <= 50, text: '≤ 50 ms p99' },
   );
+  const entry = vmCallMicroseconds();
+  line('one call into a V8 context (node:vm)', `${fmt(entry.withTimeout)} µs with the SDK's 5 s time-out (a watchdog thread each); ${fmt(entry.without, 1)} µs without`);
   line('heap of one workflow\'s modules: incident / idle', `${kb(init.incident.heapKbPerWorkflow)} / ${kb(init.idle.heapKbPerWorkflow)} (traced ${kb(init.traced.heapKbPerWorkflow)})`);
 
   // The yardstick: idle workflows started by the client on a worker running the idle bundle.
@@ -150,7 +154,7 @@ export async function benchSandbox(world: World): Promise<Record<string, unknown
     // The SDK runs workflows in worker threads: their heap is in the RSS above, not in the main thread's.
     line('worker main-thread heap per cached incident', `${fmt(incidentHeld.heapKbPer)} KB; idle ${fmt(idleHeld.heapKbPer)} KB (workflows' heap: module figures above)`);
     line('time to hold them all', `incidents ${fmt(incidentHeld.seconds, 1)} s; idle ${fmt(idleHeld.seconds, 1)} s`);
-    return { incidents: count, moduleInit: init, replay, sleepsReplay: sleeps, incident: incidentHeld, idle: idleHeld };
+    return { incidents: count, moduleInit: init, replay, sleepsReplay: sleeps, vmCallMicroseconds: entry, incident: incidentHeld, idle: idleHeld };
   } finally {
     await app?.close();
     await receiver.close();

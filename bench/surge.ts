@@ -46,6 +46,42 @@ async function emptyStarts(world: World, count: number): Promise<number> {
   }
 }
 
+/** `count` first reports at once to an API; the rate at which they were accepted, and each id with when it was sent. */
+async function postReports(apiUrl: string, count: number): Promise<{ perSecond: number; sentAt: Map<string, number>; statuses: Map<number, number> }> {
+  const auth = { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' };
+  const sentAt = new Map<string, number>();
+  const statuses = new Map<number, number>();
+  let lastAccepted = 0;
+  const first = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      const at = performance.now();
+      const response = await fetch(`${apiUrl}/incidents`, { method: 'POST', headers: auth, body: JSON.stringify(aFirstReport()) });
+      const accepted = (await response.json().catch(() => ({}))) as { incidentId?: string };
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      if (accepted.incidentId) sentAt.set(accepted.incidentId, at);
+      lastAccepted = Math.max(lastAccepted, performance.now());
+    }),
+  );
+  return { perSecond: (count / (lastAccepted - first)) * 1_000, sentAt, statuses };
+}
+
+/**
+ * The same starts through the API to a task queue no worker polls: the API and the server alone, without
+ * the incidents' own work (their workflow tasks, mail and reports) competing for the same two cores.
+ */
+async function startsWithoutWork(world: World, playbook: ReturnType<typeof benchPlaybook>, tokens: Awaited<ReturnType<typeof loadApiTokens>>, count: number): Promise<number> {
+  const taskQueue = `bench-idle-queue-${randomBytes(3).toString('hex')}`;
+  const app = await buildApi({ client: world.server.client, taskQueue, playbook, tokens, linkSecret: randomBytes(32).toString('hex'), publicUrl: 'http://127.0.0.1' });
+  try {
+    const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+    await postReports(apiUrl, 20);
+    return (await postReports(apiUrl, count)).perSecond;
+  } finally {
+    await app.close();
+  }
+}
+
 export async function benchSurge(world: World): Promise<void> {
   const { server, mail, options } = world;
   const count = options.incidents || 1_000;
@@ -88,22 +124,11 @@ export async function benchSurge(world: World): Promise<void> {
     const memory = memorySampler(() => worker.rssMb());
     const cpuBefore = { worker: cpuSeconds(worker.pid), mail: cpuSeconds(mail.pid), temporal: cpuSeconds(temporalPid), bench: cpuSeconds(process.pid) };
     // First reports, as reporters file them: the API makes each id, and the answer names it.
-    const sentAt = new Map<string, number>();
-    const statuses = new Map<number, number>();
-    let lastAccepted = 0;
     const first = performance.now();
-    await Promise.all(
-      Array.from({ length: count }, async () => {
-        const at = performance.now();
-        const response = await fetch(`${apiUrl}/incidents`, { method: 'POST', headers: auth, body: JSON.stringify(aFirstReport()) });
-        const accepted = (await response.json().catch(() => ({}))) as { incidentId?: string };
-        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        if (accepted.incidentId) sentAt.set(accepted.incidentId, at);
-        lastAccepted = Math.max(lastAccepted, performance.now());
-      }),
-    );
+    const posted = await postReports(apiUrl, count);
+    const { sentAt, statuses } = posted;
+    const startsPerSecond = posted.perSecond;
     const ids = [...sentAt.keys()];
-    const startsPerSecond = (count / (lastAccepted - first)) * 1_000;
     await waitFor(async () => (ids.every((id) => reportedAt.has(id)) ? true : undefined), 'every incident reported to US-CERT', 3_600_000, 100);
     const allReported = performance.now() - first;
     const cpu = {
@@ -138,6 +163,7 @@ export async function benchSurge(world: World): Promise<void> {
     }
     const reportCalls = receiver.calls('/usCert').length;
     const emptyAfter = await emptyStarts(world, count);
+    const unworked = await startsWithoutWork(world, playbook, tokens, count);
     const emptyPerSecond = (emptyBefore + emptyAfter) / 2;
     results.surge = {
       incidents: count,
@@ -145,6 +171,7 @@ export async function benchSurge(world: World): Promise<void> {
       startsPerSecond,
       emptyStartsPerSecond: emptyPerSecond,
       emptyStartsPerSecondBeforeAfter: [emptyBefore, emptyAfter],
+      startsPerSecondWithoutWorker: unworked,
       allReportedMs: allReported,
       latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) },
       floorMs: { sequentialP50: percentile(floorCalls, 50), burstP50: percentile(burst, 50), burstP99: percentile(burst, 99) },
@@ -163,6 +190,7 @@ export async function benchSurge(world: World): Promise<void> {
     line('incident starts per second (API)', `${fmt(startsPerSecond)} /s`);
     line('empty workflow starts per second (client)', `${fmt(emptyPerSecond)} /s (before ${fmt(emptyBefore)}, after ${fmt(emptyAfter)})`);
     line('incident / empty', `${fmt(ratio, 2)}×`, { ok: ratio >= 0.9, text: '≥ 0.9×' });
+    line('incident starts, no worker on the queue', `${fmt(unworked)} /s: ${fmt(unworked / emptyPerSecond, 2)}× the empty workflow's (the API and the server alone, the incidents' work not competing)`);
     line('CPU s until every one was reported', `worker ${fmt(cpu.worker, 1)} + Temporal ${fmt(cpu.temporal, 1)} + API and receivers ${fmt(cpu.bench, 1)} + mail server ${fmt(cpu.mail, 1)}`);
     line('worker memory growth at 1,000 open incidents', `${fmt(mem.growth)} MB (${fmt(mem.baseline)} → peak ${fmt(mem.peak)}, now ${fmt(mem.last)} MB)`, { ok: mem.growth < 1_024, text: '< 1 GB' });
     line('failed workflow tasks', `${failedTasks} (timed out: ${timedOutTasks})`, { ok: failedTasks === 0, text: 'none' });
