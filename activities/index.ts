@@ -51,6 +51,10 @@ export interface SendNoticeInput {
   link?: { kind: string; expiresAt: number; /** Every kind the gate waits for (triage waits for two): a link each. */ kinds?: string[] };
 }
 
+export interface SendNoticesInput {
+  notices: SendNoticeInput[];
+}
+
 export interface CallEndpointInput {
   name: string;
   endpoint: Endpoint;
@@ -65,44 +69,61 @@ export function createActivities(deps: ActivityDeps) {
     return info.workflowExecution?.workflowId ?? `activity-${info.activityId}`;
   };
 
-  return {
-    /** Email to officials from a template (activities/templates.ts). */
-    async sendNotice(input: SendNoticeInput): Promise<{ sent: number }> {
-      if (input.to.length === 0) return { sent: 0 };
-      const base = `${workflowId()}.${input.step}`;
-      const incidentId = input.notice.incidentId;
-      if (input.link && deps.signLink) {
-        let sent = 0;
-        for (const [index, person] of input.to.entries()) {
-          const { kind, kinds, expiresAt } = input.link;
-          const sign = deps.signLink;
-          const links = person.id
-            ? (kinds?.length ? kinds : [kind]).map((k) => ({
-                url: linkUrl(deps.publicUrl, sign({ incidentId, kind: k, personId: person.id!, expiresAt })),
-                label: kinds && kinds.length > 1 ? `Review and decide (${k})` : 'Review and decide',
-              }))
-            : [];
-          const mail = renderNotice(input.notice, links);
-          await deps.mailer.sendMail({
-            from: deps.mailFrom,
-            to: { name: person.name, address: person.email },
-            subject: mail.subject,
-            text: mail.text,
-            messageId: `<${base}.${index}@breach-response>`,
-          });
-          sent += 1;
-        }
-        return { sent };
+  /** Email to officials from a template (activities/templates.ts). */
+  async function sendNotice(input: SendNoticeInput): Promise<{ sent: number }> {
+    if (input.to.length === 0) return { sent: 0 };
+    const base = `${workflowId()}.${input.step}`;
+    const incidentId = input.notice.incidentId;
+    if (input.link && deps.signLink) {
+      let sent = 0;
+      for (const [index, person] of input.to.entries()) {
+        const { kind, kinds, expiresAt } = input.link;
+        const sign = deps.signLink;
+        const links = person.id
+          ? (kinds?.length ? kinds : [kind]).map((k) => ({
+              url: linkUrl(deps.publicUrl, sign({ incidentId, kind: k, personId: person.id!, expiresAt })),
+              label: kinds && kinds.length > 1 ? `Review and decide (${k})` : 'Review and decide',
+            }))
+          : [];
+        const mail = renderNotice(input.notice, links);
+        await deps.mailer.sendMail({
+          from: deps.mailFrom,
+          to: { name: person.name, address: person.email },
+          subject: mail.subject,
+          text: mail.text,
+          messageId: `<${base}.${index}@breach-response>`,
+        });
+        sent += 1;
       }
-      const mail = renderNotice(input.notice);
-      await deps.mailer.sendMail({
-        from: deps.mailFrom,
-        to: input.to.map((p) => ({ name: p.name, address: p.email })),
-        subject: mail.subject,
-        text: mail.text,
-        messageId: `<${base}@breach-response>`,
-      });
-      return { sent: input.to.length };
+      return { sent };
+    }
+    const mail = renderNotice(input.notice);
+    await deps.mailer.sendMail({
+      from: deps.mailFrom,
+      to: input.to.map((p) => ({ name: p.name, address: p.email })),
+      subject: mail.subject,
+      text: mail.text,
+      messageId: `<${base}@breach-response>`,
+    });
+    return { sent: input.to.length };
+  }
+
+  return {
+    sendNotice,
+
+    /**
+     * Several notices in one task (the three of a first report, workflows/reporting.ts), sent in turn,
+     * each with its own step and Message-ID. The heartbeat checkpoints what went: a retry sends the rest only.
+     */
+    async sendNotices(input: SendNoticesInput): Promise<{ sent: number[] }> {
+      const ctx = Context.current();
+      const checkpoint: unknown = ctx.info.heartbeatDetails;
+      const sent = Array.isArray(checkpoint) ? checkpoint.filter((n): n is number => typeof n === 'number') : [];
+      for (const notice of input.notices.slice(sent.length)) {
+        sent.push((await sendNotice(notice)).sent);
+        ctx.heartbeat(sent);
+      }
+      return { sent };
     },
 
     /** POST to an external endpoint, idempotent by `<workflowId>:<step>`. */

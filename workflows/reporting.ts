@@ -5,13 +5,22 @@
  * told when classified information is involved. The one-hour clock runs from *discovery*, not from
  * intake: a report that arrives after its hour is late on arrival (468.3b(1)).
  */
-import { condition, isCancellation } from '@temporalio/workflow';
+import { condition, isCancellation, patched } from '@temporalio/workflow';
 import type { EndpointResult } from '../activities/http.js';
+import type { SendNoticeInput } from '../activities/index.js';
 import { cisaFields, receiverReference, type CisaFields } from '../domain/cisa.js';
 import type { EndpointName } from '../domain/playbook-terms.js';
 import { deadlineEndpoint, mail } from './activities.js';
 import { failureMessage, inBackground } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
+
+/**
+ * Issue 15: since this patch the three notices of a first report (supervisor, program manager, focal
+ * point) go out in one activity, checkpointed notice by notice (activities/index.ts `sendNotices`): one
+ * task where there were three, and one workflow task for their completion. Each keeps its step, its
+ * Message-ID and its routing line. Incidents started before it replay their three activities.
+ */
+export const INTAKE_NOTICES_TOGETHER = 'intake-notices-in-one-activity';
 
 /**
  * The part of the report an external focal point receives: what the Breach Incident form holds, and,
@@ -83,25 +92,28 @@ export async function reportingPhase(incident: Incident): Promise<void> {
   };
   const cyber = r.medium === 'cyber';
 
-  // 468.3b: the form serves as notification to the reporter's supervisor.
-  inBackground(incident, 'tell-supervisor', () =>
-    mail('Tell the supervisor').sendNotice({ to: [r.supervisor], notice: { template: 'report-received', audience: 'supervisor', ...notice }, step: 'tell-supervisor' }).then(() => routed(incident, 'tell-supervisor', 'supervisor', 'sent')),
-  );
-  // DHS PIHG (CBP seed): the program manager is told immediately on discovery.
+  // 468.3b: the form serves as notification to the reporter's supervisor. DHS PIHG (CBP seed): the
+  // program manager is told immediately on discovery. 468.3b: the report is routed to the focal point.
   const programManagers = [...(r.programManager ? [r.programManager] : []), ...incident.recipients('programManager')];
-  if (programManagers.length) {
-    inBackground(incident, 'tell-program-manager', () =>
-      mail('Tell the program manager').sendNotice({ to: programManagers, notice: { template: 'report-received', audience: 'program-manager', ...notice }, step: 'tell-program-manager' }).then(() => routed(incident, 'tell-program-manager', 'programManager', 'sent')),
-    );
-  }
   const focal = cyber ? 'dsCirt' : 'privacyDivision';
-  inBackground(incident, `tell-${focal}`, () =>
-    mail(cyber ? 'Route to DS/CIRT' : 'Route to the Privacy Division').sendNotice({
-      to: incident.recipients(focal),
-      notice: { template: 'report-received', audience: 'focal-point', ...notice },
-      step: `tell-${focal}`,
-    }).then(() => routed(incident, `tell-${focal}`, focal, 'sent')),
-  );
+  const intake: { summary: string; routedTo: string; input: SendNoticeInput }[] = [
+    { summary: 'Tell the supervisor', routedTo: 'supervisor', input: { to: [r.supervisor], notice: { template: 'report-received', audience: 'supervisor', ...notice }, step: 'tell-supervisor' } },
+    ...(programManagers.length
+      ? [{ summary: 'Tell the program manager', routedTo: 'programManager', input: { to: programManagers, notice: { template: 'report-received' as const, audience: 'program-manager' as const, ...notice }, step: 'tell-program-manager' } }]
+      : []),
+    {
+      summary: cyber ? 'Route to DS/CIRT' : 'Route to the Privacy Division',
+      routedTo: focal,
+      input: { to: incident.recipients(focal), notice: { template: 'report-received', audience: 'focal-point', ...notice }, step: `tell-${focal}` },
+    },
+  ];
+  if (patched(INTAKE_NOTICES_TOGETHER)) {
+    inBackground(incident, 'tell-at-intake', () =>
+      mail(intake.map((n) => n.summary).join('; ')).sendNotices({ notices: intake.map((n) => n.input) }).then(() => intake.forEach((n) => routed(incident, n.input.step, n.routedTo, 'sent'))),
+    );
+  } else {
+    for (const n of intake) inBackground(incident, n.input.step, () => mail(n.summary).sendNotice(n.input).then(() => routed(incident, n.input.step, n.routedTo, 'sent')));
+  }
   // 468.3b(2): OIG/INV either concurrent with or subsequent to US-CERT; concurrent here, so a slow
   // US-CERT endpoint never holds the referral back.
   if (r.criminalActSuspected) referToOig(incident);

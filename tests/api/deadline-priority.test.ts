@@ -32,7 +32,7 @@ describe('work with a legal deadline first', () => {
     await waitForPhase(f.app, incidentId, 'triage');
     const activities = await scheduled(incidentId);
     const reports = activities.filter((a) => a.type === 'callEndpoint');
-    const notices = activities.filter((a) => a.type === 'sendNotice');
+    const notices = activities.filter((a) => a.type === 'sendNotice' || a.type === 'sendNotices');
     expect(reports.length).toBe(1);
     expect(reports[0]!.priority).toBe(1);
     expect(notices.length).toBeGreaterThan(0);

@@ -4,6 +4,7 @@
  * not know may report and read their own report, not decide; need to know (469.2c(1)) on reads; and
  * the pages' sign-in (authorization code with PKCE) through the same IdP, ending in a session cookie.
  */
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevIdp, WORKFORCE_MEMBER, type DevIdp } from '../../dev/idp.js';
 import { createOidc } from '../../security/oidc.js';
@@ -25,7 +26,7 @@ let f: ApiFixture;
 beforeAll(async () => {
   const playbook = testPlaybook('http://127.0.0.1:9');
   const common = { playbook, port: 0, clientId: CLIENT.id, clientSecret: CLIENT.secret, audience: CLIENT.audience, redirectUris: [REDIRECT] };
-  [idp, shortIdp] = await Promise.all([startDevIdp(common), startDevIdp({ ...common, accessTokenTtlSeconds: 1 })]);
+  [idp, shortIdp] = await Promise.all([startDevIdp(common), startDevIdp({ ...common, accessTokenTtlSeconds: 5 })]);
   f = await startApiFixture({ oidc: createOidc({ issuer: idp.issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, audience: CLIENT.audience }, REDIRECT) });
 });
 
@@ -59,9 +60,11 @@ describe('access tokens of the identity provider', () => {
       oidc: createOidc({ issuer: shortIdp.issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, audience: CLIENT.audience }, REDIRECT),
     });
     try {
+      // Five seconds to live: time enough on a loaded machine to use it once; then past its exp claim.
       const token = await tokenOf('ips-director', shortIdp);
       expect((await call(app, { method: 'GET', url: '/incidents', token })).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 2_200));
+      const { exp } = decodeJwt(token);
+      await new Promise((r) => setTimeout(r, Math.max(0, exp! * 1_000 - Date.now()) + 1_100));
       const res = await call(app, { method: 'GET', url: '/incidents', token });
       expect(res.status).toBe(401);
       expect(res.json.error).toMatch(/expired/);

@@ -71,6 +71,8 @@ describe('recorded histories replay against the current workflow code', () => {
     expect(files.some((f) => f.includes('/'))).toBe(true);
     // Recorded before a not-notify at moderate risk went to the PPGB Chair (workflows/response.ts NO_NOTIFICATION_FOLLOWS_RISK).
     expect(files).toContain('pre-route-by-risk/minimal-risk-at-moderate.json');
+    // Recorded before the intake notices went out in one activity (workflows/reporting.ts INTAKE_NOTICES_TOGETHER).
+    expect(files).toContain('pre-intake-together/on-time-cyber.json');
     console.log(`[replay] ${FIXTURES.length} histories, ${FIXTURES.reduce((n, f) => n + ((f.history as { events: unknown[] }).events.length ?? 0), 0)} events`);
   });
 
@@ -79,6 +81,23 @@ describe('recorded histories replay against the current workflow code', () => {
     expect(result, `${file} was not replayed`).toBeDefined();
     // The error names what diverged ("Nondeterminism error: ..."): print it with the history's story.
     if (result!.error) throw new Error(`${file} (${(fixture as Fixture).description}) does not replay: ${result!.error.name}: ${result!.error.message}`);
+  });
+});
+
+/** The activity types an incident's first workflow task scheduled (its answer to the first report). */
+function firstTaskActivities(fixture: Fixture): string[] {
+  const events = (fixture.history as { events: { eventType: string; activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[] }).events;
+  const from = events.findIndex((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED');
+  const to = events.findIndex((e, i) => i > from && e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED');
+  return events.slice(from, to).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name ?? ''] : []));
+}
+
+describe('issue 15: the intake notices in one activity (workflows/reporting.ts INTAKE_NOTICES_TOGETHER)', () => {
+  it('468.3b: an incident recorded since answers its first report with two tasks, the notices and the report; one recorded before with four', () => {
+    const now = FIXTURES.find((f) => f.file === 'on-time-cyber.json')!;
+    const before = FIXTURES.find((f) => f.file === 'pre-intake-together/on-time-cyber.json')!;
+    expect(firstTaskActivities(now).sort()).toEqual(['callEndpoint', 'sendNotices']);
+    expect(firstTaskActivities(before).sort()).toEqual(['callEndpoint', 'sendNotice', 'sendNotice', 'sendNotice']);
   });
 });
 
