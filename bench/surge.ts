@@ -46,9 +46,11 @@ async function emptyStarts(world: World, count: number): Promise<number> {
   }
 }
 
+/** The shipped demo token of the IPS Director (playbooks/demo-api-tokens.json), as the API's bench client. */
+const auth = { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' };
+
 /** `count` first reports at once to an API; the rate at which they were accepted, and each id with when it was sent. */
 async function postReports(apiUrl: string, count: number): Promise<{ perSecond: number; sentAt: Map<string, number>; statuses: Map<number, number> }> {
-  const auth = { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' };
   const sentAt = new Map<string, number>();
   const statuses = new Map<number, number>();
   let lastAccepted = 0;
@@ -108,7 +110,6 @@ export async function benchSurge(world: World): Promise<void> {
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
   const app = await buildApi({ client: server.client, taskQueue, playbook, tokens, linkSecret: randomBytes(32).toString('hex'), publicUrl: 'http://127.0.0.1' });
   const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-  const auth = { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' };
   try {
     await mail.reset();
     // The floor: one plain POST of a report-sized body to the same receiver, one at a time.

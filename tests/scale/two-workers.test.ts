@@ -36,12 +36,12 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** The running batches once each of the two workers holds at least one (the victim is one that does). */
-async function batchesOnBoth(workflowId: string, pids: number[]): Promise<BatchAtCrash[]> {
+/** The running batches of a run, once every one (or some one) of the workers `pids` holds a batch. */
+async function batchesHeld(workflowId: string, pids: number[], held: 'every' | 'some'): Promise<BatchAtCrash[]> {
   return waitFor(async () => {
     const batches = await runningBatches(env.client, dataConverter, notifyWorkflowId(workflowId));
-    return pids.every((pid) => batches.some((b) => b.workerIdentity.startsWith(`${pid}@`))) ? batches : undefined;
-  }, 'batches running on both workers', 60_000, 100);
+    return pids[held]((pid) => batches.some((b) => b.workerIdentity.startsWith(`${pid}@`))) ? batches : undefined;
+  }, `batches running on ${held === 'every' ? 'each' : 'one'} of the workers`, 60_000, 100);
 }
 
 const identities = (runs: Awaited<ReturnType<typeof notifyRunsOf>>['runs']) =>
@@ -59,7 +59,7 @@ it('two workers, one killed with SIGKILL mid-run: the other finishes, every pers
   const from = { at: Date.now(), received: rosterMail(smtp).received };
   await waitFor(async () => (rosterMail(smtp).received >= people / 3 ? true : undefined), 'a third of the roster', 120_000);
   // The victim is a worker holding batches at that moment, so the kill cuts some.
-  const batches = await batchesOnBoth(run.handle.workflowId, [a.pid, b.pid]);
+  const batches = await batchesHeld(run.handle.workflowId, [a.pid, b.pid], 'every');
   const victim = batches.some((x) => x.workerIdentity.startsWith(`${a.pid}@`)) ? a : b;
   const survivor = victim === a ? b : a;
   await victim.kill('SIGKILL');
@@ -110,10 +110,7 @@ it('SIGTERM mid-run: the worker hands back what it cannot finish within its grac
   smtp.reset();
   const run = await notifyIncident('term', people, 200);
   await waitFor(async () => (rosterMail(smtp).received >= people / 6 ? true : undefined), 'a sixth of the roster', 120_000);
-  const batches = await waitFor(async () => {
-    const running = await runningBatches(env.client, dataConverter, notifyWorkflowId(run.handle.workflowId));
-    return running.some((b) => pair.some((w) => b.workerIdentity.startsWith(`${w.pid}@`))) ? running : undefined;
-  }, 'batches running on one of the two', 60_000, 100);
+  const batches = await batchesHeld(run.handle.workflowId, pair.map((w) => w.pid), 'some');
   const leaving = pair.find((w) => batches.some((b) => b.workerIdentity.startsWith(`${w.pid}@`)))!;
   const survivor = pair.find((w) => w !== leaving)!;
 
