@@ -58,7 +58,29 @@ async function setCurrent(buildId: string): Promise<string> {
   const located = locateBinary('temporal');
   if (located.source === 'sdk-download') throw new Error('the temporal CLI is needed for this test');
   const args = ['worker', 'deployment', 'set-current-version', '--address', env.address, '--namespace', 'default', '--deployment-name', DEPLOYMENT, '--build-id', buildId, '--yes'];
-  return until(async () => (await run(located.path, args, { env: { PATH: process.env.PATH ?? '' } })).stdout || 'ok', `${buildId} made current`, 60_000, 500);
+  const out = await until(async () => (await run(located.path, args, { env: { PATH: process.env.PATH ?? '' } })).stdout || 'ok', `${buildId} made current`, 60_000, 500);
+  await routingPropagated(buildId);
+  return out;
+}
+
+const ROUTING_COMPLETED = 2; // temporal.api.enums.v1.RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_COMPLETED
+
+/**
+ * The switch reaches the task queue's partitions a moment after the command returns; a task dispatched
+ * before it still goes to the old current version (a CI run rolled back, then decided at once, and the
+ * decisions ran on v2). Wait, as the docs tell an operator to, until `describe` shows it complete.
+ */
+async function routingPropagated(buildId: string): Promise<void> {
+  await until(
+    async () => {
+      const { workerDeploymentInfo: info } = await env.client.workflowService.describeWorkerDeployment({ namespace: 'default', deploymentName: DEPLOYMENT });
+      const current = info?.routingConfig?.currentDeploymentVersion?.buildId;
+      return current === buildId && info?.routingConfigUpdateState === ROUTING_COMPLETED ? true : undefined;
+    },
+    `${buildId} current on every partition`,
+    60_000,
+    200,
+  );
 }
 
 async function buildOf(handle: WorkflowHandle): Promise<{ buildId: string | undefined; behavior: unknown }> {
