@@ -1,7 +1,7 @@
 /**
  * The incidents of one year as the SAOP's figures need them (cli/compliance-yearly.ts): each one's state
  * (query), its outcome (the workflow's result once closed) and the number of people affected, which the
- * state does not carry: it is read from the first report in the workflow's history, decoded with the
+ * state does not carry: it is read from the first report in the workflow's history (its input or its first reportIntake signal), decoded with the
  * client's own codec. Exercises run on their own task queue and are left out.
  */
 import type { Client } from '@temporalio/client';
@@ -24,19 +24,29 @@ export function yearQuery(yearOrPeriod: number | ReportingPeriod, excludeTaskQue
   return clauses.join(' AND ');
 }
 
+/**
+ * The first report's number of people: in the start's input (id-less reports since issue 15), else in
+ * the first reportIntake signal (a signal-with-start).
+ */
 async function affectedCount(client: Client, incidentId: string): Promise<number | null> {
   try {
     const history = await client.workflow.getHandle(incidentWorkflowId(incidentId)).fetchHistory();
-    const first = history.events?.find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'reportIntake');
-    let payloads = (first?.workflowExecutionSignaledEventAttributes?.input?.payloads ?? []) as Payload[];
-    if (!payloads.length) return null;
-    const converter = client.options.loadedDataConverter;
-    for (const codec of [...converter.payloadCodecs].reverse()) payloads = await codec.decode(payloads);
-    const report = converter.payloadConverter.fromPayload(payloads[0]!) as { affectedCount?: unknown };
+    const started = (await decoded(client, history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads)) as { report?: { affectedCount?: unknown } } | undefined;
+    const signal = history.events?.find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'reportIntake');
+    const report = started?.report ?? ((await decoded(client, signal?.workflowExecutionSignaledEventAttributes?.input?.payloads)) as { affectedCount?: unknown } | undefined);
     return typeof report?.affectedCount === 'number' ? report.affectedCount : null;
   } catch {
     return null;
   }
+}
+
+/** The first of these payloads, decoded with the client's own codec and converter. */
+async function decoded(client: Client, raw: unknown[] | null | undefined): Promise<unknown> {
+  let payloads = (raw ?? []) as Payload[];
+  if (!payloads.length) return undefined;
+  const converter = client.options.loadedDataConverter;
+  for (const codec of [...converter.payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+  return converter.payloadConverter.fromPayload(payloads[0]!);
 }
 
 async function outcome(client: Client, incidentId: string, status: string): Promise<string | null> {

@@ -7,7 +7,7 @@ import type { DecisionKind, Letter, RosterRef } from '../domain/decision.js';
 import { parseDuration } from '../domain/durations.js';
 import { holdersOf } from '../domain/playbook-terms.js';
 import type { Playbook } from '../domain/playbook.js';
-import type { IntakeReport } from '../domain/report.js';
+import type { IntakeReport, Report } from '../domain/report.js';
 import type { Refusal } from '../domain/refusal.js';
 import type { Role } from '../domain/roles.js';
 import {
@@ -31,6 +31,12 @@ export interface IncidentInput {
   playbook: Playbook;
   /** When the API or CLI took the first report. */
   receivedAt: string;
+  /**
+   * The first report, when the incident is started without one named (client/incidents.ts): a plain
+   * start, where a report naming its incident is a signal-with-start. Incidents started before carry
+   * none and took it as the signal, so their histories replay as they ran.
+   */
+  report?: Report;
 }
 
 /**

@@ -6,13 +6,12 @@ import { ApplicationFailure, condition, patched, setHandler, allHandlersFinished
 import type { Decision } from '../domain/decision.js';
 import { REFUSAL, type RefusalType } from '../domain/refusal.js';
 import type { CaseSummary } from '../domain/state.js';
-import { parseDuration } from '../domain/durations.js';
 import { checkDecision } from './decisions.js';
 import { applyDecision } from './apply.js';
 import { SEPARATION_OF_DUTIES, settle } from './gates.js';
 import { mail } from './activities.js';
 import { afterResponsePhase, remediationAndClosure } from './closure.js';
-import { Incident, nowIso, type IncidentInput } from './incident-state.js';
+import { Incident, type IncidentInput } from './incident-state.js';
 import { caseRecordQuery, decideUpdate, decisionOutcomeQuery, decisionRefusedSignal, decisionSignal, incidentStateQuery, noticesReturnedSignal, reportIntakeSignal, type DecisionOutcome } from './messages.js';
 import { buildCaseRecord } from './case-record.js';
 import { recordSource } from './archiving.js';
@@ -20,12 +19,10 @@ import { receiveReturns } from './returns.js';
 import { afterDelayDecision } from './delays.js';
 import { liaisonNotices } from './liaison.js';
 import { notification } from './notification.js';
-import { unreadableReport } from './intake.js';
+import { receiveReport } from './intake.js';
 import { inBackground } from './background.js';
-import { reportingPhase, reportUpdate } from './reporting.js';
+import { reportingPhase } from './reporting.js';
 import { startFeatures } from './features.js';
-import { reopenDuties } from './later-facts.js';
-import { checkMajorIncident } from './major-incident.js';
 import { respond, triage } from './response.js';
 
 export type { IncidentInput } from './incident-state.js';
@@ -38,6 +35,9 @@ export async function breachIncidentWorkflow(input: IncidentInput): Promise<Case
   incident.features = startFeatures();
   incident.rules468 = patched(RULES_468_6);
   registerHandlers(incident);
+  // A first report started without an id comes in the input (client/incidents.ts); one that names its
+  // incident comes as the reportIntake signal of a signal-with-start, as supplements do.
+  if (input.report !== undefined) receiveReport(incident, input.report);
 
   await condition(() => incident.state.discoveredAt !== '');
   await reportingPhase(incident);
@@ -62,57 +62,7 @@ export async function breachIncidentWorkflow(input: IncidentInput): Promise<Case
 function registerHandlers(incident: Incident): void {
   const { state } = incident;
 
-  setHandler(reportIntakeSignal, (report) => {
-    // A report the workflow cannot read is refused and recorded, never thrown (workflows/intake.ts).
-    const unreadable = unreadableReport(report);
-    if (unreadable.length) {
-      incident.log('report-refused', undefined, unreadable.join('; ').slice(0, 500));
-      return;
-    }
-    // Who filed it (an opaque key the API adds beside the report; client/incidents.ts). Recorded in the
-    // state only: no command depends on it, so histories with or without it replay alike.
-    const reportedBy = (report as { reportedBy?: unknown }).reportedBy;
-    if (typeof reportedBy === 'string' && reportedBy.length > 0 && reportedBy.length <= 128 && !(state.reporters ?? []).includes(reportedBy)) {
-      state.reporters = [...(state.reporters ?? []), reportedBy];
-    }
-    if (state.discoveredAt === '') {
-      // The first report: the one-hour clock starts at discovery (468.3b(1)), not at intake.
-      incident.report = { ...report, incidentId: state.incidentId };
-      incident.file.firstReport = incident.report;
-      state.medium = report.medium;
-      state.discoveredAt = report.discoveredAt;
-      state.reportingDeadline = new Date(Date.parse(report.discoveredAt) + parseDuration(incident.playbook.timers.reportingDeadline)).toISOString();
-      incident.log('reported', undefined, `received ${incident.input.receivedAt}`);
-      checkMajorIncident(incident, 'the report');
-      return;
-    }
-    // A later report supplements the first; it never starts a second workflow. The facts that drive
-    // the response may only widen (more PII types, more people, newly classified or criminal).
-    const r = incident.report;
-    incident.report = {
-      ...r,
-      summary: `${r.summary}\n\n[Supplement ${state.supplements + 1}] ${report.summary}`,
-      piiTypes: [...new Set([...r.piiTypes, ...report.piiTypes])],
-      affectedCount: Math.max(r.affectedCount, report.affectedCount),
-      classifiedInvolved: r.classifiedInvolved || report.classifiedInvolved,
-      criminalActSuspected: r.criminalActSuspected || report.criminalActSuspected,
-      causedByWorkforceMember: r.causedByWorkforceMember || report.causedByWorkforceMember,
-    };
-    state.supplements += 1;
-    incident.file.supplements.push({ at: nowIso(), report: { ...report, incidentId: state.incidentId } });
-    incident.log('report-supplemented');
-    // What the supplement newly says re-opens its duties at once (later-facts.ts), may cross the
-    // major-incident threshold (major-incident.ts), and goes to the one-hour report's receiver as an update.
-    const { features } = incident;
-    const source = `supplement ${state.supplements}`;
-    if (features.cisaReport) {
-      // What the reporter learned of CISA's fields later replaces what was not known.
-      incident.report = { ...incident.report, functionalImpact: report.functionalImpact ?? r.functionalImpact, recoverability: report.recoverability ?? r.recoverability, attackVector: report.attackVector ?? r.attackVector };
-    }
-    if (features.laterFacts) reopenDuties(incident, r, source);
-    checkMajorIncident(incident, source);
-    reportUpdate(incident, state.supplements);
-  });
+  setHandler(reportIntakeSignal, (report) => receiveReport(incident, report));
 
   setHandler(incidentStateQuery, () => state);
   setHandler(caseRecordQuery, () => buildCaseRecord(recordSource(incident)));

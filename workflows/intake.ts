@@ -1,5 +1,5 @@
 /**
- * What the incident workflow needs of a report to read it, checked in the `reportIntake` handler before
+ * What the incident workflow needs of a report to read it, checked before
  * anything is changed. The API and the CLI validate a report fully (domain/report.ts) before they send
  * it; anyone else with a Temporal client can send anything, and a handler that throws fails every
  * workflow task of the incident from then on (it stands still until a fixed worker is deployed). So a
@@ -13,6 +13,12 @@
  */
 import { array, boolean, number, object, oneOf, optional, run, string } from '../domain/check.js';
 import { asLines } from '../domain/issues.js';
+import { parseDuration } from '../domain/durations.js';
+import type { Report } from '../domain/report.js';
+import { nowIso, type Incident } from './incident-state.js';
+import { reopenDuties } from './later-facts.js';
+import { checkMajorIncident } from './major-incident.js';
+import { reportUpdate } from './reporting.js';
 
 const text = string({});
 const person = object({ name: text, email: text }, 'loose');
@@ -42,4 +48,68 @@ const readableReport = object(
 export function unreadableReport(raw: unknown): string[] {
   const result = run(readableReport, raw);
   return result.ok ? [] : asLines(result.issues);
+}
+
+/**
+ * A report taken by the incident: the first one (from the input, or the reportIntake signal of a
+ * signal-with-start) starts the clocks; a later one supplements it. Runs in a signal handler, so it
+ * never throws: a report it cannot read is recorded in the timeline and refused.
+ */
+export function receiveReport(incident: Incident, report: Report): void {
+  const { state } = incident;
+  const unreadable = unreadableReport(report);
+  if (unreadable.length) {
+    incident.log('report-refused', undefined, unreadable.join('; ').slice(0, 500));
+    return;
+  }
+  // Who filed it (an opaque key the API adds beside the report; client/incidents.ts). Recorded in the
+  // state only: no command depends on it, so histories with or without it replay alike.
+  const reportedBy = (report as { reportedBy?: unknown }).reportedBy;
+  if (typeof reportedBy === 'string' && reportedBy.length > 0 && reportedBy.length <= 128 && !(state.reporters ?? []).includes(reportedBy)) {
+    state.reporters = [...(state.reporters ?? []), reportedBy];
+  }
+  if (state.discoveredAt === '') {
+    // The first report: the one-hour clock starts at discovery (468.3b(1)), not at intake.
+    incident.report = { ...report, incidentId: state.incidentId };
+    incident.file.firstReport = incident.report;
+    state.medium = report.medium;
+    state.discoveredAt = report.discoveredAt;
+    state.reportingDeadline = new Date(Date.parse(report.discoveredAt) + parseDuration(incident.playbook.timers.reportingDeadline)).toISOString();
+    incident.log('reported', undefined, `received ${incident.input.receivedAt}`);
+    checkMajorIncident(incident, 'the report');
+    return;
+  }
+  supplement(incident, report);
+}
+
+/**
+ * A later report supplements the first; it never starts a second workflow. The facts that drive the
+ * response may only widen (more PII types, more people, newly classified or criminal).
+ */
+function supplement(incident: Incident, report: Report): void {
+  const { state } = incident;
+  const r = incident.report;
+  incident.report = {
+    ...r,
+    summary: `${r.summary}\n\n[Supplement ${state.supplements + 1}] ${report.summary}`,
+    piiTypes: [...new Set([...r.piiTypes, ...report.piiTypes])],
+    affectedCount: Math.max(r.affectedCount, report.affectedCount),
+    classifiedInvolved: r.classifiedInvolved || report.classifiedInvolved,
+    criminalActSuspected: r.criminalActSuspected || report.criminalActSuspected,
+    causedByWorkforceMember: r.causedByWorkforceMember || report.causedByWorkforceMember,
+  };
+  state.supplements += 1;
+  incident.file.supplements.push({ at: nowIso(), report: { ...report, incidentId: state.incidentId } });
+  incident.log('report-supplemented');
+  // What the supplement newly says re-opens its duties at once (later-facts.ts), may cross the
+  // major-incident threshold (major-incident.ts), and goes to the one-hour report's receiver as an update.
+  const { features } = incident;
+  const source = `supplement ${state.supplements}`;
+  if (features.cisaReport) {
+    // What the reporter learned of CISA's fields later replaces what was not known.
+    incident.report = { ...incident.report, functionalImpact: report.functionalImpact ?? r.functionalImpact, recoverability: report.recoverability ?? r.recoverability, attackVector: report.attackVector ?? r.attackVector };
+  }
+  if (features.laterFacts) reopenDuties(incident, r, source);
+  checkMajorIncident(incident, source);
+  reportUpdate(incident, state.supplements);
 }

@@ -40,6 +40,23 @@ describe('POST /incidents', () => {
     expect(state.incidentId).toBe(incidentId);
   });
 
+  it('468.3b(1): a report without an id is a plain start carrying it (no signal); the one-hour report goes out; the id it was given takes a supplement', async () => {
+    const res = await call(f.app, { method: 'POST', url: '/incidents', body: aReport({ affectedCount: 37 }) });
+    expect(res.status).toBe(202);
+    const { incidentId } = res.json as unknown as { incidentId: string };
+    const state = await waitForPhase(f.app, incidentId, 'triage');
+    expect(state.reportedAt).toBeTypeOf('string');
+    expect(state.reporters?.length).toBe(1);
+    const handle = f.env.client.workflow.getHandle(`breach-${incidentId}`);
+    const started = (await handle.fetchHistory()).events ?? [];
+    expect(started.filter((e) => e.workflowExecutionSignaledEventAttributes)).toEqual([]);
+    const again = await call(f.app, { method: 'POST', url: '/incidents', body: aReport({ incidentId, affectedCount: 52, summary: 'A second box of files.' }) });
+    expect(again.status).toBe(202);
+    await waitFor(f.app, incidentId, (s) => s.supplements === 1, 'the supplement');
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'reportIntake')).toHaveLength(1);
+  });
+
   it('a second report with the same id supplements the running incident', async () => {
     const incidentId = await reportIncident(f.app);
     const again = await call(f.app, { method: 'POST', url: '/incidents', body: aReport({ incidentId, summary: 'More records were on the laptop.', piiTypes: ['financial'] }) });

@@ -72,18 +72,18 @@ interface RecordedPath {
   drive(world: World, incidentId: string): Promise<{ workflowId: string; workflowType: string; suffix?: string; description?: string }[]>;
 }
 
-async function report(world: World, incidentId: string, playbook: Playbook, overrides: Partial<Report> = {}): Promise<WorkflowHandle> {
+/**
+ * As the API does (client/incidents.ts): a report naming its incident is a signal-with-start; with
+ * `inInput`, as for a report without an id, the report is in the start's input.
+ */
+async function report(world: World, incidentId: string, playbook: Playbook, overrides: Partial<Report> = {}, inInput = false): Promise<WorkflowHandle> {
   const now = await world.env.currentTimeMs();
   const base = sampleReport({ incidentId, affectedCount: 4 }, now - 5 * 60_000);
-  // As the API does.
   const workflowId = incidentWorkflowId(incidentId);
-  await world.client.workflow.signalWithStart('breachIncidentWorkflow', {
-    workflowId,
-    taskQueue: world.taskQueue,
-    args: [{ incidentId, playbook, receivedAt: new Date(now).toISOString() }],
-    signal: reportIntakeSignal,
-    signalArgs: [{ ...base, ...overrides, incidentId }],
-  });
+  const input = { incidentId, playbook, receivedAt: new Date(now).toISOString() };
+  const taken = { ...base, ...overrides, incidentId };
+  if (inInput) await world.client.workflow.start('breachIncidentWorkflow', { workflowId, taskQueue: world.taskQueue, args: [{ ...input, report: taken }] });
+  else await world.client.workflow.signalWithStart('breachIncidentWorkflow', { workflowId, taskQueue: world.taskQueue, args: [input], signal: reportIntakeSignal, signalArgs: [taken] });
   await until(world, incidentId, (s) => s.discoveredAt !== '', 'the report taken');
   return world.client.workflow.getHandle(workflowId);
 }
@@ -138,6 +138,21 @@ export const PATHS: RecordedPath[] = [
     async drive(world, incidentId) {
       const handle = await report(world, incidentId, world.playbook());
       await phase(world, incidentId, 'triage');
+      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: false, rationale: 'Encrypted media recovered unopened.' });
+      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed on 3 March.' });
+      await closeOut(world, incidentId, handle);
+      return [incident(handle.workflowId)];
+    },
+  },
+  {
+    name: 'first-report-in-input',
+    description: 'As on-time-cyber, the first report in the start input (a report without an id, client/incidents.ts) where the others take it as a signal; a supplement as the signal.',
+    async drive(world, incidentId) {
+      const handle = await report(world, incidentId, world.playbook(), {}, true);
+      await phase(world, incidentId, 'triage');
+      await world.client.workflow.getHandle(handle.workflowId).signal(reportIntakeSignal, { ...sampleReport({ incidentId, affectedCount: 9 }, (await world.env.currentTimeMs()) - 10 * 60_000), incidentId });
+      await until(world, incidentId, (s) => s.supplements === 1, 'the supplement');
       await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
       await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: false, rationale: 'Encrypted media recovered unopened.' });
       await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed on 3 March.' });

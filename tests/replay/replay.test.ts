@@ -64,7 +64,7 @@ describe('recorded histories replay against the current workflow code', () => {
 
   it('covers the main paths, the notification run and an incident from before a patch', () => {
     const files = FIXTURES.map((f) => f.file);
-    for (const path of ['on-time-cyber', 'late-report', 'full-chain-delay-notification', 'closure-refused-then-accepted', 'minimal-risk', 'no-notification-at-moderate-risk', 'separation-of-duties', 'later-facts-major-incident']) {
+    for (const path of ['on-time-cyber', 'first-report-in-input', 'late-report', 'full-chain-delay-notification', 'closure-refused-then-accepted', 'minimal-risk', 'no-notification-at-moderate-risk', 'separation-of-duties', 'later-facts-major-incident']) {
       expect(files).toContain(`${path}.json`);
     }
     expect(files).toContain('full-chain-delay-notification.notify.json');
@@ -98,6 +98,23 @@ describe('issue 15: the intake notices in one activity (workflows/reporting.ts I
     const before = FIXTURES.find((f) => f.file === 'pre-intake-together/on-time-cyber.json')!;
     expect(firstTaskActivities(now).sort()).toEqual(['callEndpoint', 'sendNotices']);
     expect(firstTaskActivities(before).sort()).toEqual(['callEndpoint', 'sendNotice', 'sendNotice', 'sendNotice']);
+  });
+});
+
+/** The events of a recorded history, by type. */
+function eventTypes(fixture: Fixture): string[] {
+  return (fixture.history as { events: { eventType: string }[] }).events.map((e) => e.eventType);
+}
+
+describe('issue 15: a report without an id starts its incident with the report in the input (client/incidents.ts)', () => {
+  it('468.3b(1): no reportIntake signal before the first task; the one-hour report scheduled in it as from the signal; a later signal is the supplement', () => {
+    const inInput = FIXTURES.find((f) => f.file === 'first-report-in-input.json')!;
+    const asSignal = FIXTURES.find((f) => f.file === 'on-time-cyber.json')!;
+    const firstTask = (f: Fixture) => eventTypes(f).indexOf('EVENT_TYPE_WORKFLOW_TASK_COMPLETED');
+    expect(eventTypes(inInput).slice(0, firstTask(inInput))).not.toContain('EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED');
+    expect(eventTypes(asSignal).slice(0, firstTask(asSignal))).toContain('EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED');
+    expect(firstTaskActivities(inInput).sort()).toEqual(firstTaskActivities(asSignal).sort());
+    expect(eventTypes(inInput).filter((t) => t === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED')).toHaveLength(1);
   });
 });
 
