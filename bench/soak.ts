@@ -19,7 +19,7 @@ import { DEFAULT_API_TOKENS, loadApiTokens } from '../config/index.js';
 import { startEndpointReceiver } from '../dev/endpoint-receiver.js';
 import { startWorkerProcess, type WorkerProcess } from '../dev/worker-process.js';
 import { incidentWorkflowId } from '../domain/ids.js';
-import { aReport, benchPlaybook, cpuSeconds, descendantPid, percentile, waitFor, type BenchServer, type MailServer } from './setup.js';
+import { aFirstReport, benchPlaybook, cpuSeconds, descendantPid, percentile, waitFor, type BenchServer, type MailServer } from './setup.js';
 import { replayTimes } from './replay.js';
 
 export interface SoakOptions {
@@ -103,22 +103,24 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
   try {
     await new Promise((r) => setTimeout(r, 2_000));
     const baseline = { rss: worker.rssMb(), heap: await workerHeapMb(metricsUrl) };
-    const stamp = Date.now().toString(36);
-    const ids = Array.from({ length: count }, (_, i) => `soak-${stamp}-${i}`);
+    const ids: string[] = [];
     const started = performance.now();
     // Reported as a privacy office's intake would see them: many at once (a hundred), the next hundred once
     // those are at the gate. A single burst of thousands measures the surge (bench/surge.ts), not what open
     // incidents cost: with the production cache (250) it evicts each incident between its first tasks, so
-    // every step is a replay queued behind thousands of first tasks.
+    // every step is a replay queued behind thousands of first tasks. Filed as reporters file them, without
+    // an id (the API names the incident and starts it with the report in its input).
     const query = `TaskQueue = '${taskQueue}' AND BreachPhase = 'triage'`;
-    for (let i = 0; i < ids.length; i += 100) {
-      await Promise.all(
-        ids.slice(i, i + 100).map(async (id) => {
-          const response = await fetch(`${apiUrl}/incidents`, { method: 'POST', headers: auth, body: JSON.stringify(aReport(id)) });
-          await response.text();
-          if (response.status !== 202) throw new Error(`POST /incidents answered ${response.status}`);
+    for (let i = 0; i < count; i += 100) {
+      const filed = await Promise.all(
+        Array.from({ length: Math.min(100, count - i) }, async () => {
+          const response = await fetch(`${apiUrl}/incidents`, { method: 'POST', headers: auth, body: JSON.stringify(aFirstReport()) });
+          const body = (await response.json()) as { incidentId?: string };
+          if (response.status !== 202 || !body.incidentId) throw new Error(`POST /incidents answered ${response.status}`);
+          return body.incidentId;
         }),
       );
+      ids.push(...filed);
       const atGate = Math.min(count, i + 100);
       await waitFor(async () => ((await server.client.workflow.count(query)).count >= atGate ? true : undefined), `${atGate} incidents at triage`, 600_000, 250);
     }
