@@ -33,7 +33,7 @@ import { startEndpointReceiver } from '../dev/endpoint-receiver.js';
 
 import { benchCrash, benchNotify } from './notify.js';
 import { benchSurge } from './surge.js';
-import { benchSoak } from './soak.js';
+import { benchSoak, soakReminderInterval } from './soak.js';
 import { benchSandbox } from './sandbox.js';
 import { fmt, line, parseArgs, results, type World } from './world.js';
 import { loadBenchConfig } from '../config/index.js';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     if (options.parts.has('surge')) await benchSurge(world);
     if (options.parts.has('sandbox')) results.sandbox = await benchSandbox(world);
     if (options.parts.has('soak')) {
-      results.soak = await benchSoak({ server, mail }, { incidents: options.incidents || 5_000, reminderEvery: options.reminderEvery, soakSeconds: options.soakSeconds, connections: options.connections, workerNodeArgs: options.workerNodeArgs }, line);
+      results.soak = await benchSoak({ server, mail }, { incidents: options.incidents || 5_000, reminderEvery: options.reminderEvery || soakReminderInterval(options.incidents || 5_000), soakSeconds: options.soakSeconds, connections: options.connections, workerNodeArgs: options.workerNodeArgs }, line);
     }
   } finally {
     mail.close();

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- soak [--incidents N] [--reminder-every 5m] [--soak 3m]`: what open incidents cost one
+ * `npm run bench -- soak [--incidents N] [--reminder-every 8m] [--soak 180]`: what open incidents cost one
  * worker (issue 15). N incidents (default 5,000) are reported through the HTTP API and left waiting at
  * the IPS Director's triage gate while their reminders fire on a short interval; one worker process runs
  * them with the cache size it has in production (BREACH_WORKER_MAX_CACHED_WORKFLOWS, default 250) and a
@@ -78,6 +78,16 @@ async function histories(world: SoakWorld, ids: string[]) {
     );
   }
   return { failed, latencyP99: percentile(latencies, 99), latencyP50: percentile(latencies, 50), tasks: latencies.length };
+}
+
+/**
+ * The soak's default reminder interval: ten reminders a second over the N open incidents (5,000: every
+ * 500 s). A reminder of an incident out of the cache is a replay, 40–60 ms of worker CPU here; one worker
+ * beside the dev server on two cores carried about 15 a second, so at 5,000 every 4 minutes (21 a second)
+ * the backlog grew without end and the last incidents never reached the gate (docs/performance.md).
+ */
+export function soakReminderInterval(incidents: number): string {
+  return `${Math.max(60, Math.round(incidents / 10))}s`;
 }
 
 export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Line): Promise<Record<string, unknown>> {
