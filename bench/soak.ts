@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- soak [--incidents N] [--reminder-every 8m] [--soak 180]`: what open incidents cost one
+ * `npm run bench -- soak [--incidents N] [--reminder-every 8m] [--soak SECONDS]`: what open incidents cost one
  * worker (issue 15). N incidents (default 5,000) are reported through the HTTP API and left waiting at
  * the IPS Director's triage gate while their reminders fire on a short interval; one worker process runs
  * them with the cache size it has in production (BREACH_WORKER_MAX_CACHED_WORKFLOWS, default 250) and a

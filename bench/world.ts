@@ -25,7 +25,7 @@ export interface Options {
 
 export function parseArgs(argv: string[], config: BenchConfig): Options {
   const parts = new Set<Part>();
-  const options: Options = { parts, recipients: 100_000, million: false, incidents: 0, connections: 5, reminderEvery: '', soakSeconds: 180, workerNodeArgs: config.workerNodeArgs };
+  const options: Options = { parts, recipients: 100_000, million: false, incidents: 0, connections: 5, reminderEvery: '', soakSeconds: 0, workerNodeArgs: config.workerNodeArgs };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
