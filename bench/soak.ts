@@ -165,7 +165,9 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
     line('worker RSS: before / at the gate / peak', `${fmt(baseline.rss)} / ${fmt(open.rss)} / ${fmt(peakRss)} MB`, { ok: peakRss <= 1_536, text: '≤ 1.5 GB' });
     if (baseline.heap !== undefined && open.heap !== undefined) line('worker heap used: before / at the gate', `${fmt(baseline.heap)} / ${fmt(open.heap)} MB`);
     else line('worker heap used', 'n/a (the worker has no metrics port)');
-    line('memory per cached open incident', `${fmt(perCached, 2)} MB (RSS growth / ${cached} cached)`, { ok: perCached <= 0.5, text: '≤ 0.5 MB' });
+    // No GC forced here, so the growth holds garbage and the uncached incidents' leftovers too; the
+    // ≤ 0.5 MB target per cached incident is the sandbox part's figure, GC forced (bench/sandbox.ts).
+    line('memory per cached open incident', `${fmt(perCached, 2)} MB (RSS growth / ${cached} cached, no GC forced; the target is measured by the sandbox part)`);
     line('memory per open incident', `${fmt(perOpen * 1_024, 1)} KB (peak RSS growth / ${fmt(count)})`);
     line('reminders sent in the soak', `${fmt(reminders)} in ${options.soakSeconds} s`);
     line('worker CPU per reminder', reminders ? `${fmt((cpu * 1_000) / reminders, 1)} ms` : 'n/a (no reminder fired: lengthen --soak)');
