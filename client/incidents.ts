@@ -93,8 +93,7 @@ export function futureDiscoveryIssue(report: Pick<Report, 'discoveredAt'>, now: 
  * cheaper call; docs/performance.md). A report naming its incident is a signal-with-start of
  * `reportIntake`: it starts that incident's workflow, or supplements the running one. A closed incident
  * is not started again (its ID is not reused): that is an IncidentClosedError.
- */
-/**
+ *
  * `reportedBy`: who files it (an opaque key, security/identity.ts), sent beside the report so that the
  * workflow records its reporters and a reporter can read their own report (need to know, 469.2c(1)).
  * Not a memo: the Temporal UI's list decodes memos, and an encrypted one hides the row from an operator

@@ -1,9 +1,9 @@
 /**
- * What the incident workflow needs of a report to read it, checked before
- * anything is changed. The API and the CLI validate a report fully (domain/report.ts) before they send
- * it; anyone else with a Temporal client can send anything, and a handler that throws fails every
- * workflow task of the incident from then on (it stands still until a fixed worker is deployed). So a
- * report the workflow cannot read is recorded in the timeline and refused.
+ * What the incident workflow needs of a report to read it, checked before anything is changed. The API
+ * and the CLI validate a report fully (domain/report.ts) before they send it; anyone else with a
+ * Temporal client can send anything, and a handler that throws fails every workflow task of the incident
+ * from then on (it stands still until a fixed worker is deployed). So a report the workflow cannot read
+ * is recorded in the timeline and refused.
  *
  * Structural only, and never to be tightened: this check runs again on every replay, so a stricter
  * version would refuse a report that an incident already running had accepted, and that incident would
