@@ -160,7 +160,11 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
         get: {
           operationId: 'decisionStatus',
           summary: 'What became of a decision: pending, applied (with the state) or refused (with the reasons)',
-          parameters: [incidentIdParameter, { name: 'decisionId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 128 } }],
+          parameters: [
+            incidentIdParameter,
+            // "." and ".." are dot segments: a URL's normalisation removes them before the request is sent.
+            { name: 'decisionId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 128, not: { pattern: '^\\.\\.?$' } } },
+          ],
           responses: {
             200: json('DecisionStatus', 'the decision is pending, applied or refused'),
             400: json('ValidationError', 'the incident id or decision id is not valid'),

@@ -25,7 +25,14 @@ export const refusalSchema = z.object({ error: z.string(), reasons: z.array(z.st
 export const incidentParamsSchema = z.strictObject({ incidentId: incidentIdSchema });
 
 /** `GET /incidents/{incidentId}/decisions/{decisionId}`. */
-export const decisionParamsSchema = z.strictObject({ incidentId: incidentIdSchema, decisionId: z.string().min(1).max(128) });
+export const decisionParamsSchema = z.strictObject({
+  incidentId: incidentIdSchema,
+  decisionId: z
+    .string()
+    .min(1)
+    .max(128)
+    .refine((id) => id !== '.' && id !== '..', 'expected a decisionId that can stand in a URL path: "." and ".." are removed by the URL\'s normalisation'),
+});
 
 /** 202 of `POST /incidents/{incidentId}/decisions` when no worker accepted the decision in time. */
 export const decisionPendingSchema = z.object({ decisionId: z.string(), status: z.literal('pending') });

@@ -560,6 +560,36 @@ describe('the workflow, as any Temporal client could reach it', () => {
     expect(after.supplements).toBe(before.supplements);
   });
 
+  it('a start whose input carries a report the workflow cannot read: recorded and refused, never thrown; a readable report signalled later starts the clock', async () => {
+    const started: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.jsonValue().filter((v) => v !== undefined), reportMutation.map((m) => applyMutation(aReport(), m))).filter((v) => unreadableReport(v).length > 0),
+        async (payload) => {
+          tally('report in a start input', payload);
+          const incidentId = `hostile-start-${started.length}-${Date.now().toString(36)}`;
+          await f.env.client.workflow.start('breachIncidentWorkflow', {
+            workflowId: incidentWorkflowId(incidentId),
+            taskQueue: f.taskQueue,
+            args: [{ incidentId, playbook: f.playbook, receivedAt: new Date().toISOString(), report: payload }],
+          });
+          started.push(incidentId);
+        },
+      ),
+      { numRuns: 12 },
+    );
+    for (const incidentId of started) {
+      const state = await waitForTimeline(handleOf(incidentId), (s) => s.timeline.some((t) => t.event === 'report-refused'));
+      expect(state.discoveredAt, incidentId).toBe('');
+      expect(state.phase).toBe('reporting');
+    }
+    const last = started.at(-1)!;
+    await handleOf(last).signal(reportIntakeSignal, { ...aReport(), incidentId: last } as never);
+    const state = await waitForPhase(f.app, last, 'triage');
+    expect(state.discoveredAt).not.toBe('');
+    for (const incidentId of started) expect(await workflowTaskFailures(incidentId), incidentId).toBe(0);
+  });
+
   it('afterwards the incident takes a good decision, and no workflow task failed', async () => {
     const state = await handleOf(target).executeUpdate(decideUpdate, { args: [{ ...(VALID_DECISIONS['submit-analysis'] as DecisionBody), actorId: 'ips-director' } as never] });
     expect(state.phase).toBe('ppgb-chair-review');

@@ -11,6 +11,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSchema } from '../../domain/report.js';
+import { decisionParamsSchema } from '../../api/schemas.js';
 import { call, linkToken, reportIncident, startApiFixture, triage, type ApiFixture } from '../api/fixture.js';
 import { arbitraryOf, type Document, type JsonSchema } from './from-schema.js';
 
@@ -184,6 +185,14 @@ describe('requests generated from /openapi.json', () => {
     const res = await call(f.app, { method: 'POST', url: '/incidents', body: without });
     expect(res.status).toBe(400);
     expect((res.json.issues as { path: string }[]).map((i) => i.path)).toEqual(['disclosedBy']);
+  });
+
+  it('a decisionId of "." or ".." is outside the document (a URL\'s normalisation removes such a segment before the request is sent), and refused by the server naming decisionId', async () => {
+    const op = doc.paths['/incidents/{incidentId}/decisions/{decisionId}']!.get as unknown as { parameters: { name: string; schema: { not?: { pattern: string } } }[] };
+    const pattern = new RegExp(op.parameters.find((p) => p.name === 'decisionId')!.schema.not!.pattern);
+    expect(['.', '..'].map((id) => pattern.test(id))).toEqual([true, true]);
+    expect(['a.', '...', 'd-1'].map((id) => pattern.test(id))).toEqual([false, false, false]);
+    expect(decisionParamsSchema.safeParse({ incidentId: live[0], decisionId: '..' }).error?.issues.map((i) => i.path.join('.'))).toEqual(['decisionId']);
   });
 
   it('a method a path does not have: 405 with Allow listing the documented ones, not 404', async () => {
