@@ -68,7 +68,8 @@ const ROUTING_COMPLETED = 2; // temporal.api.enums.v1.RoutingConfigUpdateState.R
 /**
  * The switch reaches the task queue's partitions a moment after the command returns; a task dispatched
  * before it still goes to the old current version (a CI run rolled back, then decided at once, and the
- * decisions ran on v2). Wait, as the docs tell an operator to, until `describe` shows it complete.
+ * decisions ran on v2). Wait until the server's DescribeWorkerDeployment reads it complete
+ * (docs/releases.md; the CLI's `describe` does not print that state).
  */
 async function routingPropagated(buildId: string): Promise<void> {
   await until(
