@@ -33,11 +33,10 @@ import { startEndpointReceiver } from '../dev/endpoint-receiver.js';
 
 import { benchCrash, benchNotify } from './notify.js';
 import { benchSurge } from './surge.js';
-import { benchSoak, soakReminderInterval } from './soak.js';
+import { benchSoak } from './soak.js';
 import { benchSandbox } from './sandbox.js';
 import { fmt, line, parseArgs, results, type World } from './world.js';
 import { loadBenchConfig } from '../config/index.js';
-import { parseDuration } from '../domain/durations.js';
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2), loadBenchConfig());
@@ -58,10 +57,7 @@ async function main(): Promise<void> {
     if (options.parts.has('surge')) await benchSurge(world);
     if (options.parts.has('sandbox')) results.sandbox = await benchSandbox(world);
     if (options.parts.has('soak')) {
-      // By default every open incident reminds once in the soak: it lasts one reminder interval.
-      const incidents = options.incidents || 5_000;
-      const reminderEvery = options.reminderEvery || soakReminderInterval(incidents);
-      results.soak = await benchSoak({ server, mail }, { incidents, reminderEvery, soakSeconds: options.soakSeconds || Math.ceil(parseDuration(reminderEvery) / 1_000), connections: options.connections, workerNodeArgs: options.workerNodeArgs }, line);
+      results.soak = await benchSoak({ server, mail }, { incidents: options.incidents || 5_000, reminderEvery: options.reminderEvery, soakSeconds: options.soakSeconds, connections: options.connections, workerNodeArgs: options.workerNodeArgs }, line);
     }
   } finally {
     mail.close();

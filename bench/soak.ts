@@ -18,13 +18,16 @@ import { buildApi } from '../api/server.js';
 import { DEFAULT_API_TOKENS, loadApiTokens } from '../config/index.js';
 import { startEndpointReceiver } from '../dev/endpoint-receiver.js';
 import { startWorkerProcess, type WorkerProcess } from '../dev/worker-process.js';
+import { parseDuration } from '../domain/durations.js';
 import { incidentWorkflowId } from '../domain/ids.js';
 import { aFirstReport, benchPlaybook, cpuSeconds, descendantPid, percentile, waitFor, type BenchServer, type MailServer } from './setup.js';
 import { replayTimes } from './replay.js';
 
 export interface SoakOptions {
   incidents: number;
+  /** The gates' reminder interval; '' for the default (soakReminderInterval). */
   reminderEvery: string;
+  /** How long the soak runs once all are at the gate; 0 for one reminder interval (each reminds once). */
   soakSeconds: number;
   connections: number;
   /** Node options of the worker process (config/bench.ts BENCH_WORKER_NODE_ARGS). */
@@ -86,18 +89,20 @@ async function histories(world: SoakWorld, ids: string[]) {
  * beside the dev server on two cores carried about 15 a second, so at 5,000 every 4 minutes (21 a second)
  * the backlog grew without end and the last incidents never reached the gate (docs/performance.md).
  */
-export function soakReminderInterval(incidents: number): string {
+function soakReminderInterval(incidents: number): string {
   return `${Math.max(60, Math.round(incidents / 10))}s`;
 }
 
 export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Line): Promise<Record<string, unknown>> {
   const { server, mail } = world;
   const count = options.incidents;
-  console.log(`\nsoak: ${fmt(count)} open incidents at a gate, reminders every ${options.reminderEvery}, one worker`);
+  const reminderEvery = options.reminderEvery || soakReminderInterval(count);
+  const soakSeconds = options.soakSeconds || Math.ceil(parseDuration(reminderEvery) / 1_000);
+  console.log(`\nsoak: ${fmt(count)} open incidents at a gate, reminders every ${reminderEvery}, one worker`);
   const receiver = await startEndpointReceiver({ port: 0 });
   const playbook = benchPlaybook(receiver.url);
   // Reminders on a short interval; escalation out of the way (once per gate, it would only add a mail).
-  playbook.timers = { ...playbook.timers, gateReminderInterval: options.reminderEvery, gateEscalateAfter: '30d' };
+  playbook.timers = { ...playbook.timers, gateReminderInterval: reminderEvery, gateEscalateAfter: '30d' };
   const taskQueue = `bench-soak-${randomBytes(3).toString('hex')}`;
   const metricsPort = 20_000 + Math.floor(Math.random() * 20_000);
   const worker: WorkerProcess = startWorkerProcess({ ...server.workerEnv(taskQueue, mail.smtpUrl, options.connections), BREACH_METRICS_PORT: String(metricsPort) }, { nodeArgs: options.workerNodeArgs });
@@ -146,7 +151,7 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
     const cpuBefore = cpuSeconds(worker.pid);
     let peakRss = open.rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, worker.rssMb())), 500);
-    await new Promise((r) => setTimeout(r, options.soakSeconds * 1_000));
+    await new Promise((r) => setTimeout(r, soakSeconds * 1_000));
     clearInterval(sampler);
     const reminders = (await mail.stats()).all - mailBefore;
     const cpu = cpuSeconds(worker.pid) - cpuBefore;
@@ -169,7 +174,7 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
     // ≤ 0.5 MB target per cached incident is the sandbox part's figure, GC forced (bench/sandbox.ts).
     line('memory per cached open incident', `${fmt(perCached, 2)} MB (RSS growth / ${cached} cached, no GC forced; the target is measured by the sandbox part)`);
     line('memory per open incident', `${fmt(perOpen * 1_024, 1)} KB (peak RSS growth / ${fmt(count)})`);
-    line('reminders sent in the soak', `${fmt(reminders)} in ${options.soakSeconds} s`);
+    line('reminders sent in the soak', `${fmt(reminders)} in ${soakSeconds} s`);
     line('worker CPU per reminder', reminders ? `${fmt((cpu * 1_000) / reminders, 1)} ms` : 'n/a (no reminder fired: lengthen --soak)');
     line('workflow task latency p50 / p99', `${fmt(tasks.latencyP50)} / ${fmt(tasks.latencyP99)} ms (${fmt(tasks.tasks)} tasks)`);
     line('failed workflow tasks', fmt(tasks.failed), { ok: tasks.failed === 0, text: '0' });

@@ -168,7 +168,7 @@ async function foundInHistory(client: Client, handle: WorkflowHandle, incidentId
 }
 
 /** The first payload decoded as the client decodes (its codecs in reverse order, then the payload converter). */
-async function decodeFirst(client: Client, payloads: Payload[]): Promise<unknown> {
+export async function decodeFirst(client: Client, payloads: Payload[]): Promise<unknown> {
   const { payloadCodecs, payloadConverter } = client.options.loadedDataConverter;
   let decoded = payloads;
   for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded);

@@ -10,6 +10,7 @@ import type { Payload } from '@temporalio/common';
 import { incidentWorkflowId, WORKFLOW_TYPE } from '../domain/ids.js';
 import type { CaseSummary } from '../domain/state.js';
 import { calendarYear, yearlyIncidentFromState, type ReportingPeriod, type YearlyIncident } from '../domain/yearly-figures.js';
+import { decodeFirst } from './decisions.js';
 import { asTemporalError, getIncidentState } from './incidents.js';
 
 const QUEUE = /^[A-Za-z0-9._-]{1,200}$/;
@@ -32,22 +33,13 @@ export function yearQuery(yearOrPeriod: number | ReportingPeriod, excludeTaskQue
 async function affectedCount(client: Client, incidentId: string): Promise<number | null> {
   try {
     const history = await client.workflow.getHandle(incidentWorkflowId(incidentId)).fetchHistory();
-    const started = (await decoded(client, history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads)) as { report?: { affectedCount?: unknown } } | undefined;
+    const started = (await decodeFirst(client, (history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? []) as Payload[])) as { report?: { affectedCount?: unknown } } | undefined;
     const signal = history.events?.find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'reportIntake');
-    const report = started?.report ?? ((await decoded(client, signal?.workflowExecutionSignaledEventAttributes?.input?.payloads)) as { affectedCount?: unknown } | undefined);
+    const report = started?.report ?? ((await decodeFirst(client, (signal?.workflowExecutionSignaledEventAttributes?.input?.payloads ?? []) as Payload[])) as { affectedCount?: unknown } | undefined);
     return typeof report?.affectedCount === 'number' ? report.affectedCount : null;
   } catch {
     return null;
   }
-}
-
-/** The first of these payloads, decoded with the client's own codec and converter. */
-async function decoded(client: Client, raw: unknown[] | null | undefined): Promise<unknown> {
-  let payloads = (raw ?? []) as Payload[];
-  if (!payloads.length) return undefined;
-  const converter = client.options.loadedDataConverter;
-  for (const codec of [...converter.payloadCodecs].reverse()) payloads = await codec.decode(payloads);
-  return converter.payloadConverter.fromPayload(payloads[0]!);
 }
 
 async function outcome(client: Client, incidentId: string, status: string): Promise<string | null> {
