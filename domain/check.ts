@@ -169,10 +169,14 @@ export function object<S extends Shape>(shape: S, mode: 'strict' | 'loose'): Che
       if (checked !== FAIL) out[key] = checked;
     }
     if (mode === 'strict') {
-      const unknown = Object.keys(input).filter((k) => !(k in shape));
+      // Own keys of the shape only: a key named like an Object.prototype member ("toString",
+      // "constructor") is unknown, as in zod (which compares against a set of the shape's keys). The API
+      // refuses such a decision with zod, so no incident accepted one that it would now refuse on replay.
+      const unknown = Object.keys(input).filter((k) => !Object.hasOwn(shape, k));
       if (unknown.length) issues.push({ path, message: `Unrecognized key${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => JSON.stringify(k)).join(', ')}` });
     } else {
-      for (const k of Object.keys(input)) if (!(k in shape)) out[k] = input[k];
+      // Kept as own data properties: a "__proto__" key from JSON must not become the value's prototype.
+      for (const k of Object.keys(input)) if (!Object.hasOwn(shape, k)) Object.defineProperty(out, k, { value: input[k], enumerable: true, writable: true, configurable: true });
     }
     return issues.length > before ? FAIL : (out as Out<S>);
   };

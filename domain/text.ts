@@ -11,3 +11,14 @@ export const EMAIL_PATTERN = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9
 export function isEmail(value: string): boolean {
   return EMAIL_PATTERN.test(value);
 }
+
+/**
+ * Any value as text of at most `max` characters, never throwing. A message from a Temporal client other
+ * than the API may carry anything JSON can: `String({ toString: 'x' })` throws, and a signal handler that
+ * throws fails every workflow task of the incident. Text as itself, other primitives as `String` gives
+ * them, objects and arrays by their kind only.
+ */
+export function asText(value: unknown, max: number): string {
+  const text = typeof value === 'string' ? value : value !== null && typeof value === 'object' ? (Array.isArray(value) ? '[array]' : '[object]') : String(value);
+  return text.slice(0, max);
+}

@@ -11,6 +11,7 @@
 import { condition, proxyActivities, setHandler, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
 import { incidentWorkflowId } from '../domain/workflow-ids.js';
 import { holdersOf } from '../domain/playbook-terms.js';
+import { asText } from '../domain/text.js';
 import type { BreachActivities } from '../activities/index.js';
 import type { ExerciseActivities } from '../exercise/activities.js';
 import { breachIncidentWorkflow } from './incident.js';
@@ -42,9 +43,11 @@ export async function exerciseWorkflow(input: ExerciseInput): Promise<ExerciseSt
   let incidentEnded = false;
   setHandler(exerciseStateQuery, () => state);
   setHandler(exerciseInputQuery, () => input);
-  setHandler(stopExerciseSignal, ({ reason }) => {
+  setHandler(stopExerciseSignal, (payload) => {
     stopped = true;
-    state.stopReason = String(reason ?? '').slice(0, 500) || 'stopped by the facilitator';
+    // Read defensively: any Temporal client may send this signal with anything (domain/text.ts asText).
+    const reason = (payload as { reason?: unknown } | null)?.reason;
+    state.stopReason = (reason === undefined || reason === null ? '' : asText(reason, 500)) || 'stopped by the facilitator';
   });
   const over = () => stopped || incidentEnded;
   /** Waits until `dueMs` after discovery; false when the exercise ended first. */

@@ -6,6 +6,7 @@ import { ApplicationFailure, condition, patched, setHandler, allHandlersFinished
 import type { Decision } from '../domain/decision.js';
 import { REFUSAL, type RefusalType } from '../domain/refusal.js';
 import type { CaseSummary } from '../domain/state.js';
+import { asText } from '../domain/text.js';
 import { checkDecision } from './decisions.js';
 import { applyDecision } from './apply.js';
 import { SEPARATION_OF_DUTIES, settle } from './gates.js';
@@ -72,13 +73,13 @@ function registerHandlers(incident: Incident): void {
     // Bounded, since anyone with a token can send it: one line, no more than 500 characters. Read
     // defensively: a client other than the API may send anything, and a handler must never throw.
     const { kind, actorId, reasons, decisionId, type } = (refused !== null && typeof refused === 'object' ? refused : {}) as Partial<typeof refused>;
-    const listed = Array.isArray(reasons) ? reasons.map(String) : [];
+    const listed = Array.isArray(reasons) ? reasons.slice(0, 20).map((r) => asText(r, 500)) : [];
     const id = boundedId(decisionId);
     if (id && !incident.seenDecisionIds.has(id)) {
-      const refusalType = (Object.values(REFUSAL) as string[]).includes(String(type)) ? (type as RefusalType) : REFUSAL.conflict;
-      incident.refusedDecisionIds.set(id, { type: refusalType, reasons: listed.map((r) => r.slice(0, 500)).slice(0, 20) });
+      const refusalType = typeof type === 'string' && (Object.values(REFUSAL) as string[]).includes(type) ? (type as RefusalType) : REFUSAL.conflict;
+      incident.refusedDecisionIds.set(id, { type: refusalType, reasons: listed });
     }
-    incident.log(`decision-refused:${String(kind).slice(0, 40)}`, String(actorId).slice(0, 128), `(update) ${listed.join('; ')}`.slice(0, 500), id);
+    incident.log(`decision-refused:${asText(kind, 40)}`, asText(actorId, 128), `(update) ${listed.join('; ')}`.slice(0, 500), id);
   });
 
   setHandler(decisionSignal, async (raw: Decision) => {
@@ -90,7 +91,7 @@ function registerHandlers(incident: Incident): void {
       // A refused signal is recorded, never thrown away silently (docs/contract.md); by its decisionId
       // too, which is how a decision the API recorded while no worker ran learns its outcome.
       if (id && !incident.seenDecisionIds.has(id)) incident.refusedDecisionIds.set(id, checked.refusal);
-      incident.log(`decision-refused:${String((raw as { kind?: unknown })?.kind ?? 'unknown')}`, typeof raw?.actorId === 'string' ? raw.actorId : undefined, checked.refusal.reasons.join('; '), id);
+      incident.log(`decision-refused:${asText((raw as { kind?: unknown } | null)?.kind ?? 'unknown', 40)}`, typeof raw?.actorId === 'string' ? raw.actorId : undefined, checked.refusal.reasons.join('; '), id);
       return;
     }
     if (checked.duplicate) {

@@ -130,14 +130,16 @@ describe('POST /vendor/returns', () => {
     const resent = notices().flatMap((m) => m.envelope.to);
     expect(resent).toHaveLength(500);
     expect(new Set(resent)).toEqual(new Set(range(PEOPLE).filter((i) => i % 20 === 1).map((line) => `rp${line}@public.example`)));
-    // The posting updated once for the batch, with the new count.
+    // The posting updated once for the batch, with the new count. The count in the state comes first
+    // and the posting after it: waited for by its line in the timeline, written once the posting is in.
+    await waitFor(f.app, id, (s) => s.timeline.some((t) => t.event === 'substitute-notice-updated'), 'the updated posting', 60_000);
     const postings = postingsOf();
     expect(postings).toHaveLength(2);
     expect(JSON.stringify(postings[1]!.body)).toContain('750 people');
 
     // A later return updates the posting again; the same return twice is counted once.
     expect((await returns({ incidentId: id, returns: [{ reference: pieces.get(4)!, reason: 'deceased' }] })).status).toBe(202);
-    await waitFor(f.app, id, (s) => (s.notification?.substituted ?? 0) === 751, 'the update', 60_000);
+    await waitFor(f.app, id, (s) => s.timeline.filter((t) => t.event === 'substitute-notice-updated').length >= 2, 'the update', 60_000);
     expect((await returns({ incidentId: id, returns: [{ line: 4, means: 'letter', reason: 'deceased' }] })).status).toBe(202);
     const updated = postingsOf();
     expect(updated).toHaveLength(3);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../config/index.js';
-import { listExercises } from '../../client/exercises.js';
+import { exerciseStatus, exerciseWorkflowId, listExercises } from '../../client/exercises.js';
+import { stopExerciseSignal } from '../../workflows/exercise-messages.js';
 import type { AfterActionReport } from '../../exercise/report.js';
 import { launchChromium } from '../browser/chromium.js';
 import { TOKEN } from '../api/fixture.js';
@@ -266,5 +267,22 @@ describe('refused at start', () => {
     const runId = /run (ex-[a-z0-9-]+)/.exec(sink.out)![1]!;
     await f.breach(['exercise', 'stop', runId]);
     expect((await listExercises(f.env.client)).length).toBe(before + 1);
+  });
+});
+
+describe('the stop signal from any Temporal client', () => {
+  it('no payload, or a reason that is an object whose toString is not a function: the run stops, no workflow task fails', async () => {
+    const started = await f.breach(['exercise', 'run', 'lost-laptop', '--speed', '60']);
+    expect(started.code, started.err).toBe(0);
+    const runId = /run (ex-[a-z0-9-]+)/.exec(started.out)![1]!;
+    const handle = f.env.client.workflow.getHandle(exerciseWorkflowId(runId));
+    await handle.signal(stopExerciseSignal, null as never);
+    await handle.signal(stopExerciseSignal, { reason: { toString: 'x' } } as never);
+    await handle.result();
+    const { exercise } = await exerciseStatus(f.env.client, runId);
+    expect(exercise.status).toBe('stopped');
+    expect(exercise.stopReason).toBe('[object]');
+    const failed = ((await handle.fetchHistory()).events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
+    expect(failed).toHaveLength(0);
   });
 });

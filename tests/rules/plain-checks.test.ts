@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { object, run, string } from '../../domain/check.js';
 import { checkDecisionShape } from '../../domain/decision-check.js';
 import { DECISION_KINDS as KIND_LIST, ISO_DATE_TIME } from '../../domain/decision-terms.js';
 import { decisionSchema } from '../../domain/decision.js';
@@ -130,6 +131,20 @@ const decisionLike = fc.record(
   { requiredKeys: ['kind'] },
 );
 
+const READABLE_REPORT = {
+  reporter: { name: 'R', email: 'r@x.gov', office: 'CA' },
+  supervisor: { name: 'S', email: 's@x.gov' },
+  discoveredAt: '2026-03-01T10:00:00Z',
+  medium: 'cyber',
+  summary: 's',
+  piiTypes: ['medical'],
+  affectedCount: 3,
+  affectedPopulation: 'public',
+  encrypted: false,
+  classifiedInvolved: false,
+  criminalActSuspected: false,
+};
+
 describe('the workflow sandbox checks without zod (issue 15)', () => {
   it('the decision kinds of domain/decision-terms.ts are the schema\'s', () => {
     expect([...KIND_LIST]).toEqual(decisionSchema.options.map((o) => o.shape.kind.value));
@@ -159,19 +174,7 @@ describe('the workflow sandbox checks without zod (issue 15)', () => {
   });
 
   it('a report the workflow reads: the same issues as the zod schema it replaced', () => {
-    const goodReport = {
-      reporter: { name: 'R', email: 'r@x.gov', office: 'CA' },
-      supervisor: { name: 'S', email: 's@x.gov' },
-      discoveredAt: '2026-03-01T10:00:00Z',
-      medium: 'cyber',
-      summary: 's',
-      piiTypes: ['medical'],
-      affectedCount: 3,
-      affectedPopulation: 'public',
-      encrypted: false,
-      classifiedInvolved: false,
-      criminalActSuspected: false,
-    };
+    const goodReport = READABLE_REPORT;
     const field = fc.oneof(leaf, value);
     const reportLike = fc.oneof(
       fc.record({ key: fc.constantFrom(...Object.keys(goodReport), 'programManager', 'incidentId', 'occurredAt', 'causedByWorkforceMember', 'extra'), v: field }).map(({ key, v }) => ({ ...goodReport, [key]: v })),
@@ -185,6 +188,24 @@ describe('the workflow sandbox checks without zod (issue 15)', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('keys named like Object.prototype members ("toString", "constructor", "__proto__", from JSON): refused or kept as zod does, and never a prototype', () => {
+    const base = { kind: 'assign-responsible-office', actorId: 'ips-director', office: 'Bureau of Consular Affairs' };
+    for (const key of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const decision = JSON.parse(JSON.stringify(base).replace(/}$/, `,${JSON.stringify(key)}:{"polluted":true}}`)) as unknown;
+      expect(viaPlain(decision), key).toEqual(viaZod(decision));
+      expect(viaPlain(decision).ok, key).toBe(false);
+      const report = JSON.parse(JSON.stringify(READABLE_REPORT).replace(/}$/, `,${JSON.stringify(key)}:{"polluted":true}}`)) as unknown;
+      expect(unreadableReport(report), key).toEqual(zodUnreadable(report));
+      expect(unreadableReport(report), key).toEqual([]);
+    }
+    const loose = run(object({ a: string({}) }, 'loose'), JSON.parse('{"a":"x","__proto__":{"polluted":true}}'));
+    expect(loose.ok).toBe(true);
+    const kept = (loose as { value: Record<string, unknown> }).value;
+    expect(Object.getPrototypeOf(kept)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(kept, '__proto__')?.value).toEqual({ polluted: true });
+    expect((kept as { polluted?: unknown }).polluted).toBeUndefined();
   });
 
   it('the ISO time and email patterns are zod\'s', () => {
