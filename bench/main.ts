@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- notify|surge|crash|soak|sandbox|all] [--recipients N] [--million] [--incidents N] [--connections N]`
+ * `npm run bench [-- notify|surge|crash|soak|sandbox|all] [--recipients N] [--million] [--incidents N] [--connections N] [--cpu-prof DIR]`
  *
  * Measures, on this machine, against a Temporal dev server (the CLI's, in memory) and the production
  * worker (worker/main.ts in a process of its own, running the workflow bundle this writes first, as
@@ -19,7 +19,8 @@
  *   soak    N open incidents at a gate with reminders firing (bench/soak.ts).
  *   sandbox what the workflow sandbox costs an incident beside an idle workflow: module initialisation
  *           per workflow, worker CPU from report to triage, worker memory per cached incident with a GC
- *           forced (bench/sandbox.ts; --incidents N, default 300).
+ *           forced (bench/sandbox.ts; --incidents N, default 300; --cpu-prof DIR: the workers profiled,
+ *           where their CPU went printed thread by thread, bench/profile.ts).
  *
  * Outside `npm test`: it takes minutes and measures the machine as much as the code.
  */

@@ -10,7 +10,9 @@
  *     SDK's time-out and without (bench/vm-call.ts);
  *   - worker CPU per new incident, from the report (POST /incidents) to the triage gate;
  *   - worker RSS and heap per cached incident at the gate: N incidents held in the cache (its size set
- *     above N), a full GC forced in the worker before and after (bench/gc-probe.mjs).
+ *     above N), a full GC forced in the worker before and after (bench/gc-probe.mjs);
+ *   - with `--cpu-prof DIR`, where each worker's CPU went while it took them on, thread by thread
+ *     (bench/profile.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +31,7 @@ import { replayTimes, sleepsReplayTimes } from './replay.js';
 import { vmCallMicroseconds } from './vm-call.js';
 import { aFirstReport, benchPlaybook, cpuSeconds, waitFor } from './setup.js';
 import { fmt, line, type World } from './world.js';
+import { nowUs, printProfiles, readProfiles, type ThreadProfile, type Window } from './profile.js';
 
 interface ModuleInit {
   msPerWorkflow: number;
@@ -64,15 +67,21 @@ interface Held {
   rssKbPer: number;
   heapKbPer: number;
   seconds: number;
+  /** With --cpu-prof: where the worker's CPU went while it took the workflows on (bench/profile.ts). */
+  profile?: ThreadProfile[];
 }
 
 /** A worker process with the GC probe and a cache above `count`; `load` starts `count` workflows and waits until each waits. */
 async function hold(world: World, count: number, env: Record<string, string>, load: (taskQueue: string) => Promise<void>): Promise<Held> {
   const taskQueue = `bench-sandbox-${randomBytes(3).toString('hex')}`;
+  const profileDir = world.options.cpuProfileDir ? join(world.options.cpuProfileDir, taskQueue) : undefined;
+  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const worker = startWorkerProcess(
     { ...world.server.workerEnv(taskQueue, world.mail.smtpUrl, world.options.connections), BREACH_WORKER_MAX_CACHED_WORKFLOWS: String(count + 50), ...env },
-    { nodeArgs: [...world.options.workerNodeArgs, '--expose-gc', '--import', join(PROJECT_ROOT, 'bench', 'gc-probe.mjs')] },
+    { nodeArgs: [...world.options.workerNodeArgs, ...profiling, '--expose-gc', '--import', join(PROJECT_ROOT, 'bench', 'gc-probe.mjs')] },
   );
+  let window: Window | undefined;
+  let held: Held;
   try {
     await worker.ready;
     await new Promise((r) => setTimeout(r, 2_000));
@@ -80,15 +89,20 @@ async function hold(world: World, count: number, env: Record<string, string>, lo
     const before = await gcMemory(worker, probe);
     const cpuBefore = cpuSeconds(worker.pid);
     const started = performance.now();
+    const fromUs = nowUs();
     await load(taskQueue);
+    window = { fromUs, toUs: nowUs() };
     const seconds = (performance.now() - started) / 1_000;
     const cpu = cpuSeconds(worker.pid) - cpuBefore;
     await new Promise((r) => setTimeout(r, 2_000));
     const after = await gcMemory(worker, probe);
-    return { cpuMsPer: (cpu * 1_000) / count, rssKbPer: ((after.rss - before.rss) * 1_024) / count, heapKbPer: ((after.heap - before.heap) * 1_024) / count, seconds };
+    held = { cpuMsPer: (cpu * 1_000) / count, rssKbPer: ((after.rss - before.rss) * 1_024) / count, heapKbPer: ((after.heap - before.heap) * 1_024) / count, seconds };
   } finally {
+    // The profiles are written as the worker exits (gracefully, on SIGTERM).
     await worker.kill('SIGTERM');
   }
+  if (profileDir) held.profile = await readProfiles(profileDir, window);
+  return held;
 }
 
 export async function benchSandbox(world: World): Promise<Record<string, unknown>> {
@@ -154,7 +168,13 @@ export async function benchSandbox(world: World): Promise<Record<string, unknown
     // The SDK runs workflows in worker threads: their heap is in the RSS above, not in the main thread's.
     line('worker main-thread heap per cached incident', `${fmt(incidentHeld.heapKbPer)} KB; idle ${fmt(idleHeld.heapKbPer)} KB (workflows' heap: module figures above)`);
     line('time to hold them all', `incidents ${fmt(incidentHeld.seconds, 1)} s; idle ${fmt(idleHeld.seconds, 1)} s`);
-    return { incidents: count, moduleInit: init, replay, sleepsReplay: sleeps, vmCallMicroseconds: entry, incident: incidentHeld, idle: idleHeld };
+    if (incidentHeld.profile && idleHeld.profile) {
+      printProfiles(`${fmt(count)} new incidents, report to triage`, incidentHeld.profile, count, console.log);
+      printProfiles(`${fmt(count)} idle workflows (the yardstick)`, idleHeld.profile, count, console.log);
+    }
+    const { profile: _incidentProfile, ...incident } = incidentHeld;
+    const { profile: _idleProfile, ...idleFigures } = idleHeld;
+    return { incidents: count, moduleInit: init, replay, sleepsReplay: sleeps, vmCallMicroseconds: entry, incident, idle: idleFigures };
   } finally {
     await app?.close();
     await receiver.close();

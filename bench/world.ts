@@ -21,11 +21,13 @@ export interface Options {
   connections: number;
   /** config/bench.ts */
   workerNodeArgs: string[];
+  /** sandbox: where the workers write their CPU profiles (bench/profile.ts), when given. */
+  cpuProfileDir: string | undefined;
 }
 
 export function parseArgs(argv: string[], config: BenchConfig): Options {
   const parts = new Set<Part>();
-  const options: Options = { parts, recipients: 100_000, million: false, incidents: 0, connections: 5, reminderEvery: '', soakSeconds: 0, workerNodeArgs: config.workerNodeArgs };
+  const options: Options = { parts, recipients: 100_000, million: false, incidents: 0, connections: 5, reminderEvery: '', soakSeconds: 0, workerNodeArgs: config.workerNodeArgs, cpuProfileDir: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -41,7 +43,12 @@ export function parseArgs(argv: string[], config: BenchConfig): Options {
     else if (arg === '--million') options.million = true;
     else if (arg === '--reminder-every') options.reminderEvery = argv[++i] ?? '';
     else if (arg === '--soak') options.soakSeconds = value();
-    else throw new Error(`unknown argument ${arg}: expected notify, surge, crash, soak, sandbox, all, --recipients N, --million, --incidents N, --connections N, --reminder-every 5m, --soak SECONDS`);
+    else if (arg === '--cpu-prof') {
+      const dir = argv[++i];
+      if (!dir || dir.startsWith('--')) throw new Error('--cpu-prof: expected a directory for the profiles');
+      options.cpuProfileDir = dir;
+    }
+    else throw new Error(`unknown argument ${arg}: expected notify, surge, crash, soak, sandbox, all, --recipients N, --million, --incidents N, --connections N, --reminder-every 5m, --soak SECONDS, --cpu-prof DIR`);
   }
   if (parts.size === 0) ['notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
   return options;
