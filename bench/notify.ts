@@ -101,7 +101,7 @@ export async function benchNotify(world: World): Promise<void> {
     const ratio = r.pipeline.perSecond / r.plain!.perSecond;
     line('plain pooled nodemailer loop', `${fmt(r.plain!.ms / 1_000, 1)} s, ${fmt(r.plain!.perSecond)} messages/s`);
     line('notification step (approve-letter → done)', `${fmt(r.pipeline.ms / 1_000, 1)} s, ${fmt(r.pipeline.perSecond)} messages/s`);
-    line('pipeline / plain loop', `${fmt(ratio, 2)}×`, { ok: ratio >= 0.8, text: '≥ 0.8×' });
+    line('pipeline / plain loop', `${fmt(ratio, 2)}×`, { ok: ratio >= 0.95, text: '≥ 0.95× (issue 15: hold)' });
     const c = r.pipeline.cpuSeconds;
     line('CPU s, plain loop', `sender ${fmt(r.plain!.cpuSeconds.sender, 1)} + mail server ${fmt(r.plain!.cpuSeconds.mail, 1)}`);
     line('CPU s, notification step', `worker ${fmt(c.worker, 1)} + mail server ${fmt(c.mail, 1)} + Temporal ${fmt(c.temporal, 1)} + bench ${fmt(c.bench, 1)}`);
