@@ -36,6 +36,7 @@ import { healthRoutes } from './health.js';
 import { notFoundOr405, trackMethods } from './methods.js';
 import { openApiDocument } from './openapi.js';
 import { decisionBodySchema, decisionParamsSchema, incidentParamsSchema, listQuerySchema, reportSchema } from './schemas.js';
+import { useJsonBodyParser } from './json-body.js';
 
 export const BODY_LIMIT = 1_048_576;
 
@@ -121,6 +122,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 2_200 } });
   // JSON only: a text/plain body would reach the handlers as a string.
   app.removeContentTypeParser('text/plain');
+  useJsonBodyParser(app, (issues) => new BadRequest(issues));
 
   if (options.log) {
     const log = options.log;

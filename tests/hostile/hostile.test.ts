@@ -182,6 +182,24 @@ describe('reports at the HTTP API', () => {
     );
   });
 
+  it('a "__proto__" key, or a "constructor" key holding "prototype", anywhere in the body: 400 naming that key where it is (fastify called such a body "not valid JSON")', async () => {
+    const report = JSON.stringify(aReport());
+    const cases: [string, string][] = [
+      [report.replace(/}$/, ',"actorId":{"__proto__":""}}'), 'actorId.__proto__'],
+      [report.replace(/^{/, '{"__proto__":{"polluted":true},'), '__proto__'],
+      [report.replace('"reporter":{', '"reporter":{"__proto__":{},'), 'reporter.__proto__'],
+      [report.replace(/"piiTypes":\[/, '"piiTypes":[{"constructor":{"prototype":{"polluted":true}}},'), 'piiTypes.0.constructor.prototype'],
+    ];
+    for (const [body, path] of cases) {
+      for (const url of ['/incidents', '/incidents/inc-hostile/decisions']) {
+        const res = await call(f.app, { method: 'POST', url, body, headers: { 'content-type': 'application/json' } });
+        expectNamedRefusal(res);
+        expect(res.json.issues, `${url} ${body.slice(0, 80)}`).toEqual([{ path, message: expect.stringMatching(/is not accepted/) }]);
+      }
+    }
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
   it('malformed JSON: 400 saying so', async () => {
     const valid = JSON.stringify(aReport());
     await fc.assert(
