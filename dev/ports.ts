@@ -1,4 +1,6 @@
 /** Small network helpers for `npm start` and the tests: is a port taken, find a free one, wait for a server. */
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 
 export interface HostPort {
@@ -41,8 +43,39 @@ export async function isPortTaken(port: number): Promise<boolean> {
   });
 }
 
-/** A port that was free a moment ago (the usual small race: good enough for tests and local runs). */
-export function freePort(): Promise<number> {
+/**
+ * A port that was free a moment ago. On Linux it is chosen at random below the range the system hands
+ * out (for port 0 and for outgoing connections): the tests start many servers at once, and a port the
+ * system handed out and took back is one it may hand to the next process asking (a Temporal dev server
+ * choosing its own internal ports among them) before the server meant for it binds. Elsewhere, one the
+ * system hands out.
+ */
+export async function freePort(): Promise<number> {
+  const low = ephemeralLow();
+  if (low !== undefined && low > CHOSEN_FROM + 2_000) {
+    for (let tries = 0; tries < 20; tries++) {
+      const port = CHOSEN_FROM + randomInt(low - CHOSEN_FROM);
+      if (!(await isPortTaken(port))) return port;
+    }
+  }
+  return systemPort();
+}
+
+/** The bottom of the range freePort chooses from (above the well-known and most registered ports). */
+const CHOSEN_FROM = 10_000;
+
+/** The first port of Linux's ephemeral range, if this is Linux. */
+function ephemeralLow(): number | undefined {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) ? low : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A port the system hands out for port 0. */
+function systemPort(): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const server = createServer();
     server.unref();
