@@ -16,6 +16,7 @@ import nodemailer from 'nodemailer';
 import { createActivities, type BreachActivities } from '../../activities/index.js';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes.js';
 import { indexedValueType } from '../../client/search-attributes.js';
+import { freePort } from '../../dev/ports.js';
 import { locateBinary, withDownloadFallback } from '../../dev/temporal-binaries.js';
 import { createKeyring, generateKey } from '../../security/codec.js';
 import { PROJECT_ROOT } from '../../config/index.js';
@@ -69,16 +70,21 @@ export async function startTimeSkippingEnv(options: { dataConverter?: DataConver
   return env;
 }
 
-/** The real Temporal dev server (in memory), on a random free port, with the contract's search attributes. */
-export function startDevServer(options: { namespace?: string; dataConverter?: DataConverter } = {}): Promise<TestWorkflowEnvironment> {
+/**
+ * The real Temporal dev server (in memory), with the contract's search attributes, on a free port chosen
+ * outside the range the system hands out (dev/ports.ts freePort: many test files start servers at once).
+ */
+export async function startDevServer(options: { namespace?: string; dataConverter?: DataConverter } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const located = locateBinary('temporal');
+  const port = await freePort();
   return withDownloadFallback('temporal', located, (executable) =>
     TestWorkflowEnvironment.createLocal({
       client: { dataConverter: options.dataConverter ?? testDataConverter() },
       server: {
         executable,
         ip: '127.0.0.1',
+        port,
         ui: false,
         namespace: options.namespace ?? 'default',
         searchAttributes: SEARCH_ATTRIBUTES,
