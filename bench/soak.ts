@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { buildApi } from '../api/server.js';
 import { DEFAULT_API_TOKENS, loadApiTokens } from '../config/index.js';
 import { startEndpointReceiver } from '../dev/endpoint-receiver.js';
+import { freePort } from '../dev/ports.js';
 import { startWorkerProcess, type WorkerProcess } from '../dev/worker-process.js';
 import { parseDuration } from '../domain/durations.js';
 import { incidentWorkflowId } from '../domain/ids.js';
@@ -104,7 +105,7 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
   // Reminders on a short interval; escalation out of the way (once per gate, it would only add a mail).
   playbook.timers = { ...playbook.timers, gateReminderInterval: reminderEvery, gateEscalateAfter: '30d' };
   const taskQueue = `bench-soak-${randomBytes(3).toString('hex')}`;
-  const metricsPort = 20_000 + Math.floor(Math.random() * 20_000);
+  const metricsPort = await freePort();
   const worker: WorkerProcess = startWorkerProcess({ ...server.workerEnv(taskQueue, mail.smtpUrl, options.connections), BREACH_METRICS_PORT: String(metricsPort) }, { nodeArgs: options.workerNodeArgs });
   await worker.ready;
   const metricsUrl = (await workerHeapMb(`http://127.0.0.1:${metricsPort}/metrics`)) === undefined ? undefined : `http://127.0.0.1:${metricsPort}/metrics`;

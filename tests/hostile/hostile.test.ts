@@ -21,7 +21,7 @@ import type { Role } from '../../domain/roles.js';
 import type { IncidentState } from '../../domain/state.js';
 import { listQuerySchema } from '../../api/schemas.js';
 import { DEFAULT_API_TOKENS } from '../../config/index.js';
-import { testDataConverter } from '../helpers/index.js';
+import { decodeFirst } from '../../client/decisions.js';
 import { unreadableReport } from '../../workflows/intake.js';
 import { decideUpdate, decisionRefusedSignal, decisionSignal, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
 import { aReport, call, linkToken, reportIncident, startApiFixture, triage, waitFor, waitForPhase, type ApiFixture } from '../api/fixture.js';
@@ -140,13 +140,12 @@ async function workflowTaskFailures(incidentId: string): Promise<number> {
 
 /** Why each failed workflow task failed (the failure is encrypted in the history like every payload). */
 async function workflowTaskFailureMessages(handle: WorkflowHandle): Promise<string[]> {
-  const codec = testDataConverter().payloadCodecs![0]!;
   const messages: string[] = [];
   for (const e of (await handle.fetchHistory()).events ?? []) {
     const failure = e.workflowTaskFailedEventAttributes?.failure;
     if (!failure) continue;
-    const [decoded] = failure.encodedAttributes ? await codec.decode([failure.encodedAttributes as Payload]) : [];
-    messages.push(decoded?.data ? Buffer.from(decoded.data).toString('utf8') : (failure.message ?? ''));
+    const decoded = failure.encodedAttributes ? await decodeFirst(f.env.client, [failure.encodedAttributes as Payload]) : undefined;
+    messages.push(decoded ? JSON.stringify(decoded) : (failure.message ?? ''));
   }
   return messages;
 }
