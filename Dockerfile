@@ -20,11 +20,13 @@ COPY api/ api/
 COPY cli/ cli/
 COPY client/ client/
 COPY config/ config/
-COPY dev/ dev/
 COPY domain/ domain/
+COPY exercises/ exercises/
+COPY pages/ pages/
+COPY reports/ reports/
 COPY playbooks/ playbooks/
 COPY security/ security/
-COPY worker/ worker/
+COPY workers/ workers/
 COPY workflows/ workflows/
 # The workflow bundles (plain, and traced for workers with an OTLP endpoint) are made here, once per
 # release: every worker of the release runs exactly this
@@ -54,9 +56,9 @@ FROM runtime AS worker
 ENV BREACH_METRICS_PORT=9464 \
     BREACH_METRICS_HOST=0.0.0.0
 EXPOSE 9464
-# SIGTERM: running activities get the shutdown grace time (worker/main.ts), then the process exits.
+# SIGTERM: running activities get the shutdown grace time (workers/main.ts), then the process exits.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/worker-main.mjs"]
+CMD ["node", "dist/workers-main.mjs"]
 
 # --- the API: HTTP on 3000 ----------------------------------------------------------------------------
 FROM runtime AS api

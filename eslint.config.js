@@ -52,7 +52,7 @@ export default tseslint.config(
             { group: nodeBuiltins.map((name) => `${name}/*`), message: `Node built-ins: ${sandboxMessage}` },
             { group: ioLibraries.map((name) => (name.includes('*') ? name : `${name}/*`)), message: `I/O libraries: ${sandboxMessage}`, allowTypeImports: true },
             {
-              group: ['**/activities/*', '**/worker/*', '**/api/*', '**/pages/*', '**/cli/*', '**/client/*', '**/config/*', '**/security/*', '**/dev/*', '**/bench/*'],
+              group: ['**/activities/*', '**/workers/*', '**/api/*', '**/pages/*', '**/cli/*', '**/client/*', '**/config/*', '**/security/*', '**/scripts/**', '**/exercises/*'],
               message: 'workflow code imports activity *types* only (import type); the rest runs outside the sandbox',
               allowTypeImports: true,
             },

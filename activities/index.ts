@@ -29,7 +29,7 @@ export interface ActivityDeps {
    * Batches run in parallel, so more may wait in the pool's queue than it has connections.
    */
   mailConcurrency?: number;
-  /** Told of each settled roster line of a notification run (worker/metrics.ts counts them). */
+  /** Told of each settled roster line of a notification run (workers/metrics.ts counts them). */
   observe?: NotifyDeps['observe'];
   /** Signs one-click approval links (HMAC); absent: mails carry no links. */
   signLink?: (claims: { incidentId: string; kind: string; personId: string; expiresAt: number }) => string;

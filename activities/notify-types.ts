@@ -65,6 +65,6 @@ export interface NotifyDeps {
   env: Record<string, string | undefined>;
   /** Emails a batch keeps in flight; default: the pooled transport's maxConnections (1 unpooled). */
   mailConcurrency?: number;
-  /** Told of each roster line once settled (the operators' counters, worker/metrics.ts); absent, nobody is. */
+  /** Told of each roster line once settled (the operators' counters, workers/metrics.ts); absent, nobody is. */
   observe?: (settled: { emails: number; letters: number; failed: boolean }) => void;
 }

@@ -234,7 +234,7 @@ const EXERCISE_BANNER = '*** EXERCISE - EXERCISE - EXERCISE: a tabletop exercise
 
 /**
  * Marks a message as an exercise. The exercise worker applies it to every message it sends, notices and
- * letters alike, at the mail transport (exercise/worker.ts), so no template can forget it.
+ * letters alike, at the mail transport (workers/exercise-worker.ts), so no template can forget it.
  */
 export function markExercise<M extends { subject?: string; text?: string; html?: string }>(mail: M): M {
   const subject = mail.subject ?? '';

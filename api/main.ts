@@ -10,7 +10,7 @@ import { buildApi } from './server.js';
 import { ConfigError, EXIT_CONFIG, loadApiConfig, loadApiTokens, loadOidcConfig, loadPlaybookFile } from '../config/index.js';
 import { createOidc } from '../security/oidc.js';
 import { clientTracing } from './tracing.js';
-import { loadExerciseConfig } from '../exercise/config.js';
+import { loadExerciseConfig } from '../exercises/config.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * OpenTelemetry tracing of the API's Temporal calls (start, signal, update, query) through the SDK's
  * client interceptor, on when OTEL_EXPORTER_OTLP_ENDPOINT names a collector: the span context travels in
- * the calls' headers, so the worker's spans (worker/tracing.ts) join the request's trace.
+ * the calls' headers, so the worker's spans (workers/tracing.ts) join the request's trace.
  */
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';

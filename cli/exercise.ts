@@ -1,6 +1,6 @@
 /**
  * `breach exercise run|status|stop|report|list`: tabletop exercises on the real incident workflow
- * (issue 14). `run` plans the scenario (exercise/plan.ts: timers divided by --speed, nothing beyond this
+ * (issue 14). `run` plans the scenario (exercises/plan.ts: timers divided by --speed, nothing beyond this
  * machine) and starts it on the exercise task queue; participants then act on its incident through the
  * API, the link pages or `breach decide`, as for a real one.
  */
@@ -11,24 +11,24 @@ import { parseArgs } from 'node:util';
 import { PROJECT_ROOT, loadPlaybookFile } from '../config/index.js';
 import { parseScenario, type Scenario } from '../domain/exercise.js';
 import { exerciseStatus, listExercises, startExercise, stopExercise, ExerciseNotFoundError } from '../client/exercises.js';
-import { loadExerciseConfig } from '../exercise/config.js';
-import { ExerciseRefusedError, planExercise } from '../exercise/plan.js';
-import { afterAction, type AfterActionReport, type Finding } from '../exercise/report.js';
-import { afterActionHtml, afterActionText } from '../exercise/report-html.js';
+import { loadExerciseConfig } from '../exercises/config.js';
+import { ExerciseRefusedError, planExercise } from '../exercises/plan.js';
+import { afterAction, type AfterActionReport, type Finding } from '../exercises/report.js';
+import { afterActionHtml, afterActionText } from '../exercises/report-html.js';
 import { EXIT, UsageError, type CliContext, type ExitCode } from './context.js';
 import { table } from './format.js';
 
-export const EXERCISE_USAGE = `breach exercise run <scenario> [--speed 60] [--playbook FILE]    start a tabletop exercise (exercises/<scenario>.json)
+export const EXERCISE_USAGE = `breach exercise run <scenario> [--speed 60] [--playbook FILE]    start a tabletop exercise (exercises/scenarios/<scenario>.json)
   breach exercise status [<run>]    where a run stands (no run: the list)
   breach exercise stop <run> [--reason TEXT]    end a run (its incident ends with it)
   breach exercise report <run> [--out DIR] [--format text|json|html]    after-action report (JSON and HTML written to DIR/<run>/)`;
 
 const RUN_ID = /^ex-[a-z0-9-]{3,60}$/;
 
-/** A path, or the name of a shipped scenario (exercises/<name>.json). */
+/** A path, or the name of a shipped scenario (exercises/scenarios/<name>.json). */
 export function scenarioPath(name: string): string {
   if (existsSync(name)) return resolve(name);
-  return join(PROJECT_ROOT, 'exercises', name.endsWith('.json') ? name : `${name}.json`);
+  return join(PROJECT_ROOT, 'exercises', 'scenarios', name.endsWith('.json') ? name : `${name}.json`);
 }
 
 export async function loadScenario(ctx: CliContext, name: string): Promise<Scenario> {

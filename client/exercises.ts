@@ -1,5 +1,5 @@
 /**
- * Exercise runs through Temporal, shared by the CLI and the tests: start one (exercise/plan.ts made the
+ * Exercise runs through Temporal, shared by the CLI and the tests: start one (exercises/plan.ts made the
  * input), ask where it stands, stop it, list them. The exercise's workflow ID is `exercise-<runId>`;
  * its incident is `breach-<runId>`, reachable by the API, the link pages and the CLI like any other.
  */

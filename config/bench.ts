@@ -1,4 +1,4 @@
-/** `npm run bench`'s configuration (bench/main.ts), read once from the environment. */
+/** `npm run bench`'s configuration (scripts/bench/main.ts), read once from the environment. */
 import { z } from 'zod';
 import { parseEnv, type Env } from './shared.js';
 

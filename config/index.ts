@@ -1,8 +1,8 @@
 /**
  * One configuration per process, each parsed once from the environment in its entry point
  * (docs/style.md 6; every variable in docs/configuration.md):
- *   config/worker.ts  worker/main.ts       config/api.ts    api/main.ts
- *   config/cli.ts     cli/ (the CLI)        config/start.ts  dev/start.ts (`npm start`)
+ *   config/worker.ts  workers/main.ts       config/api.ts    api/main.ts
+ *   config/cli.ts     cli/ (the CLI)        config/start.ts  scripts/local/start.ts (`npm start`)
  * config/shared.ts holds what they share: paths, errors naming the variable, the Temporal connection
  * (@temporalio/envconfig, so TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY / TEMPORAL_TLS* /
  * TEMPORAL_PROFILE work as in every Temporal tool), and the playbook and API token files.

@@ -1,5 +1,5 @@
 /**
- * `npm start`'s configuration (dev/start.ts), read once from the environment: the settings of the
+ * `npm start`'s configuration (scripts/local/start.ts), read once from the environment: the settings of the
  * processes it runs that it must know itself (ports, playbook, tokens, SMTP) and its own (data folder,
  * the local stand-ins' ports). Every port can be moved, to run a second instance beside the first.
  */
@@ -42,7 +42,7 @@ export interface StartConfig {
   mailSmtpPort: number;
   mailWebPort: number;
   receiverPort: number;
-  /** The development IdP's port (dev/idp.ts), started unless BREACH_OIDC_ISSUER names a real one. */
+  /** The development IdP's port (scripts/local/idp.ts), started unless BREACH_OIDC_ISSUER names a real one. */
   idpPort: number;
   oidcIssuer: string | undefined;
   publicUrl: string;

@@ -1,4 +1,4 @@
-/** The worker's configuration (worker/main.ts), read once from the environment. */
+/** The worker's configuration (workers/main.ts), read once from the environment. */
 import { z } from 'zod';
 import { parseDuration } from '../domain/durations.js';
 import { durationSchema } from '../domain/duration-schema.js';
@@ -48,15 +48,15 @@ export interface WorkerConfig {
   maxCachedWorkflows: number;
   mailFrom: string;
   logLevel: (typeof LOG_LEVELS)[number];
-  /** A pre-built workflow bundle to run (worker/worker.ts chooseWorkflowSource). */
+  /** A pre-built workflow bundle to run (workers/worker.ts chooseWorkflowSource). */
   workflowBundle: string | undefined;
   production: boolean;
   /**
    * Where the worker serves Prometheus metrics (`GET /metrics`): absent, nowhere. The SDK's runtime
-   * metrics and the project's own share the port (worker/metrics.ts).
+   * metrics and the project's own share the port (workers/metrics.ts).
    */
   metrics: { port: number; host: string; collectEverySeconds: number } | undefined;
-  /** The OTLP/HTTP traces endpoint: absent, no tracing (worker/tracing.ts). */
+  /** The OTLP/HTTP traces endpoint: absent, no tracing (workers/tracing.ts). */
   otlpTracesEndpoint: string | undefined;
   /** BREACH_WORKER_SHUTDOWN_GRACE in milliseconds. */
   shutdownGraceMs: number;

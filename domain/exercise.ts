@@ -1,7 +1,7 @@
 /**
- * Tabletop exercise scenarios (exercises/*.json): a fictional report, injects at offsets from discovery,
+ * Tabletop exercise scenarios (exercises/scenarios/*.json): a fictional report, injects at offsets from discovery,
  * and the expectations the facilitator checks afterwards. OMB M-17-12 asks for a yearly exercise of the
- * breach response plan; here the plan is the incident workflow itself, run harmlessly (exercise/plan.ts).
+ * breach response plan; here the plan is the incident workflow itself, run harmlessly (exercises/plan.ts).
  * Offsets and windows are in *scenario* time; `exercise run --speed N` divides them, with the playbook's
  * timers, so that one clock drives both.
  */

@@ -1,9 +1,9 @@
 /**
  * The after-action report of an exercise incident on its case page (issue 14, part 3; docs/exercises.md):
- *   GET  /cases/:incidentId/after-action            the report as the CLI renders it (exercise/report-html.ts,
+ *   GET  /cases/:incidentId/after-action            the report as the CLI renders it (exercises/report-html.ts,
  *                                                   the charts as SVG), with the findings form
  *   POST /cases/:incidentId/after-action/findings   the facilitator's findings (CSRF, like every case form)
- * An exercise's incident id is its run id (exercise/plan.ts). Seen by whoever may see the case (need to
+ * An exercise's incident id is its run id (exercises/plan.ts). Seen by whoever may see the case (need to
  * know, api/access.ts); the findings are edited by the exercise's facilitators: the people holding the
  * IPS Director or the Privacy Division role, who run the exercise and receive its injects.
  */
@@ -11,9 +11,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ExerciseNotFoundError, exerciseStatus } from '../client/exercises.js';
 import { incidentIdSchema } from '../domain/ids.js';
 import type { Role } from '../domain/roles.js';
-import { afterAction, type AfterActionReport } from '../exercise/report.js';
-import { AFTER_ACTION_STYLE, afterActionBody } from '../exercise/report-html.js';
-import { asEdited, FindingsFileError, findingsFile, MAX_FINDING_LENGTH, MAX_FINDINGS, readFindingsFile, saveFindings } from '../exercise/findings.js';
+import { afterAction, type AfterActionReport } from '../exercises/report.js';
+import { AFTER_ACTION_STYLE, afterActionBody } from '../exercises/report-html.js';
+import { asEdited, FindingsFileError, findingsFile, MAX_FINDING_LENGTH, MAX_FINDINGS, readFindingsFile, saveFindings } from '../exercises/findings.js';
 import { readableState } from '../api/access.js';
 import type { Identity } from '../security/identity.js';
 import { incidentFailure } from './case-view.js';

@@ -6,7 +6,7 @@
  *
  * The SDK takes the failure converter as a module path (it is bundled into the workflow sandbox), so a
  * pre-built workflow bundle must have been built with FAILURE_CONVERTER_PATH: see
- * `bundleOptions` and worker/worker.ts.
+ * `bundleOptions` and workers/worker.ts.
  */
 import { join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';

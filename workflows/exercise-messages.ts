@@ -1,7 +1,7 @@
 /**
  * The exercise workflow's input, state and messages (docs/style.md 1: defined once, imported by the
  * workflow, the client layer and the tests). Times in `dueMs` are real milliseconds after discovery
- * (the exercise's time zero), already divided by the run's speed (exercise/plan.ts).
+ * (the exercise's time zero), already divided by the run's speed (exercises/plan.ts).
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Decision } from '../domain/decision.js';
@@ -33,7 +33,7 @@ export interface ExerciseInput {
   incidentId: string;
   /** Discovery, the exercise's time zero (ISO). */
   startedAt: string;
-  /** The playbook with its timers divided by the speed and only local endpoints (exercise/plan.ts). */
+  /** The playbook with its timers divided by the speed and only local endpoints (exercises/plan.ts). */
   playbook: Playbook;
   /** The playbook's timers before compression (scenario time), for the after-action report. */
   scenarioTimers: Playbook['timers'];

@@ -13,7 +13,7 @@ import { incidentWorkflowId } from '../domain/workflow-ids.js';
 import { holdersOf } from '../domain/playbook-terms.js';
 import { asText } from '../domain/text.js';
 import type { BreachActivities } from '../activities/index.js';
-import type { ExerciseActivities } from '../exercise/activities.js';
+import type { ExerciseActivities } from '../exercises/activities.js';
 import { breachIncidentWorkflow } from './incident.js';
 import { reportIntakeSignal } from './messages.js';
 import { exerciseInputQuery, exerciseStateQuery, stopExerciseSignal, type ExerciseInjectPlan, type ExerciseInput, type ExerciseState } from './exercise-messages.js';

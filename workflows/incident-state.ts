@@ -48,7 +48,7 @@ export const DECISION_ID_IN_TIMELINE = 'decision-id-in-timeline';
 
 /**
  * Since this patch the open gate's start is published too (BreachAwaitingSince), so that operators can
- * count gates by how long they have waited without asking each workflow (worker/collector.ts). Incidents
+ * count gates by how long they have waited without asking each workflow (workers/collector.ts). Incidents
  * that published before it replay their upserts as they were and add the attribute from then on.
  */
 export const AWAITING_SINCE_ATTRIBUTE = 'awaiting-since-attribute';

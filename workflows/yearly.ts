@@ -26,7 +26,7 @@ const figures = proxyActivities<YearlyActivities>({ startToCloseTimeout: '30 min
 const DETAIL: Record<Exclude<YearlyDuty, 'yearly-figures'>, (year: number) => string> = {
   'annual-exercise': (year) =>
     `The breach response plan is to be exercised at least once a year (OMB M-17-12). Plan a tabletop exercise for ${year}: ` +
-    'the shipped scenarios are in exercises/ (npm run breach -- exercise run lost-laptop --speed 60), and the after-action report comes from npm run breach -- exercise report <run>.',
+    'the shipped scenarios are in exercises/scenarios/ (npm run breach -- exercise run lost-laptop --speed 60), and the after-action report comes from npm run breach -- exercise report <run>.',
   'annual-plan-review': (year) =>
     `The breach response plan is to be reviewed each year (OMB M-17-12). Review the playbook for ${year}: the people and their roles, the timers, the endpoints and the final notification authority ` +
     '(npm run breach -- playbook check <file>), and what the year\'s exercise and incidents taught.',

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
-import { startEndpointReceiver, type EndpointReceiver } from '../../dev/endpoint-receiver.js';
+import { startEndpointReceiver, type EndpointReceiver } from '../../scripts/local/endpoint-receiver.js';
 
 let receiver: EndpointReceiver;
 beforeAll(async () => {

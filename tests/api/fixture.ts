@@ -17,7 +17,7 @@ import { buildApi } from '../../api/server.js';
 import { signVendorBody } from '../../api/vendor-routes.js';
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens } from '../../config/index.js';
 import { createTestWorker, startDevServer, startHttpReceiver, startSmtpReceiver, withEndpointsAt, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
-import { sampleReport } from '../../dev/sample-report.js';
+import { sampleReport } from '../../scripts/local/sample-report.js';
 
 export const LINK_SECRET = 'test-link-secret-0123456789abcdefghijklmnop';
 export const PUBLIC_URL = 'http://breach.test';
@@ -86,7 +86,7 @@ export async function vendorCall(app: FastifyInstance, body: unknown, options: {
 
 /**
  * `playbook`: a change to the shipped playbook, made before the API and the worker load it (as a deployment edits its file).
- * `oidc`: sign-in with an identity provider (the development IdP of dev/idp.ts in the tests).
+ * `oidc`: sign-in with an identity provider (the development IdP of scripts/local/idp.ts in the tests).
  */
 export async function startApiFixture(options: { playbook?: (playbook: Playbook) => Playbook; oidc?: Oidc } = {}): Promise<ApiFixture> {
   const env = await startDevServer();

@@ -1,12 +1,12 @@
 /**
- * The API on real identity: access tokens of the development IdP (dev/idp.ts, a real OpenID Provider)
+ * The API on real identity: access tokens of the development IdP (scripts/local/idp.ts, a real OpenID Provider)
  * are JWTs checked against its JWKS (issuer, audience, expiry); a workforce member the playbook does
  * not know may report and read their own report, not decide; need to know (469.2c(1)) on reads; and
  * the pages' sign-in (authorization code with PKCE) through the same IdP, ending in a session cookie.
  */
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevIdp, WORKFORCE_MEMBER, type DevIdp } from '../../dev/idp.js';
+import { startDevIdp, WORKFORCE_MEMBER, type DevIdp } from '../../scripts/local/idp.js';
 import { createOidc } from '../../security/oidc.js';
 import { buildApi } from '../../api/server.js';
 import { accessTokenFor, signInAtIdp } from '../helpers/idp-login.js';

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createContext } from '../../cli/context.js';
 import { runCli } from '../../cli/main.js';
-import type { AfterActionReport } from '../../exercise/report.js';
+import type { AfterActionReport } from '../../exercises/report.js';
 import type { Chromium } from './chromium.js';
 import { eventually, startSystemAndBrowser, type RunningSystem } from './system.js';
 

@@ -167,7 +167,7 @@ test('the UI shows no PII without the codec; signed in to the codec server, deta
     await page.getByRole('radio', { name: /Dana Demo/ }).check();
     await Promise.all([page.waitForURL(`${system.apiUrl}/cases`), page.getByRole('button', { name: 'Sign in' }).click()]);
     await page.getByText('Signed in as Dana Demo').waitFor();
-    // That is the one step (dev/ui-proxy.ts: the codec routes on the UI's own origin): no codec settings.
+    // That is the one step (scripts/local/ui-proxy.ts: the codec routes on the UI's own origin): no codec settings.
     expect(system.output()).toContain(`To decrypt in the Temporal UI: sign in at ${system.apiUrl}/cases (that is all`);
     await page.goto(workflowPage);
     await page.getByText('Report to US-CERT').first().waitFor({ timeout: 20_000 });

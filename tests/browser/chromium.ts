@@ -1,6 +1,6 @@
 /**
  * Headless Chromium for the browser tests, driven by playwright-core: the one `npm install` found or
- * installed (dev/chromium.mjs: BREACH_CHROMIUM_PATH, PATH, apt-get, playwright's download). A fresh
+ * installed (scripts/install/chromium.mjs: BREACH_CHROMIUM_PATH, PATH, apt-get, playwright's download). A fresh
  * profile per launch, and none of Chromium's own traffic (updates, sync, safe browsing lists), so the
  * pages are all a test sees. With no Chromium the test fails with the line `npm install` printed, which
  * names the command that fixes it: a browser test that skipped itself would pass without testing anything.
@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { findChromium, missingChromiumLine } from '../../dev/chromium.mjs';
+import { findChromium, missingChromiumLine } from '../../scripts/install/chromium.mjs';
 
 export const CHROMIUM_ARGS = [
   '--headless',

@@ -1,6 +1,6 @@
 /**
- * The whole system as `npm start` runs it (dev/start.ts), for the browser tests: the dev server with
- * its Web UI (whose codec endpoint is its own origin, dev/ui-proxy.ts), the worker, the API, the mail catcher and the endpoint
+ * The whole system as `npm start` runs it (scripts/local/start.ts), for the browser tests: the dev server with
+ * its Web UI (whose codec endpoint is its own origin, scripts/local/ui-proxy.ts), the worker, the API, the mail catcher and the endpoint
  * receiver, on free ports and a temporary data folder, with the shipped playbook pointed at this run's
  * receiver. What a person's browser reaches is what these tests reach.
  */
@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitUntil } from '../../dev/ports.js';
+import { freePort, waitUntil } from '../../scripts/local/ports.js';
 import { DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../config/index.js';
 import { withEndpointsAt } from '../helpers/index.js';
 import { npmStartEnv } from '../helpers/system-env.js';
@@ -40,7 +40,7 @@ export async function startSystem(): Promise<RunningSystem> {
   await writeFile(playbookPath, JSON.stringify(withEndpointsAt(playbook, `http://127.0.0.1:${ports.receiver}`)));
   // Exercises' reports and findings in this run's data folder, for the API and the CLI alike.
   const env = { ...npmStartEnv(ports, dataDir, playbookPath), BREACH_EXERCISE_DIR: join(dataDir, 'exercises') };
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

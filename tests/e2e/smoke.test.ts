@@ -8,11 +8,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { freePort, waitUntil } from '../../dev/ports.js';
+import { freePort, waitUntil } from '../../scripts/local/ports.js';
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../config/index.js';
 import { withEndpointsAt } from '../helpers/index.js';
 import { npmStartEnv, type SystemPorts } from '../helpers/system-env.js';
-import { sampleReport } from '../../dev/sample-report.js';
+import { sampleReport } from '../../scripts/local/sample-report.js';
 import { signVendorBody } from '../../api/vendor-routes.js';
 
 interface Started {
@@ -28,7 +28,7 @@ let token: string;
 let system: Started | undefined;
 
 function startSystem(): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { waitUntil } from '../../dev/ports.js';
+import { waitUntil } from '../../scripts/local/ports.js';
 import { DEFAULT_API_TOKENS } from '../../config/index.js';
-import { sampleReport } from '../../dev/sample-report.js';
+import { sampleReport } from '../../scripts/local/sample-report.js';
 import { startNpmStart, type NpmStart } from '../helpers/npm-start.js';
 
 let system: NpmStart;

@@ -1,6 +1,6 @@
 /**
  * The fault tests' dev-server world: the Temporal dev server on a SQLite file (the binary `npm start`
- * runs, dev/dev-server.ts) that a test may stop and start again on the same port, the production worker
+ * runs, scripts/local/dev-server.ts) that a test may stop and start again on the same port, the production worker
  * as a child process, a real SMTP receiver and the endpoint receiver, and a client that encrypts like
  * production. Shared by the server-restart and decision-pending tests.
  */
@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { registerSearchAttributes } from '../../client/search-attributes.js';
 import { PROJECT_ROOT } from '../../config/index.js';
-import { startDevServer, type DevServerSettings, type RunningDevServer } from '../../dev/dev-server.js';
-import { freePort } from '../../dev/ports.js';
+import { startDevServer, type DevServerSettings, type RunningDevServer } from '../../scripts/local/dev-server.js';
+import { freePort } from '../../scripts/local/ports.js';
 import { startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver } from '../helpers/index.js';
 import { workflowBundleFile, Workers, type faultKeys, type Incidents } from './fixture.js';
 

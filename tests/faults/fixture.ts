@@ -1,5 +1,5 @@
 /**
- * The fault tests' world: a real Temporal dev server, the production worker (worker/main.ts) as a child
+ * The fault tests' world: a real Temporal dev server, the production worker (workers/main.ts) as a child
  * process that a test may SIGKILL and start again, a real SMTP server (the mail catcher) that a test may
  * stop and start again on the same port, and the endpoint receiver standing in for the playbook's
  * endpoints. Incidents are reported and decided through the functions the HTTP API and the CLI use
@@ -19,14 +19,14 @@ import { incidentWorkflowId } from '../../domain/ids.js';
 import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
 import type { Report } from '../../domain/report.js';
 import type { IncidentState } from '../../domain/state.js';
-import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../dev/mail-catcher.js';
-import { freePort } from '../../dev/ports.js';
-import { startWorkerProcess, type WorkerProcess } from '../../dev/worker-process.js';
+import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../scripts/local/mail-catcher.js';
+import { freePort } from '../../scripts/local/ports.js';
+import { startWorkerProcess, type WorkerProcess } from '../../scripts/local/worker-process.js';
 import { createKeyring, generateKey } from '../../security/codec.js';
 import { DEFAULT_PLAYBOOK } from '../../config/index.js';
 import { createDataConverter, type BreachDataConverter } from '../../security/data-converter.js';
 import { realWorkflowBundle } from '../helpers/index.js';
-import { sampleReport } from '../../dev/sample-report.js';
+import { sampleReport } from '../../scripts/local/sample-report.js';
 
 export const LINK_SECRET = 'fault-tests-link-secret-0123456789abcdef';
 

@@ -1,6 +1,6 @@
 /**
  * The Temporal dev server stopped and started again on its SQLite file (the `temporal server start-dev`
- * binary, as `npm start` runs it, dev/dev-server.ts), with the production worker as a child
+ * binary, as `npm start` runs it, scripts/local/dev-server.ts), with the production worker as a child
  * process that stays up through the outage. Incidents continue: one waiting at a gate keeps its
  * decisions and takes the next; one whose reporting deadline passed while the server was down is
  * marked late when it comes back, and its report, refused until then, is delivered once.

@@ -1,5 +1,5 @@
 /**
- * The production worker (worker/main.ts, a child process) killed with SIGKILL on the dev server, at a
+ * The production worker (workers/main.ts, a child process) killed with SIGKILL on the dev server, at a
  * moment when one incident waits at a gate with decisions accepted, and another's US-CERT call is in
  * flight (the receiver holds it without answering). A new worker process takes over: the waiting
  * incident has every decision it had and goes on; the interrupted call is tried again once its

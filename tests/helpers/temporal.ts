@@ -1,6 +1,6 @@
 /**
  * Temporal servers for the tests, from the binaries the project finds or installs
- * (dev/temporal-binaries.ts): the time-skipping test server for workflow tests, and the real
+ * (scripts/install/temporal-binaries.ts): the time-skipping test server for workflow tests, and the real
  * dev server (random free port, no UI, the contract's search attributes registered) for end-to-end ones.
  * Their clients and the workers built here encrypt like production (security/data-converter.ts), with a
  * key made at run time (testDataConverter).
@@ -16,13 +16,13 @@ import nodemailer from 'nodemailer';
 import { createActivities, type BreachActivities } from '../../activities/index.js';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes.js';
 import { indexedValueType } from '../../client/search-attributes.js';
-import { freePort } from '../../dev/ports.js';
-import { locateBinary, withDownloadFallback } from '../../dev/temporal-binaries.js';
+import { freePort } from '../../scripts/local/ports.js';
+import { locateBinary, withDownloadFallback } from '../../scripts/install/temporal-binaries.js';
 import { createKeyring, generateKey } from '../../security/codec.js';
 import { PROJECT_ROOT } from '../../config/index.js';
 import { createDataConverter, FAILURE_CONVERTER_PATH } from '../../security/data-converter.js';
-import { createBreachWorker, type BreachWorkerOptions, workflowSourcesMtime, WORKFLOWS_PATH } from '../../worker/worker.js';
-import { bundleWorkflows, PRELOAD_MODULES } from '../../worker/bundle.js';
+import { createBreachWorker, type BreachWorkerOptions, workflowSourcesMtime, WORKFLOWS_PATH } from '../../workers/worker.js';
+import { bundleWorkflows, PRELOAD_MODULES } from '../../workers/bundle.js';
 
 export type { TestWorkflowEnvironment };
 
@@ -72,7 +72,7 @@ export async function startTimeSkippingEnv(options: { dataConverter?: DataConver
 
 /**
  * The real Temporal dev server (in memory), with the contract's search attributes, on a free port chosen
- * outside the range the system hands out (dev/ports.ts freePort: many test files start servers at once).
+ * outside the range the system hands out (scripts/local/ports.ts freePort: many test files start servers at once).
  */
 export async function startDevServer(options: { namespace?: string; dataConverter?: DataConverter } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
@@ -117,7 +117,7 @@ export function realWorkflowBundle(): Promise<{ code: string }> {
     try {
       return { code: await readFile(file, 'utf8') };
     } catch {
-      // As production bundles it (worker/bundle.ts): no tracing interceptors, the shared modules preloaded.
+      // As production bundles it (workers/bundle.ts): no tracing interceptors, the shared modules preloaded.
       const code = await bundleWorkflows(WORKFLOWS_PATH, { quiet: true });
       await mkdir(dir, { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;

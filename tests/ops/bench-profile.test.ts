@@ -1,5 +1,5 @@
 /**
- * bench/profile.ts, the reader behind `npm run bench -- sandbox --cpu-prof DIR` (issue 15: a missed
+ * scripts/bench/profile.ts, the reader behind `npm run bench -- sandbox --cpu-prof DIR` (issue 15: a missed
  * target is shown by its profile): a real `node --cpu-prof` run of a script that spins in one function,
  * read back for a window of the monotonic clock the profiler and process.hrtime share.
  */
@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readProfile } from '../../bench/profile.js';
+import { readProfile } from '../../scripts/bench/profile.js';
 
 let dir: string;
 let file: string;
@@ -37,7 +37,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('bench/profile.ts', () => {
+describe('scripts/bench/profile.ts', () => {
   it('the window of the work: the spinning function holds nearly all the busy time', async () => {
     const thread = await readProfile(file, { fromUs: marks.before, toUs: marks.after });
     expect(thread.busyMs).toBeGreaterThan(200);

@@ -16,10 +16,10 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, temporalConnectConfig } from '../../config/index.js';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes.js';
-import { freePort } from '../../dev/ports.js';
-import { sampleReport } from '../../dev/sample-report.js';
-import { createBreachMetrics } from '../../worker/metrics.js';
-import { WORKER_READY_MARK } from '../../worker/worker.js';
+import { freePort } from '../../scripts/local/ports.js';
+import { sampleReport } from '../../scripts/local/sample-report.js';
+import { createBreachMetrics } from '../../workers/metrics.js';
+import { WORKER_READY_MARK } from '../../workers/worker.js';
 import { startDevServer, startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
 import { faultKeys, LINK_SECRET, until } from '../faults/fixture.js';
 
@@ -111,7 +111,7 @@ describe('the Dockerfile', () => {
   });
 
   it('starts the worker and the API from the compiled entry points; the API probes /healthz', () => {
-    expect(cmdOf('worker')).toEqual(['node', 'dist/worker-main.mjs']);
+    expect(cmdOf('worker')).toEqual(['node', 'dist/workers-main.mjs']);
     expect(cmdOf('api')).toEqual(['node', 'dist/api-main.mjs']);
     expect(effective('api').join('\n')).toMatch(/HEALTHCHECK .*\/healthz/);
     expect(envOf('worker').BREACH_METRICS_PORT).toBe('9464');
@@ -142,7 +142,7 @@ describe('the images\' layout, run here', () => {
     expect(server.status, server.stderr).toBe(0);
     const bundle = spawnSync('npm', ['run', 'build:workflows', '--', '--out', join(image, 'dist', 'workflow-bundle.js')], { cwd: PROJECT_ROOT, encoding: 'utf8' });
     expect(bundle.status, bundle.stderr).toBe(0);
-    for (const file of ['worker-main.mjs', 'api-main.mjs', 'cli-breach.mjs']) copyFileSync(join(PROJECT_ROOT, 'dist', file), join(image, 'dist', file));
+    for (const file of ['workers-main.mjs', 'api-main.mjs', 'cli-breach.mjs']) copyFileSync(join(PROJECT_ROOT, 'dist', file), join(image, 'dist', file));
   }, 240_000);
 
   afterAll(async () => {
@@ -284,7 +284,7 @@ describe('deploy/ and the documentation', () => {
     const scripts = [...doc.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]!);
     expect(scripts).toEqual(expect.arrayContaining(['build:workflows', 'build:server']));
     for (const script of scripts) expect(pkg.scripts, script).toHaveProperty(script);
-    const paths = [...doc.matchAll(/`((?:deploy|docs|security|worker|api|config|domain|playbooks|tests)\/[\w./-]+|Dockerfile)`/g)].map((m) => m[1]!);
+    const paths = [...doc.matchAll(/`((?:deploy|docs|security|workers|scripts|api|config|domain|playbooks|tests)\/[\w./-]+|Dockerfile)`/g)].map((m) => m[1]!);
     expect(paths.length).toBeGreaterThan(5);
     for (const path of paths) {
       if (path.startsWith('deploy/secrets/') && path !== 'deploy/secrets/') continue; // made by the operator

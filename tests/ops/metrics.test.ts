@@ -1,5 +1,5 @@
 /**
- * What operators watch (docs/operations-alerts.md): the production worker (worker/main.ts, a child
+ * What operators watch (docs/operations-alerts.md): the production worker (workers/main.ts, a child
  * process) on the dev server with BREACH_METRICS_PORT set serves one Prometheus page with the SDK's
  * runtime metrics, Node's and the project's; the incident gauges follow the incidents (by phase, gates
  * by role and by how long they have waited, late reports); a notification batch counts what it sent and
@@ -9,10 +9,10 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailTransport } from '../../activities/mailer.js';
 import { notifyRange, type NotifyCounts } from '../../activities/notify.js';
-import { startSmtpCounter } from '../../bench/smtp-counter.js';
-import { freePort } from '../../dev/ports.js';
-import { collectOnce } from '../../worker/collector.js';
-import { createBreachMetrics, notificationObserver } from '../../worker/metrics.js';
+import { startSmtpCounter } from '../../scripts/bench/smtp-counter.js';
+import { freePort } from '../../scripts/local/ports.js';
+import { collectOnce } from '../../workers/collector.js';
+import { createBreachMetrics, notificationObserver } from '../../workers/metrics.js';
 import { startDevServer, startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
 import { faultKeys, faultPlaybook, newIncidentId, report, until, waitForState, workflowBundleFile, Workers, type Incidents } from '../faults/fixture.js';
 import { writeRoster } from '../scale/fixture.js';

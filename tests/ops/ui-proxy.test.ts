@@ -1,12 +1,12 @@
 /**
- * dev/ui-proxy.ts: the Temporal UI of npm start with the codec routes on its own origin. Two real HTTP
+ * scripts/local/ui-proxy.ts: the Temporal UI of npm start with the codec routes on its own origin. Two real HTTP
  * servers on loopback stand for the UI and the API; the proxy sends /decode and /encode (with the
  * browser's cookies and Origin, and the body) to the API and everything else to the UI.
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../dev/ports.js';
-import { startUiProxy, type UiProxy } from '../../dev/ui-proxy.js';
+import { freePort } from '../../scripts/local/ports.js';
+import { startUiProxy, type UiProxy } from '../../scripts/local/ui-proxy.js';
 
 let ui: Server;
 let api: Server;

@@ -5,10 +5,10 @@
  */
 import type { NativeConnection } from '@temporalio/worker';
 import { expect, it } from 'vitest';
-import { bundleWorkflows } from '../../worker/bundle.js';
+import { bundleWorkflows } from '../../workers/bundle.js';
 import { createKeyring, generateKey } from '../../security/codec.js';
 import { bundleHasFailureConverter, createDataConverter } from '../../security/data-converter.js';
-import { createBreachWorker } from '../../worker/worker.js';
+import { createBreachWorker } from '../../workers/worker.js';
 import { offlineActivities } from '../helpers/index.js';
 
 it('the workflow bundle carries the failure converter, and a bundle without it is refused', async () => {

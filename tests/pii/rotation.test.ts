@@ -18,7 +18,7 @@ import type { IncidentState } from '../../domain/state.js';
 import { createKeyring, generateKey, KEY_ID_METADATA } from '../../security/codec.js';
 import { DEFAULT_PLAYBOOK } from '../../config/index.js';
 import { createDataConverter } from '../../security/data-converter.js';
-import { sampleReport } from '../../dev/sample-report.js';
+import { sampleReport } from '../../scripts/local/sample-report.js';
 import {
   createTestWorker,
   realWorkflowBundle,

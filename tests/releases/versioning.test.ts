@@ -1,5 +1,5 @@
 /**
- * Safe releases (docs/releases.md): two builds of the production worker (worker/main.ts, child
+ * Safe releases (docs/releases.md): two builds of the production worker (workers/main.ts, child
  * processes) side by side in one worker deployment on the Temporal dev server, switched with the
  * `temporal worker deployment` commands the docs give. Incidents auto-upgrade: the one open before the
  * release moves to the new build at its next workflow task, a new one starts on it, and a roll back
@@ -9,8 +9,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { locateBinary } from '../../dev/temporal-binaries.js';
-import { startWorkerProcess, type WorkerProcess } from '../../dev/worker-process.js';
+import { locateBinary } from '../../scripts/install/temporal-binaries.js';
+import { startWorkerProcess, type WorkerProcess } from '../../scripts/local/worker-process.js';
 import { startDevServer, startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
 import { decide, faultKeys, faultPlaybook, LINK_SECRET, newIncidentId, report, until, waitForState, workflowBundleFile, type Incidents } from '../faults/fixture.js';
 

@@ -34,7 +34,7 @@ import { decisionSignal, noticesReturnedSignal, reportIntakeSignal } from '../..
 import { notifyWorkflowId } from '../../workflows/notify-messages.js';
 import { createTestWorker, startHttpReceiver, startSmtpReceiver, startTimeSkippingEnv, type EndpointReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
 import { FACTORS_HIGH, FACTORS_LOW, LETTER, testPlaybook } from '../workflows/fixture.js';
-import { sampleReport } from '../../dev/sample-report.js';
+import { sampleReport } from '../../scripts/local/sample-report.js';
 
 export const HISTORIES_DIR = join(PROJECT_ROOT, 'tests', 'replay', 'histories');
 export const TEST_KEYRING = join(PROJECT_ROOT, 'tests', 'replay', 'test-keyring.json');

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailTransport } from '../../activities/mailer.js';
 import { notifyRange, type NotifyCheckpoint, type NotifyRangeInput } from '../../activities/notify.js';
 import { INDEX_STRIDE, rosterLineCount, rosterLines } from '../../activities/roster.js';
-import { startSmtpCounter, type SmtpCounter } from '../../bench/smtp-counter.js';
+import { startSmtpCounter, type SmtpCounter } from '../../scripts/bench/smtp-counter.js';
 import { startHttpReceiver, type EndpointReceiver } from '../helpers/index.js';
 import { LETTER } from '../workflows/fixture.js';
 import { writeRoster } from './fixture.js';

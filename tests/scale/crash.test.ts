@@ -1,12 +1,12 @@
 /**
- * Crash safety on the real dev server: the production worker (worker/main.ts, a child process) is
+ * Crash safety on the real dev server: the production worker (workers/main.ts, a child process) is
  * killed with SIGKILL in the middle of a notification run and started again. The run finishes, every
  * person gets a message, and the repeats are no more than the messages in flight at the kill: those the
  * receiver had got beyond the checkpoint the server held for each running batch.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { inFlight, notifyRunsOf, runningBatches } from '../../bench/notify-inspect.js';
-import type { WorkerProcess } from '../../dev/worker-process.js';
+import { inFlight, notifyRunsOf, runningBatches } from '../../scripts/bench/notify-inspect.js';
+import type { WorkerProcess } from '../../scripts/local/worker-process.js';
 import { notifyWorkflowId } from '../../workflows/notify-messages.js';
 import { rosterMail } from './fixture.js';
 import { notifyIncident, startProcessWorld, waitFor, type ProcessWorld } from './processes.js';

@@ -13,8 +13,8 @@ import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { createMailTransport } from '../../activities/mailer.js';
 import type { RosterEntry } from '../../domain/roster.js';
-import { runsOf, type HistoryEvent } from '../../bench/notify-inspect.js';
-import { startSmtpCounter, type SmtpCounter, type SmtpCounterOptions } from '../../bench/smtp-counter.js';
+import { runsOf, type HistoryEvent } from '../../scripts/bench/notify-inspect.js';
+import { startSmtpCounter, type SmtpCounter, type SmtpCounterOptions } from '../../scripts/bench/smtp-counter.js';
 import { notifyRosterWorkflow } from '../../workflows/notify-roster.js';
 import type { NotifyRosterInput } from '../../workflows/notify-messages.js';
 import { createTestWorker, startHttpReceiver, startTimeSkippingEnv, type EndpointReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
@@ -49,7 +49,7 @@ export async function startScaleFixture(name: string): Promise<ScaleFixture> {
   const worker = await createTestWorker(env, {
     taskQueue,
     activities: createActivities({ mailer, mailFrom: 'breach@test.example', publicUrl: 'http://localhost:3000', env: {} }),
-    // As worker/main.ts: the server holds a checkpoint at most 100 ms old.
+    // As workers/main.ts: the server holds a checkpoint at most 100 ms old.
     workerOptions: { maxHeartbeatThrottleInterval: '100ms' },
   });
   const run = worker.run();

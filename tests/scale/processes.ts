@@ -1,12 +1,12 @@
 /**
  * The scale tests' world with real worker processes: the Temporal dev server, production workers
- * (worker/main.ts as child processes that a test may SIGKILL or SIGTERM), a counting SMTP receiver and
+ * (workers/main.ts as child processes that a test may SIGKILL or SIGTERM), a counting SMTP receiver and
  * the endpoint receiver, and a client that encrypts like production. `notifyIncident` takes an incident
  * through the gates to its notification run. Shared by the crash and two-workers tests.
  */
 import { messageIdFor } from '../../activities/notify.js';
-import { startSmtpCounter, type SmtpCounter } from '../../bench/smtp-counter.js';
-import { startWorkerProcess, type WorkerProcess } from '../../dev/worker-process.js';
+import { startSmtpCounter, type SmtpCounter } from '../../scripts/bench/smtp-counter.js';
+import { startWorkerProcess, type WorkerProcess } from '../../scripts/local/worker-process.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import type { Playbook } from '../../domain/playbook.js';
 import type { IncidentState } from '../../domain/state.js';

@@ -1,5 +1,5 @@
 /**
- * Many workers (docs/releases.md "Many workers"): two production worker processes (worker/main.ts) on one
+ * Many workers (docs/releases.md "Many workers"): two production worker processes (workers/main.ts) on one
  * task queue of the real dev server share a notification run. Its rate is the run's, not each
  * worker's: the workflow gives every batch its share of the playbook's rate, whichever worker runs it.
  * One worker is killed with SIGKILL mid-run: the other finishes, every person is reached, and the
@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Payload } from '@temporalio/common';
 import type { NotifyRangeInput } from '../../activities/notify.js';
-import { decodePayloads, inFlight, notifyRunsOf, runningBatches, type BatchAtCrash } from '../../bench/notify-inspect.js';
+import { decodePayloads, inFlight, notifyRunsOf, runningBatches, type BatchAtCrash } from '../../scripts/bench/notify-inspect.js';
 import { notifyWorkflowId } from '../../workflows/notify-messages.js';
 import type { IncidentState } from '../../domain/state.js';
 import { rosterMail } from './fixture.js';

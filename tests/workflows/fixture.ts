@@ -14,14 +14,14 @@ import { incidentWorkflowId } from '../../domain/ids.js';
 import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
 import type { Report } from '../../domain/report.js';
 import type { IncidentState, Phase } from '../../domain/state.js';
-import { startEndpointReceiver, type EndpointReceiver } from '../../dev/endpoint-receiver.js';
-import { startMailCatcher, type MailCatcher } from '../../dev/mail-catcher.js';
+import { startEndpointReceiver, type EndpointReceiver } from '../../scripts/local/endpoint-receiver.js';
+import { startMailCatcher, type MailCatcher } from '../../scripts/local/mail-catcher.js';
 import { DEFAULT_PLAYBOOK } from '../../config/index.js';
-import { createBreachWorker } from '../../worker/worker.js';
+import { createBreachWorker } from '../../workers/worker.js';
 import { startTimeSkippingEnv, testDataConverter } from '../helpers/temporal.js';
 import type { breachIncidentWorkflow } from '../../workflows/incident.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
-import { sampleReport } from '../../dev/sample-report.js';
+import { sampleReport } from '../../scripts/local/sample-report.js';
 
 export const HOUR = 3_600_000;
 export const LINK_SECRET = 'workflow-fixture-link-secret-0123456789abcdef';

@@ -1,0 +1,78 @@
+/**
+ * `npm run bench [-- notify|surge|crash|soak|sandbox|all] [--recipients N] [--million] [--incidents N] [--connections N] [--cpu-prof DIR]`
+ *
+ * Measures, on this machine, against a Temporal dev server (the CLI's, in memory) and the production
+ * worker (workers/main.ts in a process of its own, running the workflow bundle this writes first, as
+ * `npm run build:workflows` does), and prints each figure beside its target:
+ *
+ *   notify  N recipients (default 100,000) through the whole notification step (approve-letter to the
+ *           end of notification) to a counting SMTP receiver in its own process, beside a plain pooled
+ *           nodemailer loop sending the same emails to it with the same connection count; throughput,
+ *           history events per 1,000 recipients, the largest single run, the worker's memory growth.
+ *           With --million, also a 1,000,000-recipient run (about 10 minutes here).
+ *   crash   the worker killed with SIGKILL a third of the way through a run and started again: the
+ *           messages in flight at the kill, the repeats, every recipient reached.
+ *   surge   1,000 incidents reported at once through the HTTP API (buildApi): every one reported to
+ *           its endpoint, intake-to-report p50/p99 beside one plain HTTP POST to the same receiver,
+ *           starts per second beside an empty workflow on the same server, the worker's memory at
+ *           1,000 open incidents, failed workflow tasks.
+ *   soak    N open incidents at a gate with reminders firing (scripts/bench/soak.ts).
+ *   sandbox what the workflow sandbox costs an incident beside an idle workflow: module initialisation
+ *           per workflow, worker CPU from report to triage, worker memory per cached incident with a GC
+ *           forced (scripts/bench/sandbox.ts; --incidents N, default 300; --cpu-prof DIR: the workers profiled,
+ *           where their CPU went printed thread by thread, scripts/bench/profile.ts).
+ *
+ * Outside `npm test`: it takes minutes and measures the machine as much as the code.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { WORKFLOW_BUNDLE_PATH } from '../../workers/worker.js';
+import { bundleWorkflows } from '../../workers/bundle.js';
+import { startBenchServer, startMailServer } from './setup.js';
+import { startEndpointReceiver } from '../local/endpoint-receiver.js';
+
+import { benchCrash, benchNotify } from './notify.js';
+import { benchSurge } from './surge.js';
+import { benchSoak } from './soak.js';
+import { benchSandbox } from './sandbox.js';
+import { fmt, line, parseArgs, results, type World } from './world.js';
+import { loadBenchConfig } from '../../config/index.js';
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2), loadBenchConfig());
+  const began = performance.now();
+  const os = await import('node:os');
+  console.log(`bench: ${[...options.parts].join(', ')} on ${process.platform}, Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  // The worker runs the pre-built workflow bundle, as in production (`npm run build:workflows`): a
+  // worker that bundles at start keeps webpack's garbage in its heap and pays for it in every GC.
+  await mkdir(dirname(WORKFLOW_BUNDLE_PATH), { recursive: true });
+  await writeFile(WORKFLOW_BUNDLE_PATH, await bundleWorkflows(undefined, { quiet: true }));
+  const server = await startBenchServer();
+  const mail = await startMailServer();
+  const receiver = await startEndpointReceiver({ port: 0 });
+  const world: World = { server, mail, receiver, options };
+  try {
+    if (options.parts.has('notify')) await benchNotify(world);
+    if (options.parts.has('crash')) await benchCrash(world);
+    if (options.parts.has('surge')) await benchSurge(world);
+    if (options.parts.has('sandbox')) results.sandbox = await benchSandbox(world);
+    if (options.parts.has('soak')) {
+      results.soak = await benchSoak({ server, mail }, { incidents: options.incidents || 5_000, reminderEvery: options.reminderEvery, soakSeconds: options.soakSeconds, connections: options.connections, workerNodeArgs: options.workerNodeArgs }, line);
+    }
+  } finally {
+    mail.close();
+    await receiver.close();
+    await server.env.teardown();
+  }
+  console.log(`\nbench finished in ${fmt((performance.now() - began) / 60_000, 1)} min`);
+  console.log(`results: ${JSON.stringify(results)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`[bench] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
