@@ -19,7 +19,8 @@ const ioLibraries = [
   '@temporalio/testing',
   '@temporalio/envconfig',
 ];
-const sandboxMessage = 'workflow code runs in the deterministic sandbox: do I/O in an activity (activities/) and call it through proxyActivities';
+const sandboxMessage =
+  'workflow code runs in the deterministic sandbox: do I/O in an activity (activities/) and call it through proxyActivities';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'coverage/'] },
@@ -27,13 +28,28 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
+      ],
     },
   },
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
     },
   },
   {
@@ -45,14 +61,31 @@ export default tseslint.config(
         {
           paths: [
             ...nodeBuiltins.map((name) => ({ name, message: `Node built-in "${name}": ${sandboxMessage}` })),
-            ...ioLibraries.filter((name) => !name.includes('*')).map((name) => ({ name, message: `I/O library "${name}": ${sandboxMessage}`, allowTypeImports: true })),
+            ...ioLibraries
+              .filter((name) => !name.includes('*'))
+              .map((name) => ({ name, message: `I/O library "${name}": ${sandboxMessage}`, allowTypeImports: true })),
           ],
           patterns: [
             { group: ['node:*'], message: `Node built-ins: ${sandboxMessage}` },
             { group: nodeBuiltins.map((name) => `${name}/*`), message: `Node built-ins: ${sandboxMessage}` },
-            { group: ioLibraries.map((name) => (name.includes('*') ? name : `${name}/*`)), message: `I/O libraries: ${sandboxMessage}`, allowTypeImports: true },
             {
-              group: ['**/activities/*', '**/workers/*', '**/api/*', '**/pages/*', '**/cli/*', '**/client/*', '**/config/*', '**/security/*', '**/scripts/**', '**/exercises/*'],
+              group: ioLibraries.map((name) => (name.includes('*') ? name : `${name}/*`)),
+              message: `I/O libraries: ${sandboxMessage}`,
+              allowTypeImports: true,
+            },
+            {
+              group: [
+                '**/activities/*',
+                '**/workers/*',
+                '**/api/*',
+                '**/pages/*',
+                '**/cli/*',
+                '**/client/*',
+                '**/config/*',
+                '**/security/*',
+                '**/scripts/**',
+                '**/exercises/*',
+              ],
               message: 'workflow code imports activity *types* only (import type); the rest runs outside the sandbox',
               allowTypeImports: true,
             },

@@ -28,7 +28,10 @@ export interface EndpointResult {
   receipt?: unknown;
 }
 
-export async function postToEndpoint(call: EndpointCall, env: Record<string, string | undefined>): Promise<EndpointResult> {
+export async function postToEndpoint(
+  call: EndpointCall,
+  env: Record<string, string | undefined>,
+): Promise<EndpointResult> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'idempotency-key': call.idempotencyKey,
@@ -54,7 +57,10 @@ export async function postToEndpoint(call: EndpointCall, env: Record<string, str
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (err) {
-    const reason = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `cannot connect (${(err as Error).message})`;
+    const reason =
+      (err as Error).name === 'TimeoutError'
+        ? `no answer within ${timeoutMs} ms`
+        : `cannot connect (${(err as Error).message})`;
     throw ApplicationFailure.retryable(`endpoint ${call.name}: ${reason}`, ENDPOINT_UNAVAILABLE);
   }
   const text = await response.text().catch(() => '');

@@ -48,7 +48,11 @@ export interface SendNoticeInput {
   /** Names the step; with the workflow id it makes the Message-ID, so a retried send is recognisable. */
   step: string;
   /** Ask for a decision: each recipient gets a message of their own with a signed link. */
-  link?: { kind: string; expiresAt: number; /** Every kind the gate waits for (triage waits for two): a link each. */ kinds?: string[] };
+  link?: {
+    kind: string;
+    expiresAt: number;
+    /** Every kind the gate waits for (triage waits for two): a link each. */ kinds?: string[];
+  };
 }
 
 export interface SendNoticesInput {
@@ -129,7 +133,12 @@ export function createActivities(deps: ActivityDeps) {
     /** POST to an external endpoint, idempotent by `<workflowId>:<step>`. */
     async callEndpoint(input: CallEndpointInput): Promise<EndpointResult> {
       return postToEndpoint(
-        { name: input.name, endpoint: input.endpoint, idempotencyKey: `${workflowId()}:${input.step}`, body: input.body },
+        {
+          name: input.name,
+          endpoint: input.endpoint,
+          idempotencyKey: `${workflowId()}:${input.step}`,
+          body: input.body,
+        },
         deps.env,
       );
     },
@@ -149,8 +158,18 @@ export function createActivities(deps: ActivityDeps) {
      * > 0 updates the posting with a new count (people whose notices came back, 468.6-2a): the same
      * incident, a new idempotency key, so the receiver replaces the posting instead of dropping a repeat.
      */
-    async postSubstituteNotice(input: { incidentId: string; organization: string; letter: Letter; affectedCount: number; endpoint: Endpoint; revision?: number }) {
-      const notice = renderSubstituteNotice(input.letter, { organization: input.organization, affectedCount: input.affectedCount });
+    async postSubstituteNotice(input: {
+      incidentId: string;
+      organization: string;
+      letter: Letter;
+      affectedCount: number;
+      endpoint: Endpoint;
+      revision?: number;
+    }) {
+      const notice = renderSubstituteNotice(input.letter, {
+        organization: input.organization,
+        affectedCount: input.affectedCount,
+      });
       const revision = input.revision ?? 0;
       return postToEndpoint(
         {
@@ -169,9 +188,18 @@ export function createActivities(deps: ActivityDeps) {
      */
     async archiveCaseRecord(input: { endpoint: Endpoint; record: CaseRecord }): Promise<{ reference: string | null }> {
       const record = sealCaseRecord(input.record, (text) => createHash('sha256').update(text).digest('hex'));
-      const result = await postToEndpoint({ name: 'recordsArchive', endpoint: input.endpoint, idempotencyKey: `${workflowId()}:case-record`, body: record }, deps.env);
+      const result = await postToEndpoint(
+        {
+          name: 'recordsArchive',
+          endpoint: input.endpoint,
+          idempotencyKey: `${workflowId()}:case-record`,
+          body: record,
+        },
+        deps.env,
+      );
       const receipt = (result.receipt ?? {}) as { id?: unknown; reference?: unknown };
-      const reference = typeof receipt.id === 'string' ? receipt.id : typeof receipt.reference === 'string' ? receipt.reference : null;
+      const reference =
+        typeof receipt.id === 'string' ? receipt.id : typeof receipt.reference === 'string' ? receipt.reference : null;
       return { reference };
     },
   };

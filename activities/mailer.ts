@@ -20,7 +20,8 @@ export function createMailTransport(config: MailTransportConfig): Transporter {
   } catch {
     throw new Error('SMTP_URL: expected smtp://host:port or smtps://host:port');
   }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error(`SMTP_URL: expected smtp:// or smtps://, got ${url.protocol}//`);
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    throw new Error(`SMTP_URL: expected smtp:// or smtps://, got ${url.protocol}//`);
   const secure = url.protocol === 'smtps:';
   const user = config.smtpUser ?? (url.username ? decodeURIComponent(url.username) : undefined);
   const pass = config.smtpPass ?? (url.password ? decodeURIComponent(url.password) : undefined);

@@ -74,7 +74,15 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
   const ctx = Context.current();
   const signal = ctx.cancellationSignal;
   const resumed = ctx.info.heartbeatDetails as NotifyCheckpoint | undefined;
-  const done: NotifyCheckpoint = resumed ?? { nextLine: input.fromLine, processed: 0, letters: 0, emails: 0, substitute: 0, failed: 0, failures: [] };
+  const done: NotifyCheckpoint = resumed ?? {
+    nextLine: input.fromLine,
+    processed: 0,
+    letters: 0,
+    emails: 0,
+    substitute: 0,
+    failed: 0,
+    failures: [],
+  };
   const maxListed = input.maxListedFailures ?? DEFAULT_LISTED_FAILURES;
   const concurrency = Math.max(1, deps.mailConcurrency ?? transportConcurrency(deps.mailer));
   const ctxLetter = { organization: input.organization, incidentRef: input.incidentId };
@@ -106,7 +114,13 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
   const heartbeat = (force = false) => {
     const now = Date.now();
     const moved = done.nextLine - beatLine;
-    if (!force && moved < CHECKPOINT_LINES && !(moved > 0 && now - beatAt >= PROGRESS_MS) && now - beatAt < KEEPALIVE_MS) return;
+    if (
+      !force &&
+      moved < CHECKPOINT_LINES &&
+      !(moved > 0 && now - beatAt >= PROGRESS_MS) &&
+      now - beatAt < KEEPALIVE_MS
+    )
+      return;
     beatLine = done.nextLine;
     beatAt = now;
     ctx.heartbeat({ ...done, failures: [...done.failures], ...(done.refused ? { refused: [...done.refused] } : {}) });
@@ -208,7 +222,16 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
         // The letters of the previous group go before this line joins the queue, so the commit at the
         // flush cannot count this line before its own messages are out.
         if (group && Math.floor(line / letterBatch) !== group.key) await flushLetters();
-        const work: LineWork = { line, open: 0, emails: 0, letters: 0, substitute: 0, returned: 0, refused: false, letter: false };
+        const work: LineWork = {
+          line,
+          open: 0,
+          emails: 0,
+          letters: 0,
+          substitute: 0,
+          returned: 0,
+          refused: false,
+          letter: false,
+        };
         queue.push(work);
         readTo = line + 1;
         const person = parse(text, line);
@@ -230,7 +253,11 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
           if (how === 'letter') {
             group ??= { key: Math.floor(line / letterBatch), works: [], letters: [] };
             group.works.push(work);
-            group.letters.push({ line, mailPieceId: noticeRef(input.incidentId, line, 'letter'), ...renderMailVendorLetter(input.letter, person, ctxLetter) });
+            group.letters.push({
+              line,
+              mailPieceId: noticeRef(input.incidentId, line, 'letter'),
+              ...renderMailVendorLetter(input.letter, person, ctxLetter),
+            });
           } else {
             if (inFlight >= concurrency) await waitUntil(() => inFlight < concurrency || fatal !== undefined);
             if (fatal) break reading;

@@ -43,9 +43,17 @@ export interface ResendResult {
 }
 
 /** What to do for one person: the next means, the substitute notice, or nothing (another means reached them). */
-export function nextMeans(person: RosterEntry, immediate: boolean, returned: Means[], resent: Means[]): Means | 'substitute' | 'still-reached' {
+export function nextMeans(
+  person: RosterEntry,
+  immediate: boolean,
+  returned: Means[],
+  resent: Means[],
+): Means | 'substitute' | 'still-reached' {
   const sent = [...meansFor(person, immediate).filter((m) => m !== 'substitute'), ...resent];
-  const have: Means[] = [...(present(person.postalAddress) ? (['letter'] as const) : []), ...(present(person.email) ? (['email'] as const) : [])];
+  const have: Means[] = [
+    ...(present(person.postalAddress) ? (['letter'] as const) : []),
+    ...(present(person.email) ? (['email'] as const) : []),
+  ];
   const next = have.find((m) => !sent.includes(m));
   if (next) return next;
   const reached = sent.filter((m) => returned.filter((r) => r === m).length < sent.filter((s) => s === m).length);
@@ -56,11 +64,12 @@ async function readLines(url: string, wanted: number[], signal: AbortSignal): Pr
   const found = new Map<number, string>();
   const sorted = [...new Set(wanted)].sort((a, b) => a - b);
   // Lines close together are read in one pass; far apart, each range seeks on its own.
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1]! - sorted[j]! < 1_024) j += 1;
     const want = new Set(sorted.slice(i, j + 1));
-    for await (const chunk of rosterLineChunks(url, sorted[i]!, signal, sorted[j]! + 1)) for (const [line, text] of chunk) if (want.has(line)) found.set(line, text);
+    for await (const chunk of rosterLineChunks(url, sorted[i]!, signal, sorted[j]! + 1))
+      for (const [line, text] of chunk) if (want.has(line)) found.set(line, text);
     i = j + 1;
   }
   return found;
@@ -76,9 +85,16 @@ function parse(text: string | undefined): RosterEntry | undefined {
   }
 }
 
-export async function resendReturned(deps: NotifyDeps & { workflowId: string }, input: ResendInput): Promise<ResendResult> {
+export async function resendReturned(
+  deps: NotifyDeps & { workflowId: string },
+  input: ResendInput,
+): Promise<ResendResult> {
   const ctx = Context.current();
-  const texts = await readLines(input.roster.url, input.lines.map((l) => l.line), ctx.cancellationSignal);
+  const texts = await readLines(
+    input.roster.url,
+    input.lines.map((l) => l.line),
+    ctx.cancellationSignal,
+  );
   const ctxLetter = { organization: input.organization, incidentRef: input.incidentId };
   const outcomes: ResendResult['outcomes'] = [];
   const letters: { line: number; outcome: { line: number; outcome: ResendOutcome } }[] = [];
@@ -95,25 +111,51 @@ export async function resendReturned(deps: NotifyDeps & { workflowId: string }, 
     outcomes.push(outcome);
     if (next === 'letter') {
       letters.push({ line: entry.line, outcome });
-      letterBodies.push({ line: entry.line, mailPieceId: noticeRef(input.incidentId, entry.line, 'letter'), ...renderMailVendorLetter(input.letter, person, ctxLetter) });
+      letterBodies.push({
+        line: entry.line,
+        mailPieceId: noticeRef(input.incidentId, entry.line, 'letter'),
+        ...renderMailVendorLetter(input.letter, person, ctxLetter),
+      });
     } else if (next === 'email') {
       const mail = renderEmail(input.letter, person, ctxLetter);
       try {
-        await deps.mailer.sendMail({ from: deps.mailFrom, to: { name: person.name, address: person.email! }, subject: mail.subject, text: mail.text, html: mail.html, messageId: noticeMessageId(input.incidentId, entry.line, true) });
+        await deps.mailer.sendMail({
+          from: deps.mailFrom,
+          to: { name: person.name, address: person.email! },
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          messageId: noticeMessageId(input.incidentId, entry.line, true),
+        });
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode ?? (err as { code?: string }).code;
         if (!((typeof code === 'number' && code >= 500) || code === 'EENVELOPE')) throw err;
         // Refused at once: this address is out of date too; nothing else is left.
         returnedAgain += 1;
         outcome.refused = true;
-        outcome.outcome = nextMeans(person, input.immediate, [...entry.returned, 'email'], [...entry.resent, 'email']) === 'still-reached' ? 'still-reached' : 'substitute';
+        outcome.outcome =
+          nextMeans(person, input.immediate, [...entry.returned, 'email'], [...entry.resent, 'email']) ===
+          'still-reached'
+            ? 'still-reached'
+            : 'substitute';
       }
     }
     ctx.heartbeat();
   }
   if (letterBodies.length > 0) {
-    const key = createHash('sha256').update(letters.map((l) => l.line).join(',')).digest('hex').slice(0, 24);
-    await postToEndpoint({ name: 'mailVendor', endpoint: input.mailVendor, idempotencyKey: `${deps.workflowId}:resend-letters:${key}`, body: { incidentId: input.incidentId, letters: letterBodies } }, deps.env);
+    const key = createHash('sha256')
+      .update(letters.map((l) => l.line).join(','))
+      .digest('hex')
+      .slice(0, 24);
+    await postToEndpoint(
+      {
+        name: 'mailVendor',
+        endpoint: input.mailVendor,
+        idempotencyKey: `${deps.workflowId}:resend-letters:${key}`,
+        body: { incidentId: input.incidentId, letters: letterBodies },
+      },
+      deps.env,
+    );
   }
   return { outcomes, returnedAgain };
 }

@@ -99,11 +99,16 @@ async function httpSource(url: string, signal?: AbortSignal): Promise<Source> {
   return {
     validator,
     async open(start, openSignal) {
-      const response = await httpFetch(url, { signal: openSignal, headers: start > 0 ? { range: `bytes=${start}-` } : {} });
+      const response = await httpFetch(url, {
+        signal: openSignal,
+        headers: start > 0 ? { range: `bytes=${start}-` } : {},
+      });
       if (!response.ok || !response.body) throw failed(response.status);
       const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
       // 206: the server seeked for us; 200: it ignores ranges, so skip the bytes before `start` here.
-      return response.status === 206 || start === 0 ? (body as AsyncIterable<Buffer>) : skipBytes(body as AsyncIterable<Buffer>, start);
+      return response.status === 206 || start === 0
+        ? (body as AsyncIterable<Buffer>)
+        : skipBytes(body as AsyncIterable<Buffer>, start);
     },
   };
 }
@@ -213,7 +218,10 @@ const indexes = new Map<string, { validator: string; builtAt: number; index: Pro
 export async function rosterIndex(url: string, signal?: AbortSignal): Promise<{ source: Source; index: RosterIndex }> {
   const source = await sourceFor(url, signal);
   const cached = indexes.get(url);
-  const fresh = cached && cached.validator === source.validator && (source.validator !== '' || Date.now() - cached.builtAt < UNVALIDATED_TTL_MS);
+  const fresh =
+    cached &&
+    cached.validator === source.validator &&
+    (source.validator !== '' || Date.now() - cached.builtAt < UNVALIDATED_TTL_MS);
   if (fresh) {
     try {
       return { source, index: await cached.index };
@@ -242,7 +250,12 @@ export async function rosterLineCount(url: string, signal?: AbortSignal): Promis
  * `fromLine`. By chunks because a batch handles millions of lines: one await per line would be a good
  * part of its work.
  */
-export async function* rosterLineChunks(url: string, fromLine = 0, signal?: AbortSignal, toLine?: number): AsyncGenerator<[number, string][]> {
+export async function* rosterLineChunks(
+  url: string,
+  fromLine = 0,
+  signal?: AbortSignal,
+  toLine?: number,
+): AsyncGenerator<[number, string][]> {
   const { source, index } = await rosterIndex(url, signal);
   const end = Math.min(toLine ?? index.lines, index.lines);
   if (fromLine >= end) return;
@@ -266,6 +279,11 @@ export async function* rosterLineChunks(url: string, fromLine = 0, signal?: Abor
 }
 
 /** Like rosterLineChunks, a line at a time. */
-export async function* rosterLines(url: string, fromLine = 0, signal?: AbortSignal, toLine?: number): AsyncGenerator<[number, string]> {
+export async function* rosterLines(
+  url: string,
+  fromLine = 0,
+  signal?: AbortSignal,
+  toLine?: number,
+): AsyncGenerator<[number, string]> {
   for await (const chunk of rosterLineChunks(url, fromLine, signal, toLine)) yield* chunk;
 }

@@ -9,19 +9,87 @@ import { recordText } from '../domain/case-record-view.js';
  * must act on the report (DS/CIRT, Privacy Division) receive the reporter's summary.
  */
 export type Notice =
-  | { template: 'report-received'; audience: 'supervisor' | 'program-manager' | 'focal-point'; incidentId: string; medium: string; piiTypes: string[]; affectedCount: number; discoveredAt: string; reportingDeadline: string; summary: string; classified: boolean; criminal: boolean }
-  | { template: 'oig-referral'; incidentId: string; medium: string; piiTypes: string[]; affectedCount: number; discoveredAt: string }
+  | {
+      template: 'report-received';
+      audience: 'supervisor' | 'program-manager' | 'focal-point';
+      incidentId: string;
+      medium: string;
+      piiTypes: string[];
+      affectedCount: number;
+      discoveredAt: string;
+      reportingDeadline: string;
+      summary: string;
+      classified: boolean;
+      criminal: boolean;
+    }
+  | {
+      template: 'oig-referral';
+      incidentId: string;
+      medium: string;
+      piiTypes: string[];
+      affectedCount: number;
+      discoveredAt: string;
+    }
   | { template: 'security-incident'; incidentId: string; medium: string; discoveredAt: string }
-  | { template: 'reporting-late'; incidentId: string; discoveredAt: string; reportingDeadline: string; onArrival: boolean }
+  | {
+      template: 'reporting-late';
+      incidentId: string;
+      discoveredAt: string;
+      reportingDeadline: string;
+      onArrival: boolean;
+    }
   | { template: 'endpoint-rejected'; incidentId: string; endpoint: string; message: string }
-  | { template: 'decision-requested'; incidentId: string; role: string; kinds: string[]; phase: string; reminder: number; /** What the deciders need besides the kinds: the route taken, the CGFS estimate (468.5d). */ detail?: string }
-  | { template: 'gate-escalation'; incidentId: string; role: string; kinds: string[]; phase: string; since: string; /** Whom, when not the SAOP (a stalled Chair). */ to?: string }
-  | { template: 'crg-convened'; incidentId: string; medium: string; piiTypes: string[]; affectedCount: number; affectedPopulation: string; responsibleOffice: string }
-  | { template: 'ppgb-informed'; incidentId: string; event: 'minimal-risk' | 'delay-requested' | 'delay-extended' | 'delay-lifted' | 'notification-barred' | 'case-closed' | 'response'; detail: string }
+  | {
+      template: 'decision-requested';
+      incidentId: string;
+      role: string;
+      kinds: string[];
+      phase: string;
+      reminder: number;
+      /** What the deciders need besides the kinds: the route taken, the CGFS estimate (468.5d). */ detail?: string;
+    }
+  | {
+      template: 'gate-escalation';
+      incidentId: string;
+      role: string;
+      kinds: string[];
+      phase: string;
+      since: string;
+      /** Whom, when not the SAOP (a stalled Chair). */ to?: string;
+    }
+  | {
+      template: 'crg-convened';
+      incidentId: string;
+      medium: string;
+      piiTypes: string[];
+      affectedCount: number;
+      affectedPopulation: string;
+      responsibleOffice: string;
+    }
+  | {
+      template: 'ppgb-informed';
+      incidentId: string;
+      event:
+        | 'minimal-risk'
+        | 'delay-requested'
+        | 'delay-extended'
+        | 'delay-lifted'
+        | 'notification-barred'
+        | 'case-closed'
+        | 'response';
+      detail: string;
+    }
   | { template: 'action-item-assigned'; incidentId: string; itemId: string }
   | { template: 'record-not-filed'; incidentId: string; refused: boolean }
   | { template: 'case-record'; incidentId: string; record: CaseRecord }
-  | { template: 'yearly-duty'; incidentId: string; duty: 'annual-exercise' | 'annual-plan-review' | 'yearly-figures'; year: number; /** e.g. FY2026 for the fiscal year's figures. */ period?: string; detail: string }
+  | {
+      template: 'yearly-duty';
+      incidentId: string;
+      duty: 'annual-exercise' | 'annual-plan-review' | 'yearly-figures';
+      year: number;
+      /** e.g. FY2026 for the fiscal year's figures. */ period?: string;
+      detail: string;
+    }
   | { template: 'exercise-inject'; incidentId: string; runId: string; injectId: string; title: string }
   | {
       template: 'major-incident';
@@ -34,7 +102,16 @@ export type Notice =
       source: string;
       reminder?: number;
     }
-  | { template: 'liaison-notice'; incidentId: string; liaison: string; piiTypes: string[]; affectedCount: number; letters: number; emails: number; substituteNotice: boolean };
+  | {
+      template: 'liaison-notice';
+      incidentId: string;
+      liaison: string;
+      piiTypes: string[];
+      affectedCount: number;
+      letters: number;
+      emails: number;
+      substituteNotice: boolean;
+    };
 
 export interface RenderedMail {
   subject: string;
@@ -176,7 +253,13 @@ export function renderNotice(notice: Notice, links: { url: string; label: string
     case 'exercise-inject':
       return {
         subject: `[Breach ${notice.incidentId}] Exercise inject: ${notice.injectId}`,
-        text: lines(`Exercise run ${notice.runId}. The facilitator's inject "${notice.injectId}":`, '', notice.title, '', `Incident: ${notice.incidentId}`),
+        text: lines(
+          `Exercise run ${notice.runId}. The facilitator's inject "${notice.injectId}":`,
+          '',
+          notice.title,
+          '',
+          `Incident: ${notice.incidentId}`,
+        ),
       };
     case 'major-incident': {
       const subject = {
@@ -198,7 +281,11 @@ export function renderNotice(notice: Notice, links: { url: string; label: string
     case 'action-item-assigned':
       return {
         subject: `[Breach ${notice.incidentId}] Action item for your office: ${notice.itemId}`,
-        text: lines(`An action item was opened for your role: ${notice.itemId}.`, `Incident: ${notice.incidentId}`, linkLine),
+        text: lines(
+          `An action item was opened for your role: ${notice.itemId}.`,
+          `Incident: ${notice.incidentId}`,
+          linkLine,
+        ),
       };
     case 'record-not-filed':
       return {
@@ -230,7 +317,8 @@ export function renderNotice(notice: Notice, links: { url: string; label: string
 
 /** Every message of an exercise says so, in the subject and at the top and bottom of the body (issue 14). */
 export const EXERCISE_MARK = 'EXERCISE';
-const EXERCISE_BANNER = '*** EXERCISE - EXERCISE - EXERCISE: a tabletop exercise of the breach response plan. Fictional incident; take no real action. ***';
+const EXERCISE_BANNER =
+  '*** EXERCISE - EXERCISE - EXERCISE: a tabletop exercise of the breach response plan. Fictional incident; take no real action. ***';
 
 /**
  * Marks a message as an exercise. The exercise worker applies it to every message it sends, notices and
@@ -249,6 +337,7 @@ export function markExercise<M extends { subject?: string; text?: string; html?:
 function bannerHtml(html: string): string {
   const banner = `<p role="note"><strong>${EXERCISE_BANNER}</strong></p>`;
   // Inside the body of a whole document (the letters' e-mails are one), else around the fragment.
-  if (/<body[^>]*>/i.test(html)) return html.replace(/(<body[^>]*>)/i, `$1${banner}`).replace(/<\/body>/i, `${banner}</body>`);
+  if (/<body[^>]*>/i.test(html))
+    return html.replace(/(<body[^>]*>)/i, `$1${banner}`).replace(/<\/body>/i, `${banner}</body>`);
   return `${banner}${html}${banner}`;
 }

@@ -21,13 +21,19 @@ export interface YearlyActivityDeps {
 export function createYearlyActivities(deps: YearlyActivityDeps) {
   return {
     /** `fiscal`: the federal fiscal year `year` (FY2026: October 2025 to September 2026); else the calendar year. */
-    async produceYearlyFigures(input: { year: number; fiscal?: boolean }): Promise<{ summary: string; files: string[] }> {
+    async produceYearlyFigures(input: {
+      year: number;
+      fiscal?: boolean;
+    }): Promise<{ summary: string; files: string[] }> {
       const period = input.fiscal ? fiscalYear(input.year) : calendarYear(input.year);
       const { incidents, unreadable } = await collectYearlyIncidents(deps.client, period, deps.excludeTaskQueues);
       const figures = computeYearly(incidents, period, new Date(), unreadable);
       await mkdir(deps.reportDir, { recursive: true });
       const name = periodName(period);
-      const files = [join(deps.reportDir, `yearly-figures-${name}.json`), join(deps.reportDir, `yearly-figures-${name}.html`)];
+      const files = [
+        join(deps.reportDir, `yearly-figures-${name}.json`),
+        join(deps.reportDir, `yearly-figures-${name}.html`),
+      ];
       await writeFile(files[0]!, `${JSON.stringify(figures, null, 2)}\n`);
       await writeFile(files[1]!, yearlyHtml(figures));
       return { summary: `${yearlyText(figures)}\n\nThe full report, with charts: ${files.join(', ')}`, files };

@@ -35,17 +35,24 @@ export interface Authenticator {
  * `sessionIdentity`: the pages' signed-in person, taken by GET requests without an Authorization header
  * (a page links to the case record); a cookie never carries a change: POSTs need a token.
  */
-export function authenticator(playbook: Playbook, tokens: Map<string, string>, oidc: Oidc | undefined, sessionIdentity?: (request: FastifyRequest) => Identity | undefined): Authenticator {
+export function authenticator(
+  playbook: Playbook,
+  tokens: Map<string, string>,
+  oidc: Oidc | undefined,
+  sessionIdentity?: (request: FastifyRequest) => Identity | undefined,
+): Authenticator {
   // Tokens are looked up by their digest: the map holds no token and the lookup takes no secret-dependent path.
   const people = new Map([...tokens].map(([token, personId]) => [digest(token), personId]));
   const personForToken = (token: string) => people.get(digest(token));
-  const refuse = (reply: FastifyReply, error: string) => reply.code(401).header('www-authenticate', 'Bearer').send({ error });
+  const refuse = (reply: FastifyReply, error: string) =>
+    reply.code(401).header('www-authenticate', 'Bearer').send({ error });
 
   return {
     personForToken,
     async authenticate(request, reply) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-      const signedIn = !request.headers.authorization && request.method === 'GET' ? sessionIdentity?.(request) : undefined;
+      const signedIn =
+        !request.headers.authorization && request.method === 'GET' ? sessionIdentity?.(request) : undefined;
       if (signedIn) {
         request.identity = signedIn;
         request.actorId = signedIn.key;
@@ -60,7 +67,10 @@ export function authenticator(playbook: Playbook, tokens: Map<string, string>, o
           identity = identityFromClaims(playbook, await oidc.verifyAccessToken(token));
         } catch (err) {
           if (err instanceof AccessTokenError) return refuse(reply, err.message);
-          if (err instanceof SignInUnavailableError) return reply.code(503).send({ error: 'the identity provider did not answer: the access token cannot be checked now' });
+          if (err instanceof SignInUnavailableError)
+            return reply
+              .code(503)
+              .send({ error: 'the identity provider did not answer: the access token cannot be checked now' });
           throw err;
         }
       }
@@ -83,7 +93,11 @@ export async function readableState(client: Client, identity: Identity, incident
  * The listed incidents `identity` may see. Someone told of every incident sees them all; anyone else's
  * list is checked incident by incident against its state, a few at a time.
  */
-export async function visibleIncidents<T extends IncidentListItem>(client: Client, identity: Identity, items: T[]): Promise<T[]> {
+export async function visibleIncidents<T extends IncidentListItem>(
+  client: Client,
+  identity: Identity,
+  items: T[],
+): Promise<T[]> {
   if (readsAll(identity)) return items;
   const visible: boolean[] = new Array(items.length).fill(false);
   let next = 0;

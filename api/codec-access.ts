@@ -30,7 +30,8 @@ export function cachedStates(load: StateOf, ttlMs = CODEC_STATE_TTL_MS, now = ()
   return (incidentId) => {
     const hit = cache.get(incidentId);
     if (hit && now() - hit.at < ttlMs) return hit.state;
-    if (cache.size >= CACHE_LIMIT) for (const [id, entry] of cache) if (now() - entry.at >= ttlMs || cache.size >= CACHE_LIMIT) cache.delete(id);
+    if (cache.size >= CACHE_LIMIT)
+      for (const [id, entry] of cache) if (now() - entry.at >= ttlMs || cache.size >= CACHE_LIMIT) cache.delete(id);
     // An unreadable state (no worker a moment) is not kept: the next page asks again. A kept state can
     // only under-grant: the roles on an incident only grow (domain/need-to-know.ts).
     const state = load(incidentId).catch(() => undefined);
@@ -44,13 +45,20 @@ export function cachedStates(load: StateOf, ttlMs = CODEC_STATE_TTL_MS, now = ()
 }
 
 /** For each decoded payload, the decrypted one when `identity` may read it, else the payload as it came. */
-export async function releasable(identity: Identity, originals: Payload[], decoded: OwnedPayload[], stateOf: StateOf): Promise<Payload[]> {
+export async function releasable(
+  identity: Identity,
+  originals: Payload[],
+  decoded: OwnedPayload[],
+  stateOf: StateOf,
+): Promise<Payload[]> {
   const all = readsAll(identity);
   const allowed = new Map<string, Promise<boolean>>();
   const mayReadIncident = (incidentId: string) => {
     let answer = allowed.get(incidentId);
     if (!answer) {
-      answer = all ? Promise.resolve(true) : stateOf(incidentId).then((state) => state !== undefined && mayRead(identity, state));
+      answer = all
+        ? Promise.resolve(true)
+        : stateOf(incidentId).then((state) => state !== undefined && mayRead(identity, state));
       allowed.set(incidentId, answer);
     }
     return answer;

@@ -45,7 +45,8 @@ export interface CodecServerOptions {
 export const CODEC_SESSION_COOKIE = 'breach_codec_session';
 export const CODEC_SESSION_MS = 8 * 3_600_000;
 
-const sessionMac = (secret: string, body: string) => createHmac('sha256', `codec-session:${secret}`).update(body).digest('base64url');
+const sessionMac = (secret: string, body: string) =>
+  createHmac('sha256', `codec-session:${secret}`).update(body).digest('base64url');
 
 /** `<personId>.<expiresAt>.<hmac>`: who logged in and until when; no token is kept in the cookie. */
 export function signCodecSession(secret: string, personId: string, expiresAt: number): string {
@@ -117,17 +118,25 @@ function normalizeOrigin(value: string): string {
 export function codecOriginsFromEnv(env: Record<string, string | undefined>): string[] {
   const raw = env.BREACH_UI_ORIGINS;
   if (raw === undefined || raw.trim() === '') return DEFAULT_UI_ORIGINS;
-  const origins = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const isOrigin = (text: string) => {
     try {
       const url = new URL(text);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !url.search && !url.hash;
+      return (
+        (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !url.search && !url.hash
+      );
     } catch {
       return false;
     }
   };
   for (const origin of origins) {
-    if (!isOrigin(origin)) throw new ConfigError(`BREACH_UI_ORIGINS: "${origin}" is not an origin: expected http(s)://host[:port], comma-separated`);
+    if (!isOrigin(origin))
+      throw new ConfigError(
+        `BREACH_UI_ORIGINS: "${origin}" is not an origin: expected http(s)://host[:port], comma-separated`,
+      );
   }
   return origins.map(normalizeOrigin);
 }
@@ -164,7 +173,8 @@ export async function codecRoutes(
 
   const preflight = async (request: FastifyRequest, reply: FastifyReply) => {
     const origin = request.headers.origin;
-    if (!origin || !allowed.has(origin)) return reply.code(403).send({ error: 'this origin may not call the codec server: add it to BREACH_UI_ORIGINS' });
+    if (!origin || !allowed.has(origin))
+      return reply.code(403).send({ error: 'this origin may not call the codec server: add it to BREACH_UI_ORIGINS' });
     return reply
       .code(204)
       .header('access-control-allow-methods', 'POST, OPTIONS')
@@ -179,14 +189,19 @@ export async function codecRoutes(
     const signedIn = options.sessionIdentity?.(request);
     if (signedIn) {
       // An operator decrypts; a workforce member with no role (a reporter) sees ciphertext.
-      if (signedIn.roles.length === 0) return reply.code(403).send({ error: 'you hold no role in the playbook: payloads stay encrypted for you' });
+      if (signedIn.roles.length === 0)
+        return reply.code(403).send({ error: 'you hold no role in the playbook: payloads stay encrypted for you' });
       request.identity = signedIn;
       request.actorId = signedIn.key;
       return undefined;
     }
     const session = cookieValue(request.headers.cookie, CODEC_SESSION_COOKIE);
     const personId = session ? verifyCodecSession(options.sessionSecret, session) : undefined;
-    if (!personId) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'expected an Authorization: Bearer <token> header or a session from /codec/login' });
+    if (!personId)
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'expected an Authorization: Bearer <token> header or a session from /codec/login' });
     request.identity = options.identityOfPerson(personId);
     request.actorId = personId;
   };
@@ -196,10 +211,14 @@ export async function codecRoutes(
   app.post('/codec/login', async (request, reply) => {
     const token = (request.body as { token?: unknown } | undefined)?.token;
     const personId = typeof token === 'string' ? options.personForToken(token.trim()) : undefined;
-    if (!personId) return reply.code(401).type('text/html; charset=utf-8').send(loginPage('That token is not known. Try again.'));
+    if (!personId)
+      return reply.code(401).type('text/html; charset=utf-8').send(loginPage('That token is not known. Try again.'));
     const cookie = signCodecSession(options.sessionSecret, personId, Date.now() + CODEC_SESSION_MS);
     return reply
-      .header('set-cookie', `${CODEC_SESSION_COOKIE}=${cookie}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${CODEC_SESSION_MS / 1000}`)
+      .header(
+        'set-cookie',
+        `${CODEC_SESSION_COOKIE}=${cookie}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${CODEC_SESSION_MS / 1000}`,
+      )
       .type('text/html; charset=utf-8')
       .send(loginPage(`Signed in as ${personId}. The Temporal UI can now decrypt payloads in this browser.`));
   });
@@ -211,13 +230,21 @@ export async function codecRoutes(
       const parsed = bodySchema.safeParse(request.body);
       if (!parsed.success) {
         const issues = issuesOf(parsed.error);
-        return reply.code(400).send({ error: 'expected { payloads: [{ metadata, data }] } with base64 values', issues });
+        return reply
+          .code(400)
+          .send({ error: 'expected { payloads: [{ metadata, data }] } with base64 values', issues });
       }
       const payloads = parsed.data.payloads.map(payloadFromJson);
       let result: Payload[];
       try {
         if (operation === 'encode') result = await options.codec.encode(payloads);
-        else result = await releasable(request.identity!, payloads, await options.codec.decodeOwned(payloads), options.stateOf);
+        else
+          result = await releasable(
+            request.identity!,
+            payloads,
+            await options.codec.decodeOwned(payloads),
+            options.stateOf,
+          );
       } catch (err) {
         // The codec's messages name a key id and what went wrong, never the payload.
         return reply.code(422).send({ error: err instanceof Error ? err.message : 'the payloads cannot be processed' });

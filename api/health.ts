@@ -28,7 +28,13 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
     if (!deps.personOf(request)) return reply.send({ status });
     return reply.send({
       status,
-      checks: { temporal: { reachable, namespace: deps.client.options.namespace, latencyMs: Math.round(performance.now() - started) } },
+      checks: {
+        temporal: {
+          reachable,
+          namespace: deps.client.options.namespace,
+          latencyMs: Math.round(performance.now() - started),
+        },
+      },
     });
   });
 }

@@ -38,12 +38,17 @@ export function forbiddenKey(value: unknown): BodyIssue | undefined {
       continue;
     }
     const keys = Object.keys(v);
-    if (keys.includes('__proto__')) return { path: pathOf(frame, '__proto__'), message: 'a key named "__proto__" is not accepted' };
+    if (keys.includes('__proto__'))
+      return { path: pathOf(frame, '__proto__'), message: 'a key named "__proto__" is not accepted' };
     const ctor = (v as Record<string, unknown>).constructor;
     if (keys.includes('constructor') && ctor !== null && typeof ctor === 'object' && Object.hasOwn(ctor, 'prototype')) {
-      return { path: pathOf(frame, 'constructor', 'prototype'), message: 'a "constructor" key holding "prototype" is not accepted' };
+      return {
+        path: pathOf(frame, 'constructor', 'prototype'),
+        message: 'a "constructor" key holding "prototype" is not accepted',
+      };
     }
-    for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: (v as Record<string, unknown>)[keys[i]!], key: keys[i]!, parent: frame });
+    for (let i = keys.length - 1; i >= 0; i--)
+      stack.push({ value: (v as Record<string, unknown>)[keys[i]!], key: keys[i]!, parent: frame });
   }
   return undefined;
 }

@@ -7,7 +7,14 @@ import { Client, Connection } from '@temporalio/client';
 import { codecOriginsFromEnv } from './codec-server.js';
 import { loadLinkSecret } from '../security/links.js';
 import { buildApi } from './server.js';
-import { ConfigError, EXIT_CONFIG, loadApiConfig, loadApiTokens, loadOidcConfig, loadPlaybookFile } from '../config/index.js';
+import {
+  ConfigError,
+  EXIT_CONFIG,
+  loadApiConfig,
+  loadApiTokens,
+  loadOidcConfig,
+  loadPlaybookFile,
+} from '../config/index.js';
 import { createOidc } from '../security/oidc.js';
 import { clientTracing } from './tracing.js';
 import { loadExerciseConfig } from '../exercises/config.js';
@@ -44,11 +51,19 @@ async function main(): Promise<void> {
     exerciseDir: loadExerciseConfig(config.env).reportDir,
   });
   const address = await app.listen({ port: config.apiPort, host: config.apiHost });
-  console.log(`[api] listening on ${address} (pid ${process.pid}; Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`);
-  console.log(`[api] OpenAPI document: ${address}/openapi.json; liveness ${address}/healthz, readiness ${address}/readyz`);
-  console.log(`[api] pages: ${config.publicUrl}/report, ${config.publicUrl}/cases; sign-in ${oidcConfig ? `with ${oidcConfig.issuer} (client ${oidcConfig.clientId}, API audience ${oidcConfig.audience})` : 'not configured (BREACH_OIDC_ISSUER)'}`);
+  console.log(
+    `[api] listening on ${address} (pid ${process.pid}; Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`,
+  );
+  console.log(
+    `[api] OpenAPI document: ${address}/openapi.json; liveness ${address}/healthz, readiness ${address}/readyz`,
+  );
+  console.log(
+    `[api] pages: ${config.publicUrl}/report, ${config.publicUrl}/cases; sign-in ${oidcConfig ? `with ${oidcConfig.issuer} (client ${oidcConfig.clientId}, API audience ${oidcConfig.audience})` : 'not configured (BREACH_OIDC_ISSUER)'}`,
+  );
   if (config.otlpTracesEndpoint) console.log(`[api] traces to ${config.otlpTracesEndpoint}`);
-  console.log(`[api] codec server for the Temporal UI: ${address}/decode, /encode (origins ${uiOrigins.join(', ')}; bearer token); payloads encrypted with the ${keySource}`);
+  console.log(
+    `[api] codec server for the Temporal UI: ${address}/decode, /encode (origins ${uiOrigins.join(', ')}; bearer token); payloads encrypted with the ${keySource}`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

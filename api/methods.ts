@@ -16,7 +16,9 @@ interface KnownRoute {
 function patternOf(url: string): RegExp {
   const escaped = url
     .split('/')
-    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((segment) =>
+      segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('/');
   return new RegExp(`^${escaped}/?$`);
 }
@@ -43,7 +45,10 @@ export function notFoundOr405(methods: { allowed(path: string): string[] }) {
     const path = request.url.split('?')[0]!;
     const allowed = methods.allowed(path);
     if (allowed.length > 0) {
-      return reply.code(405).header('allow', allowed.join(', ')).send({ error: `${request.method} is not a method of ${path}: expected ${allowed.join(', ')}` });
+      return reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .send({ error: `${request.method} is not a method of ${path}: expected ${allowed.join(', ')}` });
     }
     return reply.code(404).send({ error: `no route ${request.method} ${path}` });
   };

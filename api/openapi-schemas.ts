@@ -12,7 +12,11 @@ export type JsonSchema = Record<string, unknown>;
 export function toJsonSchema(schema: z.ZodType): JsonSchema {
   // Requests are described as they are sent (input); refinements that JSON Schema cannot express
   // (the medical statement, occurredAt before discoveredAt) are in the descriptions instead.
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonSchema;
   return rest;
 }
 
@@ -25,7 +29,8 @@ export function toJsonSchema(schema: z.ZodType): JsonSchema {
 export const incidentIdJsonSchema = {
   ...toJsonSchema(incidentParamsSchema.shape.incidentId),
   not: { pattern: PII_SHAPED_ID_PATTERN.source },
-  description: 'Opaque: 3 to 64 letters, digits or dashes, and no group of digits shaped like an SSN (123-45-6789, 123456789) or a phone number (703-555-0147).',
+  description:
+    'Opaque: 3 to 64 letters, digits or dashes, and no group of digits shaped like an SSN (123-45-6789, 123456789) or a phone number (703-555-0147).',
 };
 
 const MEDICAL_STATEMENT = {
@@ -35,7 +40,11 @@ const MEDICAL_STATEMENT = {
 
 export function reportJsonSchema(): JsonSchema {
   const schema = toJsonSchema(reportSchema) as JsonSchema & { properties: Record<string, JsonSchema> };
-  return { ...schema, properties: { ...schema.properties, incidentId: incidentIdJsonSchema }, allOf: [MEDICAL_STATEMENT] };
+  return {
+    ...schema,
+    properties: { ...schema.properties, incidentId: incidentIdJsonSchema },
+    allOf: [MEDICAL_STATEMENT],
+  };
 }
 
 /** `<base64url payload>.<base64url HMAC-SHA256>` (security/links.ts); the signature is checked by the server (400 when it does not verify). */
@@ -49,9 +58,16 @@ export const LINK_TOKEN_SCHEMA = { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[
 export function withDisclosureGrounds(decisionBody: JsonSchema): JsonSchema {
   const oneOf = (decisionBody.oneOf as JsonSchema[]).map((variant) => {
     const properties = variant.properties as Record<string, JsonSchema>;
-    if ((properties.kind as { const?: string }).const !== 'submit-analysis' || !properties.authorizedDisclosure) return variant;
-    const ad = properties.authorizedDisclosure as JsonSchema & { properties: Record<string, JsonSchema>; required: string[] };
-    const rules = Object.entries(AUTHORIZED_BASIS_RULES).map(([basis, rule]) => `${basis}: ${rule.mustShow}${rule.keyword ? ` (naming ${rule.keyword.what})` : ''} (${rule.paragraph})`);
+    if ((properties.kind as { const?: string }).const !== 'submit-analysis' || !properties.authorizedDisclosure)
+      return variant;
+    const ad = properties.authorizedDisclosure as JsonSchema & {
+      properties: Record<string, JsonSchema>;
+      required: string[];
+    };
+    const rules = Object.entries(AUTHORIZED_BASIS_RULES).map(
+      ([basis, rule]) =>
+        `${basis}: ${rule.mustShow}${rule.keyword ? ` (naming ${rule.keyword.what})` : ''} (${rule.paragraph})`,
+    );
     const authorizedDisclosure = {
       ...ad,
       properties: { ...ad.properties, explanation: { ...ad.properties.explanation, minLength: MIN_EXPLANATION } },
@@ -59,8 +75,19 @@ export function withDisclosureGrounds(decisionBody: JsonSchema): JsonSchema {
       allOf: [
         {
           if: { properties: { basis: { const: 'hipaa-custody-exemption' } } },
-          then: { required: ['custodian', 'custodyPurpose', 'subjectInLawfulCustody'], properties: { subjectInLawfulCustody: { const: true } } },
-          else: { not: { anyOf: [{ required: ['custodian'] }, { required: ['custodyPurpose'] }, { required: ['subjectInLawfulCustody'] }] } },
+          then: {
+            required: ['custodian', 'custodyPurpose', 'subjectInLawfulCustody'],
+            properties: { subjectInLawfulCustody: { const: true } },
+          },
+          else: {
+            not: {
+              anyOf: [
+                { required: ['custodian'] },
+                { required: ['custodyPurpose'] },
+                { required: ['subjectInLawfulCustody'] },
+              ],
+            },
+          },
         },
       ],
       description: `The finding's grounds: the recipient (5 FAM 464c), and an explanation of at least ${MIN_EXPLANATION} characters showing, by basis: ${rules.join('; ')}. A finding without them is refused (400, issues under authorizedDisclosure).`,

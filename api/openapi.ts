@@ -21,7 +21,14 @@ import {
 import { caseRecordSchema } from '../domain/case-record.js';
 import { vendorReturnsSchema } from '../domain/returns.js';
 import { NO_ROLE, NOT_SEEN, securityOf } from './openapi-security.js';
-import { incidentIdJsonSchema, LINK_TOKEN_SCHEMA, reportJsonSchema, toJsonSchema, withDisclosureGrounds, type JsonSchema } from './openapi-schemas.js';
+import {
+  incidentIdJsonSchema,
+  LINK_TOKEN_SCHEMA,
+  reportJsonSchema,
+  toJsonSchema,
+  withDisclosureGrounds,
+  type JsonSchema,
+} from './openapi-schemas.js';
 
 const COMPONENTS = {
   Report: reportSchema,
@@ -43,7 +50,10 @@ const COMPONENTS = {
 type ComponentName = keyof typeof COMPONENTS;
 
 const ref = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });
-const json = (name: ComponentName, description: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
+const json = (name: ComponentName, description: string) => ({
+  description,
+  content: { 'application/json': { schema: ref(name) } },
+});
 
 const common = {
   401: json('Error', 'missing or unknown bearer token'),
@@ -58,7 +68,12 @@ const incidentIdParameter = {
 };
 
 function queryParameters(schema: z.ZodObject): JsonSchema[] {
-  return Object.entries(schema.shape).map(([name, property]) => ({ name, in: 'query', required: false, schema: toJsonSchema(property as z.ZodType) }));
+  return Object.entries(schema.shape).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: toJsonSchema(property as z.ZodType),
+  }));
 }
 
 export function openApiDocument(serverUrl: string, options: { oidcIssuer?: string } = {}): JsonSchema {
@@ -71,7 +86,12 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
   const schemas = Object.fromEntries(
     Object.entries(COMPONENTS).map(([name, schema]) => {
       const description = descriptions[name as ComponentName];
-      const json = name === 'Report' ? reportJsonSchema() : name === 'DecisionBody' ? withDisclosureGrounds(toJsonSchema(schema)) : toJsonSchema(schema);
+      const json =
+        name === 'Report'
+          ? reportJsonSchema()
+          : name === 'DecisionBody'
+            ? withDisclosureGrounds(toJsonSchema(schema))
+            : toJsonSchema(schema);
       return [name, description ? { ...json, description } : json];
     }),
   );
@@ -94,7 +114,10 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
           responses: {
             202: json('IncidentAccepted', 'the report was taken'),
             400: json('ValidationError', 'the report is not valid'),
-            403: json('Error', 'the incidentId is taken by an incident the caller may not see: a supplement is for its reporter or someone with a role on it (leave incidentId out to report a new incident)'),
+            403: json(
+              'Error',
+              'the incidentId is taken by an incident the caller may not see: a supplement is for its reporter or someone with a role on it (leave incidentId out to report a new incident)',
+            ),
             409: json('Error', 'the incident is closed'),
             413: json('Error', 'the body is larger than 1 MB'),
             415: json('Error', 'the body is not JSON'),
@@ -103,9 +126,14 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
         },
         get: {
           operationId: 'listIncidents',
-          summary: 'Incidents found by the search attributes BreachPhase and BreachAwaitingRole: only those the caller may see (need to know, 5 FAM 469.2c(1))',
+          summary:
+            'Incidents found by the search attributes BreachPhase and BreachAwaitingRole: only those the caller may see (need to know, 5 FAM 469.2c(1))',
           parameters: queryParameters(listQuerySchema),
-          responses: { 200: json('IncidentList', 'the incidents'), 400: json('ValidationError', 'a filter is not valid'), ...common },
+          responses: {
+            200: json('IncidentList', 'the incidents'),
+            400: json('ValidationError', 'a filter is not valid'),
+            ...common,
+          },
         },
       },
       '/incidents/{incidentId}': {
@@ -130,8 +158,14 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
           requestBody: { required: true, content: { 'application/json': { schema: ref('DecisionBody') } } },
           responses: {
             200: json('IncidentState', 'the new state'),
-            202: json('DecisionPending', 'no worker accepted the decision in time (BREACH_DECISION_WAIT): it is recorded and will be applied or refused when a worker runs; follow it at GET .../decisions/{decisionId}'),
-            400: { description: 'the decision is not valid', content: { 'application/json': { schema: { oneOf: [ref('ValidationError'), ref('Refusal')] } } } },
+            202: json(
+              'DecisionPending',
+              'no worker accepted the decision in time (BREACH_DECISION_WAIT): it is recorded and will be applied or refused when a worker runs; follow it at GET .../decisions/{decisionId}',
+            ),
+            400: {
+              description: 'the decision is not valid',
+              content: { 'application/json': { schema: { oneOf: [ref('ValidationError'), ref('Refusal')] } } },
+            },
             403: json('Refusal', `the caller lacks the gate's role; or ${NO_ROLE}`),
             404: json('Error', 'no such incident'),
             409: json('Refusal', 'not allowed now (for a refused closure: the open action items)'),
@@ -145,10 +179,17 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
       '/incidents/{incidentId}/record': {
         get: {
           operationId: 'caseRecord',
-          summary: 'The case record (5 FAM 468.7; docs/case-record.md): JSON, or a printable page (Accept: text/html, ?format=html), or a PDF (Accept: application/pdf, ?format=pdf)',
-          parameters: [incidentIdParameter, { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'html', 'pdf'] } }],
+          summary:
+            'The case record (5 FAM 468.7; docs/case-record.md): JSON, or a printable page (Accept: text/html, ?format=html), or a PDF (Accept: application/pdf, ?format=pdf)',
+          parameters: [
+            incidentIdParameter,
+            { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'html', 'pdf'] } },
+          ],
           responses: {
-            200: { description: 'the record', content: { 'application/json': { schema: ref('CaseRecord') }, 'text/html': {}, 'application/pdf': {} } },
+            200: {
+              description: 'the record',
+              content: { 'application/json': { schema: ref('CaseRecord') }, 'text/html': {}, 'application/pdf': {} },
+            },
             400: json('ValidationError', 'the incident id or the format is not valid'),
             403: json('Error', 'the caller is not of the playbook (need to know, 5 FAM 469.2c(1))'),
             404: json('Error', 'no such incident'),
@@ -163,7 +204,12 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
           parameters: [
             incidentIdParameter,
             // "." and ".." are dot segments: a URL's normalisation removes them before the request is sent.
-            { name: 'decisionId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 128, not: { pattern: '^\\.\\.?$' } } },
+            {
+              name: 'decisionId',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', minLength: 1, maxLength: 128, not: { pattern: '^\\.\\.?$' } },
+            },
           ],
           responses: {
             200: json('DecisionStatus', 'the decision is pending, applied or refused'),
@@ -177,24 +223,35 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
       '/vendor/returns': {
         post: {
           operationId: 'vendorReturns',
-          summary: "The mail vendor's undeliverable letters and the mail provider's bounced emails, by notice reference (mailPieceId, Message-ID) or roster line (5 FAM 468.6-2a); the vendor's bearer token and an HMAC signature (docs/case-record.md)",
+          summary:
+            "The mail vendor's undeliverable letters and the mail provider's bounced emails, by notice reference (mailPieceId, Message-ID) or roster line (5 FAM 468.6-2a); the vendor's bearer token and an HMAC signature (docs/case-record.md)",
           parameters: [
             {
               name: 'X-Breach-Signature',
               in: 'header',
               required: true,
-              description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with BREACH_VENDOR_SIGNING_SECRET>; within BREACH_VENDOR_SIGNATURE_WINDOW (5 minutes) of the server clock, used once',
+              description:
+                't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with BREACH_VENDOR_SIGNING_SECRET>; within BREACH_VENDOR_SIGNATURE_WINDOW (5 minutes) of the server clock, used once',
               schema: { type: 'string', pattern: '^t=\\d+,v1=[0-9a-f]{64}$' },
             },
           ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('VendorReturns') } } },
           responses: {
             202: { description: 'taken: `{ accepted }`' },
-            400: json('ValidationError', 'not returns (a free-text reason or a person\'s data is refused); an unknown reference names returns.N.reference'),
-            401: json('Error', 'missing or unknown vendor token, or a missing, wrong, stale or replayed X-Breach-Signature (the error says which)'),
+            400: json(
+              'ValidationError',
+              "not returns (a free-text reason or a person's data is refused); an unknown reference names returns.N.reference",
+            ),
+            401: json(
+              'Error',
+              'missing or unknown vendor token, or a missing, wrong, stale or replayed X-Breach-Signature (the error says which)',
+            ),
             404: json('Error', 'no such incident'),
             409: json('Error', 'the incident is closed'),
-            503: json('Error', 'returns are not taken (no vendor token or signing secret configured) or Temporal is unavailable'),
+            503: json(
+              'Error',
+              'returns are not taken (no vendor token or signing secret configured) or Temporal is unavailable',
+            ),
           },
         },
       },
@@ -209,14 +266,20 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
       '/readyz': {
         get: {
           operationId: 'readiness',
-          summary: 'Readiness: whether the API reaches Temporal; the checks are shown to a caller with a valid bearer token',
+          summary:
+            'Readiness: whether the API reaches Temporal; the checks are shown to a caller with a valid bearer token',
           // Credentials are optional: without them, the status alone.
           security: [{}, { bearer: [] }],
           responses: { 200: json('Readiness', 'Temporal answers'), 503: json('Readiness', 'Temporal does not answer') },
         },
       },
       '/openapi.json': {
-        get: { operationId: 'openapi', summary: 'This document', security: [], responses: { 200: { description: 'the OpenAPI document' } } },
+        get: {
+          operationId: 'openapi',
+          summary: 'This document',
+          security: [],
+          responses: { 200: { description: 'the OpenAPI document' } },
+        },
       },
       '/links/{token}': {
         get: {
@@ -224,7 +287,12 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
           summary: "An approval link's page: the incident's summary and the decision form (never decides)",
           security: [],
           parameters: [{ name: 'token', in: 'path', required: true, schema: LINK_TOKEN_SCHEMA }],
-          responses: { 200: { description: 'the form (HTML)' }, 400: { description: 'tampered link (the signature does not verify)' }, 409: { description: 'used, or not open now' }, 410: { description: 'expired' } },
+          responses: {
+            200: { description: 'the form (HTML)' },
+            400: { description: 'tampered link (the signature does not verify)' },
+            409: { description: 'used, or not open now' },
+            410: { description: 'expired' },
+          },
         },
         post: {
           operationId: 'approvalLinkSubmit',
@@ -234,7 +302,9 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
           requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
           responses: {
             200: { description: 'recorded (HTML)' },
-            400: { description: "tampered link (the signature does not verify), or a form that is not the link's decision" },
+            400: {
+              description: "tampered link (the signature does not verify), or a form that is not the link's decision",
+            },
             403: { description: 'the person lacks the role' },
             409: { description: 'used, or not open now' },
             410: { description: 'expired' },

@@ -41,14 +41,19 @@ export async function recordRoutes(app: FastifyInstance, options: RecordRoutesOp
     const { incidentId } = parse(paramsSchema, request.params);
     const { format } = parse(recordQuerySchema, request.query);
     // Need to know: the record carries the report's facts about people.
-    if (!playbook.people.some((p) => p.id === request.actorId)) return reply.code(403).send({ error: 'the case record is for the people of the playbook only (need to know)' });
+    if (!playbook.people.some((p) => p.id === request.actorId))
+      return reply.code(403).send({ error: 'the case record is for the people of the playbook only (need to know)' });
     // ...and of them, those who may read this incident (469.2c(1)); any other is told it does not exist (404).
     await readableState(client, request.identity!, incidentId);
     const record = await getCaseRecord(client, incidentId);
     const as = wanted(request, format);
     reply.header('cache-control', 'no-store');
     if (as === 'html') return reply.type('text/html; charset=utf-8').send(recordHtml(record));
-    if (as === 'pdf') return reply.type('application/pdf').header('content-disposition', `inline; filename="case-record-${incidentId}.pdf"`).send(await caseRecordPdf(record));
+    if (as === 'pdf')
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="case-record-${incidentId}.pdf"`)
+        .send(await caseRecordPdf(record));
     return record;
   });
 }

@@ -31,7 +31,10 @@ export const decisionParamsSchema = z.strictObject({
     .string()
     .min(1)
     .max(128)
-    .refine((id) => id !== '.' && id !== '..', 'expected a decisionId that can stand in a URL path: "." and ".." are removed by the URL\'s normalisation'),
+    .refine(
+      (id) => id !== '.' && id !== '..',
+      'expected a decisionId that can stand in a URL path: "." and ".." are removed by the URL\'s normalisation',
+    ),
 });
 
 /** 202 of `POST /incidents/{incidentId}/decisions` when no worker accepted the decision in time. */
@@ -40,11 +43,17 @@ export const decisionPendingSchema = z.object({ decisionId: z.string(), status: 
 /** What became of a decision: pending, applied (with the state) or refused (as the POST would have answered). */
 export const decisionStatusSchema = z.discriminatedUnion('status', [
   decisionPendingSchema,
-  z.object({ decisionId: z.string(), status: z.literal('applied'), state: z.looseObject({ incidentId: z.string(), phase: z.enum(PHASES) }) }),
+  z.object({
+    decisionId: z.string(),
+    status: z.literal('applied'),
+    state: z.looseObject({ incidentId: z.string(), phase: z.enum(PHASES) }),
+  }),
   z.object({
     decisionId: z.string(),
     status: z.literal('refused'),
-    httpStatus: z.union([z.literal(400), z.literal(403), z.literal(409)]).describe('what POST .../decisions would have answered'),
+    httpStatus: z
+      .union([z.literal(400), z.literal(403), z.literal(409)])
+      .describe('what POST .../decisions would have answered'),
     error: z.string(),
     reasons: z.array(z.string()),
   }),
@@ -65,20 +74,18 @@ export const listQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100).describe('at most this many incidents (newest first)'),
 });
 
-export const incidentListSchema = z
-  .object({
-    incidents: z.array(
-      z.object({
-        incidentId: z.string(),
-        phase: z.enum(PHASES).nullable(),
-        risk: z.enum(LEVELS).nullable(),
-        reportedLate: z.boolean(),
-        awaitingRole: z.string().nullable(),
-        majorIncident: z.boolean(),
-      }),
-    ),
-  })
-  ;
+export const incidentListSchema = z.object({
+  incidents: z.array(
+    z.object({
+      incidentId: z.string(),
+      phase: z.enum(PHASES).nullable(),
+      risk: z.enum(LEVELS).nullable(),
+      reportedLate: z.boolean(),
+      awaitingRole: z.string().nullable(),
+      majorIncident: z.boolean(),
+    }),
+  ),
+});
 
 const iso = z.string().describe('ISO 8601 time');
 
@@ -94,10 +101,17 @@ const stateShape = {
   reportedLate: z.boolean(),
   awaiting: z.object({ role: z.enum(ROLES), kinds: z.array(z.string()), since: iso }).nullable(),
   actionItems: z.array(
-    z.object({ id: z.string(), ownerRole: z.enum(ROLES), status: z.enum(['open', 'done']), evidence: z.string().optional() }),
+    z.object({
+      id: z.string(),
+      ownerRole: z.enum(ROLES),
+      status: z.enum(['open', 'done']),
+      evidence: z.string().optional(),
+    }),
   ),
   delay: z.object({ notifyAfter: iso, requestingEntity: z.string(), barred: z.boolean() }).nullable(),
-  notification: z.object({ letters: z.number(), emails: z.number(), substituteNotice: z.boolean(), failed: z.number() }).nullable(),
+  notification: z
+    .object({ letters: z.number(), emails: z.number(), substituteNotice: z.boolean(), failed: z.number() })
+    .nullable(),
   timeline: z.array(z.object({ at: iso, event: z.string(), actorId: z.string().optional() })),
   closedAt: iso.nullable(),
   /** 5 FAM 464c: the accounting of the disclosures the analysis found authorized. */
@@ -120,7 +134,14 @@ const stateShape = {
   majorIncident: z.object({ since: iso, congressDueAt: iso, source: z.string(), affectedCount: z.number() }).nullable(),
   /** The receiver's case or ticket number for the one-hour report (CISA's guidelines). */
   reportReference: z.string().nullable(),
-  reportReceipts: z.array(z.object({ kind: z.enum(['initial', 'update']), at: iso, reference: z.string().nullable(), supplement: z.number().optional() })),
+  reportReceipts: z.array(
+    z.object({
+      kind: z.enum(['initial', 'update']),
+      at: iso,
+      reference: z.string().nullable(),
+      supplement: z.number().optional(),
+    }),
+  ),
 };
 export const incidentStateSchema = z.looseObject(stateShape);
 
@@ -135,5 +156,9 @@ export const healthSchema = z.strictObject({ status: z.literal('ok') });
 /** GET /readyz: whether Temporal answers; what was checked only for a caller with valid credentials. */
 export const readinessSchema = z.strictObject({
   status: z.enum(['ok', 'unavailable']),
-  checks: z.strictObject({ temporal: z.strictObject({ reachable: z.boolean(), namespace: z.string(), latencyMs: z.number() }) }).optional(),
+  checks: z
+    .strictObject({
+      temporal: z.strictObject({ reachable: z.boolean(), namespace: z.string(), latencyMs: z.number() }),
+    })
+    .optional(),
 });

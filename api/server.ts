@@ -21,7 +21,13 @@ import {
   listIncidents,
   submitReport,
 } from '../client/incidents.js';
-import { DECISION_WAIT_MS_DEFAULT, DecisionNotFoundError, decisionStatus, submitDecision, type DecisionStatus } from '../client/decisions.js';
+import {
+  DECISION_WAIT_MS_DEFAULT,
+  DecisionNotFoundError,
+  decisionStatus,
+  submitDecision,
+  type DecisionStatus,
+} from '../client/decisions.js';
 import fastifyCookie from '@fastify/cookie';
 import { codecRoutes, type CodecServerOptions } from './codec-server.js';
 import { cachedStates, CODEC_STATE_WAIT_MS } from './codec-access.js';
@@ -35,7 +41,13 @@ import { vendorRoutes, type VendorCallback } from './vendor-routes.js';
 import { healthRoutes } from './health.js';
 import { notFoundOr405, trackMethods } from './methods.js';
 import { openApiDocument } from './openapi.js';
-import { decisionBodySchema, decisionParamsSchema, incidentParamsSchema, listQuerySchema, reportSchema } from './schemas.js';
+import {
+  decisionBodySchema,
+  decisionParamsSchema,
+  incidentParamsSchema,
+  listQuerySchema,
+  reportSchema,
+} from './schemas.js';
 import { useJsonBodyParser } from './json-body.js';
 
 export const BODY_LIMIT = 1_048_576;
@@ -90,25 +102,36 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
     if (issue.code !== 'unrecognized_keys') return issuesOf(new ZodError([issue]));
     return issue.keys.map((key) => ({
       path: [...issue.path, key].map(String).join('.'),
-      message: key === 'actorId' && issue.path.length === 0 ? 'unexpected field: the actor is the person of the bearer token' : 'unexpected field',
+      message:
+        key === 'actorId' && issue.path.length === 0
+          ? 'unexpected field: the actor is the person of the bearer token'
+          : 'unexpected field',
     }));
   });
   throw new BadRequest(issues);
 }
 
-const refusalStatus = (type: string): 400 | 403 | 409 => (type === REFUSAL.forbidden ? 403 : type === REFUSAL.conflict ? 409 : 400);
+const refusalStatus = (type: string): 400 | 403 | 409 =>
+  type === REFUSAL.forbidden ? 403 : type === REFUSAL.conflict ? 409 : 400;
 
 /** A refused decision reads as the POST would have answered it: its status code, error and reasons. */
 function decisionStatusBody(status: DecisionStatus) {
   if (status.status !== 'refused') return status;
   const { decisionId, refusal } = status;
-  return { decisionId, status: 'refused' as const, httpStatus: refusalStatus(refusal.type), error: refusal.reasons.join('; '), reasons: refusal.reasons };
+  return {
+    decisionId,
+    status: 'refused' as const,
+    httpStatus: refusalStatus(refusal.type),
+    error: refusal.reasons.join('; '),
+    reasons: refusal.reasons,
+  };
 }
 
+const NO_ROLE =
+  'you hold no role in the playbook: a workforce member may report and read their own reports (5 FAM 468.3a), not decide';
 
-const NO_ROLE = 'you hold no role in the playbook: a workforce member may report and read their own reports (5 FAM 468.3a), not decide';
-
-const SUPPLEMENT_REFUSED = 'this incident id is taken: a report adds to an incident only for its reporter or someone with a role on it; leave incidentId out to report a new incident';
+const SUPPLEMENT_REFUSED =
+  'this incident id is taken: a report adds to an incident only for its reporter or someone with a role on it; leave incidentId out to report a new incident';
 
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const { client, playbook } = options;
@@ -127,7 +150,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   if (options.log) {
     const log = options.log;
     app.addHook('onResponse', async (request, reply) => {
-      log(`${request.method} ${request.routeOptions.url ?? '(no route)'} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
+      log(
+        `${request.method} ${request.routeOptions.url ?? '(no route)'} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`,
+      );
     });
   }
 
@@ -140,17 +165,28 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof BadRequest) return reply.code(400).send({ error: error.message, issues: error.issues });
-    if (error instanceof IncidentNotFoundError || error instanceof DecisionNotFoundError) return reply.code(404).send({ error: error.message });
-    if (error instanceof IncidentClosedError) return reply.code(409).send({ error: error.message, reasons: ['the incident is closed'] });
-    if (error instanceof DecisionRefusedError) return reply.code(refusalStatus(error.refusal.type)).send({ error: error.message, reasons: error.refusal.reasons });
-    if (error instanceof TemporalUnavailableError) return reply.code(error.timedOut ? 504 : 503).send({ error: error.message });
+    if (error instanceof IncidentNotFoundError || error instanceof DecisionNotFoundError)
+      return reply.code(404).send({ error: error.message });
+    if (error instanceof IncidentClosedError)
+      return reply.code(409).send({ error: error.message, reasons: ['the incident is closed'] });
+    if (error instanceof DecisionRefusedError)
+      return reply
+        .code(refusalStatus(error.refusal.type))
+        .send({ error: error.message, reasons: error.refusal.reasons });
+    if (error instanceof TemporalUnavailableError)
+      return reply.code(error.timedOut ? 504 : 503).send({ error: error.message });
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status === 413) return reply.code(413).send({ error: `the body is larger than ${BODY_LIMIT} bytes (1 MB)` });
-    if (status === 415) return reply.code(415).send({ error: `unsupported content type ${JSON.stringify(request.headers['content-type'] ?? '')}: expected application/json` });
+    if (status === 415)
+      return reply.code(415).send({
+        error: `unsupported content type ${JSON.stringify(request.headers['content-type'] ?? '')}: expected application/json`,
+      });
     if (status >= 400 && status < 500) {
       const code = 'code' in error ? error.code : undefined;
       const message = code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'the body is not valid JSON' : error.message;
-      return reply.code(status).send(status === 400 ? { error: message, issues: [{ path: '(root)', message }] } : { error: message });
+      return reply
+        .code(status)
+        .send(status === 400 ? { error: message, issues: [{ path: '(root)', message }] } : { error: message });
     }
     // Only the error's name goes to the log: its message may quote what the request carried.
     options.log?.(`error ${request.method} ${request.routeOptions.url ?? ''}: ${error.name}`);
@@ -160,7 +196,13 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const document = openApiDocument(options.publicUrl, options.oidc ? { oidcIssuer: options.oidc.config.issuer } : {});
   app.get('/openapi.json', async () => document);
 
-  await app.register(async (scope) => healthRoutes(scope, { client, personOf: (request) => personForToken(/^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? '') }));
+  await app.register(async (scope) =>
+    healthRoutes(scope, {
+      client,
+      personOf: (request) =>
+        personForToken(/^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? ''),
+    }),
+  );
 
   app.post('/incidents', { onRequest: authenticate }, async (request, reply) => {
     const report = parse(reportSchema, request.body);
@@ -168,16 +210,37 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const future = futureDiscoveryIssue(report, now);
     if (future) throw new BadRequest([future]);
     // 468.3a: anyone signed in may report; adding to an existing incident needs need to know of it.
-    if (report.incidentId && !(await mayReportOn(client, request.identity!, report.incidentId))) return reply.code(403).send({ error: SUPPLEMENT_REFUSED });
-    const accepted = await submitReport({ client, taskQueue: options.taskQueue, playbook }, report, now, request.identity!.key);
+    if (report.incidentId && !(await mayReportOn(client, request.identity!, report.incidentId)))
+      return reply.code(403).send({ error: SUPPLEMENT_REFUSED });
+    const accepted = await submitReport(
+      { client, taskQueue: options.taskQueue, playbook },
+      report,
+      now,
+      request.identity!.key,
+    );
     return reply.code(202).send(accepted);
   });
 
   app.get('/incidents', { onRequest: authenticate }, async (request) => {
     const query = parse(listQuerySchema, request.query);
-    const found = await visibleIncidents(client, request.identity!, await listIncidents(client, { phase: query.phase, awaitingRole: query.awaitingRole, majorIncident: query.majorIncident }, query.limit));
+    const found = await visibleIncidents(
+      client,
+      request.identity!,
+      await listIncidents(
+        client,
+        { phase: query.phase, awaitingRole: query.awaitingRole, majorIncident: query.majorIncident },
+        query.limit,
+      ),
+    );
     return {
-      incidents: found.map(({ incidentId, phase, risk, reportedLate, awaitingRole, majorIncident }) => ({ incidentId, phase, risk, reportedLate, awaitingRole, majorIncident })),
+      incidents: found.map(({ incidentId, phase, risk, reportedLate, awaitingRole, majorIncident }) => ({
+        incidentId,
+        phase,
+        risk,
+        reportedLate,
+        awaitingRole,
+        majorIncident,
+      })),
     };
   });
 
@@ -191,31 +254,57 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const { incidentId } = parse(incidentParamsSchema, request.params);
     const body = parse(decisionBodySchema, request.body);
     const identity = request.identity!;
-    if (identity.roles.length === 0) throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
+    if (identity.roles.length === 0)
+      throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
     // The grounds the policy asks of the decision (the custody exemption's facts, the recipient 464c
     // accounts for), each named, before the workflow is asked.
     const grounds = decisionGroundsIssues(body);
     if (grounds.length) throw new BadRequest(grounds);
-    const submitted = await submitDecision(client, incidentId, { ...body, actorId: identity.key }, { waitMs, idSecret: options.linkSecret });
+    const submitted = await submitDecision(
+      client,
+      incidentId,
+      { ...body, actorId: identity.key },
+      { waitMs, idSecret: options.linkSecret },
+    );
     if (submitted.status === 'applied') return submitted.state;
     // No worker accepted it in time: recorded in the incident's history, applied or refused when one runs.
     const { decisionId } = submitted;
-    return reply.code(202).header('location', `/incidents/${encodeURIComponent(incidentId)}/decisions/${encodeURIComponent(decisionId)}`).send({ decisionId, status: 'pending' });
+    return reply
+      .code(202)
+      .header('location', `/incidents/${encodeURIComponent(incidentId)}/decisions/${encodeURIComponent(decisionId)}`)
+      .send({ decisionId, status: 'pending' });
   });
 
   app.get('/incidents/:incidentId/decisions/:decisionId', { onRequest: authenticate }, async (request) => {
     const { incidentId, decisionId } = parse(decisionParamsSchema, request.params);
     // Decisions are taken by people with a role; what became of one is theirs to ask (469.2c(1)).
-    if (request.identity!.roles.length === 0) throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
-    return decisionStatusBody(await decisionStatus(client, incidentId, decisionId, { waitMs, idSecret: options.linkSecret }));
+    if (request.identity!.roles.length === 0)
+      throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
+    return decisionStatusBody(
+      await decisionStatus(client, incidentId, decisionId, { waitMs, idSecret: options.linkSecret }),
+    );
   });
 
-  await app.register(async (scope) => pageRoutes(scope, { client, taskQueue: options.taskQueue, playbook, linkSecret: options.linkSecret, publicUrl: options.publicUrl, oidc: options.oidc, decisionWaitMs: waitMs, exerciseDir: options.exerciseDir }));
+  await app.register(async (scope) =>
+    pageRoutes(scope, {
+      client,
+      taskQueue: options.taskQueue,
+      playbook,
+      linkSecret: options.linkSecret,
+      publicUrl: options.publicUrl,
+      oidc: options.oidc,
+      decisionWaitMs: waitMs,
+      exerciseDir: options.exerciseDir,
+    }),
+  );
   await app.register(async (scope) => recordRoutes(scope, { client, playbook, authenticate, parse }));
-  await app.register(async (scope) => vendorRoutes(scope, { client, vendor: options.vendor ?? { windowMs: 0 }, parse }));
+  await app.register(async (scope) =>
+    vendorRoutes(scope, { client, vendor: options.vendor ?? { windowMs: 0 }, parse }),
+  );
   const codecServer = options.codecServer;
   if (codecServer) {
-    await app.register(async (scope) => codecRoutes(scope, {
+    await app.register(async (scope) =>
+      codecRoutes(scope, {
         ...codecServer,
         authenticate,
         personForToken,
@@ -224,7 +313,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         stateOf: cachedStates((incidentId) => getIncidentState(client, incidentId, CODEC_STATE_WAIT_MS)),
         sessionSecret: options.linkSecret,
         sessionIdentity,
-      }));
+      }),
+    );
   }
 
   return app;

@@ -9,9 +9,15 @@ import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trac
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 
-export function clientTracing(endpoint: string | undefined, serviceName: string): { interceptors: WorkflowClientInterceptor[]; shutdown(): Promise<void> } {
+export function clientTracing(
+  endpoint: string | undefined,
+  serviceName: string,
+): { interceptors: WorkflowClientInterceptor[]; shutdown(): Promise<void> } {
   if (!endpoint) return { interceptors: [], shutdown: () => Promise.resolve() };
-  const provider = new BasicTracerProvider({ resource: new Resource({ 'service.name': serviceName }), spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: endpoint }))] });
+  const provider = new BasicTracerProvider({
+    resource: new Resource({ 'service.name': serviceName }),
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: endpoint }))],
+  });
   provider.register();
   return { interceptors: [new OpenTelemetryWorkflowClientInterceptor()], shutdown: () => provider.shutdown() };
 }

@@ -45,20 +45,31 @@ export function signVendorBody(secret: string, body: string, timestamp: number):
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
-const unauthorized = (reply: FastifyReply, error: string) => reply.code(401).header('www-authenticate', 'Bearer').send({ error });
+const unauthorized = (reply: FastifyReply, error: string) =>
+  reply.code(401).header('www-authenticate', 'Bearer').send({ error });
 
 /** Why the signature header does not authenticate this body, or undefined when it does. */
-function signatureProblem(secret: string, header: string | string[] | undefined, body: string, nowSeconds: number, windowMs: number, seen: Map<string, number>): string | undefined {
-  if (header === undefined) return `expected an ${SIGNATURE_HEADER} header (t=<unix seconds>,v1=<HMAC-SHA256 hex of "<t>.<body>">)`;
+function signatureProblem(
+  secret: string,
+  header: string | string[] | undefined,
+  body: string,
+  nowSeconds: number,
+  windowMs: number,
+  seen: Map<string, number>,
+): string | undefined {
+  if (header === undefined)
+    return `expected an ${SIGNATURE_HEADER} header (t=<unix seconds>,v1=<HMAC-SHA256 hex of "<t>.<body>">)`;
   if (Array.isArray(header)) return `expected one ${SIGNATURE_HEADER} header`;
   const parts = new Map(header.split(',').map((p) => p.trim().split('=', 2) as [string, string | undefined]));
   const t = parts.get('t');
   const v1 = parts.get('v1');
   if (!t || !/^\d{1,12}$/.test(t)) return `${SIGNATURE_HEADER}: expected t=<unix seconds>`;
   if (!v1 || !/^[0-9a-f]{64}$/i.test(v1)) return `${SIGNATURE_HEADER}: expected v1=<64 hex digits>`;
-  if (Math.abs(nowSeconds - Number(t)) * 1_000 > windowMs) return `${SIGNATURE_HEADER}: the timestamp is outside the ${Math.round(windowMs / 1_000)} s replay window`;
+  if (Math.abs(nowSeconds - Number(t)) * 1_000 > windowMs)
+    return `${SIGNATURE_HEADER}: the timestamp is outside the ${Math.round(windowMs / 1_000)} s replay window`;
   const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();
-  if (!timingSafeEqual(expected, Buffer.from(v1, 'hex'))) return `${SIGNATURE_HEADER}: the signature does not match the body`;
+  if (!timingSafeEqual(expected, Buffer.from(v1, 'hex')))
+    return `${SIGNATURE_HEADER}: the signature does not match the body`;
   const key = v1.toLowerCase();
   if (seen.has(key)) return `${SIGNATURE_HEADER}: this signature was already used (a replay)`;
   for (const [k, expires] of seen) if (expires < nowSeconds) seen.delete(k);
@@ -79,11 +90,23 @@ export async function vendorRoutes(app: FastifyInstance, options: VendorRoutesOp
 
   app.post('/vendor/returns', async (request: FastifyRequest, reply) => {
     if (!tokenDigest) return reply.code(503).send({ error: 'returns are not taken: BREACH_VENDOR_TOKEN is not set' });
-    if (!vendor.signingSecret) return reply.code(503).send({ error: 'returns are not taken: BREACH_VENDOR_SIGNING_SECRET is not set' });
+    if (!vendor.signingSecret)
+      return reply.code(503).send({ error: 'returns are not taken: BREACH_VENDOR_SIGNING_SECRET is not set' });
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (!match || !timingSafeEqual(digest(match[1]!), tokenDigest)) return unauthorized(reply, match ? 'unknown vendor token' : 'expected an Authorization: Bearer <vendor token> header');
+    if (!match || !timingSafeEqual(digest(match[1]!), tokenDigest))
+      return unauthorized(
+        reply,
+        match ? 'unknown vendor token' : 'expected an Authorization: Bearer <vendor token> header',
+      );
     const raw = typeof request.body === 'string' ? request.body : '';
-    const problem = signatureProblem(vendor.signingSecret, request.headers[SIGNATURE_HEADER], raw, now(), vendor.windowMs, seen);
+    const problem = signatureProblem(
+      vendor.signingSecret,
+      request.headers[SIGNATURE_HEADER],
+      raw,
+      now(),
+      vendor.windowMs,
+      seen,
+    );
     if (problem) return unauthorized(reply, problem);
 
     let value: unknown;
@@ -94,7 +117,11 @@ export async function vendorRoutes(app: FastifyInstance, options: VendorRoutesOp
       return reply.code(400).send({ error: message, issues: [{ path: '(root)', message }] });
     }
     const body = parse(vendorReturnsSchema, value);
-    if (!incidentIdSchema.safeParse(body.incidentId).success) return reply.code(400).send({ error: 'the request is not valid', issues: [{ path: 'incidentId', message: 'expected an incident id' }] });
+    if (!incidentIdSchema.safeParse(body.incidentId).success)
+      return reply.code(400).send({
+        error: 'the request is not valid',
+        issues: [{ path: 'incidentId', message: 'expected an incident id' }],
+      });
 
     // References to lines; one that is not a notice of this incident refuses the request (nothing taken).
     const returns: NoticeReturn[] = [];
@@ -102,11 +129,20 @@ export async function vendorRoutes(app: FastifyInstance, options: VendorRoutesOp
     body.returns.forEach((r, i) => {
       if (r.reference === undefined) return returns.push({ line: r.line!, means: r.means!, reason: r.reason });
       const found = resolveNoticeRef(body.incidentId, r.reference);
-      if (!found) return issues.push({ path: `returns.${i}.reference`, message: "unknown reference: not a letter's mailPieceId or an email's Message-ID of this incident" });
-      if (r.means !== undefined && r.means !== found.means) return issues.push({ path: `returns.${i}.means`, message: `the reference is of ${found.means === 'letter' ? 'a letter' : 'an email'}, not ${r.means === 'letter' ? 'a letter' : 'an email'}` });
+      if (!found)
+        return issues.push({
+          path: `returns.${i}.reference`,
+          message: "unknown reference: not a letter's mailPieceId or an email's Message-ID of this incident",
+        });
+      if (r.means !== undefined && r.means !== found.means)
+        return issues.push({
+          path: `returns.${i}.means`,
+          message: `the reference is of ${found.means === 'letter' ? 'a letter' : 'an email'}, not ${r.means === 'letter' ? 'a letter' : 'an email'}`,
+        });
       return returns.push({ line: found.line, means: found.means, reason: r.reason });
     });
-    if (issues.length > 0) return reply.code(400).send({ error: 'the request is not valid', issues: issues.slice(0, 100) });
+    if (issues.length > 0)
+      return reply.code(400).send({ error: 'the request is not valid', issues: issues.slice(0, 100) });
     await reportReturns(client, body.incidentId, returns);
     return reply.code(202).send({ accepted: returns.length });
   });

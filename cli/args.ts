@@ -12,7 +12,10 @@ import { UsageError } from './context.js';
 type Tokens = NonNullable<ReturnType<typeof parseArgs>['tokens']>;
 
 /** Options of any name, with their values: `--a.b v`, `--a.b=v`, a bare `--flag`. Repeats are kept. */
-export function looseOptions(args: string[]): { positionals: string[]; options: [name: string, value: string | undefined][] } {
+export function looseOptions(args: string[]): {
+  positionals: string[];
+  options: [name: string, value: string | undefined][];
+} {
   const { tokens } = parseArgs({ args, strict: false, allowPositionals: true, tokens: true });
   const positionals: string[] = [];
   const options: [string, string | undefined][] = [];
@@ -41,7 +44,10 @@ export function looseOptions(args: string[]): { positionals: string[]; options: 
 
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema as z.ZodType & { _zod: { def: { type: string; innerType?: z.ZodType } } };
-  while (['optional', 'nullable', 'default', 'readonly', 'nonoptional'].includes(current._zod.def.type) && current._zod.def.innerType) {
+  while (
+    ['optional', 'nullable', 'default', 'readonly', 'nonoptional'].includes(current._zod.def.type) &&
+    current._zod.def.innerType
+  ) {
     current = current._zod.def.innerType as typeof current;
   }
   return current;
@@ -53,7 +59,8 @@ export function fieldSchema(kind: DecisionKind, path: string[]): z.ZodType | und
   let schema: z.ZodType | undefined = option;
   for (const key of path) {
     const inner = schema ? unwrap(schema) : undefined;
-    const def = (inner as { _zod?: { def: { type: string; shape?: Record<string, z.ZodType> } } } | undefined)?._zod?.def;
+    const def = (inner as { _zod?: { def: { type: string; shape?: Record<string, z.ZodType> } } } | undefined)?._zod
+      ?.def;
     if (def?.type !== 'object' || !def.shape) return undefined;
     schema = def.shape[key];
   }
@@ -84,7 +91,12 @@ export function convertValue(schema: z.ZodType | undefined, raw: string | undefi
     case 'boolean':
       return /^(true|yes|y|1)$/i.test(raw) ? true : /^(false|no|n|0)$/i.test(raw) ? false : raw;
     case 'array':
-      return raw.trim().startsWith('[') ? jsonOr(raw) : raw.split(',').map((s) => s.trim()).filter(Boolean);
+      return raw.trim().startsWith('[')
+        ? jsonOr(raw)
+        : raw
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
     default:
       return jsonOr(raw);
   }
@@ -106,10 +118,15 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 const PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;
 
 /** Decision fields from `--field value` options on top of `base` (the --file's object). */
-export function decisionFields(kind: DecisionKind, options: [string, string | undefined][], base: Record<string, unknown> = {}): Record<string, unknown> {
+export function decisionFields(
+  kind: DecisionKind,
+  options: [string, string | undefined][],
+  base: Record<string, unknown> = {},
+): Record<string, unknown> {
   const body: Record<string, unknown> = structuredClone(base);
   for (const [name, raw] of options) {
-    if (!PATH.test(name)) throw new UsageError(`--${name}: expected a field name such as --rationale or --factors.dataNature`);
+    if (!PATH.test(name))
+      throw new UsageError(`--${name}: expected a field name such as --rationale or --factors.dataNature`);
     const path = name.split('.');
     setPath(body, path, convertValue(fieldSchema(kind, path), raw));
   }

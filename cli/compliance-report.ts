@@ -97,8 +97,11 @@ export function computeCompliance(incidents: ComplianceIncident[], options: Comp
 
   const counts = new Map<string, number>();
   for (const i of incidents) counts.set(i.phase ?? 'unknown', (counts.get(i.phase ?? 'unknown') ?? 0) + 1);
-  const order = (phase: string) => (options.phaseOrder.indexOf(phase) + options.phaseOrder.length + 1) % (options.phaseOrder.length + 1);
-  const byPhase = [...counts].map(([phase, count]) => ({ phase, count })).sort((a, b) => order(a.phase) - order(b.phase));
+  const order = (phase: string) =>
+    (options.phaseOrder.indexOf(phase) + options.phaseOrder.length + 1) % (options.phaseOrder.length + 1);
+  const byPhase = [...counts]
+    .map(([phase, count]) => ({ phase, count }))
+    .sort((a, b) => order(a.phase) - order(b.phase));
 
   let onTime = 0;
   let late = 0;
@@ -116,14 +119,22 @@ export function computeCompliance(incidents: ComplianceIncident[], options: Comp
           deadline: 'reporting',
           due: new Date(deadline).toISOString(),
           overdueMs: Math.max(0, (delivered ?? now) - deadline),
-          detail: delivered !== null ? `one-hour report delivered late, at ${i.reportedAt}` : 'one-hour report not delivered',
+          detail:
+            delivered !== null ? `one-hour report delivered late, at ${i.reportedAt}` : 'one-hour report not delivered',
         });
       }
     } else if (delivered !== null) onTime += 1;
     else pending += 1;
   }
 
-  const gates: GateStats[] = GATE_PHASES.map((gate) => ({ gate, completed: 0, medianMs: null, worstMs: null, openNow: 0, oldestOpenMs: null }));
+  const gates: GateStats[] = GATE_PHASES.map((gate) => ({
+    gate,
+    completed: 0,
+    medianMs: null,
+    worstMs: null,
+    openNow: 0,
+    oldestOpenMs: null,
+  }));
   const durations = new Map<string, number[]>(GATE_PHASES.map((g) => [g, []]));
   for (const i of incidents) {
     for (const visit of phaseVisits(i)) {
@@ -147,7 +158,12 @@ export function computeCompliance(incidents: ComplianceIncident[], options: Comp
   const roles = new Map<string, { role: string; open: number; oldestSince: string; incidents: string[] }>();
   for (const i of incidents) {
     if (!i.awaiting || i.closedAt) continue;
-    const entry = roles.get(i.awaiting.role) ?? { role: i.awaiting.role, open: 0, oldestSince: i.awaiting.since, incidents: [] };
+    const entry = roles.get(i.awaiting.role) ?? {
+      role: i.awaiting.role,
+      open: 0,
+      oldestSince: i.awaiting.since,
+      incidents: [],
+    };
     entry.open += 1;
     entry.incidents.push(i.incidentId);
     if (Date.parse(i.awaiting.since) < Date.parse(entry.oldestSince)) entry.oldestSince = i.awaiting.since;
@@ -177,7 +193,11 @@ export function computeCompliance(incidents: ComplianceIncident[], options: Comp
 }
 
 /** The report's view of a queried state. */
-export function complianceIncidentFromState(state: IncidentState, startedAt: string, closedAt: string | null): ComplianceIncident {
+export function complianceIncidentFromState(
+  state: IncidentState,
+  startedAt: string,
+  closedAt: string | null,
+): ComplianceIncident {
   return {
     incidentId: state.incidentId,
     phase: state.phase,
@@ -187,6 +207,8 @@ export function complianceIncidentFromState(state: IncidentState, startedAt: str
     reportedAt: state.reportedAt,
     reportedLate: state.reportedLate,
     awaiting: state.awaiting,
-    phaseChanges: state.timeline.filter((t) => t.event.startsWith('phase:')).map((t) => ({ at: t.at, phase: t.event.slice('phase:'.length) })),
+    phaseChanges: state.timeline
+      .filter((t) => t.event.startsWith('phase:'))
+      .map((t) => ({ at: t.at, phase: t.event.slice('phase:'.length) })),
   };
 }

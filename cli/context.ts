@@ -67,7 +67,9 @@ export function createContext(options: ContextOptions = {}): CliContext {
         try {
           connection = await Connection.connect(connectionOptions);
         } catch (err) {
-          throw new TemporalUnavailableError(`cannot reach Temporal at ${connectionOptions.address}: ${err instanceof Error ? err.message : String(err)}`);
+          throw new TemporalUnavailableError(
+            `cannot reach Temporal at ${connectionOptions.address}: ${err instanceof Error ? err.message : String(err)}`,
+          );
         }
         return new Client({ connection, namespace, dataConverter });
       })()),

@@ -28,8 +28,13 @@ export async function decideCommand(ctx: CliContext, args: string[]): Promise<vo
   const file = take('file');
   const [incidentId, kindArg, ...extra] = positionals;
   if (!incidentId) throw new UsageError('decide needs an incident id', DECIDE_USAGE);
-  if (extra.length) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])} (values go after --field names)`, DECIDE_USAGE);
-  if (!incidentIdSchema.safeParse(incidentId).success) throw new UsageError(`"${incidentId}" is not an incident id`, DECIDE_USAGE);
+  if (extra.length)
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(extra[0])} (values go after --field names)`,
+      DECIDE_USAGE,
+    );
+  if (!incidentIdSchema.safeParse(incidentId).success)
+    throw new UsageError(`"${incidentId}" is not an incident id`, DECIDE_USAGE);
   if (!actorId) throw new UsageError('who decides? give --as <personId> (or set BREACH_ACTOR)', DECIDE_USAGE);
 
   let base: Record<string, unknown> = {};
@@ -38,25 +43,41 @@ export async function decideCommand(ctx: CliContext, args: string[]): Promise<vo
     try {
       value = JSON.parse(await ctx.readText(file)) as unknown;
     } catch (err) {
-      throw new UsageError(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(err as Error).message})`}`);
+      throw new UsageError(
+        `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(err as Error).message})`}`,
+      );
     }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${file}: expected a JSON object (a decision)`);
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      throw new UsageError(`${file}: expected a JSON object (a decision)`);
     base = value as Record<string, unknown>;
     if ('actorId' in base) throw new UsageError(`${file}: remove "actorId": the actor is --as (or BREACH_ACTOR)`);
   }
   const kind = kindArg ?? (typeof base.kind === 'string' ? base.kind : undefined);
   if (!kind) throw new UsageError('decide needs a decision kind', DECIDE_USAGE);
-  if (!(DECISION_KINDS as string[]).includes(kind)) throw new UsageError(`unknown decision kind "${kind}"`, DECIDE_USAGE);
-  if (base.kind !== undefined && base.kind !== kind) throw new UsageError(`${file} holds a "${String(base.kind)}" decision, not "${kind}"`);
+  if (!(DECISION_KINDS as string[]).includes(kind))
+    throw new UsageError(`unknown decision kind "${kind}"`, DECIDE_USAGE);
+  if (base.kind !== undefined && base.kind !== kind)
+    throw new UsageError(`${file} holds a "${String(base.kind)}" decision, not "${kind}"`);
 
   const body = decisionFields(kind as DecisionKind, options, { ...base, kind });
   const parsed = decisionSchema.safeParse({ ...body, actorId });
   if (!parsed.success) {
-    throw new UsageError(`the ${kind} decision is not valid:\n${issueLines(parsed.error).map((line) => `  ${line}`).join('\n')}`);
+    throw new UsageError(
+      `the ${kind} decision is not valid:\n${issueLines(parsed.error)
+        .map((line) => `  ${line}`)
+        .join('\n')}`,
+    );
   }
   const grounds = decisionGroundsIssues(parsed.data);
-  if (grounds.length) throw new UsageError(`the ${kind} decision is not valid:\n${asLines(grounds).map((line) => `  ${line}`).join('\n')}`);
-  const submitted = await submitDecision(await ctx.client(), incidentId, parsed.data, { waitMs: ctx.config().decisionWaitMs });
+  if (grounds.length)
+    throw new UsageError(
+      `the ${kind} decision is not valid:\n${asLines(grounds)
+        .map((line) => `  ${line}`)
+        .join('\n')}`,
+    );
+  const submitted = await submitDecision(await ctx.client(), incidentId, parsed.data, {
+    waitMs: ctx.config().decisionWaitMs,
+  });
   if (submitted.status === 'pending') {
     ctx.out(pendingWords(incidentId, submitted.decisionId, kind, ctx.config().decisionWaitMs));
     return;
@@ -74,14 +95,19 @@ function pendingWords(incidentId: string, decisionId: string, kind: string, wait
   ].join('\n');
 }
 
-export const DECISION_USAGE = 'breach decision <incidentId> <decisionId>    what became of a decision: pending, applied or refused (with the reasons)';
+export const DECISION_USAGE =
+  'breach decision <incidentId> <decisionId>    what became of a decision: pending, applied or refused (with the reasons)';
 
 /** `breach decision <incidentId> <decisionId>`: pending (exit 0), applied (exit 0) or refused (exit 1). */
 export async function decisionCommand(ctx: CliContext, args: string[]): Promise<void> {
   const [incidentId, decisionId, ...extra] = args;
-  if (!incidentId || !decisionId || extra.length) throw new UsageError('decision takes an incident id and a decision id', DECISION_USAGE);
-  if (!incidentIdSchema.safeParse(incidentId).success) throw new UsageError(`"${incidentId}" is not an incident id`, DECISION_USAGE);
-  const status = await decisionStatus(await ctx.client(), incidentId, decisionId, { waitMs: ctx.config().decisionWaitMs });
+  if (!incidentId || !decisionId || extra.length)
+    throw new UsageError('decision takes an incident id and a decision id', DECISION_USAGE);
+  if (!incidentIdSchema.safeParse(incidentId).success)
+    throw new UsageError(`"${incidentId}" is not an incident id`, DECISION_USAGE);
+  const status = await decisionStatus(await ctx.client(), incidentId, decisionId, {
+    waitMs: ctx.config().decisionWaitMs,
+  });
   if (status.status === 'pending') {
     ctx.out(`pending: decision ${decisionId} is recorded; no worker has applied it yet`);
     return;

@@ -8,28 +8,52 @@ import { listDisclosures } from '../client/disclosures.js';
 import { UsageError, type CliContext } from './context.js';
 import { csv, table } from './format.js';
 
-export const DISCLOSURES_USAGE = 'breach disclosures [--since DATE] [--format table|csv|json]    the accounting of disclosures (5 FAM 464c)';
+export const DISCLOSURES_USAGE =
+  'breach disclosures [--since DATE] [--format table|csv|json]    the accounting of disclosures (5 FAM 464c)';
 
 const FORMATS = ['table', 'csv', 'json'] as const;
 
 export async function disclosuresCommand(ctx: CliContext, args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { since: { type: 'string' }, format: { type: 'string', default: 'table' } } });
-  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, DISCLOSURES_USAGE);
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { since: { type: 'string' }, format: { type: 'string', default: 'table' } },
+  });
+  if (positionals.length)
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, DISCLOSURES_USAGE);
   const format = values.format as (typeof FORMATS)[number];
-  if (!FORMATS.includes(format)) throw new UsageError(`--format expects table, csv or json, not "${values.format}"`, DISCLOSURES_USAGE);
+  if (!FORMATS.includes(format))
+    throw new UsageError(`--format expects table, csv or json, not "${values.format}"`, DISCLOSURES_USAGE);
   let since: Date | undefined;
   if (values.since !== undefined) {
     since = new Date(values.since);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(values.since) || Number.isNaN(since.getTime())) throw new UsageError(`--since expects a date such as 2026-01-31 or 2026-01-31T12:00:00Z, not "${values.since}"`, DISCLOSURES_USAGE);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(values.since) || Number.isNaN(since.getTime()))
+      throw new UsageError(
+        `--since expects a date such as 2026-01-31 or 2026-01-31T12:00:00Z, not "${values.since}"`,
+        DISCLOSURES_USAGE,
+      );
   }
   const { entries, unreadable } = await listDisclosures(await ctx.client(), { since });
-  if (unreadable.length) ctx.err(`could not read ${unreadable.length} incident${unreadable.length === 1 ? '' : 's'} (their case records hold their entries): ${unreadable.join(', ')}`);
+  if (unreadable.length)
+    ctx.err(
+      `could not read ${unreadable.length} incident${unreadable.length === 1 ? '' : 's'} (their case records hold their entries): ${unreadable.join(', ')}`,
+    );
   if (format === 'json') {
     ctx.out(JSON.stringify({ disclosures: entries }, null, 2));
     return;
   }
   const header = ['ENTRY', 'DATE', 'NATURE', 'PURPOSE', 'RECIPIENT', 'ADDRESS', 'BASIS', '464C', 'KEEP UNTIL'];
-  const rows = entries.map((e) => [e.entryId, e.disclosedAt, e.nature, e.purpose, e.recipient.name, e.recipient.address, e.basis, e.accountingRequired ? 'required' : 'exempt', e.keepAtLeastUntil]);
+  const rows = entries.map((e) => [
+    e.entryId,
+    e.disclosedAt,
+    e.nature,
+    e.purpose,
+    e.recipient.name,
+    e.recipient.address,
+    e.basis,
+    e.accountingRequired ? 'required' : 'exempt',
+    e.keepAtLeastUntil,
+  ]);
   if (format === 'csv') {
     ctx.out(csv([header, ...rows]));
     return;
@@ -39,6 +63,12 @@ export async function disclosuresCommand(ctx: CliContext, args: string[]): Promi
     return;
   }
   // The table keeps a line per entry: the purpose and address shortened (the csv and json carry them whole).
-  const short = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text).replace(/\s+/g, ' ');
-  ctx.out(table(header, rows.map((r) => r.map((cell, i) => (i === 3 ? short(cell, 60) : i === 5 ? short(cell, 40) : cell)))));
+  const short = (text: string, max: number) =>
+    (text.length > max ? `${text.slice(0, max - 1)}…` : text).replace(/\s+/g, ' ');
+  ctx.out(
+    table(
+      header,
+      rows.map((r) => r.map((cell, i) => (i === 3 ? short(cell, 60) : i === 5 ? short(cell, 40) : cell))),
+    ),
+  );
 }

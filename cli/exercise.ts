@@ -10,7 +10,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT, loadPlaybookFile } from '../config/index.js';
 import { parseScenario, type Scenario } from '../domain/exercise.js';
-import { exerciseStatus, listExercises, startExercise, stopExercise, ExerciseNotFoundError } from '../client/exercises.js';
+import {
+  exerciseStatus,
+  listExercises,
+  startExercise,
+  stopExercise,
+  ExerciseNotFoundError,
+} from '../client/exercises.js';
 import { loadExerciseConfig } from '../exercises/config.js';
 import { ExerciseRefusedError, planExercise } from '../exercises/plan.js';
 import { afterAction, type AfterActionReport, type Finding } from '../exercises/report.js';
@@ -66,23 +72,36 @@ export async function exerciseCommand(ctx: CliContext, args: string[]): Promise<
 }
 
 function runIdOf(value: string | undefined): string {
-  if (!value || !RUN_ID.test(value)) throw new UsageError(`expected a run id such as ex-lost-laptop-abcdef, not "${value ?? ''}"`, EXERCISE_USAGE);
+  if (!value || !RUN_ID.test(value))
+    throw new UsageError(`expected a run id such as ex-lost-laptop-abcdef, not "${value ?? ''}"`, EXERCISE_USAGE);
   return value;
 }
 
 async function run(ctx: CliContext, args: string[]): Promise<ExitCode> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { speed: { type: 'string', default: '60' }, playbook: { type: 'string' }, 'run-id': { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { speed: { type: 'string', default: '60' }, playbook: { type: 'string' }, 'run-id': { type: 'string' } },
+  });
   if (positionals.length !== 1) throw new UsageError('exercise run takes one scenario', EXERCISE_USAGE);
   const speed = Number(values.speed);
-  if (!Number.isFinite(speed) || speed < 1) throw new UsageError(`--speed expects a number of at least 1, not "${values.speed}"`, EXERCISE_USAGE);
+  if (!Number.isFinite(speed) || speed < 1)
+    throw new UsageError(`--speed expects a number of at least 1, not "${values.speed}"`, EXERCISE_USAGE);
   const scenario = await loadScenario(ctx, positionals[0]!);
   const settings = loadExerciseConfig(ctx.config().env);
   if (!settings.taskQueue) throw new UsageError('exercises are off (BREACH_EXERCISE_TASK_QUEUE=off)');
-  const playbookFile = values.playbook ?? (scenario.playbook ? resolve(PROJECT_ROOT, scenario.playbook) : ctx.config().playbookPath);
+  const playbookFile =
+    values.playbook ?? (scenario.playbook ? resolve(PROJECT_ROOT, scenario.playbook) : ctx.config().playbookPath);
   const playbook = await loadPlaybookFile(playbookFile);
   let plan;
   try {
-    plan = planExercise(scenario, playbook, { speed, now: ctx.now(), smtpUrl: settings.smtpUrl, sinks: settings.sinks, ...(values['run-id'] ? { runId: runIdOf(values['run-id']) } : {}) });
+    plan = planExercise(scenario, playbook, {
+      speed,
+      now: ctx.now(),
+      smtpUrl: settings.smtpUrl,
+      sinks: settings.sinks,
+      ...(values['run-id'] ? { runId: runIdOf(values['run-id']) } : {}),
+    });
   } catch (err) {
     if (err instanceof ExerciseRefusedError) {
       ctx.err(err.message);
@@ -110,7 +129,14 @@ async function status(ctx: CliContext, args: string[]): Promise<ExitCode> {
   const client = await ctx.client();
   if (positionals.length === 0) {
     const runs = await listExercises(client);
-    ctx.out(runs.length ? table(['RUN', 'STATUS', 'STARTED', 'CLOSED'], runs.map((r) => [r.runId, r.status, r.startedAt, r.closedAt ?? '-'])) : 'no exercise runs');
+    ctx.out(
+      runs.length
+        ? table(
+            ['RUN', 'STATUS', 'STARTED', 'CLOSED'],
+            runs.map((r) => [r.runId, r.status, r.startedAt, r.closedAt ?? '-']),
+          )
+        : 'no exercise runs',
+    );
     return EXIT.ok;
   }
   const runId = runIdOf(positionals[0]);
@@ -129,28 +155,53 @@ async function status(ctx: CliContext, args: string[]): Promise<ExitCode> {
 }
 
 async function stop(ctx: CliContext, args: string[]): Promise<ExitCode> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { reason: { type: 'string', default: 'stopped by the facilitator' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { reason: { type: 'string', default: 'stopped by the facilitator' } },
+  });
   const runId = runIdOf(positionals[0]);
   const client = await ctx.client();
   await found(() => stopExercise(client, runId, values.reason!));
-  ctx.out(`EXERCISE run ${runId}: stop requested; its incident ends with it. After-action: npm run breach -- exercise report ${runId}`);
+  ctx.out(
+    `EXERCISE run ${runId}: stop requested; its incident ends with it. After-action: npm run breach -- exercise report ${runId}`,
+  );
   return EXIT.ok;
 }
 
 async function report(ctx: CliContext, args: string[]): Promise<ExitCode> {
   const settings = loadExerciseConfig(ctx.config().env);
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: settings.reportDir }, format: { type: 'string', default: 'text' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string', default: settings.reportDir }, format: { type: 'string', default: 'text' } },
+  });
   const runId = runIdOf(positionals[0]);
   const format = values.format!;
-  if (!['text', 'json', 'html'].includes(format)) throw new UsageError(`--format expects text, json or html, not "${format}"`, EXERCISE_USAGE);
+  if (!['text', 'json', 'html'].includes(format))
+    throw new UsageError(`--format expects text, json or html, not "${format}"`, EXERCISE_USAGE);
   const { exercise, input, incident } = await found(async () => exerciseStatus(await ctx.client(), runId));
   const dir = resolve(values.out!, runId);
   await mkdir(dir, { recursive: true });
   const result = afterAction(input, exercise, incident, ctx.now(), await readFindings(join(dir, 'findings.json')));
   await writeFile(join(dir, 'report.json'), `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(join(dir, 'report.html'), afterActionHtml(result));
-  if (!existsSync(join(dir, 'findings.json'))) await writeFile(join(dir, 'findings.json'), `${JSON.stringify(result.findings.map(({ id, text }) => ({ id, text })), null, 2)}\n`);
-  ctx.out(format === 'json' ? JSON.stringify(result, null, 2) : format === 'html' ? join(dir, 'report.html') : `${afterActionText(result)}\n\nwritten: ${join(dir, 'report.json')}, ${join(dir, 'report.html')}`);
+  if (!existsSync(join(dir, 'findings.json')))
+    await writeFile(
+      join(dir, 'findings.json'),
+      `${JSON.stringify(
+        result.findings.map(({ id, text }) => ({ id, text })),
+        null,
+        2,
+      )}\n`,
+    );
+  ctx.out(
+    format === 'json'
+      ? JSON.stringify(result, null, 2)
+      : format === 'html'
+        ? join(dir, 'report.html')
+        : `${afterActionText(result)}\n\nwritten: ${join(dir, 'report.json')}, ${join(dir, 'report.html')}`,
+  );
   return EXIT.ok;
 }
 
@@ -166,7 +217,8 @@ export async function readFindings(path: string): Promise<Finding[]> {
   if (!Array.isArray(parsed)) throw new UsageError(`${path}: expected a JSON array of { "id", "text" }`);
   return parsed.map((f: unknown, index) => {
     const entry = f as { id?: unknown; text?: unknown };
-    if (typeof entry?.id !== 'string' || typeof entry.text !== 'string') throw new UsageError(`${path}: entry ${index}: expected { "id": string, "text": string }`);
+    if (typeof entry?.id !== 'string' || typeof entry.text !== 'string')
+      throw new UsageError(`${path}: entry ${index}: expected { "id": string, "text": string }`);
     return { id: entry.id, text: entry.text, source: 'facilitator' as const };
   });
 }

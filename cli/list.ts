@@ -6,24 +6,41 @@ import { listIncidents } from '../client/incidents.js';
 import { UsageError, type CliContext } from './context.js';
 import { table } from './format.js';
 
-export const LIST_USAGE = 'breach list [--phase <phase>] [--awaiting-role <role>] [--major] [--limit N] [--json]    incidents by phase, awaited role, major incidents';
+export const LIST_USAGE =
+  'breach list [--phase <phase>] [--awaiting-role <role>] [--major] [--limit N] [--json]    incidents by phase, awaited role, major incidents';
 
 export async function listCommand(ctx: CliContext, args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { phase: { type: 'string' }, 'awaiting-role': { type: 'string' }, major: { type: 'boolean' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      phase: { type: 'string' },
+      'awaiting-role': { type: 'string' },
+      major: { type: 'boolean' },
+      limit: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, LIST_USAGE);
   if (values.phase !== undefined && !(PHASES as readonly string[]).includes(values.phase)) {
     throw new UsageError(`unknown phase "${values.phase}" (one of ${PHASES.join(', ')})`, LIST_USAGE);
   }
   const role = values['awaiting-role'];
-  if (role !== undefined && !(ROLES as readonly string[]).includes(role)) throw new UsageError(`unknown role "${role}" (one of ${ROLES.join(', ')})`, LIST_USAGE);
+  if (role !== undefined && !(ROLES as readonly string[]).includes(role))
+    throw new UsageError(`unknown role "${role}" (one of ${ROLES.join(', ')})`, LIST_USAGE);
   const limit = values.limit === undefined ? 100 : Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit expects a whole number from 1 to 10000', LIST_USAGE);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+    throw new UsageError('--limit expects a whole number from 1 to 10000', LIST_USAGE);
 
-  const incidents = await listIncidents(await ctx.client(), { phase: values.phase as Phase | undefined, awaitingRole: role as Role | undefined, majorIncident: values.major === true }, limit);
+  const incidents = await listIncidents(
+    await ctx.client(),
+    {
+      phase: values.phase as Phase | undefined,
+      awaitingRole: role as Role | undefined,
+      majorIncident: values.major === true,
+    },
+    limit,
+  );
   if (values.json) {
     ctx.out(JSON.stringify({ incidents }, null, 2));
     return;
@@ -35,7 +52,15 @@ export async function listCommand(ctx: CliContext, args: string[]): Promise<void
   ctx.out(
     table(
       ['INCIDENT', 'PHASE', 'RISK', 'LATE', 'MAJOR', 'AWAITING', 'STARTED'],
-      incidents.map((i) => [i.incidentId, i.phase ?? '?', i.risk ?? '-', i.reportedLate ? 'late' : '-', i.majorIncident ? 'major' : '-', i.awaitingRole ?? '-', i.startedAt]),
+      incidents.map((i) => [
+        i.incidentId,
+        i.phase ?? '?',
+        i.risk ?? '-',
+        i.reportedLate ? 'late' : '-',
+        i.majorIncident ? 'major' : '-',
+        i.awaitingRole ?? '-',
+        i.startedAt,
+      ]),
     ),
   );
 }

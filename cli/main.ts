@@ -4,7 +4,12 @@
  * HTTP API. Exit codes: 0 ok, 1 refused or failed, 2 bad usage.
  */
 import { ConfigError } from '../config/index.js';
-import { DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError } from '../client/incidents.js';
+import {
+  DecisionRefusedError,
+  IncidentClosedError,
+  IncidentNotFoundError,
+  TemporalUnavailableError,
+} from '../client/incidents.js';
 import { DecisionNotFoundError } from '../client/decisions.js';
 import { COMPLIANCE_USAGE, complianceCommand } from './compliance.js';
 import { EXIT, UsageError, type CliContext, type ExitCode } from './context.js';
@@ -39,7 +44,11 @@ playbook BREACH_PLAYBOOK. Exit codes: 0 ok, 1 refused, 2 bad usage.`;
 
 async function playbookCommand(ctx: CliContext, args: string[]): Promise<ExitCode> {
   const [sub, file, ...rest] = args;
-  if (sub !== 'check' || !file || rest.length) throw new UsageError(sub === 'check' ? 'playbook check takes one file' : `unknown playbook command "${sub ?? ''}"`, PLAYBOOK_USAGE);
+  if (sub !== 'check' || !file || rest.length)
+    throw new UsageError(
+      sub === 'check' ? 'playbook check takes one file' : `unknown playbook command "${sub ?? ''}"`,
+      PLAYBOOK_USAGE,
+    );
   const result = await playbookCheck(file);
   (result.ok ? ctx.out : ctx.err)(result.output);
   return result.ok ? EXIT.ok : EXIT.refused;
@@ -97,7 +106,12 @@ function reportError(ctx: CliContext, err: unknown): ExitCode {
     ctx.err(`refused (${err.refusal.type}):\n${err.refusal.reasons.map((r) => `  - ${r}`).join('\n')}`);
     return EXIT.refused;
   }
-  if (err instanceof IncidentNotFoundError || err instanceof IncidentClosedError || err instanceof TemporalUnavailableError || err instanceof DecisionNotFoundError) {
+  if (
+    err instanceof IncidentNotFoundError ||
+    err instanceof IncidentClosedError ||
+    err instanceof TemporalUnavailableError ||
+    err instanceof DecisionNotFoundError
+  ) {
     ctx.err(err.message);
     return EXIT.refused;
   }

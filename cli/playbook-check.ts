@@ -16,7 +16,10 @@ export async function playbookCheck(path: string): Promise<{ ok: boolean; output
   } catch (err) {
     if (err instanceof PlaybookError) {
       const lines = err.issues.map((i) => `  ${i.path}: ${i.message}`);
-      return { ok: false, output: `${path}: not valid (${err.issues.length} problem${err.issues.length === 1 ? '' : 's'})\n${lines.join('\n')}\n` };
+      return {
+        ok: false,
+        output: `${path}: not valid (${err.issues.length} problem${err.issues.length === 1 ? '' : 's'})\n${lines.join('\n')}\n`,
+      };
     }
     if (err instanceof ConfigError) return { ok: false, output: `${err.message}\n` };
     throw err;
@@ -25,8 +28,14 @@ export async function playbookCheck(path: string): Promise<{ ok: boolean; output
   // warning; one who would leave a gate with no one to decide fails the check.
   const separation = separationProblems(playbook);
   if (separation.failures.length) {
-    const lines = [...separation.failures.map((f) => `  separation of duties: ${f}`), ...separation.warnings.map((w) => `  warning: ${w}`)];
-    return { ok: false, output: `${path}: not valid (${separation.failures.length} problem${separation.failures.length === 1 ? '' : 's'})\n${lines.join('\n')}\n` };
+    const lines = [
+      ...separation.failures.map((f) => `  separation of duties: ${f}`),
+      ...separation.warnings.map((w) => `  warning: ${w}`),
+    ];
+    return {
+      ok: false,
+      output: `${path}: not valid (${separation.failures.length} problem${separation.failures.length === 1 ? '' : 's'})\n${lines.join('\n')}\n`,
+    };
   }
   const warnings = separation.warnings.map((w) => `warning: separation of duties: ${w}`);
   return { ok: true, output: `${summary(path, playbook)}${warnings.length ? `\n${warnings.join('\n')}\n` : ''}` };

@@ -8,13 +8,15 @@ import { getIncidentState } from '../client/incidents.js';
 import { UsageError, type CliContext } from './context.js';
 import { humanDuration } from './format.js';
 
-export const STATUS_USAGE = 'breach status <incidentId> [--events N]    phase, what it waits for, deadlines, open action items, last events';
+export const STATUS_USAGE =
+  'breach status <incidentId> [--events N]    phase, what it waits for, deadlines, open action items, last events';
 
 export async function statusCommand(ctx: CliContext, args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { events: { type: 'string' } } });
   if (positionals.length !== 1) throw new UsageError('status takes one incident id', STATUS_USAGE);
   const incidentId = positionals[0]!;
-  if (!incidentIdSchema.safeParse(incidentId).success) throw new UsageError(`"${incidentId}" is not an incident id`, STATUS_USAGE);
+  if (!incidentIdSchema.safeParse(incidentId).success)
+    throw new UsageError(`"${incidentId}" is not an incident id`, STATUS_USAGE);
   const events = values.events === undefined ? 8 : Number(values.events);
   if (!Number.isInteger(events) || events < 0) throw new UsageError('--events expects a whole number', STATUS_USAGE);
   const state = await getIncidentState(await ctx.client(), incidentId);
@@ -53,19 +55,44 @@ export function printStatus(ctx: CliContext, s: IncidentState, playbook: Playboo
     if (playbook && s.phase !== 'ppgb-advised' && s.phase !== 'notification-delayed') {
       const due = Date.parse(s.awaiting.since) + parseDuration(playbook.timers.gateEscalateAfter);
       const to = s.awaiting.role === 'ppgbChair' ? 'the final authority and the Privacy Division' : 'the SAOP';
-      waiting += due >= now.getTime() ? `; escalates to ${to} in ${humanDuration(due - now.getTime())}` : `; escalated to ${to}`;
+      waiting +=
+        due >= now.getTime() ? `; escalates to ${to} in ${humanDuration(due - now.getTime())}` : `; escalated to ${to}`;
     }
     rows.push(['Waiting for', waiting]);
   } else if (s.phase !== 'closed') rows.push(['Waiting for', 'nobody (the workflow is working)']);
-  if (s.majorIncident) rows.push(['Major incident', `since ${s.majorIncident.since} (${s.majorIncident.source}); Congress due ${s.majorIncident.congressDueAt} (${relative(s.majorIncident.congressDueAt, now)})`]);
-  if (s.reportReference) rows.push(['Report reference', s.reportReference + (s.reportReceipts.length > 1 ? ` (${s.reportReceipts.length - 1} update${s.reportReceipts.length > 2 ? 's' : ''})` : '')]);
-  if (s.disclosures?.length) rows.push(['Disclosures', `${s.disclosures.length} accounted (5 FAM 464c): ${s.disclosures.map((d) => d.entryId).join(', ')}`]);
+  if (s.majorIncident)
+    rows.push([
+      'Major incident',
+      `since ${s.majorIncident.since} (${s.majorIncident.source}); Congress due ${s.majorIncident.congressDueAt} (${relative(s.majorIncident.congressDueAt, now)})`,
+    ]);
+  if (s.reportReference)
+    rows.push([
+      'Report reference',
+      s.reportReference +
+        (s.reportReceipts.length > 1
+          ? ` (${s.reportReceipts.length - 1} update${s.reportReceipts.length > 2 ? 's' : ''})`
+          : ''),
+    ]);
+  if (s.disclosures?.length)
+    rows.push([
+      'Disclosures',
+      `${s.disclosures.length} accounted (5 FAM 464c): ${s.disclosures.map((d) => d.entryId).join(', ')}`,
+    ]);
   // Where the CRG's recommendation went and why (5 FAM 468.5b, c, e); absent in incidents from before.
   if (s.route) rows.push(['Route', s.route.reason]);
-  if (s.delay) rows.push(['Delay', s.delay.barred ? `notification barred (${s.delay.requestingEntity})` : `until ${s.delay.notifyAfter} (${relative(s.delay.notifyAfter, now)}), asked by ${s.delay.requestingEntity}`]);
+  if (s.delay)
+    rows.push([
+      'Delay',
+      s.delay.barred
+        ? `notification barred (${s.delay.requestingEntity})`
+        : `until ${s.delay.notifyAfter} (${relative(s.delay.notifyAfter, now)}), asked by ${s.delay.requestingEntity}`,
+    ]);
   if (s.notification) {
     const n = s.notification;
-    rows.push(['Notification', `${n.letters} letters, ${n.emails} emails, ${n.failed} failed${n.total ? ` of ${n.total}` : ''}${n.substituteNotice ? ', substitute notice' : ''}`]);
+    rows.push([
+      'Notification',
+      `${n.letters} letters, ${n.emails} emails, ${n.failed} failed${n.total ? ` of ${n.total}` : ''}${n.substituteNotice ? ', substitute notice' : ''}`,
+    ]);
   }
   const open = s.actionItems.filter((i) => i.status === 'open');
   rows.push(['Open action items', open.length ? open.map((i) => `${i.id} (${i.ownerRole})`).join(', ') : 'none']);

@@ -19,7 +19,9 @@ export const sha256hex = (text: string) => createHash('sha256').update(text).dig
 export async function getCaseRecord(client: Client, incidentId: string): Promise<CaseRecord> {
   const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
   try {
-    const record = await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => handle.query(caseRecordQuery));
+    const record = await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () =>
+      handle.query(caseRecordQuery),
+    );
     return sealCaseRecord(record, sha256hex);
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new IncidentNotFoundError(incidentId);
@@ -29,7 +31,11 @@ export async function getCaseRecord(client: Client, incidentId: string): Promise
 
 /** The record as a printable PDF (A4-ish letter pages, the sections of domain/case-record-view.ts). */
 export function caseRecordPdf(record: CaseRecord): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'LETTER', margin: 50, info: { Title: `Case record ${record.incidentId}`, Subject: '5 FAM 468.7 case record' } });
+  const doc = new PDFDocument({
+    size: 'LETTER',
+    margin: 50,
+    info: { Title: `Case record ${record.incidentId}`, Subject: '5 FAM 468.7 case record' },
+  });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));
@@ -37,14 +43,21 @@ export function caseRecordPdf(record: CaseRecord): Promise<Buffer> {
     doc.on('error', reject);
   });
   doc.fontSize(18).text(`Case record ${record.incidentId}`);
-  doc.fontSize(9).fillColor('#333').text('The record of the Department\'s response to this breach (5 FAM 468.7). Contains personal information: need to know only.');
+  doc
+    .fontSize(9)
+    .fillColor('#333')
+    .text(
+      "The record of the Department's response to this breach (5 FAM 468.7). Contains personal information: need to know only.",
+    );
   for (const section of recordSections(record, { personal: true })) {
     doc.moveDown(0.8).fillColor('black').fontSize(13).text(section.heading);
     doc.fontSize(9);
-    for (const [k, v] of section.rows ?? []) doc.font('Helvetica-Bold').text(`${k}: `, { continued: true }).font('Helvetica').text(v);
+    for (const [k, v] of section.rows ?? [])
+      doc.font('Helvetica-Bold').text(`${k}: `, { continued: true }).font('Helvetica').text(v);
     if (section.table) {
       if (section.table.rows.length === 0) doc.text('None.');
-      for (const row of section.table.rows) doc.text(`• ${row.map((cell, i) => `${section.table!.columns[i]}: ${cell}`).join(' | ')}`);
+      for (const row of section.table.rows)
+        doc.text(`• ${row.map((cell, i) => `${section.table!.columns[i]}: ${cell}`).join(' | ')}`);
     }
     for (const p of section.text ?? []) doc.moveDown(0.3).text(p);
   }
@@ -56,10 +69,15 @@ export function caseRecordPdf(record: CaseRecord): Promise<Buffer> {
 export async function reportReturns(client: Client, incidentId: string, returns: NoticeReturn[]): Promise<void> {
   const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
   try {
-    await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => handle.signal(noticesReturnedSignal, { returns }));
+    await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () =>
+      handle.signal(noticesReturnedSignal, { returns }),
+    );
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
-      const ended = await handle.describe().then((d) => d.status.name !== 'RUNNING', () => false);
+      const ended = await handle.describe().then(
+        (d) => d.status.name !== 'RUNNING',
+        () => false,
+      );
       throw ended ? new IncidentClosedError(incidentId) : new IncidentNotFoundError(incidentId);
     }
     throw asTemporalError(err);

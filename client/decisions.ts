@@ -16,12 +16,22 @@ import { incidentWorkflowId } from '../domain/ids.js';
 import type { Refusal } from '../domain/refusal.js';
 import type { IncidentState } from '../domain/state.js';
 import { decideUpdate, decisionOutcomeQuery, decisionRefusedSignal, decisionSignal } from '../workflows/messages.js';
-import { asTemporalError, DecisionRefusedError, IncidentClosedError, IncidentNotFoundError, messageOfRefusal, refusalOf, TEMPORAL_CALL_TIMEOUT_MS, TemporalUnavailableError } from './incidents.js';
+import {
+  asTemporalError,
+  DecisionRefusedError,
+  IncidentClosedError,
+  IncidentNotFoundError,
+  messageOfRefusal,
+  refusalOf,
+  TEMPORAL_CALL_TIMEOUT_MS,
+  TemporalUnavailableError,
+} from './incidents.js';
 
 /** How long the API waits for a worker to accept a decision before it records it as pending. */
 export const DECISION_WAIT_MS_DEFAULT = 5_000;
 
-export type DecisionSubmitted = { status: 'applied'; decisionId: string; state: IncidentState } | { status: 'pending'; decisionId: string };
+export type DecisionSubmitted =
+  { status: 'applied'; decisionId: string; state: IncidentState } | { status: 'pending'; decisionId: string };
 
 export type DecisionStatus =
   | { decisionId: string; status: 'pending' }
@@ -64,13 +74,20 @@ async function notFound(handle: WorkflowHandle, incidentId: string): Promise<Err
  * The `decide` update, waiting `waitMs` for a worker to accept it; else the decision recorded durably
  * as the `decision` signal and answered `pending`. Refusals throw DecisionRefusedError as before.
  */
-export async function submitDecision(client: Client, incidentId: string, decision: Decision, options: { waitMs?: number; idSecret?: string } = {}): Promise<DecisionSubmitted> {
+export async function submitDecision(
+  client: Client,
+  incidentId: string,
+  decision: Decision,
+  options: { waitMs?: number; idSecret?: string } = {},
+): Promise<DecisionSubmitted> {
   const waitMs = options.waitMs ?? DECISION_WAIT_MS_DEFAULT;
   const decisionId = decision.decisionId ?? issueDecisionId(incidentId, options.idSecret);
   const withId: Decision = { ...decision, decisionId };
   const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
   try {
-    const update = await client.withDeadline(Date.now() + waitMs, () => handle.startUpdate(decideUpdate, { args: [withId], waitForStage: WorkflowUpdateStage.ACCEPTED }));
+    const update = await client.withDeadline(Date.now() + waitMs, () =>
+      handle.startUpdate(decideUpdate, { args: [withId], waitForStage: WorkflowUpdateStage.ACCEPTED }),
+    );
     // Accepted: a worker runs and the validator passed; the handler returns once the phase has moved.
     const state = await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => update.result());
     return { status: 'applied', decisionId, state };
@@ -79,7 +96,13 @@ export async function submitDecision(client: Client, incidentId: string, decisio
     if (refusal) {
       // Record the refused attempt in the incident's timeline; a failure here must not hide the refusal.
       await handle
-        .signal(decisionRefusedSignal, { kind: decision.kind, actorId: decision.actorId, reasons: refusal.reasons, decisionId, type: refusal.type })
+        .signal(decisionRefusedSignal, {
+          kind: decision.kind,
+          actorId: decision.actorId,
+          reasons: refusal.reasons,
+          decisionId,
+          type: refusal.type,
+        })
         .catch(() => undefined);
       throw new DecisionRefusedError(refusal, messageOfRefusal(err));
     }
@@ -98,8 +121,15 @@ export async function submitDecision(client: Client, incidentId: string, decisio
 }
 
 /** submitDecision for callers that need the new state: a pending decision is a DecisionPendingError. */
-export async function decide(client: Client, incidentId: string, decision: Decision, options: { waitMs?: number } = {}): Promise<IncidentState> {
-  const submitted = await submitDecision(client, incidentId, decision, { waitMs: options.waitMs ?? TEMPORAL_CALL_TIMEOUT_MS });
+export async function decide(
+  client: Client,
+  incidentId: string,
+  decision: Decision,
+  options: { waitMs?: number } = {},
+): Promise<IncidentState> {
+  const submitted = await submitDecision(client, incidentId, decision, {
+    waitMs: options.waitMs ?? TEMPORAL_CALL_TIMEOUT_MS,
+  });
   if (submitted.status === 'pending') throw new DecisionPendingError(submitted.decisionId);
   return submitted.state;
 }
@@ -114,10 +144,17 @@ export async function decide(client: Client, incidentId: string, decision: Decis
  * workflow task timeout (10 s). A decisionId this API gave out (signed with `idSecret`) was only ever
  * given in an answer after the server had taken the decision, so in that window it answers `pending` too.
  */
-export async function decisionStatus(client: Client, incidentId: string, decisionId: string, options: { waitMs?: number; idSecret?: string } = {}): Promise<DecisionStatus> {
+export async function decisionStatus(
+  client: Client,
+  incidentId: string,
+  decisionId: string,
+  options: { waitMs?: number; idSecret?: string } = {},
+): Promise<DecisionStatus> {
   const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
   try {
-    const outcome = await client.withDeadline(Date.now() + (options.waitMs ?? DECISION_WAIT_MS_DEFAULT), () => handle.query(decisionOutcomeQuery, decisionId));
+    const outcome = await client.withDeadline(Date.now() + (options.waitMs ?? DECISION_WAIT_MS_DEFAULT), () =>
+      handle.query(decisionOutcomeQuery, decisionId),
+    );
     if (outcome.status === 'applied') return { decisionId, status: 'applied', state: outcome.state };
     if (outcome.status === 'refused') return { decisionId, status: 'refused', refusal: outcome.refusal };
   } catch (err) {
@@ -126,12 +163,15 @@ export async function decisionStatus(client: Client, incidentId: string, decisio
   }
   const found = await foundInHistory(client, handle, incidentId, decisionId);
   // Accepted as an update: applied, but only a worker can say with what state.
-  if (found === 'update') throw new TemporalUnavailableError('the decision was applied, but no worker answered with the state in time', true);
-  if (found === 'signal' || issuedHere(options.idSecret, incidentId, decisionId)) return { decisionId, status: 'pending' };
+  if (found === 'update')
+    throw new TemporalUnavailableError('the decision was applied, but no worker answered with the state in time', true);
+  if (found === 'signal' || issuedHere(options.idSecret, incidentId, decisionId))
+    return { decisionId, status: 'pending' };
   throw new DecisionNotFoundError(incidentId, decisionId);
 }
 
-const decisionIdMac = (secret: string, incidentId: string, id: string) => createHmac('sha256', secret).update(`decision-id:${incidentId}:${id}`).digest('hex').slice(0, 16);
+const decisionIdMac = (secret: string, incidentId: string, id: string) =>
+  createHmac('sha256', secret).update(`decision-id:${incidentId}:${id}`).digest('hex').slice(0, 16);
 
 /** A decisionId for a decision sent without one: `dec-<uuid>`, signed (`-<mac>`) when the caller has a secret. */
 export function issueDecisionId(incidentId: string, secret?: string): string {
@@ -146,7 +186,12 @@ function issuedHere(secret: string | undefined, incidentId: string, decisionId: 
 }
 
 /** Whether the history holds the decision: as a `decision` signal, or as an accepted `decide` update (payloads decoded with the client's codec). */
-async function foundInHistory(client: Client, handle: WorkflowHandle, incidentId: string, decisionId: string): Promise<'signal' | 'update' | undefined> {
+async function foundInHistory(
+  client: Client,
+  handle: WorkflowHandle,
+  incidentId: string,
+  decisionId: string,
+): Promise<'signal' | 'update' | undefined> {
   let history;
   try {
     history = await handle.fetchHistory();

@@ -37,7 +37,9 @@ export async function listDisclosures(client: Client, filter: { since?: Date } =
   );
   const since = filter.since?.getTime();
   return {
-    entries: entries.filter((e) => since === undefined || Date.parse(e.disclosedAt) >= since).sort((a, b) => a.disclosedAt.localeCompare(b.disclosedAt) || a.entryId.localeCompare(b.entryId)),
+    entries: entries
+      .filter((e) => since === undefined || Date.parse(e.disclosedAt) >= since)
+      .sort((a, b) => a.disclosedAt.localeCompare(b.disclosedAt) || a.entryId.localeCompare(b.entryId)),
     unreadable: unreadable.sort(),
   };
 }

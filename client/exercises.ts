@@ -7,7 +7,13 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { asTemporalError, getIncidentState } from './incidents.js';
 import type { IncidentState } from '../domain/state.js';
-import { exerciseInputQuery, exerciseStateQuery, stopExerciseSignal, type ExerciseInput, type ExerciseState } from '../workflows/exercise-messages.js';
+import {
+  exerciseInputQuery,
+  exerciseStateQuery,
+  stopExerciseSignal,
+  type ExerciseInput,
+  type ExerciseState,
+} from '../workflows/exercise-messages.js';
 import type { exerciseWorkflow } from '../workflows/exercise.js';
 
 export const EXERCISE_WORKFLOW_TYPE = 'exerciseWorkflow';
@@ -20,7 +26,11 @@ export class ExerciseNotFoundError extends Error {
   }
 }
 
-export async function startExercise(client: Client, taskQueue: string, input: ExerciseInput): Promise<{ runId: string; workflowId: string }> {
+export async function startExercise(
+  client: Client,
+  taskQueue: string,
+  input: ExerciseInput,
+): Promise<{ runId: string; workflowId: string }> {
   const workflowId = exerciseWorkflowId(input.runId);
   try {
     await client.workflow.start<typeof exerciseWorkflow>(EXERCISE_WORKFLOW_TYPE, {
@@ -37,7 +47,10 @@ export async function startExercise(client: Client, taskQueue: string, input: Ex
 }
 
 /** The exercise's state (its query answers after it has ended too) and its incident's. */
-export async function exerciseStatus(client: Client, runId: string): Promise<{ exercise: ExerciseState; input: ExerciseInput; incident: IncidentState | null }> {
+export async function exerciseStatus(
+  client: Client,
+  runId: string,
+): Promise<{ exercise: ExerciseState; input: ExerciseInput; incident: IncidentState | null }> {
   const handle = client.workflow.getHandle<typeof exerciseWorkflow>(exerciseWorkflowId(runId));
   let exercise: ExerciseState;
   let input: ExerciseInput;
@@ -61,11 +74,22 @@ export async function stopExercise(client: Client, runId: string, reason: string
   }
 }
 
-export async function listExercises(client: Client, limit = 100): Promise<{ runId: string; status: string; startedAt: string; closedAt: string | null }[]> {
+export async function listExercises(
+  client: Client,
+  limit = 100,
+): Promise<{ runId: string; status: string; startedAt: string; closedAt: string | null }[]> {
   const found: { runId: string; status: string; startedAt: string; closedAt: string | null }[] = [];
   try {
-    for await (const execution of client.workflow.list({ query: `WorkflowType = '${EXERCISE_WORKFLOW_TYPE}'`, pageSize: 100 })) {
-      found.push({ runId: execution.workflowId.replace(/^exercise-/, ''), status: execution.status.name, startedAt: execution.startTime.toISOString(), closedAt: execution.closeTime?.toISOString() ?? null });
+    for await (const execution of client.workflow.list({
+      query: `WorkflowType = '${EXERCISE_WORKFLOW_TYPE}'`,
+      pageSize: 100,
+    })) {
+      found.push({
+        runId: execution.workflowId.replace(/^exercise-/, ''),
+        status: execution.status.name,
+        startedAt: execution.startTime.toISOString(),
+        closedAt: execution.closeTime?.toISOString() ?? null,
+      });
       if (found.length >= limit) break;
     }
   } catch (err) {

@@ -9,7 +9,12 @@ import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { incidentWorkflowId, WORKFLOW_TYPE } from '../domain/ids.js';
 import type { CaseSummary } from '../domain/state.js';
-import { calendarYear, yearlyIncidentFromState, type ReportingPeriod, type YearlyIncident } from '../domain/yearly-figures.js';
+import {
+  calendarYear,
+  yearlyIncidentFromState,
+  type ReportingPeriod,
+  type YearlyIncident,
+} from '../domain/yearly-figures.js';
 import { decodeFirst } from './decisions.js';
 import { asTemporalError, getIncidentState } from './incidents.js';
 
@@ -33,9 +38,19 @@ export function yearQuery(yearOrPeriod: number | ReportingPeriod, excludeTaskQue
 async function affectedCount(client: Client, incidentId: string): Promise<number | null> {
   try {
     const history = await client.workflow.getHandle(incidentWorkflowId(incidentId)).fetchHistory();
-    const started = (await decodeFirst(client, (history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? []) as Payload[])) as { report?: { affectedCount?: unknown } } | undefined;
-    const signal = history.events?.find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'reportIntake');
-    const report = started?.report ?? ((await decodeFirst(client, (signal?.workflowExecutionSignaledEventAttributes?.input?.payloads ?? []) as Payload[])) as { affectedCount?: unknown } | undefined);
+    const started = (await decodeFirst(
+      client,
+      (history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? []) as Payload[],
+    )) as { report?: { affectedCount?: unknown } } | undefined;
+    const signal = history.events?.find(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'reportIntake',
+    );
+    const report =
+      started?.report ??
+      ((await decodeFirst(
+        client,
+        (signal?.workflowExecutionSignaledEventAttributes?.input?.payloads ?? []) as Payload[],
+      )) as { affectedCount?: unknown } | undefined);
     return typeof report?.affectedCount === 'number' ? report.affectedCount : null;
   } catch {
     return null;
@@ -52,11 +67,17 @@ async function outcome(client: Client, incidentId: string, status: string): Prom
   }
 }
 
-export async function collectYearlyIncidents(client: Client, year: number | ReportingPeriod, excludeTaskQueues: string[], concurrency = 8): Promise<{ incidents: YearlyIncident[]; unreadable: string[] }> {
+export async function collectYearlyIncidents(
+  client: Client,
+  year: number | ReportingPeriod,
+  excludeTaskQueues: string[],
+  concurrency = 8,
+): Promise<{ incidents: YearlyIncident[]; unreadable: string[] }> {
   const listed: { incidentId: string; status: string }[] = [];
   try {
     for await (const execution of client.workflow.list({ query: yearQuery(year, excludeTaskQueues), pageSize: 1000 })) {
-      if (execution.workflowId.startsWith('breach-')) listed.push({ incidentId: execution.workflowId.slice('breach-'.length), status: execution.status.name });
+      if (execution.workflowId.startsWith('breach-'))
+        listed.push({ incidentId: execution.workflowId.slice('breach-'.length), status: execution.status.name });
     }
   } catch (err) {
     throw asTemporalError(err);
@@ -70,7 +91,13 @@ export async function collectYearlyIncidents(client: Client, year: number | Repo
         const item = listed[next++]!;
         try {
           const state = await getIncidentState(client, item.incidentId);
-          found.push(yearlyIncidentFromState(state, await outcome(client, item.incidentId, item.status), await affectedCount(client, item.incidentId)));
+          found.push(
+            yearlyIncidentFromState(
+              state,
+              await outcome(client, item.incidentId, item.status),
+              await affectedCount(client, item.incidentId),
+            ),
+          );
         } catch {
           // Its state cannot be read (its worker down): named in the figures, never silently dropped.
           unreadable.push(item.incidentId);

@@ -5,12 +5,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import { Client, WorkflowUpdateFailedError, isGrpcServiceError, isGrpcDeadlineError, ServiceError } from '@temporalio/client';
+import {
+  Client,
+  WorkflowUpdateFailedError,
+  isGrpcServiceError,
+  isGrpcDeadlineError,
+  ServiceError,
+} from '@temporalio/client';
 import { incidentIdFromWorkflowId, incidentWorkflowId, WORKFLOW_TYPE } from '../domain/ids.js';
 import type { Playbook } from '../domain/playbook.js';
 import { REFUSAL, type Refusal, type RefusalType } from '../domain/refusal.js';
 import type { Report } from '../domain/report.js';
-import { BreachAwaitingRole, BreachMajorIncident, BreachPhase, BreachReportedLate, BreachReportingDeadline, BreachRisk } from '../domain/search-attributes.js';
+import {
+  BreachAwaitingRole,
+  BreachMajorIncident,
+  BreachPhase,
+  BreachReportedLate,
+  BreachReportingDeadline,
+  BreachRisk,
+} from '../domain/search-attributes.js';
 import type { Role } from '../domain/roles.js';
 import { PHASES, type IncidentState, type Phase } from '../domain/state.js';
 import type { breachIncidentWorkflow, IncidentInput } from '../workflows/incident.js';
@@ -57,7 +70,10 @@ export class IncidentClosedError extends Error {
 /** The workflow refused a decision (the `decide` update's validator or handler). */
 export class DecisionRefusedError extends Error {
   override name = 'DecisionRefusedError';
-  constructor(readonly refusal: Refusal, message: string) {
+  constructor(
+    readonly refusal: Refusal,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -79,7 +95,10 @@ export function newIncidentId(): string {
 }
 
 /** The contract's `[{ path, message }]` issue when discoveredAt lies in the future, else undefined. */
-export function futureDiscoveryIssue(report: Pick<Report, 'discoveredAt'>, now: Date): { path: string; message: string } | undefined {
+export function futureDiscoveryIssue(
+  report: Pick<Report, 'discoveredAt'>,
+  now: Date,
+): { path: string; message: string } | undefined {
   const ahead = Date.parse(report.discoveredAt) - now.getTime();
   if (ahead <= DISCOVERY_CLOCK_SKEW_MS) return undefined;
   return {
@@ -99,7 +118,12 @@ export function futureDiscoveryIssue(report: Pick<Report, 'discoveredAt'>, now: 
  * Not a memo: the Temporal UI's list decodes memos, and an encrypted one hides the row from an operator
  * whose UI has no codec session.
  */
-export async function submitReport(deps: IncidentDeps, report: Report, receivedAt: Date = new Date(), reportedBy?: string): Promise<{ incidentId: string; workflowId: string }> {
+export async function submitReport(
+  deps: IncidentDeps,
+  report: Report,
+  receivedAt: Date = new Date(),
+  reportedBy?: string,
+): Promise<{ incidentId: string; workflowId: string }> {
   const incidentId = report.incidentId ?? newIncidentId();
   const workflowId = incidentWorkflowId(incidentId);
   const start: IncidentInput = { incidentId, playbook: deps.playbook, receivedAt: receivedAt.toISOString() };
@@ -113,9 +137,17 @@ export async function submitReport(deps: IncidentDeps, report: Report, receivedA
   };
   try {
     if (report.incidentId === undefined) {
-      await deps.client.workflow.start<typeof breachIncidentWorkflow>(WORKFLOW_TYPE, { ...options, args: [{ ...start, report: taken }] });
+      await deps.client.workflow.start<typeof breachIncidentWorkflow>(WORKFLOW_TYPE, {
+        ...options,
+        args: [{ ...start, report: taken }],
+      });
     } else {
-      await deps.client.workflow.signalWithStart<typeof breachIncidentWorkflow, [Report]>(WORKFLOW_TYPE, { ...options, args: [start], signal: reportIntakeSignal, signalArgs: [taken] });
+      await deps.client.workflow.signalWithStart<typeof breachIncidentWorkflow, [Report]>(WORKFLOW_TYPE, {
+        ...options,
+        args: [start],
+        signal: reportIntakeSignal,
+        signalArgs: [taken],
+      });
     }
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) throw new IncidentClosedError(incidentId);
@@ -124,7 +156,11 @@ export async function submitReport(deps: IncidentDeps, report: Report, receivedA
   return { incidentId, workflowId };
 }
 
-export async function getIncidentState(client: Client, incidentId: string, timeoutMs = TEMPORAL_CALL_TIMEOUT_MS): Promise<IncidentState> {
+export async function getIncidentState(
+  client: Client,
+  incidentId: string,
+  timeoutMs = TEMPORAL_CALL_TIMEOUT_MS,
+): Promise<IncidentState> {
   const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
   try {
     return await client.withDeadline(Date.now() + timeoutMs, () => handle.query(incidentStateQuery));
@@ -156,7 +192,11 @@ const grpcStatus = { DEADLINE_EXCEEDED: 4, UNAVAILABLE: 14 } as const;
 /** gRPC unavailability and deadlines as TemporalUnavailableError; anything else unchanged. */
 export function asTemporalError(err: unknown): unknown {
   if (isGrpcDeadlineError(err)) return new TemporalUnavailableError('Temporal did not answer in time', true);
-  const grpc = isGrpcServiceError(err) ? err : err instanceof ServiceError && isGrpcServiceError(err.cause) ? err.cause : undefined;
+  const grpc = isGrpcServiceError(err)
+    ? err
+    : err instanceof ServiceError && isGrpcServiceError(err.cause)
+      ? err.cause
+      : undefined;
   if (grpc && (grpc.code === grpcStatus.UNAVAILABLE || grpc.code === grpcStatus.DEADLINE_EXCEEDED)) {
     return new TemporalUnavailableError('Temporal is unavailable', grpc.code === grpcStatus.DEADLINE_EXCEEDED);
   }
@@ -202,14 +242,18 @@ export function visibilityQuery(filter: IncidentFilter): string {
 }
 
 function quoteSafe(value: string): string {
-  if (!/^[A-Za-z0-9-]+$/.test(value)) throw new Error(`unexpected value in a visibility query: ${JSON.stringify(value)}`);
+  if (!/^[A-Za-z0-9-]+$/.test(value))
+    throw new Error(`unexpected value in a visibility query: ${JSON.stringify(value)}`);
   return value;
 }
 
 export async function listIncidents(client: Client, filter: IncidentFilter, limit = 1000): Promise<IncidentListItem[]> {
   const items: IncidentListItem[] = [];
   try {
-    for await (const execution of client.workflow.list({ query: visibilityQuery(filter), pageSize: Math.min(limit, 1000) })) {
+    for await (const execution of client.workflow.list({
+      query: visibilityQuery(filter),
+      pageSize: Math.min(limit, 1000),
+    })) {
       const incidentId = incidentIdFromWorkflowId(execution.workflowId);
       if (!incidentId) continue;
       const attributes = execution.typedSearchAttributes;

@@ -15,10 +15,34 @@ import type { YearlyDuty, YearlyDutyInput } from '../workflows/yearly.js';
 export const YEARLY_WORKFLOW_TYPE = 'yearlyDutyWorkflow';
 export const TIME_ZONE = 'America/New_York';
 
-export const YEARLY_SCHEDULES: { id: string; duty: YearlyDuty; month: 'JANUARY' | 'MARCH' | 'OCTOBER'; dayOfMonth: number; what: string }[] = [
-  { id: 'breach-yearly-exercise-reminder', duty: 'annual-exercise', month: 'MARCH', dayOfMonth: 1, what: 'remind the SAOP and the Privacy Division of the annual exercise' },
-  { id: 'breach-yearly-plan-review-reminder', duty: 'annual-plan-review', month: 'OCTOBER', dayOfMonth: 1, what: 'remind the SAOP and the Privacy Division of the annual plan review' },
-  { id: 'breach-yearly-figures', duty: 'yearly-figures', month: 'OCTOBER', dayOfMonth: 15, what: 'produce the figures of the fiscal year just ended and send them to the SAOP and the Privacy Division' },
+export const YEARLY_SCHEDULES: {
+  id: string;
+  duty: YearlyDuty;
+  month: 'JANUARY' | 'MARCH' | 'OCTOBER';
+  dayOfMonth: number;
+  what: string;
+}[] = [
+  {
+    id: 'breach-yearly-exercise-reminder',
+    duty: 'annual-exercise',
+    month: 'MARCH',
+    dayOfMonth: 1,
+    what: 'remind the SAOP and the Privacy Division of the annual exercise',
+  },
+  {
+    id: 'breach-yearly-plan-review-reminder',
+    duty: 'annual-plan-review',
+    month: 'OCTOBER',
+    dayOfMonth: 1,
+    what: 'remind the SAOP and the Privacy Division of the annual plan review',
+  },
+  {
+    id: 'breach-yearly-figures',
+    duty: 'yearly-figures',
+    month: 'OCTOBER',
+    dayOfMonth: 15,
+    what: 'produce the figures of the fiscal year just ended and send them to the SAOP and the Privacy Division',
+  },
 ];
 
 /** The SAOP (the PPGB Chair, 5 FAM 468.2a) and the Privacy Division. */
@@ -27,12 +51,27 @@ export function yearlyRecipients(playbook: Playbook): Recipient[] {
   return [...new Map(people.map((p) => [p.id, { id: p.id, name: p.name, email: p.email }])).values()];
 }
 
-function options(schedule: (typeof YEARLY_SCHEDULES)[number], taskQueue: string, recipients: Recipient[]): ScheduleOptions {
+function options(
+  schedule: (typeof YEARLY_SCHEDULES)[number],
+  taskQueue: string,
+  recipients: Recipient[],
+): ScheduleOptions {
   const args: [YearlyDutyInput] = [{ duty: schedule.duty, recipients }];
   return {
     scheduleId: schedule.id,
-    spec: { calendars: [{ month: schedule.month, dayOfMonth: schedule.dayOfMonth, hour: 9, minute: 0, comment: schedule.what }], timezone: TIME_ZONE },
-    action: { type: 'startWorkflow', workflowType: YEARLY_WORKFLOW_TYPE, taskQueue, args, workflowId: `${schedule.id}-run` },
+    spec: {
+      calendars: [
+        { month: schedule.month, dayOfMonth: schedule.dayOfMonth, hour: 9, minute: 0, comment: schedule.what },
+      ],
+      timezone: TIME_ZONE,
+    },
+    action: {
+      type: 'startWorkflow',
+      workflowType: YEARLY_WORKFLOW_TYPE,
+      taskQueue,
+      args,
+      workflowId: `${schedule.id}-run`,
+    },
     // A year's duty missed while the cluster was down is still owed: caught up within a month.
     policies: { overlap: 'SKIP', catchupWindow: '30 days' },
     state: { note: `Yearly duty (breach response): ${schedule.what}` },
@@ -45,7 +84,10 @@ export interface EnsureResult {
   unchanged: string[];
 }
 
-export async function ensureYearlySchedules(client: Client, input: { taskQueue: string; playbook: Playbook }): Promise<EnsureResult> {
+export async function ensureYearlySchedules(
+  client: Client,
+  input: { taskQueue: string; playbook: Playbook },
+): Promise<EnsureResult> {
   const result: EnsureResult = { created: [], updated: [], unchanged: [] };
   const recipients = yearlyRecipients(input.playbook);
   for (const schedule of YEARLY_SCHEDULES) {
@@ -62,12 +104,21 @@ export async function ensureYearlySchedules(client: Client, input: { taskQueue: 
     const action = current.action as { type: string; taskQueue?: string; args?: unknown[] };
     // The note says what the schedule does and when (it changes with the spec: the figures moved from
     // January's calendar year to October's fiscal year), so a schedule of an older release is updated.
-    const same = action.type === 'startWorkflow' && action.taskQueue === input.taskQueue && JSON.stringify(action.args) === JSON.stringify(wanted.action.args) && current.state.note === wanted.state?.note;
+    const same =
+      action.type === 'startWorkflow' &&
+      action.taskQueue === input.taskQueue &&
+      JSON.stringify(action.args) === JSON.stringify(wanted.action.args) &&
+      current.state.note === wanted.state?.note;
     if (same) {
       result.unchanged.push(schedule.id);
       continue;
     }
-    await handle.update((previous) => ({ ...previous, spec: wanted.spec, action: { ...wanted.action } as typeof previous.action, policies: { ...previous.policies, ...wanted.policies } }));
+    await handle.update((previous) => ({
+      ...previous,
+      spec: wanted.spec,
+      action: { ...wanted.action } as typeof previous.action,
+      policies: { ...previous.policies, ...wanted.policies },
+    }));
     result.updated.push(schedule.id);
   }
   return result;
@@ -75,5 +126,7 @@ export async function ensureYearlySchedules(client: Client, input: { taskQueue: 
 
 export function describeEnsure(result: EnsureResult): string {
   const part = (label: string, ids: string[]) => (ids.length ? `${label} ${ids.join(', ')}` : '');
-  return [part('created', result.created), part('updated', result.updated), part('present', result.unchanged)].filter(Boolean).join('; ');
+  return [part('created', result.created), part('updated', result.updated), part('present', result.unchanged)]
+    .filter(Boolean)
+    .join('; ');
 }

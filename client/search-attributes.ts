@@ -44,7 +44,10 @@ export async function registerSearchAttributes(connection: Connection, namespace
     const wanted = indexedValueType(type);
     const have = present[name];
     if (have === undefined || have === null) missing[name] = wanted;
-    else if (Number(have) !== wanted) throw new Error(`search attribute ${name} exists in namespace ${namespace} with another type (${String(have)}); expected ${type}`);
+    else if (Number(have) !== wanted)
+      throw new Error(
+        `search attribute ${name} exists in namespace ${namespace} with another type (${String(have)}); expected ${type}`,
+      );
     else existing.push(name);
   }
   if (Object.keys(missing).length > 0) {

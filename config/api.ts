@@ -2,7 +2,18 @@
 import { z } from 'zod';
 import { durationSchema } from '../domain/duration-schema.js';
 import { parseDuration } from '../domain/durations.js';
-import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, parseEnv, pathVar, portVar, publicUrlOf, taskQueueVar, temporalConnectConfig, type Env, type TemporalConnect } from './shared.js';
+import {
+  DEFAULT_API_TOKENS,
+  DEFAULT_PLAYBOOK,
+  parseEnv,
+  pathVar,
+  portVar,
+  publicUrlOf,
+  taskQueueVar,
+  temporalConnectConfig,
+  type Env,
+  type TemporalConnect,
+} from './shared.js';
 import { decisionWaitVar } from './shared.js';
 
 const schema = z.object({
@@ -20,7 +31,9 @@ const schema = z.object({
   /** The HMAC secret the vendor signs POST /vendor/returns with (X-Breach-Signature); unset: 503. */
   BREACH_VENDOR_SIGNING_SECRET: z.string().min(32, 'expected a secret of at least 32 characters').optional(),
   /** How far a signature's timestamp may be from now (a replay window), e.g. 5m. */
-  BREACH_VENDOR_SIGNATURE_WINDOW: durationSchema.refine((v) => parseDuration(v) >= 10_000 && parseDuration(v) <= 3_600_000, 'expected a duration from 10s to 1h').default('5m'),
+  BREACH_VENDOR_SIGNATURE_WINDOW: durationSchema
+    .refine((v) => parseDuration(v) >= 10_000 && parseDuration(v) <= 3_600_000, 'expected a duration from 10s to 1h')
+    .default('5m'),
 });
 
 export interface ApiConfig {
@@ -55,8 +68,14 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     apiTokensPath: e.BREACH_API_TOKENS,
     uiOrigins: e.BREACH_UI_ORIGINS,
     // The standard OpenTelemetry variables: the traces endpoint as given, or <base>/v1/traces.
-    otlpTracesEndpoint: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined),
-    vendor: { token: e.BREACH_VENDOR_TOKEN, signingSecret: e.BREACH_VENDOR_SIGNING_SECRET, windowMs: parseDuration(e.BREACH_VENDOR_SIGNATURE_WINDOW) },
+    otlpTracesEndpoint:
+      e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+      (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined),
+    vendor: {
+      token: e.BREACH_VENDOR_TOKEN,
+      signingSecret: e.BREACH_VENDOR_SIGNING_SECRET,
+      windowMs: parseDuration(e.BREACH_VENDOR_SIGNATURE_WINDOW),
+    },
     decisionWaitMs: parseDuration(e.BREACH_DECISION_WAIT),
     env: { ...env },
   };

@@ -1,7 +1,15 @@
 /** The command-line client's configuration (cli/), read once from the environment on first use. */
 import { z } from 'zod';
 import { parseDuration } from '../domain/durations.js';
-import { DEFAULT_PLAYBOOK, parseEnv, pathVar, taskQueueVar, temporalConnectConfig, type Env, type TemporalConnect } from './shared.js';
+import {
+  DEFAULT_PLAYBOOK,
+  parseEnv,
+  pathVar,
+  taskQueueVar,
+  temporalConnectConfig,
+  type Env,
+  type TemporalConnect,
+} from './shared.js';
 import { decisionWaitVar } from './shared.js';
 
 const schema = z.object({
@@ -25,5 +33,12 @@ export interface CliConfig {
 
 export function loadCliConfig(env: Env = process.env): CliConfig {
   const e = parseEnv(schema, env);
-  return { temporal: temporalConnectConfig(env), taskQueue: e.BREACH_TASK_QUEUE, playbookPath: e.BREACH_PLAYBOOK, actor: e.BREACH_ACTOR, decisionWaitMs: parseDuration(e.BREACH_DECISION_WAIT), env: { ...env } };
+  return {
+    temporal: temporalConnectConfig(env),
+    taskQueue: e.BREACH_TASK_QUEUE,
+    playbookPath: e.BREACH_PLAYBOOK,
+    actor: e.BREACH_ACTOR,
+    decisionWaitMs: parseDuration(e.BREACH_DECISION_WAIT),
+    env: { ...env },
+  };
 }

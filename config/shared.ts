@@ -30,13 +30,32 @@ export const EXIT_CONFIG = 78;
 /** Parses the variables a schema names; a bad one is a ConfigError naming each variable and what it expected. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   const result = schema.safeParse(env);
-  if (!result.success) throw new ConfigError(`bad configuration:\n${issueLines(result.error).map((line) => `  - ${line}`).join('\n')}`);
+  if (!result.success)
+    throw new ConfigError(
+      `bad configuration:\n${issueLines(result.error)
+        .map((line) => `  - ${line}`)
+        .join('\n')}`,
+    );
   return result.data;
 }
 
-export const taskQueueVar = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'expected a task queue name of letters, digits, dots, dashes').default(TASK_QUEUE_DEFAULT);
-export const pathVar = (fallback: string) => z.string().min(1).default(fallback).transform((p) => resolve(p));
-export const portVar = (fallback: number) => z.coerce.number().int('expected a port from 0 to 65535').min(0, 'expected a port from 0 to 65535').max(65_535, 'expected a port from 0 to 65535').default(fallback);
+export const taskQueueVar = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,200}$/, 'expected a task queue name of letters, digits, dots, dashes')
+  .default(TASK_QUEUE_DEFAULT);
+export const pathVar = (fallback: string) =>
+  z
+    .string()
+    .min(1)
+    .default(fallback)
+    .transform((p) => resolve(p));
+export const portVar = (fallback: number) =>
+  z.coerce
+    .number()
+    .int('expected a port from 0 to 65535')
+    .min(0, 'expected a port from 0 to 65535')
+    .max(65_535, 'expected a port from 0 to 65535')
+    .default(fallback);
 
 /** BREACH_PUBLIC_URL: the base of links in mail; default the API on this machine. */
 export function publicUrlOf(env: Env, apiPort: number): string {
@@ -46,7 +65,9 @@ export function publicUrlOf(env: Env, apiPort: number): string {
 
 /** Connection settings from TEMPORAL_* variables (and TEMPORAL_PROFILE / config file), defaulting to localhost:7233. */
 export function temporalConnectConfig(env: Env) {
-  const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const overrideEnvVars = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
   const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars });
   return {
     connectionOptions: { ...connectionOptions, address: connectionOptions.address ?? 'localhost:7233' },
@@ -86,9 +107,14 @@ export async function loadApiTokens(path: string, playbook: Playbook): Promise<M
   // record", and the person reading it needs to know what a token must be. A token is never quoted.
   for (const [index, [token, personId]] of Object.entries(json as Record<string, unknown>).entries()) {
     const where = `API token file ${path}, entry ${index + 1}`;
-    if (token.length < MIN_API_TOKEN_LENGTH) throw new ConfigError(`${where}: a token must be at least ${MIN_API_TOKEN_LENGTH} characters (this one has ${token.length})`);
-    if (typeof personId !== 'string' || personId === '') throw new ConfigError(`${where}: expected a person id (a string) as the value`);
-    if (!playbook.people.some((p) => p.id === personId)) throw new ConfigError(`${where}: person "${personId}" is not in the playbook`);
+    if (token.length < MIN_API_TOKEN_LENGTH)
+      throw new ConfigError(
+        `${where}: a token must be at least ${MIN_API_TOKEN_LENGTH} characters (this one has ${token.length})`,
+      );
+    if (typeof personId !== 'string' || personId === '')
+      throw new ConfigError(`${where}: expected a person id (a string) as the value`);
+    if (!playbook.people.some((p) => p.id === personId))
+      throw new ConfigError(`${where}: person "${personId}" is not in the playbook`);
     tokens.set(token, personId);
   }
   return tokens;

@@ -5,9 +5,24 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, parseEnv, pathVar, PROJECT_ROOT, publicUrlOf, taskQueueVar, temporalConnectConfig, type Env, type TemporalConnect } from './shared.js';
+import {
+  DEFAULT_API_TOKENS,
+  DEFAULT_PLAYBOOK,
+  parseEnv,
+  pathVar,
+  PROJECT_ROOT,
+  publicUrlOf,
+  taskQueueVar,
+  temporalConnectConfig,
+  type Env,
+  type TemporalConnect,
+} from './shared.js';
 
-const anyPort = z.coerce.number().int('expected a port from 1 to 65535').min(1, 'expected a port from 1 to 65535').max(65_535, 'expected a port from 1 to 65535');
+const anyPort = z.coerce
+  .number()
+  .int('expected a port from 1 to 65535')
+  .min(1, 'expected a port from 1 to 65535')
+  .max(65_535, 'expected a port from 1 to 65535');
 const port = (fallback: number) => anyPort.default(fallback);
 
 const schema = z.object({
@@ -15,7 +30,10 @@ const schema = z.object({
   BREACH_PLAYBOOK: pathVar(DEFAULT_PLAYBOOK),
   BREACH_API_PORT: port(3000),
   BREACH_API_TOKENS: pathVar(DEFAULT_API_TOKENS),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://host:port').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://host:port')
+    .optional(),
   BREACH_UI_ORIGINS: z.string().optional(),
   BREACH_DATA_DIR: pathVar(join(PROJECT_ROOT, '.data')),
   BREACH_TEMPORAL_UI_PORT: anyPort.optional(),
@@ -23,7 +41,12 @@ const schema = z.object({
   BREACH_MAIL_WEB_PORT: port(8025),
   BREACH_RECEIVER_PORT: port(4010),
   // 0: any free port (the tests); the issuer printed names the one taken.
-  BREACH_IDP_PORT: z.coerce.number().int('expected a port from 0 to 65535').min(0, 'expected a port from 0 to 65535').max(65_535, 'expected a port from 0 to 65535').default(4011),
+  BREACH_IDP_PORT: z.coerce
+    .number()
+    .int('expected a port from 0 to 65535')
+    .min(0, 'expected a port from 0 to 65535')
+    .max(65_535, 'expected a port from 0 to 65535')
+    .default(4011),
   BREACH_OIDC_ISSUER: z.string().optional(),
 });
 

@@ -2,7 +2,16 @@
 import { z } from 'zod';
 import { parseDuration } from '../domain/durations.js';
 import { durationSchema } from '../domain/duration-schema.js';
-import { ConfigError, parseEnv, portVar, publicUrlOf, taskQueueVar, temporalConnectConfig, type Env, type TemporalConnect } from './shared.js';
+import {
+  ConfigError,
+  parseEnv,
+  portVar,
+  publicUrlOf,
+  taskQueueVar,
+  temporalConnectConfig,
+  type Env,
+  type TemporalConnect,
+} from './shared.js';
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
@@ -12,25 +21,38 @@ export const LOCAL_MAIL_CATCHER = 'smtp://127.0.0.1:2525';
 const schema = z.object({
   BREACH_TASK_QUEUE: taskQueueVar,
   BREACH_API_PORT: portVar(3000),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://host:port').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://host:port')
+    .optional(),
   SMTP_USER: z.string().optional(),
   SMTP_PASS: z.string().optional(),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
   BREACH_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(250),
   BREACH_MAIL_FROM: z.string().default('Breach Response <breach-response@privacy.example.gov>'),
-  BREACH_WORKER_LOG_LEVEL: z.string().default('WARN').transform((v) => v.toUpperCase()).pipe(z.enum(LOG_LEVELS, `expected one of ${LOG_LEVELS.join(', ')}`)),
+  BREACH_WORKER_LOG_LEVEL: z
+    .string()
+    .default('WARN')
+    .transform((v) => v.toUpperCase())
+    .pipe(z.enum(LOG_LEVELS, `expected one of ${LOG_LEVELS.join(', ')}`)),
   BREACH_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   NODE_ENV: z.string().optional(),
   /** On SIGTERM, how long running activities get to finish before they are cancelled and handed back. */
   BREACH_WORKER_SHUTDOWN_GRACE: durationSchema.default('10s'),
   /** Worker versioning (docs/releases.md): the worker deployment's name and this release's build id, both or neither. */
-  BREACH_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'expected a deployment name of letters, digits, dots, dashes').optional(),
+  BREACH_DEPLOYMENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'expected a deployment name of letters, digits, dots, dashes')
+    .optional(),
   BREACH_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   BREACH_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   BREACH_METRICS_COLLECT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-  BREACH_BUILD_ID: z.string().regex(/^[A-Za-z0-9._+-]{1,100}$/, 'expected a build id of letters, digits, dots, dashes, plus').optional(),
+  BREACH_BUILD_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._+-]{1,100}$/, 'expected a build id of letters, digits, dots, dashes, plus')
+    .optional(),
 });
 
 export interface WorkerConfig {
@@ -75,7 +97,9 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   if ((e.BREACH_DEPLOYMENT_NAME === undefined) !== (e.BREACH_BUILD_ID === undefined)) {
     const missing = e.BREACH_BUILD_ID === undefined ? 'BREACH_BUILD_ID' : 'BREACH_DEPLOYMENT_NAME';
     const given = missing === 'BREACH_BUILD_ID' ? 'BREACH_DEPLOYMENT_NAME' : 'BREACH_BUILD_ID';
-    throw new ConfigError(`bad configuration:\n  - ${missing}: expected it beside ${given} (worker versioning takes both)`);
+    throw new ConfigError(
+      `bad configuration:\n  - ${missing}: expected it beside ${given} (worker versioning takes both)`,
+    );
   }
   return {
     temporal: temporalConnectConfig(env),
@@ -91,11 +115,23 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     logLevel: e.BREACH_WORKER_LOG_LEVEL,
     workflowBundle: e.BREACH_WORKFLOW_BUNDLE,
     production: e.NODE_ENV === 'production',
-    metrics: e.BREACH_METRICS_PORT === undefined ? undefined : { port: e.BREACH_METRICS_PORT, host: e.BREACH_METRICS_HOST, collectEverySeconds: e.BREACH_METRICS_COLLECT_SECONDS },
+    metrics:
+      e.BREACH_METRICS_PORT === undefined
+        ? undefined
+        : {
+            port: e.BREACH_METRICS_PORT,
+            host: e.BREACH_METRICS_HOST,
+            collectEverySeconds: e.BREACH_METRICS_COLLECT_SECONDS,
+          },
     // The standard OpenTelemetry variables: the traces endpoint as given, or <base>/v1/traces.
-    otlpTracesEndpoint: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined),
+    otlpTracesEndpoint:
+      e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+      (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined),
     shutdownGraceMs: parseDuration(e.BREACH_WORKER_SHUTDOWN_GRACE),
-    deployment: e.BREACH_DEPLOYMENT_NAME && e.BREACH_BUILD_ID ? { deploymentName: e.BREACH_DEPLOYMENT_NAME, buildId: e.BREACH_BUILD_ID } : undefined,
+    deployment:
+      e.BREACH_DEPLOYMENT_NAME && e.BREACH_BUILD_ID
+        ? { deploymentName: e.BREACH_DEPLOYMENT_NAME, buildId: e.BREACH_BUILD_ID }
+        : undefined,
     env: { ...env },
   };
 }

@@ -29,7 +29,10 @@ export function accountingEntry(
   const keep = new Date(disclosedAt);
   keep.setUTCFullYear(keep.getUTCFullYear() + ACCOUNTING_MIN_YEARS);
   const format = report.disclosureFormat ?? (report.medium === 'cyber' ? 'electronic' : 'non-electronic');
-  const custody = ad.basis === 'hipaa-custody-exemption' && ad.custodyPurpose ? `; purpose (${ad.custodyPurpose}): ${CUSTODY_PURPOSE_TEXT[ad.custodyPurpose]}` : '';
+  const custody =
+    ad.basis === 'hipaa-custody-exemption' && ad.custodyPurpose
+      ? `; purpose (${ad.custodyPurpose}): ${CUSTODY_PURPOSE_TEXT[ad.custodyPurpose]}`
+      : '';
   const custodian = ad.custodian ? `; custodian: ${ad.custodian.name} (${ad.custodian.kind})` : '';
   return {
     entryId: `${entry.incidentId}-D${entry.seq}`,

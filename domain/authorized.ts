@@ -47,19 +47,27 @@ export const AUTHORIZED_BASIS_RULES: Record<AuthorizedBasis, BasisRule> = {
   'need-to-know': {
     paragraph: '5 FAM 464b(9)(a), 463 "Need to know"',
     condition: 'to workforce members of the agency on a need-to-know basis',
-    mustShow: 'the recipients are workforce members who maintain the record and need it in the performance of their official duties',
+    mustShow:
+      'the recipients are workforce members who maintain the record and need it in the performance of their official duties',
   },
   foia: {
     paragraph: '5 FAM 464b(9)(b)',
     condition: 'required under the Freedom of Information Act',
     mustShow: 'the FOIA request and why release was required (no exemption applied)',
-    keyword: { pattern: /\b(FOIA|Freedom of Information)\b/i, what: 'the FOIA request ("FOIA" or "Freedom of Information")' },
+    keyword: {
+      pattern: /\b(FOIA|Freedom of Information)\b/i,
+      what: 'the FOIA request ("FOIA" or "Freedom of Information")',
+    },
   },
   'routine-use': {
     paragraph: '5 FAM 464b(9)(c), 463 "Routine use"',
     condition: 'for a routine use as published in the Federal Register',
-    mustShow: 'the published routine use (system of records and routine use) and that the disclosure is compatible with the purpose of collection',
-    keyword: { pattern: /\b(routine use|SORN|system of records|Federal Register)\b/i, what: 'the routine use ("routine use", "SORN", "system of records" or "Federal Register")' },
+    mustShow:
+      'the published routine use (system of records and routine use) and that the disclosure is compatible with the purpose of collection',
+    keyword: {
+      pattern: /\b(routine use|SORN|system of records|Federal Register)\b/i,
+      what: 'the routine use ("routine use", "SORN", "system of records" or "Federal Register")',
+    },
   },
   census: {
     paragraph: '5 FAM 464b(9)(d)',
@@ -70,42 +78,60 @@ export const AUTHORIZED_BASIS_RULES: Record<AuthorizedBasis, BasisRule> = {
   'statistical-research': {
     paragraph: '5 FAM 464b(9)(e)',
     condition: 'for statistical research',
-    mustShow: 'the statistical research purpose and the recipient\'s assurance that records are used for it only',
+    mustShow: "the statistical research purpose and the recipient's assurance that records are used for it only",
   },
   nara: {
     paragraph: '5 FAM 464b(9)(f)',
     condition: 'to the National Archives and Records Administration',
     mustShow: 'the recipient was NARA',
-    keyword: { pattern: /\b(NARA|National Archives|Archivist)\b/i, what: 'NARA ("NARA", "National Archives" or "Archivist")' },
+    keyword: {
+      pattern: /\b(NARA|National Archives|Archivist)\b/i,
+      what: 'NARA ("NARA", "National Archives" or "Archivist")',
+    },
   },
   'law-enforcement-request': {
     paragraph: '5 FAM 464b(9)(g)',
-    condition: 'for law enforcement purposes, only pursuant to a request from the head of the law enforcement agency or designee',
+    condition:
+      'for law enforcement purposes, only pursuant to a request from the head of the law enforcement agency or designee',
     mustShow: 'the request, from whom (head of the agency or designee) and for which law enforcement purpose',
-    keyword: { pattern: /\brequest/i, what: 'the request of the head of the law enforcement agency or designee ("request")' },
+    keyword: {
+      pattern: /\brequest/i,
+      what: 'the request of the head of the law enforcement agency or designee ("request")',
+    },
   },
   'health-and-safety': {
     paragraph: '5 FAM 464b(9)(h)',
     condition: 'for compelling cases of health and safety',
-    mustShow: 'the compelling circumstance affecting someone\'s health or safety',
+    mustShow: "the compelling circumstance affecting someone's health or safety",
   },
   congress: {
     paragraph: '5 FAM 464b(9)(i)',
-    condition: 'to either House of Congress or authorized committees or subcommittees when the subject is within its jurisdiction',
-    mustShow: 'the House or the committee or subcommittee (a single member of Congress does not qualify) and its jurisdiction',
-    keyword: { pattern: /\b(House|Senate|committee|subcommittee)\b/i, what: 'the House, Senate, committee or subcommittee' },
+    condition:
+      'to either House of Congress or authorized committees or subcommittees when the subject is within its jurisdiction',
+    mustShow:
+      'the House or the committee or subcommittee (a single member of Congress does not qualify) and its jurisdiction',
+    keyword: {
+      pattern: /\b(House|Senate|committee|subcommittee)\b/i,
+      what: 'the House, Senate, committee or subcommittee',
+    },
   },
   gao: {
     paragraph: '5 FAM 464b(9)(j)',
     condition: 'to the Government Accountability Office',
     mustShow: 'the recipient was GAO',
-    keyword: { pattern: /\b(GAO|Government Accountability Office|Comptroller General)\b/i, what: 'GAO ("GAO", "Government Accountability Office" or "Comptroller General")' },
+    keyword: {
+      pattern: /\b(GAO|Government Accountability Office|Comptroller General)\b/i,
+      what: 'GAO ("GAO", "Government Accountability Office" or "Comptroller General")',
+    },
   },
   'court-order': {
     paragraph: '5 FAM 464b(9)(k)',
     condition: 'required under court order',
     mustShow: 'the court and its order, e.g. by case number (a subpoena not signed by a judge is no court order)',
-    keyword: { pattern: /\border/i, what: 'the court order ("order", e.g. "order of the U.S. District Court ..., case no. ...")' },
+    keyword: {
+      pattern: /\border/i,
+      what: 'the court order ("order", e.g. "order of the U.S. District Court ..., case no. ...")',
+    },
   },
   'debt-collection': {
     paragraph: '5 FAM 464b(9)(l)',
@@ -117,7 +143,10 @@ export const AUTHORIZED_BASIS_RULES: Record<AuthorizedBasis, BasisRule> = {
     paragraph: '5 FAM 464b(9)(m), 463 "System of Records Notice"',
     condition: 'as disclosed in the current SORN as published in the Federal Register',
     mustShow: 'the current SORN that discloses it',
-    keyword: { pattern: /\b(SORN|system of records|Federal Register)\b/i, what: 'the SORN ("SORN", "system of records" or "Federal Register")' },
+    keyword: {
+      pattern: /\b(SORN|system of records|Federal Register)\b/i,
+      what: 'the SORN ("SORN", "system of records" or "Federal Register")',
+    },
   },
   'hipaa-custody-exemption': {
     paragraph: '45 CFR 164.512(k)(5)(i) (ICE memo, 26 January 2021)',
@@ -152,25 +181,40 @@ export function authorizedDisclosureIssues(ad: AuthorizedDisclosure, report?: Pi
   if (!rule) return [{ path: 'authorizedDisclosure.basis', message: `expected one of ${AUTHORIZED_BASES.join(', ')}` }];
   const explanation = typeof ad.explanation === 'string' ? ad.explanation.trim() : '';
   if (explanation.length < MIN_EXPLANATION) {
-    at('explanation', `required for ${ad.basis}: at least a sentence (${MIN_EXPLANATION} characters or more) showing ${rule.mustShow} (${rule.paragraph})`);
+    at(
+      'explanation',
+      `required for ${ad.basis}: at least a sentence (${MIN_EXPLANATION} characters or more) showing ${rule.mustShow} (${rule.paragraph})`,
+    );
   } else if (rule.keyword && !rule.keyword.pattern.test(explanation)) {
     at('explanation', `for ${ad.basis}, name ${rule.keyword.what} (${rule.paragraph})`);
   }
   if (!ad.recipient) {
-    at('recipient', 'required: the name and address of the person or agency to whom the disclosure was made, for the accounting of disclosures (5 FAM 464c)');
+    at(
+      'recipient',
+      'required: the name and address of the person or agency to whom the disclosure was made, for the accounting of disclosures (5 FAM 464c)',
+    );
   }
   if (ad.basis === 'hipaa-custody-exemption') {
     if (!ad.custodian) {
-      at('custodian', `required for hipaa-custody-exemption: { name, kind: "${CUSTODIAN_KINDS.join('" | "')}" }, the custodian having lawful custody (${HIPAA})`);
+      at(
+        'custodian',
+        `required for hipaa-custody-exemption: { name, kind: "${CUSTODIAN_KINDS.join('" | "')}" }, the custodian having lawful custody (${HIPAA})`,
+      );
     }
     if (ad.custodyPurpose === undefined || !(CUSTODY_PURPOSES as readonly string[]).includes(ad.custodyPurpose)) {
       at('custodyPurpose', `required for hipaa-custody-exemption: one of a–f (${HIPAA})`);
     }
     if (ad.subjectInLawfulCustody !== true) {
-      at('subjectInLawfulCustody', `required for hipaa-custody-exemption: expected true, the individual in lawful custody of the custodian (${HIPAA})`);
+      at(
+        'subjectInLawfulCustody',
+        `required for hipaa-custody-exemption: expected true, the individual in lawful custody of the custodian (${HIPAA})`,
+      );
     }
     if (report && !report.piiTypes.includes('medical')) {
-      issues.push({ path: 'report.piiTypes', message: `hipaa-custody-exemption covers protected health information only: expected "medical" among the PII types (${HIPAA})` });
+      issues.push({
+        path: 'report.piiTypes',
+        message: `hipaa-custody-exemption covers protected health information only: expected "medical" among the PII types (${HIPAA})`,
+      });
     }
   } else {
     for (const field of ['custodyPurpose', 'custodian', 'subjectInLawfulCustody'] as const) {
@@ -182,14 +226,20 @@ export function authorizedDisclosureIssues(ad: AuthorizedDisclosure, report?: Pi
 
 /** The grounds a decision body must carry before it is sent (API 400, link form, CLI); [] for other kinds. */
 export function decisionGroundsIssues(body: { kind: string; authorizedDisclosure?: AuthorizedDisclosure }): Issue[] {
-  return body.kind === 'submit-analysis' && body.authorizedDisclosure ? authorizedDisclosureIssues(body.authorizedDisclosure) : [];
+  return body.kind === 'submit-analysis' && body.authorizedDisclosure
+    ? authorizedDisclosureIssues(body.authorizedDisclosure)
+    : [];
 }
 
 /**
  * Why a finding of authorized disclosure cannot stand, each message naming the field; empty when it is
  * accepted. Missing grounds are a problem, never a silent pass.
  */
-export function authorizedDisclosureProblems(ad: AuthorizedDisclosure, report: Pick<Report, 'piiTypes' | 'disclosedTo'>, rules: { legacy?: boolean } = {}): string[] {
+export function authorizedDisclosureProblems(
+  ad: AuthorizedDisclosure,
+  report: Pick<Report, 'piiTypes' | 'disclosedTo'>,
+  rules: { legacy?: boolean } = {},
+): string[] {
   if (rules.legacy) return legacyProblems(ad, report);
   return asLines(authorizedDisclosureIssues(ad, report));
 }
@@ -199,22 +249,31 @@ export function authorizedDisclosureProblems(ad: AuthorizedDisclosure, report: P
  * words in `disclosedTo` or the explanation. Kept only so those incidents replay the decisions they
  * accepted (docs/lifecycle.md); no new incident uses them.
  */
-const LEGACY_CUSTODIAN = /\b(custody|custodial|correctional|detention|detainees?|inmates?|jail|prison|penitentiary|law[- ]enforcement|marshals?|sheriff|police)\b/i;
+const LEGACY_CUSTODIAN =
+  /\b(custody|custodial|correctional|detention|detainees?|inmates?|jail|prison|penitentiary|law[- ]enforcement|marshals?|sheriff|police)\b/i;
 
 function legacyProblems(ad: AuthorizedDisclosure, report: Pick<Report, 'piiTypes' | 'disclosedTo'>): string[] {
   const rule = AUTHORIZED_BASIS_RULES[ad.basis];
   const problems: string[] = [];
   const explanation = ad.explanation.trim();
   if (explanation.length < MIN_EXPLANATION) {
-    problems.push(`authorizedDisclosure.explanation: required for ${ad.basis}: at least a sentence (${MIN_EXPLANATION} characters or more) showing ${rule.mustShow} (${rule.paragraph})`);
+    problems.push(
+      `authorizedDisclosure.explanation: required for ${ad.basis}: at least a sentence (${MIN_EXPLANATION} characters or more) showing ${rule.mustShow} (${rule.paragraph})`,
+    );
   } else if (rule.keyword && !rule.keyword.pattern.test(explanation)) {
     problems.push(`authorizedDisclosure.explanation: for ${ad.basis}, name ${rule.keyword.what} (${rule.paragraph})`);
   }
   if (ad.basis === 'hipaa-custody-exemption') {
-    if (ad.custodyPurpose === undefined) problems.push(`authorizedDisclosure.custodyPurpose: required for hipaa-custody-exemption: one of a–f (${HIPAA})`);
-    if (!report.piiTypes.includes('medical')) problems.push(`report.piiTypes: hipaa-custody-exemption covers protected health information only: expected "medical" among the PII types (${HIPAA})`);
+    if (ad.custodyPurpose === undefined)
+      problems.push(`authorizedDisclosure.custodyPurpose: required for hipaa-custody-exemption: one of a–f (${HIPAA})`);
+    if (!report.piiTypes.includes('medical'))
+      problems.push(
+        `report.piiTypes: hipaa-custody-exemption covers protected health information only: expected "medical" among the PII types (${HIPAA})`,
+      );
     if (!LEGACY_CUSTODIAN.test(`${report.disclosedTo ?? ''}\n${explanation}`)) {
-      problems.push(`authorizedDisclosure.explanation: for hipaa-custody-exemption, name the correctional institution or law-enforcement official with lawful custody (neither report.disclosedTo nor the explanation does) (${HIPAA})`);
+      problems.push(
+        `authorizedDisclosure.explanation: for hipaa-custody-exemption, name the correctional institution or law-enforcement official with lawful custody (neither report.disclosedTo nor the explanation does) (${HIPAA})`,
+      );
     }
   } else if (ad.custodyPurpose !== undefined) {
     problems.push(`authorizedDisclosure.custodyPurpose: applies to hipaa-custody-exemption only, not to ${ad.basis}`);

@@ -18,7 +18,8 @@ export interface RecordSection {
 }
 
 const yesNo = (b: boolean | null) => (b === null ? '—' : b ? 'yes' : 'no');
-const or = (v: string | number | null | undefined, dash = '—') => (v === null || v === undefined || v === '' ? dash : String(v));
+const or = (v: string | number | null | undefined, dash = '—') =>
+  v === null || v === undefined || v === '' ? dash : String(v);
 const short = (v: unknown) => {
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   return s.length > 400 ? `${s.slice(0, 400)}…` : s;
@@ -50,14 +51,27 @@ export function recordSections(r: CaseRecord, options: { personal: boolean }): R
         ['Supervisor', `${f.supervisor.name} <${f.supervisor.email}>`],
         ['PII types', f.piiTypes.join(', ')],
         ['People affected (estimate)', `${f.affectedCount} (${f.affectedPopulation})`],
-        ['Encrypted / classified / criminal', `${yesNo(f.encrypted)} / ${yesNo(f.classifiedInvolved)} / ${yesNo(f.criminalActSuspected)}`],
+        [
+          'Encrypted / classified / criminal',
+          `${yesNo(f.encrypted)} / ${yesNo(f.classifiedInvolved)} / ${yesNo(f.criminalActSuspected)}`,
+        ],
       ],
       text: [f.summary, ...r.report.supplements.map((s, i) => `Supplement ${i + 1} (${s.at}): ${s.report.summary}`)],
     });
   } else {
-    out.push({ heading: 'The report (5 FAM 468.3)', rows: [['Supplements', String(r.report.supplements.length)]], text: ['The facts of the report are in the case record itself (need to know).'] });
+    out.push({
+      heading: 'The report (5 FAM 468.3)',
+      rows: [['Supplements', String(r.report.supplements.length)]],
+      text: ['The facts of the report are in the case record itself (need to know).'],
+    });
   }
-  out.push({ heading: 'Routing and receipts (5 FAM 468.3b)', table: { columns: ['At', 'Step', 'To', 'Status', 'Receipt'], rows: r.routing.map((e) => [e.at, e.step, e.to, e.status, or(e.receipt)]) } });
+  out.push({
+    heading: 'Routing and receipts (5 FAM 468.3b)',
+    table: {
+      columns: ['At', 'Step', 'To', 'Status', 'Receipt'],
+      rows: r.routing.map((e) => [e.at, e.step, e.to, e.status, or(e.receipt)]),
+    },
+  });
   out.push({
     heading: 'Risk of harm (5 FAM 468.4)',
     rows: [
@@ -71,10 +85,25 @@ export function recordSections(r: CaseRecord, options: { personal: boolean }): R
   });
   out.push({
     heading: 'Decisions',
-    table: { columns: ['At', 'Decision', 'Actor', 'Outcome', 'Rationale and grounds'], rows: r.decisions.map((d) => [d.at, d.kind, d.actorId, or(d.outcome), [d.rationale, Object.keys(d.grounds).length ? short(d.grounds) : undefined].filter(Boolean).join(' — ')]) },
+    table: {
+      columns: ['At', 'Decision', 'Actor', 'Outcome', 'Rationale and grounds'],
+      rows: r.decisions.map((d) => [
+        d.at,
+        d.kind,
+        d.actorId,
+        or(d.outcome),
+        [d.rationale, Object.keys(d.grounds).length ? short(d.grounds) : undefined].filter(Boolean).join(' — '),
+      ]),
+    },
   });
   if (r.delays.length) {
-    out.push({ heading: 'Delays and bars (5 FAM 468.6-3)', table: { columns: ['At', 'Kind', 'By', 'Requesting entity', 'Until', 'Reason'], rows: r.delays.map((d) => [d.at, d.kind, d.actorId, or(d.requestingEntity), or(d.notifyAfter), or(d.reason)]) } });
+    out.push({
+      heading: 'Delays and bars (5 FAM 468.6-3)',
+      table: {
+        columns: ['At', 'Kind', 'By', 'Requesting entity', 'Until', 'Reason'],
+        rows: r.delays.map((d) => [d.at, d.kind, d.actorId, or(d.requestingEntity), or(d.notifyAfter), or(d.reason)]),
+      },
+    });
   }
   if (r.letter) {
     const l = r.letter;
@@ -86,7 +115,15 @@ export function recordSections(r: CaseRecord, options: { personal: boolean }): R
         ['Immediate', yesNo(l.immediate)],
         ['Roster', options.personal ? `${l.roster.count} people, ${l.roster.url}` : `${l.roster.count} people`],
       ],
-      text: [l.letter.whatHappened, l.letter.piiInvolved, l.letter.actionsTaken, l.letter.protectiveSteps, l.letter.protectionAtTime, ...(l.letter.creditProtectionOffer ? [l.letter.creditProtectionOffer] : []), `Toll-free: ${l.letter.contact.tollFreePhone}`],
+      text: [
+        l.letter.whatHappened,
+        l.letter.piiInvolved,
+        l.letter.actionsTaken,
+        l.letter.protectiveSteps,
+        l.letter.protectionAtTime,
+        ...(l.letter.creditProtectionOffer ? [l.letter.creditProtectionOffer] : []),
+        `Toll-free: ${l.letter.contact.tollFreePhone}`,
+      ],
     });
   }
   if (r.notification) {
@@ -105,22 +142,53 @@ export function recordSections(r: CaseRecord, options: { personal: boolean }): R
       ],
     });
   }
-  out.push({ heading: 'Liaison notices (5 FAM 467.4-2b(4))', table: { columns: ['At', 'Liaison'], rows: r.liaisonNotices.map((l) => [l.at, l.liaison]) } });
-  out.push({ heading: 'Action items', table: { columns: ['Item', 'Owner', 'Status', 'Evidence', 'Completed'], rows: r.actionItems.map((i) => [i.id, i.ownerRole, i.status, or(i.evidence), [i.completedBy, i.completedAt].filter(Boolean).join(' ') || '—']) } });
-  out.push({ heading: 'Deadlines', table: { columns: ['Deadline', 'Paragraph', 'Due', 'Met', 'Status'], rows: r.deadlines.map((d) => [d.name, d.paragraph, d.dueAt, or(d.metAt), d.status]) } });
-  out.push({ heading: 'Escalations', table: { columns: ['At', 'Event', 'Detail'], rows: r.escalations.map((e) => [e.at, e.event, or(e.detail)]) } });
+  out.push({
+    heading: 'Liaison notices (5 FAM 467.4-2b(4))',
+    table: { columns: ['At', 'Liaison'], rows: r.liaisonNotices.map((l) => [l.at, l.liaison]) },
+  });
+  out.push({
+    heading: 'Action items',
+    table: {
+      columns: ['Item', 'Owner', 'Status', 'Evidence', 'Completed'],
+      rows: r.actionItems.map((i) => [
+        i.id,
+        i.ownerRole,
+        i.status,
+        or(i.evidence),
+        [i.completedBy, i.completedAt].filter(Boolean).join(' ') || '—',
+      ]),
+    },
+  });
+  out.push({
+    heading: 'Deadlines',
+    table: {
+      columns: ['Deadline', 'Paragraph', 'Due', 'Met', 'Status'],
+      rows: r.deadlines.map((d) => [d.name, d.paragraph, d.dueAt, or(d.metAt), d.status]),
+    },
+  });
+  out.push({
+    heading: 'Escalations',
+    table: { columns: ['At', 'Event', 'Detail'], rows: r.escalations.map((e) => [e.at, e.event, or(e.detail)]) },
+  });
   // Sections added by other parts of the system (docs/case-record.md).
-  for (const [name, value] of Object.entries(r)) if (!CORE_FIELDS.has(name) && value !== undefined) out.push({ heading: name, text: [short(value)] });
+  for (const [name, value] of Object.entries(r))
+    if (!CORE_FIELDS.has(name) && value !== undefined) out.push({ heading: name, text: [short(value)] });
   const a = r.closure.archive;
   out.push({
     heading: 'Closure and filing (5 FAM 467.2c, 468.7)',
     rows: [
       ['Signed off', r.closure.signedOffAt ? `${r.closure.signedOffAt} by ${or(r.closure.signedOffBy)}` : '—'],
-      ['Record', `${a.status}${a.reference ? `, reference ${a.reference}` : ''}${a.filedBy ? ` (filed by ${a.filedBy})` : ''}${a.at ? ` at ${a.at}` : ''}`],
+      [
+        'Record',
+        `${a.status}${a.reference ? `, reference ${a.reference}` : ''}${a.filedBy ? ` (filed by ${a.filedBy})` : ''}${a.at ? ` at ${a.at}` : ''}`,
+      ],
       ['Closed', or(r.closure.closedAt)],
     ],
   });
-  out.push({ heading: 'Timeline', table: { columns: ['At', 'Event', 'Actor'], rows: r.timeline.map((t) => [t.at, t.event, or(t.actorId)]) } });
+  out.push({
+    heading: 'Timeline',
+    table: { columns: ['At', 'Event', 'Actor'], rows: r.timeline.map((t) => [t.at, t.event, or(t.actorId)]) },
+  });
   return out;
 }
 
@@ -129,7 +197,8 @@ export function recordText(r: CaseRecord, options: { personal: boolean }): strin
   for (const s of recordSections(r, options)) {
     parts.push(`${s.heading}\n${'='.repeat(s.heading.length)}`);
     if (s.rows) parts.push(s.rows.map(([k, v]) => `${k}: ${v}`).join('\n'));
-    if (s.table) parts.push(s.table.rows.length ? s.table.rows.map((row) => `- ${row.join(' | ')}`).join('\n') : '(none)');
+    if (s.table)
+      parts.push(s.table.rows.length ? s.table.rows.map((row) => `- ${row.join(' | ')}`).join('\n') : '(none)');
     if (s.text?.length) parts.push(s.text.join('\n\n'));
   }
   return parts.join('\n\n');
@@ -138,9 +207,13 @@ export function recordText(r: CaseRecord, options: { personal: boolean }): strin
 /** A printable page: plain semantic HTML, a print style sheet, no script. */
 export function recordHtml(r: CaseRecord): string {
   const body = recordSections(r, { personal: true }).map((s) => {
-    const id = s.heading.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const id = s.heading
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     const parts = [`<section aria-labelledby="${id}">`, `<h2 id="${id}">${escapeHtml(s.heading)}</h2>`];
-    if (s.rows) parts.push(`<dl>${s.rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`);
+    if (s.rows)
+      parts.push(`<dl>${s.rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`);
     if (s.table) {
       parts.push(
         s.table.rows.length
@@ -162,7 +235,7 @@ export function recordHtml(r: CaseRecord): string {
     '</head>',
     '<body><main>',
     `<h1>${escapeHtml(title)}</h1>`,
-    '<p>The record of the Department\'s response to this breach (5 FAM 468.7). Contains personal information: need to know only.</p>',
+    "<p>The record of the Department's response to this breach (5 FAM 468.7). Contains personal information: need to know only.</p>",
     ...body,
     '</main></body></html>',
     '',

@@ -60,7 +60,12 @@ export const deadlineSchema = z.object({
 });
 export type DeadlineEntry = z.infer<typeof deadlineSchema>;
 
-export const timelineEntrySchema = z.object({ at: iso, event: z.string(), actorId: z.string().optional(), detail: z.string().optional() });
+export const timelineEntrySchema = z.object({
+  at: iso,
+  event: z.string(),
+  actorId: z.string().optional(),
+  detail: z.string().optional(),
+});
 
 export const caseRecordSchema = z.looseObject({
   schema: z.literal(CASE_RECORD_SCHEMA),
@@ -81,7 +86,12 @@ export const caseRecordSchema = z.looseObject({
   routing: z.array(routingEntrySchema),
   responsibleOffice: z.string().nullable(),
   crgConvened: z.boolean().nullable(),
-  risk: z.object({ computed: level.nullable(), determined: level.nullable(), overridden: z.boolean(), reasons: z.array(z.string()) }),
+  risk: z.object({
+    computed: level.nullable(),
+    determined: level.nullable(),
+    overridden: z.boolean(),
+    reasons: z.array(z.string()),
+  }),
   options: z.array(z.string()),
   authorizedDisclosure: z.record(z.string(), z.unknown()).nullable(),
   costEstimateUsd: z.number().nullable(),
@@ -104,7 +114,10 @@ export const caseRecordSchema = z.looseObject({
       /** The letter's canonical text (JSON, keys sorted): what the digest is of. */
       text: z.string(),
       /** SHA-256 of `text`, hex; null only in a record not yet sealed (sealCaseRecord). */
-      sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .nullable(),
       roster: z.object({ url: z.string(), count: z.number() }),
       immediate: z.boolean(),
     })
@@ -158,7 +171,6 @@ export const caseRecordSchema = z.looseObject({
 /** The top-level fields of version 1 that this module defines; any other is a section added elsewhere. */
 export const CORE_FIELDS = new Set(Object.keys(caseRecordSchema.shape));
 export type CaseRecord = z.infer<typeof caseRecordSchema>;
-
 
 /** The record with its letter digest filled in; `sha256hex` is node:crypto's outside the sandbox. */
 export function sealCaseRecord(record: CaseRecord, sha256hex: (text: string) => string): CaseRecord {

@@ -27,17 +27,27 @@ function received(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'object') {
     const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto !== Object.prototype && proto !== null && 'constructor' in (value as object) && (value as { constructor?: { name?: string } }).constructor) {
+    if (
+      proto !== Object.prototype &&
+      proto !== null &&
+      'constructor' in (value as object) &&
+      (value as { constructor?: { name?: string } }).constructor
+    ) {
       return (value as { constructor: { name: string } }).constructor.name;
     }
   }
   return typeof value;
 }
 
-const invalidType = (expected: string, value: unknown) => `Invalid input: expected ${expected}, received ${received(value)}`;
+const invalidType = (expected: string, value: unknown) =>
+  `Invalid input: expected ${expected}, received ${received(value)}`;
 
 /** A rule of a string, run in the order given as zod runs its checks: min/max length, a pattern or a test with its message. */
-export type StringRule = ['min', number, string?] | ['max', number, string?] | ['pattern', RegExp, string] | ['refine', (text: string) => boolean, string];
+export type StringRule =
+  | ['min', number, string?]
+  | ['max', number, string?]
+  | ['pattern', RegExp, string]
+  | ['refine', (text: string) => boolean, string];
 
 /**
  * zod's `z.string()` with `.trim()` first when `trim`, then the rules in order; every rule runs (no
@@ -52,8 +62,10 @@ export function string(options: { trim?: boolean; typeMessage?: string }, ...rul
     const text = options.trim ? value.trim() : value;
     const before = issues.length;
     for (const rule of rules) {
-      if (rule[0] === 'min' && text.length < rule[1]) issues.push({ path, message: rule[2] ?? `Too small: expected string to have >=${rule[1]} characters` });
-      if (rule[0] === 'max' && text.length > rule[1]) issues.push({ path, message: rule[2] ?? `Too big: expected string to have <=${rule[1]} characters` });
+      if (rule[0] === 'min' && text.length < rule[1])
+        issues.push({ path, message: rule[2] ?? `Too small: expected string to have >=${rule[1]} characters` });
+      if (rule[0] === 'max' && text.length > rule[1])
+        issues.push({ path, message: rule[2] ?? `Too big: expected string to have <=${rule[1]} characters` });
       if (rule[0] === 'refine' && !rule[1](text)) issues.push({ path, message: rule[2] });
       if (rule[0] === 'pattern') {
         if (!rule[1].test(text)) issues.push({ path, message: rule[2] });
@@ -85,11 +97,15 @@ export function number(rules: NumberRules = {}): Check<number> {
         issues.push({ path, message: message ?? invalidType('int', value) });
         return FAIL;
       }
-      if (value > Number.MAX_SAFE_INTEGER) issues.push({ path, message: message ?? `Too big: expected int to be <=${Number.MAX_SAFE_INTEGER}` });
-      if (value < Number.MIN_SAFE_INTEGER) issues.push({ path, message: message ?? `Too small: expected int to be >=${Number.MIN_SAFE_INTEGER}` });
+      if (value > Number.MAX_SAFE_INTEGER)
+        issues.push({ path, message: message ?? `Too big: expected int to be <=${Number.MAX_SAFE_INTEGER}` });
+      if (value < Number.MIN_SAFE_INTEGER)
+        issues.push({ path, message: message ?? `Too small: expected int to be >=${Number.MIN_SAFE_INTEGER}` });
     }
-    if (rules.min && value < rules.min[0]) issues.push({ path, message: rules.min[1] ?? `Too small: expected number to be >=${rules.min[0]}` });
-    if (rules.max && value > rules.max[0]) issues.push({ path, message: rules.max[1] ?? `Too big: expected number to be <=${rules.max[0]}` });
+    if (rules.min && value < rules.min[0])
+      issues.push({ path, message: rules.min[1] ?? `Too small: expected number to be >=${rules.min[0]}` });
+    if (rules.max && value > rules.max[0])
+      issues.push({ path, message: rules.max[1] ?? `Too big: expected number to be <=${rules.max[0]}` });
     return issues.length > before ? FAIL : value;
   };
 }
@@ -102,7 +118,10 @@ export const boolean: Check<boolean> = (value, path, issues) => {
 
 /** zod's `z.enum(values)`. */
 export function oneOf<const T extends readonly string[]>(values: T): Check<T[number]> {
-  const message = values.length === 1 ? `Invalid input: expected ${JSON.stringify(values[0])}` : `Invalid option: expected one of ${values.map((v) => JSON.stringify(v)).join('|')}`;
+  const message =
+    values.length === 1
+      ? `Invalid input: expected ${JSON.stringify(values[0])}`
+      : `Invalid option: expected one of ${values.map((v) => JSON.stringify(v)).join('|')}`;
   return (value, path, issues) => {
     if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T[number];
     issues.push({ path, message });
@@ -116,7 +135,8 @@ export function array<T>(item: Check<T>, rules: { min?: [number, string?]; max?:
     if (!Array.isArray(value)) {
       issues.push({ path, message: invalidType('array', value) });
       // zod runs the length limit on a string given for an array too, and says so.
-      if (rules.max && typeof value === 'string' && value.length > rules.max[0]) issues.push({ path, message: `Too big: expected string to have <=${rules.max[0]} characters` });
+      if (rules.max && typeof value === 'string' && value.length > rules.max[0])
+        issues.push({ path, message: `Too big: expected string to have <=${rules.max[0]} characters` });
       return FAIL;
     }
     // zod: too many items is reported alone, before any item is parsed; too few after the items' issues.
@@ -126,7 +146,8 @@ export function array<T>(item: Check<T>, rules: { min?: [number, string?]; max?:
     }
     const before = issues.length;
     const out = value.map((v, i) => item(v, [...path, i], issues));
-    if (rules.min && value.length < rules.min[0]) issues.push({ path, message: rules.min[1] ?? `Too small: expected array to have >=${rules.min[0]} items` });
+    if (rules.min && value.length < rules.min[0])
+      issues.push({ path, message: rules.min[1] ?? `Too small: expected array to have >=${rules.min[0]} items` });
     return issues.length > before ? FAIL : (out as T[]);
   };
 }
@@ -139,7 +160,9 @@ export const optional = <T>(check: Check<T>): Optional<T> => ({ optional: check 
 
 type Field = Check<unknown> | Optional<unknown>;
 export type Shape = Record<string, Field>;
-type Out<S extends Shape> = { [K in keyof S as S[K] extends Optional<unknown> ? never : K]: S[K] extends Check<infer T> ? T : never } & {
+type Out<S extends Shape> = {
+  [K in keyof S as S[K] extends Optional<unknown> ? never : K]: S[K] extends Check<infer T> ? T : never;
+} & {
   [K in keyof S as S[K] extends Optional<unknown> ? K : never]?: S[K] extends Optional<infer T> ? T : never;
 };
 
@@ -173,10 +196,16 @@ export function object<S extends Shape>(shape: S, mode: 'strict' | 'loose'): Che
       // "constructor") is unknown, as in zod (which compares against a set of the shape's keys). The API
       // refuses such a decision with zod, so no incident accepted one that it would now refuse on replay.
       const unknown = Object.keys(input).filter((k) => !Object.hasOwn(shape, k));
-      if (unknown.length) issues.push({ path, message: `Unrecognized key${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => JSON.stringify(k)).join(', ')}` });
+      if (unknown.length)
+        issues.push({
+          path,
+          message: `Unrecognized key${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => JSON.stringify(k)).join(', ')}`,
+        });
     } else {
       // Kept as own data properties: a "__proto__" key from JSON must not become the value's prototype.
-      for (const k of Object.keys(input)) if (!Object.hasOwn(shape, k)) Object.defineProperty(out, k, { value: input[k], enumerable: true, writable: true, configurable: true });
+      for (const k of Object.keys(input))
+        if (!Object.hasOwn(shape, k))
+          Object.defineProperty(out, k, { value: input[k], enumerable: true, writable: true, configurable: true });
     }
     return issues.length > before ? FAIL : (out as Out<S>);
   };
@@ -207,9 +236,16 @@ export function literal<const T extends string>(expected: T): Check<T> {
 }
 
 /** The issues as `{ path, message }` with dotted paths, `(root)` for the whole value (domain/issues.ts). */
-export function run<T>(check: Check<T>, value: unknown): { ok: true; value: T } | { ok: false; issues: { path: string; message: string }[] } {
+export function run<T>(
+  check: Check<T>,
+  value: unknown,
+): { ok: true; value: T } | { ok: false; issues: { path: string; message: string }[] } {
   const issues: RawIssue[] = [];
   const out = check(value, [], issues);
-  if (out === FAIL || issues.length) return { ok: false, issues: issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })) };
+  if (out === FAIL || issues.length)
+    return {
+      ok: false,
+      issues: issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })),
+    };
   return { ok: true, value: out };
 }

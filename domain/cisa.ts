@@ -60,7 +60,12 @@ export interface CisaFields {
 
 export function cisaFields(
   r: Report,
-  context: { organization: string; contactOffice: string; contacts: { name: string; email: string }[]; update?: CisaFields['updates'] },
+  context: {
+    organization: string;
+    contactOffice: string;
+    contacts: { name: string; email: string }[];
+    update?: CisaFields['updates'];
+  },
 ): CisaFields {
   return {
     guideline: 'CISA Federal Incident Notification Guidelines',
@@ -91,7 +96,8 @@ export function receiverReference(receipt: unknown): string | null {
   const answer = receipt as Record<string, unknown>;
   for (const key of ['reference', 'caseNumber', 'case', 'ticketNumber', 'ticket', 'incidentNumber', 'id']) {
     const value = answer[key];
-    if ((typeof value === 'string' && value.trim() !== '') || typeof value === 'number') return String(value).slice(0, 200);
+    if ((typeof value === 'string' && value.trim() !== '') || typeof value === 'number')
+      return String(value).slice(0, 200);
   }
   return null;
 }

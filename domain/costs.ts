@@ -18,11 +18,17 @@ const MEASURE_TEXT: Record<string, string> = {
 };
 
 /** The costs CGFS is to estimate, each in a few words; empty when nothing costs money. */
-export function costBasis(analysis: Pick<DecisionOf<'submit-analysis'>, 'options' | 'costedMeasures'>, affectedCount: number, playbook: Playbook): string[] {
+export function costBasis(
+  analysis: Pick<DecisionOf<'submit-analysis'>, 'options' | 'costedMeasures'>,
+  affectedCount: number,
+  playbook: Playbook,
+): string[] {
   const basis: string[] = [];
-  if (analysis.options.includes('credit-protection')) basis.push(`credit protection for about ${affectedCount} people (468.5a(2))`);
+  if (analysis.options.includes('credit-protection'))
+    basis.push(`credit protection for about ${affectedCount} people (468.5a(2))`);
   const atScale = playbook.costs?.mailAtScaleFrom ?? DEFAULT_MAIL_AT_SCALE_FROM;
-  if (analysis.options.includes('notify-individuals') && affectedCount >= atScale) basis.push(`notification by mail to about ${affectedCount} people (468.6-2)`);
+  if (analysis.options.includes('notify-individuals') && affectedCount >= atScale)
+    basis.push(`notification by mail to about ${affectedCount} people (468.6-2)`);
   for (const measure of analysis.costedMeasures ?? []) basis.push(MEASURE_TEXT[measure] ?? measure);
   return basis;
 }

@@ -4,7 +4,20 @@
  * and the approval pages check before they send (tests/rules/plain-checks.test.ts holds the two equal on
  * generated decisions). What a decision must carry beyond its shape is checked by workflows/decisions.ts.
  */
-import { array, boolean, literal, number, object, oneOf, optional, run, string, union, type Check, type Shape } from './check.js';
+import {
+  array,
+  boolean,
+  literal,
+  number,
+  object,
+  oneOf,
+  optional,
+  run,
+  string,
+  union,
+  type Check,
+  type Shape,
+} from './check.js';
 import {
   AUTHORIZED_BASES,
   COSTED_MEASURES,
@@ -21,14 +34,26 @@ import {
 } from './decision-terms.js';
 import type { Decision } from './decision.js';
 
-const text = (max: number) => string({ trim: true }, ['pattern', /\S/, 'expected a non-empty text'], ['max', max, `expected at most ${max} characters`]);
+const text = (max: number) =>
+  string(
+    { trim: true },
+    ['pattern', /\S/, 'expected a non-empty text'],
+    ['max', max, `expected at most ${max} characters`],
+  );
 const rationale = text(10_000);
 const level = oneOf(LEVELS);
 const isoDateTime = string({ typeMessage: ISO_DATE_TIME_MESSAGE }, ['pattern', ISO_DATE_TIME, ISO_DATE_TIME_MESSAGE]);
 const plain = (max: number) => string({}, ['max', max]);
 
 const factors = object(
-  { dataNature: level, misuseLikelihood: level, logicalAccess: level, physicalAccess: level, deliberateTargeting: level, priorMisuse: level },
+  {
+    dataNature: level,
+    misuseLikelihood: level,
+    logicalAccess: level,
+    physicalAccess: level,
+    deliberateTargeting: level,
+    priorMisuse: level,
+  },
   'strict',
 );
 
@@ -50,7 +75,15 @@ const letter = object(
     whatHappened: plain(20_000),
     piiInvolved: plain(20_000),
     actionsTaken: plain(20_000),
-    contact: object({ tollFreePhone: plain(40), email: optional(plain(320)), website: optional(plain(2_000)), postalAddress: optional(plain(2_000)) }, 'strict'),
+    contact: object(
+      {
+        tollFreePhone: plain(40),
+        email: optional(plain(320)),
+        website: optional(plain(2_000)),
+        postalAddress: optional(plain(2_000)),
+      },
+      'strict',
+    ),
     protectiveSteps: plain(20_000),
     protectionAtTime: plain(20_000),
     creditProtectionOffer: optional(plain(20_000)),
@@ -66,8 +99,12 @@ const roster = object(
   'strict',
 );
 
-const base = { actorId: string({}, ['min', 1], ['max', 128]), decisionId: optional(string({}, ['min', 1], ['max', 128])) };
-const kind = <K extends string, S extends Shape>(name: K, shape: S) => object({ ...base, kind: literal(name), ...shape }, 'strict');
+const base = {
+  actorId: string({}, ['min', 1], ['max', 128]),
+  decisionId: optional(string({}, ['min', 1], ['max', 128])),
+};
+const kind = <K extends string, S extends Shape>(name: K, shape: S) =>
+  object({ ...base, kind: literal(name), ...shape }, 'strict');
 
 const KINDS = {
   'assign-responsible-office': kind('assign-responsible-office', { office: text(200) }),
@@ -85,13 +122,20 @@ const KINDS = {
     costedMeasures: optional(array(oneOf(COSTED_MEASURES), { max: [COSTED_MEASURES.length] })),
     rationale,
   }),
-  'cost-estimate': kind('cost-estimate', { estimatedCostUsd: number({ min: [0], max: [1e13] }), notes: optional(text(10_000)) }),
+  'cost-estimate': kind('cost-estimate', {
+    estimatedCostUsd: number({ min: [0], max: [1e13] }),
+    notes: optional(text(10_000)),
+  }),
   'ppgb-override': kind('ppgb-override', { rationale }),
   'ppgb-chair-decision': kind('ppgb-chair-decision', { outcome: oneOf(PPGB_CHAIR_OUTCOMES), rationale }),
   'ppgb-decision': kind('ppgb-decision', { outcome: oneOf(PPGB_OUTCOMES), rationale }),
   'under-secretary-decision': kind('under-secretary-decision', { outcome: oneOf(FINAL_OUTCOMES), rationale }),
   'approve-letter': kind('approve-letter', { letter, roster, immediate: optional(boolean) }),
-  'request-delay': kind('request-delay', { requestingEntity: text(300), reason: text(10_000), notifyAfter: isoDateTime }),
+  'request-delay': kind('request-delay', {
+    requestingEntity: text(300),
+    reason: text(10_000),
+    notifyAfter: isoDateTime,
+  }),
   'extend-delay': kind('extend-delay', { notifyAfter: isoDateTime }),
   'lift-delay': kind('lift-delay', {}),
   'bar-notification': kind('bar-notification', { reason: text(10_000) }),
@@ -104,7 +148,9 @@ const KINDS = {
 const decision = union('kind', KINDS as unknown as Record<string, Check<Decision>>);
 
 /** A decision message checked: the decision (text trimmed, as zod's parse gives it) or its issues. */
-export function checkDecisionShape(raw: unknown): { ok: true; decision: Decision } | { ok: false; issues: { path: string; message: string }[] } {
+export function checkDecisionShape(
+  raw: unknown,
+): { ok: true; decision: Decision } | { ok: false; issues: { path: string; message: string }[] } {
   const result = run(decision, raw);
   return result.ok ? { ok: true, decision: result.value } : result;
 }

@@ -54,7 +54,12 @@ export const CUSTODY_PURPOSES = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
 export const CUSTODIAN_KINDS = ['correctional-institution', 'law-enforcement-official'] as const;
 
 export const FINAL_OUTCOMES = ['approve-notification', 'decline-notification'] as const;
-export const PPGB_CHAIR_OUTCOMES = ['refer-to-ppgb', 'refer-to-under-secretary', 'return-to-crg', ...FINAL_OUTCOMES] as const;
+export const PPGB_CHAIR_OUTCOMES = [
+  'refer-to-ppgb',
+  'refer-to-under-secretary',
+  'return-to-crg',
+  ...FINAL_OUTCOMES,
+] as const;
 export const PPGB_OUTCOMES = ['refer-to-under-secretary', 'return-to-crg', ...FINAL_OUTCOMES] as const;
 
 /** The decision kinds of the contract, in the order of the schemas (tests/rules/plain-checks.test.ts holds them equal). */
@@ -79,6 +84,9 @@ export const DECISION_KINDS = [
 ] as const;
 
 /** ISO 8601 with an offset ("Z" included): zod's `z.iso.datetime({ offset: true })` pattern, stated plainly. */
-const DATE = '(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))';
-export const ISO_DATE_TIME = new RegExp(`^${DATE}T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$`);
+const DATE =
+  '(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))';
+export const ISO_DATE_TIME = new RegExp(
+  `^${DATE}T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$`,
+);
 export const ISO_DATE_TIME_MESSAGE = 'expected an ISO 8601 time with an offset, e.g. 2026-03-01T14:05:00Z';

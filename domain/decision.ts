@@ -15,11 +15,23 @@ import {
 } from './decision-terms.js';
 
 // The closed lists live in domain/decision-terms.ts (plain, for the workflow sandbox); re-exported for the boundaries.
-export { AUTHORIZED_BASES, COSTED_MEASURES, CUSTODIAN_KINDS, CUSTODY_PURPOSES, LEVELS, LIAISONS, OPTIONS, type AuthorizedBasis, type Level, type Liaison } from './decision-terms.js';
+export {
+  AUTHORIZED_BASES,
+  COSTED_MEASURES,
+  CUSTODIAN_KINDS,
+  CUSTODY_PURPOSES,
+  LEVELS,
+  LIAISONS,
+  OPTIONS,
+  type AuthorizedBasis,
+  type Level,
+  type Liaison,
+} from './decision-terms.js';
 
 // `\S` rather than a minimum length after trimming: the same rule, and one the OpenAPI document can state (a
 // pattern), so that a client generated from /openapi.json does not send blank text.
-const text = (max: number) => z.string().trim().regex(/\S/, 'expected a non-empty text').max(max, `expected at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().regex(/\S/, 'expected a non-empty text').max(max, `expected at most ${max} characters`);
 const rationale = text(10_000);
 
 const level = z.enum(LEVELS);
@@ -116,7 +128,12 @@ function kinds<A extends z.ZodRawShape>(actor: A) {
       costedMeasures: z.array(z.enum(COSTED_MEASURES)).max(COSTED_MEASURES.length).optional(),
       rationale,
     }),
-    z.strictObject({ ...base, kind: z.literal('cost-estimate'), estimatedCostUsd: z.number().min(0).max(1e13), notes: text(10_000).optional() }),
+    z.strictObject({
+      ...base,
+      kind: z.literal('cost-estimate'),
+      estimatedCostUsd: z.number().min(0).max(1e13),
+      notes: text(10_000).optional(),
+    }),
     z.strictObject({ ...base, kind: z.literal('ppgb-override'), rationale }),
     z.strictObject({
       ...base,
@@ -130,9 +147,26 @@ function kinds<A extends z.ZodRawShape>(actor: A) {
       outcome: z.enum(PPGB_OUTCOMES),
       rationale,
     }),
-    z.strictObject({ ...base, kind: z.literal('under-secretary-decision'), outcome: z.enum(FINAL_OUTCOMES), rationale }),
-    z.strictObject({ ...base, kind: z.literal('approve-letter'), letter: letterSchema, roster: rosterRefSchema, immediate: z.boolean().optional() }),
-    z.strictObject({ ...base, kind: z.literal('request-delay'), requestingEntity: text(300), reason: text(10_000), notifyAfter: isoDateTimeSchema }),
+    z.strictObject({
+      ...base,
+      kind: z.literal('under-secretary-decision'),
+      outcome: z.enum(FINAL_OUTCOMES),
+      rationale,
+    }),
+    z.strictObject({
+      ...base,
+      kind: z.literal('approve-letter'),
+      letter: letterSchema,
+      roster: rosterRefSchema,
+      immediate: z.boolean().optional(),
+    }),
+    z.strictObject({
+      ...base,
+      kind: z.literal('request-delay'),
+      requestingEntity: text(300),
+      reason: text(10_000),
+      notifyAfter: isoDateTimeSchema,
+    }),
     z.strictObject({ ...base, kind: z.literal('extend-delay'), notifyAfter: isoDateTimeSchema }),
     z.strictObject({ ...base, kind: z.literal('lift-delay') }),
     z.strictObject({ ...base, kind: z.literal('bar-notification'), reason: text(10_000) }),

@@ -21,10 +21,17 @@ const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'expected a lower-case 
 const title = z.string().trim().min(1, 'expected a non-empty text').max(500, 'expected at most 500 characters');
 
 /** An offset from discovery in scenario time: "0m", "10m", "2h", "1d". */
-export const offsetSchema = z.string().regex(/^\d+(?:\.\d+)?(ms|s|m|h|d)$/, 'expected an offset such as "0m", "10m", "2h" or "1d"');
+export const offsetSchema = z
+  .string()
+  .regex(/^\d+(?:\.\d+)?(ms|s|m|h|d)$/, 'expected an offset such as "0m", "10m", "2h" or "1d"');
 
 /** The report's fields without the times and the id, which the run sets. */
-const { discoveredAt: _discoveredAt, occurredAt: _occurredAt, incidentId: _incidentId, ...reportFacts } = reportSchema.shape;
+const {
+  discoveredAt: _discoveredAt,
+  occurredAt: _occurredAt,
+  incidentId: _incidentId,
+  ...reportFacts
+} = reportSchema.shape;
 
 const injectBase = {
   id,
@@ -48,7 +55,13 @@ const supplementSchema = z.strictObject({
 
 export const injectSchema = z.discriminatedUnion('type', [
   /** An endpoint of the playbook answers 503 for a while (the local receiver's outage). */
-  z.strictObject({ ...injectBase, type: z.literal('outage'), endpoint: z.enum(ENDPOINTS), for: durationSchema, status: z.number().int().min(400).max(599).optional() }),
+  z.strictObject({
+    ...injectBase,
+    type: z.literal('outage'),
+    endpoint: z.enum(ENDPOINTS),
+    for: durationSchema,
+    status: z.number().int().min(400).max(599).optional(),
+  }),
   /**
    * A decision someone outside the exercise's players takes (DS asks for a delay, bars notification). It
    * is taken at `at`, or as soon after as the incident's phase accepts it. `notifyAfter` (request-delay,
@@ -90,7 +103,12 @@ export const scenarioSchema = z
     playbook: z.string().min(1).optional(),
     /** Timers the scenario shortens or lengthens for the exercise (scenario time), over the playbook's. */
     timers: z
-      .strictObject({ reportingDeadline: durationSchema, gateReminderInterval: durationSchema, gateEscalateAfter: durationSchema, minimalRiskObjectionWindow: durationSchema })
+      .strictObject({
+        reportingDeadline: durationSchema,
+        gateReminderInterval: durationSchema,
+        gateEscalateAfter: durationSchema,
+        minimalRiskObjectionWindow: durationSchema,
+      })
       .partial()
       .optional(),
     /** The fictional report; `discoveredAt` is set when the run starts (discovery is the exercise's time zero). */
@@ -104,22 +122,48 @@ export const scenarioSchema = z
   })
   .superRefine((scenario, ctx) => {
     const report = reportSchema.safeParse({ ...scenario.report, discoveredAt: '2026-01-01T00:00:00Z' });
-    if (!report.success) for (const issue of report.error.issues) ctx.addIssue({ code: 'custom', path: ['report', ...issue.path.map(String)], message: issue.message });
+    if (!report.success)
+      for (const issue of report.error.issues)
+        ctx.addIssue({ code: 'custom', path: ['report', ...issue.path.map(String)], message: issue.message });
     const seen = new Set<string>();
     scenario.injects.forEach((inject, index) => {
-      if (seen.has(inject.id)) ctx.addIssue({ code: 'custom', path: ['injects', index, 'id'], message: `duplicate inject id "${inject.id}"` });
+      if (seen.has(inject.id))
+        ctx.addIssue({ code: 'custom', path: ['injects', index, 'id'], message: `duplicate inject id "${inject.id}"` });
       seen.add(inject.id);
       if (inject.type !== 'decision') return;
       const needsDate = inject.decision.kind === 'request-delay' || inject.decision.kind === 'extend-delay';
-      if (needsDate && !inject.notifyAfter) ctx.addIssue({ code: 'custom', path: ['injects', index, 'notifyAfter'], message: `required for ${String(inject.decision.kind)}: an offset from discovery such as "3d"` });
-      const body = decisionBodySchema.safeParse(needsDate ? { ...inject.decision, notifyAfter: '2026-01-04T00:00:00Z' } : inject.decision);
-      if (!body.success) for (const issue of body.error.issues) ctx.addIssue({ code: 'custom', path: ['injects', index, 'decision', ...issue.path.map(String)], message: issue.message });
+      if (needsDate && !inject.notifyAfter)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['injects', index, 'notifyAfter'],
+          message: `required for ${String(inject.decision.kind)}: an offset from discovery such as "3d"`,
+        });
+      const body = decisionBodySchema.safeParse(
+        needsDate ? { ...inject.decision, notifyAfter: '2026-01-04T00:00:00Z' } : inject.decision,
+      );
+      if (!body.success)
+        for (const issue of body.error.issues)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['injects', index, 'decision', ...issue.path.map(String)],
+            message: issue.message,
+          });
     });
     const ids = new Set<string>();
     scenario.expectations.forEach((e, index) => {
-      if (ids.has(e.id)) ctx.addIssue({ code: 'custom', path: ['expectations', index, 'id'], message: `duplicate expectation id "${e.id}"` });
+      if (ids.has(e.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['expectations', index, 'id'],
+          message: `duplicate expectation id "${e.id}"`,
+        });
       ids.add(e.id);
-      if (e.role && e.event !== 'escalated') ctx.addIssue({ code: 'custom', path: ['expectations', index, 'role'], message: 'only for the event "escalated"' });
+      if (e.role && e.event !== 'escalated')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['expectations', index, 'role'],
+          message: 'only for the event "escalated"',
+        });
     });
   });
 export type Scenario = z.infer<typeof scenarioSchema>;

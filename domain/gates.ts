@@ -62,4 +62,9 @@ export const KIND_PHASES: Record<DecisionKind, readonly Phase[]> = {
  * Under the rules of issue 13 (workflows/incident-state.ts `rules468`) a delay or a bar may also come
  * while the letters go out: the run pauses at its next batch boundary (468.6-3, workflows/notification.ts).
  */
-export const DELAY_KINDS_WHILE_NOTIFYING: readonly DecisionKind[] = ['request-delay', 'extend-delay', 'lift-delay', 'bar-notification'];
+export const DELAY_KINDS_WHILE_NOTIFYING: readonly DecisionKind[] = [
+  'request-delay',
+  'extend-delay',
+  'lift-delay',
+  'bar-notification',
+];

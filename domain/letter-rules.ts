@@ -21,7 +21,20 @@ export interface LetterFacts {
   options: readonly string[];
 }
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 const pad = (n: number) => String(n).padStart(2, '0');
 const day = (iso: string) => iso.slice(0, 10);
 
@@ -30,8 +43,10 @@ export function datesIn(text: string): string[] {
   const found: string[] = [];
   for (const m of text.matchAll(/\b(\d{4})-(\d{2})-(\d{2})\b/g)) found.push(`${m[1]}-${m[2]}-${m[3]}`);
   const month = `(${MONTHS.join('|')})`;
-  for (const m of text.matchAll(new RegExp(`\\b(\\d{1,2})\\s+${month}\\s+(\\d{4})\\b`, 'gi'))) found.push(`${m[3]}-${pad(MONTHS.indexOf(m[2]!.toLowerCase()) + 1)}-${pad(Number(m[1]))}`);
-  for (const m of text.matchAll(new RegExp(`\\b${month}\\s+(\\d{1,2}),?\\s+(\\d{4})\\b`, 'gi'))) found.push(`${m[3]}-${pad(MONTHS.indexOf(m[1]!.toLowerCase()) + 1)}-${pad(Number(m[2]))}`);
+  for (const m of text.matchAll(new RegExp(`\\b(\\d{1,2})\\s+${month}\\s+(\\d{4})\\b`, 'gi')))
+    found.push(`${m[3]}-${pad(MONTHS.indexOf(m[2]!.toLowerCase()) + 1)}-${pad(Number(m[1]))}`);
+  for (const m of text.matchAll(new RegExp(`\\b${month}\\s+(\\d{1,2}),?\\s+(\\d{4})\\b`, 'gi')))
+    found.push(`${m[3]}-${pad(MONTHS.indexOf(m[1]!.toLowerCase()) + 1)}-${pad(Number(m[2]))}`);
   return found;
 }
 
@@ -39,7 +54,9 @@ const SENSITIVE: readonly PiiType[] = ['ssn-or-passport-number', 'financial', 'p
 
 export function letterRuleProblems(letter: Letter, facts: LetterFacts): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
-  const allowed = [facts.occurredAt ? day(facts.occurredAt) : null, day(facts.discoveredAt)].filter((d): d is string => d !== null);
+  const allowed = [facts.occurredAt ? day(facts.occurredAt) : null, day(facts.discoveredAt)].filter(
+    (d): d is string => d !== null,
+  );
   const wrong = datesIn(letter.whatHappened ?? '').filter((d) => !allowed.includes(d));
   if (wrong.length) {
     problems.push({
@@ -50,14 +67,26 @@ export function letterRuleProblems(letter: Letter, facts: LetterFacts): { path: 
   if (facts.piiTypes.some((t) => SENSITIVE.includes(t))) {
     const steps = letter.protectiveSteps ?? '';
     if (!/fraud alert/i.test(steps) || !/(credit|security) freeze/i.test(steps)) {
-      problems.push({ path: 'protectiveSteps', message: 'expected the steps to obtain fraud alerts and credit freezes: the breach involves SSNs, passport or financial data (5 FAM 468.6-1a(5))' });
+      problems.push({
+        path: 'protectiveSteps',
+        message:
+          'expected the steps to obtain fraud alerts and credit freezes: the breach involves SSNs, passport or financial data (5 FAM 468.6-1a(5))',
+      });
     }
   }
   const chosen = facts.options.includes('credit-protection');
   if (chosen && !present(letter.creditProtectionOffer)) {
-    problems.push({ path: 'creditProtectionOffer', message: 'required: the CRG chose credit protection, and every person is offered it alike (5 FAM 468.5a(2), 468.6-1b)' });
+    problems.push({
+      path: 'creditProtectionOffer',
+      message:
+        'required: the CRG chose credit protection, and every person is offered it alike (5 FAM 468.5a(2), 468.6-1b)',
+    });
   } else if (!chosen && present(letter.creditProtectionOffer)) {
-    problems.push({ path: 'creditProtectionOffer', message: 'the CRG did not choose credit protection (5 FAM 468.5a(2)): an offer must be decided for all alike (468.6-1b)' });
+    problems.push({
+      path: 'creditProtectionOffer',
+      message:
+        'the CRG did not choose credit protection (5 FAM 468.5a(2)): an offer must be decided for all alike (468.6-1b)',
+    });
   }
   return problems;
 }

@@ -14,7 +14,8 @@ import { isEmail, present } from './text.js';
 /** US toll-free area codes (FCC, 47 CFR 52.101). */
 export const TOLL_FREE_PREFIXES = ['800', '833', '844', '855', '866', '877', '888'] as const;
 
-const PHONE = /^(?:\+?1[\s.-]?)?(?:\((\d{3})\)|(\d{3}))[\s.-]?(\d{3})[\s.-]?(\d{4})(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?$/i;
+const PHONE =
+  /^(?:\+?1[\s.-]?)?(?:\((\d{3})\)|(\d{3}))[\s.-]?(\d{3})[\s.-]?(\d{4})(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?$/i;
 
 /** The ten digits of a US toll-free number written in a common format, else undefined. */
 export function tollFreeDigits(phone: string): string | undefined {
@@ -33,12 +34,42 @@ type TextElement = 'whatHappened' | 'piiInvolved' | 'actionsTaken' | 'protective
 
 /** The six elements of 5 FAM 468.6-1a, in the order of the paragraph, with the heading each gets. */
 export const LETTER_ELEMENTS = [
-  { field: 'whatHappened', paragraph: '5 FAM 468.6-1a(1)', heading: 'What happened', expected: 'what happened, with the dates of the breach and its discovery if known' },
-  { field: 'piiInvolved', paragraph: '5 FAM 468.6-1a(2)', heading: 'What information was involved', expected: 'the types of personal information involved' },
-  { field: 'actionsTaken', paragraph: '5 FAM 468.6-1a(3)', heading: 'What we are doing', expected: 'what the Department is doing to investigate, mitigate harm and protect against further breach' },
-  { field: 'contact', paragraph: '5 FAM 468.6-1a(4)', heading: 'For more information', expected: 'contact procedures with a toll-free telephone number' },
-  { field: 'protectiveSteps', paragraph: '5 FAM 468.6-1a(5)', heading: 'What you can do', expected: 'the steps individuals should take to protect themselves' },
-  { field: 'protectionAtTime', paragraph: '5 FAM 468.6-1a(6)', heading: 'How your information was protected', expected: 'how the information was protected at the time of the breach' },
+  {
+    field: 'whatHappened',
+    paragraph: '5 FAM 468.6-1a(1)',
+    heading: 'What happened',
+    expected: 'what happened, with the dates of the breach and its discovery if known',
+  },
+  {
+    field: 'piiInvolved',
+    paragraph: '5 FAM 468.6-1a(2)',
+    heading: 'What information was involved',
+    expected: 'the types of personal information involved',
+  },
+  {
+    field: 'actionsTaken',
+    paragraph: '5 FAM 468.6-1a(3)',
+    heading: 'What we are doing',
+    expected: 'what the Department is doing to investigate, mitigate harm and protect against further breach',
+  },
+  {
+    field: 'contact',
+    paragraph: '5 FAM 468.6-1a(4)',
+    heading: 'For more information',
+    expected: 'contact procedures with a toll-free telephone number',
+  },
+  {
+    field: 'protectiveSteps',
+    paragraph: '5 FAM 468.6-1a(5)',
+    heading: 'What you can do',
+    expected: 'the steps individuals should take to protect themselves',
+  },
+  {
+    field: 'protectionAtTime',
+    paragraph: '5 FAM 468.6-1a(6)',
+    heading: 'How your information was protected',
+    expected: 'how the information was protected at the time of the breach',
+  },
 ] as const;
 
 export interface LetterProblem {
@@ -59,7 +90,10 @@ export function letterProblems(letter: Letter): LetterProblem[] {
       const contact = letter.contact ?? { tollFreePhone: '' };
       const phone = contact.tollFreePhone ?? '';
       if (!present(phone)) {
-        problems.push({ path: 'contact.tollFreePhone', message: `required: ${element.expected} (${element.paragraph})` });
+        problems.push({
+          path: 'contact.tollFreePhone',
+          message: `required: ${element.expected} (${element.paragraph})`,
+        });
       } else if (!isTollFree(phone)) {
         problems.push({
           path: 'contact.tollFreePhone',
@@ -75,7 +109,8 @@ export function letterProblems(letter: Letter): LetterProblem[] {
       continue;
     }
     const value = letter[element.field as TextElement];
-    if (!present(value)) problems.push({ path: element.field, message: `required: ${element.expected} (${element.paragraph})` });
+    if (!present(value))
+      problems.push({ path: element.field, message: `required: ${element.expected} (${element.paragraph})` });
   }
   return problems;
 }
@@ -94,11 +129,18 @@ export interface RenderedEmail {
 }
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** One line: no CR/LF (headers, salutations). */
-const oneLine = (value: string) => value.replace(/[\r\n\t]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+const oneLine = (value: string) =>
+  value
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 const capitalize = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
 const thousands = (n: number) => String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
@@ -111,7 +153,8 @@ function paragraphs(text: string): string {
     .join('\n');
 }
 
-const RELAY = 'If you are deaf, hard of hearing, or have a speech disability, dial 711 to reach the Telecommunications Relay Service.';
+const RELAY =
+  'If you are deaf, hard of hearing, or have a speech disability, dial 711 to reach the Telecommunications Relay Service.';
 
 interface ContactLine {
   text: string;
@@ -137,7 +180,10 @@ function contactLines(contact: Letter['contact']): ContactLine[] {
     lines.push({ text: `Web site: ${site}`, html: `Web site: ${html}` });
   }
   if (present(contact.postalAddress)) {
-    lines.push({ text: `Write to:\n${contact.postalAddress.trim()}`, html: `Write to:<br>\n${contact.postalAddress.trim().split(/\r?\n/).map(escapeHtml).join('<br>\n')}` });
+    lines.push({
+      text: `Write to:\n${contact.postalAddress.trim()}`,
+      html: `Write to:<br>\n${contact.postalAddress.trim().split(/\r?\n/).map(escapeHtml).join('<br>\n')}`,
+    });
   }
   return lines;
 }
@@ -217,7 +263,11 @@ function personalParts(person: { name: string }, ctx: LetterContext) {
 export function renderEmail(letter: Letter, person: { name: string }, ctx: LetterContext): RenderedEmail {
   const { subject, opening, closing } = personalParts(person, ctx);
   const body = sections(letter);
-  return { subject, text: textDocument(opening, body, closing), html: htmlDocument(subject, HEADING, opening, body, closing) };
+  return {
+    subject,
+    text: textDocument(opening, body, closing),
+    html: htmlDocument(subject, HEADING, opening, body, closing),
+  };
 }
 
 /** What the mail vendor prints and sends by first-class mail (5 FAM 468.6-2a). */
@@ -241,7 +291,8 @@ export class NoPostalAddressError extends Error {
  * (meansFor never picks a letter then).
  */
 export function renderMailVendorLetter(letter: Letter, person: RosterEntry, ctx: LetterContext): MailVendorLetter {
-  if (!present(person.postalAddress)) throw new NoPostalAddressError('renderMailVendorLetter: the roster entry has no postal address');
+  if (!present(person.postalAddress))
+    throw new NoPostalAddressError('renderMailVendorLetter: the roster entry has no postal address');
   const { subject, opening, closing } = personalParts(person, ctx);
   const result: MailVendorLetter = {
     reference: oneLine(ctx.incidentRef),
@@ -264,7 +315,10 @@ export interface SubstituteNotice {
  * conspicuous web posting and a media text, both with the toll-free number to call to ask whether one's
  * information is possibly included. Names nobody.
  */
-export function renderSubstituteNotice(letter: Letter, ctx: { organization: string; affectedCount: number }): SubstituteNotice {
+export function renderSubstituteNotice(
+  letter: Letter,
+  ctx: { organization: string; affectedCount: number },
+): SubstituteNotice {
   const organization = oneLine(ctx.organization) || 'the Department';
   const phone = oneLine(letter.contact.tollFreePhone);
   const count = Number.isFinite(ctx.affectedCount) && ctx.affectedCount > 0 ? ctx.affectedCount : 0;
@@ -286,7 +340,11 @@ export function renderSubstituteNotice(letter: Letter, ctx: { organization: stri
     `${callToAsk}${website}`,
   ].join('\n\n');
   return {
-    webPosting: { title, text: textDocument(opening, body, closing), html: htmlDocument(title, title, opening, body, closing) },
+    webPosting: {
+      title,
+      text: textDocument(opening, body, closing),
+      html: htmlDocument(title, title, opening, body, closing),
+    },
     mediaText: `${mediaText}\n`,
   };
 }

@@ -64,7 +64,10 @@ export function mayRead(reader: Reader, state: IncidentState): boolean {
   const involved = rolesOnIncident(state);
   if (reader.roles.some((role) => involved.has(role))) return true;
   // A refused attempt gives no access: only what was accepted counts.
-  return state.timeline.some((entry) => entry.actorId === reader.key && !entry.event.startsWith('decision-refused')) || state.decisions.some((d) => d.actorId === reader.key);
+  return (
+    state.timeline.some((entry) => entry.actorId === reader.key && !entry.event.startsWith('decision-refused')) ||
+    state.decisions.some((d) => d.actorId === reader.key)
+  );
 }
 
 /** Whether the reader sees every incident without looking at it (the list then needs no state queries). */

@@ -3,7 +3,14 @@ import { durationSchema } from './duration-schema.js';
 import { ROLES, type Role } from './roles.js';
 import { issuesOf } from './issues.js';
 import { DECISION_KINDS, type DecisionKind } from './decision.js';
-import { DEFAULT_ENDPOINT_TIMEOUT_MS, ENDPOINTS, MAJOR_INCIDENT_DEFAULTS, holdersOf, holds, type EndpointName } from './playbook-terms.js';
+import {
+  DEFAULT_ENDPOINT_TIMEOUT_MS,
+  ENDPOINTS,
+  MAJOR_INCIDENT_DEFAULTS,
+  holdersOf,
+  holds,
+  type EndpointName,
+} from './playbook-terms.js';
 
 // What the workflow reads of a playbook is plain (domain/playbook-terms.ts); re-exported for the boundaries.
 export { DEFAULT_ENDPOINT_TIMEOUT_MS, ENDPOINTS, MAJOR_INCIDENT_DEFAULTS, holdersOf, holds, type EndpointName };
@@ -11,14 +18,18 @@ export { DEFAULT_ENDPOINT_TIMEOUT_MS, ENDPOINTS, MAJOR_INCIDENT_DEFAULTS, holder
 const endpointSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
   /** Name of the environment variable holding the bearer token; the token itself never sits in the file. */
-  tokenEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name such as USCERT_TOKEN').optional(),
+  tokenEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name such as USCERT_TOKEN')
+    .optional(),
   timeout: durationSchema.optional(),
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
 
-
 export const personSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'expected a lower-case id of letters, digits, dots, dashes (no spaces)'),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'expected a lower-case id of letters, digits, dots, dashes (no spaces)'),
   name: z.string().trim().min(1, 'expected a name'),
   email: z.email('expected an email address'),
   /** The identity provider's `sub` for this person, when sign-in should match it rather than the verified email. */
@@ -26,7 +37,6 @@ export const personSchema = z.strictObject({
   roles: z.array(z.enum(ROLES)).min(1, 'expected at least one role'),
 });
 export type Person = z.infer<typeof personSchema>;
-
 
 /** Roles a playbook cannot do without: each gate must have someone who may act on it. */
 export const REQUIRED_ROLES: readonly Role[] = [
@@ -61,7 +71,9 @@ export const playbookSchema = z
      * Decisions whose approval link asks the official to sign in (step-up) and checks that the one
      * signed in is the person the link was sent to: a forwarded mail cannot decide these.
      */
-    signInRequiredFor: z.array(z.enum(DECISION_KINDS as [DecisionKind, ...DecisionKind[]])).default(['under-secretary-decision', 'ppgb-chair-decision']),
+    signInRequiredFor: z
+      .array(z.enum(DECISION_KINDS as [DecisionKind, ...DecisionKind[]]))
+      .default(['under-secretary-decision', 'ppgb-chair-decision']),
     /**
      * Separation of duties (domain/separation.ts): people asked instead of a role's holders when every
      * holder is conflicted (the Chair submitted the analysis, the final authority chaired the review).
@@ -74,7 +86,12 @@ export const playbookSchema = z
      * least this many people is a cost CGFS estimates (default 1,000; our reading of "at scale").
      */
     costs: z.strictObject({ mailAtScaleFrom: z.number().int().min(1).max(1_000_000_000).default(1_000) }).optional(),
-    endpoints: z.strictObject(Object.fromEntries(ENDPOINTS.map((name) => [name, endpointSchema])) as Record<EndpointName, typeof endpointSchema>),
+    endpoints: z.strictObject(
+      Object.fromEntries(ENDPOINTS.map((name) => [name, endpointSchema])) as Record<
+        EndpointName,
+        typeof endpointSchema
+      >,
+    ),
     notification: z
       .strictObject({
         /** Messages a second across the whole run (mail server and vendor limits). */
@@ -106,19 +123,29 @@ export const playbookSchema = z
   .superRefine((playbook, ctx) => {
     const ids = new Set<string>();
     playbook.people.forEach((person, index) => {
-      if (ids.has(person.id)) ctx.addIssue({ code: 'custom', path: ['people', index, 'id'], message: `duplicate person id "${person.id}"` });
+      if (ids.has(person.id))
+        ctx.addIssue({ code: 'custom', path: ['people', index, 'id'], message: `duplicate person id "${person.id}"` });
       ids.add(person.id);
     });
     const named = (ids: string[], path: (string | number)[]) =>
       ids.forEach((id, index) => {
-        if (!playbook.people.some((p) => p.id === id)) ctx.addIssue({ code: 'custom', path: [...path, index], message: `expected the id of a person of this playbook, got "${id}"` });
+        if (!playbook.people.some((p) => p.id === id))
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, index],
+            message: `expected the id of a person of this playbook, got "${id}"`,
+          });
       });
     for (const [role, ids] of Object.entries(playbook.alternates ?? {})) named(ids ?? [], ['alternates', role]);
     named(playbook.letterDrafters ?? [], ['letterDrafters']);
     const required = [...REQUIRED_ROLES, playbook.finalNotificationAuthority];
     for (const role of required) {
       if (!playbook.people.some((p) => p.roles.includes(role))) {
-        ctx.addIssue({ code: 'custom', path: ['people'], message: `expected at least one person with the role "${role}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['people'],
+          message: `expected at least one person with the role "${role}"`,
+        });
       }
     }
   });

@@ -17,11 +17,15 @@ export const PII_TYPES = [
 export type PiiType = (typeof PII_TYPES)[number];
 
 /** ISO 8601 with an offset ("Z" included); a time without one is ambiguous across posts abroad. */
-export const isoDateTimeSchema = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 time with an offset, e.g. 2026-03-01T14:05:00Z' });
+export const isoDateTimeSchema = z.iso.datetime({
+  offset: true,
+  message: 'expected an ISO 8601 time with an offset, e.g. 2026-03-01T14:05:00Z',
+});
 
 // `\S` rather than a minimum length after trimming: the same rule, and one the OpenAPI document can state (a
 // pattern), so that a client generated from /openapi.json does not send blank text.
-const text = (max: number) => z.string().trim().regex(/\S/, 'expected a non-empty text').max(max, `expected at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().regex(/\S/, 'expected a non-empty text').max(max, `expected at most ${max} characters`);
 
 export const contactSchema = z.strictObject({
   name: text(200),
@@ -40,7 +44,11 @@ export const reportSchema = z
     disclosureFormat: z.enum(['electronic', 'paper', 'verbal', 'other']).optional(),
     summary: text(20_000),
     piiTypes: z.array(z.enum(PII_TYPES)).min(1, 'expected at least one PII type (5 FAM 468.3a)').max(PII_TYPES.length),
-    affectedCount: z.number().int('expected a whole number').min(0, 'expected zero or more').max(1_000_000_000, 'expected at most 1,000,000,000'),
+    affectedCount: z
+      .number()
+      .int('expected a whole number')
+      .min(0, 'expected zero or more')
+      .max(1_000_000_000, 'expected at most 1,000,000,000'),
     affectedPopulation: z.enum(['workforce', 'public', 'both']),
     disclosedBy: text(500).optional(),
     disclosedTo: text(500).optional(),
@@ -60,7 +68,11 @@ export const reportSchema = z
     if (report.piiTypes.includes('medical')) {
       for (const field of ['disclosureFormat', 'disclosedBy', 'disclosedTo'] as const) {
         if (report[field] === undefined) {
-          ctx.addIssue({ code: 'custom', path: [field], message: `required when piiTypes holds "medical" (DHS Privacy Incident Handling Guidance)` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `required when piiTypes holds "medical" (DHS Privacy Incident Handling Guidance)`,
+          });
         }
       }
     }

@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 
-export const RETURN_REASONS = ['undeliverable', 'moved', 'unknown-address', 'refused', 'deceased', 'bounced', 'mailbox-unavailable'] as const;
+export const RETURN_REASONS = [
+  'undeliverable',
+  'moved',
+  'unknown-address',
+  'refused',
+  'deceased',
+  'bounced',
+  'mailbox-unavailable',
+] as const;
 
 export const noticeReturnSchema = z.strictObject({
   /** The roster line (0-based) the letter or email was for: the letter's `line`. */
@@ -32,13 +40,24 @@ export const vendorReturnSchema = z
     reason: z.enum(RETURN_REASONS),
   })
   .superRefine((r, ctx) => {
-    if (r.line === undefined && r.reference === undefined) ctx.addIssue({ code: 'custom', path: ['reference'], message: "expected a `reference` (the letter's mailPieceId or the email's Message-ID) or a roster `line` with its `means`" });
-    if (r.line !== undefined && r.reference !== undefined) ctx.addIssue({ code: 'custom', path: ['reference'], message: 'expected either `reference` or `line`, not both' });
-    if (r.line !== undefined && r.means === undefined) ctx.addIssue({ code: 'custom', path: ['means'], message: 'expected "letter" or "email" with a roster `line`' });
+    if (r.line === undefined && r.reference === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reference'],
+        message:
+          "expected a `reference` (the letter's mailPieceId or the email's Message-ID) or a roster `line` with its `means`",
+      });
+    if (r.line !== undefined && r.reference !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['reference'], message: 'expected either `reference` or `line`, not both' });
+    if (r.line !== undefined && r.means === undefined)
+      ctx.addIssue({ code: 'custom', path: ['means'], message: 'expected "letter" or "email" with a roster `line`' });
   });
 export type VendorReturn = z.infer<typeof vendorReturnSchema>;
 
 export const vendorReturnsSchema = z.strictObject({
   incidentId: z.string().min(1).max(64),
-  returns: z.array(vendorReturnSchema).min(1, 'expected at least one return').max(MAX_RETURNS_PER_REQUEST, `expected at most ${MAX_RETURNS_PER_REQUEST} returns a request`),
+  returns: z
+    .array(vendorReturnSchema)
+    .min(1, 'expected at least one return')
+    .max(MAX_RETURNS_PER_REQUEST, `expected at most ${MAX_RETURNS_PER_REQUEST} returns a request`),
 });

@@ -67,7 +67,11 @@ interface RowBase {
   why: string;
 }
 export type RiskRule =
-  | (RowBase & { kind: 'points'; points: (input: RiskInput) => number; reason: (input: RiskInput, points: number) => string })
+  | (RowBase & {
+      kind: 'points';
+      points: (input: RiskInput) => number;
+      reason: (input: RiskInput, points: number) => string;
+    })
   | (RowBase & { kind: 'threshold'; atScore: number; level: Level })
   | (RowBase & { kind: 'floor'; level: Level; applies: (input: RiskInput) => boolean })
   | (RowBase & { kind: 'none' });
@@ -78,18 +82,16 @@ const sensitiveInClear = (input: RiskInput) => !input.encrypted && hasSensitive(
 const anyHigh = (input: RiskInput) => Object.values(input.factors).some((v) => v === 'high');
 
 export const RISK_RULES: readonly RiskRule[] = [
-  ...FACTOR_ROWS.map(
-    ([id, factor, paragraph, label]): RiskRule => ({
-      id,
-      kind: 'points',
-      paragraph,
-      when: `the CRG rates the ${label} (\`${factor}\`)`,
-      effect: '+0 low, +1 moderate, +2 high',
-      why: 'One of the six considerations of a data breach analysis; each counts alike, as 468.4 ranks none above another.',
-      points: (input) => POINTS[input.factors[factor]],
-      reason: (input, points) => `${paragraph} ${label}: ${input.factors[factor]} (+${points})`,
-    }),
-  ),
+  ...FACTOR_ROWS.map(([id, factor, paragraph, label]): RiskRule => ({
+    id,
+    kind: 'points',
+    paragraph,
+    when: `the CRG rates the ${label} (\`${factor}\`)`,
+    effect: '+0 low, +1 moderate, +2 high',
+    why: 'One of the six considerations of a data breach analysis; each counts alike, as 468.4 ranks none above another.',
+    points: (input) => POINTS[input.factors[factor]],
+    reason: (input, points) => `${paragraph} ${label}: ${input.factors[factor]} (+${points})`,
+  })),
   {
     id: 'plain-text',
     kind: 'points',
@@ -108,7 +110,8 @@ export const RISK_RULES: readonly RiskRule[] = [
     effect: '+1',
     why: 'These types are sensitive PII by definition: exposure harms at a moderate or high impact level.',
     points: (input) => (hasSensitive(input) ? 1 : 0),
-    reason: (input) => `5 FAM 463 sensitive PII involved: ${input.piiTypes.filter((t) => SENSITIVE_PII.includes(t)).join(', ')} (+1)`,
+    reason: (input) =>
+      `5 FAM 463 sensitive PII involved: ${input.piiTypes.filter((t) => SENSITIVE_PII.includes(t)).join(', ')} (+1)`,
   },
   {
     id: 'bulk',
@@ -116,7 +119,7 @@ export const RISK_RULES: readonly RiskRule[] = [
     paragraph: '5 FAM 468.4(2), (5)',
     when: `\`affectedCount\` is ${BULK_COUNT} or more`,
     effect: '+1',
-    why: 'A bulk set of records is worth more to an unauthorized party and likelier to be targeted and used; the threshold is this project\'s judgement, not a number of the FAM.',
+    why: "A bulk set of records is worth more to an unauthorized party and likelier to be targeted and used; the threshold is this project's judgement, not a number of the FAM.",
     points: (input) => (input.affectedCount >= BULK_COUNT ? 1 : 0),
     reason: (input) => `5 FAM 468.4(2) bulk records: ${input.affectedCount} people (+1)`,
   },
@@ -126,7 +129,7 @@ export const RISK_RULES: readonly RiskRule[] = [
     paragraph: '5 FAM 468.3a',
     when: '`affectedPopulation` is workforce, public or both',
     effect: 'none',
-    why: '468.3a treats breaches of workforce members\' and the public\'s PII alike; the population decides the means and liaison of notice, not the risk to a person.',
+    why: "468.3a treats breaches of workforce members' and the public's PII alike; the population decides the means and liaison of notice, not the risk to a person.",
   },
   {
     id: 'score-moderate',
@@ -182,11 +185,12 @@ export const RISK_RULES: readonly RiskRule[] = [
     id: 'identity-theft-set',
     kind: 'floor',
     paragraph: '5 FAM 463 "PII", 468.4(1), 468.6-1a(5)',
-    when: 'SSN or passport numbers together with date/place of birth or mother\'s maiden name, not encrypted',
+    when: "SSN or passport numbers together with date/place of birth or mother's maiden name, not encrypted",
     effect: 'high',
     why: 'The very combination 463 and 468.4(1) give as the example of linkable PII: together with a name it is what identity theft needs.',
     level: 'high',
-    applies: (input) => !input.encrypted && input.piiTypes.includes('ssn-or-passport-number') && input.piiTypes.includes('birth-data'),
+    applies: (input) =>
+      !input.encrypted && input.piiTypes.includes('ssn-or-passport-number') && input.piiTypes.includes('birth-data'),
   },
   {
     id: 'targeted-and-misused',
@@ -197,7 +201,8 @@ export const RISK_RULES: readonly RiskRule[] = [
     why: 'Someone went after the data and it is being, or has been, put to use.',
     level: 'high',
     applies: (input) =>
-      input.factors.deliberateTargeting === 'high' && (input.factors.misuseLikelihood === 'high' || input.factors.priorMisuse === 'high'),
+      input.factors.deliberateTargeting === 'high' &&
+      (input.factors.misuseLikelihood === 'high' || input.factors.priorMisuse === 'high'),
   },
 ];
 
@@ -246,7 +251,9 @@ export function riskOverrideProblems(override: RiskOverride): string[] {
     problems.push(`riskOverride.level: expected one of ${LEVELS.join(', ')}`);
   }
   if (typeof override.rationale !== 'string' || override.rationale.trim() === '') {
-    problems.push('riskOverride.rationale: required: overriding the computed risk level needs a rationale (5 FAM 468.7)');
+    problems.push(
+      'riskOverride.rationale: required: overriding the computed risk level needs a rationale (5 FAM 468.7)',
+    );
   }
   return problems;
 }

@@ -27,8 +27,7 @@ export const rosterEntrySchema = z.strictObject({
 export type RosterEntry = z.infer<typeof rosterEntrySchema>;
 
 export type RosterLineResult =
-  | { ok: true; entry: RosterEntry }
-  | { ok: false; issues: { path: string; message: string }[] };
+  { ok: true; entry: RosterEntry } | { ok: false; issues: { path: string; message: string }[] };
 
 /** Parses one NDJSON line of the roster; never throws. The issues name the field, never its value (PII). */
 export function parseRosterLine(line: string): RosterLineResult {

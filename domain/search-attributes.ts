@@ -4,7 +4,10 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const BreachPhase = defineSearchAttributeKey('BreachPhase', SearchAttributeType.KEYWORD);
 export const BreachMedium = defineSearchAttributeKey('BreachMedium', SearchAttributeType.KEYWORD);
 export const BreachRisk = defineSearchAttributeKey('BreachRisk', SearchAttributeType.KEYWORD);
-export const BreachReportingDeadline = defineSearchAttributeKey('BreachReportingDeadline', SearchAttributeType.DATETIME);
+export const BreachReportingDeadline = defineSearchAttributeKey(
+  'BreachReportingDeadline',
+  SearchAttributeType.DATETIME,
+);
 export const BreachReportedLate = defineSearchAttributeKey('BreachReportedLate', SearchAttributeType.BOOL);
 export const BreachAwaitingRole = defineSearchAttributeKey('BreachAwaitingRole', SearchAttributeType.KEYWORD);
 /** When the open gate began to wait: the operators' metrics count gates by how long they have waited. */
@@ -13,4 +16,13 @@ export const BreachAwaitingSince = defineSearchAttributeKey('BreachAwaitingSince
 /** Set (true) once the incident is a major incident; absent before (workflows/major-incident.ts). */
 export const BreachMajorIncident = defineSearchAttributeKey('BreachMajorIncident', SearchAttributeType.BOOL);
 
-export const SEARCH_ATTRIBUTES = [BreachPhase, BreachMedium, BreachRisk, BreachReportingDeadline, BreachReportedLate, BreachAwaitingRole, BreachMajorIncident, BreachAwaitingSince];
+export const SEARCH_ATTRIBUTES = [
+  BreachPhase,
+  BreachMedium,
+  BreachRisk,
+  BreachReportingDeadline,
+  BreachReportedLate,
+  BreachAwaitingRole,
+  BreachMajorIncident,
+  BreachAwaitingSince,
+];

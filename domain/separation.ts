@@ -26,9 +26,21 @@ export interface SeparationRule {
 }
 
 export const SEPARATION_RULES: readonly SeparationRule[] = [
-  { kind: 'ppgb-override', checks: ['submit-analysis'], rule: 'the PPGB Chair reviews the CRG finding of minimal risk; its submitter may not (5 FAM 468.5c)' },
-  { kind: 'ppgb-chair-decision', checks: ['submit-analysis'], rule: 'the PPGB Chair reviews the CRG analysis; its submitter may not (5 FAM 468.5b)' },
-  { kind: 'ppgb-decision', checks: ['submit-analysis'], rule: 'the PPGB reviews the CRG analysis; its submitter may not record the board decision (5 FAM 468.5b)' },
+  {
+    kind: 'ppgb-override',
+    checks: ['submit-analysis'],
+    rule: 'the PPGB Chair reviews the CRG finding of minimal risk; its submitter may not (5 FAM 468.5c)',
+  },
+  {
+    kind: 'ppgb-chair-decision',
+    checks: ['submit-analysis'],
+    rule: 'the PPGB Chair reviews the CRG analysis; its submitter may not (5 FAM 468.5b)',
+  },
+  {
+    kind: 'ppgb-decision',
+    checks: ['submit-analysis'],
+    rule: 'the PPGB reviews the CRG analysis; its submitter may not record the board decision (5 FAM 468.5b)',
+  },
   {
     kind: 'under-secretary-decision',
     checks: ['ppgb-chair-decision', 'ppgb-decision'],
@@ -47,7 +59,11 @@ export interface Conflict {
 }
 
 /** Who may not decide `kind` now, and why: the people whose earlier decisions it checks, the letter's drafters. */
-export function conflictsFor(playbook: Playbook, decisions: readonly RecordedDecision[], kind: DecisionKind): Conflict[] {
+export function conflictsFor(
+  playbook: Playbook,
+  decisions: readonly RecordedDecision[],
+  kind: DecisionKind,
+): Conflict[] {
   const found: Conflict[] = [];
   for (const rule of SEPARATION_RULES.filter((r) => r.kind === kind)) {
     for (const checked of rule.checks) {
@@ -55,13 +71,16 @@ export function conflictsFor(playbook: Playbook, decisions: readonly RecordedDec
       if (earlier) found.push({ personId: earlier.actorId, rule: rule.rule, earlier });
     }
   }
-  if (kind === 'approve-letter') for (const personId of playbook.letterDrafters ?? []) found.push({ personId, rule: LETTER_RULE });
+  if (kind === 'approve-letter')
+    for (const personId of playbook.letterDrafters ?? []) found.push({ personId, rule: LETTER_RULE });
   return found;
 }
 
 /** A conflict as a refusal reason: the rule and the earlier decision. */
 export function conflictReason(c: Conflict): string {
-  const earlier = c.earlier ? `"${c.personId}" made the ${c.earlier.kind} decision${c.earlier.outcome ? ` (${c.earlier.outcome})` : ''} at ${c.earlier.at}` : `"${c.personId}" is named a letter drafter in the playbook`;
+  const earlier = c.earlier
+    ? `"${c.personId}" made the ${c.earlier.kind} decision${c.earlier.outcome ? ` (${c.earlier.outcome})` : ''} at ${c.earlier.at}`
+    : `"${c.personId}" is named a letter drafter in the playbook`;
   return `separation of duties: ${c.rule}; ${earlier}`;
 }
 
@@ -69,8 +88,14 @@ export function conflictReason(c: Conflict): string {
  * Who is asked to decide for `role` when `conflicted` may not: its holders who are not conflicted;
  * when there is none, the playbook's alternates for the role who are not.
  */
-export function eligibleDeciders(playbook: Playbook, role: Role, conflicted: ReadonlySet<string>): { ids: string[]; alternates: boolean } {
-  const holders = holdersOf(playbook, role).map((p) => p.id).filter((id) => !conflicted.has(id));
+export function eligibleDeciders(
+  playbook: Playbook,
+  role: Role,
+  conflicted: ReadonlySet<string>,
+): { ids: string[]; alternates: boolean } {
+  const holders = holdersOf(playbook, role)
+    .map((p) => p.id)
+    .filter((id) => !conflicted.has(id));
   if (holders.length) return { ids: holders, alternates: false };
   return { ids: (playbook.alternates?.[role] ?? []).filter((id) => !conflicted.has(id)), alternates: true };
 }
@@ -78,12 +103,29 @@ export function eligibleDeciders(playbook: Playbook, role: Role, conflicted: Rea
 /** Role pairs where the second checks the first, for `playbook check`. */
 function checkingPairs(playbook: Playbook): { first: string; holdersOfFirst: string[]; second: Role; why: string }[] {
   const id = (role: Role) => holdersOf(playbook, role).map((p) => p.id);
-  const pairs = [{ first: 'ipsDirector', holdersOfFirst: id('ipsDirector'), second: 'ppgbChair' as Role, why: 'the Chair reviews the analysis the IPS Director submits (5 FAM 468.5b)' }];
+  const pairs = [
+    {
+      first: 'ipsDirector',
+      holdersOfFirst: id('ipsDirector'),
+      second: 'ppgbChair' as Role,
+      why: 'the Chair reviews the analysis the IPS Director submits (5 FAM 468.5b)',
+    },
+  ];
   if (playbook.finalNotificationAuthority === 'underSecretary') {
-    pairs.push({ first: 'ppgbChair', holdersOfFirst: id('ppgbChair'), second: 'underSecretary', why: 'the final authority decides after the PPGB Chair (5 FAM 468.5e)' });
+    pairs.push({
+      first: 'ppgbChair',
+      holdersOfFirst: id('ppgbChair'),
+      second: 'underSecretary',
+      why: 'the final authority decides after the PPGB Chair (5 FAM 468.5e)',
+    });
   }
   if (playbook.letterDrafters?.length) {
-    pairs.push({ first: 'letterDrafters', holdersOfFirst: playbook.letterDrafters, second: 'notificationOfficial', why: 'the notification official approves the letter its drafter wrote (5 FAM 468.6-1)' });
+    pairs.push({
+      first: 'letterDrafters',
+      holdersOfFirst: playbook.letterDrafters,
+      second: 'notificationOfficial',
+      why: 'the notification official approves the letter its drafter wrote (5 FAM 468.6-1)',
+    });
   }
   return pairs;
 }
@@ -102,8 +144,14 @@ export function separationProblems(playbook: Playbook): { warnings: string[]; fa
       const others = second.filter((p) => p !== person);
       const alternates = (playbook.alternates?.[pair.second] ?? []).filter((p) => p !== person);
       const text = `"${person}" is in ${pair.first} and holds ${pair.second}: ${pair.why}`;
-      if (others.length || alternates.length) warnings.push(`${text}; when conflicted, ${[...others, ...alternates].join(', ')} decide${others.length ? '' : ' (alternates)'}`);
-      else failures.push(`${text}, and no one else may decide: name another ${pair.second} or alternates.${pair.second} in the playbook`);
+      if (others.length || alternates.length)
+        warnings.push(
+          `${text}; when conflicted, ${[...others, ...alternates].join(', ')} decide${others.length ? '' : ' (alternates)'}`,
+        );
+      else
+        failures.push(
+          `${text}, and no one else may decide: name another ${pair.second} or alternates.${pair.second} in the playbook`,
+        );
     }
   }
   return { warnings, failures };

@@ -192,7 +192,14 @@ export interface IncidentState {
 export interface CaseSummary {
   incidentId: string;
   closedAt: string;
-  outcome: 'closed' | 'no-breach' | 'crg-declined' | 'minimal-risk' | 'notification-declined' | 'notification-barred' | 'notified';
+  outcome:
+    | 'closed'
+    | 'no-breach'
+    | 'crg-declined'
+    | 'minimal-risk'
+    | 'notification-declined'
+    | 'notification-barred'
+    | 'notified';
   risk: Level | null;
   reportedLate: boolean;
   notification: NotificationProgress | null;

@@ -6,7 +6,8 @@ export function present(value: string | undefined): value is string {
 }
 
 /** zod's `z.email()` pattern (zod/v4 core regexes `email`), so the sandbox accepts exactly the addresses the API does. */
-export const EMAIL_PATTERN = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+export const EMAIL_PATTERN =
+  /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 
 export function isEmail(value: string): boolean {
   return EMAIL_PATTERN.test(value);
@@ -19,6 +20,13 @@ export function isEmail(value: string): boolean {
  * them, objects and arrays by their kind only.
  */
 export function asText(value: unknown, max: number): string {
-  const text = typeof value === 'string' ? value : value !== null && typeof value === 'object' ? (Array.isArray(value) ? '[array]' : '[object]') : String(value);
+  const text =
+    typeof value === 'string'
+      ? value
+      : value !== null && typeof value === 'object'
+        ? Array.isArray(value)
+          ? '[array]'
+          : '[object]'
+        : String(value);
   return text.slice(0, max);
 }

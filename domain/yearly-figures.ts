@@ -33,13 +33,25 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export function calendarYear(year: number): ReportingPeriod {
   const from = Date.UTC(year, 0, 1);
   const to = Date.UTC(year + 1, 0, 1);
-  return { kind: 'calendar', year, from: new Date(from).toISOString(), to: new Date(to).toISOString(), label: `calendar year ${year} (${day(from)} to ${day(to - 86_400_000)})` };
+  return {
+    kind: 'calendar',
+    year,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    label: `calendar year ${year} (${day(from)} to ${day(to - 86_400_000)})`,
+  };
 }
 
 export function fiscalYear(year: number): ReportingPeriod {
   const from = Date.UTC(year - 1, 9, 1);
   const to = Date.UTC(year, 9, 1);
-  return { kind: 'fiscal', year, from: new Date(from).toISOString(), to: new Date(to).toISOString(), label: `FY${year} (federal fiscal year, ${day(from)} to ${day(to - 86_400_000)})` };
+  return {
+    kind: 'fiscal',
+    year,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    label: `FY${year} (federal fiscal year, ${day(from)} to ${day(to - 86_400_000)})`,
+  };
 }
 
 /** The last federal fiscal year that has ended by `now` (on 15 October 2026: FY2026). */
@@ -70,10 +82,21 @@ export interface YearlyIncident {
   /** The workflow found it a major incident (null: not, or an incident from before the finding). */
   major?: boolean;
   /** 5 FAM 464c accounting entries, recipient left out. */
-  accounting?: { entryId: string; disclosedAt: string; basis: string; nature: string; purpose: string; accountingRequired: boolean }[];
+  accounting?: {
+    entryId: string;
+    disclosedAt: string;
+    basis: string;
+    nature: string;
+    purpose: string;
+    accountingRequired: boolean;
+  }[];
 }
 
-export function yearlyIncidentFromState(state: IncidentState, outcome: string | null, reportedCount: number | null): YearlyIncident {
+export function yearlyIncidentFromState(
+  state: IncidentState,
+  outcome: string | null,
+  reportedCount: number | null,
+): YearlyIncident {
   // The count may have grown since the first report (a supplement, the analysis): the larger one.
   const grown = state.majorIncident?.affectedCount ?? null;
   const affectedCount = reportedCount === null ? grown : Math.max(reportedCount, grown ?? 0);
@@ -88,9 +111,18 @@ export function yearlyIncidentFromState(state: IncidentState, outcome: string | 
     milestones: Object.fromEntries(MILESTONES.map((m) => [m, reachedAt(state.timeline, m)])),
     notification: state.notification,
     affectedCount,
-    authorizedDisclosure: state.authorizedDisclosure ? { basis: state.authorizedDisclosure.basis, decidedAt: reachedAt(state.timeline, 'analysis-submitted') } : null,
+    authorizedDisclosure: state.authorizedDisclosure
+      ? { basis: state.authorizedDisclosure.basis, decidedAt: reachedAt(state.timeline, 'analysis-submitted') }
+      : null,
     ...(state.majorIncident !== undefined ? { major: state.majorIncident !== null } : {}),
-    accounting: (state.disclosures ?? []).map((d) => ({ entryId: d.entryId, disclosedAt: d.disclosedAt, basis: d.basis, nature: d.nature, purpose: d.purpose, accountingRequired: d.accountingRequired })),
+    accounting: (state.disclosures ?? []).map((d) => ({
+      entryId: d.entryId,
+      disclosedAt: d.disclosedAt,
+      basis: d.basis,
+      nature: d.nature,
+      purpose: d.purpose,
+      accountingRequired: d.accountingRequired,
+    })),
   };
 }
 
@@ -106,14 +138,34 @@ export interface YearlyFigures {
   /** Incidents listed whose state could not be read: not in the figures, named so that nobody misses them. */
   unreadable: string[];
   byMediumAndOutcome: { medium: string; outcome: string; count: number }[];
-  oneHourReports: { onTime: number; late: number; pending: number; lateIncidents: { incidentId: string; reportedAt: string | null; lateByMs: number | null }[] };
+  oneHourReports: {
+    onTime: number;
+    late: number;
+    pending: number;
+    lateIncidents: { incidentId: string; reportedAt: string | null; lateByMs: number | null }[];
+  };
   /** Discovery to each milestone, over the incidents that reached it. */
   timeToMilestone: { milestone: Milestone; reached: number; medianMs: number | null; p90Ms: number | null }[];
   /** `returned`: notices that came back (468.6-2a); `substituted`: people reached by a substitute notice; `failed`: roster lines that could not be sent. */
-  notifications: { letters: number; emails: number; sent: number; returned: number; substituted: number; failed: number; substituteNotices: number; incidentsNotified: number };
+  notifications: {
+    letters: number;
+    emails: number;
+    sent: number;
+    returned: number;
+    substituted: number;
+    failed: number;
+    substituteNotices: number;
+    incidentsNotified: number;
+  };
   people: { affected: number; unknownFor: number };
   majorIncidents: { incidentId: string; affectedCount: number; outcome: string }[];
-  authorizedDisclosures: { incidentId: string; basis: string; decidedAt: string | null; medium: string; accounting: NonNullable<YearlyIncident['accounting']> }[];
+  authorizedDisclosures: {
+    incidentId: string;
+    basis: string;
+    decidedAt: string | null;
+    medium: string;
+    accounting: NonNullable<YearlyIncident['accounting']>;
+  }[];
   /** Incidents by month of discovery (YYYY-MM), the period's twelve. */
   perMonth: { month: string; count: number }[];
   /** Time from discovery to the one-hour report, in bins (the distribution chart). */
@@ -145,9 +197,22 @@ const BINS: { bin: string; upTo: number; late: boolean }[] = [
   { bin: '> 6 h', upTo: Infinity, late: true },
 ];
 
-const WHAT_THE_FIGURES_TIME: Milestone[] = ['reported', 'crg-convened', 'analysis-submitted', 'final-decision', 'letters-approved', 'notified', 'closed'];
+const WHAT_THE_FIGURES_TIME: Milestone[] = [
+  'reported',
+  'crg-convened',
+  'analysis-submitted',
+  'final-decision',
+  'letters-approved',
+  'notified',
+  'closed',
+];
 
-export function computeYearly(incidents: YearlyIncident[], yearOrPeriod: number | ReportingPeriod, now: Date, unreadable: string[] = []): YearlyFigures {
+export function computeYearly(
+  incidents: YearlyIncident[],
+  yearOrPeriod: number | ReportingPeriod,
+  now: Date,
+  unreadable: string[] = [],
+): YearlyFigures {
   const period = typeof yearOrPeriod === 'number' ? calendarYear(yearOrPeriod) : yearOrPeriod;
   const from = new Date(period.from);
   const to = new Date(period.to);
@@ -171,7 +236,12 @@ export function computeYearly(incidents: YearlyIncident[], yearOrPeriod: number 
     const discovered = ms(i.discoveredAt);
     if (delivered !== null && discovered !== null) toReport.push(delivered - discovered);
     const late = i.reportedLate || (deadline !== null && (delivered ?? now.getTime()) > deadline);
-    if (late) lateIncidents.push({ incidentId: i.incidentId, reportedAt: i.reportedAt, lateByMs: deadline !== null && delivered !== null ? delivered - deadline : null });
+    if (late)
+      lateIncidents.push({
+        incidentId: i.incidentId,
+        reportedAt: i.reportedAt,
+        lateByMs: deadline !== null && delivered !== null ? delivered - deadline : null,
+      });
     else if (delivered !== null) onTime += 1;
     else pending += 1;
   }
@@ -191,7 +261,10 @@ export function computeYearly(incidents: YearlyIncident[], yearOrPeriod: number 
   const emails = sum((n) => n.emails);
 
   // The period's twelve months from its first (January, or October for a fiscal year).
-  const perMonth = Array.from({ length: 12 }, (_, m) => ({ month: new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + m, 1)).toISOString().slice(0, 7), count: 0 }));
+  const perMonth = Array.from({ length: 12 }, (_, m) => ({
+    month: new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + m, 1)).toISOString().slice(0, 7),
+    count: 0,
+  }));
   for (const i of incidents) {
     const d = ms(i.discoveredAt);
     if (d === null) continue;
@@ -208,14 +281,42 @@ export function computeYearly(incidents: YearlyIncident[], yearOrPeriod: number 
     generatedAt: now.toISOString(),
     incidents: incidents.length,
     unreadable,
-    byMediumAndOutcome: [...groups.values()].sort((a, b) => a.medium.localeCompare(b.medium) || b.count - a.count || a.outcome.localeCompare(b.outcome)),
+    byMediumAndOutcome: [...groups.values()].sort(
+      (a, b) => a.medium.localeCompare(b.medium) || b.count - a.count || a.outcome.localeCompare(b.outcome),
+    ),
     oneHourReports: { onTime, late: lateIncidents.length, pending, lateIncidents },
     timeToMilestone,
-    notifications: { letters, emails, sent: letters + emails, returned: sum((n) => n.returned ?? 0), substituted: sum((n) => n.substituted ?? 0), failed: sum((n) => n.failed), substituteNotices: notified.filter((i) => i.notification!.substituteNotice).length, incidentsNotified: notified.length },
-    people: { affected: incidents.reduce((t, i) => t + (i.affectedCount ?? 0), 0), unknownFor: incidents.filter((i) => i.affectedCount === null).length },
-    majorIncidents: incidents.filter((i) => i.major ?? (i.affectedCount ?? 0) >= MAJOR_INCIDENT_PEOPLE).map((i) => ({ incidentId: i.incidentId, affectedCount: i.affectedCount ?? 0, outcome: i.outcome })),
-    authorizedDisclosures: incidents.filter((i) => i.authorizedDisclosure).map((i) => ({ incidentId: i.incidentId, basis: i.authorizedDisclosure!.basis, decidedAt: i.authorizedDisclosure!.decidedAt, medium: i.medium, accounting: i.accounting ?? [] })),
+    notifications: {
+      letters,
+      emails,
+      sent: letters + emails,
+      returned: sum((n) => n.returned ?? 0),
+      substituted: sum((n) => n.substituted ?? 0),
+      failed: sum((n) => n.failed),
+      substituteNotices: notified.filter((i) => i.notification!.substituteNotice).length,
+      incidentsNotified: notified.length,
+    },
+    people: {
+      affected: incidents.reduce((t, i) => t + (i.affectedCount ?? 0), 0),
+      unknownFor: incidents.filter((i) => i.affectedCount === null).length,
+    },
+    majorIncidents: incidents
+      .filter((i) => i.major ?? (i.affectedCount ?? 0) >= MAJOR_INCIDENT_PEOPLE)
+      .map((i) => ({ incidentId: i.incidentId, affectedCount: i.affectedCount ?? 0, outcome: i.outcome })),
+    authorizedDisclosures: incidents
+      .filter((i) => i.authorizedDisclosure)
+      .map((i) => ({
+        incidentId: i.incidentId,
+        basis: i.authorizedDisclosure!.basis,
+        decidedAt: i.authorizedDisclosure!.decidedAt,
+        medium: i.medium,
+        accounting: i.accounting ?? [],
+      })),
     perMonth,
-    timeToReport: BINS.map((b, index) => ({ bin: b.bin, late: b.late, count: toReport.filter((v) => v < b.upTo && (index === 0 || v >= BINS[index - 1]!.upTo)).length })),
+    timeToReport: BINS.map((b, index) => ({
+      bin: b.bin,
+      late: b.late,
+      count: toReport.filter((v) => v < b.upTo && (index === 0 || v >= BINS[index - 1]!.upTo)).length,
+    })),
   };
 }

@@ -37,25 +37,42 @@ export function createExerciseActivities(deps: ExerciseActivityDeps) {
         body: JSON.stringify({ path: url.pathname, forMs: input.forMs, status: input.status }),
         signal: AbortSignal.timeout(10_000),
       });
-      if (!response.ok) throw ApplicationFailure.retryable(`the receiver at ${url.origin} answered ${response.status} to /_outage`, 'ExerciseOutageFailed');
+      if (!response.ok)
+        throw ApplicationFailure.retryable(
+          `the receiver at ${url.origin} answered ${response.status} to /_outage`,
+          'ExerciseOutageFailed',
+        );
     },
 
     /** Takes the decision once the incident is in a phase that accepts it; a refusal for another reason is returned. */
-    async exerciseDecide(input: { incidentId: string; decision: Decision; giveUpAt: number }): Promise<{ accepted: boolean; phase: string; reasons: string[] }> {
+    async exerciseDecide(input: {
+      incidentId: string;
+      decision: Decision;
+      giveUpAt: number;
+    }): Promise<{ accepted: boolean; phase: string; reasons: string[] }> {
       const ctx = Context.current();
       const phases: readonly string[] = KIND_PHASES[input.decision.kind];
       for (;;) {
         const state = await getIncidentState(deps.client, input.incidentId);
         if (phases.includes(state.phase)) {
           try {
-            await decide(deps.client, input.incidentId, { ...input.decision, decisionId: input.decision.decisionId ?? `exercise-${ctx.info.activityId}` });
+            await decide(deps.client, input.incidentId, {
+              ...input.decision,
+              decisionId: input.decision.decisionId ?? `exercise-${ctx.info.activityId}`,
+            });
             return { accepted: true, phase: state.phase, reasons: [] };
           } catch (err) {
-            if (err instanceof DecisionRefusedError) return { accepted: false, phase: state.phase, reasons: err.refusal.reasons };
+            if (err instanceof DecisionRefusedError)
+              return { accepted: false, phase: state.phase, reasons: err.refusal.reasons };
             throw err;
           }
         }
-        if (state.phase === 'closed' || Date.now() > input.giveUpAt) return { accepted: false, phase: state.phase, reasons: [`the incident never reached a phase accepting ${input.decision.kind} (${phases.join(', ')})`] };
+        if (state.phase === 'closed' || Date.now() > input.giveUpAt)
+          return {
+            accepted: false,
+            phase: state.phase,
+            reasons: [`the incident never reached a phase accepting ${input.decision.kind} (${phases.join(', ')})`],
+          };
         ctx.heartbeat(state.phase);
         await ctx.sleep(deps.pollMs ?? 500);
       }

@@ -18,11 +18,23 @@ export const EXERCISE_TASK_QUEUE_DEFAULT = 'breach-exercise';
 export const LOCAL_MAIL_CATCHER = 'smtp://127.0.0.1:2525';
 
 const schema = z.object({
-  BREACH_EXERCISE_TASK_QUEUE: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'expected a task queue name of letters, digits, dots, dashes, or "off"').default(EXERCISE_TASK_QUEUE_DEFAULT),
-  BREACH_EXERCISE_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://host:port').optional(),
+  BREACH_EXERCISE_TASK_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/, 'expected a task queue name of letters, digits, dots, dashes, or "off"')
+    .default(EXERCISE_TASK_QUEUE_DEFAULT),
+  BREACH_EXERCISE_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://host:port')
+    .optional(),
   BREACH_EXERCISE_SINKS: z.string().optional(),
-  BREACH_EXERCISE_DIR: z.string().min(1).default(join(PROJECT_ROOT, '.data', 'exercises')),
-  BREACH_REPORT_DIR: z.string().min(1).default(join(PROJECT_ROOT, '.data', 'reports')),
+  BREACH_EXERCISE_DIR: z
+    .string()
+    .min(1)
+    .default(join(PROJECT_ROOT, '.data', 'exercises')),
+  BREACH_REPORT_DIR: z
+    .string()
+    .min(1)
+    .default(join(PROJECT_ROOT, '.data', 'reports')),
   SMTP_URL: z.string().optional(),
   BREACH_TASK_QUEUE: z.string().optional(),
 });
@@ -39,14 +51,23 @@ export interface ExerciseConfig {
 
 export function loadExerciseConfig(env: NodeJS.ProcessEnv = process.env): ExerciseConfig {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(`bad configuration:\n${issuesOf(parsed.error).map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`);
+  if (!parsed.success)
+    throw new ConfigError(
+      `bad configuration:\n${issuesOf(parsed.error)
+        .map((i) => `  - ${i.path}: ${i.message}`)
+        .join('\n')}`,
+    );
   const e = parsed.data;
   const sinks = parseSinks(e.BREACH_EXERCISE_SINKS);
   // Production mail (SMTP_URL) is used for exercises only when it is itself local: a real relay never is.
-  const smtpUrl = e.BREACH_EXERCISE_SMTP_URL ?? (e.SMTP_URL && !checkExerciseUrl(e.SMTP_URL, sinks) ? e.SMTP_URL : LOCAL_MAIL_CATCHER);
+  const smtpUrl =
+    e.BREACH_EXERCISE_SMTP_URL ??
+    (e.SMTP_URL && !checkExerciseUrl(e.SMTP_URL, sinks) ? e.SMTP_URL : LOCAL_MAIL_CATCHER);
   const taskQueue = e.BREACH_EXERCISE_TASK_QUEUE === 'off' ? null : e.BREACH_EXERCISE_TASK_QUEUE;
   if (taskQueue && taskQueue === (e.BREACH_TASK_QUEUE ?? 'breach-response')) {
-    throw new ConfigError('BREACH_EXERCISE_TASK_QUEUE: expected a task queue of its own, not the incidents\' BREACH_TASK_QUEUE');
+    throw new ConfigError(
+      "BREACH_EXERCISE_TASK_QUEUE: expected a task queue of its own, not the incidents' BREACH_TASK_QUEUE",
+    );
   }
   return { taskQueue, smtpUrl, sinks, reportDir: e.BREACH_EXERCISE_DIR, yearlyDir: e.BREACH_REPORT_DIR };
 }

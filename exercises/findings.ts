@@ -33,7 +33,8 @@ export async function readFindingsFile(path: string): Promise<{ id: string; text
   if (!Array.isArray(parsed)) throw new FindingsFileError(`${path}: expected a JSON array of { "id", "text" }`);
   return parsed.map((f: unknown, index) => {
     const entry = f as { id?: unknown; text?: unknown };
-    if (typeof entry?.id !== 'string' || typeof entry.text !== 'string') throw new FindingsFileError(`${path}: entry ${index}: expected { "id": string, "text": string }`);
+    if (typeof entry?.id !== 'string' || typeof entry.text !== 'string')
+      throw new FindingsFileError(`${path}: entry ${index}: expected { "id": string, "text": string }`);
     return { id: entry.id, text: entry.text };
   });
 }

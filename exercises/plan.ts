@@ -47,7 +47,10 @@ export interface PlanOptions {
 
 export function planExercise(scenario: Scenario, basePlaybook: Playbook, options: PlanOptions): ExerciseInput {
   const { speed } = options;
-  if (!Number.isFinite(speed) || speed < 1 || speed > MAX_SPEED) throw new ExerciseRefusedError('bad speed', [{ path: '--speed', message: `expected a number from 1 to ${MAX_SPEED}` }]);
+  if (!Number.isFinite(speed) || speed < 1 || speed > MAX_SPEED)
+    throw new ExerciseRefusedError('bad speed', [
+      { path: '--speed', message: `expected a number from 1 to ${MAX_SPEED}` },
+    ]);
   const scenarioTimers = { ...basePlaybook.timers, ...scenario.timers };
   const playbook = parsePlaybook(
     {
@@ -60,38 +63,77 @@ export function planExercise(scenario: Scenario, basePlaybook: Playbook, options
   const contacts = [
     { path: 'report.reporter.email', email: scenario.report.reporter.email },
     { path: 'report.supervisor.email', email: scenario.report.supervisor.email },
-    ...(scenario.report.programManager ? [{ path: 'report.programManager.email', email: scenario.report.programManager.email }] : []),
+    ...(scenario.report.programManager
+      ? [{ path: 'report.programManager.email', email: scenario.report.programManager.email }]
+      : []),
   ];
   const problems = exerciseTargetProblems({ playbook, contacts, smtpUrl: options.smtpUrl, sinks: options.sinks });
-  if (problems.length) throw new ExerciseRefusedError(`exercise ${scenario.id} refused at start: it would reach beyond this machine`, problems);
+  if (problems.length)
+    throw new ExerciseRefusedError(
+      `exercise ${scenario.id} refused at start: it would reach beyond this machine`,
+      problems,
+    );
 
   const runId = options.runId ?? newRunId(scenario.id);
   const t0 = options.now.getTime();
   const real = (offset: string) => Math.round(parseDuration(offset) / speed);
   const report: Report = { ...scenario.report, incidentId: runId, discoveredAt: options.now.toISOString() };
   const injects: ExerciseInjectPlan[] = scenario.injects.map((inject, index) => {
-    const base = { id: inject.id, title: inject.title, type: inject.type, atScenarioMs: parseDuration(inject.at), dueMs: real(inject.at), audience: inject.audience ?? DEFAULT_AUDIENCE };
+    const base = {
+      id: inject.id,
+      title: inject.title,
+      type: inject.type,
+      atScenarioMs: parseDuration(inject.at),
+      dueMs: real(inject.at),
+      audience: inject.audience ?? DEFAULT_AUDIENCE,
+    };
     switch (inject.type) {
       case 'outage':
-        return { ...base, outage: { url: playbook.endpoints[inject.endpoint].url, forMs: real(inject.for), status: inject.status ?? 503 } };
+        return {
+          ...base,
+          outage: {
+            url: playbook.endpoints[inject.endpoint].url,
+            forMs: real(inject.for),
+            status: inject.status ?? 503,
+          },
+        };
       case 'supplement': {
         const merged = reportSchema.safeParse({ ...report, ...inject.report });
-        if (!merged.success) throw new ExerciseRefusedError('bad supplement', issuesOf(merged.error).map((i) => ({ path: `injects.${index}.report.${i.path}`, message: i.message })));
+        if (!merged.success)
+          throw new ExerciseRefusedError(
+            'bad supplement',
+            issuesOf(merged.error).map((i) => ({ path: `injects.${index}.report.${i.path}`, message: i.message })),
+          );
         return { ...base, supplement: merged.data };
       }
       case 'decision': {
         if (!basePlaybook.people.some((p) => p.id === inject.actor)) {
-          throw new ExerciseRefusedError('bad inject', [{ path: `injects.${index}.actor`, message: `"${inject.actor}" is not a person of the playbook` }]);
+          throw new ExerciseRefusedError('bad inject', [
+            { path: `injects.${index}.actor`, message: `"${inject.actor}" is not a person of the playbook` },
+          ]);
         }
-        const notifyAfter = inject.notifyAfter ? { notifyAfter: new Date(t0 + real(inject.notifyAfter)).toISOString() } : {};
-        return { ...base, decision: { ...inject.decision, ...notifyAfter, actorId: inject.actor, decisionId: `${runId}-${inject.id}` } as Decision };
+        const notifyAfter = inject.notifyAfter
+          ? { notifyAfter: new Date(t0 + real(inject.notifyAfter)).toISOString() }
+          : {};
+        return {
+          ...base,
+          decision: {
+            ...inject.decision,
+            ...notifyAfter,
+            actorId: inject.actor,
+            decisionId: `${runId}-${inject.id}`,
+          } as Decision,
+        };
       }
       default:
         return base;
     }
   });
   for (const role of new Set(injects.flatMap((i) => i.audience))) {
-    if (!holdersOf(playbook, role).length) throw new ExerciseRefusedError('bad inject', [{ path: 'injects.audience', message: `nobody holds the role "${role}" in the playbook` }]);
+    if (!holdersOf(playbook, role).length)
+      throw new ExerciseRefusedError('bad inject', [
+        { path: 'injects.audience', message: `nobody holds the role "${role}" in the playbook` },
+      ]);
   }
   return {
     runId,

@@ -13,7 +13,10 @@ const FINDINGS_FILE_NOTE =
 
 /** The whole report as a file (`exercise report`): a page of its own. */
 export function afterActionHtml(r: AfterActionReport): string {
-  return htmlPage(`After-action report ${r.runId}`, afterActionBody(r, { heading: true, findingsNote: FINDINGS_FILE_NOTE }));
+  return htmlPage(
+    `After-action report ${r.runId}`,
+    afterActionBody(r, { heading: true, findingsNote: FINDINGS_FILE_NOTE }),
+  );
 }
 
 /**
@@ -21,16 +24,34 @@ export function afterActionHtml(r: AfterActionReport): string {
  * own h1 (the case page has its own); `findingsNote`: what is said above the findings.
  */
 export function afterActionBody(r: AfterActionReport, options: { heading: boolean; findingsNote: string }): string {
-  const lanes = r.phases.map((p) => ({ label: p.phase, from: p.fromMs, to: p.toMs ?? p.fromMs, late: r.gates.find((g) => g.gate === p.phase)?.overDeadline ?? false }));
+  const lanes = r.phases.map((p) => ({
+    label: p.phase,
+    from: p.fromMs,
+    to: p.toMs ?? p.fromMs,
+    late: r.gates.find((g) => g.gate === p.phase)?.overDeadline ?? false,
+  }));
   const marks: Mark[] = [
-    ...r.injects.filter((i) => i.firedAtMs !== null).map((i) => ({ at: i.firedAtMs!, label: `inject ${i.id}`, kind: 'inject' as const })),
-    ...r.actors.flatMap((a) => a.decisions.map((d) => ({ at: d.atMs, label: `${d.kind}${d.outcome ? `: ${d.outcome}` : ''} (${a.actorId})`, kind: 'decision' as const }))),
+    ...r.injects
+      .filter((i) => i.firedAtMs !== null)
+      .map((i) => ({ at: i.firedAtMs!, label: `inject ${i.id}`, kind: 'inject' as const })),
+    ...r.actors.flatMap((a) =>
+      a.decisions.map((d) => ({
+        at: d.atMs,
+        label: `${d.kind}${d.outcome ? `: ${d.outcome}` : ''} (${a.actorId})`,
+        kind: 'decision' as const,
+      })),
+    ),
     ...r.escalations.map((e) => ({ at: e.atMs, label: `escalation: ${e.role}`, kind: 'escalation' as const })),
   ].sort((a, b) => a.at - b.at);
   const timeline = timelineChart(`Timeline of run ${r.runId} (scenario time from discovery)`, lanes, marks, dur);
   const bars = barChart(
     'Time per gate against the policy deadline (dashed)',
-    r.gates.map((g) => ({ label: g.gate, value: g.durationMs ?? 0, limit: g.deadlineMs, note: `${dur(g.durationMs ?? 0)}${g.deadlineMs !== null ? ` / ${dur(g.deadlineMs)}` : ''}${g.overDeadline ? ' LATE' : ''}` })),
+    r.gates.map((g) => ({
+      label: g.gate,
+      value: g.durationMs ?? 0,
+      limit: g.deadlineMs,
+      note: `${dur(g.durationMs ?? 0)}${g.deadlineMs !== null ? ` / ${dur(g.deadlineMs)}` : ''}${g.overDeadline ? ' LATE' : ''}`,
+    })),
     dur,
   );
   const rows = (cells: string[][]) => cells.map((c) => `<tr>${c.map((v) => `<td>${v}</td>`).join('')}</tr>`).join('');
@@ -73,7 +94,10 @@ export function afterActionText(r: AfterActionReport): string {
     `expectations: ${r.summary.met} met, ${r.summary.missed} missed, ${r.summary.pending} pending`,
     ...r.expectations.map((e) => `  ${e.result.toUpperCase().padEnd(7)} ${e.id}: ${e.detail}`),
     'time per gate:',
-    ...r.gates.map((g) => `  ${g.gate.padEnd(24)} ${dur(g.durationMs ?? 0)}${g.deadlineMs !== null ? ` (deadline ${dur(g.deadlineMs)}${g.overDeadline ? ', exceeded' : ''})` : ''}`),
+    ...r.gates.map(
+      (g) =>
+        `  ${g.gate.padEnd(24)} ${dur(g.durationMs ?? 0)}${g.deadlineMs !== null ? ` (deadline ${dur(g.deadlineMs)}${g.overDeadline ? ', exceeded' : ''})` : ''}`,
+    ),
     `reminders: ${r.reminders.length}; escalations: ${r.escalations.map((e) => `${e.role} at +${dur(e.atMs)}`).join(', ') || 'none'}`,
     'findings:',
     ...r.findings.map((f, i) => `  ${i + 1}. ${f.text}`),

@@ -46,18 +46,34 @@ export interface AfterActionReport {
   /** Each phase the incident went through, scenario ms from discovery. */
   phases: { phase: string; fromMs: number; toMs: number | null }[];
   /** Time at each gate against the policy's deadline for it. */
-  gates: { gate: string; durationMs: number | null; deadlineMs: number | null; deadline: string | null; overDeadline: boolean }[];
+  gates: {
+    gate: string;
+    durationMs: number | null;
+    deadlineMs: number | null;
+    deadline: string | null;
+    overDeadline: boolean;
+  }[];
   actors: { actorId: string; decisions: { kind: string; atMs: number; outcome?: string }[] }[];
   reminders: { role: string; atMs: number }[];
   escalations: { role: string; atMs: number; detail?: string }[];
-  injects: { id: string; title: string; type: string; atMs: number; firedAtMs: number | null; outcome: string; detail: string | null }[];
+  injects: {
+    id: string;
+    title: string;
+    type: string;
+    atMs: number;
+    firedAtMs: number | null;
+    outcome: string;
+    detail: string | null;
+  }[];
   findings: Finding[];
 }
 
 /** Deadlines the policy puts on each phase (scenario time), by the playbook timer that carries it. */
 function gateDeadline(phase: string, timers: ExerciseInput['scenarioTimers']): { ms: number; what: string } | null {
-  if (phase === 'reporting') return { ms: parseDuration(timers.reportingDeadline), what: 'one-hour report (5 FAM 468.3b(1))' };
-  if (phase === 'ppgb-advised') return { ms: parseDuration(timers.minimalRiskObjectionWindow), what: 'PPGB objection window (5 FAM 468.5c)' };
+  if (phase === 'reporting')
+    return { ms: parseDuration(timers.reportingDeadline), what: 'one-hour report (5 FAM 468.3b(1))' };
+  if (phase === 'ppgb-advised')
+    return { ms: parseDuration(timers.minimalRiskObjectionWindow), what: 'PPGB objection window (5 FAM 468.5c)' };
   if (phase === 'notification-delayed' || phase === 'notifying' || phase === 'closed') return null;
   return { ms: parseDuration(timers.gateEscalateAfter), what: 'escalation to the SAOP (5 FAM 468.2a)' };
 }
@@ -70,7 +86,13 @@ const fmt = (ms: number) => {
 };
 export const scenarioDuration = fmt;
 
-export function afterAction(input: ExerciseInput, exercise: ExerciseState, incident: IncidentState | null, now: Date, edited: Finding[] = []): AfterActionReport {
+export function afterAction(
+  input: ExerciseInput,
+  exercise: ExerciseState,
+  incident: IncidentState | null,
+  now: Date,
+  edited: Finding[] = [],
+): AfterActionReport {
   const t0 = Date.parse(input.startedAt);
   const scen = (iso: string) => Math.max(0, Math.round((Date.parse(iso) - t0) * input.speed));
   const nowMs = scen(now.toISOString());
@@ -114,7 +136,11 @@ export function afterAction(input: ExerciseInput, exercise: ExerciseState, incid
     phases.push({ ...current, toMs: scen(c.at) });
     current = { phase: c.event.slice('phase:'.length), fromMs: scen(c.at) };
   }
-  if (incident) phases.push({ ...current, toMs: current.phase === 'closed' ? current.fromMs : ended ? scen(exercise.endedAt ?? now.toISOString()) : null });
+  if (incident)
+    phases.push({
+      ...current,
+      toMs: current.phase === 'closed' ? current.fromMs : ended ? scen(exercise.endedAt ?? now.toISOString()) : null,
+    });
 
   const gates = phases
     .filter((p) => p.phase !== 'closed')
@@ -123,8 +149,15 @@ export function afterAction(input: ExerciseInput, exercise: ExerciseState, incid
       const from = p.phase === 'reporting' ? 0 : p.fromMs;
       const durationMs = p.toMs === null ? nowMs - from : p.toMs - from;
       const deadline = gateDeadline(p.phase, input.scenarioTimers);
-      const overDeadline = p.phase === 'reporting' ? Boolean(incident?.reportedLate) : deadline !== null && durationMs > deadline.ms;
-      return { gate: p.phase, durationMs, deadlineMs: deadline?.ms ?? null, deadline: deadline?.what ?? null, overDeadline };
+      const overDeadline =
+        p.phase === 'reporting' ? Boolean(incident?.reportedLate) : deadline !== null && durationMs > deadline.ms;
+      return {
+        gate: p.phase,
+        durationMs,
+        deadlineMs: deadline?.ms ?? null,
+        deadline: deadline?.what ?? null,
+        overDeadline,
+      };
     });
 
   const byActor = new Map<string, AfterActionReport['actors'][number]>();
@@ -133,17 +166,49 @@ export function afterAction(input: ExerciseInput, exercise: ExerciseState, incid
     entry.decisions.push({ kind: d.kind, atMs: scen(d.at), ...(d.outcome ? { outcome: d.outcome } : {}) });
     byActor.set(d.actorId, entry);
   }
-  const reminders = timeline.filter((t) => t.event.startsWith('reminder:')).map((t) => ({ role: t.event.slice('reminder:'.length), atMs: scen(t.at) }));
+  const reminders = timeline
+    .filter((t) => t.event.startsWith('reminder:'))
+    .map((t) => ({ role: t.event.slice('reminder:'.length), atMs: scen(t.at) }));
   const escalations = [
-    ...timeline.filter((t) => t.event.startsWith('escalated:')).map((t) => ({ role: t.event.slice('escalated:'.length), atMs: scen(t.at) })),
-    ...timeline.filter((t) => t.event.startsWith('reported-late')).map((t) => ({ role: 'reporting', atMs: scen(t.at), detail: 'one-hour report late: SAOP and Privacy Division told' })),
+    ...timeline
+      .filter((t) => t.event.startsWith('escalated:'))
+      .map((t) => ({ role: t.event.slice('escalated:'.length), atMs: scen(t.at) })),
+    ...timeline
+      .filter((t) => t.event.startsWith('reported-late'))
+      .map((t) => ({
+        role: 'reporting',
+        atMs: scen(t.at),
+        detail: 'one-hour report late: SAOP and Privacy Division told',
+      })),
   ].sort((a, b) => a.atMs - b.atMs);
-  const injects = exercise.injects.map((i) => ({ id: i.id, title: i.title, type: i.type, atMs: i.atScenarioMs, firedAtMs: i.firedAt ? scen(i.firedAt) : null, outcome: i.outcome, detail: i.detail }));
+  const injects = exercise.injects.map((i) => ({
+    id: i.id,
+    title: i.title,
+    type: i.type,
+    atMs: i.atScenarioMs,
+    firedAtMs: i.firedAt ? scen(i.firedAt) : null,
+    outcome: i.outcome,
+    detail: i.detail,
+  }));
 
   const draft: Finding[] = [
-    ...expectations.filter((e) => e.result === 'missed').map((e) => ({ id: `missed-${e.id}`, text: `${e.title}: missed, ${e.detail}.`, source: 'draft' as const })),
-    ...injects.filter((i) => i.outcome === 'refused').map((i) => ({ id: `inject-${i.id}`, text: `Inject "${i.title}" was refused: ${i.detail ?? ''}`, source: 'draft' as const })),
-    ...gates.filter((g) => g.overDeadline && g.gate !== 'reporting').map((g) => ({ id: `gate-${g.gate}`, text: `The ${g.gate} gate took ${fmt(g.durationMs ?? 0)}, beyond its ${g.deadline} of ${fmt(g.deadlineMs ?? 0)}.`, source: 'draft' as const })),
+    ...expectations
+      .filter((e) => e.result === 'missed')
+      .map((e) => ({ id: `missed-${e.id}`, text: `${e.title}: missed, ${e.detail}.`, source: 'draft' as const })),
+    ...injects
+      .filter((i) => i.outcome === 'refused')
+      .map((i) => ({
+        id: `inject-${i.id}`,
+        text: `Inject "${i.title}" was refused: ${i.detail ?? ''}`,
+        source: 'draft' as const,
+      })),
+    ...gates
+      .filter((g) => g.overDeadline && g.gate !== 'reporting')
+      .map((g) => ({
+        id: `gate-${g.gate}`,
+        text: `The ${g.gate} gate took ${fmt(g.durationMs ?? 0)}, beyond its ${g.deadline} of ${fmt(g.deadlineMs ?? 0)}.`,
+        source: 'draft' as const,
+      })),
   ];
   return {
     runId: input.runId,
@@ -155,7 +220,12 @@ export function afterAction(input: ExerciseInput, exercise: ExerciseState, incid
     endedAt: exercise.endedAt,
     status: exercise.status,
     generatedAt: now.toISOString(),
-    incident: { phase: incident?.phase ?? null, risk: incident?.risk ?? null, outcome: exercise.incidentOutcome, reportedLate: incident?.reportedLate ?? null },
+    incident: {
+      phase: incident?.phase ?? null,
+      risk: incident?.risk ?? null,
+      outcome: exercise.incidentOutcome,
+      reportedLate: incident?.reportedLate ?? null,
+    },
     summary: {
       met: expectations.filter((e) => e.result === 'met').length,
       missed: expectations.filter((e) => e.result === 'missed').length,

@@ -46,7 +46,12 @@ export interface TargetProblem {
 }
 
 /** Every place the exercise would send to: the playbook's endpoints and people, the report's contacts, the SMTP server. */
-export function exerciseTargetProblems(input: { playbook: Playbook; contacts: { path: string; email: string }[]; smtpUrl: string; sinks: string[] }): TargetProblem[] {
+export function exerciseTargetProblems(input: {
+  playbook: Playbook;
+  contacts: { path: string; email: string }[];
+  smtpUrl: string;
+  sinks: string[];
+}): TargetProblem[] {
   const problems: TargetProblem[] = [];
   for (const [name, endpoint] of Object.entries(input.playbook.endpoints)) {
     const why = checkExerciseUrl(endpoint.url, input.sinks);
@@ -55,10 +60,18 @@ export function exerciseTargetProblems(input: { playbook: Playbook; contacts: { 
   const smtp = checkExerciseUrl(input.smtpUrl, input.sinks);
   if (smtp) problems.push({ path: 'SMTP (BREACH_EXERCISE_SMTP_URL, else SMTP_URL)', message: smtp });
   input.playbook.people.forEach((person, index) => {
-    if (!isReservedAddress(person.email)) problems.push({ path: `playbook.people.${index}.email`, message: `${person.email} is not on a domain reserved for examples (.example, .test, .invalid): an exercise never mails a real address` });
+    if (!isReservedAddress(person.email))
+      problems.push({
+        path: `playbook.people.${index}.email`,
+        message: `${person.email} is not on a domain reserved for examples (.example, .test, .invalid): an exercise never mails a real address`,
+      });
   });
   for (const contact of input.contacts) {
-    if (!isReservedAddress(contact.email)) problems.push({ path: contact.path, message: `${contact.email} is not on a domain reserved for examples (.example, .test, .invalid): an exercise never mails a real address` });
+    if (!isReservedAddress(contact.email))
+      problems.push({
+        path: contact.path,
+        message: `${contact.email} is not on a domain reserved for examples (.example, .test, .invalid): an exercise never mails a real address`,
+      });
   }
   return problems;
 }

@@ -13,7 +13,15 @@ import { incidentIdSchema } from '../domain/ids.js';
 import type { Role } from '../domain/roles.js';
 import { afterAction, type AfterActionReport } from '../exercises/report.js';
 import { AFTER_ACTION_STYLE, afterActionBody } from '../exercises/report-html.js';
-import { asEdited, FindingsFileError, findingsFile, MAX_FINDING_LENGTH, MAX_FINDINGS, readFindingsFile, saveFindings } from '../exercises/findings.js';
+import {
+  asEdited,
+  FindingsFileError,
+  findingsFile,
+  MAX_FINDING_LENGTH,
+  MAX_FINDINGS,
+  readFindingsFile,
+  saveFindings,
+} from '../exercises/findings.js';
 import { readableState } from '../api/access.js';
 import type { Identity } from '../security/identity.js';
 import { incidentFailure } from './case-view.js';
@@ -34,7 +42,13 @@ export async function isExerciseIncident(deps: PageDeps, incidentId: string): Pr
   );
 }
 
-function findingsForm(r: AfterActionReport, csrf: string, path: string, errors: Map<string, string>, values: Record<string, string>): string {
+function findingsForm(
+  r: AfterActionReport,
+  csrf: string,
+  path: string,
+  errors: Map<string, string>,
+  values: Record<string, string>,
+): string {
   const problems = [...errors].map(([field, text]) => ({ id: field, text }));
   const area = (field: string, label: string, value: string) => {
     const name = escapeHtml(field);
@@ -52,20 +66,43 @@ export function afterActionRoutes(app: FastifyInstance, deps: PageDeps): void {
   const organization = deps.playbook.organization;
 
   /** The report as it stands, or a reply already sent (not a case the person may see, not an exercise). */
-  async function load(incidentId: string, identity: Identity, reply: FastifyReply): Promise<{ report: AfterActionReport; file: string } | undefined> {
+  async function load(
+    incidentId: string,
+    identity: Identity,
+    reply: FastifyReply,
+  ): Promise<{ report: AfterActionReport; file: string } | undefined> {
     try {
       const state = await readableState(deps.client, identity, incidentIdSchema.parse(incidentId));
       if (!RUN_ID.test(state.incidentId) || !deps.exerciseDir) throw new ExerciseNotFoundError(state.incidentId);
       const { exercise, input, incident } = await exerciseStatus(deps.client, state.incidentId);
       const file = findingsFile(deps.exerciseDir, exercise.runId);
-      return { report: afterAction(input, exercise, incident, new Date(), asEdited(await readFindingsFile(file))), file };
+      return {
+        report: afterAction(input, exercise, incident, new Date(), asEdited(await readFindingsFile(file))),
+        file,
+      };
     } catch (err) {
       if (err instanceof ExerciseNotFoundError) {
-        send(reply, 404, page('No after-action report', '<p>This case is not an exercise: only exercises have an after-action report.</p>', { organization, identity, csrf: csrfToken(reply) }));
+        send(
+          reply,
+          404,
+          page(
+            'No after-action report',
+            '<p>This case is not an exercise: only exercises have an after-action report.</p>',
+            { organization, identity, csrf: csrfToken(reply) },
+          ),
+        );
         return undefined;
       }
       if (err instanceof FindingsFileError) {
-        send(reply, 500, page('The findings could not be read', `<p>${escapeHtml(err.message)}. Correct the file, then reload.</p>`, { organization, identity, csrf: csrfToken(reply) }));
+        send(
+          reply,
+          500,
+          page('The findings could not be read', `<p>${escapeHtml(err.message)}. Correct the file, then reload.</p>`, {
+            organization,
+            identity,
+            csrf: csrfToken(reply),
+          }),
+        );
         return undefined;
       }
       incidentFailure(reply, err, organization, identity);
@@ -73,12 +110,18 @@ export function afterActionRoutes(app: FastifyInstance, deps: PageDeps): void {
     }
   }
 
-  function reportPage(reply: FastifyReply, status: number, r: AfterActionReport, identity: Identity, extra: { saved?: boolean; errors?: Map<string, string>; values?: Record<string, string> } = {}): FastifyReply {
+  function reportPage(
+    reply: FastifyReply,
+    status: number,
+    r: AfterActionReport,
+    identity: Identity,
+    extra: { saved?: boolean; errors?: Map<string, string>; values?: Record<string, string> } = {},
+  ): FastifyReply {
     const csrf = csrfToken(reply);
     const path = `/cases/${encodeURIComponent(r.incidentId)}/after-action`;
     const note = mayEditFindings(identity)
       ? '<p>Drafted from the figures; edit them below (the IPS Director and the Privacy Division, who run the exercise, may).</p>'
-      : '<p>Drafted from the figures; the exercise\'s facilitators (the IPS Director and the Privacy Division) edit them.</p>';
+      : "<p>Drafted from the figures; the exercise's facilitators (the IPS Director and the Privacy Division) edit them.</p>";
     const body = `<style>${AFTER_ACTION_STYLE}</style>${extra.saved ? '<div class="notice" role="status"><p>The findings were saved.</p></div>' : ''}
 <p><a href="/cases/${encodeURIComponent(r.incidentId)}">Back to the case</a> · <a href="${path}?format=json">as JSON</a></p>
 <div class="aar">${afterActionBody(r, { heading: false, findingsNote: note })}</div>
@@ -86,46 +129,66 @@ ${mayEditFindings(identity) ? findingsForm(r, csrf, path, extra.errors ?? new Ma
     return send(reply, status, page(`After-action report: ${r.title}`, body, { organization, identity, csrf }));
   }
 
-  app.get<{ Params: { incidentId: string }; Querystring: { saved?: string; format?: string } }>('/cases/:incidentId/after-action', async (request, reply) => {
-    if (!requireSignIn(request, reply)) return reply;
-    const loaded = await load(request.params.incidentId, request.identity!, reply);
-    if (!loaded) return reply;
-    if (request.query.format === 'json') return reply.header('cache-control', 'no-store').send(loaded.report);
-    return reportPage(reply, 200, loaded.report, request.identity!, { saved: request.query.saved === '1' });
-  });
+  app.get<{ Params: { incidentId: string }; Querystring: { saved?: string; format?: string } }>(
+    '/cases/:incidentId/after-action',
+    async (request, reply) => {
+      if (!requireSignIn(request, reply)) return reply;
+      const loaded = await load(request.params.incidentId, request.identity!, reply);
+      if (!loaded) return reply;
+      if (request.query.format === 'json') return reply.header('cache-control', 'no-store').send(loaded.report);
+      return reportPage(reply, 200, loaded.report, request.identity!, { saved: request.query.saved === '1' });
+    },
+  );
 
-  app.post<{ Params: { incidentId: string }; Body: Record<string, unknown> | undefined }>('/cases/:incidentId/after-action/findings', { preHandler: app.csrfProtection }, async (request, reply) => {
-    if (!requireSignIn(request, reply)) return reply;
-    const identity = request.identity!;
-    const loaded = await load(request.params.incidentId, identity, reply);
-    if (!loaded) return reply;
-    if (!mayEditFindings(identity)) {
-      return send(reply, 403, page('You may not edit these findings', '<p>The findings are edited by the exercise\'s facilitators: the IPS Director and the Privacy Division. Nothing was saved.</p>', { organization, identity, csrf: csrfToken(reply) }));
-    }
-    const form = request.body && typeof request.body === 'object' ? request.body : {};
-    const known = new Set(loaded.report.findings.map((f) => `finding-${f.id}`));
-    const errors = new Map<string, string>();
-    const values: Record<string, string> = {};
-    const changes: { id: string; text: string }[] = [];
-    for (const [name, value] of Object.entries(form)) {
-      if (name === '_csrf') continue;
-      if (name !== 'new-finding' && !known.has(name)) {
-        errors.set(name, `${name}: not a finding of this report (reload the page)`);
-        continue;
+  app.post<{ Params: { incidentId: string }; Body: Record<string, unknown> | undefined }>(
+    '/cases/:incidentId/after-action/findings',
+    { preHandler: app.csrfProtection },
+    async (request, reply) => {
+      if (!requireSignIn(request, reply)) return reply;
+      const identity = request.identity!;
+      const loaded = await load(request.params.incidentId, identity, reply);
+      if (!loaded) return reply;
+      if (!mayEditFindings(identity)) {
+        return send(
+          reply,
+          403,
+          page(
+            'You may not edit these findings',
+            "<p>The findings are edited by the exercise's facilitators: the IPS Director and the Privacy Division. Nothing was saved.</p>",
+            { organization, identity, csrf: csrfToken(reply) },
+          ),
+        );
       }
-      if (typeof value !== 'string') {
-        errors.set(name, 'Expected one text for each finding');
-        continue;
+      const form = request.body && typeof request.body === 'object' ? request.body : {};
+      const known = new Set(loaded.report.findings.map((f) => `finding-${f.id}`));
+      const errors = new Map<string, string>();
+      const values: Record<string, string> = {};
+      const changes: { id: string; text: string }[] = [];
+      for (const [name, value] of Object.entries(form)) {
+        if (name === '_csrf') continue;
+        if (name !== 'new-finding' && !known.has(name)) {
+          errors.set(name, `${name}: not a finding of this report (reload the page)`);
+          continue;
+        }
+        if (typeof value !== 'string') {
+          errors.set(name, 'Expected one text for each finding');
+          continue;
+        }
+        values[name] = value;
+        if (value.length > MAX_FINDING_LENGTH)
+          errors.set(
+            name,
+            `A finding may have at most ${MAX_FINDING_LENGTH} characters (this one has ${value.length})`,
+          );
+        else if (name === 'new-finding') {
+          if (value.trim() !== '') changes.push({ id: `facilitator-${Date.now().toString(36)}`, text: value.trim() });
+        } else changes.push({ id: name.slice('finding-'.length), text: value.trim() });
       }
-      values[name] = value;
-      if (value.length > MAX_FINDING_LENGTH) errors.set(name, `A finding may have at most ${MAX_FINDING_LENGTH} characters (this one has ${value.length})`);
-      else if (name === 'new-finding') {
-        if (value.trim() !== '') changes.push({ id: `facilitator-${Date.now().toString(36)}`, text: value.trim() });
-      } else changes.push({ id: name.slice('finding-'.length), text: value.trim() });
-    }
-    if (loaded.report.findings.length + (values['new-finding']?.trim() ? 1 : 0) > MAX_FINDINGS) errors.set('new-finding', `A report keeps at most ${MAX_FINDINGS} findings`);
-    if (errors.size > 0) return reportPage(reply, 400, loaded.report, identity, { errors, values });
-    await saveFindings(loaded.file, changes);
-    return reply.redirect(`/cases/${encodeURIComponent(loaded.report.incidentId)}/after-action?saved=1`, 303);
-  });
+      if (loaded.report.findings.length + (values['new-finding']?.trim() ? 1 : 0) > MAX_FINDINGS)
+        errors.set('new-finding', `A report keeps at most ${MAX_FINDINGS} findings`);
+      if (errors.size > 0) return reportPage(reply, 400, loaded.report, identity, { errors, values });
+      await saveFindings(loaded.file, changes);
+      return reply.redirect(`/cases/${encodeURIComponent(loaded.report.incidentId)}/after-action?saved=1`, 303);
+    },
+  );
 }

@@ -16,14 +16,33 @@ import { csrfToken } from './index.js';
 import { deadlineHtml, escapeHtml, page, send, timeHtml } from './layout.js';
 import { eventWords, KIND_WORDS, PHASE_WORDS, ROLE_WORDS } from './words.js';
 
-export function incidentFailure(reply: FastifyReply, err: unknown, organization: string, identity?: Identity): FastifyReply {
+export function incidentFailure(
+  reply: FastifyReply,
+  err: unknown,
+  organization: string,
+  identity?: Identity,
+): FastifyReply {
   const plain = (status: number, title: string, line: string) =>
-    send(reply, status, page(title, `<p>${escapeHtml(line)}</p>`, { organization, identity, ...(identity ? { csrf: csrfToken(reply) } : {}) }));
+    send(
+      reply,
+      status,
+      page(title, `<p>${escapeHtml(line)}</p>`, {
+        organization,
+        identity,
+        ...(identity ? { csrf: csrfToken(reply) } : {}),
+      }),
+    );
   if (err instanceof IncidentNotFoundError || (err instanceof Error && err.name === 'ZodError')) {
-    return plain(404, 'No such case', 'There is no case with this number that you may see. Cases are shown to the people with a role on them and to their reporter (5 FAM 469.2c(1)).');
+    return plain(
+      404,
+      'No such case',
+      'There is no case with this number that you may see. Cases are shown to the people with a role on them and to their reporter (5 FAM 469.2c(1)).',
+    );
   }
-  if (err instanceof IncidentClosedError) return plain(409, 'This case is closed', 'A closed case takes no more reports or decisions.');
-  if (err instanceof TemporalUnavailableError) return plain(503, 'Please try again shortly', 'The workflow service did not answer. Nothing was recorded.');
+  if (err instanceof IncidentClosedError)
+    return plain(409, 'This case is closed', 'A closed case takes no more reports or decisions.');
+  if (err instanceof TemporalUnavailableError)
+    return plain(503, 'Please try again shortly', 'The workflow service did not answer. Nothing was recorded.');
   throw err;
 }
 
@@ -36,17 +55,29 @@ export interface Deadline {
 export function deadlines(state: IncidentState, playbook: Playbook): Deadline[] {
   const found: Deadline[] = [];
   if (!state.reportedAt && state.reportingDeadline && state.phase !== 'closed') {
-    found.push({ at: state.reportingDeadline, what: `The one-hour report to ${state.medium === 'cyber' ? 'US-CERT' : 'the Privacy Division'} (5 FAM 468.3b(1))${state.reportedLate ? ': missed, escalated' : ''}` });
+    found.push({
+      at: state.reportingDeadline,
+      what: `The one-hour report to ${state.medium === 'cyber' ? 'US-CERT' : 'the Privacy Division'} (5 FAM 468.3b(1))${state.reportedLate ? ': missed, escalated' : ''}`,
+    });
   }
   const awaiting = state.awaiting;
   if (awaiting && state.phase !== 'closed') {
     const since = Date.parse(awaiting.since);
     if (state.phase === 'ppgb-advised') {
-      found.push({ at: new Date(since + parseDuration(playbook.timers.minimalRiskObjectionWindow)).toISOString(), what: 'The PPGB objection window ends: the case goes to closure review unless the PPGB Chair overrides (5 FAM 468.5c)' });
+      found.push({
+        at: new Date(since + parseDuration(playbook.timers.minimalRiskObjectionWindow)).toISOString(),
+        what: 'The PPGB objection window ends: the case goes to closure review unless the PPGB Chair overrides (5 FAM 468.5c)',
+      });
     } else if (state.phase === 'notification-delayed' && state.delay) {
-      found.push({ at: state.delay.notifyAfter, what: 'The security delay ends and notification goes out (5 FAM 468.6-3)' });
+      found.push({
+        at: state.delay.notifyAfter,
+        what: 'The security delay ends and notification goes out (5 FAM 468.6-3)',
+      });
     } else {
-      found.push({ at: new Date(since + parseDuration(playbook.timers.gateEscalateAfter)).toISOString(), what: `Escalation to the SAOP if ${ROLE_WORDS[awaiting.role]} has not decided (5 FAM 468.2a)` });
+      found.push({
+        at: new Date(since + parseDuration(playbook.timers.gateEscalateAfter)).toISOString(),
+        what: `Escalation to the SAOP if ${ROLE_WORDS[awaiting.role]} has not decided (5 FAM 468.2a)`,
+      });
     }
   }
   return found.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
@@ -74,17 +105,25 @@ export function openKinds(state: IncidentState, identity: Identity): DecisionKin
       if (kind === 'request-delay' ? state.delay === null : delayed) kinds.push(kind);
     }
   }
-  const mine = state.actionItems.some((item) => item.status === 'open' && (holds(item.ownerRole) || holds('ipsDirector')));
+  const mine = state.actionItems.some(
+    (item) => item.status === 'open' && (holds(item.ownerRole) || holds('ipsDirector')),
+  );
   if (mine) kinds.push('complete-action-item');
   return kinds;
 }
 
-const nameOf = (playbook: Playbook, id: string | undefined) => (id ? (playbook.people.find((p) => p.id === id)?.name ?? (id.startsWith('oidc-') ? 'a workforce member' : id)) : '');
+const nameOf = (playbook: Playbook, id: string | undefined) =>
+  id ? (playbook.people.find((p) => p.id === id)?.name ?? (id.startsWith('oidc-') ? 'a workforce member' : id)) : '';
 
 export function summaryHtml(state: IncidentState): string {
-  const row = (term: string, value: string | null | undefined) => (value ? `<dt>${escapeHtml(term)}</dt><dd>${value}</dd>` : '');
+  const row = (term: string, value: string | null | undefined) =>
+    value ? `<dt>${escapeHtml(term)}</dt><dd>${value}</dd>` : '';
   const e = escapeHtml;
-  const reported = state.reportedAt ? `${timeHtml(state.reportedAt)}${state.reportedLate ? ' <strong>(late)</strong>' : ''}` : state.reportedLate ? '<strong>Late</strong>, not yet delivered' : 'Not yet';
+  const reported = state.reportedAt
+    ? `${timeHtml(state.reportedAt)}${state.reportedLate ? ' <strong>(late)</strong>' : ''}`
+    : state.reportedLate
+      ? '<strong>Late</strong>, not yet delivered'
+      : 'Not yet';
   const waiting = state.awaiting
     ? `${e(ROLE_WORDS[state.awaiting.role])}: ${e(state.awaiting.kinds.map((k) => KIND_WORDS[k as DecisionKind]?.title ?? k).join('; '))} (since ${timeHtml(state.awaiting.since)})`
     : null;
@@ -106,7 +145,9 @@ export function actionItemsHtml(state: IncidentState, playbook: Playbook): strin
   if (state.actionItems.length === 0) return '<p>No action items yet.</p>';
   const rows = state.actionItems
     .map(
-      (item) => `<tr><td>${escapeHtml(item.id)}${item.description ? `<br><span class="muted">${escapeHtml(item.description)}</span>` : ''}</td><td>${escapeHtml(ROLE_WORDS[item.ownerRole])}</td>
+      (
+        item,
+      ) => `<tr><td>${escapeHtml(item.id)}${item.description ? `<br><span class="muted">${escapeHtml(item.description)}</span>` : ''}</td><td>${escapeHtml(ROLE_WORDS[item.ownerRole])}</td>
 <td>${item.status === 'done' ? `Done${item.completedAt ? ` ${timeHtml(item.completedAt)}` : ''}${item.completedBy ? ` by ${escapeHtml(nameOf(playbook, item.completedBy))}` : ''}` : 'Open'}</td><td>${escapeHtml(item.evidence ?? '')}</td></tr>`,
     )
     .join('');
@@ -116,7 +157,10 @@ export function actionItemsHtml(state: IncidentState, playbook: Playbook): strin
 export function timelineHtml(state: IncidentState, playbook: Playbook): string {
   const rows = [...state.timeline]
     .reverse()
-    .map((t) => `<tr><td>${timeHtml(t.at)}</td><td>${escapeHtml(eventWords(t.event))}${t.detail ? `<br><span class="muted">${escapeHtml(t.detail)}</span>` : ''}</td><td>${escapeHtml(nameOf(playbook, t.actorId))}</td></tr>`)
+    .map(
+      (t) =>
+        `<tr><td>${timeHtml(t.at)}</td><td>${escapeHtml(eventWords(t.event))}${t.detail ? `<br><span class="muted">${escapeHtml(t.detail)}</span>` : ''}</td><td>${escapeHtml(nameOf(playbook, t.actorId))}</td></tr>`,
+    )
     .join('');
   return `<table id="timeline"><caption class="muted">Newest first</caption><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">By</th></tr></thead><tbody>${rows}</tbody></table>`;
 }

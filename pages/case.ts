@@ -37,7 +37,13 @@ export function freshEnough(identity: Identity, now = Date.now()): boolean {
 export function caseRoutes(app: FastifyInstance, deps: PageDeps): void {
   const organization = deps.playbook.organization;
 
-  function decisionForm(state: IncidentState, identity: Identity, kind: DecisionKind, csrf: string, pending?: Pending): string {
+  function decisionForm(
+    state: IncidentState,
+    identity: Identity,
+    kind: DecisionKind,
+    csrf: string,
+    pending?: Pending,
+  ): string {
     const words = KIND_WORDS[kind];
     const path = `/cases/${encodeURIComponent(state.incidentId)}`;
     if (deps.playbook.signInRequiredFor.includes(kind) && !freshEnough(identity)) {
@@ -48,94 +54,144 @@ export function caseRoutes(app: FastifyInstance, deps: PageDeps): void {
     const prefix = `${kind}-`;
     const errors = pending?.kind === kind ? pending.errors : {};
     const values = pending?.kind === kind ? pending.values : {};
-    const problems = Object.entries(errors).map(([name, text]) => ({ ...(fields.some((f) => f.name === name) ? { id: `${prefix}${fieldId(name)}` } : {}), text }));
+    const problems = Object.entries(errors).map(([name, text]) => ({
+      ...(fields.some((f) => f.name === name) ? { id: `${prefix}${fieldId(name)}` } : {}),
+      text,
+    }));
     return `<section aria-labelledby="d-${kind}"><h3 id="d-${kind}">${escapeHtml(words.title)}</h3>${errorSummary(problems, 'The decision was not recorded')}
 <p>${escapeHtml(words.then)}</p><form method="post" action="${path}/decide" novalidate><input type="hidden" name="_csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="kind" value="${kind}">
 ${fields.map((f) => renderField(f, values, errors, prefix)).join('\n')}<button type="submit">${escapeHtml(words.button)}</button></form></section>`;
   }
 
-  async function casePage(reply: FastifyReply, status: number, state: IncidentState, identity: Identity, message?: { ok: boolean; lines: string[] }, pending?: Pending): Promise<FastifyReply> {
+  async function casePage(
+    reply: FastifyReply,
+    status: number,
+    state: IncidentState,
+    identity: Identity,
+    message?: { ok: boolean; lines: string[] },
+    pending?: Pending,
+  ): Promise<FastifyReply> {
     const csrf = csrfToken(reply);
     const kinds = openKinds(state, identity);
     const id = encodeURIComponent(state.incidentId);
     const notice = message
       ? message.ok
         ? `<div class="notice" role="status">${message.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}</div>`
-        : errorSummary(message.lines.map((text) => ({ text })), 'The decision was not recorded')
+        : errorSummary(
+            message.lines.map((text) => ({ text })),
+            'The decision was not recorded',
+          )
       : '';
-    const record = state.phase === 'closed'
-      ? `<h2>Case record</h2><p><a href="/incidents/${id}/record">The case record</a> (5 FAM 468.7), once the records archive has it.</p>`
-      : '';
+    const record =
+      state.phase === 'closed'
+        ? `<h2>Case record</h2><p><a href="/incidents/${id}/record">The case record</a> (5 FAM 468.7), once the records archive has it.</p>`
+        : '';
     // An exercise's incident: its after-action report (pages/after-action.ts).
-    const exercise = deps.exerciseDir && (await isExerciseIncident(deps, state.incidentId))
-      ? `<h2>Exercise</h2><p>This case is a tabletop exercise. <a href="/cases/${id}/after-action">The after-action report</a>: expectations met and missed, time per gate, findings.</p>`
-      : '';
+    const exercise =
+      deps.exerciseDir && (await isExerciseIncident(deps, state.incidentId))
+        ? `<h2>Exercise</h2><p>This case is a tabletop exercise. <a href="/cases/${id}/after-action">The after-action report</a>: expectations met and missed, time per gate, findings.</p>`
+        : '';
     const body = `${notice}${summaryHtml(state)}${exercise}<h2>Deadlines</h2>${deadlinesHtml(state, deps.playbook)}
 <h2>What you may do now</h2>${kinds.length ? kinds.map((k) => decisionForm(state, identity, k, csrf, pending)).join('\n') : '<p>Nothing waits for you on this case now.</p>'}
 <h2>Action items</h2>${actionItemsHtml(state, deps.playbook)}<h2>Timeline</h2>${timelineHtml(state, deps.playbook)}${record}
 ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to the report of this incident</a></p>`}`;
-    return send(reply, status, page(`Case ${state.incidentId}`, body, { organization, identity, csrf, countdown: true }));
+    return send(
+      reply,
+      status,
+      page(`Case ${state.incidentId}`, body, { organization, identity, csrf, countdown: true }),
+    );
   }
 
-  app.get<{ Params: { incidentId: string }; Querystring: { done?: string } }>('/cases/:incidentId', async (request, reply) => {
-    if (!requireSignIn(request, reply)) return reply;
-    const identity = request.identity!;
-    try {
-      const state = await readableState(deps.client, identity, incidentIdSchema.parse(request.params.incidentId));
-      const done = DECISION_KINDS.find((k) => k === request.query.done);
-      return await casePage(reply, 200, state, identity, done ? { ok: true, lines: [`Recorded: ${KIND_WORDS[done].title}.`] } : undefined);
-    } catch (err) {
-      return incidentFailure(reply, err, organization, identity);
-    }
-  });
+  app.get<{ Params: { incidentId: string }; Querystring: { done?: string } }>(
+    '/cases/:incidentId',
+    async (request, reply) => {
+      if (!requireSignIn(request, reply)) return reply;
+      const identity = request.identity!;
+      try {
+        const state = await readableState(deps.client, identity, incidentIdSchema.parse(request.params.incidentId));
+        const done = DECISION_KINDS.find((k) => k === request.query.done);
+        return await casePage(
+          reply,
+          200,
+          state,
+          identity,
+          done ? { ok: true, lines: [`Recorded: ${KIND_WORDS[done].title}.`] } : undefined,
+        );
+      } catch (err) {
+        return incidentFailure(reply, err, organization, identity);
+      }
+    },
+  );
 
-  app.post<{ Params: { incidentId: string }; Body: FormValues | undefined }>('/cases/:incidentId/decide', { preHandler: app.csrfProtection }, async (request, reply) => {
-    if (!requireSignIn(request, reply)) return reply;
-    const identity = request.identity!;
-    const form: FormValues = request.body && typeof request.body === 'object' ? request.body : {};
-    let state: IncidentState;
-    try {
-      state = await readableState(deps.client, identity, incidentIdSchema.parse(request.params.incidentId));
-    } catch (err) {
-      return incidentFailure(reply, err, organization, identity);
-    }
-    const kind = DECISION_KINDS.find((k) => k === form.kind);
-    if (!kind) return casePage(reply, 400, state, identity, { ok: false, lines: ['Choose a decision from this page.'] });
-    if (identity.roles.length === 0) return casePage(reply, 403, state, identity, { ok: false, lines: ['You hold no role in the playbook: you may report and follow your reports, not decide.'] });
-    if (deps.playbook.signInRequiredFor.includes(kind) && !freshEnough(identity)) {
-      return casePage(reply, 401, state, identity, { ok: false, lines: ['This decision needs a fresh sign-in: sign in again, then send it.'] });
-    }
-    const fields = formFields(kind, { playbook: deps.playbook, state, personRoles: identity.roles });
-    const parsed = decisionBodySchema.safeParse(decisionFromForm(kind, fields, form));
-    if (!parsed.success) {
-      const errors: FieldErrors = {};
-      for (const issue of parsed.error.issues) {
-        const path = issue.path.map(String).join('.');
-        const field = fields.find((f) => f.name === path || path.startsWith(`${f.name}.`));
-        errors[field?.name ?? path] ??= field ? `${field.label}: ${issue.message.replace(/^Invalid input: /, '')}` : issue.message;
+  app.post<{ Params: { incidentId: string }; Body: FormValues | undefined }>(
+    '/cases/:incidentId/decide',
+    { preHandler: app.csrfProtection },
+    async (request, reply) => {
+      if (!requireSignIn(request, reply)) return reply;
+      const identity = request.identity!;
+      const form: FormValues = request.body && typeof request.body === 'object' ? request.body : {};
+      let state: IncidentState;
+      try {
+        state = await readableState(deps.client, identity, incidentIdSchema.parse(request.params.incidentId));
+      } catch (err) {
+        return incidentFailure(reply, err, organization, identity);
       }
-      return casePage(reply, 400, state, identity, undefined, { kind, values: form, errors });
-    }
-    // The grounds the policy asks of the decision (domain/authorized.ts), as the API checks them.
-    const grounds = decisionGroundsIssues(parsed.data);
-    if (grounds.length) {
-      const errors: FieldErrors = {};
-      for (const issue of grounds) {
-        const field = fields.find((f) => f.name === issue.path || issue.path.startsWith(`${f.name}.`));
-        errors[field?.name ?? issue.path] ??= `${field?.label ?? issue.path}: ${issue.message}`;
+      const kind = DECISION_KINDS.find((k) => k === form.kind);
+      if (!kind)
+        return casePage(reply, 400, state, identity, { ok: false, lines: ['Choose a decision from this page.'] });
+      if (identity.roles.length === 0)
+        return casePage(reply, 403, state, identity, {
+          ok: false,
+          lines: ['You hold no role in the playbook: you may report and follow your reports, not decide.'],
+        });
+      if (deps.playbook.signInRequiredFor.includes(kind) && !freshEnough(identity)) {
+        return casePage(reply, 401, state, identity, {
+          ok: false,
+          lines: ['This decision needs a fresh sign-in: sign in again, then send it.'],
+        });
       }
-      return casePage(reply, 400, state, identity, undefined, { kind, values: form, errors });
-    }
-    try {
-      await decide(deps.client, state.incidentId, { ...parsed.data, actorId: identity.key });
-      return reply.redirect(`/cases/${encodeURIComponent(state.incidentId)}?done=${kind}`, 303);
-    } catch (err) {
-      if (err instanceof DecisionRefusedError) {
-        const status = err.refusal.type === REFUSAL.forbidden ? 403 : err.refusal.type === REFUSAL.conflict ? 409 : 400;
-        const fresh = await readableState(deps.client, identity, state.incidentId).catch(() => state);
-        return casePage(reply, status, fresh, identity, { ok: false, lines: err.refusal.reasons }, { kind, values: form, errors: {} });
+      const fields = formFields(kind, { playbook: deps.playbook, state, personRoles: identity.roles });
+      const parsed = decisionBodySchema.safeParse(decisionFromForm(kind, fields, form));
+      if (!parsed.success) {
+        const errors: FieldErrors = {};
+        for (const issue of parsed.error.issues) {
+          const path = issue.path.map(String).join('.');
+          const field = fields.find((f) => f.name === path || path.startsWith(`${f.name}.`));
+          errors[field?.name ?? path] ??= field
+            ? `${field.label}: ${issue.message.replace(/^Invalid input: /, '')}`
+            : issue.message;
+        }
+        return casePage(reply, 400, state, identity, undefined, { kind, values: form, errors });
       }
-      return incidentFailure(reply, err, organization, identity);
-    }
-  });
+      // The grounds the policy asks of the decision (domain/authorized.ts), as the API checks them.
+      const grounds = decisionGroundsIssues(parsed.data);
+      if (grounds.length) {
+        const errors: FieldErrors = {};
+        for (const issue of grounds) {
+          const field = fields.find((f) => f.name === issue.path || issue.path.startsWith(`${f.name}.`));
+          errors[field?.name ?? issue.path] ??= `${field?.label ?? issue.path}: ${issue.message}`;
+        }
+        return casePage(reply, 400, state, identity, undefined, { kind, values: form, errors });
+      }
+      try {
+        await decide(deps.client, state.incidentId, { ...parsed.data, actorId: identity.key });
+        return reply.redirect(`/cases/${encodeURIComponent(state.incidentId)}?done=${kind}`, 303);
+      } catch (err) {
+        if (err instanceof DecisionRefusedError) {
+          const status =
+            err.refusal.type === REFUSAL.forbidden ? 403 : err.refusal.type === REFUSAL.conflict ? 409 : 400;
+          const fresh = await readableState(deps.client, identity, state.incidentId).catch(() => state);
+          return casePage(
+            reply,
+            status,
+            fresh,
+            identity,
+            { ok: false, lines: err.refusal.reasons },
+            { kind, values: form, errors: {} },
+          );
+        }
+        return incidentFailure(reply, err, organization, identity);
+      }
+    },
+  );
 }

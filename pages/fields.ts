@@ -31,7 +31,9 @@ export function renderField(f: FormField, values: FormValues, errors: FieldError
   const labelOf = (choice: string) => f.choiceLabels?.[choice] ?? choice;
   const wrap = (html: string) => `<div class="field${error ? ' invalid' : ''}">${html}</div>`;
   const group = (controls: string) =>
-    wrap(`<fieldset id="${id}"${aria}><legend>${escapeHtml(f.label)}${optional}</legend>${hint}${errorText}${controls}</fieldset>`);
+    wrap(
+      `<fieldset id="${id}"${aria}><legend>${escapeHtml(f.label)}${optional}</legend>${hint}${errorText}${controls}</fieldset>`,
+    );
   const label = `<label for="${id}">${escapeHtml(f.label)}${optional}</label>${hint}${errorText}`;
   const auto = f.autocomplete ? ` autocomplete="${escapeHtml(f.autocomplete)}"` : '';
 
@@ -39,8 +41,14 @@ export function renderField(f: FormField, values: FormValues, errors: FieldError
     case 'textarea':
       return wrap(`${label}<textarea id="${id}" name="${name}"${aria}${required}>${escapeHtml(text)}</textarea>`);
     case 'select': {
-      const options = (f.choices ?? []).map((c) => `<option value="${escapeHtml(c)}"${c === text ? ' selected' : ''}>${escapeHtml(labelOf(c))}</option>`).join('');
-      return wrap(`${label}<select id="${id}" name="${name}"${aria}${required}><option value="">Choose</option>${options}</select>`);
+      const options = (f.choices ?? [])
+        .map(
+          (c) => `<option value="${escapeHtml(c)}"${c === text ? ' selected' : ''}>${escapeHtml(labelOf(c))}</option>`,
+        )
+        .join('');
+      return wrap(
+        `${label}<select id="${id}" name="${name}"${aria}${required}><option value="">Choose</option>${options}</select>`,
+      );
     }
     case 'radios':
     case 'yes-no': {
@@ -48,28 +56,48 @@ export function renderField(f: FormField, values: FormValues, errors: FieldError
       const labels = f.type === 'yes-no' ? { yes: 'Yes', no: 'No', ...f.choiceLabels } : f.choiceLabels;
       return group(
         choices
-          .map((c, i) => `<label><input type="radio" id="${i === 0 ? `${id}-first` : `${id}-${i}`}" name="${name}" value="${escapeHtml(c)}"${text === c ? ' checked' : ''}${required}> ${escapeHtml(labels?.[c] ?? c)}</label>`)
+          .map(
+            (c, i) =>
+              `<label><input type="radio" id="${i === 0 ? `${id}-first` : `${id}-${i}`}" name="${name}" value="${escapeHtml(c)}"${text === c ? ' checked' : ''}${required}> ${escapeHtml(labels?.[c] ?? c)}</label>`,
+          )
           .join(''),
       );
     }
     case 'checkbox':
-      return wrap(`${hint}${errorText}<label><input type="checkbox" id="${id}" name="${name}" value="on"${values[f.name] !== undefined ? ' checked' : ''}${aria}> ${escapeHtml(f.label)}</label>`);
+      return wrap(
+        `${hint}${errorText}<label><input type="checkbox" id="${id}" name="${name}" value="on"${values[f.name] !== undefined ? ' checked' : ''}${aria}> ${escapeHtml(f.label)}</label>`,
+      );
     case 'checkboxes': {
       const value = values[f.name];
       const chosen = new Set(Array.isArray(value) ? value : value ? [value] : []);
       return group(
-        (f.choices ?? []).map((c) => `<label><input type="checkbox" name="${name}" value="${escapeHtml(c)}"${chosen.has(c) ? ' checked' : ''}> ${escapeHtml(labelOf(c))}</label>`).join(''),
+        (f.choices ?? [])
+          .map(
+            (c) =>
+              `<label><input type="checkbox" name="${name}" value="${escapeHtml(c)}"${chosen.has(c) ? ' checked' : ''}> ${escapeHtml(labelOf(c))}</label>`,
+          )
+          .join(''),
       );
     }
     case 'number':
-      return wrap(`${label}<input type="number" step="any" min="0" id="${id}" name="${name}" value="${escapeHtml(text)}"${aria}${required}>`);
+      return wrap(
+        `${label}<input type="number" step="any" min="0" id="${id}" name="${name}" value="${escapeHtml(text)}"${aria}${required}>`,
+      );
     case 'datetime':
-      return wrap(`${label}<input type="datetime-local" id="${id}" name="${name}" value="${escapeHtml(text.replace(/:00(\.000)?Z$/, '').replace(/Z$/, ''))}"${aria}${required}>`);
+      return wrap(
+        `${label}<input type="datetime-local" id="${id}" name="${name}" value="${escapeHtml(text.replace(/:00(\.000)?Z$/, '').replace(/Z$/, ''))}"${aria}${required}>`,
+      );
     case 'time':
-      return wrap(`${label}<input type="text" id="${id}" name="${name}" value="${escapeHtml(text)}" placeholder="2026-03-01T14:05:00Z"${aria}${required}>`);
+      return wrap(
+        `${label}<input type="text" id="${id}" name="${name}" value="${escapeHtml(text)}" placeholder="2026-03-01T14:05:00Z"${aria}${required}>`,
+      );
     case 'email':
-      return wrap(`${label}<input type="email" id="${id}" name="${name}" value="${escapeHtml(text)}"${auto}${aria}${required}>`);
+      return wrap(
+        `${label}<input type="email" id="${id}" name="${name}" value="${escapeHtml(text)}"${auto}${aria}${required}>`,
+      );
     case 'text':
-      return wrap(`${label}<input type="text" id="${id}" name="${name}" value="${escapeHtml(text)}"${auto}${aria}${required}>`);
+      return wrap(
+        `${label}<input type="text" id="${id}" name="${name}" value="${escapeHtml(text)}"${auto}${aria}${required}>`,
+      );
   }
 }

@@ -39,7 +39,10 @@ export const FORM_LIMIT = 1_048_576;
 export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<void> {
   const secure = deps.publicUrl.startsWith('https:');
   await app.register(formbody, { bodyLimit: FORM_LIMIT });
-  await app.register(csrf, { sessionPlugin: '@fastify/cookie', cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure } });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure },
+  });
 
   // Who is signed in, from the session cookie; the playbook gives the roles at each request.
   app.addHook('onRequest', async (request) => {
@@ -50,17 +53,30 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode ?? 500;
     const organization = deps.playbook.organization;
-    const plain = (code: number, title: string, line: string) => send(reply, code, page(title, `<p>${escapeHtml(line)}</p>`, { organization, identity: request.identity }));
-    if (error.code?.startsWith('FST_CSRF')) return plain(403, 'This form has expired', 'Go back, reload the page and send the form again. Nothing was recorded.');
-    if (status === 413) return plain(413, 'The form is too large', 'A form may hold at most 1 MB. Nothing was recorded.');
-    if (status === 415) return plain(415, 'The form could not be read', 'Send the form from the page itself. Nothing was recorded.');
+    const plain = (code: number, title: string, line: string) =>
+      send(reply, code, page(title, `<p>${escapeHtml(line)}</p>`, { organization, identity: request.identity }));
+    if (error.code?.startsWith('FST_CSRF'))
+      return plain(
+        403,
+        'This form has expired',
+        'Go back, reload the page and send the form again. Nothing was recorded.',
+      );
+    if (status === 413)
+      return plain(413, 'The form is too large', 'A form may hold at most 1 MB. Nothing was recorded.');
+    if (status === 415)
+      return plain(415, 'The form could not be read', 'Send the form from the page itself. Nothing was recorded.');
     if (status >= 400 && status < 500) return plain(400, 'The form could not be read', 'Nothing was recorded.');
     // Only the error's name: its message may quote what the request carried.
     console.error(`[pages] error ${request.method} ${request.routeOptions.url ?? ''}: ${error.name}`);
     return plain(500, 'Something went wrong', 'Nothing was recorded. Please try again later.');
   });
 
-  app.get('/assets/countdown.js', async (_request, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'max-age=3600').send(COUNTDOWN_JS));
+  app.get('/assets/countdown.js', async (_request, reply) =>
+    reply
+      .header('content-type', 'text/javascript; charset=utf-8')
+      .header('cache-control', 'max-age=3600')
+      .send(COUNTDOWN_JS),
+  );
 
   signInRoutes(app, deps);
   reportRoutes(app, deps);

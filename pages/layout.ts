@@ -61,14 +61,22 @@ export function send(reply: FastifyReply, status: number, html: string, formTo: 
     .header('x-frame-options', 'DENY')
     .header('x-content-type-options', 'nosniff')
     .header('x-robots-tag', 'noindex')
-    .header('content-security-policy', `default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'none'; form-action 'self' ${formTo.join(' ')}; base-uri 'none'; frame-ancestors 'none'`.replace('  ', ' '))
+    .header(
+      'content-security-policy',
+      `default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'none'; form-action 'self' ${formTo.join(' ')}; base-uri 'none'; frame-ancestors 'none'`.replace(
+        '  ',
+        ' ',
+      ),
+    )
     .send(html);
 }
 
 /** A list of problems at the top of a form, each a link to its field (the error summary pattern). */
 export function errorSummary(problems: { id?: string; text: string }[], heading = 'There is a problem'): string {
   if (problems.length === 0) return '';
-  const items = problems.map((p) => `<li>${p.id ? `<a href="#${escapeHtml(p.id)}">${escapeHtml(p.text)}</a>` : escapeHtml(p.text)}</li>`).join('');
+  const items = problems
+    .map((p) => `<li>${p.id ? `<a href="#${escapeHtml(p.id)}">${escapeHtml(p.text)}</a>` : escapeHtml(p.text)}</li>`)
+    .join('');
   return `<div class="summary" role="alert" aria-labelledby="problems-heading" tabindex="-1"><h2 id="problems-heading">${escapeHtml(heading)}</h2><ul>${items}</ul></div>`;
 }
 

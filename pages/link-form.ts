@@ -4,11 +4,30 @@
  * dotted paths into the decision (`letter.contact.tollFreePhone`); only the kind's own fields are read,
  * so a form can never carry an `actorId` or another kind's field.
  */
-import { AUTHORIZED_BASES, COSTED_MEASURES, CUSTODIAN_KINDS, CUSTODY_PURPOSES, LEVELS, OPTIONS, type DecisionKind } from '../domain/decision.js';
+import {
+  AUTHORIZED_BASES,
+  COSTED_MEASURES,
+  CUSTODIAN_KINDS,
+  CUSTODY_PURPOSES,
+  LEVELS,
+  OPTIONS,
+  type DecisionKind,
+} from '../domain/decision.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { IncidentState } from '../domain/state.js';
 
-export type FieldType = 'text' | 'email' | 'textarea' | 'number' | 'select' | 'radios' | 'yes-no' | 'checkbox' | 'checkboxes' | 'time' | 'datetime';
+export type FieldType =
+  | 'text'
+  | 'email'
+  | 'textarea'
+  | 'number'
+  | 'select'
+  | 'radios'
+  | 'yes-no'
+  | 'checkbox'
+  | 'checkboxes'
+  | 'time'
+  | 'datetime';
 
 export interface FormField {
   name: string;
@@ -23,9 +42,22 @@ export interface FormField {
   autocomplete?: string;
 }
 
-const rationale: FormField = { name: 'rationale', label: 'Your reasons', type: 'textarea', required: true, hint: 'They go into the case record (5 FAM 468.7).' };
+const rationale: FormField = {
+  name: 'rationale',
+  label: 'Your reasons',
+  type: 'textarea',
+  required: true,
+  hint: 'They go into the case record (5 FAM 468.7).',
+};
 const LEVEL_WORDS = { low: 'Low', moderate: 'Moderate', high: 'High' } as const;
-const level = (name: string, label: string): FormField => ({ name: `factors.${name}`, label, type: 'select', required: true, choices: LEVELS, choiceLabels: LEVEL_WORDS });
+const level = (name: string, label: string): FormField => ({
+  name: `factors.${name}`,
+  label,
+  type: 'select',
+  required: true,
+  choices: LEVELS,
+  choiceLabels: LEVEL_WORDS,
+});
 const OUTCOMES: Record<string, string> = {
   'refer-to-ppgb': 'Refer to the full PPGB',
   'refer-to-under-secretary': 'Refer to the Under Secretary',
@@ -36,13 +68,27 @@ const OUTCOMES: Record<string, string> = {
 const FINAL = ['approve-notification', 'decline-notification'] as const;
 
 /** The fields of a kind's form. Outcomes that only the delegated authority may choose follow the playbook. */
-export function formFields(kind: DecisionKind, context: { playbook: Playbook; state?: IncidentState; personRoles?: readonly string[] }): FormField[] {
+export function formFields(
+  kind: DecisionKind,
+  context: { playbook: Playbook; state?: IncidentState; personRoles?: readonly string[] },
+): FormField[] {
   const delegated = context.playbook.finalNotificationAuthority === 'ppgbChair';
   switch (kind) {
     case 'assign-responsible-office':
-      return [{ name: 'office', label: 'Office responsible', type: 'text', required: true, hint: 'The office that leads the administrative fact-finding (5 FAM 467.2c), e.g. Bureau of Consular Affairs.' }];
+      return [
+        {
+          name: 'office',
+          label: 'Office responsible',
+          type: 'text',
+          required: true,
+          hint: 'The office that leads the administrative fact-finding (5 FAM 467.2c), e.g. Bureau of Consular Affairs.',
+        },
+      ];
     case 'convene-crg':
-      return [{ name: 'convene', label: 'Convene the Core Response Group?', type: 'yes-no', required: true }, rationale];
+      return [
+        { name: 'convene', label: 'Convene the Core Response Group?', type: 'yes-no', required: true },
+        rationale,
+      ];
     case 'submit-analysis':
       return [
         level('dataNature', 'Nature, content and age of the data (468.4(1))'),
@@ -61,10 +107,27 @@ export function formFields(kind: DecisionKind, context: { playbook: Playbook; st
           hint: 'CGFS estimates them; credit protection and mail at scale always are',
         },
         rationale,
-        { name: 'riskOverride.level', label: 'Override the derived risk level', type: 'select', required: false, choices: LEVELS },
+        {
+          name: 'riskOverride.level',
+          label: 'Override the derived risk level',
+          type: 'select',
+          required: false,
+          choices: LEVELS,
+        },
         { name: 'riskOverride.rationale', label: 'Why override', type: 'textarea', required: false },
-        { name: 'authorizedDisclosure.basis', label: 'Authorized disclosure: basis', type: 'select', required: false, choices: AUTHORIZED_BASES },
-        { name: 'authorizedDisclosure.explanation', label: 'Authorized disclosure: explanation', type: 'textarea', required: false },
+        {
+          name: 'authorizedDisclosure.basis',
+          label: 'Authorized disclosure: basis',
+          type: 'select',
+          required: false,
+          choices: AUTHORIZED_BASES,
+        },
+        {
+          name: 'authorizedDisclosure.explanation',
+          label: 'Authorized disclosure: explanation',
+          type: 'textarea',
+          required: false,
+        },
         {
           name: 'authorizedDisclosure.custodyPurpose',
           label: 'Custody purpose (45 CFR 164.512(k)(5)(i))',
@@ -73,15 +136,70 @@ export function formFields(kind: DecisionKind, context: { playbook: Playbook; st
           choices: CUSTODY_PURPOSES,
           hint: 'required for hipaa-custody-exemption',
         },
-        { name: 'authorizedDisclosure.custodian.name', label: 'Custodian with lawful custody', type: 'text', required: false, hint: 'required for hipaa-custody-exemption' },
-        { name: 'authorizedDisclosure.custodian.kind', label: 'Custodian is a', type: 'select', required: false, choices: CUSTODIAN_KINDS, hint: 'required for hipaa-custody-exemption' },
-        { name: 'authorizedDisclosure.subjectInLawfulCustody', label: 'The individual was in lawful custody', type: 'checkbox', required: false, hint: 'required for hipaa-custody-exemption' },
-        { name: 'authorizedDisclosure.recipient.name', label: 'Recipient of the disclosure (person or agency)', type: 'text', required: false, hint: 'for the accounting of disclosures (5 FAM 464c)' },
-        { name: 'authorizedDisclosure.recipient.address', label: 'Recipient address', type: 'textarea', required: false, hint: 'for the accounting of disclosures (5 FAM 464c)' },
-        { name: 'authorizedDisclosure.disclosedAt', label: 'Date of the disclosure', type: 'time', required: false, hint: 'default: when the report says it occurred' },
-        { name: 'classifiedInvolved', label: 'The analysis found classified information involved', type: 'checkbox', required: false, hint: '5 FAM 468.1(4)' },
-        { name: 'criminalActSuspected', label: 'The analysis suspects a criminal act', type: 'checkbox', required: false, hint: '5 FAM 468.3b(2)' },
-        { name: 'causedByWorkforceMember', label: 'The analysis found a workforce member caused it', type: 'checkbox', required: false, hint: '5 FAM 469.6' },
+        {
+          name: 'authorizedDisclosure.custodian.name',
+          label: 'Custodian with lawful custody',
+          type: 'text',
+          required: false,
+          hint: 'required for hipaa-custody-exemption',
+        },
+        {
+          name: 'authorizedDisclosure.custodian.kind',
+          label: 'Custodian is a',
+          type: 'select',
+          required: false,
+          choices: CUSTODIAN_KINDS,
+          hint: 'required for hipaa-custody-exemption',
+        },
+        {
+          name: 'authorizedDisclosure.subjectInLawfulCustody',
+          label: 'The individual was in lawful custody',
+          type: 'checkbox',
+          required: false,
+          hint: 'required for hipaa-custody-exemption',
+        },
+        {
+          name: 'authorizedDisclosure.recipient.name',
+          label: 'Recipient of the disclosure (person or agency)',
+          type: 'text',
+          required: false,
+          hint: 'for the accounting of disclosures (5 FAM 464c)',
+        },
+        {
+          name: 'authorizedDisclosure.recipient.address',
+          label: 'Recipient address',
+          type: 'textarea',
+          required: false,
+          hint: 'for the accounting of disclosures (5 FAM 464c)',
+        },
+        {
+          name: 'authorizedDisclosure.disclosedAt',
+          label: 'Date of the disclosure',
+          type: 'time',
+          required: false,
+          hint: 'default: when the report says it occurred',
+        },
+        {
+          name: 'classifiedInvolved',
+          label: 'The analysis found classified information involved',
+          type: 'checkbox',
+          required: false,
+          hint: '5 FAM 468.1(4)',
+        },
+        {
+          name: 'criminalActSuspected',
+          label: 'The analysis suspects a criminal act',
+          type: 'checkbox',
+          required: false,
+          hint: '5 FAM 468.3b(2)',
+        },
+        {
+          name: 'causedByWorkforceMember',
+          label: 'The analysis found a workforce member caused it',
+          type: 'checkbox',
+          required: false,
+          hint: '5 FAM 469.6',
+        },
         { name: 'affectedCount', label: 'People affected, as the CRG counts them', type: 'number', required: false },
       ];
     case 'cost-estimate':
@@ -93,13 +211,33 @@ export function formFields(kind: DecisionKind, context: { playbook: Playbook; st
       return [rationale];
     case 'ppgb-chair-decision':
       return [
-        { name: 'outcome', label: 'Outcome', type: 'radios', choiceLabels: OUTCOMES, required: true, choices: ['refer-to-ppgb', 'refer-to-under-secretary', 'return-to-crg', ...(delegated ? FINAL : [])] },
+        {
+          name: 'outcome',
+          label: 'Outcome',
+          type: 'radios',
+          choiceLabels: OUTCOMES,
+          required: true,
+          choices: ['refer-to-ppgb', 'refer-to-under-secretary', 'return-to-crg', ...(delegated ? FINAL : [])],
+        },
         rationale,
       ];
     case 'ppgb-decision':
-      return [{ name: 'outcome', label: 'Outcome', type: 'radios', choiceLabels: OUTCOMES, required: true, choices: ['refer-to-under-secretary', 'return-to-crg', ...(delegated ? FINAL : [])] }, rationale];
+      return [
+        {
+          name: 'outcome',
+          label: 'Outcome',
+          type: 'radios',
+          choiceLabels: OUTCOMES,
+          required: true,
+          choices: ['refer-to-under-secretary', 'return-to-crg', ...(delegated ? FINAL : [])],
+        },
+        rationale,
+      ];
     case 'under-secretary-decision':
-      return [{ name: 'outcome', label: 'Outcome', type: 'radios', choiceLabels: OUTCOMES, required: true, choices: FINAL }, rationale];
+      return [
+        { name: 'outcome', label: 'Outcome', type: 'radios', choiceLabels: OUTCOMES, required: true, choices: FINAL },
+        rationale,
+      ];
     case 'approve-letter':
       return [
         { name: 'letter.whatHappened', label: 'What happened, with dates', type: 'textarea', required: true },
@@ -111,8 +249,20 @@ export function formFields(kind: DecisionKind, context: { playbook: Playbook; st
         { name: 'letter.contact.postalAddress', label: 'Contact postal address', type: 'textarea', required: false },
         { name: 'letter.protectiveSteps', label: 'Steps to protect oneself', type: 'textarea', required: true },
         { name: 'letter.protectionAtTime', label: 'How the data was protected', type: 'textarea', required: true },
-        { name: 'letter.creditProtectionOffer', label: 'Credit protection offered', type: 'textarea', required: false, hint: 'required when the CRG chose credit protection (5 FAM 468.6-1b)' },
-        { name: 'roster.url', label: 'Roster URL', type: 'text', required: true, hint: 'http(s):// or file://, newline-delimited JSON' },
+        {
+          name: 'letter.creditProtectionOffer',
+          label: 'Credit protection offered',
+          type: 'textarea',
+          required: false,
+          hint: 'required when the CRG chose credit protection (5 FAM 468.6-1b)',
+        },
+        {
+          name: 'roster.url',
+          label: 'Roster URL',
+          type: 'text',
+          required: true,
+          hint: 'http(s):// or file://, newline-delimited JSON',
+        },
         { name: 'roster.count', label: 'People on the roster', type: 'number', required: true },
         { name: 'immediate', label: 'Notice must be immediate (email)', type: 'checkbox', required: false },
       ];
@@ -120,26 +270,55 @@ export function formFields(kind: DecisionKind, context: { playbook: Playbook; st
       return [
         { name: 'requestingEntity', label: 'Requesting entity', type: 'text', required: true },
         { name: 'reason', label: 'Reason', type: 'textarea', required: true },
-        { name: 'notifyAfter', label: 'Notice no longer harms the investigation after', type: 'datetime', required: true, hint: 'Date and time in UTC.' },
+        {
+          name: 'notifyAfter',
+          label: 'Notice no longer harms the investigation after',
+          type: 'datetime',
+          required: true,
+          hint: 'Date and time in UTC.',
+        },
       ];
     case 'extend-delay':
-      return [{ name: 'notifyAfter', label: 'New date after which notice may go out', type: 'datetime', required: true, hint: 'Date and time in UTC.' }];
+      return [
+        {
+          name: 'notifyAfter',
+          label: 'New date after which notice may go out',
+          type: 'datetime',
+          required: true,
+          hint: 'Date and time in UTC.',
+        },
+      ];
     case 'lift-delay':
       return [];
     case 'bar-notification':
       return [{ name: 'reason', label: 'Reason', type: 'textarea', required: true }];
     case 'complete-action-item': {
       const roles = context.personRoles ?? [];
-      const open = (context.state?.actionItems ?? []).filter((item) => item.status === 'open' && (roles.includes(item.ownerRole) || roles.includes('ipsDirector')));
+      const open = (context.state?.actionItems ?? []).filter(
+        (item) => item.status === 'open' && (roles.includes(item.ownerRole) || roles.includes('ipsDirector')),
+      );
       return [
         { name: 'itemId', label: 'Action item', type: 'select', required: true, choices: open.map((item) => item.id) },
         { name: 'evidence', label: 'Evidence', type: 'textarea', required: true },
       ];
     }
     case 'acknowledge-delay':
-      return [{ ...rationale, hint: 'the delay does not unduly exacerbate the risk or harm to the people affected (5 FAM 468.6-3a)' }];
+      return [
+        {
+          ...rationale,
+          hint: 'the delay does not unduly exacerbate the risk or harm to the people affected (5 FAM 468.6-3a)',
+        },
+      ];
     case 'record-filed':
-      return [{ name: 'reference', label: 'Where the case record was filed', type: 'text', required: true, hint: 'the records system and its reference (5 FAM 468.7)' }];
+      return [
+        {
+          name: 'reference',
+          label: 'Where the case record was filed',
+          type: 'text',
+          required: true,
+          hint: 'the records system and its reference (5 FAM 468.7)',
+        },
+      ];
     case 'sign-off-closure':
       return [rationale];
   }
@@ -184,7 +363,11 @@ export function decisionFromForm(kind: DecisionKind, fields: FormField[], form: 
       setPath(body, field.name, Number.isFinite(number) ? number : text);
     } else if (field.type === 'datetime') {
       // <input type=datetime-local> gives "2026-03-01T14:05" with no zone: the form asks for UTC.
-      setPath(body, field.name, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text) ? `${text.length === 16 ? `${text}:00` : text}Z` : text);
+      setPath(
+        body,
+        field.name,
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text) ? `${text.length === 16 ? `${text}:00` : text}Z` : text,
+      );
     } else if (field.type === 'yes-no') {
       setPath(body, field.name, text === 'yes' ? true : text === 'no' ? false : text);
     } else {

@@ -29,28 +29,68 @@ export const REPORT_SECTIONS: { heading: string; fields: FormField[] }[] = [
     fields: [
       { name: 'reporter.name', label: 'Your name', type: 'text', required: true, autocomplete: 'name' },
       { name: 'reporter.email', label: 'Your email address', type: 'email', required: true, autocomplete: 'email' },
-      { name: 'reporter.office', label: 'Your office or bureau', type: 'text', required: true, autocomplete: 'organization', hint: 'e.g. Bureau of Consular Affairs, Embassy Paris' },
-      { name: 'supervisor.name', label: "Your supervisor's name", type: 'text', required: true, hint: 'This form also tells your supervisor (5 FAM 468.3b).' },
+      {
+        name: 'reporter.office',
+        label: 'Your office or bureau',
+        type: 'text',
+        required: true,
+        autocomplete: 'organization',
+        hint: 'e.g. Bureau of Consular Affairs, Embassy Paris',
+      },
+      {
+        name: 'supervisor.name',
+        label: "Your supervisor's name",
+        type: 'text',
+        required: true,
+        hint: 'This form also tells your supervisor (5 FAM 468.3b).',
+      },
       { name: 'supervisor.email', label: "Your supervisor's email address", type: 'email', required: true },
-      { name: 'programManager.name', label: "The program manager's name", type: 'text', required: false, hint: 'The manager of the system or program the information belongs to, if you know them: they are told at once (DHS Privacy Incident Handling Guidance).' },
+      {
+        name: 'programManager.name',
+        label: "The program manager's name",
+        type: 'text',
+        required: false,
+        hint: 'The manager of the system or program the information belongs to, if you know them: they are told at once (DHS Privacy Incident Handling Guidance).',
+      },
       { name: 'programManager.email', label: "The program manager's email address", type: 'email', required: false },
     ],
   },
   {
     heading: 'What happened',
     fields: [
-      { name: 'discoveredAt', label: 'When it was discovered (UTC)', type: 'datetime', required: true, hint: 'The one-hour reporting clock starts here (5 FAM 468.3b(1)). Give the time in UTC.' },
-      { name: 'occurredAt', label: 'When it happened, if known (UTC)', type: 'datetime', required: false, hint: 'At or before the discovery.' },
+      {
+        name: 'discoveredAt',
+        label: 'When it was discovered (UTC)',
+        type: 'datetime',
+        required: true,
+        hint: 'The one-hour reporting clock starts here (5 FAM 468.3b(1)). Give the time in UTC.',
+      },
+      {
+        name: 'occurredAt',
+        label: 'When it happened, if known (UTC)',
+        type: 'datetime',
+        required: false,
+        hint: 'At or before the discovery.',
+      },
       {
         name: 'medium',
         label: 'Was it a cyber incident?',
         type: 'radios',
         required: true,
         choices: ['cyber', 'non-cyber'],
-        choiceLabels: { cyber: 'Yes: electronic, on a network, system or device (goes to DS/CIRT)', 'non-cyber': 'No: paper, spoken, or otherwise not electronic (goes to the Privacy Division)' },
+        choiceLabels: {
+          cyber: 'Yes: electronic, on a network, system or device (goes to DS/CIRT)',
+          'non-cyber': 'No: paper, spoken, or otherwise not electronic (goes to the Privacy Division)',
+        },
         hint: 'A cyber incident is reported to US-CERT within one hour through DS/CIRT; any other to the Privacy Division (5 FAM 468.3b(1)).',
       },
-      { name: 'summary', label: 'What happened', type: 'textarea', required: true, hint: 'What was lost, stolen, seen or sent, where and how. Write only what is needed: this report is PII too (5 FAM 469.2c).' },
+      {
+        name: 'summary',
+        label: 'What happened',
+        type: 'textarea',
+        required: true,
+        hint: 'What was lost, stolen, seen or sent, where and how. Write only what is needed: this report is PII too (5 FAM 469.2c).',
+      },
       {
         name: 'disclosureFormat',
         label: 'The nature of the disclosure',
@@ -60,32 +100,90 @@ export const REPORT_SECTIONS: { heading: string; fields: FormField[] }[] = [
         choiceLabels: { electronic: 'Electronic', paper: 'Paper', verbal: 'Verbal (spoken)', other: 'Other' },
         hint: 'Needed when medical information is involved (DHS Privacy Incident Handling Guidance).',
       },
-      { name: 'disclosedBy', label: 'By whom it was disclosed', type: 'text', required: false, hint: 'Needed when medical information is involved. A role or office is enough.' },
-      { name: 'disclosedTo', label: 'To whom it was disclosed', type: 'text', required: false, hint: 'Needed when medical information is involved.' },
-      { name: 'causedByWorkforceMember', label: 'Did a workforce member cause it?', type: 'yes-no', required: false, choiceLabels: YES_NO, hint: 'A conduct review follows (5 FAM 469.6). Do not name them here.' },
+      {
+        name: 'disclosedBy',
+        label: 'By whom it was disclosed',
+        type: 'text',
+        required: false,
+        hint: 'Needed when medical information is involved. A role or office is enough.',
+      },
+      {
+        name: 'disclosedTo',
+        label: 'To whom it was disclosed',
+        type: 'text',
+        required: false,
+        hint: 'Needed when medical information is involved.',
+      },
+      {
+        name: 'causedByWorkforceMember',
+        label: 'Did a workforce member cause it?',
+        type: 'yes-no',
+        required: false,
+        choiceLabels: YES_NO,
+        hint: 'A conduct review follows (5 FAM 469.6). Do not name them here.',
+      },
     ],
   },
   {
     heading: 'The information involved',
     fields: [
-      { name: 'piiTypes', label: 'What kinds of personally identifiable information were involved?', type: 'checkboxes', required: true, choices: PII_TYPES, choiceLabels: PII_WORDS, hint: 'Choose all that apply (5 FAM 468.3a).' },
-      { name: 'affectedCount', label: 'About how many people are affected?', type: 'number', required: true, hint: 'Your best estimate; 0 if you do not know yet.' },
+      {
+        name: 'piiTypes',
+        label: 'What kinds of personally identifiable information were involved?',
+        type: 'checkboxes',
+        required: true,
+        choices: PII_TYPES,
+        choiceLabels: PII_WORDS,
+        hint: 'Choose all that apply (5 FAM 468.3a).',
+      },
+      {
+        name: 'affectedCount',
+        label: 'About how many people are affected?',
+        type: 'number',
+        required: true,
+        hint: 'Your best estimate; 0 if you do not know yet.',
+      },
       {
         name: 'affectedPopulation',
         label: 'Who are they?',
         type: 'radios',
         required: true,
         choices: ['workforce', 'public', 'both'],
-        choiceLabels: { workforce: 'Workforce members (employees, contractors)', public: 'Members of the public', both: 'Both' },
+        choiceLabels: {
+          workforce: 'Workforce members (employees, contractors)',
+          public: 'Members of the public',
+          both: 'Both',
+        },
       },
     ],
   },
   {
     heading: 'Protection and risk',
     fields: [
-      { name: 'encrypted', label: 'Was the information encrypted?', type: 'yes-no', required: true, choiceLabels: YES_NO, hint: 'Encrypted to the Department standard (5 FAM 469.3b).' },
-      { name: 'classifiedInvolved', label: 'Was classified information involved?', type: 'yes-no', required: true, choiceLabels: YES_NO, hint: 'Then it is a security incident too, and DS is told (5 FAM 467.2b).' },
-      { name: 'criminalActSuspected', label: 'Do you suspect a crime?', type: 'yes-no', required: true, choiceLabels: YES_NO, hint: 'Then OIG Investigations is told (5 FAM 468.3b(2)).' },
+      {
+        name: 'encrypted',
+        label: 'Was the information encrypted?',
+        type: 'yes-no',
+        required: true,
+        choiceLabels: YES_NO,
+        hint: 'Encrypted to the Department standard (5 FAM 469.3b).',
+      },
+      {
+        name: 'classifiedInvolved',
+        label: 'Was classified information involved?',
+        type: 'yes-no',
+        required: true,
+        choiceLabels: YES_NO,
+        hint: 'Then it is a security incident too, and DS is told (5 FAM 467.2b).',
+      },
+      {
+        name: 'criminalActSuspected',
+        label: 'Do you suspect a crime?',
+        type: 'yes-no',
+        required: true,
+        choiceLabels: YES_NO,
+        hint: 'Then OIG Investigations is told (5 FAM 468.3b(2)).',
+      },
     ],
   },
 ];
@@ -98,7 +196,10 @@ function text(form: FormValues, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-const utc = (value: string | undefined) => (value && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value) ? `${value.length === 16 ? `${value}:00` : value}Z` : value);
+const utc = (value: string | undefined) =>
+  value && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)
+    ? `${value.length === 16 ? `${value}:00` : value}Z`
+    : value;
 const yesNo = (value: string | undefined) => (value === 'yes' ? true : value === 'no' ? false : value);
 
 /** The report from the form; what does not convert is passed on as typed, so the schema names the field. */
@@ -118,7 +219,12 @@ export function reportFromForm(form: FormValues, incidentId?: string): Record<st
     disclosureFormat: text(form, 'disclosureFormat'),
     summary: text(form, 'summary'),
     piiTypes: pii === undefined ? [] : Array.isArray(pii) ? pii : [pii],
-    affectedCount: count === undefined ? undefined : Number.isFinite(Number(count.replace(/[,_\s]/g, ''))) ? Number(count.replace(/[,_\s]/g, '')) : count,
+    affectedCount:
+      count === undefined
+        ? undefined
+        : Number.isFinite(Number(count.replace(/[,_\s]/g, '')))
+          ? Number(count.replace(/[,_\s]/g, ''))
+          : count,
     affectedPopulation: text(form, 'affectedPopulation'),
     disclosedBy: text(form, 'disclosedBy'),
     disclosedTo: text(form, 'disclosedTo'),
@@ -134,14 +240,21 @@ export function reportFromForm(form: FormValues, incidentId?: string): Record<st
 /** zod's messages in words a reporter reads ("expected string, received undefined" → "Enter ..."). */
 function wordsFor(field: FormField | undefined, message: string, empty: boolean): string {
   const what = field?.label.replace(/\?$/, '').replace(/^(Your|The) /, (m) => m.toLowerCase()) ?? 'this';
-  if (empty && /required when piiTypes holds "medical"/.test(message)) return `Enter ${what.charAt(0).toLowerCase()}${what.slice(1)}: it is needed when medical information is involved`;
-  if (empty || /received undefined|expected a non-empty text|Invalid input/.test(message) || (/expected (string|number|boolean|array)/.test(message) && !/ISO/.test(message))) {
-    if (field?.type === 'radios' || field?.type === 'yes-no' || field?.type === 'checkboxes') return `Choose ${field.type === 'checkboxes' ? 'at least one: ' : ''}${what.charAt(0).toLowerCase()}${what.slice(1)}`;
+  if (empty && /required when piiTypes holds "medical"/.test(message))
+    return `Enter ${what.charAt(0).toLowerCase()}${what.slice(1)}: it is needed when medical information is involved`;
+  if (
+    empty ||
+    /received undefined|expected a non-empty text|Invalid input/.test(message) ||
+    (/expected (string|number|boolean|array)/.test(message) && !/ISO/.test(message))
+  ) {
+    if (field?.type === 'radios' || field?.type === 'yes-no' || field?.type === 'checkboxes')
+      return `Choose ${field.type === 'checkboxes' ? 'at least one: ' : ''}${what.charAt(0).toLowerCase()}${what.slice(1)}`;
     return `Enter ${what.charAt(0).toLowerCase()}${what.slice(1)}`;
   }
   if (/email address/.test(message)) return `Enter ${what.charAt(0).toLowerCase()}${what.slice(1)} as name@example.gov`;
   if (/ISO 8601/.test(message)) return 'Enter a date and time, e.g. 1 March 2026 at 14:05';
-  if (/required when piiTypes holds "medical"/.test(message)) return `Enter ${what.charAt(0).toLowerCase()}${what.slice(1)}: it is needed when medical information is involved`;
+  if (/required when piiTypes holds "medical"/.test(message))
+    return `Enter ${what.charAt(0).toLowerCase()}${what.slice(1)}: it is needed when medical information is involved`;
   if (/at least one PII type/.test(message)) return 'Choose at least one kind of information (5 FAM 468.3a)';
   if (/at or before discoveredAt/.test(message)) return 'It must be at or before the time it was discovered';
   return message.charAt(0).toUpperCase() + message.slice(1);
@@ -160,19 +273,31 @@ export function checkReport(
     for (const issue of parsed.error.issues) {
       const path = issue.path.map(String);
       // piiTypes.0 → piiTypes; programManager → its name field.
-      const name = byName.has(path.join('.')) ? path.join('.') : byName.has(path[0] ?? '') ? path[0]! : path[0] === 'programManager' ? 'programManager.name' : path.join('.');
-      errors[name] ??= wordsFor(byName.get(name), issue.message, text(form, name) === undefined && form[name] === undefined);
+      const name = byName.has(path.join('.'))
+        ? path.join('.')
+        : byName.has(path[0] ?? '')
+          ? path[0]!
+          : path[0] === 'programManager'
+            ? 'programManager.name'
+            : path.join('.');
+      errors[name] ??= wordsFor(
+        byName.get(name),
+        issue.message,
+        text(form, name) === undefined && form[name] === undefined,
+      );
     }
     // zod runs the cross-field rules only once every field has its shape: say them now too, so that
     // one round of corrections is enough.
     const pii = form.piiTypes;
     if ((Array.isArray(pii) ? pii : [pii]).includes('medical')) {
       for (const name of ['disclosureFormat', 'disclosedBy', 'disclosedTo']) {
-        if (text(form, name) === undefined) errors[name] ??= wordsFor(byName.get(name), 'required when piiTypes holds "medical"', true);
+        if (text(form, name) === undefined)
+          errors[name] ??= wordsFor(byName.get(name), 'required when piiTypes holds "medical"', true);
       }
     }
     // In the order of the form, as the error summary lists them.
-    const order = (name: string) => (REPORT_FIELDS.findIndex((f) => f.name === name) + REPORT_FIELDS.length + 1) % (REPORT_FIELDS.length + 1);
+    const order = (name: string) =>
+      (REPORT_FIELDS.findIndex((f) => f.name === name) + REPORT_FIELDS.length + 1) % (REPORT_FIELDS.length + 1);
     return { errors: Object.fromEntries(Object.entries(errors).sort(([a], [b]) => order(a) - order(b))) };
   }
   const future = futureIssue(parsed.data);

@@ -19,8 +19,13 @@ import { incidentFailure } from './case-view.js';
 
 function formHtml(values: FormValues, errors: FieldErrors, csrf: string, incidentId: string | undefined): string {
   const known = new Set(REPORT_FIELDS.map((f) => f.name));
-  const problems = Object.entries(errors).map(([name, text]) => ({ ...(known.has(name) ? { id: fieldId(name) } : {}), text }));
-  const sections = REPORT_SECTIONS.map((s) => `<h2>${escapeHtml(s.heading)}</h2>${s.fields.map((f) => renderField(f, values, errors)).join('\n')}`).join('\n');
+  const problems = Object.entries(errors).map(([name, text]) => ({
+    ...(known.has(name) ? { id: fieldId(name) } : {}),
+    text,
+  }));
+  const sections = REPORT_SECTIONS.map(
+    (s) => `<h2>${escapeHtml(s.heading)}</h2>${s.fields.map((f) => renderField(f, values, errors)).join('\n')}`,
+  ).join('\n');
   const intro = incidentId
     ? `<p>This adds to the report of incident <strong>${escapeHtml(incidentId)}</strong>: what you add is joined to what was reported, and the response widens if the facts do.</p>`
     : `<p>Report a suspected or confirmed breach of personally identifiable information (PII) at once: the Department must report it within one hour of discovery (5 FAM 468.3b(1)). Report even if you are not sure. Every field marked (optional) may be left empty.</p>`;
@@ -39,7 +44,8 @@ function whatWasDone(state: IncidentState): string[] {
       : 'The report goes to the Privacy Division within the hour (5 FAM 468.3b(1)).',
     'The IPS Director is asked to name the office responsible and to decide on convening the Core Response Group (5 FAM 467.2c).',
   ];
-  if (state.actionItems.some((i) => i.id === 'oig-referral')) done.push('OIG Investigations is told, as a crime is suspected (5 FAM 468.3b(2)).');
+  if (state.actionItems.some((i) => i.id === 'oig-referral'))
+    done.push('OIG Investigations is told, as a crime is suspected (5 FAM 468.3b(2)).');
   if (state.supplements > 0) done.push(`The report was added to the incident (supplement ${state.supplements}).`);
   return done;
 }
@@ -50,7 +56,10 @@ export function reportRoutes(app: FastifyInstance, deps: PageDeps): void {
     const parsed = incidentIdSchema.safeParse(query.incident);
     return parsed.success ? parsed.data : undefined;
   };
-  const prefill = (identity: Identity): FormValues => ({ 'reporter.name': identity.name, 'reporter.email': identity.email });
+  const prefill = (identity: Identity): FormValues => ({
+    'reporter.name': identity.name,
+    'reporter.email': identity.email,
+  });
 
   app.get<{ Querystring: { incident?: string } }>('/report', async (request, reply) => {
     if (!requireSignIn(request, reply)) return reply;
@@ -65,31 +74,55 @@ export function reportRoutes(app: FastifyInstance, deps: PageDeps): void {
     }
     const title = incidentId ? 'Add to a breach report' : 'Report a breach of personally identifiable information';
     const csrf = csrfToken(reply);
-    return send(reply, 200, page(title, formHtml(prefill(identity), {}, csrf, incidentId), { organization, identity, csrf }));
+    return send(
+      reply,
+      200,
+      page(title, formHtml(prefill(identity), {}, csrf, incidentId), { organization, identity, csrf }),
+    );
   });
 
-  app.post<{ Querystring: { incident?: string }; Body: FormValues | undefined }>('/report', { preHandler: app.csrfProtection }, async (request, reply) => {
-    if (!requireSignIn(request, reply)) return reply;
-    const identity = request.identity!;
-    const form: FormValues = request.body && typeof request.body === 'object' ? request.body : {};
-    const incidentId = incidentOf(request.query);
-    const now = new Date();
-    const checked = checkReport(form, incidentId, (report) => futureDiscoveryIssue(report, now));
-    if ('errors' in checked) {
-      const csrf = csrfToken(reply);
-      const title = incidentId ? 'Add to a breach report' : 'Report a breach of personally identifiable information';
-      return send(reply, 400, page(`Error: ${title}`, formHtml(form, checked.errors, csrf, incidentId), { organization, identity, csrf }));
-    }
-    try {
-      if (incidentId && !(await mayReportOn(deps.client, identity, incidentId))) {
-        return send(reply, 403, page('This report cannot be added', '<p>You may add to an incident you reported or hold a role on.</p>', { organization, identity }));
+  app.post<{ Querystring: { incident?: string }; Body: FormValues | undefined }>(
+    '/report',
+    { preHandler: app.csrfProtection },
+    async (request, reply) => {
+      if (!requireSignIn(request, reply)) return reply;
+      const identity = request.identity!;
+      const form: FormValues = request.body && typeof request.body === 'object' ? request.body : {};
+      const incidentId = incidentOf(request.query);
+      const now = new Date();
+      const checked = checkReport(form, incidentId, (report) => futureDiscoveryIssue(report, now));
+      if ('errors' in checked) {
+        const csrf = csrfToken(reply);
+        const title = incidentId ? 'Add to a breach report' : 'Report a breach of personally identifiable information';
+        return send(
+          reply,
+          400,
+          page(`Error: ${title}`, formHtml(form, checked.errors, csrf, incidentId), { organization, identity, csrf }),
+        );
       }
-      const accepted = await submitReport({ client: deps.client, taskQueue: deps.taskQueue, playbook: deps.playbook }, checked.report, now, identity.key);
-      return reply.redirect(`/report/received/${encodeURIComponent(accepted.incidentId)}`, 303);
-    } catch (err) {
-      return incidentFailure(reply, err, organization, identity);
-    }
-  });
+      try {
+        if (incidentId && !(await mayReportOn(deps.client, identity, incidentId))) {
+          return send(
+            reply,
+            403,
+            page('This report cannot be added', '<p>You may add to an incident you reported or hold a role on.</p>', {
+              organization,
+              identity,
+            }),
+          );
+        }
+        const accepted = await submitReport(
+          { client: deps.client, taskQueue: deps.taskQueue, playbook: deps.playbook },
+          checked.report,
+          now,
+          identity.key,
+        );
+        return reply.redirect(`/report/received/${encodeURIComponent(accepted.incidentId)}`, 303);
+      } catch (err) {
+        return incidentFailure(reply, err, organization, identity);
+      }
+    },
+  );
 
   app.get<{ Params: { incidentId: string } }>('/report/received/:incidentId', async (request, reply) => {
     if (!requireSignIn(request, reply)) return reply;
@@ -106,9 +139,15 @@ export function reportRoutes(app: FastifyInstance, deps: PageDeps): void {
         ? `<p>The one-hour deadline for reporting it ${state.medium === 'cyber' ? 'to US-CERT' : 'to the Privacy Division'} is <strong>${deadlineHtml(state.reportingDeadline)}</strong>. This system sends it for you.</p>`
         : '';
       const body = `<div class="notice" role="status"><p>Your incident number is <strong>${escapeHtml(incidentId)}</strong>.</p></div>${deadline}
-<h2>What was done</h2><ul>${whatWasDone(state).map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>
+<h2>What was done</h2><ul>${whatWasDone(state)
+        .map((line) => `<li>${escapeHtml(line)}</li>`)
+        .join('')}</ul>
 <p>If you learn more, <a href="/report?incident=${encodeURIComponent(incidentId)}">add to this report</a>. You can follow it on <a href="/cases/${encodeURIComponent(incidentId)}">its case page</a>.</p>`;
-      return send(reply, 200, page('Report received', body, { organization, identity, csrf: csrfToken(reply), countdown: true }));
+      return send(
+        reply,
+        200,
+        page('Report received', body, { organization, identity, csrf: csrfToken(reply), countdown: true }),
+      );
     } catch (err) {
       return incidentFailure(reply, err, organization, identity);
     }

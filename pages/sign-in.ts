@@ -23,7 +23,15 @@ export function signInRoutes(app: FastifyInstance, deps: PageDeps): void {
 
   app.get<{ Querystring: { returnTo?: string; stepUp?: string } }>('/auth/sign-in', async (request, reply) => {
     if (!deps.oidc) {
-      return send(reply, 503, page('Sign-in is not set up', '<p>This server has no identity provider (BREACH_OIDC_ISSUER). Ask the administrator; scripts can still use the API with a bearer token.</p>', { organization }));
+      return send(
+        reply,
+        503,
+        page(
+          'Sign-in is not set up',
+          '<p>This server has no identity provider (BREACH_OIDC_ISSUER). Ask the administrator; scripts can still use the API with a bearer token.</p>',
+          { organization },
+        ),
+      );
     }
     const returnTo = safeReturnTo(request.query.returnTo);
     try {
@@ -32,7 +40,15 @@ export function signInRoutes(app: FastifyInstance, deps: PageDeps): void {
       return reply.header('cache-control', 'no-store').redirect(url);
     } catch (err) {
       if (!(err instanceof SignInUnavailableError)) throw err;
-      return send(reply, 503, page('Sign-in is not available right now', '<p>The identity provider did not answer. Please try again in a minute.</p>', { organization }));
+      return send(
+        reply,
+        503,
+        page(
+          'Sign-in is not available right now',
+          '<p>The identity provider did not answer. Please try again in a minute.</p>',
+          { organization },
+        ),
+      );
     }
   });
 
@@ -40,7 +56,15 @@ export function signInRoutes(app: FastifyInstance, deps: PageDeps): void {
     const transaction = readLogin(request);
     clearLogin(reply, secure);
     if (!deps.oidc || !transaction) {
-      return send(reply, 400, page('Sign-in did not finish', '<p>The sign-in took too long or was started in another browser. <a href="/auth/sign-in">Sign in again</a>.</p>', { organization }));
+      return send(
+        reply,
+        400,
+        page(
+          'Sign-in did not finish',
+          '<p>The sign-in took too long or was started in another browser. <a href="/auth/sign-in">Sign in again</a>.</p>',
+          { organization },
+        ),
+      );
     }
     try {
       const claims = await deps.oidc.finish(new URL(request.url, deps.publicUrl), transaction);
@@ -48,7 +72,15 @@ export function signInRoutes(app: FastifyInstance, deps: PageDeps): void {
     } catch (err) {
       // The reason names a check (state, PKCE, max_age), never a token.
       const reason = err instanceof Error ? err.message : String(err);
-      return send(reply, 400, page('Sign-in did not finish', `<p>The identity provider's answer was not accepted: ${escapeHtml(reason)}.</p><p><a href="/auth/sign-in?returnTo=${encodeURIComponent(transaction.returnTo)}">Sign in again</a></p>`, { organization }));
+      return send(
+        reply,
+        400,
+        page(
+          'Sign-in did not finish',
+          `<p>The identity provider's answer was not accepted: ${escapeHtml(reason)}.</p><p><a href="/auth/sign-in?returnTo=${encodeURIComponent(transaction.returnTo)}">Sign in again</a></p>`,
+          { organization },
+        ),
+      );
     }
     return reply.redirect(safeReturnTo(transaction.returnTo), 303);
   });
@@ -56,7 +88,17 @@ export function signInRoutes(app: FastifyInstance, deps: PageDeps): void {
   app.post('/auth/sign-out', { preHandler: app.csrfProtection }, async (_request, reply) => {
     clearSession(reply, secure);
     const idp = deps.oidc ? await deps.oidc.endSessionUrl(`${deps.publicUrl}/cases`) : undefined;
-    const more = idp ? `<p>You may still be signed in at the identity provider. <a href="${escapeHtml(idp)}">Sign out there too</a>.</p>` : '';
-    return send(reply, 200, page('You are signed out', `<p>You have signed out of the breach response pages.</p>${more}<p><a href="/auth/sign-in">Sign in again</a></p>`, { organization }));
+    const more = idp
+      ? `<p>You may still be signed in at the identity provider. <a href="${escapeHtml(idp)}">Sign out there too</a>.</p>`
+      : '';
+    return send(
+      reply,
+      200,
+      page(
+        'You are signed out',
+        `<p>You have signed out of the breach response pages.</p>${more}<p><a href="/auth/sign-in">Sign in again</a></p>`,
+        { organization },
+      ),
+    );
   });
 }

@@ -6,7 +6,15 @@
  */
 export const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const COLORS = { bar: '#2b6cb0', late: '#c53030', ok: '#2f855a', mark: '#1a202c', grid: '#e2e8f0', text: '#1a202c', muted: '#4a5568' };
+const COLORS = {
+  bar: '#2b6cb0',
+  late: '#c53030',
+  ok: '#2f855a',
+  mark: '#1a202c',
+  grid: '#e2e8f0',
+  text: '#1a202c',
+  muted: '#4a5568',
+};
 const FONT = 'font-family="system-ui, sans-serif" font-size="12"';
 
 function frame(width: number, height: number, title: string, body: string): string {
@@ -35,7 +43,10 @@ export function barChart(title: string, bars: Bar[], format: (v: number) => stri
     .map((b, i) => {
       const y = 30 + i * rowH;
       const over = b.limit != null && b.value > b.limit;
-      const limit = b.limit != null ? `<line x1="${x(b.limit).toFixed(1)}" x2="${x(b.limit).toFixed(1)}" y1="${y - 2}" y2="${y + 20}" stroke="${COLORS.mark}" stroke-width="2" stroke-dasharray="3 2"><title>deadline ${esc(format(b.limit))}</title></line>` : '';
+      const limit =
+        b.limit != null
+          ? `<line x1="${x(b.limit).toFixed(1)}" x2="${x(b.limit).toFixed(1)}" y1="${y - 2}" y2="${y + 20}" stroke="${COLORS.mark}" stroke-width="2" stroke-dasharray="3 2"><title>deadline ${esc(format(b.limit))}</title></line>`
+          : '';
       return (
         `<text x="${left - 8}" y="${y + 14}" text-anchor="end" ${FONT} fill="${COLORS.text}">${esc(b.label)}</text>` +
         `<rect x="${left}" y="${y}" width="${Math.max(1, x(b.value) - left).toFixed(1)}" height="18" fill="${over ? COLORS.late : COLORS.bar}"><title>${esc(`${b.label}: ${format(b.value)}`)}</title></rect>` +
@@ -44,7 +55,12 @@ export function barChart(title: string, bars: Bar[], format: (v: number) => stri
       );
     })
     .join('');
-  return frame(width, height, title, `<text x="0" y="16" ${FONT} font-weight="bold" fill="${COLORS.text}">${esc(title)}</text>${rows}`);
+  return frame(
+    width,
+    height,
+    title,
+    `<text x="0" y="16" ${FONT} font-weight="bold" fill="${COLORS.text}">${esc(title)}</text>${rows}`,
+  );
 }
 
 export interface Lane {
@@ -71,7 +87,10 @@ export function timelineChart(title: string, lanes: Lane[], marks: Mark[], forma
   const max = Math.max(1, ...lanes.map((l) => l.to), ...marks.map((m) => m.at));
   const x = (v: number) => left + (v / max) * plot;
   const ticks = Array.from({ length: 6 }, (_, i) => (max * i) / 5)
-    .map((v) => `<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="28" y2="${height - 24}" stroke="${COLORS.grid}"/><text x="${x(v).toFixed(1)}" y="${height - 8}" text-anchor="middle" ${FONT} fill="${COLORS.muted}">+${esc(format(v))}</text>`)
+    .map(
+      (v) =>
+        `<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="28" y2="${height - 24}" stroke="${COLORS.grid}"/><text x="${x(v).toFixed(1)}" y="${height - 8}" text-anchor="middle" ${FONT} fill="${COLORS.muted}">+${esc(format(v))}</text>`,
+    )
     .join('');
   const laneSvg = lanes
     .map((l, i) => {
@@ -79,7 +98,8 @@ export function timelineChart(title: string, lanes: Lane[], marks: Mark[], forma
       return `<text x="${left - 8}" y="${y + 13}" text-anchor="end" ${FONT} fill="${COLORS.text}">${esc(l.label)}</text><rect x="${x(l.from).toFixed(1)}" y="${y}" width="${Math.max(2, x(l.to) - x(l.from)).toFixed(1)}" height="16" rx="2" fill="${l.late ? COLORS.late : COLORS.bar}"><title>${esc(`${l.label}: +${format(l.from)} to +${format(l.to)}`)}</title></rect>`;
     })
     .join('');
-  const color = (k: Mark['kind']) => (k === 'escalation' ? COLORS.late : k === 'inject' ? '#b7791f' : k === 'deadline' ? COLORS.mark : COLORS.ok);
+  const color = (k: Mark['kind']) =>
+    k === 'escalation' ? COLORS.late : k === 'inject' ? '#b7791f' : k === 'deadline' ? COLORS.mark : COLORS.ok;
   const markSvg = marks
     .map((m, i) => {
       const y = marksTop + i * 16;
@@ -87,7 +107,12 @@ export function timelineChart(title: string, lanes: Lane[], marks: Mark[], forma
       return `<circle cx="${x(m.at).toFixed(1)}" cy="${y + 5}" r="4" fill="${color(m.kind)}"/><text x="${(x(m.at) + (anchor === 'end' ? -8 : 8)).toFixed(1)}" y="${y + 9}" text-anchor="${anchor}" ${FONT} fill="${COLORS.text}">${esc(`${m.label} (+${format(m.at)})`)}</text>`;
     })
     .join('');
-  return frame(width, height, title, `<text x="0" y="16" ${FONT} font-weight="bold" fill="${COLORS.text}">${esc(title)}</text>${ticks}${laneSvg}${markSvg}`);
+  return frame(
+    width,
+    height,
+    title,
+    `<text x="0" y="16" ${FONT} font-weight="bold" fill="${COLORS.text}">${esc(title)}</text>${ticks}${laneSvg}${markSvg}`,
+  );
 }
 
 /** Vertical columns (incidents per month, a distribution). */
@@ -104,7 +129,12 @@ export function columnChart(title: string, columns: { label: string; value: numb
       return `<rect x="${x}" y="${y.toFixed(1)}" width="34" height="${Math.max(0, h).toFixed(1)}" fill="${c.late ? COLORS.late : COLORS.bar}"><title>${esc(`${c.label}: ${c.value}`)}</title></rect><text x="${x + 17}" y="${(y - 4).toFixed(1)}" text-anchor="middle" ${FONT} fill="${COLORS.text}">${c.value}</text><text x="${x + 17}" y="${30 + plotH + 16}" text-anchor="middle" ${FONT} fill="${COLORS.muted}">${esc(c.label)}</text>`;
     })
     .join('');
-  return frame(width, height, title, `<text x="0" y="16" ${FONT} font-weight="bold" fill="${COLORS.text}">${esc(title)}</text><line x1="36" x2="${width - 10}" y1="${30 + plotH}" y2="${30 + plotH}" stroke="${COLORS.muted}"/>${cols}`);
+  return frame(
+    width,
+    height,
+    title,
+    `<text x="0" y="16" ${FONT} font-weight="bold" fill="${COLORS.text}">${esc(title)}</text><line x1="36" x2="${width - 10}" y1="${30 + plotH}" y2="${30 + plotH}" stroke="${COLORS.muted}"/>${cols}`,
+  );
 }
 
 /** The shell of a report page: self-contained (no scripts, no outside resources). */

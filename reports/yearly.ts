@@ -5,7 +5,12 @@ import { columnChart, esc, htmlPage } from './charts.js';
 /** `2d 3h`, `45m`, `12s`: the two largest units (as the CLI's tables). */
 function dur(ms: number | null): string {
   if (ms === null) return '-';
-  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]];
+  const units: [string, number][] = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ];
   const parts: string[] = [];
   let rest = Math.abs(ms);
   for (const [unit, size] of units) {
@@ -19,7 +24,11 @@ function dur(ms: number | null): string {
 /** Columns padded to their widest cell. */
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -30,36 +39,69 @@ export function yearlyText(y: YearlyFigures): string {
     ...(y.unreadable.length ? [`NOT COUNTED (state unreadable): ${y.unreadable.join(', ')}`] : []),
     '',
     'Incidents by medium and outcome',
-    y.byMediumAndOutcome.length ? table(['MEDIUM', 'OUTCOME', 'INCIDENTS'], y.byMediumAndOutcome.map((g) => [g.medium, g.outcome, String(g.count)])) : '(none)',
+    y.byMediumAndOutcome.length
+      ? table(
+          ['MEDIUM', 'OUTCOME', 'INCIDENTS'],
+          y.byMediumAndOutcome.map((g) => [g.medium, g.outcome, String(g.count)]),
+        )
+      : '(none)',
     '',
     `One-hour reports (5 FAM 468.3b(1)): ${r.onTime} on time, ${r.late} late, ${r.pending} pending`,
-    ...r.lateIncidents.map((l) => `  late: ${l.incidentId}${l.lateByMs !== null ? ` (by ${dur(l.lateByMs)})` : ' (not delivered)'}`),
+    ...r.lateIncidents.map(
+      (l) => `  late: ${l.incidentId}${l.lateByMs !== null ? ` (by ${dur(l.lateByMs)})` : ' (not delivered)'}`,
+    ),
     '',
     'Time from discovery',
-    table(['MILESTONE', 'REACHED', 'MEDIAN', 'P90'], y.timeToMilestone.map((t) => [t.milestone, String(t.reached), dur(t.medianMs), dur(t.p90Ms)])),
+    table(
+      ['MILESTONE', 'REACHED', 'MEDIAN', 'P90'],
+      y.timeToMilestone.map((t) => [t.milestone, String(t.reached), dur(t.medianMs), dur(t.p90Ms)]),
+    ),
     '',
     `Notifications (5 FAM 468.6): ${y.notifications.sent} sent (${y.notifications.letters} letters, ${y.notifications.emails} emails), ${y.notifications.returned} returned, ${y.notifications.substituted} reached by ${y.notifications.substituteNotices} substitute notice(s), ${y.notifications.failed} failed, in ${y.notifications.incidentsNotified} incident(s)`,
     `People affected: ${y.people.affected}${y.people.unknownFor ? ` (unknown for ${y.people.unknownFor} incident(s))` : ''}`,
     `Major incidents (100,000 people or more, OMB M-17-12): ${y.majorIncidents.length ? y.majorIncidents.map((m) => `${m.incidentId} (${m.affectedCount}, ${m.outcome})`).join(', ') : 'none'}`,
     'Authorized disclosures (accounting, 5 FAM 464b(9))',
-    y.authorizedDisclosures.length ? table(['INCIDENT', 'BASIS', 'DECIDED', 'MEDIUM', 'ACCOUNTING ENTRIES'], y.authorizedDisclosures.map((a) => [a.incidentId, a.basis, a.decidedAt ?? '-', a.medium, a.accounting.map((e) => `${e.entryId} ${e.disclosedAt}${e.accountingRequired ? '' : ' (not required)'}`).join('; ') || '-'])) : '(none)',
+    y.authorizedDisclosures.length
+      ? table(
+          ['INCIDENT', 'BASIS', 'DECIDED', 'MEDIUM', 'ACCOUNTING ENTRIES'],
+          y.authorizedDisclosures.map((a) => [
+            a.incidentId,
+            a.basis,
+            a.decidedAt ?? '-',
+            a.medium,
+            a.accounting
+              .map((e) => `${e.entryId} ${e.disclosedAt}${e.accountingRequired ? '' : ' (not required)'}`)
+              .join('; ') || '-',
+          ]),
+        )
+      : '(none)',
   ].join('\n');
 }
 
 export function yearlyHtml(y: YearlyFigures): string {
   const name = periodName({ kind: y.period.kind, year: y.year });
-  const rows = (cells: string[][]) => cells.map((c) => `<tr>${c.map((v) => `<td>${esc(v)}</td>`).join('')}</tr>`).join('');
+  const rows = (cells: string[][]) =>
+    cells.map((c) => `<tr>${c.map((v) => `<td>${esc(v)}</td>`).join('')}</tr>`).join('');
   const r = y.oneHourReports;
   const body = `
 <h1>SAOP yearly breach figures, ${esc(name)}</h1>
 <p id="period">Covering ${esc(y.period.label)}: ${y.incidents} incident(s) reported in that period; generated ${esc(y.generatedAt)}. Exercises are not counted.</p>
 ${y.unreadable.length ? `<p class="missed">Not counted (state unreadable): ${esc(y.unreadable.join(', '))}</p>` : ''}
-<h2>Incidents per month</h2><figure>${columnChart(`Incidents per month, ${name}`, y.perMonth.map((m) => ({ label: y.period.kind === 'fiscal' ? m.month.slice(2) : m.month.slice(5), value: m.count })))}</figure>
+<h2>Incidents per month</h2><figure>${columnChart(
+    `Incidents per month, ${name}`,
+    y.perMonth.map((m) => ({
+      label: y.period.kind === 'fiscal' ? m.month.slice(2) : m.month.slice(5),
+      value: m.count,
+    })),
+  )}</figure>
 <h2>Incidents by medium and outcome</h2>
 <table id="by-medium-outcome"><thead><tr><th>Medium</th><th>Outcome</th><th>Incidents</th></tr></thead><tbody>${rows(y.byMediumAndOutcome.map((g) => [g.medium, g.outcome, String(g.count)]))}</tbody></table>
 <h2>One-hour reports (5 FAM 468.3b(1))</h2>
 <p id="one-hour">${r.onTime} on time, ${r.late} late, ${r.pending} pending.</p>
-<figure>${columnChart('Time from discovery to the one-hour report (red: late)', y.timeToReport.map((b) => ({ label: b.bin, value: b.count, late: b.late })))}</figure>
+<figure>${columnChart(
+    'Time from discovery to the one-hour report (red: late)',
+    y.timeToReport.map((b) => ({ label: b.bin, value: b.count, late: b.late })),
+  )}</figure>
 <table id="late-reports"><thead><tr><th>Late incident</th><th>Reported</th><th>Late by</th></tr></thead><tbody>${rows(r.lateIncidents.map((l) => [l.incidentId, l.reportedAt ?? 'not delivered', dur(l.lateByMs)]))}</tbody></table>
 <h2>Time from discovery to each milestone</h2>
 <table id="milestones"><thead><tr><th>Milestone</th><th>Reached</th><th>Median</th><th>90th percentile</th></tr></thead><tbody>${rows(y.timeToMilestone.map((t) => [t.milestone, String(t.reached), dur(t.medianMs), dur(t.p90Ms)]))}</tbody></table>

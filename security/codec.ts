@@ -56,13 +56,19 @@ export class PayloadDecryptionError extends Error {
   }
 }
 
-export function createKeyring(activeKeyId: string, keys: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>): Keyring {
+export function createKeyring(
+  activeKeyId: string,
+  keys: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>,
+): Keyring {
   const map = new Map(keys instanceof Map ? keys : Object.entries(keys));
   for (const [id, key] of map) {
-    if (!KEY_ID_PATTERN.test(id)) throw new Error(`key id "${id}": expected 1 to 64 letters, digits, dots, dashes or underscores`);
-    if (key.length !== KEY_BYTES) throw new Error(`key "${id}": expected ${KEY_BYTES} bytes (AES-256), got ${key.length}`);
+    if (!KEY_ID_PATTERN.test(id))
+      throw new Error(`key id "${id}": expected 1 to 64 letters, digits, dots, dashes or underscores`);
+    if (key.length !== KEY_BYTES)
+      throw new Error(`key "${id}": expected ${KEY_BYTES} bytes (AES-256), got ${key.length}`);
   }
-  if (!map.has(activeKeyId)) throw new Error(`the active key "${activeKeyId}" is not among the keys (${[...map.keys()].join(', ') || 'none'})`);
+  if (!map.has(activeKeyId))
+    throw new Error(`the active key "${activeKeyId}" is not among the keys (${[...map.keys()].join(', ') || 'none'})`);
   return { activeKeyId, keys: map };
 }
 
@@ -96,7 +102,8 @@ export class EncryptionCodec implements PayloadCodec {
     const keyId = this.keyring.activeKeyId;
     const key = this.keyring.keys.get(keyId)!;
     const incidentId = incidentOfContext(context);
-    const label: Record<string, Uint8Array> = incidentId === undefined ? {} : { [INCIDENT_METADATA]: utf8.encode(incidentId) };
+    const label: Record<string, Uint8Array> =
+      incidentId === undefined ? {} : { [INCIDENT_METADATA]: utf8.encode(incidentId) };
     return payloads.map((payload) => {
       const inner = incidentId === undefined ? payload : { ...payload, metadata: { ...payload.metadata, ...label } };
       const iv = randomBytes(IV_BYTES);
@@ -124,14 +131,23 @@ export class EncryptionCodec implements PayloadCodec {
       const incidentId = bound ? fromUtf8.decode(bound) : undefined;
       const labelled = payload.metadata?.[INCIDENT_METADATA];
       const relabelled = (labelled ? fromUtf8.decode(labelled) : undefined) !== incidentId;
-      return { payload: { ...opened, metadata }, encrypted: true, ...(incidentId !== undefined ? { incidentId } : {}), relabelled };
+      return {
+        payload: { ...opened, metadata },
+        encrypted: true,
+        ...(incidentId !== undefined ? { incidentId } : {}),
+        relabelled,
+      };
     });
   }
 
   private open(payload: Payload): Payload {
     const metadata = payload.metadata ?? {};
     const rawKeyId = metadata[KEY_ID_METADATA];
-    if (!rawKeyId) throw new PayloadDecryptionError(`an encrypted payload carries no ${KEY_ID_METADATA}: it cannot be decrypted`, undefined);
+    if (!rawKeyId)
+      throw new PayloadDecryptionError(
+        `an encrypted payload carries no ${KEY_ID_METADATA}: it cannot be decrypted`,
+        undefined,
+      );
     const keyId = fromUtf8.decode(rawKeyId);
     const key = this.keyring.keys.get(keyId);
     if (!key) {
@@ -141,7 +157,11 @@ export class EncryptionCodec implements PayloadCodec {
       );
     }
     const data = payload.data ?? new Uint8Array();
-    if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError(`a payload encrypted with key "${keyId}" is truncated (${data.length} bytes)`, keyId);
+    if (data.length < IV_BYTES + TAG_BYTES)
+      throw new PayloadDecryptionError(
+        `a payload encrypted with key "${keyId}" is truncated (${data.length} bytes)`,
+        keyId,
+      );
     let plain: Buffer;
     try {
       const decipher = createDecipheriv(CIPHER, key, data.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
@@ -157,7 +177,10 @@ export class EncryptionCodec implements PayloadCodec {
     try {
       return decodePayload(plain);
     } catch (err) {
-      throw new PayloadDecryptionError(`a payload encrypted with key "${keyId}" decrypted to a malformed payload (${(err as Error).message})`, keyId);
+      throw new PayloadDecryptionError(
+        `a payload encrypted with key "${keyId}" decrypted to a malformed payload (${(err as Error).message})`,
+        keyId,
+      );
     }
   }
 }
@@ -182,7 +205,10 @@ function lengthDelimited(field: number, bytes: Uint8Array): Uint8Array[] {
 export function encodePayload(payload: Payload): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const [key, value] of Object.entries(payload.metadata ?? {})) {
-    const entry = Buffer.concat([...lengthDelimited(1, utf8.encode(key)), ...lengthDelimited(2, value ?? new Uint8Array())]);
+    const entry = Buffer.concat([
+      ...lengthDelimited(1, utf8.encode(key)),
+      ...lengthDelimited(2, value ?? new Uint8Array()),
+    ]);
     parts.push(...lengthDelimited(1, entry));
   }
   if (payload.data && payload.data.length > 0) parts.push(...lengthDelimited(2, payload.data));

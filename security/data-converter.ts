@@ -26,7 +26,9 @@ export function createDataConverter(keyring: Keyring): BreachDataConverter {
 }
 
 /** The data converter of the keyring the environment configures (security/keyring.ts); `source` is for a start-up line. */
-export async function dataConverterFromEnv(env: Record<string, string | undefined>): Promise<{ dataConverter: BreachDataConverter; source: string; keyring: Keyring }> {
+export async function dataConverterFromEnv(
+  env: Record<string, string | undefined>,
+): Promise<{ dataConverter: BreachDataConverter; source: string; keyring: Keyring }> {
   const { keyring, source } = await loadKeyring(env);
   return { dataConverter: createDataConverter(keyring), source, keyring };
 }

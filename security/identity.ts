@@ -50,7 +50,12 @@ export function personForClaims(playbook: Playbook, claims: OidcClaims): Person 
 
 export function identityFromClaims(playbook: Playbook, claims: OidcClaims): Identity {
   const person = personForClaims(playbook, claims);
-  const key = person ? person.id : `oidc-${createHash('sha256').update(`${claims.iss ?? ''}\n${claims.sub ?? ''}`).digest('hex').slice(0, 32)}`;
+  const key = person
+    ? person.id
+    : `oidc-${createHash('sha256')
+        .update(`${claims.iss ?? ''}\n${claims.sub ?? ''}`)
+        .digest('hex')
+        .slice(0, 32)}`;
   return {
     key,
     ...(person ? { personId: person.id } : {}),
@@ -64,5 +69,10 @@ export function identityFromClaims(playbook: Playbook, claims: OidcClaims): Iden
 /** The person of a bearer token of BREACH_API_TOKENS (always in the playbook: config/ checks). */
 export function identityOfPerson(playbook: Playbook, personId: string): Identity {
   const person = playbook.people.find((p) => p.id === personId);
-  return { key: personId, personId, roles: person ? [...person.roles] : [], ...(person ? { name: person.name, email: person.email } : {}) };
+  return {
+    key: personId,
+    personId,
+    roles: person ? [...person.roles] : [],
+    ...(person ? { name: person.name, email: person.email } : {}),
+  };
 }

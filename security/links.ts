@@ -37,7 +37,9 @@ export interface VerifiedLink {
   issuedAt: number;
 }
 
-export type LinkVerdict = { ok: true; claims: VerifiedLink } | { ok: false; reason: 'malformed' | 'tampered' | 'expired'; claims?: VerifiedLink };
+export type LinkVerdict =
+  | { ok: true; claims: VerifiedLink }
+  | { ok: false; reason: 'malformed' | 'tampered' | 'expired'; claims?: VerifiedLink };
 
 /** The payload is short-keyed: the token travels in an email's URL. */
 const payloadSchema = z.strictObject({
@@ -65,7 +67,8 @@ export function newLinkId(): string {
  * This is the `signLink` the activities take, once the secret is bound: `(claims) => signLink(secret, claims)`.
  */
 export function signLink(secret: string, claims: LinkClaims): string {
-  if (secret.length < MIN_SECRET_LENGTH) throw new Error(`the link secret must be at least ${MIN_SECRET_LENGTH} characters`);
+  if (secret.length < MIN_SECRET_LENGTH)
+    throw new Error(`the link secret must be at least ${MIN_SECRET_LENGTH} characters`);
   const payload = payloadSchema.parse({
     v: 1,
     l: claims.linkId ?? newLinkId(),
@@ -93,7 +96,14 @@ export function verifyLink(secret: string, token: string, now: number = Date.now
   } catch {
     return { ok: false, reason: 'malformed' };
   }
-  const claims: VerifiedLink = { incidentId: payload.i, kind: payload.k, personId: payload.p, expiresAt: payload.e, linkId: payload.l, issuedAt: payload.t };
+  const claims: VerifiedLink = {
+    incidentId: payload.i,
+    kind: payload.k,
+    personId: payload.p,
+    expiresAt: payload.e,
+    linkId: payload.l,
+    issuedAt: payload.t,
+  };
   if (now > claims.expiresAt) return { ok: false, reason: 'expired', claims };
   return { ok: true, claims };
 }
@@ -116,18 +126,28 @@ export const DEFAULT_LINK_SECRET_FILE = resolve(PROJECT_ROOT, '.data/link-secret
  * The link secret: BREACH_LINK_SECRET, else the git-ignored file `.data/link-secret`, made with a fresh
  * random secret on first use so that the API and the worker of one machine agree without setup.
  */
-export async function loadLinkSecret(env: Record<string, string | undefined>, file: string = DEFAULT_LINK_SECRET_FILE): Promise<string> {
+export async function loadLinkSecret(
+  env: Record<string, string | undefined>,
+  file: string = DEFAULT_LINK_SECRET_FILE,
+): Promise<string> {
   const fromEnv = env.BREACH_LINK_SECRET;
   if (fromEnv !== undefined && fromEnv !== '') {
-    if (fromEnv.length < MIN_SECRET_LENGTH) throw new Error(`BREACH_LINK_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
+    if (fromEnv.length < MIN_SECRET_LENGTH)
+      throw new Error(`BREACH_LINK_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
     return fromEnv;
   }
   // Every worker (which signs links) and every API (which verifies them) must share one secret: a file
   // made by each container would give each its own, and the links of one would not open on another.
-  if (env.NODE_ENV === 'production') throw new Error('BREACH_LINK_SECRET is required when NODE_ENV=production (the same secret for every worker and API; docs/deployment.md)');
+  if (env.NODE_ENV === 'production')
+    throw new Error(
+      'BREACH_LINK_SECRET is required when NODE_ENV=production (the same secret for every worker and API; docs/deployment.md)',
+    );
   try {
     const stored = (await readFile(file, 'utf8')).trim();
-    if (stored.length < MIN_SECRET_LENGTH) throw new Error(`${file} holds a link secret shorter than ${MIN_SECRET_LENGTH} characters: delete it to make a new one`);
+    if (stored.length < MIN_SECRET_LENGTH)
+      throw new Error(
+        `${file} holds a link secret shorter than ${MIN_SECRET_LENGTH} characters: delete it to make a new one`,
+      );
     return stored;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;

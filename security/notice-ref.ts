@@ -37,7 +37,10 @@ const REF = /(?:^|[<.])([LE])(\d{1,10})-([0-9a-f]{12})(?=$|[.@>])/;
  * The roster line and means a reference names, when it is a notice of this incident; undefined when it
  * is not (another incident's, altered, or not a reference at all).
  */
-export function resolveNoticeRef(incidentId: string, reference: string): { line: number; means: NoticeMeans } | undefined {
+export function resolveNoticeRef(
+  incidentId: string,
+  reference: string,
+): { line: number; means: NoticeMeans } | undefined {
   const match = REF.exec(reference.trim());
   if (!match) return undefined;
   const means: NoticeMeans = match[1] === 'L' ? 'letter' : 'email';

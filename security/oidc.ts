@@ -33,7 +33,8 @@ export class AccessTokenError extends Error {
   override name = 'AccessTokenError';
 }
 
-const isLoopbackHttp = (url: URL) => url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+const isLoopbackHttp = (url: URL) =>
+  url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 
 export interface Oidc {
   readonly config: OidcConfig;
@@ -56,10 +57,18 @@ export function createOidc(config: OidcConfig, redirectUri: string): Oidc {
       const issuer = new URL(config.issuer);
       try {
         // Plain http only for an IdP on this machine (the development IdP of npm start).
-        return await client.discovery(issuer, config.clientId, config.clientSecret, undefined, isLoopbackHttp(issuer) ? { execute: [client.allowInsecureRequests] } : undefined);
+        return await client.discovery(
+          issuer,
+          config.clientId,
+          config.clientSecret,
+          undefined,
+          isLoopbackHttp(issuer) ? { execute: [client.allowInsecureRequests] } : undefined,
+        );
       } catch (err) {
         discovered = undefined;
-        throw new SignInUnavailableError(`the identity provider at ${config.issuer} did not answer (${err instanceof Error ? err.message : String(err)})`);
+        throw new SignInUnavailableError(
+          `the identity provider at ${config.issuer} did not answer (${err instanceof Error ? err.message : String(err)})`,
+        );
       }
     })();
     return discovered;
@@ -80,7 +89,10 @@ export function createOidc(config: OidcConfig, redirectUri: string): Oidc {
       };
       // Step-up: the IdP asks again, whatever session it has (max_age=0 and prompt=login).
       if (maxAge !== undefined) Object.assign(parameters, { max_age: String(maxAge), prompt: 'login' });
-      return { url: client.buildAuthorizationUrl(configuration, parameters).href, transaction: { state, verifier, returnTo, ...(maxAge !== undefined ? { maxAge } : {}) } };
+      return {
+        url: client.buildAuthorizationUrl(configuration, parameters).href,
+        transaction: { state, verifier, returnTo, ...(maxAge !== undefined ? { maxAge } : {}) },
+      };
     },
     async finish(callbackUrl, transaction) {
       const configuration = await discover();
@@ -97,7 +109,10 @@ export function createOidc(config: OidcConfig, redirectUri: string): Oidc {
     async endSessionUrl(returnTo) {
       const configuration = await discover().catch(() => undefined);
       if (!configuration?.serverMetadata().end_session_endpoint) return undefined;
-      return client.buildEndSessionUrl(configuration, { post_logout_redirect_uri: returnTo, client_id: config.clientId }).href;
+      return client.buildEndSessionUrl(configuration, {
+        post_logout_redirect_uri: returnTo,
+        client_id: config.clientId,
+      }).href;
     },
     async verifyAccessToken(token) {
       const configuration = await discover();
@@ -106,11 +121,19 @@ export function createOidc(config: OidcConfig, redirectUri: string): Oidc {
       jwks ??= createRemoteJWKSet(new URL(jwksUri));
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, jwks, { issuer: configuration.serverMetadata().issuer, audience: config.audience, requiredClaims: ['exp', 'sub'] }));
+        ({ payload } = await jwtVerify(token, jwks, {
+          issuer: configuration.serverMetadata().issuer,
+          audience: config.audience,
+          requiredClaims: ['exp', 'sub'],
+        }));
       } catch (err) {
         if (err instanceof joseErrors.JWTExpired) throw new AccessTokenError('the access token has expired');
-        if (err instanceof joseErrors.JWTClaimValidationFailed) throw new AccessTokenError(`the access token is not valid here: ${err.claim} ${err.reason === 'check_failed' ? `is not ${err.claim === 'aud' ? config.audience : 'as expected'}` : err.reason}`);
-        if (err instanceof joseErrors.JOSEError) throw new AccessTokenError(`the access token is not valid: ${err.code}`);
+        if (err instanceof joseErrors.JWTClaimValidationFailed)
+          throw new AccessTokenError(
+            `the access token is not valid here: ${err.claim} ${err.reason === 'check_failed' ? `is not ${err.claim === 'aud' ? config.audience : 'as expected'}` : err.reason}`,
+          );
+        if (err instanceof joseErrors.JOSEError)
+          throw new AccessTokenError(`the access token is not valid: ${err.code}`);
         throw err;
       }
       return payload as OidcClaims;

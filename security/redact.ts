@@ -9,7 +9,12 @@
  * own code must not carry them in the first place.
  */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
+import type {
+  ActivityExecuteInput,
+  ActivityInboundCallsInterceptor,
+  ActivityInterceptorsFactory,
+  Next,
+} from '@temporalio/worker';
 
 const REDACTED = '[redacted]';
 const PATTERNS: RegExp[] = [
@@ -38,13 +43,25 @@ export function safeActivityError(err: unknown): unknown {
   if (err instanceof CancelledFailure || err.name === 'AbortError' || err.name === 'CompleteAsyncError') return err;
   if (isMailError(err)) {
     const smtp = err.responseCode ? ` (SMTP ${err.responseCode}${err.command ? ` to ${err.command}` : ''})` : '';
-    return withStack(ApplicationFailure.create({ message: `mail not sent: ${err.code ?? 'error'}${smtp}`, type: 'MailNotSent' }), err);
+    return withStack(
+      ApplicationFailure.create({ message: `mail not sent: ${err.code ?? 'error'}${smtp}`, type: 'MailNotSent' }),
+      err,
+    );
   }
   const message = redact(err.message);
   const stack = err.stack === undefined ? undefined : redact(err.stack);
   if (message === err.message && stack === err.stack) return err;
   if (err instanceof ApplicationFailure) {
-    return withStack(ApplicationFailure.create({ message, type: err.type ?? undefined, nonRetryable: err.nonRetryable ?? undefined, details: err.details ?? undefined, category: err.category ?? undefined }), err);
+    return withStack(
+      ApplicationFailure.create({
+        message,
+        type: err.type ?? undefined,
+        nonRetryable: err.nonRetryable ?? undefined,
+        details: err.details ?? undefined,
+        category: err.category ?? undefined,
+      }),
+      err,
+    );
   }
   return withStack(ApplicationFailure.create({ message, type: err.name }), err);
 }

@@ -41,16 +41,36 @@ function decode<T>(request: FastifyRequest, name: string): T | undefined {
   }
 }
 
-const options = (secure: boolean, maxAgeMs: number) => ({ signed: true, httpOnly: true, sameSite: 'lax' as const, secure, path: '/', maxAge: Math.floor(maxAgeMs / 1000) });
+const options = (secure: boolean, maxAgeMs: number) => ({
+  signed: true,
+  httpOnly: true,
+  sameSite: 'lax' as const,
+  secure,
+  path: '/',
+  maxAge: Math.floor(maxAgeMs / 1000),
+});
 
 export function readSession(request: FastifyRequest, now = Date.now()): Session | undefined {
   const session = decode<Session>(request, SESSION_COOKIE);
-  return session && typeof session.expiresAt === 'number' && session.expiresAt > now && session.claims ? session : undefined;
+  return session && typeof session.expiresAt === 'number' && session.expiresAt > now && session.claims
+    ? session
+    : undefined;
 }
 
 export function writeSession(reply: FastifyReply, claims: OidcClaims, secure: boolean): void {
-  const kept: OidcClaims = { iss: claims.iss, sub: claims.sub, email: claims.email, email_verified: claims.email_verified, name: claims.name, auth_time: claims.auth_time };
-  reply.setCookie(SESSION_COOKIE, encode({ claims: kept, expiresAt: Date.now() + SESSION_MS } satisfies Session), options(secure, SESSION_MS));
+  const kept: OidcClaims = {
+    iss: claims.iss,
+    sub: claims.sub,
+    email: claims.email,
+    email_verified: claims.email_verified,
+    name: claims.name,
+    auth_time: claims.auth_time,
+  };
+  reply.setCookie(
+    SESSION_COOKIE,
+    encode({ claims: kept, expiresAt: Date.now() + SESSION_MS } satisfies Session),
+    options(secure, SESSION_MS),
+  );
 }
 
 export function clearSession(reply: FastifyReply, secure: boolean): void {

@@ -27,7 +27,16 @@ export { PRELOAD_MODULES };
  * workflow imports is evaluated again for every incident the worker creates or replays (issue 15); the
  * workflow's own checks are plain (domain/check.ts) and the schemas stay at the boundaries.
  */
-const FORBIDDEN = ['nodemailer', 'fastify', 'smtp-server', 'undici', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'zod'];
+const FORBIDDEN = [
+  'nodemailer',
+  'fastify',
+  'smtp-server',
+  'undici',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  'zod',
+];
 /** Only in the traced bundle: the OpenTelemetry interceptors and what they load (some 360 modules). */
 const TRACING_ONLY = ['@opentelemetry/', '@temporalio/interceptors-opentelemetry'];
 
@@ -44,7 +53,10 @@ export function workflowBundlerOptions(traced: boolean) {
 }
 
 /** `quiet`: no webpack report on failure (tests that expect one); the thrown error still says it failed. */
-export async function bundleWorkflows(workflowsPath = WORKFLOWS_PATH, options: { quiet?: boolean; traced?: boolean } = {}): Promise<string> {
+export async function bundleWorkflows(
+  workflowsPath = WORKFLOWS_PATH,
+  options: { quiet?: boolean; traced?: boolean } = {},
+): Promise<string> {
   const say = options.quiet ? () => {} : (m: string) => console.error(m);
   const traced = options.traced ?? false;
   const { code } = await bundleWorkflowCode({
@@ -58,25 +70,42 @@ export async function bundleWorkflows(workflowsPath = WORKFLOWS_PATH, options: {
     if (bundleHolds(code, name)) {
       const chain = await importChain(workflowsPath, name);
       const where = chain ? ` (${chain.join(' → ')})` : '';
-      const why = TRACING_ONLY.includes(name) ? ', which belongs in the traced bundle only' : ', which must not run in the workflow sandbox; call it from an activity or check at the boundary';
+      const why = TRACING_ONLY.includes(name)
+        ? ', which belongs in the traced bundle only'
+        : ', which must not run in the workflow sandbox; call it from an activity or check at the boundary';
       throw new Error(`workflow code imports ${name}${why}${where}`);
     }
   }
-  if (traced && !bundleHolds(code, '@temporalio/interceptors-opentelemetry')) throw new Error('the traced bundle lacks the OpenTelemetry workflow interceptors (workflows/tracing.ts)');
+  if (traced && !bundleHolds(code, '@temporalio/interceptors-opentelemetry'))
+    throw new Error('the traced bundle lacks the OpenTelemetry workflow interceptors (workflows/tracing.ts)');
   return code;
 }
 
 /** Whether webpack put a module of package `name` into the bundle (its module ids are paths under node_modules). */
 export function bundleHolds(code: string, name: string): boolean {
   const dir = name.endsWith('/') ? name : `${name}/`;
-  return code.includes(`"./node_modules/${dir}`) || code.includes(`!./node_modules/${dir}`) || code.includes(`/node_modules/${dir}`);
+  return (
+    code.includes(`"./node_modules/${dir}`) ||
+    code.includes(`!./node_modules/${dir}`) ||
+    code.includes(`/node_modules/${dir}`)
+  );
 }
 
 /** Which import brought package `name` in: the chain of files from the workflows' entry (esbuild's import graph). */
 async function importChain(entry: string, name: string): Promise<string[] | undefined> {
   try {
     const { build } = await import('esbuild');
-    const result = await build({ entryPoints: [entry], bundle: true, write: false, metafile: true, platform: 'neutral', format: 'esm', mainFields: ['module', 'main'], logLevel: 'silent', absWorkingDir: PROJECT_ROOT });
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'neutral',
+      format: 'esm',
+      mainFields: ['module', 'main'],
+      logLevel: 'silent',
+      absWorkingDir: PROJECT_ROOT,
+    });
     const inputs = result.metafile.inputs;
     const start = relative(PROJECT_ROOT, entry);
     const from = new Map<string, string>([[start, '']]);
@@ -109,7 +138,9 @@ async function main(): Promise<void> {
   const took = ((Date.now() - started) / 1000).toFixed(1);
   const size = (code: string) => `${(code.length / 1024).toFixed(0)} KiB`;
   if (check) {
-    console.log(`bundle check: ${relative(PROJECT_ROOT, WORKFLOWS_PATH)} bundles for the workflow sandbox (${size(plain)}, no zod, no OpenTelemetry; traced ${size(traced)}; ${took} s)`);
+    console.log(
+      `bundle check: ${relative(PROJECT_ROOT, WORKFLOWS_PATH)} bundles for the workflow sandbox (${size(plain)}, no zod, no OpenTelemetry; traced ${size(traced)}; ${took} s)`,
+    );
     return;
   }
   // `--out <file>`: elsewhere than dist/ (tests/ops/deployment.test.ts lays out an image's files); the
@@ -119,7 +150,9 @@ async function main(): Promise<void> {
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, plain);
   await writeFile(tracedBundlePath(out), traced);
-  console.log(`wrote ${relative(PROJECT_ROOT, out)} (${size(plain)}) and ${relative(PROJECT_ROOT, tracedBundlePath(out))} (${size(traced)}) in ${took} s`);
+  console.log(
+    `wrote ${relative(PROJECT_ROOT, out)} (${size(plain)}) and ${relative(PROJECT_ROOT, tracedBundlePath(out))} (${size(traced)}) in ${took} s`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

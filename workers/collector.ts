@@ -27,7 +27,11 @@ const OPEN = `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`
 /** One round: sets every gauge (a phase or role with none is 0, so a cleared alert clears). */
 export async function collectOnce(client: Client, metrics: BreachMetrics, now = Date.now()): Promise<void> {
   const [phases, late] = await Promise.all([
-    Promise.all(PHASES.map(async (phase) => [phase, (await client.workflow.count(`${OPEN} AND BreachPhase = '${phase}'`)).count] as const)),
+    Promise.all(
+      PHASES.map(
+        async (phase) => [phase, (await client.workflow.count(`${OPEN} AND BreachPhase = '${phase}'`)).count] as const,
+      ),
+    ),
     client.workflow.count(`${OPEN} AND BreachReportedLate = true`),
   ]);
 
@@ -42,7 +46,8 @@ export async function collectOnce(client: Client, metrics: BreachMetrics, now = 
     if (!since) continue;
     const age = now - since.getTime();
     oldest.set(role, Math.max(oldest.get(role) ?? 0, age));
-    for (const bucket of WAIT_BUCKETS) if (age > bucket.ms) waiting.set(`${role}\n${bucket.label}`, (waiting.get(`${role}\n${bucket.label}`) ?? 0) + 1);
+    for (const bucket of WAIT_BUCKETS)
+      if (age > bucket.ms) waiting.set(`${role}\n${bucket.label}`, (waiting.get(`${role}\n${bucket.label}`) ?? 0) + 1);
   }
 
   for (const [phase, count] of phases) metrics.incidents.set({ phase }, count);
@@ -50,32 +55,40 @@ export async function collectOnce(client: Client, metrics: BreachMetrics, now = 
   for (const role of new Set<string>([...ROLES, ...gates.keys()])) {
     metrics.openGates.set({ role }, gates.get(role) ?? 0);
     metrics.oldestGateWait.set({ role }, (oldest.get(role) ?? 0) / 1000);
-    for (const bucket of WAIT_BUCKETS) metrics.gatesWaiting.set({ role, over: bucket.label }, waiting.get(`${role}\n${bucket.label}`) ?? 0);
+    for (const bucket of WAIT_BUCKETS)
+      metrics.gatesWaiting.set({ role, over: bucket.label }, waiting.get(`${role}\n${bucket.label}`) ?? 0);
   }
   metrics.collectedAt.set(Math.floor(now / 1000));
 }
 
 /** Collects now and every `everyMs`; a failed round counts an error and keeps the last figures. */
-export function startCollector(client: Client, metrics: BreachMetrics, everyMs: number, log: (line: string) => void): { stop(): Promise<void> } {
+export function startCollector(
+  client: Client,
+  metrics: BreachMetrics,
+  everyMs: number,
+  log: (line: string) => void,
+): { stop(): Promise<void> } {
   let running: Promise<void> | undefined;
   let failing = false;
   const round = () => {
     // A round slower than the interval is not overlapped by the next.
     if (running) return;
-    running = collectOnce(client, metrics).then(
-      () => {
-        if (failing) log('visibility collector: collecting again');
-        failing = false;
-      },
-      (err: unknown) => {
-        metrics.collectorErrors.inc();
-        // Once per outage, not every round.
-        if (!failing) log(`visibility collector failed: ${err instanceof Error ? err.message : String(err)}`);
-        failing = true;
-      },
-    ).finally(() => {
-      running = undefined;
-    });
+    running = collectOnce(client, metrics)
+      .then(
+        () => {
+          if (failing) log('visibility collector: collecting again');
+          failing = false;
+        },
+        (err: unknown) => {
+          metrics.collectorErrors.inc();
+          // Once per outage, not every round.
+          if (!failing) log(`visibility collector failed: ${err instanceof Error ? err.message : String(err)}`);
+          failing = true;
+        },
+      )
+      .finally(() => {
+        running = undefined;
+      });
   };
   round();
   const timer = setInterval(round, everyMs);

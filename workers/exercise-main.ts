@@ -20,7 +20,9 @@ export interface StartExerciseWorkerOptions {
   client: Client;
 }
 
-export async function startExerciseWorker(options: StartExerciseWorkerOptions): Promise<{ worker: Worker; taskQueue: string; smtpUrl: string; close(): Promise<void> } | undefined> {
+export async function startExerciseWorker(
+  options: StartExerciseWorkerOptions,
+): Promise<{ worker: Worker; taskQueue: string; smtpUrl: string; close(): Promise<void> } | undefined> {
   const settings = loadExerciseConfig(options.env);
   if (!settings.taskQueue) return undefined;
   const mailer = createMailTransport({ smtpUrl: settings.smtpUrl, maxConnections: 2 });
@@ -33,7 +35,13 @@ export async function startExerciseWorker(options: StartExerciseWorkerOptions): 
     smtpUrl: settings.smtpUrl,
     sinks: settings.sinks,
     client: options.client,
-    activityDeps: { mailer, mailFrom: options.config.mailFrom, publicUrl: options.config.publicUrl, env: options.env, signLink: options.signLink },
+    activityDeps: {
+      mailer,
+      mailFrom: options.config.mailFrom,
+      publicUrl: options.config.publicUrl,
+      env: options.env,
+      signLink: options.signLink,
+    },
     workerOptions: { shutdownGraceTime: '10s', maxCachedWorkflows: 50 },
   });
   return {

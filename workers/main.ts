@@ -22,7 +22,6 @@ import { createYearlyActivities } from '../activities/yearly.js';
 import { loadExerciseConfig } from '../exercises/config.js';
 import { startExerciseWorker } from './exercise-main.js';
 
-
 /**
  * Temporal may still be starting (`npm start` launches the worker beside the dev server, so the worker
  * bundles its code while the server comes up): retry for a minute before giving up.
@@ -42,7 +41,10 @@ async function connectWithRetry(options: TemporalConnect['connectionOptions']): 
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
-  if (config.smtpUrlIsDefault) console.warn(`[worker] SMTP_URL is not set: mail goes to ${config.smtpUrl}, the local mail catcher of \`npm start\``);
+  if (config.smtpUrlIsDefault)
+    console.warn(
+      `[worker] SMTP_URL is not set: mail goes to ${config.smtpUrl}, the local mail catcher of \`npm start\``,
+    );
   const { connectionOptions, namespace } = config.temporal;
   const { dataConverter, source: keySource } = await dataConverterFromEnv(config.env);
   // The secret the API verifies approval links with (BREACH_LINK_SECRET, else .data/link-secret).
@@ -52,17 +54,27 @@ async function main(): Promise<void> {
   // SDK logs at WARN by default: at INFO every start prints the whole webpack report.
   // The SDK's runtime metrics (temporal_*) go to a loopback port of their own; the metrics server reads
   // them from there and serves them with the project's on BREACH_METRICS_PORT (workers/metrics.ts).
-  const sdkMetricsAddress = config.metrics ? (config.env.BREACH_SDK_METRICS_ADDRESS ?? (await freeLoopbackAddress())) : undefined;
+  const sdkMetricsAddress = config.metrics
+    ? (config.env.BREACH_SDK_METRICS_ADDRESS ?? (await freeLoopbackAddress()))
+    : undefined;
   Runtime.install({
     shutdownSignals: [],
     logger: new DefaultLogger(config.logLevel),
     ...(sdkMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetricsAddress } } } } : {}),
   });
   const metrics = config.metrics ? createBreachMetrics() : undefined;
-  const tracing = createTracing({ endpoint: config.otlpTracesEndpoint, serviceName: config.env.OTEL_SERVICE_NAME ?? 'breach-worker' });
+  const tracing = createTracing({
+    endpoint: config.otlpTracesEndpoint,
+    serviceName: config.env.OTEL_SERVICE_NAME ?? 'breach-worker',
+  });
 
   // Pooled: a notification run sends millions of messages over a few connections kept open.
-  const mailer = createMailTransport({ smtpUrl: config.smtpUrl, smtpUser: config.smtpUser, smtpPass: config.smtpPass, maxConnections: config.smtpMaxConnections });
+  const mailer = createMailTransport({
+    smtpUrl: config.smtpUrl,
+    smtpUser: config.smtpUser,
+    smtpPass: config.smtpPass,
+    maxConnections: config.smtpMaxConnections,
+  });
   const connection = await connectWithRetry(connectionOptions);
   // A client for the activities that read incidents (the yearly figures, an exercise's decisions).
   const clientConnection = await Connection.connect(connectionOptions);
@@ -84,7 +96,11 @@ async function main(): Promise<void> {
         signLink: (claims) => signLink(linkSecret, claims),
         ...(metrics ? { observe: notificationObserver(metrics) } : {}),
       }),
-      ...createYearlyActivities({ client, reportDir: duties.yearlyDir, excludeTaskQueues: duties.taskQueue ? [duties.taskQueue] : [] }),
+      ...createYearlyActivities({
+        client,
+        reportDir: duties.yearlyDir,
+        excludeTaskQueues: duties.taskQueue ? [duties.taskQueue] : [],
+      }),
     },
     dataConverter,
     ...source,
@@ -116,14 +132,33 @@ async function main(): Promise<void> {
       ...('workflowsPath' in source ? { bundlerOptions: { preloadModules: PRELOAD_MODULES } } : {}),
     },
   });
-  const metricsServer = config.metrics && metrics ? await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, metrics, sdkAddress: sdkMetricsAddress }) : undefined;
+  const metricsServer =
+    config.metrics && metrics
+      ? await startMetricsServer({
+          host: config.metrics.host,
+          port: config.metrics.port,
+          metrics,
+          sdkAddress: sdkMetricsAddress,
+        })
+      : undefined;
   const collector =
     metrics && config.metrics && config.metrics.collectEverySeconds > 0
-      ? startCollector(client, metrics, config.metrics.collectEverySeconds * 1000, (line) => console.warn(`[worker] ${line}`))
+      ? startCollector(client, metrics, config.metrics.collectEverySeconds * 1000, (line) =>
+          console.warn(`[worker] ${line}`),
+        )
       : undefined;
 
   // Tabletop exercises on their own task queue, with local mail only (workers/exercise-worker.ts).
-  const exercise = await startExerciseWorker({ env: config.env, connection, namespace, dataConverter, source, config, signLink: (claims) => signLink(linkSecret, claims), client });
+  const exercise = await startExerciseWorker({
+    env: config.env,
+    connection,
+    namespace,
+    dataConverter,
+    source,
+    config,
+    signLink: (claims) => signLink(linkSecret, claims),
+    client,
+  });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -142,12 +177,17 @@ async function main(): Promise<void> {
   const running = Promise.all([worker.run(), exercise?.worker.run()]);
   try {
     // The ready line once the server has our pollers (workers/polling.ts); `npm start` waits for it.
-    const waited = await Promise.race([waitUntilPolling(connection, { namespace, taskQueue: config.taskQueue, identity }), running.then(() => undefined)]);
+    const waited = await Promise.race([
+      waitUntilPolling(connection, { namespace, taskQueue: config.taskQueue, identity }),
+      running.then(() => undefined),
+    ]);
     if (waited !== undefined) {
       console.log(
         `[worker] ${WORKER_READY_MARK} ${config.taskQueue} on ${connectionOptions.address} (namespace ${namespace}, pid ${process.pid}); ` +
           `workflow code: ${'workflowBundle' in source ? 'pre-built bundle' : 'bundled from sources'}${tracing.enabled ? ' (traced)' : ''}; payloads encrypted with the ${keySource}; ` +
-          (config.deployment ? `deployment ${config.deployment.deploymentName}, build ${config.deployment.buildId} (auto-upgrade)` : 'unversioned') +
+          (config.deployment
+            ? `deployment ${config.deployment.deploymentName}, build ${config.deployment.buildId} (auto-upgrade)`
+            : 'unversioned') +
           `${exercise ? `; exercises on ${exercise.taskQueue} (mail to ${exercise.smtpUrl})` : ''}` +
           (metricsServer ? `; metrics on http://${metricsServer.address}/metrics` : '') +
           (tracing.enabled ? `; traces to ${config.otlpTracesEndpoint}` : ''),
@@ -167,7 +207,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`[worker] ${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  console.error(
+    `[worker] ${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+  );
   // A wrong configuration stays wrong: `npm start` does not restart a worker that exits with EXIT_CONFIG.
   process.exit(err instanceof ConfigError ? EXIT_CONFIG : 1);
 });

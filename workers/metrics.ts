@@ -46,19 +46,50 @@ export function createBreachMetrics(): BreachMetrics {
       labelNames: ['means'] as const,
       registers: [registry],
     }),
-    notificationFailures: new Counter({ name: 'breach_notification_failures_total', help: 'Affected people whose notification failed on this worker (address refused, roster line unreadable)', registers: [registry] }),
-    incidents: new Gauge({ name: 'breach_incidents', help: 'Open incidents by phase (Temporal visibility, BreachPhase)', labelNames: ['phase'] as const, registers: [registry] }),
-    reportsLate: new Gauge({ name: 'breach_reports_late', help: 'Open incidents whose one-hour US-CERT report was late (BreachReportedLate)', registers: [registry] }),
-    openGates: new Gauge({ name: 'breach_open_gates', help: 'Open gates (incidents waiting for a decision) by the role they wait for', labelNames: ['role'] as const, registers: [registry] }),
+    notificationFailures: new Counter({
+      name: 'breach_notification_failures_total',
+      help: 'Affected people whose notification failed on this worker (address refused, roster line unreadable)',
+      registers: [registry],
+    }),
+    incidents: new Gauge({
+      name: 'breach_incidents',
+      help: 'Open incidents by phase (Temporal visibility, BreachPhase)',
+      labelNames: ['phase'] as const,
+      registers: [registry],
+    }),
+    reportsLate: new Gauge({
+      name: 'breach_reports_late',
+      help: 'Open incidents whose one-hour US-CERT report was late (BreachReportedLate)',
+      registers: [registry],
+    }),
+    openGates: new Gauge({
+      name: 'breach_open_gates',
+      help: 'Open gates (incidents waiting for a decision) by the role they wait for',
+      labelNames: ['role'] as const,
+      registers: [registry],
+    }),
     gatesWaiting: new Gauge({
       name: 'breach_open_gates_waiting',
       help: 'Open gates by role that have waited longer than `over` (BreachAwaitingSince); gates opened before that attribute existed are not counted here',
       labelNames: ['role', 'over'] as const,
       registers: [registry],
     }),
-    oldestGateWait: new Gauge({ name: 'breach_open_gate_oldest_wait_seconds', help: 'How long the longest-waiting open gate of a role has waited', labelNames: ['role'] as const, registers: [registry] }),
-    collectorErrors: new Counter({ name: 'breach_metrics_collector_errors_total', help: 'Rounds of the visibility collector that failed (Temporal unreachable, visibility error)', registers: [registry] }),
-    collectedAt: new Gauge({ name: 'breach_metrics_collected_timestamp_seconds', help: 'When the visibility collector last finished a round', registers: [registry] }),
+    oldestGateWait: new Gauge({
+      name: 'breach_open_gate_oldest_wait_seconds',
+      help: 'How long the longest-waiting open gate of a role has waited',
+      labelNames: ['role'] as const,
+      registers: [registry],
+    }),
+    collectorErrors: new Counter({
+      name: 'breach_metrics_collector_errors_total',
+      help: 'Rounds of the visibility collector that failed (Temporal unreachable, visibility error)',
+      registers: [registry],
+    }),
+    collectedAt: new Gauge({
+      name: 'breach_metrics_collected_timestamp_seconds',
+      help: 'When the visibility collector last finished a round',
+      registers: [registry],
+    }),
   };
 }
 
@@ -107,15 +138,24 @@ export function freeLoopbackAddress(): Promise<string> {
   });
 }
 
-export async function startMetricsServer(options: { host: string; port: number; metrics: BreachMetrics; sdkAddress?: string }): Promise<MetricsServer> {
+export async function startMetricsServer(options: {
+  host: string;
+  port: number;
+  metrics: BreachMetrics;
+  sdkAddress?: string;
+}): Promise<MetricsServer> {
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || (request.url ?? '').split('?')[0] !== '/metrics') {
-      response.writeHead(request.url?.split('?')[0] === '/metrics' ? 405 : 404, { 'content-type': 'text/plain' }).end('GET /metrics\n');
+      response
+        .writeHead(request.url?.split('?')[0] === '/metrics' ? 405 : 404, { 'content-type': 'text/plain' })
+        .end('GET /metrics\n');
       return;
     }
     void Promise.all([options.metrics.registry.metrics(), sdkMetrics(options.sdkAddress)]).then(
-      ([own, sdk]) => response.writeHead(200, { 'content-type': options.metrics.registry.contentType }).end(`${own}\n${sdk}`),
-      (err: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${(err as Error).name}\n`),
+      ([own, sdk]) =>
+        response.writeHead(200, { 'content-type': options.metrics.registry.contentType }).end(`${own}\n${sdk}`),
+      (err: unknown) =>
+        response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${(err as Error).name}\n`),
     );
   });
   await new Promise<void>((resolve, reject) => {
@@ -123,6 +163,9 @@ export async function startMetricsServer(options: { host: string; port: number; 
     server.listen(options.port, options.host, () => resolve());
   });
   const bound = server.address();
-  const address = typeof bound === 'object' && bound ? `${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port}` : `${options.host}:${options.port}`;
+  const address =
+    typeof bound === 'object' && bound
+      ? `${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port}`
+      : `${options.host}:${options.port}`;
   return { server, address, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -21,13 +21,19 @@ export async function waitUntilPolling(
   for (;;) {
     for (const kind of [...missing]) {
       const described = await connection.workflowService
-        .describeTaskQueue({ namespace: target.namespace, taskQueue: { name: target.taskQueue }, taskQueueType: TASK_QUEUE_TYPES[kind] })
+        .describeTaskQueue({
+          namespace: target.namespace,
+          taskQueue: { name: target.taskQueue },
+          taskQueueType: TASK_QUEUE_TYPES[kind],
+        })
         .catch(() => undefined);
       if (described?.pollers?.some((p) => p.identity === target.identity)) missing.delete(kind);
     }
     if (missing.size === 0) return Date.now() - started;
     if (Date.now() > deadline) {
-      throw new Error(`the server lists no ${[...missing].join(' or ')} poller of this worker (${target.identity}) on ${target.taskQueue} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      throw new Error(
+        `the server lists no ${[...missing].join(' or ')} poller of this worker (${target.identity}) on ${target.taskQueue} after ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      );
     }
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 100));
   }

@@ -50,9 +50,17 @@ export interface BreachWorkerOptions {
  * Pinned would keep every release's workers running until its last incident closes, and a fix would
  * never reach the incidents already open.
  */
-export function deploymentOptions(deployment: { deploymentName: string; buildId: string } | undefined): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+export function deploymentOptions(
+  deployment: { deploymentName: string; buildId: string } | undefined,
+): Pick<WorkerOptions, 'workerDeploymentOptions'> {
   if (!deployment) return {};
-  return { workerDeploymentOptions: { version: deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' } };
+  return {
+    workerDeploymentOptions: {
+      version: deployment,
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: 'AUTO_UPGRADE',
+    },
+  };
 }
 
 /** A pre-built bundle must encode failures as the worker does, or workflow-side failure messages go out in clear. */
@@ -61,7 +69,9 @@ function checkBundle(bundle: WorkflowBundle, dataConverter: DataConverter): void
   const code = 'code' in bundle ? bundle.code : readFileSync(bundle.codePath, 'utf8');
   if (!bundleHasFailureConverter(code)) {
     const where = 'codePath' in bundle ? ` ${bundle.codePath}` : '';
-    throw new Error(`the workflow bundle${where} was built without the failure converter of security/data-converter.ts: rebuild it (\`npm run build:workflows\`)`);
+    throw new Error(
+      `the workflow bundle${where} was built without the failure converter of security/data-converter.ts: rebuild it (\`npm run build:workflows\`)`,
+    );
   }
 }
 
@@ -79,7 +89,10 @@ export function createBreachWorker(options: BreachWorkerOptions): Promise<Worker
     ...workflowSource,
     ...options.workerOptions,
     // Activity errors are logged in clear by the SDK: none may quote an address or a number (security/redact.ts).
-    interceptors: { ...options.workerOptions?.interceptors, activity: [safeActivityErrors, ...(options.workerOptions?.interceptors?.activity ?? [])] },
+    interceptors: {
+      ...options.workerOptions?.interceptors,
+      activity: [safeActivityErrors, ...(options.workerOptions?.interceptors?.activity ?? [])],
+    },
   });
 }
 
@@ -106,22 +119,32 @@ export function workflowSourcesMtime(root = PROJECT_ROOT): number {
  * is configured, so the bundle with the OpenTelemetry workflow interceptors (dist/workflow-bundle-traced.js);
  * without it the plain one, whose workflows do not evaluate OpenTelemetry each (issue 15).
  */
-export function chooseWorkflowSource(settings: { workflowBundle: string | undefined; production: boolean; traced?: boolean }): { workflowBundle: WorkflowBundle } | { workflowsPath: string } {
+export function chooseWorkflowSource(settings: {
+  workflowBundle: string | undefined;
+  production: boolean;
+  traced?: boolean;
+}): { workflowBundle: WorkflowBundle } | { workflowsPath: string } {
   // An explicit bundle, BREACH_WORKFLOW_BUNDLE (a deployment that ships it elsewhere; the fault tests,
   // whose workers restart several times and must not spend seconds bundling each time). createBreachWorker checks it.
   const explicit = settings.workflowBundle;
   if (explicit) {
-    if (!existsSync(explicit)) throw new Error(`BREACH_WORKFLOW_BUNDLE=${explicit}: no such file (build one with \`npm run build:workflows\`)`);
+    if (!existsSync(explicit))
+      throw new Error(`BREACH_WORKFLOW_BUNDLE=${explicit}: no such file (build one with \`npm run build:workflows\`)`);
     return { workflowBundle: { codePath: explicit } };
   }
   const path = settings.traced ? WORKFLOW_BUNDLE_TRACED_PATH : WORKFLOW_BUNDLE_PATH;
   const bundleExists = existsSync(path);
   if (settings.production) {
-    if (!bundleExists) throw new Error(`NODE_ENV=production but ${path} is missing: run \`npm run build:workflows\` first`);
+    if (!bundleExists)
+      throw new Error(`NODE_ENV=production but ${path} is missing: run \`npm run build:workflows\` first`);
     return { workflowBundle: { codePath: path } };
   }
   // A bundle from before the failure converter counts as stale (createBreachWorker would refuse it).
-  if (bundleExists && statSync(path).mtimeMs > workflowSourcesMtime() && bundleHasFailureConverter(readFileSync(path, 'utf8'))) {
+  if (
+    bundleExists &&
+    statSync(path).mtimeMs > workflowSourcesMtime() &&
+    bundleHasFailureConverter(readFileSync(path, 'utf8'))
+  ) {
     return { workflowBundle: { codePath: path } };
   }
   return { workflowsPath: WORKFLOWS_PATH };

@@ -61,7 +61,12 @@ export const ENDPOINT_OPTIONS: ActivityOptions = {
 export const NOTIFY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '24 hours',
   heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '5s',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
   // Through the task queue, so that every worker's pollers take batches: dispatched eagerly, every batch
   // went to the worker that ran the run's workflow task, and a second worker sent nothing (seen in
   // tests/scale/two-workers.test.ts). Only a flag of the schedule command: replay does not compare it.
@@ -79,7 +84,11 @@ export function mail(summary: string) {
 }
 
 export function endpoint(summary: string, target?: Endpoint) {
-  return proxyActivities<BreachActivities>({ ...ENDPOINT_OPTIONS, ...(target ? { startToCloseTimeout: endpointStartToClose(target) } : {}), summary });
+  return proxyActivities<BreachActivities>({
+    ...ENDPOINT_OPTIONS,
+    ...(target ? { startToCloseTimeout: endpointStartToClose(target) } : {}),
+    summary,
+  });
 }
 
 /**
@@ -96,7 +105,12 @@ export const DEADLINE_PRIORITY = { priorityKey: 1 } as const;
 
 export function deadlineEndpoint(summary: string, target: Endpoint) {
   const priority = patched(DEADLINE_PRIORITY_PATCH) ? { priority: DEADLINE_PRIORITY } : {};
-  return proxyActivities<BreachActivities>({ ...ENDPOINT_OPTIONS, startToCloseTimeout: endpointStartToClose(target), summary, ...priority });
+  return proxyActivities<BreachActivities>({
+    ...ENDPOINT_OPTIONS,
+    startToCloseTimeout: endpointStartToClose(target),
+    summary,
+    ...priority,
+  });
 }
 
 export function notifier(summary: string) {

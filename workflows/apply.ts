@@ -21,7 +21,14 @@ export function applyDecision(incident: Incident, d: Decision): void {
   const rationale = 'rationale' in d ? d.rationale : undefined;
   const outcome = 'outcome' in d ? d.outcome : undefined;
   incident.file.decisions.push({ at: nowIso(), decision: d });
-  state.decisions.push({ kind: d.kind, ...(d.decisionId ? { decisionId: d.decisionId } : {}), actorId: d.actorId, at: nowIso(), ...(rationale ? { rationale } : {}), ...(outcome ? { outcome } : {}) });
+  state.decisions.push({
+    kind: d.kind,
+    ...(d.decisionId ? { decisionId: d.decisionId } : {}),
+    actorId: d.actorId,
+    at: nowIso(),
+    ...(rationale ? { rationale } : {}),
+    ...(outcome ? { outcome } : {}),
+  });
   incident.log(`decision:${d.kind}${outcome ? `:${outcome}` : ''}`, d.actorId);
 
   // Delay decisions under the rules of issue 13 (workflows/delays.ts); the rest, and older incidents, here.
@@ -48,17 +55,28 @@ function applyOther(incident: Incident, d: Decision): void {
       // 5 FAM 468.4: the six considerations, the PII types and the protection give the risk of harm;
       // an override by the CRG is recorded beside the computed level.
       const r = incident.report;
-      const computed = assessRisk({ factors: d.factors, piiTypes: r.piiTypes, encrypted: r.encrypted, affectedPopulation: r.affectedPopulation, affectedCount: r.affectedCount });
+      const computed = assessRisk({
+        factors: d.factors,
+        piiTypes: r.piiTypes,
+        encrypted: r.encrypted,
+        affectedPopulation: r.affectedPopulation,
+        affectedCount: r.affectedCount,
+      });
       const determined = applyOverride(computed.level, d.riskOverride);
       state.riskComputed = computed.level;
       state.risk = determined.level;
-      state.riskReasons = [...computed.reasons, ...(d.riskOverride ? [`overridden by the CRG to ${d.riskOverride.level}: ${d.riskOverride.rationale}`] : [])];
+      state.riskReasons = [
+        ...computed.reasons,
+        ...(d.riskOverride ? [`overridden by the CRG to ${d.riskOverride.level}: ${d.riskOverride.rationale}`] : []),
+      ];
       state.options = [...d.options];
       incident.liaisons = [...new Set(d.liaisons ?? [])];
       state.authorizedDisclosure = d.authorizedDisclosure ? { basis: d.authorizedDisclosure.basis } : null;
       if (incident.features.accounting && d.authorizedDisclosure) account(incident, d);
       // A resubmitted analysis replaces the option items not yet done.
-      state.actionItems = state.actionItems.filter((item) => item.status === 'done' || !Object.values(OPTION_ITEMS).some((o) => o?.id === item.id));
+      state.actionItems = state.actionItems.filter(
+        (item) => item.status === 'done' || !Object.values(OPTION_ITEMS).some((o) => o?.id === item.id),
+      );
       for (const option of d.options) {
         const item = OPTION_ITEMS[option];
         const medical = option === 'other-mitigation' && r.piiTypes.includes('medical');
@@ -73,7 +91,16 @@ function applyOther(incident: Incident, d: Decision): void {
       break;
     case 'approve-letter':
       // 468.6-1a(1): the dates of the breach and its discovery from the incident, for everyone alike.
-      incident.letter = { letter: incident.rules468 ? withIncidentDates(d.letter, { occurredAt: incident.report.occurredAt, discoveredAt: incident.report.discoveredAt }) : d.letter, roster: d.roster, immediate: d.immediate ?? false };
+      incident.letter = {
+        letter: incident.rules468
+          ? withIncidentDates(d.letter, {
+              occurredAt: incident.report.occurredAt,
+              discoveredAt: incident.report.discoveredAt,
+            })
+          : d.letter,
+        roster: d.roster,
+        immediate: d.immediate ?? false,
+      };
       break;
     case 'request-delay':
       state.delay = { notifyAfter: d.notifyAfter, requestingEntity: d.requestingEntity, barred: false };
@@ -85,7 +112,11 @@ function applyOther(incident: Incident, d: Decision): void {
       state.delay = null;
       break;
     case 'bar-notification':
-      state.delay = { notifyAfter: state.delay?.notifyAfter ?? nowIso(), requestingEntity: state.delay?.requestingEntity ?? 'security liaison', barred: true };
+      state.delay = {
+        notifyAfter: state.delay?.notifyAfter ?? nowIso(),
+        requestingEntity: state.delay?.requestingEntity ?? 'security liaison',
+        barred: true,
+      };
       break;
     case 'complete-action-item':
       incident.completeItem(d.itemId as never, d.evidence, d.actorId);
@@ -107,7 +138,12 @@ function learnedInAnalysis(incident: Incident, d: Extract<Decision, { kind: 'sub
   const before = incident.report;
   incident.report = { ...widened(before, d), affectedCount: Math.max(before.affectedCount, d.affectedCount ?? 0) };
   reopenDuties(incident, before, 'the analysis');
-  if (incident.report.affectedCount > before.affectedCount) incident.log('fact-learned:affected-count', d.actorId, `${before.affectedCount} → ${incident.report.affectedCount} people (the analysis)`);
+  if (incident.report.affectedCount > before.affectedCount)
+    incident.log(
+      'fact-learned:affected-count',
+      d.actorId,
+      `${before.affectedCount} → ${incident.report.affectedCount} people (the analysis)`,
+    );
   checkMajorIncident(incident, 'the analysis');
 }
 
@@ -116,8 +152,15 @@ function account(incident: Incident, d: Extract<Decision, { kind: 'submit-analys
   const ad = d.authorizedDisclosure;
   const { state } = incident;
   if (!ad?.recipient) return;
-  const entry = accountingEntry({ ...ad, recipient: ad.recipient }, incident.report, { incidentId: state.incidentId, seq: state.disclosures.length + 1, recordedAt: nowIso(), recordedBy: d.actorId });
-  const same = state.disclosures.find((e) => e.basis === entry.basis && e.recipient.name === entry.recipient.name && e.disclosedAt === entry.disclosedAt);
+  const entry = accountingEntry({ ...ad, recipient: ad.recipient }, incident.report, {
+    incidentId: state.incidentId,
+    seq: state.disclosures.length + 1,
+    recordedAt: nowIso(),
+    recordedBy: d.actorId,
+  });
+  const same = state.disclosures.find(
+    (e) => e.basis === entry.basis && e.recipient.name === entry.recipient.name && e.disclosedAt === entry.disclosedAt,
+  );
   if (same) return;
   state.disclosures.push(entry);
   incident.log('disclosure-accounted', d.actorId, `${entry.entryId}: ${entry.basis} (5 FAM 464c)`);

@@ -31,7 +31,8 @@ export function recordSource(incident: Incident): RecordSource {
   };
 }
 
-const filed = (incident: Incident) => incident.file.archive.status === 'filed' || incident.file.archive.status === 'filed-by-hand';
+const filed = (incident: Incident) =>
+  incident.file.archive.status === 'filed' || incident.file.archive.status === 'filed-by-hand';
 
 export async function archiveAndClose(incident: Incident): Promise<CaseSummary> {
   const { state, file } = incident;
@@ -42,12 +43,18 @@ export async function archiveAndClose(incident: Incident): Promise<CaseSummary> 
   let refused = false;
   const attempt = new CancellationScope();
   const archiving = attempt
-    .run(() => endpoint('Write the case record to the records archive', target).archiveCaseRecord({ endpoint: target, record }))
+    .run(() =>
+      endpoint('Write the case record to the records archive', target).archiveCaseRecord({ endpoint: target, record }),
+    )
     .then(
       (receipt) => {
         if (filed(incident)) return;
         file.archive = { status: 'filed', reference: receipt.reference, at: nowIso(), filedBy: null };
-        incident.log('case-record-archived', undefined, receipt.reference ? `archive reference ${receipt.reference}` : undefined);
+        incident.log(
+          'case-record-archived',
+          undefined,
+          receipt.reference ? `archive reference ${receipt.reference}` : undefined,
+        );
       },
       (err: unknown) => {
         // Cancelled: a person filed the record by hand meanwhile.
@@ -58,9 +65,13 @@ export async function archiveAndClose(incident: Incident): Promise<CaseSummary> 
       },
     );
 
-  const settled = await condition(() => filed(incident) || refused, incident.ms('gateEscalateAfter'), { summary: 'The records archive takes the case record, else escalate (5 FAM 468.7)' });
+  const settled = await condition(() => filed(incident) || refused, incident.ms('gateEscalateAfter'), {
+    summary: 'The records archive takes the case record, else escalate (5 FAM 468.7)',
+  });
   if (!filed(incident)) {
-    const why = refused ? 'the records archive refused the case record' : `the records archive has not taken the case record within ${incident.playbook.timers.gateEscalateAfter}`;
+    const why = refused
+      ? 'the records archive refused the case record'
+      : `the records archive has not taken the case record within ${incident.playbook.timers.gateEscalateAfter}`;
     incident.log('record-not-filed', undefined, `${why}; SAOP and Privacy Division told`);
     await mail('Escalate: the case record is not filed').sendNotice({
       to: [...incident.recipients('ppgbChair'), ...incident.recipients('privacyDivision')],

@@ -31,9 +31,29 @@ export interface RecordSource {
 
 /** State fields the record carries in sections of its own; any other field goes under `extensions`. */
 const KNOWN_STATE_FIELDS = new Set([
-  'incidentId', 'phase', 'medium', 'risk', 'riskComputed', 'riskReasons', 'discoveredAt', 'reportingDeadline', 'reportedAt', 'reportedLate',
-  'responsibleOffice', 'crgConvened', 'options', 'authorizedDisclosure', 'costEstimateUsd', 'awaiting', 'actionItems', 'delay', 'notification',
-  'decisions', 'timeline', 'supplements', 'closedAt',
+  'incidentId',
+  'phase',
+  'medium',
+  'risk',
+  'riskComputed',
+  'riskReasons',
+  'discoveredAt',
+  'reportingDeadline',
+  'reportedAt',
+  'reportedLate',
+  'responsibleOffice',
+  'crgConvened',
+  'options',
+  'authorizedDisclosure',
+  'costEstimateUsd',
+  'awaiting',
+  'actionItems',
+  'delay',
+  'notification',
+  'decisions',
+  'timeline',
+  'supplements',
+  'closedAt',
 ]);
 
 /** Gate phases and the policy paragraph of the decision each waits for (docs/lifecycle.md). */
@@ -50,7 +70,8 @@ const GATE_PHASES: Record<string, string> = {
   archiving: '5 FAM 468.7',
 };
 
-const ESCALATION = /^(escalated:|reported-late|endpoint-rejected:|case-record-refused|record-not-filed|failed:|notification-failed)/;
+const ESCALATION =
+  /^(escalated:|reported-late|endpoint-rejected:|case-record-refused|record-not-filed|failed:|notification-failed)/;
 const DELAY_KINDS = new Set(['request-delay', 'extend-delay', 'lift-delay', 'bar-notification', 'acknowledge-delay']);
 
 /** Sections built from more than the state; extend here. */
@@ -93,24 +114,62 @@ export function buildCaseRecord(src: RecordSource): CaseRecord {
     routing: file.routing,
     responsibleOffice: state.responsibleOffice,
     crgConvened: state.crgConvened,
-    risk: { computed: state.riskComputed, determined: state.risk, overridden: state.riskComputed !== null && state.risk !== state.riskComputed, reasons: state.riskReasons },
+    risk: {
+      computed: state.riskComputed,
+      determined: state.risk,
+      overridden: state.riskComputed !== null && state.risk !== state.riskComputed,
+      reasons: state.riskReasons,
+    },
     options: state.options,
     authorizedDisclosure: authorizedDisclosure(src),
     costEstimateUsd: state.costEstimateUsd,
     decisions: file.decisions.map(({ at, decision }) => {
-      const { kind, decisionId, actorId, ...rest } = decision as Record<string, unknown> & { kind: string; decisionId?: string; actorId: string };
-      const { rationale, outcome, letter: _letter, ...grounds } = rest as { rationale?: string; outcome?: string; letter?: unknown } & Record<string, unknown>;
-      return { kind, ...(decisionId ? { decisionId } : {}), actorId, at, ...(rationale ? { rationale } : {}), ...(outcome ? { outcome } : {}), grounds };
+      const { kind, decisionId, actorId, ...rest } = decision as Record<string, unknown> & {
+        kind: string;
+        decisionId?: string;
+        actorId: string;
+      };
+      const {
+        rationale,
+        outcome,
+        letter: _letter,
+        ...grounds
+      } = rest as { rationale?: string; outcome?: string; letter?: unknown } & Record<string, unknown>;
+      return {
+        kind,
+        ...(decisionId ? { decisionId } : {}),
+        actorId,
+        at,
+        ...(rationale ? { rationale } : {}),
+        ...(outcome ? { outcome } : {}),
+        grounds,
+      };
     }),
     delays: file.decisions
       .filter(({ decision }) => DELAY_KINDS.has(decision.kind))
       .map(({ at, decision }) => {
-        const d = decision as { kind: string; actorId: string; requestingEntity?: string; reason?: string; notifyAfter?: string; rationale?: string };
-        return { kind: d.kind, at, actorId: d.actorId, requestingEntity: d.requestingEntity ?? null, reason: d.reason ?? d.rationale ?? null, notifyAfter: d.notifyAfter ?? null };
+        const d = decision as {
+          kind: string;
+          actorId: string;
+          requestingEntity?: string;
+          reason?: string;
+          notifyAfter?: string;
+          rationale?: string;
+        };
+        return {
+          kind: d.kind,
+          at,
+          actorId: d.actorId,
+          requestingEntity: d.requestingEntity ?? null,
+          reason: d.reason ?? d.rationale ?? null,
+          notifyAfter: d.notifyAfter ?? null,
+        };
       }),
     letter: letterSection(src),
     notification: notificationSection(src),
-    liaisonNotices: state.timeline.filter((t) => t.event.startsWith('liaison-notice:')).map((t) => ({ liaison: t.event.slice('liaison-notice:'.length), at: t.at })),
+    liaisonNotices: state.timeline
+      .filter((t) => t.event.startsWith('liaison-notice:'))
+      .map((t) => ({ liaison: t.event.slice('liaison-notice:'.length), at: t.at })),
     actionItems: state.actionItems.map((item) => ({ ...item })),
     deadlines: deadlines(src),
     escalations: state.timeline.filter((t) => ESCALATION.test(t.event)),
@@ -126,7 +185,8 @@ export function buildCaseRecord(src: RecordSource): CaseRecord {
 
 function authorizedDisclosure(src: RecordSource): Record<string, unknown> | null {
   const analysis = [...src.file.decisions].reverse().find((d) => d.decision.kind === 'submit-analysis');
-  const finding = analysis && 'authorizedDisclosure' in analysis.decision ? analysis.decision.authorizedDisclosure : undefined;
+  const finding =
+    analysis && 'authorizedDisclosure' in analysis.decision ? analysis.decision.authorizedDisclosure : undefined;
   if (finding) return { ...finding };
   return src.state.authorizedDisclosure ? { ...src.state.authorizedDisclosure } : null;
 }
@@ -174,12 +234,23 @@ function deadlines(src: RecordSource): DeadlineEntry[] {
   const out: DeadlineEntry[] = [];
   const entry = (name: string, paragraph: string, due: number, met: number | null) => {
     const s = status(due, met, now);
-    out.push({ name, paragraph, dueAt: new Date(due).toISOString(), metAt: s === 'met' && met !== null ? new Date(met).toISOString() : null, status: s });
+    out.push({
+      name,
+      paragraph,
+      dueAt: new Date(due).toISOString(),
+      metAt: s === 'met' && met !== null ? new Date(met).toISOString() : null,
+      status: s,
+    });
   };
   if (state.reportingDeadline) {
     const due = Date.parse(state.reportingDeadline);
     const met = state.reportedAt ? Date.parse(state.reportedAt) : null;
-    entry(`one-hour report to ${state.medium === 'cyber' ? 'US-CERT' : 'the Privacy Division'}`, '5 FAM 468.3b(1)', due, state.reportedLate && met === null ? null : met);
+    entry(
+      `one-hour report to ${state.medium === 'cyber' ? 'US-CERT' : 'the Privacy Division'}`,
+      '5 FAM 468.3b(1)',
+      due,
+      state.reportedLate && met === null ? null : met,
+    );
   }
   // Each gate: decided before the playbook's escalation time, or not (workflows/gates.ts).
   const escalateAfter = parseDuration(playbook.timers.gateEscalateAfter);
@@ -189,7 +260,12 @@ function deadlines(src: RecordSource): DeadlineEntry[] {
     const left = phases[i + 1] ? Date.parse(phases[i + 1]!.at) : null;
     if (phase === 'ppgb-advised') {
       // 468.5c: the PPGB's objection window; "met" when it ran its course or the Chair decided in it.
-      entry('PPGB objection window', '5 FAM 468.5c', Date.parse(t.at) + parseDuration(playbook.timers.minimalRiskObjectionWindow), left);
+      entry(
+        'PPGB objection window',
+        '5 FAM 468.5c',
+        Date.parse(t.at) + parseDuration(playbook.timers.minimalRiskObjectionWindow),
+        left,
+      );
       return;
     }
     const paragraph = GATE_PHASES[phase];

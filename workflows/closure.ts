@@ -11,12 +11,20 @@ import { nowIso, type Incident } from './incident-state.js';
 import { archiveAndClose, CASE_RECORD_ARCHIVING, caseSummary } from './archiving.js';
 import { finishReturns } from './returns.js';
 
-export async function remediationAndClosure(incident: Incident, start: 'remediation' | 'closure-review'): Promise<CaseSummary> {
+export async function remediationAndClosure(
+  incident: Incident,
+  start: 'remediation' | 'closure-review',
+): Promise<CaseSummary> {
   if (start === 'remediation') {
     for (let open = incident.openItems(); open.length > 0; open = incident.openItems()) {
       incident.setPhase('remediation');
       const count = open.length;
-      await gate(incident, open[0]!.ownerRole, ['complete-action-item', 'sign-off-closure'], () => incident.openItems().length < count);
+      await gate(
+        incident,
+        open[0]!.ownerRole,
+        ['complete-action-item', 'sign-off-closure'],
+        () => incident.openItems().length < count,
+      );
       take(incident, 'complete-action-item');
     }
   }
@@ -72,7 +80,10 @@ async function close(incident: Incident): Promise<CaseSummary> {
   };
   let receipt: { id?: unknown } | undefined;
   try {
-    const archived = await endpoint('Write the case record to the records archive', incident.playbook.endpoints.recordsArchive).callEndpoint({
+    const archived = await endpoint(
+      'Write the case record to the records archive',
+      incident.playbook.endpoints.recordsArchive,
+    ).callEndpoint({
       name: 'recordsArchive',
       endpoint: incident.playbook.endpoints.recordsArchive,
       step: 'case-record',
@@ -87,7 +98,12 @@ async function close(incident: Incident): Promise<CaseSummary> {
   }
   await mail('Tell the PPGB the case is closed').sendNotice({
     to: [...incident.recipients('ppgbChair'), ...incident.recipients('ppgb')],
-    notice: { template: 'ppgb-informed', incidentId: state.incidentId, event: 'case-closed', detail: `Closed by the Director of IPS (outcome: ${incident.outcome}).` },
+    notice: {
+      template: 'ppgb-informed',
+      incidentId: state.incidentId,
+      event: 'case-closed',
+      detail: `Closed by the Director of IPS (outcome: ${incident.outcome}).`,
+    },
     step: 'case-closed',
   });
   return caseSummary(incident, state.closedAt, typeof receipt?.id === 'string' ? receipt.id : null);

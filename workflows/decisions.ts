@@ -21,11 +21,31 @@ import type { Incident } from './incident-state.js';
 
 /** Options that people must carry out, each an action item, with the role that owns it. */
 export const OPTION_ITEMS: Partial<Record<string, { id: ActionItemId; owner: Role; description: string }>> = {
-  'credit-protection': { id: 'credit-protection', owner: 'responsibleOffice', description: 'Arrange the credit protection services offered (5 FAM 468.5a(2), 468.6-1b).' },
-  'notify-issuing-bank': { id: 'notify-issuing-bank', owner: 'cgfs', description: 'Notify the bank that issued the Government credit cards (5 FAM 468.5a(3)).' },
-  'systemic-review': { id: 'systemic-review', owner: 'crg', description: 'Review systemic vulnerabilities and preventive measures (5 FAM 468.5a(4)).' },
-  remediation: { id: 'remediation', owner: 'responsibleOffice', description: 'Carry out the remediation actions identified (5 FAM 468.5a(5)).' },
-  'other-mitigation': { id: 'other-mitigation', owner: 'responsibleOffice', description: 'Take the other measures to mitigate the potential harm (5 FAM 468.5a(6)).' },
+  'credit-protection': {
+    id: 'credit-protection',
+    owner: 'responsibleOffice',
+    description: 'Arrange the credit protection services offered (5 FAM 468.5a(2), 468.6-1b).',
+  },
+  'notify-issuing-bank': {
+    id: 'notify-issuing-bank',
+    owner: 'cgfs',
+    description: 'Notify the bank that issued the Government credit cards (5 FAM 468.5a(3)).',
+  },
+  'systemic-review': {
+    id: 'systemic-review',
+    owner: 'crg',
+    description: 'Review systemic vulnerabilities and preventive measures (5 FAM 468.5a(4)).',
+  },
+  remediation: {
+    id: 'remediation',
+    owner: 'responsibleOffice',
+    description: 'Carry out the remediation actions identified (5 FAM 468.5a(5)).',
+  },
+  'other-mitigation': {
+    id: 'other-mitigation',
+    owner: 'responsibleOffice',
+    description: 'Take the other measures to mitigate the potential harm (5 FAM 468.5a(6)).',
+  },
 };
 
 /** DHS PIHG (CBP seed): for medical information, mitigation includes destroying extra copies. */
@@ -35,7 +55,8 @@ export const MEDICAL_MITIGATION =
 const refuse = (type: Refusal['type'], ...reasons: string[]): Refusal => ({ type, reasons });
 
 /** `separation`: refused only by separation of duties (the signal path applies it behind a patch, incident.ts). */
-export type Checked = { ok: true; decision: Decision; duplicate: boolean } | { ok: false; refusal: Refusal; separation?: true };
+export type Checked =
+  { ok: true; decision: Decision; duplicate: boolean } | { ok: false; refusal: Refusal; separation?: true };
 
 export function checkDecision(incident: Incident, raw: unknown): Checked {
   // The shape, checked without zod (domain/decision-check.ts): the same issues and the same trimmed value.
@@ -45,26 +66,59 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
   const seen = decision.decisionId ? incident.seenDecisionIds.get(decision.decisionId) : undefined;
   if (seen) {
     // The same decision again (a retried request, a second click on a link): applied once.
-    if (seen.kind === decision.kind && seen.actorId === decision.actorId) return { ok: true, decision, duplicate: true };
+    if (seen.kind === decision.kind && seen.actorId === decision.actorId)
+      return { ok: true, decision, duplicate: true };
     // The id of another decision: answering "done" would drop this one without a word.
-    return { ok: false, refusal: refuse(REFUSAL.conflict, `decisionId "${decision.decisionId}" was already used for a ${seen.kind} decision by "${seen.actorId}": a new decision needs a new decisionId`) };
+    return {
+      ok: false,
+      refusal: refuse(
+        REFUSAL.conflict,
+        `decisionId "${decision.decisionId}" was already used for a ${seen.kind} decision by "${seen.actorId}": a new decision needs a new decisionId`,
+      ),
+    };
   }
   const { state, playbook } = incident;
   const actor = decision.actorId;
 
   if (!playbook.people.some((p) => p.id === actor)) {
-    return { ok: false, refusal: refuse(REFUSAL.forbidden, `actor "${actor}" is not a person of this incident's playbook`) };
+    return {
+      ok: false,
+      refusal: refuse(REFUSAL.forbidden, `actor "${actor}" is not a person of this incident's playbook`),
+    };
   }
   if (decision.kind === 'complete-action-item') {
     const item = state.actionItems.find((i) => i.id === decision.itemId);
-    if (!item) return { ok: false, refusal: refuse(REFUSAL.conflict, `no action item "${decision.itemId}" on this incident (items: ${state.actionItems.map((i) => i.id).join(', ')})`) };
+    if (!item)
+      return {
+        ok: false,
+        refusal: refuse(
+          REFUSAL.conflict,
+          `no action item "${decision.itemId}" on this incident (items: ${state.actionItems.map((i) => i.id).join(', ')})`,
+        ),
+      };
     if (!holds(playbook, actor, item.ownerRole) && !holds(playbook, actor, 'ipsDirector')) {
-      return { ok: false, refusal: refuse(REFUSAL.forbidden, `action item "${item.id}" is completed by the ${item.ownerRole} role or the ipsDirector; "${actor}" holds neither`) };
+      return {
+        ok: false,
+        refusal: refuse(
+          REFUSAL.forbidden,
+          `action item "${item.id}" is completed by the ${item.ownerRole} role or the ipsDirector; "${actor}" holds neither`,
+        ),
+      };
     }
-    if (['risk-assessment', 'cost-consultation', 'notification'].includes(item.id) && !(item.id === 'notification' && incident.notificationFailed)) {
-      return { ok: false, refusal: refuse(REFUSAL.conflict, `action item "${item.id}" is completed by the workflow itself when its step is done`) };
+    if (
+      ['risk-assessment', 'cost-consultation', 'notification'].includes(item.id) &&
+      !(item.id === 'notification' && incident.notificationFailed)
+    ) {
+      return {
+        ok: false,
+        refusal: refuse(
+          REFUSAL.conflict,
+          `action item "${item.id}" is completed by the workflow itself when its step is done`,
+        ),
+      };
     }
-    if (item.status === 'done') return { ok: false, refusal: refuse(REFUSAL.conflict, `action item "${item.id}" is already done`) };
+    if (item.status === 'done')
+      return { ok: false, refusal: refuse(REFUSAL.conflict, `action item "${item.id}" is already done`) };
     if (state.phase === 'closed') return { ok: false, refusal: refuse(REFUSAL.conflict, 'the incident is closed') };
     return { ok: true, decision, duplicate: false };
   }
@@ -76,14 +130,29 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
     // An alternate the playbook names decides when every holder of the role is conflicted.
     const eligible = eligibleDeciders(playbook, role, new Set(conflicts.map((c) => c.personId)));
     if (!eligible.alternates || !eligible.ids.includes(actor)) {
-      const alternates = playbook.alternates?.[role]?.includes(actor) ? ` (an alternate decides only when every ${role} is conflicted)` : '';
-      return { ok: false, refusal: refuse(REFUSAL.forbidden, `${decision.kind} is decided by the ${role} role; "${actor}" does not hold it${alternates}`) };
+      const alternates = playbook.alternates?.[role]?.includes(actor)
+        ? ` (an alternate decides only when every ${role} is conflicted)`
+        : '';
+      return {
+        ok: false,
+        refusal: refuse(
+          REFUSAL.forbidden,
+          `${decision.kind} is decided by the ${role} role; "${actor}" does not hold it${alternates}`,
+        ),
+      };
     }
   }
   const phases = KIND_PHASES[decision.kind];
-  const whileNotifying = incident.rules468 && state.phase === 'notifying' && DELAY_KINDS_WHILE_NOTIFYING.includes(decision.kind);
+  const whileNotifying =
+    incident.rules468 && state.phase === 'notifying' && DELAY_KINDS_WHILE_NOTIFYING.includes(decision.kind);
   if (!phases.includes(state.phase) && !whileNotifying) {
-    return { ok: false, refusal: refuse(REFUSAL.conflict, `${decision.kind} is not accepted in phase "${state.phase}" (only in: ${phases.join(', ')})`) };
+    return {
+      ok: false,
+      refusal: refuse(
+        REFUSAL.conflict,
+        `${decision.kind} is not accepted in phase "${state.phase}" (only in: ${phases.join(', ')})`,
+      ),
+    };
   }
   const problems = groundsProblems(incident, decision);
   if (problems.length) return { ok: false, refusal: refuse(problems[0]!.type, ...problems.map((p) => p.reason)) };
@@ -102,42 +171,80 @@ function groundsProblems(incident: Incident, d: Decision): { type: Refusal['type
   if (delay) return delay.map((reason) => (reason.startsWith('notifyAfter') ? invalid(reason) : conflict(reason)));
   if (d.kind === 'approve-letter' && incident.rules468) {
     const r = incident.report;
-    const facts = { occurredAt: r.occurredAt ?? null, discoveredAt: r.discoveredAt, piiTypes: r.piiTypes, options: state.options };
-    return [...letterProblems(d.letter), ...letterRuleProblems(d.letter, facts)].map((p) => invalid(`letter.${p.path}: ${p.message}`));
+    const facts = {
+      occurredAt: r.occurredAt ?? null,
+      discoveredAt: r.discoveredAt,
+      piiTypes: r.piiTypes,
+      options: state.options,
+    };
+    return [...letterProblems(d.letter), ...letterRuleProblems(d.letter, facts)].map((p) =>
+      invalid(`letter.${p.path}: ${p.message}`),
+    );
   }
   switch (d.kind) {
     case 'assign-responsible-office':
-      return state.responsibleOffice ? [conflict(`the responsible office is already "${state.responsibleOffice}"`)] : [];
+      return state.responsibleOffice
+        ? [conflict(`the responsible office is already "${state.responsibleOffice}"`)]
+        : [];
     case 'convene-crg':
-      return state.crgConvened !== null ? [conflict('the IPS Director has already decided whether to convene the CRG')] : [];
+      return state.crgConvened !== null
+        ? [conflict('the IPS Director has already decided whether to convene the CRG')]
+        : [];
     case 'submit-analysis': {
       const problems: { type: Refusal['type']; reason: string }[] = [];
-      const facts = (['classifiedInvolved', 'criminalActSuspected', 'causedByWorkforceMember', 'affectedCount'] as const).filter((f) => d[f] !== undefined);
+      const facts = (
+        ['classifiedInvolved', 'criminalActSuspected', 'causedByWorkforceMember', 'affectedCount'] as const
+      ).filter((f) => d[f] !== undefined);
       if (facts.length && !incident.features.laterFacts) {
-        problems.push(invalid(`${facts[0]}: this incident started before an analysis could carry facts; send them as a supplement (a second report with the incident id)`));
+        problems.push(
+          invalid(
+            `${facts[0]}: this incident started before an analysis could carry facts; send them as a supplement (a second report with the incident id)`,
+          ),
+        );
       }
       if (d.authorizedDisclosure) {
-        problems.push(...authorizedDisclosureProblems(d.authorizedDisclosure, incident.report, { legacy: !incident.features.structuredGrounds }).map(invalid));
-        if (d.options.includes('notify-individuals')) problems.push(invalid('options: an authorized disclosure is no breach; "notify-individuals" does not apply'));
+        problems.push(
+          ...authorizedDisclosureProblems(d.authorizedDisclosure, incident.report, {
+            legacy: !incident.features.structuredGrounds,
+          }).map(invalid),
+        );
+        if (d.options.includes('notify-individuals'))
+          problems.push(invalid('options: an authorized disclosure is no breach; "notify-individuals" does not apply'));
       }
-      if (d.options.length === 0 && !d.authorizedDisclosure) problems.push(invalid('options: expected at least one option of 5 FAM 468.5a'));
-      if (d.options.includes('no-further-action') && d.options.length > 1) problems.push(invalid('options: "no-further-action" excludes every other option (468.5a(7))'));
+      if (d.options.length === 0 && !d.authorizedDisclosure)
+        problems.push(invalid('options: expected at least one option of 5 FAM 468.5a'));
+      if (d.options.includes('no-further-action') && d.options.length > 1)
+        problems.push(invalid('options: "no-further-action" excludes every other option (468.5a(7))'));
       return problems;
     }
     case 'ppgb-chair-decision':
     case 'ppgb-decision':
-      if ((d.outcome === 'approve-notification' || d.outcome === 'decline-notification') && playbook.finalNotificationAuthority !== 'ppgbChair') {
-        return [invalid(`outcome: "${d.outcome}" is the Under Secretary's decision (5 FAM 468.5e); this playbook does not delegate it to the PPGB Chair`)];
+      if (
+        (d.outcome === 'approve-notification' || d.outcome === 'decline-notification') &&
+        playbook.finalNotificationAuthority !== 'ppgbChair'
+      ) {
+        return [
+          invalid(
+            `outcome: "${d.outcome}" is the Under Secretary's decision (5 FAM 468.5e); this playbook does not delegate it to the PPGB Chair`,
+          ),
+        ];
       }
       return [];
     case 'approve-letter':
       return letterProblems(d.letter).map((p) => invalid(`letter.${p.path}: ${p.message}`));
     case 'request-delay':
-      if (state.delay) return [conflict(state.delay.barred ? 'notification is barred' : 'a delay already holds: use extend-delay or lift-delay')];
+      if (state.delay)
+        return [
+          conflict(
+            state.delay.barred ? 'notification is barred' : 'a delay already holds: use extend-delay or lift-delay',
+          ),
+        ];
       return Date.parse(d.notifyAfter) <= now ? [invalid('notifyAfter: expected a future time (5 FAM 468.6-3a)')] : [];
     case 'extend-delay':
       if (!state.delay || state.delay.barred) return [conflict('no delay holds to extend')];
-      return Date.parse(d.notifyAfter) <= Date.parse(state.delay.notifyAfter) ? [invalid(`notifyAfter: expected a time after the current ${state.delay.notifyAfter}`)] : [];
+      return Date.parse(d.notifyAfter) <= Date.parse(state.delay.notifyAfter)
+        ? [invalid(`notifyAfter: expected a time after the current ${state.delay.notifyAfter}`)]
+        : [];
     case 'lift-delay':
       return !state.delay || state.delay.barred ? [conflict('no delay holds to lift')] : [];
     case 'bar-notification':

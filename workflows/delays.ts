@@ -23,7 +23,9 @@ const DEFAULT_MAX_DELAY = '30d';
 
 function maxDelayMs(incident: Incident): number {
   // A playbook from before the timer existed (an incident's input is never re-parsed) has none.
-  return parseDuration((incident.playbook.timers as { maxDelayWithoutReview?: string }).maxDelayWithoutReview ?? DEFAULT_MAX_DELAY);
+  return parseDuration(
+    (incident.playbook.timers as { maxDelayWithoutReview?: string }).maxDelayWithoutReview ?? DEFAULT_MAX_DELAY,
+  );
 }
 
 /** Applies a delay decision under the new rules; false when the old rules apply (apply.ts). */
@@ -42,23 +44,49 @@ export function applyDelayDecision(incident: Incident, d: Decision): boolean {
       const entity = d.kind === 'request-delay' ? d.requestingEntity : base.requestingEntity;
       const reason = d.kind === 'request-delay' ? d.reason : base.reason;
       if (Date.parse(requested) <= limit) {
-        state.delay = { ...base, notifyAfter: requested, requestingEntity: entity, ...(reason ? { reason } : {}), since, pendingReview: null };
+        state.delay = {
+          ...base,
+          notifyAfter: requested,
+          requestingEntity: entity,
+          ...(reason ? { reason } : {}),
+          since,
+          pendingReview: null,
+        };
       } else {
         // Beyond the limit: held at the limit (a new request) or where it is (an extension) until the Chair acknowledges.
         const held = d.kind === 'request-delay' ? new Date(limit).toISOString() : base.notifyAfter;
-        state.delay = { ...base, notifyAfter: held, requestingEntity: entity, ...(reason ? { reason } : {}), since, pendingReview: { notifyAfter: requested, requestedBy: d.actorId, at: now } };
-        incident.log('delay-review-needed', undefined, `a delay until ${requested} is beyond ${incident.playbook.timers.maxDelayWithoutReview ?? DEFAULT_MAX_DELAY} from ${since}: the PPGB Chair's acknowledgement is needed (5 FAM 468.6-3a)`);
+        state.delay = {
+          ...base,
+          notifyAfter: held,
+          requestingEntity: entity,
+          ...(reason ? { reason } : {}),
+          since,
+          pendingReview: { notifyAfter: requested, requestedBy: d.actorId, at: now },
+        };
+        incident.log(
+          'delay-review-needed',
+          undefined,
+          `a delay until ${requested} is beyond ${incident.playbook.timers.maxDelayWithoutReview ?? DEFAULT_MAX_DELAY} from ${since}: the PPGB Chair's acknowledgement is needed (5 FAM 468.6-3a)`,
+        );
       }
       return true;
     }
     case 'acknowledge-delay':
-      if (state.delay?.pendingReview) state.delay = { ...state.delay, notifyAfter: state.delay.pendingReview.notifyAfter, pendingReview: null };
+      if (state.delay?.pendingReview)
+        state.delay = { ...state.delay, notifyAfter: state.delay.pendingReview.notifyAfter, pendingReview: null };
       return true;
     case 'lift-delay':
       state.delay = null;
       return true;
     case 'bar-notification':
-      state.delay = { notifyAfter: state.delay?.notifyAfter ?? now, requestingEntity: state.delay?.requestingEntity ?? 'security liaison', barred: true, reason: d.reason, since: state.delay?.since ?? now, pendingReview: null };
+      state.delay = {
+        notifyAfter: state.delay?.notifyAfter ?? now,
+        requestingEntity: state.delay?.requestingEntity ?? 'security liaison',
+        barred: true,
+        reason: d.reason,
+        since: state.delay?.since ?? now,
+        pendingReview: null,
+      };
       return true;
     default:
       return false;
@@ -71,13 +99,16 @@ export function delayProblems(incident: Incident, d: Decision): string[] | undef
   const { state } = incident;
   switch (d.kind) {
     case 'request-delay':
-      if (state.delay && holds(incident)) return [state.delay.barred ? 'notification is barred' : 'a delay already holds: use extend-delay or lift-delay'];
+      if (state.delay && holds(incident))
+        return [
+          state.delay.barred ? 'notification is barred' : 'a delay already holds: use extend-delay or lift-delay',
+        ];
       return Date.parse(d.notifyAfter) <= Date.now() ? ['notifyAfter: expected a future time (5 FAM 468.6-3a)'] : [];
     case 'lift-delay':
       // A bar is lifted by the security liaison too, and notification goes ahead (468.6-3b).
       return state.delay && holds(incident) ? [] : ['no delay or bar holds to lift'];
     case 'acknowledge-delay':
-      return state.delay?.pendingReview ? [] : ['no delay waits for the PPGB Chair\'s acknowledgement'];
+      return state.delay?.pendingReview ? [] : ["no delay waits for the PPGB Chair's acknowledgement"];
     default:
       return undefined;
   }
@@ -92,14 +123,30 @@ export function holds(incident: Incident): boolean {
 /** After a delay decision: the PPGB Chair is asked to acknowledge a delay beyond the limit. */
 export function afterDelayDecision(incident: Incident, d: Decision): void {
   const pending = incident.state.delay?.pendingReview;
-  if (!incident.rules468 || (d.kind !== 'request-delay' && d.kind !== 'extend-delay') || !pending || pending.at !== incident.file.decisions.at(-1)?.at) return;
+  if (
+    !incident.rules468 ||
+    (d.kind !== 'request-delay' && d.kind !== 'extend-delay') ||
+    !pending ||
+    pending.at !== incident.file.decisions.at(-1)?.at
+  )
+    return;
   const { state } = incident;
   inBackground(incident, 'ask-ppgb-chair-delay-review', () =>
     mail('Ask the PPGB Chair to acknowledge a long delay').sendNotice({
       to: incident.recipients('ppgbChair'),
-      notice: { template: 'decision-requested', incidentId: state.incidentId, role: 'ppgbChair', kinds: ['acknowledge-delay'], phase: state.phase, reminder: 0 },
+      notice: {
+        template: 'decision-requested',
+        incidentId: state.incidentId,
+        role: 'ppgbChair',
+        kinds: ['acknowledge-delay'],
+        phase: state.phase,
+        reminder: 0,
+      },
       step: `delay-review-${state.timeline.length}`,
-      link: { kind: 'acknowledge-delay', expiresAt: Date.now() + incident.ms('gateEscalateAfter') + incident.ms('gateReminderInterval') },
+      link: {
+        kind: 'acknowledge-delay',
+        expiresAt: Date.now() + incident.ms('gateEscalateAfter') + incident.ms('gateReminderInterval'),
+      },
     }),
   );
 }
@@ -114,11 +161,17 @@ export async function waitWhileHeld(incident: Incident, stop: () => boolean = ()
   while (holds(incident) && !stop()) {
     incident.setPhase('notification-delayed');
     const held = state.delay!;
-    incident.await('securityLiaison', held.barred ? ['lift-delay'] : ['extend-delay', 'lift-delay', 'bar-notification']);
+    incident.await(
+      'securityLiaison',
+      held.barred ? ['lift-delay'] : ['extend-delay', 'lift-delay', 'bar-notification'],
+    );
     const changed = () => state.delay !== held || stop();
     // Barred: no timer; the case waits for the security liaison (reminders come from nobody: the bar is theirs).
     if (held.barred) await condition(changed);
-    else await condition(changed, Math.max(1, Date.parse(held.notifyAfter) - Date.now()), { summary: 'Security delay (5 FAM 468.6-3)' });
+    else
+      await condition(changed, Math.max(1, Date.parse(held.notifyAfter) - Date.now()), {
+        summary: 'Security delay (5 FAM 468.6-3)',
+      });
     incident.await(null, []);
   }
   if (state.delay && !state.delay.barred && Date.parse(state.delay.notifyAfter) <= Date.now()) {

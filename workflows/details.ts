@@ -15,7 +15,9 @@ export function currentDetails(incident: Incident): string {
   if (s.awaiting) {
     const who = holdersOf(incident.playbook, s.awaiting.role).map((p) => p.id);
     const kinds = stillWaitedFor(incident, s.awaiting.kinds);
-    lines.push(`**Waiting for:** ${kinds.join(', ')} — from the ${s.awaiting.role}${who.length ? ` (${who.join(', ')})` : ''}, since ${s.awaiting.since}`);
+    lines.push(
+      `**Waiting for:** ${kinds.join(', ')} — from the ${s.awaiting.role}${who.length ? ` (${who.join(', ')})` : ''}, since ${s.awaiting.since}`,
+    );
   }
   const next = deadlines(incident).sort((a, b) => a.at - b.at)[0];
   if (next) lines.push(`**Next deadline:** ${new Date(next.at).toISOString()} — ${next.what}`);
@@ -27,13 +29,23 @@ export function currentDetails(incident: Incident): string {
         : `**One-hour report due:** ${s.reportingDeadline}${s.reportedLate ? ' — **LATE, escalated**' : ''}`,
     );
   }
-  if (s.majorIncident) lines.push(`**Major incident** since ${s.majorIncident.since}: Congress to be told by ${s.majorIncident.congressDueAt}`);
-  if (s.delay) lines.push(s.delay.barred ? '**Notification barred** (5 FAM 468.6-3b)' : `**Notification delayed until:** ${s.delay.notifyAfter}`);
+  if (s.majorIncident)
+    lines.push(
+      `**Major incident** since ${s.majorIncident.since}: Congress to be told by ${s.majorIncident.congressDueAt}`,
+    );
+  if (s.delay)
+    lines.push(
+      s.delay.barred
+        ? '**Notification barred** (5 FAM 468.6-3b)'
+        : `**Notification delayed until:** ${s.delay.notifyAfter}`,
+    );
   if (s.notification) {
     const n = s.notification;
     const done = n.processed ?? 0;
     const progress = n.total ? ` · ${done} of ${n.total} people done, ${Math.max(0, n.total - done)} remaining` : '';
-    lines.push(`**Notification:** ${n.letters} letters, ${n.emails} emails, ${n.failed} failed${progress}${n.substituteNotice ? ', substitute notice' : ''}`);
+    lines.push(
+      `**Notification:** ${n.letters} letters, ${n.emails} emails, ${n.failed} failed${progress}${n.substituteNotice ? ', substitute notice' : ''}`,
+    );
   }
   const open = incident.openItems().map((i) => i.id);
   if (open.length) lines.push(`**Open action items:** ${open.join(', ')}`);
@@ -45,21 +57,36 @@ function deadlines(incident: Incident): { at: number; what: string }[] {
   const s = incident.state;
   const found: { at: number; what: string }[] = [];
   if (!s.reportedAt && !s.reportedLate && s.reportingDeadline) {
-    found.push({ at: Date.parse(s.reportingDeadline), what: `the one-hour report to ${s.medium === 'cyber' ? 'US-CERT' : 'the Privacy Division'} (5 FAM 468.3b(1))` });
+    found.push({
+      at: Date.parse(s.reportingDeadline),
+      what: `the one-hour report to ${s.medium === 'cyber' ? 'US-CERT' : 'the Privacy Division'} (5 FAM 468.3b(1))`,
+    });
   }
   const congress = s.actionItems.find((i) => i.id === 'congress-notification' && i.status === 'open');
-  if (s.majorIncident && congress) found.push({ at: Date.parse(s.majorIncident.congressDueAt), what: 'the SAOP notifies Congress of the major incident (congress-notification)' });
+  if (s.majorIncident && congress)
+    found.push({
+      at: Date.parse(s.majorIncident.congressDueAt),
+      what: 'the SAOP notifies Congress of the major incident (congress-notification)',
+    });
   const clock = openGateClock(incident);
   if (s.phase === 'notification-delayed' && s.delay && s.awaiting) {
-    found.push({ at: Date.parse(s.delay.notifyAfter), what: 'the security delay ends and notification goes out (5 FAM 468.6-3)' });
+    found.push({
+      at: Date.parse(s.delay.notifyAfter),
+      what: 'the security delay ends and notification goes out (5 FAM 468.6-3)',
+    });
   } else if (clock?.kind === 'window') {
     found.push({ at: clock.endsAt, what: clock.what });
   } else if (clock?.kind === 'reminders') {
     const next = nextGateStep(clock, Date.now());
     const escalation = new Date(clock.opened + clock.escalateAfter).toISOString();
     const to = clock.escalateTo;
-    if (next.step === 'escalation') found.push({ at: next.at, what: to === 'the SAOP' ? 'escalation to the SAOP (the PPGB Chair, 5 FAM 468.2a)' : `escalation to ${to}` });
-    else if (!clock.escalated) found.push({ at: next.at, what: `reminder to the ${clock.role}; escalation to ${to} at ${escalation}` });
+    if (next.step === 'escalation')
+      found.push({
+        at: next.at,
+        what: to === 'the SAOP' ? 'escalation to the SAOP (the PPGB Chair, 5 FAM 468.2a)' : `escalation to ${to}`,
+      });
+    else if (!clock.escalated)
+      found.push({ at: next.at, what: `reminder to the ${clock.role}; escalation to ${to} at ${escalation}` });
     else found.push({ at: next.at, what: `reminder to the ${clock.role} (escalated to ${to} at ${escalation})` });
   }
   return found;

@@ -60,7 +60,16 @@ export interface ExerciseState {
   stopReason: string | null;
   /** How the incident's workflow ended, when it did before the exercise. */
   incidentOutcome: string | null;
-  injects: { id: string; title: string; type: ExerciseInjectPlan['type']; atScenarioMs: number; dueAt: string; firedAt: string | null; outcome: InjectOutcome; detail: string | null }[];
+  injects: {
+    id: string;
+    title: string;
+    type: ExerciseInjectPlan['type'];
+    atScenarioMs: number;
+    dueAt: string;
+    firedAt: string | null;
+    outcome: InjectOutcome;
+    detail: string | null;
+  }[];
 }
 
 /** `exercise stop`: ends the exercise; the incident's workflow ends with it (parent close policy). */

@@ -16,12 +16,23 @@ import type { BreachActivities } from '../activities/index.js';
 import type { ExerciseActivities } from '../exercises/activities.js';
 import { breachIncidentWorkflow } from './incident.js';
 import { reportIntakeSignal } from './messages.js';
-import { exerciseInputQuery, exerciseStateQuery, stopExerciseSignal, type ExerciseInjectPlan, type ExerciseInput, type ExerciseState } from './exercise-messages.js';
+import {
+  exerciseInputQuery,
+  exerciseStateQuery,
+  stopExerciseSignal,
+  type ExerciseInjectPlan,
+  type ExerciseInput,
+  type ExerciseState,
+} from './exercise-messages.js';
 import { MAIL_OPTIONS } from './activities.js';
 
 const mail = proxyActivities<BreachActivities>({ ...MAIL_OPTIONS, summary: 'Announce an exercise inject' });
 // An inject's decision waits (polling) until the incident's phase accepts it: bounded by a heartbeat.
-const world = proxyActivities<ExerciseActivities>({ startToCloseTimeout: '30 days', heartbeatTimeout: '30 seconds', retry: { initialInterval: '1s', maximumInterval: '30s' } });
+const world = proxyActivities<ExerciseActivities>({
+  startToCloseTimeout: '30 days',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
 
 export async function exerciseWorkflow(input: ExerciseInput): Promise<ExerciseState> {
   const t0 = Date.parse(input.startedAt);
@@ -37,7 +48,16 @@ export async function exerciseWorkflow(input: ExerciseInput): Promise<ExerciseSt
     endedAt: null,
     stopReason: null,
     incidentOutcome: null,
-    injects: input.injects.map((i) => ({ id: i.id, title: i.title, type: i.type, atScenarioMs: i.atScenarioMs, dueAt: iso(t0 + i.dueMs), firedAt: null, outcome: 'pending', detail: null })),
+    injects: input.injects.map((i) => ({
+      id: i.id,
+      title: i.title,
+      type: i.type,
+      atScenarioMs: i.atScenarioMs,
+      dueAt: iso(t0 + i.dueMs),
+      firedAt: null,
+      outcome: 'pending',
+      detail: null,
+    })),
   };
   let stopped = false;
   let incidentEnded = false;
@@ -47,7 +67,8 @@ export async function exerciseWorkflow(input: ExerciseInput): Promise<ExerciseSt
     stopped = true;
     // Read defensively: any Temporal client may send this signal with anything (domain/text.ts asText).
     const reason = (payload as { reason?: unknown } | null)?.reason;
-    state.stopReason = (reason === undefined || reason === null ? '' : asText(reason, 500)) || 'stopped by the facilitator';
+    state.stopReason =
+      (reason === undefined || reason === null ? '' : asText(reason, 500)) || 'stopped by the facilitator';
   });
   const over = () => stopped || incidentEnded;
   /** Waits until `dueMs` after discovery; false when the exercise ended first. */
@@ -98,12 +119,25 @@ export async function exerciseWorkflow(input: ExerciseInput): Promise<ExerciseSt
   return state;
 }
 
-async function fire(input: ExerciseInput, child: ChildWorkflowHandle<typeof breachIncidentWorkflow>, plan: ExerciseInjectPlan, entry: ExerciseState['injects'][number]): Promise<void> {
-  const audience = plan.audience.flatMap((role) => holdersOf(input.playbook, role).map((p) => ({ id: p.id, name: p.name, email: p.email })));
+async function fire(
+  input: ExerciseInput,
+  child: ChildWorkflowHandle<typeof breachIncidentWorkflow>,
+  plan: ExerciseInjectPlan,
+  entry: ExerciseState['injects'][number],
+): Promise<void> {
+  const audience = plan.audience.flatMap((role) =>
+    holdersOf(input.playbook, role).map((p) => ({ id: p.id, name: p.name, email: p.email })),
+  );
   const announced = audience.length
     ? mail.sendNotice({
         to: audience,
-        notice: { template: 'exercise-inject', incidentId: input.incidentId, runId: input.runId, injectId: plan.id, title: plan.title },
+        notice: {
+          template: 'exercise-inject',
+          incidentId: input.incidentId,
+          runId: input.runId,
+          injectId: plan.id,
+          title: plan.title,
+        },
         step: `exercise-inject-${plan.id}`,
       })
     : Promise.resolve({ sent: 0 });
@@ -113,7 +147,11 @@ async function fire(input: ExerciseInput, child: ChildWorkflowHandle<typeof brea
   } else if (plan.supplement) {
     await child.signal(reportIntakeSignal, plan.supplement);
   } else if (plan.decision) {
-    const result = await world.exerciseDecide({ incidentId: input.incidentId, decision: plan.decision, giveUpAt: Date.parse(input.startedAt) + input.durationMs });
+    const result = await world.exerciseDecide({
+      incidentId: input.incidentId,
+      decision: plan.decision,
+      giveUpAt: Date.parse(input.startedAt) + input.durationMs,
+    });
     if (!result.accepted) {
       entry.outcome = 'refused';
       entry.detail = result.reasons.join('; ').slice(0, 500);

@@ -25,7 +25,13 @@ export interface Features {
   cisaReport: boolean;
 }
 
-export const NO_FEATURES: Features = { laterFacts: false, structuredGrounds: false, accounting: false, majorIncident: false, cisaReport: false };
+export const NO_FEATURES: Features = {
+  laterFacts: false,
+  structuredGrounds: false,
+  accounting: false,
+  majorIncident: false,
+  cisaReport: false,
+};
 
 export function startFeatures(): Features {
   const on = patched(POLICY_FACTS_PATCH);

@@ -37,7 +37,16 @@ export const SEPARATION_OF_DUTIES = 'separation-of-duties';
 
 /** Where an open gate's clock stands: what the display shows next (workflows/details.ts). */
 export type GateClock =
-  | { kind: 'reminders'; role: Role; opened: number; reminders: number; escalated: boolean; interval: number; escalateAfter: number; escalateTo: string }
+  | {
+      kind: 'reminders';
+      role: Role;
+      opened: number;
+      reminders: number;
+      escalated: boolean;
+      interval: number;
+      escalateAfter: number;
+      escalateTo: string;
+    }
   | { kind: 'window'; role: Role; endsAt: number; what: string };
 
 /** The gate bookkeeping of one incident. Read and written by this module only. */
@@ -60,11 +69,17 @@ export class GateBook {
 }
 
 /** The next reminder or escalation of a gate, the one arithmetic the gate's timer and the display share. */
-export function nextGateStep(clock: Extract<GateClock, { kind: 'reminders' }>, now: number): { at: number; step: 'reminder' | 'escalation' } {
+export function nextGateStep(
+  clock: Extract<GateClock, { kind: 'reminders' }>,
+  now: number,
+): { at: number; step: 'reminder' | 'escalation' } {
   const elapsed = now - clock.opened;
   const untilEscalation = clock.escalated ? Infinity : clock.escalateAfter - elapsed;
   const untilReminder = clock.interval * (clock.reminders + 1) - elapsed;
-  return { at: now + Math.max(1, Math.min(untilReminder, untilEscalation)), step: untilEscalation <= untilReminder ? 'escalation' : 'reminder' };
+  return {
+    at: now + Math.max(1, Math.min(untilReminder, untilEscalation)),
+    step: untilEscalation <= untilReminder ? 'escalation' : 'reminder',
+  };
 }
 
 function send(incident: Incident, what: string, work: () => Promise<unknown>): Promise<unknown> {
@@ -92,10 +107,16 @@ function shut(incident: Incident, kinds: DecisionKind[]): void {
   incident.await(null, []);
 }
 
-const allIn = (incident: Incident, kinds: DecisionKind[]) => () => kinds.every((kind) => incident.gates.accepted.has(kind));
+const allIn = (incident: Incident, kinds: DecisionKind[]) => () =>
+  kinds.every((kind) => incident.gates.accepted.has(kind));
 
 /** Waits until `done` (by default: every kind accepted), asking, reminding and escalating meanwhile. */
-export async function gate(incident: Incident, role: Role, kinds: DecisionKind[], done: () => boolean = allIn(incident, kinds)): Promise<void> {
+export async function gate(
+  incident: Incident,
+  role: Role,
+  kinds: DecisionKind[],
+  done: () => boolean = allIn(incident, kinds),
+): Promise<void> {
   const clock = {
     kind: 'reminders' as const,
     role,
@@ -113,7 +134,10 @@ export async function gate(incident: Incident, role: Role, kinds: DecisionKind[]
       const next = nextGateStep(clock, Date.now());
       // The timer's summary names its outcome, so the event history reads as the policy.
       const then = next.step === 'escalation' ? 'escalate to the SAOP' : `reminder ${clock.reminders + 1}`; // (the summary stays as recorded)
-      if (await condition(done, next.at - Date.now(), { summary: `${role} to decide ${kinds.join(' / ')}, else ${then}` })) return;
+      if (
+        await condition(done, next.at - Date.now(), { summary: `${role} to decide ${kinds.join(' / ')}, else ${then}` })
+      )
+        return;
       if (!clock.escalated && Date.now() - clock.opened >= clock.escalateAfter) {
         clock.escalated = true;
         await send(incident, `escalate-${role}`, () => escalate(incident, role, kinds));
@@ -140,7 +164,12 @@ export async function timedGate(
   options: { window: number; summary: string; whenOver: string; done?: () => boolean },
 ): Promise<boolean> {
   const done = options.done ?? allIn(incident, kinds);
-  open(incident, role, kinds, done, { kind: 'window', role, endsAt: Date.now() + options.window, what: options.whenOver });
+  open(incident, role, kinds, done, {
+    kind: 'window',
+    role,
+    endsAt: Date.now() + options.window,
+    what: options.whenOver,
+  });
   try {
     return await condition(done, options.window, { summary: options.summary });
   } finally {
@@ -173,7 +202,9 @@ export function handOver(incident: Incident, decision: Decision): void {
 /** The kinds of the open gate still waited for (triage waits for two: the one already in is not). */
 export function stillWaitedFor(incident: Incident, kinds: readonly string[]): string[] {
   const book = incident.gates;
-  const pending = kinds.filter((kind) => !(book.waitingFor.has(kind as DecisionKind) && book.accepted.has(kind as DecisionKind)));
+  const pending = kinds.filter(
+    (kind) => !(book.waitingFor.has(kind as DecisionKind) && book.accepted.has(kind as DecisionKind)),
+  );
   return pending.length ? pending : [...kinds];
 }
 
@@ -193,11 +224,15 @@ export async function settle(incident: Incident, kind: DecisionKind, apply: () =
 /** Who is asked: the role's holders, less those the gate's decision would have check themselves. */
 function deciders(incident: Incident, role: Role, kinds: DecisionKind[]): Recipient[] {
   const holders = incident.recipients(role);
-  const conflicted = new Set(kinds.flatMap((kind) => conflictsFor(incident.playbook, incident.state.decisions, kind).map((c) => c.personId)));
+  const conflicted = new Set(
+    kinds.flatMap((kind) => conflictsFor(incident.playbook, incident.state.decisions, kind).map((c) => c.personId)),
+  );
   if (!holders.some((h) => h.id && conflicted.has(h.id))) return holders;
   if (!patched(SEPARATION_OF_DUTIES)) return holders;
   const eligible = eligibleDeciders(incident.playbook, role, conflicted);
-  return incident.playbook.people.filter((p) => eligible.ids.includes(p.id)).map((p) => ({ id: p.id, name: p.name, email: p.email }));
+  return incident.playbook.people
+    .filter((p) => eligible.ids.includes(p.id))
+    .map((p) => ({ id: p.id, name: p.name, email: p.email }));
 }
 
 /**
@@ -205,7 +240,12 @@ function deciders(incident: Incident, role: Role, kinds: DecisionKind[]): Recipi
  * leaves no one or the Chair's own gate stalled, the final authority (the Under Secretary, 468.5e) and
  * the Privacy Division. `patch` false: only say whom (the display), without deciding the patch.
  */
-function escalationTarget(incident: Incident, role: Role, kinds: DecisionKind[], patch: boolean): { to: Recipient[]; label: string } {
+function escalationTarget(
+  incident: Incident,
+  role: Role,
+  kinds: DecisionKind[],
+  patch: boolean,
+): { to: Recipient[]; label: string } {
   const saop = { to: incident.recipients('ppgbChair'), label: 'the SAOP' };
   const stallers = new Set(deciders(incident, role, kinds).map((r) => r.id));
   const others = saop.to.filter((r) => !stallers.has(r.id));
@@ -214,15 +254,22 @@ function escalationTarget(incident: Incident, role: Role, kinds: DecisionKind[],
   if (others.length && role !== 'ppgbChair') return { to: others, label: 'the SAOP' };
   const finalAuthority = holdersOf(incident.playbook, 'underSecretary').filter((p) => !stallers.has(p.id));
   const privacyDivision = holdersOf(incident.playbook, 'privacyDivision').filter((p) => !stallers.has(p.id));
-  return { to: [...finalAuthority, ...privacyDivision].map((p) => ({ id: p.id, name: p.name, email: p.email })), label: 'the final authority and the Privacy Division' };
+  return {
+    to: [...finalAuthority, ...privacyDivision].map((p) => ({ id: p.id, name: p.name, email: p.email })),
+    label: 'the final authority and the Privacy Division',
+  };
 }
 
 /** What the deciders read besides the kinds: CGFS the costs to estimate; the PPGB and M the route and the estimate (468.5d). */
 function askDetail(incident: Incident, role: Role): string | undefined {
   const { state, costBasis } = incident;
-  if (role === 'cgfs') return costBasis.length ? `Costs to estimate (5 FAM 468.5d): ${costBasis.join('; ')}.` : undefined;
+  if (role === 'cgfs')
+    return costBasis.length ? `Costs to estimate (5 FAM 468.5d): ${costBasis.join('; ')}.` : undefined;
   if (role !== 'ppgbChair' && role !== 'ppgb' && role !== 'underSecretary') return undefined;
-  const estimate = state.costEstimateUsd !== null ? `CGFS cost estimate (5 FAM 468.5d): USD ${state.costEstimateUsd}${costBasis.length ? ` for ${costBasis.join('; ')}` : ''}.` : undefined;
+  const estimate =
+    state.costEstimateUsd !== null
+      ? `CGFS cost estimate (5 FAM 468.5d): USD ${state.costEstimateUsd}${costBasis.length ? ` for ${costBasis.join('; ')}` : ''}.`
+      : undefined;
   return [state.route?.reason, estimate].filter(Boolean).join('\n') || undefined;
 }
 
@@ -232,7 +279,15 @@ async function ask(incident: Incident, role: Role, kinds: DecisionKind[], remind
   const detail = askDetail(incident, role);
   await mail(reminder ? `Reminder to ${role}` : `Ask ${role} to decide`).sendNotice({
     to: deciders(incident, role, kinds),
-    notice: { template: 'decision-requested', incidentId: state.incidentId, role, kinds, phase: state.phase, reminder, ...(detail ? { detail } : {}) },
+    notice: {
+      template: 'decision-requested',
+      incidentId: state.incidentId,
+      role,
+      kinds,
+      phase: state.phase,
+      reminder,
+      ...(detail ? { detail } : {}),
+    },
     step: `ask-${state.phase}-${role}-${reminder}-${state.timeline.length}`,
     link: { kind: kinds[0]!, kinds, expiresAt },
   });
@@ -241,10 +296,22 @@ async function ask(incident: Incident, role: Role, kinds: DecisionKind[], remind
 async function escalate(incident: Incident, role: Role, kinds: DecisionKind[]): Promise<void> {
   const { state } = incident;
   const target = escalationTarget(incident, role, kinds, true);
-  incident.log(`escalated:${role}`, undefined, `no decision (${kinds.join(', ')}) since ${state.awaiting?.since ?? ''}; ${target.label === 'the SAOP' ? 'SAOP' : target.label} told`);
+  incident.log(
+    `escalated:${role}`,
+    undefined,
+    `no decision (${kinds.join(', ')}) since ${state.awaiting?.since ?? ''}; ${target.label === 'the SAOP' ? 'SAOP' : target.label} told`,
+  );
   await mail(`Escalate ${role} gate to ${target.label}`).sendNotice({
     to: target.to,
-    notice: { template: 'gate-escalation', incidentId: state.incidentId, role, kinds, phase: state.phase, since: state.awaiting?.since ?? '', ...(target.label === 'the SAOP' ? {} : { to: target.label }) },
+    notice: {
+      template: 'gate-escalation',
+      incidentId: state.incidentId,
+      role,
+      kinds,
+      phase: state.phase,
+      since: state.awaiting?.since ?? '',
+      ...(target.label === 'the SAOP' ? {} : { to: target.label }),
+    },
     step: `escalate-${state.phase}-${role}-${state.timeline.length}`,
   });
 }

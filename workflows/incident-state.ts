@@ -155,7 +155,13 @@ export class Incident {
 
   log(event: string, actorId?: string, detail?: string, decisionId?: string): void {
     const withId = decisionId !== undefined && patched(DECISION_ID_IN_TIMELINE);
-    this.state.timeline.push({ at: nowIso(), event, ...(actorId ? { actorId } : {}), ...(detail ? { detail } : {}), ...(withId ? { decisionId } : {}) });
+    this.state.timeline.push({
+      at: nowIso(),
+      event,
+      ...(actorId ? { actorId } : {}),
+      ...(detail ? { detail } : {}),
+      ...(withId ? { decisionId } : {}),
+    });
     this.publish();
   }
 
@@ -205,7 +211,15 @@ export class Incident {
     // Asked before the key (a new patch: new histories have its marker from their first publish); the
     // older patch behind searchAttributesOn() stays where it was asked, after the key comparison.
     const withSince = Boolean(s.reportingDeadline) && patched(AWAITING_SINCE_ATTRIBUTE);
-    const key = JSON.stringify([s.phase, s.medium, s.risk, s.reportingDeadline, s.reportedLate, s.awaiting?.role ?? null, withSince ? (s.awaiting?.since ?? null) : null]);
+    const key = JSON.stringify([
+      s.phase,
+      s.medium,
+      s.risk,
+      s.reportingDeadline,
+      s.reportedLate,
+      s.awaiting?.role ?? null,
+      withSince ? (s.awaiting?.since ?? null) : null,
+    ]);
     if (key !== this.published && s.reportingDeadline && this.searchAttributesOn()) {
       this.published = key;
       upsertSearchAttributes([

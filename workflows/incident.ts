@@ -13,7 +13,17 @@ import { SEPARATION_OF_DUTIES, settle } from './gates.js';
 import { mail } from './activities.js';
 import { afterResponsePhase, remediationAndClosure } from './closure.js';
 import { Incident, type IncidentInput } from './incident-state.js';
-import { caseRecordQuery, decideUpdate, decisionOutcomeQuery, decisionRefusedSignal, decisionSignal, incidentStateQuery, noticesReturnedSignal, reportIntakeSignal, type DecisionOutcome } from './messages.js';
+import {
+  caseRecordQuery,
+  decideUpdate,
+  decisionOutcomeQuery,
+  decisionRefusedSignal,
+  decisionSignal,
+  incidentStateQuery,
+  noticesReturnedSignal,
+  reportIntakeSignal,
+  type DecisionOutcome,
+} from './messages.js';
 import { buildCaseRecord } from './case-record.js';
 import { recordSource } from './archiving.js';
 import { receiveReturns } from './returns.js';
@@ -54,7 +64,10 @@ export async function breachIncidentWorkflow(input: IncidentInput): Promise<Case
       await notification(incident);
       if (incident.outcome === 'notified') liaisonNotices(incident);
     }
-    summary = await remediationAndClosure(incident, next === 'closure-review' ? 'closure-review' : afterResponsePhase(incident));
+    summary = await remediationAndClosure(
+      incident,
+      next === 'closure-review' ? 'closure-review' : afterResponsePhase(incident),
+    );
   }
   await condition(allHandlersFinished);
   return summary;
@@ -72,32 +85,53 @@ function registerHandlers(incident: Incident): void {
   setHandler(decisionRefusedSignal, (refused) => {
     // Bounded, since anyone with a token can send it: one line, no more than 500 characters. Read
     // defensively: a client other than the API may send anything, and a handler must never throw.
-    const { kind, actorId, reasons, decisionId, type } = (refused !== null && typeof refused === 'object' ? refused : {}) as Partial<typeof refused>;
+    const { kind, actorId, reasons, decisionId, type } = (
+      refused !== null && typeof refused === 'object' ? refused : {}
+    ) as Partial<typeof refused>;
     const listed = Array.isArray(reasons) ? reasons.slice(0, 20).map((r) => asText(r, 500)) : [];
     const id = boundedId(decisionId);
     if (id && !incident.seenDecisionIds.has(id)) {
-      const refusalType = typeof type === 'string' && (Object.values(REFUSAL) as string[]).includes(type) ? (type as RefusalType) : REFUSAL.conflict;
+      const refusalType =
+        typeof type === 'string' && (Object.values(REFUSAL) as string[]).includes(type)
+          ? (type as RefusalType)
+          : REFUSAL.conflict;
       incident.refusedDecisionIds.set(id, { type: refusalType, reasons: listed });
     }
-    incident.log(`decision-refused:${asText(kind, 40)}`, asText(actorId, 128), `(update) ${listed.join('; ')}`.slice(0, 500), id);
+    incident.log(
+      `decision-refused:${asText(kind, 40)}`,
+      asText(actorId, 128),
+      `(update) ${listed.join('; ')}`.slice(0, 500),
+      id,
+    );
   });
 
   setHandler(decisionSignal, async (raw: Decision) => {
     let checked = checkDecision(incident, raw);
     // Incidents that took such a signal before separation of duties replay as they ran.
-    if (!checked.ok && checked.separation && !patched(SEPARATION_OF_DUTIES)) checked = { ok: true, decision: raw, duplicate: false };
+    if (!checked.ok && checked.separation && !patched(SEPARATION_OF_DUTIES))
+      checked = { ok: true, decision: raw, duplicate: false };
     const id = boundedId((raw as { decisionId?: unknown } | null)?.decisionId);
     if (!checked.ok) {
       // A refused signal is recorded, never thrown away silently (docs/contract.md); by its decisionId
       // too, which is how a decision the API recorded while no worker ran learns its outcome.
       if (id && !incident.seenDecisionIds.has(id)) incident.refusedDecisionIds.set(id, checked.refusal);
-      incident.log(`decision-refused:${asText((raw as { kind?: unknown } | null)?.kind ?? 'unknown', 40)}`, typeof raw?.actorId === 'string' ? raw.actorId : undefined, checked.refusal.reasons.join('; '), id);
+      incident.log(
+        `decision-refused:${asText((raw as { kind?: unknown } | null)?.kind ?? 'unknown', 40)}`,
+        typeof raw?.actorId === 'string' ? raw.actorId : undefined,
+        checked.refusal.reasons.join('; '),
+        id,
+      );
       return;
     }
     if (checked.duplicate) {
       // The API records a decision as this signal when the update was not accepted in time; if the
       // update was admitted and applied after all, the signal lands here: applied once.
-      incident.log(`decision-repeated:${checked.decision.kind}`, checked.decision.actorId, `decisionId ${checked.decision.decisionId} already applied`, id);
+      incident.log(
+        `decision-repeated:${checked.decision.kind}`,
+        checked.decision.actorId,
+        `decisionId ${checked.decision.decisionId} already applied`,
+        id,
+      );
       return;
     }
     await accept(incident, checked.decision);
@@ -119,7 +153,13 @@ function registerHandlers(incident: Incident): void {
     {
       validator: (decision) => {
         const checked = checkDecision(incident, decision);
-        if (!checked.ok) throw ApplicationFailure.create({ type: checked.refusal.type, message: checked.refusal.reasons.join('; '), details: [checked.refusal.reasons], nonRetryable: true });
+        if (!checked.ok)
+          throw ApplicationFailure.create({
+            type: checked.refusal.type,
+            message: checked.refusal.reasons.join('; '),
+            details: [checked.refusal.reasons],
+            nonRetryable: true,
+          });
       },
     },
   );
@@ -134,17 +174,37 @@ function boundedId(value: unknown): string | undefined {
 function accept(incident: Incident, decision: Decision): Promise<void> {
   return settle(incident, decision.kind, () => {
     applyDecision(incident, decision);
-    if (decision.kind === 'request-delay' || decision.kind === 'extend-delay' || decision.kind === 'lift-delay' || decision.kind === 'bar-notification') tellPpgbOfDelay(incident, decision.kind);
+    if (
+      decision.kind === 'request-delay' ||
+      decision.kind === 'extend-delay' ||
+      decision.kind === 'lift-delay' ||
+      decision.kind === 'bar-notification'
+    )
+      tellPpgbOfDelay(incident, decision.kind);
     // 468.6-3a: a delay beyond timers.maxDelayWithoutReview asks the PPGB Chair (workflows/delays.ts).
     afterDelayDecision(incident, decision);
   });
 }
 
 /** 468.6-3a: the PPGB must be informed of a delayed notification. */
-function tellPpgbOfDelay(incident: Incident, kind: 'request-delay' | 'extend-delay' | 'lift-delay' | 'bar-notification'): void {
+function tellPpgbOfDelay(
+  incident: Incident,
+  kind: 'request-delay' | 'extend-delay' | 'lift-delay' | 'bar-notification',
+): void {
   const { state } = incident;
-  const event = ({ 'request-delay': 'delay-requested', 'extend-delay': 'delay-extended', 'lift-delay': 'delay-lifted', 'bar-notification': 'notification-barred' } as const)[kind];
-  const detail = state.delay ? (state.delay.barred ? 'Notification is barred at the request of a security liaison (5 FAM 468.6-3b).' : `Notification delayed until ${state.delay.notifyAfter} at the request of ${state.delay.requestingEntity}.`) : 'The security delay was lifted.';
+  const event = (
+    {
+      'request-delay': 'delay-requested',
+      'extend-delay': 'delay-extended',
+      'lift-delay': 'delay-lifted',
+      'bar-notification': 'notification-barred',
+    } as const
+  )[kind];
+  const detail = state.delay
+    ? state.delay.barred
+      ? 'Notification is barred at the request of a security liaison (5 FAM 468.6-3b).'
+      : `Notification delayed until ${state.delay.notifyAfter} at the request of ${state.delay.requestingEntity}.`
+    : 'The security delay was lifted.';
   inBackground(incident, `tell-ppgb-${event}`, () =>
     mail(`Tell the PPGB: ${event}`).sendNotice({
       to: [...incident.recipients('ppgbChair'), ...incident.recipients('ppgb')],

@@ -65,7 +65,12 @@ export function receiveReport(incident: Incident, report: Report): void {
   // Who filed it (an opaque key the API adds beside the report; client/incidents.ts). Recorded in the
   // state only: no command depends on it, so histories with or without it replay alike.
   const reportedBy = (report as { reportedBy?: unknown }).reportedBy;
-  if (typeof reportedBy === 'string' && reportedBy.length > 0 && reportedBy.length <= 128 && !(state.reporters ?? []).includes(reportedBy)) {
+  if (
+    typeof reportedBy === 'string' &&
+    reportedBy.length > 0 &&
+    reportedBy.length <= 128 &&
+    !(state.reporters ?? []).includes(reportedBy)
+  ) {
     state.reporters = [...(state.reporters ?? []), reportedBy];
   }
   if (state.discoveredAt === '') {
@@ -74,7 +79,9 @@ export function receiveReport(incident: Incident, report: Report): void {
     incident.file.firstReport = incident.report;
     state.medium = report.medium;
     state.discoveredAt = report.discoveredAt;
-    state.reportingDeadline = new Date(Date.parse(report.discoveredAt) + parseDuration(incident.playbook.timers.reportingDeadline)).toISOString();
+    state.reportingDeadline = new Date(
+      Date.parse(report.discoveredAt) + parseDuration(incident.playbook.timers.reportingDeadline),
+    ).toISOString();
     incident.log('reported', undefined, `received ${incident.input.receivedAt}`);
     checkMajorIncident(incident, 'the report');
     return;
@@ -107,7 +114,12 @@ function supplement(incident: Incident, report: Report): void {
   const source = `supplement ${state.supplements}`;
   if (features.cisaReport) {
     // What the reporter learned of CISA's fields later replaces what was not known.
-    incident.report = { ...incident.report, functionalImpact: report.functionalImpact ?? r.functionalImpact, recoverability: report.recoverability ?? r.recoverability, attackVector: report.attackVector ?? r.attackVector };
+    incident.report = {
+      ...incident.report,
+      functionalImpact: report.functionalImpact ?? r.functionalImpact,
+      recoverability: report.recoverability ?? r.recoverability,
+      attackVector: report.attackVector ?? r.attackVector,
+    };
   }
   if (features.laterFacts) reopenDuties(incident, r, source);
   checkMajorIncident(incident, source);

@@ -19,7 +19,8 @@ export interface LaterFacts {
 }
 
 /** The same words as triage (workflows/response.ts) uses when the first report says it. */
-const CONDUCT_REVIEW = 'Review the conduct of the workforce member who caused the disclosure: counseling, discipline or referral (5 FAM 469.6; DHS PIHG).';
+const CONDUCT_REVIEW =
+  'Review the conduct of the workforce member who caused the disclosure: counseling, discipline or referral (5 FAM 469.6; DHS PIHG).';
 const DS_FACT_FINDING = 'DS conducts the fact-finding: classified information is involved (5 FAM 467.2c, 468.2b(2)).';
 
 /** The report with the facts widened by `facts`. */
@@ -36,7 +37,11 @@ export function widened(report: IntakeReport, facts: LaterFacts): IntakeReport {
 export function reopenDuties(incident: Incident, before: IntakeReport, source: string): void {
   const now = incident.report;
   if (now.classifiedInvolved && !before.classifiedInvolved) {
-    incident.log('fact-learned:classified', undefined, `${source} says classified information is involved (5 FAM 468.1(4))`);
+    incident.log(
+      'fact-learned:classified',
+      undefined,
+      `${source} says classified information is involved (5 FAM 468.1(4))`,
+    );
     tellSecurityIncident(incident);
     moveFactFindingToDs(incident, source);
   }
@@ -45,7 +50,11 @@ export function reopenDuties(incident: Incident, before: IntakeReport, source: s
     referToOig(incident);
   }
   if (now.causedByWorkforceMember && !before.causedByWorkforceMember) {
-    incident.log('fact-learned:workforce-member', undefined, `${source} says a workforce member caused the breach (5 FAM 469.6)`);
+    incident.log(
+      'fact-learned:workforce-member',
+      undefined,
+      `${source} says a workforce member caused the breach (5 FAM 469.6)`,
+    );
     incident.addItem('conduct-review', 'responsibleOffice', CONDUCT_REVIEW);
   }
 }
@@ -58,11 +67,19 @@ function moveFactFindingToDs(incident: Incident, source: string): void {
   const item = incident.state.actionItems.find((i) => i.id === 'fact-finding');
   if (!item || item.ownerRole === 'securityIncident') return;
   if (item.status === 'done') {
-    incident.log('action-item-note:fact-finding', undefined, `already done by the ${item.ownerRole}; DS is told by the security-incident notice (5 FAM 467.2c)`);
+    incident.log(
+      'action-item-note:fact-finding',
+      undefined,
+      `already done by the ${item.ownerRole}; DS is told by the security-incident notice (5 FAM 467.2c)`,
+    );
     return;
   }
   const from = item.ownerRole;
   item.ownerRole = 'securityIncident';
   item.description = `${DS_FACT_FINDING} Moved from the ${from}: ${source} says so.`;
-  incident.log('action-item-reassigned:fact-finding', undefined, `${from} → securityIncident: ${source} says classified information is involved (5 FAM 467.2c)`);
+  incident.log(
+    'action-item-reassigned:fact-finding',
+    undefined,
+    `${from} → securityIncident: ${source} says classified information is involved (5 FAM 467.2c)`,
+  );
 }

@@ -24,7 +24,10 @@ type Stage = 'flagged' | 'reminder' | 'escalation' | 'overdue';
 
 function settings(incident: Incident): { threshold: number; congressWithin: string } {
   // A playbook parsed before `majorIncident` existed has none: the policy's defaults.
-  return (incident.playbook as { majorIncident?: { threshold: number; congressWithin: string } }).majorIncident ?? MAJOR_INCIDENT_DEFAULTS;
+  return (
+    (incident.playbook as { majorIncident?: { threshold: number; congressWithin: string } }).majorIncident ??
+    MAJOR_INCIDENT_DEFAULTS
+  );
 }
 
 /** Flags the incident when its count has reached the threshold; `source` says what crossed it. */
@@ -37,7 +40,11 @@ export function checkMajorIncident(incident: Incident, source: string): void {
   const since = nowIso();
   const congressDueAt = new Date(Date.parse(since) + parseDuration(congressWithin)).toISOString();
   state.majorIncident = { since, congressDueAt, source, affectedCount: count };
-  incident.log('major-incident', undefined, `${count} people (threshold ${threshold}), by ${source}; Congress to be told by ${congressDueAt}`);
+  incident.log(
+    'major-incident',
+    undefined,
+    `${count} people (threshold ${threshold}), by ${source}; Congress to be told by ${congressDueAt}`,
+  );
   incident.addItem(
     'congress-notification',
     'ppgbChair',
@@ -49,16 +56,30 @@ export function checkMajorIncident(incident: Incident, source: string): void {
 
 function people(incident: Incident, roles: Role[]): Recipient[] {
   const seen = new Set<string>();
-  return roles.flatMap((role) => incident.recipients(role)).filter((p) => !seen.has(p.email) && Boolean(seen.add(p.email)));
+  return roles
+    .flatMap((role) => incident.recipients(role))
+    .filter((p) => !seen.has(p.email) && Boolean(seen.add(p.email)));
 }
 
 function tell(incident: Incident, stage: Stage, roles: Role[], reminder = 0): void {
   const { state } = incident;
   const major = state.majorIncident!;
   inBackground(incident, `major-incident-${stage}`, () =>
-    mail(stage === 'flagged' ? 'Tell the SAOP and the CIO: major incident' : `Congress notification: ${stage}`).sendNotice({
+    mail(
+      stage === 'flagged' ? 'Tell the SAOP and the CIO: major incident' : `Congress notification: ${stage}`,
+    ).sendNotice({
       to: people(incident, roles),
-      notice: { template: 'major-incident', stage, incidentId: state.incidentId, affectedCount: major.affectedCount, threshold: settings(incident).threshold, since: major.since, congressDueAt: major.congressDueAt, source: major.source, reminder },
+      notice: {
+        template: 'major-incident',
+        stage,
+        incidentId: state.incidentId,
+        affectedCount: major.affectedCount,
+        threshold: settings(incident).threshold,
+        since: major.since,
+        congressDueAt: major.congressDueAt,
+        source: major.source,
+        reminder,
+      },
       step: `major-incident-${stage}-${reminder}`,
     }),
   );
@@ -69,9 +90,17 @@ async function watchCongressNotification(incident: Incident): Promise<void> {
   const major = state.majorIncident!;
   const done = () => state.actionItems.some((i) => i.id === 'congress-notification' && i.status === 'done');
   tell(incident, 'flagged', ['ppgbChair', 'cio']);
-  if (incident.recipients('cio').length === 0) incident.log('major-incident:no-cio', undefined, 'the playbook names no Chief Information Officer (role cio)');
+  if (incident.recipients('cio').length === 0)
+    incident.log('major-incident:no-cio', undefined, 'the playbook names no Chief Information Officer (role cio)');
   // A stalled SAOP is escalated to those above and beside the SAOP, never to the SAOP alone.
-  const above: Role[] = [incident.playbook.finalNotificationAuthority === 'ppgbChair' ? 'underSecretary' : incident.playbook.finalNotificationAuthority, 'privacyDivision', 'cio', 'ppgbChair'];
+  const above: Role[] = [
+    incident.playbook.finalNotificationAuthority === 'ppgbChair'
+      ? 'underSecretary'
+      : incident.playbook.finalNotificationAuthority,
+    'privacyDivision',
+    'cio',
+    'ppgbChair',
+  ];
   const opened = Date.parse(major.since);
   const due = Date.parse(major.congressDueAt);
   const interval = incident.ms('gateReminderInterval');
@@ -80,8 +109,17 @@ async function watchCongressNotification(incident: Incident): Promise<void> {
   let escalated = false;
   let overdue = false;
   for (;;) {
-    const next = Math.min(opened + interval * (reminders + 1), escalated ? Infinity : escalateAt, overdue ? Infinity : due);
-    if (await condition(done, Math.max(1, next - Date.now()), { summary: 'SAOP to notify Congress of the major incident' })) return;
+    const next = Math.min(
+      opened + interval * (reminders + 1),
+      escalated ? Infinity : escalateAt,
+      overdue ? Infinity : due,
+    );
+    if (
+      await condition(done, Math.max(1, next - Date.now()), {
+        summary: 'SAOP to notify Congress of the major incident',
+      })
+    )
+      return;
     const now = Date.now();
     if (!overdue && now >= due) {
       overdue = true;
@@ -89,7 +127,11 @@ async function watchCongressNotification(incident: Incident): Promise<void> {
       tell(incident, 'overdue', above);
     } else if (!escalated && now >= escalateAt) {
       escalated = true;
-      incident.log('escalated:congress-notification', undefined, `no evidence of the notification to Congress since ${major.since}`);
+      incident.log(
+        'escalated:congress-notification',
+        undefined,
+        `no evidence of the notification to Congress since ${major.since}`,
+      );
       tell(incident, 'escalation', above);
     } else {
       reminders += 1;

@@ -27,14 +27,18 @@ export const decideUpdate = defineUpdate<IncidentState, [Decision]>('decide');
  * update is accepted). The API and CLI send this signal after such a refusal so the attempt is
  * recorded in the timeline too (docs/lifecycle.md: "records rejected attempts too"). It only records.
  */
-export const decisionRefusedSignal = defineSignal<[{ kind: string; actorId: string; reasons: string[]; decisionId?: string; type?: Refusal['type'] }]>('decisionRefused');
+export const decisionRefusedSignal =
+  defineSignal<[{ kind: string; actorId: string; reasons: string[]; decisionId?: string; type?: Refusal['type'] }]>(
+    'decisionRefused',
+  );
 
 /**
  * What became of a decision, by its decisionId: applied (with the state), refused (with the reasons the
  * update would have given), or unknown to the workflow (not received yet, or never sent). The API's
  * `GET /incidents/{id}/decisions/{decisionId}` asks this; when no worker answers, it reads the history.
  */
-export type DecisionOutcome = { status: 'applied'; state: IncidentState } | { status: 'refused'; refusal: Refusal } | { status: 'unknown' };
+export type DecisionOutcome =
+  { status: 'applied'; state: IncidentState } | { status: 'refused'; refusal: Refusal } | { status: 'unknown' };
 export const decisionOutcomeQuery = defineQuery<DecisionOutcome, [string]>('decisionOutcome');
 
 export const incidentStateQuery = defineQuery<IncidentState>('incidentState');

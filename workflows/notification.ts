@@ -3,12 +3,28 @@
  * delay (468.6-3: wait until the stated date unless lifted, extended or turned into a bar), then the
  * roster notified by the means of 468.6-2 and one substitute notice for those who cannot be reached.
  */
-import { condition, executeChild, getExternalWorkflowHandle, patched, setHandler, workflowInfo, type ApplicationFailure, type ChildWorkflowFailure } from '@temporalio/workflow';
+import {
+  condition,
+  executeChild,
+  getExternalWorkflowHandle,
+  patched,
+  setHandler,
+  workflowInfo,
+  type ApplicationFailure,
+  type ChildWorkflowFailure,
+} from '@temporalio/workflow';
 import { endpoint, notifier } from './activities.js';
 import { gate, take } from './gates.js';
 import { parseDuration } from '../domain/durations.js';
 import type { Incident } from './incident-state.js';
-import { notificationHoldSignal, notificationProgressSignal, notifyWorkflowId, type NotifyProgress, type NotifyRosterInput, type NotifyRosterResult } from './notify-messages.js';
+import {
+  notificationHoldSignal,
+  notificationProgressSignal,
+  notifyWorkflowId,
+  type NotifyProgress,
+  type NotifyRosterInput,
+  type NotifyRosterResult,
+} from './notify-messages.js';
 import { holds, waitWhileHeld } from './delays.js';
 import { keepRefused, postSubstitute } from './returns.js';
 import { notifyRosterWorkflow } from './notify-roster.js';
@@ -37,7 +53,9 @@ export async function notification(incident: Incident): Promise<void> {
     incident.setPhase('notification-delayed');
     const held = state.delay;
     incident.await('securityLiaison', ['extend-delay', 'lift-delay', 'bar-notification']);
-    await condition(() => state.delay !== held, Date.parse(held.notifyAfter) - Date.now(), { summary: 'Security delay (5 FAM 468.6-3)' });
+    await condition(() => state.delay !== held, Date.parse(held.notifyAfter) - Date.now(), {
+      summary: 'Security delay (5 FAM 468.6-3)',
+    });
     incident.await(null, []);
   }
   if (barred()) {
@@ -53,23 +71,48 @@ async function notifyRoster(incident: Incident): Promise<void> {
   const { state, playbook } = incident;
   const approved = incident.letter!;
   incident.setPhase('notifying');
-  state.notification = { letters: 0, emails: 0, substituteNotice: false, failed: 0, total: approved.roster.count, processed: 0 };
+  state.notification = {
+    letters: 0,
+    emails: 0,
+    substituteNotice: false,
+    failed: 0,
+    total: approved.roster.count,
+    processed: 0,
+  };
   incident.publish();
   // The run tells its progress now and then (workflows/notify-roster.ts); counts only ever grow.
   setHandler(notificationProgressSignal, (p: NotifyProgress) => {
     // Anyone with a client can send this signal: a payload that is not counts is ignored, never thrown.
     if (!isProgress(p)) return;
     if (!state.notification || p.processed < (state.notification.processed ?? 0)) return;
-    state.notification = { ...state.notification, letters: p.letters, emails: p.emails, failed: p.failed, total: p.total, processed: p.processed };
+    state.notification = {
+      ...state.notification,
+      letters: p.letters,
+      emails: p.emails,
+      failed: p.failed,
+      total: p.total,
+      processed: p.processed,
+    };
     incident.publish();
   });
   try {
     const counts = patched(BATCHED_NOTIFICATION) ? await runBatches(incident) : await singleActivity(incident);
-    state.notification = { ...state.notification, letters: counts.letters, emails: counts.emails, failed: counts.failed, processed: counts.processed };
+    state.notification = {
+      ...state.notification,
+      letters: counts.letters,
+      emails: counts.emails,
+      failed: counts.failed,
+      processed: counts.processed,
+    };
     if (counts.rosterLines !== undefined) state.notification.total = counts.rosterLines;
     incident.notificationFailures = counts.failures;
     keepRefused(incident, counts);
-    if (incident.rules468 || counts.returned) state.notification = { ...state.notification, returned: (state.notification.returned ?? 0) + (counts.returned ?? 0), substituted: counts.substitute };
+    if (incident.rules468 || counts.returned)
+      state.notification = {
+        ...state.notification,
+        returned: (state.notification.returned ?? 0) + (counts.returned ?? 0),
+        substituted: counts.substitute,
+      };
     if (counts.substitute > 0 && incident.rules468) {
       await postSubstitute(incident);
     } else if (counts.substitute > 0) {
@@ -83,13 +126,24 @@ async function notifyRoster(incident: Incident): Promise<void> {
       });
       state.notification = { ...state.notification, substituteNotice: true };
     }
-    incident.completeItem('notification', `${counts.letters} letters, ${counts.emails} emails, ${counts.substitute} by substitute notice, ${counts.failed} failed`);
+    incident.completeItem(
+      'notification',
+      `${counts.letters} letters, ${counts.emails} emails, ${counts.substitute} by substitute notice, ${counts.failed} failed`,
+    );
     incident.log('notified', undefined, `${counts.letters} letters, ${counts.emails} emails, ${counts.failed} failed`);
     incident.outcome = 'notified';
   } catch (err) {
     // A roster that cannot be read or a vendor that refuses: an operator must act; the case stays open.
-    const sent = (((err as ChildWorkflowFailure).cause as ApplicationFailure | undefined)?.details?.[0] ?? undefined) as NotifyProgress | undefined;
-    if (sent && state.notification) state.notification = { ...state.notification, letters: sent.letters, emails: sent.emails, failed: sent.failed, processed: sent.processed };
+    const sent = (((err as ChildWorkflowFailure).cause as ApplicationFailure | undefined)?.details?.[0] ??
+      undefined) as NotifyProgress | undefined;
+    if (sent && state.notification)
+      state.notification = {
+        ...state.notification,
+        letters: sent.letters,
+        emails: sent.emails,
+        failed: sent.failed,
+        processed: sent.processed,
+      };
     incident.log('notification-failed', undefined, failureMessage(err));
     incident.notificationFailed = true;
   } finally {
@@ -182,5 +236,7 @@ function singleActivity(incident: Incident) {
 function isProgress(p: unknown): p is NotifyProgress {
   if (p === null || typeof p !== 'object') return false;
   const counts = p as Record<string, unknown>;
-  return ['processed', 'letters', 'emails', 'failed', 'total'].every((key) => typeof counts[key] === 'number' && Number.isFinite(counts[key]));
+  return ['processed', 'letters', 'emails', 'failed', 'total'].every(
+    (key) => typeof counts[key] === 'number' && Number.isFinite(counts[key]),
+  );
 }

@@ -41,8 +41,23 @@ export const LETTERS_PER_REQUEST = 100;
 const MAX_PARALLEL_BATCHES = 32;
 
 export async function notifyRosterWorkflow(input: NotifyRosterInput): Promise<NotifyRosterResult> {
-  const carried: NotifyCarry = input.carried ?? { nextLine: 0, totals: { processed: 0, letters: 0, emails: 0, substitute: 0, failed: 0 }, failures: [], rosterLines: null, runs: 0, startedAt: Date.now() };
-  const run = new RosterRun(input, { ...carried, totals: { ...carried.totals }, failures: [...carried.failures], runs: carried.runs + 1, ...(carried.refused ? { refused: [...carried.refused], refusedWithLetter: [...(carried.refusedWithLetter ?? [])] } : {}) });
+  const carried: NotifyCarry = input.carried ?? {
+    nextLine: 0,
+    totals: { processed: 0, letters: 0, emails: 0, substitute: 0, failed: 0 },
+    failures: [],
+    rosterLines: null,
+    runs: 0,
+    startedAt: Date.now(),
+  };
+  const run = new RosterRun(input, {
+    ...carried,
+    totals: { ...carried.totals },
+    failures: [...carried.failures],
+    runs: carried.runs + 1,
+    ...(carried.refused
+      ? { refused: [...carried.refused], refusedWithLetter: [...(carried.refusedWithLetter ?? [])] }
+      : {}),
+  });
   setHandler(notifyProgressQuery, () => run.progress());
   run.paused = input.paused === true;
   setHandler(notificationHoldSignal, (hold) => {
@@ -55,10 +70,20 @@ export async function notifyRosterWorkflow(input: NotifyRosterInput): Promise<No
   if (stopped === 'failed') throw run.failure();
   if (stopped === 'history-full') {
     await run.report();
-    await continueAsNew<typeof notifyRosterWorkflow>({ ...input, carried: run.carry(), ...(run.paused ? { paused: true } : {}) });
+    await continueAsNew<typeof notifyRosterWorkflow>({
+      ...input,
+      carried: run.carry(),
+      ...(run.paused ? { paused: true } : {}),
+    });
   }
   const { refused, refusedWithLetter } = run.state;
-  return { ...run.state.totals, failures: run.state.failures, rosterLines: run.state.rosterLines ?? run.state.totals.processed, runs: run.state.runs, ...(refused ? { refused, refusedWithLetter: refusedWithLetter ?? [] } : {}) };
+  return {
+    ...run.state.totals,
+    failures: run.state.failures,
+    rosterLines: run.state.rosterLines ?? run.state.totals.processed,
+    runs: run.state.runs,
+    ...(refused ? { refused, refusedWithLetter: refusedWithLetter ?? [] } : {}),
+  };
 }
 
 class RosterRun {
@@ -97,7 +122,14 @@ class RosterRun {
   /** Batches until the roster is done, the history is full (continue as new) or a batch failed for good. */
   async sendBatches(): Promise<'done' | 'history-full' | 'failed'> {
     for (;;) {
-      while (!this.error && !this.paused && this.running.size < this.parallel && this.next < this.total() && !this.historyFull()) this.start(this.next);
+      while (
+        !this.error &&
+        !this.paused &&
+        this.running.size < this.parallel &&
+        this.next < this.total() &&
+        !this.historyFull()
+      )
+        this.start(this.next);
       if (this.running.size === 0 && this.paused && !this.error && this.next < this.total()) {
         // At a batch boundary with nothing in flight: wait for the hold to be lifted.
         await this.report();
@@ -170,7 +202,10 @@ class RosterRun {
    */
   private reportInterval(): number {
     const { processed } = this.state.totals;
-    const expectedMs = processed > 0 ? ((Date.now() - this.state.startedAt) / processed) * this.total() : (this.total() / this.input.ratePerSecond) * 1_000;
+    const expectedMs =
+      processed > 0
+        ? ((Date.now() - this.state.startedAt) / processed) * this.total()
+        : (this.total() / this.input.ratePerSecond) * 1_000;
     return Math.max(this.input.progressEveryMs ?? DEFAULT_PROGRESS_EVERY_MS, expectedMs / 100);
   }
 
@@ -185,7 +220,11 @@ class RosterRun {
     if (!parent) return Promise.resolve();
     const progress = this.progress();
     // Signals go out in order; a failed one (the incident ended) is no reason to stop notifying.
-    this.signalling = this.signalling.then(() => getExternalWorkflowHandle(parent.workflowId).signal(notificationProgressSignal, progress).catch(() => undefined));
+    this.signalling = this.signalling.then(() =>
+      getExternalWorkflowHandle(parent.workflowId)
+        .signal(notificationProgressSignal, progress)
+        .catch(() => undefined),
+    );
     return this.signalling;
   }
 
@@ -213,4 +252,3 @@ class RosterRun {
     return ApplicationFailure.create({ type, message, nonRetryable: true, details: [this.progress()] });
   }
 }
-

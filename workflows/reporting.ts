@@ -47,19 +47,55 @@ function reportBody(incident: Incident, update?: CisaFields['updates']) {
   if (!incident.features.cisaReport) return body;
   const focal = state.medium === 'cyber' ? 'dsCirt' : 'privacyDivision';
   const contacts = incident.recipients(focal).map(({ name, email }) => ({ name, email }));
-  return { ...body, ...cisaFields(r, { organization: incident.playbook.organization, contactOffice: focal, contacts, ...(update ? { update } : {}) }) };
+  return {
+    ...body,
+    ...cisaFields(r, {
+      organization: incident.playbook.organization,
+      contactOffice: focal,
+      contacts,
+      ...(update ? { update } : {}),
+    }),
+  };
 }
 
 /** A routing step for the case record (468.7): where the report went, when, and the receipt. */
-export function routed(incident: Incident, step: string, to: string, status: 'delivered' | 'sent' | 'refused' | 'failed', receipt?: unknown, detail?: string): void {
-  const id = receipt && typeof receipt === 'object' ? ((receipt as { id?: unknown; receipt?: unknown }).id ?? (receipt as { receipt?: unknown }).receipt) : undefined;
-  incident.file.routing.push({ step, to, at: nowIso(), status, receipt: typeof id === 'string' ? id.slice(0, 200) : null, ...(detail ? { detail: detail.slice(0, 500) } : {}) });
+export function routed(
+  incident: Incident,
+  step: string,
+  to: string,
+  status: 'delivered' | 'sent' | 'refused' | 'failed',
+  receipt?: unknown,
+  detail?: string,
+): void {
+  const id =
+    receipt && typeof receipt === 'object'
+      ? ((receipt as { id?: unknown; receipt?: unknown }).id ?? (receipt as { receipt?: unknown }).receipt)
+      : undefined;
+  incident.file.routing.push({
+    step,
+    to,
+    at: nowIso(),
+    status,
+    receipt: typeof id === 'string' ? id.slice(0, 200) : null,
+    ...(detail ? { detail: detail.slice(0, 500) } : {}),
+  });
 }
 
-async function deliver(incident: Incident, name: EndpointName, summary: string, step: string, body: unknown): Promise<EndpointResult | null> {
+async function deliver(
+  incident: Incident,
+  name: EndpointName,
+  summary: string,
+  step: string,
+  body: unknown,
+): Promise<EndpointResult | null> {
   try {
     // Every caller carries a legal deadline (the one-hour report and its updates, the OIG referral): ahead of the mail.
-    const result = await deadlineEndpoint(summary, incident.playbook.endpoints[name]).callEndpoint({ name, endpoint: incident.playbook.endpoints[name], step, body });
+    const result = await deadlineEndpoint(summary, incident.playbook.endpoints[name]).callEndpoint({
+      name,
+      endpoint: incident.playbook.endpoints[name],
+      step,
+      body,
+    });
     routed(incident, step, name, 'delivered', result.receipt);
     return result;
   } catch (err) {
@@ -97,22 +133,51 @@ export async function reportingPhase(incident: Incident): Promise<void> {
   const programManagers = [...(r.programManager ? [r.programManager] : []), ...incident.recipients('programManager')];
   const focal = cyber ? 'dsCirt' : 'privacyDivision';
   const intake: { summary: string; routedTo: string; input: SendNoticeInput }[] = [
-    { summary: 'Tell the supervisor', routedTo: 'supervisor', input: { to: [r.supervisor], notice: { template: 'report-received', audience: 'supervisor', ...notice }, step: 'tell-supervisor' } },
+    {
+      summary: 'Tell the supervisor',
+      routedTo: 'supervisor',
+      input: {
+        to: [r.supervisor],
+        notice: { template: 'report-received', audience: 'supervisor', ...notice },
+        step: 'tell-supervisor',
+      },
+    },
     ...(programManagers.length
-      ? [{ summary: 'Tell the program manager', routedTo: 'programManager', input: { to: programManagers, notice: { template: 'report-received' as const, audience: 'program-manager' as const, ...notice }, step: 'tell-program-manager' } }]
+      ? [
+          {
+            summary: 'Tell the program manager',
+            routedTo: 'programManager',
+            input: {
+              to: programManagers,
+              notice: { template: 'report-received' as const, audience: 'program-manager' as const, ...notice },
+              step: 'tell-program-manager',
+            },
+          },
+        ]
       : []),
     {
       summary: cyber ? 'Route to DS/CIRT' : 'Route to the Privacy Division',
       routedTo: focal,
-      input: { to: incident.recipients(focal), notice: { template: 'report-received', audience: 'focal-point', ...notice }, step: `tell-${focal}` },
+      input: {
+        to: incident.recipients(focal),
+        notice: { template: 'report-received', audience: 'focal-point', ...notice },
+        step: `tell-${focal}`,
+      },
     },
   ];
   if (patched(INTAKE_NOTICES_TOGETHER)) {
     inBackground(incident, 'tell-at-intake', () =>
-      mail(intake.map((n) => n.summary).join('; ')).sendNotices({ notices: intake.map((n) => n.input) }).then(() => intake.forEach((n) => routed(incident, n.input.step, n.routedTo, 'sent'))),
+      mail(intake.map((n) => n.summary).join('; '))
+        .sendNotices({ notices: intake.map((n) => n.input) })
+        .then(() => intake.forEach((n) => routed(incident, n.input.step, n.routedTo, 'sent'))),
     );
   } else {
-    for (const n of intake) inBackground(incident, n.input.step, () => mail(n.summary).sendNotice(n.input).then(() => routed(incident, n.input.step, n.routedTo, 'sent')));
+    for (const n of intake)
+      inBackground(incident, n.input.step, () =>
+        mail(n.summary)
+          .sendNotice(n.input)
+          .then(() => routed(incident, n.input.step, n.routedTo, 'sent')),
+      );
   }
   // 468.3b(2): OIG/INV either concurrent with or subsequent to US-CERT; concurrent here, so a slow
   // US-CERT endpoint never holds the referral back.
@@ -122,7 +187,13 @@ export async function reportingPhase(incident: Incident): Promise<void> {
 
   const required: EndpointName = cyber ? 'usCert' : 'privacyDivision';
   incident.initialReport = inBackground(incident, `report-${required}`, async () => {
-    const delivered = await deliver(incident, required, cyber ? 'Report to US-CERT' : 'Report to the Privacy Division', `report-${required}`, reportBody(incident));
+    const delivered = await deliver(
+      incident,
+      required,
+      cyber ? 'Report to US-CERT' : 'Report to the Privacy Division',
+      `report-${required}`,
+      reportBody(incident),
+    );
     if (delivered) {
       state.reportedAt = nowIso();
       if (incident.features.cisaReport) {
@@ -130,7 +201,11 @@ export async function reportingPhase(incident: Incident): Promise<void> {
         state.reportReference = receiverReference(delivered.receipt);
         state.reportReceipts.push({ kind: 'initial', at: state.reportedAt, reference: state.reportReference });
       }
-      incident.log(`reported:${required}`, undefined, state.reportReference ? `reference ${state.reportReference}` : undefined);
+      incident.log(
+        `reported:${required}`,
+        undefined,
+        state.reportReference ? `reference ${state.reportReference}` : undefined,
+      );
     }
   });
 
@@ -138,7 +213,9 @@ export async function reportingPhase(incident: Incident): Promise<void> {
   if (remaining <= 0) {
     await markLate(incident, true);
   } else {
-    const deliveredInTime = await condition(() => state.reportedAt !== null, remaining, { summary: 'One-hour reporting deadline' });
+    const deliveredInTime = await condition(() => state.reportedAt !== null, remaining, {
+      summary: 'One-hour reporting deadline',
+    });
     if (!deliveredInTime) await markLate(incident, false);
   }
 }
@@ -152,10 +229,18 @@ export function referToOig(incident: Incident): void {
   inBackground(incident, 'refer-oig', async () => {
     await mail('Refer to OIG/INV').sendNotice({
       to: incident.recipients('oigInvestigations'),
-      notice: { template: 'oig-referral', incidentId: state.incidentId, medium: r.medium, piiTypes: r.piiTypes, affectedCount: r.affectedCount, discoveredAt: r.discoveredAt },
+      notice: {
+        template: 'oig-referral',
+        incidentId: state.incidentId,
+        medium: r.medium,
+        piiTypes: r.piiTypes,
+        affectedCount: r.affectedCount,
+        discoveredAt: r.discoveredAt,
+      },
       step: 'refer-oig-mail',
     });
-    if (await deliver(incident, 'oig', 'Refer to OIG/INV', 'refer-oig', reportBody(incident))) incident.log('referred:oig');
+    if (await deliver(incident, 'oig', 'Refer to OIG/INV', 'refer-oig', reportBody(incident)))
+      incident.log('referred:oig');
   });
 }
 
@@ -167,7 +252,12 @@ export function tellSecurityIncident(incident: Incident): void {
   inBackground(incident, 'tell-security-incident', async () => {
     await mail('Tell DS investigators, E.O. 13526 PM and L/M').sendNotice({
       to: incident.recipients('securityIncident'),
-      notice: { template: 'security-incident', incidentId: state.incidentId, medium: r.medium, discoveredAt: r.discoveredAt },
+      notice: {
+        template: 'security-incident',
+        incidentId: state.incidentId,
+        medium: r.medium,
+        discoveredAt: r.discoveredAt,
+      },
       step: 'tell-security-incident',
     });
     incident.log('security-incident-notified');
@@ -187,12 +277,23 @@ export function reportUpdate(incident: Incident, supplement: number): void {
   inBackground(incident, `update-${required}-${supplement}`, async () => {
     await first;
     const update = { incidentId: state.incidentId, reference: state.reportReference, supplement };
-    const summary = required === 'usCert' ? 'Update the report to US-CERT' : 'Update the report to the Privacy Division';
-    const delivered = await deliver(incident, required, summary, `report-${required}-update-${supplement}`, reportBody(incident, update));
+    const summary =
+      required === 'usCert' ? 'Update the report to US-CERT' : 'Update the report to the Privacy Division';
+    const delivered = await deliver(
+      incident,
+      required,
+      summary,
+      `report-${required}-update-${supplement}`,
+      reportBody(incident, update),
+    );
     if (!delivered) return;
     const reference = receiverReference(delivered.receipt);
     state.reportReceipts.push({ kind: 'update', at: nowIso(), reference, supplement });
-    incident.log(`report-updated:${required}`, undefined, `supplement ${supplement}${reference ? `, reference ${reference}` : ''}`);
+    incident.log(
+      `report-updated:${required}`,
+      undefined,
+      `supplement ${supplement}${reference ? `, reference ${reference}` : ''}`,
+    );
   });
 }
 
@@ -203,7 +304,13 @@ async function markLate(incident: Incident, onArrival: boolean): Promise<void> {
   incident.log(onArrival ? 'reported-late:on-arrival' : 'reported-late:deadline-passed');
   await mail('Escalate: one-hour report late').sendNotice({
     to: [...incident.recipients('ppgbChair'), ...incident.recipients('privacyDivision')],
-    notice: { template: 'reporting-late', incidentId: state.incidentId, discoveredAt: state.discoveredAt, reportingDeadline: state.reportingDeadline, onArrival },
+    notice: {
+      template: 'reporting-late',
+      incidentId: state.incidentId,
+      discoveredAt: state.discoveredAt,
+      reportingDeadline: state.reportingDeadline,
+      onArrival,
+    },
     step: 'reporting-late',
   });
 }

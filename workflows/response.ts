@@ -15,17 +15,28 @@ export type AfterResponse = 'notify' | 'decline' | 'closure-review';
 export async function triage(incident: Incident): Promise<'convened' | 'declined'> {
   const { state, report } = incident;
   incident.setPhase('triage');
-  await gate(incident, 'ipsDirector', ['assign-responsible-office', 'convene-crg'], () => state.responsibleOffice !== null && state.crgConvened !== null);
+  await gate(
+    incident,
+    'ipsDirector',
+    ['assign-responsible-office', 'convene-crg'],
+    () => state.responsibleOffice !== null && state.crgConvened !== null,
+  );
   take(incident, 'assign-responsible-office');
   take(incident, 'convene-crg');
   // 467.2c: the responsible office owns the administrative fact-finding, DS when classified.
   incident.addItem(
     'fact-finding',
     report.classifiedInvolved ? 'securityIncident' : 'responsibleOffice',
-    report.classifiedInvolved ? 'DS conducts the fact-finding: classified information is involved (5 FAM 467.2c, 468.2b(2)).' : `Administrative fact-finding by ${state.responsibleOffice ?? 'the responsible office'} (5 FAM 467.2c).`,
+    report.classifiedInvolved
+      ? 'DS conducts the fact-finding: classified information is involved (5 FAM 467.2c, 468.2b(2)).'
+      : `Administrative fact-finding by ${state.responsibleOffice ?? 'the responsible office'} (5 FAM 467.2c).`,
   );
   if (report.causedByWorkforceMember) {
-    incident.addItem('conduct-review', 'responsibleOffice', 'Review the conduct of the workforce member who caused the disclosure: counseling, discipline or referral (5 FAM 469.6; DHS PIHG).');
+    incident.addItem(
+      'conduct-review',
+      'responsibleOffice',
+      'Review the conduct of the workforce member who caused the disclosure: counseling, discipline or referral (5 FAM 469.6; DHS PIHG).',
+    );
   }
   return state.crgConvened ? 'convened' : 'declined';
 }
@@ -37,7 +48,15 @@ function tellCrg(incident: Incident): void {
   inBackground(incident, 'tell-crg', () =>
     mail('Tell the CRG').sendNotice({
       to: incident.recipients('crg'),
-      notice: { template: 'crg-convened', incidentId: state.incidentId, medium: r.medium, piiTypes: r.piiTypes, affectedCount: r.affectedCount, affectedPopulation: r.affectedPopulation, responsibleOffice: state.responsibleOffice ?? '' },
+      notice: {
+        template: 'crg-convened',
+        incidentId: state.incidentId,
+        medium: r.medium,
+        piiTypes: r.piiTypes,
+        affectedCount: r.affectedCount,
+        affectedPopulation: r.affectedPopulation,
+        responsibleOffice: state.responsibleOffice ?? '',
+      },
       step: 'tell-crg',
     }),
   );
@@ -87,17 +106,31 @@ async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-
   if (!notify) {
     const minimal = analysisDecision.authorizedDisclosure !== undefined || state.risk === 'low';
     if (minimal || !patched(NO_NOTIFICATION_FOLLOWS_RISK)) {
-      routeTo(incident, 'ppgb-advised', analysisDecision.authorizedDisclosure ? 'An authorized disclosure, no breach: the PPGB is advised and may object (5 FAM 468.5c).' : `The CRG found minimal risk (risk ${state.risk ?? 'unknown'}) and recommends no notification: the PPGB is advised and may object (5 FAM 468.5c).`);
+      routeTo(
+        incident,
+        'ppgb-advised',
+        analysisDecision.authorizedDisclosure
+          ? 'An authorized disclosure, no breach: the PPGB is advised and may object (5 FAM 468.5c).'
+          : `The CRG found minimal risk (risk ${state.risk ?? 'unknown'}) and recommends no notification: the PPGB is advised and may object (5 FAM 468.5c).`,
+      );
       const override = await ppgbAdvised(incident);
       if (!override) {
         incident.outcome = analysisDecision.authorizedDisclosure ? 'no-breach' : 'minimal-risk';
         return 'closure-review';
       }
     } else {
-      routeTo(incident, 'ppgb-chair-review', `The CRG recommends no notification at risk ${state.risk}: a recommendation about notification goes to the PPGB Chair, who may refer it to the PPGB and the Under Secretary, and the final authority decides (5 FAM 468.5b, 468.5e).`);
+      routeTo(
+        incident,
+        'ppgb-chair-review',
+        `The CRG recommends no notification at risk ${state.risk}: a recommendation about notification goes to the PPGB Chair, who may refer it to the PPGB and the Under Secretary, and the final authority decides (5 FAM 468.5b, 468.5e).`,
+      );
     }
   } else {
-    routeTo(incident, 'ppgb-chair-review', `The CRG recommends notification at risk ${state.risk ?? 'unknown'} (5 FAM 468.5b).`);
+    routeTo(
+      incident,
+      'ppgb-chair-review',
+      `The CRG recommends notification at risk ${state.risk ?? 'unknown'} (5 FAM 468.5b).`,
+    );
   }
   return decisionGates(incident);
 }

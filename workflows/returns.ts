@@ -38,7 +38,11 @@ export function receiveReturns(incident: Incident, payload: { returns: NoticeRet
     added += 1;
   }
   state.notification = { ...state.notification, returned: (state.notification.returned ?? 0) + added };
-  incident.log('notices-returned', undefined, `${added} returned (${returns.length - added} already known or not valid)`);
+  incident.log(
+    'notices-returned',
+    undefined,
+    `${added} returned (${returns.length - added} already known or not valid)`,
+  );
   if (added > 0 && !file.resending) {
     file.resending = true;
     inBackground(incident, 'resend-returned', () => resendLoop(incident));
@@ -50,7 +54,10 @@ export function receiveReturns(incident: Incident, payload: { returns: NoticeRet
  * the substitute notice: they are kept by line here, so that a later bounce or returned letter for the
  * same person counts them once (468.6-2a/b). Workflow memory only (the lines come in the run's result).
  */
-export function keepRefused(incident: Incident, counts: { returned?: number; refused?: (number | { line: number; letter: boolean })[]; refusedWithLetter?: number[] }): void {
+export function keepRefused(
+  incident: Incident,
+  counts: { returned?: number; refused?: (number | { line: number; letter: boolean })[]; refusedWithLetter?: number[] },
+): void {
   const refused = Array.isArray(counts.refused) ? counts.refused : [];
   if (refused.length === 0) return;
   const withLetter = new Set(counts.refusedWithLetter ?? []);
@@ -60,7 +67,12 @@ export function keepRefused(incident: Incident, counts: { returned?: number; ref
     incident.file.returned.set(line, { returned: ['email'], resent: [], substituted: !letter });
   }
   const notKept = (counts.returned ?? 0) - refused.length;
-  if (notKept > 0) incident.log('notices-refused-not-kept', undefined, `${notKept} refused emails counted but not kept by line (over the limit): a later return for one of them may count that person twice`);
+  if (notKept > 0)
+    incident.log(
+      'notices-refused-not-kept',
+      undefined,
+      `${notKept} refused emails counted but not kept by line (over the limit): a later return for one of them may count that person twice`,
+    );
 }
 
 /** Resends by the next means until the queue is empty; waits for the roster run to finish first. */
@@ -104,8 +116,17 @@ async function resendLoop(incident: Incident): Promise<void> {
         }
       }
       const n = state.notification!;
-      state.notification = { ...n, resent: (n.resent ?? 0) + resent, substituted: (n.substituted ?? 0) + substituted, returned: (n.returned ?? 0) + result.returnedAgain };
-      incident.log('notices-resent', undefined, `${resent} sent again by the next means, ${substituted} to the substitute notice, ${result.returnedAgain} refused again`);
+      state.notification = {
+        ...n,
+        resent: (n.resent ?? 0) + resent,
+        substituted: (n.substituted ?? 0) + substituted,
+        returned: (n.returned ?? 0) + result.returnedAgain,
+      };
+      incident.log(
+        'notices-resent',
+        undefined,
+        `${resent} sent again by the next means, ${substituted} to the substitute notice, ${result.returnedAgain} refused again`,
+      );
       if (substituted > 0) await postSubstitute(incident);
     }
   } finally {
@@ -127,7 +148,11 @@ export async function postSubstitute(incident: Incident): Promise<void> {
   });
   file.substitutePostings += 1;
   state.notification = { ...state.notification!, substituteNotice: true };
-  incident.log(file.substitutePostings > 1 ? 'substitute-notice-updated' : 'substitute-notice-posted', undefined, `${n.substituted ?? 0} people`);
+  incident.log(
+    file.substitutePostings > 1 ? 'substitute-notice-updated' : 'substitute-notice-posted',
+    undefined,
+    `${n.substituted ?? 0} people`,
+  );
 }
 
 /** Before closure: the returns that came in are handled (nothing when there were none). */

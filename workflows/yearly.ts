@@ -21,7 +21,11 @@ export interface YearlyDutyInput {
 }
 
 const mail = proxyActivities<BreachActivities>({ ...MAIL_OPTIONS, summary: 'Yearly duty reminder' });
-const figures = proxyActivities<YearlyActivities>({ startToCloseTimeout: '30 minutes', retry: { initialInterval: '10s', maximumInterval: '10 minutes' }, summary: 'Produce the yearly figures' });
+const figures = proxyActivities<YearlyActivities>({
+  startToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '10s', maximumInterval: '10 minutes' },
+  summary: 'Produce the yearly figures',
+});
 
 const DETAIL: Record<Exclude<YearlyDuty, 'yearly-figures'>, (year: number) => string> = {
   'annual-exercise': (year) =>
@@ -29,10 +33,12 @@ const DETAIL: Record<Exclude<YearlyDuty, 'yearly-figures'>, (year: number) => st
     'the shipped scenarios are in exercises/scenarios/ (npm run breach -- exercise run lost-laptop --speed 60), and the after-action report comes from npm run breach -- exercise report <run>.',
   'annual-plan-review': (year) =>
     `The breach response plan is to be reviewed each year (OMB M-17-12). Review the playbook for ${year}: the people and their roles, the timers, the endpoints and the final notification authority ` +
-    '(npm run breach -- playbook check <file>), and what the year\'s exercise and incidents taught.',
+    "(npm run breach -- playbook check <file>), and what the year's exercise and incidents taught.",
 };
 
-export async function yearlyDutyWorkflow(input: YearlyDutyInput): Promise<{ duty: YearlyDuty; year: number; sent: number }> {
+export async function yearlyDutyWorkflow(
+  input: YearlyDutyInput,
+): Promise<{ duty: YearlyDuty; year: number; sent: number }> {
   const now = new Date(Date.now());
   if (input.duty === 'yearly-figures') {
     if (patched(FISCAL_YEAR_FIGURES)) {
@@ -40,16 +46,47 @@ export async function yearlyDutyWorkflow(input: YearlyDutyInput): Promise<{ duty
       // 30 September 2026; run on 15 October 2026, or caught up later, it is FY2026).
       const year = now.getUTCMonth() >= 9 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
       const produced = await figures.produceYearlyFigures({ year, fiscal: true });
-      const { sent } = await mail.sendNotice({ to: input.recipients, notice: { template: 'yearly-duty', incidentId: `yearly-FY${year}`, duty: input.duty, year, period: `FY${year}`, detail: produced.summary }, step: `yearly-figures-FY${year}` });
+      const { sent } = await mail.sendNotice({
+        to: input.recipients,
+        notice: {
+          template: 'yearly-duty',
+          incidentId: `yearly-FY${year}`,
+          duty: input.duty,
+          year,
+          period: `FY${year}`,
+          detail: produced.summary,
+        },
+        step: `yearly-figures-FY${year}`,
+      });
       return { duty: input.duty, year, sent };
     }
     // Before the fiscal year: run in January, the figures of the calendar year just ended.
     const year = now.getUTCFullYear() - 1;
     const produced = await figures.produceYearlyFigures({ year });
-    const { sent } = await mail.sendNotice({ to: input.recipients, notice: { template: 'yearly-duty', incidentId: `yearly-${year}`, duty: input.duty, year, detail: produced.summary }, step: `yearly-figures-${year}` });
+    const { sent } = await mail.sendNotice({
+      to: input.recipients,
+      notice: {
+        template: 'yearly-duty',
+        incidentId: `yearly-${year}`,
+        duty: input.duty,
+        year,
+        detail: produced.summary,
+      },
+      step: `yearly-figures-${year}`,
+    });
     return { duty: input.duty, year, sent };
   }
   const year = now.getUTCFullYear();
-  const { sent } = await mail.sendNotice({ to: input.recipients, notice: { template: 'yearly-duty', incidentId: `yearly-${year}`, duty: input.duty, year, detail: DETAIL[input.duty](year) }, step: `${input.duty}-${year}` });
+  const { sent } = await mail.sendNotice({
+    to: input.recipients,
+    notice: {
+      template: 'yearly-duty',
+      incidentId: `yearly-${year}`,
+      duty: input.duty,
+      year,
+      detail: DETAIL[input.duty](year),
+    },
+    step: `${input.duty}-${year}`,
+  });
   return { duty: input.duty, year, sent };
 }

@@ -6,5 +6,7 @@ process.on('SIGUSR2', () => {
   globalThis.gc?.();
   globalThis.gc?.();
   const m = process.memoryUsage();
-  console.log(`[gc-probe] ${JSON.stringify({ probe: ++probe, rss: m.rss, heapUsed: m.heapUsed, external: m.external })}`);
+  console.log(
+    `[gc-probe] ${JSON.stringify({ probe: ++probe, rss: m.rss, heapUsed: m.heapUsed, external: m.external })}`,
+  );
 });

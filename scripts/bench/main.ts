@@ -43,7 +43,12 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2), loadBenchConfig());
   const began = performance.now();
   const os = await import('node:os');
-  console.log(`bench: ${[...options.parts].join(', ')} on ${process.platform}, Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `bench: ${[...options.parts].join(', ')} on ${process.platform}, Node ${process.version}, ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   // The worker runs the pre-built workflow bundle, as in production (`npm run build:workflows`): a
   // worker that bundles at start keeps webpack's garbage in its heap and pays for it in every GC.
   await mkdir(dirname(WORKFLOW_BUNDLE_PATH), { recursive: true });
@@ -58,7 +63,17 @@ async function main(): Promise<void> {
     if (options.parts.has('surge')) await benchSurge(world);
     if (options.parts.has('sandbox')) results.sandbox = await benchSandbox(world);
     if (options.parts.has('soak')) {
-      results.soak = await benchSoak({ server, mail }, { incidents: options.incidents || 5_000, reminderEvery: options.reminderEvery, soakSeconds: options.soakSeconds, connections: options.connections, workerNodeArgs: options.workerNodeArgs }, line);
+      results.soak = await benchSoak(
+        { server, mail },
+        {
+          incidents: options.incidents || 5_000,
+          reminderEvery: options.reminderEvery,
+          soakSeconds: options.soakSeconds,
+          connections: options.connections,
+          workerNodeArgs: options.workerNodeArgs,
+        },
+        line,
+      );
     }
   } finally {
     mail.close();

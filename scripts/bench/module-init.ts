@@ -23,7 +23,9 @@ interface Creator {
 const { ReusableVMWorkflowCreator } = require('@temporalio/worker/lib/workflow/reusable-vm.js') as {
   ReusableVMWorkflowCreator: { create(bundle: object, timeoutMs: number, activities: Set<string>): Promise<Creator> };
 };
-const { parseWorkflowCode } = require('@temporalio/worker/lib/worker.js') as { parseWorkflowCode(code: string): object };
+const { parseWorkflowCode } = require('@temporalio/worker/lib/worker.js') as {
+  parseWorkflowCode(code: string): object;
+};
 
 export interface ModuleInit {
   /** Milliseconds to create one workflow (module initialisation + activator), p50 after warm-up. */
@@ -90,5 +92,9 @@ export async function measureModuleInit(code: string, workflowType: string, runs
 if (process.argv[1]?.endsWith('module-init.ts')) {
   const { readFileSync } = await import('node:fs');
   const [file, type] = process.argv.slice(2);
-  console.log(file, type, JSON.stringify(await measureModuleInit(readFileSync(file!, 'utf8'), type ?? 'breachIncidentWorkflow')));
+  console.log(
+    file,
+    type,
+    JSON.stringify(await measureModuleInit(readFileSync(file!, 'utf8'), type ?? 'breachIncidentWorkflow')),
+  );
 }

@@ -11,7 +11,10 @@ import type { NotifyCheckpoint, NotifyRangeInput } from '../../activities/notify
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 /** Payloads as the worker wrote them (encrypted by security/data-converter.ts), decoded. */
-export async function decodePayloads(dataConverter: DataConverter, payloads: Payload[] | null | undefined): Promise<unknown[]> {
+export async function decodePayloads(
+  dataConverter: DataConverter,
+  payloads: Payload[] | null | undefined,
+): Promise<unknown[]> {
   let decoded = payloads ?? [];
   for (const codec of [...(dataConverter.payloadCodecs ?? [])].reverse()) decoded = await codec.decode(decoded);
   return decoded.map((p) => defaultPayloadConverter.fromPayload(p));
@@ -31,11 +34,19 @@ export async function runsOf(client: Client, workflowId: string, firstRunId: str
 }
 
 /** The first run of an incident's notification run, from the incident's history. */
-export async function notifyRunsOf(client: Client, incidentWorkflowId: string): Promise<{ incidentEvents: HistoryEvent[]; runs: HistoryEvent[][] }> {
+export async function notifyRunsOf(
+  client: Client,
+  incidentWorkflowId: string,
+): Promise<{ incidentEvents: HistoryEvent[]; runs: HistoryEvent[][] }> {
   const incidentEvents = (await client.workflow.getHandle(incidentWorkflowId).fetchHistory()).events ?? [];
-  const started = incidentEvents.find((e) => e.childWorkflowExecutionStartedEventAttributes)?.childWorkflowExecutionStartedEventAttributes;
+  const started = incidentEvents.find(
+    (e) => e.childWorkflowExecutionStartedEventAttributes,
+  )?.childWorkflowExecutionStartedEventAttributes;
   if (!started?.workflowExecution?.workflowId || !started.workflowExecution.runId) return { incidentEvents, runs: [] };
-  return { incidentEvents, runs: await runsOf(client, started.workflowExecution.workflowId, started.workflowExecution.runId) };
+  return {
+    incidentEvents,
+    runs: await runsOf(client, started.workflowExecution.workflowId, started.workflowExecution.runId),
+  };
 }
 
 export interface BatchAtCrash {
@@ -49,7 +60,11 @@ export interface BatchAtCrash {
 }
 
 /** The batches running in the latest run of a notification workflow, with their ranges and checkpoints. */
-export async function runningBatches(client: Client, dataConverter: DataConverter, notifyWorkflowId: string): Promise<BatchAtCrash[]> {
+export async function runningBatches(
+  client: Client,
+  dataConverter: DataConverter,
+  notifyWorkflowId: string,
+): Promise<BatchAtCrash[]> {
   const handle = client.workflow.getHandle(notifyWorkflowId);
   const description = await handle.describe();
   const pending = description.raw.pendingActivities ?? [];
@@ -66,8 +81,15 @@ export async function runningBatches(client: Client, dataConverter: DataConverte
   for (const activity of pending) {
     const range = ranges.get(activity.activityId ?? '');
     if (!range) continue;
-    const [details] = (await decodePayloads(dataConverter, activity.heartbeatDetails?.payloads as Payload[])) as (NotifyCheckpoint | undefined)[];
-    batches.push({ activityId: activity.activityId!, ...range, checkpoint: details?.nextLine ?? range.fromLine, workerIdentity: activity.lastWorkerIdentity ?? '' });
+    const [details] = (await decodePayloads(dataConverter, activity.heartbeatDetails?.payloads as Payload[])) as (
+      NotifyCheckpoint | undefined
+    )[];
+    batches.push({
+      activityId: activity.activityId!,
+      ...range,
+      checkpoint: details?.nextLine ?? range.fromLine,
+      workerIdentity: activity.lastWorkerIdentity ?? '',
+    });
   }
   return batches;
 }
@@ -77,7 +99,11 @@ export async function runningBatches(client: Client, dataConverter: DataConverte
  * the receiver had already got. A retry resumes at the checkpoint, so these, and only these, can arrive
  * twice.
  */
-export function inFlight(batches: BatchAtCrash[], received: ReadonlyMap<string, number>, messageIdOfLine: (line: number) => string | undefined): number {
+export function inFlight(
+  batches: BatchAtCrash[],
+  received: ReadonlyMap<string, number>,
+  messageIdOfLine: (line: number) => string | undefined,
+): number {
   let count = 0;
   for (const batch of batches) {
     for (let line = batch.checkpoint; line < batch.toLine; line++) {

@@ -15,7 +15,8 @@ import { BENCH_LETTER, BENCH_MAIL_FROM, BENCH_ORGANIZATION } from './setup.js';
 
 async function main(): Promise<void> {
   const [file, smtpUrl, connections, incidentId] = process.argv.slice(2);
-  if (!file || !smtpUrl || !connections || !incidentId) throw new Error('usage: plain-loop.ts <roster file> <smtp url> <connections> <incident id>');
+  if (!file || !smtpUrl || !connections || !incidentId)
+    throw new Error('usage: plain-loop.ts <roster file> <smtp url> <connections> <incident id>');
   const mailer = createMailTransport({ smtpUrl, maxConnections: Number(connections) });
   const window = Number(connections);
   const inFlight = new Set<Promise<void>>();
@@ -31,7 +32,14 @@ async function main(): Promise<void> {
     const mail = renderEmail(BENCH_LETTER, person, { organization: BENCH_ORGANIZATION, incidentRef: incidentId });
     while (inFlight.size >= window) await Promise.race(inFlight);
     const sending: Promise<void> = mailer
-      .sendMail({ from: BENCH_MAIL_FROM, to: { name: person.name, address: person.email! }, subject: mail.subject, text: mail.text, html: mail.html, messageId: messageIdFor(incidentId, line) })
+      .sendMail({
+        from: BENCH_MAIL_FROM,
+        to: { name: person.name, address: person.email! },
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: messageIdFor(incidentId, line),
+      })
       .then(
         () => void (sent += 1),
         () => void (failed += 1),

@@ -56,12 +56,21 @@ const PROJECT = 'this project (activities, codec, worker)';
 const BUCKETS: [string, (f: CallFrame, source: string, inBundle: boolean) => boolean][] = [
   ['garbage collection', (f) => f.functionName === '(garbage collector)'],
   ['V8 and native code (program)', (f) => f.functionName === '(program)'],
-  ['entering the sandbox (node:vm runInContext, its watchdog)', (f) => f.url === 'node:vm' || f.functionName === 'runInContext'],
-  ['SDK promise hook and stack capture (vm-shared.js)', (_f, s) => s.includes('@temporalio/worker/lib/workflow/vm-shared')],
+  [
+    'entering the sandbox (node:vm runInContext, its watchdog)',
+    (f) => f.url === 'node:vm' || f.functionName === 'runInContext',
+  ],
+  [
+    'SDK promise hook and stack capture (vm-shared.js)',
+    (_f, s) => s.includes('@temporalio/worker/lib/workflow/vm-shared'),
+  ],
   ['source-map lookups (for the promise hook)', (_f, s) => /node_modules\/source-map\//.test(s)],
   ['SDK workflow runtime, in the sandbox', (_f, s, bundled) => bundled && s.includes('node_modules')],
-  ['this project\'s workflow code, in the sandbox', (_f, _s, bundled) => bundled],
-  ['SDK worker and core bridge (Node side)', (_f, s) => s.includes('@temporalio/worker') || s.includes('@temporalio/core-bridge')],
+  ["this project's workflow code, in the sandbox", (_f, _s, bundled) => bundled],
+  [
+    'SDK worker and core bridge (Node side)',
+    (_f, s) => s.includes('@temporalio/worker') || s.includes('@temporalio/core-bridge'),
+  ],
   ['protobuf and gRPC', (_f, s) => /protobufjs|@grpc|@temporalio\/proto/.test(s)],
   ['nodemailer', (_f, s) => s.includes('nodemailer')],
   [PROJECT, (f) => f.url.includes(PROJECT_ROOT) && !f.url.includes('node_modules')],
@@ -76,16 +85,22 @@ async function sourceMapOf(url: string): Promise<SourceMap | null> {
   if (!sourceMaps.has(url)) {
     const text = await readFile(url.replace(/^file:\/\//, ''), 'utf8').catch(() => '');
     const inline = /\/\/# sourceMappingURL=data:application\/json;[^,]*base64,([A-Za-z0-9+/=]+)\s*$/.exec(text)?.[1];
-    sourceMaps.set(url, inline ? new SourceMap(JSON.parse(Buffer.from(inline, 'base64').toString('utf8')) as never) : null);
+    sourceMaps.set(
+      url,
+      inline ? new SourceMap(JSON.parse(Buffer.from(inline, 'base64').toString('utf8')) as never) : null,
+    );
   }
   return sourceMaps.get(url)!;
 }
 
 async function sourceOf(frame: CallFrame): Promise<{ source: string; name: string; inBundle: boolean }> {
   const map = await sourceMapOf(frame.url);
-  const entry = map?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+  const entry = map?.findEntry(frame.lineNumber, frame.columnNumber) as
+    { originalSource?: string; originalLine?: number } | undefined;
   const source = entry?.originalSource ?? frame.url;
-  const where = entry?.originalSource ? `${source.replace(/^.*?(node_modules\/|webpack:\/\/[^/]*\/)/, '$1')}:${(entry.originalLine ?? 0) + 1}` : frame.url.replace(/^.*node_modules\//, '');
+  const where = entry?.originalSource
+    ? `${source.replace(/^.*?(node_modules\/|webpack:\/\/[^/]*\/)/, '$1')}:${(entry.originalLine ?? 0) + 1}`
+    : frame.url.replace(/^.*node_modules\//, '');
   return { source, name: `${frame.functionName || '(anonymous)'} ${where}`, inBundle: map !== null };
 }
 
@@ -139,8 +154,16 @@ export async function readProfile(file: string, window: Window | undefined): Pro
     }
     add(byCaller, caller ?? own.bucket, us);
   }
-  const sorted = (m: Map<string, number>) => [...m].map(([name, us]) => ({ name, ms: us / 1_000 })).sort((a, b) => b.ms - a.ms);
-  return { file, busyMs: busy / 1_000, buckets: sorted(buckets), byCaller: sorted(byCaller), top: sorted(functions).slice(0, 12), projectInclusive: sorted(inclusive).slice(0, 12) };
+  const sorted = (m: Map<string, number>) =>
+    [...m].map(([name, us]) => ({ name, ms: us / 1_000 })).sort((a, b) => b.ms - a.ms);
+  return {
+    file,
+    busyMs: busy / 1_000,
+    buckets: sorted(buckets),
+    byCaller: sorted(byCaller),
+    top: sorted(functions).slice(0, 12),
+    projectInclusive: sorted(inclusive).slice(0, 12),
+  };
 }
 
 /** Every profile in `dir`, busiest thread first. */
@@ -151,20 +174,32 @@ export async function readProfiles(dir: string, window: Window | undefined): Pro
 }
 
 /** The threads of one worker, per workflow (`count` of them), printed by `print`. */
-export function printProfiles(label: string, threads: ThreadProfile[], count: number, print: (text: string) => void): void {
+export function printProfiles(
+  label: string,
+  threads: ThreadProfile[],
+  count: number,
+  print: (text: string) => void,
+): void {
   const total = threads.reduce((sum, t) => sum + t.busyMs, 0);
-  print(`  profile, ${label}: ${(total / count).toFixed(1)} ms of CPU sampled per workflow over ${threads.length} threads`);
+  print(
+    `  profile, ${label}: ${(total / count).toFixed(1)} ms of CPU sampled per workflow over ${threads.length} threads`,
+  );
   for (const thread of threads.filter((t) => t.busyMs >= total * 0.05)) {
     print(`    thread ${thread.file.replace(/^.*\//, '')}: ${(thread.busyMs / count).toFixed(1)} ms per workflow`);
     const pct = (ms: number) => `${((100 * ms) / thread.busyMs).toFixed(0).padStart(3)} %`;
-    print('      self time by kind of code, and (→) with Node\'s internals charged to their caller:');
+    print("      self time by kind of code, and (→) with Node's internals charged to their caller:");
     for (const b of thread.buckets.filter((x) => x.ms >= thread.busyMs * 0.02)) {
       print(`      ${pct(b.ms)} → ${pct(thread.byCaller.find((c) => c.name === b.name)?.ms ?? 0)}  ${b.name}`);
     }
-    for (const c of thread.byCaller.filter((x) => x.ms >= thread.busyMs * 0.02 && !thread.buckets.some((b) => b.name === x.name && b.ms >= thread.busyMs * 0.02))) print(`        0 % → ${pct(c.ms)}  ${c.name}`);
+    for (const c of thread.byCaller.filter(
+      (x) =>
+        x.ms >= thread.busyMs * 0.02 && !thread.buckets.some((b) => b.name === x.name && b.ms >= thread.busyMs * 0.02),
+    ))
+      print(`        0 % → ${pct(c.ms)}  ${c.name}`);
     print('      top functions (self time):');
     for (const f of thread.top.slice(0, 8)) print(`      ${pct(f.ms)}  ${f.name}`);
-    if (thread.projectInclusive.length) print('      this project\'s functions outside the sandbox, with what they called:');
+    if (thread.projectInclusive.length)
+      print("      this project's functions outside the sandbox, with what they called:");
     for (const f of thread.projectInclusive.slice(0, 8)) print(`      ${pct(f.ms)}  ${f.name}`);
   }
 }

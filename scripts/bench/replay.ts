@@ -27,10 +27,17 @@ export interface ReplayFigure {
   workflowTasks: number;
 }
 
-const workflowTasksOf = (history: History) => (history.events ?? []).filter((e) => e.workflowTaskCompletedEventAttributes).length;
+const workflowTasksOf = (history: History) =>
+  (history.events ?? []).filter((e) => e.workflowTaskCompletedEventAttributes).length;
 
 /** Replays `history` times + 3 over (the first three warm the worker's V8 context and JIT, as in a worker up a while). */
-async function replayed(code: string, dataConverter: BreachDataConverter, workflowId: string, history: History, times: number): Promise<ReplayFigure> {
+async function replayed(
+  code: string,
+  dataConverter: BreachDataConverter,
+  workflowId: string,
+  history: History,
+  times: number,
+): Promise<ReplayFigure> {
   const histories = Array.from({ length: times + 3 }, () => ({ workflowId, history }));
   const durations: number[] = [];
   let last = performance.now();
@@ -41,19 +48,36 @@ async function replayed(code: string, dataConverter: BreachDataConverter, workfl
     if (index++ >= 3) durations.push(now - last);
     last = now;
   }
-  return { p50: percentile(durations, 50), p99: percentile(durations, 99), events: history.events?.length ?? 0, workflowTasks: workflowTasksOf(history) };
+  return {
+    p50: percentile(durations, 50),
+    p99: percentile(durations, 99),
+    events: history.events?.length ?? 0,
+    workflowTasks: workflowTasksOf(history),
+  };
 }
 
 /** A recorded incident history of tests/replay (default: the whole chain, to the notification and closure). */
-export async function replayTimes(times: number, historyFile = 'full-chain-delay-notification.json'): Promise<ReplayFigure> {
-  const fixture = JSON.parse(readFileSync(join(PROJECT_ROOT, 'tests', 'replay', 'histories', historyFile), 'utf8')) as { workflowId: string; history: object };
+export async function replayTimes(
+  times: number,
+  historyFile = 'full-chain-delay-notification.json',
+): Promise<ReplayFigure> {
+  const fixture = JSON.parse(readFileSync(join(PROJECT_ROOT, 'tests', 'replay', 'histories', historyFile), 'utf8')) as {
+    workflowId: string;
+    history: object;
+  };
   const history = proto.temporal.api.history.v1.History.fromObject(fixture.history);
-  const dataConverter = createDataConverter(await readKeyringFile(join(PROJECT_ROOT, 'tests', 'replay', 'test-keyring.json'), 'test keyring'));
+  const dataConverter = createDataConverter(
+    await readKeyringFile(join(PROJECT_ROOT, 'tests', 'replay', 'test-keyring.json'), 'test keyring'),
+  );
   return replayed(await bundleWorkflows(), dataConverter, fixture.workflowId, history, times);
 }
 
 /** The yardstick: a workflow of `workflowTasks - 1` one-millisecond sleeps, run on `server`, its history replayed `times` times. */
-export async function sleepsReplayTimes(server: BenchServer, workflowTasks: number, times: number): Promise<ReplayFigure> {
+export async function sleepsReplayTimes(
+  server: BenchServer,
+  workflowTasks: number,
+  times: number,
+): Promise<ReplayFigure> {
   const workflowsPath = join(PROJECT_ROOT, 'scripts', 'bench', 'empty-workflow.ts');
   const connection = await NativeConnection.connect({ address: server.env.address });
   const taskQueue = `bench-sleeps-${randomBytes(3).toString('hex')}`;
@@ -61,12 +85,22 @@ export async function sleepsReplayTimes(server: BenchServer, workflowTasks: numb
   let history: History;
   try {
     history = await worker.runUntil(async () => {
-      const handle = await server.client.workflow.start(benchSleepsWorkflow, { taskQueue, workflowId: taskQueue, args: [workflowTasks - 1] });
+      const handle = await server.client.workflow.start(benchSleepsWorkflow, {
+        taskQueue,
+        workflowId: taskQueue,
+        args: [workflowTasks - 1],
+      });
       await handle.result();
       return handle.fetchHistory();
     });
   } finally {
     await connection.close();
   }
-  return replayed(await bundleWorkflows(workflowsPath, { quiet: true }), server.dataConverter, taskQueue, history, times);
+  return replayed(
+    await bundleWorkflows(workflowsPath, { quiet: true }),
+    server.dataConverter,
+    taskQueue,
+    history,
+    times,
+  );
 }

@@ -33,10 +33,18 @@ export const BENCH_LETTER = {
   piiInvolved: 'Your full name, passport number and date of birth.',
   actionsTaken: 'We reported the theft to law enforcement, disabled the account and are reviewing our safeguards.',
   contact: { tollFreePhone: '1-800-555-0100', email: 'privacy@state.example', website: 'https://state.example/breach' },
-  protectiveSteps: 'Place a fraud alert with a credit bureau, review your credit reports, and consider a credit freeze.',
+  protectiveSteps:
+    'Place a fraud alert with a credit bureau, review your credit reports, and consider a credit freeze.',
   protectionAtTime: 'The laptop was password protected but its disk was not encrypted.',
 };
-const FACTORS_HIGH = { dataNature: 'high', misuseLikelihood: 'high', logicalAccess: 'high', physicalAccess: 'moderate', deliberateTargeting: 'moderate', priorMisuse: 'low' } as const;
+const FACTORS_HIGH = {
+  dataNature: 'high',
+  misuseLikelihood: 'high',
+  logicalAccess: 'high',
+  physicalAccess: 'moderate',
+  deliberateTargeting: 'moderate',
+  priorMisuse: 'low',
+} as const;
 
 export interface BenchServer {
   env: TestWorkflowEnvironment;
@@ -53,7 +61,14 @@ export async function startBenchServer(): Promise<BenchServer> {
   const env = await withDownloadFallback('temporal', locateBinary('temporal'), (executable) =>
     TestWorkflowEnvironment.createLocal({
       client: { dataConverter },
-      server: { executable, ip: '127.0.0.1', ui: false, searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' }, extraArgs: PRIORITY_MATCHING },
+      server: {
+        executable,
+        ip: '127.0.0.1',
+        ui: false,
+        searchAttributes: SEARCH_ATTRIBUTES,
+        log: { format: 'pretty', level: 'error' },
+        extraArgs: PRIORITY_MATCHING,
+      },
     }),
   );
   const linkSecret = randomBytes(32).toString('hex');
@@ -77,7 +92,10 @@ export async function startBenchServer(): Promise<BenchServer> {
 
 /** The shipped playbook with the endpoints at the receiver and the bench's notification settings. */
 export function benchPlaybook(receiverUrl: string, notification: Partial<Playbook['notification']> = {}): Playbook {
-  const raw = JSON.parse(readFileSync(DEFAULT_PLAYBOOK, 'utf8')) as Record<string, unknown> & { endpoints: Record<string, { url: string; tokenEnv?: string }>; notification?: object };
+  const raw = JSON.parse(readFileSync(DEFAULT_PLAYBOOK, 'utf8')) as Record<string, unknown> & {
+    endpoints: Record<string, { url: string; tokenEnv?: string }>;
+    notification?: object;
+  };
   for (const [name, endpoint] of Object.entries(raw.endpoints)) {
     endpoint.url = `${receiverUrl}/${name}`;
     delete endpoint.tokenEnv;
@@ -94,7 +112,8 @@ export async function writeBenchRoster(count: number): Promise<{ file: string; u
   const chunk = 10_000;
   for (let start = 0; start < count; start += chunk) {
     let text = '';
-    for (let i = start; i < Math.min(count, start + chunk); i++) text += `{"name":"Person ${i}","email":"p${i}@bench.example"}\n`;
+    for (let i = start; i < Math.min(count, start + chunk); i++)
+      text += `{"name":"Person ${i}","email":"p${i}@bench.example"}\n`;
     if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
@@ -115,7 +134,12 @@ export function aFirstReport(): Report {
 
 export type IncidentHandle = WorkflowHandle<typeof breachIncidentWorkflow>;
 
-export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const value = await probe().catch(() => undefined);
@@ -125,7 +149,10 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, what: stri
   throw new Error(`timed out waiting for ${what}`);
 }
 
-export function phaseIs(handle: IncidentHandle, phase: IncidentState['phase']): () => Promise<IncidentState | undefined> {
+export function phaseIs(
+  handle: IncidentHandle,
+  phase: IncidentState['phase'],
+): () => Promise<IncidentState | undefined> {
   return async () => {
     const state = await handle.query(incidentStateQuery);
     return state.phase === phase ? state : undefined;
@@ -134,30 +161,51 @@ export function phaseIs(handle: IncidentHandle, phase: IncidentState['phase']): 
 
 /** An incident reported and decided up to `notification-prep`; `approve` sends the letter with the roster. */
 export async function incidentAtLetter(client: Client, taskQueue: string, playbook: Playbook, incidentId: string) {
-  const handle = (await client.workflow.signalWithStart<typeof breachIncidentWorkflow, [Report]>('breachIncidentWorkflow', {
-    workflowId: incidentWorkflowId(incidentId),
-    taskQueue,
-    args: [{ incidentId, playbook, receivedAt: new Date().toISOString() }],
-    signal: reportIntakeSignal,
-    signalArgs: [aReport(incidentId)],
-  })) as unknown as IncidentHandle;
-  const decide = (actorId: string, decision: Record<string, unknown>) => handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] });
+  const handle = (await client.workflow.signalWithStart<typeof breachIncidentWorkflow, [Report]>(
+    'breachIncidentWorkflow',
+    {
+      workflowId: incidentWorkflowId(incidentId),
+      taskQueue,
+      args: [{ incidentId, playbook, receivedAt: new Date().toISOString() }],
+      signal: reportIntakeSignal,
+      signalArgs: [aReport(incidentId)],
+    },
+  )) as unknown as IncidentHandle;
+  const decide = (actorId: string, decision: Record<string, unknown>) =>
+    handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] });
   await waitFor(phaseIs(handle, 'triage'), 'triage', 60_000);
   await decide('ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
   await decide('ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
-  await decide('ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'CRG analysis.' });
+  await decide('ips-director', {
+    kind: 'submit-analysis',
+    factors: FACTORS_HIGH,
+    options: ['notify-individuals'],
+    rationale: 'CRG analysis.',
+  });
   await decide('ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
-  await decide('under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
+  await decide('under-secretary', {
+    kind: 'under-secretary-decision',
+    outcome: 'approve-notification',
+    rationale: 'Approved.',
+  });
   return {
     handle,
-    approve: (roster: { url: string; count: number }) => decide('notification-official', { kind: 'approve-letter', letter: BENCH_LETTER, roster }),
+    approve: (roster: { url: string; count: number }) =>
+      decide('notification-official', { kind: 'approve-letter', letter: BENCH_LETTER, roster }),
   };
 }
 
 export interface MailServer {
   pid: number;
   smtpUrl: string;
-  stats(): Promise<{ received: number; distinct: number; repeats: number; firstAt: number | null; lastAt: number | null; all: number }>;
+  stats(): Promise<{
+    received: number;
+    distinct: number;
+    repeats: number;
+    firstAt: number | null;
+    lastAt: number | null;
+    all: number;
+  }>;
   has(messageIds: string[]): Promise<number>;
   reset(): Promise<void>;
   close(): void;
@@ -165,7 +213,10 @@ export interface MailServer {
 
 /** The counting SMTP receiver in its own process (scripts/bench/smtp-process.ts). */
 export async function startMailServer(): Promise<MailServer> {
-  const child: ChildProcess = fork(join(PROJECT_ROOT, 'scripts', 'bench', 'smtp-process.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(join(PROJECT_ROOT, 'scripts', 'bench', 'smtp-process.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let next = 1;
   const pending = new Map<number, (answer: unknown) => void>();
   const first = new Promise<{ smtpUrl: string }>((resolve) => pending.set(0, resolve as (a: unknown) => void));

@@ -56,7 +56,9 @@ function messageIdOf(head: string): string {
   return match?.[1] ?? '';
 }
 
-export async function startSmtpCounter(options: SmtpCounterOptions & { keepTimes?: boolean } = {}): Promise<SmtpCounter> {
+export async function startSmtpCounter(
+  options: SmtpCounterOptions & { keepTimes?: boolean } = {},
+): Promise<SmtpCounter> {
   const host = options.host ?? '127.0.0.1';
   const seen = new Map<string, number>();
   const arrivals: number[] = [];

@@ -8,7 +8,8 @@ import { startSmtpCounter } from './smtp-counter.js';
 
 const NOTIFY_SUFFIX = '@notify.breach-response>';
 
-type Request = { id: number; op: 'stats' } | { id: number; op: 'reset' } | { id: number; op: 'has'; messageIds: string[] };
+type Request =
+  { id: number; op: 'stats' } | { id: number; op: 'reset' } | { id: number; op: 'has'; messageIds: string[] };
 
 async function main(): Promise<void> {
   let firstAt: number | null = null;

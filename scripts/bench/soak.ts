@@ -21,7 +21,16 @@ import { freePort } from '../local/ports.js';
 import { startWorkerProcess, type WorkerProcess } from '../local/worker-process.js';
 import { parseDuration } from '../../domain/durations.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
-import { aFirstReport, benchPlaybook, cpuSeconds, descendantPid, percentile, waitFor, type BenchServer, type MailServer } from './setup.js';
+import {
+  aFirstReport,
+  benchPlaybook,
+  cpuSeconds,
+  descendantPid,
+  percentile,
+  waitFor,
+  type BenchServer,
+  type MailServer,
+} from './setup.js';
 import { replayTimes } from './replay.js';
 
 export interface SoakOptions {
@@ -42,7 +51,8 @@ export interface SoakWorld {
 
 type Line = (label: string, value: string, target?: { ok: boolean; text: string }) => void;
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** The V8 heap of the worker, from its Prometheus endpoint when it has one (prom-client's default metrics). */
 async function workerHeapMb(metricsUrl: string | undefined): Promise<number | undefined> {
@@ -58,7 +68,9 @@ async function workerHeapMb(metricsUrl: string | undefined): Promise<number | un
 
 function machine(pids: Record<string, number | undefined>): string {
   const [one, five] = loadavg();
-  return `load ${fmt(one!, 2)} / ${fmt(five!, 2)}; CPU s so far: ${Object.entries(pids).map(([name, pid]) => `${name} ${fmt(cpuSeconds(pid), 1)}`).join(', ')}`;
+  return `load ${fmt(one!, 2)} / ${fmt(five!, 2)}; CPU s so far: ${Object.entries(pids)
+    .map(([name, pid]) => `${name} ${fmt(cpuSeconds(pid), 1)}`)
+    .join(', ')}`;
 }
 
 async function histories(world: SoakWorld, ids: string[]) {
@@ -67,7 +79,8 @@ async function histories(world: SoakWorld, ids: string[]) {
   for (let i = 0; i < ids.length; i += 25) {
     await Promise.all(
       ids.slice(i, i + 25).map(async (id) => {
-        const events = (await world.server.client.workflow.getHandle(incidentWorkflowId(id)).fetchHistory()).events ?? [];
+        const events =
+          (await world.server.client.workflow.getHandle(incidentWorkflowId(id)).fetchHistory()).events ?? [];
         const scheduled = new Map<number, number>();
         for (const e of events) {
           const at = Number(e.eventTime?.seconds ?? 0) * 1_000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
@@ -81,7 +94,12 @@ async function histories(world: SoakWorld, ids: string[]) {
       }),
     );
   }
-  return { failed, latencyP99: percentile(latencies, 99), latencyP50: percentile(latencies, 50), tasks: latencies.length };
+  return {
+    failed,
+    latencyP99: percentile(latencies, 99),
+    latencyP50: percentile(latencies, 50),
+    tasks: latencies.length,
+  };
 }
 
 /**
@@ -106,13 +124,26 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
   playbook.timers = { ...playbook.timers, gateReminderInterval: reminderEvery, gateEscalateAfter: '30d' };
   const taskQueue = `bench-soak-${randomBytes(3).toString('hex')}`;
   const metricsPort = await freePort();
-  const worker: WorkerProcess = startWorkerProcess({ ...server.workerEnv(taskQueue, mail.smtpUrl, options.connections), BREACH_METRICS_PORT: String(metricsPort) }, { nodeArgs: options.workerNodeArgs });
+  const worker: WorkerProcess = startWorkerProcess(
+    { ...server.workerEnv(taskQueue, mail.smtpUrl, options.connections), BREACH_METRICS_PORT: String(metricsPort) },
+    { nodeArgs: options.workerNodeArgs },
+  );
   await worker.ready;
-  const metricsUrl = (await workerHeapMb(`http://127.0.0.1:${metricsPort}/metrics`)) === undefined ? undefined : `http://127.0.0.1:${metricsPort}/metrics`;
+  const metricsUrl =
+    (await workerHeapMb(`http://127.0.0.1:${metricsPort}/metrics`)) === undefined
+      ? undefined
+      : `http://127.0.0.1:${metricsPort}/metrics`;
   const temporalPid = descendantPid(process.pid, 'start-dev');
   const pids = { worker: worker.pid, temporal: temporalPid, 'bench+API': process.pid, mail: mail.pid };
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
-  const app = await buildApi({ client: server.client, taskQueue, playbook, tokens, linkSecret: randomBytes(32).toString('hex'), publicUrl: 'http://127.0.0.1' });
+  const app = await buildApi({
+    client: server.client,
+    taskQueue,
+    playbook,
+    tokens,
+    linkSecret: randomBytes(32).toString('hex'),
+    publicUrl: 'http://127.0.0.1',
+  });
   const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   const auth = { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' };
   const results: Record<string, unknown> = { incidents: count };
@@ -130,15 +161,25 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
     for (let i = 0; i < count; i += 100) {
       const filed = await Promise.all(
         Array.from({ length: Math.min(100, count - i) }, async () => {
-          const response = await fetch(`${apiUrl}/incidents`, { method: 'POST', headers: auth, body: JSON.stringify(aFirstReport()) });
+          const response = await fetch(`${apiUrl}/incidents`, {
+            method: 'POST',
+            headers: auth,
+            body: JSON.stringify(aFirstReport()),
+          });
           const body = (await response.json()) as { incidentId?: string };
-          if (response.status !== 202 || !body.incidentId) throw new Error(`POST /incidents answered ${response.status}`);
+          if (response.status !== 202 || !body.incidentId)
+            throw new Error(`POST /incidents answered ${response.status}`);
           return body.incidentId;
         }),
       );
       ids.push(...filed);
       const atGate = Math.min(count, i + 100);
-      await waitFor(async () => ((await server.client.workflow.count(query)).count >= atGate ? true : undefined), `${atGate} incidents at triage`, 600_000, 250);
+      await waitFor(
+        async () => ((await server.client.workflow.count(query)).count >= atGate ? true : undefined),
+        `${atGate} incidents at triage`,
+        600_000,
+        250,
+      );
     }
     const atGateMs = performance.now() - started;
     await new Promise((r) => setTimeout(r, 3_000));
@@ -164,22 +205,43 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
     const perOpen = (Math.max(peakRss, end.rss) - baseline.rss) / count;
     const perCached = (open.rss - baseline.rss) / cached;
     results.memory = { baseline, open, end, peakRss, perOpenMb: perOpen, perCachedMb: perCached };
-    results.reminders = { count: reminders, workerCpuSeconds: cpu, cpuMsPerReminder: reminders ? (cpu * 1_000) / reminders : null };
+    results.reminders = {
+      count: reminders,
+      workerCpuSeconds: cpu,
+      cpuMsPerReminder: reminders ? (cpu * 1_000) / reminders : null,
+    };
     results.workflowTasks = tasks;
     results.replay = replay;
     results.sampled = sample.length;
-    line('worker RSS: before / at the gate / peak', `${fmt(baseline.rss)} / ${fmt(open.rss)} / ${fmt(peakRss)} MB`, { ok: peakRss <= 1_536, text: '≤ 1.5 GB' });
-    if (baseline.heap !== undefined && open.heap !== undefined) line('worker heap used: before / at the gate', `${fmt(baseline.heap)} / ${fmt(open.heap)} MB`);
+    line('worker RSS: before / at the gate / peak', `${fmt(baseline.rss)} / ${fmt(open.rss)} / ${fmt(peakRss)} MB`, {
+      ok: peakRss <= 1_536,
+      text: '≤ 1.5 GB',
+    });
+    if (baseline.heap !== undefined && open.heap !== undefined)
+      line('worker heap used: before / at the gate', `${fmt(baseline.heap)} / ${fmt(open.heap)} MB`);
     else line('worker heap used', 'n/a (the worker has no metrics port)');
     // No GC forced here, so the growth holds garbage and the uncached incidents' leftovers too; the
     // ≤ 0.5 MB target per cached incident is the sandbox part's figure, GC forced (scripts/bench/sandbox.ts).
-    line('memory per cached open incident', `${fmt(perCached, 2)} MB (RSS growth / ${cached} cached, no GC forced; the target is measured by the sandbox part)`);
+    line(
+      'memory per cached open incident',
+      `${fmt(perCached, 2)} MB (RSS growth / ${cached} cached, no GC forced; the target is measured by the sandbox part)`,
+    );
     line('memory per open incident', `${fmt(perOpen * 1_024, 1)} KB (peak RSS growth / ${fmt(count)})`);
     line('reminders sent in the soak', `${fmt(reminders)} in ${soakSeconds} s`);
-    line('worker CPU per reminder', reminders ? `${fmt((cpu * 1_000) / reminders, 1)} ms` : 'n/a (no reminder fired: lengthen --soak)');
-    line('workflow task latency p50 / p99', `${fmt(tasks.latencyP50)} / ${fmt(tasks.latencyP99)} ms (${fmt(tasks.tasks)} tasks)`);
+    line(
+      'worker CPU per reminder',
+      reminders ? `${fmt((cpu * 1_000) / reminders, 1)} ms` : 'n/a (no reminder fired: lengthen --soak)',
+    );
+    line(
+      'workflow task latency p50 / p99',
+      `${fmt(tasks.latencyP50)} / ${fmt(tasks.latencyP99)} ms (${fmt(tasks.tasks)} tasks)`,
+    );
     line('failed workflow tasks', fmt(tasks.failed), { ok: tasks.failed === 0, text: '0' });
-    line('replay of one whole incident (cache miss) p50 / p99', `${fmt(replay.p50, 1)} / ${fmt(replay.p99, 1)} ms (${replay.events} events)`, { ok: replay.p99 <= 50, text: '≤ 50 ms p99' });
+    line(
+      'replay of one whole incident (cache miss) p50 / p99',
+      `${fmt(replay.p50, 1)} / ${fmt(replay.p99, 1)} ms (${replay.events} events)`,
+      { ok: replay.p99 <= 50, text: '≤ 50 ms p99' },
+    );
     line('machine', machine(pids));
     return results;
   } finally {

@@ -33,9 +33,17 @@ async function emptyStarts(world: World, count: number): Promise<number> {
   try {
     const stamp = Date.now().toString(36);
     // Warm the path (connection, JIT) as the API's first requests warm it.
-    await Promise.all(Array.from({ length: 20 }, (_, i) => server.client.workflow.start(benchEmptyWorkflow, { taskQueue, workflowId: `empty-warm-${stamp}-${i}` })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        server.client.workflow.start(benchEmptyWorkflow, { taskQueue, workflowId: `empty-warm-${stamp}-${i}` }),
+      ),
+    );
     const started = performance.now();
-    const handles = await Promise.all(Array.from({ length: count }, (_, i) => server.client.workflow.start(benchEmptyWorkflow, { taskQueue, workflowId: `empty-${stamp}-${i}` })));
+    const handles = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        server.client.workflow.start(benchEmptyWorkflow, { taskQueue, workflowId: `empty-${stamp}-${i}` }),
+      ),
+    );
     const perSecond = (count / (performance.now() - started)) * 1_000;
     await Promise.all(handles.map((h) => h.result()));
     return perSecond;
@@ -50,7 +58,10 @@ async function emptyStarts(world: World, count: number): Promise<number> {
 const auth = { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' };
 
 /** `count` first reports at once to an API; the rate at which they were accepted, and each id with when it was sent. */
-async function postReports(apiUrl: string, count: number): Promise<{ perSecond: number; sentAt: Map<string, number>; statuses: Map<number, number> }> {
+async function postReports(
+  apiUrl: string,
+  count: number,
+): Promise<{ perSecond: number; sentAt: Map<string, number>; statuses: Map<number, number> }> {
   const sentAt = new Map<string, number>();
   const statuses = new Map<number, number>();
   let lastAccepted = 0;
@@ -58,7 +69,11 @@ async function postReports(apiUrl: string, count: number): Promise<{ perSecond: 
   await Promise.all(
     Array.from({ length: count }, async () => {
       const at = performance.now();
-      const response = await fetch(`${apiUrl}/incidents`, { method: 'POST', headers: auth, body: JSON.stringify(aFirstReport()) });
+      const response = await fetch(`${apiUrl}/incidents`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify(aFirstReport()),
+      });
       const accepted = (await response.json().catch(() => ({}))) as { incidentId?: string };
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       if (accepted.incidentId) sentAt.set(accepted.incidentId, at);
@@ -72,9 +87,21 @@ async function postReports(apiUrl: string, count: number): Promise<{ perSecond: 
  * The same starts through the API to a task queue no worker polls: the API and the server alone, without
  * the incidents' own work (their workflow tasks, mail and reports) competing for the same two cores.
  */
-async function startsWithoutWork(world: World, playbook: ReturnType<typeof benchPlaybook>, tokens: Awaited<ReturnType<typeof loadApiTokens>>, count: number): Promise<number> {
+async function startsWithoutWork(
+  world: World,
+  playbook: ReturnType<typeof benchPlaybook>,
+  tokens: Awaited<ReturnType<typeof loadApiTokens>>,
+  count: number,
+): Promise<number> {
   const taskQueue = `bench-idle-queue-${randomBytes(3).toString('hex')}`;
-  const app = await buildApi({ client: world.server.client, taskQueue, playbook, tokens, linkSecret: randomBytes(32).toString('hex'), publicUrl: 'http://127.0.0.1' });
+  const app = await buildApi({
+    client: world.server.client,
+    taskQueue,
+    playbook,
+    tokens,
+    linkSecret: randomBytes(32).toString('hex'),
+    publicUrl: 'http://127.0.0.1',
+  });
   try {
     const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     await postReports(apiUrl, 20);
@@ -108,7 +135,14 @@ export async function benchSurge(world: World): Promise<void> {
   const worker = await startWorker(world, taskQueue);
   const temporalPid = descendantPid(process.pid, 'start-dev');
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
-  const app = await buildApi({ client: server.client, taskQueue, playbook, tokens, linkSecret: randomBytes(32).toString('hex'), publicUrl: 'http://127.0.0.1' });
+  const app = await buildApi({
+    client: server.client,
+    taskQueue,
+    playbook,
+    tokens,
+    linkSecret: randomBytes(32).toString('hex'),
+    publicUrl: 'http://127.0.0.1',
+  });
   const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
     await mail.reset();
@@ -116,21 +150,33 @@ export async function benchSurge(world: World): Promise<void> {
     const body = JSON.stringify({ ...aReport('floor-0'), padding: 'x'.repeat(200) });
     for (let i = 0; i < 100; i++) {
       const t = performance.now();
-      await (await fetch(`${receiver.url}/floor`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).text();
+      await (
+        await fetch(`${receiver.url}/floor`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      ).text();
       floorCalls.push(performance.now() - t);
     }
     const health = await fetch(`${apiUrl}/healthz`, { headers: auth });
     if (!health.ok) throw new Error(`the API answered /healthz with ${health.status}`);
 
     const memory = memorySampler(() => worker.rssMb());
-    const cpuBefore = { worker: cpuSeconds(worker.pid), mail: cpuSeconds(mail.pid), temporal: cpuSeconds(temporalPid), bench: cpuSeconds(process.pid) };
+    const cpuBefore = {
+      worker: cpuSeconds(worker.pid),
+      mail: cpuSeconds(mail.pid),
+      temporal: cpuSeconds(temporalPid),
+      bench: cpuSeconds(process.pid),
+    };
     // First reports, as reporters file them: the API makes each id, and the answer names it.
     const first = performance.now();
     const posted = await postReports(apiUrl, count);
     const { sentAt, statuses } = posted;
     const startsPerSecond = posted.perSecond;
     const ids = [...sentAt.keys()];
-    await waitFor(async () => (ids.every((id) => reportedAt.has(id)) ? true : undefined), 'every incident reported to US-CERT', 3_600_000, 100);
+    await waitFor(
+      async () => (ids.every((id) => reportedAt.has(id)) ? true : undefined),
+      'every incident reported to US-CERT',
+      3_600_000,
+      100,
+    );
     const allReported = performance.now() - first;
     const cpu = {
       worker: cpuSeconds(worker.pid) - cpuBefore.worker,
@@ -146,7 +192,13 @@ export async function benchSurge(world: World): Promise<void> {
     const burst = await Promise.all(
       Array.from({ length: count }, async () => {
         const t = performance.now();
-        await (await fetch(`${receiver.url}/floor`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).text();
+        await (
+          await fetch(`${receiver.url}/floor`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+          })
+        ).text();
         return performance.now() - t;
       }),
     );
@@ -175,7 +227,11 @@ export async function benchSurge(world: World): Promise<void> {
       startsPerSecondWithoutWorker: unworked,
       allReportedMs: allReported,
       latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) },
-      floorMs: { sequentialP50: percentile(floorCalls, 50), burstP50: percentile(burst, 50), burstP99: percentile(burst, 99) },
+      floorMs: {
+        sequentialP50: percentile(floorCalls, 50),
+        burstP50: percentile(burst, 50),
+        burstP99: percentile(burst, 99),
+      },
       memoryMb: mem,
       cpuSeconds: cpu,
       failedWorkflowTasks: failedTasks,
@@ -183,22 +239,53 @@ export async function benchSurge(world: World): Promise<void> {
       usCertCalls: reportCalls,
     };
     const ratio = startsPerSecond / emptyPerSecond;
-    line('accepted', Object.entries(Object.fromEntries(statuses)).map(([s, n]) => `${n} × ${s}`).join(', '), { ok: statuses.get(202) === count, text: `all ${count} × 202` });
-    line('reported to US-CERT', `${fmt(reportedAt.size)} incidents (${fmt(reportCalls)} calls), the last ${fmt(allReported / 1_000, 1)} s after the first POST`, { ok: reportedAt.size === count && allReported < 3_600_000, text: 'every one, well inside the hour' });
-    line('intake → report p50 / p99 / max', `${fmt(percentile(latencies, 50))} / ${fmt(percentile(latencies, 99))} / ${fmt(Math.max(...latencies))} ms`);
+    line(
+      'accepted',
+      Object.entries(Object.fromEntries(statuses))
+        .map(([s, n]) => `${n} × ${s}`)
+        .join(', '),
+      { ok: statuses.get(202) === count, text: `all ${count} × 202` },
+    );
+    line(
+      'reported to US-CERT',
+      `${fmt(reportedAt.size)} incidents (${fmt(reportCalls)} calls), the last ${fmt(allReported / 1_000, 1)} s after the first POST`,
+      { ok: reportedAt.size === count && allReported < 3_600_000, text: 'every one, well inside the hour' },
+    );
+    line(
+      'intake → report p50 / p99 / max',
+      `${fmt(percentile(latencies, 50))} / ${fmt(percentile(latencies, 99))} / ${fmt(Math.max(...latencies))} ms`,
+    );
     line('floor: one plain POST (alone) p50', `${fmt(percentile(floorCalls, 50), 2)} ms`);
-    line('floor: 1,000 plain POSTs at once p50 / p99', `${fmt(percentile(burst, 50))} / ${fmt(percentile(burst, 99))} ms`);
+    line(
+      'floor: 1,000 plain POSTs at once p50 / p99',
+      `${fmt(percentile(burst, 50))} / ${fmt(percentile(burst, 99))} ms`,
+    );
     line('incident starts per second (API)', `${fmt(startsPerSecond)} /s`);
-    line('empty workflow starts per second (client)', `${fmt(emptyPerSecond)} /s (before ${fmt(emptyBefore)}, after ${fmt(emptyAfter)})`);
+    line(
+      'empty workflow starts per second (client)',
+      `${fmt(emptyPerSecond)} /s (before ${fmt(emptyBefore)}, after ${fmt(emptyAfter)})`,
+    );
     line('incident / empty', `${fmt(ratio, 2)}×`, { ok: ratio >= 0.9, text: '≥ 0.9×' });
-    line('incident starts, no worker on the queue', `${fmt(unworked)} /s: ${fmt(unworked / emptyPerSecond, 2)}× the empty workflow's (the API and the server alone, the incidents' work not competing)`);
-    line('CPU s until every one was reported', `worker ${fmt(cpu.worker, 1)} + Temporal ${fmt(cpu.temporal, 1)} + API and receivers ${fmt(cpu.bench, 1)} + mail server ${fmt(cpu.mail, 1)}`);
-    line('worker memory growth at 1,000 open incidents', `${fmt(mem.growth)} MB (${fmt(mem.baseline)} → peak ${fmt(mem.peak)}, now ${fmt(mem.last)} MB)`, { ok: mem.growth < 1_024, text: '< 1 GB' });
-    line('failed workflow tasks', `${failedTasks} (timed out: ${timedOutTasks})`, { ok: failedTasks === 0, text: 'none' });
+    line(
+      'incident starts, no worker on the queue',
+      `${fmt(unworked)} /s: ${fmt(unworked / emptyPerSecond, 2)}× the empty workflow's (the API and the server alone, the incidents' work not competing)`,
+    );
+    line(
+      'CPU s until every one was reported',
+      `worker ${fmt(cpu.worker, 1)} + Temporal ${fmt(cpu.temporal, 1)} + API and receivers ${fmt(cpu.bench, 1)} + mail server ${fmt(cpu.mail, 1)}`,
+    );
+    line(
+      'worker memory growth at 1,000 open incidents',
+      `${fmt(mem.growth)} MB (${fmt(mem.baseline)} → peak ${fmt(mem.peak)}, now ${fmt(mem.last)} MB)`,
+      { ok: mem.growth < 1_024, text: '< 1 GB' },
+    );
+    line('failed workflow tasks', `${failedTasks} (timed out: ${timedOutTasks})`, {
+      ok: failedTasks === 0,
+      text: 'none',
+    });
   } finally {
     await app.close();
     await worker.kill('SIGTERM');
     await receiver.close();
   }
 }
-

@@ -27,7 +27,17 @@ export interface Options {
 
 export function parseArgs(argv: string[], config: BenchConfig): Options {
   const parts = new Set<Part>();
-  const options: Options = { parts, recipients: 100_000, million: false, incidents: 0, connections: 5, reminderEvery: '', soakSeconds: 0, workerNodeArgs: config.workerNodeArgs, cpuProfileDir: undefined };
+  const options: Options = {
+    parts,
+    recipients: 100_000,
+    million: false,
+    incidents: 0,
+    connections: 5,
+    reminderEvery: '',
+    soakSeconds: 0,
+    workerNodeArgs: config.workerNodeArgs,
+    cpuProfileDir: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -47,14 +57,17 @@ export function parseArgs(argv: string[], config: BenchConfig): Options {
       const dir = argv[++i];
       if (!dir || dir.startsWith('--')) throw new Error('--cpu-prof: expected a directory for the profiles');
       options.cpuProfileDir = dir;
-    }
-    else throw new Error(`unknown argument ${arg}: expected notify, surge, crash, soak, sandbox, all, --recipients N, --million, --incidents N, --connections N, --reminder-every 5m, --soak SECONDS, --cpu-prof DIR`);
+    } else
+      throw new Error(
+        `unknown argument ${arg}: expected notify, surge, crash, soak, sandbox, all, --recipients N, --million, --incidents N, --connections N, --reminder-every 5m, --soak SECONDS, --cpu-prof DIR`,
+      );
   }
   if (parts.size === 0) ['notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
   return options;
 }
 
-export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 export const results: Record<string, unknown> = {};
 
@@ -71,7 +84,9 @@ export interface World {
 
 export async function startWorker(world: World, taskQueue: string): Promise<WorkerProcess> {
   // A heap limit by default (config/bench.ts), as a worker's container or NODE_OPTIONS would set it.
-  const worker = startWorkerProcess(world.server.workerEnv(taskQueue, world.mail.smtpUrl, world.options.connections), { nodeArgs: world.options.workerNodeArgs });
+  const worker = startWorkerProcess(world.server.workerEnv(taskQueue, world.mail.smtpUrl, world.options.connections), {
+    nodeArgs: world.options.workerNodeArgs,
+  });
   await worker.ready;
   return worker;
 }
@@ -83,4 +98,3 @@ export async function untilDone(server: BenchServer, incidentWorkflowId: string)
   await waitFor(async () => ((await run.describe()) ? true : undefined), 'the notification run to start', 60_000, 50);
   await run.result();
 }
-

@@ -17,4 +17,8 @@ export function versionOf(path: string, env?: NodeJS.ProcessEnv): string | undef
 export function playwrightChromiumPath(env?: NodeJS.ProcessEnv): string | undefined;
 export function findChromium(env?: NodeJS.ProcessEnv): Promise<FoundChromium | NoChromium>;
 export function aptRunner(env?: NodeJS.ProcessEnv, uid?: number): { argv: string[] } | { why: string };
-export function provisionChromium(options?: { env?: NodeJS.ProcessEnv; uid?: number; say?: (line: string) => void }): Promise<FoundChromium | NoChromium>;
+export function provisionChromium(options?: {
+  env?: NodeJS.ProcessEnv;
+  uid?: number;
+  say?: (line: string) => void;
+}): Promise<FoundChromium | NoChromium>;

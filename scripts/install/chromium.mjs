@@ -56,7 +56,12 @@ export function onPath(name, env = process.env) {
 
 /** `<path> --version`'s first line, or undefined when it does not run. */
 export function versionOf(path, env = process.env) {
-  const result = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 20_000, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync(path, ['--version'], {
+    encoding: 'utf8',
+    timeout: 20_000,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (result.status !== 0 || result.error) return undefined;
   return result.stdout.trim().split('\n')[0] || path;
 }
@@ -76,7 +81,12 @@ export function playwrightChromiumPath(env = process.env) {
 
 function askPlaywright(env) {
   const script = "import('playwright-core').then((m) => console.log(m.chromium.executablePath()))";
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env, cwd: PROJECT_ROOT, timeout: 30_000 });
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env,
+    cwd: PROJECT_ROOT,
+    timeout: 30_000,
+  });
   return result.status === 0 ? result.stdout.trim() || undefined : undefined;
 }
 
@@ -89,7 +99,10 @@ export async function findChromium(env = process.env) {
   const explicit = env.BREACH_CHROMIUM_PATH;
   if (explicit) {
     const version = existsSync(explicit) ? versionOf(explicit, env) : undefined;
-    if (!version) throw new Error(`BREACH_CHROMIUM_PATH=${explicit}: ${existsSync(explicit) ? 'does not run (`--version` failed)' : 'no such file'}; point it at a Chromium binary or unset it.`);
+    if (!version)
+      throw new Error(
+        `BREACH_CHROMIUM_PATH=${explicit}: ${existsSync(explicit) ? 'does not run (`--version` failed)' : 'no such file'}; point it at a Chromium binary or unset it.`,
+      );
     return { path: explicit, source: 'BREACH_CHROMIUM_PATH', version, tried };
   }
   tried.push('BREACH_CHROMIUM_PATH: not set');
@@ -105,7 +118,9 @@ export async function findChromium(env = process.env) {
   if (managed && existsSync(managed)) {
     const version = versionOf(managed, env);
     if (version) return { path: managed, source: 'playwright', version, tried };
-    tried.push(`${managed}: does not run (its system libraries may be missing: \`npx playwright-core install-deps chromium\` as root)`);
+    tried.push(
+      `${managed}: does not run (its system libraries may be missing: \`npx playwright-core install-deps chromium\` as root)`,
+    );
   } else {
     tried.push(`playwright: none at ${managed ?? '(playwright-core not installed)'}`);
   }
@@ -113,14 +128,22 @@ export async function findChromium(env = process.env) {
 }
 
 function run(command, args, env, timeoutMs) {
-  const result = spawnSync(command, args, { encoding: 'utf8', env, timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    env,
+    timeout: timeoutMs,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
   return { ok: result.status === 0 && !result.error, output: result.error ? result.error.message : output };
 }
 
 /** The line of a failed command's output that says why (the first naming an error, else the last). */
 const why = (text) => {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /error|failed|unable|could not/i.test(l)) ?? lines.pop() ?? 'failed';
 };
 
@@ -135,7 +158,8 @@ export function aptRunner(env = process.env, uid = process.getuid?.()) {
   if (uid === 0) return { argv: [aptGet] };
   const sudo = onPath('sudo', env);
   // sudo resets the environment: DEBIAN_FRONTEND goes through `env` so no debconf question can stop us.
-  if (sudo && run(sudo, ['-n', 'true'], env, 10_000).ok) return { argv: [sudo, '-n', 'env', 'DEBIAN_FRONTEND=noninteractive', aptGet] };
+  if (sudo && run(sudo, ['-n', 'true'], env, 10_000).ok)
+    return { argv: [sudo, '-n', 'env', 'DEBIAN_FRONTEND=noninteractive', aptGet] };
   return { why: 'needs root or passwordless sudo' };
 }
 
@@ -154,7 +178,9 @@ export async function provisionChromium({ env = process.env, uid = process.getui
     const [command, ...base] = apt.argv;
     const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
     const update = run(command, [...base, 'update', '-qq'], aptEnv, 10 * 60_000);
-    const install = update.ok ? run(command, [...base, 'install', '-y', '-qq', '--no-install-recommends', 'chromium'], aptEnv, 15 * 60_000) : update;
+    const install = update.ok
+      ? run(command, [...base, 'install', '-y', '-qq', '--no-install-recommends', 'chromium'], aptEnv, 15 * 60_000)
+      : update;
     const after = await findChromium(env);
     if (after.path) return { ...after, source: 'apt-get' };
     tried.push(`apt-get: ${install.ok ? 'installed, but no chromium on PATH after it' : why(install.output)}`);

@@ -17,7 +17,8 @@ const started = Date.now();
 
 let found;
 try {
-  found = check || process.env.BREACH_SKIP_CHROMIUM_INSTALL === '1' ? await findChromium() : await provisionChromium({ say });
+  found =
+    check || process.env.BREACH_SKIP_CHROMIUM_INSTALL === '1' ? await findChromium() : await provisionChromium({ say });
 } catch (err) {
   // BREACH_CHROMIUM_PATH set to something that is not a Chromium: the message names it.
   console.warn(`[chromium] ${err instanceof Error ? err.message : String(err)}`);

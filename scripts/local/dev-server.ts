@@ -54,7 +54,16 @@ export async function startDevServer(settings: DevServerSettings): Promise<Runni
   const uiUrl = `http://${settings.host === '127.0.0.1' ? 'localhost' : settings.host}:${settings.uiPort}`;
 
   if (located.source !== 'sdk-download') {
-    const args = ['server', 'start-dev', '--ip', settings.host, '--port', String(settings.port), '--ui-port', String(settings.uiPort)];
+    const args = [
+      'server',
+      'start-dev',
+      '--ip',
+      settings.host,
+      '--port',
+      String(settings.port),
+      '--ui-port',
+      String(settings.uiPort),
+    ];
     args.push('--db-filename', settings.dbFile, '--log-level', 'warn', '--ui-disable-news-fetch');
     if (settings.namespace !== 'default') args.push('--namespace', settings.namespace);
     if (settings.uiCodecEndpoint) args.push('--ui-codec-endpoint', settings.uiCodecEndpoint);
@@ -68,10 +77,15 @@ export async function startDevServer(settings: DevServerSettings): Promise<Runni
         quiet: (line) => appendFileSync(settings.logFile, `${line}\n`),
         loud: /level=(ERROR|FATAL)|panic/,
       });
-      const up = waitUntil(() => canConnect(settings.host, settings.port), `the Temporal dev server on ${address}`, attemptMs).then(() => undefined);
+      const up = waitUntil(
+        () => canConnect(settings.host, settings.port),
+        `the Temporal dev server on ${address}`,
+        attemptMs,
+      ).then(() => undefined);
       const died = child.exited.then((code) => `exited (${describeExit(code)}) before it answered`);
       const failure = await Promise.race([up, died]).catch(() => `did not answer within ${attemptMs / 1000} s`);
-      if (failure === undefined) return { address, uiUrl, binary: describeLocated('temporal', located), child, stop: () => child.stop(10_000) };
+      if (failure === undefined)
+        return { address, uiUrl, binary: describeLocated('temporal', located), child, stop: () => child.stop(10_000) };
       // A start can fail on its own (SQLite answering "context deadline exceeded" on a busy machine):
       // say what happened with the last lines of its log, and try again on the same database.
       await child.stop(5_000);
@@ -106,7 +120,10 @@ export async function startDevServer(settings: DevServerSettings): Promise<Runni
         dbFilename: settings.dbFile,
         namespace: settings.namespace,
         log: { format: 'pretty', level: 'warn' },
-        extraArgs: [...(settings.uiCodecEndpoint ? ['--ui-codec-endpoint', settings.uiCodecEndpoint] : []), ...PRIORITY_MATCHING],
+        extraArgs: [
+          ...(settings.uiCodecEndpoint ? ['--ui-codec-endpoint', settings.uiCodecEndpoint] : []),
+          ...PRIORITY_MATCHING,
+        ],
       },
     });
   } catch (err) {

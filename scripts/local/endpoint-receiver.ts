@@ -132,7 +132,9 @@ export async function startEndpointReceiver(options: EndpointReceiverOptions = {
       return;
     }
     if (method === 'GET' && url.pathname === '/_calls.json') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(recorded.map(publicView).reverse()));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(recorded.map(publicView).reverse()));
       return;
     }
     if (method === 'DELETE' && url.pathname === '/_calls') {
@@ -145,9 +147,12 @@ export async function startEndpointReceiver(options: EndpointReceiverOptions = {
         .then((text) => {
           const { path, forMs, status } = JSON.parse(text) as { path?: unknown; forMs?: unknown; status?: unknown };
           const answer = typeof status === 'number' && status >= 400 && status <= 599 ? status : 503;
-          if (typeof path !== 'string' || !path.startsWith('/') || typeof forMs !== 'number' || !(forMs > 0)) throw new Error('expected { path: "/...", forMs: > 0, status?: 400-599 }');
+          if (typeof path !== 'string' || !path.startsWith('/') || typeof forMs !== 'number' || !(forMs > 0))
+            throw new Error('expected { path: "/...", forMs: > 0, status?: 400-599 }');
           const until = Date.now() + forMs;
-          on(path, () => (Date.now() < until ? { status: answer, body: { error: 'outage (exercise inject)' } } : undefined));
+          on(path, () =>
+            Date.now() < until ? { status: answer, body: { error: 'outage (exercise inject)' } } : undefined,
+          );
           res.writeHead(204).end();
         })
         .catch((err: Error) => res.writeHead(400, { 'content-type': 'text/plain' }).end(err.message));
@@ -197,9 +202,11 @@ export async function startEndpointReceiver(options: EndpointReceiverOptions = {
         options.onCall?.(call);
         for (const listener of listeners) listener(call);
         if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
-        const payload = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+        const payload =
+          answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
         const contentType = typeof answer.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
-        if (!res.destroyed) res.writeHead(answer.status, { 'content-type': contentType, ...answer.headers }).end(payload);
+        if (!res.destroyed)
+          res.writeHead(answer.status, { 'content-type': contentType, ...answer.headers }).end(payload);
       })
       .catch((err: Error) => {
         if (!res.headersSent) res.writeHead(413, { 'content-type': 'text/plain' });
@@ -230,7 +237,9 @@ export async function startEndpointReceiver(options: EndpointReceiverOptions = {
     },
     on,
     failFirst: (pathPrefix, count, status = 503) =>
-      on(pathPrefix, (_call, nth) => (nth <= count ? { status, body: { error: `programmed failure ${nth} of ${count}` } } : undefined)),
+      on(pathPrefix, (_call, nth) =>
+        nth <= count ? { status, body: { error: `programmed failure ${nth} of ${count}` } } : undefined,
+      ),
     failWhile: (pathPrefix, failing, status = 503) =>
       on(pathPrefix, () => (failing() ? { status, body: { error: 'programmed failure' } } : undefined)),
     respondWith: (pathPrefix, response) => on(pathPrefix, () => response),
@@ -240,7 +249,11 @@ export async function startEndpointReceiver(options: EndpointReceiverOptions = {
       return new Promise((resolvePromise, reject) => {
         const timer = setTimeout(() => {
           listeners.delete(listener);
-          reject(new Error(`no matching endpoint call within ${timeoutMs} ms (${recorded.length} recorded: ${recorded.map((c) => `${c.method} ${c.path} ${c.status}`).join(', ') || 'none'})`));
+          reject(
+            new Error(
+              `no matching endpoint call within ${timeoutMs} ms (${recorded.length} recorded: ${recorded.map((c) => `${c.method} ${c.path} ${c.status}`).join(', ') || 'none'})`,
+            ),
+          );
         }, timeoutMs);
         const listener = (call: RecordedCall) => {
           if (!predicate(call)) return;

@@ -26,10 +26,18 @@ export interface DevIdpUser {
 }
 
 /** A workforce member who is in no playbook: they may report, and read what they reported. */
-export const WORKFORCE_MEMBER: DevIdpUser = { sub: 'workforce-member', name: 'Wren Workforce (workforce member, no role)', email: 'workforce.member@state.example', note: 'no role' };
+export const WORKFORCE_MEMBER: DevIdpUser = {
+  sub: 'workforce-member',
+  name: 'Wren Workforce (workforce member, no role)',
+  email: 'workforce.member@state.example',
+  note: 'no role',
+};
 
 export function devIdpUsers(playbook: Playbook): DevIdpUser[] {
-  return [...playbook.people.map((p) => ({ sub: p.subject ?? p.id, name: p.name, email: p.email, note: p.roles.join(', ') })), WORKFORCE_MEMBER];
+  return [
+    ...playbook.people.map((p) => ({ sub: p.subject ?? p.id, name: p.name, email: p.email, note: p.roles.join(', ') })),
+    WORKFORCE_MEMBER,
+  ];
 }
 
 export interface DevIdpOptions {
@@ -54,11 +62,15 @@ export interface DevIdp {
   close(): Promise<void>;
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function signInPage(uid: string, users: DevIdpUser[], clientId: string): string {
   const options = users
-    .map((u, i) => `<li><label><input type="radio" name="sub" value="${escapeHtml(u.sub)}"${i === 0 ? ' required' : ''}> ${escapeHtml(u.name)} <span class="note">${escapeHtml(u.email)} · ${escapeHtml(u.note)}</span></label></li>`)
+    .map(
+      (u, i) =>
+        `<li><label><input type="radio" name="sub" value="${escapeHtml(u.sub)}"${i === 0 ? ' required' : ''}> ${escapeHtml(u.name)} <span class="note">${escapeHtml(u.email)} · ${escapeHtml(u.note)}</span></label></li>`,
+    )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Sign in (development identity provider)</title>
@@ -84,7 +96,12 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
   const users = devIdpUsers(options.playbook);
   const bySub = new Map(users.map((u) => [u.sub, u]));
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const jwk = { ...(await exportJWK(privateKey)), kid: `dev-${randomBytes(6).toString('hex')}`, alg: 'RS256', use: 'sig' };
+  const jwk = {
+    ...(await exportJWK(privateKey)),
+    kid: `dev-${randomBytes(6).toString('hex')}`,
+    alg: 'RS256',
+    use: 'sig',
+  };
 
   // Listen first: the issuer names the port.
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
@@ -124,7 +141,13 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx: unknown, resource: string) => {
           if (resource !== audience) throw new Error(`unknown resource ${resource}`);
-          return { scope: 'api', audience, accessTokenTTL: options.accessTokenTtlSeconds ?? 3_600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
+          return {
+            scope: 'api',
+            audience,
+            accessTokenTTL: options.accessTokenTtlSeconds ?? 3_600,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
         },
       },
     },
@@ -139,7 +162,13 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
       return { accountId: sub, claims: () => ({ sub, name: user.name, email: user.email, email_verified: true }) };
     },
     // A first-party client: no consent screen; the grant covers the ID token's claims and the API.
-    loadExistingGrant: async (ctx: { oidc: { client: { clientId: string }; session: { accountId: string; grantIdFor(id: string): string | undefined }; result?: { consent?: { grantId?: string } } } }) => {
+    loadExistingGrant: async (ctx: {
+      oidc: {
+        client: { clientId: string };
+        session: { accountId: string; grantIdFor(id: string): string | undefined };
+        result?: { consent?: { grantId?: string } };
+      };
+    }) => {
       const { client, session, result } = ctx.oidc;
       const existing = result?.consent?.grantId ?? session.grantIdFor(client.clientId);
       if (existing) return provider.Grant.find(existing);
@@ -150,7 +179,14 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
       return grant;
     },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-    ttl: { AccessToken: options.accessTokenTtlSeconds ?? 3_600, IdToken: 3_600, Session: 8 * 3_600, Interaction: 3_600, Grant: 8 * 3_600, AuthorizationCode: 60 },
+    ttl: {
+      AccessToken: options.accessTokenTtlSeconds ?? 3_600,
+      IdToken: 3_600,
+      Session: 8 * 3_600,
+      Interaction: 3_600,
+      Grant: 8 * 3_600,
+      AuthorizationCode: 60,
+    },
   });
   const callback = provider.callback();
 
@@ -163,15 +199,26 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
         if (req.method === 'POST' && match[2]) {
           const sub = (await formBody(req)).get('sub') ?? '';
           if (!bySub.has(sub)) {
-            res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' }).end(signInPage(details.uid, users, options.clientId));
+            res
+              .writeHead(400, { 'content-type': 'text/html; charset=utf-8' })
+              .end(signInPage(details.uid, users, options.clientId));
             return;
           }
-          await provider.interactionFinished(req, res, { login: { accountId: sub } }, { mergeWithLastSubmission: false });
+          await provider.interactionFinished(
+            req,
+            res,
+            { login: { accountId: sub } },
+            { mergeWithLastSubmission: false },
+          );
           return;
         }
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(signInPage(details.uid, users, options.clientId));
+        res
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+          .end(signInPage(details.uid, users, options.clientId));
       } catch (err) {
-        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(`sign-in failed: ${err instanceof Error ? err.message : String(err)}`);
+        res
+          .writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
+          .end(`sign-in failed: ${err instanceof Error ? err.message : String(err)}`);
       }
     })();
   };

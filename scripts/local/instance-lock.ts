@@ -11,7 +11,8 @@ export interface LockInfo {
   urls?: Record<string, string>;
 }
 
-export type LockResult = { ok: true; release: () => void; update: (info: Partial<LockInfo>) => void } | { ok: false; holder: LockInfo };
+export type LockResult =
+  { ok: true; release: () => void; update: (info: Partial<LockInfo>) => void } | { ok: false; holder: LockInfo };
 
 function alive(pid: number): boolean {
   try {

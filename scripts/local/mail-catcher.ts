@@ -65,7 +65,14 @@ function streamToString(stream: NodeJS.ReadableStream): Promise<string> {
   });
 }
 
-function listen(server: { listen: (port: number, host: string, cb: () => void) => unknown; once: (e: 'error', cb: (err: Error) => void) => unknown }, port: number, host: string): Promise<void> {
+function listen(
+  server: {
+    listen: (port: number, host: string, cb: () => void) => unknown;
+    once: (e: 'error', cb: (err: Error) => void) => unknown;
+  },
+  port: number,
+  host: string,
+): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolvePromise());
@@ -112,7 +119,13 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
       const raw = await readFile(join(options.dir, file), 'utf8');
       const id = file.slice(0, -'.eml'.length);
       const parsed = parseMail(raw);
-      messages.push({ ...parsed, id, receivedAt: parsed.date ? new Date(parsed.date).toISOString() : '', envelope: { from: parsed.from, to: parsed.to }, file: join(options.dir, file) });
+      messages.push({
+        ...parsed,
+        id,
+        receivedAt: parsed.date ? new Date(parsed.date).toISOString() : '',
+        envelope: { from: parsed.from, to: parsed.to },
+        file: join(options.dir, file),
+      });
     }
     sequence = files.length;
   }
@@ -130,7 +143,9 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     },
     onRcptTo(address, _session, callback) {
       if (!/\.invalid$/i.test(address.address)) return callback();
-      const refused = Object.assign(new Error(`5.1.2 ${address.address}: the domain does not exist`), { responseCode: 550 });
+      const refused = Object.assign(new Error(`5.1.2 ${address.address}: the domain does not exist`), {
+        responseCode: 550,
+      });
       return callback(refused);
     },
     onData(stream, session, callback) {
@@ -210,7 +225,9 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
       return;
     }
     const raw = mail.raw ?? (mail.file ? await readFile(mail.file, 'utf8') : '');
-    res.writeHead(200, { 'content-type': 'message/rfc822', 'content-disposition': `inline; filename="${mail.id}.eml"` }).end(raw);
+    res
+      .writeHead(200, { 'content-type': 'message/rfc822', 'content-disposition': `inline; filename="${mail.id}.eml"` })
+      .end(raw);
   }
 
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -226,7 +243,11 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
       return new Promise((resolvePromise, reject) => {
         const timer = setTimeout(() => {
           listeners.delete(listener);
-          reject(new Error(`no matching mail within ${timeoutMs} ms (${messages.length} caught: ${messages.map((m) => `"${m.subject}" to ${m.to.join(', ')}`).join('; ') || 'none'})`));
+          reject(
+            new Error(
+              `no matching mail within ${timeoutMs} ms (${messages.length} caught: ${messages.map((m) => `"${m.subject}" to ${m.to.join(', ')}`).join('; ') || 'none'})`,
+            ),
+          );
         }, timeoutMs);
         const listener = (mail: CaughtMail) => {
           if (!predicate(mail)) return;
@@ -243,7 +264,12 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     async close() {
       await Promise.all([
         new Promise<void>((r) => smtp.close(() => r())),
-        web ? new Promise<void>((r) => { web.closeAllConnections(); web.close(() => r()); }) : Promise.resolve(),
+        web
+          ? new Promise<void>((r) => {
+              web.closeAllConnections();
+              web.close(() => r());
+            })
+          : Promise.resolve(),
       ]);
     },
   };

@@ -90,7 +90,9 @@ function leaves(headers: Record<string, string>, body: string, depth = 0): Leaf[
   const type = (headers['content-type'] ?? 'text/plain').split(';')[0]!.trim().toLowerCase();
   const boundary = param(headers['content-type'], 'boundary');
   if (!type.startsWith('multipart/') || !boundary || depth > 5) return [{ type, headers, body }];
-  const parts = body.split(new RegExp(`\\r?\\n?--${boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:--)?[ \\t]*\\r?\\n?`));
+  const parts = body.split(
+    new RegExp(`\\r?\\n?--${boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:--)?[ \\t]*\\r?\\n?`),
+  );
   return parts
     .slice(1, -1)
     .filter((part) => part.trim() !== '')
@@ -112,8 +114,12 @@ export function parseMail(raw: string): ParsedMail {
   const [head, body] = splitHeadBody(raw);
   const headers = parseHeaders(head);
   const parts = leaves(headers, body);
-  const textPart = parts.find((p) => p.type === 'text/plain' && !/attachment/i.test(p.headers['content-disposition'] ?? ''));
-  const htmlPart = parts.find((p) => p.type === 'text/html' && !/attachment/i.test(p.headers['content-disposition'] ?? ''));
+  const textPart = parts.find(
+    (p) => p.type === 'text/plain' && !/attachment/i.test(p.headers['content-disposition'] ?? ''),
+  );
+  const htmlPart = parts.find(
+    (p) => p.type === 'text/html' && !/attachment/i.test(p.headers['content-disposition'] ?? ''),
+  );
   return {
     from: headers.from ?? '',
     to: addresses(headers.to),

@@ -88,17 +88,26 @@ function systemPort(): Promise<number> {
   });
 }
 
-export async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs: number, intervalMs = 100): Promise<void> {
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
 /** GET url and tell whether it answered with the expected status (200 unless said). */
-export async function answers(url: string, init: { headers?: Record<string, string>; status?: number; timeoutMs?: number } = {}): Promise<boolean> {
+export async function answers(
+  url: string,
+  init: { headers?: Record<string, string>; status?: number; timeoutMs?: number } = {},
+): Promise<boolean> {
   try {
     const response = await fetch(url, { headers: init.headers, signal: AbortSignal.timeout(init.timeoutMs ?? 2_000) });
     await response.arrayBuffer();

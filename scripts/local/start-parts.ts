@@ -26,12 +26,17 @@ export function anyApiToken(path: string): string | undefined {
  * The playbook's endpoints that point at the local receiver get a demo bearer token when their `tokenEnv`
  * is unset, so the activities call the receiver as they would call US-CERT; real endpoints keep theirs.
  */
-export function demoEndpointTokens(playbook: Playbook, receiverPort: number, env: Record<string, string | undefined>): Record<string, string> {
+export function demoEndpointTokens(
+  playbook: Playbook,
+  receiverPort: number,
+  env: Record<string, string | undefined>,
+): Record<string, string> {
   const tokens: Record<string, string> = {};
   for (const endpoint of Object.values(playbook.endpoints)) {
     const url = new URL(endpoint.url);
     const local = isLoopback(url.hostname.replace(/^\[|\]$/g, '')) && Number(url.port || 80) === receiverPort;
-    if (local && endpoint.tokenEnv && !env[endpoint.tokenEnv]) tokens[endpoint.tokenEnv] = `local-receiver-demo-${endpoint.tokenEnv.toLowerCase()}`;
+    if (local && endpoint.tokenEnv && !env[endpoint.tokenEnv])
+      tokens[endpoint.tokenEnv] = `local-receiver-demo-${endpoint.tokenEnv.toLowerCase()}`;
   }
   return tokens;
 }
@@ -45,15 +50,28 @@ export function demoVendorCallback(env: Record<string, string | undefined>, data
   if (env.BREACH_VENDOR_TOKEN && env.BREACH_VENDOR_SIGNING_SECRET) return {};
   const file = join(dataDir, 'vendor-callback.json');
   if (!existsSync(file)) {
-    const made = { BREACH_VENDOR_TOKEN: randomBytes(24).toString('base64url'), BREACH_VENDOR_SIGNING_SECRET: randomBytes(32).toString('hex') };
+    const made = {
+      BREACH_VENDOR_TOKEN: randomBytes(24).toString('base64url'),
+      BREACH_VENDOR_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    };
     writeFileSync(file, `${JSON.stringify(made, null, 2)}\n`, { mode: 0o600 });
   }
-  const kept = JSON.parse(readFileSync(file, 'utf8')) as { BREACH_VENDOR_TOKEN: string; BREACH_VENDOR_SIGNING_SECRET: string };
-  return { BREACH_VENDOR_TOKEN: env.BREACH_VENDOR_TOKEN ?? kept.BREACH_VENDOR_TOKEN, BREACH_VENDOR_SIGNING_SECRET: env.BREACH_VENDOR_SIGNING_SECRET ?? kept.BREACH_VENDOR_SIGNING_SECRET };
+  const kept = JSON.parse(readFileSync(file, 'utf8')) as {
+    BREACH_VENDOR_TOKEN: string;
+    BREACH_VENDOR_SIGNING_SECRET: string;
+  };
+  return {
+    BREACH_VENDOR_TOKEN: env.BREACH_VENDOR_TOKEN ?? kept.BREACH_VENDOR_TOKEN,
+    BREACH_VENDOR_SIGNING_SECRET: env.BREACH_VENDOR_SIGNING_SECRET ?? kept.BREACH_VENDOR_SIGNING_SECRET,
+  };
 }
 
 /** The contract's search attributes, on every start (an existing database gets new ones too). */
-export async function registerWithRetry(address: string, connectionOptions: TemporalConnect['connectionOptions'], namespace: string): Promise<string> {
+export async function registerWithRetry(
+  address: string,
+  connectionOptions: TemporalConnect['connectionOptions'],
+  namespace: string,
+): Promise<string> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     let connection: Connection | undefined;
@@ -63,7 +81,8 @@ export async function registerWithRetry(address: string, connectionOptions: Temp
       return added.length > 0 ? `registered ${added.join(', ')}` : 'all present';
     } catch (err) {
       // The namespace appears a moment after the port opens; a hosted cluster may refuse the operator call.
-      if (Date.now() > deadline) return `not registered (${err instanceof Error ? err.message : String(err)}): register them with \`temporal operator search-attribute create\``;
+      if (Date.now() > deadline)
+        return `not registered (${err instanceof Error ? err.message : String(err)}): register them with \`temporal operator search-attribute create\``;
       await new Promise((r) => setTimeout(r, 300));
     } finally {
       await connection?.close().catch(() => undefined);

@@ -50,11 +50,19 @@ function tailOf(file: string, n = 8): string[] {
  * Readiness is GET /readyz (200 once Temporal answers); an API without that route answers 404 there, and
  * its /healthz says the same thing.
  */
-async function apiAnswers(child: Child, apiUrl: string, token: string | undefined, last: { answer: string }): Promise<void> {
+async function apiAnswers(
+  child: Child,
+  apiUrl: string,
+  token: string | undefined,
+  last: { answer: string },
+): Promise<void> {
   let path = '/readyz';
   while (child.running()) {
     try {
-      const response = await fetch(`${apiUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(`${apiUrl}${path}`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        signal: AbortSignal.timeout(2_000),
+      });
       if (response.status === 404 && path === '/readyz') {
         path = '/healthz';
         continue;
@@ -78,7 +86,11 @@ async function main(): Promise<void> {
 
   const lock = acquireInstanceLock(dataDir);
   if (!lock.ok) {
-    const where = lock.holder.urls ? Object.entries(lock.holder.urls).map(([k, v]) => `\n  ${k}: ${v}`).join('') : '';
+    const where = lock.holder.urls
+      ? Object.entries(lock.holder.urls)
+          .map(([k, v]) => `\n  ${k}: ${v}`)
+          .join('')
+      : '';
     console.error(
       `npm start is already running for ${relative(process.cwd(), dataDir) || dataDir} (pid ${lock.holder.pid}, since ${lock.holder.startedAt}).${where}\n` +
         `Use that one, or stop it with Ctrl-C in its terminal (or \`kill ${lock.holder.pid}\`). To run a second one beside it, give it its own ` +
@@ -89,8 +101,17 @@ async function main(): Promise<void> {
 
   const supervised: Supervised[] = [];
   // Filled in as they start; shutdown stops what is there.
-  const services: { temporal?: RunningDevServer; mail?: MailCatcher; receiver?: EndpointReceiver; idp?: DevIdp; uiProxy?: UiProxy } = {};
-  const allChildren = () => [...supervised.map((s) => s.current()), ...(services.temporal?.child ? [services.temporal.child] : [])];
+  const services: {
+    temporal?: RunningDevServer;
+    mail?: MailCatcher;
+    receiver?: EndpointReceiver;
+    idp?: DevIdp;
+    uiProxy?: UiProxy;
+  } = {};
+  const allChildren = () => [
+    ...supervised.map((s) => s.current()),
+    ...(services.temporal?.child ? [services.temporal.child] : []),
+  ];
   let stopping = false;
   process.on('exit', () => {
     killAllNow(allChildren());
@@ -103,7 +124,12 @@ async function main(): Promise<void> {
     console.log(`\n${why}: stopping the API and the worker, then Temporal...`);
     await Promise.all(supervised.map((s) => s.stop()));
     await services.temporal?.stop().catch((err: Error) => console.error(`[temporal] ${err.message}`));
-    await Promise.all([services.mail?.close(), services.receiver?.close(), services.idp?.close(), services.uiProxy?.close()]);
+    await Promise.all([
+      services.mail?.close(),
+      services.receiver?.close(),
+      services.idp?.close(),
+      services.uiProxy?.close(),
+    ]);
     lock.release();
     console.log('stopped.');
     process.exit(code);
@@ -125,7 +151,9 @@ async function main(): Promise<void> {
   const configured = parseHostPort(connectionOptions.address);
   const external = await canConnect(configured.host, configured.port, 1_000);
   if (!external && !isLoopback(configured.host)) {
-    throw new StartError(`TEMPORAL_ADDRESS=${connectionOptions.address} does not answer, and npm start only starts a Temporal server on this machine`);
+    throw new StartError(
+      `TEMPORAL_ADDRESS=${connectionOptions.address} does not answer, and npm start only starts a Temporal server on this machine`,
+    );
   }
   const bindHost = configured.host === 'localhost' ? '127.0.0.1' : configured.host;
   const uiPort = config.temporalUiPort ?? configured.port + 1000;
@@ -134,31 +162,56 @@ async function main(): Promise<void> {
     [config.apiPort, 'the HTTP API', 'BREACH_API_PORT'],
     [config.receiverPort, 'the endpoint receiver', 'BREACH_RECEIVER_PORT'],
   ];
-  if (!config.oidcIssuer && config.idpPort !== 0) wanted.push([config.idpPort, 'the development IdP', 'BREACH_IDP_PORT']);
-  if (!config.smtpUrl) wanted.push([config.mailSmtpPort, 'the mail catcher (SMTP)', 'BREACH_MAIL_SMTP_PORT'], [config.mailWebPort, 'the mail catcher (web)', 'BREACH_MAIL_WEB_PORT']);
+  if (!config.oidcIssuer && config.idpPort !== 0)
+    wanted.push([config.idpPort, 'the development IdP', 'BREACH_IDP_PORT']);
+  if (!config.smtpUrl)
+    wanted.push(
+      [config.mailSmtpPort, 'the mail catcher (SMTP)', 'BREACH_MAIL_SMTP_PORT'],
+      [config.mailWebPort, 'the mail catcher (web)', 'BREACH_MAIL_WEB_PORT'],
+    );
   if (!external) wanted.push([uiPort, 'the Temporal UI', 'BREACH_TEMPORAL_UI_PORT']);
   const taken = [];
-  for (const [p, what, variable] of wanted) if (await isPortTaken(p)) taken.push(`  port ${p} (${what}, ${variable}) is already in use`);
+  for (const [p, what, variable] of wanted)
+    if (await isPortTaken(p)) taken.push(`  port ${p} (${what}, ${variable}) is already in use`);
   if (taken.length > 0) {
-    throw new StartError(`${taken.join('\n')}\nAnother npm start (or another program) holds it. Stop it, or choose other ports with the variables named above.`);
+    throw new StartError(
+      `${taken.join('\n')}\nAnother npm start (or another program) holds it. Stop it, or choose other ports with the variables named above.`,
+    );
   }
 
   const temporalAddress = external ? connectionOptions.address : `${bindHost}:${configured.port}`;
-  console.log(external ? `Using the Temporal server at ${temporalAddress} (namespace ${namespace}).` : `Starting a Temporal dev server on ${temporalAddress}...`);
+  console.log(
+    external
+      ? `Using the Temporal server at ${temporalAddress} (namespace ${namespace}).`
+      : `Starting a Temporal dev server on ${temporalAddress}...`,
+  );
 
   // Mail and endpoint stand-ins first: they take milliseconds, and the children send to them.
-  if (!config.smtpUrl) services.mail = await startMailCatcher({ smtpPort: config.mailSmtpPort, webPort: config.mailWebPort, dir: join(dataDir, 'mail') });
+  if (!config.smtpUrl)
+    services.mail = await startMailCatcher({
+      smtpPort: config.mailSmtpPort,
+      webPort: config.mailWebPort,
+      dir: join(dataDir, 'mail'),
+    });
   const receiver = await startEndpointReceiver({
     port: config.receiverPort,
     onCall: (call) =>
-      console.log(`[receiver] ${call.method} ${call.path} → ${call.status} (Idempotency-Key: ${call.idempotencyKey ? 'yes' : 'no'}, Authorization: ${call.hasAuthorization ? 'yes' : 'no'})`),
+      console.log(
+        `[receiver] ${call.method} ${call.path} → ${call.status} (Idempotency-Key: ${call.idempotencyKey ? 'yes' : 'no'}, Authorization: ${call.hasAuthorization ? 'yes' : 'no'})`,
+      ),
   });
   services.receiver = receiver;
   const mail = services.mail;
   // The UI's port is this proxy's: the UI behind it on a private port, the codec routes on its origin
   // (scripts/local/ui-proxy.ts), so that signing in to the pages is all an operator does to decrypt.
   const uiBehindProxy = external ? undefined : await freePort();
-  if (uiBehindProxy) services.uiProxy = await startUiProxy({ host: bindHost, port: uiPort, uiPort: uiBehindProxy, apiPort: config.apiPort });
+  if (uiBehindProxy)
+    services.uiProxy = await startUiProxy({
+      host: bindHost,
+      port: uiPort,
+      uiPort: uiBehindProxy,
+      apiPort: config.apiPort,
+    });
   const smtpUrl = config.smtpUrl ?? mail?.smtpUrl;
 
   // The worker and the API start beside the server: they wait for it, and their start-up (bundling the
@@ -167,7 +220,10 @@ async function main(): Promise<void> {
   const keys = await prepareDevKeyring(config.env, dataDir);
   console.log(`Encryption: ${keys.note}.`);
   const uiOrigins = config.uiOrigins ?? `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
-  const endpointTokens = { ...demoEndpointTokens(playbook, receiver.port, config.env), ...demoVendorCallback(config.env, dataDir) };
+  const endpointTokens = {
+    ...demoEndpointTokens(playbook, receiver.port, config.env),
+    ...demoVendorCallback(config.env, dataDir),
+  };
   // Sign-in: the development IdP (scripts/local/idp.ts) whose users are the playbook's people, unless an IdP is configured.
   let oidcEnv: Record<string, string> = {};
   if (!config.oidcIssuer) {
@@ -181,9 +237,24 @@ async function main(): Promise<void> {
       redirectUris: [`${config.publicUrl}/auth/callback`],
       postLogoutRedirectUris: [`${config.publicUrl}/cases`],
     });
-    oidcEnv = { BREACH_OIDC_ISSUER: services.idp.issuer, BREACH_OIDC_CLIENT_ID: 'breach-pages', BREACH_OIDC_CLIENT_SECRET: clientSecret, BREACH_OIDC_AUDIENCE: 'urn:breach-response:api' };
+    oidcEnv = {
+      BREACH_OIDC_ISSUER: services.idp.issuer,
+      BREACH_OIDC_CLIENT_ID: 'breach-pages',
+      BREACH_OIDC_CLIENT_SECRET: clientSecret,
+      BREACH_OIDC_AUDIENCE: 'urn:breach-response:api',
+    };
   }
-  const childEnv: NodeJS.ProcessEnv = { ...config.env, ...oidcEnv, ...endpointTokens, ...keys.childEnv, BREACH_UI_ORIGINS: uiOrigins, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, SMTP_URL: smtpUrl, BREACH_API_PORT: String(config.apiPort) };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...config.env,
+    ...oidcEnv,
+    ...endpointTokens,
+    ...keys.childEnv,
+    BREACH_UI_ORIGINS: uiOrigins,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: namespace,
+    SMTP_URL: smtpUrl,
+    BREACH_API_PORT: String(config.apiPort),
+  };
   // One process per child (node with tsx's loader), not tsx's CLI and its own child: signals reach the code.
   const tsx = (file: string): [string, string[]] => [process.execPath, ['--import', 'tsx', file]];
   let failedBeforeReady: (why: string) => void = () => undefined;
@@ -228,19 +299,60 @@ async function main(): Promise<void> {
       });
     }
     searchAttributes = await registerWithRetry(temporalAddress, connectionOptions, namespace);
-    await ensureYearlySchedulesOnStart({ address: temporalAddress, namespace, env: childEnv, taskQueue: config.taskQueue, playbook });
+    await ensureYearlySchedulesOnStart({
+      address: temporalAddress,
+      namespace,
+      env: childEnv,
+      taskQueue: config.taskQueue,
+      playbook,
+    });
   })();
 
   const apiUrl = `http://localhost:${config.apiPort}`;
   const uiUrl = `http://localhost:${uiPort}`;
-  const lastLinesOf = (s: Supervised) => () => `    its last lines:\n${indentLines(s.current().lastLines(8).map((l) => `  ${l}`))}`;
+  const lastLinesOf = (s: Supervised) => () =>
+    `    its last lines:\n${indentLines(
+      s
+        .current()
+        .lastLines(8)
+        .map((l) => `  ${l}`),
+    )}`;
   await allReady(
     [
-      { what: `the Temporal server at ${temporalAddress}`, until: temporalReady, detail: () => (external ? '' : `    the last lines of ${temporalLog}:\n${indentLines(tailOf(temporalLog).map((l) => `  ${l}`))}`) },
-      { what: `the worker (its pollers on task queue ${config.taskQueue}, as the server lists them)`, until: worker.firstReady, detail: lastLinesOf(worker) },
-      { what: `the API (GET ${apiUrl}/readyz or /healthz 200)`, until: api.firstReady, detail: () => `    its last answer: ${health.answer}\n${lastLinesOf(api)()}` },
-      ...(mail ? [{ what: `the mail page ${mail.webUrl}`, until: waitUntil(() => answers(`${mail.webUrl}/`), 'the mail page', READY_TIMEOUT_MS) }] : []),
-      ...(external ? [] : [{ what: `the Temporal UI ${uiUrl}`, until: temporalReady.then(() => waitUntil(() => answers(uiUrl), 'the Temporal UI', READY_TIMEOUT_MS)) }]),
+      {
+        what: `the Temporal server at ${temporalAddress}`,
+        until: temporalReady,
+        detail: () =>
+          external
+            ? ''
+            : `    the last lines of ${temporalLog}:\n${indentLines(tailOf(temporalLog).map((l) => `  ${l}`))}`,
+      },
+      {
+        what: `the worker (its pollers on task queue ${config.taskQueue}, as the server lists them)`,
+        until: worker.firstReady,
+        detail: lastLinesOf(worker),
+      },
+      {
+        what: `the API (GET ${apiUrl}/readyz or /healthz 200)`,
+        until: api.firstReady,
+        detail: () => `    its last answer: ${health.answer}\n${lastLinesOf(api)()}`,
+      },
+      ...(mail
+        ? [
+            {
+              what: `the mail page ${mail.webUrl}`,
+              until: waitUntil(() => answers(`${mail.webUrl}/`), 'the mail page', READY_TIMEOUT_MS),
+            },
+          ]
+        : []),
+      ...(external
+        ? []
+        : [
+            {
+              what: `the Temporal UI ${uiUrl}`,
+              until: temporalReady.then(() => waitUntil(() => answers(uiUrl), 'the Temporal UI', READY_TIMEOUT_MS)),
+            },
+          ]),
     ],
     READY_TIMEOUT_MS,
     fatal,
@@ -252,15 +364,24 @@ async function main(): Promise<void> {
   const devServer = services.temporal?.child;
   if (devServer) {
     void devServer.exited.then((code) => {
-      if (!stopping) void shutdown(1, `the Temporal dev server stopped (${describeExit(code)}); the last lines of its log:\n${indentLines(devServer.lastLines(8))}\n`);
+      if (!stopping)
+        void shutdown(
+          1,
+          `the Temporal dev server stopped (${describeExit(code)}); the last lines of its log:\n${indentLines(devServer.lastLines(8))}\n`,
+        );
     });
   }
 
-  const externalUi = external && isLoopback(configured.host) && (await answers(`http://127.0.0.1:${configured.port + 1000}`)) ? `http://localhost:${configured.port + 1000}` : undefined;
+  const externalUi =
+    external && isLoopback(configured.host) && (await answers(`http://127.0.0.1:${configured.port + 1000}`))
+      ? `http://localhost:${configured.port + 1000}`
+      : undefined;
   const urls = {
     'Temporal UI': external ? (externalUi ?? '(the UI of the server at TEMPORAL_ADDRESS)') : uiUrl,
     'HTTP API': apiUrl,
-    'Mail catcher': mail?.webUrl?.replace('127.0.0.1', 'localhost') ?? `(SMTP_URL is set: mail goes to ${smtpUrl?.replace(/\/\/[^@/]*@/, '//***@')})`,
+    'Mail catcher':
+      mail?.webUrl?.replace('127.0.0.1', 'localhost') ??
+      `(SMTP_URL is set: mail goes to ${smtpUrl?.replace(/\/\/[^@/]*@/, '//***@')})`,
     'Endpoint receiver': receiver.url.replace('127.0.0.1', 'localhost'),
   };
   lock.update({ urls });
@@ -269,7 +390,9 @@ async function main(): Promise<void> {
       urls,
       temporalAddress,
       namespace,
-      devServer: services.temporal ? { dbFile: join(dataDir, 'temporal.db'), binary: services.temporal.binary } : undefined,
+      devServer: services.temporal
+        ? { dbFile: join(dataDir, 'temporal.db'), binary: services.temporal.binary }
+        : undefined,
       searchAttributes,
       apiUrl,
       token,
@@ -278,14 +401,21 @@ async function main(): Promise<void> {
       taskQueue: config.taskQueue,
       playbookPath: config.playbookPath,
       codecOnUiOrigin: services.uiProxy !== undefined,
-      signIn: services.idp ? `${services.idp.issuer}   (development IdP: the playbook's people and a workforce member with no role; no passwords)` : (config.oidcIssuer ?? ''),
+      signIn: services.idp
+        ? `${services.idp.issuer}   (development IdP: the playbook's people and a workforce member with no role; no passwords)`
+        : (config.oidcIssuer ?? ''),
     }),
   );
 }
 
 main().catch(async (err: unknown) => {
-  const known = err instanceof ConfigError || err instanceof StartError || (err instanceof Error && err.name === 'TemporalBinaryNotFound');
-  console.error(`\nnpm start failed: ${known ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  const known =
+    err instanceof ConfigError ||
+    err instanceof StartError ||
+    (err instanceof Error && err.name === 'TemporalBinaryNotFound');
+  console.error(
+    `\nnpm start failed: ${known ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+  );
   if (stopEverything) await stopEverything(1, 'npm start failed');
   process.exit(1);
 });

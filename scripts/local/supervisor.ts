@@ -54,7 +54,10 @@ export function supervise(name: string, options: SupervisorOptions): Supervised 
         if (!everReady) {
           everReady = true;
           resolveFirst();
-        } else if (instance.running()) options.say(`${name} is back (pid ${instance.process.pid}, ${((Date.now() - startedAt) / 1000).toFixed(1)} s after its restart)`);
+        } else if (instance.running())
+          options.say(
+            `${name} is back (pid ${instance.process.pid}, ${((Date.now() - startedAt) / 1000).toFixed(1)} s after its restart)`,
+          );
       },
       () => undefined,
     );
@@ -63,14 +66,18 @@ export function supervise(name: string, options: SupervisorOptions): Supervised 
       const cause = describeExit(code);
       const last = indentLines(instance.lastLines(8));
       if (code === EXIT_CONFIG) {
-        options.onFatal(`${name} stopped with ${cause}: its configuration is wrong, and starting it again would not help. Its last lines:\n${last}`);
+        options.onFatal(
+          `${name} stopped with ${cause}: its configuration is wrong, and starting it again would not help. Its last lines:\n${last}`,
+        );
         return;
       }
       if (Date.now() - startedAt > stableMs) backoff = initial;
       const wait = backoff;
       backoff = Math.min(backoff * 2, max);
       restarts += 1;
-      options.say(`${name} (pid ${instance.process.pid}) died: ${cause}. Its last lines:\n${last}\n  starting it again in ${wait / 1000} s (restart ${restarts})`);
+      options.say(
+        `${name} (pid ${instance.process.pid}) died: ${cause}. Its last lines:\n${last}\n  starting it again in ${wait / 1000} s (restart ${restarts})`,
+      );
       pending = setTimeout(() => {
         pending = undefined;
         if (!stopping) start();

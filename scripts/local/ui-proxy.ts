@@ -15,7 +15,13 @@
  * Production has no proxy: the Temporal UI is configured with `codec.passAccessToken` (the IdP's access
  * token, which the API accepts) or `codec.includeCredentials` (docs/deployment.md).
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { pipeline } from 'node:stream';
 
 export const CODEC_ROUTES = ['/decode', '/encode'];
@@ -44,7 +50,12 @@ function forward(incoming: IncomingMessage, response: ServerResponse, target: { 
 }
 
 /** Listens on `host:port`; the UI is at 127.0.0.1:`uiPort`, the API at 127.0.0.1:`apiPort`. */
-export async function startUiProxy(options: { host: string; port: number; uiPort: number; apiPort: number }): Promise<UiProxy> {
+export async function startUiProxy(options: {
+  host: string;
+  port: number;
+  uiPort: number;
+  apiPort: number;
+}): Promise<UiProxy> {
   const server: Server = createServer((incoming, response) => {
     const path = (incoming.url ?? '/').split('?')[0]!;
     const toApi = CODEC_ROUTES.includes(path);

@@ -24,16 +24,31 @@ export interface WorkerProcess {
   output(): string;
 }
 
-export function startWorkerProcess(env: Record<string, string>, options: { readyTimeoutMs?: number; nodeArgs?: string[] } = {}): WorkerProcess {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', join(PROJECT_ROOT, 'workers', 'main.ts')], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, BREACH_WORKER_LOG_LEVEL: 'ERROR', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function startWorkerProcess(
+  env: Record<string, string>,
+  options: { readyTimeoutMs?: number; nodeArgs?: string[] } = {},
+): WorkerProcess {
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', 'tsx', join(PROJECT_ROOT, 'workers', 'main.ts')],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, BREACH_WORKER_LOG_LEVEL: 'ERROR', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const lines: string[] = [];
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the worker did not start within ${options.readyTimeoutMs ?? 90_000} ms:\n${lines.join('\n')}`)), options.readyTimeoutMs ?? 90_000);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(`the worker did not start within ${options.readyTimeoutMs ?? 90_000} ms:\n${lines.join('\n')}`),
+        ),
+      options.readyTimeoutMs ?? 90_000,
+    );
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
         lines.push(line);

@@ -8,12 +8,21 @@ import type { Playbook } from '../../domain/playbook.js';
 import { describeEnsure, ensureYearlySchedules } from '../../client/schedules.js';
 import { dataConverterFromEnv } from '../../security/data-converter.js';
 
-export async function ensureYearlySchedulesOnStart(input: { address: string; namespace: string; env: NodeJS.ProcessEnv; taskQueue: string; playbook: Playbook }): Promise<string> {
+export async function ensureYearlySchedulesOnStart(input: {
+  address: string;
+  namespace: string;
+  env: NodeJS.ProcessEnv;
+  taskQueue: string;
+  playbook: Playbook;
+}): Promise<string> {
   let connection: Connection | undefined;
   try {
     const { dataConverter } = await dataConverterFromEnv(input.env);
     connection = await Connection.connect({ address: input.address, connectTimeout: 5_000 });
-    const result = await ensureYearlySchedules(new Client({ connection, namespace: input.namespace, dataConverter }), { taskQueue: input.taskQueue, playbook: input.playbook });
+    const result = await ensureYearlySchedules(new Client({ connection, namespace: input.namespace, dataConverter }), {
+      taskQueue: input.taskQueue,
+      playbook: input.playbook,
+    });
     const line = `Yearly duties (Temporal Schedules): ${describeEnsure(result)}.`;
     console.log(line);
     return line;

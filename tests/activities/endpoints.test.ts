@@ -18,7 +18,12 @@ afterAll(async () => {
 });
 
 const activities = (env: Record<string, string | undefined> = {}) =>
-  createActivities({ mailer: nodemailer.createTransport({ jsonTransport: true }), mailFrom: 'breach@test.example', publicUrl: 'http://localhost:3000', env });
+  createActivities({
+    mailer: nodemailer.createTransport({ jsonTransport: true }),
+    mailFrom: 'breach@test.example',
+    publicUrl: 'http://localhost:3000',
+    env,
+  });
 
 const mockEnv = () => new MockActivityEnvironment({ workflowExecution: { workflowId: 'breach-ACT-1', runId: 'r1' } });
 
@@ -35,7 +40,12 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
 describe('callEndpoint', () => {
   it('posts JSON with an Idempotency-Key of <workflowId>:<step> and the bearer token the playbook names', async () => {
     const a = activities({ USCERT_TOKEN: 'tok-123' });
-    const result: { status: number } = await mockEnv().run(a.callEndpoint, { name: 'usCert', endpoint: { url: `${receiver.url}/us-cert`, tokenEnv: 'USCERT_TOKEN' }, step: 'report-usCert', body: { incidentId: 'ACT-1' } });
+    const result: { status: number } = await mockEnv().run(a.callEndpoint, {
+      name: 'usCert',
+      endpoint: { url: `${receiver.url}/us-cert`, tokenEnv: 'USCERT_TOKEN' },
+      step: 'report-usCert',
+      body: { incidentId: 'ACT-1' },
+    });
     expect(result.status).toBe(200);
     const call = receiver.calls('/us-cert').at(-1)!;
     expect(call.idempotencyKey).toBe('breach-ACT-1:report-usCert');
@@ -46,7 +56,14 @@ describe('callEndpoint', () => {
   it.each([500, 502, 503, 408, 429])('%i is retryable (EndpointUnavailable)', async (status) => {
     const restore = receiver.respondWith('/flaky', { status });
     try {
-      const failure = await failureOf(mockEnv().run(activities().callEndpoint, { name: 'usCert', endpoint: { url: `${receiver.url}/flaky` }, step: 's', body: {} }));
+      const failure = await failureOf(
+        mockEnv().run(activities().callEndpoint, {
+          name: 'usCert',
+          endpoint: { url: `${receiver.url}/flaky` },
+          step: 's',
+          body: {},
+        }),
+      );
       expect(failure.type).toBe('EndpointUnavailable');
       expect(failure.nonRetryable).toBe(false);
     } finally {
@@ -57,7 +74,14 @@ describe('callEndpoint', () => {
   it.each([400, 401, 403, 404, 422])('%i is final (EndpointRejected): retrying will not help', async (status) => {
     const restore = receiver.respondWith('/refusing', { status, body: { echo: 'Robin Reporter 123-45-6789' } });
     try {
-      const failure = await failureOf(mockEnv().run(activities().callEndpoint, { name: 'oig', endpoint: { url: `${receiver.url}/refusing` }, step: 's', body: {} }));
+      const failure = await failureOf(
+        mockEnv().run(activities().callEndpoint, {
+          name: 'oig',
+          endpoint: { url: `${receiver.url}/refusing` },
+          step: 's',
+          body: {},
+        }),
+      );
       expect(failure.type).toBe('EndpointRejected');
       expect(failure.nonRetryable).toBe(true);
       expect(failure.message).toContain(String(status));
@@ -71,7 +95,14 @@ describe('callEndpoint', () => {
   it('a time-out is retryable', async () => {
     const restore = receiver.respondWith('/slow', { status: 200, delayMs: 1_000 });
     try {
-      const failure = await failureOf(mockEnv().run(activities().callEndpoint, { name: 'usCert', endpoint: { url: `${receiver.url}/slow`, timeout: '100ms' }, step: 's', body: {} }));
+      const failure = await failureOf(
+        mockEnv().run(activities().callEndpoint, {
+          name: 'usCert',
+          endpoint: { url: `${receiver.url}/slow`, timeout: '100ms' },
+          step: 's',
+          body: {},
+        }),
+      );
       expect(failure.type).toBe('EndpointUnavailable');
       expect(failure.message).toContain('no answer within 100 ms');
     } finally {
@@ -80,12 +111,26 @@ describe('callEndpoint', () => {
   });
 
   it('a closed port is retryable', async () => {
-    const failure = await failureOf(mockEnv().run(activities().callEndpoint, { name: 'usCert', endpoint: { url: 'http://127.0.0.1:1/x' }, step: 's', body: {} }));
+    const failure = await failureOf(
+      mockEnv().run(activities().callEndpoint, {
+        name: 'usCert',
+        endpoint: { url: 'http://127.0.0.1:1/x' },
+        step: 's',
+        body: {},
+      }),
+    );
     expect(failure.type).toBe('EndpointUnavailable');
   });
 
   it('a missing token variable is final and names the variable', async () => {
-    const failure = await failureOf(mockEnv().run(activities({}).callEndpoint, { name: 'usCert', endpoint: { url: `${receiver.url}/us-cert`, tokenEnv: 'USCERT_TOKEN' }, step: 's', body: {} }));
+    const failure = await failureOf(
+      mockEnv().run(activities({}).callEndpoint, {
+        name: 'usCert',
+        endpoint: { url: `${receiver.url}/us-cert`, tokenEnv: 'USCERT_TOKEN' },
+        step: 's',
+        body: {},
+      }),
+    );
     expect(failure.type).toBe('EndpointMisconfigured');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toContain('USCERT_TOKEN');

@@ -21,7 +21,10 @@ async function scheduled(incidentId: string) {
   const { events } = await f.env.client.workflow.getHandle(incidentWorkflowId(incidentId)).fetchHistory();
   return (events ?? [])
     .filter((e) => e.activityTaskScheduledEventAttributes)
-    .map((e) => ({ type: e.activityTaskScheduledEventAttributes!.activityType?.name, priority: e.activityTaskScheduledEventAttributes!.priority?.priorityKey ?? 0 }));
+    .map((e) => ({
+      type: e.activityTaskScheduledEventAttributes!.activityType?.name,
+      priority: e.activityTaskScheduledEventAttributes!.priority?.priorityKey ?? 0,
+    }));
 }
 
 describe('work with a legal deadline first', () => {
@@ -47,7 +50,7 @@ describe('work with a legal deadline first', () => {
     await waitForPhase(f.app, incidentId, 'triage');
     // The referral follows its mail to OIG/INV, in the background of the reporting phase.
     let reports = (await scheduled(incidentId)).filter((a) => a.type === 'callEndpoint');
-    for (const until = Date.now() + 30_000; reports.length < 2 && Date.now() < until; ) {
+    for (const until = Date.now() + 30_000; reports.length < 2 && Date.now() < until;) {
       await new Promise((r) => setTimeout(r, 200));
       reports = (await scheduled(incidentId)).filter((a) => a.type === 'callEndpoint');
     }

@@ -19,7 +19,15 @@ beforeAll(async () => {
   const playbook = await loadPlaybookFile(DEFAULT_PLAYBOOK);
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
   connection = Connection.lazy({ address: '127.0.0.1:9' });
-  app = await buildApi({ client: new Client({ connection }), taskQueue: 'nowhere', playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL, log: (l) => lines.push(l) });
+  app = await buildApi({
+    client: new Client({ connection }),
+    taskQueue: 'nowhere',
+    playbook,
+    tokens,
+    linkSecret: LINK_SECRET,
+    publicUrl: PUBLIC_URL,
+    log: (l) => lines.push(l),
+  });
 });
 
 afterAll(async () => {
@@ -49,7 +57,12 @@ describe('authentication', () => {
   });
 
   it('a malformed Authorization header is 401', async () => {
-    const res = await call(app, { method: 'GET', url: '/incidents', token: null, headers: { authorization: `Basic ${TOKEN.ipsDirector}` } });
+    const res = await call(app, {
+      method: 'GET',
+      url: '/incidents',
+      token: null,
+      headers: { authorization: `Basic ${TOKEN.ipsDirector}` },
+    });
     expect(res.status).toBe(401);
   });
 
@@ -61,7 +74,11 @@ describe('authentication', () => {
 
 describe('bad input', () => {
   it('a report that is not valid is 400 with each issue', async () => {
-    const res = await call(app, { method: 'POST', url: '/incidents', body: { ...aReport(), medium: 'carrier-pigeon', affectedCount: -1, reporter: { name: 'R' } } });
+    const res = await call(app, {
+      method: 'POST',
+      url: '/incidents',
+      body: { ...aReport(), medium: 'carrier-pigeon', affectedCount: -1, reporter: { name: 'R' } },
+    });
     expect(res.status).toBe(400);
     expect(res.json.error).toBeTypeOf('string');
     const paths = (res.json.issues as { path: string }[]).map((i) => i.path);
@@ -71,35 +88,66 @@ describe('bad input', () => {
   it('DHS PIHG: a medical disclosure without the DHS statement is 400 naming the fields', async () => {
     const res = await call(app, { method: 'POST', url: '/incidents', body: aReport({ piiTypes: ['medical'] }) });
     expect(res.status).toBe(400);
-    expect((res.json.issues as { path: string }[]).map((i) => i.path).sort()).toEqual(['disclosedBy', 'disclosedTo', 'disclosureFormat']);
+    expect((res.json.issues as { path: string }[]).map((i) => i.path).sort()).toEqual([
+      'disclosedBy',
+      'disclosedTo',
+      'disclosureFormat',
+    ]);
   });
 
   it('a discovery time in the future is 400 with a clear message', async () => {
-    const res = await call(app, { method: 'POST', url: '/incidents', body: aReport({ discoveredAt: new Date(Date.now() + 3_600_000).toISOString() }) });
+    const res = await call(app, {
+      method: 'POST',
+      url: '/incidents',
+      body: aReport({ discoveredAt: new Date(Date.now() + 3_600_000).toISOString() }),
+    });
     expect(res.status).toBe(400);
-    expect(res.json.issues).toEqual([{ path: 'discoveredAt', message: expect.stringMatching(/ahead of the server clock/) }]);
+    expect(res.json.issues).toEqual([
+      { path: 'discoveredAt', message: expect.stringMatching(/ahead of the server clock/) },
+    ]);
   });
 
   it('a discovery time a minute ahead (clock skew) is accepted as input', async () => {
     // It reaches Temporal, which is down here: 503, not 400.
-    const res = await call(app, { method: 'POST', url: '/incidents', body: aReport({ discoveredAt: new Date(Date.now() + 60_000).toISOString() }) });
+    const res = await call(app, {
+      method: 'POST',
+      url: '/incidents',
+      body: aReport({ discoveredAt: new Date(Date.now() + 60_000).toISOString() }),
+    });
     expect(res.status).toBe(503);
   }, 60_000);
 
   it('an incident id with PII-like characters is 400', async () => {
-    const res = await call(app, { method: 'POST', url: '/incidents', body: aReport({ incidentId: 'john.doe@example.com' }) });
+    const res = await call(app, {
+      method: 'POST',
+      url: '/incidents',
+      body: aReport({ incidentId: 'john.doe@example.com' }),
+    });
     expect(res.status).toBe(400);
     expect((res.json.issues as { path: string }[])[0]!.path).toBe('incidentId');
   });
 
   it('malformed JSON is 400', async () => {
-    const res = await call(app, { method: 'POST', url: '/incidents', body: '{"reporter": ', headers: { 'content-type': 'application/json' } });
+    const res = await call(app, {
+      method: 'POST',
+      url: '/incidents',
+      body: '{"reporter": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
-    expect(res.json).toEqual({ error: 'the body is not valid JSON', issues: [{ path: '(root)', message: 'the body is not valid JSON' }] });
+    expect(res.json).toEqual({
+      error: 'the body is not valid JSON',
+      issues: [{ path: '(root)', message: 'the body is not valid JSON' }],
+    });
   });
 
   it('an empty JSON body is 400', async () => {
-    const res = await call(app, { method: 'POST', url: '/incidents', body: '', headers: { 'content-type': 'application/json' } });
+    const res = await call(app, {
+      method: 'POST',
+      url: '/incidents',
+      body: '',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
   });
 
@@ -116,21 +164,37 @@ describe('bad input', () => {
   });
 
   it('a body over 1 MB is 413', async () => {
-    const res = await call(app, { method: 'POST', url: '/incidents', body: { ...aReport(), summary: 'x'.repeat(1_100_000) } });
+    const res = await call(app, {
+      method: 'POST',
+      url: '/incidents',
+      body: { ...aReport(), summary: 'x'.repeat(1_100_000) },
+    });
     expect(res.status).toBe(413);
     expect(res.json.error).toMatch(/1 MB/);
   });
 
   it('a decision with actorId is 400: the actor comes from the token', async () => {
-    const res = await call(app, { method: 'POST', url: '/incidents/inc-123/decisions', body: { kind: 'sign-off-closure', rationale: 'done', actorId: 'ppgb-chair' } });
+    const res = await call(app, {
+      method: 'POST',
+      url: '/incidents/inc-123/decisions',
+      body: { kind: 'sign-off-closure', rationale: 'done', actorId: 'ppgb-chair' },
+    });
     expect(res.status).toBe(400);
     expect(res.json.issues).toEqual([{ path: 'actorId', message: expect.stringMatching(/bearer token/) }]);
   });
 
   it('a decision of an unknown kind or with missing fields is 400', async () => {
-    const unknown = await call(app, { method: 'POST', url: '/incidents/inc-123/decisions', body: { kind: 'approve-everything' } });
+    const unknown = await call(app, {
+      method: 'POST',
+      url: '/incidents/inc-123/decisions',
+      body: { kind: 'approve-everything' },
+    });
     expect(unknown.status).toBe(400);
-    const missing = await call(app, { method: 'POST', url: '/incidents/inc-123/decisions', body: { kind: 'convene-crg', convene: 'yes' } });
+    const missing = await call(app, {
+      method: 'POST',
+      url: '/incidents/inc-123/decisions',
+      body: { kind: 'convene-crg', convene: 'yes' },
+    });
     expect(missing.status).toBe(400);
     expect((missing.json.issues as { path: string }[]).map((i) => i.path).sort()).toEqual(['convene', 'rationale']);
   });
@@ -146,7 +210,14 @@ describe('bad input', () => {
   });
 
   it('bad list filters are 400', async () => {
-    for (const query of ['phase=done', 'awaitingRole=janitor', 'limit=0', 'limit=abc', 'color=red', 'phase=triage&phase=analysis']) {
+    for (const query of [
+      'phase=done',
+      'awaitingRole=janitor',
+      'limit=0',
+      'limit=abc',
+      'color=red',
+      'phase=triage&phase=analysis',
+    ]) {
       const res = await call(app, { method: 'GET', url: `/incidents?${query}` });
       expect(res.status, query).toBe(400);
       expect(res.json.issues, query).not.toHaveLength(0);
@@ -155,11 +226,20 @@ describe('bad input', () => {
 
   it('any JSON body of a wrong shape is 400, never 5xx, never a stack trace', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.jsonValue(), fc.constantFrom('/incidents', '/incidents/inc-123/decisions'), async (value, url) => {
-        const res = await call(app, { method: 'POST', url, body: JSON.stringify(value), headers: { 'content-type': 'application/json' } });
-        expect(res.status).toBe(400);
-        expect(res.text).not.toMatch(/\bat .+\.(ts|js):\d+/);
-      }),
+      fc.asyncProperty(
+        fc.jsonValue(),
+        fc.constantFrom('/incidents', '/incidents/inc-123/decisions'),
+        async (value, url) => {
+          const res = await call(app, {
+            method: 'POST',
+            url,
+            body: JSON.stringify(value),
+            headers: { 'content-type': 'application/json' },
+          });
+          expect(res.status).toBe(400);
+          expect(res.text).not.toMatch(/\bat .+\.(ts|js):\d+/);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -198,16 +278,26 @@ describe('routes', () => {
     expect(anonymous.json).toEqual({ status: 'unavailable' });
     const detailed = await call(app, { method: 'GET', url: '/readyz' });
     expect(detailed.status).toBe(503);
-    expect(detailed.json).toMatchObject({ status: 'unavailable', checks: { temporal: { reachable: false, namespace: 'default' } } });
+    expect(detailed.json).toMatchObject({
+      status: 'unavailable',
+      checks: { temporal: { reachable: false, namespace: 'default' } },
+    });
     const stranger = await call(app, { method: 'GET', url: '/readyz', token: 'not-a-token-of-anybody-at-all' });
     expect(stranger.json).toEqual({ status: 'unavailable' });
   });
 
   it('logs one line per request with the route pattern, never ids, bodies or tokens', async () => {
     lines.length = 0;
-    await call(app, { method: 'POST', url: '/incidents/inc-secret-42/decisions', body: { kind: 'convene-crg', convene: 'x', rationale: 'Robin Reporter' } });
+    await call(app, {
+      method: 'POST',
+      url: '/incidents/inc-secret-42/decisions',
+      body: { kind: 'convene-crg', convene: 'x', rationale: 'Robin Reporter' },
+    });
     await call(app, { method: 'GET', url: '/links/some-token.value' });
-    expect(lines).toEqual([expect.stringMatching(/^POST \/incidents\/:incidentId\/decisions 400 \d+ms$/), expect.stringMatching(/^GET \/links\/:token 400 \d+ms$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^POST \/incidents\/:incidentId\/decisions 400 \d+ms$/),
+      expect.stringMatching(/^GET \/links\/:token 400 \d+ms$/),
+    ]);
     expect(lines.join('\n')).not.toMatch(/inc-secret-42|Robin|some-token|demo-/);
   });
 });
@@ -217,19 +307,44 @@ describe('GET /openapi.json', () => {
     const doc = (await call(app, { method: 'GET', url: '/openapi.json', token: null })).json as unknown as {
       openapi: string;
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
-      components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }>; oneOf?: unknown[]; required?: string[] }> };
+      components: {
+        schemas: Record<
+          string,
+          { properties?: Record<string, { enum?: string[] }>; oneOf?: unknown[]; required?: string[] }
+        >;
+      };
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/incidents', '/incidents/{incidentId}', '/incidents/{incidentId}/decisions', '/incidents/{incidentId}/decisions/{decisionId}', '/incidents/{incidentId}/record', '/links/{token}', '/openapi.json', '/readyz', '/vendor/returns']);
-    expect(Object.keys(doc.paths['/vendor/returns']!.post!.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '404', '409']));
-    expect(Object.keys(doc.paths['/incidents']!.post!.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '413', '415']));
-    expect(Object.keys(doc.paths['/incidents/{incidentId}/decisions']!.post!.responses)).toEqual(expect.arrayContaining(['200', '202', '400', '403', '404', '409']));
-    expect(Object.keys(doc.paths['/incidents/{incidentId}/decisions/{decisionId}']!.get!.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/healthz',
+      '/incidents',
+      '/incidents/{incidentId}',
+      '/incidents/{incidentId}/decisions',
+      '/incidents/{incidentId}/decisions/{decisionId}',
+      '/incidents/{incidentId}/record',
+      '/links/{token}',
+      '/openapi.json',
+      '/readyz',
+      '/vendor/returns',
+    ]);
+    expect(Object.keys(doc.paths['/vendor/returns']!.post!.responses)).toEqual(
+      expect.arrayContaining(['202', '400', '401', '404', '409']),
+    );
+    expect(Object.keys(doc.paths['/incidents']!.post!.responses)).toEqual(
+      expect.arrayContaining(['202', '400', '401', '413', '415']),
+    );
+    expect(Object.keys(doc.paths['/incidents/{incidentId}/decisions']!.post!.responses)).toEqual(
+      expect.arrayContaining(['200', '202', '400', '403', '404', '409']),
+    );
+    expect(Object.keys(doc.paths['/incidents/{incidentId}/decisions/{decisionId}']!.get!.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '404']),
+    );
     const { Report, DecisionBody, IncidentState } = doc.components.schemas;
     expect(Report!.properties!.medium!.enum).toEqual(['cyber', 'non-cyber']);
     expect(Report!.required).toEqual(expect.arrayContaining(['reporter', 'discoveredAt', 'piiTypes']));
     expect(DecisionBody!.oneOf).toHaveLength(17);
-    for (const kind of DecisionBody!.oneOf as { properties: Record<string, unknown> }[]) expect(kind.properties).not.toHaveProperty('actorId');
+    for (const kind of DecisionBody!.oneOf as { properties: Record<string, unknown> }[])
+      expect(kind.properties).not.toHaveProperty('actorId');
     expect(IncidentState!.properties!.phase!.enum).toContain('closure-review');
   });
 });

@@ -16,7 +16,16 @@ import type { Oidc } from '../../security/oidc.js';
 import { buildApi } from '../../api/server.js';
 import { signVendorBody } from '../../api/vendor-routes.js';
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens } from '../../config/index.js';
-import { createTestWorker, startDevServer, startHttpReceiver, startSmtpReceiver, withEndpointsAt, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+import {
+  createTestWorker,
+  startDevServer,
+  startHttpReceiver,
+  startSmtpReceiver,
+  withEndpointsAt,
+  type EndpointReceiver,
+  type SmtpReceiver,
+  type TestWorkflowEnvironment,
+} from '../helpers/index.js';
 import { sampleReport } from '../../scripts/local/sample-report.js';
 
 export const LINK_SECRET = 'test-link-secret-0123456789abcdefghijklmnop';
@@ -46,7 +55,9 @@ export interface ApiFixture {
 
 /** The shipped 5 FAM playbook with its endpoints pointed at the receiver (no tokens needed there). */
 export function testPlaybook(receiverUrl: string): Playbook {
-  const raw = JSON.parse(readFileSync(DEFAULT_PLAYBOOK, 'utf8')) as { endpoints: Record<string, { url: string; tokenEnv?: string }> };
+  const raw = JSON.parse(readFileSync(DEFAULT_PLAYBOOK, 'utf8')) as {
+    endpoints: Record<string, { url: string; tokenEnv?: string }>;
+  };
   const moved = withEndpointsAt(raw, receiverUrl);
   for (const endpoint of Object.values(moved.endpoints)) delete endpoint.tokenEnv;
   return parsePlaybook(moved);
@@ -62,7 +73,11 @@ export const VENDOR_WINDOW_MS = 5 * 60_000;
 const signedBodies = new Map<string, Set<number>>();
 
 /** A call to POST /vendor/returns as the vendor makes it: its token, and the body signed now (unless `signature` says otherwise). */
-export async function vendorCall(app: FastifyInstance, body: unknown, options: { token?: string | null; signature?: string | null; raw?: string } = {}) {
+export async function vendorCall(
+  app: FastifyInstance,
+  body: unknown,
+  options: { token?: string | null; signature?: string | null; raw?: string } = {},
+) {
   const raw = options.raw ?? JSON.stringify(body);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const token = options.token === undefined ? VENDOR_TOKEN : options.token;
@@ -81,14 +96,20 @@ export async function vendorCall(app: FastifyInstance, body: unknown, options: {
   } catch {
     json = undefined;
   }
-  return { status: res.statusCode, json: json as { error?: string; accepted?: number; issues?: { path: string; message: string }[] } | undefined, text: res.body };
+  return {
+    status: res.statusCode,
+    json: json as { error?: string; accepted?: number; issues?: { path: string; message: string }[] } | undefined,
+    text: res.body,
+  };
 }
 
 /**
  * `playbook`: a change to the shipped playbook, made before the API and the worker load it (as a deployment edits its file).
  * `oidc`: sign-in with an identity provider (the development IdP of scripts/local/idp.ts in the tests).
  */
-export async function startApiFixture(options: { playbook?: (playbook: Playbook) => Playbook; oidc?: Oidc } = {}): Promise<ApiFixture> {
+export async function startApiFixture(
+  options: { playbook?: (playbook: Playbook) => Playbook; oidc?: Oidc } = {},
+): Promise<ApiFixture> {
   const env = await startDevServer();
   const receiver = await startHttpReceiver();
   const mail = await startSmtpReceiver();
@@ -109,7 +130,17 @@ export async function startApiFixture(options: { playbook?: (playbook: Playbook)
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
   // BREACH_DECISION_WAIT as long as the old update time-out: on a loaded test machine a worker may take
   // seconds to accept; 202 pending is for no worker at all (tests/faults/decision-pending.test.ts).
-  const app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret: LINK_SECRET, publicUrl: PUBLIC_URL, decisionWaitMs: 20_000, vendor: { token: VENDOR_TOKEN, signingSecret: VENDOR_SECRET, windowMs: VENDOR_WINDOW_MS }, ...(options.oidc ? { oidc: options.oidc } : {}) });
+  const app = await buildApi({
+    client: env.client,
+    taskQueue,
+    playbook,
+    tokens,
+    linkSecret: LINK_SECRET,
+    publicUrl: PUBLIC_URL,
+    decisionWaitMs: 20_000,
+    vendor: { token: VENDOR_TOKEN, signingSecret: VENDOR_SECRET, windowMs: VENDOR_WINDOW_MS },
+    ...(options.oidc ? { oidc: options.oidc } : {}),
+  });
   return {
     env,
     worker,
@@ -166,7 +197,12 @@ export async function call(app: FastifyInstance, { method, url, token = TOKEN.ip
   } catch {
     json = undefined;
   }
-  return { status: response.statusCode, json: json as Record<string, unknown> & IncidentState, text: response.body, headers: response.headers };
+  return {
+    status: response.statusCode,
+    json: json as Record<string, unknown> & IncidentState,
+    text: response.body,
+    headers: response.headers,
+  };
 }
 
 /** Reports an incident through the API and waits until the workflow has taken the report. */
@@ -178,7 +214,13 @@ export async function reportIncident(app: FastifyInstance, overrides: Partial<Re
   return incidentId;
 }
 
-export async function waitFor(app: FastifyInstance, incidentId: string, predicate: (s: IncidentState) => boolean, what: string, timeoutMs = 30_000): Promise<IncidentState> {
+export async function waitFor(
+  app: FastifyInstance,
+  incidentId: string,
+  predicate: (s: IncidentState) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<IncidentState> {
   const until = Date.now() + timeoutMs;
   let last: IncidentState | undefined;
   while (Date.now() < until) {
@@ -189,16 +231,31 @@ export async function waitFor(app: FastifyInstance, incidentId: string, predicat
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}: phase ${last?.phase}, timeline ${JSON.stringify(last?.timeline.map((t) => t.event))}`);
+  throw new Error(
+    `timed out waiting for ${what}: phase ${last?.phase}, timeline ${JSON.stringify(last?.timeline.map((t) => t.event))}`,
+  );
 }
 
-export const waitForPhase = (app: FastifyInstance, incidentId: string, phase: Phase) => waitFor(app, incidentId, (s) => s.phase === phase, `phase ${phase}`);
+export const waitForPhase = (app: FastifyInstance, incidentId: string, phase: Phase) =>
+  waitFor(app, incidentId, (s) => s.phase === phase, `phase ${phase}`);
 
 /** Sends the two triage decisions; convene=false sends the incident to closure review. */
 export async function triage(app: FastifyInstance, incidentId: string, convene: boolean): Promise<IncidentState> {
-  const office = await call(app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, body: { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' } });
+  const office = await call(app, {
+    method: 'POST',
+    url: `/incidents/${incidentId}/decisions`,
+    body: { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' },
+  });
   if (office.status !== 200) throw new Error(`assign-responsible-office answered ${office.status}: ${office.text}`);
-  const crg = await call(app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, body: { kind: 'convene-crg', convene, rationale: convene ? 'Sensitive PII of the public.' : 'A handful of records, recovered at once.' } });
+  const crg = await call(app, {
+    method: 'POST',
+    url: `/incidents/${incidentId}/decisions`,
+    body: {
+      kind: 'convene-crg',
+      convene,
+      rationale: convene ? 'Sensitive PII of the public.' : 'A handful of records, recovered at once.',
+    },
+  });
   if (crg.status !== 200) throw new Error(`convene-crg answered ${crg.status}: ${crg.text}`);
   return crg.json;
 }

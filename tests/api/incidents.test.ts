@@ -3,7 +3,18 @@
  * decisions with each refusal status, health.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aReport, call, newId, reportIncident, startApiFixture, TOKEN, triage, waitFor, waitForPhase, type ApiFixture } from './fixture.js';
+import {
+  aReport,
+  call,
+  newId,
+  reportIncident,
+  startApiFixture,
+  TOKEN,
+  triage,
+  waitFor,
+  waitForPhase,
+  type ApiFixture,
+} from './fixture.js';
 
 let f: ApiFixture;
 
@@ -17,13 +28,24 @@ afterAll(async () => {
 
 const decisions = (id: string) => `/incidents/${id}/decisions`;
 
-async function listUntil(query: string, predicate: (ids: string[]) => boolean): Promise<{ incidentId: string; phase: string; risk: string | null; reportedLate: boolean; awaitingRole: string | null }[]> {
+async function listUntil(
+  query: string,
+  predicate: (ids: string[]) => boolean,
+): Promise<
+  { incidentId: string; phase: string; risk: string | null; reportedLate: boolean; awaitingRole: string | null }[]
+> {
   // Visibility is eventually consistent: a second or so behind the workflow.
   const until = Date.now() + 20_000;
   for (;;) {
     const res = await call(f.app, { method: 'GET', url: `/incidents${query}` });
     expect(res.status).toBe(200);
-    const incidents = res.json.incidents as { incidentId: string; phase: string; risk: string | null; reportedLate: boolean; awaitingRole: string | null }[];
+    const incidents = res.json.incidents as {
+      incidentId: string;
+      phase: string;
+      risk: string | null;
+      reportedLate: boolean;
+      awaitingRole: string | null;
+    }[];
     if (predicate(incidents.map((i) => i.incidentId)) || Date.now() > until) return incidents;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -50,16 +72,26 @@ describe('POST /incidents', () => {
     const handle = f.env.client.workflow.getHandle(`breach-${incidentId}`);
     const started = (await handle.fetchHistory()).events ?? [];
     expect(started.filter((e) => e.workflowExecutionSignaledEventAttributes)).toEqual([]);
-    const again = await call(f.app, { method: 'POST', url: '/incidents', body: aReport({ incidentId, affectedCount: 52, summary: 'A second box of files.' }) });
+    const again = await call(f.app, {
+      method: 'POST',
+      url: '/incidents',
+      body: aReport({ incidentId, affectedCount: 52, summary: 'A second box of files.' }),
+    });
     expect(again.status).toBe(202);
     await waitFor(f.app, incidentId, (s) => s.supplements === 1, 'the supplement');
     const events = (await handle.fetchHistory()).events ?? [];
-    expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'reportIntake')).toHaveLength(1);
+    expect(
+      events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'reportIntake'),
+    ).toHaveLength(1);
   });
 
   it('a second report with the same id supplements the running incident', async () => {
     const incidentId = await reportIncident(f.app);
-    const again = await call(f.app, { method: 'POST', url: '/incidents', body: aReport({ incidentId, summary: 'More records were on the laptop.', piiTypes: ['financial'] }) });
+    const again = await call(f.app, {
+      method: 'POST',
+      url: '/incidents',
+      body: aReport({ incidentId, summary: 'More records were on the laptop.', piiTypes: ['financial'] }),
+    });
     expect(again.status).toBe(202);
     expect(again.json).toEqual({ incidentId, workflowId: `breach-${incidentId}` });
     const state = await waitFor(f.app, incidentId, (s) => s.supplements === 1, 'the supplement');
@@ -71,7 +103,13 @@ describe('GET /incidents/{incidentId}', () => {
   it('200 with the state of the contract', async () => {
     const incidentId = await reportIncident(f.app);
     const state = await waitForPhase(f.app, incidentId, 'triage');
-    expect(state).toMatchObject({ incidentId, phase: 'triage', medium: 'cyber', reportedLate: false, awaiting: { role: 'ipsDirector' } });
+    expect(state).toMatchObject({
+      incidentId,
+      phase: 'triage',
+      medium: 'cyber',
+      reportedLate: false,
+      awaiting: { role: 'ipsDirector' },
+    });
     expect(state.reportedAt).toBeTypeOf('string');
   });
 
@@ -87,7 +125,14 @@ describe('GET /incidents', () => {
     const incidentId = await reportIncident(f.app);
     await waitForPhase(f.app, incidentId, 'triage');
     const byPhase = await listUntil('?phase=triage', (ids) => ids.includes(incidentId));
-    expect(byPhase.find((i) => i.incidentId === incidentId)).toEqual({ incidentId, phase: 'triage', risk: null, reportedLate: false, awaitingRole: 'ipsDirector', majorIncident: false });
+    expect(byPhase.find((i) => i.incidentId === incidentId)).toEqual({
+      incidentId,
+      phase: 'triage',
+      risk: null,
+      reportedLate: false,
+      awaitingRole: 'ipsDirector',
+      majorIncident: false,
+    });
     const byRole = await listUntil('?awaitingRole=ipsDirector', (ids) => ids.includes(incidentId));
     expect(byRole.map((i) => i.incidentId)).toContain(incidentId);
     const elsewhere = await call(f.app, { method: 'GET', url: '/incidents?phase=notifying&awaitingRole=cgfs' });
@@ -97,28 +142,46 @@ describe('GET /incidents', () => {
 });
 
 describe('POST /incidents/{incidentId}/decisions', () => {
-  it('200 with the new state; the actor is the token\'s person', async () => {
+  it("200 with the new state; the actor is the token's person", async () => {
     const incidentId = await reportIncident(f.app);
-    const res = await call(f.app, { method: 'POST', url: decisions(incidentId), body: { kind: 'assign-responsible-office', office: 'CA/PPT' } });
+    const res = await call(f.app, {
+      method: 'POST',
+      url: decisions(incidentId),
+      body: { kind: 'assign-responsible-office', office: 'CA/PPT' },
+    });
     expect(res.status).toBe(200);
     expect(res.json.responsibleOffice).toBe('CA/PPT');
-    expect(res.json.decisions).toEqual([expect.objectContaining({ kind: 'assign-responsible-office', actorId: 'ips-director' })]);
+    expect(res.json.decisions).toEqual([
+      expect.objectContaining({ kind: 'assign-responsible-office', actorId: 'ips-director' }),
+    ]);
   });
 
   it("403 when the token's person lacks the gate's role", async () => {
     const incidentId = await reportIncident(f.app);
-    const res = await call(f.app, { method: 'POST', url: decisions(incidentId), token: TOKEN.cgfs, body: { kind: 'convene-crg', convene: true, rationale: 'Serious.' } });
+    const res = await call(f.app, {
+      method: 'POST',
+      url: decisions(incidentId),
+      token: TOKEN.cgfs,
+      body: { kind: 'convene-crg', convene: true, rationale: 'Serious.' },
+    });
     expect(res.status).toBe(403);
     expect(res.json.reasons).toEqual([expect.stringMatching(/ipsDirector/)]);
     // The refused attempt is recorded in the incident's timeline, with its actor.
     const state = await call(f.app, { method: 'GET', url: `/incidents/${incidentId}` });
-    expect(state.json.timeline).toContainEqual(expect.objectContaining({ event: 'decision-refused:convene-crg', actorId: 'crg-cgfs' }));
+    expect(state.json.timeline).toContainEqual(
+      expect.objectContaining({ event: 'decision-refused:convene-crg', actorId: 'crg-cgfs' }),
+    );
     expect(state.json.crgConvened).toBeNull();
   });
 
   it('409 when the decision is not allowed in the phase', async () => {
     const incidentId = await reportIncident(f.app);
-    const res = await call(f.app, { method: 'POST', url: decisions(incidentId), token: TOKEN.underSecretary, body: { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Notify.' } });
+    const res = await call(f.app, {
+      method: 'POST',
+      url: decisions(incidentId),
+      token: TOKEN.underSecretary,
+      body: { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Notify.' },
+    });
     expect(res.status).toBe(409);
     expect(res.json.reasons).toEqual([expect.stringMatching(/not accepted in phase/)]);
   });
@@ -127,8 +190,19 @@ describe('POST /incidents/{incidentId}/decisions', () => {
     const incidentId = await reportIncident(f.app);
     await triage(f.app, incidentId, true);
     await waitForPhase(f.app, incidentId, 'analysis');
-    const factors = { dataNature: 'high', misuseLikelihood: 'high', logicalAccess: 'high', physicalAccess: 'low', deliberateTargeting: 'low', priorMisuse: 'low' };
-    const res = await call(f.app, { method: 'POST', url: decisions(incidentId), body: { kind: 'submit-analysis', factors, options: [], rationale: 'No options.' } });
+    const factors = {
+      dataNature: 'high',
+      misuseLikelihood: 'high',
+      logicalAccess: 'high',
+      physicalAccess: 'low',
+      deliberateTargeting: 'low',
+      priorMisuse: 'low',
+    };
+    const res = await call(f.app, {
+      method: 'POST',
+      url: decisions(incidentId),
+      body: { kind: 'submit-analysis', factors, options: [], rationale: 'No options.' },
+    });
     expect(res.status).toBe(400);
     expect(res.json).toEqual({ error: expect.any(String), reasons: [expect.stringMatching(/at least one option/)] });
   });
@@ -140,21 +214,45 @@ describe('POST /incidents/{incidentId}/decisions', () => {
     const open = review.actionItems.filter((i) => i.status === 'open').map((i) => i.id);
     expect(open).toContain('fact-finding');
 
-    const refused = await call(f.app, { method: 'POST', url: decisions(incidentId), body: { kind: 'sign-off-closure', rationale: 'Done.' } });
+    const refused = await call(f.app, {
+      method: 'POST',
+      url: decisions(incidentId),
+      body: { kind: 'sign-off-closure', rationale: 'Done.' },
+    });
     expect(refused.status).toBe(409);
     expect(refused.json.reasons).toEqual([expect.stringContaining('fact-finding')]);
 
     for (const itemId of open) {
-      const done = await call(f.app, { method: 'POST', url: decisions(incidentId), body: { kind: 'complete-action-item', itemId, evidence: 'Report filed.' } });
+      const done = await call(f.app, {
+        method: 'POST',
+        url: decisions(incidentId),
+        body: { kind: 'complete-action-item', itemId, evidence: 'Report filed.' },
+      });
       expect(done.status, done.text).toBe(200);
     }
-    const signed = await call(f.app, { method: 'POST', url: decisions(incidentId), body: { kind: 'sign-off-closure', rationale: 'All items done.' } });
+    const signed = await call(f.app, {
+      method: 'POST',
+      url: decisions(incidentId),
+      body: { kind: 'sign-off-closure', rationale: 'All items done.' },
+    });
     expect(signed.status, signed.text).toBe(200);
     await waitForPhase(f.app, incidentId, 'closed');
     // The workflow has ended: no more decisions, and the id is not reused for a new incident.
     const late = await waitFor(f.app, incidentId, (s) => s.closedAt !== null, 'closedAt');
     expect(late.phase).toBe('closed');
-    await expect.poll(async () => (await call(f.app, { method: 'POST', url: decisions(incidentId), body: { kind: 'sign-off-closure', rationale: 'Again.' } })).status, { timeout: 10_000 }).toBe(409);
+    await expect
+      .poll(
+        async () =>
+          (
+            await call(f.app, {
+              method: 'POST',
+              url: decisions(incidentId),
+              body: { kind: 'sign-off-closure', rationale: 'Again.' },
+            })
+          ).status,
+        { timeout: 10_000 },
+      )
+      .toBe(409);
     // The workflow ends once the case record is archived and the PPGB told.
     await f.env.client.workflow.getHandle(`breach-${incidentId}`).result();
     const report = await call(f.app, { method: 'POST', url: '/incidents', body: aReport({ incidentId }) });
@@ -187,6 +285,9 @@ describe('GET /healthz, GET /readyz', () => {
     expect(anonymous.json).toEqual({ status: 'ok' });
     const detailed = await call(f.app, { method: 'GET', url: '/readyz' });
     expect(detailed.status).toBe(200);
-    expect(detailed.json).toMatchObject({ status: 'ok', checks: { temporal: { reachable: true, latencyMs: expect.any(Number) } } });
+    expect(detailed.json).toMatchObject({
+      status: 'ok',
+      checks: { temporal: { reachable: true, latencyMs: expect.any(Number) } },
+    });
   });
 });

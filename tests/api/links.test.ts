@@ -8,10 +8,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkDecisionId, loadLinkSecret, signLink, verifyLink } from '../../security/links.js';
-import { call, LINK_SECRET, linkToken, PUBLIC_URL, reportIncident, startApiFixture, triage, waitFor, waitForPhase, type ApiFixture } from './fixture.js';
+import {
+  call,
+  LINK_SECRET,
+  linkToken,
+  PUBLIC_URL,
+  reportIncident,
+  startApiFixture,
+  triage,
+  waitFor,
+  waitForPhase,
+  type ApiFixture,
+} from './fixture.js';
 
 describe('signLink / verifyLink', () => {
-  const claims = { incidentId: 'inc-1234', kind: 'convene-crg', personId: 'ips-director', expiresAt: Date.now() + 60_000, linkId: 'link-id-0001' };
+  const claims = {
+    incidentId: 'inc-1234',
+    kind: 'convene-crg',
+    personId: 'ips-director',
+    expiresAt: Date.now() + 60_000,
+    linkId: 'link-id-0001',
+  };
 
   it('a signed link verifies with its claims', () => {
     const verdict = verifyLink(LINK_SECRET, signLink(LINK_SECRET, claims));
@@ -34,7 +51,9 @@ describe('signLink / verifyLink', () => {
   it('a changed payload, a changed signature or another secret is refused as tampered', () => {
     const token = signLink(LINK_SECRET, claims);
     const [payload, signature] = token.split('.') as [string, string];
-    const forged = Buffer.from(Buffer.from(payload, 'base64url').toString().replace('ips-director', 'ppgb-chair')).toString('base64url');
+    const forged = Buffer.from(
+      Buffer.from(payload, 'base64url').toString().replace('ips-director', 'ppgb-chair'),
+    ).toString('base64url');
     expect(verifyLink(LINK_SECRET, `${forged}.${signature}`)).toEqual({ ok: false, reason: 'tampered' });
     const flipped = `${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
     expect(verifyLink(LINK_SECRET, `${payload}.${flipped}`)).toEqual({ ok: false, reason: 'tampered' });
@@ -42,7 +61,8 @@ describe('signLink / verifyLink', () => {
   });
 
   it('garbage is refused as malformed', () => {
-    for (const token of ['', 'abc', 'a.b', `${'x'.repeat(5000)}.${'y'.repeat(43)}`]) expect(verifyLink(LINK_SECRET, token)).toEqual({ ok: false, reason: 'malformed' });
+    for (const token of ['', 'abc', 'a.b', `${'x'.repeat(5000)}.${'y'.repeat(43)}`])
+      expect(verifyLink(LINK_SECRET, token)).toEqual({ ok: false, reason: 'malformed' });
   });
 
   it('refuses to sign an unknown kind or with a short secret', () => {
@@ -78,13 +98,23 @@ describe('link pages', () => {
 
   const open = (token: string) => call(f.app, { method: 'GET', url: `/links/${token}`, token: null });
   const submit = (token: string, form: Record<string, string>) =>
-    call(f.app, { method: 'POST', url: `/links/${token}`, token: null, body: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  const stateOf = async (incidentId: string) => (await call(f.app, { method: 'GET', url: `/incidents/${incidentId}` })).json;
+    call(f.app, {
+      method: 'POST',
+      url: `/links/${token}`,
+      token: null,
+      body: new URLSearchParams(form).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  const stateOf = async (incidentId: string) =>
+    (await call(f.app, { method: 'GET', url: `/incidents/${incidentId}` })).json;
 
-  it("the link mailed at triage opens the form, and only its submission decides", async () => {
+  it('the link mailed at triage opens the form, and only its submission decides', async () => {
     const incidentId = await reportIncident(f.app);
     await waitForPhase(f.app, incidentId, 'triage');
-    const mail = await f.mail.waitFor((m) => m.text.includes(incidentId) && m.text.includes(`${PUBLIC_URL}/links/`), 20_000);
+    const mail = await f.mail.waitFor(
+      (m) => m.text.includes(incidentId) && m.text.includes(`${PUBLIC_URL}/links/`),
+      20_000,
+    );
     const token = /\/links\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
 
     for (let i = 0; i < 3; i += 1) {
@@ -107,7 +137,9 @@ describe('link pages', () => {
     expect(done.text).toContain('Decision recorded');
     const state = await stateOf(incidentId);
     expect(state.responsibleOffice).toBe('Bureau of Consular Affairs');
-    expect(state.decisions).toEqual([expect.objectContaining({ kind: 'assign-responsible-office', actorId: 'ips-director' })]);
+    expect(state.decisions).toEqual([
+      expect.objectContaining({ kind: 'assign-responsible-office', actorId: 'ips-director' }),
+    ]);
   });
 
   it('a reused link decides nothing and says it was used, on GET and POST', async () => {
@@ -138,7 +170,12 @@ describe('link pages', () => {
 
   it('an expired link gets a page saying so and decides nothing', async () => {
     const incidentId = await reportIncident(f.app);
-    const token = linkToken({ incidentId, kind: 'assign-responsible-office', personId: 'ips-director', expiresAt: Date.now() - 1_000 });
+    const token = linkToken({
+      incidentId,
+      kind: 'assign-responsible-office',
+      personId: 'ips-director',
+      expiresAt: Date.now() - 1_000,
+    });
     for (const res of [await open(token), await submit(token, { office: 'CA/PPT' })]) {
       expect(res.status).toBe(410);
       expect(res.text).toContain('This link has expired');
@@ -150,8 +187,13 @@ describe('link pages', () => {
     const incidentId = await reportIncident(f.app);
     const token = linkToken({ incidentId, kind: 'assign-responsible-office', personId: 'crg-cgfs' });
     const [payload, signature] = token.split('.') as [string, string];
-    const forged = Buffer.from(Buffer.from(payload, 'base64url').toString().replace('crg-cgfs', 'ips-director')).toString('base64url');
-    for (const res of [await open(`${forged}.${signature}`), await submit(`${forged}.${signature}`, { office: 'CA/PPT' })]) {
+    const forged = Buffer.from(
+      Buffer.from(payload, 'base64url').toString().replace('crg-cgfs', 'ips-director'),
+    ).toString('base64url');
+    for (const res of [
+      await open(`${forged}.${signature}`),
+      await submit(`${forged}.${signature}`, { office: 'CA/PPT' }),
+    ]) {
       expect(res.status).toBe(400);
       expect(res.text).toContain('changed after it was sent');
     }
@@ -198,7 +240,14 @@ describe('link pages', () => {
     const token = linkToken({ incidentId, kind: 'submit-analysis', personId: 'ips-director' });
     const page = await open(token);
     expect(page.status).toBe(200);
-    for (const name of ['factors.dataNature', 'factors.priorMisuse', 'options', 'riskOverride.level', 'authorizedDisclosure.basis']) expect(page.text).toContain(`name="${name}"`);
+    for (const name of [
+      'factors.dataNature',
+      'factors.priorMisuse',
+      'options',
+      'riskOverride.level',
+      'authorizedDisclosure.basis',
+    ])
+      expect(page.text).toContain(`name="${name}"`);
     const form = new URLSearchParams({
       'factors.dataNature': 'high',
       'factors.misuseLikelihood': 'high',
@@ -211,14 +260,22 @@ describe('link pages', () => {
     });
     form.append('options', 'notify-individuals');
     form.append('options', 'remediation');
-    const res = await call(f.app, { method: 'POST', url: `/links/${token}`, token: null, body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await call(f.app, {
+      method: 'POST',
+      url: `/links/${token}`,
+      token: null,
+      body: form.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.status, res.text).toBe(200);
     const state = await waitFor(f.app, incidentId, (s) => s.risk !== null, 'the risk');
     expect(state.options).toEqual(['notify-individuals', 'remediation']);
   });
 
   it('a link for an incident that does not exist is 404', async () => {
-    const res = await open(linkToken({ incidentId: 'no-such-incident', kind: 'convene-crg', personId: 'ips-director' }));
+    const res = await open(
+      linkToken({ incidentId: 'no-such-incident', kind: 'convene-crg', personId: 'ips-director' }),
+    );
     expect(res.status).toBe(404);
   });
 });

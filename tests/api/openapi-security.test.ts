@@ -12,7 +12,9 @@ import { createOidc } from '../../security/oidc.js';
 
 type Doc = {
   security: Record<string, string[]>[];
-  components: { securitySchemes: Record<string, { type: string; scheme?: string; openIdConnectUrl?: string; description?: string }> };
+  components: {
+    securitySchemes: Record<string, { type: string; scheme?: string; openIdConnectUrl?: string; description?: string }>;
+  };
   paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
 };
 
@@ -29,7 +31,19 @@ async function documentOf(withOidc: boolean): Promise<Doc> {
     tokens: await loadApiTokens(DEFAULT_API_TOKENS, playbook),
     linkSecret: 'openapi-security-test-secret-0123456789abcdef',
     publicUrl: 'http://breach.test',
-    ...(withOidc ? { oidc: createOidc({ issuer: ISSUER, clientId: 'breach-pages', clientSecret: 'not-used-here', audience: 'urn:breach-response:api' }, 'http://breach.test/auth/callback') } : {}),
+    ...(withOidc
+      ? {
+          oidc: createOidc(
+            {
+              issuer: ISSUER,
+              clientId: 'breach-pages',
+              clientSecret: 'not-used-here',
+              audience: 'urn:breach-response:api',
+            },
+            'http://breach.test/auth/callback',
+          ),
+        }
+      : {}),
   });
   apps.push(app);
   return (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as Doc;
@@ -54,10 +68,17 @@ describe('/openapi.json: authentication', () => {
   it("with BREACH_OIDC_ISSUER: the issuer's access tokens as bearer JWTs, and its discovery document as an openIdConnect scheme", async () => {
     const doc = await documentOf(true);
     expect(doc.security).toEqual([{ bearer: [] }, { oidc: [] }]);
-    expect(doc.components.securitySchemes.oidc).toMatchObject({ type: 'openIdConnect', openIdConnectUrl: `${ISSUER}/.well-known/openid-configuration` });
+    expect(doc.components.securitySchemes.oidc).toMatchObject({
+      type: 'openIdConnect',
+      openIdConnectUrl: `${ISSUER}/.well-known/openid-configuration`,
+    });
     expect(doc.components.securitySchemes.bearer!.description).toMatch(/JWT.*issuer.*audience.*expiry/);
     // Liveness, this document and the link pages stay without credentials.
-    for (const [path, method] of [['/healthz', 'get'], ['/openapi.json', 'get'], ['/links/{token}', 'get']] as const) {
+    for (const [path, method] of [
+      ['/healthz', 'get'],
+      ['/openapi.json', 'get'],
+      ['/links/{token}', 'get'],
+    ] as const) {
       expect((doc.paths[path]![method] as unknown as { security: unknown[] }).security, path).toEqual([]);
     }
   });
@@ -69,9 +90,15 @@ describe('/openapi.json: need to know on the incident routes', () => {
     const responses = (path: string, method: string) => doc.paths[path]![method]!.responses;
     expect(responses('/incidents/{incidentId}', 'get')['404']!.description).toMatch(/may not see.*469\.2c\(1\)/);
     expect(responses('/incidents', 'post')['403']!.description).toMatch(/may not see/);
-    expect(responses('/incidents/{incidentId}/decisions', 'post')['403']!.description).toMatch(/gate's role.*no role in the playbook/);
-    expect(responses('/incidents/{incidentId}/decisions/{decisionId}', 'get')['403']!.description).toMatch(/no role in the playbook/);
+    expect(responses('/incidents/{incidentId}/decisions', 'post')['403']!.description).toMatch(
+      /gate's role.*no role in the playbook/,
+    );
+    expect(responses('/incidents/{incidentId}/decisions/{decisionId}', 'get')['403']!.description).toMatch(
+      /no role in the playbook/,
+    );
     expect(responses('/incidents/{incidentId}/record', 'get')['403']!.description).toMatch(/need to know/);
-    expect((doc.paths['/incidents']!.get as unknown as { summary: string }).summary).toMatch(/only those the caller may see/);
+    expect((doc.paths['/incidents']!.get as unknown as { summary: string }).summary).toMatch(
+      /only those the caller may see/,
+    );
   });
 });

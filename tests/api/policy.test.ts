@@ -23,11 +23,25 @@ const decisions = (id: string) => `/incidents/${id}/decisions`;
 async function breach(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, createContext({ out: (t) => out.push(t), err: (t) => err.push(t), env: { BREACH_TASK_QUEUE: f.taskQueue }, client: f.env.client }));
+  const code = await runCli(
+    args,
+    createContext({
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      env: { BREACH_TASK_QUEUE: f.taskQueue },
+      client: f.env.client,
+    }),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const MEDICAL = { piiTypes: ['medical' as const], disclosureFormat: 'paper' as const, disclosedBy: 'clinic records clerk', disclosedTo: 'ICE Health Service Corps', affectedCount: 1 };
+const MEDICAL = {
+  piiTypes: ['medical' as const],
+  disclosureFormat: 'paper' as const,
+  disclosedBy: 'clinic records clerk',
+  disclosedTo: 'ICE Health Service Corps',
+  affectedCount: 1,
+};
 const MEMO_CASE = {
   basis: 'hipaa-custody-exemption',
   explanation: 'Discharge summary sent to ICE Health Service Corps for the continuity of care of the detainee.',
@@ -37,7 +51,13 @@ const MEMO_CASE = {
   recipient: { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' },
   disclosedAt: '2026-02-20T15:00:00Z',
 };
-const analysis = (extra: Record<string, unknown>) => ({ kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['no-further-action'], rationale: 'CRG analysis of 468.4.', ...extra });
+const analysis = (extra: Record<string, unknown>) => ({
+  kind: 'submit-analysis',
+  factors: FACTORS_HIGH,
+  options: ['no-further-action'],
+  rationale: 'CRG analysis of 468.4.',
+  ...extra,
+});
 
 async function inAnalysis(overrides = {}): Promise<string> {
   const incidentId = await reportIncident(f.app, overrides);
@@ -49,8 +69,15 @@ async function inAnalysis(overrides = {}): Promise<string> {
 describe('custody exemption on facts (ICE memo; 45 CFR 164.512(k)(5)(i)) and the accounting (464c)', () => {
   it('45 CFR 164.512(k)(5)(i): 400 naming each missing ground (custodian, subjectInLawfulCustody, custodyPurpose, recipient), the incident unchanged', async () => {
     const incidentId = await inAnalysis(MEDICAL);
-    const bare = { basis: 'hipaa-custody-exemption', explanation: 'Sent to the jail with lawful custody of the inmate, a correctional institution.' };
-    const res = await call(f.app, { method: 'POST', url: decisions(incidentId), body: analysis({ authorizedDisclosure: bare }) });
+    const bare = {
+      basis: 'hipaa-custody-exemption',
+      explanation: 'Sent to the jail with lawful custody of the inmate, a correctional institution.',
+    };
+    const res = await call(f.app, {
+      method: 'POST',
+      url: decisions(incidentId),
+      body: analysis({ authorizedDisclosure: bare }),
+    });
     expect(res.status).toBe(400);
     expect((res.json.issues as unknown as { path: string }[]).map((i) => i.path)).toEqual([
       'authorizedDisclosure.recipient',
@@ -58,11 +85,29 @@ describe('custody exemption on facts (ICE memo; 45 CFR 164.512(k)(5)(i)) and the
       'authorizedDisclosure.custodyPurpose',
       'authorizedDisclosure.subjectInLawfulCustody',
     ]);
-    const wrongKind = await call(f.app, { method: 'POST', url: decisions(incidentId), body: analysis({ authorizedDisclosure: { ...MEMO_CASE, custodian: { name: 'ICE', kind: 'hospital' } } }) });
+    const wrongKind = await call(f.app, {
+      method: 'POST',
+      url: decisions(incidentId),
+      body: analysis({ authorizedDisclosure: { ...MEMO_CASE, custodian: { name: 'ICE', kind: 'hospital' } } }),
+    });
     expect(wrongKind.status).toBe(400);
     expect(JSON.stringify(wrongKind.json.issues)).toContain('authorizedDisclosure.custodian.kind');
     // The CLI checks the same grounds before it sends (exit 2, each field named).
-    const cli = await breach(['decide', incidentId, 'submit-analysis', '--as', 'ips-director', '--factors', JSON.stringify(FACTORS_HIGH), '--options', 'no-further-action', '--rationale', 'r', '--authorizedDisclosure', JSON.stringify(bare)]);
+    const cli = await breach([
+      'decide',
+      incidentId,
+      'submit-analysis',
+      '--as',
+      'ips-director',
+      '--factors',
+      JSON.stringify(FACTORS_HIGH),
+      '--options',
+      'no-further-action',
+      '--rationale',
+      'r',
+      '--authorizedDisclosure',
+      JSON.stringify(bare),
+    ]);
     expect(cli.code).toBe(2);
     expect(cli.err).toContain('authorizedDisclosure.custodian');
     expect(cli.err).toContain('authorizedDisclosure.subjectInLawfulCustody');
@@ -71,17 +116,31 @@ describe('custody exemption on facts (ICE memo; 45 CFR 164.512(k)(5)(i)) and the
     expect(state.json.disclosures).toEqual([]);
   });
 
-  it('ICE memo, 464c: the memo\'s case is accepted (200), its accounting entry is in the state and listed by `breach disclosures`', async () => {
+  it("ICE memo, 464c: the memo's case is accepted (200), its accounting entry is in the state and listed by `breach disclosures`", async () => {
     const incidentId = await inAnalysis(MEDICAL);
-    const res = await call(f.app, { method: 'POST', url: decisions(incidentId), body: analysis({ authorizedDisclosure: MEMO_CASE }) });
+    const res = await call(f.app, {
+      method: 'POST',
+      url: decisions(incidentId),
+      body: analysis({ authorizedDisclosure: MEMO_CASE }),
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.json.disclosures).toEqual([
-      expect.objectContaining({ entryId: `${incidentId}-D1`, disclosedAt: '2026-02-20T15:00:00Z', nature: 'paper disclosure of medical', recipient: MEMO_CASE.recipient, accountingRequired: true }),
+      expect.objectContaining({
+        entryId: `${incidentId}-D1`,
+        disclosedAt: '2026-02-20T15:00:00Z',
+        nature: 'paper disclosure of medical',
+        recipient: MEMO_CASE.recipient,
+        accountingRequired: true,
+      }),
     ]);
 
     const listed = await breach(['disclosures', '--since', '2026-02-20', '--format', 'json']);
     expect(listed.code, listed.err).toBe(0);
-    const entries = (JSON.parse(listed.out) as { disclosures: { entryId: string; recipient: { name: string; address: string }; purpose: string }[] }).disclosures;
+    const entries = (
+      JSON.parse(listed.out) as {
+        disclosures: { entryId: string; recipient: { name: string; address: string }; purpose: string }[];
+      }
+    ).disclosures;
     const entry = entries.find((e) => e.entryId === `${incidentId}-D1`);
     expect(entry).toMatchObject({ recipient: MEMO_CASE.recipient });
     expect(entry!.purpose).toContain('45 CFR 164.512(k)(5)(i)');
@@ -93,33 +152,70 @@ describe('custody exemption on facts (ICE memo; 45 CFR 164.512(k)(5)(i)) and the
     expect(table.out).toContain('ICE Health Service Corps');
 
     const later = await breach(['disclosures', '--since', '2026-02-21', '--format', 'json']);
-    expect((JSON.parse(later.out) as { disclosures: { entryId: string }[] }).disclosures.map((e) => e.entryId)).not.toContain(`${incidentId}-D1`);
-    expect(await breach(['disclosures', '--since', 'last week'])).toMatchObject({ code: 2, err: expect.stringContaining('--since') });
+    expect(
+      (JSON.parse(later.out) as { disclosures: { entryId: string }[] }).disclosures.map((e) => e.entryId),
+    ).not.toContain(`${incidentId}-D1`);
+    expect(await breach(['disclosures', '--since', 'last week'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--since'),
+    });
   });
 });
 
 describe('later facts (468.1(4), 468.3b(2), 469.6) through the API', () => {
   it('468.3b(2), 467.2c: a second report that newly says classified and criminal refers to OIG/INV and moves the fact-finding to DS', async () => {
     const incidentId = await inAnalysis();
-    const again = await call(f.app, { method: 'POST', url: '/incidents', body: aReport({ incidentId, summary: 'The laptop held classified cables; it was taken by a burglar.', classifiedInvolved: true, criminalActSuspected: true }) });
+    const again = await call(f.app, {
+      method: 'POST',
+      url: '/incidents',
+      body: aReport({
+        incidentId,
+        summary: 'The laptop held classified cables; it was taken by a burglar.',
+        classifiedInvolved: true,
+        criminalActSuspected: true,
+      }),
+    });
     expect(again.status).toBe(202);
-    const state = await waitFor(f.app, incidentId, (s) => s.timeline.some((t) => t.event === 'referred:oig') && s.timeline.some((t) => t.event === 'security-incident-notified'), 'the duties');
+    const state = await waitFor(
+      f.app,
+      incidentId,
+      (s) =>
+        s.timeline.some((t) => t.event === 'referred:oig') &&
+        s.timeline.some((t) => t.event === 'security-incident-notified'),
+      'the duties',
+    );
     expect(state.actionItems.find((i) => i.id === 'fact-finding')?.ownerRole).toBe('securityIncident');
     expect(state.actionItems.find((i) => i.id === 'oig-referral')?.status).toBe('open');
   });
 
   it('468.3b(2): an analysis that says a criminal act is suspected refers at once; one that says nothing new does not', async () => {
     const quiet = await inAnalysis();
-    const none = await call(f.app, { method: 'POST', url: decisions(quiet), body: { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'r' } });
+    const none = await call(f.app, {
+      method: 'POST',
+      url: decisions(quiet),
+      body: { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'r' },
+    });
     expect(none.status).toBe(200);
     expect(none.json.actionItems.map((i) => i.id)).not.toContain('oig-referral');
 
     const incidentId = await inAnalysis();
-    const res = await call(f.app, { method: 'POST', url: decisions(incidentId), body: { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], criminalActSuspected: true, rationale: 'Forensics show an intrusion.' } });
+    const res = await call(f.app, {
+      method: 'POST',
+      url: decisions(incidentId),
+      body: {
+        kind: 'submit-analysis',
+        factors: FACTORS_HIGH,
+        options: ['notify-individuals'],
+        criminalActSuspected: true,
+        rationale: 'Forensics show an intrusion.',
+      },
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.json.actionItems.map((i) => i.id)).toContain('oig-referral');
     const oigPath = new URL(f.playbook.endpoints.oig.url).pathname;
-    await f.receiver.waitFor((c) => c.path === oigPath && (c.body as { incidentId?: string }).incidentId === incidentId);
+    await f.receiver.waitFor(
+      (c) => c.path === oigPath && (c.body as { incidentId?: string }).incidentId === incidentId,
+    );
   });
 });
 
@@ -136,7 +232,9 @@ describe('major incidents (OMB definition; search attribute BreachMajorIncident)
     while (Date.now() < until) {
       const res = await call(f.app, { method: 'GET', url: '/incidents?majorIncident=true' });
       expect(res.status).toBe(200);
-      ids = (res.json.incidents as unknown as { incidentId: string; majorIncident: boolean }[]).map((i) => i.incidentId);
+      ids = (res.json.incidents as unknown as { incidentId: string; majorIncident: boolean }[]).map(
+        (i) => i.incidentId,
+      );
       if (ids.includes(major)) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -144,7 +242,8 @@ describe('major incidents (OMB definition; search attribute BreachMajorIncident)
     expect(ids).not.toContain(small);
     const listed = await breach(['list', '--major', '--json']);
     expect(listed.code, listed.err).toBe(0);
-    const incidents = (JSON.parse(listed.out) as { incidents: { incidentId: string; majorIncident: boolean }[] }).incidents;
+    const incidents = (JSON.parse(listed.out) as { incidents: { incidentId: string; majorIncident: boolean }[] })
+      .incidents;
     expect(incidents.find((i) => i.incidentId === major)).toMatchObject({ majorIncident: true });
     expect(incidents.map((i) => i.incidentId)).not.toContain(small);
 
@@ -156,23 +255,50 @@ describe('major incidents (OMB definition; search attribute BreachMajorIncident)
   it('468.2a: the SAOP completes congress-notification with evidence; another role may not', async () => {
     const incidentId = await reportIncident(f.app, { affectedCount: 100_000 });
     await waitFor(f.app, incidentId, (s) => s.majorIncident !== null, 'the flag');
-    const notification = await call(f.app, { method: 'POST', url: decisions(incidentId), token: TOKEN.notificationOfficial, body: { kind: 'complete-action-item', itemId: 'congress-notification', evidence: 'Told them.' } });
+    const notification = await call(f.app, {
+      method: 'POST',
+      url: decisions(incidentId),
+      token: TOKEN.notificationOfficial,
+      body: { kind: 'complete-action-item', itemId: 'congress-notification', evidence: 'Told them.' },
+    });
     expect(notification.status).toBe(403);
-    const done = await call(f.app, { method: 'POST', url: decisions(incidentId), token: TOKEN.ppgbChair, body: { kind: 'complete-action-item', itemId: 'congress-notification', evidence: 'Letters to the committees of jurisdiction, 4 March.' } });
+    const done = await call(f.app, {
+      method: 'POST',
+      url: decisions(incidentId),
+      token: TOKEN.ppgbChair,
+      body: {
+        kind: 'complete-action-item',
+        itemId: 'congress-notification',
+        evidence: 'Letters to the committees of jurisdiction, 4 March.',
+      },
+    });
     expect(done.status, done.text).toBe(200);
-    expect(done.json.actionItems.find((i) => i.id === 'congress-notification')).toMatchObject({ status: 'done', completedBy: 'ppgb-chair' });
+    expect(done.json.actionItems.find((i) => i.id === 'congress-notification')).toMatchObject({
+      status: 'done',
+      completedBy: 'ppgb-chair',
+    });
   });
 });
 
 describe('the one-hour report (CISA guidelines)', () => {
-  it('CISA guidelines: the receiver\'s reference is in the state; a second report sends an update naming it', async () => {
+  it("CISA guidelines: the receiver's reference is in the state; a second report sends an update naming it", async () => {
     const incidentId = await reportIncident(f.app);
     const first = await waitFor(f.app, incidentId, (s) => s.reportReference !== null, 'the reference');
-    await call(f.app, { method: 'POST', url: '/incidents', body: aReport({ incidentId, summary: 'Backups were on it too.', affectedCount: 400 }) });
+    await call(f.app, {
+      method: 'POST',
+      url: '/incidents',
+      body: aReport({ incidentId, summary: 'Backups were on it too.', affectedCount: 400 }),
+    });
     const state = await waitFor(f.app, incidentId, (s) => s.reportReceipts.length === 2, 'the update');
     expect(state.reportReceipts.map((r) => r.kind)).toEqual(['initial', 'update']);
     const usCertPath = new URL(f.playbook.endpoints.usCert.url).pathname;
-    const update = f.receiver.calls(usCertPath).filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId)[1]!;
-    expect(update.body).toMatchObject({ reportType: 'update', updates: { reference: first.reportReference, supplement: 1 }, affected: { records: 400 } });
+    const update = f.receiver
+      .calls(usCertPath)
+      .filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId)[1]!;
+    expect(update.body).toMatchObject({
+      reportType: 'update',
+      updates: { reference: first.reportReference, supplement: 1 },
+      affected: { records: 400 },
+    });
   });
 });

@@ -26,7 +26,11 @@ async function toClosureReview(): Promise<string> {
   const id = await reportIncident(f.app);
   await triage(f.app, id, false);
   await waitForPhase(f.app, id, 'closure-review');
-  await decide(id, TOKEN.ipsDirector, { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+  await decide(id, TOKEN.ipsDirector, {
+    kind: 'complete-action-item',
+    itemId: 'fact-finding',
+    evidence: 'Fact-finding report filed.',
+  });
   return id;
 }
 
@@ -37,9 +41,17 @@ describe('GET /incidents/{id}/record', () => {
     expect(json.status).toBe(200);
     const record = caseRecordSchema.parse(json.json);
     expect(record).toMatchObject({ incidentId: id, phase: 'closure-review', crgConvened: false });
-    expect(record.decisions.map((d) => d.kind)).toEqual(['assign-responsible-office', 'convene-crg', 'complete-action-item']);
+    expect(record.decisions.map((d) => d.kind)).toEqual([
+      'assign-responsible-office',
+      'convene-crg',
+      'complete-action-item',
+    ]);
     expect(record.decisions[1]!.rationale).toBeTruthy();
-    expect(record.actionItems[0]).toMatchObject({ id: 'fact-finding', status: 'done', evidence: 'Fact-finding report filed.' });
+    expect(record.actionItems[0]).toMatchObject({
+      id: 'fact-finding',
+      status: 'done',
+      evidence: 'Fact-finding report filed.',
+    });
     expect(json.headers['cache-control']).toBe('no-store');
 
     const html = await call(f.app, { method: 'GET', url: `/incidents/${id}/record`, headers: { accept: 'text/html' } });
@@ -47,9 +59,15 @@ describe('GET /incidents/{id}/record', () => {
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.text).toContain(`<h1>Case record ${id}</h1>`);
     expect(html.text).toContain('Fact-finding report filed.');
-    expect((await call(f.app, { method: 'GET', url: `/incidents/${id}/record?format=html` })).text).toContain('<!DOCTYPE html>');
+    expect((await call(f.app, { method: 'GET', url: `/incidents/${id}/record?format=html` })).text).toContain(
+      '<!DOCTYPE html>',
+    );
 
-    const pdf = await f.app.inject({ method: 'GET', url: `/incidents/${id}/record?format=pdf`, headers: { authorization: `Bearer ${TOKEN.ipsDirector}` } });
+    const pdf = await f.app.inject({
+      method: 'GET',
+      url: `/incidents/${id}/record?format=pdf`,
+      headers: { authorization: `Bearer ${TOKEN.ipsDirector}` },
+    });
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
@@ -62,9 +80,13 @@ describe('GET /incidents/{id}/record', () => {
     expect((await call(f.app, { method: 'GET', url: '/incidents/no-such-incident-1/record' })).status).toBe(404);
   });
 
-  it('469.2c(1): the record of an incident is for those who may read it: DS/CIRT reads a cyber incident\'s, not a paper one\'s (404)', async () => {
-    const [cyber, paper] = await Promise.all([reportIncident(f.app, { medium: 'cyber' }), reportIncident(f.app, { medium: 'non-cyber' })]);
-    const asCirt = (id: string) => call(f.app, { method: 'GET', url: `/incidents/${id}/record`, token: 'demo-ds-cirt-token' });
+  it("469.2c(1): the record of an incident is for those who may read it: DS/CIRT reads a cyber incident's, not a paper one's (404)", async () => {
+    const [cyber, paper] = await Promise.all([
+      reportIncident(f.app, { medium: 'cyber' }),
+      reportIncident(f.app, { medium: 'non-cyber' }),
+    ]);
+    const asCirt = (id: string) =>
+      call(f.app, { method: 'GET', url: `/incidents/${id}/record`, token: 'demo-ds-cirt-token' });
     expect((await asCirt(cyber)).status).toBe(200);
     const refused = await asCirt(paper);
     expect(refused.status).toBe(404);
@@ -76,7 +98,9 @@ describe('GET /incidents/{id}/record', () => {
     const id = await toClosureReview();
     await decide(id, TOKEN.ipsDirector, { kind: 'sign-off-closure', rationale: 'Done.' });
     await waitForPhase(f.app, id, 'closed');
-    const archived = await f.receiver.waitFor((c) => c.path === '/records-archive' && (c.body as { incidentId?: string }).incidentId === id);
+    const archived = await f.receiver.waitFor(
+      (c) => c.path === '/records-archive' && (c.body as { incidentId?: string }).incidentId === id,
+    );
     caseRecordSchema.parse(archived.body);
     const after = caseRecordSchema.parse((await call(f.app, { method: 'GET', url: `/incidents/${id}/record` })).json);
     expect(after.closure.archive).toMatchObject({ status: 'filed', reference: `rcv-${archived.seq}` });
@@ -91,12 +115,23 @@ describe('GET /incidents/{id}/record', () => {
       const state = await waitForPhase(f.app, id, 'archiving');
       expect(state.closedAt).toBeNull();
       await f.mail.waitFor((m) => m.subject.includes(id) && m.subject.includes('case record is not filed'));
-      const forbidden = await call(f.app, { method: 'POST', url: `/incidents/${id}/decisions`, token: TOKEN.ipsDirector, body: { kind: 'record-filed', reference: 'ERMS 77' } });
+      const forbidden = await call(f.app, {
+        method: 'POST',
+        url: `/incidents/${id}/decisions`,
+        token: TOKEN.ipsDirector,
+        body: { kind: 'record-filed', reference: 'ERMS 77' },
+      });
       expect(forbidden.status).toBe(403);
       await decide(id, TOKEN.privacyDivision, { kind: 'record-filed', reference: 'ERMS 2026-0042, box 7' });
       await waitForPhase(f.app, id, 'closed');
-      const record = caseRecordSchema.parse((await call(f.app, { method: 'GET', url: `/incidents/${id}/record` })).json);
-      expect(record.closure.archive).toMatchObject({ status: 'filed-by-hand', reference: 'ERMS 2026-0042, box 7', filedBy: 'privacy-division' });
+      const record = caseRecordSchema.parse(
+        (await call(f.app, { method: 'GET', url: `/incidents/${id}/record` })).json,
+      );
+      expect(record.closure.archive).toMatchObject({
+        status: 'filed-by-hand',
+        reference: 'ERMS 2026-0042, box 7',
+        filedBy: 'privacy-division',
+      });
     } finally {
       stop();
     }
@@ -107,10 +142,31 @@ describe('GET /incidents/{id}/record', () => {
 async function toLetter(options: string[]): Promise<string> {
   const id = await reportIncident(f.app);
   await triage(f.app, id, true);
-  await decide(id, TOKEN.ipsDirector, { kind: 'submit-analysis', factors: { dataNature: 'high', misuseLikelihood: 'high', logicalAccess: 'high', physicalAccess: 'moderate', deliberateTargeting: 'moderate', priorMisuse: 'low' }, options, rationale: 'High risk.' });
-  if (options.includes('credit-protection')) await decide(id, TOKEN.cgfs, { kind: 'cost-estimate', estimatedCostUsd: 1_000 });
-  await decide(id, TOKEN.ppgbChair, { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
-  await decide(id, TOKEN.underSecretary, { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
+  await decide(id, TOKEN.ipsDirector, {
+    kind: 'submit-analysis',
+    factors: {
+      dataNature: 'high',
+      misuseLikelihood: 'high',
+      logicalAccess: 'high',
+      physicalAccess: 'moderate',
+      deliberateTargeting: 'moderate',
+      priorMisuse: 'low',
+    },
+    options,
+    rationale: 'High risk.',
+  });
+  if (options.includes('credit-protection'))
+    await decide(id, TOKEN.cgfs, { kind: 'cost-estimate', estimatedCostUsd: 1_000 });
+  await decide(id, TOKEN.ppgbChair, {
+    kind: 'ppgb-chair-decision',
+    outcome: 'refer-to-under-secretary',
+    rationale: 'To M.',
+  });
+  await decide(id, TOKEN.underSecretary, {
+    kind: 'under-secretary-decision',
+    outcome: 'approve-notification',
+    rationale: 'Approved.',
+  });
   await waitForPhase(f.app, id, 'notification-prep');
   return id;
 }
@@ -127,7 +183,13 @@ const LETTER = {
 describe('468.6-1 and 468.6-3 through the API', () => {
   it('468.6-1a(1), (5), 468.6-1b: a contradicting date, missing fraud-alert steps, a missing credit offer are 400 naming the field; the right letter is taken', async () => {
     const id = await toLetter(['notify-individuals', 'credit-protection']);
-    const approve = (letter: object) => call(f.app, { method: 'POST', url: `/incidents/${id}/decisions`, token: TOKEN.notificationOfficial, body: { kind: 'approve-letter', letter, roster: { url: 'file:///nonexistent/roster.ndjson', count: 0 } } });
+    const approve = (letter: object) =>
+      call(f.app, {
+        method: 'POST',
+        url: `/incidents/${id}/decisions`,
+        token: TOKEN.notificationOfficial,
+        body: { kind: 'approve-letter', letter, roster: { url: 'file:///nonexistent/roster.ndjson', count: 0 } },
+      });
     const offer = { creditProtectionOffer: 'Twelve months of credit monitoring at no cost.' };
     const dated = await approve({ ...LETTER, ...offer, whatHappened: 'On 4 July 2019 a laptop was stolen.' });
     expect(dated.status).toBe(400);
@@ -145,13 +207,39 @@ describe('468.6-1 and 468.6-3 through the API', () => {
   it('468.6-3a: a delay beyond 30 days holds at the limit until the PPGB Chair acknowledges it (403 for others)', async () => {
     const id = await toLetter(['notify-individuals']);
     const far = new Date(Date.now() + 90 * 86_400_000).toISOString();
-    const requested = await decide(id, TOKEN.securityLiaison, { kind: 'request-delay', requestingEntity: 'FBI', reason: 'Arrest pending.', notifyAfter: far });
-    expect(requested.delay).toMatchObject({ requestingEntity: 'FBI', reason: 'Arrest pending.', pendingReview: { notifyAfter: far } });
+    const requested = await decide(id, TOKEN.securityLiaison, {
+      kind: 'request-delay',
+      requestingEntity: 'FBI',
+      reason: 'Arrest pending.',
+      notifyAfter: far,
+    });
+    expect(requested.delay).toMatchObject({
+      requestingEntity: 'FBI',
+      reason: 'Arrest pending.',
+      pendingReview: { notifyAfter: far },
+    });
     expect(Date.parse(requested.delay!.notifyAfter)).toBeLessThan(Date.parse(far));
-    expect((await call(f.app, { method: 'POST', url: `/incidents/${id}/decisions`, token: TOKEN.underSecretary, body: { kind: 'acknowledge-delay', rationale: 'Fine.' } })).status).toBe(403);
-    const acknowledged = await decide(id, TOKEN.ppgbChair, { kind: 'acknowledge-delay', rationale: 'Does not unduly exacerbate the risk.' });
+    expect(
+      (
+        await call(f.app, {
+          method: 'POST',
+          url: `/incidents/${id}/decisions`,
+          token: TOKEN.underSecretary,
+          body: { kind: 'acknowledge-delay', rationale: 'Fine.' },
+        })
+      ).status,
+    ).toBe(403);
+    const acknowledged = await decide(id, TOKEN.ppgbChair, {
+      kind: 'acknowledge-delay',
+      rationale: 'Does not unduly exacerbate the risk.',
+    });
     expect(acknowledged.delay).toMatchObject({ notifyAfter: far, pendingReview: null });
-    const again = await call(f.app, { method: 'POST', url: `/incidents/${id}/decisions`, token: TOKEN.ppgbChair, body: { kind: 'acknowledge-delay', rationale: 'Again.' } });
+    const again = await call(f.app, {
+      method: 'POST',
+      url: `/incidents/${id}/decisions`,
+      token: TOKEN.ppgbChair,
+      body: { kind: 'acknowledge-delay', rationale: 'Again.' },
+    });
     expect(again.status).toBe(409);
   });
 });

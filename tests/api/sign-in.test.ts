@@ -10,7 +10,22 @@ import { startDevIdp, WORKFORCE_MEMBER, type DevIdp } from '../../scripts/local/
 import { createOidc } from '../../security/oidc.js';
 import { buildApi } from '../../api/server.js';
 import { accessTokenFor, signInAtIdp } from '../helpers/idp-login.js';
-import { LINK_SECRET, PUBLIC_URL, TOKEN, aReport, call, linkToken, newId, reportIncident, startApiFixture, testPlaybook, triage, waitFor, waitForPhase, type ApiFixture } from './fixture.js';
+import {
+  LINK_SECRET,
+  PUBLIC_URL,
+  TOKEN,
+  aReport,
+  call,
+  linkToken,
+  newId,
+  reportIncident,
+  startApiFixture,
+  testPlaybook,
+  triage,
+  waitFor,
+  waitForPhase,
+  type ApiFixture,
+} from './fixture.js';
 import type { FastifyInstance } from 'fastify';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { payloadToJson } from '../../api/codec-server.js';
@@ -25,9 +40,21 @@ let f: ApiFixture;
 
 beforeAll(async () => {
   const playbook = testPlaybook('http://127.0.0.1:9');
-  const common = { playbook, port: 0, clientId: CLIENT.id, clientSecret: CLIENT.secret, audience: CLIENT.audience, redirectUris: [REDIRECT] };
+  const common = {
+    playbook,
+    port: 0,
+    clientId: CLIENT.id,
+    clientSecret: CLIENT.secret,
+    audience: CLIENT.audience,
+    redirectUris: [REDIRECT],
+  };
   [idp, shortIdp] = await Promise.all([startDevIdp(common), startDevIdp({ ...common, accessTokenTtlSeconds: 5 })]);
-  f = await startApiFixture({ oidc: createOidc({ issuer: idp.issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, audience: CLIENT.audience }, REDIRECT) });
+  f = await startApiFixture({
+    oidc: createOidc(
+      { issuer: idp.issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, audience: CLIENT.audience },
+      REDIRECT,
+    ),
+  });
 });
 
 afterAll(async () => {
@@ -44,9 +71,16 @@ describe('access tokens of the identity provider', () => {
     const posted = await call(f.app, { method: 'POST', url: '/incidents', token, body: aReport({ incidentId }) });
     expect(posted.status, posted.text).toBe(202);
     await waitFor(f.app, incidentId, (s) => s.phase === 'triage', 'triage');
-    const decided = await call(f.app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, token, body: { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' } });
+    const decided = await call(f.app, {
+      method: 'POST',
+      url: `/incidents/${incidentId}/decisions`,
+      token,
+      body: { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' },
+    });
     expect(decided.status, decided.text).toBe(200);
-    expect(decided.json.decisions).toEqual([expect.objectContaining({ kind: 'assign-responsible-office', actorId: 'ips-director' })]);
+    expect(decided.json.decisions).toEqual([
+      expect.objectContaining({ kind: 'assign-responsible-office', actorId: 'ips-director' }),
+    ]);
   });
 
   it('an expired JWT is refused with 401', async () => {
@@ -57,7 +91,10 @@ describe('access tokens of the identity provider', () => {
       tokens: new Map(),
       linkSecret: LINK_SECRET,
       publicUrl: PUBLIC_URL,
-      oidc: createOidc({ issuer: shortIdp.issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, audience: CLIENT.audience }, REDIRECT),
+      oidc: createOidc(
+        { issuer: shortIdp.issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, audience: CLIENT.audience },
+        REDIRECT,
+      ),
     });
     try {
       // Five seconds to live: time enough on a loaded machine to use it once; then past its exp claim.
@@ -81,7 +118,10 @@ describe('access tokens of the identity provider', () => {
       tokens: new Map(),
       linkSecret: LINK_SECRET,
       publicUrl: PUBLIC_URL,
-      oidc: createOidc({ issuer: idp.issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, audience: 'another-api' }, REDIRECT),
+      oidc: createOidc(
+        { issuer: idp.issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, audience: 'another-api' },
+        REDIRECT,
+      ),
     });
     try {
       const token = await tokenOf('ips-director');
@@ -104,7 +144,12 @@ describe('access tokens of the identity provider', () => {
     await waitFor(f.app, incidentId, (s) => s.phase === 'triage', 'triage');
     const own = await call(f.app, { method: 'GET', url: `/incidents/${incidentId}`, token });
     expect(own.status, own.text).toBe(200);
-    const decided = await call(f.app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, token, body: { kind: 'assign-responsible-office', office: 'CA' } });
+    const decided = await call(f.app, {
+      method: 'POST',
+      url: `/incidents/${incidentId}/decisions`,
+      token,
+      body: { kind: 'assign-responsible-office', office: 'CA' },
+    });
     expect(decided.status, decided.text).toBe(403);
     expect((await call(f.app, { method: 'GET', url: `/incidents/${incidentId}` })).json.decisions).toEqual([]);
     const listed = await call(f.app, { method: 'GET', url: '/incidents', token });
@@ -120,11 +165,18 @@ describe('access tokens of the identity provider', () => {
     const listed = await call(f.app, { method: 'GET', url: '/incidents', token: member });
     expect((listed.json.incidents as { incidentId: string }[]).map((i) => i.incidentId)).not.toContain(incidentId);
     // A CRG member before the CRG is convened has no role on it yet; the CGFS token's person neither.
-    expect((await call(f.app, { method: 'GET', url: `/incidents/${incidentId}`, token: 'demo-crg-ds-token' })).status).toBe(404);
+    expect(
+      (await call(f.app, { method: 'GET', url: `/incidents/${incidentId}`, token: 'demo-crg-ds-token' })).status,
+    ).toBe(404);
     // The IPS Director directs every response (467.2c).
     expect((await call(f.app, { method: 'GET', url: `/incidents/${incidentId}` })).status).toBe(200);
     // A report naming the incident is not a way in either.
-    const supplement = await call(f.app, { method: 'POST', url: '/incidents', token: member, body: aReport({ incidentId }) });
+    const supplement = await call(f.app, {
+      method: 'POST',
+      url: '/incidents',
+      token: member,
+      body: aReport({ incidentId }),
+    });
     expect(supplement.status).toBe(403);
   });
 });
@@ -141,7 +193,11 @@ describe('sign-in to the pages', () => {
 
     const callback = new URL(await signInAtIdp(location, 'ips-director'));
     expect(callback.href.startsWith(REDIRECT)).toBe(true);
-    const done = await f.app.inject({ method: 'GET', url: `${callback.pathname}${callback.search}`, cookies: { breach_login: loginCookie.value } });
+    const done = await f.app.inject({
+      method: 'GET',
+      url: `${callback.pathname}${callback.search}`,
+      cookies: { breach_login: loginCookie.value },
+    });
     expect(done.statusCode, done.body).toBe(303);
     expect(done.headers.location).toBe('/cases');
     const session = done.cookies.find((c) => c.name === 'breach_session')!;
@@ -151,14 +207,31 @@ describe('sign-in to the pages', () => {
     expect(cases.statusCode, cases.body).toBe(200);
     expect(cases.body).toContain('Signed in as Dana Demo');
     // A session cookie altered by hand is not a session.
-    const forged = await f.app.inject({ method: 'GET', url: '/cases', cookies: { breach_session: session.value.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) } });
+    const forged = await f.app.inject({
+      method: 'GET',
+      url: '/cases',
+      cookies: { breach_session: session.value.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) },
+    });
     expect(forged.statusCode).toBe(302);
     // Without a session the pages send the browser to sign in, and the API refuses a cookie on POST.
-    expect((await f.app.inject({ method: 'GET', url: '/report' })).headers.location).toBe('/auth/sign-in?returnTo=%2Freport');
-    const post = await f.app.inject({ method: 'POST', url: '/incidents', cookies: { breach_session: session.value }, payload: aReport() });
+    expect((await f.app.inject({ method: 'GET', url: '/report' })).headers.location).toBe(
+      '/auth/sign-in?returnTo=%2Freport',
+    );
+    const post = await f.app.inject({
+      method: 'POST',
+      url: '/incidents',
+      cookies: { breach_session: session.value },
+      payload: aReport(),
+    });
     expect(post.statusCode).toBe(401);
     // Sign-out needs the page's CSRF token.
-    const noToken = await f.app.inject({ method: 'POST', url: '/auth/sign-out', cookies: { breach_session: session.value }, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
+    const noToken = await f.app.inject({
+      method: 'POST',
+      url: '/auth/sign-out',
+      cookies: { breach_session: session.value },
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: '',
+    });
     expect(noToken.statusCode).toBe(403);
   });
 });
@@ -168,8 +241,13 @@ async function sessionFor(app: FastifyInstance, sub: string, stepUp = false): Pr
   const start = await app.inject({ method: 'GET', url: `/auth/sign-in?returnTo=/cases${stepUp ? '&stepUp=1' : ''}` });
   const login = start.cookies.find((c) => c.name === 'breach_login')!.value;
   const callback = new URL(await signInAtIdp(start.headers.location as string, sub));
-  const done = await app.inject({ method: 'GET', url: `${callback.pathname}${callback.search}`, cookies: { breach_login: login } });
-  if (done.statusCode !== 303) throw new Error(`sign-in of ${sub} answered ${done.statusCode}: ${done.body.slice(-400)}`);
+  const done = await app.inject({
+    method: 'GET',
+    url: `${callback.pathname}${callback.search}`,
+    cookies: { breach_login: login },
+  });
+  if (done.statusCode !== 303)
+    throw new Error(`sign-in of ${sub} answered ${done.statusCode}: ${done.body.slice(-400)}`);
   return done.cookies.find((c) => c.name === 'breach_session')!.value;
 }
 
@@ -179,21 +257,41 @@ describe('approval links with step-up', () => {
     await waitForPhase(f.app, incidentId, 'triage');
     await triage(f.app, incidentId, true);
     await waitForPhase(f.app, incidentId, 'analysis');
-    const factors = { dataNature: 'high', misuseLikelihood: 'high', logicalAccess: 'high', physicalAccess: 'low', deliberateTargeting: 'low', priorMisuse: 'low' };
-    const analysis = await call(f.app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, body: { kind: 'submit-analysis', factors, options: ['notify-individuals'], rationale: 'Passport numbers.' } });
+    const factors = {
+      dataNature: 'high',
+      misuseLikelihood: 'high',
+      logicalAccess: 'high',
+      physicalAccess: 'low',
+      deliberateTargeting: 'low',
+      priorMisuse: 'low',
+    };
+    const analysis = await call(f.app, {
+      method: 'POST',
+      url: `/incidents/${incidentId}/decisions`,
+      body: { kind: 'submit-analysis', factors, options: ['notify-individuals'], rationale: 'Passport numbers.' },
+    });
     expect(analysis.status, analysis.text).toBe(200);
     await waitForPhase(f.app, incidentId, 'ppgb-chair-review');
 
     const url = `/links/${linkToken({ incidentId, kind: 'ppgb-chair-decision', personId: 'ppgb-chair' })}`;
     const form = { outcome: 'refer-to-under-secretary', rationale: 'The Under Secretary decides.' };
     const post = (cookies: Record<string, string>, extra: Record<string, string> = {}) =>
-      f.app.inject({ method: 'POST', url, cookies, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ ...form, ...extra }).toString() });
-    const decisions = async () => (await call(f.app, { method: 'GET', url: `/incidents/${incidentId}`, token: TOKEN.ipsDirector })).json.decisions.filter((d) => d.kind === 'ppgb-chair-decision');
+      f.app.inject({
+        method: 'POST',
+        url,
+        cookies,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ ...form, ...extra }).toString(),
+      });
+    const decisions = async () =>
+      (
+        await call(f.app, { method: 'GET', url: `/incidents/${incidentId}`, token: TOKEN.ipsDirector })
+      ).json.decisions.filter((d) => d.kind === 'ppgb-chair-decision');
 
     // The link alone: a page asking to sign in; its form decides nothing.
     const anonymous = await f.app.inject({ method: 'GET', url });
     expect(anonymous.statusCode).toBe(200);
-    expect(anonymous.body).toContain("Sign in to decide: Record the PPGB Chair&#39;s decision");
+    expect(anonymous.body).toContain('Sign in to decide: Record the PPGB Chair&#39;s decision');
     expect(anonymous.body).toContain(`/auth/sign-in?stepUp=1&amp;returnTo=${encodeURIComponent(url)}`);
     expect(anonymous.body).not.toContain('name="outcome"');
     expect((await post({})).statusCode).toBe(401);
@@ -208,7 +306,9 @@ describe('approval links with step-up', () => {
 
     // The right person, but signed in without step-up: asked again.
     const stale = await sessionFor(f.app, 'ppgb-chair');
-    expect((await f.app.inject({ method: 'GET', url, cookies: { breach_session: stale } })).body).toContain('Sign in to decide');
+    expect((await f.app.inject({ method: 'GET', url, cookies: { breach_session: stale } })).body).toContain(
+      'Sign in to decide',
+    );
     expect(await decisions()).toEqual([]);
 
     // The right person, freshly signed in: the form, and the decision with its CSRF token.
@@ -217,13 +317,17 @@ describe('approval links with step-up', () => {
     expect(formPage.statusCode, formPage.body).toBe(200);
     expect(formPage.body).toContain('name="outcome"');
     expect(formPage.body).toContain('Refer to the Under Secretary');
-    const token = /<form method="post" action="" novalidate><input type="hidden" name="_csrf" value="([^"]+)"/.exec(formPage.body)![1]!;
+    const token = /<form method="post" action="" novalidate><input type="hidden" name="_csrf" value="([^"]+)"/.exec(
+      formPage.body,
+    )![1]!;
     const secret = formPage.cookies.find((c) => c.name === '_csrf')!.value;
     expect((await post({ breach_session: chair, _csrf: secret })).statusCode).toBe(403);
     const done = await post({ breach_session: chair, _csrf: secret }, { _csrf: token });
     expect(done.statusCode, done.body).toBe(200);
     expect(done.body).toContain('Decision recorded');
-    expect(await decisions()).toEqual([expect.objectContaining({ actorId: 'ppgb-chair', outcome: 'refer-to-under-secretary' })]);
+    expect(await decisions()).toEqual([
+      expect.objectContaining({ actorId: 'ppgb-chair', outcome: 'refer-to-under-secretary' }),
+    ]);
   });
 });
 
@@ -237,18 +341,29 @@ describe('the codec server takes the sign-in session', () => {
       tokens: new Map(),
       linkSecret: LINK_SECRET,
       publicUrl: PUBLIC_URL,
-      oidc: createOidc({ issuer: idp.issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, audience: CLIENT.audience }, REDIRECT),
+      oidc: createOidc(
+        { issuer: idp.issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, audience: CLIENT.audience },
+        REDIRECT,
+      ),
       codecServer: { codec, origins: ['http://localhost:8233'] },
     });
     try {
       const secret = { name: 'Jane Q. Public' };
       const payloads = (await codec.encode([defaultPayloadConverter.toPayload(secret)])).map(payloadToJson);
       const decode = (cookies: Record<string, string>) =>
-        app.inject({ method: 'POST', url: '/decode', cookies, headers: { 'content-type': 'application/json', origin: 'http://localhost:8233' }, payload: JSON.stringify({ payloads }) });
+        app.inject({
+          method: 'POST',
+          url: '/decode',
+          cookies,
+          headers: { 'content-type': 'application/json', origin: 'http://localhost:8233' },
+          payload: JSON.stringify({ payloads }),
+        });
       const operator = await decode({ breach_session: await sessionFor(app, 'ips-director') });
       expect(operator.statusCode, operator.body).toBe(200);
       expect(operator.headers['access-control-allow-credentials']).toBe('true');
-      expect(Buffer.from((operator.json() as { payloads: { data: string }[] }).payloads[0]!.data, 'base64').toString()).toContain('Jane Q. Public');
+      expect(
+        Buffer.from((operator.json() as { payloads: { data: string }[] }).payloads[0]!.data, 'base64').toString(),
+      ).toContain('Jane Q. Public');
       expect((await decode({ breach_session: await sessionFor(app, WORKFORCE_MEMBER.sub) })).statusCode).toBe(403);
       expect((await decode({})).statusCode).toBe(401);
     } finally {

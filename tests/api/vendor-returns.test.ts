@@ -15,7 +15,17 @@ import { incidentWorkflowId } from '../../domain/ids.js';
 import { notifyWorkflowId } from '../../workflows/notify-messages.js';
 import { testDataConverter } from '../helpers/index.js';
 import { signVendorBody } from '../../api/vendor-routes.js';
-import { call, reportIncident, startApiFixture, TOKEN, triage, vendorCall, VENDOR_SECRET, waitFor, type ApiFixture } from './fixture.js';
+import {
+  call,
+  reportIncident,
+  startApiFixture,
+  TOKEN,
+  triage,
+  vendorCall,
+  VENDOR_SECRET,
+  waitFor,
+  type ApiFixture,
+} from './fixture.js';
 
 const PEOPLE = 10_000;
 let f: ApiFixture;
@@ -28,12 +38,18 @@ let rosterUrl: string;
 function person(i: number) {
   const name = `Rosterperson Number${i}`;
   if (i % 10 === 0) return { name, email: i % 40 === 20 ? `rp${i}@gone.invalid` : `rp${i}@public.example` };
-  if (i % 10 === 1) return { name, email: `rp${i}@public.example`, postalAddress: `${i} Roster Lane, Springfield, VA 22150` };
+  if (i % 10 === 1)
+    return { name, email: `rp${i}@public.example`, postalAddress: `${i} Roster Lane, Springfield, VA 22150` };
   return { name, postalAddress: `${i} Roster Lane, Springfield, VA 22150` };
 }
 
 beforeAll(async () => {
-  f = await startApiFixture({ playbook: (p) => ({ ...p, notification: { ...p.notification, ratePerSecond: 20_000, batchSize: 2_500, parallelBatches: 4 } }) });
+  f = await startApiFixture({
+    playbook: (p) => ({
+      ...p,
+      notification: { ...p.notification, ratePerSecond: 20_000, batchSize: 2_500, parallelBatches: 4 },
+    }),
+  });
   const file = join(mkdtempSync(join(tmpdir(), 'roster-')), 'roster.ndjson');
   writeFileSync(file, Array.from({ length: PEOPLE }, (_, i) => JSON.stringify(person(i))).join('\n'));
   rosterUrl = pathToFileURL(file).href;
@@ -81,14 +97,46 @@ describe('POST /vendor/returns', () => {
       const res = await call(f.app, { method: 'POST', url: `/incidents/${id}/decisions`, token, body });
       expect(res.status, res.text).toBe(200);
     };
-    await decide(TOKEN.ipsDirector, { kind: 'submit-analysis', factors: { dataNature: 'high', misuseLikelihood: 'high', logicalAccess: 'high', physicalAccess: 'moderate', deliberateTargeting: 'moderate', priorMisuse: 'low' }, options: ['notify-individuals'], rationale: 'High risk.' });
-    await decide(TOKEN.ppgbChair, { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
-    await decide(TOKEN.underSecretary, { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
-    await decide(TOKEN.notificationOfficial, { kind: 'approve-letter', letter: LETTER, roster: { url: rosterUrl, count: PEOPLE } });
+    await decide(TOKEN.ipsDirector, {
+      kind: 'submit-analysis',
+      factors: {
+        dataNature: 'high',
+        misuseLikelihood: 'high',
+        logicalAccess: 'high',
+        physicalAccess: 'moderate',
+        deliberateTargeting: 'moderate',
+        priorMisuse: 'low',
+      },
+      options: ['notify-individuals'],
+      rationale: 'High risk.',
+    });
+    await decide(TOKEN.ppgbChair, {
+      kind: 'ppgb-chair-decision',
+      outcome: 'refer-to-under-secretary',
+      rationale: 'To M.',
+    });
+    await decide(TOKEN.underSecretary, {
+      kind: 'under-secretary-decision',
+      outcome: 'approve-notification',
+      rationale: 'Approved.',
+    });
+    await decide(TOKEN.notificationOfficial, {
+      kind: 'approve-letter',
+      letter: LETTER,
+      roster: { url: rosterUrl, count: PEOPLE },
+    });
     let state = await waitFor(f.app, id, (s) => s.phase === 'remediation', 'notification done', 180_000);
     // 250 addresses refused during the run: returned, and (no letter going to them) on the substitute notice.
-    expect(state.notification).toMatchObject({ letters: 9_000, emails: 750, returned: 250, substituted: 250, substituteNotice: true, failed: 0 });
-    const postingsOf = () => f.receiver.calls('/web-posting').filter((c) => (c.body as { incidentId?: string }).incidentId === id);
+    expect(state.notification).toMatchObject({
+      letters: 9_000,
+      emails: 750,
+      returned: 250,
+      substituted: 250,
+      substituteNotice: true,
+      failed: 0,
+    });
+    const postingsOf = () =>
+      f.receiver.calls('/web-posting').filter((c) => (c.body as { incidentId?: string }).incidentId === id);
     expect(postingsOf()).toHaveLength(1);
     expect(JSON.stringify(postingsOf()[0]!.body)).toContain('250 people');
 
@@ -101,16 +149,26 @@ describe('POST /vendor/returns', () => {
     }
     expect(pieces.size).toBe(9_000);
     const messageIds = new Map<string, string>();
-    for (const m of f.mail.messages()) if (m.subject.includes(id) && m.messageId) messageIds.set(m.envelope.to[0]!, m.messageId);
+    for (const m of f.mail.messages())
+      if (m.subject.includes(id) && m.messageId) messageIds.set(m.envelope.to[0]!, m.messageId);
 
     // The share: every 4th email-only line bounced (by Message-ID), every 2nd "both" line's letter
     // returned (by mail-piece id), every 4th letter-only line of the kind i % 10 == 2 (by line and
     // means); and 50 bounces for addresses already refused during the run, which are no news.
     const share = [
-      ...range(PEOPLE).filter((i) => i % 40 === 0).map((line) => ({ reference: messageIds.get(`rp${line}@public.example`)!, means: 'email', reason: 'bounced' })),
-      ...range(PEOPLE).filter((i) => i % 20 === 1).map((line) => ({ reference: pieces.get(line)!, reason: 'moved' })),
-      ...range(PEOPLE).filter((i) => i % 40 === 2).map((line) => ({ line, means: 'letter', reason: 'undeliverable' })),
-      ...range(PEOPLE).filter((i) => i % 40 === 20).slice(0, 50).map((line) => ({ line, means: 'email', reason: 'mailbox-unavailable' })),
+      ...range(PEOPLE)
+        .filter((i) => i % 40 === 0)
+        .map((line) => ({ reference: messageIds.get(`rp${line}@public.example`)!, means: 'email', reason: 'bounced' })),
+      ...range(PEOPLE)
+        .filter((i) => i % 20 === 1)
+        .map((line) => ({ reference: pieces.get(line)!, reason: 'moved' })),
+      ...range(PEOPLE)
+        .filter((i) => i % 40 === 2)
+        .map((line) => ({ line, means: 'letter', reason: 'undeliverable' })),
+      ...range(PEOPLE)
+        .filter((i) => i % 40 === 20)
+        .slice(0, 50)
+        .map((line) => ({ line, means: 'email', reason: 'mailbox-unavailable' })),
     ];
     expect(share.filter((r) => 'reference' in r && !r.reference)).toHaveLength(0);
     expect(share).toHaveLength(1_050);
@@ -121,30 +179,64 @@ describe('POST /vendor/returns', () => {
 
     state = await waitFor(f.app, id, (s) => (s.notification?.substituted ?? 0) === 750, 'the resend', 120_000);
     // Each person once: 250 refused at the run + 1,000 new returns; the 50 repeats counted nowhere.
-    expect(state.notification).toMatchObject({ returned: 1_250, resent: 500, substituted: 750, substituteNotice: true });
+    expect(state.notification).toMatchObject({
+      returned: 1_250,
+      resent: 500,
+      substituted: 750,
+      substituteNotice: true,
+    });
     // The fallback means: an email to each "both" person whose letter came back, and no one else.
     const until = Date.now() + 30_000;
     // The notices to people (officials' mail about the incident is caught here too).
-    const notices = () => f.mail.messages().filter((m) => m.subject.includes(id) && m.subject.startsWith('Notice of a data breach'));
+    const notices = () =>
+      f.mail.messages().filter((m) => m.subject.includes(id) && m.subject.startsWith('Notice of a data breach'));
     while (notices().length < 500 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
     const resent = notices().flatMap((m) => m.envelope.to);
     expect(resent).toHaveLength(500);
-    expect(new Set(resent)).toEqual(new Set(range(PEOPLE).filter((i) => i % 20 === 1).map((line) => `rp${line}@public.example`)));
+    expect(new Set(resent)).toEqual(
+      new Set(
+        range(PEOPLE)
+          .filter((i) => i % 20 === 1)
+          .map((line) => `rp${line}@public.example`),
+      ),
+    );
     // The posting updated once for the batch, with the new count. The count in the state comes first
     // and the posting after it: waited for by its line in the timeline, written once the posting is in.
-    await waitFor(f.app, id, (s) => s.timeline.some((t) => t.event === 'substitute-notice-updated'), 'the updated posting', 60_000);
+    await waitFor(
+      f.app,
+      id,
+      (s) => s.timeline.some((t) => t.event === 'substitute-notice-updated'),
+      'the updated posting',
+      60_000,
+    );
     const postings = postingsOf();
     expect(postings).toHaveLength(2);
     expect(JSON.stringify(postings[1]!.body)).toContain('750 people');
 
     // A later return updates the posting again; the same return twice is counted once.
-    expect((await returns({ incidentId: id, returns: [{ reference: pieces.get(4)!, reason: 'deceased' }] })).status).toBe(202);
-    await waitFor(f.app, id, (s) => s.timeline.filter((t) => t.event === 'substitute-notice-updated').length >= 2, 'the update', 60_000);
-    expect((await returns({ incidentId: id, returns: [{ line: 4, means: 'letter', reason: 'deceased' }] })).status).toBe(202);
+    expect(
+      (await returns({ incidentId: id, returns: [{ reference: pieces.get(4)!, reason: 'deceased' }] })).status,
+    ).toBe(202);
+    await waitFor(
+      f.app,
+      id,
+      (s) => s.timeline.filter((t) => t.event === 'substitute-notice-updated').length >= 2,
+      'the update',
+      60_000,
+    );
+    expect(
+      (await returns({ incidentId: id, returns: [{ line: 4, means: 'letter', reason: 'deceased' }] })).status,
+    ).toBe(202);
     const updated = postingsOf();
     expect(updated).toHaveLength(3);
     expect(JSON.stringify(updated[2]!.body)).toContain('751 people');
-    state = await waitFor(f.app, id, (s) => s.timeline.filter((t) => t.event === 'notices-returned').length >= 3, 'the repeat', 30_000);
+    state = await waitFor(
+      f.app,
+      id,
+      (s) => s.timeline.filter((t) => t.event === 'notices-returned').length >= 3,
+      'the repeat',
+      30_000,
+    );
     expect(state.notification).toMatchObject({ returned: 1_251, substituted: 751 });
 
     // Nothing of the people whose notices came back: not in any payload of the incident or its run.
@@ -152,7 +244,14 @@ describe('POST /vendor/returns', () => {
     // The returns did reach the history, as lines, means and reasons only (never the references).
     expect(history).toContain('"reason":"moved"');
     expect(history).not.toContain(pieces.get(1)!);
-    for (const line of [...range(PEOPLE).filter((i) => i % 10 === 0).slice(0, 100), ...range(PEOPLE).filter((i) => i % 20 === 1).slice(-50)]) {
+    for (const line of [
+      ...range(PEOPLE)
+        .filter((i) => i % 10 === 0)
+        .slice(0, 100),
+      ...range(PEOPLE)
+        .filter((i) => i % 20 === 1)
+        .slice(-50),
+    ]) {
       const p = person(line);
       expect(history).not.toContain(p.name);
       if ('email' in p) expect(history).not.toContain(p.email);
@@ -174,8 +273,14 @@ describe('POST /vendor/returns', () => {
     await expect401({ signature: null }, /expected an x-breach-signature header/);
     await expect401({ signature: 'v1=abc' }, /expected t=/);
     await expect401({ signature: `t=${now}` }, /expected v1=/);
-    await expect401({ signature: signVendorBody('another-secret-of-enough-length-0123456789', raw, now) }, /does not match the body/);
-    await expect401({ signature: signVendorBody(VENDOR_SECRET, raw.replace('moved', 'refused'), now) }, /does not match the body/);
+    await expect401(
+      { signature: signVendorBody('another-secret-of-enough-length-0123456789', raw, now) },
+      /does not match the body/,
+    );
+    await expect401(
+      { signature: signVendorBody(VENDOR_SECRET, raw.replace('moved', 'refused'), now) },
+      /does not match the body/,
+    );
     await expect401({ signature: signVendorBody(VENDOR_SECRET, raw, now - 6 * 60) }, /outside the 300 s replay window/);
     await expect401({ signature: signVendorBody(VENDOR_SECRET, raw, now + 6 * 60) }, /outside the 300 s replay window/);
     // Signed right: past authentication (404: no such incident); the same signed request again is a replay.
@@ -189,22 +294,42 @@ describe('POST /vendor/returns', () => {
     expect(bad.json?.error).toBe('the body is not valid JSON');
   });
 
-  it('a body that is not returns is 400 naming the field: a free-text reason, a person\'s data, neither line nor reference, both, an unknown reference', async () => {
+  it("a body that is not returns is 400 naming the field: a free-text reason, a person's data, neither line nor reference, both, an unknown reference", async () => {
     const issuesOf = async (b: unknown) => {
       const res = await returns(b);
       expect(res.status, res.text).toBe(400);
       return JSON.stringify(res.json?.issues);
     };
-    expect(await issuesOf({ incidentId: 'x-1', returns: [{ line: 1, means: 'letter', reason: 'Mr Smith moved to 4 Elm St' }] })).toContain('returns.0.reason');
-    expect(await issuesOf({ incidentId: 'x-1', returns: [{ line: 1, means: 'letter', reason: 'moved', name: 'Mr Smith' }] })).toContain('returns.0.name');
-    expect(await issuesOf({ incidentId: 'x-1', returns: [{ means: 'letter', reason: 'moved' }] })).toContain('returns.0.reference');
-    expect(await issuesOf({ incidentId: 'x-1', returns: [{ line: 1, reference: 'L1-000000000000', reason: 'moved' }] })).toContain('not both');
+    expect(
+      await issuesOf({
+        incidentId: 'x-1',
+        returns: [{ line: 1, means: 'letter', reason: 'Mr Smith moved to 4 Elm St' }],
+      }),
+    ).toContain('returns.0.reason');
+    expect(
+      await issuesOf({ incidentId: 'x-1', returns: [{ line: 1, means: 'letter', reason: 'moved', name: 'Mr Smith' }] }),
+    ).toContain('returns.0.name');
+    expect(await issuesOf({ incidentId: 'x-1', returns: [{ means: 'letter', reason: 'moved' }] })).toContain(
+      'returns.0.reference',
+    );
+    expect(
+      await issuesOf({ incidentId: 'x-1', returns: [{ line: 1, reference: 'L1-000000000000', reason: 'moved' }] }),
+    ).toContain('not both');
     expect(await issuesOf({ incidentId: 'x-1', returns: [{ line: 1, reason: 'moved' }] })).toContain('returns.0.means');
     // A reference of another incident, altered, or made up: unknown, and nothing of the request is taken.
-    const unknown = await issuesOf({ incidentId: 'x-1', returns: [{ reference: 'L1-0123456789ab', reason: 'moved' }, { reference: 'Rosterperson Number1', reason: 'moved' }] });
+    const unknown = await issuesOf({
+      incidentId: 'x-1',
+      returns: [
+        { reference: 'L1-0123456789ab', reason: 'moved' },
+        { reference: 'Rosterperson Number1', reason: 'moved' },
+      ],
+    });
     expect(unknown).toContain('returns.0.reference');
     expect(unknown).toContain('returns.1.reference');
     expect(unknown).toContain('unknown reference');
-    expect((await returns({ incidentId: 'no-such-incident-2', returns: [{ line: 1, means: 'letter', reason: 'moved' }] })).status).toBe(404);
+    expect(
+      (await returns({ incidentId: 'no-such-incident-2', returns: [{ line: 1, means: 'letter', reason: 'moved' }] }))
+        .status,
+    ).toBe(404);
   });
 });

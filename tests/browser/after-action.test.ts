@@ -41,9 +41,22 @@ afterAll(async () => {
 async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(
+            context: unknown,
+            options: unknown,
+          ): Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`,
+    );
   });
 }
 
@@ -52,10 +65,13 @@ async function signInAs(page: Page, name: RegExp, start: string): Promise<void> 
   await page.goto(`${system.apiUrl}${start}`);
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await page.getByRole('radio', { name }).check();
-  await Promise.all([page.waitForURL((url) => url.href.startsWith(system.apiUrl)), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await Promise.all([
+    page.waitForURL((url) => url.href.startsWith(system.apiUrl)),
+    page.getByRole('button', { name: 'Sign in' }).click(),
+  ]);
 }
 
-test('an exercise incident\'s case page links its after-action report: expectations, a timeline and time-per-gate bars as SVG, accessible', async () => {
+test("an exercise incident's case page links its after-action report: expectations, a timeline and time-per-gate bars as SVG, accessible", async () => {
   // 3600: an hour of scenario time a second; the one-hour report is missed (US-CERT down from +10 min).
   const started = await breach(['exercise', 'run', 'lost-laptop', '--speed', '3600']);
   expect(started.code, started.err).toBe(0);
@@ -63,26 +79,41 @@ test('an exercise incident\'s case page links its after-action report: expectati
 
   const { page } = browser;
   await signInAs(page, /Dana Demo/, `/cases/${runId}`);
-  await eventually(async () => {
-    await page.goto(`${system.apiUrl}/cases/${runId}`);
-    return (await page.getByRole('link', { name: 'The after-action report' }).count()) > 0 || undefined;
-  }, 'the exercise case page with its after-action link', 60_000);
-  await Promise.all([page.waitForURL(/\/after-action$/), page.getByRole('link', { name: 'The after-action report' }).click()]);
+  await eventually(
+    async () => {
+      await page.goto(`${system.apiUrl}/cases/${runId}`);
+      return (await page.getByRole('link', { name: 'The after-action report' }).count()) > 0 || undefined;
+    },
+    'the exercise case page with its after-action link',
+    60_000,
+  );
+  await Promise.all([
+    page.waitForURL(/\/after-action$/),
+    page.getByRole('link', { name: 'The after-action report' }).click(),
+  ]);
   expect(await page.locator('h1').innerText()).toMatch(/^After-action report: /);
   expect(await page.locator('text=EXERCISE: after-action report').count()).toBe(1);
   // The page and the JSON are read at two moments of a clock running an hour a second, so an expectation
   // may fall due between them: they are compared when the JSON read before the page and after it agree.
   const results = async () => {
-    const json = (await (await page.request.get(`${system.apiUrl}/cases/${runId}/after-action?format=json`)).json()) as AfterActionReport;
+    const json = (await (
+      await page.request.get(`${system.apiUrl}/cases/${runId}/after-action?format=json`)
+    ).json()) as AfterActionReport;
     return JSON.stringify(Object.fromEntries(json.expectations.map((e) => [e.id, e.result])));
   };
-  const [before, rows, after] = await eventually(async () => {
-    const first = await results();
-    await page.reload();
-    const shown = await page.$$eval('#expectations tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-id'), tr.getAttribute('data-result')]));
-    const last = await results();
-    return first === last ? ([first, shown, last] as const) : undefined;
-  }, 'the report read twice with no expectation falling due between', 30_000);
+  const [before, rows, after] = await eventually(
+    async () => {
+      const first = await results();
+      await page.reload();
+      const shown = await page.$$eval('#expectations tbody tr', (trs) =>
+        trs.map((tr) => [tr.getAttribute('data-id'), tr.getAttribute('data-result')]),
+      );
+      const last = await results();
+      return first === last ? ([first, shown, last] as const) : undefined;
+    },
+    'the report read twice with no expectation falling due between',
+    30_000,
+  );
   expect(before).toBe(after);
   expect(Object.fromEntries(rows)).toEqual(JSON.parse(after));
   expect(rows.length).toBeGreaterThan(3);
@@ -91,7 +122,7 @@ test('an exercise incident\'s case page links its after-action report: expectati
   console.log(`  ${await browser.screenshot(page, 'after-action-1-case-page')}`);
 });
 
-test('the facilitator edits the findings on the page (CSRF form); the CLI\'s report has the same; a bad form keeps what was written', async () => {
+test("the facilitator edits the findings on the page (CSRF form); the CLI's report has the same; a bad form keeps what was written", async () => {
   const { page } = browser;
   await page.goto(`${system.apiUrl}/cases/${runId}/after-action`);
   const first = page.locator('textarea[name^="finding-"]').first();
@@ -100,7 +131,9 @@ test('the facilitator edits the findings on the page (CSRF form); the CLI\'s rep
   await page.getByLabel('A new finding').fill('The toll-free line was not staffed during the exercise.');
   await Promise.all([page.waitForURL(/saved=1/), page.getByRole('button', { name: 'Save the findings' }).click()]);
   expect(await page.getByRole('status').innerText()).toContain('The findings were saved');
-  const findings = await page.$$eval('#findings li', (lis) => lis.map((li) => [li.getAttribute('data-source'), li.textContent]));
+  const findings = await page.$$eval('#findings li', (lis) =>
+    lis.map((li) => [li.getAttribute('data-source'), li.textContent]),
+  );
   expect(findings).toContainEqual(['facilitator', 'Nobody watched the US-CERT delivery: name a duty officer.']);
   expect(findings.at(-1)).toEqual(['facilitator', 'The toll-free line was not staffed during the exercise.']);
   expect(await axeViolations(page)).toEqual([]);
@@ -110,11 +143,16 @@ test('the facilitator edits the findings on the page (CSRF form); the CLI\'s rep
   const cli = await breach(['exercise', 'report', runId, '--format', 'json']);
   expect(cli.code, cli.err).toBe(0);
   const report = JSON.parse(cli.out) as AfterActionReport;
-  expect(report.findings.find((f) => f.id === firstName.slice('finding-'.length))).toMatchObject({ text: 'Nobody watched the US-CERT delivery: name a duty officer.', source: 'facilitator' });
+  expect(report.findings.find((f) => f.id === firstName.slice('finding-'.length))).toMatchObject({
+    text: 'Nobody watched the US-CERT delivery: name a duty officer.',
+    source: 'facilitator',
+  });
 
   // Too long: 400, the error beside the field, what was written kept, nothing saved.
   // Past the field's maxlength, as a client without it would send.
-  await page.locator('#new-finding').evaluate((el, v) => ((el as unknown as { value: string }).value = v), 'x'.repeat(4_001));
+  await page
+    .locator('#new-finding')
+    .evaluate((el, v) => ((el as unknown as { value: string }).value = v), 'x'.repeat(4_001));
   await page.getByRole('button', { name: 'Save the findings' }).click();
   await expect.poll(() => page.locator('main').innerText()).toContain('The findings were not saved');
   expect(await page.locator('main').innerText()).toContain('at most 4000 characters');
@@ -128,12 +166,18 @@ test('who may edit: a person who may read the case but is not a facilitator sees
   await signInAs(page, /Morgan Mock/, `/cases/${runId}/after-action`);
   await expect.poll(() => page.locator('h1').innerText()).toMatch(/^After-action report: /);
   expect(await page.getByRole('heading', { name: 'Edit the findings' }).count()).toBe(0);
-  expect(await page.locator('main').innerText()).toContain('the exercise\'s facilitators (the IPS Director and the Privacy Division) edit them');
+  expect(await page.locator('main').innerText()).toContain(
+    "the exercise's facilitators (the IPS Director and the Privacy Division) edit them",
+  );
   // The page's own CSRF token (the sign-out form's), posted as the edit form would be.
   const csrf = await page.locator('input[name="_csrf"]').first().getAttribute('value');
-  const res = await page.request.post(`${system.apiUrl}/cases/${runId}/after-action/findings`, { form: { _csrf: csrf!, 'new-finding': 'Not a facilitator.' } });
+  const res = await page.request.post(`${system.apiUrl}/cases/${runId}/after-action/findings`, {
+    form: { _csrf: csrf!, 'new-finding': 'Not a facilitator.' },
+  });
   expect(res.status()).toBe(403);
   expect(await res.text()).toContain('You may not edit these findings');
-  const json = (await (await page.request.get(`${system.apiUrl}/cases/${runId}/after-action?format=json`)).json()) as AfterActionReport;
+  const json = (await (
+    await page.request.get(`${system.apiUrl}/cases/${runId}/after-action?format=json`)
+  ).json()) as AfterActionReport;
   expect(JSON.stringify(json.findings)).not.toContain('Not a facilitator.');
 });

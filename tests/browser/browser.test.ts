@@ -27,7 +27,11 @@ const incidentId = `BROWSER-${Date.now().toString(36)}`;
 const workflowId = incidentWorkflowId(incidentId);
 const report = {
   incidentId,
-  reporter: { name: 'Robin Browserreporter', email: 'robin.browserreporter@state.example', office: 'Bureau of Consular Affairs' },
+  reporter: {
+    name: 'Robin Browserreporter',
+    email: 'robin.browserreporter@state.example',
+    office: 'Bureau of Consular Affairs',
+  },
   supervisor: { name: 'Sam Browsersupervisor', email: 'sam.browsersupervisor@state.example' },
   discoveredAt: new Date(Date.now() - 5 * 60_000).toISOString(),
   medium: 'cyber',
@@ -39,7 +43,13 @@ const report = {
   classifiedInvolved: false,
   criminalActSuspected: false,
 };
-const PII = [report.reporter.name, report.reporter.email, report.supervisor.name, report.supervisor.email, 'Quillfeather'];
+const PII = [
+  report.reporter.name,
+  report.reporter.email,
+  report.supervisor.name,
+  report.supervisor.email,
+  'Quillfeather',
+];
 
 beforeAll(async () => {
   const [started, launched] = await Promise.all([startSystem(), launchChromium()]);
@@ -59,13 +69,24 @@ async function state(): Promise<{ phase: string; responsibleOffice: string | nul
   return (await response.json()) as { phase: string; responsibleOffice: string | null; crgConvened: boolean | null };
 }
 
-const phase = (wanted: string) => eventually(async () => ((await state().catch(() => undefined))?.phase === wanted ? true : undefined), `phase ${wanted}`);
+const phase = (wanted: string) =>
+  eventually(
+    async () => ((await state().catch(() => undefined))?.phase === wanted ? true : undefined),
+    `phase ${wanted}`,
+  );
 
 /** The link in the newest decision-request email to the IPS Director about this incident. */
 async function approvalLinkFromMail(): Promise<string> {
   return eventually(async () => {
-    const listing = (await (await fetch(`${system.mailUrl}/messages.json`)).json()) as { id: string; to: string[]; subject: string }[];
-    const message = listing.find((m) => m.subject.includes(`[Breach ${incidentId}] decision needed`) && m.to.includes('ips.director@state.example'));
+    const listing = (await (await fetch(`${system.mailUrl}/messages.json`)).json()) as {
+      id: string;
+      to: string[];
+      subject: string;
+    }[];
+    const message = listing.find(
+      (m) =>
+        m.subject.includes(`[Breach ${incidentId}] decision needed`) && m.to.includes('ips.director@state.example'),
+    );
     if (!message) return undefined;
     const parsed = (await (await fetch(`${system.mailUrl}/messages/${message.id}.json`)).json()) as { text: string };
     return /(https?:\/\/\S+\/links\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(parsed.text)?.[1];
@@ -108,14 +129,21 @@ test('an approval link from a decision-request email opens a form; submitting it
     expect((await state()).responsibleOffice).toBeNull();
 
     await page.locator('#f-office').fill('Bureau of Consular Affairs');
-    await Promise.all([page.waitForURL(link), page.getByRole('button', { name: /^Name this office as Dana Demo/ }).click()]);
+    await Promise.all([
+      page.waitForURL(link),
+      page.getByRole('button', { name: /^Name this office as Dana Demo/ }).click(),
+    ]);
     await expect.poll(() => page.locator('h1').innerText()).toBe('Decision recorded');
     expect(await page.locator('body').innerText()).toMatch(/Phase\s+Risk analysis/);
     console.log(`  ${await browser.screenshot(page, '2-decision-recorded')}`);
 
     await phase('analysis');
     const after = await state();
-    expect(after).toMatchObject({ phase: 'analysis', responsibleOffice: 'Bureau of Consular Affairs', crgConvened: true });
+    expect(after).toMatchObject({
+      phase: 'analysis',
+      responsibleOffice: 'Bureau of Consular Affairs',
+      crgConvened: true,
+    });
 
     // A link works once.
     const again = await page.goto(link);
@@ -130,7 +158,12 @@ async function listFiltered(page: Page, query: string): Promise<void> {
   await eventually(
     async () => {
       await page.goto(url);
-      return (await row.waitFor({ timeout: 5_000 }).then(() => true).catch(() => false)) || undefined;
+      return (
+        (await row
+          .waitFor({ timeout: 5_000 })
+          .then(() => true)
+          .catch(() => false)) || undefined
+      );
     },
     `${workflowId} in the Temporal UI's list for ${query}`,
     45_000,
@@ -165,7 +198,10 @@ test('the UI shows no PII without the codec; signed in to the codec server, deta
     // which signs them in to the codec server too; the UI's codec calls go to its own origin with the cookie.
     await page.goto(`${system.apiUrl}/cases`);
     await page.getByRole('radio', { name: /Dana Demo/ }).check();
-    await Promise.all([page.waitForURL(`${system.apiUrl}/cases`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await Promise.all([
+      page.waitForURL(`${system.apiUrl}/cases`),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
     await page.getByText('Signed in as Dana Demo').waitFor();
     // That is the one step (scripts/local/ui-proxy.ts: the codec routes on the UI's own origin): no codec settings.
     expect(system.output()).toContain(`To decrypt in the Temporal UI: sign in at ${system.apiUrl}/cases (that is all`);
@@ -178,8 +214,20 @@ test('the UI shows no PII without the codec; signed in to the codec server, deta
 
     await page.getByRole('tab', { name: 'User Metadata' }).click();
     // The UI renders the markdown of the summary and of the current details each in a sandboxed frame.
-    const framesText = async () => (await Promise.all(page.frames().map((frame) => frame.locator('body').innerText().catch(() => '')))).join('\n');
-    await expect.poll(framesText, { timeout: 20_000 }).toMatch(/submit-analysis — from the ipsDirector \(ips-director\)/);
+    const framesText = async () =>
+      (
+        await Promise.all(
+          page.frames().map((frame) =>
+            frame
+              .locator('body')
+              .innerText()
+              .catch(() => ''),
+          ),
+        )
+      ).join('\n');
+    await expect
+      .poll(framesText, { timeout: 20_000 })
+      .toMatch(/submit-analysis — from the ipsDirector \(ips-director\)/);
     expect(await framesText()).toMatch(/reminder to the ipsDirector; escalation to the SAOP/);
     expect(await framesText()).toMatch(/PII incident \(cyber\)/);
     console.log(`  ${await browser.screenshot(page, '6-ui-current-details-with-codec')}`);

@@ -34,7 +34,8 @@ export async function launchChromium(): Promise<Chromium> {
   const found = await findChromium();
   if (!found.path) throw new Error(missingChromiumLine());
   const profile = await mkdtemp(join(tmpdir(), 'breach-chromium-profile-'));
-  const screenshotDir = process.env.BREACH_SCREENSHOT_DIR || (await mkdtemp(join(tmpdir(), 'breach-browser-screenshots-')));
+  const screenshotDir =
+    process.env.BREACH_SCREENSHOT_DIR || (await mkdtemp(join(tmpdir(), 'breach-browser-screenshots-')));
   await mkdir(screenshotDir, { recursive: true });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: found.path,

@@ -30,9 +30,22 @@ afterAll(async () => {
 async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(
+            context: unknown,
+            options: unknown,
+          ): Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`,
+    );
   });
   return violations;
 }
@@ -43,7 +56,10 @@ async function signInAs(page: Page, name: RegExp, start: string): Promise<void> 
   await page.goto(`${system.apiUrl}${start}`);
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await page.getByRole('radio', { name }).check();
-  await Promise.all([page.waitForURL((url) => url.href.startsWith(system.apiUrl)), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await Promise.all([
+    page.waitForURL((url) => url.href.startsWith(system.apiUrl)),
+    page.getByRole('button', { name: 'Sign in' }).click(),
+  ]);
 }
 
 let incidentId = '';
@@ -51,7 +67,9 @@ let incidentId = '';
 test('468.3b: a workforce member with no role reports through the form, corrects an error, and gets the confirmation', async () => {
   const { page } = browser;
   await signInAs(page, /Wren Workforce/, '/report');
-  await expect.poll(() => page.locator('h1').innerText()).toBe('Report a breach of personally identifiable information');
+  await expect
+    .poll(() => page.locator('h1').innerText())
+    .toBe('Report a breach of personally identifiable information');
   expect(await page.locator('header').innerText()).toContain('Department of State');
   expect(await page.locator('#f-reporter-email').inputValue()).toBe('workforce.member@state.example');
   expect(await axeViolations(page)).toEqual([]);
@@ -62,7 +80,9 @@ test('468.3b: a workforce member with no role reports through the form, corrects
   // The supervisor's email is left out, and medical information is reported without by whom and to whom.
   await page.locator('#f-discoveredAt').fill(new Date(Date.now() - 10 * 60_000).toISOString().slice(0, 16));
   await page.getByLabel(/Yes: electronic/).check();
-  await page.locator('#f-summary').fill('A spreadsheet of visa applicants with medical notes was emailed to the wrong distribution list.');
+  await page
+    .locator('#f-summary')
+    .fill('A spreadsheet of visa applicants with medical notes was emailed to the wrong distribution list.');
   await page.getByLabel(/Medical information/).check();
   await page.getByLabel(/Social Security numbers or passport numbers/).check();
   await page.locator('#f-affectedCount').fill('40');
@@ -79,7 +99,9 @@ test('468.3b: a workforce member with no role reports through the form, corrects
   // Beside the field, tied to it for screen readers; what was typed is kept.
   expect(await page.locator('#f-supervisor-email').getAttribute('aria-invalid')).toBe('true');
   expect(await page.locator('#f-supervisor-email-error').innerText()).toContain("supervisor's email address");
-  expect(await page.locator('#f-supervisor-email').getAttribute('aria-describedby')).toContain('f-supervisor-email-error');
+  expect(await page.locator('#f-supervisor-email').getAttribute('aria-describedby')).toContain(
+    'f-supervisor-email-error',
+  );
   expect(await page.locator('#f-summary').inputValue()).toContain('wrong distribution list');
   expect(await page.getByLabel(/Medical information/).isChecked()).toBe(true);
   expect(await axeViolations(page)).toEqual([]);
@@ -89,12 +111,17 @@ test('468.3b: a workforce member with no role reports through the form, corrects
   await page.getByLabel('Electronic', { exact: true }).check();
   await page.locator('#f-disclosedBy').fill('A consular assistant');
   await page.locator('#f-disclosedTo').fill('An internal distribution list of 30 staff');
-  await Promise.all([page.waitForURL(/\/report\/received\//), page.getByRole('button', { name: 'Send the report' }).click()]);
+  await Promise.all([
+    page.waitForURL(/\/report\/received\//),
+    page.getByRole('button', { name: 'Send the report' }).click(),
+  ]);
   expect(await page.locator('h1').innerText()).toBe('Report received');
   const body = await page.locator('main').innerText();
   incidentId = /Your incident number is (inc-[0-9a-f-]+)/.exec(body)?.[1] ?? '';
   expect(incidentId).not.toBe('');
-  expect(body).toMatch(/one-hour deadline for reporting it to US-CERT is \d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC \(\d+ minutes left\)/);
+  expect(body).toMatch(
+    /one-hour deadline for reporting it to US-CERT is \d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC \(\d+ minutes left\)/,
+  );
   expect(body).toContain('Your supervisor is told');
   expect(body).toContain('DS/CIRT');
   console.log(`  ${await browser.screenshot(page, 'pages-3-report-received')}`);
@@ -138,7 +165,10 @@ test('the IPS Director triages from the case page; the timeline records it', asy
   console.log(`  ${await browser.screenshot(page, 'pages-6-case-triage')}`);
 
   await page.locator('#assign-responsible-office-f-office').fill('Bureau of Consular Affairs');
-  await Promise.all([page.waitForURL(/done=assign-responsible-office/), page.getByRole('button', { name: 'Name this office' }).click()]);
+  await Promise.all([
+    page.waitForURL(/done=assign-responsible-office/),
+    page.getByRole('button', { name: 'Name this office' }).click(),
+  ]);
   expect(await page.getByRole('status').innerText()).toContain('Recorded: Name the office responsible');
 
   // A decision the schema refuses comes back as words beside the field, nothing recorded.
@@ -146,7 +176,10 @@ test('the IPS Director triages from the case page; the timeline records it', asy
   await expect.poll(() => page.locator('main').innerText()).toContain('The decision was not recorded');
   await page.locator('#convene-crg-f-convene').getByLabel('Yes').check();
   await page.locator('#convene-crg-f-rationale').fill('Passport numbers and medical notes of the public.');
-  await Promise.all([page.waitForURL(/done=convene-crg/), page.getByRole('button', { name: 'Record this decision' }).click()]);
+  await Promise.all([
+    page.waitForURL(/done=convene-crg/),
+    page.getByRole('button', { name: 'Record this decision' }).click(),
+  ]);
 
   await eventually(async () => {
     await page.goto(caseUrl);

@@ -27,7 +27,11 @@ test('468.7: the case record page shows the decisions, items, deadlines and fili
   await triage(f.app, id, false);
   await waitForPhase(f.app, id, 'closure-review');
   for (const body of [
-    { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report BR-7 filed with the bureau.' },
+    {
+      kind: 'complete-action-item',
+      itemId: 'fact-finding',
+      evidence: 'Fact-finding report BR-7 filed with the bureau.',
+    },
     { kind: 'sign-off-closure', rationale: 'Media recovered; nothing more to do.' },
   ]) {
     const res = await call(f.app, { method: 'POST', url: `/incidents/${id}/decisions`, body });
@@ -41,7 +45,16 @@ test('468.7: the case record page shows the decisions, items, deadlines and fili
   expect(response?.status()).toBe(200);
   await expect(page.title()).resolves.toBe(`Case record ${id}`);
   const text = await page.locator('main').innerText();
-  for (const expected of ['Decisions', 'convene-crg', 'Media recovered; nothing more to do.', 'Fact-finding report BR-7 filed with the bureau.', 'Deadlines', '5 FAM 468.3b(1)', 'Closure and filing', 'filed, reference rcv-']) {
+  for (const expected of [
+    'Decisions',
+    'convene-crg',
+    'Media recovered; nothing more to do.',
+    'Fact-finding report BR-7 filed with the bureau.',
+    'Deadlines',
+    '5 FAM 468.3b(1)',
+    'Closure and filing',
+    'filed, reference rcv-',
+  ]) {
     expect(text).toContain(expected);
   }
   // Every section is a landmark with its heading, so a screen reader can move by section.

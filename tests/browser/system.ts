@@ -34,13 +34,26 @@ export interface RunningSystem {
 
 export async function startSystem(): Promise<RunningSystem> {
   const dataDir = await mkdtemp(join(tmpdir(), 'breach-browser-system-'));
-  const ports = { temporal: await freePort(), ui: await freePort(), api: await freePort(), smtp: await freePort(), mailWeb: await freePort(), receiver: await freePort() };
-  const playbook = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as { endpoints: Record<string, { url: string }> };
+  const ports = {
+    temporal: await freePort(),
+    ui: await freePort(),
+    api: await freePort(),
+    smtp: await freePort(),
+    mailWeb: await freePort(),
+    receiver: await freePort(),
+  };
+  const playbook = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as {
+    endpoints: Record<string, { url: string }>;
+  };
   const playbookPath = join(dataDir, 'playbook.json');
   await writeFile(playbookPath, JSON.stringify(withEndpointsAt(playbook, `http://127.0.0.1:${ports.receiver}`)));
   // Exercises' reports and findings in this run's data folder, for the API and the CLI alike.
   const env = { ...npmStartEnv(ports, dataDir, playbookPath), BREACH_EXERCISE_DIR: join(dataDir, 'exercises') };
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/start.ts'], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -76,7 +89,10 @@ export async function startSystem(): Promise<RunningSystem> {
     readySeconds: (Date.now() - t0) / 1000,
     env,
     api: (token, path, init = {}) =>
-      fetch(`http://127.0.0.1:${ports.api}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } }),
+      fetch(`http://127.0.0.1:${ports.api}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
+      }),
     output: () => output,
     stop,
   };
@@ -98,7 +114,11 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
 }
 
 /** `npm start` and a headless Chromium side by side, with axe-core's source to run in the pages. */
-export async function startSystemAndBrowser(): Promise<{ system: RunningSystem; browser: Chromium; axeSource: string }> {
+export async function startSystemAndBrowser(): Promise<{
+  system: RunningSystem;
+  browser: Chromium;
+  axeSource: string;
+}> {
   const [system, browser] = await Promise.all([startSystem(), launchChromium()]);
   const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   console.log(`npm start was ready in ${system.readySeconds.toFixed(1)} s; screenshots in ${browser.screenshotDir}`);

@@ -13,7 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { BreachAwaitingRole, BreachPhase, BreachReportedLate } from '../../domain/search-attributes.js';
 import { ENCRYPTED_ENCODING } from '../../security/codec.js';
-import { aReport, call, reportIncident, startApiFixture, waitFor, waitForPhase, type ApiFixture } from '../api/fixture.js';
+import {
+  aReport,
+  call,
+  reportIncident,
+  startApiFixture,
+  waitFor,
+  waitForPhase,
+  type ApiFixture,
+} from '../api/fixture.js';
 import { testDataConverter } from '../helpers/index.js';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -59,7 +67,9 @@ async function detailsUntil(handle: WorkflowHandle, predicate: (details: string)
 }
 
 /** Each summary of the history, by event type, decoded with the data converter (as the codec server does). */
-async function summaries(handle: WorkflowHandle): Promise<{ activities: string[]; timers: string[]; encodings: string[] }> {
+async function summaries(
+  handle: WorkflowHandle,
+): Promise<{ activities: string[]; timers: string[]; encodings: string[] }> {
   const history = await handle.fetchHistory();
   const codec = testDataConverter().payloadCodecs![0]!;
   const activities: string[] = [];
@@ -106,14 +116,25 @@ describe('an incident in triage, reported in time', () => {
     const details = await detailsUntil(handle, (d) => d.includes('**Waiting for:**'));
     const lines = details.split('\n\n');
     expect(lines[0]).toBe('**Phase:** triage · **Medium:** cyber');
-    expect(details).toContain('**Waiting for:** assign-responsible-office, convene-crg — from the ipsDirector (ips-director), since ');
+    expect(details).toContain(
+      '**Waiting for:** assign-responsible-office, convene-crg — from the ipsDirector (ips-director), since ',
+    );
     // The shipped playbook reminds daily and escalates after five days: the next deadline is the first reminder.
-    expect(details).toMatch(/\*\*Next deadline:\*\* \d{4}-\d\d-\d\dT[\d:.]+Z — reminder to the ipsDirector; escalation to the SAOP at \d{4}-/);
+    expect(details).toMatch(
+      /\*\*Next deadline:\*\* \d{4}-\d\d-\d\dT[\d:.]+Z — reminder to the ipsDirector; escalation to the SAOP at \d{4}-/,
+    );
     // Reported in time and out of the reporting phase: the one-hour report is no longer news.
     expect(details).not.toContain('One-hour report');
     expect(lines.length).toBe(3);
     const report = aReport();
-    for (const pii of [report.reporter.name, report.reporter.email, report.supervisor.name, report.supervisor.email, report.summary]) expect(details).not.toContain(pii);
+    for (const pii of [
+      report.reporter.name,
+      report.reporter.email,
+      report.supervisor.name,
+      report.supervisor.email,
+      report.summary,
+    ])
+      expect(details).not.toContain(pii);
   });
 
   it('its activities and timers carry summaries that read as the policy, encrypted in the history', async () => {
@@ -121,22 +142,36 @@ describe('an incident in triage, reported in time', () => {
     expect(activities).toEqual(expect.arrayContaining(['Report to US-CERT', 'Ask ipsDirector to decide']));
     // The intake notices are one activity: its summary names each (workflows/reporting.ts).
     expect(activities.find((a) => a.startsWith('Tell the supervisor'))).toMatch(/; Route to DS\/CIRT$/);
-    expect(timers).toEqual(expect.arrayContaining(['One-hour reporting deadline', 'ipsDirector to decide assign-responsible-office / convene-crg, else reminder 1']));
+    expect(timers).toEqual(
+      expect.arrayContaining([
+        'One-hour reporting deadline',
+        'ipsDirector to decide assign-responsible-office / convene-crg, else reminder 1',
+      ]),
+    );
     // Without the codec the UI sees ciphertext only: every summary is an encrypted payload.
     expect(new Set(encodings)).toEqual(new Set([ENCRYPTED_ENCODING]));
     const raw = Buffer.from(temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish());
-    for (const text of ['Report to US-CERT', 'One-hour reporting deadline', 'Ask ipsDirector']) expect(raw.includes(text)).toBe(false);
+    for (const text of ['Report to US-CERT', 'One-hour reporting deadline', 'Ask ipsDirector'])
+      expect(raw.includes(text)).toBe(false);
   });
 
   it('once one triage decision is in, the details wait for the other one only', async () => {
-    const res = await call(f.app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, body: { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' } });
+    const res = await call(f.app, {
+      method: 'POST',
+      url: `/incidents/${incidentId}/decisions`,
+      body: { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' },
+    });
     expect(res.status, res.text).toBe(200);
     const details = await detailsUntil(handle, (d) => d.includes('**Waiting for:** convene-crg —'));
     expect(details).toContain('**Waiting for:** convene-crg — from the ipsDirector (ips-director), since ');
   });
 
   it('after triage the search attributes and the details follow it into the analysis', async () => {
-    const res = await call(f.app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, body: { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public.' } });
+    const res = await call(f.app, {
+      method: 'POST',
+      url: `/incidents/${incidentId}/decisions`,
+      body: { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public.' },
+    });
     expect(res.status, res.text).toBe(200);
     await waitForPhase(f.app, incidentId, 'analysis');
     expect(await listed(`BreachPhase = "analysis" AND WorkflowId = '${workflowId}'`, workflowId)).toEqual([workflowId]);
@@ -146,30 +181,51 @@ describe('an incident in triage, reported in time', () => {
   });
 
   it('468.5c: in the PPGB objection window the next deadline is the end of the window', async () => {
-    const factors = { dataNature: 'low', misuseLikelihood: 'low', logicalAccess: 'low', physicalAccess: 'low', deliberateTargeting: 'low', priorMisuse: 'low' };
+    const factors = {
+      dataNature: 'low',
+      misuseLikelihood: 'low',
+      logicalAccess: 'low',
+      physicalAccess: 'low',
+      deliberateTargeting: 'low',
+      priorMisuse: 'low',
+    };
     const res = await call(f.app, {
       method: 'POST',
       url: `/incidents/${incidentId}/decisions`,
       // Low factors leave passport numbers at moderate risk (468.4); the CRG finds minimal risk by overriding (468.5c).
-      body: { kind: 'submit-analysis', factors, riskOverride: { level: 'low', rationale: 'Recovered at once, unopened.' }, options: ['no-further-action'], rationale: 'Recovered at once; minimal risk.' },
+      body: {
+        kind: 'submit-analysis',
+        factors,
+        riskOverride: { level: 'low', rationale: 'Recovered at once, unopened.' },
+        options: ['no-further-action'],
+        rationale: 'Recovered at once; minimal risk.',
+      },
     });
     expect(res.status, res.text).toBe(200);
     await waitForPhase(f.app, incidentId, 'ppgb-advised');
     const details = await detailsUntil(handle, (d) => d.includes('ppgb-override'));
     expect(details).toContain('**Waiting for:** ppgb-override — from the ppgbChair (ppgb-chair), since ');
-    expect(details).toMatch(/\*\*Next deadline:\*\* \S+ — the PPGB objection window ends: closure review unless the PPGB Chair overrides/);
+    expect(details).toMatch(
+      /\*\*Next deadline:\*\* \S+ — the PPGB objection window ends: closure review unless the PPGB Chair overrides/,
+    );
     const { timers } = await summaries(handle);
     expect(timers).toContain('PPGB objection window (5 FAM 468.5c)');
-    expect(await listed(`BreachAwaitingRole = "ppgbChair" AND WorkflowId = '${workflowId}'`, workflowId)).toEqual([workflowId]);
+    expect(await listed(`BreachAwaitingRole = "ppgbChair" AND WorkflowId = '${workflowId}'`, workflowId)).toEqual([
+      workflowId,
+    ]);
   });
 });
 
 describe('an incident reported after its hour', () => {
   it('468.3b(1): is found by BreachReportedLate = true, and its details say the report is late', async () => {
-    const incidentId = await reportIncident(f.app, { discoveredAt: new Date(Date.now() - 2 * 3_600_000).toISOString() });
+    const incidentId = await reportIncident(f.app, {
+      discoveredAt: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+    });
     const workflowId = incidentWorkflowId(incidentId);
     const handle = f.env.client.workflow.getHandle(workflowId);
-    expect(await listed(`BreachReportedLate = true AND WorkflowId = '${workflowId}'`, workflowId)).toEqual([workflowId]);
+    expect(await listed(`BreachReportedLate = true AND WorkflowId = '${workflowId}'`, workflowId)).toEqual([
+      workflowId,
+    ]);
     expect((await handle.describe()).typedSearchAttributes.get(BreachReportedLate)).toBe(true);
     // Delivered after its hour: the details keep saying so, whatever the phase.
     await waitFor(f.app, incidentId, (s) => s.reportedAt !== null, 'the late report delivered');

@@ -4,7 +4,9 @@ import { convertValue, decisionFields, fieldSchema, looseOptions } from '../../c
 
 describe('looseOptions', () => {
   it('takes --name value, --name=value and bare flags; keeps positionals apart', () => {
-    expect(looseOptions(['inc-1', 'convene-crg', '--convene', 'false', '--rationale=Because', '--as', 'me', '--immediate'])).toEqual({
+    expect(
+      looseOptions(['inc-1', 'convene-crg', '--convene', 'false', '--rationale=Because', '--as', 'me', '--immediate']),
+    ).toEqual({
       positionals: ['inc-1', 'convene-crg'],
       options: [
         ['convene', 'false'],
@@ -29,19 +31,32 @@ describe('decisionFields', () => {
         ['options', 'remediation'],
         ['riskOverride.level', 'low'],
       ]),
-    ).toEqual({ factors: { dataNature: 'high' }, options: ['notify-individuals', 'credit-protection', 'remediation'], riskOverride: { level: 'low' } });
+    ).toEqual({
+      factors: { dataNature: 'high' },
+      options: ['notify-individuals', 'credit-protection', 'remediation'],
+      riskOverride: { level: 'low' },
+    });
     expect(decisionFields('cost-estimate', [['estimatedCostUsd', '12,500.50']])).toEqual({ estimatedCostUsd: 12500.5 });
     expect(decisionFields('convene-crg', [['convene', 'no']])).toEqual({ convene: false });
-    expect(decisionFields('approve-letter', [['immediate', undefined], ['roster.count', '3']])).toEqual({ immediate: true, roster: { count: 3 } });
+    expect(
+      decisionFields('approve-letter', [
+        ['immediate', undefined],
+        ['roster.count', '3'],
+      ]),
+    ).toEqual({ immediate: true, roster: { count: 3 } });
   });
 
   it('parses JSON for objects and lists written as JSON', () => {
-    expect(decisionFields('approve-letter', [['roster', '{"url":"file:///tmp/r.ndjson","count":2}']])).toEqual({ roster: { url: 'file:///tmp/r.ndjson', count: 2 } });
+    expect(decisionFields('approve-letter', [['roster', '{"url":"file:///tmp/r.ndjson","count":2}']])).toEqual({
+      roster: { url: 'file:///tmp/r.ndjson', count: 2 },
+    });
     expect(decisionFields('submit-analysis', [['options', '["remediation"]']])).toEqual({ options: ['remediation'] });
   });
 
   it('lays options over the --file object', () => {
-    expect(decisionFields('convene-crg', [['rationale', 'New']], { kind: 'convene-crg', convene: true, rationale: 'Old' })).toEqual({ kind: 'convene-crg', convene: true, rationale: 'New' });
+    expect(
+      decisionFields('convene-crg', [['rationale', 'New']], { kind: 'convene-crg', convene: true, rationale: 'Old' }),
+    ).toEqual({ kind: 'convene-crg', convene: true, rationale: 'New' });
   });
 
   it('leaves what does not convert for the schema to name', () => {

@@ -9,7 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../cli/context.js';
 import { runCli } from '../../cli/main.js';
 import { DEFAULT_PLAYBOOK } from '../../config/index.js';
-import { aReport, newId, reportIncident, startApiFixture, triage, waitFor, waitForPhase, type ApiFixture } from '../api/fixture.js';
+import {
+  aReport,
+  newId,
+  reportIncident,
+  startApiFixture,
+  triage,
+  waitFor,
+  waitForPhase,
+  type ApiFixture,
+} from '../api/fixture.js';
 
 let f: ApiFixture;
 let dir: string;
@@ -30,7 +39,15 @@ afterAll(async () => {
 async function breach(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, createContext({ out: (t) => out.push(t), err: (t) => err.push(t), env: { ...env, ...extraEnv }, client: f.env.client }));
+  const code = await runCli(
+    args,
+    createContext({
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      env: { ...env, ...extraEnv },
+      client: f.env.client,
+    }),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -43,7 +60,10 @@ async function file(name: string, value: unknown): Promise<string> {
 describe('usage', () => {
   it('no command or an unknown one is 2 with the usage; help is 0', async () => {
     expect(await breach([])).toMatchObject({ code: 2, err: expect.stringContaining('usage: npm run breach') });
-    expect(await breach(['launch'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown command "launch"') });
+    expect(await breach(['launch'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('unknown command "launch"'),
+    });
     expect(await breach(['help'])).toMatchObject({ code: 0, out: expect.stringContaining('breach compliance') });
   });
 });
@@ -63,29 +83,49 @@ describe('report', () => {
   });
 
   it('a report that is not valid is 2 naming the fields', async () => {
-    const res = await breach(['report', await file('bad.json', { ...aReport(), medium: 'smoke-signal', discoveredAt: 'yesterday' })]);
+    const res = await breach([
+      'report',
+      await file('bad.json', { ...aReport(), medium: 'smoke-signal', discoveredAt: 'yesterday' }),
+    ]);
     expect(res.code).toBe(2);
     expect(res.err).toMatch(/medium: /);
     expect(res.err).toMatch(/discoveredAt: /);
   });
 
   it('a discovery time in the future is 2', async () => {
-    const res = await breach(['report', await file('future.json', aReport({ discoveredAt: new Date(Date.now() + 86_400_000).toISOString() }))]);
+    const res = await breach([
+      'report',
+      await file('future.json', aReport({ discoveredAt: new Date(Date.now() + 86_400_000).toISOString() })),
+    ]);
     expect(res.code).toBe(2);
     expect(res.err).toMatch(/ahead of the server clock/);
   });
 
   it('no file, a missing file or a file that is not JSON is 2', async () => {
     expect((await breach(['report'])).code).toBe(2);
-    expect(await breach(['report', join(dir, 'nope.json')])).toMatchObject({ code: 2, err: expect.stringContaining('no such file') });
-    expect(await breach(['report', await file('not.json', '{ nope')])).toMatchObject({ code: 2, err: expect.stringContaining('not valid JSON') });
+    expect(await breach(['report', join(dir, 'nope.json')])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('no such file'),
+    });
+    expect(await breach(['report', await file('not.json', '{ nope')])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('not valid JSON'),
+    });
   });
 });
 
 describe('decide', () => {
   it('sends a decision as --as: 0 and the new status', async () => {
     const incidentId = await reportIncident(f.app);
-    const res = await breach(['decide', incidentId, 'assign-responsible-office', '--office', 'CA/PPT', '--as', 'ips-director']);
+    const res = await breach([
+      'decide',
+      incidentId,
+      'assign-responsible-office',
+      '--office',
+      'CA/PPT',
+      '--as',
+      'ips-director',
+    ]);
     expect(res.code, res.err).toBe(0);
     expect(res.out).toContain('decided: assign-responsible-office by ips-director');
     expect(res.out).toMatch(/Phase\s+(reporting|triage)/);
@@ -99,10 +139,24 @@ describe('decide', () => {
     await waitForPhase(f.app, incidentId, 'analysis');
     const res = await breach(
       [
-        'decide', incidentId, 'submit-analysis',
-        '--factors.dataNature', 'high', '--factors.misuseLikelihood', 'high', '--factors.logicalAccess=high',
-        '--factors.physicalAccess', 'low', '--factors.deliberateTargeting', 'low', '--factors.priorMisuse', 'low',
-        '--options', 'notify-individuals,credit-protection', '--rationale', '42',
+        'decide',
+        incidentId,
+        'submit-analysis',
+        '--factors.dataNature',
+        'high',
+        '--factors.misuseLikelihood',
+        'high',
+        '--factors.logicalAccess=high',
+        '--factors.physicalAccess',
+        'low',
+        '--factors.deliberateTargeting',
+        'low',
+        '--factors.priorMisuse',
+        'low',
+        '--options',
+        'notify-individuals,credit-protection',
+        '--rationale',
+        '42',
       ],
       { BREACH_ACTOR: 'ips-director' },
     );
@@ -116,14 +170,34 @@ describe('decide', () => {
     const path = await file('convene.json', { kind: 'convene-crg', convene: false, rationale: 'Recovered at once.' });
     const res = await breach(['decide', incidentId, '--file', path, '--as', 'ips-director']);
     expect(res.code, res.err).toBe(0);
-    expect((await waitFor(f.app, incidentId, (s) => s.crgConvened === false, 'the CRG decision')).crgConvened).toBe(false);
+    expect((await waitFor(f.app, incidentId, (s) => s.crgConvened === false, 'the CRG decision')).crgConvened).toBe(
+      false,
+    );
   });
 
   it('a refusal by the workflow is 1 with its reasons', async () => {
     const incidentId = await reportIncident(f.app);
-    const lacks = await breach(['decide', incidentId, 'convene-crg', '--convene', 'true', '--rationale', 'Serious.', '--as', 'crg-cgfs']);
+    const lacks = await breach([
+      'decide',
+      incidentId,
+      'convene-crg',
+      '--convene',
+      'true',
+      '--rationale',
+      'Serious.',
+      '--as',
+      'crg-cgfs',
+    ]);
     expect(lacks).toMatchObject({ code: 1, err: expect.stringContaining('refused (ActorLacksRole)') });
-    const phase = await breach(['decide', incidentId, 'sign-off-closure', '--rationale', 'Done.', '--as', 'ips-director']);
+    const phase = await breach([
+      'decide',
+      incidentId,
+      'sign-off-closure',
+      '--rationale',
+      'Done.',
+      '--as',
+      'ips-director',
+    ]);
     expect(phase).toMatchObject({ code: 1, err: expect.stringContaining('refused (NotAllowedNow)') });
   });
 
@@ -135,11 +209,22 @@ describe('decide', () => {
   it('bad usage is 2: no actor, unknown kind, a bad field, actorId in the file, no id', async () => {
     const id = 'inc-anything';
     expect(await breach(['decide', id, 'lift-delay'])).toMatchObject({ code: 2, err: expect.stringContaining('--as') });
-    expect(await breach(['decide', id, 'approve-everything', '--as', 'ips-director'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown decision kind') });
-    expect(await breach(['decide', id, 'convene-crg', '--convene', 'maybe', '--rationale', 'x', '--as', 'ips-director'])).toMatchObject({ code: 2, err: expect.stringContaining('convene:') });
-    expect(await breach(['decide', id, 'lift-delay', '--surprise', 'x', '--as', 'ips-director'])).toMatchObject({ code: 2, err: expect.stringContaining('surprise') });
+    expect(await breach(['decide', id, 'approve-everything', '--as', 'ips-director'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('unknown decision kind'),
+    });
+    expect(
+      await breach(['decide', id, 'convene-crg', '--convene', 'maybe', '--rationale', 'x', '--as', 'ips-director']),
+    ).toMatchObject({ code: 2, err: expect.stringContaining('convene:') });
+    expect(await breach(['decide', id, 'lift-delay', '--surprise', 'x', '--as', 'ips-director'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('surprise'),
+    });
     const withActor = await file('actor.json', { kind: 'lift-delay', actorId: 'ppgb-chair' });
-    expect(await breach(['decide', id, '--file', withActor, '--as', 'ips-director'])).toMatchObject({ code: 2, err: expect.stringContaining('actorId') });
+    expect(await breach(['decide', id, '--file', withActor, '--as', 'ips-director'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('actorId'),
+    });
     expect((await breach(['decide'])).code).toBe(2);
     expect((await breach(['decide', 'not an id!', 'lift-delay', '--as', 'x'])).code).toBe(2);
   });
@@ -153,7 +238,9 @@ describe('status', () => {
     expect(res.code, res.err).toBe(0);
     expect(res.out).toMatch(new RegExp(`Incident\\s+${incidentId}`));
     expect(res.out).toMatch(/Phase\s+triage/);
-    expect(res.out).toMatch(/Waiting for\s+assign-responsible-office, convene-crg from the ipsDirector, since .*escalates to the SAOP in 4d 23h/);
+    expect(res.out).toMatch(
+      /Waiting for\s+assign-responsible-office, convene-crg from the ipsDirector, since .*escalates to the SAOP in 4d 23h/,
+    );
     expect(res.out).toMatch(/One-hour report\s+delivered .*, on time \(deadline /);
     expect(res.out).toMatch(/Open action items\s+/);
     expect(res.out).toMatch(/Last \d+ of \d+ events:\n {2}\S+ {2}reported/);
@@ -171,18 +258,30 @@ describe('list', () => {
   it('lists incidents by phase and awaited role', async () => {
     const incidentId = await reportIncident(f.app);
     await waitForPhase(f.app, incidentId, 'triage');
-    await expect.poll(async () => (await breach(['list', '--phase', 'triage', '--awaiting-role', 'ipsDirector'])).out, { timeout: 20_000 }).toContain(incidentId);
+    await expect
+      .poll(async () => (await breach(['list', '--phase', 'triage', '--awaiting-role', 'ipsDirector'])).out, {
+        timeout: 20_000,
+      })
+      .toContain(incidentId);
     const res = await breach(['list', '--phase', 'triage']);
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/^INCIDENT\s+PHASE\s+RISK\s+LATE\s+MAJOR\s+AWAITING\s+STARTED/);
     const json = await breach(['list', '--json', '--phase', 'triage']);
-    expect(JSON.parse(json.out).incidents).toEqual(expect.arrayContaining([expect.objectContaining({ incidentId, phase: 'triage', awaitingRole: 'ipsDirector' })]));
+    expect(JSON.parse(json.out).incidents).toEqual(
+      expect.arrayContaining([expect.objectContaining({ incidentId, phase: 'triage', awaitingRole: 'ipsDirector' })]),
+    );
     expect((await breach(['list', '--phase', 'closed', '--awaiting-role', 'cgfs'])).out).toBe('no incidents');
   });
 
   it('an unknown phase or role is 2', async () => {
-    expect(await breach(['list', '--phase', 'done'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown phase') });
-    expect(await breach(['list', '--awaiting-role', 'janitor'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown role') });
+    expect(await breach(['list', '--phase', 'done'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('unknown phase'),
+    });
+    expect(await breach(['list', '--awaiting-role', 'janitor'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('unknown role'),
+    });
   });
 });
 
@@ -192,14 +291,18 @@ describe('compliance', () => {
     const incidentId = await reportIncident(f.app);
     await triage(f.app, incidentId, false);
     await waitForPhase(f.app, incidentId, 'closure-review');
-    let json: { incidents: number; gates: { gate: string; completed: number }[]; reporting: { onTime: number } } | undefined;
+    let json:
+      { incidents: number; gates: { gate: string; completed: number }[]; reporting: { onTime: number } } | undefined;
     await expect
-      .poll(async () => {
-        const res = await breach(['compliance', '--since', since, '--format', 'json']);
-        expect(res.code, res.err).toBe(0);
-        json = JSON.parse(res.out);
-        return json!.gates.find((g) => g.gate === 'triage')!.completed;
-      }, { timeout: 20_000 })
+      .poll(
+        async () => {
+          const res = await breach(['compliance', '--since', since, '--format', 'json']);
+          expect(res.code, res.err).toBe(0);
+          json = JSON.parse(res.out);
+          return json!.gates.find((g) => g.gate === 'triage')!.completed;
+        },
+        { timeout: 20_000 },
+      )
       .toBeGreaterThanOrEqual(1);
     expect(json!.reporting.onTime).toBeGreaterThanOrEqual(1);
 
@@ -218,16 +321,28 @@ describe('compliance', () => {
   });
 
   it('a bad format or date is 2', async () => {
-    expect(await breach(['compliance', '--format', 'pdf'])).toMatchObject({ code: 2, err: expect.stringContaining('--format') });
-    expect(await breach(['compliance', '--since', 'last tuesday'])).toMatchObject({ code: 2, err: expect.stringContaining('--since') });
+    expect(await breach(['compliance', '--format', 'pdf'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--format'),
+    });
+    expect(await breach(['compliance', '--since', 'last tuesday'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--since'),
+    });
   });
 });
 
 describe('playbook check', () => {
   it('0 for a valid playbook, 1 for one that is not, 2 without a file', async () => {
-    expect(await breach(['playbook', 'check', DEFAULT_PLAYBOOK])).toMatchObject({ code: 0, out: expect.stringContaining('ok') });
+    expect(await breach(['playbook', 'check', DEFAULT_PLAYBOOK])).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('ok'),
+    });
     const broken = await file('broken-playbook.json', { ...f.playbook, finalNotificationAuthority: 'nobody' });
-    expect(await breach(['playbook', 'check', broken])).toMatchObject({ code: 1, err: expect.stringContaining('finalNotificationAuthority') });
+    expect(await breach(['playbook', 'check', broken])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('finalNotificationAuthority'),
+    });
     expect((await breach(['playbook', 'check'])).code).toBe(2);
     expect((await breach(['playbook', 'lint', DEFAULT_PLAYBOOK])).code).toBe(2);
   });

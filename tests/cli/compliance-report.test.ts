@@ -1,7 +1,13 @@
 /** The compliance arithmetic on incidents with known timings (no Temporal). */
 import { describe, expect, it } from 'vitest';
 import { PHASES, type IncidentState } from '../../domain/state.js';
-import { complianceIncidentFromState, computeCompliance, median, phaseVisits, type ComplianceIncident } from '../../cli/compliance-report.js';
+import {
+  complianceIncidentFromState,
+  computeCompliance,
+  median,
+  phaseVisits,
+  type ComplianceIncident,
+} from '../../cli/compliance-report.js';
 import { complianceCsv, complianceTable } from '../../cli/compliance.js';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -12,7 +18,11 @@ const at = (ms: number) => new Date(T0 + ms).toISOString();
 const NOW = new Date(T0 + 30 * DAY);
 const OPTIONS = { now: NOW, gateEscalateAfterMs: 5 * DAY, phaseOrder: PHASES };
 
-function incident(id: string, changes: [number, string][], extra: Partial<ComplianceIncident> = {}): ComplianceIncident {
+function incident(
+  id: string,
+  changes: [number, string][],
+  extra: Partial<ComplianceIncident> = {},
+): ComplianceIncident {
   return {
     incidentId: id,
     phase: changes.length ? changes[changes.length - 1]![1] : 'reporting',
@@ -29,12 +39,29 @@ function incident(id: string, changes: [number, string][], extra: Partial<Compli
 
 // A: triage 2h, analysis 1d, closed.  B: triage 4h, analysis 3d, now at ppgb-chair-review for 26d 23h.
 // C: triage 1h then closure-review (declined), still there since 6h.  D: report still undelivered, past its hour.
-const A = incident('a', [[HOUR, 'triage'], [3 * HOUR, 'analysis'], [DAY + 3 * HOUR, 'closure-review'], [DAY + 5 * HOUR, 'closed']], { closedAt: at(DAY + 5 * HOUR) });
-const B = incident('b', [[HOUR, 'triage'], [5 * HOUR, 'analysis'], [3 * DAY + 5 * HOUR, 'ppgb-chair-review']], {
-  reportedAt: at(2 * HOUR),
-  reportedLate: true,
-  awaiting: { role: 'ppgbChair', kinds: ['ppgb-chair-decision'], since: at(3 * DAY + 5 * HOUR) },
-});
+const A = incident(
+  'a',
+  [
+    [HOUR, 'triage'],
+    [3 * HOUR, 'analysis'],
+    [DAY + 3 * HOUR, 'closure-review'],
+    [DAY + 5 * HOUR, 'closed'],
+  ],
+  { closedAt: at(DAY + 5 * HOUR) },
+);
+const B = incident(
+  'b',
+  [
+    [HOUR, 'triage'],
+    [5 * HOUR, 'analysis'],
+    [3 * DAY + 5 * HOUR, 'ppgb-chair-review'],
+  ],
+  {
+    reportedAt: at(2 * HOUR),
+    reportedLate: true,
+    awaiting: { role: 'ppgbChair', kinds: ['ppgb-chair-decision'], since: at(3 * DAY + 5 * HOUR) },
+  },
+);
 const C = incident('c', [], {
   phase: 'closure-review',
   startedAt: at(30 * DAY - 8 * HOUR),
@@ -46,8 +73,16 @@ const C = incident('c', [], {
   reportedAt: at(30 * DAY - 7.5 * HOUR),
   awaiting: { role: 'ipsDirector', kinds: ['sign-off-closure'], since: at(30 * DAY - 6 * HOUR) },
 });
-const D = incident('d', [], { startedAt: at(30 * DAY - 2 * HOUR), reportingDeadline: at(30 * DAY - HOUR), reportedAt: null });
-const E = incident('e', [], { startedAt: at(30 * DAY - 10 * MIN), reportingDeadline: at(30 * DAY + 50 * MIN), reportedAt: null });
+const D = incident('d', [], {
+  startedAt: at(30 * DAY - 2 * HOUR),
+  reportingDeadline: at(30 * DAY - HOUR),
+  reportedAt: null,
+});
+const E = incident('e', [], {
+  startedAt: at(30 * DAY - 10 * MIN),
+  reportingDeadline: at(30 * DAY + 50 * MIN),
+  reportedAt: null,
+});
 
 describe('computeCompliance', () => {
   const report = computeCompliance([A, B, C, D, E], OPTIONS);
@@ -68,10 +103,30 @@ describe('computeCompliance', () => {
 
   it('gives the median and worst time at each gate over the visits that ended, and the ones open now', () => {
     const gate = (name: string) => report.gates.find((g) => g.gate === name)!;
-    expect(gate('triage')).toEqual({ gate: 'triage', completed: 3, medianMs: 2 * HOUR, worstMs: 4 * HOUR, openNow: 0, oldestOpenMs: null });
+    expect(gate('triage')).toEqual({
+      gate: 'triage',
+      completed: 3,
+      medianMs: 2 * HOUR,
+      worstMs: 4 * HOUR,
+      openNow: 0,
+      oldestOpenMs: null,
+    });
     expect(gate('analysis')).toMatchObject({ completed: 2, medianMs: 2 * DAY, worstMs: 3 * DAY });
-    expect(gate('closure-review')).toEqual({ gate: 'closure-review', completed: 1, medianMs: 2 * HOUR, worstMs: 2 * HOUR, openNow: 1, oldestOpenMs: 6 * HOUR });
-    expect(gate('ppgb-chair-review')).toMatchObject({ completed: 0, medianMs: null, worstMs: null, openNow: 1, oldestOpenMs: 26 * DAY + 19 * HOUR });
+    expect(gate('closure-review')).toEqual({
+      gate: 'closure-review',
+      completed: 1,
+      medianMs: 2 * HOUR,
+      worstMs: 2 * HOUR,
+      openNow: 1,
+      oldestOpenMs: 6 * HOUR,
+    });
+    expect(gate('ppgb-chair-review')).toMatchObject({
+      completed: 0,
+      medianMs: null,
+      worstMs: null,
+      openNow: 1,
+      oldestOpenMs: 26 * DAY + 19 * HOUR,
+    });
   });
 
   it('lists the gates open now by role, oldest first within a role', () => {
@@ -92,7 +147,12 @@ describe('computeCompliance', () => {
 
   it('has no share when no report is due yet', () => {
     expect(computeCompliance([E], OPTIONS).reporting.shareOnTime).toBeNull();
-    expect(computeCompliance([], OPTIONS)).toMatchObject({ incidents: 0, byPhase: [], openGatesByRole: [], pastDeadline: [] });
+    expect(computeCompliance([], OPTIONS)).toMatchObject({
+      incidents: 0,
+      byPhase: [],
+      openGatesByRole: [],
+      pastDeadline: [],
+    });
   });
 
   it('renders as a table and as CSV', () => {

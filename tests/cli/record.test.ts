@@ -23,7 +23,15 @@ afterAll(async () => {
 async function breach(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, createContext({ out: (t) => out.push(t), err: (t) => err.push(t), env: { BREACH_TASK_QUEUE: f.taskQueue }, client: f.env.client }));
+  const code = await runCli(
+    args,
+    createContext({
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      env: { BREACH_TASK_QUEUE: f.taskQueue },
+      client: f.env.client,
+    }),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -49,6 +57,9 @@ describe('breach record', () => {
     expect((await breach(['record'])).code).toBe(2);
     expect(await breach(['record', 'inc-x1', '--pdf'])).toMatchObject({ code: 2, err: expect.stringContaining('-o') });
     expect((await breach(['record', 'inc-x1', '--pdf', '--html', '-o', 'x'])).code).toBe(2);
-    expect(await breach(['record', 'no-such-incident-3'])).toMatchObject({ code: 1, err: expect.stringContaining('no incident') });
+    expect(await breach(['record', 'no-such-incident-3'])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('no incident'),
+    });
   });
 });

@@ -28,7 +28,11 @@ let token: string;
 let system: Started | undefined;
 
 function startSystem(): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/start.ts'], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -39,7 +43,12 @@ function startSystem(): Started {
 async function untilReady(started: Started): Promise<number> {
   const t0 = Date.now();
   await Promise.race([
-    waitUntil(async () => started.output().includes('Breach response is running'), 'npm start to say it is ready', 90_000, 200),
+    waitUntil(
+      async () => started.output().includes('Breach response is running'),
+      'npm start to say it is ready',
+      90_000,
+      200,
+    ),
     started.exited.then((code) => {
       throw new Error(`npm start exited (${code}) before it was ready:\n${started.output()}`);
     }),
@@ -53,13 +62,25 @@ async function stop(started: Started): Promise<number | null> {
 }
 
 const api = (path: string, init: RequestInit = {}) =>
-  fetch(`http://127.0.0.1:${ports.api}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+  fetch(`http://127.0.0.1:${ports.api}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
+  });
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'breach-e2e-'));
-  ports = { temporal: await freePort(), ui: await freePort(), api: await freePort(), smtp: await freePort(), mailWeb: await freePort(), receiver: await freePort() };
+  ports = {
+    temporal: await freePort(),
+    ui: await freePort(),
+    api: await freePort(),
+    smtp: await freePort(),
+    mailWeb: await freePort(),
+    receiver: await freePort(),
+  };
   // The shipped playbook, with its endpoints pointed at this run's receiver instead of port 4010.
-  const playbook = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as { endpoints: Record<string, { url: string }> };
+  const playbook = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as {
+    endpoints: Record<string, { url: string }>;
+  };
   const playbookPath = join(dataDir, 'playbook.json');
   await writeFile(playbookPath, JSON.stringify(withEndpointsAt(playbook, `http://127.0.0.1:${ports.receiver}`)));
   token = Object.keys(JSON.parse(await readFile(DEFAULT_API_TOKENS, 'utf8')) as Record<string, string>)[0]!;
@@ -80,7 +101,11 @@ test('GET /healthz answers 200', async () => {
 });
 
 test('the Temporal UI, the mail page and the receiver page answer', async () => {
-  for (const url of [`http://127.0.0.1:${ports.ui}/`, `http://127.0.0.1:${ports.mailWeb}/`, `http://127.0.0.1:${ports.receiver}/`]) {
+  for (const url of [
+    `http://127.0.0.1:${ports.ui}/`,
+    `http://127.0.0.1:${ports.mailWeb}/`,
+    `http://127.0.0.1:${ports.receiver}/`,
+  ]) {
     expect((await fetch(url)).status, url).toBe(200);
   }
 });
@@ -88,8 +113,13 @@ test('the Temporal UI, the mail page and the receiver page answer', async () => 
 const incidentId = `E2E-${Date.now().toString(36)}`;
 const supervisorEmail = `supervisor-${incidentId.toLowerCase()}@state.example`;
 
-test('468.3b: a report posted to the API reaches the workflow, and the supervisor\'s email arrives at the mail catcher', async () => {
-  const report = sampleReport({ incidentId, supervisor: { name: 'Sam Supervisor', email: supervisorEmail }, piiTypes: ['ssn-or-passport-number'], affectedCount: 12 });
+test("468.3b: a report posted to the API reaches the workflow, and the supervisor's email arrives at the mail catcher", async () => {
+  const report = sampleReport({
+    incidentId,
+    supervisor: { name: 'Sam Supervisor', email: supervisorEmail },
+    piiTypes: ['ssn-or-passport-number'],
+    affectedCount: 12,
+  });
   const posted = await api('/incidents', { method: 'POST', body: JSON.stringify(report) });
   expect(posted.status, await posted.clone().text()).toBe(202);
   expect(await posted.json()).toEqual({ incidentId, workflowId: `breach-${incidentId}` });
@@ -112,7 +142,10 @@ test('468.3b: a report posted to the API reaches the workflow, and the superviso
   // 5 FAM 468.3b: the report goes to the supervisor at once.
   await waitUntil(
     async () => {
-      const listing = (await (await fetch(`http://127.0.0.1:${ports.mailWeb}/messages.json`)).json()) as { to: string[]; envelope: { to: string[] } }[];
+      const listing = (await (await fetch(`http://127.0.0.1:${ports.mailWeb}/messages.json`)).json()) as {
+        to: string[];
+        envelope: { to: string[] };
+      }[];
       return listing.some((m) => [...m.to, ...m.envelope.to].includes(supervisorEmail));
     },
     `an email to ${supervisorEmail} at the mail catcher`,
@@ -125,8 +158,19 @@ test('468.3b(1): the cyber report reaches the stand-in US-CERT endpoint, with a 
   // 468.3b(1): cyber incidents go to US-CERT; npm start gives the local endpoints demo tokens.
   await waitUntil(
     async () => {
-      const calls = (await (await fetch(`http://127.0.0.1:${ports.receiver}/_calls.json`)).json()) as { path: string; body?: { incidentId?: string }; idempotencyKey?: string; hasAuthorization: boolean }[];
-      return calls.some((c) => c.path.startsWith('/us-cert') && c.body?.incidentId === incidentId && c.hasAuthorization && Boolean(c.idempotencyKey));
+      const calls = (await (await fetch(`http://127.0.0.1:${ports.receiver}/_calls.json`)).json()) as {
+        path: string;
+        body?: { incidentId?: string };
+        idempotencyKey?: string;
+        hasAuthorization: boolean;
+      }[];
+      return calls.some(
+        (c) =>
+          c.path.startsWith('/us-cert') &&
+          c.body?.incidentId === incidentId &&
+          c.hasAuthorization &&
+          Boolean(c.idempotencyKey),
+      );
     },
     'a call to /us-cert at the endpoint receiver',
     30_000,
@@ -134,13 +178,20 @@ test('468.3b(1): the cyber report reaches the stand-in US-CERT endpoint, with a 
   );
 });
 
-test('468.6-2a: the mail vendor\'s callback is live under npm start, with the token and signing secret it made in the data folder', async () => {
-  const made = JSON.parse(await readFile(join(dataDir, 'vendor-callback.json'), 'utf8')) as { BREACH_VENDOR_TOKEN: string; BREACH_VENDOR_SIGNING_SECRET: string };
+test("468.6-2a: the mail vendor's callback is live under npm start, with the token and signing secret it made in the data folder", async () => {
+  const made = JSON.parse(await readFile(join(dataDir, 'vendor-callback.json'), 'utf8')) as {
+    BREACH_VENDOR_TOKEN: string;
+    BREACH_VENDOR_SIGNING_SECRET: string;
+  };
   const body = JSON.stringify({ incidentId, returns: [{ reference: 'L0-000000000000', reason: 'moved' }] });
   const signed = (secret: string) =>
     fetch(`http://127.0.0.1:${ports.api}/vendor/returns`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${made.BREACH_VENDOR_TOKEN}`, 'content-type': 'application/json', 'x-breach-signature': signVendorBody(secret, body, Math.floor(Date.now() / 1000)) },
+      headers: {
+        authorization: `Bearer ${made.BREACH_VENDOR_TOKEN}`,
+        'content-type': 'application/json',
+        'x-breach-signature': signVendorBody(secret, body, Math.floor(Date.now() / 1000)),
+      },
       body,
     });
   // Signed as the vendor would: authenticated, then refused for the reference this incident never issued.
@@ -162,7 +213,10 @@ test('Ctrl-C stops everything cleanly, and a restarted npm start still has the i
   expect(await stop(first)).toBe(0);
   expect(first.output()).toContain('stopped.');
   for (const port of [ports.api, ports.temporal, ports.mailWeb, ports.receiver]) {
-    await expect(fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) }), `port ${port} still answers`).rejects.toThrow();
+    await expect(
+      fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) }),
+      `port ${port} still answers`,
+    ).rejects.toThrow();
   }
 
   system = startSystem();

@@ -16,7 +16,10 @@ let director: string;
 const incidentId = `SUP-${Date.now().toString(36)}`;
 
 const api = (token: string, path: string, init: RequestInit = {}) =>
-  fetch(`http://127.0.0.1:${system.ports.api}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+  fetch(`http://127.0.0.1:${system.ports.api}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
+  });
 
 /** The pid in the last line of `[name]` that matches. */
 function pidOf(pattern: RegExp): number {
@@ -37,18 +40,31 @@ beforeAll(async () => {
 afterAll(async () => {
   await system?.stop();
   // What a person saw of the restarts, for the record of the run.
-  console.log(system?.output().split('\n').filter((l) => l.startsWith('[start]') || l.startsWith('  starting it again')).join('\n'));
+  console.log(
+    system
+      ?.output()
+      .split('\n')
+      .filter((l) => l.startsWith('[start]') || l.startsWith('  starting it again'))
+      .join('\n'),
+  );
 });
 
 /** Posts a cyber report and resolves with the milliseconds until its US-CERT call reached the receiver. */
 async function reportToUsCert(id: string): Promise<number> {
   const posted = Date.now();
-  const response = await api(director, '/incidents', { method: 'POST', body: JSON.stringify(sampleReport({ incidentId: id, medium: 'cyber' })) });
+  const response = await api(director, '/incidents', {
+    method: 'POST',
+    body: JSON.stringify(sampleReport({ incidentId: id, medium: 'cyber' })),
+  });
   expect(response.status, await response.clone().text()).toBe(202);
   let reachedAt = 0;
   await waitUntil(
     async () => {
-      const calls = (await (await fetch(`http://127.0.0.1:${system.ports.receiver}/_calls.json`)).json()) as { at: string; path: string; body?: { incidentId?: string } }[];
+      const calls = (await (await fetch(`http://127.0.0.1:${system.ports.receiver}/_calls.json`)).json()) as {
+        at: string;
+        path: string;
+        body?: { incidentId?: string };
+      }[];
       const call = calls.find((c) => c.path.startsWith('/us-cert') && c.body?.incidentId === id);
       if (call) reachedAt = Date.parse(call.at);
       return call !== undefined;
@@ -63,7 +79,9 @@ async function reportToUsCert(id: string): Promise<number> {
 test('468.3b(1): the first report after "running" reaches the US-CERT stand-in within a second, as fast as the next one', async () => {
   const first = await reportToUsCert(incidentId);
   const next = await reportToUsCert(`${incidentId}-2`);
-  console.log(`POST to the US-CERT stand-in: the first report after "running" ${first} ms, the next one ${next} ms (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`);
+  console.log(
+    `POST to the US-CERT stand-in: the first report after "running" ${first} ms, the next one ${next} ms (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`,
+  );
   // A worker not yet polling when "running" is printed made the first report wait seconds while the
   // next ones took a fraction of one (4.3 s against 0.2 s before). Within a second on a quiet machine;
   // on a loaded one every call is slower, so the first is held to the pace of the next.
@@ -73,8 +91,18 @@ test('468.3b(1): the first report after "running" reaches the US-CERT stand-in w
 test('a worker killed with SIGKILL is started again by npm start, which says why, and the incident goes on', async () => {
   const pid = pidOf(/\[worker\] polling task queue .*?pid (\d+)/g);
   process.kill(pid, 'SIGKILL');
-  await waitUntil(async () => system.output().includes(`the worker (pid ${pid}) died: signal SIGKILL`), 'npm start to say the worker died', 20_000, 100);
-  await waitUntil(async () => pidOf(/\[worker\] polling task queue .*?pid (\d+)/g) !== pid, 'a new worker polling', 90_000, 200);
+  await waitUntil(
+    async () => system.output().includes(`the worker (pid ${pid}) died: signal SIGKILL`),
+    'npm start to say the worker died',
+    20_000,
+    100,
+  );
+  await waitUntil(
+    async () => pidOf(/\[worker\] polling task queue .*?pid (\d+)/g) !== pid,
+    'a new worker polling',
+    90_000,
+    200,
+  );
   expect(system.output()).toMatch(/the worker is back \(pid \d+/);
   expect(system.child.exitCode).toBeNull();
 
@@ -90,14 +118,19 @@ test('a worker killed with SIGKILL is started again by npm start, which says why
  * the person follows it to "applied", as the link page and the CLI do.
  */
 async function decide(decision: Record<string, unknown>): Promise<{ phase: string }> {
-  const response = await api(director, `/incidents/${incidentId}/decisions`, { method: 'POST', body: JSON.stringify(decision) });
+  const response = await api(director, `/incidents/${incidentId}/decisions`, {
+    method: 'POST',
+    body: JSON.stringify(decision),
+  });
   expect([200, 202], await response.clone().text()).toContain(response.status);
   if (response.status === 200) return (await response.json()) as { phase: string };
   const { decisionId } = (await response.json()) as { decisionId: string };
   let answer: { status: string; state?: { phase: string } } = { status: 'pending' };
   await waitUntil(
     async () => {
-      answer = (await (await api(director, `/incidents/${incidentId}/decisions/${decisionId}`)).json()) as typeof answer;
+      answer = (await (
+        await api(director, `/incidents/${incidentId}/decisions/${decisionId}`)
+      ).json()) as typeof answer;
       return answer.status !== 'pending';
     },
     `decision ${decisionId} to be applied`,
@@ -111,8 +144,18 @@ async function decide(decision: Record<string, unknown>): Promise<{ phase: strin
 test('an API killed with SIGKILL is started again and answers /healthz', async () => {
   const pid = pidOf(/\[api\] listening on \S+ \(pid (\d+)/g);
   process.kill(pid, 'SIGKILL');
-  await waitUntil(async () => system.output().includes(`the API (pid ${pid}) died: signal SIGKILL`), 'npm start to say the API died', 20_000, 100);
-  await waitUntil(async () => (await api(director, '/healthz').catch(() => undefined))?.status === 200, 'the API to answer again', 90_000, 200);
+  await waitUntil(
+    async () => system.output().includes(`the API (pid ${pid}) died: signal SIGKILL`),
+    'npm start to say the API died',
+    20_000,
+    100,
+  );
+  await waitUntil(
+    async () => (await api(director, '/healthz').catch(() => undefined))?.status === 200,
+    'the API to answer again',
+    90_000,
+    200,
+  );
   expect(pidOf(/\[api\] listening on \S+ \(pid (\d+)/g)).not.toBe(pid);
   const state = await api(director, `/incidents/${incidentId}`);
   expect(((await state.json()) as { phase: string }).phase).toBe('analysis');
@@ -123,6 +166,9 @@ test('Ctrl-C stops everything, restarts pending or not', async () => {
   expect(code).toBe(0);
   expect(system.output()).toContain('stopped.');
   for (const port of [system.ports.api, system.ports.temporal, system.ports.receiver]) {
-    await expect(fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) }), `port ${port} still answers`).rejects.toThrow();
+    await expect(
+      fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) }),
+      `port ${port} still answers`,
+    ).rejects.toThrow();
   }
 });

@@ -23,8 +23,18 @@ import { act, startExerciseFixture, until, type ExerciseFixture } from './fixtur
  * escalation after 12 h) is two minutes. The three scenarios run at once.
  */
 const SPEED = 360;
-const FACTORS = { dataNature: 'high', misuseLikelihood: 'moderate', logicalAccess: 'moderate', physicalAccess: 'moderate', deliberateTargeting: 'low', priorMisuse: 'low' } as const;
-const ROSTER = { url: pathToFileURL(join(PROJECT_ROOT, 'exercises/scenarios/rosters/lost-laptop.ndjson')).href, count: 5 };
+const FACTORS = {
+  dataNature: 'high',
+  misuseLikelihood: 'moderate',
+  logicalAccess: 'moderate',
+  physicalAccess: 'moderate',
+  deliberateTargeting: 'low',
+  priorMisuse: 'low',
+} as const;
+const ROSTER = {
+  url: pathToFileURL(join(PROJECT_ROOT, 'exercises/scenarios/rosters/lost-laptop.ndjson')).href,
+  count: 5,
+};
 
 let f: ExerciseFixture;
 const reports = new Map<string, { runId: string; json: AfterActionReport; html: string }>();
@@ -86,19 +96,37 @@ describe.concurrent('shipped scenarios at high speed, acting by API', { timeout:
   it('major incident: DS delays then bars notification (468.6-3), the silent Under Secretary is escalated to the SAOP (468.2a), no one is notified', async () => {
     const runId = await start('major-incident-delay-bar', SPEED);
     await until(f, runId, (s) => s.phase === 'triage', 'triage', 60_000);
-    await act(f, runId, TOKEN.ipsDirector, { kind: 'assign-responsible-office', office: 'Bureau of Information Resource Management' });
+    await act(f, runId, TOKEN.ipsDirector, {
+      kind: 'assign-responsible-office',
+      office: 'Bureau of Information Resource Management',
+    });
     await act(f, runId, TOKEN.ipsDirector, { kind: 'convene-crg', convene: true, rationale: 'A major incident.' });
     await until(f, runId, (s) => s.phase === 'analysis', 'analysis');
-    await act(f, runId, TOKEN.ipsDirector, { kind: 'submit-analysis', factors: FACTORS, options: ['notify-individuals', 'credit-protection'], rationale: 'SSNs of 150,000 people.' });
+    await act(f, runId, TOKEN.ipsDirector, {
+      kind: 'submit-analysis',
+      factors: FACTORS,
+      options: ['notify-individuals', 'credit-protection'],
+      rationale: 'SSNs of 150,000 people.',
+    });
     await until(f, runId, (s) => s.phase === 'cost-consultation', 'cost-consultation');
-    await act(f, runId, TOKEN.cgfs, { kind: 'cost-estimate', estimatedCostUsd: 4_500_000, notes: 'Credit monitoring for 150,000 people.' });
+    await act(f, runId, TOKEN.cgfs, {
+      kind: 'cost-estimate',
+      estimatedCostUsd: 4_500_000,
+      notes: 'Credit monitoring for 150,000 people.',
+    });
     await until(f, runId, (s) => s.phase === 'ppgb-chair-review', 'ppgb-chair-review');
-    await act(f, runId, TOKEN.ppgbChair, { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'For the Under Secretary.' });
+    await act(f, runId, TOKEN.ppgbChair, {
+      kind: 'ppgb-chair-decision',
+      outcome: 'refer-to-under-secretary',
+      rationale: 'For the Under Secretary.',
+    });
     // The Under Secretary does not answer. DS's injects come on the scenario's clock.
     const barred = await until(
       f,
       runId,
-      (s) => s.timeline.some((t) => t.event === 'escalated:underSecretary') && s.timeline.some((t) => t.event === 'decision:bar-notification'),
+      (s) =>
+        s.timeline.some((t) => t.event === 'escalated:underSecretary') &&
+        s.timeline.some((t) => t.event === 'decision:bar-notification'),
       'the escalation and the bar',
       240_000,
     );
@@ -121,27 +149,52 @@ describe.concurrent('shipped scenarios at high speed, acting by API', { timeout:
       ['criminal-act', 'done'],
       ['ds-bars-notification', 'done'],
     ]);
-    expect(r.actors.find((a) => a.actorId === 'ds-investigations')!.decisions.map((d) => d.kind)).toEqual(['request-delay', 'bar-notification']);
+    expect(r.actors.find((a) => a.actorId === 'ds-investigations')!.decisions.map((d) => d.kind)).toEqual([
+      'request-delay',
+      'bar-notification',
+    ]);
     expect(r.escalations.find((e) => e.role === 'underSecretary')!.atMs).toBeLessThanOrEqual(24 * 3_600_000);
     expect(r.status).toBe('stopped');
   });
   it('medical records mailed to the wrong person: reported to the Privacy Division on time; nobody approves the letter within 12 hours, as planned', async () => {
     const runId = await start('medical-records-misdirected', SPEED);
     await until(f, runId, (s) => s.phase === 'triage', 'triage', 60_000);
-    await act(f, runId, TOKEN.ipsDirector, { kind: 'assign-responsible-office', office: 'Medical Unit, Port of Entry Exercise' });
-    await act(f, runId, TOKEN.ipsDirector, { kind: 'convene-crg', convene: true, rationale: 'Medical information of a person in custody.' });
+    await act(f, runId, TOKEN.ipsDirector, {
+      kind: 'assign-responsible-office',
+      office: 'Medical Unit, Port of Entry Exercise',
+    });
+    await act(f, runId, TOKEN.ipsDirector, {
+      kind: 'convene-crg',
+      convene: true,
+      rationale: 'Medical information of a person in custody.',
+    });
     await until(f, runId, (s) => s.phase === 'analysis', 'analysis');
-    await act(f, runId, TOKEN.ipsDirector, { kind: 'submit-analysis', factors: FACTORS, options: ['notify-individuals', 'other-mitigation'], rationale: 'Medical records to a stranger.' });
+    await act(f, runId, TOKEN.ipsDirector, {
+      kind: 'submit-analysis',
+      factors: FACTORS,
+      options: ['notify-individuals', 'other-mitigation'],
+      rationale: 'Medical records to a stranger.',
+    });
     await until(f, runId, (s) => s.phase === 'ppgb-chair-review', 'ppgb-chair-review');
-    await act(f, runId, TOKEN.ppgbChair, { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'For the Under Secretary.' });
+    await act(f, runId, TOKEN.ppgbChair, {
+      kind: 'ppgb-chair-decision',
+      outcome: 'refer-to-under-secretary',
+      rationale: 'For the Under Secretary.',
+    });
     await until(f, runId, (s) => s.phase === 'under-secretary-review', 'under-secretary-review');
-    await act(f, runId, TOKEN.underSecretary, { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Tell the person.' });
+    await act(f, runId, TOKEN.underSecretary, {
+      kind: 'under-secretary-decision',
+      outcome: 'approve-notification',
+      rationale: 'Tell the person.',
+    });
     const prep = await until(f, runId, (s) => s.phase === 'notification-prep', 'notification-prep');
     // DHS PIHG: the supplement arrived, the conduct review and the destruction of copies are open items.
     expect(prep.actionItems.map((i) => i.id)).toEqual(expect.arrayContaining(['conduct-review', 'other-mitigation']));
     // Not acting: the Notification Official is "on leave". Wait past the 12-hour window (scenario time).
     for (let i = 0; i < 1_000; i++) {
-      const now = JSON.parse((await f.breach(['exercise', 'report', runId, '--format', 'json'])).out) as AfterActionReport;
+      const now = JSON.parse(
+        (await f.breach(['exercise', 'report', runId, '--format', 'json'])).out,
+      ) as AfterActionReport;
       if (now.expectations.find((e) => e.id === 'letter-within-12-hours')!.result !== 'pending') break;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -155,24 +208,53 @@ describe.concurrent('shipped scenarios at high speed, acting by API', { timeout:
     });
     expect(r.expectations.find((e) => e.id === 'letter-within-12-hours')!.detail).toMatch(/did not happen by \+12 h/);
     expect(r.injects.find((i) => i.id === 'records-returned')).toMatchObject({ outcome: 'done' });
-    expect(f.receiver.calls('/medical-records-misdirected/privacy-division').some((c) => (c.body as { incidentId?: string })?.incidentId === runId && c.status === 200)).toBe(true);
+    expect(
+      f.receiver
+        .calls('/medical-records-misdirected/privacy-division')
+        .some((c) => (c.body as { incidentId?: string })?.incidentId === runId && c.status === 200),
+    ).toBe(true);
   });
 
   it('lost laptop: US-CERT down makes the one-hour report late (468.3b(1)); the players meet every other expectation', async () => {
     const runId = await start('lost-laptop', SPEED);
     // The report comes in at +15 min while US-CERT is down (+10 min for 90 min): retried, delivered late.
     await until(f, runId, (s) => s.phase === 'triage', 'triage', 60_000);
-    await act(f, runId, TOKEN.ipsDirector, { kind: 'assign-responsible-office', office: 'Consular Section, Embassy Exerciseville' });
-    await act(f, runId, TOKEN.ipsDirector, { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public.' });
+    await act(f, runId, TOKEN.ipsDirector, {
+      kind: 'assign-responsible-office',
+      office: 'Consular Section, Embassy Exerciseville',
+    });
+    await act(f, runId, TOKEN.ipsDirector, {
+      kind: 'convene-crg',
+      convene: true,
+      rationale: 'Passport numbers of the public.',
+    });
     await until(f, runId, (s) => s.phase === 'analysis', 'analysis');
-    await act(f, runId, TOKEN.ipsDirector, { kind: 'submit-analysis', factors: FACTORS, options: ['notify-individuals'], rationale: 'Unencrypted disk, passport numbers.' });
+    await act(f, runId, TOKEN.ipsDirector, {
+      kind: 'submit-analysis',
+      factors: FACTORS,
+      options: ['notify-individuals'],
+      rationale: 'Unencrypted disk, passport numbers.',
+    });
     await until(f, runId, (s) => s.phase === 'ppgb-chair-review', 'ppgb-chair-review');
-    await act(f, runId, TOKEN.ppgbChair, { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'For the Under Secretary.' });
+    await act(f, runId, TOKEN.ppgbChair, {
+      kind: 'ppgb-chair-decision',
+      outcome: 'refer-to-under-secretary',
+      rationale: 'For the Under Secretary.',
+    });
     await until(f, runId, (s) => s.phase === 'under-secretary-review', 'under-secretary-review');
-    await act(f, runId, TOKEN.underSecretary, { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Notify the applicants.' });
+    await act(f, runId, TOKEN.underSecretary, {
+      kind: 'under-secretary-decision',
+      outcome: 'approve-notification',
+      rationale: 'Notify the applicants.',
+    });
     await until(f, runId, (s) => s.phase === 'notification-prep', 'notification-prep');
     await act(f, runId, TOKEN.notificationOfficial, { kind: 'approve-letter', letter: LETTER, roster: ROSTER });
-    const notified = await until(f, runId, (s) => s.timeline.some((t) => t.event === 'notified') && s.reportedAt !== null, 'notified and reported');
+    const notified = await until(
+      f,
+      runId,
+      (s) => s.timeline.some((t) => t.event === 'notified') && s.reportedAt !== null,
+      'notified and reported',
+    );
     expect(notified.reportedLate).toBe(true);
 
     const r = await stopAndReport(runId);
@@ -189,7 +271,12 @@ describe.concurrent('shipped scenarios at high speed, acting by API', { timeout:
     expect(r.injects.find((i) => i.id === 'us-cert-down')).toMatchObject({ outcome: 'done' });
     expect(r.escalations.some((e) => e.role === 'reporting')).toBe(true);
     expect(r.gates.find((g) => g.gate === 'reporting')).toMatchObject({ overDeadline: true, deadlineMs: 60 * 60_000 });
-    expect(r.actors.map((a) => a.actorId).sort()).toEqual(['ips-director', 'notification-official', 'ppgb-chair', 'under-secretary']);
+    expect(r.actors.map((a) => a.actorId).sort()).toEqual([
+      'ips-director',
+      'notification-official',
+      'ppgb-chair',
+      'under-secretary',
+    ]);
     expect(r.findings.map((x) => x.id)).toContain('missed-report-on-time');
     // The outage was the receiver's: US-CERT answered 503 before it took the report.
     expect(f.receiver.calls('/lost-laptop/us-cert').map((c) => c.status)).toContain(503);
@@ -208,12 +295,18 @@ describe.concurrent('shipped scenarios at high speed, acting by API', { timeout:
 
 describe('after the runs', () => {
   it('the after-action HTML opens in Chromium: expectations met and missed as planned, a timeline and time-per-gate bars drawn as SVG', async () => {
-    expect([...reports.keys()].sort()).toEqual(['lost-laptop', 'major-incident-delay-bar', 'medical-records-misdirected']);
+    expect([...reports.keys()].sort()).toEqual([
+      'lost-laptop',
+      'major-incident-delay-bar',
+      'medical-records-misdirected',
+    ]);
     const browser = await launchChromium();
     try {
       for (const [scenario, { json, html }] of reports) {
         await browser.page.goto(pathToFileURL(html).href);
-        const rows = await browser.page.$$eval('#expectations tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-id'), tr.getAttribute('data-result')]));
+        const rows = await browser.page.$$eval('#expectations tbody tr', (trs) =>
+          trs.map((tr) => [tr.getAttribute('data-id'), tr.getAttribute('data-result')]),
+        );
         expect(Object.fromEntries(rows)).toEqual(results(json));
         expect(await browser.page.locator('svg[role="img"]').count()).toBe(2);
         expect(await browser.page.locator('text=EXERCISE: after-action report').count()).toBe(1);
@@ -230,17 +323,33 @@ describe('after the runs', () => {
     const file = join(f.cliEnv.BREACH_EXERCISE_DIR!, runId, 'findings.json');
     const drafted = JSON.parse(await readFile(file, 'utf8')) as { id: string; text: string }[];
     expect(drafted.map((d) => d.id)).toContain('missed-report-on-time');
-    await writeFile(file, JSON.stringify([{ id: 'missed-report-on-time', text: 'Nobody watched the US-CERT delivery: name a duty officer.' }, { id: 'hotline', text: 'The toll-free line was not staffed.' }]));
+    await writeFile(
+      file,
+      JSON.stringify([
+        { id: 'missed-report-on-time', text: 'Nobody watched the US-CERT delivery: name a duty officer.' },
+        { id: 'hotline', text: 'The toll-free line was not staffed.' },
+      ]),
+    );
     const res = await f.breach(['exercise', 'report', runId, '--format', 'json']);
     const r = JSON.parse(res.out) as AfterActionReport;
-    expect(r.findings.find((x) => x.id === 'missed-report-on-time')).toEqual({ id: 'missed-report-on-time', text: 'Nobody watched the US-CERT delivery: name a duty officer.', source: 'facilitator' });
-    expect(r.findings.at(-1)).toEqual({ id: 'hotline', text: 'The toll-free line was not staffed.', source: 'facilitator' });
+    expect(r.findings.find((x) => x.id === 'missed-report-on-time')).toEqual({
+      id: 'missed-report-on-time',
+      text: 'Nobody watched the US-CERT delivery: name a duty officer.',
+      source: 'facilitator',
+    });
+    expect(r.findings.at(-1)).toEqual({
+      id: 'hotline',
+      text: 'The toll-free line was not staffed.',
+      source: 'facilitator',
+    });
   });
 });
 
 describe('refused at start', () => {
   it('a scenario whose report names a real-looking address, a playbook with a real endpoint, or a real SMTP server: exit 1, the field named, nothing started', async () => {
-    const scenario = JSON.parse(await readFile(join(PROJECT_ROOT, 'exercises/scenarios/lost-laptop.json'), 'utf8')) as { report: { reporter: { email: string } } };
+    const scenario = JSON.parse(await readFile(join(PROJECT_ROOT, 'exercises/scenarios/lost-laptop.json'), 'utf8')) as {
+      report: { reporter: { email: string } };
+    };
     scenario.report.reporter.email = 'rory.smith@state.gov';
     const scenarioFile = join(f.dir, 'real-address.json');
     await writeFile(scenarioFile, JSON.stringify(scenario));
@@ -248,21 +357,32 @@ describe('refused at start', () => {
 
     const address = await f.breach(['exercise', 'run', scenarioFile, '--speed', '60']);
     expect(address.code).toBe(1);
-    expect(address.err).toMatch(/report\.reporter\.email: rory\.smith@state\.gov is not on a domain reserved for examples/);
+    expect(address.err).toMatch(
+      /report\.reporter\.email: rory\.smith@state\.gov is not on a domain reserved for examples/,
+    );
 
-    const playbook = { ...f.playbook, endpoints: { ...f.playbook.endpoints, usCert: { url: 'https://report.us-cert.gov/api/incidents' } } };
+    const playbook = {
+      ...f.playbook,
+      endpoints: { ...f.playbook.endpoints, usCert: { url: 'https://report.us-cert.gov/api/incidents' } },
+    };
     const playbookFile = join(f.dir, 'real-endpoint.json');
     await writeFile(playbookFile, JSON.stringify(playbook));
     const endpoint = await f.breach(['exercise', 'run', 'lost-laptop', '--playbook', playbookFile]);
     expect(endpoint.code).toBe(1);
-    expect(endpoint.err).toMatch(/playbook\.endpoints\.usCert\.url: https:\/\/report\.us-cert\.gov is neither this machine \(loopback\) nor an exercise sink/);
+    expect(endpoint.err).toMatch(
+      /playbook\.endpoints\.usCert\.url: https:\/\/report\.us-cert\.gov is neither this machine \(loopback\) nor an exercise sink/,
+    );
 
-    const smtp = await f.breach(['exercise', 'run', 'lost-laptop'], { BREACH_EXERCISE_SMTP_URL: 'smtp://smtp.state.gov:25' });
+    const smtp = await f.breach(['exercise', 'run', 'lost-laptop'], {
+      BREACH_EXERCISE_SMTP_URL: 'smtp://smtp.state.gov:25',
+    });
     expect(smtp.code).toBe(1);
     expect(smtp.err).toMatch(/SMTP .*smtp\.state\.gov:25 is neither this machine/);
 
     // A declared exercise sink is allowed.
-    const sink = await f.breach(['exercise', 'run', 'lost-laptop', '--playbook', playbookFile], { BREACH_EXERCISE_SINKS: 'report.us-cert.gov' });
+    const sink = await f.breach(['exercise', 'run', 'lost-laptop', '--playbook', playbookFile], {
+      BREACH_EXERCISE_SINKS: 'report.us-cert.gov',
+    });
     expect(sink.code, sink.err).toBe(0);
     const runId = /run (ex-[a-z0-9-]+)/.exec(sink.out)![1]!;
     await f.breach(['exercise', 'stop', runId]);

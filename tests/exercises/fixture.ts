@@ -58,7 +58,15 @@ export async function startExerciseFixture(): Promise<ExerciseFixture> {
     async breach(args, extraEnv = {}) {
       const out: string[] = [];
       const err: string[] = [];
-      const code = await runCli(args, createContext({ out: (t) => out.push(t), err: (t) => err.push(t), env: { ...cliEnv, ...extraEnv }, client: f.env.client }));
+      const code = await runCli(
+        args,
+        createContext({
+          out: (t) => out.push(t),
+          err: (t) => err.push(t),
+          env: { ...cliEnv, ...extraEnv },
+          client: f.env.client,
+        }),
+      );
       return { code, out: out.join('\n'), err: err.join('\n') };
     },
     async close() {
@@ -70,7 +78,13 @@ export async function startExerciseFixture(): Promise<ExerciseFixture> {
 }
 
 /** Polls the incident through the API until the predicate holds. */
-export async function until(f: ApiFixture, incidentId: string, predicate: (s: IncidentState) => boolean, what: string, timeoutMs = 90_000): Promise<IncidentState> {
+export async function until(
+  f: ApiFixture,
+  incidentId: string,
+  predicate: (s: IncidentState) => boolean,
+  what: string,
+  timeoutMs = 90_000,
+): Promise<IncidentState> {
   const deadline = Date.now() + timeoutMs;
   let last: IncidentState | undefined;
   while (Date.now() < deadline) {
@@ -81,11 +95,18 @@ export async function until(f: ApiFixture, incidentId: string, predicate: (s: In
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}: phase ${last?.phase}, timeline ${JSON.stringify(last?.timeline.map((t) => t.event))}`);
+  throw new Error(
+    `timed out waiting for ${what}: phase ${last?.phase}, timeline ${JSON.stringify(last?.timeline.map((t) => t.event))}`,
+  );
 }
 
 /** A decision through the API with the token of the person who takes it. */
-export async function act(f: ApiFixture, incidentId: string, token: string, body: Record<string, unknown>): Promise<IncidentState> {
+export async function act(
+  f: ApiFixture,
+  incidentId: string,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<IncidentState> {
   const res = await call(f.app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, token, body });
   if (res.status !== 200) throw new Error(`${String(body.kind)} answered ${res.status}: ${res.text}`);
   return res.json;

@@ -27,7 +27,11 @@ function issues(value: unknown): { path: string; message: string }[] {
 
 describe('shipped scenarios', () => {
   it('three ship, and each is valid and plans against the default playbook', () => {
-    expect(SHIPPED.sort()).toEqual(['lost-laptop.json', 'major-incident-delay-bar.json', 'medical-records-misdirected.json']);
+    expect(SHIPPED.sort()).toEqual([
+      'lost-laptop.json',
+      'major-incident-delay-bar.json',
+      'medical-records-misdirected.json',
+    ]);
     for (const file of SHIPPED) {
       const scenario = parseScenario(read(join(PROJECT_ROOT, 'exercises', 'scenarios', file)), file);
       expect(() => planExercise(scenario, playbook, options)).not.toThrow();
@@ -44,7 +48,14 @@ describe('scenario schema: errors name the field', () => {
       injects: [
         { id: 'a', at: 'soon', type: 'note', title: 'x' },
         { id: 'b', at: '1h', type: 'outage', endpoint: 'fbi', for: '1h', title: 'x' },
-        { id: 'c', at: '1h', type: 'decision', actor: 'ds-investigations', title: 'x', decision: { kind: 'request-delay', requestingEntity: 'DS' } },
+        {
+          id: 'c',
+          at: '1h',
+          type: 'decision',
+          actor: 'ds-investigations',
+          title: 'x',
+          decision: { kind: 'request-delay', requestingEntity: 'DS' },
+        },
       ],
       expectations: [{ id: 'e', title: 'x', event: 'celebrated' }],
     });
@@ -53,7 +64,19 @@ describe('scenario schema: errors name the field', () => {
   });
 
   it('a decision inject is checked like a decision: its missing fields and its missing date named', () => {
-    const found = issues({ ...base, injects: [{ id: 'c', at: '1h', type: 'decision', actor: 'ds-investigations', title: 'x', decision: { kind: 'request-delay', requestingEntity: 'DS' } }] });
+    const found = issues({
+      ...base,
+      injects: [
+        {
+          id: 'c',
+          at: '1h',
+          type: 'decision',
+          actor: 'ds-investigations',
+          title: 'x',
+          decision: { kind: 'request-delay', requestingEntity: 'DS' },
+        },
+      ],
+    });
     expect(found).toEqual(
       expect.arrayContaining([
         { path: 'injects.0.notifyAfter', message: expect.stringContaining('required for request-delay') },
@@ -64,11 +87,19 @@ describe('scenario schema: errors name the field', () => {
 
   it('the report is checked like a report: medical information needs its format, by whom and to whom (DHS PIHG)', () => {
     const report = { ...(base.report as object), piiTypes: ['medical'] };
-    expect(issues({ ...base, report }).map((i) => i.path)).toEqual(expect.arrayContaining(['report.disclosedBy', 'report.disclosedTo']));
+    expect(issues({ ...base, report }).map((i) => i.path)).toEqual(
+      expect.arrayContaining(['report.disclosedBy', 'report.disclosedTo']),
+    );
   });
 
   it('duplicate ids and a role on an event that has none', () => {
-    const found = issues({ ...base, expectations: [{ id: 'a', title: 'x', event: 'reported', role: 'crg' }, { id: 'a', title: 'y', event: 'closed' }] });
+    const found = issues({
+      ...base,
+      expectations: [
+        { id: 'a', title: 'x', event: 'reported', role: 'crg' },
+        { id: 'a', title: 'y', event: 'closed' },
+      ],
+    });
     expect(found.map((i) => i.path)).toEqual(expect.arrayContaining(['expectations.0.role', 'expectations.1.id']));
   });
 });
@@ -83,21 +114,35 @@ describe('plan', () => {
     expect(plan.scenarioTimers.gateEscalateAfter).toBe('12h');
     const delay = plan.injects.find((i) => i.id === 'ds-asks-delay')!;
     expect(delay.dueMs).toBe(2 * 60_000);
-    expect(delay.decision).toMatchObject({ kind: 'request-delay', actorId: 'ds-investigations', notifyAfter: '2026-05-01T13:12:00.000Z' });
+    expect(delay.decision).toMatchObject({
+      kind: 'request-delay',
+      actorId: 'ds-investigations',
+      notifyAfter: '2026-05-01T13:12:00.000Z',
+    });
     expect(plan.report.discoveredAt).toBe('2026-05-01T12:00:00.000Z');
     expect(plan.durationMs).toBe((3 * 86_400_000) / 60);
     expect(plan.incidentId).toMatch(/^ex-major-incident-delay-bar-[a-z]{6}$/);
   });
 
   it('refuses a real endpoint, a real SMTP server and a real address, naming each', () => {
-    const real = parsePlaybook({ ...read(DEFAULT_PLAYBOOK), endpoints: { ...playbook.endpoints, oig: { url: 'https://oig.state.gov/intake' } } });
-    const withPerson = parsePlaybook({ ...real, people: real.people.map((p, i) => (i === 0 ? { ...p, email: 'dana@state.gov' } : p)) });
+    const real = parsePlaybook({
+      ...read(DEFAULT_PLAYBOOK),
+      endpoints: { ...playbook.endpoints, oig: { url: 'https://oig.state.gov/intake' } },
+    });
+    const withPerson = parsePlaybook({
+      ...real,
+      people: real.people.map((p, i) => (i === 0 ? { ...p, email: 'dana@state.gov' } : p)),
+    });
     try {
       planExercise(scenario, withPerson, { ...options, smtpUrl: 'smtp://relay.state.gov:25' });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ExerciseRefusedError);
-      expect((err as ExerciseRefusedError).issues.map((i) => i.path)).toEqual(['playbook.endpoints.oig.url', 'SMTP (BREACH_EXERCISE_SMTP_URL, else SMTP_URL)', 'playbook.people.0.email']);
+      expect((err as ExerciseRefusedError).issues.map((i) => i.path)).toEqual([
+        'playbook.endpoints.oig.url',
+        'SMTP (BREACH_EXERCISE_SMTP_URL, else SMTP_URL)',
+        'playbook.people.0.email',
+      ]);
     }
   });
 
@@ -114,7 +159,11 @@ describe('plan', () => {
   });
 
   it('every message is marked EXERCISE in subject and body, once', () => {
-    const marked = markExercise({ subject: '[Breach x] decision needed', text: 'Body', html: '<html><body><p>Hi</p></body></html>' });
+    const marked = markExercise({
+      subject: '[Breach x] decision needed',
+      text: 'Body',
+      html: '<html><body><p>Hi</p></body></html>',
+    });
     expect(marked.subject).toBe('[EXERCISE] [Breach x] decision needed');
     expect(marked.text).toMatch(/^\*\*\* EXERCISE - EXERCISE - EXERCISE.*\n\nBody\n\n\*\*\* EXERCISE/);
     expect(marked.html).toMatch(/<body><p role="note"><strong>\*\*\* EXERCISE/);
@@ -122,13 +171,16 @@ describe('plan', () => {
   });
 });
 
-describe('the local receiver\'s outage (an outage inject)', () => {
+describe("the local receiver's outage (an outage inject)", () => {
   it('POST /_outage makes the path answer 503 for the time given, then 200 again; a bad request is a 400 naming the shape', async () => {
     const { startHttpReceiver } = await import('../helpers/index.js');
     const receiver = await startHttpReceiver();
     try {
       const started = Date.now();
-      const outage = await fetch(`${receiver.url}/_outage`, { method: 'POST', body: JSON.stringify({ path: '/us-cert', forMs: 3_000 }) });
+      const outage = await fetch(`${receiver.url}/_outage`, {
+        method: 'POST',
+        body: JSON.stringify({ path: '/us-cert', forMs: 3_000 }),
+      });
       expect(outage.status).toBe(204);
       expect((await fetch(`${receiver.url}/us-cert`, { method: 'POST', body: '{}' })).status).toBe(503);
       expect((await fetch(`${receiver.url}/oig`, { method: 'POST', body: '{}' })).status).toBe(200);
@@ -145,7 +197,12 @@ describe('the local receiver\'s outage (an outage inject)', () => {
       const bad = await fetch(`${receiver.url}/_outage`, { method: 'POST', body: JSON.stringify({ path: 'us-cert' }) });
       expect(bad.status).toBe(400);
       expect(await bad.text()).toContain('expected { path: "/...", forMs: > 0');
-      expect(receiver.calls().map((c) => c.path).slice(0, 2)).toEqual(['/us-cert', '/oig']);
+      expect(
+        receiver
+          .calls()
+          .map((c) => c.path)
+          .slice(0, 2),
+      ).toEqual(['/us-cert', '/oig']);
       expect(receiver.calls().at(-1)).toMatchObject({ path: '/us-cert', status: 200 });
     } finally {
       await receiver.close();

@@ -1,12 +1,24 @@
 /** The SAOP's yearly figures on incidents with known timings (no Temporal). */
 import { describe, expect, it } from 'vitest';
-import { calendarYear, computeYearly, fiscalYear, lastEndedFiscalYear, percentile, type YearlyIncident } from '../../domain/yearly-figures.js';
+import {
+  calendarYear,
+  computeYearly,
+  fiscalYear,
+  lastEndedFiscalYear,
+  percentile,
+  type YearlyIncident,
+} from '../../domain/yearly-figures.js';
 import { yearlyHtml, yearlyText } from '../../reports/yearly.js';
 
 const MIN = 60_000;
 const t = (iso: string, plusMin = 0) => new Date(Date.parse(iso) + plusMin * MIN).toISOString();
 
-function incident(id: string, discoveredAt: string, reportedAfterMin: number | null, extra: Partial<YearlyIncident> = {}): YearlyIncident {
+function incident(
+  id: string,
+  discoveredAt: string,
+  reportedAfterMin: number | null,
+  extra: Partial<YearlyIncident> = {},
+): YearlyIncident {
   return {
     incidentId: id,
     medium: 'cyber',
@@ -15,7 +27,10 @@ function incident(id: string, discoveredAt: string, reportedAfterMin: number | n
     reportingDeadline: t(discoveredAt, 60),
     reportedAt: reportedAfterMin === null ? null : t(discoveredAt, reportedAfterMin),
     reportedLate: reportedAfterMin !== null && reportedAfterMin > 60,
-    milestones: { reported: reportedAfterMin === null ? null : t(discoveredAt, reportedAfterMin), 'crg-convened': t(discoveredAt, 120) },
+    milestones: {
+      reported: reportedAfterMin === null ? null : t(discoveredAt, reportedAfterMin),
+      'crg-convened': t(discoveredAt, 120),
+    },
     notification: null,
     affectedCount: 10,
     authorizedDisclosure: null,
@@ -24,10 +39,19 @@ function incident(id: string, discoveredAt: string, reportedAfterMin: number | n
 }
 
 const INCIDENTS = [
-  incident('a', '2026-01-10T10:00:00Z', 10, { notification: { letters: 3, emails: 7, failed: 1, returned: 4, substituted: 2, substituteNotice: true } }),
-  incident('b', '2026-01-20T10:00:00Z', 20, { medium: 'non-cyber', outcome: 'no-breach', authorizedDisclosure: { basis: 'hipaa-custody-exemption', decidedAt: '2026-01-21T10:00:00Z' } }),
+  incident('a', '2026-01-10T10:00:00Z', 10, {
+    notification: { letters: 3, emails: 7, failed: 1, returned: 4, substituted: 2, substituteNotice: true },
+  }),
+  incident('b', '2026-01-20T10:00:00Z', 20, {
+    medium: 'non-cyber',
+    outcome: 'no-breach',
+    authorizedDisclosure: { basis: 'hipaa-custody-exemption', decidedAt: '2026-01-21T10:00:00Z' },
+  }),
   incident('c', '2026-03-05T10:00:00Z', 90, { affectedCount: 250_000, outcome: 'notification-barred' }),
-  incident('d', '2026-07-01T10:00:00Z', 400, { notification: { letters: 0, emails: 0, failed: 0, substituteNotice: true }, affectedCount: null }),
+  incident('d', '2026-07-01T10:00:00Z', 400, {
+    notification: { letters: 0, emails: 0, failed: 0, substituteNotice: true },
+    affectedCount: null,
+  }),
   incident('e', '2026-12-31T23:00:00Z', null, { outcome: 'open (triage)' }),
 ];
 
@@ -48,8 +72,17 @@ describe('computeYearly', () => {
   });
 
   it('median and 90th percentile from discovery to each milestone, over the incidents that reached it', () => {
-    expect(y.timeToMilestone.find((m) => m.milestone === 'reported')).toEqual({ milestone: 'reported', reached: 4, medianMs: 55 * MIN, p90Ms: 400 * MIN });
-    expect(y.timeToMilestone.find((m) => m.milestone === 'crg-convened')).toMatchObject({ reached: 5, medianMs: 120 * MIN, p90Ms: 120 * MIN });
+    expect(y.timeToMilestone.find((m) => m.milestone === 'reported')).toEqual({
+      milestone: 'reported',
+      reached: 4,
+      medianMs: 55 * MIN,
+      p90Ms: 400 * MIN,
+    });
+    expect(y.timeToMilestone.find((m) => m.milestone === 'crg-convened')).toMatchObject({
+      reached: 5,
+      medianMs: 120 * MIN,
+      p90Ms: 120 * MIN,
+    });
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9);
     expect(percentile([], 90)).toBeNull();
   });
@@ -61,10 +94,27 @@ describe('computeYearly', () => {
       { medium: 'cyber', outcome: 'open (triage)', count: 1 },
       { medium: 'non-cyber', outcome: 'no-breach', count: 1 },
     ]);
-    expect(y.notifications).toEqual({ letters: 3, emails: 7, sent: 10, returned: 4, substituted: 2, failed: 1, substituteNotices: 2, incidentsNotified: 2 });
+    expect(y.notifications).toEqual({
+      letters: 3,
+      emails: 7,
+      sent: 10,
+      returned: 4,
+      substituted: 2,
+      failed: 1,
+      substituteNotices: 2,
+      incidentsNotified: 2,
+    });
     expect(y.people).toEqual({ affected: 250_030, unknownFor: 1 });
     expect(y.majorIncidents).toEqual([{ incidentId: 'c', affectedCount: 250_000, outcome: 'notification-barred' }]);
-    expect(y.authorizedDisclosures).toEqual([{ incidentId: 'b', basis: 'hipaa-custody-exemption', decidedAt: '2026-01-21T10:00:00Z', medium: 'non-cyber', accounting: [] }]);
+    expect(y.authorizedDisclosures).toEqual([
+      {
+        incidentId: 'b',
+        basis: 'hipaa-custody-exemption',
+        decidedAt: '2026-01-21T10:00:00Z',
+        medium: 'non-cyber',
+        accounting: [],
+      },
+    ]);
     expect(y.perMonth.map((m) => m.count)).toEqual([2, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
     expect(y.timeToReport.map((b) => [b.bin, b.count])).toEqual([
       ['< 15 min', 1],
@@ -77,7 +127,7 @@ describe('computeYearly', () => {
     ]);
   });
 
-  it('major incidents follow the workflow\'s own finding (the playbook\'s threshold) when it made one; the 464c accounting is listed without recipients', () => {
+  it("major incidents follow the workflow's own finding (the playbook's threshold) when it made one; the 464c accounting is listed without recipients", () => {
     const own = computeYearly(
       [
         incident('f', '2026-02-01T10:00:00Z', 10, { affectedCount: 50_000, major: true }),
@@ -85,7 +135,16 @@ describe('computeYearly', () => {
         incident('h', '2026-02-03T10:00:00Z', 10, {
           outcome: 'no-breach',
           authorizedDisclosure: { basis: 'routine-use', decidedAt: '2026-02-04T10:00:00Z' },
-          accounting: [{ entryId: 'acc-1', disclosedAt: '2026-02-03T09:00:00Z', basis: 'routine-use', nature: 'visa file', purpose: 'routine use 12', accountingRequired: true }],
+          accounting: [
+            {
+              entryId: 'acc-1',
+              disclosedAt: '2026-02-03T09:00:00Z',
+              basis: 'routine-use',
+              nature: 'visa file',
+              purpose: 'routine use 12',
+              accountingRequired: true,
+            },
+          ],
         }),
       ],
       2026,
@@ -109,8 +168,19 @@ describe('computeYearly', () => {
 
 describe('the federal fiscal year (FISMA)', () => {
   it('FY2026 is 1 October 2025 to 30 September 2026; the calendar year is January to December; the last fiscal year ended', () => {
-    expect(fiscalYear(2026)).toEqual({ kind: 'fiscal', year: 2026, from: '2025-10-01T00:00:00.000Z', to: '2026-10-01T00:00:00.000Z', label: 'FY2026 (federal fiscal year, 2025-10-01 to 2026-09-30)' });
-    expect(calendarYear(2026)).toMatchObject({ kind: 'calendar', from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z', label: 'calendar year 2026 (2026-01-01 to 2026-12-31)' });
+    expect(fiscalYear(2026)).toEqual({
+      kind: 'fiscal',
+      year: 2026,
+      from: '2025-10-01T00:00:00.000Z',
+      to: '2026-10-01T00:00:00.000Z',
+      label: 'FY2026 (federal fiscal year, 2025-10-01 to 2026-09-30)',
+    });
+    expect(calendarYear(2026)).toMatchObject({
+      kind: 'calendar',
+      from: '2026-01-01T00:00:00.000Z',
+      to: '2027-01-01T00:00:00.000Z',
+      label: 'calendar year 2026 (2026-01-01 to 2026-12-31)',
+    });
     expect(lastEndedFiscalYear(new Date('2026-10-15T13:00:00Z'))).toBe(2026);
     expect(lastEndedFiscalYear(new Date('2026-09-30T23:59:00Z'))).toBe(2025);
     expect(lastEndedFiscalYear(new Date('2027-01-15T13:00:00Z'))).toBe(2026);
@@ -124,14 +194,37 @@ describe('the federal fiscal year (FISMA)', () => {
       incident('sep2', '2026-09-30T20:00:00Z', 10),
     ].filter((i) => (i.discoveredAt ?? '') >= fiscalYear(2026).from && (i.discoveredAt ?? '') < fiscalYear(2026).to);
     const y = computeYearly(fy, fiscalYear(2026), new Date('2026-10-15T13:00:00Z'));
-    expect(y).toMatchObject({ year: 2026, period: { kind: 'fiscal', label: 'FY2026 (federal fiscal year, 2025-10-01 to 2026-09-30)' }, from: '2025-10-01T00:00:00.000Z', to: '2026-10-01T00:00:00.000Z', incidents: 3 });
-    expect(y.perMonth.map((m) => m.month)).toEqual(['2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09']);
+    expect(y).toMatchObject({
+      year: 2026,
+      period: { kind: 'fiscal', label: 'FY2026 (federal fiscal year, 2025-10-01 to 2026-09-30)' },
+      from: '2025-10-01T00:00:00.000Z',
+      to: '2026-10-01T00:00:00.000Z',
+      incidents: 3,
+    });
+    expect(y.perMonth.map((m) => m.month)).toEqual([
+      '2025-10',
+      '2025-11',
+      '2025-12',
+      '2026-01',
+      '2026-02',
+      '2026-03',
+      '2026-04',
+      '2026-05',
+      '2026-06',
+      '2026-07',
+      '2026-08',
+      '2026-09',
+    ]);
     expect(y.perMonth.map((m) => m.count)).toEqual([1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
-    expect(yearlyText(y)).toContain('SAOP yearly breach figures FY2026, covering FY2026 (federal fiscal year, 2025-10-01 to 2026-09-30)');
+    expect(yearlyText(y)).toContain(
+      'SAOP yearly breach figures FY2026, covering FY2026 (federal fiscal year, 2025-10-01 to 2026-09-30)',
+    );
     const html = yearlyHtml(y);
     expect(html).toContain('<h1>SAOP yearly breach figures, FY2026</h1>');
     expect(html).toContain('Covering FY2026 (federal fiscal year, 2025-10-01 to 2026-09-30)');
     // The calendar year says so too.
-    expect(yearlyText(computeYearly(fy, 2026, new Date('2027-01-15T14:00:00Z')))).toContain('covering calendar year 2026 (2026-01-01 to 2026-12-31)');
+    expect(yearlyText(computeYearly(fy, 2026, new Date('2027-01-15T14:00:00Z')))).toContain(
+      'covering calendar year 2026 (2026-01-01 to 2026-12-31)',
+    );
   });
 });

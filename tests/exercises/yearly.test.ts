@@ -22,7 +22,10 @@ let f: ExerciseFixture;
 let client: Client;
 let dutiesWorker: Worker;
 // npm start hands its children (and its schedules call) the keys in the environment; the test does the same.
-const keyEnv = { BREACH_ENCRYPTION_KEY: randomBytes(32).toString('base64'), BREACH_ENCRYPTION_KEY_ID: 'schedules-test' };
+const keyEnv = {
+  BREACH_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  BREACH_ENCRYPTION_KEY_ID: 'schedules-test',
+};
 let dutiesRun: Promise<void>;
 const dutiesQueue = `duties-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -34,7 +37,12 @@ beforeAll(async () => {
     taskQueue: dutiesQueue,
     dataConverter,
     activities: {
-      ...createActivities({ mailer: f.mail.mailer(), mailFrom: 'breach@test.example', publicUrl: 'http://breach.test', env: {} }),
+      ...createActivities({
+        mailer: f.mail.mailer(),
+        mailFrom: 'breach@test.example',
+        publicUrl: 'http://breach.test',
+        env: {},
+      }),
       ...createYearlyActivities({ client: f.env.client, reportDir: f.dir, excludeTaskQueues: [f.exerciseQueue] }),
     },
   });
@@ -56,11 +64,25 @@ async function scheduleIds(): Promise<string[]> {
 describe('yearly duties on a schedule', () => {
   it('created once however often npm start runs: its call twice, then three overlapping ensures, and still three schedules', async () => {
     const address = f.env.connection.options.address;
-    const start = () => ensureYearlySchedulesOnStart({ address, namespace: 'default', env: keyEnv, taskQueue: dutiesQueue, playbook: f.playbook });
-    expect(await start()).toBe(`Yearly duties (Temporal Schedules): created ${YEARLY_SCHEDULES.map((s) => s.id).join(', ')}.`);
-    expect(await start()).toBe(`Yearly duties (Temporal Schedules): present ${YEARLY_SCHEDULES.map((s) => s.id).join(', ')}.`);
-    const again = await Promise.all([1, 2, 3].map(() => ensureYearlySchedules(client, { taskQueue: dutiesQueue, playbook: f.playbook })));
-    for (const result of again) expect(result).toEqual({ created: [], updated: [], unchanged: YEARLY_SCHEDULES.map((s) => s.id) });
+    const start = () =>
+      ensureYearlySchedulesOnStart({
+        address,
+        namespace: 'default',
+        env: keyEnv,
+        taskQueue: dutiesQueue,
+        playbook: f.playbook,
+      });
+    expect(await start()).toBe(
+      `Yearly duties (Temporal Schedules): created ${YEARLY_SCHEDULES.map((s) => s.id).join(', ')}.`,
+    );
+    expect(await start()).toBe(
+      `Yearly duties (Temporal Schedules): present ${YEARLY_SCHEDULES.map((s) => s.id).join(', ')}.`,
+    );
+    const again = await Promise.all(
+      [1, 2, 3].map(() => ensureYearlySchedules(client, { taskQueue: dutiesQueue, playbook: f.playbook })),
+    );
+    for (const result of again)
+      expect(result).toEqual({ created: [], updated: [], unchanged: YEARLY_SCHEDULES.map((s) => s.id) });
     // Listing is eventually consistent: wait until the three are listed, then check there are only three.
     let ids: string[] = [];
     for (let i = 0; i < 50 && ids.length < 3; i++) {
@@ -69,21 +91,32 @@ describe('yearly duties on a schedule', () => {
     }
     expect(ids).toEqual(YEARLY_SCHEDULES.map((s) => s.id).sort());
     const described = await client.schedule.getHandle('breach-yearly-exercise-reminder').describe();
-    expect(described.spec.calendars?.[0]).toMatchObject({ month: [{ start: 'MARCH', end: 'MARCH', step: 1 }], dayOfMonth: [{ start: 1, end: 1, step: 1 }] });
+    expect(described.spec.calendars?.[0]).toMatchObject({
+      month: [{ start: 'MARCH', end: 'MARCH', step: 1 }],
+      dayOfMonth: [{ start: 1, end: 1, step: 1 }],
+    });
     expect(described.spec.timezone).toBe('America/New_York');
   });
 
   it('a changed SAOP in the playbook updates the schedules instead of adding more', async () => {
-    const changed = parsePlaybook({ ...f.playbook, people: f.playbook.people.map((p) => (p.id === 'ppgb-chair' ? { ...p, email: 'new.saop@state.example' } : p)) });
+    const changed = parsePlaybook({
+      ...f.playbook,
+      people: f.playbook.people.map((p) => (p.id === 'ppgb-chair' ? { ...p, email: 'new.saop@state.example' } : p)),
+    });
     const result = await ensureYearlySchedules(client, { taskQueue: dutiesQueue, playbook: changed });
     expect(result.updated.sort()).toEqual(YEARLY_SCHEDULES.map((s) => s.id).sort());
     expect((await scheduleIds()).filter((id) => id.startsWith('breach-yearly'))).toHaveLength(3);
-    expect(await ensureYearlySchedules(client, { taskQueue: dutiesQueue, playbook: f.playbook })).toMatchObject({ updated: YEARLY_SCHEDULES.map((s) => s.id) });
+    expect(await ensureYearlySchedules(client, { taskQueue: dutiesQueue, playbook: f.playbook })).toMatchObject({
+      updated: YEARLY_SCHEDULES.map((s) => s.id),
+    });
   });
 
   it('the exercise reminder reaches the SAOP and the Privacy Division when its schedule fires', async () => {
     await client.schedule.getHandle('breach-yearly-exercise-reminder').trigger();
-    const mail = await f.mail.waitFor((m) => m.subject.includes('Annual exercise of the breach response plan due'), 30_000);
+    const mail = await f.mail.waitFor(
+      (m) => m.subject.includes('Annual exercise of the breach response plan due'),
+      30_000,
+    );
     expect(mail.envelope.to.sort()).toEqual(['ppgb.chair@state.example', 'privacy.division@state.example']);
     expect(mail.text).toContain('exercise run lost-laptop');
   });
@@ -99,8 +132,8 @@ describe('yearly duties on a schedule', () => {
   });
 });
 
-describe('the SAOP\'s yearly figures (breach compliance --year)', () => {
-  it('counts the year\'s incidents, not the exercises: medium and outcome, one-hour reports, people, major incidents; text, JSON and HTML with charts', async () => {
+describe("the SAOP's yearly figures (breach compliance --year)", () => {
+  it("counts the year's incidents, not the exercises: medium and outcome, one-hour reports, people, major incidents; text, JSON and HTML with charts", async () => {
     const small = await reportIncident(f.app, { affectedCount: 120 });
     const major = await reportIncident(f.app, { affectedCount: 150_000, medium: 'cyber' });
     await until(f, major, (s) => s.reportedAt !== null, 'the major incident reported');
@@ -142,25 +175,48 @@ describe('the SAOP\'s yearly figures (breach compliance --year)', () => {
     const json = await f.breach(['compliance', '--fiscal-year', String(fy), '--format', 'json']);
     expect(json.code, json.err).toBe(0);
     const figures = JSON.parse(json.out) as YearlyFigures;
-    expect(figures).toMatchObject({ year: fy, period: { kind: 'fiscal', label: fiscalYear(fy).label }, from: fiscalYear(fy).from, to: fiscalYear(fy).to });
+    expect(figures).toMatchObject({
+      year: fy,
+      period: { kind: 'fiscal', label: fiscalYear(fy).label },
+      from: fiscalYear(fy).from,
+      to: fiscalYear(fy).to,
+    });
     expect(figures.incidents).toBeGreaterThanOrEqual(2);
     expect(figures.perMonth[0]!.month).toBe(`${fy - 1}-10`);
-    const calendar = JSON.parse((await f.breach(['compliance', '--year', String(now.getUTCFullYear()), '--format', 'json'])).out) as YearlyFigures;
+    const calendar = JSON.parse(
+      (await f.breach(['compliance', '--year', String(now.getUTCFullYear()), '--format', 'json'])).out,
+    ) as YearlyFigures;
     expect(calendar.period.kind).toBe('calendar');
     // The fiscal year before holds none of them.
-    const before = JSON.parse((await f.breach(['compliance', '--fiscal-year', String(fy - 1), '--format', 'json'])).out) as YearlyFigures;
+    const before = JSON.parse(
+      (await f.breach(['compliance', '--fiscal-year', String(fy - 1), '--format', 'json'])).out,
+    ) as YearlyFigures;
     expect(before.incidents).toBe(0);
     const text = await f.breach(['compliance', '--fiscal-year', String(fy)]);
-    expect(text.out).toContain(`SAOP yearly breach figures FY${fy}, covering FY${fy} (federal fiscal year, ${fy - 1}-10-01 to ${fy}-09-30)`);
+    expect(text.out).toContain(
+      `SAOP yearly breach figures FY${fy}, covering FY${fy} (federal fiscal year, ${fy - 1}-10-01 to ${fy}-09-30)`,
+    );
     const html = await f.breach(['compliance', '--fiscal-year', String(fy), '--format', 'html']);
     expect(html.out).toContain(`<h1>SAOP yearly breach figures, FY${fy}</h1>`);
     expect(html.out.match(/<svg /g)).toHaveLength(2);
   });
 
   it('bad usage names the option', async () => {
-    expect(await f.breach(['compliance', '--fiscal-year', 'FY26'])).toMatchObject({ code: 2, err: expect.stringContaining('--fiscal-year expects a year such as 2026') });
-    expect(await f.breach(['compliance', '--year', '2026', '--fiscal-year', '2026'])).toMatchObject({ code: 2, err: expect.stringContaining('give one of them') });
-    expect(await f.breach(['compliance', '--year', '26'])).toMatchObject({ code: 2, err: expect.stringContaining('--year expects a year such as 2026') });
-    expect(await f.breach(['compliance', '--year', '2026', '--format', 'pdf'])).toMatchObject({ code: 2, err: expect.stringContaining('--format expects text, json or html') });
+    expect(await f.breach(['compliance', '--fiscal-year', 'FY26'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--fiscal-year expects a year such as 2026'),
+    });
+    expect(await f.breach(['compliance', '--year', '2026', '--fiscal-year', '2026'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('give one of them'),
+    });
+    expect(await f.breach(['compliance', '--year', '26'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--year expects a year such as 2026'),
+    });
+    expect(await f.breach(['compliance', '--year', '2026', '--format', 'pdf'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--format expects text, json or html'),
+    });
   });
 });

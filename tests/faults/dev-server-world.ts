@@ -29,14 +29,37 @@ export class DevServerWorld {
   /** `name` prefixes the task queue and the temporary folder; the worker starts polling before this resolves. */
   static async start(name: string, keys: ReturnType<typeof faultKeys>): Promise<DevServerWorld> {
     const dir = mkdtempSync(join(tmpdir(), `${name}-`));
-    const settings: DevServerSettings = { host: '127.0.0.1', port: await freePort(), uiPort: await freePort(), dbFile: join(dir, 'temporal.db'), namespace: 'default', logFile: join(dir, 'temporal.log'), cwd: PROJECT_ROOT, env: process.env };
+    const settings: DevServerSettings = {
+      host: '127.0.0.1',
+      port: await freePort(),
+      uiPort: await freePort(),
+      dbFile: join(dir, 'temporal.db'),
+      namespace: 'default',
+      logFile: join(dir, 'temporal.log'),
+      cwd: PROJECT_ROOT,
+      env: process.env,
+    };
     const taskQueue = `${name}-${Math.random().toString(36).slice(2, 8)}`;
-    const [started, smtp, receiver, bundle] = await Promise.all([startServer(settings, false), startSmtpReceiver(), startHttpReceiver(), workflowBundleFile()]);
+    const [started, smtp, receiver, bundle] = await Promise.all([
+      startServer(settings, false),
+      startSmtpReceiver(),
+      startHttpReceiver(),
+      workflowBundleFile(),
+    ]);
     const connection = await Connection.connect({ address: started.server.address });
     await registerSearchAttributes(connection, 'default');
-    const world: Incidents = { client: new Client({ connection, namespace: 'default', dataConverter: keys.dataConverter }), taskQueue };
+    const world: Incidents = {
+      client: new Client({ connection, namespace: 'default', dataConverter: keys.dataConverter }),
+      taskQueue,
+    };
     const self: { current?: DevServerWorld } = {};
-    const workers = new Workers(() => ({ TEMPORAL_ADDRESS: self.current!.server.address, BREACH_TASK_QUEUE: taskQueue, SMTP_URL: smtp.smtpUrl, BREACH_WORKFLOW_BUNDLE: bundle, ...keys.env }));
+    const workers = new Workers(() => ({
+      TEMPORAL_ADDRESS: self.current!.server.address,
+      BREACH_TASK_QUEUE: taskQueue,
+      SMTP_URL: smtp.smtpUrl,
+      BREACH_WORKFLOW_BUNDLE: bundle,
+      ...keys.env,
+    }));
     self.current = new DevServerWorld(started.settings, started.server, smtp, receiver, connection, world, workers);
     await workers.start();
     return self.current;
@@ -71,7 +94,10 @@ export class DevServerWorld {
  * (the UI's, most often): then again, with new ports, except the Temporal port of a restart, which must
  * stay the same.
  */
-async function startServer(settings: DevServerSettings, restart: boolean): Promise<{ settings: DevServerSettings; server: RunningDevServer }> {
+async function startServer(
+  settings: DevServerSettings,
+  restart: boolean,
+): Promise<{ settings: DevServerSettings; server: RunningDevServer }> {
   for (let attempt = 1; ; attempt++) {
     try {
       return { settings, server: await startDevServer(settings) };

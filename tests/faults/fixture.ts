@@ -118,10 +118,16 @@ export class RestartableSmtp {
 }
 
 /** The shipped playbook, endpoints at the receiver (no tokens), with short timers and HTTP time-outs. */
-export function faultPlaybook(receiverUrl: string, timers: Partial<Playbook['timers']> = {}, endpointTimeout = '2s'): Playbook {
+export function faultPlaybook(
+  receiverUrl: string,
+  timers: Partial<Playbook['timers']> = {},
+  endpointTimeout = '2s',
+): Playbook {
   const raw = JSON.parse(readFileSync(DEFAULT_PLAYBOOK, 'utf8')) as Playbook;
   // Each endpoint at `<receiver>/<name>` (`/usCert`, `/recordsArchive`), without a token.
-  const endpoints = Object.fromEntries(Object.keys(raw.endpoints).map((name) => [name, { url: `${receiverUrl}/${name}`, timeout: endpointTimeout }]));
+  const endpoints = Object.fromEntries(
+    Object.keys(raw.endpoints).map((name) => [name, { url: `${receiverUrl}/${name}`, timeout: endpointTimeout }]),
+  );
   return parsePlaybook({ ...raw, timers: { ...raw.timers, ...timers }, endpoints });
 }
 
@@ -154,12 +160,22 @@ export interface Incidents {
   taskQueue: string;
 }
 
-export async function report(world: Incidents, playbook: Playbook, incidentId: string, overrides: Partial<Report> = {}): Promise<WorkflowHandle> {
+export async function report(
+  world: Incidents,
+  playbook: Playbook,
+  incidentId: string,
+  overrides: Partial<Report> = {},
+): Promise<WorkflowHandle> {
   await submitReport({ client: world.client, taskQueue: world.taskQueue, playbook }, aReport(incidentId, overrides));
   return world.client.workflow.getHandle(incidentWorkflowId(incidentId));
 }
 
-export function decide(world: Incidents, incidentId: string, actorId: string, decision: DecisionBody): Promise<IncidentState> {
+export function decide(
+  world: Incidents,
+  incidentId: string,
+  actorId: string,
+  decision: DecisionBody,
+): Promise<IncidentState> {
   return decideThroughApi(world.client, incidentId, { ...decision, actorId } as Decision);
 }
 
@@ -167,7 +183,12 @@ export function stateOf(world: Incidents, incidentId: string): Promise<IncidentS
   return getIncidentState(world.client, incidentId);
 }
 
-export async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000, intervalMs = 50): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 30_000,
+  intervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -177,27 +198,45 @@ export async function until<T>(probe: () => Promise<T | undefined | false>, what
     } catch (err) {
       lastError = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
-export async function waitForState(world: Incidents, incidentId: string, predicate: (s: IncidentState) => boolean, what: string, timeoutMs = 30_000): Promise<IncidentState> {
+export async function waitForState(
+  world: Incidents,
+  incidentId: string,
+  predicate: (s: IncidentState) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<IncidentState> {
   let last: IncidentState | undefined;
   try {
-    return await until(async () => {
-      last = await stateOf(world, incidentId);
-      return predicate(last) ? last : undefined;
-    }, what, timeoutMs);
+    return await until(
+      async () => {
+        last = await stateOf(world, incidentId);
+        return predicate(last) ? last : undefined;
+      },
+      what,
+      timeoutMs,
+    );
   } catch (err) {
-    throw new Error(`${(err as Error).message}; phase ${last?.phase}, timeline ${JSON.stringify(last?.timeline.map((t) => t.event))}`, { cause: err });
+    throw new Error(
+      `${(err as Error).message}; phase ${last?.phase}, timeline ${JSON.stringify(last?.timeline.map((t) => t.event))}`,
+      { cause: err },
+    );
   }
 }
 
 export const events = (s: IncidentState) => s.timeline.map((t) => t.event);
 
 /** How many times each activity of an incident's history was attempted, by the activity's summary-free type and step. */
-export async function activityAttempts(handle: WorkflowHandle): Promise<{ type: string; attempts: number; failures: number }[]> {
+export async function activityAttempts(
+  handle: WorkflowHandle,
+): Promise<{ type: string; attempts: number; failures: number }[]> {
   const history = await handle.fetchHistory();
   const scheduled = new Map<string, { type: string; attempts: number; failures: number }>();
   for (const event of history.events ?? []) {

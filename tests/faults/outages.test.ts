@@ -11,7 +11,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentWorkflowId } from '../../domain/ids.js';
-import { startDevServer, startHttpReceiver, type EndpointReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+import {
+  startDevServer,
+  startHttpReceiver,
+  type EndpointReceiver,
+  type TestWorkflowEnvironment,
+} from '../helpers/index.js';
 import {
   activityAttempts,
   decide,
@@ -39,12 +44,23 @@ let workers: Workers;
 let world: Incidents;
 
 beforeAll(async () => {
-  const [server, mail, http, bundle] = await Promise.all([startDevServer({ dataConverter: keys.dataConverter }), RestartableSmtp.start(), startHttpReceiver(), workflowBundleFile()]);
+  const [server, mail, http, bundle] = await Promise.all([
+    startDevServer({ dataConverter: keys.dataConverter }),
+    RestartableSmtp.start(),
+    startHttpReceiver(),
+    workflowBundleFile(),
+  ]);
   env = server;
   smtp = mail;
   receiver = http;
   world = { client: env.client, taskQueue };
-  workers = new Workers(() => ({ TEMPORAL_ADDRESS: env.address, BREACH_TASK_QUEUE: taskQueue, SMTP_URL: smtp.url, BREACH_WORKFLOW_BUNDLE: bundle, ...keys.env }));
+  workers = new Workers(() => ({
+    TEMPORAL_ADDRESS: env.address,
+    BREACH_TASK_QUEUE: taskQueue,
+    SMTP_URL: smtp.url,
+    BREACH_WORKFLOW_BUNDLE: bundle,
+    ...keys.env,
+  }));
   await workers.start();
 });
 
@@ -67,13 +83,23 @@ describe('a reporting endpoint down for longer than the deadline', () => {
     const late = await waitForState(world, incidentId, (s) => s.reportedLate, 'the late mark at the deadline', 20_000);
     expect(late.reportedAt).toBeNull();
     expect(events(late)).toContain('reported-late:deadline-passed');
-    const escalation = await smtp.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('ESCALATION: one-hour report'));
-    expect(escalation.envelope.to).toEqual(expect.arrayContaining(['privacy.division@state.example', 'ppgb.chair@state.example']));
+    const escalation = await smtp.waitFor(
+      (m) => m.subject.includes(incidentId) && m.subject.includes('ESCALATION: one-hour report'),
+    );
+    expect(escalation.envelope.to).toEqual(
+      expect.arrayContaining(['privacy.division@state.example', 'ppgb.chair@state.example']),
+    );
     // Still down until it has been retried at least once (a busy machine may start the incident late).
     await until(async () => receiver.calls('/down503/usCert').length >= 2, 'a retry of the report', 20_000);
 
     down = false;
-    const delivered = await waitForState(world, incidentId, (s) => s.reportedAt !== null, 'the delivery after the outage', 30_000);
+    const delivered = await waitForState(
+      world,
+      incidentId,
+      (s) => s.reportedAt !== null,
+      'the delivery after the outage',
+      30_000,
+    );
     expect(delivered.reportedLate).toBe(true);
     expect(Date.parse(delivered.reportedAt!)).toBeGreaterThan(Date.parse(delivered.reportingDeadline));
     // Longer than the first retry interval: nothing more arrives after the delivery.
@@ -81,7 +107,9 @@ describe('a reporting endpoint down for longer than the deadline', () => {
     const calls = receiver.calls('/down503/usCert');
     expect(calls.filter((c) => c.status === 200)).toHaveLength(1);
     expect(calls.at(-1)!.status).toBe(200);
-    expect(new Set(calls.map((c) => c.idempotencyKey))).toEqual(new Set([`${incidentWorkflowId(incidentId)}:report-usCert`]));
+    expect(new Set(calls.map((c) => c.idempotencyKey))).toEqual(
+      new Set([`${incidentWorkflowId(incidentId)}:report-usCert`]),
+    );
     expect(events(await stateOf(world, incidentId)).filter((e) => e === 'reported:usCert')).toHaveLength(1);
     // Backoff: each wait at least 1.5 times the one before (2 s, 4 s, ...).
     const times = calls.map((c) => Date.parse(c.at));
@@ -95,32 +123,58 @@ describe('a reporting endpoint down for longer than the deadline', () => {
 });
 
 describe('an endpoint refusing the report', () => {
-  it.each([400, 401])('%i: one attempt, an escalation mail and a timeline entry naming the endpoint and its answer', async (status) => {
-    const incidentId = newIncidentId(`refused${status}`);
-    const prefix = `/refused${status}`;
-    receiver.respondWith(`${prefix}/usCert`, { status, body: { error: status === 401 ? 'invalid bearer token' : 'missing field' } });
-    const playbook = endpointsUnder(faultPlaybook(receiver.url, { reportingDeadline: '5s' }), prefix);
-    await report(world, playbook, incidentId);
+  it.each([400, 401])(
+    '%i: one attempt, an escalation mail and a timeline entry naming the endpoint and its answer',
+    async (status) => {
+      const incidentId = newIncidentId(`refused${status}`);
+      const prefix = `/refused${status}`;
+      receiver.respondWith(`${prefix}/usCert`, {
+        status,
+        body: { error: status === 401 ? 'invalid bearer token' : 'missing field' },
+      });
+      const playbook = endpointsUnder(faultPlaybook(receiver.url, { reportingDeadline: '5s' }), prefix);
+      await report(world, playbook, incidentId);
 
-    const rejected = await waitForState(world, incidentId, (s) => events(s).includes(`endpoint-rejected:usCert`), 'the rejection in the timeline', 20_000);
-    const entry = rejected.timeline.find((t) => t.event === 'endpoint-rejected:usCert')!;
-    expect(entry.detail).toMatch(new RegExp(`EndpointRejected: endpoint usCert answered ${status} `));
-    const mail = await smtp.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('ACTION NEEDED: usCert refused a report'));
-    expect(mail.envelope.to).toEqual(expect.arrayContaining(['privacy.division@state.example', 'ppgb.chair@state.example']));
-    expect(mail.text).toContain(`answered ${status}`);
-    expect(mail.text).toMatch(/configuration and credentials/);
+      const rejected = await waitForState(
+        world,
+        incidentId,
+        (s) => events(s).includes(`endpoint-rejected:usCert`),
+        'the rejection in the timeline',
+        20_000,
+      );
+      const entry = rejected.timeline.find((t) => t.event === 'endpoint-rejected:usCert')!;
+      expect(entry.detail).toMatch(new RegExp(`EndpointRejected: endpoint usCert answered ${status} `));
+      const mail = await smtp.waitFor(
+        (m) => m.subject.includes(incidentId) && m.subject.includes('ACTION NEEDED: usCert refused a report'),
+      );
+      expect(mail.envelope.to).toEqual(
+        expect.arrayContaining(['privacy.division@state.example', 'ppgb.chair@state.example']),
+      );
+      expect(mail.text).toContain(`answered ${status}`);
+      expect(mail.text).toMatch(/configuration and credentials/);
 
-    // No retry storm: after two first retry intervals, still the one attempt; the incident goes on
-    // (late at its deadline, then triage), waiting for a person to deliver the report by hand.
-    const triage = await waitForState(world, incidentId, (s) => s.phase === 'triage', 'triage after the deadline', 20_000);
-    expect(triage.reportedLate).toBe(true);
-    await sleep(Math.max(0, Date.parse(entry.at) + 4_500 - Date.now()));
-    const attempts = receiver.calls(`${prefix}/usCert`);
-    expect(attempts).toHaveLength(1);
-    const ended = (await activityAttempts(world.client.workflow.getHandle(incidentWorkflowId(incidentId)))).filter((a) => a.type === 'callEndpoint');
-    expect(ended.every((a) => a.attempts <= 1)).toBe(true);
-    console.log(`[faults] ${status} from US-CERT: ${attempts.length} attempt in ${((Date.now() - Date.parse(entry.at)) / 1000 + 0.001).toFixed(1)} s after it; timeline "${entry.event}: ${entry.detail}"; escalation mail to ${mail.envelope.to.length} people`);
-  });
+      // No retry storm: after two first retry intervals, still the one attempt; the incident goes on
+      // (late at its deadline, then triage), waiting for a person to deliver the report by hand.
+      const triage = await waitForState(
+        world,
+        incidentId,
+        (s) => s.phase === 'triage',
+        'triage after the deadline',
+        20_000,
+      );
+      expect(triage.reportedLate).toBe(true);
+      await sleep(Math.max(0, Date.parse(entry.at) + 4_500 - Date.now()));
+      const attempts = receiver.calls(`${prefix}/usCert`);
+      expect(attempts).toHaveLength(1);
+      const ended = (await activityAttempts(world.client.workflow.getHandle(incidentWorkflowId(incidentId)))).filter(
+        (a) => a.type === 'callEndpoint',
+      );
+      expect(ended.every((a) => a.attempts <= 1)).toBe(true);
+      console.log(
+        `[faults] ${status} from US-CERT: ${attempts.length} attempt in ${((Date.now() - Date.parse(entry.at)) / 1000 + 0.001).toFixed(1)} s after it; timeline "${entry.event}: ${entry.detail}"; escalation mail to ${mail.envelope.to.length} people`,
+      );
+    },
+  );
 });
 
 describe('the SMTP server down for a while', () => {
@@ -136,8 +190,15 @@ describe('the SMTP server down for a while', () => {
       await waitForState(world, incidentId, (s) => s.phase === 'triage', 'triage (the report reached US-CERT)', 20_000);
       // A gate's mail must not hold its decisions back: each update answers in a moment, not after the outage.
       const t0 = Date.now();
-      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-      const analysis = await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public.' });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'assign-responsible-office',
+        office: 'Bureau of Consular Affairs',
+      });
+      const analysis = await decide(world, incidentId, 'ips-director', {
+        kind: 'convene-crg',
+        convene: true,
+        rationale: 'Passport numbers of the public.',
+      });
       const decidedMs = Date.now() - t0;
       expect(analysis.phase).toBe('analysis');
       // Before the gates sent their mail in the background, the second decision waited for the mail and
@@ -145,13 +206,22 @@ describe('the SMTP server down for a while', () => {
       expect(decidedMs).toBeLessThan(15_000);
       decided = decidedMs;
       // Down until each of the incident's 6 mails so far has failed at least once.
-      await until(async () => {
-        const pending = (await world.client.workflow.getHandle(incidentWorkflowId(incidentId)).describe()).raw.pendingActivities ?? [];
-        // The three intake notices are one activity (workflows/reporting.ts INTAKE_NOTICES_TOGETHER).
-        const mails = pending.filter((a) => a.activityType?.name === 'sendNotice' || a.activityType?.name === 'sendNotices');
-        failedWhileDown = mails.map((a) => a.attempt ?? 1);
-        return mails.length >= 4 && mails.every((a) => (a.attempt ?? 1) >= 2);
-      }, 'every mail to fail once', 30_000, 200);
+      await until(
+        async () => {
+          const pending =
+            (await world.client.workflow.getHandle(incidentWorkflowId(incidentId)).describe()).raw.pendingActivities ??
+            [];
+          // The three intake notices are one activity (workflows/reporting.ts INTAKE_NOTICES_TOGETHER).
+          const mails = pending.filter(
+            (a) => a.activityType?.name === 'sendNotice' || a.activityType?.name === 'sendNotices',
+          );
+          failedWhileDown = mails.map((a) => a.attempt ?? 1);
+          return mails.length >= 4 && mails.every((a) => (a.attempt ?? 1) >= 2);
+        },
+        'every mail to fail once',
+        30_000,
+        200,
+      );
       // And a while longer: retried again while the server is down.
       await sleep(Math.max(0, downAt + 4_000 - Date.now()));
     } finally {
@@ -160,12 +230,21 @@ describe('the SMTP server down for a while', () => {
     const upAt = Date.now();
 
     const handle = world.client.workflow.getHandle(incidentWorkflowId(incidentId));
-    const expected = ['Tell the supervisor; Tell the program manager; Route to DS/CIRT', 'Ask ipsDirector to decide', 'Tell the CRG'];
+    const expected = [
+      'Tell the supervisor; Tell the program manager; Route to DS/CIRT',
+      'Ask ipsDirector to decide',
+      'Tell the CRG',
+    ];
     const mine = () => smtp.messages().filter((m) => m.subject.includes(incidentId));
     // Every mail the incident has sent by now: the three at intake, the triage ask, the CRG, the analysis ask.
-    const all = await waitUntilMail(() => mine().length >= 6 && mine().filter((m) => /decision needed/.test(m.subject)).length >= 2, 40_000);
+    const all = await waitUntilMail(
+      () => mine().length >= 6 && mine().filter((m) => /decision needed/.test(m.subject)).length >= 2,
+      40_000,
+    );
     void all;
-    const attempts = (await activityAttempts(handle)).filter((a) => a.type === 'sendNotice' || a.type === 'sendNotices');
+    const attempts = (await activityAttempts(handle)).filter(
+      (a) => a.type === 'sendNotice' || a.type === 'sendNotices',
+    );
     expect(attempts.length).toBeGreaterThanOrEqual(expected.length);
     // Each mail activity completed (none still retrying) and was tried more than once across the outage.
     const history = await handle.fetchHistory();
@@ -188,7 +267,13 @@ describe('the SMTP server down for a while', () => {
 async function waitUntilMail(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`mail did not all arrive within ${timeoutMs} ms: ${smtp.messages().map((m) => m.subject).join(' | ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `mail did not all arrive within ${timeoutMs} ms: ${smtp
+          .messages()
+          .map((m) => m.subject)
+          .join(' | ')}`,
+      );
     await sleep(100);
   }
 }

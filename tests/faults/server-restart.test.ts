@@ -8,7 +8,19 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { DevServerWorld } from './dev-server-world.js';
-import { decide, endpointsUnder, events, faultKeys, faultPlaybook, newIncidentId, report, stateOf, until, waitForState, type Incidents } from './fixture.js';
+import {
+  decide,
+  endpointsUnder,
+  events,
+  faultKeys,
+  faultPlaybook,
+  newIncidentId,
+  report,
+  stateOf,
+  until,
+  waitForState,
+  type Incidents,
+} from './fixture.js';
 
 const keys = faultKeys('faults-restart');
 let system: DevServerWorld;
@@ -31,7 +43,10 @@ it('stopped and restarted on its SQLite file: incidents, decisions and timers co
   const gated = newIncidentId('gate');
   await report(world, faultPlaybook(receiver.url), gated);
   await waitForState(world, gated, (s) => s.phase === 'triage', 'triage');
-  await decide(world, gated, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+  await decide(world, gated, 'ips-director', {
+    kind: 'assign-responsible-office',
+    office: 'Bureau of Consular Affairs',
+  });
   const before = await stateOf(world, gated);
 
   // Incident L: US-CERT refuses (503) until the server has come back; its deadline falls in the outage.
@@ -39,7 +54,12 @@ it('stopped and restarted on its SQLite file: incidents, decisions and timers co
   let down = true;
   receiver.failWhile('/restart/usCert', () => down, 503);
   await report(world, endpointsUnder(playbook, '/restart'), late);
-  const lateBefore = await waitForState(world, late, (s) => s.phase === 'reporting' && s.reportingDeadline !== '', 'the report taken');
+  const lateBefore = await waitForState(
+    world,
+    late,
+    (s) => s.phase === 'reporting' && s.reportingDeadline !== '',
+    'the report taken',
+  );
   const deadline = Date.parse(lateBefore.reportingDeadline);
 
   const stoppedAt = Date.now();
@@ -55,11 +75,21 @@ it('stopped and restarted on its SQLite file: incidents, decisions and timers co
   expect(after.decisions).toEqual(before.decisions);
   expect(after.phase).toBe('triage');
   expect(after.responsibleOffice).toBe('Bureau of Consular Affairs');
-  const next = await decide(world, gated, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public.' });
+  const next = await decide(world, gated, 'ips-director', {
+    kind: 'convene-crg',
+    convene: true,
+    rationale: 'Passport numbers of the public.',
+  });
   expect(next.phase).toBe('analysis');
 
   // The deadline passed in the outage: the timer fires once the server is back; then the report goes.
-  const marked = await waitForState(world, late, (s) => s.reportedLate && s.reportedAt !== null, 'the late mark and the delivery', 40_000);
+  const marked = await waitForState(
+    world,
+    late,
+    (s) => s.reportedLate && s.reportedAt !== null,
+    'the late mark and the delivery',
+    40_000,
+  );
   expect(events(marked)).toContain('reported-late:deadline-passed');
   await smtp.waitFor((m) => m.subject.includes(late) && m.subject.includes('ESCALATION: one-hour report'), 20_000);
   const ok = receiver.calls('/restart/usCert').filter((c) => c.status === 200);

@@ -8,9 +8,29 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { incidentWorkflowId } from '../../domain/ids.js';
-import { startDevServer, startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+import {
+  startDevServer,
+  startHttpReceiver,
+  startSmtpReceiver,
+  type EndpointReceiver,
+  type SmtpReceiver,
+  type TestWorkflowEnvironment,
+} from '../helpers/index.js';
 import { FACTORS_HIGH } from '../workflows/fixture.js';
-import { decide, endpointsUnder, events, faultKeys, faultPlaybook, newIncidentId, report, stateOf, waitForState, workflowBundleFile, Workers, type Incidents } from './fixture.js';
+import {
+  decide,
+  endpointsUnder,
+  events,
+  faultKeys,
+  faultPlaybook,
+  newIncidentId,
+  report,
+  stateOf,
+  waitForState,
+  workflowBundleFile,
+  Workers,
+  type Incidents,
+} from './fixture.js';
 
 const keys = faultKeys('faults-crash');
 const taskQueue = `faults-crash-${Math.random().toString(36).slice(2, 8)}`;
@@ -21,12 +41,23 @@ let workers: Workers;
 let world: Incidents;
 
 beforeAll(async () => {
-  const [server, mail, http, bundle] = await Promise.all([startDevServer({ dataConverter: keys.dataConverter }), startSmtpReceiver(), startHttpReceiver(), workflowBundleFile()]);
+  const [server, mail, http, bundle] = await Promise.all([
+    startDevServer({ dataConverter: keys.dataConverter }),
+    startSmtpReceiver(),
+    startHttpReceiver(),
+    workflowBundleFile(),
+  ]);
   env = server;
   smtp = mail;
   receiver = http;
   world = { client: env.client, taskQueue };
-  workers = new Workers(() => ({ TEMPORAL_ADDRESS: env.address, BREACH_TASK_QUEUE: taskQueue, SMTP_URL: smtp.smtpUrl, BREACH_WORKFLOW_BUNDLE: bundle, ...keys.env }));
+  workers = new Workers(() => ({
+    TEMPORAL_ADDRESS: env.address,
+    BREACH_TASK_QUEUE: taskQueue,
+    SMTP_URL: smtp.smtpUrl,
+    BREACH_WORKFLOW_BUNDLE: bundle,
+    ...keys.env,
+  }));
   await workers.start();
 });
 
@@ -43,8 +74,17 @@ it('SIGKILL while an incident waits at a gate and while an activity runs: restar
   const gated = newIncidentId('gate');
   await report(world, playbook, gated);
   await waitForState(world, gated, (s) => s.phase === 'triage', 'triage');
-  await decide(world, gated, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs', decisionId: 'g-office' });
-  await decide(world, gated, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public.', decisionId: 'g-crg' });
+  await decide(world, gated, 'ips-director', {
+    kind: 'assign-responsible-office',
+    office: 'Bureau of Consular Affairs',
+    decisionId: 'g-office',
+  });
+  await decide(world, gated, 'ips-director', {
+    kind: 'convene-crg',
+    convene: true,
+    rationale: 'Passport numbers of the public.',
+    decisionId: 'g-crg',
+  });
   await decide(world, gated, 'ds-investigations', {
     kind: 'request-delay',
     requestingEntity: 'DS/ICI',
@@ -52,12 +92,19 @@ it('SIGKILL while an incident waits at a gate and while an activity runs: restar
     notifyAfter: new Date(Date.now() + 30 * 86_400_000).toISOString(),
     decisionId: 'g-delay',
   });
-  const before = await waitForState(world, gated, (s) => s.awaiting?.kinds.includes('submit-analysis') === true, 'the analysis gate');
+  const before = await waitForState(
+    world,
+    gated,
+    (s) => s.awaiting?.kinds.includes('submit-analysis') === true,
+    'the analysis gate',
+  );
 
   // Incident A: its US-CERT call arrives and is held; the worker dies while it waits for the answer.
   const held = newIncidentId('held');
   const prefix = `/held`;
-  const restore = receiver.on(`${prefix}/usCert`, (_call, nth) => (nth === 1 ? { status: 200, delayMs: 60_000 } : undefined));
+  const restore = receiver.on(`${prefix}/usCert`, (_call, nth) =>
+    nth === 1 ? { status: 200, delayMs: 60_000 } : undefined,
+  );
   await report(world, endpointsUnder(playbook, prefix), held);
   await receiver.waitFor((c) => c.path === `${prefix}/usCert`, 20_000);
   const killedAt = Date.now();
@@ -74,14 +121,29 @@ it('SIGKILL while an incident waits at a gate and while an activity runs: restar
   expect(after.phase).toBe('analysis');
   expect(after.delay).toEqual(before.delay);
   expect(after.timeline.slice(0, before.timeline.length)).toEqual(before.timeline);
-  const next = await decide(world, gated, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'CRG analysis.' });
+  const next = await decide(world, gated, 'ips-director', {
+    kind: 'submit-analysis',
+    factors: FACTORS_HIGH,
+    options: ['notify-individuals'],
+    rationale: 'CRG analysis.',
+  });
   expect(next.phase).toBe('ppgb-chair-review');
   // A decision replayed after the restart is still recognised as applied.
-  const replayed = await decide(world, gated, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs', decisionId: 'g-office' });
+  const replayed = await decide(world, gated, 'ips-director', {
+    kind: 'assign-responsible-office',
+    office: 'Bureau of Consular Affairs',
+    decisionId: 'g-office',
+  });
   expect(replayed.decisions.filter((d) => d.kind === 'assign-responsible-office')).toHaveLength(1);
 
   // A: tried again after its start-to-close (2 s endpoint time-out + 10 s), same key, recorded once.
-  const delivered = await waitForState(world, held, (s) => s.reportedAt !== null, 'the held report delivered by the new worker', 40_000);
+  const delivered = await waitForState(
+    world,
+    held,
+    (s) => s.reportedAt !== null,
+    'the held report delivered by the new worker',
+    40_000,
+  );
   restore();
   const calls = receiver.calls(`${prefix}/usCert`);
   expect(calls).toHaveLength(2);

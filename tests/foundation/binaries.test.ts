@@ -3,7 +3,12 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { FIX_COMMAND, locateBinary, TemporalBinaryNotFound, withDownloadFallback } from '../../scripts/install/temporal-binaries.js';
+import {
+  FIX_COMMAND,
+  locateBinary,
+  TemporalBinaryNotFound,
+  withDownloadFallback,
+} from '../../scripts/install/temporal-binaries.js';
 import { PROJECT_ROOT } from '../../config/index.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'breach-binaries-'));
@@ -26,12 +31,18 @@ describe('finding the Temporal binaries', () => {
   const emptyPath = join(scratch, 'nothing-here');
 
   test('an explicit path from the environment comes first', () => {
-    const found = locateBinary('temporal', { env: { TEMPORAL_CLI_PATH: explicit, PATH: onPath }, projectRoot: project });
+    const found = locateBinary('temporal', {
+      env: { TEMPORAL_CLI_PATH: explicit, PATH: onPath },
+      projectRoot: project,
+    });
     expect(found).toMatchObject({ source: 'env', path: explicit });
   });
 
   test('then PATH', () => {
-    const found = locateBinary('temporal', { env: { PATH: [emptyPath, onPath].join(delimiter) }, projectRoot: project });
+    const found = locateBinary('temporal', {
+      env: { PATH: [emptyPath, onPath].join(delimiter) },
+      projectRoot: project,
+    });
     expect(found).toMatchObject({ source: 'path', path: fromPath });
   });
 
@@ -43,23 +54,37 @@ describe('finding the Temporal binaries', () => {
   test("then the SDK's download", () => {
     const found = locateBinary('temporal-test-server', { env: { PATH: emptyPath }, projectRoot: project });
     expect(found.source).toBe('sdk-download');
-    expect(found.tried.map((t) => t.where)).toEqual(['TEMPORAL_TEST_SERVER_PATH', 'PATH', join(project, '.tools', 'venv', 'bin', 'temporal-test-server'), 'the SDK download (cached-download)']);
+    expect(found.tried.map((t) => t.where)).toEqual([
+      'TEMPORAL_TEST_SERVER_PATH',
+      'PATH',
+      join(project, '.tools', 'venv', 'bin', 'temporal-test-server'),
+      'the SDK download (cached-download)',
+    ]);
   });
 
   test('an explicit path to nothing is an error naming the variable, not a silent fallback', () => {
-    expect(() => locateBinary('temporal', { env: { TEMPORAL_CLI_PATH: join(scratch, 'missing'), PATH: onPath }, projectRoot: project })).toThrow(/TEMPORAL_CLI_PATH=.*no such file/);
+    expect(() =>
+      locateBinary('temporal', {
+        env: { TEMPORAL_CLI_PATH: join(scratch, 'missing'), PATH: onPath },
+        projectRoot: project,
+      }),
+    ).toThrow(/TEMPORAL_CLI_PATH=.*no such file/);
   });
 
   test('when nothing works: one message with what was tried and the one command that fixes it', async () => {
     const located = locateBinary('temporal-test-server', { env: { PATH: emptyPath }, projectRoot: project });
-    const failure = withDownloadFallback('temporal-test-server', located, () => Promise.reject(new Error('getaddrinfo ENOTFOUND temporal.download')));
+    const failure = withDownloadFallback('temporal-test-server', located, () =>
+      Promise.reject(new Error('getaddrinfo ENOTFOUND temporal.download')),
+    );
     await expect(failure).rejects.toBeInstanceOf(TemporalBinaryNotFound);
     const message = await failure.catch((err: Error) => err.message);
     expect(message).toContain('TEMPORAL_TEST_SERVER_PATH: not set');
     expect(message).toContain('PATH: no `temporal-test-server`');
     expect(message).toContain('ENOTFOUND');
     expect(message).toContain(FIX_COMMAND);
-    expect(() => locateBinary('temporal-test-server', { env: { PATH: emptyPath }, projectRoot: project, allowDownload: false })).toThrow(FIX_COMMAND);
+    expect(() =>
+      locateBinary('temporal-test-server', { env: { PATH: emptyPath }, projectRoot: project, allowDownload: false }),
+    ).toThrow(FIX_COMMAND);
   });
 });
 
@@ -70,8 +95,13 @@ describe('scripts/install/install-temporal-binaries.mjs (npm postinstall)', () =
     const project = join(scratch, 'offline');
     mkdirSync(join(project, 'scripts', 'install'), { recursive: true });
     copyFileSync(script, join(project, 'scripts', 'install', 'install-temporal-binaries.mjs'));
-    copyFileSync(join(PROJECT_ROOT, 'scripts', 'install', 'temporal-pins.json'), join(project, 'scripts', 'install', 'temporal-pins.json'));
-    const python = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim();
+    copyFileSync(
+      join(PROJECT_ROOT, 'scripts', 'install', 'temporal-pins.json'),
+      join(project, 'scripts', 'install', 'temporal-pins.json'),
+    );
+    const python = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], {
+      encoding: 'utf8',
+    }).stdout.trim();
     const result = spawnSync(process.execPath, [join(project, 'scripts', 'install', 'install-temporal-binaries.mjs')], {
       encoding: 'utf8',
       timeout: 90_000,
@@ -91,11 +121,17 @@ describe('scripts/install/install-temporal-binaries.mjs (npm postinstall)', () =
     expect(result.stderr).toContain('node scripts/install/install-temporal-binaries.mjs');
   });
 
-  test.runIf(locateBinary('temporal', { env: { PATH: '' } }).source === 'project')('is quick when already installed', () => {
-    const started = Date.now();
-    const result = spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, PATH: dirname(process.execPath) } });
-    expect(result.status).toBe(0);
-    expect(result.stdout).toContain('already installed');
-    expect(Date.now() - started).toBeLessThan(2_000);
-  });
+  test.runIf(locateBinary('temporal', { env: { PATH: '' } }).source === 'project')(
+    'is quick when already installed',
+    () => {
+      const started = Date.now();
+      const result = spawnSync(process.execPath, [script], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: dirname(process.execPath) },
+      });
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain('already installed');
+      expect(Date.now() - started).toBeLessThan(2_000);
+    },
+  );
 });

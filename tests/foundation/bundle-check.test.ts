@@ -6,7 +6,9 @@ import { chooseWorkflowSource } from '../../workers/worker.js';
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 test('the bundle check refuses workflow code that imports a Node built-in', async () => {
-  await expect(bundleWorkflows(here('./fixtures/forbidden-workflow.ts'), { quiet: true })).rejects.toThrow(/Webpack finished with errors|node:fs/);
+  await expect(bundleWorkflows(here('./fixtures/forbidden-workflow.ts'), { quiet: true })).rejects.toThrow(
+    /Webpack finished with errors|node:fs/,
+  );
 });
 
 test('the bundle check accepts sandbox-safe workflow code', async () => {
@@ -17,7 +19,9 @@ describe('what reaches the workflow sandbox (issue 15)', () => {
   test('the bundle check refuses workflow code that brings zod in, naming the import that did', async () => {
     const refused = bundleWorkflows(here('./fixtures/zod-workflow.ts'), { quiet: true });
     await expect(refused).rejects.toThrow(/workflow code imports zod/);
-    await expect(refused).rejects.toThrow(/tests\/foundation\/fixtures\/zod-workflow\.ts → domain\/decision\.ts → zod\//);
+    await expect(refused).rejects.toThrow(
+      /tests\/foundation\/fixtures\/zod-workflow\.ts → domain\/decision\.ts → zod\//,
+    );
   });
 
   test('the plain bundle holds neither zod nor OpenTelemetry; the traced one holds the workflow interceptors; the pure domain modules are preloaded', async () => {

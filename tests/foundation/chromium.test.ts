@@ -5,11 +5,25 @@
  * machine; the real install is proved by running `npm install` on a machine without a Chromium.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { findChromium, missingChromiumLine, playwrightChromiumPath, provisionChromium } from '../../scripts/install/chromium.mjs';
+import {
+  findChromium,
+  missingChromiumLine,
+  playwrightChromiumPath,
+  provisionChromium,
+} from '../../scripts/install/chromium.mjs';
 import { PROJECT_ROOT } from '../../config/index.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'breach-chromium-'));
@@ -20,7 +34,8 @@ let folders = 0;
 function folderWith(names: string[], options: { works?: boolean } = {}): string {
   const dir = join(scratch, `dir-${++folders}`);
   mkdirSync(dir, { recursive: true });
-  for (const name of names) executable(join(dir, name), options.works === false ? 'exit 1' : `echo "Fake ${name} 1.0 (${dir})"`);
+  for (const name of names)
+    executable(join(dir, name), options.works === false ? 'exit 1' : `echo "Fake ${name} 1.0 (${dir})"`);
   return dir;
 }
 
@@ -53,11 +68,17 @@ describe('finding a Chromium', { timeout: 300_000 }, () => {
   test('BREACH_CHROMIUM_PATH comes first, before any on PATH', async () => {
     const explicit = join(folderWith(['my-chrome']), 'my-chrome');
     const found = await findChromium({ ...env(folderWith(['chromium'])), BREACH_CHROMIUM_PATH: explicit });
-    expect(found).toMatchObject({ path: explicit, source: 'BREACH_CHROMIUM_PATH', version: expect.stringContaining('Fake my-chrome') });
+    expect(found).toMatchObject({
+      path: explicit,
+      source: 'BREACH_CHROMIUM_PATH',
+      version: expect.stringContaining('Fake my-chrome'),
+    });
   });
 
   test('BREACH_CHROMIUM_PATH naming nothing is an error naming the variable, not a silent fallback', async () => {
-    await expect(findChromium({ ...env(folderWith(['chromium'])), BREACH_CHROMIUM_PATH: join(scratch, 'missing') })).rejects.toThrow(/BREACH_CHROMIUM_PATH=.*no such file/);
+    await expect(
+      findChromium({ ...env(folderWith(['chromium'])), BREACH_CHROMIUM_PATH: join(scratch, 'missing') }),
+    ).rejects.toThrow(/BREACH_CHROMIUM_PATH=.*no such file/);
   });
 
   test('then PATH, by name: chromium, chromium-browser, google-chrome, google-chrome-stable', async () => {
@@ -93,7 +114,9 @@ describe('finding a Chromium', { timeout: 300_000 }, () => {
   test('none anywhere: no path, and what was tried', async () => {
     const found = await findChromium(env());
     expect(found.path).toBeUndefined();
-    expect(found.tried.join('\n')).toMatch(/BREACH_CHROMIUM_PATH: not set[\s\S]*PATH: no working chromium[\s\S]*playwright: none at/);
+    expect(found.tried.join('\n')).toMatch(
+      /BREACH_CHROMIUM_PATH: not set[\s\S]*PATH: no working chromium[\s\S]*playwright: none at/,
+    );
   });
 });
 
@@ -118,7 +141,10 @@ describe('installing one (npm install)', { timeout: 300_000 }, () => {
     const apt = fakeApt();
     const found = await provisionChromium({ env: env(apt.dir, apt.installed), uid: 0, say: () => undefined });
     expect(found).toMatchObject({ path: join(apt.installed, 'chromium'), source: 'apt-get' });
-    expect(readFileSync(apt.log, 'utf8').trim().split('\n')).toEqual(['noninteractive update -qq', 'noninteractive install -y -qq --no-install-recommends chromium']);
+    expect(readFileSync(apt.log, 'utf8').trim().split('\n')).toEqual([
+      'noninteractive update -qq',
+      'noninteractive install -y -qq --no-install-recommends chromium',
+    ]);
   });
 
   test('not root: through passwordless sudo (sudo -n), never a password prompt', async () => {
@@ -128,7 +154,9 @@ describe('installing one (npm install)', { timeout: 300_000 }, () => {
     executable(join(apt.dir, 'sudo'), `echo "$*" >> ${sudoLog}\n[ "$1" = "-n" ] || exit 1\nshift\nexec "$@"`);
     const found = await provisionChromium({ env: env(apt.dir, apt.installed), uid: 1000, say: () => undefined });
     expect(found).toMatchObject({ source: 'apt-get' });
-    expect(readFileSync(sudoLog, 'utf8')).toContain(`-n env DEBIAN_FRONTEND=noninteractive ${join(apt.dir, 'apt-get')} install -y -qq --no-install-recommends chromium`);
+    expect(readFileSync(sudoLog, 'utf8')).toContain(
+      `-n env DEBIAN_FRONTEND=noninteractive ${join(apt.dir, 'apt-get')} install -y -qq --no-install-recommends chromium`,
+    );
   });
 
   test('not root and no passwordless sudo: apt-get is not tried; playwright offline fails; none', async () => {
@@ -143,13 +171,21 @@ describe('installing one (npm install)', { timeout: 300_000 }, () => {
 
   test('nothing to be had: npm install still exits 0, with one line naming the command that fixes it; the browser tests fail with that line', async () => {
     const e = env();
-    const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'install', 'install-chromium.mjs')], { encoding: 'utf8', env: e, timeout: 90_000 });
+    const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'install', 'install-chromium.mjs')], {
+      encoding: 'utf8',
+      env: e,
+      timeout: 90_000,
+    });
     expect(result.status).toBe(0);
     const line = missingChromiumLine(e);
     expect(line).toContain('fix with `npx playwright-core install chromium`');
     expect(result.stderr.trim().split('\n')).toEqual([`[chromium] ${line}`]);
     // tests/browser/chromium.ts throws exactly this line (it reads the process's own environment).
-    const saved = { PATH: process.env.PATH, PLAYWRIGHT_BROWSERS_PATH: process.env.PLAYWRIGHT_BROWSERS_PATH, BREACH_CHROMIUM_PATH: process.env.BREACH_CHROMIUM_PATH };
+    const saved = {
+      PATH: process.env.PATH,
+      PLAYWRIGHT_BROWSERS_PATH: process.env.PLAYWRIGHT_BROWSERS_PATH,
+      BREACH_CHROMIUM_PATH: process.env.BREACH_CHROMIUM_PATH,
+    };
     Object.assign(process.env, { PATH: e.PATH, PLAYWRIGHT_BROWSERS_PATH: e.PLAYWRIGHT_BROWSERS_PATH });
     delete process.env.BREACH_CHROMIUM_PATH;
     try {
@@ -165,7 +201,11 @@ describe('installing one (npm install)', { timeout: 300_000 }, () => {
 
   test('with apt-get on PATH the line names the apt-get command (sudo when not root)', () => {
     const apt = fakeApt();
-    expect(missingChromiumLine(env(apt.dir), 0)).toContain('fix with `apt-get update && apt-get install -y --no-install-recommends chromium`');
-    expect(missingChromiumLine(env(apt.dir), 1000)).toContain('fix with `sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium`');
+    expect(missingChromiumLine(env(apt.dir), 0)).toContain(
+      'fix with `apt-get update && apt-get install -y --no-install-recommends chromium`',
+    );
+    expect(missingChromiumLine(env(apt.dir), 1000)).toContain(
+      'fix with `sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium`',
+    );
   });
 });

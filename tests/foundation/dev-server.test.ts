@@ -14,7 +14,15 @@ afterAll(async () => {
 test("the dev server starts with the contract's search attributes, and registering them again is harmless", async () => {
   const { customAttributes } = await env.connection.operatorService.listSearchAttributes({ namespace: 'default' });
   expect(Object.keys(customAttributes ?? {})).toEqual(
-    expect.arrayContaining(['BreachPhase', 'BreachMedium', 'BreachRisk', 'BreachReportingDeadline', 'BreachReportedLate', 'BreachAwaitingRole', 'BreachMajorIncident']),
+    expect.arrayContaining([
+      'BreachPhase',
+      'BreachMedium',
+      'BreachRisk',
+      'BreachReportingDeadline',
+      'BreachReportedLate',
+      'BreachAwaitingRole',
+      'BreachMajorIncident',
+    ]),
   );
   const again = await registerSearchAttributes(env.connection, 'default');
   expect(again.added).toEqual([]);

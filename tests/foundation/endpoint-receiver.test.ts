@@ -11,10 +11,18 @@ afterAll(async () => {
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${receiver.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`${receiver.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 test('records every call: method, path, Idempotency-Key, Authorization presence, JSON body', async () => {
-  const response = await post('/us-cert/incidents?v=1', { incident: 'INC-1' }, { 'Idempotency-Key': 'breach-INC-1:us-cert', Authorization: 'Bearer s3cret-token' });
+  const response = await post(
+    '/us-cert/incidents?v=1',
+    { incident: 'INC-1' },
+    { 'Idempotency-Key': 'breach-INC-1:us-cert', Authorization: 'Bearer s3cret-token' },
+  );
   expect(response.status).toBe(200);
   expect(await response.json()).toMatchObject({ ok: true, id: 'rcv-1' });
   await fetch(`${receiver.url}/oig`, { method: 'PUT', body: 'plain text' });
@@ -30,7 +38,9 @@ test('records every call: method, path, Idempotency-Key, Authorization presence,
     body: { incident: 'INC-1' },
     status: 200,
   });
-  expect(receiver.calls('/oig')).toEqual([expect.objectContaining({ method: 'PUT', body: 'plain text', hasAuthorization: false, idempotencyKey: undefined })]);
+  expect(receiver.calls('/oig')).toEqual([
+    expect.objectContaining({ method: 'PUT', body: 'plain text', hasAuthorization: false, idempotencyKey: undefined }),
+  ]);
 
   // The page and the JSON listing show that a token came, never the token.
   const listing = (await (await fetch(`${receiver.url}/_calls.json`)).json()) as Record<string, unknown>[];

@@ -24,7 +24,13 @@ describe('the mail catcher of npm start', () => {
     // SMTP_USER / SMTP_PASS set as for a real server: the catcher accepts any credentials.
     const mailer = createMailTransport({ smtpUrl: catcher.smtpUrl, smtpUser: 'someone', smtpPass: 'secret' });
     const text = `Incident INC-0042 needs your decision — “analysis” phase.\n${'A long line that quoted-printable has to wrap. '.repeat(4)}\nLink: https://example.gov/a?x=1&y=2`;
-    await mailer.sendMail({ from: 'Breach Response <breach@example.gov>', to: 'Ina Director <ina@example.gov>', cc: 'dscirt@example.gov', subject: 'Décision attendue: INC-0042', text });
+    await mailer.sendMail({
+      from: 'Breach Response <breach@example.gov>',
+      to: 'Ina Director <ina@example.gov>',
+      cc: 'dscirt@example.gov',
+      subject: 'Décision attendue: INC-0042',
+      text,
+    });
     mailer.close();
 
     const mail = await catcher.waitFor((m) => m.subject.includes('INC-0042'), 5_000);
@@ -44,7 +50,12 @@ describe('the mail catcher of npm start', () => {
     const eml = await fetch(`${catcher.webUrl}/messages/${mail.id}.eml`);
     expect(eml.headers.get('content-type')).toBe('message/rfc822');
     expect(parseMail(await eml.text()).text.trim()).toBe(text);
-    const listing = (await (await fetch(`${catcher.webUrl}/messages.json`)).json()) as { id: string; subject: string; to: string[]; date: string }[];
+    const listing = (await (await fetch(`${catcher.webUrl}/messages.json`)).json()) as {
+      id: string;
+      subject: string;
+      to: string[];
+      date: string;
+    }[];
     expect(listing).toEqual([expect.objectContaining({ id: mail.id, subject: mail.subject, to: ['ina@example.gov'] })]);
   });
 
@@ -72,18 +83,28 @@ describe('the test SMTP receiver', () => {
       });
       const raw = await new Promise<Buffer>((resolve, reject) => {
         nodemailer.createTransport({ streamTransport: true, buffer: true }).sendMail(
-          { from: 'x@example.gov', to: 'y@example.gov', subject: 'b64', text: 'ü'.repeat(100), textEncoding: 'base64' },
+          {
+            from: 'x@example.gov',
+            to: 'y@example.gov',
+            subject: 'b64',
+            text: 'ü'.repeat(100),
+            textEncoding: 'base64',
+          },
           (err, info) => (err ? reject(err) : resolve(info.message as Buffer)),
         );
       });
       const mail = await receiver.waitFor((m) => m.headers['x-incident'] === 'INC-7', 5_000);
-      expect(mail.subject).toBe('日本語の件名 and a very long subject line that nodemailer folds over more than one header line');
+      expect(mail.subject).toBe(
+        '日本語の件名 and a very long subject line that nodemailer folds over more than one header line',
+      );
       expect(mail.to).toEqual(['a@example.gov', 'b@example.gov']);
       expect(mail.text).toBe('Plain body: 5 FAM 468.6');
       expect(mail.html).toBe('<p>HTML body</p>');
       expect(mail.raw).toContain('X-Incident: INC-7');
       expect(parseMail(raw.toString('utf8')).text).toBe('ü'.repeat(100));
-      await expect(receiver.waitFor((m) => m.subject === 'never', 200)).rejects.toThrow(/no matching mail within 200 ms/);
+      await expect(receiver.waitFor((m) => m.subject === 'never', 200)).rejects.toThrow(
+        /no matching mail within 200 ms/,
+      );
     } finally {
       await receiver.close();
     }

@@ -28,7 +28,9 @@ describe('freePort', () => {
     const port = ports[0]!;
     expect(await isPortTaken(port)).toBe(false);
     const server = createServer();
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen({ port, host: '127.0.0.1' }, resolve));
+    await new Promise<void>((resolve, reject) =>
+      server.once('error', reject).listen({ port, host: '127.0.0.1' }, resolve),
+    );
     expect(await isPortTaken(port)).toBe(true);
     await new Promise((resolve) => server.close(resolve));
   });

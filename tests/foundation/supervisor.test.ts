@@ -8,7 +8,12 @@ import { spawnChild } from '../../scripts/local/children.js';
 import { waitUntil } from '../../scripts/local/ports.js';
 import { supervise } from '../../scripts/local/supervisor.js';
 
-const node = (script: string) => () => spawnChild('child', process.execPath, ['-e', script], { cwd: process.cwd(), env: process.env, quiet: () => undefined });
+const node = (script: string) => () =>
+  spawnChild('child', process.execPath, ['-e', script], {
+    cwd: process.cwd(),
+    env: process.env,
+    quiet: () => undefined,
+  });
 
 describe('supervise', () => {
   it('starts a dying child again with a doubling pause, saying how it died and its last lines', async () => {
@@ -28,8 +33,15 @@ describe('supervise', () => {
     await supervised.firstReady;
     await waitUntil(async () => started.length >= 4, 'four starts', 20_000, 20);
     await supervised.stop();
-    expect(said[0]).toMatch(/^the worker \(pid \d+\) died: exit code 3\. Its last lines:\n {4}working\n {4}about to fail\n {2}starting it again in 0\.1 s \(restart 1\)$/);
-    expect(said.filter((l) => l.includes('died')).map((l) => /again in ([\d.]+) s/.exec(l)?.[1]).slice(0, 3)).toEqual(['0.1', '0.2', '0.4']);
+    expect(said[0]).toMatch(
+      /^the worker \(pid \d+\) died: exit code 3\. Its last lines:\n {4}working\n {4}about to fail\n {2}starting it again in 0\.1 s \(restart 1\)$/,
+    );
+    expect(
+      said
+        .filter((l) => l.includes('died'))
+        .map((l) => /again in ([\d.]+) s/.exec(l)?.[1])
+        .slice(0, 3),
+    ).toEqual(['0.1', '0.2', '0.4']);
     expect(said.some((l) => /the worker is back \(pid \d+/.test(l))).toBe(true);
     expect(said.some((l) => l.startsWith('FATAL'))).toBe(false);
   });

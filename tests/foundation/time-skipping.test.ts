@@ -1,6 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createTestWorker, offlineActivities, startTimeSkippingEnv, type TestWorkflowEnvironment } from '../helpers/index.js';
+import {
+  createTestWorker,
+  offlineActivities,
+  startTimeSkippingEnv,
+  type TestWorkflowEnvironment,
+} from '../helpers/index.js';
 import type { waitAnHour } from './workflows/timer.js';
 
 let env: TestWorkflowEnvironment;
@@ -18,7 +23,10 @@ test('an hour-long timer passes at once on the time-skipping server', async () =
   });
   const started = Date.now();
   const result = await worker.runUntil(
-    env.client.workflow.execute<typeof waitAnHour>('waitAnHour', { taskQueue: worker.options.taskQueue, workflowId: `timer-${Date.now()}` }),
+    env.client.workflow.execute<typeof waitAnHour>('waitAnHour', {
+      taskQueue: worker.options.taskQueue,
+      workflowId: `timer-${Date.now()}`,
+    }),
   );
   expect(result.waitedMs).toBeGreaterThanOrEqual(3_600_000);
   expect(Date.now() - started).toBeLessThan(30_000);

@@ -4,7 +4,11 @@
  * programs per path: `failFirst('/us-cert', 2)` (503 twice, then 200), `failWhile('/oig', () => down)`,
  * `respondWith('/mail-vendor', { status: 400, body: { error: 'bad letter' } })`.
  */
-import { startEndpointReceiver, type EndpointReceiver, type RecordedCall } from '../../scripts/local/endpoint-receiver.js';
+import {
+  startEndpointReceiver,
+  type EndpointReceiver,
+  type RecordedCall,
+} from '../../scripts/local/endpoint-receiver.js';
 
 export type { EndpointReceiver, RecordedCall };
 
@@ -16,7 +20,10 @@ export function startHttpReceiver(): Promise<EndpointReceiver> {
  * A copy of a playbook (the parsed JSON) whose endpoint URLs point at `baseUrl`, keeping each URL's path:
  * `http://127.0.0.1:4010/us-cert` becomes `<baseUrl>/us-cert`.
  */
-export function withEndpointsAt<T extends { endpoints: Record<string, { url: string }> }>(playbook: T, baseUrl: string): T {
+export function withEndpointsAt<T extends { endpoints: Record<string, { url: string }> }>(
+  playbook: T,
+  baseUrl: string,
+): T {
   const endpoints = Object.fromEntries(
     Object.entries(playbook.endpoints).map(([name, endpoint]) => {
       const url = new URL(endpoint.url);

@@ -38,7 +38,8 @@ export async function signInAtIdp(authorizationUrl: string, sub: string): Promis
       body: new URLSearchParams({ sub }).toString(),
     });
     store(jar, posted);
-    if (!posted.headers.get('location')) throw new Error(`the IdP refused the sign-in of ${sub}: ${posted.status} ${await posted.text()}`);
+    if (!posted.headers.get('location'))
+      throw new Error(`the IdP refused the sign-in of ${sub}: ${posted.status} ${await posted.text()}`);
     url = new URL(posted.headers.get('location')!, url).href;
     if (new URL(url).origin !== issuerOrigin) return url;
   }
@@ -46,8 +47,16 @@ export async function signInAtIdp(authorizationUrl: string, sub: string): Promis
 }
 
 /** An access token of the IdP for `sub`, obtained as a confidential client with PKCE would. */
-export async function accessTokenFor(issuer: string, clientId: string, clientSecret: string, redirectUri: string, sub: string): Promise<string> {
-  const configuration = await client.discovery(new URL(issuer), clientId, clientSecret, undefined, { execute: [client.allowInsecureRequests] });
+export async function accessTokenFor(
+  issuer: string,
+  clientId: string,
+  clientSecret: string,
+  redirectUri: string,
+  sub: string,
+): Promise<string> {
+  const configuration = await client.discovery(new URL(issuer), clientId, clientSecret, undefined, {
+    execute: [client.allowInsecureRequests],
+  });
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const url = client.buildAuthorizationUrl(configuration, {
@@ -58,6 +67,9 @@ export async function accessTokenFor(issuer: string, clientId: string, clientSec
     state,
   });
   const callback = await signInAtIdp(url.href, sub);
-  const tokens = await client.authorizationCodeGrant(configuration, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state });
+  const tokens = await client.authorizationCodeGrant(configuration, new URL(callback), {
+    pkceCodeVerifier: verifier,
+    expectedState: state,
+  });
   return tokens.access_token;
 }

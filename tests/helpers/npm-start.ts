@@ -27,12 +27,25 @@ export interface NpmStart {
 
 export async function startNpmStart(): Promise<NpmStart> {
   const dataDir = await mkdtemp(join(tmpdir(), 'breach-npm-start-'));
-  const ports: SystemPorts = { temporal: await freePort(), ui: await freePort(), api: await freePort(), smtp: await freePort(), mailWeb: await freePort(), receiver: await freePort() };
-  const playbook = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as { endpoints: Record<string, { url: string }> };
+  const ports: SystemPorts = {
+    temporal: await freePort(),
+    ui: await freePort(),
+    api: await freePort(),
+    smtp: await freePort(),
+    mailWeb: await freePort(),
+    receiver: await freePort(),
+  };
+  const playbook = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as {
+    endpoints: Record<string, { url: string }>;
+  };
   const playbookPath = join(dataDir, 'playbook.json');
   await writeFile(playbookPath, JSON.stringify(withEndpointsAt(playbook, `http://127.0.0.1:${ports.receiver}`)));
   const t0 = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/start.ts'], { cwd: PROJECT_ROOT, env: npmStartEnv(ports, dataDir, playbookPath), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/start.ts'], {
+    cwd: PROJECT_ROOT,
+    env: npmStartEnv(ports, dataDir, playbookPath),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -12,7 +12,9 @@ export interface SystemPorts {
 
 export function npmStartEnv(ports: SystemPorts, dataDir: string, playbookPath: string): NodeJS.ProcessEnv {
   // Nothing of the developer's own Temporal, breach or SMTP settings leaks into the system under test.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(TEMPORAL_|BREACH_|SMTP_)/.test(key)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(TEMPORAL_|BREACH_|SMTP_)/.test(key)),
+  );
   return {
     ...inherited,
     TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,

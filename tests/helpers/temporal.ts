@@ -21,7 +21,12 @@ import { locateBinary, withDownloadFallback } from '../../scripts/install/tempor
 import { createKeyring, generateKey } from '../../security/codec.js';
 import { PROJECT_ROOT } from '../../config/index.js';
 import { createDataConverter, FAILURE_CONVERTER_PATH } from '../../security/data-converter.js';
-import { createBreachWorker, type BreachWorkerOptions, workflowSourcesMtime, WORKFLOWS_PATH } from '../../workers/worker.js';
+import {
+  createBreachWorker,
+  type BreachWorkerOptions,
+  workflowSourcesMtime,
+  WORKFLOWS_PATH,
+} from '../../workers/worker.js';
 import { bundleWorkflows, PRELOAD_MODULES } from '../../workers/bundle.js';
 
 export type { TestWorkflowEnvironment };
@@ -36,7 +41,10 @@ function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger((process.env.BREACH_TEST_LOG ?? 'WARN') as LogLevel), shutdownSignals: [] });
+    Runtime.install({
+      logger: new DefaultLogger((process.env.BREACH_TEST_LOG ?? 'WARN') as LogLevel),
+      shutdownSignals: [],
+    });
   } catch {
     // Already installed by the test itself: keep its choice.
   }
@@ -56,13 +64,20 @@ export function testDataConverter(): DataConverter {
  * as in production. The Java test server implements the operator service's AddSearchAttributes (not
  * its ListSearchAttributes, so client/search-attributes.ts's check-then-add cannot be used here).
  */
-export async function startTimeSkippingEnv(options: { dataConverter?: DataConverter } = {}): Promise<TestWorkflowEnvironment> {
+export async function startTimeSkippingEnv(
+  options: { dataConverter?: DataConverter } = {},
+): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const located = locateBinary('temporal-test-server');
   const client = { dataConverter: options.dataConverter ?? testDataConverter() };
-  const env = await withDownloadFallback('temporal-test-server', located, (executable) => TestWorkflowEnvironment.createTimeSkipping({ server: { executable }, client }));
+  const env = await withDownloadFallback('temporal-test-server', located, (executable) =>
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable }, client }),
+  );
   try {
-    await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map(({ name, type }) => [name, indexedValueType(type)])) });
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map(({ name, type }) => [name, indexedValueType(type)])),
+    });
   } catch (err) {
     await env.teardown();
     throw err;
@@ -74,7 +89,9 @@ export async function startTimeSkippingEnv(options: { dataConverter?: DataConver
  * The real Temporal dev server (in memory), with the contract's search attributes, on a free port chosen
  * outside the range the system hands out (scripts/local/ports.ts freePort: many test files start servers at once).
  */
-export async function startDevServer(options: { namespace?: string; dataConverter?: DataConverter } = {}): Promise<TestWorkflowEnvironment> {
+export async function startDevServer(
+  options: { namespace?: string; dataConverter?: DataConverter } = {},
+): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const located = locateBinary('temporal');
   const port = await freePort();
@@ -100,7 +117,12 @@ export async function startDevServer(options: { namespace?: string; dataConverte
  * the message and sends it nowhere, and no endpoint has a token.
  */
 export function offlineActivities(): BreachActivities {
-  return createActivities({ mailer: nodemailer.createTransport({ jsonTransport: true }), mailFrom: 'breach@test.example', publicUrl: 'http://localhost', env: {} });
+  return createActivities({
+    mailer: nodemailer.createTransport({ jsonTransport: true }),
+    mailFrom: 'breach@test.example',
+    publicUrl: 'http://localhost',
+    env: {},
+  });
 }
 
 let bundlePromise: Promise<{ code: string }> | undefined;
@@ -111,7 +133,12 @@ let bundlePromise: Promise<{ code: string }> | undefined;
  */
 export function realWorkflowBundle(): Promise<{ code: string }> {
   bundlePromise ??= (async () => {
-    const key = createHash('sha256').update(`${workflowSourcesMtime()}:${WORKFLOWS_PATH}:${PRELOAD_MODULES.length}:${FAILURE_CONVERTER_PATH}:${statSync(FAILURE_CONVERTER_PATH).mtimeMs}`).digest('hex').slice(0, 16);
+    const key = createHash('sha256')
+      .update(
+        `${workflowSourcesMtime()}:${WORKFLOWS_PATH}:${PRELOAD_MODULES.length}:${FAILURE_CONVERTER_PATH}:${statSync(FAILURE_CONVERTER_PATH).mtimeMs}`,
+      )
+      .digest('hex')
+      .slice(0, 16);
     const dir = join(PROJECT_ROOT, 'node_modules', '.cache', 'breach-tests');
     const file = join(dir, `workflow-bundle-${key}.js`);
     try {
@@ -136,7 +163,10 @@ export function realWorkflowBundle(): Promise<{ code: string }> {
  */
 export async function createTestWorker(
   env: TestWorkflowEnvironment,
-  options: Omit<BreachWorkerOptions, 'connection' | 'taskQueue' | 'dataConverter'> & { taskQueue?: string; dataConverter?: DataConverter },
+  options: Omit<BreachWorkerOptions, 'connection' | 'taskQueue' | 'dataConverter'> & {
+    taskQueue?: string;
+    dataConverter?: DataConverter;
+  },
 ): Promise<Worker> {
   const workflowBundle = options.workflowBundle ?? (options.workflowsPath ? undefined : await realWorkflowBundle());
   return createBreachWorker({

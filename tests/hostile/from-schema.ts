@@ -43,7 +43,9 @@ export type Document = { components?: { schemas?: Record<string, JsonSchema> } }
 const DAY = 86_400_000;
 /** Times in the past year (the document says a discovery may not lie in the future). */
 const pastTime = fc.integer({ min: 1, max: 365 * DAY }).map((ago) => new Date(Date.now() - 60_000 - ago).toISOString());
-const email = fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,11}$/), fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/)).map(([user, host]) => `${user}@${host}.example`);
+const email = fc
+  .tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,11}$/), fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/))
+  .map(([user, host]) => `${user}@${host}.example`);
 
 function resolve(schema: JsonSchema, doc: Document): JsonSchema {
   if (!schema.$ref) return schema;
@@ -62,7 +64,8 @@ export function satisfies(value: unknown, schema: JsonSchema): boolean {
     if (typeof value !== 'object' || value === null) return false;
     const object = value as Record<string, unknown>;
     if (schema.required?.some((key) => !(key in object))) return false;
-    for (const [key, sub] of Object.entries(schema.properties ?? {})) if (key in object && !satisfies(object[key], sub)) return false;
+    for (const [key, sub] of Object.entries(schema.properties ?? {}))
+      if (key in object && !satisfies(object[key], sub)) return false;
   }
   return true;
 }
@@ -77,7 +80,8 @@ function stringOf(schema: JsonSchema): fc.Arbitrary<string> {
   else if (schema.format === 'email') base = email;
   // From the schema's own minimum: fast-check draws short strings, and a filter on the length would
   // spin for minutes (a 20-character explanation drawn from strings of 1 to 40: the run that took >10 min).
-  else if (schema.pattern === '\\S') base = fc.string({ minLength: Math.max(1, min), maxLength: Math.max(min, max) }).filter((s) => /\S/.test(s));
+  else if (schema.pattern === '\\S')
+    base = fc.string({ minLength: Math.max(1, min), maxLength: Math.max(min, max) }).filter((s) => /\S/.test(s));
   else if (schema.pattern) base = fc.stringMatching(new RegExp(schema.pattern));
   else base = fc.string({ minLength: min, maxLength: Math.max(min, max) });
   const not = schema.not?.pattern ? new RegExp(schema.not.pattern) : undefined;
@@ -85,10 +89,15 @@ function stringOf(schema: JsonSchema): fc.Arbitrary<string> {
 }
 
 function numberOf(schema: JsonSchema, integer: boolean): fc.Arbitrary<number> {
-  const min = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + (integer ? 1 : 1e-6) : -1e6);
-  const max = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - (integer ? 1 : 1e-6) : 1e6);
+  const min =
+    schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + (integer ? 1 : 1e-6) : -1e6);
+  const max =
+    schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - (integer ? 1 : 1e-6) : 1e6);
   return integer
-    ? fc.integer({ min: Math.ceil(Math.max(min, Number.MIN_SAFE_INTEGER)), max: Math.floor(Math.min(max, Number.MAX_SAFE_INTEGER)) })
+    ? fc.integer({
+        min: Math.ceil(Math.max(min, Number.MIN_SAFE_INTEGER)),
+        max: Math.floor(Math.min(max, Number.MAX_SAFE_INTEGER)),
+      })
     : fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
 }
 
@@ -100,7 +109,10 @@ function objectOf(schema: JsonSchema, doc: Document): fc.Arbitrary<Record<string
   const record = Object.fromEntries(Object.keys(properties).map((key) => [key, draw(key)]));
   const optional = Object.keys(properties).filter((key) => !required.has(key));
   return fc
-    .tuple(fc.record(record, { requiredKeys: [...required] }), fc.record(Object.fromEntries(optional.map((key) => [key, draw(key)]))))
+    .tuple(
+      fc.record(record, { requiredKeys: [...required] }),
+      fc.record(Object.fromEntries(optional.map((key) => [key, draw(key)]))),
+    )
     .map(([value, extra]) => {
       // Each condition whose `if` holds makes its `then.required` present (taken from the second draw)
       // and its `then.properties` consts hold; one whose `if` fails drops the keys its `else` forbids
@@ -109,8 +121,10 @@ function objectOf(schema: JsonSchema, doc: Document): fc.Arbitrary<Record<string
         const branch = satisfies(value, condition.if!) ? condition.then! : condition.else;
         if (!branch) continue;
         for (const key of branch.required ?? []) if (!(key in value)) value[key] = extra[key];
-        for (const [key, sub] of Object.entries(branch.properties ?? {})) if (key in value && sub.const !== undefined) value[key] = sub.const;
-        for (const forbidden of [branch.not, ...(branch.not?.anyOf ?? [])]) for (const key of forbidden?.required ?? []) delete value[key];
+        for (const [key, sub] of Object.entries(branch.properties ?? {}))
+          if (key in value && sub.const !== undefined) value[key] = sub.const;
+        for (const forbidden of [branch.not, ...(branch.not?.anyOf ?? [])])
+          for (const key of forbidden?.required ?? []) delete value[key];
       }
       return value;
     });

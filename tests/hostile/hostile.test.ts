@@ -23,8 +23,24 @@ import { listQuerySchema } from '../../api/schemas.js';
 import { DEFAULT_API_TOKENS } from '../../config/index.js';
 import { decodeFirst } from '../../client/decisions.js';
 import { unreadableReport } from '../../workflows/intake.js';
-import { decideUpdate, decisionRefusedSignal, decisionSignal, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
-import { aReport, call, linkToken, reportIncident, startApiFixture, triage, waitFor, waitForPhase, type ApiFixture } from '../api/fixture.js';
+import {
+  decideUpdate,
+  decisionRefusedSignal,
+  decisionSignal,
+  incidentStateQuery,
+  reportIntakeSignal,
+} from '../../workflows/messages.js';
+import {
+  aReport,
+  call,
+  linkToken,
+  reportIncident,
+  startApiFixture,
+  triage,
+  waitFor,
+  waitForPhase,
+  type ApiFixture,
+} from '../api/fixture.js';
 import { decisionFromForm, formFields } from '../../pages/link-form.js';
 import {
   applyMutation,
@@ -79,13 +95,23 @@ beforeAll(async () => {
   f = await startApiFixture();
   const tokens = JSON.parse(readFileSync(DEFAULT_API_TOKENS, 'utf8')) as Record<string, string>;
   for (const [token, person] of Object.entries(tokens)) TOKENS[person] = token;
-  [triaged, analysing, target] = await Promise.all([reportIncident(f.app), reportIncident(f.app), reportIncident(f.app)]);
-  await Promise.all([waitForPhase(f.app, triaged, 'triage'), triage(f.app, analysing, true), triage(f.app, target, true)]);
+  [triaged, analysing, target] = await Promise.all([
+    reportIncident(f.app),
+    reportIncident(f.app),
+    reportIncident(f.app),
+  ]);
+  await Promise.all([
+    waitForPhase(f.app, triaged, 'triage'),
+    triage(f.app, analysing, true),
+    triage(f.app, target, true),
+  ]);
 });
 
 afterAll(async () => {
   const { total, byCategory } = tallies();
-  console.log(`[hostile] ${total} distinct bad inputs tried:\n${byCategory.map(([c, n]) => `  ${String(n).padStart(5)}  ${c}`).join('\n')}\n  and ${accepted.length} hostile-looking but valid reports accepted and kept as sent`);
+  console.log(
+    `[hostile] ${total} distinct bad inputs tried:\n${byCategory.map(([c, n]) => `  ${String(n).padStart(5)}  ${c}`).join('\n')}\n  and ${accepted.length} hostile-looking but valid reports accepted and kept as sent`,
+  );
   await f?.close();
 });
 
@@ -93,7 +119,10 @@ const PROPERTY = { numRuns: 100 };
 const tokenOf = (person: string) => TOKENS[person]!;
 
 /** A 4xx that names the problem: 400 with `issues` (path and message) or `reasons` ("path: message"), others with an error and reasons. */
-function expectNamedRefusal(res: { status: number; json: Record<string, unknown>; text: string }, statuses: number[] = [400]): void {
+function expectNamedRefusal(
+  res: { status: number; json: Record<string, unknown>; text: string },
+  statuses: number[] = [400],
+): void {
   expect(statuses, `status ${res.status}: ${res.text.slice(0, 300)}`).toContain(res.status);
   expect(res.json, res.text.slice(0, 200)).toBeTypeOf('object');
   expect(res.json.error).toEqual(expect.any(String));
@@ -132,7 +161,8 @@ async function stateOf(incidentId: string): Promise<IncidentState> {
   return res.json;
 }
 
-const handleOf = (incidentId: string): WorkflowHandle => f.env.client.workflow.getHandle(incidentWorkflowId(incidentId));
+const handleOf = (incidentId: string): WorkflowHandle =>
+  f.env.client.workflow.getHandle(incidentWorkflowId(incidentId));
 
 async function workflowTaskFailures(incidentId: string): Promise<number> {
   return (await workflowTaskFailureMessages(handleOf(incidentId))).length;
@@ -144,7 +174,9 @@ async function workflowTaskFailureMessages(handle: WorkflowHandle): Promise<stri
   for (const e of (await handle.fetchHistory()).events ?? []) {
     const failure = e.workflowTaskFailedEventAttributes?.failure;
     if (!failure) continue;
-    const decoded = failure.encodedAttributes ? await decodeFirst(f.env.client, [failure.encodedAttributes as Payload]) : undefined;
+    const decoded = failure.encodedAttributes
+      ? await decodeFirst(f.env.client, [failure.encodedAttributes as Payload])
+      : undefined;
     messages.push(decoded ? JSON.stringify(decoded) : (failure.message ?? ''));
   }
   return messages;
@@ -161,7 +193,10 @@ describe('reports at the HTTP API', () => {
         const paths = (res.json.issues as { path: string }[]).map((i) => i.path);
         const named = mutation.add ? mutation.add[0] : mutation.path;
         if (!(mutation.path === 'piiTypes' && JSON.stringify(mutation.value) === '["medical"]')) {
-          expect(paths.some((p) => p === named || p.startsWith(`${named}.`) || named.startsWith(`${p}.`)), `${JSON.stringify(mutation)} → ${JSON.stringify(paths)}`).toBe(true);
+          expect(
+            paths.some((p) => p === named || p.startsWith(`${named}.`) || named.startsWith(`${p}.`)),
+            `${JSON.stringify(mutation)} → ${JSON.stringify(paths)}`,
+          ).toBe(true);
         }
       }),
       { numRuns: 3_500 },
@@ -174,7 +209,14 @@ describe('reports at the HTTP API', () => {
         fc.jsonValue().filter((v) => !reportSchema.safeParse(v).success),
         async (value) => {
           tally('JSON value that is not a report', value);
-          expectNamedRefusal(await call(f.app, { method: 'POST', url: '/incidents', body: JSON.stringify(value), headers: { 'content-type': 'application/json' } }));
+          expectNamedRefusal(
+            await call(f.app, {
+              method: 'POST',
+              url: '/incidents',
+              body: JSON.stringify(value),
+              headers: { 'content-type': 'application/json' },
+            }),
+          );
         },
       ),
       { numRuns: 2_000 },
@@ -187,13 +229,18 @@ describe('reports at the HTTP API', () => {
       [report.replace(/}$/, ',"actorId":{"__proto__":""}}'), 'actorId.__proto__'],
       [report.replace(/^{/, '{"__proto__":{"polluted":true},'), '__proto__'],
       [report.replace('"reporter":{', '"reporter":{"__proto__":{},'), 'reporter.__proto__'],
-      [report.replace(/"piiTypes":\[/, '"piiTypes":[{"constructor":{"prototype":{"polluted":true}}},'), 'piiTypes.0.constructor.prototype'],
+      [
+        report.replace(/"piiTypes":\[/, '"piiTypes":[{"constructor":{"prototype":{"polluted":true}}},'),
+        'piiTypes.0.constructor.prototype',
+      ],
     ];
     for (const [body, path] of cases) {
       for (const url of ['/incidents', '/incidents/inc-hostile/decisions']) {
         const res = await call(f.app, { method: 'POST', url, body, headers: { 'content-type': 'application/json' } });
         expectNamedRefusal(res);
-        expect(res.json.issues, `${url} ${body.slice(0, 80)}`).toEqual([{ path, message: expect.stringMatching(/is not accepted/) }]);
+        expect(res.json.issues, `${url} ${body.slice(0, 80)}`).toEqual([
+          { path, message: expect.stringMatching(/is not accepted/) },
+        ]);
       }
     }
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
@@ -202,87 +249,138 @@ describe('reports at the HTTP API', () => {
   it('malformed JSON: 400 saying so', async () => {
     const valid = JSON.stringify(aReport());
     await fc.assert(
-      fc.asyncProperty(malformedJson(valid), fc.constantFrom('/incidents', `/incidents/inc-hostile/decisions`), async (text, url) => {
-        tally('malformed JSON', [url, text]);
-        const res = await call(f.app, { method: 'POST', url, body: text, headers: { 'content-type': 'application/json' } });
-        expectNamedRefusal(res);
-        expect(res.json.error).toMatch(/not valid JSON|not valid|expected/);
-      }),
+      fc.asyncProperty(
+        malformedJson(valid),
+        fc.constantFrom('/incidents', `/incidents/inc-hostile/decisions`),
+        async (text, url) => {
+          tally('malformed JSON', [url, text]);
+          const res = await call(f.app, {
+            method: 'POST',
+            url,
+            body: text,
+            headers: { 'content-type': 'application/json' },
+          });
+          expectNamedRefusal(res);
+          expect(res.json.error).toMatch(/not valid JSON|not valid|expected/);
+        },
+      ),
       { numRuns: 1_500 },
     );
   });
 
   it('a body that is not JSON, or no content type: 415 naming the type (or 400 for an empty body)', async () => {
-    const bodies = [JSON.stringify(aReport()), 'reporter=Robin&medium=cyber', '<report><medium>cyber</medium></report>'];
+    const bodies = [
+      JSON.stringify(aReport()),
+      'reporter=Robin&medium=cyber',
+      '<report><medium>cyber</medium></report>',
+    ];
     await fc.assert(
-      fc.asyncProperty(wrongContentTypes, fc.constantFrom(...bodies), fc.constantFrom('/incidents', '/incidents/inc-hostile/decisions'), async (type, body, url) => {
-        tally('wrong content type', [type, body, url]);
-        const res = await call(f.app, { method: 'POST', url, body, headers: { 'content-type': type } });
-        expectNamedRefusal(res, [415, 400]);
-        if (res.status === 415) expect(res.json.error).toMatch(/expected application\/json/);
-      }),
+      fc.asyncProperty(
+        wrongContentTypes,
+        fc.constantFrom(...bodies),
+        fc.constantFrom('/incidents', '/incidents/inc-hostile/decisions'),
+        async (type, body, url) => {
+          tally('wrong content type', [type, body, url]);
+          const res = await call(f.app, { method: 'POST', url, body, headers: { 'content-type': type } });
+          expectNamedRefusal(res, [415, 400]);
+          if (res.status === 415) expect(res.json.error).toMatch(/expected application\/json/);
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it('bodies over 1 MB: 413, whatever their shape', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1_048_577, max: 2_500_000 }), fc.constantFrom('summary', 'array', 'keys'), async (size, shape) => {
-        const base = JSON.stringify(aReport());
-        const body =
-          shape === 'summary'
-            ? JSON.stringify({ ...aReport(), summary: 'x'.repeat(size) })
-            : shape === 'array'
-              ? `{"piiTypes":[${'"other",'.repeat(Math.ceil(size / 8))}"other"]}`
-              : `{${Array.from({ length: Math.ceil(size / 8) }, (_, i) => `"k${i}":1`).join(',')},"x":${base}}`;
-        // JSON allows trailing white space: every body is over the limit, whatever its shape.
-        const sized = body.length > 1_048_576 ? body : body + ' '.repeat(1_048_577 - body.length);
-        tally('huge body', sized);
-        const res = await call(f.app, { method: 'POST', url: '/incidents', body: sized, headers: { 'content-type': 'application/json' } });
-        expectNamedRefusal(res, [413]);
-        expect(res.json.error).toMatch(/1 MB/);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1_048_577, max: 2_500_000 }),
+        fc.constantFrom('summary', 'array', 'keys'),
+        async (size, shape) => {
+          const base = JSON.stringify(aReport());
+          const body =
+            shape === 'summary'
+              ? JSON.stringify({ ...aReport(), summary: 'x'.repeat(size) })
+              : shape === 'array'
+                ? `{"piiTypes":[${'"other",'.repeat(Math.ceil(size / 8))}"other"]}`
+                : `{${Array.from({ length: Math.ceil(size / 8) }, (_, i) => `"k${i}":1`).join(',')},"x":${base}}`;
+          // JSON allows trailing white space: every body is over the limit, whatever its shape.
+          const sized = body.length > 1_048_576 ? body : body + ' '.repeat(1_048_577 - body.length);
+          tally('huge body', sized);
+          const res = await call(f.app, {
+            method: 'POST',
+            url: '/incidents',
+            body: sized,
+            headers: { 'content-type': 'application/json' },
+          });
+          expectNamedRefusal(res, [413]);
+          expect(res.json.error).toMatch(/1 MB/);
+        },
+      ),
       { numRuns: 8 },
     );
   });
 
   it('deeply nested objects and arrays, as the body or in a field: 400', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 50, max: 100_000 }), fc.constantFrom('array', 'object') as fc.Arbitrary<'array' | 'object'>, fc.constantFrom('(body)', 'summary', 'reporter', 'piiTypes', 'affectedCount'), async (depth, as, where) => {
-        const deep = nested(depth, as);
-        const body = where === '(body)' ? deep : JSON.stringify({ ...aReport(), [where]: '__DEEP__' }).replace('"__DEEP__"', deep);
-        tally('deeply nested', [depth, as, where]);
-        const res = await call(f.app, { method: 'POST', url: '/incidents', body, headers: { 'content-type': 'application/json' } });
-        expectNamedRefusal(res, [400, 413]);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 50, max: 100_000 }),
+        fc.constantFrom('array', 'object') as fc.Arbitrary<'array' | 'object'>,
+        fc.constantFrom('(body)', 'summary', 'reporter', 'piiTypes', 'affectedCount'),
+        async (depth, as, where) => {
+          const deep = nested(depth, as);
+          const body =
+            where === '(body)'
+              ? deep
+              : JSON.stringify({ ...aReport(), [where]: '__DEEP__' }).replace('"__DEEP__"', deep);
+          tally('deeply nested', [depth, as, where]);
+          const res = await call(f.app, {
+            method: 'POST',
+            url: '/incidents',
+            body,
+            headers: { 'content-type': 'application/json' },
+          });
+          expectNamedRefusal(res, [400, 413]);
+        },
+      ),
       { numRuns: 40 },
     );
   });
 
   it('unicode and control characters in free text: accepted and kept exactly as sent (lone surrogates included); no header injection', async () => {
     await fc.assert(
-      fc.asyncProperty(hostileText.filter((s) => s.trim().length > 0), fc.constantFrom('summary', 'reporter.name', 'supervisor.name', 'reporter.office'), async (text, field) => {
-        const mutation = { path: field, value: text };
-        const body = applyMutation(aReport(), mutation);
-        const parsed = reportSchema.safeParse(body);
-        if (!parsed.success) {
-          // Some odd text is refused on its own merits (blank once trimmed): still a named 400.
-          tally('odd text refused', body);
-          expectNamedRefusal(await call(f.app, { method: 'POST', url: '/incidents', body }));
-          return;
-        }
-        const res = await call(f.app, { method: 'POST', url: '/incidents', body });
-        expect(res.status, res.text).toBe(202);
-        const incidentId = res.json.incidentId as unknown as string;
-        accepted.push(incidentId);
-        await waitFor(f.app, incidentId, (s) => s.phase === 'triage', 'triage');
-        const sent = f.receiver.calls().find((c) => c.path.startsWith('/us-cert') && (c.body as { incidentId?: string }).incidentId === incidentId);
-        expect(sent).toBeDefined();
-        if (field === 'summary') expect((sent!.body as { summary: string }).summary).toBe(parsed.data.summary);
-        if (field === 'reporter.office') expect((sent!.body as { reportingOffice: string }).reportingOffice).toBe(parsed.data.reporter.office);
-        const mail = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.envelope.to.includes('sam.supervisor@state.example'));
-        expect(mail.envelope.to).toEqual(['sam.supervisor@state.example']);
-      }),
+      fc.asyncProperty(
+        hostileText.filter((s) => s.trim().length > 0),
+        fc.constantFrom('summary', 'reporter.name', 'supervisor.name', 'reporter.office'),
+        async (text, field) => {
+          const mutation = { path: field, value: text };
+          const body = applyMutation(aReport(), mutation);
+          const parsed = reportSchema.safeParse(body);
+          if (!parsed.success) {
+            // Some odd text is refused on its own merits (blank once trimmed): still a named 400.
+            tally('odd text refused', body);
+            expectNamedRefusal(await call(f.app, { method: 'POST', url: '/incidents', body }));
+            return;
+          }
+          const res = await call(f.app, { method: 'POST', url: '/incidents', body });
+          expect(res.status, res.text).toBe(202);
+          const incidentId = res.json.incidentId as unknown as string;
+          accepted.push(incidentId);
+          await waitFor(f.app, incidentId, (s) => s.phase === 'triage', 'triage');
+          const sent = f.receiver
+            .calls()
+            .find(
+              (c) => c.path.startsWith('/us-cert') && (c.body as { incidentId?: string }).incidentId === incidentId,
+            );
+          expect(sent).toBeDefined();
+          if (field === 'summary') expect((sent!.body as { summary: string }).summary).toBe(parsed.data.summary);
+          if (field === 'reporter.office')
+            expect((sent!.body as { reportingOffice: string }).reportingOffice).toBe(parsed.data.reporter.office);
+          const mail = await f.mail.waitFor(
+            (m) => m.subject.includes(incidentId) && m.envelope.to.includes('sam.supervisor@state.example'),
+          );
+          expect(mail.envelope.to).toEqual(['sam.supervisor@state.example']);
+        },
+      ),
       { numRuns: 8 },
     );
   });
@@ -303,13 +401,36 @@ describe('the rest of the HTTP API', () => {
   it('unknown or malformed bearer tokens: 401', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('demo-ips-director-token ', 'demo-ips-director-tokenx', 'Bearer', 'Basic demo-ips-director-token', 'bearer\tdemo', 'DEMO-IPS-DIRECTOR-TOKEN')).filter((t) => !Object.values(TOKENS).includes(t.trim())),
-        fc.constantFrom('GET /incidents', 'POST /incidents', `GET /incidents/inc-hostile`, 'POST /incidents/inc-hostile/decisions'),
+        fc
+          .oneof(
+            fc.string({ maxLength: 80 }),
+            fc.constantFrom(
+              'demo-ips-director-token ',
+              'demo-ips-director-tokenx',
+              'Bearer',
+              'Basic demo-ips-director-token',
+              'bearer\tdemo',
+              'DEMO-IPS-DIRECTOR-TOKEN',
+            ),
+          )
+          .filter((t) => !Object.values(TOKENS).includes(t.trim())),
+        fc.constantFrom(
+          'GET /incidents',
+          'POST /incidents',
+          `GET /incidents/inc-hostile`,
+          'POST /incidents/inc-hostile/decisions',
+        ),
         async (token, route) => {
           tally('bad bearer token', [token, route]);
           const [method, url] = route.split(' ') as ['GET' | 'POST', string];
           const header = /^(Bearer|Basic|bearer)/.test(token) ? token : `Bearer ${token}`;
-          const res = await call(f.app, { method, url, token: null, headers: { authorization: header.replace(/[\r\n]/g, ' ') }, ...(method === 'POST' ? { body: { kind: 'lift-delay' } } : {}) });
+          const res = await call(f.app, {
+            method,
+            url,
+            token: null,
+            headers: { authorization: header.replace(/[\r\n]/g, ' ') },
+            ...(method === 'POST' ? { body: { kind: 'lift-delay' } } : {}),
+          });
           expectNamedRefusal(res, [401]);
         },
       ),
@@ -317,15 +438,25 @@ describe('the rest of the HTTP API', () => {
     );
   });
 
-  it('incident ids in the path: 400 naming incidentId, 404 for a well-formed unknown one, 414 beyond the router\'s limit', async () => {
+  it("incident ids in the path: 400 naming incidentId, 404 for a well-formed unknown one, 414 beyond the router's limit", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(hostileText, fc.string({ maxLength: 100 }), fc.constantFrom('..', '%2e%2e', 'a'.repeat(3_000), 'inc-123-45-6789x', 'breach-inc-1', 'inc-1:notify')).filter((s) => s.length > 0), async (id) => {
-        const url = `/incidents/${encodeUri(id)}`;
-        tally('incident id in the path', url);
-        const res = await call(f.app, { method: 'GET', url });
-        expectNamedRefusal(res, [400, 404, 414]);
-        if (res.status === 400) expect((res.json.issues as { path: string }[]).map((i) => i.path)).toContain('incidentId');
-      }),
+      fc.asyncProperty(
+        fc
+          .oneof(
+            hostileText,
+            fc.string({ maxLength: 100 }),
+            fc.constantFrom('..', '%2e%2e', 'a'.repeat(3_000), 'inc-123-45-6789x', 'breach-inc-1', 'inc-1:notify'),
+          )
+          .filter((s) => s.length > 0),
+        async (id) => {
+          const url = `/incidents/${encodeUri(id)}`;
+          tally('incident id in the path', url);
+          const res = await call(f.app, { method: 'GET', url });
+          expectNamedRefusal(res, [400, 404, 414]);
+          if (res.status === 400)
+            expect((res.json.issues as { path: string }[]).map((i) => i.path)).toContain('incidentId');
+        },
+      ),
       { numRuns: 1_000 },
     );
   });
@@ -368,7 +499,12 @@ describe('decisions at the HTTP API', () => {
       fc.asyncProperty(fc.constantFrom(...Object.keys(ROLE_OF)), fc.constantFrom(...people), async (kind, person) => {
         if (holds(f.playbook, person, ROLE_OF[kind]!)) return;
         tally('decision from a person without the role', [kind, person]);
-        const res = await call(f.app, { method: 'POST', url: `/incidents/${analysing}/decisions`, token: tokenOf(person), body: VALID_DECISIONS[kind] });
+        const res = await call(f.app, {
+          method: 'POST',
+          url: `/incidents/${analysing}/decisions`,
+          token: tokenOf(person),
+          body: VALID_DECISIONS[kind],
+        });
         expectNamedRefusal(res, [403]);
         expect((res.json.reasons as string[]).join(' ')).toContain(ROLE_OF[kind]!);
       }),
@@ -383,17 +519,32 @@ describe('decisions at the HTTP API', () => {
     const holder = (kind: string) => f.playbook.people.find((p) => p.roles.includes(ROLE_OF[kind]!))!.id;
     for (const kind of outOfPhase) {
       tally('decision out of phase', kind);
-      const res = await call(f.app, { method: 'POST', url: `/incidents/${analysing}/decisions`, token: tokenOf(holder(kind)), body: VALID_DECISIONS[kind] });
+      const res = await call(f.app, {
+        method: 'POST',
+        url: `/incidents/${analysing}/decisions`,
+        token: tokenOf(holder(kind)),
+        body: VALID_DECISIONS[kind],
+      });
       expectNamedRefusal(res, [409]);
     }
     // Items the workflow completes itself, or that do not exist.
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.constantFrom('risk-assessment', 'notification', 'cost-consultation', 'credit-protection'), fc.stringMatching(/^[a-z][a-z-]{0,30}$/)), async (itemId) => {
-        if (itemId === 'fact-finding') return;
-        tally('action item that cannot be completed', itemId);
-        const res = await call(f.app, { method: 'POST', url: `/incidents/${analysing}/decisions`, body: { kind: 'complete-action-item', itemId, evidence: 'Done.' } });
-        expectNamedRefusal(res, [409]);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constantFrom('risk-assessment', 'notification', 'cost-consultation', 'credit-protection'),
+          fc.stringMatching(/^[a-z][a-z-]{0,30}$/),
+        ),
+        async (itemId) => {
+          if (itemId === 'fact-finding') return;
+          tally('action item that cannot be completed', itemId);
+          const res = await call(f.app, {
+            method: 'POST',
+            url: `/incidents/${analysing}/decisions`,
+            body: { kind: 'complete-action-item', itemId, evidence: 'Done.' },
+          });
+          expectNamedRefusal(res, [409]);
+        },
+      ),
       { numRuns: 30 },
     );
     expect(essence(await stateOf(analysing))).toEqual(before);
@@ -404,7 +555,12 @@ describe('decisions at the HTTP API', () => {
     for (const decision of groundlessDecisions) {
       tally('decision without grounds', decision);
       const person = decision.kind === 'request-delay' ? 'ds-investigations' : 'ips-director';
-      const res = await call(f.app, { method: 'POST', url: `/incidents/${analysing}/decisions`, token: tokenOf(person), body: decision });
+      const res = await call(f.app, {
+        method: 'POST',
+        url: `/incidents/${analysing}/decisions`,
+        token: tokenOf(person),
+        body: decision,
+      });
       expectNamedRefusal(res);
     }
     expect(essence(await stateOf(analysing))).toEqual(before);
@@ -414,7 +570,11 @@ describe('decisions at the HTTP API', () => {
     await fc.assert(
       fc.asyncProperty(fc.stringMatching(/^[a-z][a-z0-9-]{2,40}$/), fc.constantFrom(...KINDS), async (id, kind) => {
         tally('decision for an unknown incident', [id, kind]);
-        const res = await call(f.app, { method: 'POST', url: `/incidents/unknown-${id}/decisions`, body: VALID_DECISIONS[kind] });
+        const res = await call(f.app, {
+          method: 'POST',
+          url: `/incidents/unknown-${id}/decisions`,
+          body: VALID_DECISIONS[kind],
+        });
         expectNamedRefusal(res, [404]);
         expect(res.json.error).toMatch(/no incident/);
       }),
@@ -425,7 +585,11 @@ describe('decisions at the HTTP API', () => {
   it('replayed: the same decision again is applied once (200, unchanged); its decisionId on another decision or from another person is 409', async () => {
     const incidentId = await reportIncident(f.app);
     await waitForPhase(f.app, incidentId, 'triage');
-    const office = { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs', decisionId: 'hostile-office-1' } as const;
+    const office = {
+      kind: 'assign-responsible-office',
+      office: 'Bureau of Consular Affairs',
+      decisionId: 'hostile-office-1',
+    } as const;
     const first = await call(f.app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, body: office });
     expect(first.status).toBe(200);
     const before = essence(first.json);
@@ -446,7 +610,12 @@ describe('decisions at the HTTP API', () => {
       }),
       { numRuns: 20 },
     );
-    const stranger = await call(f.app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, token: tokenOf('crg-ds'), body: office });
+    const stranger = await call(f.app, {
+      method: 'POST',
+      url: `/incidents/${incidentId}/decisions`,
+      token: tokenOf('crg-ds'),
+      body: office,
+    });
     tally('decisionId from another person', [office, 'crg-ds']);
     expectNamedRefusal(stranger, [409]);
     expect(essence(await stateOf(incidentId))).toEqual(before);
@@ -455,24 +624,47 @@ describe('decisions at the HTTP API', () => {
   it('for a closed incident: 409, and its id cannot be reported again', async () => {
     const incidentId = await reportIncident(f.app);
     await triage(f.app, incidentId, false);
-    await call(f.app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, token: tokenOf('program-manager'), body: { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Filed.' } });
-    const signed = await call(f.app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, body: { kind: 'sign-off-closure', rationale: 'Done.' } });
+    await call(f.app, {
+      method: 'POST',
+      url: `/incidents/${incidentId}/decisions`,
+      token: tokenOf('program-manager'),
+      body: { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Filed.' },
+    });
+    const signed = await call(f.app, {
+      method: 'POST',
+      url: `/incidents/${incidentId}/decisions`,
+      body: { kind: 'sign-off-closure', rationale: 'Done.' },
+    });
     expect(signed.status, signed.text).toBe(200);
     await waitFor(f.app, incidentId, (s) => s.phase === 'closed', 'closed');
     await handleOf(incidentId).result();
     for (const kind of KINDS) {
       tally('decision for a closed incident', kind);
-      expectNamedRefusal(await call(f.app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, body: VALID_DECISIONS[kind] }), [409]);
+      expectNamedRefusal(
+        await call(f.app, { method: 'POST', url: `/incidents/${incidentId}/decisions`, body: VALID_DECISIONS[kind] }),
+        [409],
+      );
     }
     tally('report for a closed incident', incidentId);
     expectNamedRefusal(await call(f.app, { method: 'POST', url: '/incidents', body: aReport({ incidentId }) }), [409]);
   });
 
-  it('the approval-link page\'s form, filled in wrong (blank, too long, not a choice, repeated, odd text): 400 page naming the problem; the incident unchanged', async () => {
+  it("the approval-link page's form, filled in wrong (blank, too long, not a choice, repeated, odd text): 400 page naming the problem; the incident unchanged", async () => {
     const before = essence(await stateOf(triaged));
     const kinds = ['assign-responsible-office', 'convene-crg'] as const;
-    const value = fc.oneof(hostileText, fc.constantFrom('', ' ', '\t', 'maybe', 'YES', 'x'.repeat(201), 'x'.repeat(10_001)), fc.array(hostileText, { minLength: 2, maxLength: 3 }));
-    const form = fc.dictionary(fc.oneof(fc.constantFrom('office', 'convene', 'rationale', 'kind', 'actorId', 'decisionId'), fc.string({ maxLength: 8 })), value, { maxKeys: 4 });
+    const value = fc.oneof(
+      hostileText,
+      fc.constantFrom('', ' ', '\t', 'maybe', 'YES', 'x'.repeat(201), 'x'.repeat(10_001)),
+      fc.array(hostileText, { minLength: 2, maxLength: 3 }),
+    );
+    const form = fc.dictionary(
+      fc.oneof(
+        fc.constantFrom('office', 'convene', 'rationale', 'kind', 'actorId', 'decisionId'),
+        fc.string({ maxLength: 8 }),
+      ),
+      value,
+      { maxKeys: 4 },
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...kinds), form, async (kind, values) => {
         // Only forms the decision schema refuses: a valid one would decide (that is the link's purpose).
@@ -480,9 +672,16 @@ describe('decisions at the HTTP API', () => {
         if (decisionBodySchema.safeParse(decisionFromForm(kind, fields, values)).success) return;
         tally('approval-link form', [kind, values]);
         // A repeated name for a list, as a browser sends checkboxes (lone surrogates go as U+FFFD, as in a browser).
-        const body = new URLSearchParams(Object.entries(values).flatMap(([k, v]) => [v].flat().map((one): [string, string] => [k, one]))).toString();
+        const body = new URLSearchParams(
+          Object.entries(values).flatMap(([k, v]) => [v].flat().map((one): [string, string] => [k, one])),
+        ).toString();
         const token = linkToken({ incidentId: triaged, kind, personId: 'ips-director' });
-        const res = await f.app.inject({ method: 'POST', url: `/links/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body });
+        const res = await f.app.inject({
+          method: 'POST',
+          url: `/links/${token}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: body,
+        });
         expect(res.statusCode, `${kind} ${body.slice(0, 200)} → ${res.body.slice(0, 200)}`).toBe(400);
         expect(res.headers['content-type']).toMatch(/^text\/html/);
         expect(res.body).toMatch(/class="error"|<li>/);
@@ -494,9 +693,17 @@ describe('decisions at the HTTP API', () => {
   });
 
   it('after all that, each incident still takes a good decision, and no workflow task ever failed', async () => {
-    const next = await call(f.app, { method: 'POST', url: `/incidents/${triaged}/decisions`, body: VALID_DECISIONS['assign-responsible-office'] });
+    const next = await call(f.app, {
+      method: 'POST',
+      url: `/incidents/${triaged}/decisions`,
+      body: VALID_DECISIONS['assign-responsible-office'],
+    });
     expect(next.status, next.text).toBe(200);
-    const analysis = await call(f.app, { method: 'POST', url: `/incidents/${analysing}/decisions`, body: VALID_DECISIONS['submit-analysis'] });
+    const analysis = await call(f.app, {
+      method: 'POST',
+      url: `/incidents/${analysing}/decisions`,
+      body: VALID_DECISIONS['submit-analysis'],
+    });
     expect(analysis.status, analysis.text).toBe(200);
     expect(analysis.json.phase).toBe('ppgb-chair-review');
     for (const id of [triaged, analysing, ...accepted]) expect(await workflowTaskFailures(id), id).toBe(0);
@@ -510,9 +717,14 @@ describe('the workflow, as any Temporal client could reach it', () => {
   const badDecisions = () =>
     fc.oneof(
       fc.jsonValue().filter((v) => !decisionSchema.safeParse(v).success),
-      decisionShapeMutation.map((body) => ({ ...body, actorId: 'ips-director' })).filter((v) => !decisionSchema.safeParse(v).success),
+      decisionShapeMutation
+        .map((body) => ({ ...body, actorId: 'ips-director' }))
+        .filter((v) => !decisionSchema.safeParse(v).success),
       fc
-        .tuple(fc.constantFrom(...KINDS), fc.oneof(hostileText, fc.constantFrom('', 'x'.repeat(129), 'IPS-DIRECTOR', 'ips-director ', 'nobody')))
+        .tuple(
+          fc.constantFrom(...KINDS),
+          fc.oneof(hostileText, fc.constantFrom('', 'x'.repeat(129), 'IPS-DIRECTOR', 'ips-director ', 'nobody')),
+        )
         .filter(([, actor]) => !people().includes(actor))
         .map(([kind, actorId]) => ({ ...VALID_DECISIONS[kind], actorId })),
     );
@@ -551,7 +763,9 @@ describe('the workflow, as any Temporal client could reach it', () => {
       { numRuns: 300 },
     );
     const after = await waitForTimeline(handle, (s) => s.timeline.length >= before.timeline.length + sent);
-    expect(after.timeline.slice(before.timeline.length).every((t) => t.event.startsWith('decision-refused:'))).toBe(true);
+    expect(after.timeline.slice(before.timeline.length).every((t) => t.event.startsWith('decision-refused:'))).toBe(
+      true,
+    );
     expect(essence(after)).toEqual(essence(before));
   });
 
@@ -561,11 +775,13 @@ describe('the workflow, as any Temporal client could reach it', () => {
     let sent = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(
-          fc.jsonValue(),
-          reportMutation.map((m) => applyMutation(aReport(), m)),
-          fc.record({ discoveredAt: fc.oneof(hostileText, farPast), medium: fc.constantFrom('cyber', 'sideways') }),
-        ).filter((v) => unreadableReport(v).length > 0),
+        fc
+          .oneof(
+            fc.jsonValue(),
+            reportMutation.map((m) => applyMutation(aReport(), m)),
+            fc.record({ discoveredAt: fc.oneof(hostileText, farPast), medium: fc.constantFrom('cyber', 'sideways') }),
+          )
+          .filter((v) => unreadableReport(v).length > 0),
         async (payload) => {
           tally('reportIntake signal payload', payload);
           await handle.signal(reportIntakeSignal, payload as never);
@@ -575,17 +791,23 @@ describe('the workflow, as any Temporal client could reach it', () => {
       { numRuns: 250 },
     );
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.jsonValue(), fc.record({ kind: fc.jsonValue(), actorId: fc.jsonValue(), reasons: fc.jsonValue() })), async (payload) => {
-        tally('decisionRefused signal payload', payload);
-        await handle.signal(decisionRefusedSignal, payload as never);
-        sent += 1;
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.jsonValue(), fc.record({ kind: fc.jsonValue(), actorId: fc.jsonValue(), reasons: fc.jsonValue() })),
+        async (payload) => {
+          tally('decisionRefused signal payload', payload);
+          await handle.signal(decisionRefusedSignal, payload as never);
+          sent += 1;
+        },
+      ),
       { numRuns: 200 },
     );
     const after = await waitForTimeline(handle, (s) => s.timeline.length >= before.timeline.length + sent);
     const added = after.timeline.slice(before.timeline.length);
     expect(added.length, `${sent} signals sent`).toBe(sent);
-    expect(added.filter((t) => !/^(decision-refused:|report-refused)/.test(t.event)), 'entries other than refusals').toEqual([]);
+    expect(
+      added.filter((t) => !/^(decision-refused:|report-refused)/.test(t.event)),
+      'entries other than refusals',
+    ).toEqual([]);
     expect(essence(after)).toEqual(essence(before));
     expect(after.supplements).toBe(before.supplements);
   });
@@ -597,15 +819,27 @@ describe('the workflow, as any Temporal client could reach it', () => {
     const before = await handle.query(incidentStateQuery);
     const poison: unknown[] = [{ toString: 'x' }, { toString: 1, valueOf: 2 }, { toString: null }];
     for (const p of poison) {
-      await handle.signal(decisionRefusedSignal, { kind: p, actorId: p, reasons: [p, 'plain'], decisionId: 'poison-1', type: p } as never);
+      await handle.signal(decisionRefusedSignal, {
+        kind: p,
+        actorId: p,
+        reasons: [p, 'plain'],
+        decisionId: 'poison-1',
+        type: p,
+      } as never);
       await handle.signal(decisionSignal, { kind: p, actorId: 'ips-director' } as never);
       await handle.signal(reportIntakeSignal, { ...aReport(), summary: p, incidentId: target } as never);
     }
     const sent = poison.length * 3;
     const after = await waitForTimeline(handle, (s) => s.timeline.length >= before.timeline.length + sent);
     const added = after.timeline.slice(before.timeline.length);
-    expect(added.map((t) => t.event.replace(/:.*/, ''))).toEqual(poison.flatMap(() => ['decision-refused', 'decision-refused', 'report-refused']));
-    expect(added[0]).toMatchObject({ event: 'decision-refused:[object]', actorId: '[object]', detail: '(update) [object]; plain' });
+    expect(added.map((t) => t.event.replace(/:.*/, ''))).toEqual(
+      poison.flatMap(() => ['decision-refused', 'decision-refused', 'report-refused']),
+    );
+    expect(added[0]).toMatchObject({
+      event: 'decision-refused:[object]',
+      actorId: '[object]',
+      detail: '(update) [object]; plain',
+    });
     expect(essence(after)).toEqual(essence(before));
     expect(await workflowTaskFailures(target)).toBe(0);
   });
@@ -614,7 +848,12 @@ describe('the workflow, as any Temporal client could reach it', () => {
     const started: string[] = [];
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.jsonValue().filter((v) => v !== undefined), reportMutation.map((m) => applyMutation(aReport(), m))).filter((v) => unreadableReport(v).length > 0),
+        fc
+          .oneof(
+            fc.jsonValue().filter((v) => v !== undefined),
+            reportMutation.map((m) => applyMutation(aReport(), m)),
+          )
+          .filter((v) => unreadableReport(v).length > 0),
         async (payload) => {
           tally('report in a start input', payload);
           const incidentId = `hostile-start-${started.length}-${Date.now().toString(36)}`;
@@ -629,7 +868,9 @@ describe('the workflow, as any Temporal client could reach it', () => {
       { numRuns: 12 },
     );
     for (const incidentId of started) {
-      const state = await waitForTimeline(handleOf(incidentId), (s) => s.timeline.some((t) => t.event === 'report-refused'));
+      const state = await waitForTimeline(handleOf(incidentId), (s) =>
+        s.timeline.some((t) => t.event === 'report-refused'),
+      );
       expect(state.discoveredAt, incidentId).toBe('');
       expect(state.phase).toBe('reporting');
     }
@@ -641,7 +882,9 @@ describe('the workflow, as any Temporal client could reach it', () => {
   });
 
   it('afterwards the incident takes a good decision, and no workflow task failed', async () => {
-    const state = await handleOf(target).executeUpdate(decideUpdate, { args: [{ ...(VALID_DECISIONS['submit-analysis'] as DecisionBody), actorId: 'ips-director' } as never] });
+    const state = await handleOf(target).executeUpdate(decideUpdate, {
+      args: [{ ...(VALID_DECISIONS['submit-analysis'] as DecisionBody), actorId: 'ips-director' } as never],
+    });
     expect(state.phase).toBe('ppgb-chair-review');
     expect(await workflowTaskFailures(target)).toBe(0);
   });
@@ -655,17 +898,23 @@ describe('at scale', () => {
 
 /** Percent-encoded for a URL; a lone surrogate (which encodeURIComponent refuses) as the bytes of U+FFFD. */
 function encodeUri(text: string): string {
-  return encodeURIComponent(text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
+  return encodeURIComponent(
+    text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'),
+  );
 }
 
-async function waitForTimeline(handle: WorkflowHandle, predicate: (s: IncidentState) => boolean): Promise<IncidentState> {
+async function waitForTimeline(
+  handle: WorkflowHandle,
+  predicate: (s: IncidentState) => boolean,
+): Promise<IncidentState> {
   const until = Date.now() + 60_000;
   for (;;) {
     // Hundreds of signals queue workflow tasks: on a loaded machine a query may time out behind them
     // (DEADLINE_EXCEEDED). Asked again until the deadline; the state it returns is what is asserted.
     const state = await handle.query(incidentStateQuery).catch(async (err: unknown) => {
       // A failed workflow task does not mend by waiting: said at once, with its cause.
-      if (/Workflow Task in failed state/.test(String((err as Error).cause ?? err))) throw new Error(`a workflow task failed: ${(await workflowTaskFailureMessages(handle)).join(' | ')}`);
+      if (/Workflow Task in failed state/.test(String((err as Error).cause ?? err)))
+        throw new Error(`a workflow task failed: ${(await workflowTaskFailureMessages(handle)).join(' | ')}`);
       if (Date.now() > until) throw err;
       return undefined;
     });

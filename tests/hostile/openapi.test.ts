@@ -46,9 +46,17 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  const lines = [...seen].map(([op, statuses]) => `  ${op.padEnd(20)} ${[...statuses].sort().map(([s, n]) => `${s}×${n}`).join(' ')}${elapsed.has(op) ? `  (${elapsed.get(op)} ms)` : ''}`);
+  const lines = [...seen].map(
+    ([op, statuses]) =>
+      `  ${op.padEnd(20)} ${[...statuses]
+        .sort()
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' ')}${elapsed.has(op) ? `  (${elapsed.get(op)} ms)` : ''}`,
+  );
   const total = [...seen.values()].flatMap((statuses) => [...statuses.values()]).reduce((sum, n) => sum + n, 0);
-  console.log(`[openapi] ${total} requests generated from /openapi.json, by operation and status:\n${lines.join('\n')}`);
+  console.log(
+    `[openapi] ${total} requests generated from /openapi.json, by operation and status:\n${lines.join('\n')}`,
+  );
   await f?.close();
 });
 
@@ -78,24 +86,37 @@ function requestsOf(path: string, method: string, op: Operation): fc.Arbitrary<G
       ]),
     ),
   );
-  const queryValues = fc.record(Object.fromEntries(queryParams.map((p) => [p.name, arbitraryOf(p.schema, doc)])), { requiredKeys: queryParams.filter((p) => p.required).map((p) => p.name) });
+  const queryValues = fc.record(Object.fromEntries(queryParams.map((p) => [p.name, arbitraryOf(p.schema, doc)])), {
+    requiredKeys: queryParams.filter((p) => p.required).map((p) => p.name),
+  });
   const content = op.requestBody?.content ?? {};
   const [mediaType, media] = Object.entries(content)[0] ?? [];
   const body: fc.Arbitrary<unknown> = media ? arbitraryOf(media.schema, doc) : fc.constant(undefined);
   const security = op.security ?? doc.security;
   // `[{}, { bearer: [] }]`: credentials optional; `[]`: none; else required.
-  const sendToken = security.length === 0 ? fc.constant(false) : security.some((s) => Object.keys(s).length === 0) ? fc.boolean() : fc.constant(true);
+  const sendToken =
+    security.length === 0
+      ? fc.constant(false)
+      : security.some((s) => Object.keys(s).length === 0)
+        ? fc.boolean()
+        : fc.constant(true);
   return fc.record({ pathValues, queryValues, body, sendToken }).map(({ pathValues, queryValues, body, sendToken }) => {
     const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(pathValues[name])));
-    const query = new URLSearchParams(Object.entries(queryValues).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    const query = new URLSearchParams(
+      Object.entries(queryValues).map(([k, v]): [string, string] => [k, String(v)]),
+    ).toString();
     const headers: Record<string, string> = sendToken ? { authorization: 'Bearer demo-ips-director-token' } : {};
     let payload: string | undefined;
     if (mediaType === 'application/json') {
       headers['content-type'] = 'application/json';
-      payload = JSON.stringify(op.operationId === 'reportIncident' ? asDescribed(body as Record<string, unknown>) : body);
+      payload = JSON.stringify(
+        op.operationId === 'reportIncident' ? asDescribed(body as Record<string, unknown>) : body,
+      );
     } else if (mediaType === 'application/x-www-form-urlencoded') {
       headers['content-type'] = mediaType;
-      payload = new URLSearchParams(Object.entries((body ?? {}) as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString();
+      payload = new URLSearchParams(
+        Object.entries((body ?? {}) as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)]),
+      ).toString();
     }
     return { method: method.toUpperCase(), url: query ? `${url}?${query}` : url, body: payload, headers };
   });
@@ -108,7 +129,8 @@ function requestsOf(path: string, method: string, op: Operation): fc.Arbitrary<G
  */
 function asDescribed(report: Record<string, unknown>): Record<string, unknown> {
   const { occurredAt, discoveredAt } = report as { occurredAt?: string; discoveredAt: string };
-  if (occurredAt && Date.parse(occurredAt) > Date.parse(discoveredAt)) return { ...report, occurredAt: discoveredAt, discoveredAt: occurredAt };
+  if (occurredAt && Date.parse(occurredAt) > Date.parse(discoveredAt))
+    return { ...report, occurredAt: discoveredAt, discoveredAt: occurredAt };
   return report;
 }
 
@@ -139,7 +161,13 @@ describe('requests generated from /openapi.json', () => {
       const started = Date.now();
       await fc.assert(
         fc.asyncProperty(requestsOf(path, method, op), async (request) => {
-          const send = () => f.app.inject({ method: request.method as 'GET', url: request.url, headers: request.headers, ...(request.body !== undefined ? { payload: request.body } : {}) });
+          const send = () =>
+            f.app.inject({
+              method: request.method as 'GET',
+              url: request.url,
+              headers: request.headers,
+              ...(request.body !== undefined ? { payload: request.body } : {}),
+            });
           let res = await send();
           // 503/504 say Temporal or the worker did not answer in time (a loaded machine), not that the
           // request is wrong: a read is asked again once, as a client would; twice is a failure.
@@ -157,7 +185,8 @@ describe('requests generated from /openapi.json', () => {
             // The one rule stated in words only: the content of an authorized-disclosure explanation by
             // basis (the description of authorizedDisclosure says so); every other 400 with issues means
             // the document allows what the validator refuses.
-            const inWords = op.operationId === 'decide' && issues?.every((i) => i.path === 'authorizedDisclosure.explanation');
+            const inWords =
+              op.operationId === 'decide' && issues?.every((i) => i.path === 'authorizedDisclosure.explanation');
             if (inWords) count('decide (explanation refused, rule in words)', 400);
             else expect(issues, what).toBeUndefined();
           }
@@ -178,9 +207,16 @@ describe('requests generated from /openapi.json', () => {
 
   it('the medical statement is generated as the document requires it, and refused without it', async () => {
     const report = doc.components!.schemas!.Report!;
-    const medical = fc.sample(arbitraryOf(report, doc), 300).filter((r) => ((r as { piiTypes: string[] }).piiTypes ?? []).includes('medical'));
+    const medical = fc
+      .sample(arbitraryOf(report, doc), 300)
+      .filter((r) => ((r as { piiTypes: string[] }).piiTypes ?? []).includes('medical'));
     expect(medical.length).toBeGreaterThan(10);
-    for (const r of medical) expect(r).toMatchObject({ disclosureFormat: expect.any(String), disclosedBy: expect.any(String), disclosedTo: expect.any(String) });
+    for (const r of medical)
+      expect(r).toMatchObject({
+        disclosureFormat: expect.any(String),
+        disclosedBy: expect.any(String),
+        disclosedTo: expect.any(String),
+      });
     const { disclosedBy: _, ...without } = asDescribed(medical[0] as Record<string, unknown>);
     const res = await call(f.app, { method: 'POST', url: '/incidents', body: without });
     expect(res.status).toBe(400);
@@ -188,11 +224,17 @@ describe('requests generated from /openapi.json', () => {
   });
 
   it('a decisionId of "." or ".." is outside the document (a URL\'s normalisation removes such a segment before the request is sent), and refused by the server naming decisionId', async () => {
-    const op = doc.paths['/incidents/{incidentId}/decisions/{decisionId}']!.get as unknown as { parameters: { name: string; schema: { not?: { pattern: string } } }[] };
+    const op = doc.paths['/incidents/{incidentId}/decisions/{decisionId}']!.get as unknown as {
+      parameters: { name: string; schema: { not?: { pattern: string } } }[];
+    };
     const pattern = new RegExp(op.parameters.find((p) => p.name === 'decisionId')!.schema.not!.pattern);
     expect(['.', '..'].map((id) => pattern.test(id))).toEqual([true, true]);
     expect(['a.', '...', 'd-1'].map((id) => pattern.test(id))).toEqual([false, false, false]);
-    expect(decisionParamsSchema.safeParse({ incidentId: live[0], decisionId: '..' }).error?.issues.map((i) => i.path.join('.'))).toEqual(['decisionId']);
+    expect(
+      decisionParamsSchema
+        .safeParse({ incidentId: live[0], decisionId: '..' })
+        .error?.issues.map((i) => i.path.join('.')),
+    ).toEqual(['decisionId']);
   });
 
   it('a method a path does not have: 405 with Allow listing the documented ones, not 404', async () => {
@@ -200,7 +242,12 @@ describe('requests generated from /openapi.json', () => {
       const url = path.replace('{incidentId}', live[0]!).replace('{token}', 'x.y');
       const documented = Object.keys(methods).map((m) => m.toUpperCase());
       for (const method of HTTP_METHODS.filter((m) => !(m in methods))) {
-        const res = await f.app.inject({ method: method.toUpperCase() as 'PUT', url, headers: { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' }, payload: method === 'get' ? undefined : '{}' });
+        const res = await f.app.inject({
+          method: method.toUpperCase() as 'PUT',
+          url,
+          headers: { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' },
+          payload: method === 'get' ? undefined : '{}',
+        });
         count('(undeclared method)', res.statusCode);
         expect(res.statusCode, `${method.toUpperCase()} ${path}`).toBe(405);
         const allow = String(res.headers.allow).split(', ');

@@ -13,7 +13,15 @@ import { RETURN_REASONS } from '../../domain/returns.js';
 import type { IncidentState } from '../../domain/state.js';
 import { noticeRef } from '../../security/notice-ref.js';
 import { incidentStateQuery } from '../../workflows/messages.js';
-import { reportIncident, startApiFixture, triage, vendorCall, VENDOR_SECRET, VENDOR_TOKEN, type ApiFixture } from '../api/fixture.js';
+import {
+  reportIncident,
+  startApiFixture,
+  triage,
+  vendorCall,
+  VENDOR_SECRET,
+  VENDOR_TOKEN,
+  type ApiFixture,
+} from '../api/fixture.js';
 import { hostileText, malformedJson, nested, tally } from './inputs.js';
 
 let f: ApiFixture;
@@ -29,24 +37,34 @@ afterAll(async () => {
   await f?.close();
 });
 
-const stateOf = () => f.env.client.workflow.getHandle(incidentWorkflowId(incidentId)).query(incidentStateQuery) as Promise<IncidentState>;
+const stateOf = () =>
+  f.env.client.workflow.getHandle(incidentWorkflowId(incidentId)).query(incidentStateQuery) as Promise<IncidentState>;
 const good = () => ({ incidentId, returns: [{ line: 3, means: 'letter', reason: 'moved' }] });
 
 /** A 4xx with an error, never a 5xx; `issues` name fields when it is 400. */
-function expectClear(res: { status: number; json?: { error?: string; issues?: { path: string; message: string }[] } }, statuses: number[]): void {
+function expectClear(
+  res: { status: number; json?: { error?: string; issues?: { path: string; message: string }[] } },
+  statuses: number[],
+): void {
   expect(res.status).toBeLessThan(500);
   expect(statuses, JSON.stringify(res.json)).toContain(res.status);
   expect(typeof res.json?.error).toBe('string');
   if (res.status === 400) {
     expect(res.json?.issues?.length).toBeGreaterThan(0);
     // A path names the field (an unexpected key named "" is named ""); a message says what was expected.
-    for (const issue of res.json!.issues!) expect(typeof issue.path === 'string' && issue.message.length > 0).toBe(true);
+    for (const issue of res.json!.issues!)
+      expect(typeof issue.path === 'string' && issue.message.length > 0).toBe(true);
   }
 }
 
 describe('POST /vendor/returns, hostile', () => {
-  it('credentials: any token but the vendor\'s, and any signature that is missing, malformed, of another secret or body, stale or future: 401 saying which', async () => {
-    const token = fc.oneof(fc.constant(null), hostileText.filter((t) => t !== VENDOR_TOKEN && /^[\x21-\x7e]+$/.test(t)), fc.constant(VENDOR_TOKEN.slice(0, -1)), fc.constant(`${VENDOR_TOKEN}x`));
+  it("credentials: any token but the vendor's, and any signature that is missing, malformed, of another secret or body, stale or future: 401 saying which", async () => {
+    const token = fc.oneof(
+      fc.constant(null),
+      hostileText.filter((t) => t !== VENDOR_TOKEN && /^[\x21-\x7e]+$/.test(t)),
+      fc.constant(VENDOR_TOKEN.slice(0, -1)),
+      fc.constant(`${VENDOR_TOKEN}x`),
+    );
     await fc.assert(
       fc.asyncProperty(token, async (t) => {
         tally('vendor token', t);
@@ -59,11 +77,25 @@ describe('POST /vendor/returns, hostile', () => {
     const raw = JSON.stringify(good());
     const signature = fc.oneof(
       hostileText.filter((s) => s.trim() !== '' && !/[\r\n\0]/.test(s) && /^[\x20-\x7e]*$/.test(s)),
-      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }).map((h) => `t=${now()},v1=${h}`),
-      fc.string({ minLength: 32, maxLength: 64 }).filter((s) => s !== VENDOR_SECRET).map((secret) => signVendorBody(secret, raw, now())),
+      fc
+        .string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 })
+        .map((h) => `t=${now()},v1=${h}`),
+      fc
+        .string({ minLength: 32, maxLength: 64 })
+        .filter((s) => s !== VENDOR_SECRET)
+        .map((secret) => signVendorBody(secret, raw, now())),
       hostileText.map((extra) => signVendorBody(VENDOR_SECRET, `${raw}${extra}x`, now())),
-      fc.integer({ min: 301, max: 10_000_000 }).chain((skew) => fc.constantFrom(-skew, skew)).map((skew) => signVendorBody(VENDOR_SECRET, raw, now() + skew)),
-      fc.constantFrom('t=,v1=', 't=1,v1=', 'v1=00', 't=abc,v1=' + '0'.repeat(64), `t=${'9'.repeat(30)},v1=${'0'.repeat(64)}`),
+      fc
+        .integer({ min: 301, max: 10_000_000 })
+        .chain((skew) => fc.constantFrom(-skew, skew))
+        .map((skew) => signVendorBody(VENDOR_SECRET, raw, now() + skew)),
+      fc.constantFrom(
+        't=,v1=',
+        't=1,v1=',
+        'v1=00',
+        't=abc,v1=' + '0'.repeat(64),
+        `t=${'9'.repeat(30)},v1=${'0'.repeat(64)}`,
+      ),
     );
     await fc.assert(
       fc.asyncProperty(signature, async (s) => {
@@ -77,7 +109,10 @@ describe('POST /vendor/returns, hostile', () => {
   });
 
   it('bodies that are not returns (malformed JSON, any JSON value, a field made bad, deep nesting), signed right: 400 naming the field', async () => {
-    const raw = fc.oneof(malformedJson(JSON.stringify(good())), fc.constantFrom(nested(5_000, 'array'), nested(5_000, 'object'), '', '   '));
+    const raw = fc.oneof(
+      malformedJson(JSON.stringify(good())),
+      fc.constantFrom(nested(5_000, 'array'), nested(5_000, 'object'), '', '   '),
+    );
     await fc.assert(
       fc.asyncProperty(raw, async (text) => {
         tally('vendor raw body', text);
@@ -86,21 +121,39 @@ describe('POST /vendor/returns, hostile', () => {
       { numRuns: 200 },
     );
     await fc.assert(
-      fc.asyncProperty(fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v) || !('returns' in v)), async (value) => {
-        tally('vendor JSON value', value);
-        expectClear(await vendorCall(f.app, value), [400]);
-      }),
+      fc.asyncProperty(
+        fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v) || !('returns' in v)),
+        async (value) => {
+          tally('vendor JSON value', value);
+          expectClear(await vendorCall(f.app, value), [400]);
+        },
+      ),
       { numRuns: 200 },
     );
     const field = fc.record({
       key: fc.constantFrom('line', 'means', 'reason', 'reference', 'name', 'postalAddress'),
-      value: fc.oneof(hostileText, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.nat(), { maxLength: 3 }), fc.constant(-1), fc.constant(1.5), fc.constant(2e9), fc.string({ minLength: 201, maxLength: 300 })),
+      value: fc.oneof(
+        hostileText,
+        fc.integer(),
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(fc.nat(), { maxLength: 3 }),
+        fc.constant(-1),
+        fc.constant(1.5),
+        fc.constant(2e9),
+        fc.string({ minLength: 201, maxLength: 300 }),
+      ),
     });
     await fc.assert(
       fc.asyncProperty(field, async ({ key, value }) => {
         const entry: Record<string, unknown> = { line: 3, means: 'letter', reason: 'moved', [key]: value };
         // Only values that cannot be a return: a reason of the closed list or a means would be fine.
-        fc.pre(!(key === 'reason' && (RETURN_REASONS as readonly unknown[]).includes(value)) && !(key === 'means' && (value === 'letter' || value === 'email')) && !(key === 'line' && Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 1e9));
+        fc.pre(
+          !(key === 'reason' && (RETURN_REASONS as readonly unknown[]).includes(value)) &&
+            !(key === 'means' && (value === 'letter' || value === 'email')) &&
+            !(key === 'line' && Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 1e9),
+        );
         tally('vendor return field', entry);
         const res = await vendorCall(f.app, { incidentId, returns: [entry] });
         expectClear(res, [400]);
@@ -116,13 +169,19 @@ describe('POST /vendor/returns, hostile', () => {
     const reference = fc.oneof(
       hostileText.filter((s) => s.trim() !== '' && s.length <= 200),
       fc.nat({ max: 1_000_000 }).map((line) => noticeRef('another-incident-1', line, 'letter')),
-      fc.tuple(fc.nat({ max: valid.length - 1 }), fc.constantFrom(...'0123456789abcdef')).map(([i, c]) => `${valid.slice(0, i)}${c}${valid.slice(i + 1)}`).filter((r) => r !== valid),
+      fc
+        .tuple(fc.nat({ max: valid.length - 1 }), fc.constantFrom(...'0123456789abcdef'))
+        .map(([i, c]) => `${valid.slice(0, i)}${c}${valid.slice(i + 1)}`)
+        .filter((r) => r !== valid),
       fc.nat({ max: 1_000_000 }).map((line) => `L${line}-${'0'.repeat(12)}`),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(reference, { minLength: 1, maxLength: 5 }), async (refs) => {
         tally('vendor reference', refs);
-        const res = await vendorCall(f.app, { incidentId, returns: [{ reference: valid, reason: 'moved' }, ...refs.map((r) => ({ reference: r, reason: 'bounced' }))] });
+        const res = await vendorCall(f.app, {
+          incidentId,
+          returns: [{ reference: valid, reason: 'moved' }, ...refs.map((r) => ({ reference: r, reason: 'bounced' }))],
+        });
         expectClear(res, [400]);
         const paths = res.json!.issues!.map((i) => i.path);
         expect(paths.every((p) => /^returns\.\d+\.(reference|means)$/.test(p))).toBe(true);
@@ -131,7 +190,10 @@ describe('POST /vendor/returns, hostile', () => {
       { numRuns: 300 },
     );
     // An email reference said to be a letter: 400 naming means.
-    const wrongMeans = await vendorCall(f.app, { incidentId, returns: [{ reference: noticeRef(incidentId, 7, 'email'), means: 'letter', reason: 'bounced' }] });
+    const wrongMeans = await vendorCall(f.app, {
+      incidentId,
+      returns: [{ reference: noticeRef(incidentId, 7, 'email'), means: 'letter', reason: 'bounced' }],
+    });
     expectClear(wrongMeans, [400]);
     expect(wrongMeans.json?.issues?.[0]?.path).toBe('returns.0.means');
     // Nothing of the refused requests reached the incident.
@@ -141,7 +203,8 @@ describe('POST /vendor/returns, hostile', () => {
     const ok = await vendorCall(f.app, { incidentId, returns: [{ reference: valid, reason: 'moved' }] });
     expect(ok.status, ok.text).toBe(202);
     const until = Date.now() + 20_000;
-    while (!(await stateOf()).timeline.some((t) => t.event === 'notices-returned-ignored') && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    while (!(await stateOf()).timeline.some((t) => t.event === 'notices-returned-ignored') && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
     expect((await stateOf()).timeline.some((t) => t.event === 'notices-returned-ignored')).toBe(true);
     const history = await f.env.client.workflow.getHandle(incidentWorkflowId(incidentId)).fetchHistory();
     expect((history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes)).toHaveLength(0);

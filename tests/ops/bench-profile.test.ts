@@ -29,8 +29,13 @@ const after = us();
 idleWait(200);
 console.log(JSON.stringify({ before, after }));`,
   );
-  marks = JSON.parse(execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, script], { encoding: 'utf8' })) as typeof marks;
-  file = join(dir, (await readdir(dir)).find((f) => f.endsWith('.cpuprofile'))!);
+  marks = JSON.parse(
+    execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, script], { encoding: 'utf8' }),
+  ) as typeof marks;
+  file = join(
+    dir,
+    (await readdir(dir)).find((f) => f.endsWith('.cpuprofile'))!,
+  );
 }, 30_000);
 
 afterAll(async () => {

@@ -8,7 +8,16 @@
  * metrics. The started processes export traces to a stand-in OTLP collector.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,11 +29,22 @@ import { freePort } from '../../scripts/local/ports.js';
 import { sampleReport } from '../../scripts/local/sample-report.js';
 import { createBreachMetrics } from '../../workers/metrics.js';
 import { WORKER_READY_MARK } from '../../workers/worker.js';
-import { startDevServer, startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+import {
+  startDevServer,
+  startHttpReceiver,
+  startSmtpReceiver,
+  type EndpointReceiver,
+  type SmtpReceiver,
+  type TestWorkflowEnvironment,
+} from '../helpers/index.js';
 import { faultKeys, LINK_SECRET, until } from '../faults/fixture.js';
 
 const read = (path: string) => readFileSync(join(PROJECT_ROOT, path), 'utf8');
-const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = JSON.parse(read('package.json')) as {
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 interface Stage {
   name: string;
@@ -63,7 +83,9 @@ function envOf(name: string): Record<string, string> {
 }
 
 function cmdOf(name: string): string[] {
-  const cmd = effective(name).filter((l) => /^CMD\s/i.test(l)).at(-1)!;
+  const cmd = effective(name)
+    .filter((l) => /^CMD\s/i.test(l))
+    .at(-1)!;
   return JSON.parse(cmd.slice(4)) as string[];
 }
 
@@ -73,14 +95,19 @@ describe('the Dockerfile', () => {
     expect(names).toEqual(['build', 'deps', 'runtime', 'worker', 'api']);
     expect(stages().find((s) => s.name === 'worker')!.from).toBe('runtime');
     expect(stages().find((s) => s.name === 'api')!.from).toBe('runtime');
-    const deps = stages().find((s) => s.name === 'deps')!.lines.join('\n');
+    const deps = stages()
+      .find((s) => s.name === 'deps')!
+      .lines.join('\n');
     expect(deps).toMatch(/npm ci --omit=dev/);
     // The runtime takes nothing of the build stage but its output.
-    for (const line of effective('worker').filter((l) => /^COPY\s+--from=build/i.test(l))) expect(line).toMatch(/\/app\/dist\/ dist\/$/);
+    for (const line of effective('worker').filter((l) => /^COPY\s+--from=build/i.test(l)))
+      expect(line).toMatch(/\/app\/dist\/ dist\/$/);
   });
 
   it('builds the workflow bundle and the entry points at image build time, with scripts that exist', () => {
-    const build = stages().find((s) => s.name === 'build')!.lines.join('\n');
+    const build = stages()
+      .find((s) => s.name === 'build')!
+      .lines.join('\n');
     expect(build).toMatch(/npm run build:workflows/);
     expect(build).toMatch(/npm run build:server/);
     for (const [, script] of build.matchAll(/npm run ([\w:-]+)/g)) expect(pkg.scripts, script).toHaveProperty(script!);
@@ -97,13 +124,23 @@ describe('the Dockerfile', () => {
   });
 
   it('copies only files that exist and that .dockerignore lets through', () => {
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     for (const stage of stages()) {
       for (const line of stage.lines.filter((l) => /^COPY\s/i.test(l) && !/--from=/.test(l))) {
-        const sources = line.split(/\s+/).slice(1).filter((p) => !p.startsWith('--')).slice(0, -1);
+        const sources = line
+          .split(/\s+/)
+          .slice(1)
+          .filter((p) => !p.startsWith('--'))
+          .slice(0, -1);
         for (const source of sources) {
           expect(existsSync(join(PROJECT_ROOT, source)), `${stage.name}: ${line}`).toBe(true);
-          expect(ignored.some((i) => source.replace(/\/$/, '') === i || source.startsWith(`${i}/`)), `${source} is ignored`).toBe(false);
+          expect(
+            ignored.some((i) => source.replace(/\/$/, '') === i || source.startsWith(`${i}/`)),
+            `${source} is ignored`,
+          ).toBe(false);
         }
       }
     }
@@ -119,7 +156,7 @@ describe('the Dockerfile', () => {
   });
 });
 
-describe('the images\' layout, run here', () => {
+describe("the images' layout, run here", () => {
   const keys = faultKeys('ops-deploy');
   let image: string;
   let env: TestWorkflowEnvironment;
@@ -129,32 +166,53 @@ describe('the images\' layout, run here', () => {
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
-    [env, smtp, collector] = await Promise.all([startDevServer({ dataConverter: keys.dataConverter }), startSmtpReceiver(), startHttpReceiver()]);
+    [env, smtp, collector] = await Promise.all([
+      startDevServer({ dataConverter: keys.dataConverter }),
+      startSmtpReceiver(),
+      startHttpReceiver(),
+    ]);
     // The runtime stage's files: package.json, node_modules, playbooks, the failure converter, dist/.
     image = mkdtempSync(join(tmpdir(), 'breach-image-'));
     copyFileSync(join(PROJECT_ROOT, 'package.json'), join(image, 'package.json'));
     symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(image, 'node_modules'));
     symlinkSync(join(PROJECT_ROOT, 'playbooks'), join(image, 'playbooks'));
     mkdirSync(join(image, 'security'));
-    copyFileSync(join(PROJECT_ROOT, 'security', 'failure-converter.js'), join(image, 'security', 'failure-converter.js'));
+    copyFileSync(
+      join(PROJECT_ROOT, 'security', 'failure-converter.js'),
+      join(image, 'security', 'failure-converter.js'),
+    );
     // The build stage's commands, as the Dockerfile runs them (the bundle written into the layout).
     const server = spawnSync('npm', ['run', 'build:server'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
     expect(server.status, server.stderr).toBe(0);
-    const bundle = spawnSync('npm', ['run', 'build:workflows', '--', '--out', join(image, 'dist', 'workflow-bundle.js')], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    const bundle = spawnSync(
+      'npm',
+      ['run', 'build:workflows', '--', '--out', join(image, 'dist', 'workflow-bundle.js')],
+      { cwd: PROJECT_ROOT, encoding: 'utf8' },
+    );
     expect(bundle.status, bundle.stderr).toBe(0);
-    for (const file of ['workers-main.mjs', 'api-main.mjs', 'cli-breach.mjs']) copyFileSync(join(PROJECT_ROOT, 'dist', file), join(image, 'dist', file));
+    for (const file of ['workers-main.mjs', 'api-main.mjs', 'cli-breach.mjs'])
+      copyFileSync(join(PROJECT_ROOT, 'dist', file), join(image, 'dist', file));
   }, 240_000);
 
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    await Promise.all(
+      children.map((c) =>
+        c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : undefined,
+      ),
+    );
     await Promise.all([smtp?.close(), collector?.close()]);
     await env?.teardown();
   });
 
   /** Span names the collector received, by service.name. */
   function spansBy(service: string): string[] {
-    type Otlp = { resourceSpans?: { resource?: { attributes?: { key: string; value: { stringValue?: string } }[] }; scopeSpans?: { spans?: { name: string }[] }[] }[] };
+    type Otlp = {
+      resourceSpans?: {
+        resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
+        scopeSpans?: { spans?: { name: string }[] }[];
+      }[];
+    };
     return collector
       .calls()
       .filter((c) => c.path === '/otel/v1/traces')
@@ -164,9 +222,17 @@ describe('the images\' layout, run here', () => {
   }
 
   /** Runs a target's CMD in the layout with the stage's ENV and `extra`; resolves once `mark` is printed. */
-  function run(target: 'worker' | 'api', extra: Record<string, string>, mark: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
+  function run(
+    target: 'worker' | 'api',
+    extra: Record<string, string>,
+    mark: RegExp,
+  ): Promise<{ child: ChildProcess; output: () => string }> {
     const [command, ...args] = cmdOf(target);
-    const child = spawn(command === 'node' ? process.execPath : command!, args, { cwd: image, env: { PATH: process.env.PATH, HOME: image, ...envOf(target), ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command === 'node' ? process.execPath : command!, args, {
+      cwd: image,
+      env: { PATH: process.env.PATH, HOME: image, ...envOf(target), ...extra },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     const lines: string[] = [];
     return new Promise((resolve, reject) => {
@@ -204,7 +270,14 @@ describe('the images\' layout, run here', () => {
     const [command, ...args] = cmdOf('worker');
     const result = spawnSync(command === 'node' ? process.execPath : command!, args, {
       cwd: image,
-      env: { PATH: process.env.PATH, HOME: image, ...envOf('worker'), BREACH_METRICS_PORT: '0', TEMPORAL_ADDRESS: env.address, ...keys.env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: image,
+        ...envOf('worker'),
+        BREACH_METRICS_PORT: '0',
+        TEMPORAL_ADDRESS: env.address,
+        ...keys.env,
+      },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -215,8 +288,24 @@ describe('the images\' layout, run here', () => {
   it('the worker and the API start as the images start them; a report is taken and run; /healthz, /readyz and /metrics answer', async () => {
     const [apiPort, metricsPort] = await Promise.all([freePort(), freePort()]);
     const taskQueue = `ops-deploy-${Math.random().toString(36).slice(2, 8)}`;
-    const shared = { TEMPORAL_ADDRESS: env.address, BREACH_TASK_QUEUE: taskQueue, BREACH_LINK_SECRET: LINK_SECRET, OTEL_EXPORTER_OTLP_ENDPOINT: `${collector.url}/otel`, ...keys.env };
-    const worker = await run('worker', { ...shared, SMTP_URL: smtp.smtpUrl, BREACH_METRICS_PORT: String(metricsPort), BREACH_METRICS_HOST: '127.0.0.1', BREACH_METRICS_COLLECT_SECONDS: '1' }, new RegExp(WORKER_READY_MARK));
+    const shared = {
+      TEMPORAL_ADDRESS: env.address,
+      BREACH_TASK_QUEUE: taskQueue,
+      BREACH_LINK_SECRET: LINK_SECRET,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `${collector.url}/otel`,
+      ...keys.env,
+    };
+    const worker = await run(
+      'worker',
+      {
+        ...shared,
+        SMTP_URL: smtp.smtpUrl,
+        BREACH_METRICS_PORT: String(metricsPort),
+        BREACH_METRICS_HOST: '127.0.0.1',
+        BREACH_METRICS_COLLECT_SECONDS: '1',
+      },
+      new RegExp(WORKER_READY_MARK),
+    );
     expect(worker.output()).toMatch(/workflow code: pre-built bundle/);
     expect(worker.output()).toMatch(/traces to http:\/\/127\.0\.0\.1:\d+\/otel\/v1\/traces/);
     await run('api', { ...shared, BREACH_API_PORT: String(apiPort), BREACH_API_HOST: '127.0.0.1' }, /listening on/);
@@ -229,28 +318,62 @@ describe('the images\' layout, run here', () => {
 
     const auth = { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' };
     const incidentId = `deploy-${Date.now().toString(36)}`;
-    const accepted = await fetch(`${base}/incidents`, { method: 'POST', headers: auth, body: JSON.stringify(sampleReport({ incidentId })) });
+    const accepted = await fetch(`${base}/incidents`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify(sampleReport({ incidentId })),
+    });
     expect(accepted.status, await accepted.clone().text()).toBe(202);
-    const state = await until(async () => {
-      const res = await fetch(`${base}/incidents/${incidentId}`, { headers: auth });
-      const body = res.status === 200 ? ((await res.json()) as { phase: string }) : undefined;
-      // The shipped playbook's US-CERT endpoint is not reachable from here: the incident stays in
-      // `reporting`, and its state comes from the workflow the worker runs.
-      return body?.phase ? body : undefined;
-    }, 'the incident\'s state from the worker', 60_000, 200);
+    const state = await until(
+      async () => {
+        const res = await fetch(`${base}/incidents/${incidentId}`, { headers: auth });
+        const body = res.status === 200 ? ((await res.json()) as { phase: string }) : undefined;
+        // The shipped playbook's US-CERT endpoint is not reachable from here: the incident stays in
+        // `reporting`, and its state comes from the workflow the worker runs.
+        return body?.phase ? body : undefined;
+      },
+      "the incident's state from the worker",
+      60_000,
+      200,
+    );
     expect(['reporting', 'triage']).toContain(state.phase);
 
-    const page = await until(async () => {
-      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      return /^breach_incidents\{phase="(reporting|triage)"\} 1$/m.test(text) ? text : undefined;
-    }, 'the incident counted on /metrics', 30_000, 500);
+    const page = await until(
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        return /^breach_incidents\{phase="(reporting|triage)"\} 1$/m.test(text) ? text : undefined;
+      },
+      'the incident counted on /metrics',
+      30_000,
+      500,
+    );
     expect(page).toMatch(/^temporal_\w+/m);
 
     // Tracing (docs/operations-alerts.md "Tracing"): the API's client calls, the worker's activities and,
     // through the interceptors built into the production bundle, the workflow itself.
-    await until(async () => (spansBy('breach-api').length > 0 && spansBy('breach-worker').some((n) => /^RunActivity:/.test(n)) ? true : undefined), 'spans from the API and the worker', 30_000, 500);
-    expect(spansBy('breach-api').join(' ')).toMatch(/(StartWorkflow|SignalWithStartWorkflow|QueryWorkflow|StartWorkflowUpdate)/);
-    await until(async () => (spansBy('breach-worker').some((n) => /^(RunWorkflow|StartActivity|HandleQuery|HandleSignal|HandleUpdate)/.test(n)) ? true : undefined), 'spans from inside the workflow', 30_000, 500);
+    await until(
+      async () =>
+        spansBy('breach-api').length > 0 && spansBy('breach-worker').some((n) => /^RunActivity:/.test(n))
+          ? true
+          : undefined,
+      'spans from the API and the worker',
+      30_000,
+      500,
+    );
+    expect(spansBy('breach-api').join(' ')).toMatch(
+      /(StartWorkflow|SignalWithStartWorkflow|QueryWorkflow|StartWorkflowUpdate)/,
+    );
+    await until(
+      async () =>
+        spansBy('breach-worker').some((n) =>
+          /^(RunWorkflow|StartActivity|HandleQuery|HandleSignal|HandleUpdate)/.test(n),
+        )
+          ? true
+          : undefined,
+      'spans from inside the workflow',
+      30_000,
+      500,
+    );
   });
 });
 
@@ -261,10 +384,12 @@ describe('deploy/ and the documentation', () => {
     expect(compose).toMatch(/target: api/);
     expect(compose).toMatch(/image: postgres:/);
     expect(compose).toMatch(/DB: postgres12/);
-    for (const [, script] of compose.matchAll(/\/scripts\/([\w-]+\.sh)/g)) expect(existsSync(join(PROJECT_ROOT, 'deploy', 'scripts', script!)), script).toBe(true);
+    for (const [, script] of compose.matchAll(/\/scripts\/([\w-]+\.sh)/g))
+      expect(existsSync(join(PROJECT_ROOT, 'deploy', 'scripts', script!)), script).toBe(true);
     const namespace = read('deploy/scripts/create-namespace.sh');
     const types: Record<string, string> = { KEYWORD: 'Keyword', DATETIME: 'Datetime', BOOL: 'Bool' };
-    for (const attribute of SEARCH_ATTRIBUTES) expect(namespace).toContain(`add ${attribute.name} ${types[attribute.type]}`);
+    for (const attribute of SEARCH_ATTRIBUTES)
+      expect(namespace).toContain(`add ${attribute.name} ${types[attribute.type]}`);
     // No secret value in the compose file: they come from deploy/secrets/ (git-ignored).
     expect(compose).not.toMatch(/^\s*\w*(PASSWORD|SECRET|PASS|PWD|API_KEY)\w*:\s*[^$\s]/m);
     expect(read('deploy/secrets/.gitignore')).toMatch(/^\*$/m);
@@ -284,7 +409,11 @@ describe('deploy/ and the documentation', () => {
     const scripts = [...doc.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]!);
     expect(scripts).toEqual(expect.arrayContaining(['build:workflows', 'build:server']));
     for (const script of scripts) expect(pkg.scripts, script).toHaveProperty(script);
-    const paths = [...doc.matchAll(/`((?:deploy|docs|security|workers|scripts|api|config|domain|playbooks|tests)\/[\w./-]+|Dockerfile)`/g)].map((m) => m[1]!);
+    const paths = [
+      ...doc.matchAll(
+        /`((?:deploy|docs|security|workers|scripts|api|config|domain|playbooks|tests)\/[\w./-]+|Dockerfile)`/g,
+      ),
+    ].map((m) => m[1]!);
     expect(paths.length).toBeGreaterThan(5);
     for (const path of paths) {
       if (path.startsWith('deploy/secrets/') && path !== 'deploy/secrets/') continue; // made by the operator

@@ -13,8 +13,25 @@ import { startSmtpCounter } from '../../scripts/bench/smtp-counter.js';
 import { freePort } from '../../scripts/local/ports.js';
 import { collectOnce } from '../../workers/collector.js';
 import { createBreachMetrics, notificationObserver } from '../../workers/metrics.js';
-import { startDevServer, startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
-import { faultKeys, faultPlaybook, newIncidentId, report, until, waitForState, workflowBundleFile, Workers, type Incidents } from '../faults/fixture.js';
+import {
+  startDevServer,
+  startHttpReceiver,
+  startSmtpReceiver,
+  type EndpointReceiver,
+  type SmtpReceiver,
+  type TestWorkflowEnvironment,
+} from '../helpers/index.js';
+import {
+  faultKeys,
+  faultPlaybook,
+  newIncidentId,
+  report,
+  until,
+  waitForState,
+  workflowBundleFile,
+  Workers,
+  type Incidents,
+} from '../faults/fixture.js';
 import { writeRoster } from '../scale/fixture.js';
 import { LETTER } from '../workflows/fixture.js';
 
@@ -28,7 +45,13 @@ let world: Incidents;
 let metricsUrl: string;
 
 beforeAll(async () => {
-  const [server, mail, http, bundle, port] = await Promise.all([startDevServer({ dataConverter: keys.dataConverter }), startSmtpReceiver(), startHttpReceiver(), workflowBundleFile(), freePort()]);
+  const [server, mail, http, bundle, port] = await Promise.all([
+    startDevServer({ dataConverter: keys.dataConverter }),
+    startSmtpReceiver(),
+    startHttpReceiver(),
+    workflowBundleFile(),
+    freePort(),
+  ]);
   env = server;
   smtp = mail;
   receiver = http;
@@ -65,13 +88,18 @@ async function scrape(): Promise<string> {
   return response.text();
 }
 
-describe('the worker\'s /metrics', () => {
-  it('serves the SDK\'s runtime metrics, Node\'s and the project\'s on the configured port', async () => {
+describe("the worker's /metrics", () => {
+  it("serves the SDK's runtime metrics, Node's and the project's on the configured port", async () => {
     // The SDK's counters appear once the worker has polled; wait for one.
-    const page = await until(async () => {
-      const text = await scrape();
-      return /^temporal_\w+/m.test(text) ? text : undefined;
-    }, 'the SDK\'s temporal_* metrics', 30_000, 500);
+    const page = await until(
+      async () => {
+        const text = await scrape();
+        return /^temporal_\w+/m.test(text) ? text : undefined;
+      },
+      "the SDK's temporal_* metrics",
+      30_000,
+      500,
+    );
     expect(page).toMatch(/^temporal_(request|worker_start|num_pollers|workflow_task|long_request)\w*/m);
     expect(page).toMatch(/^nodejs_heap_size_used_bytes /m);
     expect(page).toMatch(/^# TYPE breach_notifications_sent_total counter/m);
@@ -93,12 +121,26 @@ describe('the worker\'s /metrics', () => {
     await report(world, playbook, onTime);
     await report(world, playbook, late, { discoveredAt: new Date(Date.now() - 2 * 3_600_000).toISOString() });
     await waitForState(world, onTime, (s) => s.awaiting?.role === 'ipsDirector', 'the triage gate');
-    await waitForState(world, late, (s) => s.awaiting?.role === 'ipsDirector' && s.reportedLate, 'the late triage gate');
+    await waitForState(
+      world,
+      late,
+      (s) => s.awaiting?.role === 'ipsDirector' && s.reportedLate,
+      'the late triage gate',
+    );
 
-    const page = await until(async () => {
-      const text = await scrape();
-      return sample(text, 'breach_incidents{phase="triage"}') === triageBefore + 2 && sample(text, 'breach_reports_late') === lateBefore + 1 && sample(text, 'breach_open_gates{role="ipsDirector"}') === gatesBefore + 2 ? text : undefined;
-    }, 'the gauges to count the two incidents', 30_000, 500);
+    const page = await until(
+      async () => {
+        const text = await scrape();
+        return sample(text, 'breach_incidents{phase="triage"}') === triageBefore + 2 &&
+          sample(text, 'breach_reports_late') === lateBefore + 1 &&
+          sample(text, 'breach_open_gates{role="ipsDirector"}') === gatesBefore + 2
+          ? text
+          : undefined;
+      },
+      'the gauges to count the two incidents',
+      30_000,
+      500,
+    );
     expect(sample(page, 'breach_open_gates_waiting{role="ipsDirector",over="1h"}')).toBe(0);
     expect(sample(page, 'breach_open_gate_oldest_wait_seconds{role="ipsDirector"}')).toBeLessThan(600);
     expect(page).not.toContain(onTime);
@@ -109,7 +151,8 @@ describe('the worker\'s /metrics', () => {
     const metrics = createBreachMetrics();
     await collectOnce(env.client, metrics, Date.now() + 6 * 86_400_000);
     const later = await metrics.registry.metrics();
-    for (const over of ['1h', '1d', '5d']) expect(sample(later, `breach_open_gates_waiting{role="ipsDirector",over="${over}"}`)).toBeGreaterThanOrEqual(2);
+    for (const over of ['1h', '1d', '5d'])
+      expect(sample(later, `breach_open_gates_waiting{role="ipsDirector",over="${over}"}`)).toBeGreaterThanOrEqual(2);
     expect(sample(later, 'breach_open_gates_waiting{role="ipsDirector",over="30d"}')).toBe(0);
     expect(sample(later, 'breach_open_gate_oldest_wait_seconds{role="ipsDirector"}')).toBeGreaterThan(6 * 86_400 - 60);
   });
@@ -120,14 +163,28 @@ describe('notification counters', () => {
     const counter = await startSmtpCounter();
     const vendor = await startHttpReceiver();
     // 10 people: 8 by email, one by letter (no email), one unreadable line.
-    const url = writeRoster(10, (i) => (i === 3 ? 'not json' : i === 5 ? { email: '', postalAddress: '1 Main St, Springfield, VA 22150' } : {}));
+    const url = writeRoster(10, (i) =>
+      i === 3 ? 'not json' : i === 5 ? { email: '', postalAddress: '1 Main St, Springfield, VA 22150' } : {},
+    );
     const mailer = createMailTransport({ smtpUrl: counter.smtpUrl, maxConnections: 2 });
     const metrics = createBreachMetrics();
     try {
       const counts: NotifyCounts = await new MockActivityEnvironment().run(
         notifyRange,
         { mailer, mailFrom: 'b@test.example', env: {}, observe: notificationObserver(metrics) },
-        { incidentId: 'M-1', workflowId: 'breach-M-1:notify', organization: 'the Department of State', roster: { url, count: 10 }, letter: LETTER, immediate: false, mailVendor: { url: `${vendor.url}/mailVendor` }, fromLine: 0, toLine: 10, letterBatch: 100, ratePerSecond: 10_000 },
+        {
+          incidentId: 'M-1',
+          workflowId: 'breach-M-1:notify',
+          organization: 'the Department of State',
+          roster: { url, count: 10 },
+          letter: LETTER,
+          immediate: false,
+          mailVendor: { url: `${vendor.url}/mailVendor` },
+          fromLine: 0,
+          toLine: 10,
+          letterBatch: 100,
+          ratePerSecond: 10_000,
+        },
       );
       const page = await metrics.registry.metrics();
       expect(sample(page, 'breach_notifications_sent_total{means="email"}')).toBe(counts.emails);

@@ -18,7 +18,16 @@ const echo = (who: string) =>
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
       response.writeHead(200, { 'content-type': 'application/json', 'x-who': who });
-      response.end(JSON.stringify({ who, method: request.method, url: request.url, cookie: request.headers.cookie ?? null, origin: request.headers.origin ?? null, body }));
+      response.end(
+        JSON.stringify({
+          who,
+          method: request.method,
+          url: request.url,
+          cookie: request.headers.cookie ?? null,
+          origin: request.headers.origin ?? null,
+          body,
+        }),
+      );
     });
   });
 
@@ -41,11 +50,28 @@ afterAll(async () => {
 
 describe('the UI proxy of npm start', () => {
   it('sends the codec routes to the API with the cookie, the Origin and the body; the rest to the UI', async () => {
-    const decode = await fetch(`${proxy.url}/decode`, { method: 'POST', headers: { cookie: 'breach_session=abc', origin: proxy.url, 'content-type': 'application/json' }, body: '{"payloads":[]}' });
-    expect(await decode.json()).toEqual({ who: 'api', method: 'POST', url: '/decode', cookie: 'breach_session=abc', origin: proxy.url, body: '{"payloads":[]}' });
+    const decode = await fetch(`${proxy.url}/decode`, {
+      method: 'POST',
+      headers: { cookie: 'breach_session=abc', origin: proxy.url, 'content-type': 'application/json' },
+      body: '{"payloads":[]}',
+    });
+    expect(await decode.json()).toEqual({
+      who: 'api',
+      method: 'POST',
+      url: '/decode',
+      cookie: 'breach_session=abc',
+      origin: proxy.url,
+      body: '{"payloads":[]}',
+    });
     const preflight = await fetch(`${proxy.url}/encode`, { method: 'OPTIONS' });
     expect(preflight.headers.get('x-who')).toBe('api');
-    for (const path of ['/', '/namespaces/default/workflows', '/api/v1/settings', '/decode-not', '/_app/immutable/x.js?decode']) {
+    for (const path of [
+      '/',
+      '/namespaces/default/workflows',
+      '/api/v1/settings',
+      '/decode-not',
+      '/_app/immutable/x.js?decode',
+    ]) {
       const res = await fetch(`${proxy.url}${path}`);
       expect(res.headers.get('x-who'), path).toBe('ui');
       expect(((await res.json()) as { url: string }).url).toBe(path);
@@ -53,7 +79,12 @@ describe('the UI proxy of npm start', () => {
   });
 
   it('answers 502 in words when what is behind it does not answer', async () => {
-    const lonely = await startUiProxy({ host: '127.0.0.1', port: await freePort(), uiPort: await freePort(), apiPort: await freePort() });
+    const lonely = await startUiProxy({
+      host: '127.0.0.1',
+      port: await freePort(),
+      uiPort: await freePort(),
+      apiPort: await freePort(),
+    });
     try {
       const res = await fetch(`${lonely.url}/`);
       expect(res.status).toBe(502);

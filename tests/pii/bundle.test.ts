@@ -16,7 +16,13 @@ it('the workflow bundle carries the failure converter, and a bundle without it i
   expect(bundleHasFailureConverter(code)).toBe(true);
   const dataConverter = createDataConverter(createKeyring('k', { k: generateKey() }));
   const connection = {} as NativeConnection;
-  expect(() => createBreachWorker({ connection, taskQueue: 'nowhere', activities: offlineActivities(), dataConverter, workflowBundle: { code: 'var x = 1;' } })).toThrow(
-    /built without the failure converter/,
-  );
+  expect(() =>
+    createBreachWorker({
+      connection,
+      taskQueue: 'nowhere',
+      activities: offlineActivities(),
+      dataConverter,
+      workflowBundle: { code: 'var x = 1;' },
+    }),
+  ).toThrow(/built without the failure converter/);
 });

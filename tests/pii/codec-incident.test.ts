@@ -19,7 +19,16 @@ import { incidentWorkflowId } from '../../domain/ids.js';
 import { ENCRYPTED_ENCODING, type EncryptionCodec } from '../../security/codec.js';
 import { INCIDENT_METADATA } from '../../security/codec-owner.js';
 import { testDataConverter } from '../helpers/index.js';
-import { call, LINK_SECRET, PUBLIC_URL, reportIncident, startApiFixture, TOKEN, triage, type ApiFixture } from '../api/fixture.js';
+import {
+  call,
+  LINK_SECRET,
+  PUBLIC_URL,
+  reportIncident,
+  startApiFixture,
+  TOKEN,
+  triage,
+  type ApiFixture,
+} from '../api/fixture.js';
 
 const UI = 'http://localhost:8233';
 const DS_CIRT = 'demo-ds-cirt-token';
@@ -43,10 +52,18 @@ beforeAll(async () => {
     publicUrl: PUBLIC_URL,
     codecServer: { codec, origins: [UI] },
   });
-  [cyber, paper] = await Promise.all([reportIncident(f.app, { medium: 'cyber' }), reportIncident(f.app, { medium: 'non-cyber' })]);
+  [cyber, paper] = await Promise.all([
+    reportIncident(f.app, { medium: 'cyber' }),
+    reportIncident(f.app, { medium: 'non-cyber' }),
+  ]);
   // An update (accepted and completed) and a signal (a refused attempt is recorded) in each history.
   await Promise.all([triage(f.app, cyber!, false), triage(f.app, paper!, false)]);
-  const refused = await call(f.app, { method: 'POST', url: `/incidents/${cyber}/decisions`, token: TOKEN.cgfs, body: { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' } });
+  const refused = await call(f.app, {
+    method: 'POST',
+    url: `/incidents/${cyber}/decisions`,
+    token: TOKEN.cgfs,
+    body: { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' },
+  });
   expect(refused.status).toBe(403);
 }, 180_000);
 
@@ -69,24 +86,37 @@ async function encryptedPayloads(incidentId: string): Promise<{ where: string; p
   };
   let nextPageToken: Uint8Array | undefined;
   do {
-    const page = await f.env.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: incidentWorkflowId(incidentId) }, nextPageToken });
-    for (const event of page.history?.events ?? []) walk(event, temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? 'unknown');
+    const page = await f.env.client.workflowService.getWorkflowExecutionHistory({
+      namespace: 'default',
+      execution: { workflowId: incidentWorkflowId(incidentId) },
+      nextPageToken,
+    });
+    for (const event of page.history?.events ?? [])
+      walk(event, temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? 'unknown');
     nextPageToken = page.nextPageToken && page.nextPageToken.length > 0 ? page.nextPageToken : undefined;
   } while (nextPageToken);
   return found;
 }
 
 const decode = (token: string, payloads: Payload[]) =>
-  codecApp.inject({ method: 'POST', url: '/decode', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', origin: UI }, payload: JSON.stringify({ payloads: payloads.map(payloadToJson) }) });
+  codecApp.inject({
+    method: 'POST',
+    url: '/decode',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', origin: UI },
+    payload: JSON.stringify({ payloads: payloads.map(payloadToJson) }),
+  });
 
-const answered = (body: string) => (JSON.parse(body) as { payloads: Parameters<typeof payloadFromJson>[0][] }).payloads.map(payloadFromJson);
+const answered = (body: string) =>
+  (JSON.parse(body) as { payloads: Parameters<typeof payloadFromJson>[0][] }).payloads.map(payloadFromJson);
 const isCiphertext = (payload: Payload) => text(payload.metadata?.encoding) === ENCRYPTED_ENCODING;
 
 describe('the owning incident in every payload (serialization context, worker and client)', () => {
   it('469.2c(1): each encrypted payload of an incident history names that incident: input, update, signal, activity input and result', async () => {
     for (const incidentId of [cyber, paper]) {
       const payloads = await encryptedPayloads(incidentId);
-      const unlabelled = payloads.filter(({ payload }) => text(payload.metadata?.[INCIDENT_METADATA]) !== incidentId).map((p) => p.where);
+      const unlabelled = payloads
+        .filter(({ payload }) => text(payload.metadata?.[INCIDENT_METADATA]) !== incidentId)
+        .map((p) => p.where);
       expect(unlabelled, `payloads of ${incidentId} without its label`).toEqual([]);
       const where = new Set(payloads.map((p) => p.where.split('.').slice(0, 2).join('.')));
       for (const expected of [
@@ -99,7 +129,9 @@ describe('the owning incident in every payload (serialization context, worker an
         expect([...where], `${incidentId}: ${expected}`).toContain(expected);
       }
     }
-    const signals = (await encryptedPayloads(cyber)).filter((p) => p.where.startsWith('EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED'));
+    const signals = (await encryptedPayloads(cyber)).filter((p) =>
+      p.where.startsWith('EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED'),
+    );
     expect(signals.length, 'the refused attempt, signalled by the client').toBeGreaterThan(0);
   });
 
@@ -109,14 +141,24 @@ describe('the owning incident in every payload (serialization context, worker an
       encode: (payloads: Payload[], context?: SerializationContext) => codec.encode(payloads, context),
       async decode(payloads: Payload[], context?: SerializationContext) {
         const owned = await codec.decodeOwned(payloads);
-        seen.push({ ...(context ? { context } : {}), incidents: owned.filter((o) => o.encrypted).map((o) => o.incidentId) });
+        seen.push({
+          ...(context ? { context } : {}),
+          incidents: owned.filter((o) => o.encrypted).map((o) => o.incidentId),
+        });
         return owned.map((o) => o.payload);
       },
     };
     const client = new Client({ connection: f.env.connection, dataConverter: { payloadCodecs: [recorder] } });
     const state = await getIncidentState(client, cyber);
     expect(state.incidentId).toBe(cyber);
-    expect(seen.some((s) => s.context?.workflowId === incidentWorkflowId(cyber) && s.incidents.length > 0 && s.incidents.every((i) => i === cyber))).toBe(true);
+    expect(
+      seen.some(
+        (s) =>
+          s.context?.workflowId === incidentWorkflowId(cyber) &&
+          s.incidents.length > 0 &&
+          s.incidents.every((i) => i === cyber),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -130,15 +172,25 @@ describe('POST /decode decides payload by payload (api/codec-access.ts)', () => 
     expect(out.slice(0, ofCyber.length).every((p) => !isCiphertext(p))).toBe(true);
     expect(out.slice(ofCyber.length)).toEqual(ofPaper.map((p) => payloadFromJson(payloadToJson(p))));
     // The decrypted report is the report.
-    expect(out.slice(0, ofCyber.length).map((p) => text(p.data)).join('\n')).toContain(cyber);
+    expect(
+      out
+        .slice(0, ofCyber.length)
+        .map((p) => text(p.data))
+        .join('\n'),
+    ).toContain(cyber);
   });
 
   it('469.2c(1): the IPS Director, told of every incident, reads both; a payload with no incident only them; a relabelled one nobody', async () => {
     const [ofCyber] = (await encryptedPayloads(cyber)).map((p) => p.payload);
     const [ofPaper] = (await encryptedPayloads(paper)).map((p) => p.payload);
-    const [written] = await codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"before":"the incident label"}') }]);
+    const [written] = await codec.encode([
+      { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"before":"the incident label"}') },
+    ]);
     // Incident B's payload labelled as A's: the bound incident (B) disagrees with the label.
-    const relabelled: Payload = { ...ofPaper!, metadata: { ...ofPaper!.metadata, [INCIDENT_METADATA]: Buffer.from(cyber) } };
+    const relabelled: Payload = {
+      ...ofPaper!,
+      metadata: { ...ofPaper!.metadata, [INCIDENT_METADATA]: Buffer.from(cyber) },
+    };
 
     const director = answered((await decode(TOKEN.ipsDirector, [ofCyber!, ofPaper!, written!, relabelled])).body);
     expect(director.map(isCiphertext)).toEqual([false, false, false, true]);
@@ -149,7 +201,9 @@ describe('POST /decode decides payload by payload (api/codec-access.ts)', () => 
   });
 
   it('469.2c(1): someone with a role on neither (the CRG, not convened) sees ciphertext only', async () => {
-    const payloads = [...(await encryptedPayloads(cyber)), ...(await encryptedPayloads(paper))].map((p) => p.payload).slice(0, 20);
+    const payloads = [...(await encryptedPayloads(cyber)), ...(await encryptedPayloads(paper))]
+      .map((p) => p.payload)
+      .slice(0, 20);
     const crg = answered((await decode('demo-crg-ds-token', payloads)).body);
     expect(crg.every(isCiphertext)).toBe(true);
   });

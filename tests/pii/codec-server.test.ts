@@ -10,7 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codecOriginsFromEnv, DEFAULT_UI_ORIGINS, payloadFromJson, payloadToJson } from '../../api/codec-server.js';
 import { buildApi } from '../../api/server.js';
 import { createKeyring, EncryptionCodec, generateKey } from '../../security/codec.js';
-import { ConfigError, DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens, loadPlaybookFile } from '../../config/index.js';
+import {
+  ConfigError,
+  DEFAULT_API_TOKENS,
+  DEFAULT_PLAYBOOK,
+  loadApiTokens,
+  loadPlaybookFile,
+} from '../../config/index.js';
 
 const UI = 'http://localhost:8233';
 const TOKEN = 'demo-ips-director-token';
@@ -47,7 +53,12 @@ async function encrypted() {
 }
 
 function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  return app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/json', origin: UI, 'x-namespace': 'default', ...headers }, payload: JSON.stringify(body) });
+  return app.inject({
+    method: 'POST',
+    url: path,
+    headers: { 'content-type': 'application/json', origin: UI, 'x-namespace': 'default', ...headers },
+    payload: JSON.stringify(body),
+  });
 }
 
 describe('POST /decode and /encode', () => {
@@ -88,7 +99,9 @@ describe('POST /decode and /encode', () => {
   it('refuses a body that is not { payloads } with base64 values (400), and a payload it cannot decrypt (422, naming the key)', async () => {
     const auth = { authorization: `Bearer ${TOKEN}` };
     expect((await post('/decode', { nope: [] }, auth)).statusCode).toBe(400);
-    expect((await post('/decode', { payloads: [{ metadata: { encoding: '!!' }, data: '' }] }, auth)).statusCode).toBe(400);
+    expect((await post('/decode', { payloads: [{ metadata: { encoding: '!!' }, data: '' }] }, auth)).statusCode).toBe(
+      400,
+    );
     const other = new EncryptionCodec(createKeyring('other-key', { 'other-key': generateKey() }));
     const foreign = (await other.encode([defaultPayloadConverter.toPayload(SECRET)])).map(payloadToJson);
     const res = await post('/decode', { payloads: foreign }, auth);
@@ -111,22 +124,36 @@ describe('CORS preflight', () => {
       const res = await app.inject({
         method: 'OPTIONS',
         url: path,
-        headers: { origin: UI, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace,authorization' },
+        headers: {
+          origin: UI,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-namespace,authorization',
+        },
       });
       expect(res.statusCode).toBe(204);
       expect(res.headers['access-control-allow-origin']).toBe(UI);
       expect(String(res.headers['access-control-allow-methods'])).toContain('POST');
-      const allowed = String(res.headers['access-control-allow-headers']).split(',').map((h) => h.trim().toLowerCase());
+      const allowed = String(res.headers['access-control-allow-headers'])
+        .split(',')
+        .map((h) => h.trim().toLowerCase());
       expect(allowed).toEqual(expect.arrayContaining(['content-type', 'x-namespace', 'authorization']));
       expect(res.headers['access-control-allow-credentials']).toBe('true');
     }
   });
 
   it('gives another origin no CORS headers', async () => {
-    const preflight = await app.inject({ method: 'OPTIONS', url: '/decode', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/decode',
+      headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.statusCode).toBe(403);
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
-    const res = await post('/decode', { payloads: await encrypted() }, { origin: 'http://evil.example', authorization: `Bearer ${TOKEN}` });
+    const res = await post(
+      '/decode',
+      { payloads: await encrypted() },
+      { origin: 'http://evil.example', authorization: `Bearer ${TOKEN}` },
+    );
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });
 
@@ -139,7 +166,10 @@ describe('CORS preflight', () => {
 describe('BREACH_UI_ORIGINS', () => {
   it('defaults to the dev server UI, takes a comma-separated list, and refuses what is not an origin', () => {
     expect(codecOriginsFromEnv({})).toEqual(DEFAULT_UI_ORIGINS);
-    expect(codecOriginsFromEnv({ BREACH_UI_ORIGINS: 'http://localhost:8233, https://temporal.example.gov' })).toEqual(['http://localhost:8233', 'https://temporal.example.gov']);
+    expect(codecOriginsFromEnv({ BREACH_UI_ORIGINS: 'http://localhost:8233, https://temporal.example.gov' })).toEqual([
+      'http://localhost:8233',
+      'https://temporal.example.gov',
+    ]);
     for (const bad of ['localhost:8233', 'http://x.example/path', 'ftp://x.example']) {
       expect(() => codecOriginsFromEnv({ BREACH_UI_ORIGINS: bad })).toThrow(ConfigError);
     }

@@ -42,7 +42,9 @@ const decode = async (cookie?: string) =>
     method: 'POST',
     url: '/decode',
     headers: { 'content-type': 'application/json', origin: UI, ...(cookie ? { cookie } : {}) },
-    payload: JSON.stringify({ payloads: (await codec.encode([defaultPayloadConverter.toPayload(SECRET)])).map(payloadToJson) }),
+    payload: JSON.stringify({
+      payloads: (await codec.encode([defaultPayloadConverter.toPayload(SECRET)])).map(payloadToJson),
+    }),
   });
 
 describe('codec session', () => {
@@ -52,7 +54,12 @@ describe('codec session', () => {
     expect(page.body).toContain('<html lang="en">');
     expect(page.body).toContain('Include cross-origin credentials');
 
-    const login = await app.inject({ method: 'POST', url: '/codec/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'token=demo-ips-director-token' });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/codec/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'token=demo-ips-director-token',
+    });
     expect(login.statusCode).toBe(200);
     const setCookie = String(login.headers['set-cookie']);
     expect(setCookie).toMatch(new RegExp(`^${CODEC_SESSION_COOKIE}=ips-director\\.\\d+\\.`));
@@ -69,7 +76,12 @@ describe('codec session', () => {
   });
 
   it('refuses an unknown token at sign-in, and no cookie, a forged or an expired one at /decode', async () => {
-    const login = await app.inject({ method: 'POST', url: '/codec/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'token=not-a-token-at-all' });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/codec/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'token=not-a-token-at-all',
+    });
     expect(login.statusCode).toBe(401);
     expect(login.headers['set-cookie']).toBeUndefined();
 
@@ -81,7 +93,12 @@ describe('codec session', () => {
   });
 
   it('answers an empty request (protobuf JSON omits the empty list, as the Temporal CLI sends it) with no payloads', async () => {
-    const res = await app.inject({ method: 'POST', url: '/decode', headers: { 'content-type': 'application/json', authorization: 'Bearer demo-ips-director-token' }, payload: '{}' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/decode',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer demo-ips-director-token' },
+      payload: '{}',
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ payloads: [] });
   });

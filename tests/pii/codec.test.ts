@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { createKeyring, decodePayload, encodePayload, EncryptionCodec, ENCRYPTED_ENCODING, generateKey, KEY_ID_METADATA, PayloadDecryptionError } from '../../security/codec.js';
+import {
+  createKeyring,
+  decodePayload,
+  encodePayload,
+  EncryptionCodec,
+  ENCRYPTED_ENCODING,
+  generateKey,
+  KEY_ID_METADATA,
+  PayloadDecryptionError,
+} from '../../security/codec.js';
 import { ConfigError } from '../../config/index.js';
 import { createDataConverter, FAILURE_CONVERTER_PATH } from '../../security/data-converter.js';
 import { loadKeyring, prepareDevKeyring } from '../../security/keyring.js';
@@ -54,20 +63,29 @@ describe('EncryptionCodec', () => {
       defaultPayloadConverter.toPayload(undefined),
       defaultPayloadConverter.toPayload(null),
       defaultPayloadConverter.toPayload(new Uint8Array([0, 1, 2, 255])),
-      { metadata: { encoding: Buffer.from('json/plain'), a: Buffer.from(''), 'ünï': Buffer.alloc(300, 7) }, data: Buffer.alloc(70_000, 3) },
+      {
+        metadata: { encoding: Buffer.from('json/plain'), a: Buffer.from(''), ünï: Buffer.alloc(300, 7) },
+        data: Buffer.alloc(70_000, 3),
+      },
     ];
     const decoded = await codecA.decode(await codecA.encode(payloads));
     expect(decoded.map((p) => encodePayload(p))).toEqual(payloads.map((p) => encodePayload(p)));
   });
 
   it('writes the plaintext as the protobuf encoding of the Payload (readable by any SDK)', () => {
-    const payload: Payload = { metadata: { encoding: Buffer.from('json/plain'), x: Buffer.from([1, 2, 3]) }, data: Buffer.from('{"a":1}') };
+    const payload: Payload = {
+      metadata: { encoding: Buffer.from('json/plain'), x: Buffer.from([1, 2, 3]) },
+      data: Buffer.from('{"a":1}'),
+    };
     const ours = encodePayload(payload);
     const theirs = temporal.api.common.v1.Payload.encode(payload).finish();
     const back = temporal.api.common.v1.Payload.decode(ours);
     expect(text(back.data)).toBe('{"a":1}');
     expect(Object.keys(back.metadata)).toEqual(['encoding', 'x']);
-    expect(decodePayload(theirs)).toEqual({ metadata: { encoding: new Uint8Array(Buffer.from('json/plain')), x: new Uint8Array([1, 2, 3]) }, data: new Uint8Array(Buffer.from('{"a":1}')) });
+    expect(decodePayload(theirs)).toEqual({
+      metadata: { encoding: new Uint8Array(Buffer.from('json/plain')), x: new Uint8Array([1, 2, 3]) },
+      data: new Uint8Array(Buffer.from('{"a":1}')),
+    });
   });
 
   it('leaves payloads that are not encrypted as they are', async () => {
@@ -117,7 +135,9 @@ describe('EncryptionCodec', () => {
 
   it('an encrypted payload without a key id fails clearly', async () => {
     const [payload] = await codecA.encode([defaultPayloadConverter.toPayload(SECRET)]);
-    await expect(codecA.decode([{ ...payload!, metadata: { encoding: payload!.metadata!.encoding! } }])).rejects.toThrow(/no encryption-key-id/);
+    await expect(
+      codecA.decode([{ ...payload!, metadata: { encoding: payload!.metadata!.encoding! } }]),
+    ).rejects.toThrow(/no encryption-key-id/);
   });
 
   it('createKeyring refuses a short key and an active key that is not in the ring', () => {
@@ -130,7 +150,9 @@ describe('EncryptionCodec', () => {
     const converter = createDataConverter(ring('A', { A: keyA }));
     expect(converter.payloadCodecs).toHaveLength(1);
     expect(converter.failureConverterPath).toBe(FAILURE_CONVERTER_PATH);
-    const { failureConverter } = (await import(FAILURE_CONVERTER_PATH)) as { failureConverter: { options: { encodeCommonAttributes: boolean } } };
+    const { failureConverter } = (await import(FAILURE_CONVERTER_PATH)) as {
+      failureConverter: { options: { encodeCommonAttributes: boolean } };
+    };
     expect(failureConverter.options.encodeCommonAttributes).toBe(true);
   });
 });
@@ -166,9 +188,18 @@ describe('keyring configuration', () => {
       [{}, /no encryption key: .*BREACH_KEYRING.*BREACH_ENCRYPTION_KEY/],
       [{ BREACH_ENCRYPTION_KEY: b64() }, /BREACH_ENCRYPTION_KEY_ID is not/],
       [{ BREACH_ENCRYPTION_KEY_ID: 'k1' }, /BREACH_ENCRYPTION_KEY is not/],
-      [{ BREACH_ENCRYPTION_KEY: short, BREACH_ENCRYPTION_KEY_ID: 'k1' }, /BREACH_ENCRYPTION_KEY: expected exactly 32 bytes/],
-      [{ BREACH_ENCRYPTION_KEY: 'not base64!', BREACH_ENCRYPTION_KEY_ID: 'k1' }, /BREACH_ENCRYPTION_KEY: expected 32 random bytes in base64/],
-      [{ BREACH_ENCRYPTION_KEY: b64(), BREACH_ENCRYPTION_KEY_ID: 'has space' }, /BREACH_ENCRYPTION_KEY_ID: expected a key id/],
+      [
+        { BREACH_ENCRYPTION_KEY: short, BREACH_ENCRYPTION_KEY_ID: 'k1' },
+        /BREACH_ENCRYPTION_KEY: expected exactly 32 bytes/,
+      ],
+      [
+        { BREACH_ENCRYPTION_KEY: 'not base64!', BREACH_ENCRYPTION_KEY_ID: 'k1' },
+        /BREACH_ENCRYPTION_KEY: expected 32 random bytes in base64/,
+      ],
+      [
+        { BREACH_ENCRYPTION_KEY: b64(), BREACH_ENCRYPTION_KEY_ID: 'has space' },
+        /BREACH_ENCRYPTION_KEY_ID: expected a key id/,
+      ],
       [{ BREACH_KEYRING: none }, /cannot read the keyring file \(BREACH_KEYRING\) .*ENOENT/],
       [{ BREACH_KEYRING: '/x', BREACH_ENCRYPTION_KEY: b64() }, /either BREACH_KEYRING .* not both/],
     ];
@@ -185,7 +216,10 @@ describe('keyring configuration', () => {
     const cases: [string, RegExp][] = [
       [`{ "active": "a", "keys": { "a": "${secret}" `, /is not valid JSON$/],
       [JSON.stringify({ active: 'b', keys: { a: secret } }), /active: expected the id of one of `keys`/],
-      [JSON.stringify({ active: 'a', keys: { a: Buffer.alloc(31).toString('base64') } }), /keys\.a: expected exactly 32 bytes/],
+      [
+        JSON.stringify({ active: 'a', keys: { a: Buffer.alloc(31).toString('base64') } }),
+        /keys\.a: expected exactly 32 bytes/,
+      ],
       [JSON.stringify({ active: 'a', keys: {} }), /keys: expected at least one key/],
       [JSON.stringify({ active: 'a', keys: { a: secret }, extra: 1 }), /Unrecognized key/i],
     ];
@@ -214,7 +248,10 @@ describe('keyring configuration', () => {
     const second = await prepareDevKeyring({}, dataDir);
     expect(second.note).toMatch(/development keyring/);
     expect(await readFile(file, 'utf8')).toBe(content);
-    const configured = await prepareDevKeyring({ BREACH_ENCRYPTION_KEY: b64(), BREACH_ENCRYPTION_KEY_ID: 'prod' }, dataDir);
+    const configured = await prepareDevKeyring(
+      { BREACH_ENCRYPTION_KEY: b64(), BREACH_ENCRYPTION_KEY_ID: 'prod' },
+      dataDir,
+    );
     expect(configured.childEnv).toEqual({});
   });
 });
@@ -223,7 +260,13 @@ describe('the owning incident (469.2c(1): the codec server decrypts per incident
   const key = generateKey();
   const codec = new EncryptionCodec(ring('A', { A: key }));
   const workflow = (workflowId: string) => ({ type: 'workflow' as const, namespace: 'default', workflowId });
-  const activity = (workflowId: string) => ({ type: 'activity' as const, namespace: 'default', workflowId, activityId: '1', isLocal: false });
+  const activity = (workflowId: string) => ({
+    type: 'activity' as const,
+    namespace: 'default',
+    workflowId,
+    activityId: '1',
+    isLocal: false,
+  });
 
   it('records the incident of the serialization context in clear and bound inside; decode gives back the payload as it was', async () => {
     const plain = defaultPayloadConverter.toPayload(SECRET);
@@ -258,7 +301,10 @@ describe('the owning incident (469.2c(1): the codec server decrypts per incident
     const relabelled = { ...ofB!, metadata: { ...ofB!.metadata, 'breach-incident': Buffer.from('inc-A1') } };
     expect((await codec.decodeOwned([relabelled]))[0]).toMatchObject({ incidentId: 'inc-B2', relabelled: true });
     const [unlabelled] = await codec.encode([plain]);
-    const labelled = { ...unlabelled!, metadata: { ...unlabelled!.metadata, 'breach-incident': Buffer.from('inc-A1') } };
+    const labelled = {
+      ...unlabelled!,
+      metadata: { ...unlabelled!.metadata, 'breach-incident': Buffer.from('inc-A1') },
+    };
     expect((await codec.decodeOwned([labelled]))[0]).toMatchObject({ relabelled: true });
     expect((await codec.decodeOwned([labelled]))[0]!.incidentId).toBeUndefined();
   });
@@ -272,7 +318,9 @@ describe('the owning incident (469.2c(1): the codec server decrypts per incident
     const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12), { authTagLength: 16 });
     decipher.setAAD(Buffer.from('A'));
     decipher.setAuthTag(data.subarray(data.length - 16));
-    const inner = decodePayload(Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]));
+    const inner = decodePayload(
+      Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]),
+    );
     expect(defaultPayloadConverter.fromPayload(inner)).toEqual(SECRET);
     expect(text(inner.metadata!.encoding)).toBe('json/plain');
   });

@@ -30,16 +30,31 @@ import { createKeyring, EncryptionCodec, generateKey } from '../../security/code
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens } from '../../config/index.js';
 import { createDataConverter } from '../../security/data-converter.js';
 import { incidentStateQuery } from '../../workflows/messages.js';
-import { createTestWorker, startDevServer, startHttpReceiver, withEndpointsAt, type EndpointReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+import {
+  createTestWorker,
+  startDevServer,
+  startHttpReceiver,
+  withEndpointsAt,
+  type EndpointReceiver,
+  type TestWorkflowEnvironment,
+} from '../helpers/index.js';
 
 // --- The PII ------------------------------------------------------------------------------------------
 const REPORTER = { name: 'Zelda Quintanilla-Okafor', email: 'zelda.qo@private.example' };
 const SUPERVISOR = { name: 'Bartholomew Nkemelu', email: 'b.nkemelu@private.example' };
 const PROGRAM_MANAGER = { name: 'Priscilla Vandermeer', email: 'p.vandermeer@private.example' };
 const ROSTER = [
-  { name: 'Ignatius Fairweather-Lund', postalAddress: '4417 Quillfeather Lane, Fairfax, VA 22031', phone: '(703) 555-0147' },
+  {
+    name: 'Ignatius Fairweather-Lund',
+    postalAddress: '4417 Quillfeather Lane, Fairfax, VA 22031',
+    phone: '(703) 555-0147',
+  },
   { name: 'Marisol Etxeberria', email: 'marisol.etx@public.example', phone: '571-555-0199' },
-  { name: 'Thaddeus Oyelaran-Brook', email: 'thaddeus.ob@public.example', postalAddress: '88 Zephyrine Court, Apt 12B, Reston, VA 20190' },
+  {
+    name: 'Thaddeus Oyelaran-Brook',
+    email: 'thaddeus.ob@public.example',
+    postalAddress: '88 Zephyrine Court, Apt 12B, Reston, VA 20190',
+  },
   { name: 'Wilhelmina Castellanos-Reyes' },
 ];
 const BAD_ROSTER_LINE = JSON.stringify({ name: 'Ulrich Brandvold', email: 'not an email 222-33-4444' });
@@ -71,7 +86,8 @@ const LETTER = {
   piiInvolved: 'Your full name, Social Security number and date of birth.',
   actionsTaken: 'We reported the theft to law enforcement, disabled the account and are reviewing our safeguards.',
   contact: { tollFreePhone: '1-800-555-0100', email: 'privacy@state.example', website: 'https://state.example/breach' },
-  protectiveSteps: 'Place a fraud alert with a credit bureau, review your credit reports, and consider a credit freeze.',
+  protectiveSteps:
+    'Place a fraud alert with a credit bureau, review your credit reports, and consider a credit freeze.',
   protectionAtTime: 'The laptop was password protected but its disk was not encrypted.',
 };
 
@@ -80,7 +96,9 @@ const logLines: string[] = [];
 const remember = (line: string) => logLines.push(line);
 try {
   Runtime.install({
-    logger: new DefaultLogger('DEBUG', (entry) => remember(`[${entry.level}] ${entry.message} ${inspect(entry.meta, { depth: 10, breakLength: Infinity })}`)),
+    logger: new DefaultLogger('DEBUG', (entry) =>
+      remember(`[${entry.level}] ${entry.message} ${inspect(entry.meta, { depth: 10, breakLength: Infinity })}`),
+    ),
     telemetryOptions: { logging: { filter: { core: 'DEBUG', other: 'INFO' }, forward: {} } },
     shutdownSignals: [],
   });
@@ -106,7 +124,11 @@ async function startRefusingSmtp(): Promise<Smtp> {
     onRcptTo(address, _session, callback) {
       if (address.address === SUPERVISOR.email && state.refused === 0) {
         state.refused += 1;
-        return callback(Object.assign(new Error(`<${address.address}>: ${SUPERVISOR.name} mailbox busy, SSN ${SSNS[0]} on file`), { responseCode: 450 }));
+        return callback(
+          Object.assign(new Error(`<${address.address}>: ${SUPERVISOR.name} mailbox busy, SSN ${SSNS[0]} on file`), {
+            responseCode: 450,
+          }),
+        );
       }
       callback();
     },
@@ -131,7 +153,13 @@ async function startRefusingSmtp(): Promise<Smtp> {
 }
 
 // --- The world -----------------------------------------------------------------------------------------
-const TOKEN = { ips: 'demo-ips-director-token', cgfs: 'demo-crg-cgfs-token', chair: 'demo-ppgb-chair-token', us: 'demo-under-secretary-token', notification: 'demo-notification-official-token' };
+const TOKEN = {
+  ips: 'demo-ips-director-token',
+  cgfs: 'demo-crg-cgfs-token',
+  chair: 'demo-ppgb-chair-token',
+  us: 'demo-under-secretary-token',
+  notification: 'demo-notification-official-token',
+};
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -161,8 +189,13 @@ beforeAll(async () => {
   smtp = await startRefusingSmtp();
   receiver = await startHttpReceiver();
   // OIG refuses the report and quotes it back: the refusal must not carry it anywhere.
-  receiver.respondWith('/oig', { status: 400, body: { error: `rejected report of ${REPORTER.name} <${REPORTER.email}> about SSN ${SSNS[1]}` } });
-  const raw = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as { endpoints: Record<string, { url: string; tokenEnv?: string }> };
+  receiver.respondWith('/oig', {
+    status: 400,
+    body: { error: `rejected report of ${REPORTER.name} <${REPORTER.email}> about SSN ${SSNS[1]}` },
+  });
+  const raw = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as {
+    endpoints: Record<string, { url: string; tokenEnv?: string }>;
+  };
   const moved = withEndpointsAt(raw, receiver.url);
   for (const endpoint of Object.values(moved.endpoints)) delete endpoint.tokenEnv;
   const playbook: Playbook = parsePlaybook(moved);
@@ -172,11 +205,26 @@ beforeAll(async () => {
   worker = await createTestWorker(env, {
     taskQueue,
     dataConverter,
-    activities: createActivities({ mailer, mailFrom: 'breach@test.example', publicUrl: 'http://breach.test', env: {}, signLink: (claims) => signLink(linkSecret, claims) }),
+    activities: createActivities({
+      mailer,
+      mailFrom: 'breach@test.example',
+      publicUrl: 'http://breach.test',
+      env: {},
+      signLink: (claims) => signLink(linkSecret, claims),
+    }),
   });
   run = worker.run();
   const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
-  app = await buildApi({ client: env.client, taskQueue, playbook, tokens, linkSecret, publicUrl: 'http://breach.test', log: (line) => remember(`[api] ${line}`), codecServer: { codec, origins: ['http://localhost:8233'] } });
+  app = await buildApi({
+    client: env.client,
+    taskQueue,
+    playbook,
+    tokens,
+    linkSecret,
+    publicUrl: 'http://breach.test',
+    log: (line) => remember(`[api] ${line}`),
+    codecServer: { codec, origins: ['http://localhost:8233'] },
+  });
 });
 
 afterAll(async () => {
@@ -190,7 +238,12 @@ afterAll(async () => {
 });
 
 async function call(token: string, method: 'GET' | 'POST', url: string, body?: unknown) {
-  const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { payload: JSON.stringify(body) } : {}) });
+  const res = await app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { payload: JSON.stringify(body) } : {}),
+  });
   return { status: res.statusCode, json: res.json() as IncidentState & Record<string, unknown>, text: res.body };
 }
 
@@ -200,7 +253,11 @@ async function decide(token: string, body: Record<string, unknown>): Promise<Inc
   return res.json;
 }
 
-async function waitFor(predicate: (s: IncidentState) => boolean, what: string, timeoutMs = 60_000): Promise<IncidentState> {
+async function waitFor(
+  predicate: (s: IncidentState) => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<IncidentState> {
   const until = Date.now() + timeoutMs;
   let last: IncidentState | undefined;
   while (Date.now() < until) {
@@ -211,7 +268,9 @@ async function waitFor(predicate: (s: IncidentState) => boolean, what: string, t
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}: phase ${last?.phase}, timeline ${JSON.stringify(last?.timeline.map((t) => t.event))}`);
+  throw new Error(
+    `timed out waiting for ${what}: phase ${last?.phase}, timeline ${JSON.stringify(last?.timeline.map((t) => t.event))}`,
+  );
 }
 
 // --- Reading what Temporal stores -----------------------------------------------------------------------
@@ -251,7 +310,11 @@ function payloadsIn(value: unknown, found: Payload[] = [], seen = new Set<unknow
   if (value === null || typeof value !== 'object' || isBytes(value) || seen.has(value)) return found;
   seen.add(value);
   const candidate = value as { metadata?: unknown; data?: unknown };
-  if (candidate.metadata && typeof candidate.metadata === 'object' && (candidate.data === undefined || candidate.data === null || isBytes(candidate.data))) {
+  if (
+    candidate.metadata &&
+    typeof candidate.metadata === 'object' &&
+    (candidate.data === undefined || candidate.data === null || isBytes(candidate.data))
+  ) {
     const entries = Object.values(candidate.metadata as Record<string, unknown>);
     if (entries.length > 0 && entries.every(isBytes)) found.push(candidate as Payload);
   }
@@ -297,23 +360,63 @@ describe('a whole incident full of PII', () => {
 
     await waitFor((s) => s.phase === 'triage', 'triage');
     // A refused decision (the update's validator) carrying PII: its refusal is a failure too.
-    const refused = await call(TOKEN.us, 'POST', `/incidents/${incidentId}/decisions`, { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: `Notify ${ROSTER[0]!.name} at ${ROSTER[0]!.phone}.` });
+    const refused = await call(TOKEN.us, 'POST', `/incidents/${incidentId}/decisions`, {
+      kind: 'under-secretary-decision',
+      outcome: 'approve-notification',
+      rationale: `Notify ${ROSTER[0]!.name} at ${ROSTER[0]!.phone}.`,
+    });
     expect(refused.status).toBe(409);
     await decide(TOKEN.ips, { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-    await decide(TOKEN.ips, { kind: 'convene-crg', convene: true, rationale: `SSNs of ${ROSTER[1]!.name} and others; ${SSNS[2]}.` });
-    const factors = { dataNature: 'high', misuseLikelihood: 'high', logicalAccess: 'high', physicalAccess: 'moderate', deliberateTargeting: 'moderate', priorMisuse: 'low' };
-    let state = await decide(TOKEN.ips, { kind: 'submit-analysis', factors, options: ['notify-individuals', 'credit-protection'], rationale: `High risk for ${ROSTER[0]!.name} at ${ROSTER[0]!.postalAddress}.` });
+    await decide(TOKEN.ips, {
+      kind: 'convene-crg',
+      convene: true,
+      rationale: `SSNs of ${ROSTER[1]!.name} and others; ${SSNS[2]}.`,
+    });
+    const factors = {
+      dataNature: 'high',
+      misuseLikelihood: 'high',
+      logicalAccess: 'high',
+      physicalAccess: 'moderate',
+      deliberateTargeting: 'moderate',
+      priorMisuse: 'low',
+    };
+    let state = await decide(TOKEN.ips, {
+      kind: 'submit-analysis',
+      factors,
+      options: ['notify-individuals', 'credit-protection'],
+      rationale: `High risk for ${ROSTER[0]!.name} at ${ROSTER[0]!.postalAddress}.`,
+    });
     expect(state.phase).toBe('cost-consultation');
-    await decide(TOKEN.cgfs, { kind: 'cost-estimate', estimatedCostUsd: 1_200, notes: `Monitoring for ${ROSTER[2]!.name}, ${ROSTER[2]!.email}.` });
-    await decide(TOKEN.chair, { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: `Notify ${ROSTER[1]!.name}.` });
-    state = await decide(TOKEN.us, { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: `Approved; see ${SUPERVISOR.name}'s note.` });
+    await decide(TOKEN.cgfs, {
+      kind: 'cost-estimate',
+      estimatedCostUsd: 1_200,
+      notes: `Monitoring for ${ROSTER[2]!.name}, ${ROSTER[2]!.email}.`,
+    });
+    await decide(TOKEN.chair, {
+      kind: 'ppgb-chair-decision',
+      outcome: 'refer-to-under-secretary',
+      rationale: `Notify ${ROSTER[1]!.name}.`,
+    });
+    state = await decide(TOKEN.us, {
+      kind: 'under-secretary-decision',
+      outcome: 'approve-notification',
+      rationale: `Approved; see ${SUPERVISOR.name}'s note.`,
+    });
     expect(state.phase).toBe('notification-prep');
-    await decide(TOKEN.notification, { kind: 'approve-letter', letter: { ...LETTER, creditProtectionOffer: 'Twelve months of credit monitoring at no cost.' }, roster: { url: pathToFileURL(rosterFile).href, count: ROSTER.length + 1 } });
+    await decide(TOKEN.notification, {
+      kind: 'approve-letter',
+      letter: { ...LETTER, creditProtectionOffer: 'Twelve months of credit monitoring at no cost.' },
+      roster: { url: pathToFileURL(rosterFile).href, count: ROSTER.length + 1 },
+    });
 
     state = await waitFor((s) => s.phase === 'remediation' || s.phase === 'closure-review', 'notification done');
     expect(state.notification).toMatchObject({ letters: 2, emails: 1, substituteNotice: true, failed: 1 });
     for (const item of state.actionItems.filter((i) => i.status === 'open')) {
-      await decide(TOKEN.ips, { kind: 'complete-action-item', itemId: item.id, evidence: `Done for ${ROSTER[3]!.name}; called ${ROSTER[0]!.phone}.` });
+      await decide(TOKEN.ips, {
+        kind: 'complete-action-item',
+        itemId: item.id,
+        evidence: `Done for ${ROSTER[3]!.name}; called ${ROSTER[0]!.phone}.`,
+      });
     }
     await waitFor((s) => s.phase === 'closure-review', 'closure review');
     await decide(TOKEN.ips, { kind: 'sign-off-closure', rationale: `Closed; ${REPORTER.name} retrained.` });
@@ -333,7 +436,10 @@ describe('a whole incident full of PII', () => {
     for await (const execution of list) executions.push(execution);
     const ids = executions.map((e) => e.workflowId);
     expect(ids).toContain(`breach-${incidentId}`);
-    expect(ids.some((id) => id !== `breach-${incidentId}`), `the notification child is among ${ids.join(', ')}`).toBe(true);
+    expect(
+      ids.some((id) => id !== `breach-${incidentId}`),
+      `the notification child is among ${ids.join(', ')}`,
+    ).toBe(true);
 
     const texts: string[] = [];
     let payloads = 0;
@@ -357,22 +463,35 @@ describe('a whole incident full of PII', () => {
       const payloads = payloadsIn(history);
       for (const [index, payload] of (await codec.decode(payloads)).entries()) {
         const metadata = payloads[index]!.metadata!;
-        if (Buffer.from(metadata.encoding ?? []).toString() === 'binary/encrypted') decrypted.push(Buffer.from(payload.data ?? []).toString('utf8'));
+        if (Buffer.from(metadata.encoding ?? []).toString() === 'binary/encrypted')
+          decrypted.push(Buffer.from(payload.data ?? []).toString('utf8'));
         // Search attributes carry their type; the SDK's patch marker its patch id: both are plain by design.
         else if (!metadata.type) clear.push(Buffer.from(payload.data ?? []).toString('utf8'));
       }
     }
     expect(decrypted.length).toBeGreaterThan(20);
-    for (const text of clear) expect(JSON.parse(text)).toEqual({ id: expect.any(String), deprecated: expect.any(Boolean) });
+    for (const text of clear)
+      expect(JSON.parse(text)).toEqual({ id: expect.any(String), deprecated: expect.any(Boolean) });
     const found = leaks(decrypted.join('\n'));
-    for (const s of [REPORTER.name, REPORTER.email, SUPERVISOR.email, SSNS[0]!, ROSTER[0]!.postalAddress!, ROSTER[1]!.phone!]) expect(found).toContain(s);
+    for (const s of [
+      REPORTER.name,
+      REPORTER.email,
+      SUPERVISOR.email,
+      SSNS[0]!,
+      ROSTER[0]!.postalAddress!,
+      ROSTER[1]!.phone!,
+    ])
+      expect(found).toContain(s);
   });
 
   it('search attributes, memo and the execution descriptions hold no PII', async () => {
     const texts: string[] = [];
     for (const execution of executions) {
       texts.push(flatten(execution.raw), inspect(execution.searchAttributes, { depth: 10 }));
-      const described = await noCodec.workflowService.describeWorkflowExecution({ namespace: env.namespace ?? 'default', execution: { workflowId: execution.workflowId, runId: execution.runId } });
+      const described = await noCodec.workflowService.describeWorkflowExecution({
+        namespace: env.namespace ?? 'default',
+        execution: { workflowId: execution.workflowId, runId: execution.runId },
+      });
       texts.push(flatten(described));
     }
     const incident = executions.find((e) => e.workflowId === `breach-${incidentId}`)!;
@@ -388,7 +507,10 @@ describe('a whole incident full of PII', () => {
   it("the worker's, the API's and the console's log hold no PII", () => {
     const log = [...logLines, ...consoleLines].join('\n');
     expect(leaks(log)).toEqual([]);
-    expect(logLines.some((l) => l.includes('Activity failed')), 'the refused mail was logged').toBe(true);
+    expect(
+      logLines.some((l) => l.includes('Activity failed')),
+      'the refused mail was logged',
+    ).toBe(true);
     expect(log).toContain('MailNotSent');
     expect(logLines.some((l) => l.startsWith('[api] POST /incidents'))).toBe(true);
   });

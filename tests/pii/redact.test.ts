@@ -8,7 +8,10 @@ describe('redact', () => {
   it.each([
     ['refused <zelda.qo@private.example>: mailbox busy', 'refused <[redacted]>: mailbox busy'],
     ['SSN 123-45-6789 and 123 45 6789', 'SSN [redacted] and [redacted]'],
-    ['call (555) 867-5309 or 555-867-5309 or +1 555 867 5309 or 1-800-555-0100', 'call [redacted] or [redacted] or [redacted] or [redacted]'],
+    [
+      'call (555) 867-5309 or 555-867-5309 or +1 555 867 5309 or 1-800-555-0100',
+      'call [redacted] or [redacted] or [redacted] or [redacted]',
+    ],
     ['endpoint usCert answered 503 Service Unavailable', 'endpoint usCert answered 503 Service Unavailable'],
     ['connect ECONNREFUSED 127.0.0.1:2525', 'connect ECONNREFUSED 127.0.0.1:2525'],
     ['roster line 12: email: Invalid email address', 'roster line 12: email: Invalid email address'],
@@ -19,13 +22,18 @@ describe('redact', () => {
 
 describe('safeActivityError', () => {
   it('replaces a nodemailer error by its code and SMTP status, without addresses or the server answer', () => {
-    const err = Object.assign(new Error("Can't send mail - all recipients were rejected: 450 4.2.1 <zelda.qo@private.example>: Zelda Quintanilla-Okafor busy"), {
-      code: 'EENVELOPE',
-      response: '450 4.2.1 <zelda.qo@private.example>: Zelda Quintanilla-Okafor busy',
-      responseCode: 450,
-      command: 'RCPT TO',
-      rejected: ['zelda.qo@private.example'],
-    });
+    const err = Object.assign(
+      new Error(
+        "Can't send mail - all recipients were rejected: 450 4.2.1 <zelda.qo@private.example>: Zelda Quintanilla-Okafor busy",
+      ),
+      {
+        code: 'EENVELOPE',
+        response: '450 4.2.1 <zelda.qo@private.example>: Zelda Quintanilla-Okafor busy',
+        responseCode: 450,
+        command: 'RCPT TO',
+        rejected: ['zelda.qo@private.example'],
+      },
+    );
     const safe = safeActivityError(err) as ApplicationFailure;
     expect(safe).toBeInstanceOf(ApplicationFailure);
     expect(safe.message).toBe('mail not sent: EENVELOPE (SMTP 450 to RCPT TO)');

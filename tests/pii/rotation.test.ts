@@ -48,7 +48,9 @@ beforeAll(async () => {
   env = await startDevServer({ dataConverter: underA });
   mail = await startSmtpReceiver();
   receiver = await startHttpReceiver();
-  const raw = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as { endpoints: Record<string, { url: string; tokenEnv?: string }> };
+  const raw = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as {
+    endpoints: Record<string, { url: string; tokenEnv?: string }>;
+  };
   const moved = withEndpointsAt(raw, receiver.url);
   for (const endpoint of Object.values(moved.endpoints)) delete endpoint.tokenEnv;
   playbook = parsePlaybook(moved);
@@ -67,14 +69,24 @@ async function startWorker(dataConverter: typeof underA): Promise<{ worker: Work
   const worker = await createTestWorker(env, {
     taskQueue,
     dataConverter,
-    activities: createActivities({ mailer: mail.mailer(), mailFrom: 'breach@test.example', publicUrl: 'http://breach.test', env: {} }),
+    activities: createActivities({
+      mailer: mail.mailer(),
+      mailFrom: 'breach@test.example',
+      publicUrl: 'http://breach.test',
+      env: {},
+    }),
   });
   const started = { worker, run: worker.run() };
   workers.push(started);
   return started;
 }
 
-async function waitFor(client: Client, incidentId: string, predicate: (s: IncidentState) => boolean, what: string): Promise<IncidentState> {
+async function waitFor(
+  client: Client,
+  incidentId: string,
+  predicate: (s: IncidentState) => boolean,
+  what: string,
+): Promise<IncidentState> {
   const until = Date.now() + 30_000;
   let last: IncidentState | undefined;
   while (Date.now() < until) {
@@ -85,7 +97,8 @@ async function waitFor(client: Client, incidentId: string, predicate: (s: Incide
   throw new Error(`timed out waiting for ${what}: phase ${last?.phase}`);
 }
 
-const aReport = (incidentId: string) => sampleReport({ incidentId, piiTypes: ['ssn-or-passport-number'], affectedCount: 12 });
+const aReport = (incidentId: string) =>
+  sampleReport({ incidentId, piiTypes: ['ssn-or-passport-number'], affectedCount: 12 });
 
 function keyIdsIn(history: unknown): Set<string> {
   const ids = new Set<string>();
@@ -108,23 +121,45 @@ it('an incident started under key A continues, answers queries and replays after
   const first = await startWorker(underA);
   await submitReport({ client: clientA, taskQueue, playbook }, aReport(incidentId));
   await waitFor(clientA, incidentId, (s) => s.phase === 'triage', 'triage');
-  await decide(clientA, incidentId, { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs', actorId: 'ips-director' } as Decision);
+  await decide(clientA, incidentId, {
+    kind: 'assign-responsible-office',
+    office: 'Bureau of Consular Affairs',
+    actorId: 'ips-director',
+  } as Decision);
   first.worker.shutdown();
   await first.run;
 
   // B becomes active everywhere; A stays in the ring to decrypt. A new worker replays the history from scratch.
-  const clientB = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: underB });
+  const clientB = new Client({
+    connection: env.connection,
+    namespace: env.namespace ?? 'default',
+    dataConverter: underB,
+  });
   await startWorker(underB);
   const before = await getIncidentState(clientB, incidentId);
   expect(before.responsibleOffice).toBe('Bureau of Consular Affairs');
   expect(before.phase).toBe('triage');
 
-  await decide(clientB, incidentId, { kind: 'convene-crg', convene: false, rationale: 'Recovered unopened.', actorId: 'ips-director' } as Decision);
+  await decide(clientB, incidentId, {
+    kind: 'convene-crg',
+    convene: false,
+    rationale: 'Recovered unopened.',
+    actorId: 'ips-director',
+  } as Decision);
   const review = await waitFor(clientB, incidentId, (s) => s.phase === 'closure-review', 'closure review');
   for (const item of review.actionItems.filter((i) => i.status === 'open')) {
-    await decide(clientB, incidentId, { kind: 'complete-action-item', itemId: item.id, evidence: 'Done.', actorId: 'ips-director' } as Decision);
+    await decide(clientB, incidentId, {
+      kind: 'complete-action-item',
+      itemId: item.id,
+      evidence: 'Done.',
+      actorId: 'ips-director',
+    } as Decision);
   }
-  await decide(clientB, incidentId, { kind: 'sign-off-closure', rationale: 'Closed.', actorId: 'ips-director' } as Decision);
+  await decide(clientB, incidentId, {
+    kind: 'sign-off-closure',
+    rationale: 'Closed.',
+    actorId: 'ips-director',
+  } as Decision);
   const handle: WorkflowHandle = clientB.workflow.getHandle(incidentWorkflowId(incidentId));
   await handle.result();
   expect((await getIncidentState(clientB, incidentId)).phase).toBe('closed');
@@ -133,14 +168,35 @@ it('an incident started under key A continues, answers queries and replays after
   const history = await handle.fetchHistory();
   expect([...keyIdsIn(history)].sort()).toEqual(['key-a', 'key-b']);
   const { code } = await realWorkflowBundle();
-  await Worker.runReplayHistory({ workflowBundle: { code }, dataConverter: underB }, history, incidentWorkflowId(incidentId));
+  await Worker.runReplayHistory(
+    { workflowBundle: { code }, dataConverter: underB },
+    history,
+    incidentWorkflowId(incidentId),
+  );
 
   // Without A, the history cannot be read: replay fails (its failure is itself encoded, so the reason is
   // in the worker's log), and decoding one of its payloads names the missing key.
-  await expect(Worker.runReplayHistory({ workflowBundle: { code }, dataConverter: onlyB }, history, incidentWorkflowId(incidentId))).rejects.toThrow(/Replay failed/);
-  const clientOnlyB = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: onlyB });
-  await expect(clientOnlyB.workflow.getHandle(incidentWorkflowId(incidentId)).fetchHistory().then(async (h) => {
-    const payloads = [h.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]].filter((p) => p !== undefined && p !== null);
-    return onlyB.payloadCodecs[0].decode(payloads);
-  })).rejects.toThrow(/key "key-a", which is not in the keyring/);
+  await expect(
+    Worker.runReplayHistory(
+      { workflowBundle: { code }, dataConverter: onlyB },
+      history,
+      incidentWorkflowId(incidentId),
+    ),
+  ).rejects.toThrow(/Replay failed/);
+  const clientOnlyB = new Client({
+    connection: env.connection,
+    namespace: env.namespace ?? 'default',
+    dataConverter: onlyB,
+  });
+  await expect(
+    clientOnlyB.workflow
+      .getHandle(incidentWorkflowId(incidentId))
+      .fetchHistory()
+      .then(async (h) => {
+        const payloads = [h.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]].filter(
+          (p) => p !== undefined && p !== null,
+        );
+        return onlyB.payloadCodecs[0].decode(payloads);
+      }),
+  ).rejects.toThrow(/key "key-a", which is not in the keyring/);
 });

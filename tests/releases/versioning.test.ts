@@ -11,8 +11,26 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { locateBinary } from '../../scripts/install/temporal-binaries.js';
 import { startWorkerProcess, type WorkerProcess } from '../../scripts/local/worker-process.js';
-import { startDevServer, startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
-import { decide, faultKeys, faultPlaybook, LINK_SECRET, newIncidentId, report, until, waitForState, workflowBundleFile, type Incidents } from '../faults/fixture.js';
+import {
+  startDevServer,
+  startHttpReceiver,
+  startSmtpReceiver,
+  type EndpointReceiver,
+  type SmtpReceiver,
+  type TestWorkflowEnvironment,
+} from '../helpers/index.js';
+import {
+  decide,
+  faultKeys,
+  faultPlaybook,
+  LINK_SECRET,
+  newIncidentId,
+  report,
+  until,
+  waitForState,
+  workflowBundleFile,
+  type Incidents,
+} from '../faults/fixture.js';
 
 const run = promisify(execFile);
 const DEPLOYMENT = 'breach-response';
@@ -57,8 +75,26 @@ async function startBuild(buildId: string): Promise<WorkerProcess> {
 async function setCurrent(buildId: string): Promise<string> {
   const located = locateBinary('temporal');
   if (located.source === 'sdk-download') throw new Error('the temporal CLI is needed for this test');
-  const args = ['worker', 'deployment', 'set-current-version', '--address', env.address, '--namespace', 'default', '--deployment-name', DEPLOYMENT, '--build-id', buildId, '--yes'];
-  const out = await until(async () => (await run(located.path, args, { env: { PATH: process.env.PATH ?? '' } })).stdout || 'ok', `${buildId} made current`, 60_000, 500);
+  const args = [
+    'worker',
+    'deployment',
+    'set-current-version',
+    '--address',
+    env.address,
+    '--namespace',
+    'default',
+    '--deployment-name',
+    DEPLOYMENT,
+    '--build-id',
+    buildId,
+    '--yes',
+  ];
+  const out = await until(
+    async () => (await run(located.path, args, { env: { PATH: process.env.PATH ?? '' } })).stdout || 'ok',
+    `${buildId} made current`,
+    60_000,
+    500,
+  );
   await routingPropagated(buildId);
   return out;
 }
@@ -74,7 +110,10 @@ const ROUTING_COMPLETED = 2; // temporal.api.enums.v1.RoutingConfigUpdateState.R
 async function routingPropagated(buildId: string): Promise<void> {
   await until(
     async () => {
-      const { workerDeploymentInfo: info } = await env.client.workflowService.describeWorkerDeployment({ namespace: 'default', deploymentName: DEPLOYMENT });
+      const { workerDeploymentInfo: info } = await env.client.workflowService.describeWorkerDeployment({
+        namespace: 'default',
+        deploymentName: DEPLOYMENT,
+      });
       const current = info?.routingConfig?.currentDeploymentVersion?.buildId;
       return current === buildId && info?.routingConfigUpdateState === ROUTING_COMPLETED ? true : undefined;
     },
@@ -91,44 +130,70 @@ async function buildOf(handle: WorkflowHandle): Promise<{ buildId: string | unde
 
 const AUTO_UPGRADE = 2; // temporal.api.enums.v1.VersioningBehavior.VERSIONING_BEHAVIOR_AUTO_UPGRADE
 
-it('two builds side by side: the open incident auto-upgrades to the new build at its next task, a new one starts on it, a roll back returns both', { timeout: 300_000 }, async () => {
-  const playbook = faultPlaybook(receiver.url);
-  await startBuild('v1');
-  await setCurrent('v1');
+it(
+  'two builds side by side: the open incident auto-upgrades to the new build at its next task, a new one starts on it, a roll back returns both',
+  { timeout: 300_000 },
+  async () => {
+    const playbook = faultPlaybook(receiver.url);
+    await startBuild('v1');
+    await setCurrent('v1');
 
-  const open = newIncidentId('open');
-  const openHandle = await report(world, playbook, open);
-  await waitForState(world, open, (s) => s.phase === 'triage', 'triage on v1');
-  expect(await buildOf(openHandle)).toEqual({ buildId: 'v1', behavior: AUTO_UPGRADE });
+    const open = newIncidentId('open');
+    const openHandle = await report(world, playbook, open);
+    await waitForState(world, open, (s) => s.phase === 'triage', 'triage on v1');
+    expect(await buildOf(openHandle)).toEqual({ buildId: 'v1', behavior: AUTO_UPGRADE });
 
-  // The release: v2's workers start beside v1's, then v2 becomes current.
-  await startBuild('v2');
-  await setCurrent('v2');
-  const fresh = newIncidentId('new');
-  const freshHandle = await report(world, playbook, fresh);
-  await waitForState(world, fresh, (s) => s.phase === 'triage', 'triage on v2');
-  expect(await buildOf(freshHandle)).toEqual({ buildId: 'v2', behavior: AUTO_UPGRADE });
-  // The open incident is still where it was until it has work; its next decision runs on v2.
-  expect((await buildOf(openHandle)).buildId).toBe('v1');
-  await decide(world, open, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-  const upgraded = await until(async () => ((await buildOf(openHandle)).buildId === 'v2' ? buildOf(openHandle) : undefined), 'the open incident on v2', 30_000, 200);
-  expect(upgraded).toEqual({ buildId: 'v2', behavior: AUTO_UPGRADE });
+    // The release: v2's workers start beside v1's, then v2 becomes current.
+    await startBuild('v2');
+    await setCurrent('v2');
+    const fresh = newIncidentId('new');
+    const freshHandle = await report(world, playbook, fresh);
+    await waitForState(world, fresh, (s) => s.phase === 'triage', 'triage on v2');
+    expect(await buildOf(freshHandle)).toEqual({ buildId: 'v2', behavior: AUTO_UPGRADE });
+    // The open incident is still where it was until it has work; its next decision runs on v2.
+    expect((await buildOf(openHandle)).buildId).toBe('v1');
+    await decide(world, open, 'ips-director', {
+      kind: 'assign-responsible-office',
+      office: 'Bureau of Consular Affairs',
+    });
+    const upgraded = await until(
+      async () => ((await buildOf(openHandle)).buildId === 'v2' ? buildOf(openHandle) : undefined),
+      'the open incident on v2',
+      30_000,
+      200,
+    );
+    expect(upgraded).toEqual({ buildId: 'v2', behavior: AUTO_UPGRADE });
 
-  // Roll back: v1 current again (its workers still run); both incidents' next tasks run on v1.
-  await setCurrent('v1');
-  await decide(world, open, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public.' });
-  await decide(world, fresh, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Diplomatic Security' });
-  const back = await until(
-    async () => {
-      const [a, b] = await Promise.all([buildOf(openHandle), buildOf(freshHandle)]);
-      return a.buildId === 'v1' && b.buildId === 'v1' ? [a, b] : undefined;
-    },
-    'both incidents back on v1',
-    30_000,
-    200,
-  );
-  expect(back.map((b) => b.buildId)).toEqual(['v1', 'v1']);
-  const state = await waitForState(world, open, (s) => s.phase === 'analysis', 'the open incident moving on after the roll back');
-  expect(state.decisions.map((d) => d.kind)).toEqual(['assign-responsible-office', 'convene-crg']);
-  console.log(`[releases] deployment ${DEPLOYMENT}: incident opened on v1 moved to v2 at its next decision, new incident started on v2; after set-current-version v1 both ran on v1; all auto-upgrade`);
-});
+    // Roll back: v1 current again (its workers still run); both incidents' next tasks run on v1.
+    await setCurrent('v1');
+    await decide(world, open, 'ips-director', {
+      kind: 'convene-crg',
+      convene: true,
+      rationale: 'Passport numbers of the public.',
+    });
+    await decide(world, fresh, 'ips-director', {
+      kind: 'assign-responsible-office',
+      office: 'Bureau of Diplomatic Security',
+    });
+    const back = await until(
+      async () => {
+        const [a, b] = await Promise.all([buildOf(openHandle), buildOf(freshHandle)]);
+        return a.buildId === 'v1' && b.buildId === 'v1' ? [a, b] : undefined;
+      },
+      'both incidents back on v1',
+      30_000,
+      200,
+    );
+    expect(back.map((b) => b.buildId)).toEqual(['v1', 'v1']);
+    const state = await waitForState(
+      world,
+      open,
+      (s) => s.phase === 'analysis',
+      'the open incident moving on after the roll back',
+    );
+    expect(state.decisions.map((d) => d.kind)).toEqual(['assign-responsible-office', 'convene-crg']);
+    console.log(
+      `[releases] deployment ${DEPLOYMENT}: incident opened on v1 moved to v2 at its next decision, new incident started on v2; after set-current-version v1 both ran on v1; all auto-upgrade`,
+    );
+  },
+);

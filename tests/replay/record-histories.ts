@@ -32,7 +32,14 @@ import { createDataConverter } from '../../security/data-converter.js';
 import { readKeyringFile } from '../../security/keyring.js';
 import { decisionSignal, noticesReturnedSignal, reportIntakeSignal } from '../../workflows/messages.js';
 import { notifyWorkflowId } from '../../workflows/notify-messages.js';
-import { createTestWorker, startHttpReceiver, startSmtpReceiver, startTimeSkippingEnv, type EndpointReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+import {
+  createTestWorker,
+  startHttpReceiver,
+  startSmtpReceiver,
+  startTimeSkippingEnv,
+  type EndpointReceiver,
+  type TestWorkflowEnvironment,
+} from '../helpers/index.js';
 import { FACTORS_HIGH, FACTORS_LOW, LETTER, testPlaybook } from '../workflows/fixture.js';
 import { sampleReport } from '../../scripts/local/sample-report.js';
 
@@ -69,27 +76,53 @@ interface World {
 interface RecordedPath {
   name: string;
   description: string;
-  drive(world: World, incidentId: string): Promise<{ workflowId: string; workflowType: string; suffix?: string; description?: string }[]>;
+  drive(
+    world: World,
+    incidentId: string,
+  ): Promise<{ workflowId: string; workflowType: string; suffix?: string; description?: string }[]>;
 }
 
 /**
  * As the API does (client/incidents.ts): a report naming its incident is a signal-with-start; with
  * `inInput`, as for a report without an id, the report is in the start's input.
  */
-async function report(world: World, incidentId: string, playbook: Playbook, overrides: Partial<Report> = {}, inInput = false): Promise<WorkflowHandle> {
+async function report(
+  world: World,
+  incidentId: string,
+  playbook: Playbook,
+  overrides: Partial<Report> = {},
+  inInput = false,
+): Promise<WorkflowHandle> {
   const now = await world.env.currentTimeMs();
   const base = sampleReport({ incidentId, affectedCount: 4 }, now - 5 * 60_000);
   const workflowId = incidentWorkflowId(incidentId);
   const input = { incidentId, playbook, receivedAt: new Date(now).toISOString() };
   const taken = { ...base, ...overrides, incidentId };
-  if (inInput) await world.client.workflow.start('breachIncidentWorkflow', { workflowId, taskQueue: world.taskQueue, args: [{ ...input, report: taken }] });
-  else await world.client.workflow.signalWithStart('breachIncidentWorkflow', { workflowId, taskQueue: world.taskQueue, args: [input], signal: reportIntakeSignal, signalArgs: [taken] });
+  if (inInput)
+    await world.client.workflow.start('breachIncidentWorkflow', {
+      workflowId,
+      taskQueue: world.taskQueue,
+      args: [{ ...input, report: taken }],
+    });
+  else
+    await world.client.workflow.signalWithStart('breachIncidentWorkflow', {
+      workflowId,
+      taskQueue: world.taskQueue,
+      args: [input],
+      signal: reportIntakeSignal,
+      signalArgs: [taken],
+    });
   await until(world, incidentId, (s) => s.discoveredAt !== '', 'the report taken');
   return world.client.workflow.getHandle(workflowId);
 }
 
 /** Through the API's own function: a refusal also sends the decisionRefused signal, as in production. */
-async function decide(world: World, incidentId: string, actorId: string, decision: DecisionBody): Promise<IncidentState> {
+async function decide(
+  world: World,
+  incidentId: string,
+  actorId: string,
+  decision: DecisionBody,
+): Promise<IncidentState> {
   return decideThroughApi(world.client, incidentId, { ...decision, actorId } as Decision);
 }
 
@@ -102,7 +135,13 @@ async function refused(world: World, incidentId: string, actorId: string, decisi
   throw new Error(`${decision.kind} by ${actorId} was expected to be refused`);
 }
 
-async function until(world: World, incidentId: string, predicate: (s: IncidentState) => boolean, what: string, timeoutMs = 30_000): Promise<IncidentState> {
+async function until(
+  world: World,
+  incidentId: string,
+  predicate: (s: IncidentState) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<IncidentState> {
   const deadline = Date.now() + timeoutMs;
   let last: IncidentState | undefined;
   while (Date.now() < deadline) {
@@ -110,22 +149,32 @@ async function until(world: World, incidentId: string, predicate: (s: IncidentSt
     if (last && predicate(last)) return last;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`${incidentId}: timed out waiting for ${what} (phase ${last?.phase}; timeline ${JSON.stringify(last?.timeline.map((t) => t.event))})`);
+  throw new Error(
+    `${incidentId}: timed out waiting for ${what} (phase ${last?.phase}; timeline ${JSON.stringify(last?.timeline.map((t) => t.event))})`,
+  );
 }
 
-const phase = (world: World, incidentId: string, p: Phase) => until(world, incidentId, (s) => s.phase === p, `phase ${p}`);
+const phase = (world: World, incidentId: string, p: Phase) =>
+  until(world, incidentId, (s) => s.phase === p, `phase ${p}`);
 
 async function closeOut(world: World, incidentId: string, handle: WorkflowHandle): Promise<void> {
   const state = await phase(world, incidentId, 'closure-review');
-  if (state.actionItems.some((i) => i.status === 'open')) throw new Error(`${incidentId}: items open in closure review`);
-  await decide(world, incidentId, 'ips-director', { kind: 'sign-off-closure', rationale: 'Every action is complete; the case record is filed.' });
+  if (state.actionItems.some((i) => i.status === 'open'))
+    throw new Error(`${incidentId}: items open in closure review`);
+  await decide(world, incidentId, 'ips-director', {
+    kind: 'sign-off-closure',
+    rationale: 'Every action is complete; the case record is filed.',
+  });
   await handle.result();
 }
 
 /** 467.4-2a: the IPS Director's triage (office named, CRG convened with `rationale`). */
 async function toAnalysis(world: World, incidentId: string, rationale: string): Promise<void> {
   await phase(world, incidentId, 'triage');
-  await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+  await decide(world, incidentId, 'ips-director', {
+    kind: 'assign-responsible-office',
+    office: 'Bureau of Consular Affairs',
+  });
   await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale });
 }
 
@@ -134,28 +183,55 @@ const incident = (workflowId: string) => ({ workflowId, workflowType: 'breachInc
 export const PATHS: RecordedPath[] = [
   {
     name: 'on-time-cyber',
-    description: 'Cyber incident reported to US-CERT within the hour; triage; the CRG not convened; fact-finding done; closure signed off.',
+    description:
+      'Cyber incident reported to US-CERT within the hour; triage; the CRG not convened; fact-finding done; closure signed off.',
     async drive(world, incidentId) {
       const handle = await report(world, incidentId, world.playbook());
       await phase(world, incidentId, 'triage');
-      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: false, rationale: 'Encrypted media recovered unopened.' });
-      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed on 3 March.' });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'assign-responsible-office',
+        office: 'Bureau of Consular Affairs',
+      });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'convene-crg',
+        convene: false,
+        rationale: 'Encrypted media recovered unopened.',
+      });
+      await decide(world, incidentId, 'program-manager', {
+        kind: 'complete-action-item',
+        itemId: 'fact-finding',
+        evidence: 'Fact-finding report filed on 3 March.',
+      });
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
   },
   {
     name: 'first-report-in-input',
-    description: 'As on-time-cyber, the first report in the start input (a report without an id, client/incidents.ts) where the others take it as a signal; a supplement as the signal.',
+    description:
+      'As on-time-cyber, the first report in the start input (a report without an id, client/incidents.ts) where the others take it as a signal; a supplement as the signal.',
     async drive(world, incidentId) {
       const handle = await report(world, incidentId, world.playbook(), {}, true);
       await phase(world, incidentId, 'triage');
-      await world.client.workflow.getHandle(handle.workflowId).signal(reportIntakeSignal, { ...sampleReport({ incidentId, affectedCount: 9 }, (await world.env.currentTimeMs()) - 10 * 60_000), incidentId });
+      await world.client.workflow.getHandle(handle.workflowId).signal(reportIntakeSignal, {
+        ...sampleReport({ incidentId, affectedCount: 9 }, (await world.env.currentTimeMs()) - 10 * 60_000),
+        incidentId,
+      });
       await until(world, incidentId, (s) => s.supplements === 1, 'the supplement');
-      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: false, rationale: 'Encrypted media recovered unopened.' });
-      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed on 3 March.' });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'assign-responsible-office',
+        office: 'Bureau of Consular Affairs',
+      });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'convene-crg',
+        convene: false,
+        rationale: 'Encrypted media recovered unopened.',
+      });
+      await decide(world, incidentId, 'program-manager', {
+        kind: 'complete-action-item',
+        itemId: 'fact-finding',
+        evidence: 'Fact-finding report filed on 3 March.',
+      });
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -173,12 +249,33 @@ export const PATHS: RecordedPath[] = [
         await until(world, incidentId, (s) => s.reportedLate, 'the late mark');
         down = false;
         await world.env.sleep(10 * 60_000);
-        await until(world, incidentId, (s) => s.reportedAt !== null && s.phase === 'triage', 'the delivery after the outage');
+        await until(
+          world,
+          incidentId,
+          (s) => s.reportedAt !== null && s.phase === 'triage',
+          'the delivery after the outage',
+        );
         await world.env.sleep(5 * DAY + 60_000);
-        await until(world, incidentId, (s) => s.timeline.some((t) => t.event === 'escalated:ipsDirector'), 'the gate escalation');
-        await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: false, rationale: 'Twelve records, recovered the same day.' });
-        await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-        await decide(world, incidentId, 'ips-director', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+        await until(
+          world,
+          incidentId,
+          (s) => s.timeline.some((t) => t.event === 'escalated:ipsDirector'),
+          'the gate escalation',
+        );
+        await decide(world, incidentId, 'ips-director', {
+          kind: 'convene-crg',
+          convene: false,
+          rationale: 'Twelve records, recovered the same day.',
+        });
+        await decide(world, incidentId, 'ips-director', {
+          kind: 'assign-responsible-office',
+          office: 'Bureau of Consular Affairs',
+        });
+        await decide(world, incidentId, 'ips-director', {
+          kind: 'complete-action-item',
+          itemId: 'fact-finding',
+          evidence: 'Fact-finding report filed.',
+        });
         await closeOut(world, incidentId, handle);
         return [incident(handle.workflowId)];
       } finally {
@@ -194,7 +291,12 @@ export const PATHS: RecordedPath[] = [
       const handle = await report(world, incidentId, world.playbook());
       await toAnalysis(world, incidentId, 'Passport numbers of the public are involved.');
       const now = await world.env.currentTimeMs();
-      await decide(world, incidentId, 'ds-investigations', { kind: 'request-delay', requestingEntity: 'DS/ICI', reason: 'An investigation is under way.', notifyAfter: new Date(now + 3 * DAY).toISOString() });
+      await decide(world, incidentId, 'ds-investigations', {
+        kind: 'request-delay',
+        requestingEntity: 'DS/ICI',
+        reason: 'An investigation is under way.',
+        notifyAfter: new Date(now + 3 * DAY).toISOString(),
+      });
       await decide(world, incidentId, 'ips-director', {
         kind: 'submit-analysis',
         factors: FACTORS_HIGH,
@@ -202,23 +304,64 @@ export const PATHS: RecordedPath[] = [
         liaisons: ['ftc'],
         rationale: 'CRG analysis under 5 FAM 468.4.',
       });
-      await decide(world, incidentId, 'crg-cgfs', { kind: 'cost-estimate', estimatedCostUsd: 480, notes: '4 people, 12 months of monitoring' });
-      await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-ppgb', rationale: 'Board review.' });
-      await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-decision', outcome: 'refer-to-under-secretary', rationale: 'The board recommends notification.' });
-      await decide(world, incidentId, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved under DA-198.' });
+      await decide(world, incidentId, 'crg-cgfs', {
+        kind: 'cost-estimate',
+        estimatedCostUsd: 480,
+        notes: '4 people, 12 months of monitoring',
+      });
+      await decide(world, incidentId, 'ppgb-chair', {
+        kind: 'ppgb-chair-decision',
+        outcome: 'refer-to-ppgb',
+        rationale: 'Board review.',
+      });
+      await decide(world, incidentId, 'ppgb-chair', {
+        kind: 'ppgb-decision',
+        outcome: 'refer-to-under-secretary',
+        rationale: 'The board recommends notification.',
+      });
+      await decide(world, incidentId, 'under-secretary', {
+        kind: 'under-secretary-decision',
+        outcome: 'approve-notification',
+        rationale: 'Approved under DA-198.',
+      });
       // 468.6-1b: credit protection was chosen, so the letter carries the offer (refused without it since issue 13).
-      await decide(world, incidentId, 'notification-official', { kind: 'approve-letter', letter: { ...LETTER, creditProtectionOffer: 'Twelve months of credit monitoring at no cost.' }, roster: { url: pathToFileURL(ROSTER).href, count: 4 } });
+      await decide(world, incidentId, 'notification-official', {
+        kind: 'approve-letter',
+        letter: { ...LETTER, creditProtectionOffer: 'Twelve months of credit monitoring at no cost.' },
+        roster: { url: pathToFileURL(ROSTER).href, count: 4 },
+      });
       await phase(world, incidentId, 'notification-delayed');
-      await decide(world, incidentId, 'ds-investigations', { kind: 'extend-delay', notifyAfter: new Date(now + 5 * DAY).toISOString() });
+      await decide(world, incidentId, 'ds-investigations', {
+        kind: 'extend-delay',
+        notifyAfter: new Date(now + 5 * DAY).toISOString(),
+      });
       await world.env.sleep(5 * DAY + 60_000);
       await phase(world, incidentId, 'remediation');
-      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'credit-protection', evidence: 'Contract 19AQMM-26 for 12 months of monitoring.' });
-      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
-      await decide(world, incidentId, 'crg-ds', { kind: 'complete-action-item', itemId: 'systemic-review', evidence: 'Disk encryption enforced bureau-wide.' });
+      await decide(world, incidentId, 'program-manager', {
+        kind: 'complete-action-item',
+        itemId: 'credit-protection',
+        evidence: 'Contract 19AQMM-26 for 12 months of monitoring.',
+      });
+      await decide(world, incidentId, 'program-manager', {
+        kind: 'complete-action-item',
+        itemId: 'fact-finding',
+        evidence: 'Fact-finding report filed.',
+      });
+      await decide(world, incidentId, 'crg-ds', {
+        kind: 'complete-action-item',
+        itemId: 'systemic-review',
+        evidence: 'Disk encryption enforced bureau-wide.',
+      });
       await closeOut(world, incidentId, handle);
       return [
         incident(handle.workflowId),
-        { workflowId: notifyWorkflowId(handle.workflowId), workflowType: 'notifyRosterWorkflow', suffix: 'notify', description: 'The notification run (child workflow) of the same incident: letters, an email and a substitute notice.' },
+        {
+          workflowId: notifyWorkflowId(handle.workflowId),
+          workflowType: 'notifyRosterWorkflow',
+          suffix: 'notify',
+          description:
+            'The notification run (child workflow) of the same incident: letters, an email and a substitute notice.',
+        },
       ];
     },
   },
@@ -229,17 +372,53 @@ export const PATHS: RecordedPath[] = [
     async drive(world, incidentId) {
       const handle = await report(world, incidentId, world.playbook());
       await toAnalysis(world, incidentId, 'Passport numbers of the public are involved.');
-      await decide(world, incidentId, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals', 'remediation'], rationale: 'CRG analysis.' });
-      await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'Straight to M.' });
-      await decide(world, incidentId, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'decline-notification', rationale: 'The data was recovered unread.' });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'submit-analysis',
+        factors: FACTORS_HIGH,
+        options: ['notify-individuals', 'remediation'],
+        rationale: 'CRG analysis.',
+      });
+      await decide(world, incidentId, 'ppgb-chair', {
+        kind: 'ppgb-chair-decision',
+        outcome: 'refer-to-under-secretary',
+        rationale: 'Straight to M.',
+      });
+      await decide(world, incidentId, 'under-secretary', {
+        kind: 'under-secretary-decision',
+        outcome: 'decline-notification',
+        rationale: 'The data was recovered unread.',
+      });
       await phase(world, incidentId, 'remediation');
       await refused(world, incidentId, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done?' });
-      await handle.signal(decisionSignal, { kind: 'sign-off-closure', rationale: 'Done now?', actorId: 'ips-director', decisionId: 'dec-replay-refused-signal' });
-      await until(world, incidentId, (s) => s.timeline.filter((t) => t.event === 'decision-refused:sign-off-closure').length >= 2, 'both refusals recorded');
+      await handle.signal(decisionSignal, {
+        kind: 'sign-off-closure',
+        rationale: 'Done now?',
+        actorId: 'ips-director',
+        decisionId: 'dec-replay-refused-signal',
+      });
+      await until(
+        world,
+        incidentId,
+        (s) => s.timeline.filter((t) => t.event === 'decision-refused:sign-off-closure').length >= 2,
+        'both refusals recorded',
+      );
       await world.env.sleep(2 * DAY + 60_000);
-      await until(world, incidentId, (s) => s.timeline.filter((t) => t.event.startsWith('reminder:')).length >= 2, 'two reminders');
-      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'remediation', evidence: 'Access rights of the share corrected.' });
-      await decide(world, incidentId, 'ips-director', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+      await until(
+        world,
+        incidentId,
+        (s) => s.timeline.filter((t) => t.event.startsWith('reminder:')).length >= 2,
+        'two reminders',
+      );
+      await decide(world, incidentId, 'program-manager', {
+        kind: 'complete-action-item',
+        itemId: 'remediation',
+        evidence: 'Access rights of the share corrected.',
+      });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'complete-action-item',
+        itemId: 'fact-finding',
+        evidence: 'Fact-finding report filed.',
+      });
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -249,11 +428,20 @@ export const PATHS: RecordedPath[] = [
     description:
       'Non-cyber, criminal act suspected and classified information involved (Privacy Division, OIG, security incident offices), a supplementary report; minimal risk: the PPGB advised, the objection window runs out; the items completed; closure.',
     async drive(world, incidentId) {
-      const handle = await report(world, incidentId, world.playbook(), { medium: 'non-cyber', disclosureFormat: 'paper', criminalActSuspected: true, classifiedInvolved: true });
+      const handle = await report(world, incidentId, world.playbook(), {
+        medium: 'non-cyber',
+        disclosureFormat: 'paper',
+        criminalActSuspected: true,
+        classifiedInvolved: true,
+      });
       await phase(world, incidentId, 'triage');
       await handle.signal(reportIntakeSignal, {
         incidentId,
-        reporter: { name: 'Robin Reporter', email: 'robin.reporter@state.example', office: 'Bureau of Consular Affairs' },
+        reporter: {
+          name: 'Robin Reporter',
+          email: 'robin.reporter@state.example',
+          office: 'Bureau of Consular Affairs',
+        },
         supervisor: { name: 'Sam Supervisor', email: 'sam.supervisor@state.example' },
         discoveredAt: new Date((await world.env.currentTimeMs()) - 10 * 60_000).toISOString(),
         medium: 'non-cyber',
@@ -266,8 +454,15 @@ export const PATHS: RecordedPath[] = [
         criminalActSuspected: true,
       });
       await until(world, incidentId, (s) => s.supplements === 1, 'the supplement');
-      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Administration' });
-      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Classified and criminal: the CRG reviews it.' });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'assign-responsible-office',
+        office: 'Bureau of Administration',
+      });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'convene-crg',
+        convene: true,
+        rationale: 'Classified and criminal: the CRG reviews it.',
+      });
       // Low factors leave the payroll and passport data at moderate risk (468.4): the CRG finds minimal
       // risk by overriding it, with its rationale (468.5c). The history recorded before the route
       // followed the risk is kept in pre-route-by-risk/.
@@ -282,8 +477,16 @@ export const PATHS: RecordedPath[] = [
       await world.env.sleep(10 * DAY + 60_000);
       await phase(world, incidentId, 'closure-review');
       await refused(world, incidentId, 'ips-director', { kind: 'sign-off-closure', rationale: 'Too early.' });
-      await decide(world, incidentId, 'ds-investigations', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'DS fact-finding closed.' });
-      await decide(world, incidentId, 'oig-investigations', { kind: 'complete-action-item', itemId: 'oig-referral', evidence: 'OIG case opened.' });
+      await decide(world, incidentId, 'ds-investigations', {
+        kind: 'complete-action-item',
+        itemId: 'fact-finding',
+        evidence: 'DS fact-finding closed.',
+      });
+      await decide(world, incidentId, 'oig-investigations', {
+        kind: 'complete-action-item',
+        itemId: 'oig-referral',
+        evidence: 'OIG case opened.',
+      });
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -298,19 +501,66 @@ export const PATHS: RecordedPath[] = [
       try {
         const handle = await report(world, incidentId, world.playbook('/issue13'));
         await toAnalysis(world, incidentId, 'Passport numbers of the public are involved.');
-        await decide(world, incidentId, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals', 'credit-protection'], rationale: 'CRG analysis.' });
-        await decide(world, incidentId, 'crg-cgfs', { kind: 'cost-estimate', estimatedCostUsd: 480, notes: '4 people, 12 months of monitoring' });
-        await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
-        await decide(world, incidentId, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
-        await decide(world, incidentId, 'notification-official', { kind: 'approve-letter', letter: { ...LETTER, creditProtectionOffer: 'Twelve months of credit monitoring at no cost.' }, roster: { url: pathToFileURL(ROSTER).href, count: 4 } });
+        await decide(world, incidentId, 'ips-director', {
+          kind: 'submit-analysis',
+          factors: FACTORS_HIGH,
+          options: ['notify-individuals', 'credit-protection'],
+          rationale: 'CRG analysis.',
+        });
+        await decide(world, incidentId, 'crg-cgfs', {
+          kind: 'cost-estimate',
+          estimatedCostUsd: 480,
+          notes: '4 people, 12 months of monitoring',
+        });
+        await decide(world, incidentId, 'ppgb-chair', {
+          kind: 'ppgb-chair-decision',
+          outcome: 'refer-to-under-secretary',
+          rationale: 'To M.',
+        });
+        await decide(world, incidentId, 'under-secretary', {
+          kind: 'under-secretary-decision',
+          outcome: 'approve-notification',
+          rationale: 'Approved.',
+        });
+        await decide(world, incidentId, 'notification-official', {
+          kind: 'approve-letter',
+          letter: { ...LETTER, creditProtectionOffer: 'Twelve months of credit monitoring at no cost.' },
+          roster: { url: pathToFileURL(ROSTER).href, count: 4 },
+        });
         await phase(world, incidentId, 'remediation');
-        await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'letter', reason: 'moved' }, { line: 2, means: 'letter', reason: 'undeliverable' }] });
-        await until(world, incidentId, (s) => (s.notification?.returned ?? 0) === 2 && s.timeline.some((t) => t.event === 'notices-resent'), 'the returns handled');
-        await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'credit-protection', evidence: 'Contract 19AQMM-26.' });
-        await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+        await handle.signal(noticesReturnedSignal, {
+          returns: [
+            { line: 0, means: 'letter', reason: 'moved' },
+            { line: 2, means: 'letter', reason: 'undeliverable' },
+          ],
+        });
+        await until(
+          world,
+          incidentId,
+          (s) => (s.notification?.returned ?? 0) === 2 && s.timeline.some((t) => t.event === 'notices-resent'),
+          'the returns handled',
+        );
+        await decide(world, incidentId, 'program-manager', {
+          kind: 'complete-action-item',
+          itemId: 'credit-protection',
+          evidence: 'Contract 19AQMM-26.',
+        });
+        await decide(world, incidentId, 'program-manager', {
+          kind: 'complete-action-item',
+          itemId: 'fact-finding',
+          evidence: 'Fact-finding report filed.',
+        });
         await phase(world, incidentId, 'closure-review');
-        await decide(world, incidentId, 'ips-director', { kind: 'sign-off-closure', rationale: 'Every action is complete.' });
-        await until(world, incidentId, (s) => s.phase === 'archiving' && s.awaiting?.role === 'privacyDivision', 'the escalation');
+        await decide(world, incidentId, 'ips-director', {
+          kind: 'sign-off-closure',
+          rationale: 'Every action is complete.',
+        });
+        await until(
+          world,
+          incidentId,
+          (s) => s.phase === 'archiving' && s.awaiting?.role === 'privacyDivision',
+          'the escalation',
+        );
         await decide(world, incidentId, 'privacy-division', { kind: 'record-filed', reference: 'ERMS 2026-0042' });
         await handle.result();
         return [incident(handle.workflowId)];
@@ -325,18 +575,59 @@ export const PATHS: RecordedPath[] = [
     description:
       'Issue 12: a major incident from the report (SAOP and CIO told, congress-notification with a reminder, completed); a supplement newly says criminal and workforce (OIG referred, conduct review, an update of the one-hour report naming the first); the analysis learns classified (security offices told, fact-finding moved to DS) and finds the custody exemption on its structured grounds (accounting entry, 464c); the PPGB window runs out; closure.',
     async drive(world, incidentId) {
-      const medical = { piiTypes: ['medical' as const], disclosureFormat: 'paper' as const, disclosedBy: 'clinic records office', disclosedTo: 'ICE Health Service Corps', affectedCount: 100_000 };
+      const medical = {
+        piiTypes: ['medical' as const],
+        disclosureFormat: 'paper' as const,
+        disclosedBy: 'clinic records office',
+        disclosedTo: 'ICE Health Service Corps',
+        affectedCount: 100_000,
+      };
       const handle = await report(world, incidentId, world.playbook(), medical);
-      await until(world, incidentId, (s) => s.majorIncident !== null && s.reportedAt !== null, 'the major-incident flag and the report');
+      await until(
+        world,
+        incidentId,
+        (s) => s.majorIncident !== null && s.reportedAt !== null,
+        'the major-incident flag and the report',
+      );
       await handle.signal(reportIntakeSignal, {
-        ...sampleReport({ incidentId, ...medical, summary: 'A clerk copied the files and sold them.', criminalActSuspected: true, causedByWorkforceMember: true }, (await world.env.currentTimeMs()) - 10 * 60_000),
+        ...sampleReport(
+          {
+            incidentId,
+            ...medical,
+            summary: 'A clerk copied the files and sold them.',
+            criminalActSuspected: true,
+            causedByWorkforceMember: true,
+          },
+          (await world.env.currentTimeMs()) - 10 * 60_000,
+        ),
       });
-      await until(world, incidentId, (s) => s.reportReceipts.length === 2 && s.timeline.some((t) => t.event === 'referred:oig'), 'the update and the referral');
-      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Medical Services' });
-      await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Medical records of 100,000 people.' });
+      await until(
+        world,
+        incidentId,
+        (s) => s.reportReceipts.length === 2 && s.timeline.some((t) => t.event === 'referred:oig'),
+        'the update and the referral',
+      );
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'assign-responsible-office',
+        office: 'Bureau of Medical Services',
+      });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'convene-crg',
+        convene: true,
+        rationale: 'Medical records of 100,000 people.',
+      });
       await world.env.sleep(DAY + 60_000);
-      await until(world, incidentId, (s) => s.timeline.some((t) => t.event === 'reminder:congress-notification'), 'the congress reminder');
-      await decide(world, incidentId, 'ppgb-chair', { kind: 'complete-action-item', itemId: 'congress-notification', evidence: 'Committees of jurisdiction told on day 2.' });
+      await until(
+        world,
+        incidentId,
+        (s) => s.timeline.some((t) => t.event === 'reminder:congress-notification'),
+        'the congress reminder',
+      );
+      await decide(world, incidentId, 'ppgb-chair', {
+        kind: 'complete-action-item',
+        itemId: 'congress-notification',
+        evidence: 'Committees of jurisdiction told on day 2.',
+      });
       await decide(world, incidentId, 'ips-director', {
         kind: 'submit-analysis',
         factors: FACTORS_LOW,
@@ -344,7 +635,8 @@ export const PATHS: RecordedPath[] = [
         classifiedInvolved: true,
         authorizedDisclosure: {
           basis: 'hipaa-custody-exemption',
-          explanation: 'Discharge summaries sent to ICE Health Service Corps for the continuity of care of the detainees.',
+          explanation:
+            'Discharge summaries sent to ICE Health Service Corps for the continuity of care of the detainees.',
           custodyPurpose: 'a',
           custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' },
           subjectInLawfulCustody: true,
@@ -352,13 +644,30 @@ export const PATHS: RecordedPath[] = [
         },
         rationale: 'The disclosure to the custodian was authorized; the copies sold are the OIG case.',
       });
-      await until(world, incidentId, (s) => s.disclosures.length === 1 && s.timeline.some((t) => t.event === 'security-incident-notified'), 'the accounting and the security notice');
+      await until(
+        world,
+        incidentId,
+        (s) => s.disclosures.length === 1 && s.timeline.some((t) => t.event === 'security-incident-notified'),
+        'the accounting and the security notice',
+      );
       await phase(world, incidentId, 'ppgb-advised');
       await world.env.sleep(10 * DAY + 60_000);
       await phase(world, incidentId, 'closure-review');
-      await decide(world, incidentId, 'ds-investigations', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'DS fact-finding closed.' });
-      await decide(world, incidentId, 'oig-investigations', { kind: 'complete-action-item', itemId: 'oig-referral', evidence: 'OIG case opened.' });
-      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'conduct-review', evidence: 'The clerk was referred for discipline.' });
+      await decide(world, incidentId, 'ds-investigations', {
+        kind: 'complete-action-item',
+        itemId: 'fact-finding',
+        evidence: 'DS fact-finding closed.',
+      });
+      await decide(world, incidentId, 'oig-investigations', {
+        kind: 'complete-action-item',
+        itemId: 'oig-referral',
+        evidence: 'OIG case opened.',
+      });
+      await decide(world, incidentId, 'program-manager', {
+        kind: 'complete-action-item',
+        itemId: 'conduct-review',
+        evidence: 'The clerk was referred for discipline.',
+      });
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -370,18 +679,48 @@ export const PATHS: RecordedPath[] = [
     async drive(world, incidentId) {
       const handle = await report(world, incidentId, world.playbook());
       await toAnalysis(world, incidentId, 'Passport numbers of the public are involved.');
-      await decide(world, incidentId, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_LOW, options: ['credit-protection', 'remediation'], rationale: 'Moderate risk; credit protection instead of letters.' });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'submit-analysis',
+        factors: FACTORS_LOW,
+        options: ['credit-protection', 'remediation'],
+        rationale: 'Moderate risk; credit protection instead of letters.',
+      });
       await phase(world, incidentId, 'cost-consultation');
       await decide(world, incidentId, 'crg-cgfs', { kind: 'cost-estimate', estimatedCostUsd: 480 });
       await phase(world, incidentId, 'ppgb-chair-review');
       await world.env.sleep(5 * DAY + 60_000);
-      await until(world, incidentId, (s) => s.timeline.some((t) => t.event === 'escalated:ppgbChair'), 'the escalation');
-      await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'For M.' });
-      await decide(world, incidentId, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'decline-notification', rationale: 'Credit protection suffices.' });
+      await until(
+        world,
+        incidentId,
+        (s) => s.timeline.some((t) => t.event === 'escalated:ppgbChair'),
+        'the escalation',
+      );
+      await decide(world, incidentId, 'ppgb-chair', {
+        kind: 'ppgb-chair-decision',
+        outcome: 'refer-to-under-secretary',
+        rationale: 'For M.',
+      });
+      await decide(world, incidentId, 'under-secretary', {
+        kind: 'under-secretary-decision',
+        outcome: 'decline-notification',
+        rationale: 'Credit protection suffices.',
+      });
       await phase(world, incidentId, 'remediation');
-      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'credit-protection', evidence: 'Contract for 12 months of monitoring.' });
-      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'remediation', evidence: 'Access rights corrected.' });
-      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+      await decide(world, incidentId, 'program-manager', {
+        kind: 'complete-action-item',
+        itemId: 'credit-protection',
+        evidence: 'Contract for 12 months of monitoring.',
+      });
+      await decide(world, incidentId, 'program-manager', {
+        kind: 'complete-action-item',
+        itemId: 'remediation',
+        evidence: 'Access rights corrected.',
+      });
+      await decide(world, incidentId, 'program-manager', {
+        kind: 'complete-action-item',
+        itemId: 'fact-finding',
+        evidence: 'Fact-finding report filed.',
+      });
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -392,18 +731,54 @@ export const PATHS: RecordedPath[] = [
       'The IPS Director is also a PPGB Chair: after submitting the analysis the Director is refused as the Chair (by update, recorded, and by the decision signal), and only the other Chair is asked; the other Chair refers to M, who declines; closure.',
     async drive(world, incidentId) {
       const base = world.playbook();
-      const playbook = { ...base, people: base.people.map((p) => (p.id === 'ips-director' ? { ...p, roles: [...p.roles, 'ppgbChair' as const] } : p)) };
+      const playbook = {
+        ...base,
+        people: base.people.map((p) =>
+          p.id === 'ips-director' ? { ...p, roles: [...p.roles, 'ppgbChair' as const] } : p,
+        ),
+      };
       const handle = await report(world, incidentId, playbook);
       await toAnalysis(world, incidentId, 'Passport numbers of the public are involved.');
-      await decide(world, incidentId, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'CRG analysis.' });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'submit-analysis',
+        factors: FACTORS_HIGH,
+        options: ['notify-individuals'],
+        rationale: 'CRG analysis.',
+      });
       await phase(world, incidentId, 'ppgb-chair-review');
-      await refused(world, incidentId, 'ips-director', { kind: 'ppgb-chair-decision', outcome: 'refer-to-ppgb', rationale: 'My own analysis.' });
-      await handle.signal(decisionSignal, { kind: 'ppgb-chair-decision', outcome: 'refer-to-ppgb', rationale: 'My own analysis.', actorId: 'ips-director' });
-      await until(world, incidentId, (s) => s.timeline.filter((t) => t.event === 'decision-refused:ppgb-chair-decision').length >= 2, 'both refusals recorded');
-      await decide(world, incidentId, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'For M.' });
-      await decide(world, incidentId, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'decline-notification', rationale: 'Recovered unread.' });
+      await refused(world, incidentId, 'ips-director', {
+        kind: 'ppgb-chair-decision',
+        outcome: 'refer-to-ppgb',
+        rationale: 'My own analysis.',
+      });
+      await handle.signal(decisionSignal, {
+        kind: 'ppgb-chair-decision',
+        outcome: 'refer-to-ppgb',
+        rationale: 'My own analysis.',
+        actorId: 'ips-director',
+      });
+      await until(
+        world,
+        incidentId,
+        (s) => s.timeline.filter((t) => t.event === 'decision-refused:ppgb-chair-decision').length >= 2,
+        'both refusals recorded',
+      );
+      await decide(world, incidentId, 'ppgb-chair', {
+        kind: 'ppgb-chair-decision',
+        outcome: 'refer-to-under-secretary',
+        rationale: 'For M.',
+      });
+      await decide(world, incidentId, 'under-secretary', {
+        kind: 'under-secretary-decision',
+        outcome: 'decline-notification',
+        rationale: 'Recovered unread.',
+      });
       await phase(world, incidentId, 'remediation');
-      await decide(world, incidentId, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+      await decide(world, incidentId, 'program-manager', {
+        kind: 'complete-action-item',
+        itemId: 'fact-finding',
+        evidence: 'Fact-finding report filed.',
+      });
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -417,7 +792,8 @@ async function main(): Promise<void> {
   // The value after --out is a directory, not a path name (without --out, every argument is a name).
   const names = args.filter((a, i) => !a.startsWith('--') && (outAt < 0 || i !== outAt + 1));
   const unknown = names.filter((n) => !PATHS.some((p) => p.name === n));
-  if (unknown.length) throw new Error(`unknown path(s) ${unknown.join(', ')}; known: ${PATHS.map((p) => p.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown path(s) ${unknown.join(', ')}; known: ${PATHS.map((p) => p.name).join(', ')}`);
   const chosen = names.length ? PATHS.filter((p) => names.includes(p.name)) : PATHS;
 
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -436,7 +812,13 @@ async function main(): Promise<void> {
       signLink: (claims) => signLink('replay-fixtures-link-secret-0123456789abcdef', claims),
     }),
   });
-  const world: World = { env, client: env.client, taskQueue, receiver, playbook: (prefix = '') => testPlaybook(`${receiver.url}${prefix}`) };
+  const world: World = {
+    env,
+    client: env.client,
+    taskQueue,
+    receiver,
+    playbook: (prefix = '') => testPlaybook(`${receiver.url}${prefix}`),
+  };
   mkdirSync(outDir, { recursive: true });
   try {
     await worker.runUntil(async () => {
@@ -446,9 +828,16 @@ async function main(): Promise<void> {
         for (const { workflowId, workflowType, suffix, description } of kept) {
           const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
           const file = join(outDir, `${path.name}${suffix ? `.${suffix}` : ''}.json`);
-          const recorded: RecordedHistory = { description: description ?? path.description, workflowId, workflowType, history: proto.temporal.api.history.v1.History.fromObject(history).toJSON() };
+          const recorded: RecordedHistory = {
+            description: description ?? path.description,
+            workflowId,
+            workflowType,
+            history: proto.temporal.api.history.v1.History.fromObject(history).toJSON(),
+          };
           writeFileSync(file, `${JSON.stringify(recorded, null, 1)}\n`);
-          console.log(`${relative(PROJECT_ROOT, file)}: ${history.events?.length ?? 0} events (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+          console.log(
+            `${relative(PROJECT_ROOT, file)}: ${history.events?.length ?? 0} events (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+          );
         }
       }
     });

@@ -40,14 +40,20 @@ const FIXTURES = fixtures(HISTORIES_DIR).sort((a, b) => a.file.localeCompare(b.f
 
 /** The histories as runReplayHistories takes them: the protobuf History with the recorded workflow id. */
 function replayInput(list: Fixture[]) {
-  return list.map((f) => ({ workflowId: f.workflowId, history: proto.temporal.api.history.v1.History.fromObject(f.history as object) }));
+  return list.map((f) => ({
+    workflowId: f.workflowId,
+    history: proto.temporal.api.history.v1.History.fromObject(f.history as object),
+  }));
 }
 
 async function replayAll(code: string, list: Fixture[]): Promise<Map<string, ReplayResult>> {
   const dataConverter = createDataConverter(await readKeyringFile(TEST_KEYRING, 'test keyring'));
   const results = new Map<string, ReplayResult>();
   let index = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { code }, dataConverter }, replayInput(list))) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: { code }, dataConverter },
+    replayInput(list),
+  )) {
     results.set(list[index]!.file, result);
     index += 1;
   }
@@ -64,7 +70,17 @@ describe('recorded histories replay against the current workflow code', () => {
 
   it('covers the main paths, the notification run and an incident from before a patch', () => {
     const files = FIXTURES.map((f) => f.file);
-    for (const path of ['on-time-cyber', 'first-report-in-input', 'late-report', 'full-chain-delay-notification', 'closure-refused-then-accepted', 'minimal-risk', 'no-notification-at-moderate-risk', 'separation-of-duties', 'later-facts-major-incident']) {
+    for (const path of [
+      'on-time-cyber',
+      'first-report-in-input',
+      'late-report',
+      'full-chain-delay-notification',
+      'closure-refused-then-accepted',
+      'minimal-risk',
+      'no-notification-at-moderate-risk',
+      'separation-of-duties',
+      'later-facts-major-incident',
+    ]) {
       expect(files).toContain(`${path}.json`);
     }
     expect(files).toContain('full-chain-delay-notification.notify.json');
@@ -73,23 +89,36 @@ describe('recorded histories replay against the current workflow code', () => {
     expect(files).toContain('pre-route-by-risk/minimal-risk-at-moderate.json');
     // Recorded before the intake notices went out in one activity (workflows/reporting.ts INTAKE_NOTICES_TOGETHER).
     expect(files).toContain('pre-intake-together/on-time-cyber.json');
-    console.log(`[replay] ${FIXTURES.length} histories, ${FIXTURES.reduce((n, f) => n + ((f.history as { events: unknown[] }).events.length ?? 0), 0)} events`);
+    console.log(
+      `[replay] ${FIXTURES.length} histories, ${FIXTURES.reduce((n, f) => n + ((f.history as { events: unknown[] }).events.length ?? 0), 0)} events`,
+    );
   });
 
   it.each(FIXTURES.map((f) => [f.file, f]))('%s', (file, fixture) => {
     const result = results.get(file);
     expect(result, `${file} was not replayed`).toBeDefined();
     // The error names what diverged ("Nondeterminism error: ..."): print it with the history's story.
-    if (result!.error) throw new Error(`${file} (${(fixture as Fixture).description}) does not replay: ${result!.error.name}: ${result!.error.message}`);
+    if (result!.error)
+      throw new Error(
+        `${file} (${(fixture as Fixture).description}) does not replay: ${result!.error.name}: ${result!.error.message}`,
+      );
   });
 });
 
 /** The activity types an incident's first workflow task scheduled (its answer to the first report). */
 function firstTaskActivities(fixture: Fixture): string[] {
-  const events = (fixture.history as { events: { eventType: string; activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[] }).events;
+  const events = (
+    fixture.history as {
+      events: { eventType: string; activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[];
+    }
+  ).events;
   const from = events.findIndex((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED');
   const to = events.findIndex((e, i) => i > from && e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED');
-  return events.slice(from, to).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name ?? ''] : []));
+  return events
+    .slice(from, to)
+    .flatMap((e) =>
+      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name ?? ''] : [],
+    );
 }
 
 describe('issue 15: the intake notices in one activity (workflows/reporting.ts INTAKE_NOTICES_TOGETHER)', () => {

@@ -1,7 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AUTHORIZED_BASES, CUSTODY_PURPOSES, type AuthorizedBasis, type AuthorizedDisclosure } from '../../domain/decision.js';
-import { AUTHORIZED_BASIS_RULES, authorizedDisclosureIssues, authorizedDisclosureProblems, CUSTODY_PURPOSE_TEXT, decisionGroundsIssues, MIN_EXPLANATION } from '../../domain/authorized.js';
+import {
+  AUTHORIZED_BASES,
+  CUSTODY_PURPOSES,
+  type AuthorizedBasis,
+  type AuthorizedDisclosure,
+} from '../../domain/decision.js';
+import {
+  AUTHORIZED_BASIS_RULES,
+  authorizedDisclosureIssues,
+  authorizedDisclosureProblems,
+  CUSTODY_PURPOSE_TEXT,
+  decisionGroundsIssues,
+  MIN_EXPLANATION,
+} from '../../domain/authorized.js';
 import { accountingEntry } from '../../domain/accounting.js';
 import type { Report } from '../../domain/report.js';
 
@@ -37,18 +49,50 @@ interface Case {
 
 const CASES: Record<AuthorizedBasis, Case> = {
   'need-to-know': { accepted: 'Sent to the HR specialist who maintains the leave file for her official duties.' },
-  foia: { accepted: 'Released in response to FOIA request F-2026-00123; no exemption applied.', withoutTerm: 'Released to a requester after review of the file.' },
-  'routine-use': { accepted: 'Routine use 7 of STATE-31 (Human Resources Records), published in the Federal Register.', withoutTerm: 'Shared with OPM for retirement processing as usual.' },
-  census: { accepted: 'Provided to the Census Bureau for the decennial count of overseas staff.', withoutTerm: 'Provided to the statistics agency for the decennial count.' },
-  'statistical-research': { accepted: 'Given to a research contractor under a written assurance of statistical use only.' },
-  nara: { accepted: 'Transferred to the National Archives under the records schedule.', withoutTerm: 'Transferred to the federal records centre under the schedule.' },
-  'law-enforcement-request': { accepted: 'Written request of the FBI Assistant Director (designee of the Director), 2 March 2026.', withoutTerm: 'The FBI needed it for an investigation into fraud.' },
+  foia: {
+    accepted: 'Released in response to FOIA request F-2026-00123; no exemption applied.',
+    withoutTerm: 'Released to a requester after review of the file.',
+  },
+  'routine-use': {
+    accepted: 'Routine use 7 of STATE-31 (Human Resources Records), published in the Federal Register.',
+    withoutTerm: 'Shared with OPM for retirement processing as usual.',
+  },
+  census: {
+    accepted: 'Provided to the Census Bureau for the decennial count of overseas staff.',
+    withoutTerm: 'Provided to the statistics agency for the decennial count.',
+  },
+  'statistical-research': {
+    accepted: 'Given to a research contractor under a written assurance of statistical use only.',
+  },
+  nara: {
+    accepted: 'Transferred to the National Archives under the records schedule.',
+    withoutTerm: 'Transferred to the federal records centre under the schedule.',
+  },
+  'law-enforcement-request': {
+    accepted: 'Written request of the FBI Assistant Director (designee of the Director), 2 March 2026.',
+    withoutTerm: 'The FBI needed it for an investigation into fraud.',
+  },
   'health-and-safety': { accepted: 'Shared with the hospital to treat the employee after a collapse at post.' },
-  congress: { accepted: 'Provided to the Senate Foreign Relations Committee within its jurisdiction.', withoutTerm: 'Sent to Senator X who asked for it in a letter.' },
-  gao: { accepted: 'Provided to GAO auditors for engagement 123456.', withoutTerm: 'Provided to the federal auditors for their engagement.' },
-  'court-order': { accepted: 'Order of the U.S. District Court for D.C., case no. 1:26-cv-00042.', withoutTerm: 'A lawyer for the plaintiff sent a subpoena for it.' },
-  'debt-collection': { accepted: 'Referred to Treasury for offset of a delinquent debt under 31 U.S.C. 3716.', withoutTerm: 'Referred to Treasury for administrative offset of salary.' },
-  sorn: { accepted: 'Disclosure listed in the current SORN STATE-39, as published in the Federal Register.', withoutTerm: 'Disclosure listed in the current notice of the system.' },
+  congress: {
+    accepted: 'Provided to the Senate Foreign Relations Committee within its jurisdiction.',
+    withoutTerm: 'Sent to Senator X who asked for it in a letter.',
+  },
+  gao: {
+    accepted: 'Provided to GAO auditors for engagement 123456.',
+    withoutTerm: 'Provided to the federal auditors for their engagement.',
+  },
+  'court-order': {
+    accepted: 'Order of the U.S. District Court for D.C., case no. 1:26-cv-00042.',
+    withoutTerm: 'A lawyer for the plaintiff sent a subpoena for it.',
+  },
+  'debt-collection': {
+    accepted: 'Referred to Treasury for offset of a delinquent debt under 31 U.S.C. 3716.',
+    withoutTerm: 'Referred to Treasury for administrative offset of salary.',
+  },
+  sorn: {
+    accepted: 'Disclosure listed in the current SORN STATE-39, as published in the Federal Register.',
+    withoutTerm: 'Disclosure listed in the current notice of the system.',
+  },
   'hipaa-custody-exemption': {
     accepted: 'Discharge summary sent to ICE, which has lawful custody of the detainee, for continuity of care.',
     custodyPurpose: 'a',
@@ -58,9 +102,16 @@ const CASES: Record<AuthorizedBasis, Case> = {
 
 const RECIPIENT = { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' };
 /** The ICE memo's case: records to ICE Health Service Corps for a detainee in ICE custody, purpose (a). */
-const CUSTODY = { custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' as const }, subjectInLawfulCustody: true };
+const CUSTODY = {
+  custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' as const },
+  subjectInLawfulCustody: true,
+};
 
-const ad = (basis: AuthorizedBasis, explanation: string, custodyPurpose?: AuthorizedDisclosure['custodyPurpose']): AuthorizedDisclosure => ({
+const ad = (
+  basis: AuthorizedBasis,
+  explanation: string,
+  custodyPurpose?: AuthorizedDisclosure['custodyPurpose'],
+): AuthorizedDisclosure => ({
   basis,
   explanation,
   recipient: RECIPIENT,
@@ -78,11 +129,17 @@ describe('authorizedDisclosureProblems: every basis', () => {
     expect(authorizedDisclosureProblems(ad(basis, c.accepted, c.custodyPurpose), c.report ?? report)).toEqual([]);
   });
 
-  it.each(AUTHORIZED_BASES.flatMap((b) => ['', '   ', 'Was authorized.'].map((e): [AuthorizedBasis, string] => [b, e])))('%s: refused with explanation %j', (basis, explanation) => {
+  it.each(
+    AUTHORIZED_BASES.flatMap((b) => ['', '   ', 'Was authorized.'].map((e): [AuthorizedBasis, string] => [b, e])),
+  )('%s: refused with explanation %j', (basis, explanation) => {
     const c = CASES[basis];
     const problems = authorizedDisclosureProblems(ad(basis, explanation, c.custodyPurpose), c.report ?? report);
     expect(problems.length).toBeGreaterThan(0);
-    expect(problems[0]).toMatch(new RegExp(`^authorizedDisclosure\\.explanation: required for ${basis}: at least a sentence \\(${MIN_EXPLANATION} characters`));
+    expect(problems[0]).toMatch(
+      new RegExp(
+        `^authorizedDisclosure\\.explanation: required for ${basis}: at least a sentence \\(${MIN_EXPLANATION} characters`,
+      ),
+    );
     expect(problems[0]).toContain(AUTHORIZED_BASIS_RULES[basis].paragraph);
   });
 
@@ -92,23 +149,36 @@ describe('authorizedDisclosureProblems: every basis', () => {
     expect(c.withoutTerm, `a case without the term for ${basis}`).toBeDefined();
     expect(c.withoutTerm!.length).toBeGreaterThanOrEqual(MIN_EXPLANATION);
     const problems = authorizedDisclosureProblems(ad(basis, c.withoutTerm!), report);
-    expect(problems).toEqual([`authorizedDisclosure.explanation: for ${basis}, name ${AUTHORIZED_BASIS_RULES[basis].keyword!.what} (${AUTHORIZED_BASIS_RULES[basis].paragraph})`]);
+    expect(problems).toEqual([
+      `authorizedDisclosure.explanation: for ${basis}, name ${AUTHORIZED_BASIS_RULES[basis].keyword!.what} (${AUTHORIZED_BASIS_RULES[basis].paragraph})`,
+    ]);
   });
 
   it('checks terms only for the bases that name a body or an instrument', () => {
-    expect(AUTHORIZED_BASES.filter((b) => !AUTHORIZED_BASIS_RULES[b].keyword)).toEqual(['need-to-know', 'statistical-research', 'health-and-safety', 'hipaa-custody-exemption']);
-  });
-
-  it.each(AUTHORIZED_BASES.filter((b) => b !== 'hipaa-custody-exemption').map((b) => [b]))('%s: refuses a custodyPurpose, which belongs to the HIPAA exemption', (basis) => {
-    expect(authorizedDisclosureProblems(ad(basis, CASES[basis].accepted, 'b'), report)).toEqual([
-      `authorizedDisclosure.custodyPurpose: applies to hipaa-custody-exemption only, not to ${basis}`,
+    expect(AUTHORIZED_BASES.filter((b) => !AUTHORIZED_BASIS_RULES[b].keyword)).toEqual([
+      'need-to-know',
+      'statistical-research',
+      'health-and-safety',
+      'hipaa-custody-exemption',
     ]);
   });
+
+  it.each(AUTHORIZED_BASES.filter((b) => b !== 'hipaa-custody-exemption').map((b) => [b]))(
+    '%s: refuses a custodyPurpose, which belongs to the HIPAA exemption',
+    (basis) => {
+      expect(authorizedDisclosureProblems(ad(basis, CASES[basis].accepted, 'b'), report)).toEqual([
+        `authorizedDisclosure.custodyPurpose: applies to hipaa-custody-exemption only, not to ${basis}`,
+      ]);
+    },
+  );
 });
 
 describe('authorizedDisclosureProblems: hipaa-custody-exemption on facts, not words (ICE memo; 45 CFR 164.512(k)(5)(i))', () => {
   const explanation = CASES['hipaa-custody-exemption'].accepted;
-  const custody = (changes: Partial<AuthorizedDisclosure> = {}, drop: (keyof AuthorizedDisclosure)[] = []): AuthorizedDisclosure => {
+  const custody = (
+    changes: Partial<AuthorizedDisclosure> = {},
+    drop: (keyof AuthorizedDisclosure)[] = [],
+  ): AuthorizedDisclosure => {
     const value: Record<string, unknown> = { ...ad('hipaa-custody-exemption', explanation, 'a'), ...changes };
     for (const key of drop) delete value[key];
     return value as AuthorizedDisclosure;
@@ -122,9 +192,14 @@ describe('authorizedDisclosureProblems: hipaa-custody-exemption on facts, not wo
     expect(authorizedDisclosureProblems(custody({ custodyPurpose: purpose }), medicalReport)).toEqual([]);
   });
 
-  it.each([['correctional-institution'], ['law-enforcement-official']] as const)('accepted with a custodian of kind %s', (kind) => {
-    expect(authorizedDisclosureProblems(custody({ custodian: { name: 'County Jail', kind } }), medicalReport)).toEqual([]);
-  });
+  it.each([['correctional-institution'], ['law-enforcement-official']] as const)(
+    'accepted with a custodian of kind %s',
+    (kind) => {
+      expect(
+        authorizedDisclosureProblems(custody({ custodian: { name: 'County Jail', kind } }), medicalReport),
+      ).toEqual([]);
+    },
+  );
 
   it('164.512(k)(5)(i): refused without a custody purpose, with the message the contract asks for', () => {
     expect(authorizedDisclosureProblems(custody({}, ['custodyPurpose']), medicalReport)).toEqual([
@@ -133,20 +208,34 @@ describe('authorizedDisclosureProblems: hipaa-custody-exemption on facts, not wo
   });
 
   it('164.512(k)(5)(i): refused without the custodian, whatever the free text says of custody', () => {
-    const words = 'Sent to the correctional institution, the jail with lawful custody of the inmate and detainee, by the police.';
-    const problems = authorizedDisclosureIssues(custody({ explanation: words }, ['custodian']), { ...medicalReport, disclosedTo: 'County Jail, law enforcement' } as Report);
-    expect(problems).toEqual([{ path: 'authorizedDisclosure.custodian', message: expect.stringContaining('correctional-institution" | "law-enforcement-official') }]);
+    const words =
+      'Sent to the correctional institution, the jail with lawful custody of the inmate and detainee, by the police.';
+    const problems = authorizedDisclosureIssues(custody({ explanation: words }, ['custodian']), {
+      ...medicalReport,
+      disclosedTo: 'County Jail, law enforcement',
+    } as Report);
+    expect(problems).toEqual([
+      {
+        path: 'authorizedDisclosure.custodian',
+        message: expect.stringContaining('correctional-institution" | "law-enforcement-official'),
+      },
+    ]);
   });
 
   it('164.512(k)(5)(i): refused unless subjectInLawfulCustody is true', () => {
     for (const changes of [{}, { subjectInLawfulCustody: false }]) {
-      const problems = authorizedDisclosureIssues(custody(changes, changes.subjectInLawfulCustody === undefined ? ['subjectInLawfulCustody'] : []), medicalReport);
+      const problems = authorizedDisclosureIssues(
+        custody(changes, changes.subjectInLawfulCustody === undefined ? ['subjectInLawfulCustody'] : []),
+        medicalReport,
+      );
       expect(problems.map((p) => p.path)).toEqual(['authorizedDisclosure.subjectInLawfulCustody']);
     }
   });
 
   it('164.512(k)(5)(i): accepted with the custodian named only in the structured field (no custody words anywhere)', () => {
-    const plain = custody({ explanation: 'Discharge summary sent so that the patient keeps receiving the same treatment.' });
+    const plain = custody({
+      explanation: 'Discharge summary sent so that the patient keeps receiving the same treatment.',
+    });
     expect(authorizedDisclosureProblems(plain, { ...medicalReport, disclosedTo: 'A federal agency' })).toEqual([]);
   });
 
@@ -157,7 +246,10 @@ describe('authorizedDisclosureProblems: hipaa-custody-exemption on facts, not wo
 
   it('the custody fields are refused on any other basis', () => {
     const other = { ...ad('need-to-know', CASES['need-to-know'].accepted), ...CUSTODY };
-    expect(authorizedDisclosureIssues(other, report).map((i) => i.path)).toEqual(['authorizedDisclosure.custodian', 'authorizedDisclosure.subjectInLawfulCustody']);
+    expect(authorizedDisclosureIssues(other, report).map((i) => i.path)).toEqual([
+      'authorizedDisclosure.custodian',
+      'authorizedDisclosure.subjectInLawfulCustody',
+    ]);
   });
 
   it('lists every missing ground at once, each naming its field', () => {
@@ -173,7 +265,11 @@ describe('authorizedDisclosureProblems: hipaa-custody-exemption on facts, not wo
   });
 
   it('decisionGroundsIssues (API, link form, CLI) checks the finding without the report, and nothing on other kinds', () => {
-    expect(decisionGroundsIssues({ kind: 'submit-analysis', authorizedDisclosure: custody({}, ['custodian']) }).map((i) => i.path)).toEqual(['authorizedDisclosure.custodian']);
+    expect(
+      decisionGroundsIssues({ kind: 'submit-analysis', authorizedDisclosure: custody({}, ['custodian']) }).map(
+        (i) => i.path,
+      ),
+    ).toEqual(['authorizedDisclosure.custodian']);
     expect(decisionGroundsIssues({ kind: 'submit-analysis', authorizedDisclosure: custody() })).toEqual([]);
     expect(decisionGroundsIssues({ kind: 'submit-analysis' })).toEqual([]);
     expect(decisionGroundsIssues({ kind: 'convene-crg' })).toEqual([]);
@@ -182,10 +278,22 @@ describe('authorizedDisclosureProblems: hipaa-custody-exemption on facts, not wo
   it('incidents started before the structured grounds keep their rules (legacy), so their histories replay', () => {
     const old = { basis: 'hipaa-custody-exemption' as const, explanation, custodyPurpose: 'a' as const };
     expect(authorizedDisclosureProblems(old, medicalReport, { legacy: true })).toEqual([]);
-    expect(authorizedDisclosureProblems({ ...old, explanation: 'The records were sent on to the requesting agency.' }, { ...medicalReport, disclosedTo: 'A staffing agency' }, { legacy: true })).toEqual([
-      expect.stringMatching(/^authorizedDisclosure\.explanation: for hipaa-custody-exemption, name the correctional institution/),
+    expect(
+      authorizedDisclosureProblems(
+        { ...old, explanation: 'The records were sent on to the requesting agency.' },
+        { ...medicalReport, disclosedTo: 'A staffing agency' },
+        { legacy: true },
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^authorizedDisclosure\.explanation: for hipaa-custody-exemption, name the correctional institution/,
+      ),
     ]);
-    expect(authorizedDisclosureProblems(old, medicalReport).map((p) => p.split(':')[0])).toEqual(['authorizedDisclosure.recipient', 'authorizedDisclosure.custodian', 'authorizedDisclosure.subjectInLawfulCustody']);
+    expect(authorizedDisclosureProblems(old, medicalReport).map((p) => p.split(':')[0])).toEqual([
+      'authorizedDisclosure.recipient',
+      'authorizedDisclosure.custodian',
+      'authorizedDisclosure.subjectInLawfulCustody',
+    ]);
   });
 
   it('has the text of every purpose (a)-(f)', () => {
@@ -195,13 +303,17 @@ describe('authorizedDisclosureProblems: hipaa-custody-exemption on facts, not wo
 });
 
 describe('accountingEntry (5 FAM 464c)', () => {
-  it('464c: date, nature, purpose, and the recipient\'s name and address; kept at least five years', () => {
-    const entry = accountingEntry({ ...ad('hipaa-custody-exemption', CASES['hipaa-custody-exemption'].accepted, 'a'), recipient: RECIPIENT }, { ...medicalReport, occurredAt: '2026-02-27T10:00:00Z' }, {
-      incidentId: 'inc-1',
-      seq: 1,
-      recordedAt: '2026-03-02T09:00:00Z',
-      recordedBy: 'ips-director',
-    });
+  it("464c: date, nature, purpose, and the recipient's name and address; kept at least five years", () => {
+    const entry = accountingEntry(
+      { ...ad('hipaa-custody-exemption', CASES['hipaa-custody-exemption'].accepted, 'a'), recipient: RECIPIENT },
+      { ...medicalReport, occurredAt: '2026-02-27T10:00:00Z' },
+      {
+        incidentId: 'inc-1',
+        seq: 1,
+        recordedAt: '2026-03-02T09:00:00Z',
+        recordedBy: 'ips-director',
+      },
+    );
     expect(entry).toMatchObject({
       entryId: 'inc-1-D1',
       disclosedAt: '2026-02-27T10:00:00Z',
@@ -219,26 +331,40 @@ describe('accountingEntry (5 FAM 464c)', () => {
 
   it('464c: need-to-know and FOIA disclosures are entered but marked as not required; the given date wins', () => {
     for (const basis of ['need-to-know', 'foia'] as const) {
-      const entry = accountingEntry({ ...ad(basis, CASES[basis].accepted), recipient: RECIPIENT, disclosedAt: '2026-01-05T00:00:00Z' }, report, { incidentId: 'inc-2', seq: 3, recordedAt: '2026-03-02T09:00:00Z', recordedBy: 'x' });
-      expect(entry).toMatchObject({ entryId: 'inc-2-D3', accountingRequired: false, disclosedAt: '2026-01-05T00:00:00Z', nature: 'non-electronic disclosure of personnel-payroll' });
+      const entry = accountingEntry(
+        { ...ad(basis, CASES[basis].accepted), recipient: RECIPIENT, disclosedAt: '2026-01-05T00:00:00Z' },
+        report,
+        { incidentId: 'inc-2', seq: 3, recordedAt: '2026-03-02T09:00:00Z', recordedBy: 'x' },
+      );
+      expect(entry).toMatchObject({
+        entryId: 'inc-2-D3',
+        accountingRequired: false,
+        disclosedAt: '2026-01-05T00:00:00Z',
+        nature: 'non-electronic disclosure of personnel-payroll',
+      });
     }
   });
 });
 
 describe('the description table', () => {
   const doc = readFileSync(new URL('../../docs/authorized-disclosure.md', import.meta.url), 'utf8');
-  it.each(AUTHORIZED_BASES.map((b) => [b]))('%s: has its paragraph and what must be shown, and is documented', (basis) => {
-    const rule = AUTHORIZED_BASIS_RULES[basis];
-    expect(rule.paragraph).toMatch(/5 FAM 464b\(9\)\([a-m]\)|45 CFR 164\.512\(k\)\(5\)\(i\)/);
-    expect(rule.condition.length).toBeGreaterThan(10);
-    expect(rule.mustShow.length).toBeGreaterThan(10);
-    const line = doc.split('\n').find((l) => l.startsWith(`| \`${basis}\` |`));
-    expect(line, `docs row for ${basis}`).toBeDefined();
-    expect(line).toContain(rule.paragraph);
-  });
+  it.each(AUTHORIZED_BASES.map((b) => [b]))(
+    '%s: has its paragraph and what must be shown, and is documented',
+    (basis) => {
+      const rule = AUTHORIZED_BASIS_RULES[basis];
+      expect(rule.paragraph).toMatch(/5 FAM 464b\(9\)\([a-m]\)|45 CFR 164\.512\(k\)\(5\)\(i\)/);
+      expect(rule.condition.length).toBeGreaterThan(10);
+      expect(rule.mustShow.length).toBeGreaterThan(10);
+      const line = doc.split('\n').find((l) => l.startsWith(`| \`${basis}\` |`));
+      expect(line, `docs row for ${basis}`).toBeDefined();
+      expect(line).toContain(rule.paragraph);
+    },
+  );
 
   it('maps the thirteen Privacy Act conditions (a)-(m) one to one', () => {
-    const letters = AUTHORIZED_BASES.filter((b) => b !== 'hipaa-custody-exemption').map((b) => /464b\(9\)\(([a-m])\)/.exec(AUTHORIZED_BASIS_RULES[b].paragraph)?.[1]);
+    const letters = AUTHORIZED_BASES.filter((b) => b !== 'hipaa-custody-exemption').map(
+      (b) => /464b\(9\)\(([a-m])\)/.exec(AUTHORIZED_BASIS_RULES[b].paragraph)?.[1],
+    );
     expect(letters).toEqual('abcdefghijklm'.split(''));
   });
 });

@@ -8,7 +8,17 @@ import { nextGateStep, type GateClock } from '../../workflows/gates.js';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 type Clock = Extract<GateClock, { kind: 'reminders' }>;
-const clock = (changes: Partial<Clock> = {}): Clock => ({ kind: 'reminders', role: 'ipsDirector', opened: 0, reminders: 0, escalated: false, interval: DAY, escalateAfter: 5 * DAY, escalateTo: 'the SAOP', ...changes });
+const clock = (changes: Partial<Clock> = {}): Clock => ({
+  kind: 'reminders',
+  role: 'ipsDirector',
+  opened: 0,
+  reminders: 0,
+  escalated: false,
+  interval: DAY,
+  escalateAfter: 5 * DAY,
+  escalateTo: 'the SAOP',
+  ...changes,
+});
 
 /** Runs the gate's loop as gates.ts does, without decisions: what fires, and when. */
 function steps(c: Clock, until: number): { at: number; step: string }[] {

@@ -14,7 +14,8 @@ import {
 import type { RosterEntry } from '../../domain/roster.js';
 
 const letter: Letter = {
-  whatHappened: 'On 1 March 2026 a box of personnel files was left in a taxi in Frankfurt. We learned of it on 2 March 2026.',
+  whatHappened:
+    'On 1 March 2026 a box of personnel files was left in a taxi in Frankfurt. We learned of it on 2 March 2026.',
   piiInvolved: 'Full name, Social Security number and date of birth.',
   actionsTaken: 'We recovered the box, are investigating, and have retrained the staff involved.',
   contact: {
@@ -29,11 +30,27 @@ const letter: Letter = {
 const ctx = { organization: 'the Department of State', incidentRef: 'INC-2026-0042' };
 
 const roster: RosterEntry[] = [
-  { name: 'Ada Quill', email: 'ada.quill@mail.example', postalAddress: '1 Elm Street\nSpringfield, VA 22150', phone: '703-555-0111' },
-  { name: 'Bruno Vasquez-Lin', email: 'bruno.vl@mail.example', postalAddress: '77 Harbor Road\nPortland, ME 04101', phone: '207-555-0122' },
-  { name: 'Chidi Okonkwo', email: 'chidi@mail.example', postalAddress: '9 Birch Lane, Apt 3\nTucson, AZ 85701', phone: '520-555-0133' },
+  {
+    name: 'Ada Quill',
+    email: 'ada.quill@mail.example',
+    postalAddress: '1 Elm Street\nSpringfield, VA 22150',
+    phone: '703-555-0111',
+  },
+  {
+    name: 'Bruno Vasquez-Lin',
+    email: 'bruno.vl@mail.example',
+    postalAddress: '77 Harbor Road\nPortland, ME 04101',
+    phone: '207-555-0122',
+  },
+  {
+    name: 'Chidi Okonkwo',
+    email: 'chidi@mail.example',
+    postalAddress: '9 Birch Lane, Apt 3\nTucson, AZ 85701',
+    phone: '520-555-0133',
+  },
 ];
-const dataOf = (p: RosterEntry) => [p.name, p.email, p.phone, ...(p.postalAddress ?? '').split('\n')].filter((x): x is string => !!x);
+const dataOf = (p: RosterEntry) =>
+  [p.name, p.email, p.phone, ...(p.postalAddress ?? '').split('\n')].filter((x): x is string => !!x);
 
 describe('letterProblems: the six elements of 5 FAM 468.6-1a', () => {
   it('468.6-1a: accepts a complete letter', () => {
@@ -41,19 +58,36 @@ describe('letterProblems: the six elements of 5 FAM 468.6-1a', () => {
   });
 
   const textElements = ['whatHappened', 'piiInvolved', 'actionsTaken', 'protectiveSteps', 'protectionAtTime'] as const;
-  it.each(textElements.flatMap((field) => ['', '   \n '].map((value) => [field, value])))('refuses %s = %j, naming the field', (field, value) => {
-    const element = LETTER_ELEMENTS.find((e) => e.field === field)!;
-    expect(letterProblems({ ...letter, [field]: value })).toEqual([{ path: field, message: `required: ${element.expected} (${element.paragraph})` }]);
-  });
+  it.each(textElements.flatMap((field) => ['', '   \n '].map((value) => [field, value])))(
+    'refuses %s = %j, naming the field',
+    (field, value) => {
+      const element = LETTER_ELEMENTS.find((e) => e.field === field)!;
+      expect(letterProblems({ ...letter, [field]: value })).toEqual([
+        { path: field, message: `required: ${element.expected} (${element.paragraph})` },
+      ]);
+    },
+  );
 
   it.each(['', '  '])('refuses contact.tollFreePhone = %j (468.6-1a(4))', (tollFreePhone) => {
     expect(letterProblems({ ...letter, contact: { ...letter.contact, tollFreePhone } })).toEqual([
-      { path: 'contact.tollFreePhone', message: expect.stringMatching(/^required: contact procedures with a toll-free telephone number \(5 FAM 468\.6-1a\(4\)\)/) },
+      {
+        path: 'contact.tollFreePhone',
+        message: expect.stringMatching(
+          /^required: contact procedures with a toll-free telephone number \(5 FAM 468\.6-1a\(4\)\)/,
+        ),
+      },
     ]);
   });
 
   it('468.6-1a: names every missing element at once', () => {
-    const empty: Letter = { whatHappened: '', piiInvolved: '', actionsTaken: '', contact: { tollFreePhone: '' }, protectiveSteps: '', protectionAtTime: '' };
+    const empty: Letter = {
+      whatHappened: '',
+      piiInvolved: '',
+      actionsTaken: '',
+      contact: { tollFreePhone: '' },
+      protectiveSteps: '',
+      protectionAtTime: '',
+    };
     expect(letterProblems(empty).map((p) => p.path)).toEqual([
       'whatHappened',
       'piiInvolved',
@@ -97,15 +131,25 @@ describe('toll-free numbers', () => {
     expect(letterProblems({ ...letter, contact: { ...letter.contact, tollFreePhone: phone } })).toEqual([]);
   });
 
-  it.each(['202-555-0100', '1-900-555-0100', '822-555-0100', '1-800-555-010', '1-800-555-01000', 'call us', '800-CALL-NOW', '+44 800 555 0100', '1-800-555-0100; rm -rf'])(
-    'refuses %j, naming the field',
-    (phone) => {
-      expect(isTollFree(phone)).toBe(false);
-      expect(letterProblems({ ...letter, contact: { ...letter.contact, tollFreePhone: phone } })).toEqual([
-        { path: 'contact.tollFreePhone', message: expect.stringMatching(/^expected a US toll-free number \(800\/833\/844\/855\/866\/877\/888\)/) },
-      ]);
-    },
-  );
+  it.each([
+    '202-555-0100',
+    '1-900-555-0100',
+    '822-555-0100',
+    '1-800-555-010',
+    '1-800-555-01000',
+    'call us',
+    '800-CALL-NOW',
+    '+44 800 555 0100',
+    '1-800-555-0100; rm -rf',
+  ])('refuses %j, naming the field', (phone) => {
+    expect(isTollFree(phone)).toBe(false);
+    expect(letterProblems({ ...letter, contact: { ...letter.contact, tollFreePhone: phone } })).toEqual([
+      {
+        path: 'contact.tollFreePhone',
+        message: expect.stringMatching(/^expected a US toll-free number \(800\/833\/844\/855\/866\/877\/888\)/),
+      },
+    ]);
+  });
 });
 
 describe('renderEmail', () => {
@@ -120,7 +164,14 @@ describe('renderEmail', () => {
   });
 
   it('468.6-1a: carries all six elements in the text and the HTML', () => {
-    for (const value of [letter.whatHappened, letter.piiInvolved, letter.actionsTaken, letter.protectiveSteps, letter.protectionAtTime, letter.contact.tollFreePhone]) {
+    for (const value of [
+      letter.whatHappened,
+      letter.piiInvolved,
+      letter.actionsTaken,
+      letter.protectiveSteps,
+      letter.protectionAtTime,
+      letter.contact.tollFreePhone,
+    ]) {
       expect(mail.text).toContain(value);
       expect(mail.html).toContain(escapeHtml(value));
     }
@@ -135,7 +186,14 @@ describe('renderEmail', () => {
     expect(mail.html).toMatch(/<title>[^<]+<\/title>/);
     expect(mail.html.match(/<h1>/g)).toHaveLength(1);
     const h2 = [...mail.html.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1]);
-    expect(h2).toEqual(['What happened', 'What information was involved', 'What we are doing', 'How your information was protected', 'What you can do', 'For more information']);
+    expect(h2).toEqual([
+      'What happened',
+      'What information was involved',
+      'What we are doing',
+      'How your information was protected',
+      'What you can do',
+      'For more information',
+    ]);
     expect(mail.html).not.toMatch(/style|color|colour|<font|bgcolor/i);
     expect(mail.html).toContain('<main>');
     expect(mail.html).toContain('dial 711');
@@ -150,7 +208,11 @@ describe('renderEmail', () => {
   it('escapes HTML in the name and in every field', () => {
     const evil = '<script>alert("x")</script>';
     const m = renderEmail(
-      { ...letter, whatHappened: evil, contact: { ...letter.contact, website: `https://x.example/"><script>`, email: `a@b.example` } },
+      {
+        ...letter,
+        whatHappened: evil,
+        contact: { ...letter.contact, website: `https://x.example/"><script>`, email: `a@b.example` },
+      },
       { name: `Eve ${evil} & Co` },
       { organization: `<b>Org</b>`, incidentRef: 'INC-1' },
     );
@@ -163,45 +225,75 @@ describe('renderEmail', () => {
   });
 
   it('makes only http(s) addresses into links', () => {
-    const m = renderEmail({ ...letter, contact: { ...letter.contact, website: 'javascript:alert(1)' } }, { name: 'A' }, ctx);
+    const m = renderEmail(
+      { ...letter, contact: { ...letter.contact, website: 'javascript:alert(1)' } },
+      { name: 'A' },
+      ctx,
+    );
     expect(m.html).not.toContain('href="javascript');
     expect(m.html).toContain('Web site: javascript:alert(1)');
   });
 
   it('keeps the subject on one line', () => {
-    const m = renderEmail(letter, { name: 'A' }, { organization: 'the Department\r\nBcc: x@evil.example', incidentRef: 'INC-1\n' });
+    const m = renderEmail(
+      letter,
+      { name: 'A' },
+      { organization: 'the Department\r\nBcc: x@evil.example', incidentRef: 'INC-1\n' },
+    );
     expect(m.subject).not.toMatch(/[\r\n]/);
   });
 
-  it.each(roster.map((p, i) => [p.name, i]))('for %s: their name and nothing of anyone else on the roster', (_name, i) => {
-    const person = roster[i]!;
-    const m = renderEmail(letter, person, ctx);
-    const all = `${m.subject}\n${m.text}\n${m.html}`;
-    expect(all).toContain(person.name);
-    for (const other of roster.filter((_, j) => j !== i)) for (const datum of dataOf(other)) expect(all).not.toContain(datum);
-    // Nothing of the person beyond the name either: the email address is the envelope's business.
-    for (const datum of [person.email!, person.phone!, ...person.postalAddress!.split('\n')]) expect(all).not.toContain(datum);
-  });
+  it.each(roster.map((p, i) => [p.name, i]))(
+    'for %s: their name and nothing of anyone else on the roster',
+    (_name, i) => {
+      const person = roster[i]!;
+      const m = renderEmail(letter, person, ctx);
+      const all = `${m.subject}\n${m.text}\n${m.html}`;
+      expect(all).toContain(person.name);
+      for (const other of roster.filter((_, j) => j !== i))
+        for (const datum of dataOf(other)) expect(all).not.toContain(datum);
+      // Nothing of the person beyond the name either: the email address is the envelope's business.
+      for (const datum of [person.email!, person.phone!, ...person.postalAddress!.split('\n')])
+        expect(all).not.toContain(datum);
+    },
+  );
 });
 
 describe('renderMailVendorLetter', () => {
-  it.each(roster.map((p, i) => [p.name, i]))('for %s: name and postal address, first class, nothing of anyone else', (_name, i) => {
-    const person = roster[i]!;
-    const l = renderMailVendorLetter(letter, person, ctx);
-    expect(l).toMatchObject({ reference: 'INC-2026-0042', mailClass: 'first-class', recipient: { name: person.name, postalAddress: person.postalAddress } });
-    expect(l.returnAddress).toBe(letter.contact.postalAddress);
-    expect(l.body).toMatch(new RegExp(`^Dear ${person.name},`));
-    for (const value of [letter.whatHappened, letter.piiInvolved, letter.actionsTaken, letter.protectiveSteps, letter.protectionAtTime, letter.contact.tollFreePhone]) {
-      expect(l.body).toContain(value);
-    }
-    const all = JSON.stringify(l);
-    for (const other of roster.filter((_, j) => j !== i)) for (const datum of dataOf(other)) expect(all).not.toContain(JSON.stringify(datum).slice(1, -1));
-    expect(all).not.toContain(person.email!);
-    expect(all).not.toContain(person.phone!);
-  });
+  it.each(roster.map((p, i) => [p.name, i]))(
+    'for %s: name and postal address, first class, nothing of anyone else',
+    (_name, i) => {
+      const person = roster[i]!;
+      const l = renderMailVendorLetter(letter, person, ctx);
+      expect(l).toMatchObject({
+        reference: 'INC-2026-0042',
+        mailClass: 'first-class',
+        recipient: { name: person.name, postalAddress: person.postalAddress },
+      });
+      expect(l.returnAddress).toBe(letter.contact.postalAddress);
+      expect(l.body).toMatch(new RegExp(`^Dear ${person.name},`));
+      for (const value of [
+        letter.whatHappened,
+        letter.piiInvolved,
+        letter.actionsTaken,
+        letter.protectiveSteps,
+        letter.protectionAtTime,
+        letter.contact.tollFreePhone,
+      ]) {
+        expect(l.body).toContain(value);
+      }
+      const all = JSON.stringify(l);
+      for (const other of roster.filter((_, j) => j !== i))
+        for (const datum of dataOf(other)) expect(all).not.toContain(JSON.stringify(datum).slice(1, -1));
+      expect(all).not.toContain(person.email!);
+      expect(all).not.toContain(person.phone!);
+    },
+  );
 
   it.each([undefined, '', '   '])('refuses a person with postal address %j', (postalAddress) => {
-    expect(() => renderMailVendorLetter(letter, { name: 'No Address', postalAddress }, ctx)).toThrow(NoPostalAddressError);
+    expect(() => renderMailVendorLetter(letter, { name: 'No Address', postalAddress }, ctx)).toThrow(
+      NoPostalAddressError,
+    );
   });
 
   it('leaves out the return address when the letter gives none', () => {
@@ -238,7 +330,10 @@ describe('renderSubstituteNotice (5 FAM 468.6-2b)', () => {
   });
 
   it('escapes HTML', () => {
-    const n = renderSubstituteNotice({ ...letter, piiInvolved: '<script>x</script>' }, { organization: 'the <i>Department</i>', affectedCount: 1 });
+    const n = renderSubstituteNotice(
+      { ...letter, piiInvolved: '<script>x</script>' },
+      { organization: 'the <i>Department</i>', affectedCount: 1 },
+    );
     expect(n.webPosting.html).not.toMatch(/<script>|<i>/);
     expect(n.webPosting.text).toContain('1 person ');
   });

@@ -18,7 +18,11 @@ describe('meansFor (5 FAM 468.6-2, docs/contract.md "Means")', () => {
     [undefined, undefined, false, ['substitute']],
   ];
   it.each(table)('468.6-2: postal %j, email %j, immediate %s → %j', (postalAddress, email, immediate, expected) => {
-    const person: RosterEntry = { name: 'Ada Quill', ...(postalAddress ? { postalAddress } : {}), ...(email ? { email } : {}) };
+    const person: RosterEntry = {
+      name: 'Ada Quill',
+      ...(postalAddress ? { postalAddress } : {}),
+      ...(email ? { email } : {}),
+    };
     expect(meansFor(person, immediate)).toEqual(expected);
   });
 
@@ -28,9 +32,12 @@ describe('meansFor (5 FAM 468.6-2, docs/contract.md "Means")', () => {
     [{ postalAddress: POSTAL, email: '' }, true, ['letter']],
     [{ postalAddress: '', email: '  ' }, true, ['substitute']],
     [{ postalAddress: '\n', email: '' }, false, ['substitute']],
-  ] as [Partial<RosterEntry>, boolean, Means[]][])('blank counts as absent: %j, immediate %s → %j', (fields, immediate, expected) => {
-    expect(meansFor({ name: 'Ada Quill', ...fields }, immediate)).toEqual(expected);
-  });
+  ] as [Partial<RosterEntry>, boolean, Means[]][])(
+    'blank counts as absent: %j, immediate %s → %j',
+    (fields, immediate, expected) => {
+      expect(meansFor({ name: 'Ada Quill', ...fields }, immediate)).toEqual(expected);
+    },
+  );
 
   it('ignores the phone: calls are not a means the system can use', () => {
     expect(meansFor({ name: 'Ada Quill', phone: '703-555-0111' }, true)).toEqual(['substitute']);
@@ -58,8 +65,14 @@ describe('rosterEntrySchema', () => {
   });
 
   it('parseRosterLine: an entry, or issues naming the field and never the value', () => {
-    expect(parseRosterLine(JSON.stringify({ name: 'Ada Quill', email: EMAIL }))).toEqual({ ok: true, entry: { name: 'Ada Quill', email: EMAIL } });
-    expect(parseRosterLine('{"name": "Ada"')).toEqual({ ok: false, issues: [{ path: '(root)', message: 'expected a JSON object on one line' }] });
+    expect(parseRosterLine(JSON.stringify({ name: 'Ada Quill', email: EMAIL }))).toEqual({
+      ok: true,
+      entry: { name: 'Ada Quill', email: EMAIL },
+    });
+    expect(parseRosterLine('{"name": "Ada"')).toEqual({
+      ok: false,
+      issues: [{ path: '(root)', message: 'expected a JSON object on one line' }],
+    });
     const bad = parseRosterLine(JSON.stringify({ name: 'Ada Quill', email: 'ada at mail' }));
     expect(bad).toEqual({ ok: false, issues: [{ path: 'email', message: expect.any(String) }] });
     expect(JSON.stringify(bad)).not.toContain('ada at mail');

@@ -20,7 +20,11 @@ function state(overrides: Partial<IncidentState> = {}): IncidentState {
     options: [],
     authorizedDisclosure: null,
     costEstimateUsd: null,
-    awaiting: { role: 'ipsDirector', kinds: ['assign-responsible-office', 'convene-crg'], since: '2026-12-01T10:05:00Z' },
+    awaiting: {
+      role: 'ipsDirector',
+      kinds: ['assign-responsible-office', 'convene-crg'],
+      since: '2026-12-01T10:05:00Z',
+    },
     actionItems: [],
     delay: null,
     notification: null,
@@ -59,8 +63,16 @@ describe('469.2c(1): need to know', () => {
 
   it('a role reached by a phase (the Under Secretary) or owning an action item (OIG) comes in then', () => {
     expect(rolesOnIncident(state()).has('underSecretary')).toBe(false);
-    expect(rolesOnIncident(state({ timeline: [{ at: '2026-12-02T00:00:00Z', event: 'phase:under-secretary-review' }] })).has('underSecretary')).toBe(true);
-    expect(rolesOnIncident(state({ actionItems: [{ id: 'oig-referral', ownerRole: 'oigInvestigations', status: 'open' }] })).has('oigInvestigations')).toBe(true);
+    expect(
+      rolesOnIncident(state({ timeline: [{ at: '2026-12-02T00:00:00Z', event: 'phase:under-secretary-review' }] })).has(
+        'underSecretary',
+      ),
+    ).toBe(true);
+    expect(
+      rolesOnIncident(
+        state({ actionItems: [{ id: 'oig-referral', ownerRole: 'oigInvestigations', status: 'open' }] }),
+      ).has('oigInvestigations'),
+    ).toBe(true);
   });
 
   it('468.3a: a reporter with no role sees what they reported and nothing else', () => {
@@ -72,7 +84,17 @@ describe('469.2c(1): need to know', () => {
 
   it('a refused attempt gives no access; an accepted decision does', () => {
     const member = { key: 'crg-ds', roles: ['crg' as const] };
-    expect(mayRead(member, state({ timeline: [{ at: '2026-12-01T10:06:00Z', event: 'decision-refused:convene-crg', actorId: 'crg-ds' }] }))).toBe(false);
-    expect(mayRead(member, state({ decisions: [{ kind: 'complete-action-item', actorId: 'crg-ds', at: '2026-12-01T10:06:00Z' }] }))).toBe(true);
+    expect(
+      mayRead(
+        member,
+        state({ timeline: [{ at: '2026-12-01T10:06:00Z', event: 'decision-refused:convene-crg', actorId: 'crg-ds' }] }),
+      ),
+    ).toBe(false);
+    expect(
+      mayRead(
+        member,
+        state({ decisions: [{ kind: 'complete-action-item', actorId: 'crg-ds', at: '2026-12-01T10:06:00Z' }] }),
+      ),
+    ).toBe(true);
   });
 });

@@ -53,16 +53,59 @@ function viaPlain(raw: unknown) {
 
 // Values of every kind a message could carry, good and bad, so both sides meet each rule.
 const edgeString = fc.oneof(
-  fc.constantFrom('', ' ', '  x  ', 'ok', 'a'.repeat(129), ' '.repeat(300), 'x'.repeat(10_001), 'http://roster.example/r.ndjson', 'file:///r', 'ftp://x'),
-  fc.constantFrom('2026-03-01T14:05:00Z', '2026-03-01T14:05:00.123+05:30', '2026-02-30T00:00:00Z', '2026-03-01', '2026-03-01T14:05Z'),
-  fc.constantFrom('low', 'high', 'remediation', 'no-further-action', 'foia', 'hipaa-custody-exemption', 'a', 'correctional-institution', 'ftc', 'call-center'),
-  fc.constantFrom('approve-notification', 'refer-to-ppgb', 'return-to-crg', 'refer-to-under-secretary', '1-800-555-0100'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '  x  ',
+    'ok',
+    'a'.repeat(129),
+    ' '.repeat(300),
+    'x'.repeat(10_001),
+    'http://roster.example/r.ndjson',
+    'file:///r',
+    'ftp://x',
+  ),
+  fc.constantFrom(
+    '2026-03-01T14:05:00Z',
+    '2026-03-01T14:05:00.123+05:30',
+    '2026-02-30T00:00:00Z',
+    '2026-03-01',
+    '2026-03-01T14:05Z',
+  ),
+  fc.constantFrom(
+    'low',
+    'high',
+    'remediation',
+    'no-further-action',
+    'foia',
+    'hipaa-custody-exemption',
+    'a',
+    'correctional-institution',
+    'ftc',
+    'call-center',
+  ),
+  fc.constantFrom(
+    'approve-notification',
+    'refer-to-ppgb',
+    'return-to-crg',
+    'refer-to-under-secretary',
+    '1-800-555-0100',
+  ),
   fc.string({ maxLength: 12 }),
 );
-const edgeNumber = fc.oneof(fc.constantFrom(0, -1, 1.5, -0.5, 1e9, 1e9 + 1, 1e13, 1e13 + 1, 2 ** 53, 2 ** 60, -(2 ** 60), Number.NaN, Infinity), fc.integer(), fc.double());
+const edgeNumber = fc.oneof(
+  fc.constantFrom(0, -1, 1.5, -0.5, 1e9, 1e9 + 1, 1e13, 1e13 + 1, 2 ** 53, 2 ** 60, -(2 ** 60), Number.NaN, Infinity),
+  fc.integer(),
+  fc.double(),
+);
 const leaf = fc.oneof(edgeString, edgeNumber, fc.boolean(), fc.constant(null), fc.constant(undefined));
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('v'), { maxLength: 9 }), fc.dictionary(fc.constantFrom('name', 'kind', 'address', 'level', 'rationale', 'x'), tie('v'), { maxKeys: 3 })),
+  v: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('v'), { maxLength: 9 }),
+    fc.dictionary(fc.constantFrom('name', 'kind', 'address', 'level', 'rationale', 'x'), tie('v'), { maxKeys: 3 }),
+  ),
 })).v;
 
 const FIELDS: Record<string, fc.Arbitrary<unknown>> = {
@@ -72,8 +115,25 @@ const FIELDS: Record<string, fc.Arbitrary<unknown>> = {
   rationale: fc.oneof(edgeString, leaf),
   convene: fc.oneof(fc.boolean(), leaf),
   factors: fc.oneof(
-    fc.record({ dataNature: edgeString, misuseLikelihood: edgeString, logicalAccess: edgeString, physicalAccess: edgeString, deliberateTargeting: edgeString, priorMisuse: edgeString }, { requiredKeys: [] }),
-    fc.constant({ dataNature: 'low', misuseLikelihood: 'low', logicalAccess: 'high', physicalAccess: 'moderate', deliberateTargeting: 'low', priorMisuse: 'low' }),
+    fc.record(
+      {
+        dataNature: edgeString,
+        misuseLikelihood: edgeString,
+        logicalAccess: edgeString,
+        physicalAccess: edgeString,
+        deliberateTargeting: edgeString,
+        priorMisuse: edgeString,
+      },
+      { requiredKeys: [] },
+    ),
+    fc.constant({
+      dataNature: 'low',
+      misuseLikelihood: 'low',
+      logicalAccess: 'high',
+      physicalAccess: 'moderate',
+      deliberateTargeting: 'low',
+      priorMisuse: 'low',
+    }),
     value,
   ),
   authorizedDisclosure: fc.oneof(
@@ -106,12 +166,20 @@ const FIELDS: Record<string, fc.Arbitrary<unknown>> = {
         whatHappened: edgeString,
         piiInvolved: edgeString,
         actionsTaken: edgeString,
-        contact: fc.oneof(fc.record({ tollFreePhone: edgeString, email: edgeString, website: fc.oneof(edgeString, leaf), x: leaf }, { requiredKeys: ['tollFreePhone'] }), value),
+        contact: fc.oneof(
+          fc.record(
+            { tollFreePhone: edgeString, email: edgeString, website: fc.oneof(edgeString, leaf), x: leaf },
+            { requiredKeys: ['tollFreePhone'] },
+          ),
+          value,
+        ),
         protectiveSteps: edgeString,
         protectionAtTime: edgeString,
         creditProtectionOffer: fc.oneof(edgeString, leaf),
       },
-      { requiredKeys: ['whatHappened', 'piiInvolved', 'actionsTaken', 'contact', 'protectiveSteps', 'protectionAtTime'] },
+      {
+        requiredKeys: ['whatHappened', 'piiInvolved', 'actionsTaken', 'contact', 'protectiveSteps', 'protectionAtTime'],
+      },
     ),
     value,
   ),
@@ -146,7 +214,7 @@ const READABLE_REPORT = {
 };
 
 describe('the workflow sandbox checks without zod (issue 15)', () => {
-  it('the decision kinds of domain/decision-terms.ts are the schema\'s', () => {
+  it("the decision kinds of domain/decision-terms.ts are the schema's", () => {
     expect([...KIND_LIST]).toEqual(decisionSchema.options.map((o) => o.shape.kind.value));
   });
 
@@ -161,10 +229,48 @@ describe('the workflow sandbox checks without zod (issue 15)', () => {
 
   it('valid decisions of every kind are accepted, trimmed as zod trims them', () => {
     const good = [
-      { kind: 'assign-responsible-office', actorId: 'ips-director', office: '  Bureau of Consular Affairs ', decisionId: 'd-1' },
-      { kind: 'submit-analysis', actorId: 'crg', factors: { dataNature: 'high', misuseLikelihood: 'low', logicalAccess: 'low', physicalAccess: 'low', deliberateTargeting: 'low', priorMisuse: 'low' }, options: ['notify-individuals', 'credit-protection'], liaisons: ['ftc'], affectedCount: 120, rationale: ' r ' },
-      { kind: 'approve-letter', actorId: 'no', letter: { whatHappened: 'w', piiInvolved: 'p', actionsTaken: 'a', contact: { tollFreePhone: '1-800-555-0100' }, protectiveSteps: 's', protectionAtTime: 't' }, roster: { url: 'file:///r.ndjson', count: 3 } },
-      { kind: 'request-delay', actorId: 'sl', requestingEntity: 'FBI', reason: 'investigation', notifyAfter: '2026-05-01T00:00:00Z' },
+      {
+        kind: 'assign-responsible-office',
+        actorId: 'ips-director',
+        office: '  Bureau of Consular Affairs ',
+        decisionId: 'd-1',
+      },
+      {
+        kind: 'submit-analysis',
+        actorId: 'crg',
+        factors: {
+          dataNature: 'high',
+          misuseLikelihood: 'low',
+          logicalAccess: 'low',
+          physicalAccess: 'low',
+          deliberateTargeting: 'low',
+          priorMisuse: 'low',
+        },
+        options: ['notify-individuals', 'credit-protection'],
+        liaisons: ['ftc'],
+        affectedCount: 120,
+        rationale: ' r ',
+      },
+      {
+        kind: 'approve-letter',
+        actorId: 'no',
+        letter: {
+          whatHappened: 'w',
+          piiInvolved: 'p',
+          actionsTaken: 'a',
+          contact: { tollFreePhone: '1-800-555-0100' },
+          protectiveSteps: 's',
+          protectionAtTime: 't',
+        },
+        roster: { url: 'file:///r.ndjson', count: 3 },
+      },
+      {
+        kind: 'request-delay',
+        actorId: 'sl',
+        requestingEntity: 'FBI',
+        reason: 'investigation',
+        notifyAfter: '2026-05-01T00:00:00Z',
+      },
       { kind: 'lift-delay', actorId: 'sl' },
     ];
     for (const raw of good) {
@@ -177,8 +283,32 @@ describe('the workflow sandbox checks without zod (issue 15)', () => {
     const goodReport = READABLE_REPORT;
     const field = fc.oneof(leaf, value);
     const reportLike = fc.oneof(
-      fc.record({ key: fc.constantFrom(...Object.keys(goodReport), 'programManager', 'incidentId', 'occurredAt', 'causedByWorkforceMember', 'extra'), v: field }).map(({ key, v }) => ({ ...goodReport, [key]: v })),
-      fc.record({ reporter: field, supervisor: field, discoveredAt: fc.oneof(edgeString, leaf), medium: field, affectedCount: edgeNumber, piiTypes: field }, { requiredKeys: [] }).map((r) => ({ ...goodReport, ...r })),
+      fc
+        .record({
+          key: fc.constantFrom(
+            ...Object.keys(goodReport),
+            'programManager',
+            'incidentId',
+            'occurredAt',
+            'causedByWorkforceMember',
+            'extra',
+          ),
+          v: field,
+        })
+        .map(({ key, v }) => ({ ...goodReport, [key]: v })),
+      fc
+        .record(
+          {
+            reporter: field,
+            supervisor: field,
+            discoveredAt: fc.oneof(edgeString, leaf),
+            medium: field,
+            affectedCount: edgeNumber,
+            piiTypes: field,
+          },
+          { requiredKeys: [] },
+        )
+        .map((r) => ({ ...goodReport, ...r })),
       value,
     );
     expect(unreadableReport(goodReport)).toEqual([]);
@@ -193,10 +323,14 @@ describe('the workflow sandbox checks without zod (issue 15)', () => {
   it('keys named like Object.prototype members ("toString", "constructor", "__proto__", from JSON): refused or kept as zod does, and never a prototype', () => {
     const base = { kind: 'assign-responsible-office', actorId: 'ips-director', office: 'Bureau of Consular Affairs' };
     for (const key of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
-      const decision = JSON.parse(JSON.stringify(base).replace(/}$/, `,${JSON.stringify(key)}:{"polluted":true}}`)) as unknown;
+      const decision = JSON.parse(
+        JSON.stringify(base).replace(/}$/, `,${JSON.stringify(key)}:{"polluted":true}}`),
+      ) as unknown;
       expect(viaPlain(decision), key).toEqual(viaZod(decision));
       expect(viaPlain(decision).ok, key).toBe(false);
-      const report = JSON.parse(JSON.stringify(READABLE_REPORT).replace(/}$/, `,${JSON.stringify(key)}:{"polluted":true}}`)) as unknown;
+      const report = JSON.parse(
+        JSON.stringify(READABLE_REPORT).replace(/}$/, `,${JSON.stringify(key)}:{"polluted":true}}`),
+      ) as unknown;
       expect(unreadableReport(report), key).toEqual(zodUnreadable(report));
       expect(unreadableReport(report), key).toEqual([]);
     }
@@ -208,8 +342,12 @@ describe('the workflow sandbox checks without zod (issue 15)', () => {
     expect((kept as { polluted?: unknown }).polluted).toBeUndefined();
   });
 
-  it('the ISO time and email patterns are zod\'s', () => {
-    const times = fc.oneof(edgeString, fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string());
+  it("the ISO time and email patterns are zod's", () => {
+    const times = fc.oneof(
+      edgeString,
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.string(),
+    );
     const iso = z.iso.datetime({ offset: true });
     fc.assert(
       fc.property(times, (t) => {
@@ -217,7 +355,11 @@ describe('the workflow sandbox checks without zod (issue 15)', () => {
       }),
       { numRuns: RUNS },
     );
-    const emails = fc.oneof(fc.emailAddress(), fc.string(), fc.constantFrom('a@b.co', 'a.b@c', "o'neil@state.gov", 'x@y.z', '.a@b.gov'));
+    const emails = fc.oneof(
+      fc.emailAddress(),
+      fc.string(),
+      fc.constantFrom('a@b.co', 'a.b@c', "o'neil@state.gov", 'x@y.z', '.a@b.gov'),
+    );
     const email = z.email();
     fc.assert(
       fc.property(emails, (e) => {

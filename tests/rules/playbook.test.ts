@@ -27,12 +27,21 @@ describe('the shipped playbooks', () => {
     ['dhs-cbp.json', CBP],
   ])('%s validates, every role held, every person fictional', async (_name, path) => {
     const playbook = await loadPlaybookFile(path);
-    for (const role of ROLES) expect(playbook.people.some((p) => p.roles.includes(role)), role).toBe(true);
+    for (const role of ROLES)
+      expect(
+        playbook.people.some((p) => p.roles.includes(role)),
+        role,
+      ).toBe(true);
     for (const p of playbook.people) {
       expect(p.email).toMatch(/@[a-z.-]+\.example$/);
       expect(p.id).toMatch(/^[a-z0-9-]+$/);
     }
-    for (const name of ENDPOINTS) expect(playbook.endpoints[name]).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:4010\//), tokenEnv: expect.any(String), timeout: '10s' });
+    for (const name of ENDPOINTS)
+      expect(playbook.endpoints[name]).toMatchObject({
+        url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:4010\//),
+        tokenEnv: expect.any(String),
+        timeout: '10s',
+      });
     expect(playbook.timers.reportingDeadline).toBe('1h'); // 5 FAM 467.2a
     const check = await playbookCheck(path);
     expect(check.ok).toBe(true);
@@ -41,11 +50,28 @@ describe('the shipped playbooks', () => {
   it('state-5fam.json: the CRG of 467.4-3, the PPGB of 467.3-2c, the Under Secretary decides', async () => {
     const playbook = await loadPlaybookFile(STATE);
     const crg = playbook.people.filter((p) => p.roles.includes('crg')).map((p) => p.id);
-    expect(crg).toEqual(['ips-director', 'crg-ds', 'crg-irm', 'crg-cgfs', 'crg-ca', 'crg-r', 'crg-med', 'crg-l', 'crg-dghr', 'crg-h']);
+    expect(crg).toEqual([
+      'ips-director',
+      'crg-ds',
+      'crg-irm',
+      'crg-cgfs',
+      'crg-ca',
+      'crg-r',
+      'crg-med',
+      'crg-l',
+      'crg-dghr',
+      'crg-h',
+    ]);
     expect(playbook.people.filter((p) => p.roles.includes('ppgb')).length).toBeGreaterThanOrEqual(12);
     expect(playbook.finalNotificationAuthority).toBe('underSecretary');
     expect(playbook.organization).toBe('the Department of State');
-    expect(playbook.timers).toEqual({ reportingDeadline: '1h', gateReminderInterval: '24h', gateEscalateAfter: '5d', minimalRiskObjectionWindow: '10d', maxDelayWithoutReview: '30d' });
+    expect(playbook.timers).toEqual({
+      reportingDeadline: '1h',
+      gateReminderInterval: '24h',
+      gateEscalateAfter: '5d',
+      minimalRiskObjectionWindow: '10d',
+      maxDelayWithoutReview: '30d',
+    });
     expect(playbook.people.find((p) => p.id === 'ips-director')?.email).toBe('ips.director@state.example');
   });
 
@@ -80,9 +106,18 @@ const MUTATIONS: Mutation[] = [
   ['empty roles', (pb) => (pb.people[4].roles = []), 'people.4.roles', /at least one role/],
   ['an unknown role', (pb) => (pb.people[4].roles = ['boss']), 'people.4.roles.0'],
   ['an unknown person field', (pb) => (pb.people[0].phone = '555'), 'people.0', /phone/],
-  ...REQUIRED_ROLES.map(
-    (role): Mutation => [`nobody holds ${role}`, (pb) => pb.people.forEach((p: Json) => (p.roles = p.roles.filter((r: string) => r !== role).concat(p.roles.length === 1 && p.roles[0] === role ? ['responsibleOffice'] : []))), 'people', new RegExp(`"${role}"`)],
-  ),
+  ...REQUIRED_ROLES.map((role): Mutation => [
+    `nobody holds ${role}`,
+    (pb) =>
+      pb.people.forEach(
+        (p: Json) =>
+          (p.roles = p.roles
+            .filter((r: string) => r !== role)
+            .concat(p.roles.length === 1 && p.roles[0] === role ? ['responsibleOffice'] : [])),
+      ),
+    'people',
+    new RegExp(`"${role}"`),
+  ]),
   [
     'nobody holds the final authority',
     (pb) => {
@@ -93,28 +128,60 @@ const MUTATIONS: Mutation[] = [
     /"ppgbChair"/,
   ],
   ['timers missing', (pb) => delete pb.timers, 'timers'],
-  ...(['reportingDeadline', 'gateReminderInterval', 'gateEscalateAfter', 'minimalRiskObjectionWindow'] as const).flatMap((t): Mutation[] => [
+  ...(
+    ['reportingDeadline', 'gateReminderInterval', 'gateEscalateAfter', 'minimalRiskObjectionWindow'] as const
+  ).flatMap((t): Mutation[] => [
     [`timers.${t} missing`, (pb) => delete pb.timers[t], `timers.${t}`],
     [`timers.${t} not a duration`, (pb) => (pb.timers[t] = '1 hour'), `timers.${t}`, /expected a duration/],
     [`timers.${t} zero`, (pb) => (pb.timers[t] = '0s'), `timers.${t}`, /longer than zero/],
   ]),
   ['an unknown timer', (pb) => (pb.timers.coffeeBreak = '15m'), 'timers', /coffeeBreak/],
   ['finalNotificationAuthority missing', (pb) => delete pb.finalNotificationAuthority, 'finalNotificationAuthority'],
-  ['finalNotificationAuthority unknown', (pb) => (pb.finalNotificationAuthority = 'secretary'), 'finalNotificationAuthority', /underSecretary/],
+  [
+    'finalNotificationAuthority unknown',
+    (pb) => (pb.finalNotificationAuthority = 'secretary'),
+    'finalNotificationAuthority',
+    /underSecretary/,
+  ],
   ['endpoints missing', (pb) => delete pb.endpoints, 'endpoints'],
   ...ENDPOINTS.flatMap((e): Mutation[] => [
     [`endpoints.${e} missing`, (pb) => delete pb.endpoints[e], `endpoints.${e}`],
     [`endpoints.${e}.url missing`, (pb) => delete pb.endpoints[e].url, `endpoints.${e}.url`],
-    [`endpoints.${e}.url not http(s)`, (pb) => (pb.endpoints[e].url = 'ftp://127.0.0.1/x'), `endpoints.${e}.url`, /http\(s\) URL/],
-    [`endpoints.${e}.tokenEnv lower-case`, (pb) => (pb.endpoints[e].tokenEnv = 'uscert token'), `endpoints.${e}.tokenEnv`, /environment variable/],
+    [
+      `endpoints.${e}.url not http(s)`,
+      (pb) => (pb.endpoints[e].url = 'ftp://127.0.0.1/x'),
+      `endpoints.${e}.url`,
+      /http\(s\) URL/,
+    ],
+    [
+      `endpoints.${e}.tokenEnv lower-case`,
+      (pb) => (pb.endpoints[e].tokenEnv = 'uscert token'),
+      `endpoints.${e}.tokenEnv`,
+      /environment variable/,
+    ],
     [`endpoints.${e}.timeout bad`, (pb) => (pb.endpoints[e].timeout = 'soon'), `endpoints.${e}.timeout`, /duration/],
   ]),
   ['an unknown top-level field', (pb) => (pb.owner = 'me'), '(root)', /owner/],
   ['notification.batchSize zero', (pb) => (pb.notification.batchSize = 0), 'notification.batchSize'],
-  ['notification.progressEvery not a duration', (pb) => (pb.notification.progressEvery = 'often'), 'notification.progressEvery', /duration/],
-  ['an alternate who is not a person of the playbook', (pb) => (pb.alternates = { ppgbChair: ['nobody-here'] }), 'alternates.ppgbChair.0', /"nobody-here"/],
+  [
+    'notification.progressEvery not a duration',
+    (pb) => (pb.notification.progressEvery = 'often'),
+    'notification.progressEvery',
+    /duration/,
+  ],
+  [
+    'an alternate who is not a person of the playbook',
+    (pb) => (pb.alternates = { ppgbChair: ['nobody-here'] }),
+    'alternates.ppgbChair.0',
+    /"nobody-here"/,
+  ],
   ['alternates for an unknown role', (pb) => (pb.alternates = { boss: ['ppgb-chair'] }), 'alternates', /boss/],
-  ['a letter drafter who is not a person of the playbook', (pb) => (pb.letterDrafters = ['ghost-writer']), 'letterDrafters.0', /"ghost-writer"/],
+  [
+    'a letter drafter who is not a person of the playbook',
+    (pb) => (pb.letterDrafters = ['ghost-writer']),
+    'letterDrafters.0',
+    /"ghost-writer"/,
+  ],
 ];
 
 describe('a playbook broken in each required field: the error names it', () => {
@@ -150,7 +217,9 @@ describe('playbookCheck', () => {
     expect(output).toMatch(/^ {2}ipsDirector +ips-director$/m);
     expect(output).toMatch(/^ {2}reportingDeadline +1h$/m);
     expect(output).toMatch(/^ {2}minimalRiskObjectionWindow +10d$/m);
-    expect(output).toMatch(/^ {2}usCert +http:\/\/127\.0\.0\.1:4010\/us-cert {2}token: \$USCERT_TOKEN {2}timeout: 10s$/m);
+    expect(output).toMatch(
+      /^ {2}usCert +http:\/\/127\.0\.0\.1:4010\/us-cert {2}token: \$USCERT_TOKEN {2}timeout: 10s$/m,
+    );
     for (const role of ROLES) expect(output).toMatch(new RegExp(`^  ${role} `, 'm'));
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(120);
   });
@@ -188,8 +257,13 @@ describe('majorIncident and the cio role (OMB major incidents)', () => {
   });
 
   it('a playbook may set its own threshold and time; a bad one is named', () => {
-    expect(parsePlaybook({ ...stateJson(), majorIncident: { threshold: 50_000 } }).majorIncident).toEqual({ threshold: 50_000, congressWithin: '7d' });
-    expect(() => parsePlaybook({ ...stateJson(), majorIncident: { threshold: 0, congressWithin: 'a week' } })).toThrow(/majorIncident\.threshold[\s\S]*majorIncident\.congressWithin/);
+    expect(parsePlaybook({ ...stateJson(), majorIncident: { threshold: 50_000 } }).majorIncident).toEqual({
+      threshold: 50_000,
+      congressWithin: '7d',
+    });
+    expect(() => parsePlaybook({ ...stateJson(), majorIncident: { threshold: 0, congressWithin: 'a week' } })).toThrow(
+      /majorIncident\.threshold[\s\S]*majorIncident\.congressWithin/,
+    );
   });
 });
 
@@ -203,7 +277,9 @@ describe('separation of duties in playbook check', () => {
   it('468.5b: a person who is IPS Director and PPGB Chair is a warning when another Chair can decide', async () => {
     const check = await playbookCheck(writeTemp(JSON.stringify(withRoles({ 'ips-director': ['ppgbChair'] }))));
     expect(check.ok).toBe(true);
-    expect(check.output).toMatch(/warning: separation of duties: "ips-director" is in ipsDirector and holds ppgbChair: .*468\.5b.*ppgb-chair decide/);
+    expect(check.output).toMatch(
+      /warning: separation of duties: "ips-director" is in ipsDirector and holds ppgbChair: .*468\.5b.*ppgb-chair decide/,
+    );
   });
 
   it('468.5b: the only PPGB Chair also IPS Director, with no alternate, fails; an alternate makes it a warning', async () => {
@@ -213,7 +289,9 @@ describe('separation of duties in playbook check', () => {
     expect(failed.ok).toBe(false);
     expect(failed.output).toContain('separation of duties: "ips-director" is in ipsDirector and holds ppgbChair');
     expect(failed.output).toContain('alternates.ppgbChair');
-    const fixed = await playbookCheck(writeTemp(JSON.stringify({ ...only, alternates: { ppgbChair: ['ppgb-m-pri'] } })));
+    const fixed = await playbookCheck(
+      writeTemp(JSON.stringify({ ...only, alternates: { ppgbChair: ['ppgb-m-pri'] } })),
+    );
     expect(fixed.ok).toBe(true);
     expect(fixed.output).toMatch(/warning: .*ppgb-m-pri decide \(alternates\)/);
   });
@@ -224,15 +302,27 @@ describe('separation of duties in playbook check', () => {
     const failed = await playbookCheck(writeTemp(JSON.stringify(both)));
     expect(failed.ok).toBe(false);
     expect(failed.output).toContain('468.5e');
-    const delegated = await playbookCheck(writeTemp(JSON.stringify({ ...both, finalNotificationAuthority: 'ppgbChair' })));
+    const delegated = await playbookCheck(
+      writeTemp(JSON.stringify({ ...both, finalNotificationAuthority: 'ppgbChair' })),
+    );
     expect(delegated.ok).toBe(true);
   });
 
   it('468.6-1: the only notification official named as a letter drafter fails without an alternate', async () => {
-    const failed = await playbookCheck(writeTemp(JSON.stringify({ ...stateJson(), letterDrafters: ['notification-official'] })));
+    const failed = await playbookCheck(
+      writeTemp(JSON.stringify({ ...stateJson(), letterDrafters: ['notification-official'] })),
+    );
     expect(failed.ok).toBe(false);
     expect(failed.output).toContain('468.6-1');
-    const fixed = await playbookCheck(writeTemp(JSON.stringify({ ...stateJson(), letterDrafters: ['notification-official'], alternates: { notificationOfficial: ['privacy-division'] } })));
+    const fixed = await playbookCheck(
+      writeTemp(
+        JSON.stringify({
+          ...stateJson(),
+          letterDrafters: ['notification-official'],
+          alternates: { notificationOfficial: ['privacy-division'] },
+        }),
+      ),
+    );
     expect(fixed.ok).toBe(true);
   });
 

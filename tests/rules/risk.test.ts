@@ -16,12 +16,39 @@ import {
   type RiskInput,
 } from '../../domain/risk.js';
 
-const FACTORS = ['dataNature', 'misuseLikelihood', 'logicalAccess', 'physicalAccess', 'deliberateTargeting', 'priorMisuse'] as const satisfies readonly (keyof Factors)[];
-const allLow: Factors = { dataNature: 'low', misuseLikelihood: 'low', logicalAccess: 'low', physicalAccess: 'low', deliberateTargeting: 'low', priorMisuse: 'low' };
-const allModerate: Factors = { dataNature: 'moderate', misuseLikelihood: 'moderate', logicalAccess: 'moderate', physicalAccess: 'moderate', deliberateTargeting: 'moderate', priorMisuse: 'moderate' };
+const FACTORS = [
+  'dataNature',
+  'misuseLikelihood',
+  'logicalAccess',
+  'physicalAccess',
+  'deliberateTargeting',
+  'priorMisuse',
+] as const satisfies readonly (keyof Factors)[];
+const allLow: Factors = {
+  dataNature: 'low',
+  misuseLikelihood: 'low',
+  logicalAccess: 'low',
+  physicalAccess: 'low',
+  deliberateTargeting: 'low',
+  priorMisuse: 'low',
+};
+const allModerate: Factors = {
+  dataNature: 'moderate',
+  misuseLikelihood: 'moderate',
+  logicalAccess: 'moderate',
+  physicalAccess: 'moderate',
+  deliberateTargeting: 'moderate',
+  priorMisuse: 'moderate',
+};
 
 /** Nothing fires: every consideration low, encrypted, non-sensitive PII, few people. */
-const baseline: RiskInput = { factors: allLow, piiTypes: ['other'], encrypted: true, affectedPopulation: 'workforce', affectedCount: 10 };
+const baseline: RiskInput = {
+  factors: allLow,
+  piiTypes: ['other'],
+  encrypted: true,
+  affectedPopulation: 'workforce',
+  affectedCount: 10,
+};
 const input = (over: Partial<RiskInput> & { f?: Partial<Factors> } = {}): RiskInput => {
   const { f, ...rest } = over;
   return { ...baseline, ...rest, factors: { ...baseline.factors, ...(rest.factors ?? {}), ...(f ?? {}) } };
@@ -29,7 +56,11 @@ const input = (over: Partial<RiskInput> & { f?: Partial<Factors> } = {}): RiskIn
 
 describe('assessRisk: one test per row of the table (docs/risk-of-harm.md)', () => {
   it('baseline: nothing fires, low, score 0', () => {
-    expect(assessRisk(baseline)).toEqual({ level: 'low', score: 0, reasons: ['score 0 of 15 (moderate from 4, high from 9): low'] });
+    expect(assessRisk(baseline)).toEqual({
+      level: 'low',
+      score: 0,
+      reasons: ['score 0 of 15 (moderate from 4, high from 9): low'],
+    });
   });
 
   const factorRows: [string, keyof Factors, string][] = [
@@ -62,9 +93,12 @@ describe('assessRisk: one test per row of the table (docs/risk-of-harm.md)', () 
     expect(r.score).toBe(1);
     expect(r.reasons.some((x) => x.startsWith('5 FAM 463 sensitive PII involved') && x.includes(type))).toBe(true);
   });
-  it.each(PII_TYPES.filter((t) => !SENSITIVE_PII.includes(t)).map((t) => [t]))('sensitive-pii: %s is not sensitive by type', (type) => {
-    expect(assessRisk(input({ piiTypes: [type] })).score).toBe(0);
-  });
+  it.each(PII_TYPES.filter((t) => !SENSITIVE_PII.includes(t)).map((t) => [t]))(
+    'sensitive-pii: %s is not sensitive by type',
+    (type) => {
+      expect(assessRisk(input({ piiTypes: [type] })).score).toBe(0);
+    },
+  );
 
   it.each([
     [BULK_COUNT - 1, 0],
@@ -75,15 +109,31 @@ describe('assessRisk: one test per row of the table (docs/risk-of-harm.md)', () 
   });
 
   it('population: workforce, public and both give the same result (468.3a)', () => {
-    const moderateCase = input({ f: { dataNature: 'high', logicalAccess: 'moderate' }, encrypted: false, piiTypes: ['medical'] });
-    const results = (['workforce', 'public', 'both'] as const).map((p) => assessRisk({ ...moderateCase, affectedPopulation: p }));
+    const moderateCase = input({
+      f: { dataNature: 'high', logicalAccess: 'moderate' },
+      encrypted: false,
+      piiTypes: ['medical'],
+    });
+    const results = (['workforce', 'public', 'both'] as const).map((p) =>
+      assessRisk({ ...moderateCase, affectedPopulation: p }),
+    );
     expect(results[1]).toEqual(results[0]);
     expect(results[2]).toEqual(results[0]);
   });
 
   it.each([
-    ['score 3: low', { ...allModerate, logicalAccess: 'low', physicalAccess: 'low', priorMisuse: 'low' } as Factors, 3, 'low'],
-    ['score 4: moderate (score-moderate)', { ...allModerate, physicalAccess: 'low', priorMisuse: 'low' } as Factors, 4, 'moderate'],
+    [
+      'score 3: low',
+      { ...allModerate, logicalAccess: 'low', physicalAccess: 'low', priorMisuse: 'low' } as Factors,
+      3,
+      'low',
+    ],
+    [
+      'score 4: moderate (score-moderate)',
+      { ...allModerate, physicalAccess: 'low', priorMisuse: 'low' } as Factors,
+      4,
+      'moderate',
+    ],
   ])('score-moderate: %s', (_name, factors, score, level) => {
     const r = assessRisk(input({ factors }));
     expect(r.score).toBe(score);
@@ -92,8 +142,23 @@ describe('assessRisk: one test per row of the table (docs/risk-of-harm.md)', () 
 
   it.each([
     ['score 8: moderate', input({ factors: allModerate, encrypted: false, affectedCount: BULK_COUNT }), 8, 'moderate'],
-    ['score 9: high (score-high)', input({ factors: allModerate, encrypted: false, affectedCount: BULK_COUNT, piiTypes: ['financial'] }), 9, 'high'],
-    ['score 15 (the maximum): high', input({ factors: { ...allModerate, ...Object.fromEntries(FACTORS.map((f) => [f, 'high'])) }, encrypted: false, affectedCount: BULK_COUNT, piiTypes: ['biometric'] }), MAX_SCORE, 'high'],
+    [
+      'score 9: high (score-high)',
+      input({ factors: allModerate, encrypted: false, affectedCount: BULK_COUNT, piiTypes: ['financial'] }),
+      9,
+      'high',
+    ],
+    [
+      'score 15 (the maximum): high',
+      input({
+        factors: { ...allModerate, ...Object.fromEntries(FACTORS.map((f) => [f, 'high'])) },
+        encrypted: false,
+        affectedCount: BULK_COUNT,
+        piiTypes: ['biometric'],
+      }),
+      MAX_SCORE,
+      'high',
+    ],
   ])('score-high: %s', (_name, riskInput, score, level) => {
     const r = assessRisk(riskInput);
     expect(r.score).toBe(score);
@@ -103,8 +168,20 @@ describe('assessRisk: one test per row of the table (docs/risk-of-harm.md)', () 
 
   // Each floor: an input where the score alone says less, the floor decides, and without its condition the level drops.
   const floors: [string, RiskInput, Level, RiskInput, Level][] = [
-    ['any-high-consideration', input({ f: { physicalAccess: 'high' } }), 'moderate', input({ f: { physicalAccess: 'moderate' } }), 'low'],
-    ['sensitive-unencrypted', input({ encrypted: false, piiTypes: ['medical'] }), 'moderate', input({ encrypted: true, piiTypes: ['medical'] }), 'low'],
+    [
+      'any-high-consideration',
+      input({ f: { physicalAccess: 'high' } }),
+      'moderate',
+      input({ f: { physicalAccess: 'moderate' } }),
+      'low',
+    ],
+    [
+      'sensitive-unencrypted',
+      input({ encrypted: false, piiTypes: ['medical'] }),
+      'moderate',
+      input({ encrypted: true, piiTypes: ['medical'] }),
+      'low',
+    ],
     [
       'sensitive-unencrypted-misuse',
       input({ encrypted: false, piiTypes: ['ssn-or-passport-number'], f: { misuseLikelihood: 'high' } }),
@@ -157,11 +234,42 @@ describe('assessRisk: one test per row of the table (docs/risk-of-harm.md)', () 
 
   it.each([
     ['misdirected email, names only', input({}), 0, 'low'],
-    ['encrypted laptop with SSNs stolen from a car', input({ piiTypes: ['ssn-or-passport-number'], affectedCount: 5_000, f: { dataNature: 'high', misuseLikelihood: 'moderate', physicalAccess: 'high' } }), 6, 'moderate'],
-    ['medical file on a shared drive', input({ piiTypes: ['medical'], encrypted: false, affectedCount: 1, f: { dataNature: 'high', logicalAccess: 'high' } }), 6, 'moderate'],
+    [
+      'encrypted laptop with SSNs stolen from a car',
+      input({
+        piiTypes: ['ssn-or-passport-number'],
+        affectedCount: 5_000,
+        f: { dataNature: 'high', misuseLikelihood: 'moderate', physicalAccess: 'high' },
+      }),
+      6,
+      'moderate',
+    ],
+    [
+      'medical file on a shared drive',
+      input({
+        piiTypes: ['medical'],
+        encrypted: false,
+        affectedCount: 1,
+        f: { dataNature: 'high', logicalAccess: 'high' },
+      }),
+      6,
+      'moderate',
+    ],
     [
       'SSN database exfiltrated by phishing',
-      input({ piiTypes: ['ssn-or-passport-number', 'personnel-payroll'], encrypted: false, affectedCount: 50_000, affectedPopulation: 'both', f: { dataNature: 'high', misuseLikelihood: 'high', logicalAccess: 'high', deliberateTargeting: 'high', physicalAccess: 'moderate' } }),
+      input({
+        piiTypes: ['ssn-or-passport-number', 'personnel-payroll'],
+        encrypted: false,
+        affectedCount: 50_000,
+        affectedPopulation: 'both',
+        f: {
+          dataNature: 'high',
+          misuseLikelihood: 'high',
+          logicalAccess: 'high',
+          deliberateTargeting: 'high',
+          physicalAccess: 'moderate',
+        },
+      }),
       12,
       'high',
     ],
@@ -171,13 +279,18 @@ describe('assessRisk: one test per row of the table (docs/risk-of-harm.md)', () 
 });
 
 const levelArb = fc.constantFrom(...LEVELS);
-const factorsArb = fc.record(Object.fromEntries(FACTORS.map((f) => [f, levelArb])) as Record<keyof Factors, fc.Arbitrary<Level>>);
+const factorsArb = fc.record(
+  Object.fromEntries(FACTORS.map((f) => [f, levelArb])) as Record<keyof Factors, fc.Arbitrary<Level>>,
+);
 const inputArb: fc.Arbitrary<RiskInput> = fc.record({
   factors: factorsArb,
   piiTypes: fc.uniqueArray(fc.constantFrom(...PII_TYPES), { minLength: 1 }),
   encrypted: fc.boolean(),
   affectedPopulation: fc.constantFrom('workforce' as const, 'public' as const, 'both' as const),
-  affectedCount: fc.oneof(fc.integer({ min: 0, max: 1_000_000_000 }), fc.constantFrom(0, 1, BULK_COUNT - 1, BULK_COUNT)),
+  affectedCount: fc.oneof(
+    fc.integer({ min: 0, max: 1_000_000_000 }),
+    fc.constantFrom(0, 1, BULK_COUNT - 1, BULK_COUNT),
+  ),
 });
 const raise = (l: Level): Level => (l === 'low' ? 'moderate' : 'high');
 
@@ -185,27 +298,44 @@ const raise = (l: Level): Level => (l === 'low' ? 'moderate' : 'high');
 const worseArb = (base: RiskInput): fc.Arbitrary<RiskInput> =>
   fc.oneof(
     fc.constantFrom(...FACTORS).map((f) => ({ ...base, factors: { ...base.factors, [f]: raise(base.factors[f]) } })),
-    fc.constantFrom(...PII_TYPES).map((t) => ({ ...base, piiTypes: base.piiTypes.includes(t) ? base.piiTypes : [...base.piiTypes, t] })),
+    fc
+      .constantFrom(...PII_TYPES)
+      .map((t) => ({ ...base, piiTypes: base.piiTypes.includes(t) ? base.piiTypes : [...base.piiTypes, t] })),
     fc.constant({ ...base, encrypted: false }),
-    fc.integer({ min: 0, max: 1_000_000_000 }).map((more) => ({ ...base, affectedCount: Math.min(1_000_000_000, base.affectedCount + more) })),
-    fc.constantFrom('workforce' as const, 'public' as const, 'both' as const).map((p) => ({ ...base, affectedPopulation: p })),
+    fc
+      .integer({ min: 0, max: 1_000_000_000 })
+      .map((more) => ({ ...base, affectedCount: Math.min(1_000_000_000, base.affectedCount + more) })),
+    fc
+      .constantFrom('workforce' as const, 'public' as const, 'both' as const)
+      .map((p) => ({ ...base, affectedPopulation: p })),
   );
 
 describe('assessRisk: properties', () => {
   it('468.4: is monotone: making the incident worse never lowers the level', () => {
     fc.assert(
-      fc.property(inputArb.chain((base) => fc.tuple(fc.constant(base), worseArb(base))), ([base, worse]) => {
-        expect(LEVEL_RANK[assessRisk(worse).level]).toBeGreaterThanOrEqual(LEVEL_RANK[assessRisk(base).level]);
-        expect(assessRisk(worse).score!).toBeGreaterThanOrEqual(assessRisk(base).score!);
-      }),
+      fc.property(
+        inputArb.chain((base) => fc.tuple(fc.constant(base), worseArb(base))),
+        ([base, worse]) => {
+          expect(LEVEL_RANK[assessRisk(worse).level]).toBeGreaterThanOrEqual(LEVEL_RANK[assessRisk(base).level]);
+          expect(assessRisk(worse).score!).toBeGreaterThanOrEqual(assessRisk(base).score!);
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
 
   it('is monotone over several steps at once', () => {
-    const chainArb = inputArb.chain((base) => fc.tuple(fc.constant(base), worseArb(base).chain((a) => worseArb(a).chain((b) => worseArb(b)))));
+    const chainArb = inputArb.chain((base) =>
+      fc.tuple(
+        fc.constant(base),
+        worseArb(base).chain((a) => worseArb(a).chain((b) => worseArb(b))),
+      ),
+    );
     fc.assert(
-      fc.property(chainArb, ([base, worse]) => LEVEL_RANK[assessRisk(worse).level] >= LEVEL_RANK[assessRisk(base).level]),
+      fc.property(
+        chainArb,
+        ([base, worse]) => LEVEL_RANK[assessRisk(worse).level] >= LEVEL_RANK[assessRisk(base).level],
+      ),
       { numRuns: 1_000 },
     );
   });
@@ -227,7 +357,11 @@ describe('assessRisk: properties', () => {
   it('468.4: never rates sensitive PII in plain text low', () => {
     fc.assert(
       fc.property(inputArb, fc.constantFrom(...SENSITIVE_PII), (riskInput, type) => {
-        const level = assessRisk({ ...riskInput, encrypted: false, piiTypes: [...new Set<PiiType>([...riskInput.piiTypes, type])] }).level;
+        const level = assessRisk({
+          ...riskInput,
+          encrypted: false,
+          piiTypes: [...new Set<PiiType>([...riskInput.piiTypes, type])],
+        }).level;
         return level !== 'low';
       }),
       { numRuns: 1_000 },
@@ -261,12 +395,16 @@ describe('applyOverride', () => {
     });
   });
   it.each(['', '   ', '\n\t'])('refuses an override with rationale %j, naming the field', (rationale) => {
-    expect(riskOverrideProblems({ level: 'low', rationale })).toEqual([expect.stringMatching(/^riskOverride\.rationale: required/)]);
+    expect(riskOverrideProblems({ level: 'low', rationale })).toEqual([
+      expect.stringMatching(/^riskOverride\.rationale: required/),
+    ]);
     expect(() => applyOverride('high', { level: 'low', rationale })).toThrow(RiskOverrideError);
     expect(() => applyOverride('high', { level: 'low', rationale })).toThrow(/riskOverride\.rationale/);
   });
   it('refuses an unknown level, naming the field', () => {
-    expect(riskOverrideProblems({ level: 'severe' as Level, rationale: 'because' })).toEqual([expect.stringMatching(/^riskOverride\.level/)]);
+    expect(riskOverrideProblems({ level: 'severe' as Level, rationale: 'because' })).toEqual([
+      expect.stringMatching(/^riskOverride\.level/),
+    ]);
   });
 });
 

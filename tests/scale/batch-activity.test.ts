@@ -46,12 +46,26 @@ describe('a batch', () => {
     const url = writeRoster(10);
     const mailer = createMailTransport({ smtpUrl: smtp.smtpUrl, maxConnections: 3 });
     try {
-      const resumed: NotifyCheckpoint = { nextLine: 7, processed: 7, letters: 0, emails: 6, substitute: 0, failed: 1, failures: [{ line: 2, reason: 'earlier' }] };
+      const resumed: NotifyCheckpoint = {
+        nextLine: 7,
+        processed: 7,
+        letters: 0,
+        emails: 6,
+        substitute: 0,
+        failed: 1,
+        failures: [{ line: 2, reason: 'earlier' }],
+      };
       const env = new MockActivityEnvironment({ heartbeatDetails: resumed });
       const beats: NotifyCheckpoint[] = [];
       env.on('heartbeat', (d: NotifyCheckpoint) => beats.push(d));
       const counts = await env.run(notifyRange, { mailer, mailFrom: 'b@test.example', env: {} }, input(url));
-      expect(counts).toMatchObject({ processed: 10, emails: 9, failed: 1, failures: [{ line: 2, reason: 'earlier' }], rosterLines: 10 });
+      expect(counts).toMatchObject({
+        processed: 10,
+        emails: 9,
+        failed: 1,
+        failures: [{ line: 2, reason: 'earlier' }],
+        rosterLines: 10,
+      });
       expect(smtp.stats()).toMatchObject({ received: 3, distinct: 3 });
       // Every checkpoint's counts are those of the lines before it.
       for (const beat of beats) expect(beat.processed).toBe(beat.nextLine);
@@ -66,7 +80,17 @@ describe('a batch', () => {
     const url = writeRoster(10);
     const mailer = createMailTransport({ smtpUrl: smtp.smtpUrl });
     try {
-      const env = new MockActivityEnvironment({ heartbeatDetails: { nextLine: 10, processed: 10, letters: 0, emails: 10, substitute: 0, failed: 0, failures: [] } });
+      const env = new MockActivityEnvironment({
+        heartbeatDetails: {
+          nextLine: 10,
+          processed: 10,
+          letters: 0,
+          emails: 10,
+          substitute: 0,
+          failed: 0,
+          failures: [],
+        },
+      });
       const counts = await env.run(notifyRange, { mailer, mailFrom: 'b@test.example', env: {} }, input(url));
       expect(counts).toMatchObject({ processed: 10, emails: 10 });
       expect(smtp.stats().received).toBe(0);
@@ -87,7 +111,12 @@ describe('the roster reader', () => {
       return `{"name":"Zoë ${n}","email":"p${n}@roster.test"}\r`;
     });
     expect(await rosterLineCount(url)).toBe(total);
-    for (const [from, to] of [[0, 3], [INDEX_STRIDE - 1, INDEX_STRIDE + 2], [INDEX_STRIDE * 2 + 30, total + 10], [total, total + 5]] as const) {
+    for (const [from, to] of [
+      [0, 3],
+      [INDEX_STRIDE - 1, INDEX_STRIDE + 2],
+      [INDEX_STRIDE * 2 + 30, total + 10],
+      [total, total + 5],
+    ] as const) {
       const lines: [number, string][] = [];
       for await (const line of rosterLines(url, from, undefined, to)) lines.push(line);
       const expected = Array.from({ length: Math.max(0, Math.min(to, total) - from) }, (_, k) => from + k);

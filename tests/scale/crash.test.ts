@@ -25,35 +25,47 @@ afterAll(async () => {
   await world?.close();
 });
 
-it('a worker killed mid-run: restarted, every person reached, repeats within the messages in flight at the kill', { timeout: 420_000 }, async () => {
-  worker = world.startWorker();
-  await worker.ready;
+it(
+  'a worker killed mid-run: restarted, every person reached, repeats within the messages in flight at the kill',
+  { timeout: 420_000 },
+  async () => {
+    worker = world.startWorker();
+    await worker.ready;
 
-  const { env, smtp, dataConverter } = world;
-  const { handle, messageIdOfLine, finished } = await notifyIncident(world, 'crash', PEOPLE, { ratePerSecond: 2_000, batchSize: 500, parallelBatches: 4 });
+    const { env, smtp, dataConverter } = world;
+    const { handle, messageIdOfLine, finished } = await notifyIncident(world, 'crash', PEOPLE, {
+      ratePerSecond: 2_000,
+      batchSize: 500,
+      parallelBatches: 4,
+    });
 
-  // Mid-run: about a third of the people reached.
-  await waitFor(async () => (rosterMail(smtp).received >= PEOPLE / 3 ? true : undefined), 'a third of the roster', 180_000);
-  await worker.kill('SIGKILL');
-  // Connections of the dead worker close; a message cut off mid-DATA is dropped by the receiver.
-  await new Promise((r) => setTimeout(r, 500));
-  const atKill = rosterMail(smtp);
-  const batches = await runningBatches(env.client, dataConverter, notifyWorkflowId(handle.workflowId));
-  const inFlightAtKill = inFlight(batches, smtp.counts(), messageIdOfLine);
-  expect(atKill.received).toBeLessThan(PEOPLE);
+    // Mid-run: about a third of the people reached.
+    await waitFor(
+      async () => (rosterMail(smtp).received >= PEOPLE / 3 ? true : undefined),
+      'a third of the roster',
+      180_000,
+    );
+    await worker.kill('SIGKILL');
+    // Connections of the dead worker close; a message cut off mid-DATA is dropped by the receiver.
+    await new Promise((r) => setTimeout(r, 500));
+    const atKill = rosterMail(smtp);
+    const batches = await runningBatches(env.client, dataConverter, notifyWorkflowId(handle.workflowId));
+    const inFlightAtKill = inFlight(batches, smtp.counts(), messageIdOfLine);
+    expect(atKill.received).toBeLessThan(PEOPLE);
 
-  worker = world.startWorker();
-  await worker.ready;
-  const state = await finished(180_000);
+    worker = world.startWorker();
+    await worker.ready;
+    const state = await finished(180_000);
 
-  const after = rosterMail(smtp);
-  const { incidentEvents, runs } = await notifyRunsOf(env.client, handle.workflowId);
-  console.log(
-    `[crash] ${PEOPLE} people; killed at ${atKill.received} received, ${batches.length} batches running, ` +
-      `${inFlightAtKill} messages in flight (received beyond the server's checkpoints); ` +
-      `after the restart: ${after.distinct} distinct, ${after.repeats} repeats; incident ${incidentEvents.length} events, notification runs ${runs.map((r) => r.length).join('+')} events`,
-  );
-  expect(state.notification).toMatchObject({ emails: PEOPLE, failed: 0, processed: PEOPLE });
-  expect(after.distinct).toBe(PEOPLE);
-  expect(after.repeats).toBeLessThanOrEqual(inFlightAtKill);
-});
+    const after = rosterMail(smtp);
+    const { incidentEvents, runs } = await notifyRunsOf(env.client, handle.workflowId);
+    console.log(
+      `[crash] ${PEOPLE} people; killed at ${atKill.received} received, ${batches.length} batches running, ` +
+        `${inFlightAtKill} messages in flight (received beyond the server's checkpoints); ` +
+        `after the restart: ${after.distinct} distinct, ${after.repeats} repeats; incident ${incidentEvents.length} events, notification runs ${runs.map((r) => r.length).join('+')} events`,
+    );
+    expect(state.notification).toMatchObject({ emails: PEOPLE, failed: 0, processed: PEOPLE });
+    expect(after.distinct).toBe(PEOPLE);
+    expect(after.repeats).toBeLessThanOrEqual(inFlightAtKill);
+  },
+);

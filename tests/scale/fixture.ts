@@ -17,7 +17,13 @@ import { runsOf, type HistoryEvent } from '../../scripts/bench/notify-inspect.js
 import { startSmtpCounter, type SmtpCounter, type SmtpCounterOptions } from '../../scripts/bench/smtp-counter.js';
 import { notifyRosterWorkflow } from '../../workflows/notify-roster.js';
 import type { NotifyRosterInput } from '../../workflows/notify-messages.js';
-import { createTestWorker, startHttpReceiver, startTimeSkippingEnv, type EndpointReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+import {
+  createTestWorker,
+  startHttpReceiver,
+  startTimeSkippingEnv,
+  type EndpointReceiver,
+  type TestWorkflowEnvironment,
+} from '../helpers/index.js';
 import { LETTER, testPlaybook } from '../workflows/fixture.js';
 
 export interface ScaleFixture {
@@ -48,7 +54,12 @@ export async function startScaleFixture(name: string): Promise<ScaleFixture> {
   const taskQueue = `scale-${name}-${Math.random().toString(36).slice(2, 8)}`;
   const worker = await createTestWorker(env, {
     taskQueue,
-    activities: createActivities({ mailer, mailFrom: 'breach@test.example', publicUrl: 'http://localhost:3000', env: {} }),
+    activities: createActivities({
+      mailer,
+      mailFrom: 'breach@test.example',
+      publicUrl: 'http://localhost:3000',
+      env: {},
+    }),
     // As workers/main.ts: the server holds a checkpoint at most 100 ms old.
     workerOptions: { maxHeartbeatThrottleInterval: '100ms' },
   });
@@ -78,7 +89,11 @@ export function writeRoster(count: number, shape: (i: number) => Partial<RosterE
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {
     const custom = shape(i);
-    lines.push(typeof custom === 'string' ? custom : JSON.stringify({ name: `Person ${i}`, email: `p${i}@roster.test`, ...custom }));
+    lines.push(
+      typeof custom === 'string'
+        ? custom
+        : JSON.stringify({ name: `Person ${i}`, email: `p${i}@roster.test`, ...custom }),
+    );
   }
   writeFileSync(file, `${lines.join('\n')}\n`);
   return pathToFileURL(file).href;
@@ -130,7 +145,13 @@ export function maxConcurrentActivities(events: HistoryEvent[]): number {
   let most = 0;
   for (const e of events) {
     if (e.activityTaskScheduledEventAttributes) most = Math.max(most, ++running);
-    if (e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes || e.activityTaskCanceledEventAttributes) running -= 1;
+    if (
+      e.activityTaskCompletedEventAttributes ||
+      e.activityTaskFailedEventAttributes ||
+      e.activityTaskTimedOutEventAttributes ||
+      e.activityTaskCanceledEventAttributes
+    )
+      running -= 1;
   }
   return most;
 }

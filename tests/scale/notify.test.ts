@@ -9,7 +9,17 @@ import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../work
 import { notifyWorkflowId, type NotifyRosterResult } from '../../workflows/notify-messages.js';
 import type { breachIncidentWorkflow } from '../../workflows/incident.js';
 import { FACTORS_HIGH, LETTER, aReport, testPlaybook } from '../workflows/fixture.js';
-import { CONNECTIONS, eventsOfType, maxConcurrentActivities, rosterMail, runsOf, startRun, startScaleFixture, writeRoster, type ScaleFixture } from './fixture.js';
+import {
+  CONNECTIONS,
+  eventsOfType,
+  maxConcurrentActivities,
+  rosterMail,
+  runsOf,
+  startRun,
+  startScaleFixture,
+  writeRoster,
+  type ScaleFixture,
+} from './fixture.js';
 
 let f: ScaleFixture;
 beforeAll(async () => {
@@ -19,7 +29,8 @@ afterAll(async () => {
   await f?.close();
 });
 
-const callsFor = (workflowId: string) => f.receiver.calls('/mailVendor').filter((c) => c.idempotencyKey?.startsWith(`${workflowId}:`));
+const callsFor = (workflowId: string) =>
+  f.receiver.calls('/mailVendor').filter((c) => c.idempotencyKey?.startsWith(`${workflowId}:`));
 
 describe('batches', () => {
   it('cuts the roster into line ranges, at most parallelBatches at once; letters batched; a bad line is a failure and a refused address a return (468.6-2a), neither stops the run', async () => {
@@ -35,7 +46,16 @@ describe('batches', () => {
       const handle = await startRun(f, { url, count: 23 }, { batchSize: 5, parallelBatches: 2 });
       const result: NotifyRosterResult = await handle.result();
       // Line 19's address refused (550): out of date, so returned and, with no letter going, counted for the substitute notice.
-      expect(result).toMatchObject({ processed: 23, letters: 2, emails: 18, substitute: 2, returned: 1, failed: 1, rosterLines: 23, runs: 1 });
+      expect(result).toMatchObject({
+        processed: 23,
+        letters: 2,
+        emails: 18,
+        substitute: 2,
+        returned: 1,
+        failed: 1,
+        rosterLines: 23,
+        runs: 1,
+      });
       expect(result.failures.map((x) => x.line)).toEqual([15]);
       expect(JSON.stringify(result)).not.toContain('p19@');
 
@@ -46,7 +66,9 @@ describe('batches', () => {
       // Letters go by the line grid, one request per group, keyed by the group's first line.
       const letters = callsFor(handle.workflowId);
       expect(letters.map((c) => c.idempotencyKey!.split(':letters:')[1]).sort()).toEqual(['0', '10']);
-      expect(letters.map((c) => (c.body as { letters: { line: number }[] }).letters.map((l) => l.line))).toEqual(expect.arrayContaining([[3], [11]]));
+      expect(letters.map((c) => (c.body as { letters: { line: number }[] }).letters.map((l) => l.line))).toEqual(
+        expect.arrayContaining([[3], [11]]),
+      );
     } finally {
       f.faults.rejectRecipient = undefined;
     }
@@ -86,7 +108,9 @@ describe('crash safety and rate', () => {
       // Restarting from the first line would repeat the 29 accepted before the failure. Resuming from
       // the heartbeat repeats only what was sent after the last checkpoint the server holds (at most
       // 100 ms old: 10 messages at this rate) and the emails in flight beside the failed one.
-      console.log(`[scale] retried batch: ${stats.repeats} repeats (${CONNECTIONS} in flight, heartbeat at most 100 ms old)`);
+      console.log(
+        `[scale] retried batch: ${stats.repeats} repeats (${CONNECTIONS} in flight, heartbeat at most 100 ms old)`,
+      );
       expect(stats.repeats).toBeLessThanOrEqual(10 + CONNECTIONS);
     } finally {
       f.faults.failMessage = undefined;
@@ -117,22 +141,45 @@ describe('continue-as-new, progress and the case record (the whole incident)', (
     const incidentId = `CAN${Date.now().toString(36)}`;
     const playbook = testPlaybook(f.receiver.url, {});
     // A short continue-as-new threshold and progress at every batch, set the way a deployment sets them: in the playbook.
-    playbook.notification = { ratePerSecond: 60, batchSize: 3, parallelBatches: 2, continueAsNewAfter: 40, progressEvery: '1ms' };
+    playbook.notification = {
+      ratePerSecond: 60,
+      batchSize: 3,
+      parallelBatches: 2,
+      continueAsNewAfter: 40,
+      progressEvery: '1ms',
+    };
     const now = await f.env.currentTimeMs();
-    const handle = await f.client.workflow.signalWithStart<typeof breachIncidentWorkflow, [ReturnType<typeof aReport>]>('breachIncidentWorkflow', {
-      workflowId: incidentWorkflowId(incidentId),
-      taskQueue: f.taskQueue,
-      args: [{ incidentId, playbook, receivedAt: new Date(now).toISOString() }],
-      signal: reportIntakeSignal,
-      signalArgs: [{ ...aReport({}, now), incidentId }],
-    });
-    const decide = (actorId: string, decision: Record<string, unknown>) => handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] });
+    const handle = await f.client.workflow.signalWithStart<typeof breachIncidentWorkflow, [ReturnType<typeof aReport>]>(
+      'breachIncidentWorkflow',
+      {
+        workflowId: incidentWorkflowId(incidentId),
+        taskQueue: f.taskQueue,
+        args: [{ incidentId, playbook, receivedAt: new Date(now).toISOString() }],
+        signal: reportIntakeSignal,
+        signalArgs: [{ ...aReport({}, now), incidentId }],
+      },
+    );
+    const decide = (actorId: string, decision: Record<string, unknown>) =>
+      handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] });
     await waitFor(async () => (await handle.query(incidentStateQuery)).phase === 'triage');
     await decide('ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
     await decide('ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
-    await decide('ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'CRG analysis.' });
-    await decide('ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
-    await decide('under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
+    await decide('ips-director', {
+      kind: 'submit-analysis',
+      factors: FACTORS_HIGH,
+      options: ['notify-individuals'],
+      rationale: 'CRG analysis.',
+    });
+    await decide('ppgb-chair', {
+      kind: 'ppgb-chair-decision',
+      outcome: 'refer-to-under-secretary',
+      rationale: 'To M.',
+    });
+    await decide('under-secretary', {
+      kind: 'under-secretary-decision',
+      outcome: 'approve-notification',
+      rationale: 'Approved.',
+    });
     await decide('notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: 60 } });
 
     // While it runs: progress in the state and in the UI's current details.
@@ -157,19 +204,26 @@ describe('continue-as-new, progress and the case record (the whole incident)', (
     // The runs: several, each under its threshold plus what lands after it: the batches still running
     // (6 events each) and, with a report after every batch here, their progress signals (5 each).
     const parent = await handle.fetchHistory();
-    const childStarted = parent.events!.find((e) => e.childWorkflowExecutionStartedEventAttributes)!.childWorkflowExecutionStartedEventAttributes!;
+    const childStarted = parent.events!.find(
+      (e) => e.childWorkflowExecutionStartedEventAttributes,
+    )!.childWorkflowExecutionStartedEventAttributes!;
     const runs = await runsOf(f.client, notifyWorkflowId(handle.workflowId), childStarted.workflowExecution!.runId!);
     expect(runs.length).toBeGreaterThan(2);
     // On a busy machine a few more progress reports may land before the run continues as new.
     for (const events of runs) expect(events.length).toBeLessThanOrEqual(40 + 2 * 6 + 6 * 5 + 5);
     // The incident's history grows by the progress reports, not by the batches.
-    expect(eventsOfType(parent.events!, 'workflowExecutionSignaledEventAttributes').length).toBeLessThanOrEqual(runs.length + 25);
+    expect(eventsOfType(parent.events!, 'workflowExecutionSignaledEventAttributes').length).toBeLessThanOrEqual(
+      runs.length + 25,
+    );
 
     await decide('program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Filed.' });
     await decide('ips-director', { kind: 'sign-off-closure', rationale: 'Done.' });
     await handle.result();
-    const record = await f.receiver.waitFor((c) => c.path === '/recordsArchive' && (c.body as { incidentId?: string }).incidentId === incidentId);
-    const failures = (record.body as { notification: { failures: { line: number; reason: string }[] } }).notification.failures;
+    const record = await f.receiver.waitFor(
+      (c) => c.path === '/recordsArchive' && (c.body as { incidentId?: string }).incidentId === incidentId,
+    );
+    const failures = (record.body as { notification: { failures: { line: number; reason: string }[] } }).notification
+      .failures;
     expect(failures).toEqual([{ line: 20, reason: 'roster line 21: not valid JSON' }]);
   });
 });

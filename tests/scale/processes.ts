@@ -14,7 +14,12 @@ import { createKeyring, generateKey } from '../../security/codec.js';
 import { createDataConverter, type BreachDataConverter } from '../../security/data-converter.js';
 import type { breachIncidentWorkflow } from '../../workflows/incident.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
-import { startDevServer, startHttpReceiver, type EndpointReceiver, type TestWorkflowEnvironment } from '../helpers/index.js';
+import {
+  startDevServer,
+  startHttpReceiver,
+  type EndpointReceiver,
+  type TestWorkflowEnvironment,
+} from '../helpers/index.js';
 import { FACTORS_HIGH, LETTER, aReport, testPlaybook } from '../workflows/fixture.js';
 import { writeRoster } from './fixture.js';
 
@@ -67,7 +72,12 @@ export async function startProcessWorld(name: string, smtpConnections: number): 
   };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number, intervalMs = 50): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const value = await probe().catch(() => undefined);
@@ -78,31 +88,58 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, what: stri
 }
 
 /** An incident taken through the gates to its notification run over `people` roster lines. */
-export async function notifyIncident(world: ProcessWorld, name: string, people: number, notification: Playbook['notification']) {
+export async function notifyIncident(
+  world: ProcessWorld,
+  name: string,
+  people: number,
+  notification: Playbook['notification'],
+) {
   const url = writeRoster(people);
   const incidentId = `${name}-${Date.now().toString(36)}`;
   const playbook = testPlaybook(world.receiver.url);
   playbook.notification = notification;
-  const handle = await world.env.client.workflow.signalWithStart<typeof breachIncidentWorkflow, [ReturnType<typeof aReport>]>('breachIncidentWorkflow', {
+  const handle = await world.env.client.workflow.signalWithStart<
+    typeof breachIncidentWorkflow,
+    [ReturnType<typeof aReport>]
+  >('breachIncidentWorkflow', {
     workflowId: incidentWorkflowId(incidentId),
     taskQueue: world.taskQueue,
     args: [{ incidentId, playbook, receivedAt: new Date().toISOString() }],
     signal: reportIntakeSignal,
     signalArgs: [{ ...aReport(), incidentId }],
   });
-  const decide = (actorId: string, decision: Record<string, unknown>) => handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] });
-  await waitFor(async () => ((await handle.query(incidentStateQuery)).phase === 'triage' ? true : undefined), 'triage', 60_000);
+  const decide = (actorId: string, decision: Record<string, unknown>) =>
+    handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] });
+  await waitFor(
+    async () => ((await handle.query(incidentStateQuery)).phase === 'triage' ? true : undefined),
+    'triage',
+    60_000,
+  );
   await decide('ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
   await decide('ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
-  await decide('ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'CRG analysis.' });
+  await decide('ips-director', {
+    kind: 'submit-analysis',
+    factors: FACTORS_HIGH,
+    options: ['notify-individuals'],
+    rationale: 'CRG analysis.',
+  });
   await decide('ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
-  await decide('under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
+  await decide('under-secretary', {
+    kind: 'under-secretary-decision',
+    outcome: 'approve-notification',
+    rationale: 'Approved.',
+  });
   await decide('notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: people } });
   const messageIdOfLine = (line: number) => (line < people ? messageIdFor(incidentId, line) : undefined);
   const finished = (timeoutMs = 240_000) =>
-    waitFor(async () => {
-      const s: IncidentState = await handle.query(incidentStateQuery);
-      return s.phase === 'remediation' ? s : undefined;
-    }, 'the run to finish', timeoutMs, 200);
+    waitFor(
+      async () => {
+        const s: IncidentState = await handle.query(incidentStateQuery);
+        return s.phase === 'remediation' ? s : undefined;
+      },
+      'the run to finish',
+      timeoutMs,
+      200,
+    );
   return { handle, incidentId, messageIdOfLine, finished };
 }

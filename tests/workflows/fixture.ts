@@ -40,7 +40,9 @@ export interface Fixture {
 
 /** The shipped 5 FAM playbook with its endpoints pointed at the test receiver. */
 export function testPlaybook(receiverUrl: string, changes: Partial<Playbook> = {}): Playbook {
-  const raw = JSON.parse(readFileSync(DEFAULT_PLAYBOOK, 'utf8')) as Record<string, unknown> & { endpoints: Record<string, { url: string }> };
+  const raw = JSON.parse(readFileSync(DEFAULT_PLAYBOOK, 'utf8')) as Record<string, unknown> & {
+    endpoints: Record<string, { url: string }>;
+  };
   for (const [name, endpoint] of Object.entries(raw.endpoints)) {
     endpoint.url = `${receiverUrl}/${name}`;
     delete (endpoint as { tokenEnv?: string }).tokenEnv;
@@ -60,7 +62,13 @@ export async function startFixture(name: string): Promise<Fixture> {
   const worker = await createBreachWorker({
     connection: env.nativeConnection,
     taskQueue,
-    activities: createActivities({ mailer, mailFrom: 'breach@test.example', publicUrl: 'http://localhost:3000', env: {}, signLink: (claims) => signLink(LINK_SECRET, claims) }),
+    activities: createActivities({
+      mailer,
+      mailFrom: 'breach@test.example',
+      publicUrl: 'http://localhost:3000',
+      env: {},
+      signLink: (claims) => signLink(LINK_SECRET, claims),
+    }),
     dataConverter: testDataConverter(),
   });
   const run = worker.run();
@@ -90,7 +98,11 @@ export function aReport(overrides: Partial<Report> = {}, nowMs = Date.now()): Re
 
 export type IncidentHandle = WorkflowHandle<typeof breachIncidentWorkflow>;
 
-export async function report(f: Fixture, overrides: Partial<Report> = {}, playbook = f.playbook): Promise<{ handle: IncidentHandle; incidentId: string }> {
+export async function report(
+  f: Fixture,
+  overrides: Partial<Report> = {},
+  playbook = f.playbook,
+): Promise<{ handle: IncidentHandle; incidentId: string }> {
   counter += 1;
   const incidentId = `T${Date.now().toString(36)}-${counter}`;
   const now = await f.env.currentTimeMs();
@@ -116,10 +128,17 @@ export async function waitForPhase(handle: IncidentHandle, phase: Phase, timeout
     if (last?.phase === phase) return last;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`incident did not reach phase ${phase} (it is in ${last?.phase ?? 'unknown'}); timeline: ${JSON.stringify(last?.timeline.map((t) => t.event))}`);
+  throw new Error(
+    `incident did not reach phase ${phase} (it is in ${last?.phase ?? 'unknown'}); timeline: ${JSON.stringify(last?.timeline.map((t) => t.event))}`,
+  );
 }
 
-export async function waitForState(handle: IncidentHandle, predicate: (s: IncidentState) => boolean, what: string, timeoutMs = 20_000): Promise<IncidentState> {
+export async function waitForState(
+  handle: IncidentHandle,
+  predicate: (s: IncidentState) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<IncidentState> {
   const until = Date.now() + timeoutMs;
   let last: IncidentState | undefined;
   while (Date.now() < until) {
@@ -127,7 +146,9 @@ export async function waitForState(handle: IncidentHandle, predicate: (s: Incide
     if (last && predicate(last)) return last;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`timed out waiting for ${what}; phase ${last?.phase}; timeline: ${JSON.stringify(last?.timeline.map((t) => t.event))}`);
+  throw new Error(
+    `timed out waiting for ${what}; phase ${last?.phase}; timeline: ${JSON.stringify(last?.timeline.map((t) => t.event))}`,
+  );
 }
 
 export function decide(handle: IncidentHandle, actorId: string, decision: DecisionBody): Promise<IncidentState> {
@@ -136,18 +157,36 @@ export function decide(handle: IncidentHandle, actorId: string, decision: Decisi
 
 /** The phases the incident went through, in order, from its timeline. */
 export function phases(state: IncidentState): string[] {
-  return ['reporting', ...state.timeline.filter((t) => t.event.startsWith('phase:')).map((t) => t.event.slice('phase:'.length))];
+  return [
+    'reporting',
+    ...state.timeline.filter((t) => t.event.startsWith('phase:')).map((t) => t.event.slice('phase:'.length)),
+  ];
 }
 
-export const FACTORS_HIGH = { dataNature: 'high', misuseLikelihood: 'high', logicalAccess: 'high', physicalAccess: 'moderate', deliberateTargeting: 'moderate', priorMisuse: 'low' } as const;
-export const FACTORS_LOW = { dataNature: 'low', misuseLikelihood: 'low', logicalAccess: 'low', physicalAccess: 'low', deliberateTargeting: 'low', priorMisuse: 'low' } as const;
+export const FACTORS_HIGH = {
+  dataNature: 'high',
+  misuseLikelihood: 'high',
+  logicalAccess: 'high',
+  physicalAccess: 'moderate',
+  deliberateTargeting: 'moderate',
+  priorMisuse: 'low',
+} as const;
+export const FACTORS_LOW = {
+  dataNature: 'low',
+  misuseLikelihood: 'low',
+  logicalAccess: 'low',
+  physicalAccess: 'low',
+  deliberateTargeting: 'low',
+  priorMisuse: 'low',
+} as const;
 
 export const LETTER = {
   whatHappened: 'A laptop holding your record was stolen; the theft was discovered the same day.',
   piiInvolved: 'Your full name, passport number and date of birth.',
   actionsTaken: 'We reported the theft to law enforcement, disabled the account and are reviewing our safeguards.',
   contact: { tollFreePhone: '1-800-555-0100', email: 'privacy@state.example', website: 'https://state.example/breach' },
-  protectiveSteps: 'Place a fraud alert with a credit bureau, review your credit reports, and consider a credit freeze.',
+  protectiveSteps:
+    'Place a fraud alert with a credit bureau, review your credit reports, and consider a credit freeze.',
   protectionAtTime: 'The laptop was password protected but its disk was not encrypted.',
 };
 
@@ -164,7 +203,10 @@ export async function refusal(promise: Promise<unknown>): Promise<{ type: string
 }
 
 /** 467.4-2a: the IPS Director's triage (office named, CRG convened), to the analysis phase. */
-export async function toAnalysis(handle: IncidentHandle, rationale = 'Passport numbers of the public are involved.'): Promise<IncidentState> {
+export async function toAnalysis(
+  handle: IncidentHandle,
+  rationale = 'Passport numbers of the public are involved.',
+): Promise<IncidentState> {
   await waitForPhase(handle, 'triage');
   await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
   await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale });

@@ -5,7 +5,23 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreachAwaitingRole, BreachPhase } from '../../domain/search-attributes.js';
-import { DAY, FACTORS_HIGH, FACTORS_LOW, LETTER, decide, phases, refusal, report, startFixture, toAnalysis, stateOf, waitForPhase, waitForState, type Fixture, type IncidentHandle } from './fixture.js';
+import {
+  DAY,
+  FACTORS_HIGH,
+  FACTORS_LOW,
+  LETTER,
+  decide,
+  phases,
+  refusal,
+  report,
+  startFixture,
+  toAnalysis,
+  stateOf,
+  waitForPhase,
+  waitForState,
+  type Fixture,
+  type IncidentHandle,
+} from './fixture.js';
 
 let f: Fixture;
 let rosterUrl: string;
@@ -30,20 +46,33 @@ afterAll(async () => {
   await f?.close();
 });
 
-
-
 async function analyse(handle: IncidentHandle, options: string[], extra: Record<string, unknown> = {}) {
-  return decide(handle, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: options as never, rationale: 'CRG analysis of 468.4.', ...extra } as never);
+  return decide(handle, 'ips-director', {
+    kind: 'submit-analysis',
+    factors: FACTORS_HIGH,
+    options: options as never,
+    rationale: 'CRG analysis of 468.4.',
+    ...extra,
+  } as never);
 }
 
 describe('triage and analysis', () => {
   it('467.4-2a: CRG declined: rationale recorded, closure review; the sign-off waits for the fact-finding', async () => {
     const { handle } = await report(f);
     await waitForPhase(handle, 'triage');
-    await decide(handle, 'ips-director', { kind: 'convene-crg', convene: false, rationale: 'Encrypted media recovered unopened.' });
-    const state = await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+    await decide(handle, 'ips-director', {
+      kind: 'convene-crg',
+      convene: false,
+      rationale: 'Encrypted media recovered unopened.',
+    });
+    const state = await decide(handle, 'ips-director', {
+      kind: 'assign-responsible-office',
+      office: 'Bureau of Consular Affairs',
+    });
     expect(state.phase).toBe('closure-review');
-    expect(state.decisions.find((d) => d.kind === 'convene-crg')?.rationale).toBe('Encrypted media recovered unopened.');
+    expect(state.decisions.find((d) => d.kind === 'convene-crg')?.rationale).toBe(
+      'Encrypted media recovered unopened.',
+    );
     expect(state.actionItems.map((i) => i.id)).toEqual(['fact-finding']);
     expect(phases(state)).toEqual(['reporting', 'triage', 'closure-review']);
     // The search attributes are registered on the test server as on every real one, and upserted.
@@ -63,14 +92,36 @@ describe('triage and analysis', () => {
       affectedPopulation: 'workforce',
       affectedCount: 1,
     });
-    const pm = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.envelope.to.includes('pia.manager@cbp.example'));
+    const pm = await f.mail.waitFor(
+      (m) => m.subject.includes(incidentId) && m.envelope.to.includes('pia.manager@cbp.example'),
+    );
     expect(pm.text).toContain('Privacy Incident Handling Guidance');
     await toAnalysis(handle);
     const state = await analyse(handle, ['other-mitigation']);
-    expect(state.actionItems).toContainEqual(expect.objectContaining({ id: 'conduct-review', ownerRole: 'responsibleOffice', status: 'open', description: expect.stringContaining('469.6') }));
-    expect(state.actionItems).toContainEqual(expect.objectContaining({ id: 'other-mitigation', description: expect.stringContaining('extra copies of the medical records destroyed') }));
-    const done = await decide(handle, 'program-manager', { kind: 'complete-action-item', itemId: 'other-mitigation', evidence: 'Three printed copies shredded on 3 March; certificate of destruction filed.' });
-    expect(done.actionItems.find((i) => i.id === 'other-mitigation')).toMatchObject({ status: 'done', evidence: expect.stringContaining('shredded'), completedBy: 'program-manager' });
+    expect(state.actionItems).toContainEqual(
+      expect.objectContaining({
+        id: 'conduct-review',
+        ownerRole: 'responsibleOffice',
+        status: 'open',
+        description: expect.stringContaining('469.6'),
+      }),
+    );
+    expect(state.actionItems).toContainEqual(
+      expect.objectContaining({
+        id: 'other-mitigation',
+        description: expect.stringContaining('extra copies of the medical records destroyed'),
+      }),
+    );
+    const done = await decide(handle, 'program-manager', {
+      kind: 'complete-action-item',
+      itemId: 'other-mitigation',
+      evidence: 'Three printed copies shredded on 3 March; certificate of destruction filed.',
+    });
+    expect(done.actionItems.find((i) => i.id === 'other-mitigation')).toMatchObject({
+      status: 'done',
+      evidence: expect.stringContaining('shredded'),
+      completedBy: 'program-manager',
+    });
   });
 
   it('triage decisions are accepted while the report is still being delivered', async () => {
@@ -86,13 +137,19 @@ describe('triage and analysis', () => {
   });
 
   it('468.5c: authorized disclosure (464b): no breach; PPGB advised; after the window, closure review', async () => {
-    const { handle, incidentId } = await report(f, { piiTypes: ['medical'], disclosureFormat: 'paper', disclosedBy: 'clinic records clerk', disclosedTo: 'ICE Health Service Corps, which has lawful custody of the detainee' });
+    const { handle, incidentId } = await report(f, {
+      piiTypes: ['medical'],
+      disclosureFormat: 'paper',
+      disclosedBy: 'clinic records clerk',
+      disclosedTo: 'ICE Health Service Corps, which has lawful custody of the detainee',
+    });
     await toAnalysis(handle);
     const state = await analyse(handle, ['no-further-action'], {
       authorizedDisclosure: {
         basis: 'hipaa-custody-exemption',
         custodyPurpose: 'a',
-        explanation: 'Records sent to the correctional institution with lawful custody for the continuity of health care of the detainee.',
+        explanation:
+          'Records sent to the correctional institution with lawful custody for the continuity of health care of the detainee.',
         custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' },
         subjectInLawfulCustody: true,
         recipient: { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' },
@@ -109,7 +166,14 @@ describe('triage and analysis', () => {
   it('authorized disclosure without its grounds is refused with the missing field', async () => {
     const { handle } = await report(f);
     await toAnalysis(handle);
-    const refused = await refusal(analyse(handle, ['no-further-action'], { authorizedDisclosure: { basis: 'hipaa-custody-exemption', explanation: 'Sent to the custodian for the health care of the detainee.' } }));
+    const refused = await refusal(
+      analyse(handle, ['no-further-action'], {
+        authorizedDisclosure: {
+          basis: 'hipaa-custody-exemption',
+          explanation: 'Sent to the custodian for the health care of the detainee.',
+        },
+      }),
+    );
     expect(refused.type).toBe('InvalidDecision');
     expect(refused.message).toContain('custodyPurpose');
     expect((await stateOf(handle)).phase).toBe('analysis');
@@ -129,7 +193,10 @@ describe('triage and analysis', () => {
     });
     expect(advised.phase).toBe('ppgb-advised');
     expect(advised.awaiting).toMatchObject({ role: 'ppgbChair', kinds: ['ppgb-override'] });
-    const overridden = await decide(handle, 'ppgb-chair', { kind: 'ppgb-override', rationale: 'The board wants notification considered.' });
+    const overridden = await decide(handle, 'ppgb-chair', {
+      kind: 'ppgb-override',
+      rationale: 'The board wants notification considered.',
+    });
     expect(overridden.phase).toBe('ppgb-chair-review');
   });
 });
@@ -139,35 +206,69 @@ describe('decision gates, notification and closure', () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
     // Mail to groups carries the minimum: no reporter, no summary, no contact details.
-    const crgMail = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('Core Response Group convened'));
+    const crgMail = await f.mail.waitFor(
+      (m) => m.subject.includes(incidentId) && m.subject.includes('Core Response Group convened'),
+    );
     expect(crgMail.envelope.to.length).toBeGreaterThan(5);
-    for (const pii of ['Robin Reporter', 'robin.reporter@state.example', 'Sam Supervisor', 'visa applicants']) expect(crgMail.text).not.toContain(pii);
-    let state = await analyse(handle, ['notify-individuals', 'credit-protection', 'systemic-review'], { liaisons: ['ftc', 'credit-bureaus'] });
+    for (const pii of ['Robin Reporter', 'robin.reporter@state.example', 'Sam Supervisor', 'visa applicants'])
+      expect(crgMail.text).not.toContain(pii);
+    let state = await analyse(handle, ['notify-individuals', 'credit-protection', 'systemic-review'], {
+      liaisons: ['ftc', 'credit-bureaus'],
+    });
     expect(state.phase).toBe('cost-consultation');
     expect(state.risk).toBe('high');
     expect(state.riskReasons.length).toBeGreaterThan(0);
-    state = await decide(handle, 'crg-cgfs', { kind: 'cost-estimate', estimatedCostUsd: 14_400, notes: '120 people, 12 months of monitoring' });
+    state = await decide(handle, 'crg-cgfs', {
+      kind: 'cost-estimate',
+      estimatedCostUsd: 14_400,
+      notes: '120 people, 12 months of monitoring',
+    });
     expect(state.phase).toBe('ppgb-chair-review');
-    state = await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-ppgb', rationale: 'Board review.' });
+    state = await decide(handle, 'ppgb-chair', {
+      kind: 'ppgb-chair-decision',
+      outcome: 'refer-to-ppgb',
+      rationale: 'Board review.',
+    });
     expect(state.phase).toBe('ppgb-review');
-    state = await decide(handle, 'ppgb-chair', { kind: 'ppgb-decision', outcome: 'refer-to-under-secretary', rationale: 'Recommend notification.' });
+    state = await decide(handle, 'ppgb-chair', {
+      kind: 'ppgb-decision',
+      outcome: 'refer-to-under-secretary',
+      rationale: 'Recommend notification.',
+    });
     expect(state.phase).toBe('under-secretary-review');
-    state = await decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved under DA-198.' });
+    state = await decide(handle, 'under-secretary', {
+      kind: 'under-secretary-decision',
+      outcome: 'approve-notification',
+      rationale: 'Approved under DA-198.',
+    });
     expect(state.phase).toBe('notification-prep');
-    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: { ...LETTER, creditProtectionOffer: 'Twelve months of credit monitoring at no cost: call the number below.' }, roster: { url: rosterUrl, count: 4 } });
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: {
+        ...LETTER,
+        creditProtectionOffer: 'Twelve months of credit monitoring at no cost: call the number below.',
+      },
+      roster: { url: rosterUrl, count: 4 },
+    });
     state = await waitForPhase(handle, 'remediation');
     expect(state.notification).toMatchObject({ letters: 2, emails: 1, substituteNotice: true, failed: 0 });
     await f.mail.waitFor((m) => m.envelope.to.includes('ben.email@public.example'));
-    const letters = f.receiver.calls('/mailVendor').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
+    const letters = f.receiver
+      .calls('/mailVendor')
+      .filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
     expect(letters).toHaveLength(1);
     expect(JSON.stringify(letters[0]!.body)).toContain('Ada Letter');
     expect(JSON.stringify(letters[0]!.body)).not.toContain('Ben Email');
-    const posting = f.receiver.calls('/webPosting').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
+    const posting = f.receiver
+      .calls('/webPosting')
+      .filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
     expect(posting).toHaveLength(1);
     expect(JSON.stringify(posting[0]!.body)).toContain('800');
 
     for (const liaison of ['ftc', 'credit-bureaus']) {
-      const notice = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes(`Liaison notice due: ${liaison}`));
+      const notice = await f.mail.waitFor(
+        (m) => m.subject.includes(incidentId) && m.subject.includes(`Liaison notice due: ${liaison}`),
+      );
       expect(notice.envelope.to).toEqual(['privacy.division@state.example']);
       expect(notice.text).not.toContain('Ada Letter');
     }
@@ -180,30 +281,79 @@ describe('decision gates, notification and closure', () => {
     expect(refused.message).toContain('credit-protection');
     expect(refused.message).toContain('fact-finding');
 
-    await decide(handle, 'program-manager', { kind: 'complete-action-item', itemId: 'credit-protection', evidence: 'Contract 19AQMM-26 for 12 months of monitoring.' });
-    await decide(handle, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
-    state = await decide(handle, 'crg-ds', { kind: 'complete-action-item', itemId: 'systemic-review', evidence: 'Laptop encryption enforced bureau-wide.' });
+    await decide(handle, 'program-manager', {
+      kind: 'complete-action-item',
+      itemId: 'credit-protection',
+      evidence: 'Contract 19AQMM-26 for 12 months of monitoring.',
+    });
+    await decide(handle, 'program-manager', {
+      kind: 'complete-action-item',
+      itemId: 'fact-finding',
+      evidence: 'Fact-finding report filed.',
+    });
+    state = await decide(handle, 'crg-ds', {
+      kind: 'complete-action-item',
+      itemId: 'systemic-review',
+      evidence: 'Laptop encryption enforced bureau-wide.',
+    });
     expect(state.phase).toBe('closure-review');
     state = await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'All actions complete.' });
     expect(state.decisions.at(-1)).toMatchObject({ kind: 'sign-off-closure', actorId: 'ips-director' });
     const summary = await handle.result();
     expect(summary).toMatchObject({ incidentId, outcome: 'notified', risk: 'high' });
-    const record = await f.receiver.waitFor((c) => c.path === '/recordsArchive' && (c.body as { incidentId?: string }).incidentId === incidentId);
-    const body = record.body as { decisions: { kind: string; actorId: string }[]; timeline: unknown[]; notification: unknown };
-    expect(body.decisions.map((d) => d.kind)).toEqual(expect.arrayContaining(['convene-crg', 'submit-analysis', 'cost-estimate', 'under-secretary-decision', 'approve-letter', 'sign-off-closure']));
+    const record = await f.receiver.waitFor(
+      (c) => c.path === '/recordsArchive' && (c.body as { incidentId?: string }).incidentId === incidentId,
+    );
+    const body = record.body as {
+      decisions: { kind: string; actorId: string }[];
+      timeline: unknown[];
+      notification: unknown;
+    };
+    expect(body.decisions.map((d) => d.kind)).toEqual(
+      expect.arrayContaining([
+        'convene-crg',
+        'submit-analysis',
+        'cost-estimate',
+        'under-secretary-decision',
+        'approve-letter',
+        'sign-off-closure',
+      ]),
+    );
     expect(body.decisions.every((d) => d.actorId)).toBe(true);
     expect(summary.archiveRecordId).toBeTruthy();
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('case closed'));
     const final = await stateOf(handle);
-    expect(phases(final)).toEqual(['reporting', 'triage', 'analysis', 'cost-consultation', 'ppgb-chair-review', 'ppgb-review', 'under-secretary-review', 'notification-prep', 'notifying', 'remediation', 'closure-review', 'archiving', 'closed']);
+    expect(phases(final)).toEqual([
+      'reporting',
+      'triage',
+      'analysis',
+      'cost-consultation',
+      'ppgb-chair-review',
+      'ppgb-review',
+      'under-secretary-review',
+      'notification-prep',
+      'notifying',
+      'remediation',
+      'closure-review',
+      'archiving',
+      'closed',
+    ]);
   });
 
   it('468.5e: Under Secretary declines: no notification, remediation of the open items', async () => {
     const { handle } = await report(f);
     await toAnalysis(handle);
     await analyse(handle, ['notify-individuals']);
-    await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'Straight to M.' });
-    const state = await decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'decline-notification', rationale: 'Data recovered.' });
+    await decide(handle, 'ppgb-chair', {
+      kind: 'ppgb-chair-decision',
+      outcome: 'refer-to-under-secretary',
+      rationale: 'Straight to M.',
+    });
+    const state = await decide(handle, 'under-secretary', {
+      kind: 'under-secretary-decision',
+      outcome: 'decline-notification',
+      rationale: 'Data recovered.',
+    });
     expect(state.phase).toBe('remediation');
     expect(state.notification).toBeNull();
   });
@@ -212,7 +362,11 @@ describe('decision gates, notification and closure', () => {
     const { handle } = await report(f);
     await toAnalysis(handle);
     await analyse(handle, ['notify-individuals']);
-    let state = await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'return-to-crg', rationale: 'Consider credit protection.' });
+    let state = await decide(handle, 'ppgb-chair', {
+      kind: 'ppgb-chair-decision',
+      outcome: 'return-to-crg',
+      rationale: 'Consider credit protection.',
+    });
     expect(state.phase).toBe('analysis');
     state = await analyse(handle, ['notify-individuals', 'credit-protection']);
     expect(state.phase).toBe('cost-consultation');
@@ -223,15 +377,35 @@ describe('decision gates, notification and closure', () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
     const now = await f.env.currentTimeMs();
-    let state = await decide(handle, 'ds-investigations', { kind: 'request-delay', requestingEntity: 'DS/ICI', reason: 'Ongoing investigation.', notifyAfter: new Date(now + 3 * DAY).toISOString() });
+    let state = await decide(handle, 'ds-investigations', {
+      kind: 'request-delay',
+      requestingEntity: 'DS/ICI',
+      reason: 'Ongoing investigation.',
+      notifyAfter: new Date(now + 3 * DAY).toISOString(),
+    });
     expect(state.delay).toMatchObject({ requestingEntity: 'DS/ICI', barred: false });
     await analyse(handle, ['notify-individuals']);
-    await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
-    await decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
-    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url: rosterUrl, count: 4 } });
+    await decide(handle, 'ppgb-chair', {
+      kind: 'ppgb-chair-decision',
+      outcome: 'refer-to-under-secretary',
+      rationale: 'To M.',
+    });
+    await decide(handle, 'under-secretary', {
+      kind: 'under-secretary-decision',
+      outcome: 'approve-notification',
+      rationale: 'Approved.',
+    });
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: LETTER,
+      roster: { url: rosterUrl, count: 4 },
+    });
     state = await waitForPhase(handle, 'notification-delayed');
     expect(state.awaiting).toMatchObject({ role: 'securityLiaison' });
-    state = await decide(handle, 'ds-investigations', { kind: 'extend-delay', notifyAfter: new Date(now + 6 * DAY).toISOString() });
+    state = await decide(handle, 'ds-investigations', {
+      kind: 'extend-delay',
+      notifyAfter: new Date(now + 6 * DAY).toISOString(),
+    });
     expect(state.delay?.notifyAfter).toBe(new Date(now + 6 * DAY).toISOString());
     await f.env.sleep(4 * DAY);
     expect((await stateOf(handle)).phase).toBe('notification-delayed');
@@ -248,8 +422,16 @@ describe('decision gates, notification and closure', () => {
     await toAnalysis(handle);
     await analyse(handle, ['notify-individuals']);
     await decide(handle, 'ds-investigations', { kind: 'bar-notification', reason: 'National security.' });
-    await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
-    await decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
+    await decide(handle, 'ppgb-chair', {
+      kind: 'ppgb-chair-decision',
+      outcome: 'refer-to-under-secretary',
+      rationale: 'To M.',
+    });
+    await decide(handle, 'under-secretary', {
+      kind: 'under-secretary-decision',
+      outcome: 'approve-notification',
+      rationale: 'Approved.',
+    });
     let state = await waitForPhase(handle, 'notification-delayed');
     expect(state.delay).toMatchObject({ barred: true, reason: 'National security.' });
     expect(state.awaiting).toMatchObject({ role: 'securityLiaison', kinds: ['lift-delay'] });
@@ -257,12 +439,18 @@ describe('decision gates, notification and closure', () => {
     state = await stateOf(handle);
     expect(state.phase).toBe('notification-delayed');
     expect(state.notification).toBeNull();
-    expect(f.receiver.calls('/mailVendor').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId)).toHaveLength(0);
+    expect(
+      f.receiver.calls('/mailVendor').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId),
+    ).toHaveLength(0);
     // Lifted by the security liaison: the letter (not yet approved when the bar came) is asked for, then sent.
     await decide(handle, 'ds-investigations', { kind: 'lift-delay' });
     state = await waitForPhase(handle, 'notification-prep');
     expect(state.delay).toBeNull();
-    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url: rosterUrl, count: 4 } });
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: LETTER,
+      roster: { url: rosterUrl, count: 4 },
+    });
     state = await waitForPhase(handle, 'remediation');
     expect(state.notification).toMatchObject({ letters: 2, emails: 1 });
   });
@@ -272,11 +460,22 @@ describe('who may decide, and when', () => {
   it('an actor without the role is refused (update) and recorded (signal)', async () => {
     const { handle } = await report(f);
     await waitForPhase(handle, 'triage');
-    const refused = await refusal(decide(handle, 'crg-ds', { kind: 'convene-crg', convene: true, rationale: 'I think so.' }));
+    const refused = await refusal(
+      decide(handle, 'crg-ds', { kind: 'convene-crg', convene: true, rationale: 'I think so.' }),
+    );
     expect(refused.type).toBe('ActorLacksRole');
     expect(refused.message).toContain('ipsDirector');
-    await handle.signal('decision', { kind: 'convene-crg', convene: true, rationale: 'Via signal.', actorId: 'crg-ds' });
-    const state = await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'decision-refused:convene-crg'), 'the refusal in the timeline');
+    await handle.signal('decision', {
+      kind: 'convene-crg',
+      convene: true,
+      rationale: 'Via signal.',
+      actorId: 'crg-ds',
+    });
+    const state = await waitForState(
+      handle,
+      (s) => s.timeline.some((t) => t.event === 'decision-refused:convene-crg'),
+      'the refusal in the timeline',
+    );
     expect(state.crgConvened).toBeNull();
     expect(state.timeline.find((t) => t.event === 'decision-refused:convene-crg')).toMatchObject({ actorId: 'crg-ds' });
   });
@@ -284,7 +483,13 @@ describe('who may decide, and when', () => {
   it('a decision out of phase is refused', async () => {
     const { handle } = await report(f);
     await waitForPhase(handle, 'triage');
-    const refused = await refusal(decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Early.' }));
+    const refused = await refusal(
+      decide(handle, 'under-secretary', {
+        kind: 'under-secretary-decision',
+        outcome: 'approve-notification',
+        rationale: 'Early.',
+      }),
+    );
     expect(refused.type).toBe('NotAllowedNow');
     expect(refused.message).toContain('triage');
   });
@@ -293,10 +498,23 @@ describe('who may decide, and when', () => {
     const { handle } = await report(f);
     await waitForPhase(handle, 'triage');
     await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'CA', decisionId: 'd-1' });
-    const again = await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'CA', decisionId: 'd-1' });
+    const again = await decide(handle, 'ips-director', {
+      kind: 'assign-responsible-office',
+      office: 'CA',
+      decisionId: 'd-1',
+    });
     expect(again.decisions.filter((d) => d.kind === 'assign-responsible-office')).toHaveLength(1);
-    await handle.signal('decision', { kind: 'assign-responsible-office', office: 'CA', decisionId: 'd-1', actorId: 'ips-director' });
-    const state = await waitForState(handle, (s) => s.timeline.some((t) => t.event.startsWith('decision-repeated')), 'the repeat noted');
+    await handle.signal('decision', {
+      kind: 'assign-responsible-office',
+      office: 'CA',
+      decisionId: 'd-1',
+      actorId: 'ips-director',
+    });
+    const state = await waitForState(
+      handle,
+      (s) => s.timeline.some((t) => t.event.startsWith('decision-repeated')),
+      'the repeat noted',
+    );
     expect(state.decisions.filter((d) => d.kind === 'assign-responsible-office')).toHaveLength(1);
   });
 
@@ -304,12 +522,22 @@ describe('who may decide, and when', () => {
     const { handle, incidentId } = await report(f);
     await waitForPhase(handle, 'triage');
     await f.env.sleep(2 * DAY + 60_000);
-    const reminded = await waitForState(handle, (s) => s.timeline.filter((t) => t.event === 'reminder:ipsDirector').length >= 2, 'two reminders');
+    const reminded = await waitForState(
+      handle,
+      (s) => s.timeline.filter((t) => t.event === 'reminder:ipsDirector').length >= 2,
+      'two reminders',
+    );
     expect(reminded.timeline.some((t) => t.event === 'escalated:ipsDirector')).toBe(false);
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('Reminder 2'));
     await f.env.sleep(3 * DAY + 60_000);
-    const state = await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'escalated:ipsDirector'), 'the escalation');
-    const escalation = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('ESCALATION to the SAOP'));
+    const state = await waitForState(
+      handle,
+      (s) => s.timeline.some((t) => t.event === 'escalated:ipsDirector'),
+      'the escalation',
+    );
+    const escalation = await f.mail.waitFor(
+      (m) => m.subject.includes(incidentId) && m.subject.includes('ESCALATION to the SAOP'),
+    );
     expect(escalation.envelope.to).toContain('ppgb.chair@state.example');
     expect(state.phase).toBe('triage');
   });

@@ -6,7 +6,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../domain/report.js';
 import { reportIntakeSignal } from '../../workflows/messages.js';
-import { DAY, FACTORS_HIGH, aReport, decide, refusal, report, startFixture, toAnalysis, stateOf, waitForPhase, waitForState, type Fixture, type IncidentHandle } from './fixture.js';
+import {
+  DAY,
+  FACTORS_HIGH,
+  aReport,
+  decide,
+  refusal,
+  report,
+  startFixture,
+  toAnalysis,
+  stateOf,
+  waitForPhase,
+  waitForState,
+  type Fixture,
+  type IncidentHandle,
+} from './fixture.js';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -16,31 +30,55 @@ afterAll(async () => {
   await f?.close();
 });
 
-const mine = (incidentId: string) => (c: { body: unknown }) => (c.body as { incidentId?: string }).incidentId === incidentId;
+const mine = (incidentId: string) => (c: { body: unknown }) =>
+  (c.body as { incidentId?: string }).incidentId === incidentId;
 const events = (s: { timeline: { event: string }[] }) => s.timeline.map((t) => t.event);
-
-
 
 async function supplement(handle: IncidentHandle, incidentId: string, changes: Partial<Report>): Promise<void> {
   const now = await f.env.currentTimeMs();
-  await handle.signal(reportIntakeSignal, { ...aReport({}, now), summary: 'More is known now.', ...changes, incidentId });
+  await handle.signal(reportIntakeSignal, {
+    ...aReport({}, now),
+    summary: 'More is known now.',
+    ...changes,
+    incidentId,
+  });
 }
 
 function analysis(extra: Record<string, unknown> = {}) {
-  return { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'CRG analysis of 468.4.', ...extra } as never;
+  return {
+    kind: 'submit-analysis',
+    factors: FACTORS_HIGH,
+    options: ['notify-individuals'],
+    rationale: 'CRG analysis of 468.4.',
+    ...extra,
+  } as never;
 }
 
 describe('later facts re-open duties', () => {
   it('468.1(4), 467.2b-c: a supplement that newly says classified information is involved tells the security offices at once and moves the fact-finding to DS', async () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
-    expect((await stateOf(handle)).actionItems.find((i) => i.id === 'fact-finding')?.ownerRole).toBe('responsibleOffice');
+    expect((await stateOf(handle)).actionItems.find((i) => i.id === 'fact-finding')?.ownerRole).toBe(
+      'responsibleOffice',
+    );
     await supplement(handle, incidentId, { classifiedInvolved: true });
-    const state = await waitForState(handle, (s) => events(s).includes('security-incident-notified'), 'the security-incident notice');
+    const state = await waitForState(
+      handle,
+      (s) => events(s).includes('security-incident-notified'),
+      'the security-incident notice',
+    );
     const item = state.actionItems.find((i) => i.id === 'fact-finding')!;
-    expect(item).toMatchObject({ ownerRole: 'securityIncident', status: 'open', description: expect.stringContaining('467.2c') });
-    expect(state.timeline.find((t) => t.event === 'action-item-reassigned:fact-finding')?.detail).toContain('responsibleOffice → securityIncident: supplement 1');
-    const notice = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('Security incident'));
+    expect(item).toMatchObject({
+      ownerRole: 'securityIncident',
+      status: 'open',
+      description: expect.stringContaining('467.2c'),
+    });
+    expect(state.timeline.find((t) => t.event === 'action-item-reassigned:fact-finding')?.detail).toContain(
+      'responsibleOffice → securityIncident: supplement 1',
+    );
+    const notice = await f.mail.waitFor(
+      (m) => m.subject.includes(incidentId) && m.subject.includes('Security incident'),
+    );
     expect(notice.envelope.to).toHaveLength(3);
   });
 
@@ -70,7 +108,9 @@ describe('later facts re-open duties', () => {
     await supplement(handle, incidentId, { criminalActSuspected: true });
     await f.receiver.waitFor((c) => c.path === '/oig' && mine(incidentId)(c));
     const state = await waitForState(handle, (s) => events(s).includes('referred:oig'), 'the referral');
-    expect(state.actionItems).toContainEqual(expect.objectContaining({ id: 'oig-referral', ownerRole: 'oigInvestigations', status: 'open' }));
+    expect(state.actionItems).toContainEqual(
+      expect.objectContaining({ id: 'oig-referral', ownerRole: 'oigInvestigations', status: 'open' }),
+    );
     expect(state.timeline.find((t) => t.event === 'fact-learned:criminal')?.detail).toContain('supplement 1');
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('OIG'));
 
@@ -86,8 +126,16 @@ describe('later facts re-open duties', () => {
     let state = await waitForState(handle, (s) => s.supplements === 1, 'the supplement');
     expect(state.actionItems.map((i) => i.id)).not.toContain('conduct-review');
     await supplement(handle, incidentId, { causedByWorkforceMember: true });
-    state = await waitForState(handle, (s) => s.actionItems.some((i) => i.id === 'conduct-review'), 'the conduct review');
-    expect(state.actionItems.find((i) => i.id === 'conduct-review')).toMatchObject({ ownerRole: 'responsibleOffice', status: 'open', description: expect.stringContaining('469.6') });
+    state = await waitForState(
+      handle,
+      (s) => s.actionItems.some((i) => i.id === 'conduct-review'),
+      'the conduct review',
+    );
+    expect(state.actionItems.find((i) => i.id === 'conduct-review')).toMatchObject({
+      ownerRole: 'responsibleOffice',
+      status: 'open',
+      description: expect.stringContaining('469.6'),
+    });
   });
 
   it('468.3b(2), 468.1(4): facts learned in the analysis refer to OIG/INV, tell the security offices and move the fact-finding to DS', async () => {
@@ -95,7 +143,11 @@ describe('later facts re-open duties', () => {
     await toAnalysis(handle);
     await decide(handle, 'ips-director', analysis({ criminalActSuspected: true, classifiedInvolved: true }));
     await f.receiver.waitFor((c) => c.path === '/oig' && mine(incidentId)(c));
-    const state = await waitForState(handle, (s) => events(s).includes('security-incident-notified') && events(s).includes('referred:oig'), 'both duties');
+    const state = await waitForState(
+      handle,
+      (s) => events(s).includes('security-incident-notified') && events(s).includes('referred:oig'),
+      'both duties',
+    );
     expect(state.actionItems.find((i) => i.id === 'fact-finding')?.ownerRole).toBe('securityIncident');
     expect(state.timeline.find((t) => t.event === 'fact-learned:criminal')?.detail).toContain('the analysis');
   });
@@ -118,16 +170,28 @@ const MEMO_CASE = {
   subjectInLawfulCustody: true,
   recipient: { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' },
 };
-const MEDICAL: Partial<Report> = { piiTypes: ['medical'], disclosureFormat: 'paper', disclosedBy: 'clinic records clerk', disclosedTo: 'ICE Health Service Corps', affectedCount: 1, occurredAt: undefined };
+const MEDICAL: Partial<Report> = {
+  piiTypes: ['medical'],
+  disclosureFormat: 'paper',
+  disclosedBy: 'clinic records clerk',
+  disclosedTo: 'ICE Health Service Corps',
+  affectedCount: 1,
+  occurredAt: undefined,
+};
 
 describe('custody exemption and the accounting of disclosures', () => {
   it('45 CFR 164.512(k)(5)(i): a custody finding without its structured grounds is refused naming each, whatever the words say', async () => {
     const { handle } = await report(f, MEDICAL);
     await toAnalysis(handle);
-    const words = { ...MEMO_CASE, explanation: 'Sent to the jail with lawful custody of the inmate, a correctional institution.' } as Record<string, unknown>;
+    const words = {
+      ...MEMO_CASE,
+      explanation: 'Sent to the jail with lawful custody of the inmate, a correctional institution.',
+    } as Record<string, unknown>;
     delete words.custodian;
     delete words.subjectInLawfulCustody;
-    const refused = await refusal(decide(handle, 'ips-director', analysis({ options: ['no-further-action'], authorizedDisclosure: words })));
+    const refused = await refusal(
+      decide(handle, 'ips-director', analysis({ options: ['no-further-action'], authorizedDisclosure: words })),
+    );
     expect(refused.type).toBe('InvalidDecision');
     expect(refused.message).toContain('authorizedDisclosure.custodian');
     expect(refused.message).toContain('authorizedDisclosure.subjectInLawfulCustody');
@@ -136,10 +200,14 @@ describe('custody exemption and the accounting of disclosures', () => {
     expect(state.disclosures).toEqual([]);
   });
 
-  it('ICE memo, 464c: the memo\'s own case is accepted and makes an accounting entry with date, nature, purpose, recipient name and address', async () => {
+  it("ICE memo, 464c: the memo's own case is accepted and makes an accounting entry with date, nature, purpose, recipient name and address", async () => {
     const { handle, incidentId } = await report(f, MEDICAL);
     await toAnalysis(handle);
-    const state = await decide(handle, 'ips-director', analysis({ options: ['no-further-action'], authorizedDisclosure: MEMO_CASE }));
+    const state = await decide(
+      handle,
+      'ips-director',
+      analysis({ options: ['no-further-action'], authorizedDisclosure: MEMO_CASE }),
+    );
     expect(state.authorizedDisclosure).toEqual({ basis: 'hipaa-custody-exemption' });
     expect(state.disclosures).toHaveLength(1);
     expect(state.disclosures[0]).toMatchObject({
@@ -162,12 +230,25 @@ describe('custody exemption and the accounting of disclosures', () => {
     await decide(handle, 'ips-director', analysis({ options: ['no-further-action'], authorizedDisclosure: MEMO_CASE }));
     await f.env.sleep(10 * DAY + 60_000);
     await waitForPhase(handle, 'closure-review');
-    await decide(handle, 'program-manager', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
-    await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Authorized disclosure; nothing more to do.' });
+    await decide(handle, 'program-manager', {
+      kind: 'complete-action-item',
+      itemId: 'fact-finding',
+      evidence: 'Fact-finding report filed.',
+    });
+    await decide(handle, 'ips-director', {
+      kind: 'sign-off-closure',
+      rationale: 'Authorized disclosure; nothing more to do.',
+    });
     await handle.result();
     const record = await f.receiver.waitFor((c) => c.path === '/recordsArchive' && mine(incidentId)(c));
-    const body = record.body as { disclosures: { entryId: string; recipient: unknown }[]; reportReference: string | null; majorIncident: unknown };
-    expect(body.disclosures).toEqual([expect.objectContaining({ entryId: `${incidentId}-D1`, recipient: MEMO_CASE.recipient })]);
+    const body = record.body as {
+      disclosures: { entryId: string; recipient: unknown }[];
+      reportReference: string | null;
+      majorIncident: unknown;
+    };
+    expect(body.disclosures).toEqual([
+      expect.objectContaining({ entryId: `${incidentId}-D1`, recipient: MEMO_CASE.recipient }),
+    ]);
     expect(body.reportReference).toMatch(/^rcv-/);
     expect(body.majorIncident).toBeNull();
   });
@@ -188,7 +269,11 @@ describe('major incidents', () => {
     const { since, congressDueAt } = state.majorIncident!;
     expect(Date.parse(congressDueAt) - Date.parse(since)).toBe(7 * DAY);
     expect(state.majorIncident).toMatchObject({ source: 'the report', affectedCount: 100_000 });
-    expect(state.actionItems.find((i) => i.id === 'congress-notification')).toMatchObject({ ownerRole: 'ppgbChair', status: 'open', description: expect.stringContaining('468.2a') });
+    expect(state.actionItems.find((i) => i.id === 'congress-notification')).toMatchObject({
+      ownerRole: 'ppgbChair',
+      status: 'open',
+      description: expect.stringContaining('468.2a'),
+    });
     const told = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('MAJOR INCIDENT'));
     expect(told.envelope.to.sort()).toEqual(['ppgb.chair@state.example', 'ppgb.cio@state.example']);
 
@@ -197,12 +282,27 @@ describe('major incidents', () => {
     await f.env.sleep(4 * DAY);
     state = await waitForState(handle, (s) => events(s).includes('escalated:congress-notification'), 'the escalation');
     expect(state.timeline.filter((t) => t.event === 'reminder:congress-notification').length).toBeGreaterThanOrEqual(4);
-    const escalation = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('ESCALATION: Congress'));
+    const escalation = await f.mail.waitFor(
+      (m) => m.subject.includes(incidentId) && m.subject.includes('ESCALATION: Congress'),
+    );
     // Never to the SAOP alone: the final authority, the Privacy Division and the CIO too.
-    expect(escalation.envelope.to).toEqual(expect.arrayContaining(['under.secretary@state.example', 'privacy.division@state.example', 'ppgb.cio@state.example']));
+    expect(escalation.envelope.to).toEqual(
+      expect.arrayContaining([
+        'under.secretary@state.example',
+        'privacy.division@state.example',
+        'ppgb.cio@state.example',
+      ]),
+    );
 
-    state = await decide(handle, 'ppgb-chair', { kind: 'complete-action-item', itemId: 'congress-notification', evidence: 'Letters to the committees of jurisdiction sent on day 6.' });
-    expect(state.actionItems.find((i) => i.id === 'congress-notification')).toMatchObject({ status: 'done', completedBy: 'ppgb-chair' });
+    state = await decide(handle, 'ppgb-chair', {
+      kind: 'complete-action-item',
+      itemId: 'congress-notification',
+      evidence: 'Letters to the committees of jurisdiction sent on day 6.',
+    });
+    expect(state.actionItems.find((i) => i.id === 'congress-notification')).toMatchObject({
+      status: 'done',
+      completedBy: 'ppgb-chair',
+    });
     await f.env.sleep(3 * DAY);
     expect(events(await stateOf(handle))).not.toContain('overdue:congress-notification');
   });
@@ -225,7 +325,9 @@ describe('major incidents', () => {
     await toAnalysis(second.handle);
     const byAnalysis = await decide(second.handle, 'ips-director', analysis({ affectedCount: 100_001 }));
     expect(byAnalysis.majorIncident).toMatchObject({ source: 'the analysis', affectedCount: 100_001 });
-    expect(byAnalysis.timeline.find((t) => t.event === 'fact-learned:affected-count')?.detail).toContain('120 → 100001');
+    expect(byAnalysis.timeline.find((t) => t.event === 'fact-learned:affected-count')?.detail).toContain(
+      '120 → 100001',
+    );
   });
 
   it('OMB major incident: the playbook sets the threshold and the time for Congress; a congress notification left undone is marked overdue', async () => {
@@ -239,14 +341,22 @@ describe('major incidents', () => {
   });
 });
 
-describe('the one-hour report in CISA\'s field set', () => {
-  it('CISA guidelines: the initial report carries the impact fields, what was affected and the focal point as contact; the receiver\'s reference is kept', async () => {
-    const restore = f.receiver.respondWith('/usCert', { status: 200, body: { ok: true, caseNumber: 'CISA-2026-004217' } });
+describe("the one-hour report in CISA's field set", () => {
+  it("CISA guidelines: the initial report carries the impact fields, what was affected and the focal point as contact; the receiver's reference is kept", async () => {
+    const restore = f.receiver.respondWith('/usCert', {
+      status: 200,
+      body: { ok: true, caseNumber: 'CISA-2026-004217' },
+    });
     try {
-      const { handle, incidentId } = await report(f, { functionalImpact: 'minimal-impact-to-non-critical-services', attackVector: 'loss-or-theft-of-equipment' });
+      const { handle, incidentId } = await report(f, {
+        functionalImpact: 'minimal-impact-to-non-critical-services',
+        attackVector: 'loss-or-theft-of-equipment',
+      });
       const state = await waitForState(handle, (s) => s.reportedAt !== null, 'the report');
       expect(state.reportReference).toBe('CISA-2026-004217');
-      expect(state.reportReceipts).toEqual([expect.objectContaining({ kind: 'initial', reference: 'CISA-2026-004217' })]);
+      expect(state.reportReceipts).toEqual([
+        expect.objectContaining({ kind: 'initial', reference: 'CISA-2026-004217' }),
+      ]);
       const body = f.receiver.calls('/usCert').filter(mine(incidentId))[0]!.body as Record<string, unknown>;
       expect(body).toMatchObject({
         reportType: 'initial',
@@ -254,8 +364,18 @@ describe('the one-hour report in CISA\'s field set', () => {
         informationImpact: 'privacy-data-breach',
         recoverability: null,
         attackVector: 'loss-or-theft-of-equipment',
-        affected: { medium: 'cyber', piiTypes: ['ssn-or-passport-number', 'birth-data'], records: 120, population: 'public', encrypted: false },
-        contact: { organization: 'the Department of State', office: 'dsCirt', people: [{ email: 'ds.cirt@state.example' }] },
+        affected: {
+          medium: 'cyber',
+          piiTypes: ['ssn-or-passport-number', 'birth-data'],
+          records: 120,
+          population: 'public',
+          encrypted: false,
+        },
+        contact: {
+          organization: 'the Department of State',
+          office: 'dsCirt',
+          people: [{ email: 'ds.cirt@state.example' }],
+        },
       });
       expect(body).not.toHaveProperty('updates');
       expect(JSON.stringify(body.contact)).not.toContain('robin.reporter');
@@ -274,8 +394,17 @@ describe('the one-hour report in CISA\'s field set', () => {
     const calls = f.receiver.calls('/usCert').filter(mine(incidentId));
     expect(calls).toHaveLength(2);
     expect(calls[1]!.idempotencyKey).toBe(`breach-${incidentId}:report-usCert-update-1`);
-    expect(calls[1]!.body).toMatchObject({ reportType: 'update', updates: { incidentId, reference: first.reportReference, supplement: 1 }, recoverability: 'supplemented', affected: { records: 300 } });
-    expect(state.reportReceipts[1]).toMatchObject({ kind: 'update', supplement: 1, reference: expect.stringMatching(/^rcv-/) });
+    expect(calls[1]!.body).toMatchObject({
+      reportType: 'update',
+      updates: { incidentId, reference: first.reportReference, supplement: 1 },
+      recoverability: 'supplemented',
+      affected: { records: 300 },
+    });
+    expect(state.reportReceipts[1]).toMatchObject({
+      kind: 'update',
+      supplement: 1,
+      reference: expect.stringMatching(/^rcv-/),
+    });
     expect(events(state)).toContain('report-updated:usCert');
   });
 });

@@ -11,14 +11,35 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseRecordSchema, type CaseRecord } from '../../domain/case-record.js';
 import { caseRecordQuery } from '../../workflows/messages.js';
-import { DAY, FACTORS_HIGH, LETTER, decide, phases, report, startFixture, stateOf, waitForPhase, waitForState, type Fixture, type IncidentHandle } from './fixture.js';
+import {
+  DAY,
+  FACTORS_HIGH,
+  LETTER,
+  decide,
+  phases,
+  report,
+  startFixture,
+  stateOf,
+  waitForPhase,
+  waitForState,
+  type Fixture,
+  type IncidentHandle,
+} from './fixture.js';
 
 let f: Fixture;
 let rosterUrl: string;
 beforeAll(async () => {
   f = await startFixture('record');
   const file = join(mkdtempSync(join(tmpdir(), 'roster-')), 'roster.ndjson');
-  writeFileSync(file, [{ name: 'Ada Letter', postalAddress: '1 Main St, Springfield, VA 22150' }, { name: 'Ben Email', email: 'ben.email@public.example' }].map((p) => JSON.stringify(p)).join('\n'));
+  writeFileSync(
+    file,
+    [
+      { name: 'Ada Letter', postalAddress: '1 Main St, Springfield, VA 22150' },
+      { name: 'Ben Email', email: 'ben.email@public.example' },
+    ]
+      .map((p) => JSON.stringify(p))
+      .join('\n'),
+  );
   rosterUrl = pathToFileURL(file).href;
 });
 afterAll(async () => {
@@ -39,39 +60,86 @@ async function refused(promise: Promise<unknown>): Promise<string> {
 async function toLetter(handle: IncidentHandle, options: string[] = ['notify-individuals']): Promise<void> {
   await waitForPhase(handle, 'triage');
   await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-  await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers of the public.' });
-  await decide(handle, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: options as never, rationale: 'CRG analysis.' });
-  if (options.includes('credit-protection')) await decide(handle, 'crg-cgfs', { kind: 'cost-estimate', estimatedCostUsd: 2_400, notes: 'Two people, 12 months.' });
-  await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
-  await decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
+  await decide(handle, 'ips-director', {
+    kind: 'convene-crg',
+    convene: true,
+    rationale: 'Passport numbers of the public.',
+  });
+  await decide(handle, 'ips-director', {
+    kind: 'submit-analysis',
+    factors: FACTORS_HIGH,
+    options: options as never,
+    rationale: 'CRG analysis.',
+  });
+  if (options.includes('credit-protection'))
+    await decide(handle, 'crg-cgfs', {
+      kind: 'cost-estimate',
+      estimatedCostUsd: 2_400,
+      notes: 'Two people, 12 months.',
+    });
+  await decide(handle, 'ppgb-chair', {
+    kind: 'ppgb-chair-decision',
+    outcome: 'refer-to-under-secretary',
+    rationale: 'To M.',
+  });
+  await decide(handle, 'under-secretary', {
+    kind: 'under-secretary-decision',
+    outcome: 'approve-notification',
+    rationale: 'Approved.',
+  });
   await waitForPhase(handle, 'notification-prep');
 }
 
 /** The CRG not convened: closure review once the fact-finding is done; signed off. */
 async function signedOff(handle: IncidentHandle): Promise<void> {
   await waitForPhase(handle, 'triage');
-  await decide(handle, 'ips-director', { kind: 'convene-crg', convene: false, rationale: 'Encrypted media recovered.' });
+  await decide(handle, 'ips-director', {
+    kind: 'convene-crg',
+    convene: false,
+    rationale: 'Encrypted media recovered.',
+  });
   await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-  await decide(handle, 'ips-director', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Report filed.' });
+  await decide(handle, 'ips-director', {
+    kind: 'complete-action-item',
+    itemId: 'fact-finding',
+    evidence: 'Report filed.',
+  });
   await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' });
 }
 
 describe('468.7: the case record', () => {
   it('468.7, 467.4-2b(7): the archived record holds report, routing, decisions with grounds, the letter and its digest, counts, deadlines; the PPGB gets the report without PII', async () => {
-    const { handle, incidentId } = await report(f, { occurredAt: new Date((await f.env.currentTimeMs()) - 2 * DAY).toISOString() });
+    const { handle, incidentId } = await report(f, {
+      occurredAt: new Date((await f.env.currentTimeMs()) - 2 * DAY).toISOString(),
+    });
     await toLetter(handle);
-    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url: rosterUrl, count: 2 } });
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: LETTER,
+      roster: { url: rosterUrl, count: 2 },
+    });
     await waitForPhase(handle, 'remediation');
-    await decide(handle, 'ips-director', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'Fact-finding report filed.' });
+    await decide(handle, 'ips-director', {
+      kind: 'complete-action-item',
+      itemId: 'fact-finding',
+      evidence: 'Fact-finding report filed.',
+    });
     await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'All done.' });
     const summary = await handle.result();
 
-    const call = await f.receiver.waitFor((c) => c.path === '/recordsArchive' && (c.body as { incidentId?: string }).incidentId === incidentId);
+    const call = await f.receiver.waitFor(
+      (c) => c.path === '/recordsArchive' && (c.body as { incidentId?: string }).incidentId === incidentId,
+    );
     const record: CaseRecord = caseRecordSchema.parse(call.body);
     expect(summary.archiveRecordId).toBe(`rcv-${call.seq}`);
     expect(record.report.first?.summary).toBeTruthy();
-    expect(record.routing.map((r) => r.step)).toEqual(expect.arrayContaining(['report-usCert', 'tell-supervisor', 'tell-dsCirt']));
-    expect(record.routing.find((r) => r.step === 'report-usCert')).toMatchObject({ status: 'delivered', receipt: expect.stringMatching(/^rcv-/) });
+    expect(record.routing.map((r) => r.step)).toEqual(
+      expect.arrayContaining(['report-usCert', 'tell-supervisor', 'tell-dsCirt']),
+    );
+    expect(record.routing.find((r) => r.step === 'report-usCert')).toMatchObject({
+      status: 'delivered',
+      receipt: expect.stringMatching(/^rcv-/),
+    });
     const analysis = record.decisions.find((d) => d.kind === 'submit-analysis')!;
     expect(analysis.grounds.factors).toEqual(FACTORS_HIGH);
     expect(record.risk).toMatchObject({ computed: 'high', determined: 'high', overridden: false });
@@ -88,10 +156,13 @@ describe('468.7: the case record', () => {
     expect(after.phase).toBe('closed');
     expect(phases(await stateOf(handle)).slice(-2)).toEqual(['archiving', 'closed']);
 
-    const ppgb = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('comprehensive report'));
+    const ppgb = await f.mail.waitFor(
+      (m) => m.subject.includes(incidentId) && m.subject.includes('comprehensive report'),
+    );
     expect(ppgb.text).toContain('submit-analysis');
     expect(ppgb.text).toContain('Deadlines');
-    for (const pii of ['Robin Reporter', 'robin.reporter@state.example', 'Sam Supervisor']) expect(ppgb.text).not.toContain(pii);
+    for (const pii of ['Robin Reporter', 'robin.reporter@state.example', 'Sam Supervisor'])
+      expect(ppgb.text).not.toContain(pii);
   });
 
   it('468.7: an archive that refuses keeps the case in archiving, escalates to the SAOP and the Privacy Division; record-filed closes it', async () => {
@@ -99,22 +170,36 @@ describe('468.7: the case record', () => {
     try {
       const { handle, incidentId } = await report(f);
       await signedOff(handle);
-      let state = await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'record-not-filed') && s.awaiting !== null, 'escalation');
+      let state = await waitForState(
+        handle,
+        (s) => s.timeline.some((t) => t.event === 'record-not-filed') && s.awaiting !== null,
+        'escalation',
+      );
       expect(state.phase).toBe('archiving');
       expect(state.awaiting).toMatchObject({ role: 'privacyDivision', kinds: ['record-filed'] });
-      const escalation = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('case record is not filed'));
+      const escalation = await f.mail.waitFor(
+        (m) => m.subject.includes(incidentId) && m.subject.includes('case record is not filed'),
+      );
       expect(escalation.envelope.to).toEqual(expect.arrayContaining(['privacy.division@state.example']));
       expect(escalation.envelope.to.length).toBeGreaterThan(1);
       // Not any role: the Privacy Division records the filing.
-      expect(await refused(decide(handle, 'ips-director', { kind: 'record-filed', reference: 'ERMS 2026-0001' }))).toContain('privacyDivision');
+      expect(
+        await refused(decide(handle, 'ips-director', { kind: 'record-filed', reference: 'ERMS 2026-0001' })),
+      ).toContain('privacyDivision');
       await f.env.sleep(2 * DAY);
       expect((await stateOf(handle)).phase).toBe('archiving');
       state = await decide(handle, 'privacy-division', { kind: 'record-filed', reference: 'ERMS 2026-0001' });
       const summary = await handle.result();
       expect(summary.archiveRecordId).toBe('ERMS 2026-0001');
       const record = caseRecordSchema.parse(await handle.query(caseRecordQuery));
-      expect(record.closure.archive).toMatchObject({ status: 'filed-by-hand', reference: 'ERMS 2026-0001', filedBy: 'privacy-division' });
-      expect(record.escalations.map((e) => e.event)).toEqual(expect.arrayContaining(['case-record-refused', 'record-not-filed']));
+      expect(record.closure.archive).toMatchObject({
+        status: 'filed-by-hand',
+        reference: 'ERMS 2026-0001',
+        filedBy: 'privacy-division',
+      });
+      expect(record.escalations.map((e) => e.event)).toEqual(
+        expect.arrayContaining(['case-record-refused', 'record-not-filed']),
+      );
     } finally {
       stop();
     }
@@ -141,27 +226,45 @@ describe('468.7: the case record', () => {
   it('record-filed is refused outside archiving', async () => {
     const { handle } = await report(f);
     await waitForPhase(handle, 'triage');
-    expect(await refused(decide(handle, 'privacy-division', { kind: 'record-filed', reference: 'x' }))).toContain('archiving');
+    expect(await refused(decide(handle, 'privacy-division', { kind: 'record-filed', reference: 'x' }))).toContain(
+      'archiving',
+    );
   });
 });
 
 describe('468.6-1: what the letter says', () => {
-  it('468.6-1a(1): a date that contradicts the incident is refused; the incident\'s dates are accepted', async () => {
+  it("468.6-1a(1): a date that contradicts the incident is refused; the incident's dates are accepted", async () => {
     const { handle } = await report(f);
     await toLetter(handle);
     const roster = { url: rosterUrl, count: 2 };
-    const wrong = await refused(decide(handle, 'notification-official', { kind: 'approve-letter', letter: { ...LETTER, whatHappened: 'On 1 March 2020 a laptop was stolen.' }, roster }));
+    const wrong = await refused(
+      decide(handle, 'notification-official', {
+        kind: 'approve-letter',
+        letter: { ...LETTER, whatHappened: 'On 1 March 2020 a laptop was stolen.' },
+        roster,
+      }),
+    );
     expect(wrong).toContain('letter.whatHappened');
     expect(wrong).toContain('2020-03-01');
     const discovered = (await stateOf(handle)).discoveredAt.slice(0, 10);
-    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: { ...LETTER, whatHappened: `On ${discovered} we discovered that a laptop was stolen.` }, roster });
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: { ...LETTER, whatHappened: `On ${discovered} we discovered that a laptop was stolen.` },
+      roster,
+    });
     await waitForPhase(handle, 'remediation');
   });
 
   it('468.6-1a(5): with SSNs or passport data, the letter needs fraud alert and credit freeze steps', async () => {
     const { handle } = await report(f, { piiTypes: ['ssn-or-passport-number'] });
     await toLetter(handle);
-    const message = await refused(decide(handle, 'notification-official', { kind: 'approve-letter', letter: { ...LETTER, protectiveSteps: 'Watch your accounts.' }, roster: { url: rosterUrl, count: 2 } }));
+    const message = await refused(
+      decide(handle, 'notification-official', {
+        kind: 'approve-letter',
+        letter: { ...LETTER, protectiveSteps: 'Watch your accounts.' },
+        roster: { url: rosterUrl, count: 2 },
+      }),
+    );
     expect(message).toContain('letter.protectiveSteps');
     expect(message).toContain('468.6-1a(5)');
   });
@@ -170,20 +273,38 @@ describe('468.6-1: what the letter says', () => {
     const { handle, incidentId } = await report(f);
     await toLetter(handle, ['notify-individuals', 'credit-protection']);
     const roster = { url: rosterUrl, count: 2 };
-    expect(await refused(decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster }))).toContain('letter.creditProtectionOffer');
+    expect(
+      await refused(decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster })),
+    ).toContain('letter.creditProtectionOffer');
     const offer = 'Eighteen months of credit monitoring and identity restoration, at no cost to you.';
-    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: { ...LETTER, creditProtectionOffer: offer }, roster });
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: { ...LETTER, creditProtectionOffer: offer },
+      roster,
+    });
     await waitForPhase(handle, 'remediation');
-    const email = await f.mail.waitFor((m) => m.envelope.to.includes('ben.email@public.example') && m.subject.includes(incidentId));
+    const email = await f.mail.waitFor(
+      (m) => m.envelope.to.includes('ben.email@public.example') && m.subject.includes(incidentId),
+    );
     expect(email.text).toContain(offer);
-    const letters = f.receiver.calls('/mailVendor').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
+    const letters = f.receiver
+      .calls('/mailVendor')
+      .filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
     expect(JSON.stringify(letters[0]!.body)).toContain(offer);
   });
 
   it('468.6-1b: an offer the CRG did not choose is refused', async () => {
     const { handle } = await report(f);
     await toLetter(handle);
-    expect(await refused(decide(handle, 'notification-official', { kind: 'approve-letter', letter: { ...LETTER, creditProtectionOffer: 'Monitoring.' }, roster: { url: rosterUrl, count: 2 } }))).toContain('did not choose');
+    expect(
+      await refused(
+        decide(handle, 'notification-official', {
+          kind: 'approve-letter',
+          letter: { ...LETTER, creditProtectionOffer: 'Monitoring.' },
+          roster: { url: rosterUrl, count: 2 },
+        }),
+      ),
+    ).toContain('did not choose');
   });
 });
 
@@ -195,23 +316,52 @@ describe('468.6-3: delays', () => {
     await toLetter(handle);
     const now = await f.env.currentTimeMs();
     const far = new Date(now + 10 * DAY).toISOString();
-    let state = await decide(handle, 'ds-investigations', { kind: 'request-delay', requestingEntity: 'FBI', reason: 'Undercover operation.', notifyAfter: far });
-    expect(state.delay).toMatchObject({ requestingEntity: 'FBI', reason: 'Undercover operation.', pendingReview: { notifyAfter: far } });
+    let state = await decide(handle, 'ds-investigations', {
+      kind: 'request-delay',
+      requestingEntity: 'FBI',
+      reason: 'Undercover operation.',
+      notifyAfter: far,
+    });
+    expect(state.delay).toMatchObject({
+      requestingEntity: 'FBI',
+      reason: 'Undercover operation.',
+      pendingReview: { notifyAfter: far },
+    });
     expect(Date.parse(state.delay!.notifyAfter)).toBeLessThanOrEqual(now + 3 * DAY + 60_000);
-    expect(await refused(decide(handle, 'under-secretary', { kind: 'acknowledge-delay', rationale: 'x' }))).toContain('ppgbChair');
-    state = await decide(handle, 'ppgb-chair', { kind: 'acknowledge-delay', rationale: 'The risk is not unduly increased: the data was recovered.' });
+    expect(await refused(decide(handle, 'under-secretary', { kind: 'acknowledge-delay', rationale: 'x' }))).toContain(
+      'ppgbChair',
+    );
+    state = await decide(handle, 'ppgb-chair', {
+      kind: 'acknowledge-delay',
+      rationale: 'The risk is not unduly increased: the data was recovered.',
+    });
     expect(state.delay).toMatchObject({ notifyAfter: far, pendingReview: null });
-    expect(await refused(decide(handle, 'ppgb-chair', { kind: 'acknowledge-delay', rationale: 'again' }))).toContain('no delay waits');
+    expect(await refused(decide(handle, 'ppgb-chair', { kind: 'acknowledge-delay', rationale: 'again' }))).toContain(
+      'no delay waits',
+    );
     const record = caseRecordSchema.parse(await handle.query(caseRecordQuery));
-    expect(record.delays[0]).toMatchObject({ kind: 'request-delay', requestingEntity: 'FBI', reason: 'Undercover operation.' });
+    expect(record.delays[0]).toMatchObject({
+      kind: 'request-delay',
+      requestingEntity: 'FBI',
+      reason: 'Undercover operation.',
+    });
   });
 
   it('468.6-3a: without the acknowledgement, notification goes ahead at the limit', async () => {
     const { handle } = await report(f, {}, shortReview());
     await toLetter(handle);
     const now = await f.env.currentTimeMs();
-    await decide(handle, 'ds-investigations', { kind: 'request-delay', requestingEntity: 'DS/ICI', reason: 'Investigation.', notifyAfter: new Date(now + 20 * DAY).toISOString() });
-    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url: rosterUrl, count: 2 } });
+    await decide(handle, 'ds-investigations', {
+      kind: 'request-delay',
+      requestingEntity: 'DS/ICI',
+      reason: 'Investigation.',
+      notifyAfter: new Date(now + 20 * DAY).toISOString(),
+    });
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: LETTER,
+      roster: { url: rosterUrl, count: 2 },
+    });
     await waitForPhase(handle, 'notification-delayed');
     await f.env.sleep(3 * DAY + 60_000);
     const state = await waitForPhase(handle, 'remediation');

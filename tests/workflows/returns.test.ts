@@ -9,7 +9,19 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseRecordSchema } from '../../domain/case-record.js';
 import { caseRecordQuery, noticesReturnedSignal } from '../../workflows/messages.js';
-import { DAY, FACTORS_HIGH, LETTER, decide, report, startFixture, stateOf, waitForPhase, waitForState, type Fixture, type IncidentHandle } from './fixture.js';
+import {
+  DAY,
+  FACTORS_HIGH,
+  LETTER,
+  decide,
+  report,
+  startFixture,
+  stateOf,
+  waitForPhase,
+  waitForState,
+  type Fixture,
+  type IncidentHandle,
+} from './fixture.js';
 
 let f: Fixture;
 let dir: string;
@@ -31,13 +43,27 @@ async function toLetter(handle: IncidentHandle): Promise<void> {
   await waitForPhase(handle, 'triage');
   await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
   await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
-  await decide(handle, 'ips-director', { kind: 'submit-analysis', factors: FACTORS_HIGH, options: ['notify-individuals'], rationale: 'CRG analysis.' });
-  await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'refer-to-under-secretary', rationale: 'To M.' });
-  await decide(handle, 'under-secretary', { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Approved.' });
+  await decide(handle, 'ips-director', {
+    kind: 'submit-analysis',
+    factors: FACTORS_HIGH,
+    options: ['notify-individuals'],
+    rationale: 'CRG analysis.',
+  });
+  await decide(handle, 'ppgb-chair', {
+    kind: 'ppgb-chair-decision',
+    outcome: 'refer-to-under-secretary',
+    rationale: 'To M.',
+  });
+  await decide(handle, 'under-secretary', {
+    kind: 'under-secretary-decision',
+    outcome: 'approve-notification',
+    rationale: 'Approved.',
+  });
   await waitForPhase(handle, 'notification-prep');
 }
 
-const vendorCalls = (incidentId: string) => f.receiver.calls('/mailVendor').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
+const vendorCalls = (incidentId: string) =>
+  f.receiver.calls('/mailVendor').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
 
 describe('468.6-2a/b: notices that came back', () => {
   it('468.6-2a: a returned letter goes again by email; with no means left, the substitute notice is posted, then updated with the new count', async () => {
@@ -49,24 +75,49 @@ describe('468.6-2a/b: notices that came back', () => {
     ]);
     const { handle, incidentId } = await report(f);
     await toLetter(handle);
-    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: 4 } });
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: LETTER,
+      roster: { url, count: 4 },
+    });
     let state = await waitForPhase(handle, 'remediation');
     expect(state.notification).toMatchObject({ letters: 3, emails: 1, substituteNotice: false });
 
-    await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'letter', reason: 'moved' }, { line: 2, means: 'letter', reason: 'undeliverable' }, { line: 1, means: 'email', reason: 'bounced' }] });
-    state = await waitForState(handle, (s) => (s.notification?.substituted ?? 0) === 2 && s.notification?.substituteNotice === true, 'resend');
+    await handle.signal(noticesReturnedSignal, {
+      returns: [
+        { line: 0, means: 'letter', reason: 'moved' },
+        { line: 2, means: 'letter', reason: 'undeliverable' },
+        { line: 1, means: 'email', reason: 'bounced' },
+      ],
+    });
+    state = await waitForState(
+      handle,
+      (s) => (s.notification?.substituted ?? 0) === 2 && s.notification?.substituteNotice === true,
+      'resend',
+    );
     expect(state.notification).toMatchObject({ returned: 3, resent: 1, substituted: 2 });
-    const again = await f.mail.waitFor((m) => m.envelope.to.includes('cy.both@public.example') && m.subject.includes(incidentId));
+    const again = await f.mail.waitFor(
+      (m) => m.envelope.to.includes('cy.both@public.example') && m.subject.includes(incidentId),
+    );
     expect(again.text).toContain('Cy Both');
-    let postings = f.receiver.calls('/webPosting').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
+    let postings = f.receiver
+      .calls('/webPosting')
+      .filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
     expect(postings).toHaveLength(1);
     expect(JSON.stringify(postings[0]!.body)).toContain('2 people');
 
     // The same return twice is counted once; a new one updates the posting.
-    await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'letter', reason: 'moved' }, { line: 3, means: 'letter', reason: 'deceased' }] });
+    await handle.signal(noticesReturnedSignal, {
+      returns: [
+        { line: 0, means: 'letter', reason: 'moved' },
+        { line: 3, means: 'letter', reason: 'deceased' },
+      ],
+    });
     state = await waitForState(handle, (s) => (s.notification?.substituted ?? 0) === 3, 'update');
     expect(state.notification).toMatchObject({ returned: 4, substituted: 3 });
-    postings = f.receiver.calls('/webPosting').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
+    postings = f.receiver
+      .calls('/webPosting')
+      .filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
     expect(postings).toHaveLength(2);
     expect(postings[1]!.body).toMatchObject({ revision: 1 });
     expect(JSON.stringify(postings[1]!.body)).toContain('3 people');
@@ -87,36 +138,83 @@ describe('468.6-2a/b: notices that came back', () => {
     ]);
     const { handle, incidentId } = await report(f);
     await toLetter(handle);
-    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: 4 }, immediate: true });
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: LETTER,
+      roster: { url, count: 4 },
+      immediate: true,
+    });
     let state = await waitForPhase(handle, 'remediation');
-    expect(state.notification).toMatchObject({ letters: 2, emails: 2, returned: 2, substituted: 1, substituteNotice: true });
+    expect(state.notification).toMatchObject({
+      letters: 2,
+      emails: 2,
+      returned: 2,
+      substituted: 1,
+      substituteNotice: true,
+    });
 
     // Eve's bounce reported again, and Fay's letter returned: Eve is no news; Fay has no means left.
-    await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'email', reason: 'bounced' }, { line: 1, means: 'letter', reason: 'moved' }] });
+    await handle.signal(noticesReturnedSignal, {
+      returns: [
+        { line: 0, means: 'email', reason: 'bounced' },
+        { line: 1, means: 'letter', reason: 'moved' },
+      ],
+    });
     state = await waitForState(handle, (s) => (s.notification?.substituted ?? 0) === 2, 'Fay to the substitute notice');
     expect(state.notification).toMatchObject({ returned: 3, resent: 0, substituted: 2 });
     // Bounces after delivery: Gus (email only) to the substitute notice; Hal still reached by his letter.
-    await handle.signal(noticesReturnedSignal, { returns: [{ line: 2, means: 'email', reason: 'bounced' }, { line: 3, means: 'email', reason: 'mailbox-unavailable' }] });
-    state = await waitForState(handle, (s) => (s.notification?.returned ?? 0) === 5 && s.timeline.filter((t) => t.event === 'notices-resent').length === 2, 'the bounces');
+    await handle.signal(noticesReturnedSignal, {
+      returns: [
+        { line: 2, means: 'email', reason: 'bounced' },
+        { line: 3, means: 'email', reason: 'mailbox-unavailable' },
+      ],
+    });
+    state = await waitForState(
+      handle,
+      (s) =>
+        (s.notification?.returned ?? 0) === 5 && s.timeline.filter((t) => t.event === 'notices-resent').length === 2,
+      'the bounces',
+    );
     expect(state.notification).toMatchObject({ returned: 5, resent: 0, substituted: 3 });
-    const postings = f.receiver.calls('/webPosting').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
-    expect(postings.map((p) => JSON.stringify(p.body).match(/(\d+) (?:people|person)\b/)?.[1])).toEqual(['1', '2', '3']);
+    const postings = f.receiver
+      .calls('/webPosting')
+      .filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
+    expect(postings.map((p) => JSON.stringify(p.body).match(/(\d+) (?:people|person)\b/)?.[1])).toEqual([
+      '1',
+      '2',
+      '3',
+    ]);
     expect(JSON.stringify(await stateOf(handle))).not.toMatch(/Eve|Fay|gone\.invalid|Pine St/);
   });
 
   it('468.6-2a/b: an email sent again after a returned letter and refused at once goes to the substitute notice; its later bounce is no news', async () => {
-    const url = roster('refused-again', [{ name: 'Ivy Moved', email: 'ivy@gone.invalid', postalAddress: '7 Cedar St, Springfield, VA 22150' }]);
+    const url = roster('refused-again', [
+      { name: 'Ivy Moved', email: 'ivy@gone.invalid', postalAddress: '7 Cedar St, Springfield, VA 22150' },
+    ]);
     const { handle } = await report(f);
     await toLetter(handle);
-    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: 1 } });
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: LETTER,
+      roster: { url, count: 1 },
+    });
     let state = await waitForPhase(handle, 'remediation');
     expect(state.notification).toMatchObject({ letters: 1, emails: 0, substituteNotice: false });
     await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'letter', reason: 'moved' }] });
     state = await waitForState(handle, (s) => s.notification?.substituteNotice === true, 'the substitute notice');
     // The letter came back (1) and the email sent again was refused (1): one person, substituted once.
     expect(state.notification).toMatchObject({ returned: 2, resent: 0, substituted: 1 });
-    await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'email', reason: 'bounced' }, { line: 0, means: 'letter', reason: 'moved' }] });
-    state = await waitForState(handle, (s) => s.timeline.filter((t) => t.event === 'notices-returned').length === 2, 'the repeat');
+    await handle.signal(noticesReturnedSignal, {
+      returns: [
+        { line: 0, means: 'email', reason: 'bounced' },
+        { line: 0, means: 'letter', reason: 'moved' },
+      ],
+    });
+    state = await waitForState(
+      handle,
+      (s) => s.timeline.filter((t) => t.event === 'notices-returned').length === 2,
+      'the repeat',
+    );
     expect(state.notification).toMatchObject({ returned: 2, resent: 0, substituted: 1 });
   });
 
@@ -124,20 +222,31 @@ describe('468.6-2a/b: notices that came back', () => {
     const { handle } = await report(f);
     await waitForPhase(handle, 'triage');
     await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'letter', reason: 'moved' }] });
-    const state = await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'notices-returned-ignored'), 'ignored');
+    const state = await waitForState(
+      handle,
+      (s) => s.timeline.some((t) => t.event === 'notices-returned-ignored'),
+      'ignored',
+    );
     expect(state.notification).toBeNull();
   });
 });
 
 describe('468.6-3: a delay or bar while the letters go out', () => {
   const slow = () => ({ ...f.playbook, notification: { batchSize: 2, parallelBatches: 1, ratePerSecond: 4 } });
-  const people = Array.from({ length: 24 }, (_, i) => ({ name: `Person ${i}`, postalAddress: `${i} Main St, Springfield, VA 22150` }));
+  const people = Array.from({ length: 24 }, (_, i) => ({
+    name: `Person ${i}`,
+    postalAddress: `${i} Main St, Springfield, VA 22150`,
+  }));
 
   it('468.6-3b: a bar pauses the run at its next batch boundary; nothing more is sent until the security liaison lifts it', async () => {
     const url = roster('bar', people);
     const { handle, incidentId } = await report(f, {}, slow());
     await toLetter(handle);
-    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: people.length } });
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: LETTER,
+      roster: { url, count: people.length },
+    });
     await waitForPhase(handle, 'notifying');
     const until = Date.now() + 20_000;
     while (vendorCalls(incidentId).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
@@ -161,12 +270,21 @@ describe('468.6-3: a delay or bar while the letters go out', () => {
     const url = roster('delay', people);
     const { handle, incidentId } = await report(f, {}, slow());
     await toLetter(handle);
-    await decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: people.length } });
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: LETTER,
+      roster: { url, count: people.length },
+    });
     await waitForPhase(handle, 'notifying');
     const until = Date.now() + 20_000;
     while (vendorCalls(incidentId).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     const now = await f.env.currentTimeMs();
-    await decide(handle, 'ds-investigations', { kind: 'request-delay', requestingEntity: 'FBI', reason: 'Arrest pending.', notifyAfter: new Date(now + 2 * DAY).toISOString() });
+    await decide(handle, 'ds-investigations', {
+      kind: 'request-delay',
+      requestingEntity: 'FBI',
+      reason: 'Arrest pending.',
+      notifyAfter: new Date(now + 2 * DAY).toISOString(),
+    });
     await waitForPhase(handle, 'notification-delayed');
     await new Promise((r) => setTimeout(r, 1_500));
     const atPause = vendorCalls(incidentId).length;
@@ -175,6 +293,8 @@ describe('468.6-3: a delay or bar while the letters go out', () => {
     await f.env.sleep(2 * DAY + 60_000);
     const done = await waitForPhase(handle, 'remediation', 60_000);
     expect(done.notification).toMatchObject({ letters: people.length });
-    expect(done.timeline.map((t) => t.event)).toEqual(expect.arrayContaining(['notification-paused', 'delay-ended', 'notification-resumed']));
+    expect(done.timeline.map((t) => t.event)).toEqual(
+      expect.arrayContaining(['notification-paused', 'delay-ended', 'notification-resumed']),
+    );
   });
 });
