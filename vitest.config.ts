@@ -1,18 +1,45 @@
 import { defineConfig } from 'vitest/config';
 
 /**
+ * `npm run test:quick` (`vitest run --mode quick`): the inner loop, the domain rules, the plain checks,
+ * the workflows on the time-skipping server and the API without browsers, within 90 s on 2 CPUs. The
+ * rest (the whole system through `npm start`, browsers, the dev server restarted and workers killed,
+ * fast-check against the API, scale, the install scripts) runs in `npm test`, with these.
+ */
+export const QUICK = [
+  'tests/rules/**/*.test.ts',
+  'tests/workflows/**/*.test.ts',
+  'tests/activities/**/*.test.ts',
+  'tests/api/**/*.test.ts',
+  'tests/cli/args.test.ts',
+  'tests/cli/compliance-report.test.ts',
+  'tests/pii/codec.test.ts',
+  'tests/pii/codec-server.test.ts',
+  'tests/pii/codec-session.test.ts',
+  'tests/pii/redact.test.ts',
+  'tests/foundation/config.test.ts',
+  'tests/foundation/ports.test.ts',
+  'tests/exercises/scenario.test.ts',
+  'tests/exercises/yearly-figures.test.ts',
+];
+
+/**
  * Forks, not threads: the Temporal SDK's native runtime and the servers the tests start belong in a
  * process of their own, and a crashed file must not take the others down. Timeouts fit servers that
- * start in seconds; the tests themselves stay fast (time-skipping for timers, one dev server per file).
+ * start in seconds on a quiet machine and in minutes on a loaded one; the tests wait for what happens,
+ * never for a duration (docs/operations.md#tests-and-ci).
  */
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   test: {
-    include: ['tests/**/*.test.ts'],
+    include: mode === 'quick' ? QUICK : ['tests/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
     // Each file starts its own servers on free ports; more than a few at once only makes them slower.
     maxWorkers: 4,
+    // One fast-check seed per run, printed at the top; a failed property prints the command replaying it.
+    globalSetup: ['tests/setup/seed.ts'],
+    setupFiles: ['tests/setup/fast-check.ts'],
   },
-});
+}));

@@ -16,6 +16,7 @@ import {
   startHttpReceiver,
   type EndpointReceiver,
   type TestWorkflowEnvironment,
+  withDeadline,
 } from '../helpers/index.js';
 import {
   activityAttempts,
@@ -189,22 +190,26 @@ describe('the SMTP server down for a while', () => {
       await report(world, playbook, incidentId);
       await waitForState(world, incidentId, (s) => s.phase === 'triage', 'triage (the report reached US-CERT)', 20_000);
       // A gate's mail must not hold its decisions back: each update answers in a moment, not after the outage.
+      // Before the gates sent their mail in the background, the second decision waited for the mail, which
+      // cannot go while the server is down: both answer while it is still down (a deadline for a loaded machine).
       const t0 = Date.now();
-      await decide(world, incidentId, 'ips-director', {
-        kind: 'assign-responsible-office',
-        office: 'Bureau of Consular Affairs',
-      });
-      const analysis = await decide(world, incidentId, 'ips-director', {
-        kind: 'convene-crg',
-        convene: true,
-        rationale: 'Passport numbers of the public.',
-      });
-      const decidedMs = Date.now() - t0;
+      const analysis = await withDeadline(
+        (async () => {
+          await decide(world, incidentId, 'ips-director', {
+            kind: 'assign-responsible-office',
+            office: 'Bureau of Consular Affairs',
+          });
+          return decide(world, incidentId, 'ips-director', {
+            kind: 'convene-crg',
+            convene: true,
+            rationale: 'Passport numbers of the public.',
+          });
+        })(),
+        90_000,
+        'the two triage decisions while the SMTP server is down',
+      );
       expect(analysis.phase).toBe('analysis');
-      // Before the gates sent their mail in the background, the second decision waited for the mail and
-      // the API gave up after 20 s (504). Generous for a busy machine, far below that.
-      expect(decidedMs).toBeLessThan(15_000);
-      decided = decidedMs;
+      decided = Date.now() - t0;
       // Down until each of the incident's 6 mails so far has failed at least once.
       await until(
         async () => {

@@ -2,3 +2,4 @@
 export * from './temporal.js';
 export * from './mail.js';
 export * from './http.js';
+export * from './deadline.js';
