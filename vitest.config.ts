@@ -36,6 +36,8 @@ export default defineConfig(({ mode }) => ({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
+    // expect.poll waits for what happens; its default (1 s) is no deadline for a loaded machine.
+    expect: { poll: { timeout: 30_000 } },
     // Each file starts its own servers on free ports; more than a few at once only makes them slower.
     maxWorkers: 4,
     // One fast-check seed per run, printed at the top; a failed property prints the command replaying it.

@@ -1,10 +1,13 @@
 /**
- * `npm run bench [-- notify|surge|crash|soak|sandbox|all] [--recipients N] [--million] [--incidents N] [--connections N] [--cpu-prof DIR]`
+ * `npm run bench [-- start|notify|surge|crash|soak|sandbox|all] [--recipients N] [--million] [--incidents N] [--connections N] [--cpu-prof DIR]`
  *
  * Measures, on this machine, against a Temporal dev server (the CLI's, in memory) and the production
  * worker (workers/main.ts in a process of its own, running the workflow bundle this writes first, as
  * `npm run build:workflows` does), and prints each figure beside its target:
  *
+ *   start   `npm start` as a person runs it: the seconds until "running", and the first report posted
+ *           right after it until it reaches the US-CERT stand-in, beside the next reports
+ *           (scripts/bench/start.ts; 468.3b(1)).
  *   notify  N recipients (default 100,000) through the whole notification step (approve-letter to the
  *           end of notification) to a counting SMTP receiver in its own process, beside a plain pooled
  *           nodemailer loop sending the same emails to it with the same connection count; throughput,
@@ -36,6 +39,7 @@ import { benchCrash, benchNotify } from './notify.js';
 import { benchSurge } from './surge.js';
 import { benchSoak } from './soak.js';
 import { benchSandbox } from './sandbox.js';
+import { benchStart } from './start.js';
 import { fmt, line, parseArgs, results, type World } from './world.js';
 import { loadBenchConfig } from '../../config/index.js';
 
@@ -49,6 +53,12 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
+  // npm start on its own ports, before the bench's own servers start.
+  if (options.parts.has('start')) results.start = await benchStart();
+  if ([...options.parts].every((part) => part === 'start')) {
+    console.log(`results: ${JSON.stringify(results)}`);
+    return;
+  }
   // The worker runs the pre-built workflow bundle, as in production (`npm run build:workflows`): a
   // worker that bundles at start keeps webpack's garbage in its heap and pays for it in every GC.
   await mkdir(dirname(WORKFLOW_BUNDLE_PATH), { recursive: true });

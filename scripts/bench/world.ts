@@ -8,7 +8,7 @@ import { waitFor, type BenchServer, type MailServer } from './setup.js';
 import { type EndpointReceiver } from '../local/endpoint-receiver.js';
 import { startWorkerProcess, type WorkerProcess } from '../local/worker-process.js';
 
-type Part = 'notify' | 'surge' | 'crash' | 'soak' | 'sandbox';
+type Part = 'start' | 'notify' | 'surge' | 'crash' | 'soak' | 'sandbox';
 
 export interface Options {
   parts: Set<Part>;
@@ -45,8 +45,16 @@ export function parseArgs(argv: string[], config: BenchConfig): Options {
       if (!Number.isInteger(n) || n <= 0) throw new Error(`${arg}: expected a positive whole number`);
       return n;
     };
-    if (arg === 'notify' || arg === 'surge' || arg === 'crash' || arg === 'soak' || arg === 'sandbox') parts.add(arg);
-    else if (arg === 'all') ['notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
+    if (
+      arg === 'start' ||
+      arg === 'notify' ||
+      arg === 'surge' ||
+      arg === 'crash' ||
+      arg === 'soak' ||
+      arg === 'sandbox'
+    )
+      parts.add(arg);
+    else if (arg === 'all') ['start', 'notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
     else if (arg === '--recipients') options.recipients = value();
     else if (arg === '--incidents') options.incidents = value();
     else if (arg === '--connections') options.connections = value();
@@ -59,10 +67,10 @@ export function parseArgs(argv: string[], config: BenchConfig): Options {
       options.cpuProfileDir = dir;
     } else
       throw new Error(
-        `unknown argument ${arg}: expected notify, surge, crash, soak, sandbox, all, --recipients N, --million, --incidents N, --connections N, --reminder-every 5m, --soak SECONDS, --cpu-prof DIR`,
+        `unknown argument ${arg}: expected start, notify, surge, crash, soak, sandbox, all, --recipients N, --million, --incidents N, --connections N, --reminder-every 5m, --soak SECONDS, --cpu-prof DIR`,
       );
   }
-  if (parts.size === 0) ['notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
+  if (parts.size === 0) ['start', 'notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
   return options;
 }
 

@@ -250,7 +250,7 @@ describe('POST /incidents/{incidentId}/decisions', () => {
               body: { kind: 'sign-off-closure', rationale: 'Again.' },
             })
           ).status,
-        { timeout: 10_000 },
+        { timeout: 60_000 },
       )
       .toBe(409);
     // The workflow ends once the case record is archived and the PPGB told.

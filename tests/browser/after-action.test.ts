@@ -30,7 +30,7 @@ async function breach(args: string[]): Promise<{ code: number; out: string; err:
 
 beforeAll(async () => {
   ({ system, browser, axeSource } = await startSystemAndBrowser());
-}, 150_000);
+}, 240_000);
 
 afterAll(async () => {
   if (runId) await breach(['exercise', 'stop', runId]).catch(() => undefined);

@@ -19,7 +19,7 @@ let axeSource: string;
 
 beforeAll(async () => {
   ({ system, browser, axeSource } = await startSystemAndBrowser());
-}, 150_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -135,10 +135,14 @@ test('469.2c(1): the IPS Director sees the case in the list; a person with no ro
   const { page } = browser;
   await signInAs(page, /Dana Demo/, '/cases');
   const row = page.getByRole('link', { name: incidentId, exact: true });
-  await eventually(async () => {
-    await page.goto(`${system.apiUrl}/cases`);
-    return (await row.count()) > 0 || undefined;
-  }, `${incidentId} in the IPS Director's list`);
+  await eventually(
+    async () => {
+      await page.goto(`${system.apiUrl}/cases`);
+      return (await row.count()) > 0 || undefined;
+    },
+    `${incidentId} in the IPS Director's list (visibility catches up)`,
+    90_000,
+  );
   expect(await page.locator('main').innerText()).toMatch(/UTC \(\d+ (minutes?|hours?|days?) (left|ago)\)/);
   expect(await axeViolations(page)).toEqual([]);
   console.log(`  ${await browser.screenshot(page, 'pages-4-cases-ips-director')}`);

@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
 import { freePort, waitUntil } from '../../scripts/local/ports.js';
 import { DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../config/index.js';
 import { withEndpointsAt } from '../helpers/index.js';
@@ -70,7 +71,13 @@ export async function startSystem(): Promise<RunningSystem> {
   const t0 = Date.now();
   try {
     await Promise.race([
-      waitUntil(async () => output.includes('Breach response is running'), 'npm start to say it is ready', 90_000, 200),
+      // Seconds on a quiet machine, minutes on a loaded one.
+      waitUntil(
+        async () => output.includes('Breach response is running'),
+        'npm start to say it is ready',
+        180_000,
+        200,
+      ),
       exited.then((code) => {
         throw new Error(`npm start exited (${code}) before it was ready:\n${output}`);
       }),
@@ -123,4 +130,33 @@ export async function startSystemAndBrowser(): Promise<{
   const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   console.log(`npm start was ready in ${system.readySeconds.toFixed(1)} s; screenshots in ${browser.screenshotDir}`);
   return { system, browser, axeSource };
+}
+
+/**
+ * Waits until the server's visibility lists `workflowId` for `query` (ListWorkflowExecutions, the call
+ * behind the Temporal UI's list): the list is eventually consistent, so a page asked before this may
+ * rightly not show it yet.
+ */
+export async function listedByServer(
+  system: RunningSystem,
+  workflowId: string,
+  query: string,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const connection = await Connection.connect({ address: `127.0.0.1:${system.ports.temporal}` });
+  try {
+    await waitUntil(
+      async () => {
+        const listed = await connection.workflowService
+          .listWorkflowExecutions({ namespace: 'default', query })
+          .catch(() => undefined);
+        return listed?.executions?.some((e) => e.execution?.workflowId === workflowId) === true;
+      },
+      `${workflowId} in the server's visibility for ${query}`,
+      timeoutMs,
+      250,
+    );
+  } finally {
+    await connection.close();
+  }
 }

@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 /** Workflow ids the UI's list shows for a query (visibility is eventually consistent: polled). */
-async function listed(query: string, expected: string, timeoutMs = 15_000): Promise<string[]> {
+async function listed(query: string, expected: string, timeoutMs = 60_000): Promise<string[]> {
   const until = Date.now() + timeoutMs;
   let ids: string[] = [];
   while (Date.now() < until) {
@@ -56,7 +56,7 @@ async function currentDetails(handle: WorkflowHandle): Promise<string> {
 }
 
 async function detailsUntil(handle: WorkflowHandle, predicate: (details: string) => boolean): Promise<string> {
-  const until = Date.now() + 15_000;
+  const until = Date.now() + 60_000;
   let details = '';
   while (Date.now() < until) {
     details = await currentDetails(handle);

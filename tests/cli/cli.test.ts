@@ -260,7 +260,7 @@ describe('list', () => {
     await waitForPhase(f.app, incidentId, 'triage');
     await expect
       .poll(async () => (await breach(['list', '--phase', 'triage', '--awaiting-role', 'ipsDirector'])).out, {
-        timeout: 20_000,
+        timeout: 60_000,
       })
       .toContain(incidentId);
     const res = await breach(['list', '--phase', 'triage']);
@@ -301,7 +301,7 @@ describe('compliance', () => {
           json = JSON.parse(res.out);
           return json!.gates.find((g) => g.gate === 'triage')!.completed;
         },
-        { timeout: 20_000 },
+        { timeout: 60_000 },
       )
       .toBeGreaterThanOrEqual(1);
     expect(json!.reporting.onTime).toBeGreaterThanOrEqual(1);

@@ -46,7 +46,7 @@ async function untilReady(started: Started): Promise<number> {
     waitUntil(
       async () => started.output().includes('Breach response is running'),
       'npm start to say it is ready',
-      90_000,
+      180_000,
       200,
     ),
     started.exited.then((code) => {
@@ -88,7 +88,7 @@ beforeAll(async () => {
   system = startSystem();
   const ms = await untilReady(system);
   console.log(`npm start was ready in ${(ms / 1000).toFixed(1)} s`);
-});
+}, 240_000);
 
 afterAll(async () => {
   if (system && system.child.exitCode === null) await stop(system);
@@ -227,4 +227,4 @@ test('Ctrl-C stops everything cleanly, and a restarted npm start still has the i
   expect(((await response.json()) as { incidentId: string }).incidentId).toBe(incidentId);
   const mailPage = await (await fetch(`http://127.0.0.1:${ports.mailWeb}/`)).text();
   expect(mailPage).toContain(supervisorEmail);
-});
+}, 300_000);

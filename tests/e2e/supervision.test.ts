@@ -10,8 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { waitUntil } from '../../scripts/local/ports.js';
 import { DEFAULT_API_TOKENS } from '../../config/index.js';
 import { TASK_QUEUE_DEFAULT } from '../../domain/workflow-ids.js';
-import { sampleReport } from '../../scripts/local/sample-report.js';
-import { startNpmStart, type NpmStart } from '../helpers/npm-start.js';
+import { reportToUsCert, startNpmStart, type NpmStart } from '../helpers/npm-start.js';
 
 let system: NpmStart;
 let director: string;
@@ -51,33 +50,6 @@ afterAll(async () => {
   );
 });
 
-/** Posts a cyber report and resolves with the milliseconds until its US-CERT call reached the receiver. */
-async function reportToUsCert(id: string): Promise<number> {
-  const posted = Date.now();
-  const response = await api(director, '/incidents', {
-    method: 'POST',
-    body: JSON.stringify(sampleReport({ incidentId: id, medium: 'cyber' })),
-  });
-  expect(response.status, await response.clone().text()).toBe(202);
-  let reachedAt = 0;
-  await waitUntil(
-    async () => {
-      const calls = (await (await fetch(`http://127.0.0.1:${system.ports.receiver}/_calls.json`)).json()) as {
-        at: string;
-        path: string;
-        body?: { incidentId?: string };
-      }[];
-      const call = calls.find((c) => c.path.startsWith('/us-cert') && c.body?.incidentId === id);
-      if (call) reachedAt = Date.parse(call.at);
-      return call !== undefined;
-    },
-    `the US-CERT call of ${id} at the endpoint receiver`,
-    120_000,
-    25,
-  );
-  return reachedAt - posted;
-}
-
 test('468.3b(1): at "running" the worker already polls; the first report after it reaches the US-CERT stand-in, and so does the next one', async () => {
   // "Running" waits for the server to list the worker's pollers (workers/polling.ts): they are there before
   // any report. A worker not yet polling at "running" once held the first report seconds; how fast it goes
@@ -97,8 +69,8 @@ test('468.3b(1): at "running" the worker already polls; the first report after i
     await connection.close();
   }
   // Then each report reaches the stand-in, on a generous deadline.
-  const first = await reportToUsCert(incidentId);
-  const next = await reportToUsCert(`${incidentId}-2`);
+  const first = await reportToUsCert(system, director, incidentId);
+  const next = await reportToUsCert(system, director, `${incidentId}-2`);
   console.log(
     `POST to the US-CERT stand-in: the first report after "running" ${first} ms, the next one ${next} ms (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`,
   );

@@ -16,19 +16,4 @@ export function startHttpReceiver(): Promise<EndpointReceiver> {
   return startEndpointReceiver({ port: 0 });
 }
 
-/**
- * A copy of a playbook (the parsed JSON) whose endpoint URLs point at `baseUrl`, keeping each URL's path:
- * `http://127.0.0.1:4010/us-cert` becomes `<baseUrl>/us-cert`.
- */
-export function withEndpointsAt<T extends { endpoints: Record<string, { url: string }> }>(
-  playbook: T,
-  baseUrl: string,
-): T {
-  const endpoints = Object.fromEntries(
-    Object.entries(playbook.endpoints).map(([name, endpoint]) => {
-      const url = new URL(endpoint.url);
-      return [name, { ...endpoint, url: `${baseUrl.replace(/\/$/, '')}${url.pathname}${url.search}` }];
-    }),
-  );
-  return { ...playbook, endpoints };
-}
+export { withEndpointsAt } from '../../scripts/local/start-child.js';
