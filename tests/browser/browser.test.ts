@@ -168,7 +168,7 @@ async function listFiltered(page: Page, query: string): Promise<void> {
   try {
     await eventually(
       async () => {
-        await page.goto(url, { timeout: 60_000 });
+        await page.goto(url);
         return (
           (await row
             .waitFor({ timeout: 30_000 })
@@ -213,7 +213,7 @@ test(
       await page.getByRole('link', { name: workflowId, exact: true }).click();
       await page.waitForURL((url) => url.pathname.includes(`/workflows/${workflowId}/`));
       const workflowPage = page.url();
-      await page.locator('#content').getByText('Codec Server could not connect').waitFor({ timeout: 20_000 });
+      await page.locator('#content').getByText('Codec Server could not connect').waitFor();
       await page.getByText('sendNotice').first().waitFor();
       const encrypted = await page.locator('body').innerText();
       for (const text of [...PII, 'Report to US-CERT', 'Waiting for']) expect(encrypted).not.toContain(text);
@@ -233,7 +233,7 @@ test(
         `To decrypt in the Temporal UI: sign in at ${system.apiUrl}/cases (that is all`,
       );
       await page.goto(workflowPage);
-      await page.getByText('Report to US-CERT').first().waitFor({ timeout: 20_000 });
+      await page.getByText('Report to US-CERT').first().waitFor();
       await page.getByText('One-hour reporting deadline').first().waitFor();
       await page.getByText('ipsDirector to decide submit-analysis, else reminder 1').first().waitFor();
       expect(await page.locator('#content').getByText('Codec Server could not connect').count()).toBe(0);
@@ -253,7 +253,7 @@ test(
           )
         ).join('\n');
       await expect
-        .poll(framesText, { timeout: 20_000 })
+        .poll(framesText, { timeout: 60_000 })
         .toMatch(/submit-analysis — from the ipsDirector \(ips-director\)/);
       expect(await framesText()).toMatch(/reminder to the ipsDirector; escalation to the SAOP/);
       expect(await framesText()).toMatch(/PII incident \(cyber\)/);

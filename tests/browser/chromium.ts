@@ -43,6 +43,10 @@ export async function launchChromium(): Promise<Chromium> {
     args: CHROMIUM_ARGS,
     viewport: { width: 1400, height: 1000 },
   });
+  // Deadlines for a loaded 2-CPU machine, where the Temporal UI alone takes many seconds to render a page;
+  // a wait only lasts that long when what it waits for does not come.
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(90_000);
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
