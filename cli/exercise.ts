@@ -17,7 +17,7 @@ import {
   stopExercise,
   ExerciseNotFoundError,
 } from '../client/exercises.js';
-import { loadExerciseConfig } from '../exercises/config.js';
+import { loadExerciseConfig } from '../config/exercise.js';
 import { ExerciseRefusedError, planExercise } from '../exercises/plan.js';
 import { afterAction, type AfterActionReport, type Finding } from '../exercises/report.js';
 import { afterActionHtml, afterActionText } from '../exercises/report-html.js';

@@ -1,5 +1,5 @@
 /**
- * The incidents of one year as the SAOP's figures need them (cli/compliance-yearly.ts): each one's state
+ * The incidents of one year as the SAOP's figures need them (cli/compliance-yearly-command.ts, and the yearly duty's activity, activities/yearly.ts): each one's state
  * (query), its outcome (the workflow's result once closed) and the number of people affected, which the
  * state does not carry: it is read from the first report in the workflow's history (the start's input,
  * or the first reportIntake signal), decoded with the client's own codec. Exercises run on their own task
