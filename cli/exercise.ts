@@ -1,6 +1,6 @@
 /**
  * `breach exercise run|status|stop|report|list`: tabletop exercises on the real incident workflow
- * (issue 14). `run` plans the scenario (exercises/plan.ts: timers divided by --speed, nothing beyond this
+ * (docs/exercises.md). `run` plans the scenario (exercises/plan.ts: timers divided by --speed, nothing beyond this
  * machine) and starts it on the exercise task queue; participants then act on its incident through the
  * API, the link pages or `breach decide`, as for a real one.
  */

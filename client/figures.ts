@@ -32,7 +32,7 @@ export function yearQuery(yearOrPeriod: number | ReportingPeriod, excludeTaskQue
 }
 
 /**
- * The first report's number of people: in the start's input (id-less reports since issue 15), else in
+ * The first report's number of people: in the start's input (reports that name no incident, docs/contract.md), else in
  * the first reportIntake signal (a signal-with-start).
  */
 async function affectedCount(client: Client, incidentId: string): Promise<number | null> {

@@ -1,5 +1,5 @@
 /**
- * The after-action report of an exercise incident on its case page (issue 14, part 3; docs/exercises.md):
+ * The after-action report of an exercise incident on its case page (docs/exercises.md):
  *   GET  /cases/:incidentId/after-action            the report as the CLI renders it (exercises/report-html.ts,
  *                                                   the charts as SVG), with the findings form
  *   POST /cases/:incidentId/after-action/findings   the facilitator's findings (CSRF, like every case form)

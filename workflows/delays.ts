@@ -1,5 +1,5 @@
 /**
- * Delays as 5 FAM 468.6-3 has them, for incidents under the rules of issue 13 (`incident.rules468`):
+ * Delays as 5 FAM 468.6-3 has them, for incidents under the 468.6 rules (`incident.rules468`):
  *
  * - a request states its reason and the requesting entity, both kept in the state and the record;
  * - a delay reaching beyond `timers.maxDelayWithoutReview` from its first request needs the PPGB Chair's

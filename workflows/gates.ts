@@ -184,11 +184,6 @@ export function take<K extends DecisionKind>(incident: Incident, kind: K): Decis
   return decision;
 }
 
-/** Whether a decision of this kind has come in and waits for the main flow. */
-export function hasArrived(incident: Incident, kind: DecisionKind): boolean {
-  return incident.gates.accepted.has(kind);
-}
-
 /** The open gate's clock, for the display (workflows/details.ts); null when no gate is open. */
 export function openGateClock(incident: Incident): GateClock | null {
   return incident.gates.clock;

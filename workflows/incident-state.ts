@@ -98,7 +98,7 @@ export class Incident {
   /** What the case record keeps beyond the state (workflows/case-file.ts). */
   readonly file = emptyCaseFile();
   /**
-   * The rules of issue 13 for letters (468.6-1a(1), (5), 468.6-1b) and delays (468.6-3): decided once,
+   * The 468.6 rules for letters (468.6-1a(1), (5), 468.6-1b) and delays (468.6-3): decided once,
    * at the start (workflows/incident.ts), since the `decide` validator that applies them cannot call
    * patched(). An incident started before them keeps the rules it started with.
    */
