@@ -138,6 +138,21 @@ export default tseslint.config(
       ],
     },
   })),
+  // Every wait goes through the gate module (workflows/gates.ts): only it says what the incident awaits.
+  {
+    files: ['workflows/**/*.ts'],
+    ignores: ['workflows/gates.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='await']",
+          message:
+            'what the incident awaits is said by workflows/gates.ts only: wait through gate, timedGate, dueDate, hold or timedWait',
+        },
+      ],
+    },
+  },
   {
     files: ['tests/*/workflows/**/*.ts'],
     rules: {

@@ -175,6 +175,7 @@ export class Incident {
     this.publish();
   }
 
+  /** What the incident awaits, from whom: said by workflows/gates.ts only (every wait goes through it). */
   await(role: Role | null, kinds: DecisionKind[]): void {
     this.state.awaiting = role ? { role, kinds, since: nowIso() } : null;
     this.publish();
@@ -232,6 +233,11 @@ export class Incident {
         ...(withSince ? [{ key: BreachAwaitingSince, value: s.awaiting ? new Date(s.awaiting.since) : null }] : []),
       ]);
     }
+    this.showDetails();
+  }
+
+  /** The UI's current details again (a wait's clock changed); no command, so no history event. */
+  showDetails(): void {
     setCurrentDetails(currentDetails(this));
   }
 
