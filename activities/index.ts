@@ -24,11 +24,6 @@ export interface ActivityDeps {
   publicUrl: string;
   /** Where endpoint tokens are read from, by the variable name the playbook gives (`tokenEnv`). */
   env: Record<string, string | undefined>;
-  /**
-   * Emails one notification batch keeps in flight; default: the pooled transport's maxConnections.
-   * Batches run in parallel, so more may wait in the pool's queue than it has connections.
-   */
-  mailConcurrency?: number;
   /** Told of each settled roster line of a notification run (workers/metrics.ts counts them). */
   observe?: NotifyDeps['observe'];
   /** Signs one-click approval links (HMAC); absent: mails carry no links. */

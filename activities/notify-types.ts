@@ -31,17 +31,28 @@ export interface PersonFailure {
   reason: string;
 }
 
-export interface NotifyCounts {
+/**
+ * The counters of a notification, one type for all who count: a batch of roster lines (`notifyRange`),
+ * a notification run and its incident (workflows/notify-messages.ts `NotifyProgress`, `NotifyRosterResult`).
+ */
+export interface NotifyTotals {
+  /** Roster lines handled (sent, failed or counted for the substitute notice). */
   processed: number;
   letters: number;
   emails: number;
+  /** People with neither address: counted into one substitute notice. */
   substitute: number;
   failed: number;
   /**
    * Emails refused for good (SMTP 5xx, a refused address): the person's contact information is out of
    * date (468.6-2a). Not failures: with no letter going to them they count into the substitute notice.
+   * Absent in runs from before it was counted.
    */
   returned?: number;
+}
+
+/** What one batch of roster lines (`notifyRange`) returns: its counters and what the run keeps of it. */
+export interface NotifyBatchResult extends NotifyTotals {
   /**
    * The lines of those refused emails, and whether a letter went to the person as well: the incident
    * keeps them as returned (workflows/returns.ts), so that a later returned letter or bounce for the
@@ -55,7 +66,7 @@ export interface NotifyCounts {
 }
 
 /** The heartbeat: the counts of every line before `nextLine`. */
-export interface NotifyCheckpoint extends NotifyCounts {
+export interface NotifyCheckpoint extends NotifyBatchResult {
   nextLine: number;
 }
 
@@ -63,8 +74,6 @@ export interface NotifyDeps {
   mailer: Transporter;
   mailFrom: string;
   env: Record<string, string | undefined>;
-  /** Emails a batch keeps in flight; default: the pooled transport's maxConnections (1 unpooled). */
-  mailConcurrency?: number;
   /** Told of each roster line once settled (the operators' counters, workers/metrics.ts); absent, nobody is. */
   observe?: (settled: { emails: number; letters: number; failed: boolean }) => void;
 }

@@ -19,13 +19,20 @@ import { Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import { renderEmail, renderMailVendorLetter } from '../domain/letters.js';
 import { meansFor } from '../domain/means.js';
-import { rosterEntrySchema, type RosterEntry } from '../domain/roster.js';
+import { rosterEntryOrReason, type RosterEntry } from '../domain/roster.js';
 import { postToEndpoint } from './http.js';
 import { rosterLineChunks, rosterLineCount } from './roster.js';
 import { noticeMessageId, noticeRef } from '../security/notice-ref.js';
 
-export type { NotifyRangeInput, PersonFailure, NotifyCounts, NotifyCheckpoint, NotifyDeps } from './notify-types.js';
-import type { NotifyRangeInput, NotifyCounts, NotifyCheckpoint, NotifyDeps } from './notify-types.js';
+export type {
+  NotifyRangeInput,
+  PersonFailure,
+  NotifyTotals,
+  NotifyBatchResult,
+  NotifyCheckpoint,
+  NotifyDeps,
+} from './notify-types.js';
+import type { NotifyRangeInput, NotifyBatchResult, NotifyCheckpoint, NotifyDeps } from './notify-types.js';
 
 const DEFAULT_LISTED_FAILURES = 1_000;
 /**
@@ -70,7 +77,7 @@ interface LineWork {
   failure?: string;
 }
 
-export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Promise<NotifyCounts> {
+export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Promise<NotifyBatchResult> {
   const ctx = Context.current();
   const signal = ctx.cancellationSignal;
   const resumed = ctx.info.heartbeatDetails as NotifyCheckpoint | undefined;
@@ -84,7 +91,7 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
     failures: [],
   };
   const maxListed = input.maxListedFailures ?? DEFAULT_LISTED_FAILURES;
-  const concurrency = Math.max(1, deps.mailConcurrency ?? transportConcurrency(deps.mailer));
+  const concurrency = Math.max(1, transportConcurrency(deps.mailer));
   const ctxLetter = { organization: input.organization, incidentRef: input.incidentId };
   const letterBatch = Math.max(1, input.letterBatch);
 
@@ -234,7 +241,7 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
         };
         queue.push(work);
         readTo = line + 1;
-        const person = parse(text, line);
+        const person = rosterEntryOrReason(text, line);
         if (typeof person === 'string') {
           work.failure = person;
           commit();
@@ -279,18 +286,4 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
   if (signal.aborted) throw new CancelledFailure('notification batch cancelled');
   const { nextLine: _next, ...counts } = done;
   return { ...counts, rosterLines: await rosterLineCount(input.roster.url, signal) };
-}
-
-/** The roster entry of a line, or why it is not one (naming the field, never its value). */
-function parse(text: string, line: number): RosterEntry | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return `roster line ${line + 1}: not valid JSON`;
-  }
-  const parsed = rosterEntrySchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  return `roster line ${line + 1}: ${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'}`;
 }

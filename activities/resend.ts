@@ -16,7 +16,7 @@ import type { Letter, RosterRef } from '../domain/decision.js';
 import { renderEmail, renderMailVendorLetter } from '../domain/letters.js';
 import { meansFor, type Means } from '../domain/means.js';
 import type { Endpoint } from '../domain/playbook.js';
-import { present, rosterEntrySchema, type RosterEntry } from '../domain/roster.js';
+import { parseRosterLine, present, type RosterEntry } from '../domain/roster.js';
 import { postToEndpoint } from './http.js';
 import type { NotifyDeps } from './notify.js';
 import { rosterLineChunks } from './roster.js';
@@ -76,13 +76,8 @@ async function readLines(url: string, wanted: number[], signal: AbortSignal): Pr
 }
 
 function parse(text: string | undefined): RosterEntry | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const parsed = rosterEntrySchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = text === undefined ? undefined : parseRosterLine(text);
+  return parsed?.ok ? parsed.entry : undefined;
 }
 
 export async function resendReturned(

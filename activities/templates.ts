@@ -315,7 +315,7 @@ export function renderNotice(notice: Notice, links: { url: string; label: string
   }
 }
 
-/** Every message of an exercise says so, in the subject and at the top and bottom of the body (issue 14). */
+/** Every message of an exercise says so, in the subject and at the top and bottom of the body (docs/exercises.md). */
 export const EXERCISE_MARK = 'EXERCISE';
 const EXERCISE_BANNER =
   '*** EXERCISE - EXERCISE - EXERCISE: a tabletop exercise of the breach response plan. Fictional incident; take no real action. ***';

@@ -5,17 +5,24 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
-import { collectYearlyIncidents } from '../client/figures.js';
-import { calendarYear, computeYearly, fiscalYear, periodName } from '../domain/yearly-figures.js';
+import {
+  calendarYear,
+  computeYearly,
+  fiscalYear,
+  periodName,
+  type ReportingPeriod,
+  type YearlyIncident,
+} from '../domain/yearly-figures.js';
 import { yearlyHtml, yearlyText } from '../reports/yearly.js';
 
 export interface YearlyActivityDeps {
-  client: Client;
+  /**
+   * The period's incidents, exercises left out: client/figures.ts `collectYearlyIncidents`, given by the
+   * worker that builds these activities (an activity reads through what it is handed, not the client layer).
+   */
+  collectIncidents(period: ReportingPeriod): Promise<{ incidents: YearlyIncident[]; unreadable: string[] }>;
   /** Where the JSON and HTML go (BREACH_REPORT_DIR, default .data/reports). */
   reportDir: string;
-  /** The exercise task queue: exercises are not incidents. */
-  excludeTaskQueues: string[];
 }
 
 export function createYearlyActivities(deps: YearlyActivityDeps) {
@@ -26,7 +33,7 @@ export function createYearlyActivities(deps: YearlyActivityDeps) {
       fiscal?: boolean;
     }): Promise<{ summary: string; files: string[] }> {
       const period = input.fiscal ? fiscalYear(input.year) : calendarYear(input.year);
-      const { incidents, unreadable } = await collectYearlyIncidents(deps.client, period, deps.excludeTaskQueues);
+      const { incidents, unreadable } = await deps.collectIncidents(period);
       const figures = computeYearly(incidents, period, new Date(), unreadable);
       await mkdir(deps.reportDir, { recursive: true });
       const name = periodName(period);

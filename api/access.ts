@@ -1,17 +1,11 @@
 /**
- * Who is calling and what they may see, shared by the API routes (server.ts) and the pages (pages/):
- *   - a bearer token of BREACH_API_TOKENS (scripts, the demo), or an access token of the identity
- *     provider (a JWT: signature, issuer, audience, expiry; security/oidc.ts);
- *   - need to know (5 FAM 469.2c(1), domain/need-to-know.ts): an incident someone may not see answers
- *     as one that does not exist, so its existence is not disclosed either.
+ * Who is calling: a bearer token of BREACH_API_TOKENS (scripts, the demo), or an access token of the
+ * identity provider (a JWT: signature, issuer, audience, expiry; security/oidc.ts). What they may see is
+ * client/need-to-know.ts's, shared with the pages.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Client } from '@temporalio/client';
-import { mayRead, readsAll } from '../domain/need-to-know.js';
 import type { Playbook } from '../domain/playbook.js';
-import type { IncidentState } from '../domain/state.js';
-import { getIncidentState, IncidentNotFoundError, type IncidentListItem } from '../client/incidents.js';
 import { identityFromClaims, identityOfPerson, type Identity } from '../security/identity.js';
 import { AccessTokenError, SignInUnavailableError, type Oidc } from '../security/oidc.js';
 
@@ -80,43 +74,4 @@ export function authenticator(
       return undefined;
     },
   };
-}
-
-/** The incident's state when `identity` may see it; IncidentNotFoundError (404) otherwise. */
-export async function readableState(client: Client, identity: Identity, incidentId: string): Promise<IncidentState> {
-  const state = await getIncidentState(client, incidentId);
-  if (mayRead(identity, state)) return state;
-  throw new IncidentNotFoundError(incidentId);
-}
-
-/**
- * The listed incidents `identity` may see. Someone told of every incident sees them all; anyone else's
- * list is checked incident by incident against its state, a few at a time.
- */
-export async function visibleIncidents<T extends IncidentListItem>(
-  client: Client,
-  identity: Identity,
-  items: T[],
-): Promise<T[]> {
-  if (readsAll(identity)) return items;
-  const visible: boolean[] = new Array(items.length).fill(false);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) {
-      const state = await getIncidentState(client, items[i]!.incidentId).catch(() => undefined);
-      visible[i] = state !== undefined && mayRead(identity, state);
-    }
-  };
-  await Promise.all(Array.from({ length: 6 }, worker));
-  return items.filter((_, i) => visible[i]);
-}
-
-/** Whether `identity` may file a report under this incident id: a new id, or an incident they may see (a supplement). */
-export async function mayReportOn(client: Client, identity: Identity, incidentId: string): Promise<boolean> {
-  try {
-    return mayRead(identity, await getIncidentState(client, incidentId));
-  } catch (err) {
-    if (err instanceof IncidentNotFoundError) return true;
-    throw err;
-  }
 }

@@ -17,7 +17,7 @@ import {
 } from '../config/index.js';
 import { createOidc } from '../security/oidc.js';
 import { clientTracing } from './tracing.js';
-import { loadExerciseConfig } from '../exercises/config.js';
+import { loadExerciseConfig } from '../config/exercise.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
 
 async function main(): Promise<void> {

@@ -13,7 +13,7 @@ import { recordHtml } from '../domain/case-record-view.js';
 import type { Playbook } from '../domain/playbook.js';
 import { caseRecordPdf, getCaseRecord } from '../client/case-record.js';
 import { incidentIdSchema } from '../domain/ids.js';
-import { readableState } from './access.js';
+import { readableState } from '../client/need-to-know.js';
 
 export interface RecordRoutesOptions {
   client: Client;

@@ -31,7 +31,8 @@ import {
 import fastifyCookie from '@fastify/cookie';
 import { codecRoutes, type CodecServerOptions } from './codec-server.js';
 import { cachedStates, CODEC_STATE_WAIT_MS } from './codec-access.js';
-import { authenticator, mayReportOn, readableState, visibleIncidents } from './access.js';
+import { authenticator } from './access.js';
+import { mayReportOn, readableState, visibleIncidents } from '../client/need-to-know.js';
 import { pageRoutes } from '../pages/index.js';
 import type { Oidc } from '../security/oidc.js';
 import { readSession, sessionSecret } from '../security/session.js';

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectYearlyIncidents } from '../client/figures.js';
-import { loadExerciseConfig } from '../exercises/config.js';
+import { loadExerciseConfig } from '../config/exercise.js';
 import { calendarYear, computeYearly, fiscalYear, type ReportingPeriod } from '../domain/yearly-figures.js';
 import { yearlyHtml, yearlyText } from '../reports/yearly.js';
 import { UsageError, type CliContext } from './context.js';

@@ -1,6 +1,6 @@
 /**
  * `breach exercise run|status|stop|report|list`: tabletop exercises on the real incident workflow
- * (issue 14). `run` plans the scenario (exercises/plan.ts: timers divided by --speed, nothing beyond this
+ * (docs/exercises.md). `run` plans the scenario (exercises/plan.ts: timers divided by --speed, nothing beyond this
  * machine) and starts it on the exercise task queue; participants then act on its incident through the
  * API, the link pages or `breach decide`, as for a real one.
  */
@@ -17,7 +17,7 @@ import {
   stopExercise,
   ExerciseNotFoundError,
 } from '../client/exercises.js';
-import { loadExerciseConfig } from '../exercises/config.js';
+import { loadExerciseConfig } from '../config/exercise.js';
 import { ExerciseRefusedError, planExercise } from '../exercises/plan.js';
 import { afterAction, type AfterActionReport, type Finding } from '../exercises/report.js';
 import { afterActionHtml, afterActionText } from '../exercises/report-html.js';

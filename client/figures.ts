@@ -1,5 +1,5 @@
 /**
- * The incidents of one year as the SAOP's figures need them (cli/compliance-yearly.ts): each one's state
+ * The incidents of one year as the SAOP's figures need them (cli/compliance-yearly-command.ts, and the yearly duty's activity, activities/yearly.ts): each one's state
  * (query), its outcome (the workflow's result once closed) and the number of people affected, which the
  * state does not carry: it is read from the first report in the workflow's history (the start's input,
  * or the first reportIntake signal), decoded with the client's own codec. Exercises run on their own task
@@ -32,7 +32,7 @@ export function yearQuery(yearOrPeriod: number | ReportingPeriod, excludeTaskQue
 }
 
 /**
- * The first report's number of people: in the start's input (id-less reports since issue 15), else in
+ * The first report's number of people: in the start's input (reports that name no incident, docs/contract.md), else in
  * the first reportIntake signal (a signal-with-start).
  */
 async function affectedCount(client: Client, incidentId: string): Promise<number | null> {

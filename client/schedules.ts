@@ -1,5 +1,5 @@
 /**
- * The yearly duties as Temporal Schedules (issue 14, part 4), created idempotently: `npm start` and
+ * The yearly duties as Temporal Schedules (docs/exercises.md), created idempotently: `npm start` and
  * `breach schedules ensure` call ensureYearlySchedules as often as they like; a schedule that exists is
  * left alone when it is as wanted and updated when the playbook's SAOP or Privacy Division changed.
  *

@@ -1,6 +1,6 @@
 /**
  * The case record for people: one list of sections, rendered as text (the PPGB's comprehensive report,
- * 467.4-2b(7)), as a printable HTML page (GET /incidents/{id}/record) and as a PDF (client/record-pdf.ts).
+ * 467.4-2b(7)), as a printable HTML page (GET /incidents/{id}/record) and as a PDF (client/case-record.ts).
  * `personal: false` leaves out what the report says of people (reporter, supervisor, summary, the
  * letter's roster address): mail to a group carries the minimum (activities/templates.ts).
  */

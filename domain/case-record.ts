@@ -48,7 +48,6 @@ export const recordedDecisionSchema = z.object({
    */
   grounds: z.record(z.string(), z.unknown()),
 });
-export type RecordedDecisionEntry = z.infer<typeof recordedDecisionSchema>;
 
 export const deadlineSchema = z.object({
   name: z.string(),

@@ -1,6 +1,6 @@
 /**
  * Small plain checks for the workflow sandbox, where zod is not loaded (every module the workflow code
- * imports is evaluated again for every incident the worker creates or replays: issue 15). They give the
+ * imports is evaluated again for every incident the worker creates or replays: docs/performance.md). They give the
  * issues zod gives for the same schema (path, and zod's own English messages where a schema states none),
  * so a decision or a report the workflow refused before is refused with the same reasons, and what it
  * accepted it accepts with the same value (trimmed text included). tests/rules/plain-checks.test.ts runs

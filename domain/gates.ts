@@ -58,13 +58,17 @@ export const KIND_PHASES: Record<DecisionKind, readonly Phase[]> = {
   'record-filed': ['archiving'],
 };
 
-/**
- * Under the rules of issue 13 (workflows/incident-state.ts `rules468`) a delay or a bar may also come
- * while the letters go out: the run pauses at its next batch boundary (468.6-3, workflows/notification.ts).
- */
-export const DELAY_KINDS_WHILE_NOTIFYING: readonly DecisionKind[] = [
+/** The security hold's decisions (468.6-3): a delay requested, extended or lifted, or notice barred. */
+export const DELAY_KINDS = [
   'request-delay',
   'extend-delay',
   'lift-delay',
   'bar-notification',
-];
+] as const satisfies readonly DecisionKind[];
+export type DelayKind = (typeof DELAY_KINDS)[number];
+
+/**
+ * Under the 468.6 rules (workflows/incident-state.ts `rules468`) a delay or a bar may also come
+ * while the letters go out: the run pauses at its next batch boundary (468.6-3, workflows/notification.ts).
+ */
+export const DELAY_KINDS_WHILE_NOTIFYING: readonly DecisionKind[] = DELAY_KINDS;

@@ -1,6 +1,6 @@
 /**
  * The milestones of an incident, read from its timeline (the events workflows/*.ts log). The exercise's
- * expectations (exercises/report.ts) and the SAOP's yearly figures (cli/compliance-yearly.ts) measure
+ * expectations (exercises/report.ts) and the SAOP's yearly figures (domain/yearly-figures.ts) measure
  * the same things the same way.
  */
 import type { TimelineEntry } from './state.js';

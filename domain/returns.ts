@@ -52,7 +52,6 @@ export const vendorReturnSchema = z
     if (r.line !== undefined && r.means === undefined)
       ctx.addIssue({ code: 'custom', path: ['means'], message: 'expected "letter" or "email" with a roster `line`' });
   });
-export type VendorReturn = z.infer<typeof vendorReturnSchema>;
 
 export const vendorReturnsSchema = z.strictObject({
   incidentId: z.string().min(1).max(64),

@@ -29,16 +29,35 @@ export type RosterEntry = z.infer<typeof rosterEntrySchema>;
 export type RosterLineResult =
   { ok: true; entry: RosterEntry } | { ok: false; issues: { path: string; message: string }[] };
 
-/** Parses one NDJSON line of the roster; never throws. The issues name the field, never its value (PII). */
+const NOT_JSON = 'expected a JSON object on one line';
+
+/**
+ * Parses one NDJSON line of the roster; never throws. The issues name the field, never its value (PII).
+ * The one roster-line parser: the notification run, the resend of returned notices and the bench read
+ * lines through it.
+ */
 export function parseRosterLine(line: string): RosterLineResult {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
-    return { ok: false, issues: [{ path: '(root)', message: 'expected a JSON object on one line' }] };
+    return { ok: false, issues: [{ path: '(root)', message: NOT_JSON }] };
   }
   const result = rosterEntrySchema.safeParse(value);
   return result.success ? { ok: true, entry: result.data } : { ok: false, issues: issuesOf(result.error) };
+}
+
+/**
+ * The person on roster line `index` (counted from 0), or why the line is not one, as a notification
+ * run records it: "roster line 21: email: expected an email address (or nothing)", naming the field and
+ * never its value.
+ */
+export function rosterEntryOrReason(text: string, index: number): RosterEntry | string {
+  const result = parseRosterLine(text);
+  if (result.ok) return result.entry;
+  const issue = result.issues[0];
+  if (issue?.message === NOT_JSON) return `roster line ${index + 1}: not valid JSON`;
+  return `roster line ${index + 1}: ${issue && issue.path !== '(root)' ? issue.path : 'line'}: ${issue?.message ?? 'invalid'}`;
 }
 
 export { present } from './text.js';

@@ -1,5 +1,5 @@
 /**
- * The SAOP's yearly figures (issue 14, part 5), pure (docs/style.md 3): incidents by medium
+ * The SAOP's yearly figures (docs/exercises.md), pure (docs/style.md 3): incidents by medium
  * and outcome, one-hour reports on time and late (the late ones by id), time from discovery to each
  * milestone (median and 90th percentile), notifications sent, returned and substituted, people affected,
  * major incidents, and the authorized disclosures with their accounting.

@@ -11,7 +11,7 @@ import { DecisionRefusedError, getIncidentState } from '../client/incidents.js';
 import { decide } from '../client/decisions.js';
 import type { Decision } from '../domain/decision.js';
 import { KIND_PHASES } from '../domain/gates.js';
-import { checkExerciseUrl } from './targets.js';
+import { checkExerciseUrl } from '../config/exercise.js';
 
 export interface ExerciseActivityDeps {
   client: Client;

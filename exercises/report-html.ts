@@ -1,4 +1,4 @@
-/** The after-action report as HTML (charts as inline SVG, cli/charts.ts) and as text for the terminal. */
+/** The after-action report as HTML (charts as inline SVG, reports/charts.ts) and as text for the terminal. */
 import { barChart, esc, htmlPage, timelineChart, type Mark } from '../reports/charts.js';
 import { scenarioDuration as dur, type AfterActionReport } from './report.js';
 

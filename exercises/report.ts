@@ -1,5 +1,5 @@
 /**
- * The after-action report of an exercise run (issue 14, part 3), computed from the run's plan and state
+ * The after-action report of an exercise run (docs/exercises.md, the after-action report), computed from the run's plan and state
  * and its incident's state, apart from Temporal (docs/style.md 3). Every time is given in *scenario*
  * time (real time × speed) from discovery, the clock the scenario and the policy speak in.
  */

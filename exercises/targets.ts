@@ -1,39 +1,14 @@
 /**
  * Where an exercise may send anything: only to this machine (loopback) or to a host the operator has
- * declared an exercise sink (BREACH_EXERCISE_SINKS, comma-separated host names). And every address it
+ * declared an exercise sink (BREACH_EXERCISE_SINKS, comma-separated host names; config/exercise.ts). And every address it
  * mails must be on a domain reserved for examples (RFC 2606/6761: .example, .test, .invalid, .localhost,
  * example.com/.net/.org), so that a scenario copied from a real case cannot reach a real person even if
  * the mail transport were misconfigured. `exercise run` refuses to start otherwise (exercises/plan.ts).
  */
+import { checkExerciseUrl } from '../config/exercise.js';
 import type { Playbook } from '../domain/playbook.js';
 
 const RESERVED_DOMAINS = /(^|\.)(example|test|invalid|localhost)$|(^|\.)example\.(com|net|org)$/i;
-
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
-
-/** Parses BREACH_EXERCISE_SINKS. */
-export function parseSinks(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
-}
-
-/** Undefined when the URL may be used by an exercise, else why not. */
-export function checkExerciseUrl(url: string, sinks: string[]): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `"${url}" is not a URL`;
-  }
-  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (isLoopbackHost(host) || sinks.includes(host)) return undefined;
-  return `${parsed.protocol}//${parsed.host} is neither this machine (loopback) nor an exercise sink declared in BREACH_EXERCISE_SINKS`;
-}
 
 export function isReservedAddress(email: string): boolean {
   const domain = email.split('@').pop() ?? '';

@@ -1,10 +1,10 @@
 /**
- * The after-action report of an exercise incident on its case page (issue 14, part 3; docs/exercises.md):
+ * The after-action report of an exercise incident on its case page (docs/exercises.md):
  *   GET  /cases/:incidentId/after-action            the report as the CLI renders it (exercises/report-html.ts,
  *                                                   the charts as SVG), with the findings form
  *   POST /cases/:incidentId/after-action/findings   the facilitator's findings (CSRF, like every case form)
  * An exercise's incident id is its run id (exercises/plan.ts). Seen by whoever may see the case (need to
- * know, api/access.ts); the findings are edited by the exercise's facilitators: the people holding the
+ * know, client/need-to-know.ts); the findings are edited by the exercise's facilitators: the people holding the
  * IPS Director or the Privacy Division role, who run the exercise and receive its injects.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -22,7 +22,7 @@ import {
   readFindingsFile,
   saveFindings,
 } from '../exercises/findings.js';
-import { readableState } from '../api/access.js';
+import { readableState } from '../client/need-to-know.js';
 import type { Identity } from '../security/identity.js';
 import { incidentFailure } from './case-view.js';
 import { csrfToken, requireSignIn, type PageDeps } from './index.js';

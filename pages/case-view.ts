@@ -5,7 +5,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { DecisionKind } from '../domain/decision.js';
-import { GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
+import { DELAY_KINDS, GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
 import { parseDuration } from '../domain/durations.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { Role } from '../domain/roles.js';
@@ -82,8 +82,6 @@ export function deadlines(state: IncidentState, playbook: Playbook): Deadline[] 
   }
   return found.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
-
-const DELAY_KINDS: DecisionKind[] = ['request-delay', 'extend-delay', 'lift-delay', 'bar-notification'];
 
 /** The decisions `identity` may take now; the workflow stays the judge (its refusals are shown as they come). */
 export function openKinds(state: IncidentState, identity: Identity): DecisionKind[] {

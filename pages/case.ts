@@ -12,7 +12,7 @@ import { REFUSAL } from '../domain/refusal.js';
 import type { IncidentState } from '../domain/state.js';
 import { DecisionRefusedError } from '../client/incidents.js';
 import { decide } from '../client/decisions.js';
-import { readableState } from '../api/access.js';
+import { readableState } from '../client/need-to-know.js';
 import type { Identity } from '../security/identity.js';
 import { actionItemsHtml, deadlinesHtml, incidentFailure, openKinds, summaryHtml, timelineHtml } from './case-view.js';
 import { fieldId, renderField, type FieldErrors } from './fields.js';

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { PHASES, type IncidentState, type Phase } from '../domain/state.js';
 import { ROLES, type Role } from '../domain/roles.js';
 import { getIncidentState, listIncidents } from '../client/incidents.js';
-import { visibleIncidents } from '../api/access.js';
+import { visibleIncidents } from '../client/need-to-know.js';
 import { deadlines, incidentFailure } from './case-view.js';
 import { renderField } from './fields.js';
 import { csrfToken, requireSignIn, type PageDeps } from './index.js';

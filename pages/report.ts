@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { incidentIdSchema } from '../domain/ids.js';
 import type { IncidentState } from '../domain/state.js';
 import { futureDiscoveryIssue, submitReport } from '../client/incidents.js';
-import { mayReportOn, readableState } from '../api/access.js';
+import { mayReportOn, readableState } from '../client/need-to-know.js';
 import type { Identity } from '../security/identity.js';
 import { renderField, fieldId, type FieldErrors } from './fields.js';
 import { csrfToken, requireSignIn, type PageDeps } from './index.js';

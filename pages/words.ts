@@ -213,11 +213,6 @@ export function relativeWords(at: string | number | Date, now: number = Date.now
   return ms >= 0 ? `${amount} left` : `${amount} ago`;
 }
 
-/** "2 Dec 2026, 03:46 UTC (58 minutes left)". */
-export function deadlineWords(at: string | number | Date, now: number = Date.now()): string {
-  return `${timeWords(at)} (${relativeWords(at, now)})`;
-}
-
 /** "the Department of State" → "Department of State" for a page header. */
 export function departmentName(organization: string): string {
   const name = organization.replace(/^the\s+/i, '');

@@ -1,4 +1,4 @@
-/** The yearly figures as text (the terminal, the reminder mail) and as HTML with charts (cli/charts.ts). */
+/** The yearly figures as text (the terminal, the reminder mail) and as HTML with charts (reports/charts.ts). */
 import { periodName, type YearlyFigures } from '../domain/yearly-figures.js';
 import { columnChart, esc, htmlPage } from './charts.js';
 

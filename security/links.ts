@@ -113,7 +113,7 @@ export function linkDecisionId(linkId: string): string {
   return `link-${linkId}`;
 }
 
-/** The link pages' route (api/link-pages.ts) and the address a mail carries: built here only. */
+/** The link pages' route (pages/link-pages.ts) and the address a mail carries: built here only. */
 export const LINK_ROUTE = '/links/:token';
 
 export function linkUrl(publicUrl: string, token: string): string {

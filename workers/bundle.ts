@@ -24,7 +24,7 @@ export { PRELOAD_MODULES };
 /**
  * Modules that must never reach the sandbox even when the bundler would accept them (it rejects Node
  * built-ins itself; these would be pulled in through a shim or a browser build). zod: every module the
- * workflow imports is evaluated again for every incident the worker creates or replays (issue 15); the
+ * workflow imports is evaluated again for every incident the worker creates or replays (docs/performance.md); the
  * workflow's own checks are plain (domain/check.ts) and the schemas stay at the boundaries.
  */
 const FORBIDDEN = [

@@ -5,7 +5,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createMailTransport } from '../activities/mailer.js';
 import type { WorkerConfig } from '../config/index.js';
 import type { WorkflowBundle } from './worker.js';
-import { loadExerciseConfig } from '../exercises/config.js';
+import { loadExerciseConfig } from '../config/exercise.js';
 import { createExerciseWorker } from './exercise-worker.js';
 
 export interface StartExerciseWorkerOptions {

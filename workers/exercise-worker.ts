@@ -14,7 +14,7 @@ import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { markExercise } from '../activities/templates.js';
 import { createBreachWorker, type BreachWorkerOptions } from './worker.js';
 import { createExerciseActivities } from '../exercises/activities.js';
-import { checkExerciseUrl } from '../exercises/targets.js';
+import { checkExerciseUrl } from '../config/exercise.js';
 
 /** Marks every message the transport sends (nodemailer's `compile` plugin step, before the message is built). */
 export function markExerciseMail(mailer: Transporter): Transporter {

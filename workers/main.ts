@@ -19,7 +19,8 @@ import { createTracing, WORKFLOW_TRACING_MODULE } from './tracing.js';
 import { PRELOAD_MODULES } from './preload.js';
 import { Client, Connection } from '@temporalio/client';
 import { createYearlyActivities } from '../activities/yearly.js';
-import { loadExerciseConfig } from '../exercises/config.js';
+import { collectYearlyIncidents } from '../client/figures.js';
+import { loadExerciseConfig } from '../config/exercise.js';
 import { startExerciseWorker } from './exercise-main.js';
 
 /**
@@ -97,9 +98,9 @@ async function main(): Promise<void> {
         ...(metrics ? { observe: notificationObserver(metrics) } : {}),
       }),
       ...createYearlyActivities({
-        client,
+        collectIncidents: (period) =>
+          collectYearlyIncidents(client, period, duties.taskQueue ? [duties.taskQueue] : []),
         reportDir: duties.yearlyDir,
-        excludeTaskQueues: duties.taskQueue ? [duties.taskQueue] : [],
       }),
     },
     dataConverter,

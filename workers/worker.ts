@@ -117,7 +117,7 @@ export function workflowSourcesMtime(root = PROJECT_ROOT): number {
  * exists and is newer than the sources; else the sources, bundled at start. The bundle makes a worker
  * start in about a second instead of several, and it is exactly the code CI checked. `traced`: tracing
  * is configured, so the bundle with the OpenTelemetry workflow interceptors (dist/workflow-bundle-traced.js);
- * without it the plain one, whose workflows do not evaluate OpenTelemetry each (issue 15).
+ * without it the plain one, whose workflows do not evaluate OpenTelemetry each (docs/performance.md).
  */
 export function chooseWorkflowSource(settings: {
   workflowBundle: string | undefined;

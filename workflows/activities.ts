@@ -1,5 +1,5 @@
 /**
- * Every activity's time-outs and retry policy, in one place (issue 8 "Timeouts and retries"); the
+ * Every activity's time-outs and retry policy, in one place (docs/reliability.md "Time-outs and retries"); the
  * docs/reliability.md carries the same table.
  *
  * | activity                             | start-to-close              | heartbeat | retry (all unlimited)       | non-retryable                                   |

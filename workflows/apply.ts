@@ -31,7 +31,7 @@ export function applyDecision(incident: Incident, d: Decision): void {
   });
   incident.log(`decision:${d.kind}${outcome ? `:${outcome}` : ''}`, d.actorId);
 
-  // Delay decisions under the rules of issue 13 (workflows/delays.ts); the rest, and older incidents, here.
+  // Delay decisions under the 468.6-3 rules (workflows/delays.ts); the rest, and older incidents, here.
   if (!applyDelayDecision(incident, d)) applyOther(incident, d);
   handOver(incident, d);
   // The UI's current details leave out what has come in (workflows/details.ts).

@@ -7,11 +7,11 @@
  * of the Privacy Division to record where the record was filed by hand (`record-filed`, with its
  * reference). Only then is it `closed`, and the PPGB gets the comprehensive report (467.4-2b(7)).
  */
-import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, isCancellation } from '@temporalio/workflow';
 import type { CaseSummary } from '../domain/state.js';
 import { endpoint, mail } from './activities.js';
 import { buildCaseRecord, type RecordSource } from './case-record.js';
-import { gate, take } from './gates.js';
+import { gate, take, timedWait } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { failureMessage } from './background.js';
 
@@ -65,8 +65,11 @@ export async function archiveAndClose(incident: Incident): Promise<CaseSummary> 
       },
     );
 
-  const settled = await condition(() => filed(incident) || refused, incident.ms('gateEscalateAfter'), {
+  const settled = await timedWait(incident, {
+    within: incident.ms('gateEscalateAfter'),
     summary: 'The records archive takes the case record, else escalate (5 FAM 468.7)',
+    whenOver: 'the case record not yet filed: escalation to the SAOP and the Privacy Division (5 FAM 468.7)',
+    done: () => filed(incident) || refused,
   });
   if (!filed(incident)) {
     const why = refused

@@ -10,6 +10,7 @@
 import { CASE_RECORD_SCHEMA, CASE_RECORD_VERSION, canonicalJson } from '../domain/case-record-format.js';
 import type { CaseRecord, DeadlineEntry } from '../domain/case-record.js';
 import type { Letter, RosterRef } from '../domain/decision.js';
+import { DELAY_KINDS } from '../domain/gates.js';
 import { parseDuration } from '../domain/durations.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { CaseSummary, IncidentState, TimelineEntry } from '../domain/state.js';
@@ -72,7 +73,8 @@ const GATE_PHASES: Record<string, string> = {
 
 const ESCALATION =
   /^(escalated:|reported-late|endpoint-rejected:|case-record-refused|record-not-filed|failed:|notification-failed)/;
-const DELAY_KINDS = new Set(['request-delay', 'extend-delay', 'lift-delay', 'bar-notification', 'acknowledge-delay']);
+/** The record's delays: the security hold's decisions and the PPGB's acknowledgement of them (468.6-3a). */
+const DELAY_RECORD_KINDS = new Set<string>([...DELAY_KINDS, 'acknowledge-delay']);
 
 /** Sections built from more than the state; extend here. */
 const SECTIONS: ((src: RecordSource) => Record<string, unknown>)[] = [
@@ -146,7 +148,7 @@ export function buildCaseRecord(src: RecordSource): CaseRecord {
       };
     }),
     delays: file.decisions
-      .filter(({ decision }) => DELAY_KINDS.has(decision.kind))
+      .filter(({ decision }) => DELAY_RECORD_KINDS.has(decision.kind))
       .map(({ at, decision }) => {
         const d = decision as {
           kind: string;

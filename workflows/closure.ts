@@ -43,7 +43,7 @@ async function close(incident: Incident): Promise<CaseSummary> {
   const { state } = incident;
   await finishReturns(incident);
   await Promise.allSettled(incident.background);
-  // Since issue 13 a case never closes without its record filed (workflows/archiving.ts); incidents
+  // Under the 468.6 rules a case never closes without its record filed (workflows/archiving.ts); incidents
   // that reached this point before replay the old closure below.
   if (patched(CASE_RECORD_ARCHIVING)) return archiveAndClose(incident);
   state.closedAt = nowIso();

@@ -166,7 +166,7 @@ function groundsProblems(incident: Incident, d: Decision): { type: Refusal['type
   const invalid = (reason: string) => ({ type: REFUSAL.invalid, reason });
   const conflict = (reason: string) => ({ type: REFUSAL.conflict, reason });
   const now = Date.now();
-  // The delay rules of issue 13 (workflows/delays.ts); a date problem is bad input, the rest conflicts.
+  // The 468.6-3 delay rules (workflows/delays.ts); a date problem is bad input, the rest conflicts.
   const delay = delayProblems(incident, d);
   if (delay) return delay.map((reason) => (reason.startsWith('notifyAfter') ? invalid(reason) : conflict(reason)));
   if (d.kind === 'approve-letter' && incident.rules468) {

@@ -1,5 +1,5 @@
 /**
- * Delays as 5 FAM 468.6-3 has them, for incidents under the rules of issue 13 (`incident.rules468`):
+ * Delays as 5 FAM 468.6-3 has them, for incidents under the 468.6 rules (`incident.rules468`):
  *
  * - a request states its reason and the requesting entity, both kept in the state and the record;
  * - a delay reaching beyond `timers.maxDelayWithoutReview` from its first request needs the PPGB Chair's
@@ -11,13 +11,13 @@
  * - a bar holds until the security liaison lifts it (lift-delay), then notification goes ahead. Reading
  *   taken: 468.6-3b lets a bar stop notification, not end the case's duty to notify, so the case waits.
  */
-import { condition } from '@temporalio/workflow';
 import type { Decision } from '../domain/decision.js';
 import { parseDuration } from '../domain/durations.js';
 import type { DelayState } from '../domain/state.js';
 import { mail } from './activities.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { inBackground } from './background.js';
+import { hold } from './gates.js';
 
 const DEFAULT_MAX_DELAY = '30d';
 
@@ -152,28 +152,13 @@ export function afterDelayDecision(incident: Incident, d: Decision): void {
 }
 
 /**
- * Waits while a delay or bar holds (the phase `notification-delayed`, the security liaison awaited),
- * until it is lifted, extended and over, or (a delay) its date passes; an expired delay is cleared so a
- * later one can be asked for. `stop` ends the wait early (the run finished meanwhile).
+ * Waits while a delay or bar holds (workflows/gates.ts `hold`), until it is lifted, extended and over,
+ * or (a delay) its date passes; an expired delay is cleared so a later one can be asked for. `stop`
+ * ends the wait early (the run finished meanwhile).
  */
 export async function waitWhileHeld(incident: Incident, stop: () => boolean = () => false): Promise<void> {
   const { state } = incident;
-  while (holds(incident) && !stop()) {
-    incident.setPhase('notification-delayed');
-    const held = state.delay!;
-    incident.await(
-      'securityLiaison',
-      held.barred ? ['lift-delay'] : ['extend-delay', 'lift-delay', 'bar-notification'],
-    );
-    const changed = () => state.delay !== held || stop();
-    // Barred: no timer; the case waits for the security liaison (reminders come from nobody: the bar is theirs).
-    if (held.barred) await condition(changed);
-    else
-      await condition(changed, Math.max(1, Date.parse(held.notifyAfter) - Date.now()), {
-        summary: 'Security delay (5 FAM 468.6-3)',
-      });
-    incident.await(null, []);
-  }
+  await hold(incident, { barsHold: true, stop });
   if (state.delay && !state.delay.barred && Date.parse(state.delay.notifyAfter) <= Date.now()) {
     state.delay = null;
     incident.log('delay-ended');

@@ -6,7 +6,7 @@
  * same arithmetic as its timer (workflows/gates.ts `nextGateStep`).
  */
 import { holdersOf } from '../domain/playbook-terms.js';
-import { nextGateStep, openGateClock, stillWaitedFor } from './gates.js';
+import { nextGateStep, openGateClock, runningDueDates, stillWaitedFor, type ReminderClock } from './gates.js';
 import type { Incident } from './incident-state.js';
 
 export function currentDetails(incident: Incident): string {
@@ -33,6 +33,13 @@ export function currentDetails(incident: Incident): string {
     lines.push(
       `**Major incident** since ${s.majorIncident.since}: Congress to be told by ${s.majorIncident.congressDueAt}`,
     );
+  // A due date beside the main flow (workflows/gates.ts `dueDate`): its own clock's next step.
+  for (const due of runningDueDates(incident)) {
+    const next = reminderStep(due);
+    lines.push(
+      `**Due ${new Date(due.due!).toISOString()}:** ${due.what} — next: ${next.what}, ${new Date(next.at).toISOString()}`,
+    );
+  }
   if (s.delay)
     lines.push(
       s.delay.barred
@@ -52,7 +59,7 @@ export function currentDetails(incident: Incident): string {
   return lines.join('\n\n');
 }
 
-/** The timers running now, as the policy names them (the same clocks as gates.ts, reporting.ts, notification.ts). */
+/** The timers running now, as the policy names them (the clocks of gates.ts, and reporting.ts's one-hour clock). */
 function deadlines(incident: Incident): { at: number; what: string }[] {
   const s = incident.state;
   const found: { at: number; what: string }[] = [];
@@ -62,32 +69,30 @@ function deadlines(incident: Incident): { at: number; what: string }[] {
       what: `the one-hour report to ${s.medium === 'cyber' ? 'US-CERT' : 'the Privacy Division'} (5 FAM 468.3b(1))`,
     });
   }
-  const congress = s.actionItems.find((i) => i.id === 'congress-notification' && i.status === 'open');
-  if (s.majorIncident && congress)
-    found.push({
-      at: Date.parse(s.majorIncident.congressDueAt),
-      what: 'the SAOP notifies Congress of the major incident (congress-notification)',
-    });
   const clock = openGateClock(incident);
-  if (s.phase === 'notification-delayed' && s.delay && s.awaiting) {
-    found.push({
-      at: Date.parse(s.delay.notifyAfter),
-      what: 'the security delay ends and notification goes out (5 FAM 468.6-3)',
-    });
+  if (clock?.kind === 'hold') {
+    if (clock.endsAt !== null) found.push({ at: clock.endsAt, what: clock.what });
   } else if (clock?.kind === 'window') {
     found.push({ at: clock.endsAt, what: clock.what });
   } else if (clock?.kind === 'reminders') {
-    const next = nextGateStep(clock, Date.now());
-    const escalation = new Date(clock.opened + clock.escalateAfter).toISOString();
-    const to = clock.escalateTo;
-    if (next.step === 'escalation')
-      found.push({
-        at: next.at,
-        what: to === 'the SAOP' ? 'escalation to the SAOP (the PPGB Chair, 5 FAM 468.2a)' : `escalation to ${to}`,
-      });
-    else if (!clock.escalated)
-      found.push({ at: next.at, what: `reminder to the ${clock.role}; escalation to ${to} at ${escalation}` });
-    else found.push({ at: next.at, what: `reminder to the ${clock.role} (escalated to ${to} at ${escalation})` });
+    found.push(reminderStep(clock));
   }
+  for (const due of runningDueDates(incident)) found.push({ at: due.due!, what: due.what! });
   return found;
+}
+
+/** A reminder clock's next step in words: a gate's, or a due date's. */
+function reminderStep(clock: ReminderClock): { at: number; what: string } {
+  const next = nextGateStep(clock, Date.now());
+  const escalation = new Date(clock.opened + clock.escalateAfter).toISOString();
+  const to = clock.escalateTo;
+  if (next.step === 'overdue') return { at: next.at, what: `overdue: ${clock.what ?? 'the due date'}` };
+  if (next.step === 'escalation')
+    return {
+      at: next.at,
+      what: to === 'the SAOP' ? 'escalation to the SAOP (the PPGB Chair, 5 FAM 468.2a)' : `escalation to ${to}`,
+    };
+  if (!clock.escalated)
+    return { at: next.at, what: `reminder to the ${clock.role}; escalation to ${to} at ${escalation}` };
+  return { at: next.at, what: `reminder to the ${clock.role} (escalated to ${to} at ${escalation})` };
 }

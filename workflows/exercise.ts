@@ -1,5 +1,5 @@
 /**
- * exerciseWorkflow: one tabletop exercise run on the real incident workflow (issue 14). It starts the
+ * exerciseWorkflow: one tabletop exercise run on the real incident workflow (docs/exercises.md). It starts the
  * incident as its child (the same workflow the API and CLI start, with the exercise's playbook, on the
  * exercise's own task queue), hands it the fictional report when the scenario says it arrives, and
  * fires each inject on a timer on the same compressed clock as the playbook's timers. Participants act

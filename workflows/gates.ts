@@ -1,23 +1,30 @@
 /**
- * The gates, in one module with one small state object (GateBook): a phase calls `gate(...)` (or
- * `timedGate(...)` for a window that ends on its own) and reads the decision with `take(...)`; the
- * handlers hand accepted decisions over with `settle(...)`; nothing else touches the bookkeeping.
- *
- * A gate waits for a person (docs/style.md 2: a timer races each message, with a named outcome for
- * the timeout). While it waits it reminds the role's holders every `gateReminderInterval` and
- * escalates once after `gateEscalateAfter` (to the SAOP, the PPGB Chair, 5 FAM 468.2a); all in the
- * timeline. The `decide` update that opens a gate returns after the main flow has moved on, so its
- * answer shows the new phase ("the update returns after the transition").
+ * Every wait of an incident for a person or a date, in one module with one small state object
+ * (GateBook), each with its clock in the UI's current details (workflows/details.ts):
+ *   - `gate(...)`: a phase waits for a decision, reminding the role's holders every
+ *     `gateReminderInterval` and escalating once after `gateEscalateAfter` (to the SAOP, the PPGB
+ *     Chair, 5 FAM 468.2a); `timedGate(...)`: a window that ends on its own (468.5c);
+ *   - `dueDate(...)`: an action item due by a date (the Congress notice of a major incident), with
+ *     reminders, one escalation, and the overdue mark, beside the main flow;
+ *   - `hold(...)`: notification held by a security delay or bar (468.6-3) until it ends or is lifted;
+ *   - `timedWait(...)`: a wait on the system with a deadline (the records archive, 468.7).
+ * A phase reads the decision with `take(...)`; the handlers hand accepted decisions over with
+ * `settle(...)`; nothing else touches the bookkeeping, and only this module says what the incident
+ * awaits (`Incident.await`). A timer races each message with a named outcome (docs/style.md 2). The
+ * `decide` update that opens a gate returns after the main flow has moved on, so its answer shows the
+ * new phase ("the update returns after the transition").
  */
 import { condition, patched } from '@temporalio/workflow';
 import type { Decision, DecisionKind, DecisionOf } from '../domain/decision.js';
-import { holdersOf } from '../domain/playbook-terms.js';
 import type { Role } from '../domain/roles.js';
-import { conflictsFor, eligibleDeciders } from '../domain/separation.js';
-import type { Recipient } from '../activities/index.js';
-import { mail } from './activities.js';
 import { inBackground } from './background.js';
+import { ask, escalate, escalationTarget } from './gate-mail.js';
 import type { Incident } from './incident-state.js';
+
+import { runClock, type ClockStep, type GateClock, type ReminderClock } from './gate-clock.js';
+
+export { SEPARATION_OF_DUTIES } from './gate-mail.js';
+export { nextGateStep, type ClockStep, type GateClock, type ReminderClock } from './gate-clock.js';
 
 /**
  * A gate's ask, reminders and escalation go out in the background: a mail server that is down delays
@@ -26,28 +33,6 @@ import type { Incident } from './incident-state.js';
  * Incidents that opened a gate before the patch replay the old order (docs/reliability.md).
  */
 export const GATE_MAIL_IN_BACKGROUND = 'gate-mail-in-background';
-
-/**
- * Separation of duties (domain/separation.ts): a gate asks only those who may decide (holders who did
- * not make the decision it checks, else the playbook's alternates), and a stalled gate escalates to
- * someone other than who stalled it (a stalled PPGB Chair, the SAOP, to the final authority and the
- * Privacy Division). Before this patch the ask went to every holder and the escalation to the SAOP.
- */
-export const SEPARATION_OF_DUTIES = 'separation-of-duties';
-
-/** Where an open gate's clock stands: what the display shows next (workflows/details.ts). */
-export type GateClock =
-  | {
-      kind: 'reminders';
-      role: Role;
-      opened: number;
-      reminders: number;
-      escalated: boolean;
-      interval: number;
-      escalateAfter: number;
-      escalateTo: string;
-    }
-  | { kind: 'window'; role: Role; endsAt: number; what: string };
 
 /** The gate bookkeeping of one incident. Read and written by this module only. */
 export class GateBook {
@@ -60,26 +45,15 @@ export class GateBook {
   /** Decisions accepted so far, and how many of them the main flow has answered with a transition. */
   acceptedSeq = 0;
   processedSeq = 0;
+  /** The main flow's wait: the open gate, the hold or the timed wait. */
   clock: GateClock | null = null;
+  /** Due dates running beside the main flow, by action item. */
+  readonly dueDates = new Map<string, ReminderClock>();
 
   /** A phase transition (Incident.setPhase) answers every decision accepted so far. */
   transitioned(): void {
     this.processedSeq = this.acceptedSeq;
   }
-}
-
-/** The next reminder or escalation of a gate, the one arithmetic the gate's timer and the display share. */
-export function nextGateStep(
-  clock: Extract<GateClock, { kind: 'reminders' }>,
-  now: number,
-): { at: number; step: 'reminder' | 'escalation' } {
-  const elapsed = now - clock.opened;
-  const untilEscalation = clock.escalated ? Infinity : clock.escalateAfter - elapsed;
-  const untilReminder = clock.interval * (clock.reminders + 1) - elapsed;
-  return {
-    at: now + Math.max(1, Math.min(untilReminder, untilEscalation)),
-    step: untilEscalation <= untilReminder ? 'escalation' : 'reminder',
-  };
 }
 
 function send(incident: Incident, what: string, work: () => Promise<unknown>): Promise<unknown> {
@@ -117,8 +91,8 @@ export async function gate(
   kinds: DecisionKind[],
   done: () => boolean = allIn(incident, kinds),
 ): Promise<void> {
-  const clock = {
-    kind: 'reminders' as const,
+  const clock: ReminderClock = {
+    kind: 'reminders',
     role,
     opened: Date.now(),
     reminders: 0,
@@ -130,24 +104,19 @@ export async function gate(
   open(incident, role, kinds, done, clock);
   try {
     await send(incident, `ask-${role}`, () => ask(incident, role, kinds, 0));
-    for (;;) {
-      const next = nextGateStep(clock, Date.now());
+    await runClock(
+      clock,
+      done,
       // The timer's summary names its outcome, so the event history reads as the policy.
-      const then = next.step === 'escalation' ? 'escalate to the SAOP' : `reminder ${clock.reminders + 1}`; // (the summary stays as recorded)
-      if (
-        await condition(done, next.at - Date.now(), { summary: `${role} to decide ${kinds.join(' / ')}, else ${then}` })
-      )
-        return;
-      if (!clock.escalated && Date.now() - clock.opened >= clock.escalateAfter) {
-        clock.escalated = true;
-        await send(incident, `escalate-${role}`, () => escalate(incident, role, kinds));
-      } else {
-        clock.reminders += 1;
+      (next) =>
+        `${role} to decide ${kinds.join(' / ')}, else ${next === 'escalation' ? 'escalate to the SAOP' : `reminder ${clock.reminders + 1}`}`, // (the summary stays as recorded)
+      (step) => {
+        if (step === 'escalation') return send(incident, `escalate-${role}`, () => escalate(incident, role, kinds));
         incident.log(`reminder:${role}`, undefined, `reminder ${clock.reminders}: ${kinds.join(', ')}`);
         const reminder = clock.reminders;
-        await send(incident, `remind-${role}`, () => ask(incident, role, kinds, reminder));
-      }
-    }
+        return send(incident, `remind-${role}`, () => ask(incident, role, kinds, reminder));
+      },
+    );
   } finally {
     shut(incident, kinds);
   }
@@ -177,6 +146,113 @@ export async function timedGate(
   }
 }
 
+/**
+ * A wait on the system, not a person, with a deadline (the records archive, 468.7): true when `done`
+ * came in time, false when `within` ran out (the caller escalates: `whenOver` says to whom).
+ */
+export async function timedWait(
+  incident: Incident,
+  options: { within: number; summary: string; whenOver: string; done: () => boolean },
+): Promise<boolean> {
+  const book = incident.gates;
+  book.clock = { kind: 'window', role: null, endsAt: Date.now() + options.within, what: options.whenOver };
+  incident.showDetails();
+  try {
+    return await condition(options.done, options.within, { summary: options.summary });
+  } finally {
+    book.clock = null;
+  }
+}
+
+/**
+ * An action item due by a date, beside the main flow (the Congress notice of a major incident): the
+ * owner is reminded every `gateReminderInterval`, the escalation goes out once after
+ * `gateEscalateAfter`, and the item is marked overdue when it falls due undone; `onStep` logs and mails
+ * each (in the background). Returns once `done`.
+ */
+export async function dueDate(
+  incident: Incident,
+  options: {
+    item: string;
+    role: Role;
+    opened: number;
+    due: number;
+    what: string;
+    escalateTo: string;
+    summary: string;
+    done: () => boolean;
+    onStep: (step: ClockStep, reminders: number) => void;
+  },
+): Promise<void> {
+  const clock: ReminderClock = {
+    kind: 'reminders',
+    role: options.role,
+    opened: options.opened,
+    reminders: 0,
+    escalated: false,
+    interval: incident.ms('gateReminderInterval'),
+    escalateAfter: incident.ms('gateEscalateAfter'),
+    escalateTo: options.escalateTo,
+    due: options.due,
+    overdue: false,
+    what: options.what,
+  };
+  const book = incident.gates;
+  book.dueDates.set(options.item, clock);
+  incident.showDetails();
+  try {
+    await runClock(
+      clock,
+      options.done,
+      () => options.summary,
+      (step) => options.onStep(step, clock.reminders),
+    );
+  } finally {
+    book.dueDates.delete(options.item);
+  }
+}
+
+/**
+ * Notification held (5 FAM 468.6-3): while a delay's date is ahead (or, `barsHold`, a bar stands) the
+ * phase is `notification-delayed` and the security liaison is awaited, until the hold changes (lifted,
+ * extended, barred) or its date passes; `stop` ends it early (the run finished meanwhile). A bar has
+ * no timer: the case waits for the security liaison (reminders come from nobody: the bar is theirs).
+ */
+export async function hold(incident: Incident, options: { barsHold: boolean; stop?: () => boolean }): Promise<void> {
+  const { state } = incident;
+  const stop = options.stop ?? (() => false);
+  const holding = () => {
+    const delay = state.delay;
+    return delay !== null && (delay.barred ? options.barsHold : Date.parse(delay.notifyAfter) > Date.now());
+  };
+  const book = incident.gates;
+  while (holding() && !stop()) {
+    incident.setPhase('notification-delayed');
+    const held = state.delay!;
+    book.clock = {
+      kind: 'hold',
+      role: 'securityLiaison',
+      endsAt: held.barred ? null : Date.parse(held.notifyAfter),
+      what: 'the security delay ends and notification goes out (5 FAM 468.6-3)',
+    };
+    incident.await(
+      'securityLiaison',
+      held.barred ? ['lift-delay'] : ['extend-delay', 'lift-delay', 'bar-notification'],
+    );
+    const changed = () => state.delay !== held || stop();
+    try {
+      if (held.barred) await condition(changed);
+      else
+        await condition(changed, Math.max(1, Date.parse(held.notifyAfter) - Date.now()), {
+          summary: 'Security delay (5 FAM 468.6-3)',
+        });
+    } finally {
+      book.clock = null;
+    }
+    incident.await(null, []);
+  }
+}
+
 /** The decision a gate waited for, handed to the phase once (a later gate of the same kind waits anew). */
 export function take<K extends DecisionKind>(incident: Incident, kind: K): DecisionOf<K> | undefined {
   const decision = incident.gates.accepted.get(kind) as DecisionOf<K> | undefined;
@@ -184,14 +260,14 @@ export function take<K extends DecisionKind>(incident: Incident, kind: K): Decis
   return decision;
 }
 
-/** Whether a decision of this kind has come in and waits for the main flow. */
-export function hasArrived(incident: Incident, kind: DecisionKind): boolean {
-  return incident.gates.accepted.has(kind);
-}
-
-/** The open gate's clock, for the display (workflows/details.ts); null when no gate is open. */
+/** The main flow's wait's clock, for the display (workflows/details.ts); null when it waits for nothing. */
 export function openGateClock(incident: Incident): GateClock | null {
   return incident.gates.clock;
+}
+
+/** The due dates running beside the main flow, for the display. */
+export function runningDueDates(incident: Incident): ReminderClock[] {
+  return [...incident.gates.dueDates.values()];
 }
 
 /** Hands an applied decision to the main flow (workflows/apply.ts). */
@@ -219,99 +295,4 @@ export async function settle(incident: Incident, kind: DecisionKind, apply: () =
   book.acceptedSeq += 1;
   const seq = book.acceptedSeq;
   if (waited && book.done?.()) await condition(() => book.processedSeq >= seq);
-}
-
-/** Who is asked: the role's holders, less those the gate's decision would have check themselves. */
-function deciders(incident: Incident, role: Role, kinds: DecisionKind[]): Recipient[] {
-  const holders = incident.recipients(role);
-  const conflicted = new Set(
-    kinds.flatMap((kind) => conflictsFor(incident.playbook, incident.state.decisions, kind).map((c) => c.personId)),
-  );
-  if (!holders.some((h) => h.id && conflicted.has(h.id))) return holders;
-  if (!patched(SEPARATION_OF_DUTIES)) return holders;
-  const eligible = eligibleDeciders(incident.playbook, role, conflicted);
-  return incident.playbook.people
-    .filter((p) => eligible.ids.includes(p.id))
-    .map((p) => ({ id: p.id, name: p.name, email: p.email }));
-}
-
-/**
- * Whom a stalled gate escalates to: the SAOP (the PPGB Chair, 468.2a), less who stalled it; when that
- * leaves no one or the Chair's own gate stalled, the final authority (the Under Secretary, 468.5e) and
- * the Privacy Division. `patch` false: only say whom (the display), without deciding the patch.
- */
-function escalationTarget(
-  incident: Incident,
-  role: Role,
-  kinds: DecisionKind[],
-  patch: boolean,
-): { to: Recipient[]; label: string } {
-  const saop = { to: incident.recipients('ppgbChair'), label: 'the SAOP' };
-  const stallers = new Set(deciders(incident, role, kinds).map((r) => r.id));
-  const others = saop.to.filter((r) => !stallers.has(r.id));
-  if (others.length === saop.to.length && role !== 'ppgbChair') return saop;
-  if (patch && !patched(SEPARATION_OF_DUTIES)) return saop;
-  if (others.length && role !== 'ppgbChair') return { to: others, label: 'the SAOP' };
-  const finalAuthority = holdersOf(incident.playbook, 'underSecretary').filter((p) => !stallers.has(p.id));
-  const privacyDivision = holdersOf(incident.playbook, 'privacyDivision').filter((p) => !stallers.has(p.id));
-  return {
-    to: [...finalAuthority, ...privacyDivision].map((p) => ({ id: p.id, name: p.name, email: p.email })),
-    label: 'the final authority and the Privacy Division',
-  };
-}
-
-/** What the deciders read besides the kinds: CGFS the costs to estimate; the PPGB and M the route and the estimate (468.5d). */
-function askDetail(incident: Incident, role: Role): string | undefined {
-  const { state, costBasis } = incident;
-  if (role === 'cgfs')
-    return costBasis.length ? `Costs to estimate (5 FAM 468.5d): ${costBasis.join('; ')}.` : undefined;
-  if (role !== 'ppgbChair' && role !== 'ppgb' && role !== 'underSecretary') return undefined;
-  const estimate =
-    state.costEstimateUsd !== null
-      ? `CGFS cost estimate (5 FAM 468.5d): USD ${state.costEstimateUsd}${costBasis.length ? ` for ${costBasis.join('; ')}` : ''}.`
-      : undefined;
-  return [state.route?.reason, estimate].filter(Boolean).join('\n') || undefined;
-}
-
-async function ask(incident: Incident, role: Role, kinds: DecisionKind[], reminder: number): Promise<void> {
-  const { state } = incident;
-  const expiresAt = Date.now() + incident.ms('gateEscalateAfter') + incident.ms('gateReminderInterval');
-  const detail = askDetail(incident, role);
-  await mail(reminder ? `Reminder to ${role}` : `Ask ${role} to decide`).sendNotice({
-    to: deciders(incident, role, kinds),
-    notice: {
-      template: 'decision-requested',
-      incidentId: state.incidentId,
-      role,
-      kinds,
-      phase: state.phase,
-      reminder,
-      ...(detail ? { detail } : {}),
-    },
-    step: `ask-${state.phase}-${role}-${reminder}-${state.timeline.length}`,
-    link: { kind: kinds[0]!, kinds, expiresAt },
-  });
-}
-
-async function escalate(incident: Incident, role: Role, kinds: DecisionKind[]): Promise<void> {
-  const { state } = incident;
-  const target = escalationTarget(incident, role, kinds, true);
-  incident.log(
-    `escalated:${role}`,
-    undefined,
-    `no decision (${kinds.join(', ')}) since ${state.awaiting?.since ?? ''}; ${target.label === 'the SAOP' ? 'SAOP' : target.label} told`,
-  );
-  await mail(`Escalate ${role} gate to ${target.label}`).sendNotice({
-    to: target.to,
-    notice: {
-      template: 'gate-escalation',
-      incidentId: state.incidentId,
-      role,
-      kinds,
-      phase: state.phase,
-      since: state.awaiting?.since ?? '',
-      ...(target.label === 'the SAOP' ? {} : { to: target.label }),
-    },
-    step: `escalate-${state.phase}-${role}-${state.timeline.length}`,
-  });
 }

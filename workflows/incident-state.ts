@@ -98,7 +98,7 @@ export class Incident {
   /** What the case record keeps beyond the state (workflows/case-file.ts). */
   readonly file = emptyCaseFile();
   /**
-   * The rules of issue 13 for letters (468.6-1a(1), (5), 468.6-1b) and delays (468.6-3): decided once,
+   * The 468.6 rules for letters (468.6-1a(1), (5), 468.6-1b) and delays (468.6-3): decided once,
    * at the start (workflows/incident.ts), since the `decide` validator that applies them cannot call
    * patched(). An incident started before them keeps the rules it started with.
    */
@@ -175,6 +175,7 @@ export class Incident {
     this.publish();
   }
 
+  /** What the incident awaits, from whom: said by workflows/gates.ts only (every wait goes through it). */
   await(role: Role | null, kinds: DecisionKind[]): void {
     this.state.awaiting = role ? { role, kinds, since: nowIso() } : null;
     this.publish();
@@ -232,6 +233,11 @@ export class Incident {
         ...(withSince ? [{ key: BreachAwaitingSince, value: s.awaiting ? new Date(s.awaiting.since) : null }] : []),
       ]);
     }
+    this.showDetails();
+  }
+
+  /** The UI's current details again (a wait's clock changed); no command, so no history event. */
+  showDetails(): void {
     setCurrentDetails(currentDetails(this));
   }
 

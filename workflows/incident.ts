@@ -4,6 +4,7 @@
  */
 import { ApplicationFailure, condition, patched, setHandler, allHandlersFinished } from '@temporalio/workflow';
 import type { Decision } from '../domain/decision.js';
+import type { DelayKind } from '../domain/gates.js';
 import { REFUSAL, type RefusalType } from '../domain/refusal.js';
 import type { CaseSummary } from '../domain/state.js';
 import { asText } from '../domain/text.js';
@@ -38,7 +39,7 @@ import { respond, triage } from './response.js';
 
 export type { IncidentInput } from './incident-state.js';
 
-/** The letter and delay rules of issue 13 (5 FAM 468.6-1, 468.6-3) for incidents started since. */
+/** The letter and delay rules (5 FAM 468.6-1, 468.6-3) for incidents started since they were written. */
 export const RULES_468_6 = 'rules-468-6-letters-and-delays';
 
 export async function breachIncidentWorkflow(input: IncidentInput): Promise<CaseSummary> {
@@ -187,10 +188,7 @@ function accept(incident: Incident, decision: Decision): Promise<void> {
 }
 
 /** 468.6-3a: the PPGB must be informed of a delayed notification. */
-function tellPpgbOfDelay(
-  incident: Incident,
-  kind: 'request-delay' | 'extend-delay' | 'lift-delay' | 'bar-notification',
-): void {
+function tellPpgbOfDelay(incident: Incident, kind: DelayKind): void {
   const { state } = incident;
   const event = (
     {

@@ -8,7 +8,7 @@
  * Structural only, and never to be tightened: this check runs again on every replay, so a stricter
  * version would refuse a report that an incident already running had accepted, and that incident would
  * no longer replay. Policy rules (formats, limits, the medical statement) belong to domain/report.ts.
- * Plain checks (domain/check.ts), not zod: the sandbox does not load a schema library (issue 15); the
+ * Plain checks (domain/check.ts), not zod: the sandbox does not load a schema library (docs/performance.md); the
  * same issues as the zod schema this replaced (tests/rules/plain-checks.test.ts keeps that schema to compare).
  */
 import { array, boolean, number, object, oneOf, optional, run, string } from '../domain/check.js';

@@ -6,11 +6,11 @@
  * `majorIncident.congressWithin` after the flag (7 days: FISMA 2014, 44 U.S.C. 3554(b)(7)(C)(iii)(III)).
  *
  * Like a gate, the item reminds its owner every `gateReminderInterval` and escalates once after
- * `gateEscalateAfter`; when it falls due undone it is marked overdue. Escalation never goes only to the
+ * `gateEscalateAfter`; when it falls due undone it is marked overdue (workflows/gates.ts `dueDate`). Escalation never goes only to the
  * person who stalled: it goes to the final notification authority, the Privacy Division and the CIO,
  * the SAOP in copy. The loop runs beside the main flow and ends when the item is done.
  */
-import { condition, upsertSearchAttributes } from '@temporalio/workflow';
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import { parseDuration } from '../domain/durations.js';
 import { MAJOR_INCIDENT_DEFAULTS } from '../domain/playbook-terms.js';
 import type { Role } from '../domain/roles.js';
@@ -19,6 +19,7 @@ import type { Recipient } from '../activities/index.js';
 import { mail } from './activities.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { inBackground } from './background.js';
+import { dueDate } from './gates.js';
 
 type Stage = 'flagged' | 'reminder' | 'escalation' | 'overdue';
 
@@ -101,42 +102,30 @@ async function watchCongressNotification(incident: Incident): Promise<void> {
     'cio',
     'ppgbChair',
   ];
-  const opened = Date.parse(major.since);
-  const due = Date.parse(major.congressDueAt);
-  const interval = incident.ms('gateReminderInterval');
-  const escalateAt = opened + incident.ms('gateEscalateAfter');
-  let reminders = 0;
-  let escalated = false;
-  let overdue = false;
-  for (;;) {
-    const next = Math.min(
-      opened + interval * (reminders + 1),
-      escalated ? Infinity : escalateAt,
-      overdue ? Infinity : due,
-    );
-    if (
-      await condition(done, Math.max(1, next - Date.now()), {
-        summary: 'SAOP to notify Congress of the major incident',
-      })
-    )
-      return;
-    const now = Date.now();
-    if (!overdue && now >= due) {
-      overdue = true;
-      incident.log('overdue:congress-notification', undefined, `due ${major.congressDueAt}`);
-      tell(incident, 'overdue', above);
-    } else if (!escalated && now >= escalateAt) {
-      escalated = true;
-      incident.log(
-        'escalated:congress-notification',
-        undefined,
-        `no evidence of the notification to Congress since ${major.since}`,
-      );
-      tell(incident, 'escalation', above);
-    } else {
-      reminders += 1;
-      incident.log('reminder:congress-notification', undefined, `reminder ${reminders}`);
-      tell(incident, 'reminder', ['ppgbChair'], reminders);
-    }
-  }
+  await dueDate(incident, {
+    item: 'congress-notification',
+    role: 'ppgbChair',
+    opened: Date.parse(major.since),
+    due: Date.parse(major.congressDueAt),
+    what: 'the SAOP notifies Congress of the major incident (congress-notification)',
+    escalateTo: 'the final notification authority, the Privacy Division and the CIO',
+    summary: 'SAOP to notify Congress of the major incident',
+    done,
+    onStep: (step, reminders) => {
+      if (step === 'overdue') {
+        incident.log('overdue:congress-notification', undefined, `due ${major.congressDueAt}`);
+        tell(incident, 'overdue', above);
+      } else if (step === 'escalation') {
+        incident.log(
+          'escalated:congress-notification',
+          undefined,
+          `no evidence of the notification to Congress since ${major.since}`,
+        );
+        tell(incident, 'escalation', above);
+      } else {
+        incident.log('reminder:congress-notification', undefined, `reminder ${reminders}`);
+        tell(incident, 'reminder', ['ppgbChair'], reminders);
+      }
+    },
+  });
 }

@@ -14,7 +14,7 @@ import {
   type ChildWorkflowFailure,
 } from '@temporalio/workflow';
 import { endpoint, notifier } from './activities.js';
-import { gate, take } from './gates.js';
+import { gate, hold, take } from './gates.js';
 import { parseDuration } from '../domain/durations.js';
 import type { Incident } from './incident-state.js';
 import {
@@ -49,15 +49,8 @@ export async function notification(incident: Incident): Promise<void> {
     return;
   }
 
-  while (state.delay && !state.delay.barred && Date.parse(state.delay.notifyAfter) > Date.now()) {
-    incident.setPhase('notification-delayed');
-    const held = state.delay;
-    incident.await('securityLiaison', ['extend-delay', 'lift-delay', 'bar-notification']);
-    await condition(() => state.delay !== held, Date.parse(held.notifyAfter) - Date.now(), {
-      summary: 'Security delay (5 FAM 468.6-3)',
-    });
-    incident.await(null, []);
-  }
+  // Older incidents: a delay holds until its date; a bar ends notification.
+  await hold(incident, { barsHold: false });
   if (barred()) {
     incident.completeItem('notification', 'notification barred at the request of a security liaison (5 FAM 468.6-3b)');
     incident.log('notification-barred');

@@ -5,21 +5,9 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Letter, RosterRef } from '../domain/decision.js';
 import type { Endpoint } from '../domain/playbook.js';
-import type { PersonFailure } from '../activities/notify.js';
+import type { NotifyTotals, PersonFailure } from '../activities/notify.js';
 
-export type { PersonFailure };
-
-export interface NotifyTotals {
-  /** Roster lines handled (sent, failed or counted for the substitute notice). */
-  processed: number;
-  letters: number;
-  emails: number;
-  /** People with neither address: counted into one substitute notice. */
-  substitute: number;
-  failed: number;
-  /** Emails refused for good (SMTP 5xx): the person's address is out of date (468.6-2a). Absent in runs from before. */
-  returned?: number;
-}
+export type { NotifyTotals, PersonFailure };
 
 /** What the run tells its incident while it runs, and answers to `notifyProgress`. */
 export interface NotifyProgress extends NotifyTotals {

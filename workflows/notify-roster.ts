@@ -20,7 +20,7 @@ import {
   workflowInfo,
   type ActivityFailure,
 } from '@temporalio/workflow';
-import type { NotifyCounts } from '../activities/notify.js';
+import type { NotifyBatchResult } from '../activities/notify.js';
 import { notifier } from './activities.js';
 import {
   DEFAULT_CONTINUE_AS_NEW_AFTER,
@@ -175,7 +175,7 @@ class RosterRun {
     this.running.set(from, batch);
   }
 
-  private add(counts: NotifyCounts): void {
+  private add(counts: NotifyBatchResult): void {
     const t = this.state.totals;
     t.processed += counts.processed;
     t.letters += counts.letters;

@@ -15,7 +15,7 @@ import { failureMessage, inBackground } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
 
 /**
- * Issue 15: since this patch the three notices of a first report (supervisor, program manager, focal
+ * Since this patch the three notices of a first report (supervisor, program manager, focal
  * point) go out in one activity, checkpointed notice by notice (activities/index.ts `sendNotices`): one
  * task where there were three, and one workflow task for their completion. Each keeps its step, its
  * Message-ID and its routing line. Incidents started before it replay their three activities.
@@ -100,7 +100,7 @@ async function deliver(
     return result;
   } catch (err) {
     if (isCancellation(err)) throw err;
-    // A 4xx or a missing token: retrying will not help. An operator must act (issue 3 part 5).
+    // A 4xx or a missing token: retrying will not help. An operator must act (docs/reliability.md).
     const message = failureMessage(err);
     routed(incident, step, name, 'refused', undefined, message);
     incident.log(`endpoint-rejected:${name}`, undefined, message);

@@ -141,7 +141,7 @@ export async function benchNotify(world: World): Promise<void> {
       'notification step (approve-letter → done)',
       `${fmt(r.pipeline.ms / 1_000, 1)} s, ${fmt(r.pipeline.perSecond)} messages/s`,
     );
-    line('pipeline / plain loop', `${fmt(ratio, 2)}×`, { ok: ratio >= 0.95, text: '≥ 0.95× (issue 15: hold)' });
+    line('pipeline / plain loop', `${fmt(ratio, 2)}×`, { ok: ratio >= 0.95, text: '≥ 0.95× (hold)' });
     const c = r.pipeline.cpuSeconds;
     line(
       'CPU s, plain loop',

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { createMailTransport } from '../../activities/mailer.js';
 import { messageIdFor } from '../../activities/notify.js';
 import { renderEmail } from '../../domain/letters.js';
-import { rosterEntrySchema } from '../../domain/roster.js';
+import { parseRosterLine } from '../../domain/roster.js';
 import { BENCH_LETTER, BENCH_MAIL_FROM, BENCH_ORGANIZATION } from './setup.js';
 
 async function main(): Promise<void> {
@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     if (text.trim() === '') continue;
     line += 1;
-    const person = rosterEntrySchema.parse(JSON.parse(text));
+    const parsed = parseRosterLine(text);
+    if (!parsed.ok) throw new Error(`roster line ${line + 1}: ${parsed.issues[0]?.message}`);
+    const person = parsed.entry;
     const mail = renderEmail(BENCH_LETTER, person, { organization: BENCH_ORGANIZATION, incidentRef: incidentId });
     while (inFlight.size >= window) await Promise.race(inFlight);
     const sending: Promise<void> = mailer

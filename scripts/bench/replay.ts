@@ -1,5 +1,5 @@
 /**
- * The replay figure of issue 15: one whole incident history replayed again and again, each time as a new
+ * The replay figure (docs/performance.md): one whole incident history replayed again and again, each time as a new
  * workflow (a cache miss), beside its yardstick: a workflow that only sleeps, with as many workflow tasks
  * as the incident's history has, recorded on the bench's dev server and replayed the same way. What the
  * yardstick costs is the SDK's own price per workflow task (the sandbox's entries and the core), which no

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- sandbox [--incidents N]` (default 300): what the workflow sandbox costs one incident
- * (issue 15), each figure beside its yardstick, an idle workflow (scripts/bench/empty-workflow.ts) in the same
+ * (docs/performance.md), each figure beside its yardstick, an idle workflow (scripts/bench/empty-workflow.ts) in the same
  * worker setup:
  *   - module initialisation per workflow (ms) and the heap each workflow's modules keep, measured with the
  *     SDK's reusable V8 context on the plain bundle, the traced bundle and the yardstick's

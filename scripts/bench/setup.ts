@@ -126,7 +126,7 @@ export function aReport(incidentId: string): Report {
 
 /**
  * A first report as a reporter files it: no incident id (the API makes one). A report that names an id
- * supplements that incident, and the API first asks Temporal whether the reporter may (api/access.ts).
+ * supplements that incident, and the API first asks Temporal whether the reporter may (client/need-to-know.ts).
  */
 export function aFirstReport(): Report {
   return sampleReport();

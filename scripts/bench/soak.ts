@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- soak [--incidents N] [--reminder-every 8m] [--soak SECONDS]`: what open incidents cost one
- * worker (issue 15). N incidents (default 5,000) are reported through the HTTP API and left waiting at
+ * worker (docs/performance.md). N incidents (default 5,000) are reported through the HTTP API and left waiting at
  * the IPS Director's triage gate while their reminders fire on a short interval; one worker process runs
  * them with the cache size it has in production (BREACH_WORKER_MAX_CACHED_WORKFLOWS, default 250) and a
  * heap limit, so most incidents are replayed from their history whenever a reminder fires.

@@ -1,6 +1,6 @@
 /**
  * The Temporal UI of `npm start`, with the codec server on the UI's own origin: the one step an
- * operator takes to read decrypted payloads is to sign in to the pages (issue 16, 6).
+ * operator takes to read decrypted payloads is to sign in to the pages (docs/pages.md).
  *
  * Why: the dev server's UI calls its codec endpoint without credentials unless each operator ticks
  * "Include cross-origin credentials" in the browser (`temporal server start-dev` sets only the endpoint;

@@ -7,7 +7,8 @@ import { parseDuration } from '../../domain/durations.js';
 import { parseScenario, ScenarioError } from '../../domain/exercise.js';
 import { parsePlaybook } from '../../domain/playbook.js';
 import { ExerciseRefusedError, planExercise } from '../../exercises/plan.js';
-import { checkExerciseUrl, isReservedAddress } from '../../exercises/targets.js';
+import { checkExerciseUrl } from '../../config/exercise.js';
+import { isReservedAddress } from '../../exercises/targets.js';
 import { markExercise } from '../../activities/templates.js';
 
 const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;

@@ -10,6 +10,7 @@ import type { Worker } from '@temporalio/worker';
 import { dataConverterFromEnv } from '../../security/data-converter.js';
 import { createActivities } from '../../activities/index.js';
 import { createYearlyActivities } from '../../activities/yearly.js';
+import { collectYearlyIncidents } from '../../client/figures.js';
 import { ensureYearlySchedules, YEARLY_SCHEDULES } from '../../client/schedules.js';
 import { ensureYearlySchedulesOnStart } from '../../scripts/local/yearly-schedules.js';
 import { parsePlaybook } from '../../domain/playbook.js';
@@ -43,7 +44,10 @@ beforeAll(async () => {
         publicUrl: 'http://breach.test',
         env: {},
       }),
-      ...createYearlyActivities({ client: f.env.client, reportDir: f.dir, excludeTaskQueues: [f.exerciseQueue] }),
+      ...createYearlyActivities({
+        collectIncidents: (period) => collectYearlyIncidents(f.env.client, period, [f.exerciseQueue]),
+        reportDir: f.dir,
+      }),
     },
   });
   dutiesRun = dutiesWorker.run();

@@ -8,7 +8,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailTransport } from '../../activities/mailer.js';
-import { notifyRange, type NotifyCounts } from '../../activities/notify.js';
+import { notifyRange, type NotifyBatchResult } from '../../activities/notify.js';
 import { startSmtpCounter } from '../../scripts/bench/smtp-counter.js';
 import { freePort } from '../../scripts/local/ports.js';
 import { collectOnce } from '../../workers/collector.js';
@@ -169,7 +169,7 @@ describe('notification counters', () => {
     const mailer = createMailTransport({ smtpUrl: counter.smtpUrl, maxConnections: 2 });
     const metrics = createBreachMetrics();
     try {
-      const counts: NotifyCounts = await new MockActivityEnvironment().run(
+      const counts: NotifyBatchResult = await new MockActivityEnvironment().run(
         notifyRange,
         { mailer, mailFrom: 'b@test.example', env: {}, observe: notificationObserver(metrics) },
         {

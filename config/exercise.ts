@@ -1,5 +1,6 @@
 /**
- * The exercise's settings, parsed at the entry points (worker, CLI, npm start) like config/index.ts:
+ * The exercises' settings (docs/exercises.md), read by the entry points that run or read exercises (the
+ * workers, the API, the CLI) beside their own configuration:
  *   BREACH_EXERCISE_TASK_QUEUE  the exercise's own task queue (default breach-exercise; "off": the worker
  *                               does not poll it)
  *   BREACH_EXERCISE_SMTP_URL    where exercise mail goes (default: SMTP_URL when it is local, else the
@@ -10,12 +11,11 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, PROJECT_ROOT } from '../config/index.js';
-import { issuesOf } from '../domain/report.js';
-import { checkExerciseUrl, parseSinks } from './targets.js';
+import { TASK_QUEUE_DEFAULT } from '../domain/ids.js';
+import { ConfigError, parseEnv, PROJECT_ROOT, type Env } from './shared.js';
+import { LOCAL_MAIL_CATCHER } from './worker.js';
 
 export const EXERCISE_TASK_QUEUE_DEFAULT = 'breach-exercise';
-export const LOCAL_MAIL_CATCHER = 'smtp://127.0.0.1:2525';
 
 const schema = z.object({
   BREACH_EXERCISE_TASK_QUEUE: z
@@ -49,25 +49,47 @@ export interface ExerciseConfig {
   yearlyDir: string;
 }
 
-export function loadExerciseConfig(env: NodeJS.ProcessEnv = process.env): ExerciseConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success)
-    throw new ConfigError(
-      `bad configuration:\n${issuesOf(parsed.error)
-        .map((i) => `  - ${i.path}: ${i.message}`)
-        .join('\n')}`,
-    );
-  const e = parsed.data;
+export function loadExerciseConfig(env: Env = process.env): ExerciseConfig {
+  const e = parseEnv(schema, env);
   const sinks = parseSinks(e.BREACH_EXERCISE_SINKS);
   // Production mail (SMTP_URL) is used for exercises only when it is itself local: a real relay never is.
   const smtpUrl =
     e.BREACH_EXERCISE_SMTP_URL ??
     (e.SMTP_URL && !checkExerciseUrl(e.SMTP_URL, sinks) ? e.SMTP_URL : LOCAL_MAIL_CATCHER);
   const taskQueue = e.BREACH_EXERCISE_TASK_QUEUE === 'off' ? null : e.BREACH_EXERCISE_TASK_QUEUE;
-  if (taskQueue && taskQueue === (e.BREACH_TASK_QUEUE ?? 'breach-response')) {
+  if (taskQueue && taskQueue === (e.BREACH_TASK_QUEUE ?? TASK_QUEUE_DEFAULT)) {
     throw new ConfigError(
       "BREACH_EXERCISE_TASK_QUEUE: expected a task queue of its own, not the incidents' BREACH_TASK_QUEUE",
     );
   }
   return { taskQueue, smtpUrl, sinks, reportDir: e.BREACH_EXERCISE_DIR, yearlyDir: e.BREACH_REPORT_DIR };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** Parses BREACH_EXERCISE_SINKS. */
+export function parseSinks(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/**
+ * Where an exercise may send anything: only to this machine (loopback) or to a host the operator has
+ * declared an exercise sink (BREACH_EXERCISE_SINKS). Undefined when the URL may be used, else why not.
+ */
+export function checkExerciseUrl(url: string, sinks: string[]): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `"${url}" is not a URL`;
+  }
+  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (isLoopbackHost(host) || sinks.includes(host)) return undefined;
+  return `${parsed.protocol}//${parsed.host} is neither this machine (loopback) nor an exercise sink declared in BREACH_EXERCISE_SINKS`;
 }
