@@ -32,6 +32,8 @@ export const QUICK = [
 export default defineConfig(({ mode }) => ({
   test: {
     include: mode === 'quick' ? QUICK : ['tests/**/*.test.ts'],
+    // The self-hosted cluster's tests need a server built from source: `npm run test:cluster`.
+    exclude: ['tests/cluster/**', '**/node_modules/**'],
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,

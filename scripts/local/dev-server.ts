@@ -33,6 +33,11 @@ export interface RunningDevServer {
   binary: string;
   /** The child process, when the CLI runs as one (not with the SDK fallback). */
   child: Child | undefined;
+  /**
+   * Starts the same server again on the same port and database file, for `npm start`'s supervisor
+   * (scripts/local/supervisor.ts) once `child` has died; undefined with the SDK fallback.
+   */
+  respawn: (() => Child) | undefined;
   stop(): Promise<void>;
 }
 
@@ -70,13 +75,15 @@ export async function startDevServer(settings: DevServerSettings): Promise<Runni
     const attempts = settings.attempts ?? 3;
     const attemptMs = settings.attemptTimeoutMs ?? 30_000;
     args.push(...PRIORITY_MATCHING);
-    for (let attempt = 1; ; attempt++) {
-      const child = spawnChild('temporal', located.path, args, {
+    const spawnServer = () =>
+      spawnChild('temporal', located.path, args, {
         cwd: settings.cwd,
         env: withoutTemporalEnv(settings.env),
         quiet: (line) => appendFileSync(settings.logFile, `${line}\n`),
         loud: /level=(ERROR|FATAL)|panic/,
       });
+    for (let attempt = 1; ; attempt++) {
+      const child = spawnServer();
       const up = waitUntil(
         () => canConnect(settings.host, settings.port),
         `the Temporal dev server on ${address}`,
@@ -85,7 +92,14 @@ export async function startDevServer(settings: DevServerSettings): Promise<Runni
       const died = child.exited.then((code) => `exited (${describeExit(code)}) before it answered`);
       const failure = await Promise.race([up, died]).catch(() => `did not answer within ${attemptMs / 1000} s`);
       if (failure === undefined)
-        return { address, uiUrl, binary: describeLocated('temporal', located), child, stop: () => child.stop(10_000) };
+        return {
+          address,
+          uiUrl,
+          binary: describeLocated('temporal', located),
+          child,
+          respawn: spawnServer,
+          stop: () => child.stop(10_000),
+        };
       // A start can fail on its own (SQLite answering "context deadline exceeded" on a busy machine):
       // say what happened with the last lines of its log, and try again on the same database.
       await child.stop(5_000);
@@ -129,5 +143,12 @@ export async function startDevServer(settings: DevServerSettings): Promise<Runni
   } catch (err) {
     throw new TemporalBinaryNotFound('temporal', located.tried.slice(0, -1), err);
   }
-  return { address, uiUrl, binary: describeLocated('temporal', located), child: undefined, stop: () => env.teardown() };
+  return {
+    address,
+    uiUrl,
+    binary: describeLocated('temporal', located),
+    child: undefined,
+    respawn: undefined,
+    stop: () => env.teardown(),
+  };
 }

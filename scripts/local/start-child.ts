@@ -70,13 +70,14 @@ export interface NpmStart {
   exited: Promise<number | null>;
   /** Resolves with the milliseconds until "running" was printed. */
   ready(timeoutMs?: number): Promise<number>;
-  /** Ctrl-C, and its exit code; then the data folder is removed. */
-  stop(): Promise<number | null>;
+  /** Ctrl-C, and its exit code; then the data folder is removed, unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<number | null>;
 }
 
-export async function startNpmStart(): Promise<NpmStart> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'breach-npm-start-'));
-  const ports: SystemPorts = {
+/** `again`: the data folder and ports of an earlier run (a second `npm start` on the same data). */
+export async function startNpmStart(again?: { dataDir: string; ports: SystemPorts }): Promise<NpmStart> {
+  const dataDir = again?.dataDir ?? (await mkdtemp(join(tmpdir(), 'breach-npm-start-')));
+  const ports: SystemPorts = again?.ports ?? {
     temporal: await freePort(),
     ui: await freePort(),
     api: await freePort(),
@@ -114,13 +115,13 @@ export async function startNpmStart(): Promise<NpmStart> {
       ]);
       return Date.now() - t0;
     },
-    async stop() {
+    async stop(options = {}) {
       let code: number | null = child.exitCode;
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGINT');
         code = await exited;
       }
-      await rm(dataDir, { recursive: true, force: true });
+      if (!options.keepData) await rm(dataDir, { recursive: true, force: true });
       return code;
     },
   };

@@ -128,7 +128,7 @@ export function banner(f: BannerFacts): string {
     `  Mail catcher       ${f.urls['Mail catcher']}${f.mail ? `   (SMTP ${f.mail.smtpUrl}, messages in ${rel(f.mail.dir)})` : ''}`,
     `  Endpoint receiver  ${f.urls['Endpoint receiver']}   (stands in for the playbook's external endpoints${f.demoTokens.length > 0 ? `; demo tokens in ${f.demoTokens.join(', ')}` : ''})`,
     `  Worker             task queue ${f.taskQueue}; playbook ${rel(f.playbookPath)}`,
-    'A worker or API that stops is started again. Press Ctrl-C to stop everything.',
+    'A worker, API or Temporal dev server that stops is started again. Press Ctrl-C to stop everything.',
     '',
   ].join('\n');
 }

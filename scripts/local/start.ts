@@ -1,7 +1,9 @@
 /**
  * `npm start`: the whole system on one machine.
  *   - Temporal: the server at TEMPORAL_ADDRESS when it answers; else a dev server with its Web UI and
- *     SQLite in the data folder (incidents survive a restart), started again when a start fails.
+ *     SQLite in the data folder (incidents survive a restart), started again when a start fails, and
+ *     kept running by scripts/local/supervisor.ts once ready (a SIGKILL costs seconds; the worker and the
+ *     API reconnect to it by themselves).
  *   - the worker (workers/main.ts) and the HTTP API (api/main.ts), as child processes kept running by
  *     scripts/local/supervisor.ts: one that dies is started again with backoff, the cause said on the console;
  *   - a local mail catcher unless SMTP_URL is set, and a receiver standing in for the playbook's
@@ -17,7 +19,7 @@ import { join, relative } from 'node:path';
 import { ConfigError, loadPlaybookFile, loadStartConfig, PROJECT_ROOT } from '../../config/index.js';
 import { prepareDevKeyring } from '../../security/keyring.js';
 import { WORKER_READY_MARK } from '../../workers/worker.js';
-import { describeExit, indentLines, killAllNow, spawnChild, type Child } from './children.js';
+import { indentLines, killAllNow, spawnChild, type Child } from './children.js';
 import { startDevServer, type RunningDevServer } from './dev-server.js';
 import { startEndpointReceiver, type EndpointReceiver } from './endpoint-receiver.js';
 import { acquireInstanceLock } from './instance-lock.js';
@@ -77,6 +79,15 @@ async function apiAnswers(
   throw new Error('it exited');
 }
 
+/** Resolves when the Temporal server `child` accepts connections on host:port; rejects if it exits first. */
+async function serverAnswers(child: Child, host: string, port: number): Promise<void> {
+  while (child.running()) {
+    if (await canConnect(host, port)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('it exited');
+}
+
 async function main(): Promise<void> {
   const config = loadStartConfig();
   const { dataDir } = config;
@@ -100,6 +111,8 @@ async function main(): Promise<void> {
   }
 
   const supervised: Supervised[] = [];
+  // The dev server once it is ready, kept running like the children above (stopped after them).
+  let temporalKept: Supervised | undefined;
   // Filled in as they start; shutdown stops what is there.
   const services: {
     temporal?: RunningDevServer;
@@ -110,7 +123,7 @@ async function main(): Promise<void> {
   } = {};
   const allChildren = () => [
     ...supervised.map((s) => s.current()),
-    ...(services.temporal?.child ? [services.temporal.child] : []),
+    ...(temporalKept ? [temporalKept.current()] : services.temporal?.child ? [services.temporal.child] : []),
   ];
   let stopping = false;
   process.on('exit', () => {
@@ -123,7 +136,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${why}: stopping the API and the worker, then Temporal...`);
     await Promise.all(supervised.map((s) => s.stop()));
-    await services.temporal?.stop().catch((err: Error) => console.error(`[temporal] ${err.message}`));
+    await (temporalKept ?? services.temporal)?.stop().catch((err: Error) => console.error(`[temporal] ${err.message}`));
     await Promise.all([
       services.mail?.close(),
       services.receiver?.close(),
@@ -360,15 +373,16 @@ async function main(): Promise<void> {
   if (stopping) return;
   ready = true;
 
-  // After "ready", the dev server going away is the end: the worker and the API cannot work without it.
-  const devServer = services.temporal?.child;
-  if (devServer) {
-    void devServer.exited.then((code) => {
-      if (!stopping)
-        void shutdown(
-          1,
-          `the Temporal dev server stopped (${describeExit(code)}); the last lines of its log:\n${indentLines(devServer.lastLines(8))}\n`,
-        );
+  // After "ready", the dev server is kept running like the worker and the API: one that dies is started
+  // again on its database file, and the worker and the API reconnect to it without a restart of their own.
+  const devServer = services.temporal;
+  if (devServer?.child && devServer.respawn) {
+    temporalKept = supervise('the Temporal dev server', {
+      first: devServer.child,
+      spawn: devServer.respawn,
+      ready: (child) => serverAnswers(child, bindHost, configured.port),
+      say,
+      onFatal: (why) => void shutdown(1, why),
     });
   }
 

@@ -1,5 +1,5 @@
 /**
- * Keeps a child of `npm start` (the worker, the API) running: one that dies is started again after a
+ * Keeps a child of `npm start` (the worker, the API, the Temporal dev server) running: one that dies is started again after a
  * pause that doubles with each quick death (1 s, 2 s, 4 s ... at most 30 s) and starts over once it has
  * run for a minute, so a crash costs seconds and a child that cannot start does not spin. Every death is
  * said on the console with its cause (exit code or signal) and the child's last lines. A child that
@@ -12,6 +12,8 @@ import { describeExit, indentLines, type Child } from './children.js';
 export interface SupervisorOptions {
   /** Starts one instance. */
   spawn: () => Child;
+  /** An instance started already (the Temporal dev server, started with retries before anything else): watched first. */
+  first?: Child;
   /** Resolves when an instance answers (its ready line, a health check). */
   ready: (child: Child) => Promise<void>;
   say: (line: string) => void;
@@ -45,9 +47,11 @@ export function supervise(name: string, options: SupervisorOptions): Supervised 
   let resolveFirst!: () => void;
   const firstReady = new Promise<void>((resolve) => (resolveFirst = resolve));
 
+  let adopt = options.first;
   const start = () => {
     const startedAt = Date.now();
-    child = options.spawn();
+    child = adopt ?? options.spawn();
+    adopt = undefined;
     const instance = child;
     void options.ready(instance).then(
       () => {

@@ -1,9 +1,12 @@
 /**
  * `npm start` means it: "running" is printed once the worker polls (the first report after it reaches
- * the US-CERT stand-in; how fast is `npm run bench -- start`'s figure), a worker or an API killed with SIGKILL comes back by
- * itself with the cause on the console, the incident goes on, and Ctrl-C still stops everything.
+ * the US-CERT stand-in; how fast is `npm run bench -- start`'s figure), a worker or an API killed with SIGKILL comes
+ * back by itself with the cause on the console, the incident goes on, and Ctrl-C still stops everything. So does
+ * the Temporal dev server, the worker and the API reconnecting to it; a second `npm start` finds the data.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -105,20 +108,25 @@ test('a worker killed with SIGKILL is started again by npm start, which says why
  * task to the dead worker's sticky queue) is answered 202 pending and applied when the worker answers:
  * the person follows it to "applied", as the link page and the CLI do.
  */
-async function decide(decision: Record<string, unknown>): Promise<{ phase: string }> {
-  const response = await api(director, `/incidents/${incidentId}/decisions`, {
+function decide(decision: Record<string, unknown>): Promise<{ phase: string }> {
+  return decideOn(incidentId, decision);
+}
+
+async function decideOn(
+  id: string,
+  decision: Record<string, unknown>,
+): Promise<{ phase: string; responsibleOffice?: string }> {
+  const response = await api(director, `/incidents/${id}/decisions`, {
     method: 'POST',
     body: JSON.stringify(decision),
   });
   expect([200, 202], await response.clone().text()).toContain(response.status);
-  if (response.status === 200) return (await response.json()) as { phase: string };
+  if (response.status === 200) return (await response.json()) as { phase: string; responsibleOffice?: string };
   const { decisionId } = (await response.json()) as { decisionId: string };
-  let answer: { status: string; state?: { phase: string } } = { status: 'pending' };
+  let answer: { status: string; state?: { phase: string; responsibleOffice?: string } } = { status: 'pending' };
   await waitUntil(
     async () => {
-      answer = (await (
-        await api(director, `/incidents/${incidentId}/decisions/${decisionId}`)
-      ).json()) as typeof answer;
+      answer = (await (await api(director, `/incidents/${id}/decisions/${decisionId}`)).json()) as typeof answer;
       return answer.status !== 'pending';
     },
     `decision ${decisionId} to be applied`,
@@ -149,8 +157,63 @@ test('an API killed with SIGKILL is started again and answers /healthz', async (
   expect(((await state.json()) as { phase: string }).phase).toBe('analysis');
 });
 
+/** The pids of this run's processes whose command line includes `text` (Linux /proc). */
+function pidsWith(text: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
+}
+
+test('the Temporal dev server killed with SIGKILL is started again by npm start, which says why; the worker and the API reconnect without a restart, and incidents go on', async () => {
+  const dbFile = join(system.dataDir, 'temporal.db');
+  const [server] = pidsWith(dbFile);
+  expect(server, `a dev server on ${dbFile}`).toBeDefined();
+  const worker = pidOf(/\[worker\] polling task queue .*?pid (\d+)/g);
+  const apiPid = pidOf(/\[api\] listening on \S+ \(pid (\d+)/g);
+  process.kill(server!, 'SIGKILL');
+  await waitUntil(
+    async () => system.output().includes(`the Temporal dev server (pid ${server}) died: signal SIGKILL`),
+    'npm start to say the dev server died',
+    20_000,
+    100,
+  );
+  await waitUntil(
+    async () => /the Temporal dev server is back \(pid \d+/.test(system.output()),
+    'the dev server back',
+    90_000,
+    200,
+  );
+  expect(system.child.exitCode).toBeNull();
+
+  // The incident kept what it had; a new one goes to US-CERT and takes a decision.
+  const kept = await waitUntil(
+    async () => (await api(director, `/incidents/${incidentId}`).catch(() => undefined))?.status === 200,
+    'the API to answer for the incident again',
+    60_000,
+    250,
+  ).then(async () => (await (await api(director, `/incidents/${incidentId}`)).json()) as { phase: string });
+  expect(kept.phase).toBe('analysis');
+  const after = `${incidentId}-3`;
+  await reportToUsCert(after);
+  const state = await decideOn(after, { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+  expect(state.responsibleOffice).toBe('Bureau of Consular Affairs');
+
+  // The same worker and API processes throughout: they reconnected to the new server by themselves.
+  expect(pidOf(/\[worker\] polling task queue .*?pid (\d+)/g)).toBe(worker);
+  expect(pidOf(/\[api\] listening on \S+ \(pid (\d+)/g)).toBe(apiPid);
+  expect(system.output()).not.toContain(`the worker (pid ${worker}) died`);
+  expect(system.output()).not.toContain(`the API (pid ${apiPid}) died`);
+});
+
 test('Ctrl-C stops everything, restarts pending or not', async () => {
-  const code = await system.stop();
+  const code = await system.stop({ keepData: true });
   expect(code).toBe(0);
   expect(system.output()).toContain('stopped.');
   for (const port of [system.ports.api, system.ports.temporal, system.ports.receiver]) {
@@ -159,4 +222,18 @@ test('Ctrl-C stops everything, restarts pending or not', async () => {
       `port ${port} still answers`,
     ).rejects.toThrow();
   }
+});
+
+test('a second npm start on the same data folder finds every incident intact, after the dev server was killed under the first', async () => {
+  system = await startNpmStart({ dataDir: system.dataDir, ports: system.ports });
+  await system.ready(240_000);
+  const states: Record<string, { phase: string; decisions: unknown[]; responsibleOffice?: string }> = {};
+  for (const id of [incidentId, `${incidentId}-2`, `${incidentId}-3`]) {
+    const response = await api(director, `/incidents/${id}`);
+    expect(response.status, id).toBe(200);
+    states[id] = (await response.json()) as (typeof states)[string];
+  }
+  expect(states[incidentId]!.phase).toBe('analysis');
+  expect(states[incidentId]!.decisions).toHaveLength(2);
+  expect(states[`${incidentId}-3`]!.responsibleOffice).toBe('Bureau of Consular Affairs');
 });

@@ -23,8 +23,16 @@ import {
 import { FACTORS_HIGH, LETTER, aReport, testPlaybook } from '../workflows/fixture.js';
 import { writeRoster } from './fixture.js';
 
+/** The Temporal service a process world runs on: the dev server, or a cluster (tests/cluster). */
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+  client: TestWorkflowEnvironment['client'];
+  teardown(): Promise<void>;
+}
+
 export interface ProcessWorld {
-  env: TestWorkflowEnvironment;
+  env: TemporalTarget;
   smtp: SmtpCounter;
   receiver: EndpointReceiver;
   dataConverter: BreachDataConverter;
@@ -36,10 +44,22 @@ export interface ProcessWorld {
   close(): Promise<void>;
 }
 
-export async function startProcessWorld(name: string, smtpConnections: number): Promise<ProcessWorld> {
+/** `on`: the Temporal service to run on, given the world's data converter; a dev server when absent. */
+export async function startProcessWorld(
+  name: string,
+  smtpConnections: number,
+  on?: (dataConverter: BreachDataConverter) => Promise<TemporalTarget>,
+): Promise<ProcessWorld> {
   const key = generateKey();
   const dataConverter = createDataConverter(createKeyring(name, { [name]: key }));
-  const env = await startDevServer({ dataConverter });
+  const env: TemporalTarget = on
+    ? await on(dataConverter)
+    : await startDevServer({ dataConverter }).then((dev) => ({
+        address: dev.address,
+        namespace: 'default',
+        client: dev.client,
+        teardown: () => dev.teardown(),
+      }));
   const [smtp, receiver] = await Promise.all([startSmtpCounter(), startHttpReceiver()]);
   const taskQueue = `${name}-${Math.random().toString(36).slice(2, 8)}`;
   const workers: WorkerProcess[] = [];
@@ -53,7 +73,7 @@ export async function startProcessWorld(name: string, smtpConnections: number): 
     startWorker(extra = {}) {
       const worker = startWorkerProcess({
         TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_NAMESPACE: 'default',
+        TEMPORAL_NAMESPACE: env.namespace,
         BREACH_TASK_QUEUE: taskQueue,
         SMTP_URL: smtp.smtpUrl,
         SMTP_MAX_CONNECTIONS: String(smtpConnections),

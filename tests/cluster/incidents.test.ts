@@ -1,0 +1,196 @@
+/**
+ * Incidents on the self-hosted cluster (PostgreSQL persistence and SQL visibility, the namespace and
+ * search attributes made by deploy/scripts, tests/cluster/cluster.ts), with the production worker as a
+ * child process: the whole lifecycle, the list by BreachPhase and BreachAwaitingRole on SQL visibility,
+ * a decision while no worker runs, and the Temporal server killed and started again at a gate.
+ */
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { submitDecision } from '../../client/decisions.js';
+import { listIncidents } from '../../client/incidents.js';
+import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes.js';
+import type { Playbook } from '../../domain/playbook.js';
+import type { IncidentState } from '../../domain/state.js';
+import { incidentWorkflowId } from '../../domain/ids.js';
+import { startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver } from '../helpers/index.js';
+import {
+  decide,
+  events,
+  faultKeys,
+  faultPlaybook,
+  newIncidentId,
+  report,
+  stateOf,
+  until,
+  waitForState,
+  workflowBundleFile,
+  Workers,
+  type Incidents,
+} from '../faults/fixture.js';
+import { writeRoster } from '../scale/fixture.js';
+import { FACTORS_HIGH, LETTER } from '../workflows/fixture.js';
+import { startCluster, type Cluster } from './cluster.js';
+
+const keys = faultKeys('cluster-incidents');
+let cluster: Cluster;
+let client: Client;
+let smtp: SmtpReceiver;
+let receiver: EndpointReceiver;
+let workers: Workers;
+let world: Incidents;
+let playbook: Playbook;
+
+beforeAll(async () => {
+  const [started, mail, http, bundle] = await Promise.all([
+    startCluster('incidents'),
+    startSmtpReceiver(),
+    startHttpReceiver(),
+    workflowBundleFile(),
+  ]);
+  cluster = started;
+  smtp = mail;
+  receiver = http;
+  client = await cluster.client(keys.dataConverter);
+  world = { client, taskQueue: `cluster-${Math.random().toString(36).slice(2, 8)}` };
+  playbook = faultPlaybook(receiver.url);
+  workers = new Workers(() => ({
+    TEMPORAL_ADDRESS: cluster.address,
+    TEMPORAL_NAMESPACE: cluster.namespace,
+    BREACH_TASK_QUEUE: world.taskQueue,
+    SMTP_URL: smtp.smtpUrl,
+    BREACH_WORKFLOW_BUNDLE: bundle,
+    ...keys.env,
+  }));
+  await workers.start();
+}, 300_000);
+
+afterAll(async () => {
+  await workers?.kill('SIGTERM');
+  await Promise.all([smtp?.close(), receiver?.close()]);
+  await cluster?.close();
+});
+
+/** The person of the playbook who holds `role`. */
+const holder = (role: string) => playbook.people.find((p) => (p.roles as string[]).includes(role))!.id;
+
+async function atTriage(prefix: string): Promise<string> {
+  const id = newIncidentId(prefix);
+  await report(world, playbook, id);
+  await waitForState(world, id, (s) => s.phase === 'triage', 'triage', 60_000);
+  return id;
+}
+
+it('the search attributes deploy/scripts/create-namespace.sh registered; the list by BreachPhase and BreachAwaitingRole answers on SQL visibility', async () => {
+  const listed = await client.connection.operatorService.listSearchAttributes({ namespace: cluster.namespace });
+  for (const attribute of SEARCH_ATTRIBUTES)
+    expect(Object.keys(listed.customAttributes ?? {}), attribute.name).toContain(attribute.name);
+
+  const id = await atTriage('list');
+  const found = await until(
+    async () => {
+      const items = await listIncidents(client, { phase: 'triage', awaitingRole: 'ipsDirector' });
+      return items.find((i) => i.incidentId === id);
+    },
+    'the incident in the list by phase and awaiting role',
+    60_000,
+    500,
+  );
+  expect(found).toMatchObject({ phase: 'triage', awaitingRole: 'ipsDirector', status: 'RUNNING' });
+  expect((await listIncidents(client, { phase: 'analysis' })).map((i) => i.incidentId)).not.toContain(id);
+});
+
+it('468.3b-468.7: the whole lifecycle on the cluster: reported to US-CERT, every gate, notification, remediation, closure and the record filed', async () => {
+  const id = await atTriage('life');
+  expect(receiver.calls('/usCert').filter((c) => (c.body as { incidentId?: string }).incidentId === id)).toHaveLength(
+    1,
+  );
+  await decide(world, id, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+  await decide(world, id, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
+  await decide(world, id, 'ips-director', {
+    kind: 'submit-analysis',
+    factors: FACTORS_HIGH,
+    options: ['notify-individuals'],
+    rationale: 'CRG analysis.',
+  });
+  await decide(world, id, 'ppgb-chair', {
+    kind: 'ppgb-chair-decision',
+    outcome: 'refer-to-under-secretary',
+    rationale: 'To M.',
+  });
+  await decide(world, id, 'under-secretary', {
+    kind: 'under-secretary-decision',
+    outcome: 'approve-notification',
+    rationale: 'Approved.',
+  });
+  await decide(world, id, 'notification-official', {
+    kind: 'approve-letter',
+    letter: LETTER,
+    roster: { url: writeRoster(3), count: 3 },
+  });
+  let state = await waitForState(world, id, (s) => s.phase === 'remediation', 'remediation', 120_000);
+  expect(state.notification).toMatchObject({ processed: 3, failed: 0 });
+  for (const item of state.actionItems.filter((i) => i.status === 'open'))
+    state = await decide(world, id, holder(item.ownerRole), {
+      kind: 'complete-action-item',
+      itemId: item.id,
+      evidence: 'Done.',
+    });
+  expect(state.phase).toBe('closure-review');
+  await decide(world, id, 'ips-director', { kind: 'sign-off-closure', rationale: 'All actions complete.' });
+  const summary = (await client.workflow.getHandle(incidentWorkflowId(id)).result()) as { outcome: string };
+  expect(summary.outcome).toBe('notified');
+  await receiver.waitFor(
+    (c) => c.path === '/recordsArchive' && (c.body as { incidentId?: string }).incidentId === id,
+    30_000,
+  );
+  const closed = await until(
+    async () => (await listIncidents(client, { phase: 'closed' })).find((i) => i.incidentId === id),
+    'the closed incident in the list',
+    60_000,
+    500,
+  );
+  expect(closed.status).toBe('COMPLETED');
+});
+
+it('a decision while no worker runs is recorded, answered pending, and applied once when a worker is back', async () => {
+  const id = await atTriage('pending');
+  await workers.kill('SIGKILL');
+  const submitted = await submitDecision(
+    client,
+    id,
+    { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs', actorId: 'ips-director' },
+    { waitMs: 2_000 },
+  );
+  expect(submitted.status).toBe('pending');
+  await workers.start();
+  const state = await waitForState(
+    world,
+    id,
+    (s) => s.responsibleOffice !== undefined && s.responsibleOffice !== null,
+    'the decision applied',
+    60_000,
+  );
+  expect(state.decisions.filter((d) => d.kind === 'assign-responsible-office')).toHaveLength(1);
+});
+
+it('the Temporal server killed with SIGKILL at a gate and started again: the incident keeps every decision and takes the next', async () => {
+  const id = await atTriage('gate');
+  await decide(world, id, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+  await decide(world, id, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
+  const before = await waitForState(world, id, (s) => s.phase === 'analysis', 'the analysis gate');
+  await cluster.stopServer('SIGKILL');
+  await cluster.startServer();
+  const after = await until(() => stateOf(world, id), 'the incident answering after the restart', 60_000, 500);
+  expect(after.decisions).toEqual(before.decisions);
+  expect(after.phase).toBe('analysis');
+  const next: IncidentState = await decide(world, id, 'ips-director', {
+    kind: 'submit-analysis',
+    factors: FACTORS_HIGH,
+    options: ['notify-individuals'],
+    rationale: 'CRG analysis.',
+  });
+  expect(next.phase).not.toBe('analysis');
+  expect(events(next).filter((e) => e === 'reported:usCert')).toHaveLength(1);
+  // The same worker process throughout: it reconnected by itself.
+  expect(workers.current?.child.exitCode).toBeNull();
+});
