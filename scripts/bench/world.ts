@@ -8,7 +8,7 @@ import { waitFor, type BenchServer, type MailServer } from './setup.js';
 import { type EndpointReceiver } from '../local/endpoint-receiver.js';
 import { startWorkerProcess, type WorkerProcess } from '../local/worker-process.js';
 
-type Part = 'notify' | 'surge' | 'crash' | 'soak' | 'sandbox';
+type Part = 'notify' | 'surge' | 'crash' | 'soak' | 'sandbox' | 'floor';
 
 export interface Options {
   parts: Set<Part>;
@@ -45,7 +45,15 @@ export function parseArgs(argv: string[], config: BenchConfig): Options {
       if (!Number.isInteger(n) || n <= 0) throw new Error(`${arg}: expected a positive whole number`);
       return n;
     };
-    if (arg === 'notify' || arg === 'surge' || arg === 'crash' || arg === 'soak' || arg === 'sandbox') parts.add(arg);
+    if (
+      arg === 'notify' ||
+      arg === 'surge' ||
+      arg === 'crash' ||
+      arg === 'soak' ||
+      arg === 'sandbox' ||
+      arg === 'floor'
+    )
+      parts.add(arg);
     else if (arg === 'all') ['notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
     else if (arg === '--recipients') options.recipients = value();
     else if (arg === '--incidents') options.incidents = value();
@@ -59,7 +67,7 @@ export function parseArgs(argv: string[], config: BenchConfig): Options {
       options.cpuProfileDir = dir;
     } else
       throw new Error(
-        `unknown argument ${arg}: expected notify, surge, crash, soak, sandbox, all, --recipients N, --million, --incidents N, --connections N, --reminder-every 5m, --soak SECONDS, --cpu-prof DIR`,
+        `unknown argument ${arg}: expected notify, surge, crash, soak, sandbox, floor, all, --recipients N, --million, --incidents N, --connections N, --reminder-every 5m, --soak SECONDS, --cpu-prof DIR`,
       );
   }
   if (parts.size === 0) ['notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
