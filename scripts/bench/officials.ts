@@ -36,12 +36,16 @@ function sessionCookie(app: FastifyInstance, email: string): string {
   return `${SESSION_COOKIE}=${encodeURIComponent(app.signCookie(value))}`;
 }
 
-async function timed(url: string, init: RequestInit, expected: number): Promise<number> {
+/** Answers other than 200, by request (a decision no worker applied in time is a 202, pending). */
+const otherAnswers: string[] = [];
+
+async function timed(url: string, init: RequestInit): Promise<number> {
   const began = performance.now();
   const response = await fetch(url, init);
   await response.arrayBuffer();
   const ms = performance.now() - began;
-  if (response.status !== expected) throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}`);
+  if (response.status !== 200)
+    otherAnswers.push(`${init.method ?? 'GET'} ${new URL(url).pathname}: ${response.status}`);
   return ms;
 }
 
@@ -62,30 +66,24 @@ export async function officialsLatency(input: OfficialsInput, line: Line): Promi
   const cached = byLastTask.slice(-n);
   const idle = byLastTask.slice(0, n);
   const decide = (id: string) =>
-    timed(
-      `${apiUrl}/incidents/${encodeURIComponent(id)}/decisions`,
-      {
-        method: 'POST',
-        headers: bearer,
-        body: JSON.stringify({ kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' }),
-      },
-      200,
-    );
+    timed(`${apiUrl}/incidents/${encodeURIComponent(id)}/decisions`, {
+      method: 'POST',
+      headers: bearer,
+      body: JSON.stringify({ kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' }),
+    });
   const figures: Record<string, number[]> = {};
   figures['decision, in the cache'] = await series(cached, decide);
   figures['decision, out of the cache'] = await series(idle, decide);
   const pageIds = byLastTask.slice(n, 2 * n);
   figures['case page GET /cases/{id}'] = await series(pageIds, (id) =>
-    timed(`${apiUrl}/cases/${encodeURIComponent(id)}`, { headers: director }, 200),
+    timed(`${apiUrl}/cases/${encodeURIComponent(id)}`, { headers: director }),
   );
   figures['GET /incidents/{id}/record'] = await series(byLastTask.slice(2 * n, 3 * n), (id) =>
-    timed(`${apiUrl}/incidents/${encodeURIComponent(id)}/record`, { headers: bearer }, 200),
+    timed(`${apiUrl}/incidents/${encodeURIComponent(id)}/record`, { headers: bearer }),
   );
-  const rounds = Array.from({ length: Math.max(5, Math.floor(n / 4)) }, (_, i) => String(i));
-  figures['GET /cases, IPS Director'] = await series(rounds, () =>
-    timed(`${apiUrl}/cases`, { headers: director }, 200),
-  );
-  figures['GET /cases, CRG member'] = await series(rounds, () => timed(`${apiUrl}/cases`, { headers: crgMember }, 200));
+  const rounds = Array.from({ length: Math.max(5, Math.min(20, Math.floor(n / 10))) }, (_, i) => String(i));
+  figures['GET /cases, IPS Director'] = await series(rounds, () => timed(`${apiUrl}/cases`, { headers: director }));
+  figures['GET /cases, CRG member'] = await series(rounds, () => timed(`${apiUrl}/cases`, { headers: crgMember }));
   const results: Record<string, unknown> = { samples: n };
   for (const [label, times] of Object.entries(figures)) {
     const p50 = percentile(times, 50);
@@ -98,5 +96,10 @@ export async function officialsLatency(input: OfficialsInput, line: Line): Promi
         : { ok: p99 <= 300, text: '≤ 300 ms p99' };
     line(label, `p50 ${fmt(p50)} / p99 ${fmt(p99)} ms (${times.length} requests, one at a time)`, target);
   }
+  results.otherAnswers = otherAnswers.length;
+  line('answers other than 200', otherAnswers.length ? otherAnswers.slice(0, 5).join('; ') : 'none', {
+    ok: otherAnswers.length === 0,
+    text: 'none',
+  });
   return results;
 }

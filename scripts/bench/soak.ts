@@ -8,8 +8,10 @@
  * Printed beside their targets: worker memory (RSS, and the V8 heap where the worker's metrics port
  * answers) per open and per cached incident, worker CPU per reminder, workflow task latency p99
  * (scheduled → started, from the histories), failed workflow tasks, and the replay time of one whole
- * incident history with the cache forced to miss (p50/p99). Each part prints the machine's load and CPU
- * by process.
+ * incident history with the cache forced to miss (p50/p99). Then the officials' latency with the N
+ * incidents open (scripts/bench/officials.ts): a decision's round trip in and out of the worker's cache,
+ * GET /cases for the IPS Director and a CRG member, a case page and the record. Each part prints the
+ * machine's load and CPU by process.
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
