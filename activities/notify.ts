@@ -17,12 +17,13 @@
 import { CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
-import { renderEmail, renderMailVendorLetter } from '../domain/letters.js';
+import { fillEmail, fillMailVendorLetter, letterTemplate } from '../domain/letter-template.js';
 import { meansFor } from '../domain/means.js';
 import { rosterEntryOrReason, type RosterEntry } from '../domain/roster.js';
 import { postToEndpoint } from './http.js';
 import { rosterLineChunks, rosterLineCount } from './roster.js';
 import { noticeMessageId, noticeRef } from '../security/notice-ref.js';
+import { composesRaw, createMimeComposer } from './compose.js';
 
 export type {
   NotifyRangeInput,
@@ -92,7 +93,10 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
   };
   const maxListed = input.maxListedFailures ?? DEFAULT_LISTED_FAILURES;
   const concurrency = Math.max(1, transportConcurrency(deps.mailer));
-  const ctxLetter = { organization: input.organization, incidentRef: input.incidentId };
+  // The letter is rendered once for the batch and each person's copy filled in (domain/letter-template.ts);
+  // the emails are written as nodemailer would compose them and handed over raw (activities/compose.ts).
+  const template = letterTemplate(input.letter, { organization: input.organization, incidentRef: input.incidentId });
+  const compose = composesRaw(deps.mailer) ? createMimeComposer(deps.mailFrom, template.subject) : undefined;
   const letterBatch = Math.max(1, input.letterBatch);
 
   // Lines read but not yet wholly done, in roster order; the checkpoint never passes the first of them.
@@ -166,17 +170,13 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
     while (!ready()) await new Promise<void>((resolve) => (wake = resolve));
   };
   const sendEmail = (work: LineWork, person: RosterEntry) => {
-    const mail = renderEmail(input.letter, person, ctxLetter);
+    const mail = fillEmail(template, person);
+    const to = { name: person.name, address: person.email! };
+    const messageId = messageIdFor(input.incidentId, work.line);
+    const raw = compose?.({ to, messageId, text: mail.text, html: mail.html });
     inFlight += 1;
     deps.mailer.sendMail(
-      {
-        from: deps.mailFrom,
-        to: { name: person.name, address: person.email! },
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId: messageIdFor(input.incidentId, work.line),
-      },
+      raw ?? { from: deps.mailFrom, to, subject: mail.subject, text: mail.text, html: mail.html, messageId },
       (err) => {
         inFlight -= 1;
         if (!err) {
@@ -263,7 +263,7 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
             group.letters.push({
               line,
               mailPieceId: noticeRef(input.incidentId, line, 'letter'),
-              ...renderMailVendorLetter(input.letter, person, ctxLetter),
+              ...fillMailVendorLetter(template, person),
             });
           } else {
             if (inFlight >= concurrency) await waitUntil(() => inFlight < concurrency || fatal !== undefined);

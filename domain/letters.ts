@@ -136,7 +136,7 @@ export function escapeHtml(value: string): string {
 }
 
 /** One line: no CR/LF (headers, salutations). */
-const oneLine = (value: string) =>
+export const oneLine = (value: string) =>
   value
     .replace(/[\r\n\t]+/g, ' ')
     .replace(/ {2,}/g, ' ')

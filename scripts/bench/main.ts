@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- start|notify|surge|crash|soak|sandbox|all] [--recipients N] [--million] [--incidents N] [--connections N] [--cpu-prof DIR]`
+ * `npm run bench [-- start|notify|surge|crash|soak|sandbox|floor|all] [--recipients N] [--million] [--incidents N] [--connections N] [--cpu-prof DIR]`
  *
  * Measures, on this machine, against a Temporal dev server (the CLI's, in memory) and the production
  * worker (workers/main.ts in a process of its own, running the workflow bundle this writes first, as
@@ -19,7 +19,11 @@
  *           its endpoint, intake-to-report p50/p99 beside one plain HTTP POST to the same receiver,
  *           starts per second beside an empty workflow on the same server, the worker's memory at
  *           1,000 open incidents, failed workflow tasks.
- *   soak    N open incidents at a gate with reminders firing (scripts/bench/soak.ts).
+ *   soak    N open incidents at a gate with reminders firing, then the officials' latency at N open
+ *           (a decision's round trip in and out of the worker's cache, /cases, a case page, the record;
+ *           scripts/bench/soak.ts, officials.ts).
+ *   floor   N new incidents to their one-hour report beside a floor workflow making the same calls out
+ *           with none of the policy: worker + server CPU per incident as a ratio to it (floor.ts).
  *   sandbox what the workflow sandbox costs an incident beside an idle workflow: module initialisation
  *           per workflow, worker CPU from report to triage, worker memory per cached incident with a GC
  *           forced (scripts/bench/sandbox.ts; --incidents N, default 300; --cpu-prof DIR: the workers profiled,
@@ -40,6 +44,7 @@ import { benchSurge } from './surge.js';
 import { benchSoak } from './soak.js';
 import { benchSandbox } from './sandbox.js';
 import { benchStart } from './start.js';
+import { benchFloor } from './floor.js';
 import { fmt, line, parseArgs, results, type World } from './world.js';
 import { loadBenchConfig } from '../../config/index.js';
 
@@ -72,6 +77,7 @@ async function main(): Promise<void> {
     if (options.parts.has('crash')) await benchCrash(world);
     if (options.parts.has('surge')) await benchSurge(world);
     if (options.parts.has('sandbox')) results.sandbox = await benchSandbox(world);
+    if (options.parts.has('floor')) results.floor = await benchFloor(world);
     if (options.parts.has('soak')) {
       results.soak = await benchSoak(
         { server, mail },

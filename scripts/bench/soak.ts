@@ -8,8 +8,10 @@
  * Printed beside their targets: worker memory (RSS, and the V8 heap where the worker's metrics port
  * answers) per open and per cached incident, worker CPU per reminder, workflow task latency p99
  * (scheduled → started, from the histories), failed workflow tasks, and the replay time of one whole
- * incident history with the cache forced to miss (p50/p99). Each part prints the machine's load and CPU
- * by process.
+ * incident history with the cache forced to miss (p50/p99). Then the officials' latency with the N
+ * incidents open (scripts/bench/officials.ts): a decision's round trip in and out of the worker's cache,
+ * GET /cases for the IPS Director and a CRG member, a case page and the record. Each part prints the
+ * machine's load and CPU by process.
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -32,6 +34,7 @@ import {
   type MailServer,
 } from './setup.js';
 import { replayTimes } from './replay.js';
+import { officialsLatency } from './officials.js';
 
 export interface SoakOptions {
   incidents: number;
@@ -76,6 +79,7 @@ function machine(pids: Record<string, number | undefined>): string {
 async function histories(world: SoakWorld, ids: string[]) {
   let failed = 0;
   const latencies: number[] = [];
+  const lastTaskAt = new Map<string, number>();
   for (let i = 0; i < ids.length; i += 25) {
     await Promise.all(
       ids.slice(i, i + 25).map(async (id) => {
@@ -90,6 +94,7 @@ async function histories(world: SoakWorld, ids: string[]) {
             if (from !== undefined) latencies.push(at - from);
           }
           if (e.workflowTaskFailedEventAttributes) failed += 1;
+          if (e.workflowTaskCompletedEventAttributes) lastTaskAt.set(id, at);
         }
       }),
     );
@@ -99,6 +104,8 @@ async function histories(world: SoakWorld, ids: string[]) {
     latencyP99: percentile(latencies, 99),
     latencyP50: percentile(latencies, 50),
     tasks: latencies.length,
+    /** The incidents by the time their last workflow task completed, oldest first. */
+    byLastTask: ids.toSorted((a, b) => (lastTaskAt.get(a) ?? 0) - (lastTaskAt.get(b) ?? 0)),
   };
 }
 
@@ -210,7 +217,8 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
       workerCpuSeconds: cpu,
       cpuMsPerReminder: reminders ? (cpu * 1_000) / reminders : null,
     };
-    results.workflowTasks = tasks;
+    const { byLastTask, ...taskFigures } = tasks;
+    results.workflowTasks = taskFigures;
     results.replay = replay;
     results.sampled = sample.length;
     line('worker RSS: before / at the gate / peak', `${fmt(baseline.rss)} / ${fmt(open.rss)} / ${fmt(peakRss)} MB`, {
@@ -242,6 +250,9 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
       `${fmt(replay.p50, 1)} / ${fmt(replay.p99, 1)} ms (${replay.events} events)`,
       { ok: replay.p99 <= 50, text: '≤ 50 ms p99' },
     );
+    line('machine', machine(pids));
+    console.log(`\n  the officials' latency at ${fmt(count)} open, ${cached} in the worker's cache`);
+    results.officials = await officialsLatency({ app, apiUrl, byLastTask, cacheSize: cached, samples: 100 }, line);
     line('machine', machine(pids));
     return results;
   } finally {

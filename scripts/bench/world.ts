@@ -8,7 +8,7 @@ import { waitFor, type BenchServer, type MailServer } from './setup.js';
 import { type EndpointReceiver } from '../local/endpoint-receiver.js';
 import { startWorkerProcess, type WorkerProcess } from '../local/worker-process.js';
 
-type Part = 'start' | 'notify' | 'surge' | 'crash' | 'soak' | 'sandbox';
+type Part = 'start' | 'notify' | 'surge' | 'crash' | 'soak' | 'sandbox' | 'floor';
 
 export interface Options {
   parts: Set<Part>;
@@ -51,7 +51,8 @@ export function parseArgs(argv: string[], config: BenchConfig): Options {
       arg === 'surge' ||
       arg === 'crash' ||
       arg === 'soak' ||
-      arg === 'sandbox'
+      arg === 'sandbox' ||
+      arg === 'floor'
     )
       parts.add(arg);
     else if (arg === 'all') ['start', 'notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));
@@ -67,7 +68,7 @@ export function parseArgs(argv: string[], config: BenchConfig): Options {
       options.cpuProfileDir = dir;
     } else
       throw new Error(
-        `unknown argument ${arg}: expected start, notify, surge, crash, soak, sandbox, all, --recipients N, --million, --incidents N, --connections N, --reminder-every 5m, --soak SECONDS, --cpu-prof DIR`,
+        `unknown argument ${arg}: expected start, notify, surge, crash, soak, sandbox, floor, all, --recipients N, --million, --incidents N, --connections N, --reminder-every 5m, --soak SECONDS, --cpu-prof DIR`,
       );
   }
   if (parts.size === 0) ['start', 'notify', 'crash', 'surge'].forEach((p) => parts.add(p as 'notify'));

@@ -1,0 +1,168 @@
+/**
+ * `npm run bench -- floor [--incidents N]`: what a new incident costs up to its one-hour report, beside
+ * the floor yardstick (scripts/bench/floor-workflow.ts: the same calls out, none of the policy), each
+ * started the same way (N first reports through the HTTP API, fifty at a time) on the production worker
+ * in a process of its own. Printed: worker and Temporal server CPU per incident until every report
+ * reached the US-CERT stand-in, their ratio to the floor's, and the events, workflow tasks and actions
+ * of each history at that point.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { buildApi } from '../../api/server.js';
+import { DEFAULT_API_TOKENS, loadApiTokens, PROJECT_ROOT } from '../../config/index.js';
+import { incidentWorkflowId } from '../../domain/ids.js';
+import { bundleWorkflows } from '../../workers/bundle.js';
+import { startEndpointReceiver } from '../local/endpoint-receiver.js';
+import { startWorkerProcess } from '../local/worker-process.js';
+import { aFirstReport, benchPlaybook, cpuSeconds, descendantPid, waitFor } from './setup.js';
+import { fmt, line, type World } from './world.js';
+
+/** What Temporal Cloud counts as an action, per event type (starts, signals, updates, activity attempts, timers, upserts, markers, children). */
+const ACTIONS = new Set([
+  'workflowExecutionStartedEventAttributes',
+  'workflowExecutionSignaledEventAttributes',
+  'workflowExecutionUpdateAcceptedEventAttributes',
+  'activityTaskStartedEventAttributes',
+  'timerStartedEventAttributes',
+  'upsertWorkflowSearchAttributesEventAttributes',
+  'markerRecordedEventAttributes',
+  'startChildWorkflowExecutionInitiatedEventAttributes',
+]);
+
+export interface Cost {
+  workerMs: number;
+  temporalMs: number;
+  seconds: number;
+  events: number;
+  workflowTasks: number;
+  actions: number;
+}
+
+async function costOf(world: World, count: number, env: Record<string, string>): Promise<Cost> {
+  const { server } = world;
+  const reported = new Set<string>();
+  const receiver = await startEndpointReceiver({
+    port: 0,
+    onCall: (call) => {
+      const id = (call.body as { incidentId?: string }).incidentId;
+      if (call.path === '/usCert' && id) reported.add(id);
+    },
+  });
+  const playbook = benchPlaybook(receiver.url);
+  const taskQueue = `bench-floor-${randomBytes(3).toString('hex')}`;
+  const worker = startWorkerProcess(
+    { ...server.workerEnv(taskQueue, world.mail.smtpUrl, world.options.connections), ...env },
+    { nodeArgs: world.options.workerNodeArgs },
+  );
+  const app = await buildApi({
+    client: server.client,
+    taskQueue,
+    playbook,
+    tokens: await loadApiTokens(DEFAULT_API_TOKENS, playbook),
+    linkSecret: randomBytes(32).toString('hex'),
+    publicUrl: 'http://127.0.0.1',
+  });
+  try {
+    await worker.ready;
+    const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+    const auth = { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' };
+    await new Promise((r) => setTimeout(r, 2_000));
+    const temporalPid = descendantPid(process.pid, 'start-dev');
+    const before = { worker: cpuSeconds(worker.pid), temporal: cpuSeconds(temporalPid) };
+    const started = performance.now();
+    const ids: string[] = [];
+    for (let i = 0; i < count; i += 50) {
+      ids.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(50, count - i) }, async () => {
+            const response = await fetch(`${apiUrl}/incidents`, {
+              method: 'POST',
+              headers: auth,
+              body: JSON.stringify(aFirstReport()),
+            });
+            const body = (await response.json()) as { incidentId?: string };
+            if (response.status !== 202 || !body.incidentId)
+              throw new Error(`POST /incidents answered ${response.status}`);
+            return body.incidentId;
+          }),
+        )),
+      );
+    }
+    await waitFor(
+      async () => (ids.every((id) => reported.has(id)) ? true : undefined),
+      'every report at the US-CERT stand-in',
+      1_800_000,
+      100,
+    );
+    // The workflow tasks that record the reports' completion, and the notices' (a few seconds behind).
+    await new Promise((r) => setTimeout(r, 3_000));
+    const seconds = (performance.now() - started) / 1_000;
+    const cpu = { worker: cpuSeconds(worker.pid) - before.worker, temporal: cpuSeconds(temporalPid) - before.temporal };
+    let events = 0;
+    let workflowTasks = 0;
+    let actions = 0;
+    for (const id of ids) {
+      for (const e of (await server.client.workflow.getHandle(incidentWorkflowId(id)).fetchHistory()).events ?? []) {
+        events += 1;
+        if (e.workflowTaskCompletedEventAttributes) workflowTasks += 1;
+        if (Object.keys(e).some((k) => ACTIONS.has(k) && e[k as keyof typeof e])) actions += 1;
+      }
+    }
+    return {
+      workerMs: (cpu.worker * 1_000) / count,
+      temporalMs: (cpu.temporal * 1_000) / count,
+      seconds,
+      events: events / count,
+      workflowTasks: workflowTasks / count,
+      actions: actions / count,
+    };
+  } finally {
+    await app.close();
+    await worker.kill('SIGTERM');
+    await receiver.close();
+  }
+}
+
+export async function benchFloor(world: World): Promise<Record<string, unknown>> {
+  const count = world.options.incidents || 300;
+  console.log(`\nfloor: ${fmt(count)} new incidents to their one-hour report, beside the floor workflow`);
+  const floorBundle = join(tmpdir(), `bench-floor-bundle-${process.pid}.js`);
+  await writeFile(
+    floorBundle,
+    await bundleWorkflows(join(PROJECT_ROOT, 'scripts', 'bench', 'floor-workflow.ts'), { quiet: true }),
+  );
+  // Floor, incident, floor: the machine's load drifts, and the incident is compared with the mean of the two.
+  const floorBefore = await costOf(world, count, { BREACH_WORKFLOW_BUNDLE: floorBundle });
+  const incident = await costOf(world, count, {});
+  const floorAfter = await costOf(world, count, { BREACH_WORKFLOW_BUNDLE: floorBundle });
+  const mean = (k: keyof Cost) => (floorBefore[k] + floorAfter[k]) / 2;
+  const floor: Cost = {
+    workerMs: mean('workerMs'),
+    temporalMs: mean('temporalMs'),
+    seconds: mean('seconds'),
+    events: mean('events'),
+    workflowTasks: mean('workflowTasks'),
+    actions: mean('actions'),
+  };
+  const ratio = (incident.workerMs + incident.temporalMs) / (floor.workerMs + floor.temporalMs);
+  const ms = (c: Cost) => `worker ${fmt(c.workerMs, 1)} + Temporal ${fmt(c.temporalMs, 1)} ms`;
+  line('CPU per incident, report → one-hour report', ms(incident));
+  line(
+    'the floor workflow, same calls',
+    `${ms(floor)} (before ${fmt(floorBefore.workerMs + floorBefore.temporalMs, 1)}, after ${fmt(floorAfter.workerMs + floorAfter.temporalMs, 1)} ms in all)`,
+  );
+  line('incident / floor, worker + Temporal CPU', `${fmt(ratio, 2)}×`, { ok: ratio <= 1.3, text: '≤ 1.3×' });
+  line('Temporal server CPU per incident', `${fmt(incident.temporalMs, 1)} ms`, {
+    ok: incident.temporalMs <= 30,
+    text: '≤ 30 ms',
+  });
+  const history = (c: Cost) =>
+    `${fmt(c.events, 1)} events, ${fmt(c.workflowTasks, 1)} workflow tasks, ${fmt(c.actions, 1)} actions`;
+  line('history at the report: incident', history(incident));
+  line('history at the report: floor', history(floor));
+  line('wall time: incident / floor', `${fmt(incident.seconds, 1)} / ${fmt(floor.seconds, 1)} s`);
+  return { incidents: count, incident, floor, floorBefore, floorAfter, ratio };
+}
