@@ -32,6 +32,14 @@ export const contactSchema = z.strictObject({
   email: z.email('expected an email address'),
 });
 
+/**
+ * How a report came in (5 FAM 468.3b): the Breach Incident form or the API (absent: one of those); by
+ * email to an intake mailbox when the form cannot be reached (api/intake-mail); by telephone, taken by
+ * an official who files it for the caller (CBP seed: reports to the SOC by email or telephone).
+ */
+export const INTAKE_CHANNELS = ['form', 'api', 'email', 'telephone'] as const;
+export type IntakeChannel = (typeof INTAKE_CHANNELS)[number];
+
 export const reportSchema = z
   .strictObject({
     incidentId: incidentIdSchema.optional(),
@@ -61,8 +69,18 @@ export const reportSchema = z
     functionalImpact: z.enum(FUNCTIONAL_IMPACTS).optional(),
     recoverability: z.enum(RECOVERABILITY).optional(),
     attackVector: z.enum(ATTACK_VECTORS).optional(),
+    intakeChannel: z.enum(INTAKE_CHANNELS).optional(),
+    /** The official who took the report (by telephone) and filed it for the caller, who is `reporter`. */
+    filedBy: contactSchema.optional(),
   })
   .superRefine((report, ctx) => {
+    if (report.intakeChannel === 'telephone' && report.filedBy === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['filedBy'],
+        message: 'required when intakeChannel is "telephone": the official who took the call (the caller is reporter)',
+      });
+    }
     // DHS Privacy Incident Handling Guidance (CBP seed): a disclosure of medical information needs the
     // statement of its nature (electronic, paper, verbal), by whom and to whom; what is told in `summary`.
     if (report.piiTypes.includes('medical')) {

@@ -90,7 +90,8 @@ export function reportRoutes(app: FastifyInstance, deps: PageDeps): void {
       const form: FormValues = request.body && typeof request.body === 'object' ? request.body : {};
       const incidentId = incidentOf(request.query);
       const now = new Date();
-      const checked = checkReport(form, incidentId, (report) => futureDiscoveryIssue(report, now));
+      const filer = identity.name && identity.email ? { name: identity.name, email: identity.email } : undefined;
+      const checked = checkReport(form, incidentId, (report) => futureDiscoveryIssue(report, now), filer);
       if ('errors' in checked) {
         const csrf = csrfToken(reply);
         const title = incidentId ? 'Add to a breach report' : 'Report a breach of personally identifiable information';
