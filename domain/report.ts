@@ -72,6 +72,25 @@ export const reportSchema = z
     intakeChannel: z.enum(INTAKE_CHANNELS).optional(),
     /** The official who took the report (by telephone) and filed it for the caller, who is `reporter`. */
     filedBy: contactSchema.optional(),
+    /**
+     * What a report by email did not give (domain/mail-report.ts): filled meanwhile with the stricter
+     * reading, asked of the mailbox's role (`complete-report`), and cleared when completed.
+     */
+    missingFields: z.array(text(64)).max(20).optional(),
+    /** The intake mailbox a report by email was sent to (its role completes it; the playbook's `intake`). */
+    intakeMailbox: z.email('expected an email address').optional(),
+    /** Files a report by email carried, within the playbook's limit (encrypted with the rest of the report). */
+    attachments: z
+      .array(
+        z.strictObject({
+          filename: text(255),
+          contentType: text(127),
+          size: z.number().int().min(0).max(700_000),
+          contentBase64: z.base64().max(940_000),
+        }),
+      )
+      .max(20)
+      .optional(),
   })
   .superRefine((report, ctx) => {
     if (report.intakeChannel === 'telephone' && report.filedBy === undefined) {

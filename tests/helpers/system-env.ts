@@ -8,6 +8,8 @@ export interface SystemPorts {
   receiver: number;
   /** The development IdP; absent, any free port. */
   idp?: number;
+  /** The intake mail listener; absent, off (mail-intake/ has tests of its own). */
+  intake?: number;
 }
 
 export function npmStartEnv(ports: SystemPorts, dataDir: string, playbookPath: string): NodeJS.ProcessEnv {
@@ -24,6 +26,7 @@ export function npmStartEnv(ports: SystemPorts, dataDir: string, playbookPath: s
     BREACH_MAIL_WEB_PORT: String(ports.mailWeb),
     BREACH_RECEIVER_PORT: String(ports.receiver),
     BREACH_IDP_PORT: String(ports.idp ?? 0),
+    BREACH_INTAKE_SMTP_PORT: ports.intake === undefined ? 'off' : String(ports.intake),
     BREACH_DATA_DIR: dataDir,
     BREACH_PLAYBOOK: playbookPath,
   };
