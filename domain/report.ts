@@ -2,18 +2,9 @@ import { z } from 'zod';
 import { ATTACK_VECTORS, FUNCTIONAL_IMPACTS, RECOVERABILITY } from './cisa.js';
 import { incidentIdSchema } from './ids.js';
 
-/** 5 FAM 468.3a: the PII types a workforce member must report. */
-export const PII_TYPES = [
-  'personnel-payroll', // 468.3a(1)
-  'ssn-or-passport-number', // 468.3a(2)
-  'birth-data', // 468.3a(3)
-  'medical', // 468.3a(4)
-  'law-enforcement', // 468.3a(5)
-  'financial', // 468.3a(6)
-  'passport-application', // 468.3a(7)
-  'biometric', // 468.3a(8)
-  'other',
-] as const;
+// 5 FAM 468.3a: the PII types a workforce member must report (zod-free, for the workflow's checks too).
+import { PII_TYPES } from './decision-terms.js';
+export { PII_TYPES };
 export type PiiType = (typeof PII_TYPES)[number];
 
 /** ISO 8601 with an offset ("Z" included); a time without one is ambiguous across posts abroad. */

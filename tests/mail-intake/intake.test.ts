@@ -6,7 +6,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Playbook } from '../../domain/playbook.js';
 import { startIntakeListener, type IntakeListener } from '../../mail-intake/listener.js';
-import { PUBLIC_URL, startApiFixture, waitFor, type ApiFixture } from '../api/fixture.js';
+import { call, PUBLIC_URL, startApiFixture, TOKEN, waitFor, type ApiFixture } from '../api/fixture.js';
 
 const CIRT = 'ds-cirt-intake@state.example';
 const PRIVACY = 'privacy-intake@state.example';
@@ -113,7 +113,7 @@ describe('reports by email', () => {
     expect(await listener.metrics.value('accepted')).toBeGreaterThanOrEqual(1);
   });
 
-  it('468.3b(1): a message that states no discovery time starts the hour at its receipt; the acknowledgement lists what is missing', async () => {
+  it("468.3b(1): a message that states no discovery time starts the hour at its receipt; what is missing is acknowledged, asked of the mailbox's role (complete-report) and completed through the API", async () => {
     const before = Date.now();
     await sender.sendMail({
       from: 'lee.worker@state.example',
@@ -132,6 +132,75 @@ describe('reports by email', () => {
     expect(Date.parse(state.discoveredAt)).toBeGreaterThanOrEqual(before - 1_000);
     expect(Date.parse(state.reportingDeadline!)).toBeLessThanOrEqual(Date.now() + 3_600_000);
     expect(await listener.metrics.value('accepted-incomplete')).toBeGreaterThanOrEqual(1);
+
+    // What is missing is asked of the mailbox's role (the Privacy Division's mailbox) as a gate.
+    const asked = await waitFor(
+      f.app,
+      incidentId,
+      (s) => s.awaiting?.kinds.includes('complete-report') ?? false,
+      'the complete-report gate',
+    );
+    expect(asked.awaiting?.role).toBe('privacyDivision');
+    expect(asked.reportedAt).not.toBeNull();
+    await f.mail.waitFor(
+      (m) =>
+        m.to.includes('privacy.division@state.example') &&
+        m.text.includes(incidentId) &&
+        /complete/i.test(m.subject + m.text),
+      30_000,
+    );
+    const decide = (token: string, body: Record<string, unknown>) =>
+      call(f.app, {
+        method: 'POST',
+        url: `/incidents/${incidentId}/decisions`,
+        token,
+        body: { kind: 'complete-report', ...body },
+      });
+    const wrongRole = await decide(TOKEN.cgfs, { office: 'Bureau of Administration' });
+    expect(wrongRole.status, wrongRole.text).toBe(403);
+    const done = await decide(TOKEN.privacyDivision, {
+      office: 'Bureau of Administration',
+      supervisor: { name: 'Sam Supervisor', email: 'sam.supervisor@state.example' },
+      piiTypes: ['personnel-payroll'],
+      affectedCount: 40,
+      affectedPopulation: 'workforce',
+      encrypted: false,
+      classifiedInvolved: false,
+      criminalActSuspected: false,
+    });
+    expect(done.status, done.text).toBe(200);
+    expect(done.json.phase).toBe('triage');
+    expect(done.json.supplements).toBe(1);
+    expect(done.json.timeline.map((t) => t.event)).toContain('report-completed');
+    // The one-hour report is supplemented with the completion.
+    await f.receiver.waitFor(
+      (c) => c.path.startsWith('/privacy-division') && (c.idempotencyKey ?? '').includes('update-1'),
+      30_000,
+    );
+    const record = await call(f.app, { method: 'GET', url: `/incidents/${incidentId}/record` });
+    const report = (
+      record.json as unknown as {
+        report: { first: Record<string, unknown>; supplements: { report: Record<string, unknown> }[] };
+      }
+    ).report;
+    expect(report.first.missingFields).toEqual([
+      'reporter.office',
+      'supervisor.name',
+      'supervisor.email',
+      'discoveredAt',
+      'piiTypes',
+      'affectedCount',
+      'affectedPopulation',
+      'encrypted',
+      'classifiedInvolved',
+      'criminalActSuspected',
+    ]);
+    expect(report.supplements[0]!.report).toMatchObject({
+      piiTypes: ['personnel-payroll'],
+      affectedCount: 40,
+      reporter: { office: 'Bureau of Administration' },
+    });
+    expect(report.supplements[0]!.report.missingFields).toEqual(['discoveredAt']);
   });
 
   it('mail from outside the accepted domains, to no intake mailbox, or that is not mail is refused with a reason the sender sees, and counted', async () => {
