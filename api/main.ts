@@ -19,6 +19,7 @@ import { createOidc } from '../security/oidc.js';
 import { clientTracing } from './tracing.js';
 import { loadExerciseConfig } from '../config/exercise.js';
 import { dataConverterFromEnv } from '../security/data-converter.js';
+import { startIntake } from '../mail-intake/start.js';
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
@@ -50,6 +51,11 @@ async function main(): Promise<void> {
     vendor: { ...config.vendor },
     exerciseDir: loadExerciseConfig(config.env).reportDir,
   });
+  const intake = await startIntake(config, playbook, client);
+  if (intake)
+    app.get('/metrics/intake', async (_request, reply) =>
+      reply.type('text/plain').send(await intake.metrics.registry.metrics()),
+    );
   const address = await app.listen({ port: config.apiPort, host: config.apiHost });
   console.log(
     `[api] listening on ${address} (pid ${process.pid}; Temporal ${connectionOptions.address}, namespace ${namespace}, task queue ${config.taskQueue})`,
@@ -73,6 +79,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close();
+    await intake?.close();
     await tracing.shutdown().catch(() => undefined);
     await connection.close();
     process.exit(0);

@@ -38,12 +38,18 @@ const MEDICAL_STATEMENT = {
   then: { required: ['disclosureFormat', 'disclosedBy', 'disclosedTo'] },
 };
 
+/** A report taken by telephone names the official who took it (api/telephone.ts fills it in when left out). */
+const TELEPHONE_FILER = {
+  if: { properties: { intakeChannel: { const: 'telephone' } }, required: ['intakeChannel'] },
+  then: { required: ['filedBy'] },
+};
+
 export function reportJsonSchema(): JsonSchema {
   const schema = toJsonSchema(reportSchema) as JsonSchema & { properties: Record<string, JsonSchema> };
   return {
     ...schema,
     properties: { ...schema.properties, incidentId: incidentIdJsonSchema },
-    allOf: [MEDICAL_STATEMENT],
+    allOf: [MEDICAL_STATEMENT, TELEPHONE_FILER],
   };
 }
 

@@ -50,6 +50,7 @@ import {
   reportSchema,
 } from './schemas.js';
 import { useJsonBodyParser } from './json-body.js';
+import { telephoneFiler } from './telephone.js';
 
 export const BODY_LIMIT = 1_048_576;
 
@@ -206,7 +207,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   );
 
   app.post('/incidents', { onRequest: authenticate }, async (request, reply) => {
-    const report = parse(reportSchema, request.body);
+    const report = parse(reportSchema, telephoneFiler(request.body, request.identity!));
     const now = new Date();
     const future = futureDiscoveryIssue(report, now);
     if (future) throw new BadRequest([future]);

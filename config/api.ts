@@ -15,6 +15,7 @@ import {
   type TemporalConnect,
 } from './shared.js';
 import { decisionWaitVar } from './shared.js';
+import { LOCAL_MAIL_CATCHER } from './worker.js';
 
 const schema = z.object({
   BREACH_DECISION_WAIT: decisionWaitVar,
@@ -31,6 +32,17 @@ const schema = z.object({
   /** The HMAC secret the vendor signs POST /vendor/returns with (X-Breach-Signature); unset: 503. */
   BREACH_VENDOR_SIGNING_SECRET: z.string().min(32, 'expected a secret of at least 32 characters').optional(),
   /** How far a signature's timestamp may be from now (a replay window), e.g. 5m. */
+  /** The intake mail listener's SMTP port (mail-intake/): "off" runs none; it runs when the playbook names intake mailboxes. */
+  BREACH_INTAKE_SMTP_PORT: z.union([z.literal('off'), portVar(2526)]).default(2526),
+  BREACH_INTAKE_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Where acknowledgements of reports by email go out: as the worker's mail. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://host:port')
+    .optional(),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASS: z.string().optional(),
+  BREACH_MAIL_FROM: z.string().default('Breach Response <breach-response@privacy.example.gov>'),
   BREACH_VENDOR_SIGNATURE_WINDOW: durationSchema
     .refine((v) => parseDuration(v) >= 10_000 && parseDuration(v) <= 3_600_000, 'expected a duration from 10s to 1h')
     .default('5m'),
@@ -52,6 +64,10 @@ export interface ApiConfig {
   otlpTracesEndpoint: string | undefined;
   /** The mail vendor's callback for returned letters and bounces (api/vendor-routes.ts). */
   vendor: { token: string | undefined; signingSecret: string | undefined; windowMs: number };
+  /** The intake mail listener: absent when BREACH_INTAKE_SMTP_PORT is "off". Acknowledgements through `smtp`. */
+  intake: { port: number; host: string } | undefined;
+  /** SMTP for the acknowledgements (SMTP_URL, else the local mail catcher, as the worker). */
+  smtp: { url: string; user: string | undefined; pass: string | undefined; from: string };
   /** For the keyring and the link secret, which read their own variables (security/). */
   env: Env;
 }
@@ -77,6 +93,11 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
       windowMs: parseDuration(e.BREACH_VENDOR_SIGNATURE_WINDOW),
     },
     decisionWaitMs: parseDuration(e.BREACH_DECISION_WAIT),
+    intake:
+      e.BREACH_INTAKE_SMTP_PORT === 'off'
+        ? undefined
+        : { port: e.BREACH_INTAKE_SMTP_PORT, host: e.BREACH_INTAKE_SMTP_HOST },
+    smtp: { url: e.SMTP_URL ?? LOCAL_MAIL_CATCHER, user: e.SMTP_USER, pass: e.SMTP_PASS, from: e.BREACH_MAIL_FROM },
     env: { ...env },
   };
 }

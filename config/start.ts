@@ -40,6 +40,7 @@ const schema = z.object({
   BREACH_MAIL_SMTP_PORT: port(2525),
   BREACH_MAIL_WEB_PORT: port(8025),
   BREACH_RECEIVER_PORT: port(4010),
+  BREACH_INTAKE_SMTP_PORT: z.union([z.literal('off'), port(2526)]).default(2526),
   // 0: any free port (the tests); the issuer printed names the one taken.
   BREACH_IDP_PORT: z.coerce
     .number()
@@ -65,6 +66,8 @@ export interface StartConfig {
   mailSmtpPort: number;
   mailWebPort: number;
   receiverPort: number;
+  /** The intake mail listener the API runs (mail-intake/); undefined: off. */
+  intakePort: number | undefined;
   /** The development IdP's port (scripts/local/idp.ts), started unless BREACH_OIDC_ISSUER names a real one. */
   idpPort: number;
   oidcIssuer: string | undefined;
@@ -88,6 +91,7 @@ export function loadStartConfig(env: Env = process.env): StartConfig {
     mailSmtpPort: e.BREACH_MAIL_SMTP_PORT,
     mailWebPort: e.BREACH_MAIL_WEB_PORT,
     receiverPort: e.BREACH_RECEIVER_PORT,
+    intakePort: e.BREACH_INTAKE_SMTP_PORT === 'off' ? undefined : e.BREACH_INTAKE_SMTP_PORT,
     idpPort: e.BREACH_IDP_PORT,
     oidcIssuer: e.BREACH_OIDC_ISSUER || undefined,
     publicUrl: publicUrlOf(env, e.BREACH_API_PORT),

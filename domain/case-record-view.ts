@@ -48,6 +48,8 @@ export function recordSections(r: CaseRecord, options: { personal: boolean }): R
       heading: 'The report (5 FAM 468.3)',
       rows: [
         ['Reporter', `${f.reporter.name} <${f.reporter.email}>, ${f.reporter.office}`],
+        ['Reported by', f.intakeChannel ?? 'form or API'],
+        ...(f.filedBy ? [['Filed by', `${f.filedBy.name} <${f.filedBy.email}>`] as [string, string]] : []),
         ['Supervisor', `${f.supervisor.name} <${f.supervisor.email}>`],
         ['PII types', f.piiTypes.join(', ')],
         ['People affected (estimate)', `${f.affectedCount} (${f.affectedPopulation})`],

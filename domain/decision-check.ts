@@ -31,6 +31,9 @@ import {
   OPTIONS,
   PPGB_CHAIR_OUTCOMES,
   PPGB_OUTCOMES,
+  PII_TYPES,
+  SIMPLE_EMAIL,
+  SIMPLE_EMAIL_MESSAGE,
 } from './decision-terms.js';
 import type { Decision } from './decision.js';
 
@@ -143,6 +146,32 @@ const KINDS = {
   'sign-off-closure': kind('sign-off-closure', { rationale }),
   'acknowledge-delay': kind('acknowledge-delay', { rationale }),
   'record-filed': kind('record-filed', { reference: text(500) }),
+  'complete-report': kind('complete-report', {
+    office: optional(text(200)),
+    supervisor: optional(
+      object(
+        {
+          name: text(200),
+          email: string(
+            { trim: true },
+            ['pattern', /\S/, 'expected a non-empty text'],
+            ['max', 320, 'expected at most 320 characters'],
+            ['pattern', SIMPLE_EMAIL, SIMPLE_EMAIL_MESSAGE],
+          ),
+        },
+        'strict',
+      ),
+    ),
+    discoveredAt: optional(isoDateTime),
+    medium: optional(oneOf(['cyber', 'non-cyber'] as const)),
+    summary: optional(text(20_000)),
+    piiTypes: optional(array(oneOf(PII_TYPES), { min: [1], max: [PII_TYPES.length] })),
+    affectedCount: optional(number({ int: 'expected a whole number', min: [0], max: [1_000_000_000] })),
+    affectedPopulation: optional(oneOf(['workforce', 'public', 'both'] as const)),
+    encrypted: optional(boolean),
+    classifiedInvolved: optional(boolean),
+    criminalActSuspected: optional(boolean),
+  }),
 };
 
 const decision = union('kind', KINDS as unknown as Record<string, Check<Decision>>);

@@ -62,6 +62,23 @@ export const PPGB_CHAIR_OUTCOMES = [
 ] as const;
 export const PPGB_OUTCOMES = ['refer-to-under-secretary', 'return-to-crg', ...FINAL_OUTCOMES] as const;
 
+/** 5 FAM 468.3a: the PII types a workforce member must report (domain/report.ts re-exports them). */
+export const PII_TYPES = [
+  'personnel-payroll', // 468.3a(1)
+  'ssn-or-passport-number', // 468.3a(2)
+  'birth-data', // 468.3a(3)
+  'medical', // 468.3a(4)
+  'law-enforcement', // 468.3a(5)
+  'financial', // 468.3a(6)
+  'passport-application', // 468.3a(7)
+  'biometric', // 468.3a(8)
+  'other',
+] as const;
+
+/** A supervisor's email in a completed report: the same loose rule in the zod schema and the plain check. */
+export const SIMPLE_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const SIMPLE_EMAIL_MESSAGE = 'expected an email address';
+
 /** The decision kinds of the contract, in the order of the schemas (tests/rules/plain-checks.test.ts holds them equal). */
 export const DECISION_KINDS = [
   'assign-responsible-office',
@@ -81,6 +98,7 @@ export const DECISION_KINDS = [
   'sign-off-closure',
   'acknowledge-delay',
   'record-filed',
+  'complete-report',
 ] as const;
 
 /** ISO 8601 with an offset ("Z" included): zod's `z.iso.datetime({ offset: true })` pattern, stated plainly. */

@@ -12,6 +12,9 @@ import {
   OPTIONS,
   PPGB_CHAIR_OUTCOMES,
   PPGB_OUTCOMES,
+  PII_TYPES,
+  SIMPLE_EMAIL,
+  SIMPLE_EMAIL_MESSAGE,
 } from './decision-terms.js';
 
 // The closed lists live in domain/decision-terms.ts (plain, for the workflow sandbox); re-exported for the boundaries.
@@ -176,6 +179,27 @@ function kinds<A extends z.ZodRawShape>(actor: A) {
     z.strictObject({ ...base, kind: z.literal('acknowledge-delay'), rationale }),
     /** 468.7: where the case record was filed by hand, while the archive does not take it. */
     z.strictObject({ ...base, kind: z.literal('record-filed'), reference: text(500) }),
+    /**
+     * 468.3b: what a report by email left out (its `missingFields`), completed by the intake mailbox's
+     * role; only the fields given change (workflows/complete-report.ts).
+     */
+    z.strictObject({
+      ...base,
+      kind: z.literal('complete-report'),
+      office: text(200).optional(),
+      supervisor: z
+        .strictObject({ name: text(200), email: text(320).regex(SIMPLE_EMAIL, SIMPLE_EMAIL_MESSAGE) })
+        .optional(),
+      discoveredAt: isoDateTimeSchema.optional(),
+      medium: z.enum(['cyber', 'non-cyber']).optional(),
+      summary: text(20_000).optional(),
+      piiTypes: z.array(z.enum(PII_TYPES)).min(1).max(PII_TYPES.length).optional(),
+      affectedCount: z.number().int('expected a whole number').min(0).max(1_000_000_000).optional(),
+      affectedPopulation: z.enum(['workforce', 'public', 'both']).optional(),
+      encrypted: z.boolean().optional(),
+      classifiedInvolved: z.boolean().optional(),
+      criminalActSuspected: z.boolean().optional(),
+    }),
   ] as const;
 }
 

@@ -7,7 +7,8 @@ import type { DecisionKind } from './decision.js';
 import type { Role } from './roles.js';
 import { PHASES, type Phase } from './state.js';
 
-export const GATE_ROLE: Record<Exclude<DecisionKind, 'complete-action-item'>, Role> = {
+/** `complete-report` is decided by the role of the intake mailbox the report came to (workflows/complete-report.ts), or the IPS Director. */
+export const GATE_ROLE: Record<Exclude<DecisionKind, 'complete-action-item' | 'complete-report'>, Role> = {
   'assign-responsible-office': 'ipsDirector', // 467.2c
   'convene-crg': 'ipsDirector', // 467.4-2a
   'submit-analysis': 'ipsDirector', // as CRG chair, 467.4-4
@@ -56,6 +57,7 @@ export const KIND_PHASES: Record<DecisionKind, readonly Phase[]> = {
   'sign-off-closure': ['remediation', 'closure-review'],
   'acknowledge-delay': [...BEFORE_LETTERS, 'notifying'],
   'record-filed': ['archiving'],
+  'complete-report': PHASES.filter((phase) => phase !== 'closed'),
 };
 
 /** The security hold's decisions (468.6-3): a delay requested, extended or lifted, or notice barred. */

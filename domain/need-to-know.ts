@@ -41,7 +41,7 @@ export function rolesOnIncident(state: IncidentState): Set<Role> {
   if (state.awaiting) roles.add(state.awaiting.role);
   for (const item of state.actionItems) roles.add(item.ownerRole);
   for (const decision of state.decisions) {
-    const role = GATE_ROLE[decision.kind as Exclude<DecisionKind, 'complete-action-item'>];
+    const role = GATE_ROLE[decision.kind as Exclude<DecisionKind, 'complete-action-item' | 'complete-report'>];
     if (role) roles.add(role);
   }
   if (state.crgConvened) roles.add('crg');

@@ -92,6 +92,22 @@ export const playbookSchema = z
         typeof endpointSchema
       >,
     ),
+    /**
+     * Reports by email (5 FAM 468.3b; mail-intake/): the mailboxes whose mail reaches the intake listener,
+     * each with the role asked to complete what a message leaves out; the domains whose mail is taken;
+     * the attachments a report may carry (larger ones are refused in the acknowledgement).
+     */
+    intake: z
+      .strictObject({
+        mailboxes: z
+          .array(z.strictObject({ address: z.email('expected an email address'), role: z.enum(ROLES) }))
+          .min(1, 'expected at least one mailbox'),
+        acceptedDomains: z
+          .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'expected a mail domain such as state.gov'))
+          .min(1, 'expected at least one domain'),
+        attachmentMaxBytes: z.number().int().min(0).max(700_000).default(500_000),
+      })
+      .optional(),
     notification: z
       .strictObject({
         /** Messages a second across the whole run (mail server and vendor limits). */

@@ -2,18 +2,9 @@ import { z } from 'zod';
 import { ATTACK_VECTORS, FUNCTIONAL_IMPACTS, RECOVERABILITY } from './cisa.js';
 import { incidentIdSchema } from './ids.js';
 
-/** 5 FAM 468.3a: the PII types a workforce member must report. */
-export const PII_TYPES = [
-  'personnel-payroll', // 468.3a(1)
-  'ssn-or-passport-number', // 468.3a(2)
-  'birth-data', // 468.3a(3)
-  'medical', // 468.3a(4)
-  'law-enforcement', // 468.3a(5)
-  'financial', // 468.3a(6)
-  'passport-application', // 468.3a(7)
-  'biometric', // 468.3a(8)
-  'other',
-] as const;
+// 5 FAM 468.3a: the PII types a workforce member must report (zod-free, for the workflow's checks too).
+import { PII_TYPES } from './decision-terms.js';
+export { PII_TYPES };
 export type PiiType = (typeof PII_TYPES)[number];
 
 /** ISO 8601 with an offset ("Z" included); a time without one is ambiguous across posts abroad. */
@@ -31,6 +22,14 @@ export const contactSchema = z.strictObject({
   name: text(200),
   email: z.email('expected an email address'),
 });
+
+/**
+ * How a report came in (5 FAM 468.3b): the Breach Incident form or the API (absent: one of those); by
+ * email to an intake mailbox when the form cannot be reached (api/intake-mail); by telephone, taken by
+ * an official who files it for the caller (CBP seed: reports to the SOC by email or telephone).
+ */
+export const INTAKE_CHANNELS = ['form', 'api', 'email', 'telephone'] as const;
+export type IntakeChannel = (typeof INTAKE_CHANNELS)[number];
 
 export const reportSchema = z
   .strictObject({
@@ -61,8 +60,37 @@ export const reportSchema = z
     functionalImpact: z.enum(FUNCTIONAL_IMPACTS).optional(),
     recoverability: z.enum(RECOVERABILITY).optional(),
     attackVector: z.enum(ATTACK_VECTORS).optional(),
+    intakeChannel: z.enum(INTAKE_CHANNELS).optional(),
+    /** The official who took the report (by telephone) and filed it for the caller, who is `reporter`. */
+    filedBy: contactSchema.optional(),
+    /**
+     * What a report by email did not give (domain/mail-report.ts): filled meanwhile with the stricter
+     * reading, asked of the mailbox's role (`complete-report`), and cleared when completed.
+     */
+    missingFields: z.array(text(64)).max(20).optional(),
+    /** The intake mailbox a report by email was sent to (its role completes it; the playbook's `intake`). */
+    intakeMailbox: z.email('expected an email address').optional(),
+    /** Files a report by email carried, within the playbook's limit (encrypted with the rest of the report). */
+    attachments: z
+      .array(
+        z.strictObject({
+          filename: text(255),
+          contentType: text(127),
+          size: z.number().int().min(0).max(700_000),
+          contentBase64: z.base64().max(940_000),
+        }),
+      )
+      .max(20)
+      .optional(),
   })
   .superRefine((report, ctx) => {
+    if (report.intakeChannel === 'telephone' && report.filedBy === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['filedBy'],
+        message: 'required when intakeChannel is "telephone": the official who took the call (the caller is reporter)',
+      });
+    }
     // DHS Privacy Incident Handling Guidance (CBP seed): a disclosure of medical information needs the
     // statement of its nature (electronic, paper, verbal), by whom and to whom; what is told in `summary`.
     if (report.piiTypes.includes('medical')) {

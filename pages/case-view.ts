@@ -93,7 +93,11 @@ export function openKinds(state: IncidentState, identity: Identity): DecisionKin
     for (const kind of awaiting.kinds as DecisionKind[]) {
       if (!(kind in KIND_WORDS) || kind === 'complete-action-item') continue;
       const decided = state.decisions.some((d) => d.kind === kind && d.at >= awaiting.since);
-      if (!decided && holds(GATE_ROLE[kind as Exclude<DecisionKind, 'complete-action-item'>])) kinds.push(kind);
+      const role =
+        kind === 'complete-report'
+          ? awaiting.role
+          : GATE_ROLE[kind as Exclude<DecisionKind, 'complete-action-item' | 'complete-report'>];
+      if (!decided && holds(role)) kinds.push(kind);
     }
   }
   if (holds('securityLiaison')) {

@@ -14,6 +14,7 @@ import {
   type DecisionKind,
 } from '../domain/decision.js';
 import type { Playbook } from '../domain/playbook.js';
+import { PII_TYPES } from '../domain/decision-terms.js';
 import type { IncidentState } from '../domain/state.js';
 
 export type FieldType =
@@ -321,8 +322,45 @@ export function formFields(
       ];
     case 'sign-off-closure':
       return [rationale];
+    case 'complete-report':
+      return completeReportFields;
   }
 }
+
+/** 468.3b: what a report by email may have left out; only the fields filled in change the report. */
+const completeReportFields: FormField[] = [
+  { name: 'office', label: "The reporter's office or bureau", type: 'text', required: false },
+  { name: 'supervisor.name', label: "The reporter's supervisor", type: 'text', required: false },
+  { name: 'supervisor.email', label: "The supervisor's email address", type: 'email', required: false },
+  { name: 'discoveredAt', label: 'When it was discovered (UTC)', type: 'datetime', required: false },
+  {
+    name: 'medium',
+    label: 'Was it a cyber incident?',
+    type: 'radios',
+    required: false,
+    choices: ['cyber', 'non-cyber'],
+    choiceLabels: { cyber: 'Yes: electronic', 'non-cyber': 'No: paper, spoken or otherwise' },
+  },
+  { name: 'summary', label: 'What happened', type: 'textarea', required: false },
+  {
+    name: 'piiTypes',
+    label: 'The kinds of PII involved (468.3a)',
+    type: 'checkboxes',
+    required: false,
+    choices: PII_TYPES,
+  },
+  { name: 'affectedCount', label: 'About how many people are affected', type: 'number', required: false },
+  {
+    name: 'affectedPopulation',
+    label: 'Who they are',
+    type: 'radios',
+    required: false,
+    choices: ['workforce', 'public', 'both'],
+  },
+  { name: 'encrypted', label: 'Was the information encrypted?', type: 'yes-no', required: false },
+  { name: 'classifiedInvolved', label: 'Was classified information involved?', type: 'yes-no', required: false },
+  { name: 'criminalActSuspected', label: 'Is a crime suspected?', type: 'yes-no', required: false },
+];
 
 /** A submitted form (`@fastify/formbody`: a value, or a list for a repeated name). */
 export type FormValues = Record<string, string | string[] | undefined>;
@@ -349,6 +387,8 @@ export function decisionFromForm(kind: DecisionKind, fields: FormField[], form: 
   for (const field of fields) {
     const raw = form[field.name];
     if (field.type === 'checkboxes') {
+      // A completion changes only what it gives: no box ticked leaves the report's list as it is.
+      if (raw === undefined && kind === 'complete-report') continue;
       setPath(body, field.name, raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]);
       continue;
     }

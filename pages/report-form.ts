@@ -27,6 +27,14 @@ export const REPORT_SECTIONS: { heading: string; fields: FormField[] }[] = [
   {
     heading: 'About you',
     fields: [
+      {
+        name: 'takenByTelephone',
+        label: 'Are you filing this for someone who reported it to you by telephone?',
+        type: 'yes-no',
+        required: false,
+        choiceLabels: YES_NO,
+        hint: 'Then enter the caller as the reporter below (their name, email address and office); you are recorded as the official who took the call.',
+      },
       { name: 'reporter.name', label: 'Your name', type: 'text', required: true, autocomplete: 'name' },
       { name: 'reporter.email', label: 'Your email address', type: 'email', required: true, autocomplete: 'email' },
       {
@@ -203,7 +211,11 @@ const utc = (value: string | undefined) =>
 const yesNo = (value: string | undefined) => (value === 'yes' ? true : value === 'no' ? false : value);
 
 /** The report from the form; what does not convert is passed on as typed, so the schema names the field. */
-export function reportFromForm(form: FormValues, incidentId?: string): Record<string, unknown> {
+export function reportFromForm(
+  form: FormValues,
+  incidentId?: string,
+  filer?: { name: string; email: string },
+): Record<string, unknown> {
   const contact = (prefix: string) => ({ name: text(form, `${prefix}.name`), email: text(form, `${prefix}.email`) });
   const programManager = contact('programManager');
   const pii = form.piiTypes;
@@ -232,6 +244,8 @@ export function reportFromForm(form: FormValues, incidentId?: string): Record<st
     encrypted: yesNo(text(form, 'encrypted')),
     classifiedInvolved: yesNo(text(form, 'classifiedInvolved')),
     criminalActSuspected: yesNo(text(form, 'criminalActSuspected')),
+    // Taken by telephone: the caller is the reporter, the signed-in official files it (api/telephone.ts).
+    ...(text(form, 'takenByTelephone') === 'yes' ? { intakeChannel: 'telephone', filedBy: filer } : {}),
   };
   for (const key of Object.keys(report)) if (report[key] === undefined) delete report[key];
   return report;
@@ -265,8 +279,9 @@ export function checkReport(
   form: FormValues,
   incidentId: string | undefined,
   futureIssue: (report: Report) => { path: string; message: string } | undefined,
+  filer?: { name: string; email: string },
 ): { report: Report } | { errors: FieldErrors } {
-  const parsed = reportSchema.safeParse(reportFromForm(form, incidentId));
+  const parsed = reportSchema.safeParse(reportFromForm(form, incidentId, filer));
   const errors: FieldErrors = {};
   const byName = new Map(REPORT_FIELDS.map((f) => [f.name, f]));
   if (!parsed.success) {

@@ -16,8 +16,15 @@ import { deadlineHtml, errorSummary, escapeHtml, page, send } from './layout.js'
 import type { FormValues } from './link-form.js';
 import { REPORT_FIELDS, REPORT_SECTIONS, checkReport } from './report-form.js';
 import { incidentFailure } from './case-view.js';
+import { mailTemplate } from '../domain/mail-report.js';
 
-function formHtml(values: FormValues, errors: FieldErrors, csrf: string, incidentId: string | undefined): string {
+function formHtml(
+  values: FormValues,
+  errors: FieldErrors,
+  csrf: string,
+  incidentId: string | undefined,
+  mailboxes: readonly string[] = [],
+): string {
   const known = new Set(REPORT_FIELDS.map((f) => f.name));
   const problems = Object.entries(errors).map(([name, text]) => ({
     ...(known.has(name) ? { id: fieldId(name) } : {}),
@@ -31,7 +38,15 @@ function formHtml(values: FormValues, errors: FieldErrors, csrf: string, inciden
     : `<p>Report a suspected or confirmed breach of personally identifiable information (PII) at once: the Department must report it within one hour of discovery (5 FAM 468.3b(1)). Report even if you are not sure. Every field marked (optional) may be left empty.</p>`;
   return `${errorSummary(problems)}${intro}<form method="post" action="/report${incidentId ? `?incident=${encodeURIComponent(incidentId)}` : ''}" novalidate>
 <input type="hidden" name="_csrf" value="${escapeHtml(csrf)}">${sections}
-<button type="submit">Send the report</button></form>`;
+<button type="submit">Send the report</button></form>${mailTemplateHtml(mailboxes)}`;
+}
+
+/** 468.3b: when the form cannot be reached, the same report by email to an intake mailbox (docs/intake-mail.md). */
+function mailTemplateHtml(mailboxes: readonly string[]): string {
+  if (mailboxes.length === 0) return '';
+  return `<h2>If you cannot use this form</h2>
+<p>Send the report by email to ${mailboxes.map((m) => `<a href="mailto:${escapeHtml(m)}">${escapeHtml(m)}</a>`).join(' or ')}, with these lines filled in (leave out what you do not know; you will be asked for it). Copy it now, in case the form is out of reach later.</p>
+<pre>${escapeHtml(mailTemplate(mailboxes))}</pre>`;
 }
 
 /** What the workflow does on a report (workflows/reporting.ts), said to the reporter. */
@@ -52,6 +67,7 @@ function whatWasDone(state: IncidentState): string[] {
 
 export function reportRoutes(app: FastifyInstance, deps: PageDeps): void {
   const organization = deps.playbook.organization;
+  const mailboxes = (deps.playbook.intake?.mailboxes ?? []).map((m) => m.address);
   const incidentOf = (query: { incident?: string }) => {
     const parsed = incidentIdSchema.safeParse(query.incident);
     return parsed.success ? parsed.data : undefined;
@@ -77,7 +93,7 @@ export function reportRoutes(app: FastifyInstance, deps: PageDeps): void {
     return send(
       reply,
       200,
-      page(title, formHtml(prefill(identity), {}, csrf, incidentId), { organization, identity, csrf }),
+      page(title, formHtml(prefill(identity), {}, csrf, incidentId, mailboxes), { organization, identity, csrf }),
     );
   });
 
@@ -90,14 +106,19 @@ export function reportRoutes(app: FastifyInstance, deps: PageDeps): void {
       const form: FormValues = request.body && typeof request.body === 'object' ? request.body : {};
       const incidentId = incidentOf(request.query);
       const now = new Date();
-      const checked = checkReport(form, incidentId, (report) => futureDiscoveryIssue(report, now));
+      const filer = identity.name && identity.email ? { name: identity.name, email: identity.email } : undefined;
+      const checked = checkReport(form, incidentId, (report) => futureDiscoveryIssue(report, now), filer);
       if ('errors' in checked) {
         const csrf = csrfToken(reply);
         const title = incidentId ? 'Add to a breach report' : 'Report a breach of personally identifiable information';
         return send(
           reply,
           400,
-          page(`Error: ${title}`, formHtml(form, checked.errors, csrf, incidentId), { organization, identity, csrf }),
+          page(`Error: ${title}`, formHtml(form, checked.errors, csrf, incidentId, mailboxes), {
+            organization,
+            identity,
+            csrf,
+          }),
         );
       }
       try {

@@ -17,6 +17,11 @@ export interface KindWords {
 }
 
 export const KIND_WORDS: Record<DecisionKind, KindWords> = {
+  'complete-report': {
+    title: 'Complete a report that came by email',
+    button: 'Complete the report',
+    then: 'What you give replaces what the email left open; the report to US-CERT or the Privacy Division is updated, and triage begins (5 FAM 468.3b).',
+  },
   'assign-responsible-office': {
     title: 'Name the office responsible',
     button: 'Name this office',

@@ -14,6 +14,7 @@ import { withIncidentDates } from '../domain/letter-rules.js';
 import { recordFiledByHand } from './archiving.js';
 import { reopenDuties, widened } from './later-facts.js';
 import { checkMajorIncident } from './major-incident.js';
+import { applyCompletion } from './complete-report.js';
 
 export function applyDecision(incident: Incident, d: Decision): void {
   const { state } = incident;
@@ -41,6 +42,9 @@ export function applyDecision(incident: Incident, d: Decision): void {
 function applyOther(incident: Incident, d: Decision): void {
   const { state } = incident;
   switch (d.kind) {
+    case 'complete-report':
+      applyCompletion(incident, d);
+      break;
     case 'record-filed':
       recordFiledByHand(incident, d.reference, d.actorId);
       break;

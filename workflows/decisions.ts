@@ -18,6 +18,7 @@ import { REFUSAL, type Refusal } from '../domain/refusal.js';
 import type { Role } from '../domain/roles.js';
 import type { ActionItemId } from '../domain/state.js';
 import type { Incident } from './incident-state.js';
+import { checkCompletion } from './complete-report.js';
 
 /** Options that people must carry out, each an action item, with the role that owns it. */
 export const OPTION_ITEMS: Partial<Record<string, { id: ActionItemId; owner: Role; description: string }>> = {
@@ -123,6 +124,8 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
     return { ok: true, decision, duplicate: false };
   }
 
+  // 468.3b: a report by email is completed by its mailbox's role or the IPS Director (complete-report.ts).
+  if (decision.kind === 'complete-report') return checkCompletion(incident, decision);
   const role = GATE_ROLE[decision.kind];
   // Separation of duties (domain/separation.ts): who made the decision this one checks may not make it.
   const conflicts = conflictsFor(playbook, state.decisions, decision.kind);

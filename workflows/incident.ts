@@ -34,6 +34,7 @@ import { notification } from './notification.js';
 import { receiveReport } from './intake.js';
 import { inBackground } from './background.js';
 import { reportingPhase } from './reporting.js';
+import { completeReport } from './complete-report.js';
 import { startFeatures } from './features.js';
 import { respond, triage } from './response.js';
 
@@ -53,6 +54,8 @@ export async function breachIncidentWorkflow(input: IncidentInput): Promise<Case
 
   await condition(() => incident.state.discoveredAt !== '');
   await reportingPhase(incident);
+  // 468.3b: a report by email with fields missing is completed by its mailbox's role before triage.
+  await completeReport(incident);
   const convened = await triage(incident);
 
   let summary: CaseSummary;

@@ -118,7 +118,7 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     for (const file of files.slice(-maxMessages)) {
       const raw = await readFile(join(options.dir, file), 'utf8');
       const id = file.slice(0, -'.eml'.length);
-      const parsed = parseMail(raw);
+      const parsed = await parseMail(raw);
       messages.push({
         ...parsed,
         id,
@@ -156,7 +156,7 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
           // Sortable by name, so the listing read back from disk keeps the order of arrival.
           const id = `${receivedAt.toISOString().replace(/[-:.]/g, '')}-${String(sequence).padStart(6, '0')}`;
           const mail: CaughtMail = {
-            ...parseMail(raw),
+            ...(await parseMail(raw)),
             id,
             receivedAt: receivedAt.toISOString(),
             envelope: {

@@ -23,6 +23,8 @@ export interface SystemPorts {
   receiver: number;
   /** The development IdP; absent, any free port. */
   idp?: number;
+  /** The intake mail listener; absent, off (mail-intake/ has tests of its own). */
+  intake?: number;
 }
 
 /** The environment of an `npm start` child on its own ports and data folder. */
@@ -40,6 +42,7 @@ export function npmStartEnv(ports: SystemPorts, dataDir: string, playbookPath: s
     BREACH_MAIL_WEB_PORT: String(ports.mailWeb),
     BREACH_RECEIVER_PORT: String(ports.receiver),
     BREACH_IDP_PORT: String(ports.idp ?? 0),
+    BREACH_INTAKE_SMTP_PORT: ports.intake === undefined ? 'off' : String(ports.intake),
     BREACH_DATA_DIR: dataDir,
     BREACH_PLAYBOOK: playbookPath,
   };

@@ -91,7 +91,7 @@ export async function registerWithRetry(
 }
 
 export interface BannerFacts {
-  urls: Record<'Temporal UI' | 'HTTP API' | 'Mail catcher' | 'Endpoint receiver', string>;
+  urls: Record<'Temporal UI' | 'HTTP API' | 'Mail catcher' | 'Endpoint receiver' | 'Report mailboxes', string>;
   temporalAddress: string;
   namespace: string;
   /** The dev server's database and binary, when npm start runs one. */
@@ -127,6 +127,7 @@ export function banner(f: BannerFacts): string {
       : `  To decrypt in the Temporal UI: sign in at ${f.apiUrl}/cases, then set its codec endpoint to ${f.apiUrl} with "Include cross-origin credentials" (once per browser).`,
     `  Mail catcher       ${f.urls['Mail catcher']}${f.mail ? `   (SMTP ${f.mail.smtpUrl}, messages in ${rel(f.mail.dir)})` : ''}`,
     `  Endpoint receiver  ${f.urls['Endpoint receiver']}   (stands in for the playbook's external endpoints${f.demoTokens.length > 0 ? `; demo tokens in ${f.demoTokens.join(', ')}` : ''})`,
+    `  Report mailboxes   ${f.urls['Report mailboxes']}   (the intake mail listener: reports by email to the playbook's intake mailboxes; docs/intake-mail.md)`,
     `  Worker             task queue ${f.taskQueue}; playbook ${rel(f.playbookPath)}`,
     'A worker, API or Temporal dev server that stops is started again. Press Ctrl-C to stop everything.',
     '',

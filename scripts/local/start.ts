@@ -183,6 +183,7 @@ async function main(): Promise<void> {
       [config.mailWebPort, 'the mail catcher (web)', 'BREACH_MAIL_WEB_PORT'],
     );
   if (!external) wanted.push([uiPort, 'the Temporal UI', 'BREACH_TEMPORAL_UI_PORT']);
+  if (config.intakePort) wanted.push([config.intakePort, 'the intake mail listener', 'BREACH_INTAKE_SMTP_PORT']);
   const taken = [];
   for (const [p, what, variable] of wanted)
     if (await isPortTaken(p)) taken.push(`  port ${p} (${what}, ${variable}) is already in use`);
@@ -397,6 +398,9 @@ async function main(): Promise<void> {
       mail?.webUrl?.replace('127.0.0.1', 'localhost') ??
       `(SMTP_URL is set: mail goes to ${smtpUrl?.replace(/\/\/[^@/]*@/, '//***@')})`,
     'Endpoint receiver': receiver.url.replace('127.0.0.1', 'localhost'),
+    'Report mailboxes': config.intakePort
+      ? `smtp://127.0.0.1:${config.intakePort}`
+      : '(off: BREACH_INTAKE_SMTP_PORT=off)',
   };
   lock.update({ urls });
   console.log(

@@ -49,7 +49,7 @@ describe('the mail catcher of npm start', () => {
     expect(page).toContain(`href="/messages/${mail.id}.eml"`);
     const eml = await fetch(`${catcher.webUrl}/messages/${mail.id}.eml`);
     expect(eml.headers.get('content-type')).toBe('message/rfc822');
-    expect(parseMail(await eml.text()).text.trim()).toBe(text);
+    expect((await parseMail(await eml.text())).text.trim()).toBe(text);
     const listing = (await (await fetch(`${catcher.webUrl}/messages.json`)).json()) as {
       id: string;
       subject: string;
@@ -101,7 +101,7 @@ describe('the test SMTP receiver', () => {
       expect(mail.text).toBe('Plain body: 5 FAM 468.6');
       expect(mail.html).toBe('<p>HTML body</p>');
       expect(mail.raw).toContain('X-Incident: INC-7');
-      expect(parseMail(raw.toString('utf8')).text).toBe('ü'.repeat(100));
+      expect((await parseMail(raw.toString('utf8'))).text).toBe('ü'.repeat(100));
       await expect(receiver.waitFor((m) => m.subject === 'never', 200)).rejects.toThrow(
         /no matching mail within 200 ms/,
       );

@@ -1,8 +1,6 @@
 /**
  * An SMTP receiver for the tests: the mail catcher of `npm start` (scripts/local/mail-catcher.ts) on a
- * free port, in memory, without its web page. Messages are parsed by scripts/local/mime.ts, a minimal
- * reader written for nodemailer's output (mailparser cannot be installed here: one of its dependency
- * versions is missing from the registry): headers, the text body, quoted-printable and base64.
+ * free port, in memory, without its web page. Messages are parsed by scripts/local/mime.ts (mailparser).
  */
 import type { Transporter } from 'nodemailer';
 import { createMailTransport } from '../../activities/mailer.js';
