@@ -103,19 +103,22 @@ async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-
     take(incident, 'cost-estimate');
   }
 
+  // A finding that leaves part of the disclosure a breach (the custody exemption's other PII types) is
+  // routed by the risk of that part, as any breach.
+  const noBreach = analysisDecision.authorizedDisclosure !== undefined && !state.authorizedDisclosure?.breachRemains;
   if (!notify) {
-    const minimal = analysisDecision.authorizedDisclosure !== undefined || state.risk === 'low';
+    const minimal = noBreach || state.risk === 'low';
     if (minimal || !patched(NO_NOTIFICATION_FOLLOWS_RISK)) {
       routeTo(
         incident,
         'ppgb-advised',
-        analysisDecision.authorizedDisclosure
+        noBreach
           ? 'An authorized disclosure, no breach: the PPGB is advised and may object (5 FAM 468.5c).'
           : `The CRG found minimal risk (risk ${state.risk ?? 'unknown'}) and recommends no notification: the PPGB is advised and may object (5 FAM 468.5c).`,
       );
       const override = await ppgbAdvised(incident);
       if (!override) {
-        incident.outcome = analysisDecision.authorizedDisclosure ? 'no-breach' : 'minimal-risk';
+        incident.outcome = noBreach ? 'no-breach' : 'minimal-risk';
         return 'closure-review';
       }
     } else {
@@ -152,7 +155,7 @@ async function ppgbAdvised(incident: Incident): Promise<boolean> {
         template: 'ppgb-informed',
         incidentId: state.incidentId,
         event: 'minimal-risk',
-        detail: `The CRG found ${state.authorizedDisclosure ? `an authorized disclosure (${state.authorizedDisclosure.basis}), no breach` : `risk ${state.risk ?? 'unknown'} and recommends no notification`}. Options: ${state.options.join(', ') || 'none'}.${state.costEstimateUsd !== null ? ` CGFS cost estimate (5 FAM 468.5d): USD ${state.costEstimateUsd}.` : ''} The PPGB Chair may override within ${incident.playbook.timers.minimalRiskObjectionWindow}.`,
+        detail: `The CRG found ${state.authorizedDisclosure && !state.authorizedDisclosure.breachRemains ? `an authorized disclosure (${state.authorizedDisclosure.basis}), no breach` : `risk ${state.risk ?? 'unknown'} and recommends no notification`}. Options: ${state.options.join(', ') || 'none'}.${state.costEstimateUsd !== null ? ` CGFS cost estimate (5 FAM 468.5d): USD ${state.costEstimateUsd}.` : ''} The PPGB Chair may override within ${incident.playbook.timers.minimalRiskObjectionWindow}.`,
       },
       step: `advise-ppgb-${state.timeline.length}`,
     }),

@@ -150,9 +150,16 @@ describe('triage and analysis', () => {
         custodyPurpose: 'a',
         explanation:
           'Records sent to the correctional institution with lawful custody for the continuity of health care of the detainee.',
-        custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' },
+        custodian: {
+          name: 'U.S. Immigration and Customs Enforcement',
+          kind: 'law-enforcement-official',
+          determination: { by: 'IHSC Deputy Assistant Director', at: '2026-02-20T09:00:00Z' },
+        },
         subjectInLawfulCustody: true,
-        recipient: { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' },
+        recipient: {
+          name: 'ICE Health Service Corps, U.S. Immigration and Customs Enforcement',
+          address: '500 12th St SW, Washington, DC 20536',
+        },
       },
     });
     expect(state.phase).toBe('ppgb-advised');
