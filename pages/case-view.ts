@@ -5,7 +5,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { DecisionKind } from '../domain/decision.js';
-import { GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
+import { ALSO_DECIDED_BY, GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
 import { parseDuration } from '../domain/durations.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { Role } from '../domain/roles.js';
@@ -95,7 +95,11 @@ export function openKinds(state: IncidentState, identity: Identity): DecisionKin
     for (const kind of awaiting.kinds as DecisionKind[]) {
       if (!(kind in KIND_WORDS) || kind === 'complete-action-item') continue;
       const decided = state.decisions.some((d) => d.kind === kind && d.at >= awaiting.since);
-      if (!decided && holds(GATE_ROLE[kind as Exclude<DecisionKind, 'complete-action-item'>])) kinds.push(kind);
+      const roles = [
+        GATE_ROLE[kind as Exclude<DecisionKind, 'complete-action-item'>],
+        ...(ALSO_DECIDED_BY[kind] ?? []),
+      ];
+      if (!decided && roles.some(holds)) kinds.push(kind);
     }
   }
   if (holds('securityLiaison')) {

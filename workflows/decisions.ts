@@ -9,7 +9,7 @@ import type { AuthorizedDisclosure, Decision } from '../domain/decision.js';
 import { checkDecisionShape } from '../domain/decision-check.js';
 import { asLines } from '../domain/issues.js';
 import { letterProblems } from '../domain/letters.js';
-import { DELAY_KINDS_WHILE_NOTIFYING, GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
+import { ALSO_DECIDED_BY, DELAY_KINDS_WHILE_NOTIFYING, GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
 import { letterRuleProblems } from '../domain/letter-rules.js';
 import { delayProblems } from './delays.js';
 import { holds } from '../domain/playbook-terms.js';
@@ -126,7 +126,9 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
   const role = GATE_ROLE[decision.kind];
   // Separation of duties (domain/separation.ts): who made the decision this one checks may not make it.
   const conflicts = conflictsFor(playbook, state.decisions, decision.kind);
-  if (!holds(playbook, actor, role)) {
+  // 5 FAM 468.5c: any PPGB member may object, for incidents started under that rule (domain/gates.ts).
+  const alsoBy = incident.features.ppgbMembersObject ? (ALSO_DECIDED_BY[decision.kind] ?? []) : [];
+  if (!holds(playbook, actor, role) && !alsoBy.some((r) => holds(playbook, actor, r))) {
     // An alternate the playbook names decides when every holder of the role is conflicted.
     const eligible = eligibleDeciders(playbook, role, new Set(conflicts.map((c) => c.personId)));
     if (!eligible.alternates || !eligible.ids.includes(actor)) {

@@ -15,6 +15,9 @@ export const POLICY_FACTS_PATCH = 'policy-facts-custody-accounting-major-cisa';
 /** 45 CFR 164.512(k)(5)(i): the recipient is the custodian, its determination recorded, medical only, not workforce. */
 export const CUSTODY_FACTS_PATCH = 'custody-recipient-determination-medical-only';
 
+/** 5 FAM 468.5c: any PPGB member may object to a finding of minimal risk; the advice carries the computed level. */
+export const PPGB_MEMBERS_OBJECT_PATCH = 'ppgb-members-object-computed-risk';
+
 export interface Features {
   /** A supplement or the analysis that newly says classified / criminal / workforce re-opens the duty at once. */
   laterFacts: boolean;
@@ -31,6 +34,11 @@ export interface Features {
    * its determination recorded, workforce members refused, and only the medical part exempt.
    */
   custodyFacts: boolean;
+  /**
+   * 468.5c: any PPGB member (not only the Chair) may object in the minimal-risk window, and the advice
+   * gives the computed risk level and the CRG's rationale where it overrode it.
+   */
+  ppgbMembersObject: boolean;
 }
 
 export const NO_FEATURES: Features = {
@@ -40,6 +48,7 @@ export const NO_FEATURES: Features = {
   majorIncident: false,
   cisaReport: false,
   custodyFacts: false,
+  ppgbMembersObject: false,
 };
 
 export function startFeatures(): Features {
@@ -51,5 +60,6 @@ export function startFeatures(): Features {
     majorIncident: on,
     cisaReport: on,
     custodyFacts: patched(CUSTODY_FACTS_PATCH),
+    ppgbMembersObject: patched(PPGB_MEMBERS_OBJECT_PATCH),
   };
 }
