@@ -10,9 +10,11 @@
  *   name and address, which the accounting of disclosures must hold (5 FAM 464c);
  * - bases that name a recipient body or an instrument: the explanation mentions it (KEYWORD column);
  * - hipaa-custody-exemption, on facts and not on words (the ICE memo; 45 CFR 164.512(k)(5)(i)): the
- *   custodian as a structured field (`custodian: { name, kind }`, kind a correctional institution or a
- *   law-enforcement official), the custody purpose (a)-(f), `subjectInLawfulCustody: true`, and medical
- *   information among the PII types. No word of the free text decides it;
+ *   custodian as a structured field (`custodian: { name, kind, determination }`, kind a correctional
+ *   institution or a law-enforcement official, its determination that the information is necessary:
+ *   who, when), the recipient being that custodian, the custody purpose (a)-(f), `subjectInLawfulCustody:
+ *   true`, medical information among the PII types (only it is exempt: `exemptPart`), and not workforce
+ *   members. No word of the free text decides it;
  * - the custody fields are refused on any other basis, where they would mean nothing.
  *
  * Incidents started before these rules keep the ones they started with (`legacy`, workflows/features.ts):
@@ -24,6 +26,9 @@ import { AUTHORIZED_BASES, CUSTODIAN_KINDS, CUSTODY_PURPOSES, type AuthorizedBas
 import type { AuthorizedDisclosure } from './decision.js';
 import type { Report } from './report.js';
 import { asLines } from './issues.js';
+import { custodyFactIssues } from './custody.js';
+
+export { exemptPart, recipientIsCustodian } from './custody.js';
 
 export interface Issue {
   path: string;
@@ -153,7 +158,7 @@ export const AUTHORIZED_BASIS_RULES: Record<AuthorizedBasis, BasisRule> = {
     condition:
       'protected health information to a correctional institution or a law-enforcement official having lawful custody of the individual, who determines it necessary for one of the purposes (a)-(f)',
     mustShow:
-      'medical information among the PII types; the custodian in `custodian: { name, kind }`; the purpose (a)-(f) in `custodyPurpose`; `subjectInLawfulCustody: true`',
+      'medical information among the PII types (only it is exempt); the custodian in `custodian: { name, kind, determination: { by, at } }`, and it is the recipient; the purpose (a)-(f) in `custodyPurpose`; `subjectInLawfulCustody: true`; not workforce members',
   },
 };
 
@@ -174,7 +179,12 @@ const HIPAA = AUTHORIZED_BASIS_RULES['hipaa-custody-exemption'].paragraph.split(
  * them as a 400). Without `report`, only what the finding itself must hold; with it, the report's facts
  * too (medical information for the custody exemption).
  */
-export function authorizedDisclosureIssues(ad: AuthorizedDisclosure, report?: Pick<Report, 'piiTypes'>): Issue[] {
+export function authorizedDisclosureIssues(
+  ad: AuthorizedDisclosure,
+  report?: Pick<Report, 'piiTypes' | 'affectedPopulation'>,
+  rules: GroundsRules = {},
+): Issue[] {
+  const custodyFacts = rules.custodyFacts ?? true;
   const issues: Issue[] = [];
   const at = (field: string, message: string) => issues.push({ path: `authorizedDisclosure.${field}`, message });
   const rule = (AUTHORIZED_BASIS_RULES as Record<string, BasisRule | undefined>)[ad.basis];
@@ -216,12 +226,19 @@ export function authorizedDisclosureIssues(ad: AuthorizedDisclosure, report?: Pi
         message: `hipaa-custody-exemption covers protected health information only: expected "medical" among the PII types (${HIPAA})`,
       });
     }
+    if (custodyFacts) issues.push(...custodyFactIssues(ad, report));
   } else {
     for (const field of ['custodyPurpose', 'custodian', 'subjectInLawfulCustody'] as const) {
       if (ad[field] !== undefined) at(field, `applies to hipaa-custody-exemption only, not to ${ad.basis}`);
     }
   }
   return issues;
+}
+
+/** The rules of an incident's start (workflows/features.ts); by default today's (the API checks under them). */
+export interface GroundsRules {
+  legacy?: boolean;
+  custodyFacts?: boolean;
 }
 
 /** The grounds a decision body must carry before it is sent (API 400, link form, CLI); [] for other kinds. */
@@ -237,11 +254,11 @@ export function decisionGroundsIssues(body: { kind: string; authorizedDisclosure
  */
 export function authorizedDisclosureProblems(
   ad: AuthorizedDisclosure,
-  report: Pick<Report, 'piiTypes' | 'disclosedTo'>,
-  rules: { legacy?: boolean } = {},
+  report: Pick<Report, 'piiTypes' | 'disclosedTo' | 'affectedPopulation'>,
+  rules: GroundsRules = {},
 ): string[] {
   if (rules.legacy) return legacyProblems(ad, report);
-  return asLines(authorizedDisclosureIssues(ad, report));
+  return asLines(authorizedDisclosureIssues(ad, report, rules));
 }
 
 /**

@@ -65,7 +65,16 @@ const authorizedDisclosure = object(
     basis: oneOf(AUTHORIZED_BASES),
     explanation: text(10_000),
     custodyPurpose: optional(oneOf(CUSTODY_PURPOSES)),
-    custodian: optional(object({ name: text(300), kind: oneOf(CUSTODIAN_KINDS) }, 'strict')),
+    custodian: optional(
+      object(
+        {
+          name: text(300),
+          kind: oneOf(CUSTODIAN_KINDS),
+          determination: optional(object({ by: text(300), at: isoDateTime }, 'strict')),
+        },
+        'strict',
+      ),
+    ),
     subjectInLawfulCustody: optional(boolean),
     recipient: optional(object({ name: text(300), address: text(1_000) }, 'strict')),
     disclosedAt: optional(isoDateTime),

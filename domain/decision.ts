@@ -58,8 +58,17 @@ export const authorizedDisclosureSchema = z.strictObject({
   basis: z.enum(AUTHORIZED_BASES),
   explanation: text(10_000),
   custodyPurpose: z.enum(CUSTODY_PURPOSES).optional(),
-  /** 45 CFR 164.512(k)(5)(i): the correctional institution or law-enforcement official with custody. */
-  custodian: z.strictObject({ name: text(300), kind: z.enum(CUSTODIAN_KINDS) }).optional(),
+  /**
+   * 45 CFR 164.512(k)(5)(i): the correctional institution or law-enforcement official with custody, and
+   * its determination that the information is necessary (who determined it, when).
+   */
+  custodian: z
+    .strictObject({
+      name: text(300),
+      kind: z.enum(CUSTODIAN_KINDS),
+      determination: z.strictObject({ by: text(300), at: isoDateTimeSchema }).optional(),
+    })
+    .optional(),
   /** 45 CFR 164.512(k)(5)(i): the individual was in lawful custody when the information was disclosed. */
   subjectInLawfulCustody: z.boolean().optional(),
   /** 5 FAM 464c: the name and address of the person or agency to whom the disclosure was made. */

@@ -29,7 +29,7 @@ export const SEPARATION_RULES: readonly SeparationRule[] = [
   {
     kind: 'ppgb-override',
     checks: ['submit-analysis'],
-    rule: 'the PPGB Chair reviews the CRG finding of minimal risk; its submitter may not (5 FAM 468.5c)',
+    rule: 'the PPGB reviews the CRG finding of minimal risk; its submitter may not object to it (5 FAM 468.5c)',
   },
   {
     kind: 'ppgb-chair-decision',

@@ -158,7 +158,11 @@ export interface IncidentState {
   responsibleOffice: string | null;
   crgConvened: boolean | null;
   options: string[];
-  authorizedDisclosure: { basis: string } | null;
+  /**
+   * The analysis's finding of an authorized disclosure; `breachRemains`: the PII types it does not cover,
+   * which stay a breach (the custody exemption covers medical information only, 45 CFR 164.512(k)(5)(i)).
+   */
+  authorizedDisclosure: { basis: string; breachRemains?: string[] } | null;
   costEstimateUsd: number | null;
   /**
    * Where the CRG's recommendation went and why (5 FAM 468.5b, c, e): `ppgb-advised` for a finding of

@@ -5,7 +5,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { DecisionKind } from '../domain/decision.js';
-import { DELAY_KINDS, GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
+import { ALSO_DECIDED_BY, DELAY_KINDS, GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
 import { parseDuration } from '../domain/durations.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { Role } from '../domain/roles.js';
@@ -93,11 +93,14 @@ export function openKinds(state: IncidentState, identity: Identity): DecisionKin
     for (const kind of awaiting.kinds as DecisionKind[]) {
       if (!(kind in KIND_WORDS) || kind === 'complete-action-item') continue;
       const decided = state.decisions.some((d) => d.kind === kind && d.at >= awaiting.since);
-      const role =
+      const roles =
         kind === 'complete-report'
-          ? awaiting.role
-          : GATE_ROLE[kind as Exclude<DecisionKind, 'complete-action-item' | 'complete-report'>];
-      if (!decided && holds(role)) kinds.push(kind);
+          ? [awaiting.role]
+          : [
+              GATE_ROLE[kind as Exclude<DecisionKind, 'complete-action-item' | 'complete-report'>],
+              ...(ALSO_DECIDED_BY[kind] ?? []),
+            ];
+      if (!decided && roles.some(holds)) kinds.push(kind);
     }
   }
   if (holds('securityLiaison')) {

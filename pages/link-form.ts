@@ -153,6 +153,20 @@ export function formFields(
           hint: 'required for hipaa-custody-exemption',
         },
         {
+          name: 'authorizedDisclosure.custodian.determination.by',
+          label: 'Who at the custodian determined the information was necessary',
+          type: 'text',
+          required: false,
+          hint: 'required for hipaa-custody-exemption (the custodian determines it is necessary)',
+        },
+        {
+          name: 'authorizedDisclosure.custodian.determination.at',
+          label: 'When the custodian determined it',
+          type: 'time',
+          required: false,
+          hint: 'required for hipaa-custody-exemption; no later than the disclosure',
+        },
+        {
           name: 'authorizedDisclosure.subjectInLawfulCustody',
           label: 'The individual was in lawful custody',
           type: 'checkbox',

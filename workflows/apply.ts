@@ -6,7 +6,8 @@
 import { assessRisk, applyOverride } from '../domain/risk.js';
 import type { Decision } from '../domain/decision.js';
 import { accountingEntry } from '../domain/accounting.js';
-import { MEDICAL_MITIGATION, OPTION_ITEMS } from './decisions.js';
+import { MEDICAL_MITIGATION, OPTION_ITEMS, remainingBreach } from './decisions.js';
+import { exemptPart } from '../domain/authorized.js';
 import { handOver } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { applyDelayDecision } from './delays.js';
@@ -59,9 +60,11 @@ function applyOther(incident: Incident, d: Decision): void {
       // 5 FAM 468.4: the six considerations, the PII types and the protection give the risk of harm;
       // an override by the CRG is recorded beside the computed level.
       const r = incident.report;
+      // 45 CFR 164.512(k)(5)(i): what stays a breach beside a custody exemption is assessed on its own.
+      const remains = d.authorizedDisclosure ? remainingBreach(incident, d.authorizedDisclosure) : [];
       const computed = assessRisk({
         factors: d.factors,
-        piiTypes: r.piiTypes,
+        piiTypes: remains.length ? r.piiTypes.filter((t) => remains.includes(t)) : r.piiTypes,
         encrypted: r.encrypted,
         affectedPopulation: r.affectedPopulation,
         affectedCount: r.affectedCount,
@@ -75,7 +78,9 @@ function applyOther(incident: Incident, d: Decision): void {
       ];
       state.options = [...d.options];
       incident.liaisons = [...new Set(d.liaisons ?? [])];
-      state.authorizedDisclosure = d.authorizedDisclosure ? { basis: d.authorizedDisclosure.basis } : null;
+      state.authorizedDisclosure = d.authorizedDisclosure
+        ? { basis: d.authorizedDisclosure.basis, ...(remains.length ? { breachRemains: remains } : {}) }
+        : null;
       if (incident.features.accounting && d.authorizedDisclosure) account(incident, d);
       // A resubmitted analysis replaces the option items not yet done.
       state.actionItems = state.actionItems.filter(
@@ -156,7 +161,11 @@ function account(incident: Incident, d: Extract<Decision, { kind: 'submit-analys
   const ad = d.authorizedDisclosure;
   const { state } = incident;
   if (!ad?.recipient) return;
-  const entry = accountingEntry({ ...ad, recipient: ad.recipient }, incident.report, {
+  // Only what the finding covers is a disclosure to account for; the rest stays a breach.
+  const covered = incident.features.custodyFacts
+    ? { ...incident.report, piiTypes: exemptPart(ad, incident.report.piiTypes).exempt }
+    : incident.report;
+  const entry = accountingEntry({ ...ad, recipient: ad.recipient }, covered, {
     incidentId: state.incidentId,
     seq: state.disclosures.length + 1,
     recordedAt: nowIso(),

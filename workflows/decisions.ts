@@ -4,12 +4,12 @@
  * grounds (authorized-disclosure basis, letter elements, delay dates). The same check serves the
  * `decide` update's validator and the `decision` signal's handler.
  */
-import { authorizedDisclosureProblems } from '../domain/authorized.js';
-import type { Decision } from '../domain/decision.js';
+import { authorizedDisclosureProblems, exemptPart } from '../domain/authorized.js';
+import type { AuthorizedDisclosure, Decision } from '../domain/decision.js';
 import { checkDecisionShape } from '../domain/decision-check.js';
 import { asLines } from '../domain/issues.js';
 import { letterProblems } from '../domain/letters.js';
-import { DELAY_KINDS_WHILE_NOTIFYING, GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
+import { ALSO_DECIDED_BY, DELAY_KINDS_WHILE_NOTIFYING, GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
 import { letterRuleProblems } from '../domain/letter-rules.js';
 import { delayProblems } from './delays.js';
 import { holds } from '../domain/playbook-terms.js';
@@ -129,7 +129,9 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
   const role = GATE_ROLE[decision.kind];
   // Separation of duties (domain/separation.ts): who made the decision this one checks may not make it.
   const conflicts = conflictsFor(playbook, state.decisions, decision.kind);
-  if (!holds(playbook, actor, role)) {
+  // 5 FAM 468.5c: any PPGB member may object, for incidents started under that rule (domain/gates.ts).
+  const alsoBy = incident.features.ppgbMembersObject ? (ALSO_DECIDED_BY[decision.kind] ?? []) : [];
+  if (!holds(playbook, actor, role) && !alsoBy.some((r) => holds(playbook, actor, r))) {
     // An alternate the playbook names decides when every holder of the role is conflicted.
     const eligible = eligibleDeciders(playbook, role, new Set(conflicts.map((c) => c.personId)));
     if (!eligible.alternates || !eligible.ids.includes(actor)) {
@@ -205,17 +207,28 @@ function groundsProblems(incident: Incident, d: Decision): { type: Refusal['type
           ),
         );
       }
+      // 45 CFR 164.512(k)(5)(i): the custody exemption covers the medical part only; the rest stays a breach.
+      const breachRemains = d.authorizedDisclosure
+        ? remainingBreach(incident, d.authorizedDisclosure).length > 0
+        : true;
       if (d.authorizedDisclosure) {
         problems.push(
           ...authorizedDisclosureProblems(d.authorizedDisclosure, incident.report, {
             legacy: !incident.features.structuredGrounds,
+            custodyFacts: incident.features.custodyFacts,
           }).map(invalid),
         );
-        if (d.options.includes('notify-individuals'))
+        if (d.options.includes('notify-individuals') && !breachRemains)
           problems.push(invalid('options: an authorized disclosure is no breach; "notify-individuals" does not apply'));
       }
-      if (d.options.length === 0 && !d.authorizedDisclosure)
-        problems.push(invalid('options: expected at least one option of 5 FAM 468.5a'));
+      if (d.options.length === 0 && breachRemains)
+        problems.push(
+          invalid(
+            d.authorizedDisclosure
+              ? `options: the exemption covers the medical information only; ${remainingBreach(incident, d.authorizedDisclosure).join(', ')} stay a breach: expected at least one option of 5 FAM 468.5a`
+              : 'options: expected at least one option of 5 FAM 468.5a',
+          ),
+        );
       if (d.options.includes('no-further-action') && d.options.length > 1)
         problems.push(invalid('options: "no-further-action" excludes every other option (468.5a(7))'));
       return problems;
@@ -259,4 +272,13 @@ function groundsProblems(incident: Incident, d: Decision): { type: Refusal['type
     default:
       return [];
   }
+}
+
+/**
+ * The PII types a finding of authorized disclosure leaves a breach: under the custody rules
+ * (workflows/features.ts `custodyFacts`) the custody exemption covers the medical information only
+ * (domain/authorized.ts `exemptPart`); before them, and on every other basis, nothing remains.
+ */
+export function remainingBreach(incident: Incident, ad: Pick<AuthorizedDisclosure, 'basis'>): string[] {
+  return incident.features.custodyFacts ? exemptPart(ad, incident.report.piiTypes).remaining : [];
 }

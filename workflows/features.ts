@@ -12,6 +12,12 @@ import { patched } from '@temporalio/workflow';
 /** 5 FAM 468.1(4), 468.3b(2), 467.2b-c, 469.6, 464c; 45 CFR 164.512(k)(5)(i); OMB major incidents; CISA's guidelines. */
 export const POLICY_FACTS_PATCH = 'policy-facts-custody-accounting-major-cisa';
 
+/** 45 CFR 164.512(k)(5)(i): the recipient is the custodian, its determination recorded, medical only, not workforce. */
+export const CUSTODY_FACTS_PATCH = 'custody-recipient-determination-medical-only';
+
+/** 5 FAM 468.5c: any PPGB member may object to a finding of minimal risk; the advice carries the computed level. */
+export const PPGB_MEMBERS_OBJECT_PATCH = 'ppgb-members-object-computed-risk';
+
 export interface Features {
   /** A supplement or the analysis that newly says classified / criminal / workforce re-opens the duty at once. */
   laterFacts: boolean;
@@ -23,6 +29,16 @@ export interface Features {
   majorIncident: boolean;
   /** The one-hour report in CISA's field set; an update for each supplement; the receiver's reference kept. */
   cisaReport: boolean;
+  /**
+   * The custody exemption on the custodian's facts (domain/authorized.ts): the recipient is the custodian,
+   * its determination recorded, workforce members refused, and only the medical part exempt.
+   */
+  custodyFacts: boolean;
+  /**
+   * 468.5c: any PPGB member (not only the Chair) may object in the minimal-risk window, and the advice
+   * gives the computed risk level and the CRG's rationale where it overrode it.
+   */
+  ppgbMembersObject: boolean;
 }
 
 export const NO_FEATURES: Features = {
@@ -31,9 +47,19 @@ export const NO_FEATURES: Features = {
   accounting: false,
   majorIncident: false,
   cisaReport: false,
+  custodyFacts: false,
+  ppgbMembersObject: false,
 };
 
 export function startFeatures(): Features {
   const on = patched(POLICY_FACTS_PATCH);
-  return { laterFacts: on, structuredGrounds: on, accounting: on, majorIncident: on, cisaReport: on };
+  return {
+    laterFacts: on,
+    structuredGrounds: on,
+    accounting: on,
+    majorIncident: on,
+    cisaReport: on,
+    custodyFacts: patched(CUSTODY_FACTS_PATCH),
+    ppgbMembersObject: patched(PPGB_MEMBERS_OBJECT_PATCH),
+  };
 }

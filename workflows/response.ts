@@ -103,19 +103,23 @@ async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-
     take(incident, 'cost-estimate');
   }
 
+  // A finding that leaves part of the disclosure a breach (the custody exemption's other PII types) is
+  // routed by the risk of that part, as any breach.
+  const noBreach = analysisDecision.authorizedDisclosure !== undefined && !state.authorizedDisclosure?.breachRemains;
   if (!notify) {
-    const minimal = analysisDecision.authorizedDisclosure !== undefined || state.risk === 'low';
+    const minimal = noBreach || state.risk === 'low';
     if (minimal || !patched(NO_NOTIFICATION_FOLLOWS_RISK)) {
+      const risk = riskWords(incident, analysisDecision.riskOverride);
       routeTo(
         incident,
         'ppgb-advised',
-        analysisDecision.authorizedDisclosure
+        noBreach
           ? 'An authorized disclosure, no breach: the PPGB is advised and may object (5 FAM 468.5c).'
-          : `The CRG found minimal risk (risk ${state.risk ?? 'unknown'}) and recommends no notification: the PPGB is advised and may object (5 FAM 468.5c).`,
+          : `The CRG found minimal risk (${risk}) and recommends no notification: the PPGB is advised and ${incident.features.ppgbMembersObject ? 'any member may object' : 'may object'} (5 FAM 468.5c).`,
       );
-      const override = await ppgbAdvised(incident);
+      const override = await ppgbAdvised(incident, risk);
       if (!override) {
-        incident.outcome = analysisDecision.authorizedDisclosure ? 'no-breach' : 'minimal-risk';
+        incident.outcome = noBreach ? 'no-breach' : 'minimal-risk';
         return 'closure-review';
       }
     } else {
@@ -141,9 +145,23 @@ function routeTo(incident: Incident, phase: 'ppgb-advised' | 'ppgb-chair-review'
   incident.log(`routed:${phase}`, undefined, reason);
 }
 
-/** 468.5c: the CRG advises the PPGB and takes no further action unless the PPGB decides otherwise. */
-async function ppgbAdvised(incident: Incident): Promise<boolean> {
+/**
+ * The risk as the PPGB reads it in the advice (468.5c): for incidents under the rule, the level the rule
+ * of 468.4 computed beside the one that holds, and the CRG's rationale when it overrode it; before it,
+ * the level alone.
+ */
+function riskWords(incident: Incident, override: { level: string; rationale: string } | undefined): string {
   const { state } = incident;
+  const level = `risk ${state.risk ?? 'unknown'}`;
+  if (!incident.features.ppgbMembersObject) return level;
+  if (!override) return `${level}, as the rule of 5 FAM 468.4 computed it`;
+  return `${level}; the rule of 5 FAM 468.4 computed ${state.riskComputed ?? 'unknown'}, and the CRG overrode it: "${override.rationale}"`;
+}
+
+/** 468.5c: the CRG advises the PPGB and takes no further action unless the PPGB decides otherwise. */
+async function ppgbAdvised(incident: Incident, risk: string): Promise<boolean> {
+  const { state } = incident;
+  const members = incident.features.ppgbMembersObject;
   incident.setPhase('ppgb-advised');
   inBackground(incident, 'advise-ppgb', () =>
     mail('Advise the PPGB of the CRG finding').sendNotice({
@@ -152,15 +170,18 @@ async function ppgbAdvised(incident: Incident): Promise<boolean> {
         template: 'ppgb-informed',
         incidentId: state.incidentId,
         event: 'minimal-risk',
-        detail: `The CRG found ${state.authorizedDisclosure ? `an authorized disclosure (${state.authorizedDisclosure.basis}), no breach` : `risk ${state.risk ?? 'unknown'} and recommends no notification`}. Options: ${state.options.join(', ') || 'none'}.${state.costEstimateUsd !== null ? ` CGFS cost estimate (5 FAM 468.5d): USD ${state.costEstimateUsd}.` : ''} The PPGB Chair may override within ${incident.playbook.timers.minimalRiskObjectionWindow}.`,
+        detail: `The CRG found ${state.authorizedDisclosure && !state.authorizedDisclosure.breachRemains ? `an authorized disclosure (${state.authorizedDisclosure.basis}), no breach` : `${risk} and recommends no notification`}. Options: ${state.options.join(', ') || 'none'}.${state.costEstimateUsd !== null ? ` CGFS cost estimate (5 FAM 468.5d): USD ${state.costEstimateUsd}.` : ''} ${members ? 'Any PPGB member may object' : 'The PPGB Chair may override'} within ${incident.playbook.timers.minimalRiskObjectionWindow}.`,
       },
       step: `advise-ppgb-${state.timeline.length}`,
     }),
   );
-  const overridden = await timedGate(incident, 'ppgbChair', ['ppgb-override'], {
+  // 468.5c: the board reviews; any member may object (workflows/decisions.ts), so the gate waits on the PPGB.
+  const overridden = await timedGate(incident, members ? 'ppgb' : 'ppgbChair', ['ppgb-override'], {
     window: incident.ms('minimalRiskObjectionWindow'),
     summary: 'PPGB objection window (5 FAM 468.5c)',
-    whenOver: 'the PPGB objection window ends: closure review unless the PPGB Chair overrides (5 FAM 468.5c)',
+    whenOver: members
+      ? 'the PPGB objection window ends: closure review unless a PPGB member objects (5 FAM 468.5c)'
+      : 'the PPGB objection window ends: closure review unless the PPGB Chair overrides (5 FAM 468.5c)',
   });
   if (overridden) take(incident, 'ppgb-override');
   else incident.log('objection-window-ended');

@@ -204,13 +204,14 @@ describe('an incident in triage, reported in time', () => {
     expect(res.status, res.text).toBe(200);
     await waitForPhase(f.app, incidentId, 'ppgb-advised');
     const details = await detailsUntil(handle, (d) => d.includes('ppgb-override'));
-    expect(details).toContain('**Waiting for:** ppgb-override — from the ppgbChair (ppgb-chair), since ');
+    // 468.5c: any PPGB member may object, so the window waits on the board.
+    expect(details).toMatch(/\*\*Waiting for:\*\* ppgb-override — from the ppgb \([^)]*ppgb-chair[^)]*\), since /);
     expect(details).toMatch(
-      /\*\*Next deadline:\*\* \S+ — the PPGB objection window ends: closure review unless the PPGB Chair overrides/,
+      /\*\*Next deadline:\*\* \S+ — the PPGB objection window ends: closure review unless a PPGB member objects/,
     );
     const { timers } = await summaries(handle);
     expect(timers).toContain('PPGB objection window (5 FAM 468.5c)');
-    expect(await listed(`BreachAwaitingRole = "ppgbChair" AND WorkflowId = '${workflowId}'`, workflowId)).toEqual([
+    expect(await listed(`BreachAwaitingRole = "ppgb" AND WorkflowId = '${workflowId}'`, workflowId)).toEqual([
       workflowId,
     ]);
   });

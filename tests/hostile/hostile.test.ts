@@ -88,6 +88,8 @@ const ROLE_OF: Record<string, Role> = {
   'bar-notification': 'securityLiaison',
   'sign-off-closure': 'ipsDirector',
 };
+/** 5 FAM 468.5c: any PPGB member may object to a finding of minimal risk, not only the Chair. */
+const ALSO_BY: Record<string, Role[]> = { 'ppgb-override': ['ppgb'] };
 /** Accepted in `analysis` (with the right role and grounds); every other kind is out of phase there. */
 const IN_ANALYSIS = ['submit-analysis', 'request-delay', 'bar-notification', 'complete-action-item'];
 
@@ -497,7 +499,7 @@ describe('decisions at the HTTP API', () => {
     const people = f.playbook.people.map((p) => p.id).filter((id) => TOKENS[id]);
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...Object.keys(ROLE_OF)), fc.constantFrom(...people), async (kind, person) => {
-        if (holds(f.playbook, person, ROLE_OF[kind]!)) return;
+        if ([ROLE_OF[kind]!, ...(ALSO_BY[kind] ?? [])].some((role) => holds(f.playbook, person, role))) return;
         tally('decision from a person without the role', [kind, person]);
         const res = await call(f.app, {
           method: 'POST',

@@ -638,9 +638,16 @@ export const PATHS: RecordedPath[] = [
           explanation:
             'Discharge summaries sent to ICE Health Service Corps for the continuity of care of the detainees.',
           custodyPurpose: 'a',
-          custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' },
+          custodian: {
+            name: 'U.S. Immigration and Customs Enforcement',
+            kind: 'law-enforcement-official',
+            determination: { by: 'IHSC Deputy Assistant Director', at: '2026-02-20T09:00:00Z' },
+          },
           subjectInLawfulCustody: true,
-          recipient: { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' },
+          recipient: {
+            name: 'ICE Health Service Corps, U.S. Immigration and Customs Enforcement',
+            address: '500 12th St SW, Washington, DC 20536',
+          },
         },
         rationale: 'The disclosure to the custodian was authorized; the copies sold are the OIG case.',
       });

@@ -12,7 +12,9 @@ import {
   authorizedDisclosureProblems,
   CUSTODY_PURPOSE_TEXT,
   decisionGroundsIssues,
+  exemptPart,
   MIN_EXPLANATION,
+  recipientIsCustodian,
 } from '../../domain/authorized.js';
 import { accountingEntry } from '../../domain/accounting.js';
 import type { Report } from '../../domain/report.js';
@@ -32,6 +34,7 @@ const report: Report = {
 };
 const medicalReport: Report = {
   ...report,
+  affectedPopulation: 'public',
   piiTypes: ['medical'],
   disclosureFormat: 'paper',
   disclosedBy: 'Clinic records office',
@@ -100,10 +103,17 @@ const CASES: Record<AuthorizedBasis, Case> = {
   },
 };
 
-const RECIPIENT = { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' };
-/** The ICE memo's case: records to ICE Health Service Corps for a detainee in ICE custody, purpose (a). */
+const RECIPIENT = {
+  name: 'ICE Health Service Corps, U.S. Immigration and Customs Enforcement',
+  address: '500 12th St SW, Washington, DC 20536',
+};
+/** The ICE memo's case: records to ICE (its Health Service Corps) for a detainee in ICE custody, purpose (a). */
 const CUSTODY = {
-  custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' as const },
+  custodian: {
+    name: 'U.S. Immigration and Customs Enforcement',
+    kind: 'law-enforcement-official' as const,
+    determination: { by: 'IHSC Deputy Assistant Director of Health Care Compliance', at: '2026-02-27T09:00:00Z' },
+  },
   subjectInLawfulCustody: true,
 };
 
@@ -195,8 +205,12 @@ describe('authorizedDisclosureProblems: hipaa-custody-exemption on facts, not wo
   it.each([['correctional-institution'], ['law-enforcement-official']] as const)(
     'accepted with a custodian of kind %s',
     (kind) => {
+      const custodian = { ...CUSTODY.custodian, name: 'County Jail', kind };
       expect(
-        authorizedDisclosureProblems(custody({ custodian: { name: 'County Jail', kind } }), medicalReport),
+        authorizedDisclosureProblems(
+          custody({ custodian, recipient: { name: 'County Jail', address: '1 Main St' } }),
+          medicalReport,
+        ),
       ).toEqual([]);
     },
   );
@@ -261,6 +275,7 @@ describe('authorizedDisclosureProblems: hipaa-custody-exemption on facts, not wo
       'authorizedDisclosure.custodyPurpose',
       'authorizedDisclosure.subjectInLawfulCustody',
       'report.piiTypes',
+      'report.affectedPopulation',
     ]);
   });
 
@@ -293,6 +308,88 @@ describe('authorizedDisclosureProblems: hipaa-custody-exemption on facts, not wo
       'authorizedDisclosure.recipient',
       'authorizedDisclosure.custodian',
       'authorizedDisclosure.subjectInLawfulCustody',
+    ]);
+  });
+
+  it('164.512(k)(5)(i): employees\' medical, SSN and financial records sent to a newspaper under a "County Jail" custodian are refused, each ground named', () => {
+    const newspaper = custody({
+      custodian: { name: 'County Jail', kind: 'correctional-institution' },
+      recipient: { name: 'The Daily Courier', address: '1 Press Row, Springfield' },
+    });
+    const problems = authorizedDisclosureIssues(newspaper, {
+      ...medicalReport,
+      piiTypes: ['medical', 'ssn-or-passport-number', 'financial'],
+      affectedPopulation: 'workforce',
+    });
+    expect(problems.map((p) => p.path)).toEqual([
+      'authorizedDisclosure.recipient',
+      'authorizedDisclosure.custodian.determination',
+      'report.affectedPopulation',
+    ]);
+    expect(problems[0]!.message).toContain('the recipient must be the custodian "County Jail"');
+    expect(problems[2]!.message).toContain('workforce members');
+  });
+
+  it('164.512(k)(5)(i): the recipient must be the custodian, or a unit of it named "unit, custodian"', () => {
+    const named = (recipient: string) =>
+      authorizedDisclosureIssues(custody({ recipient: { name: recipient, address: '500 12th St SW' } }), medicalReport);
+    expect(named('U.S. Immigration and Customs Enforcement')).toEqual([]);
+    expect(named('u.s. immigration & customs enforcement')).toEqual([]);
+    expect(named('ICE Health Service Corps, U.S. Immigration and Customs Enforcement')).toEqual([]);
+    expect(named('U.S. Immigration and Customs Enforcement, ICE Health Service Corps')).toEqual([]);
+    for (const other of [
+      'ICE Health Service Corps',
+      'A staffing agency',
+      'Not U.S. Immigration and Customs Enforcement',
+    ])
+      expect(named(other).map((p) => p.path)).toEqual(['authorizedDisclosure.recipient']);
+    expect(recipientIsCustodian('County Jail', 'County Jail')).toBe(true);
+    expect(recipientIsCustodian('The Daily Courier', 'County Jail')).toBe(false);
+  });
+
+  it("ICE memo: the custodian's determination that the information is necessary is recorded: who and when, not after the disclosure", () => {
+    const { custodian } = CUSTODY;
+    const without = custody({ custodian: { name: custodian.name, kind: custodian.kind } });
+    expect(authorizedDisclosureIssues(without, medicalReport)).toEqual([
+      { path: 'authorizedDisclosure.custodian.determination', message: expect.stringContaining('{ by, at }') },
+    ]);
+    const late = custody({ disclosedAt: '2026-02-26T09:00:00Z' });
+    expect(authorizedDisclosureIssues(late, medicalReport).map((p) => p.path)).toEqual([
+      'authorizedDisclosure.custodian.determination.at',
+    ]);
+    expect(authorizedDisclosureIssues(custody({ disclosedAt: '2026-02-28T09:00:00Z' }), medicalReport)).toEqual([]);
+  });
+
+  it('164.512(k)(5)(i): workforce members are not people in lawful custody (400 naming report.affectedPopulation)', () => {
+    const problems = authorizedDisclosureIssues(custody(), { ...medicalReport, affectedPopulation: 'workforce' });
+    expect(problems.map((p) => p.path)).toEqual(['report.affectedPopulation']);
+  });
+
+  it('164.512(k)(5)(i): only the medical information is exempt; the other PII types of the same disclosure stay a breach', () => {
+    expect(
+      exemptPart({ basis: 'hipaa-custody-exemption' }, ['medical', 'ssn-or-passport-number', 'financial']),
+    ).toEqual({ exempt: ['medical'], remaining: ['ssn-or-passport-number', 'financial'] });
+    expect(exemptPart({ basis: 'hipaa-custody-exemption' }, ['medical'])).toEqual({
+      exempt: ['medical'],
+      remaining: [],
+    });
+    expect(exemptPart({ basis: 'court-order' }, ['medical', 'financial'])).toEqual({
+      exempt: ['medical', 'financial'],
+      remaining: [],
+    });
+  });
+
+  it('incidents started before the custody facts keep the rules they started with (custodyFacts: false)', () => {
+    const before = custody({
+      custodian: { name: 'County Jail', kind: 'correctional-institution' },
+      recipient: { name: 'The Daily Courier', address: '1 Press Row' },
+    });
+    const workforce = { ...medicalReport, affectedPopulation: 'workforce' as const };
+    expect(authorizedDisclosureProblems(before, workforce, { custodyFacts: false })).toEqual([]);
+    expect(authorizedDisclosureProblems(before, workforce).map((p) => p.split(':')[0])).toEqual([
+      'authorizedDisclosure.recipient',
+      'authorizedDisclosure.custodian.determination',
+      'report.affectedPopulation',
     ]);
   });
 

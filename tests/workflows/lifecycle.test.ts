@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreachAwaitingRole, BreachPhase } from '../../domain/search-attributes.js';
+import type { DecisionBody } from '../../domain/decision.js';
 import {
   DAY,
   FACTORS_HIGH,
@@ -150,9 +151,16 @@ describe('triage and analysis', () => {
         custodyPurpose: 'a',
         explanation:
           'Records sent to the correctional institution with lawful custody for the continuity of health care of the detainee.',
-        custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' },
+        custodian: {
+          name: 'U.S. Immigration and Customs Enforcement',
+          kind: 'law-enforcement-official',
+          determination: { by: 'IHSC Deputy Assistant Director', at: '2026-02-20T09:00:00Z' },
+        },
         subjectInLawfulCustody: true,
-        recipient: { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' },
+        recipient: {
+          name: 'ICE Health Service Corps, U.S. Immigration and Customs Enforcement',
+          address: '500 12th St SW, Washington, DC 20536',
+        },
       },
     });
     expect(state.phase).toBe('ppgb-advised');
@@ -192,12 +200,56 @@ describe('triage and analysis', () => {
       rationale: 'Minimal risk.',
     });
     expect(advised.phase).toBe('ppgb-advised');
-    expect(advised.awaiting).toMatchObject({ role: 'ppgbChair', kinds: ['ppgb-override'] });
+    expect(advised.awaiting).toMatchObject({ role: 'ppgb', kinds: ['ppgb-override'] });
     const overridden = await decide(handle, 'ppgb-chair', {
       kind: 'ppgb-override',
       rationale: 'The board wants notification considered.',
     });
     expect(overridden.phase).toBe('ppgb-chair-review');
+  });
+
+  /** Low factors leave passport numbers above low (468.4); the CRG finds minimal risk by overriding. */
+  const MINIMAL_BY_OVERRIDE = {
+    kind: 'submit-analysis',
+    factors: FACTORS_LOW,
+    riskOverride: { level: 'low', rationale: 'Recovered unopened within the hour.' },
+    options: ['no-further-action'],
+    rationale: 'Minimal risk.',
+  } satisfies DecisionBody;
+
+  it('468.5c: any PPGB member, not only the Chair, may object in the minimal-risk window; the advice carries the computed level and the override rationale', async () => {
+    const { handle, incidentId } = await report(f);
+    await toAnalysis(handle);
+    await decide(handle, 'ips-director', MINIMAL_BY_OVERRIDE);
+    const advice = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('minimal risk'));
+    expect(advice.text).toContain(
+      'risk low; the rule of 5 FAM 468.4 computed high, and the CRG overrode it: "Recovered unopened within the hour."',
+    );
+    expect(advice.text).toContain('Any PPGB member may object');
+    const advised = await stateOf(handle);
+    expect(advised.route?.reason).toContain('computed high, and the CRG overrode it');
+    // A member of the board who is neither the Chair nor the analysis's submitter.
+    const objected = await decide(handle, 'ppgb-m-pri', {
+      kind: 'ppgb-override',
+      rationale: 'M/PRI asks that notification be considered.',
+    });
+    expect(objected.phase).toBe('ppgb-chair-review');
+    expect(objected.decisions.at(-1)).toMatchObject({ kind: 'ppgb-override', actorId: 'ppgb-m-pri' });
+  });
+
+  it('468.5c: someone outside the PPGB may not object (403 role), and the submitter of the analysis may not either', async () => {
+    const { handle } = await report(f);
+    await toAnalysis(handle);
+    await decide(handle, 'ips-director', MINIMAL_BY_OVERRIDE);
+    const outsider = await refusal(
+      decide(handle, 'crg-cgfs', { kind: 'ppgb-override', rationale: 'I would like notification.' }),
+    );
+    expect(outsider.type).toBe('ActorLacksRole');
+    const submitter = await refusal(
+      decide(handle, 'ips-director', { kind: 'ppgb-override', rationale: 'On second thought.' }),
+    );
+    expect(submitter.message).toContain('its submitter may not object to it (5 FAM 468.5c)');
+    expect((await stateOf(handle)).phase).toBe('ppgb-advised');
   });
 });
 

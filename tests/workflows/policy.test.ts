@@ -166,9 +166,16 @@ const MEMO_CASE = {
   basis: 'hipaa-custody-exemption',
   explanation: 'Discharge summary sent to ICE Health Service Corps for the continuity of care of the detainee.',
   custodyPurpose: 'a',
-  custodian: { name: 'U.S. Immigration and Customs Enforcement', kind: 'law-enforcement-official' },
+  custodian: {
+    name: 'U.S. Immigration and Customs Enforcement',
+    kind: 'law-enforcement-official',
+    determination: { by: 'IHSC Deputy Assistant Director', at: '2026-02-20T09:00:00Z' },
+  },
   subjectInLawfulCustody: true,
-  recipient: { name: 'ICE Health Service Corps', address: '500 12th St SW, Washington, DC 20536' },
+  recipient: {
+    name: 'ICE Health Service Corps, U.S. Immigration and Customs Enforcement',
+    address: '500 12th St SW, Washington, DC 20536',
+  },
 };
 const MEDICAL: Partial<Report> = {
   piiTypes: ['medical'],
@@ -222,6 +229,47 @@ describe('custody exemption and the accounting of disclosures', () => {
     });
     expect(state.disclosures[0]!.purpose).toContain('(a): the provision of health care');
     expect(events(state)).toContain('disclosure-accounted');
+  });
+
+  it('45 CFR 164.512(k)(5)(i): with SSNs in the same disclosure only the medical part is exempt and accounted; the SSNs stay a breach, routed by their own risk', async () => {
+    const { handle } = await report(f, { ...MEDICAL, piiTypes: ['medical', 'ssn-or-passport-number'] });
+    await toAnalysis(handle);
+    const empty = await refusal(
+      decide(handle, 'ips-director', analysis({ options: [], authorizedDisclosure: MEMO_CASE })),
+    );
+    expect(empty.type).toBe('InvalidDecision');
+    expect(empty.message).toContain('ssn-or-passport-number stay a breach');
+    const state = await decide(
+      handle,
+      'ips-director',
+      analysis({ options: ['notify-individuals'], authorizedDisclosure: MEMO_CASE }),
+    );
+    expect(state.authorizedDisclosure).toEqual({
+      basis: 'hipaa-custody-exemption',
+      breachRemains: ['ssn-or-passport-number'],
+    });
+    expect(state.disclosures[0]).toMatchObject({ nature: 'paper disclosure of medical' });
+    expect(state.riskReasons.join(' ')).toContain('sensitive PII involved: ssn-or-passport-number (+1)');
+    expect(state.phase).toBe('ppgb-chair-review');
+  });
+
+  it('45 CFR 164.512(k)(5)(i): refused for workforce members (not in custody) and for a recipient other than the custodian, each field named', async () => {
+    const { handle } = await report(f, { ...MEDICAL, affectedPopulation: 'workforce' });
+    await toAnalysis(handle);
+    const refused = await refusal(
+      decide(
+        handle,
+        'ips-director',
+        analysis({
+          options: ['no-further-action'],
+          authorizedDisclosure: { ...MEMO_CASE, recipient: { name: 'The Daily Courier', address: '1 Press Row' } },
+        }),
+      ),
+    );
+    expect(refused.type).toBe('InvalidDecision');
+    expect(refused.message).toContain('authorizedDisclosure.recipient');
+    expect(refused.message).toContain('report.affectedPopulation');
+    expect((await stateOf(handle)).disclosures).toEqual([]);
   });
 
   it('464c: the accounting entry is kept in the case record filed at closure', async () => {
