@@ -201,7 +201,7 @@ test('the Temporal dev server killed with SIGKILL is started again by npm start,
   ).then(async () => (await (await api(director, `/incidents/${incidentId}`)).json()) as { phase: string });
   expect(kept.phase).toBe('analysis');
   const after = `${incidentId}-3`;
-  await reportToUsCert(after);
+  await reportToUsCert(system, director, after);
   const state = await decideOn(after, { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
   expect(state.responsibleOffice).toBe('Bureau of Consular Affairs');
 
