@@ -23,6 +23,7 @@ import {
   COSTED_MEASURES,
   CUSTODIAN_KINDS,
   CUSTODY_PURPOSES,
+  FILED_REPORTS,
   FINAL_OUTCOMES,
   ISO_DATE_TIME,
   ISO_DATE_TIME_MESSAGE,
@@ -143,6 +144,8 @@ const KINDS = {
   'sign-off-closure': kind('sign-off-closure', { rationale }),
   'acknowledge-delay': kind('acknowledge-delay', { rationale }),
   'record-filed': kind('record-filed', { reference: text(500) }),
+  'report-filed': kind('report-filed', { to: oneOf(FILED_REPORTS), filedBy: text(300), reference: text(500) }),
+  'reconcile-roster': kind('reconcile-roster', { rationale }),
 };
 
 const decision = union('kind', KINDS as unknown as Record<string, Check<Decision>>);

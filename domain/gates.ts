@@ -24,6 +24,9 @@ export const GATE_ROLE: Record<Exclude<DecisionKind, 'complete-action-item'>, Ro
   'sign-off-closure': 'ipsDirector', // 467.2c
   'acknowledge-delay': 'ppgbChair', // 468.6-3a
   'record-filed': 'privacyDivision', // 468.7
+  // 468.3b(1): the routed office; DS/CIRT for US-CERT (workflows/decisions.ts `deciderRole`).
+  'report-filed': 'privacyDivision',
+  'reconcile-roster': 'notificationOfficial', // 468.6-2b
 };
 
 /** A delay may be asked for from the analysis until the first letter goes out (docs/lifecycle.md phase 8). */
@@ -56,6 +59,8 @@ export const KIND_PHASES: Record<DecisionKind, readonly Phase[]> = {
   'sign-off-closure': ['remediation', 'closure-review'],
   'acknowledge-delay': [...BEFORE_LETTERS, 'notifying'],
   'record-filed': ['archiving'],
+  'report-filed': PHASES.filter((phase) => phase !== 'closed' && phase !== 'archiving'),
+  'reconcile-roster': ['notification-prep', 'notification-delayed', 'notifying'],
 };
 
 /**

@@ -18,6 +18,7 @@ import { REFUSAL, type Refusal } from '../domain/refusal.js';
 import type { Role } from '../domain/roles.js';
 import type { ActionItemId } from '../domain/state.js';
 import type { Incident } from './incident-state.js';
+import { closureProblems, reportFiledRole } from './duty-rules.js';
 
 /** Options that people must carry out, each an action item, with the role that owns it. */
 export const OPTION_ITEMS: Partial<Record<string, { id: ActionItemId; owner: Role; description: string }>> = {
@@ -96,7 +97,21 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
           `no action item "${decision.itemId}" on this incident (items: ${state.actionItems.map((i) => i.id).join(', ')})`,
         ),
       };
-    if (!holds(playbook, actor, item.ownerRole) && !holds(playbook, actor, 'ipsDirector')) {
+    // Under the duty rules only the item's owner (or the playbook's alternate for the role) completes it;
+    // the IPS Director signs off the whole (467.2c), never others' items.
+    const mayComplete = incident.dutyRules
+      ? holds(playbook, actor, item.ownerRole) || (playbook.alternates?.[item.ownerRole] ?? []).includes(actor)
+      : holds(playbook, actor, item.ownerRole) || holds(playbook, actor, 'ipsDirector');
+    if (!mayComplete && incident.dutyRules) {
+      return {
+        ok: false,
+        refusal: refuse(
+          REFUSAL.forbidden,
+          `action item "${item.id}" is completed by its owner, the ${item.ownerRole} role (or its alternate); "${actor}" is neither`,
+        ),
+      };
+    }
+    if (!mayComplete) {
       return {
         ok: false,
         refusal: refuse(
@@ -107,7 +122,7 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
     }
     if (
       ['risk-assessment', 'cost-consultation', 'notification'].includes(item.id) &&
-      !(item.id === 'notification' && incident.notificationFailed)
+      !(item.id === 'notification' && incident.notificationFailed && !incident.dutyRules)
     ) {
       return {
         ok: false,
@@ -123,7 +138,7 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
     return { ok: true, decision, duplicate: false };
   }
 
-  const role = GATE_ROLE[decision.kind];
+  const role = decision.kind === 'report-filed' ? reportFiledRole(decision) : GATE_ROLE[decision.kind];
   // Separation of duties (domain/separation.ts): who made the decision this one checks may not make it.
   const conflicts = conflictsFor(playbook, state.decisions, decision.kind);
   if (!holds(playbook, actor, role)) {
@@ -250,6 +265,8 @@ function groundsProblems(incident: Incident, d: Decision): { type: Refusal['type
     case 'bar-notification':
       return state.delay?.barred ? [conflict('notification is already barred')] : [];
     case 'sign-off-closure': {
+      // Closure is "no undischarged duty" (domain/duties.ts): each open one named.
+      if (incident.dutyRules) return closureProblems(incident).map(conflict);
       const open = incident.openItems().map((i) => i.id);
       return open.length ? [conflict(`action items still open: ${open.join(', ')}`)] : [];
     }
