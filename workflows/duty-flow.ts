@@ -43,9 +43,9 @@ export async function dutyFlow(incident: Incident): Promise<CaseSummary> {
       if (reanalysing(incident)) continue;
       if (incident.outcome === 'notified') liaisonNotices(incident);
     }
-    // Whatever the route, open items are done by their owners before the sign-off is asked for (467.2c).
-    if (await untilSignedOff(incident, afterResponsePhase(incident), () => returnsWindow(incident)))
-      return close(incident);
+    // A finding of minimal risk goes to closure review at once, as before: its sign-off waits for every duty.
+    const start = next === 'closure-review' ? 'closure-review' : afterResponsePhase(incident);
+    if (await untilSignedOff(incident, start, () => returnsWindow(incident))) return close(incident);
   }
 }
 

@@ -149,13 +149,14 @@ describe('duties derived from the facts', () => {
         rationale: 'Minimal.',
       });
       await f.env.sleep(11 * 86_400_000);
-      await waitForPhase(handle, 'remediation');
+      await waitForPhase(handle, 'closure-review');
+      const early = await refusal(decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' }));
+      expect(early.message).toContain('467.2c item:fact-finding');
       await decide(handle, 'program-manager', {
         kind: 'complete-action-item',
         itemId: 'fact-finding',
         evidence: 'Fact-finding done.',
       });
-      await waitForPhase(handle, 'closure-review');
       const refused = await refusal(decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' }));
       expect(refused.message).toContain('468.3b(1) report:usCert');
       const filed = await decide(handle, 'ds-cirt', {
