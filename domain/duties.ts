@@ -243,7 +243,8 @@ export function deriveDuties(f: DutyFacts): Duty[] {
     );
 
   // 468.5c: a finding of minimal risk goes to the PPGB, who may object within the window.
-  if (current && s.route?.phase === 'ppgb-advised') {
+  // Duties of the route stay while the analysis is made again (a fact never removes an open duty).
+  if (analysis && s.route?.phase === 'ppgb-advised') {
     const override = s.decisions.some((d) => d.kind === 'ppgb-override' && d.at >= analysis.at);
     const ended = s.timeline.find((t) => t.event === 'objection-window-ended' && t.at >= analysis.at);
     duties.push(
@@ -267,10 +268,10 @@ export function deriveDuties(f: DutyFacts): Duty[] {
     s.decisions,
     (d) => FINAL_KINDS.has(d.kind) && FINAL_OUTCOMES.has(d.outcome ?? '') && (!analysis || d.at >= analysis.at),
   );
-  const overridden = current && s.decisions.some((d) => d.kind === 'ppgb-override' && d.at >= analysis.at);
+  const overridden = analysis && s.decisions.some((d) => d.kind === 'ppgb-override' && d.at >= analysis.at);
   const needsFinal =
     s.majorIncident !== null ||
-    (current &&
+    (analysis !== undefined &&
       (s.route?.phase === 'ppgb-chair-review' ||
         overridden ||
         (s.authorizedDisclosure === null && (s.risk === 'moderate' || s.risk === 'high'))));
@@ -287,7 +288,7 @@ export function deriveDuties(f: DutyFacts): Duty[] {
     );
 
   // 468.6: notification, discharged only by a run that reached everyone or counted them into the substitute notice (or a bar).
-  if (current && final?.outcome === 'approve-notification') {
+  if (analysis && final?.outcome === 'approve-notification') {
     const barred = s.delay?.barred === true;
     duties.push(
       duty(
