@@ -9,6 +9,8 @@ import { deriveDuties, dutyLine, openBeforeClosure, type Duty, type DutyFacts } 
 import { parseDuration } from '../domain/durations.js';
 import type { Decision } from '../domain/decision.js';
 import type { IntakeReport, Report } from '../domain/report.js';
+import type { ActionItem } from '../domain/state.js';
+import { mail } from './activities.js';
 import { inBackground } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { deliver, reportBody, routed } from './reporting.js';
@@ -135,4 +137,17 @@ export function reportFiledByHand(incident: Incident, d: Extract<Decision, { kin
 /** The role that records a report filed another way: DS/CIRT for US-CERT, the Privacy Division otherwise. */
 export function reportFiledRole(d: Extract<Decision, { kind: 'report-filed' }>): 'dsCirt' | 'privacyDivision' {
   return d.to === 'usCert' ? 'dsCirt' : 'privacyDivision';
+}
+
+/** 467.2c: the owners of an item opened are told it is theirs (the remediation gate then reminds and escalates). */
+export function tellOwners(incident: Incident, item: ActionItem): void {
+  const to = incident.recipients(item.ownerRole);
+  if (to.length === 0) return;
+  inBackground(incident, `item-assigned-${item.id}`, () =>
+    mail(`Tell the owner of ${item.id}`).sendNotice({
+      to,
+      notice: { template: 'action-item-assigned', incidentId: incident.state.incidentId, itemId: item.id },
+      step: `item-assigned-${item.id}`,
+    }),
+  );
 }

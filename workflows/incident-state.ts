@@ -25,7 +25,7 @@ import { currentDetails } from './details.js';
 import { NO_FEATURES, type Features } from './features.js';
 import { GateBook } from './gates.js';
 import { emptyCaseFile } from './case-file.js';
-import { refreshDuties } from './duty-rules.js';
+import { refreshDuties, tellOwners } from './duty-rules.js';
 
 export interface IncidentInput {
   incidentId: string;
@@ -189,8 +189,12 @@ export class Incident {
 
   addItem(id: ActionItemId, ownerRole: Role, description?: string): void {
     if (!this.state.actionItems.some((item) => item.id === id)) {
-      this.state.actionItems.push({ id, ownerRole, status: 'open', ...(description ? { description } : {}) });
+      const item: ActionItem = { id, ownerRole, status: 'open', ...(description ? { description } : {}) };
+      this.state.actionItems.push(item);
       this.log(`action-item-opened:${id}`);
+      // Items the workflow completes itself are no one's to do (workflows/decisions.ts).
+      if (this.dutyRules && !['risk-assessment', 'cost-consultation', 'notification'].includes(id))
+        tellOwners(this, item);
     }
   }
 

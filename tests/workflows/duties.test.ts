@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentState } from '../../domain/state.js';
-import { reportIntakeSignal } from '../../workflows/messages.js';
+import { noticesReturnedSignal, reportIntakeSignal } from '../../workflows/messages.js';
 import {
   FACTORS_HIGH,
   FACTORS_LOW,
@@ -15,6 +15,7 @@ import {
   refusal,
   report,
   startFixture,
+  testPlaybook,
   toAnalysis,
   waitForPhase,
   waitForState,
@@ -230,5 +231,50 @@ describe('duties derived from the facts', () => {
       .filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
     expect(posting.length).toBeGreaterThan(0);
     restore();
+  });
+
+  it('468.6-2a/b: the sign-off waits for the returns window after the last letter; a letter returned in it still reaches the substitute notice', async () => {
+    const playbook = testPlaybook(f.receiver.url, { timers: { ...f.playbook.timers, returnsWindow: '30d' } });
+    const { handle } = await report(f, { affectedCount: 1 }, playbook);
+    await toAnalysis(handle);
+    await decide(handle, 'ips-director', {
+      kind: 'submit-analysis',
+      factors: FACTORS_HIGH,
+      options: ['notify-individuals'],
+      rationale: 'Notify.',
+    });
+    await finalApproval(handle);
+    await decide(handle, 'program-manager', {
+      kind: 'complete-action-item',
+      itemId: 'fact-finding',
+      evidence: 'Done.',
+    });
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: LETTER,
+      roster: {
+        url: roster('window', [{ name: 'Ada Letter', postalAddress: '1 Main St, Springfield, VA 22150' }]),
+        count: 1,
+      },
+    });
+    const waiting = await waitForState(
+      handle,
+      (s) => s.timeline.some((t) => t.event === 'returns-window-open'),
+      'the returns window',
+      60_000,
+    );
+    expect(waiting.phase).toBe('remediation');
+    expect(waiting.duties?.find((d) => d.id === 'returns-window')).toMatchObject({
+      status: 'open',
+      paragraph: '468.6-2a/b',
+    });
+    const early = await refusal(decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' }));
+    expect(early.message).toContain('468.6-2a/b returns-window');
+    await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'letter', reason: 'moved' }] });
+    await waitForState(handle, (s) => (s.notification?.substituted ?? 0) === 1, 'the return counted');
+    await f.env.sleep(31 * 86_400_000);
+    await waitForPhase(handle, 'closure-review');
+    const closed = await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' });
+    expect(closed.duties?.find((d) => d.id === 'returns-window')?.status).toBe('discharged');
   });
 });
