@@ -27,7 +27,7 @@ export const routingEntrySchema = z.object({
   /** An endpoint name (`usCert`) or a role (`dsCirt`) or `supervisor`. */
   to: z.string(),
   at: iso,
-  status: z.enum(['delivered', 'sent', 'refused', 'failed']),
+  status: z.enum(['delivered', 'sent', 'refused', 'failed', 'filed-by-hand']),
   /** The receiver's receipt or record id, when it gave one. */
   receipt: z.string().nullable(),
   detail: z.string().optional(),

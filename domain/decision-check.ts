@@ -23,6 +23,7 @@ import {
   COSTED_MEASURES,
   CUSTODIAN_KINDS,
   CUSTODY_PURPOSES,
+  FILED_REPORTS,
   FINAL_OUTCOMES,
   ISO_DATE_TIME,
   ISO_DATE_TIME_MESSAGE,
@@ -181,6 +182,8 @@ const KINDS = {
     classifiedInvolved: optional(boolean),
     criminalActSuspected: optional(boolean),
   }),
+  'report-filed': kind('report-filed', { to: oneOf(FILED_REPORTS), filedBy: text(300), reference: text(500) }),
+  'reconcile-roster': kind('reconcile-roster', { rationale }),
 };
 
 const decision = union('kind', KINDS as unknown as Record<string, Check<Decision>>);

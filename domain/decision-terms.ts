@@ -99,7 +99,12 @@ export const DECISION_KINDS = [
   'acknowledge-delay',
   'record-filed',
   'complete-report',
+  'report-filed',
+  'reconcile-roster',
 ] as const;
+
+/** The external reports a routed office may record as filed another way (468.3b(1), 468.3b(2)). */
+export const FILED_REPORTS = ['usCert', 'privacyDivision', 'oig'] as const;
 
 /** ISO 8601 with an offset ("Z" included): zod's `z.iso.datetime({ offset: true })` pattern, stated plainly. */
 const DATE =

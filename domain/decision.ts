@@ -6,6 +6,7 @@ import {
   CUSTODIAN_KINDS,
   CUSTODY_PURPOSES,
   DECISION_KINDS as DECISION_KINDS_LIST,
+  FILED_REPORTS,
   FINAL_OUTCOMES,
   LEVELS,
   LIAISONS,
@@ -209,6 +210,16 @@ function kinds<A extends z.ZodRawShape>(actor: A) {
       classifiedInvolved: z.boolean().optional(),
       criminalActSuspected: z.boolean().optional(),
     }),
+    /** 468.3b(1), (2): the routed office records an external report it filed another way (by whom, reference). */
+    z.strictObject({
+      ...base,
+      kind: z.literal('report-filed'),
+      to: z.enum(FILED_REPORTS),
+      filedBy: text(300),
+      reference: text(500),
+    }),
+    /** 468.6-2b: the notification official says why the roster's people fall short of the affected count. */
+    z.strictObject({ ...base, kind: z.literal('reconcile-roster'), rationale }),
   ] as const;
 }
 

@@ -25,6 +25,9 @@ export const GATE_ROLE: Record<Exclude<DecisionKind, 'complete-action-item' | 'c
   'sign-off-closure': 'ipsDirector', // 467.2c
   'acknowledge-delay': 'ppgbChair', // 468.6-3a
   'record-filed': 'privacyDivision', // 468.7
+  // 468.3b(1): the routed office; DS/CIRT for US-CERT (workflows/decisions.ts `deciderRole`).
+  'report-filed': 'privacyDivision',
+  'reconcile-roster': 'notificationOfficial', // 468.6-2b
 };
 
 /**
@@ -67,6 +70,8 @@ export const KIND_PHASES: Record<DecisionKind, readonly Phase[]> = {
   'acknowledge-delay': [...BEFORE_LETTERS, 'notifying'],
   'record-filed': ['archiving'],
   'complete-report': PHASES.filter((phase) => phase !== 'closed'),
+  'report-filed': PHASES.filter((phase) => phase !== 'closed' && phase !== 'archiving'),
+  'reconcile-roster': ['notification-prep', 'notification-delayed', 'notifying'],
 };
 
 /** The security hold's decisions (468.6-3): a delay requested, extended or lifted, or notice barred. */

@@ -65,6 +65,11 @@ export const playbookSchema = z
       minimalRiskObjectionWindow: durationSchema, // 468.5c
       /** 468.6-3a: a security delay longer than this needs the PPGB Chair's acknowledgement. */
       maxDelayWithoutReview: durationSchema.default('30d'),
+      /**
+       * 468.6-2a/b: how long after the last letter returned notices are awaited before the case may close,
+       * so that each still reaches the next means or the substitute notice (docs/lifecycle.md "Duties").
+       */
+      returnsWindow: durationSchema.optional(),
     }),
     finalNotificationAuthority: z.enum(['underSecretary', 'ppgbChair']), // 468.5e
     /**

@@ -1,4 +1,5 @@
 import type { Level } from './decision.js';
+import type { Duty } from './duties.js';
 import type { Role } from './roles.js';
 
 /** `phase` in the state and the `BreachPhase` search attribute (docs/contract.md "Phases"). */
@@ -190,6 +191,13 @@ export interface IncidentState {
    * incidents reported before it was kept, or by a client that does not say who reported.
    */
   reporters?: string[];
+  /**
+   * What the case owes (domain/duties.ts), derived again after every fact and decision: each duty with
+   * its paragraph, owner, due date, status and what discharged it. Absent in incidents started before.
+   */
+  duties?: Duty[];
+  /** Why the finding must be made again: a fact changed its inputs before notification was done (468.4, 468.5). */
+  reanalysis?: { at: string; reason: string } | null;
 }
 
 /** What the workflow returns when it closes: the summary of the case record (5 FAM 468.7). */

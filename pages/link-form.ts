@@ -334,6 +334,19 @@ export function formFields(
           hint: 'the records system and its reference (5 FAM 468.7)',
         },
       ];
+    case 'report-filed':
+      return [
+        { name: 'to', label: 'Report', type: 'select', required: true, choices: ['usCert', 'privacyDivision', 'oig'] },
+        { name: 'filedBy', label: 'Filed by', type: 'text', required: true },
+        {
+          name: 'reference',
+          label: 'Reference',
+          type: 'text',
+          required: true,
+          hint: "the receiver's case or ticket number",
+        },
+      ];
+    case 'reconcile-roster':
     case 'sign-off-closure':
       return [rationale];
     case 'complete-report':

@@ -107,6 +107,16 @@ export const KIND_WORDS: Record<DecisionKind, KindWords> = {
     button: 'Record the filing',
     then: 'The records archive did not take the record; with your reference the case is closed (5 FAM 468.7).',
   },
+  'report-filed': {
+    title: 'Record a report filed another way',
+    button: 'Record the filing',
+    then: 'The report counts as made, by whom and under the reference you give (5 FAM 468.3b).',
+  },
+  'reconcile-roster': {
+    title: 'Reconcile the roster with the count of people affected',
+    button: 'Record the reconciliation',
+    then: 'The people the roster lacks are not put into the substitute notice (5 FAM 468.6-2b).',
+  },
 };
 
 export const ROLE_WORDS: Record<Role, string> = {

@@ -16,6 +16,7 @@ import { recordFiledByHand } from './archiving.js';
 import { reopenDuties, widened } from './later-facts.js';
 import { checkMajorIncident } from './major-incident.js';
 import { applyCompletion } from './complete-report.js';
+import { reportFiledByHand } from './duty-rules.js';
 
 export function applyDecision(incident: Incident, d: Decision): void {
   const { state } = incident;
@@ -48,6 +49,12 @@ function applyOther(incident: Incident, d: Decision): void {
       break;
     case 'record-filed':
       recordFiledByHand(incident, d.reference, d.actorId);
+      break;
+    case 'report-filed':
+      reportFiledByHand(incident, d);
+      break;
+    case 'reconcile-roster':
+      incident.file.duty.reconciled = d.rationale;
       break;
     case 'assign-responsible-office':
       state.responsibleOffice = d.office;
@@ -92,10 +99,13 @@ function applyOther(incident: Incident, d: Decision): void {
         if (item) incident.addItem(item.id, item.owner, medical ? MEDICAL_MITIGATION : item.description);
       }
       incident.completeItem('risk-assessment', `risk ${state.risk} (${computed.level} computed)`, d.actorId);
+      // A finding made again on the changed facts answers the reanalysis they asked for (468.4).
+      incident.file.duty.reanalysis = null;
       break;
     }
     case 'cost-estimate':
       state.costEstimateUsd = d.estimatedCostUsd;
+      incident.file.duty.costEstimatedFor = [...incident.costBasis];
       incident.completeItem('cost-consultation', `estimate USD ${d.estimatedCostUsd}`, d.actorId);
       break;
     case 'approve-letter':
@@ -132,6 +142,7 @@ function applyOther(incident: Incident, d: Decision): void {
       break;
     case 'sign-off-closure':
       incident.signedOff = true;
+      incident.file.duty.signedOff = { at: nowIso(), by: d.actorId };
       break;
     default:
       break;

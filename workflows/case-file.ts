@@ -45,6 +45,20 @@ export interface CaseFile {
   resending: boolean;
   /** The roster run has ended (done or failed): returns are resent after it, never beside it. */
   runFinished: boolean;
+  /** What the duties are derived from beyond the state (domain/duties.ts, workflows/duty-rules.ts). */
+  duty: DutyFile;
+}
+
+export interface DutyFile {
+  cyberSince: string | null;
+  firstNonCyber: boolean;
+  reanalysis: { at: string; reason: string } | null;
+  costEstimatedFor: string[] | null;
+  run: { status: 'none' | 'running' | 'done' | 'failed'; detail?: string; at?: string };
+  lastLetterAt: string | null;
+  signedOff: { at: string; by: string } | null;
+  /** Roster shortfalls the notification official reconciled (468.6-2b). */
+  reconciled: string | null;
 }
 
 export function emptyCaseFile(): CaseFile {
@@ -59,5 +73,15 @@ export function emptyCaseFile(): CaseFile {
     substitutePostings: 0,
     resending: false,
     runFinished: false,
+    duty: {
+      cyberSince: null,
+      firstNonCyber: false,
+      reanalysis: null,
+      costEstimatedFor: null,
+      run: { status: 'none' },
+      lastLetterAt: null,
+      signedOff: null,
+      reconciled: null,
+    },
   };
 }

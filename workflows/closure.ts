@@ -6,7 +6,7 @@ import type { CaseSummary } from '../domain/state.js';
 import { isCancellation, patched } from '@temporalio/workflow';
 import { endpoint, mail } from './activities.js';
 import { failureMessage } from './background.js';
-import { gate, take } from './gates.js';
+import { gate, reanalysing, take } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { archiveAndClose, CASE_RECORD_ARCHIVING, caseSummary } from './archiving.js';
 import { finishReturns } from './returns.js';
@@ -15,6 +15,20 @@ export async function remediationAndClosure(
   incident: Incident,
   start: 'remediation' | 'closure-review',
 ): Promise<CaseSummary> {
+  await untilSignedOff(incident, start);
+  return close(incident);
+}
+
+/**
+ * The open items done by their owners, then the IPS Director's sign-off. False when a fact sent the
+ * case back to the analysis meanwhile (workflows/duty-rules.ts; never for incidents from before).
+ * `beforeReview` runs once the items are done, before the sign-off is asked for (the returns window).
+ */
+export async function untilSignedOff(
+  incident: Incident,
+  start: 'remediation' | 'closure-review',
+  beforeReview?: () => Promise<void>,
+): Promise<boolean> {
   if (start === 'remediation') {
     for (let open = incident.openItems(); open.length > 0; open = incident.openItems()) {
       incident.setPhase('remediation');
@@ -25,13 +39,16 @@ export async function remediationAndClosure(
         ['complete-action-item', 'sign-off-closure'],
         () => incident.openItems().length < count,
       );
+      if (reanalysing(incident)) return false;
       take(incident, 'complete-action-item');
     }
   }
+  if (beforeReview) await beforeReview();
   incident.setPhase('closure-review');
   await gate(incident, 'ipsDirector', ['sign-off-closure'], () => incident.signedOff);
+  if (reanalysing(incident) && !incident.signedOff) return false;
   take(incident, 'sign-off-closure');
-  return close(incident);
+  return true;
 }
 
 /** After a response, the phase is remediation while items are open, closure review once none is. */
@@ -39,7 +56,7 @@ export function afterResponsePhase(incident: Incident): 'remediation' | 'closure
   return incident.openItems().length > 0 ? 'remediation' : 'closure-review';
 }
 
-async function close(incident: Incident): Promise<CaseSummary> {
+export async function close(incident: Incident): Promise<CaseSummary> {
   const { state } = incident;
   await finishReturns(incident);
   await Promise.allSettled(incident.background);

@@ -19,6 +19,7 @@ import type { Role } from '../domain/roles.js';
 import type { ActionItemId } from '../domain/state.js';
 import type { Incident } from './incident-state.js';
 import { checkCompletion } from './complete-report.js';
+import { closureProblems, reportFiledRole } from './duty-rules.js';
 
 /** Options that people must carry out, each an action item, with the role that owns it. */
 export const OPTION_ITEMS: Partial<Record<string, { id: ActionItemId; owner: Role; description: string }>> = {
@@ -97,7 +98,21 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
           `no action item "${decision.itemId}" on this incident (items: ${state.actionItems.map((i) => i.id).join(', ')})`,
         ),
       };
-    if (!holds(playbook, actor, item.ownerRole) && !holds(playbook, actor, 'ipsDirector')) {
+    // Under the duty rules only the item's owner (or the playbook's alternate for the role) completes it;
+    // the IPS Director signs off the whole (467.2c), never others' items.
+    const mayComplete = incident.dutyRules
+      ? holds(playbook, actor, item.ownerRole) || (playbook.alternates?.[item.ownerRole] ?? []).includes(actor)
+      : holds(playbook, actor, item.ownerRole) || holds(playbook, actor, 'ipsDirector');
+    if (!mayComplete && incident.dutyRules) {
+      return {
+        ok: false,
+        refusal: refuse(
+          REFUSAL.forbidden,
+          `action item "${item.id}" is completed by its owner, the ${item.ownerRole} role (or its alternate); "${actor}" is neither`,
+        ),
+      };
+    }
+    if (!mayComplete) {
       return {
         ok: false,
         refusal: refuse(
@@ -108,7 +123,7 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
     }
     if (
       ['risk-assessment', 'cost-consultation', 'notification'].includes(item.id) &&
-      !(item.id === 'notification' && incident.notificationFailed)
+      !(item.id === 'notification' && incident.notificationFailed && !incident.dutyRules)
     ) {
       return {
         ok: false,
@@ -126,7 +141,7 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
 
   // 468.3b: a report by email is completed by its mailbox's role or the IPS Director (complete-report.ts).
   if (decision.kind === 'complete-report') return checkCompletion(incident, decision);
-  const role = GATE_ROLE[decision.kind];
+  const role = decision.kind === 'report-filed' ? reportFiledRole(decision) : GATE_ROLE[decision.kind];
   // Separation of duties (domain/separation.ts): who made the decision this one checks may not make it.
   const conflicts = conflictsFor(playbook, state.decisions, decision.kind);
   // 5 FAM 468.5c: any PPGB member may object, for incidents started under that rule (domain/gates.ts).
@@ -266,6 +281,8 @@ function groundsProblems(incident: Incident, d: Decision): { type: Refusal['type
     case 'bar-notification':
       return state.delay?.barred ? [conflict('notification is already barred')] : [];
     case 'sign-off-closure': {
+      // Closure is "no undischarged duty" (domain/duties.ts): each open one named.
+      if (incident.dutyRules) return closureProblems(incident).map(conflict);
       const open = incident.openItems().map((i) => i.id);
       return open.length ? [conflict(`action items still open: ${open.join(', ')}`)] : [];
     }

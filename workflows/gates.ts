@@ -81,6 +81,20 @@ function shut(incident: Incident, kinds: DecisionKind[]): void {
   incident.await(null, []);
 }
 
+/**
+ * A fact that changed the finding's inputs before notification was done (workflows/duty-rules.ts) ends
+ * every gate but the analysis's own: the phase that opened it reads `reanalysing` and goes back to the
+ * analysis (468.4, 468.5). Never true for incidents from before the duty rules.
+ */
+export function reanalysing(incident: Incident): boolean {
+  return incident.file.duty.reanalysis !== null;
+}
+
+function orInterrupted(incident: Incident, kinds: DecisionKind[], done: () => boolean): () => boolean {
+  if (kinds.includes('submit-analysis')) return done;
+  return () => done() || reanalysing(incident);
+}
+
 const allIn = (incident: Incident, kinds: DecisionKind[]) => () =>
   kinds.every((kind) => incident.gates.accepted.has(kind));
 
@@ -89,8 +103,9 @@ export async function gate(
   incident: Incident,
   role: Role,
   kinds: DecisionKind[],
-  done: () => boolean = allIn(incident, kinds),
+  until: () => boolean = allIn(incident, kinds),
 ): Promise<void> {
+  const done = orInterrupted(incident, kinds, until);
   const clock: ReminderClock = {
     kind: 'reminders',
     role,
@@ -132,7 +147,7 @@ export async function timedGate(
   kinds: DecisionKind[],
   options: { window: number; summary: string; whenOver: string; done?: () => boolean },
 ): Promise<boolean> {
-  const done = options.done ?? allIn(incident, kinds);
+  const done = orInterrupted(incident, kinds, options.done ?? allIn(incident, kinds));
   open(incident, role, kinds, done, {
     kind: 'window',
     role,

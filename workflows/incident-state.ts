@@ -25,6 +25,7 @@ import { currentDetails } from './details.js';
 import { NO_FEATURES, type Features } from './features.js';
 import { GateBook } from './gates.js';
 import { emptyCaseFile } from './case-file.js';
+import { refreshDuties, tellOwners } from './duty-rules.js';
 
 export interface IncidentInput {
   incidentId: string;
@@ -105,6 +106,8 @@ export class Incident {
   rules468 = false;
   /** The rules this incident runs under, fixed at its start (workflows/features.ts). */
   features: Features = NO_FEATURES;
+  /** What the case owes is derived (domain/duties.ts) and closure waits for every duty (workflows/patches.ts). */
+  dutyRules = false;
   /** Duties carried out once whoever asks for them first (the report, a supplement, the analysis): `oig`, `security-incident`. */
   readonly duties = new Set<string>();
   /** The one-hour report's delivery, once started: updates for supplements go after it. */
@@ -149,7 +152,7 @@ export class Incident {
     return workflowInfo().workflowId;
   }
 
-  ms(timer: keyof Playbook['timers']): number {
+  ms(timer: Exclude<keyof Playbook['timers'], 'returnsWindow'>): number {
     return parseDuration(this.playbook.timers[timer]);
   }
 
@@ -187,8 +190,12 @@ export class Incident {
 
   addItem(id: ActionItemId, ownerRole: Role, description?: string): void {
     if (!this.state.actionItems.some((item) => item.id === id)) {
-      this.state.actionItems.push({ id, ownerRole, status: 'open', ...(description ? { description } : {}) });
+      const item: ActionItem = { id, ownerRole, status: 'open', ...(description ? { description } : {}) };
+      this.state.actionItems.push(item);
       this.log(`action-item-opened:${id}`);
+      // Items the workflow completes itself are no one's to do (workflows/decisions.ts).
+      if (this.dutyRules && !['risk-assessment', 'cost-consultation', 'notification'].includes(id))
+        tellOwners(this, item);
     }
   }
 
@@ -233,6 +240,7 @@ export class Incident {
         ...(withSince ? [{ key: BreachAwaitingSince, value: s.awaiting ? new Date(s.awaiting.since) : null }] : []),
       ]);
     }
+    if (this.dutyRules) refreshDuties(this);
     this.showDetails();
   }
 

@@ -37,6 +37,8 @@ import { reportingPhase } from './reporting.js';
 import { completeReport } from './complete-report.js';
 import { startFeatures } from './features.js';
 import { respond, triage } from './response.js';
+import { dutyFlow } from './duty-flow.js';
+import { DUTIES_DERIVED } from './patches.js';
 
 export type { IncidentInput } from './incident-state.js';
 
@@ -47,6 +49,7 @@ export async function breachIncidentWorkflow(input: IncidentInput): Promise<Case
   const incident = new Incident(input);
   incident.features = startFeatures();
   incident.rules468 = patched(RULES_468_6);
+  incident.dutyRules = patched(DUTIES_DERIVED);
   registerHandlers(incident);
   // A first report started without an id comes in the input (client/incidents.ts); one that names its
   // incident comes as the reportIntake signal of a signal-with-start, as supplements do.
@@ -56,6 +59,11 @@ export async function breachIncidentWorkflow(input: IncidentInput): Promise<Case
   await reportingPhase(incident);
   // 468.3b: a report by email with fields missing is completed by its mailbox's role before triage.
   await completeReport(incident);
+  if (incident.dutyRules) {
+    const summary = await dutyFlow(incident);
+    await condition(allHandlersFinished);
+    return summary;
+  }
   const convened = await triage(incident);
 
   let summary: CaseSummary;

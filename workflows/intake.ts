@@ -19,6 +19,7 @@ import { nowIso, type Incident } from './incident-state.js';
 import { reopenDuties } from './later-facts.js';
 import { checkMajorIncident } from './major-incident.js';
 import { reportUpdate } from './reporting.js';
+import { firstReportFacts, mergeLaterFacts } from './duty-rules.js';
 
 const text = string({});
 const person = object({ name: text, email: text }, 'loose');
@@ -82,6 +83,7 @@ export function receiveReport(incident: Incident, report: Report): void {
     state.reportingDeadline = new Date(
       Date.parse(report.discoveredAt) + parseDuration(incident.playbook.timers.reportingDeadline),
     ).toISOString();
+    firstReportFacts(incident);
     incident.log('reported', undefined, `received ${incident.input.receivedAt}`);
     checkMajorIncident(incident, 'the report');
     return;
@@ -121,6 +123,8 @@ function supplement(incident: Incident, report: Report): void {
       attackVector: report.attackVector ?? r.attackVector,
     };
   }
+  // Under the duty rules every field a supplement may change is merged, and what depends on it derived again.
+  if (incident.dutyRules) mergeLaterFacts(incident, report, r, source);
   if (features.laterFacts) reopenDuties(incident, r, source);
   checkMajorIncident(incident, source);
   reportUpdate(incident, state.supplements);

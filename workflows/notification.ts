@@ -14,7 +14,7 @@ import {
   type ChildWorkflowFailure,
 } from '@temporalio/workflow';
 import { endpoint, notifier } from './activities.js';
-import { gate, hold, take } from './gates.js';
+import { gate, hold, reanalysing, take } from './gates.js';
 import { parseDuration } from '../domain/durations.js';
 import type { Incident } from './incident-state.js';
 import {
@@ -39,6 +39,8 @@ export async function notification(incident: Incident): Promise<void> {
   incident.addItem('notification', 'notificationOfficial');
   const barred = () => state.delay?.barred === true;
   await gate(incident, 'notificationOfficial', ['approve-letter'], () => incident.letter !== null || barred());
+  // A fact changed the finding before the letters went: back to the analysis (workflows/duty-flow.ts).
+  if (reanalysing(incident)) return;
   take(incident, 'approve-letter');
   if (incident.rules468) {
     // 468.6-3: a delay holds until its date or its lifting; a bar until the security liaison lifts it.

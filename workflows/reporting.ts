@@ -27,7 +27,7 @@ export const INTAKE_NOTICES_TOGETHER = 'intake-notices-in-one-activity';
  * for incidents under the CISA rules, the field set of CISA's Federal Incident Notification Guidelines
  * (domain/cisa.ts), as an initial report or as an update naming the first.
  */
-function reportBody(incident: Incident, update?: CisaFields['updates']) {
+export function reportBody(incident: Incident, update?: CisaFields['updates']) {
   const { report: r, state } = incident;
   const body = {
     incidentId: state.incidentId,
@@ -63,7 +63,7 @@ export function routed(
   incident: Incident,
   step: string,
   to: string,
-  status: 'delivered' | 'sent' | 'refused' | 'failed',
+  status: 'delivered' | 'sent' | 'refused' | 'failed' | 'filed-by-hand',
   receipt?: unknown,
   detail?: string,
 ): void {
@@ -81,7 +81,7 @@ export function routed(
   });
 }
 
-async function deliver(
+export async function deliver(
   incident: Incident,
   name: EndpointName,
   summary: string,

@@ -5,7 +5,7 @@
 import { mail } from './activities.js';
 import { patched } from '@temporalio/workflow';
 import { costBasis } from '../domain/costs.js';
-import { gate, take, timedGate } from './gates.js';
+import { gate, reanalysing, take, timedGate } from './gates.js';
 import { inBackground } from './background.js';
 import type { Incident } from './incident-state.js';
 
@@ -64,6 +64,16 @@ function tellCrg(incident: Incident): void {
 
 export async function respond(incident: Incident): Promise<AfterResponse> {
   tellCrg(incident);
+  return analysed(incident);
+}
+
+/**
+ * The analysis and its route until the route ends: again whenever the CRG is returned to, or a fact
+ * changed the finding's inputs (workflows/duty-rules.ts). Under the duty rules it also runs when the
+ * CRG is not convened: its chair, the IPS Director, records the six factors (468.4).
+ */
+export async function analysed(incident: Incident, tell = false): Promise<AfterResponse> {
+  if (tell) tellCrg(incident);
   for (;;) {
     const next = await analysis(incident);
     if (next !== 'return-to-crg') return next;
@@ -100,6 +110,7 @@ async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-
     incident.addItem('cost-consultation', 'cgfs');
     if (incident.costBasis.length) incident.log('cost-consultation-asked', undefined, incident.costBasis.join('; '));
     await gate(incident, 'cgfs', ['cost-estimate']);
+    if (reanalysing(incident)) return 'return-to-crg';
     take(incident, 'cost-estimate');
   }
 
@@ -107,7 +118,9 @@ async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-
   // routed by the risk of that part, as any breach.
   const noBreach = analysisDecision.authorizedDisclosure !== undefined && !state.authorizedDisclosure?.breachRemains;
   if (!notify) {
-    const minimal = noBreach || state.risk === 'low';
+    // 468.5e: a major incident is never closed on a finding of minimal risk without the final authority (duty rules).
+    const major = incident.dutyRules && state.majorIncident !== null && !noBreach;
+    const minimal = (noBreach || state.risk === 'low') && !major;
     if (minimal || !patched(NO_NOTIFICATION_FOLLOWS_RISK)) {
       const risk = riskWords(incident, analysisDecision.riskOverride);
       routeTo(
@@ -118,6 +131,7 @@ async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-
           : `The CRG found minimal risk (${risk}) and recommends no notification: the PPGB is advised and ${incident.features.ppgbMembersObject ? 'any member may object' : 'may object'} (5 FAM 468.5c).`,
       );
       const override = await ppgbAdvised(incident, risk);
+      if (reanalysing(incident)) return 'return-to-crg';
       if (!override) {
         incident.outcome = noBreach ? 'no-breach' : 'minimal-risk';
         return 'closure-review';
@@ -126,7 +140,7 @@ async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-
       routeTo(
         incident,
         'ppgb-chair-review',
-        `The CRG recommends no notification at risk ${state.risk}: a recommendation about notification goes to the PPGB Chair, who may refer it to the PPGB and the Under Secretary, and the final authority decides (5 FAM 468.5b, 468.5e).`,
+        `The CRG recommends no notification at risk ${state.risk}${major ? ' in a major incident' : ''}: a recommendation about notification goes to the PPGB Chair, who may refer it to the PPGB and the Under Secretary, and the final authority decides (5 FAM 468.5b, 468.5e).`,
       );
     }
   } else {
@@ -192,16 +206,19 @@ async function ppgbAdvised(incident: Incident, risk: string): Promise<boolean> {
 async function decisionGates(incident: Incident): Promise<AfterResponse | 'return-to-crg'> {
   incident.setPhase('ppgb-chair-review');
   await gate(incident, 'ppgbChair', ['ppgb-chair-decision']);
+  if (reanalysing(incident)) return 'return-to-crg';
   const chair = take(incident, 'ppgb-chair-decision')!;
   let outcome: string = chair.outcome;
   if (outcome === 'refer-to-ppgb') {
     incident.setPhase('ppgb-review');
     await gate(incident, 'ppgbChair', ['ppgb-decision']);
+    if (reanalysing(incident)) return 'return-to-crg';
     outcome = take(incident, 'ppgb-decision')!.outcome;
   }
   if (outcome === 'refer-to-under-secretary') {
     incident.setPhase('under-secretary-review');
     await gate(incident, 'underSecretary', ['under-secretary-decision']);
+    if (reanalysing(incident)) return 'return-to-crg';
     outcome = take(incident, 'under-secretary-decision')!.outcome;
   }
   if (outcome === 'return-to-crg') return 'return-to-crg';

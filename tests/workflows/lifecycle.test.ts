@@ -58,7 +58,7 @@ async function analyse(handle: IncidentHandle, options: string[], extra: Record<
 }
 
 describe('triage and analysis', () => {
-  it('467.4-2a: CRG declined: rationale recorded, closure review; the sign-off waits for the fact-finding', async () => {
+  it('467.4-2a, 468.4: CRG declined: rationale recorded; the IPS Director still records the analysis', async () => {
     const { handle } = await report(f);
     await waitForPhase(handle, 'triage');
     await decide(handle, 'ips-director', {
@@ -70,15 +70,16 @@ describe('triage and analysis', () => {
       kind: 'assign-responsible-office',
       office: 'Bureau of Consular Affairs',
     });
-    expect(state.phase).toBe('closure-review');
+    // Not convening is the IPS Director's call; the analysis of 468.4 is not (docs/lifecycle.md "Duties").
+    expect(state.phase).toBe('analysis');
     expect(state.decisions.find((d) => d.kind === 'convene-crg')?.rationale).toBe(
       'Encrypted media recovered unopened.',
     );
-    expect(state.actionItems.map((i) => i.id)).toEqual(['fact-finding']);
-    expect(phases(state)).toEqual(['reporting', 'triage', 'closure-review']);
+    expect(state.actionItems.map((i) => i.id)).toEqual(['fact-finding', 'risk-assessment']);
+    expect(phases(state)).toEqual(['reporting', 'triage', 'analysis']);
     // The search attributes are registered on the test server as on every real one, and upserted.
     const described = await handle.describe();
-    expect(described.typedSearchAttributes.get(BreachPhase)).toBe('closure-review');
+    expect(described.typedSearchAttributes.get(BreachPhase)).toBe('analysis');
     expect(described.typedSearchAttributes.get(BreachAwaitingRole)).toBe('ipsDirector');
   });
 
@@ -294,6 +295,11 @@ describe('decision gates, notification and closure', () => {
       rationale: 'Approved under DA-198.',
     });
     expect(state.phase).toBe('notification-prep');
+    // 468.6-2b: the roster holds 4 of the 120 reported; the official says why, else the rest go into the substitute notice.
+    await decide(handle, 'notification-official', {
+      kind: 'reconcile-roster',
+      rationale: 'The other 116 were counted twice in the first report; the roster is the whole.',
+    });
     await decide(handle, 'notification-official', {
       kind: 'approve-letter',
       letter: {

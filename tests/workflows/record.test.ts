@@ -14,6 +14,7 @@ import { caseRecordQuery } from '../../workflows/messages.js';
 import {
   DAY,
   FACTORS_HIGH,
+  FACTORS_LOW,
   LETTER,
   decide,
   phases,
@@ -88,9 +89,14 @@ async function toLetter(handle: IncidentHandle, options: string[] = ['notify-ind
     rationale: 'Approved.',
   });
   await waitForPhase(handle, 'notification-prep');
+  // 468.6-2b: the test rosters are the whole of the people affected (the report says 120).
+  await decide(handle, 'notification-official', {
+    kind: 'reconcile-roster',
+    rationale: 'The roster holds everyone affected; the first count was an estimate.',
+  });
 }
 
-/** The CRG not convened: closure review once the fact-finding is done; signed off. */
+/** The CRG not convened: the IPS Director's finding of minimal risk, the PPGB's window, the fact-finding done; signed off. */
 async function signedOff(handle: IncidentHandle): Promise<void> {
   await waitForPhase(handle, 'triage');
   await decide(handle, 'ips-director', {
@@ -99,7 +105,17 @@ async function signedOff(handle: IncidentHandle): Promise<void> {
     rationale: 'Encrypted media recovered.',
   });
   await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+  // 468.4: not convening the CRG still needs the six factors, recorded by its chair (docs/lifecycle.md "Duties").
   await decide(handle, 'ips-director', {
+    kind: 'submit-analysis',
+    factors: FACTORS_LOW,
+    options: ['no-further-action'],
+    riskOverride: { level: 'low', rationale: 'The media was recovered unopened.' },
+    rationale: 'Recorded by the IPS Director.',
+  });
+  await f.env.sleep(11 * DAY);
+  await waitForPhase(handle, 'closure-review');
+  await decide(handle, 'program-manager', {
     kind: 'complete-action-item',
     itemId: 'fact-finding',
     evidence: 'Report filed.',
@@ -119,7 +135,7 @@ describe('468.7: the case record', () => {
       roster: { url: rosterUrl, count: 2 },
     });
     await waitForPhase(handle, 'remediation');
-    await decide(handle, 'ips-director', {
+    await decide(handle, 'program-manager', {
       kind: 'complete-action-item',
       itemId: 'fact-finding',
       evidence: 'Fact-finding report filed.',

@@ -60,6 +60,11 @@ async function toLetter(handle: IncidentHandle): Promise<void> {
     rationale: 'Approved.',
   });
   await waitForPhase(handle, 'notification-prep');
+  // 468.6-2b: the test rosters are the whole of the people affected (the report says 120).
+  await decide(handle, 'notification-official', {
+    kind: 'reconcile-roster',
+    rationale: 'The roster holds everyone affected; the first count was an estimate.',
+  });
 }
 
 const vendorCalls = (incidentId: string) =>

@@ -1,0 +1,280 @@
+/** What a case owes (domain/duties.ts) on the time-skipping server: a case ends only when its duties are done. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IncidentState } from '../../domain/state.js';
+import { noticesReturnedSignal, reportIntakeSignal } from '../../workflows/messages.js';
+import {
+  FACTORS_HIGH,
+  FACTORS_LOW,
+  LETTER,
+  aReport,
+  decide,
+  refusal,
+  report,
+  startFixture,
+  testPlaybook,
+  toAnalysis,
+  waitForPhase,
+  waitForState,
+  type Fixture,
+  type IncidentHandle,
+} from './fixture.js';
+
+let f: Fixture;
+let dir: string;
+beforeAll(async () => {
+  f = await startFixture('duties');
+  dir = mkdtempSync(join(tmpdir(), 'duties-'));
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+function roster(name: string, lines: unknown[]): string {
+  const file = join(dir, `${name}.ndjson`);
+  writeFileSync(file, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'));
+  return pathToFileURL(file).href;
+}
+
+const open = (s: IncidentState) => (s.duties ?? []).filter((d) => d.status === 'open').map((d) => d.id);
+
+async function triage(handle: IncidentHandle, convene: boolean) {
+  await waitForPhase(handle, 'triage');
+  await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+  return decide(handle, 'ips-director', { kind: 'convene-crg', convene, rationale: 'The IPS Director decides.' });
+}
+
+async function finalApproval(handle: IncidentHandle) {
+  await decide(handle, 'ppgb-chair', {
+    kind: 'ppgb-chair-decision',
+    outcome: 'refer-to-under-secretary',
+    rationale: 'For the final authority.',
+  });
+  return decide(handle, 'under-secretary', {
+    kind: 'under-secretary-decision',
+    outcome: 'approve-notification',
+    rationale: 'Notify.',
+  });
+}
+
+describe('duties derived from the facts', () => {
+  it('468.4, 468.5e: not convening the CRG still needs the six factors and the final authority at high risk', async () => {
+    const { handle } = await report(f, { affectedCount: 150, encrypted: false });
+    const state = await triage(handle, false);
+    expect(state.phase).toBe('analysis');
+    expect(state.timeline.map((t) => t.event)).toContain('analysis-without-crg');
+    expect(open(state)).toContain('risk-assessment');
+    const analysed = await decide(handle, 'ips-director', {
+      kind: 'submit-analysis',
+      factors: FACTORS_HIGH,
+      options: ['no-further-action'],
+      rationale: 'Recorded by the IPS Director as chair.',
+    });
+    expect(analysed.phase).toBe('ppgb-chair-review');
+    expect(open(analysed)).toContain('final-decision');
+    expect(analysed.duties?.find((d) => d.id === 'final-decision')).toMatchObject({
+      paragraph: '468.5e',
+      owner: 'underSecretary',
+    });
+    await decide(handle, 'ppgb-chair', {
+      kind: 'ppgb-chair-decision',
+      outcome: 'refer-to-under-secretary',
+      rationale: 'For the final authority.',
+    });
+    const declined = await decide(handle, 'under-secretary', {
+      kind: 'under-secretary-decision',
+      outcome: 'decline-notification',
+      rationale: 'No notice.',
+    });
+    expect(declined.duties?.find((d) => d.id === 'final-decision')?.status).toBe('discharged');
+  });
+
+  it('468.4, 468.5: a supplement that changes the finding after a minimal-risk finding sends the case back to the analysis', async () => {
+    const { handle, incidentId } = await report(f, {
+      medium: 'non-cyber',
+      piiTypes: ['other'],
+      affectedCount: 3,
+      encrypted: true,
+    });
+    await toAnalysis(handle);
+    const s = await decide(handle, 'ips-director', {
+      kind: 'submit-analysis',
+      factors: FACTORS_LOW,
+      options: ['no-further-action'],
+      rationale: 'Minimal.',
+    });
+    expect(s.phase).toBe('ppgb-advised');
+    const now = await f.env.currentTimeMs();
+    await handle.signal(reportIntakeSignal, {
+      ...aReport({}, now),
+      incidentId,
+      medium: 'cyber',
+      encrypted: false,
+      piiTypes: ['ssn-or-passport-number', 'birth-data'],
+      affectedCount: 20_000,
+      occurredAt: new Date(now - 3 * 86_400_000).toISOString(),
+      summary: 'The files were on an unencrypted share after all.',
+    });
+    const back = await waitForPhase(handle, 'analysis');
+    const events = back.timeline.map((t) => t.event);
+    expect(events).toContain('reanalysis-required');
+    expect(events).toContain('fact-learned:cyber');
+    expect(back.reanalysis?.reason).toContain('affectedCount');
+    expect(back.medium).toBe('cyber');
+    expect(open(back)).toEqual(expect.arrayContaining(['risk-assessment']));
+    expect(back.duties?.find((d) => d.id === 'report:usCert')).toBeDefined();
+    await waitForState(
+      handle,
+      (st) => st.duties?.find((d) => d.id === 'report:usCert')?.status === 'discharged',
+      'US-CERT told',
+    );
+  });
+
+  it('468.3b(1): a refused one-hour report keeps its duty open until the routed office records it filed', async () => {
+    const restore = f.receiver.respondWith('/usCert', { status: 400, body: { error: 'bad' } });
+    try {
+      const { handle } = await report(f, { piiTypes: ['other'], affectedCount: 2, encrypted: true });
+      await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'endpoint-rejected:usCert'), 'refusal');
+      // Triage is accepted while the report is still owed; the hour passes.
+      await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'IRM' });
+      await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Look at it.' });
+      await f.env.sleep(2 * 3_600_000);
+      await waitForPhase(handle, 'analysis');
+      await decide(handle, 'ips-director', {
+        kind: 'submit-analysis',
+        factors: FACTORS_LOW,
+        options: ['no-further-action'],
+        rationale: 'Minimal.',
+      });
+      await f.env.sleep(11 * 86_400_000);
+      await waitForPhase(handle, 'closure-review');
+      const early = await refusal(decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' }));
+      expect(early.message).toContain('467.2c item:fact-finding');
+      await decide(handle, 'program-manager', {
+        kind: 'complete-action-item',
+        itemId: 'fact-finding',
+        evidence: 'Fact-finding done.',
+      });
+      const refused = await refusal(decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' }));
+      expect(refused.message).toContain('468.3b(1) report:usCert');
+      const filed = await decide(handle, 'ds-cirt', {
+        kind: 'report-filed',
+        to: 'usCert',
+        filedBy: 'DS/CIRT duty officer by telephone',
+        reference: 'CISA-TEL-42',
+      });
+      expect(filed.reportedAt).not.toBeNull();
+      const closed = await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' });
+      expect(['archiving', 'closed']).toContain(closed.phase);
+      expect(closed.duties?.find((d) => d.id === 'report:usCert')?.dischargedBy).toContain('CISA-TEL-42');
+    } finally {
+      restore();
+    }
+  });
+
+  it('467.2c: only the item owner completes it, not the IPS Director', async () => {
+    const { handle } = await report(f, { piiTypes: ['other'], affectedCount: 2, encrypted: true });
+    await triage(handle, true);
+    const refused = await refusal(
+      decide(handle, 'ips-director', { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'x' }),
+    );
+    expect(refused.message).toContain('completed by its owner');
+  });
+
+  it('468.6: a failed run returns to notification-prep; a short roster and lines that are not people go into the substitute notice (468.6-2b)', async () => {
+    const restore = f.receiver.respondWith('/roster-missing', { status: 404, body: { error: 'not found' } });
+    const { handle, incidentId } = await report(f, { affectedCount: 5 });
+    await toAnalysis(handle);
+    await decide(handle, 'ips-director', {
+      kind: 'submit-analysis',
+      factors: FACTORS_HIGH,
+      options: ['notify-individuals'],
+      rationale: 'Notify.',
+    });
+    await finalApproval(handle);
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: LETTER,
+      roster: { url: `${f.receiver.url}/roster-missing`, count: 5 },
+    });
+    const back = await waitForState(
+      handle,
+      (s) => s.timeline.some((t) => t.event === 'notification-returned-to-prep') && s.phase === 'notification-prep',
+      'back to notification-prep',
+      60_000,
+    );
+    expect(back.duties?.find((d) => d.id === 'notification')?.status).toBe('open');
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: LETTER,
+      roster: {
+        url: roster('short', [
+          { name: 'Ada Letter', postalAddress: '1 Main St, Springfield, VA 22150' },
+          'not a person',
+        ]),
+        count: 2,
+      },
+    });
+    const done = await waitForState(
+      handle,
+      (s) => s.duties?.find((d) => d.id === 'notification')?.status === 'discharged',
+      'the run done',
+      60_000,
+    );
+    // One line not a person, three people the roster lacks against the five affected.
+    expect(done.notification?.substituted).toBe(4);
+    const posting = f.receiver
+      .calls('/webPosting')
+      .filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
+    expect(posting.length).toBeGreaterThan(0);
+    restore();
+  });
+
+  it('468.6-2a/b: the sign-off waits for the returns window after the last letter; a letter returned in it still reaches the substitute notice', async () => {
+    const playbook = testPlaybook(f.receiver.url, { timers: { ...f.playbook.timers, returnsWindow: '30d' } });
+    const { handle } = await report(f, { affectedCount: 1 }, playbook);
+    await toAnalysis(handle);
+    await decide(handle, 'ips-director', {
+      kind: 'submit-analysis',
+      factors: FACTORS_HIGH,
+      options: ['notify-individuals'],
+      rationale: 'Notify.',
+    });
+    await finalApproval(handle);
+    await decide(handle, 'program-manager', {
+      kind: 'complete-action-item',
+      itemId: 'fact-finding',
+      evidence: 'Done.',
+    });
+    await decide(handle, 'notification-official', {
+      kind: 'approve-letter',
+      letter: LETTER,
+      roster: {
+        url: roster('window', [{ name: 'Ada Letter', postalAddress: '1 Main St, Springfield, VA 22150' }]),
+        count: 1,
+      },
+    });
+    const waiting = await waitForState(
+      handle,
+      (s) => s.timeline.some((t) => t.event === 'returns-window-open'),
+      'the returns window',
+      60_000,
+    );
+    expect(waiting.phase).toBe('remediation');
+    expect(waiting.duties?.find((d) => d.id === 'returns-window')).toMatchObject({
+      status: 'open',
+      paragraph: '468.6-2a/b',
+    });
+    const early = await refusal(decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' }));
+    expect(early.message).toContain('468.6-2a/b returns-window');
+    await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'letter', reason: 'moved' }] });
+    await waitForState(handle, (s) => (s.notification?.substituted ?? 0) === 1, 'the return counted');
+    await f.env.sleep(31 * 86_400_000);
+    await waitForPhase(handle, 'closure-review');
+    const closed = await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' });
+    expect(closed.duties?.find((d) => d.id === 'returns-window')?.status).toBe('discharged');
+  });
+});
