@@ -53,3 +53,18 @@ export function notFoundOr405(methods: { allowed(path: string): string[] }) {
     return reply.code(404).send({ error: `no route ${request.method} ${path}` });
   };
 }
+
+/**
+ * An onRequest hook: a method the path's routes do not have is answered 405 before anything reads the
+ * body, so a method with a body the router knows but no route takes (QUERY) is 405 too, not a 400 for
+ * its missing Content-Type.
+ */
+export function refuseUndeclaredMethods(methods: { allowed(path: string): string[] }) {
+  const answer = notFoundOr405(methods);
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const allowed = methods.allowed(request.url.split('?')[0]!);
+    if (allowed.length === 0 || allowed.includes(request.method)) return undefined;
+    if (request.method === 'HEAD' && allowed.includes('GET')) return undefined;
+    return answer(request, reply);
+  };
+}

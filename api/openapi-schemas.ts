@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AUTHORIZED_BASIS_RULES, MIN_EXPLANATION } from '../domain/authorized.js';
 import { PII_SHAPED_ID_PATTERN } from '../domain/ids.js';
+import { LINK_TOKEN_MAX_LENGTH, LINK_TOKEN_PATTERN } from '../security/links.js';
 import { incidentParamsSchema, reportSchema } from './schemas.js';
 
 export type JsonSchema = Record<string, unknown>;
@@ -16,6 +17,11 @@ export function toJsonSchema(schema: z.ZodType): JsonSchema {
     target: 'draft-2020-12',
     io: 'input',
     unrepresentable: 'any',
+    // An address is what the validator's pattern (zod's, emitted beside it) takes: `format: email`
+    // would let a client's validator, with its own idea of an address, differ from the server's.
+    override: (ctx) => {
+      if (ctx.jsonSchema.format === 'email') delete ctx.jsonSchema.format;
+    },
   }) as JsonSchema;
   return rest;
 }
@@ -54,7 +60,11 @@ export function reportJsonSchema(): JsonSchema {
 }
 
 /** `<base64url payload>.<base64url HMAC-SHA256>` (security/links.ts); the signature is checked by the server (400 when it does not verify). */
-export const LINK_TOKEN_SCHEMA = { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$', maxLength: 2_200 };
+export const LINK_TOKEN_SCHEMA = {
+  type: 'string',
+  pattern: LINK_TOKEN_PATTERN.source,
+  maxLength: LINK_TOKEN_MAX_LENGTH,
+};
 
 /**
  * The grounds of a finding of authorized disclosure (domain/authorized.ts, checked by the API before the

@@ -95,13 +95,13 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
       return [name, description ? { ...json, description } : json];
     }),
   );
-  return {
+  return withLongPathAnswer({
     openapi: '3.1.0',
     info: {
       title: 'Breach response API',
       version: '1',
       description:
-        'One durable workflow per PII breach incident (5 FAM 467-468). Every call but this document, /healthz and the approval-link pages carries `Authorization: Bearer <token>`: a token of BREACH_API_TOKENS or an access token of the OpenID provider (securitySchemes). Need to know (5 FAM 469.2c(1)): a caller sees an incident only when they hold a role it involves or reported it; any other answers 404 as if it did not exist.',
+        'One durable workflow per PII breach incident (5 FAM 467-468). Every call but this document, /healthz and the approval-link pages carries `Authorization: Bearer <token>`: a token of BREACH_API_TOKENS or an access token of the OpenID provider (securitySchemes). Need to know (5 FAM 469.2c(1)): a caller sees an incident only when they hold a role it involves or reported it; any other answers 404 as if it did not exist. Rules no schema can say, refused with 400 naming the field: the discoveredAt of a report not in the future (5 minutes of clock skew tolerated) and its occurredAt at or before discoveredAt; the notifyAfter of a delay in the future (5 FAM 468.6-3a); the explanation of an authorized disclosure naming its recipient for the basis chosen (5 FAM 464b); the signature and expiry of an approval link (400 tampered, 410 expired). A method a path does not have is 405 with Allow; a path parameter longer than 2,200 characters is 414.',
     },
     servers: [{ url: serverUrl }],
     security: security.requirement,
@@ -316,5 +316,20 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
       securitySchemes: security.schemes,
       schemas,
     },
-  };
+  });
+}
+
+/** The router's limit on one path parameter (api/server.ts `maxParamLength`): beyond it, 414 before any route. */
+export const MAX_PATH_PARAMETER = 2_200;
+
+/** Every operation with a path parameter also answers 414 (a parameter past the router's limit). */
+function withLongPathAnswer<T extends { paths: Record<string, Record<string, unknown>> }>(document: T): T {
+  for (const [path, operations] of Object.entries(document.paths)) {
+    if (!path.includes('{')) continue;
+    for (const operation of Object.values(operations) as { responses: Record<string, unknown> }[])
+      operation.responses[414] = {
+        description: `a path parameter longer than ${MAX_PATH_PARAMETER.toLocaleString('en-US')} characters (refused by the router)`,
+      };
+  }
+  return document;
 }

@@ -40,8 +40,8 @@ import { identityFromClaims, identityOfPerson } from '../security/identity.js';
 import { recordRoutes } from './record-routes.js';
 import { vendorRoutes, type VendorCallback } from './vendor-routes.js';
 import { healthRoutes } from './health.js';
-import { notFoundOr405, trackMethods } from './methods.js';
-import { openApiDocument } from './openapi.js';
+import { notFoundOr405, refuseUndeclaredMethods, trackMethods } from './methods.js';
+import { MAX_PATH_PARAMETER, openApiDocument } from './openapi.js';
 import {
   decisionBodySchema,
   decisionParamsSchema,
@@ -144,7 +144,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const { authenticate, personForToken } = authenticator(playbook, options.tokens, options.oidc, sessionIdentity);
 
   // A link's token is one path parameter of a few hundred characters (the router's default is 100).
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 2_200 } });
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: MAX_PATH_PARAMETER } });
   // JSON only: a text/plain body would reach the handlers as a string.
   app.removeContentTypeParser('text/plain');
   useJsonBodyParser(app, (issues) => new BadRequest(issues));
@@ -164,6 +164,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   // Before any route, so that every route is known to the 405 answer (api/methods.ts).
   const methods = trackMethods(app);
   app.setNotFoundHandler(notFoundOr405(methods));
+  app.addHook('onRequest', refuseUndeclaredMethods(methods));
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof BadRequest) return reply.code(400).send({ error: error.message, issues: error.issues });

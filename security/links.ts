@@ -41,6 +41,10 @@ export type LinkVerdict =
   | { ok: true; claims: VerifiedLink }
   | { ok: false; reason: 'malformed' | 'tampered' | 'expired'; claims?: VerifiedLink };
 
+/** A token: `<base64url payload>.<base64url HMAC-SHA256>`, the payload at most 2,048 characters (the document's pattern too). */
+export const LINK_TOKEN_PATTERN = /^([A-Za-z0-9_-]{1,2048})\.([A-Za-z0-9_-]{43})$/;
+export const LINK_TOKEN_MAX_LENGTH = 2_048 + 1 + 43;
+
 /** The payload is short-keyed: the token travels in an email's URL. */
 const payloadSchema = z.strictObject({
   v: z.literal(1),
@@ -84,7 +88,7 @@ export function signLink(secret: string, claims: LinkClaims): string {
 
 /** Checks the signature first (a tampered link says nothing about itself), then the expiry. */
 export function verifyLink(secret: string, token: string, now: number = Date.now()): LinkVerdict {
-  const match = /^([A-Za-z0-9_-]{1,2048})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  const match = LINK_TOKEN_PATTERN.exec(token);
   if (!match) return { ok: false, reason: 'malformed' };
   const [, encoded, signature] = match as unknown as [string, string, string];
   const expected = mac(secret, encoded);

@@ -270,6 +270,34 @@ describe('routes', () => {
     }
   });
 
+  it('a method no route has but one with a body (QUERY) is 405 with Allow too, not a 400 for its Content-Type', async () => {
+    for (const [url, allow] of [
+      ['/incidents', 'GET, HEAD, POST'],
+      ['/readyz', 'GET, HEAD'],
+      ['/incidents/inc-123/record', 'GET, HEAD'],
+    ] as const) {
+      const res = await app.inject({
+        method: 'QUERY' as 'GET',
+        url,
+        headers: { authorization: `Bearer ${TOKEN.ipsDirector}` },
+      });
+      expect(res.statusCode, `QUERY ${url}`).toBe(405);
+      expect(res.headers.allow).toBe(allow);
+    }
+  });
+
+  it('the document declares 414 where a path takes parameters, and addresses by the pattern the validator uses', async () => {
+    const doc = (await call(app, { method: 'GET', url: '/openapi.json', token: null })).json as unknown as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    for (const [path, operations] of Object.entries(doc.paths))
+      for (const [method, operation] of Object.entries(operations))
+        expect(Boolean(operation.responses['414']), `${method} ${path}`).toBe(path.includes('{'));
+    expect(JSON.stringify(doc)).not.toContain('"format":"email"');
+    const long = await call(app, { method: 'GET', url: `/incidents/${'a'.repeat(2_300)}` });
+    expect(long.status).toBe(414);
+  });
+
   it('healthz (liveness) is 200 without credentials or details while Temporal does not answer; readyz is 503', async () => {
     const live = await call(app, { method: 'GET', url: '/healthz', token: null });
     expect(live.status).toBe(200);

@@ -355,6 +355,22 @@ describe('major incidents', () => {
     expect(events(await stateOf(handle))).not.toContain('overdue:congress-notification');
   });
 
+  it("OMB major incident: the Congress notice's clock is in the UI's current details (workflows/gates.ts dueDate)", async () => {
+    const { handle } = await report(f, { affectedCount: 100_000 });
+    const state = await waitForState(handle, (s) => s.majorIncident !== null, 'the major-incident flag');
+    const due = state.majorIncident!.congressDueAt.replace(/\.\d{3}Z$/, '');
+    let details = '';
+    for (let i = 0; i < 120 && !details.includes('**Due '); i++) {
+      const meta = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
+      details = meta.currentDetails ?? '';
+      if (!details.includes('**Due ')) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(details).toContain(`**Due ${due}`);
+    expect(details).toMatch(
+      /congress-notification\) — next: reminder to the ppgbChair; escalation to the final notification authority/,
+    );
+  });
+
   it('OMB major incident: below the threshold nothing is flagged', async () => {
     const { handle } = await report(f, { affectedCount: 99_999 });
     const state = await waitForPhase(handle, 'triage');
