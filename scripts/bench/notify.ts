@@ -141,8 +141,14 @@ export async function benchNotify(world: World): Promise<void> {
       'notification step (approve-letter → done)',
       `${fmt(r.pipeline.ms / 1_000, 1)} s, ${fmt(r.pipeline.perSecond)} messages/s`,
     );
-    line('pipeline / plain loop', `${fmt(ratio, 2)}×`, { ok: ratio >= 0.95, text: '≥ 0.95× (hold)' });
+    line('pipeline / plain loop', `${fmt(ratio, 2)}×`, { ok: ratio >= 2, text: '≥ 2.0×' });
     const c = r.pipeline.cpuSeconds;
+    // The same comparison by CPU (every process the messages pass through): what a loaded machine moves least.
+    const loopCpu = r.plain!.cpuSeconds.sender + r.plain!.cpuSeconds.mail;
+    line(
+      'by CPU: plain loop / notification step',
+      `${fmt(loopCpu / (c.worker + c.mail + c.temporal + c.bench), 2)}× (sender ${fmt((r.plain!.cpuSeconds.sender * 1e3) / options.recipients, 2)} ms per email, worker ${fmt((c.worker * 1e3) / options.recipients, 2)} ms)`,
+    );
     line(
       'CPU s, plain loop',
       `sender ${fmt(r.plain!.cpuSeconds.sender, 1)} + mail server ${fmt(r.plain!.cpuSeconds.mail, 1)}`,
