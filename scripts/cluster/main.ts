@@ -90,10 +90,10 @@ async function main(): Promise<void> {
   const kept: Supervised[] = [];
   // npm start against the cluster, once the cluster is up.
   const app: { system?: ReturnType<typeof spawn> } = {};
-  let stopping = false;
+  let stopping = 0;
   const stop = async (code: number, why: string) => {
     if (stopping) return;
-    stopping = true;
+    stopping = Date.now();
     say(`${why}: stopping the system, then the Temporal server, then PostgreSQL...`);
     const system = app.system;
     if (system && system.exitCode === null && system.signalCode === null) {
@@ -106,7 +106,10 @@ async function main(): Promise<void> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.on(signal, () => {
-      if (stopping) {
+      // npm forwards the terminal's Ctrl-C to this process, which the terminal signalled too: a second
+      // signal within two seconds is that echo; a later one means "now".
+      if (stopping && Date.now() - stopping > 2_000) {
+        console.error(`${signal} again: killing everything now`);
         killAllNow(kept.map((k) => k.current()));
         process.exit(130);
       }
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
   });
   kept.push(postgres);
   await postgres.firstReady;
-  say(`PostgreSQL ${rel(pg.binDir)} answers on 127.0.0.1:${pgPort} (${seconds(t)})`);
+  say(`PostgreSQL (${pg.binDir}) answers on 127.0.0.1:${pgPort} (${seconds(t)})`);
 
   // 3. The schemas.
   const settings: ServerSettings = {
