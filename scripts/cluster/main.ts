@@ -56,7 +56,9 @@ async function main(): Promise<void> {
   const rel = (p: string) => relative(process.cwd(), p) || p;
 
   // 1. The server binaries.
-  say(`the Temporal server ${SERVER_VERSION}, built from its Go module (the first build takes 7 to 15 minutes)`);
+  say(
+    `the Temporal server ${SERVER_VERSION}, built from its Go module (the first build takes 7 minutes on a quiet 2-core machine, an hour on a busy one; cached after)`,
+  );
   const build = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts/cluster/build-server.mjs')], {
     stdio: 'inherit',
   });
