@@ -70,7 +70,7 @@ async function build() {
   const targets = PACKAGES.map((p) => `${PIN.module}/${p}@${PIN.version}`);
   say(`building Temporal server ${PIN.version} with ${goEnv('GOVERSION')} into ${BIN}`);
   say(
-    'the first build takes 7 minutes on a quiet 2-core machine (an hour on a loaded one) and needs about 2.6 GB of memory; later starts reuse it',
+    'the first build takes 11 minutes of CPU time (an hour of wall time on a loaded 2-core machine) and needs about 2.6 GB of memory; later starts reuse it',
   );
   const started = Date.now();
   const child = spawn('go', ['install', ...targets], {

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 
   // 1. The server binaries.
   say(
-    `the Temporal server ${SERVER_VERSION}, built from its Go module (the first build takes 7 minutes on a quiet 2-core machine, an hour on a busy one; cached after)`,
+    `the Temporal server ${SERVER_VERSION}, built from its Go module (the first build takes 11 minutes of CPU time, an hour on a loaded 2-core machine; cached after)`,
   );
   const build = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts/cluster/build-server.mjs')], {
     stdio: 'inherit',
