@@ -20,13 +20,12 @@ import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../../config/index.js';
 import { indentLines, killAllNow } from '../local/children.js';
 import { isPortTaken } from '../local/ports.js';
-import { StartError } from '../local/readiness.js';
+import { serverAnswers, StartError } from '../local/readiness.js';
 import { supervise, type Supervised } from '../local/supervisor.js';
 import { initDataDir, locatePostgres, postgresAnswers, spawnPostgres, type PostgresSettings } from './postgres.js';
 import {
   createNamespace,
   portsFrom,
-  serverAnswers,
   SERVER_VERSION,
   setupSchemas,
   spawnServer,
@@ -147,7 +146,7 @@ async function main(): Promise<void> {
   t = Date.now();
   const server = supervise('the Temporal server', {
     spawn: () => spawnServer(settings),
-    ready: (child) => serverAnswers(child, ports.frontend),
+    ready: (child) => serverAnswers(child, '127.0.0.1', ports.frontend),
     say,
     onFatal,
   });
