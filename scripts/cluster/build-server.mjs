@@ -69,7 +69,9 @@ async function build() {
   mkdirSync(BIN, { recursive: true });
   const targets = PACKAGES.map((p) => `${PIN.module}/${p}@${PIN.version}`);
   say(`building Temporal server ${PIN.version} with ${goEnv('GOVERSION')} into ${BIN}`);
-  say('the first build takes 7 to 15 minutes on 2 cores and needs about 2.6 GB of memory; later starts reuse it');
+  say(
+    'the first build takes 11 minutes of CPU time (an hour of wall time on a loaded 2-core machine) and needs about 2.6 GB of memory; later starts reuse it',
+  );
   const started = Date.now();
   const child = spawn('go', ['install', ...targets], {
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -20,13 +20,12 @@ import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../../config/index.js';
 import { indentLines, killAllNow } from '../local/children.js';
 import { isPortTaken } from '../local/ports.js';
-import { StartError } from '../local/readiness.js';
+import { serverAnswers, StartError } from '../local/readiness.js';
 import { supervise, type Supervised } from '../local/supervisor.js';
 import { initDataDir, locatePostgres, postgresAnswers, spawnPostgres, type PostgresSettings } from './postgres.js';
 import {
   createNamespace,
   portsFrom,
-  serverAnswers,
   SERVER_VERSION,
   setupSchemas,
   spawnServer,
@@ -56,7 +55,9 @@ async function main(): Promise<void> {
   const rel = (p: string) => relative(process.cwd(), p) || p;
 
   // 1. The server binaries.
-  say(`the Temporal server ${SERVER_VERSION}, built from its Go module (the first build takes 7 to 15 minutes)`);
+  say(
+    `the Temporal server ${SERVER_VERSION}, built from its Go module (the first build takes 11 minutes of CPU time, an hour on a loaded 2-core machine; cached after)`,
+  );
   const build = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts/cluster/build-server.mjs')], {
     stdio: 'inherit',
   });
@@ -90,10 +91,10 @@ async function main(): Promise<void> {
   const kept: Supervised[] = [];
   // npm start against the cluster, once the cluster is up.
   const app: { system?: ReturnType<typeof spawn> } = {};
-  let stopping = false;
+  let stopping = 0;
   const stop = async (code: number, why: string) => {
     if (stopping) return;
-    stopping = true;
+    stopping = Date.now();
     say(`${why}: stopping the system, then the Temporal server, then PostgreSQL...`);
     const system = app.system;
     if (system && system.exitCode === null && system.signalCode === null) {
@@ -106,7 +107,10 @@ async function main(): Promise<void> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.on(signal, () => {
-      if (stopping) {
+      // npm forwards the terminal's Ctrl-C to this process, which the terminal signalled too: a second
+      // signal within two seconds is that echo; a later one means "now".
+      if (stopping && Date.now() - stopping > 2_000) {
+        console.error(`${signal} again: killing everything now`);
         killAllNow(kept.map((k) => k.current()));
         process.exit(130);
       }
@@ -124,7 +128,7 @@ async function main(): Promise<void> {
   });
   kept.push(postgres);
   await postgres.firstReady;
-  say(`PostgreSQL ${rel(pg.binDir)} answers on 127.0.0.1:${pgPort} (${seconds(t)})`);
+  say(`PostgreSQL (${pg.binDir}) answers on 127.0.0.1:${pgPort} (${seconds(t)})`);
 
   // 3. The schemas.
   const settings: ServerSettings = {
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
   t = Date.now();
   const server = supervise('the Temporal server', {
     spawn: () => spawnServer(settings),
-    ready: (child) => serverAnswers(child, ports.frontend),
+    ready: (child) => serverAnswers(child, '127.0.0.1', ports.frontend),
     say,
     onFatal,
   });

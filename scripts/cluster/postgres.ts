@@ -135,7 +135,8 @@ export function spawnPostgres(pg: Postgres, settings: PostgresSettings, quiet: (
     cwd: '/',
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
     quiet,
-    loud: /FATAL|PANIC/,
+    // Its own refusals while it recovers or starts (pg_isready asking) are expected: the log only.
+    loud: /PANIC|FATAL:(?!\s+the database system is (starting up|not yet accepting|shutting down))/,
   });
 }
 

@@ -11,7 +11,6 @@ import { delimiter, dirname, join } from 'node:path';
 import { PROJECT_ROOT } from '../../config/index.js';
 import { locateBinary } from '../install/temporal-binaries.js';
 import { spawnChild, type Child } from '../local/children.js';
-import { canConnect } from '../local/ports.js';
 import { StartError } from '../local/readiness.js';
 
 const PIN = JSON.parse(readFileSync(join(PROJECT_ROOT, 'scripts/cluster/server-pin.json'), 'utf8')) as {
@@ -203,13 +202,4 @@ export function spawnServer(settings: ServerSettings): Child {
       loud: /"level":"(fatal|panic)"|^panic/,
     },
   );
-}
-
-/** Resolves when the frontend accepts connections; rejects when `child` exits first. */
-export async function serverAnswers(child: Child, port: number): Promise<void> {
-  while (child.running()) {
-    if (await canConnect('127.0.0.1', port)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('it exited');
 }

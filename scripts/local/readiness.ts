@@ -2,6 +2,18 @@
  * Waiting for the parts of `npm start` to answer, each by name, so that a start that does not become
  * ready says which part did not answer and what it last printed, instead of a bare "not ready".
  */
+import type { Child } from './children.js';
+import { canConnect } from './ports.js';
+
+/** Resolves when the server `child` accepts connections on host:port; rejects if it exits first. */
+export async function serverAnswers(child: Child, host: string, port: number): Promise<void> {
+  while (child.running()) {
+    if (await canConnect(host, port)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('it exited');
+}
+
 export class StartError extends Error {
   override name = 'StartError';
 }

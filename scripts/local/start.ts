@@ -25,7 +25,7 @@ import { startEndpointReceiver, type EndpointReceiver } from './endpoint-receive
 import { acquireInstanceLock } from './instance-lock.js';
 import { startMailCatcher, type MailCatcher } from './mail-catcher.js';
 import { answers, canConnect, freePort, isLoopback, isPortTaken, parseHostPort, waitUntil } from './ports.js';
-import { allReady, StartError } from './readiness.js';
+import { allReady, serverAnswers, StartError } from './readiness.js';
 import { anyApiToken, banner, demoEndpointTokens, demoVendorCallback, registerWithRetry } from './start-parts.js';
 import { supervise, type Supervised } from './supervisor.js';
 import { ensureYearlySchedulesOnStart } from './yearly-schedules.js';
@@ -75,15 +75,6 @@ async function apiAnswers(
       last.answer = `no answer (${err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err)})`;
     }
     await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('it exited');
-}
-
-/** Resolves when the Temporal server `child` accepts connections on host:port; rejects if it exits first. */
-async function serverAnswers(child: Child, host: string, port: number): Promise<void> {
-  while (child.running()) {
-    if (await canConnect(host, port)) return;
-    await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('it exited');
 }

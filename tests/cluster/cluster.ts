@@ -13,6 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { PROJECT_ROOT } from '../../config/index.js';
 import type { Child } from '../../scripts/local/children.js';
 import { freePort } from '../../scripts/local/ports.js';
+import { serverAnswers } from '../../scripts/local/readiness.js';
 import {
   initDataDir,
   locatePostgres,
@@ -22,7 +23,6 @@ import {
 } from '../../scripts/cluster/postgres.js';
 import {
   createNamespace,
-  serverAnswers,
   setupSchemas,
   spawnServer,
   type ServerSettings,
@@ -92,7 +92,7 @@ export async function startCluster(name: string): Promise<Cluster> {
   const startServer = async () => {
     const child = spawnServer(settings);
     server = child;
-    await serverAnswers(child, settings.ports.frontend).catch((err: Error) => {
+    await serverAnswers(child, '127.0.0.1', settings.ports.frontend).catch((err: Error) => {
       throw new Error(`the Temporal server ${err.message}:\n${child.lastLines(20).join('\n')}`);
     });
     // Serving: the namespace describes (create-namespace.sh creates it the first time).
