@@ -168,10 +168,13 @@ export function createActivities(deps: ActivityDeps) {
       affectedCount: number;
       endpoint: Endpoint;
       revision?: number;
+      /** The playbook's TTY or relay number (Section 508). */
+      ttyRelay?: string;
     }) {
       const notice = renderSubstituteNotice(input.letter, {
         organization: input.organization,
         affectedCount: input.affectedCount,
+        ttyRelay: input.ttyRelay,
       });
       const revision = input.revision ?? 0;
       return postToEndpoint(

@@ -45,10 +45,12 @@ export function mediaActivities(deps: { env: Record<string, string | undefined> 
       areas: Area[];
       endpoint: Endpoint;
       revision: number;
+      ttyRelay?: string;
     }) {
       const notice = renderSubstituteNotice(input.letter, {
         organization: input.organization,
         affectedCount: input.affectedCount,
+        ttyRelay: input.ttyRelay,
       });
       return postToEndpoint(
         {
@@ -60,6 +62,7 @@ export function mediaActivities(deps: { env: Record<string, string | undefined> 
             ...(input.revision ? { revision: input.revision } : {}),
             areas: input.areas,
             tollFreePhone: input.letter.contact.tollFreePhone,
+            ...(input.ttyRelay ? { ttyRelay: input.ttyRelay } : {}),
             affectedCount: input.affectedCount,
             title: notice.webPosting.title,
             text: notice.mediaText,

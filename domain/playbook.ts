@@ -112,6 +112,18 @@ export const playbookSchema = z
         attachmentMaxBytes: z.number().int().min(0).max(700_000).default(500_000),
       })
       .optional(),
+    /**
+     * Section 508 (468.6-2b: accommodations such as telecommunications devices for the deaf): the TTY
+     * or relay number the notices name; absent, 711 (the Telecommunications Relay Service).
+     */
+    accessibility: z
+      .strictObject({
+        ttyRelay: z
+          .string()
+          .trim()
+          .regex(/^[0-9+()\-. ]{3,30}$/, 'expected a telephone number such as 711 or 1-800-877-8339'),
+      })
+      .optional(),
     notification: z
       .strictObject({
         /** Messages a second across the whole run (mail server and vendor limits). */

@@ -40,6 +40,7 @@ export async function mediaNotice(incident: Incident, affectedCount: number): Pr
     areas,
     endpoint: target,
     revision: sent,
+    ...(playbook.accessibility ? { ttyRelay: playbook.accessibility.ttyRelay } : {}),
   });
   state.mediaNotice = { areas, affectedCount, sent: sent + 1, at: nowIso() };
   incident.log(

@@ -146,6 +146,7 @@ export async function postSubstitute(incident: Incident): Promise<void> {
     affectedCount: n.substituted ?? 0,
     endpoint: playbook.endpoints.webPosting,
     revision: file.substitutePostings,
+    ...(playbook.accessibility ? { ttyRelay: playbook.accessibility.ttyRelay } : {}),
   });
   file.substitutePostings += 1;
   state.notification = { ...state.notification!, substituteNotice: true };
