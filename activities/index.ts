@@ -10,6 +10,7 @@ import type { Endpoint } from '../domain/playbook.js';
 import { renderSubstituteNotice } from '../domain/letters.js';
 import type { Letter } from '../domain/decision.js';
 import { mediaActivities } from './media.js';
+import { telephonyActivities } from './telephony.js';
 import { linkUrl } from '../security/links.js';
 import { postToEndpoint, type EndpointResult } from './http.js';
 import { notifyRange, type NotifyDeps, type NotifyRangeInput } from './notify.js';
@@ -116,6 +117,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     // The substitute notice in the media (468.6-2b; activities/media.ts).
     ...mediaActivities(deps),
+    // Immediate notice by telephone (468.6-2c; activities/telephony.ts).
+    ...telephonyActivities(deps),
     sendNotice,
 
     /**
