@@ -9,6 +9,8 @@ import type { Transporter } from 'nodemailer';
 import type { Endpoint } from '../domain/playbook.js';
 import { renderSubstituteNotice } from '../domain/letters.js';
 import type { Letter } from '../domain/decision.js';
+import { mediaActivities } from './media.js';
+import { telephonyActivities } from './telephony.js';
 import { linkUrl } from '../security/links.js';
 import { postToEndpoint, type EndpointResult } from './http.js';
 import { notifyRange, type NotifyDeps, type NotifyRangeInput } from './notify.js';
@@ -108,6 +110,10 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   return {
+    // The substitute notice in the media (468.6-2b; activities/media.ts).
+    ...mediaActivities(deps),
+    // Immediate notice by telephone (468.6-2c; activities/telephony.ts).
+    ...telephonyActivities(deps),
     sendNotice,
 
     /**
@@ -160,10 +166,13 @@ export function createActivities(deps: ActivityDeps) {
       affectedCount: number;
       endpoint: Endpoint;
       revision?: number;
+      /** The playbook's TTY or relay number (Section 508). */
+      ttyRelay?: string;
     }) {
       const notice = renderSubstituteNotice(input.letter, {
         organization: input.organization,
         affectedCount: input.affectedCount,
+        ttyRelay: input.ttyRelay,
       });
       const revision = input.revision ?? 0;
       return postToEndpoint(

@@ -164,7 +164,6 @@ const KINDS = {
           name: text(200),
           email: string(
             { trim: true },
-            ['pattern', /\S/, 'expected a non-empty text'],
             ['max', 320, 'expected at most 320 characters'],
             ['pattern', SIMPLE_EMAIL, SIMPLE_EMAIL_MESSAGE],
           ),

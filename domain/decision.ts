@@ -198,7 +198,14 @@ function kinds<A extends z.ZodRawShape>(actor: A) {
       kind: z.literal('complete-report'),
       office: text(200).optional(),
       supervisor: z
-        .strictObject({ name: text(200), email: text(320).regex(SIMPLE_EMAIL, SIMPLE_EMAIL_MESSAGE) })
+        .strictObject({
+          name: text(200),
+          email: z
+            .string()
+            .trim()
+            .max(320, 'expected at most 320 characters')
+            .regex(SIMPLE_EMAIL, SIMPLE_EMAIL_MESSAGE),
+        })
         .optional(),
       discoveredAt: isoDateTimeSchema.optional(),
       medium: z.enum(['cyber', 'non-cyber']).optional(),

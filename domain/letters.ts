@@ -120,6 +120,8 @@ export interface LetterContext {
   organization: string;
   /** The incident id (opaque, no PII), so a reader can quote it when calling. */
   incidentRef: string;
+  /** The playbook's TTY or relay number (Section 508); absent, 711. */
+  ttyRelay?: string | undefined;
 }
 
 export interface RenderedEmail {
@@ -153,21 +155,32 @@ function paragraphs(text: string): string {
     .join('\n');
 }
 
-const RELAY =
-  'If you are deaf, hard of hearing, or have a speech disability, dial 711 to reach the Telecommunications Relay Service.';
+/**
+ * Section 508 (468.6-2b: accommodations such as telecommunications devices for the deaf): the TTY or
+ * relay number, the playbook's `accessibility.ttyRelay` when it names one, else 711 (the national
+ * Telecommunications Relay Service).
+ */
+export const DEFAULT_TTY_RELAY = '711';
+function relayLine(ttyRelay: string | undefined): string {
+  const number = oneLine(ttyRelay ?? '') || DEFAULT_TTY_RELAY;
+  return number === DEFAULT_TTY_RELAY
+    ? 'If you are deaf, hard of hearing, or have a speech disability, dial 711 to reach the Telecommunications Relay Service.'
+    : `If you are deaf, hard of hearing, or have a speech disability, call TTY ${number}, or dial 711 to reach the Telecommunications Relay Service.`;
+}
 
 interface ContactLine {
   text: string;
   html: string;
 }
 
-function contactLines(contact: Letter['contact']): ContactLine[] {
+function contactLines(contact: Letter['contact'], ttyRelay?: string): ContactLine[] {
   const lines: ContactLine[] = [];
   const phone = oneLine(contact.tollFreePhone);
   const digits = tollFreeDigits(phone);
   const phoneHtml = digits ? `<a href="tel:+1${digits}">${escapeHtml(phone)}</a>` : escapeHtml(phone);
   lines.push({ text: `Call toll-free: ${phone}`, html: `Call toll-free: ${phoneHtml}` });
-  lines.push({ text: RELAY, html: escapeHtml(RELAY) });
+  const relay = relayLine(ttyRelay);
+  lines.push({ text: relay, html: escapeHtml(relay) });
   if (present(contact.email)) {
     const email = oneLine(contact.email);
     const html = isEmail(email) ? `<a href="mailto:${escapeHtml(email)}">${escapeHtml(email)}</a>` : escapeHtml(email);
@@ -195,7 +208,7 @@ interface Section {
 }
 
 /** The body sections, in the order a reader needs them; the contact section last. */
-function sections(letter: Letter): Section[] {
+function sections(letter: Letter, ttyRelay?: string): Section[] {
   const order: TextElement[] = ['whatHappened', 'piiInvolved', 'actionsTaken', 'protectionAtTime', 'protectiveSteps'];
   const body: Section[] = order.map((field) => {
     const element = LETTER_ELEMENTS.find((e) => e.field === field)!;
@@ -207,7 +220,7 @@ function sections(letter: Letter): Section[] {
     const offer = letter.creditProtectionOffer.trim();
     body.push({ heading: 'Credit protection offered to you', text: offer, html: paragraphs(offer) });
   }
-  const contact = contactLines(letter.contact);
+  const contact = contactLines(letter.contact, ttyRelay);
   body.push({
     heading: 'For more information',
     text: contact.map((l) => l.text).join('\n'),
@@ -262,7 +275,7 @@ function personalParts(person: { name: string }, ctx: LetterContext) {
 /** The email to one person: their name, the letter, nothing else of the roster. */
 export function renderEmail(letter: Letter, person: { name: string }, ctx: LetterContext): RenderedEmail {
   const { subject, opening, closing } = personalParts(person, ctx);
-  const body = sections(letter);
+  const body = sections(letter, ctx.ttyRelay);
   return {
     subject,
     text: textDocument(opening, body, closing),
@@ -299,7 +312,7 @@ export function renderMailVendorLetter(letter: Letter, person: RosterEntry, ctx:
     mailClass: 'first-class',
     recipient: { name: oneLine(person.name), postalAddress: person.postalAddress.trim() },
     subject,
-    body: textDocument(opening, sections(letter), closing),
+    body: textDocument(opening, sections(letter, ctx.ttyRelay), closing),
   };
   if (present(letter.contact.postalAddress)) result.returnAddress = letter.contact.postalAddress.trim();
   return result;
@@ -317,19 +330,19 @@ export interface SubstituteNotice {
  */
 export function renderSubstituteNotice(
   letter: Letter,
-  ctx: { organization: string; affectedCount: number },
+  ctx: { organization: string; affectedCount: number; ttyRelay?: string | undefined },
 ): SubstituteNotice {
   const organization = oneLine(ctx.organization) || 'the Department';
   const phone = oneLine(letter.contact.tollFreePhone);
   const count = Number.isFinite(ctx.affectedCount) && ctx.affectedCount > 0 ? ctx.affectedCount : 0;
   const people = count === 1 ? '1 person' : `${thousands(count)} people`;
   const title = `${HEADING} at ${capitalize(organization)}`;
-  const callToAsk = `To ask whether your personal information is possibly included, call toll-free ${phone}. ${RELAY}`;
+  const callToAsk = `To ask whether your personal information is possibly included, call toll-free ${phone}. ${relayLine(ctx.ttyRelay)}`;
   const opening = [
     `${capitalize(organization)} is giving notice of a breach of personal information. We could not reach ${people} affected by it directly, because their contact information is missing or out of date.`,
     callToAsk,
   ];
-  const body = sections(letter);
+  const body = sections(letter, ctx.ttyRelay);
   const closing = [capitalize(organization)];
   const website = present(letter.contact.website) ? ` More information: ${oneLine(letter.contact.website)}.` : '';
   const mediaText = [

@@ -91,12 +91,16 @@ export const playbookSchema = z
      * least this many people is a cost CGFS estimates (default 1,000; our reading of "at scale").
      */
     costs: z.strictObject({ mailAtScaleFrom: z.number().int().min(1).max(1_000_000_000).default(1_000) }).optional(),
-    endpoints: z.strictObject(
-      Object.fromEntries(ENDPOINTS.map((name) => [name, endpointSchema])) as Record<
+    endpoints: z.strictObject({
+      ...(Object.fromEntries(ENDPOINTS.map((name) => [name, endpointSchema])) as Record<
         EndpointName,
         typeof endpointSchema
-      >,
-    ),
+      >),
+      /** The substitute notice in the media (468.6-2b): where the media notice goes; absent, none is sent. */
+      mediaRelease: endpointSchema.optional(),
+      /** Immediate notice by telephone (468.6-2c): a voice/SMS provider's API; absent, none is called. */
+      telephony: endpointSchema.optional(),
+    }),
     /**
      * Reports by email (5 FAM 468.3b; mail-intake/): the mailboxes whose mail reaches the intake listener,
      * each with the role asked to complete what a message leaves out; the domains whose mail is taken;
@@ -111,6 +115,18 @@ export const playbookSchema = z
           .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'expected a mail domain such as state.gov'))
           .min(1, 'expected at least one domain'),
         attachmentMaxBytes: z.number().int().min(0).max(700_000).default(500_000),
+      })
+      .optional(),
+    /**
+     * Section 508 (468.6-2b: accommodations such as telecommunications devices for the deaf): the TTY
+     * or relay number the notices name; absent, 711 (the Telecommunications Relay Service).
+     */
+    accessibility: z
+      .strictObject({
+        ttyRelay: z
+          .string()
+          .trim()
+          .regex(/^[0-9+()\-. ]{3,30}$/, 'expected a telephone number such as 711 or 1-800-877-8339'),
       })
       .optional(),
     notification: z

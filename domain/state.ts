@@ -174,6 +174,13 @@ export interface IncidentState {
   actionItems: ActionItem[];
   delay: DelayState | null;
   notification: NotificationProgress | null;
+  /**
+   * The substitute notice in the media (468.6-2b; workflows/media-notice.ts): the areas (state and
+   * count, from the roster's postal addresses), the count it last gave, and how many times it was sent.
+   */
+  /** Immediate notice by telephone (468.6-2c; workflows/telephone-notice.ts): calls placed and failed. */
+  telephoneNotice?: { called: number; failed: number; at: string; error?: string };
+  mediaNotice?: { areas: { area: string; count: number }[]; affectedCount: number; sent: number; at: string };
   decisions: RecordedDecision[];
   timeline: TimelineEntry[];
   supplements: number;

@@ -33,7 +33,8 @@ export function completionRole(incident: Incident): Role {
 
 /** The phase step between the one-hour report and triage; nothing for a report that lacks nothing. */
 export async function completeReport(incident: Incident): Promise<void> {
-  if (!incident.report.missingFields?.length) return;
+  // Only a report by email waits (the one complete-report accepts); fields missing in any other are not asked.
+  if (incident.report.intakeChannel !== 'email' || !incident.report.missingFields?.length) return;
   if (!patched(COMPLETE_REPORT_PATCH)) return;
   await gate(incident, completionRole(incident), ['complete-report']);
   take(incident, 'complete-report');

@@ -27,6 +27,7 @@ import {
 } from './notify-messages.js';
 import { holds, waitWhileHeld } from './delays.js';
 import { keepRefused, postSubstitute } from './returns.js';
+import { telephoneNotice } from './telephone-notice.js';
 import { notifyRosterWorkflow } from './notify-roster.js';
 import { failureMessage } from './background.js';
 
@@ -91,7 +92,10 @@ async function notifyRoster(incident: Incident): Promise<void> {
     incident.publish();
   });
   try {
+    // 468.6-2c: immediate notice by telephone goes out beside the letters and emails (telephone-notice.ts).
+    const calls = telephoneNotice(incident);
     const counts = patched(BATCHED_NOTIFICATION) ? await runBatches(incident) : await singleActivity(incident);
+    await calls;
     state.notification = {
       ...state.notification,
       letters: counts.letters,

@@ -10,6 +10,7 @@
 import { condition, patched } from '@temporalio/workflow';
 import type { NoticeReturn } from '../domain/returns.js';
 import { endpoint, notifier } from './activities.js';
+import { mediaNotice } from './media-notice.js';
 import type { Incident } from './incident-state.js';
 import { inBackground } from './background.js';
 
@@ -145,6 +146,7 @@ export async function postSubstitute(incident: Incident): Promise<void> {
     affectedCount: n.substituted ?? 0,
     endpoint: playbook.endpoints.webPosting,
     revision: file.substitutePostings,
+    ...(playbook.accessibility ? { ttyRelay: playbook.accessibility.ttyRelay } : {}),
   });
   file.substitutePostings += 1;
   state.notification = { ...state.notification!, substituteNotice: true };
@@ -153,6 +155,8 @@ export async function postSubstitute(incident: Incident): Promise<void> {
     undefined,
     `${n.substituted ?? 0} people`,
   );
+  // 468.6-2b: and in the media, in the areas where the people likely live (media-notice.ts).
+  await mediaNotice(incident, n.substituted ?? 0);
 }
 
 /** Before closure: the returns that came in are handled (nothing when there were none). */

@@ -1,0 +1,38 @@
+/**
+ * Immediate notice by telephone (5 FAM 468.6-2c): with `immediate`, the people on the roster with a
+ * phone are called or texted through the playbook's `telephony` endpoint, beside the letters and emails
+ * of the roster run (activities/telephony.ts: one call per person, checkpointed, failures counted).
+ * A call that fails leaves the person to the next means the roster run gives them; a provider that is
+ * misconfigured is written into the timeline and never stops the letters.
+ *
+ * Behind `patched()`, reached only by incidents whose playbook names a `telephony` endpoint: no
+ * incident running before this had one.
+ */
+import { patched } from '@temporalio/workflow';
+import { notifier } from './activities.js';
+import { nowIso, type Incident } from './incident-state.js';
+
+export const TELEPHONE_NOTICE_PATCH = 'telephone-notice-468-6-2c';
+
+export async function telephoneNotice(incident: Incident): Promise<void> {
+  const { state, playbook } = incident;
+  const target = playbook.endpoints.telephony;
+  const approved = incident.letter;
+  if (!target || !approved?.immediate) return;
+  if (!patched(TELEPHONE_NOTICE_PATCH)) return;
+  try {
+    const result = await notifier('Call or text the people with a phone (5 FAM 468.6-2c)').callRoster({
+      incidentId: state.incidentId,
+      organization: playbook.organization,
+      letter: approved.letter,
+      url: approved.roster.url,
+      endpoint: target,
+      ...(playbook.accessibility ? { ttyRelay: playbook.accessibility.ttyRelay } : {}),
+    });
+    state.telephoneNotice = { called: result.called, failed: result.failed, at: nowIso() };
+    incident.log('telephone-notice', undefined, `${result.called} called, ${result.failed} failed`);
+  } catch (err) {
+    state.telephoneNotice = { called: 0, failed: 0, at: nowIso(), error: String((err as Error).message).slice(0, 300) };
+    incident.log('telephone-notice-failed', undefined, String((err as Error).message).slice(0, 300));
+  }
+}
