@@ -15,7 +15,7 @@
  *   information among the PII types. No word of the free text decides it;
  * - the custody fields are refused on any other basis, where they would mean nothing.
  *
- * Incidents started before these rules keep the ones they started with (`legacy`, workflows/features.ts):
+ * Incidents started before these rules keep the ones they started with (`legacy`, workflows/patches.ts):
  * their histories replay decisions accepted under them.
  *
  * Pure: it runs inside the workflow sandbox.

@@ -18,22 +18,7 @@ import type { Recipient } from '../activities/index.js';
 import { mail } from './activities.js';
 import { inBackground } from './background.js';
 import type { Incident } from './incident-state.js';
-
-/**
- * A gate's ask, reminders and escalation go out in the background: a mail server that is down delays
- * the mail, never the gate. Before this patch the gate awaited each mail, so while SMTP was down a
- * decision was applied but its `decide` update waited for the mail (and the API answered 504).
- * Incidents that opened a gate before the patch replay the old order (docs/reliability.md).
- */
-export const GATE_MAIL_IN_BACKGROUND = 'gate-mail-in-background';
-
-/**
- * Separation of duties (domain/separation.ts): a gate asks only those who may decide (holders who did
- * not make the decision it checks, else the playbook's alternates), and a stalled gate escalates to
- * someone other than who stalled it (a stalled PPGB Chair, the SAOP, to the final authority and the
- * Privacy Division). Before this patch the ask went to every holder and the escalation to the SAOP.
- */
-export const SEPARATION_OF_DUTIES = 'separation-of-duties';
+import { GATE_MAIL_IN_BACKGROUND, SEPARATION_OF_DUTIES } from './patches.js';
 
 /** Where an open gate's clock stands: what the display shows next (workflows/details.ts). */
 export type GateClock =
