@@ -17,7 +17,7 @@
  *   members. No word of the free text decides it;
  * - the custody fields are refused on any other basis, where they would mean nothing.
  *
- * Incidents started before these rules keep the ones they started with (`legacy`, workflows/features.ts):
+ * Incidents started before these rules keep the ones they started with (`legacy`, workflows/patches.ts):
  * their histories replay decisions accepted under them.
  *
  * Pure: it runs inside the workflow sandbox.
@@ -235,7 +235,7 @@ export function authorizedDisclosureIssues(
   return issues;
 }
 
-/** The rules of an incident's start (workflows/features.ts); by default today's (the API checks under them). */
+/** The rules of an incident's start (workflows/patches.ts); by default today's (the API checks under them). */
 export interface GroundsRules {
   legacy?: boolean;
   custodyFacts?: boolean;

@@ -148,6 +148,21 @@ export const caseRecordSchema = z.looseObject({
       completedAt: z.string().optional(),
     }),
   ),
+  /** What the case owed (domain/duties.ts); absent in incidents started before duties were derived. */
+  duties: z
+    .array(
+      z.object({
+        id: z.string(),
+        paragraph: z.string(),
+        owes: z.string(),
+        owner: z.enum(ROLES),
+        dueAt: iso.nullable(),
+        status: z.enum(['open', 'discharged']),
+        dischargedBy: z.string().optional(),
+        dischargedAt: z.string().optional(),
+      }),
+    )
+    .optional(),
   deadlines: z.array(deadlineSchema),
   escalations: z.array(timelineEntrySchema),
   timeline: z.array(timelineEntrySchema),

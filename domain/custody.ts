@@ -1,7 +1,7 @@
 /**
  * The custody exemption on the custodian's facts (45 CFR 164.512(k)(5)(i), ICE memo of 26 January
  * 2021; docs/authorized-disclosure.md): what domain/authorized.ts checks beyond the structured grounds
- * for incidents under these rules (workflows/features.ts `custodyFacts`).
+ * for incidents under these rules (workflows/patches.ts `custodyFacts`).
  *
  * Pure: it runs inside the workflow sandbox.
  */

@@ -53,7 +53,7 @@ export type Factors = z.infer<typeof factorsSchema>;
 /**
  * The shape only. What each basis must carry (the custody exemption's grounds, the recipient the
  * accounting of 464c names) is checked by domain/authorized.ts: in the API before the decision is sent,
- * and by the workflow for incidents started since those rules (workflows/features.ts).
+ * and by the workflow for incidents started since those rules (workflows/patches.ts).
  */
 export const authorizedDisclosureSchema = z.strictObject({
   basis: z.enum(AUTHORIZED_BASES),

@@ -33,7 +33,7 @@ export const GATE_ROLE: Record<Exclude<DecisionKind, 'complete-action-item' | 'c
 /**
  * Others who may take a kind besides its gate role. 5 FAM 468.5c: the CRG's finding of minimal risk is
  * reviewed by the PPGB, and any member may object within the window, not only the Chair. (Incidents
- * started before this rule keep the Chair alone: workflows/features.ts `ppgbMembersObject`.)
+ * started before this rule keep the Chair alone: workflows/patches.ts `ppgbMembersObject`.)
  */
 export const ALSO_DECIDED_BY: Partial<Record<DecisionKind, Role[]>> = {
   'ppgb-override': ['ppgb'],

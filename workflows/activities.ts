@@ -39,6 +39,7 @@ import type { BreachActivities } from '../activities/index.js';
 import { parseDuration } from '../domain/durations.js';
 import { DEFAULT_ENDPOINT_TIMEOUT_MS } from '../domain/playbook-terms.js';
 import type { Endpoint } from '../domain/playbook.js';
+import { DEADLINE_PRIORITY_PATCH } from './patches.js';
 
 export const NON_RETRYABLE = ['EndpointRejected', 'EndpointMisconfigured', 'RosterUnreadable'];
 
@@ -97,10 +98,8 @@ export function endpoint(summary: string, target?: Endpoint) {
  * queue (Temporal task priority: 1 is the highest, the default is 3). Under a burst of reports the
  * matching service hands these tasks to the next free activity slot before any of the mail queued
  * with them. A priority rather than a task queue of their own: every worker serves them, with no second
- * poller to deploy, size and keep alive. Incidents whose report was scheduled before this change replay
- * it without a priority (`patched`).
+ * poller to deploy, size and keep alive (patch `deadlinePriority`, workflows/patches.ts).
  */
-export const DEADLINE_PRIORITY_PATCH = 'deadline-priority';
 export const DEADLINE_PRIORITY = { priorityKey: 1 } as const;
 
 export function deadlineEndpoint(summary: string, target: Endpoint) {

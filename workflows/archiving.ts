@@ -15,8 +15,6 @@ import { gate, take, timedWait } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { failureMessage } from './background.js';
 
-export const CASE_RECORD_ARCHIVING = 'case-record-archiving';
-
 export function recordSource(incident: Incident): RecordSource {
   return {
     state: incident.state,

@@ -55,6 +55,8 @@ const KNOWN_STATE_FIELDS = new Set([
   'timeline',
   'supplements',
   'closedAt',
+  'duties',
+  'reanalysis',
 ]);
 
 /** Gate phases and the policy paragraph of the decision each waits for (docs/lifecycle.md). */
@@ -173,6 +175,8 @@ export function buildCaseRecord(src: RecordSource): CaseRecord {
       .filter((t) => t.event.startsWith('liaison-notice:'))
       .map((t) => ({ liaison: t.event.slice('liaison-notice:'.length), at: t.at })),
     actionItems: state.actionItems.map((item) => ({ ...item })),
+    // What the case owed, each duty with its paragraph, owner, due date and what discharged it (domain/duties.ts).
+    ...(state.duties ? { duties: state.duties.map((d) => ({ ...d })) } : {}),
     deadlines: deadlines(src),
     escalations: state.timeline.filter((t) => ESCALATION.test(t.event)),
     timeline: state.timeline,

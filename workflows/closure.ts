@@ -8,7 +8,8 @@ import { endpoint, mail } from './activities.js';
 import { failureMessage } from './background.js';
 import { gate, reanalysing, take } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
-import { archiveAndClose, CASE_RECORD_ARCHIVING, caseSummary } from './archiving.js';
+import { archiveAndClose, caseSummary } from './archiving.js';
+import { CASE_RECORD_ARCHIVING } from './patches.js';
 import { finishReturns } from './returns.js';
 
 export async function remediationAndClosure(

@@ -8,6 +8,7 @@
  * Behind `patched()`: only incidents that start with fields missing reach it, which no incident did
  * before reports came by email; the marker keeps it so.
  */
+import { COMPLETE_REPORT_PATCH } from './patches.js';
 import { patched } from '@temporalio/workflow';
 import type { Decision, DecisionOf } from '../domain/decision.js';
 import { holds } from '../domain/playbook-terms.js';
@@ -19,8 +20,6 @@ import { nowIso, type Incident } from './incident-state.js';
 import { reopenDuties } from './later-facts.js';
 import { checkMajorIncident } from './major-incident.js';
 import { reportUpdate } from './reporting.js';
-
-export const COMPLETE_REPORT_PATCH = 'email-intake-complete-report';
 
 const NOT_STATED = 'not stated in the email';
 

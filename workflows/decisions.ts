@@ -293,7 +293,7 @@ function groundsProblems(incident: Incident, d: Decision): { type: Refusal['type
 
 /**
  * The PII types a finding of authorized disclosure leaves a breach: under the custody rules
- * (workflows/features.ts `custodyFacts`) the custody exemption covers the medical information only
+ * (workflows/patches.ts `custodyFacts`) the custody exemption covers the medical information only
  * (domain/authorized.ts `exemptPart`); before them, and on every other basis, nothing remains.
  */
 export function remainingBreach(incident: Incident, ad: Pick<AuthorizedDisclosure, 'basis'>): string[] {

@@ -2,6 +2,7 @@
  * What a gate mails: the ask and its reminders to those who may decide, and the escalation of a stalled
  * gate (5 FAM 468.2a), with separation of duties (domain/separation.ts). Used by workflows/gates.ts only.
  */
+import { SEPARATION_OF_DUTIES } from './patches.js';
 import { patched } from '@temporalio/workflow';
 import type { DecisionKind } from '../domain/decision.js';
 import { holdersOf } from '../domain/playbook-terms.js';
@@ -10,14 +11,6 @@ import { conflictsFor, eligibleDeciders } from '../domain/separation.js';
 import type { Recipient } from '../activities/index.js';
 import { mail } from './activities.js';
 import type { Incident } from './incident-state.js';
-
-/**
- * Separation of duties (domain/separation.ts): a gate asks only those who may decide (holders who did
- * not make the decision it checks, else the playbook's alternates), and a stalled gate escalates to
- * someone other than who stalled it (a stalled PPGB Chair, the SAOP, to the final authority and the
- * Privacy Division). Before this patch the ask went to every holder and the escalation to the SAOP.
- */
-export const SEPARATION_OF_DUTIES = 'separation-of-duties';
 
 /** Who is asked: the role's holders, less those the gate's decision would have check themselves. */
 function deciders(incident: Incident, role: Role, kinds: DecisionKind[]): Recipient[] {

@@ -20,19 +20,11 @@ import type { Role } from '../domain/roles.js';
 import { inBackground } from './background.js';
 import { ask, escalate, escalationTarget } from './gate-mail.js';
 import type { Incident } from './incident-state.js';
-
 import { runClock, type ClockStep, type GateClock, type ReminderClock } from './gate-clock.js';
+import { GATE_MAIL_IN_BACKGROUND } from './patches.js';
 
-export { SEPARATION_OF_DUTIES } from './gate-mail.js';
+export { SEPARATION_OF_DUTIES } from './patches.js';
 export { nextGateStep, type ClockStep, type GateClock, type ReminderClock } from './gate-clock.js';
-
-/**
- * A gate's ask, reminders and escalation go out in the background: a mail server that is down delays
- * the mail, never the gate. Before this patch the gate awaited each mail, so while SMTP was down a
- * decision was applied but its `decide` update waited for the mail (and the API answered 504).
- * Incidents that opened a gate before the patch replay the old order (docs/reliability.md).
- */
-export const GATE_MAIL_IN_BACKGROUND = 'gate-mail-in-background';
 
 /** The gate bookkeeping of one incident. Read and written by this module only. */
 export class GateBook {

@@ -22,10 +22,11 @@ import {
 import type { ActionItem, ActionItemId, CaseSummary, IncidentState, Phase } from '../domain/state.js';
 import type { Recipient } from '../activities/index.js';
 import { currentDetails } from './details.js';
-import { NO_FEATURES, type Features } from './features.js';
+import { NO_FEATURES, type Features } from './patches.js';
 import { GateBook } from './gates.js';
 import { emptyCaseFile } from './case-file.js';
 import { refreshDuties, tellOwners } from './duty-rules.js';
+import { DECISION_ID_IN_TIMELINE, AWAITING_SINCE_ATTRIBUTE, SEARCH_ATTRIBUTES_ALWAYS } from './patches.js';
 
 export interface IncidentInput {
   incidentId: string;
@@ -41,20 +42,6 @@ export interface IncidentInput {
 }
 
 /**
- * Timeline entries about a decision carry its decisionId, so that a decision recorded while no worker
- * ran can be followed to its outcome. Incidents that logged refusals before this release replay
- * without it (their timeline is what it was).
- */
-export const DECISION_ID_IN_TIMELINE = 'decision-id-in-timeline';
-
-/**
- * Since this patch the open gate's start is published too (BreachAwaitingSince), so that operators can
- * count gates by how long they have waited without asking each workflow (workers/collector.ts). Incidents
- * that published before it replay their upserts as they were and add the attribute from then on.
- */
-export const AWAITING_SINCE_ATTRIBUTE = 'awaiting-since-attribute';
-
-/**
  * A field an input may carry from older code, read only so that the incidents started with it replay
  * as they ran: `searchAttributes: false` once turned the search attributes off for a test server that
  * had not registered them (tests now register them, as `npm start` does). An older `notifyRun` (the
@@ -64,12 +51,6 @@ export const AWAITING_SINCE_ATTRIBUTE = 'awaiting-since-attribute';
 export interface EarlierIncidentInput {
   searchAttributes?: boolean;
 }
-
-/**
- * Every incident upserts the Breach* search attributes. Before this patch an input could carry
- * `searchAttributes: false`, and the incidents recorded with it (tests/replay) replay without them.
- */
-export const SEARCH_ATTRIBUTES_ALWAYS = 'search-attributes-always';
 
 export function nowIso(): string {
   return new Date().toISOString();
@@ -104,7 +85,7 @@ export class Incident {
    * patched(). An incident started before them keeps the rules it started with.
    */
   rules468 = false;
-  /** The rules this incident runs under, fixed at its start (workflows/features.ts). */
+  /** The rules this incident runs under, fixed at its start (workflows/patches.ts). */
   features: Features = NO_FEATURES;
   /** What the case owes is derived (domain/duties.ts) and closure waits for every duty (workflows/patches.ts). */
   dutyRules = false;

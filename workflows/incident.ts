@@ -10,7 +10,7 @@ import type { CaseSummary } from '../domain/state.js';
 import { asText } from '../domain/text.js';
 import { checkDecision } from './decisions.js';
 import { applyDecision } from './apply.js';
-import { SEPARATION_OF_DUTIES, settle } from './gates.js';
+import { settle } from './gates.js';
 import { mail } from './activities.js';
 import { afterResponsePhase, remediationAndClosure } from './closure.js';
 import { Incident, type IncidentInput } from './incident-state.js';
@@ -35,21 +35,19 @@ import { receiveReport } from './intake.js';
 import { inBackground } from './background.js';
 import { reportingPhase } from './reporting.js';
 import { completeReport } from './complete-report.js';
-import { startFeatures } from './features.js';
 import { respond, triage } from './response.js';
 import { dutyFlow } from './duty-flow.js';
-import { DUTIES_DERIVED } from './patches.js';
+import { SEPARATION_OF_DUTIES, startRules } from './patches.js';
 
 export type { IncidentInput } from './incident-state.js';
 
-/** The letter and delay rules (5 FAM 468.6-1, 468.6-3) for incidents started since they were written. */
-export const RULES_468_6 = 'rules-468-6-letters-and-delays';
-
 export async function breachIncidentWorkflow(input: IncidentInput): Promise<CaseSummary> {
   const incident = new Incident(input);
-  incident.features = startFeatures();
-  incident.rules468 = patched(RULES_468_6);
-  incident.dutyRules = patched(DUTIES_DERIVED);
+  // The rule sets, decided once at the start (workflows/patches.ts).
+  const rules = startRules();
+  incident.features = rules.features;
+  incident.rules468 = rules.rules468;
+  incident.dutyRules = rules.duties;
   registerHandlers(incident);
   // A first report started without an id comes in the input (client/incidents.ts); one that names its
   // incident comes as the reportIntake signal of a signal-with-start, as supplements do.

@@ -8,12 +8,11 @@
  * Behind `patched()`, reached only by incidents whose playbook names a `mediaRelease` endpoint: no
  * incident running before this had one, so none of them sees a new command.
  */
+import { MEDIA_NOTICE_PATCH } from './patches.js';
 import { patched } from '@temporalio/workflow';
 import type { Area } from '../domain/areas.js';
 import { endpoint, notifier } from './activities.js';
 import { nowIso, type Incident } from './incident-state.js';
-
-export const MEDIA_NOTICE_PATCH = 'media-notice-468-6-2b';
 
 /** The areas, read once per incident (the roster does not change once approved). */
 const areasOf = new WeakMap<Incident, Area[]>();

@@ -30,9 +30,7 @@ import { keepRefused, postSubstitute } from './returns.js';
 import { telephoneNotice } from './telephone-notice.js';
 import { notifyRosterWorkflow } from './notify-roster.js';
 import { failureMessage } from './background.js';
-
-/** Incidents that reached `notifying` before the roster was sent in batches replay the single activity. */
-const BATCHED_NOTIFICATION = 'notify-roster-child-workflow';
+import { BATCHED_NOTIFICATION } from './patches.js';
 
 export async function notification(incident: Incident): Promise<void> {
   const { state } = incident;

@@ -1,9 +1,266 @@
 /**
- * The patches of the incident workflow, in one registry (docs/reliability.md "Changing a workflow safely").
+ * Every patch of the workflows in one registry (docs/reliability.md "Changing a workflow safely"): its id
+ * (never to change: recorded histories carry it), when it came, what histories recorded before it do, and
+ * when it can be deprecated (`deprecatePatch`, then removed). Two kinds:
+ * - **rule sets**, decided once at the start of an incident (`startRules`): the policy an incident runs
+ *   under is fixed when it starts, and read by signal handlers and the `decide` validator, where
+ *   `patched()` may not be called;
+ * - **command changes**, asked where the changed command is (a `patched()` moved earlier would read false
+ *   in the histories that recorded its marker later, and they would no longer replay).
+ *
+ * A patch can be deprecated once no incident or run started before it is still open (the retention of
+ * closed histories does not matter: they are never replayed), which `npm run breach -- list` shows.
  */
+import { patched } from '@temporalio/workflow';
 
-/**
- * What a case owes is derived (domain/duties.ts) after every fact and decision, and closure waits for
- * every duty (workflows/duty-flow.ts). Older histories run the flow they started with.
- */
-export const DUTIES_DERIVED = 'duties-derived';
+export interface PatchEntry {
+  id: string;
+  since: string;
+  /** What a history recorded before the patch does when it replays. */
+  older: string;
+  deprecateWhen: string;
+  decided: 'at start' | 'at the command';
+}
+
+const OPEN_INCIDENTS = 'no incident started before it is still open';
+
+export const PATCHES = {
+  notifyRosterChild: {
+    id: 'notify-roster-child-workflow',
+    since: '2026-11-21',
+    older: 'notifies the whole roster in one activity (workflows/notification.ts `singleActivity`)',
+    deprecateWhen: 'no incident that reached `notifying` before it is still open',
+    decided: 'at the command',
+  },
+  gateMailInBackground: {
+    id: 'gate-mail-in-background',
+    since: '2026-11-21',
+    older: "awaits each gate's ask, reminder and escalation mail before the gate goes on",
+    deprecateWhen: 'no incident that opened a gate before it is still open',
+    decided: 'at the command',
+  },
+  policyFacts: {
+    id: 'policy-facts-custody-accounting-major-cisa',
+    since: '2026-12-03',
+    older:
+      "runs without the later facts' duties, the custody exemption's structured grounds, the accounting of disclosures, major incidents and CISA's field set (`Features` all off)",
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
+  rules468_6: {
+    id: 'rules-468-6-letters-and-delays',
+    since: '2026-12-03',
+    older:
+      'runs without the letter rules of 468.6-1a(1), (5), 468.6-1b and the delay rules of 468.6-3 (`rules468` off)',
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
+  separationOfDuties: {
+    id: 'separation-of-duties',
+    since: '2026-12-03',
+    older: 'asks every holder of a role and escalates to the SAOP; a conflicted decision by signal is applied',
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at the command',
+  },
+  noNotificationFollowsRisk: {
+    id: 'no-notification-follows-risk',
+    since: '2026-12-03',
+    older: 'sends any analysis without notification to the 468.5c objection window, whatever the risk',
+    deprecateWhen: 'no incident analysed before it is still open',
+    decided: 'at the command',
+  },
+  cgfsOnEveryCost: {
+    id: 'cgfs-on-every-cost',
+    since: '2026-12-03',
+    older: 'asks CGFS only for notification with credit protection',
+    deprecateWhen: 'no incident analysed before it is still open',
+    decided: 'at the command',
+  },
+  caseRecordArchiving: {
+    id: 'case-record-archiving',
+    since: '2026-12-03',
+    older: 'closes at the sign-off whether or not the archive took the record',
+    deprecateWhen: 'no incident signed off before it is still open',
+    decided: 'at the command',
+  },
+  noticeReturns: {
+    id: 'notice-returns',
+    since: '2026-12-03',
+    older: 'keeps no line of an email refused during the run',
+    deprecateWhen: 'no incident notifying before it is still open',
+    decided: 'at the command',
+  },
+  intakeNoticesTogether: {
+    id: 'intake-notices-in-one-activity',
+    since: '2026-12-03',
+    older: 'sends the three notices of a first report as three activities',
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at the command',
+  },
+  deadlinePriority: {
+    id: 'deadline-priority',
+    since: '2026-12-03',
+    older: 'schedules the one-hour report and the OIG referral without a task priority',
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at the command',
+  },
+  decisionIdInTimeline: {
+    id: 'decision-id-in-timeline',
+    since: '2026-12-03',
+    older: 'logs refused and repeated decisions without their decisionId',
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at the command',
+  },
+  awaitingSinceAttribute: {
+    id: 'awaiting-since-attribute',
+    since: '2026-12-03',
+    older: 'upserts the search attributes without BreachAwaitingSince',
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at the command',
+  },
+  searchAttributesAlways: {
+    id: 'search-attributes-always',
+    since: '2026-12-03',
+    older: 'an input with `searchAttributes: false` upserts none',
+    deprecateWhen: 'no incident started with `searchAttributes: false` is still open',
+    decided: 'at the command',
+  },
+  fiscalYearFigures: {
+    id: 'yearly-fiscal-figures',
+    since: '2026-12-03',
+    older: "the yearly duty produces the calendar year's figures",
+    deprecateWhen: 'the yearly workflow started before it has continued as new',
+    decided: 'at the command',
+  },
+  custodyFacts: {
+    id: 'custody-recipient-determination-medical-only',
+    since: '2026-12-07',
+    older:
+      'takes the custody exemption on its stated grounds: any recipient, every PII type, workforce members too, no determination recorded (`custodyFacts` off)',
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
+  ppgbMembersObject: {
+    id: 'ppgb-members-object-computed-risk',
+    since: '2026-12-07',
+    older: 'only the PPGB Chair may object in the 468.5c window; the advice gives the overridden level only',
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
+  completeReport: {
+    id: 'email-intake-complete-report',
+    since: '2026-12-07',
+    older: 'never reached: no incident started before it came by email with fields missing',
+    deprecateWhen: 'now (kept for the record of when it came)',
+    decided: 'at the command',
+  },
+  mediaNotice: {
+    id: 'media-notice-468-6-2b',
+    since: '2026-12-07',
+    older: 'posts the substitute notice on the web only',
+    deprecateWhen: 'no incident that reached `notifying` before it is still open',
+    decided: 'at the command',
+  },
+  telephoneNotice: {
+    id: 'telephone-notice-468-6-2c',
+    since: '2026-12-07',
+    older: 'gives immediate notice by mail and email only',
+    deprecateWhen: 'no incident that reached `notifying` before it is still open',
+    decided: 'at the command',
+  },
+  dutiesDerived: {
+    id: 'duties-derived',
+    since: '2026-12-07',
+    older:
+      'runs the flow it started with: closure waits for the open action items only, a CRG not convened goes to closure review, later facts merge only the widening ones (workflows/incident.ts)',
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
+} as const satisfies Record<string, PatchEntry>;
+
+export const POLICY_FACTS_PATCH = PATCHES.policyFacts.id;
+export const RULES_468_6 = PATCHES.rules468_6.id;
+export const DUTIES_DERIVED = PATCHES.dutiesDerived.id;
+export const BATCHED_NOTIFICATION = PATCHES.notifyRosterChild.id;
+export const GATE_MAIL_IN_BACKGROUND = PATCHES.gateMailInBackground.id;
+export const SEPARATION_OF_DUTIES = PATCHES.separationOfDuties.id;
+export const NO_NOTIFICATION_FOLLOWS_RISK = PATCHES.noNotificationFollowsRisk.id;
+export const CGFS_ON_EVERY_COST = PATCHES.cgfsOnEveryCost.id;
+export const CASE_RECORD_ARCHIVING = PATCHES.caseRecordArchiving.id;
+export const NOTICE_RETURNS = PATCHES.noticeReturns.id;
+export const INTAKE_NOTICES_TOGETHER = PATCHES.intakeNoticesTogether.id;
+export const DEADLINE_PRIORITY_PATCH = PATCHES.deadlinePriority.id;
+export const DECISION_ID_IN_TIMELINE = PATCHES.decisionIdInTimeline.id;
+export const AWAITING_SINCE_ATTRIBUTE = PATCHES.awaitingSinceAttribute.id;
+export const SEARCH_ATTRIBUTES_ALWAYS = PATCHES.searchAttributesAlways.id;
+export const FISCAL_YEAR_FIGURES = PATCHES.fiscalYearFigures.id;
+export const CUSTODY_FACTS_PATCH = PATCHES.custodyFacts.id;
+export const PPGB_MEMBERS_OBJECT_PATCH = PATCHES.ppgbMembersObject.id;
+export const COMPLETE_REPORT_PATCH = PATCHES.completeReport.id;
+export const MEDIA_NOTICE_PATCH = PATCHES.mediaNotice.id;
+export const TELEPHONE_NOTICE_PATCH = PATCHES.telephoneNotice.id;
+
+/** The rule sets of the policy-facts patch (5 FAM 468.1(4), 468.3b(2), 467.2b-c, 469.6, 464c; OMB; CISA). */
+export interface Features {
+  /** A supplement or the analysis that newly says classified / criminal / workforce re-opens the duty at once. */
+  laterFacts: boolean;
+  /** The custody exemption's grounds as structured fields, the recipient for the accounting (domain/authorized.ts). */
+  structuredGrounds: boolean;
+  /** An accounting entry (464c) for each disclosure found authorized. */
+  accounting: boolean;
+  /** The major-incident flag, the SAOP and CIO told, Congress within the playbook's time. */
+  majorIncident: boolean;
+  /** The one-hour report in CISA's field set; an update for each supplement; the receiver's reference kept. */
+  cisaReport: boolean;
+  /**
+   * The custody exemption on the custodian's facts (domain/authorized.ts): the recipient is the custodian,
+   * its determination recorded, workforce members refused, and only the medical part exempt.
+   */
+  custodyFacts: boolean;
+  /**
+   * 468.5c: any PPGB member (not only the Chair) may object in the minimal-risk window, and the advice
+   * gives the computed risk level and the CRG's rationale where it overrode it.
+   */
+  ppgbMembersObject: boolean;
+}
+
+export const NO_FEATURES: Features = {
+  laterFacts: false,
+  structuredGrounds: false,
+  accounting: false,
+  majorIncident: false,
+  cisaReport: false,
+  custodyFacts: false,
+  ppgbMembersObject: false,
+};
+
+/** The rules an incident runs under, decided once, in its first workflow task. */
+export interface Rules {
+  features: Features;
+  /** The letter and delay rules (468.6-1, 468.6-3). */
+  rules468: boolean;
+  /** Duties derived, closure when none is open (domain/duties.ts). */
+  duties: boolean;
+}
+
+/** Asked in this order since each patch came (the order of the markers in new histories). */
+export function startRules(): Rules {
+  const facts = patched(POLICY_FACTS_PATCH);
+  const custodyFacts = patched(CUSTODY_FACTS_PATCH);
+  const ppgbMembersObject = patched(PPGB_MEMBERS_OBJECT_PATCH);
+  const rules468 = patched(RULES_468_6);
+  const duties = patched(DUTIES_DERIVED);
+  return {
+    features: {
+      laterFacts: facts,
+      structuredGrounds: facts,
+      accounting: facts,
+      majorIncident: facts,
+      cisaReport: facts,
+      custodyFacts,
+      ppgbMembersObject,
+    },
+    rules468,
+    duties,
+  };
+}

@@ -13,14 +13,7 @@ import type { EndpointName } from '../domain/playbook-terms.js';
 import { deadlineEndpoint, mail } from './activities.js';
 import { failureMessage, inBackground } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
-
-/**
- * Since this patch the three notices of a first report (supervisor, program manager, focal
- * point) go out in one activity, checkpointed notice by notice (activities/index.ts `sendNotices`): one
- * task where there were three, and one workflow task for their completion. Each keeps its step, its
- * Message-ID and its routing line. Incidents started before it replay their three activities.
- */
-export const INTAKE_NOTICES_TOGETHER = 'intake-notices-in-one-activity';
+import { INTAKE_NOTICES_TOGETHER } from './patches.js';
 
 /**
  * The part of the report an external focal point receives: what the Breach Incident form holds, and,

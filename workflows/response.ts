@@ -8,6 +8,7 @@ import { costBasis } from '../domain/costs.js';
 import { gate, reanalysing, take, timedGate } from './gates.js';
 import { inBackground } from './background.js';
 import type { Incident } from './incident-state.js';
+import { NO_NOTIFICATION_FOLLOWS_RISK, CGFS_ON_EVERY_COST } from './patches.js';
 
 export type AfterResponse = 'notify' | 'decline' | 'closure-review';
 
@@ -79,20 +80,6 @@ export async function analysed(incident: Incident, tell = false): Promise<AfterR
     if (next !== 'return-to-crg') return next;
   }
 }
-
-/**
- * 468.5c is for a CRG finding of minimal risk (risk `low`, computed or overridden with a rationale) and
- * for an authorized disclosure (no breach). Before this patch any analysis without `notify-individuals`
- * went to the objection window, whatever the risk; a recommendation not to notify at moderate or high
- * risk now goes to the PPGB Chair like any recommendation about notification (468.5b, 468.5e).
- */
-export const NO_NOTIFICATION_FOLLOWS_RISK = 'no-notification-follows-risk';
-
-/**
- * 468.5d: CGFS is consulted whenever an option costs money (domain/costs.ts), whether or not
- * notification is recommended. Before this patch only notification with credit protection was costed.
- */
-export const CGFS_ON_EVERY_COST = 'cgfs-on-every-cost';
 
 async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-crg'> {
   const { state, report } = incident;

@@ -13,8 +13,8 @@ import { endpoint, notifier } from './activities.js';
 import { mediaNotice } from './media-notice.js';
 import type { Incident } from './incident-state.js';
 import { inBackground } from './background.js';
+import { NOTICE_RETURNS } from './patches.js';
 
-export const NOTICE_RETURNS = 'notice-returns';
 /** Lines handed to one resend activity. */
 const RESEND_BATCH = 1_000;
 

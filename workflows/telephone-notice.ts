@@ -8,11 +8,10 @@
  * Behind `patched()`, reached only by incidents whose playbook names a `telephony` endpoint: no
  * incident running before this had one.
  */
+import { TELEPHONE_NOTICE_PATCH } from './patches.js';
 import { patched } from '@temporalio/workflow';
 import { notifier } from './activities.js';
 import { nowIso, type Incident } from './incident-state.js';
-
-export const TELEPHONE_NOTICE_PATCH = 'telephone-notice-468-6-2c';
 
 export async function telephoneNotice(incident: Incident): Promise<void> {
   const { state, playbook } = incident;

@@ -8,9 +8,7 @@ import { patched, proxyActivities } from '@temporalio/workflow';
 import type { BreachActivities, Recipient } from '../activities/index.js';
 import type { YearlyActivities } from '../activities/yearly.js';
 import { MAIL_OPTIONS } from './activities.js';
-
-/** The figures duty produces the federal fiscal year's figures (before: the calendar year's). */
-export const FISCAL_YEAR_FIGURES = 'yearly-fiscal-figures';
+import { FISCAL_YEAR_FIGURES } from './patches.js';
 
 export type YearlyDuty = 'annual-exercise' | 'annual-plan-review' | 'yearly-figures';
 

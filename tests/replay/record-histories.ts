@@ -733,6 +733,62 @@ export const PATHS: RecordedPath[] = [
     },
   },
   {
+    name: 'duties-declined-reanalysed',
+    description:
+      'Under the duty rules: the CRG not convened, the IPS Director records the analysis (468.4); minimal risk goes to the PPGB; a supplement widens the count and makes it cyber, so the case goes back to the analysis and US-CERT is owed its report (468.3b(1)); the analysis again, the window runs out; the sign-off refused while the fact-finding is open (the open duty named), the owner completes it; closure.',
+    async drive(world, incidentId) {
+      const handle = await report(world, incidentId, world.playbook(), {
+        medium: 'non-cyber',
+        disclosureFormat: 'paper',
+        piiTypes: ['other'],
+        encrypted: true,
+      });
+      await phase(world, incidentId, 'triage');
+      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'IRM' });
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'convene-crg',
+        convene: false,
+        rationale: 'Recovered the same day.',
+      });
+      const low = {
+        kind: 'submit-analysis' as const,
+        factors: FACTORS_LOW,
+        riskOverride: { level: 'low' as const, rationale: 'Recovered unread.' },
+        options: ['no-further-action' as const],
+        rationale: 'Recorded by the IPS Director.',
+      };
+      await decide(world, incidentId, 'ips-director', low);
+      await phase(world, incidentId, 'ppgb-advised');
+      const now = await world.env.currentTimeMs();
+      await handle.signal(reportIntakeSignal, {
+        ...sampleReport({ incidentId, affectedCount: 40 }, now - 60_000),
+        medium: 'cyber',
+        piiTypes: ['other'],
+        encrypted: true,
+        summary: 'The same file was also on a shared drive.',
+      });
+      await until(world, incidentId, (s) => s.phase === 'analysis' && s.reanalysis != null, 'back to the analysis');
+      await until(
+        world,
+        incidentId,
+        (s) => s.duties?.find((d) => d.id === 'report:usCert')?.status === 'discharged',
+        'US-CERT told',
+      );
+      await decide(world, incidentId, 'ips-director', low);
+      await phase(world, incidentId, 'ppgb-advised');
+      await world.env.sleep(10 * DAY + 60_000);
+      await phase(world, incidentId, 'closure-review');
+      await refused(world, incidentId, 'ips-director', { kind: 'sign-off-closure', rationale: 'Too early.' });
+      await decide(world, incidentId, 'program-manager', {
+        kind: 'complete-action-item',
+        itemId: 'fact-finding',
+        evidence: 'Fact-finding closed.',
+      });
+      await closeOut(world, incidentId, handle);
+      return [incident(handle.workflowId)];
+    },
+  },
+  {
     name: 'separation-of-duties',
     description:
       'The IPS Director is also a PPGB Chair: after submitting the analysis the Director is refused as the Chair (by update, recorded, and by the decision signal), and only the other Chair is asked; the other Chair refers to M, who declines; closure.',

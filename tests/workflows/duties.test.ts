@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentState } from '../../domain/state.js';
-import { noticesReturnedSignal, reportIntakeSignal } from '../../workflows/messages.js';
+import { caseRecordSchema } from '../../domain/case-record.js';
+import { caseRecordQuery, noticesReturnedSignal, reportIntakeSignal } from '../../workflows/messages.js';
 import {
   FACTORS_HIGH,
   FACTORS_LOW,
@@ -170,6 +171,15 @@ describe('duties derived from the facts', () => {
       const closed = await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' });
       expect(['archiving', 'closed']).toContain(closed.phase);
       expect(closed.duties?.find((d) => d.id === 'report:usCert')?.dischargedBy).toContain('CISA-TEL-42');
+      // 468.7: the case record lists every duty with its paragraph, owner, due date and how it was discharged.
+      const record = caseRecordSchema.parse(await handle.query(caseRecordQuery));
+      expect(record.duties?.find((d) => d.id === 'report:usCert')).toMatchObject({
+        paragraph: '468.3b(1)',
+        owner: 'dsCirt',
+        status: 'discharged',
+        dischargedBy: expect.stringContaining('DS/CIRT duty officer'),
+      });
+      expect(record.duties?.find((d) => d.id === 'item:fact-finding')?.dischargedBy).toContain('program-manager');
     } finally {
       restore();
     }
