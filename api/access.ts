@@ -8,10 +8,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
-import { mayRead, readsAll } from '../domain/need-to-know.js';
+import { mayRead } from '../domain/need-to-know.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { IncidentState } from '../domain/state.js';
-import { getIncidentState, IncidentNotFoundError, type IncidentListItem } from '../client/incidents.js';
+import { getIncidentState, IncidentNotFoundError } from '../client/incidents.js';
 import { identityFromClaims, identityOfPerson, type Identity } from '../security/identity.js';
 import { AccessTokenError, SignInUnavailableError, type Oidc } from '../security/oidc.js';
 
@@ -87,28 +87,6 @@ export async function readableState(client: Client, identity: Identity, incident
   const state = await getIncidentState(client, incidentId);
   if (mayRead(identity, state)) return state;
   throw new IncidentNotFoundError(incidentId);
-}
-
-/**
- * The listed incidents `identity` may see. Someone told of every incident sees them all; anyone else's
- * list is checked incident by incident against its state, a few at a time.
- */
-export async function visibleIncidents<T extends IncidentListItem>(
-  client: Client,
-  identity: Identity,
-  items: T[],
-): Promise<T[]> {
-  if (readsAll(identity)) return items;
-  const visible: boolean[] = new Array(items.length).fill(false);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) {
-      const state = await getIncidentState(client, items[i]!.incidentId).catch(() => undefined);
-      visible[i] = state !== undefined && mayRead(identity, state);
-    }
-  };
-  await Promise.all(Array.from({ length: 6 }, worker));
-  return items.filter((_, i) => visible[i]);
 }
 
 /** Whether `identity` may file a report under this incident id: a new id, or an incident they may see (a supplement). */

@@ -27,6 +27,7 @@ export type FieldType =
   | 'checkbox'
   | 'checkboxes'
   | 'time'
+  | 'date'
   | 'datetime';
 
 export interface FormField {

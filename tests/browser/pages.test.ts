@@ -117,7 +117,8 @@ test('468.3b: a workforce member with no role reports through the form, corrects
   ]);
   expect(await page.locator('h1').innerText()).toBe('Report received');
   const body = await page.locator('main').innerText();
-  incidentId = /Your incident number is (inc-[0-9a-f-]+)/.exec(body)?.[1] ?? '';
+  incidentId = /(?:Your incident number is|The system's reference:) (inc-[0-9a-f-]+)/.exec(body)?.[1] ?? '';
+  expect(body).toMatch(/Your case number is PII-\d{4}-\d{4,}/);
   expect(incidentId).not.toBe('');
   expect(body).toMatch(
     /one-hour deadline for reporting it to US-CERT is \d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC \(\d+ minutes left\)/,
