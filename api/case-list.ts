@@ -6,13 +6,15 @@
  * filter. One state query per row, a few at a time: that is also what need to know costs already.
  */
 import type { Client } from '@temporalio/client';
-import { isCaseNumber, normalCaseNumber } from '../domain/case-numbers.js';
+import { normalCaseNumber } from '../domain/case-numbers.js';
 import { mayRead, readsAll } from '../domain/need-to-know.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { Role } from '../domain/roles.js';
 import type { IncidentState, Phase } from '../domain/state.js';
-import { getIncidentState, listIncidents, type IncidentListItem } from '../client/incidents.js';
-import { incidentIdOfCaseNumber } from '../client/case-numbers.js';
+import { getIncidentStates, listIncidents, type IncidentListItem } from '../client/incidents.js';
+import { resolveIncidentId } from '../client/case-numbers.js';
+
+export { resolveIncidentId };
 import type { Identity } from '../security/identity.js';
 import { deadlines, type Deadline } from '../pages/case-view.js';
 
@@ -69,7 +71,10 @@ export async function caseRows(
   const partial = number && !exact ? number.toLowerCase() : undefined;
   const candidates = partial ? listed.filter((i) => i.caseNumber?.toLowerCase().includes(partial)) : listed;
   const all = readsAll(identity);
-  const states = await statesOf(client, candidates);
+  const states = await getIncidentStates(
+    client,
+    candidates.map((c) => c.incidentId),
+  );
   const office = search.office?.trim().toLowerCase();
   const rows: CaseRow[] = [];
   candidates.forEach((item, i) => {
@@ -113,24 +118,6 @@ function asRow(item: IncidentListItem, state: IncidentState | undefined, playboo
     nextDeadline: state ? (deadlines(state, playbook)[0] ?? null) : null,
     state,
   };
-}
-
-/** Each item's state, six at a time; undefined for one that does not answer. */
-async function statesOf(client: Client, items: IncidentListItem[]): Promise<(IncidentState | undefined)[]> {
-  const states: (IncidentState | undefined)[] = new Array(items.length).fill(undefined);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++)
-      states[i] = await getIncidentState(client, items[i]!.incidentId).catch(() => undefined);
-  };
-  await Promise.all(Array.from({ length: 6 }, worker));
-  return states;
-}
-
-/** An incident id, or the id of the case with this number (a number is taken wherever an id is). */
-export async function resolveIncidentId(client: Client, idOrNumber: string): Promise<string> {
-  if (!isCaseNumber(idOrNumber)) return idOrNumber;
-  return (await incidentIdOfCaseNumber(client, idOrNumber)) ?? idOrNumber;
 }
 
 /** A cell as CSV: quoted, and a leading = + - @ defused so that a spreadsheet does not run it. */

@@ -5,7 +5,7 @@
  * once: the workflow answers one update at a time. And the lookup of an incident by its number.
  */
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import { caseNumberingWorkflowId, normalCaseNumber } from '../domain/case-numbers.js';
+import { caseNumberingWorkflowId, isCaseNumber, normalCaseNumber } from '../domain/case-numbers.js';
 import { incidentIdFromWorkflowId, WORKFLOW_TYPE } from '../domain/ids.js';
 import { BreachCaseNumber } from '../domain/search-attributes.js';
 import type { caseNumberingWorkflow } from '../workflows/case-numbering.js';
@@ -124,4 +124,10 @@ export async function incidentIdOfCaseNumber(client: Client, text: string): Prom
     if (id) return id;
   }
   return undefined;
+}
+
+/** An incident id, or the id of the case with this number: a number is taken wherever an id is. */
+export async function resolveIncidentId(client: Client, idOrNumber: string): Promise<string> {
+  if (!isCaseNumber(idOrNumber)) return idOrNumber;
+  return (await incidentIdOfCaseNumber(client, idOrNumber)) ?? idOrNumber;
 }

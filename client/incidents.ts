@@ -208,6 +208,18 @@ export async function getIncidentState(
   }
 }
 
+/** The states of these incidents, six queries at a time; undefined for one that does not answer. */
+export async function getIncidentStates(client: Client, incidentIds: string[]): Promise<(IncidentState | undefined)[]> {
+  const states: (IncidentState | undefined)[] = new Array(incidentIds.length).fill(undefined);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < incidentIds.length; i = next++)
+      states[i] = await getIncidentState(client, incidentIds[i]!).catch(() => undefined);
+  };
+  await Promise.all(Array.from({ length: 6 }, worker));
+  return states;
+}
+
 const REFUSAL_TYPES = new Set<string>(Object.values(REFUSAL));
 
 /** The refusal carried by a failed `decide` update (ApplicationFailure type + details[0] reasons). */
