@@ -109,7 +109,7 @@ function groundsHtml(grounds: Record<string, unknown>): string {
     else if (Array.isArray(value))
       items.push(`${key}: ${value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ')}`);
     else if (typeof value === 'object') items.push(`${key}: ${JSON.stringify(value)}`);
-    else items.push(`${key}: ${String(value)}`);
+    else items.push(`${key}: ${typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value)}`);
   }
   return items.length ? `<ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>` : '';
 }

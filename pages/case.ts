@@ -104,9 +104,10 @@ ${fields.map((f) => renderField(f, values, errors, prefix)).join('\n')}<button t
     const facts = caseRecord
       ? `<h2>The report</h2>${reportHtml(caseRecord)}<h2>Analysis and decisions</h2>${decisionsHtml(caseRecord, deps.playbook)}`
       : '<h2>The report</h2><p>The report could not be read just now; reload the page in a moment.</p>';
+    // The facts before the forms: who decides reads what happened first.
     const body = `${notice}${summaryHtml(state)}${exercise}<h2>Deadlines</h2>${deadlinesHtml(state, deps.playbook)}
-<h2>What you may do now</h2>${kinds.length ? kinds.map((k) => decisionForm(state, identity, k, csrf, pending)).join('\n') : '<p>Nothing waits for you on this case now.</p>'}
 ${facts}${dutiesHtml((state as { duties?: unknown }).duties, deps.playbook)}
+<h2>What you may do now</h2>${kinds.length ? kinds.map((k) => decisionForm(state, identity, k, csrf, pending)).join('\n') : '<p>Nothing waits for you on this case now.</p>'}
 <h2>Action items</h2>${actionItemsHtml(state, deps.playbook)}<h2>Timeline</h2>${timelineHtml(state, deps.playbook)}${record}
 ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to the report of this incident</a></p>`}`;
     return send(
