@@ -136,7 +136,10 @@ export function renderNotice(notice: Notice, links: { url: string; label: string
   if (!number) return mail;
   const id = notice.incidentId;
   return {
-    subject: mail.subject.replace(`[Breach ${id}]`, `[Breach ${number}]`),
+    // The number first, for people; the id after, for mail rules and the systems that file by it.
+    subject: mail.subject.includes(`[Breach ${id}]`)
+      ? `${mail.subject.replace(`[Breach ${id}]`, `[Breach ${number}]`)} (incident ${id})`
+      : mail.subject,
     text: mail.text.split(`Incident: ${id}`).join(`Case: ${number} (incident ${id})`),
   };
 }

@@ -71,6 +71,7 @@ describe('case numbers', () => {
     // Mail: the supervisor's notice names the case by its number.
     const mail = await f.mail.waitFor((m) => m.subject.includes(caseNumber), 60_000);
     expect(mail.subject).toContain(`[Breach ${caseNumber}]`);
+    expect(mail.subject).toContain(`(incident ${incidentId})`);
     expect(mail.text).toContain(`Case: ${caseNumber} (incident ${incidentId})`);
 
     // The case record.
