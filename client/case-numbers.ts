@@ -14,7 +14,7 @@ import {
   CASE_NUMBERING_WORKFLOW_TYPE,
   MAX_NUMBERS_PER_UPDATE,
 } from '../workflows/case-numbering-messages.js';
-import { TEMPORAL_CALL_TIMEOUT_MS } from './incidents.js';
+import { asTemporalError, TEMPORAL_CALL_TIMEOUT_MS } from './incidents.js';
 
 /**
  * How long a report waits for its number. The one-hour clock matters more than the number: with no
@@ -116,12 +116,16 @@ export async function assignCaseNumber(
 export async function incidentIdOfCaseNumber(client: Client, text: string): Promise<string | undefined> {
   const number = normalCaseNumber(text);
   if (!number) return undefined;
-  for await (const execution of client.workflow.list({
-    query: `WorkflowType = '${WORKFLOW_TYPE}' AND ${BreachCaseNumber.name} = '${number}'`,
-    pageSize: 10,
-  })) {
-    const id = incidentIdFromWorkflowId(execution.workflowId);
-    if (id) return id;
+  try {
+    for await (const execution of client.workflow.list({
+      query: `WorkflowType = '${WORKFLOW_TYPE}' AND ${BreachCaseNumber.name} = '${number}'`,
+      pageSize: 10,
+    })) {
+      const id = incidentIdFromWorkflowId(execution.workflowId);
+      if (id) return id;
+    }
+  } catch (err) {
+    throw asTemporalError(err);
   }
   return undefined;
 }
