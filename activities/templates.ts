@@ -8,7 +8,13 @@ import { recordText } from '../domain/case-record-view.js';
  * do with PII"). Only the reporter's own chain (supervisor, program manager) and the focal points that
  * must act on the report (DS/CIRT, Privacy Division) receive the reporter's summary.
  */
-export type Notice =
+/**
+ * Every notice may carry the case number (`PII-2026-0042`): the subject and the body then name the case
+ * by it, the incident id after it for the systems (workflows/activities.ts `mail` adds it).
+ */
+export type Notice = NoticeOf & { caseNumber?: string };
+
+type NoticeOf =
   | {
       template: 'report-received';
       audience: 'supervisor' | 'program-manager' | 'focal-point';
@@ -125,6 +131,20 @@ function lines(...parts: (string | false | undefined)[]): string {
 }
 
 export function renderNotice(notice: Notice, links: { url: string; label: string }[] = []): RenderedMail {
+  const mail = renderTemplate(notice, links);
+  const number = notice.caseNumber;
+  if (!number) return mail;
+  const id = notice.incidentId;
+  return {
+    // The number first, for people; the id after, for mail rules and the systems that file by it.
+    subject: mail.subject.includes(`[Breach ${id}]`)
+      ? `${mail.subject.replace(`[Breach ${id}]`, `[Breach ${number}]`)} (incident ${id})`
+      : mail.subject,
+    text: mail.text.split(`Incident: ${id}`).join(`Case: ${number} (incident ${id})`),
+  };
+}
+
+function renderTemplate(notice: Notice, links: { url: string; label: string }[]): RenderedMail {
   const linkLine = links.length
     ? `\n${links.map((l) => `${l.label}: ${l.url}`).join('\n')}\n(A link opens a page to review and confirm; opening it decides nothing.)`
     : undefined;

@@ -14,6 +14,7 @@ import type { Playbook } from '../domain/playbook.js';
 import { caseRecordPdf, getCaseRecord } from '../client/case-record.js';
 import { incidentIdSchema } from '../domain/ids.js';
 import { readableState } from '../client/need-to-know.js';
+import { resolveIncidentId } from '../client/case-numbers.js';
 
 export interface RecordRoutesOptions {
   client: Client;
@@ -38,7 +39,8 @@ export async function recordRoutes(app: FastifyInstance, options: RecordRoutesOp
   const { client, playbook, parse } = options;
 
   app.get('/incidents/:incidentId/record', { onRequest: options.authenticate }, async (request, reply) => {
-    const { incidentId } = parse(paramsSchema, request.params);
+    // A case number is taken in place of the id (api/case-list.ts).
+    const incidentId = await resolveIncidentId(client, parse(paramsSchema, request.params).incidentId);
     const { format } = parse(recordQuerySchema, request.query);
     // Need to know: the record carries the report's facts about people.
     if (!playbook.people.some((p) => p.id === request.actorId))

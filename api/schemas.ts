@@ -59,7 +59,29 @@ export const decisionStatusSchema = z.discriminatedUnion('status', [
   }),
 ]);
 
-export const incidentAcceptedSchema = z.object({ incidentId: z.string(), workflowId: z.string() });
+export const incidentAcceptedSchema = z.object({
+  incidentId: z.string(),
+  workflowId: z.string(),
+  caseNumber: z
+    .string()
+    .nullable()
+    .describe('the case number people say (PII-2026-0042); null when the numbering did not answer in time'),
+});
+
+const day = z.iso.date({ message: 'expected a date, e.g. 2026-03-01' });
+
+/** The list's search (GET /incidents, the /cases page and its CSV): number, office, reported dates. */
+export const caseSearchShape = {
+  number: z
+    .string()
+    .trim()
+    .max(40, 'expected at most 40 characters')
+    .optional()
+    .describe('a case number (PII-2026-0042), or part of one (0042)'),
+  office: z.string().trim().max(200, 'expected at most 200 characters').optional().describe('part of the office name'),
+  reportedFrom: day.optional().describe('reported on or after this day (UTC)'),
+  reportedTo: day.optional().describe('reported on or before this day (UTC)'),
+};
 
 export const listQuerySchema = z.strictObject({
   phase: z.enum(PHASES).optional(),
@@ -72,6 +94,7 @@ export const listQuerySchema = z.strictObject({
     .optional()
     .describe('only major incidents (true)'),
   limit: z.coerce.number().int().min(1).max(1000).default(100).describe('at most this many incidents (newest first)'),
+  ...caseSearchShape,
 });
 
 export const incidentListSchema = z.object({
@@ -83,6 +106,13 @@ export const incidentListSchema = z.object({
       reportedLate: z.boolean(),
       awaitingRole: z.string().nullable(),
       majorIncident: z.boolean(),
+      caseNumber: z.string().nullable(),
+      title: z.string().nullable(),
+      office: z.string().nullable().describe('the office responsible, else the reporting office'),
+      affectedCount: z.number().nullable(),
+      reportedAt: z.string().describe('when the first report was taken'),
+      reportingDeadline: z.string().nullable(),
+      nextDeadline: z.object({ at: z.string(), what: z.string() }).nullable(),
     }),
   ),
 });

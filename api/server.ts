@@ -18,7 +18,6 @@ import {
   TemporalUnavailableError,
   futureDiscoveryIssue,
   getIncidentState,
-  listIncidents,
   submitReport,
 } from '../client/incidents.js';
 import {
@@ -32,7 +31,8 @@ import fastifyCookie from '@fastify/cookie';
 import { codecRoutes, type CodecServerOptions } from './codec-server.js';
 import { cachedStates, CODEC_STATE_WAIT_MS } from './codec-access.js';
 import { authenticator } from './access.js';
-import { mayReportOn, readableState, visibleIncidents } from '../client/need-to-know.js';
+import { mayReportOn, readableState } from '../client/need-to-know.js';
+import { caseRows, listRow, resolveIncidentId } from '../pages/case-list.js';
 import { pageRoutes } from '../pages/index.js';
 import type { Oidc } from '../security/oidc.js';
 import { readSession, sessionSecret } from '../security/session.js';
@@ -225,31 +225,14 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
 
   app.get('/incidents', { onRequest: authenticate }, async (request) => {
-    const query = parse(listQuerySchema, request.query);
-    const found = await visibleIncidents(
-      client,
-      request.identity!,
-      await listIncidents(
-        client,
-        { phase: query.phase, awaitingRole: query.awaitingRole, majorIncident: query.majorIncident },
-        query.limit,
-      ),
-    );
-    return {
-      incidents: found.map(({ incidentId, phase, risk, reportedLate, awaitingRole, majorIncident }) => ({
-        incidentId,
-        phase,
-        risk,
-        reportedLate,
-        awaitingRole,
-        majorIncident,
-      })),
-    };
+    const { limit, ...search } = parse(listQuerySchema, request.query);
+    const rows = await caseRows(client, playbook, request.identity!, search, limit);
+    return { incidents: rows.map(listRow) };
   });
 
   app.get('/incidents/:incidentId', { onRequest: authenticate }, async (request) => {
     const { incidentId } = parse(incidentParamsSchema, request.params);
-    return readableState(client, request.identity!, incidentId);
+    return readableState(client, request.identity!, await resolveIncidentId(client, incidentId));
   });
 
   const waitMs = options.decisionWaitMs ?? DECISION_WAIT_MS_DEFAULT;

@@ -1,26 +1,71 @@
-/** `breach status <incidentId>`: the incident's state (query `incidentState`) as a short readable summary. */
+/**
+ * `breach status <incidentId | case number>`: the incident's state (query `incidentState`) as a short
+ * readable summary; with `--as <personId>` (or BREACH_ACTOR) who has a role on the case, the report too:
+ * the facts as reported and each supplement (need to know, 5 FAM 469.2c(1); the case record's query).
+ */
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../domain/durations.js';
 import { incidentIdSchema, incidentWorkflowId } from '../domain/ids.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { IncidentState } from '../domain/state.js';
 import { getIncidentState } from '../client/incidents.js';
+import { getCaseRecord } from '../client/case-record.js';
+import { resolveIncidentId } from '../client/case-numbers.js';
+import type { CaseRecord } from '../domain/case-record.js';
+import { standingOf } from '../domain/need-to-know.js';
+import { identityOfPerson } from '../security/identity.js';
 import { UsageError, type CliContext } from './context.js';
 import { humanDuration } from './format.js';
 
 export const STATUS_USAGE =
-  'breach status <incidentId> [--events N]    phase, what it waits for, deadlines, open action items, last events';
+  'breach status <incidentId | case number> [--events N] [--as <personId>]    phase, what it waits for, deadlines, open action items, last events; the report for a person with a role on the case';
 
 export async function statusCommand(ctx: CliContext, args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { events: { type: 'string' } } });
-  if (positionals.length !== 1) throw new UsageError('status takes one incident id', STATUS_USAGE);
-  const incidentId = positionals[0]!;
-  if (!incidentIdSchema.safeParse(incidentId).success)
-    throw new UsageError(`"${incidentId}" is not an incident id`, STATUS_USAGE);
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { events: { type: 'string' }, as: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('status takes one incident id or case number', STATUS_USAGE);
+  const asked = positionals[0]!;
+  if (!incidentIdSchema.safeParse(asked).success)
+    throw new UsageError(`"${asked}" is not an incident id or a case number`, STATUS_USAGE);
   const events = values.events === undefined ? 8 : Number(values.events);
   if (!Number.isInteger(events) || events < 0) throw new UsageError('--events expects a whole number', STATUS_USAGE);
-  const state = await getIncidentState(await ctx.client(), incidentId);
-  printStatus(ctx, state, await ctx.playbook().catch(() => undefined), events);
+  const client = await ctx.client();
+  const state = await getIncidentState(client, await resolveIncidentId(client, asked));
+  const playbook = await ctx.playbook().catch(() => undefined);
+  printStatus(ctx, state, playbook, events);
+  const personId = values.as ?? ctx.config().actor;
+  if (personId && playbook) {
+    const person = identityOfPerson(playbook, personId);
+    if (standingOf(person, state) !== 'involved') {
+      ctx.out(`\nThe report is for the people with a role on this case (5 FAM 469.2c(1)); ${personId} has none.`);
+      return;
+    }
+    ctx.out(`\n${reportText(await getCaseRecord(client, state.incidentId))}`);
+  }
+}
+
+/** The report as filed and each supplement, as text. */
+function reportText(record: CaseRecord): string {
+  const f = record.report.first;
+  if (!f) return 'The report has not been read yet.';
+  const lines = [
+    'The report (5 FAM 468.3)',
+    ...(f.title ? [`  Title: ${f.title}`] : []),
+    `  Reporter: ${f.reporter.name} <${f.reporter.email}>, ${f.reporter.office}`,
+    `  Discovered: ${f.discoveredAt}${f.occurredAt ? `; happened ${f.occurredAt}` : ''}`,
+    `  PII types: ${f.piiTypes.join(', ')}`,
+    `  People affected: ${f.affectedCount} (${f.affectedPopulation})`,
+    `  Encrypted ${f.encrypted ? 'yes' : 'no'}; classified ${f.classifiedInvolved ? 'yes' : 'no'}; criminal act suspected ${f.criminalActSuspected ? 'yes' : 'no'}`,
+    ...(f.disclosureFormat
+      ? [`  Disclosure: ${f.disclosureFormat}, by ${f.disclosedBy ?? '?'} to ${f.disclosedTo ?? '?'}`]
+      : []),
+    `  What happened: ${f.summary}`,
+  ];
+  record.report.supplements.forEach((s, i) => lines.push(`Supplement ${i + 1} (${s.at}): ${s.report.summary}`));
+  return lines.join('\n');
 }
 
 /** `in 23m` or `23m ago`. */
@@ -36,6 +81,7 @@ function relative(iso: string, now: Date): string {
 export function printStatus(ctx: CliContext, s: IncidentState, playbook: Playbook | undefined, events = 8): void {
   const now = ctx.now();
   const rows: [string, string][] = [];
+  if (s.caseNumber) rows.push(['Case', `${s.caseNumber}${s.title ? `: ${s.title}` : ''}`]);
   rows.push(['Incident', `${s.incidentId} (workflow ${incidentWorkflowId(s.incidentId)})`]);
   rows.push(['Phase', s.phase + (s.closedAt ? ` (closed ${s.closedAt})` : '')]);
   rows.push(['Medium / risk', `${s.medium} / ${s.risk ?? 'not yet assessed'}`]);

@@ -8,7 +8,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import PDFDocument from 'pdfkit';
 import { sealCaseRecord, type CaseRecord } from '../domain/case-record.js';
-import { recordSections } from '../domain/case-record-view.js';
+import { recordName, recordSections } from '../domain/case-record-view.js';
 import { incidentWorkflowId } from '../domain/ids.js';
 import type { NoticeReturn } from '../domain/returns.js';
 import { caseRecordQuery, noticesReturnedSignal } from '../workflows/messages.js';
@@ -34,7 +34,7 @@ export function caseRecordPdf(record: CaseRecord): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'LETTER',
     margin: 50,
-    info: { Title: `Case record ${record.incidentId}`, Subject: '5 FAM 468.7 case record' },
+    info: { Title: `Case record ${recordName(record)}`, Subject: '5 FAM 468.7 case record' },
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -42,7 +42,7 @@ export function caseRecordPdf(record: CaseRecord): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  doc.fontSize(18).text(`Case record ${record.incidentId}`);
+  doc.fontSize(18).text(`Case record ${recordName(record)}`);
   doc
     .fontSize(9)
     .fillColor('#333')

@@ -18,6 +18,7 @@ import { REFUSAL, type Refusal, type RefusalType } from '../domain/refusal.js';
 import type { Report } from '../domain/report.js';
 import {
   BreachAwaitingRole,
+  BreachCaseNumber,
   BreachMajorIncident,
   BreachPhase,
   BreachReportedLate,
@@ -28,6 +29,7 @@ import type { Role } from '../domain/roles.js';
 import { PHASES, type IncidentState, type Phase } from '../domain/state.js';
 import type { breachIncidentWorkflow, IncidentInput } from '../workflows/incident.js';
 import { incidentStateQuery, reportIntakeSignal } from '../workflows/messages.js';
+import { assignCaseNumber } from './case-numbers.js';
 
 /** Search attributes of the contract (domain/search-attributes.ts), by the field they hold. */
 const searchAttributes = {
@@ -37,6 +39,7 @@ const searchAttributes = {
   reportedLate: BreachReportedLate,
   awaitingRole: BreachAwaitingRole,
   majorIncident: BreachMajorIncident,
+  caseNumber: BreachCaseNumber,
 } as const;
 
 /** A report's discovery time may run ahead of our clock by this much (clock skew between posts). */
@@ -50,6 +53,8 @@ export interface IncidentDeps {
   taskQueue: string;
   /** The playbook a new incident starts with (and keeps). */
   playbook: Playbook;
+  /** How long a new report waits for its case number (client/case-numbers.ts; default CASE_NUMBER_WAIT_MS). */
+  caseNumberWaitMs?: number;
 }
 
 export class IncidentNotFoundError extends Error {
@@ -123,17 +128,37 @@ export async function submitReport(
   report: Report,
   receivedAt: Date = new Date(),
   reportedBy?: string,
-): Promise<{ incidentId: string; workflowId: string }> {
+): Promise<{ incidentId: string; workflowId: string; caseNumber: string | null }> {
   const incidentId = report.incidentId ?? newIncidentId();
   const workflowId = incidentWorkflowId(incidentId);
-  const start: IncidentInput = { incidentId, playbook: deps.playbook, receivedAt: receivedAt.toISOString() };
+  // A new incident gets its case number before it starts (docs/contract.md "Case numbers"); a report
+  // naming an incident that exists supplements it, which keeps the number it has.
+  const existing = report.incidentId === undefined ? undefined : await existingCaseNumber(deps.client, workflowId);
+  const caseNumber =
+    existing !== undefined
+      ? existing
+      : await assignCaseNumber(deps.client, {
+          taskQueue: deps.taskQueue,
+          prefix: deps.playbook.caseNumberPrefix,
+          incidentId,
+          at: receivedAt,
+          ...(deps.caseNumberWaitMs !== undefined ? { waitMs: deps.caseNumberWaitMs } : {}),
+        });
+  const start: IncidentInput = {
+    incidentId,
+    playbook: deps.playbook,
+    receivedAt: receivedAt.toISOString(),
+    ...(caseNumber ? { caseNumber } : {}),
+  };
   const taken: Report = { ...report, incidentId, ...(reportedBy ? { reportedBy } : {}) };
   const options = {
     workflowId,
     taskQueue: deps.taskQueue,
     workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
     // What the UI shows at the top of the incident; no PII (and encrypted by the codec anyway).
-    staticSummary: `PII incident (${report.medium}): ${report.piiTypes.join(', ')}; about ${report.affectedCount} people`,
+    staticSummary: `${caseNumber ? `${caseNumber}: ` : ''}PII incident (${report.medium}): ${report.piiTypes.join(', ')}; about ${report.affectedCount} people`,
+    // Set once at the start, never upserted: the number is not a workflow command, so no patch.
+    ...(caseNumber ? { typedSearchAttributes: [{ key: BreachCaseNumber, value: caseNumber }] } : {}),
   };
   try {
     if (report.incidentId === undefined) {
@@ -153,7 +178,20 @@ export async function submitReport(
     if (err instanceof WorkflowExecutionAlreadyStartedError) throw new IncidentClosedError(incidentId);
     throw asTemporalError(err);
   }
-  return { incidentId, workflowId };
+  return { incidentId, workflowId, caseNumber };
+}
+
+/** The case number of an incident that exists (null: one from before numbers), or undefined when there is none. */
+async function existingCaseNumber(client: Client, workflowId: string): Promise<string | null | undefined> {
+  try {
+    const described = await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () =>
+      client.workflow.getHandle(workflowId).describe(),
+    );
+    return described.typedSearchAttributes.get(BreachCaseNumber) ?? null;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw asTemporalError(err);
+  }
 }
 
 export async function getIncidentState(
@@ -168,6 +206,18 @@ export async function getIncidentState(
     if (err instanceof WorkflowNotFoundError) throw new IncidentNotFoundError(incidentId);
     throw asTemporalError(err);
   }
+}
+
+/** The states of these incidents, six queries at a time; undefined for one that does not answer. */
+export async function getIncidentStates(client: Client, incidentIds: string[]): Promise<(IncidentState | undefined)[]> {
+  const states: (IncidentState | undefined)[] = new Array(incidentIds.length).fill(undefined);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < incidentIds.length; i = next++)
+      states[i] = await getIncidentState(client, incidentIds[i]!).catch(() => undefined);
+  };
+  await Promise.all(Array.from({ length: 6 }, worker));
+  return states;
 }
 
 const REFUSAL_TYPES = new Set<string>(Object.values(REFUSAL));
@@ -210,10 +260,16 @@ export interface IncidentFilter {
   since?: Date;
   /** Only major incidents (search attribute BreachMajorIncident, workflows/major-incident.ts). */
   majorIncident?: boolean;
+  /** Incidents whose workflow started before this time (with `since`: reported between two dates). */
+  before?: Date;
+  /** The case with this number (domain/case-numbers.ts normalCaseNumber: checked before it gets here). */
+  caseNumber?: string;
 }
 
 export interface IncidentListItem {
   incidentId: string;
+  /** The case number (`PII-2026-0042`); null for an incident from before numbers. */
+  caseNumber: string | null;
   phase: Phase | null;
   risk: string | null;
   reportedLate: boolean;
@@ -238,6 +294,8 @@ export function visibilityQuery(filter: IncidentFilter): string {
   if (filter.awaitingRole) clauses.push(`${searchAttributes.awaitingRole.name} = '${quoteSafe(filter.awaitingRole)}'`);
   if (filter.since) clauses.push(`StartTime >= '${filter.since.toISOString()}'`);
   if (filter.majorIncident) clauses.push(`${searchAttributes.majorIncident.name} = true`);
+  if (filter.before) clauses.push(`StartTime < '${filter.before.toISOString()}'`);
+  if (filter.caseNumber) clauses.push(`${searchAttributes.caseNumber.name} = '${quoteSafe(filter.caseNumber)}'`);
   return clauses.join(' AND ');
 }
 
@@ -261,6 +319,7 @@ export async function listIncidents(client: Client, filter: IncidentFilter, limi
       const deadline = attributes.get(searchAttributes.reportingDeadline);
       items.push({
         incidentId,
+        caseNumber: attributes.get(searchAttributes.caseNumber) ?? null,
         phase: phase && (PHASES as readonly string[]).includes(phase) ? (phase as Phase) : null,
         risk: attributes.get(searchAttributes.risk) ?? null,
         reportedLate: attributes.get(searchAttributes.reportedLate) ?? false,

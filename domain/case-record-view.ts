@@ -25,11 +25,18 @@ const short = (v: unknown) => {
   return s.length > 400 ? `${s.slice(0, 400)}…` : s;
 };
 
+/** The case as people name it: its number (a field the state adds, docs/case-record.md), else its id. */
+export function recordName(r: CaseRecord): string {
+  return typeof r.caseNumber === 'string' && r.caseNumber ? r.caseNumber : r.incidentId;
+}
+
 export function recordSections(r: CaseRecord, options: { personal: boolean }): RecordSection[] {
   const out: RecordSection[] = [];
   out.push({
     heading: 'Case',
     rows: [
+      ...(recordName(r) !== r.incidentId ? ([['Case number', recordName(r)]] as [string, string][]) : []),
+      ...(typeof r.title === 'string' && r.title ? ([['Title', r.title]] as [string, string][]) : []),
       ['Incident', r.incidentId],
       ['Phase', r.phase],
       ['Outcome', r.outcome],
@@ -227,7 +234,7 @@ export function recordHtml(r: CaseRecord): string {
     parts.push('</section>');
     return parts.join('\n');
   });
-  const title = `Case record ${r.incidentId}`;
+  const title = `Case record ${recordName(r)}`;
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',

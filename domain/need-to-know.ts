@@ -59,15 +59,25 @@ export interface Reader {
 
 /** Whether `reader` may see the incident. */
 export function mayRead(reader: Reader, state: IncidentState): boolean {
-  if (state.reporters?.includes(reader.key)) return true;
-  if (reader.roles.some((role) => ALWAYS_INVOLVED.includes(role))) return true;
+  return standingOf(reader, state) !== null;
+}
+
+/**
+ * Why `reader` may see the incident: `involved` (a role on it, or they acted on it: all of it), or
+ * `reporter` (their only standing is having reported it: their report, the phase and the outcome, not
+ * others' evidence), or null (not at all).
+ */
+export function standingOf(reader: Reader, state: IncidentState): 'involved' | 'reporter' | null {
+  if (reader.roles.some((role) => ALWAYS_INVOLVED.includes(role))) return 'involved';
   const involved = rolesOnIncident(state);
-  if (reader.roles.some((role) => involved.has(role))) return true;
+  if (reader.roles.some((role) => involved.has(role))) return 'involved';
   // A refused attempt gives no access: only what was accepted counts.
-  return (
+  if (
     state.timeline.some((entry) => entry.actorId === reader.key && !entry.event.startsWith('decision-refused')) ||
     state.decisions.some((d) => d.actorId === reader.key)
-  );
+  )
+    return 'involved';
+  return state.reporters?.includes(reader.key) ? 'reporter' : null;
 }
 
 /** Whether the reader sees every incident without looking at it (the list then needs no state queries). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CASE_NUMBER_PREFIX_PATTERN } from './case-numbers.js';
 import { durationSchema } from './duration-schema.js';
 import { ROLES, type Role } from './roles.js';
 import { issuesOf } from './issues.js';
@@ -57,6 +58,11 @@ export const playbookSchema = z
     description: z.string().optional(),
     /** The department in letters and notices ("the Department of State"). */
     organization: z.string().min(1).default('the Department'),
+    /** The case numbers' prefix (`PII` gives `PII-2026-0042`; domain/case-numbers.ts). */
+    caseNumberPrefix: z
+      .string()
+      .regex(CASE_NUMBER_PREFIX_PATTERN, 'expected 1 to 10 capital letters, e.g. "PII"')
+      .default('PII'),
     people: z.array(personSchema).min(1, 'expected at least one person'),
     timers: z.strictObject({
       reportingDeadline: durationSchema, // 468.3b(1): one hour

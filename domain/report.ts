@@ -34,6 +34,11 @@ export type IntakeChannel = (typeof INTAKE_CHANNELS)[number];
 export const reportSchema = z
   .strictObject({
     incidentId: incidentIdSchema.optional(),
+    /**
+     * A short line of what the case is about, for the list ("Stolen laptop, visa applicants"). Not PII:
+     * it is shown in lists and mail subjects to everyone on the case (docs/contract.md "The report").
+     */
+    title: text(120).optional(),
     reporter: contactSchema.extend({ office: text(200) }),
     supervisor: contactSchema,
     programManager: contactSchema.optional(),

@@ -16,6 +16,12 @@ export const BreachAwaitingSince = defineSearchAttributeKey('BreachAwaitingSince
 /** Set (true) once the incident is a major incident; absent before (workflows/major-incident.ts). */
 export const BreachMajorIncident = defineSearchAttributeKey('BreachMajorIncident', SearchAttributeType.BOOL);
 
+/**
+ * The case number people say (`PII-2026-0042`, domain/case-numbers.ts): set when the incident starts
+ * (client/incidents.ts), never changed. A prefix, a year and a sequence: no PII.
+ */
+export const BreachCaseNumber = defineSearchAttributeKey('BreachCaseNumber', SearchAttributeType.KEYWORD);
+
 export const SEARCH_ATTRIBUTES = [
   BreachPhase,
   BreachMedium,
@@ -25,4 +31,5 @@ export const SEARCH_ATTRIBUTES = [
   BreachAwaitingRole,
   BreachMajorIncident,
   BreachAwaitingSince,
+  BreachCaseNumber,
 ];

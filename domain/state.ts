@@ -147,6 +147,17 @@ export interface RecordedDecision {
 
 export interface IncidentState {
   incidentId: string;
+  /**
+   * The case number people say (`PII-2026-0042`, domain/case-numbers.ts); null for an incident from
+   * before numbers (it keeps working under its id). Optional: states from older workers lack it.
+   */
+  caseNumber?: string | null;
+  /** The report's short title (not PII), or the Privacy Division's; null when none was given. */
+  title?: string | null;
+  /** The people affected, as reported and supplemented (the largest estimate so far). */
+  affectedCount?: number;
+  /** The reporter's office, until triage names the office responsible (`responsibleOffice`). */
+  reportingOffice?: string;
   phase: Phase;
   medium: 'cyber' | 'non-cyber';
   risk: Level | null;

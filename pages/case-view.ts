@@ -132,10 +132,11 @@ export function summaryHtml(state: IncidentState): string {
   const waiting = state.awaiting
     ? `${e(ROLE_WORDS[state.awaiting.role])}: ${e(state.awaiting.kinds.map((k) => KIND_WORDS[k as DecisionKind]?.title ?? k).join('; '))} (since ${timeHtml(state.awaiting.since)})`
     : null;
-  return `<dl>${row('Incident number', e(state.incidentId))}${row('Phase', e(PHASE_WORDS[state.phase]))}
+  return `<dl>${row('Case number', state.caseNumber ? e(state.caseNumber) : null)}${row('Title', state.title ? e(state.title) : null)}${row(state.caseNumber ? "The system's reference" : 'Incident number', e(state.incidentId))}${row('Phase', e(PHASE_WORDS[state.phase]))}
+${row('People affected (estimate)', state.affectedCount === undefined ? null : e(state.affectedCount.toLocaleString('en-US')))}
 ${row('Kind', state.medium === 'cyber' ? 'Cyber (electronic)' : 'Not cyber (paper, spoken, other)')}${row('Risk of harm', e(state.risk ?? 'not yet assessed'))}
 ${row('Discovered', state.discoveredAt ? timeHtml(state.discoveredAt) : null)}${row('Reported', reported)}
-${row('Office responsible', state.responsibleOffice ? e(state.responsibleOffice) : null)}${row('Core Response Group', state.crgConvened === null ? null : state.crgConvened ? 'Convened' : 'Not convened')}
+${row('Reporting office', state.reportingOffice ? e(state.reportingOffice) : null)}${row('Office responsible', state.responsibleOffice ? e(state.responsibleOffice) : null)}${row('Core Response Group', state.crgConvened === null ? null : state.crgConvened ? 'Convened' : 'Not convened')}
 ${row('Waiting for', waiting)}${row('Notification', state.delay ? (state.delay.barred ? 'Barred (5 FAM 468.6-3b)' : `Delayed until ${timeHtml(state.delay.notifyAfter)}`) : null)}
 ${row('Closed', state.closedAt ? timeHtml(state.closedAt) : null)}</dl>`;
 }

@@ -13,6 +13,12 @@ import type { IncidentState } from '../domain/state.js';
 import { DecisionRefusedError } from '../client/incidents.js';
 import { decide } from '../client/decisions.js';
 import { readableState } from '../client/need-to-know.js';
+import { resolveIncidentId } from '../client/case-numbers.js';
+import { getCaseRecord } from '../client/case-record.js';
+import { caseName } from '../domain/case-numbers.js';
+import type { CaseRecord } from '../domain/case-record.js';
+import { standingOf } from '../domain/need-to-know.js';
+import { decisionsHtml, dutiesHtml, outcomeWords, reportFactsHtml, reportHtml } from './case-report.js';
 import type { Identity } from '../security/identity.js';
 import { actionItemsHtml, deadlinesHtml, incidentFailure, openKinds, summaryHtml, timelineHtml } from './case-view.js';
 import { fieldId, renderField, type FieldErrors } from './fields.js';
@@ -21,7 +27,7 @@ import { csrfToken, requireSignIn, type PageDeps } from './index.js';
 import { errorSummary, escapeHtml, page, send } from './layout.js';
 import { decisionFromForm, formFields, type FormValues } from './link-form.js';
 import { STEP_UP_MAX_AGE_S } from './sign-in.js';
-import { KIND_WORDS } from './words.js';
+import { KIND_WORDS, PHASE_WORDS } from './words.js';
 
 interface Pending {
   kind: DecisionKind;
@@ -82,6 +88,10 @@ ${fields.map((f) => renderField(f, values, errors, prefix)).join('\n')}<button t
             'The decision was not recorded',
           )
       : '';
+    const standing = standingOf(identity, state);
+    const caseRecord = await getCaseRecord(deps.client, state.incidentId).catch(() => undefined);
+    const name = caseName(state);
+    if (standing !== 'involved') return send(reply, status, reporterPage(state, identity, caseRecord, csrf));
     const record =
       state.phase === 'closed'
         ? `<h2>Case record</h2><p><a href="/incidents/${id}/record">The case record</a> (5 FAM 468.7), once the records archive has it.</p>`
@@ -91,15 +101,41 @@ ${fields.map((f) => renderField(f, values, errors, prefix)).join('\n')}<button t
       deps.exerciseDir && (await isExerciseIncident(deps, state.incidentId))
         ? `<h2>Exercise</h2><p>This case is a tabletop exercise. <a href="/cases/${id}/after-action">The after-action report</a>: expectations met and missed, time per gate, findings.</p>`
         : '';
+    const facts = caseRecord
+      ? `<h2>The report</h2>${reportHtml(caseRecord)}<h2>Analysis and decisions</h2>${decisionsHtml(caseRecord, deps.playbook)}`
+      : '<h2>The report</h2><p>The report could not be read just now; reload the page in a moment.</p>';
+    // The facts before the forms: who decides reads what happened first.
     const body = `${notice}${summaryHtml(state)}${exercise}<h2>Deadlines</h2>${deadlinesHtml(state, deps.playbook)}
+${facts}${dutiesHtml((state as { duties?: unknown }).duties, deps.playbook)}
 <h2>What you may do now</h2>${kinds.length ? kinds.map((k) => decisionForm(state, identity, k, csrf, pending)).join('\n') : '<p>Nothing waits for you on this case now.</p>'}
 <h2>Action items</h2>${actionItemsHtml(state, deps.playbook)}<h2>Timeline</h2>${timelineHtml(state, deps.playbook)}${record}
 ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to the report of this incident</a></p>`}`;
     return send(
       reply,
       status,
-      page(`Case ${state.incidentId}`, body, { organization, identity, csrf, countdown: true }),
+      page(`Case ${name}${state.title ? `: ${state.title}` : ''}`, body, {
+        organization,
+        identity,
+        csrf,
+        countdown: true,
+      }),
     );
+  }
+
+  /**
+   * For someone whose only standing is having reported the case (469.2c(1)): their report, the phase
+   * and the outcome; not the decisions, the evidence or the timeline of others.
+   */
+  function reporterPage(state: IncidentState, identity: Identity, caseRecord: CaseRecord | undefined, csrf: string) {
+    const id = encodeURIComponent(state.incidentId);
+    const mine =
+      caseRecord?.report.first && state.reporters?.[0] === identity.key ? caseRecord.report.first : undefined;
+    const outcome = caseRecord ? outcomeWords(caseRecord) : undefined;
+    const body = `<p>You reported this case. You see your report, where the case stands and its outcome; the response itself is for the people with a role on it (5 FAM 469.2c(1)).</p>
+<dl><dt>Case number</dt><dd>${escapeHtml(caseName(state))}</dd><dt>Phase</dt><dd>${escapeHtml(PHASE_WORDS[state.phase])}</dd><dt>Outcome</dt><dd>${escapeHtml(outcome ?? 'Not decided yet')}</dd></dl>
+<h2>Your report</h2>${mine ? reportFactsHtml(mine) : '<p>Your additions to the report are with the case.</p>'}
+${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to your report</a></p>`}`;
+    return page(`Case ${caseName(state)}`, body, { organization, identity, csrf });
   }
 
   app.get<{ Params: { incidentId: string }; Querystring: { done?: string } }>(
@@ -108,7 +144,9 @@ ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to th
       if (!requireSignIn(request, reply)) return reply;
       const identity = request.identity!;
       try {
-        const state = await readableState(deps.client, identity, incidentIdSchema.parse(request.params.incidentId));
+        // A case number is taken in place of the id (api/case-list.ts).
+        const asked = incidentIdSchema.parse(request.params.incidentId);
+        const state = await readableState(deps.client, identity, await resolveIncidentId(deps.client, asked));
         const done = DECISION_KINDS.find((k) => k === request.query.done);
         return await casePage(
           reply,

@@ -87,6 +87,10 @@ export function renderField(f: FormField, values: FormValues, errors: FieldError
       return wrap(
         `${label}<input type="datetime-local" id="${id}" name="${name}" value="${escapeHtml(text.replace(/:00(\.000)?Z$/, '').replace(/Z$/, ''))}"${aria}${required}>`,
       );
+    case 'date':
+      return wrap(
+        `${label}<input type="date" id="${id}" name="${name}" value="${escapeHtml(text)}"${aria}${required}>`,
+      );
     case 'time':
       return wrap(
         `${label}<input type="text" id="${id}" name="${name}" value="${escapeHtml(text)}" placeholder="2026-03-01T14:05:00Z"${aria}${required}>`,

@@ -28,6 +28,7 @@ export type FieldType =
   | 'checkbox'
   | 'checkboxes'
   | 'time'
+  | 'date'
   | 'datetime';
 
 export interface FormField {

@@ -8,7 +8,7 @@ import { PII_TYPES, reportSchema, type Report } from '../domain/report.js';
 import type { FieldErrors } from './fields.js';
 import type { FormField, FormValues } from './link-form.js';
 
-const PII_WORDS: Record<(typeof PII_TYPES)[number], string> = {
+export const PII_WORDS: Record<(typeof PII_TYPES)[number], string> = {
   'personnel-payroll': 'Personnel or payroll information (468.3a(1))',
   'ssn-or-passport-number': 'Social Security numbers or passport numbers (468.3a(2))',
   'birth-data': 'Date or place of birth (468.3a(3))',
@@ -91,6 +91,13 @@ export const REPORT_SECTIONS: { heading: string; fields: FormField[] }[] = [
           'non-cyber': 'No: paper, spoken, or otherwise not electronic (goes to the Privacy Division)',
         },
         hint: 'A cyber incident is reported to US-CERT within one hour through DS/CIRT; any other to the Privacy Division (5 FAM 468.3b(1)).',
+      },
+      {
+        name: 'title',
+        label: 'A short title for the case',
+        type: 'text',
+        required: false,
+        hint: 'One line that tells this case apart in the list, e.g. "Stolen laptop, visa applicants". No names or numbers of people: everyone on the case sees it.',
       },
       {
         name: 'summary',
@@ -229,6 +236,7 @@ export function reportFromForm(
     occurredAt: utc(text(form, 'occurredAt')),
     medium: text(form, 'medium'),
     disclosureFormat: text(form, 'disclosureFormat'),
+    title: text(form, 'title'),
     summary: text(form, 'summary'),
     piiTypes: pii === undefined ? [] : Array.isArray(pii) ? pii : [pii],
     affectedCount:

@@ -159,7 +159,10 @@ export function reportRoutes(app: FastifyInstance, deps: PageDeps): void {
       const deadline = state.reportingDeadline
         ? `<p>The one-hour deadline for reporting it ${state.medium === 'cyber' ? 'to US-CERT' : 'to the Privacy Division'} is <strong>${deadlineHtml(state.reportingDeadline)}</strong>. This system sends it for you.</p>`
         : '';
-      const body = `<div class="notice" role="status"><p>Your incident number is <strong>${escapeHtml(incidentId)}</strong>.</p></div>${deadline}
+      const named = state.caseNumber
+        ? `<p>Your case number is <strong>${escapeHtml(state.caseNumber)}</strong>. Give it when you ask about this case.</p><p class="muted">The system's reference: ${escapeHtml(incidentId)}</p>`
+        : `<p>Your incident number is <strong>${escapeHtml(incidentId)}</strong>.</p>`;
+      const body = `<div class="notice" role="status">${named}</div>${deadline}
 <h2>What was done</h2><ul>${whatWasDone(state)
         .map((line) => `<li>${escapeHtml(line)}</li>`)
         .join('')}</ul>

@@ -34,8 +34,9 @@
  * - Gates do not wait for their mail: a gate's ask, reminders and escalation go out in the background
  *   (workflows/gates.ts), so a mail server that is down delays mail, never a decision.
  */
-import { patched, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
-import type { BreachActivities } from '../activities/index.js';
+import { patched, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import type { BreachActivities, SendNoticeInput } from '../activities/index.js';
+import { BreachCaseNumber } from '../domain/search-attributes.js';
 import { parseDuration } from '../domain/durations.js';
 import { DEFAULT_ENDPOINT_TIMEOUT_MS } from '../domain/playbook-terms.js';
 import type { Endpoint } from '../domain/playbook.js';
@@ -79,9 +80,25 @@ export function endpointStartToClose(target: Endpoint): number {
   return (target.timeout ? parseDuration(target.timeout) : DEFAULT_ENDPOINT_TIMEOUT_MS) + ENDPOINT_MARGIN_MS;
 }
 
-/** Activities with a summary, so the event history reads as the policy ("Report to US-CERT"). */
-export function mail(summary: string) {
-  return proxyActivities<BreachActivities>({ ...MAIL_OPTIONS, summary });
+/**
+ * Activities with a summary, so the event history reads as the policy ("Report to US-CERT"). Notices
+ * name the case by its number (activities/templates.ts): the search attribute BreachCaseNumber, set when
+ * the incident started and never changed, so every replay reads the same. Only the activity's input
+ * changes, which replay does not compare: no patch.
+ */
+export function mail(summary: string): BreachActivities {
+  const activities = proxyActivities<BreachActivities>({ ...MAIL_OPTIONS, summary });
+  const caseNumber = workflowInfo().typedSearchAttributes.get(BreachCaseNumber);
+  if (!caseNumber) return activities;
+  const numbered = (input: SendNoticeInput): SendNoticeInput => ({ ...input, notice: { ...input.notice, caseNumber } });
+  const sendNotice: BreachActivities['sendNotice'] = (input) => activities.sendNotice(numbered(input));
+  const sendNotices: BreachActivities['sendNotices'] = (input) =>
+    activities.sendNotices({ notices: input.notices.map(numbered) });
+  // The proxy of proxyActivities makes each activity on demand: wrap it, not a copy of its (no) keys.
+  return new Proxy(activities, {
+    get: (target, name, receiver) =>
+      name === 'sendNotice' ? sendNotice : name === 'sendNotices' ? sendNotices : Reflect.get(target, name, receiver),
+  });
 }
 
 export function endpoint(summary: string, target?: Endpoint) {

@@ -11,7 +11,9 @@ import type { Incident } from './incident-state.js';
 
 export function currentDetails(incident: Incident): string {
   const s = incident.state;
-  const lines = [`**Phase:** ${s.phase} · **Medium:** ${s.medium}${s.risk ? ` · **Risk:** ${s.risk}` : ''}`];
+  // The case by the number people say (no PII: a prefix, a year, a sequence; domain/case-numbers.ts).
+  const named = s.caseNumber ? `**Case ${s.caseNumber}** · ` : '';
+  const lines = [`${named}**Phase:** ${s.phase} · **Medium:** ${s.medium}${s.risk ? ` · **Risk:** ${s.risk}` : ''}`];
   if (s.awaiting) {
     const who = holdersOf(incident.playbook, s.awaiting.role).map((p) => p.id);
     const kinds = stillWaitedFor(incident, s.awaiting.kinds);

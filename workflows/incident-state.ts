@@ -39,6 +39,11 @@ export interface IncidentInput {
    * none and took it as the signal, so their histories replay as they ran.
    */
   report?: Report;
+  /**
+   * The case number people say (`PII-2026-0042`), assigned before the start (client/case-numbers.ts).
+   * Absent in incidents started before numbers, or when the numbering did not answer in time.
+   */
+  caseNumber?: string;
 }
 
 /**
@@ -99,6 +104,8 @@ export class Incident {
     this.playbook = input.playbook;
     this.state = {
       incidentId: input.incidentId,
+      // State only (no command depends on it): histories with or without it replay alike.
+      caseNumber: typeof input.caseNumber === 'string' ? input.caseNumber : null,
       phase: 'reporting',
       medium: 'cyber',
       risk: null,

@@ -74,6 +74,7 @@ export function receiveReport(incident: Incident, report: Report): void {
   ) {
     state.reporters = [...(state.reporters ?? []), reportedBy];
   }
+  listFacts(incident, report);
   if (state.discoveredAt === '') {
     // The first report: the one-hour clock starts at discovery (468.3b(1)), not at intake.
     incident.report = { ...report, incidentId: state.incidentId };
@@ -89,6 +90,20 @@ export function receiveReport(incident: Incident, report: Report): void {
     return;
   }
   supplement(incident, report);
+}
+
+/**
+ * What the list shows of a case (docs/contract.md "The state"): its title (the latest one given), the
+ * people affected (the largest estimate), the reporter's office. State only, no command: replays alike.
+ * Read defensively: the structural check above does not look at `title`, and never will (it is never tightened).
+ */
+function listFacts(incident: Incident, report: Report): void {
+  const { state } = incident;
+  const title = (report as { title?: unknown }).title;
+  if (typeof title === 'string' && title.trim() !== '') state.title = title.trim().slice(0, 120);
+  else state.title ??= null;
+  state.affectedCount = Math.max(state.affectedCount ?? 0, report.affectedCount);
+  state.reportingOffice ??= report.reporter.office;
 }
 
 /**

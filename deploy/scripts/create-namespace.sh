@@ -25,4 +25,5 @@ add BreachReportedLate Bool
 add BreachAwaitingRole Keyword
 add BreachAwaitingSince Datetime
 add BreachMajorIncident Bool
+add BreachCaseNumber Keyword
 echo "namespace $ns ready"

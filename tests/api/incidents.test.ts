@@ -93,7 +93,12 @@ describe('POST /incidents', () => {
       body: aReport({ incidentId, summary: 'More records were on the laptop.', piiTypes: ['financial'] }),
     });
     expect(again.status).toBe(202);
-    expect(again.json).toEqual({ incidentId, workflowId: `breach-${incidentId}` });
+    // The supplement keeps the incident's case number (docs/contract.md "Case numbers").
+    expect(again.json).toEqual({
+      incidentId,
+      workflowId: `breach-${incidentId}`,
+      caseNumber: expect.stringMatching(/^PII-\d{4}-\d{4}$/),
+    });
     const state = await waitFor(f.app, incidentId, (s) => s.supplements === 1, 'the supplement');
     expect(state.timeline.map((t) => t.event)).toContain('report-supplemented');
   });
@@ -125,8 +130,11 @@ describe('GET /incidents', () => {
     const incidentId = await reportIncident(f.app);
     await waitForPhase(f.app, incidentId, 'triage');
     const byPhase = await listUntil('?phase=triage', (ids) => ids.includes(incidentId));
-    expect(byPhase.find((i) => i.incidentId === incidentId)).toEqual({
+    expect(byPhase.find((i) => i.incidentId === incidentId)).toMatchObject({
       incidentId,
+      caseNumber: expect.stringMatching(/^PII-\d{4}-\d{4}$/),
+      office: 'Bureau of Consular Affairs',
+      affectedCount: 120,
       phase: 'triage',
       risk: null,
       reportedLate: false,

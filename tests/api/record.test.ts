@@ -57,7 +57,9 @@ describe('GET /incidents/{id}/record', () => {
     const html = await call(f.app, { method: 'GET', url: `/incidents/${id}/record`, headers: { accept: 'text/html' } });
     expect(html.status).toBe(200);
     expect(html.headers['content-type']).toContain('text/html');
-    expect(html.text).toContain(`<h1>Case record ${id}</h1>`);
+    // Titled by the case number (docs/contract.md "Case numbers"), the id in its first section.
+    expect(html.text).toMatch(/<h1>Case record PII-\d{4}-\d{4}<\/h1>/);
+    expect(html.text).toContain(`<dt>Incident</dt><dd>${id}</dd>`);
     expect(html.text).toContain('Fact-finding report filed.');
     expect((await call(f.app, { method: 'GET', url: `/incidents/${id}/record?format=html` })).text).toContain(
       '<!DOCTYPE html>',

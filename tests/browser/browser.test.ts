@@ -85,7 +85,9 @@ async function approvalLinkFromMail(): Promise<string> {
     }[];
     const message = listing.find(
       (m) =>
-        m.subject.includes(`[Breach ${incidentId}] decision needed`) && m.to.includes('ips.director@state.example'),
+        m.subject.includes(incidentId) &&
+        m.subject.includes('decision needed') &&
+        m.to.includes('ips.director@state.example'),
     );
     if (!message) return undefined;
     const parsed = (await (await fetch(`${system.mailUrl}/messages/${message.id}.json`)).json()) as { text: string };

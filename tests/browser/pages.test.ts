@@ -63,6 +63,7 @@ async function signInAs(page: Page, name: RegExp, start: string): Promise<void> 
 }
 
 let incidentId = '';
+let caseNumber = '';
 
 test('468.3b: a workforce member with no role reports through the form, corrects an error, and gets the confirmation', async () => {
   const { page } = browser;
@@ -117,7 +118,9 @@ test('468.3b: a workforce member with no role reports through the form, corrects
   ]);
   expect(await page.locator('h1').innerText()).toBe('Report received');
   const body = await page.locator('main').innerText();
-  incidentId = /Your incident number is (inc-[0-9a-f-]+)/.exec(body)?.[1] ?? '';
+  incidentId = /(?:Your incident number is|The system's reference:) (inc-[0-9a-f-]+)/.exec(body)?.[1] ?? '';
+  caseNumber = /Your case number is (PII-\d{4}-\d{4,})/.exec(body)?.[1] ?? '';
+  expect(caseNumber).not.toBe('');
   expect(incidentId).not.toBe('');
   expect(body).toMatch(
     /one-hour deadline for reporting it to US-CERT is \d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC \(\d+ minutes left\)/,
@@ -126,21 +129,21 @@ test('468.3b: a workforce member with no role reports through the form, corrects
   expect(body).toContain('DS/CIRT');
   console.log(`  ${await browser.screenshot(page, 'pages-3-report-received')}`);
 
-  // The reporter follows their own case; they have no decision to take.
+  // The reporter follows their own case: their report, the phase and the outcome (469.2c(1)).
   await page.goto(`${system.apiUrl}/cases/${incidentId}`);
-  expect(await page.locator('main').innerText()).toContain('Nothing waits for you on this case now.');
+  expect(await page.locator('main').innerText()).toContain('You reported this case.');
 });
 
 test('469.2c(1): the IPS Director sees the case in the list; a person with no role on it sees neither it nor its page', async () => {
   const { page } = browser;
   await signInAs(page, /Dana Demo/, '/cases');
-  const row = page.getByRole('link', { name: incidentId, exact: true });
+  const row = page.getByRole('link', { name: caseNumber, exact: true });
   await eventually(
     async () => {
       await page.goto(`${system.apiUrl}/cases`);
       return (await row.count()) > 0 || undefined;
     },
-    `${incidentId} in the IPS Director's list (visibility catches up)`,
+    `${caseNumber} in the IPS Director's list (visibility catches up)`,
     90_000,
   );
   expect(await page.locator('main').innerText()).toMatch(/UTC \(\d+ (minutes?|hours?|days?) (left|ago)\)/);
@@ -149,7 +152,7 @@ test('469.2c(1): the IPS Director sees the case in the list; a person with no ro
 
   await signInAs(page, /Parker Placeholder/, '/cases');
   await expect.poll(() => page.locator('h1').innerText()).toBe('Cases');
-  expect(await page.getByRole('link', { name: incidentId, exact: true }).count()).toBe(0);
+  expect(await page.getByRole('link', { name: caseNumber, exact: true }).count()).toBe(0);
   const direct = await page.goto(`${system.apiUrl}/cases/${incidentId}`);
   expect(direct?.status()).toBe(404);
   expect(await page.locator('h1').innerText()).toBe('No such case');

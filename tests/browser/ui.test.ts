@@ -115,7 +115,8 @@ describe('an incident in triage, reported in time', () => {
   it('its current details say what it waits for, from whom, and the next deadline, in markdown without PII', async () => {
     const details = await detailsUntil(handle, (d) => d.includes('**Waiting for:**'));
     const lines = details.split('\n\n');
-    expect(lines[0]).toBe('**Phase:** triage · **Medium:** cyber');
+    // The case by its number first (docs/contract.md "Case numbers").
+    expect(lines[0]).toMatch(/^\*\*Case PII-\d{4}-\d{4}\*\* · \*\*Phase:\*\* triage · \*\*Medium:\*\* cyber$/);
     expect(details).toContain(
       '**Waiting for:** assign-responsible-office, convene-crg — from the ipsDirector (ips-director), since ',
     );

@@ -246,6 +246,29 @@ describe('status', () => {
     expect(res.out).toMatch(/Last \d+ of \d+ events:\n {2}\S+ {2}reported/);
   });
 
+  it('469.2c(1): by its case number; --as a person with a role on the case prints the report, one without is told it is not theirs', async () => {
+    const incidentId = await reportIncident(f.app, {
+      title: 'Misdirected payroll file',
+      summary: 'A payroll file went to the wrong post.',
+    });
+    const state = await waitForPhase(f.app, incidentId, 'triage');
+    const number = state.caseNumber!;
+    expect(number).toMatch(/^PII-\d{4}-\d{4}$/);
+    const res = await breach(['status', number, '--as', 'ips-director']);
+    expect(res.code, res.err).toBe(0);
+    expect(res.out).toMatch(new RegExp(`Case\\s+${number}: Misdirected payroll file`));
+    expect(res.out).toMatch(new RegExp(`Incident\\s+${incidentId}`));
+    expect(res.out).toContain('What happened: A payroll file went to the wrong post.');
+    const outsider = await breach(['status', number, '--as', 'nobody-here']);
+    expect(outsider.code).toBe(0);
+    expect(outsider.out).not.toContain('A payroll file went to the wrong post.');
+    expect(outsider.out).toContain('The report is for the people with a role on this case');
+    // The list names it by number and title.
+    await expect
+      .poll(async () => (await breach(['list', '--number', number])).out, { timeout: 20_000 })
+      .toMatch(new RegExp(`${number}\\s+Misdirected payroll file\\s+triage`));
+  });
+
   it('an unknown incident is 1; a bad id or no id is 2', async () => {
     expect((await breach(['status', newId('missing')])).code).toBe(1);
     expect((await breach(['status', 'x'])).code).toBe(2);
@@ -265,7 +288,7 @@ describe('list', () => {
       .toContain(incidentId);
     const res = await breach(['list', '--phase', 'triage']);
     expect(res.code).toBe(0);
-    expect(res.out).toMatch(/^INCIDENT\s+PHASE\s+RISK\s+LATE\s+MAJOR\s+AWAITING\s+STARTED/);
+    expect(res.out).toMatch(/^CASE\s+TITLE\s+PHASE\s+RISK\s+LATE\s+MAJOR\s+AWAITING\s+STARTED\s+INCIDENT/);
     const json = await breach(['list', '--json', '--phase', 'triage']);
     expect(JSON.parse(json.out).incidents).toEqual(
       expect.arrayContaining([expect.objectContaining({ incidentId, phase: 'triage', awaitingRole: 'ipsDirector' })]),

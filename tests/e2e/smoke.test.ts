@@ -122,7 +122,11 @@ test("468.3b: a report posted to the API reaches the workflow, and the superviso
   });
   const posted = await api('/incidents', { method: 'POST', body: JSON.stringify(report) });
   expect(posted.status, await posted.clone().text()).toBe(202);
-  expect(await posted.json()).toEqual({ incidentId, workflowId: `breach-${incidentId}` });
+  expect(await posted.json()).toEqual({
+    incidentId,
+    workflowId: `breach-${incidentId}`,
+    caseNumber: expect.stringMatching(/^PII-\d{4}-\d{4}$/),
+  });
 
   let state: { incidentId?: string; phase?: string } = {};
   await waitUntil(
