@@ -81,7 +81,7 @@ describe('a reporting endpoint down for longer than the deadline', () => {
     receiver.failWhile('/down503/usCert', () => down, 503);
     await report(world, playbook, incidentId);
 
-    const late = await waitForState(world, incidentId, (s) => s.reportedLate, 'the late mark at the deadline', 20_000);
+    const late = await waitForState(world, incidentId, (s) => s.reportedLate, 'the late mark at the deadline', 60_000);
     expect(late.reportedAt).toBeNull();
     expect(events(late)).toContain('reported-late:deadline-passed');
     const escalation = await smtp.waitFor(
@@ -91,7 +91,7 @@ describe('a reporting endpoint down for longer than the deadline', () => {
       expect.arrayContaining(['privacy.division@state.example', 'ppgb.chair@state.example']),
     );
     // Still down until it has been retried at least once (a busy machine may start the incident late).
-    await until(async () => receiver.calls('/down503/usCert').length >= 2, 'a retry of the report', 20_000);
+    await until(async () => receiver.calls('/down503/usCert').length >= 2, 'a retry of the report', 60_000);
 
     down = false;
     const delivered = await waitForState(
@@ -141,7 +141,7 @@ describe('an endpoint refusing the report', () => {
         incidentId,
         (s) => events(s).includes(`endpoint-rejected:usCert`),
         'the rejection in the timeline',
-        20_000,
+        60_000,
       );
       const entry = rejected.timeline.find((t) => t.event === 'endpoint-rejected:usCert')!;
       expect(entry.detail).toMatch(new RegExp(`EndpointRejected: endpoint usCert answered ${status} `));
@@ -161,7 +161,7 @@ describe('an endpoint refusing the report', () => {
         incidentId,
         (s) => s.phase === 'triage',
         'triage after the deadline',
-        20_000,
+        60_000,
       );
       expect(triage.reportedLate).toBe(true);
       await sleep(Math.max(0, Date.parse(entry.at) + 4_500 - Date.now()));
@@ -188,7 +188,7 @@ describe('the SMTP server down for a while', () => {
     const downAt = Date.now();
     try {
       await report(world, playbook, incidentId);
-      await waitForState(world, incidentId, (s) => s.phase === 'triage', 'triage (the report reached US-CERT)', 20_000);
+      await waitForState(world, incidentId, (s) => s.phase === 'triage', 'triage (the report reached US-CERT)', 60_000);
       // A gate's mail must not hold its decisions back: each update answers in a moment, not after the outage.
       // Before the gates sent their mail in the background, the second decision waited for the mail, which
       // cannot go while the server is down: both answer while it is still down (a deadline for a loaded machine).
