@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * `npm run test:quick` (`vitest run --mode quick`): the inner loop, the domain rules, the plain checks,
@@ -24,6 +24,17 @@ export const QUICK = [
 ];
 
 /**
+ * Left to `npm test`: the quick folders' longest files (30 to 60 s each on 2 CPUs), whole notification runs
+ * rather than rules: returned letters during a run, the case record through archiving and its retries,
+ * a 10,000-person vendor returns file.
+ */
+export const QUICK_EXCLUDE = [
+  'tests/workflows/returns.test.ts',
+  'tests/workflows/record.test.ts',
+  'tests/api/vendor-returns.test.ts',
+];
+
+/**
  * Forks, not threads: the Temporal SDK's native runtime and the servers the tests start belong in a
  * process of their own, and a crashed file must not take the others down. Timeouts fit servers that
  * start in seconds on a quiet machine and in minutes on a loaded one; the tests wait for what happens,
@@ -33,7 +44,7 @@ export default defineConfig(({ mode }) => ({
   test: {
     include: mode === 'quick' ? QUICK : ['tests/**/*.test.ts'],
     // The self-hosted cluster's tests need a server built from source: `npm run test:cluster`.
-    exclude: ['tests/cluster/**', '**/node_modules/**'],
+    exclude: [...configDefaults.exclude, 'tests/cluster/**', ...(mode === 'quick' ? QUICK_EXCLUDE : [])],
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -8,6 +8,7 @@
  * Worker processes run a workflow bundle made once per source state (tests/helpers realWorkflowBundle)
  * through BREACH_WORKFLOW_BUNDLE: a restart takes about a second instead of eight.
  */
+import { WORKER_START } from '../helpers/deadline.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,7 @@ export class Workers {
   constructor(private readonly env: () => Record<string, string>) {}
 
   async start(): Promise<WorkerProcess> {
-    const worker = startWorkerProcess({ BREACH_LINK_SECRET: LINK_SECRET, ...this.env() });
+    const worker = startWorkerProcess({ BREACH_LINK_SECRET: LINK_SECRET, ...this.env() }, WORKER_START);
     this.current = worker;
     this.started += 1;
     await worker.ready;

@@ -13,3 +13,6 @@ export async function withDeadline<T>(work: Promise<T>, timeoutMs: number, what:
     clearTimeout(timer);
   }
 }
+
+/** A worker process's start (scripts/local/worker-process.ts) on a loaded machine: seconds when quiet, minutes there. */
+export const WORKER_START = { readyTimeoutMs: 240_000 };

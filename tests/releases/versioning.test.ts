@@ -5,6 +5,7 @@
  * release moves to the new build at its next workflow task, a new one starts on it, and a roll back
  * sends both kinds back to the build made current again.
  */
+import { WORKER_START } from '../helpers/deadline.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -56,16 +57,19 @@ afterAll(async () => {
 });
 
 async function startBuild(buildId: string): Promise<WorkerProcess> {
-  const worker = startWorkerProcess({
-    TEMPORAL_ADDRESS: env.address,
-    BREACH_TASK_QUEUE: taskQueue,
-    SMTP_URL: smtp.smtpUrl,
-    BREACH_WORKFLOW_BUNDLE: bundle,
-    BREACH_LINK_SECRET: LINK_SECRET,
-    BREACH_DEPLOYMENT_NAME: DEPLOYMENT,
-    BREACH_BUILD_ID: buildId,
-    ...keys.env,
-  });
+  const worker = startWorkerProcess(
+    {
+      TEMPORAL_ADDRESS: env.address,
+      BREACH_TASK_QUEUE: taskQueue,
+      SMTP_URL: smtp.smtpUrl,
+      BREACH_WORKFLOW_BUNDLE: bundle,
+      BREACH_LINK_SECRET: LINK_SECRET,
+      BREACH_DEPLOYMENT_NAME: DEPLOYMENT,
+      BREACH_BUILD_ID: buildId,
+      ...keys.env,
+    },
+    WORKER_START,
+  );
   workers.push(worker);
   await worker.ready;
   return worker;

@@ -4,6 +4,7 @@
  * the endpoint receiver, and a client that encrypts like production. `notifyIncident` takes an incident
  * through the gates to its notification run. Shared by the crash and two-workers tests.
  */
+import { WORKER_START } from '../helpers/deadline.js';
 import { messageIdFor } from '../../activities/notify.js';
 import { startSmtpCounter, type SmtpCounter } from '../../scripts/bench/smtp-counter.js';
 import { startWorkerProcess, type WorkerProcess } from '../../scripts/local/worker-process.js';
@@ -71,16 +72,19 @@ export async function startProcessWorld(
     taskQueue,
     workers,
     startWorker(extra = {}) {
-      const worker = startWorkerProcess({
-        TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_NAMESPACE: env.namespace,
-        BREACH_TASK_QUEUE: taskQueue,
-        SMTP_URL: smtp.smtpUrl,
-        SMTP_MAX_CONNECTIONS: String(smtpConnections),
-        BREACH_ENCRYPTION_KEY: key.toString('base64'),
-        BREACH_ENCRYPTION_KEY_ID: name,
-        ...extra,
-      });
+      const worker = startWorkerProcess(
+        {
+          TEMPORAL_ADDRESS: env.address,
+          TEMPORAL_NAMESPACE: env.namespace,
+          BREACH_TASK_QUEUE: taskQueue,
+          SMTP_URL: smtp.smtpUrl,
+          SMTP_MAX_CONNECTIONS: String(smtpConnections),
+          BREACH_ENCRYPTION_KEY: key.toString('base64'),
+          BREACH_ENCRYPTION_KEY_ID: name,
+          ...extra,
+        },
+        WORKER_START,
+      );
       workers.push(worker);
       return worker;
     },
