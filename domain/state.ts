@@ -190,6 +190,12 @@ export interface IncidentState {
    * incidents reported before it was kept, or by a client that does not say who reported.
    */
   reporters?: string[];
+  /**
+   * The program managers of the playbook told of the incident (person ids, no PII): those the report
+   * names, else the playbook's (DHS PIHG); they see it (need to know). Absent in incidents reported
+   * before it was kept: every program manager was told, and sees them.
+   */
+  programManagers?: string[];
 }
 
 /** What the workflow returns when it closes: the summary of the case record (5 FAM 468.7). */

@@ -18,6 +18,9 @@ export const CUSTODY_FACTS_PATCH = 'custody-recipient-determination-medical-only
 /** 5 FAM 468.5c: any PPGB member may object to a finding of minimal risk; the advice carries the computed level. */
 export const PPGB_MEMBERS_OBJECT_PATCH = 'ppgb-members-object-computed-risk';
 
+/** 5 FAM 469.2c(1): the program manager the report names is told, and only they of the program managers see it. */
+export const NAMED_PROGRAM_MANAGERS_PATCH = 'named-program-managers';
+
 export interface Features {
   /** A supplement or the analysis that newly says classified / criminal / workforce re-opens the duty at once. */
   laterFacts: boolean;
@@ -39,6 +42,8 @@ export interface Features {
    * gives the computed risk level and the CRG's rationale where it overrode it.
    */
   ppgbMembersObject: boolean;
+  /** 469.2c(1): only the program manager the report names (else the playbook's) is told, and sees the incident. */
+  namedProgramManagers: boolean;
 }
 
 export const NO_FEATURES: Features = {
@@ -49,6 +54,7 @@ export const NO_FEATURES: Features = {
   cisaReport: false,
   custodyFacts: false,
   ppgbMembersObject: false,
+  namedProgramManagers: false,
 };
 
 export function startFeatures(): Features {
@@ -61,5 +67,6 @@ export function startFeatures(): Features {
     cisaReport: on,
     custodyFacts: patched(CUSTODY_FACTS_PATCH),
     ppgbMembersObject: patched(PPGB_MEMBERS_OBJECT_PATCH),
+    namedProgramManagers: patched(NAMED_PROGRAM_MANAGERS_PATCH),
   };
 }

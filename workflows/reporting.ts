@@ -130,7 +130,7 @@ export async function reportingPhase(incident: Incident): Promise<void> {
 
   // 468.3b: the form serves as notification to the reporter's supervisor. DHS PIHG (CBP seed): the
   // program manager is told immediately on discovery. 468.3b: the report is routed to the focal point.
-  const programManagers = [...(r.programManager ? [r.programManager] : []), ...incident.recipients('programManager')];
+  const programManagers = programManagersToTell(incident);
   const focal = cyber ? 'dsCirt' : 'privacyDivision';
   const intake: { summary: string; routedTo: string; input: SendNoticeInput }[] = [
     {
@@ -218,6 +218,24 @@ export async function reportingPhase(incident: Incident): Promise<void> {
     });
     if (!deliveredInTime) await markLate(incident, false);
   }
+}
+
+/**
+ * DHS PIHG: the reporter's program manager (second-level supervisor) is told at once. Under need to
+ * know (469.2c(1), workflows/features.ts `namedProgramManagers`) that is the one the report names, and
+ * the playbook's program managers only when it names none; those of the playbook who are told are kept
+ * in the state (`programManagers`), and they alone of the program managers see the incident. Before
+ * it, the named one and every program manager of the playbook were told.
+ */
+function programManagersToTell(incident: Incident): { name: string; email: string }[] {
+  const { report: r, state } = incident;
+  const playbook = incident.recipients('programManager');
+  if (!incident.features.namedProgramManagers) return [...(r.programManager ? [r.programManager] : []), ...playbook];
+  const named = r.programManager?.email.toLowerCase();
+  state.programManagers = incident.playbook.people
+    .filter((p) => p.roles.includes('programManager') && (named === undefined || p.email.toLowerCase() === named))
+    .map((p) => p.id);
+  return r.programManager ? [r.programManager] : playbook;
 }
 
 /** 468.3b(2): refer to OIG/INV (mail and endpoint) and open its action item; once per incident. */
