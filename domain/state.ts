@@ -196,6 +196,11 @@ export interface IncidentState {
    * before it was kept: every program manager was told, and sees them.
    */
   programManagers?: string[];
+  /**
+   * Employees' medical information is involved: a Rehabilitation Act matter, a violation in itself, never
+   * "no breach" nor "minimal risk, no further action" (domain/rehabilitation-act.ts). Absent otherwise.
+   */
+  rehabilitationAct?: boolean;
 }
 
 /** What the workflow returns when it closes: the summary of the case record (5 FAM 468.7). */

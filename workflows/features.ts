@@ -21,6 +21,9 @@ export const PPGB_MEMBERS_OBJECT_PATCH = 'ppgb-members-object-computed-risk';
 /** 5 FAM 469.2c(1): the program manager the report names is told, and only they of the program managers see it. */
 export const NAMED_PROGRAM_MANAGERS_PATCH = 'named-program-managers';
 
+/** The Rehabilitation Act: employees' medical information is never "no breach" nor "minimal risk, no further action". */
+export const REHABILITATION_ACT_PATCH = 'rehabilitation-act-workforce-medical';
+
 export interface Features {
   /** A supplement or the analysis that newly says classified / criminal / workforce re-opens the duty at once. */
   laterFacts: boolean;
@@ -44,6 +47,8 @@ export interface Features {
   ppgbMembersObject: boolean;
   /** 469.2c(1): only the program manager the report names (else the playbook's) is told, and sees the incident. */
   namedProgramManagers: boolean;
+  /** Employees' medical information: a Rehabilitation Act matter (domain/rehabilitation-act.ts). */
+  rehabilitationAct: boolean;
 }
 
 export const NO_FEATURES: Features = {
@@ -55,6 +60,7 @@ export const NO_FEATURES: Features = {
   custodyFacts: false,
   ppgbMembersObject: false,
   namedProgramManagers: false,
+  rehabilitationAct: false,
 };
 
 export function startFeatures(): Features {
@@ -68,5 +74,6 @@ export function startFeatures(): Features {
     custodyFacts: patched(CUSTODY_FACTS_PATCH),
     ppgbMembersObject: patched(PPGB_MEMBERS_OBJECT_PATCH),
     namedProgramManagers: patched(NAMED_PROGRAM_MANAGERS_PATCH),
+    rehabilitationAct: patched(REHABILITATION_ACT_PATCH),
   };
 }

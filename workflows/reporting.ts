@@ -13,6 +13,7 @@ import type { EndpointName } from '../domain/playbook-terms.js';
 import { deadlineEndpoint, mail } from './activities.js';
 import { failureMessage, inBackground } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
+import { programManagersToTell } from './program-managers.js';
 
 /**
  * Issue 15: since this patch the three notices of a first report (supervisor, program manager, focal
@@ -218,24 +219,6 @@ export async function reportingPhase(incident: Incident): Promise<void> {
     });
     if (!deliveredInTime) await markLate(incident, false);
   }
-}
-
-/**
- * DHS PIHG: the reporter's program manager (second-level supervisor) is told at once. Under need to
- * know (469.2c(1), workflows/features.ts `namedProgramManagers`) that is the one the report names, and
- * the playbook's program managers only when it names none; those of the playbook who are told are kept
- * in the state (`programManagers`), and they alone of the program managers see the incident. Before
- * it, the named one and every program manager of the playbook were told.
- */
-function programManagersToTell(incident: Incident): { name: string; email: string }[] {
-  const { report: r, state } = incident;
-  const playbook = incident.recipients('programManager');
-  if (!incident.features.namedProgramManagers) return [...(r.programManager ? [r.programManager] : []), ...playbook];
-  const named = r.programManager?.email.toLowerCase();
-  state.programManagers = incident.playbook.people
-    .filter((p) => p.roles.includes('programManager') && (named === undefined || p.email.toLowerCase() === named))
-    .map((p) => p.id);
-  return r.programManager ? [r.programManager] : playbook;
 }
 
 /** 468.3b(2): refer to OIG/INV (mail and endpoint) and open its action item; once per incident. */

@@ -8,6 +8,8 @@ import { costBasis } from '../domain/costs.js';
 import { gate, take, timedGate } from './gates.js';
 import { inBackground } from './background.js';
 import type { Incident } from './incident-state.js';
+import { REHABILITATION_ACT, rehabilitationActMatter } from '../domain/rehabilitation-act.js';
+import { MEDICAL_MITIGATION } from './decisions.js';
 
 export type AfterResponse = 'notify' | 'decline' | 'closure-review';
 
@@ -31,7 +33,14 @@ export async function triage(incident: Incident): Promise<'convened' | 'declined
       ? 'DS conducts the fact-finding: classified information is involved (5 FAM 467.2c, 468.2b(2)).'
       : `Administrative fact-finding by ${state.responsibleOffice ?? 'the responsible office'} (5 FAM 467.2c).`,
   );
-  if (report.causedByWorkforceMember) {
+  const rehabilitationAct = incident.features.rehabilitationAct && rehabilitationActMatter(report);
+  if (rehabilitationAct) {
+    // The Rehabilitation Act: a violation in itself; it keeps the mitigation and the conduct review.
+    state.rehabilitationAct = true;
+    incident.log('rehabilitation-act-matter', undefined, REHABILITATION_ACT);
+    incident.addItem('other-mitigation', 'responsibleOffice', MEDICAL_MITIGATION);
+  }
+  if (report.causedByWorkforceMember || rehabilitationAct) {
     incident.addItem(
       'conduct-review',
       'responsibleOffice',
@@ -107,7 +116,8 @@ async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-
   // routed by the risk of that part, as any breach.
   const noBreach = analysisDecision.authorizedDisclosure !== undefined && !state.authorizedDisclosure?.breachRemains;
   if (!notify) {
-    const minimal = noBreach || state.risk === 'low';
+    // The Rehabilitation Act: employees' medical information is never minimal risk, no further action.
+    const minimal = (noBreach || state.risk === 'low') && !state.rehabilitationAct;
     if (minimal || !patched(NO_NOTIFICATION_FOLLOWS_RISK)) {
       const risk = riskWords(incident, analysisDecision.riskOverride);
       routeTo(
