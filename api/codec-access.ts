@@ -6,7 +6,7 @@
  *     the incident involves, or its reporter), from X's state through the client layer, cached briefly;
  *   - a payload with no incident (written before the codec recorded one, or owned by a workflow that is
  *     not an incident's: a yearly exercise) is decrypted only for the roles told of every incident
- *     (IPS Director, Privacy Division, PPGB Chair, program manager: `readsAll`), who would see it
+ *     (IPS Director, Privacy Division, PPGB Chair: `readsAll`), who would see it
  *     whichever incident it came from. That is the reading taken for histories written before.
  *   - anything else, and a payload whose clear label disagrees with the bound incident, is answered as
  *     it came (ciphertext): the UI shows it encrypted, and says nothing of why.

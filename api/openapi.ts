@@ -200,7 +200,8 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
       '/incidents/{incidentId}/decisions/{decisionId}': {
         get: {
           operationId: 'decisionStatus',
-          summary: 'What became of a decision: pending, applied (with the state) or refused (with the reasons)',
+          summary:
+            'What became of a decision: pending, applied or refused (with the reasons); the state is read at GET /incidents/{incidentId}',
           parameters: [
             incidentIdParameter,
             // "." and ".." are dot segments: a URL's normalisation removes them before the request is sent.

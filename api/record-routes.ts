@@ -13,7 +13,7 @@ import { recordHtml } from '../domain/case-record-view.js';
 import type { Playbook } from '../domain/playbook.js';
 import { caseRecordPdf, getCaseRecord } from '../client/case-record.js';
 import { incidentIdSchema } from '../domain/ids.js';
-import { readableState } from '../client/need-to-know.js';
+import { readIncident } from '../client/need-to-know.js';
 import { resolveIncidentId } from '../client/case-numbers.js';
 
 export interface RecordRoutesOptions {
@@ -39,14 +39,16 @@ export async function recordRoutes(app: FastifyInstance, options: RecordRoutesOp
   const { client, playbook, parse } = options;
 
   app.get('/incidents/:incidentId/record', { onRequest: options.authenticate }, async (request, reply) => {
-    // A case number is taken in place of the id (api/case-list.ts).
+    // A case number is taken in place of the id (pages/case-list.ts).
     const incidentId = await resolveIncidentId(client, parse(paramsSchema, request.params).incidentId);
+    // Need to know (469.2c(1)) before any other check: who may not read the incident is told it does not exist.
+    const { reading } = await readIncident(client, request.identity!, incidentId);
     const { format } = parse(recordQuerySchema, request.query);
-    // Need to know: the record carries the report's facts about people.
-    if (!playbook.people.some((p) => p.id === request.actorId))
-      return reply.code(403).send({ error: 'the case record is for the people of the playbook only (need to know)' });
-    // ...and of them, those who may read this incident (469.2c(1)); any other is told it does not exist (404).
-    await readableState(client, request.identity!, incidentId);
+    // The record carries the report's facts about people and others' evidence: for those with a role on it.
+    if (reading !== 'full' || !playbook.people.some((p) => p.id === request.actorId))
+      return reply
+        .code(403)
+        .send({ error: 'the case record is for the people with a role on the incident only (need to know)' });
     const record = await getCaseRecord(client, incidentId);
     const as = wanted(request, format);
     reply.header('cache-control', 'no-store');

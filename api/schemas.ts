@@ -46,7 +46,6 @@ export const decisionStatusSchema = z.discriminatedUnion('status', [
   z.object({
     decisionId: z.string(),
     status: z.literal('applied'),
-    state: z.looseObject({ incidentId: z.string(), phase: z.enum(PHASES) }),
   }),
   z.object({
     decisionId: z.string(),

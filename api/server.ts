@@ -31,7 +31,7 @@ import fastifyCookie from '@fastify/cookie';
 import { codecRoutes, type CodecServerOptions } from './codec-server.js';
 import { cachedStates, CODEC_STATE_WAIT_MS } from './codec-access.js';
 import { authenticator } from './access.js';
-import { mayReportOn, readableState } from '../client/need-to-know.js';
+import { mayReportOn, readableState, readIncident } from '../client/need-to-know.js';
 import { caseRows, listRow, resolveIncidentId } from '../pages/case-list.js';
 import { pageRoutes } from '../pages/index.js';
 import type { Oidc } from '../security/oidc.js';
@@ -117,8 +117,9 @@ const refusalStatus = (type: string): 400 | 403 | 409 =>
   type === REFUSAL.forbidden ? 403 : type === REFUSAL.conflict ? 409 : 400;
 
 /** A refused decision reads as the POST would have answered it: its status code, error and reasons. */
+/** What became of a decision, and no more (469.2c(1)): the state is read at GET /incidents/{id}, under need to know. */
 function decisionStatusBody(status: DecisionStatus) {
-  if (status.status !== 'refused') return status;
+  if (status.status !== 'refused') return { decisionId: status.decisionId, status: status.status };
   const { decisionId, refusal } = status;
   return {
     decisionId,
@@ -240,6 +241,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const { incidentId } = parse(incidentParamsSchema, request.params);
     const body = parse(decisionBodySchema, request.body);
     const identity = request.identity!;
+    // Need to know (469.2c(1)) before any check of the decision itself (a bad shape says nothing of the
+    // incident): an outsider learns nothing, not even that it exists, and never gets the 409's reasons.
+    await readIncident(client, identity, incidentId);
     if (identity.roles.length === 0)
       throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
     // The grounds the policy asks of the decision (the custody exemption's facts, the recipient 464c
@@ -263,7 +267,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.get('/incidents/:incidentId/decisions/:decisionId', { onRequest: authenticate }, async (request) => {
     const { incidentId, decisionId } = parse(decisionParamsSchema, request.params);
-    // Decisions are taken by people with a role; what became of one is theirs to ask (469.2c(1)).
+    // Need to know (469.2c(1)) first; then decisions are taken by people with a role, theirs to follow.
+    await readIncident(client, request.identity!, incidentId);
     if (request.identity!.roles.length === 0)
       throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
     return decisionStatusBody(

@@ -4,16 +4,31 @@
  * exist, so its existence is not disclosed either.
  */
 import type { Client } from '@temporalio/client';
-import { mayRead, readsAll } from '../domain/need-to-know.js';
+import { mayRead, readingOf, readsAll, reporterView } from '../domain/need-to-know.js';
 import type { IncidentState } from '../domain/state.js';
 import type { Identity } from '../security/identity.js';
 import { getIncidentState, IncidentNotFoundError, type IncidentListItem } from './incidents.js';
 
-/** The incident's state when `identity` may see it; IncidentNotFoundError (404) otherwise. */
-export async function readableState(client: Client, identity: Identity, incidentId: string): Promise<IncidentState> {
+/**
+ * The incident as `identity` may see it (need to know, 469.2c(1)): the whole state with a role on it, a
+ * reporter's view as its reporter only (domain/need-to-know.ts `reporterView`); IncidentNotFoundError
+ * (404) otherwise, before any other check of the route, so that nothing tells an outsider it exists.
+ */
+export async function readIncident(
+  client: Client,
+  identity: Identity,
+  incidentId: string,
+): Promise<{ state: IncidentState; reading: 'full' | 'reporter' }> {
   const state = await getIncidentState(client, incidentId);
-  if (mayRead(identity, state)) return state;
+  const reading = readingOf(identity, state);
+  if (reading === 'full') return { state, reading };
+  if (reading === 'reporter') return { state: reporterView(state, identity.key), reading };
   throw new IncidentNotFoundError(incidentId);
+}
+
+/** The incident's state as `identity` may see it; IncidentNotFoundError (404) when they may not. */
+export async function readableState(client: Client, identity: Identity, incidentId: string): Promise<IncidentState> {
+  return (await readIncident(client, identity, incidentId)).state;
 }
 
 /**

@@ -15,13 +15,17 @@
  * plus, person by person, anyone who has decided or acted on it (their id is in its timeline).
  * The workflow's state is the source: the set only grows as the incident moves on.
  */
-import { GATE_ROLE } from './gates.js';
+import { GATE_ROLE, KIND_PHASES } from './gates.js';
 import type { DecisionKind } from './decision.js';
 import type { Role } from './roles.js';
 import type { IncidentState } from './state.js';
 
-/** Told of every incident: they see all of them. */
-export const ALWAYS_INVOLVED: readonly Role[] = ['ipsDirector', 'privacyDivision', 'ppgbChair', 'programManager'];
+/**
+ * Told of every incident: they see all of them. A program manager is not among them: they see the
+ * incidents that name them (`programManagers` in the state), or, in incidents reported before those
+ * were kept, every incident, as every program manager was told of it.
+ */
+export const ALWAYS_INVOLVED: readonly Role[] = ['ipsDirector', 'privacyDivision', 'ppgbChair'];
 
 const PHASE_ROLES: Record<string, Role[]> = {
   'phase:cost-consultation': ['cgfs'],
@@ -37,6 +41,7 @@ const PHASE_ROLES: Record<string, Role[]> = {
 
 export function rolesOnIncident(state: IncidentState): Set<Role> {
   const roles = new Set<Role>(ALWAYS_INVOLVED);
+  if (state.programManagers === undefined) roles.add('programManager');
   if (state.medium === 'cyber') roles.add('dsCirt');
   if (state.awaiting) roles.add(state.awaiting.role);
   for (const item of state.actionItems) roles.add(item.ownerRole);
@@ -45,7 +50,9 @@ export function rolesOnIncident(state: IncidentState): Set<Role> {
     if (role) roles.add(role);
   }
   if (state.crgConvened) roles.add('crg');
-  if (state.delay) roles.add('securityLiaison');
+  // 468.6-3: DS or another agency may ask for a delay from the analysis until the letters go out: the
+  // security liaison may read the incident while it may ask (else its request would meet a 404).
+  if (state.delay || KIND_PHASES['request-delay'].includes(state.phase)) roles.add('securityLiaison');
   // A major incident is told to the CIO, and a stalled one escalates to the final authority (workflows/major-incident.ts).
   if (state.majorIncident) roles.add('cio').add('underSecretary');
   for (const entry of state.timeline) for (const role of PHASE_ROLES[entry.event] ?? []) roles.add(role);
@@ -55,29 +62,70 @@ export function rolesOnIncident(state: IncidentState): Set<Role> {
 export interface Reader {
   key: string;
   roles: readonly Role[];
-}
-
-/** Whether `reader` may see the incident. */
-export function mayRead(reader: Reader, state: IncidentState): boolean {
-  return standingOf(reader, state) !== null;
+  /** Roles the playbook names this person an alternate for (separation of duties, domain/separation.ts). */
+  alternateFor?: readonly Role[];
 }
 
 /**
- * Why `reader` may see the incident: `involved` (a role on it, or they acted on it: all of it), or
- * `reporter` (their only standing is having reported it: their report, the phase and the outcome, not
- * others' evidence), or null (not at all).
+ * How `reader` may see the incident: `full` with a role on it (or as an alternate for one, or as a
+ * program manager it names), or having acted on it; `reporter` as its reporter only (their report's
+ * progress and what was decided: `reporterView`); null not at all (it answers as if it did not exist).
+ */
+export function readingOf(reader: Reader, state: IncidentState): 'full' | 'reporter' | null {
+  if (reader.roles.some((role) => ALWAYS_INVOLVED.includes(role))) return 'full';
+  if (reader.roles.includes('programManager') && state.programManagers?.includes(reader.key)) return 'full';
+  const involved = rolesOnIncident(state);
+  if ([...reader.roles, ...(reader.alternateFor ?? [])].some((role) => involved.has(role))) return 'full';
+  // A refused attempt gives no access: only what was accepted counts.
+  const acted =
+    state.timeline.some((entry) => entry.actorId === reader.key && !entry.event.startsWith('decision-refused')) ||
+    state.decisions.some((d) => d.actorId === reader.key);
+  if (acted) return 'full';
+  return state.reporters?.includes(reader.key) ? 'reporter' : null;
+}
+
+/**
+ * Why `reader` may see the incident, in the pages' words: `involved` (all of it), `reporter` (their report,
+ * the phase and the outcome), or null (not at all). The same reading as `readingOf`.
  */
 export function standingOf(reader: Reader, state: IncidentState): 'involved' | 'reporter' | null {
-  if (reader.roles.some((role) => ALWAYS_INVOLVED.includes(role))) return 'involved';
-  const involved = rolesOnIncident(state);
-  if (reader.roles.some((role) => involved.has(role))) return 'involved';
-  // A refused attempt gives no access: only what was accepted counts.
-  if (
-    state.timeline.some((entry) => entry.actorId === reader.key && !entry.event.startsWith('decision-refused')) ||
-    state.decisions.some((d) => d.actorId === reader.key)
-  )
-    return 'involved';
-  return state.reporters?.includes(reader.key) ? 'reporter' : null;
+  const reading = readingOf(reader, state);
+  return reading === 'full' ? 'involved' : reading;
+}
+
+/** Whether `reader` may see the incident at all. */
+export function mayRead(reader: Reader, state: IncidentState): boolean {
+  return readingOf(reader, state) !== null;
+}
+
+/**
+ * What a reporter with no role on the incident sees (469.2c(1)): its phase, the dates of their report,
+ * and what was decided (kind, outcome, when); not others' evidence (an action item's evidence, such as
+ * a conduct review's outcome), not the disclosures accounted, not the rationales, the timeline's
+ * details, the risk reasons, a security delay or the route's reasons. The shape stays the state's.
+ */
+export function reporterView(state: IncidentState, key: string): IncidentState {
+  return {
+    ...state,
+    riskReasons: [],
+    route: null,
+    delay: null,
+    actionItems: state.actionItems.map(({ id, ownerRole, status }) => ({ id, ownerRole, status })),
+    decisions: state.decisions.map(({ kind, at, outcome }) => ({
+      kind,
+      at,
+      actorId: '',
+      ...(outcome ? { outcome } : {}),
+    })),
+    timeline: state.timeline
+      .filter((t) => t.event.startsWith('phase:') || t.event.startsWith('decision:') || t.event.startsWith('report'))
+      .map(({ at, event }) => ({ at, event })),
+    disclosures: [],
+    reportReceipts: [],
+    reportReference: null,
+    reporters: [key],
+    ...(state.programManagers ? { programManagers: [] } : {}),
+  };
 }
 
 /** Whether the reader sees every incident without looking at it (the list then needs no state queries). */

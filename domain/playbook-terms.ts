@@ -20,3 +20,30 @@ export function holdersOf(playbook: Playbook, role: Role): Person[] {
 export function holds(playbook: Playbook, personId: string, role: Role): boolean {
   return playbook.people.some((p) => p.id === personId && p.roles.includes(role));
 }
+
+/** Where the one-hour report goes for one medium: the office told (mail) and the endpoint that takes the report. */
+export interface Route {
+  office: Role;
+  endpoint: 'usCert' | 'privacyDivision';
+}
+
+/**
+ * The one-hour report's routing (467.2a, 468.3b): by medium, plus offices told of every incident. A
+ * playbook without `routing` (and every incident started before it was data) routes as 5 FAM does:
+ * cyber to DS/CIRT and US-CERT, the rest to the Privacy Division.
+ */
+export const STATE_ROUTING: { cyber: Route; 'non-cyber': Route; alwaysTell: Role[] } = {
+  cyber: { office: 'dsCirt', endpoint: 'usCert' },
+  'non-cyber': { office: 'privacyDivision', endpoint: 'privacyDivision' },
+  alwaysTell: [],
+};
+
+export function routeFor(playbook: Playbook, medium: 'cyber' | 'non-cyber'): Route {
+  return (playbook.routing ?? STATE_ROUTING)[medium];
+}
+
+/** Offices told of every incident besides the medium's (the DHS playbook: none; its SOC takes every medium). */
+export function alwaysTold(playbook: Playbook, medium: 'cyber' | 'non-cyber'): Role[] {
+  const told = playbook.routing?.alwaysTell ?? [];
+  return told.filter((role) => role !== routeFor(playbook, medium).office);
+}

@@ -27,6 +27,11 @@ const endpointSchema = z.strictObject({
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
 
+const routeSchema = z.strictObject({
+  office: z.enum(ROLES),
+  endpoint: z.enum(['usCert', 'privacyDivision']),
+});
+
 export const personSchema = z.strictObject({
   id: z
     .string()
@@ -97,6 +102,17 @@ export const playbookSchema = z
      * least this many people is a cost CGFS estimates (default 1,000; our reading of "at scale").
      */
     costs: z.strictObject({ mailAtScaleFrom: z.number().int().min(1).max(1_000_000_000).default(1_000) }).optional(),
+    /**
+     * The one-hour report's routing (467.2a, 468.3b; docs/playbooks): for each medium the office told and
+     * the endpoint the report goes to; `alwaysTell`, offices told of every incident. Absent: 5 FAM's.
+     */
+    routing: z
+      .strictObject({
+        cyber: routeSchema,
+        'non-cyber': routeSchema,
+        alwaysTell: z.array(z.enum(ROLES)).max(ROLES.length).default([]),
+      })
+      .optional(),
     endpoints: z.strictObject({
       ...(Object.fromEntries(ENDPOINTS.map((name) => [name, endpointSchema])) as Record<
         EndpointName,

@@ -216,6 +216,17 @@ export interface IncidentState {
   duties?: Duty[];
   /** Why the finding must be made again: a fact changed its inputs before notification was done (468.4, 468.5). */
   reanalysis?: { at: string; reason: string } | null;
+  /**
+   * The program managers of the playbook told of the incident (person ids, no PII): those the report
+   * names, else the playbook's (DHS PIHG); they see it (need to know). Absent in incidents reported
+   * before it was kept: every program manager was told, and sees them.
+   */
+  programManagers?: string[];
+  /**
+   * Employees' medical information is involved: a Rehabilitation Act matter, a violation in itself, never
+   * "no breach" nor "minimal risk, no further action" (domain/rehabilitation-act.ts). Absent otherwise.
+   */
+  rehabilitationAct?: boolean;
 }
 
 /** What the workflow returns when it closes: the summary of the case record (5 FAM 468.7). */

@@ -20,6 +20,8 @@ export interface Identity {
   /** The playbook person, when matched. */
   personId?: string;
   roles: Role[];
+  /** Roles the playbook names this person an alternate for (need to know: they may be asked to decide). */
+  alternateFor?: Role[];
   /** For the page header only ("Signed in as ..."); never logged. */
   name?: string;
   email?: string;
@@ -60,6 +62,7 @@ export function identityFromClaims(playbook: Playbook, claims: OidcClaims): Iden
     key,
     ...(person ? { personId: person.id } : {}),
     roles: person ? [...person.roles] : [],
+    ...(person ? alternatesOf(playbook, person.id) : {}),
     ...(typeof claims.name === 'string' ? { name: claims.name } : person ? { name: person.name } : {}),
     ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
     ...(typeof claims.auth_time === 'number' ? { authTime: claims.auth_time } : {}),
@@ -73,6 +76,15 @@ export function identityOfPerson(playbook: Playbook, personId: string): Identity
     key: personId,
     personId,
     roles: person ? [...person.roles] : [],
+    ...alternatesOf(playbook, personId),
     ...(person ? { name: person.name, email: person.email } : {}),
   };
+}
+
+/** The roles the playbook's `alternates` name this person for (separation of duties). */
+function alternatesOf(playbook: Playbook, personId: string): { alternateFor?: Role[] } {
+  const roles = Object.entries(playbook.alternates ?? {})
+    .filter(([, ids]) => ids?.includes(personId))
+    .map(([role]) => role as Role);
+  return roles.length ? { alternateFor: roles } : {};
 }

@@ -8,6 +8,7 @@ import { authorizedDisclosureProblems, exemptPart } from '../domain/authorized.j
 import type { AuthorizedDisclosure, Decision } from '../domain/decision.js';
 import { checkDecisionShape } from '../domain/decision-check.js';
 import { asLines } from '../domain/issues.js';
+import { rehabilitationActIssues } from '../domain/rehabilitation-act.js';
 import { letterProblems } from '../domain/letters.js';
 import { ALSO_DECIDED_BY, DELAY_KINDS_WHILE_NOTIFYING, GATE_ROLE, KIND_PHASES } from '../domain/gates.js';
 import { letterRuleProblems } from '../domain/letter-rules.js';
@@ -244,6 +245,8 @@ function groundsProblems(incident: Incident, d: Decision): { type: Refusal['type
               : 'options: expected at least one option of 5 FAM 468.5a',
           ),
         );
+      if (incident.features.rehabilitationAct)
+        problems.push(...asLines(rehabilitationActIssues(incident.report, d)).map((reason) => invalid(reason)));
       if (d.options.includes('no-further-action') && d.options.length > 1)
         problems.push(invalid('options: "no-further-action" excludes every other option (468.5a(7))'));
       return problems;

@@ -147,6 +147,20 @@ export const PATCHES = {
     deprecateWhen: OPEN_INCIDENTS,
     decided: 'at start',
   },
+  namedProgramManagers: {
+    id: 'named-program-managers',
+    since: '2026-12-07',
+    older: 'every program manager is told of the incident and sees it (`namedProgramManagers` off)',
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
+  rehabilitationAct: {
+    id: 'rehabilitation-act-workforce-medical',
+    since: '2026-12-07',
+    older: "employees' medical information is routed like any PII (`rehabilitationAct` off)",
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
   completeReport: {
     id: 'email-intake-complete-report',
     since: '2026-12-07',
@@ -196,6 +210,8 @@ export const SEARCH_ATTRIBUTES_ALWAYS = PATCHES.searchAttributesAlways.id;
 export const FISCAL_YEAR_FIGURES = PATCHES.fiscalYearFigures.id;
 export const CUSTODY_FACTS_PATCH = PATCHES.custodyFacts.id;
 export const PPGB_MEMBERS_OBJECT_PATCH = PATCHES.ppgbMembersObject.id;
+export const NAMED_PROGRAM_MANAGERS_PATCH = PATCHES.namedProgramManagers.id;
+export const REHABILITATION_ACT_PATCH = PATCHES.rehabilitationAct.id;
 export const COMPLETE_REPORT_PATCH = PATCHES.completeReport.id;
 export const MEDIA_NOTICE_PATCH = PATCHES.mediaNotice.id;
 export const TELEPHONE_NOTICE_PATCH = PATCHES.telephoneNotice.id;
@@ -222,6 +238,10 @@ export interface Features {
    * gives the computed risk level and the CRG's rationale where it overrode it.
    */
   ppgbMembersObject: boolean;
+  /** Only the program managers the report names are told and see it (need to know, 469.2c(1)). */
+  namedProgramManagers: boolean;
+  /** Employees' medical information is a Rehabilitation Act matter (domain/rehabilitation-act.ts). */
+  rehabilitationAct: boolean;
 }
 
 export const NO_FEATURES: Features = {
@@ -232,6 +252,8 @@ export const NO_FEATURES: Features = {
   cisaReport: false,
   custodyFacts: false,
   ppgbMembersObject: false,
+  namedProgramManagers: false,
+  rehabilitationAct: false,
 };
 
 /** The rules an incident runs under, decided once, in its first workflow task. */
@@ -248,6 +270,8 @@ export function startRules(): Rules {
   const facts = patched(POLICY_FACTS_PATCH);
   const custodyFacts = patched(CUSTODY_FACTS_PATCH);
   const ppgbMembersObject = patched(PPGB_MEMBERS_OBJECT_PATCH);
+  const namedProgramManagers = patched(NAMED_PROGRAM_MANAGERS_PATCH);
+  const rehabilitationAct = patched(REHABILITATION_ACT_PATCH);
   const rules468 = patched(RULES_468_6);
   const duties = patched(DUTIES_DERIVED);
   return {
@@ -259,6 +283,8 @@ export function startRules(): Rules {
       cisaReport: facts,
       custodyFacts,
       ppgbMembersObject,
+      namedProgramManagers,
+      rehabilitationAct,
     },
     rules468,
     duties,

@@ -9,11 +9,12 @@ import { condition, isCancellation, patched } from '@temporalio/workflow';
 import type { EndpointResult } from '../activities/http.js';
 import type { SendNoticeInput } from '../activities/index.js';
 import { cisaFields, receiverReference, type CisaFields } from '../domain/cisa.js';
-import type { EndpointName } from '../domain/playbook-terms.js';
+import { alwaysTold, routeFor, type EndpointName } from '../domain/playbook-terms.js';
 import { deadlineEndpoint, mail } from './activities.js';
 import { failureMessage, inBackground } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { INTAKE_NOTICES_TOGETHER } from './patches.js';
+import { programManagersToTell } from './program-managers.js';
 
 /**
  * The part of the report an external focal point receives: what the Breach Incident form holds, and,
@@ -38,7 +39,7 @@ export function reportBody(incident: Incident, update?: CisaFields['updates']) {
     summary: r.summary,
   };
   if (!incident.features.cisaReport) return body;
-  const focal = state.medium === 'cyber' ? 'dsCirt' : 'privacyDivision';
+  const focal = routeFor(incident.playbook, state.medium).office;
   const contacts = incident.recipients(focal).map(({ name, email }) => ({ name, email }));
   return {
     ...body,
@@ -119,12 +120,13 @@ export async function reportingPhase(incident: Incident): Promise<void> {
     classified: r.classifiedInvolved,
     criminal: r.criminalActSuspected,
   };
-  const cyber = r.medium === 'cyber';
 
   // 468.3b: the form serves as notification to the reporter's supervisor. DHS PIHG (CBP seed): the
   // program manager is told immediately on discovery. 468.3b: the report is routed to the focal point.
-  const programManagers = [...(r.programManager ? [r.programManager] : []), ...incident.recipients('programManager')];
-  const focal = cyber ? 'dsCirt' : 'privacyDivision';
+  const programManagers = programManagersToTell(incident);
+  // The playbook's routing (domain/playbook-terms.ts): 5 FAM's by default, the SOC for every medium at DHS.
+  const route = routeFor(incident.playbook, r.medium);
+  const focal = route.office;
   const intake: { summary: string; routedTo: string; input: SendNoticeInput }[] = [
     {
       summary: 'Tell the supervisor',
@@ -149,7 +151,12 @@ export async function reportingPhase(incident: Incident): Promise<void> {
         ]
       : []),
     {
-      summary: cyber ? 'Route to DS/CIRT' : 'Route to the Privacy Division',
+      summary:
+        focal === 'dsCirt'
+          ? 'Route to DS/CIRT'
+          : focal === 'privacyDivision'
+            ? 'Route to the Privacy Division'
+            : `Route to ${focal}`,
       routedTo: focal,
       input: {
         to: incident.recipients(focal),
@@ -157,6 +164,15 @@ export async function reportingPhase(incident: Incident): Promise<void> {
         step: `tell-${focal}`,
       },
     },
+    ...alwaysTold(incident.playbook, r.medium).map((office) => ({
+      summary: `Tell ${office}`,
+      routedTo: office,
+      input: {
+        to: incident.recipients(office),
+        notice: { template: 'report-received' as const, audience: 'focal-point' as const, ...notice },
+        step: `tell-${office}`,
+      },
+    })),
   ];
   if (patched(INTAKE_NOTICES_TOGETHER)) {
     inBackground(incident, 'tell-at-intake', () =>
@@ -178,12 +194,12 @@ export async function reportingPhase(incident: Incident): Promise<void> {
   // 467.2b, 468.1(4): classified information makes it a security incident as well.
   if (r.classifiedInvolved) tellSecurityIncident(incident);
 
-  const required: EndpointName = cyber ? 'usCert' : 'privacyDivision';
+  const required: EndpointName = route.endpoint;
   incident.initialReport = inBackground(incident, `report-${required}`, async () => {
     const delivered = await deliver(
       incident,
       required,
-      cyber ? 'Report to US-CERT' : 'Report to the Privacy Division',
+      required === 'usCert' ? 'Report to US-CERT' : 'Report to the Privacy Division',
       `report-${required}`,
       reportBody(incident),
     );
@@ -266,7 +282,7 @@ export function reportUpdate(incident: Incident, supplement: number): void {
   const first = incident.initialReport;
   if (!first || !incident.features.cisaReport) return;
   const { state } = incident;
-  const required: EndpointName = state.medium === 'cyber' ? 'usCert' : 'privacyDivision';
+  const required: EndpointName = routeFor(incident.playbook, state.medium).endpoint;
   inBackground(incident, `update-${required}-${supplement}`, async () => {
     await first;
     const update = { incidentId: state.incidentId, reference: state.reportReference, supplement };

@@ -9,6 +9,8 @@ import { gate, reanalysing, take, timedGate } from './gates.js';
 import { inBackground } from './background.js';
 import type { Incident } from './incident-state.js';
 import { NO_NOTIFICATION_FOLLOWS_RISK, CGFS_ON_EVERY_COST } from './patches.js';
+import { REHABILITATION_ACT, rehabilitationActMatter } from '../domain/rehabilitation-act.js';
+import { MEDICAL_MITIGATION } from './decisions.js';
 
 export type AfterResponse = 'notify' | 'decline' | 'closure-review';
 
@@ -32,7 +34,14 @@ export async function triage(incident: Incident): Promise<'convened' | 'declined
       ? 'DS conducts the fact-finding: classified information is involved (5 FAM 467.2c, 468.2b(2)).'
       : `Administrative fact-finding by ${state.responsibleOffice ?? 'the responsible office'} (5 FAM 467.2c).`,
   );
-  if (report.causedByWorkforceMember) {
+  const rehabilitationAct = incident.features.rehabilitationAct && rehabilitationActMatter(report);
+  if (rehabilitationAct) {
+    // The Rehabilitation Act: a violation in itself; it keeps the mitigation and the conduct review.
+    state.rehabilitationAct = true;
+    incident.log('rehabilitation-act-matter', undefined, REHABILITATION_ACT);
+    incident.addItem('other-mitigation', 'responsibleOffice', MEDICAL_MITIGATION);
+  }
+  if (report.causedByWorkforceMember || rehabilitationAct) {
     incident.addItem(
       'conduct-review',
       'responsibleOffice',
@@ -107,7 +116,8 @@ async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-
   if (!notify) {
     // 468.5e: a major incident is never closed on a finding of minimal risk without the final authority (duty rules).
     const major = incident.dutyRules && state.majorIncident !== null && !noBreach;
-    const minimal = (noBreach || state.risk === 'low') && !major;
+    // The Rehabilitation Act: employees' medical information is never minimal risk, no further action.
+    const minimal = (noBreach || state.risk === 'low') && !major && !state.rehabilitationAct;
     if (minimal || !patched(NO_NOTIFICATION_FOLLOWS_RISK)) {
       const risk = riskWords(incident, analysisDecision.riskOverride);
       routeTo(

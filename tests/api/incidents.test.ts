@@ -169,7 +169,8 @@ describe('POST /incidents/{incidentId}/decisions', () => {
     const res = await call(f.app, {
       method: 'POST',
       url: decisions(incidentId),
-      token: TOKEN.cgfs,
+      // The Privacy Division may read every incident (need to know) but does not convene the CRG.
+      token: TOKEN.privacyDivision,
       body: { kind: 'convene-crg', convene: true, rationale: 'Serious.' },
     });
     expect(res.status).toBe(403);
@@ -177,7 +178,7 @@ describe('POST /incidents/{incidentId}/decisions', () => {
     // The refused attempt is recorded in the incident's timeline, with its actor.
     const state = await call(f.app, { method: 'GET', url: `/incidents/${incidentId}` });
     expect(state.json.timeline).toContainEqual(
-      expect.objectContaining({ event: 'decision-refused:convene-crg', actorId: 'crg-cgfs' }),
+      expect.objectContaining({ event: 'decision-refused:convene-crg', actorId: 'privacy-division' }),
     );
     expect(state.json.crgConvened).toBeNull();
   });
@@ -187,11 +188,19 @@ describe('POST /incidents/{incidentId}/decisions', () => {
     const res = await call(f.app, {
       method: 'POST',
       url: decisions(incidentId),
-      token: TOKEN.underSecretary,
-      body: { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Notify.' },
+      token: TOKEN.ppgbChair,
+      body: { kind: 'ppgb-chair-decision', outcome: 'refer-to-ppgb', rationale: 'To the board.' },
     });
     expect(res.status).toBe(409);
     expect(res.json.reasons).toEqual([expect.stringMatching(/not accepted in phase/)]);
+    // Someone who may not read the incident learns neither its phase nor that it exists (469.2c(1)).
+    const outsider = await call(f.app, {
+      method: 'POST',
+      url: decisions(incidentId),
+      token: TOKEN.underSecretary,
+      body: { kind: 'under-secretary-decision', outcome: 'approve-notification', rationale: 'Notify.' },
+    });
+    expect(outsider.status).toBe(404);
   });
 
   it("400 with the workflow's reasons for a decision it finds invalid", async () => {

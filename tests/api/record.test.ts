@@ -226,7 +226,8 @@ describe('468.6-1 and 468.6-3 through the API', () => {
         await call(f.app, {
           method: 'POST',
           url: `/incidents/${id}/decisions`,
-          token: TOKEN.underSecretary,
+          // Someone who may read the incident (need to know) but lacks the Chair's role.
+          token: TOKEN.privacyDivision,
           body: { kind: 'acknowledge-delay', rationale: 'Fine.' },
         })
       ).status,

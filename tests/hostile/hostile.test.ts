@@ -507,6 +507,13 @@ describe('decisions at the HTTP API', () => {
           token: tokenOf(person),
           body: VALID_DECISIONS[kind],
         });
+        // Need to know (469.2c(1)): who may not read the incident is answered 404 before anything else.
+        const reads = (await call(f.app, { method: 'GET', url: `/incidents/${analysing}`, token: tokenOf(person) }))
+          .status;
+        if (reads === 404) {
+          expect(res.status).toBe(404);
+          return;
+        }
         expectNamedRefusal(res, [403]);
         expect((res.json.reasons as string[]).join(' ')).toContain(ROLE_OF[kind]!);
       }),
@@ -520,6 +527,10 @@ describe('decisions at the HTTP API', () => {
     const outOfPhase = KINDS.filter((k) => !IN_ANALYSIS.includes(k) && k !== 'complete-action-item');
     const holder = (kind: string) => f.playbook.people.find((p) => p.roles.includes(ROLE_OF[kind]!))!.id;
     for (const kind of outOfPhase) {
+      // Need to know (469.2c(1)): a holder who may not read the incident yet is answered 404 instead.
+      const reads = (await call(f.app, { method: 'GET', url: `/incidents/${analysing}`, token: tokenOf(holder(kind)) }))
+        .status;
+      if (reads === 404) continue;
       tally('decision out of phase', kind);
       const res = await call(f.app, {
         method: 'POST',
@@ -615,10 +626,11 @@ describe('decisions at the HTTP API', () => {
     const stranger = await call(f.app, {
       method: 'POST',
       url: `/incidents/${incidentId}/decisions`,
-      token: tokenOf('crg-ds'),
+      // Someone who may read the incident (need to know): an outsider would be answered 404 first.
+      token: tokenOf('privacy-division'),
       body: office,
     });
-    tally('decisionId from another person', [office, 'crg-ds']);
+    tally('decisionId from another person', [office, 'privacy-division']);
     expectNamedRefusal(stranger, [409]);
     expect(essence(await stateOf(incidentId))).toEqual(before);
   });

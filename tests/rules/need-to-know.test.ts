@@ -1,6 +1,6 @@
 /** Need to know (5 FAM 469.2c(1), domain/need-to-know.ts): who sees an incident, from its state alone. */
 import { describe, expect, it } from 'vitest';
-import { mayRead, readsAll, rolesOnIncident } from '../../domain/need-to-know.js';
+import { mayRead, readingOf, readsAll, reporterView, rolesOnIncident } from '../../domain/need-to-know.js';
 import type { IncidentState } from '../../domain/state.js';
 
 function state(overrides: Partial<IncidentState> = {}): IncidentState {
@@ -42,11 +42,97 @@ function state(overrides: Partial<IncidentState> = {}): IncidentState {
 }
 
 describe('469.2c(1): need to know', () => {
-  it('the IPS Director, the Privacy Division, the SAOP and the program manager see every incident', () => {
-    for (const role of ['ipsDirector', 'privacyDivision', 'ppgbChair', 'programManager'] as const) {
+  it('the IPS Director, the Privacy Division and the SAOP see every incident', () => {
+    for (const role of ['ipsDirector', 'privacyDivision', 'ppgbChair'] as const) {
       expect(readsAll({ key: 'x', roles: [role] })).toBe(true);
       expect(mayRead({ key: 'x', roles: [role] }, state())).toBe(true);
     }
+  });
+
+  it('469.2c(1): a program manager sees only the incidents that name them (incidents from before: every one)', () => {
+    const pm = { key: 'pm-field-operations', roles: ['programManager' as const] };
+    expect(readsAll(pm)).toBe(false);
+    expect(mayRead(pm, state({ programManagers: ['pm-field-operations'] }))).toBe(true);
+    expect(mayRead(pm, state({ programManagers: ['pm-human-resources'] }))).toBe(false);
+    expect(mayRead(pm, state({ programManagers: [] }))).toBe(false);
+    expect(mayRead(pm, state())).toBe(true);
+  });
+
+  it('469.2c(1): an alternate the playbook names for a role on the incident sees it (they may be asked to decide)', () => {
+    const alternate = { key: 'ppgb-m-pri', roles: ['ppgb' as const], alternateFor: ['underSecretary' as const] };
+    const atUnderSecretary = state({
+      awaiting: { role: 'underSecretary', kinds: ['under-secretary-decision'], since: 'x' },
+    });
+    expect(mayRead({ ...alternate, alternateFor: [] }, atUnderSecretary)).toBe(false);
+    expect(mayRead(alternate, atUnderSecretary)).toBe(true);
+  });
+
+  it("469.2c(1): a reporter sees their report's phase and what was decided, not others' evidence, the rationales or the disclosures", () => {
+    const reporter = { key: 'oidc-abc', roles: [] };
+    const full = state({
+      phase: 'remediation',
+      reporters: ['oidc-abc', 'oidc-other'],
+      programManagers: ['pm-field-operations'],
+      riskReasons: ['5 FAM 468.4(1) nature: high (+2)'],
+      actionItems: [
+        {
+          id: 'conduct-review',
+          ownerRole: 'responsibleOffice',
+          status: 'done',
+          evidence: 'The clerk was counselled and disciplined.',
+          completedBy: 'pm-field-operations',
+        },
+      ],
+      decisions: [
+        {
+          kind: 'under-secretary-decision',
+          actorId: 'under-secretary',
+          at: 't1',
+          outcome: 'approve-notification',
+          rationale: 'Because.',
+        },
+      ],
+      timeline: [
+        { at: 't0', event: 'reported' },
+        { at: 't1', event: 'decision:under-secretary-decision:approve-notification', actorId: 'under-secretary' },
+        { at: 't2', event: 'item-completed:conduct-review', actorId: 'pm-field-operations', detail: 'counselled' },
+        { at: 't3', event: 'phase:remediation' },
+      ],
+      disclosures: [
+        {
+          entryId: 'inc-1-D1',
+          incidentId: 'inc-1',
+          disclosedAt: 't',
+          nature: 'paper',
+          purpose: 'p',
+          recipient: { name: 'ICE', address: 'a' },
+          basis: 'hipaa-custody-exemption',
+          accountingRequired: true,
+          keepAtLeastUntil: 't',
+          recordedAt: 't',
+          recordedBy: 'ips-director',
+        },
+      ],
+    });
+    expect(readingOf(reporter, full)).toBe('reporter');
+    const seen = reporterView(full, reporter.key);
+    expect(seen.phase).toBe('remediation');
+    expect(seen.decisions).toEqual([
+      { kind: 'under-secretary-decision', at: 't1', actorId: '', outcome: 'approve-notification' },
+    ]);
+    expect(seen.actionItems).toEqual([{ id: 'conduct-review', ownerRole: 'responsibleOffice', status: 'done' }]);
+    expect(seen.disclosures).toEqual([]);
+    expect(seen.riskReasons).toEqual([]);
+    expect(seen.reporters).toEqual(['oidc-abc']);
+    expect(seen.programManagers).toEqual([]);
+    expect(seen.timeline.map((t) => t.event)).toEqual([
+      'reported',
+      'decision:under-secretary-decision:approve-notification',
+      'phase:remediation',
+    ]);
+    expect(JSON.stringify(seen)).not.toContain('counselled');
+    // Someone with a role on it sees it whole.
+    expect(readingOf({ key: 'ips-director', roles: ['ipsDirector'] }, full)).toBe('full');
   });
 
   it('DS/CIRT sees the cyber incidents only (468.3b(1))', () => {

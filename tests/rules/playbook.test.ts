@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENDPOINTS, parsePlaybook, PlaybookError, REQUIRED_ROLES } from '../../domain/playbook.js';
 import { ROLES } from '../../domain/roles.js';
+import { alwaysTold, routeFor } from '../../domain/playbook-terms.js';
 import { playbookCheck } from '../../cli/playbook-check.js';
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, loadApiTokens, loadPlaybookFile } from '../../config/index.js';
 
@@ -328,5 +329,31 @@ describe('separation of duties in playbook check', () => {
 
   it('the shipped playbooks have no one checking their own decisions', async () => {
     for (const path of [STATE, CBP]) expect((await playbookCheck(path)).output).not.toContain('warning');
+  });
+});
+
+describe('the one-hour report routing is playbook data (467.2a, 468.3b; DHS PIHG)', () => {
+  const load = (file: string) =>
+    parsePlaybook(JSON.parse(readFileSync(new URL(`../../playbooks/${file}`, import.meta.url), 'utf8')), file);
+
+  it('468.3b: the State playbook keeps 5 FAM: cyber to DS/CIRT and US-CERT, the rest to the Privacy Division', () => {
+    const state = load('state-5fam.json');
+    expect(routeFor(state, 'cyber')).toEqual({ office: 'dsCirt', endpoint: 'usCert' });
+    expect(routeFor(state, 'non-cyber')).toEqual({ office: 'privacyDivision', endpoint: 'privacyDivision' });
+    const { routing: _, ...without } = state;
+    expect(routeFor(without, 'non-cyber')).toEqual(routeFor(state, 'non-cyber'));
+  });
+
+  it('DHS PIHG: the DHS playbook sends every incident to its SOC whatever the medium, and tells the Privacy Office', () => {
+    const dhs = load('dhs-cbp.json');
+    for (const medium of ['cyber', 'non-cyber'] as const)
+      expect(routeFor(dhs, medium)).toEqual({ office: 'dsCirt', endpoint: 'usCert' });
+    expect(alwaysTold(dhs, 'non-cyber')).toEqual(['privacyDivision']);
+  });
+
+  it('the playbook schema names a bad route field', () => {
+    const raw = JSON.parse(readFileSync(new URL('../../playbooks/dhs-cbp.json', import.meta.url), 'utf8'));
+    raw.routing['non-cyber'] = { office: 'soc', endpoint: 'mailVendor' };
+    expect(() => parsePlaybook(raw, 'x')).toThrow(/routing\.non-cyber\.office/);
   });
 });

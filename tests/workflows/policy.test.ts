@@ -9,6 +9,7 @@ import { reportIntakeSignal } from '../../workflows/messages.js';
 import {
   DAY,
   FACTORS_HIGH,
+  FACTORS_LOW,
   aReport,
   decide,
   refusal,
@@ -307,6 +308,57 @@ describe('custody exemption and the accounting of disclosures', () => {
     const state = await decide(handle, 'ips-director', analysis());
     expect(state.disclosures).toEqual([]);
     expect(events(state)).not.toContain('disclosure-accounted');
+  });
+});
+
+describe("employees' medical information (the Rehabilitation Act; DHS PIHG, CBP)", () => {
+  const WORKFORCE_MEDICAL: Partial<Report> = { ...MEDICAL, affectedPopulation: 'workforce', encrypted: true };
+
+  it('Rehabilitation Act: disclosing an employee\'s medical information is never "no breach" nor "minimal risk, no further action"; it keeps the mitigation and the conduct review, and says so', async () => {
+    const { handle } = await report(f, WORKFORCE_MEDICAL);
+    await toAnalysis(handle);
+    let state = await stateOf(handle);
+    expect(state.rehabilitationAct).toBe(true);
+    expect(events(state)).toContain('rehabilitation-act-matter');
+    expect(state.actionItems.filter((i) => i.status === 'open').map((i) => i.id)).toEqual(
+      expect.arrayContaining(['other-mitigation', 'conduct-review']),
+    );
+    expect(state.actionItems.find((i) => i.id === 'other-mitigation')?.description).toContain('extra copies');
+
+    const noBreach = await refusal(
+      decide(handle, 'ips-director', analysis({ options: ['no-further-action'], authorizedDisclosure: MEMO_CASE })),
+    );
+    expect(noBreach.type).toBe('InvalidDecision');
+    expect(noBreach.message).toContain("authorizedDisclosure: employees' medical information is involved");
+    expect(noBreach.message).toContain(
+      'options: employees\' medical information is involved: "no-further-action" does not apply',
+    );
+    const withoutMitigation = await refusal(
+      decide(handle, 'ips-director', analysis({ options: ['systemic-review'], factors: FACTORS_LOW })),
+    );
+    expect(withoutMitigation.message).toContain('expected "other-mitigation"');
+
+    state = await decide(
+      handle,
+      'ips-director',
+      analysis({
+        options: ['other-mitigation'],
+        factors: FACTORS_LOW,
+        riskOverride: { level: 'low', rationale: 'One copy, recovered.' },
+      }),
+    );
+    expect(state.risk).toBe('low');
+    // Never the 468.5c route to closure: the PPGB Chair decides.
+    expect(state.phase).toBe('ppgb-chair-review');
+    expect(state.actionItems.find((i) => i.id === 'conduct-review')?.status).toBe('open');
+  });
+
+  it("Rehabilitation Act: the public's medical information is not such a matter", async () => {
+    const { handle } = await report(f, MEDICAL);
+    await toAnalysis(handle);
+    const state = await stateOf(handle);
+    expect(state.rehabilitationAct).toBeUndefined();
+    expect(state.actionItems.map((i) => i.id)).not.toContain('conduct-review');
   });
 });
 
