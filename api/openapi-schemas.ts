@@ -84,9 +84,22 @@ export function withDisclosureGrounds(decisionBody: JsonSchema): JsonSchema {
       ([basis, rule]) =>
         `${basis}: ${rule.mustShow}${rule.keyword ? ` (naming ${rule.keyword.what})` : ''} (${rule.paragraph})`,
     );
+    // The custody facts (domain/custody.ts): the custodian's determination is recorded, and its name is one
+    // a recipient can be matched against (a letter or digit); the comparisons are in the description.
+    const custodian = ad.properties.custodian as
+      (JsonSchema & { properties: Record<string, JsonSchema>; required: string[] }) | undefined;
+    const custodianWithFacts = custodian && {
+      ...custodian,
+      properties: { ...custodian.properties, name: { ...custodian.properties.name, pattern: '[A-Za-z0-9]' } },
+      required: [...new Set([...custodian.required, 'determination'])],
+    };
     const authorizedDisclosure = {
       ...ad,
-      properties: { ...ad.properties, explanation: { ...ad.properties.explanation, minLength: MIN_EXPLANATION } },
+      properties: {
+        ...ad.properties,
+        explanation: { ...ad.properties.explanation, minLength: MIN_EXPLANATION },
+        ...(custodianWithFacts ? { custodian: custodianWithFacts } : {}),
+      },
       required: [...ad.required, 'recipient'],
       allOf: [
         {
@@ -106,7 +119,7 @@ export function withDisclosureGrounds(decisionBody: JsonSchema): JsonSchema {
           },
         },
       ],
-      description: `The finding's grounds: the recipient (5 FAM 464c), and an explanation of at least ${MIN_EXPLANATION} characters showing, by basis: ${rules.join('; ')}. A finding without them is refused (400, issues under authorizedDisclosure).`,
+      description: `The finding's grounds: the recipient (5 FAM 464c), and an explanation of at least ${MIN_EXPLANATION} characters showing, by basis: ${rules.join('; ')}. For hipaa-custody-exemption (45 CFR 164.512(k)(5)(i)): the recipient is the custodian (recipient.name the custodian's name, or a unit of it named "unit, <custodian's name>"), and the custodian's determination is no later than disclosedAt. A finding without them is refused (400, issues under authorizedDisclosure).`,
     };
     return { ...variant, properties: { ...properties, authorizedDisclosure } };
   });

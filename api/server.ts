@@ -31,7 +31,7 @@ import fastifyCookie from '@fastify/cookie';
 import { codecRoutes, type CodecServerOptions } from './codec-server.js';
 import { cachedStates, CODEC_STATE_WAIT_MS } from './codec-access.js';
 import { authenticator } from './access.js';
-import { mayReportOn, readableState, readIncident } from '../client/need-to-know.js';
+import { mayReportOn, readableState, readForDecision } from '../client/need-to-know.js';
 import { caseRows, listRow, resolveIncidentId } from '../pages/case-list.js';
 import { pageRoutes } from '../pages/index.js';
 import type { Oidc } from '../security/oidc.js';
@@ -243,7 +243,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const identity = request.identity!;
     // Need to know (469.2c(1)) before any check of the decision itself (a bad shape says nothing of the
     // incident): an outsider learns nothing, not even that it exists, and never gets the 409's reasons.
-    await readIncident(client, identity, incidentId);
+    await readForDecision(client, identity, incidentId, waitMs);
     if (identity.roles.length === 0)
       throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
     // The grounds the policy asks of the decision (the custody exemption's facts, the recipient 464c
@@ -268,7 +268,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.get('/incidents/:incidentId/decisions/:decisionId', { onRequest: authenticate }, async (request) => {
     const { incidentId, decisionId } = parse(decisionParamsSchema, request.params);
     // Need to know (469.2c(1)) first; then decisions are taken by people with a role, theirs to follow.
-    await readIncident(client, request.identity!, incidentId);
+    await readForDecision(client, request.identity!, incidentId, waitMs);
     if (request.identity!.roles.length === 0)
       throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
     return decisionStatusBody(

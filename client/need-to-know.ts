@@ -3,7 +3,8 @@
  * 469.2c(1), domain/need-to-know.ts). An incident someone may not see answers as one that does not
  * exist, so its existence is not disclosed either.
  */
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { incidentWorkflowId } from '../domain/ids.js';
 import { mayRead, readingOf, readsAll, reporterView } from '../domain/need-to-know.js';
 import type { IncidentState } from '../domain/state.js';
 import type { Identity } from '../security/identity.js';
@@ -18,8 +19,9 @@ export async function readIncident(
   client: Client,
   identity: Identity,
   incidentId: string,
+  timeoutMs?: number,
 ): Promise<{ state: IncidentState; reading: 'full' | 'reporter' }> {
-  const state = await getIncidentState(client, incidentId);
+  const state = await getIncidentState(client, incidentId, timeoutMs);
   const reading = readingOf(identity, state);
   if (reading === 'full') return { state, reading };
   if (reading === 'reporter') return { state: reporterView(state, identity.key), reading };
@@ -60,5 +62,32 @@ export async function mayReportOn(client: Client, identity: Identity, incidentId
   } catch (err) {
     if (err instanceof IncidentNotFoundError) return true;
     throw err;
+  }
+}
+
+/**
+ * Need to know for a decision (469.2c(1)), as `readIncident`, with one reading of our own: a decision is
+ * taken even while no worker runs, and applied when one does (docs/releases.md). Then the state cannot be
+ * queried, so the incident's existence is read from the server (a describe needs no worker) and anyone
+ * with a role in the playbook may file; the workflow refuses, with its reasons, whoever may not decide.
+ * `timeoutMs`: how long the state is waited for before that reading (the decision's own wait).
+ */
+export async function readForDecision(
+  client: Client,
+  identity: Identity,
+  incidentId: string,
+  timeoutMs: number,
+): Promise<void> {
+  try {
+    await readIncident(client, identity, incidentId, timeoutMs);
+  } catch (err) {
+    if (err instanceof IncidentNotFoundError) throw err;
+    try {
+      await client.workflow.getHandle(incidentWorkflowId(incidentId)).describe();
+    } catch (described) {
+      if (described instanceof WorkflowNotFoundError) throw new IncidentNotFoundError(incidentId);
+      throw err;
+    }
+    if (identity.roles.length === 0) throw new IncidentNotFoundError(incidentId);
   }
 }

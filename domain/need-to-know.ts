@@ -125,6 +125,9 @@ export function reporterView(state: IncidentState, key: string): IncidentState {
     reportReference: null,
     reporters: [key],
     ...(state.programManagers ? { programManagers: [] } : {}),
+    // What the case owes and whether it is done, not what discharged it (others' evidence).
+    ...(state.duties ? { duties: state.duties.map(({ dischargedBy: _by, ...duty }) => duty) } : {}),
+    ...(state.reanalysis !== undefined ? { reanalysis: null } : {}),
   };
 }
 

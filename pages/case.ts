@@ -144,7 +144,7 @@ ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to yo
       if (!requireSignIn(request, reply)) return reply;
       const identity = request.identity!;
       try {
-        // A case number is taken in place of the id (api/case-list.ts).
+        // A case number is taken in place of the id (pages/case-list.ts).
         const asked = incidentIdSchema.parse(request.params.incidentId);
         const state = await readableState(deps.client, identity, await resolveIncidentId(deps.client, asked));
         const done = DECISION_KINDS.find((k) => k === request.query.done);

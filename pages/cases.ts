@@ -3,7 +3,7 @@
  * case number, its title, the office, the people affected, the phase, whom it waits for and the next
  * deadline counting down. Search by number, office, phase, the role waited for, "waiting for me" and the
  * reported dates; GET /cases.csv the same rows as CSV for the office's own tracking sheet. The rows come
- * from api/case-list.ts, as GET /incidents's do.
+ * from pages/case-list.ts, as GET /incidents's do.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { PHASES, type Phase } from '../domain/state.js';

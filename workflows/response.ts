@@ -93,7 +93,8 @@ export async function analysed(incident: Incident, tell = false): Promise<AfterR
 async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-crg'> {
   const { state, report } = incident;
   incident.setPhase('analysis');
-  incident.addItem('risk-assessment', 'crg');
+  // 468.4: the CRG's, or its chair's when it is not convened (docs/lifecycle.md): the CRG not convened has no role on it.
+  incident.addItem('risk-assessment', state.crgConvened ? 'crg' : 'ipsDirector');
   await gate(incident, 'ipsDirector', ['submit-analysis']);
   const analysisDecision = take(incident, 'submit-analysis')!;
   const notify = analysisDecision.options.includes('notify-individuals');

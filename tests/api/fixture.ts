@@ -40,6 +40,8 @@ export const TOKEN = {
   underSecretary: 'demo-under-secretary-token',
   securityLiaison: 'demo-ds-investigations-token',
   notificationOfficial: 'demo-notification-official-token',
+  /** Morgan Mock: the program manager, who also holds responsibleOffice (owns the fact-finding, 467.2c). */
+  programManager: 'demo-program-manager-token',
 } as const;
 
 export interface ApiFixture {
@@ -61,6 +63,16 @@ export function testPlaybook(receiverUrl: string): Playbook {
   const moved = withEndpointsAt(raw, receiverUrl);
   for (const endpoint of Object.values(moved.endpoints)) delete endpoint.tokenEnv;
   return parsePlaybook(moved);
+}
+
+/**
+ * The PPGB's objection window to a finding of minimal risk (5 FAM 468.5c), short enough to wait out in
+ * real time: the shipped 10 days cannot be, and a case whose CRG is not convened passes it on its way to
+ * closure review (docs/lifecycle.md "Duties"). For `startApiFixture({ playbook: withShortObjectionWindow })`.
+ */
+export const SHORT_OBJECTION_WINDOW = '2s';
+export function withShortObjectionWindow(playbook: Playbook): Playbook {
+  return { ...playbook, timers: { ...playbook.timers, minimalRiskObjectionWindow: SHORT_OBJECTION_WINDOW } };
 }
 
 /** The mail vendor's token for POST /vendor/returns (BREACH_VENDOR_TOKEN in production). */
@@ -239,7 +251,10 @@ export async function waitFor(
 export const waitForPhase = (app: FastifyInstance, incidentId: string, phase: Phase) =>
   waitFor(app, incidentId, (s) => s.phase === phase, `phase ${phase}`);
 
-/** Sends the two triage decisions; convene=false sends the incident to closure review. */
+/**
+ * Sends the two triage decisions. Either way the incident goes to analysis: not convening the CRG does not
+ * spare the analysis (the IPS Director records it; see `notConvenedToClosureReview`).
+ */
 export async function triage(app: FastifyInstance, incidentId: string, convene: boolean): Promise<IncidentState> {
   const office = await call(app, {
     method: 'POST',
@@ -258,6 +273,39 @@ export async function triage(app: FastifyInstance, incidentId: string, convene: 
   });
   if (crg.status !== 200) throw new Error(`convene-crg answered ${crg.status}: ${crg.text}`);
   return crg.json;
+}
+
+/** Six low factors of 468.4. */
+export const FACTORS_LOW = {
+  dataNature: 'low',
+  misuseLikelihood: 'low',
+  logicalAccess: 'low',
+  physicalAccess: 'low',
+  deliberateTargeting: 'low',
+  priorMisuse: 'low',
+} as const;
+
+/**
+ * The CRG not convened (467.4-2a): the IPS Director records the analysis as its chair, a finding of low
+ * risk and no further action (468.4); the PPGB is advised and, once its objection window passes without an
+ * objection (468.5c), the incident waits in closure review. Needs a fixture whose playbook has a short
+ * window (`withShortObjectionWindow`).
+ */
+export async function notConvenedToClosureReview(app: FastifyInstance, incidentId: string): Promise<IncidentState> {
+  await triage(app, incidentId, false);
+  const analysis = await call(app, {
+    method: 'POST',
+    url: `/incidents/${incidentId}/decisions`,
+    body: {
+      kind: 'submit-analysis',
+      factors: FACTORS_LOW,
+      options: ['no-further-action'],
+      riskOverride: { level: 'low', rationale: 'A handful of records, recovered at once.' },
+      rationale: 'Recorded by the IPS Director, the CRG not convened.',
+    },
+  });
+  if (analysis.status !== 200) throw new Error(`submit-analysis answered ${analysis.status}: ${analysis.text}`);
+  return waitForPhase(app, incidentId, 'closure-review');
 }
 
 export function linkToken(claims: Partial<LinkClaims> & Pick<LinkClaims, 'incidentId' | 'kind' | 'personId'>): string {

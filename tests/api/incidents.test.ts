@@ -7,19 +7,22 @@ import {
   aReport,
   call,
   newId,
+  notConvenedToClosureReview,
   reportIncident,
   startApiFixture,
   TOKEN,
   triage,
   waitFor,
   waitForPhase,
+  withShortObjectionWindow,
   type ApiFixture,
 } from './fixture.js';
 
 let f: ApiFixture;
 
 beforeAll(async () => {
-  f = await startApiFixture();
+  // The PPGB's objection window (468.5c) a case without the CRG passes on its way to closure review, in seconds.
+  f = await startApiFixture({ playbook: withShortObjectionWindow });
 });
 
 afterAll(async () => {
@@ -226,8 +229,7 @@ describe('POST /incidents/{incidentId}/decisions', () => {
 
   it('467.2c: a refused closure is 409 listing the open action items; once done, the incident closes', async () => {
     const incidentId = await reportIncident(f.app);
-    await triage(f.app, incidentId, false);
-    const review = await waitForPhase(f.app, incidentId, 'closure-review');
+    const review = await notConvenedToClosureReview(f.app, incidentId);
     const open = review.actionItems.filter((i) => i.status === 'open').map((i) => i.id);
     expect(open).toContain('fact-finding');
 
@@ -239,10 +241,12 @@ describe('POST /incidents/{incidentId}/decisions', () => {
     expect(refused.status).toBe(409);
     expect(refused.json.reasons).toEqual([expect.stringContaining('fact-finding')]);
 
+    // Each item by its owner: the responsible office (the program manager) does the fact-finding.
     for (const itemId of open) {
       const done = await call(f.app, {
         method: 'POST',
         url: decisions(incidentId),
+        token: TOKEN.programManager,
         body: { kind: 'complete-action-item', itemId, evidence: 'Report filed.' },
       });
       expect(done.status, done.text).toBe(200);

@@ -4,21 +4,12 @@
  * reporter sees their report's progress, not others' evidence; a program manager the incidents that name them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  aReport,
-  call,
-  newId,
-  reportIncident,
-  startApiFixture,
-  triage,
-  waitFor,
-  waitForPhase,
-  type ApiFixture,
-} from './fixture.js';
+import { aReport, call, newId, reportIncident, startApiFixture, TOKEN, waitFor, type ApiFixture } from './fixture.js';
+import { shortObjectionWindow, toClosureReview } from '../cli/closure-review.js';
 
 let f: ApiFixture;
 beforeAll(async () => {
-  f = await startApiFixture();
+  f = await startApiFixture({ playbook: shortObjectionWindow });
 });
 afterAll(async () => {
   await f?.close();
@@ -31,8 +22,7 @@ const decisions = (id: string) => `/incidents/${id}/decisions`;
 describe('469.2c(1): need to know on every incident route', () => {
   it('469.2c(1): a decision from someone who may not read the incident is 404, before the 409 that would list its action items', async () => {
     const incidentId = await reportIncident(f.app, { medium: 'non-cyber' });
-    await triage(f.app, incidentId, false);
-    await waitForPhase(f.app, incidentId, 'closure-review');
+    await toClosureReview(f.app, incidentId);
     const outsider = await call(f.app, {
       method: 'POST',
       url: decisions(incidentId),
@@ -77,11 +67,11 @@ describe('469.2c(1): need to know on every incident route', () => {
     });
     expect(reported.status, reported.text).toBe(202);
     await waitFor(f.app, incidentId, (s) => s.discoveredAt !== '', 'the report taken');
-    await triage(f.app, incidentId, false);
-    await waitForPhase(f.app, incidentId, 'closure-review');
+    await toClosureReview(f.app, incidentId);
     const done = await call(f.app, {
       method: 'POST',
       url: decisions(incidentId),
+      token: TOKEN.programManager,
       body: { kind: 'complete-action-item', itemId: 'fact-finding', evidence: 'The clerk was counselled in writing.' },
     });
     expect(done.status, done.text).toBe(200);
@@ -92,9 +82,16 @@ describe('469.2c(1): need to know on every incident route', () => {
     expect(seen.json.decisions.map((d) => d.kind)).toEqual([
       'assign-responsible-office',
       'convene-crg',
+      'submit-analysis',
       'complete-action-item',
     ]);
-    expect(seen.json.actionItems).toEqual([{ id: 'fact-finding', ownerRole: 'responsibleOffice', status: 'done' }]);
+    // Each item as its id, owner and status only: no evidence.
+    expect(seen.json.actionItems).toContainEqual({
+      id: 'fact-finding',
+      ownerRole: 'responsibleOffice',
+      status: 'done',
+    });
+    for (const item of seen.json.actionItems) expect(Object.keys(item).sort()).toEqual(['id', 'ownerRole', 'status']);
     expect(seen.json.disclosures).toEqual([]);
     expect(seen.text).not.toContain('counselled');
     expect(seen.text).not.toContain('rationale');

@@ -5,11 +5,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseRecordSchema } from '../../domain/case-record.js';
-import { call, reportIncident, startApiFixture, TOKEN, triage, waitForPhase, type ApiFixture } from './fixture.js';
+import {
+  call,
+  notConvenedToClosureReview,
+  reportIncident,
+  startApiFixture,
+  TOKEN,
+  triage,
+  waitForPhase,
+  withShortObjectionWindow,
+  type ApiFixture,
+} from './fixture.js';
 
 let f: ApiFixture;
 beforeAll(async () => {
-  f = await startApiFixture();
+  // The PPGB's objection window (468.5c) a case without the CRG passes on its way to closure review, in seconds.
+  f = await startApiFixture({ playbook: withShortObjectionWindow });
 });
 afterAll(async () => {
   await f?.close();
@@ -21,12 +32,11 @@ const decide = async (id: string, token: string, body: unknown) => {
   return res.json;
 };
 
-/** Reported, CRG not convened, fact-finding done: waits for the sign-off. */
+/** Reported, CRG not convened, the analysis recorded, fact-finding done by its owner: waits for the sign-off. */
 async function toClosureReview(): Promise<string> {
   const id = await reportIncident(f.app);
-  await triage(f.app, id, false);
-  await waitForPhase(f.app, id, 'closure-review');
-  await decide(id, TOKEN.ipsDirector, {
+  await notConvenedToClosureReview(f.app, id);
+  await decide(id, TOKEN.programManager, {
     kind: 'complete-action-item',
     itemId: 'fact-finding',
     evidence: 'Fact-finding report filed.',
@@ -44,6 +54,7 @@ describe('GET /incidents/{id}/record', () => {
     expect(record.decisions.map((d) => d.kind)).toEqual([
       'assign-responsible-office',
       'convene-crg',
+      'submit-analysis',
       'complete-action-item',
     ]);
     expect(record.decisions[1]!.rationale).toBeTruthy();

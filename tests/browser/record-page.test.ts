@@ -4,7 +4,8 @@
  * printed to PDF by the browser. A screenshot is saved (its folder is printed).
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { call, reportIncident, startApiFixture, TOKEN, triage, waitForPhase, type ApiFixture } from '../api/fixture.js';
+import { call, reportIncident, startApiFixture, TOKEN, waitForPhase, type ApiFixture } from '../api/fixture.js';
+import { shortObjectionWindow, toClosureReview } from '../cli/closure-review.js';
 import { launchChromium, type Chromium } from './chromium.js';
 
 let f: ApiFixture;
@@ -12,7 +13,7 @@ let browser: Chromium;
 let base: string;
 
 beforeAll(async () => {
-  [f, browser] = await Promise.all([startApiFixture(), launchChromium()]);
+  [f, browser] = await Promise.all([startApiFixture({ playbook: shortObjectionWindow }), launchChromium()]);
   base = await f.app.listen({ port: 0, host: '127.0.0.1' });
   console.log(`screenshots in ${browser.screenshotDir}`);
 }, 120_000);
@@ -24,17 +25,21 @@ afterAll(async () => {
 
 test('468.7: the case record page shows the decisions, items, deadlines and filing of a closed case, and prints', async () => {
   const id = await reportIncident(f.app);
-  await triage(f.app, id, false);
-  await waitForPhase(f.app, id, 'closure-review');
-  for (const body of [
-    {
-      kind: 'complete-action-item',
-      itemId: 'fact-finding',
-      evidence: 'Fact-finding report BR-7 filed with the bureau.',
-    },
-    { kind: 'sign-off-closure', rationale: 'Media recovered; nothing more to do.' },
-  ]) {
-    const res = await call(f.app, { method: 'POST', url: `/incidents/${id}/decisions`, body });
+  const { caseNumber } = await toClosureReview(f.app, id);
+  expect(caseNumber).toMatch(/^PII-\d{4}-\d{4}$/);
+  // The fact-finding is the program manager's item (its owner completes it); the IPS Director signs off.
+  for (const [token, body] of [
+    [
+      TOKEN.programManager,
+      {
+        kind: 'complete-action-item',
+        itemId: 'fact-finding',
+        evidence: 'Fact-finding report BR-7 filed with the bureau.',
+      },
+    ],
+    [TOKEN.ipsDirector, { kind: 'sign-off-closure', rationale: 'Media recovered; nothing more to do.' }],
+  ] as const) {
+    const res = await call(f.app, { method: 'POST', url: `/incidents/${id}/decisions`, token, body });
     expect(res.status, res.text).toBe(200);
   }
   await waitForPhase(f.app, id, 'closed');
@@ -43,9 +48,11 @@ test('468.7: the case record page shows the decisions, items, deadlines and fili
   await page.setExtraHTTPHeaders({ authorization: `Bearer ${TOKEN.privacyDivision}`, accept: 'text/html' });
   const response = await page.goto(`${base}/incidents/${id}/record`);
   expect(response?.status()).toBe(200);
-  await expect(page.title()).resolves.toBe(`Case record ${id}`);
+  // Titled by the case number (docs/contract.md "Case numbers"), the id in its first section.
+  await expect(page.title()).resolves.toBe(`Case record ${caseNumber}`);
   const text = await page.locator('main').innerText();
   for (const expected of [
+    id,
     'Decisions',
     'convene-crg',
     'Media recovered; nothing more to do.',

@@ -19,13 +19,14 @@ import {
   waitForPhase,
   type ApiFixture,
 } from '../api/fixture.js';
+import { shortObjectionWindow, toClosureReview } from './closure-review.js';
 
 let f: ApiFixture;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  f = await startApiFixture();
+  f = await startApiFixture({ playbook: shortObjectionWindow });
   dir = await mkdtemp(join(tmpdir(), 'breach-cli-'));
   const playbookFile = join(dir, 'playbook.json');
   await writeFile(playbookFile, JSON.stringify(f.playbook));
@@ -312,8 +313,7 @@ describe('compliance', () => {
   it('reports from the visibility API in table, csv and json', async () => {
     const since = new Date(Date.now() - 60_000).toISOString();
     const incidentId = await reportIncident(f.app);
-    await triage(f.app, incidentId, false);
-    await waitForPhase(f.app, incidentId, 'closure-review');
+    await toClosureReview(f.app, incidentId);
     let json:
       { incidents: number; gates: { gate: string; completed: number }[]; reporting: { onTime: number } } | undefined;
     await expect

@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../cli/context.js';
 import { runCli } from '../../cli/main.js';
 import { caseRecordSchema } from '../../domain/case-record.js';
-import { reportIncident, startApiFixture, triage, waitForPhase, type ApiFixture } from '../api/fixture.js';
+import { reportIncident, startApiFixture, type ApiFixture } from '../api/fixture.js';
+import { shortObjectionWindow, toClosureReview } from './closure-review.js';
 
 let f: ApiFixture;
 let dir: string;
 beforeAll(async () => {
-  f = await startApiFixture();
+  f = await startApiFixture({ playbook: shortObjectionWindow });
   dir = await mkdtemp(join(tmpdir(), 'breach-cli-record-'));
 });
 afterAll(async () => {
@@ -38,15 +39,18 @@ async function breach(args: string[]) {
 describe('breach record', () => {
   it('468.7: JSON to standard output (against the schema), HTML and PDF to a file', async () => {
     const id = await reportIncident(f.app);
-    await triage(f.app, id, false);
-    await waitForPhase(f.app, id, 'closure-review');
+    const { caseNumber } = await toClosureReview(f.app, id);
+    expect(caseNumber).toMatch(/^PII-\d{4}-\d{4}$/);
     const json = await breach(['record', id]);
     expect(json.code, json.err).toBe(0);
     expect(caseRecordSchema.parse(JSON.parse(json.out))).toMatchObject({ incidentId: id, phase: 'closure-review' });
 
     const html = join(dir, 'record.html');
     expect((await breach(['record', id, '--html', '-o', html])).code).toBe(0);
-    expect(await readFile(html, 'utf8')).toContain(`<h1>Case record ${id}</h1>`);
+    // Titled by the case number (docs/contract.md "Case numbers"), the id in its first section.
+    const page = await readFile(html, 'utf8');
+    expect(page).toContain(`<h1>Case record ${caseNumber}</h1>`);
+    expect(page).toContain(`<dt>Incident</dt><dd>${id}</dd>`);
     const pdf = join(dir, 'record.pdf');
     const written = await breach(['record', id, '--pdf', '-o', pdf]);
     expect(written).toMatchObject({ code: 0, out: expect.stringContaining('PDF') });

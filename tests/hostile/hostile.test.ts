@@ -34,11 +34,13 @@ import {
   aReport,
   call,
   linkToken,
+  notConvenedToClosureReview,
   reportIncident,
   startApiFixture,
   triage,
   waitFor,
   waitForPhase,
+  withShortObjectionWindow,
   type ApiFixture,
 } from '../api/fixture.js';
 import { decisionFromForm, formFields } from '../../pages/link-form.js';
@@ -94,7 +96,8 @@ const ALSO_BY: Record<string, Role[]> = { 'ppgb-override': ['ppgb'] };
 const IN_ANALYSIS = ['submit-analysis', 'request-delay', 'bar-notification', 'complete-action-item'];
 
 beforeAll(async () => {
-  f = await startApiFixture();
+  // The PPGB's objection window (468.5c) a case without the CRG passes on its way to closure review, in seconds.
+  f = await startApiFixture({ playbook: withShortObjectionWindow });
   const tokens = JSON.parse(readFileSync(DEFAULT_API_TOKENS, 'utf8')) as Record<string, string>;
   for (const [token, person] of Object.entries(tokens)) TOKENS[person] = token;
   [triaged, analysing, target] = await Promise.all([
@@ -637,7 +640,7 @@ describe('decisions at the HTTP API', () => {
 
   it('for a closed incident: 409, and its id cannot be reported again', async () => {
     const incidentId = await reportIncident(f.app);
-    await triage(f.app, incidentId, false);
+    await notConvenedToClosureReview(f.app, incidentId);
     await call(f.app, {
       method: 'POST',
       url: `/incidents/${incidentId}/decisions`,

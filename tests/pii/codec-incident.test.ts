@@ -56,12 +56,13 @@ beforeAll(async () => {
     reportIncident(f.app, { medium: 'cyber' }),
     reportIncident(f.app, { medium: 'non-cyber' }),
   ]);
-  // An update (accepted and completed) and a signal (a refused attempt is recorded) in each history.
+  // An update (accepted and completed) and a signal (a refused attempt is recorded) in each history. The
+  // refused caller may read the incident (DS/CIRT on a cyber one) but lacks the role: an outsider is answered 404.
   await Promise.all([triage(f.app, cyber!, false), triage(f.app, paper!, false)]);
   const refused = await call(f.app, {
     method: 'POST',
     url: `/incidents/${cyber}/decisions`,
-    token: TOKEN.cgfs,
+    token: DS_CIRT,
     body: { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' },
   });
   expect(refused.status).toBe(403);

@@ -24,6 +24,8 @@ import { createMailTransport } from '../../activities/mailer.js';
 import { signLink } from '../../security/links.js';
 import { buildApi } from '../../api/server.js';
 import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
+import { holdersOf } from '../../domain/playbook-terms.js';
+import type { Role } from '../../domain/roles.js';
 import { BreachPhase } from '../../domain/search-attributes.js';
 import type { IncidentState } from '../../domain/state.js';
 import { createKeyring, EncryptionCodec, generateKey } from '../../security/codec.js';
@@ -155,6 +157,7 @@ async function startRefusingSmtp(): Promise<Smtp> {
 // --- The world -----------------------------------------------------------------------------------------
 const TOKEN = {
   ips: 'demo-ips-director-token',
+  privacy: 'demo-privacy-division-token',
   cgfs: 'demo-crg-cgfs-token',
   chair: 'demo-ppgb-chair-token',
   us: 'demo-under-secretary-token',
@@ -171,6 +174,15 @@ let mailer: Transporter;
 let codec: EncryptionCodec;
 let incidentId: string;
 let noCodec: Client;
+let playbook: Playbook;
+/** The demo tokens, each to the person it names. */
+let tokenIds: Record<string, string>;
+const tokenOf = (role: Role): string => {
+  const holders = holdersOf(playbook, role).map((p) => p.id);
+  const token = Object.keys(tokenIds).find((t) => holders.includes(tokenIds[t]!));
+  if (!token) throw new Error(`no demo token holds ${role}`);
+  return token;
+};
 const consoleLines: string[] = [];
 
 beforeAll(async () => {
@@ -198,7 +210,8 @@ beforeAll(async () => {
   };
   const moved = withEndpointsAt(raw, receiver.url);
   for (const endpoint of Object.values(moved.endpoints)) delete endpoint.tokenEnv;
-  const playbook: Playbook = parsePlaybook(moved);
+  playbook = parsePlaybook(moved);
+  tokenIds = JSON.parse(await readFile(DEFAULT_API_TOKENS, 'utf8')) as Record<string, string>;
   const taskQueue = `leak-${Math.random().toString(36).slice(2, 8)}`;
   mailer = createMailTransport({ smtpUrl: smtp.url });
   const linkSecret = 'leak-test-link-secret-0123456789abcdefghijkl';
@@ -359,10 +372,11 @@ describe('a whole incident full of PII', () => {
     expect(accepted.status, accepted.text).toBe(202);
 
     await waitFor((s) => s.phase === 'triage', 'triage');
-    // A refused decision (the update's validator) carrying PII: its refusal is a failure too.
-    const refused = await call(TOKEN.us, 'POST', `/incidents/${incidentId}/decisions`, {
-      kind: 'under-secretary-decision',
-      outcome: 'approve-notification',
+    // A refused decision (the update's validator) carrying PII: its refusal is a failure too. Asked by the
+    // PPGB Chair, who may read the incident (the Under Secretary, with no role on it yet, is answered 404).
+    const refused = await call(TOKEN.chair, 'POST', `/incidents/${incidentId}/decisions`, {
+      kind: 'ppgb-chair-decision',
+      outcome: 'refer-to-under-secretary',
       rationale: `Notify ${ROSTER[0]!.name} at ${ROSTER[0]!.phone}.`,
     });
     expect(refused.status).toBe(409);
@@ -411,14 +425,22 @@ describe('a whole incident full of PII', () => {
 
     state = await waitFor((s) => s.phase === 'remediation' || s.phase === 'closure-review', 'notification done');
     expect(state.notification).toMatchObject({ letters: 2, emails: 1, substituteNotice: true, failed: 1 });
+    // Each open item is completed by its owner (a holder of its role).
     for (const item of state.actionItems.filter((i) => i.status === 'open')) {
-      await decide(TOKEN.ips, {
+      await decide(tokenOf(item.ownerRole), {
         kind: 'complete-action-item',
         itemId: item.id,
         evidence: `Done for ${ROSTER[3]!.name}; called ${ROSTER[0]!.phone}.`,
       });
     }
     await waitFor((s) => s.phase === 'closure-review', 'closure review');
+    // OIG refused the referral (above): its duty stays open until the routed office records it filed another way.
+    await decide(TOKEN.privacy, {
+      kind: 'report-filed',
+      to: 'oig',
+      filedBy: 'the Privacy Division by secure fax',
+      reference: 'OIG-FAX-7',
+    });
     await decide(TOKEN.ips, { kind: 'sign-off-closure', rationale: `Closed; ${REPORTER.name} retrained.` });
     await waitFor((s) => s.phase === 'closed', 'closed');
     await env.client.workflow.getHandle(`breach-${incidentId}`).result();

@@ -14,6 +14,7 @@ import { decide } from '../../client/decisions.js';
 import type { Decision } from '../../domain/decision.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
+import { holdersOf } from '../../domain/playbook-terms.js';
 import type { IncidentState } from '../../domain/state.js';
 import { createKeyring, generateKey, KEY_ID_METADATA } from '../../security/codec.js';
 import { DEFAULT_PLAYBOOK } from '../../config/index.js';
@@ -50,9 +51,12 @@ beforeAll(async () => {
   receiver = await startHttpReceiver();
   const raw = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as {
     endpoints: Record<string, { url: string; tokenEnv?: string }>;
+    timers: Record<string, string>;
   };
   const moved = withEndpointsAt(raw, receiver.url);
   for (const endpoint of Object.values(moved.endpoints)) delete endpoint.tokenEnv;
+  // The 468.5c objection window a minimal-risk finding waits out before closure review: seconds here (real time).
+  moved.timers = { ...moved.timers, minimalRiskObjectionWindow: '2s' };
   playbook = parsePlaybook(moved);
 });
 
@@ -146,13 +150,31 @@ it('an incident started under key A continues, answers queries and replays after
     rationale: 'Recovered unopened.',
     actorId: 'ips-director',
   } as Decision);
+  // 468.4: the CRG not convened, its chair records the six factors; the PPGB's window then passes (docs/lifecycle.md "Duties").
+  await waitFor(clientB, incidentId, (s) => s.phase === 'analysis', 'analysis');
+  await decide(clientB, incidentId, {
+    kind: 'submit-analysis',
+    factors: {
+      dataNature: 'low',
+      misuseLikelihood: 'low',
+      logicalAccess: 'low',
+      physicalAccess: 'low',
+      deliberateTargeting: 'low',
+      priorMisuse: 'low',
+    },
+    options: ['no-further-action'],
+    riskOverride: { level: 'low', rationale: 'Recovered unopened.' },
+    rationale: 'Recorded by the IPS Director, the CRG not convened.',
+    actorId: 'ips-director',
+  } as Decision);
   const review = await waitFor(clientB, incidentId, (s) => s.phase === 'closure-review', 'closure review');
+  // Each open item is completed by its owner (a holder of its role).
   for (const item of review.actionItems.filter((i) => i.status === 'open')) {
     await decide(clientB, incidentId, {
       kind: 'complete-action-item',
       itemId: item.id,
       evidence: 'Done.',
-      actorId: 'ips-director',
+      actorId: holdersOf(playbook, item.ownerRole)[0]!.id,
     } as Decision);
   }
   await decide(clientB, incidentId, {

@@ -71,7 +71,9 @@ describe('468.6-2b: the substitute notice in the media', () => {
       { name: 'Fay Nobody' },
       { name: 'Gus Nobody' },
     ]);
-    const { handle, incidentId } = await report(f);
+    // The roster is everyone affected: under the duty rules a roster short of the reported count would put
+    // the shortfall into the substitute notice too (468.6-2b, workflows/duty-flow.ts `countUnreached`).
+    const { handle, incidentId } = await report(f, { affectedCount: 7 });
     await toLetter(handle);
     await decide(handle, 'notification-official', {
       kind: 'approve-letter',
