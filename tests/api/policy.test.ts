@@ -268,7 +268,8 @@ describe('major incidents (OMB definition; search attribute BreachMajorIncident)
       token: TOKEN.notificationOfficial,
       body: { kind: 'complete-action-item', itemId: 'congress-notification', evidence: 'Told them.' },
     });
-    expect(notification.status).toBe(403);
+    // The notification official has no part in the case yet: need to know (469.2c(1)) answers 404.
+    expect(notification.status).toBe(404);
     const done = await call(f.app, {
       method: 'POST',
       url: decisions(incidentId),
