@@ -33,7 +33,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  await connection?.close().catch(() => undefined);
+  // The connection to nowhere is left for the test process's end: closing it while the client's retry of
+  // a call is still pending makes that retry throw "Channel has been shut down" outside any test (an
+  // unhandled error that fails the run with every test green).
 });
 
 const ROUTES = [
