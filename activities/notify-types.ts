@@ -11,6 +11,8 @@ export interface NotifyRangeInput {
   letter: Letter;
   immediate: boolean;
   mailVendor: Endpoint;
+  /** The playbook's TTY or relay number the letters and emails name (Section 508); absent, 711. */
+  ttyRelay?: string;
   /** Lines [fromLine, toLine) of the roster; toLine absent: to the end. */
   fromLine: number;
   toLine?: number;

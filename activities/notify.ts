@@ -95,7 +95,11 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
   const concurrency = Math.max(1, transportConcurrency(deps.mailer));
   // The letter is rendered once for the batch and each person's copy filled in (domain/letter-template.ts);
   // the emails are written as nodemailer would compose them and handed over raw (activities/compose.ts).
-  const template = letterTemplate(input.letter, { organization: input.organization, incidentRef: input.incidentId });
+  const template = letterTemplate(input.letter, {
+    organization: input.organization,
+    incidentRef: input.incidentId,
+    ttyRelay: input.ttyRelay,
+  });
   const compose = composesRaw(deps.mailer) ? createMimeComposer(deps.mailFrom, template.subject) : undefined;
   const letterBatch = Math.max(1, input.letterBatch);
 

@@ -29,6 +29,8 @@ export interface ResendInput {
   letter: Letter;
   immediate: boolean;
   mailVendor: Endpoint;
+  /** The playbook's TTY or relay number the letters and emails name (Section 508); absent, 711. */
+  ttyRelay?: string;
   /** Each returned line, with the means that came back and those already sent again. */
   lines: { line: number; returned: Means[]; resent: Means[] }[];
 }
@@ -90,7 +92,7 @@ export async function resendReturned(
     input.lines.map((l) => l.line),
     ctx.cancellationSignal,
   );
-  const ctxLetter = { organization: input.organization, incidentRef: input.incidentId };
+  const ctxLetter = { organization: input.organization, incidentRef: input.incidentId, ttyRelay: input.ttyRelay };
   const outcomes: ResendResult['outcomes'] = [];
   const letters: { line: number; outcome: { line: number; outcome: ResendOutcome } }[] = [];
   const letterBodies: unknown[] = [];

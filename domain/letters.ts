@@ -161,7 +161,7 @@ function paragraphs(text: string): string {
  * Telecommunications Relay Service).
  */
 export const DEFAULT_TTY_RELAY = '711';
-function relayLine(ttyRelay: string | undefined): string {
+export function relayLine(ttyRelay: string | undefined): string {
   const number = oneLine(ttyRelay ?? '') || DEFAULT_TTY_RELAY;
   return number === DEFAULT_TTY_RELAY
     ? 'If you are deaf, hard of hearing, or have a speech disability, dial 711 to reach the Telecommunications Relay Service.'

@@ -15,8 +15,8 @@ export type Means = (typeof MEANS)[number];
  *   primary, durable notice).
  * - 5 FAM 468.6-2a/b: insufficient contact information, a substitute notice (web posting and media).
  *
- * The telephone of 468.6-2c is not a means here: the roster's `phone` is kept for the call centre, and
- * calls are not something the workflow can place. A blank field counts as absent.
+ * The telephone of 468.6-2c is called beside these, not instead of them (activities/telephony.ts): a
+ * failed call leaves the person to the means here (`nextMeansAfterCall`). A blank field counts as absent.
  */
 export function meansFor(person: RosterEntry, immediate: boolean): Means[] {
   const hasPostal = present(person.postalAddress);
@@ -26,4 +26,22 @@ export function meansFor(person: RosterEntry, immediate: boolean): Means[] {
   if (hasEmail && (immediate || !hasPostal)) means.push('email');
   if (means.length === 0) means.push('substitute');
   return means;
+}
+
+/** Where a person whose call failed is reached (5 FAM 468.6-2c, then 468.6-2a/b). */
+export type AfterCall = 'email' | 'letter' | 'substitute';
+
+/**
+ * The next means for a person whose immediate call failed (no answer, a number not in service, a
+ * provider that refused it or stayed out through every attempt): an email, the other immediate means
+ * 468.6-2c names; else the letter by first-class mail (468.6-2a); else the substitute notice (468.6-2a/b:
+ * no contact information that allows direct written notice). These are the means the roster run of an
+ * immediate notice gives the person (`meansFor(person, true)`), so the fall-through is the means that
+ * reaches them, never a second message.
+ */
+export function nextMeansAfterCall(person: RosterEntry): AfterCall {
+  const means = meansFor(person, true);
+  if (means.includes('email')) return 'email';
+  if (means.includes('letter')) return 'letter';
+  return 'substitute';
 }

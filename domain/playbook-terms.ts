@@ -47,3 +47,11 @@ export function alwaysTold(playbook: Playbook, medium: 'cyber' | 'non-cyber'): R
   const told = playbook.routing?.alwaysTell ?? [];
   return told.filter((role) => role !== routeFor(playbook, medium).office);
 }
+
+/**
+ * The TTY or relay number every notice names (Section 508; 5 FAM 468.6-2b), as the notices' inputs take
+ * it: the playbook's `accessibility.ttyRelay`, or nothing, and the notice names 711 (domain/letters.ts).
+ */
+export function ttyRelayOf(playbook: Pick<Playbook, 'accessibility'>): { ttyRelay?: string } {
+  return playbook.accessibility ? { ttyRelay: playbook.accessibility.ttyRelay } : {};
+}

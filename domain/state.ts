@@ -190,7 +190,17 @@ export interface IncidentState {
    * count, from the roster's postal addresses), the count it last gave, and how many times it was sent.
    */
   /** Immediate notice by telephone (468.6-2c; workflows/telephone-notice.ts): calls placed and failed. */
-  telephoneNotice?: { called: number; failed: number; at: string; error?: string };
+  /**
+   * Immediate notice by telephone (468.6-2c); `fellTo`: where the people whose call failed are reached
+   * instead (the email, the letter or the substitute notice; absent before it was kept).
+   */
+  telephoneNotice?: {
+    called: number;
+    failed: number;
+    fellTo?: { email: number; letter: number; substitute: number };
+    at: string;
+    error?: string;
+  };
   mediaNotice?: { areas: { area: string; count: number }[]; affectedCount: number; sent: number; at: string };
   decisions: RecordedDecision[];
   timeline: TimelineEntry[];

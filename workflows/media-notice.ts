@@ -11,6 +11,7 @@
 import { MEDIA_NOTICE_PATCH } from './patches.js';
 import { patched } from '@temporalio/workflow';
 import type { Area } from '../domain/areas.js';
+import { ttyRelayOf } from '../domain/playbook-terms.js';
 import { endpoint, notifier } from './activities.js';
 import { nowIso, type Incident } from './incident-state.js';
 
@@ -39,7 +40,7 @@ export async function mediaNotice(incident: Incident, affectedCount: number): Pr
     areas,
     endpoint: target,
     revision: sent,
-    ...(playbook.accessibility ? { ttyRelay: playbook.accessibility.ttyRelay } : {}),
+    ...ttyRelayOf(playbook),
   });
   state.mediaNotice = { areas, affectedCount, sent: sent + 1, at: nowIso() };
   incident.log(

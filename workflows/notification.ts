@@ -30,7 +30,8 @@ import { keepRefused, postSubstitute } from './returns.js';
 import { telephoneNotice } from './telephone-notice.js';
 import { notifyRosterWorkflow } from './notify-roster.js';
 import { failureMessage } from './background.js';
-import { BATCHED_NOTIFICATION } from './patches.js';
+import { BATCHED_NOTIFICATION, TTY_RELAY_IN_LETTERS } from './patches.js';
+import { ttyRelayOf } from '../domain/playbook-terms.js';
 
 export async function notification(incident: Incident): Promise<void> {
   const { state } = incident;
@@ -195,6 +196,8 @@ function startBatches(incident: Incident): Promise<NotifyRosterResult> {
         letter: approved.letter,
         immediate: approved.immediate,
         mailVendor: playbook.endpoints.mailVendor,
+        // Section 508 (468.6-2b): the letters and emails name the playbook's TTY/relay number.
+        ...(patched(TTY_RELAY_IN_LETTERS) ? ttyRelayOf(playbook) : {}),
         batchSize: playbook.notification.batchSize,
         parallelBatches: playbook.notification.parallelBatches,
         ratePerSecond: playbook.notification.ratePerSecond,

@@ -42,6 +42,8 @@ export interface NotifyRosterInput {
   letter: Letter;
   immediate: boolean;
   mailVendor: Endpoint;
+  /** The playbook's TTY or relay number the letters and emails name (Section 508); absent, 711. */
+  ttyRelay?: string;
   /** Roster lines per batch (one activity). */
   batchSize: number;
   /** Batches running at once. */

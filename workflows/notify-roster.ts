@@ -159,6 +159,7 @@ class RosterRun {
         letter: input.letter,
         immediate: input.immediate,
         mailVendor: input.mailVendor,
+        ...(input.ttyRelay ? { ttyRelay: input.ttyRelay } : {}),
         fromLine: from,
         toLine: to,
         letterBatch: LETTERS_PER_REQUEST,

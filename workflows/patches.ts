@@ -182,6 +182,14 @@ export const PATCHES = {
     deprecateWhen: 'no incident that reached `notifying` before it is still open',
     decided: 'at the command',
   },
+  ttyRelayInLetters: {
+    id: 'tty-relay-in-letters-508',
+    since: '2026-12-07',
+    older:
+      "the letters and emails of the roster run and of a resend name 711, not the playbook's `accessibility.ttyRelay`",
+    deprecateWhen: 'no incident that reached `notifying` before it is still open',
+    decided: 'at the command',
+  },
   dutiesDerived: {
     id: 'duties-derived',
     since: '2026-12-07',
@@ -215,6 +223,7 @@ export const REHABILITATION_ACT_PATCH = PATCHES.rehabilitationAct.id;
 export const COMPLETE_REPORT_PATCH = PATCHES.completeReport.id;
 export const MEDIA_NOTICE_PATCH = PATCHES.mediaNotice.id;
 export const TELEPHONE_NOTICE_PATCH = PATCHES.telephoneNotice.id;
+export const TTY_RELAY_IN_LETTERS = PATCHES.ttyRelayInLetters.id;
 
 /** The rule sets of the policy-facts patch (5 FAM 468.1(4), 468.3b(2), 467.2b-c, 469.6, 464c; OMB; CISA). */
 export interface Features {

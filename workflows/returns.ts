@@ -9,11 +9,12 @@
  */
 import { condition, patched } from '@temporalio/workflow';
 import type { NoticeReturn } from '../domain/returns.js';
+import { ttyRelayOf } from '../domain/playbook-terms.js';
 import { endpoint, notifier } from './activities.js';
 import { mediaNotice } from './media-notice.js';
 import type { Incident } from './incident-state.js';
 import { inBackground } from './background.js';
-import { NOTICE_RETURNS } from './patches.js';
+import { NOTICE_RETURNS, TTY_RELAY_IN_LETTERS } from './patches.js';
 
 /** Lines handed to one resend activity. */
 const RESEND_BATCH = 1_000;
@@ -96,6 +97,7 @@ async function resendLoop(incident: Incident): Promise<void> {
         letter: approved.letter,
         immediate: approved.immediate,
         mailVendor: incident.playbook.endpoints.mailVendor,
+        ...(patched(TTY_RELAY_IN_LETTERS) ? ttyRelayOf(incident.playbook) : {}),
         lines,
       });
       let substituted = 0;
@@ -146,7 +148,7 @@ export async function postSubstitute(incident: Incident): Promise<void> {
     affectedCount: n.substituted ?? 0,
     endpoint: playbook.endpoints.webPosting,
     revision: file.substitutePostings,
-    ...(playbook.accessibility ? { ttyRelay: playbook.accessibility.ttyRelay } : {}),
+    ...ttyRelayOf(playbook),
   });
   file.substitutePostings += 1;
   state.notification = { ...state.notification!, substituteNotice: true };

@@ -2,8 +2,10 @@
  * Immediate notice by telephone (5 FAM 468.6-2c): with `immediate`, the people on the roster with a
  * phone are called or texted through the playbook's `telephony` endpoint, beside the letters and emails
  * of the roster run (activities/telephony.ts: one call per person, checkpointed, failures counted).
- * A call that fails leaves the person to the next means the roster run gives them; a provider that is
- * misconfigured is written into the timeline and never stops the letters.
+ * A call that fails (refused, not answered, not in service, the provider out through every attempt) falls
+ * to the person's next means, which the roster run gives them: the email, else the letter, else the
+ * substitute notice (domain/means.ts `nextMeansAfterCall`); the record keeps how many went to each. A
+ * provider that is misconfigured is written into the timeline and never stops the letters.
  *
  * Behind `patched()`, reached only by incidents whose playbook names a `telephony` endpoint: no
  * incident running before this had one.
@@ -11,6 +13,7 @@
 import { TELEPHONE_NOTICE_PATCH } from './patches.js';
 import { patched } from '@temporalio/workflow';
 import { notifier } from './activities.js';
+import { ttyRelayOf } from '../domain/playbook-terms.js';
 import { nowIso, type Incident } from './incident-state.js';
 
 export async function telephoneNotice(incident: Incident): Promise<void> {
@@ -26,12 +29,28 @@ export async function telephoneNotice(incident: Incident): Promise<void> {
       letter: approved.letter,
       url: approved.roster.url,
       endpoint: target,
-      ...(playbook.accessibility ? { ttyRelay: playbook.accessibility.ttyRelay } : {}),
+      ...ttyRelayOf(playbook),
     });
-    state.telephoneNotice = { called: result.called, failed: result.failed, at: nowIso() };
-    incident.log('telephone-notice', undefined, `${result.called} called, ${result.failed} failed`);
+    const { fellTo } = result;
+    state.telephoneNotice = {
+      called: result.called,
+      failed: result.failed,
+      ...(fellTo ? { fellTo } : {}),
+      at: nowIso(),
+    };
+    incident.log(
+      'telephone-notice',
+      undefined,
+      `${result.called} called, ${result.failed} failed${fallThrough(fellTo)}`,
+    );
   } catch (err) {
     state.telephoneNotice = { called: 0, failed: 0, at: nowIso(), error: String((err as Error).message).slice(0, 300) };
     incident.log('telephone-notice-failed', undefined, String((err as Error).message).slice(0, 300));
   }
+}
+
+/** The record of the failed calls' fall-through (468.6-2a/b/c): "; 2 reached by email, 1 by letter, 1 ...". */
+function fallThrough(fellTo: { email: number; letter: number; substitute: number } | undefined): string {
+  if (!fellTo || fellTo.email + fellTo.letter + fellTo.substitute === 0) return '';
+  return `; of those, ${fellTo.email} reached by email, ${fellTo.letter} by letter, ${fellTo.substitute} counted into the substitute notice`;
 }
