@@ -7,6 +7,7 @@
  * | sendNotice (mail to officials)       | 1 minute                    | none      | 2 s, ×2, at most 5 minutes  | none                                            |
  * | callEndpoint, postSubstituteNotice   | endpoint `timeout` + 10 s   | none      | 2 s, ×2, at most 5 minutes  | EndpointRejected, EndpointMisconfigured         |
  * | notifyRange (one batch of the roster)| 24 hours                    | 20 s      | 5 s, ×2, at most 5 minutes  | EndpointRejected, EndpointMisconfigured, RosterUnreadable |
+ * | callRoster (calls, 468.6-2c)         | 24 hours                    | 20 s      | 5 s, ×2, at most 5 minutes  | EndpointMisconfigured, RosterUnreadable (a call: 4 tries, then failed) |
  *
  * Why these values:
  * - No maximumAttempts and no schedule-to-close anywhere. An incident stays open for months and a

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meansFor, type Means } from '../../domain/means.js';
+import { meansFor, nextMeansAfterCall, type AfterCall, type Means } from '../../domain/means.js';
 import { parseRosterLine, rosterEntrySchema, type RosterEntry } from '../../domain/roster.js';
 
 const POSTAL = '1 Elm Street\nSpringfield, VA 22150';
@@ -39,9 +39,28 @@ describe('meansFor (5 FAM 468.6-2, docs/contract.md "Means")', () => {
     },
   );
 
-  it('ignores the phone: calls are not a means the system can use', () => {
+  it('the phone is no means of the roster run: calls go beside it (activities/telephony.ts)', () => {
     expect(meansFor({ name: 'Ada Quill', phone: '703-555-0111' }, true)).toEqual(['substitute']);
   });
+});
+
+describe('nextMeansAfterCall (5 FAM 468.6-2c, then 468.6-2a/b)', () => {
+  const PHONE = '703-555-0111';
+  it.each([
+    [{ email: EMAIL, postalAddress: POSTAL }, 'email'], // 468.6-2c: the other immediate means first
+    [{ email: EMAIL }, 'email'],
+    [{ postalAddress: POSTAL }, 'letter'], // 468.6-2a: first-class mail
+    [{ postalAddress: POSTAL, email: '  ' }, 'letter'],
+    [{}, 'substitute'], // 468.6-2a/b: no contact information for written notice
+    [{ postalAddress: '', email: '' }, 'substitute'],
+  ] as [Partial<RosterEntry>, AfterCall][])(
+    '468.6-2c: a failed call for %j falls to %s, a means the immediate roster run gives the person',
+    (fields, expected) => {
+      const person: RosterEntry = { name: 'Ada Quill', phone: PHONE, ...fields };
+      expect(nextMeansAfterCall(person)).toBe(expected);
+      expect(meansFor(person, true)).toContain(expected);
+    },
+  );
 });
 
 describe('rosterEntrySchema', () => {

@@ -111,14 +111,18 @@ export async function waitFor<T>(
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** An incident taken through the gates to its notification run over `people` roster lines. */
+/**
+ * An incident taken through the gates to its notification run over `people` roster lines; `approval`:
+ * another roster (of that many people) and whether notice is immediate.
+ */
 export async function notifyIncident(
   world: ProcessWorld,
   name: string,
   people: number,
   notification: Playbook['notification'],
+  approval: { url?: string; immediate?: boolean } = {},
 ) {
-  const url = writeRoster(people);
+  const url = approval.url ?? writeRoster(people);
   const incidentId = `${name}-${Date.now().toString(36)}`;
   const playbook = testPlaybook(world.receiver.url);
   playbook.notification = notification;
@@ -153,7 +157,12 @@ export async function notifyIncident(
     outcome: 'approve-notification',
     rationale: 'Approved.',
   });
-  await decide('notification-official', { kind: 'approve-letter', letter: LETTER, roster: { url, count: people } });
+  await decide('notification-official', {
+    kind: 'approve-letter',
+    letter: LETTER,
+    roster: { url, count: people },
+    ...(approval.immediate ? { immediate: true } : {}),
+  });
   const messageIdOfLine = (line: number) => (line < people ? messageIdFor(incidentId, line) : undefined);
   const finished = (timeoutMs = 240_000) =>
     waitFor(
