@@ -39,7 +39,7 @@ it(
   async () => {
     worker = world.startWorker();
     await worker.ready;
-    const { env, receiver, dataConverter } = world;
+    const { receiver, dataConverter } = world;
     // The provider stand-in: places a call once per key, answers a repeat as the same call.
     const placed = new Set<string>();
     const remove = receiver.on('/telephony', (call) => {
