@@ -49,6 +49,7 @@ export const TEST_KEYRING = join(PROJECT_ROOT, 'tests', 'replay', 'test-keyring.
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const ROSTER = join(PROJECT_ROOT, 'tests', 'replay', 'roster.ndjson');
+const PHONE_ROSTER = join(PROJECT_ROOT, 'tests', 'replay', 'roster-phones.ndjson');
 
 /**
  * A fixture file: the history, the workflow id it ran under (replay needs it), and what it shows. The
@@ -363,6 +364,59 @@ export const PATHS: RecordedPath[] = [
             'The notification run (child workflow) of the same incident: letters, an email and a substitute notice.',
         },
       ];
+    },
+  },
+  {
+    name: 'immediate-telephone-media',
+    description:
+      'Immediate notice (468.6-2c): the roster called through the telephony endpoint beside the letters and emails, one call not answered and fallen to the letter; the letters and emails name the playbook TTY number (Section 508); the substitute notice on the web and in the media by state (468.6-2b); the items completed; closure.',
+    async drive(world, incidentId) {
+      const remove = world.receiver.on('/immediate/telephony', (call) =>
+        (call.body as { line?: number }).line === 1 ? { status: 200, body: { outcome: 'no-answer' } } : undefined,
+      );
+      try {
+        const handle = await report(world, incidentId, world.playbook('/immediate'));
+        await toAnalysis(world, incidentId, 'Passport numbers of the public are involved.');
+        await decide(world, incidentId, 'ips-director', {
+          kind: 'submit-analysis',
+          factors: FACTORS_HIGH,
+          options: ['notify-individuals'],
+          rationale: 'CRG analysis.',
+        });
+        await decide(world, incidentId, 'ppgb-chair', {
+          kind: 'ppgb-chair-decision',
+          outcome: 'refer-to-under-secretary',
+          rationale: 'Straight to M.',
+        });
+        await decide(world, incidentId, 'under-secretary', {
+          kind: 'under-secretary-decision',
+          outcome: 'approve-notification',
+          rationale: 'Approved; notice must be immediate.',
+        });
+        await decide(world, incidentId, 'notification-official', {
+          kind: 'approve-letter',
+          letter: LETTER,
+          roster: { url: pathToFileURL(PHONE_ROSTER).href, count: 4 },
+          immediate: true,
+        });
+        const state = await phase(world, incidentId, 'remediation');
+        if (state.telephoneNotice?.fellTo?.letter !== 1)
+          throw new Error(
+            `${incidentId}: expected one call fallen to the letter (${JSON.stringify(state.telephoneNotice)})`,
+          );
+        for (const item of state.actionItems.filter((i) => i.status === 'open')) {
+          const owner = world.playbook().people.find((p) => p.roles.includes(item.ownerRole));
+          await decide(world, incidentId, owner?.id ?? 'ips-director', {
+            kind: 'complete-action-item',
+            itemId: item.id,
+            evidence: 'Done and filed.',
+          });
+        }
+        await closeOut(world, incidentId, handle);
+        return [incident(handle.workflowId)];
+      } finally {
+        remove();
+      }
     },
   },
   {

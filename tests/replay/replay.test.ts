@@ -22,6 +22,7 @@ import { PROJECT_ROOT } from '../../config/index.js';
 import { bundleOptions, createDataConverter } from '../../security/data-converter.js';
 import { readKeyringFile } from '../../security/keyring.js';
 import { realWorkflowBundle } from '../helpers/index.js';
+import { PATCHES } from '../../workflows/patches.js';
 
 interface Fixture extends RecordedHistory {
   file: string;
@@ -80,6 +81,7 @@ describe('recorded histories replay against the current workflow code', () => {
       'no-notification-at-moderate-risk',
       'separation-of-duties',
       'later-facts-major-incident',
+      'immediate-telephone-media',
     ]) {
       expect(files).toContain(`${path}.json`);
     }
@@ -160,5 +162,31 @@ describe('the control: a workflow changed without patched()', () => {
       const error = results.get(fixture.file)?.error;
       expect(error, fixture.file).toBeInstanceOf(DeterminismViolationError);
     }
+  });
+});
+
+/** The patch ids a recorded history carries, in the order of their markers. */
+function patchMarkers(fixture: Fixture): string[] {
+  const events = (
+    fixture.history as {
+      events: { markerRecordedEventAttributes?: { details?: Record<string, { payloads?: { data?: string }[] }> } }[];
+    }
+  ).events;
+  return events.flatMap((e) => {
+    const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+    return data ? [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id] : [];
+  });
+}
+
+describe('immediate notice by telephone and in the media (workflows/telephone-notice.ts, media-notice.ts)', () => {
+  it('468.6-2c, 468.6-2b: a history recorded since carries the telephone, media and Section 508 relay patches, and its calls and media notice', () => {
+    const fixture = FIXTURES.find((f) => f.file === 'immediate-telephone-media.json')!;
+    expect(patchMarkers(fixture)).toEqual(
+      expect.arrayContaining([PATCHES.telephoneNotice.id, PATCHES.mediaNotice.id, PATCHES.ttyRelayInLetters.id]),
+    );
+    const scheduled = (
+      fixture.history as { events: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[] }
+    ).events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled).toEqual(expect.arrayContaining(['callRoster', 'postMediaNotice']));
   });
 });
