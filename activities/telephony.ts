@@ -50,8 +50,14 @@ function answeredFailed(receipt: unknown): boolean {
 }
 
 export function telephonyActivities(deps: { env: Record<string, string | undefined> }) {
-  /** One person's call: placed, or failed (refused, not through, or out through every attempt). */
-  async function call(input: { endpoint: Endpoint; key: string; body: unknown }): Promise<'called' | 'failed'> {
+  /**
+   * One person's call: placed, or failed (refused, not through, or out through every attempt). `beat`
+   * heartbeats the run's checkpoint while it waits between attempts (a heartbeat without it would clear it).
+   */
+  async function call(
+    input: { endpoint: Endpoint; key: string; body: unknown },
+    beat: () => void,
+  ): Promise<'called' | 'failed'> {
     const ctx = Context.current();
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -66,7 +72,7 @@ export function telephonyActivities(deps: { env: Record<string, string | undefin
         // Anything else (a token not set, a worker shutting down) fails the activity, retried from the checkpoint.
         if (type !== ENDPOINT_UNAVAILABLE) throw err;
         if (attempt >= CALL_ATTEMPTS) return 'failed';
-        ctx.heartbeat();
+        beat();
         await ctx.sleep(1_000 * 2 ** (attempt - 1));
       }
     }
@@ -97,11 +103,14 @@ export function telephonyActivities(deps: { env: Record<string, string | undefin
           const parsed = parseRosterLine(text);
           const person: RosterEntry | undefined = parsed.ok ? parsed.entry : undefined;
           if (person && present(person.phone)) {
-            const outcome = await call({
-              endpoint: input.endpoint,
-              key: `${workflowId}:call:${line}`,
-              body: { incidentId: input.incidentId, line, to: person.phone.trim(), message },
-            });
+            const outcome = await call(
+              {
+                endpoint: input.endpoint,
+                key: `${workflowId}:call:${line}`,
+                body: { incidentId: input.incidentId, line, to: person.phone.trim(), message },
+              },
+              () => ctx.heartbeat(progress),
+            );
             if (outcome === 'called') progress.called += 1;
             else {
               progress.failed += 1;
