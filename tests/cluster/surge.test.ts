@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../config/index.js';
 import { freePort, waitUntil } from '../../scripts/local/ports.js';
@@ -45,10 +46,10 @@ let smtp: SmtpReceiver;
 let receiver: EndpointReceiver;
 let world: Incidents;
 const workers: WorkerProcess[] = [];
-const apis: { port: number; child: ChildProcess }[] = [];
+const apis: { port: number; child: ChildProcess; lines: string[] }[] = [];
 
-function startApi(port: number, playbookPath: string): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'api', 'main.ts')], {
+function startApi(port: number, playbookPath: string): { port: number; child: ChildProcess; lines: string[] } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'api', 'main.ts')], {
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,
@@ -58,10 +59,20 @@ function startApi(port: number, playbookPath: string): ChildProcess {
       BREACH_API_PORT: String(port),
       BREACH_PLAYBOOK: playbookPath,
       BREACH_LINK_SECRET: LINK_SECRET,
+      // Two APIs on one machine: reports by email are not this test's, and one port cannot take both listeners.
+      BREACH_INTAKE_SMTP_PORT: 'off',
       ...keys.env,
     },
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Its last lines, for the message when it does not get ready.
+  const lines: string[] = [];
+  for (const stream of [child.stdout!, child.stderr!])
+    createInterface({ input: stream }).on('line', (line) => {
+      lines.push(line);
+      if (lines.length > 30) lines.shift();
+    });
+  return { port, child, lines };
 }
 
 beforeAll(async () => {
@@ -96,17 +107,19 @@ beforeAll(async () => {
     );
   for (let i = 0; i < 2; i++) {
     const port = await freePort();
-    apis.push({ port, child: startApi(port, playbookPath) });
+    apis.push(startApi(port, playbookPath));
   }
   await Promise.all(workers.map((w) => w.ready));
   for (const api of apis)
     await waitUntil(
       async () => (await fetch(`http://127.0.0.1:${api.port}/readyz`)).status === 200,
       `the API on ${api.port}`,
-      180_000,
+      240_000,
       250,
-    );
-}, 420_000);
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; its last lines:\n${api.lines.join('\n')}`);
+    });
+}, 600_000);
 
 afterAll(async () => {
   for (const api of apis) api.child.kill('SIGKILL');
