@@ -197,7 +197,8 @@ export async function startIntakeListener(options: IntakeListenerOptions): Promi
   }
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.server.once('error', reject);
+    // The SMTP server repeats its socket's errors on itself: a port in use must reject here, not end the process.
+    server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => {
       const address = server.server.address();
       resolve(typeof address === 'object' && address ? address.port : options.port);

@@ -27,9 +27,9 @@ import {
   Workers,
   type Incidents,
 } from '../faults/fixture.js';
-import { writeRoster } from '../scale/fixture.js';
-import { FACTORS_HIGH, LETTER } from '../workflows/fixture.js';
+import { FACTORS_HIGH } from '../workflows/fixture.js';
 import { startCluster, type Cluster } from './cluster.js';
+import { decideAll, remediateAndClose, TO_ANALYSIS, TO_NOTIFICATION } from './lifecycle.js';
 
 const keys = faultKeys('cluster-incidents');
 let cluster: Cluster;
@@ -70,9 +70,6 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-/** The person of the playbook who holds `role`. */
-const holder = (role: string) => playbook.people.find((p) => (p.roles as string[]).includes(role))!.id;
-
 async function atTriage(prefix: string): Promise<string> {
   const id = newIncidentId(prefix);
   await report(world, playbook, id);
@@ -104,39 +101,9 @@ it('468.3b-468.7: the whole lifecycle on the cluster: reported to US-CERT, every
   expect(receiver.calls('/usCert').filter((c) => (c.body as { incidentId?: string }).incidentId === id)).toHaveLength(
     1,
   );
-  await decide(world, id, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-  await decide(world, id, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
-  await decide(world, id, 'ips-director', {
-    kind: 'submit-analysis',
-    factors: FACTORS_HIGH,
-    options: ['notify-individuals'],
-    rationale: 'CRG analysis.',
-  });
-  await decide(world, id, 'ppgb-chair', {
-    kind: 'ppgb-chair-decision',
-    outcome: 'refer-to-under-secretary',
-    rationale: 'To M.',
-  });
-  await decide(world, id, 'under-secretary', {
-    kind: 'under-secretary-decision',
-    outcome: 'approve-notification',
-    rationale: 'Approved.',
-  });
-  await decide(world, id, 'notification-official', {
-    kind: 'approve-letter',
-    letter: LETTER,
-    roster: { url: writeRoster(3), count: 3 },
-  });
-  let state = await waitForState(world, id, (s) => s.phase === 'remediation', 'remediation', 120_000);
-  expect(state.notification).toMatchObject({ processed: 3, failed: 0 });
-  for (const item of state.actionItems.filter((i) => i.status === 'open'))
-    state = await decide(world, id, holder(item.ownerRole), {
-      kind: 'complete-action-item',
-      itemId: item.id,
-      evidence: 'Done.',
-    });
-  expect(state.phase).toBe('closure-review');
-  await decide(world, id, 'ips-director', { kind: 'sign-off-closure', rationale: 'All actions complete.' });
+  await decideAll(world, id, [...TO_ANALYSIS, ...TO_NOTIFICATION(3)]);
+  const closing = await remediateAndClose(world, playbook, id);
+  expect(closing.notification).toMatchObject({ processed: 3, failed: 0 });
   const summary = (await client.workflow.getHandle(incidentWorkflowId(id)).result()) as { outcome: string };
   expect(summary.outcome).toBe('notified');
   await receiver.waitFor(
@@ -175,8 +142,7 @@ it('a decision while no worker runs is recorded, answered pending, and applied o
 
 it('the Temporal server killed with SIGKILL at a gate and started again: the incident keeps every decision and takes the next', async () => {
   const id = await atTriage('gate');
-  await decide(world, id, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-  await decide(world, id, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
+  await decideAll(world, id, TO_ANALYSIS);
   const before = await waitForState(world, id, (s) => s.phase === 'analysis', 'the analysis gate');
   await cluster.stopServer('SIGKILL');
   await cluster.startServer();

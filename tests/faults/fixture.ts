@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { DataConverter, Payload } from '@temporalio/common';
 import { getIncidentState, submitReport } from '../../client/incidents.js';
 import { decide as decideThroughApi } from '../../client/decisions.js';
 import type { Decision, DecisionBody } from '../../domain/decision.js';
@@ -28,6 +29,7 @@ import { DEFAULT_PLAYBOOK } from '../../config/index.js';
 import { createDataConverter, type BreachDataConverter } from '../../security/data-converter.js';
 import { realWorkflowBundle } from '../helpers/index.js';
 import { sampleReport } from '../../scripts/local/sample-report.js';
+import { decodePayloads } from '../../scripts/bench/notify-inspect.js';
 
 export const LINK_SECRET = 'fault-tests-link-secret-0123456789abcdef';
 
@@ -234,15 +236,31 @@ export async function waitForState(
 
 export const events = (s: IncidentState) => s.timeline.map((t) => t.event);
 
-/** How many times each activity of an incident's history was attempted, by the activity's summary-free type and step. */
+/**
+ * How many times each activity of an incident's history was attempted, by the activity's type; with the
+ * world's data converter, also the `step` its input names (callEndpoint's `report-usCert`).
+ */
 export async function activityAttempts(
   handle: WorkflowHandle,
-): Promise<{ type: string; attempts: number; failures: number }[]> {
+  dataConverter?: DataConverter,
+): Promise<{ type: string; attempts: number; failures: number; step?: string }[]> {
   const history = await handle.fetchHistory();
-  const scheduled = new Map<string, { type: string; attempts: number; failures: number }>();
+  const scheduled = new Map<string, { type: string; attempts: number; failures: number; step?: string }>();
   for (const event of history.events ?? []) {
     const s = event.activityTaskScheduledEventAttributes;
-    if (s) scheduled.set(String(event.eventId), { type: s.activityType?.name ?? '', attempts: 0, failures: 0 });
+    if (s) {
+      const entry: { type: string; attempts: number; failures: number; step?: string } = {
+        type: s.activityType?.name ?? '',
+        attempts: 0,
+        failures: 0,
+      };
+      if (dataConverter) {
+        const [input] = await decodePayloads(dataConverter, s.input?.payloads as Payload[] | undefined);
+        const step = (input as { step?: unknown } | undefined)?.step;
+        if (typeof step === 'string') entry.step = step;
+      }
+      scheduled.set(String(event.eventId), entry);
+    }
     const started = event.activityTaskStartedEventAttributes;
     if (started) {
       const entry = scheduled.get(String(started.scheduledEventId));

@@ -228,4 +228,18 @@ describe('reports by email', () => {
     expect(await listener.metrics.value('refused-not-mail')).toBe(1);
     expect(await listener.metrics.value('refused-mailbox')).toBe(1);
   });
+
+  it('a port already in use: a second listener on it refuses to start with EADDRINUSE, and the process goes on', async () => {
+    await expect(
+      startIntakeListener({
+        client: f.env.client,
+        taskQueue: f.taskQueue,
+        playbook: f.playbook,
+        mailer: f.mail.mailer(),
+        ackFrom: 'breach-intake@state.example',
+        port: listener.port,
+        publicUrl: PUBLIC_URL,
+      }),
+    ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
 });

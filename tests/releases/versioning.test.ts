@@ -6,11 +6,7 @@
  * sends both kinds back to the build made current again.
  */
 import { WORKER_START } from '../helpers/deadline.js';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { locateBinary } from '../../scripts/install/temporal-binaries.js';
 import { startWorkerProcess, type WorkerProcess } from '../../scripts/local/worker-process.js';
 import {
   startDevServer,
@@ -32,9 +28,8 @@ import {
   workflowBundleFile,
   type Incidents,
 } from '../faults/fixture.js';
+import { AUTO_UPGRADE, buildOf, DEPLOYMENT, setCurrentVersion } from './deployment.js';
 
-const run = promisify(execFile);
-const DEPLOYMENT = 'breach-response';
 const keys = faultKeys('releases');
 const taskQueue = `releases-${Math.random().toString(36).slice(2, 8)}`;
 let env: TestWorkflowEnvironment;
@@ -75,64 +70,8 @@ async function startBuild(buildId: string): Promise<WorkerProcess> {
   return worker;
 }
 
-/** The docs' command (docs/releases.md "Roll forward"), run with the CLI the project uses; retried until the version's workers have polled. */
-async function setCurrent(buildId: string): Promise<string> {
-  const located = locateBinary('temporal');
-  if (located.source === 'sdk-download') throw new Error('the temporal CLI is needed for this test');
-  const args = [
-    'worker',
-    'deployment',
-    'set-current-version',
-    '--address',
-    env.address,
-    '--namespace',
-    'default',
-    '--deployment-name',
-    DEPLOYMENT,
-    '--build-id',
-    buildId,
-    '--yes',
-  ];
-  const out = await until(
-    async () => (await run(located.path, args, { env: { PATH: process.env.PATH ?? '' } })).stdout || 'ok',
-    `${buildId} made current`,
-    60_000,
-    500,
-  );
-  await routingPropagated(buildId);
-  return out;
-}
-
-const ROUTING_COMPLETED = 2; // temporal.api.enums.v1.RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_COMPLETED
-
-/**
- * The switch reaches the task queue's partitions a moment after the command returns; a task dispatched
- * before it still goes to the old current version (a CI run rolled back, then decided at once, and the
- * decisions ran on v2). Wait until the server's DescribeWorkerDeployment reads it complete
- * (docs/releases.md; the CLI's `describe` does not print that state).
- */
-async function routingPropagated(buildId: string): Promise<void> {
-  await until(
-    async () => {
-      const { workerDeploymentInfo: info } = await env.client.workflowService.describeWorkerDeployment({
-        namespace: 'default',
-        deploymentName: DEPLOYMENT,
-      });
-      const current = info?.routingConfig?.currentDeploymentVersion?.buildId;
-      return current === buildId && info?.routingConfigUpdateState === ROUTING_COMPLETED ? true : undefined;
-    },
-    `${buildId} current on every partition`,
-    60_000,
-    200,
-  );
-}
-
-async function buildOf(handle: WorkflowHandle): Promise<{ buildId: string | undefined; behavior: unknown }> {
-  const info = (await handle.describe()).raw.workflowExecutionInfo?.versioningInfo;
-  return { buildId: info?.deploymentVersion?.buildId ?? undefined, behavior: info?.behavior };
-}
-
-const AUTO_UPGRADE = 2; // temporal.api.enums.v1.VersioningBehavior.VERSIONING_BEHAVIOR_AUTO_UPGRADE
+const setCurrent = (buildId: string) =>
+  setCurrentVersion({ address: env.address, namespace: 'default', client: env.client }, buildId);
 
 it(
   'two builds side by side: the open incident auto-upgrades to the new build at its next task, a new one starts on it, a roll back returns both',
