@@ -32,7 +32,20 @@ const ITEM_PARAGRAPH: Record<string, string> = {
 const FINAL_KINDS = new Set(['under-secretary-decision', 'ppgb-chair-decision', 'ppgb-decision']);
 const FINAL_OUTCOMES = new Set(['approve-notification', 'decline-notification']);
 
+/**
+ * Who owes each external report, and who alone may record it filed another way (`report-filed`). 5 FAM
+ * 468.3b lists, under the report to DS/CIRT or the Privacy Division, "(1) DS/CIRT will notify US-CERT
+ * within one hour; and (2) if a criminal act is suspected or confirmed, notify OIG/INV either concurrent
+ * with or subsequent to notification to US-CERT": we read (2) as DS/CIRT's too, the subject of (1), since
+ * its timing is tied to DS/CIRT's own US-CERT report. So the OIG referral is DS/CIRT's (the DHS playbook's
+ * SOC), whatever the medium.
+ */
 const REPORT_OWNER: Record<string, Role> = { usCert: 'dsCirt', privacyDivision: 'privacyDivision', oig: 'dsCirt' };
+
+/** The role that owes the report to `to` and records it filed another way (468.3b). */
+export function reportOwner(to: string): Role {
+  return REPORT_OWNER[to] ?? 'privacyDivision';
+}
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -71,14 +84,7 @@ function reportDuty(f: DutyFacts, to: string, paragraph: string, owes: string, d
       ? `delivered${done.receipt ? ` (reference ${done.receipt})` : ''}`
       : `filed another way: ${done.detail ?? ''}${done.receipt ? ` (reference ${done.receipt})` : ''}`
     : undefined;
-  return duty(
-    `report:${to}`,
-    paragraph,
-    owes,
-    REPORT_OWNER[to] ?? 'privacyDivision',
-    dueAt,
-    by ? { by, at: done!.at } : undefined,
-  );
+  return duty(`report:${to}`, paragraph, owes, reportOwner(to), dueAt, by ? { by, at: done!.at } : undefined);
 }
 
 function itemDuty(item: ActionItem): Duty {
@@ -103,17 +109,18 @@ export function deriveDuties(f: DutyFacts): Duty[] {
   const duties: Duty[] = [];
 
   // 468.3b(1): the one-hour report; a case learned to be cyber later owes US-CERT within the hour of learning it.
+  const first = f.firstEndpoint ?? 'privacyDivision';
   if (f.firstNonCyber)
     duties.push(
       reportDuty(
         f,
-        'privacyDivision',
+        first,
         '468.3b(1)',
-        'the one-hour report to the Privacy Division',
+        `the one-hour report to ${first === 'usCert' ? 'US-CERT (the routed office for every medium)' : 'the Privacy Division'}`,
         s.reportingDeadline || null,
       ),
     );
-  if (f.cyberSince !== null) {
+  if (f.cyberSince !== null && !(f.firstNonCyber && first === 'usCert')) {
     const due = f.firstNonCyber ? iso(Date.parse(f.cyberSince) + f.reportingWindowMs) : s.reportingDeadline || null;
     duties.push(reportDuty(f, 'usCert', '468.3b(1)', 'the one-hour report to US-CERT', due));
   }

@@ -14,7 +14,13 @@ import { DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../config/index.js';
 import { freePort, waitUntil } from '../../scripts/local/ports.js';
 import { sampleReport } from '../../scripts/local/sample-report.js';
 import { startWorkerProcess, type WorkerProcess } from '../../scripts/local/worker-process.js';
-import { startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver } from '../helpers/index.js';
+import {
+  startHttpReceiver,
+  startSmtpReceiver,
+  withoutReturnsWindow,
+  type EndpointReceiver,
+  type SmtpReceiver,
+} from '../helpers/index.js';
 import {
   events,
   faultKeys,
@@ -71,7 +77,7 @@ beforeAll(async () => {
     Object.keys(raw.endpoints).map((name) => [name, { url: `${receiver.url}/${name}`, timeout: '5s' }]),
   );
   const playbookPath = join(mkdtempSync(join(tmpdir(), 'surge-')), 'playbook.json');
-  writeFileSync(playbookPath, JSON.stringify(raw));
+  writeFileSync(playbookPath, JSON.stringify(withoutReturnsWindow(raw)));
   for (let i = 0; i < 2; i++)
     workers.push(
       startWorkerProcess({
