@@ -18,6 +18,7 @@ import { bundleWorkflowCode, Worker, type ReplayResult } from '@temporalio/worke
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HISTORIES_DIR, TEST_KEYRING, type RecordedHistory } from './record-histories.js';
+import { PATCHES } from '../../workflows/patches.js';
 import { PROJECT_ROOT } from '../../config/index.js';
 import { bundleOptions, createDataConverter } from '../../security/data-converter.js';
 import { readKeyringFile } from '../../security/keyring.js';
@@ -80,6 +81,9 @@ describe('recorded histories replay against the current workflow code', () => {
       'no-notification-at-moderate-risk',
       'separation-of-duties',
       'later-facts-major-incident',
+      'duties-declined-reanalysed',
+      'rules-custody-ppgb-member-objects',
+      'rules-followups-named-pm-rehabilitation',
     ]) {
       expect(files).toContain(`${path}.json`);
     }
@@ -160,5 +164,35 @@ describe('the control: a workflow changed without patched()', () => {
       const error = results.get(fixture.file)?.error;
       expect(error, fixture.file).toBeInstanceOf(DeterminismViolationError);
     }
+  });
+});
+
+/** The patch ids a recorded history carries, in the order of its markers. */
+function patchMarkers(fixture: Fixture): string[] {
+  const events = (
+    fixture.history as {
+      events: { markerRecordedEventAttributes?: { details?: Record<string, { payloads?: { data?: string }[] }> } }[];
+    }
+  ).events;
+  return events.flatMap((e) => {
+    const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+    return data ? [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id] : [];
+  });
+}
+
+describe('the rules patches decided at start have histories recorded under them (workflows/patches.ts startRules)', () => {
+  it('the custody exemption, PPGB members objecting, named program managers, the Rehabilitation Act and the duty follow-ups each replay from a history that decided them', () => {
+    const recorded = new Set(FIXTURES.flatMap((f) => patchMarkers(f)));
+    for (const id of [
+      PATCHES.custodyFacts.id,
+      PATCHES.ppgbMembersObject.id,
+      PATCHES.namedProgramManagers.id,
+      PATCHES.rehabilitationAct.id,
+      PATCHES.dutiesDerived.id,
+      PATCHES.dutyFollowUps.id,
+    ])
+      expect(recorded, id).toContain(id);
+    const followUps = FIXTURES.find((f) => f.file === 'rules-followups-named-pm-rehabilitation.json')!;
+    expect(patchMarkers(followUps)).toContain(PATCHES.dutyFollowUps.id);
   });
 });
