@@ -15,8 +15,12 @@ import type { Incident } from './incident-state.js';
 
 const KINDS = ['complete-action-item'] as const;
 
+/** Items with a clock of their own: the Congress notice of a major incident (workflows/major-incident.ts). */
+const OWN_CLOCK = new Set(['congress-notification']);
+
 /** Reminds and escalates the owner of `item` until it is done. */
 export function remindOwner(incident: Incident, item: ActionItem): void {
+  if (OWN_CLOCK.has(item.id)) return;
   const opened = Date.now();
   const since = new Date(opened).toISOString();
   inBackground(incident, `item-owner-${item.id}`, () =>
