@@ -11,8 +11,10 @@
 import type { Role } from './roles.js';
 import type { Duty, DutyFacts } from './duty-terms.js';
 import type { ActionItem, RecordedDecision } from './state.js';
+import { reportOwner } from './report-owners.js';
 
 export type { Duty, DutyFacts, DutyStatus, ReportDelivery } from './duty-terms.js';
+export { reportOwner } from './report-owners.js';
 
 /** Items discharged by their own duty below (the workflow completes them when the step is done). */
 const STEP_ITEMS = new Set(['risk-assessment', 'cost-consultation', 'notification']);
@@ -31,21 +33,6 @@ const ITEM_PARAGRAPH: Record<string, string> = {
 
 const FINAL_KINDS = new Set(['under-secretary-decision', 'ppgb-chair-decision', 'ppgb-decision']);
 const FINAL_OUTCOMES = new Set(['approve-notification', 'decline-notification']);
-
-/**
- * Who owes each external report, and who alone may record it filed another way (`report-filed`). 5 FAM
- * 468.3b lists, under the report to DS/CIRT or the Privacy Division, "(1) DS/CIRT will notify US-CERT
- * within one hour; and (2) if a criminal act is suspected or confirmed, notify OIG/INV either concurrent
- * with or subsequent to notification to US-CERT": we read (2) as DS/CIRT's too, the subject of (1), since
- * its timing is tied to DS/CIRT's own US-CERT report. So the OIG referral is DS/CIRT's (the DHS playbook's
- * SOC), whatever the medium.
- */
-const REPORT_OWNER: Record<string, Role> = { usCert: 'dsCirt', privacyDivision: 'privacyDivision', oig: 'dsCirt' };
-
-/** The role that owes the report to `to` and records it filed another way (468.3b). */
-export function reportOwner(to: string): Role {
-  return REPORT_OWNER[to] ?? 'privacyDivision';
-}
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();

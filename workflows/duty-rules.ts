@@ -18,7 +18,8 @@ import { laterProgramManager } from './program-managers.js';
 import { rehabilitationActDuties } from './response.js';
 import { rehabilitationActMatter } from '../domain/rehabilitation-act.js';
 import { nowIso, type Incident } from './incident-state.js';
-import { deliver, markLate, reportBody, routed } from './reporting.js';
+import { deliver, reportBody, routed } from './reporting.js';
+import { markLate } from './late-report.js';
 import { routeFor } from '../domain/playbook-terms.js';
 import { condition } from '@temporalio/workflow';
 
