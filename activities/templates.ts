@@ -85,7 +85,12 @@ type NoticeOf =
         | 'response';
       detail: string;
     }
-  | { template: 'action-item-assigned'; incidentId: string; itemId: string }
+  | {
+      template: 'action-item-assigned';
+      incidentId: string;
+      itemId: string;
+      /** A reminder's number. */ reminder?: number;
+    }
   | { template: 'record-not-filed'; incidentId: string; refused: boolean }
   | { template: 'case-record'; incidentId: string; record: CaseRecord }
   | {
@@ -300,9 +305,11 @@ function renderTemplate(notice: Notice, links: { url: string; label: string }[])
     }
     case 'action-item-assigned':
       return {
-        subject: `[Breach ${notice.incidentId}] Action item for your office: ${notice.itemId}`,
+        subject: `[Breach ${notice.incidentId}] ${notice.reminder ? `Reminder ${notice.reminder}: action item still open` : 'Action item for your office'}: ${notice.itemId}`,
         text: lines(
-          `An action item was opened for your role: ${notice.itemId}.`,
+          notice.reminder
+            ? `An action item of your role is still open: ${notice.itemId}. Complete it with its evidence (5 FAM 467.2c).`
+            : `An action item was opened for your role: ${notice.itemId}.`,
           `Incident: ${notice.incidentId}`,
           linkLine,
         ),

@@ -11,8 +11,10 @@
 import type { Role } from './roles.js';
 import type { Duty, DutyFacts } from './duty-terms.js';
 import type { ActionItem, RecordedDecision } from './state.js';
+import { reportOwner } from './report-owners.js';
 
 export type { Duty, DutyFacts, DutyStatus, ReportDelivery } from './duty-terms.js';
+export { reportOwner } from './report-owners.js';
 
 /** Items discharged by their own duty below (the workflow completes them when the step is done). */
 const STEP_ITEMS = new Set(['risk-assessment', 'cost-consultation', 'notification']);
@@ -31,8 +33,6 @@ const ITEM_PARAGRAPH: Record<string, string> = {
 
 const FINAL_KINDS = new Set(['under-secretary-decision', 'ppgb-chair-decision', 'ppgb-decision']);
 const FINAL_OUTCOMES = new Set(['approve-notification', 'decline-notification']);
-
-const REPORT_OWNER: Record<string, Role> = { usCert: 'dsCirt', privacyDivision: 'privacyDivision', oig: 'dsCirt' };
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -71,14 +71,7 @@ function reportDuty(f: DutyFacts, to: string, paragraph: string, owes: string, d
       ? `delivered${done.receipt ? ` (reference ${done.receipt})` : ''}`
       : `filed another way: ${done.detail ?? ''}${done.receipt ? ` (reference ${done.receipt})` : ''}`
     : undefined;
-  return duty(
-    `report:${to}`,
-    paragraph,
-    owes,
-    REPORT_OWNER[to] ?? 'privacyDivision',
-    dueAt,
-    by ? { by, at: done!.at } : undefined,
-  );
+  return duty(`report:${to}`, paragraph, owes, reportOwner(to), dueAt, by ? { by, at: done!.at } : undefined);
 }
 
 function itemDuty(item: ActionItem): Duty {
@@ -103,17 +96,18 @@ export function deriveDuties(f: DutyFacts): Duty[] {
   const duties: Duty[] = [];
 
   // 468.3b(1): the one-hour report; a case learned to be cyber later owes US-CERT within the hour of learning it.
+  const first = f.firstEndpoint ?? 'privacyDivision';
   if (f.firstNonCyber)
     duties.push(
       reportDuty(
         f,
-        'privacyDivision',
+        first,
         '468.3b(1)',
-        'the one-hour report to the Privacy Division',
+        `the one-hour report to ${first === 'usCert' ? 'US-CERT (the routed office for every medium)' : 'the Privacy Division'}`,
         s.reportingDeadline || null,
       ),
     );
-  if (f.cyberSince !== null) {
+  if (f.cyberSince !== null && !(f.firstNonCyber && first === 'usCert')) {
     const due = f.firstNonCyber ? iso(Date.parse(f.cyberSince) + f.reportingWindowMs) : s.reportingDeadline || null;
     duties.push(reportDuty(f, 'usCert', '468.3b(1)', 'the one-hour report to US-CERT', due));
   }

@@ -49,6 +49,11 @@ export interface DutyFacts {
   cyberSince: string | null;
   /** Whether the first report was non-cyber (its report went to the Privacy Division). */
   firstNonCyber: boolean;
+  /**
+   * Where a non-cyber first report went (the playbook's routing: the Privacy Division under 5 FAM, the
+   * SOC's US-CERT endpoint at DHS); absent: the Privacy Division, as incidents before the follow-ups read it.
+   */
+  firstEndpoint?: string;
   /** The playbook's `timers.reportingDeadline`, in ms (a report newly owed is due that long after it is learned). */
   reportingWindowMs: number;
   routing: readonly ReportDelivery[];

@@ -6,7 +6,8 @@
  *   - the roles told of every report: the IPS Director, who directs the response (467.2c); the Privacy
  *     Division, owner of the Breach Incident form (468.3b); the PPGB Chair as SAOP, to whom every late
  *     report and stalled gate escalates (468.2a); the program manager, told on discovery (DHS PIHG);
- *   - DS/CIRT for a cyber incident (468.3b(1));
+ *   - DS/CIRT for a cyber incident (468.3b(1)), and the offices the report was routed to whatever the
+ *     medium (the playbook's `routing`: the DHS SOC is told of every incident);
  *   - the role the incident waits for, the owners of its action items, the role of each decision taken;
  *   - the CRG once convened (467.4-2), CGFS from the cost consultation (468.5d), the PPGB from its
  *     review (468.5b/c), the Under Secretary from theirs (468.5e), the notification official from the
@@ -43,6 +44,8 @@ export function rolesOnIncident(state: IncidentState): Set<Role> {
   const roles = new Set<Role>(ALWAYS_INVOLVED);
   if (state.programManagers === undefined) roles.add('programManager');
   if (state.medium === 'cyber') roles.add('dsCirt');
+  // The routed office reads what it was told of, whatever the medium (the DHS SOC is told of every incident).
+  for (const role of state.routedTo ?? []) roles.add(role);
   if (state.awaiting) roles.add(state.awaiting.role);
   for (const item of state.actionItems) roles.add(item.ownerRole);
   for (const decision of state.decisions) {

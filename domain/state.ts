@@ -233,6 +233,12 @@ export interface IncidentState {
    */
   programManagers?: string[];
   /**
+   * The offices the first report was routed to (the playbook's `routing`: the focal point of its medium
+   * and the offices told of every incident; the DHS SOC for every medium). They need to know the
+   * incident they were told of (domain/need-to-know.ts). Absent in incidents reported before it was kept.
+   */
+  routedTo?: Role[];
+  /**
    * Employees' medical information is involved: a Rehabilitation Act matter, a violation in itself, never
    * "no breach" nor "minimal risk, no further action" (domain/rehabilitation-act.ts). Absent otherwise.
    */

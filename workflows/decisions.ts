@@ -142,7 +142,7 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
 
   // 468.3b: a report by email is completed by its mailbox's role or the IPS Director (complete-report.ts).
   if (decision.kind === 'complete-report') return checkCompletion(incident, decision);
-  const role = decision.kind === 'report-filed' ? reportFiledRole(decision) : GATE_ROLE[decision.kind];
+  const role = decision.kind === 'report-filed' ? reportFiledRole(incident, decision) : GATE_ROLE[decision.kind];
   // Separation of duties (domain/separation.ts): who made the decision this one checks may not make it.
   const conflicts = conflictsFor(playbook, state.decisions, decision.kind);
   // 5 FAM 468.5c: any PPGB member may object, for incidents started under that rule (domain/gates.ts).

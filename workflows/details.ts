@@ -36,11 +36,11 @@ export function currentDetails(incident: Incident): string {
       `**Major incident** since ${s.majorIncident.since}: Congress to be told by ${s.majorIncident.congressDueAt}`,
     );
   // A due date beside the main flow (workflows/gates.ts `dueDate`): its own clock's next step.
+  // An open action item's owner (workflows/item-owners.ts) has the same clock, with no due date.
   for (const due of runningDueDates(incident)) {
     const next = reminderStep(due);
-    lines.push(
-      `**Due ${new Date(due.due!).toISOString()}:** ${due.what} — next: ${next.what}, ${new Date(next.at).toISOString()}`,
-    );
+    const head = due.due === undefined ? '**Open item:**' : `**Due ${new Date(due.due).toISOString()}:**`;
+    lines.push(`${head} ${due.what} — next: ${next.what}, ${new Date(next.at).toISOString()}`);
   }
   if (s.delay)
     lines.push(
@@ -79,7 +79,7 @@ function deadlines(incident: Incident): { at: number; what: string }[] {
   } else if (clock?.kind === 'reminders') {
     found.push(reminderStep(clock));
   }
-  for (const due of runningDueDates(incident)) found.push({ at: due.due!, what: due.what! });
+  for (const due of runningDueDates(incident)) if (due.due !== undefined) found.push({ at: due.due, what: due.what! });
   return found;
 }
 

@@ -183,7 +183,8 @@ export async function dueDate(
     item: string;
     role: Role;
     opened: number;
-    due: number;
+    /** Absent for an open action item's owner (workflows/item-owners.ts): reminders and escalation only. */
+    due?: number;
     what: string;
     escalateTo: string;
     summary: string;
@@ -200,8 +201,7 @@ export async function dueDate(
     interval: incident.ms('gateReminderInterval'),
     escalateAfter: incident.ms('gateEscalateAfter'),
     escalateTo: options.escalateTo,
-    due: options.due,
-    overdue: false,
+    ...(options.due === undefined ? {} : { due: options.due, overdue: false }),
     what: options.what,
   };
   const book = incident.gates;
@@ -216,6 +216,7 @@ export async function dueDate(
     );
   } finally {
     book.dueDates.delete(options.item);
+    incident.showDetails();
   }
 }
 

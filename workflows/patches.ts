@@ -198,6 +198,14 @@ export const PATCHES = {
     deprecateWhen: OPEN_INCIDENTS,
     decided: 'at start',
   },
+  dutyFollowUps: {
+    id: 'duties-owners-reminded-later-facts',
+    since: '2026-12-07',
+    older:
+      "action items' owners are mailed once and never reminded; a US-CERT report owed after a supplement is never marked late; a supplement naming a program manager or adding employees' medical information derives nothing again; the OIG referral's `report-filed` is the Privacy Division's (`Features` follow-ups off)",
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export const POLICY_FACTS_PATCH = PATCHES.policyFacts.id;
@@ -224,6 +232,7 @@ export const COMPLETE_REPORT_PATCH = PATCHES.completeReport.id;
 export const MEDIA_NOTICE_PATCH = PATCHES.mediaNotice.id;
 export const TELEPHONE_NOTICE_PATCH = PATCHES.telephoneNotice.id;
 export const TTY_RELAY_IN_LETTERS = PATCHES.ttyRelayInLetters.id;
+export const DUTY_FOLLOW_UPS_PATCH = PATCHES.dutyFollowUps.id;
 
 /** The rule sets of the policy-facts patch (5 FAM 468.1(4), 468.3b(2), 467.2b-c, 469.6, 464c; OMB; CISA). */
 export interface Features {
@@ -251,6 +260,13 @@ export interface Features {
   namedProgramManagers: boolean;
   /** Employees' medical information is a Rehabilitation Act matter (domain/rehabilitation-act.ts). */
   rehabilitationAct: boolean;
+  /**
+   * Under the duty rules (docs/lifecycle.md "Duties"): each open action item reminds and escalates its
+   * owner like a gate (workflows/item-owners.ts); a US-CERT report owed after a supplement made the case
+   * cyber is marked late when its hour passes; a supplement naming a program manager or adding
+   * employees' medical information is derived again; the OIG referral is DS/CIRT's to record filed.
+   */
+  dutyFollowUps: boolean;
 }
 
 export const NO_FEATURES: Features = {
@@ -263,6 +279,7 @@ export const NO_FEATURES: Features = {
   ppgbMembersObject: false,
   namedProgramManagers: false,
   rehabilitationAct: false,
+  dutyFollowUps: false,
 };
 
 /** The rules an incident runs under, decided once, in its first workflow task. */
@@ -283,6 +300,7 @@ export function startRules(): Rules {
   const rehabilitationAct = patched(REHABILITATION_ACT_PATCH);
   const rules468 = patched(RULES_468_6);
   const duties = patched(DUTIES_DERIVED);
+  const dutyFollowUps = duties && patched(DUTY_FOLLOW_UPS_PATCH);
   return {
     features: {
       laterFacts: facts,
@@ -294,6 +312,7 @@ export function startRules(): Rules {
       ppgbMembersObject,
       namedProgramManagers,
       rehabilitationAct,
+      dutyFollowUps,
     },
     rules468,
     duties,

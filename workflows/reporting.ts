@@ -15,6 +15,7 @@ import { failureMessage, inBackground } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { INTAKE_NOTICES_TOGETHER } from './patches.js';
 import { programManagersToTell } from './program-managers.js';
+import { markLate } from './late-report.js';
 
 /**
  * The part of the report an external focal point receives: what the Breach Incident form holds, and,
@@ -107,9 +108,10 @@ export async function deliver(
   }
 }
 
-export async function reportingPhase(incident: Incident): Promise<void> {
+/** What the `report-received` notice says of the report (to the supervisor, program managers, focal points). */
+export function receivedNotice(incident: Incident) {
   const { report: r, state } = incident;
-  const notice = {
+  return {
     incidentId: state.incidentId,
     medium: r.medium,
     piiTypes: r.piiTypes,
@@ -120,6 +122,11 @@ export async function reportingPhase(incident: Incident): Promise<void> {
     classified: r.classifiedInvolved,
     criminal: r.criminalActSuspected,
   };
+}
+
+export async function reportingPhase(incident: Incident): Promise<void> {
+  const { report: r, state } = incident;
+  const notice = receivedNotice(incident);
 
   // 468.3b: the form serves as notification to the reporter's supervisor. DHS PIHG (CBP seed): the
   // program manager is told immediately on discovery. 468.3b: the report is routed to the focal point.
@@ -127,6 +134,8 @@ export async function reportingPhase(incident: Incident): Promise<void> {
   // The playbook's routing (domain/playbook-terms.ts): 5 FAM's by default, the SOC for every medium at DHS.
   const route = routeFor(incident.playbook, r.medium);
   const focal = route.office;
+  // State only (no command): who was told needs to know it (domain/need-to-know.ts).
+  state.routedTo = [focal, ...alwaysTold(incident.playbook, r.medium)];
   const intake: { summary: string; routedTo: string; input: SendNoticeInput }[] = [
     {
       summary: 'Tell the supervisor',
@@ -303,23 +312,5 @@ export function reportUpdate(incident: Incident, supplement: number): void {
       undefined,
       `supplement ${supplement}${reference ? `, reference ${reference}` : ''}`,
     );
-  });
-}
-
-/** The hour has passed without the required report: escalate to the SAOP and the Privacy Division. */
-async function markLate(incident: Incident, onArrival: boolean): Promise<void> {
-  const { state } = incident;
-  state.reportedLate = true;
-  incident.log(onArrival ? 'reported-late:on-arrival' : 'reported-late:deadline-passed');
-  await mail('Escalate: one-hour report late').sendNotice({
-    to: [...incident.recipients('ppgbChair'), ...incident.recipients('privacyDivision')],
-    notice: {
-      template: 'reporting-late',
-      incidentId: state.incidentId,
-      discoveredAt: state.discoveredAt,
-      reportingDeadline: state.reportingDeadline,
-      onArrival,
-    },
-    step: 'reporting-late',
   });
 }

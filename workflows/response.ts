@@ -34,9 +34,19 @@ export async function triage(incident: Incident): Promise<'convened' | 'declined
       ? 'DS conducts the fact-finding: classified information is involved (5 FAM 467.2c, 468.2b(2)).'
       : `Administrative fact-finding by ${state.responsibleOffice ?? 'the responsible office'} (5 FAM 467.2c).`,
   );
+  rehabilitationActDuties(incident);
+  return state.crgConvened ? 'convened' : 'declined';
+}
+
+/**
+ * The Rehabilitation Act (domain/rehabilitation-act.ts): a violation in itself; it keeps the mitigation
+ * and the conduct review. At triage, and again when a supplement first makes the case one
+ * (workflows/duty-rules.ts); the conduct review also when a workforce member caused the disclosure.
+ */
+export function rehabilitationActDuties(incident: Incident): void {
+  const { state, report } = incident;
   const rehabilitationAct = incident.features.rehabilitationAct && rehabilitationActMatter(report);
-  if (rehabilitationAct) {
-    // The Rehabilitation Act: a violation in itself; it keeps the mitigation and the conduct review.
+  if (rehabilitationAct && !state.rehabilitationAct) {
     state.rehabilitationAct = true;
     incident.log('rehabilitation-act-matter', undefined, REHABILITATION_ACT);
     incident.addItem('other-mitigation', 'responsibleOffice', MEDICAL_MITIGATION);
@@ -48,7 +58,6 @@ export async function triage(incident: Incident): Promise<'convened' | 'declined
       'Review the conduct of the workforce member who caused the disclosure: counseling, discipline or referral (5 FAM 469.6; DHS PIHG).',
     );
   }
-  return state.crgConvened ? 'convened' : 'declined';
 }
 
 /** 467.4-2b: every CRG member is told, with the minimum PII needed. */

@@ -25,6 +25,7 @@ import {
   type EndpointReceiver,
   type SmtpReceiver,
   type TestWorkflowEnvironment,
+  withoutReturnsWindow,
 } from '../helpers/index.js';
 import { sampleReport } from '../../scripts/local/sample-report.js';
 
@@ -60,7 +61,7 @@ export function testPlaybook(receiverUrl: string): Playbook {
   const raw = JSON.parse(readFileSync(DEFAULT_PLAYBOOK, 'utf8')) as {
     endpoints: Record<string, { url: string; tokenEnv?: string }>;
   };
-  const moved = withEndpointsAt(raw, receiverUrl);
+  const moved = withEndpointsAt(withoutReturnsWindow(raw), receiverUrl);
   for (const endpoint of Object.values(moved.endpoints)) delete endpoint.tokenEnv;
   return parsePlaybook(moved);
 }

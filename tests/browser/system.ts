@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort, waitUntil } from '../../scripts/local/ports.js';
 import { DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../config/index.js';
-import { withEndpointsAt } from '../helpers/index.js';
+import { withEndpointsAt, withoutReturnsWindow } from '../helpers/index.js';
 import { npmStartEnv } from '../helpers/system-env.js';
 import { launchChromium, type Chromium } from './chromium.js';
 
@@ -47,7 +47,10 @@ export async function startSystem(): Promise<RunningSystem> {
     endpoints: Record<string, { url: string }>;
   };
   const playbookPath = join(dataDir, 'playbook.json');
-  await writeFile(playbookPath, JSON.stringify(withEndpointsAt(playbook, `http://127.0.0.1:${ports.receiver}`)));
+  await writeFile(
+    playbookPath,
+    JSON.stringify(withEndpointsAt(withoutReturnsWindow(playbook), `http://127.0.0.1:${ports.receiver}`)),
+  );
   // Exercises' reports and findings in this run's data folder, for the API and the CLI alike.
   const env = { ...npmStartEnv(ports, dataDir, playbookPath), BREACH_EXERCISE_DIR: join(dataDir, 'exercises') };
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/start.ts'], {

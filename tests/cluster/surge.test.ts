@@ -20,6 +20,7 @@ import { startWorkerProcess, type WorkerProcess } from '../../scripts/local/work
 import {
   startHttpReceiver,
   startSmtpReceiver,
+  withoutReturnsWindow,
   type EndpointReceiver,
   type RecordedCall,
   type SmtpReceiver,
@@ -92,7 +93,7 @@ beforeAll(async () => {
     Object.keys(raw.endpoints).map((name) => [name, { url: `${receiver.url}/${name}`, timeout: '5s' }]),
   );
   const playbookPath = join(mkdtempSync(join(tmpdir(), 'surge-')), 'playbook.json');
-  writeFileSync(playbookPath, JSON.stringify(raw));
+  writeFileSync(playbookPath, JSON.stringify(withoutReturnsWindow(raw)));
   for (let i = 0; i < 2; i++)
     workers.push(
       startWorkerProcess({

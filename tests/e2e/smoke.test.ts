@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { freePort, waitUntil } from '../../scripts/local/ports.js';
 import { DEFAULT_API_TOKENS, DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../config/index.js';
-import { withEndpointsAt } from '../helpers/index.js';
+import { withEndpointsAt, withoutReturnsWindow } from '../helpers/index.js';
 import { npmStartEnv, type SystemPorts } from '../helpers/system-env.js';
 import { sampleReport } from '../../scripts/local/sample-report.js';
 import { signVendorBody } from '../../api/vendor-routes.js';
@@ -82,7 +82,10 @@ beforeAll(async () => {
     endpoints: Record<string, { url: string }>;
   };
   const playbookPath = join(dataDir, 'playbook.json');
-  await writeFile(playbookPath, JSON.stringify(withEndpointsAt(playbook, `http://127.0.0.1:${ports.receiver}`)));
+  await writeFile(
+    playbookPath,
+    JSON.stringify(withEndpointsAt(withoutReturnsWindow(playbook), `http://127.0.0.1:${ports.receiver}`)),
+  );
   token = Object.keys(JSON.parse(await readFile(DEFAULT_API_TOKENS, 'utf8')) as Record<string, string>)[0]!;
   env = npmStartEnv(ports, dataDir, playbookPath);
   system = startSystem();

@@ -27,7 +27,7 @@ import { startWorkerProcess, type WorkerProcess } from '../../scripts/local/work
 import { createKeyring, generateKey } from '../../security/codec.js';
 import { DEFAULT_PLAYBOOK } from '../../config/index.js';
 import { createDataConverter, type BreachDataConverter } from '../../security/data-converter.js';
-import { realWorkflowBundle } from '../helpers/index.js';
+import { realWorkflowBundle, withoutReturnsWindow } from '../helpers/index.js';
 import { sampleReport } from '../../scripts/local/sample-report.js';
 import { decodePayloads } from '../../scripts/bench/notify-inspect.js';
 
@@ -126,7 +126,7 @@ export function faultPlaybook(
   timers: Partial<Playbook['timers']> = {},
   endpointTimeout = '2s',
 ): Playbook {
-  const raw = JSON.parse(readFileSync(DEFAULT_PLAYBOOK, 'utf8')) as Playbook;
+  const raw = withoutReturnsWindow(JSON.parse(readFileSync(DEFAULT_PLAYBOOK, 'utf8')) as Playbook);
   // Each endpoint at `<receiver>/<name>` (`/usCert`, `/recordsArchive`), without a token.
   const endpoints = Object.fromEntries(
     Object.keys(raw.endpoints).map((name) => [name, { url: `${receiverUrl}/${name}`, timeout: endpointTimeout }]),

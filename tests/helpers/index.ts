@@ -3,3 +3,4 @@ export * from './temporal.js';
 export * from './mail.js';
 export * from './http.js';
 export * from './deadline.js';
+export * from './returns-window.js';

@@ -39,6 +39,7 @@ import {
   withEndpointsAt,
   type EndpointReceiver,
   type TestWorkflowEnvironment,
+  withoutReturnsWindow,
 } from '../helpers/index.js';
 
 // --- The PII ------------------------------------------------------------------------------------------
@@ -208,7 +209,7 @@ beforeAll(async () => {
   const raw = JSON.parse(await readFile(DEFAULT_PLAYBOOK, 'utf8')) as {
     endpoints: Record<string, { url: string; tokenEnv?: string }>;
   };
-  const moved = withEndpointsAt(raw, receiver.url);
+  const moved = withEndpointsAt(withoutReturnsWindow(raw), receiver.url);
   for (const endpoint of Object.values(moved.endpoints)) delete endpoint.tokenEnv;
   playbook = parsePlaybook(moved);
   tokenIds = JSON.parse(await readFile(DEFAULT_API_TOKENS, 'utf8')) as Record<string, string>;

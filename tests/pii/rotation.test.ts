@@ -30,6 +30,7 @@ import {
   type EndpointReceiver,
   type SmtpReceiver,
   type TestWorkflowEnvironment,
+  withoutReturnsWindow,
 } from '../helpers/index.js';
 
 const keyA = generateKey();
@@ -53,7 +54,7 @@ beforeAll(async () => {
     endpoints: Record<string, { url: string; tokenEnv?: string }>;
     timers: Record<string, string>;
   };
-  const moved = withEndpointsAt(raw, receiver.url);
+  const moved = withEndpointsAt(withoutReturnsWindow(raw), receiver.url);
   for (const endpoint of Object.values(moved.endpoints)) delete endpoint.tokenEnv;
   // The 468.5c objection window a minimal-risk finding waits out before closure review: seconds here (real time).
   moved.timers = { ...moved.timers, minimalRiskObjectionWindow: '2s' };

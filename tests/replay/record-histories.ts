@@ -843,6 +843,130 @@ export const PATHS: RecordedPath[] = [
     },
   },
   {
+    name: 'rules-custody-ppgb-member-objects',
+    description:
+      "The rules patches decided at start: the custody exemption on the custodian's facts (the recipient is the custodian, its determination recorded, only the medical part exempt, 45 CFR 164.512(k)(5)); the finding of minimal risk goes to the PPGB with the computed level, and a PPGB member who is not the Chair objects (468.5c); the case then waits for the final authority (recorded up to there, then terminated).",
+    async drive(world, incidentId) {
+      const handle = await report(world, incidentId, world.playbook(), {
+        medium: 'non-cyber',
+        piiTypes: ['medical'],
+        disclosureFormat: 'paper',
+        disclosedBy: 'clinic records office',
+        disclosedTo: 'ICE Health Service Corps',
+        affectedCount: 3,
+        encrypted: false,
+      });
+      await toAnalysis(world, incidentId, 'Medical records left the clinic.');
+      await decide(world, incidentId, 'ips-director', {
+        kind: 'submit-analysis',
+        factors: FACTORS_LOW,
+        options: ['no-further-action'],
+        authorizedDisclosure: {
+          basis: 'hipaa-custody-exemption',
+          explanation:
+            'Discharge summaries sent to ICE Health Service Corps for the continuity of care of the detainees.',
+          custodyPurpose: 'a',
+          custodian: {
+            name: 'U.S. Immigration and Customs Enforcement',
+            kind: 'law-enforcement-official',
+            determination: { by: 'IHSC Deputy Assistant Director', at: '2026-02-20T09:00:00Z' },
+          },
+          subjectInLawfulCustody: true,
+          recipient: {
+            name: 'ICE Health Service Corps, U.S. Immigration and Customs Enforcement',
+            address: '500 12th St SW, Washington, DC 20536',
+          },
+        },
+        rationale: 'The disclosure to the custodian was authorized.',
+      });
+      await phase(world, incidentId, 'ppgb-advised');
+      await decide(world, incidentId, 'ppgb-ds', {
+        kind: 'ppgb-override',
+        rationale: 'A PPGB member objects: the custodian determination came after the disclosure.',
+      });
+      await until(world, incidentId, (s) => s.phase !== 'ppgb-advised', 'the objection taken');
+      await handle.terminate('recorded up to the objection');
+      return [incident(handle.workflowId)];
+    },
+  },
+  {
+    name: 'rules-followups-named-pm-rehabilitation',
+    description:
+      'The duty follow-ups (duties-owners-reminded-later-facts): a non-cyber report about workforce members; triage; a supplement names the program manager (told; they alone of the program managers need to know it) and adds medical information (a Rehabilitation Act matter: mitigation and conduct review opened); a second says cyber and criminal: US-CERT and OIG refuse, the US-CERT report learned later is marked late when its hour passes, DS/CIRT records the OIG referral filed by telephone; the open items remind and escalate their owner; recorded up to there, then terminated.',
+    async drive(world, incidentId) {
+      const refuse = [
+        world.receiver.respondWith('/followups/usCert', { status: 400, body: { error: 'bad' } }),
+        world.receiver.respondWith('/followups/oig', { status: 400, body: { error: 'bad' } }),
+      ];
+      try {
+        const base = {
+          medium: 'non-cyber' as const,
+          disclosureFormat: 'paper' as const,
+          piiTypes: ['other' as const],
+          affectedPopulation: 'workforce' as const,
+          affectedCount: 3,
+          encrypted: true,
+        };
+        const handle = await report(world, incidentId, world.playbook('/followups'), base);
+        await until(world, incidentId, (s) => s.reportedAt !== null, 'the first report');
+        await toAnalysis(world, incidentId, 'Personnel papers left on a copier.');
+        const now = await world.env.currentTimeMs();
+        await handle.signal(reportIntakeSignal, {
+          ...sampleReport({ incidentId, ...base }, now - 60_000),
+          piiTypes: ['medical'],
+          disclosedBy: 'a supervisor',
+          disclosedTo: 'the whole office',
+          programManager: { name: 'Morgan Mock', email: 'program.manager@state.example' },
+          summary: 'The papers held medical certificates; the reporter names their program manager.',
+        });
+        await until(
+          world,
+          incidentId,
+          (s) => s.rehabilitationAct === true && s.timeline.some((t) => t.event === 'program-manager-named'),
+          'the program manager named and the Rehabilitation Act matter',
+        );
+        await handle.signal(reportIntakeSignal, {
+          ...sampleReport({ incidentId, ...base }, now - 60_000),
+          medium: 'cyber',
+          criminalActSuspected: true,
+          summary: 'The scans were also mailed out of the network, and sold.',
+        });
+        await until(
+          world,
+          incidentId,
+          (s) =>
+            s.timeline.some((t) => t.event === 'endpoint-rejected:usCert') &&
+            s.timeline.some((t) => t.event === 'endpoint-rejected:oig'),
+          'US-CERT and OIG refused',
+        );
+        await world.env.sleep(2 * HOUR);
+        await until(
+          world,
+          incidentId,
+          (s) => s.timeline.some((t) => t.event === 'reported-late:learned-cyber'),
+          'the late mark',
+        );
+        await decide(world, incidentId, 'ds-cirt', {
+          kind: 'report-filed',
+          to: 'oig',
+          filedBy: 'DS/CIRT duty officer by telephone',
+          reference: 'OIG-TEL-7',
+        });
+        await world.env.sleep(5 * DAY + 60_000);
+        await until(
+          world,
+          incidentId,
+          (s) => s.timeline.some((t) => t.event === 'escalated:item:fact-finding'),
+          'the item escalated',
+        );
+        await handle.terminate('recorded up to the escalation');
+        return [incident(handle.workflowId)];
+      } finally {
+        for (const restore of refuse) restore();
+      }
+    },
+  },
+  {
     name: 'separation-of-duties',
     description:
       'The IPS Director is also a PPGB Chair: after submitting the analysis the Director is refused as the Chair (by update, recorded, and by the decision signal), and only the other Chair is asked; the other Chair refers to M, who declines; closure.',

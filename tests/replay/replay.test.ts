@@ -18,11 +18,11 @@ import { bundleWorkflowCode, Worker, type ReplayResult } from '@temporalio/worke
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HISTORIES_DIR, TEST_KEYRING, type RecordedHistory } from './record-histories.js';
+import { PATCHES } from '../../workflows/patches.js';
 import { PROJECT_ROOT } from '../../config/index.js';
 import { bundleOptions, createDataConverter } from '../../security/data-converter.js';
 import { readKeyringFile } from '../../security/keyring.js';
 import { realWorkflowBundle } from '../helpers/index.js';
-import { PATCHES } from '../../workflows/patches.js';
 
 interface Fixture extends RecordedHistory {
   file: string;
@@ -82,6 +82,9 @@ describe('recorded histories replay against the current workflow code', () => {
       'separation-of-duties',
       'later-facts-major-incident',
       'immediate-telephone-media',
+      'duties-declined-reanalysed',
+      'rules-custody-ppgb-member-objects',
+      'rules-followups-named-pm-rehabilitation',
     ]) {
       expect(files).toContain(`${path}.json`);
     }
@@ -188,5 +191,22 @@ describe('immediate notice by telephone and in the media (workflows/telephone-no
       fixture.history as { events: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[] }
     ).events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
     expect(scheduled).toEqual(expect.arrayContaining(['callRoster', 'postMediaNotice']));
+  });
+});
+
+describe('the rules patches decided at start have histories recorded under them (workflows/patches.ts startRules)', () => {
+  it('the custody exemption, PPGB members objecting, named program managers, the Rehabilitation Act and the duty follow-ups each replay from a history that decided them', () => {
+    const recorded = new Set(FIXTURES.flatMap((f) => patchMarkers(f)));
+    for (const id of [
+      PATCHES.custodyFacts.id,
+      PATCHES.ppgbMembersObject.id,
+      PATCHES.namedProgramManagers.id,
+      PATCHES.rehabilitationAct.id,
+      PATCHES.dutiesDerived.id,
+      PATCHES.dutyFollowUps.id,
+    ])
+      expect(recorded, id).toContain(id);
+    const followUps = FIXTURES.find((f) => f.file === 'rules-followups-named-pm-rehabilitation.json')!;
+    expect(patchMarkers(followUps)).toContain(PATCHES.dutyFollowUps.id);
   });
 });

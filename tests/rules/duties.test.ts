@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deriveDuties, openBeforeClosure, type DutyFacts } from '../../domain/duties.js';
+import { deriveDuties, openBeforeClosure, reportOwner, type DutyFacts } from '../../domain/duties.js';
 import type { RecordedDecision } from '../../domain/state.js';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
@@ -218,5 +218,28 @@ describe('duties over random sequences (domain/duties.ts)', () => {
     expect(deriveDuties({ ...f, now: T0 + 31 * 24 * HOUR }).find((d) => d.id === 'returns-window')?.status).toBe(
       'discharged',
     );
+  });
+
+  it('468.3b(1): where the playbook routes every medium to US-CERT (the DHS SOC), a non-cyber first report owes US-CERT, and learning it is cyber owes nothing more', () => {
+    const learned = new Date(T0 + 5 * HOUR).toISOString();
+    const duties = deriveDuties({ ...start(false), firstEndpoint: 'usCert', cyberSince: learned });
+    const reports = duties.filter((d) => d.id.startsWith('report:'));
+    expect(reports).toEqual([
+      expect.objectContaining({ id: 'report:usCert', owner: 'dsCirt', dueAt: new Date(T0 + HOUR).toISOString() }),
+    ]);
+    const delivered = deriveDuties({
+      ...start(false),
+      firstEndpoint: 'usCert',
+      routing: [{ to: 'usCert', at: new Date(T0).toISOString(), status: 'delivered', receipt: 'SOC-1' }],
+    });
+    expect(delivered.find((d) => d.id === 'report:usCert')?.status).toBe('discharged');
+  });
+
+  it('468.3b(2): the OIG referral is owed by DS/CIRT, who alone records it filed another way', () => {
+    expect(reportOwner('oig')).toBe('dsCirt');
+    expect(reportOwner('usCert')).toBe('dsCirt');
+    expect(reportOwner('privacyDivision')).toBe('privacyDivision');
+    const duties = deriveDuties({ ...start(true), criminalActSuspected: true });
+    expect(duties.find((d) => d.id === 'report:oig')).toMatchObject({ owner: 'dsCirt', paragraph: '468.3b(2)' });
   });
 });

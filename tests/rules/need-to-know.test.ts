@@ -141,6 +141,12 @@ describe('469.2c(1): need to know', () => {
     expect(mayRead(cirt, state({ medium: 'non-cyber' }))).toBe(false);
   });
 
+  it('469.2c(1), DHS PIHG: the office the report was routed to reads it whatever the medium (the SOC told of every incident)', () => {
+    const soc = { key: 'cbp-soc', roles: ['dsCirt' as const] };
+    expect(mayRead(soc, state({ medium: 'non-cyber', routedTo: ['dsCirt', 'privacyDivision'] }))).toBe(true);
+    expect(readingOf(soc, state({ medium: 'non-cyber', routedTo: ['privacyDivision'] }))).toBeNull();
+  });
+
   it('the CRG sees an incident once convened (467.4-2), not before', () => {
     const member = { key: 'crg-ds', roles: ['crg' as const] };
     expect(mayRead(member, state())).toBe(false);

@@ -72,6 +72,8 @@ describe('the shipped playbooks', () => {
       gateEscalateAfter: '5d',
       minimalRiskObjectionWindow: '10d',
       maxDelayWithoutReview: '30d',
+      // 468.6-2a/b: returned letters awaited 30 days after the last one (docs/lifecycle.md "Duties").
+      returnsWindow: '30d',
     });
     expect(playbook.people.find((p) => p.id === 'ips-director')?.email).toBe('ips.director@state.example');
   });
@@ -82,6 +84,7 @@ describe('the shipped playbooks', () => {
     expect(playbook.people.find((p) => p.roles.includes('dsCirt'))?.id).toBe('cbp-soc');
     expect(playbook.people.find((p) => p.roles.includes('ppgbChair'))?.id).toBe('dhs-chief-privacy-officer');
     expect(playbook.people.filter((p) => p.roles.includes('programManager')).length).toBeGreaterThanOrEqual(2);
+    expect(playbook.timers.returnsWindow).toBe('30d');
   });
 
   it('demo-api-tokens.json: a token of 16+ characters for every person of the default playbook', async () => {

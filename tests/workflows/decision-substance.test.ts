@@ -294,8 +294,17 @@ describe('separation of duties', () => {
       'privacy.division@state.example',
       'under.secretary@state.example',
     ]);
+    // The Chair's stalled gate never escalates to the Chair (the open fact-finding item's owner, who also
+    // stalled meanwhile, is escalated to the SAOP as any other role is: workflows/item-owners.ts).
     expect(
-      f.mail.messages().some((m) => m.subject.includes(incidentId) && m.subject.includes('ESCALATION to the SAOP')),
+      f.mail
+        .messages()
+        .some(
+          (m) =>
+            m.subject.includes(incidentId) &&
+            m.subject.includes('ESCALATION to the SAOP') &&
+            m.subject.includes('(ppgbChair)'),
+        ),
     ).toBe(false);
     expect((await stateOf(handle)).phase).toBe('ppgb-chair-review');
   });

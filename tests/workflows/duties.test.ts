@@ -288,3 +288,199 @@ describe('duties derived from the facts', () => {
     expect(closed.duties?.find((d) => d.id === 'returns-window')?.status).toBe('discharged');
   });
 });
+
+/** The UI's current details of the incident (workflows/details.ts). */
+async function currentDetails(handle: IncidentHandle): Promise<string> {
+  const metadata = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
+  return metadata.currentDetails ?? '';
+}
+
+const mailTo = (incidentId: string, address: string, subject: string) =>
+  f.mail
+    .messages()
+    .filter(
+      (m) =>
+        m.subject.includes(incidentId) &&
+        m.subject.includes(subject) &&
+        m.envelope.to.some((to) => to.toLowerCase() === address),
+    );
+
+describe('duties owned, reminded and derived again (the follow-ups)', () => {
+  it("467.2c: an open action item reminds its owner and escalates like a gate, in the workflow's current details", async () => {
+    const { handle, incidentId } = await report(f, { piiTypes: ['other'], affectedCount: 2, encrypted: true });
+    await triage(handle, true);
+    await waitForState(handle, (s) => s.actionItems.some((i) => i.id === 'fact-finding'), 'the fact-finding item');
+    const opened = await currentDetails(handle);
+    expect(opened).toContain('**Open item:** the responsibleOffice completes the action item fact-finding');
+    expect(opened).toContain('next: reminder to the responsibleOffice');
+    // The playbook's gateEscalateAfter is 5 days: a reminder every 24 h before it, then the escalation.
+    await f.env.sleep(5 * 86_400_000 + 60_000);
+    const stalled = await waitForState(
+      handle,
+      (s) => s.timeline.some((t) => t.event === 'escalated:item:fact-finding'),
+      'the escalation of the item',
+    );
+    expect(stalled.timeline.filter((t) => t.event === 'reminder:item:fact-finding').length).toBeGreaterThan(0);
+    await f.mail.waitFor(
+      (m) =>
+        m.subject.includes(incidentId) &&
+        m.subject.includes('Reminder 1: action item still open: fact-finding') &&
+        m.envelope.to.includes('program.manager@state.example'),
+    );
+    const escalation = await f.mail.waitFor(
+      (m) =>
+        m.subject.includes(incidentId) &&
+        m.subject.includes('ESCALATION to the SAOP') &&
+        m.subject.includes('responsibleOffice'),
+    );
+    expect(escalation.envelope.to).toContain('ppgb.chair@state.example');
+    expect(escalation.text).toContain('fact-finding');
+    const record = caseRecordSchema.parse(await handle.query(caseRecordQuery));
+    expect(record.escalations.map((e) => e.event)).toContain('escalated:item:fact-finding');
+    await decide(handle, 'program-manager', {
+      kind: 'complete-action-item',
+      itemId: 'fact-finding',
+      evidence: 'Fact-finding done.',
+    });
+    await waitForState(
+      handle,
+      (s) => s.actionItems.find((i) => i.id === 'fact-finding')?.status === 'done',
+      'the item done',
+    );
+    expect(await currentDetails(handle)).not.toContain('action item fact-finding');
+  });
+
+  it('468.3b(1): a US-CERT report owed after a supplement makes the case cyber is marked late when its hour passes', async () => {
+    const restore = f.receiver.respondWith('/usCert', { status: 400, body: { error: 'bad' } });
+    try {
+      const { handle, incidentId } = await report(f, {
+        medium: 'non-cyber',
+        piiTypes: ['other'],
+        affectedCount: 2,
+        encrypted: true,
+      });
+      const first = await waitForState(handle, (s) => s.reportedAt !== null, 'the first report delivered');
+      expect(first.reportedLate).toBe(false);
+      const now = await f.env.currentTimeMs();
+      await handle.signal(reportIntakeSignal, {
+        ...aReport({}, now),
+        incidentId,
+        medium: 'cyber',
+        piiTypes: ['other'],
+        affectedCount: 2,
+        encrypted: true,
+        summary: 'It was a phishing mail after all.',
+      });
+      await waitForState(
+        handle,
+        (s) => s.timeline.some((t) => t.event === 'endpoint-rejected:usCert'),
+        'US-CERT refused',
+      );
+      await f.env.sleep(2 * 3_600_000);
+      const late = await waitForState(
+        handle,
+        (s) => s.timeline.some((t) => t.event === 'reported-late:learned-cyber'),
+        'the late mark',
+      );
+      expect(late.reportedLate).toBe(true);
+      expect(late.duties?.find((d) => d.id === 'report:usCert')?.status).toBe('open');
+      const record = caseRecordSchema.parse(await handle.query(caseRecordQuery));
+      expect(record.escalations.map((e) => e.event)).toContain('reported-late:learned-cyber');
+      await waitForState(
+        handle,
+        () => mailTo(incidentId, 'ppgb.chair@state.example', 'one-hour report not delivered').length > 0,
+        'the SAOP told',
+      );
+    } finally {
+      restore();
+    }
+  });
+
+  it("468.3b(2): the OIG referral is DS/CIRT's to owe and to record filed another way, not the Privacy Division's", async () => {
+    const restore = f.receiver.respondWith('/oig', { status: 400, body: { error: 'bad' } });
+    try {
+      const { handle } = await report(f, { piiTypes: ['other'], affectedCount: 2, criminalActSuspected: true });
+      const refused = await waitForState(
+        handle,
+        (s) => s.timeline.some((t) => t.event === 'endpoint-rejected:oig'),
+        'OIG refused',
+      );
+      expect(refused.duties?.find((d) => d.id === 'report:oig')).toMatchObject({ owner: 'dsCirt', status: 'open' });
+      const byPrivacy = await refusal(
+        decide(handle, 'privacy-division', {
+          kind: 'report-filed',
+          to: 'oig',
+          filedBy: 'Privacy Division by telephone',
+          reference: 'OIG-TEL-1',
+        }),
+      );
+      expect(byPrivacy.message).toContain('report-filed is decided by the dsCirt role');
+      const filed = await decide(handle, 'ds-cirt', {
+        kind: 'report-filed',
+        to: 'oig',
+        filedBy: 'DS/CIRT duty officer by telephone',
+        reference: 'OIG-TEL-2',
+      });
+      expect(filed.duties?.find((d) => d.id === 'report:oig')).toMatchObject({
+        owner: 'dsCirt',
+        status: 'discharged',
+        dischargedBy: expect.stringContaining('OIG-TEL-2'),
+      });
+    } finally {
+      restore();
+    }
+  });
+
+  it('469.2c(1), DHS PIHG: a supplement naming a program manager tells them, and they alone of the program managers need to know it', async () => {
+    const second = { id: 'pm-second', name: 'Pat Second', email: 'pm.second@state.example', roles: ['programManager'] };
+    const playbook = testPlaybook(f.receiver.url, { people: [...f.playbook.people, second] as never });
+    const { handle, incidentId } = await report(f, { piiTypes: ['other'], affectedCount: 2 }, playbook);
+    const first = await waitForState(handle, (s) => (s.programManagers ?? []).length === 2, 'every PM told');
+    expect([...first.programManagers!].sort()).toEqual(['pm-second', 'program-manager']);
+    const now = await f.env.currentTimeMs();
+    await handle.signal(reportIntakeSignal, {
+      ...aReport({}, now),
+      incidentId,
+      piiTypes: ['other'],
+      affectedCount: 2,
+      programManager: { name: 'Pat Second', email: 'PM.Second@state.example' },
+      summary: 'The reporter names their program manager.',
+    });
+    const named = await waitForState(
+      handle,
+      (s) => s.timeline.some((t) => t.event === 'program-manager-named'),
+      'the program manager named',
+    );
+    expect(named.programManagers).toEqual(['pm-second']);
+    await waitForState(handle, () => mailTo(incidentId, 'pm.second@state.example', '').length >= 2, 'told again');
+  });
+
+  it("Rehabilitation Act (DHS PIHG): a supplement adding employees' medical information after triage opens the mitigation and the conduct review", async () => {
+    const { handle, incidentId } = await report(f, {
+      medium: 'non-cyber',
+      piiTypes: ['other'],
+      affectedCount: 3,
+      affectedPopulation: 'workforce',
+      encrypted: true,
+    });
+    const triaged = await triage(handle, true);
+    expect(triaged.rehabilitationAct).toBeUndefined();
+    const now = await f.env.currentTimeMs();
+    await handle.signal(reportIntakeSignal, {
+      ...aReport({}, now),
+      incidentId,
+      medium: 'non-cyber',
+      piiTypes: ['medical'],
+      affectedCount: 3,
+      affectedPopulation: 'workforce',
+      encrypted: true,
+      summary: "The papers held the employees' medical certificates.",
+    });
+    const matter = await waitForState(handle, (s) => s.rehabilitationAct === true, 'a Rehabilitation Act matter');
+    const events = matter.timeline.map((t) => t.event);
+    expect(events).toContain('fact-learned:rehabilitation-act');
+    expect(events).toContain('rehabilitation-act-matter');
+    expect(matter.actionItems.map((i) => i.id)).toEqual(expect.arrayContaining(['other-mitigation', 'conduct-review']));
+    expect(open(matter)).toEqual(expect.arrayContaining(['item:other-mitigation', 'item:conduct-review']));
+  });
+});

@@ -19,6 +19,7 @@ import { startMailCatcher, type MailCatcher } from '../../scripts/local/mail-cat
 import { DEFAULT_PLAYBOOK } from '../../config/index.js';
 import { createBreachWorker } from '../../workers/worker.js';
 import { startTimeSkippingEnv, testDataConverter } from '../helpers/temporal.js';
+import { withoutReturnsWindow } from '../helpers/returns-window.js';
 import type { breachIncidentWorkflow } from '../../workflows/incident.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
 import { sampleReport } from '../../scripts/local/sample-report.js';
@@ -47,7 +48,7 @@ export function testPlaybook(receiverUrl: string, changes: Partial<Playbook> = {
     endpoint.url = `${receiverUrl}/${name}`;
     delete (endpoint as { tokenEnv?: string }).tokenEnv;
   }
-  return parsePlaybook({ ...raw, ...changes });
+  return parsePlaybook({ ...withoutReturnsWindow(raw), ...changes });
 }
 
 export async function startFixture(name: string): Promise<Fixture> {
