@@ -24,6 +24,7 @@ export const PRELOAD_MODULES = [
   'decisions/closure',
   'decisions/index',
   'decision-terms',
+  'option-items',
   'issues',
   'authorized',
   'check',
