@@ -5,6 +5,7 @@
 import { ApplicationFailure, condition, patched, setHandler, allHandlersFinished } from '@temporalio/workflow';
 import type { Decision } from '../domain/decision.js';
 import { isDelayKind, type DelayKind } from '../domain/gates.js';
+import { DECISIONS } from '../domain/decisions/index.js';
 import { REFUSAL, type RefusalType } from '../domain/refusal.js';
 import type { CaseSummary } from '../domain/state.js';
 import { asText } from '../domain/text.js';
@@ -194,14 +195,8 @@ function accept(incident: Incident, decision: Decision): Promise<void> {
 /** 468.6-3a: the PPGB must be informed of a delayed notification. */
 function tellPpgbOfDelay(incident: Incident, kind: DelayKind): void {
   const { state } = incident;
-  const event = (
-    {
-      'request-delay': 'delay-requested',
-      'extend-delay': 'delay-extended',
-      'lift-delay': 'delay-lifted',
-      'bar-notification': 'notification-barred',
-    } as const
-  )[kind];
+  // Every hold kind names its event (domain/decisions/notification.ts).
+  const event = DECISIONS[kind].toldToPpgb!;
   const detail = state.delay
     ? state.delay.barred
       ? 'Notification is barred at the request of a security liaison (5 FAM 468.6-3b).'

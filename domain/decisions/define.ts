@@ -84,11 +84,18 @@ export interface KindDefinition<S extends Shape = Shape> {
   /** Its form on the pages: the fields, or the fields for a context. */
   form: readonly FormField[] | ((context: FormContext) => FormField[]);
   words: KindWords;
+  /** Every `hold` kind: the event the PPGB is told of when it is taken (468.6-3a, workflows/incident.ts). */
+  toldToPpgb?: string;
 }
 
 /** A kind's definition, its literal types kept (the decider, the family, the fields' types). */
-export const define = <const S extends Shape, const D extends Decider, const F extends Family>(
-  definition: KindDefinition<S> & { decidedBy: D; family: F },
+export const define = <
+  const S extends Shape,
+  const D extends Decider,
+  const F extends Family,
+  const E extends string = never,
+>(
+  definition: KindDefinition<S> & { decidedBy: D; family: F; toldToPpgb?: E },
 ) => definition;
 
 /** The reasons every decision that carries a `rationale` asks for. */

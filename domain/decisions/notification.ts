@@ -51,6 +51,7 @@ export const NOTIFICATION_KINDS = {
     decidedBy: 'securityLiaison', // 468.6-3
     phases: BEFORE_LETTERS,
     family: 'hold',
+    toldToPpgb: 'delay-requested',
     form: [
       { name: 'requestingEntity', label: 'Requesting entity', type: 'text', required: true },
       { name: 'reason', label: 'Reason', type: 'textarea', required: true },
@@ -73,6 +74,7 @@ export const NOTIFICATION_KINDS = {
     decidedBy: 'securityLiaison',
     phases: BEFORE_LETTERS,
     family: 'hold',
+    toldToPpgb: 'delay-extended',
     form: [
       {
         name: 'notifyAfter',
@@ -93,6 +95,7 @@ export const NOTIFICATION_KINDS = {
     decidedBy: 'securityLiaison',
     phases: BEFORE_LETTERS,
     family: 'hold',
+    toldToPpgb: 'delay-lifted',
     form: [],
     words: {
       title: 'Lift the delay of notification',
@@ -105,6 +108,7 @@ export const NOTIFICATION_KINDS = {
     decidedBy: 'securityLiaison', // 468.6-3b
     phases: BEFORE_LETTERS,
     family: 'hold',
+    toldToPpgb: 'notification-barred',
     form: [{ name: 'reason', label: 'Reason', type: 'textarea', required: true }],
     words: {
       title: 'Bar notification',
