@@ -9,7 +9,7 @@
 import type { Shape } from '../check.js';
 import type { Playbook } from '../playbook.js';
 import type { Role } from '../roles.js';
-import type { IncidentState, Phase } from '../state.js';
+import { PHASES, type IncidentState, type Phase } from '../state.js';
 
 export type FieldType =
   | 'text'
@@ -108,13 +108,4 @@ export const rationaleField: FormField = {
 };
 
 /** A delay may be asked for from the analysis until the first letter goes out (docs/lifecycle.md phase 8). */
-export const BEFORE_LETTERS: readonly Phase[] = [
-  'analysis',
-  'cost-consultation',
-  'ppgb-advised',
-  'ppgb-chair-review',
-  'ppgb-review',
-  'under-secretary-review',
-  'notification-prep',
-  'notification-delayed',
-];
+export const BEFORE_LETTERS: readonly Phase[] = PHASES.slice(PHASES.indexOf('analysis'), PHASES.indexOf('notifying'));
