@@ -9,7 +9,6 @@
  * Only what the workflow's checks use: strings (trim, pattern, min/max length), numbers (whole, range),
  * booleans, literals and enums, arrays, strict or loose objects, optional fields.
  */
-
 export type Path = (string | number)[];
 export interface RawIssue {
   path: Path;
@@ -17,16 +16,14 @@ export interface RawIssue {
 }
 
 /**
- * A check: the value it accepts (possibly transformed, e.g. trimmed), or FAIL after recording its issues.
- * Each carries what it checks (`spec`), from which the boundaries build the same rule as a zod schema
- * (domain/check-schema.ts): a field is written once, here, and checked alike inside and outside the sandbox.
+ * A check: the value it accepts (possibly transformed, e.g. trimmed), or FAIL after recording its issues;
+ * with what it checks (`spec`), from which the boundaries build the same rule in zod (domain/check-schema.ts).
  */
 export type Check<T> = ((value: unknown, path: Path, issues: RawIssue[]) => T | typeof FAIL) & { readonly spec: Spec };
 export const FAIL: unique symbol = Symbol('fail');
 
-/** What a check checks, as data. */
 export type Spec =
-  | { type: 'string'; trim: boolean; typeMessage?: string; format?: 'date-time'; rules: readonly StringRule[] }
+  | { type: 'string'; trim?: boolean; typeMessage?: string; format?: 'date-time'; rules: readonly StringRule[] }
   | { type: 'number'; rules: NumberRules }
   | { type: 'boolean' }
   | { type: 'enum'; values: readonly string[] }
@@ -78,32 +75,28 @@ export function string(
   options: { trim?: boolean; typeMessage?: string; format?: 'date-time' },
   ...rules: StringRule[]
 ): Check<string> {
-  const spec: Spec = { type: 'string', trim: options.trim ?? false, rules, ...pick(options, 'typeMessage', 'format') };
-  return described((value, path, issues) => {
-    if (typeof value !== 'string') {
-      issues.push({ path, message: options.typeMessage ?? invalidType('string', value) });
-      return FAIL;
-    }
-    const text = options.trim ? value.trim() : value;
-    const before = issues.length;
-    for (const rule of rules) {
-      if (rule[0] === 'min' && text.length < rule[1])
-        issues.push({ path, message: rule[2] ?? `Too small: expected string to have >=${rule[1]} characters` });
-      if (rule[0] === 'max' && text.length > rule[1])
-        issues.push({ path, message: rule[2] ?? `Too big: expected string to have <=${rule[1]} characters` });
-      if (rule[0] === 'refine' && !rule[1](text)) issues.push({ path, message: rule[2] });
-      if (rule[0] === 'pattern') {
-        if (!rule[1].test(text)) issues.push({ path, message: rule[2] });
+  return described(
+    (value, path, issues) => {
+      if (typeof value !== 'string') {
+        issues.push({ path, message: options.typeMessage ?? invalidType('string', value) });
+        return FAIL;
       }
-    }
-    return issues.length > before ? FAIL : text;
-  }, spec);
-}
-
-function pick<O extends object, K extends keyof O>(options: O, ...keys: K[]): Partial<Pick<O, K>> {
-  return Object.fromEntries(keys.filter((k) => options[k] !== undefined).map((k) => [k, options[k]])) as Partial<
-    Pick<O, K>
-  >;
+      const text = options.trim ? value.trim() : value;
+      const before = issues.length;
+      for (const rule of rules) {
+        if (rule[0] === 'min' && text.length < rule[1])
+          issues.push({ path, message: rule[2] ?? `Too small: expected string to have >=${rule[1]} characters` });
+        if (rule[0] === 'max' && text.length > rule[1])
+          issues.push({ path, message: rule[2] ?? `Too big: expected string to have <=${rule[1]} characters` });
+        if (rule[0] === 'refine' && !rule[1](text)) issues.push({ path, message: rule[2] });
+        if (rule[0] === 'pattern') {
+          if (!rule[1].test(text)) issues.push({ path, message: rule[2] });
+        }
+      }
+      return issues.length > before ? FAIL : text;
+    },
+    { type: 'string', ...options, rules },
+  );
 }
 
 export interface NumberRules {
