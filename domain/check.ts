@@ -17,7 +17,7 @@ export interface RawIssue {
 
 /**
  * A check: the value it accepts (possibly transformed, e.g. trimmed), or FAIL after recording its issues;
- * with what it checks (`spec`), from which the boundaries build the same rule in zod (domain/check-schema.ts).
+ * with what it checks (`spec`), from which the boundaries build the same rule in zod (domain/decision.ts).
  */
 export type Check<T> = ((value: unknown, path: Path, issues: RawIssue[]) => T | typeof FAIL) & { readonly spec: Spec };
 export const FAIL: unique symbol = Symbol('fail');
