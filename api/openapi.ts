@@ -20,10 +20,10 @@ import {
 } from './schemas.js';
 import { caseRecordSchema } from '../domain/case-record.js';
 import { vendorReturnsSchema } from '../domain/returns.js';
-import { NO_ROLE, NOT_SEEN, securityOf } from './openapi-security.js';
+import { NOT_SEEN, securityOf } from './openapi-security.js';
+import { decisionPaths, decisionStatusPaths, linkPaths, type Parts } from './openapi-decisions.js';
 import {
   incidentIdJsonSchema,
-  LINK_TOKEN_SCHEMA,
   reportJsonSchema,
   toJsonSchema,
   withDisclosureGrounds,
@@ -47,7 +47,7 @@ const COMPONENTS = {
   Readiness: readinessSchema,
 } satisfies Record<string, z.ZodType>;
 
-type ComponentName = keyof typeof COMPONENTS;
+export type ComponentName = keyof typeof COMPONENTS;
 
 const ref = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: ComponentName, description: string) => ({
@@ -66,6 +66,7 @@ const incidentIdParameter = {
   required: true,
   schema: incidentIdJsonSchema,
 };
+const parts: Parts = { ref, json, incidentIdParameter, common };
 
 function queryParameters(schema: z.ZodObject): JsonSchema[] {
   return Object.entries(schema.shape).map(([name, property]) => ({
@@ -150,32 +151,7 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
           },
         },
       },
-      '/incidents/{incidentId}/decisions': {
-        post: {
-          operationId: 'decide',
-          summary: 'A decision (update decide)',
-          parameters: [incidentIdParameter],
-          requestBody: { required: true, content: { 'application/json': { schema: ref('DecisionBody') } } },
-          responses: {
-            200: json('IncidentState', 'the new state'),
-            202: json(
-              'DecisionPending',
-              'no worker accepted the decision in time (BREACH_DECISION_WAIT): it is recorded and will be applied or refused when a worker runs; follow it at GET .../decisions/{decisionId}',
-            ),
-            400: {
-              description: 'the decision is not valid',
-              content: { 'application/json': { schema: { oneOf: [ref('ValidationError'), ref('Refusal')] } } },
-            },
-            403: json('Refusal', `the caller lacks the gate's role; or ${NO_ROLE}`),
-            404: json('Error', 'no such incident'),
-            409: json('Refusal', 'not allowed now (for a refused closure: the open action items)'),
-            413: json('Error', 'the body is larger than 1 MB'),
-            415: json('Error', 'the body is not JSON'),
-            504: json('Error', 'the workflow did not answer in time'),
-            ...common,
-          },
-        },
-      },
+      ...decisionPaths(parts),
       '/incidents/{incidentId}/record': {
         get: {
           operationId: 'caseRecord',
@@ -197,30 +173,7 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
           },
         },
       },
-      '/incidents/{incidentId}/decisions/{decisionId}': {
-        get: {
-          operationId: 'decisionStatus',
-          summary:
-            'What became of a decision: pending, applied or refused (with the reasons); the state is read at GET /incidents/{incidentId}',
-          parameters: [
-            incidentIdParameter,
-            // "." and ".." are dot segments: a URL's normalisation removes them before the request is sent.
-            {
-              name: 'decisionId',
-              in: 'path',
-              required: true,
-              schema: { type: 'string', minLength: 1, maxLength: 128, not: { pattern: '^\\.\\.?$' } },
-            },
-          ],
-          responses: {
-            200: json('DecisionStatus', 'the decision is pending, applied or refused'),
-            400: json('ValidationError', 'the incident id or decision id is not valid'),
-            403: json('Refusal', NO_ROLE),
-            404: json('Error', 'no such incident, or no such decision on it'),
-            ...common,
-          },
-        },
-      },
+      ...decisionStatusPaths(parts),
       '/vendor/returns': {
         post: {
           operationId: 'vendorReturns',
@@ -282,36 +235,7 @@ export function openApiDocument(serverUrl: string, options: { oidcIssuer?: strin
           responses: { 200: { description: 'the OpenAPI document' } },
         },
       },
-      '/links/{token}': {
-        get: {
-          operationId: 'approvalLinkPage',
-          summary: "An approval link's page: the incident's summary and the decision form (never decides)",
-          security: [],
-          parameters: [{ name: 'token', in: 'path', required: true, schema: LINK_TOKEN_SCHEMA }],
-          responses: {
-            200: { description: 'the form (HTML)' },
-            400: { description: 'tampered link (the signature does not verify)' },
-            409: { description: 'used, or not open now' },
-            410: { description: 'expired' },
-          },
-        },
-        post: {
-          operationId: 'approvalLinkSubmit',
-          summary: "Sends the form's decision with the link's person as the actor",
-          security: [],
-          parameters: [{ name: 'token', in: 'path', required: true, schema: LINK_TOKEN_SCHEMA }],
-          requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
-          responses: {
-            200: { description: 'recorded (HTML)' },
-            400: {
-              description: "tampered link (the signature does not verify), or a form that is not the link's decision",
-            },
-            403: { description: 'the person lacks the role' },
-            409: { description: 'used, or not open now' },
-            410: { description: 'expired' },
-          },
-        },
-      },
+      ...linkPaths(),
     },
     components: {
       securitySchemes: security.schemes,

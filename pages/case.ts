@@ -1,17 +1,16 @@
 /**
  * GET /cases/:incidentId, the case page, and POST /cases/:incidentId/decide, a decision from it. The
  * decision is the API's: the same schema (decisionBodySchema), the same `decide` update with the
- * signed-in person as the actor, the same refusals, here shown as messages. Decisions the playbook
- * names for step-up ask for a fresh sign-in first.
+ * signed-in person as the actor (the durable signal, answered as pending, when no worker takes it in
+ * time), the same refusals, here shown as messages; the form is the approval links' (pages/decision-form.ts).
+ * Decisions the playbook names for step-up ask for a fresh sign-in first.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { decisionBodySchema, DECISION_KINDS, type DecisionKind } from '../domain/decision.js';
-import { decisionGroundsIssues } from '../domain/authorized.js';
+import { DECISION_KINDS, type DecisionKind } from '../domain/decision.js';
 import { incidentIdSchema } from '../domain/ids.js';
 import { REFUSAL } from '../domain/refusal.js';
 import type { IncidentState } from '../domain/state.js';
 import { DecisionRefusedError } from '../client/incidents.js';
-import { decide } from '../client/decisions.js';
 import { readableState } from '../client/need-to-know.js';
 import { resolveIncidentId } from '../client/case-numbers.js';
 import { getCaseRecord } from '../client/case-record.js';
@@ -21,11 +20,12 @@ import { standingOf } from '../domain/need-to-know.js';
 import { decisionsHtml, dutiesHtml, outcomeWords, reportFactsHtml, reportHtml } from './case-report.js';
 import type { Identity } from '../security/identity.js';
 import { actionItemsHtml, deadlinesHtml, incidentFailure, openKinds, summaryHtml, timelineHtml } from './case-view.js';
-import { fieldId, renderField, type FieldErrors } from './fields.js';
+import type { FieldErrors } from './fields.js';
+import { decisionFormHtml, pendingLines, problemsOf, readDecisionForm, sendDecision } from './decision-form.js';
 import { isExerciseIncident } from './after-action.js';
 import { csrfToken, requireSignIn, type PageDeps } from './index.js';
 import { errorSummary, escapeHtml, page, send } from './layout.js';
-import { decisionFromForm, formFields, type FormValues } from './link-form.js';
+import { formFields, type FormValues } from './link-form.js';
 import { STEP_UP_MAX_AGE_S } from './sign-in.js';
 import { KIND_WORDS, PHASE_WORDS } from './words.js';
 
@@ -60,13 +60,17 @@ export function caseRoutes(app: FastifyInstance, deps: PageDeps): void {
     const prefix = `${kind}-`;
     const errors = pending?.kind === kind ? pending.errors : {};
     const values = pending?.kind === kind ? pending.values : {};
-    const problems = Object.entries(errors).map(([name, text]) => ({
-      ...(fields.some((f) => f.name === name) ? { id: `${prefix}${fieldId(name)}` } : {}),
-      text,
-    }));
-    return `<section aria-labelledby="d-${kind}"><h3 id="d-${kind}">${escapeHtml(words.title)}</h3>${errorSummary(problems, 'The decision was not recorded')}
-<p>${escapeHtml(words.then)}</p><form method="post" action="${path}/decide" novalidate><input type="hidden" name="_csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="kind" value="${kind}">
-${fields.map((f) => renderField(f, values, errors, prefix)).join('\n')}<button type="submit">${escapeHtml(words.button)}</button></form></section>`;
+    const form = decisionFormHtml({
+      action: `${path}/decide`,
+      hidden: `<input type="hidden" name="_csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="kind" value="${kind}">`,
+      fields,
+      values,
+      errors,
+      button: words.button,
+      prefix,
+    });
+    return `<section aria-labelledby="d-${kind}"><h3 id="d-${kind}">${escapeHtml(words.title)}</h3>${errorSummary(problemsOf(fields, errors, prefix), 'The decision was not recorded')}
+<p>${escapeHtml(words.then)}</p>${form}</section>`;
   }
 
   async function casePage(
@@ -189,31 +193,25 @@ ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to yo
         });
       }
       const fields = formFields(kind, { playbook: deps.playbook, state, personRoles: identity.roles });
-      const parsed = decisionBodySchema.safeParse(decisionFromForm(kind, fields, form));
-      if (!parsed.success) {
-        const errors: FieldErrors = {};
-        for (const issue of parsed.error.issues) {
-          const path = issue.path.map(String).join('.');
-          const field = fields.find((f) => f.name === path || path.startsWith(`${f.name}.`));
-          errors[field?.name ?? path] ??= field
-            ? `${field.label}: ${issue.message.replace(/^Invalid input: /, '')}`
-            : issue.message;
-        }
-        return casePage(reply, 400, state, identity, undefined, { kind, values: form, errors });
-      }
-      // The grounds the policy asks of the decision (domain/authorized.ts), as the API checks them.
-      const grounds = decisionGroundsIssues(parsed.data);
-      if (grounds.length) {
-        const errors: FieldErrors = {};
-        for (const issue of grounds) {
-          const field = fields.find((f) => f.name === issue.path || issue.path.startsWith(`${f.name}.`));
-          errors[field?.name ?? issue.path] ??= `${field?.label ?? issue.path}: ${issue.message}`;
-        }
-        return casePage(reply, 400, state, identity, undefined, { kind, values: form, errors });
-      }
+      const read = readDecisionForm(kind, fields, form);
+      if (!read.ok)
+        return casePage(reply, 400, state, identity, undefined, { kind, values: form, errors: read.errors });
       try {
-        await decide(deps.client, state.incidentId, { ...parsed.data, actorId: identity.key });
-        return reply.redirect(`/cases/${encodeURIComponent(state.incidentId)}?done=${kind}`, 303);
+        const { incidentId } = state;
+        const submitted = await sendDecision(
+          deps.client,
+          incidentId,
+          { ...read.body, actorId: identity.key },
+          deps.decisionWaitMs,
+        );
+        if (submitted.status === 'pending') {
+          const follow = 'Opening the case again shows whether it was applied.';
+          return casePage(reply, 202, state, identity, {
+            ok: true,
+            lines: pendingLines(kind, incidentId, submitted.decisionId, follow),
+          });
+        }
+        return reply.redirect(`/cases/${encodeURIComponent(incidentId)}?done=${kind}`, 303);
       } catch (err) {
         if (err instanceof DecisionRefusedError) {
           const status =

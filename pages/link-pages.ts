@@ -10,8 +10,6 @@
  * signed in must be the person the link was sent to. A forwarded mail then decides nothing.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { decisionBodySchema } from '../domain/decision.js';
-import { decisionGroundsIssues } from '../domain/authorized.js';
 import { KIND_PHASES } from '../domain/gates.js';
 import { REFUSAL } from '../domain/refusal.js';
 import type { IncidentState } from '../domain/state.js';
@@ -20,55 +18,18 @@ import {
   IncidentClosedError,
   IncidentNotFoundError,
   TemporalUnavailableError,
-  getIncidentState,
 } from '../client/incidents.js';
-import { DECISION_WAIT_MS_DEFAULT, submitDecision } from '../client/decisions.js';
+import { DECISION_WAIT_MS_DEFAULT } from '../client/decisions.js';
 import { LINK_ROUTE, linkDecisionId, verifyLink, type VerifiedLink } from '../security/links.js';
 import { freshEnough } from './case.js';
 import { summaryHtml } from './case-view.js';
-import { fieldId, renderField, type FieldErrors } from './fields.js';
+import type { FieldErrors } from './fields.js';
+import { decisionFormHtml, pendingLines, problemsOf, readDecisionForm, sendDecision } from './decision-form.js';
 import { csrfToken, type PageDeps } from './index.js';
 import { deadlineHtml, errorSummary, escapeHtml, page, send } from './layout.js';
-import { decisionFromForm, formFields, type FormField, type FormValues } from './link-form.js';
-import { KIND_WORDS, PHASE_WORDS, ROLE_WORDS, timeWords } from './words.js';
-
-/**
- * When the decision this link asks for was recorded, if it was: by the link's own decisionId when the
- * state records it, else by this person's decision of this kind since the link was made (the request
- * the link carries is answered, whichever way the answer came). Action-item links are left out of the
- * second test: one person may complete several items.
- */
-export function linkUsedAt(state: IncidentState, claims: VerifiedLink): string | undefined {
-  const decisionId = linkDecisionId(claims.linkId);
-  const byId = state.decisions.find((d) => (d as { decisionId?: unknown }).decisionId === decisionId);
-  if (byId) return byId.at;
-  if (claims.kind === 'complete-action-item') return undefined;
-  return state.decisions.find(
-    (d) => d.kind === claims.kind && d.actorId === claims.personId && Date.parse(d.at) >= claims.issuedAt,
-  )?.at;
-}
-
-const LINK_PROBLEM = {
-  malformed: [
-    400,
-    'This link is not valid',
-    'The link is incomplete or was cut short. Open it again from the email, or ask for a new one.',
-  ],
-  tampered: [
-    400,
-    'This link is not valid',
-    'The link does not carry a valid signature: it was changed after it was sent. Nothing was recorded.',
-  ],
-  expired: [410, 'This link has expired', 'Ask for a new link, or record the decision on the case page.'],
-} as const;
-
-interface Opened {
-  claims: VerifiedLink;
-  /** Absent only on the form's POST when no worker answered in time: the workflow checks the decision when one runs. */
-  state: IncidentState | undefined;
-  roles: string[];
-  personName: string;
-}
+import { formFields, type FormField, type FormValues } from './link-form.js';
+import { openLink, type Opened } from './link-open.js';
+import { KIND_WORDS, PHASE_WORDS, ROLE_WORDS } from './words.js';
 
 export function linkRoutes(app: FastifyInstance, deps: PageDeps): void {
   const organization = deps.playbook.organization;
@@ -89,52 +50,16 @@ export function linkRoutes(app: FastifyInstance, deps: PageDeps): void {
     items.length ? `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : '';
   const needsSignIn = (claims: VerifiedLink) => deps.playbook.signInRequiredFor.includes(claims.kind);
 
-  /** Checks the link, the person and the incident; answers the page itself when something is wrong. */
-  /**
-   * With `stateWaitMs` (the form's POST), a state query no worker answers in that time is no reason to
-   * refuse the decision: it goes on without the state, and the workflow checks it when a worker runs.
-   */
+  /** Opens the link (pages/link-open.ts); answers the page itself when something is wrong. */
   async function open(token: string, reply: FastifyReply, stateWaitMs?: number): Promise<Opened | undefined> {
-    const verdict = verifyLink(deps.linkSecret, token);
-    if (!verdict.ok) {
-      const [status, title, line] = LINK_PROBLEM[verdict.reason];
-      const when =
-        verdict.reason === 'expired' && verdict.claims
-          ? [`It expired on ${new Date(verdict.claims.expiresAt).toISOString()}.`]
-          : [];
-      plain(reply, status, title, ...when, line);
-      return undefined;
-    }
-    const { claims } = verdict;
-    const person = deps.playbook.people.find((p) => p.id === claims.personId);
-    if (!person) {
-      plain(reply, 403, 'This link is not valid', 'The person this link was made for is not in the playbook any more.');
-      return undefined;
-    }
     try {
-      let state: IncidentState;
-      try {
-        state = await getIncidentState(deps.client, claims.incidentId, stateWaitMs);
-      } catch (err) {
-        if (stateWaitMs === undefined || err instanceof IncidentNotFoundError || err instanceof IncidentClosedError)
-          throw err;
-        return { claims, state: undefined, roles: person.roles, personName: person.name };
-      }
-      const usedAt = linkUsedAt(state, claims);
-      if (usedAt !== undefined) {
-        plain(
-          reply,
-          409,
-          'This link has already been used',
-          `The decision it asks for was recorded on ${timeWords(usedAt)}; a link works once. Nothing new was recorded.`,
-        );
-        return undefined;
-      }
-      return { claims, state, roles: person.roles, personName: person.name };
+      const result = await openLink(deps, token, stateWaitMs);
+      if ('opened' in result) return result.opened;
+      plain(reply, result.status, result.title, ...result.lines);
     } catch (err) {
       failure(reply, err);
-      return undefined;
     }
+    return undefined;
   }
 
   function wrongPhase(
@@ -207,22 +132,23 @@ export function linkRoutes(app: FastifyInstance, deps: PageDeps): void {
       ? `<input type="hidden" name="_csrf" value="${escapeHtml(csrfToken(reply))}">`
       : '';
     const summary = errorSummary(
-      [
-        ...problems.map((text) => ({ text })),
-        ...Object.entries(errors).map(([name, text]) => ({
-          ...(fields.some((f) => f.name === name) ? { id: fieldId(name) } : {}),
-          text,
-        })),
-      ],
+      [...problems.map((text) => ({ text })), ...problemsOf(fields, errors)],
       'The decision was not sent',
     );
+    const form = decisionFormHtml({
+      action: '',
+      hidden: csrf,
+      fields,
+      values,
+      errors,
+      button: `${words.button} as ${personName}`,
+    });
     return html(
       reply,
       status,
       words.title,
       `${summary}${state ? summaryHtml(state) : ''}<h2>Your decision</h2><p>${escapeHtml(words.then)}</p>
-<form method="post" action="" novalidate>${csrf}${fields.map((f) => renderField(f, values, errors)).join('\n')}
-<button type="submit">${escapeHtml(words.button)} as ${escapeHtml(personName)}</button></form>
+${form}
 <p class="hint">This link was sent to ${escapeHtml(personName)} alone and works once, until ${deadlineHtml(new Date(claims.expiresAt).toISOString())}.</p>`,
       request,
     );
@@ -278,41 +204,22 @@ export function linkRoutes(app: FastifyInstance, deps: PageDeps): void {
       if (asked) return asked;
       const form: FormValues = request.body && typeof request.body === 'object' ? request.body : {};
       const fields = formFields(claims.kind, { playbook: deps.playbook, state, personRoles: roles });
-      const parsed = decisionBodySchema.safeParse(decisionFromForm(claims.kind, fields, form));
-      if (!parsed.success) {
-        const errors: FieldErrors = {};
-        for (const issue of parsed.error.issues) {
-          const path = issue.path.map(String).join('.');
-          const field = fields.find((f) => f.name === path || path.startsWith(`${f.name}.`));
-          errors[field?.name ?? path] ??= `${field?.label ?? path}: ${issue.message.replace(/^Invalid input: /, '')}`;
-        }
-        return formPage(request, reply, 400, opened, fields, form, errors, []);
-      }
-      // The grounds the policy asks of the decision (domain/authorized.ts), named before the workflow is asked.
-      const grounds = decisionGroundsIssues(parsed.data);
-      if (grounds.length) {
-        const errors: FieldErrors = {};
-        for (const issue of grounds) {
-          const field = fields.find((f) => f.name === issue.path || issue.path.startsWith(`${f.name}.`));
-          errors[field?.name ?? issue.path] ??= `${field?.label ?? issue.path}: ${issue.message}`;
-        }
-        return formPage(request, reply, 400, opened, fields, form, errors, []);
-      }
+      const read = readDecisionForm(claims.kind, fields, form);
+      if (!read.ok) return formPage(request, reply, 400, opened, fields, form, read.errors, []);
       try {
-        const submitted = await submitDecision(
+        const submitted = await sendDecision(
           deps.client,
           claims.incidentId,
-          { ...parsed.data, actorId: claims.personId, decisionId: linkDecisionId(claims.linkId) },
-          { waitMs: deps.decisionWaitMs },
+          { ...read.body, actorId: claims.personId, decisionId: linkDecisionId(claims.linkId) },
+          deps.decisionWaitMs,
         );
         if (submitted.status === 'pending') {
-          // The same words as the API's 202 and the CLI: recorded, not yet applied, and how to follow it.
+          const follow = 'Opening this link again shows whether it was applied.';
           return plain(
             reply,
             202,
             'Decision received, not yet applied',
-            `Your decision "${KIND_WORDS[claims.kind].title}" on incident ${claims.incidentId} is recorded (reference ${submitted.decisionId}), but the workflow service is not processing incidents at this moment.`,
-            'It will be applied, or refused with the reasons, as soon as processing resumes; nothing more is needed from you. Opening this link again shows whether it was applied.',
+            ...pendingLines(claims.kind, claims.incidentId, submitted.decisionId, follow),
           );
         }
         const next = submitted.state;

@@ -3,121 +3,16 @@
  * in words ("Name the office responsible", "2 Dec 2026, 03:46 UTC (58 minutes left)"). The wire names
  * stay in the API and the CLI; here they appear only where an operator needs them (the incident number).
  */
-import type { DecisionKind } from '../domain/decision.js';
+import { DECISION_KINDS, definitionOf, type DecisionKind } from '../domain/decisions/index.js';
+import type { KindWords } from '../domain/decisions/define.js';
 import type { Role } from '../domain/roles.js';
 import type { Phase } from '../domain/state.js';
 
-export interface KindWords {
-  /** What the official is asked to do, as a heading. */
-  title: string;
-  /** The button. */
-  button: string;
-  /** What happens when they press it. */
-  then: string;
-}
-
-export const KIND_WORDS: Record<DecisionKind, KindWords> = {
-  'complete-report': {
-    title: 'Complete a report that came by email',
-    button: 'Complete the report',
-    then: 'What you give replaces what the email left open; the report to US-CERT or the Privacy Division is updated, and triage begins (5 FAM 468.3b).',
-  },
-  'assign-responsible-office': {
-    title: 'Name the office responsible',
-    button: 'Name this office',
-    then: 'The office named leads the administrative fact-finding (5 FAM 467.2c). With the decision on the Core Response Group, triage is complete.',
-  },
-  'convene-crg': {
-    title: 'Decide whether to convene the Core Response Group',
-    button: 'Record this decision',
-    then: 'Convened, the Core Response Group is told at once and the risk analysis begins (5 FAM 467.4-2); not convened, the incident goes to closure review.',
-  },
-  'submit-analysis': {
-    title: 'Record the risk analysis',
-    button: 'Record the analysis',
-    then: 'The risk of harm is derived from the six factors (5 FAM 468.4), and the incident moves to the decision on notification (468.5).',
-  },
-  'cost-estimate': {
-    title: 'Estimate the cost of mitigation',
-    button: 'Record the estimate',
-    then: 'The estimate goes with the case to the PPGB Chair (5 FAM 468.5d).',
-  },
-  'ppgb-override': {
-    title: 'Override the minimal-risk finding',
-    button: 'Override the finding',
-    then: 'The incident goes on to the notification decision instead of closing (5 FAM 468.5c).',
-  },
-  'ppgb-chair-decision': {
-    title: "Record the PPGB Chair's decision",
-    button: 'Record my decision',
-    then: 'The decision is final, or the case goes to the full PPGB, to the Under Secretary, or back to the Core Response Group, as chosen (5 FAM 468.5b).',
-  },
-  'ppgb-decision': {
-    title: "Record the PPGB's decision",
-    button: "Record the Board's decision",
-    then: 'The case goes on as the Board decided (5 FAM 468.5b).',
-  },
-  'under-secretary-decision': {
-    title: 'Decide whether the affected people are notified',
-    button: 'Record my decision',
-    then: 'Approved, the notification official prepares the letter; declined, the incident goes to remediation and closure (5 FAM 468.5e).',
-  },
-  'approve-letter': {
-    title: 'Approve the notification letter',
-    button: 'Approve the letter',
-    then: 'The letters and emails go out to everyone on the roster (5 FAM 468.6).',
-  },
-  'request-delay': {
-    title: 'Ask for notification to be delayed',
-    button: 'Ask for the delay',
-    then: 'Notification waits until the date given; the PPGB is told (5 FAM 468.6-3).',
-  },
-  'extend-delay': {
-    title: 'Extend the delay of notification',
-    button: 'Extend the delay',
-    then: 'Notification waits until the new date; the PPGB is told (5 FAM 468.6-3).',
-  },
-  'lift-delay': {
-    title: 'Lift the delay of notification',
-    button: 'Lift the delay',
-    then: 'Notification may go out at once; the PPGB is told (5 FAM 468.6-3).',
-  },
-  'bar-notification': {
-    title: 'Bar notification',
-    button: 'Bar notification',
-    then: 'No notice goes out, for reasons of national security (5 FAM 468.6-3b); the PPGB is told.',
-  },
-  'complete-action-item': {
-    title: 'Complete an action item',
-    button: 'Mark it done',
-    then: 'The item is recorded as done, with your evidence, in the case record (5 FAM 468.7).',
-  },
-  'sign-off-closure': {
-    title: 'Sign off the closure',
-    button: 'Close the incident',
-    then: 'The case record is archived and the incident is closed (5 FAM 468.7).',
-  },
-  'acknowledge-delay': {
-    title: 'Acknowledge the longer delay of notification',
-    button: 'Acknowledge the delay',
-    then: 'You confirm that waiting longer does not unduly add to the risk of harm; notification waits until the date asked for (5 FAM 468.6-3).',
-  },
-  'record-filed': {
-    title: 'Record where the case record was filed',
-    button: 'Record the filing',
-    then: 'The records archive did not take the record; with your reference the case is closed (5 FAM 468.7).',
-  },
-  'report-filed': {
-    title: 'Record a report filed another way',
-    button: 'Record the filing',
-    then: 'The report counts as made, by whom and under the reference you give (5 FAM 468.3b).',
-  },
-  'reconcile-roster': {
-    title: 'Reconcile the roster with the count of people affected',
-    button: 'Record the reconciliation',
-    then: 'The people the roster lacks are not put into the substitute notice (5 FAM 468.6-2b).',
-  },
-};
+/** Each decision kind's words, as its definition gives them (domain/decisions/). */
+export const KIND_WORDS = Object.fromEntries(DECISION_KINDS.map((kind) => [kind, definitionOf(kind).words])) as Record<
+  DecisionKind,
+  KindWords
+>;
 
 export const ROLE_WORDS: Record<Role, string> = {
   programManager: 'the program manager',

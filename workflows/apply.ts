@@ -6,7 +6,8 @@
 import { assessRisk, applyOverride } from '../domain/risk.js';
 import type { Decision } from '../domain/decision.js';
 import { accountingEntry } from '../domain/accounting.js';
-import { MEDICAL_MITIGATION, OPTION_ITEMS, remainingBreach } from './decisions.js';
+import { remainingBreach } from './decisions.js';
+import { MEDICAL_MITIGATION, OPTION_ITEMS } from '../domain/option-items.js';
 import { exemptPart } from '../domain/authorized.js';
 import { handOver } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';

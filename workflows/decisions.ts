@@ -16,44 +16,9 @@ import { delayProblems } from './delays.js';
 import { holds } from '../domain/playbook-terms.js';
 import { conflictReason, conflictsFor, eligibleDeciders } from '../domain/separation.js';
 import { REFUSAL, type Refusal } from '../domain/refusal.js';
-import type { Role } from '../domain/roles.js';
-import type { ActionItemId } from '../domain/state.js';
 import type { Incident } from './incident-state.js';
 import { checkCompletion } from './complete-report.js';
 import { closureProblems, reportFiledRole } from './duty-rules.js';
-
-/** Options that people must carry out, each an action item, with the role that owns it. */
-export const OPTION_ITEMS: Partial<Record<string, { id: ActionItemId; owner: Role; description: string }>> = {
-  'credit-protection': {
-    id: 'credit-protection',
-    owner: 'responsibleOffice',
-    description: 'Arrange the credit protection services offered (5 FAM 468.5a(2), 468.6-1b).',
-  },
-  'notify-issuing-bank': {
-    id: 'notify-issuing-bank',
-    owner: 'cgfs',
-    description: 'Notify the bank that issued the Government credit cards (5 FAM 468.5a(3)).',
-  },
-  'systemic-review': {
-    id: 'systemic-review',
-    owner: 'crg',
-    description: 'Review systemic vulnerabilities and preventive measures (5 FAM 468.5a(4)).',
-  },
-  remediation: {
-    id: 'remediation',
-    owner: 'responsibleOffice',
-    description: 'Carry out the remediation actions identified (5 FAM 468.5a(5)).',
-  },
-  'other-mitigation': {
-    id: 'other-mitigation',
-    owner: 'responsibleOffice',
-    description: 'Take the other measures to mitigate the potential harm (5 FAM 468.5a(6)).',
-  },
-};
-
-/** DHS PIHG (CBP seed): for medical information, mitigation includes destroying extra copies. */
-export const MEDICAL_MITIGATION =
-  'Limit further dissemination: have extra copies of the medical records destroyed and record it as evidence (DHS Privacy Incident Handling Guidance, CBP).';
 
 const refuse = (type: Refusal['type'], ...reasons: string[]): Refusal => ({ type, reasons });
 

@@ -4,7 +4,8 @@
  */
 import { ApplicationFailure, condition, patched, setHandler, allHandlersFinished } from '@temporalio/workflow';
 import type { Decision } from '../domain/decision.js';
-import type { DelayKind } from '../domain/gates.js';
+import { isDelayKind, type DelayKind } from '../domain/gates.js';
+import { DECISIONS } from '../domain/decisions/index.js';
 import { REFUSAL, type RefusalType } from '../domain/refusal.js';
 import type { CaseSummary } from '../domain/state.js';
 import { asText } from '../domain/text.js';
@@ -184,13 +185,8 @@ function boundedId(value: unknown): string | undefined {
 function accept(incident: Incident, decision: Decision): Promise<void> {
   return settle(incident, decision.kind, () => {
     applyDecision(incident, decision);
-    if (
-      decision.kind === 'request-delay' ||
-      decision.kind === 'extend-delay' ||
-      decision.kind === 'lift-delay' ||
-      decision.kind === 'bar-notification'
-    )
-      tellPpgbOfDelay(incident, decision.kind);
+    // The security hold's decisions (domain/decisions/ family `hold`) are told to the PPGB.
+    if (isDelayKind(decision.kind)) tellPpgbOfDelay(incident, decision.kind);
     // 468.6-3a: a delay beyond timers.maxDelayWithoutReview asks the PPGB Chair (workflows/delays.ts).
     afterDelayDecision(incident, decision);
   });
@@ -199,14 +195,8 @@ function accept(incident: Incident, decision: Decision): Promise<void> {
 /** 468.6-3a: the PPGB must be informed of a delayed notification. */
 function tellPpgbOfDelay(incident: Incident, kind: DelayKind): void {
   const { state } = incident;
-  const event = (
-    {
-      'request-delay': 'delay-requested',
-      'extend-delay': 'delay-extended',
-      'lift-delay': 'delay-lifted',
-      'bar-notification': 'notification-barred',
-    } as const
-  )[kind];
+  // Every hold kind names its event (domain/decisions/notification.ts).
+  const event = DECISIONS[kind].toldToPpgb!;
   const detail = state.delay
     ? state.delay.barred
       ? 'Notification is barred at the request of a security liaison (5 FAM 468.6-3b).'

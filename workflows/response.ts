@@ -10,7 +10,7 @@ import { inBackground } from './background.js';
 import type { Incident } from './incident-state.js';
 import { NO_NOTIFICATION_FOLLOWS_RISK, CGFS_ON_EVERY_COST } from './patches.js';
 import { REHABILITATION_ACT, rehabilitationActMatter } from '../domain/rehabilitation-act.js';
-import { MEDICAL_MITIGATION } from './decisions.js';
+import { MEDICAL_MITIGATION } from '../domain/option-items.js';
 
 export type AfterResponse = 'notify' | 'decline' | 'closure-review';
 
