@@ -6,6 +6,7 @@
  * reached the US-CERT stand-in, their ratio to the floor's, and the events, workflow tasks and actions
  * of each history at that point.
  */
+import { waitUntil } from '../local/ports.js';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import { incidentWorkflowId } from '../../domain/ids.js';
 import { bundleWorkflows } from '../../workers/bundle.js';
 import { startEndpointReceiver } from '../local/endpoint-receiver.js';
 import { startWorkerProcess } from '../local/worker-process.js';
-import { aFirstReport, benchPlaybook, cpuSeconds, descendantPid, waitFor } from './setup.js';
+import { aFirstReport, benchPlaybook, cpuSeconds, descendantPid } from './setup.js';
 import { fmt, line, type World } from './world.js';
 
 /** What Temporal Cloud counts as an action, per event type (starts, signals, updates, activity attempts, timers, upserts, markers, children). */
@@ -91,7 +92,7 @@ async function costOf(world: World, count: number, env: Record<string, string>):
         )),
       );
     }
-    await waitFor(
+    await waitUntil(
       async () => (ids.every((id) => reported.has(id)) ? true : undefined),
       'every report at the US-CERT stand-in',
       1_800_000,

@@ -14,6 +14,7 @@
  *   - with `--cpu-prof DIR`, where each worker's CPU went while it took them on, thread by thread
  *     (scripts/bench/profile.ts).
  */
+import { waitUntil } from '../local/ports.js';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -29,7 +30,7 @@ import { tracedBundlePath, WORKFLOW_BUNDLE_PATH } from '../../workers/worker.js'
 import { benchIdleWorkflow } from './empty-workflow.js';
 import { replayTimes, sleepsReplayTimes } from './replay.js';
 import { vmCallMicroseconds } from './vm-call.js';
-import { aFirstReport, benchPlaybook, cpuSeconds, waitFor } from './setup.js';
+import { aFirstReport, benchPlaybook, cpuSeconds } from './setup.js';
 import { fmt, line, type World } from './world.js';
 import { nowUs, printProfiles, readProfiles, type ThreadProfile, type Window } from './profile.js';
 
@@ -59,7 +60,7 @@ function moduleInit(bundleFile: string, workflowType: string): ModuleInit {
 /** Forces a full GC in the worker (scripts/bench/gc-probe.mjs) and reads its memory, in MB. */
 async function gcMemory(worker: WorkerProcess, last: { probe: number }): Promise<{ rss: number; heap: number }> {
   process.kill(worker.pid, 'SIGUSR2');
-  return waitFor(
+  return waitUntil(
     async () => {
       const lines = worker
         .output()
@@ -200,7 +201,7 @@ export async function benchSandbox(world: World): Promise<Record<string, unknown
     }
     // Each has run its first workflow task (its history has the task's completion) and waits.
     for (const handle of handles)
-      await waitFor(
+      await waitUntil(
         async () => ((await handle.describe()).historyLength >= 4 ? true : undefined),
         'an idle workflow at its wait',
         120_000,
@@ -239,7 +240,7 @@ export async function benchSandbox(world: World): Promise<Record<string, unknown
         );
       }
       const query = `TaskQueue = '${taskQueue}' AND BreachPhase = 'triage'`;
-      await waitFor(
+      await waitUntil(
         async () => ((await world.server.client.workflow.count(query)).count >= count ? true : undefined),
         `${count} incidents at triage`,
         600_000,

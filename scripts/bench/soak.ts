@@ -13,6 +13,7 @@
  * GET /cases for the IPS Director and a CRG member, a case page and the record. Each part prints the
  * machine's load and CPU by process.
  */
+import { waitUntil } from '../local/ports.js';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -29,7 +30,6 @@ import {
   cpuSeconds,
   descendantPid,
   percentile,
-  waitFor,
   type BenchServer,
   type MailServer,
 } from './setup.js';
@@ -181,7 +181,7 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
       );
       ids.push(...filed);
       const atGate = Math.min(count, i + 100);
-      await waitFor(
+      await waitUntil(
         async () => ((await server.client.workflow.count(query)).count >= atGate ? true : undefined),
         `${atGate} incidents at triage`,
         600_000,

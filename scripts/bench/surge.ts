@@ -1,4 +1,5 @@
 /** `npm run bench -- surge`: 1,000 incidents reported at once through the HTTP API. */
+import { waitUntil } from '../local/ports.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -6,16 +7,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { buildApi } from '../../api/server.js';
 import { DEFAULT_API_TOKENS, loadApiTokens, PROJECT_ROOT } from '../../config/index.js';
 import { benchEmptyWorkflow } from './empty-workflow.js';
-import {
-  aFirstReport,
-  aReport,
-  benchPlaybook,
-  cpuSeconds,
-  descendantPid,
-  memorySampler,
-  percentile,
-  waitFor,
-} from './setup.js';
+import { aFirstReport, aReport, benchPlaybook, cpuSeconds, descendantPid, memorySampler, percentile } from './setup.js';
 import { startEndpointReceiver } from '../local/endpoint-receiver.js';
 import { fmt, line, results, startWorker, type World } from './world.js';
 
@@ -171,7 +163,7 @@ export async function benchSurge(world: World): Promise<void> {
     const { sentAt, statuses } = posted;
     const startsPerSecond = posted.perSecond;
     const ids = [...sentAt.keys()];
-    await waitFor(
+    await waitUntil(
       async () => (ids.every((id) => reportedAt.has(id)) ? true : undefined),
       'every incident reported to US-CERT',
       3_600_000,
