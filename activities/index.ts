@@ -7,7 +7,7 @@ import { Context } from '@temporalio/activity';
 import { sealCaseRecord, type CaseRecord } from '../domain/case-record.js';
 import type { Transporter } from 'nodemailer';
 import type { Endpoint } from '../domain/playbook.js';
-import { renderSubstituteNotice } from '../domain/letters.js';
+import { renderSubstituteNotice } from '../domain/letter-render.js';
 import type { Letter } from '../domain/decision.js';
 import { mediaActivities } from './media.js';
 import { telephonyActivities } from './telephony.js';
