@@ -16,7 +16,8 @@ import {
   type YearlyIncident,
 } from '../domain/yearly-figures.js';
 import { decodeFirst } from './decisions.js';
-import { asTemporalError, getIncidentState } from './incidents.js';
+import { asTemporalError } from './errors.js';
+import { getIncidentState } from './incidents.js';
 
 const QUEUE = /^[A-Za-z0-9._-]{1,200}$/;
 
