@@ -5,14 +5,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  calendarYear,
-  computeYearly,
-  fiscalYear,
-  periodName,
-  type ReportingPeriod,
-  type YearlyIncident,
-} from '../domain/yearly-figures.js';
+import { computeYearly, type YearlyIncident } from '../domain/yearly-figures.js';
+import { calendarYear, fiscalYear, periodName, type FiguresPeriod } from '../domain/yearly-periods.js';
 import { yearlyHtml, yearlyText } from '../reports/yearly.js';
 
 export interface YearlyActivityDeps {
@@ -20,7 +14,7 @@ export interface YearlyActivityDeps {
    * The period's incidents, exercises left out: client/figures.ts `collectYearlyIncidents`, given by the
    * worker that builds these activities (an activity reads through what it is handed, not the client layer).
    */
-  collectIncidents(period: ReportingPeriod): Promise<{ incidents: YearlyIncident[]; unreadable: string[] }>;
+  collectIncidents(period: FiguresPeriod): Promise<{ incidents: YearlyIncident[]; unreadable: string[] }>;
   /** Where the JSON and HTML go (BREACH_REPORT_DIR, default .data/reports). */
   reportDir: string;
 }

@@ -1,5 +1,6 @@
 /** The yearly figures as text (the terminal, the reminder mail) and as HTML with charts (reports/charts.ts). */
-import { periodName, type YearlyFigures } from '../domain/yearly-figures.js';
+import type { YearlyFigures } from '../domain/yearly-figures.js';
+import { periodName } from '../domain/yearly-periods.js';
 import { columnChart, esc, htmlPage } from './charts.js';
 
 /** `2d 3h`, `45m`, `12s`: the two largest units (as the CLI's tables). */
