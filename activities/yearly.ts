@@ -16,7 +16,7 @@ export interface YearlyActivityDeps {
    */
   collectIncidents(period: FiguresPeriod): Promise<{ incidents: YearlyIncident[]; unreadable: string[] }>;
   /** Where the JSON and HTML go (BREACH_REPORT_DIR, default .data/reports). */
-  reportDir: string;
+  figuresDir: string;
 }
 
 export function createYearlyActivities(deps: YearlyActivityDeps) {
@@ -29,11 +29,11 @@ export function createYearlyActivities(deps: YearlyActivityDeps) {
       const period = input.fiscal ? fiscalYear(input.year) : calendarYear(input.year);
       const { incidents, unreadable } = await deps.collectIncidents(period);
       const figures = computeYearly(incidents, period, new Date(), unreadable);
-      await mkdir(deps.reportDir, { recursive: true });
+      await mkdir(deps.figuresDir, { recursive: true });
       const name = periodName(period);
       const files = [
-        join(deps.reportDir, `yearly-figures-${name}.json`),
-        join(deps.reportDir, `yearly-figures-${name}.html`),
+        join(deps.figuresDir, `yearly-figures-${name}.json`),
+        join(deps.figuresDir, `yearly-figures-${name}.html`),
       ];
       await writeFile(files[0]!, `${JSON.stringify(figures, null, 2)}\n`);
       await writeFile(files[1]!, yearlyHtml(figures));

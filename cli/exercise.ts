@@ -174,7 +174,7 @@ async function report(ctx: CliContext, args: string[]): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { out: { type: 'string', default: settings.reportDir }, format: { type: 'string', default: 'text' } },
+    options: { out: { type: 'string', default: settings.afterActionDir }, format: { type: 'string', default: 'text' } },
   });
   const runId = runIdOf(positionals[0]);
   const format = values.format!;

@@ -180,12 +180,12 @@ export function computeYearly(
   let onTime = 0;
   let pending = 0;
   const lateIncidents: YearlyFigures['oneHourReports']['lateIncidents'] = [];
-  const toReport: number[] = [];
+  const toOneHourReport: number[] = [];
   for (const i of incidents) {
     const deadline = ms(i.reportingDeadline);
     const delivered = ms(i.reportedAt);
     const discovered = ms(i.discoveredAt);
-    if (delivered !== null && discovered !== null) toReport.push(delivered - discovered);
+    if (delivered !== null && discovered !== null) toOneHourReport.push(delivered - discovered);
     const late = i.reportedLate || (deadline !== null && (delivered ?? now.getTime()) > deadline);
     if (late)
       lateIncidents.push({
@@ -267,7 +267,7 @@ export function computeYearly(
     timeToReport: BINS.map((b, index) => ({
       bin: b.bin,
       late: b.late,
-      count: toReport.filter((v) => v < b.upTo && (index === 0 || v >= BINS[index - 1]!.upTo)).length,
+      count: toOneHourReport.filter((v) => v < b.upTo && (index === 0 || v >= BINS[index - 1]!.upTo)).length,
     })),
   };
 }

@@ -206,7 +206,7 @@ export async function benchSurge(world: World): Promise<void> {
         }),
       );
     }
-    const reportCalls = receiver.calls('/usCert').length;
+    const usCertCalls = receiver.calls('/usCert').length;
     const emptyAfter = await emptyStarts(world, count);
     const unworked = await startsWithoutWork(world, playbook, tokens, count);
     const emptyPerSecond = (emptyBefore + emptyAfter) / 2;
@@ -228,7 +228,7 @@ export async function benchSurge(world: World): Promise<void> {
       cpuSeconds: cpu,
       failedWorkflowTasks: failedTasks,
       timedOutWorkflowTasks: timedOutTasks,
-      usCertCalls: reportCalls,
+      usCertCalls: usCertCalls,
     };
     const ratio = startsPerSecond / emptyPerSecond;
     line(
@@ -240,7 +240,7 @@ export async function benchSurge(world: World): Promise<void> {
     );
     line(
       'reported to US-CERT',
-      `${fmt(reportedAt.size)} incidents (${fmt(reportCalls)} calls), the last ${fmt(allReported / 1_000, 1)} s after the first POST`,
+      `${fmt(reportedAt.size)} incidents (${fmt(usCertCalls)} calls), the last ${fmt(allReported / 1_000, 1)} s after the first POST`,
       { ok: reportedAt.size === count && allReported < 3_600_000, text: 'every one, well inside the hour' },
     );
     line(

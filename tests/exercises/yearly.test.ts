@@ -47,7 +47,7 @@ beforeAll(async () => {
       }),
       ...createYearlyActivities({
         collectIncidents: (period) => collectYearlyIncidents(f.env.client, period, [f.exerciseQueue]),
-        reportDir: f.dir,
+        figuresDir: f.dir,
       }),
     },
   });
