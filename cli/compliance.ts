@@ -14,7 +14,7 @@ import {
 } from './compliance-report.js';
 import type { CliContext } from './context.js';
 import { sinceAndFormat } from './since-format.js';
-import { csv, humanDuration, table } from './format.js';
+import { csv, humanDuration, table } from '../reports/plain-text.js';
 import { YEARLY_USAGE, yearlyCommand } from './compliance-yearly-command.js';
 
 export const COMPLIANCE_USAGE = `breach compliance [--since DATE] [--format table|csv|json]    reporting, gate times, open gates, missed deadlines

@@ -6,7 +6,7 @@
 import { listDisclosures } from '../client/disclosures.js';
 import type { CliContext } from './context.js';
 import { sinceAndFormat } from './since-format.js';
-import { csv, table } from './format.js';
+import { csv, table } from '../reports/plain-text.js';
 
 export const DISCLOSURES_USAGE =
   'breach disclosures [--since DATE] [--format table|csv|json]    the accounting of disclosures (5 FAM 464c)';

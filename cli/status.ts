@@ -15,7 +15,7 @@ import type { CaseRecord } from '../domain/case-record.js';
 import { standingOf } from '../domain/need-to-know.js';
 import { identityOfPerson } from '../security/identity.js';
 import { UsageError, type CliContext } from './context.js';
-import { humanDuration } from './format.js';
+import { humanDuration } from '../reports/plain-text.js';
 
 export const STATUS_USAGE =
   'breach status <incidentId | case number> [--events N] [--as <personId>]    phase, what it waits for, deadlines, open action items, last events; the report for a person with a role on the case';
