@@ -2,15 +2,17 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * `npm run test:quick` (`vitest run --mode quick`): the inner loop, the domain rules, the plain checks,
- * the workflows on the time-skipping server and the API without browsers, within 90 s on 2 CPUs. The
- * rest (the whole system through `npm start`, browsers, the dev server restarted and workers killed,
- * fast-check against the API, scale, the install scripts) runs in `npm test`, with these.
+ * the workflows on the time-skipping server and the API's document, within 90 s on 2 CPUs. No file here
+ * starts a Temporal dev server, a browser or `npm start`: the API's routes against a dev server
+ * (`tests/api`, some 10 to 50 s a file on 2 CPUs), the whole system, browsers, the dev server restarted
+ * and workers killed, fast-check against the API, scale and the install scripts run in `npm test`, with
+ * these.
  */
 export const QUICK = [
   'tests/rules/**/*.test.ts',
   'tests/workflows/**/*.test.ts',
   'tests/activities/**/*.test.ts',
-  'tests/api/**/*.test.ts',
+  'tests/api/openapi-security.test.ts',
   'tests/cli/args.test.ts',
   'tests/cli/compliance-report.test.ts',
   'tests/pii/codec.test.ts',
@@ -25,14 +27,9 @@ export const QUICK = [
 
 /**
  * Left to `npm test`: the quick folders' longest files (30 to 60 s each on 2 CPUs), whole notification runs
- * rather than rules: returned letters during a run, the case record through archiving and its retries,
- * a 10,000-person vendor returns file.
+ * rather than rules: returned letters during a run, the case record through archiving and its retries.
  */
-export const QUICK_EXCLUDE = [
-  'tests/workflows/returns.test.ts',
-  'tests/workflows/record.test.ts',
-  'tests/api/vendor-returns.test.ts',
-];
+export const QUICK_EXCLUDE = ['tests/workflows/returns.test.ts', 'tests/workflows/record.test.ts'];
 
 /**
  * Forks, not threads: the Temporal SDK's native runtime and the servers the tests start belong in a

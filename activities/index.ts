@@ -7,7 +7,7 @@ import { Context } from '@temporalio/activity';
 import { sealCaseRecord, type CaseRecord } from '../domain/case-record.js';
 import type { Transporter } from 'nodemailer';
 import type { Endpoint } from '../domain/playbook.js';
-import { renderSubstituteNotice } from '../domain/letters.js';
+import { renderSubstituteNotice } from '../domain/letter-render.js';
 import type { Letter } from '../domain/decision.js';
 import { mediaActivities } from './media.js';
 import { telephonyActivities } from './telephony.js';
@@ -15,7 +15,8 @@ import { linkUrl } from '../security/links.js';
 import { postToEndpoint, type EndpointResult } from './http.js';
 import { notifyRange, type NotifyDeps, type NotifyRangeInput } from './notify.js';
 import { resendReturned, type ResendInput } from './resend.js';
-import { renderNotice, type Notice } from './templates.js';
+import type { Notice } from './notice.js';
+import { renderNotice } from './templates.js';
 
 export interface ActivityDeps {
   /** A nodemailer transport (pooled SMTP in production, the local mail catcher in development and tests). */

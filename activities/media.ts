@@ -9,7 +9,7 @@ import { Context } from '@temporalio/activity';
 import type { Endpoint } from '../domain/playbook.js';
 import { NO_USABLE_ADDRESS, sortedAreas, stateOfAddress, type Area } from '../domain/areas.js';
 import type { Letter } from '../domain/decision.js';
-import { renderSubstituteNotice } from '../domain/letters.js';
+import { renderSubstituteNotice } from '../domain/letter-render.js';
 import { parseRosterLine } from '../domain/roster.js';
 import { postToEndpoint } from './http.js';
 import { rosterLineChunks } from './roster.js';

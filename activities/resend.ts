@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Letter, RosterRef } from '../domain/decision.js';
-import { renderEmail, renderMailVendorLetter } from '../domain/letters.js';
+import { renderEmail, renderMailVendorLetter } from '../domain/letter-render.js';
 import { meansFor, type Means } from '../domain/means.js';
 import type { Endpoint } from '../domain/playbook.js';
 import { parseRosterLine, present, type RosterEntry } from '../domain/roster.js';

@@ -17,7 +17,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Letter } from '../domain/decision.js';
-import { relayLine } from '../domain/letters.js';
+import { relayLine } from '../domain/letter-render.js';
 import { nextMeansAfterCall, type AfterCall } from '../domain/means.js';
 import type { Endpoint } from '../domain/playbook.js';
 import { parseRosterLine, present, type RosterEntry } from '../domain/roster.js';

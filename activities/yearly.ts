@@ -5,14 +5,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  calendarYear,
-  computeYearly,
-  fiscalYear,
-  periodName,
-  type ReportingPeriod,
-  type YearlyIncident,
-} from '../domain/yearly-figures.js';
+import { computeYearly, type YearlyIncident } from '../domain/yearly-figures.js';
+import { calendarYear, fiscalYear, periodName, type FiguresPeriod } from '../domain/yearly-periods.js';
 import { yearlyHtml, yearlyText } from '../reports/yearly.js';
 
 export interface YearlyActivityDeps {
@@ -20,9 +14,9 @@ export interface YearlyActivityDeps {
    * The period's incidents, exercises left out: client/figures.ts `collectYearlyIncidents`, given by the
    * worker that builds these activities (an activity reads through what it is handed, not the client layer).
    */
-  collectIncidents(period: ReportingPeriod): Promise<{ incidents: YearlyIncident[]; unreadable: string[] }>;
+  collectIncidents(period: FiguresPeriod): Promise<{ incidents: YearlyIncident[]; unreadable: string[] }>;
   /** Where the JSON and HTML go (BREACH_REPORT_DIR, default .data/reports). */
-  reportDir: string;
+  figuresDir: string;
 }
 
 export function createYearlyActivities(deps: YearlyActivityDeps) {
@@ -35,11 +29,11 @@ export function createYearlyActivities(deps: YearlyActivityDeps) {
       const period = input.fiscal ? fiscalYear(input.year) : calendarYear(input.year);
       const { incidents, unreadable } = await deps.collectIncidents(period);
       const figures = computeYearly(incidents, period, new Date(), unreadable);
-      await mkdir(deps.reportDir, { recursive: true });
+      await mkdir(deps.figuresDir, { recursive: true });
       const name = periodName(period);
       const files = [
-        join(deps.reportDir, `yearly-figures-${name}.json`),
-        join(deps.reportDir, `yearly-figures-${name}.html`),
+        join(deps.figuresDir, `yearly-figures-${name}.json`),
+        join(deps.figuresDir, `yearly-figures-${name}.html`),
       ];
       await writeFile(files[0]!, `${JSON.stringify(figures, null, 2)}\n`);
       await writeFile(files[1]!, yearlyHtml(figures));

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     codecServer: { codec: dataConverter.payloadCodecs[0], origins: uiOrigins },
     oidc,
     vendor: { ...config.vendor },
-    exerciseDir: loadExerciseConfig(config.env).reportDir,
+    exerciseDir: loadExerciseConfig(config.env).afterActionDir,
   });
   const intake = await startIntake(config, playbook, client);
   if (intake)

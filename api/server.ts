@@ -4,29 +4,13 @@
  * field of the body. Bad input answers 4xx with a reason, never 500 and never a stack trace; nothing
  * of a body is ever logged.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
-import { ZodError, type z } from 'zod';
 import type { Playbook } from '../domain/playbook.js';
 import { REFUSAL } from '../domain/refusal.js';
-import { issuesOf } from '../domain/issues.js';
 import { decisionGroundsIssues } from '../domain/authorized.js';
-import {
-  DecisionRefusedError,
-  IncidentClosedError,
-  IncidentNotFoundError,
-  TemporalUnavailableError,
-  futureDiscoveryIssue,
-  getIncidentState,
-  submitReport,
-} from '../client/incidents.js';
-import {
-  DECISION_WAIT_MS_DEFAULT,
-  DecisionNotFoundError,
-  decisionStatus,
-  submitDecision,
-  type DecisionStatus,
-} from '../client/decisions.js';
+import { DecisionRefusedError, futureDiscoveryIssue, getIncidentState, submitReport } from '../client/incidents.js';
+import { DECISION_WAIT_MS_DEFAULT, decisionStatus, submitDecision, type DecisionStatus } from '../client/decisions.js';
 import fastifyCookie from '@fastify/cookie';
 import { codecRoutes, type CodecServerOptions } from './codec-server.js';
 import { cachedStates, CODEC_STATE_WAIT_MS } from './codec-access.js';
@@ -50,6 +34,7 @@ import {
   reportSchema,
 } from './schemas.js';
 import { useJsonBodyParser } from './json-body.js';
+import { BadRequest, errorHandler, parse, refusalStatus } from './errors.js';
 import { telephoneFiler } from './telephone.js';
 
 export const BODY_LIMIT = 1_048_576;
@@ -85,36 +70,6 @@ declare module 'fastify' {
     actorId?: string;
   }
 }
-
-/** Bad input: answered 400 `{ error, issues }`. */
-class BadRequest extends Error {
-  constructor(readonly issues: { path: string; message: string }[]) {
-    super('the request is not valid');
-  }
-}
-
-/**
- * Issue paths are the field's path within the body, query or path parameters (`reporter.email`); an
- * unexpected field is named by its own path, with a word on `actorId`, which only the token gives.
- */
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.flatMap((issue) => {
-    if (issue.code !== 'unrecognized_keys') return issuesOf(new ZodError([issue]));
-    return issue.keys.map((key) => ({
-      path: [...issue.path, key].map(String).join('.'),
-      message:
-        key === 'actorId' && issue.path.length === 0
-          ? 'unexpected field: the actor is the person of the bearer token'
-          : 'unexpected field',
-    }));
-  });
-  throw new BadRequest(issues);
-}
-
-const refusalStatus = (type: string): 400 | 403 | 409 =>
-  type === REFUSAL.forbidden ? 403 : type === REFUSAL.conflict ? 409 : 400;
 
 /** A refused decision reads as the POST would have answered it: its status code, error and reasons. */
 /** What became of a decision, and no more (469.2c(1)): the state is read at GET /incidents/{id}, under need to know. */
@@ -167,35 +122,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler(notFoundOr405(methods));
   app.addHook('onRequest', refuseUndeclaredMethods(methods));
 
-  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    if (error instanceof BadRequest) return reply.code(400).send({ error: error.message, issues: error.issues });
-    if (error instanceof IncidentNotFoundError || error instanceof DecisionNotFoundError)
-      return reply.code(404).send({ error: error.message });
-    if (error instanceof IncidentClosedError)
-      return reply.code(409).send({ error: error.message, reasons: ['the incident is closed'] });
-    if (error instanceof DecisionRefusedError)
-      return reply
-        .code(refusalStatus(error.refusal.type))
-        .send({ error: error.message, reasons: error.refusal.reasons });
-    if (error instanceof TemporalUnavailableError)
-      return reply.code(error.timedOut ? 504 : 503).send({ error: error.message });
-    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
-    if (status === 413) return reply.code(413).send({ error: `the body is larger than ${BODY_LIMIT} bytes (1 MB)` });
-    if (status === 415)
-      return reply.code(415).send({
-        error: `unsupported content type ${JSON.stringify(request.headers['content-type'] ?? '')}: expected application/json`,
-      });
-    if (status >= 400 && status < 500) {
-      const code = 'code' in error ? error.code : undefined;
-      const message = code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'the body is not valid JSON' : error.message;
-      return reply
-        .code(status)
-        .send(status === 400 ? { error: message, issues: [{ path: '(root)', message }] } : { error: message });
-    }
-    // Only the error's name goes to the log: its message may quote what the request carried.
-    options.log?.(`error ${request.method} ${request.routeOptions.url ?? ''}: ${error.name}`);
-    return reply.code(500).send({ error: 'internal error' });
-  });
+  app.setErrorHandler(errorHandler({ bodyLimit: BODY_LIMIT, log: options.log }));
 
   const document = openApiDocument(options.publicUrl, options.oidc ? { oidcIssuer: options.oidc.config.issuer } : {});
   app.get('/openapi.json', async () => document);

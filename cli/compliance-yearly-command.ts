@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectYearlyIncidents } from '../client/figures.js';
 import { loadExerciseConfig } from '../config/exercise.js';
-import { calendarYear, computeYearly, fiscalYear, type ReportingPeriod } from '../domain/yearly-figures.js';
+import { computeYearly } from '../domain/yearly-figures.js';
+import { calendarYear, fiscalYear, type FiguresPeriod } from '../domain/yearly-periods.js';
 import { yearlyHtml, yearlyText } from '../reports/yearly.js';
 import { UsageError, type CliContext } from './context.js';
 
@@ -54,7 +55,7 @@ export async function yearlyCommand(ctx: CliContext, args: string[]): Promise<vo
   } else ctx.out(output);
 }
 
-export async function yearlyFigures(ctx: CliContext, period: ReportingPeriod) {
+export async function yearlyFigures(ctx: CliContext, period: FiguresPeriod) {
   const exercise = loadExerciseConfig(ctx.config().env);
   const { incidents, unreadable } = await collectYearlyIncidents(
     await ctx.client(),

@@ -3,7 +3,6 @@
  * each one's state from its query (the timeline gives the time at each gate), computed by
  * compliance-report.ts. An incident whose query does not answer counts with its search attributes.
  */
-import { parseArgs } from 'node:util';
 import { parseDuration } from '../domain/durations.js';
 import { PHASES } from '../domain/state.js';
 import { getIncidentState, listIncidents, type IncidentListItem } from '../client/incidents.js';
@@ -13,38 +12,20 @@ import {
   type ComplianceIncident,
   type ComplianceReport,
 } from './compliance-report.js';
-import { UsageError, type CliContext } from './context.js';
-import { csv, humanDuration, table } from './format.js';
+import type { CliContext } from './context.js';
+import { sinceAndFormat } from './since-format.js';
+import { csv, humanDuration, table } from '../reports/plain-text.js';
 import { YEARLY_USAGE, yearlyCommand } from './compliance-yearly-command.js';
 
 export const COMPLIANCE_USAGE = `breach compliance [--since DATE] [--format table|csv|json]    reporting, gate times, open gates, missed deadlines
   ${YEARLY_USAGE}`;
 
-const FORMATS = ['table', 'csv', 'json'] as const;
 /** Queries at once: enough to be quick, few enough not to crowd the workers. */
 const CONCURRENCY = 8;
 
 export async function complianceCommand(ctx: CliContext, args: string[]): Promise<void> {
   if (args.some((a) => /^--(fiscal-)?year(=|$)/.test(a))) return yearlyCommand(ctx, args);
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { since: { type: 'string' }, format: { type: 'string', default: 'table' } },
-  });
-  if (positionals.length)
-    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, COMPLIANCE_USAGE);
-  const format = values.format as (typeof FORMATS)[number];
-  if (!FORMATS.includes(format))
-    throw new UsageError(`--format expects table, csv or json, not "${values.format}"`, COMPLIANCE_USAGE);
-  let since: Date | undefined;
-  if (values.since !== undefined) {
-    since = new Date(values.since);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(values.since) || Number.isNaN(since.getTime()))
-      throw new UsageError(
-        `--since expects a date such as 2026-01-31 or 2026-01-31T12:00:00Z, not "${values.since}"`,
-        COMPLIANCE_USAGE,
-      );
-  }
+  const { since, format } = sinceAndFormat(args, COMPLIANCE_USAGE);
   const client = await ctx.client();
   const playbook = await ctx.playbook();
   const items = await listIncidents(client, { since }, 100_000);

@@ -3,36 +3,16 @@
  * 464c): date, nature, purpose, and the recipient's name and address of every disclosure an analysis
  * found authorized, across incidents (client/disclosures.ts).
  */
-import { parseArgs } from 'node:util';
 import { listDisclosures } from '../client/disclosures.js';
-import { UsageError, type CliContext } from './context.js';
-import { csv, table } from './format.js';
+import type { CliContext } from './context.js';
+import { sinceAndFormat } from './since-format.js';
+import { csv, table } from '../reports/plain-text.js';
 
 export const DISCLOSURES_USAGE =
   'breach disclosures [--since DATE] [--format table|csv|json]    the accounting of disclosures (5 FAM 464c)';
 
-const FORMATS = ['table', 'csv', 'json'] as const;
-
 export async function disclosuresCommand(ctx: CliContext, args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { since: { type: 'string' }, format: { type: 'string', default: 'table' } },
-  });
-  if (positionals.length)
-    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, DISCLOSURES_USAGE);
-  const format = values.format as (typeof FORMATS)[number];
-  if (!FORMATS.includes(format))
-    throw new UsageError(`--format expects table, csv or json, not "${values.format}"`, DISCLOSURES_USAGE);
-  let since: Date | undefined;
-  if (values.since !== undefined) {
-    since = new Date(values.since);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(values.since) || Number.isNaN(since.getTime()))
-      throw new UsageError(
-        `--since expects a date such as 2026-01-31 or 2026-01-31T12:00:00Z, not "${values.since}"`,
-        DISCLOSURES_USAGE,
-      );
-  }
+  const { since, format } = sinceAndFormat(args, DISCLOSURES_USAGE);
   const { entries, unreadable } = await listDisclosures(await ctx.client(), { since });
   if (unreadable.length)
     ctx.err(

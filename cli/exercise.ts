@@ -22,7 +22,7 @@ import { ExerciseRefusedError, planExercise } from '../exercises/plan.js';
 import { afterAction, type AfterActionReport, type Finding } from '../exercises/report.js';
 import { afterActionHtml, afterActionText } from '../exercises/report-html.js';
 import { EXIT, UsageError, type CliContext, type ExitCode } from './context.js';
-import { table } from './format.js';
+import { table } from '../reports/plain-text.js';
 
 export const EXERCISE_USAGE = `breach exercise run <scenario> [--speed 60] [--playbook FILE]    start a tabletop exercise (exercises/scenarios/<scenario>.json)
   breach exercise status [<run>]    where a run stands (no run: the list)
@@ -174,7 +174,7 @@ async function report(ctx: CliContext, args: string[]): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { out: { type: 'string', default: settings.reportDir }, format: { type: 'string', default: 'text' } },
+    options: { out: { type: 'string', default: settings.afterActionDir }, format: { type: 'string', default: 'text' } },
   });
   const runId = runIdOf(positionals[0]);
   const format = values.format!;

@@ -8,7 +8,7 @@ import { PHASES, type Phase } from '../domain/state.js';
 import { getIncidentStates, listIncidents } from '../client/incidents.js';
 import { normalCaseNumber } from '../domain/case-numbers.js';
 import { UsageError, type CliContext } from './context.js';
-import { table } from './format.js';
+import { table } from '../reports/plain-text.js';
 
 export const LIST_USAGE =
   'breach list [--phase <phase>] [--awaiting-role <role>] [--major] [--number <case number>] [--limit N] [--json]    incidents by phase, awaited role, major incidents, number; with their case number and title';

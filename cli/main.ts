@@ -82,13 +82,13 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode>
   try {
     return (await run(ctx, args)) ?? EXIT.ok;
   } catch (err) {
-    return reportError(ctx, err);
+    return printError(ctx, err);
   } finally {
     await ctx.close();
   }
 }
 
-function reportError(ctx: CliContext, err: unknown): ExitCode {
+function printError(ctx: CliContext, err: unknown): ExitCode {
   if (err instanceof UsageError) {
     ctx.err(`${err.message}${err.usage ? `\n\nusage: ${err.usage}` : ''}`);
     return EXIT.usage;

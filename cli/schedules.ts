@@ -3,7 +3,7 @@
  * is what a production deployment runs (npm start does it by itself): safe to run as often as wanted.
  */
 import { describeEnsure, ensureYearlySchedules, YEARLY_SCHEDULES } from '../client/schedules.js';
-import { table } from './format.js';
+import { table } from '../reports/plain-text.js';
 import { EXIT, UsageError, type CliContext, type ExitCode } from './context.js';
 
 export const SCHEDULES_USAGE =

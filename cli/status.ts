@@ -15,7 +15,7 @@ import type { CaseRecord } from '../domain/case-record.js';
 import { standingOf } from '../domain/need-to-know.js';
 import { identityOfPerson } from '../security/identity.js';
 import { UsageError, type CliContext } from './context.js';
-import { humanDuration } from './format.js';
+import { humanDuration } from '../reports/plain-text.js';
 
 export const STATUS_USAGE =
   'breach status <incidentId | case number> [--events N] [--as <personId>]    phase, what it waits for, deadlines, open action items, last events; the report for a person with a role on the case';
@@ -43,12 +43,12 @@ export async function statusCommand(ctx: CliContext, args: string[]): Promise<vo
       ctx.out(`\nThe report is for the people with a role on this case (5 FAM 469.2c(1)); ${personId} has none.`);
       return;
     }
-    ctx.out(`\n${reportText(await getCaseRecord(client, state.incidentId))}`);
+    ctx.out(`\n${caseRecordText(await getCaseRecord(client, state.incidentId))}`);
   }
 }
 
 /** The report as filed and each supplement, as text. */
-function reportText(record: CaseRecord): string {
+function caseRecordText(record: CaseRecord): string {
   const f = record.report.first;
   if (!f) return 'The report has not been read yet.';
   const lines = [

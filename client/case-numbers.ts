@@ -14,7 +14,7 @@ import {
   CASE_NUMBERING_WORKFLOW_TYPE,
   MAX_NUMBERS_PER_UPDATE,
 } from '../workflows/case-numbering-messages.js';
-import { asTemporalError, TEMPORAL_CALL_TIMEOUT_MS } from './incidents.js';
+import { asTemporalError, TEMPORAL_CALL_TIMEOUT_MS } from './errors.js';
 
 /**
  * How long a report waits for its number. The one-hour clock matters more than the number: with no

@@ -12,7 +12,7 @@ import { recordName, recordSections } from '../domain/case-record-view.js';
 import { incidentWorkflowId } from '../domain/ids.js';
 import type { NoticeReturn } from '../domain/returns.js';
 import { caseRecordQuery, noticesReturnedSignal } from '../workflows/messages.js';
-import { IncidentClosedError, IncidentNotFoundError, TEMPORAL_CALL_TIMEOUT_MS, asTemporalError } from './incidents.js';
+import { IncidentClosedError, IncidentNotFoundError, TEMPORAL_CALL_TIMEOUT_MS, asTemporalError } from './errors.js';
 
 export const sha256hex = (text: string) => createHash('sha256').update(text).digest('hex');
 

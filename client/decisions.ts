@@ -25,7 +25,7 @@ import {
   refusalOf,
   TEMPORAL_CALL_TIMEOUT_MS,
   TemporalUnavailableError,
-} from './incidents.js';
+} from './errors.js';
 
 /** How long the API waits for a worker to accept a decision before it records it as pending. */
 export const DECISION_WAIT_MS_DEFAULT = 5_000;

@@ -5,7 +5,8 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import { asTemporalError, getIncidentState } from './incidents.js';
+import { asTemporalError } from './errors.js';
+import { getIncidentState } from './incidents.js';
 import type { IncidentState } from '../domain/state.js';
 import {
   exerciseInputQuery,

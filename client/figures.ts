@@ -9,19 +9,16 @@ import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { incidentWorkflowId, WORKFLOW_TYPE } from '../domain/ids.js';
 import type { CaseSummary } from '../domain/state.js';
-import {
-  calendarYear,
-  yearlyIncidentFromState,
-  type ReportingPeriod,
-  type YearlyIncident,
-} from '../domain/yearly-figures.js';
+import { yearlyIncidentFromState, type YearlyIncident } from '../domain/yearly-figures.js';
+import { calendarYear, type FiguresPeriod } from '../domain/yearly-periods.js';
 import { decodeFirst } from './decisions.js';
-import { asTemporalError, getIncidentState } from './incidents.js';
+import { asTemporalError } from './errors.js';
+import { getIncidentState } from './incidents.js';
 
 const QUEUE = /^[A-Za-z0-9._-]{1,200}$/;
 
 /** The incidents started in the period (a calendar year when given a number), exercises' queues left out. */
-export function yearQuery(yearOrPeriod: number | ReportingPeriod, excludeTaskQueues: string[]): string {
+export function yearQuery(yearOrPeriod: number | FiguresPeriod, excludeTaskQueues: string[]): string {
   const { from, to } = typeof yearOrPeriod === 'number' ? calendarYear(yearOrPeriod) : yearOrPeriod;
   const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`, `StartTime >= '${from}'`, `StartTime < '${to}'`];
   for (const queue of excludeTaskQueues) {
@@ -69,7 +66,7 @@ async function outcome(client: Client, incidentId: string, status: string): Prom
 
 export async function collectYearlyIncidents(
   client: Client,
-  year: number | ReportingPeriod,
+  year: number | FiguresPeriod,
   excludeTaskQueues: string[],
   concurrency = 8,
 ): Promise<{ incidents: YearlyIncident[]; unreadable: string[] }> {

@@ -44,7 +44,8 @@ export interface ExerciseConfig {
   taskQueue: string | null;
   smtpUrl: string;
   sinks: string[];
-  reportDir: string;
+  /** The exercises' after-action reports and findings (BREACH_EXERCISE_DIR). */
+  afterActionDir: string;
   /** The yearly figures' folder. */
   yearlyDir: string;
 }
@@ -62,7 +63,7 @@ export function loadExerciseConfig(env: Env = process.env): ExerciseConfig {
       "BREACH_EXERCISE_TASK_QUEUE: expected a task queue of its own, not the incidents' BREACH_TASK_QUEUE",
     );
   }
-  return { taskQueue, smtpUrl, sinks, reportDir: e.BREACH_EXERCISE_DIR, yearlyDir: e.BREACH_REPORT_DIR };
+  return { taskQueue, smtpUrl, sinks, afterActionDir: e.BREACH_EXERCISE_DIR, yearlyDir: e.BREACH_REPORT_DIR };
 }
 
 export function isLoopbackHost(host: string): boolean {

@@ -5,7 +5,7 @@
  * letter's roster address): mail to a group carries the minimum (activities/templates.ts).
  */
 import { CORE_FIELDS, type CaseRecord } from './case-record.js';
-import { escapeHtml } from './letters.js';
+import { escapeHtml } from './letter-render.js';
 
 export interface RecordSection {
   heading: string;

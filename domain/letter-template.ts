@@ -1,7 +1,7 @@
 /**
  * The letter rendered once per incident and letter version, each person's copy filled in from it
  * (5 FAM 468.6-1a, 468.6-2a). A notification run sends the same letter to every person; only the
- * salutation differs, so the run renders the documents once (domain/letters.ts) and keeps them as the
+ * salutation differs, so the run renders the documents once (domain/letter-render.ts) and keeps them as the
  * text either side of the name. The pieces are cut from what renderEmail and renderMailVendorLetter
  * produce, so a filled copy is exactly theirs (tests/rules/letter-template.test.ts holds them equal).
  */
@@ -16,7 +16,7 @@ import {
   type LetterContext,
   type MailVendorLetter,
   type RenderedEmail,
-} from './letters.js';
+} from './letter-render.js';
 import { present } from './text.js';
 
 export interface LetterTemplate {

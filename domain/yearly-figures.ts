@@ -11,58 +11,9 @@
  */
 import { MILESTONES, reachedAt, type Milestone } from './milestones.js';
 import type { IncidentState, NotificationProgress } from './state.js';
+import { calendarYear, type FiguresPeriod } from './yearly-periods.js';
 
 export const MAJOR_INCIDENT_PEOPLE = 100_000;
-
-/**
- * The period the figures cover: a calendar year, or a federal fiscal year (FISMA reporting runs on it):
- * FY2026 is 1 October 2025 to 30 September 2026. `from` inclusive, `to` exclusive, both at 00:00 UTC
- * (the incidents' times are UTC; the reading taken here is that a day's boundary is UTC's).
- */
-export interface ReportingPeriod {
-  kind: 'calendar' | 'fiscal';
-  year: number;
-  from: string;
-  to: string;
-  /** e.g. "calendar year 2026 (2026-01-01 to 2026-12-31)", "FY2026 (federal fiscal year, 2025-10-01 to 2026-09-30)". */
-  label: string;
-}
-
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-export function calendarYear(year: number): ReportingPeriod {
-  const from = Date.UTC(year, 0, 1);
-  const to = Date.UTC(year + 1, 0, 1);
-  return {
-    kind: 'calendar',
-    year,
-    from: new Date(from).toISOString(),
-    to: new Date(to).toISOString(),
-    label: `calendar year ${year} (${day(from)} to ${day(to - 86_400_000)})`,
-  };
-}
-
-export function fiscalYear(year: number): ReportingPeriod {
-  const from = Date.UTC(year - 1, 9, 1);
-  const to = Date.UTC(year, 9, 1);
-  return {
-    kind: 'fiscal',
-    year,
-    from: new Date(from).toISOString(),
-    to: new Date(to).toISOString(),
-    label: `FY${year} (federal fiscal year, ${day(from)} to ${day(to - 86_400_000)})`,
-  };
-}
-
-/** The last federal fiscal year that has ended by `now` (on 15 October 2026: FY2026). */
-export function lastEndedFiscalYear(now: Date): number {
-  return now.getUTCMonth() >= 9 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
-}
-
-/** A short name for titles and files: `2026` or `FY2026`. */
-export function periodName(period: Pick<ReportingPeriod, 'kind' | 'year'>): string {
-  return period.kind === 'fiscal' ? `FY${period.year}` : String(period.year);
-}
 
 /** One incident as the yearly figures see it. */
 export interface YearlyIncident {
@@ -130,7 +81,7 @@ export interface YearlyFigures {
   /** The calendar year, or the fiscal year's number (FY2026: 2026). */
   year: number;
   /** What the figures cover, said in the report. */
-  period: { kind: ReportingPeriod['kind']; label: string };
+  period: { kind: FiguresPeriod['kind']; label: string };
   from: string;
   to: string;
   generatedAt: string;
@@ -209,7 +160,7 @@ const WHAT_THE_FIGURES_TIME: Milestone[] = [
 
 export function computeYearly(
   incidents: YearlyIncident[],
-  yearOrPeriod: number | ReportingPeriod,
+  yearOrPeriod: number | FiguresPeriod,
   now: Date,
   unreadable: string[] = [],
 ): YearlyFigures {
@@ -229,12 +180,12 @@ export function computeYearly(
   let onTime = 0;
   let pending = 0;
   const lateIncidents: YearlyFigures['oneHourReports']['lateIncidents'] = [];
-  const toReport: number[] = [];
+  const toOneHourReport: number[] = [];
   for (const i of incidents) {
     const deadline = ms(i.reportingDeadline);
     const delivered = ms(i.reportedAt);
     const discovered = ms(i.discoveredAt);
-    if (delivered !== null && discovered !== null) toReport.push(delivered - discovered);
+    if (delivered !== null && discovered !== null) toOneHourReport.push(delivered - discovered);
     const late = i.reportedLate || (deadline !== null && (delivered ?? now.getTime()) > deadline);
     if (late)
       lateIncidents.push({
@@ -316,7 +267,7 @@ export function computeYearly(
     timeToReport: BINS.map((b, index) => ({
       bin: b.bin,
       late: b.late,
-      count: toReport.filter((v) => v < b.upTo && (index === 0 || v >= BINS[index - 1]!.upTo)).length,
+      count: toOneHourReport.filter((v) => v < b.upTo && (index === 0 || v >= BINS[index - 1]!.upTo)).length,
     })),
   };
 }

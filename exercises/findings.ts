@@ -12,7 +12,7 @@ import type { Finding } from './report.js';
 export const MAX_FINDINGS = 100;
 export const MAX_FINDING_LENGTH = 4_000;
 
-export const findingsFile = (reportDir: string, runId: string) => join(reportDir, runId, 'findings.json');
+export const findingsFile = (afterActionDir: string, runId: string) => join(afterActionDir, runId, 'findings.json');
 
 export class FindingsFileError extends Error {}
 

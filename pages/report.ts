@@ -14,7 +14,8 @@ import { renderField, fieldId, type FieldErrors } from './fields.js';
 import { csrfToken, requireSignIn, type PageDeps } from './index.js';
 import { deadlineHtml, errorSummary, escapeHtml, page, send } from './layout.js';
 import type { FormValues } from './link-form.js';
-import { REPORT_FIELDS, REPORT_SECTIONS, checkReport } from './report-form.js';
+import { checkReport } from './report-form.js';
+import { REPORT_FIELDS, REPORT_SECTIONS } from './report-sections.js';
 import { incidentFailure } from './case-view.js';
 import { mailTemplate } from '../domain/mail-report.js';
 

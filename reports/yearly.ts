@@ -1,36 +1,11 @@
 /** The yearly figures as text (the terminal, the reminder mail) and as HTML with charts (reports/charts.ts). */
-import { periodName, type YearlyFigures } from '../domain/yearly-figures.js';
+import type { YearlyFigures } from '../domain/yearly-figures.js';
+import { periodName } from '../domain/yearly-periods.js';
 import { columnChart, esc, htmlPage } from './charts.js';
+import { humanDuration, table } from './plain-text.js';
 
-/** `2d 3h`, `45m`, `12s`: the two largest units (as the CLI's tables). */
-function dur(ms: number | null): string {
-  if (ms === null) return '-';
-  const units: [string, number][] = [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1_000],
-  ];
-  const parts: string[] = [];
-  let rest = Math.abs(ms);
-  for (const [unit, size] of units) {
-    const n = Math.floor(rest / size);
-    if (n > 0 && parts.length < 2) parts.push(`${n}${unit}`);
-    if (n > 0) rest -= n * size;
-  }
-  return parts.join(' ') || `${Math.round(ms)}ms`;
-}
-
-/** Columns padded to their widest cell. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
+/** A duration in the two largest units, `-` for none. */
+const dur = (ms: number | null): string => (ms === null ? '-' : humanDuration(ms));
 
 export function yearlyText(y: YearlyFigures): string {
   const r = y.oneHourReports;

@@ -2,7 +2,7 @@
  * The exercise worker: polls the exercise's own task queue and runs the same workflows (the incident
  * and exerciseWorkflow) with the same activities as the production worker, but
  *   - its mail transport is local (or a declared sink), checked here: it refuses to start otherwise;
- *   - every message it sends is marked EXERCISE in subject and body (activities/templates.ts
+ *   - every message it sends is marked EXERCISE in subject and body (activities/exercise-mark.ts
  *     markExercise, applied at the transport so that no message can miss it, letters included);
  *   - it has the exercise's own activities (exercises/activities.ts).
  * workers/main.ts starts it beside the production worker; the tests build it the same way.
@@ -11,7 +11,7 @@ import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import type { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
-import { markExercise } from '../activities/templates.js';
+import { markExercise } from '../activities/exercise-mark.js';
 import { createBreachWorker, type BreachWorkerOptions } from './worker.js';
 import { createExerciseActivities } from '../exercises/activities.js';
 import { checkExerciseUrl } from '../config/exercise.js';

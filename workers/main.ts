@@ -100,7 +100,7 @@ async function main(): Promise<void> {
       ...createYearlyActivities({
         collectIncidents: (period) =>
           collectYearlyIncidents(client, period, duties.taskQueue ? [duties.taskQueue] : []),
-        reportDir: duties.yearlyDir,
+        figuresDir: duties.yearlyDir,
       }),
     },
     dataConverter,

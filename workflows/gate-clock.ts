@@ -1,8 +1,10 @@
 /**
  * The clocks of the waits (workflows/gates.ts): where each stands, and the one arithmetic its timer and
- * the UI's current details (workflows/details.ts) share. Used through workflows/gates.ts.
+ * the UI's current details (workflows/details.ts) share; and the gates' bookkeeping they are kept in.
+ * Used through workflows/gates.ts.
  */
 import { condition } from '@temporalio/workflow';
+import type { Decision, DecisionKind } from '../domain/decision.js';
 import type { Role } from '../domain/roles.js';
 
 /** A clock that reminds every `interval` and escalates once after `escalateAfter`; a due date also falls due. */
@@ -73,5 +75,27 @@ export async function runClock(
     const next = nextGateStep(clock, Date.now());
     if (await condition(done, next.at - Date.now(), { summary: summary(next.step) })) return;
     await act(stepTaken(clock, Date.now()));
+  }
+}
+
+/** The gate bookkeeping of one incident (Incident.gates). Read and written by workflows/gates.ts only. */
+export class GateBook {
+  /** Kinds the open gate waits for (an update for one of them returns after the transition). */
+  readonly waitingFor = new Set<DecisionKind>();
+  /** The open gate's predicate: an update returns after the transition only when it opens the gate. */
+  done: (() => boolean) | null = null;
+  /** Accepted gate decisions the main flow has not taken yet, by kind. */
+  readonly accepted = new Map<DecisionKind, Decision>();
+  /** Decisions accepted so far, and how many of them the main flow has answered with a transition. */
+  acceptedSeq = 0;
+  processedSeq = 0;
+  /** The main flow's wait: the open gate, the hold or the timed wait. */
+  clock: GateClock | null = null;
+  /** Due dates running beside the main flow, by action item. */
+  readonly dueDates = new Map<string, ReminderClock>();
+
+  /** A phase transition (Incident.setPhase) answers every decision accepted so far. */
+  transitioned(): void {
+    this.processedSeq = this.acceptedSeq;
   }
 }

@@ -20,33 +20,11 @@ import type { Role } from '../domain/roles.js';
 import { inBackground } from './background.js';
 import { ask, escalate, escalationTarget } from './gate-mail.js';
 import type { Incident } from './incident-state.js';
-import { runClock, type ClockStep, type GateClock, type ReminderClock } from './gate-clock.js';
+import { runClock, type ClockStep, type GateBook, type GateClock, type ReminderClock } from './gate-clock.js';
 import { GATE_MAIL_IN_BACKGROUND } from './patches.js';
 
 export { SEPARATION_OF_DUTIES } from './patches.js';
 export { nextGateStep, type ClockStep, type GateClock, type ReminderClock } from './gate-clock.js';
-
-/** The gate bookkeeping of one incident. Read and written by this module only. */
-export class GateBook {
-  /** Kinds the open gate waits for (an update for one of them returns after the transition). */
-  readonly waitingFor = new Set<DecisionKind>();
-  /** The open gate's predicate: an update returns after the transition only when it opens the gate. */
-  done: (() => boolean) | null = null;
-  /** Accepted gate decisions the main flow has not taken yet, by kind. */
-  readonly accepted = new Map<DecisionKind, Decision>();
-  /** Decisions accepted so far, and how many of them the main flow has answered with a transition. */
-  acceptedSeq = 0;
-  processedSeq = 0;
-  /** The main flow's wait: the open gate, the hold or the timed wait. */
-  clock: GateClock | null = null;
-  /** Due dates running beside the main flow, by action item. */
-  readonly dueDates = new Map<string, ReminderClock>();
-
-  /** A phase transition (Incident.setPhase) answers every decision accepted so far. */
-  transitioned(): void {
-    this.processedSeq = this.acceptedSeq;
-  }
-}
 
 function send(incident: Incident, what: string, work: () => Promise<unknown>): Promise<unknown> {
   if (!patched(GATE_MAIL_IN_BACKGROUND)) return work();

@@ -23,7 +23,7 @@ import type { ActionItem, ActionItemId, CaseSummary, IncidentState, Phase } from
 import type { Recipient } from '../activities/index.js';
 import { currentDetails } from './details.js';
 import { NO_FEATURES, type Features } from './patches.js';
-import { GateBook } from './gates.js';
+import { GateBook } from './gate-clock.js';
 import { emptyCaseFile } from './case-file.js';
 import { refreshDuties, tellOwners } from './duty-rules.js';
 import { DECISION_ID_IN_TIMELINE, AWAITING_SINCE_ATTRIBUTE, SEARCH_ATTRIBUTES_ALWAYS } from './patches.js';

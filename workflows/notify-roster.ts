@@ -69,7 +69,7 @@ export async function notifyRosterWorkflow(input: NotifyRosterInput): Promise<No
   const stopped = await run.sendBatches();
   if (stopped === 'failed') throw run.failure();
   if (stopped === 'history-full') {
-    await run.report();
+    await run.tellProgress();
     await continueAsNew<typeof notifyRosterWorkflow>({
       ...input,
       carried: run.carry(),
@@ -94,7 +94,7 @@ class RosterRun {
   private next: number;
   private readonly running = new Map<number, Promise<void>>();
   private error: unknown;
-  private reportedAt = Date.now();
+  private progressToldAt = Date.now();
   private signalling: Promise<void> = Promise.resolve();
   /** Held by a security delay or bar (468.6-3): no new batch starts. */
   paused = false;
@@ -132,14 +132,14 @@ class RosterRun {
         this.start(this.next);
       if (this.running.size === 0 && this.paused && !this.error && this.next < this.total()) {
         // At a batch boundary with nothing in flight: wait for the hold to be lifted.
-        await this.report();
+        await this.tellProgress();
         await condition(() => !this.paused);
         continue;
       }
       if (this.running.size === 0) break;
       await Promise.race(this.running.values());
       this.show();
-      if (Date.now() - this.reportedAt >= this.reportInterval()) void this.report();
+      if (Date.now() - this.progressToldAt >= this.progressInterval()) void this.tellProgress();
     }
     if (this.error) return 'failed';
     // Every batch given out has finished: the lines before `next` are done.
@@ -198,10 +198,10 @@ class RosterRun {
 
   /**
    * Not under progressEveryMs, and on a long run its expected length (at the pace so far, else at the
-   * playbook's rate) split in a hundred: the incident's history grows by about four events a report, so
-   * the number of reports must not grow with the roster.
+   * playbook's rate) split in a hundred: the incident's history grows by about four events a progress signal,
+   * so their number must not grow with the roster.
    */
-  private reportInterval(): number {
+  private progressInterval(): number {
     const { processed } = this.state.totals;
     const expectedMs =
       processed > 0
@@ -215,8 +215,8 @@ class RosterRun {
   }
 
   /** Tells the incident (when there is one) how far the run is. */
-  report(): Promise<void> {
-    this.reportedAt = Date.now();
+  tellProgress(): Promise<void> {
+    this.progressToldAt = Date.now();
     const parent = workflowInfo().parent;
     if (!parent) return Promise.resolve();
     const progress = this.progress();

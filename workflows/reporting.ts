@@ -5,108 +5,20 @@
  * told when classified information is involved. The one-hour clock runs from *discovery*, not from
  * intake: a report that arrives after its hour is late on arrival (468.3b(1)).
  */
-import { condition, isCancellation, patched } from '@temporalio/workflow';
-import type { EndpointResult } from '../activities/http.js';
+import { condition, patched } from '@temporalio/workflow';
 import type { SendNoticeInput } from '../activities/index.js';
-import { cisaFields, receiverReference, type CisaFields } from '../domain/cisa.js';
+import { receiverReference } from '../domain/cisa.js';
 import { alwaysTold, routeFor, type EndpointName } from '../domain/playbook-terms.js';
-import { deadlineEndpoint, mail } from './activities.js';
-import { failureMessage, inBackground } from './background.js';
+import { mail } from './activities.js';
+import { inBackground } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
+import { deliver, reportBody, routed } from './report-delivery.js';
 import { INTAKE_NOTICES_TOGETHER } from './patches.js';
 import { programManagersToTell } from './program-managers.js';
 import { markLate } from './late-report.js';
 
-/**
- * The part of the report an external focal point receives: what the Breach Incident form holds, and,
- * for incidents under the CISA rules, the field set of CISA's Federal Incident Notification Guidelines
- * (domain/cisa.ts), as an initial report or as an update naming the first.
- */
-export function reportBody(incident: Incident, update?: CisaFields['updates']) {
-  const { report: r, state } = incident;
-  const body = {
-    incidentId: state.incidentId,
-    discoveredAt: r.discoveredAt,
-    occurredAt: r.occurredAt ?? null,
-    medium: r.medium,
-    disclosureFormat: r.disclosureFormat ?? null,
-    piiTypes: r.piiTypes,
-    affectedCount: r.affectedCount,
-    affectedPopulation: r.affectedPopulation,
-    encrypted: r.encrypted,
-    classifiedInvolved: r.classifiedInvolved,
-    criminalActSuspected: r.criminalActSuspected,
-    reportingOffice: r.reporter.office,
-    summary: r.summary,
-  };
-  if (!incident.features.cisaReport) return body;
-  const focal = routeFor(incident.playbook, state.medium).office;
-  const contacts = incident.recipients(focal).map(({ name, email }) => ({ name, email }));
-  return {
-    ...body,
-    ...cisaFields(r, {
-      organization: incident.playbook.organization,
-      contactOffice: focal,
-      contacts,
-      ...(update ? { update } : {}),
-    }),
-  };
-}
-
-/** A routing step for the case record (468.7): where the report went, when, and the receipt. */
-export function routed(
-  incident: Incident,
-  step: string,
-  to: string,
-  status: 'delivered' | 'sent' | 'refused' | 'failed' | 'filed-by-hand',
-  receipt?: unknown,
-  detail?: string,
-): void {
-  const id =
-    receipt && typeof receipt === 'object'
-      ? ((receipt as { id?: unknown; receipt?: unknown }).id ?? (receipt as { receipt?: unknown }).receipt)
-      : undefined;
-  incident.file.routing.push({
-    step,
-    to,
-    at: nowIso(),
-    status,
-    receipt: typeof id === 'string' ? id.slice(0, 200) : null,
-    ...(detail ? { detail: detail.slice(0, 500) } : {}),
-  });
-}
-
-export async function deliver(
-  incident: Incident,
-  name: EndpointName,
-  summary: string,
-  step: string,
-  body: unknown,
-): Promise<EndpointResult | null> {
-  try {
-    // Every caller carries a legal deadline (the one-hour report and its updates, the OIG referral): ahead of the mail.
-    const result = await deadlineEndpoint(summary, incident.playbook.endpoints[name]).callEndpoint({
-      name,
-      endpoint: incident.playbook.endpoints[name],
-      step,
-      body,
-    });
-    routed(incident, step, name, 'delivered', result.receipt);
-    return result;
-  } catch (err) {
-    if (isCancellation(err)) throw err;
-    // A 4xx or a missing token: retrying will not help. An operator must act (docs/reliability.md).
-    const message = failureMessage(err);
-    routed(incident, step, name, 'refused', undefined, message);
-    incident.log(`endpoint-rejected:${name}`, undefined, message);
-    await mail(`Escalate: ${name} refused the report`).sendNotice({
-      to: [...incident.recipients('ppgbChair'), ...incident.recipients('privacyDivision')],
-      notice: { template: 'endpoint-rejected', incidentId: incident.state.incidentId, endpoint: name, message },
-      step: `endpoint-rejected-${step}`,
-    });
-    return null;
-  }
-}
+// The duty rules (workflows/duty-rules.ts) deliver through the same functions, imported from here.
+export { deliver, reportBody, routed };
 
 /** What the `report-received` notice says of the report (to the supervisor, program managers, focal points). */
 export function receivedNotice(incident: Incident) {

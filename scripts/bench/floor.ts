@@ -6,19 +6,20 @@
  * reached the US-CERT stand-in, their ratio to the floor's, and the events, workflow tasks and actions
  * of each history at that point.
  */
+import { waitUntil } from '../local/ports.js';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildApi } from '../../api/server.js';
-import { DEFAULT_API_TOKENS, loadApiTokens, PROJECT_ROOT } from '../../config/index.js';
+import { PROJECT_ROOT } from '../../config/index.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { bundleWorkflows } from '../../workers/bundle.js';
 import { startEndpointReceiver } from '../local/endpoint-receiver.js';
 import { startWorkerProcess } from '../local/worker-process.js';
-import { aFirstReport, benchPlaybook, cpuSeconds, descendantPid, waitFor } from './setup.js';
+import { benchPlaybook, cpuSeconds, descendantPid } from './setup.js';
 import { fmt, line, type World } from './world.js';
+import { benchApi, fileFirstReport } from './api.js';
 
 /** What Temporal Cloud counts as an action, per event type (starts, signals, updates, activity attempts, timers, upserts, markers, children). */
 const ACTIONS = new Set([
@@ -57,41 +58,18 @@ async function costOf(world: World, count: number, env: Record<string, string>):
     { ...server.workerEnv(taskQueue, world.mail.smtpUrl, world.options.connections), ...env },
     { nodeArgs: world.options.workerNodeArgs },
   );
-  const app = await buildApi({
-    client: server.client,
-    taskQueue,
-    playbook,
-    tokens: await loadApiTokens(DEFAULT_API_TOKENS, playbook),
-    linkSecret: randomBytes(32).toString('hex'),
-    publicUrl: 'http://127.0.0.1',
-  });
+  const { app, apiUrl } = await benchApi(server.client, taskQueue, playbook);
   try {
     await worker.ready;
-    const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-    const auth = { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' };
     await new Promise((r) => setTimeout(r, 2_000));
     const temporalPid = descendantPid(process.pid, 'start-dev');
     const before = { worker: cpuSeconds(worker.pid), temporal: cpuSeconds(temporalPid) };
     const started = performance.now();
     const ids: string[] = [];
     for (let i = 0; i < count; i += 50) {
-      ids.push(
-        ...(await Promise.all(
-          Array.from({ length: Math.min(50, count - i) }, async () => {
-            const response = await fetch(`${apiUrl}/incidents`, {
-              method: 'POST',
-              headers: auth,
-              body: JSON.stringify(aFirstReport()),
-            });
-            const body = (await response.json()) as { incidentId?: string };
-            if (response.status !== 202 || !body.incidentId)
-              throw new Error(`POST /incidents answered ${response.status}`);
-            return body.incidentId;
-          }),
-        )),
-      );
+      ids.push(...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, () => fileFirstReport(apiUrl)))));
     }
-    await waitFor(
+    await waitUntil(
       async () => (ids.every((id) => reported.has(id)) ? true : undefined),
       'every report at the US-CERT stand-in',
       1_800_000,

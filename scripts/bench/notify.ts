@@ -1,4 +1,5 @@
 /** `npm run bench -- notify` and `-- crash`: the notification step beside a plain loop, and a worker killed mid-run. */
+import { waitUntil } from '../local/ports.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -13,7 +14,6 @@ import {
   incidentAtLetter,
   memorySampler,
   phaseIs,
-  waitFor,
   writeBenchRoster,
 } from './setup.js';
 import { notifyRunsOf, runningBatches } from './notify-inspect.js';
@@ -86,7 +86,7 @@ async function notifyRun(world: World, worker: WorkerProcess, taskQueue: string,
   const started = performance.now();
   await approve({ url: roster.url, count: recipients });
   await untilDone(server, handle.workflowId);
-  const state = await waitFor(phaseIs(handle, 'remediation'), 'the end of notification', 60_000, 20);
+  const state = await waitUntil(phaseIs(handle, 'remediation'), 'the end of notification', 60_000, 20);
   const ms = performance.now() - started;
   const mem = memory.stop();
   const cpu = {
@@ -220,7 +220,7 @@ export async function benchCrash(world: World): Promise<void> {
     const incidentId = `crash-${Date.now().toString(36)}`;
     const { handle, approve } = await incidentAtLetter(server.client, taskQueue, playbook, incidentId);
     await approve({ url: roster.url, count: recipients });
-    await waitFor(
+    await waitUntil(
       async () => ((await mail.stats()).received >= recipients / 3 ? true : undefined),
       'a third of the roster',
       600_000,
@@ -243,7 +243,7 @@ export async function benchCrash(world: World): Promise<void> {
     }
     worker = await startWorker(world, taskQueue);
     await untilDone(server, handle.workflowId);
-    await waitFor(phaseIs(handle, 'remediation'), 'the end of notification', 60_000, 20);
+    await waitUntil(phaseIs(handle, 'remediation'), 'the end of notification', 60_000, 20);
     const recoveryMs = performance.now() - killedAt;
     const after = await mail.stats();
     results.crash = {

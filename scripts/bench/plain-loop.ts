@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createMailTransport } from '../../activities/mailer.js';
 import { messageIdFor } from '../../activities/notify.js';
-import { renderEmail } from '../../domain/letters.js';
+import { renderEmail } from '../../domain/letter-render.js';
 import { parseRosterLine } from '../../domain/roster.js';
 import { BENCH_LETTER, BENCH_MAIL_FROM, BENCH_ORGANIZATION } from './setup.js';
 

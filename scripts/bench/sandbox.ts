@@ -14,14 +14,14 @@
  *   - with `--cpu-prof DIR`, where each worker's CPU went while it took them on, thread by thread
  *     (scripts/bench/profile.ts).
  */
+import { waitUntil } from '../local/ports.js';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildApi } from '../../api/server.js';
-import { DEFAULT_API_TOKENS, loadApiTokens, PROJECT_ROOT } from '../../config/index.js';
+import { PROJECT_ROOT } from '../../config/index.js';
 import { startEndpointReceiver } from '../local/endpoint-receiver.js';
 import { startWorkerProcess, type WorkerProcess } from '../local/worker-process.js';
 import { bundleWorkflows } from '../../workers/bundle.js';
@@ -29,9 +29,10 @@ import { tracedBundlePath, WORKFLOW_BUNDLE_PATH } from '../../workers/worker.js'
 import { benchIdleWorkflow } from './empty-workflow.js';
 import { replayTimes, sleepsReplayTimes } from './replay.js';
 import { vmCallMicroseconds } from './vm-call.js';
-import { aFirstReport, benchPlaybook, cpuSeconds, waitFor } from './setup.js';
+import { benchPlaybook, cpuSeconds } from './setup.js';
 import { fmt, line, type World } from './world.js';
 import { nowUs, printProfiles, readProfiles, type ThreadProfile, type Window } from './profile.js';
+import { benchApi, fileFirstReport } from './api.js';
 
 interface ModuleInit {
   msPerWorkflow: number;
@@ -59,7 +60,7 @@ function moduleInit(bundleFile: string, workflowType: string): ModuleInit {
 /** Forces a full GC in the worker (scripts/bench/gc-probe.mjs) and reads its memory, in MB. */
 async function gcMemory(worker: WorkerProcess, last: { probe: number }): Promise<{ rss: number; heap: number }> {
   process.kill(worker.pid, 'SIGUSR2');
-  return waitFor(
+  return waitUntil(
     async () => {
       const lines = worker
         .output()
@@ -200,7 +201,7 @@ export async function benchSandbox(world: World): Promise<Record<string, unknown
     }
     // Each has run its first workflow task (its history has the task's completion) and waits.
     for (const handle of handles)
-      await waitFor(
+      await waitUntil(
         async () => ((await handle.describe()).historyLength >= 4 ? true : undefined),
         'an idle workflow at its wait',
         120_000,
@@ -211,35 +212,15 @@ export async function benchSandbox(world: World): Promise<Record<string, unknown
   // The incidents: reported through the API, as the soak and surge parts do, and brought to triage.
   const receiver = await startEndpointReceiver({ port: 0 });
   const playbook = benchPlaybook(receiver.url);
-  const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
-  let app: Awaited<ReturnType<typeof buildApi>> | undefined;
+  let app: Awaited<ReturnType<typeof benchApi>>['app'] | undefined;
   try {
     const incidentHeld = await hold(world, count, {}, async (taskQueue) => {
-      app = await buildApi({
-        client: world.server.client,
-        taskQueue,
-        playbook,
-        tokens,
-        linkSecret: randomBytes(32).toString('hex'),
-        publicUrl: 'http://127.0.0.1',
-      });
-      const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-      const auth = { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' };
-      for (let i = 0; i < count; i += 50) {
-        await Promise.all(
-          Array.from({ length: Math.min(50, count - i) }, async () => {
-            const response = await fetch(`${apiUrl}/incidents`, {
-              method: 'POST',
-              headers: auth,
-              body: JSON.stringify(aFirstReport()),
-            });
-            await response.text();
-            if (response.status !== 202) throw new Error(`POST /incidents answered ${response.status}`);
-          }),
-        );
-      }
+      const api = await benchApi(world.server.client, taskQueue, playbook);
+      app = api.app;
+      for (let i = 0; i < count; i += 50)
+        await Promise.all(Array.from({ length: Math.min(50, count - i) }, () => fileFirstReport(api.apiUrl)));
       const query = `TaskQueue = '${taskQueue}' AND BreachPhase = 'triage'`;
-      await waitFor(
+      await waitUntil(
         async () => ((await world.server.client.workflow.count(query)).count >= count ? true : undefined),
         `${count} incidents at triage`,
         600_000,

@@ -24,6 +24,7 @@ import type { breachIncidentWorkflow } from '../../workflows/incident.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
 import { locateBinary, withDownloadFallback } from '../install/temporal-binaries.js';
 import { PRIORITY_MATCHING } from '../local/dev-server.js';
+import { waitUntil } from '../local/ports.js';
 import { sampleReport } from '../local/sample-report.js';
 
 export const BENCH_ORGANIZATION = 'the Department of State';
@@ -134,21 +135,6 @@ export function aFirstReport(): Report {
 
 export type IncidentHandle = WorkflowHandle<typeof breachIncidentWorkflow>;
 
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs: number,
-  everyMs = 100,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 export function phaseIs(
   handle: IncidentHandle,
   phase: IncidentState['phase'],
@@ -173,7 +159,7 @@ export async function incidentAtLetter(client: Client, taskQueue: string, playbo
   )) as unknown as IncidentHandle;
   const decide = (actorId: string, decision: Record<string, unknown>) =>
     handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] });
-  await waitFor(phaseIs(handle, 'triage'), 'triage', 60_000);
+  await waitUntil(phaseIs(handle, 'triage'), 'triage', 60_000);
   await decide('ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
   await decide('ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
   await decide('ips-director', {

@@ -13,28 +13,19 @@
  * GET /cases for the IPS Director and a CRG member, a case page and the record. Each part prints the
  * machine's load and CPU by process.
  */
+import { waitUntil } from '../local/ports.js';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { buildApi } from '../../api/server.js';
-import { DEFAULT_API_TOKENS, loadApiTokens } from '../../config/index.js';
 import { startEndpointReceiver } from '../local/endpoint-receiver.js';
 import { freePort } from '../local/ports.js';
 import { startWorkerProcess, type WorkerProcess } from '../local/worker-process.js';
 import { parseDuration } from '../../domain/durations.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
-import {
-  aFirstReport,
-  benchPlaybook,
-  cpuSeconds,
-  descendantPid,
-  percentile,
-  waitFor,
-  type BenchServer,
-  type MailServer,
-} from './setup.js';
+import { benchPlaybook, cpuSeconds, descendantPid, percentile, type BenchServer, type MailServer } from './setup.js';
 import { replayTimes } from './replay.js';
 import { officialsLatency } from './officials.js';
+import { benchApi, fileFirstReport } from './api.js';
 
 export interface SoakOptions {
   incidents: number;
@@ -142,17 +133,7 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
       : `http://127.0.0.1:${metricsPort}/metrics`;
   const temporalPid = descendantPid(process.pid, 'start-dev');
   const pids = { worker: worker.pid, temporal: temporalPid, 'bench+API': process.pid, mail: mail.pid };
-  const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
-  const app = await buildApi({
-    client: server.client,
-    taskQueue,
-    playbook,
-    tokens,
-    linkSecret: randomBytes(32).toString('hex'),
-    publicUrl: 'http://127.0.0.1',
-  });
-  const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-  const auth = { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' };
+  const { app, apiUrl } = await benchApi(server.client, taskQueue, playbook);
   const results: Record<string, unknown> = { incidents: count };
   try {
     await new Promise((r) => setTimeout(r, 2_000));
@@ -166,22 +147,10 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
     // an id (the API names the incident and starts it with the report in its input).
     const query = `TaskQueue = '${taskQueue}' AND BreachPhase = 'triage'`;
     for (let i = 0; i < count; i += 100) {
-      const filed = await Promise.all(
-        Array.from({ length: Math.min(100, count - i) }, async () => {
-          const response = await fetch(`${apiUrl}/incidents`, {
-            method: 'POST',
-            headers: auth,
-            body: JSON.stringify(aFirstReport()),
-          });
-          const body = (await response.json()) as { incidentId?: string };
-          if (response.status !== 202 || !body.incidentId)
-            throw new Error(`POST /incidents answered ${response.status}`);
-          return body.incidentId;
-        }),
-      );
+      const filed = await Promise.all(Array.from({ length: Math.min(100, count - i) }, () => fileFirstReport(apiUrl)));
       ids.push(...filed);
       const atGate = Math.min(count, i + 100);
-      await waitFor(
+      await waitUntil(
         async () => ((await server.client.workflow.count(query)).count >= atGate ? true : undefined),
         `${atGate} incidents at triage`,
         600_000,

@@ -1,23 +1,15 @@
 /** `npm run bench -- surge`: 1,000 incidents reported at once through the HTTP API. */
+import { waitUntil } from '../local/ports.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { buildApi } from '../../api/server.js';
-import { DEFAULT_API_TOKENS, loadApiTokens, PROJECT_ROOT } from '../../config/index.js';
+import { PROJECT_ROOT } from '../../config/index.js';
 import { benchEmptyWorkflow } from './empty-workflow.js';
-import {
-  aFirstReport,
-  aReport,
-  benchPlaybook,
-  cpuSeconds,
-  descendantPid,
-  memorySampler,
-  percentile,
-  waitFor,
-} from './setup.js';
+import { aFirstReport, aReport, benchPlaybook, cpuSeconds, descendantPid, memorySampler, percentile } from './setup.js';
 import { startEndpointReceiver } from '../local/endpoint-receiver.js';
 import { fmt, line, results, startWorker, type World } from './world.js';
+import { BENCH_AUTH, benchApi } from './api.js';
 
 async function emptyStarts(world: World, count: number): Promise<number> {
   const { server } = world;
@@ -54,9 +46,6 @@ async function emptyStarts(world: World, count: number): Promise<number> {
   }
 }
 
-/** The shipped demo token of the IPS Director (playbooks/demo-api-tokens.json), as the API's bench client. */
-const auth = { authorization: 'Bearer demo-ips-director-token', 'content-type': 'application/json' };
-
 /** `count` first reports at once to an API; the rate at which they were accepted, and each id with when it was sent. */
 async function postReports(
   apiUrl: string,
@@ -71,7 +60,7 @@ async function postReports(
       const at = performance.now();
       const response = await fetch(`${apiUrl}/incidents`, {
         method: 'POST',
-        headers: auth,
+        headers: BENCH_AUTH,
         body: JSON.stringify(aFirstReport()),
       });
       const accepted = (await response.json().catch(() => ({}))) as { incidentId?: string };
@@ -90,20 +79,11 @@ async function postReports(
 async function startsWithoutWork(
   world: World,
   playbook: ReturnType<typeof benchPlaybook>,
-  tokens: Awaited<ReturnType<typeof loadApiTokens>>,
   count: number,
 ): Promise<number> {
   const taskQueue = `bench-idle-queue-${randomBytes(3).toString('hex')}`;
-  const app = await buildApi({
-    client: world.server.client,
-    taskQueue,
-    playbook,
-    tokens,
-    linkSecret: randomBytes(32).toString('hex'),
-    publicUrl: 'http://127.0.0.1',
-  });
+  const { app, apiUrl } = await benchApi(world.server.client, taskQueue, playbook);
   try {
-    const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     await postReports(apiUrl, 20);
     return (await postReports(apiUrl, count)).perSecond;
   } finally {
@@ -134,16 +114,7 @@ export async function benchSurge(world: World): Promise<void> {
   const taskQueue = `bench-surge-${randomBytes(3).toString('hex')}`;
   const worker = await startWorker(world, taskQueue);
   const temporalPid = descendantPid(process.pid, 'start-dev');
-  const tokens = await loadApiTokens(DEFAULT_API_TOKENS, playbook);
-  const app = await buildApi({
-    client: server.client,
-    taskQueue,
-    playbook,
-    tokens,
-    linkSecret: randomBytes(32).toString('hex'),
-    publicUrl: 'http://127.0.0.1',
-  });
-  const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const { app, apiUrl } = await benchApi(server.client, taskQueue, playbook);
   try {
     await mail.reset();
     // The floor: one plain POST of a report-sized body to the same receiver, one at a time.
@@ -155,7 +126,7 @@ export async function benchSurge(world: World): Promise<void> {
       ).text();
       floorCalls.push(performance.now() - t);
     }
-    const health = await fetch(`${apiUrl}/healthz`, { headers: auth });
+    const health = await fetch(`${apiUrl}/healthz`, { headers: BENCH_AUTH });
     if (!health.ok) throw new Error(`the API answered /healthz with ${health.status}`);
 
     const memory = memorySampler(() => worker.rssMb());
@@ -171,7 +142,7 @@ export async function benchSurge(world: World): Promise<void> {
     const { sentAt, statuses } = posted;
     const startsPerSecond = posted.perSecond;
     const ids = [...sentAt.keys()];
-    await waitFor(
+    await waitUntil(
       async () => (ids.every((id) => reportedAt.has(id)) ? true : undefined),
       'every incident reported to US-CERT',
       3_600_000,
@@ -214,9 +185,9 @@ export async function benchSurge(world: World): Promise<void> {
         }),
       );
     }
-    const reportCalls = receiver.calls('/usCert').length;
+    const usCertCalls = receiver.calls('/usCert').length;
     const emptyAfter = await emptyStarts(world, count);
-    const unworked = await startsWithoutWork(world, playbook, tokens, count);
+    const unworked = await startsWithoutWork(world, playbook, count);
     const emptyPerSecond = (emptyBefore + emptyAfter) / 2;
     results.surge = {
       incidents: count,
@@ -236,7 +207,7 @@ export async function benchSurge(world: World): Promise<void> {
       cpuSeconds: cpu,
       failedWorkflowTasks: failedTasks,
       timedOutWorkflowTasks: timedOutTasks,
-      usCertCalls: reportCalls,
+      usCertCalls: usCertCalls,
     };
     const ratio = startsPerSecond / emptyPerSecond;
     line(
@@ -248,7 +219,7 @@ export async function benchSurge(world: World): Promise<void> {
     );
     line(
       'reported to US-CERT',
-      `${fmt(reportedAt.size)} incidents (${fmt(reportCalls)} calls), the last ${fmt(allReported / 1_000, 1)} s after the first POST`,
+      `${fmt(reportedAt.size)} incidents (${fmt(usCertCalls)} calls), the last ${fmt(allReported / 1_000, 1)} s after the first POST`,
       { ok: reportedAt.size === count && allReported < 3_600_000, text: 'every one, well inside the hour' },
     );
     line(

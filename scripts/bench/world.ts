@@ -2,9 +2,10 @@
  * What the parts of `npm run bench` share: the options, the printed lines and results, the world of
  * servers they run against, and the production worker in a process of its own.
  */
+import { waitUntil } from '../local/ports.js';
 import { type BenchConfig } from '../../config/index.js';
 import { notifyWorkflowId } from '../../workflows/notify-messages.js';
-import { waitFor, type BenchServer, type MailServer } from './setup.js';
+import { type BenchServer, type MailServer } from './setup.js';
 import { type EndpointReceiver } from '../local/endpoint-receiver.js';
 import { startWorkerProcess, type WorkerProcess } from '../local/worker-process.js';
 
@@ -104,6 +105,6 @@ export async function startWorker(world: World, taskQueue: string): Promise<Work
 
 export async function untilDone(server: BenchServer, incidentWorkflowId: string): Promise<void> {
   const run = server.client.workflow.getHandle(notifyWorkflowId(incidentWorkflowId));
-  await waitFor(async () => ((await run.describe()) ? true : undefined), 'the notification run to start', 60_000, 50);
+  await waitUntil(async () => ((await run.describe()) ? true : undefined), 'the notification run to start', 60_000, 50);
   await run.result();
 }

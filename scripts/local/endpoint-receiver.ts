@@ -12,6 +12,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { arrivals } from './arrivals.js';
 
 export interface RecordedCall {
   seq: number;
@@ -121,7 +122,7 @@ export async function startEndpointReceiver(options: EndpointReceiverOptions = {
   const host = options.host ?? '127.0.0.1';
   const recorded: RecordedCall[] = [];
   let responders: { prefix: string; responder: Responder; seen: number }[] = [];
-  const listeners = new Set<(call: RecordedCall) => void>();
+  const waits = arrivals(() => recorded);
   let seq = 0;
 
   const server: Server = createServer((req, res) => {
@@ -200,7 +201,7 @@ export async function startEndpointReceiver(options: EndpointReceiverOptions = {
         call.status = answer.status;
         recorded.push(call);
         options.onCall?.(call);
-        for (const listener of listeners) listener(call);
+        waits.arrived(call);
         if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
         const payload =
           answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
@@ -244,25 +245,12 @@ export async function startEndpointReceiver(options: EndpointReceiverOptions = {
       on(pathPrefix, () => (failing() ? { status, body: { error: 'programmed failure' } } : undefined)),
     respondWith: (pathPrefix, response) => on(pathPrefix, () => response),
     waitFor(predicate, timeoutMs = 10_000) {
-      const found = recorded.find(predicate);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolvePromise, reject) => {
-        const timer = setTimeout(() => {
-          listeners.delete(listener);
-          reject(
-            new Error(
-              `no matching endpoint call within ${timeoutMs} ms (${recorded.length} recorded: ${recorded.map((c) => `${c.method} ${c.path} ${c.status}`).join(', ') || 'none'})`,
-            ),
-          );
-        }, timeoutMs);
-        const listener = (call: RecordedCall) => {
-          if (!predicate(call)) return;
-          clearTimeout(timer);
-          listeners.delete(listener);
-          resolvePromise(call);
-        };
-        listeners.add(listener);
-      });
+      return waits.waitFor(
+        predicate,
+        timeoutMs,
+        () =>
+          `no matching endpoint call within ${timeoutMs} ms (${recorded.length} recorded: ${recorded.map((c) => `${c.method} ${c.path} ${c.status}`).join(', ') || 'none'})`,
+      );
     },
     reset() {
       recorded.length = 0;

@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { parseMail, type ParsedMail } from './mime.js';
+import { arrivals } from './arrivals.js';
 
 export interface CaughtMail extends ParsedMail {
   id: string;
@@ -103,13 +104,13 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
   const host = options.host ?? '127.0.0.1';
   const maxMessages = options.maxMessages ?? 10_000;
   const messages: CaughtMail[] = [];
-  const listeners = new Set<(mail: CaughtMail) => void>();
+  const waits = arrivals(() => messages);
   let sequence = 0;
 
   const remember = (mail: CaughtMail) => {
     messages.push(mail);
     if (messages.length > maxMessages) messages.splice(0, messages.length - maxMessages);
-    for (const listener of listeners) listener(mail);
+    waits.arrived(mail);
   };
 
   if (options.dir) {
@@ -238,25 +239,12 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     webUrl: webPort === undefined ? undefined : `http://${urlHost}:${webPort}`,
     messages: () => [...messages],
     waitFor(predicate, timeoutMs = 10_000) {
-      const found = messages.find(predicate);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolvePromise, reject) => {
-        const timer = setTimeout(() => {
-          listeners.delete(listener);
-          reject(
-            new Error(
-              `no matching mail within ${timeoutMs} ms (${messages.length} caught: ${messages.map((m) => `"${m.subject}" to ${m.to.join(', ')}`).join('; ') || 'none'})`,
-            ),
-          );
-        }, timeoutMs);
-        const listener = (mail: CaughtMail) => {
-          if (!predicate(mail)) return;
-          clearTimeout(timer);
-          listeners.delete(listener);
-          resolvePromise(mail);
-        };
-        listeners.add(listener);
-      });
+      return waits.waitFor(
+        predicate,
+        timeoutMs,
+        () =>
+          `no matching mail within ${timeoutMs} ms (${messages.length} caught: ${messages.map((m) => `"${m.subject}" to ${m.to.join(', ')}`).join('; ') || 'none'})`,
+      );
     },
     clear: () => {
       messages.length = 0;

@@ -1,4 +1,4 @@
-/** Small network helpers for `npm start` and the tests: is a port taken, find a free one, wait for a server. */
+/** Small network helpers for `npm start`, the bench and the tests: is a port taken, find a free one, wait for a server. */
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
@@ -88,15 +88,21 @@ function systemPort(): Promise<number> {
   });
 }
 
-export async function waitUntil(
-  check: () => Promise<boolean>,
+/**
+ * Polls `probe` every `intervalMs` until it gives a value (anything but `undefined` or `false`) and
+ * resolves with that value; a probe that throws counts as no value yet. The one poll-until of `npm start`,
+ * the bench and the tests.
+ */
+export async function waitUntil<T>(
+  probe: () => Promise<T>,
   what: string,
   timeoutMs: number,
   intervalMs = 100,
-): Promise<void> {
+): Promise<Exclude<T, undefined | false>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await check().catch(() => false)) return;
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
     if (Date.now() > deadline)
       throw new Error(`timed out after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));

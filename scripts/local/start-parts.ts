@@ -1,7 +1,7 @@
 /**
  * Pieces of `npm start` (scripts/local/start.ts) that are not its order of events: the demo tokens for the local
  * endpoint receiver and the mail vendor's callback, the API token it asks /healthz with, the search
- * attributes' registration, and the "running" banner.
+ * attributes' registration, and the "running" banner and its addresses.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,9 +9,9 @@ import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Connection } from '@temporalio/client';
 import type { Playbook } from '../../domain/playbook.js';
-import type { TemporalConnect } from '../../config/index.js';
+import type { StartConfig, TemporalConnect } from '../../config/index.js';
 import { registerSearchAttributes } from '../../client/search-attributes.js';
-import { isLoopback } from './ports.js';
+import { answers, isLoopback } from './ports.js';
 
 /** A token of BREACH_API_TOKENS, to ask the API's /healthz and to show in the banner's example. */
 export function anyApiToken(path: string): string | undefined {
@@ -66,6 +66,37 @@ export function demoVendorCallback(env: Record<string, string | undefined>, data
   };
 }
 
+/**
+ * The environment of the worker and the API: npm start's own, the demo tokens for the local receiver
+ * and the vendor's callback (named in the banner), and `more` (sign-in, encryption keys).
+ */
+export function childEnvironment(f: {
+  config: StartConfig;
+  playbook: Playbook;
+  receiverPort: number;
+  uiPort: number;
+  more: Record<string, string>;
+  temporalAddress: string;
+  smtpUrl: string | undefined;
+}): { childEnv: NodeJS.ProcessEnv; demoTokens: string[] } {
+  const { config, uiPort } = f;
+  const endpointTokens = {
+    ...demoEndpointTokens(f.playbook, f.receiverPort, config.env),
+    ...demoVendorCallback(config.env, config.dataDir),
+  };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...config.env,
+    ...f.more,
+    ...endpointTokens,
+    BREACH_UI_ORIGINS: config.uiOrigins ?? `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`,
+    TEMPORAL_ADDRESS: f.temporalAddress,
+    TEMPORAL_NAMESPACE: config.temporal.namespace,
+    SMTP_URL: f.smtpUrl,
+    BREACH_API_PORT: String(config.apiPort),
+  };
+  return { childEnv, demoTokens: Object.keys(endpointTokens) };
+}
+
 /** The contract's search attributes, on every start (an existing database gets new ones too). */
 export async function registerWithRetry(
   address: string,
@@ -88,6 +119,36 @@ export async function registerWithRetry(
       await connection?.close().catch(() => undefined);
     }
   }
+}
+
+/** The banner's addresses, also kept in the instance lock for a second `npm start` to name. */
+export async function bannerUrls(f: {
+  config: StartConfig;
+  /** A Temporal server that answered at TEMPORAL_ADDRESS. */
+  external: boolean;
+  temporal: { host: string; port: number };
+  uiUrl: string;
+  apiUrl: string;
+  mailWebUrl: string | undefined;
+  smtpUrl: string | undefined;
+  receiverUrl: string;
+}): Promise<BannerFacts['urls']> {
+  const { config, external, temporal } = f;
+  const externalUi =
+    external && isLoopback(temporal.host) && (await answers(`http://127.0.0.1:${temporal.port + 1000}`))
+      ? `http://localhost:${temporal.port + 1000}`
+      : undefined;
+  return {
+    'Temporal UI': external ? (externalUi ?? '(the UI of the server at TEMPORAL_ADDRESS)') : f.uiUrl,
+    'HTTP API': f.apiUrl,
+    'Mail catcher':
+      f.mailWebUrl?.replace('127.0.0.1', 'localhost') ??
+      `(SMTP_URL is set: mail goes to ${f.smtpUrl?.replace(/\/\/[^@/]*@/, '//***@')})`,
+    'Endpoint receiver': f.receiverUrl.replace('127.0.0.1', 'localhost'),
+    'Report mailboxes': config.intakePort
+      ? `smtp://127.0.0.1:${config.intakePort}`
+      : '(off: BREACH_INTAKE_SMTP_PORT=off)',
+  };
 }
 
 export interface BannerFacts {

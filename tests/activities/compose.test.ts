@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { composesRaw, createMimeComposer, type AlternativeMail } from '../../activities/compose.js';
 import { fillEmail, fillMailVendorLetter, letterTemplate } from '../../domain/letter-template.js';
-import { renderEmail, renderMailVendorLetter } from '../../domain/letters.js';
+import { renderEmail, renderMailVendorLetter } from '../../domain/letter-render.js';
 import type { Letter } from '../../domain/decision.js';
 import { noticeMessageId } from '../../security/notice-ref.js';
 

@@ -306,7 +306,8 @@ export async function notConvenedToClosureReview(app: FastifyInstance, incidentI
     },
   });
   if (analysis.status !== 200) throw new Error(`submit-analysis answered ${analysis.status}: ${analysis.text}`);
-  return waitForPhase(app, incidentId, 'closure-review');
+  // The window runs in real time against the dev server: generous for a loaded machine.
+  return waitFor(app, incidentId, (s) => s.phase === 'closure-review', 'phase closure-review', 60_000);
 }
 
 export function linkToken(claims: Partial<LinkClaims> & Pick<LinkClaims, 'incidentId' | 'kind' | 'personId'>): string {

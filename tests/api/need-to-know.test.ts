@@ -4,12 +4,22 @@
  * reporter sees their report's progress, not others' evidence; a program manager the incidents that name them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aReport, call, newId, reportIncident, startApiFixture, TOKEN, waitFor, type ApiFixture } from './fixture.js';
-import { shortObjectionWindow, toClosureReview } from '../cli/closure-review.js';
+import {
+  aReport,
+  call,
+  newId,
+  reportIncident,
+  startApiFixture,
+  TOKEN,
+  waitFor,
+  type ApiFixture,
+  notConvenedToClosureReview,
+  withShortObjectionWindow,
+} from './fixture.js';
 
 let f: ApiFixture;
 beforeAll(async () => {
-  f = await startApiFixture({ playbook: shortObjectionWindow });
+  f = await startApiFixture({ playbook: withShortObjectionWindow });
 });
 afterAll(async () => {
   await f?.close();
@@ -22,7 +32,7 @@ const decisions = (id: string) => `/incidents/${id}/decisions`;
 describe('469.2c(1): need to know on every incident route', () => {
   it('469.2c(1): a decision from someone who may not read the incident is 404, before the 409 that would list its action items', async () => {
     const incidentId = await reportIncident(f.app, { medium: 'non-cyber' });
-    await toClosureReview(f.app, incidentId);
+    await notConvenedToClosureReview(f.app, incidentId);
     const outsider = await call(f.app, {
       method: 'POST',
       url: decisions(incidentId),
@@ -67,7 +77,7 @@ describe('469.2c(1): need to know on every incident route', () => {
     });
     expect(reported.status, reported.text).toBe(202);
     await waitFor(f.app, incidentId, (s) => s.discoveredAt !== '', 'the report taken');
-    await toClosureReview(f.app, incidentId);
+    await notConvenedToClosureReview(f.app, incidentId);
     const done = await call(f.app, {
       method: 'POST',
       url: decisions(incidentId),

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK, loadPlaybookFile } from '../../config/index.js';
-import { renderEmail, renderSubstituteNotice } from '../../domain/letters.js';
+import { renderEmail, renderSubstituteNotice } from '../../domain/letter-render.js';
 import type { Playbook } from '../../domain/playbook.js';
 import { LETTER } from '../workflows/fixture.js';
 import { launchChromium, type Chromium } from './chromium.js';

@@ -4,8 +4,16 @@
  * printed to PDF by the browser. A screenshot is saved (its folder is printed).
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { call, reportIncident, startApiFixture, TOKEN, waitForPhase, type ApiFixture } from '../api/fixture.js';
-import { shortObjectionWindow, toClosureReview } from '../cli/closure-review.js';
+import {
+  call,
+  reportIncident,
+  startApiFixture,
+  TOKEN,
+  waitForPhase,
+  type ApiFixture,
+  notConvenedToClosureReview,
+  withShortObjectionWindow,
+} from '../api/fixture.js';
 import { launchChromium, type Chromium } from './chromium.js';
 
 let f: ApiFixture;
@@ -13,7 +21,7 @@ let browser: Chromium;
 let base: string;
 
 beforeAll(async () => {
-  [f, browser] = await Promise.all([startApiFixture({ playbook: shortObjectionWindow }), launchChromium()]);
+  [f, browser] = await Promise.all([startApiFixture({ playbook: withShortObjectionWindow }), launchChromium()]);
   base = await f.app.listen({ port: 0, host: '127.0.0.1' });
   console.log(`screenshots in ${browser.screenshotDir}`);
 }, 120_000);
@@ -25,7 +33,7 @@ afterAll(async () => {
 
 test('468.7: the case record page shows the decisions, items, deadlines and filing of a closed case, and prints', async () => {
   const id = await reportIncident(f.app);
-  const { caseNumber } = await toClosureReview(f.app, id);
+  const { caseNumber } = await notConvenedToClosureReview(f.app, id);
   expect(caseNumber).toMatch(/^PII-\d{4}-\d{4}$/);
   // The fact-finding is the program manager's item (its owner completes it); the IPS Director signs off.
   for (const [token, body] of [

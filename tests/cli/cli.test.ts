@@ -18,15 +18,16 @@ import {
   waitFor,
   waitForPhase,
   type ApiFixture,
+  notConvenedToClosureReview,
+  withShortObjectionWindow,
 } from '../api/fixture.js';
-import { shortObjectionWindow, toClosureReview } from './closure-review.js';
 
 let f: ApiFixture;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  f = await startApiFixture({ playbook: shortObjectionWindow });
+  f = await startApiFixture({ playbook: withShortObjectionWindow });
   dir = await mkdtemp(join(tmpdir(), 'breach-cli-'));
   const playbookFile = join(dir, 'playbook.json');
   await writeFile(playbookFile, JSON.stringify(f.playbook));
@@ -313,7 +314,7 @@ describe('compliance', () => {
   it('reports from the visibility API in table, csv and json', async () => {
     const since = new Date(Date.now() - 60_000).toISOString();
     const incidentId = await reportIncident(f.app);
-    await toClosureReview(f.app, incidentId);
+    await notConvenedToClosureReview(f.app, incidentId);
     let json:
       { incidents: number; gates: { gate: string; completed: number }[]; reporting: { onTime: number } } | undefined;
     await expect

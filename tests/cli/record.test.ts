@@ -8,13 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../cli/context.js';
 import { runCli } from '../../cli/main.js';
 import { caseRecordSchema } from '../../domain/case-record.js';
-import { reportIncident, startApiFixture, type ApiFixture } from '../api/fixture.js';
-import { shortObjectionWindow, toClosureReview } from './closure-review.js';
+import {
+  reportIncident,
+  startApiFixture,
+  type ApiFixture,
+  notConvenedToClosureReview,
+  withShortObjectionWindow,
+} from '../api/fixture.js';
 
 let f: ApiFixture;
 let dir: string;
 beforeAll(async () => {
-  f = await startApiFixture({ playbook: shortObjectionWindow });
+  f = await startApiFixture({ playbook: withShortObjectionWindow });
   dir = await mkdtemp(join(tmpdir(), 'breach-cli-record-'));
 });
 afterAll(async () => {
@@ -39,7 +44,7 @@ async function breach(args: string[]) {
 describe('breach record', () => {
   it('468.7: JSON to standard output (against the schema), HTML and PDF to a file', async () => {
     const id = await reportIncident(f.app);
-    const { caseNumber } = await toClosureReview(f.app, id);
+    const { caseNumber } = await notConvenedToClosureReview(f.app, id);
     expect(caseNumber).toMatch(/^PII-\d{4}-\d{4}$/);
     const json = await breach(['record', id]);
     expect(json.code, json.err).toBe(0);

@@ -11,7 +11,8 @@ import { inFlight, runningBatches } from '../../scripts/bench/notify-inspect.js'
 import type { WorkerProcess } from '../../scripts/local/worker-process.js';
 import { notifyWorkflowId } from '../../workflows/notify-messages.js';
 import { rosterMail } from '../scale/fixture.js';
-import { notifyIncident, startProcessWorld, waitFor, type ProcessWorld } from '../scale/processes.js';
+import { notifyIncident, startProcessWorld, type ProcessWorld } from '../scale/processes.js';
+import { waitUntil } from '../../scripts/local/ports.js';
 import { startCluster, type Cluster } from './cluster.js';
 
 const PEOPLE = 3_000;
@@ -37,7 +38,7 @@ it('the worker killed with SIGKILL mid-notification: restarted, every person rea
   const { env, smtp, dataConverter } = world;
   const before = rosterMail(smtp);
   const { handle, messageIdOfLine, finished } = await notifyIncident(world, 'cl-crash', PEOPLE, RUN);
-  await waitFor(
+  await waitUntil(
     async () => (rosterMail(smtp).received - before.received >= PEOPLE / 3 ? true : undefined),
     'a third',
     180_000,
@@ -62,7 +63,7 @@ it('the Temporal server killed with SIGKILL mid-notification and started again: 
   const { env, smtp, dataConverter } = world;
   const before = rosterMail(smtp);
   const { handle, messageIdOfLine, finished } = await notifyIncident(world, 'cl-server', PEOPLE, RUN);
-  await waitFor(
+  await waitUntil(
     async () => (rosterMail(smtp).received - before.received >= PEOPLE / 3 ? true : undefined),
     'a third',
     180_000,

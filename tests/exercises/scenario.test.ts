@@ -9,7 +9,7 @@ import { parsePlaybook } from '../../domain/playbook.js';
 import { ExerciseRefusedError, planExercise } from '../../exercises/plan.js';
 import { checkExerciseUrl } from '../../config/exercise.js';
 import { isReservedAddress } from '../../exercises/targets.js';
-import { markExercise } from '../../activities/templates.js';
+import { markExercise } from '../../activities/exercise-mark.js';
 
 const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 const SHIPPED = readdirSync(join(PROJECT_ROOT, 'exercises', 'scenarios')).filter((f) => f.endsWith('.json'));

@@ -1,13 +1,7 @@
 /** The SAOP's yearly figures on incidents with known timings (no Temporal). */
 import { describe, expect, it } from 'vitest';
-import {
-  calendarYear,
-  computeYearly,
-  fiscalYear,
-  lastEndedFiscalYear,
-  percentile,
-  type YearlyIncident,
-} from '../../domain/yearly-figures.js';
+import { computeYearly, percentile, type YearlyIncident } from '../../domain/yearly-figures.js';
+import { calendarYear, fiscalYear, lastEndedFiscalYear } from '../../domain/yearly-periods.js';
 import { yearlyHtml, yearlyText } from '../../reports/yearly.js';
 
 const MIN = 60_000;

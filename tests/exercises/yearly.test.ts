@@ -14,7 +14,8 @@ import { collectYearlyIncidents } from '../../client/figures.js';
 import { ensureYearlySchedules, YEARLY_SCHEDULES } from '../../client/schedules.js';
 import { ensureYearlySchedulesOnStart } from '../../scripts/local/yearly-schedules.js';
 import { parsePlaybook } from '../../domain/playbook.js';
-import { fiscalYear, lastEndedFiscalYear, type YearlyFigures } from '../../domain/yearly-figures.js';
+import type { YearlyFigures } from '../../domain/yearly-figures.js';
+import { fiscalYear, lastEndedFiscalYear } from '../../domain/yearly-periods.js';
 import { createTestWorker } from '../helpers/index.js';
 import { reportIncident } from '../api/fixture.js';
 import { startExerciseFixture, until, type ExerciseFixture } from './fixture.js';
@@ -46,7 +47,7 @@ beforeAll(async () => {
       }),
       ...createYearlyActivities({
         collectIncidents: (period) => collectYearlyIncidents(f.env.client, period, [f.exerciseQueue]),
-        reportDir: f.dir,
+        figuresDir: f.dir,
       }),
     },
   });

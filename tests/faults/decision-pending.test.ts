@@ -131,8 +131,6 @@ it(
     expect(pendingA.status).toBe('pending');
     expect(pendingA.decisionId).toMatch(/^dec-[0-9a-f-]{36}-[0-9a-f]{16}$/);
     expect(viaApi.value.headers.location).toBe(`/incidents/${waiting}/decisions/${pendingA.decisionId}`);
-    // It waited for the worker the configured time before it answered pending (a lower bound, which load cannot break).
-    expect(viaApi.ms).toBeGreaterThanOrEqual(WAIT_MS - 50);
     const beforeRestart = await status(waiting, pendingA.decisionId);
     expect(beforeRestart.statusCode).toBe(200);
     expect(beforeRestart.json()).toEqual({ decisionId: pendingA.decisionId, status: 'pending' });

@@ -1,12 +1,18 @@
 /**
- * A client generated from GET /openapi.json is right first time (issue 17, 6): requests made from the
- * document alone (tests/hostile/from-schema.ts: path and query parameters, bodies, the conditional
- * medical statement, URL and token patterns, the decision kinds) against the API on the dev server with
- * the real workflow. Each is answered with a status the document lists for its operation, never 5xx,
- * and never a 400 with `issues` (the validator refusing what the document allows): a refusal is for a
- * reason the document expresses (404 unknown incident, 403 role, 409 not now, 400 `reasons` of the
- * workflow, a link whose signature does not verify). A valid report is always taken (202). A method a
- * path does not have is 405 with `Allow`, not 404.
+ * A client generated from GET /openapi.json is right first time: requests made from the document alone
+ * (tests/hostile/from-schema.ts) against the API on the dev server with the real workflow.
+ *
+ * The external fuzzer (`npm run fuzz`, tests/fuzz) checks every operation for what a schema can say: no
+ * 5xx, statuses, content types and bodies as declared, schema-valid input taken, invalid input refused,
+ * an undeclared method 405. Kept here is only what it does not check:
+ *   - where tests/fuzz/schemathesis.toml lets a schema-valid request be refused with a 400 (the report,
+ *     a decision, an approval link: rules the document states in words), the request made as a client
+ *     reading those words would make it is never a 400 with `issues` (the validator refusing what the
+ *     document allows), and a report so made is always taken (202);
+ *   - the medical statement is required by the document (generated with it) and its absence is refused
+ *     naming the field;
+ *   - a decisionId of "." or ".." is outside the document's pattern and refused naming decisionId;
+ *   - a 405 names in `Allow` every method the document declares for the path.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +35,6 @@ let doc: OpenApi;
 /** Incidents the generated requests may name besides the generated ids: one in triage, one in analysis. */
 let live: string[];
 const seen = new Map<string, Map<number, number>>();
-const elapsed = new Map<string, number>();
 /** Approval links signed for the live incidents, beside the generated (unsigned) tokens. */
 let tokens: string[];
 
@@ -51,7 +56,7 @@ afterAll(async () => {
       `  ${op.padEnd(20)} ${[...statuses]
         .sort()
         .map(([s, n]) => `${s}×${n}`)
-        .join(' ')}${elapsed.has(op) ? `  (${elapsed.get(op)} ms)` : ''}`,
+        .join(' ')}`,
   );
   const total = [...seen.values()].flatMap((statuses) => [...statuses.values()]).reduce((sum, n) => sum + n, 0);
   console.log(
@@ -175,24 +180,22 @@ function count(operationId: string, status: number) {
 }
 
 /**
- * Runs per operation: reports start workflows, so fewer of those; decisions have 17 kinds. About 800
- * requests: ~15 s alone, ~40 s beside three other test files on a loaded 2-core machine. (The run that
- * took over 10 minutes was the generator, not the server: a 20-character explanation filtered out of
- * fast-check's short strings; from-schema.ts.)
+ * The operations whose schema-valid requests tests/fuzz/schemathesis.toml lets be refused with a 400 (a
+ * rule stated in words), and the runs for each: reports start workflows, so fewer of those; decisions
+ * have 17 kinds. (A run that once took over 10 minutes was the generator, not the server: a
+ * 20-character explanation filtered out of fast-check's short strings; from-schema.ts.)
  */
-const RUNS: Record<string, number> = { reportIncident: 25, decide: 200 };
-/** Enough for each operation's schema to be walked; the 10,000 hostile inputs are tests/hostile/hostile.test.ts. */
-const RUNS_DEFAULT = 50;
+const RUNS: Record<string, number> = { reportIncident: 25, decide: 200, approvalLinkPage: 50, approvalLinkSubmit: 50 };
 
 describe('requests generated from /openapi.json', () => {
-  it('every operation: a documented status, never 5xx, never a 400 naming issues the document allows', async () => {
+  it('where a rule is stated in words: never a 400 naming issues the document allows, and a report made as described is taken', async () => {
     // Reports last: each starts an incident, and the worker's first tasks for them would slow the rest.
     const operations = Object.entries(doc.paths)
       .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })))
+      .filter(({ op }) => op.operationId in RUNS)
       .sort((a, b) => Number(a.op.operationId === 'reportIncident') - Number(b.op.operationId === 'reportIncident'));
-    expect(operations.length).toBeGreaterThanOrEqual(9);
+    expect(operations.map(({ op }) => op.operationId).sort()).toEqual(Object.keys(RUNS).sort());
     for (const { path, method, op } of operations) {
-      const started = Date.now();
       await fc.assert(
         fc.asyncProperty(requestsOf(path, method, op), async (request) => {
           const send = () =>
@@ -212,8 +215,6 @@ describe('requests generated from /openapi.json', () => {
           }
           count(op.operationId, res.statusCode);
           const what = `${request.method} ${request.url} ${request.body?.slice(0, 300) ?? ''} → ${res.statusCode} ${res.body.slice(0, 300)}`;
-          expect(res.statusCode, what).toBeLessThan(500);
-          expect(Object.keys(op.responses), what).toContain(String(res.statusCode));
           if (res.statusCode === 400 && String(res.headers['content-type'] ?? '').includes('json')) {
             const issues = (res.json() as { issues?: { path: string }[] }).issues;
             // The one rule stated in words only: the content of an authorized-disclosure explanation by
@@ -231,9 +232,8 @@ describe('requests generated from /openapi.json', () => {
           }
         }),
         // No shrinking: a shrink of a decision or a report re-runs workflows for minutes; the first counterexample says enough.
-        { numRuns: RUNS[op.operationId] ?? RUNS_DEFAULT, endOnFailure: true },
+        { numRuns: RUNS[op.operationId], endOnFailure: true },
       );
-      elapsed.set(op.operationId, Date.now() - started);
     }
     const reports = seen.get('reportIncident');
     expect(reports?.get(202)).toBeGreaterThan(0);
@@ -271,7 +271,7 @@ describe('requests generated from /openapi.json', () => {
     ).toEqual(['decisionId']);
   });
 
-  it('a method a path does not have: 405 with Allow listing the documented ones, not 404', async () => {
+  it('a method a path does not have: 405 whose Allow lists every documented one', async () => {
     for (const [path, methods] of Object.entries(doc.paths)) {
       const url = path.replace('{incidentId}', live[0]!).replace('{token}', 'x.y');
       const documented = Object.keys(methods).map((m) => m.toUpperCase());

@@ -169,14 +169,70 @@ async function closeOut(world: World, incidentId: string, handle: WorkflowHandle
   await handle.result();
 }
 
-/** 467.4-2a: the IPS Director's triage (office named, CRG convened with `rationale`). */
+/** 467.4-2a: the IPS Director's triage, the office named (the Consular Affairs' unless said), the CRG convened or not. */
+async function triage(
+  world: World,
+  incidentId: string,
+  {
+    office = 'Bureau of Consular Affairs',
+    convene,
+    rationale,
+  }: { office?: string; convene: boolean; rationale: string },
+): Promise<void> {
+  await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office });
+  await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene, rationale });
+}
+
+/** 467.4-2a: at triage, the office named and the CRG convened with `rationale`. */
 async function toAnalysis(world: World, incidentId: string, rationale: string): Promise<void> {
   await phase(world, incidentId, 'triage');
-  await decide(world, incidentId, 'ips-director', {
-    kind: 'assign-responsible-office',
-    office: 'Bureau of Consular Affairs',
+  await triage(world, incidentId, { convene: true, rationale });
+}
+
+/** An action item completed by `actorId` with its evidence (467.4-2b). */
+const complete = (world: World, incidentId: string, actorId: string, itemId: string, evidence: string) =>
+  decide(world, incidentId, actorId, { kind: 'complete-action-item', itemId, evidence });
+
+/** The PPGB Chair refers the case to the Under Secretary (468.5b), who decides on notification (468.5e). */
+async function toUnderSecretary(
+  world: World,
+  incidentId: string,
+  chairRationale: string,
+  decision: { outcome: 'approve-notification' | 'decline-notification'; rationale: string },
+): Promise<void> {
+  await decide(world, incidentId, 'ppgb-chair', {
+    kind: 'ppgb-chair-decision',
+    outcome: 'refer-to-under-secretary',
+    rationale: chairRationale,
   });
-  await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene: true, rationale });
+  await decide(world, incidentId, 'under-secretary', { kind: 'under-secretary-decision', ...decision });
+}
+
+/** 468.6-1b: credit protection was chosen, so the letter carries the offer; the four people of ROSTER. */
+const approveLetterWithOffer = (world: World, incidentId: string) =>
+  decide(world, incidentId, 'notification-official', {
+    kind: 'approve-letter',
+    letter: { ...LETTER, creditProtectionOffer: 'Twelve months of credit monitoring at no cost.' },
+    roster: { url: pathToFileURL(ROSTER).href, count: 4 },
+  });
+
+const untilEvent = (world: World, incidentId: string, event: string, what: string) =>
+  until(world, incidentId, (s) => s.timeline.some((t) => t.event === event), what);
+
+/** A decision refused twice, by update and by signal, each recorded in the timeline. */
+const bothRefusalsRecorded = (world: World, incidentId: string, kind: string) =>
+  until(
+    world,
+    incidentId,
+    (s) => s.timeline.filter((t) => t.event === `decision-refused:${kind}`).length >= 2,
+    'both refusals recorded',
+  );
+
+/** Minimal risk: the PPGB advised, its objection window (ten days, 468.5c) runs out, closure review. */
+async function objectionWindowRunsOut(world: World, incidentId: string): Promise<void> {
+  await phase(world, incidentId, 'ppgb-advised');
+  await world.env.sleep(10 * DAY + 60_000);
+  await phase(world, incidentId, 'closure-review');
 }
 
 const incident = (workflowId: string) => ({ workflowId, workflowType: 'breachIncidentWorkflow' });
@@ -189,20 +245,8 @@ export const PATHS: RecordedPath[] = [
     async drive(world, incidentId) {
       const handle = await report(world, incidentId, world.playbook());
       await phase(world, incidentId, 'triage');
-      await decide(world, incidentId, 'ips-director', {
-        kind: 'assign-responsible-office',
-        office: 'Bureau of Consular Affairs',
-      });
-      await decide(world, incidentId, 'ips-director', {
-        kind: 'convene-crg',
-        convene: false,
-        rationale: 'Encrypted media recovered unopened.',
-      });
-      await decide(world, incidentId, 'program-manager', {
-        kind: 'complete-action-item',
-        itemId: 'fact-finding',
-        evidence: 'Fact-finding report filed on 3 March.',
-      });
+      await triage(world, incidentId, { convene: false, rationale: 'Encrypted media recovered unopened.' });
+      await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding report filed on 3 March.');
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -219,20 +263,8 @@ export const PATHS: RecordedPath[] = [
         incidentId,
       });
       await until(world, incidentId, (s) => s.supplements === 1, 'the supplement');
-      await decide(world, incidentId, 'ips-director', {
-        kind: 'assign-responsible-office',
-        office: 'Bureau of Consular Affairs',
-      });
-      await decide(world, incidentId, 'ips-director', {
-        kind: 'convene-crg',
-        convene: false,
-        rationale: 'Encrypted media recovered unopened.',
-      });
-      await decide(world, incidentId, 'program-manager', {
-        kind: 'complete-action-item',
-        itemId: 'fact-finding',
-        evidence: 'Fact-finding report filed on 3 March.',
-      });
+      await triage(world, incidentId, { convene: false, rationale: 'Encrypted media recovered unopened.' });
+      await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding report filed on 3 March.');
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -257,12 +289,7 @@ export const PATHS: RecordedPath[] = [
           'the delivery after the outage',
         );
         await world.env.sleep(5 * DAY + 60_000);
-        await until(
-          world,
-          incidentId,
-          (s) => s.timeline.some((t) => t.event === 'escalated:ipsDirector'),
-          'the gate escalation',
-        );
+        await untilEvent(world, incidentId, 'escalated:ipsDirector', 'the gate escalation');
         await decide(world, incidentId, 'ips-director', {
           kind: 'convene-crg',
           convene: false,
@@ -272,11 +299,7 @@ export const PATHS: RecordedPath[] = [
           kind: 'assign-responsible-office',
           office: 'Bureau of Consular Affairs',
         });
-        await decide(world, incidentId, 'ips-director', {
-          kind: 'complete-action-item',
-          itemId: 'fact-finding',
-          evidence: 'Fact-finding report filed.',
-        });
+        await complete(world, incidentId, 'ips-director', 'fact-finding', 'Fact-finding report filed.');
         await closeOut(world, incidentId, handle);
         return [incident(handle.workflowId)];
       } finally {
@@ -326,11 +349,7 @@ export const PATHS: RecordedPath[] = [
         rationale: 'Approved under DA-198.',
       });
       // 468.6-1b: credit protection was chosen, so the letter carries the offer (refused without it since issue 13).
-      await decide(world, incidentId, 'notification-official', {
-        kind: 'approve-letter',
-        letter: { ...LETTER, creditProtectionOffer: 'Twelve months of credit monitoring at no cost.' },
-        roster: { url: pathToFileURL(ROSTER).href, count: 4 },
-      });
+      await approveLetterWithOffer(world, incidentId);
       await phase(world, incidentId, 'notification-delayed');
       await decide(world, incidentId, 'ds-investigations', {
         kind: 'extend-delay',
@@ -338,21 +357,15 @@ export const PATHS: RecordedPath[] = [
       });
       await world.env.sleep(5 * DAY + 60_000);
       await phase(world, incidentId, 'remediation');
-      await decide(world, incidentId, 'program-manager', {
-        kind: 'complete-action-item',
-        itemId: 'credit-protection',
-        evidence: 'Contract 19AQMM-26 for 12 months of monitoring.',
-      });
-      await decide(world, incidentId, 'program-manager', {
-        kind: 'complete-action-item',
-        itemId: 'fact-finding',
-        evidence: 'Fact-finding report filed.',
-      });
-      await decide(world, incidentId, 'crg-ds', {
-        kind: 'complete-action-item',
-        itemId: 'systemic-review',
-        evidence: 'Disk encryption enforced bureau-wide.',
-      });
+      await complete(
+        world,
+        incidentId,
+        'program-manager',
+        'credit-protection',
+        'Contract 19AQMM-26 for 12 months of monitoring.',
+      );
+      await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding report filed.');
+      await complete(world, incidentId, 'crg-ds', 'systemic-review', 'Disk encryption enforced bureau-wide.');
       await closeOut(world, incidentId, handle);
       return [
         incident(handle.workflowId),
@@ -432,13 +445,7 @@ export const PATHS: RecordedPath[] = [
         options: ['notify-individuals', 'remediation'],
         rationale: 'CRG analysis.',
       });
-      await decide(world, incidentId, 'ppgb-chair', {
-        kind: 'ppgb-chair-decision',
-        outcome: 'refer-to-under-secretary',
-        rationale: 'Straight to M.',
-      });
-      await decide(world, incidentId, 'under-secretary', {
-        kind: 'under-secretary-decision',
+      await toUnderSecretary(world, incidentId, 'Straight to M.', {
         outcome: 'decline-notification',
         rationale: 'The data was recovered unread.',
       });
@@ -450,12 +457,7 @@ export const PATHS: RecordedPath[] = [
         actorId: 'ips-director',
         decisionId: 'dec-replay-refused-signal',
       });
-      await until(
-        world,
-        incidentId,
-        (s) => s.timeline.filter((t) => t.event === 'decision-refused:sign-off-closure').length >= 2,
-        'both refusals recorded',
-      );
+      await bothRefusalsRecorded(world, incidentId, 'sign-off-closure');
       await world.env.sleep(2 * DAY + 60_000);
       await until(
         world,
@@ -463,16 +465,8 @@ export const PATHS: RecordedPath[] = [
         (s) => s.timeline.filter((t) => t.event.startsWith('reminder:')).length >= 2,
         'two reminders',
       );
-      await decide(world, incidentId, 'program-manager', {
-        kind: 'complete-action-item',
-        itemId: 'remediation',
-        evidence: 'Access rights of the share corrected.',
-      });
-      await decide(world, incidentId, 'ips-director', {
-        kind: 'complete-action-item',
-        itemId: 'fact-finding',
-        evidence: 'Fact-finding report filed.',
-      });
+      await complete(world, incidentId, 'program-manager', 'remediation', 'Access rights of the share corrected.');
+      await complete(world, incidentId, 'ips-director', 'fact-finding', 'Fact-finding report filed.');
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -508,12 +502,8 @@ export const PATHS: RecordedPath[] = [
         criminalActSuspected: true,
       });
       await until(world, incidentId, (s) => s.supplements === 1, 'the supplement');
-      await decide(world, incidentId, 'ips-director', {
-        kind: 'assign-responsible-office',
+      await triage(world, incidentId, {
         office: 'Bureau of Administration',
-      });
-      await decide(world, incidentId, 'ips-director', {
-        kind: 'convene-crg',
         convene: true,
         rationale: 'Classified and criminal: the CRG reviews it.',
       });
@@ -527,20 +517,10 @@ export const PATHS: RecordedPath[] = [
         options: ['no-further-action'],
         rationale: 'Recovered before anyone read it.',
       });
-      await phase(world, incidentId, 'ppgb-advised');
-      await world.env.sleep(10 * DAY + 60_000);
-      await phase(world, incidentId, 'closure-review');
+      await objectionWindowRunsOut(world, incidentId);
       await refused(world, incidentId, 'ips-director', { kind: 'sign-off-closure', rationale: 'Too early.' });
-      await decide(world, incidentId, 'ds-investigations', {
-        kind: 'complete-action-item',
-        itemId: 'fact-finding',
-        evidence: 'DS fact-finding closed.',
-      });
-      await decide(world, incidentId, 'oig-investigations', {
-        kind: 'complete-action-item',
-        itemId: 'oig-referral',
-        evidence: 'OIG case opened.',
-      });
+      await complete(world, incidentId, 'ds-investigations', 'fact-finding', 'DS fact-finding closed.');
+      await complete(world, incidentId, 'oig-investigations', 'oig-referral', 'OIG case opened.');
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -566,21 +546,8 @@ export const PATHS: RecordedPath[] = [
           estimatedCostUsd: 480,
           notes: '4 people, 12 months of monitoring',
         });
-        await decide(world, incidentId, 'ppgb-chair', {
-          kind: 'ppgb-chair-decision',
-          outcome: 'refer-to-under-secretary',
-          rationale: 'To M.',
-        });
-        await decide(world, incidentId, 'under-secretary', {
-          kind: 'under-secretary-decision',
-          outcome: 'approve-notification',
-          rationale: 'Approved.',
-        });
-        await decide(world, incidentId, 'notification-official', {
-          kind: 'approve-letter',
-          letter: { ...LETTER, creditProtectionOffer: 'Twelve months of credit monitoring at no cost.' },
-          roster: { url: pathToFileURL(ROSTER).href, count: 4 },
-        });
+        await toUnderSecretary(world, incidentId, 'To M.', { outcome: 'approve-notification', rationale: 'Approved.' });
+        await approveLetterWithOffer(world, incidentId);
         await phase(world, incidentId, 'remediation');
         await handle.signal(noticesReturnedSignal, {
           returns: [
@@ -594,16 +561,8 @@ export const PATHS: RecordedPath[] = [
           (s) => (s.notification?.returned ?? 0) === 2 && s.timeline.some((t) => t.event === 'notices-resent'),
           'the returns handled',
         );
-        await decide(world, incidentId, 'program-manager', {
-          kind: 'complete-action-item',
-          itemId: 'credit-protection',
-          evidence: 'Contract 19AQMM-26.',
-        });
-        await decide(world, incidentId, 'program-manager', {
-          kind: 'complete-action-item',
-          itemId: 'fact-finding',
-          evidence: 'Fact-finding report filed.',
-        });
+        await complete(world, incidentId, 'program-manager', 'credit-protection', 'Contract 19AQMM-26.');
+        await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding report filed.');
         await phase(world, incidentId, 'closure-review');
         await decide(world, incidentId, 'ips-director', {
           kind: 'sign-off-closure',
@@ -661,27 +620,20 @@ export const PATHS: RecordedPath[] = [
         (s) => s.reportReceipts.length === 2 && s.timeline.some((t) => t.event === 'referred:oig'),
         'the update and the referral',
       );
-      await decide(world, incidentId, 'ips-director', {
-        kind: 'assign-responsible-office',
+      await triage(world, incidentId, {
         office: 'Bureau of Medical Services',
-      });
-      await decide(world, incidentId, 'ips-director', {
-        kind: 'convene-crg',
         convene: true,
         rationale: 'Medical records of 100,000 people.',
       });
       await world.env.sleep(DAY + 60_000);
-      await until(
+      await untilEvent(world, incidentId, 'reminder:congress-notification', 'the congress reminder');
+      await complete(
         world,
         incidentId,
-        (s) => s.timeline.some((t) => t.event === 'reminder:congress-notification'),
-        'the congress reminder',
+        'ppgb-chair',
+        'congress-notification',
+        'Committees of jurisdiction told on day 2.',
       );
-      await decide(world, incidentId, 'ppgb-chair', {
-        kind: 'complete-action-item',
-        itemId: 'congress-notification',
-        evidence: 'Committees of jurisdiction told on day 2.',
-      });
       await decide(world, incidentId, 'ips-director', {
         kind: 'submit-analysis',
         factors: FACTORS_LOW,
@@ -711,24 +663,10 @@ export const PATHS: RecordedPath[] = [
         (s) => s.disclosures.length === 1 && s.timeline.some((t) => t.event === 'security-incident-notified'),
         'the accounting and the security notice',
       );
-      await phase(world, incidentId, 'ppgb-advised');
-      await world.env.sleep(10 * DAY + 60_000);
-      await phase(world, incidentId, 'closure-review');
-      await decide(world, incidentId, 'ds-investigations', {
-        kind: 'complete-action-item',
-        itemId: 'fact-finding',
-        evidence: 'DS fact-finding closed.',
-      });
-      await decide(world, incidentId, 'oig-investigations', {
-        kind: 'complete-action-item',
-        itemId: 'oig-referral',
-        evidence: 'OIG case opened.',
-      });
-      await decide(world, incidentId, 'program-manager', {
-        kind: 'complete-action-item',
-        itemId: 'conduct-review',
-        evidence: 'The clerk was referred for discipline.',
-      });
+      await objectionWindowRunsOut(world, incidentId);
+      await complete(world, incidentId, 'ds-investigations', 'fact-finding', 'DS fact-finding closed.');
+      await complete(world, incidentId, 'oig-investigations', 'oig-referral', 'OIG case opened.');
+      await complete(world, incidentId, 'program-manager', 'conduct-review', 'The clerk was referred for discipline.');
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -750,38 +688,21 @@ export const PATHS: RecordedPath[] = [
       await decide(world, incidentId, 'crg-cgfs', { kind: 'cost-estimate', estimatedCostUsd: 480 });
       await phase(world, incidentId, 'ppgb-chair-review');
       await world.env.sleep(5 * DAY + 60_000);
-      await until(
-        world,
-        incidentId,
-        (s) => s.timeline.some((t) => t.event === 'escalated:ppgbChair'),
-        'the escalation',
-      );
-      await decide(world, incidentId, 'ppgb-chair', {
-        kind: 'ppgb-chair-decision',
-        outcome: 'refer-to-under-secretary',
-        rationale: 'For M.',
-      });
-      await decide(world, incidentId, 'under-secretary', {
-        kind: 'under-secretary-decision',
+      await untilEvent(world, incidentId, 'escalated:ppgbChair', 'the escalation');
+      await toUnderSecretary(world, incidentId, 'For M.', {
         outcome: 'decline-notification',
         rationale: 'Credit protection suffices.',
       });
       await phase(world, incidentId, 'remediation');
-      await decide(world, incidentId, 'program-manager', {
-        kind: 'complete-action-item',
-        itemId: 'credit-protection',
-        evidence: 'Contract for 12 months of monitoring.',
-      });
-      await decide(world, incidentId, 'program-manager', {
-        kind: 'complete-action-item',
-        itemId: 'remediation',
-        evidence: 'Access rights corrected.',
-      });
-      await decide(world, incidentId, 'program-manager', {
-        kind: 'complete-action-item',
-        itemId: 'fact-finding',
-        evidence: 'Fact-finding report filed.',
-      });
+      await complete(
+        world,
+        incidentId,
+        'program-manager',
+        'credit-protection',
+        'Contract for 12 months of monitoring.',
+      );
+      await complete(world, incidentId, 'program-manager', 'remediation', 'Access rights corrected.');
+      await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding report filed.');
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -798,12 +719,7 @@ export const PATHS: RecordedPath[] = [
         encrypted: true,
       });
       await phase(world, incidentId, 'triage');
-      await decide(world, incidentId, 'ips-director', { kind: 'assign-responsible-office', office: 'IRM' });
-      await decide(world, incidentId, 'ips-director', {
-        kind: 'convene-crg',
-        convene: false,
-        rationale: 'Recovered the same day.',
-      });
+      await triage(world, incidentId, { office: 'IRM', convene: false, rationale: 'Recovered the same day.' });
       const low = {
         kind: 'submit-analysis' as const,
         factors: FACTORS_LOW,
@@ -829,15 +745,9 @@ export const PATHS: RecordedPath[] = [
         'US-CERT told',
       );
       await decide(world, incidentId, 'ips-director', low);
-      await phase(world, incidentId, 'ppgb-advised');
-      await world.env.sleep(10 * DAY + 60_000);
-      await phase(world, incidentId, 'closure-review');
+      await objectionWindowRunsOut(world, incidentId);
       await refused(world, incidentId, 'ips-director', { kind: 'sign-off-closure', rationale: 'Too early.' });
-      await decide(world, incidentId, 'program-manager', {
-        kind: 'complete-action-item',
-        itemId: 'fact-finding',
-        evidence: 'Fact-finding closed.',
-      });
+      await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding closed.');
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -998,28 +908,13 @@ export const PATHS: RecordedPath[] = [
         rationale: 'My own analysis.',
         actorId: 'ips-director',
       });
-      await until(
-        world,
-        incidentId,
-        (s) => s.timeline.filter((t) => t.event === 'decision-refused:ppgb-chair-decision').length >= 2,
-        'both refusals recorded',
-      );
-      await decide(world, incidentId, 'ppgb-chair', {
-        kind: 'ppgb-chair-decision',
-        outcome: 'refer-to-under-secretary',
-        rationale: 'For M.',
-      });
-      await decide(world, incidentId, 'under-secretary', {
-        kind: 'under-secretary-decision',
+      await bothRefusalsRecorded(world, incidentId, 'ppgb-chair-decision');
+      await toUnderSecretary(world, incidentId, 'For M.', {
         outcome: 'decline-notification',
         rationale: 'Recovered unread.',
       });
       await phase(world, incidentId, 'remediation');
-      await decide(world, incidentId, 'program-manager', {
-        kind: 'complete-action-item',
-        itemId: 'fact-finding',
-        evidence: 'Fact-finding report filed.',
-      });
+      await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding report filed.');
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },

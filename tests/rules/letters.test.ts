@@ -2,15 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Letter } from '../../domain/decision.js';
 import {
   escapeHtml,
-  isTollFree,
-  LETTER_ELEMENTS,
-  letterProblems,
   NoPostalAddressError,
   renderEmail,
   renderMailVendorLetter,
   renderSubstituteNotice,
-  tollFreeDigits,
-} from '../../domain/letters.js';
+} from '../../domain/letter-render.js';
+import { isTollFree, LETTER_ELEMENTS, letterProblems, tollFreeDigits } from '../../domain/letters.js';
 import type { RosterEntry } from '../../domain/roster.js';
 
 const letter: Letter = {

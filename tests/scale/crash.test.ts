@@ -4,12 +4,13 @@
  * person gets a message, and the repeats are no more than the messages in flight at the kill: those the
  * receiver had got beyond the checkpoint the server held for each running batch.
  */
+import { waitUntil } from '../../scripts/local/ports.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inFlight, notifyRunsOf, runningBatches } from '../../scripts/bench/notify-inspect.js';
 import type { WorkerProcess } from '../../scripts/local/worker-process.js';
 import { notifyWorkflowId } from '../../workflows/notify-messages.js';
 import { rosterMail } from './fixture.js';
-import { notifyIncident, startProcessWorld, waitFor, type ProcessWorld } from './processes.js';
+import { notifyIncident, startProcessWorld, type ProcessWorld } from './processes.js';
 
 // Enough for several batches to be running at the kill, few enough for a loaded CI machine.
 const PEOPLE = 6_000;
@@ -40,7 +41,7 @@ it(
     });
 
     // Mid-run: about a third of the people reached.
-    await waitFor(
+    await waitUntil(
       async () => (rosterMail(smtp).received >= PEOPLE / 3 ? true : undefined),
       'a third of the roster',
       180_000,

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentWorkflowId } from '../../domain/ids.js';
+import { waitUntil } from '../../scripts/local/ports.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
 import { notifyWorkflowId, type NotifyRosterResult } from '../../workflows/notify-messages.js';
 import type { breachIncidentWorkflow } from '../../workflows/incident.js';
@@ -124,8 +125,7 @@ describe('crash safety and rate', () => {
     await handle.result();
     const times = [...f.smtp.times()];
     expect(times).toHaveLength(30);
-    // 30 messages at 20 a second: about 1.5 s, the two batches' first messages at once.
-    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(1_300);
+    // 30 messages at 20 a second, two batches: no one-second window holds more than the rate allows.
     for (let i = 0; i < times.length; i++) {
       const inSecond = times.filter((t) => t >= times[i]! && t < times[i]! + 1_000).length;
       // The rate, plus the messages the pooled transport may hold and hand over together on a busy machine.
@@ -161,7 +161,7 @@ describe('continue-as-new, progress and the case record (the whole incident)', (
     );
     const decide = (actorId: string, decision: Record<string, unknown>) =>
       handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] });
-    await waitFor(async () => (await handle.query(incidentStateQuery)).phase === 'triage');
+    await waitUntil(async () => (await handle.query(incidentStateQuery)).phase === 'triage', 'triage', 20_000, 30);
     await decide('ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
     await decide('ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
     await decide('ips-director', {
@@ -185,15 +185,20 @@ describe('continue-as-new, progress and the case record (the whole incident)', (
     // While it runs: progress in the state and in the UI's current details.
     const seen: number[] = [];
     let details = '';
-    await waitFor(async () => {
-      const s = await handle.query(incidentStateQuery);
-      if (s.phase === 'notifying' && s.notification?.processed) {
-        seen.push(s.notification.processed);
-        const meta = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
-        if ((meta.currentDetails ?? '').includes('people done')) details = meta.currentDetails!;
-      }
-      return s.phase === 'remediation';
-    }, 30_000);
+    await waitUntil(
+      async () => {
+        const s = await handle.query(incidentStateQuery);
+        if (s.phase === 'notifying' && s.notification?.processed) {
+          seen.push(s.notification.processed);
+          const meta = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
+          if ((meta.currentDetails ?? '').includes('people done')) details = meta.currentDetails!;
+        }
+        return s.phase === 'remediation';
+      },
+      'the end of notification',
+      30_000,
+      30,
+    );
     expect(seen.some((n) => n > 0 && n < 60)).toBe(true);
     expect(details).toMatch(/\d+ of 60 people done, \d+ remaining/);
 
@@ -227,12 +232,3 @@ describe('continue-as-new, progress and the case record (the whole incident)', (
     expect(failures).toEqual([{ line: 20, reason: 'roster line 21: not valid JSON' }]);
   });
 });
-
-async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await predicate().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 30));
-  }
-  throw new Error('timed out');
-}

@@ -7,6 +7,7 @@
 import { WORKER_START } from '../helpers/deadline.js';
 import { messageIdFor } from '../../activities/notify.js';
 import { startSmtpCounter, type SmtpCounter } from '../../scripts/bench/smtp-counter.js';
+import { waitUntil } from '../../scripts/local/ports.js';
 import { startWorkerProcess, type WorkerProcess } from '../../scripts/local/worker-process.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import type { Playbook } from '../../domain/playbook.js';
@@ -96,21 +97,6 @@ export async function startProcessWorld(
   };
 }
 
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs: number,
-  intervalMs = 50,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /**
  * An incident taken through the gates to its notification run over `people` roster lines; `approval`:
  * another roster (of that many people) and whether notice is immediate.
@@ -138,7 +124,7 @@ export async function notifyIncident(
   });
   const decide = (actorId: string, decision: Record<string, unknown>) =>
     handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] });
-  await waitFor(
+  await waitUntil(
     async () => ((await handle.query(incidentStateQuery)).phase === 'triage' ? true : undefined),
     'triage',
     60_000,
@@ -165,7 +151,7 @@ export async function notifyIncident(
   });
   const messageIdOfLine = (line: number) => (line < people ? messageIdFor(incidentId, line) : undefined);
   const finished = (timeoutMs = 240_000) =>
-    waitFor(
+    waitUntil(
       async () => {
         const s: IncidentState = await handle.query(incidentStateQuery);
         return s.phase === 'remediation' ? s : undefined;

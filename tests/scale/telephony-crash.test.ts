@@ -13,7 +13,8 @@ import { decodePayloads } from '../../scripts/bench/notify-inspect.js';
 import type { WorkerProcess } from '../../scripts/local/worker-process.js';
 import type { RecordedCall } from '../helpers/index.js';
 import { writeRoster } from './fixture.js';
-import { notifyIncident, startProcessWorld, waitFor, type ProcessWorld } from './processes.js';
+import { notifyIncident, startProcessWorld, type ProcessWorld } from './processes.js';
+import { waitUntil } from '../../scripts/local/ports.js';
 
 // Calls one after another, each answered after CALL_DELAY_MS: the run outlasts the heartbeat
 // throttling (16 s with the 20 s heartbeat time-out), so the server holds a checkpoint inside the run.
@@ -72,7 +73,7 @@ it(
       };
 
       // Mid-run: the server holds a checkpoint a fifth into the roster, and calls go on beyond it.
-      const held = await waitFor(
+      const held = await waitUntil(
         async () => {
           const at = await checkpoint();
           return at !== undefined && at >= PEOPLE / 5 && at < PEOPLE - 100 ? at : undefined;

@@ -2,7 +2,10 @@
  * A real setup for the incident workflow tests: the time-skipping test server, a worker with the real
  * activities, a real SMTP receiver and a real HTTP receiver standing in for the playbook's endpoints.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -212,4 +215,55 @@ export async function toAnalysis(
   await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
   await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale });
   return waitForPhase(handle, 'analysis');
+}
+
+let rosterDir: string | undefined;
+
+/** A roster of these people, one JSON line each, in a temporary file: its file: URL, for approve-letter. */
+export function writeRoster(name: string, people: object[]): string {
+  rosterDir ??= mkdtempSync(join(tmpdir(), 'roster-'));
+  const file = join(rosterDir, `${name}.ndjson`);
+  writeFileSync(file, people.map((p) => JSON.stringify(p)).join('\n'));
+  return pathToFileURL(file).href;
+}
+
+/**
+ * Triage, the CRG's analysis (notify the people, and `options`), the PPGB Chair's referral and the Under
+ * Secretary's approval: the incident waits for the letter at notification-prep. With credit protection
+ * the CGFS estimate comes first (468.5d). `reconcileRoster`: the roster is declared the whole of the
+ * people affected (468.6-2b; the test rosters hold fewer than the report's 120).
+ */
+export async function toLetter(
+  handle: IncidentHandle,
+  { options = ['notify-individuals'], reconcileRoster = false }: { options?: string[]; reconcileRoster?: boolean } = {},
+): Promise<void> {
+  await toAnalysis(handle, 'Passport numbers.');
+  await decide(handle, 'ips-director', {
+    kind: 'submit-analysis',
+    factors: FACTORS_HIGH,
+    options: options as never,
+    rationale: 'CRG analysis.',
+  });
+  if (options.includes('credit-protection'))
+    await decide(handle, 'crg-cgfs', {
+      kind: 'cost-estimate',
+      estimatedCostUsd: 2_400,
+      notes: 'Two people, 12 months.',
+    });
+  await decide(handle, 'ppgb-chair', {
+    kind: 'ppgb-chair-decision',
+    outcome: 'refer-to-under-secretary',
+    rationale: 'To M.',
+  });
+  await decide(handle, 'under-secretary', {
+    kind: 'under-secretary-decision',
+    outcome: 'approve-notification',
+    rationale: 'Approved.',
+  });
+  await waitForPhase(handle, 'notification-prep');
+  if (reconcileRoster)
+    await decide(handle, 'notification-official', {
+      kind: 'reconcile-roster',
+      rationale: 'The roster holds everyone affected; the first count was an estimate.',
+    });
 }

@@ -3,66 +3,21 @@
  * people affected likely live (the states of the roster's postal addresses, with their counts), and is
  * sent again when the substitute count changes, as the web posting is.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseRecordQuery, noticesReturnedSignal } from '../../workflows/messages.js';
-import {
-  FACTORS_HIGH,
-  LETTER,
-  decide,
-  report,
-  startFixture,
-  waitForPhase,
-  waitForState,
-  type Fixture,
-  type IncidentHandle,
-} from './fixture.js';
+import { LETTER, decide, report, startFixture, toLetter, waitForState, writeRoster, type Fixture } from './fixture.js';
 
 let f: Fixture;
-let dir: string;
 beforeAll(async () => {
   f = await startFixture('media-notice');
-  dir = mkdtempSync(join(tmpdir(), 'roster-'));
 });
 afterAll(async () => {
   await f?.close();
 });
 
-function roster(name: string, people: object[]): string {
-  const file = join(dir, `${name}.ndjson`);
-  writeFileSync(file, people.map((p) => JSON.stringify(p)).join('\n'));
-  return pathToFileURL(file).href;
-}
-
-async function toLetter(handle: IncidentHandle): Promise<void> {
-  await waitForPhase(handle, 'triage');
-  await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-  await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
-  await decide(handle, 'ips-director', {
-    kind: 'submit-analysis',
-    factors: FACTORS_HIGH,
-    options: ['notify-individuals'],
-    rationale: 'CRG analysis.',
-  });
-  await decide(handle, 'ppgb-chair', {
-    kind: 'ppgb-chair-decision',
-    outcome: 'refer-to-under-secretary',
-    rationale: 'To M.',
-  });
-  await decide(handle, 'under-secretary', {
-    kind: 'under-secretary-decision',
-    outcome: 'approve-notification',
-    rationale: 'Approved.',
-  });
-  await waitForPhase(handle, 'notification-prep');
-}
-
 describe('468.6-2b: the substitute notice in the media', () => {
   it('468.6-2b: a roster over several states gives one media notice listing each state with its count; a new substitute count sends it again', async () => {
-    const url = roster('states', [
+    const url = writeRoster('states', [
       { name: 'Ada Letter', postalAddress: '1 Main St, Springfield, VA 22150' },
       { name: 'Ben Letter', postalAddress: '2 Oak Ave, Arlington, VA 22201' },
       { name: 'Cy Letter', postalAddress: '3 Elm St, Baltimore, MD 21201' },

@@ -3,10 +3,6 @@
  * rules (468.6-1a(1), (5), 468.6-1b) and delays (468.6-3), each in both directions.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseRecordSchema, type CaseRecord } from '../../domain/case-record.js';
@@ -20,9 +16,11 @@ import {
   phases,
   report,
   startFixture,
+  toLetter,
   stateOf,
   waitForPhase,
   waitForState,
+  writeRoster,
   type Fixture,
   type IncidentHandle,
 } from './fixture.js';
@@ -31,17 +29,10 @@ let f: Fixture;
 let rosterUrl: string;
 beforeAll(async () => {
   f = await startFixture('record');
-  const file = join(mkdtempSync(join(tmpdir(), 'roster-')), 'roster.ndjson');
-  writeFileSync(
-    file,
-    [
-      { name: 'Ada Letter', postalAddress: '1 Main St, Springfield, VA 22150' },
-      { name: 'Ben Email', email: 'ben.email@public.example' },
-    ]
-      .map((p) => JSON.stringify(p))
-      .join('\n'),
-  );
-  rosterUrl = pathToFileURL(file).href;
+  rosterUrl = writeRoster('roster', [
+    { name: 'Ada Letter', postalAddress: '1 Main St, Springfield, VA 22150' },
+    { name: 'Ben Email', email: 'ben.email@public.example' },
+  ]);
 });
 afterAll(async () => {
   await f?.close();
@@ -55,45 +46,6 @@ async function refused(promise: Promise<unknown>): Promise<string> {
     return ((err as WorkflowUpdateFailedError).cause as Error).message;
   }
   throw new Error('expected the decision to be refused');
-}
-
-/** Triage, analysis (notify), the Under Secretary's approval: the incident waits for the letter. */
-async function toLetter(handle: IncidentHandle, options: string[] = ['notify-individuals']): Promise<void> {
-  await waitForPhase(handle, 'triage');
-  await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-  await decide(handle, 'ips-director', {
-    kind: 'convene-crg',
-    convene: true,
-    rationale: 'Passport numbers of the public.',
-  });
-  await decide(handle, 'ips-director', {
-    kind: 'submit-analysis',
-    factors: FACTORS_HIGH,
-    options: options as never,
-    rationale: 'CRG analysis.',
-  });
-  if (options.includes('credit-protection'))
-    await decide(handle, 'crg-cgfs', {
-      kind: 'cost-estimate',
-      estimatedCostUsd: 2_400,
-      notes: 'Two people, 12 months.',
-    });
-  await decide(handle, 'ppgb-chair', {
-    kind: 'ppgb-chair-decision',
-    outcome: 'refer-to-under-secretary',
-    rationale: 'To M.',
-  });
-  await decide(handle, 'under-secretary', {
-    kind: 'under-secretary-decision',
-    outcome: 'approve-notification',
-    rationale: 'Approved.',
-  });
-  await waitForPhase(handle, 'notification-prep');
-  // 468.6-2b: the test rosters are the whole of the people affected (the report says 120).
-  await decide(handle, 'notification-official', {
-    kind: 'reconcile-roster',
-    rationale: 'The roster holds everyone affected; the first count was an estimate.',
-  });
 }
 
 /** The CRG not convened: the IPS Director's finding of minimal risk, the PPGB's window, the fact-finding done; signed off. */
@@ -128,7 +80,7 @@ describe('468.7: the case record', () => {
     const { handle, incidentId } = await report(f, {
       occurredAt: new Date((await f.env.currentTimeMs()) - 2 * DAY).toISOString(),
     });
-    await toLetter(handle);
+    await toLetter(handle, { reconcileRoster: true });
     await decide(handle, 'notification-official', {
       kind: 'approve-letter',
       letter: LETTER,
@@ -251,7 +203,7 @@ describe('468.7: the case record', () => {
 describe('468.6-1: what the letter says', () => {
   it("468.6-1a(1): a date that contradicts the incident is refused; the incident's dates are accepted", async () => {
     const { handle } = await report(f);
-    await toLetter(handle);
+    await toLetter(handle, { reconcileRoster: true });
     const roster = { url: rosterUrl, count: 2 };
     const wrong = await refused(
       decide(handle, 'notification-official', {
@@ -273,7 +225,7 @@ describe('468.6-1: what the letter says', () => {
 
   it('468.6-1a(5): with SSNs or passport data, the letter needs fraud alert and credit freeze steps', async () => {
     const { handle } = await report(f, { piiTypes: ['ssn-or-passport-number'] });
-    await toLetter(handle);
+    await toLetter(handle, { reconcileRoster: true });
     const message = await refused(
       decide(handle, 'notification-official', {
         kind: 'approve-letter',
@@ -287,7 +239,7 @@ describe('468.6-1: what the letter says', () => {
 
   it('468.6-1b: credit protection chosen: the letter must carry the offer, and every person gets the same one', async () => {
     const { handle, incidentId } = await report(f);
-    await toLetter(handle, ['notify-individuals', 'credit-protection']);
+    await toLetter(handle, { options: ['notify-individuals', 'credit-protection'], reconcileRoster: true });
     const roster = { url: rosterUrl, count: 2 };
     expect(
       await refused(decide(handle, 'notification-official', { kind: 'approve-letter', letter: LETTER, roster })),
@@ -311,7 +263,7 @@ describe('468.6-1: what the letter says', () => {
 
   it('468.6-1b: an offer the CRG did not choose is refused', async () => {
     const { handle } = await report(f);
-    await toLetter(handle);
+    await toLetter(handle, { reconcileRoster: true });
     expect(
       await refused(
         decide(handle, 'notification-official', {
@@ -329,7 +281,7 @@ describe('468.6-3: delays', () => {
 
   it('468.6-3a: a delay beyond maxDelayWithoutReview holds at the limit until the PPGB Chair acknowledges it; reason and entity are kept', async () => {
     const { handle } = await report(f, {}, shortReview());
-    await toLetter(handle);
+    await toLetter(handle, { reconcileRoster: true });
     const now = await f.env.currentTimeMs();
     const far = new Date(now + 10 * DAY).toISOString();
     let state = await decide(handle, 'ds-investigations', {
@@ -365,7 +317,7 @@ describe('468.6-3: delays', () => {
 
   it('468.6-3a: without the acknowledgement, notification goes ahead at the limit', async () => {
     const { handle } = await report(f, {}, shortReview());
-    await toLetter(handle);
+    await toLetter(handle, { reconcileRoster: true });
     const now = await f.env.currentTimeMs();
     await decide(handle, 'ds-investigations', {
       kind: 'request-delay',

@@ -2,84 +2,44 @@
  * Issue 13 on the time-skipping server: returned notices (468.6-2a/b) and a delay or bar that comes
  * while the letters go out (468.6-3), both directions.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseRecordSchema } from '../../domain/case-record.js';
 import { caseRecordQuery, noticesReturnedSignal } from '../../workflows/messages.js';
 import {
   DAY,
-  FACTORS_HIGH,
   LETTER,
   decide,
   report,
   startFixture,
+  toLetter,
   stateOf,
   waitForPhase,
   waitForState,
+  writeRoster,
   type Fixture,
-  type IncidentHandle,
 } from './fixture.js';
 
 let f: Fixture;
-let dir: string;
 beforeAll(async () => {
   f = await startFixture('returns');
-  dir = mkdtempSync(join(tmpdir(), 'roster-'));
 });
 afterAll(async () => {
   await f?.close();
 });
-
-function roster(name: string, people: object[]): string {
-  const file = join(dir, `${name}.ndjson`);
-  writeFileSync(file, people.map((p) => JSON.stringify(p)).join('\n'));
-  return pathToFileURL(file).href;
-}
-
-async function toLetter(handle: IncidentHandle): Promise<void> {
-  await waitForPhase(handle, 'triage');
-  await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-  await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
-  await decide(handle, 'ips-director', {
-    kind: 'submit-analysis',
-    factors: FACTORS_HIGH,
-    options: ['notify-individuals'],
-    rationale: 'CRG analysis.',
-  });
-  await decide(handle, 'ppgb-chair', {
-    kind: 'ppgb-chair-decision',
-    outcome: 'refer-to-under-secretary',
-    rationale: 'To M.',
-  });
-  await decide(handle, 'under-secretary', {
-    kind: 'under-secretary-decision',
-    outcome: 'approve-notification',
-    rationale: 'Approved.',
-  });
-  await waitForPhase(handle, 'notification-prep');
-  // 468.6-2b: the test rosters are the whole of the people affected (the report says 120).
-  await decide(handle, 'notification-official', {
-    kind: 'reconcile-roster',
-    rationale: 'The roster holds everyone affected; the first count was an estimate.',
-  });
-}
 
 const vendorCalls = (incidentId: string) =>
   f.receiver.calls('/mailVendor').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
 
 describe('468.6-2a/b: notices that came back', () => {
   it('468.6-2a: a returned letter goes again by email; with no means left, the substitute notice is posted, then updated with the new count', async () => {
-    const url = roster('returns', [
+    const url = writeRoster('returns', [
       { name: 'Ada Letter', postalAddress: '1 Main St, Springfield, VA 22150' },
       { name: 'Ben Email', email: 'ben.email@public.example' },
       { name: 'Cy Both', email: 'cy.both@public.example', postalAddress: '2 Oak Ave, Arlington, VA 22201' },
       { name: 'Dee Letter', postalAddress: '3 Elm St, Fairfax, VA 22030' },
     ]);
     const { handle, incidentId } = await report(f);
-    await toLetter(handle);
+    await toLetter(handle, { reconcileRoster: true });
     await decide(handle, 'notification-official', {
       kind: 'approve-letter',
       letter: LETTER,
@@ -135,14 +95,14 @@ describe('468.6-2a/b: notices that came back', () => {
   it('468.6-2a/b: an email refused during the run keeps its line: a later bounce or returned letter for the same person counts them once; a bounce after delivery goes to the letter they got, else to the substitute notice', async () => {
     // Immediate notice: a letter and an email to whoever has both (468.6-2c). `.invalid` addresses are
     // refused at RCPT TO by the SMTP server (550), as a domain that cannot exist is.
-    const url = roster('refused', [
+    const url = writeRoster('refused', [
       { name: 'Eve Gone', email: 'eve@gone.invalid' },
       { name: 'Fay Both', email: 'fay@gone.invalid', postalAddress: '5 Pine St, Springfield, VA 22150' },
       { name: 'Gus Email', email: 'gus.email@public.example' },
       { name: 'Hal Both', email: 'hal.both@public.example', postalAddress: '6 Birch St, Springfield, VA 22150' },
     ]);
     const { handle, incidentId } = await report(f);
-    await toLetter(handle);
+    await toLetter(handle, { reconcileRoster: true });
     await decide(handle, 'notification-official', {
       kind: 'approve-letter',
       letter: LETTER,
@@ -193,11 +153,11 @@ describe('468.6-2a/b: notices that came back', () => {
   });
 
   it('468.6-2a/b: an email sent again after a returned letter and refused at once goes to the substitute notice; its later bounce is no news', async () => {
-    const url = roster('refused-again', [
+    const url = writeRoster('refused-again', [
       { name: 'Ivy Moved', email: 'ivy@gone.invalid', postalAddress: '7 Cedar St, Springfield, VA 22150' },
     ]);
     const { handle } = await report(f);
-    await toLetter(handle);
+    await toLetter(handle, { reconcileRoster: true });
     await decide(handle, 'notification-official', {
       kind: 'approve-letter',
       letter: LETTER,
@@ -244,9 +204,9 @@ describe('468.6-3: a delay or bar while the letters go out', () => {
   }));
 
   it('468.6-3b: a bar pauses the run at its next batch boundary; nothing more is sent until the security liaison lifts it', async () => {
-    const url = roster('bar', people);
+    const url = writeRoster('bar', people);
     const { handle, incidentId } = await report(f, {}, slow());
-    await toLetter(handle);
+    await toLetter(handle, { reconcileRoster: true });
     await decide(handle, 'notification-official', {
       kind: 'approve-letter',
       letter: LETTER,
@@ -272,9 +232,9 @@ describe('468.6-3: a delay or bar while the letters go out', () => {
   });
 
   it('468.6-3a: a delay while sending pauses the run and resumes it when its date passes', async () => {
-    const url = roster('delay', people);
+    const url = writeRoster('delay', people);
     const { handle, incidentId } = await report(f, {}, slow());
-    await toLetter(handle);
+    await toLetter(handle, { reconcileRoster: true });
     await decide(handle, 'notification-official', {
       kind: 'approve-letter',
       letter: LETTER,

@@ -6,65 +6,21 @@
  * says which. Section 508 (468.6-2b): the letters and emails of the run name the playbook's TTY number.
  * The worker killed mid-run: tests/scale/telephony-crash.test.ts.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALL_ATTEMPTS } from '../../activities/telephony.js';
-import {
-  FACTORS_HIGH,
-  LETTER,
-  decide,
-  report,
-  startFixture,
-  waitForPhase,
-  type Fixture,
-  type IncidentHandle,
-} from './fixture.js';
+import { LETTER, decide, report, startFixture, toLetter, waitForPhase, writeRoster, type Fixture } from './fixture.js';
 
 let f: Fixture;
-let dir: string;
 beforeAll(async () => {
   f = await startFixture('telephony');
-  dir = mkdtempSync(join(tmpdir(), 'roster-'));
 });
 afterAll(async () => {
   await f?.close();
 });
 
-function roster(name: string, people: object[]): string {
-  const file = join(dir, `${name}.ndjson`);
-  writeFileSync(file, people.map((p) => JSON.stringify(p)).join('\n'));
-  return pathToFileURL(file).href;
-}
-
-async function toLetter(handle: IncidentHandle): Promise<void> {
-  await waitForPhase(handle, 'triage');
-  await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
-  await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
-  await decide(handle, 'ips-director', {
-    kind: 'submit-analysis',
-    factors: FACTORS_HIGH,
-    options: ['notify-individuals'],
-    rationale: 'CRG analysis.',
-  });
-  await decide(handle, 'ppgb-chair', {
-    kind: 'ppgb-chair-decision',
-    outcome: 'refer-to-under-secretary',
-    rationale: 'To M.',
-  });
-  await decide(handle, 'under-secretary', {
-    kind: 'under-secretary-decision',
-    outcome: 'approve-notification',
-    rationale: 'Approved.',
-  });
-  await waitForPhase(handle, 'notification-prep');
-}
-
 describe('468.6-2c: immediate notice by telephone', () => {
   it('468.6-2c: each person with a phone is called once through the telephony endpoint, across a provider outage mid-run; a refused number is counted failed', async () => {
-    const url = roster('phones', [
+    const url = writeRoster('phones', [
       { name: 'Ada Phone', email: 'ada.phone@public.example', phone: '+1 703 555 0101' },
       { name: 'Ben NoPhone', email: 'ben.nophone@public.example' },
       { name: 'Cy Phone', postalAddress: '3 Elm St, Baltimore, MD 21201', phone: '+1 410 555 0103' },
@@ -116,7 +72,7 @@ describe('468.6-2c: immediate notice by telephone', () => {
   });
 
   it('468.6-2c, 468.6-2a/b: a failed call falls to the next means: the email, else the letter, else the substitute notice; the record counts each', async () => {
-    const url = roster('fall-through', [
+    const url = writeRoster('fall-through', [
       { name: 'Ann Answered', email: 'ann@public.example', phone: '+1 703 555 0201' },
       {
         name: 'Bo NoAnswer',
@@ -179,7 +135,7 @@ describe('468.6-2c: immediate notice by telephone', () => {
   it("468.6-2b (Section 508): the letters, emails and calls of a roster run name the playbook's TTY/relay number, not only 711", async () => {
     const tty = f.playbook.accessibility?.ttyRelay;
     expect(tty).toBeTruthy();
-    const url = roster('relay', [
+    const url = writeRoster('relay', [
       {
         name: 'Gus Mail',
         email: 'gus.relay@public.example',

@@ -1,4 +1,4 @@
-/** Plain-text formatting for the CLI: durations people read at a glance, and aligned tables. */
+/** Plain-text formatting for people (the CLI, the yearly figures as text): durations read at a glance, aligned tables, CSV. */
 
 /** `2d 3h`, `45m`, `12s`: the two largest units. */
 export function humanDuration(ms: number): string {
