@@ -2,7 +2,8 @@
  * The one state object the handlers and the phases share: the contract's IncidentState plus what the
  * workflow keeps for itself (the report, the playbook it started with, accepted decisions).
  */
-import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { isPatched } from './since-marker.js';
+import { condition, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { DecisionKind, Letter, RosterRef } from '../domain/decision.js';
 import { parseDuration } from '../domain/durations.js';
 import { holdersOf } from '../domain/playbook-terms.js';
@@ -98,7 +99,15 @@ export class Incident {
   readonly duties = new Set<string>();
   /** The one-hour report's delivery, once started: updates for supplements go after it. */
   initialReport: Promise<unknown> | null = null;
+  /**
+   * The search attributes upserted once per workflow task, with the state the task ends in, instead of at
+   * every change (two or three upserts in a task that enters a phase and opens its gate): for incidents
+   * started under the since marker (workflows/since-marker.ts), decided at the start.
+   */
+  upsertOncePerTask = false;
   private published = '';
+  private dirty = false;
+  private flushing = false;
 
   constructor(readonly input: IncidentInput) {
     this.playbook = input.playbook;
@@ -145,7 +154,7 @@ export class Incident {
   }
 
   log(event: string, actorId?: string, detail?: string, decisionId?: string): void {
-    const withId = decisionId !== undefined && patched(DECISION_ID_IN_TIMELINE);
+    const withId = decisionId !== undefined && isPatched(DECISION_ID_IN_TIMELINE);
     this.state.timeline.push({
       at: nowIso(),
       event,
@@ -203,10 +212,42 @@ export class Incident {
 
   /** Search attributes and the UI's current details, at every change (no PII in either). */
   publish(): void {
+    if (this.upsertOncePerTask) this.upsertWhenQuiet();
+    else this.upsert();
+    if (this.dutyRules) refreshDuties(this);
+    this.showDetails();
+  }
+
+  /**
+   * A background condition on `dirty`, which the SDK checks only once the activation's jobs and every
+   * microtask they started have run; when another condition unblocked in the same pass moves the state
+   * again, the next pass upserts once more, so the task always ends published. Not a microtask: the
+   * workflow's own awaits would run between two of them.
+   */
+  private upsertWhenQuiet(): void {
+    this.dirty = true;
+    if (this.flushing) return;
+    this.flushing = true;
+    void (async () => {
+      for (;;) {
+        await condition(() => this.dirty);
+        this.flush();
+      }
+    })();
+  }
+
+  /** What is pending, upserted now: before the workflow returns, since no command may follow its completion. */
+  flush(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.upsert();
+  }
+
+  private upsert(): void {
     const s = this.state;
     // Asked before the key (a new patch: new histories have its marker from their first publish); the
     // older patch behind searchAttributesOn() stays where it was asked, after the key comparison.
-    const withSince = Boolean(s.reportingDeadline) && patched(AWAITING_SINCE_ATTRIBUTE);
+    const withSince = Boolean(s.reportingDeadline) && isPatched(AWAITING_SINCE_ATTRIBUTE);
     const key = JSON.stringify([
       s.phase,
       s.medium,
@@ -228,8 +269,6 @@ export class Incident {
         ...(withSince ? [{ key: BreachAwaitingSince, value: s.awaiting ? new Date(s.awaiting.since) : null }] : []),
       ]);
     }
-    if (this.dutyRules) refreshDuties(this);
-    this.showDetails();
   }
 
   /** The UI's current details again (a wait's clock changed); no command, so no history event. */
@@ -240,6 +279,6 @@ export class Incident {
   /** Whether this incident upserts search attributes (publish() and the major-incident flag). */
   searchAttributesOn(): boolean {
     if ((this.input as EarlierIncidentInput).searchAttributes !== false) return true;
-    return patched(SEARCH_ATTRIBUTES_ALWAYS);
+    return isPatched(SEARCH_ATTRIBUTES_ALWAYS);
   }
 }

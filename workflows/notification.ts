@@ -3,11 +3,11 @@
  * delay (468.6-3: wait until the stated date unless lifted, extended or turned into a bar), then the
  * roster notified by the means of 468.6-2 and one substitute notice for those who cannot be reached.
  */
+import { isPatched } from './since-marker.js';
 import {
   condition,
   executeChild,
   getExternalWorkflowHandle,
-  patched,
   setHandler,
   workflowInfo,
   type ApplicationFailure,
@@ -92,7 +92,7 @@ async function notifyRoster(incident: Incident): Promise<void> {
   try {
     // 468.6-2c: immediate notice by telephone goes out beside the letters and emails (telephone-notice.ts).
     const calls = telephoneNotice(incident);
-    const counts = patched(BATCHED_NOTIFICATION) ? await runBatches(incident) : await singleActivity(incident);
+    const counts = isPatched(BATCHED_NOTIFICATION) ? await runBatches(incident) : await singleActivity(incident);
     await calls;
     state.notification = {
       ...state.notification,

@@ -22,6 +22,7 @@ import { PROJECT_ROOT } from '../../config/index.js';
 import { bundleOptions, createDataConverter } from '../../security/data-converter.js';
 import { readKeyringFile } from '../../security/keyring.js';
 import { realWorkflowBundle } from '../helpers/index.js';
+import { PATCHES } from '../../workflows/patches.js';
 
 interface Fixture extends RecordedHistory {
   file: string;
@@ -89,6 +90,8 @@ describe('recorded histories replay against the current workflow code', () => {
     expect(files).toContain('pre-route-by-risk/minimal-risk-at-moderate.json');
     // Recorded before the intake notices went out in one activity (workflows/reporting.ts INTAKE_NOTICES_TOGETHER).
     expect(files).toContain('pre-intake-together/on-time-cyber.json');
+    // Recorded before one marker stood for the incident's patches (workflows/since-marker.ts).
+    expect(files).toContain('pre-since-marker/full-chain-delay-notification.json');
     console.log(
       `[replay] ${FIXTURES.length} histories, ${FIXTURES.reduce((n, f) => n + ((f.history as { events: unknown[] }).events.length ?? 0), 0)} events`,
     );
@@ -144,6 +147,49 @@ describe('issue 15: a report without an id starts its incident with the report i
     expect(eventTypes(asSignal).slice(0, firstTask(asSignal))).toContain('EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED');
     expect(firstTaskActivities(inInput).sort()).toEqual(firstTaskActivities(asSignal).sort());
     expect(eventTypes(inInput).filter((t) => t === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED')).toHaveLength(1);
+  });
+});
+
+interface HistoryEvent {
+  eventType: string;
+  markerRecordedEventAttributes?: { details?: Record<string, { payloads?: { data?: string }[] }> };
+  upsertWorkflowSearchAttributesEventAttributes?: { searchAttributes?: { indexedFields?: Record<string, unknown> } };
+}
+
+/** The patch ids of a history's patch markers, in order (the SDK's core writes them as plain JSON). */
+function patchMarkers(fixture: Fixture): string[] {
+  return (fixture.history as { events: HistoryEvent[] }).events.flatMap((e) => {
+    const data = Object.values(e.markerRecordedEventAttributes?.details ?? {})[0]?.payloads?.[0]?.data;
+    return data ? [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id] : [];
+  });
+}
+
+/** How many upserts of the incident's own search attributes each workflow task made. */
+function upsertsPerTask(fixture: Fixture): number[] {
+  const counts: number[] = [];
+  for (const e of (fixture.history as { events: HistoryEvent[] }).events) {
+    if (e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED') counts.push(0);
+    const fields = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+    if (fields.some((f) => f.startsWith('Breach'))) counts[counts.length - 1]! += 1;
+  }
+  return counts;
+}
+
+describe('one patch marker for a new incident (workflows/since-marker.ts)', () => {
+  const now = () => FIXTURES.find((f) => f.file === 'full-chain-delay-notification.json')!;
+  const before = () => FIXTURES.find((f) => f.file === 'pre-since-marker/full-chain-delay-notification.json')!;
+
+  it('an incident recorded since holds the since marker and no other; one recorded before a marker per patch it asked', () => {
+    expect(patchMarkers(now())).toEqual([PATCHES.sinceMarker.id]);
+    expect(patchMarkers(before())).not.toContain(PATCHES.sinceMarker.id);
+    expect(patchMarkers(before()).length).toBeGreaterThan(5);
+  });
+
+  it('an incident recorded since upserts its search attributes once per workflow task (twice when a second condition moved the state), fewer than half as often; one before at every change, up to four times a task', () => {
+    const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
+    expect(Math.max(...upsertsPerTask(now()))).toBeLessThanOrEqual(2);
+    expect(Math.max(...upsertsPerTask(before()))).toBeGreaterThan(2);
+    expect(sum(upsertsPerTask(now())) * 2).toBeLessThan(sum(upsertsPerTask(before())));
   });
 });
 
