@@ -3,6 +3,7 @@
  * `decide` update, the state query and the visibility list. Both front ends speak to Temporal through
  * these functions so that they refuse, time out and name incidents the same way.
  */
+import { readCaseListFacts, type CaseListFacts } from '../domain/case-list-facts.js';
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import {
@@ -281,6 +282,8 @@ export interface IncidentListItem {
   closedAt: string | null;
   /** Temporal's status of the workflow (RUNNING, COMPLETED, ...). */
   status: string;
+  /** What the list shows and who may see it, from the memo (domain/case-list-facts.ts); absent in older incidents. */
+  facts?: CaseListFacts;
 }
 
 /**
@@ -329,6 +332,7 @@ export async function listIncidents(client: Client, filter: IncidentFilter, limi
         startedAt: execution.startTime.toISOString(),
         closedAt: execution.closeTime ? execution.closeTime.toISOString() : null,
         status: execution.status.name,
+        ...withFacts(readCaseListFacts(execution.memo)),
       });
       if (items.length >= limit) break;
     }
@@ -337,6 +341,8 @@ export async function listIncidents(client: Client, filter: IncidentFilter, limi
   }
   return items;
 }
+
+const withFacts = (facts: CaseListFacts | undefined) => (facts ? { facts } : {});
 
 /** Whether Temporal answers at all (GET /healthz). */
 export async function temporalAnswers(client: Client, timeoutMs = 3_000): Promise<boolean> {

@@ -3,8 +3,10 @@
  * workflow keeps for itself (the report, the playbook it started with, accepted decisions).
  */
 import { isPatched } from './since-marker.js';
-import { condition, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, setCurrentDetails, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CASE_LIST_MEMO, caseListFacts } from '../domain/case-list-facts.js';
 import type { DecisionKind, Letter, RosterRef } from '../domain/decision.js';
+import { readersOf } from '../domain/need-to-know.js';
 import { parseDuration } from '../domain/durations.js';
 import { holdersOf } from '../domain/playbook-terms.js';
 import type { Playbook } from '../domain/playbook.js';
@@ -106,6 +108,7 @@ export class Incident {
    */
   upsertOncePerTask = false;
   private published = '';
+  private listed = '';
   private dirty = false;
   private flushing = false;
 
@@ -241,6 +244,20 @@ export class Incident {
     if (!this.dirty) return;
     this.dirty = false;
     this.upsert();
+    this.upsertListFacts();
+  }
+
+  /**
+   * What the case list shows and who may see it, in the memo (domain/case-list-facts.ts), in the same
+   * workflow task as the search attributes and only when it changed: the list then needs no query.
+   */
+  private upsertListFacts(): void {
+    if (!this.state.reportingDeadline) return;
+    const facts = caseListFacts(this.state, readersOf(this.state));
+    const key = JSON.stringify(facts);
+    if (key === this.listed) return;
+    this.listed = key;
+    upsertMemo({ [CASE_LIST_MEMO]: facts });
   }
 
   private upsert(): void {
