@@ -3,25 +3,14 @@
  * workflow keeps for itself (the report, the playbook it started with, accepted decisions).
  */
 import { isPatched } from './since-marker.js';
-import { condition, setCurrentDetails, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { CASE_LIST_MEMO, caseListFacts } from '../domain/case-list-facts.js';
+import { setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { DecisionKind, Letter, RosterRef } from '../domain/decision.js';
-import { readersOf } from '../domain/need-to-know.js';
 import { parseDuration } from '../domain/durations.js';
 import { holdersOf } from '../domain/playbook-terms.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { IntakeReport, Report } from '../domain/report.js';
 import type { Refusal } from '../domain/refusal.js';
 import type { Role } from '../domain/roles.js';
-import {
-  BreachAwaitingRole,
-  BreachAwaitingSince,
-  BreachMedium,
-  BreachPhase,
-  BreachReportedLate,
-  BreachReportingDeadline,
-  BreachRisk,
-} from '../domain/search-attributes.js';
 import type { ActionItem, ActionItemId, CaseSummary, IncidentState, Phase } from '../domain/state.js';
 import type { Recipient } from '../activities/index.js';
 import { currentDetails } from './details.js';
@@ -29,7 +18,8 @@ import { NO_FEATURES, type Features } from './patches.js';
 import { GateBook } from './gates.js';
 import { emptyCaseFile } from './case-file.js';
 import { refreshDuties, tellOwners } from './duty-rules.js';
-import { DECISION_ID_IN_TIMELINE, AWAITING_SINCE_ATTRIBUTE, SEARCH_ATTRIBUTES_ALWAYS } from './patches.js';
+import { DECISION_ID_IN_TIMELINE, SEARCH_ATTRIBUTES_ALWAYS } from './patches.js';
+import { Publisher } from './publisher.js';
 
 export interface IncidentInput {
   incidentId: string;
@@ -101,16 +91,8 @@ export class Incident {
   readonly duties = new Set<string>();
   /** The one-hour report's delivery, once started: updates for supplements go after it. */
   initialReport: Promise<unknown> | null = null;
-  /**
-   * The search attributes upserted once per workflow task, with the state the task ends in, instead of at
-   * every change (two or three upserts in a task that enters a phase and opens its gate): for incidents
-   * started under the since marker (workflows/since-marker.ts), decided at the start.
-   */
-  upsertOncePerTask = false;
-  private published = '';
-  private listed = '';
-  private dirty = false;
-  private flushing = false;
+  /** The search attributes and the case list's memo (workflows/publisher.ts). */
+  readonly publisher = new Publisher(this);
 
   constructor(readonly input: IncidentInput) {
     this.playbook = input.playbook;
@@ -215,77 +197,14 @@ export class Incident {
 
   /** Search attributes and the UI's current details, at every change (no PII in either). */
   publish(): void {
-    if (this.upsertOncePerTask) this.upsertWhenQuiet();
-    else this.upsert();
+    this.publisher.publish();
     if (this.dutyRules) refreshDuties(this);
     this.showDetails();
   }
 
-  /**
-   * A background condition on `dirty`, which the SDK checks only once the activation's jobs and every
-   * microtask they started have run; when another condition unblocked in the same pass moves the state
-   * again, the next pass upserts once more, so the task always ends published. Not a microtask: the
-   * workflow's own awaits would run between two of them.
-   */
-  private upsertWhenQuiet(): void {
-    this.dirty = true;
-    if (this.flushing) return;
-    this.flushing = true;
-    void (async () => {
-      for (;;) {
-        await condition(() => this.dirty);
-        this.flush();
-      }
-    })();
-  }
-
   /** What is pending, upserted now: before the workflow returns, since no command may follow its completion. */
   flush(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    this.upsert();
-    this.upsertListFacts();
-  }
-
-  /**
-   * What the case list shows and who may see it, in the memo (domain/case-list-facts.ts), in the same
-   * workflow task as the search attributes and only when it changed: the list then needs no query.
-   */
-  private upsertListFacts(): void {
-    if (!this.state.reportingDeadline) return;
-    const facts = caseListFacts(this.state, readersOf(this.state));
-    const key = JSON.stringify(facts);
-    if (key === this.listed) return;
-    this.listed = key;
-    upsertMemo({ [CASE_LIST_MEMO]: facts });
-  }
-
-  private upsert(): void {
-    const s = this.state;
-    // Asked before the key (a new patch: new histories have its marker from their first publish); the
-    // older patch behind searchAttributesOn() stays where it was asked, after the key comparison.
-    const withSince = Boolean(s.reportingDeadline) && isPatched(AWAITING_SINCE_ATTRIBUTE);
-    const key = JSON.stringify([
-      s.phase,
-      s.medium,
-      s.risk,
-      s.reportingDeadline,
-      s.reportedLate,
-      s.awaiting?.role ?? null,
-      withSince ? (s.awaiting?.since ?? null) : null,
-    ]);
-    if (key !== this.published && s.reportingDeadline && this.searchAttributesOn()) {
-      this.published = key;
-      upsertSearchAttributes([
-        { key: BreachPhase, value: s.phase },
-        { key: BreachMedium, value: s.medium },
-        { key: BreachRisk, value: s.risk },
-        { key: BreachReportingDeadline, value: new Date(s.reportingDeadline) },
-        { key: BreachReportedLate, value: s.reportedLate },
-        { key: BreachAwaitingRole, value: s.awaiting?.role ?? null },
-        ...(withSince ? [{ key: BreachAwaitingSince, value: s.awaiting ? new Date(s.awaiting.since) : null }] : []),
-      ]);
-    }
+    this.publisher.flush();
   }
 
   /** The UI's current details again (a wait's clock changed); no command, so no history event. */

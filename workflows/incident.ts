@@ -49,7 +49,7 @@ export async function breachIncidentWorkflow(input: IncidentInput): Promise<Case
   incident.features = rules.features;
   incident.rules468 = rules.rules468;
   incident.dutyRules = rules.duties;
-  incident.upsertOncePerTask = sinceMarkerRecorded();
+  incident.publisher.oncePerTask = sinceMarkerRecorded();
   registerHandlers(incident);
   // A first report started without an id comes in the input (client/incidents.ts); one that names its
   // incident comes as the reportIntake signal of a signal-with-start, as supplements do.
