@@ -2,6 +2,7 @@
  * The incidents as Temporal's visibility lists them, from the contract's search attributes
  * (domain/search-attributes.ts): the list of the API, the CLI and the case workspace.
  */
+import { readCaseListFacts, type CaseListFacts } from '../domain/case-list-facts.js';
 import type { Client } from '@temporalio/client';
 import { incidentIdFromWorkflowId, WORKFLOW_TYPE } from '../domain/ids.js';
 import {
@@ -56,6 +57,8 @@ export interface IncidentListItem {
   closedAt: string | null;
   /** Temporal's status of the workflow (RUNNING, COMPLETED, ...). */
   status: string;
+  /** What the list shows and who may see it, from the memo (domain/case-list-facts.ts); absent in older incidents. */
+  facts?: CaseListFacts;
 }
 
 /**
@@ -104,6 +107,7 @@ export async function listIncidents(client: Client, filter: IncidentFilter, limi
         startedAt: execution.startTime.toISOString(),
         closedAt: execution.closeTime ? execution.closeTime.toISOString() : null,
         status: execution.status.name,
+        ...withFacts(readCaseListFacts(execution.memo)),
       });
       if (items.length >= limit) break;
     }
@@ -112,3 +116,5 @@ export async function listIncidents(client: Client, filter: IncidentFilter, limi
   }
   return items;
 }
+
+const withFacts = (facts: CaseListFacts | undefined) => (facts ? { facts } : {});

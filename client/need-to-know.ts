@@ -5,7 +5,7 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { incidentWorkflowId } from '../domain/ids.js';
-import { mayRead, readingOf, readsAll, reporterView } from '../domain/need-to-know.js';
+import { mayRead, readingBy, readingOf, readsAll, reporterView } from '../domain/need-to-know.js';
 import type { IncidentState } from '../domain/state.js';
 import type { Identity } from '../security/identity.js';
 import { getIncidentState, IncidentNotFoundError, type IncidentListItem } from './incidents.js';
@@ -35,7 +35,8 @@ export async function readableState(client: Client, identity: Identity, incident
 
 /**
  * The listed incidents `identity` may see. Someone told of every incident sees them all; anyone else's
- * list is checked incident by incident against its state, a few at a time.
+ * list is checked incident by incident against who may read it, from its memo (domain/case-list-facts.ts)
+ * or, for an incident started before the memo, its state, a few at a time.
  */
 export async function visibleIncidents<T extends IncidentListItem>(
   client: Client,
@@ -43,10 +44,13 @@ export async function visibleIncidents<T extends IncidentListItem>(
   items: T[],
 ): Promise<T[]> {
   if (readsAll(identity)) return items;
-  const visible: boolean[] = new Array(items.length).fill(false);
+  const visible: boolean[] = items.map((item) =>
+    item.facts ? readingBy(identity, item.facts.readers) !== null : false,
+  );
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < items.length; i = next++) {
+      if (items[i]!.facts) continue;
       const state = await getIncidentState(client, items[i]!.incidentId).catch(() => undefined);
       visible[i] = state !== undefined && mayRead(identity, state);
     }

@@ -70,21 +70,50 @@ export interface Reader {
 }
 
 /**
+ * Who may read the incident, as its state says (the facts `readingOf` weighs): the roles on it, the
+ * program managers it names (undefined: reported before they were kept, so every one), the people who
+ * acted on it and those who reported it. The case list reads them from the incident's memo
+ * (domain/case-list-facts.ts) instead of asking the incident for its state.
+ */
+export interface Readers {
+  roles: Role[];
+  programManagers?: string[];
+  actors: string[];
+  reporters: string[];
+}
+
+export function readersOf(state: IncidentState): Readers {
+  // A refused attempt gives no access: only what was accepted counts.
+  const actors = new Set<string>();
+  for (const entry of state.timeline)
+    if (entry.actorId && !entry.event.startsWith('decision-refused')) actors.add(entry.actorId);
+  for (const decision of state.decisions) if (decision.actorId) actors.add(decision.actorId);
+  return {
+    roles: [...rolesOnIncident(state)],
+    ...(state.programManagers !== undefined ? { programManagers: [...state.programManagers] } : {}),
+    actors: [...actors],
+    reporters: [...(state.reporters ?? [])],
+  };
+}
+
+/**
  * How `reader` may see the incident: `full` with a role on it (or as an alternate for one, or as a
  * program manager it names), or having acted on it; `reporter` as its reporter only (their report's
  * progress and what was decided: `reporterView`); null not at all (it answers as if it did not exist).
  */
 export function readingOf(reader: Reader, state: IncidentState): 'full' | 'reporter' | null {
-  if (reader.roles.some((role) => ALWAYS_INVOLVED.includes(role))) return 'full';
-  if (reader.roles.includes('programManager') && state.programManagers?.includes(reader.key)) return 'full';
-  const involved = rolesOnIncident(state);
+  if (readsAll(reader)) return 'full';
+  return readingBy(reader, readersOf(state));
+}
+
+/** `readingOf` from the facts of `readersOf`. */
+export function readingBy(reader: Reader, readers: Readers): 'full' | 'reporter' | null {
+  if (readsAll(reader)) return 'full';
+  if (reader.roles.includes('programManager') && readers.programManagers?.includes(reader.key)) return 'full';
+  const involved = new Set<Role>(readers.roles);
   if ([...reader.roles, ...(reader.alternateFor ?? [])].some((role) => involved.has(role))) return 'full';
-  // A refused attempt gives no access: only what was accepted counts.
-  const acted =
-    state.timeline.some((entry) => entry.actorId === reader.key && !entry.event.startsWith('decision-refused')) ||
-    state.decisions.some((d) => d.actorId === reader.key);
-  if (acted) return 'full';
-  return state.reporters?.includes(reader.key) ? 'reporter' : null;
+  if (readers.actors.includes(reader.key)) return 'full';
+  return readers.reporters.includes(reader.key) ? 'reporter' : null;
 }
 
 /**

@@ -3,11 +3,13 @@
  * incidents found by visibility (phase, role waited for, case number, reported dates: search
  * attributes and start times), kept to those the person may see (need to know, 5 FAM 469.2c(1)), each
  * with what its state says of it (title, office, people affected, next deadline), then the office
- * filter. One state query per row, a few at a time: that is also what need to know costs already.
+ * filter. What the state says comes from the incident's memo (domain/case-list-facts.ts), so a page is
+ * one visibility query; an incident started before the memo is asked its state, a few at a time.
  */
 import type { Client } from '@temporalio/client';
 import { normalCaseNumber } from '../domain/case-numbers.js';
-import { mayRead, readsAll } from '../domain/need-to-know.js';
+import type { CaseListFacts } from '../domain/case-list-facts.js';
+import { mayRead, readingBy, readsAll } from '../domain/need-to-know.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { Role } from '../domain/roles.js';
 import type { IncidentState, Phase } from '../domain/state.js';
@@ -39,7 +41,7 @@ export interface CaseRow extends IncidentListItem {
   /** When the first report was taken (the workflow's start). */
   reportedAt: string;
   nextDeadline: Deadline | null;
-  /** The state the row was read from (undefined when the incident did not answer). */
+  /** The state the row was read from (undefined when the incident did not answer, or its memo sufficed). */
   state: IncidentState | undefined;
 }
 
@@ -71,17 +73,21 @@ export async function caseRows(
   const partial = number && !exact ? number.toLowerCase() : undefined;
   const candidates = partial ? listed.filter((i) => i.caseNumber?.toLowerCase().includes(partial)) : listed;
   const all = readsAll(identity);
+  // An incident whose memo holds what the list shows needs no query; older ones are asked their state.
+  const asked = candidates.filter((c) => !c.facts);
   const states = await getIncidentStates(
     client,
-    candidates.map((c) => c.incidentId),
+    asked.map((c) => c.incidentId),
   );
+  const stateOf = new Map(asked.map((c, i) => [c.incidentId, states[i]]));
   const office = search.office?.trim().toLowerCase();
   const rows: CaseRow[] = [];
-  candidates.forEach((item, i) => {
-    const state = states[i];
-    // Need to know: without a role told of every incident, only what the state shows them on.
-    if (!all && !(state && mayRead(identity, state))) return;
-    const row = asRow(item, state, playbook);
+  candidates.forEach((item) => {
+    const { facts } = item;
+    const state = facts ? undefined : stateOf.get(item.incidentId);
+    // Need to know: without a role told of every incident, only what the state (or its memo) shows them on.
+    if (!all && !(facts ? readingBy(identity, facts.readers) !== null : state && mayRead(identity, state))) return;
+    const row = facts ? fromFacts(item, facts, playbook) : asRow(item, state, playbook);
     if (office && !row.office?.toLowerCase().includes(office)) return;
     rows.push(row);
   });
@@ -104,6 +110,18 @@ export function listRow(r: CaseRow) {
     reportedAt: r.reportedAt,
     reportingDeadline: r.reportingDeadline,
     nextDeadline: r.nextDeadline,
+  };
+}
+
+function fromFacts(item: IncidentListItem, facts: CaseListFacts, playbook: Playbook): CaseRow {
+  return {
+    ...item,
+    title: facts.title,
+    office: facts.office,
+    affectedCount: facts.affectedCount,
+    reportedAt: item.startedAt,
+    nextDeadline: deadlines(facts.clock, playbook)[0] ?? null,
+    state: undefined,
   };
 }
 

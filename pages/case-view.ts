@@ -9,6 +9,7 @@ import { ALSO_DECIDED_BY, DELAY_KINDS, GATE_ROLE, KIND_PHASES } from '../domain/
 import { parseDuration } from '../domain/durations.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { Role } from '../domain/roles.js';
+import type { DeadlineFacts } from '../domain/case-list-facts.js';
 import type { IncidentState } from '../domain/state.js';
 import { IncidentClosedError, IncidentNotFoundError, TemporalUnavailableError } from '../client/incidents.js';
 import type { Identity } from '../security/identity.js';
@@ -52,7 +53,7 @@ export interface Deadline {
 }
 
 /** The clocks running on the incident (the same ones the workflow keeps: workflows/incident-state.ts). */
-export function deadlines(state: IncidentState, playbook: Playbook): Deadline[] {
+export function deadlines(state: DeadlineFacts, playbook: Playbook): Deadline[] {
   const found: Deadline[] = [];
   if (!state.reportedAt && state.reportingDeadline && state.phase !== 'closed') {
     found.push({

@@ -35,7 +35,8 @@
  * - Gates do not wait for their mail: a gate's ask, reminders and escalation go out in the background
  *   (workflows/gates.ts), so a mail server that is down delays mail, never a decision.
  */
-import { patched, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { isPatched } from './since-marker.js';
+import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { BreachActivities, SendNoticeInput } from '../activities/index.js';
 import { BreachCaseNumber } from '../domain/search-attributes.js';
 import { parseDuration } from '../domain/durations.js';
@@ -121,7 +122,7 @@ export function endpoint(summary: string, target?: Endpoint) {
 export const DEADLINE_PRIORITY = { priorityKey: 1 } as const;
 
 export function deadlineEndpoint(summary: string, target: Endpoint) {
-  const priority = patched(DEADLINE_PRIORITY_PATCH) ? { priority: DEADLINE_PRIORITY } : {};
+  const priority = isPatched(DEADLINE_PRIORITY_PATCH) ? { priority: DEADLINE_PRIORITY } : {};
   return proxyActivities<BreachActivities>({
     ...ENDPOINT_OPTIONS,
     startToCloseTimeout: endpointStartToClose(target),

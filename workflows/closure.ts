@@ -2,8 +2,9 @@
  * Phases 9-10: action items and closure (467.2c). The IPS Director's sign-off is refused while an item
  * is open; on closure the case record (468.7) goes to the records archive and the PPGB is told.
  */
+import { isPatched } from './since-marker.js';
 import type { CaseSummary } from '../domain/state.js';
-import { isCancellation, patched } from '@temporalio/workflow';
+import { isCancellation } from '@temporalio/workflow';
 import { endpoint, mail } from './activities.js';
 import { failureMessage } from './background.js';
 import { gate, reanalysing, take } from './gates.js';
@@ -63,7 +64,7 @@ export async function close(incident: Incident): Promise<CaseSummary> {
   await Promise.allSettled(incident.background);
   // Under the 468.6 rules a case never closes without its record filed (workflows/archiving.ts); incidents
   // that reached this point before replay the old closure below.
-  if (patched(CASE_RECORD_ARCHIVING)) return archiveAndClose(incident);
+  if (isPatched(CASE_RECORD_ARCHIVING)) return archiveAndClose(incident);
   state.closedAt = nowIso();
   incident.setPhase('closed');
   const record = {

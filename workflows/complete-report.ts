@@ -8,8 +8,8 @@
  * Behind `patched()`: only incidents that start with fields missing reach it, which no incident did
  * before reports came by email; the marker keeps it so.
  */
+import { isPatched } from './since-marker.js';
 import { COMPLETE_REPORT_PATCH } from './patches.js';
-import { patched } from '@temporalio/workflow';
 import type { Decision, DecisionOf } from '../domain/decision.js';
 import { holds } from '../domain/playbook-terms.js';
 import { REFUSAL } from '../domain/refusal.js';
@@ -34,7 +34,7 @@ export function completionRole(incident: Incident): Role {
 export async function completeReport(incident: Incident): Promise<void> {
   // Only a report by email waits (the one complete-report accepts); fields missing in any other are not asked.
   if (incident.report.intakeChannel !== 'email' || !incident.report.missingFields?.length) return;
-  if (!patched(COMPLETE_REPORT_PATCH)) return;
+  if (!isPatched(COMPLETE_REPORT_PATCH)) return;
   await gate(incident, completionRole(incident), ['complete-report']);
   take(incident, 'complete-report');
 }

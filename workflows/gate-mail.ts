@@ -2,8 +2,8 @@
  * What a gate mails: the ask and its reminders to those who may decide, and the escalation of a stalled
  * gate (5 FAM 468.2a), with separation of duties (domain/separation.ts). Used by workflows/gates.ts only.
  */
+import { isPatched } from './since-marker.js';
 import { SEPARATION_OF_DUTIES } from './patches.js';
-import { patched } from '@temporalio/workflow';
 import type { DecisionKind } from '../domain/decision.js';
 import { holdersOf } from '../domain/playbook-terms.js';
 import type { Role } from '../domain/roles.js';
@@ -19,7 +19,7 @@ function deciders(incident: Incident, role: Role, kinds: DecisionKind[]): Recipi
     kinds.flatMap((kind) => conflictsFor(incident.playbook, incident.state.decisions, kind).map((c) => c.personId)),
   );
   if (!holders.some((h) => h.id && conflicted.has(h.id))) return holders;
-  if (!patched(SEPARATION_OF_DUTIES)) return holders;
+  if (!isPatched(SEPARATION_OF_DUTIES)) return holders;
   const eligible = eligibleDeciders(incident.playbook, role, conflicted);
   return incident.playbook.people
     .filter((p) => eligible.ids.includes(p.id))
@@ -41,7 +41,7 @@ export function escalationTarget(
   const stallers = new Set(deciders(incident, role, kinds).map((r) => r.id));
   const others = saop.to.filter((r) => !stallers.has(r.id));
   if (others.length === saop.to.length && role !== 'ppgbChair') return saop;
-  if (patch && !patched(SEPARATION_OF_DUTIES)) return saop;
+  if (patch && !isPatched(SEPARATION_OF_DUTIES)) return saop;
   if (others.length && role !== 'ppgbChair') return { to: others, label: 'the SAOP' };
   const finalAuthority = holdersOf(incident.playbook, 'underSecretary').filter((p) => !stallers.has(p.id));
   const privacyDivision = holdersOf(incident.playbook, 'privacyDivision').filter((p) => !stallers.has(p.id));

@@ -14,7 +14,8 @@
  * `decide` update that opens a gate returns after the main flow has moved on, so its answer shows the
  * new phase ("the update returns after the transition").
  */
-import { condition, patched } from '@temporalio/workflow';
+import { isPatched } from './since-marker.js';
+import { condition } from '@temporalio/workflow';
 import type { Decision, DecisionKind, DecisionOf } from '../domain/decision.js';
 import type { Role } from '../domain/roles.js';
 import { inBackground } from './background.js';
@@ -27,7 +28,7 @@ export { SEPARATION_OF_DUTIES } from './patches.js';
 export { nextGateStep, type ClockStep, type GateClock, type ReminderClock } from './gate-clock.js';
 
 function send(incident: Incident, what: string, work: () => Promise<unknown>): Promise<unknown> {
-  if (!patched(GATE_MAIL_IN_BACKGROUND)) return work();
+  if (!isPatched(GATE_MAIL_IN_BACKGROUND)) return work();
   inBackground(incident, what, work);
   return Promise.resolve();
 }

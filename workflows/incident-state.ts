@@ -2,7 +2,8 @@
  * The one state object the handlers and the phases share: the contract's IncidentState plus what the
  * workflow keeps for itself (the report, the playbook it started with, accepted decisions).
  */
-import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { isPatched } from './since-marker.js';
+import { setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { DecisionKind, Letter, RosterRef } from '../domain/decision.js';
 import { parseDuration } from '../domain/durations.js';
 import { holdersOf } from '../domain/playbook-terms.js';
@@ -10,15 +11,6 @@ import type { Playbook } from '../domain/playbook.js';
 import type { IntakeReport, Report } from '../domain/report.js';
 import type { Refusal } from '../domain/refusal.js';
 import type { Role } from '../domain/roles.js';
-import {
-  BreachAwaitingRole,
-  BreachAwaitingSince,
-  BreachMedium,
-  BreachPhase,
-  BreachReportedLate,
-  BreachReportingDeadline,
-  BreachRisk,
-} from '../domain/search-attributes.js';
 import type { ActionItem, ActionItemId, CaseSummary, IncidentState, Phase } from '../domain/state.js';
 import type { Recipient } from '../activities/index.js';
 import { currentDetails } from './details.js';
@@ -26,7 +18,8 @@ import { NO_FEATURES, type Features } from './patches.js';
 import { GateBook } from './gate-clock.js';
 import { emptyCaseFile } from './case-file.js';
 import { refreshDuties, tellOwners } from './duty-rules.js';
-import { DECISION_ID_IN_TIMELINE, AWAITING_SINCE_ATTRIBUTE, SEARCH_ATTRIBUTES_ALWAYS } from './patches.js';
+import { DECISION_ID_IN_TIMELINE, SEARCH_ATTRIBUTES_ALWAYS } from './patches.js';
+import { Publisher } from './publisher.js';
 
 export interface IncidentInput {
   incidentId: string;
@@ -98,7 +91,8 @@ export class Incident {
   readonly duties = new Set<string>();
   /** The one-hour report's delivery, once started: updates for supplements go after it. */
   initialReport: Promise<unknown> | null = null;
-  private published = '';
+  /** The search attributes and the case list's memo (workflows/publisher.ts). */
+  readonly publisher = new Publisher(this);
 
   constructor(readonly input: IncidentInput) {
     this.playbook = input.playbook;
@@ -145,7 +139,7 @@ export class Incident {
   }
 
   log(event: string, actorId?: string, detail?: string, decisionId?: string): void {
-    const withId = decisionId !== undefined && patched(DECISION_ID_IN_TIMELINE);
+    const withId = decisionId !== undefined && isPatched(DECISION_ID_IN_TIMELINE);
     this.state.timeline.push({
       at: nowIso(),
       event,
@@ -203,33 +197,14 @@ export class Incident {
 
   /** Search attributes and the UI's current details, at every change (no PII in either). */
   publish(): void {
-    const s = this.state;
-    // Asked before the key (a new patch: new histories have its marker from their first publish); the
-    // older patch behind searchAttributesOn() stays where it was asked, after the key comparison.
-    const withSince = Boolean(s.reportingDeadline) && patched(AWAITING_SINCE_ATTRIBUTE);
-    const key = JSON.stringify([
-      s.phase,
-      s.medium,
-      s.risk,
-      s.reportingDeadline,
-      s.reportedLate,
-      s.awaiting?.role ?? null,
-      withSince ? (s.awaiting?.since ?? null) : null,
-    ]);
-    if (key !== this.published && s.reportingDeadline && this.searchAttributesOn()) {
-      this.published = key;
-      upsertSearchAttributes([
-        { key: BreachPhase, value: s.phase },
-        { key: BreachMedium, value: s.medium },
-        { key: BreachRisk, value: s.risk },
-        { key: BreachReportingDeadline, value: new Date(s.reportingDeadline) },
-        { key: BreachReportedLate, value: s.reportedLate },
-        { key: BreachAwaitingRole, value: s.awaiting?.role ?? null },
-        ...(withSince ? [{ key: BreachAwaitingSince, value: s.awaiting ? new Date(s.awaiting.since) : null }] : []),
-      ]);
-    }
+    this.publisher.publish();
     if (this.dutyRules) refreshDuties(this);
     this.showDetails();
+  }
+
+  /** What is pending, upserted now: before the workflow returns, since no command may follow its completion. */
+  flush(): void {
+    this.publisher.flush();
   }
 
   /** The UI's current details again (a wait's clock changed); no command, so no history event. */
@@ -240,6 +215,6 @@ export class Incident {
   /** Whether this incident upserts search attributes (publish() and the major-incident flag). */
   searchAttributesOn(): boolean {
     if ((this.input as EarlierIncidentInput).searchAttributes !== false) return true;
-    return patched(SEARCH_ATTRIBUTES_ALWAYS);
+    return isPatched(SEARCH_ATTRIBUTES_ALWAYS);
   }
 }

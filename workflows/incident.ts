@@ -2,7 +2,8 @@
  * breachIncidentWorkflow: one incident, from the first report to the closure sign-off (docs/lifecycle.md).
  * The main function reads as the policy; each phase is a small function in its own module.
  */
-import { ApplicationFailure, condition, patched, setHandler, allHandlersFinished } from '@temporalio/workflow';
+import { isPatched, sinceMarkerRecorded } from './since-marker.js';
+import { ApplicationFailure, condition, setHandler, allHandlersFinished } from '@temporalio/workflow';
 import type { Decision } from '../domain/decision.js';
 import { isDelayKind, type DelayKind } from '../domain/gates.js';
 import { DECISIONS } from '../domain/decisions/index.js';
@@ -49,6 +50,7 @@ export async function breachIncidentWorkflow(input: IncidentInput): Promise<Case
   incident.features = rules.features;
   incident.rules468 = rules.rules468;
   incident.dutyRules = rules.duties;
+  incident.publisher.oncePerTask = sinceMarkerRecorded();
   registerHandlers(incident);
   // A first report started without an id comes in the input (client/incidents.ts); one that names its
   // incident comes as the reportIntake signal of a signal-with-start, as supplements do.
@@ -61,6 +63,7 @@ export async function breachIncidentWorkflow(input: IncidentInput): Promise<Case
   if (incident.dutyRules) {
     const summary = await dutyFlow(incident);
     await condition(allHandlersFinished);
+    incident.flush();
     return summary;
   }
   const convened = await triage(incident);
@@ -81,6 +84,7 @@ export async function breachIncidentWorkflow(input: IncidentInput): Promise<Case
     );
   }
   await condition(allHandlersFinished);
+  incident.flush();
   return summary;
 }
 
@@ -119,7 +123,7 @@ function registerHandlers(incident: Incident): void {
   setHandler(decisionSignal, async (raw: Decision) => {
     let checked = checkDecision(incident, raw);
     // Incidents that took such a signal before separation of duties replay as they ran.
-    if (!checked.ok && checked.separation && !patched(SEPARATION_OF_DUTIES))
+    if (!checked.ok && checked.separation && !isPatched(SEPARATION_OF_DUTIES))
       checked = { ok: true, decision: raw, duplicate: false };
     const id = boundedId((raw as { decisionId?: unknown } | null)?.decisionId);
     if (!checked.ok) {

@@ -8,8 +8,8 @@
  * Behind `patched()`, reached only by incidents whose playbook names a `mediaRelease` endpoint: no
  * incident running before this had one, so none of them sees a new command.
  */
+import { isPatched } from './since-marker.js';
 import { MEDIA_NOTICE_PATCH } from './patches.js';
-import { patched } from '@temporalio/workflow';
 import type { Area } from '../domain/areas.js';
 import { ttyRelayOf } from '../domain/playbook-terms.js';
 import { endpoint, notifier } from './activities.js';
@@ -23,7 +23,7 @@ export async function mediaNotice(incident: Incident, affectedCount: number): Pr
   const target = playbook.endpoints.mediaRelease;
   const approved = incident.letter;
   if (!target || !approved) return;
-  if (!patched(MEDIA_NOTICE_PATCH)) return;
+  if (!isPatched(MEDIA_NOTICE_PATCH)) return;
   let areas = areasOf.get(incident);
   if (!areas) {
     areas = await notifier('Read the areas of the people affected from the roster').rosterAreas({

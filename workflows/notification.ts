@@ -3,11 +3,11 @@
  * delay (468.6-3: wait until the stated date unless lifted, extended or turned into a bar), then the
  * roster notified by the means of 468.6-2 and one substitute notice for those who cannot be reached.
  */
+import { isPatched } from './since-marker.js';
 import {
   condition,
   executeChild,
   getExternalWorkflowHandle,
-  patched,
   setHandler,
   workflowInfo,
   type ApplicationFailure,
@@ -93,7 +93,7 @@ async function notifyRoster(incident: Incident): Promise<void> {
   try {
     // 468.6-2c: immediate notice by telephone goes out beside the letters and emails (telephone-notice.ts).
     const calls = telephoneNotice(incident);
-    const counts = patched(BATCHED_NOTIFICATION) ? await runBatches(incident) : await singleActivity(incident);
+    const counts = isPatched(BATCHED_NOTIFICATION) ? await runBatches(incident) : await singleActivity(incident);
     await calls;
     state.notification = {
       ...state.notification,
@@ -197,7 +197,7 @@ function startBatches(incident: Incident): Promise<NotifyRosterResult> {
         immediate: approved.immediate,
         mailVendor: playbook.endpoints.mailVendor,
         // Section 508 (468.6-2b): the letters and emails name the playbook's TTY/relay number.
-        ...(patched(TTY_RELAY_IN_LETTERS) ? ttyRelayOf(playbook) : {}),
+        ...(isPatched(TTY_RELAY_IN_LETTERS) ? ttyRelayOf(playbook) : {}),
         batchSize: playbook.notification.batchSize,
         parallelBatches: playbook.notification.parallelBatches,
         ratePerSecond: playbook.notification.ratePerSecond,

@@ -11,7 +11,7 @@
  * A patch can be deprecated once no incident or run started before it is still open (the retention of
  * closed histories does not matter: they are never replayed), which `npm run breach -- list` shows.
  */
-import { patched } from '@temporalio/workflow';
+import { askSinceMarker, isPatched } from './since-marker.js';
 
 export interface PatchEntry {
   id: string;
@@ -25,6 +25,13 @@ export interface PatchEntry {
 const OPEN_INCIDENTS = 'no incident started before it is still open';
 
 export const PATCHES = {
+  sinceMarker: {
+    id: 'incident-patches-to-2026-12-07',
+    since: '2026-12-07',
+    older: 'records a marker per patch it asks (workflows/since-marker.ts) and upserts at every change',
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
   notifyRosterChild: {
     id: 'notify-roster-child-workflow',
     since: '2026-11-21',
@@ -291,16 +298,18 @@ export interface Rules {
   duties: boolean;
 }
 
-/** Asked in this order since each patch came (the order of the markers in new histories). */
+/** Asked in this order since each patch came (the order of the markers), after the since marker. */
 export function startRules(): Rules {
-  const facts = patched(POLICY_FACTS_PATCH);
-  const custodyFacts = patched(CUSTODY_FACTS_PATCH);
-  const ppgbMembersObject = patched(PPGB_MEMBERS_OBJECT_PATCH);
-  const namedProgramManagers = patched(NAMED_PROGRAM_MANAGERS_PATCH);
-  const rehabilitationAct = patched(REHABILITATION_ACT_PATCH);
-  const rules468 = patched(RULES_468_6);
-  const duties = patched(DUTIES_DERIVED);
-  const dutyFollowUps = duties && patched(DUTY_FOLLOW_UPS_PATCH);
+  askSinceMarker();
+  const facts = isPatched(POLICY_FACTS_PATCH);
+  const custodyFacts = isPatched(CUSTODY_FACTS_PATCH);
+  const ppgbMembersObject = isPatched(PPGB_MEMBERS_OBJECT_PATCH);
+  const namedProgramManagers = isPatched(NAMED_PROGRAM_MANAGERS_PATCH);
+  const rehabilitationAct = isPatched(REHABILITATION_ACT_PATCH);
+  const rules468 = isPatched(RULES_468_6);
+  const duties = isPatched(DUTIES_DERIVED);
+  // Not covered by the since marker: came after it, asked on its own.
+  const dutyFollowUps = duties && isPatched(DUTY_FOLLOW_UPS_PATCH);
   return {
     features: {
       laterFacts: facts,

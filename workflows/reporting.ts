@@ -5,7 +5,8 @@
  * told when classified information is involved. The one-hour clock runs from *discovery*, not from
  * intake: a report that arrives after its hour is late on arrival (468.3b(1)).
  */
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
+import { isPatched } from './since-marker.js';
 import type { SendNoticeInput } from '../activities/index.js';
 import { receiverReference } from '../domain/cisa.js';
 import { alwaysTold, routeFor, type EndpointName } from '../domain/playbook-terms.js';
@@ -95,7 +96,7 @@ export async function reportingPhase(incident: Incident): Promise<void> {
       },
     })),
   ];
-  if (patched(INTAKE_NOTICES_TOGETHER)) {
+  if (isPatched(INTAKE_NOTICES_TOGETHER)) {
     inBackground(incident, 'tell-at-intake', () =>
       mail(intake.map((n) => n.summary).join('; '))
         .sendNotices({ notices: intake.map((n) => n.input) })

@@ -2,8 +2,8 @@
  * Phases 2-7: triage, CRG, breach analysis, cost consultation, minimal risk, and the decision gates
  * of 5 FAM 467.4 and 468.4-468.5. Each returns where the incident goes next.
  */
+import { isPatched } from './since-marker.js';
 import { mail } from './activities.js';
-import { patched } from '@temporalio/workflow';
 import { costBasis } from '../domain/costs.js';
 import { gate, reanalysing, take, timedGate } from './gates.js';
 import { inBackground } from './background.js';
@@ -110,7 +110,7 @@ async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-
 
   incident.costBasis = costBasis(analysisDecision, report.affectedCount, incident.playbook);
   const costedBefore = notify && analysisDecision.options.includes('credit-protection');
-  if (costedBefore || (incident.costBasis.length > 0 && patched(CGFS_ON_EVERY_COST))) {
+  if (costedBefore || (incident.costBasis.length > 0 && isPatched(CGFS_ON_EVERY_COST))) {
     // 468.5d: CGFS is consulted on the cost of mitigation before the decision.
     incident.setPhase('cost-consultation');
     incident.addItem('cost-consultation', 'cgfs');
@@ -128,7 +128,7 @@ async function analysis(incident: Incident): Promise<AfterResponse | 'return-to-
     const major = incident.dutyRules && state.majorIncident !== null && !noBreach;
     // The Rehabilitation Act: employees' medical information is never minimal risk, no further action.
     const minimal = (noBreach || state.risk === 'low') && !major && !state.rehabilitationAct;
-    if (minimal || !patched(NO_NOTIFICATION_FOLLOWS_RISK)) {
+    if (minimal || !isPatched(NO_NOTIFICATION_FOLLOWS_RISK)) {
       const risk = riskWords(incident, analysisDecision.riskOverride);
       routeTo(
         incident,

@@ -7,7 +7,8 @@
  * notice, which is posted, or updated with the new count. Lines and counts only: the person's data is
  * read by the activity from the roster and never enters the history.
  */
-import { condition, patched } from '@temporalio/workflow';
+import { isPatched } from './since-marker.js';
+import { condition } from '@temporalio/workflow';
 import type { NoticeReturn } from '../domain/returns.js';
 import { ttyRelayOf } from '../domain/playbook-terms.js';
 import { endpoint, notifier } from './activities.js';
@@ -81,7 +82,7 @@ export function keepRefused(
 async function resendLoop(incident: Incident): Promise<void> {
   const { file, state } = incident;
   try {
-    if (!patched(NOTICE_RETURNS)) return;
+    if (!isPatched(NOTICE_RETURNS)) return;
     await condition(() => file.runFinished);
     while (file.returnsQueue.length > 0) {
       const batch = file.returnsQueue.splice(0, RESEND_BATCH);
@@ -97,7 +98,7 @@ async function resendLoop(incident: Incident): Promise<void> {
         letter: approved.letter,
         immediate: approved.immediate,
         mailVendor: incident.playbook.endpoints.mailVendor,
-        ...(patched(TTY_RELAY_IN_LETTERS) ? ttyRelayOf(incident.playbook) : {}),
+        ...(isPatched(TTY_RELAY_IN_LETTERS) ? ttyRelayOf(incident.playbook) : {}),
         lines,
       });
       let substituted = 0;

@@ -10,8 +10,8 @@
  * Behind `patched()`, reached only by incidents whose playbook names a `telephony` endpoint: no
  * incident running before this had one.
  */
+import { isPatched } from './since-marker.js';
 import { TELEPHONE_NOTICE_PATCH } from './patches.js';
-import { patched } from '@temporalio/workflow';
 import { notifier } from './activities.js';
 import { ttyRelayOf } from '../domain/playbook-terms.js';
 import { nowIso, type Incident } from './incident-state.js';
@@ -21,7 +21,7 @@ export async function telephoneNotice(incident: Incident): Promise<void> {
   const target = playbook.endpoints.telephony;
   const approved = incident.letter;
   if (!target || !approved?.immediate) return;
-  if (!patched(TELEPHONE_NOTICE_PATCH)) return;
+  if (!isPatched(TELEPHONE_NOTICE_PATCH)) return;
   try {
     const result = await notifier('Call or text the people with a phone (5 FAM 468.6-2c)').callRoster({
       incidentId: state.incidentId,

@@ -31,6 +31,8 @@ const ACTIONS = new Set([
   'upsertWorkflowSearchAttributesEventAttributes',
   'markerRecordedEventAttributes',
   'startChildWorkflowExecutionInitiatedEventAttributes',
+  // A memo change (the case list's, domain/case-list-facts.ts): counted, as an upsert is.
+  'workflowPropertiesModifiedEventAttributes',
 ]);
 
 export interface Cost {

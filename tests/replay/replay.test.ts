@@ -94,6 +94,8 @@ describe('recorded histories replay against the current workflow code', () => {
     expect(files).toContain('pre-route-by-risk/minimal-risk-at-moderate.json');
     // Recorded before the intake notices went out in one activity (workflows/reporting.ts INTAKE_NOTICES_TOGETHER).
     expect(files).toContain('pre-intake-together/on-time-cyber.json');
+    // Recorded before one marker stood for the incident's patches (workflows/since-marker.ts).
+    expect(files).toContain('pre-since-marker/full-chain-delay-notification.json');
     console.log(
       `[replay] ${FIXTURES.length} histories, ${FIXTURES.reduce((n, f) => n + ((f.history as { events: unknown[] }).events.length ?? 0), 0)} events`,
     );
@@ -152,6 +154,60 @@ describe('issue 15: a report without an id starts its incident with the report i
   });
 });
 
+interface HistoryEvent {
+  eventType: string;
+  markerRecordedEventAttributes?: { details?: Record<string, { payloads?: { data?: string }[] }> };
+  upsertWorkflowSearchAttributesEventAttributes?: { searchAttributes?: { indexedFields?: Record<string, unknown> } };
+}
+
+/** The patch ids of a history's patch markers, in order (the SDK's core writes them as plain JSON). */
+function patchMarkers(fixture: Fixture): string[] {
+  return (fixture.history as { events: HistoryEvent[] }).events.flatMap((e) => {
+    const data = Object.values(e.markerRecordedEventAttributes?.details ?? {})[0]?.payloads?.[0]?.data;
+    return data ? [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id] : [];
+  });
+}
+
+/** How many upserts of the incident's own search attributes each workflow task made. */
+function upsertsPerTask(fixture: Fixture): number[] {
+  const counts: number[] = [];
+  for (const e of (fixture.history as { events: HistoryEvent[] }).events) {
+    if (e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED') counts.push(0);
+    const fields = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+    if (fields.some((f) => f.startsWith('Breach'))) counts[counts.length - 1]! += 1;
+  }
+  return counts;
+}
+
+/** How many changes of the memo (the case list's, domain/case-list-facts.ts) each workflow task made. */
+function memosPerTask(fixture: Fixture): number[] {
+  const counts: number[] = [];
+  for (const e of (fixture.history as { events: HistoryEvent[] }).events) {
+    if (e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED') counts.push(0);
+    if (e.eventType === 'EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED') counts[counts.length - 1]! += 1;
+  }
+  return counts;
+}
+
+describe('one patch marker for a new incident (workflows/since-marker.ts)', () => {
+  const now = () => FIXTURES.find((f) => f.file === 'full-chain-delay-notification.json')!;
+  const before = () => FIXTURES.find((f) => f.file === 'pre-since-marker/full-chain-delay-notification.json')!;
+
+  it('an incident recorded since holds the since marker and no other; one recorded before a marker per patch it asked', () => {
+    expect(patchMarkers(now())).toEqual([PATCHES.sinceMarker.id]);
+    expect(patchMarkers(before())).not.toContain(PATCHES.sinceMarker.id);
+    expect(patchMarkers(before()).length).toBeGreaterThan(5);
+  });
+
+  it('an incident recorded since upserts its search attributes and its case-list memo at most once per workflow task, with the state it ends in; one before at every change, up to four times a task', () => {
+    const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
+    expect(Math.max(...upsertsPerTask(now()))).toBe(1);
+    expect(Math.max(...memosPerTask(now()))).toBe(1);
+    expect(Math.max(...upsertsPerTask(before()))).toBeGreaterThan(2);
+    expect(sum(upsertsPerTask(now())) * 2).toBeLessThan(sum(upsertsPerTask(before())));
+  });
+});
+
 describe('the control: a workflow changed without patched()', () => {
   it('fails every recorded incident history with a DeterminismViolationError', async () => {
     const { code } = await bundleWorkflowCode({
@@ -167,19 +223,6 @@ describe('the control: a workflow changed without patched()', () => {
     }
   });
 });
-
-/** The patch ids a recorded history carries, in the order of their markers. */
-function patchMarkers(fixture: Fixture): string[] {
-  const events = (
-    fixture.history as {
-      events: { markerRecordedEventAttributes?: { details?: Record<string, { payloads?: { data?: string }[] }> } }[];
-    }
-  ).events;
-  return events.flatMap((e) => {
-    const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
-    return data ? [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id] : [];
-  });
-}
 
 describe('immediate notice by telephone and in the media (workflows/telephone-notice.ts, media-notice.ts)', () => {
   it('468.6-2c, 468.6-2b: a history recorded since carries the telephone, media and Section 508 relay patches, and its calls and media notice', () => {

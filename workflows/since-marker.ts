@@ -1,0 +1,93 @@
+/**
+ * One patch marker for a new incident instead of one per patch (workflows/patches.ts `sinceMarker`). Each
+ * marker a new workflow records costs two history events and two billed actions, the marker and the
+ * `TemporalChangeVersion` upsert the SDK's core adds to it (docs/performance.md "Events, workflow tasks
+ * and actions"). An incident asks the since marker once, first, in its first workflow task
+ * (`startRules`); when it has it, every patch the marker covers reads true without a marker of its own.
+ * An incident started before it has no such marker and asks each patch where it always did, so its
+ * history replays unchanged.
+ *
+ * The covered list is fixed: an incident recorded with this marker never ran a patch added after it, so
+ * a later patch is asked with `patched()` on its own (or covered by a new since marker of its own).
+ */
+import { patched } from '@temporalio/workflow';
+import {
+  AWAITING_SINCE_ATTRIBUTE,
+  BATCHED_NOTIFICATION,
+  CASE_RECORD_ARCHIVING,
+  CGFS_ON_EVERY_COST,
+  COMPLETE_REPORT_PATCH,
+  CUSTODY_FACTS_PATCH,
+  DEADLINE_PRIORITY_PATCH,
+  DECISION_ID_IN_TIMELINE,
+  DUTIES_DERIVED,
+  GATE_MAIL_IN_BACKGROUND,
+  INTAKE_NOTICES_TOGETHER,
+  MEDIA_NOTICE_PATCH,
+  NAMED_PROGRAM_MANAGERS_PATCH,
+  NO_NOTIFICATION_FOLLOWS_RISK,
+  NOTICE_RETURNS,
+  POLICY_FACTS_PATCH,
+  PPGB_MEMBERS_OBJECT_PATCH,
+  REHABILITATION_ACT_PATCH,
+  RULES_468_6,
+  SEARCH_ATTRIBUTES_ALWAYS,
+  SEPARATION_OF_DUTIES,
+  PATCHES,
+  TELEPHONE_NOTICE_PATCH,
+} from './patches.js';
+
+/** The incident workflow's patches up to the since marker (not the yearly workflow's). */
+export function sinceCovers(): readonly string[] {
+  // A function, not a module constant: patches.ts imports this module too.
+  return [
+    POLICY_FACTS_PATCH,
+    CUSTODY_FACTS_PATCH,
+    PPGB_MEMBERS_OBJECT_PATCH,
+    NAMED_PROGRAM_MANAGERS_PATCH,
+    REHABILITATION_ACT_PATCH,
+    RULES_468_6,
+    DUTIES_DERIVED,
+    AWAITING_SINCE_ATTRIBUTE,
+    INTAKE_NOTICES_TOGETHER,
+    DEADLINE_PRIORITY_PATCH,
+    GATE_MAIL_IN_BACKGROUND,
+    SEPARATION_OF_DUTIES,
+    DECISION_ID_IN_TIMELINE,
+    SEARCH_ATTRIBUTES_ALWAYS,
+    NO_NOTIFICATION_FOLLOWS_RISK,
+    CGFS_ON_EVERY_COST,
+    BATCHED_NOTIFICATION,
+    MEDIA_NOTICE_PATCH,
+    TELEPHONE_NOTICE_PATCH,
+    NOTICE_RETURNS,
+    COMPLETE_REPORT_PATCH,
+    CASE_RECORD_ARCHIVING,
+  ];
+}
+
+/**
+ * What this workflow's since marker says. Module state of the workflow's own module scope (workflows/ is
+ * never preloaded, workers/preload.ts), set once by the incident's first task: in any other workflow
+ * type (the notification run, the yearly duty) it stays unset and `isPatched` is `patched`.
+ */
+let covered: ReadonlySet<string> | null = null;
+
+/** Asked once, first, in an incident's first workflow task (workflows/patches.ts `startRules`). */
+export function askSinceMarker(): boolean {
+  covered = patched(PATCHES.sinceMarker.id) ? new Set(sinceCovers()) : null;
+  return covered !== null;
+}
+
+/** Whether the incident started under the since marker (its search attributes once per workflow task). */
+export function sinceMarkerRecorded(): boolean {
+  return covered !== null;
+}
+
+/**
+ * `patched(id)` for the incident's patches: true without a marker of its own under the since marker;
+ * otherwise asked as before, where it always was.
+ */
+export function isPatched(id: string): boolean {
+  return covered?.has(id) === true || patched(id);
+}
