@@ -14,7 +14,7 @@ import type { Role } from '../domain/roles.js';
 import type { ActionItem, ActionItemId, CaseSummary, IncidentState, Phase } from '../domain/state.js';
 import type { Recipient } from '../activities/index.js';
 import { currentDetails } from './details.js';
-import { NO_FEATURES, type Features } from './patches.js';
+import { NO_FEATURES, type Features } from './rule-sets.js';
 import { GateBook } from './gate-clock.js';
 import { emptyCaseFile } from './case-file.js';
 import { refreshDuties, tellOwners } from './duty-rules.js';

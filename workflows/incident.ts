@@ -39,7 +39,8 @@ import { reportingPhase } from './reporting.js';
 import { completeReport } from './complete-report.js';
 import { respond, triage } from './response.js';
 import { dutyFlow } from './duty-flow.js';
-import { SEPARATION_OF_DUTIES, startRules } from './patches.js';
+import { SEPARATION_OF_DUTIES } from './patches.js';
+import { startRules } from './rule-sets.js';
 
 export type { IncidentInput } from './incident-state.js';
 

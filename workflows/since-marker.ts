@@ -73,7 +73,7 @@ export function sinceCovers(): readonly string[] {
  */
 let covered: ReadonlySet<string> | null = null;
 
-/** Asked once, first, in an incident's first workflow task (workflows/patches.ts `startRules`). */
+/** Asked once, first, in an incident's first workflow task (workflows/rule-sets.ts `startRules`). */
 export function askSinceMarker(): boolean {
   covered = patched(PATCHES.sinceMarker.id) ? new Set(sinceCovers()) : null;
   return covered !== null;

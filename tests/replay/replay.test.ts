@@ -237,7 +237,7 @@ describe('immediate notice by telephone and in the media (workflows/telephone-no
   });
 });
 
-describe('the rules patches decided at start have histories recorded under them (workflows/patches.ts startRules)', () => {
+describe('the rules patches decided at start have histories recorded under them (workflows/rule-sets.ts startRules)', () => {
   it('the custody exemption, PPGB members objecting, named program managers, the Rehabilitation Act and the duty follow-ups each replay from a history that decided them', () => {
     const recorded = new Set(FIXTURES.flatMap((f) => patchMarkers(f)));
     for (const id of [
