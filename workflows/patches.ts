@@ -206,6 +206,14 @@ export const PATCHES = {
     deprecateWhen: OPEN_INCIDENTS,
     decided: 'at start',
   },
+  refusalToldToOwner: {
+    id: 'endpoint-refusal-told-to-owner',
+    since: '2026-12-07',
+    older:
+      "a refused report's escalation goes to the SAOP and the Privacy Division only, not to the office that owes the report and alone may record it `report-filed`",
+    deprecateWhen: 'no incident whose report was refused before it is still open',
+    decided: 'at the command',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export const POLICY_FACTS_PATCH = PATCHES.policyFacts.id;
@@ -233,6 +241,7 @@ export const MEDIA_NOTICE_PATCH = PATCHES.mediaNotice.id;
 export const TELEPHONE_NOTICE_PATCH = PATCHES.telephoneNotice.id;
 export const TTY_RELAY_IN_LETTERS = PATCHES.ttyRelayInLetters.id;
 export const DUTY_FOLLOW_UPS_PATCH = PATCHES.dutyFollowUps.id;
+export const REFUSAL_TOLD_TO_OWNER = PATCHES.refusalToldToOwner.id;
 
 /** The rule sets of the policy-facts patch (5 FAM 468.1(4), 468.3b(2), 467.2b-c, 469.6, 464c; OMB; CISA). */
 export interface Features {

@@ -134,11 +134,16 @@ describe('duties derived from the facts', () => {
     );
   });
 
-  it('468.3b(1): a refused one-hour report keeps its duty open until the routed office records it filed', async () => {
+  it('468.3b(1): a refused one-hour report keeps its duty open until the routed office records it filed; DS/CIRT, who owes it, is told at once', async () => {
     const restore = f.receiver.respondWith('/usCert', { status: 400, body: { error: 'bad' } });
     try {
-      const { handle } = await report(f, { piiTypes: ['other'], affectedCount: 2, encrypted: true });
+      const { handle, incidentId } = await report(f, { piiTypes: ['other'], affectedCount: 2, encrypted: true });
       await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'endpoint-rejected:usCert'), 'refusal');
+      await waitForState(
+        handle,
+        () => mailTo(incidentId, 'ds.cirt@state.example', 'refused a report').length > 0,
+        'DS/CIRT told of the refusal',
+      );
       // Triage is accepted while the report is still owed; the hour passes.
       await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'IRM' });
       await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Look at it.' });
