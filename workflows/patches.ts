@@ -206,6 +206,14 @@ export const PATCHES = {
     deprecateWhen: OPEN_INCIDENTS,
     decided: 'at start',
   },
+  itemClockEndsWithItem: {
+    id: 'item-clock-ends-with-item',
+    since: '2026-12-07',
+    older:
+      "an open option item replaced by a resubmitted analysis keeps its owner's clock: the owner is reminded and escalated for it again and again, beside the new item's clock (`itemClockEndsWithItem` off)",
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
   refusalToldToOwner: {
     id: 'endpoint-refusal-told-to-owner',
     since: '2026-12-07',
@@ -242,6 +250,7 @@ export const TELEPHONE_NOTICE_PATCH = PATCHES.telephoneNotice.id;
 export const TTY_RELAY_IN_LETTERS = PATCHES.ttyRelayInLetters.id;
 export const DUTY_FOLLOW_UPS_PATCH = PATCHES.dutyFollowUps.id;
 export const REFUSAL_TOLD_TO_OWNER = PATCHES.refusalToldToOwner.id;
+export const ITEM_CLOCK_ENDS_WITH_ITEM = PATCHES.itemClockEndsWithItem.id;
 
 /** The rule sets of the policy-facts patch (5 FAM 468.1(4), 468.3b(2), 467.2b-c, 469.6, 464c; OMB; CISA). */
 export interface Features {
@@ -276,6 +285,8 @@ export interface Features {
    * employees' medical information is derived again; the OIG referral is DS/CIRT's to record filed.
    */
   dutyFollowUps: boolean;
+  /** An item owner's clock ends when its item leaves the list (a resubmitted analysis replaces it), not only when done. */
+  itemClockEndsWithItem: boolean;
 }
 
 export const NO_FEATURES: Features = {
@@ -289,6 +300,7 @@ export const NO_FEATURES: Features = {
   namedProgramManagers: false,
   rehabilitationAct: false,
   dutyFollowUps: false,
+  itemClockEndsWithItem: false,
 };
 
 /** The rules an incident runs under, decided once, in its first workflow task. */
@@ -310,6 +322,7 @@ export function startRules(): Rules {
   const rules468 = patched(RULES_468_6);
   const duties = patched(DUTIES_DERIVED);
   const dutyFollowUps = duties && patched(DUTY_FOLLOW_UPS_PATCH);
+  const itemClockEndsWithItem = dutyFollowUps && patched(ITEM_CLOCK_ENDS_WITH_ITEM);
   return {
     features: {
       laterFacts: facts,
@@ -322,6 +335,7 @@ export function startRules(): Rules {
       namedProgramManagers,
       rehabilitationAct,
       dutyFollowUps,
+      itemClockEndsWithItem,
     },
     rules468,
     duties,
