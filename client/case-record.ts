@@ -10,6 +10,7 @@ import PDFDocument from 'pdfkit';
 import { sealCaseRecord, type CaseRecord } from '../domain/case-record.js';
 import { recordName, recordSections } from '../domain/case-record-view.js';
 import { incidentWorkflowId } from '../domain/ids.js';
+import { BreachPhase } from '../domain/search-attributes.js';
 import type { NoticeReturn } from '../domain/returns.js';
 import { caseRecordQuery, noticesReturnedSignal } from '../workflows/messages.js';
 import { IncidentClosedError, IncidentNotFoundError, TEMPORAL_CALL_TIMEOUT_MS, asTemporalError } from './errors.js';
@@ -65,10 +66,18 @@ export function caseRecordPdf(record: CaseRecord): Promise<Buffer> {
   return done;
 }
 
-/** Returned notices to the incident (signal `noticesReturned`); a closed incident takes none. */
+/**
+ * Returned notices to the incident (signal `noticesReturned`); a closed incident takes none (468.7: its
+ * record is final; docs/lifecycle.md "Returns"). A workflow in phase `closed` still runs while it gives
+ * the PPGB its report, and a signal then would be taken and never acted on: its phase (`BreachPhase`,
+ * read without a worker) is asked first.
+ */
 export async function reportReturns(client: Client, incidentId: string, returns: NoticeReturn[]): Promise<void> {
   const handle = client.workflow.getHandle(incidentWorkflowId(incidentId));
   try {
+    const described = await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => handle.describe());
+    if (described.status.name !== 'RUNNING' || described.typedSearchAttributes.get(BreachPhase) === 'closed')
+      throw new IncidentClosedError(incidentId);
     await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () =>
       handle.signal(noticesReturnedSignal, { returns }),
     );

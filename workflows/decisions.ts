@@ -123,7 +123,7 @@ export function checkDecision(incident: Incident, raw: unknown): Checked {
         ok: false,
         refusal: refuse(
           REFUSAL.forbidden,
-          `${decision.kind} is decided by the ${role} role; "${actor}" does not hold it${alternates}`,
+          `${decision.kind} is decided by the ${[role, ...alsoBy].join(' or ')} role; "${actor}" does not hold it${alternates}`,
         ),
       };
     }

@@ -194,7 +194,8 @@ export async function dueDate(
       (step) => options.onStep(step, clock.reminders),
     );
   } finally {
-    book.dueDates.delete(options.item);
+    // A replaced item's clock ends after its successor's began: it leaves the successor's entry.
+    if (book.dueDates.get(options.item) === clock) book.dueDates.delete(options.item);
     incident.showDetails();
   }
 }

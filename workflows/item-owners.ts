@@ -31,7 +31,10 @@ export function remindOwner(incident: Incident, item: ActionItem): void {
       what: `the ${item.ownerRole} completes the action item ${item.id} (5 FAM 467.2c)`,
       escalateTo: escalationTarget(incident, item.ownerRole, [...KINDS], false).label,
       summary: `${item.ownerRole} to complete action item ${item.id}`,
-      done: () => item.status === 'done',
+      // A resubmitted analysis replaces its open option items (workflows/apply.ts): the replaced one's clock ends.
+      done: () =>
+        item.status === 'done' ||
+        (incident.features.itemClockEndsWithItem && !incident.state.actionItems.includes(item)),
       onStep: (step, reminders) => {
         // The owner now: an item may change hands (DS takes over the fact-finding, workflows/later-facts.ts).
         const role = item.ownerRole;

@@ -211,6 +211,22 @@ export const PATCHES = {
     deprecateWhen: OPEN_INCIDENTS,
     decided: 'at start',
   },
+  itemClockEndsWithItem: {
+    id: 'item-clock-ends-with-item',
+    since: '2026-12-07',
+    older:
+      "an open option item replaced by a resubmitted analysis keeps its owner's clock: the owner is reminded and escalated for it again and again, beside the new item's clock (`itemClockEndsWithItem` off)",
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
+  refusalToldToOwner: {
+    id: 'endpoint-refusal-told-to-owner',
+    since: '2026-12-07',
+    older:
+      "a refused report's escalation goes to the SAOP and the Privacy Division only, not to the office that owes the report and alone may record it `report-filed`",
+    deprecateWhen: 'no incident whose report was refused before it is still open',
+    decided: 'at the command',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export const POLICY_FACTS_PATCH = PATCHES.policyFacts.id;
@@ -238,3 +254,5 @@ export const MEDIA_NOTICE_PATCH = PATCHES.mediaNotice.id;
 export const TELEPHONE_NOTICE_PATCH = PATCHES.telephoneNotice.id;
 export const TTY_RELAY_IN_LETTERS = PATCHES.ttyRelayInLetters.id;
 export const DUTY_FOLLOW_UPS_PATCH = PATCHES.dutyFollowUps.id;
+export const REFUSAL_TOLD_TO_OWNER = PATCHES.refusalToldToOwner.id;
+export const ITEM_CLOCK_ENDS_WITH_ITEM = PATCHES.itemClockEndsWithItem.id;

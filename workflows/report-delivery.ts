@@ -11,6 +11,9 @@ import { routeFor, type EndpointName } from '../domain/playbook-terms.js';
 import { deadlineEndpoint, mail } from './activities.js';
 import { failureMessage } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
+import { isPatched } from './since-marker.js';
+import { REFUSAL_TOLD_TO_OWNER } from './patches.js';
+import { reportOwner } from '../domain/report-owners.js';
 
 /**
  * The part of the report an external focal point receives: what the Breach Incident form holds, and,
@@ -94,8 +97,15 @@ export async function deliver(
     const message = failureMessage(err);
     routed(incident, step, name, 'refused', undefined, message);
     incident.log(`endpoint-rejected:${name}`, undefined, message);
+    const to = [...incident.recipients('ppgbChair'), ...incident.recipients('privacyDivision')];
+    // 468.3b: the office that owes the report (DS/CIRT for US-CERT and the OIG) must deliver it by hand
+    // and record it `report-filed` (docs/lifecycle.md "Duties"): it is told too.
+    if (incident.features.dutyFollowUps && isPatched(REFUSAL_TOLD_TO_OWNER)) {
+      const told = new Set(to.map((r) => r.email));
+      to.push(...incident.recipients(reportOwner(name)).filter((r) => !told.has(r.email)));
+    }
     await mail(`Escalate: ${name} refused the report`).sendNotice({
-      to: [...incident.recipients('ppgbChair'), ...incident.recipients('privacyDivision')],
+      to,
       notice: { template: 'endpoint-rejected', incidentId: incident.state.incidentId, endpoint: name, message },
       step: `endpoint-rejected-${step}`,
     });

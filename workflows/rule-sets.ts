@@ -8,6 +8,7 @@ import {
   CUSTODY_FACTS_PATCH,
   DUTIES_DERIVED,
   DUTY_FOLLOW_UPS_PATCH,
+  ITEM_CLOCK_ENDS_WITH_ITEM,
   NAMED_PROGRAM_MANAGERS_PATCH,
   POLICY_FACTS_PATCH,
   PPGB_MEMBERS_OBJECT_PATCH,
@@ -48,6 +49,8 @@ export interface Features {
    * employees' medical information is derived again; the OIG referral is DS/CIRT's to record filed.
    */
   dutyFollowUps: boolean;
+  /** An item owner's clock ends when its item leaves the list (a resubmitted analysis replaces it), not only when done. */
+  itemClockEndsWithItem: boolean;
 }
 
 export const NO_FEATURES: Features = {
@@ -61,6 +64,7 @@ export const NO_FEATURES: Features = {
   namedProgramManagers: false,
   rehabilitationAct: false,
   dutyFollowUps: false,
+  itemClockEndsWithItem: false,
 };
 
 /** The rules an incident runs under, decided once, in its first workflow task. */
@@ -84,6 +88,7 @@ export function startRules(): Rules {
   const duties = isPatched(DUTIES_DERIVED);
   // Not covered by the since marker: came after it, asked on its own.
   const dutyFollowUps = duties && isPatched(DUTY_FOLLOW_UPS_PATCH);
+  const itemClockEndsWithItem = dutyFollowUps && isPatched(ITEM_CLOCK_ENDS_WITH_ITEM);
   return {
     features: {
       laterFacts: facts,
@@ -96,6 +101,7 @@ export function startRules(): Rules {
       namedProgramManagers,
       rehabilitationAct,
       dutyFollowUps,
+      itemClockEndsWithItem,
     },
     rules468,
     duties,

@@ -9,9 +9,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Payload } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { TypedSearchAttributes, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentWorkflowId } from '../../domain/ids.js';
+import { BreachPhase } from '../../domain/search-attributes.js';
+import { reportReturns } from '../../client/case-record.js';
+import { IncidentClosedError } from '../../client/incidents.js';
 import { notifyWorkflowId } from '../../workflows/notify-messages.js';
 import { testDataConverter } from '../helpers/index.js';
 import { signVendorBody } from '../../api/vendor-routes.js';
@@ -331,5 +335,27 @@ describe('POST /vendor/returns', () => {
       (await returns({ incidentId: 'no-such-incident-2', returns: [{ line: 1, means: 'letter', reason: 'moved' }] }))
         .status,
     ).toBe(404);
+  });
+
+  it('468.7, 468.6-2a/b: a return while the closed incident is still finishing (phase closed, workflow running) is 409, not taken and lost', async () => {
+    const signals: unknown[] = [];
+    const fakeClient = (phase: string) =>
+      ({
+        withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn(),
+        workflow: {
+          getHandle: () => ({
+            describe: async () => ({
+              status: { name: 'RUNNING' },
+              typedSearchAttributes: new TypedSearchAttributes([{ key: BreachPhase, value: phase }]),
+            }),
+            signal: async (...args: unknown[]) => void signals.push(args),
+          }),
+        },
+      }) as unknown as Client;
+    const back = [{ line: 0, means: 'letter' as const, reason: 'moved' as const }];
+    await expect(reportReturns(fakeClient('closed'), 'inc-closing', back)).rejects.toBeInstanceOf(IncidentClosedError);
+    expect(signals).toHaveLength(0);
+    await reportReturns(fakeClient('remediation'), 'inc-open', back);
+    expect(signals).toHaveLength(1);
   });
 });

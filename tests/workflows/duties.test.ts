@@ -134,11 +134,16 @@ describe('duties derived from the facts', () => {
     );
   });
 
-  it('468.3b(1): a refused one-hour report keeps its duty open until the routed office records it filed', async () => {
+  it('468.3b(1): a refused one-hour report keeps its duty open until the routed office records it filed; DS/CIRT, who owes it, is told at once', async () => {
     const restore = f.receiver.respondWith('/usCert', { status: 400, body: { error: 'bad' } });
     try {
-      const { handle } = await report(f, { piiTypes: ['other'], affectedCount: 2, encrypted: true });
+      const { handle, incidentId } = await report(f, { piiTypes: ['other'], affectedCount: 2, encrypted: true });
       await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'endpoint-rejected:usCert'), 'refusal');
+      await waitForState(
+        handle,
+        () => mailTo(incidentId, 'ds.cirt@state.example', 'refused a report').length > 0,
+        'DS/CIRT told of the refusal',
+      );
       // Triage is accepted while the report is still owed; the hour passes.
       await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'IRM' });
       await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Look at it.' });
@@ -348,6 +353,36 @@ describe('duties owned, reminded and derived again (the follow-ups)', () => {
       'the item done',
     );
     expect(await currentDetails(handle)).not.toContain('action item fact-finding');
+  });
+
+  it('467.2c: an option item a resubmitted analysis replaces ends its clock: its owner is reminded and escalated once, for the item that stands', async () => {
+    const { handle } = await report(f, { piiTypes: ['other'], affectedCount: 2, encrypted: true });
+    await triage(handle, true);
+    await waitForPhase(handle, 'analysis');
+    await decide(handle, 'ips-director', {
+      kind: 'submit-analysis',
+      factors: FACTORS_HIGH,
+      options: ['remediation', 'systemic-review'],
+      rationale: 'First finding.',
+    });
+    await decide(handle, 'ppgb-chair', { kind: 'ppgb-chair-decision', outcome: 'return-to-crg', rationale: 'Again.' });
+    await waitForPhase(handle, 'analysis');
+    await decide(handle, 'ips-director', {
+      kind: 'submit-analysis',
+      factors: FACTORS_HIGH,
+      options: ['remediation'],
+      rationale: 'Second finding: no systemic review.',
+    });
+    await f.env.sleep(5 * 86_400_000 + 60_000);
+    const stalled = await waitForState(
+      handle,
+      (s) => s.timeline.some((t) => t.event === 'escalated:item:remediation'),
+      'the escalation of the remediation item',
+    );
+    const events = stalled.timeline.map((t) => t.event);
+    expect(events.filter((e) => e === 'escalated:item:remediation')).toHaveLength(1);
+    expect(events).not.toContain('escalated:item:systemic-review');
+    expect(await currentDetails(handle)).toContain('action item remediation');
   });
 
   it('468.3b(1): a US-CERT report owed after a supplement makes the case cyber is marked late when its hour passes', async () => {

@@ -238,7 +238,7 @@ describe('triage and analysis', () => {
     expect(objected.decisions.at(-1)).toMatchObject({ kind: 'ppgb-override', actorId: 'ppgb-m-pri' });
   });
 
-  it('468.5c: someone outside the PPGB may not object (403 role), and the submitter of the analysis may not either', async () => {
+  it('468.5c: someone outside the PPGB may not object (403 role, naming the PPGB, not the Chair alone), and the submitter of the analysis may not either', async () => {
     const { handle } = await report(f);
     await toAnalysis(handle);
     await decide(handle, 'ips-director', MINIMAL_BY_OVERRIDE);
@@ -246,6 +246,7 @@ describe('triage and analysis', () => {
       decide(handle, 'crg-cgfs', { kind: 'ppgb-override', rationale: 'I would like notification.' }),
     );
     expect(outsider.type).toBe('ActorLacksRole');
+    expect(outsider.message).toContain('ppgb-override is decided by the ppgbChair or ppgb role');
     const submitter = await refusal(
       decide(handle, 'ips-director', { kind: 'ppgb-override', rationale: 'On second thought.' }),
     );
