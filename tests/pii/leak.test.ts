@@ -439,11 +439,12 @@ describe('a whole incident full of PII', () => {
       });
     }
     await waitFor((s) => s.phase === 'closure-review', 'closure review');
-    // OIG refused the referral (above): its duty stays open until the routed office records it filed another way.
-    await decide(TOKEN.privacy, {
+    // OIG refused the referral (above): its duty stays open until the office that owes it (DS/CIRT,
+    // 468.3b(2), domain/report-owners.ts) records it filed another way.
+    await decide(tokenOf('dsCirt'), {
       kind: 'report-filed',
       to: 'oig',
-      filedBy: 'the Privacy Division by secure fax',
+      filedBy: 'DS/CIRT by secure fax',
       reference: 'OIG-FAX-7',
     });
     await decide(TOKEN.ips, { kind: 'sign-off-closure', rationale: `Closed; ${REPORTER.name} retrained.` });
