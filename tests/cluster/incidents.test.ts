@@ -2,12 +2,15 @@
  * Incidents on the self-hosted cluster (PostgreSQL persistence and SQL visibility, the namespace and
  * search attributes made by deploy/scripts, tests/cluster/cluster.ts), with the production worker as a
  * child process: the whole lifecycle, the list by BreachPhase and BreachAwaitingRole on SQL visibility,
- * a decision while no worker runs, and the Temporal server killed and started again at a gate.
+ * a decision while no worker runs, the yearly duties' schedules as `npm start` ensures them, and the
+ * Temporal server killed and started again at a gate.
  */
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { submitDecision } from '../../client/decisions.js';
 import { listIncidents } from '../../client/incidents.js';
+import { ensureYearlySchedules, YEARLY_SCHEDULES, yearlyRecipients } from '../../client/schedules.js';
+import { ensureYearlySchedulesOnStart } from '../../scripts/local/yearly-schedules.js';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes.js';
 import type { Playbook } from '../../domain/playbook.js';
 import type { IncidentState } from '../../domain/state.js';
@@ -117,6 +120,70 @@ it('468.3b-468.7: the whole lifecycle on the cluster: reported to US-CERT, every
     500,
   );
   expect(closed.status).toBe('COMPLETED');
+});
+
+it("the yearly duties' schedules on the cluster: ensured as npm start does, listed, a second ensure changes nothing, and a triggered exercise reminder runs on the worker and mails the SAOP and the Privacy Division", async () => {
+  const ids = YEARLY_SCHEDULES.map((s) => s.id);
+  const ensureOnStart = () =>
+    ensureYearlySchedulesOnStart({
+      address: cluster.address,
+      namespace: cluster.namespace,
+      env: keys.env,
+      taskQueue: world.taskQueue,
+      playbook,
+    });
+  expect(await ensureOnStart()).toBe(`Yearly duties (Temporal Schedules): created ${ids.join(', ')}.`);
+  expect(await ensureOnStart()).toBe(`Yearly duties (Temporal Schedules): present ${ids.join(', ')}.`);
+  expect(await ensureYearlySchedules(client, { taskQueue: world.taskQueue, playbook })).toEqual({
+    created: [],
+    updated: [],
+    unchanged: ids,
+  });
+  // Listed from SQL visibility, which is eventually consistent: wait for the three, then there are only three.
+  const listed = await until(
+    async () => {
+      const found: string[] = [];
+      for await (const s of client.schedule.list()) found.push(s.scheduleId);
+      return found.filter((id) => id.startsWith('breach-yearly')).length >= ids.length ? found.sort() : undefined;
+    },
+    'the yearly schedules listed',
+    60_000,
+    500,
+  );
+  expect(listed).toEqual([...ids].sort());
+
+  const handle = client.schedule.getHandle('breach-yearly-exercise-reminder');
+  await handle.trigger();
+  const started = await until(
+    async () => {
+      const action = (await handle.describe()).info.recentActions[0]?.action;
+      return action?.type === 'startWorkflow' ? action.workflow.workflowId : undefined;
+    },
+    'the workflow the schedule started',
+    60_000,
+    500,
+  );
+  expect(started.startsWith('breach-yearly-exercise-reminder-run')).toBe(true);
+  // The exercise reminder mails once and ends (workflows/yearly.ts): its result, from the worker on the cluster.
+  const result = await client.workflow.getHandle(started).result();
+  expect(result).toMatchObject({
+    duty: 'annual-exercise',
+    year: new Date().getUTCFullYear(),
+    sent: yearlyRecipients(playbook).length,
+  });
+  const mail = await smtp.waitFor((m) => m.subject.includes('Annual exercise of the breach response plan due'), 30_000);
+  expect(mail.envelope.to.sort()).toEqual(
+    yearlyRecipients(playbook)
+      .map((r) => r.email)
+      .sort(),
+  );
+  expect(mail.text).toContain('exercise run lost-laptop');
+  const description = await client.workflow.getHandle(started).describe();
+  expect(description).toMatchObject({
+    type: 'yearlyDutyWorkflow',
+    taskQueue: world.taskQueue,
+    status: { name: 'COMPLETED' },
+  });
 });
 
 it('a decision while no worker runs is recorded, answered pending, and applied once when a worker is back', async () => {
