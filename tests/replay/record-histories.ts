@@ -183,6 +183,22 @@ async function triage(
   await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene, rationale });
 }
 
+/**
+ * 467.4-2a, 468.4, 468.5c: the CRG not convened, the IPS Director records the analysis as its chair (a
+ * finding of minimal risk, nothing further; docs/lifecycle.md "Duties"), the PPGB is advised and its
+ * objection window runs out: the case goes on to closure review once its items are done.
+ */
+async function notConvened(world: World, incidentId: string, rationale: string): Promise<void> {
+  await decide(world, incidentId, 'ips-director', {
+    kind: 'submit-analysis',
+    factors: FACTORS_LOW,
+    riskOverride: { level: 'low', rationale },
+    options: ['no-further-action'],
+    rationale: 'Recorded by the IPS Director, the CRG not convened.',
+  });
+  await objectionWindowRunsOut(world, incidentId);
+}
+
 /** 467.4-2a: at triage, the office named and the CRG convened with `rationale`. */
 async function toAnalysis(world: World, incidentId: string, rationale: string): Promise<void> {
   await phase(world, incidentId, 'triage');
@@ -241,12 +257,13 @@ export const PATHS: RecordedPath[] = [
   {
     name: 'on-time-cyber',
     description:
-      'Cyber incident reported to US-CERT within the hour; triage; the CRG not convened; fact-finding done; closure signed off.',
+      'Cyber incident reported to US-CERT within the hour; triage; the CRG not convened; fact-finding done; (under the duty rules: the IPS Director records the analysis, the PPGB window runs out); closure signed off.',
     async drive(world, incidentId) {
       const handle = await report(world, incidentId, world.playbook());
       await phase(world, incidentId, 'triage');
       await triage(world, incidentId, { convene: false, rationale: 'Encrypted media recovered unopened.' });
       await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding report filed on 3 March.');
+      await notConvened(world, incidentId, 'Encrypted media recovered unopened.');
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -265,6 +282,7 @@ export const PATHS: RecordedPath[] = [
       await until(world, incidentId, (s) => s.supplements === 1, 'the supplement');
       await triage(world, incidentId, { convene: false, rationale: 'Encrypted media recovered unopened.' });
       await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding report filed on 3 March.');
+      await notConvened(world, incidentId, 'Encrypted media recovered unopened.');
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -272,7 +290,7 @@ export const PATHS: RecordedPath[] = [
   {
     name: 'late-report',
     description:
-      'US-CERT answers 503 past the hour: marked late and escalated at the deadline, delivered afterwards; the triage gate stalls (daily reminders, escalation to the SAOP after five days); the CRG declined; closure.',
+      'US-CERT answers 503 past the hour: marked late and escalated at the deadline, delivered afterwards; the triage gate stalls (daily reminders, escalation to the SAOP after five days); the CRG declined (under the duty rules: the IPS Director records the analysis, the PPGB window runs out); closure.',
     async drive(world, incidentId) {
       let down = true;
       const restore = world.receiver.failWhile('/late/usCert', () => down, 503);
@@ -299,7 +317,8 @@ export const PATHS: RecordedPath[] = [
           kind: 'assign-responsible-office',
           office: 'Bureau of Consular Affairs',
         });
-        await complete(world, incidentId, 'ips-director', 'fact-finding', 'Fact-finding report filed.');
+        await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding report filed.');
+        await notConvened(world, incidentId, 'Twelve records, recovered the same day.');
         await closeOut(world, incidentId, handle);
         return [incident(handle.workflowId)];
       } finally {
@@ -466,7 +485,7 @@ export const PATHS: RecordedPath[] = [
         'two reminders',
       );
       await complete(world, incidentId, 'program-manager', 'remediation', 'Access rights of the share corrected.');
-      await complete(world, incidentId, 'ips-director', 'fact-finding', 'Fact-finding report filed.');
+      await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding report filed.');
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
