@@ -74,16 +74,17 @@ export async function mayReportOn(client: Client, identity: Identity, incidentId
  * taken even while no worker runs, and applied when one does (docs/releases.md). Then the state cannot be
  * queried, so the incident's existence is read from the server (a describe needs no worker) and anyone
  * with a role in the playbook may file; the workflow refuses, with its reasons, whoever may not decide.
- * `timeoutMs`: how long the state is waited for before that reading (the decision's own wait).
+ * `timeoutMs`: how long the state is waited for before that reading (the decision's own wait). Returns
+ * the state as `identity` may see it, or undefined when it could not be queried.
  */
 export async function readForDecision(
   client: Client,
   identity: Identity,
   incidentId: string,
   timeoutMs: number,
-): Promise<void> {
+): Promise<IncidentState | undefined> {
   try {
-    await readIncident(client, identity, incidentId, timeoutMs);
+    return (await readIncident(client, identity, incidentId, timeoutMs)).state;
   } catch (err) {
     if (err instanceof IncidentNotFoundError) throw err;
     try {
@@ -93,5 +94,6 @@ export async function readForDecision(
       throw err;
     }
     if (identity.roles.length === 0) throw new IncidentNotFoundError(incidentId);
+    return undefined;
   }
 }

@@ -200,8 +200,11 @@ export function deriveDuties(f: DutyFacts): Duty[] {
     (d) => FINAL_KINDS.has(d.kind) && FINAL_OUTCOMES.has(d.outcome ?? '') && (!analysis || d.at >= analysis.at),
   );
   const overridden = analysis && s.decisions.some((d) => d.kind === 'ppgb-override' && d.at >= analysis.at);
+  // A finding of an authorized disclosure that leaves no breach is not a breach to notify, major or not:
+  // the PPGB is advised (468.5c), as the workflow routes it (workflows/response.ts).
+  const noBreach = analysis !== undefined && s.authorizedDisclosure !== null && !s.authorizedDisclosure.breachRemains;
   const needsFinal =
-    s.majorIncident !== null ||
+    (s.majorIncident !== null && !noBreach) ||
     (analysis !== undefined &&
       (s.route?.phase === 'ppgb-chair-review' ||
         overridden ||

@@ -11,7 +11,8 @@ import { incidentIdSchema } from '../domain/ids.js';
 import { REFUSAL } from '../domain/refusal.js';
 import type { IncidentState } from '../domain/state.js';
 import { DecisionRefusedError } from '../client/incidents.js';
-import { readableState } from '../client/need-to-know.js';
+import { readableState, readForDecision } from '../client/need-to-know.js';
+import { DECISION_WAIT_MS_DEFAULT } from '../client/decisions.js';
 import { resolveIncidentId } from '../client/case-numbers.js';
 import { getCaseRecord } from '../client/case-record.js';
 import { caseName } from '../domain/case-numbers.js';
@@ -21,13 +22,38 @@ import { decisionsHtml, dutiesHtml, outcomeWords, reportFactsHtml, reportHtml } 
 import type { Identity } from '../security/identity.js';
 import { actionItemsHtml, deadlinesHtml, incidentFailure, openKinds, summaryHtml, timelineHtml } from './case-view.js';
 import type { FieldErrors } from './fields.js';
-import { decisionFormHtml, pendingLines, problemsOf, readDecisionForm, sendDecision } from './decision-form.js';
+import {
+  decisionFormHtml,
+  PENDING_TITLE,
+  pendingLines,
+  problemsOf,
+  readDecisionForm,
+  sendDecision,
+} from './decision-form.js';
 import { isExerciseIncident } from './after-action.js';
 import { csrfToken, requireSignIn, type PageDeps } from './index.js';
 import { errorSummary, escapeHtml, page, send } from './layout.js';
 import { formFields, type FormValues } from './link-form.js';
 import { STEP_UP_MAX_AGE_S } from './sign-in.js';
 import { KIND_WORDS, PHASE_WORDS } from './words.js';
+
+/** What the page tells of the decision sent: done, pending (`heading`), or the problems. */
+interface Message {
+  ok: boolean;
+  lines: string[];
+  heading?: string;
+}
+
+function noticeHtml(message: Message | undefined): string {
+  if (!message) return '';
+  if (!message.ok)
+    return errorSummary(
+      message.lines.map((text) => ({ text })),
+      'The decision was not recorded',
+    );
+  const heading = message.heading ? `<h2>${escapeHtml(message.heading)}</h2>` : '';
+  return `<div class="notice" role="status">${heading}${message.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}</div>`;
+}
 
 interface Pending {
   kind: DecisionKind;
@@ -78,20 +104,13 @@ export function caseRoutes(app: FastifyInstance, deps: PageDeps): void {
     status: number,
     state: IncidentState,
     identity: Identity,
-    message?: { ok: boolean; lines: string[] },
+    message?: Message,
     pending?: Pending,
   ): Promise<FastifyReply> {
     const csrf = csrfToken(reply);
     const kinds = openKinds(state, identity);
     const id = encodeURIComponent(state.incidentId);
-    const notice = message
-      ? message.ok
-        ? `<div class="notice" role="status">${message.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}</div>`
-        : errorSummary(
-            message.lines.map((text) => ({ text })),
-            'The decision was not recorded',
-          )
-      : '';
+    const notice = noticeHtml(message);
     const standing = standingOf(identity, state);
     const caseRecord = await getCaseRecord(deps.client, state.incidentId).catch(() => undefined);
     const name = caseName(state);
@@ -165,6 +184,17 @@ ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to yo
     },
   );
 
+  /** The answer to a decision when the case's state could not be read (no worker answers its query): the message alone. */
+  function messagePage(reply: FastifyReply, status: number, incidentId: string, identity: Identity, message: Message) {
+    const id = encodeURIComponent(incidentId);
+    const body = `${noticeHtml(message)}<p><a href="/cases/${id}">Open the case again</a></p>`;
+    return send(
+      reply,
+      status,
+      page(message.heading ?? `Case ${incidentId}`, body, { organization, identity, csrf: csrfToken(reply) }),
+    );
+  }
+
   app.post<{ Params: { incidentId: string }; Body: FormValues | undefined }>(
     '/cases/:incidentId/decide',
     { preHandler: app.csrfProtection },
@@ -172,32 +202,45 @@ ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to yo
       if (!requireSignIn(request, reply)) return reply;
       const identity = request.identity!;
       const form: FormValues = request.body && typeof request.body === 'object' ? request.body : {};
-      let state: IncidentState;
+      let incidentId: string;
+      let state: IncidentState | undefined;
       try {
-        state = await readableState(deps.client, identity, incidentIdSchema.parse(request.params.incidentId));
+        incidentId = incidentIdSchema.parse(request.params.incidentId);
+        // Need to know as the API reads it (469.2c(1)): while no worker answers the state's query, the
+        // decision is still taken, and answered as pending (client/need-to-know.ts readForDecision).
+        state = await readForDecision(
+          deps.client,
+          identity,
+          incidentId,
+          deps.decisionWaitMs ?? DECISION_WAIT_MS_DEFAULT,
+        );
       } catch (err) {
         return incidentFailure(reply, err, organization, identity);
       }
+      const answer = (status: number, message: Message | undefined, pending?: Pending) =>
+        state
+          ? casePage(reply, status, state, identity, message, pending)
+          : messagePage(
+              reply,
+              status,
+              incidentId,
+              identity,
+              message ?? { ok: false, lines: Object.values(pending?.errors ?? {}) },
+            );
       const kind = DECISION_KINDS.find((k) => k === form.kind);
-      if (!kind)
-        return casePage(reply, 400, state, identity, { ok: false, lines: ['Choose a decision from this page.'] });
+      if (!kind) return answer(400, { ok: false, lines: ['Choose a decision from this page.'] });
       if (identity.roles.length === 0)
-        return casePage(reply, 403, state, identity, {
+        return answer(403, {
           ok: false,
           lines: ['You hold no role in the playbook: you may report and follow your reports, not decide.'],
         });
       if (deps.playbook.signInRequiredFor.includes(kind) && !freshEnough(identity)) {
-        return casePage(reply, 401, state, identity, {
-          ok: false,
-          lines: ['This decision needs a fresh sign-in: sign in again, then send it.'],
-        });
+        return answer(401, { ok: false, lines: ['This decision needs a fresh sign-in: sign in again, then send it.'] });
       }
       const fields = formFields(kind, { playbook: deps.playbook, state, personRoles: identity.roles });
       const read = readDecisionForm(kind, fields, form);
-      if (!read.ok)
-        return casePage(reply, 400, state, identity, undefined, { kind, values: form, errors: read.errors });
+      if (!read.ok) return answer(400, undefined, { kind, values: form, errors: read.errors });
       try {
-        const { incidentId } = state;
         const submitted = await sendDecision(
           deps.client,
           incidentId,
@@ -206,8 +249,9 @@ ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to yo
         );
         if (submitted.status === 'pending') {
           const follow = 'Opening the case again shows whether it was applied.';
-          return casePage(reply, 202, state, identity, {
+          return answer(202, {
             ok: true,
+            heading: PENDING_TITLE,
             lines: pendingLines(kind, incidentId, submitted.decisionId, follow),
           });
         }
@@ -216,15 +260,8 @@ ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to yo
         if (err instanceof DecisionRefusedError) {
           const status =
             err.refusal.type === REFUSAL.forbidden ? 403 : err.refusal.type === REFUSAL.conflict ? 409 : 400;
-          const fresh = await readableState(deps.client, identity, state.incidentId).catch(() => state);
-          return casePage(
-            reply,
-            status,
-            fresh,
-            identity,
-            { ok: false, lines: err.refusal.reasons },
-            { kind, values: form, errors: {} },
-          );
+          state = await readableState(deps.client, identity, incidentId).catch(() => state);
+          return answer(status, { ok: false, lines: err.refusal.reasons }, { kind, values: form, errors: {} });
         }
         return incidentFailure(reply, err, organization, identity);
       }

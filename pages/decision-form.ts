@@ -71,6 +71,9 @@ export function sendDecision(
   return submitDecision(client, incidentId, decision, { waitMs });
 }
 
+/** The heading of a pending decision's answer (the case page's and the approval link's 202). */
+export const PENDING_TITLE = 'Decision received, not yet applied';
+
 /** The words of a pending decision, as the API's 202 and the CLI say it: recorded, not yet applied, how to follow it. */
 export function pendingLines(kind: DecisionKind, incidentId: string, decisionId: string, follow: string): string[] {
   return [

@@ -24,7 +24,14 @@ import { LINK_ROUTE, linkDecisionId, verifyLink, type VerifiedLink } from '../se
 import { freshEnough } from './case.js';
 import { summaryHtml } from './case-view.js';
 import type { FieldErrors } from './fields.js';
-import { decisionFormHtml, pendingLines, problemsOf, readDecisionForm, sendDecision } from './decision-form.js';
+import {
+  decisionFormHtml,
+  PENDING_TITLE,
+  pendingLines,
+  problemsOf,
+  readDecisionForm,
+  sendDecision,
+} from './decision-form.js';
 import { csrfToken, type PageDeps } from './index.js';
 import { deadlineHtml, errorSummary, escapeHtml, page, send } from './layout.js';
 import { formFields, type FormField, type FormValues } from './link-form.js';
@@ -218,7 +225,7 @@ ${form}
           return plain(
             reply,
             202,
-            'Decision received, not yet applied',
+            PENDING_TITLE,
             ...pendingLines(claims.kind, claims.incidentId, submitted.decisionId, follow),
           );
         }

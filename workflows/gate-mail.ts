@@ -52,8 +52,13 @@ export function escalationTarget(
 }
 
 /** What the deciders read besides the kinds: CGFS the costs to estimate; the PPGB and M the route and the estimate (468.5d). */
-function askDetail(incident: Incident, role: Role): string | undefined {
+function askDetail(incident: Incident, role: Role, kinds: DecisionKind[]): string | undefined {
   const { state, costBasis } = incident;
+  // 467.2c: the remediation gate's ask is also the reminder of the role's open items (workflows/item-owners.ts).
+  if (incident.features.dutyFollowUps && kinds.includes('complete-action-item')) {
+    const items = state.actionItems.filter((i) => i.status === 'open' && i.ownerRole === role).map((i) => i.id);
+    if (items.length) return `Open action items of the ${role} role (5 FAM 467.2c): ${items.join(', ')}.`;
+  }
   if (role === 'cgfs')
     return costBasis.length ? `Costs to estimate (5 FAM 468.5d): ${costBasis.join('; ')}.` : undefined;
   if (role !== 'ppgbChair' && role !== 'ppgb' && role !== 'underSecretary') return undefined;
@@ -67,7 +72,7 @@ function askDetail(incident: Incident, role: Role): string | undefined {
 export async function ask(incident: Incident, role: Role, kinds: DecisionKind[], reminder: number): Promise<void> {
   const { state } = incident;
   const expiresAt = Date.now() + incident.ms('gateEscalateAfter') + incident.ms('gateReminderInterval');
-  const detail = askDetail(incident, role);
+  const detail = askDetail(incident, role, kinds);
   await mail(reminder ? `Reminder to ${role}` : `Ask ${role} to decide`).sendNotice({
     to: deciders(incident, role, kinds),
     notice: {

@@ -253,6 +253,15 @@ export function openGateClock(incident: Incident): GateClock | null {
   return incident.gates.clock;
 }
 
+/**
+ * Whether the main flow's open gate reminds `role` for `kind` (the remediation gate, workflows/closure.ts):
+ * an item's owner is then reminded by the gate alone (workflows/item-owners.ts), one reminder per wait.
+ */
+export function gateReminds(incident: Incident, role: Role, kind: DecisionKind): boolean {
+  const book = incident.gates;
+  return book.clock?.kind === 'reminders' && book.clock.role === role && book.waitingFor.has(kind);
+}
+
 /** The due dates running beside the main flow, for the display. */
 export function runningDueDates(incident: Incident): ReminderClock[] {
   return [...incident.gates.dueDates.values()];

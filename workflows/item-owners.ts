@@ -4,13 +4,15 @@
  * every `gateReminderInterval`, the escalation goes once after `gateEscalateAfter` to whom a stalled
  * gate of that role goes (the SAOP, 468.2a; workflows/gate-mail.ts), and the clock shows in the UI's
  * current details (workflows/details.ts). Beside the main flow, one clock per item, ended when the
- * item is done. Under the duty follow-ups only (workflows/patches.ts `dutyFollowUps`).
+ * item is done. While the remediation gate asks the same role (workflows/closure.ts), the gate's reminder,
+ * which names the role's open items, is the one reminder. Under the duty follow-ups only
+ * (workflows/patches.ts `dutyFollowUps`).
  */
 import { escalationTarget } from './gate-mail.js';
 import type { ActionItem } from '../domain/state.js';
 import { mail } from './activities.js';
 import { inBackground } from './background.js';
-import { dueDate } from './gates.js';
+import { dueDate, gateReminds } from './gates.js';
 import type { Incident } from './incident-state.js';
 
 const KINDS = ['complete-action-item'] as const;
@@ -58,6 +60,8 @@ export function remindOwner(incident: Incident, item: ActionItem): void {
           );
           return;
         }
+        // One reminder per wait: the remediation gate asking this role names its open items (workflows/gate-mail.ts).
+        if (gateReminds(incident, role, 'complete-action-item')) return;
         incident.log(`reminder:item:${item.id}`, undefined, `reminder ${reminders} to the ${role}`);
         inBackground(incident, `item-reminder-${item.id}-${reminders}`, () =>
           mail(`Remind the owner of ${item.id}`).sendNotice({

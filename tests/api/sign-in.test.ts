@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevIdp, WORKFORCE_MEMBER, type DevIdp } from '../../scripts/local/idp.js';
 import { createOidc } from '../../security/oidc.js';
 import { buildApi } from '../../api/server.js';
-import { accessTokenFor, signInAtIdp } from '../helpers/idp-login.js';
+import { accessTokenFor, sessionFor, signInAtIdp } from '../helpers/idp-login.js';
 import {
   LINK_SECRET,
   PUBLIC_URL,
@@ -26,7 +26,6 @@ import {
   waitForPhase,
   type ApiFixture,
 } from './fixture.js';
-import type { FastifyInstance } from 'fastify';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { payloadToJson } from '../../api/codec-server.js';
 import { createKeyring, EncryptionCodec, generateKey } from '../../security/codec.js';
@@ -235,21 +234,6 @@ describe('sign-in to the pages', () => {
     expect(noToken.statusCode).toBe(403);
   });
 });
-
-/** Signs `sub` in to the pages of `app` through the IdP (inject for our side, fetch for the IdP's). */
-async function sessionFor(app: FastifyInstance, sub: string, stepUp = false): Promise<string> {
-  const start = await app.inject({ method: 'GET', url: `/auth/sign-in?returnTo=/cases${stepUp ? '&stepUp=1' : ''}` });
-  const login = start.cookies.find((c) => c.name === 'breach_login')!.value;
-  const callback = new URL(await signInAtIdp(start.headers.location as string, sub));
-  const done = await app.inject({
-    method: 'GET',
-    url: `${callback.pathname}${callback.search}`,
-    cookies: { breach_login: login },
-  });
-  if (done.statusCode !== 303)
-    throw new Error(`sign-in of ${sub} answered ${done.statusCode}: ${done.body.slice(-400)}`);
-  return done.cookies.find((c) => c.name === 'breach_session')!.value;
-}
 
 describe('approval links with step-up', () => {
   it("the PPGB Chair's decision asks for a fresh sign-in as the person the link was sent to", async () => {

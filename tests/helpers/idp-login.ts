@@ -3,6 +3,7 @@
  * authorization request's redirects with the IdP's cookies, picks the user on its sign-in page, and
  * stops at the redirect back to the client. What comes back is the client's callback URL, with the code.
  */
+import type { FastifyInstance } from 'fastify';
 import * as client from 'openid-client';
 
 function store(jar: Map<string, string>, response: Response): void {
@@ -72,4 +73,19 @@ export async function accessTokenFor(
     expectedState: state,
   });
   return tokens.access_token;
+}
+
+/** Signs `sub` in to the pages of `app` through the IdP (inject for our side, fetch for the IdP's). */
+export async function sessionFor(app: FastifyInstance, sub: string, stepUp = false): Promise<string> {
+  const start = await app.inject({ method: 'GET', url: `/auth/sign-in?returnTo=/cases${stepUp ? '&stepUp=1' : ''}` });
+  const login = start.cookies.find((c) => c.name === 'breach_login')!.value;
+  const callback = new URL(await signInAtIdp(start.headers.location as string, sub));
+  const done = await app.inject({
+    method: 'GET',
+    url: `${callback.pathname}${callback.search}`,
+    cookies: { breach_login: login },
+  });
+  if (done.statusCode !== 303)
+    throw new Error(`sign-in of ${sub} answered ${done.statusCode}: ${done.body.slice(-400)}`);
+  return done.cookies.find((c) => c.name === 'breach_session')!.value;
 }

@@ -8,16 +8,19 @@
  *   npm run record-histories                      every path
  *   npm run record-histories -- late-report       some paths
  *   npm run record-histories -- --out <dir> ...   somewhere else (a history kept from before a patch)
+ *   npm run record-histories -- --check [...]     every path (or some) driven to its end, nothing kept
  *
  * Re-record only for a change that is *meant* to change histories and is versioned with patched(), so
  * that the old fixtures still replay first (docs/reliability.md); never to make a failing replay pass.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { createActivities } from '../../activities/index.js';
 import { getIncidentState } from '../../client/incidents.js';
 import { decide as decideThroughApi } from '../../client/decisions.js';
@@ -38,6 +41,7 @@ import {
   startSmtpReceiver,
   startTimeSkippingEnv,
   type EndpointReceiver,
+  type SmtpReceiver,
   type TestWorkflowEnvironment,
 } from '../helpers/index.js';
 import { FACTORS_HIGH, FACTORS_LOW, LETTER, testPlaybook } from '../workflows/fixture.js';
@@ -183,6 +187,22 @@ async function triage(
   await decide(world, incidentId, 'ips-director', { kind: 'convene-crg', convene, rationale });
 }
 
+/**
+ * 467.4-2a, 468.4, 468.5c: the CRG not convened, the IPS Director records the analysis as its chair (a
+ * finding of minimal risk, nothing further; docs/lifecycle.md "Duties"), the PPGB is advised and its
+ * objection window runs out: the case goes on to closure review once its items are done.
+ */
+async function notConvened(world: World, incidentId: string, rationale: string): Promise<void> {
+  await decide(world, incidentId, 'ips-director', {
+    kind: 'submit-analysis',
+    factors: FACTORS_LOW,
+    riskOverride: { level: 'low', rationale },
+    options: ['no-further-action'],
+    rationale: 'Recorded by the IPS Director, the CRG not convened.',
+  });
+  await objectionWindowRunsOut(world, incidentId);
+}
+
 /** 467.4-2a: at triage, the office named and the CRG convened with `rationale`. */
 async function toAnalysis(world: World, incidentId: string, rationale: string): Promise<void> {
   await phase(world, incidentId, 'triage');
@@ -241,12 +261,13 @@ export const PATHS: RecordedPath[] = [
   {
     name: 'on-time-cyber',
     description:
-      'Cyber incident reported to US-CERT within the hour; triage; the CRG not convened; fact-finding done; closure signed off.',
+      'Cyber incident reported to US-CERT within the hour; triage; the CRG not convened; fact-finding done; (under the duty rules: the IPS Director records the analysis, the PPGB window runs out); closure signed off.',
     async drive(world, incidentId) {
       const handle = await report(world, incidentId, world.playbook());
       await phase(world, incidentId, 'triage');
       await triage(world, incidentId, { convene: false, rationale: 'Encrypted media recovered unopened.' });
       await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding report filed on 3 March.');
+      await notConvened(world, incidentId, 'Encrypted media recovered unopened.');
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -265,6 +286,7 @@ export const PATHS: RecordedPath[] = [
       await until(world, incidentId, (s) => s.supplements === 1, 'the supplement');
       await triage(world, incidentId, { convene: false, rationale: 'Encrypted media recovered unopened.' });
       await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding report filed on 3 March.');
+      await notConvened(world, incidentId, 'Encrypted media recovered unopened.');
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -272,7 +294,7 @@ export const PATHS: RecordedPath[] = [
   {
     name: 'late-report',
     description:
-      'US-CERT answers 503 past the hour: marked late and escalated at the deadline, delivered afterwards; the triage gate stalls (daily reminders, escalation to the SAOP after five days); the CRG declined; closure.',
+      'US-CERT answers 503 past the hour: marked late and escalated at the deadline, delivered afterwards; the triage gate stalls (daily reminders, escalation to the SAOP after five days); the CRG declined (under the duty rules: the IPS Director records the analysis, the PPGB window runs out); closure.',
     async drive(world, incidentId) {
       let down = true;
       const restore = world.receiver.failWhile('/late/usCert', () => down, 503);
@@ -299,7 +321,8 @@ export const PATHS: RecordedPath[] = [
           kind: 'assign-responsible-office',
           office: 'Bureau of Consular Affairs',
         });
-        await complete(world, incidentId, 'ips-director', 'fact-finding', 'Fact-finding report filed.');
+        await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding report filed.');
+        await notConvened(world, incidentId, 'Twelve records, recovered the same day.');
         await closeOut(world, incidentId, handle);
         return [incident(handle.workflowId)];
       } finally {
@@ -466,7 +489,7 @@ export const PATHS: RecordedPath[] = [
         'two reminders',
       );
       await complete(world, incidentId, 'program-manager', 'remediation', 'Access rights of the share corrected.');
-      await complete(world, incidentId, 'ips-director', 'fact-finding', 'Fact-finding report filed.');
+      await complete(world, incidentId, 'program-manager', 'fact-finding', 'Fact-finding report filed.');
       await closeOut(world, incidentId, handle);
       return [incident(handle.workflowId)];
     },
@@ -921,10 +944,65 @@ export const PATHS: RecordedPath[] = [
   },
 ];
 
+async function record(
+  path: RecordedPath,
+  outDir: string,
+  { dataConverter, mail, receiver }: { dataConverter: DataConverter; mail: SmtpReceiver; receiver: EndpointReceiver },
+): Promise<void> {
+  const env = await startTimeSkippingEnv({ dataConverter });
+  const taskQueue = 'record-histories';
+  try {
+    const worker = await createTestWorker(env, {
+      taskQueue,
+      dataConverter,
+      activities: createActivities({
+        mailer: mail.mailer(),
+        mailFrom: 'breach@test.example',
+        publicUrl: 'http://breach.test',
+        env: {},
+        signLink: (claims) => signLink('replay-fixtures-link-secret-0123456789abcdef', claims),
+      }),
+    });
+    const world: World = {
+      env,
+      client: env.client,
+      taskQueue,
+      receiver,
+      playbook: (prefix = '') => testPlaybook(`${receiver.url}${prefix}`),
+    };
+    await worker.runUntil(async () => {
+      const t0 = Date.now();
+      const kept = await path.drive(world, `replay-${path.name}`);
+      for (const { workflowId, workflowType, suffix, description } of kept) {
+        const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+        const file = join(outDir, `${path.name}${suffix ? `.${suffix}` : ''}.json`);
+        const recorded: RecordedHistory = {
+          description: description ?? path.description,
+          workflowId,
+          workflowType,
+          history: proto.temporal.api.history.v1.History.fromObject(history).toJSON(),
+        };
+        writeFileSync(file, `${JSON.stringify(recorded, null, 1)}\n`);
+        console.log(
+          `${relative(PROJECT_ROOT, file)}: ${history.events?.length ?? 0} events (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+        );
+      }
+    });
+  } finally {
+    await env.teardown();
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const outAt = args.indexOf('--out');
-  const outDir = outAt >= 0 ? resolve(args[outAt + 1] ?? '') : HISTORIES_DIR;
+  // --check: every path driven to its end and recorded into a temporary folder, removed afterwards.
+  const check = args.includes('--check');
+  const outDir = check
+    ? mkdtempSync(join(tmpdir(), 'record-histories-'))
+    : outAt >= 0
+      ? resolve(args[outAt + 1] ?? '')
+      : HISTORIES_DIR;
   // The value after --out is a directory, not a path name (without --out, every argument is a name).
   const names = args.filter((a, i) => !a.startsWith('--') && (outAt < 0 || i !== outAt + 1));
   const unknown = names.filter((n) => !PATHS.some((p) => p.name === n));
@@ -934,53 +1012,17 @@ async function main(): Promise<void> {
 
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const dataConverter = createDataConverter(await readKeyringFile(TEST_KEYRING, 'test keyring'));
-  const env = await startTimeSkippingEnv({ dataConverter });
   const [mail, receiver] = await Promise.all([startSmtpReceiver(), startHttpReceiver()]);
-  const taskQueue = 'record-histories';
-  const worker = await createTestWorker(env, {
-    taskQueue,
-    dataConverter,
-    activities: createActivities({
-      mailer: mail.mailer(),
-      mailFrom: 'breach@test.example',
-      publicUrl: 'http://breach.test',
-      env: {},
-      signLink: (claims) => signLink('replay-fixtures-link-secret-0123456789abcdef', claims),
-    }),
-  });
-  const world: World = {
-    env,
-    client: env.client,
-    taskQueue,
-    receiver,
-    playbook: (prefix = '') => testPlaybook(`${receiver.url}${prefix}`),
-  };
   mkdirSync(outDir, { recursive: true });
   try {
-    await worker.runUntil(async () => {
-      for (const path of chosen) {
-        const t0 = Date.now();
-        const kept = await path.drive(world, `replay-${path.name}`);
-        for (const { workflowId, workflowType, suffix, description } of kept) {
-          const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-          const file = join(outDir, `${path.name}${suffix ? `.${suffix}` : ''}.json`);
-          const recorded: RecordedHistory = {
-            description: description ?? path.description,
-            workflowId,
-            workflowType,
-            history: proto.temporal.api.history.v1.History.fromObject(history).toJSON(),
-          };
-          writeFileSync(file, `${JSON.stringify(recorded, null, 1)}\n`);
-          console.log(
-            `${relative(PROJECT_ROOT, file)}: ${history.events?.length ?? 0} events (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
-          );
-        }
-      }
-    });
+    // Each path on a time-skipping server of its own: one path's leftovers (an incident recorded up to a
+    // point and terminated) never hold the clock of the next one's sleeps.
+    for (const path of chosen) await record(path, outDir, { dataConverter, mail, receiver });
   } finally {
     await Promise.all([mail.close(), receiver.close()]);
-    await env.teardown();
+    if (check) rmSync(outDir, { recursive: true, force: true });
   }
+  if (check) console.log(`${chosen.length} path(s) driven to their end against the current workflow code`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(PROJECT_ROOT, 'tests', 'replay', 'record-histories.ts')) {

@@ -199,6 +199,21 @@ describe('duties over random sequences (domain/duties.ts)', () => {
     expect(duties.find((d) => d.id === 'final-decision')).toMatchObject({ status: 'open', paragraph: '468.5e' });
   });
 
+  it('468.5c, 468.5e: a major incident found an authorized disclosure leaving no breach owes no final decision (the PPGB is advised, as the workflow routes it)', () => {
+    let f = start(true);
+    f = apply(f, { kind: 'supplement', cyber: true, criminal: false, classified: false, count: 150_000 }, T0 + HOUR);
+    f = apply(f, { kind: 'triage', convene: true }, T0 + 2 * HOUR);
+    f = apply(f, { kind: 'analysis', risk: 'low', notify: false }, T0 + 3 * HOUR);
+    const exempt = { ...f, state: { ...f.state, authorizedDisclosure: { basis: 'hipaa-custody-exemption' } } };
+    expect(deriveDuties(exempt).map((d) => d.id)).not.toContain('final-decision');
+    // Where part of the disclosure is still a breach, the major incident owes the final authority.
+    const partly = {
+      ...f,
+      state: { ...f.state, authorizedDisclosure: { basis: 'hipaa-custody-exemption', breachRemains: ['ssn'] } },
+    };
+    expect(deriveDuties(partly).find((d) => d.id === 'final-decision')?.status).toBe('open');
+  });
+
   it('468.3b(1): a case learned cyber owes US-CERT within the hour of learning it', () => {
     const learned = new Date(T0 + 5 * HOUR).toISOString();
     const duties = deriveDuties({ ...start(false), cyberSince: learned });
