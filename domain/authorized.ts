@@ -13,8 +13,8 @@
  *   custodian as a structured field (`custodian: { name, kind, determination }`, kind a correctional
  *   institution or a law-enforcement official, its determination that the information is necessary:
  *   who, when), the recipient being that custodian, the custody purpose (a)-(f), `subjectInLawfulCustody:
- *   true`, medical information among the PII types (only it is exempt: `exemptPart`), and not workforce
- *   members. No word of the free text decides it;
+ *   true`, medical information among the PII types (only it is exempt: `exemptPart`), not workforce
+ *   members, and a report whose `disclosedTo` names the custodian or the recipient (domain/custody.ts);
  * - the custody fields are refused on any other basis, where they would mean nothing.
  *
  * Incidents started before these rules keep the ones they started with (`legacy`, workflows/patches.ts):
@@ -27,7 +27,6 @@ import type { AuthorizedDisclosure } from './decision.js';
 import type { Report } from './report.js';
 import { asLines } from './issues.js';
 import { custodyFactIssues } from './custody.js';
-
 export { exemptPart, recipientIsCustodian } from './custody.js';
 
 export interface Issue {
@@ -181,7 +180,7 @@ const HIPAA = AUTHORIZED_BASIS_RULES['hipaa-custody-exemption'].paragraph.split(
  */
 export function authorizedDisclosureIssues(
   ad: AuthorizedDisclosure,
-  report?: Pick<Report, 'piiTypes' | 'affectedPopulation'>,
+  report?: Pick<Report, 'piiTypes' | 'affectedPopulation' | 'disclosedTo'>,
   rules: GroundsRules = {},
 ): Issue[] {
   const custodyFacts = rules.custodyFacts ?? true;
@@ -226,7 +225,7 @@ export function authorizedDisclosureIssues(
         message: `hipaa-custody-exemption covers protected health information only: expected "medical" among the PII types (${HIPAA})`,
       });
     }
-    if (custodyFacts) issues.push(...custodyFactIssues(ad, report));
+    if (custodyFacts) issues.push(...custodyFactIssues(ad, report, rules));
   } else {
     for (const field of ['custodyPurpose', 'custodian', 'subjectInLawfulCustody'] as const) {
       if (ad[field] !== undefined) at(field, `applies to hipaa-custody-exemption only, not to ${ad.basis}`);
@@ -239,6 +238,7 @@ export function authorizedDisclosureIssues(
 export interface GroundsRules {
   legacy?: boolean;
   custodyFacts?: boolean;
+  reportRecipient?: boolean; // the report's `disclosedTo` names the custodian or recipient (domain/custody.ts)
 }
 
 /** The grounds a decision body must carry before it is sent (API 400, link form, CLI); [] for other kinds. */

@@ -22,7 +22,11 @@ const HIPAA = '45 CFR 164.512(k)(5)(i)';
  * custodian, or a unit of it named as "unit, custodian"); the custodian's determination is recorded (who
  * determined it, when, not after the disclosure); and workforce members are not people in custody.
  */
-export function custodyFactIssues(ad: AuthorizedDisclosure, report?: Pick<Report, 'affectedPopulation'>): Issue[] {
+export function custodyFactIssues(
+  ad: AuthorizedDisclosure,
+  report?: Pick<Report, 'affectedPopulation'> & { disclosedTo?: string | undefined },
+  rules: { reportRecipient?: boolean } = {},
+): Issue[] {
   const issues: Issue[] = [];
   const at = (field: string, message: string) => issues.push({ path: `authorizedDisclosure.${field}`, message });
   if (ad.custodian && ad.recipient && !recipientIsCustodian(ad.recipient.name, ad.custodian.name)) {
@@ -30,6 +34,11 @@ export function custodyFactIssues(ad: AuthorizedDisclosure, report?: Pick<Report
       'recipient',
       `for hipaa-custody-exemption the recipient must be the custodian "${ad.custodian.name}" (or a unit of it, named "unit, ${ad.custodian.name}"): the exemption covers information given to the institution or official having lawful custody, not to anyone else (${HIPAA})`,
     );
+  } else if ((rules.reportRecipient ?? true) && ad.custodian && !reportNamesCustodian(report?.disclosedTo, ad)) {
+    issues.push({
+      path: 'report.disclosedTo',
+      message: `the report says the information went to "${report?.disclosedTo}", which names neither the custodian "${ad.custodian.name}" nor the recipient "${ad.recipient?.name ?? ''}": the exemption covers what was given to the custodian (${HIPAA}); if the report is wrong, correct \`disclosedTo\` by a supplement first`,
+    });
   }
   if (ad.custodian && !ad.custodian.determination) {
     at(
@@ -69,6 +78,26 @@ export function recipientIsCustodian(recipient: string, custodian: string): bool
   const parts = recipient.split(',').map(nameKey);
   return nameKey(recipient) === want || parts[0] === want || parts[parts.length - 1] === want;
 }
+
+/**
+ * The report's own account of the recipient (`disclosedTo`, free text) agrees with the finding: it names
+ * the custodian, the recipient, or one part of a recipient named "unit, custodian", as whole words. Our
+ * reading of 164.512(k)(5)(i): a finding cannot make a disclosure the reporter saw go to a newspaper into
+ * one to the jail; the facts are corrected by a supplement, and then the finding is taken. A report that
+ * does not say (no `disclosedTo`, or a mailed report's "not stated") leaves the finding's recipient alone.
+ */
+export function reportNamesCustodian(
+  disclosedTo: string | undefined,
+  ad: Pick<AuthorizedDisclosure, 'custodian' | 'recipient'>,
+): boolean {
+  const said = nameKey(disclosedTo ?? '');
+  if (said === '' || said === nameKey(NOT_STATED_BY_MAIL)) return true;
+  const names = [ad.custodian?.name ?? '', ...(ad.recipient?.name.split(',') ?? [])].map(nameKey);
+  return names.some((name) => name !== '' && ` ${said} `.includes(` ${name} `));
+}
+
+/** What a mailed report says of a field its message did not give (domain/mail-report.ts). */
+export const NOT_STATED_BY_MAIL = 'not stated in the email';
 
 /**
  * The part of the disclosure a finding covers: for the custody exemption only the protected health

@@ -8,6 +8,7 @@
  * `complete-report` decision). The one-hour clock runs from the earlier of the discovery time the
  * message states and its receipt (468.3b(1)): never later than the mail itself.
  */
+import { NOT_STATED_BY_MAIL } from './custody.js';
 import { PII_TYPES, type Report } from './report.js';
 
 /** The fields a message may give, in the form's words; each with the report field it fills. */
@@ -60,7 +61,7 @@ export interface MailReport {
   unreadable: { field: MailField; message: string }[];
 }
 
-const NOT_STATED = 'not stated in the email';
+const NOT_STATED = NOT_STATED_BY_MAIL;
 
 const key = (label: string) => label.toLowerCase().replace(/[^a-z0-9]/g, '');
 const BY_KEY = new Map<string, MailField>(

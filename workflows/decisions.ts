@@ -197,6 +197,7 @@ function groundsProblems(incident: Incident, d: Decision): { type: Refusal['type
           ...authorizedDisclosureProblems(d.authorizedDisclosure, incident.report, {
             legacy: !incident.features.structuredGrounds,
             custodyFacts: incident.features.custodyFacts,
+            reportRecipient: incident.features.custodyReportRecipient,
           }).map(invalid),
         );
         if (d.options.includes('notify-individuals') && !breachRemains)

@@ -21,6 +21,7 @@ import { nowIso, type Incident } from './incident-state.js';
 import { deliver, reportBody, routed } from './reporting.js';
 import { markLate } from './late-report.js';
 import { routeFor } from '../domain/playbook-terms.js';
+import { reportNamesCustodian } from '../domain/custody.js';
 import { condition } from '@temporalio/workflow';
 
 /** The facts the duties are derived from, at `now`. */
@@ -100,7 +101,8 @@ export function mergeLaterFacts(incident: Incident, supplement: Report, before: 
   incident.report = merged as unknown as IntakeReport;
   const r = incident.report;
   incident.state.medium = r.medium;
-  const changed = FINDING_INPUTS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(r[f]));
+  const changed: string[] = FINDING_INPUTS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(r[f]));
+  if (custodyRecipientContradicted(incident, before)) changed.push('disclosedTo');
   if (changed.length) incident.log('facts-merged', undefined, `${source} changed ${changed.join(', ')}`);
   if (r.medium === 'cyber' && incident.file.duty.cyberSince === null) learnedCyber(incident, source);
   if (incident.features.dutyFollowUps) laterPeopleFacts(incident, before, source);
@@ -112,6 +114,18 @@ export function mergeLaterFacts(incident: Incident, supplement: Report, before: 
     incident.file.duty.reanalysis = { at: nowIso(), reason };
     incident.log('reanalysis-required', undefined, reason);
   }
+}
+
+/**
+ * A custody exemption taken on a report whose `disclosedTo` a supplement has since changed to name
+ * neither the custodian nor the recipient: the finding stood on that fact (45 CFR 164.512(k)(5)(i);
+ * domain/custody.ts `reportNamesCustodian`), so it is found again like any finding whose inputs changed.
+ */
+function custodyRecipientContradicted(incident: Incident, before: IntakeReport): boolean {
+  if (!incident.features.custodyReportRecipient || before.disclosedTo === incident.report.disclosedTo) return false;
+  const finding = incident.file.decisions.findLast((f) => f.decision.kind === 'submit-analysis')?.decision;
+  const ad = finding?.kind === 'submit-analysis' ? finding.authorizedDisclosure : undefined;
+  return ad?.basis === 'hipaa-custody-exemption' && !reportNamesCustodian(incident.report.disclosedTo, ad);
 }
 
 /**

@@ -219,6 +219,13 @@ export const PATCHES = {
     deprecateWhen: OPEN_INCIDENTS,
     decided: 'at start',
   },
+  custodyReportRecipient: {
+    id: 'custody-report-names-custodian',
+    since: '2026-12-07',
+    older: "takes a custody exemption whatever the report's `disclosedTo` says the information went to (`custodyReportRecipient` off)",
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
   refusalToldToOwner: {
     id: 'endpoint-refusal-told-to-owner',
     since: '2026-12-07',
@@ -256,3 +263,4 @@ export const TTY_RELAY_IN_LETTERS = PATCHES.ttyRelayInLetters.id;
 export const DUTY_FOLLOW_UPS_PATCH = PATCHES.dutyFollowUps.id;
 export const REFUSAL_TOLD_TO_OWNER = PATCHES.refusalToldToOwner.id;
 export const ITEM_CLOCK_ENDS_WITH_ITEM = PATCHES.itemClockEndsWithItem.id;
+export const CUSTODY_REPORT_RECIPIENT = PATCHES.custodyReportRecipient.id;

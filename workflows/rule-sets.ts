@@ -6,6 +6,7 @@
 import { askSinceMarker, isPatched } from './since-marker.js';
 import {
   CUSTODY_FACTS_PATCH,
+  CUSTODY_REPORT_RECIPIENT,
   DUTIES_DERIVED,
   DUTY_FOLLOW_UPS_PATCH,
   ITEM_CLOCK_ENDS_WITH_ITEM,
@@ -51,6 +52,8 @@ export interface Features {
   dutyFollowUps: boolean;
   /** An item owner's clock ends when its item leaves the list (a resubmitted analysis replaces it), not only when done. */
   itemClockEndsWithItem: boolean;
+  /** The custody exemption refused where the report's `disclosedTo` names neither the custodian nor the recipient. */
+  custodyReportRecipient: boolean;
 }
 
 export const NO_FEATURES: Features = {
@@ -65,6 +68,7 @@ export const NO_FEATURES: Features = {
   rehabilitationAct: false,
   dutyFollowUps: false,
   itemClockEndsWithItem: false,
+  custodyReportRecipient: false,
 };
 
 /** The rules an incident runs under, decided once, in its first workflow task. */
@@ -89,6 +93,7 @@ export function startRules(): Rules {
   // Not covered by the since marker: came after it, asked on its own.
   const dutyFollowUps = duties && isPatched(DUTY_FOLLOW_UPS_PATCH);
   const itemClockEndsWithItem = dutyFollowUps && isPatched(ITEM_CLOCK_ENDS_WITH_ITEM);
+  const custodyReportRecipient = custodyFacts && isPatched(CUSTODY_REPORT_RECIPIENT);
   return {
     features: {
       laterFacts: facts,
@@ -102,6 +107,7 @@ export function startRules(): Rules {
       rehabilitationAct,
       dutyFollowUps,
       itemClockEndsWithItem,
+      custodyReportRecipient,
     },
     rules468,
     duties,

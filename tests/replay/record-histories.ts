@@ -823,6 +823,63 @@ export const PATHS: RecordedPath[] = [
     },
   },
   {
+    name: 'custody-report-names-custodian',
+    description:
+      "The custody exemption against the report's own account (custody-report-names-custodian, 45 CFR 164.512(k)(5)(i)): the report says the records went to a newspaper, so the finding is refused; a supplement corrects `disclosedTo` and the same finding is taken; a later supplement says a copy went to the newspaper after all, and the finding goes back to the analysis (recorded up to there, then terminated).",
+    async drive(world, incidentId) {
+      const medical = {
+        medium: 'non-cyber' as const,
+        piiTypes: ['medical' as const],
+        disclosureFormat: 'paper' as const,
+        disclosedBy: 'clinic records office',
+        affectedCount: 1,
+        encrypted: false,
+      };
+      const handle = await report(world, incidentId, world.playbook(), {
+        ...medical,
+        disclosedTo: 'The Daily Courier',
+      });
+      await toAnalysis(world, incidentId, 'A discharge summary left the clinic.');
+      const finding: DecisionBody = {
+        kind: 'submit-analysis',
+        factors: FACTORS_LOW,
+        options: ['no-further-action'],
+        authorizedDisclosure: {
+          basis: 'hipaa-custody-exemption',
+          explanation: 'Discharge summary sent to ICE Health Service Corps for the continuity of care of the detainee.',
+          custodyPurpose: 'a',
+          custodian: {
+            name: 'U.S. Immigration and Customs Enforcement',
+            kind: 'law-enforcement-official',
+            determination: { by: 'IHSC Deputy Assistant Director', at: '2026-02-20T09:00:00Z' },
+          },
+          subjectInLawfulCustody: true,
+          recipient: {
+            name: 'ICE Health Service Corps, U.S. Immigration and Customs Enforcement',
+            address: '500 12th St SW, Washington, DC 20536',
+          },
+        },
+        rationale: 'The disclosure to the custodian was authorized.',
+      };
+      await refused(world, incidentId, 'ips-director', finding);
+      const supplement = async (disclosedTo: string, count: number) => {
+        const now = await world.env.currentTimeMs();
+        await handle.signal(reportIntakeSignal, {
+          ...sampleReport({ incidentId, ...medical, disclosedTo }, now - 60_000),
+          incidentId,
+        });
+        await until(world, incidentId, (s) => s.supplements === count, 'the supplement merged');
+      };
+      await supplement('ICE Health Service Corps', 1);
+      await decide(world, incidentId, 'ips-director', finding);
+      await phase(world, incidentId, 'ppgb-advised');
+      await supplement('The Daily Courier', 2);
+      await phase(world, incidentId, 'analysis');
+      await handle.terminate('recorded up to the finding sent back');
+      return [incident(handle.workflowId)];
+    },
+  },
+  {
     name: 'rules-followups-named-pm-rehabilitation',
     description:
       'The duty follow-ups (duties-owners-reminded-later-facts): a non-cyber report about workforce members; triage; a supplement names the program manager (told; they alone of the program managers need to know it) and adds medical information (a Rehabilitation Act matter: mitigation and conduct review opened); a second says cyber and criminal: US-CERT and OIG refuse, the US-CERT report learned later is marked late when its hour passes, DS/CIRT records the OIG referral filed by telephone; the open items remind and escalate their owner; recorded up to there, then terminated.',

@@ -85,6 +85,7 @@ describe('recorded histories replay against the current workflow code', () => {
       'duties-declined-reanalysed',
       'rules-custody-ppgb-member-objects',
       'rules-followups-named-pm-rehabilitation',
+      'custody-report-names-custodian',
     ]) {
       expect(files).toContain(`${path}.json`);
     }
@@ -238,7 +239,7 @@ describe('immediate notice by telephone and in the media (workflows/telephone-no
 });
 
 describe('the rules patches decided at start have histories recorded under them (workflows/rule-sets.ts startRules)', () => {
-  it('the custody exemption, PPGB members objecting, named program managers, the Rehabilitation Act and the duty follow-ups each replay from a history that decided them', () => {
+  it("the custody exemption (and the report's recipient), PPGB members objecting, named program managers, the Rehabilitation Act and the duty follow-ups each replay from a history that decided them", () => {
     const recorded = new Set(FIXTURES.flatMap((f) => patchMarkers(f)));
     for (const id of [
       PATCHES.custodyFacts.id,
@@ -247,6 +248,7 @@ describe('the rules patches decided at start have histories recorded under them 
       PATCHES.rehabilitationAct.id,
       PATCHES.dutiesDerived.id,
       PATCHES.dutyFollowUps.id,
+      PATCHES.custodyReportRecipient.id,
     ])
       expect(recorded, id).toContain(id);
     const followUps = FIXTURES.find((f) => f.file === 'rules-followups-named-pm-rehabilitation.json')!;

@@ -207,10 +207,10 @@ describe('authorizedDisclosureProblems: hipaa-custody-exemption on facts, not wo
     (kind) => {
       const custodian = { ...CUSTODY.custodian, name: 'County Jail', kind };
       expect(
-        authorizedDisclosureProblems(
-          custody({ custodian, recipient: { name: 'County Jail', address: '1 Main St' } }),
-          medicalReport,
-        ),
+        authorizedDisclosureProblems(custody({ custodian, recipient: { name: 'County Jail', address: '1 Main St' } }), {
+          ...medicalReport,
+          disclosedTo: 'the records office of County Jail',
+        }),
       ).toEqual([]);
     },
   );
@@ -250,7 +250,8 @@ describe('authorizedDisclosureProblems: hipaa-custody-exemption on facts, not wo
     const plain = custody({
       explanation: 'Discharge summary sent so that the patient keeps receiving the same treatment.',
     });
-    expect(authorizedDisclosureProblems(plain, { ...medicalReport, disclosedTo: 'A federal agency' })).toEqual([]);
+    const report = { ...medicalReport, disclosedTo: 'U.S. Immigration and Customs Enforcement' };
+    expect(authorizedDisclosureProblems(plain, report)).toEqual([]);
   });
 
   it('refused when the PII holds no medical information', () => {
@@ -330,9 +331,35 @@ describe('authorizedDisclosureProblems: hipaa-custody-exemption on facts, not wo
     expect(problems[2]!.message).toContain('workforce members');
   });
 
+  it("164.512(k)(5)(i): the report's own `disclosedTo` must name the custodian or the recipient: a newspaper in the report is not made the jail by the finding", () => {
+    const jail = custody({
+      custodian: { ...CUSTODY.custodian, name: 'County Jail', kind: 'correctional-institution' },
+      recipient: { name: 'Medical unit, County Jail', address: '1 Main St' },
+    });
+    const saidTo = (disclosedTo: string | undefined) =>
+      authorizedDisclosureIssues(jail, { ...medicalReport, disclosedTo }).map((i) => i.path);
+    expect(saidTo('The Daily Courier, 1 Press Row')).toEqual(['report.disclosedTo']);
+    expect(
+      authorizedDisclosureIssues(jail, { ...medicalReport, disclosedTo: 'The Daily Courier' })[0]!.message,
+    ).toContain('names neither the custodian "County Jail" nor the recipient "Medical unit, County Jail"');
+    expect(saidTo('the jailhouse')).toEqual(['report.disclosedTo']);
+    expect(saidTo('the nurse at the county jail, by fax')).toEqual([]);
+    expect(saidTo('Medical Unit')).toEqual([]);
+    // A report that does not say leaves the finding's recipient alone.
+    expect(saidTo(undefined)).toEqual([]);
+    expect(saidTo('not stated in the email')).toEqual([]);
+    // Incidents started before the check (workflows/patches.ts `custodyReportRecipient`).
+    const older = { ...medicalReport, disclosedTo: 'The Daily Courier' };
+    expect(authorizedDisclosureIssues(jail, older, { reportRecipient: false })).toEqual([]);
+  });
+
   it('164.512(k)(5)(i): the recipient must be the custodian, or a unit of it named "unit, custodian"', () => {
+    const said = {
+      ...medicalReport,
+      disclosedTo: 'U.S. Immigration and Customs Enforcement (its Health Service Corps)',
+    };
     const named = (recipient: string) =>
-      authorizedDisclosureIssues(custody({ recipient: { name: recipient, address: '500 12th St SW' } }), medicalReport);
+      authorizedDisclosureIssues(custody({ recipient: { name: recipient, address: '500 12th St SW' } }), said);
     expect(named('U.S. Immigration and Customs Enforcement')).toEqual([]);
     expect(named('u.s. immigration & customs enforcement')).toEqual([]);
     expect(named('ICE Health Service Corps, U.S. Immigration and Customs Enforcement')).toEqual([]);

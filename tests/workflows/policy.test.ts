@@ -273,6 +273,45 @@ describe('custody exemption and the accounting of disclosures', () => {
     expect((await stateOf(handle)).disclosures).toEqual([]);
   });
 
+  it("45 CFR 164.512(k)(5)(i): refused while the report says the records went to a newspaper; taken once a supplement corrects the report's recipient", async () => {
+    const { handle, incidentId } = await report(f, { ...MEDICAL, disclosedTo: 'The Daily Courier newsroom' });
+    await toAnalysis(handle);
+    const finding = analysis({ options: ['no-further-action'], authorizedDisclosure: MEMO_CASE });
+    const refused = await refusal(decide(handle, 'ips-director', finding));
+    expect(refused.type).toBe('InvalidDecision');
+    expect(refused.message).toContain('report.disclosedTo');
+    expect(refused.message).toContain('"The Daily Courier newsroom"');
+    expect((await stateOf(handle)).disclosures).toEqual([]);
+    const now = await f.env.currentTimeMs();
+    await handle.signal(reportIntakeSignal, {
+      ...aReport(
+        { ...MEDICAL, summary: 'The clerk mailed the summary to ICE Health Service Corps, not to the paper.' },
+        now,
+      ),
+      incidentId,
+    });
+    await waitForState(handle, (st) => st.supplements === 1, 'the supplement merged');
+    const taken = await decide(handle, 'ips-director', finding);
+    expect(taken.phase).toBe('ppgb-advised');
+    expect(taken.disclosures).toHaveLength(1);
+  });
+
+  it('45 CFR 164.512(k)(5)(i), 468.4: a supplement saying the records went to a newspaper after all sends the custody finding back to the analysis, where it is refused', async () => {
+    const { handle, incidentId } = await report(f, MEDICAL);
+    await toAnalysis(handle);
+    const finding = analysis({ options: ['no-further-action'], authorizedDisclosure: MEMO_CASE });
+    expect((await decide(handle, 'ips-director', finding)).phase).toBe('ppgb-advised');
+    const now = await f.env.currentTimeMs();
+    await handle.signal(reportIntakeSignal, {
+      ...aReport({ ...MEDICAL, disclosedTo: 'The Daily Courier', summary: 'A copy went to the paper as well.' }, now),
+      incidentId,
+    });
+    const back = await waitForPhase(handle, 'analysis');
+    expect(back.reanalysis?.reason).toContain('disclosedTo');
+    const refused = await refusal(decide(handle, 'ips-director', finding));
+    expect(refused.message).toContain('report.disclosedTo');
+  });
+
   it('464c: the accounting entry is kept in the case record filed at closure', async () => {
     const { handle, incidentId } = await report(f, MEDICAL);
     await toAnalysis(handle);
