@@ -17,6 +17,9 @@ export type Means = (typeof MEANS)[number];
  *
  * The telephone of 468.6-2c is called beside these, not instead of them (activities/telephony.ts): a
  * failed call leaves the person to the means here (`nextMeansAfterCall`). A blank field counts as absent.
+ * Our reading of 468.6-2a-c: a call gives the information at once but is no written notice, so a person
+ * with a phone and neither a postal nor an email address stays counted into the substitute notice even
+ * when the call reaches them (the written notice 468.6-2a makes primary is still precluded for them).
  */
 export function meansFor(person: RosterEntry, immediate: boolean): Means[] {
   const hasPostal = present(person.postalAddress);
