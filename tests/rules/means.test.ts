@@ -39,7 +39,7 @@ describe('meansFor (5 FAM 468.6-2, docs/contract.md "Means")', () => {
     },
   );
 
-  it('the phone is no means of the roster run: calls go beside it (activities/telephony.ts)', () => {
+  it('468.6-2a-c: the phone is no means of the roster run: calls go beside it (activities/telephony.ts), so a phone-only person stays in the substitute notice whatever the call did (no written notice reached them)', () => {
     expect(meansFor({ name: 'Ada Quill', phone: '703-555-0111' }, true)).toEqual(['substitute']);
   });
 });
