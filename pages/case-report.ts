@@ -15,6 +15,7 @@ import type { Report } from '../domain/report.js';
 import type { Role } from '../domain/roles.js';
 import { escapeHtml as e, timeHtml } from './layout.js';
 import { PII_WORDS } from './report-form.js';
+import { CISA_FIELDS, supplemented } from '../domain/report-merge.js';
 import { KIND_WORDS, OUTCOME_WORDS, ROLE_WORDS } from './words.js';
 
 const yesNo = (b: boolean | undefined) => (b === undefined ? 'Not said' : b ? 'Yes' : 'No');
@@ -34,12 +35,17 @@ const POPULATION: Record<string, string> = {
   both: 'The workforce and the public',
 };
 
-/** The facts of one report, as the reporter gave them. */
-export function reportFactsHtml(report: Report): string {
+const KIND: Record<Report['medium'], string> = {
+  cyber: 'Cyber (electronic)',
+  'non-cyber': 'Not cyber (paper, spoken, other)',
+};
+
+/** The facts of one report, as the reporter gave them (and what happened, unless `withSummary` is false). */
+export function reportFactsHtml(report: Report, withSummary = true): string {
   const contact = (c: { name: string; email: string } | undefined) => (c ? `${e(c.name)} (${e(c.email)})` : null);
   return `<dl>${row('Title', report.title ? e(report.title) : null)}
 ${row('Discovered', timeHtml(report.discoveredAt))}${row('Happened', report.occurredAt ? timeHtml(report.occurredAt) : null)}
-${row('Kind', report.medium === 'cyber' ? 'Cyber (electronic)' : 'Not cyber (paper, spoken, other)')}
+${row('Kind', KIND[report.medium])}
 ${row('Kinds of information', e(report.piiTypes.map((t) => PII_WORDS[t] ?? t).join('; ')))}
 ${row('People affected (estimate)', e(report.affectedCount.toLocaleString('en-US')))}${row('Who they are', e(POPULATION[report.affectedPopulation] ?? report.affectedPopulation))}
 ${row('Encrypted', yesNo(report.encrypted))}${row('Classified information involved', yesNo(report.classifiedInvolved))}
@@ -47,52 +53,55 @@ ${row('Criminal act suspected', yesNo(report.criminalActSuspected))}${row('Cause
 ${row('Nature of the disclosure', report.disclosureFormat ? e(report.disclosureFormat) : null)}${row('Disclosed by', report.disclosedBy ? e(report.disclosedBy) : null)}${row('Disclosed to', report.disclosedTo ? e(report.disclosedTo) : null)}
 ${row('Reported by', `${contact(report.reporter)}, ${e(report.reporter.office)}`)}${row('Supervisor', contact(report.supervisor))}${row('Program manager', contact(report.programManager))}
 ${row('Functional impact (CISA)', report.functionalImpact ? e(report.functionalImpact) : null)}${row('Recoverability (CISA)', report.recoverability ? e(report.recoverability) : null)}${row('Attack vector (CISA)', report.attackVector ? e(report.attackVector) : null)}</dl>
-<h4>What happened</h4>${paragraphs(report.summary)}`;
+${withSummary ? `<h4>What happened</h4>${paragraphs(report.summary)}` : ''}`;
 }
 
-/** What a supplement changed against the facts known before it (the incident widens them: workflows/intake.ts). */
-function changes(before: Report, next: Report): string[] {
+/** What a supplement changed against the facts known before it (domain/report-merge.ts merges them). */
+function changes(before: Report, after: Report): string[] {
   const out: string[] = [];
-  const added = next.piiTypes.filter((t) => !before.piiTypes.includes(t));
+  const added = after.piiTypes.filter((t) => !before.piiTypes.includes(t));
   if (added.length) out.push(`Kinds of information added: ${added.map((t) => PII_WORDS[t] ?? t).join('; ')}`);
-  if (next.affectedCount > before.affectedCount)
-    out.push(
-      `People affected: ${before.affectedCount.toLocaleString('en-US')} → ${next.affectedCount.toLocaleString('en-US')}`,
-    );
-  if (next.classifiedInvolved && !before.classifiedInvolved) out.push('Now says classified information is involved');
-  if (next.criminalActSuspected && !before.criminalActSuspected) out.push('Now says a criminal act is suspected');
-  if (next.causedByWorkforceMember && !before.causedByWorkforceMember)
+  const count = (n: number) => n.toLocaleString('en-US');
+  if (after.affectedCount !== before.affectedCount)
+    out.push(`People affected: ${count(before.affectedCount)} → ${count(after.affectedCount)}`);
+  const now = (field: string, was: string | undefined, is: string | undefined) => {
+    if (is !== undefined && is !== was) out.push(`${field}: ${was ?? 'not said'} → ${is}`);
+  };
+  now('Kind', KIND[before.medium], KIND[after.medium]);
+  now('Encrypted', yesNo(before.encrypted), yesNo(after.encrypted));
+  now('Who they are', POPULATION[before.affectedPopulation], POPULATION[after.affectedPopulation]);
+  now('Happened', before.occurredAt, after.occurredAt);
+  now('Nature of the disclosure', before.disclosureFormat, after.disclosureFormat);
+  now('Disclosed by', before.disclosedBy, after.disclosedBy);
+  now('Disclosed to', before.disclosedTo, after.disclosedTo);
+  now('Program manager', before.programManager?.name, after.programManager?.name);
+  if (after.classifiedInvolved && !before.classifiedInvolved) out.push('Now says classified information is involved');
+  if (after.criminalActSuspected && !before.criminalActSuspected) out.push('Now says a criminal act is suspected');
+  if (after.causedByWorkforceMember && !before.causedByWorkforceMember)
     out.push('Now says a workforce member caused it');
-  if (next.title && next.title !== before.title) out.push(`Title: ${next.title}`);
-  for (const field of ['functionalImpact', 'recoverability', 'attackVector'] as const)
-    if (next[field] && next[field] !== before[field]) out.push(`${field}: ${next[field]}`);
+  if (after.title && after.title !== before.title) out.push(`Title: ${after.title}`);
+  for (const field of CISA_FIELDS) now(`${field} (CISA)`, before[field], after[field]);
   return out;
 }
 
-/** The report as filed and each supplement with what it changed and when. */
+/** The report as filed, each supplement with what it changed and when, and the facts as known now. */
 export function reportHtml(record: CaseRecord): string {
   const first = record.report.first;
   if (!first) return '<p>The report has not been read yet.</p>';
   let known: Report = first;
   const supplements = record.report.supplements.map((s, i) => {
-    const changed = changes(known, s.report);
-    known = {
-      ...known,
-      piiTypes: [...new Set([...known.piiTypes, ...s.report.piiTypes])],
-      affectedCount: Math.max(known.affectedCount, s.report.affectedCount),
-      classifiedInvolved: known.classifiedInvolved || s.report.classifiedInvolved,
-      criminalActSuspected: known.criminalActSuspected || s.report.criminalActSuspected,
-      causedByWorkforceMember: known.causedByWorkforceMember || s.report.causedByWorkforceMember,
-      ...(s.report.title ? { title: s.report.title } : {}),
-    };
+    const next = supplemented(known, s.report);
+    const changed = changes(known, next);
+    known = next;
     return `<li><h4>Supplement ${i + 1}, ${timeHtml(s.at)}</h4>${
       changed.length
         ? `<ul>${changed.map((c) => `<li>${e(c)}</li>`).join('')}</ul>`
         : '<p>No change to the facts that drive the response.</p>'
     }${paragraphs(s.report.summary)}</li>`;
   });
+  const now = supplements.length ? `<h3>As known now</h3>${reportFactsHtml({ ...known, summary: '' }, false)}` : '';
   return `<h3>As reported, ${timeHtml(record.report.receivedAt)}</h3>${reportFactsHtml(first)}
-<h3>As supplemented</h3>${supplements.length ? `<ol class="plain">${supplements.join('')}</ol>` : '<p>No supplement so far.</p>'}`;
+<h3>As supplemented</h3>${supplements.length ? `<ol class="plain">${supplements.join('')}</ol>` : '<p>No supplement so far.</p>'}${now}`;
 }
 
 /** A decision's grounds in words: the CRG's factors and options, a delay's entity, anything else as it came. */

@@ -22,6 +22,7 @@ import { deliver, reportBody, routed } from './reporting.js';
 import { markLate } from './late-report.js';
 import { routeFor } from '../domain/playbook-terms.js';
 import { reportNamesCustodian } from '../domain/custody.js';
+import { LATER_WINS, laterWins } from '../domain/report-merge.js';
 import { condition } from '@temporalio/workflow';
 
 /** The facts the duties are derived from, at `now`. */
@@ -76,29 +77,12 @@ export function firstReportFacts(incident: Incident): void {
   d.cyberSince = incident.report.medium === 'cyber' ? incident.state.discoveredAt : null;
 }
 
-/** The report fields a supplement may change: a later value wins (the earlier stays in the case file). */
-const LATER_WINS = [
-  'occurredAt',
-  'medium',
-  'encrypted',
-  'affectedPopulation',
-  'disclosureFormat',
-  'disclosedBy',
-  'disclosedTo',
-  'programManager',
-] as const;
-
 /** What the finding of 468.4 (domain/risk.ts) is computed from. */
 const FINDING_INPUTS = ['piiTypes', 'affectedCount', 'affectedPopulation', 'encrypted', 'medium'] as const;
 
 /** Merges what a supplement says into the incident's report and derives again what depends on it. */
 export function mergeLaterFacts(incident: Incident, supplement: Report, before: IntakeReport, source: string): void {
-  const merged: Record<string, unknown> = { ...incident.report };
-  for (const field of LATER_WINS) {
-    const value = (supplement as Record<string, unknown>)[field];
-    if (value !== undefined) merged[field] = value;
-  }
-  incident.report = merged as unknown as IntakeReport;
+  incident.report = laterWins(incident.report, supplement, LATER_WINS);
   const r = incident.report;
   incident.state.medium = r.medium;
   const changed: string[] = FINDING_INPUTS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(r[f]));

@@ -20,6 +20,7 @@ import { reopenDuties } from './later-facts.js';
 import { checkMajorIncident } from './major-incident.js';
 import { reportUpdate } from './reporting.js';
 import { firstReportFacts, mergeLaterFacts } from './duty-rules.js';
+import { CISA_FIELDS, laterWins, widened } from '../domain/report-merge.js';
 
 const text = string({});
 const person = object({ name: text, email: text }, 'loose');
@@ -114,13 +115,8 @@ function supplement(incident: Incident, report: Report): void {
   const { state } = incident;
   const r = incident.report;
   incident.report = {
-    ...r,
+    ...widened(r, report),
     summary: `${r.summary}\n\n[Supplement ${state.supplements + 1}] ${report.summary}`,
-    piiTypes: [...new Set([...r.piiTypes, ...report.piiTypes])],
-    affectedCount: Math.max(r.affectedCount, report.affectedCount),
-    classifiedInvolved: r.classifiedInvolved || report.classifiedInvolved,
-    criminalActSuspected: r.criminalActSuspected || report.criminalActSuspected,
-    causedByWorkforceMember: r.causedByWorkforceMember || report.causedByWorkforceMember,
   };
   state.supplements += 1;
   incident.file.supplements.push({ at: nowIso(), report: { ...report, incidentId: state.incidentId } });
@@ -131,12 +127,7 @@ function supplement(incident: Incident, report: Report): void {
   const source = `supplement ${state.supplements}`;
   if (features.cisaReport) {
     // What the reporter learned of CISA's fields later replaces what was not known.
-    incident.report = {
-      ...incident.report,
-      functionalImpact: report.functionalImpact ?? r.functionalImpact,
-      recoverability: report.recoverability ?? r.recoverability,
-      attackVector: report.attackVector ?? r.attackVector,
-    };
+    incident.report = laterWins(incident.report, report, CISA_FIELDS);
   }
   // Under the duty rules every field a supplement may change is merged, and what depends on it derived again.
   if (incident.dutyRules) mergeLaterFacts(incident, report, r, source);

@@ -111,6 +111,7 @@ test('468.3: a workforce member reports with a title and is given a case number 
         piiTypes: ['ssn-or-passport-number'],
         affectedCount: 95,
         affectedPopulation: 'public',
+        disclosedTo: 'The same list and one address outside the Department',
       }),
     ),
   });
@@ -136,6 +137,12 @@ test('469.2c(1): the IPS Director opens the case by its number and reads the rep
   expect(main).toContain(SUPPLEMENT);
   expect(main).toContain('People affected: 40 → 95');
   expect(main).toMatch(/Kinds of information added: .*passport numbers/i);
+  expect(main).toContain(
+    'Disclosed to: An internal mailing list of 30 staff → The same list and one address outside the Department',
+  );
+  // As known now: the facts merged as the workflow merged them (domain/report-merge.ts).
+  expect(main).toMatch(/As known now[\s\S]*People affected \(estimate\)\s+95/);
+  expect(main).toMatch(/As known now[\s\S]*Disclosed to\s+The same list and one address outside/);
   // Each decision with its reasons and who took it.
   expect(main).toContain(`Reasons: ${RATIONALE}`);
   expect(main).toMatch(/Decide whether to convene the Core Response Group\s+\d.*by Dana Demo/);
