@@ -222,7 +222,8 @@ export const PATCHES = {
   custodyReportRecipient: {
     id: 'custody-report-names-custodian',
     since: '2026-12-07',
-    older: "takes a custody exemption whatever the report's `disclosedTo` says the information went to (`custodyReportRecipient` off)",
+    older:
+      "takes a custody exemption whatever the report's `disclosedTo` says the information went to (`custodyReportRecipient` off)",
     deprecateWhen: OPEN_INCIDENTS,
     decided: 'at start',
   },
