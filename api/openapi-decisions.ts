@@ -3,7 +3,7 @@
  * the approval links' pages. The body is the DecisionBody component, built from the kinds' definitions
  * (domain/decisions/).
  */
-import { NO_ROLE } from './openapi-security.js';
+import { NO_ROLE, NOT_SEEN } from './openapi-security.js';
 import { LINK_TOKEN_SCHEMA, type JsonSchema } from './openapi-schemas.js';
 import type { ComponentName } from './openapi.js';
 
@@ -35,7 +35,7 @@ export function decisionPaths({ ref, json, incidentIdParameter, common }: Parts)
             content: { 'application/json': { schema: { oneOf: [ref('ValidationError'), ref('Refusal')] } } },
           },
           403: json('Refusal', `the caller lacks the gate's role; or ${NO_ROLE}`),
-          404: json('Error', 'no such incident'),
+          404: json('Error', `${NOT_SEEN}: answered before the body is read, whatever it holds`),
           409: json('Refusal', 'not allowed now (for a refused closure: the open action items)'),
           413: json('Error', 'the body is larger than 1 MB'),
           415: json('Error', 'the body is not JSON'),
@@ -69,7 +69,7 @@ export function decisionStatusPaths({ json, incidentIdParameter, common }: Parts
           200: json('DecisionStatus', 'the decision is pending, applied or refused'),
           400: json('ValidationError', 'the incident id or decision id is not valid'),
           403: json('Refusal', NO_ROLE),
-          404: json('Error', 'no such incident, or no such decision on it'),
+          404: json('Error', `${NOT_SEEN}, answered before the decision id is checked; or no such decision on it`),
           ...common,
         },
       },
@@ -89,6 +89,7 @@ export function linkPaths() {
         responses: {
           200: { description: 'the form (HTML)' },
           400: { description: 'tampered link (the signature does not verify)' },
+          404: { description: `${NOT_SEEN}: the link's person's need to know, before anything else of the link` },
           409: { description: 'used, or not open now' },
           410: { description: 'expired' },
         },
@@ -105,6 +106,7 @@ export function linkPaths() {
             description: "tampered link (the signature does not verify), or a form that is not the link's decision",
           },
           403: { description: 'the person lacks the role' },
+          404: { description: `${NOT_SEEN}: the link's person's need to know, before the form is read` },
           409: { description: 'used, or not open now' },
           410: { description: 'expired' },
         },

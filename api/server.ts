@@ -15,8 +15,9 @@ import fastifyCookie from '@fastify/cookie';
 import { codecRoutes, type CodecServerOptions } from './codec-server.js';
 import { cachedStates, CODEC_STATE_WAIT_MS } from './codec-access.js';
 import { authenticator } from './access.js';
-import { mayReportOn, readableState, readForDecision } from '../client/need-to-know.js';
-import { caseRows, listRow, resolveIncidentId } from '../pages/case-list.js';
+import { mayReportOn } from '../client/need-to-know.js';
+import { caseRows, listRow } from '../pages/case-list.js';
+import { needToKnow } from '../pages/need-to-know.js';
 import { pageRoutes } from '../pages/index.js';
 import type { Oidc } from '../security/oidc.js';
 import { readSession, sessionSecret } from '../security/session.js';
@@ -158,19 +159,21 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     return { incidents: rows.map(listRow) };
   });
 
-  app.get('/incidents/:incidentId', { onRequest: authenticate }, async (request) => {
-    const { incidentId } = parse(incidentParamsSchema, request.params);
-    return readableState(client, request.identity!, await resolveIncidentId(client, incidentId));
+  // Need to know (469.2c(1)) is each incident route's first hook, after authentication and before the
+  // body is read (pages/need-to-know.ts): an outsider gets the 404 of no incident whatever they send,
+  // never a 400 of their body, a 409's reasons or a 403; only a malformed id is answered 400 first.
+  const incidentRead = needToKnow({ client, resolve: true });
+  app.get('/incidents/:incidentId', { onRequest: [authenticate, incidentRead] }, async (request) => {
+    parse(incidentParamsSchema, request.params);
+    return request.incident!.state;
   });
 
   const waitMs = options.decisionWaitMs ?? DECISION_WAIT_MS_DEFAULT;
-  app.post('/incidents/:incidentId/decisions', { onRequest: authenticate }, async (request, reply) => {
+  const decisionRead = needToKnow({ client, decisionWaitMs: waitMs });
+  app.post('/incidents/:incidentId/decisions', { onRequest: [authenticate, decisionRead] }, async (request, reply) => {
     const { incidentId } = parse(incidentParamsSchema, request.params);
     const body = parse(decisionBodySchema, request.body);
     const identity = request.identity!;
-    // Need to know (469.2c(1)) before any check of the decision itself (a bad shape says nothing of the
-    // incident): an outsider learns nothing, not even that it exists, and never gets the 409's reasons.
-    await readForDecision(client, identity, incidentId, waitMs);
     if (identity.roles.length === 0)
       throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
     // The grounds the policy asks of the decision (the custody exemption's facts, the recipient 464c
@@ -192,16 +195,19 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       .send({ decisionId, status: 'pending' });
   });
 
-  app.get('/incidents/:incidentId/decisions/:decisionId', { onRequest: authenticate }, async (request) => {
-    const { incidentId, decisionId } = parse(decisionParamsSchema, request.params);
-    // Need to know (469.2c(1)) first; then decisions are taken by people with a role, theirs to follow.
-    await readForDecision(client, request.identity!, incidentId, waitMs);
-    if (request.identity!.roles.length === 0)
-      throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
-    return decisionStatusBody(
-      await decisionStatus(client, incidentId, decisionId, { waitMs, idSecret: options.linkSecret }),
-    );
-  });
+  app.get(
+    '/incidents/:incidentId/decisions/:decisionId',
+    { onRequest: [authenticate, decisionRead] },
+    async (request) => {
+      // Need to know (469.2c(1)) first, in the hook; then decisions are taken by people with a role, theirs to follow.
+      const { incidentId, decisionId } = parse(decisionParamsSchema, request.params);
+      if (request.identity!.roles.length === 0)
+        throw new DecisionRefusedError({ type: REFUSAL.forbidden, reasons: [NO_ROLE] }, NO_ROLE);
+      return decisionStatusBody(
+        await decisionStatus(client, incidentId, decisionId, { waitMs, idSecret: options.linkSecret }),
+      );
+    },
+  );
 
   await app.register(async (scope) =>
     pageRoutes(scope, {
@@ -215,7 +221,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       exerciseDir: options.exerciseDir,
     }),
   );
-  await app.register(async (scope) => recordRoutes(scope, { client, playbook, authenticate, parse }));
+  await app.register(async (scope) =>
+    recordRoutes(scope, { client, playbook, authenticate, needToKnow: incidentRead, parse }),
+  );
   await app.register(async (scope) =>
     vendorRoutes(scope, { client, vendor: options.vendor ?? { windowMs: 0 }, parse }),
   );

@@ -9,6 +9,7 @@ import { mayRead, readingBy, readingOf, readsAll, reporterView } from '../domain
 import type { IncidentState } from '../domain/state.js';
 import type { Identity } from '../security/identity.js';
 import { getIncidentState, IncidentNotFoundError, type IncidentListItem } from './incidents.js';
+import { resolveIncidentId } from './case-numbers.js';
 
 /**
  * The incident as `identity` may see it (need to know, 469.2c(1)): the whole state with a role on it, a
@@ -96,4 +97,31 @@ export async function readForDecision(
     if (identity.roles.length === 0) throw new IncidentNotFoundError(incidentId);
     return undefined;
   }
+}
+
+/** The incident a route names, as its caller may see it (`readNamedIncident`). */
+export interface NamedIncident {
+  incidentId: string;
+  /** Undefined only for a decision while no worker answers the state's query (`readForDecision`). */
+  state: IncidentState | undefined;
+  reading: 'full' | 'reporter';
+}
+
+/**
+ * The one need-to-know check of every route that names an incident (469.2c(1)), run before the route
+ * reads anything else of the request (api/ and pages/ `needToKnow` hooks): `named` is the path's id, a
+ * case number when `resolve`, or a link's incident. With `decisionWaitMs`, a decision's reading
+ * (`readForDecision`); else `readIncident`'s. IncidentNotFoundError (404) when `identity` may not see it.
+ */
+export async function readNamedIncident(
+  client: Client,
+  identity: Identity,
+  named: string,
+  options: { resolve?: boolean; decisionWaitMs?: number } = {},
+): Promise<NamedIncident> {
+  const incidentId = options.resolve ? await resolveIncidentId(client, named) : named;
+  if (options.decisionWaitMs === undefined)
+    return { incidentId, ...(await readIncident(client, identity, incidentId)) };
+  const state = await readForDecision(client, identity, incidentId, options.decisionWaitMs);
+  return { incidentId, state, reading: state && readingOf(identity, state) === 'reporter' ? 'reporter' : 'full' };
 }

@@ -25,6 +25,7 @@ import {
 import { readableState } from '../client/need-to-know.js';
 import type { Identity } from '../security/identity.js';
 import { incidentFailure } from './case-view.js';
+import { needToKnow } from './need-to-know.js';
 import { csrfToken, requireSignIn, type PageDeps } from './index.js';
 import { errorSummary, escapeHtml, page, send } from './layout.js';
 
@@ -129,8 +130,15 @@ ${mayEditFindings(identity) ? findingsForm(r, csrf, path, extra.errors ?? new Ma
     return send(reply, status, page(`After-action report: ${r.title}`, body, { organization, identity, csrf }));
   }
 
+  // Need to know (469.2c(1)) first, before the form or its CSRF token is read (pages/need-to-know.ts).
+  const caseRead = needToKnow({
+    client: deps.client,
+    failure: (request, reply, err) => incidentFailure(reply, err, organization, request.identity),
+  });
+
   app.get<{ Params: { incidentId: string }; Querystring: { saved?: string; format?: string } }>(
     '/cases/:incidentId/after-action',
+    { onRequest: caseRead },
     async (request, reply) => {
       if (!requireSignIn(request, reply)) return reply;
       const loaded = await load(request.params.incidentId, request.identity!, reply);
@@ -142,7 +150,7 @@ ${mayEditFindings(identity) ? findingsForm(r, csrf, path, extra.errors ?? new Ma
 
   app.post<{ Params: { incidentId: string }; Body: Record<string, unknown> | undefined }>(
     '/cases/:incidentId/after-action/findings',
-    { preHandler: app.csrfProtection },
+    { onRequest: caseRead, preHandler: app.csrfProtection },
     async (request, reply) => {
       if (!requireSignIn(request, reply)) return reply;
       const identity = request.identity!;

@@ -5,15 +5,14 @@
  * time), the same refusals, here shown as messages; the form is the approval links' (pages/decision-form.ts).
  * Decisions the playbook names for step-up ask for a fresh sign-in first.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DECISION_KINDS, type DecisionKind } from '../domain/decision.js';
 import { incidentIdSchema } from '../domain/ids.js';
 import { REFUSAL } from '../domain/refusal.js';
 import type { IncidentState } from '../domain/state.js';
 import { DecisionRefusedError } from '../client/incidents.js';
-import { readableState, readForDecision } from '../client/need-to-know.js';
+import { readableState } from '../client/need-to-know.js';
 import { DECISION_WAIT_MS_DEFAULT } from '../client/decisions.js';
-import { resolveIncidentId } from '../client/case-numbers.js';
 import { getCaseRecord } from '../client/case-record.js';
 import { caseName } from '../domain/case-numbers.js';
 import type { CaseRecord } from '../domain/case-record.js';
@@ -32,6 +31,7 @@ import {
 } from './decision-form.js';
 import { isExerciseIncident } from './after-action.js';
 import { csrfToken, requireSignIn, type PageDeps } from './index.js';
+import { needToKnow } from './need-to-know.js';
 import { errorSummary, escapeHtml, page, send } from './layout.js';
 import { formFields, type FormValues } from './link-form.js';
 import { STEP_UP_MAX_AGE_S } from './sign-in.js';
@@ -161,15 +161,22 @@ ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to yo
     return page(`Case ${caseName(state)}`, body, { organization, identity, csrf });
   }
 
+  // Need to know (469.2c(1)) first, in the hook (pages/need-to-know.ts): before the form, its CSRF token
+  // or the decision is looked at, whoever may not read the case gets the 404 of a case that does not exist.
+  const failure = (request: FastifyRequest, reply: FastifyReply, err: unknown) =>
+    incidentFailure(reply, err, organization, request.identity);
+  const caseRead = needToKnow({ client: deps.client, resolve: true, failure });
+
   app.get<{ Params: { incidentId: string }; Querystring: { done?: string } }>(
     '/cases/:incidentId',
+    { onRequest: caseRead },
     async (request, reply) => {
       if (!requireSignIn(request, reply)) return reply;
       const identity = request.identity!;
       try {
-        // A case number is taken in place of the id (pages/case-list.ts).
-        const asked = incidentIdSchema.parse(request.params.incidentId);
-        const state = await readableState(deps.client, identity, await resolveIncidentId(deps.client, asked));
+        // A case number is taken in place of the id (pages/case-list.ts), by the hook.
+        incidentIdSchema.parse(request.params.incidentId);
+        const state = request.incident!.state!;
         const done = DECISION_KINDS.find((k) => k === request.query.done);
         return await casePage(
           reply,
@@ -197,7 +204,16 @@ ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to yo
 
   app.post<{ Params: { incidentId: string }; Body: FormValues | undefined }>(
     '/cases/:incidentId/decide',
-    { preHandler: app.csrfProtection },
+    // Need to know as the API reads it (469.2c(1)): while no worker answers the state's query, the
+    // decision is still taken, and answered as pending (client/need-to-know.ts readForDecision).
+    {
+      onRequest: needToKnow({
+        client: deps.client,
+        decisionWaitMs: deps.decisionWaitMs ?? DECISION_WAIT_MS_DEFAULT,
+        failure,
+      }),
+      preHandler: app.csrfProtection,
+    },
     async (request, reply) => {
       if (!requireSignIn(request, reply)) return reply;
       const identity = request.identity!;
@@ -206,14 +222,7 @@ ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to yo
       let state: IncidentState | undefined;
       try {
         incidentId = incidentIdSchema.parse(request.params.incidentId);
-        // Need to know as the API reads it (469.2c(1)): while no worker answers the state's query, the
-        // decision is still taken, and answered as pending (client/need-to-know.ts readForDecision).
-        state = await readForDecision(
-          deps.client,
-          identity,
-          incidentId,
-          deps.decisionWaitMs ?? DECISION_WAIT_MS_DEFAULT,
-        );
+        state = request.incident!.state;
       } catch (err) {
         return incidentFailure(reply, err, organization, identity);
       }

@@ -54,7 +54,7 @@ interface Refused {
 }
 
 /**
- * Checks the link, the person and the incident. With `stateWaitMs` (the form's POST), a state query no
+ * Checks the link, the person and the incident (`known`: as the route's need-to-know hook read it). With `stateWaitMs` (the form's POST), a state query no
  * worker answers in that time is no reason to refuse the decision: it goes on without the state, and the
  * workflow checks it when a worker runs. Errors of the state query other than that are thrown.
  */
@@ -62,6 +62,7 @@ export async function openLink(
   deps: PageDeps,
   token: string,
   stateWaitMs?: number,
+  known?: { state: IncidentState | undefined },
 ): Promise<{ opened: Opened } | Refused> {
   const verdict = verifyLink(deps.linkSecret, token);
   if (!verdict.ok) {
@@ -80,14 +81,17 @@ export async function openLink(
       title: 'This link is not valid',
       lines: ['The person this link was made for is not in the playbook any more.'],
     };
-  let state: IncidentState;
-  try {
-    state = await getIncidentState(deps.client, claims.incidentId, stateWaitMs);
-  } catch (err) {
-    if (stateWaitMs === undefined || err instanceof IncidentNotFoundError || err instanceof IncidentClosedError)
-      throw err;
-    return { opened: { claims, state: undefined, roles: person.roles, personName: person.name } };
+  // `known`: the state as the link's person may see it, read by the route's need-to-know hook (pages/link-pages.ts).
+  let state = known?.state;
+  if (!known) {
+    try {
+      state = await getIncidentState(deps.client, claims.incidentId, stateWaitMs);
+    } catch (err) {
+      if (stateWaitMs === undefined || err instanceof IncidentNotFoundError || err instanceof IncidentClosedError)
+        throw err;
+    }
   }
+  if (!state) return { opened: { claims, state: undefined, roles: person.roles, personName: person.name } };
   const usedAt = linkUsedAt(state, claims);
   if (usedAt !== undefined)
     return {

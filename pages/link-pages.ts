@@ -36,6 +36,8 @@ import { csrfToken, type PageDeps } from './index.js';
 import { deadlineHtml, errorSummary, escapeHtml, page, send } from './layout.js';
 import { formFields, type FormField, type FormValues } from './link-form.js';
 import { openLink, type Opened } from './link-open.js';
+import { needToKnow } from './need-to-know.js';
+import { identityOfPerson } from '../security/identity.js';
 import { KIND_WORDS, PHASE_WORDS, ROLE_WORDS } from './words.js';
 
 export function linkRoutes(app: FastifyInstance, deps: PageDeps): void {
@@ -57,10 +59,27 @@ export function linkRoutes(app: FastifyInstance, deps: PageDeps): void {
     items.length ? `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : '';
   const needsSignIn = (claims: VerifiedLink) => deps.playbook.signInRequiredFor.includes(claims.kind);
 
+  /**
+   * Need to know (469.2c(1)) for the link's person, before the link's form or phase is looked at: a link
+   * whose person may not read the incident answers 404, as for an incident that does not exist.
+   */
+  const linkRead = (decisionWaitMs?: number) =>
+    needToKnow({
+      client: deps.client,
+      ...(decisionWaitMs === undefined ? {} : { decisionWaitMs }),
+      asked: (request) => {
+        const verdict = verifyLink(deps.linkSecret, (request.params as { token: string }).token);
+        if (!verdict.ok || !deps.playbook.people.some((p) => p.id === verdict.claims.personId)) return undefined;
+        return { identity: identityOfPerson(deps.playbook, verdict.claims.personId), named: verdict.claims.incidentId };
+      },
+      failure: (_request, reply, err) => failure(reply, err),
+    });
+
   /** Opens the link (pages/link-open.ts); answers the page itself when something is wrong. */
-  async function open(token: string, reply: FastifyReply, stateWaitMs?: number): Promise<Opened | undefined> {
+  async function open(request: FastifyRequest, reply: FastifyReply, stateWaitMs?: number): Promise<Opened | undefined> {
     try {
-      const result = await openLink(deps, token, stateWaitMs);
+      const token = (request.params as { token: string }).token;
+      const result = await openLink(deps, token, stateWaitMs, request.incident);
       if ('opened' in result) return result.opened;
       plain(reply, result.status, result.title, ...result.lines);
     } catch (err) {
@@ -161,8 +180,8 @@ ${form}
     );
   }
 
-  app.get<{ Params: { token: string } }>(LINK_ROUTE, async (request, reply) => {
-    const opened = await open(request.params.token, reply);
+  app.get<{ Params: { token: string } }>(LINK_ROUTE, { onRequest: linkRead() }, async (request, reply) => {
+    const opened = await open(request, reply);
     if (!opened) return reply;
     const { claims, state, roles } = opened;
     if (!state) return failure(reply, new TemporalUnavailableError('Temporal did not answer in time', true));
@@ -196,9 +215,9 @@ ${form}
 
   app.post<{ Params: { token: string }; Body: FormValues | undefined }>(
     LINK_ROUTE,
-    { preHandler: csrfWhereSignedIn },
+    { onRequest: linkRead(deps.decisionWaitMs ?? DECISION_WAIT_MS_DEFAULT), preHandler: csrfWhereSignedIn },
     async (request, reply) => {
-      const opened = await open(request.params.token, reply, deps.decisionWaitMs ?? DECISION_WAIT_MS_DEFAULT);
+      const opened = await open(request, reply, deps.decisionWaitMs ?? DECISION_WAIT_MS_DEFAULT);
       if (!opened) return reply;
       const { claims, state, roles } = opened;
       if (state?.phase === 'closed') return wrongPhase(reply, claims, state);

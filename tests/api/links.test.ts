@@ -204,7 +204,10 @@ describe('link pages', () => {
   it('a link for a decision the phase does not take gets a page saying so', async () => {
     const incidentId = await reportIncident(f.app);
     await waitForPhase(f.app, incidentId, 'triage');
-    const token = linkToken({ incidentId, kind: 'under-secretary-decision', personId: 'under-secretary' });
+    // The PPGB Chair reads every incident (469.2c(1)); the Under Secretary does not until their review: 404.
+    const outsider = linkToken({ incidentId, kind: 'under-secretary-decision', personId: 'under-secretary' });
+    expect((await open(outsider)).status).toBe(404);
+    const token = linkToken({ incidentId, kind: 'ppgb-chair-decision', personId: 'ppgb-chair' });
     const page = await open(token);
     expect(page.status).toBe(409);
     expect(page.text).toContain('This decision is not open now');
@@ -217,7 +220,11 @@ describe('link pages', () => {
 
   it('a link for someone without the role is refused with 403 on submission', async () => {
     const incidentId = await reportIncident(f.app);
-    const token = linkToken({ incidentId, kind: 'assign-responsible-office', personId: 'crg-cgfs' });
+    // The Privacy Division reads every incident but does not name the office; CGFS, with no part in the
+    // incident yet, gets the 404 of need to know (469.2c(1)) before any of it.
+    const outsider = linkToken({ incidentId, kind: 'assign-responsible-office', personId: 'crg-cgfs' });
+    expect((await submit(outsider, { office: 'CA/PPT' })).status).toBe(404);
+    const token = linkToken({ incidentId, kind: 'assign-responsible-office', personId: 'privacy-division' });
     const res = await submit(token, { office: 'CA/PPT' });
     expect(res.status).toBe(403);
     expect(res.text).toContain('You may not make this decision');

@@ -100,10 +100,13 @@ beforeAll(async () => {
   f = await startApiFixture({ playbook: withShortObjectionWindow });
   const tokens = JSON.parse(readFileSync(DEFAULT_API_TOKENS, 'utf8')) as Record<string, string>;
   for (const [token, person] of Object.entries(tokens)) TOKENS[person] = token;
+  // inc-hostile takes the hostile bodies of POST /incidents/{id}/decisions: need to know (469.2c(1)) is
+  // checked before the body is read, so the body's refusals are for an incident the caller may read.
   [triaged, analysing, target] = await Promise.all([
     reportIncident(f.app),
     reportIncident(f.app),
     reportIncident(f.app),
+    reportIncident(f.app, { incidentId: 'inc-hostile' }),
   ]);
   await Promise.all([
     waitForPhase(f.app, triaged, 'triage'),
