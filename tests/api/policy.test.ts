@@ -123,6 +123,21 @@ describe('custody exemption on facts (ICE memo; 45 CFR 164.512(k)(5)(i)) and the
     expect(state.json.disclosures).toEqual([]);
   });
 
+  it("45 CFR 164.512(k)(5)(i): the memo's finding on a report that says the records went to a newspaper is refused through the API, naming report.disclosedTo", async () => {
+    const incidentId = await inAnalysis({ ...MEDICAL, disclosedTo: 'The Daily Courier' });
+    const res = await call(f.app, {
+      method: 'POST',
+      url: decisions(incidentId),
+      body: analysis({ authorizedDisclosure: MEMO_CASE }),
+    });
+    // InvalidDecision (domain/refusal.ts) is a 400 (api/errors.ts refusalStatus).
+    expect(res.status, res.text).toBe(400);
+    expect(res.text).toContain('report.disclosedTo');
+    const after = await call(f.app, { method: 'GET', url: `/incidents/${incidentId}` });
+    expect(after.json.phase).toBe('analysis');
+    expect(after.json.disclosures).toEqual([]);
+  });
+
   it("ICE memo, 464c: the memo's case is accepted (200), its accounting entry is in the state and listed by `breach disclosures`", async () => {
     const incidentId = await inAnalysis(MEDICAL);
     const res = await call(f.app, {
