@@ -126,9 +126,9 @@ it(
     // Both workers held batches at the kill (from the server's pending activities). The history alone may
     // name only the survivor: an activity's started event is written when it ends, and a batch the victim
     // held to the end is finished by the survivor under the survivor's name.
-    expect(new Set(batches.map((x) => x.workerIdentity.split('@')[0]))).toEqual(
-      new Set([String(a.pid), String(b.pid)]),
-    );
+    // (A batch scheduled and not yet taken by a worker, as the next one after a batch ends, has no identity.)
+    const holders = batches.filter((x) => x.workerIdentity !== '').map((x) => x.workerIdentity.split('@')[0]);
+    expect(new Set(holders)).toEqual(new Set([String(a.pid), String(b.pid)]));
     expect(ran.has(String(survivor.pid))).toBe(true);
     // Shared, not per worker: each batch is given its part of the run's rate, so two workers together stay
     // at the run's rate (the rate they reached is the log's figure, not an assertion).
