@@ -1,5 +1,4 @@
 import { configDefaults, defineConfig } from 'vitest/config';
-import SlowestFirst from './tests/setup/sequencer.js';
 
 /**
  * `npm run test:quick` (`vitest run --mode quick`): the inner loop, the domain rules, the plain checks,
@@ -51,8 +50,6 @@ export default defineConfig(({ mode }) => ({
     expect: { poll: { timeout: 30_000 } },
     // Each file starts its own servers on free ports; more than a few at once only makes them slower.
     maxWorkers: 4,
-    // The longest files first, so that the run does not end on one of them (tests/setup/sequencer.ts).
-    sequence: { sequencer: SlowestFirst },
     // One fast-check seed per run, printed at the top; a failed property prints the command replaying it.
     globalSetup: ['tests/setup/seed.ts'],
     setupFiles: ['tests/setup/fast-check.ts'],
