@@ -76,16 +76,16 @@ export async function mayReportOn(client: Client, identity: Identity, incidentId
  * queried, so the incident's existence is read from the server (a describe needs no worker) and anyone
  * with a role in the playbook may file; the workflow refuses, with its reasons, whoever may not decide.
  * `timeoutMs`: how long the state is waited for before that reading (the decision's own wait). Returns
- * the state as `identity` may see it, or undefined when it could not be queried.
+ * `readIncident`'s answer, or undefined when the state could not be queried.
  */
 export async function readForDecision(
   client: Client,
   identity: Identity,
   incidentId: string,
   timeoutMs: number,
-): Promise<IncidentState | undefined> {
+): Promise<{ state: IncidentState; reading: 'full' | 'reporter' } | undefined> {
   try {
-    return (await readIncident(client, identity, incidentId, timeoutMs)).state;
+    return await readIncident(client, identity, incidentId, timeoutMs);
   } catch (err) {
     if (err instanceof IncidentNotFoundError) throw err;
     try {
@@ -122,6 +122,6 @@ export async function readNamedIncident(
   const incidentId = options.resolve ? await resolveIncidentId(client, named) : named;
   if (options.decisionWaitMs === undefined)
     return { incidentId, ...(await readIncident(client, identity, incidentId)) };
-  const state = await readForDecision(client, identity, incidentId, options.decisionWaitMs);
-  return { incidentId, state, reading: state && readingOf(identity, state) === 'reporter' ? 'reporter' : 'full' };
+  const read = await readForDecision(client, identity, incidentId, options.decisionWaitMs);
+  return { incidentId, state: read?.state, reading: read?.reading ?? 'full' };
 }

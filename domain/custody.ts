@@ -7,6 +7,7 @@
  */
 import type { AuthorizedDisclosure } from './decision.js';
 import type { PiiType, Report } from './report.js';
+import { stated } from './text.js';
 
 interface Issue {
   path: string;
@@ -24,7 +25,7 @@ const HIPAA = '45 CFR 164.512(k)(5)(i)';
  */
 export function custodyFactIssues(
   ad: AuthorizedDisclosure,
-  report?: Pick<Report, 'affectedPopulation'> & { disclosedTo?: string | undefined },
+  report?: Pick<Report, 'affectedPopulation' | 'disclosedTo'>,
   rules: { reportRecipient?: boolean } = {},
 ): Issue[] {
   const issues: Issue[] = [];
@@ -90,14 +91,11 @@ export function reportNamesCustodian(
   disclosedTo: string | undefined,
   ad: Pick<AuthorizedDisclosure, 'custodian' | 'recipient'>,
 ): boolean {
-  const said = nameKey(disclosedTo ?? '');
-  if (said === '' || said === nameKey(NOT_STATED_BY_MAIL)) return true;
+  const said = stated(disclosedTo) ? nameKey(disclosedTo) : '';
+  if (said === '') return true;
   const names = [ad.custodian?.name ?? '', ...(ad.recipient?.name.split(',') ?? [])].map(nameKey);
   return names.some((name) => name !== '' && ` ${said} `.includes(` ${name} `));
 }
-
-/** What a mailed report says of a field its message did not give (domain/mail-report.ts). */
-export const NOT_STATED_BY_MAIL = 'not stated in the email';
 
 /**
  * The part of the disclosure a finding covers: for the custody exemption only the protected health

@@ -8,8 +8,8 @@
  * `complete-report` decision). The one-hour clock runs from the earlier of the discovery time the
  * message states and its receipt (468.3b(1)): never later than the mail itself.
  */
-import { NOT_STATED_BY_MAIL } from './custody.js';
 import { PII_TYPES, type Report } from './report.js';
+import { NOT_STATED } from './text.js';
 
 /** The fields a message may give, in the form's words; each with the report field it fills. */
 export const MAIL_FIELDS = [
@@ -60,8 +60,6 @@ export interface MailReport {
   /** What was given but not understood, by field: said back to the sender. */
   unreadable: { field: MailField; message: string }[];
 }
-
-const NOT_STATED = NOT_STATED_BY_MAIL;
 
 const key = (label: string) => label.toLowerCase().replace(/[^a-z0-9]/g, '');
 const BY_KEY = new Map<string, MailField>(

@@ -5,6 +5,14 @@ export function present(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== '';
 }
 
+/** What a mailed report puts in a field its message did not give and the report requires (domain/mail-report.ts). */
+export const NOT_STATED = 'not stated in the email';
+
+/** A field says something: present, and not the placeholder of a mailed report that did not give it. */
+export function stated(value: string | undefined): value is string {
+  return present(value) && value.trim() !== NOT_STATED;
+}
+
 /** zod's `z.email()` pattern (zod/v4 core regexes `email`), so the sandbox accepts exactly the addresses the API does. */
 export const EMAIL_PATTERN =
   /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;

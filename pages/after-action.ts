@@ -22,7 +22,8 @@ import {
   readFindingsFile,
   saveFindings,
 } from '../exercises/findings.js';
-import { readableState } from '../client/need-to-know.js';
+import type { NamedIncident } from '../client/need-to-know.js';
+import { IncidentNotFoundError } from '../client/incidents.js';
 import type { Identity } from '../security/identity.js';
 import { incidentFailure } from './case-view.js';
 import { needToKnow } from './need-to-know.js';
@@ -67,13 +68,17 @@ export function afterActionRoutes(app: FastifyInstance, deps: PageDeps): void {
   const organization = deps.playbook.organization;
 
   /** The report as it stands, or a reply already sent (not a case the person may see, not an exercise). */
+  /** The exercise's report; `read`: the incident as the route's need-to-know hook read it (pages/need-to-know.ts). */
   async function load(
     incidentId: string,
     identity: Identity,
+    read: NamedIncident | undefined,
     reply: FastifyReply,
   ): Promise<{ report: AfterActionReport; file: string } | undefined> {
     try {
-      const state = await readableState(deps.client, identity, incidentIdSchema.parse(incidentId));
+      incidentIdSchema.parse(incidentId);
+      const state = read?.state;
+      if (!state) throw new IncidentNotFoundError(incidentId);
       if (!RUN_ID.test(state.incidentId) || !deps.exerciseDir) throw new ExerciseNotFoundError(state.incidentId);
       const { exercise, input, incident } = await exerciseStatus(deps.client, state.incidentId);
       const file = findingsFile(deps.exerciseDir, exercise.runId);
@@ -141,7 +146,7 @@ ${mayEditFindings(identity) ? findingsForm(r, csrf, path, extra.errors ?? new Ma
     { onRequest: caseRead },
     async (request, reply) => {
       if (!requireSignIn(request, reply)) return reply;
-      const loaded = await load(request.params.incidentId, request.identity!, reply);
+      const loaded = await load(request.params.incidentId, request.identity!, request.incident, reply);
       if (!loaded) return reply;
       if (request.query.format === 'json') return reply.header('cache-control', 'no-store').send(loaded.report);
       return reportPage(reply, 200, loaded.report, request.identity!, { saved: request.query.saved === '1' });
@@ -154,7 +159,7 @@ ${mayEditFindings(identity) ? findingsForm(r, csrf, path, extra.errors ?? new Ma
     async (request, reply) => {
       if (!requireSignIn(request, reply)) return reply;
       const identity = request.identity!;
-      const loaded = await load(request.params.incidentId, identity, reply);
+      const loaded = await load(request.params.incidentId, identity, request.incident, reply);
       if (!loaded) return reply;
       if (!mayEditFindings(identity)) {
         return send(

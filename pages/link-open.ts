@@ -3,7 +3,7 @@
  * and whether the decision it asks for was recorded already (a link works once).
  */
 import type { IncidentState } from '../domain/state.js';
-import { getIncidentState, IncidentClosedError, IncidentNotFoundError } from '../client/incidents.js';
+import { IncidentNotFoundError } from '../client/incidents.js';
 import { linkDecisionId, verifyLink, type VerifiedLink } from '../security/links.js';
 import type { PageDeps } from './index.js';
 import { timeWords } from './words.js';
@@ -54,16 +54,16 @@ interface Refused {
 }
 
 /**
- * Checks the link, the person and the incident (`known`: as the route's need-to-know hook read it). With `stateWaitMs` (the form's POST), a state query no
- * worker answers in that time is no reason to refuse the decision: it goes on without the state, and the
- * workflow checks it when a worker runs. Errors of the state query other than that are thrown.
+ * Checks the link, the person and the incident, the incident as the route's need-to-know hook read it for
+ * the link's person (`known`, pages/link-pages.ts; 404 without it). On the form's POST a state query no
+ * worker answered in time leaves `known.state` undefined: no reason to refuse the decision, which goes on
+ * without the state, and the workflow checks it when a worker runs.
  */
-export async function openLink(
+export function openLink(
   deps: PageDeps,
   token: string,
-  stateWaitMs?: number,
-  known?: { state: IncidentState | undefined },
-): Promise<{ opened: Opened } | Refused> {
+  known: { state: IncidentState | undefined } | undefined,
+): { opened: Opened } | Refused {
   const verdict = verifyLink(deps.linkSecret, token);
   if (!verdict.ok) {
     const [status, title, line] = LINK_PROBLEM[verdict.reason];
@@ -81,16 +81,8 @@ export async function openLink(
       title: 'This link is not valid',
       lines: ['The person this link was made for is not in the playbook any more.'],
     };
-  // `known`: the state as the link's person may see it, read by the route's need-to-know hook (pages/link-pages.ts).
-  let state = known?.state;
-  if (!known) {
-    try {
-      state = await getIncidentState(deps.client, claims.incidentId, stateWaitMs);
-    } catch (err) {
-      if (stateWaitMs === undefined || err instanceof IncidentNotFoundError || err instanceof IncidentClosedError)
-        throw err;
-    }
-  }
+  if (!known) throw new IncidentNotFoundError(claims.incidentId);
+  const { state } = known;
   if (!state) return { opened: { claims, state: undefined, roles: person.roles, personName: person.name } };
   const usedAt = linkUsedAt(state, claims);
   if (usedAt !== undefined)

@@ -76,10 +76,10 @@ export function linkRoutes(app: FastifyInstance, deps: PageDeps): void {
     });
 
   /** Opens the link (pages/link-open.ts); answers the page itself when something is wrong. */
-  async function open(request: FastifyRequest, reply: FastifyReply, stateWaitMs?: number): Promise<Opened | undefined> {
+  function open(request: FastifyRequest, reply: FastifyReply): Opened | undefined {
     try {
       const token = (request.params as { token: string }).token;
-      const result = await openLink(deps, token, stateWaitMs, request.incident);
+      const result = openLink(deps, token, request.incident);
       if ('opened' in result) return result.opened;
       plain(reply, result.status, result.title, ...result.lines);
     } catch (err) {
@@ -181,7 +181,7 @@ ${form}
   }
 
   app.get<{ Params: { token: string } }>(LINK_ROUTE, { onRequest: linkRead() }, async (request, reply) => {
-    const opened = await open(request, reply);
+    const opened = open(request, reply);
     if (!opened) return reply;
     const { claims, state, roles } = opened;
     if (!state) return failure(reply, new TemporalUnavailableError('Temporal did not answer in time', true));
@@ -217,7 +217,7 @@ ${form}
     LINK_ROUTE,
     { onRequest: linkRead(deps.decisionWaitMs ?? DECISION_WAIT_MS_DEFAULT), preHandler: csrfWhereSignedIn },
     async (request, reply) => {
-      const opened = await open(request, reply, deps.decisionWaitMs ?? DECISION_WAIT_MS_DEFAULT);
+      const opened = open(request, reply);
       if (!opened) return reply;
       const { claims, state, roles } = opened;
       if (state?.phase === 'closed') return wrongPhase(reply, claims, state);

@@ -49,6 +49,14 @@ export interface CaseFile {
   duty: DutyFile;
 }
 
+/** The analysis the case stands on: the last `submit-analysis` applied (a re-analysis replaces the earlier). */
+export function latestAnalysis(
+  file: Pick<CaseFile, 'decisions'>,
+): Extract<Decision, { kind: 'submit-analysis' }> | undefined {
+  const decision = file.decisions.findLast((d) => d.decision.kind === 'submit-analysis')?.decision;
+  return decision?.kind === 'submit-analysis' ? decision : undefined;
+}
+
 export interface DutyFile {
   cyberSince: string | null;
   firstNonCyber: boolean;

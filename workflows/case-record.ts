@@ -14,7 +14,7 @@ import { DELAY_KINDS } from '../domain/gates.js';
 import { parseDuration } from '../domain/durations.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { CaseSummary, IncidentState, TimelineEntry } from '../domain/state.js';
-import type { CaseFile } from './case-file.js';
+import { latestAnalysis, type CaseFile } from './case-file.js';
 
 export interface RecordSource {
   state: IncidentState;
@@ -190,9 +190,7 @@ export function buildCaseRecord(src: RecordSource): CaseRecord {
 }
 
 function authorizedDisclosure(src: RecordSource): Record<string, unknown> | null {
-  const analysis = [...src.file.decisions].reverse().find((d) => d.decision.kind === 'submit-analysis');
-  const finding =
-    analysis && 'authorizedDisclosure' in analysis.decision ? analysis.decision.authorizedDisclosure : undefined;
+  const finding = latestAnalysis(src.file)?.authorizedDisclosure;
   if (finding) return { ...finding };
   return src.state.authorizedDisclosure ? { ...src.state.authorizedDisclosure } : null;
 }

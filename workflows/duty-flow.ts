@@ -24,6 +24,7 @@ import { liaisonNotices } from './liaison.js';
 import { notification } from './notification.js';
 import { analysed, triage } from './response.js';
 import { postSubstitute } from './returns.js';
+import { latestAnalysis } from './case-file.js';
 
 export async function dutyFlow(incident: Incident): Promise<CaseSummary> {
   const convened = await triage(incident);
@@ -51,13 +52,12 @@ export async function dutyFlow(incident: Incident): Promise<CaseSummary> {
 
 /** 468.5d: a decision to notify that costs what the analysis did not (mail at scale) asks CGFS first. */
 async function costOfDecision(incident: Incident): Promise<void> {
-  const analysis = [...incident.file.decisions].reverse().find((d) => d.decision.kind === 'submit-analysis')
-    ?.decision as { options: string[]; costedMeasures?: string[] } | undefined;
+  const analysis = latestAnalysis(incident.file);
   if (!analysis) return;
   const basis = costBasis(
     {
-      options: [...new Set([...analysis.options, 'notify-individuals'])] as never,
-      costedMeasures: analysis.costedMeasures as never,
+      options: [...new Set([...analysis.options, 'notify-individuals' as const])],
+      costedMeasures: analysis.costedMeasures,
     },
     incident.report.affectedCount,
     incident.playbook,

@@ -23,6 +23,7 @@ import { markLate } from './late-report.js';
 import { routeFor } from '../domain/playbook-terms.js';
 import { reportNamesCustodian } from '../domain/custody.js';
 import { LATER_WINS, laterWins } from '../domain/report-merge.js';
+import { latestAnalysis } from './case-file.js';
 import { condition } from '@temporalio/workflow';
 
 /** The facts the duties are derived from, at `now`. */
@@ -107,8 +108,7 @@ export function mergeLaterFacts(incident: Incident, supplement: Report, before: 
  */
 function custodyRecipientContradicted(incident: Incident, before: IntakeReport): boolean {
   if (!incident.features.custodyReportRecipient || before.disclosedTo === incident.report.disclosedTo) return false;
-  const finding = incident.file.decisions.findLast((f) => f.decision.kind === 'submit-analysis')?.decision;
-  const ad = finding?.kind === 'submit-analysis' ? finding.authorizedDisclosure : undefined;
+  const ad = latestAnalysis(incident.file)?.authorizedDisclosure;
   return ad?.basis === 'hipaa-custody-exemption' && !reportNamesCustodian(incident.report.disclosedTo, ad);
 }
 

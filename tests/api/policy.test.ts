@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../cli/context.js';
 import { runCli } from '../../cli/main.js';
-import { FACTORS_HIGH } from '../workflows/fixture.js';
+import { FACTORS_HIGH, MEMO_CASE as MEMO_FINDING } from '../workflows/fixture.js';
 import { aReport, call, reportIncident, startApiFixture, TOKEN, triage, waitFor, type ApiFixture } from './fixture.js';
 
 let f: ApiFixture;
@@ -42,22 +42,7 @@ const MEDICAL = {
   disclosedTo: 'ICE Health Service Corps',
   affectedCount: 1,
 };
-const MEMO_CASE = {
-  basis: 'hipaa-custody-exemption',
-  explanation: 'Discharge summary sent to ICE Health Service Corps for the continuity of care of the detainee.',
-  custodyPurpose: 'a',
-  custodian: {
-    name: 'U.S. Immigration and Customs Enforcement',
-    kind: 'law-enforcement-official',
-    determination: { by: 'IHSC Deputy Assistant Director', at: '2026-02-20T09:00:00Z' },
-  },
-  subjectInLawfulCustody: true,
-  recipient: {
-    name: 'ICE Health Service Corps, U.S. Immigration and Customs Enforcement',
-    address: '500 12th St SW, Washington, DC 20536',
-  },
-  disclosedAt: '2026-02-20T15:00:00Z',
-};
+const MEMO_CASE = { ...MEMO_FINDING, disclosedAt: '2026-02-20T15:00:00Z' };
 const analysis = (extra: Record<string, unknown>) => ({
   kind: 'submit-analysis',
   factors: FACTORS_HIGH,

@@ -44,7 +44,7 @@ import {
   type SmtpReceiver,
   type TestWorkflowEnvironment,
 } from '../helpers/index.js';
-import { FACTORS_HIGH, FACTORS_LOW, LETTER, testPlaybook } from '../workflows/fixture.js';
+import { FACTORS_HIGH, FACTORS_LOW, LETTER, MEMO_CASE, testPlaybook } from '../workflows/fixture.js';
 import { sampleReport } from '../../scripts/local/sample-report.js';
 
 export const HISTORIES_DIR = join(PROJECT_ROOT, 'tests', 'replay', 'histories');
@@ -663,20 +663,9 @@ export const PATHS: RecordedPath[] = [
         options: ['no-further-action'],
         classifiedInvolved: true,
         authorizedDisclosure: {
-          basis: 'hipaa-custody-exemption',
+          ...MEMO_CASE,
           explanation:
             'Discharge summaries sent to ICE Health Service Corps for the continuity of care of the detainees.',
-          custodyPurpose: 'a',
-          custodian: {
-            name: 'U.S. Immigration and Customs Enforcement',
-            kind: 'law-enforcement-official',
-            determination: { by: 'IHSC Deputy Assistant Director', at: '2026-02-20T09:00:00Z' },
-          },
-          subjectInLawfulCustody: true,
-          recipient: {
-            name: 'ICE Health Service Corps, U.S. Immigration and Customs Enforcement',
-            address: '500 12th St SW, Washington, DC 20536',
-          },
         },
         rationale: 'The disclosure to the custodian was authorized; the copies sold are the OIG case.',
       });
@@ -795,20 +784,9 @@ export const PATHS: RecordedPath[] = [
         factors: FACTORS_LOW,
         options: ['no-further-action'],
         authorizedDisclosure: {
-          basis: 'hipaa-custody-exemption',
+          ...MEMO_CASE,
           explanation:
             'Discharge summaries sent to ICE Health Service Corps for the continuity of care of the detainees.',
-          custodyPurpose: 'a',
-          custodian: {
-            name: 'U.S. Immigration and Customs Enforcement',
-            kind: 'law-enforcement-official',
-            determination: { by: 'IHSC Deputy Assistant Director', at: '2026-02-20T09:00:00Z' },
-          },
-          subjectInLawfulCustody: true,
-          recipient: {
-            name: 'ICE Health Service Corps, U.S. Immigration and Customs Enforcement',
-            address: '500 12th St SW, Washington, DC 20536',
-          },
         },
         rationale: 'The disclosure to the custodian was authorized.',
       });
@@ -844,21 +822,7 @@ export const PATHS: RecordedPath[] = [
         kind: 'submit-analysis',
         factors: FACTORS_LOW,
         options: ['no-further-action'],
-        authorizedDisclosure: {
-          basis: 'hipaa-custody-exemption',
-          explanation: 'Discharge summary sent to ICE Health Service Corps for the continuity of care of the detainee.',
-          custodyPurpose: 'a',
-          custodian: {
-            name: 'U.S. Immigration and Customs Enforcement',
-            kind: 'law-enforcement-official',
-            determination: { by: 'IHSC Deputy Assistant Director', at: '2026-02-20T09:00:00Z' },
-          },
-          subjectInLawfulCustody: true,
-          recipient: {
-            name: 'ICE Health Service Corps, U.S. Immigration and Customs Enforcement',
-            address: '500 12th St SW, Washington, DC 20536',
-          },
-        },
+        authorizedDisclosure: MEMO_CASE,
         rationale: 'The disclosure to the custodian was authorized.',
       };
       await refused(world, incidentId, 'ips-director', finding);

@@ -12,7 +12,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import nodemailer from 'nodemailer';
 import { createActivities } from '../../activities/index.js';
 import { signLink } from '../../security/links.js';
-import type { DecisionBody } from '../../domain/decision.js';
+import type { AuthorizedDisclosure, DecisionBody } from '../../domain/decision.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { parsePlaybook, type Playbook } from '../../domain/playbook.js';
 import type { Report } from '../../domain/report.js';
@@ -183,6 +183,26 @@ export const FACTORS_LOW = {
   deliberateTargeting: 'low',
   priorMisuse: 'low',
 } as const;
+
+/**
+ * The ICE memo's case as a finding of the custody exemption (45 CFR 164.512(k)(5)(i)): a discharge
+ * summary sent to ICE (its Health Service Corps) for a detainee in ICE custody, purpose (a).
+ */
+export const MEMO_CASE = {
+  basis: 'hipaa-custody-exemption',
+  explanation: 'Discharge summary sent to ICE Health Service Corps for the continuity of care of the detainee.',
+  custodyPurpose: 'a',
+  custodian: {
+    name: 'U.S. Immigration and Customs Enforcement',
+    kind: 'law-enforcement-official',
+    determination: { by: 'IHSC Deputy Assistant Director', at: '2026-02-20T09:00:00Z' },
+  },
+  subjectInLawfulCustody: true,
+  recipient: {
+    name: 'ICE Health Service Corps, U.S. Immigration and Customs Enforcement',
+    address: '500 12th St SW, Washington, DC 20536',
+  },
+} satisfies AuthorizedDisclosure;
 
 export const LETTER = {
   whatHappened: 'A laptop holding your record was stolen; the theft was discovered the same day.',

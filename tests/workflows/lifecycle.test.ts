@@ -11,6 +11,7 @@ import {
   FACTORS_HIGH,
   FACTORS_LOW,
   LETTER,
+  MEMO_CASE,
   decide,
   phases,
   refusal,
@@ -148,20 +149,9 @@ describe('triage and analysis', () => {
     await toAnalysis(handle);
     const state = await analyse(handle, ['no-further-action'], {
       authorizedDisclosure: {
-        basis: 'hipaa-custody-exemption',
-        custodyPurpose: 'a',
+        ...MEMO_CASE,
         explanation:
           'Records sent to the correctional institution with lawful custody for the continuity of health care of the detainee.',
-        custodian: {
-          name: 'U.S. Immigration and Customs Enforcement',
-          kind: 'law-enforcement-official',
-          determination: { by: 'IHSC Deputy Assistant Director', at: '2026-02-20T09:00:00Z' },
-        },
-        subjectInLawfulCustody: true,
-        recipient: {
-          name: 'ICE Health Service Corps, U.S. Immigration and Customs Enforcement',
-          address: '500 12th St SW, Washington, DC 20536',
-        },
       },
     });
     expect(state.phase).toBe('ppgb-advised');

@@ -10,6 +10,7 @@ import {
   DAY,
   FACTORS_HIGH,
   FACTORS_LOW,
+  MEMO_CASE,
   aReport,
   decide,
   refusal,
@@ -163,21 +164,6 @@ describe('later facts re-open duties', () => {
   });
 });
 
-const MEMO_CASE = {
-  basis: 'hipaa-custody-exemption',
-  explanation: 'Discharge summary sent to ICE Health Service Corps for the continuity of care of the detainee.',
-  custodyPurpose: 'a',
-  custodian: {
-    name: 'U.S. Immigration and Customs Enforcement',
-    kind: 'law-enforcement-official',
-    determination: { by: 'IHSC Deputy Assistant Director', at: '2026-02-20T09:00:00Z' },
-  },
-  subjectInLawfulCustody: true,
-  recipient: {
-    name: 'ICE Health Service Corps, U.S. Immigration and Customs Enforcement',
-    address: '500 12th St SW, Washington, DC 20536',
-  },
-};
 const MEDICAL: Partial<Report> = {
   piiTypes: ['medical'],
   disclosureFormat: 'paper',
