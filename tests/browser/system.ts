@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort, waitUntil } from '../../scripts/local/ports.js';
 import { DEFAULT_PLAYBOOK, PROJECT_ROOT } from '../../config/index.js';
-import { withEndpointsAt, withoutReturnsWindow } from '../helpers/index.js';
+import { realWorkflowBundleFile, withEndpointsAt, withoutReturnsWindow } from '../helpers/index.js';
 import { npmStartEnv } from '../helpers/system-env.js';
 import { launchChromium, type Chromium } from './chromium.js';
 
@@ -52,7 +52,12 @@ export async function startSystem(): Promise<RunningSystem> {
     JSON.stringify(withEndpointsAt(withoutReturnsWindow(playbook), `http://127.0.0.1:${ports.receiver}`)),
   );
   // Exercises' reports and findings in this run's data folder, for the API and the CLI alike.
-  const env = { ...npmStartEnv(ports, dataDir, playbookPath), BREACH_EXERCISE_DIR: join(dataDir, 'exercises') };
+  // The workflows bundled once for the whole suite (tests/helpers/temporal.ts); tests/e2e bundles as `npm start` does.
+  const env = {
+    ...npmStartEnv(ports, dataDir, playbookPath),
+    BREACH_EXERCISE_DIR: join(dataDir, 'exercises'),
+    BREACH_WORKFLOW_BUNDLE: await realWorkflowBundleFile(),
+  };
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/start.ts'], {
     cwd: PROJECT_ROOT,
     env,

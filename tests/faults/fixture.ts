@@ -9,9 +9,7 @@
  * through BREACH_WORKFLOW_BUNDLE: a restart takes about a second instead of eight.
  */
 import { WORKER_START } from '../helpers/deadline.js';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { DataConverter, Payload } from '@temporalio/common';
 import { getIncidentState, submitReport } from '../../client/incidents.js';
@@ -27,7 +25,7 @@ import { startWorkerProcess, type WorkerProcess } from '../../scripts/local/work
 import { createKeyring, generateKey } from '../../security/codec.js';
 import { DEFAULT_PLAYBOOK } from '../../config/index.js';
 import { createDataConverter, type BreachDataConverter } from '../../security/data-converter.js';
-import { realWorkflowBundle, withoutReturnsWindow } from '../helpers/index.js';
+import { realWorkflowBundleFile, withoutReturnsWindow } from '../helpers/index.js';
 import { sampleReport } from '../../scripts/local/sample-report.js';
 import { decodePayloads } from '../../scripts/bench/notify-inspect.js';
 
@@ -43,12 +41,7 @@ export function faultKeys(keyId: string): { dataConverter: BreachDataConverter; 
 }
 
 /** The shared workflow bundle as a file a worker process can load. */
-export async function workflowBundleFile(): Promise<string> {
-  const { code } = await realWorkflowBundle();
-  const file = join(mkdtempSync(join(tmpdir(), 'faults-bundle-')), 'workflow-bundle.js');
-  writeFileSync(file, code);
-  return file;
-}
+export const workflowBundleFile = realWorkflowBundleFile;
 
 /** Worker processes of one test file: `start()` another, `kill()` the current one (SIGKILL). */
 export class Workers {

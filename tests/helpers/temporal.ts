@@ -6,7 +6,7 @@
  * key made at run time (testDataConverter).
  */
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -125,14 +125,16 @@ export function offlineActivities(): BreachActivities {
   });
 }
 
-let bundlePromise: Promise<{ code: string }> | undefined;
+let bundleFilePromise: Promise<string> | undefined;
 
 /**
- * The real workflows bundled once per source state and shared by every test file (a cache file keyed by
- * the sources' modification time): bundling takes seconds, and each worker would do it again.
+ * The real workflows bundled once per source state and shared by every test file and every worker
+ * process a test starts (BREACH_WORKFLOW_BUNDLE): a cache file keyed by the sources' modification time.
+ * Bundling takes seconds of CPU, and each worker would do it again. `npm start` in tests/e2e bundles as
+ * a developer's does.
  */
-export function realWorkflowBundle(): Promise<{ code: string }> {
-  bundlePromise ??= (async () => {
+export function realWorkflowBundleFile(): Promise<string> {
+  bundleFilePromise ??= (async () => {
     const key = createHash('sha256')
       .update(
         `${workflowSourcesMtime()}:${WORKFLOWS_PATH}:${PRELOAD_MODULES.length}:${FAILURE_CONVERTER_PATH}:${statSync(FAILURE_CONVERTER_PATH).mtimeMs}`,
@@ -141,19 +143,21 @@ export function realWorkflowBundle(): Promise<{ code: string }> {
       .slice(0, 16);
     const dir = join(PROJECT_ROOT, 'node_modules', '.cache', 'breach-tests');
     const file = join(dir, `workflow-bundle-${key}.js`);
-    try {
-      return { code: await readFile(file, 'utf8') };
-    } catch {
-      // As production bundles it (workers/bundle.ts): no tracing interceptors, the shared modules preloaded.
-      const code = await bundleWorkflows(WORKFLOWS_PATH, { quiet: true });
-      await mkdir(dir, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, code);
-      await rename(tmp, file);
-      return { code };
-    }
+    if (existsSync(file)) return file;
+    // As production bundles it (workers/bundle.ts): no tracing interceptors, the shared modules preloaded.
+    const code = await bundleWorkflows(WORKFLOWS_PATH, { quiet: true });
+    await mkdir(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, code);
+    await rename(tmp, file);
+    return file;
   })();
-  return bundlePromise;
+  return bundleFilePromise;
+}
+
+/** The shared bundle's code, for a worker in the test process. */
+export async function realWorkflowBundle(): Promise<{ code: string }> {
+  return { code: await readFile(await realWorkflowBundleFile(), 'utf8') };
 }
 
 /**

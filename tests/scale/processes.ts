@@ -17,6 +17,7 @@ import { createDataConverter, type BreachDataConverter } from '../../security/da
 import type { breachIncidentWorkflow } from '../../workflows/incident.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
 import {
+  realWorkflowBundleFile,
   startDevServer,
   startHttpReceiver,
   type EndpointReceiver,
@@ -62,7 +63,11 @@ export async function startProcessWorld(
         client: dev.client,
         teardown: () => dev.teardown(),
       }));
-  const [smtp, receiver] = await Promise.all([startSmtpCounter(), startHttpReceiver()]);
+  const [smtp, receiver, bundle] = await Promise.all([
+    startSmtpCounter(),
+    startHttpReceiver(),
+    realWorkflowBundleFile(),
+  ]);
   const taskQueue = `${name}-${Math.random().toString(36).slice(2, 8)}`;
   const workers: WorkerProcess[] = [];
   return {
@@ -82,6 +87,7 @@ export async function startProcessWorld(
           SMTP_MAX_CONNECTIONS: String(smtpConnections),
           BREACH_ENCRYPTION_KEY: key.toString('base64'),
           BREACH_ENCRYPTION_KEY_ID: name,
+          BREACH_WORKFLOW_BUNDLE: bundle,
           ...extra,
         },
         WORKER_START,

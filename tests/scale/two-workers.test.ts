@@ -75,7 +75,7 @@ it(
   async () => {
     const [a, b] = [startWorker(), startWorker()];
     await Promise.all([a.ready, b.ready]);
-    const people = 1_600;
+    const people = 800;
     smtp.reset();
     const run = await notifyIncident('two', people, 100);
 
@@ -158,7 +158,7 @@ it(
     ];
     await Promise.all(pair.map((w) => w.ready));
     // Batches of 200 at a quarter of 40/s take 20 s each: longer than the grace time, so they are handed back.
-    const people = 1_600;
+    const people = 800;
     smtp.reset();
     const run = await notifyIncident('term', people, 200);
     await waitUntil(

@@ -4,7 +4,7 @@
  * consulted whenever an option costs money (468.5d). Each rule both ways: refused when broken, taken
  * when met.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Playbook } from '../../domain/playbook.js';
 import type { Role } from '../../domain/roles.js';
 import {
@@ -16,20 +16,16 @@ import {
   refusal,
   report,
   stateOf,
-  startFixture,
   toAnalysis,
   testPlaybook,
   waitForState,
   type Fixture,
+  skip,
+  finished,
+  groupFixture,
 } from './fixture.js';
 
 let f: Fixture;
-beforeAll(async () => {
-  f = await startFixture('substance');
-});
-afterAll(async () => {
-  await f?.close();
-});
 
 /** The test playbook with roles added to people, and other changes. */
 function playbookWith(roles: Record<string, Role[]>, changes: Partial<Playbook> = {}): Playbook {
@@ -43,7 +39,11 @@ function playbookWith(roles: Record<string, Role[]>, changes: Partial<Playbook> 
 const analysis = (options: string[], extra: Record<string, unknown> = {}) =>
   ({ kind: 'submit-analysis', factors: FACTORS_HIGH, options, rationale: 'CRG analysis of 468.4.', ...extra }) as never;
 
+/** A fixture of its own for each group of tests (fixture.ts groupFixture). */
+const freshFixture = () => groupFixture('substance', (fixture) => (f = fixture));
+
 describe('the route to "no notification" follows the risk', () => {
+  freshFixture();
   it('468.5c: a CRG finding of minimal risk (low) without notification goes to the objection window, and the state says why', async () => {
     // Birth data alone, low factors: risk low as computed (468.4).
     const { handle } = await report(f, { piiTypes: ['birth-data'] });
@@ -122,7 +122,7 @@ describe('the route to "no notification" follows the risk', () => {
       evidence: 'Report filed.',
     });
     await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' });
-    expect(await handle.result()).toMatchObject({ outcome: 'notification-declined' });
+    expect(await finished(f, handle)).toMatchObject({ outcome: 'notification-declined' });
     const record = await f.receiver.waitFor(
       (c) => c.path === '/recordsArchive' && (c.body as { incidentId?: string }).incidentId === state.incidentId,
     );
@@ -131,6 +131,7 @@ describe('the route to "no notification" follows the risk', () => {
 });
 
 describe('separation of duties', () => {
+  freshFixture();
   it('468.5b: the submitter of the analysis may not decide on it as the Chair (409 naming the rule and the earlier decision); another Chair may, and only they are asked', async () => {
     const playbook = playbookWith({ 'ips-director': ['ppgbChair'] });
     const { handle, incidentId } = await report(f, {}, playbook);
@@ -278,7 +279,7 @@ describe('separation of duties', () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
     await decide(handle, 'ips-director', analysis(['notify-individuals']));
-    await f.env.sleep(5 * DAY + 60_000);
+    await skip(f, 5 * DAY + 60_000);
     const state = await waitForState(
       handle,
       (s) => s.timeline.some((t) => t.event === 'escalated:ppgbChair'),
@@ -311,6 +312,7 @@ describe('separation of duties', () => {
 });
 
 describe('CGFS on every cost', () => {
+  freshFixture();
   it("468.5d: credit protection without notification is costed: CGFS asked with what to estimate, the estimate in the PPGB's advice and the state", async () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentState } from '../../domain/state.js';
 import { caseRecordSchema } from '../../domain/case-record.js';
 import { caseRecordQuery, noticesReturnedSignal, reportIntakeSignal } from '../../workflows/messages.js';
@@ -15,23 +15,20 @@ import {
   decide,
   refusal,
   report,
-  startFixture,
   testPlaybook,
   toAnalysis,
   waitForPhase,
   waitForState,
   type Fixture,
   type IncidentHandle,
+  skip,
+  groupFixture,
 } from './fixture.js';
 
 let f: Fixture;
 let dir: string;
 beforeAll(async () => {
-  f = await startFixture('duties');
   dir = mkdtempSync(join(tmpdir(), 'duties-'));
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 function roster(name: string, lines: unknown[]): string {
@@ -61,7 +58,11 @@ async function finalApproval(handle: IncidentHandle) {
   });
 }
 
+/** A fixture of its own for each group of tests (fixture.ts groupFixture). */
+const freshFixture = () => groupFixture('duties', (fixture) => (f = fixture));
+
 describe('duties derived from the facts', () => {
+  freshFixture();
   it('468.4, 468.5e: not convening the CRG still needs the six factors and the final authority at high risk', async () => {
     const { handle } = await report(f, { affectedCount: 150, encrypted: false });
     const state = await triage(handle, false);
@@ -147,7 +148,7 @@ describe('duties derived from the facts', () => {
       // Triage is accepted while the report is still owed; the hour passes.
       await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'IRM' });
       await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Look at it.' });
-      await f.env.sleep(2 * 3_600_000);
+      await skip(f, 2 * 3_600_000);
       await waitForPhase(handle, 'analysis');
       await decide(handle, 'ips-director', {
         kind: 'submit-analysis',
@@ -155,7 +156,7 @@ describe('duties derived from the facts', () => {
         options: ['no-further-action'],
         rationale: 'Minimal.',
       });
-      await f.env.sleep(11 * 86_400_000);
+      await skip(f, 11 * 86_400_000);
       await waitForPhase(handle, 'closure-review');
       const early = await refusal(decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' }));
       expect(early.message).toContain('467.2c item:fact-finding');
@@ -247,7 +248,11 @@ describe('duties derived from the facts', () => {
     expect(posting.length).toBeGreaterThan(0);
     restore();
   });
+});
 
+// Its own fixture: a month passes in it, which would drive every earlier incident of the group too.
+describe('duties derived from the facts: the returns window', () => {
+  freshFixture();
   it('468.6-2a/b: the sign-off waits for the returns window after the last letter; a letter returned in it still reaches the substitute notice', async () => {
     const playbook = testPlaybook(f.receiver.url, { timers: { ...f.playbook.timers, returnsWindow: '30d' } });
     const { handle } = await report(f, { affectedCount: 1 }, playbook);
@@ -287,7 +292,7 @@ describe('duties derived from the facts', () => {
     expect(early.message).toContain('468.6-2a/b returns-window');
     await handle.signal(noticesReturnedSignal, { returns: [{ line: 0, means: 'letter', reason: 'moved' }] });
     await waitForState(handle, (s) => (s.notification?.substituted ?? 0) === 1, 'the return counted');
-    await f.env.sleep(31 * 86_400_000);
+    await skip(f, 31 * 86_400_000);
     await waitForPhase(handle, 'closure-review');
     const closed = await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' });
     expect(closed.duties?.find((d) => d.id === 'returns-window')?.status).toBe('discharged');
@@ -311,6 +316,7 @@ const mailTo = (incidentId: string, address: string, subject: string) =>
     );
 
 describe('duties owned, reminded and derived again (the follow-ups)', () => {
+  freshFixture();
   it("467.2c: an open action item reminds its owner and escalates like a gate, in the workflow's current details", async () => {
     const { handle, incidentId } = await report(f, { piiTypes: ['other'], affectedCount: 2, encrypted: true });
     await triage(handle, true);
@@ -319,7 +325,7 @@ describe('duties owned, reminded and derived again (the follow-ups)', () => {
     expect(opened).toContain('**Open item:** the responsibleOffice completes the action item fact-finding');
     expect(opened).toContain('next: reminder to the responsibleOffice');
     // The playbook's gateEscalateAfter is 5 days: a reminder every 24 h before it, then the escalation.
-    await f.env.sleep(5 * 86_400_000 + 60_000);
+    await skip(f, 5 * 86_400_000 + 60_000);
     const stalled = await waitForState(
       handle,
       (s) => s.timeline.some((t) => t.event === 'escalated:item:fact-finding'),
@@ -373,7 +379,7 @@ describe('duties owned, reminded and derived again (the follow-ups)', () => {
       options: ['remediation'],
       rationale: 'Second finding: no systemic review.',
     });
-    await f.env.sleep(5 * 86_400_000 + 60_000);
+    await skip(f, 5 * 86_400_000 + 60_000);
     const stalled = await waitForState(
       handle,
       (s) => s.timeline.some((t) => t.event === 'escalated:item:remediation'),
@@ -411,7 +417,7 @@ describe('duties owned, reminded and derived again (the follow-ups)', () => {
         (s) => s.timeline.some((t) => t.event === 'endpoint-rejected:usCert'),
         'US-CERT refused',
       );
-      await f.env.sleep(2 * 3_600_000);
+      await skip(f, 2 * 3_600_000);
       const late = await waitForState(
         handle,
         (s) => s.timeline.some((t) => t.event === 'reported-late:learned-cyber'),

@@ -21,8 +21,10 @@ import { startEndpointReceiver, type EndpointReceiver } from '../../scripts/loca
 import { startMailCatcher, type MailCatcher } from '../../scripts/local/mail-catcher.js';
 import { DEFAULT_PLAYBOOK } from '../../config/index.js';
 import { createBreachWorker } from '../../workers/worker.js';
-import { startTimeSkippingEnv, testDataConverter } from '../helpers/temporal.js';
+import { realWorkflowBundle, startTimeSkippingEnv, testDataConverter } from '../helpers/temporal.js';
 import { withoutReturnsWindow } from '../helpers/returns-window.js';
+import { withDeadline } from '../helpers/deadline.js';
+import { afterAll, beforeAll } from 'vitest';
 import type { breachIncidentWorkflow } from '../../workflows/incident.js';
 import { decideUpdate, incidentStateQuery, reportIntakeSignal } from '../../workflows/messages.js';
 import { sampleReport } from '../../scripts/local/sample-report.js';
@@ -39,6 +41,8 @@ export interface Fixture {
   playbook: Playbook;
   taskQueue: string;
   run: Promise<void>;
+  /** The incidents `report` started, for a wait that does not end to say what they were doing. */
+  started: IncidentHandle[];
   close(): Promise<void>;
 }
 
@@ -74,6 +78,8 @@ export async function startFixture(name: string): Promise<Fixture> {
       signLink: (claims) => signLink(LINK_SECRET, claims),
     }),
     dataConverter: testDataConverter(),
+    // Bundled once for every test file (tests/helpers/temporal.ts), not once per file.
+    workflowBundle: await realWorkflowBundle(),
   });
   const run = worker.run();
   return {
@@ -84,6 +90,7 @@ export async function startFixture(name: string): Promise<Fixture> {
     playbook: testPlaybook(receiver.url),
     taskQueue,
     run,
+    started: [],
     async close() {
       worker.shutdown();
       await run.catch(() => undefined);
@@ -92,6 +99,22 @@ export async function startFixture(name: string): Promise<Fixture> {
       await env.teardown();
     },
   };
+}
+
+/**
+ * A fixture for one group of tests (called in a `describe`): the incidents a group reports end with it.
+ * With one fixture for a whole file, every later skip of days drove all the earlier tests' incidents
+ * too (their reminders and escalations, hundreds of events each by the file's end).
+ */
+export function groupFixture(name: string, use: (f: Fixture) => void): void {
+  let mine: Fixture | undefined;
+  beforeAll(async () => {
+    mine = await startFixture(name);
+    use(mine);
+  });
+  afterAll(async () => {
+    await mine?.close();
+  });
 }
 
 let counter = 0;
@@ -117,7 +140,49 @@ export async function report(
     signal: reportIntakeSignal,
     signalArgs: [{ ...aReport({}, now), ...overrides, incidentId }],
   });
+  f.started.push(handle as unknown as IncidentHandle);
   return { handle: handle as unknown as IncidentHandle, incidentId };
+}
+
+/**
+ * A wait on the time-skipping server, within a deadline that names what the file's incidents were doing
+ * when it passed: the server skips time only while nothing holds it (an activity in flight does), and a
+ * hold it never lets go (an activity left in flight by a closed workflow) turns a skip of days into days.
+ */
+async function onServer<T>(f: Fixture, work: Promise<T>, what: string): Promise<T> {
+  try {
+    return await withDeadline(work, SERVER_WAIT_MS, what);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; in flight: ${await inFlight(f)}`, { cause: err });
+  }
+}
+
+/** Generous for a loaded 2-CPU machine: a skip of days takes a second or two when quiet. */
+const SERVER_WAIT_MS = 90_000;
+
+/** The running incidents' pending activities, each with its attempt and last failure. */
+async function inFlight(f: Fixture): Promise<string> {
+  const lines = await Promise.all(
+    f.started.map(async (handle) => {
+      const described = await handle.describe().catch(() => undefined);
+      if (!described || described.status.name !== 'RUNNING') return [];
+      return (described.raw.pendingActivities ?? []).map(
+        (a) =>
+          `${handle.workflowId}: ${a.activityType?.name} (attempt ${a.attempt}, ${a.state}${a.lastFailure?.message ? `, ${a.lastFailure.message}` : ''})`,
+      );
+    }),
+  );
+  return lines.flat().join('; ') || 'no activity of a running incident';
+}
+
+/** `ms` of the server's time passes (its timers fire), within the deadline above. */
+export function skip(f: Fixture, ms: number): Promise<void> {
+  return onServer(f, f.env.sleep(ms), `${ms / 1000} s to pass on the time-skipping server`);
+}
+
+/** The incident's closing summary, within the deadline above. */
+export function finished(f: Fixture, handle: IncidentHandle): ReturnType<IncidentHandle['result']> {
+  return onServer(f, handle.result(), `${handle.workflowId} to close`);
 }
 
 export function stateOf(handle: IncidentHandle): Promise<IncidentState> {
@@ -156,7 +221,11 @@ export async function waitForState(
 }
 
 export function decide(handle: IncidentHandle, actorId: string, decision: DecisionBody): Promise<IncidentState> {
-  return handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] });
+  return withDeadline(
+    handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] }),
+    SERVER_WAIT_MS,
+    `${actorId}'s ${decision.kind} on ${handle.workflowId} to be answered`,
+  );
 }
 
 /** The phases the incident went through, in order, from its timeline. */

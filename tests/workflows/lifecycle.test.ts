@@ -3,7 +3,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BreachAwaitingRole, BreachPhase } from '../../domain/search-attributes.js';
 import type { DecisionBody } from '../../domain/decision.js';
 import {
@@ -16,19 +16,20 @@ import {
   phases,
   refusal,
   report,
-  startFixture,
   toAnalysis,
   stateOf,
   waitForPhase,
   waitForState,
   type Fixture,
   type IncidentHandle,
+  skip,
+  finished,
+  groupFixture,
 } from './fixture.js';
 
 let f: Fixture;
 let rosterUrl: string;
 beforeAll(async () => {
-  f = await startFixture('lifecycle');
   const dir = mkdtempSync(join(tmpdir(), 'roster-'));
   const file = join(dir, 'roster.ndjson');
   writeFileSync(
@@ -44,9 +45,6 @@ beforeAll(async () => {
   );
   rosterUrl = pathToFileURL(file).href;
 });
-afterAll(async () => {
-  await f?.close();
-});
 
 async function analyse(handle: IncidentHandle, options: string[], extra: Record<string, unknown> = {}) {
   return decide(handle, 'ips-director', {
@@ -58,7 +56,11 @@ async function analyse(handle: IncidentHandle, options: string[], extra: Record<
   } as never);
 }
 
+/** A fixture of its own for each group of tests (fixture.ts groupFixture). */
+const freshFixture = () => groupFixture('lifecycle', (fixture) => (f = fixture));
+
 describe('triage and analysis', () => {
+  freshFixture();
   it('467.4-2a, 468.4: CRG declined: rationale recorded; the IPS Director still records the analysis', async () => {
     const { handle } = await report(f);
     await waitForPhase(handle, 'triage');
@@ -157,7 +159,7 @@ describe('triage and analysis', () => {
     expect(state.phase).toBe('ppgb-advised');
     expect(state.authorizedDisclosure).toEqual({ basis: 'hipaa-custody-exemption' });
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('minimal risk'));
-    await f.env.sleep(10 * DAY + 60_000);
+    await skip(f, 10 * DAY + 60_000);
     const closed = await waitForPhase(handle, 'closure-review');
     expect(closed.timeline.map((t) => t.event)).toContain('objection-window-ended');
   });
@@ -246,6 +248,7 @@ describe('triage and analysis', () => {
 });
 
 describe('decision gates, notification and closure', () => {
+  freshFixture();
   it('468.5b, 468.5e, 468.6: full chain: Chair → PPGB → Under Secretary → letter → notification → action items → closure', async () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
@@ -348,7 +351,7 @@ describe('decision gates, notification and closure', () => {
     expect(state.phase).toBe('closure-review');
     state = await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'All actions complete.' });
     expect(state.decisions.at(-1)).toMatchObject({ kind: 'sign-off-closure', actorId: 'ips-director' });
-    const summary = await handle.result();
+    const summary = await finished(f, handle);
     expect(summary).toMatchObject({ incidentId, outcome: 'notified', risk: 'high' });
     const record = await f.receiver.waitFor(
       (c) => c.path === '/recordsArchive' && (c.body as { incidentId?: string }).incidentId === incidentId,
@@ -456,7 +459,7 @@ describe('decision gates, notification and closure', () => {
       notifyAfter: new Date(now + 6 * DAY).toISOString(),
     });
     expect(state.delay?.notifyAfter).toBe(new Date(now + 6 * DAY).toISOString());
-    await f.env.sleep(4 * DAY);
+    await skip(f, 4 * DAY);
     expect((await stateOf(handle)).phase).toBe('notification-delayed');
     await decide(handle, 'ds-investigations', { kind: 'lift-delay' });
     state = await waitForPhase(handle, 'remediation');
@@ -484,7 +487,7 @@ describe('decision gates, notification and closure', () => {
     let state = await waitForPhase(handle, 'notification-delayed');
     expect(state.delay).toMatchObject({ barred: true, reason: 'National security.' });
     expect(state.awaiting).toMatchObject({ role: 'securityLiaison', kinds: ['lift-delay'] });
-    await f.env.sleep(2 * DAY);
+    await skip(f, 2 * DAY);
     state = await stateOf(handle);
     expect(state.phase).toBe('notification-delayed');
     expect(state.notification).toBeNull();
@@ -506,6 +509,7 @@ describe('decision gates, notification and closure', () => {
 });
 
 describe('who may decide, and when', () => {
+  freshFixture();
   it('an actor without the role is refused (update) and recorded (signal)', async () => {
     const { handle } = await report(f);
     await waitForPhase(handle, 'triage');
@@ -570,7 +574,7 @@ describe('who may decide, and when', () => {
   it('468.2a: a stalled gate reminds each interval, then escalates to the SAOP', async () => {
     const { handle, incidentId } = await report(f);
     await waitForPhase(handle, 'triage');
-    await f.env.sleep(2 * DAY + 60_000);
+    await skip(f, 2 * DAY + 60_000);
     const reminded = await waitForState(
       handle,
       (s) => s.timeline.filter((t) => t.event === 'reminder:ipsDirector').length >= 2,
@@ -578,7 +582,7 @@ describe('who may decide, and when', () => {
     );
     expect(reminded.timeline.some((t) => t.event === 'escalated:ipsDirector')).toBe(false);
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('Reminder 2'));
-    await f.env.sleep(3 * DAY + 60_000);
+    await skip(f, 3 * DAY + 60_000);
     const state = await waitForState(
       handle,
       (s) => s.timeline.some((t) => t.event === 'escalated:ipsDirector'),

@@ -15,6 +15,7 @@ import {
   waitForPhase,
   waitForState,
   type Fixture,
+  skip,
 } from './fixture.js';
 
 let f: Fixture;
@@ -55,7 +56,7 @@ it("467.2c: the remediation gate's reminder names the owner's open items, and th
   const from = remediation.timeline.length;
 
   // The playbook reminds every 24 h: two days of waiting.
-  await f.env.sleep(2 * DAY + 60_000);
+  await skip(f, 2 * DAY + 60_000);
   const waited = await waitForState(
     handle,
     (s) =>

@@ -3,7 +3,7 @@
  * accounting of disclosures, major incidents, and the one-hour report in CISA's field set. Each in both
  * directions: the duty is carried out when the rule is met, and not when it is not.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Report } from '../../domain/report.js';
 import { reportIntakeSignal } from '../../workflows/messages.js';
 import {
@@ -15,22 +15,18 @@ import {
   decide,
   refusal,
   report,
-  startFixture,
   toAnalysis,
   stateOf,
   waitForPhase,
   waitForState,
   type Fixture,
   type IncidentHandle,
+  skip,
+  finished,
+  groupFixture,
 } from './fixture.js';
 
 let f: Fixture;
-beforeAll(async () => {
-  f = await startFixture('policy');
-});
-afterAll(async () => {
-  await f?.close();
-});
 
 const mine = (incidentId: string) => (c: { body: unknown }) =>
   (c.body as { incidentId?: string }).incidentId === incidentId;
@@ -56,7 +52,11 @@ function analysis(extra: Record<string, unknown> = {}) {
   } as never;
 }
 
+/** A fixture of its own for each group of tests (fixture.ts groupFixture). */
+const freshFixture = () => groupFixture('policy', (fixture) => (f = fixture));
+
 describe('later facts re-open duties', () => {
+  freshFixture();
   it('468.1(4), 467.2b-c: a supplement that newly says classified information is involved tells the security offices at once and moves the fact-finding to DS', async () => {
     const { handle, incidentId } = await report(f);
     await toAnalysis(handle);
@@ -174,6 +174,7 @@ const MEDICAL: Partial<Report> = {
 };
 
 describe('custody exemption and the accounting of disclosures', () => {
+  freshFixture();
   it('45 CFR 164.512(k)(5)(i): a custody finding without its structured grounds is refused naming each, whatever the words say', async () => {
     const { handle } = await report(f, MEDICAL);
     await toAnalysis(handle);
@@ -302,7 +303,7 @@ describe('custody exemption and the accounting of disclosures', () => {
     const { handle, incidentId } = await report(f, MEDICAL);
     await toAnalysis(handle);
     await decide(handle, 'ips-director', analysis({ options: ['no-further-action'], authorizedDisclosure: MEMO_CASE }));
-    await f.env.sleep(10 * DAY + 60_000);
+    await skip(f, 10 * DAY + 60_000);
     await waitForPhase(handle, 'closure-review');
     await decide(handle, 'program-manager', {
       kind: 'complete-action-item',
@@ -313,7 +314,7 @@ describe('custody exemption and the accounting of disclosures', () => {
       kind: 'sign-off-closure',
       rationale: 'Authorized disclosure; nothing more to do.',
     });
-    await handle.result();
+    await finished(f, handle);
     const record = await f.receiver.waitFor((c) => c.path === '/recordsArchive' && mine(incidentId)(c));
     const body = record.body as {
       disclosures: { entryId: string; recipient: unknown }[];
@@ -337,6 +338,7 @@ describe('custody exemption and the accounting of disclosures', () => {
 });
 
 describe("employees' medical information (the Rehabilitation Act; DHS PIHG, CBP)", () => {
+  freshFixture();
   const WORKFORCE_MEDICAL: Partial<Report> = { ...MEDICAL, affectedPopulation: 'workforce', encrypted: true };
 
   it('Rehabilitation Act: disclosing an employee\'s medical information is never "no breach" nor "minimal risk, no further action"; it keeps the mitigation and the conduct review, and says so', async () => {
@@ -388,6 +390,7 @@ describe("employees' medical information (the Rehabilitation Act; DHS PIHG, CBP)
 });
 
 describe('major incidents', () => {
+  freshFixture();
   it('OMB major incident: a report at the threshold flags it, tells the SAOP and the CIO, and opens congress-notification due in 7 days with reminders and escalation', async () => {
     const { handle, incidentId } = await report(f, { affectedCount: 100_000 });
     let state = await waitForState(handle, (s) => s.majorIncident !== null, 'the major-incident flag');
@@ -402,9 +405,9 @@ describe('major incidents', () => {
     const told = await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('MAJOR INCIDENT'));
     expect(told.envelope.to.sort()).toEqual(['ppgb.chair@state.example', 'ppgb.cio@state.example']);
 
-    await f.env.sleep(DAY + 60_000);
+    await skip(f, DAY + 60_000);
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('Reminder 1: Congress'));
-    await f.env.sleep(4 * DAY);
+    await skip(f, 4 * DAY);
     state = await waitForState(handle, (s) => events(s).includes('escalated:congress-notification'), 'the escalation');
     expect(state.timeline.filter((t) => t.event === 'reminder:congress-notification').length).toBeGreaterThanOrEqual(4);
     const escalation = await f.mail.waitFor(
@@ -428,7 +431,7 @@ describe('major incidents', () => {
       status: 'done',
       completedBy: 'ppgb-chair',
     });
-    await f.env.sleep(3 * DAY);
+    await skip(f, 3 * DAY);
     expect(events(await stateOf(handle))).not.toContain('overdue:congress-notification');
   });
 
@@ -476,13 +479,14 @@ describe('major incidents', () => {
     const { handle, incidentId } = await report(f, { affectedCount: 600 }, playbook);
     const state = await waitForState(handle, (s) => s.majorIncident !== null, 'the flag');
     expect(Date.parse(state.majorIncident!.congressDueAt) - Date.parse(state.majorIncident!.since)).toBe(2 * DAY);
-    await f.env.sleep(2 * DAY + 60_000);
+    await skip(f, 2 * DAY + 60_000);
     await waitForState(handle, (s) => events(s).includes('overdue:congress-notification'), 'overdue');
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('OVERDUE'));
   });
 });
 
 describe("the one-hour report in CISA's field set", () => {
+  freshFixture();
   it("CISA guidelines: the initial report carries the impact fields, what was affected and the focal point as contact; the receiver's reference is kept", async () => {
     const restore = f.receiver.respondWith('/usCert', {
       status: 200,

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { caseRecordSchema, type CaseRecord } from '../../domain/case-record.js';
 import { caseRecordQuery } from '../../workflows/messages.js';
 import {
@@ -23,6 +23,8 @@ import {
   writeRoster,
   type Fixture,
   type IncidentHandle,
+  skip,
+  finished,
 } from './fixture.js';
 
 let f: Fixture;
@@ -65,7 +67,7 @@ async function signedOff(handle: IncidentHandle): Promise<void> {
     riskOverride: { level: 'low', rationale: 'The media was recovered unopened.' },
     rationale: 'Recorded by the IPS Director.',
   });
-  await f.env.sleep(11 * DAY);
+  await skip(f, 11 * DAY);
   await waitForPhase(handle, 'closure-review');
   await decide(handle, 'program-manager', {
     kind: 'complete-action-item',
@@ -93,7 +95,7 @@ describe('468.7: the case record', () => {
       evidence: 'Fact-finding report filed.',
     });
     await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'All done.' });
-    const summary = await handle.result();
+    const summary = await finished(f, handle);
 
     const call = await f.receiver.waitFor(
       (c) => c.path === '/recordsArchive' && (c.body as { incidentId?: string }).incidentId === incidentId,
@@ -134,61 +136,55 @@ describe('468.7: the case record', () => {
   });
 
   it('468.7: an archive that refuses keeps the case in archiving, escalates to the SAOP and the Privacy Division; record-filed closes it', async () => {
-    const stop = f.receiver.failWhile('/recordsArchive', () => true, 400);
-    try {
-      const { handle, incidentId } = await report(f);
-      await signedOff(handle);
-      let state = await waitForState(
-        handle,
-        (s) => s.timeline.some((t) => t.event === 'record-not-filed') && s.awaiting !== null,
-        'escalation',
-      );
-      expect(state.phase).toBe('archiving');
-      expect(state.awaiting).toMatchObject({ role: 'privacyDivision', kinds: ['record-filed'] });
-      const escalation = await f.mail.waitFor(
-        (m) => m.subject.includes(incidentId) && m.subject.includes('case record is not filed'),
-      );
-      expect(escalation.envelope.to).toEqual(expect.arrayContaining(['privacy.division@state.example']));
-      expect(escalation.envelope.to.length).toBeGreaterThan(1);
-      // Not any role: the Privacy Division records the filing.
-      expect(
-        await refused(decide(handle, 'ips-director', { kind: 'record-filed', reference: 'ERMS 2026-0001' })),
-      ).toContain('privacyDivision');
-      await f.env.sleep(2 * DAY);
-      expect((await stateOf(handle)).phase).toBe('archiving');
-      state = await decide(handle, 'privacy-division', { kind: 'record-filed', reference: 'ERMS 2026-0001' });
-      const summary = await handle.result();
-      expect(summary.archiveRecordId).toBe('ERMS 2026-0001');
-      const record = caseRecordSchema.parse(await handle.query(caseRecordQuery));
-      expect(record.closure.archive).toMatchObject({
-        status: 'filed-by-hand',
-        reference: 'ERMS 2026-0001',
-        filedBy: 'privacy-division',
-      });
-      expect(record.escalations.map((e) => e.event)).toEqual(
-        expect.arrayContaining(['case-record-refused', 'record-not-filed']),
-      );
-    } finally {
-      stop();
-    }
+    // Ended when the test ends, whatever its result: a programmed failure left on would fail the next test's archive.
+    onTestFinished(f.receiver.failWhile('/recordsArchive', () => true, 400));
+    const { handle, incidentId } = await report(f);
+    await signedOff(handle);
+    const state = await waitForState(
+      handle,
+      (s) => s.timeline.some((t) => t.event === 'record-not-filed') && s.awaiting !== null,
+      'escalation',
+    );
+    expect(state.phase).toBe('archiving');
+    expect(state.awaiting).toMatchObject({ role: 'privacyDivision', kinds: ['record-filed'] });
+    const escalation = await f.mail.waitFor(
+      (m) => m.subject.includes(incidentId) && m.subject.includes('case record is not filed'),
+    );
+    expect(escalation.envelope.to).toEqual(expect.arrayContaining(['privacy.division@state.example']));
+    expect(escalation.envelope.to.length).toBeGreaterThan(1);
+    // Not any role: the Privacy Division records the filing.
+    expect(
+      await refused(decide(handle, 'ips-director', { kind: 'record-filed', reference: 'ERMS 2026-0001' })),
+    ).toContain('privacyDivision');
+    await skip(f, 2 * DAY);
+    expect((await stateOf(handle)).phase).toBe('archiving');
+    await decide(handle, 'privacy-division', { kind: 'record-filed', reference: 'ERMS 2026-0001' });
+    const summary = await finished(f, handle);
+    expect(summary.archiveRecordId).toBe('ERMS 2026-0001');
+    const record = caseRecordSchema.parse(await handle.query(caseRecordQuery));
+    expect(record.closure.archive).toMatchObject({
+      status: 'filed-by-hand',
+      reference: 'ERMS 2026-0001',
+      filedBy: 'privacy-division',
+    });
+    expect(record.escalations.map((e) => e.event)).toEqual(
+      expect.arrayContaining(['case-record-refused', 'record-not-filed']),
+    );
   });
 
   it('468.7: an archive that is down is retried; when it comes back within the escalation time the case closes with no escalation', async () => {
     let down = true;
-    const stop = f.receiver.failWhile('/recordsArchive', () => down, 503);
-    try {
-      const { handle } = await report(f);
-      await signedOff(handle);
-      await waitForPhase(handle, 'archiving');
-      await f.env.sleep(DAY);
-      expect((await stateOf(handle)).phase).toBe('archiving');
-      down = false;
-      const summary = await handle.result();
-      expect(summary.archiveRecordId).toMatch(/^rcv-/);
-      expect((await stateOf(handle)).timeline.map((t) => t.event)).not.toContain('record-not-filed');
-    } finally {
-      stop();
-    }
+    // Ended when the test ends, whatever its result: a programmed failure left on would fail the next test's archive.
+    onTestFinished(f.receiver.failWhile('/recordsArchive', () => down, 503));
+    const { handle } = await report(f);
+    await signedOff(handle);
+    await waitForPhase(handle, 'archiving');
+    await skip(f, DAY);
+    expect((await stateOf(handle)).phase).toBe('archiving');
+    down = false;
+    const summary = await finished(f, handle);
+    expect(summary.archiveRecordId).toMatch(/^rcv-/);
+    expect((await stateOf(handle)).timeline.map((t) => t.event)).not.toContain('record-not-filed');
   });
 
   it('record-filed is refused outside archiving', async () => {
@@ -331,7 +327,7 @@ describe('468.6-3: delays', () => {
       roster: { url: rosterUrl, count: 2 },
     });
     await waitForPhase(handle, 'notification-delayed');
-    await f.env.sleep(3 * DAY + 60_000);
+    await skip(f, 3 * DAY + 60_000);
     const state = await waitForPhase(handle, 'remediation');
     expect(state.timeline.map((t) => t.event)).toContain('delay-ended');
     expect(state.notification?.letters).toBe(1);

@@ -11,6 +11,7 @@ import {
   waitForPhase,
   waitForState,
   type Fixture,
+  skip,
 } from './fixture.js';
 
 let f: Fixture;
@@ -77,7 +78,7 @@ describe('reporting', () => {
     const restore = f.receiver.failWhile('/usCert', () => down, 503);
     try {
       const { handle, incidentId } = await report(f, { medium: 'cyber' });
-      await f.env.sleep(HOUR);
+      await skip(f, HOUR);
       const late = await waitForState(handle, (s) => s.reportedLate, 'the late mark');
       expect(late.reportedAt).toBeNull();
       expect(late.timeline.map((t) => t.event)).toContain('reported-late:deadline-passed');
@@ -92,7 +93,7 @@ describe('reporting', () => {
       expect(new Set(attempts.map((c) => c.idempotencyKey)).size).toBe(1);
 
       down = false;
-      await f.env.sleep(10 * 60_000);
+      await skip(f, 10 * 60_000);
       const delivered = await waitForState(
         handle,
         (s) => s.reportedAt !== null,

@@ -2,7 +2,7 @@
  * Issue 13 on the time-skipping server: returned notices (468.6-2a/b) and a delay or bar that comes
  * while the letters go out (468.6-3), both directions.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { caseRecordSchema } from '../../domain/case-record.js';
 import { caseRecordQuery, noticesReturnedSignal } from '../../workflows/messages.js';
 import {
@@ -10,27 +10,26 @@ import {
   LETTER,
   decide,
   report,
-  startFixture,
   toLetter,
   stateOf,
   waitForPhase,
   waitForState,
   writeRoster,
   type Fixture,
+  skip,
+  groupFixture,
 } from './fixture.js';
 
 let f: Fixture;
-beforeAll(async () => {
-  f = await startFixture('returns');
-});
-afterAll(async () => {
-  await f?.close();
-});
 
 const vendorCalls = (incidentId: string) =>
   f.receiver.calls('/mailVendor').filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
 
+/** A fixture of its own for each group of tests (fixture.ts groupFixture). */
+const freshFixture = () => groupFixture('returns', (fixture) => (f = fixture));
+
 describe('468.6-2a/b: notices that came back', () => {
+  freshFixture();
   it('468.6-2a: a returned letter goes again by email; with no means left, the substitute notice is posted, then updated with the new count', async () => {
     const url = writeRoster('returns', [
       { name: 'Ada Letter', postalAddress: '1 Main St, Springfield, VA 22150' },
@@ -197,6 +196,7 @@ describe('468.6-2a/b: notices that came back', () => {
 });
 
 describe('468.6-3: a delay or bar while the letters go out', () => {
+  freshFixture();
   const slow = () => ({ ...f.playbook, notification: { batchSize: 2, parallelBatches: 1, ratePerSecond: 4 } });
   const people = Array.from({ length: 24 }, (_, i) => ({
     name: `Person ${i}`,
@@ -220,7 +220,7 @@ describe('468.6-3: a delay or bar while the letters go out', () => {
     expect(state.awaiting).toMatchObject({ role: 'securityLiaison', kinds: ['lift-delay'] });
     await new Promise((r) => setTimeout(r, 2_000));
     const atPause = vendorCalls(incidentId).length;
-    await f.env.sleep(10 * DAY);
+    await skip(f, 10 * DAY);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(vendorCalls(incidentId).length).toBe(atPause);
     expect(atPause).toBeLessThan(people.length / 2);
@@ -255,7 +255,7 @@ describe('468.6-3: a delay or bar while the letters go out', () => {
     const atPause = vendorCalls(incidentId).length;
     expect(atPause).toBeLessThan(people.length / 2);
     // Time passes on this server only while a test sleeps: the delay's date comes and goes.
-    await f.env.sleep(2 * DAY + 60_000);
+    await skip(f, 2 * DAY + 60_000);
     const done = await waitForPhase(handle, 'remediation', 60_000);
     expect(done.notification).toMatchObject({ letters: people.length });
     expect(done.timeline.map((t) => t.event)).toEqual(
