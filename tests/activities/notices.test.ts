@@ -1,5 +1,5 @@
 /**
- * The three notices of a first report in one activity (activities/index.ts `sendNotices`, issue 15), run
+ * The three notices of a first report in one activity (activities/index.ts `sendNotices`), run
  * in MockActivityEnvironment against the mail catcher: each goes out with its own step's Message-ID, the
  * heartbeat checkpoints how many went, and a retry resumed from that checkpoint sends only the rest.
  */

@@ -1,5 +1,5 @@
 /**
- * The one-hour report goes ahead of the mail (issue 15 part 3): on the dev server, the report's
+ * The one-hour report goes ahead of the mail: on the dev server, the report's
  * activity task carries Temporal task priority 1 and the notices queued beside it the default, so under
  * a burst the matching service hands the report to the next free activity slot first.
  */

@@ -1,5 +1,5 @@
 /**
- * The substance at the gates through the API (issue 12 items 1, 2, 4): the route to "no notification"
+ * The substance at the gates through the API: the route to "no notification"
  * follows the risk (5 FAM 468.5b, c, e); a decision that would have one person check their own earlier
  * decision is 409 and recorded; CGFS is consulted whenever an option costs money (468.5d). The playbook
  * makes the IPS Director a second PPGB Chair, as a deployment's file might.

@@ -1,5 +1,5 @@
 /**
- * /openapi.json says how to authenticate (issue 16, 1: the IdP's access tokens beside the token file)
+ * /openapi.json says how to authenticate (the IdP's access tokens beside the token file)
  * and what need to know answers on the incident routes (469.2c(1)), so a client generated from it
  * knows both; the answers themselves are tested in tests/api/sign-in.test.ts and tests/rules.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 12 through the HTTP API and the CLI against the real workflow on the Temporal dev server: the
+ * The later facts, the custody exemption and the major incident through the HTTP API and the CLI against the real workflow on the Temporal dev server: the
  * custody exemption's grounds (400 naming the field), the accounting of disclosures (`breach
  * disclosures`), later facts, major incidents listed by their search attribute, and the receiver's
  * reference of the one-hour report.

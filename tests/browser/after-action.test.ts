@@ -1,5 +1,5 @@
 /**
- * Issue 14, part 3 on the case page: an exercise run on the whole system as `npm start` runs it (started
+ * The after-action report on the case page: an exercise run on the whole system as `npm start` runs it (started
  * with the CLI, as a facilitator does); its incident's case page links the after-action report, which
  * opens in headless Chromium with its expectations and its two charts (SVG), passes axe-core's WCAG 2.1
  * A/AA rules, and takes the facilitator's findings through a form with CSRF; the CLI's report then has

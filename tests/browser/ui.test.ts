@@ -1,5 +1,5 @@
 /**
- * What the Temporal UI shows an operator (issue 5 part 4), asserted through the SDK on the real dev
+ * What the Temporal UI shows an operator, asserted through the SDK on the real dev
  * server with the real workflow and activities: each incident is found by the visibility queries the UI
  * runs (`BreachPhase`, `BreachAwaitingRole`, `BreachReportedLate`); its current details say in a few lines
  * of markdown what it waits for, from whom and the next deadline; activities and timers carry summaries,

@@ -1,5 +1,5 @@
 /**
- * Issue 14: each shipped scenario run for real at high speed on the Temporal dev server, the exercise
+ * Exercises (docs/exercises.md): each shipped scenario run for real at high speed on the Temporal dev server, the exercise
  * worker on its own task queue, participants acting through the API where the scenario expects them to
  * and not acting where it plans a miss; the after-action report's JSON asserted, its HTML opened in
  * Chromium (screenshot); every message marked EXERCISE; a real-looking address refused at start.

@@ -1,5 +1,5 @@
 /**
- * Issue 14 parts 4-5: the yearly duties' schedules created once however often npm start (or `breach
+ * The yearly duties' schedules created once however often npm start (or `breach
  * schedules ensure`) runs, their workflow mailing the SAOP and the Privacy Division, and the SAOP's
  * yearly figures from real incidents on the dev server, exercises left out.
  */

@@ -1,5 +1,5 @@
 /**
- * Outages end to end on the dev server, with the production worker as a child process (issue 8, part 2):
+ * Outages end to end on the dev server, with the production worker as a child process:
  * - a reporting endpoint answering 503 for longer than the reporting deadline: retried with backoff, the
  *   incident escalated and marked late at the deadline, then delivered exactly once, with the same
  *   Idempotency-Key on every attempt;

@@ -15,7 +15,7 @@ test('the bundle check accepts sandbox-safe workflow code', async () => {
   await expect(bundleWorkflows(here('./workflows/timer.ts'))).resolves.toContain('waitAnHour');
 });
 
-describe('what reaches the workflow sandbox (issue 15)', () => {
+describe('what reaches the workflow sandbox', () => {
   test('the bundle check refuses workflow code that brings zod in, naming the import that did', async () => {
     const refused = bundleWorkflows(here('./fixtures/zod-workflow.ts'), { quiet: true });
     await expect(refused).rejects.toThrow(/workflow code imports zod/);

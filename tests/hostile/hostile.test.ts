@@ -1,5 +1,5 @@
 /**
- * Hostile input (issue 8, part 3): fast-check properties throwing random and malformed reports and
+ * Hostile input: fast-check properties throwing random and malformed reports and
  * decisions at the HTTP API (buildApi with a real client, on the dev server with the real workflow) and
  * at the workflow itself (the `decide` update and the signals, as any Temporal client could send them).
  * Every bad input is answered with a 4xx that names the problem (`issues` with path and message, or the
@@ -911,7 +911,7 @@ describe('the workflow, as any Temporal client could reach it', () => {
 });
 
 describe('at scale', () => {
-  it('at least 10,000 distinct bad inputs were tried in this run (issue 17, 6)', () => {
+  it('at least 10,000 distinct bad inputs were tried in this run', () => {
     expect(tallies().total).toBeGreaterThanOrEqual(10_000);
   });
 });

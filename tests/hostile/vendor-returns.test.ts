@@ -1,5 +1,5 @@
 /**
- * Hostile input at the mail vendor's callback, POST /vendor/returns (issue 13; docs/case-record.md
+ * Hostile input at the mail vendor's callback, POST /vendor/returns (docs/case-record.md
  * "Returned notices"), on the dev server with the real workflow: random and near-miss credentials (the
  * bearer token and the X-Breach-Signature), bodies of the wrong shape, and references that are not a
  * notice of the incident. Every one is answered 401 or 400 naming what is wrong, never a 5xx; what is

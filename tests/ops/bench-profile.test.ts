@@ -1,5 +1,5 @@
 /**
- * scripts/bench/profile.ts, the reader behind `npm run bench -- sandbox --cpu-prof DIR` (issue 15: a missed
+ * scripts/bench/profile.ts, the reader behind `npm run bench -- sandbox --cpu-prof DIR` (a missed
  * target is shown by its profile): a real `node --cpu-prof` run of a script that spins in one function,
  * read back for a window of the monotonic clock the profiler and process.hrtime share.
  */

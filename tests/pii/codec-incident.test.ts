@@ -1,5 +1,5 @@
 /**
- * Need to know at the codec server (5 FAM 469.2c(1); issue 16, 6), on the dev server with the real
+ * Need to know at the codec server (5 FAM 469.2c(1)), on the dev server with the real
  * workflow, worker and client: every encrypted payload of an incident's history names the incident
  * (the SDK's serialization context reaches the codec on the client and on the worker: the workflow
  * input, signals, updates and their results, activity inputs and results, summaries, query results),

@@ -1,5 +1,5 @@
 /**
- * Nothing identifying in clear (issue 6): a whole incident, full of distinctive PII in its report,
+ * Nothing identifying in clear (docs/operations.md "Encryption and keys"): a whole incident, full of distinctive PII in its report,
  * decisions and roster, runs through the HTTP API on the real dev server, with a mail server that
  * refuses the supervisor once (quoting the address) and an OIG endpoint that answers 400 quoting the
  * report. Then a client WITHOUT the codec reads every history (incident and notification child, every

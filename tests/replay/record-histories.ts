@@ -1,5 +1,5 @@
 /**
- * Records the replay fixtures of tests/replay (issue 8, "Replay safety"): the main paths of an incident
+ * Records the replay fixtures of tests/replay (docs/reliability.md "Replay safety"): the main paths of an incident
  * driven on the time-skipping test server by the real worker (the real workflows and activities, an
  * SMTP and an HTTP receiver), each history written as JSON to tests/replay/histories/<path>.json. The
  * payloads are encrypted with the committed TEST keyring (tests/replay/test-keyring.json: a test key
@@ -371,7 +371,7 @@ export const PATHS: RecordedPath[] = [
         outcome: 'approve-notification',
         rationale: 'Approved under DA-198.',
       });
-      // 468.6-1b: credit protection was chosen, so the letter carries the offer (refused without it since issue 13).
+      // 468.6-1b: credit protection was chosen, so the letter carries the offer (refused without it).
       await approveLetterWithOffer(world, incidentId);
       await phase(world, incidentId, 'notification-delayed');
       await decide(world, incidentId, 'ds-investigations', {
@@ -551,7 +551,7 @@ export const PATHS: RecordedPath[] = [
   {
     name: 'record-returns-archive-refused',
     description:
-      'Issue 13: notification with credit protection (the offer in the letter, the incident dates added); the mail vendor reports two letters returned (one sent again by email, one to the substitute notice); the archive refuses the case record (4xx): archiving, escalated; the Privacy Division records where it was filed by hand; closed.',
+      'Notification with credit protection (the offer in the letter, the incident dates added); the mail vendor reports two letters returned (one sent again by email, one to the substitute notice); the archive refuses the case record (4xx): archiving, escalated; the Privacy Division records where it was filed by hand; closed.',
     async drive(world, incidentId) {
       let refusing = true;
       const restore = world.receiver.failWhile('/issue13/recordsArchive', () => refusing, 400);
@@ -609,7 +609,7 @@ export const PATHS: RecordedPath[] = [
   {
     name: 'later-facts-major-incident',
     description:
-      'Issue 12: a major incident from the report (SAOP and CIO told, congress-notification with a reminder, completed); a supplement newly says criminal and workforce (OIG referred, conduct review, an update of the one-hour report naming the first); the analysis learns classified (security offices told, fact-finding moved to DS) and finds the custody exemption on its structured grounds (accounting entry, 464c); the PPGB window runs out; closure.',
+      'A major incident from the report (SAOP and CIO told, congress-notification with a reminder, completed); a supplement newly says criminal and workforce (OIG referred, conduct review, an update of the one-hour report naming the first); the analysis learns classified (security offices told, fact-finding moved to DS) and finds the custody exemption on its structured grounds (accounting entry, 464c); the PPGB window runs out; closure.',
     async drive(world, incidentId) {
       const medical = {
         piiTypes: ['medical' as const],

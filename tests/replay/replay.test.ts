@@ -1,5 +1,5 @@
 /**
- * Replay safety (issue 8): every history under tests/replay/histories (recorded by
+ * Replay safety (docs/reliability.md): every history under tests/replay/histories (recorded by
  * `npm run record-histories`, tests/replay/record-histories.ts) is replayed against the current workflow
  * code with Worker.runReplayHistories. A change that would make a running incident nondeterministic (a
  * command added, removed or reordered without `patched()`) fails here, in CI, instead of failing the
@@ -129,7 +129,7 @@ function firstTaskActivities(fixture: Fixture): string[] {
     );
 }
 
-describe('issue 15: the intake notices in one activity (workflows/reporting.ts INTAKE_NOTICES_TOGETHER)', () => {
+describe('the intake notices in one activity (workflows/reporting.ts INTAKE_NOTICES_TOGETHER)', () => {
   it('468.3b: an incident recorded since answers its first report with two tasks, the notices and the report; one recorded before with four', () => {
     const now = FIXTURES.find((f) => f.file === 'on-time-cyber.json')!;
     const before = FIXTURES.find((f) => f.file === 'pre-intake-together/on-time-cyber.json')!;
@@ -143,7 +143,7 @@ function eventTypes(fixture: Fixture): string[] {
   return (fixture.history as { events: { eventType: string }[] }).events.map((e) => e.eventType);
 }
 
-describe('issue 15: a report without an id starts its incident with the report in the input (client/incidents.ts)', () => {
+describe('a report without an id starts its incident with the report in the input (client/incidents.ts)', () => {
   it('468.3b(1): no reportIntake signal before the first task; the one-hour report scheduled in it as from the signal; a later signal is the supplement', () => {
     const inInput = FIXTURES.find((f) => f.file === 'first-report-in-input.json')!;
     const asSignal = FIXTURES.find((f) => f.file === 'on-time-cyber.json')!;

@@ -1,5 +1,5 @@
 /**
- * The workflow's plain checks (domain/check.ts; issue 15: no zod in the sandbox) side by side with the zod
+ * The workflow's plain checks (domain/check.ts: no zod in the sandbox) side by side with the zod
  * schemas they replace, on generated input: every decision and report accepted or refused the same, with
  * the same value (trimmed text, key order) and the same issues. A running incident replays its signals
  * through these checks, so a difference here would change what it accepted.
@@ -17,7 +17,7 @@ import { unreadableReport } from '../../workflows/intake.js';
 
 const RUNS = 3_000;
 
-/** The zod schema workflows/intake.ts held before issue 15, kept here as the reference. */
+/** The zod schema workflows/intake.ts held before its plain checks, kept here as the reference. */
 const ztext = z.string();
 const zperson = z.looseObject({ name: ztext, email: ztext });
 const zodReadableReport = z.looseObject({
@@ -213,7 +213,7 @@ const READABLE_REPORT = {
   criminalActSuspected: false,
 };
 
-describe('the workflow sandbox checks without zod (issue 15)', () => {
+describe('the workflow sandbox checks without zod', () => {
   it("the decision kinds of domain/decision-terms.ts are the schema's", () => {
     expect([...KIND_LIST]).toEqual(decisionSchema.options.map((o) => o.shape.kind.value));
   });

@@ -1,5 +1,5 @@
 /**
- * The substance at the gates (issue 12 items 1, 2, 4) on the time-skipping server: the route to "no
+ * The substance at the gates on the time-skipping server: the route to "no
  * notification" follows the risk (5 FAM 468.5b, c, e); no person checks their own decision; CGFS is
  * consulted whenever an option costs money (468.5d). Each rule both ways: refused when broken, taken
  * when met.

@@ -1,5 +1,5 @@
 /**
- * Issue 12 on the time-skipping server: later facts re-open duties, the custody exemption on facts, the
+ * On the time-skipping server: later facts re-open duties, the custody exemption on facts, the
  * accounting of disclosures, major incidents, and the one-hour report in CISA's field set. Each in both
  * directions: the duty is carried out when the rule is met, and not when it is not.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 13 on the time-skipping server: the case record (468.7) and its filing (`archiving`), the letter
+ * On the time-skipping server: the case record (468.7) and its filing (`archiving`), the letter
  * rules (468.6-1a(1), (5), 468.6-1b) and delays (468.6-3), each in both directions.
  */
 import { createHash } from 'node:crypto';

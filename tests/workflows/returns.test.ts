@@ -1,5 +1,5 @@
 /**
- * Issue 13 on the time-skipping server: returned notices (468.6-2a/b) and a delay or bar that comes
+ * On the time-skipping server: returned notices (468.6-2a/b) and a delay or bar that comes
  * while the letters go out (468.6-3), both directions.
  */
 import { describe, expect, it } from 'vitest';
