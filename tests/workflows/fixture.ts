@@ -160,19 +160,27 @@ async function onServer<T>(f: Fixture, work: Promise<T>, what: string): Promise<
 /** Generous for a loaded 2-CPU machine: a skip of days takes a second or two when quiet. */
 const SERVER_WAIT_MS = 90_000;
 
-/** The running incidents' pending activities, each with its attempt and last failure. */
+/** The running incidents' pending activities and the workflow tasks that timed out or failed. */
 async function inFlight(f: Fixture): Promise<string> {
-  const lines = await Promise.all(
-    f.started.map(async (handle) => {
-      const described = await handle.describe().catch(() => undefined);
-      if (!described || described.status.name !== 'RUNNING') return [];
-      return (described.raw.pendingActivities ?? []).map(
-        (a) =>
-          `${handle.workflowId}: ${a.activityType?.name} (attempt ${a.attempt}, ${a.state}${a.lastFailure?.message ? `, ${a.lastFailure.message}` : ''})`,
-      );
-    }),
+  const lines = await Promise.all(f.started.map((handle) => doing(handle)));
+  return lines.filter(Boolean).join('; ') || 'no activity of a running incident';
+}
+
+/** One running incident's pending activities (attempt, last failure) and its troubled workflow tasks. */
+async function doing(handle: IncidentHandle): Promise<string> {
+  const described = await handle.describe().catch(() => undefined);
+  if (!described || described.status.name !== 'RUNNING') return '';
+  const activities = (described.raw.pendingActivities ?? []).map(
+    (a) =>
+      `${a.activityType?.name} (attempt ${a.attempt}, ${a.state}${a.lastFailure?.message ? `, ${a.lastFailure.message}` : ''})`,
   );
-  return lines.flat().join('; ') || 'no activity of a running incident';
+  const events = (await handle.fetchHistory().catch(() => undefined))?.events ?? [];
+  const timedOut = events.filter((e) => e.workflowTaskTimedOutEventAttributes).length;
+  const failed = events.filter((e) => e.workflowTaskFailedEventAttributes).length;
+  const tasks = timedOut || failed ? [`workflow tasks timed out ${timedOut}, failed ${failed}`] : [];
+  const pendingTask = described.raw.pendingWorkflowTask ? ['a workflow task pending'] : [];
+  const all = [...activities, ...tasks, ...pendingTask];
+  return all.length ? `${handle.workflowId}: ${all.join(', ')}` : '';
 }
 
 /** `ms` of the server's time passes (its timers fire), within the deadline above. */
@@ -225,7 +233,10 @@ export function decide(handle: IncidentHandle, actorId: string, decision: Decisi
     handle.executeUpdate(decideUpdate, { args: [{ ...decision, actorId } as never] }),
     SERVER_WAIT_MS,
     `${actorId}'s ${decision.kind} on ${handle.workflowId} to be answered`,
-  );
+  ).catch(async (err: unknown) => {
+    if (err instanceof WorkflowUpdateFailedError) throw err;
+    throw new Error(`${(err as Error).message}; in flight: ${(await doing(handle)) || 'nothing'}`, { cause: err });
+  });
 }
 
 /** The phases the incident went through, in order, from its timeline. */

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { caseRecordSchema, type CaseRecord } from '../../domain/case-record.js';
 import { caseRecordQuery } from '../../workflows/messages.js';
 import {
@@ -15,7 +15,6 @@ import {
   decide,
   phases,
   report,
-  startFixture,
   toLetter,
   stateOf,
   waitForPhase,
@@ -25,19 +24,16 @@ import {
   type IncidentHandle,
   skip,
   finished,
+  groupFixture,
 } from './fixture.js';
 
 let f: Fixture;
 let rosterUrl: string;
 beforeAll(async () => {
-  f = await startFixture('record');
   rosterUrl = writeRoster('roster', [
     { name: 'Ada Letter', postalAddress: '1 Main St, Springfield, VA 22150' },
     { name: 'Ben Email', email: 'ben.email@public.example' },
   ]);
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 async function refused(promise: Promise<unknown>): Promise<string> {
@@ -77,7 +73,11 @@ async function signedOff(handle: IncidentHandle): Promise<void> {
   await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' });
 }
 
+/** A fixture of its own for each group of tests (fixture.ts groupFixture). */
+const freshFixture = () => groupFixture('record', (fixture) => (f = fixture));
+
 describe('468.7: the case record', () => {
+  freshFixture();
   it('468.7, 467.4-2b(7): the archived record holds report, routing, decisions with grounds, the letter and its digest, counts, deadlines; the PPGB gets the report without PII', async () => {
     const { handle, incidentId } = await report(f, {
       occurredAt: new Date((await f.env.currentTimeMs()) - 2 * DAY).toISOString(),
@@ -197,6 +197,7 @@ describe('468.7: the case record', () => {
 });
 
 describe('468.6-1: what the letter says', () => {
+  freshFixture();
   it("468.6-1a(1): a date that contradicts the incident is refused; the incident's dates are accepted", async () => {
     const { handle } = await report(f);
     await toLetter(handle, { reconcileRoster: true });
@@ -273,6 +274,7 @@ describe('468.6-1: what the letter says', () => {
 });
 
 describe('468.6-3: delays', () => {
+  freshFixture();
   const shortReview = () => ({ ...f.playbook, timers: { ...f.playbook.timers, maxDelayWithoutReview: '3d' } });
 
   it('468.6-3a: a delay beyond maxDelayWithoutReview holds at the limit until the PPGB Chair acknowledges it; reason and entity are kept', async () => {
