@@ -7,7 +7,9 @@
  * of the Privacy Division to record where the record was filed by hand (`record-filed`, with its
  * reference). Only then is it `closed`, and the PPGB gets the comprehensive report (467.4-2b(7)).
  */
-import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { CLOSE_AFTER_BACKGROUND } from './patches.js';
+import { isPatched } from './since-marker.js';
 import type { CaseSummary } from '../domain/state.js';
 import { endpoint, mail } from './activities.js';
 import { buildCaseRecord, type RecordSource } from './case-record.js';
@@ -95,6 +97,11 @@ export async function archiveAndClose(incident: Incident): Promise<CaseSummary> 
     notice: { template: 'case-record', incidentId: state.incidentId, record: filedRecord },
     step: 'case-closed',
   });
+  // Nothing of the case in flight when it ends: mail the archiving started in the background (its gate's
+  // ask, a reminder) is delivered and recorded first, not left running after the workflow has closed.
+  // Asked only when some is in flight, so histories that never had any replay without a marker.
+  if (incident.backgroundInFlight > 0 && isPatched(CLOSE_AFTER_BACKGROUND))
+    await condition(() => incident.backgroundInFlight === 0);
   return caseSummary(incident, state.closedAt, file.archive.reference);
 }
 

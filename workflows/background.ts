@@ -12,6 +12,12 @@ export function inBackground(incident: Incident, what: string, work: () => Promi
     if (isCancellation(err)) throw err;
     incident.log(`failed:${what}`, undefined, failureMessage(err));
   });
+  // Counted beside the task, not in its chain: whatever awaits the task resumes when it did before.
+  incident.backgroundInFlight += 1;
+  const settled = () => {
+    incident.backgroundInFlight -= 1;
+  };
+  void task.then(settled, settled);
   incident.background.push(task);
   return task;
 }

@@ -75,6 +75,8 @@ export class Incident {
   /** What CGFS is asked to estimate (5 FAM 468.5d, domain/costs.ts); empty when nothing costs money. */
   costBasis: string[] = [];
   readonly background: Promise<unknown>[] = [];
+  /** Of `background`, how many have not settled yet (workflows/background.ts). */
+  backgroundInFlight = 0;
   /** What the case record keeps beyond the state (workflows/case-file.ts). */
   readonly file = emptyCaseFile();
   /**

@@ -227,6 +227,13 @@ export const PATCHES = {
     deprecateWhen: OPEN_INCIDENTS,
     decided: 'at start',
   },
+  closeAfterBackground: {
+    id: 'close-after-background',
+    since: '2026-12-07',
+    older: "closes while mail the archiving started in the background (its gate's ask, a reminder) may be in flight",
+    deprecateWhen: 'no incident in `archiving` before it is still open',
+    decided: 'at the command',
+  },
   refusalToldToOwner: {
     id: 'endpoint-refusal-told-to-owner',
     since: '2026-12-07',
@@ -265,3 +272,4 @@ export const DUTY_FOLLOW_UPS_PATCH = PATCHES.dutyFollowUps.id;
 export const REFUSAL_TOLD_TO_OWNER = PATCHES.refusalToldToOwner.id;
 export const ITEM_CLOCK_ENDS_WITH_ITEM = PATCHES.itemClockEndsWithItem.id;
 export const CUSTODY_REPORT_RECIPIENT = PATCHES.custodyReportRecipient.id;
+export const CLOSE_AFTER_BACKGROUND = PATCHES.closeAfterBackground.id;

@@ -183,6 +183,26 @@ async function doing(handle: IncidentHandle): Promise<string> {
   return all.length ? `${handle.workflowId}: ${all.join(', ')}` : '';
 }
 
+/**
+ * The activities a closed incident left in flight: scheduled, with no completion, failure, time-out or
+ * cancellation in its history. A case closes with none (workflows/archiving.ts).
+ */
+export async function leftInFlight(handle: IncidentHandle): Promise<string[]> {
+  const open = new Map<string, string>();
+  for (const e of (await handle.fetchHistory()).events ?? []) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled) open.set(String(e.eventId), scheduled.activityType?.name ?? '?');
+    for (const end of [
+      e.activityTaskCompletedEventAttributes,
+      e.activityTaskFailedEventAttributes,
+      e.activityTaskTimedOutEventAttributes,
+      e.activityTaskCanceledEventAttributes,
+    ])
+      if (end) open.delete(String(end.scheduledEventId));
+  }
+  return [...open.values()];
+}
+
 /** `ms` of the server's time passes (its timers fire), within the deadline above. */
 export function skip(f: Fixture, ms: number): Promise<void> {
   return onServer(f, f.env.sleep(ms), `${ms / 1000} s to pass on the time-skipping server`);

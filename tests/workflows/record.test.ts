@@ -23,6 +23,7 @@ import {
   type Fixture,
   type IncidentHandle,
   skip,
+  leftInFlight,
   finished,
   groupFixture,
 } from './fixture.js';
@@ -96,6 +97,7 @@ describe('468.7: the case record', () => {
     });
     await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'All done.' });
     const summary = await finished(f, handle);
+    expect(await leftInFlight(handle)).toEqual([]);
 
     const call = await f.receiver.waitFor(
       (c) => c.path === '/recordsArchive' && (c.body as { incidentId?: string }).incidentId === incidentId,
@@ -160,6 +162,7 @@ describe('468.7: the case record', () => {
     expect((await stateOf(handle)).phase).toBe('archiving');
     await decide(handle, 'privacy-division', { kind: 'record-filed', reference: 'ERMS 2026-0001' });
     const summary = await finished(f, handle);
+    expect(await leftInFlight(handle)).toEqual([]);
     expect(summary.archiveRecordId).toBe('ERMS 2026-0001');
     const record = caseRecordSchema.parse(await handle.query(caseRecordQuery));
     expect(record.closure.archive).toMatchObject({
@@ -183,6 +186,7 @@ describe('468.7: the case record', () => {
     expect((await stateOf(handle)).phase).toBe('archiving');
     down = false;
     const summary = await finished(f, handle);
+    expect(await leftInFlight(handle)).toEqual([]);
     expect(summary.archiveRecordId).toMatch(/^rcv-/);
     expect((await stateOf(handle)).timeline.map((t) => t.event)).not.toContain('record-not-filed');
   });
