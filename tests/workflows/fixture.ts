@@ -168,8 +168,13 @@ async function inFlight(f: Fixture): Promise<string> {
 
 /** One running incident's pending activities (attempt, last failure) and its troubled workflow tasks. */
 async function doing(handle: IncidentHandle): Promise<string> {
-  const described = await handle.describe().catch(() => undefined);
-  if (!described || described.status.name !== 'RUNNING') return '';
+  let described;
+  try {
+    described = await handle.describe();
+  } catch (err) {
+    return `${handle.workflowId}: not described (${(err as Error).message})`;
+  }
+  if (described.status.name !== 'RUNNING') return '';
   const activities = (described.raw.pendingActivities ?? []).map(
     (a) =>
       `${a.activityType?.name} (attempt ${a.attempt}, ${a.state}${a.lastFailure?.message ? `, ${a.lastFailure.message}` : ''})`,
@@ -179,7 +184,15 @@ async function doing(handle: IncidentHandle): Promise<string> {
   const failed = events.filter((e) => e.workflowTaskFailedEventAttributes).length;
   const tasks = timedOut || failed ? [`workflow tasks timed out ${timedOut}, failed ${failed}`] : [];
   const pendingTask = described.raw.pendingWorkflowTask ? ['a workflow task pending'] : [];
-  const all = [...activities, ...tasks, ...pendingTask];
+  const last = events
+    .slice(-6)
+    .map((e) =>
+      Object.keys(e)
+        .find((k) => k.endsWith('EventAttributes'))
+        ?.replace(/EventAttributes$/, ''),
+    )
+    .join(' ');
+  const all = [...activities, ...tasks, ...pendingTask, `last events: ${last}`];
   return all.length ? `${handle.workflowId}: ${all.join(', ')}` : '';
 }
 
@@ -201,6 +214,21 @@ export async function leftInFlight(handle: IncidentHandle): Promise<string[]> {
       if (end) open.delete(String(end.scheduledEventId));
   }
   return [...open.values()];
+}
+
+/**
+ * The incident with no activity pending, letting a few minutes of the server's time pass while one is:
+ * a decision waits for what the workflow does before it answers (the sign-off, for the mail in the
+ * background), and while a client waits for an update the server does not skip time, so a mail backing
+ * off after a failure would hold the answer for minutes of real time.
+ */
+export async function idle(f: Fixture, handle: IncidentHandle): Promise<void> {
+  for (let round = 0; round < 20; round += 1) {
+    const described = await handle.describe();
+    if ((described.raw.pendingActivities ?? []).length === 0) return;
+    await skip(f, 5 * 60_000);
+  }
+  throw new Error(`${handle.workflowId} still has activities pending: ${await doing(handle)}`);
 }
 
 /** `ms` of the server's time passes (its timers fire), within the deadline above. */

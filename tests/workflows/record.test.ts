@@ -24,6 +24,7 @@ import {
   type IncidentHandle,
   skip,
   leftInFlight,
+  idle,
   finished,
   groupFixture,
 } from './fixture.js';
@@ -71,6 +72,7 @@ async function signedOff(handle: IncidentHandle): Promise<void> {
     itemId: 'fact-finding',
     evidence: 'Report filed.',
   });
+  await idle(f, handle);
   await decide(handle, 'ips-director', { kind: 'sign-off-closure', rationale: 'Done.' });
 }
 
