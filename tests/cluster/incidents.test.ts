@@ -26,10 +26,10 @@ import {
   stateOf,
   until,
   waitForState,
-  workflowBundleFile,
   Workers,
   type Incidents,
 } from '../faults/fixture.js';
+import { realWorkflowBundleFile } from '../helpers/temporal.js';
 import { FACTORS_HIGH } from '../workflows/fixture.js';
 import { startCluster, type Cluster } from './cluster.js';
 import { decideAll, remediateAndClose, TO_ANALYSIS, TO_NOTIFICATION } from './lifecycle.js';
@@ -48,7 +48,7 @@ beforeAll(async () => {
     startCluster('incidents'),
     startSmtpReceiver(),
     startHttpReceiver(),
-    workflowBundleFile(),
+    realWorkflowBundleFile(),
   ]);
   cluster = started;
   smtp = mail;

@@ -26,16 +26,8 @@ import {
   type SmtpReceiver,
 } from '../helpers/index.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
-import {
-  activityAttempts,
-  events,
-  faultKeys,
-  LINK_SECRET,
-  stateOf,
-  until,
-  workflowBundleFile,
-  type Incidents,
-} from '../faults/fixture.js';
+import { activityAttempts, events, faultKeys, LINK_SECRET, stateOf, until, type Incidents } from '../faults/fixture.js';
+import { realWorkflowBundleFile } from '../helpers/temporal.js';
 import { startCluster, type Cluster } from './cluster.js';
 
 const REPORTS = 100;
@@ -81,7 +73,7 @@ beforeAll(async () => {
     startCluster('surge'),
     startSmtpReceiver(),
     startHttpReceiver(),
-    workflowBundleFile(),
+    realWorkflowBundleFile(),
   ]);
   cluster = started;
   smtp = mail;

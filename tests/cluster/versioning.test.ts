@@ -23,9 +23,9 @@ import {
   report,
   until,
   waitForState,
-  workflowBundleFile,
   type Incidents,
 } from '../faults/fixture.js';
+import { realWorkflowBundleFile } from '../helpers/temporal.js';
 import {
   AUTO_UPGRADE,
   buildOf,
@@ -53,7 +53,7 @@ beforeAll(async () => {
     startCluster('versioning'),
     startSmtpReceiver(),
     startHttpReceiver(),
-    workflowBundleFile(),
+    realWorkflowBundleFile(),
   ]);
   cluster = started;
   smtp = mail;

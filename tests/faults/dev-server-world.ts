@@ -13,7 +13,8 @@ import { PROJECT_ROOT } from '../../config/index.js';
 import { startDevServer, type DevServerSettings, type RunningDevServer } from '../../scripts/local/dev-server.js';
 import { freePort } from '../../scripts/local/ports.js';
 import { startHttpReceiver, startSmtpReceiver, type EndpointReceiver, type SmtpReceiver } from '../helpers/index.js';
-import { workflowBundleFile, Workers, type faultKeys, type Incidents } from './fixture.js';
+import { Workers, type faultKeys, type Incidents } from './fixture.js';
+import { realWorkflowBundleFile } from '../helpers/temporal.js';
 
 export class DevServerWorld {
   private constructor(
@@ -44,7 +45,7 @@ export class DevServerWorld {
       startServer(settings, false),
       startSmtpReceiver(),
       startHttpReceiver(),
-      workflowBundleFile(),
+      realWorkflowBundleFile(),
     ]);
     const connection = await Connection.connect({ address: started.server.address });
     await registerSearchAttributes(connection, 'default');

@@ -5,7 +5,7 @@
  * endpoints. Incidents are reported and decided through the functions the HTTP API and the CLI use
  * (client/incidents.ts), with a client that encrypts like production.
  *
- * Worker processes run a workflow bundle made once per source state (tests/helpers realWorkflowBundle)
+ * Worker processes run a workflow bundle made once per source state (tests/helpers realWorkflowBundleFile)
  * through BREACH_WORKFLOW_BUNDLE: a restart takes about a second instead of eight.
  */
 import { WORKER_START } from '../helpers/deadline.js';
@@ -25,7 +25,7 @@ import { startWorkerProcess, type WorkerProcess } from '../../scripts/local/work
 import { createKeyring, generateKey } from '../../security/codec.js';
 import { DEFAULT_PLAYBOOK } from '../../config/index.js';
 import { createDataConverter, type BreachDataConverter } from '../../security/data-converter.js';
-import { realWorkflowBundleFile, withoutReturnsWindow } from '../helpers/index.js';
+import { withoutReturnsWindow } from '../helpers/index.js';
 import { sampleReport } from '../../scripts/local/sample-report.js';
 import { decodePayloads } from '../../scripts/bench/notify-inspect.js';
 
@@ -39,9 +39,6 @@ export function faultKeys(keyId: string): { dataConverter: BreachDataConverter; 
     env: { BREACH_ENCRYPTION_KEY: key.toString('base64'), BREACH_ENCRYPTION_KEY_ID: keyId },
   };
 }
-
-/** The shared workflow bundle as a file a worker process can load. */
-export const workflowBundleFile = realWorkflowBundleFile;
 
 /** Worker processes of one test file: `start()` another, `kill()` the current one (SIGKILL). */
 export class Workers {

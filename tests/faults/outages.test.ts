@@ -30,11 +30,11 @@ import {
   RestartableSmtp,
   stateOf,
   waitForState,
-  workflowBundleFile,
   Workers,
   type Incidents,
   until,
 } from './fixture.js';
+import { realWorkflowBundleFile } from '../helpers/temporal.js';
 
 const keys = faultKeys('faults-outages');
 const taskQueue = `faults-outages-${Math.random().toString(36).slice(2, 8)}`;
@@ -49,7 +49,7 @@ beforeAll(async () => {
     startDevServer({ dataConverter: keys.dataConverter }),
     RestartableSmtp.start(),
     startHttpReceiver(),
-    workflowBundleFile(),
+    realWorkflowBundleFile(),
   ]);
   env = server;
   smtp = mail;

@@ -27,10 +27,10 @@ import {
   report,
   stateOf,
   waitForState,
-  workflowBundleFile,
   Workers,
   type Incidents,
 } from './fixture.js';
+import { realWorkflowBundleFile } from '../helpers/temporal.js';
 
 const keys = faultKeys('faults-crash');
 const taskQueue = `faults-crash-${Math.random().toString(36).slice(2, 8)}`;
@@ -45,7 +45,7 @@ beforeAll(async () => {
     startDevServer({ dataConverter: keys.dataConverter }),
     startSmtpReceiver(),
     startHttpReceiver(),
-    workflowBundleFile(),
+    realWorkflowBundleFile(),
   ]);
   env = server;
   smtp = mail;

@@ -28,10 +28,10 @@ import {
   report,
   until,
   waitForState,
-  workflowBundleFile,
   Workers,
   type Incidents,
 } from '../faults/fixture.js';
+import { realWorkflowBundleFile } from '../helpers/temporal.js';
 import { writeRoster } from '../scale/fixture.js';
 import { LETTER } from '../workflows/fixture.js';
 
@@ -49,7 +49,7 @@ beforeAll(async () => {
     startDevServer({ dataConverter: keys.dataConverter }),
     startSmtpReceiver(),
     startHttpReceiver(),
-    workflowBundleFile(),
+    realWorkflowBundleFile(),
     freePort(),
   ]);
   env = server;

@@ -25,9 +25,9 @@ import {
   report,
   until,
   waitForState,
-  workflowBundleFile,
   type Incidents,
 } from '../faults/fixture.js';
+import { realWorkflowBundleFile } from '../helpers/temporal.js';
 import { AUTO_UPGRADE, buildOf, DEPLOYMENT, setCurrentVersion } from './deployment.js';
 
 const keys = faultKeys('releases');
@@ -41,7 +41,7 @@ const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
   env = await startDevServer({ dataConverter: keys.dataConverter });
-  [smtp, receiver, bundle] = await Promise.all([startSmtpReceiver(), startHttpReceiver(), workflowBundleFile()]);
+  [smtp, receiver, bundle] = await Promise.all([startSmtpReceiver(), startHttpReceiver(), realWorkflowBundleFile()]);
   world = { client: env.client, taskQueue };
 }, 120_000);
 

@@ -192,8 +192,7 @@ async function doing(handle: IncidentHandle): Promise<string> {
         ?.replace(/EventAttributes$/, ''),
     )
     .join(' ');
-  const all = [...activities, ...tasks, ...pendingTask, `last events: ${last}`];
-  return all.length ? `${handle.workflowId}: ${all.join(', ')}` : '';
+  return `${handle.workflowId}: ${[...activities, ...tasks, ...pendingTask, `last events: ${last}`].join(', ')}`;
 }
 
 /**
@@ -283,7 +282,9 @@ export function decide(handle: IncidentHandle, actorId: string, decision: Decisi
     `${actorId}'s ${decision.kind} on ${handle.workflowId} to be answered`,
   ).catch(async (err: unknown) => {
     if (err instanceof WorkflowUpdateFailedError) throw err;
-    throw new Error(`${(err as Error).message}; in flight: ${(await doing(handle)) || 'nothing'}`, { cause: err });
+    throw new Error(`${(err as Error).message}; in flight: ${(await doing(handle)) || 'the incident is not running'}`, {
+      cause: err,
+    });
   });
 }
 
