@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError, type z } from 'zod';
 import { issuesOf } from '../domain/issues.js';
-import { REFUSAL } from '../domain/refusal.js';
+import { refusalStatus } from '../domain/refusal.js';
 import { DecisionNotFoundError } from '../client/decisions.js';
 import {
   DecisionRefusedError,
@@ -41,9 +41,6 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
   });
   throw new BadRequest(issues);
 }
-
-export const refusalStatus = (type: string): 400 | 403 | 409 =>
-  type === REFUSAL.forbidden ? 403 : type === REFUSAL.conflict ? 409 : 400;
 
 /** The fastify error handler of the API: `bodyLimit` for the 413's words, `log` for a 500's error name. */
 export function errorHandler({ bodyLimit, log }: { bodyLimit: number; log?: (line: string) => void }) {

@@ -7,7 +7,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Playbook } from '../domain/playbook.js';
-import { REFUSAL } from '../domain/refusal.js';
+import { REFUSAL, refusalStatus } from '../domain/refusal.js';
 import { decisionGroundsIssues } from '../domain/authorized.js';
 import { DecisionRefusedError, futureDiscoveryIssue, getIncidentState, submitReport } from '../client/incidents.js';
 import { DECISION_WAIT_MS_DEFAULT, decisionStatus, submitDecision, type DecisionStatus } from '../client/decisions.js';
@@ -35,7 +35,7 @@ import {
   reportSchema,
 } from './schemas.js';
 import { useJsonBodyParser } from './json-body.js';
-import { BadRequest, errorHandler, parse, refusalStatus } from './errors.js';
+import { BadRequest, errorHandler, parse } from './errors.js';
 import { telephoneFiler } from './telephone.js';
 
 export const BODY_LIMIT = 1_048_576;

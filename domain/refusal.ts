@@ -14,6 +14,10 @@ export const REFUSAL = {
 } as const;
 export type RefusalType = (typeof REFUSAL)[keyof typeof REFUSAL];
 
+/** The HTTP status of a refusal, the same for the API and the people's pages. */
+export const refusalStatus = (type: string): 400 | 403 | 409 =>
+  type === REFUSAL.forbidden ? 403 : type === REFUSAL.conflict ? 409 : 400;
+
 export interface Refusal {
   type: RefusalType;
   reasons: string[];

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DECISION_KINDS, type DecisionKind } from '../domain/decision.js';
 import { incidentIdSchema } from '../domain/ids.js';
-import { REFUSAL } from '../domain/refusal.js';
+import { refusalStatus } from '../domain/refusal.js';
 import type { IncidentState } from '../domain/state.js';
 import { DecisionRefusedError } from '../client/incidents.js';
 import { readableState } from '../client/need-to-know.js';
@@ -267,8 +267,7 @@ ${state.phase === 'closed' ? '' : `<p><a href="/report?incident=${id}">Add to yo
         return reply.redirect(`/cases/${encodeURIComponent(incidentId)}?done=${kind}`, 303);
       } catch (err) {
         if (err instanceof DecisionRefusedError) {
-          const status =
-            err.refusal.type === REFUSAL.forbidden ? 403 : err.refusal.type === REFUSAL.conflict ? 409 : 400;
+          const status = refusalStatus(err.refusal.type);
           state = await readableState(deps.client, identity, incidentId).catch(() => state);
           return answer(status, { ok: false, lines: err.refusal.reasons }, { kind, values: form, errors: {} });
         }

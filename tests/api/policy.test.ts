@@ -115,7 +115,7 @@ describe('custody exemption on facts (ICE memo; 45 CFR 164.512(k)(5)(i)) and the
       url: decisions(incidentId),
       body: analysis({ authorizedDisclosure: MEMO_CASE }),
     });
-    // InvalidDecision (domain/refusal.ts) is a 400 (api/errors.ts refusalStatus).
+    // InvalidDecision (domain/refusal.ts) is a 400 (domain/refusal.ts refusalStatus).
     expect(res.status, res.text).toBe(400);
     expect(res.text).toContain('report.disclosedTo');
     const after = await call(f.app, { method: 'GET', url: `/incidents/${incidentId}` });
