@@ -4,7 +4,8 @@
  * of the sending. This writes each person's email as the finished message nodemailer would have
  * written, byte for byte (tests/activities/compose.test.ts holds them equal), from the parts that are
  * the same for every person and the few that are not (the To header, the Message-ID, the Date, the
- * name in the body), and hands nodemailer the raw message.
+ * name in the body). The raw message goes out over the worker's own SMTP connections
+ * (activities/raw-sender.ts), or through nodemailer's `sendMail` where the transport is not a plain pool.
  *
  * The encoding of each part is decided and done with nodemailer's own functions (7bit or
  * quoted-printable, the same line lengths); a part that nodemailer would send in base64 (mostly

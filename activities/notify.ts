@@ -24,6 +24,7 @@ import { postToEndpoint } from './http.js';
 import { rosterLineChunks, rosterLineCount } from './roster.js';
 import { noticeMessageId, noticeRef } from '../security/notice-ref.js';
 import { composesRaw, createMimeComposer } from './compose.js';
+import { rawSenderFor } from './raw-sender.js';
 
 export type {
   NotifyRangeInput,
@@ -94,13 +95,16 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
   const maxListed = input.maxListedFailures ?? DEFAULT_LISTED_FAILURES;
   const concurrency = Math.max(1, transportConcurrency(deps.mailer));
   // The letter is rendered once for the batch and each person's copy filled in (domain/letter-template.ts);
-  // the emails are written as nodemailer would compose them and handed over raw (activities/compose.ts).
+  // the emails are written as nodemailer would compose them and sent raw (activities/compose.ts).
   const template = letterTemplate(input.letter, {
     organization: input.organization,
     incidentRef: input.incidentId,
     ttyRelay: input.ttyRelay,
   });
   const compose = composesRaw(deps.mailer) ? createMimeComposer(deps.mailFrom, template.subject) : undefined;
+  // A composed message goes over the worker's own SMTP connections where the transport is a plain SMTP pool
+  // (activities/raw-sender.ts), through the transport otherwise.
+  const sender = compose ? rawSenderFor(deps.mailer) : undefined;
   const letterBatch = Math.max(1, input.letterBatch);
 
   // Lines read but not yet wholly done, in roster order; the checkpoint never passes the first of them.
@@ -179,30 +183,33 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
     const messageId = messageIdFor(input.incidentId, work.line);
     const raw = compose?.({ to, messageId, text: mail.text, html: mail.html });
     inFlight += 1;
-    deps.mailer.sendMail(
-      raw ?? { from: deps.mailFrom, to, subject: mail.subject, text: mail.text, html: mail.html, messageId },
-      (err) => {
-        inFlight -= 1;
-        if (!err) {
-          work.emails += 1;
+    const settled = (err: Error | null) => {
+      inFlight -= 1;
+      if (!err) {
+        work.emails += 1;
+        work.open -= 1;
+      } else {
+        const code = (err as { responseCode?: number }).responseCode ?? (err as { code?: string }).code;
+        // A refused address is the person's failure, not the run's; a lost connection is retried by
+        // Temporal, and the line stays open so the checkpoint stops before it.
+        // 468.6-2a: a refused address is out of date: returned, and with no letter going to the person,
+        // counted into the substitute notice (there is no postal address: meansFor would have sent one).
+        if ((typeof code === 'number' && code >= 500) || code === 'EENVELOPE') {
+          work.returned += 1;
+          work.refused = true;
+          if (!work.letter) work.substitute += 1;
           work.open -= 1;
-        } else {
-          const code = (err as { responseCode?: number }).responseCode ?? (err as { code?: string }).code;
-          // A refused address is the person's failure, not the run's; a lost connection is retried by
-          // Temporal, and the line stays open so the checkpoint stops before it.
-          // 468.6-2a: a refused address is out of date: returned, and with no letter going to the person,
-          // counted into the substitute notice (there is no postal address: meansFor would have sent one).
-          if ((typeof code === 'number' && code >= 500) || code === 'EENVELOPE') {
-            work.returned += 1;
-            work.refused = true;
-            if (!work.letter) work.substitute += 1;
-            work.open -= 1;
-          } else fatal ??= err;
-        }
-        commit();
-        freed();
-      },
-    );
+        } else fatal ??= err;
+      }
+      commit();
+      freed();
+    };
+    if (raw && sender) sender.send(raw, settled);
+    else
+      deps.mailer.sendMail(
+        raw ?? { from: deps.mailFrom, to, subject: mail.subject, text: mail.text, html: mail.html, messageId },
+        settled,
+      );
   };
 
   let group: { key: number; works: LineWork[]; letters: unknown[] } | null = null;

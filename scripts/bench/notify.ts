@@ -180,6 +180,7 @@ export async function benchNotify(world: World): Promise<void> {
       line(
         'notification step (approve-letter → done)',
         `${fmt(m.pipeline.ms / 60_000, 1)} min, ${fmt(m.pipeline.perSecond)} messages/s`,
+        { ok: m.pipeline.ms <= 600_000, text: '≤ 10 min' },
       );
       line('delivered', `${fmt(m.delivered.distinct)} distinct, ${fmt(m.delivered.repeats)} repeats`, {
         ok: m.delivered.distinct === 1_000_000 && m.delivered.repeats === 0,
