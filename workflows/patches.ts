@@ -23,6 +23,14 @@ export interface PatchEntry {
 const OPEN_INCIDENTS = 'no incident started before it is still open';
 
 export const PATCHES = {
+  sinceMarkerDuties: {
+    id: 'incident-patches-to-2026-12-07-duties',
+    since: '2026-12-07',
+    older:
+      'records the first since marker, then a marker for each patch added after it that it asks (the duty follow-ups, the item clock, the custody recipient, the Section 508 relay, the close after background mail, the refusal told to its owner)',
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
   sinceMarker: {
     id: 'incident-patches-to-2026-12-07',
     since: '2026-12-07',

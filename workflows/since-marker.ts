@@ -8,7 +8,8 @@
  * history replays unchanged.
  *
  * The covered list is fixed: an incident recorded with this marker never ran a patch added after it, so
- * a later patch is asked with `patched()` on its own (or covered by a new since marker of its own).
+ * a later patch is asked with `patched()` on its own, or covered by a newer since marker: the second
+ * (`sinceMarkerDuties`) covers the first's and the six added after it the same day.
  */
 import { patched } from '@temporalio/workflow';
 import {
@@ -35,6 +36,12 @@ import {
   SEPARATION_OF_DUTIES,
   PATCHES,
   TELEPHONE_NOTICE_PATCH,
+  DUTY_FOLLOW_UPS_PATCH,
+  ITEM_CLOCK_ENDS_WITH_ITEM,
+  CUSTODY_REPORT_RECIPIENT,
+  TTY_RELAY_IN_LETTERS,
+  CLOSE_AFTER_BACKGROUND,
+  REFUSAL_TOLD_TO_OWNER,
 } from './patches.js';
 
 /** The incident workflow's patches up to the since marker (not the yearly workflow's). */
@@ -67,15 +74,37 @@ export function sinceCovers(): readonly string[] {
 }
 
 /**
+ * The incident patches after the first since marker, which the second covers too. An incident recorded
+ * with the first marker asks each of these on its own, where it always did.
+ */
+export function sinceDutiesCovers(): readonly string[] {
+  return [
+    ...sinceCovers(),
+    DUTY_FOLLOW_UPS_PATCH,
+    ITEM_CLOCK_ENDS_WITH_ITEM,
+    CUSTODY_REPORT_RECIPIENT,
+    TTY_RELAY_IN_LETTERS,
+    CLOSE_AFTER_BACKGROUND,
+    REFUSAL_TOLD_TO_OWNER,
+  ];
+}
+
+/**
  * What this workflow's since marker says. Module state of the workflow's own module scope (workflows/ is
  * never preloaded, workers/preload.ts), set once by the incident's first task: in any other workflow
  * type (the notification run, the yearly duty) it stays unset and `isPatched` is `patched`.
  */
 let covered: ReadonlySet<string> | null = null;
 
-/** Asked once, first, in an incident's first workflow task (workflows/rule-sets.ts `startRules`). */
+/**
+ * Asked once, first, in an incident's first workflow task (workflows/rule-sets.ts `startRules`): the
+ * newest since marker first. A new incident records that one alone. An incident recorded under an older
+ * one has no marker of the newer (`patched` reads false on replay and records nothing) and reads the
+ * one it has; one recorded before any reads false for both and asks each patch.
+ */
 export function askSinceMarker(): boolean {
-  covered = patched(PATCHES.sinceMarker.id) ? new Set(sinceCovers()) : null;
+  if (patched(PATCHES.sinceMarkerDuties.id)) covered = new Set(sinceDutiesCovers());
+  else covered = patched(PATCHES.sinceMarker.id) ? new Set(sinceCovers()) : null;
   return covered !== null;
 }
 
