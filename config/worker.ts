@@ -29,6 +29,8 @@ const schema = z.object({
   SMTP_PASS: z.string().optional(),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
   BREACH_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(250),
+  /** Activities one worker runs at once (notification batches, mail, endpoint calls); unset, the SDK's 100. */
+  BREACH_WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).optional(),
   BREACH_MAIL_FROM: z.string().default('Breach Response <breach-response@privacy.example.gov>'),
   BREACH_WORKER_LOG_LEVEL: z
     .string()
@@ -68,6 +70,8 @@ export interface WorkerConfig {
   smtpMaxConnections: number;
   /** Workflows the worker keeps in memory; the others are replayed from their history when they next have work. */
   maxCachedWorkflows: number;
+  /** Activities the worker runs at once; undefined, the SDK's default. */
+  maxConcurrentActivities: number | undefined;
   mailFrom: string;
   logLevel: (typeof LOG_LEVELS)[number];
   /** A pre-built workflow bundle to run (workers/worker.ts chooseWorkflowSource). */
@@ -111,6 +115,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     smtpPass: e.SMTP_PASS,
     smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
     maxCachedWorkflows: e.BREACH_WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentActivities: e.BREACH_WORKER_MAX_CONCURRENT_ACTIVITIES,
     mailFrom: e.BREACH_MAIL_FROM,
     logLevel: e.BREACH_WORKER_LOG_LEVEL,
     workflowBundle: e.BREACH_WORKFLOW_BUNDLE,

@@ -121,6 +121,11 @@ async function main(): Promise<void> {
       shutdownGraceTime: config.shutdownGraceMs,
       maxHeartbeatThrottleInterval: '100ms',
       maxCachedWorkflows: config.maxCachedWorkflows,
+      // BREACH_WORKER_MAX_CONCURRENT_ACTIVITIES: a worker takes no more activities than this at once, so a
+      // notification run's parallel batches spread over the workers on the queue.
+      ...(config.maxConcurrentActivities === undefined
+        ? {}
+        : { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities }),
       ...deploymentOptions(config.deployment),
       // Tracing (workers/tracing.ts): the activity interceptors when an exporter is configured, and the sink
       // of the workflow's interceptors always (an explicit BREACH_WORKFLOW_BUNDLE may have them built in).

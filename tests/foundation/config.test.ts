@@ -27,6 +27,7 @@ describe('the configurations', () => {
       smtpUrlIsDefault: true,
       smtpMaxConnections: 5,
       maxCachedWorkflows: 250,
+      maxConcurrentActivities: undefined,
       logLevel: 'WARN',
       production: false,
       publicUrl: 'http://localhost:3000',
@@ -40,8 +41,14 @@ describe('the configurations', () => {
         BREACH_WORKER_LOG_LEVEL: 'debug',
         NODE_ENV: 'production',
         BREACH_PUBLIC_URL: 'https://breach.example.gov/',
+        BREACH_WORKER_MAX_CONCURRENT_ACTIVITIES: '2',
       }),
-    ).toMatchObject({ logLevel: 'DEBUG', production: true, publicUrl: 'https://breach.example.gov' });
+    ).toMatchObject({
+      logLevel: 'DEBUG',
+      production: true,
+      publicUrl: 'https://breach.example.gov',
+      maxConcurrentActivities: 2,
+    });
   });
 
   it('every bad variable is named, with what was expected', () => {
@@ -51,6 +58,7 @@ describe('the configurations', () => {
           SMTP_URL: 'http://mail',
           BREACH_WORKER_LOG_LEVEL: 'LOUD',
           SMTP_MAX_CONNECTIONS: '0',
+          BREACH_WORKER_MAX_CONCURRENT_ACTIVITIES: 'many',
           BREACH_TASK_QUEUE: 'a queue',
         });
       } catch (err) {
@@ -62,6 +70,7 @@ describe('the configurations', () => {
     expect(message).toContain('SMTP_URL: expected smtp://host:port or smtps://host:port');
     expect(message).toContain('BREACH_WORKER_LOG_LEVEL: expected one of TRACE, DEBUG, INFO, WARN, ERROR');
     expect(message).toMatch(/SMTP_MAX_CONNECTIONS: .*1/);
+    expect(message).toMatch(/BREACH_WORKER_MAX_CONCURRENT_ACTIVITIES: .*number/);
     expect(message).toContain('BREACH_TASK_QUEUE: expected a task queue name');
     expect(() => loadApiConfig({ BREACH_API_PORT: 'eighty' })).toThrow(/BREACH_API_PORT: /);
     expect(() => loadApiConfig({ BREACH_PUBLIC_URL: 'ftp://x' })).toThrow(/BREACH_PUBLIC_URL: /);
