@@ -37,3 +37,9 @@ export function createMailTransport(config: MailTransportConfig): Transporter {
     socketTimeout: 30_000,
   });
 }
+
+/** A transport's connection count: a pool's `maxConnections` (nodemailer's default 5), else 1. */
+export function transportConcurrency(mailer: Transporter): number {
+  const options = (mailer as unknown as { options?: { pool?: boolean; maxConnections?: number } }).options;
+  return options?.pool ? Math.max(1, options.maxConnections ?? 5) : 1;
+}

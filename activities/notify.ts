@@ -16,7 +16,6 @@
  */
 import { CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import type { Transporter } from 'nodemailer';
 import { fillEmail, fillMailVendorLetter, letterTemplate } from '../domain/letter-template.js';
 import { meansFor } from '../domain/means.js';
 import { rosterEntryOrReason, type RosterEntry } from '../domain/roster.js';
@@ -25,6 +24,7 @@ import { rosterLineChunks, rosterLineCount } from './roster.js';
 import { noticeMessageId, noticeRef } from '../security/notice-ref.js';
 import { composesRaw, createMimeComposer } from './compose.js';
 import { rawSenderFor } from './raw-sender.js';
+import { transportConcurrency } from './mailer.js';
 
 export type {
   NotifyRangeInput,
@@ -58,12 +58,6 @@ export function messageIdFor(incidentId: string, line: number): string {
   return noticeMessageId(incidentId, line);
 }
 
-/** The pooled transport's connection count: as many emails in flight as it has connections. */
-export function transportConcurrency(mailer: Transporter): number {
-  const options = (mailer as unknown as { options?: { pool?: boolean; maxConnections?: number } }).options;
-  return options?.pool ? Math.max(1, options.maxConnections ?? 5) : 1;
-}
-
 interface LineWork {
   line: number;
   /** Email and letter still to be settled. */
@@ -93,7 +87,7 @@ export async function notifyRange(deps: NotifyDeps, input: NotifyRangeInput): Pr
     failures: [],
   };
   const maxListed = input.maxListedFailures ?? DEFAULT_LISTED_FAILURES;
-  const concurrency = Math.max(1, transportConcurrency(deps.mailer));
+  const concurrency = transportConcurrency(deps.mailer);
   // The letter is rendered once for the batch and each person's copy filled in (domain/letter-template.ts);
   // the emails are written as nodemailer would compose them and sent raw (activities/compose.ts).
   const template = letterTemplate(input.letter, {

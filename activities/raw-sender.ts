@@ -20,7 +20,8 @@
  */
 import type { Transporter } from 'nodemailer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import type { RawMail } from './compose.js';
+import { composesRaw, type RawMail } from './compose.js';
+import { transportConcurrency } from './mailer.js';
 
 /** Close a connection that has had nothing to send for this long. */
 const IDLE_MS = 5_000;
@@ -37,7 +38,6 @@ export interface RawSender {
 
 interface PoolOptions {
   pool?: boolean;
-  maxConnections?: number;
   maxMessages?: number;
   host?: string;
   port?: number;
@@ -81,13 +81,14 @@ export function rawSenderFor(mailer: Transporter): RawSender | undefined {
 function createRawSender(mailer: Transporter): RawSender | null {
   const transport = (mailer as unknown as { transporter?: { name?: string; options?: PoolOptions } }).transporter;
   const given = (mailer as unknown as { options?: PoolOptions }).options;
-  const plugins = (mailer as unknown as { _userPlugins?: { compile?: unknown[]; stream?: unknown[] } })._userPlugins;
+  const streamPlugins = (mailer as unknown as { _userPlugins?: { stream?: unknown[] } })._userPlugins?.stream;
   const options = transport?.options;
   if (!options || !given?.pool || transport?.name !== 'SMTP (pool)') return null;
-  if ((plugins?.compile?.length ?? 0) > 0 || (plugins?.stream?.length ?? 0) > 0) return null;
+  // A plugin that changes messages, before composing or as they stream, would be skipped here.
+  if (!composesRaw(mailer) || (streamPlugins?.length ?? 0) > 0) return null;
   const auth = options.auth;
   if (auth && auth.type !== undefined && auth.type.toLowerCase() !== 'login') return null;
-  const sender = new RawConnections(options, given.maxMessages ?? Infinity);
+  const sender = new RawConnections(options, transportConcurrency(mailer), given.maxMessages ?? Infinity);
   // The transport's close (the worker's shutdown) closes these connections as well.
   const close = mailer.close.bind(mailer);
   mailer.close = () => {
@@ -98,7 +99,6 @@ function createRawSender(mailer: Transporter): RawSender | null {
 }
 
 class RawConnections implements RawSender {
-  readonly connections: number;
   private readonly open: Connection[] = [];
   private readonly queue: Pending[] = [];
   private idleTimer: NodeJS.Timeout | undefined;
@@ -109,10 +109,9 @@ class RawConnections implements RawSender {
 
   constructor(
     private readonly options: PoolOptions,
+    readonly connections: number,
     private readonly maxMessages: number,
-  ) {
-    this.connections = Math.max(1, options.maxConnections ?? 5);
-  }
+  ) {}
 
   send(mail: RawMail, done: (err: Error | null) => void): void {
     if (this.closed) {
