@@ -5,6 +5,7 @@
  * | activity                             | start-to-close              | heartbeat | retry (all unlimited)       | non-retryable                                   |
  * | ------------------------------------ | --------------------------- | --------- | --------------------------- | ----------------------------------------------- |
  * | sendNotice (mail to officials)       | 1 minute                    | none      | 2 s, ×2, at most 5 minutes  | none                                            |
+ * | sendNotice, local (timedMail)        | 10 s                        | none      | none: then as the activity  | none                                            |
  * | callEndpoint, postSubstituteNotice   | endpoint `timeout` + 10 s   | none      | 2 s, ×2, at most 5 minutes  | EndpointRejected, EndpointMisconfigured         |
  * | notifyRange (one batch of the roster)| 24 hours                    | 20 s      | 5 s, ×2, at most 5 minutes  | EndpointRejected, EndpointMisconfigured, RosterUnreadable |
  * | callRoster (calls, 468.6-2c)         | 24 hours                    | 20 s      | 5 s, ×2, at most 5 minutes  | EndpointMisconfigured, RosterUnreadable (a call: 4 tries, then failed) |
@@ -34,15 +35,25 @@
  *   (RosterUnreadable).
  * - Gates do not wait for their mail: a gate's ask, reminders and escalation go out in the background
  *   (workflows/gates.ts), so a mail server that is down delays mail, never a decision.
+ * - Mail a timer brings (a reminder, an escalation: `timedMail`) is first tried once as a local activity,
+ *   10 s start-to-close, in the workflow task the timer woke; if that attempt fails it goes as the
+ *   sendNotice activity above, with its retries.
  */
 import { isPatched } from './since-marker.js';
-import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import {
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+  type ActivityOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
 import type { BreachActivities, SendNoticeInput } from '../activities/index.js';
 import { BreachCaseNumber } from '../domain/search-attributes.js';
 import { parseDuration } from '../domain/durations.js';
 import { DEFAULT_ENDPOINT_TIMEOUT_MS } from '../domain/playbook-terms.js';
 import type { Endpoint } from '../domain/playbook.js';
-import { DEADLINE_PRIORITY_PATCH } from './patches.js';
+import { DEADLINE_PRIORITY_PATCH, TIMED_MAIL_LOCAL } from './patches.js';
 
 export const NON_RETRYABLE = ['EndpointRejected', 'EndpointMisconfigured', 'RosterUnreadable'];
 
@@ -90,9 +101,8 @@ export function endpointStartToClose(target: Endpoint): number {
  */
 export function mail(summary: string): BreachActivities {
   const activities = proxyActivities<BreachActivities>({ ...MAIL_OPTIONS, summary });
-  const caseNumber = workflowInfo().typedSearchAttributes.get(BreachCaseNumber);
-  if (!caseNumber) return activities;
-  const numbered = (input: SendNoticeInput): SendNoticeInput => ({ ...input, notice: { ...input.notice, caseNumber } });
+  const numbered = numbering();
+  if (!numbered) return activities;
   const sendNotice: BreachActivities['sendNotice'] = (input) => activities.sendNotice(numbered(input));
   const sendNotices: BreachActivities['sendNotices'] = (input) =>
     activities.sendNotices({ notices: input.notices.map(numbered) });
@@ -101,6 +111,48 @@ export function mail(summary: string): BreachActivities {
     get: (target, name, receiver) =>
       name === 'sendNotice' ? sendNotice : name === 'sendNotices' ? sendNotices : Reflect.get(target, name, receiver),
   });
+}
+
+/** Names the case by its number in a notice, once the incident has one (`mail` above). */
+function numbering(): ((input: SendNoticeInput) => SendNoticeInput) | undefined {
+  const caseNumber = workflowInfo().typedSearchAttributes.get(BreachCaseNumber);
+  if (!caseNumber) return undefined;
+  return (input) => ({ ...input, notice: { ...input.notice, caseNumber } });
+}
+
+/**
+ * One attempt in the workflow task, bounded: a local activity holds its task open (a decision that comes
+ * meanwhile waits for it), so a mail server that hangs holds it 10 s at most before the activity takes over.
+ */
+export const TIMED_MAIL_LOCAL_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 1 },
+};
+
+/**
+ * Mail a timer brings, which no one waits on: a gate's reminder and escalation, an action item owner's,
+ * the due date's, the late report's escalation. Sent as a local activity in the workflow task the timer
+ * woke, it costs the history one marker where the activity costs three events and the workflow task of its
+ * completion (docs/performance.md "The mail a timer brings"). If that one attempt fails (the mail server
+ * down or slow), the mail goes as the activity (`mail`), retried as long as it takes; the step, and so the
+ * Message-ID, is the same. Not for the mail of a decision (a gate's first ask): the update's answer
+ * would wait for the mail server. Patch `timedMailLocal`; before it, `mail`.
+ */
+export function timedMail(summary: string): Pick<BreachActivities, 'sendNotice'> {
+  const queued = mail(summary);
+  if (!isPatched(TIMED_MAIL_LOCAL)) return queued;
+  const local = proxyLocalActivities<BreachActivities>({ ...TIMED_MAIL_LOCAL_OPTIONS, summary });
+  const numbered = numbering() ?? ((input: SendNoticeInput) => input);
+  return {
+    sendNotice: async (input) => {
+      try {
+        return await local.sendNotice(numbered(input));
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        return queued.sendNotice(input);
+      }
+    },
+  };
 }
 
 export function endpoint(summary: string, target?: Endpoint) {

@@ -23,6 +23,14 @@ export interface PatchEntry {
 const OPEN_INCIDENTS = 'no incident started before it is still open';
 
 export const PATCHES = {
+  sinceMarkerTimedMail: {
+    id: 'incident-patches-to-2026-12-07-timed-mail',
+    since: '2026-12-07',
+    older:
+      'records the second since marker, then a marker for each patch added after it that it asks (the mail a timer sends as a local activity)',
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
   sinceMarkerDuties: {
     id: 'incident-patches-to-2026-12-07-duties',
     since: '2026-12-07',
@@ -250,6 +258,14 @@ export const PATCHES = {
     deprecateWhen: 'no incident whose report was refused before it is still open',
     decided: 'at the command',
   },
+  timedMailLocal: {
+    id: 'timed-mail-local-activity',
+    since: '2026-12-07',
+    older:
+      "sends the mail a timer brings (a gate's reminder and escalation, an owner's, the late report's escalation) as an activity on the task queue: three events and a workflow task more each",
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at the command',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export const POLICY_FACTS_PATCH = PATCHES.policyFacts.id;
@@ -281,3 +297,4 @@ export const REFUSAL_TOLD_TO_OWNER = PATCHES.refusalToldToOwner.id;
 export const ITEM_CLOCK_ENDS_WITH_ITEM = PATCHES.itemClockEndsWithItem.id;
 export const CUSTODY_REPORT_RECIPIENT = PATCHES.custodyReportRecipient.id;
 export const CLOSE_AFTER_BACKGROUND = PATCHES.closeAfterBackground.id;
+export const TIMED_MAIL_LOCAL = PATCHES.timedMailLocal.id;

@@ -9,7 +9,8 @@
  *
  * The covered list is fixed: an incident recorded with this marker never ran a patch added after it, so
  * a later patch is asked with `patched()` on its own, or covered by a newer since marker: the second
- * (`sinceMarkerDuties`) covers the first's and the six added after it the same day.
+ * (`sinceMarkerDuties`) covers the first's and the six added after it the same day, the third
+ * (`sinceMarkerTimedMail`) the second's and the timer's mail as a local activity.
  */
 import { patched } from '@temporalio/workflow';
 import {
@@ -42,6 +43,7 @@ import {
   TTY_RELAY_IN_LETTERS,
   CLOSE_AFTER_BACKGROUND,
   REFUSAL_TOLD_TO_OWNER,
+  TIMED_MAIL_LOCAL,
 } from './patches.js';
 
 /** The incident workflow's patches up to the since marker (not the yearly workflow's). */
@@ -89,6 +91,11 @@ export function sinceDutiesCovers(): readonly string[] {
   ];
 }
 
+/** The incident patches after the second since marker, which the third covers too. */
+export function sinceTimedMailCovers(): readonly string[] {
+  return [...sinceDutiesCovers(), TIMED_MAIL_LOCAL];
+}
+
 /**
  * What this workflow's since marker says. Module state of the workflow's own module scope (workflows/ is
  * never preloaded, workers/preload.ts), set once by the incident's first task: in any other workflow
@@ -100,10 +107,11 @@ let covered: ReadonlySet<string> | null = null;
  * Asked once, first, in an incident's first workflow task (workflows/rule-sets.ts `startRules`): the
  * newest since marker first. A new incident records that one alone. An incident recorded under an older
  * one has no marker of the newer (`patched` reads false on replay and records nothing) and reads the
- * one it has; one recorded before any reads false for both and asks each patch.
+ * one it has; one recorded before any reads false for all and asks each patch.
  */
 export function askSinceMarker(): boolean {
-  if (patched(PATCHES.sinceMarkerDuties.id)) covered = new Set(sinceDutiesCovers());
+  if (patched(PATCHES.sinceMarkerTimedMail.id)) covered = new Set(sinceTimedMailCovers());
+  else if (patched(PATCHES.sinceMarkerDuties.id)) covered = new Set(sinceDutiesCovers());
   else covered = patched(PATCHES.sinceMarker.id) ? new Set(sinceCovers()) : null;
   return covered !== null;
 }

@@ -19,7 +19,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HISTORIES_DIR, TEST_KEYRING, type RecordedHistory } from './record-histories.js';
 import { PATCHES } from '../../workflows/patches.js';
-import { sinceCovers, sinceDutiesCovers } from '../../workflows/since-marker.js';
+import { sinceCovers, sinceDutiesCovers, sinceTimedMailCovers } from '../../workflows/since-marker.js';
 import { PROJECT_ROOT } from '../../config/index.js';
 import { bundleOptions, createDataConverter } from '../../security/data-converter.js';
 import { readKeyringFile } from '../../security/keyring.js';
@@ -158,16 +158,35 @@ describe('a report without an id starts its incident with the report in the inpu
 
 interface HistoryEvent {
   eventType: string;
-  markerRecordedEventAttributes?: { details?: Record<string, { payloads?: { data?: string }[] }> };
+  markerRecordedEventAttributes?: {
+    markerName?: string;
+    details?: Record<string, { payloads?: { data?: string }[] }>;
+  };
   upsertWorkflowSearchAttributesEventAttributes?: { searchAttributes?: { indexedFields?: Record<string, unknown> } };
 }
 
 /** The patch ids of a history's patch markers, in order (the SDK's core writes them as plain JSON). */
 function patchMarkers(fixture: Fixture): string[] {
   return (fixture.history as { events: HistoryEvent[] }).events.flatMap((e) => {
+    // Patch markers only: a local activity's marker carries its (encrypted) result.
+    if (e.markerRecordedEventAttributes?.markerName !== 'core_patch') return [];
     const data = Object.values(e.markerRecordedEventAttributes?.details ?? {})[0]?.payloads?.[0]?.data;
     return data ? [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id] : [];
   });
+}
+
+/** How many local activities a history ran (their markers). */
+function localActivities(fixture: Fixture): number {
+  return (fixture.history as { events: { markerRecordedEventAttributes?: { markerName?: string } }[] }).events.filter(
+    (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+  ).length;
+}
+
+/** How many activities of `type` a history scheduled on the task queue. */
+function scheduled(fixture: Fixture, type: string): number {
+  return (
+    fixture.history as { events: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[] }
+  ).events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type).length;
 }
 
 /** How many upserts of the incident's own search attributes each workflow task made. */
@@ -196,7 +215,7 @@ describe('one patch marker for a new incident (workflows/since-marker.ts)', () =
   const before = () => FIXTURES.find((f) => f.file === 'pre-since-marker/full-chain-delay-notification.json')!;
 
   it('an incident recorded since holds the since marker and no other; one recorded before a marker per patch it asked', () => {
-    expect(patchMarkers(now())).toEqual([PATCHES.sinceMarkerDuties.id]);
+    expect(patchMarkers(now())).toEqual([PATCHES.sinceMarkerTimedMail.id]);
     expect(patchMarkers(before())).not.toContain(PATCHES.sinceMarker.id);
     expect(patchMarkers(before()).length).toBeGreaterThan(5);
   });
@@ -210,6 +229,18 @@ describe('one patch marker for a new incident (workflows/since-marker.ts)', () =
     // is asked on its own, since the incidents recorded with that marker never ran it.)
     const registered = new Set<string>(Object.values(PATCHES).map((p) => p.id));
     for (const id of sinceDutiesCovers()) expect(registered.has(id), id).toBe(true);
+  });
+
+  it('the third since marker stands for the second and the mail a timer brings; an incident recorded under the second still replays by it, its reminders as activities', () => {
+    const underSecond = FIXTURES.find(
+      (f) => f.file === 'pre-since-marker-timed-mail/full-chain-delay-notification.json',
+    )!;
+    expect(patchMarkers(underSecond)).toEqual([PATCHES.sinceMarkerDuties.id]);
+    expect(sinceTimedMailCovers()).toEqual([...sinceDutiesCovers(), PATCHES.timedMailLocal.id]);
+    // The same scenario: its reminders and escalations were activities, now local activities.
+    expect(localActivities(underSecond)).toBe(0);
+    expect(localActivities(now())).toBeGreaterThanOrEqual(10);
+    expect(scheduled(now(), 'sendNotice') + localActivities(now())).toBe(scheduled(underSecond, 'sendNotice'));
   });
 
   it('an incident recorded since upserts its search attributes and its case-list memo at most once per workflow task, with the state it ends in; one before at every change, up to four times a task', () => {

@@ -58,7 +58,13 @@ export function testPlaybook(receiverUrl: string, changes: Partial<Playbook> = {
   return parsePlaybook({ ...withoutReturnsWindow(raw), ...changes });
 }
 
-export async function startFixture(name: string): Promise<Fixture> {
+type BreachActivityFunctions = ReturnType<typeof createActivities>;
+
+/** `activities`: the real activities as the test changes them (a fault of a kind production sees). */
+export async function startFixture(
+  name: string,
+  options: { activities?: (real: BreachActivityFunctions) => BreachActivityFunctions } = {},
+): Promise<Fixture> {
   // Retries of failing activities are the point of several tests: keep the worker's log to errors.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   // Encrypted like production (security/data-converter.ts), with a key made at run time; the search attributes registered.
@@ -70,13 +76,15 @@ export async function startFixture(name: string): Promise<Fixture> {
   const worker = await createBreachWorker({
     connection: env.nativeConnection,
     taskQueue,
-    activities: createActivities({
-      mailer,
-      mailFrom: 'breach@test.example',
-      publicUrl: 'http://localhost:3000',
-      env: {},
-      signLink: (claims) => signLink(LINK_SECRET, claims),
-    }),
+    activities: (options.activities ?? ((real) => real))(
+      createActivities({
+        mailer,
+        mailFrom: 'breach@test.example',
+        publicUrl: 'http://localhost:3000',
+        env: {},
+        signLink: (claims) => signLink(LINK_SECRET, claims),
+      }),
+    ),
     dataConverter: testDataConverter(),
     // Bundled once for every test file (tests/helpers/temporal.ts), not once per file.
     workflowBundle: await realWorkflowBundle(),
@@ -106,10 +114,14 @@ export async function startFixture(name: string): Promise<Fixture> {
  * With one fixture for a whole file, every later skip of days drove all the earlier tests' incidents
  * too (their reminders and escalations, hundreds of events each by the file's end).
  */
-export function groupFixture(name: string, use: (f: Fixture) => void): void {
+export function groupFixture(
+  name: string,
+  use: (f: Fixture) => void,
+  options: Parameters<typeof startFixture>[1] = {},
+): void {
   let mine: Fixture | undefined;
   beforeAll(async () => {
-    mine = await startFixture(name);
+    mine = await startFixture(name, options);
     use(mine);
   });
   afterAll(async () => {
