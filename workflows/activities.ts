@@ -5,7 +5,7 @@
  * | activity                             | start-to-close              | heartbeat | retry (all unlimited)       | non-retryable                                   |
  * | ------------------------------------ | --------------------------- | --------- | --------------------------- | ----------------------------------------------- |
  * | sendNotice (mail to officials)       | 1 minute                    | none      | 2 s, ×2, at most 5 minutes  | none                                            |
- * | sendNotice, local (timedMail)        | 10 s                        | none      | none: then as the activity  | none                                            |
+ * | sendNotice, local (no one waits)     | 10 s                        | none      | none: then as the activity  | none                                            |
  * | callEndpoint, postSubstituteNotice   | endpoint `timeout` + 10 s   | none      | 2 s, ×2, at most 5 minutes  | EndpointRejected, EndpointMisconfigured         |
  * | notifyRange (one batch of the roster)| 24 hours                    | 20 s      | 5 s, ×2, at most 5 minutes  | EndpointRejected, EndpointMisconfigured, RosterUnreadable |
  * | callRoster (calls, 468.6-2c)         | 24 hours                    | 20 s      | 5 s, ×2, at most 5 minutes  | EndpointMisconfigured, RosterUnreadable (a call: 4 tries, then failed) |
@@ -35,12 +35,13 @@
  *   (RosterUnreadable).
  * - Gates do not wait for their mail: a gate's ask, reminders and escalation go out in the background
  *   (workflows/gates.ts), so a mail server that is down delays mail, never a decision.
- * - Mail a timer brings (a reminder, an escalation: `timedMail`) is first tried once as a local activity,
- *   10 s start-to-close, in the workflow task the timer woke; if that attempt fails it goes as the
- *   sendNotice activity above, with its retries.
+ * - A notice no one waits on (a reminder, an escalation, an ask no decision brought: `mail`) is first
+ *   tried once as a local activity, 10 s start-to-close, in its workflow task; if that attempt fails it
+ *   goes as the sendNotice activity above, with its retries.
  */
 import { isPatched } from './since-marker.js';
 import {
+  allHandlersFinished,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
@@ -53,7 +54,7 @@ import { BreachCaseNumber } from '../domain/search-attributes.js';
 import { parseDuration } from '../domain/durations.js';
 import { DEFAULT_ENDPOINT_TIMEOUT_MS } from '../domain/playbook-terms.js';
 import type { Endpoint } from '../domain/playbook.js';
-import { DEADLINE_PRIORITY_PATCH, TIMED_MAIL_LOCAL } from './patches.js';
+import { DEADLINE_PRIORITY_PATCH, LOCAL_NOTICE } from './patches.js';
 
 export const NON_RETRYABLE = ['EndpointRejected', 'EndpointMisconfigured', 'RosterUnreadable'];
 
@@ -98,12 +99,15 @@ export function endpointStartToClose(target: Endpoint): number {
  * name the case by its number (activities/templates.ts): the search attribute BreachCaseNumber, set when
  * the incident started and never changed, so every replay reads the same. Only the activity's input
  * changes, which replay does not compare: no patch.
+ *
+ * A notice no one waits on (`noOneWaits`) is tried first as a local activity (`LOCAL_NOTICE_OPTIONS`).
  */
 export function mail(summary: string): BreachActivities {
   const activities = proxyActivities<BreachActivities>({ ...MAIL_OPTIONS, summary });
   const numbered = numbering();
-  if (!numbered) return activities;
-  const sendNotice: BreachActivities['sendNotice'] = (input) => activities.sendNotice(numbered(input));
+  const queued: BreachActivities['sendNotice'] = (input) => activities.sendNotice(numbered(input));
+  const sendNotice: BreachActivities['sendNotice'] = (input) =>
+    noOneWaits() ? locallyFirst(summary, numbered(input), activities) : queued(input);
   const sendNotices: BreachActivities['sendNotices'] = (input) =>
     activities.sendNotices({ notices: input.notices.map(numbered) });
   // The proxy of proxyActivities makes each activity on demand: wrap it, not a copy of its (no) keys.
@@ -113,46 +117,65 @@ export function mail(summary: string): BreachActivities {
   });
 }
 
-/** Names the case by its number in a notice, once the incident has one (`mail` above). */
-function numbering(): ((input: SendNoticeInput) => SendNoticeInput) | undefined {
+/** Names the case by its number in a notice, once the incident has one. */
+function numbering(): (input: SendNoticeInput) => SendNoticeInput {
   const caseNumber = workflowInfo().typedSearchAttributes.get(BreachCaseNumber);
-  if (!caseNumber) return undefined;
+  if (!caseNumber) return (input) => input;
   return (input) => ({ ...input, notice: { ...input.notice, caseNumber } });
 }
 
 /**
- * One attempt in the workflow task, bounded: a local activity holds its task open (a decision that comes
- * meanwhile waits for it), so a mail server that hangs holds it 10 s at most before the activity takes over.
+ * The history length of the workflow task in which an update was last answered (`answering`): module
+ * state of the workflow's own module scope (workflows/ is never preloaded, workers/preload.ts), set by
+ * the update's handler as it returns, so replay sets it at the same point.
  */
-export const TIMED_MAIL_LOCAL_OPTIONS: LocalActivityOptions = {
+let answeredIn = -1;
+
+/** Called by an update's handler as it returns: its answer goes out with this workflow task. */
+export function answering(): void {
+  answeredIn = workflowInfo().historyLength;
+}
+
+/**
+ * Whether no one waits on the workflow task this notice is sent in: no update or signal handler is
+ * running, and none answered in this task (an answer goes out with the task; `historyLength` is the
+ * same in every activation of one task). So a gate's reminder and escalation (their timer woke the task), an owner's reminder, the
+ * triage gate's ask once the report is delivered, the CRG told when the analysis opens. A notice sent
+ * while a decision is being applied (a gate's ask after it, the PPGB told of a delay) is not: the
+ * update's answer goes with the task, and would wait for the mail server. Patch `localNotice`.
+ */
+function noOneWaits(): boolean {
+  return allHandlersFinished() && answeredIn !== workflowInfo().historyLength && isPatched(LOCAL_NOTICE);
+}
+
+/**
+ * One attempt in the workflow task, bounded: a local activity holds its task open (what the task
+ * schedules, and a decision that comes meanwhile, wait for it), so a mail server that hangs holds it
+ * 10 s at most before the activity takes over.
+ */
+export const LOCAL_NOTICE_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 1 },
 };
 
 /**
- * Mail a timer brings, which no one waits on: a gate's reminder and escalation, an action item owner's,
- * the due date's, the late report's escalation. Sent as a local activity in the workflow task the timer
- * woke, it costs the history one marker where the activity costs three events and the workflow task of its
- * completion (docs/performance.md "The mail a timer brings"). If that one attempt fails (the mail server
- * down or slow), the mail goes as the activity (`mail`), retried as long as it takes; the step, and so the
- * Message-ID, is the same. Not for the mail of a decision (a gate's first ask): the update's answer
- * would wait for the mail server. Patch `timedMailLocal`; before it, `mail`.
+ * A notice sent as a local activity costs the history one marker, where the activity costs three events
+ * and the workflow task of its completion (docs/performance.md "Notices no one waits on"). If that one
+ * attempt fails (the mail server down or slow), the notice goes as the activity, retried as long as it
+ * takes; the step, and so the Message-ID, is the same.
  */
-export function timedMail(summary: string): Pick<BreachActivities, 'sendNotice'> {
-  const queued = mail(summary);
-  if (!isPatched(TIMED_MAIL_LOCAL)) return queued;
-  const local = proxyLocalActivities<BreachActivities>({ ...TIMED_MAIL_LOCAL_OPTIONS, summary });
-  const numbered = numbering() ?? ((input: SendNoticeInput) => input);
-  return {
-    sendNotice: async (input) => {
-      try {
-        return await local.sendNotice(numbered(input));
-      } catch (err) {
-        if (isCancellation(err)) throw err;
-        return queued.sendNotice(input);
-      }
-    },
-  };
+async function locallyFirst(
+  summary: string,
+  input: SendNoticeInput,
+  activities: BreachActivities,
+): Promise<{ sent: number }> {
+  const local = proxyLocalActivities<BreachActivities>({ ...LOCAL_NOTICE_OPTIONS, summary });
+  try {
+    return await local.sendNotice(input);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    return activities.sendNotice(input);
+  }
 }
 
 export function endpoint(summary: string, target?: Endpoint) {

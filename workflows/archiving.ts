@@ -11,7 +11,7 @@ import { CancellationScope, condition, isCancellation } from '@temporalio/workfl
 import { CLOSE_AFTER_BACKGROUND } from './patches.js';
 import { isPatched } from './since-marker.js';
 import type { CaseSummary } from '../domain/state.js';
-import { endpoint, mail, timedMail } from './activities.js';
+import { endpoint, mail } from './activities.js';
 import { buildCaseRecord, type RecordSource } from './case-record.js';
 import { gate, take, timedWait } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
@@ -76,7 +76,7 @@ export async function archiveAndClose(incident: Incident): Promise<CaseSummary> 
       ? 'the records archive refused the case record'
       : `the records archive has not taken the case record within ${incident.playbook.timers.gateEscalateAfter}`;
     incident.log('record-not-filed', undefined, `${why}; SAOP and Privacy Division told`);
-    await timedMail('Escalate: the case record is not filed').sendNotice({
+    await mail('Escalate: the case record is not filed').sendNotice({
       to: [...incident.recipients('ppgbChair'), ...incident.recipients('privacyDivision')],
       notice: { template: 'record-not-filed', incidentId: state.incidentId, refused: settled && refused },
       step: 'record-not-filed',

@@ -9,7 +9,7 @@ import { holdersOf } from '../domain/playbook-terms.js';
 import type { Role } from '../domain/roles.js';
 import { conflictsFor, eligibleDeciders } from '../domain/separation.js';
 import type { Recipient } from '../activities/index.js';
-import { mail, timedMail } from './activities.js';
+import { mail } from './activities.js';
 import type { Incident } from './incident-state.js';
 
 /** Who is asked: the role's holders, less those the gate's decision would have check themselves. */
@@ -73,9 +73,7 @@ export async function ask(incident: Incident, role: Role, kinds: DecisionKind[],
   const { state } = incident;
   const expiresAt = Date.now() + incident.ms('gateEscalateAfter') + incident.ms('gateReminderInterval');
   const detail = askDetail(incident, role, kinds);
-  // The first ask comes with a decision or a phase; a reminder comes with its timer (workflows/activities.ts `timedMail`).
-  const send = reminder ? timedMail(`Reminder to ${role}`) : mail(`Ask ${role} to decide`);
-  await send.sendNotice({
+  await mail(reminder ? `Reminder to ${role}` : `Ask ${role} to decide`).sendNotice({
     to: deciders(incident, role, kinds),
     notice: {
       template: 'decision-requested',
@@ -99,7 +97,7 @@ export async function escalate(incident: Incident, role: Role, kinds: DecisionKi
     undefined,
     `no decision (${kinds.join(', ')}) since ${state.awaiting?.since ?? ''}; ${target.label === 'the SAOP' ? 'SAOP' : target.label} told`,
   );
-  await timedMail(`Escalate ${role} gate to ${target.label}`).sendNotice({
+  await mail(`Escalate ${role} gate to ${target.label}`).sendNotice({
     to: target.to,
     notice: {
       template: 'gate-escalation',

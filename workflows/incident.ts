@@ -13,7 +13,7 @@ import { asText } from '../domain/text.js';
 import { checkDecision } from './decisions.js';
 import { applyDecision } from './apply.js';
 import { settle } from './gates.js';
-import { mail } from './activities.js';
+import { answering, mail } from './activities.js';
 import { afterResponsePhase, remediationAndClosure } from './closure.js';
 import { Incident, type IncidentInput } from './incident-state.js';
 import {
@@ -164,6 +164,8 @@ function registerHandlers(incident: Incident): void {
     async (decision) => {
       const checked = checkDecision(incident, decision);
       if (checked.ok && !checked.duplicate) await accept(incident, checked.decision);
+      // The answer goes with this workflow task: no notice in it runs as a local activity (workflows/activities.ts).
+      answering();
       return state;
     },
     {

@@ -10,7 +10,7 @@
  */
 import { escalationTarget } from './gate-mail.js';
 import type { ActionItem } from '../domain/state.js';
-import { timedMail } from './activities.js';
+import { mail } from './activities.js';
 import { inBackground } from './background.js';
 import { dueDate, gateReminds } from './gates.js';
 import type { Incident } from './incident-state.js';
@@ -44,7 +44,7 @@ export function remindOwner(incident: Incident, item: ActionItem): void {
           const target = escalationTarget(incident, role, [...KINDS], true);
           incident.log(`escalated:item:${item.id}`, undefined, `open since ${since}; ${target.label} told`);
           inBackground(incident, `item-escalated-${item.id}`, () =>
-            timedMail(`Escalate action item ${item.id} to ${target.label}`).sendNotice({
+            mail(`Escalate action item ${item.id} to ${target.label}`).sendNotice({
               to: target.to,
               notice: {
                 template: 'gate-escalation',
@@ -64,7 +64,7 @@ export function remindOwner(incident: Incident, item: ActionItem): void {
         if (gateReminds(incident, role, 'complete-action-item')) return;
         incident.log(`reminder:item:${item.id}`, undefined, `reminder ${reminders} to the ${role}`);
         inBackground(incident, `item-reminder-${item.id}-${reminders}`, () =>
-          timedMail(`Remind the owner of ${item.id}`).sendNotice({
+          mail(`Remind the owner of ${item.id}`).sendNotice({
             to: incident.recipients(role),
             notice: {
               template: 'action-item-assigned',

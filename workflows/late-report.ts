@@ -1,5 +1,5 @@
 /** 468.3b(1): a one-hour report not made in its hour is late: the state, the timeline and the escalation. */
-import { mail, timedMail } from './activities.js';
+import { mail } from './activities.js';
 import type { Incident } from './incident-state.js';
 
 /**
@@ -16,8 +16,7 @@ export async function markLate(
   state.reportedLate = true;
   if (later) incident.log(`reported-late:${later.event}`, undefined, `due ${later.deadline} (${later.source})`);
   else incident.log(onArrival ? 'reported-late:on-arrival' : 'reported-late:deadline-passed');
-  // Past the deadline its timer brings the escalation; on arrival it comes with the report.
-  await (onArrival === true ? mail : timedMail)('Escalate: one-hour report late').sendNotice({
+  await mail('Escalate: one-hour report late').sendNotice({
     to: [...incident.recipients('ppgbChair'), ...incident.recipients('privacyDivision')],
     notice: {
       template: 'reporting-late',

@@ -16,7 +16,7 @@ import { MAJOR_INCIDENT_DEFAULTS } from '../domain/playbook-terms.js';
 import type { Role } from '../domain/roles.js';
 import { BreachMajorIncident } from '../domain/search-attributes.js';
 import type { Recipient } from '../activities/index.js';
-import { mail, timedMail } from './activities.js';
+import { mail } from './activities.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { inBackground } from './background.js';
 import { dueDate } from './gates.js';
@@ -66,10 +66,8 @@ function tell(incident: Incident, stage: Stage, roles: Role[], reminder = 0): vo
   const { state } = incident;
   const major = state.majorIncident!;
   inBackground(incident, `major-incident-${stage}`, () =>
-    // Flagged with the facts that made it major; every later stage comes with the due date's timer.
-    (stage === 'flagged'
-      ? mail('Tell the SAOP and the CIO: major incident')
-      : timedMail(`Congress notification: ${stage}`)
+    mail(
+      stage === 'flagged' ? 'Tell the SAOP and the CIO: major incident' : `Congress notification: ${stage}`,
     ).sendNotice({
       to: people(incident, roles),
       notice: {

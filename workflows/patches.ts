@@ -23,11 +23,11 @@ export interface PatchEntry {
 const OPEN_INCIDENTS = 'no incident started before it is still open';
 
 export const PATCHES = {
-  sinceMarkerTimedMail: {
-    id: 'incident-patches-to-2026-12-07-timed-mail',
+  sinceMarkerLocalNotice: {
+    id: 'incident-patches-to-2026-12-07-local-notice',
     since: '2026-12-07',
     older:
-      'records the second since marker, then a marker for each patch added after it that it asks (the mail a timer sends as a local activity)',
+      'records the second since marker, then a marker for each patch added after it that it asks (a notice no one waits on as a local activity)',
     deprecateWhen: OPEN_INCIDENTS,
     decided: 'at start',
   },
@@ -258,11 +258,11 @@ export const PATCHES = {
     deprecateWhen: 'no incident whose report was refused before it is still open',
     decided: 'at the command',
   },
-  timedMailLocal: {
-    id: 'timed-mail-local-activity',
+  localNotice: {
+    id: 'notice-local-when-no-one-waits',
     since: '2026-12-07',
     older:
-      "sends the mail a timer brings (a gate's reminder and escalation, an owner's, the late report's escalation) as an activity on the task queue: three events and a workflow task more each",
+      "sends every notice as an activity on the task queue, also those no one waits on (a gate's reminder and escalation, an owner's, the triage gate's ask): three events and a workflow task more each",
     deprecateWhen: OPEN_INCIDENTS,
     decided: 'at the command',
   },
@@ -297,4 +297,4 @@ export const REFUSAL_TOLD_TO_OWNER = PATCHES.refusalToldToOwner.id;
 export const ITEM_CLOCK_ENDS_WITH_ITEM = PATCHES.itemClockEndsWithItem.id;
 export const CUSTODY_REPORT_RECIPIENT = PATCHES.custodyReportRecipient.id;
 export const CLOSE_AFTER_BACKGROUND = PATCHES.closeAfterBackground.id;
-export const TIMED_MAIL_LOCAL = PATCHES.timedMailLocal.id;
+export const LOCAL_NOTICE = PATCHES.localNotice.id;

@@ -10,7 +10,7 @@
  * The covered list is fixed: an incident recorded with this marker never ran a patch added after it, so
  * a later patch is asked with `patched()` on its own, or covered by a newer since marker: the second
  * (`sinceMarkerDuties`) covers the first's and the six added after it the same day, the third
- * (`sinceMarkerTimedMail`) the second's and the timer's mail as a local activity.
+ * (`sinceMarkerLocalNotice`) the second's and the notice no one waits on as a local activity.
  */
 import { patched } from '@temporalio/workflow';
 import {
@@ -43,7 +43,7 @@ import {
   TTY_RELAY_IN_LETTERS,
   CLOSE_AFTER_BACKGROUND,
   REFUSAL_TOLD_TO_OWNER,
-  TIMED_MAIL_LOCAL,
+  LOCAL_NOTICE,
 } from './patches.js';
 
 /** The incident workflow's patches up to the since marker (not the yearly workflow's). */
@@ -92,8 +92,8 @@ export function sinceDutiesCovers(): readonly string[] {
 }
 
 /** The incident patches after the second since marker, which the third covers too. */
-export function sinceTimedMailCovers(): readonly string[] {
-  return [...sinceDutiesCovers(), TIMED_MAIL_LOCAL];
+export function sinceLocalNoticeCovers(): readonly string[] {
+  return [...sinceDutiesCovers(), LOCAL_NOTICE];
 }
 
 /**
@@ -110,7 +110,7 @@ let covered: ReadonlySet<string> | null = null;
  * one it has; one recorded before any reads false for all and asks each patch.
  */
 export function askSinceMarker(): boolean {
-  if (patched(PATCHES.sinceMarkerTimedMail.id)) covered = new Set(sinceTimedMailCovers());
+  if (patched(PATCHES.sinceMarkerLocalNotice.id)) covered = new Set(sinceLocalNoticeCovers());
   else if (patched(PATCHES.sinceMarkerDuties.id)) covered = new Set(sinceDutiesCovers());
   else covered = patched(PATCHES.sinceMarker.id) ? new Set(sinceCovers()) : null;
   return covered !== null;

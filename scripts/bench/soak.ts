@@ -213,7 +213,7 @@ export async function benchSoak(world: SoakWorld, options: SoakOptions, line: Li
       'worker CPU per reminder',
       reminders ? `${fmt((cpu * 1_000) / reminders, 1)} ms` : 'n/a (no reminder fired: lengthen --soak)',
     );
-    // Each reminder is a timer, a workflow task and its mail (a local activity since `timedMailLocal`).
+    // Each reminder is a timer, a workflow task and its mail (a local activity since `localNotice`).
     line(
       'Temporal CPU per reminder',
       reminders ? `${fmt((serverCpu * 1_000) / reminders, 1)} ms` : 'n/a (no reminder fired: lengthen --soak)',

@@ -81,7 +81,12 @@ async function summaries(
     encodings.push(Buffer.from(summary.metadata?.encoding ?? new Uint8Array()).toString());
     const [decoded] = await codec.decode([summary]);
     const text = JSON.parse(Buffer.from(decoded!.data!).toString()) as string;
-    if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) activities.push(text);
+    // A notice no one waits on runs as a local activity: its marker carries the summary (workflows/activities.ts).
+    if (
+      event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED ||
+      event.eventType === EventType.EVENT_TYPE_MARKER_RECORDED
+    )
+      activities.push(text);
     if (event.eventType === EventType.EVENT_TYPE_TIMER_STARTED) timers.push(text);
   }
   return { activities, timers, encodings };

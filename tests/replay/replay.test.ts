@@ -19,7 +19,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HISTORIES_DIR, TEST_KEYRING, type RecordedHistory } from './record-histories.js';
 import { PATCHES } from '../../workflows/patches.js';
-import { sinceCovers, sinceDutiesCovers, sinceTimedMailCovers } from '../../workflows/since-marker.js';
+import { sinceCovers, sinceDutiesCovers, sinceLocalNoticeCovers } from '../../workflows/since-marker.js';
 import { PROJECT_ROOT } from '../../config/index.js';
 import { bundleOptions, createDataConverter } from '../../security/data-converter.js';
 import { readKeyringFile } from '../../security/keyring.js';
@@ -215,7 +215,7 @@ describe('one patch marker for a new incident (workflows/since-marker.ts)', () =
   const before = () => FIXTURES.find((f) => f.file === 'pre-since-marker/full-chain-delay-notification.json')!;
 
   it('an incident recorded since holds the since marker and no other; one recorded before a marker per patch it asked', () => {
-    expect(patchMarkers(now())).toEqual([PATCHES.sinceMarkerTimedMail.id]);
+    expect(patchMarkers(now())).toEqual([PATCHES.sinceMarkerLocalNotice.id]);
     expect(patchMarkers(before())).not.toContain(PATCHES.sinceMarker.id);
     expect(patchMarkers(before()).length).toBeGreaterThan(5);
   });
@@ -231,13 +231,13 @@ describe('one patch marker for a new incident (workflows/since-marker.ts)', () =
     for (const id of sinceDutiesCovers()) expect(registered.has(id), id).toBe(true);
   });
 
-  it('the third since marker stands for the second and the mail a timer brings; an incident recorded under the second still replays by it, its reminders as activities', () => {
+  it('the third since marker stands for the second and the local notices; an incident recorded under the second still replays by it, its notices all activities', () => {
     const underSecond = FIXTURES.find(
-      (f) => f.file === 'pre-since-marker-timed-mail/full-chain-delay-notification.json',
+      (f) => f.file === 'pre-since-marker-local-notice/full-chain-delay-notification.json',
     )!;
     expect(patchMarkers(underSecond)).toEqual([PATCHES.sinceMarkerDuties.id]);
-    expect(sinceTimedMailCovers()).toEqual([...sinceDutiesCovers(), PATCHES.timedMailLocal.id]);
-    // The same scenario: its reminders and escalations were activities, now local activities.
+    expect(sinceLocalNoticeCovers()).toEqual([...sinceDutiesCovers(), PATCHES.localNotice.id]);
+    // The same scenario: the notices no one waited on were activities, now local activities.
     expect(localActivities(underSecond)).toBe(0);
     expect(localActivities(now())).toBeGreaterThanOrEqual(10);
     expect(scheduled(now(), 'sendNotice') + localActivities(now())).toBe(scheduled(underSecond, 'sendNotice'));

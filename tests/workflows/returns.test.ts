@@ -64,6 +64,10 @@ describe('468.6-2a/b: notices that came back', () => {
       (m) => m.envelope.to.includes('cy.both@public.example') && m.subject.includes(incidentId),
     );
     expect(again.text).toContain('Cy Both');
+    await f.receiver.waitFor(
+      (c) => c.path === '/webPosting' && (c.body as { incidentId?: string }).incidentId === incidentId,
+      60_000,
+    );
     let postings = f.receiver
       .calls('/webPosting')
       .filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);
@@ -79,6 +83,14 @@ describe('468.6-2a/b: notices that came back', () => {
     });
     state = await waitForState(handle, (s) => (s.notification?.substituted ?? 0) === 3, 'update');
     expect(state.notification).toMatchObject({ returned: 4, substituted: 3 });
+    // The state counts the return as it arrives; the posting's update is a call after it.
+    await f.receiver.waitFor(
+      (c) =>
+        c.path === '/webPosting' &&
+        (c.body as { incidentId?: string }).incidentId === incidentId &&
+        (c.body as { revision?: number }).revision === 1,
+      60_000,
+    );
     postings = f.receiver
       .calls('/webPosting')
       .filter((c) => (c.body as { incidentId?: string }).incidentId === incidentId);

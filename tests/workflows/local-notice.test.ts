@@ -1,14 +1,17 @@
 /**
- * The mail a timer brings goes as a local activity (workflows/activities.ts `timedMail`): a gate's
- * reminders and its escalation (5 FAM 468.2a) are each one marker in the workflow task their timer woke,
- * not an activity on the task queue; and when that one local attempt fails, the mail still goes, as the
- * activity with its retries. On the time-skipping server, with the real SMTP receiver.
+ * A notice no one waits on goes as a local activity (workflows/activities.ts `mail`): the triage gate's
+ * ask once the report is delivered, a gate's reminders and its escalation (5 FAM 468.2a) are each one
+ * marker in their workflow task, not an activity on the task queue; the ask that comes with a decision
+ * stays an activity, so the decision's answer never waits for the mail server; and when the one local
+ * attempt fails, the notice still goes, as the activity with its retries. On the time-skipping server,
+ * with the real SMTP receiver.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import {
   DAY,
+  decide,
   groupFixture,
   report,
   skip,
@@ -43,12 +46,15 @@ async function queuedNotices(handle: IncidentHandle): Promise<number> {
 
 describe('a healthy mail server', () => {
   let f: Fixture;
-  groupFixture('timed-mail', (mine) => (f = mine));
+  groupFixture('local-notice', (mine) => (f = mine));
 
-  it("468.2a: a stalled gate's reminders and escalation each go as a local activity; only its first ask is an activity on the queue", async () => {
+  it("468.2a: the triage ask after the report, a stalled gate's reminders and its escalation each go as a local activity; the ask a decision brings goes as an activity", async () => {
     const { handle, incidentId } = await report(f);
     await waitForPhase(handle, 'triage');
-    const asked = await queuedNotices(handle);
+    await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('decision needed'));
+    // The intake notices are one sendNotices activity and the ask a local one: no sendNotice on the queue.
+    expect(await queuedNotices(handle)).toBe(0);
+    expect(await localActivities(handle)).toEqual(['sendNotice']);
     await skip(f, 5 * DAY + 60_000);
     await waitForState(
       handle,
@@ -63,17 +69,27 @@ describe('a healthy mail server', () => {
     );
     expect(escalation.envelope.to).toContain('ppgb.chair@state.example');
     const local = await localActivities(handle);
-    // Every reminder and the escalation: at least three, each a sendNotice, none of them on the queue.
-    expect(local.length).toBeGreaterThanOrEqual(3);
+    // The ask, every reminder and the escalation: at least four, each a sendNotice, none of them on the queue.
+    expect(local.length).toBeGreaterThanOrEqual(4);
     expect(new Set(local)).toEqual(new Set(['sendNotice']));
-    expect(await queuedNotices(handle)).toBe(asked);
+    expect(await queuedNotices(handle)).toBe(0);
+
+    // A decision's answer goes with its workflow task: what the decisions bring (the CRG told, the analysis asked) is queued.
+    await decide(handle, 'ips-director', { kind: 'assign-responsible-office', office: 'Bureau of Consular Affairs' });
+    await decide(handle, 'ips-director', { kind: 'convene-crg', convene: true, rationale: 'Passport numbers.' });
+    await waitForPhase(handle, 'analysis');
+    await f.mail.waitFor(
+      (m) => m.subject.includes(incidentId) && m.subject.includes('decision needed (submit-analysis'),
+    );
+    expect(await queuedNotices(handle)).toBeGreaterThanOrEqual(1);
+    expect(await localActivities(handle)).toHaveLength(local.length);
   });
 });
 
 describe('a local attempt that fails', () => {
   let f: Fixture;
   let localFailures = 0;
-  groupFixture('timed-mail-fallback', (mine) => (f = mine), {
+  groupFixture('local-notice-fallback', (mine) => (f = mine), {
     // A mail server that does not answer the local attempt (its one try in the workflow task) and answers after.
     activities: (real) => ({
       ...real,
@@ -90,7 +106,10 @@ describe('a local attempt that fails', () => {
   it('468.2a: a reminder whose local attempt fails still goes, as the activity, and the timeline records no failure', async () => {
     const { handle, incidentId } = await report(f);
     await waitForPhase(handle, 'triage');
+    // The triage ask's local attempt failed too: it went as the activity.
+    await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('decision needed'));
     const asked = await queuedNotices(handle);
+    expect(asked).toBe(1);
     await skip(f, DAY + 60_000);
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('Reminder 1'));
     const state = await waitForState(
