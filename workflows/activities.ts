@@ -139,10 +139,12 @@ export function answering(): void {
 /**
  * Whether no one waits on the workflow task this notice is sent in: no update or signal handler is
  * running, and none answered in this task (an answer goes out with the task; `historyLength` is the
- * same in every activation of one task). So a gate's reminder and escalation (their timer woke the task), an owner's reminder, the
- * triage gate's ask once the report is delivered, the CRG told when the analysis opens. A notice sent
- * while a decision is being applied (a gate's ask after it, the PPGB told of a delay) is not: the
- * update's answer goes with the task, and would wait for the mail server. Patch `localNotice`.
+ * same in every activation of one task). So: a gate's reminder and escalation and an owner's (their timer
+ * woke the task), the triage gate's ask once the report is delivered. Not a notice sent while a decision
+ * is applied (the next gate's ask, the CRG told, the PPGB told of a delay): the update's answer goes with
+ * the task, and would wait for the mail server. An update the validator refuses in a task that also runs
+ * a local notice waits for it too (a validator may not change the workflow's state, so it cannot say).
+ * Only the incident workflow sends notices. Patch `localNotice`.
  */
 function noOneWaits(): boolean {
   return allHandlersFinished() && answeredIn !== workflowInfo().historyLength && isPatched(LOCAL_NOTICE);
