@@ -105,9 +105,8 @@ export function endpointStartToClose(target: Endpoint): number {
 export function mail(summary: string): BreachActivities {
   const activities = proxyActivities<BreachActivities>({ ...MAIL_OPTIONS, summary });
   const numbered = numbering();
-  const queued: BreachActivities['sendNotice'] = (input) => activities.sendNotice(numbered(input));
   const sendNotice: BreachActivities['sendNotice'] = (input) =>
-    noOneWaits() ? locallyFirst(summary, numbered(input), activities) : queued(input);
+    noOneWaits() ? locallyFirst(summary, numbered(input), activities) : activities.sendNotice(numbered(input));
   const sendNotices: BreachActivities['sendNotices'] = (input) =>
     activities.sendNotices({ notices: input.notices.map(numbered) });
   // The proxy of proxyActivities makes each activity on demand: wrap it, not a copy of its (no) keys.

@@ -268,21 +268,31 @@ export async function skip(f: Fixture, ms: number): Promise<void> {
 /** How close to where a skip lands a timer may be due before the skip goes on past it. */
 const TIMER_GUARD_MS = 10_000;
 
-/** When a running incident's pending timers are due, in the server's time (from its history). */
+/** When a running incident's pending timers are due, in the server's time (from its history); none once it closed. */
 async function timersDue(handle: IncidentHandle): Promise<number[]> {
   const events = (await handle.fetchHistory().catch(() => undefined))?.events ?? [];
+  const last = events.at(-1);
+  const closed =
+    last?.workflowExecutionCompletedEventAttributes ??
+    last?.workflowExecutionFailedEventAttributes ??
+    last?.workflowExecutionTerminatedEventAttributes ??
+    last?.workflowExecutionTimedOutEventAttributes ??
+    last?.workflowExecutionCanceledEventAttributes ??
+    last?.workflowExecutionContinuedAsNewEventAttributes;
+  if (closed) return [];
   const pending = new Map<string, number>();
   for (const e of events) {
     const started = e.timerStartedEventAttributes;
-    if (started?.timerId) {
-      const at = Number(e.eventTime?.seconds ?? 0) * 1_000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
-      const fire = started.startToFireTimeout;
-      pending.set(started.timerId, at + Number(fire?.seconds ?? 0) * 1_000 + Math.floor((fire?.nanos ?? 0) / 1e6));
-    }
+    if (started?.timerId) pending.set(started.timerId, msOf(e.eventTime) + msOf(started.startToFireTimeout));
     const ended = e.timerFiredEventAttributes?.timerId ?? e.timerCanceledEventAttributes?.timerId;
     if (ended) pending.delete(ended);
   }
   return [...pending.values()];
+}
+
+/** A protobuf timestamp or duration in milliseconds. */
+function msOf(t: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
+  return Number(t?.seconds ?? 0) * 1_000 + Math.floor((t?.nanos ?? 0) / 1e6);
 }
 
 /** The incident's closing summary, within the deadline above. */
