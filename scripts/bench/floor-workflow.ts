@@ -1,17 +1,30 @@
 /**
  * The floor yardstick of an incident (`npm run bench -- floor`): a workflow that makes the same calls out
  * as a new incident up to its one-hour report (the three intake notices in one activity, the report to
- * US-CERT or the Privacy Division with the same priority and time-outs) and nothing of the policy: no
- * state, no search attributes, no gates, no timers. Exported under the incident's workflow type so that
+ * US-CERT or the Privacy Division with the same priority and time-outs, and, once the report is
+ * delivered, the triage gate's ask to the IPS Director as the one local attempt the incident makes of it)
+ * and nothing of the policy: no state, no search attributes, no gates, no timers, no patches. Exported
+ * under the incident's workflow type so that
  * the API starts it exactly as it starts an incident (a plain start with the report in the input); the
  * bench runs it in the production worker from a bundle of its own (BREACH_WORKFLOW_BUNDLE).
  */
-import { condition, proxyActivities } from '@temporalio/workflow';
+import { condition, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { BreachActivities } from '../../activities/index.js';
 import { holdersOf } from '../../domain/playbook-terms.js';
+import { parseDuration } from '../../domain/durations.js';
+import { BreachCaseNumber } from '../../domain/search-attributes.js';
 import type { Role } from '../../domain/roles.js';
 import type { IncidentInput } from '../../workflows/incident-state.js';
-import { DEADLINE_PRIORITY, endpointStartToClose, ENDPOINT_OPTIONS, mail } from '../../workflows/activities.js';
+import {
+  DEADLINE_PRIORITY,
+  endpointStartToClose,
+  ENDPOINT_OPTIONS,
+  LOCAL_NOTICE_OPTIONS,
+  mail,
+} from '../../workflows/activities.js';
+
+// The API numbers a case before it starts it (client/case-numbers.ts): the floor's starts are numbered too.
+export { caseNumberingWorkflow } from '../../workflows/case-numbering.js';
 
 const ONE_HOUR_MS = 3_600_000;
 
@@ -76,7 +89,36 @@ export async function breachIncidentWorkflow(input: IncidentInput): Promise<void
       summary: r.summary,
     },
   });
-  await Promise.all([notices, report]);
+  await report;
+  // The triage gate's ask, as the incident sends it once its report is delivered: no one waits on that
+  // workflow task, so one local attempt (workflows/activities.ts `mail`), with its signed link.
+  const kinds = ['assign-responsible-office', 'convene-crg'] as const;
+  const caseNumber = workflowInfo().typedSearchAttributes.get(BreachCaseNumber);
+  await proxyLocalActivities<BreachActivities>({
+    ...LOCAL_NOTICE_OPTIONS,
+    summary: 'Ask ipsDirector to decide',
+  }).sendNotice({
+    to: to('ipsDirector'),
+    notice: {
+      template: 'decision-requested',
+      incidentId,
+      role: 'ipsDirector',
+      kinds: [...kinds],
+      phase: 'triage',
+      reminder: 0,
+      ...(caseNumber ? { caseNumber } : {}),
+    },
+    step: 'ask-triage-ipsDirector-0',
+    link: {
+      kind: kinds[0],
+      kinds: [...kinds],
+      expiresAt:
+        Date.now() +
+        parseDuration(playbook.timers.gateEscalateAfter) +
+        parseDuration(playbook.timers.gateReminderInterval),
+    },
+  });
+  await notices;
   // Open, as an incident at its first gate is.
   await condition(() => false);
 }

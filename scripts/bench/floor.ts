@@ -106,18 +106,29 @@ async function costOf(world: World, count: number, env: Record<string, string>):
   }
 }
 
+let bundled: Promise<string> | undefined;
+
+/** The floor workflow's bundle, written once per bench run; its path for the worker's BREACH_WORKFLOW_BUNDLE. */
+export function floorBundle(): Promise<string> {
+  bundled ??= (async () => {
+    const path = join(tmpdir(), `bench-floor-bundle-${process.pid}.js`);
+    await writeFile(
+      path,
+      await bundleWorkflows(join(PROJECT_ROOT, 'scripts', 'bench', 'floor-workflow.ts'), { quiet: true }),
+    );
+    return path;
+  })();
+  return bundled;
+}
+
 export async function benchFloor(world: World): Promise<Record<string, unknown>> {
   const count = world.options.incidents || 300;
   console.log(`\nfloor: ${fmt(count)} new incidents to their one-hour report, beside the floor workflow`);
-  const floorBundle = join(tmpdir(), `bench-floor-bundle-${process.pid}.js`);
-  await writeFile(
-    floorBundle,
-    await bundleWorkflows(join(PROJECT_ROOT, 'scripts', 'bench', 'floor-workflow.ts'), { quiet: true }),
-  );
+  const bundle = await floorBundle();
   // Floor, incident, floor: the machine's load drifts, and the incident is compared with the mean of the two.
-  const floorBefore = await costOf(world, count, { BREACH_WORKFLOW_BUNDLE: floorBundle });
+  const floorBefore = await costOf(world, count, { BREACH_WORKFLOW_BUNDLE: bundle });
   const incident = await costOf(world, count, {});
-  const floorAfter = await costOf(world, count, { BREACH_WORKFLOW_BUNDLE: floorBundle });
+  const floorAfter = await costOf(world, count, { BREACH_WORKFLOW_BUNDLE: bundle });
   const mean = (k: keyof Cost) => (floorBefore[k] + floorAfter[k]) / 2;
   const floor: Cost = {
     workerMs: mean('workerMs'),

@@ -16,8 +16,8 @@
  *   crash   the worker killed with SIGKILL a third of the way through a run and started again: the
  *           messages in flight at the kill, the repeats, every recipient reached.
  *   surge   1,000 incidents reported at once through the HTTP API (buildApi): every one reported to
- *           its endpoint, intake-to-report p50/p99 beside one plain HTTP POST to the same receiver,
- *           starts per second beside an empty workflow on the same server, the worker's memory at
+ *           its endpoint, intake-to-report p50/p99 beside the floor workflow's under the same burst
+ *           (before and after) and one plain HTTP POST to the same receiver, starts per second beside an empty workflow on the same server, the worker's memory at
  *           1,000 open incidents, failed workflow tasks.
  *   soak    N open incidents at a gate with reminders firing, then the officials' latency at N open
  *           (a decision's round trip in and out of the worker's cache, /cases, a case page, the record;

@@ -101,7 +101,11 @@ export function benchPlaybook(receiverUrl: string, notification: Partial<Playboo
     endpoint.url = `${receiverUrl}/${name}`;
     delete endpoint.tokenEnv;
   }
-  const playbook = parsePlaybook({ ...raw, organization: BENCH_ORGANIZATION });
+  // Case numbers of its own: the numbering workflow (workflows/case-numbering.ts) runs on the task queue of
+  // whichever API first asked it, so a part that shared a prefix with an earlier part whose worker is gone
+  // would wait out every number (client/case-numbers.ts) instead of being started as the API starts it.
+  const caseNumberPrefix = Array.from(randomBytes(6), (b) => String.fromCharCode(65 + (b % 26))).join('');
+  const playbook = parsePlaybook({ ...raw, organization: BENCH_ORGANIZATION, caseNumberPrefix });
   playbook.notification = { ...playbook.notification, ...notification };
   return playbook;
 }

@@ -92,11 +92,17 @@ export interface World {
   options: Options;
 }
 
-export async function startWorker(world: World, taskQueue: string): Promise<WorkerProcess> {
+/** `env`: more of the worker's environment (the floor workflow's bundle, BREACH_WORKFLOW_BUNDLE). */
+export async function startWorker(
+  world: World,
+  taskQueue: string,
+  env: Record<string, string> = {},
+): Promise<WorkerProcess> {
   // A heap limit by default (config/bench.ts), as a worker's container or NODE_OPTIONS would set it.
-  const worker = startWorkerProcess(world.server.workerEnv(taskQueue, world.mail.smtpUrl, world.options.connections), {
-    nodeArgs: world.options.workerNodeArgs,
-  });
+  const worker = startWorkerProcess(
+    { ...world.server.workerEnv(taskQueue, world.mail.smtpUrl, world.options.connections), ...env },
+    { nodeArgs: world.options.workerNodeArgs },
+  );
   await worker.ready;
   return worker;
 }
