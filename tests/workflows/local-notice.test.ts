@@ -53,10 +53,11 @@ describe('a healthy mail server', () => {
     await waitForPhase(handle, 'triage');
     await f.mail.waitFor((m) => m.subject.includes(incidentId) && m.subject.includes('decision needed'));
     // The intake notices are one sendNotices activity and the ask a local one: no sendNotice on the queue.
+    // A local notice's marker is recorded when its workflow task completes, after the mail has gone.
+    await expect.poll(() => localActivities(handle)).toEqual(['sendNotice']);
     expect(await queuedNotices(handle)).toBe(0);
-    expect(await localActivities(handle)).toEqual(['sendNotice']);
     await skip(f, 5 * DAY + 60_000);
-    await waitForState(
+    const stalled = await waitForState(
       handle,
       (s) =>
         s.timeline.filter((t) => t.event === 'reminder:ipsDirector').length >= 2 &&
@@ -68,6 +69,9 @@ describe('a healthy mail server', () => {
       (m) => m.subject.includes(incidentId) && m.subject.includes('ESCALATION to the SAOP'),
     );
     expect(escalation.envelope.to).toContain('ppgb.chair@state.example');
+    // The ask and every reminder and escalation the timeline records, once their markers are in.
+    const told = stalled.timeline.filter((t) => /^(reminder|escalated):ipsDirector$/.test(t.event)).length + 1;
+    await expect.poll(async () => (await localActivities(handle)).length).toBeGreaterThanOrEqual(told);
     const local = await localActivities(handle);
     // The ask, every reminder and the escalation: at least four, each a sendNotice, none of them on the queue.
     expect(local.length).toBeGreaterThanOrEqual(4);
