@@ -4,9 +4,10 @@
  * US-CERT or the Privacy Division with the same priority and time-outs, and, once the report is
  * delivered, the triage gate's ask to the IPS Director as the one local attempt the incident makes of it)
  * and nothing of the policy: no state, no search attributes, no gates, no timers, no patches. Exported
- * under the incident's workflow type so that
- * the API starts it exactly as it starts an incident (a plain start with the report in the input); the
- * bench runs it in the production worker from a bundle of its own (BREACH_WORKFLOW_BUNDLE).
+ * under the incident's workflow type so that the API starts it exactly as it starts an incident (a plain
+ * start with the report in the input); the bench runs it in the production worker from a bundle of its
+ * own (BREACH_WORKFLOW_BUNDLE). The ask is written out here, not sent through `mail`: that asks the
+ * `localNotice` patch, and the floor records no marker.
  */
 import { condition, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { BreachActivities } from '../../activities/index.js';

@@ -93,6 +93,24 @@ async function startsWithoutWork(
   }
 }
 
+/**
+ * The receiver's own floor: one plain POST of a report-sized body, a hundred times one at a time, then
+ * `count` at once (the same burst, with nothing behind it).
+ */
+async function plainPosts(receiverUrl: string, count: number): Promise<{ alone: number[]; burst: number[] }> {
+  const body = JSON.stringify({ ...aReport('floor-0'), padding: 'x'.repeat(200) });
+  const post = async () => {
+    const t = performance.now();
+    await (
+      await fetch(`${receiverUrl}/floor`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    ).text();
+    return performance.now() - t;
+  };
+  const alone: number[] = [];
+  for (let i = 0; i < 100; i++) alone.push(await post());
+  return { alone, burst: await Promise.all(Array.from({ length: count }, post)) };
+}
+
 /** One burst: `count` first reports at once through the API to a worker of its own, until every one reached US-CERT. */
 interface Burst {
   ids: string[];
@@ -103,24 +121,20 @@ interface Burst {
   cpu: { worker: number; mail: number; temporal: number; bench: number };
   memory: ReturnType<ReturnType<typeof memorySampler>['stop']>;
   usCertCalls: number;
-  floorCalls: number[];
-  burstFloor: number[];
 }
 
 /**
  * `env` picks what the worker runs: the incident (none) or the floor workflow's bundle (scripts/bench/floor.ts).
- * Besides the burst: one plain POST of a report-sized body to the same receiver, a hundred times one at a
- * time before it, and `count` at once after it (the receiver's own floor under the same burst).
+ * `whileRunning` measures more once every report arrived, before the worker stops.
  */
 async function reportBurst(
   world: World,
   count: number,
   env: Record<string, string>,
-  whileRunning: (ids: string[], playbook: Playbook) => Promise<void> = async () => {},
+  whileRunning: (ids: string[], playbook: Playbook, receiverUrl: string) => Promise<void> = async () => {},
 ): Promise<Burst> {
   const { server, mail } = world;
   const reportedAt = new Map<string, number>();
-  const floorCalls: number[] = [];
   const receiver = await startEndpointReceiver({
     port: 0,
     onCall: (call) => {
@@ -137,15 +151,6 @@ async function reportBurst(
   const { app, apiUrl } = await benchApi(server.client, taskQueue, playbook);
   try {
     await mail.reset();
-    const body = JSON.stringify({ ...aReport('floor-0'), padding: 'x'.repeat(200) });
-    const plainPost = async () => {
-      const t = performance.now();
-      await (
-        await fetch(`${receiver.url}/floor`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-      ).text();
-      return performance.now() - t;
-    };
-    for (let i = 0; i < 100; i++) floorCalls.push(await plainPost());
     const health = await fetch(`${apiUrl}/healthz`, { headers: BENCH_AUTH });
     if (!health.ok) throw new Error(`the API answered /healthz with ${health.status}`);
 
@@ -175,8 +180,7 @@ async function reportBurst(
     };
     await new Promise((r) => setTimeout(r, 2_000));
     const memoryMb = memory.stop();
-    const burstFloor = await Promise.all(Array.from({ length: count }, plainPost));
-    await whileRunning(ids, playbook);
+    await whileRunning(ids, playbook, receiver.url);
     return {
       ids,
       statuses: posted.statuses,
@@ -186,8 +190,6 @@ async function reportBurst(
       cpu,
       memory: memoryMb,
       usCertCalls: receiver.calls('/usCert').length,
-      floorCalls,
-      burstFloor,
     };
   } finally {
     await app.close();
@@ -211,9 +213,11 @@ export async function benchSurge(world: World): Promise<void> {
   let failedTasks = 0;
   let timedOutTasks = 0;
   let emptyAfter = 0;
-  // While the incidents' worker still runs, as the yardsticks were always taken.
   let unworked = 0;
-  const incidents = await reportBurst(world, count, {}, async (ids, playbook) => {
+  let posts: { alone: number[]; burst: number[] } = { alone: [], burst: [] };
+  // While the incidents' worker still runs, as the yardsticks were always taken.
+  const incidents = await reportBurst(world, count, {}, async (ids, playbook, receiverUrl) => {
+    posts = await plainPosts(receiverUrl, count);
     for (let i = 0; i < ids.length; i += 20) {
       await Promise.all(
         ids.slice(i, i + 20).map(async (id) => {
@@ -227,7 +231,8 @@ export async function benchSurge(world: World): Promise<void> {
     // The same playbook: its case numbers come from the numbering workflow this worker runs.
     unworked = await startsWithoutWork(world, playbook, count);
   });
-  const { ids, statuses, startsPerSecond, latencies, cpu, memory: mem, floorCalls, burstFloor: burst } = incidents;
+  const { ids, statuses, startsPerSecond, latencies, cpu, memory: mem } = incidents;
+  const { alone: floorCalls, burst } = posts;
   const floorAfter = await reportBurst(world, count, floorEnv);
   const floorLatencies = [...floorBefore.latencies, ...floorAfter.latencies];
   const floorP = (p: number) => (percentile(floorBefore.latencies, p) + percentile(floorAfter.latencies, p)) / 2;
