@@ -17,7 +17,7 @@ import { PROJECT_ROOT } from '../config/index.js';
 import { bundleOptions } from '../security/data-converter.js';
 import { WORKFLOW_TRACING_MODULE } from './tracing.js';
 import { PRELOAD_MODULES } from './preload.js';
-import { tracedBundlePath, WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './worker.js';
+import { tracedBundlePath, WORKFLOW_BUNDLE_PATH, WORKFLOW_CONCLUSION_MODULE, WORKFLOWS_PATH } from './worker.js';
 
 export { PRELOAD_MODULES };
 
@@ -43,9 +43,10 @@ const TRACING_ONLY = ['@opentelemetry/', '@temporalio/interceptors-opentelemetry
 /** The bundler's options every bundle of the workflow code is made with (this file, workers/main.ts, tests/helpers). */
 export function workflowBundlerOptions(traced: boolean) {
   return {
-    // The OpenTelemetry interceptors only in the traced bundle: the worker loads it when an exporter is
-    // configured (workers/tracing.ts), so an untraced worker does not evaluate them for every workflow.
-    workflowInterceptorModules: traced ? [WORKFLOW_TRACING_MODULE] : [],
+    // The publication at each activation's end in every bundle (workflows/conclusion.ts); the OpenTelemetry
+    // interceptors only in the traced bundle: the worker loads it when an exporter is configured
+    // (workers/tracing.ts), so an untraced worker does not evaluate them for every workflow.
+    workflowInterceptorModules: [WORKFLOW_CONCLUSION_MODULE, ...(traced ? [WORKFLOW_TRACING_MODULE] : [])],
     // Failures raised in the sandbox are encoded (then encrypted) like the worker's: security/data-converter.ts.
     ...bundleOptions,
     preloadModules: PRELOAD_MODULES,

@@ -12,6 +12,8 @@ import { bundleHasFailureConverter } from '../security/data-converter.js';
 import { safeActivityErrors } from '../security/redact.js';
 
 export const WORKFLOWS_PATH = join(PROJECT_ROOT, 'workflows', 'index.ts');
+/** The interceptor module every bundle of the workflows carries (workflows/conclusion.ts). */
+export const WORKFLOW_CONCLUSION_MODULE = join(PROJECT_ROOT, 'workflows', 'conclusion.ts');
 export const WORKFLOW_BUNDLE_PATH = join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 
 /** The bundle with the OpenTelemetry workflow interceptors, written beside the plain one (workers/bundle.ts). */
@@ -92,6 +94,15 @@ export function createBreachWorker(options: BreachWorkerOptions): Promise<Worker
     interceptors: {
       ...options.workerOptions?.interceptors,
       activity: [safeActivityErrors, ...(options.workerOptions?.interceptors?.activity ?? [])],
+      // Bundled here from sources: with the module a pre-built bundle has (workers/bundle.ts).
+      ...('workflowsPath' in workflowSource
+        ? {
+            workflowModules: [
+              WORKFLOW_CONCLUSION_MODULE,
+              ...(options.workerOptions?.interceptors?.workflowModules ?? []),
+            ],
+          }
+        : {}),
     },
   });
 }

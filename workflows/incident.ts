@@ -39,7 +39,7 @@ import { reportingPhase } from './reporting.js';
 import { completeReport } from './complete-report.js';
 import { respond, triage } from './response.js';
 import { dutyFlow } from './duty-flow.js';
-import { SEPARATION_OF_DUTIES } from './patches.js';
+import { PUBLISH_AT_CONCLUSION, SEPARATION_OF_DUTIES } from './patches.js';
 import { startRules } from './rule-sets.js';
 
 export type { IncidentInput } from './incident-state.js';
@@ -51,7 +51,10 @@ export async function breachIncidentWorkflow(input: IncidentInput): Promise<Case
   incident.features = rules.features;
   incident.rules468 = rules.rules468;
   incident.dutyRules = rules.duties;
-  incident.publisher.oncePerTask = sinceMarkerRecorded();
+  // How its search attributes and memo are published (workflows/publisher.ts), fixed by its markers.
+  incident.publisher.setMode(
+    isPatched(PUBLISH_AT_CONCLUSION) ? 'at-conclusion' : sinceMarkerRecorded() ? 'quiet' : 'each-change',
+  );
   registerHandlers(incident);
   // A first report started without an id comes in the input (client/incidents.ts); one that names its
   // incident comes as the reportIntake signal of a signal-with-start, as supplements do.

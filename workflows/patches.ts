@@ -23,6 +23,14 @@ export interface PatchEntry {
 const OPEN_INCIDENTS = 'no incident started before it is still open';
 
 export const PATCHES = {
+  sinceMarkerConclusion: {
+    id: 'incident-patches-to-2026-12-08-conclusion',
+    since: '2026-12-08',
+    older:
+      'records the third since marker, then a marker for each patch added after it that it asks (the search attributes and memo published as the activation concludes)',
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
   sinceMarkerLocalNotice: {
     id: 'incident-patches-to-2026-12-07-local-notice',
     since: '2026-12-07',
@@ -266,6 +274,14 @@ export const PATCHES = {
     deprecateWhen: OPEN_INCIDENTS,
     decided: 'at the command',
   },
+  publishAtConclusion: {
+    id: 'publish-at-activation-conclusion',
+    since: '2026-12-08',
+    older:
+      "upserts the search attributes and the case-list memo from a background wait that passes the SDK's conditions until nothing moved (`quiet`), or at every change before the since markers",
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at start',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export const POLICY_FACTS_PATCH = PATCHES.policyFacts.id;
@@ -298,3 +314,4 @@ export const ITEM_CLOCK_ENDS_WITH_ITEM = PATCHES.itemClockEndsWithItem.id;
 export const CUSTODY_REPORT_RECIPIENT = PATCHES.custodyReportRecipient.id;
 export const CLOSE_AFTER_BACKGROUND = PATCHES.closeAfterBackground.id;
 export const LOCAL_NOTICE = PATCHES.localNotice.id;
+export const PUBLISH_AT_CONCLUSION = PATCHES.publishAtConclusion.id;

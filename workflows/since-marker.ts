@@ -10,7 +10,8 @@
  * The covered list is fixed: an incident recorded with this marker never ran a patch added after it, so
  * a later patch is asked with `patched()` on its own, or covered by a newer since marker: the second
  * (`sinceMarkerDuties`) covers the first's and the six added after it the same day, the third
- * (`sinceMarkerLocalNotice`) the second's and the notice no one waits on as a local activity.
+ * (`sinceMarkerLocalNotice`) the second's and the notice no one waits on as a local activity, the fourth
+ * (`sinceMarkerConclusion`) the third's and the publication as the activation concludes.
  */
 import { patched } from '@temporalio/workflow';
 import {
@@ -44,6 +45,7 @@ import {
   CLOSE_AFTER_BACKGROUND,
   REFUSAL_TOLD_TO_OWNER,
   LOCAL_NOTICE,
+  PUBLISH_AT_CONCLUSION,
 } from './patches.js';
 
 /** The incident workflow's patches up to the since marker (not the yearly workflow's). */
@@ -96,6 +98,11 @@ export function sinceLocalNoticeCovers(): readonly string[] {
   return [...sinceDutiesCovers(), LOCAL_NOTICE];
 }
 
+/** The incident patches after the third since marker, which the fourth covers too. */
+export function sinceConclusionCovers(): readonly string[] {
+  return [...sinceLocalNoticeCovers(), PUBLISH_AT_CONCLUSION];
+}
+
 /**
  * What this workflow's since marker says. Module state of the workflow's own module scope (workflows/ is
  * never preloaded, workers/preload.ts), set once by the incident's first task: in any other workflow
@@ -110,7 +117,8 @@ let covered: ReadonlySet<string> | null = null;
  * one it has; one recorded before any reads false for all and asks each patch.
  */
 export function askSinceMarker(): boolean {
-  if (patched(PATCHES.sinceMarkerLocalNotice.id)) covered = new Set(sinceLocalNoticeCovers());
+  if (patched(PATCHES.sinceMarkerConclusion.id)) covered = new Set(sinceConclusionCovers());
+  else if (patched(PATCHES.sinceMarkerLocalNotice.id)) covered = new Set(sinceLocalNoticeCovers());
   else if (patched(PATCHES.sinceMarkerDuties.id)) covered = new Set(sinceDutiesCovers());
   else covered = patched(PATCHES.sinceMarker.id) ? new Set(sinceCovers()) : null;
   return covered !== null;

@@ -20,6 +20,7 @@ import { startWorkerProcess } from '../local/worker-process.js';
 import { benchPlaybook, cpuSeconds, descendantPid } from './setup.js';
 import { fmt, line, type World } from './world.js';
 import { benchApi, fileFirstReport } from './api.js';
+import { nowUs, printProfiles, readProfiles, type ThreadProfile, type Window } from './profile.js';
 
 /** What Temporal Cloud counts as an action, per event type (starts, signals, updates, activity attempts, timers, upserts, markers, children). */
 const ACTIONS = new Set([
@@ -42,6 +43,8 @@ export interface Cost {
   events: number;
   workflowTasks: number;
   actions: number;
+  /** With --cpu-prof: where the worker's CPU went over the same span (scripts/bench/profile.ts). */
+  profile?: ThreadProfile[];
 }
 
 async function costOf(world: World, count: number, env: Record<string, string>): Promise<Cost> {
@@ -56,10 +59,14 @@ async function costOf(world: World, count: number, env: Record<string, string>):
   });
   const playbook = benchPlaybook(receiver.url);
   const taskQueue = `bench-floor-${randomBytes(3).toString('hex')}`;
+  const profileDir = world.options.cpuProfileDir ? join(world.options.cpuProfileDir, taskQueue) : undefined;
+  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const worker = startWorkerProcess(
     { ...server.workerEnv(taskQueue, world.mail.smtpUrl, world.options.connections), ...env },
-    { nodeArgs: world.options.workerNodeArgs },
+    { nodeArgs: [...world.options.workerNodeArgs, ...profiling] },
   );
+  let window: Window | undefined;
+  let cost: Cost;
   const { app, apiUrl } = await benchApi(server.client, taskQueue, playbook);
   try {
     await worker.ready;
@@ -67,6 +74,7 @@ async function costOf(world: World, count: number, env: Record<string, string>):
     const temporalPid = descendantPid(process.pid, 'start-dev');
     const before = { worker: cpuSeconds(worker.pid), temporal: cpuSeconds(temporalPid) };
     const started = performance.now();
+    const fromUs = nowUs();
     const ids: string[] = [];
     for (let i = 0; i < count; i += 50) {
       ids.push(...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, () => fileFirstReport(apiUrl)))));
@@ -81,6 +89,7 @@ async function costOf(world: World, count: number, env: Record<string, string>):
     await new Promise((r) => setTimeout(r, 3_000));
     const seconds = (performance.now() - started) / 1_000;
     const cpu = { worker: cpuSeconds(worker.pid) - before.worker, temporal: cpuSeconds(temporalPid) - before.temporal };
+    window = { fromUs, toUs: nowUs() };
     let events = 0;
     let workflowTasks = 0;
     let actions = 0;
@@ -91,7 +100,7 @@ async function costOf(world: World, count: number, env: Record<string, string>):
         if (Object.keys(e).some((k) => ACTIONS.has(k) && e[k as keyof typeof e])) actions += 1;
       }
     }
-    return {
+    cost = {
       workerMs: (cpu.worker * 1_000) / count,
       temporalMs: (cpu.temporal * 1_000) / count,
       seconds,
@@ -101,9 +110,12 @@ async function costOf(world: World, count: number, env: Record<string, string>):
     };
   } finally {
     await app.close();
+    // The profiles are written as the worker exits (gracefully, on SIGTERM).
     await worker.kill('SIGTERM');
     await receiver.close();
   }
+  if (profileDir) cost.profile = await readProfiles(profileDir, window);
+  return cost;
 }
 
 let bundled: Promise<string> | undefined;
@@ -129,7 +141,7 @@ export async function benchFloor(world: World): Promise<Record<string, unknown>>
   const floorBefore = await costOf(world, count, { BREACH_WORKFLOW_BUNDLE: bundle });
   const incident = await costOf(world, count, {});
   const floorAfter = await costOf(world, count, { BREACH_WORKFLOW_BUNDLE: bundle });
-  const mean = (k: keyof Cost) => (floorBefore[k] + floorAfter[k]) / 2;
+  const mean = (k: Exclude<keyof Cost, 'profile'>) => (floorBefore[k] + floorAfter[k]) / 2;
   const floor: Cost = {
     workerMs: mean('workerMs'),
     temporalMs: mean('temporalMs'),
@@ -155,5 +167,12 @@ export async function benchFloor(world: World): Promise<Record<string, unknown>>
   line('history at the report: incident', history(incident));
   line('history at the report: floor', history(floor));
   line('wall time: incident / floor', `${fmt(incident.seconds, 1)} / ${fmt(floor.seconds, 1)} s`);
-  return { incidents: count, incident, floor, floorBefore, floorAfter, ratio };
+  if (incident.profile && floorBefore.profile) {
+    printProfiles(`${fmt(count)} incidents, report → one-hour report`, incident.profile, count, console.log);
+    printProfiles(`${fmt(count)} floor workflows (the first run)`, floorBefore.profile, count, console.log);
+  }
+  const { profile: _i, ...incidentFigures } = incident;
+  const { profile: _b, ...before } = floorBefore;
+  const { profile: _a, ...after } = floorAfter;
+  return { incidents: count, incident: incidentFigures, floor, floorBefore: before, floorAfter: after, ratio };
 }

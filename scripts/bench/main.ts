@@ -23,7 +23,8 @@
  *           (a decision's round trip in and out of the worker's cache, /cases, a case page, the record;
  *           scripts/bench/soak.ts, officials.ts).
  *   floor   N new incidents to their one-hour report beside a floor workflow making the same calls out
- *           with none of the policy: worker + server CPU per incident as a ratio to it (floor.ts).
+ *           with none of the policy: worker + server CPU per incident as a ratio to it (floor.ts; --cpu-prof
+ *           DIR: the incidents' worker and the first floor's profiled over the same span, profile.ts).
  *   sandbox what the workflow sandbox costs an incident beside an idle workflow: module initialisation
  *           per workflow, worker CPU from report to triage, worker memory per cached incident with a GC
  *           forced (scripts/bench/sandbox.ts; --incidents N, default 300; --cpu-prof DIR: the workers profiled,

@@ -1,8 +1,8 @@
 /**
- * `npm run bench -- sandbox --cpu-prof DIR`: the workers that hold the incidents and the idle workflows run
+ * `npm run bench -- sandbox|floor --cpu-prof DIR`: the workers that hold the incidents and the yardstick run
  * with Node's `--cpu-prof` (every thread: the main one and the SDK's workflow threads), and this reads
  * what they wrote. For each thread: where its CPU went while the workflows were started and brought to
- * their wait (the samples outside that window are left out), in buckets by what the code is, frames of
+ * their wait or their report (the samples outside that window are left out), in buckets by what the code is, frames of
  * the workflow bundle mapped to their sources through the bundle's inline source map (node:module
  * SourceMap), and the functions that took the most.
  */

@@ -19,7 +19,12 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HISTORIES_DIR, TEST_KEYRING, type RecordedHistory } from './record-histories.js';
 import { PATCHES } from '../../workflows/patches.js';
-import { sinceCovers, sinceDutiesCovers, sinceLocalNoticeCovers } from '../../workflows/since-marker.js';
+import {
+  sinceConclusionCovers,
+  sinceCovers,
+  sinceDutiesCovers,
+  sinceLocalNoticeCovers,
+} from '../../workflows/since-marker.js';
 import { PROJECT_ROOT } from '../../config/index.js';
 import { bundleOptions, createDataConverter } from '../../security/data-converter.js';
 import { readKeyringFile } from '../../security/keyring.js';
@@ -200,6 +205,36 @@ function upsertsPerTask(fixture: Fixture): number[] {
   return counts;
 }
 
+/** Whether an event is the incident's own publication: its search attributes (not the core's TemporalChangeVersion) or its memo. */
+function published(e: HistoryEvent): boolean {
+  if (e.eventType === 'EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED') return true;
+  const fields = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+  return fields.some((f) => f.startsWith('Breach'));
+}
+
+/** Events a workflow task's commands write (the kinds the S1 chain has), besides the publication. */
+const COMMAND_EVENTS = new Set([
+  'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED',
+  'EVENT_TYPE_TIMER_STARTED',
+  'EVENT_TYPE_TIMER_CANCELED',
+  'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED',
+  'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED',
+  'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED',
+  'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES',
+]);
+
+/**
+ * Publications followed at once by another command of the same activation. A local activity's marker
+ * ends an activation (the task goes on with the next), and the workflow's completion may follow.
+ */
+function publishedBeforeCommands(fixture: Fixture): number {
+  const events = (fixture.history as { events: HistoryEvent[] }).events;
+  return events.filter((e, i) => {
+    const next = events[i + 1];
+    return published(e) && next !== undefined && !published(next) && COMMAND_EVENTS.has(next.eventType);
+  }).length;
+}
+
 /** How many changes of the memo (the case list's, domain/case-list-facts.ts) each workflow task made. */
 function memosPerTask(fixture: Fixture): number[] {
   const counts: number[] = [];
@@ -215,7 +250,7 @@ describe('one patch marker for a new incident (workflows/since-marker.ts)', () =
   const before = () => FIXTURES.find((f) => f.file === 'pre-since-marker/full-chain-delay-notification.json')!;
 
   it('an incident recorded since holds the since marker and no other; one recorded before a marker per patch it asked', () => {
-    expect(patchMarkers(now())).toEqual([PATCHES.sinceMarkerLocalNotice.id]);
+    expect(patchMarkers(now())).toEqual([PATCHES.sinceMarkerConclusion.id]);
     expect(patchMarkers(before())).not.toContain(PATCHES.sinceMarker.id);
     expect(patchMarkers(before()).length).toBeGreaterThan(5);
   });
@@ -241,6 +276,22 @@ describe('one patch marker for a new incident (workflows/since-marker.ts)', () =
     expect(localActivities(underSecond)).toBe(0);
     expect(localActivities(now())).toBeGreaterThanOrEqual(10);
     expect(scheduled(now(), 'sendNotice') + localActivities(now())).toBe(scheduled(underSecond, 'sendNotice'));
+  });
+
+  it('the fourth since marker stands for the third and the publication as the activation concludes; an incident recorded under the third still replays by it, its upserts before commands of the same task', () => {
+    const underThird = FIXTURES.find(
+      (f) => f.file === 'pre-since-marker-conclusion/full-chain-delay-notification.json',
+    )!;
+    expect(patchMarkers(underThird)).toEqual([PATCHES.sinceMarkerLocalNotice.id]);
+    expect(sinceConclusionCovers()).toEqual([...sinceLocalNoticeCovers(), PATCHES.publishAtConclusion.id]);
+    // Under the third, the publication came after the quiet passes, before an update's answer or a
+    // command the main flow gave on the last pass; now after every command of its activation.
+    expect(publishedBeforeCommands(underThird)).toBeGreaterThan(3);
+    expect(publishedBeforeCommands(now())).toBe(0);
+    // The same publications, once per task at most (below), as many as before.
+    const count = (f: Fixture) => (f.history as { events: HistoryEvent[] }).events.filter(published).length;
+    expect(count(now())).toBeGreaterThan(20);
+    expect(Math.abs(count(now()) - count(underThird))).toBeLessThanOrEqual(2);
   });
 
   it('an incident recorded since upserts its search attributes and its case-list memo at most once per workflow task, with the state it ends in; one before at every change, up to four times a task', () => {
