@@ -27,7 +27,7 @@ export const PATCHES = {
     id: 'incident-patches-to-2026-12-08-conclusion',
     since: '2026-12-08',
     older:
-      'records the third since marker, then a marker for each patch added after it that it asks (the search attributes and memo published as the activation concludes)',
+      'records the third since marker, then a marker for each patch added after it that it asks (the search attributes and memo published as the activation concludes, a clock step already due taken at once)',
     deprecateWhen: OPEN_INCIDENTS,
     decided: 'at start',
   },
@@ -274,6 +274,14 @@ export const PATCHES = {
     deprecateWhen: OPEN_INCIDENTS,
     decided: 'at the command',
   },
+  clockStepDueAtOnce: {
+    id: 'clock-step-due-at-once',
+    since: '2026-12-08',
+    older:
+      "waits on a 1 ms timer for a clock's step already due (a reminder due with the escalation just taken): a timer, a workflow task and five events more each",
+    deprecateWhen: OPEN_INCIDENTS,
+    decided: 'at the command',
+  },
   publishAtConclusion: {
     id: 'publish-at-activation-conclusion',
     since: '2026-12-08',
@@ -315,3 +323,4 @@ export const CUSTODY_REPORT_RECIPIENT = PATCHES.custodyReportRecipient.id;
 export const CLOSE_AFTER_BACKGROUND = PATCHES.closeAfterBackground.id;
 export const LOCAL_NOTICE = PATCHES.localNotice.id;
 export const PUBLISH_AT_CONCLUSION = PATCHES.publishAtConclusion.id;
+export const CLOCK_STEP_DUE_AT_ONCE = PATCHES.clockStepDueAtOnce.id;

@@ -11,7 +11,8 @@
  * a later patch is asked with `patched()` on its own, or covered by a newer since marker: the second
  * (`sinceMarkerDuties`) covers the first's and the six added after it the same day, the third
  * (`sinceMarkerLocalNotice`) the second's and the notice no one waits on as a local activity, the fourth
- * (`sinceMarkerConclusion`) the third's and the publication as the activation concludes.
+ * (`sinceMarkerConclusion`) the third's, the publication as the activation concludes and a clock step
+ * already due taken at once.
  */
 import { patched } from '@temporalio/workflow';
 import {
@@ -46,6 +47,7 @@ import {
   REFUSAL_TOLD_TO_OWNER,
   LOCAL_NOTICE,
   PUBLISH_AT_CONCLUSION,
+  CLOCK_STEP_DUE_AT_ONCE,
 } from './patches.js';
 
 /** The incident workflow's patches up to the since marker (not the yearly workflow's). */
@@ -100,7 +102,7 @@ export function sinceLocalNoticeCovers(): readonly string[] {
 
 /** The incident patches after the third since marker, which the fourth covers too. */
 export function sinceConclusionCovers(): readonly string[] {
-  return [...sinceLocalNoticeCovers(), PUBLISH_AT_CONCLUSION];
+  return [...sinceLocalNoticeCovers(), PUBLISH_AT_CONCLUSION, CLOCK_STEP_DUE_AT_ONCE];
 }
 
 /**

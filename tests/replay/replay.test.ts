@@ -180,6 +180,10 @@ function patchMarkers(fixture: Fixture): string[] {
   });
 }
 
+interface TimerEvent {
+  timerStartedEventAttributes?: { startToFireTimeout?: { seconds?: string | number } };
+}
+
 /** How many local activities a history ran (their markers). */
 function localActivities(fixture: Fixture): number {
   return (fixture.history as { events: { markerRecordedEventAttributes?: { markerName?: string } }[] }).events.filter(
@@ -283,7 +287,11 @@ describe('one patch marker for a new incident (workflows/since-marker.ts)', () =
       (f) => f.file === 'pre-since-marker-conclusion/full-chain-delay-notification.json',
     )!;
     expect(patchMarkers(underThird)).toEqual([PATCHES.sinceMarkerLocalNotice.id]);
-    expect(sinceConclusionCovers()).toEqual([...sinceLocalNoticeCovers(), PATCHES.publishAtConclusion.id]);
+    expect(sinceConclusionCovers()).toEqual([
+      ...sinceLocalNoticeCovers(),
+      PATCHES.publishAtConclusion.id,
+      PATCHES.clockStepDueAtOnce.id,
+    ]);
     // Under the third, the publication came after the quiet passes, before an update's answer or a
     // command the main flow gave on the last pass; now after every command of its activation.
     expect(publishedBeforeCommands(underThird)).toBeGreaterThan(3);
@@ -292,6 +300,21 @@ describe('one patch marker for a new incident (workflows/since-marker.ts)', () =
     const count = (f: Fixture) => (f.history as { events: HistoryEvent[] }).events.filter(published).length;
     expect(count(now())).toBeGreaterThan(20);
     expect(Math.abs(count(now()) - count(underThird))).toBeLessThanOrEqual(2);
+  });
+
+  it("a clock step already due is taken at once: under the fourth marker no 1 ms timer, under the third one each time an owner's reminder fell due with the escalation, and the same mail", () => {
+    const underThird = FIXTURES.find(
+      (f) => f.file === 'pre-since-marker-conclusion/full-chain-delay-notification.json',
+    )!;
+    const shortTimers = (f: Fixture) =>
+      (f.history as { events: TimerEvent[] }).events.filter(
+        (e) =>
+          e.timerStartedEventAttributes && Number(e.timerStartedEventAttributes.startToFireTimeout?.seconds ?? 0) < 1,
+      ).length;
+    expect(shortTimers(underThird)).toBeGreaterThanOrEqual(3);
+    expect(shortTimers(now())).toBe(0);
+    const mail = (f: Fixture) => scheduled(f, 'sendNotice') + localActivities(f);
+    expect(mail(now())).toBe(mail(underThird));
   });
 
   it('an incident recorded since upserts its search attributes and its case-list memo at most once per workflow task, with the state it ends in; one before at every change, up to four times a task', () => {

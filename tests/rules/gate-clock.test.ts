@@ -26,7 +26,8 @@ function steps(c: Clock, until: number): { at: number; step: string }[] {
   let now = c.opened;
   while (now < until) {
     const next = nextGateStep(c, now);
-    now = next.at;
+    // A step already due is taken at once (workflows/gate-clock.ts runClock), else when its timer fires.
+    if (!next.alreadyDue) now = next.at;
     if (!c.escalated && now - c.opened >= c.escalateAfter) {
       c.escalated = true;
       fired.push({ at: now, step: 'escalation' });
@@ -46,20 +47,35 @@ describe('nextGateStep', () => {
       { at: 3 * DAY, step: 'reminder 3' },
       { at: 4 * DAY, step: 'reminder 4' },
       { at: 5 * DAY, step: 'escalation' },
-      // The reminder due with the escalation follows it at once (the gate's order since it was written).
-      { at: 5 * DAY + 1, step: 'reminder 5' },
+      // The reminder due with the escalation follows it at once (the gate's order since it was written),
+      // with no timer between (before the clockStepDueAtOnce patch, a 1 ms one).
+      { at: 5 * DAY, step: 'reminder 5' },
       { at: 6 * DAY, step: 'reminder 6' },
       { at: 7 * DAY, step: 'reminder 7' },
     ]);
   });
 
   it('468.2a: an escalation sooner than the first reminder comes first', () => {
-    expect(nextGateStep(clock({ interval: 2 * DAY, escalateAfter: DAY }), 0)).toEqual({ at: DAY, step: 'escalation' });
+    expect(nextGateStep(clock({ interval: 2 * DAY, escalateAfter: DAY }), 0)).toEqual({
+      at: DAY,
+      step: 'escalation',
+      alreadyDue: false,
+    });
+  });
+
+  it('a step whose time has come reads as already due, its `at` 1 ms on for the display', () => {
+    const c = clock({ reminders: 4, escalated: true });
+    expect(nextGateStep(c, 5 * DAY)).toEqual({ at: 5 * DAY + 1, step: 'reminder', alreadyDue: true });
+    expect(nextGateStep(c, 5 * DAY - 1).alreadyDue).toBe(false);
   });
 
   it('the display reads the same next step as the timer, from any moment in between', () => {
     const c = clock({ reminders: 2 });
-    expect(nextGateStep(c, 2 * DAY + HOUR)).toEqual({ at: 3 * DAY, step: 'reminder' });
-    expect(nextGateStep(clock({ reminders: 4 }), 4 * DAY + HOUR)).toEqual({ at: 5 * DAY, step: 'escalation' });
+    expect(nextGateStep(c, 2 * DAY + HOUR)).toEqual({ at: 3 * DAY, step: 'reminder', alreadyDue: false });
+    expect(nextGateStep(clock({ reminders: 4 }), 4 * DAY + HOUR)).toEqual({
+      at: 5 * DAY,
+      step: 'escalation',
+      alreadyDue: false,
+    });
   });
 });
