@@ -100,7 +100,9 @@ export class Publisher {
    * `at-conclusion`: what is pending, as the commands `upsertSearchAttributes` and `upsertMemo` would
    * make (the same encodings), for workflows/conclusion.ts to add as the activation concludes. The
    * workflow's own copy of its search attributes and memo (`workflowInfo()`) is not updated: nothing in
-   * the incident reads the ones it publishes.
+   * the incident reads the ones it publishes. The patches read on the way (`AWAITING_SINCE_ATTRIBUTE`,
+   * `searchAttributesOn`) are covered by the fourth since marker, so no `patched()` is asked here, where
+   * its marker would miss this activation's commands.
    */
   private concluded(): WorkflowCommand[] {
     if (!this.dirty) return [];
