@@ -65,16 +65,29 @@ export function deploymentOptions(
   };
 }
 
-/** A pre-built bundle must encode failures as the worker does, or workflow-side failure messages go out in clear. */
+/** Whether a bundle registers workflows/conclusion.ts among its interceptor modules (the SDK's `importInterceptors`). */
+export function bundleHasConclusion(code: string): boolean {
+  return /exports\.importInterceptors = function importInterceptors\(\) \{[^}]*"\.\/workflows\/conclusion\.ts"/.test(
+    code,
+  );
+}
+
+/**
+ * A pre-built bundle must encode failures as the worker does, or workflow-side failure messages go out in
+ * clear; and it must carry the interceptor that publishes a new incident's search attributes and memo,
+ * or every new incident fails its first workflow task (workflows/publisher.ts).
+ */
 function checkBundle(bundle: WorkflowBundle, dataConverter: DataConverter): void {
-  if (!dataConverter.failureConverterPath) return;
   const code = 'code' in bundle ? bundle.code : readFileSync(bundle.codePath, 'utf8');
-  if (!bundleHasFailureConverter(code)) {
-    const where = 'codePath' in bundle ? ` ${bundle.codePath}` : '';
+  const where = 'codePath' in bundle ? ` ${bundle.codePath}` : '';
+  if (dataConverter.failureConverterPath && !bundleHasFailureConverter(code))
     throw new Error(
       `the workflow bundle${where} was built without the failure converter of security/data-converter.ts: rebuild it (\`npm run build:workflows\`)`,
     );
-  }
+  if (!bundleHasConclusion(code))
+    throw new Error(
+      `the workflow bundle${where} was built without the interceptor module workflows/conclusion.ts: rebuild it (\`npm run build:workflows\`)`,
+    );
 }
 
 export function createBreachWorker(options: BreachWorkerOptions): Promise<Worker> {

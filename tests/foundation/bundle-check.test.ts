@@ -1,7 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { bundleHolds, bundleWorkflows, PRELOAD_MODULES } from '../../workers/bundle.js';
-import { chooseWorkflowSource } from '../../workers/worker.js';
+import type { NativeConnection } from '@temporalio/worker';
+import { bundleHasConclusion, chooseWorkflowSource, createBreachWorker } from '../../workers/worker.js';
+import { createKeyring, generateKey } from '../../security/codec.js';
+import { createDataConverter } from '../../security/data-converter.js';
+import { offlineActivities } from '../helpers/index.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -34,7 +38,11 @@ describe('what reaches the workflow sandbox', () => {
     const preload = /exports\.preloadModules = function preloadModules\(\) \{([\s\S]*?)\n\}/.exec(plain)?.[1] ?? '';
     for (const file of PRELOAD_MODULES) expect(preload).toContain(file.replace(/^.*\/domain\//, 'domain/'));
 
+    // Every bundle publishes a new incident's search attributes and memo as each activation concludes.
+    expect(bundleHasConclusion(plain)).toBe(true);
+
     const traced = await bundleWorkflows(undefined, { quiet: true, traced: true });
+    expect(bundleHasConclusion(traced)).toBe(true);
     expect(bundleHolds(traced, 'zod')).toBe(false);
     expect(bundleHolds(traced, '@temporalio/interceptors-opentelemetry')).toBe(true);
     expect(traced).toContain('OpenTelemetryInboundInterceptor');
@@ -53,4 +61,24 @@ describe('what reaches the workflow sandbox', () => {
     expect(pick(false)).toMatch(/dist\/workflow-bundle\.js/);
     expect(pick(false)).not.toMatch(/traced/);
   });
+});
+
+test('a worker refuses a pre-built bundle without the conclusion interceptor, naming it and the fix', async () => {
+  const plain = await bundleWorkflows(undefined, { quiet: true });
+  // The same bundle with the interceptor module left out of the SDK's list.
+  const without = plain.replace(
+    /(exports\.importInterceptors = function importInterceptors\(\) \{\s*return \[)[^\]]*\]/,
+    '$1]',
+  );
+  expect(bundleHasConclusion(without)).toBe(false);
+  const dataConverter = createDataConverter(createKeyring('k', { k: generateKey() }));
+  expect(() =>
+    createBreachWorker({
+      connection: {} as NativeConnection,
+      taskQueue: 'nowhere',
+      activities: offlineActivities(),
+      dataConverter,
+      workflowBundle: { code: without },
+    }),
+  ).toThrow(/without the interceptor module workflows\/conclusion\.ts: rebuild it/);
 });
