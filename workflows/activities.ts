@@ -54,7 +54,7 @@ import { BreachCaseNumber } from '../domain/search-attributes.js';
 import { parseDuration } from '../domain/durations.js';
 import { DEFAULT_ENDPOINT_TIMEOUT_MS } from '../domain/playbook-terms.js';
 import type { Endpoint } from '../domain/playbook.js';
-import { DEADLINE_PRIORITY_PATCH, LOCAL_NOTICE } from './patches.js';
+import { DEADLINE_PRIORITY_PATCH, LOCAL_NOTICE } from './patch-ids.js';
 
 export const NON_RETRYABLE = ['EndpointRejected', 'EndpointMisconfigured', 'RosterUnreadable'];
 

@@ -8,7 +8,7 @@
  * reference). Only then is it `closed`, and the PPGB gets the comprehensive report (467.4-2b(7)).
  */
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
-import { CLOSE_AFTER_BACKGROUND } from './patches.js';
+import { CLOSE_AFTER_BACKGROUND } from './patch-ids.js';
 import { isPatched } from './since-marker.js';
 import type { CaseSummary } from '../domain/state.js';
 import { endpoint, mail } from './activities.js';

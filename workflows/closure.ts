@@ -10,7 +10,7 @@ import { failureMessage } from './background.js';
 import { gate, reanalysing, take } from './gates.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { archiveAndClose, caseSummary } from './archiving.js';
-import { CASE_RECORD_ARCHIVING } from './patches.js';
+import { CASE_RECORD_ARCHIVING } from './patch-ids.js';
 import { finishReturns } from './returns.js';
 
 export async function remediationAndClosure(

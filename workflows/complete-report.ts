@@ -9,7 +9,7 @@
  * before reports came by email; the marker keeps it so.
  */
 import { isPatched } from './since-marker.js';
-import { COMPLETE_REPORT_PATCH } from './patches.js';
+import { COMPLETE_REPORT_PATCH } from './patch-ids.js';
 import type { Decision, DecisionOf } from '../domain/decision.js';
 import { holds } from '../domain/playbook-terms.js';
 import { REFUSAL } from '../domain/refusal.js';

@@ -4,7 +4,7 @@
  * Used through workflows/gates.ts.
  */
 import { condition } from '@temporalio/workflow';
-import { CLOCK_STEP_DUE_AT_ONCE } from './patches.js';
+import { CLOCK_STEP_DUE_AT_ONCE } from './patch-ids.js';
 import { isPatched } from './since-marker.js';
 import type { Decision, DecisionKind } from '../domain/decision.js';
 import type { Role } from '../domain/roles.js';

@@ -3,7 +3,7 @@
  * gate (5 FAM 468.2a), with separation of duties (domain/separation.ts). Used by workflows/gates.ts only.
  */
 import { isPatched } from './since-marker.js';
-import { SEPARATION_OF_DUTIES } from './patches.js';
+import { SEPARATION_OF_DUTIES } from './patch-ids.js';
 import type { DecisionKind } from '../domain/decision.js';
 import { holdersOf } from '../domain/playbook-terms.js';
 import type { Role } from '../domain/roles.js';

@@ -22,9 +22,9 @@ import { inBackground } from './background.js';
 import { ask, escalate, escalationTarget } from './gate-mail.js';
 import type { Incident } from './incident-state.js';
 import { runClock, type ClockStep, type GateBook, type GateClock, type ReminderClock } from './gate-clock.js';
-import { GATE_MAIL_IN_BACKGROUND } from './patches.js';
+import { GATE_MAIL_IN_BACKGROUND } from './patch-ids.js';
 
-export { SEPARATION_OF_DUTIES } from './patches.js';
+export { SEPARATION_OF_DUTIES } from './patch-ids.js';
 export { nextGateStep, type ClockStep, type GateClock, type ReminderClock } from './gate-clock.js';
 
 function send(incident: Incident, what: string, work: () => Promise<unknown>): Promise<unknown> {

@@ -18,7 +18,7 @@ import { NO_FEATURES, type Features } from './rule-sets.js';
 import { GateBook } from './gate-clock.js';
 import { emptyCaseFile } from './case-file.js';
 import { refreshDuties, tellOwners } from './duty-rules.js';
-import { DECISION_ID_IN_TIMELINE, SEARCH_ATTRIBUTES_ALWAYS } from './patches.js';
+import { DECISION_ID_IN_TIMELINE, SEARCH_ATTRIBUTES_ALWAYS } from './patch-ids.js';
 import { Publisher } from './publisher.js';
 
 export interface IncidentInput {

@@ -39,7 +39,7 @@ import { reportingPhase } from './reporting.js';
 import { completeReport } from './complete-report.js';
 import { respond, triage } from './response.js';
 import { dutyFlow } from './duty-flow.js';
-import { PUBLISH_AT_CONCLUSION, SEPARATION_OF_DUTIES } from './patches.js';
+import { PUBLISH_AT_CONCLUSION, SEPARATION_OF_DUTIES } from './patch-ids.js';
 import { startRules } from './rule-sets.js';
 
 export type { IncidentInput } from './incident-state.js';

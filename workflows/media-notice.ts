@@ -9,7 +9,7 @@
  * incident running before this had one, so none of them sees a new command.
  */
 import { isPatched } from './since-marker.js';
-import { MEDIA_NOTICE_PATCH } from './patches.js';
+import { MEDIA_NOTICE_PATCH } from './patch-ids.js';
 import type { Area } from '../domain/areas.js';
 import { ttyRelayOf } from '../domain/playbook-terms.js';
 import { endpoint, notifier } from './activities.js';

@@ -30,7 +30,7 @@ import { keepRefused, postSubstitute } from './returns.js';
 import { telephoneNotice } from './telephone-notice.js';
 import { notifyRosterWorkflow } from './notify-roster.js';
 import { failureMessage } from './background.js';
-import { BATCHED_NOTIFICATION, TTY_RELAY_IN_LETTERS } from './patches.js';
+import { BATCHED_NOTIFICATION, TTY_RELAY_IN_LETTERS } from './patch-ids.js';
 import { ttyRelayOf } from '../domain/playbook-terms.js';
 
 export async function notification(incident: Incident): Promise<void> {

@@ -26,7 +26,7 @@ import {
   BreachRisk,
 } from '../domain/search-attributes.js';
 import type { Incident } from './incident-state.js';
-import { AWAITING_SINCE_ATTRIBUTE } from './patches.js';
+import { AWAITING_SINCE_ATTRIBUTE } from './patch-ids.js';
 import { isPatched } from './since-marker.js';
 
 /** Passes of the SDK's conditions with no change before the search attributes and the memo are upserted. */

@@ -12,7 +12,7 @@ import { deadlineEndpoint, mail } from './activities.js';
 import { failureMessage } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { isPatched } from './since-marker.js';
-import { REFUSAL_TOLD_TO_OWNER } from './patches.js';
+import { REFUSAL_TOLD_TO_OWNER } from './patch-ids.js';
 import { reportOwner } from '../domain/report-owners.js';
 
 /**

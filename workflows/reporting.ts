@@ -14,7 +14,7 @@ import { mail } from './activities.js';
 import { inBackground } from './background.js';
 import { nowIso, type Incident } from './incident-state.js';
 import { deliver, reportBody, routed } from './report-delivery.js';
-import { INTAKE_NOTICES_TOGETHER } from './patches.js';
+import { INTAKE_NOTICES_TOGETHER } from './patch-ids.js';
 import { programManagersToTell } from './program-managers.js';
 import { markLate } from './late-report.js';
 

@@ -8,7 +8,7 @@ import { costBasis } from '../domain/costs.js';
 import { gate, reanalysing, take, timedGate } from './gates.js';
 import { inBackground } from './background.js';
 import type { Incident } from './incident-state.js';
-import { NO_NOTIFICATION_FOLLOWS_RISK, CGFS_ON_EVERY_COST } from './patches.js';
+import { NO_NOTIFICATION_FOLLOWS_RISK, CGFS_ON_EVERY_COST } from './patch-ids.js';
 import { REHABILITATION_ACT, rehabilitationActMatter } from '../domain/rehabilitation-act.js';
 import { MEDICAL_MITIGATION } from '../domain/option-items.js';
 

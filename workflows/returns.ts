@@ -15,7 +15,7 @@ import { endpoint, notifier } from './activities.js';
 import { mediaNotice } from './media-notice.js';
 import type { Incident } from './incident-state.js';
 import { inBackground } from './background.js';
-import { NOTICE_RETURNS, TTY_RELAY_IN_LETTERS } from './patches.js';
+import { NOTICE_RETURNS, TTY_RELAY_IN_LETTERS } from './patch-ids.js';
 
 /** Lines handed to one resend activity. */
 const RESEND_BATCH = 1_000;

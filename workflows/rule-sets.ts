@@ -15,7 +15,7 @@ import {
   PPGB_MEMBERS_OBJECT_PATCH,
   REHABILITATION_ACT_PATCH,
   RULES_468_6,
-} from './patches.js';
+} from './patch-ids.js';
 
 /** The rule sets of the policy-facts patch (5 FAM 468.1(4), 468.3b(2), 467.2b-c, 469.6, 464c; OMB; CISA). */
 export interface Features {

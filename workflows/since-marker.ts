@@ -15,6 +15,7 @@
  * already due taken at once.
  */
 import { patched } from '@temporalio/workflow';
+import { PATCHES } from './patches.js';
 import {
   AWAITING_SINCE_ATTRIBUTE,
   BATCHED_NOTIFICATION,
@@ -37,7 +38,6 @@ import {
   RULES_468_6,
   SEARCH_ATTRIBUTES_ALWAYS,
   SEPARATION_OF_DUTIES,
-  PATCHES,
   TELEPHONE_NOTICE_PATCH,
   DUTY_FOLLOW_UPS_PATCH,
   ITEM_CLOCK_ENDS_WITH_ITEM,
@@ -48,11 +48,10 @@ import {
   LOCAL_NOTICE,
   PUBLISH_AT_CONCLUSION,
   CLOCK_STEP_DUE_AT_ONCE,
-} from './patches.js';
+} from './patch-ids.js';
 
 /** The incident workflow's patches up to the since marker (not the yearly workflow's). */
 export function sinceCovers(): readonly string[] {
-  // A function, not a module constant: patches.ts imports this module too.
   return [
     POLICY_FACTS_PATCH,
     CUSTODY_FACTS_PATCH,

@@ -11,7 +11,7 @@
  * incident running before this had one.
  */
 import { isPatched } from './since-marker.js';
-import { TELEPHONE_NOTICE_PATCH } from './patches.js';
+import { TELEPHONE_NOTICE_PATCH } from './patch-ids.js';
 import { notifier } from './activities.js';
 import { ttyRelayOf } from '../domain/playbook-terms.js';
 import { nowIso, type Incident } from './incident-state.js';

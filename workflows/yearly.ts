@@ -8,7 +8,7 @@ import { patched, proxyActivities } from '@temporalio/workflow';
 import type { BreachActivities, Recipient } from '../activities/index.js';
 import type { YearlyActivities } from '../activities/yearly.js';
 import { MAIL_OPTIONS } from './activities.js';
-import { FISCAL_YEAR_FIGURES } from './patches.js';
+import { FISCAL_YEAR_FIGURES } from './patch-ids.js';
 
 export type YearlyDuty = 'annual-exercise' | 'annual-plan-review' | 'yearly-figures';
 
