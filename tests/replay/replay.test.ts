@@ -163,6 +163,7 @@ describe('a report without an id starts its incident with the report in the inpu
 
 interface HistoryEvent {
   eventType: string;
+  timerStartedEventAttributes?: { startToFireTimeout?: { seconds?: string | number } };
   markerRecordedEventAttributes?: {
     markerName?: string;
     details?: Record<string, { payloads?: { data?: string }[] }>;
@@ -180,10 +181,6 @@ function patchMarkers(fixture: Fixture): string[] {
   });
 }
 
-interface TimerEvent {
-  timerStartedEventAttributes?: { startToFireTimeout?: { seconds?: string | number } };
-}
-
 /** How many local activities a history ran (their markers). */
 function localActivities(fixture: Fixture): number {
   return (fixture.history as { events: { markerRecordedEventAttributes?: { markerName?: string } }[] }).events.filter(
@@ -198,22 +195,25 @@ function scheduled(fixture: Fixture, type: string): number {
   ).events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type).length;
 }
 
+/** Whether an event upserts the incident's own search attributes (not the core's TemporalChangeVersion). */
+function ownUpsert(e: HistoryEvent): boolean {
+  const fields = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+  return fields.some((f) => f.startsWith('Breach'));
+}
+
 /** How many upserts of the incident's own search attributes each workflow task made. */
 function upsertsPerTask(fixture: Fixture): number[] {
   const counts: number[] = [];
   for (const e of (fixture.history as { events: HistoryEvent[] }).events) {
     if (e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED') counts.push(0);
-    const fields = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
-    if (fields.some((f) => f.startsWith('Breach'))) counts[counts.length - 1]! += 1;
+    if (ownUpsert(e)) counts[counts.length - 1]! += 1;
   }
   return counts;
 }
 
-/** Whether an event is the incident's own publication: its search attributes (not the core's TemporalChangeVersion) or its memo. */
+/** Whether an event is the incident's own publication: its search attributes or its memo. */
 function published(e: HistoryEvent): boolean {
-  if (e.eventType === 'EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED') return true;
-  const fields = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
-  return fields.some((f) => f.startsWith('Breach'));
+  return e.eventType === 'EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED' || ownUpsert(e);
 }
 
 /** Events a workflow task's commands write (the kinds the S1 chain has), besides the publication. */
@@ -307,7 +307,7 @@ describe('one patch marker for a new incident (workflows/since-marker.ts)', () =
       (f) => f.file === 'pre-since-marker-conclusion/full-chain-delay-notification.json',
     )!;
     const shortTimers = (f: Fixture) =>
-      (f.history as { events: TimerEvent[] }).events.filter(
+      (f.history as { events: HistoryEvent[] }).events.filter(
         (e) =>
           e.timerStartedEventAttributes && Number(e.timerStartedEventAttributes.startToFireTimeout?.seconds ?? 0) < 1,
       ).length;
